@@ -1,0 +1,75 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+import type { AppContext } from './platform/context.js';
+import { AppError } from './platform/errors.js';
+import { createAccessGuard } from './platform/auth/guard.js';
+import { errorHandler, notFoundHandler, requestLogging } from './platform/http/middleware.js';
+import { buildOpenApiDocument } from './platform/http/openapi.js';
+import { createRateLimiter } from './platform/http/rate-limit.js';
+import { mountRoutes } from './platform/http/router.js';
+import { buildModules } from './modules/index.js';
+import { apiVersion } from './version.js';
+
+/** Builds the Express app without opening a port; `server.ts` listens, tests use supertest. */
+export function createApp(ctx: AppContext): Express {
+  const { config } = ctx;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('query parser', 'simple');
+  app.set('json replacer', (key: string, value: unknown) => (key === '__v' ? undefined : value));
+
+  app.use(requestLogging(ctx.logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  app.use(
+    cors({
+      origin: (origin, callback) => callback(null, !origin ? false : config.CORS_ORIGINS.includes('*') || config.CORS_ORIGINS.includes(origin) ? origin : false),
+      credentials: false,
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+      maxAge: 600,
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res, next) => {
+    if (await ctx.isDatabaseReady()) res.json({ status: 'ready', database: 'up' });
+    else next(new AppError('unavailable', 'The database is not reachable'));
+  });
+
+  const { routes, authenticate } = buildModules(ctx);
+  const document = buildOpenApiDocument(routes, apiVersion);
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', swaggerUi.serveFiles(document), swaggerUi.setup(document, { customSiteTitle: 'CRM API docs' }));
+
+  const v1 = express.Router();
+  v1.use(express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  // Authenticated traffic is limited per tenant and per key, after the guard has identified the caller.
+  const perTenant = createRateLimiter({ name: 'tenant', windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.principal?.tenantId) });
+  const perKey = createRateLimiter({ name: 'key', windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.principal?.apiKeyId ?? req.principal?.sessionId ?? req.principal?.userId) });
+  v1.use(mountRoutes(routes, createAccessGuard(authenticate, [perTenant, perKey])));
+  app.use('/v1', v1);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler({ exposeInternal: config.NODE_ENV !== 'production' }));
+  return app;
+}

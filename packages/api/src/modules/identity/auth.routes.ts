@@ -1,0 +1,103 @@
+import type { Request } from 'express';
+import { access, defineRoute, Reply, type RouteSpec } from '../../platform/http/route.js';
+import type { RequestHandler } from 'express';
+import { z } from '../../platform/http/zod.js';
+import { AppError } from '../../platform/errors.js';
+import { objectId } from '../../platform/http/common.schema.js';
+import type { AuthService, ClientInfo } from './auth.service.js';
+import { toSessionDto } from './dto.js';
+import { loginBody, refreshBody, registerBody, registerResponse, sessionSchema, sessionTokensSchema } from './identity.schema.js';
+
+/** Where a request came from, for sessions and the audit trail. */
+export function clientInfo(req: Request): ClientInfo {
+  return { ip: req.ip ?? '', userAgent: String(req.headers['user-agent'] ?? '').slice(0, 500) };
+}
+
+/** Sign-up, sign-in, token refresh, sign-out and the caller's own sessions. */
+export function authRoutes(auth: AuthService, limits: { signup: RequestHandler; login: RequestHandler }): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/auth/register',
+      operationId: 'register',
+      summary: 'Register an agency and its first admin',
+      description: 'Creates the agency (tenant) with its departments and built-in roles, creates the admin user, and signs them in. Rate-limited per address.',
+      tags: ['Auth'],
+      access: access.public,
+      before: [limits.signup],
+      body: registerBody,
+      success: { status: 201, description: 'The agency, its admin and their tokens', schema: registerResponse },
+      handler: ({ body, req }) => auth.register(body, clientInfo(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/login',
+      operationId: 'login',
+      summary: 'Sign in with email and password',
+      description: 'Answers the same error for an unknown email and a wrong password; five failures in 15 minutes lock the email for 15 minutes.',
+      tags: ['Auth'],
+      access: access.public,
+      before: [limits.login],
+      body: loginBody,
+      success: { status: 200, description: 'Tokens for the new session', schema: sessionTokensSchema },
+      handler: ({ body, req }) => auth.login(body, clientInfo(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/refresh',
+      operationId: 'refreshSession',
+      summary: 'Rotate a refresh token',
+      description: 'Returns a new access token and a new refresh token; the old refresh token stops working. Presenting a used refresh token revokes the whole session.',
+      tags: ['Auth'],
+      access: access.public,
+      before: [limits.login],
+      body: refreshBody,
+      success: { status: 200, description: 'New tokens', schema: sessionTokensSchema },
+      handler: ({ body, req }) => auth.refresh(body.refreshToken, clientInfo(req)),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/logout',
+      operationId: 'logout',
+      summary: 'Sign out of the current session',
+      tags: ['Auth'],
+      access: access.authenticated,
+      success: { status: 204, description: 'Signed out' },
+      handler: async ({ req }) => {
+        const p = req.principal!;
+        if (!p.sessionId) throw new AppError('forbidden', 'Secret keys have no session; revoke the key instead');
+        await auth.revokeSession(p.tenantId, p.userId, p.sessionId);
+        return new Reply(204);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/sessions',
+      operationId: 'listSessions',
+      summary: 'List my active sessions',
+      tags: ['Auth'],
+      access: access.authenticated,
+      success: { status: 200, description: 'My sessions, most recently used first', schema: z.object({ object: z.literal('list'), data: z.array(sessionSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() }) },
+      handler: async ({ req }) => {
+        const p = req.principal!;
+        const sessions = await auth.listSessions(p.tenantId, p.userId);
+        return { object: 'list', data: sessions.map((s) => toSessionDto(s, p.sessionId)), hasMore: false, nextCursor: null };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/auth/sessions/{id}',
+      operationId: 'revokeSession',
+      summary: 'Revoke one of my sessions',
+      tags: ['Auth'],
+      access: access.authenticated,
+      params: z.object({ id: objectId }),
+      success: { status: 204, description: 'Revoked' },
+      handler: async ({ params, req }) => {
+        const p = req.principal!;
+        await auth.revokeSession(p.tenantId, p.userId, params.id, 'revoked by user');
+        return new Reply(204);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { Types, type Connection } from 'mongoose';
+import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import type { EventBus } from '../../platform/events.js';
+import { hashPassword, verifyDecoy, verifyPassword } from '../../platform/auth/passwords.js';
+import { ACCESS_TOKEN_TTL_SECONDS, randomToken, sha256, signAccessToken } from '../../platform/auth/tokens.js';
+import { op } from '../../platform/db/operators.js';
+import { toTenantDto, toUserDto } from './dto.js';
+import { loginAttemptModel } from './login-attempt.model.js';
+import { roleModel } from './role.model.js';
+import { refreshTokenModel, sessionModel, type RefreshToken as RefreshTokenDoc } from './session.model.js';
+import { seedTenantDefaults } from './tenant-setup.service.js';
+import { tenantModel } from './tenant.model.js';
+import { userModel, type User } from './user.model.js';
+
+const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+const LOCKOUT_MS = 15 * 60 * 1000;
+const invalidCredentials = () => new AppError('unauthenticated', 'The email or password is not correct');
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string;
+}
+
+function slugify(name: string): string {
+  const base = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
+  return base || 'agency';
+}
+
+/** Sign-up, sign-in and the session life cycle. */
+export function createAuthService(deps: { connection: Connection; jwtSecret: string; events: EventBus }) {
+  const { connection, jwtSecret, events } = deps;
+  const Tenant = tenantModel(connection);
+  const User = userModel(connection);
+  const Role = roleModel(connection);
+  const Session = sessionModel(connection);
+  const RefreshToken = refreshTokenModel(connection);
+  const LoginAttempt = loginAttemptModel(connection);
+
+  async function issueTokens(user: User, client: ClientInfo, sessionId?: Types.ObjectId) {
+    const tenantId = user.tenantId;
+    let sid = sessionId;
+    if (!sid) {
+      const session = await Session.create({ tenantId, userId: user._id, userAgent: client.userAgent.slice(0, 500), ip: client.ip, expiresAt: new Date(Date.now() + REFRESH_TTL_MS) });
+      sid = session._id;
+    }
+    const refreshToken = randomToken('rt_');
+    await RefreshToken.create({ tenantId, sessionId: sid, tokenHash: sha256(refreshToken), expiresAt: new Date(Date.now() + REFRESH_TTL_MS) });
+    const role = await Role.findOne({ tenantId, _id: user.roleId }).select('key').lean();
+    return {
+      accessToken: signAccessToken(jwtSecret, { sub: String(user._id), tid: String(tenantId), sid: String(sid) }),
+      refreshToken,
+      tokenType: 'Bearer' as const,
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      user: toUserDto(user, role?.key),
+    };
+  }
+
+  async function recordFailure(key: string): Promise<void> {
+    const now = new Date();
+    const attempt = await LoginAttempt.findOneAndUpdate({ key }, { $inc: { failures: 1 }, $setOnInsert: { windowStart: now } }, { upsert: true, new: true }).lean();
+    if (!attempt) return;
+    if (now.getTime() - attempt.windowStart.getTime() > FAILURE_WINDOW_MS) {
+      await LoginAttempt.updateOne({ key }, { $set: { failures: 1, windowStart: now, lockedUntil: null } });
+    } else if (attempt.failures >= MAX_FAILURES) {
+      await LoginAttempt.updateOne({ key }, { $set: { lockedUntil: new Date(now.getTime() + LOCKOUT_MS) } });
+    }
+  }
+
+  return {
+    /** Creates an agency with its departments, built-in roles and first admin, and signs the admin in. */
+    async register(input: { agency: { name: string; type?: string | undefined; address?: Record<string, string | undefined> | undefined; timeZone?: string | undefined }; admin: { name: string; email: string; password: string } }, client: ClientInfo) {
+      const emailNormalized = input.admin.email.toLowerCase();
+      const taken = await User.exists({ emailNormalized }).setOptions({ crossTenant: 'email is unique across agencies' });
+      if (taken) throw AppError.invalidField('admin.email', 'is already registered; sign in instead, or use another email', 'taken');
+      let tenant;
+      for (let attempt = 0; !tenant; attempt += 1) {
+        const slug = attempt === 0 ? slugify(input.agency.name) : `${slugify(input.agency.name)}-${randomBytes(3).toString('hex')}`;
+        try {
+          tenant = await Tenant.create({ name: input.agency.name, slug, type: input.agency.type, address: input.agency.address, settings: { timeZone: input.agency.timeZone ?? 'UTC' } });
+        } catch (error) {
+          if (!isDuplicateKeyError(error) || attempt > 5) throw error;
+        }
+      }
+      const ids = await seedTenantDefaults(connection, tenant._id);
+      let user;
+      try {
+        user = await User.create({
+          tenantId: tenant._id,
+          email: input.admin.email,
+          emailNormalized,
+          name: input.admin.name,
+          passwordHash: await hashPassword(input.admin.password),
+          roleId: ids.get('ADMIN')!,
+          status: 'active',
+        });
+      } catch (error) {
+        // Lost a race for the same email: undo the agency so nothing half-made stays behind.
+        await Tenant.deleteOne({ _id: tenant._id });
+        if (isDuplicateKeyError(error)) throw AppError.invalidField('admin.email', 'is already registered; sign in instead, or use another email', 'taken');
+        throw error;
+      }
+      await events.publish({ type: 'tenant.registered', tenantId: tenant._id, resource: 'tenant', resourceId: String(tenant._id), actor: { tenantId: tenant._id, userId: user._id, apiKeyId: null, ...client } });
+      return { tenant: toTenantDto(tenant.toObject()), ...(await issueTokens(user.toObject(), client)) };
+    },
+
+    /** Signs in with email and password. Every failure looks the same; repeated failures lock the email for 15 minutes. */
+    async login(input: { email: string; password: string }, client: ClientInfo) {
+      const key = input.email.trim().toLowerCase();
+      const attempt = await LoginAttempt.findOne({ key }).lean();
+      if (attempt?.lockedUntil && attempt.lockedUntil > new Date()) {
+        const retryAfter = Math.ceil((attempt.lockedUntil.getTime() - Date.now()) / 1000);
+        throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${Math.ceil(retryAfter / 60)} minutes`, { headers: { 'Retry-After': String(retryAfter) }, extensions: { retryAfter } });
+      }
+      const user = await User.findOne({ emailNormalized: key }).select('+passwordHash').setOptions({ crossTenant: 'sign-in finds the agency by email' }).lean();
+      const ok = user?.passwordHash && user.status === 'active' ? await verifyPassword(user.passwordHash, input.password) : await verifyDecoy(input.password);
+      if (!ok || !user) {
+        await recordFailure(key);
+        if (user) await events.publish({ type: 'auth.login_failed', tenantId: user.tenantId, resource: 'user', resourceId: String(user._id), actor: { tenantId: user.tenantId, userId: null, apiKeyId: null, ...client } });
+        throw invalidCredentials();
+      }
+      await LoginAttempt.deleteOne({ key });
+      await User.updateOne({ tenantId: user.tenantId, _id: user._id }, { $set: { lastLoginAt: new Date() } });
+      await events.publish({ type: 'auth.login', tenantId: user.tenantId, resource: 'user', resourceId: String(user._id), actor: { tenantId: user.tenantId, userId: user._id, apiKeyId: null, ...client } });
+      return issueTokens(user, client);
+    },
+
+    /**
+     * Rotates a refresh token. A token is good once: presenting a used one means it was stolen or
+     * replayed, so the whole session (every token of its family) is revoked.
+     */
+    async refresh(refreshToken: string, client: ClientInfo) {
+      const tokenHash = sha256(refreshToken);
+      const now = new Date();
+      const claimed = await RefreshToken.findOneAndUpdate({ tokenHash, usedAt: null }, { $set: { usedAt: now } }, { new: true })
+        .setOptions({ crossTenant: 'a refresh token finds its session' })
+        .lean<RefreshTokenDoc>();
+      if (!claimed) {
+        const reused = await RefreshToken.findOne({ tokenHash }).setOptions({ crossTenant: 'reuse detection' }).lean();
+        if (reused) {
+          await Session.updateOne({ tenantId: reused.tenantId, _id: reused.sessionId, revokedAt: null }, { $set: { revokedAt: now, revokedReason: 'refresh token reused' } });
+          await events.publish({ type: 'auth.refresh_reused', tenantId: reused.tenantId, resource: 'session', resourceId: String(reused.sessionId), actor: { tenantId: reused.tenantId, userId: null, apiKeyId: null, ...client } });
+        }
+        throw new AppError('unauthenticated', 'The refresh token is not valid; sign in again');
+      }
+      const session = await Session.findOne({ tenantId: claimed.tenantId, _id: claimed.sessionId }).lean();
+      if (!session || session.revokedAt || session.expiresAt < now || claimed.expiresAt < now) throw new AppError('unauthenticated', 'The session has ended; sign in again');
+      const user = await User.findOne({ tenantId: claimed.tenantId, _id: session.userId }).lean();
+      if (!user || user.status !== 'active') throw new AppError('unauthenticated', 'The session has ended; sign in again');
+      await Session.updateOne({ tenantId: session.tenantId, _id: session._id }, { $set: { lastUsedAt: now, ip: client.ip } });
+      return issueTokens(user, client, session._id);
+    },
+
+    /** Ends one session: its refresh tokens stop working and its access tokens are refused. */
+    async revokeSession(tenantId: Types.ObjectId, userId: Types.ObjectId, sessionId: string, reason = 'signed out') {
+      if (!Types.ObjectId.isValid(sessionId)) throw AppError.notFound('Session');
+      const result = await Session.updateOne({ tenantId, userId, _id: new Types.ObjectId(sessionId), revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } });
+      if (result.matchedCount === 0) throw AppError.notFound('Session');
+    },
+
+    async listSessions(tenantId: Types.ObjectId, userId: Types.ObjectId) {
+      return Session.find({ tenantId, userId, revokedAt: null, expiresAt: op({ $gt: new Date() }) }).sort({ lastUsedAt: -1 }).limit(100).lean();
+    },
+
+    /** True when the session an access token names is still live. */
+    async isSessionLive(tenantId: Types.ObjectId, sessionId: string): Promise<boolean> {
+      if (!Types.ObjectId.isValid(sessionId)) return false;
+      const session = await Session.findOne({ tenantId, _id: new Types.ObjectId(sessionId) }).select('revokedAt expiresAt').lean();
+      return Boolean(session && !session.revokedAt && session.expiresAt > new Date());
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

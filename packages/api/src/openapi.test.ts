@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { currentOpenApiDocument, serializeOpenApi } from './openapi-document.js';
+
+describe('the committed OpenAPI document', () => {
+  it('should match what the code produces (run `npm run openapi -w @crm/api` after changing a route)', () => {
+    const committed = readFileSync(new URL('../openapi.json', import.meta.url), 'utf8');
+    assert.equal(committed, serializeOpenApi(currentOpenApiDocument()));
+  });
+
+  it('should declare the access rule of every operation', () => {
+    const doc = currentOpenApiDocument() as { paths: Record<string, Record<string, { 'x-access'?: string }>> };
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) assert.ok(op['x-access'], `${method.toUpperCase()} ${path} has no x-access`);
+    }
+  });
+});

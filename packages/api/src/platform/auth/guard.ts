@@ -1,0 +1,47 @@
+import type { Request, RequestHandler } from 'express';
+import { assertCan } from '../access/access.js';
+import type { Action, Resource } from '../access/catalog.js';
+import type { Principal } from '../access/principal.js';
+import { AppError } from '../errors.js';
+import type { RouteSpec } from '../http/route.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The authenticated caller, set by the access guard on every non-public route. */
+    principal?: Principal;
+  }
+}
+
+/** Turns the bearer credential of a request into a principal, or null when it is not valid. */
+export type Authenticator = (req: Request, credential: string) => Promise<Principal | null>;
+
+/** Reads `Authorization: Bearer <credential>`. */
+export function bearerCredential(req: Request): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]{10,2048})$/.exec(header);
+  return match?.[1] ?? null;
+}
+
+/**
+ * The function-level half of access control: every route's declared rule is enforced here, before
+ * validation, so an anonymous or under-privileged caller learns nothing about the body it sent.
+ * Record-level visibility is the other half (platform/access/access.ts), applied by services.
+ */
+export function createAccessGuard(authenticate: Authenticator, afterAuth: RequestHandler[] = []) {
+  return (spec: RouteSpec): RequestHandler[] => {
+    if (spec.access.kind === 'public') return [];
+    const rule = spec.access;
+    const check: RequestHandler = async (req, _res, next) => {
+      const credential = bearerCredential(req);
+      if (!credential) throw new AppError('unauthenticated', 'Send Authorization: Bearer <access token or secret key>');
+      if (credential.startsWith('pk_')) throw new AppError('unauthenticated', 'A publishable key can only call /v1/public routes');
+      const principal = await authenticate(req, credential);
+      if (!principal) throw new AppError('unauthenticated', 'The credential is expired, revoked or not valid');
+      req.principal = principal;
+      if (rule.kind === 'permission') assertCan(principal, rule.resource as Resource, rule.action as Action);
+      next();
+    };
+    return [check, ...afterAuth];
+  };
+}

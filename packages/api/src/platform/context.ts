@@ -1,0 +1,16 @@
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { EventBus } from './events.js';
+import type { Secrets } from './secrets.js';
+
+/** What every domain module is built from: configuration, the logger and the database connection. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  connection: Connection;
+  secrets: Secrets;
+  events: EventBus;
+  /** Whether the database answers now (for /readyz). */
+  isDatabaseReady(): Promise<boolean>;
+}

@@ -1,0 +1,66 @@
+import mongoose, { type Connection } from 'mongoose';
+
+// Hardening that holds for every model: unknown filter keys are dropped and `$`-operators in filters
+// built from user input are neutralised (sanitizeFilter), and strict schemas drop unknown fields on write.
+mongoose.set('strictQuery', true);
+mongoose.set('sanitizeFilter', true);
+mongoose.set('autoIndex', false);
+
+export interface DatabaseConnection {
+  connection: Connection;
+  /** True when the server answers a ping now. */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a dedicated Mongoose connection, retrying while the server starts (FerretDB takes a moment),
+ * and gives up with a one-line error after `timeoutMs`.
+ */
+export async function connectDatabase(
+  uri: string,
+  options: { dbName: string; timeoutMs?: number; log?: (line: string) => void },
+): Promise<DatabaseConnection> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let attempt = 0;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    attempt += 1;
+    const connection = mongoose.createConnection(uri, {
+      dbName: options.dbName,
+      serverSelectionTimeoutMS: Math.min(5000, Math.max(500, deadline - Date.now())),
+      maxPoolSize: 20,
+    });
+    try {
+      await connection.asPromise();
+      await connection.db!.admin().ping();
+      return {
+        connection,
+        async isReady() {
+          try {
+            if (connection.readyState !== 1) return false;
+            await connection.db!.admin().command({ ping: 1 }, { timeoutMS: 2000 });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        async close() {
+          await connection.close();
+        },
+      };
+    } catch (error) {
+      lastError = error;
+      await connection.close().catch(() => {});
+      options.log?.(`database not reachable yet (attempt ${attempt}): ${(error as Error).message}`);
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+    }
+  }
+  const reason = (lastError as Error | undefined)?.message?.split('\n')[0] ?? 'timed out';
+  throw new Error(`Cannot reach the database at ${redactUri(uri)}: ${reason}`);
+}
+
+/** The URI without credentials, safe to print. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/[^@/]+@/, '//***@');
+}

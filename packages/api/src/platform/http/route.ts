@@ -1,0 +1,71 @@
+import type { Request, Response } from 'express';
+import type { RequestHandler } from 'express';
+import type { ZodType } from 'zod';
+import type { z } from './zod.js';
+
+/** Who may call a route: anyone, any signed-in principal, or a permission on a resource (see platform/access). */
+export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'permission'; resource: string; action: string };
+
+export const access = {
+  public: { kind: 'public' } as RouteAccess,
+  authenticated: { kind: 'authenticated' } as RouteAccess,
+  permission: (resource: string, action: string): RouteAccess => ({ kind: 'permission', resource, action }),
+};
+
+type Infer<T> = T extends ZodType ? z.output<T> : undefined;
+
+/** What a handler gets: the validated inputs, plus the raw request for what only HTTP knows. */
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  req: Request;
+  res: Response;
+}
+
+/** A response other than the route's declared success (e.g. a 200 replay of an idempotent create). */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+/**
+ * One route, declared once: the HTTP binding, its validation, its access rule and its OpenAPI entry all
+ * come from this object, so the document can never disagree with what the server does.
+ */
+export interface RouteSpec<
+  PS extends ZodType | undefined = ZodType | undefined,
+  QS extends ZodType | undefined = ZodType | undefined,
+  BS extends ZodType | undefined = ZodType | undefined,
+> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI-style path below /v1, e.g. `/contacts/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  access: RouteAccess;
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  /** The success status and body schema (no schema for 204). */
+  success: { status: number; description: string; schema?: ZodType };
+  /** Error statuses this route can answer besides the common ones. */
+  errors?: number[];
+  /** Extra middleware run before validation (rate limits, raw-body parsers). */
+  before?: RequestHandler[];
+  handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>>) => Promise<unknown>;
+}
+
+/** Declares a route with its types inferred from its schemas. */
+export function defineRoute<
+  PS extends ZodType | undefined = undefined,
+  QS extends ZodType | undefined = undefined,
+  BS extends ZodType | undefined = undefined,
+>(spec: RouteSpec<PS, QS, BS>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}

@@ -1,0 +1,48 @@
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { AppError } from '../errors.js';
+import { Reply, type RouteSpec } from './route.js';
+import { assertPlainQuery, parseOrThrow } from './validation.js';
+
+/** Express path from an OpenAPI path: `/contacts/{id}` becomes `/contacts/:id`. */
+export function toExpressPath(path: string): string {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+}
+
+/** Checks a route's access rule for the current request (supplied by platform/auth). */
+export type AccessGuard = (spec: RouteSpec) => RequestHandler[];
+
+/** Mounts declared routes on a router: guard, validation, handler, and the declared success status. */
+export function mountRoutes(routes: RouteSpec[], guard: AccessGuard): Router {
+  const router = Router();
+  for (const spec of routes) {
+    const handle = async (req: Request, res: Response) => {
+      assertPlainQuery(req.query as Record<string, unknown>);
+      const params = spec.params ? parseOrThrow(spec.params, req.params, 'params') : undefined;
+      const query = spec.query ? parseOrThrow(spec.query, req.query, 'query') : undefined;
+      let body: unknown;
+      if (spec.body) {
+        if (req.body === undefined) {
+          if (req.headers['content-type'] && !req.is('application/json')) {
+            throw new AppError('unsupported_media_type', 'Send the body as application/json');
+          }
+          body = parseOrThrow(spec.body, {}, 'body');
+        } else body = parseOrThrow(spec.body, req.body, 'body');
+      }
+      const result = await spec.handler({ params, query, body, req, res } as never);
+      if (res.headersSent) return;
+      if (result instanceof Reply) {
+        res.set(result.headers).status(result.status);
+        if (result.body === undefined) res.end();
+        else res.json(result.body);
+        return;
+      }
+      res.status(spec.success.status);
+      if (spec.success.status === 204 || result === undefined) res.end();
+      else res.json(result);
+    };
+    router[spec.method](toExpressPath(spec.path), ...(spec.before ?? []), ...guard(spec), (req: Request, res: Response, next: NextFunction) => {
+      handle(req, res).catch(next);
+    });
+  }
+  return router;
+}

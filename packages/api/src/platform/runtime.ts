@@ -1,0 +1,60 @@
+import type { Express } from 'express';
+import { createApp } from '../app.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { connectDatabase, redactUri, type DatabaseConnection } from './db/connection.js';
+import { provideDatabaseServer, type DatabaseServer } from './db/embedded.js';
+import { ensureIndexes } from './db/indexes.js';
+import { EventBus } from './events.js';
+import { createLogger, type Logger } from './logger.js';
+import { resolveSecrets } from './secrets.js';
+
+/** A running API minus the HTTP listener: the database, the context and the app. */
+export interface Runtime {
+  ctx: AppContext;
+  app: Express;
+  database: DatabaseServer;
+  db: DatabaseConnection;
+  close(): Promise<void>;
+}
+
+/** Starts (or connects to) the database, builds the app and its indexes. */
+export async function startRuntime(config: Config, options: { logger?: Logger; uri?: string; dbName?: string } = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config);
+  const database = options.uri
+    ? { uri: options.uri, kind: 'external' as const, stop: async () => {} }
+    : await provideDatabaseServer(config, (line) => logger.info(line));
+  if (!options.uri) logger.info({ kind: database.kind, uri: redactUri(database.uri) }, 'database server');
+  let db: DatabaseConnection;
+  try {
+    db = await connectDatabase(database.uri, {
+      dbName: options.dbName ?? config.DATABASE_NAME,
+      timeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+      log: (line) => logger.debug(line),
+    });
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+  const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
+  const ctx: AppContext = {
+    config,
+    logger,
+    connection: db.connection,
+    secrets: resolveSecrets(config),
+    events,
+    isDatabaseReady: () => db.isReady(),
+  };
+  const app = createApp(ctx);
+  await ensureIndexes(db.connection);
+  return {
+    ctx,
+    app,
+    database,
+    db,
+    async close() {
+      await db.close();
+      await database.stop();
+    },
+  };
+}
