@@ -1,0 +1,142 @@
+import { Types } from 'mongoose';
+import { op } from '../db/operators.js';
+import { AppError } from '../errors.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { queryTokens } from './search-tokens.js';
+
+/** How a list filter parameter is parsed. Comma-separated values mean "any of" for id, string and enum. */
+export type FilterKind = 'id' | 'string' | 'enum' | 'boolean' | 'number' | 'date';
+
+export interface ListSpec {
+  /** Query parameter name → document path and kind. */
+  filters: Record<string, { path: string; kind: FilterKind; values?: readonly string[] }>;
+  /** Sort name → document path (always tie-broken by _id). */
+  sorts: Record<string, { path: string; kind: 'string' | 'number' | 'date' }>;
+}
+
+type Filter = Record<string, unknown>;
+
+function parseScalar(kind: FilterKind, raw: string, param: string, values?: readonly string[]): unknown {
+  switch (kind) {
+    case 'id':
+      if (raw === 'none') return null;
+      if (!/^[a-f0-9]{24}$/i.test(raw)) throw AppError.invalidField(`query.${param}`, 'must be a 24-character hex id (or none)');
+      return new Types.ObjectId(raw);
+    case 'boolean':
+      if (raw !== 'true' && raw !== 'false') throw AppError.invalidField(`query.${param}`, 'must be true or false');
+      return raw === 'true';
+    case 'number': {
+      const n = Number(raw);
+      if (raw === '' || Number.isNaN(n)) throw AppError.invalidField(`query.${param}`, 'must be a number');
+      return n;
+    }
+    case 'date': {
+      const d = new Date(raw);
+      if (Number.isNaN(d.getTime())) throw AppError.invalidField(`query.${param}`, 'must be an ISO 8601 date');
+      return d;
+    }
+    case 'enum':
+      if (values && !values.includes(raw)) throw AppError.invalidField(`query.${param}`, `must be one of: ${values.join(', ')}`);
+      return raw;
+    case 'string':
+      if (raw.length > 200) throw AppError.invalidField(`query.${param}`, 'is too long');
+      return raw;
+  }
+}
+
+/**
+ * Builds the filter parts from list query parameters. Equalities come back separately so the caller
+ * can put them at the top level, where FerretDB's PostgreSQL handler pushes them down to SQL.
+ */
+export function buildFilters(spec: ListSpec, query: Record<string, unknown>): { equalities: Filter; conditions: Filter[] } {
+  const equalities: Filter = {};
+  const conditions: Filter[] = [];
+  for (const [param, raw] of Object.entries(query)) {
+    if (raw === undefined) continue;
+    const [name, operator] = param.split('.', 2) as [string, string | undefined];
+    const def = spec.filters[name];
+    if (!def || (operator && !['gte', 'lte', 'gt', 'lt'].includes(operator))) continue;
+    if (typeof raw !== 'string') throw AppError.invalidField(`query.${param}`, 'must be given once');
+    if (operator) {
+      if (def.kind !== 'number' && def.kind !== 'date') throw AppError.invalidField(`query.${param}`, 'ranges work on numbers and dates only');
+      conditions.push({ [def.path]: op({ [`$${operator}`]: parseScalar(def.kind, raw, param) }) });
+      continue;
+    }
+    const parts = def.kind === 'id' || def.kind === 'string' || def.kind === 'enum' ? raw.split(',').slice(0, 100) : [raw];
+    const values = parts.map((p) => parseScalar(def.kind, p.trim(), param, def.values));
+    if (values.length === 1) equalities[def.path] = values[0];
+    else conditions.push({ [def.path]: op({ $in: values }) });
+  }
+  return { equalities, conditions };
+}
+
+/** The search condition for `q`: every query token must be among the record's search tokens. */
+export function searchCondition(q: string | undefined): Filter[] {
+  if (!q || !q.trim()) return [];
+  const tokens = queryTokens(q);
+  if (!tokens.length) throw AppError.invalidField('query.q', 'needs at least two letters or digits');
+  return tokens.map((token) => ({ searchTokens: token }));
+}
+
+export interface SortPlan {
+  path: string;
+  direction: 1 | -1;
+  kind: 'string' | 'number' | 'date' | 'id';
+  mongo: Record<string, 1 | -1>;
+}
+
+/** Parses `sort=-field`; the default is newest first by id, which needs no index but _id's. */
+export function planSort(spec: ListSpec, sort: string | undefined, extraSortable?: (name: string) => { path: string; kind: 'string' | 'number' | 'date' } | null): SortPlan {
+  if (!sort) return { path: '_id', direction: -1, kind: 'id', mongo: { _id: -1 } };
+  const direction = sort.startsWith('-') ? -1 : 1;
+  const name = sort.replace(/^[-+]/, '');
+  const def = spec.sorts[name] ?? extraSortable?.(name) ?? null;
+  if (!def) throw AppError.invalidField('query.sort', `cannot sort by '${name}'; sortable: ${Object.keys(spec.sorts).join(', ')}`);
+  return { path: def.path, direction, kind: def.kind, mongo: { [def.path]: direction, _id: direction } };
+}
+
+/** The seek condition that starts a page after the cursor's record. */
+export function cursorCondition(plan: SortPlan, cursor: string | undefined): Filter[] {
+  if (!cursor) return [];
+  const position = decodeCursor(cursor);
+  const cmp = plan.direction === -1 ? '$lt' : '$gt';
+  const id = new Types.ObjectId(position.id);
+  if (plan.kind === 'id') return [{ _id: op({ [cmp]: id }) }];
+  const value = plan.kind === 'date' && typeof position.v === 'string' ? new Date(position.v) : position.v;
+  if (value === null || value === undefined) {
+    // Nulls sort first ascending, last descending; continue within the nulls, then (ascending) past them.
+    return plan.direction === -1
+      ? [{ [plan.path]: null, _id: op({ $lt: id }) }]
+      : [{ $or: [{ [plan.path]: null, _id: op({ $gt: id }) }, { [plan.path]: op({ $ne: null }) }] }];
+  }
+  const beyond: Filter = { [plan.path]: op({ [cmp]: value }) };
+  const tie: Filter = { [plan.path]: value, _id: op({ [cmp]: id }) };
+  const branches = [beyond, tie];
+  if (plan.direction === -1) branches.push({ [plan.path]: null });
+  return [{ $or: branches }];
+}
+
+/** The cursor for the page after `last`. */
+export function nextCursor(plan: SortPlan, last: Record<string, unknown>): string {
+  const raw = plan.kind === 'id' ? null : readPath(last, plan.path);
+  const v = raw instanceof Date ? raw.toISOString() : (raw ?? null);
+  return encodeCursor({ v, id: String(last._id) });
+}
+
+function readPath(doc: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), doc);
+}
+
+/** Combines the visibility filter (which holds the tenant) with further conditions under one $and. */
+export function combine(visibility: Filter, equalities: Filter, conditions: Filter[]): Filter {
+  const { $and: visibilityAnd, ...rest } = visibility as Filter & { $and?: Filter[] };
+  const merged: Filter = { ...rest };
+  const and: Filter[] = [...(visibilityAnd ?? [])];
+  for (const [key, value] of Object.entries(equalities)) {
+    if (key in merged) and.push({ [key]: value });
+    else merged[key] = value;
+  }
+  and.push(...conditions);
+  if (and.length) merged.$and = and;
+  return merged;
+}

@@ -1,0 +1,326 @@
+import { Types, type Model } from 'mongoose';
+import { assertCan, assertWritable, can, exportColumns, visibilityFilter } from '../access/access.js';
+import type { Action, Resource } from '../access/catalog.js';
+import type { Principal } from '../access/principal.js';
+import type { CustomFields } from '../custom-fields/custom-fields.js';
+import { AppError } from '../errors.js';
+import type { Actor, EventBus } from '../events.js';
+import type { WorkflowEngine } from '../workflow/workflow-engine.js';
+import { toCsv } from './csv.js';
+import { buildFilters, combine, cursorCondition, nextCursor, planSort, searchCondition, type ListSpec } from './list-query.js';
+import { searchTokens } from './search-tokens.js';
+
+/** The fields every tenant-owned CRM record carries for access control. */
+export interface RecordBase {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  ownerId: Types.ObjectId | null;
+  teamId?: Types.ObjectId | null;
+  productId?: Types.ObjectId | null;
+  departmentId?: Types.ObjectId | null;
+  status?: string;
+  custom?: Record<string, unknown>;
+  version: number;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+/** What the record service needs to know about products and teams (provided by their modules). */
+export interface OrgDirectory {
+  product(tenantId: Types.ObjectId, id: Types.ObjectId): Promise<{ _id: Types.ObjectId; status: string; locked: boolean; departmentId?: Types.ObjectId | null } | null>;
+  team(tenantId: Types.ObjectId, id: Types.ObjectId): Promise<{ _id: Types.ObjectId; departmentId?: Types.ObjectId | null } | null>;
+  user(tenantId: Types.ObjectId, id: Types.ObjectId): Promise<{ _id: Types.ObjectId; departmentId?: Types.ObjectId | null } | null>;
+}
+
+/** Everything that makes a record type: its model, access resource, workflow, search and output shape. */
+export interface RecordDefinition<Doc extends RecordBase> {
+  resource: Resource;
+  /** Singular human name, for messages ("Contact was not found"). */
+  label: string;
+  model: Model<Doc>;
+  workflowKey?: string;
+  list: ListSpec;
+  searchValues(doc: Partial<Doc>): Array<string | null | undefined>;
+  toDto(doc: Doc): Record<string, unknown>;
+  /** Export column name → value; the default export takes them all, a role's export rule picks some. */
+  exportColumns: Record<string, (doc: Doc) => unknown>;
+  /** 002: department users must tie these records to a product. */
+  productRequiredForDepartmentUsers?: boolean;
+  /** Derived fields (normalized copies for unique indexes and dedupe) computed from the merged record. */
+  derive?(doc: Partial<Doc>): Partial<Doc>;
+}
+
+export interface RecordDeps {
+  events: EventBus;
+  workflows: WorkflowEngine;
+  customFields: CustomFields;
+  directory: OrgDirectory;
+}
+
+/** Filters, search and sort as every list-like call takes them. */
+export interface FilterQuery {
+  q?: string | undefined;
+  sort?: string | undefined;
+  [filter: string]: unknown;
+}
+
+export interface ListQuery extends FilterQuery {
+  limit: number;
+  cursor?: string | undefined;
+  sort?: string | undefined;
+  q?: string | undefined;
+  fields?: string | undefined;
+  [filter: string]: unknown;
+}
+
+const systemFields = new Set(['_id', 'id', 'tenantId', 'version', 'createdAt', 'updatedAt', 'status', 'searchTokens', '__v', '__proto__', 'constructor', 'prototype']);
+
+function actorOf(principal: Principal, client?: { ip?: string; userAgent?: string }): Actor {
+  return { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId, ip: client?.ip, userAgent: client?.userAgent };
+}
+
+function oid(value: unknown, field: string): Types.ObjectId | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Types.ObjectId) return value;
+  if (typeof value === 'string' && /^[a-f0-9]{24}$/i.test(value)) return new Types.ObjectId(value);
+  throw AppError.invalidField(field, 'must be a 24-character hex id');
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function pickFields(dto: Record<string, unknown>, fields: string | undefined): Record<string, unknown> {
+  if (!fields) return dto;
+  const wanted = new Set(['id', 'version', ...fields.split(',').map((f) => f.trim())]);
+  return Object.fromEntries(Object.entries(dto).filter(([k]) => wanted.has(k)));
+}
+
+/**
+ * The rules every CRM record type shares: visibility on every read and write, ownership and product
+ * checks, custom fields, search tokens, optimistic concurrency, workflow transitions, export column
+ * sets, and a domain event for every change. Record modules add only what is theirs.
+ */
+export function createRecordService<Doc extends RecordBase>(def: RecordDefinition<Doc>, deps: RecordDeps) {
+  const Model = def.model;
+  const notFound = () => AppError.notFound(def.label);
+
+  async function findVisible(principal: Principal, id: string, action: Action): Promise<Doc> {
+    const _id = oid(id, 'id')!;
+    const doc = await Model.findOne({ ...visibilityFilter(principal, def.resource, action), _id } as never).lean<Doc>();
+    if (!doc) throw notFound();
+    return doc;
+  }
+
+  async function versionConflict(principal: Principal, id: Types.ObjectId): Promise<AppError> {
+    const current = await Model.findOne({ ...visibilityFilter(principal, def.resource, 'read'), _id: id } as never).lean<Doc>();
+    if (!current) return notFound();
+    return new AppError('version_conflict', `${def.label} was changed by someone else (now version ${current.version}); reload and try again`, { extensions: { current: def.toDto(current) } });
+  }
+
+  /** Checks owner/product/team references of a write and fills in the department. */
+  async function resolveRefs(principal: Principal, input: Record<string, unknown>, existing: Doc | null): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    if ('ownerId' in input && !sameValue(String(input.ownerId ?? ''), String(existing?.ownerId ?? ''))) {
+      if (!can(principal, def.resource, 'assign') && !(existing === null && String(input.ownerId) === String(principal.userId))) {
+        throw new AppError('forbidden', `Your role may not assign ${def.resource} records to someone else`);
+      }
+      const ownerId = oid(input.ownerId, 'ownerId');
+      if (ownerId && !(await deps.directory.user(principal.tenantId, ownerId))) throw AppError.invalidField('ownerId', 'is not a user of this agency');
+      out.ownerId = ownerId;
+    }
+    if ('productId' in input) {
+      const productId = oid(input.productId, 'productId');
+      if (productId) {
+        const product = await deps.directory.product(principal.tenantId, productId);
+        if (!product || (product.status === 'disabled' && !principal.role.isAdmin)) throw AppError.invalidField('productId', 'is not an active product of this agency');
+        if (product.locked && !principal.role.isAdmin) throw new AppError('forbidden', 'That product is locked; only an admin can add records to it');
+        out.departmentId = product.departmentId ?? existing?.departmentId ?? principal.departmentId;
+      }
+      out.productId = productId;
+    }
+    if ('teamId' in input) {
+      const teamId = oid(input.teamId, 'teamId');
+      if (teamId && !(await deps.directory.team(principal.tenantId, teamId))) throw AppError.invalidField('teamId', 'is not a team of this agency');
+      out.teamId = teamId;
+    }
+    return out;
+  }
+
+  function assertProductRule(principal: Principal, merged: Partial<Doc>): void {
+    if (def.productRequiredForDepartmentUsers && principal.departmentId && !principal.role.isAdmin && !merged.productId) {
+      throw AppError.invalidField('productId', 'is required: every record of a department is tied to a product');
+    }
+  }
+
+  return {
+    definition: def,
+
+    /** A page of the records the principal may see, filtered, searched and sorted. */
+    async list(principal: Principal, query: ListQuery, action: Action = 'read') {
+      const { equalities, conditions } = buildFilters(def.list, query);
+      const custom = await deps.customFields.filters(principal.tenantId, def.resource, query);
+      const definitions = query.sort?.replace(/^[-+]/, '').startsWith('custom.') ? await deps.customFields.definitions(principal.tenantId, def.resource) : [];
+      const plan = planSort(def.list, query.sort, (name) => {
+        const field = definitions.find((d) => `custom.${d.key}` === name);
+        if (!field) return null;
+        return { path: name, kind: field.type === 'number' ? 'number' : field.type === 'date' ? 'date' : 'string' };
+      });
+      const filter = combine(visibilityFilter(principal, def.resource, action), { ...equalities, ...custom }, [
+        ...conditions,
+        ...searchCondition(query.q),
+        ...cursorCondition(plan, query.cursor),
+      ]);
+      const docs = await Model.find(filter as never).sort(plan.mongo).limit(query.limit + 1).lean<Doc[]>();
+      const page = docs.slice(0, query.limit);
+      const hasMore = docs.length > query.limit;
+      return {
+        object: 'list' as const,
+        data: page.map((doc) => pickFields(def.toDto(doc), query.fields)),
+        hasMore,
+        nextCursor: hasMore ? nextCursor(plan, page[page.length - 1] as unknown as Record<string, unknown>) : null,
+      };
+    },
+
+    /** Counts the visible records matching the same filters as `list`. */
+    async count(principal: Principal, query: FilterQuery) {
+      const { equalities, conditions } = buildFilters(def.list, query);
+      const custom = await deps.customFields.filters(principal.tenantId, def.resource, query);
+      return Model.countDocuments(combine(visibilityFilter(principal, def.resource, 'read'), { ...equalities, ...custom }, [...conditions, ...searchCondition(query.q)]) as never);
+    },
+
+    async get(principal: Principal, id: string) {
+      return def.toDto(await findVisible(principal, id, 'read'));
+    },
+
+    /** The raw document, for services of the same domain that need more than the DTO. */
+    findVisible,
+
+    async create(principal: Principal, input: Record<string, unknown>, client?: { ip?: string; userAgent?: string }) {
+      const { custom, ...fields } = input as Record<string, unknown> & { custom?: Record<string, unknown> };
+      for (const key of Object.keys(fields)) if (systemFields.has(key)) delete fields[key];
+      const refs = await resolveRefs(principal, { ownerId: principal.userId, ...fields }, null);
+      const doc: Record<string, unknown> = {
+        ...fields,
+        ...refs,
+        departmentId: refs.departmentId ?? principal.departmentId ?? null,
+        tenantId: principal.tenantId,
+        custom: await deps.customFields.validate(principal.tenantId, def.resource, custom, 'create'),
+      };
+      if (def.workflowKey) doc.status = await deps.workflows.initialState(principal.tenantId, def.workflowKey);
+      assertProductRule(principal, doc as Partial<Doc>);
+      Object.assign(doc, def.derive?.(doc as Partial<Doc>) ?? {});
+      doc.searchTokens = searchTokens(def.searchValues(doc as Partial<Doc>));
+      const created = ((await Model.create(doc as never)) as unknown as { toObject(): Doc }).toObject();
+      if (def.workflowKey) {
+        await deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: created._id, from: null, to: created.status! });
+      }
+      const dto = def.toDto(created);
+      await deps.events.publish({ type: `${def.resource}.created`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(created._id), actor: actorOf(principal, client), record: dto });
+      return dto;
+    },
+
+    /** Updates the sent fields; with `ifMatch`, only if the record is still at that version. */
+    async update(principal: Principal, id: string, patch: Record<string, unknown>, options: { ifMatch?: number | undefined; client?: { ip?: string; userAgent?: string } } = {}) {
+      const existing = await findVisible(principal, id, 'update');
+      assertWritable(principal, existing);
+      if (options.ifMatch !== undefined && existing.version !== options.ifMatch) throw await versionConflict(principal, existing._id);
+      const { custom, ...fields } = patch as Record<string, unknown> & { custom?: Record<string, unknown> };
+      for (const key of Object.keys(fields)) if (systemFields.has(key) || fields[key] === undefined) delete fields[key];
+      Object.assign(fields, await resolveRefs(principal, fields, existing));
+      const set: Record<string, unknown> = {};
+      const unset: Record<string, ''> = {};
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      for (const [key, value] of Object.entries(fields)) {
+        const before = (existing as unknown as Record<string, unknown>)[key];
+        if (sameValue(before, value)) continue;
+        set[key] = value;
+        changes[key] = { from: before ?? null, to: value ?? null };
+      }
+      if (custom) {
+        const validated = await deps.customFields.validate(principal.tenantId, def.resource, custom, 'update');
+        for (const [key, value] of Object.entries(validated)) {
+          const before = existing.custom?.[key];
+          if (sameValue(before, value)) continue;
+          if (value === null) unset[`custom.${key}`] = '';
+          else set[`custom.${key}`] = value;
+          changes[`custom.${key}`] = { from: before ?? null, to: value };
+        }
+      }
+      if (!Object.keys(changes).length) return def.toDto(existing);
+      const merged = { ...existing, ...fields, custom: { ...(existing.custom ?? {}), ...(custom ?? {}) } } as Partial<Doc>;
+      assertProductRule(principal, merged);
+      Object.assign(set, def.derive?.(merged) ?? {});
+      set.searchTokens = searchTokens(def.searchValues(merged));
+      set.updatedAt = new Date();
+      const result = await Model.updateOne({ tenantId: principal.tenantId, _id: existing._id, version: existing.version } as never, {
+        $set: set,
+        ...(Object.keys(unset).length ? { $unset: unset } : {}),
+        $inc: { version: 1 },
+      } as never);
+      if (result.matchedCount === 0) throw await versionConflict(principal, existing._id);
+      const updated = (await Model.findOne({ tenantId: principal.tenantId, _id: existing._id } as never).lean<Doc>())!;
+      const dto = def.toDto(updated);
+      await deps.events.publish({ type: `${def.resource}.updated`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, options.client), record: dto, changes });
+      return dto;
+    },
+
+    async remove(principal: Principal, id: string, client?: { ip?: string; userAgent?: string }) {
+      const existing = await findVisible(principal, id, 'delete');
+      assertWritable(principal, existing);
+      await Model.deleteOne({ tenantId: principal.tenantId, _id: existing._id } as never);
+      await deps.events.publish({ type: `${def.resource}.deleted`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, client), record: def.toDto(existing) });
+    },
+
+    /** Moves the record's status along its workflow (409 invalid_transition with the allowed targets otherwise). */
+    async transition(principal: Principal, id: string, input: { to: string; version?: number | undefined; note?: string | undefined }, client?: { ip?: string; userAgent?: string }) {
+      if (!def.workflowKey) throw new AppError('not_found', `${def.label} has no status workflow`);
+      const existing = await findVisible(principal, id, 'transition');
+      assertWritable(principal, existing);
+      if (input.version !== undefined && existing.version !== input.version) throw await versionConflict(principal, existing._id);
+      const from = existing.status ?? '';
+      await deps.workflows.assertTransition(principal, def.workflowKey, from, input.to);
+      const now = new Date();
+      const result = await Model.updateOne({ tenantId: principal.tenantId, _id: existing._id, version: existing.version, status: from } as never, {
+        $set: { status: input.to, statusChangedAt: now, updatedAt: now },
+        $inc: { version: 1 },
+      } as never);
+      if (result.matchedCount === 0) throw await versionConflict(principal, existing._id);
+      await deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: existing._id, from, to: input.to, note: input.note ?? null });
+      const updated = (await Model.findOne({ tenantId: principal.tenantId, _id: existing._id } as never).lean<Doc>())!;
+      const dto = def.toDto(updated);
+      await deps.events.publish({
+        type: `${def.resource}.transitioned`,
+        tenantId: principal.tenantId,
+        resource: def.resource,
+        resourceId: String(existing._id),
+        actor: actorOf(principal, client),
+        record: dto,
+        changes: { status: { from, to: input.to } },
+        data: { from, to: input.to },
+      });
+      return dto;
+    },
+
+    /** The record's status history, oldest first. */
+    async history(principal: Principal, id: string) {
+      const existing = await findVisible(principal, id, 'read');
+      const rows = await deps.workflows.history(principal.tenantId, existing._id);
+      return rows.map((r) => ({ from: r.from, to: r.to, byUserId: r.byUserId ? String(r.byUserId) : null, note: r.note, at: r.at.toISOString() }));
+    },
+
+    /** CSV of the records the role may export, with the role's column set (002's sales export). */
+    async exportCsv(principal: Principal, query: FilterQuery, client?: { ip?: string; userAgent?: string }) {
+      assertCan(principal, def.resource, 'export');
+      const allowed = exportColumns(principal, def.resource);
+      const columns = (allowed ?? Object.keys(def.exportColumns)).filter((c) => c in def.exportColumns);
+      const { equalities, conditions } = buildFilters(def.list, query);
+      const filter = combine(visibilityFilter(principal, def.resource, 'export'), equalities, [...conditions, ...searchCondition(query.q)]);
+      const docs = await Model.find(filter as never).sort({ _id: 1 }).limit(50_000).lean<Doc[]>();
+      await deps.events.publish({ type: `${def.resource}.exported`, tenantId: principal.tenantId, resource: def.resource, resourceId: null, actor: actorOf(principal, client), data: { count: docs.length, columns } });
+      return toCsv(columns, docs.map((doc) => columns.map((c) => def.exportColumns[c]!(doc))));
+    },
+  };
+}
+
+export type RecordService<Doc extends RecordBase> = ReturnType<typeof createRecordService<Doc>>;

@@ -1,0 +1,77 @@
+import type { WorkflowState, WorkflowTransition } from './workflow.model.js';
+
+interface WorkflowTemplate {
+  key: string;
+  name: string;
+  initial: string;
+  states: WorkflowState[];
+  transitions: WorkflowTransition[];
+}
+
+const s = (key: string, label: string, final = false): WorkflowState => ({ key, label, final });
+
+function allPairs(states: WorkflowState[]): WorkflowTransition[] {
+  const out: WorkflowTransition[] = [];
+  for (const from of states) {
+    if (from.final) continue;
+    for (const to of states) if (to.key !== from.key) out.push({ from: from.key, to: to.key, roles: [] });
+  }
+  return out;
+}
+
+const contactStates = [s('new', 'New'), s('hot', 'Hot'), s('converted', 'Converted', true), s('cold', 'Cold'), s('not_interested', 'Not interested')];
+const customerStates = [s('draft', 'Draft'), s('new', 'New'), s('active', 'Active', true), s('inactive', 'In-active'), s('blocked', 'Blocked')];
+const callingTaskStates = [s('new', 'New'), s('scheduled', 'Scheduled'), s('rescheduled', 'Re-scheduled'), s('done', 'Done', true), s('aborted', 'Aborted', true)];
+const campaignStates = [s('draft', 'Draft'), s('new', 'New'), s('active', 'Active', true), s('inactive', 'In-active'), s('discarded', 'Discarded', true)];
+const leadStates = [s('new', 'New'), s('contacted', 'Contacted'), s('qualified', 'Qualified'), s('converted', 'Converted', true), s('disqualified', 'Disqualified', true)];
+const ticketStates = [s('open', 'Open'), s('pending', 'Pending'), s('resolved', 'Resolved'), s('closed', 'Closed', true)];
+
+/**
+ * The seeded workflows. 000 marks Active and Converted final, yet a customer can go in-active and a
+ * campaign is deactivated at its period's end, so "final" here means "the goal state", and the seeded
+ * moves out of it are the ones 000 and the campaign schedule need; a sysadmin can tighten them.
+ */
+export const defaultWorkflows: WorkflowTemplate[] = [
+  { key: 'contact', name: 'Contact', initial: 'new', states: contactStates, transitions: allPairs(contactStates) },
+  {
+    key: 'customer',
+    name: 'Customer onboarding',
+    initial: 'draft',
+    states: customerStates,
+    transitions: [...allPairs(customerStates), { from: 'active', to: 'inactive', roles: [] }, { from: 'active', to: 'blocked', roles: [] }],
+  },
+  {
+    key: 'callingTask',
+    name: 'Calling task',
+    initial: 'new',
+    states: callingTaskStates,
+    transitions: [
+      { from: 'new', to: 'scheduled', roles: [] },
+      { from: 'new', to: 'done', roles: [] },
+      { from: 'new', to: 'aborted', roles: [] },
+      { from: 'scheduled', to: 'rescheduled', roles: [] },
+      { from: 'scheduled', to: 'done', roles: [] },
+      { from: 'scheduled', to: 'aborted', roles: [] },
+      { from: 'rescheduled', to: 'rescheduled', roles: [] },
+      { from: 'rescheduled', to: 'done', roles: [] },
+      { from: 'rescheduled', to: 'aborted', roles: [] },
+    ],
+  },
+  {
+    key: 'campaign',
+    name: 'Campaign',
+    initial: 'draft',
+    states: campaignStates,
+    transitions: [
+      { from: 'draft', to: 'new', roles: [] },
+      { from: 'draft', to: 'discarded', roles: [] },
+      { from: 'new', to: 'active', roles: [] },
+      { from: 'new', to: 'discarded', roles: [] },
+      { from: 'active', to: 'inactive', roles: [] },
+      { from: 'inactive', to: 'active', roles: [] },
+      { from: 'inactive', to: 'discarded', roles: [] },
+    ],
+  },
+  { key: 'lead', name: 'Lead', initial: 'new', states: leadStates, transitions: allPairs(leadStates) },
+  { key: 'ticket', name: 'Support ticket', initial: 'open', states: ticketStates, transitions: [...allPairs(ticketStates)] },
+];
