@@ -13,7 +13,7 @@ import { buildModules } from './modules/index.js';
 import { apiVersion } from './version.js';
 
 /** Builds the Express app without opening a port; `server.ts` listens, tests use supertest. */
-export function createApp(ctx: AppContext): Express {
+export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModules> = buildModules(ctx)): Express {
   const { config } = ctx;
   const app = express();
   app.disable('x-powered-by');
@@ -54,7 +54,7 @@ export function createApp(ctx: AppContext): Express {
     else next(new AppError('unavailable', 'The database is not reachable'));
   });
 
-  const { routes, authenticate } = buildModules(ctx);
+  const { routes, authenticate } = modules;
   const document = buildOpenApiDocument(routes, apiVersion);
   app.get('/v1/openapi.json', (_req, res) => {
     res.json(document);

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { DatabaseUnavailableError } from './platform/db/embedded.js';
 import { startRuntime } from './platform/runtime.js';
+import { startRealtime } from './platform/realtime/start.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 
 /** The process entry point: config, database, HTTP listener, graceful shutdown. */
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
 
   const server = createServer(runtime.app);
   server.keepAliveTimeout = 65_000;
+  const realtime = await startRealtime(server, runtime);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
+    // Sockets first: an open websocket would keep server.close() waiting.
+    await realtime.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

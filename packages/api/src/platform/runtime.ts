@@ -1,5 +1,7 @@
 import type { Express } from 'express';
 import { createApp } from '../app.js';
+import { buildModules } from '../modules/index.js';
+import type { Authenticator } from './auth/guard.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { connectDatabase, redactUri, type DatabaseConnection } from './db/connection.js';
@@ -13,6 +15,8 @@ import { resolveSecrets } from './secrets.js';
 export interface Runtime {
   ctx: AppContext;
   app: Express;
+  /** Bearer authentication, shared by HTTP and realtime. */
+  authenticate: Authenticator;
   database: DatabaseServer;
   db: DatabaseConnection;
   close(): Promise<void>;
@@ -45,11 +49,13 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
     events,
     isDatabaseReady: () => db.isReady(),
   };
-  const app = createApp(ctx);
+  const modules = buildModules(ctx);
+  const app = createApp(ctx, modules);
   await ensureIndexes(db.connection);
   return {
     ctx,
     app,
+    authenticate: modules.authenticate,
     database,
     db,
     async close() {

@@ -15,7 +15,7 @@ export { makeAgency, makeUser, signIn, type TestAgency } from './factories.js';
  * server (TEST_MONGODB_URI, started by scripts/run-tests.ts), so files run in parallel without
  * seeing each other's data. Run alone, a file starts its own FerretDB.
  */
-export async function createTestRuntime(options: { file?: string; env?: Record<string, string> } = {}): Promise<Runtime & { request: () => supertest.Agent; dbName: string }> {
+export async function createTestRuntime(options: { file?: string; env?: Record<string, string>; dbName?: string } = {}): Promise<Runtime & { request: () => supertest.Agent; dbName: string }> {
   const config = testConfig(options.env);
   let uri = process.env.TEST_MONGODB_URI;
   let ownServer: { stop(): Promise<void> } | undefined;
@@ -27,7 +27,7 @@ export async function createTestRuntime(options: { file?: string; env?: Record<s
     ownServer = server;
   }
   const stem = basename(options.file ?? 'test').replace(/\.test\.ts$/, '').replace(/[^A-Za-z0-9]/g, '_').slice(0, 30);
-  const dbName = `t_${stem}_${randomBytes(4).toString('hex')}`;
+  const dbName = options.dbName ?? `t_${stem}_${randomBytes(4).toString('hex')}`;
   const runtime = await startRuntime(config, { uri, dbName });
   return {
     ...runtime,

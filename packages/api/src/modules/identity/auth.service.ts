@@ -66,7 +66,7 @@ export function createAuthService(deps: { connection: Connection; jwtSecret: str
 
   async function recordFailure(key: string): Promise<void> {
     const now = new Date();
-    const attempt = await LoginAttempt.findOneAndUpdate({ key }, { $inc: { failures: 1 }, $setOnInsert: { windowStart: now } }, { upsert: true, new: true }).lean();
+    const attempt = await LoginAttempt.findOneAndUpdate({ key }, { $inc: { failures: 1 }, $setOnInsert: { windowStart: now } }, { upsert: true, returnDocument: 'after' }).lean();
     if (!attempt) return;
     if (now.getTime() - attempt.windowStart.getTime() > FAILURE_WINDOW_MS) {
       await LoginAttempt.updateOne({ key }, { $set: { failures: 1, windowStart: now, lockedUntil: null } });
@@ -140,7 +140,7 @@ export function createAuthService(deps: { connection: Connection; jwtSecret: str
     async refresh(refreshToken: string, client: ClientInfo) {
       const tokenHash = sha256(refreshToken);
       const now = new Date();
-      const claimed = await RefreshToken.findOneAndUpdate({ tokenHash, usedAt: null }, { $set: { usedAt: now } }, { new: true })
+      const claimed = await RefreshToken.findOneAndUpdate({ tokenHash, usedAt: null }, { $set: { usedAt: now } }, { returnDocument: 'after' })
         .setOptions({ crossTenant: 'a refresh token finds its session' })
         .lean<RefreshTokenDoc>();
       if (!claimed) {
@@ -148,6 +148,7 @@ export function createAuthService(deps: { connection: Connection; jwtSecret: str
         if (reused) {
           await Session.updateOne({ tenantId: reused.tenantId, _id: reused.sessionId, revokedAt: null }, { $set: { revokedAt: now, revokedReason: 'refresh token reused' } });
           await events.publish({ type: 'auth.refresh_reused', tenantId: reused.tenantId, resource: 'session', resourceId: String(reused.sessionId), actor: { tenantId: reused.tenantId, userId: null, apiKeyId: null, ...client } });
+          await events.publish({ type: 'auth.session_revoked', tenantId: reused.tenantId, resource: 'session', resourceId: String(reused.sessionId), actor: null, data: { sessionId: String(reused.sessionId), reason: 'refresh token reused' } });
         }
         throw new AppError('unauthenticated', 'The refresh token is not valid; sign in again');
       }
@@ -164,10 +165,30 @@ export function createAuthService(deps: { connection: Connection; jwtSecret: str
       if (!Types.ObjectId.isValid(sessionId)) throw AppError.notFound('Session');
       const result = await Session.updateOne({ tenantId, userId, _id: new Types.ObjectId(sessionId), revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: reason } });
       if (result.matchedCount === 0) throw AppError.notFound('Session');
+      // Realtime listens for this to drop the session's open sockets at once.
+      await events.publish({ type: 'auth.session_revoked', tenantId, resource: 'session', resourceId: sessionId, actor: { tenantId, userId, apiKeyId: null }, data: { sessionId, reason } });
     },
 
     async listSessions(tenantId: Types.ObjectId, userId: Types.ObjectId) {
       return Session.find({ tenantId, userId, revokedAt: null, expiresAt: op({ $gt: new Date() }) }).sort({ lastUsedAt: -1 }).limit(100).lean();
+    },
+
+    /** Opens a session for a user who just proved who they are another way (accepted invitation). */
+    async startSession(user: User, client: ClientInfo) {
+      return issueTokens(user, client);
+    },
+
+    /** Ends every live session of a user except `keepSessionId` (password change, reset, disabling). */
+    async revokeUserSessions(tenantId: Types.ObjectId, userId: Types.ObjectId, reason: string, keepSessionId?: string | null) {
+      const filter: Record<string, unknown> = { tenantId, userId, revokedAt: null };
+      if (keepSessionId && Types.ObjectId.isValid(keepSessionId)) filter._id = op({ $ne: new Types.ObjectId(keepSessionId) });
+      const result = await Session.updateMany(filter, { $set: { revokedAt: new Date(), revokedReason: reason } });
+      return result.modifiedCount;
+    },
+
+    /** Forgets failed sign-ins of an email (after a password reset proves ownership). */
+    async clearLockout(email: string) {
+      await LoginAttempt.deleteOne({ key: email.trim().toLowerCase() });
     },
 
     /** True when the session an access token names is still live. */

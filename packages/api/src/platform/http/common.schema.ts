@@ -1,7 +1,7 @@
 import { z } from './zod.js';
 
 /** A 24-hex MongoDB id in a path or body. */
-export const objectId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be a 24-character hex id').openapi({ example: '6750a1b2c3d4e5f601234567' });
+export const objectId = z.string().regex(/^[a-fA-F0-9]{24}$/, 'must be a 24-character hex id').openapi({ example: '6750a1b2c3d4e5f601234567' });
 
 export const idParams = z.object({ id: objectId });
 

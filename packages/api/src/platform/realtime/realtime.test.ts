@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { io as connect, type Socket } from 'socket.io-client';
+import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import type { RealtimeEvent } from './realtime.js';
+import { startRealtime } from './start.js';
+
+type Rt = Awaited<ReturnType<typeof createTestRuntime>>;
+
+async function listen(rt: Rt): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const server = createServer(rt.app);
+  const realtime = await startRealtime(server, rt);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      await realtime.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** A connected socket that records every event it receives and can wait for the next matching one. */
+async function client(url: string, token: string) {
+  const socket: Socket = connect(url, { path: '/v1/realtime', auth: { token }, transports: ['websocket'], reconnection: false });
+  const events: RealtimeEvent[] = [];
+  const waiters: Array<{ test: (e: RealtimeEvent) => boolean; resolve: (e: RealtimeEvent) => void }> = [];
+  socket.on('event', (e: RealtimeEvent) => {
+    events.push(e);
+    for (const w of [...waiters]) if (w.test(e)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(e); }
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return {
+    socket,
+    events,
+    async subscribe(resource: string, filter?: Record<string, unknown>) {
+      const ack = (await socket.emitWithAck('subscribe', { resource, filter })) as { ok: boolean; id?: string; error?: { code: string } };
+      return ack;
+    },
+    next(test: (e: RealtimeEvent) => boolean, timeoutMs = 10_000): Promise<RealtimeEvent> {
+      const seen = events.find(test);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no matching realtime event')), timeoutMs);
+        waiters.push({ test, resolve: (e) => { clearTimeout(timer); resolve(e); } });
+      });
+    },
+  };
+}
+
+describe('realtime', () => {
+  let rt: Rt;
+  let http: Awaited<ReturnType<typeof listen>>;
+  let agency: TestAgency;
+  const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
+
+  before(async () => {
+    rt = await createTestRuntime({ file: import.meta.filename });
+    http = await listen(rt);
+    agency = await makeAgency(rt);
+  });
+  after(async () => {
+    await http.close();
+    await rt.close();
+  });
+
+  it('should refuse a connection without a valid token', async () => {
+    await assert.rejects(client(http.url, 'not-a-real-token-at-all'));
+    await assert.rejects(client(http.url, 'pk_live_publishable_key_value'));
+  });
+
+  it('should push a change only to users of the tenant who may see the record', async () => {
+    const seller = await makeUser(rt, agency, { role: 'SALES_PERSON' });
+    const sellerToken = await signIn(rt, seller.email);
+    const other = await makeAgency(rt);
+    const adminSocket = await client(http.url, agency.adminToken);
+    const sellerSocket = await client(http.url, sellerToken);
+    const otherSocket = await client(http.url, other.adminToken);
+    for (const s of [adminSocket, sellerSocket, otherSocket]) assert.equal((await s.subscribe('contact')).ok, true);
+
+    const adminsContact = (await rt.request().post('/v1/contacts').set(auth(agency.adminToken)).send({ firstName: 'Only', lastName: 'Admins' })).body;
+    const sellersContact = (await rt.request().post('/v1/contacts').set(auth(sellerToken)).send({ firstName: 'Sellers', lastName: 'Own' })).body;
+    const otherContact = (await rt.request().post('/v1/contacts').set(auth(other.adminToken)).send({ firstName: 'Other', lastName: 'Tenant' })).body;
+
+    await adminSocket.next((e) => e.id === sellersContact.id);
+    const sellerGot = await sellerSocket.next((e) => e.id === sellersContact.id);
+    assert.equal(sellerGot.type, 'created');
+    assert.equal(sellerGot.record?.firstName, 'Sellers');
+    await otherSocket.next((e) => e.id === otherContact.id);
+    // The seller's own event arrived after the admin's contact was created: the admin's never reached them.
+    assert.ok(!sellerSocket.events.some((e) => e.id === adminsContact.id));
+    assert.ok(!otherSocket.events.some((e) => e.id === adminsContact.id || e.id === sellersContact.id));
+    assert.ok(adminSocket.events.some((e) => e.id === adminsContact.id));
+    for (const s of [adminSocket, sellerSocket, otherSocket]) s.socket.disconnect();
+  });
+
+  it('should apply the subscription filter and carry transitions with their changes', async () => {
+    const watcher = await client(http.url, agency.adminToken);
+    const sub = await watcher.subscribe('contact', { status: 'hot' });
+    assert.equal(sub.ok, true);
+    const contact = (await rt.request().post('/v1/contacts').set(auth(agency.adminToken)).send({ firstName: 'Heating', lastName: 'Up' })).body;
+    await rt.request().post(`/v1/contacts/${contact.id}/transitions`).set(auth(agency.adminToken)).send({ to: 'hot' }).expect(200);
+    const event = await watcher.next((e) => e.id === contact.id);
+    assert.equal(event.type, 'transitioned');
+    assert.deepEqual(event.changes?.status, { from: 'new', to: 'hot' });
+    assert.equal(event.subscriptionId, sub.id);
+    assert.ok(!watcher.events.some((e) => e.type === 'created' && e.id === contact.id), 'the created event (status new) did not match the filter');
+    watcher.socket.disconnect();
+  });
+
+  it('should answer a bad subscription with a problem', async () => {
+    const s = await client(http.url, agency.adminToken);
+    const bad = await s.subscribe('passwords');
+    assert.equal(bad.ok, false);
+    assert.equal(bad.error?.code, 'validation_failed');
+    const badFilter = await s.subscribe('contact', { $where: 'x' });
+    assert.equal(badFilter.ok, false);
+    s.socket.disconnect();
+  });
+
+  it('should disconnect a socket whose session was revoked', async () => {
+    const user = await makeUser(rt, agency, { role: 'SALES_HEAD' });
+    const token = await signIn(rt, user.email);
+    const s = await client(http.url, token);
+    await s.subscribe('contact');
+    const dropped = new Promise<string>((resolve) => s.socket.on('disconnect', (reason) => resolve(reason)));
+    await rt.request().post('/v1/auth/logout').set(auth(token)).expect(204);
+    assert.equal(await dropped, 'io server disconnect');
+    await assert.rejects(client(http.url, token), 'a revoked session cannot reconnect');
+  });
+});
+
+describe('realtime across two API processes through Redis', () => {
+  it('should deliver an event created on one process to a socket connected to the other', async () => {
+    const env = { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', JWT_SECRET: 'shared-secret-of-both-processes-0123456789' };
+    const a = await createTestRuntime({ file: import.meta.filename, env });
+    const b = await createTestRuntime({ file: import.meta.filename, env, dbName: a.dbName });
+    const httpA = await listen(a);
+    const httpB = await listen(b);
+    try {
+      const agency = await makeAgency(a);
+      const onB = await client(httpB.url, agency.adminToken);
+      await onB.subscribe('contact');
+      const created = (await a.request().post('/v1/contacts').set({ Authorization: `Bearer ${agency.adminToken}` }).send({ firstName: 'Cross', lastName: 'Process' })).body;
+      const event = await onB.next((e) => e.id === created.id);
+      assert.equal(event.record?.lastName, 'Process');
+      assert.equal(onB.events.filter((e) => e.id === created.id).length, 1, 'delivered once, not once per process');
+      onB.socket.disconnect();
+    } finally {
+      await httpA.close();
+      await httpB.close();
+      await a.close();
+      await b.close().catch(() => {});
+    }
+  });
+});
