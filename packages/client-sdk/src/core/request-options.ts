@@ -1,0 +1,19 @@
+/** Options every SDK call accepts as its last argument. */
+export interface RequestOptions {
+  /** Cancels the call, including any retry waiting to happen; the call then rejects with `CrmAbortError`. */
+  signal?: AbortSignal;
+  /** The deadline of each attempt in milliseconds; overrides the client's `timeoutMs`. */
+  timeoutMs?: number;
+  /** Sent as `Idempotency-Key`; makes a POST safe to retry. Creates generate one when this is not given. */
+  idempotencyKey?: string;
+  /** Extra headers for this call, e.g. your own `X-Request-Id`. */
+  headers?: Record<string, string>;
+  /** Retries for this call; overrides the client's `retries.maxRetries`. */
+  maxRetries?: number;
+}
+
+/** Options of `update` calls: `ifMatch` makes the update conditional on the record's `version`. */
+export interface UpdateOptions extends RequestOptions {
+  /** The `version` you last read; a stale one fails with `CrmConflictError` (`version_conflict`). */
+  ifMatch?: number;
+}

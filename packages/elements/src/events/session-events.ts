@@ -1,0 +1,37 @@
+import type { CrmUser } from '../context/client-context.js';
+import { CrmEvent } from './crm-event.js';
+
+/**
+ * Fired before `<crm-provider>` signs in with the entered email and password. Cancel it
+ * (`preventDefault()`) to handle sign-in yourself, e.g. through your own single sign-on.
+ */
+export class CrmRequestSignInEvent extends CrmEvent<{ email: string }> {
+  static readonly eventName = 'crm-request-sign-in';
+  constructor(detail: { email: string }) {
+    super(CrmRequestSignInEvent.eventName, detail, { cancelable: true });
+  }
+}
+
+/** Fired after sign-in succeeded; `detail.user` is now in the user context. */
+export class CrmUserSignedInEvent extends CrmEvent<{ user: CrmUser }> {
+  static readonly eventName = 'crm-user-signed-in';
+  constructor(detail: { user: CrmUser }) {
+    super(CrmUserSignedInEvent.eventName, detail);
+  }
+}
+
+/** Fired when the API refused the credentials or could not be reached. */
+export class CrmSignInFailedEvent extends CrmEvent<{ error: unknown }> {
+  static readonly eventName = 'crm-sign-in-failed';
+  constructor(detail: { error: unknown }) {
+    super(CrmSignInFailedEvent.eventName, detail);
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'crm-request-sign-in': CrmRequestSignInEvent;
+    'crm-user-signed-in': CrmUserSignedInEvent;
+    'crm-sign-in-failed': CrmSignInFailedEvent;
+  }
+}

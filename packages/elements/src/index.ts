@@ -1,0 +1,11 @@
+// The whole library: importing this module registers every crm-* tag.
+export * from './provider/provider.js';
+export * from './text-field/text-field.js';
+export * from './select-field/select-field.js';
+export * from './state/state.js';
+export { CrmElement } from './shared/crm-element.js';
+export { CrmFormField } from './shared/form-field.js';
+export * from './context/index.js';
+export * from './events/index.js';
+export * from './i18n/index.js';
+export * from './theme/index.js';

@@ -1,0 +1,100 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { CrmInputEvent } from '../events/field-events.js';
+import '../provider/provider.js';
+import { expectAccessible } from '../test/axe.js';
+import { CrmSelectField, type CrmSelectOption } from './select-field.component.js';
+import './select-field.js';
+
+const stages: CrmSelectOption[] = [
+  { value: 'lead', label: 'Lead' },
+  { value: 'qualified', label: 'Qualified' },
+  { value: 'won', label: 'Won' },
+];
+
+function inner(el: CrmSelectField): HTMLSelectElement {
+  return el.shadowRoot!.querySelector('select')!;
+}
+
+describe('crm-select-field', () => {
+  it('should render a labelled native select with a placeholder and the options', async () => {
+    const el = await fixture<CrmSelectField>(
+      html`<crm-select-field label="Stage" hint="Where the deal stands" .options=${stages}></crm-select-field>`,
+    );
+    const select = inner(el);
+    expect([...select.options].map((option) => option.textContent!.trim())).to.deep.equal([
+      'Choose…',
+      'Lead',
+      'Qualified',
+      'Won',
+    ]);
+    expect(select.getAttribute('aria-describedby')).to.equal('hint');
+    await expectAccessible(el);
+  });
+
+  it('should show the value the host sets without firing events', async () => {
+    const el = await fixture<CrmSelectField>(html`<crm-select-field label="Stage" .options=${stages} value="won"></crm-select-field>`);
+    let fired = 0;
+    el.addEventListener('crm-input', () => (fired += 1));
+    expect(inner(el).value).to.equal('won');
+    el.value = 'lead';
+    await el.updateComplete;
+    expect(inner(el).value).to.equal('lead');
+    expect(fired).to.equal(0);
+  });
+
+  it('should fire bubbling, composed crm-input and crm-change when the user picks with the keyboard', async () => {
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div><crm-select-field label="Stage" name="stage" .options=${stages}></crm-select-field></div>`,
+    );
+    const el = wrapper.querySelector('crm-select-field')!;
+    el.focus();
+    expect(el.shadowRoot!.activeElement).to.equal(inner(el));
+    const input = oneEvent(wrapper, 'crm-input') as Promise<CrmInputEvent>;
+    const change = oneEvent(wrapper, 'crm-change');
+    await sendKeys({ press: 'ArrowDown' });
+    const event = await input;
+    expect(event.detail).to.deep.equal({ name: 'stage', value: 'lead' });
+    expect(event.bubbles && event.composed).to.equal(true);
+    expect((await change).detail.value).to.equal('lead');
+    expect(el.value).to.equal('lead');
+  });
+
+  it('should be required until a choice is made, then submit it with its form', async () => {
+    const form = await fixture<HTMLFormElement>(
+      html`<form><crm-select-field label="Stage" name="stage" required .options=${stages}></crm-select-field></form>`,
+    );
+    const el = form.querySelector('crm-select-field')!;
+    expect(form.checkValidity()).to.equal(false);
+    el.reportValidity();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="error-message"]')!.textContent).to.equal('Please fill in Stage.');
+    expect(inner(el).getAttribute('aria-invalid')).to.equal('true');
+    await expectAccessible(el);
+
+    el.value = 'qualified';
+    await el.updateComplete;
+    expect(form.checkValidity()).to.equal(true);
+    expect(new FormData(form).get('stage')).to.equal('qualified');
+  });
+
+  it('should leave disabled options out of keyboard choice and be skipped when disabled', async () => {
+    const el = await fixture<CrmSelectField>(
+      html`<crm-select-field label="Stage" disabled .options=${[{ value: 'lost', label: 'Lost', disabled: true }]}></crm-select-field>`,
+    );
+    expect(inner(el).disabled).to.equal(true);
+    expect(inner(el).options[1]!.disabled).to.equal(true);
+  });
+
+  it('should use the German placeholder under a provider with locale="de"', async () => {
+    const provider = await fixture(html`<crm-provider locale="de"><crm-select-field label="Phase" .options=${stages}></crm-select-field></crm-provider>`);
+    const el = provider.querySelector('crm-select-field')!;
+    await el.updateComplete;
+    expect(inner(el).options[0]!.textContent!.trim()).to.equal('Bitte wählen…');
+  });
+
+  it('should tolerate being defined twice', () => {
+    expect(() => CrmSelectField.define('crm-select-field')).not.to.throw();
+    expect(customElements.get('crm-select-field')).to.equal(CrmSelectField);
+  });
+});

@@ -1,0 +1,145 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { CrmInputEvent } from '../events/field-events.js';
+import '../provider/provider.js';
+import { expectAccessible } from '../test/axe.js';
+import { CrmTextField } from './text-field.component.js';
+import './text-field.js';
+
+function inner(el: CrmTextField): HTMLInputElement {
+  return el.shadowRoot!.querySelector('input')!;
+}
+
+function errorText(el: CrmTextField): string {
+  return el.shadowRoot!.querySelector('[part="error-message"]')!.textContent ?? '';
+}
+
+describe('crm-text-field', () => {
+  it('should render a labelled input with its hint tied by aria-describedby', async () => {
+    const el = await fixture<CrmTextField>(
+      html`<crm-text-field label="Email" hint="We never share it." name="email" type="email"></crm-text-field>`,
+    );
+    const input = inner(el);
+    expect(el.shadowRoot!.querySelector('label')!.htmlFor).to.equal(input.id);
+    expect(input.type).to.equal('email');
+    expect(input.getAttribute('aria-describedby')).to.equal('hint');
+    expect(input.getAttribute('aria-invalid')).to.equal('false');
+    await expectAccessible(el);
+  });
+
+  it('should fire bubbling, composed crm-input events only for what the user types', async () => {
+    const wrapper = await fixture<HTMLDivElement>(html`<div><crm-text-field label="Name" name="name"></crm-text-field></div>`);
+    const el = wrapper.querySelector('crm-text-field')!;
+    const seen: CrmInputEvent[] = [];
+    wrapper.addEventListener('crm-input', (event) => seen.push(event));
+
+    el.value = 'set by the host';
+    await el.updateComplete;
+    expect(seen).to.have.length(0);
+    expect(inner(el).value).to.equal('set by the host');
+
+    el.value = '';
+    await el.updateComplete;
+    el.focus();
+    await sendKeys({ type: 'Ada' });
+    expect(seen.map((event) => event.detail.value)).to.deep.equal(['A', 'Ad', 'Ada']);
+    expect(seen[0]!.bubbles && seen[0]!.composed).to.equal(true);
+    expect(seen[0]!.detail.name).to.equal('name');
+    expect(el.value).to.equal('Ada');
+  });
+
+  it('should fire crm-change when the user leaves an edited field', async () => {
+    const el = await fixture<CrmTextField>(html`<crm-text-field label="City"></crm-text-field>`);
+    el.focus();
+    await sendKeys({ type: 'Berlin' });
+    const changed = oneEvent(el, 'crm-change');
+    inner(el).blur();
+    expect((await changed).detail.value).to.equal('Berlin');
+  });
+
+  it('should be reachable with Tab and show a required error after the user leaves it empty', async () => {
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div><button>before</button><crm-text-field label="Email" required></crm-text-field><button>after</button></div>`,
+    );
+    const el = wrapper.querySelector('crm-text-field')!;
+    wrapper.querySelector('button')!.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement).to.equal(inner(el));
+    expect(errorText(el)).to.equal('');
+
+    await sendKeys({ press: 'Tab' });
+    await el.updateComplete;
+    expect(errorText(el)).to.equal('Please fill in Email.');
+    expect(inner(el).getAttribute('aria-invalid')).to.equal('true');
+    expect(inner(el).getAttribute('aria-describedby')).to.equal('error-message');
+    expect(el.validity.valueMissing).to.equal(true);
+    await expectAccessible(el);
+  });
+
+  it('should show a host-supplied error at once and mark the field invalid', async () => {
+    const el = await fixture<CrmTextField>(
+      html`<crm-text-field label="Email" hint="Work address" error="This email is already taken."></crm-text-field>`,
+    );
+    expect(errorText(el)).to.equal('This email is already taken.');
+    expect(inner(el).getAttribute('aria-describedby')).to.equal('hint error-message');
+    expect(el.checkValidity()).to.equal(false);
+    await expectAccessible(el);
+  });
+
+  it('should report a malformed email as invalid', async () => {
+    const el = await fixture<CrmTextField>(html`<crm-text-field label="Email" type="email"></crm-text-field>`);
+    el.focus();
+    await sendKeys({ type: 'not-an-email' });
+    inner(el).blur();
+    await el.updateComplete;
+    expect(el.validity.typeMismatch).to.equal(true);
+    expect(errorText(el)).to.equal('Email is not valid.');
+  });
+
+  it('should take part in its form: data, reset, and Enter submits', async () => {
+    const form = await fixture<HTMLFormElement>(
+      html`<form><crm-text-field label="Name" name="name" value="Grace"></crm-text-field></form>`,
+    );
+    const el = form.querySelector('crm-text-field')!;
+    expect(new FormData(form).get('name')).to.equal('Grace');
+
+    el.focus();
+    await sendKeys({ press: 'End' });
+    await sendKeys({ type: ' Hopper' });
+    expect(new FormData(form).get('name')).to.equal('Grace Hopper');
+
+    let submitted = false;
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      submitted = true;
+    });
+    await sendKeys({ press: 'Enter' });
+    expect(submitted).to.equal(true);
+
+    form.reset();
+    await el.updateComplete;
+    expect(el.value).to.equal('Grace');
+  });
+
+  it('should block form submission while required and empty', async () => {
+    const form = await fixture<HTMLFormElement>(html`<form><crm-text-field label="Name" name="name" required></crm-text-field></form>`);
+    expect(form.checkValidity()).to.equal(false);
+    const el = form.querySelector('crm-text-field')!;
+    el.value = 'Ada';
+    await el.updateComplete;
+    expect(form.checkValidity()).to.equal(true);
+  });
+
+  it('should word its messages in German under a provider with locale="de"', async () => {
+    const provider = await fixture(html`<crm-provider locale="de"><crm-text-field label="E-Mail" required></crm-text-field></crm-provider>`);
+    const el = provider.querySelector('crm-text-field')!;
+    el.reportValidity();
+    await el.updateComplete;
+    expect(errorText(el)).to.equal('Bitte E-Mail ausfüllen.');
+  });
+
+  it('should tolerate being defined twice', () => {
+    expect(() => CrmTextField.define('crm-text-field')).not.to.throw();
+    expect(customElements.get('crm-text-field')).to.equal(CrmTextField);
+  });
+});

@@ -1,0 +1,1 @@
+export { lightTokens, darkTokens, sys, declareTokens, focusRing, type CrmSysToken } from './tokens.js';

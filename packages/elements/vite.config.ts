@@ -1,0 +1,36 @@
+import { defineConfig } from 'vite';
+
+/** The elements; each gets `<name>.js` (registers the tag) and `<name>.component.js` (class only). */
+export const elementNames = ['provider', 'text-field', 'select-field', 'state'];
+
+const entries = {
+  index: 'src/index.ts',
+  ...Object.fromEntries(
+    elementNames.flatMap((name) => [
+      [`${name}/${name}`, `src/${name}/${name}.ts`],
+      [`${name}/${name}.component`, `src/${name}/${name}.component.ts`],
+    ]),
+  ),
+  'context/index': 'src/context/index.ts',
+  'events/index': 'src/events/index.ts',
+  'i18n/index': 'src/i18n/index.ts',
+  'theme/index': 'src/theme/index.ts',
+};
+
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    lib: { entry: entries, formats: ['es'] },
+    rollupOptions: {
+      // Lit is a peer: the host's copy is shared by every element and by other Lit code on the page.
+      external: [/^lit(\/|$)/, /^@lit\//, /^@lit-labs\//],
+      output: {
+        entryFileNames: '[name].js',
+        chunkFileNames: 'shared/[name]-[hash].js',
+      },
+    },
+  },
+});

@@ -1,0 +1,42 @@
+// Browser tests run in Debian's Chromium through puppeteer-core; no browser is ever downloaded.
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { closingLineReporter } from './scripts/closing-line-reporter.mjs';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The exact flags Chromium gets; puppeteer adds its own automation defaults around them. */
+export const chromiumArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export default {
+  files: ['src/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 120_000,
+  browsers: [
+    chromeLauncher({
+      launchOptions: { executablePath, headless: true, args: chromiumArgs },
+    }),
+  ],
+  plugins: [
+    esbuildPlugin({
+      ts: true,
+      target: 'es2022',
+      tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
+    }),
+  ],
+  testFramework: { config: { timeout: 10_000 } },
+  // Progress and failures, then every test by name, then one closing "N passed, N failed" line.
+  reporters: [defaultReporter(), summaryReporter({ flatten: false }), closingLineReporter()],
+};
