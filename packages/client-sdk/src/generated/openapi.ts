@@ -127,6 +127,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List contacts
+         * @description The contacts you may see, newest first unless sorted; cursor-paginated.
+         *
+         *     Access: `contact:read`.
+         */
+        get: operations["listContacts"];
+        put?: never;
+        /**
+         * Create a contact
+         * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
+         *
+         *     Access: `contact:create`.
+         */
+        post: operations["createContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a contact
+         * @description Access: `contact:read`.
+         */
+        get: operations["getContact"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a contact
+         * @description Access: `contact:delete`.
+         */
+        delete: operations["deleteContact"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a contact
+         * @description Updates the fields sent. Send `If-Match: <version>` to fail with 409 version_conflict (carrying the current record) if someone changed it meanwhile.
+         *
+         *     Access: `contact:update`.
+         */
+        patch: operations["updateContact"];
+        trace?: never;
+    };
+    "/v1/contacts/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contact's status history
+         * @description Access: `contact:read`.
+         */
+        get: operations["listContactTransitions"];
+        put?: never;
+        /**
+         * Change a contact's status
+         * @description Moves the contact along the tenant's "contact" workflow; an illegal move answers 409 invalid_transition with the allowed targets.
+         *
+         *     Access: `contact:transition`.
+         */
+        post: operations["transitionContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export contacts as CSV
+         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
+         *
+         *     Access: `contact:export`.
+         */
+        get: operations["exportContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -159,6 +265,201 @@ export interface components {
             postalCode?: string;
             state?: string;
         } | null;
+        Company: {
+            address?: {
+                city?: string;
+                country?: string;
+                geo?: {
+                    lat: number;
+                    lng: number;
+                } | null;
+                line1?: string;
+                line2?: string;
+                postalCode?: string;
+                state?: string;
+            };
+            industry?: string;
+            /** Format: uri */
+            logoUrl?: string;
+            name?: string;
+            type?: string;
+            /** Format: uri */
+            website?: string;
+        } | null;
+        Contact: {
+            addresses: components["schemas"]["PostalAddress"][];
+            company: components["schemas"]["Company"];
+            consent: {
+                at?: string;
+                marketing: boolean;
+                source?: string;
+            } | null;
+            createdAt: string;
+            custom: {
+                [key: string]: unknown;
+            };
+            /** @example 6750a1b2c3d4e5f601234567 */
+            customerId: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            departmentId: string | null;
+            emails: {
+                label: string;
+                primary: boolean;
+                value: string;
+            }[];
+            firstName: string;
+            fullName: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            jobTitle: string | null;
+            lastName: string;
+            leadSource: string | null;
+            middleName: string | null;
+            notes: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            ownerId: string | null;
+            phones: {
+                label: string;
+                primary: boolean;
+                value: string;
+            }[];
+            pictureUrl: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            productId: string | null;
+            status: string;
+            statusChangedAt: string | null;
+            subscriptions: {
+                category: string;
+                channel: string;
+                subscribed: boolean;
+            }[];
+            tags: string[];
+            /** @example 6750a1b2c3d4e5f601234567 */
+            teamId: string | null;
+            updatedAt: string;
+            version: number;
+        };
+        ContactCreate: {
+            addresses?: components["schemas"]["PostalAddress"][];
+            company?: components["schemas"]["Company"];
+            consent?: {
+                marketing: boolean;
+                source?: string;
+            } | null;
+            /** @description Custom attributes defined by a sysadmin (see /v1/custom-fields) */
+            custom?: {
+                [key: string]: unknown;
+            };
+            /** @example 6750a1b2c3d4e5f601234567 */
+            customerId?: string | null;
+            emails?: {
+                /** @default work */
+                label: string;
+                /** @default false */
+                primary: boolean;
+                /** Format: email */
+                value: string;
+            }[];
+            firstName: string;
+            /** @description Designation */
+            jobTitle?: string | null;
+            lastName: string;
+            leadSource?: string | null;
+            middleName?: string | null;
+            notes?: string | null;
+            /**
+             * @description Defaults to you; assigning to someone else needs the assign permission
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            ownerId?: string;
+            phones?: {
+                /** @default work */
+                label: string;
+                /** @default false */
+                primary: boolean;
+                value: string;
+            }[];
+            /** Format: uri */
+            pictureUrl?: string | null;
+            /**
+             * @description Required for department users (002)
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            productId?: string | null;
+            subscriptions?: {
+                category: string;
+                /** @enum {string} */
+                channel: "email" | "sms" | "phone" | "inApp";
+                subscribed: boolean;
+            }[];
+            tags?: string[];
+            /** @example 6750a1b2c3d4e5f601234567 */
+            teamId?: string | null;
+        };
+        ContactList: {
+            data: components["schemas"]["Contact"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        ContactUpdate: {
+            addresses?: components["schemas"]["PostalAddress"][];
+            company?: components["schemas"]["Company"];
+            consent?: {
+                marketing: boolean;
+                source?: string;
+            } | null;
+            /** @description Custom attributes defined by a sysadmin (see /v1/custom-fields) */
+            custom?: {
+                [key: string]: unknown;
+            };
+            /** @example 6750a1b2c3d4e5f601234567 */
+            customerId?: string | null;
+            emails?: {
+                /** @default work */
+                label: string;
+                /** @default false */
+                primary: boolean;
+                /** Format: email */
+                value: string;
+            }[];
+            firstName?: string;
+            /** @description Designation */
+            jobTitle?: string | null;
+            lastName?: string;
+            leadSource?: string | null;
+            middleName?: string | null;
+            notes?: string | null;
+            /**
+             * @description Defaults to you; assigning to someone else needs the assign permission
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            ownerId?: string;
+            phones?: {
+                /** @default work */
+                label: string;
+                /** @default false */
+                primary: boolean;
+                value: string;
+            }[];
+            /** Format: uri */
+            pictureUrl?: string | null;
+            /**
+             * @description Required for department users (002)
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            productId?: string | null;
+            subscriptions?: {
+                category: string;
+                /** @enum {string} */
+                channel: "email" | "sms" | "phone" | "inApp";
+                subscribed: boolean;
+            }[];
+            tags?: string[];
+            /** @example 6750a1b2c3d4e5f601234567 */
+            teamId?: string | null;
+        };
         LoginRequest: {
             /** Format: email */
             email: string;
@@ -178,6 +479,22 @@ export interface components {
             user: components["schemas"]["User"];
             /** @enum {string} */
             via: "user" | "apiKey";
+        };
+        PostalAddress: {
+            city?: string;
+            country?: string;
+            geo?: {
+                lat: number;
+                lng: number;
+            } | null;
+            /** @default work */
+            label: string;
+            line1?: string;
+            line2?: string;
+            postalCode?: string;
+            /** @default false */
+            primary: boolean;
+            state?: string;
         };
         Problem: {
             /** @description Stable machine-readable code; see docs/http-contract.md */
@@ -249,6 +566,24 @@ export interface components {
             };
             slug: string;
             type: string | null;
+        };
+        TransitionHistory: {
+            data: {
+                at: string;
+                byUserId: string | null;
+                from: string | null;
+                note: string | null;
+                to: string;
+            }[];
+            /** @enum {string} */
+            object: "list";
+        };
+        TransitionRequest: {
+            note?: string;
+            /** @description The target status key */
+            to: string;
+            /** @description Fail with 409 unless the record is still at this version */
+            version?: number;
         };
         User: {
             createdAt: string;
@@ -599,6 +934,682 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listContacts: {
+        parameters: {
+            query?: {
+                /** @description Filter by city (string, comma-separated for any of) */
+                city?: string;
+                /** @description Filter by country (string, comma-separated for any of) */
+                country?: string;
+                /** @description Filter by createdAt (date) */
+                createdAt?: string;
+                /** @description createdAt >= value */
+                "createdAt.gte"?: string;
+                /** @description createdAt <= value */
+                "createdAt.lte"?: string;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Filter by customerId (id, comma-separated for any of) */
+                customerId?: string;
+                /** @description Filter by email (string, comma-separated for any of) */
+                email?: string;
+                /** @description Comma-separated fields to return (id and version always come) */
+                fields?: string;
+                /** @description Filter by industry (string, comma-separated for any of) */
+                industry?: string;
+                /** @description Filter by leadSource (string, comma-separated for any of) */
+                leadSource?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+                /** @description Filter by ownerId (id, comma-separated for any of) */
+                ownerId?: string;
+                /** @description Filter by productId (id, comma-separated for any of) */
+                productId?: string;
+                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                q?: string;
+                /** @description One of createdAt, updatedAt, lastName, firstName, companyName, status or custom.<key>; prefix - for descending */
+                sort?: string;
+                /** @description Filter by status (string, comma-separated for any of) */
+                status?: string;
+                /** @description Filter by tag (string, comma-separated for any of) */
+                tag?: string;
+                /** @description Filter by teamId (id, comma-separated for any of) */
+                teamId?: string;
+                /** @description Filter by updatedAt (date) */
+                updatedAt?: string;
+                /** @description updatedAt >= value */
+                "updatedAt.gte"?: string;
+                /** @description updatedAt <= value */
+                "updatedAt.lte"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of contacts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactList"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactCreate"];
+            };
+        };
+        responses: {
+            /** @description The created contact */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listContactTransitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every status change, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionHistory"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transitionContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description The contact in its new status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportContacts: {
+        parameters: {
+            query?: {
+                /** @description Filter by city (string, comma-separated for any of) */
+                city?: string;
+                /** @description Filter by country (string, comma-separated for any of) */
+                country?: string;
+                /** @description Filter by createdAt (date) */
+                createdAt?: string;
+                /** @description createdAt >= value */
+                "createdAt.gte"?: string;
+                /** @description createdAt <= value */
+                "createdAt.lte"?: string;
+                /** @description Filter by customerId (id, comma-separated for any of) */
+                customerId?: string;
+                /** @description Filter by email (string, comma-separated for any of) */
+                email?: string;
+                /** @description Filter by industry (string, comma-separated for any of) */
+                industry?: string;
+                /** @description Filter by leadSource (string, comma-separated for any of) */
+                leadSource?: string;
+                /** @description Filter by ownerId (id, comma-separated for any of) */
+                ownerId?: string;
+                /** @description Filter by productId (id, comma-separated for any of) */
+                productId?: string;
+                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                q?: string;
+                /** @description One of createdAt, updatedAt, lastName, firstName, companyName, status or custom.<key>; prefix - for descending */
+                sort?: string;
+                /** @description Filter by status (string, comma-separated for any of) */
+                status?: string;
+                /** @description Filter by tag (string, comma-separated for any of) */
+                tag?: string;
+                /** @description Filter by teamId (id, comma-separated for any of) */
+                teamId?: string;
+                /** @description Filter by updatedAt (date) */
+                updatedAt?: string;
+                /** @description updatedAt >= value */
+                "updatedAt.gte"?: string;
+                /** @description updatedAt <= value */
+                "updatedAt.lte"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (text/csv) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
