@@ -1,4 +1,6 @@
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { DatabaseUnavailableError } from './platform/db/embedded.js';
 import { startRuntime } from './platform/runtime.js';
@@ -8,21 +10,36 @@ import { seedDemoIfEmpty } from './seed/demo.js';
 /** The process entry point: config, database, HTTP listener, graceful shutdown. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const runtime = await startRuntime(config);
+  const releaseDataDir = config.MONGODB_URI ? () => {} : claimDataDir(config.DATA_DIR);
+  const runtime = await startRuntime(config).catch((error: unknown) => {
+    releaseDataDir();
+    throw error;
+  });
   const { logger } = runtime.ctx;
   const seeded = (config.SEED_DEMO ?? config.NODE_ENV === 'development') ? await seedDemoIfEmpty(runtime.ctx) : null;
 
   const server = createServer(runtime.app);
   server.keepAliveTimeout = 65_000;
   const realtime = await startRealtime(server, runtime);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, config.HOST, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, () => resolve());
+    });
+  } catch (error) {
+    // Leave nothing running behind: the embedded database stops with us.
+    await realtime.close();
+    await runtime.close();
+    releaseDataDir();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StartupError(`PORT ${config.PORT} is already in use on ${config.HOST}; stop what uses it or set PORT to another port`);
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   logger.info({ url: base }, 'CRM API listening');
+  // Jobs run in the server process only (tests start them themselves); JOBS_ENABLED=false makes an API-only process.
+  if (config.JOBS_ENABLED ?? true) await runtime.ctx.jobs.start();
   printBanner(base, seeded);
 
   let stopping = false;
@@ -42,11 +59,47 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     await runtime.close();
+    releaseDataDir();
     logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** A start-up problem a person can fix, reported as one line. */
+class StartupError extends Error {}
+
+/**
+ * One API per data folder: two embedded databases writing the same SQLite files would corrupt them. A
+ * pid file claims the folder; a stale one (its process is gone) is taken over.
+ */
+function claimDataDir(dataDir: string): () => void {
+  const file = join(dataDir, 'api.pid');
+  mkdirSync(dataDir, { recursive: true });
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8'));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new StartupError(`another CRM API (pid ${pid}) is using ${dataDir}; stop it first, or set DATA_DIR (or MONGODB_URI) for this one`);
+    }
+  }
+  writeFileSync(file, String(process.pid));
+  return () => {
+    try {
+      if (readFileSync(file, 'utf8') === String(process.pid)) unlinkSync(file);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function printBanner(base: string, seeded: Awaited<ReturnType<typeof seedDemoIfEmpty>>): void {
@@ -60,7 +113,7 @@ function printBanner(base: string, seeded: Awaited<ReturnType<typeof seedDemoIfE
 
 main().catch((error: unknown) => {
   // One clear line for problems a person can fix; a stack only for real bugs.
-  if (error instanceof ConfigError || error instanceof DatabaseUnavailableError || (error instanceof Error && /^Cannot reach the database/.test(error.message))) {
+  if (error instanceof ConfigError || error instanceof StartupError || error instanceof DatabaseUnavailableError || (error instanceof Error && /^Cannot reach the database/.test(error.message))) {
     process.stderr.write(`crm-api: ${error.message}\n`);
   } else {
     process.stderr.write(`crm-api: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -29,6 +29,7 @@ export function requestLogging(logger: Logger): RequestHandler {
         url: req.url?.split('?')[0],
         remoteAddress: req.remoteAddress,
       }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
   });

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { freePort } from './platform/db/ferretdb.js';
+import { loadConfig, ConfigError } from './platform/config.js';
+
+const serverEntry = new URL('./server.ts', import.meta.url).pathname;
+
+/** Runs the real entry point and collects its output until it exits (or until `until` matches stdout). */
+function runServer(env: Record<string, string>, until?: RegExp) {
+  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], { env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const ready = new Promise<void>((resolve) => {
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (until?.test(stdout)) resolve();
+    });
+  });
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  return { child, ready, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('configuration and the process entry point', () => {
+  it('should name the variable in one line when a value is bad', () => {
+    assert.throws(() => loadConfig({ PORT: 'abc' }), (e: Error) => e instanceof ConfigError && /^Invalid configuration: PORT /.test(e.message) && !e.message.includes('\n'));
+    assert.throws(() => loadConfig({ MONGODB_URI: 'http://nope' }), /MONGODB_URI must start with mongodb:\/\//);
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET is required in production/);
+    assert.throws(() => loadConfig({ JWT_SECRET: 'short' }), (e: Error) => /JWT_SECRET must be at least 32/.test(e.message) && !e.message.includes('short"'), 'secrets are never echoed');
+  });
+
+  it('should stop with one line, and no stack, when MONGODB_URI is unreachable', async () => {
+    const port = await freePort();
+    const run = runServer({ MONGODB_URI: `mongodb://127.0.0.1:${port}/crm`, DB_CONNECT_TIMEOUT_MS: '1500', PORT: '0' });
+    assert.equal(await run.exited, 1);
+    const lines = run.output().stderr.trim().split('\n');
+    assert.equal(lines.length, 1, run.output().stderr);
+    assert.match(lines[0]!, /^crm-api: Cannot reach the database at mongodb:\/\/127\.0\.0\.1:\d+\/crm/);
+  });
+
+  it('should serve, then shut down cleanly on SIGTERM, on the test database', async () => {
+    const uri = process.env.TEST_MONGODB_URI;
+    assert.ok(uri, 'run through scripts/run-tests.ts');
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'crm-server-test-'));
+    try {
+      const run = runServer({ MONGODB_URI: uri, DATABASE_NAME: `t_server_${port}`, PORT: String(port), DATA_DIR: dataDir }, /CRM API listening/);
+      await Promise.race([run.ready, run.exited.then((code) => assert.fail(`exited with ${code}: ${run.output().stderr}`))]);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      assert.equal(res.status, 200);
+      // A request whose body is still arriving when SIGTERM comes must be finished, not dropped.
+      const body = JSON.stringify({ email: 'nobody@example.test', password: 'wrong-password' });
+      const socket = connect({ port, host: '127.0.0.1' });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const answer = new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (c) => (text += c.toString()));
+        socket.on('end', () => resolve(text));
+        socket.on('close', () => resolve(text));
+      });
+      socket.write(`POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`);
+      await new Promise((resolve) => setImmediate(resolve));
+      run.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      socket.write(body.slice(10));
+      assert.match(await answer, /^HTTP\/1\.1 401 /, 'the in-flight request got its answer');
+      assert.equal(await run.exited, 0);
+      assert.match(run.output().stdout, /"msg":"stopped"/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
