@@ -1,7 +1,18 @@
 import { defineConfig } from 'vite';
 
 /** The elements; each gets `<name>.js` (registers the tag) and `<name>.component.js` (class only). */
-export const elementNames = ['provider', 'text-field', 'select-field', 'state'];
+export const elementNames = [
+  'provider',
+  'text-field',
+  'select-field',
+  'state',
+  'contact-editor',
+  'contact-viewer',
+  'contact-list',
+  'pipeline-board',
+  'campaign-creator',
+  'task-list',
+];
 
 const entries = {
   index: 'src/index.ts',

@@ -10,6 +10,7 @@ import { buildOpenApiDocument } from './platform/http/openapi.js';
 import { createRateLimiter } from './platform/http/rate-limit.js';
 import { mountRoutes } from './platform/http/router.js';
 import { buildModules } from './modules/index.js';
+import { publicPreflight } from './modules/api-keys/publishable.js';
 import { apiVersion } from './version.js';
 
 /** Builds the Express app without opening a port; `server.ts` listens, tests use supertest. */
@@ -32,11 +33,15 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
           imgSrc: ["'self'", 'data:'],
           connectSrc: ["'self'"],
           frameAncestors: ["'none'"],
+          // The API runs behind TLS termination in production (HSTS covers it); upgrading here would break http://localhost docs.
+          upgradeInsecureRequests: null,
         },
       },
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
+  // Widget routes answer CORS for their key's origins (checked per request by publishableKeyGuard).
+  app.options('/v1/public/*rest', publicPreflight);
   app.use(
     cors({
       origin: (origin, callback) => callback(null, !origin ? false : config.CORS_ORIGINS.includes('*') || config.CORS_ORIGINS.includes(origin) ? origin : false),

@@ -8,6 +8,11 @@ const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const bundles = [
   { name: 'full client (@crm/client-sdk)', contents: `export * from './src/index.ts';` },
   { name: 'publishable-key client (@crm/client-sdk/public)', contents: `export * from './src/public.ts';` },
+  {
+    // Tree-shaking: a bundle that imports one resource class and the transport carries nothing else.
+    name: 'one resource, tree-shaken (Contacts + Transport)',
+    contents: `import { Contacts, Transport } from './src/index.ts'; export const contacts = new Contacts(new Transport({ baseUrl: '' }));`,
+  },
   { name: 'socket.io-client (loaded on first realtime use)', contents: `export { io } from 'socket.io-client';`, bundleSocketIo: true },
 ];
 

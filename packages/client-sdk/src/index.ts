@@ -12,17 +12,26 @@ export {
 } from './core/client.js';
 export {
   CrmSession,
+  type AcceptInvitationParams,
+  type AcceptInvitationResult,
   type LoginResult,
   type RegisterParams,
   type RegisterResult,
   type SessionAuth,
   type SessionTokens,
-  type User,
 } from './core/session.js';
 export { createPublicClient, PublicCrmClient, type PublicClientOptions } from './core/public-client.js';
 export { APIResource } from './core/resource.js';
-export { CrudResource, type TransitionParams } from './core/crud-resource.js';
-export { Page, PagePromise, type ListEnvelope, type ListParams } from './core/pagination.js';
+export {
+  CrudResource,
+  RecordResource,
+  WorkflowRecordResource,
+  type TransitionEntry,
+  type TransitionHistory,
+  type TransitionParams,
+} from './core/crud-resource.js';
+export type { OperationQuery, Schema } from './core/api-types.js';
+export { Page, PagePromise, type ListEnvelope, type ListParams, type Paging } from './core/pagination.js';
 export { path } from './core/path.js';
 export type { RequestOptions, UpdateOptions } from './core/request-options.js';
 export {
@@ -35,13 +44,48 @@ export {
   type TokenSource,
   type TransportOptions,
 } from './core/transport.js';
-export type { QueryValue } from './internal/query.js';
+export type { QueryParams, QueryValue } from './internal/query.js';
 export * from './core/errors.js';
-export { Auth, type Me, type Session, type Tenant } from './resources/auth.js';
+export {
+  Auth,
+  type Me,
+  type PasswordChangeParams,
+  type PasswordResetAccepted,
+  type PasswordResetConfirmParams,
+  type PasswordResetRequestParams,
+  type ProfileUpdateParams,
+  type Session,
+} from './resources/auth.js';
+export * from './resources/activities.js';
+export * from './resources/api-keys.js';
+export * from './resources/audit.js';
+export * from './resources/campaigns.js';
+export * from './resources/contacts.js';
+export * from './resources/custom-fields.js';
+export * from './resources/customers.js';
+export * from './resources/leads.js';
+export * from './resources/messaging.js';
+export * from './resources/notifications.js';
+export * from './resources/opportunities.js';
+export * from './resources/org.js';
+export * from './resources/pipelines.js';
+export * from './resources/products.js';
+export * from './resources/roles.js';
+export * from './resources/segments.js';
+export type { MessageSubscriptions, SubscriptionChangeParams } from './resources/subscriptions.js';
+export * from './resources/tasks.js';
+export * from './resources/templates.js';
+export * from './resources/tenant.js';
+export * from './resources/timeline.js';
+export * from './resources/users.js';
+export * from './resources/workflows.js';
 export { PublicResource } from './resources/public.js';
 export {
   Realtime,
   type RealtimeEvent,
+  type RealtimeEventType,
+  type RealtimeRecords,
+  type RealtimeResource,
   type RealtimeOptions,
   type RealtimeSocket,
   type SocketIoLoader,

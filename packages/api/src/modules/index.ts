@@ -13,12 +13,31 @@ import { createWorkflowEngine } from '../platform/workflow/workflow-engine.js';
 import { contactRoutes } from './contacts/contacts.routes.js';
 import { createContactsService } from './contacts/contacts.service.js';
 import { createOrgDirectory } from './identity/org-directory.js';
+import { createMailer } from '../platform/mail/mailer.js';
+import { createAuditService } from './audit/audit.service.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { createApiKeysService } from './api-keys/api-keys.service.js';
+import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
+import { publishableKeyGuard } from './api-keys/publishable.js';
+import { createUsersService } from './identity/users.service.js';
+import { usersRoutes } from './identity/users.routes.js';
+import { createRolesService } from './identity/roles.service.js';
+import { rolesRoutes } from './identity/roles.routes.js';
+import { createOrgService } from './identity/org.service.js';
+import { orgRoutes } from './identity/org.routes.js';
+import { createTenantService } from './identity/tenant.service.js';
+import { tenantRoutes } from './identity/tenant.routes.js';
+import { buildMessaging } from './messaging/messaging.module.js';
+import { crmRecordRoutes } from './customers/crm-records.wiring.js';
+import { buildSalesModules } from './opportunities/sales.wiring.js';
+import { campaignsModule } from './campaigns/campaigns.module.js';
 
 /** Every domain module, wired to the app context: their routes and the authenticator they provide. */
 export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authenticate: Authenticator } {
   const { connection, config, secrets, events } = ctx;
   const auth = createAuthService({ connection, jwtSecret: secrets.jwt, events });
-  const authenticate = createAuthenticator({ connection, jwtSecret: secrets.jwt, auth });
+  const apiKeys = createApiKeysService({ connection, events });
+  const authenticate = createAuthenticator({ connection, jwtSecret: secrets.jwt, auth, secretKeys: apiKeys.resolveSecretKey });
   const perMinute = (name: string, limit: number) =>
     createRateLimiter({ name, windowMs: 60_000, limit, key: (req) => req.ip ?? 'unknown' });
 
@@ -30,11 +49,41 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   };
   const idempotency = createIdempotency(connection);
   const contacts = createContactsService(connection, recordDeps);
+  const sales = buildSalesModules({ connection, events, recordDeps, idempotency, contacts });
 
   const routes: RouteSpec[] = [
     ...authRoutes(auth, { signup: perMinute('signup', Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE)), login: perMinute('login', 30) }),
     ...meRoutes(connection),
+    ...identityAndAccessRoutes(ctx, auth, apiKeys, perMinute),
     ...contactRoutes(contacts, idempotency),
+    ...buildMessaging(ctx, perMinute).routes,
+    ...crmRecordRoutes({ connection, recordDeps, idempotency, contacts, opportunityFromLead: sales.opportunityFromLead }),
+    ...sales.routes,
+    ...campaignsModule(ctx, { recordDeps, idempotency, apiKeys, contacts: contacts as never }).routes,
   ];
   return { routes, authenticate };
+}
+
+/** Users, roles, organisation, agency settings, API keys and the audit trail (issue 4), with the audit subscriber. */
+function identityAndAccessRoutes(
+  ctx: AppContext,
+  auth: ReturnType<typeof createAuthService>,
+  apiKeys: ReturnType<typeof createApiKeysService>,
+  perMinute: (name: string, limit: number) => ReturnType<typeof createRateLimiter>,
+): RouteSpec[] {
+  const { connection, config, events, logger } = ctx;
+  const audit = createAuditService({ connection });
+  audit.subscribe(events);
+  const mailer = createMailer(config, logger);
+  const tenant = createTenantService({ connection, events });
+  const publishable = publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX });
+  const publicLimit = Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE);
+  return [
+    ...usersRoutes(createUsersService({ connection, events, mailer, auth, logger }), { passwordReset: perMinute('password-reset', publicLimit), invitation: perMinute('invitation', publicLimit) }),
+    ...rolesRoutes(createRolesService({ connection, events })),
+    ...orgRoutes(createOrgService({ connection, events })),
+    ...tenantRoutes(tenant),
+    ...apiKeysRoutes(apiKeys, publishable, (tenantId) => tenant.displayName(tenantId)),
+    ...auditRoutes(audit),
+  ];
 }

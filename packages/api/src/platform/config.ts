@@ -44,10 +44,23 @@ export const configSchema = z
     MAIL_FROM: z.string().min(3).max(200).default('CRM <no-reply@crm.localhost>'),
     APP_URL: z.url().optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    ENCRYPTION_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+      .optional(),
+    JOBS_ENABLED: bool.optional(),
+    JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+    JOBS_LOCK_LIFETIME_MS: z.coerce.number().int().min(500).max(86_400_000).default(600_000),
+    MAIL_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
+    SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+    }
+    if (c.NODE_ENV === 'production' && !c.ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'is required in production' });
     }
     if (c.EMBEDDED_DB_HANDLER === 'postgresql' && !c.EMBEDDED_DB_POSTGRES_URL && !c.MONGODB_URI) {
       ctx.addIssue({

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { EventBus } from './events.js';
+import type { Jobs } from './jobs/jobs.js';
 import type { Secrets } from './secrets.js';
 
 /** What every domain module is built from: configuration, the logger and the database connection. */
@@ -11,6 +12,8 @@ export interface AppContext {
   connection: Connection;
   secrets: Secrets;
   events: EventBus;
+  /** Scheduled and background work (Agenda); defined at build time, started by server.ts or a test. */
+  jobs: Jobs;
   /** Whether the database answers now (for /readyz). */
   isDatabaseReady(): Promise<boolean>;
 }

@@ -8,6 +8,7 @@ import { connectDatabase, redactUri, type DatabaseConnection } from './db/connec
 import { provideDatabaseServer, type DatabaseServer } from './db/embedded.js';
 import { ensureIndexes } from './db/indexes.js';
 import { EventBus } from './events.js';
+import { createJobs } from './jobs/jobs.js';
 import { createLogger, type Logger } from './logger.js';
 import { resolveSecrets } from './secrets.js';
 
@@ -47,6 +48,7 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
     connection: db.connection,
     secrets: resolveSecrets(config),
     events,
+    jobs: createJobs(db.connection, logger, { processEvery: config.JOBS_PROCESS_EVERY_MS, lockLifetime: config.JOBS_LOCK_LIFETIME_MS }),
     isDatabaseReady: () => db.isReady(),
   };
   const modules = buildModules(ctx);
@@ -59,6 +61,7 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
     database,
     db,
     async close() {
+      await ctx.jobs.stop();
       await db.close();
       await database.stop();
     },

@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { AppContext } from '../platform/context.js';
 import { hashPassword } from '../platform/auth/passwords.js';
 import { createAuthService } from '../modules/identity/auth.service.js';
@@ -7,6 +7,7 @@ import { roleModel } from '../modules/identity/role.model.js';
 import { tenantModel } from '../modules/identity/tenant.model.js';
 import { userModel } from '../modules/identity/user.model.js';
 import { productModel } from '../modules/products/product.model.js';
+import { seedDemoSales } from './demo-sales.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -70,7 +71,8 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<{ tenantName: st
   const forum = await productModel(connection).create({ tenantId, name: 'Retail Innovation Forum', code: 'RIF', cycleStart: quarterStart, cycleEnd: quarterEnd, departmentId: phoneSales });
   await orgModel(connection).create({ tenantId, kind: 'team', name: 'Phone Team 1', departmentId: phoneSales, memberIds: [users.get('SE')!], leadId: users.get('STM')!, productIds: [forum._id] });
   await orgModel(connection).create({ tenantId, kind: 'team', name: 'Production Team', departmentId: production, memberIds: [users.get('P')!], leadId: users.get('PD')!, productIds: [summit._id] });
-  ctx.logger.info({ tenant: tenant.slug }, 'seeded the demo agency');
+  const sales = await seedDemoSales(connection, { tenantId, owners: [users.get('SALES_PERSON')!, users.get('SALES_HEAD')!, admin.id ? new Types.ObjectId(admin.id) : users.get('SALES_HEAD')!], support: users.get('SUPPORT') ?? null, productIds: [summit._id, forum._id] });
+  ctx.logger.info({ tenant: tenant.slug, ...sales }, 'seeded the demo agency');
   return {
     tenantName: tenant.name,
     password: DEMO_PASSWORD,

@@ -1,6 +1,28 @@
 import { staticToken } from '../internal/token-source.js';
+import { Activities } from '../resources/activities.js';
+import { ApiKeys } from '../resources/api-keys.js';
+import { Audit } from '../resources/audit.js';
 import { Auth } from '../resources/auth.js';
+import { Campaigns } from '../resources/campaigns.js';
+import { Contacts } from '../resources/contacts.js';
+import { CustomFields } from '../resources/custom-fields.js';
+import { Customers } from '../resources/customers.js';
+import { Leads } from '../resources/leads.js';
+import { Greetings, MailSettingsResource, Suppressions } from '../resources/messaging.js';
+import { Notifications } from '../resources/notifications.js';
+import { Opportunities } from '../resources/opportunities.js';
+import { Org } from '../resources/org.js';
+import { Pipelines } from '../resources/pipelines.js';
+import { Products } from '../resources/products.js';
 import { Realtime, type SocketIoLoader } from '../resources/realtime.js';
+import { Roles } from '../resources/roles.js';
+import { Segments } from '../resources/segments.js';
+import { Tasks } from '../resources/tasks.js';
+import { Templates } from '../resources/templates.js';
+import { TenantSettings } from '../resources/tenant.js';
+import { Timeline } from '../resources/timeline.js';
+import { Users } from '../resources/users.js';
+import { Workflows } from '../resources/workflows.js';
 import { CrmError } from './errors.js';
 import { createPublicClient, type PublicCrmClient } from './public-client.js';
 import { CrmSession, type SessionAuth } from './session.js';
@@ -8,6 +30,7 @@ import { Transport, type FetchLike, type RetryPolicy, type TokenSource } from '.
 
 /** Auth of a host product's server with a secret key. */
 export interface SecretKeyAuth {
+  /** Selects secret-key auth. */
   type: 'secretKey';
   /** The secret key `sk_...`. */
   key: string;
@@ -17,6 +40,7 @@ export interface SecretKeyAuth {
 
 /** Auth of a widget with a publishable key; `createCrmClient` then returns a `PublicCrmClient`. */
 export interface PublishableKeyAuth {
+  /** Selects publishable-key auth. */
   type: 'publishableKey';
   /** The publishable key `pk_...`. */
   key: string;
@@ -47,10 +71,58 @@ export class CrmClient {
   readonly transport: Transport;
   /** The signed-in user's session; null for a secret-key client. */
   readonly session: CrmSession | null;
-  /** Who the caller is, and the current user's sessions. */
+  /** Who the caller is, their profile, password and sessions, and the password reset flow. */
   readonly auth: Auth;
   /** Live changes over socket.io, loaded on first use. */
   readonly realtime: Realtime;
+  /** Contacts: `list / get / create / update / remove / transition / history / export`. */
+  readonly contacts: Contacts;
+  /** Customer accounts: the record routes, the account tree and documents. */
+  readonly customers: Customers;
+  /** Leads: the record routes and `convert`. */
+  readonly leads: Leads;
+  /** Opportunities: the record routes, `move` between stages and the stage `history`. */
+  readonly opportunities: Opportunities;
+  /** Sales pipelines and their `board`. */
+  readonly pipelines: Pipelines;
+  /** Products, with `lock` and `unlock`. */
+  readonly products: Products;
+  /** Tasks: the record routes, meeting slots and invitations. */
+  readonly tasks: Tasks;
+  /** Activities logged about customers, leads and opportunities. */
+  readonly activities: Activities;
+  /** The timeline of a customer, lead or opportunity. */
+  readonly timeline: Timeline;
+  /** Campaigns: the record routes, stats, referral codes and signups. */
+  readonly campaigns: Campaigns;
+  /** Saved segments, their `members` and `count`. */
+  readonly segments: Segments;
+  /** Status workflows by key. */
+  readonly workflows: Workflows;
+  /** Custom field definitions. */
+  readonly customFields: CustomFields;
+  /** The agency's users: directory, invitations, role and status changes. */
+  readonly users: Users;
+  /** Roles and their permissions. */
+  readonly roles: Roles;
+  /** The organisation: `units`, `departments`, `designations`, `teams`. */
+  readonly org: Org;
+  /** The agency's settings. */
+  readonly tenant: TenantSettings;
+  /** Secret and publishable API keys. */
+  readonly apiKeys: ApiKeys;
+  /** My notification inbox. */
+  readonly notifications: Notifications;
+  /** Message templates and their preview. */
+  readonly templates: Templates;
+  /** Greetings: templates sent to a segment or chosen recipients. */
+  readonly greetings: Greetings;
+  /** Addresses that receive no marketing email. */
+  readonly suppressions: Suppressions;
+  /** Outgoing mail settings, the agency's and my own. */
+  readonly mailSettings: MailSettingsResource;
+  /** The audit trail and its verification. */
+  readonly audit: Audit;
 
   constructor(options: CrmClientOptions<SessionAuth | SecretKeyAuth>) {
     const { auth, loadSocketIo, ...transportOptions } = options;
@@ -69,6 +141,30 @@ export class CrmClient {
     this.transport = new Transport({ ...transportOptions, tokenSource });
     this.auth = new Auth(this.transport);
     this.realtime = new Realtime({ baseUrl: options.baseUrl, tokenSource, loadSocketIo });
+    this.contacts = new Contacts(this.transport);
+    this.customers = new Customers(this.transport);
+    this.leads = new Leads(this.transport);
+    this.opportunities = new Opportunities(this.transport);
+    this.pipelines = new Pipelines(this.transport);
+    this.products = new Products(this.transport);
+    this.tasks = new Tasks(this.transport);
+    this.activities = new Activities(this.transport);
+    this.timeline = new Timeline(this.transport);
+    this.campaigns = new Campaigns(this.transport);
+    this.segments = new Segments(this.transport);
+    this.workflows = new Workflows(this.transport);
+    this.customFields = new CustomFields(this.transport);
+    this.users = new Users(this.transport);
+    this.roles = new Roles(this.transport);
+    this.org = new Org(this.transport);
+    this.tenant = new TenantSettings(this.transport);
+    this.apiKeys = new ApiKeys(this.transport);
+    this.notifications = new Notifications(this.transport);
+    this.templates = new Templates(this.transport);
+    this.greetings = new Greetings(this.transport);
+    this.suppressions = new Suppressions(this.transport);
+    this.mailSettings = new MailSettingsResource(this.transport);
+    this.audit = new Audit(this.transport);
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { listOf, problem, startFakeApi, type FakeApi, type Script } from '../testing/fake-api.js';
-import { CrudResource } from './crud-resource.js';
+import { WorkflowRecordResource } from './crud-resource.js';
 import { CrmConflictError, CrmNotFoundError } from './errors.js';
 import type { ListParams } from './pagination.js';
 import { Transport } from './transport.js';
@@ -13,8 +13,8 @@ interface Contact {
   version: number;
 }
 
-// What a real resource file will look like once the API's types are generated.
-class Contacts extends CrudResource<Contact, { name: string }, { name?: string }, ListParams & { status?: Contact['status'] }, Contact['status']> {
+// A record resource with hand-written types, as src/resources/*.ts declare them from the generated ones.
+class Contacts extends WorkflowRecordResource<Contact, { name: string }, { name?: string }, ListParams & { status?: Contact['status'] }, { status?: string }, Contact['status']> {
   protected readonly resource = 'contacts';
 }
 
@@ -31,7 +31,7 @@ async function makeContacts(script: Script): Promise<{ api: FakeApi; contacts: C
   return { api, contacts: new Contacts(new Transport({ baseUrl: api.baseUrl, retries: { initialDelayMs: 1, maxDelayMs: 1 } })) };
 }
 
-describe('CrudResource', () => {
+describe('WorkflowRecordResource', () => {
   it('should list with filters through GET /v1/<resource>', async () => {
     const { api, contacts } = await makeContacts(() => listOf([ada], null));
     const page = await contacts.list({ status: 'hot', limit: 10 });

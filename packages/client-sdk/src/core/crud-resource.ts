@@ -1,18 +1,26 @@
+import type { components } from '../generated/openapi.js';
+import type { QueryParams } from '../internal/query.js';
 import { path } from './path.js';
 import { requestPage, type ListParams, type PagePromise } from './pagination.js';
 import type { RequestOptions, UpdateOptions } from './request-options.js';
 import { APIResource } from './resource.js';
 
-/** The body of a status change: the target state, plus anything else the route accepts (a reason...). */
-export type TransitionParams<TStatus extends string = string> = { to: TStatus } & Record<string, unknown>;
+/** The body of a status change (`POST /v1/<resource>/{id}/transitions`): the target status, optionally the version you read and a note. */
+export type TransitionParams<TStatus extends string = string> = Omit<components['schemas']['TransitionRequest'], 'to'> & { to: TStatus };
+
+/** A record's status history (`GET /v1/<resource>/{id}/transitions`), oldest change first. */
+export type TransitionHistory = components['schemas']['TransitionHistory'];
+
+/** One status change of a record. */
+export type TransitionEntry = TransitionHistory['data'][number];
 
 /**
- * A resource that follows the contract's record routes under `/v1/<resource>`, so a resource file only
- * names itself and its types:
+ * A collection under `/v1/<resource>` with the contract's list / get / create / update / remove, so a
+ * resource file only names itself and its types:
  *
  * @example
- * export class Contacts extends CrudResource<Contact, ContactCreate, ContactUpdate, ContactListParams, ContactStatus> {
- *   protected readonly resource = 'contacts';
+ * export class Roles extends CrudResource<Role, RoleCreateParams, RoleUpdateParams> {
+ *   protected readonly resource = 'roles';
  * }
  */
 export abstract class CrudResource<
@@ -20,40 +28,101 @@ export abstract class CrudResource<
   TCreate = Partial<TRecord>,
   TUpdate = Partial<TCreate>,
   TListParams extends ListParams = ListParams,
-  TStatus extends string = string,
 > extends APIResource {
-  /** The collection's path segment after `/v1/`, e.g. `contacts`. */
+  /** The collection's path after `/v1/`, e.g. `contacts` or `org/teams` (static text, never user input). */
   protected abstract readonly resource: string;
+  /**
+   * True when the API honours `Idempotency-Key` on this collection's create, so `create` sends one and
+   * may retry; false sends none unless the caller passes `idempotencyKey`, and never retries the create.
+   */
+  protected readonly idempotentCreate: boolean = true;
+
+  /** `/v1/<resource>`; the resource name is ours, so only the ids that follow need the `path` tag. */
+  protected get collectionPath(): string {
+    return `/v1/${this.resource}`;
+  }
 
   /** Lists records a page at a time; await it for the first page or `for await` it for every record. */
   list(params?: TListParams, options?: RequestOptions): PagePromise<TRecord> {
-    return requestPage<TRecord>(this._transport, path`/v1/${this.resource}`, params, options);
+    return requestPage<TRecord>(this._transport, this.collectionPath, params, options);
   }
 
   /** Fetches one record by id; `CrmNotFoundError` when it does not exist or the caller may not see it. */
   get(id: string, options?: RequestOptions): Promise<TRecord> {
-    return this._transport.get<TRecord>(path`/v1/${this.resource}/${id}`, undefined, options);
+    return this._transport.get<TRecord>(this.collectionPath + path`/${id}`, undefined, options);
   }
 
-  /** Creates a record; an `Idempotency-Key` is generated when none is given, so retries never duplicate it. */
+  /**
+   * Creates a record. Where the API honours idempotency an `Idempotency-Key` is generated when none is
+   * given and sent on every retry, so a retried create never makes two records.
+   */
   create(params: TCreate, options?: RequestOptions): Promise<TRecord> {
-    return this._transport.post<TRecord>(path`/v1/${this.resource}`, params, options, true);
+    return this._transport.post<TRecord>(this.collectionPath, params, options, this.idempotentCreate);
   }
 
   /** Updates the fields sent; with `ifMatch` only if the record still has that `version`. */
-  update(id: string, params: TUpdate, options: UpdateOptions = {}): Promise<TRecord> {
+  update(id: string, params: TUpdate = {} as TUpdate, options: UpdateOptions = {}): Promise<TRecord> {
     const { ifMatch, ...requestOptions } = options;
     const headers = ifMatch === undefined ? undefined : { 'If-Match': String(ifMatch) };
-    return this._transport.patch<TRecord>(path`/v1/${this.resource}/${id}`, params, requestOptions, headers);
+    return this._transport.patch<TRecord>(this.collectionPath + path`/${id}`, params, requestOptions, headers);
   }
 
-  /** Deletes a record. */
+  /** Deletes a record; `CrmNotFoundError` when it is already gone. */
   remove(id: string, options?: RequestOptions): Promise<void> {
-    return this._transport.delete(path`/v1/${this.resource}/${id}`, options);
+    return this._transport.delete(this.collectionPath + path`/${id}`, options);
+  }
+}
+
+/**
+ * A CRM record type under the contract's record routes (docs/http-contract.md): the CRUD of
+ * `CrudResource` plus the CSV export.
+ *
+ * @example
+ * export class Activities extends RecordResource<Activity, ActivityCreateParams, ActivityUpdateParams, ActivityListParams, ActivityExportParams> {
+ *   protected readonly resource = 'activities';
+ * }
+ */
+export abstract class RecordResource<
+  TRecord,
+  TCreate = Partial<TRecord>,
+  TUpdate = Partial<TCreate>,
+  TListParams extends ListParams = ListParams,
+  TExportParams extends object = QueryParams,
+> extends CrudResource<TRecord, TCreate, TUpdate, TListParams> {
+  /** Exports the records matching the filters as CSV text; the columns follow your role's export rule. */
+  export(params?: TExportParams, options?: RequestOptions): Promise<string> {
+    return this._transport.get<string>(`${this.collectionPath}/export`, params, { ...options, headers: { Accept: 'text/csv', ...options?.headers } });
+  }
+}
+
+/**
+ * A record type whose status follows the tenant's workflow: `RecordResource` plus `transition` and its
+ * `history`.
+ *
+ * @example
+ * export class Contacts extends WorkflowRecordResource<Contact, ContactCreateParams, ContactUpdateParams, ContactListParams, ContactExportParams> {
+ *   protected readonly resource = 'contacts';
+ * }
+ */
+export abstract class WorkflowRecordResource<
+  TRecord,
+  TCreate = Partial<TRecord>,
+  TUpdate = Partial<TCreate>,
+  TListParams extends ListParams = ListParams,
+  TExportParams extends object = QueryParams,
+  TStatus extends string = string,
+> extends RecordResource<TRecord, TCreate, TUpdate, TListParams, TExportParams> {
+  /**
+   * Moves a record to another status along the tenant's workflow; an illegal move rejects with
+   * `CrmConflictError` (`invalid_transition`) whose `allowed` lists the legal targets.
+   */
+  transition(id: string, params: TransitionParams<TStatus>, options?: RequestOptions): Promise<TRecord> {
+    return this._transport.post<TRecord>(this.collectionPath + path`/${id}/transitions`, params, options);
   }
 
-  /** Moves a record to another status; `CrmConflictError` with `allowed` when the workflow forbids it. */
-  transition(id: string, params: TransitionParams<TStatus>, options?: RequestOptions): Promise<TRecord> {
-    return this._transport.post<TRecord>(path`/v1/${this.resource}/${id}/transitions`, params, options);
+  /** Every status change of a record, oldest first. */
+  async history(id: string, options?: RequestOptions): Promise<TransitionEntry[]> {
+    const answer = await this._transport.get<TransitionHistory>(this.collectionPath + path`/${id}/transitions`, undefined, options);
+    return answer.data;
   }
 }

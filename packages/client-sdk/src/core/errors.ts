@@ -37,14 +37,23 @@ export interface FieldError {
 
 /** An RFC 9457 problem details body as the API sends it (`application/problem+json`). */
 export interface ProblemDetails {
+  /** `urn:crm:problem:<code>`. */
   type?: string;
+  /** The same sentence for every occurrence of the code. */
   title?: string;
+  /** The HTTP status. */
   status?: number;
+  /** The stable problem code callers may branch on. */
   code?: ProblemCode | (string & {});
+  /** What went wrong this time. */
   detail?: string;
+  /** The failing fields of a `validation_failed`. */
   errors?: FieldError[];
+  /** The request id, to quote when reporting the problem. */
   requestId?: string;
+  /** The path that failed. */
   instance?: string;
+  /** Extension members: `current` (version_conflict), `allowed` (invalid_transition), `retryAfter` (rate_limited). */
   [extension: string]: unknown;
 }
 

@@ -73,4 +73,18 @@ describe('pagination', () => {
     for await (const contact of list()) if (contact.id === 'c1') break;
     assert.equal(api.requests.length, 1);
   });
+  it('should follow another cursor, such as the timeline\'s nextBefore', async () => {
+    api = await startFakeApi((request) => {
+      const before = request.query.get('before');
+      return before === null
+        ? { body: { object: 'list', data: [{ id: 't2' }], hasMore: true, nextBefore: '2026-01-01T00:00:00.000Z' } }
+        : { body: { object: 'list', data: [{ id: 't1' }], hasMore: false, nextBefore: null } };
+    });
+    const transport = new Transport({ baseUrl: api.baseUrl });
+    const seen: string[] = [];
+    const timeline = requestPage<{ id: string }>(transport, '/v1/leads/l1/timeline', { limit: 1 }, undefined, { cursorParam: 'before', nextCursorField: 'nextBefore' });
+    for await (const item of timeline) seen.push(item.id);
+    assert.deepEqual(seen, ['t2', 't1']);
+    assert.equal(api.requests[1]?.query.get('before'), '2026-01-01T00:00:00.000Z');
+  });
 });

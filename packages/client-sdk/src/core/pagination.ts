@@ -19,9 +19,13 @@ export interface ListParams {
 
 /** The body of a list answer. */
 export interface ListEnvelope<T> {
+  /** Always `list`. */
   object?: 'list';
+  /** The records of the page. */
   data: T[];
+  /** True when more records follow. */
   hasMore: boolean;
+  /** Pass back as `cursor` for the next page; null on the last one. */
   nextCursor: string | null;
 }
 
@@ -77,8 +81,13 @@ export class Page<T> implements AsyncIterable<T> {
  *
  * @example for await (const contact of crm.contacts.list({ limit: 50 })) console.log(contact.id);
  */
-export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
+export class PagePromise<T> implements Promise<Page<T>>, AsyncIterable<T> {
   readonly #page: Promise<Page<T>>;
+
+  /** Shown by `Object.prototype.toString`; also makes a `PagePromise` usable wherever a `Promise` is expected. */
+  get [Symbol.toStringTag](): string {
+    return 'PagePromise';
+  }
 
   constructor(page: Promise<Page<T>>) {
     this.#page = page;
@@ -108,22 +117,42 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
   }
 }
 
-/** GETs a list route and wraps the answer in pages that follow `nextCursor`. */
+/** How a list route pages: the query parameter that takes the cursor and the answer's field that holds the next one. */
+export interface Paging {
+  /** Default `cursor`. */
+  cursorParam: string;
+  /** Default `nextCursor`. */
+  nextCursorField: string;
+}
+
+const cursorPaging: Paging = { cursorParam: 'cursor', nextCursorField: 'nextCursor' };
+
+/**
+ * GETs a list route and wraps the answer in pages that follow `nextCursor` (or, with `paging`, another
+ * cursor such as the timeline's `nextBefore`). A list that does not page (no `hasMore`) is one page.
+ */
 export function requestPage<T>(
   transport: Transport,
   path: string,
-  query: ListParams | undefined,
+  query: object | undefined,
   options: RequestOptions | undefined,
+  paging: Paging = cursorPaging,
 ): PagePromise<T> {
   const load = async (cursor: string | undefined): Promise<Page<T>> => {
-    const envelope = await transport.get<ListEnvelope<T>>(path, cursor === undefined ? query : { ...query, cursor }, options);
+    const envelope = await transport.get<ListEnvelope<T> & Record<string, unknown>>(
+      path,
+      cursor === undefined ? query : { ...query, [paging.cursorParam]: cursor },
+      options,
+    );
     if (!envelope || !Array.isArray(envelope.data)) {
-      throw new CrmError(`GET ${path} did not answer with a list ({ data, hasMore, nextCursor }).`);
+      throw new CrmError(`GET ${path} did not answer with a list ({ data, hasMore, ${paging.nextCursorField} }).`);
     }
+    const next = envelope[paging.nextCursorField];
     return new Page<T>(
-      { data: envelope.data, hasMore: envelope.hasMore === true, nextCursor: envelope.nextCursor ?? null },
-      (next) => load(next),
+      { data: envelope.data, hasMore: envelope.hasMore === true, nextCursor: typeof next === 'string' ? next : null },
+      (nextCursor) => load(nextCursor),
     );
   };
-  return new PagePromise(load(query?.cursor));
+  const first = (query as Record<string, unknown> | undefined)?.[paging.cursorParam];
+  return new PagePromise(load(typeof first === 'string' ? first : undefined));
 }

@@ -1,4 +1,5 @@
 import type { components } from '../generated/openapi.js';
+import type { User } from '../resources/users.js';
 import { CrmAuthenticationError, CrmError } from './errors.js';
 import type { RequestOptions } from './request-options.js';
 import type { TokenSource, Transport } from './transport.js';
@@ -9,8 +10,10 @@ export type LoginResult = components['schemas']['SessionTokens'];
 export type RegisterParams = components['schemas']['RegisterRequest'];
 /** The answer of `POST /v1/auth/register`: a signed-in session plus the new agency (tenant). */
 export type RegisterResult = components['schemas']['RegisterResponse'];
-/** A user of the CRM as the API describes it. */
-export type User = components['schemas']['User'];
+/** The body of `crm.session.acceptInvitation`: the emailed token, and the password to set. */
+export type AcceptInvitationParams = components['schemas']['AcceptInvitationRequest'];
+/** The answer of accepting an invitation: a signed-in session for the new user. */
+export type AcceptInvitationResult = components['schemas']['AcceptInvitationResponse'];
 
 /** The tokens of a signed-in user, as the host may persist them. */
 export interface SessionTokens {
@@ -24,12 +27,15 @@ export interface SessionTokens {
 
 /** Auth of a signed-in user: log in with email and password, or resume from tokens the host kept. */
 export interface SessionAuth {
+  /** Selects session auth. */
   type: 'session';
   /** With `password`, lets the client log in, and log in again when the refresh token is refused. */
   email?: string | undefined;
+  /** The password that goes with `email`. */
   password?: string | undefined;
-  /** Tokens from an earlier session, e.g. read back from storage. */
+  /** An access token from an earlier session, e.g. read back from storage. */
   accessToken?: string | undefined;
+  /** The refresh token from an earlier session; it works once, so persist the new one `onTokens` gives. */
   refreshToken?: string | undefined;
   /**
    * Called with the new tokens after every login and refresh (persist them: the old refresh token is now
@@ -97,6 +103,16 @@ export class CrmSession implements TokenSource {
   async register(params: RegisterParams, options?: RequestOptions): Promise<RegisterResult> {
     const answer = await this.#transport.request<RegisterResult>(
       { method: 'POST', path: '/v1/auth/register', body: params, authenticate: false },
+      options,
+    );
+    await this.#store(answer.data);
+    return answer.data;
+  }
+
+  /** Accepts an invitation: sets the invited user's password and signs in as them. */
+  async acceptInvitation(params: AcceptInvitationParams, options?: RequestOptions): Promise<AcceptInvitationResult> {
+    const answer = await this.#transport.request<AcceptInvitationResult>(
+      { method: 'POST', path: '/v1/auth/invitations/accept', body: params, authenticate: false },
       options,
     );
     await this.#store(answer.data);

@@ -153,7 +153,7 @@ describe('Transport', () => {
 
   it('retries an idempotent call that timed out, each attempt with its own deadline', async () => {
     const { api, transport } = await setup((_, index) => (index === 0 ? { hang: true } : { body: 'late but here' }));
-    assert.equal(await transport.get('/v1/contacts', undefined, { timeoutMs: 50 }), 'late but here');
+    assert.equal(await transport.get('/v1/contacts', undefined, { timeoutMs: 400 }), 'late but here');
     assert.equal(api.requests.length, 2);
   });
 
@@ -193,5 +193,29 @@ describe('Transport', () => {
     const { api, transport } = await setup(() => ({ body: {} }));
     await transport.get('/v1/contacts', undefined, { headers: { 'X-Request-Id': 'mine' } });
     assert.equal(api.requests[0]?.headers['x-request-id'], 'mine');
+  });
+  it('retries a create whose Idempotency-Key is still in progress (409 with Retry-After), with the same key', async () => {
+    const { api, transport } = await setup((_, index) =>
+      index === 0 ? { ...problem('conflict', 409, { retryAfter: 0 }), headers: { 'Retry-After': '0' } } : { status: 201, body: { id: 'c1' } },
+    );
+    assert.deepEqual(await transport.post('/v1/contacts', { name: 'Ada' }, undefined, true), { id: 'c1' });
+    assert.equal(api.requests.length, 2);
+    assert.equal(api.requests[0]?.headers['idempotency-key'], api.requests[1]?.headers['idempotency-key']);
+  });
+
+  it('never retries a plain 409 conflict', async () => {
+    const { api, transport } = await setup(() => problem('conflict', 409));
+    await assert.rejects(transport.post('/v1/contacts', { name: 'Ada' }, undefined, true), CrmApiError);
+    assert.equal(api.requests.length, 1);
+  });
+
+  it('sends a raw body with its own content type and reads a binary answer as a Blob', async () => {
+    const { api, transport } = await setup(() => ({ status: 200, headers: { 'Content-Type': 'application/pdf' }, text: '%PDF' }));
+    // The fake API reads bodies as JSON, so the raw bytes spell a JSON string.
+    const bytes = new TextEncoder().encode('"raw bytes"');
+    const answer = await transport.request<Blob>({ method: 'POST', path: '/v1/files', body: bytes, contentType: 'application/pdf', responseType: 'blob' });
+    assert.equal(await answer.data.text(), '%PDF');
+    assert.equal(api.requests[0]?.headers['content-type'], 'application/pdf');
+    assert.equal(api.requests[0]?.body, 'raw bytes');
   });
 });

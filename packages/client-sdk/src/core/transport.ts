@@ -59,13 +59,18 @@ export interface TransportOptions {
 
 /** One request as resources describe it. */
 export interface ApiRequest {
+  /** The HTTP method. */
   method: HttpMethod;
   /** A path built with the `path` tag, e.g. `/v1/contacts/abc`. */
   path: string;
   /** Scalar query parameters. */
   query?: object | undefined;
-  /** A JSON body. */
+  /** A JSON body; or, with `contentType`, raw bytes or text sent as they are. */
   body?: unknown;
+  /** Sends `body` as is with this `Content-Type` instead of as JSON (file uploads). */
+  contentType?: string | undefined;
+  /** How to read a successful answer: parsed JSON or text (default), or the raw bytes as a `Blob`. */
+  responseType?: 'json' | 'blob' | undefined;
   /** Headers this kind of request always sends (e.g. `If-Match`). */
   headers?: Record<string, string> | undefined;
   /** False for the session's own login and refresh calls: no token, no renewal on 401. */
@@ -76,8 +81,11 @@ export interface ApiRequest {
 
 /** A successful answer: the parsed body and what the response said about itself. */
 export interface ApiResponse<T> {
+  /** The parsed body: JSON, text, or a `Blob` for `responseType: 'blob'`. */
   data: T;
+  /** The HTTP status. */
   status: number;
+  /** The response headers. */
   headers: Headers;
   /** The `X-Request-Id` the API answered with. */
   requestId: string | undefined;
@@ -110,8 +118,9 @@ export class Transport {
   async request<T>(request: ApiRequest, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const url = this.#url(request.path, request.query);
     const headers: Record<string, string> = { Accept: 'application/json', ...request.headers, ...options.headers };
-    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const raw = request.contentType !== undefined;
+    const body = request.body === undefined ? undefined : raw ? (request.body as BodyInit) : JSON.stringify(request.body);
+    if (body !== undefined) headers['Content-Type'] = request.contentType ?? 'application/json';
     // One key for every attempt: that is what lets the API answer a retried create with the first result.
     const idempotencyKey = options.idempotencyKey ?? (request.autoIdempotencyKey ? randomUUID() : undefined);
     if (idempotencyKey !== undefined) headers['Idempotency-Key'] = idempotencyKey;
@@ -123,7 +132,7 @@ export class Transport {
 
     for (let retry = 0; ; ) {
       const token = await this.#guard(options.signal, () => tokens?.token(options.signal) ?? Promise.resolve(undefined));
-      const outcome = await this.#attempt<T>(request.method, url, headers, body, token, options);
+      const outcome = await this.#attempt<T>(request.method, url, headers, body, token, options, request.responseType);
       if (outcome.ok) return outcome.response;
       const { error } = outcome;
 
@@ -133,7 +142,7 @@ export class Transport {
         if (await this.#guard(options.signal, () => renew(token, options.signal))) continue;
       }
 
-      const delay = retry < maxRetries ? this.#retryDelay(error, retry) : undefined;
+      const delay = retry < maxRetries ? this.#retryDelay(error, retry, idempotencyKey !== undefined) : undefined;
       if (delay === undefined) throw error;
       await this.#guard(options.signal, () => sleep(delay, options.signal));
       retry += 1;
@@ -180,9 +189,10 @@ export class Transport {
     method: HttpMethod,
     url: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: BodyInit | undefined,
     token: string | undefined,
     options: RequestOptions,
+    responseType: ApiRequest['responseType'],
   ): Promise<AttemptOutcome<T>> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const attempt = new AttemptController(options.signal, timeoutMs);
@@ -201,6 +211,13 @@ export class Transport {
         return { ok: false, error: cancelled(cause) ?? new CrmConnectionError(undefined, { cause }) };
       }
       const requestId = response.headers.get('x-request-id') ?? undefined;
+      if (response.ok && responseType === 'blob') {
+        try {
+          return { ok: true, response: { data: (await response.blob()) as T, status: response.status, headers: response.headers, requestId } };
+        } catch (cause) {
+          return { ok: false, error: cancelled(cause) ?? new CrmConnectionError('The connection dropped while reading the answer.', { cause }) };
+        }
+      }
       let text: string;
       try {
         text = await response.text();
@@ -219,12 +236,15 @@ export class Transport {
   }
 
   // How long to wait before retrying after `error`, or undefined when it must not be retried.
-  #retryDelay(error: CrmError, retry: number): number | undefined {
+  #retryDelay(error: CrmError, retry: number, hasIdempotencyKey: boolean): number | undefined {
     if (error instanceof CrmAbortError) return undefined;
     if (error instanceof CrmConnectionError) return backoffDelay(retry, this.retryPolicy);
     if (!(error instanceof CrmApiError)) return undefined;
     const { status } = error;
-    if (status !== 408 && status !== 429 && status < 500) return undefined;
+    // The API answers 409 `conflict` with Retry-After while the first request with the same
+    // Idempotency-Key is still running (say, the one whose answer the network lost): wait, then replay.
+    const keyInUse = hasIdempotencyKey && status === 409 && error.code === 'conflict' && error.headers.has('retry-after');
+    if (status !== 408 && status !== 429 && status < 500 && !keyInUse) return undefined;
     const retryAfter = parseRetryAfter(error.headers.get('retry-after'));
     if (retryAfter === undefined) return backoffDelay(retry, this.retryPolicy);
     return retryAfter <= this.retryPolicy.maxRetryAfterMs ? retryAfter : undefined;

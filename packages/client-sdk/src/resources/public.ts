@@ -3,6 +3,8 @@ import { requestPage, type ListParams, type PagePromise } from '../core/paginati
 import type { RequestOptions } from '../core/request-options.js';
 import { APIResource } from '../core/resource.js';
 import type { QueryValue } from '../internal/query.js';
+import { path } from '../core/path.js';
+import type { EngagementKind, PublicCampaign, PublicEngagementResult, PublicSignupParams, PublicSignupResult } from './campaigns.js';
 
 const publicPrefix = '/v1/public/';
 
@@ -20,6 +22,11 @@ function assertPublic(path: string): string {
  * @example await crm.public.post(path`/v1/public/forms/${formId}/submissions`, { email })
  */
 export class PublicResource extends APIResource {
+  /** The public campaign routes the widgets use: get by code, view/like/enrol, sign up. */
+  get campaigns(): PublicCampaigns {
+    return new PublicCampaigns(this._transport);
+  }
+
   /** GETs a public route. */
   get<T = unknown>(path: string, query?: Record<string, QueryValue>, options?: RequestOptions): Promise<T> {
     return this._transport.get<T>(assertPublic(path), query, options);
@@ -33,5 +40,26 @@ export class PublicResource extends APIResource {
   /** POSTs to a public route with a generated `Idempotency-Key`, so a retried submission counts once. */
   post<T = unknown>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
     return this._transport.post<T>(assertPublic(path), body, options, true);
+  }
+}
+
+/**
+ * The public campaign routes a publishable key reaches from a partner page (`crm.public.campaigns`):
+ * what the embeddable widgets call.
+ */
+export class PublicCampaigns extends APIResource {
+  /** A public campaign by code, with a fresh signed `formToken`. */
+  get(code: string, options?: RequestOptions): Promise<PublicCampaign> {
+    return this._transport.get<PublicCampaign>(path`/v1/public/campaigns/${code}`, undefined, options);
+  }
+
+  /** Counts a view, like or enrolment for a visitor (once per visitor). */
+  engage(code: string, kind: EngagementKind, visitorId: string, options?: RequestOptions): Promise<PublicEngagementResult> {
+    return this._transport.post<PublicEngagementResult>(path`/v1/public/campaigns/${code}/${kind}`, { visitorId }, options, true);
+  }
+
+  /** Submits the campaign's signup form. */
+  signUp(code: string, params: PublicSignupParams, options?: RequestOptions): Promise<PublicSignupResult> {
+    return this._transport.post<PublicSignupResult>(path`/v1/public/campaigns/${code}/signups`, params, options, true);
   }
 }

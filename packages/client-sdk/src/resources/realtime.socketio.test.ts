@@ -56,7 +56,7 @@ async function until(check: () => boolean): Promise<void> {
   }
 }
 
-const change = (subscriptionId: string): RealtimeEvent => ({ subscriptionId, type: 'created', resource: 'contacts', id: 'c1', record: { id: 'c1' } });
+const change = (subscriptionId: string): RealtimeEvent => ({ subscriptionId, type: 'created', resource: 'contact', id: 'c1', record: { id: 'c1' } });
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -70,9 +70,9 @@ describe('Realtime over socket.io', () => {
     const realtime = new Realtime({ baseUrl: server.baseUrl, tokenSource: staticToken('sk_live') });
     cleanup.push(server.close, async () => realtime.close());
     const received: RealtimeEvent[] = [];
-    realtime.subscribe({ resource: 'contacts', filter: { status: 'hot' } }, (event) => received.push(event));
+    realtime.subscribe({ resource: 'contact', filter: { status: 'hot' } }, (event) => received.push(event));
     await until(() => server.subscribes.length === 1);
-    assert.deepEqual(server.subscribes[0]?.params, { resource: 'contacts', filter: { status: 'hot' } });
+    assert.deepEqual(server.subscribes[0]?.params, { resource: 'contact', filter: { status: 'hot' } });
     assert.deepEqual(server.handshakeTokens, ['sk_live']);
     server.sockets[0]?.emit('event', change('s1'));
     await until(() => received.length === 1);
@@ -84,7 +84,7 @@ describe('Realtime over socket.io', () => {
     const realtime = new Realtime({ baseUrl: server.baseUrl, tokenSource: staticToken('sk_live'), loadSocketIo: quickReconnects });
     cleanup.push(server.close, async () => realtime.close());
     const received: RealtimeEvent[] = [];
-    realtime.subscribe({ resource: 'contacts' }, (event) => received.push(event));
+    realtime.subscribe({ resource: 'contact' }, (event) => received.push(event));
     await until(() => server.subscribes.length === 1);
     server.sockets[0]?.conn.close();
     await until(() => server.subscribes.length === 2 && server.sockets.length === 2);
@@ -106,7 +106,7 @@ describe('Realtime over socket.io', () => {
     const server = await startRealtimeServer(() => accepted);
     const realtime = new Realtime({ baseUrl: server.baseUrl, tokenSource, loadSocketIo: quickReconnects });
     cleanup.push(server.close, async () => realtime.close());
-    realtime.subscribe({ resource: 'contacts' }, () => undefined);
+    realtime.subscribe({ resource: 'contact' }, () => undefined);
     await until(() => server.subscribes.length === 1);
     assert.deepEqual(server.handshakeTokens, ['access-1', 'access-2']);
   });

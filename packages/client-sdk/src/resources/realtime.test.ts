@@ -76,15 +76,15 @@ async function until(check: () => boolean): Promise<void> {
   }
 }
 
-const event = (subscriptionId: string): RealtimeEvent => ({ subscriptionId, type: 'updated', resource: 'contacts', id: 'c1', record: { id: 'c1' } });
+const event = (subscriptionId: string): RealtimeEvent => ({ subscriptionId, type: 'updated', resource: 'contact', id: 'c1', record: { id: 'c1' } });
 
 describe('Realtime', () => {
   it('should load socket.io only on the first subscribe, at /v1/realtime with the bearer token', async () => {
     const io = fakeSocketIo();
     const realtime = new Realtime({ baseUrl: 'https://crm.example.com/', tokenSource: staticToken('sk_1'), loadSocketIo: io.loader });
     assert.equal(io.loads(), 0);
-    realtime.subscribe({ resource: 'contacts' }, () => undefined);
-    realtime.subscribe({ resource: 'leads' }, () => undefined);
+    realtime.subscribe({ resource: 'contact' }, () => undefined);
+    realtime.subscribe({ resource: 'lead' }, () => undefined);
     await until(() => io.sockets.length === 1);
     const [socket] = io.sockets;
     assert.equal(io.loads(), 1);
@@ -99,11 +99,11 @@ describe('Realtime', () => {
     const io = fakeSocketIo();
     const realtime = new Realtime({ baseUrl: 'https://crm.example.com', loadSocketIo: io.loader });
     const received: RealtimeEvent[] = [];
-    realtime.subscribe({ resource: 'contacts', filter: { status: 'hot' } }, (change) => received.push(change));
+    realtime.subscribe({ resource: 'contact', filter: { status: 'hot' } }, (change) => received.push(change));
     await until(() => io.sockets.length === 1);
     const socket = io.sockets[0]!;
     socket.fire('connect');
-    assert.deepEqual(socket.subscribes(), [{ resource: 'contacts', filter: { status: 'hot' } }]);
+    assert.deepEqual(socket.subscribes(), [{ resource: 'contact', filter: { status: 'hot' } }]);
     socket.fire('event', event('sub-1'));
     socket.fire('event', event('someone-else'));
     assert.equal(received.length, 1);
@@ -120,11 +120,11 @@ describe('Realtime', () => {
   it('should send a subscription made while connected at once, and unsubscribe it when asked', async () => {
     const io = fakeSocketIo();
     const realtime = new Realtime({ baseUrl: 'https://crm.example.com', loadSocketIo: io.loader });
-    realtime.subscribe({ resource: 'contacts' }, () => undefined);
+    realtime.subscribe({ resource: 'contact' }, () => undefined);
     await until(() => io.sockets.length === 1);
     const socket = io.sockets[0]!;
     socket.fire('connect');
-    const stop = realtime.subscribe({ resource: 'leads' }, () => undefined);
+    const stop = realtime.subscribe({ resource: 'lead' }, () => undefined);
     await until(() => socket.subscribes().length === 2);
     stop();
     await until(() => socket.emitted.some((entry) => entry.event === 'unsubscribe'));
@@ -134,7 +134,7 @@ describe('Realtime', () => {
   it('should disconnect when the last subscription stops', async () => {
     const io = fakeSocketIo();
     const realtime = new Realtime({ baseUrl: 'https://crm.example.com', loadSocketIo: io.loader });
-    const stop = realtime.subscribe({ resource: 'contacts' }, () => undefined);
+    const stop = realtime.subscribe({ resource: 'contact' }, () => undefined);
     await until(() => io.sockets.length === 1);
     stop();
     await until(() => io.sockets[0]!.disconnected);
@@ -144,7 +144,7 @@ describe('Realtime', () => {
     const io = fakeSocketIo();
     const realtime = new Realtime({ baseUrl: 'https://crm.example.com', loadSocketIo: io.loader });
     const errors: CrmError[] = [];
-    realtime.subscribe({ resource: 'nope' }, () => undefined, { onError: (error) => errors.push(error) });
+    realtime.subscribe({ resource: 'nope' as 'contact' }, () => undefined, { onError: (error) => errors.push(error) });
     await until(() => io.sockets.length === 1);
     const socket = io.sockets[0]!;
     socket.acknowledge = () => ({ error: { code: 'validation_failed', status: 400, detail: 'unknown resource' } });
@@ -163,9 +163,9 @@ describe('Realtime', () => {
       },
     });
     const errors: CrmError[] = [];
-    realtime.subscribe({ resource: 'contacts' }, () => undefined, { onError: (error) => errors.push(error) });
+    realtime.subscribe({ resource: 'contact' }, () => undefined, { onError: (error) => errors.push(error) });
     await until(() => errors.length === 1);
-    realtime.subscribe({ resource: 'contacts' }, () => undefined, { onError: (error) => errors.push(error) });
+    realtime.subscribe({ resource: 'contact' }, () => undefined, { onError: (error) => errors.push(error) });
     await until(() => errors.length === 2);
     assert.equal(attempts, 2);
   });
@@ -175,13 +175,54 @@ describe('Realtime', () => {
     let renewed = 0;
     const tokenSource = { token: async () => 'access-1', renew: async () => (renewed += 1) > 0 };
     const realtime = new Realtime({ baseUrl: 'https://crm.example.com', tokenSource, loadSocketIo: io.loader });
-    realtime.subscribe({ resource: 'contacts' }, () => undefined);
+    realtime.subscribe({ resource: 'contact' }, () => undefined);
     await until(() => io.sockets.length === 1);
     const socket = io.sockets[0]!;
     socket.active = false;
     socket.fire('connect_error', new Error('unauthenticated'));
     await until(() => socket.connectCalls === 1);
     assert.equal(renewed, 1);
+    realtime.close();
+  });
+  it('should connect again when the server hangs up, and renew the token first when it said session_expired', async () => {
+    const io = fakeSocketIo();
+    let renewals = 0;
+    const tokenSource = { token: async () => 'token', renew: async () => ((renewals += 1), true) };
+    const realtime = new Realtime({ baseUrl: 'https://crm.example.com', tokenSource, loadSocketIo: io.loader });
+    realtime.subscribe({ resource: 'contact' }, () => undefined);
+    await until(() => io.sockets.length === 1);
+    const socket = io.sockets[0]!;
+    socket.fire('connect');
+
+    socket.fire('disconnect', 'transport close');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(socket.connectCalls, 0, 'socket.io reconnects by itself after a network failure');
+
+    socket.fire('disconnect', 'io server disconnect');
+    await until(() => socket.connectCalls === 1);
+    assert.equal(renewals, 0);
+
+    socket.fire('session_expired');
+    socket.fire('disconnect', 'io server disconnect');
+    await until(() => socket.connectCalls === 2);
+    assert.equal(renewals, 1);
+    realtime.close();
+  });
+
+  it('should unsubscribe with the id the API acknowledged', async () => {
+    const io = fakeSocketIo();
+    const realtime = new Realtime({ baseUrl: 'https://crm.example.com', loadSocketIo: io.loader });
+    const acknowledged: string[] = [];
+    const stop = realtime.subscribe({ resource: 'contact' }, () => undefined, { onSubscribed: (id) => acknowledged.push(id) });
+    realtime.subscribe({ resource: 'lead' }, () => undefined);
+    await until(() => io.sockets.length === 1);
+    const socket = io.sockets[0]!;
+    socket.acknowledge = () => ({ ok: true, id: 'sub-42' });
+    socket.fire('connect');
+    assert.deepEqual(acknowledged, ['sub-42']);
+    stop();
+    await until(() => socket.emitted.some((entry) => entry.event === 'unsubscribe'));
+    assert.deepEqual(socket.emitted.find((entry) => entry.event === 'unsubscribe')?.args[0], { id: 'sub-42' });
     realtime.close();
   });
 });

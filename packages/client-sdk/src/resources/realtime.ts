@@ -1,29 +1,75 @@
 import { CrmError, createApiError, type ProblemDetails } from '../core/errors.js';
 import type { TokenSource } from '../core/transport.js';
 import type { QueryValue } from '../internal/query.js';
+import type { Activity } from './activities.js';
+import type { Contact } from './contacts.js';
+import type { Customer } from './customers.js';
+import type { Lead } from './leads.js';
+import type { Opportunity } from './opportunities.js';
+import type { Task } from './tasks.js';
 
-/** What to listen to: a resource and an optional filter of scalar field values. */
-export interface SubscribeParams {
-  /** The resource, e.g. `contacts`. */
-  resource: string;
+/**
+ * The record each realtime resource delivers. Realtime names record types in the singular, as the API's
+ * access catalog does (`contact`, not `contacts`).
+ */
+export interface RealtimeRecords {
+  /** Contacts. */
+  contact: Contact;
+  /** Customer accounts. */
+  customer: Customer;
+  /** Leads. */
+  lead: Lead;
+  /** Opportunities (`moved` events when they change stage). */
+  opportunity: Opportunity;
+  /** Tasks. */
+  task: Task;
+  /** Activities. */
+  activity: Activity;
+  /** A campaign, typed by the campaigns resource. */
+  campaign: Record<string, unknown>;
+}
+
+/** A record type realtime can watch. */
+export type RealtimeResource = keyof RealtimeRecords;
+
+/** What to listen to: a record type and an optional filter of scalar field values. */
+export interface SubscribeParams<TResource extends RealtimeResource = RealtimeResource> {
+  /** The record type in the singular: `contact`, `customer`, `lead`, `opportunity`, `task`, `activity`, `campaign`. */
+  resource: TResource;
   /** Only records whose fields equal these values. */
   filter?: Record<string, QueryValue>;
 }
 
-/** One change delivered to a subscription. */
+/** What happened to a record: `moved` is an opportunity changing stage. */
+export type RealtimeEventType = 'created' | 'updated' | 'deleted' | 'transitioned' | 'moved';
+
+/** One change delivered to a subscription (the socket's `event` message). */
 export interface RealtimeEvent<TRecord = unknown> {
+  /** The subscription this change matched. */
   subscriptionId: string;
-  type: 'created' | 'updated' | 'deleted' | 'transitioned';
+  /** What happened. */
+  type: RealtimeEventType;
+  /** The record type, as subscribed (singular, e.g. `contact`). */
   resource: string;
+  /** The record's id. */
   id: string;
-  /** The record after the change (for `deleted`, as it was). */
-  record: TRecord;
+  /** The record after the change (for `deleted`, as it was); null when the API did not include it. */
+  record: TRecord | null;
+  /** For updates, the fields that changed with their old and new values, when the API sent them. */
+  changes?: Record<string, { from: unknown; to: unknown }>;
+  /** When the change happened (ISO 8601). */
+  at?: string;
 }
 
 /** Options of one subscription. */
 export interface SubscribeOptions {
   /** Told when the subscription is refused, or when realtime cannot connect at all. */
   onError?: (error: CrmError) => void;
+  /**
+   * Told each time the API has acknowledged the subscription: first, and again after every reconnect.
+   * Changes made before then are not delivered, so this is the moment to (re)load what you show.
+   */
+  onSubscribed?: (subscriptionId: string) => void;
 }
 
 /** The part of a socket.io client socket that realtime uses. */
@@ -43,15 +89,19 @@ export type SocketIoLoader = () => Promise<{
 
 /** Settings of the realtime namespace; the client fills them in. */
 export interface RealtimeOptions {
+  /** The API's base URL; the socket connects to `<baseUrl>/v1/realtime`. */
   baseUrl: string;
+  /** Where the bearer token comes from, asked again on every (re)connect. */
   tokenSource?: TokenSource | undefined;
+  /** How to load socket.io-client; a dynamic import by default. */
   loadSocketIo?: SocketIoLoader | undefined;
 }
 
 interface Subscription {
-  readonly params: SubscribeParams;
+  readonly params: SubscribeParams<RealtimeResource>;
   readonly handler: (event: RealtimeEvent<never>) => void;
   readonly onError: ((error: CrmError) => void) | undefined;
+  readonly onSubscribed: ((subscriptionId: string) => void) | undefined;
   serverId: string | undefined;
   sentOnConnection: number;
 }
@@ -84,17 +134,18 @@ export class Realtime {
    * Calls `handler` for each change to `params.resource` that matches `params.filter`, until the returned
    * function is called.
    *
-   * @example const stop = crm.realtime.subscribe({ resource: 'contacts' }, (event) => console.log(event.type, event.id));
+   * @example const stop = crm.realtime.subscribe({ resource: 'contact' }, (event) => console.log(event.type, event.record?.fullName));
    */
-  subscribe<TRecord = unknown>(
-    params: SubscribeParams,
-    handler: (event: RealtimeEvent<TRecord>) => void,
+  subscribe<TResource extends RealtimeResource>(
+    params: SubscribeParams<TResource>,
+    handler: (event: RealtimeEvent<RealtimeRecords[TResource]>) => void,
     options: SubscribeOptions = {},
   ): () => void {
     const subscription: Subscription = {
       params,
       handler: handler as (event: RealtimeEvent<never>) => void,
       onError: options.onError,
+      onSubscribed: options.onSubscribed,
       serverId: undefined,
       sentOnConnection: 0,
     };
@@ -123,7 +174,7 @@ export class Realtime {
       return;
     }
     const { serverId } = subscription;
-    if (serverId !== undefined) void this.#socket?.then((socket) => socket.emit('unsubscribe', { subscriptionId: serverId }));
+    if (serverId !== undefined) void this.#socket?.then((socket) => socket.emit('unsubscribe', { id: serverId }));
   }
 
   #connect(): Promise<RealtimeSocket> {
@@ -167,6 +218,26 @@ export class Realtime {
         if (subscription.serverId !== undefined && subscription.serverId === event?.subscriptionId) subscription.handler(event);
       }
     });
+    let sessionExpired = false;
+    // The API says `session_expired` just before it drops a socket whose token expired or was revoked.
+    socket.on('session_expired', () => {
+      sessionExpired = true;
+    });
+    socket.on('disconnect', (reason: string) => {
+      // socket.io reconnects by itself after a network failure, but not when the server hung up: then
+      // get a token that works (renewed if the session expired) and connect again while anyone listens.
+      if (reason !== 'io server disconnect' || this.#subscriptions.size === 0) return;
+      const expired = sessionExpired;
+      sessionExpired = false;
+      const renewal = expired && tokens?.renew ? tokens.renew(this.#lastToken) : Promise.resolve(true);
+      renewal.then(
+        (renewed) => {
+          if (!renewed) return this.#reportAll(new CrmError('The realtime session expired and could not be renewed.'));
+          if (this.#subscriptions.size > 0) socket.connect();
+        },
+        (renewError: unknown) => this.#reportAll(asCrmError(renewError)),
+      );
+    });
     socket.on('connect_error', (error: Error) => {
       // While `active`, socket.io keeps reconnecting by itself. It stops when the server refused the
       // handshake: then renew the token once and connect again, or tell the subscribers.
@@ -191,8 +262,9 @@ export class Realtime {
         subscription.onError?.(createApiError({ status: answer.problem.status ?? 400, problem: answer.problem }));
       } else if (this.#subscriptions.has(subscription)) {
         subscription.serverId = answer.id;
+        subscription.onSubscribed?.(answer.id);
       } else {
-        socket.emit('unsubscribe', { subscriptionId: answer.id });
+        socket.emit('unsubscribe', { id: answer.id });
       }
     });
   }

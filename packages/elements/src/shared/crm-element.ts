@@ -4,7 +4,7 @@ import { state } from 'lit/decorators.js';
 import { localeContext, type CrmLocaleSettings } from '../context/locale-context.js';
 import type { CrmEvent } from '../events/crm-event.js';
 import { msg, type CrmMessageParams } from '../i18n/msg.js';
-import type { CrmStringKey } from '../i18n/strings.en.js';
+import { en, type CrmStringKey } from '../i18n/strings.en.js';
 
 /** The locale an element uses when no `<crm-provider>` is above it: the page's `lang`, else English. */
 export function pageLocale(): string {
@@ -41,6 +41,11 @@ export class CrmElement extends LitElement {
   /** A UI string in this element's locale, falling back to English. */
   protected msg(key: CrmStringKey, params?: CrmMessageParams): string {
     return msg(key, params, this.activeLocale);
+  }
+
+  /** The string for a key built at run time (e.g. from a status the API sent), or `fallback` when no table has it. */
+  protected msgOr(key: string, fallback: string, params?: CrmMessageParams): string {
+    return key in en ? msg(key as CrmStringKey, params, this.activeLocale) : fallback;
   }
 
   /** Dispatches a `crm-*` event from this element and returns it, so callers can check `defaultPrevented`. */

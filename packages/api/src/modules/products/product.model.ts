@@ -15,7 +15,11 @@ export interface Product {
   departmentId: Types.ObjectId | null;
   teamIds: Types.ObjectId[];
   userIds: Types.ObjectId[];
+  lockedAt?: Date | null;
+  lockedBy?: Types.ObjectId | null;
   version: number;
+  createdAt?: Date;
+  updatedAt?: Date;
 }
 
 const productSchema = new Schema<Product>(
@@ -30,10 +34,13 @@ const productSchema = new Schema<Product>(
     departmentId: { type: Schema.Types.ObjectId, default: null },
     teamIds: { type: [Schema.Types.ObjectId], default: [] },
     userIds: { type: [Schema.Types.ObjectId], default: [] },
+    lockedAt: { type: Date, default: null },
+    lockedBy: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true, versionKey: 'version', optimisticConcurrency: true },
 );
 productSchema.plugin(tenantScoped);
+productSchema.index({ tenantId: 1, status: 1, _id: -1 });
 
 export function productModel(connection: Connection): Model<Product> {
   return (connection.models.Product as Model<Product>) ?? connection.model<Product>('Product', productSchema, 'products');

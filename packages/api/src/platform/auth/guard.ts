@@ -30,7 +30,15 @@ export function bearerCredential(req: Request): string | null {
  */
 export function createAccessGuard(authenticate: Authenticator, afterAuth: RequestHandler[] = []) {
   return (spec: RouteSpec): RequestHandler[] => {
-    if (spec.access.kind === 'public') return [];
+    if (spec.access.kind === 'public') {
+      // A publishable key is only good for /v1/public routes; anywhere else it is refused, never ignored.
+      if (spec.path.startsWith('/public/')) return [refuseOperatorKeys];
+      const noPublishableKey: RequestHandler = (req, _res, next) => {
+        if (bearerCredential(req)?.startsWith('pk_') || req.headers['x-crm-key']) throw new AppError('unauthenticated', 'A publishable key can only call /v1/public routes');
+        next();
+      };
+      return [noPublishableKey, refuseOperatorKeys];
+    }
     const rule = spec.access;
     const check: RequestHandler = async (req, _res, next) => {
       const credential = bearerCredential(req);
@@ -42,6 +50,31 @@ export function createAccessGuard(authenticate: Authenticator, afterAuth: Reques
       if (rule.kind === 'permission') assertCan(principal, rule.resource as Resource, rule.action as Action);
       next();
     };
-    return [check, ...afterAuth];
+    return [check, refuseOperatorKeys, ...afterAuth];
   };
 }
+
+function operatorKeyPaths(value: unknown, path: string, depth: number, found: string[]): string[] {
+  if (depth > 32 || found.length >= 50 || value === null || typeof value !== 'object') return found;
+  for (const [key, child] of Object.entries(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (key.startsWith('$')) found.push(here);
+    else operatorKeyPaths(child, here, depth + 1, found);
+  }
+  return found;
+}
+
+/**
+ * Refuses a JSON body holding any key that starts with `$` (`{"$ne": null}`, `{"a": {"$gt": ""}}`):
+ * no field of this API takes one, and stored documents never carry one, so such a body is an attempt
+ * at query injection and answers 400 before any schema or service sees it.
+ */
+export const refuseOperatorKeys: RequestHandler = (req, _res, next) => {
+  const paths = operatorKeyPaths(req.body, '', 0, []);
+  if (paths.length) {
+    throw new AppError('validation_failed', `${paths.join(', ')}: keys may not start with $`, {
+      errors: paths.map((field) => ({ field: field.split('.').slice(0, -1).join('.') || field, code: 'operator_not_allowed', message: `may not hold a key starting with $ (${field.split('.').pop()})` })),
+    });
+  }
+  next();
+};

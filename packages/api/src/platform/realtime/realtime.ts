@@ -42,6 +42,14 @@ export interface EventRelay {
   close(): Promise<void>;
 }
 
+/**
+ * A message for one user's sockets rather than a record change: in-app notifications and the progress
+ * of a send. It travels on the event bus (so it crosses processes through the relay) with
+ * `data: { userId, name, payload }`; the socket receives `name` with `payload`.
+ */
+export const USER_MESSAGE_EVENT = 'realtime.user_message';
+const userMessageNames = new Set(['notification', 'notification.read', 'send.progress']);
+
 const PRINCIPAL_TTL_MS = 30_000;
 const filterKey = /^[A-Za-z][A-Za-z0-9_.]{0,60}$/;
 const MAX_SUBSCRIPTIONS = 50;
@@ -162,8 +170,19 @@ export function attachRealtime(
     }
   }
 
+  function deliverToUser(event: DomainEvent): void {
+    const { userId, name, payload } = (event.data ?? {}) as { userId?: unknown; name?: unknown; payload?: unknown };
+    if (typeof name !== 'string' || !userMessageNames.has(name) || !userId) return;
+    const room = io.sockets.adapter.rooms.get(`tenant:${String(event.tenantId)}`);
+    for (const socketId of room ?? []) {
+      const socket = sockets.get(socketId);
+      if (socket && String((socket.data as SocketState).principal.userId) === String(userId)) socket.emit(name, payload);
+    }
+  }
+
   async function deliver(event: DomainEvent): Promise<void> {
     if (event.type === 'auth.session_revoked') return dropRevokedSession(event);
+    if (event.type === USER_MESSAGE_EVENT) return deliverToUser(event);
     const kind = eventKind(event.type);
     if (!kind || !event.resourceId || !recordResources.includes(event.resource as Resource)) return;
     const record = { ...(event.record ?? {}), tenantId: String(event.tenantId) };

@@ -48,6 +48,11 @@ export interface RecordDefinition<Doc extends RecordBase> {
   productRequiredForDepartmentUsers?: boolean;
   /** Derived fields (normalized copies for unique indexes and dedupe) computed from the merged record. */
   derive?(doc: Partial<Doc>): Partial<Doc>;
+  /**
+   * Who else sees a record beyond the role's scope (tasks: their assignee). The result is OR-ed with
+   * the scope part of the visibility filter; the tenant stays an equality at the top.
+   */
+  alsoVisibleTo?(principal: Principal): Record<string, unknown>;
 }
 
 export interface RecordDeps {
@@ -105,15 +110,24 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
   const Model = def.model;
   const notFound = () => AppError.notFound(def.label);
 
+  /** The access module's filter, widened by the definition's `alsoVisibleTo` when it has one. */
+  function visibility(principal: Principal, action: Action): Record<string, unknown> {
+    const base = visibilityFilter(principal, def.resource, action);
+    if (!def.alsoVisibleTo) return base;
+    const { tenantId, ...scope } = base;
+    if (!Object.keys(scope).length) return base;
+    return { tenantId, $or: [scope, def.alsoVisibleTo(principal)] };
+  }
+
   async function findVisible(principal: Principal, id: string, action: Action): Promise<Doc> {
     const _id = oid(id, 'id')!;
-    const doc = await Model.findOne({ ...visibilityFilter(principal, def.resource, action), _id } as never).lean<Doc>();
+    const doc = await Model.findOne({ ...visibility(principal, action), _id } as never).lean<Doc>();
     if (!doc) throw notFound();
     return doc;
   }
 
   async function versionConflict(principal: Principal, id: Types.ObjectId): Promise<AppError> {
-    const current = await Model.findOne({ ...visibilityFilter(principal, def.resource, 'read'), _id: id } as never).lean<Doc>();
+    const current = await Model.findOne({ ...visibility(principal, 'read'), _id: id } as never).lean<Doc>();
     if (!current) return notFound();
     return new AppError('version_conflict', `${def.label} was changed by someone else (now version ${current.version}); reload and try again`, { extensions: { current: def.toDto(current) } });
   }
@@ -156,6 +170,9 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
   return {
     definition: def,
 
+    /** The filter of the records the principal may act on (for aggregations and boards of the same domain). */
+    visibility,
+
     /** A page of the records the principal may see, filtered, searched and sorted. */
     async list(principal: Principal, query: ListQuery, action: Action = 'read') {
       const { equalities, conditions } = buildFilters(def.list, query);
@@ -166,7 +183,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
         if (!field) return null;
         return { path: name, kind: field.type === 'number' ? 'number' : field.type === 'date' ? 'date' : 'string' };
       });
-      const filter = combine(visibilityFilter(principal, def.resource, action), { ...equalities, ...custom }, [
+      const filter = combine(visibility(principal, action), { ...equalities, ...custom }, [
         ...conditions,
         ...searchCondition(query.q),
         ...cursorCondition(plan, query.cursor),
@@ -186,7 +203,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     async count(principal: Principal, query: FilterQuery) {
       const { equalities, conditions } = buildFilters(def.list, query);
       const custom = await deps.customFields.filters(principal.tenantId, def.resource, query);
-      return Model.countDocuments(combine(visibilityFilter(principal, def.resource, 'read'), { ...equalities, ...custom }, [...conditions, ...searchCondition(query.q)]) as never);
+      return Model.countDocuments(combine(visibility(principal, 'read'), { ...equalities, ...custom }, [...conditions, ...searchCondition(query.q)]) as never);
     },
 
     async get(principal: Principal, id: string) {
@@ -196,7 +213,11 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     /** The raw document, for services of the same domain that need more than the DTO. */
     findVisible,
 
-    async create(principal: Principal, input: Record<string, unknown>, client?: { ip?: string; userAgent?: string }) {
+    /**
+     * Creates a record. `options.id` pre-allocates its id, so a caller that reserved the id elsewhere
+     * (lead conversion) can retry: a second create with the same id fails on the `_id` unique index.
+     */
+    async create(principal: Principal, input: Record<string, unknown>, client?: { ip?: string; userAgent?: string }, options: { id?: Types.ObjectId } = {}) {
       const { custom, ...fields } = input as Record<string, unknown> & { custom?: Record<string, unknown> };
       for (const key of Object.keys(fields)) if (systemFields.has(key)) delete fields[key];
       const refs = await resolveRefs(principal, { ownerId: principal.userId, ...fields }, null);
@@ -207,6 +228,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
         tenantId: principal.tenantId,
         custom: await deps.customFields.validate(principal.tenantId, def.resource, custom, 'create'),
       };
+      if (options.id) doc._id = options.id;
       if (def.workflowKey) doc.status = await deps.workflows.initialState(principal.tenantId, def.workflowKey);
       assertProductRule(principal, doc as Partial<Doc>);
       Object.assign(doc, def.derive?.(doc as Partial<Doc>) ?? {});
@@ -315,7 +337,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const allowed = exportColumns(principal, def.resource);
       const columns = (allowed ?? Object.keys(def.exportColumns)).filter((c) => c in def.exportColumns);
       const { equalities, conditions } = buildFilters(def.list, query);
-      const filter = combine(visibilityFilter(principal, def.resource, 'export'), equalities, [...conditions, ...searchCondition(query.q)]);
+      const filter = combine(visibility(principal, 'export'), equalities, [...conditions, ...searchCondition(query.q)]);
       const docs = await Model.find(filter as never).sort({ _id: 1 }).limit(50_000).lean<Doc[]>();
       await deps.events.publish({ type: `${def.resource}.exported`, tenantId: principal.tenantId, resource: def.resource, resourceId: null, actor: actorOf(principal, client), data: { count: docs.length, columns } });
       return toCsv(columns, docs.map((doc) => columns.map((c) => def.exportColumns[c]!(doc))));

@@ -1,0 +1,264 @@
+/**
+ * The records benchmark (run by hand, not part of the tests): starts the API on the embedded FerretDB
+ * (SQLite or PostgreSQL handler), seeds one tenant in bulk through the models, then measures through
+ * HTTP with a fixed number of concurrent requests, and appends the figures to bench/RESULTS.md.
+ *
+ *   node --import tsx bench/run.ts --handler sqlite
+ *   node --import tsx bench/run.ts --handler postgresql      (creates a fresh database with createdb)
+ *
+ * Options (or env): --contacts 100000 --customers 20000 --opportunities 50000 --concurrency 50 --seconds 10
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Types, type Model } from 'mongoose';
+import { loadConfig } from '../packages/api/src/platform/config.js';
+import { startRuntime } from '../packages/api/src/platform/runtime.js';
+import { searchTokens } from '../packages/api/src/platform/records/search-tokens.js';
+import { contactModel } from '../packages/api/src/modules/contacts/contact.model.js';
+import { contactDefinition } from '../packages/api/src/modules/contacts/contacts.service.js';
+import { userModel } from '../packages/api/src/modules/identity/user.model.js';
+import { roleModel } from '../packages/api/src/modules/identity/role.model.js';
+import { opportunityModel } from '../packages/api/src/modules/opportunities/opportunity.model.js';
+import { createPipelinesService } from '../packages/api/src/modules/opportunities/pipelines.service.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : (process.env[`BENCH_${name.toUpperCase()}`] ?? fallback);
+};
+const handler = option('handler', 'sqlite') as 'sqlite' | 'postgresql';
+const counts = { contacts: Number(option('contacts', '100000')), customers: Number(option('customers', '20000')), opportunities: Number(option('opportunities', '50000')) };
+const concurrency = Number(option('concurrency', '50'));
+const seconds = Number(option('seconds', '10'));
+const resultsFile = new URL('./RESULTS.md', import.meta.url).pathname;
+
+const first = ['Ana', 'Bruno', 'Carla', 'Daniel', 'Elena', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Karin', 'Luca', 'Maria', 'Nadia', 'Oscar', 'Paula', 'Quentin', 'Rosa', 'Sven', 'Tomás', 'Ute', 'Victor', 'Wanda', 'Xavier', 'Yara', 'Zoë', 'Marco', 'Martina', 'Mark', 'Lena'];
+const last = ['Almeida', 'Berger', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Hansen', 'Ivanova', 'Jensen', 'Kowalski', 'Lopes', 'Müller', 'Novak', 'Olsen', 'Petrov', 'Rossi', 'Schmidt', 'Silva', 'Tanaka', 'Ulrich', 'Vidal', 'Weber', 'Young', 'Zimmermann', 'Marsh', 'Martins', 'Moreau', 'Nielsen', 'Santos'];
+const companies = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Wonka', 'Hooli', 'Vandelay', 'Soylent', 'Tyrell', 'Cyberdyne', 'Aperture', 'Massive Dynamic', 'Oscorp'];
+const cities = ['Lisbon', 'Porto', 'Madrid', 'Berlin', 'Paris', 'London', 'Dublin', 'Amsterdam', 'Vienna', 'Prague', 'Warsaw', 'Oslo'];
+const statuses = ['new', 'hot', 'cold', 'not_interested', 'converted'];
+const pick = <T>(list: readonly T[], i: number) => list[i % list.length]!;
+
+function log(line: string) {
+  process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+}
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await work();
+  const ms = performance.now() - start;
+  log(`${label}: ${(ms / 1000).toFixed(1)} s`);
+  return { value, ms };
+}
+
+interface Scenario {
+  name: string;
+  request: (i: number) => { method: 'GET' | 'POST'; path: string; body?: unknown };
+}
+
+/** Runs `concurrency` workers for `seconds`, each issuing one request after another; returns latency stats. */
+async function measure(base: string, token: string, scenario: Scenario, limit = Infinity) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const statusCounts = new Map<number, number>();
+  let next = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline && next < limit) {
+      const i = next++;
+      const r = scenario.request(i);
+      const start = performance.now();
+      const res = await fetch(base + r.path, { method: r.method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: r.body ? JSON.stringify(r.body) : null });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - start);
+      statusCounts.set(res.status, (statusCounts.get(res.status) ?? 0) + 1);
+      if (res.status >= 400) errors += 1;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { name: scenario.name, requests: latencies.length, errors, statuses: Object.fromEntries(statusCounts), p50: q(0.5), p95: q(0.95), max: latencies[latencies.length - 1] ?? NaN, rps: latencies.length / elapsed };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), `crm-bench-${handler}-`));
+  let pgDb: string | null = null;
+  const env: Record<string, string> = { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMBEDDED_DB_HANDLER: handler, RATE_LIMIT_MAX: '1000000', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DATABASE_NAME: 'crm_bench' };
+  if (handler === 'postgresql') {
+    pgDb = `crm_bench_${Date.now()}`;
+    execFileSync('createdb', ['-h', '127.0.0.1', '-p', '5432', pgDb]);
+    env.EMBEDDED_DB_POSTGRES_URL = `postgres://127.0.0.1:5432/${pgDb}`;
+  }
+  const config = loadConfig({ ...process.env, MONGODB_URI: undefined, ...env });
+  const runtime = await startRuntime(config);
+  const server = runtime.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { connection } = runtime.ctx;
+  const seedTimes: Record<string, number> = {};
+  try {
+    const adminEmail = `bench-${Date.now()}@bench.test`;
+    const password = 'bench-password-123';
+    const reg = await fetch(`${base}/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agency: { name: 'Bench Agency' }, admin: { name: 'Bench Admin', email: adminEmail, password } }) });
+    if (reg.status !== 201) throw new Error(`register: ${reg.status} ${await reg.text()}`);
+    const registered = (await reg.json()) as { tenant: { id: string } };
+    const tenantId = new Types.ObjectId(registered.tenant.id);
+    const login = async () => {
+      const res = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: adminEmail, password }) });
+      return ((await res.json()) as { accessToken: string }).accessToken;
+    };
+
+    const role = (await roleModel(connection).findOne({ tenantId, key: 'SALES_PERSON' }).lean())!;
+    const owners = (
+      await userModel(connection).insertMany(
+        Array.from({ length: 20 }, (_, i) => ({ tenantId, email: `seller${i}@bench.test`, emailNormalized: `seller${i}-${Date.now()}@bench.test`, name: `Seller ${i}`, roleId: role._id })),
+      )
+    ).map((u) => u._id);
+
+    const batch = 2000;
+    const def = contactDefinition(connection);
+    seedTimes.contacts = (
+      await timed(`seed ${counts.contacts} contacts`, async () => {
+        for (let start = 0; start < counts.contacts; start += batch) {
+          const docs = [];
+          for (let i = start; i < Math.min(counts.contacts, start + batch); i += 1) {
+            const firstName = pick(first, i * 7 + 3);
+            const lastName = pick(last, i * 13 + 5);
+            const company = `${pick(companies, i)} ${pick(cities, i * 3)}`;
+            const email = `${firstName}.${lastName}.${i}@example.com`.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+            const doc = {
+              tenantId,
+              firstName,
+              lastName,
+              emails: [{ label: 'work', value: email, primary: true }],
+              phones: [{ label: 'work', value: `+351 21 ${String(1000000 + i).slice(-7)}`, primary: true }],
+              addresses: [{ label: 'work', city: pick(cities, i * 3), country: 'Portugal', primary: true }],
+              company: { name: company, industry: pick(['Events', 'Finance', 'Retail', 'Tech'], i) },
+              companyName: company,
+              primaryEmail: email,
+              status: pick(statuses, i),
+              ownerId: pick(owners, i),
+              tags: [pick(['vip', 'speaker', 'sponsor', 'press'], i)],
+              version: 0,
+            };
+            docs.push({ ...doc, searchTokens: searchTokens(def.searchValues(doc as never)) });
+          }
+          await contactModel(connection).insertMany(docs, { ordered: false, lean: true });
+        }
+      })
+    ).ms;
+
+    const customersPath = new URL('../packages/api/src/modules/customers/customer.model.ts', import.meta.url).pathname;
+    let customersNote = 'customers module absent: not seeded';
+    if (existsSync(customersPath) && counts.customers > 0) {
+      const { customerModel } = (await import('../packages/api/src/modules/customers/customer.model.js')) as { customerModel: (c: typeof connection) => Model<unknown> };
+      seedTimes.customers = (
+        await timed(`seed ${counts.customers} customers`, async () => {
+          for (let start = 0; start < counts.customers; start += batch) {
+            const docs = [];
+            for (let i = start; i < Math.min(counts.customers, start + batch); i += 1) {
+              const name = `${pick(companies, i)} ${pick(cities, i * 5)} ${i}`;
+              docs.push({ tenantId, name, status: pick(['draft', 'new', 'active', 'inactive'], i), ownerId: pick(owners, i), searchTokens: searchTokens([name]), version: 0 });
+            }
+            await customerModel(connection).insertMany(docs, { ordered: false, lean: true });
+          }
+        })
+      ).ms;
+      customersNote = `${counts.customers} customers seeded`;
+    }
+
+    const pipelines = createPipelinesService(connection, runtime.ctx.events);
+    const pipeline = await pipelines.defaultFor(tenantId);
+    const stages = pipeline.stages;
+    seedTimes.opportunities = (
+      await timed(`seed ${counts.opportunities} opportunities`, async () => {
+        for (let start = 0; start < counts.opportunities; start += batch) {
+          const docs = [];
+          for (let i = start; i < Math.min(counts.opportunities, start + batch); i += 1) {
+            const stage = pick(stages, i);
+            const amount = 1000 + ((i * 7919) % 90000);
+            const name = `${pick(companies, i)} - ${pick(['booth', 'sponsorship', 'delegate pass', 'speaker slot'], i * 3)}`;
+            docs.push({
+              tenantId,
+              name,
+              amount,
+              currency: 'EUR',
+              probability: stage.probability,
+              weightedAmount: (amount * stage.probability) / 100,
+              pipelineId: pipeline._id,
+              stage: stage.key,
+              stageKind: stage.kind,
+              rank: i * 1024,
+              expectedCloseDate: new Date(Date.UTC(2026, i % 12, 1 + (i % 28))),
+              ownerId: pick(owners, i),
+              outcome: stage.kind === 'won' ? 'won' : stage.kind === 'lost' ? 'lost' : null,
+              lostReason: stage.kind === 'lost' ? 'price' : null,
+              sourceLeadId: new Types.ObjectId(),
+              searchTokens: searchTokens([name]),
+              version: 0,
+            });
+          }
+          await opportunityModel(connection).insertMany(docs, { ordered: false, lean: true });
+        }
+      })
+    ).ms;
+
+    const moveIds = (await opportunityModel(connection).find({ tenantId, pipelineId: pipeline._id, stage: 'prospecting' }).sort({ _id: 1 }).limit(20000).select('_id version').lean()).map((o) => ({ id: String(o._id), version: o.version }));
+    const owner = String(owners[3]);
+    const scenarios: Scenario[] = [
+      { name: 'contacts: filtered (status + owner), sorted -createdAt, first page of 50', request: () => ({ method: 'GET', path: `/v1/contacts?status=hot&ownerId=${owner}&sort=-createdAt&limit=50` }) },
+      { name: 'contacts: filtered (status), default sort (newest), first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?status=hot&limit=50' }) },
+      { name: 'contacts: text search q=marti (prefix token), first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?q=marti&limit=50' }) },
+      { name: 'pipeline board (4 open columns, 50 cards each, totals over all)', request: () => ({ method: 'GET', path: `/v1/pipelines/${String(pipeline._id)}/board?perStage=50` }) },
+      { name: 'stage move (prospecting → qualification, one card per request)', request: (i) => ({ method: 'POST', path: `/v1/opportunities/${moveIds[i % moveIds.length]!.id}/move`, body: { stage: 'qualification', version: moveIds[i % moveIds.length]!.version } }) },
+    ];
+    const results = [];
+    for (const scenario of scenarios) {
+      const token = await login();
+      await measure(base, token, { ...scenario, name: 'warm-up' }, scenario.name.startsWith('stage move') ? 0 : concurrency);
+      const isMove = scenario.name.startsWith('stage move');
+      const result = await measure(base, token, scenario, isMove ? moveIds.length : Infinity);
+      log(`${result.name}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, ${result.rps.toFixed(1)} req/s, ${result.requests} requests, statuses ${JSON.stringify(result.statuses)}`);
+      results.push(result);
+    }
+
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end)`;
+    const lines = [
+      '',
+      `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — FerretDB ${handler} handler`,
+      '',
+      `- command: \`node --import tsx bench/run.ts ${args.join(' ')}\``,
+      `- machine: ${machine}; Node ${process.version}`,
+      `- data: ${counts.contacts} contacts, ${customersNote}, ${counts.opportunities} opportunities (one pipeline, ${stages.length} stages), 20 owners`,
+      `- seeding (insertMany, batches of ${batch}): ${Object.entries(seedTimes).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`,
+      `- load: ${concurrency} concurrent requests for ${seconds} s per scenario, admin token (visibility filter = tenant only)`,
+      '',
+      '| scenario | requests | errors | p50 ms | p95 ms | max ms | req/s | target p95 < 100 ms |',
+      '|---|---|---|---|---|---|---|---|',
+      ...results.map((r) => `| ${r.name} | ${r.requests} | ${r.errors} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.rps.toFixed(1)} | ${r.p95 < 100 ? 'met' : 'missed'} |`),
+      '',
+    ];
+    if (!existsSync(resultsFile)) writeFileSync(resultsFile, '# Benchmark results\n\nAppended by `bench/run.ts`; see bench/README.md for how to run it and what the figures mean.\n');
+    appendFileSync(resultsFile, lines.join('\n'));
+    log(`appended to ${resultsFile}`);
+  } finally {
+    server.close();
+    await runtime.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (pgDb) execFileSync('dropdb', ['-h', '127.0.0.1', '-p', '5432', '--if-exists', pgDb]);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,83 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
+
+/** One changed field of an audited write, with JSON-normalised values (what the hash covers). */
+export interface AuditChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+/** One audit entry: who did what to which record, when and from where; chained by hash to the entry before. */
+export interface AuditEntry {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  seq: number;
+  type: string;
+  resource: string;
+  resourceId: string | null;
+  actorUserId: Types.ObjectId | null;
+  actorApiKeyId: Types.ObjectId | null;
+  ip: string | null;
+  userAgent: string | null;
+  changes: AuditChange[];
+  data: Record<string, unknown> | null;
+  at: Date;
+  prevHash: string;
+  hash: string;
+}
+
+const auditEntrySchema = new Schema<AuditEntry>(
+  {
+    seq: { type: Number, required: true },
+    type: { type: String, required: true, index: true },
+    resource: { type: String, required: true, index: true },
+    resourceId: { type: String, default: null, index: true },
+    actorUserId: { type: Schema.Types.ObjectId, default: null, index: true },
+    actorApiKeyId: { type: Schema.Types.ObjectId, default: null },
+    ip: { type: String, default: null },
+    userAgent: { type: String, default: null },
+    changes: { type: [{ _id: false, field: String, from: Schema.Types.Mixed, to: Schema.Types.Mixed }], default: [] },
+    data: { type: Schema.Types.Mixed, default: null },
+    at: { type: Date, required: true },
+    prevHash: { type: String, required: true },
+    hash: { type: String, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+auditEntrySchema.plugin(tenantScoped);
+// The fork guard: two writers that computed the same next seq cannot both insert it.
+auditEntrySchema.index({ tenantId: 1, seq: 1 }, { unique: true });
+
+/**
+ * The head of a tenant's chain: the last seq and hash written (advanced with `$inc`), plus the anchor
+ * left by retention pruning (the seq and hash of the last entry deleted), where verification starts.
+ */
+export interface AuditHead {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  seq: number;
+  hash: string;
+  anchorSeq: number;
+  anchorHash: string;
+}
+
+const auditHeadSchema = new Schema<AuditHead>(
+  {
+    seq: { type: Number, default: 0 },
+    hash: { type: String, default: '' },
+    anchorSeq: { type: Number, default: 0 },
+    anchorHash: { type: String, default: '' },
+  },
+  { versionKey: false },
+);
+auditHeadSchema.plugin(tenantScoped);
+// One head per tenant: its _id is the tenant's id, which makes it unique without a second index on tenantId.
+
+export function auditEntryModel(connection: Connection): Model<AuditEntry> {
+  return (connection.models.AuditEntry as Model<AuditEntry>) ?? connection.model<AuditEntry>('AuditEntry', auditEntrySchema, 'audit_entries');
+}
+
+export function auditHeadModel(connection: Connection): Model<AuditHead> {
+  return (connection.models.AuditHead as Model<AuditHead>) ?? connection.model<AuditHead>('AuditHead', auditHeadSchema, 'audit_heads');
+}

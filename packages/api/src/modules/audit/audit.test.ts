@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Types } from 'mongoose';
+import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
+import { tenantModel } from '../identity/tenant.model.js';
+import { auditEntryModel } from './audit.model.js';
+import { createAuditService, pruneAudit } from './audit.service.js';
+
+describe('audit trail: append-only, hash-chained, verifiable', () => {
+  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
+  let agency: TestAgency;
+  let tenantId: Types.ObjectId;
+  const auth = () => ({ Authorization: `Bearer ${agency.adminToken}` });
+
+  before(async () => {
+    rt = await createTestRuntime({ file: import.meta.filename });
+    agency = await makeAgency(rt);
+    tenantId = new Types.ObjectId(agency.tenantId);
+  });
+  after(() => rt.close());
+
+  it('should record sign-ins and failed sign-ins with who, what and from where', async () => {
+    await rt.request().post('/v1/auth/login').set('User-Agent', 'audit-test/1').set('X-Forwarded-For', '10.1.2.3').send({ email: agency.adminEmail, password: 'wrong-password-9' });
+    const res = await rt.request().get('/v1/audit?type=auth.login_failed').set(auth());
+    assert.equal(res.status, 200);
+    assert.equal(res.body.object, 'list');
+    const entry = res.body.data[0];
+    assert.equal(entry.resource, 'user');
+    assert.equal(entry.actor.ip, '10.1.2.3');
+    assert.equal(entry.actor.userAgent, 'audit-test/1');
+    const registered = await rt.request().get('/v1/audit?type=tenant.registered').set(auth());
+    assert.equal(registered.body.data.length, 1);
+  });
+
+  it('should keep the chain unforked under concurrent writers', async () => {
+    const audit = createAuditService({ connection: rt.ctx.connection });
+    const before = await auditEntryModel(rt.ctx.connection).countDocuments({ tenantId });
+    await Promise.all(Array.from({ length: 25 }, (_, i) => audit.append({ type: 'test.concurrent', tenantId, resource: 'test', resourceId: String(i), actor: null, at: new Date() })));
+    const entries = await auditEntryModel(rt.ctx.connection).find({ tenantId }).sort({ seq: 1 }).lean();
+    assert.equal(entries.length, before + 25);
+    assert.deepEqual(entries.map((e) => e.seq), entries.map((_, i) => i + 1));
+    const verify = await rt.request().get('/v1/audit/verify').set(auth());
+    assert.equal(verify.status, 200);
+    assert.equal(verify.body.ok, true, JSON.stringify(verify.body));
+    assert.ok(verify.body.checked >= entries.length);
+  });
+
+  it('should enforce the unique (tenantId, seq) index on the database', async () => {
+    const Entry = auditEntryModel(rt.ctx.connection);
+    const first = await Entry.findOne({ tenantId, seq: 1 }).lean();
+    await assert.rejects(Entry.collection.insertOne({ ...first!, _id: new Types.ObjectId() }), (error: { code?: number }) => error.code === 11000);
+  });
+
+  it('should filter by actor, resource, record and time, and page with a cursor', async () => {
+    const me = await rt.request().get('/v1/me').set(auth());
+    const page1 = await rt.request().get('/v1/audit?resource=test&limit=10').set(auth());
+    assert.equal(page1.body.data.length, 10);
+    assert.equal(page1.body.hasMore, true);
+    const page2 = await rt.request().get(`/v1/audit?resource=test&limit=10&cursor=${page1.body.nextCursor}`).set(auth());
+    assert.ok(page2.body.data[0].seq < page1.body.data[9].seq);
+    const one = await rt.request().get('/v1/audit?resource=test&resourceId=7').set(auth());
+    assert.equal(one.body.data.length, 1);
+    const future = await rt.request().get(`/v1/audit?from=${new Date(Date.now() + 3600_000).toISOString()}`).set(auth());
+    assert.equal(future.body.data.length, 0);
+    const byActor = await rt.request().get(`/v1/audit?actor=${me.body.user.id}&type=tenant.registered`).set(auth());
+    assert.equal(byActor.body.data.length, 1);
+  });
+
+  it('should offer no route that edits or deletes entries', async () => {
+    const entry = (await rt.request().get('/v1/audit?limit=1').set(auth())).body.data[0];
+    for (const method of ['patch', 'put', 'delete'] as const) {
+      const res = await rt.request()[method](`/v1/audit/${entry.id}`).set(auth()).send({});
+      assert.equal(res.status, 404);
+    }
+  });
+
+  it('should report the first altered entry and the first missing entry', async () => {
+    const other = await makeAgency(rt);
+    const otherId = new Types.ObjectId(other.tenantId);
+    const audit = createAuditService({ connection: rt.ctx.connection });
+    for (let i = 0; i < 5; i += 1) await audit.append({ type: 'test.tamper', tenantId: otherId, resource: 'test', resourceId: String(i), actor: null, at: new Date() });
+    const Entry = auditEntryModel(rt.ctx.connection);
+    await Entry.collection.updateOne({ tenantId: otherId, seq: 3 }, { $set: { resourceId: 'forged' } });
+    const altered = await audit.verify(otherId);
+    assert.equal(altered.ok, false);
+    assert.equal(altered.brokenAt, 3);
+    assert.equal(altered.reason, 'altered');
+    await Entry.collection.deleteOne({ tenantId: otherId, seq: 3 });
+    const missing = await audit.verify(otherId);
+    assert.equal(missing.brokenAt, 3);
+    assert.equal(missing.reason, 'missing');
+    // Cutting off the newest entries is caught by the head counter.
+    const third = await makeAgency(rt);
+    const thirdId = new Types.ObjectId(third.tenantId);
+    await audit.append({ type: 'test.tail', tenantId: thirdId, resource: 'test', resourceId: null, actor: null, at: new Date() });
+    const last = await Entry.findOne({ tenantId: thirdId }).sort({ seq: -1 }).lean();
+    await Entry.collection.deleteOne({ _id: last!._id });
+    const tail = await audit.verify(thirdId);
+    assert.equal(tail.ok, false);
+    assert.equal(tail.brokenAt, last!.seq);
+  });
+
+  it('should prune entries older than the retention and still verify from the anchor', async () => {
+    const fresh = await makeAgency(rt);
+    const freshId = new Types.ObjectId(fresh.tenantId);
+    const audit = createAuditService({ connection: rt.ctx.connection });
+    const old = new Date(Date.now() - 400 * 24 * 3600 * 1000);
+    for (let i = 0; i < 4; i += 1) await audit.append({ type: 'test.old', tenantId: freshId, resource: 'test', resourceId: String(i), actor: null, at: old });
+    await audit.append({ type: 'test.new', tenantId: freshId, resource: 'test', resourceId: 'new', actor: null, at: new Date() });
+    await tenantModel(rt.ctx.connection).updateOne({ _id: freshId }, { $set: { 'settings.auditRetentionMonths': 12 } });
+    const result = await pruneAudit(rt.ctx.connection, freshId);
+    assert.ok(result.deleted >= 4);
+    const oldLeft = await auditEntryModel(rt.ctx.connection).countDocuments({ tenantId: freshId, type: 'test.old' });
+    assert.equal(oldLeft, 0);
+    const verify = await audit.verify(freshId);
+    assert.equal(verify.ok, true, JSON.stringify(verify));
+    assert.equal(verify.anchor.seq, result.anchorSeq);
+    await audit.append({ type: 'test.after', tenantId: freshId, resource: 'test', resourceId: null, actor: null, at: new Date() });
+    assert.equal((await audit.verify(freshId)).ok, true);
+  });
+
+  it('should answer 403 to a role without audit:read', async () => {
+    const { makeUser, signIn } = await import('../../testing/index.js');
+    const se = await makeUser(rt, agency, { role: 'SE' });
+    const res = await rt.request().get('/v1/audit').set('Authorization', `Bearer ${await signIn(rt, se.email)}`);
+    assert.equal(res.status, 403);
+  });
+});

@@ -1,0 +1,203 @@
+import { objectId } from '../../platform/http/common.schema.js';
+import { z } from '../../platform/http/zod.js';
+import { campaignTypes, campaignVisibilities, engagementKinds, signupContactFields } from './campaign.model.js';
+
+const isoDateTime = z.iso.datetime({ offset: true }).or(z.iso.date()).openapi({ description: 'ISO 8601 date or date-time' });
+const money = z.number().min(0).max(1e12);
+
+/** A campaign code: letters, digits, `-` and `_`, compared case-insensitively. */
+export const campaignCode = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$/, 'must be 2-40 letters, digits, - or _');
+
+export const signupFormField = z.object({
+  key: z
+    .string()
+    .refine((k) => (signupContactFields as readonly string[]).includes(k) || /^custom\.[a-z][a-zA-Z0-9_]{0,39}$/.test(k), `must be one of ${signupContactFields.join(', ')} or custom.<key>`)
+    .openapi({ description: `A contact field (${signupContactFields.join(', ')}) or a contact custom attribute as custom.<key>` }),
+  label: z.string().trim().min(1).max(100),
+  required: z.boolean().default(false),
+});
+
+export const signupFormSchema = z
+  .object({
+    fields: z
+      .array(signupFormField)
+      .min(1)
+      .max(20)
+      .refine((f) => f.some((x) => x.key === 'email'), 'must include the email field (signups are deduplicated by email)')
+      .refine((f) => new Set(f.map((x) => x.key)).size === f.length, 'must not repeat a field'),
+    consentText: z.string().trim().max(2000).nullable().default(null),
+    doubleOptIn: z.boolean().default(false).openapi({ description: 'Ask the visitor to confirm by email; until then the signup is pending' }),
+    thankYouMessage: z.string().trim().max(1000).nullable().default(null),
+    redirectUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().default(null),
+  })
+  .openapi('CampaignSignupForm');
+
+const writable = {
+  title: z.string().trim().min(1).max(200),
+  code: campaignCode,
+  description: z.string().max(10_000).nullable().optional(),
+  type: z.enum(campaignTypes),
+  visibility: z.enum(campaignVisibilities).default('private'),
+  startAt: isoDateTime.nullable().optional(),
+  endAt: isoDateTime.nullable().optional(),
+  cost: money.optional(),
+  expectedRevenue: money.optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
+  form: signupFormSchema.nullable().optional(),
+  ownerId: objectId.optional().openapi({ description: 'Defaults to you; assigning to someone else needs the assign permission' }),
+  teamId: objectId.nullable().optional(),
+  productId: objectId.nullable().optional(),
+  custom: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/), z.unknown()).optional(),
+};
+
+const periodIsOrdered = (c: { startAt?: string | null | undefined; endAt?: string | null | undefined }) => !c.startAt || !c.endAt || new Date(c.startAt) < new Date(c.endAt);
+
+export const createCampaignBody = z.object(writable).refine(periodIsOrdered, { message: 'must be after startAt', path: ['endAt'] }).openapi('CampaignCreate');
+export const updateCampaignBody = z
+  .object({ ...writable, title: writable.title.optional(), code: writable.code.optional(), type: writable.type.optional(), visibility: z.enum(campaignVisibilities).optional() })
+  .refine(periodIsOrdered, { message: 'must be after startAt', path: ['endAt'] })
+  .openapi('CampaignUpdate');
+
+export const campaignSchema = z
+  .object({
+    id: objectId,
+    title: z.string(),
+    code: z.string(),
+    description: z.string().nullable(),
+    type: z.enum(campaignTypes),
+    visibility: z.enum(campaignVisibilities),
+    startAt: z.string().nullable(),
+    endAt: z.string().nullable(),
+    cost: z.number(),
+    expectedRevenue: z.number(),
+    currency: z.string(),
+    form: signupFormSchema.nullable(),
+    status: z.string(),
+    statusChangedAt: z.string().nullable(),
+    ownerId: objectId.nullable(),
+    teamId: objectId.nullable(),
+    productId: objectId.nullable(),
+    departmentId: objectId.nullable(),
+    custom: z.record(z.string(), z.unknown()),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Campaign');
+
+const counters = { views: z.number().int(), likes: z.number().int(), enrolments: z.number().int(), signups: z.number().int(), leads: z.number().int() };
+
+export const campaignStatsSchema = z
+  .object({
+    campaignId: objectId,
+    totals: z.object({
+      ...counters,
+      pendingSignups: z.number().int().openapi({ description: 'Double opt-in signups not yet confirmed' }),
+      conversions: z.number().int().openapi({ description: 'Opportunities of the campaign closed won (or partially won)' }),
+      revenueWon: z.number(),
+    }),
+    cost: z.number(),
+    expectedRevenue: z.number(),
+    currency: z.string(),
+    roi: z.number().nullable().openapi({ description: '(revenue won − cost) / cost; null when the cost is 0' }),
+    expectedRoi: z.number().nullable().openapi({ description: '(expected revenue − cost) / cost; null when the cost is 0' }),
+    daily: z.array(z.object({ day: z.string(), ...counters })).openapi({ description: 'One entry per day with activity (UTC), oldest first' }),
+    revenueSource: z.enum(['opportunities']).openapi({ description: 'Where conversions and revenue come from' }),
+  })
+  .openapi('CampaignStats');
+
+export const statsQuery = z.object({
+  from: z.iso.date().optional().openapi({ description: 'First day of the daily series (UTC), default 90 days ago' }),
+  to: z.iso.date().optional().openapi({ description: 'Last day of the daily series (UTC), default today' }),
+});
+
+export const referralCodeSchema = z
+  .object({ id: objectId, campaignId: objectId, userId: objectId, code: z.string(), createdAt: z.string() })
+  .openapi('CampaignReferralCode');
+
+export const createReferralCodeBody = z
+  .object({ code: campaignCode.optional().openapi({ description: 'Your code; a random one when left out' }) })
+  .openapi('CampaignReferralCodeCreate');
+
+export const signupSchema = z
+  .object({
+    id: objectId,
+    campaignId: objectId,
+    referrerId: objectId.nullable(),
+    referralCode: z.string().nullable(),
+    email: z.string(),
+    status: z.enum(['pending', 'confirmed']),
+    contactId: objectId.nullable(),
+    leadId: objectId.nullable(),
+    createdAt: z.string(),
+    confirmedAt: z.string().nullable(),
+  })
+  .openapi('CampaignSignup');
+
+export const signupListQuery = z.object({
+  referrer: z.enum(['me', 'any']).default('me').openapi({ description: '`me` (default): the signups you referred; `any`: all signups of campaigns you may read' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: objectId.optional().openapi({ description: 'The `nextCursor` of the previous page' }),
+});
+
+// ---- public (widget) routes ----
+
+export const publicCodeParams = z.object({ code: campaignCode });
+
+export const publicCampaignSchema = z
+  .object({
+    code: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    type: z.enum(campaignTypes),
+    startAt: z.string().nullable(),
+    endAt: z.string().nullable(),
+    active: z.boolean().openapi({ description: 'Whether the campaign is active now (signups and enrolments are open)' }),
+    counts: z.object({ views: z.number().int(), likes: z.number().int(), enrolments: z.number().int() }),
+    form: z
+      .object({
+        fields: z.array(z.object({ key: z.string(), label: z.string(), required: z.boolean(), type: z.enum(['email', 'text', 'tel', 'number', 'checkbox', 'date']) })),
+        consentText: z.string().nullable(),
+        doubleOptIn: z.boolean(),
+        thankYouMessage: z.string().nullable(),
+        redirectUrl: z.string().nullable(),
+      })
+      .nullable(),
+    formToken: z.string().openapi({ description: 'Send back with a signup: it carries, signed by the server, when the form was served (minimum fill time)' }),
+  })
+  .openapi('PublicCampaign');
+
+export const publicVisitorQuery = z.object({ visitor: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional().openapi({ description: 'The visitor id, to tell which of like/enrol this visitor already did' }) });
+
+export const engagementBody = z
+  .object({ visitorId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, - or _').openapi({ description: 'A random id the widget keeps in localStorage' }) })
+  .openapi('PublicEngagement');
+
+export const engagementParams = z.object({ code: campaignCode, kind: z.enum(engagementKinds) });
+
+export const engagementResult = z
+  .object({ counted: z.boolean().openapi({ description: 'False when this visitor had already done it' }), counts: z.object({ views: z.number().int(), likes: z.number().int(), enrolments: z.number().int() }) })
+  .openapi('PublicEngagementResult');
+
+export const signupBody = z
+  .object({
+    fields: z.record(z.string().max(60), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])).openapi({ description: 'Answers keyed by the form field keys' }),
+    consent: z.boolean().default(false),
+    referral: z.string().trim().max(40).optional().openapi({ description: 'A referral code' }),
+    visitorId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+    formToken: z.string().max(300).openapi({ description: 'The `formToken` of the campaign payload' }),
+    website: z.string().max(500).optional().openapi({ description: 'Honeypot: a hidden field people leave empty' }),
+  })
+  .openapi('PublicSignup');
+
+export const signupResult = z
+  .object({
+    status: z.literal('received'),
+    confirmationRequired: z.boolean().openapi({ description: 'True when the visitor must confirm by email' }),
+    message: z.string().nullable(),
+    redirectUrl: z.string().nullable(),
+  })
+  .openapi('PublicSignupResult');
+
+export const confirmQuery = z.object({ token: z.string().min(20).max(300) });
+export const confirmResult = z.object({ status: z.enum(['confirmed']), message: z.string().nullable(), redirectUrl: z.string().nullable() }).openapi('PublicSignupConfirmation');

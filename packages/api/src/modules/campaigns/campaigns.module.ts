@@ -1,0 +1,50 @@
+import type { AppContext } from '../../platform/context.js';
+import { createRateLimiter } from '../../platform/http/rate-limit.js';
+import type { Idempotency } from '../../platform/http/idempotency.js';
+import type { RouteSpec } from '../../platform/http/route.js';
+import { createMailer, type Mailer } from '../../platform/mail/mailer.js';
+import { createRecordService, type RecordBase, type RecordDeps, type RecordService } from '../../platform/records/record-service.js';
+import type { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { publishableKeyGuard } from '../api-keys/publishable.js';
+import { leadDefinition } from '../leads/lead.definition.js';
+import { campaignPublicRoutes } from './campaign-public.routes.js';
+import { createCampaignPublicService } from './campaign-public.service.js';
+import { campaignRoutes } from './campaigns.routes.js';
+import { createCampaignSchedule, createCampaignsService } from './campaigns.service.js';
+
+/** Least time between serving a signup form and its submission, unless CAMPAIGN_MIN_FILL_MS says otherwise. */
+export const DEFAULT_MIN_FILL_MS = 3000;
+
+/**
+ * Campaigns (issue 7): the record routes, stats, referral codes, and the widget routes under
+ * /v1/public. Returns the routes plus the services the scheduler needs (`schedule`).
+ */
+export function campaignsModule(
+  ctx: AppContext,
+  deps: { recordDeps: RecordDeps; idempotency: Idempotency; apiKeys: ApiKeysService; contacts: RecordService<RecordBase>; mailer?: Mailer; minFillMs?: number },
+) {
+  const { connection, config, events, logger } = ctx;
+  const campaigns = createCampaignsService(connection, deps.recordDeps);
+  const schedule = createCampaignSchedule({ connection, events, workflows: deps.recordDeps.workflows });
+  const envMinFill = Number(process.env.CAMPAIGN_MIN_FILL_MS);
+  const publicService = createCampaignPublicService({
+    connection,
+    events,
+    customFields: deps.recordDeps.customFields,
+    contacts: deps.contacts,
+    leads: createRecordService(leadDefinition(connection), deps.recordDeps) as unknown as RecordService<RecordBase>,
+    mailer: deps.mailer ?? createMailer(config, logger),
+    logger,
+    secret: ctx.secrets.jwt,
+    apiBase: (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, ''),
+    minFillMs: deps.minFillMs ?? (Number.isFinite(envMinFill) && envMinFill >= 0 ? envMinFill : DEFAULT_MIN_FILL_MS),
+  });
+  const publishable = publishableKeyGuard({ keys: deps.apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX });
+  const perAddress = (name: string) =>
+    createRateLimiter({ name, windowMs: 60_000, limit: config.PUBLIC_RATE_LIMIT_PER_MINUTE, key: (req) => `${String(req.publishable?.keyId ?? '')}:${req.ip ?? 'unknown'}` });
+  const routes: RouteSpec[] = [
+    ...campaignRoutes(campaigns, deps.idempotency),
+    ...campaignPublicRoutes(publicService, { publishable, signupLimit: perAddress('campaign-signup'), confirmLimit: perAddress('campaign-confirm') }),
+  ];
+  return { routes, campaigns, schedule, publicService };
+}

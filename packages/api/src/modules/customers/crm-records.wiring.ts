@@ -1,0 +1,36 @@
+import type { Connection } from 'mongoose';
+import type { Idempotency } from '../../platform/http/idempotency.js';
+import type { RouteSpec } from '../../platform/http/route.js';
+import type { RecordDeps } from '../../platform/records/record-service.js';
+import type { ContactsService } from '../contacts/contacts.service.js';
+import { customFieldRoutes } from '../custom-fields/custom-fields.routes.js';
+import { createCustomFieldsAdmin } from '../custom-fields/custom-fields.service.js';
+import { leadRoutes } from '../leads/leads.routes.js';
+import { createLeadsService, type OpportunityFromLead } from '../leads/leads.service.js';
+import { productRoutes } from '../products/products.routes.js';
+import { createProductsService } from '../products/products.service.js';
+import { segmentRoutes } from '../segments/segments.routes.js';
+import { createSegmentsService } from '../segments/segments.service.js';
+import { workflowRoutes } from '../workflows/workflows.routes.js';
+import { createWorkflowsService } from '../workflows/workflows.service.js';
+import { customerRoutes } from './customers.routes.js';
+import { createCustomersService } from './customers.service.js';
+
+/**
+ * Customers, leads, products, workflow and custom-field administration, and segments, wired together
+ * (leads convert into customers and contacts; segments evaluate over contacts and customers).
+ */
+export function crmRecordRoutes(options: { connection: Connection; recordDeps: RecordDeps; idempotency: Idempotency; contacts: ContactsService; opportunityFromLead: OpportunityFromLead | null }): RouteSpec[] {
+  const { connection, recordDeps, idempotency, contacts } = options;
+  const customers = createCustomersService(connection, { ...recordDeps, contacts });
+  const leads = createLeadsService(connection, { ...recordDeps, customers, contacts: contacts as never, opportunityFromLead: options.opportunityFromLead });
+  const segments = createSegmentsService(connection, { events: recordDeps.events, customFields: recordDeps.customFields, audiences: { contact: contacts as never, customer: customers as never } });
+  return [
+    ...customerRoutes(customers, idempotency),
+    ...leadRoutes(leads, idempotency),
+    ...productRoutes(createProductsService(connection, recordDeps), idempotency),
+    ...workflowRoutes(createWorkflowsService(connection, recordDeps)),
+    ...customFieldRoutes(createCustomFieldsAdmin(connection, recordDeps)),
+    ...segmentRoutes(segments),
+  ];
+}

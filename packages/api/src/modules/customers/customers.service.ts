@@ -1,0 +1,310 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Types, type Connection } from 'mongoose';
+import { assertCan, assertWritable } from '../../platform/access/access.js';
+import type { Principal } from '../../platform/access/principal.js';
+import { op } from '../../platform/db/operators.js';
+import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { decodeCursor, encodeCursor } from '../../platform/records/cursor.js';
+import { combine } from '../../platform/records/list-query.js';
+import { createRecordService, type ListQuery, type RecordDeps } from '../../platform/records/record-service.js';
+import { customerDefinition } from './customer.definition.js';
+import { customerDocumentModel, customerModel, customerTreeLockModel, type Customer, type CustomerDocument } from './customer.model.js';
+
+/** 000: documents are stored in the database; one file may be at most this large. */
+export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+/** A tree lock older than this belongs to a move that died; the next move takes it over. */
+const STALE_LOCK_MS = 30_000;
+
+type Client = { ip?: string; userAgent?: string };
+/** What customers need to know about contacts: whether the caller may see one. */
+export interface ContactLookup {
+  findVisible(principal: Principal, id: string, action: 'read'): Promise<unknown>;
+}
+
+const toId = (v: unknown) => (v ? new Types.ObjectId(String(v)) : null);
+const groupFields = ['finance', 'team', 'preferences'] as const;
+
+function toDocumentDto(d: Omit<CustomerDocument, 'data'>) {
+  return {
+    id: String(d._id),
+    customerId: String(d.customerId),
+    fileName: d.fileName,
+    contentType: d.contentType,
+    size: d.size,
+    sha256: d.sha256,
+    uploadedBy: d.uploadedBy ? String(d.uploadedBy) : null,
+    createdAt: new Date(d.createdAt).toISOString(),
+  };
+}
+
+/**
+ * Customers (accounts): the shared record rules plus what is theirs: an unlimited account tree kept as
+ * a materialized path (`ancestorIds`, top-level and indexed), roll-ups over a subtree, the account team,
+ * and documents whose bytes live in the database.
+ */
+export function createCustomersService(connection: Connection, deps: RecordDeps & { contacts: ContactLookup }) {
+  const definition = customerDefinition(connection);
+  const record = createRecordService(definition, deps);
+  const Customer = customerModel(connection);
+  const Documents = customerDocumentModel(connection);
+  const TreeLock = customerTreeLockModel(connection);
+
+  /** Checks the user and contact references a write carries and converts the group objects for storage. */
+  async function checkReferences(principal: Principal, input: Record<string, unknown>): Promise<void> {
+    const team = input.team as Record<string, unknown> | undefined;
+    if (team) {
+      for (const [field, value] of Object.entries(team)) {
+        const ids = Array.isArray(value) ? value : value ? [value] : [];
+        for (const [i, id] of ids.entries()) {
+          if (!(await deps.directory.user(principal.tenantId, new Types.ObjectId(String(id))))) {
+            throw AppError.invalidField(Array.isArray(value) ? `team.${field}.${i}` : `team.${field}`, 'is not a user of this agency');
+          }
+        }
+      }
+    }
+    const contacts = input.contacts as { contactId: string }[] | undefined;
+    for (const [i, entry] of (contacts ?? []).entries()) {
+      try {
+        await deps.contacts.findVisible(principal, entry.contactId, 'read');
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'not_found') throw AppError.invalidField(`contacts.${i}.contactId`, 'is not a contact you can see');
+        throw error;
+      }
+    }
+  }
+
+  function versionConflict(current: Customer): AppError {
+    return new AppError('version_conflict', `Customer was changed by someone else (now version ${current.version}); reload and try again`, { extensions: { current: definition.toDto(current) } });
+  }
+
+  async function visibleParent(principal: Principal, parentId: string): Promise<Customer> {
+    try {
+      return await record.findVisible(principal, parentId, 'read');
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found') throw AppError.invalidField('parentId', 'is not a customer you can see');
+      throw error;
+    }
+  }
+
+  /** Serialises moves of one agency's tree, so two concurrent moves can never build a cycle between them. */
+  async function withTreeLock<T>(tenantId: Types.ObjectId, work: () => Promise<T>): Promise<T> {
+    const holder = randomUUID();
+    const scope = 'customerTree';
+    try {
+      await TreeLock.create({ tenantId, scope, holder, lockedAt: new Date() });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const takeover = await TreeLock.updateOne({ tenantId, scope, lockedAt: op({ $lt: new Date(Date.now() - STALE_LOCK_MS) }) }, { $set: { holder, lockedAt: new Date() } });
+      if (takeover.modifiedCount === 0) {
+        throw new AppError('conflict', 'Another move of the account tree is in progress; retry shortly', { headers: { 'Retry-After': '1' }, extensions: { retryAfter: 1 } });
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      await TreeLock.deleteOne({ tenantId, scope, holder });
+    }
+  }
+
+  /**
+   * Rewrites the materialized paths below `rootId`, one updateMany per parent (siblings share a path).
+   * It walks `parentId` links, which are always right, so re-running a move also repairs a tree that
+   * an interrupted move left half-rewritten.
+   */
+  async function rewriteDescendants(tenantId: Types.ObjectId, rootId: Types.ObjectId, rootPath: Types.ObjectId[]): Promise<number> {
+    let moved = 0;
+    const queue: { id: Types.ObjectId; path: Types.ObjectId[] }[] = [{ id: rootId, path: rootPath }];
+    while (queue.length) {
+      const { id, path } = queue.shift()!;
+      const children = await Customer.find({ tenantId, parentId: id }).select('_id').lean();
+      if (!children.length) continue;
+      await Customer.updateMany({ tenantId, parentId: id }, { $set: { ancestorIds: path, depth: path.length } });
+      moved += children.length;
+      for (const child of children) queue.push({ id: child._id, path: [...path, child._id] });
+    }
+    return moved;
+  }
+
+  return {
+    ...record,
+
+    /** Creates an account, under `parentId` when given (its path is computed here, never taken from input). */
+    async create(principal: Principal, input: Record<string, unknown>, client?: Client, options: { id?: Types.ObjectId } = {}) {
+      await checkReferences(principal, input);
+      const { parentId: rawParent, ancestorIds: _a, depth: _d, ...fields } = input;
+      const parent = rawParent ? await visibleParent(principal, String(rawParent)) : null;
+      const ancestorIds = parent ? [...parent.ancestorIds, parent._id] : [];
+      const created = await record.create(principal, { ...fields, parentId: parent?._id ?? null, ancestorIds }, client, options);
+      if (parent) {
+        // A move of the parent that ran meanwhile may have missed this child: re-read the parent's path and fix ours.
+        const fresh = await Customer.findOne({ tenantId: principal.tenantId, _id: parent._id }).select('ancestorIds').lean();
+        const path = fresh ? [...fresh.ancestorIds, parent._id] : ancestorIds;
+        if (path.map(String).join() !== ancestorIds.map(String).join()) {
+          await Customer.updateOne({ tenantId: principal.tenantId, _id: new Types.ObjectId(String(created.id)) }, { $set: { ancestorIds: path, depth: path.length } });
+          return record.get(principal, String(created.id));
+        }
+      }
+      return created;
+    },
+
+    /** Updates the sent fields; `finance`, `team` and `preferences` are merged into what is stored. */
+    async update(principal: Principal, id: string, patch: Record<string, unknown>, options: { ifMatch?: number | undefined; client?: Client } = {}) {
+      await checkReferences(principal, patch);
+      const { parentId: _p, ancestorIds: _a, depth: _d, ...fields } = patch;
+      if (groupFields.some((g) => fields[g] !== undefined)) {
+        const existing = await record.findVisible(principal, id, 'update');
+        for (const group of groupFields) {
+          if (fields[group] === undefined) continue;
+          const stored = (existing as unknown as Record<string, Record<string, unknown> | undefined>)[group] ?? {};
+          fields[group] = { ...JSON.parse(JSON.stringify(stored)), ...(fields[group] as Record<string, unknown>) };
+        }
+      }
+      return record.update(principal, id, fields, options);
+    },
+
+    /** Deletes an account without sub-accounts (move or delete those first), with its documents. */
+    async remove(principal: Principal, id: string, client?: Client) {
+      const existing = await record.findVisible(principal, id, 'delete');
+      if (await Customer.countDocuments({ tenantId: principal.tenantId, parentId: existing._id }, { limit: 1 })) {
+        throw new AppError('conflict', 'This account has sub-accounts; move or delete them first');
+      }
+      await record.remove(principal, id, client);
+      await Documents.deleteMany({ tenantId: principal.tenantId, customerId: existing._id });
+    },
+
+    /** Moves an account and its whole subtree under another parent (or to the root); refuses cycles. */
+    async move(principal: Principal, id: string, parentId: string | null, options: { ifMatch?: number | undefined; client?: Client } = {}) {
+      return withTreeLock(principal.tenantId, async () => {
+        const node = await record.findVisible(principal, id, 'update');
+        assertWritable(principal, node);
+        if (options.ifMatch !== undefined && node.version !== options.ifMatch) throw versionConflict(node);
+        let path: Types.ObjectId[] = [];
+        if (parentId) {
+          if (node._id.equals(parentId)) throw new AppError('conflict', 'An account cannot be its own parent');
+          const parent = await visibleParent(principal, parentId);
+          if (parent.ancestorIds.some((a) => a.equals(node._id))) {
+            throw new AppError('conflict', `Moving "${node.name}" under "${parent.name}" would make a cycle: "${parent.name}" is inside its subtree`);
+          }
+          path = [...parent.ancestorIds, parent._id];
+        }
+        const from = node.parentId ? String(node.parentId) : null;
+        const result = await Customer.updateOne(
+          { tenantId: principal.tenantId, _id: node._id, version: node.version },
+          { $set: { parentId: toId(parentId), ancestorIds: path, depth: path.length, updatedAt: new Date() }, $inc: { version: 1 } },
+        );
+        if (result.matchedCount === 0) throw versionConflict((await Customer.findOne({ tenantId: principal.tenantId, _id: node._id }).lean<Customer>())!);
+        const movedDescendants = await rewriteDescendants(principal.tenantId, node._id, [...path, node._id]);
+        const updated = (await Customer.findOne({ tenantId: principal.tenantId, _id: node._id }).lean<Customer>())!;
+        const dto = definition.toDto(updated);
+        await deps.events.publish({
+          type: 'customer.updated',
+          tenantId: principal.tenantId,
+          resource: 'customer',
+          resourceId: String(node._id),
+          actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId, ip: options.client?.ip, userAgent: options.client?.userAgent },
+          record: dto,
+          changes: { parentId: { from, to: parentId } },
+          data: { moved: true, movedDescendants },
+        });
+        return dto;
+      });
+    },
+
+    /** A page of the account's descendants the caller may see, with the usual filters and sorts. */
+    async subtree(principal: Principal, id: string, query: ListQuery) {
+      const node = await record.findVisible(principal, id, 'read');
+      return record.list(principal, { ...query, ancestorId: String(node._id) });
+    },
+
+    /** Totals over the account and its visible descendants: counts, statuses, credit limits per currency. */
+    async rollup(principal: Principal, id: string) {
+      const node = await record.findVisible(principal, id, 'read');
+      const visibility = record.visibility(principal, 'read');
+      const below = combine(visibility, {}, [{ ancestorIds: node._id }]);
+      const withNode = combine(visibility, {}, [{ $or: [{ _id: node._id }, { ancestorIds: node._id }] }]);
+      const [childCount, byStatus, credit] = await Promise.all([
+        Customer.countDocuments(combine(visibility, {}, [{ parentId: node._id }]) as never),
+        Customer.aggregate<{ _id: string; n: number }>([{ $match: below }, { $group: { _id: '$status', n: { $sum: 1 } } }]),
+        Customer.aggregate<{ _id: string | null; total: number; n: number }>([
+          { $match: withNode },
+          { $group: { _id: '$finance.currency', total: { $sum: '$finance.creditLimit' }, n: { $sum: 1 } } },
+          { $sort: { _id: 1 } },
+        ]),
+      ]);
+      return {
+        id: String(node._id),
+        childCount,
+        descendantCount: byStatus.reduce((sum, row) => sum + row.n, 0),
+        byStatus: Object.fromEntries(byStatus.map((row) => [row._id, row.n])),
+        creditLimitTotals: credit.map((row) => ({ currency: row._id ?? null, creditLimit: row.total ?? 0, accounts: row.n })),
+      };
+    },
+
+    /** Stores an uploaded file with the account (the bytes go into `customer_documents`). */
+    async uploadDocument(principal: Principal, customerId: string, file: { fileName: string; contentType: string; data: Buffer }, client?: Client) {
+      assertCan(principal, 'customer', 'update');
+      const customer = await record.findVisible(principal, customerId, 'update');
+      assertWritable(principal, customer);
+      if (!file.data.length) throw AppError.invalidField('body', 'is empty; send the file bytes as the request body');
+      if (file.data.length > MAX_DOCUMENT_BYTES) throw new AppError('payload_too_large', `A document may be at most ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`);
+      const created = await Documents.create({
+        tenantId: principal.tenantId,
+        customerId: customer._id,
+        fileName: file.fileName,
+        contentType: file.contentType,
+        size: file.data.length,
+        sha256: createHash('sha256').update(file.data).digest('hex'),
+        data: file.data,
+        uploadedBy: principal.userId,
+      });
+      const { data: _data, ...meta } = created.toObject();
+      const dto = toDocumentDto(meta);
+      await deps.events.publish({
+        type: 'customer.documentAdded',
+        tenantId: principal.tenantId,
+        resource: 'customer',
+        resourceId: String(customer._id),
+        actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId, ip: client?.ip, userAgent: client?.userAgent },
+        data: { document: dto },
+      });
+      return dto;
+    },
+
+    async listDocuments(principal: Principal, customerId: string, query: { limit: number; cursor?: string | undefined }) {
+      const customer = await record.findVisible(principal, customerId, 'read');
+      const filter: Record<string, unknown> = { tenantId: principal.tenantId, customerId: customer._id };
+      if (query.cursor) filter._id = op({ $lt: new Types.ObjectId(decodeCursor(query.cursor).id) });
+      const docs = await Documents.find(filter).select('-data').sort({ _id: -1 }).limit(query.limit + 1).lean();
+      const page = docs.slice(0, query.limit);
+      const hasMore = docs.length > query.limit;
+      return { object: 'list' as const, data: page.map(toDocumentDto), hasMore, nextCursor: hasMore ? encodeCursor({ v: null, id: String(page[page.length - 1]!._id) }) : null };
+    },
+
+    /** The stored file, for streaming back to the caller. */
+    async getDocument(principal: Principal, customerId: string, documentId: string) {
+      const customer = await record.findVisible(principal, customerId, 'read');
+      const doc = await Documents.findOne({ tenantId: principal.tenantId, customerId: customer._id, _id: new Types.ObjectId(documentId) }).lean();
+      if (!doc) throw AppError.notFound('Document');
+      const raw = doc.data as unknown;
+      const data = Buffer.isBuffer(raw) ? raw : Buffer.from((raw as { buffer: Uint8Array }).buffer);
+      return { ...toDocumentDto(doc), data };
+    },
+
+    async removeDocument(principal: Principal, customerId: string, documentId: string, client?: Client) {
+      const customer = await record.findVisible(principal, customerId, 'update');
+      assertWritable(principal, customer);
+      const result = await Documents.deleteOne({ tenantId: principal.tenantId, customerId: customer._id, _id: new Types.ObjectId(documentId) });
+      if (!result.deletedCount) throw AppError.notFound('Document');
+      await deps.events.publish({
+        type: 'customer.documentRemoved',
+        tenantId: principal.tenantId,
+        resource: 'customer',
+        resourceId: String(customer._id),
+        actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId, ip: client?.ip, userAgent: client?.userAgent },
+        data: { documentId },
+      });
+    },
+  };
+}
+
+export type CustomersService = ReturnType<typeof createCustomersService>;

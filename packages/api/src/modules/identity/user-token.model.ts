@@ -1,0 +1,35 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
+
+/** What a one-time emailed token lets its holder do. */
+export type UserTokenKind = 'invitation' | 'passwordReset';
+
+/** A one-time token sent by email (invitation or password reset); only its SHA-256 is stored. */
+export interface UserToken {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  userId: Types.ObjectId;
+  kind: UserTokenKind;
+  tokenHash: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  createdAt: Date;
+}
+
+const userTokenSchema = new Schema<UserToken>(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true, index: true },
+    kind: { type: String, enum: ['invitation', 'passwordReset'], required: true },
+    tokenHash: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    usedAt: { type: Date, default: null },
+    createdAt: { type: Date, default: () => new Date() },
+  },
+  { versionKey: false },
+);
+userTokenSchema.plugin(tenantScoped);
+userTokenSchema.index({ tokenHash: 1 }, { unique: true });
+
+export function userTokenModel(connection: Connection): Model<UserToken> {
+  return (connection.models.UserToken as Model<UserToken>) ?? connection.model<UserToken>('UserToken', userTokenSchema, 'user_tokens');
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Types } from 'mongoose';
+import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
+import { startSmtpSink, type SmtpSink } from '../../platform/mail/smtp-sink.js';
+import { contactModel } from '../contacts/contact.model.js';
+import { deliveryModel } from './messaging.model.js';
+
+const N = 25;
+const worker = join(import.meta.dirname, 'testing', 'send-worker.ts');
+
+describe('exactly-once sending across a crash and two workers', () => {
+  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
+  let sink: SmtpSink;
+  let agency: TestAgency;
+  let templateId: string;
+  const contactIds: string[] = [];
+  const encryptionKey = randomBytes(32).toString('base64');
+  let holdAt = -1;
+  let released: (() => void) | null = null;
+  let heldReached: (() => void) | null = null;
+
+  const env = (sendId: string, mode: 'agenda' | 'direct') => ({
+    ...process.env,
+    WORKER_URI: rt.database.uri,
+    WORKER_DB: rt.dbName,
+    WORKER_MODE: mode,
+    TENANT_ID: agency.tenantId,
+    SEND_ID: sendId,
+    SMTP_URL: sink.url,
+    ENCRYPTION_KEY: encryptionKey,
+    JOBS_PROCESS_EVERY_MS: '100',
+    JOBS_LOCK_LIFETIME_MS: '1500',
+    // One lane: the only message in flight at the kill is the held one (see the RFC 1047 note in the README).
+    SMTP_POOL_SIZE: '1',
+  });
+  const start = (sendId: string, mode: 'agenda' | 'direct') => spawn(process.execPath, ['--import', 'tsx', worker], { env: env(sendId, mode), stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  const greeting = async () => {
+    const res = await rt.request().post('/v1/greetings').set({ Authorization: `Bearer ${agency.adminToken}` }).send({ name: 'crash', templateId, targets: { contactIds }, sendAt: '2020-01-01T00:00' });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body.id as string;
+  };
+  const countAll = () => {
+    const counts = new Map<string, number>();
+    for (const m of sink.messages) for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
+    return counts;
+  };
+
+  before(async () => {
+    sink = await startSmtpSink({
+      beforeAccept: async (_mail, index) => {
+        if (index !== holdAt) return 'accept';
+        heldReached?.();
+        await new Promise<void>((resolve) => (released = resolve));
+        return 'drop';
+      },
+    });
+    rt = await createTestRuntime({ file: import.meta.filename, env: { ENCRYPTION_KEY: encryptionKey, SMTP_URL: sink.url } });
+    agency = await makeAgency(rt);
+    const tenantId = new Types.ObjectId(agency.tenantId);
+    const docs = await contactModel(rt.ctx.connection).insertMany(
+      Array.from({ length: N }, (_, i) => ({ tenantId, firstName: `R${i}`, lastName: 'Test', status: 'new', emails: [{ label: 'work', value: `r${i}@example.test`, primary: true }], primaryEmail: `r${i}@example.test` })),
+    );
+    contactIds.push(...docs.map((d) => String(d._id)));
+    const tpl = await rt.request().post('/v1/templates').set({ Authorization: `Bearer ${agency.adminToken}` }).send({ name: 'crash', category: 'greeting', subject: 'Hello {{recipient.firstName}}', html: '<p>Hi</p>', text: 'Hi' });
+    templateId = tpl.body.id;
+  });
+  after(async () => {
+    await rt.close();
+    await sink.stop();
+  });
+
+  it('should deliver to every recipient exactly once when the worker is killed mid-send and another resumes', async () => {
+    const sendId = await greeting();
+    holdAt = sink.messages.length + 7;
+    const reached = new Promise<void>((resolve) => (heldReached = resolve));
+    const first = start(sendId, 'agenda');
+    await reached; // the 8th message is on the wire, its 250 not yet given
+    first.kill('SIGKILL');
+    await exited(first);
+    released?.();
+    const pendingAfterCrash = await deliveryModel(rt.ctx.connection).countDocuments({ tenantId: new Types.ObjectId(agency.tenantId), sendId: new Types.ObjectId(sendId), state: 'pending' });
+    assert.ok(pendingAfterCrash >= 1, 'the crash left at least the in-flight message pending');
+    assert.ok(sink.messages.length < N, 'the crash happened mid-send');
+
+    const second = start(sendId, 'agenda');
+    assert.equal(await exited(second), 0);
+    const counts = countAll();
+    assert.equal(counts.size, N, 'no gap: every recipient got the greeting');
+    assert.deepEqual([...counts.values()].filter((c) => c !== 1), [], 'no duplicate');
+    const states = await deliveryModel(rt.ctx.connection).distinct('state', { tenantId: new Types.ObjectId(agency.tenantId), sendId: new Types.ObjectId(sendId) });
+    assert.deepEqual(states, ['sent']);
+  });
+
+  it('should deliver exactly once when two workers run the same send at the same time', async () => {
+    const before = sink.messages.length;
+    holdAt = -1;
+    const sendId = await greeting();
+    const [a, b] = [start(sendId, 'direct'), start(sendId, 'direct')];
+    assert.deepEqual(await Promise.all([exited(a), exited(b)]), [0, 0]);
+    const counts = new Map<string, number>();
+    for (const m of sink.messages.slice(before)) for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
+    assert.equal(counts.size, N);
+    assert.deepEqual([...counts.values()].filter((c) => c !== 1), []);
+    const entries = await deliveryModel(rt.ctx.connection).countDocuments({ tenantId: new Types.ObjectId(agency.tenantId), sendId: new Types.ObjectId(sendId), state: 'sent' });
+    assert.equal(entries, N);
+  });
+});

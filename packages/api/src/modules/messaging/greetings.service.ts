@@ -1,0 +1,94 @@
+import { Types, type Connection } from 'mongoose';
+import type { Principal } from '../../platform/access/principal.js';
+import { AppError } from '../../platform/errors.js';
+import { zonedTimeToUtc } from '../../platform/jobs/time.js';
+import type { Jobs } from '../../platform/jobs/jobs.js';
+import type { TemplatesService } from '../templates/templates.service.js';
+import { SEND_JOB, toProgress } from './delivery.engine.js';
+import { sendModel, type Send } from './messaging.model.js';
+import type { Recipients } from './recipients.js';
+
+/** The public shape of a greeting, with its progress. */
+export function toGreetingDto(s: Send) {
+  return {
+    id: String(s._id),
+    name: s.name,
+    templateId: String(s.templateId),
+    category: s.category,
+    targets: { segmentId: s.targets.segmentId ? String(s.targets.segmentId) : null, contactIds: s.targets.contactIds.map(String), customerIds: s.targets.customerIds.map(String) },
+    sendAt: new Date(s.sendAt).toISOString(),
+    timeZone: s.timeZone,
+    fromUser: s.fromUser,
+    createdBy: String(s.createdBy),
+    progress: toProgress(s),
+    startedAt: s.startedAt ? new Date(s.startedAt).toISOString() : null,
+    completedAt: s.completedAt ? new Date(s.completedAt).toISOString() : null,
+    createdAt: new Date(s.createdAt).toISOString(),
+  };
+}
+
+export interface GreetingInput {
+  name: string;
+  templateId: string;
+  targets: { segmentId?: string | undefined; contactIds?: string[] | undefined; customerIds?: string[] | undefined };
+  sendAt: string;
+  fromUser?: boolean | undefined;
+}
+
+/** Greetings (000): an admin schedules a template to contacts and customers at a time in the agency's zone. */
+export function createGreetingsService(deps: { connection: Connection; jobs: Jobs; templates: TemplatesService; recipients: Recipients }) {
+  const Send = sendModel(deps.connection);
+  const find = async (tenantId: Types.ObjectId, id: string) => {
+    const s = await Send.findOne({ tenantId, _id: new Types.ObjectId(id) }).lean();
+    if (!s) throw AppError.notFound('Greeting');
+    return s;
+  };
+  return {
+    async create(principal: Principal, input: GreetingInput) {
+      const template = await deps.templates.load(principal.tenantId, input.templateId).catch(() => {
+        throw AppError.invalidField('templateId', 'is not a template of this agency');
+      });
+      if (input.targets.segmentId) {
+        // The segments module is not built yet; a segment target is refused rather than silently empty.
+        throw AppError.invalidField('targets.segmentId', 'segments are not available yet; list contactIds and customerIds');
+      }
+      const contactIds = [...new Set(input.targets.contactIds ?? [])].map((id) => new Types.ObjectId(id));
+      const customerIds = [...new Set(input.targets.customerIds ?? [])].map((id) => new Types.ObjectId(id));
+      if (!contactIds.length && !customerIds.length) throw AppError.invalidField('targets', 'must name at least one contact or customer');
+      const { timeZone } = await deps.recipients.agency(principal.tenantId);
+      const sendAt = /(Z|[+-]\d{2}:\d{2})$/.test(input.sendAt) ? new Date(input.sendAt) : zonedTimeToUtc(input.sendAt, timeZone);
+      if (Number.isNaN(sendAt.getTime())) throw AppError.invalidField('sendAt', 'is not a valid date and time');
+      const created = await Send.create({
+        tenantId: principal.tenantId,
+        kind: 'greeting',
+        name: input.name,
+        templateId: template._id,
+        category: template.category,
+        targets: { segmentId: null, contactIds, customerIds },
+        sendAt,
+        timeZone,
+        fromUser: input.fromUser ?? false,
+        createdBy: principal.userId,
+        total: contactIds.length + customerIds.length,
+      });
+      await deps.jobs.schedule(sendAt, SEND_JOB, { tenantId: String(principal.tenantId), sendId: String(created._id) });
+      return toGreetingDto(created.toObject());
+    },
+    async list(principal: Principal) {
+      const docs = await Send.find({ tenantId: principal.tenantId, kind: 'greeting' }).sort({ _id: -1 }).limit(200).lean();
+      return { object: 'list' as const, data: docs.map(toGreetingDto), hasMore: false, nextCursor: null };
+    },
+    async get(principal: Principal, id: string) {
+      return toGreetingDto(await find(principal.tenantId, id));
+    },
+    async cancel(principal: Principal, id: string) {
+      const s = await find(principal.tenantId, id);
+      const res = await Send.updateOne({ tenantId: principal.tenantId, _id: s._id, state: 'scheduled' }, { $set: { state: 'canceled' } });
+      if (!res.modifiedCount) throw new AppError('conflict', `The greeting is ${s.state}; only a scheduled greeting can be canceled`);
+      await deps.jobs.cancel(SEND_JOB, { sendId: String(s._id) });
+      return toGreetingDto({ ...s, state: 'canceled' });
+    },
+  };
+}
+
+export type GreetingsService = ReturnType<typeof createGreetingsService>;

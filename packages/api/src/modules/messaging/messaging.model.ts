@@ -1,0 +1,172 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
+
+export const recipientTypes = ['contact', 'customer'] as const;
+export type RecipientType = (typeof recipientTypes)[number];
+export const channels = ['email', 'inApp'] as const;
+export type Channel = (typeof channels)[number];
+
+/** Whether a contact or customer receives a category of message on a channel (absent = subscribed). */
+export interface Subscription {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  subjectType: RecipientType;
+  subjectId: Types.ObjectId;
+  category: string;
+  channel: Channel;
+  subscribed: boolean;
+  source: 'staff' | 'unsubscribe-link';
+  changedBy: Types.ObjectId | null;
+  updatedAt: Date;
+}
+
+const subscriptionSchema = new Schema<Subscription>(
+  {
+    subjectType: { type: String, enum: recipientTypes, required: true },
+    subjectId: { type: Schema.Types.ObjectId, required: true },
+    category: { type: String, required: true },
+    channel: { type: String, enum: channels, required: true },
+    subscribed: { type: Boolean, required: true },
+    source: { type: String, default: 'staff' },
+    changedBy: { type: Schema.Types.ObjectId, default: null },
+  },
+  { timestamps: true, versionKey: false },
+);
+subscriptionSchema.plugin(tenantScoped);
+subscriptionSchema.index({ tenantId: 1, subjectType: 1, subjectId: 1, category: 1, channel: 1 }, { unique: true });
+
+/** An address the agency never emails again (unsubscribed from everything, bounced, complained). */
+export interface Suppression {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  email: string;
+  reason: string;
+  createdAt: Date;
+}
+
+const suppressionSchema = new Schema<Suppression>(
+  {
+    email: { type: String, required: true, lowercase: true, trim: true },
+    reason: { type: String, default: 'manual' },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+);
+suppressionSchema.plugin(tenantScoped);
+suppressionSchema.index({ tenantId: 1, email: 1 }, { unique: true });
+
+export const sendStates = ['scheduled', 'running', 'completed', 'canceled'] as const;
+export type SendState = (typeof sendStates)[number];
+
+/** A scheduled send of a template to a set of contacts/customers (a greeting, 000). */
+export interface Send {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  kind: 'greeting';
+  name: string;
+  templateId: Types.ObjectId;
+  category: string;
+  targets: { segmentId: Types.ObjectId | null; contactIds: Types.ObjectId[]; customerIds: Types.ObjectId[] };
+  sendAt: Date;
+  timeZone: string;
+  /** Send from the creator's own mailbox (002) instead of the agency's. */
+  fromUser: boolean;
+  createdBy: Types.ObjectId;
+  state: SendState;
+  total: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const sendSchema = new Schema<Send>(
+  {
+    kind: { type: String, default: 'greeting' },
+    name: { type: String, required: true, maxlength: 200 },
+    templateId: { type: Schema.Types.ObjectId, required: true },
+    category: { type: String, required: true },
+    targets: {
+      type: new Schema({ segmentId: { type: Schema.Types.ObjectId, default: null }, contactIds: [Schema.Types.ObjectId], customerIds: [Schema.Types.ObjectId] }, { _id: false }),
+      required: true,
+    },
+    sendAt: { type: Date, required: true },
+    timeZone: { type: String, required: true },
+    fromUser: { type: Boolean, default: false },
+    createdBy: { type: Schema.Types.ObjectId, required: true },
+    state: { type: String, enum: sendStates, default: 'scheduled' },
+    total: { type: Number, default: 0 },
+    sent: { type: Number, default: 0 },
+    failed: { type: Number, default: 0 },
+    skipped: { type: Number, default: 0 },
+    startedAt: { type: Date, default: null },
+    completedAt: { type: Date, default: null },
+  },
+  { timestamps: true, versionKey: false },
+);
+sendSchema.plugin(tenantScoped);
+sendSchema.index({ tenantId: 1, _id: -1 });
+
+export const deliveryStates = ['pending', 'sent', 'failed', 'skipped'] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
+
+/**
+ * The delivery ledger: one entry per (send, recipient, channel), inserted BEFORE the message goes out.
+ * Its unique `key` is what makes a send exactly once across crashes, restarts and concurrent workers.
+ */
+export interface Delivery {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  key: string;
+  sendId: Types.ObjectId;
+  recipientType: RecipientType;
+  recipientId: Types.ObjectId;
+  channel: Channel;
+  email: string | null;
+  state: DeliveryState;
+  /** The worker holding the entry while it sends, and since when (a stale claim is taken over). */
+  claimedBy: string | null;
+  claimedAt: Date | null;
+  attempts: number;
+  error: string | null;
+  messageId: string | null;
+  sentAt: Date | null;
+  createdAt: Date;
+}
+
+const deliverySchema = new Schema<Delivery>(
+  {
+    key: { type: String, required: true },
+    sendId: { type: Schema.Types.ObjectId, required: true },
+    recipientType: { type: String, enum: recipientTypes, required: true },
+    recipientId: { type: Schema.Types.ObjectId, required: true },
+    channel: { type: String, enum: channels, required: true },
+    email: { type: String, default: null },
+    state: { type: String, enum: deliveryStates, required: true },
+    claimedBy: { type: String, default: null },
+    claimedAt: { type: Date, default: null },
+    attempts: { type: Number, default: 0 },
+    error: { type: String, default: null },
+    messageId: { type: String, default: null },
+    sentAt: { type: Date, default: null },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+);
+deliverySchema.plugin(tenantScoped);
+deliverySchema.index({ key: 1 }, { unique: true });
+deliverySchema.index({ tenantId: 1, sendId: 1, state: 1 });
+
+export function subscriptionModel(connection: Connection): Model<Subscription> {
+  return (connection.models.Subscription as Model<Subscription>) ?? connection.model<Subscription>('Subscription', subscriptionSchema, 'subscriptions');
+}
+export function suppressionModel(connection: Connection): Model<Suppression> {
+  return (connection.models.Suppression as Model<Suppression>) ?? connection.model<Suppression>('Suppression', suppressionSchema, 'suppressions');
+}
+export function sendModel(connection: Connection): Model<Send> {
+  return (connection.models.Send as Model<Send>) ?? connection.model<Send>('Send', sendSchema, 'sends');
+}
+export function deliveryModel(connection: Connection): Model<Delivery> {
+  return (connection.models.Delivery as Model<Delivery>) ?? connection.model<Delivery>('Delivery', deliverySchema, 'deliveries');
+}

@@ -1,0 +1,54 @@
+import { Types } from 'mongoose';
+import type { AppContext } from '../../platform/context.js';
+import { createSecretBox, resolveEncryptionKey } from '../../platform/crypto/secret-box.js';
+import type { RouteSpec } from '../../platform/http/route.js';
+import type { createRateLimiter } from '../../platform/http/rate-limit.js';
+import { createTransportPool } from '../../platform/mail/transports.js';
+import { mailSettingsRoutes } from '../mail-settings/mail-settings.routes.js';
+import { createMailSettingsService } from '../mail-settings/mail-settings.service.js';
+import { notificationRoutes } from '../notifications/notifications.routes.js';
+import { createNotificationsService, subscribeCampaignNotifications } from '../notifications/notifications.service.js';
+import { defineNotificationJobs } from '../notifications/scheduled.js';
+import { templateRoutes } from '../templates/templates.routes.js';
+import { createTemplatesService } from '../templates/templates.service.js';
+import { createDeliveryEngine, SEND_JOB } from './delivery.engine.js';
+import { createGreetingsService } from './greetings.service.js';
+import { messagingRoutes } from './messaging.routes.js';
+import { createRecipients } from './recipients.js';
+import { createSubscriptionsService } from './subscriptions.service.js';
+import { createUnsubscribeTokens } from './unsubscribe.js';
+
+/**
+ * Notifications, templates, email and scheduled sends (issue 8), wired to the app context: the in-app
+ * inbox, tenant templates, SMTP settings, subscriptions and unsubscribe, greetings and their job.
+ */
+export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit: number) => ReturnType<typeof createRateLimiter>) {
+  const { connection, config, events, jobs, logger } = ctx;
+  const box = createSecretBox(resolveEncryptionKey(config));
+  const transports = createTransportPool(config);
+  // Pooled SMTP connections live as long as the database connection (runtime.close() ends both).
+  connection.once('close', () => transports.close());
+  const tokens = createUnsubscribeTokens(box);
+  const recipients = createRecipients(connection);
+  const templates = createTemplatesService(connection);
+  const mailSettings = createMailSettingsService({ connection, box, transports });
+  const subscriptions = createSubscriptionsService({ connection, events, recipients });
+  const notifications = createNotificationsService({ connection, events });
+  const engine = createDeliveryEngine({ connection, config, logger, events, jobs, recipients, subscriptions, templates, mailSettings, tokens });
+  const greetings = createGreetingsService({ connection, jobs, templates, recipients });
+
+  jobs.define<{ tenantId: string; sendId: string }>(SEND_JOB, async (job, keepAlive) => {
+    const { tenantId, sendId } = job.attrs.data;
+    await engine.run(new Types.ObjectId(tenantId), new Types.ObjectId(sendId), keepAlive);
+  });
+  defineNotificationJobs({ connection, notifications, jobs, logger });
+  subscribeCampaignNotifications(events, notifications);
+
+  const routes: RouteSpec[] = [
+    ...notificationRoutes(notifications),
+    ...templateRoutes(templates, recipients),
+    ...mailSettingsRoutes(mailSettings),
+    ...messagingRoutes({ subscriptions, greetings, tokens, unsubscribeLimit: perMinute('unsubscribe', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE * 3)) }),
+  ];
+  return { routes, notifications, templates, mailSettings, subscriptions, greetings, engine, tokens, transports };
+}

@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Types } from 'mongoose';
+import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { startSmtpSink, type SmtpSink } from '../../platform/mail/smtp-sink.js';
+import { mailSettingsModel } from '../mail-settings/mail-settings.model.js';
+import { deliveryModel, sendModel, subscriptionModel } from './messaging.model.js';
+
+async function until(check: () => Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('templates, email, subscriptions and greetings', () => {
+  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
+  let sink: SmtpSink;
+  let agency: TestAgency;
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const tenantId = () => new Types.ObjectId(agency.tenantId);
+
+  before(async () => {
+    sink = await startSmtpSink({ refuseRecipient: (a) => (a.startsWith('busy') ? { code: 451, message: 'try later' } : a.startsWith('gone') ? { code: 550, message: 'no such user' } : null) });
+    rt = await createTestRuntime({ file: import.meta.filename, env: { SMTP_URL: sink.url, JOBS_PROCESS_EVERY_MS: '100', JOBS_LOCK_LIFETIME_MS: '2000', MAIL_RETRY_BASE_MS: '5', PUBLIC_URL: 'http://api.test' } });
+    agency = await makeAgency(rt, 'Ångström & <Sons>');
+    await rt.ctx.jobs.start();
+  });
+  after(async () => {
+    await rt.close();
+    await sink.stop();
+  });
+
+  const contact = async (firstName: string, email: string) => {
+    const res = await rt.request().post('/v1/contacts').set(auth(agency.adminToken)).send({ firstName, lastName: 'Test', emails: [{ value: email, primary: true }] });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body.id as string;
+  };
+  const template = async (extra: Record<string, unknown> = {}) => {
+    const res = await rt.request().post('/v1/templates').set(auth(agency.adminToken)).send({
+      name: `greeting-${new Types.ObjectId().toHexString()}`,
+      category: 'greeting',
+      subject: 'Happy holidays, {{recipient.firstName}}!',
+      html: '<p>Dear {{recipient.firstName}},</p><p>{{formatDate when}} · {{formatNumber amount currency="EUR"}} · {{link site "our site"}}</p>',
+      text: 'Dear {{recipient.firstName}}, see {{link site "our site"}}',
+      ...extra,
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body.id as string;
+  };
+  const greet = async (templateId: string, contactIds: string[], extra: Record<string, unknown> = {}) => {
+    const res = await rt.request().post('/v1/greetings').set(auth(agency.adminToken)).send({ name: 'Holidays', templateId, targets: { contactIds }, sendAt: '2020-01-01T09:00', ...extra });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const id = res.body.id as string;
+    await until(async () => (await rt.request().get(`/v1/greetings/${id}`).set(auth(agency.adminToken))).body.progress?.state === 'completed', 20_000, 'the greeting to complete');
+    return (await rt.request().get(`/v1/greetings/${id}`).set(auth(agency.adminToken))).body;
+  };
+
+  it('should refuse a template that does not compile with 400 naming the part and line, and store nothing', async () => {
+    const res = await rt.request().post('/v1/templates').set(auth(agency.adminToken)).send({ name: 'broken', category: 'marketing', subject: 'Hi', html: '<p>ok</p>\n<p>{{#if x}}never closed</p>', text: 'x' });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.errors[0].field, 'html');
+    assert.equal(res.body.line, 2);
+    const unknownHelper = await rt.request().post('/v1/templates').set(auth(agency.adminToken)).send({ name: 'evil', category: 'marketing', subject: 'Hi', html: '{{lookup this "constructor"}}{{exec "rm"}}', text: 'x' });
+    assert.equal(unknownHelper.status, 400);
+    const list = await rt.request().get('/v1/templates').set(auth(agency.adminToken));
+    assert.equal(list.body.data.filter((t: { name: string }) => t.name === 'broken' || t.name === 'evil').length, 0);
+  });
+
+  it('should preview a template with a real contact, escaping hostile values in HTML only', async () => {
+    const id = await contact('<script>alert(1)</script>', 'preview@example.test');
+    const tpl = await template({ html: '<p>{{recipient.firstName}}</p><p>{{formatNumber 1234.5}}</p>', subject: 'For {{recipient.firstName}}' });
+    const res = await rt.request().post(`/v1/templates/${tpl}/preview`).set(auth(agency.adminToken)).send({ contactId: id });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.html, '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><p>1,234.5</p>');
+    assert.equal(res.body.subject, 'For <script>alert(1)</script>');
+    const other = await makeAgency(rt);
+    const foreign = await rt.request().post(`/v1/templates/${tpl}/preview`).set(auth(other.adminToken)).send({ contactId: id });
+    assert.equal(foreign.status, 404);
+  });
+
+  it('should store SMTP passwords encrypted and never return them', async () => {
+    const res = await rt.request().put('/v1/mail-settings').set(auth(agency.adminToken)).send({ host: '127.0.0.1', port: sink.port, secure: false, username: null, password: 's3cret-p4ss', fromEmail: 'office@agency.test', fromName: 'Agency' });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.hasPassword, true);
+    assert.ok(!JSON.stringify(res.body).includes('s3cret'));
+    const stored = await mailSettingsModel(rt.ctx.connection).findOne({ tenantId: tenantId(), ownerKey: 'tenant' }).lean();
+    assert.ok(stored!.passwordSealed!.startsWith('v1:'));
+    assert.ok(!stored!.passwordSealed!.includes('s3cret'));
+    const get = await rt.request().get('/v1/mail-settings').set(auth(agency.adminToken));
+    assert.ok(!JSON.stringify(get.body).includes('s3cret') && get.body.hasPassword === true);
+    // Without a username the sink takes mail without AUTH; the tenant account is now the route.
+    await mailSettingsModel(rt.ctx.connection).updateOne({ tenantId: tenantId(), ownerKey: 'tenant' }, { $set: { passwordSealed: null } });
+  });
+
+  it('should send a greeting with List-Unsubscribe headers, escaped names and a working one-click unsubscribe', async () => {
+    const hostile = await contact('Eve <img src=x onerror=alert(1)>', 'eve@example.test');
+    const plain = await contact('Bob', 'bob@example.test');
+    const tpl = await template();
+    const before = sink.messages.length;
+    const greeting = await greet(tpl, [hostile, plain]);
+    assert.deepEqual({ total: greeting.progress.total, sent: greeting.progress.sent, failed: greeting.progress.failed }, { total: 2, sent: 2, failed: 0 });
+    const mails = sink.messages.slice(before);
+    assert.equal(mails.length, 2);
+    const eve = mails.find((m) => m.to.includes('eve@example.test'))!;
+    assert.ok(eve.html.includes('Eve &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;'), eve.html);
+    assert.ok(!eve.html.includes('<img'));
+    assert.match(eve.raw, /^From: "?Agency"? <office@agency\.test>/im);
+    const unfolded = eve.raw.replace(/\r?\n[ \t]+/g, ' ');
+    const link = /^List-Unsubscribe: <(http:\/\/api\.test\/v1\/unsubscribe\/[^>]+)>/im.exec(unfolded)?.[1];
+    assert.ok(link, 'List-Unsubscribe header');
+    assert.match(unfolded, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click/im);
+    assert.ok(eve.html.includes(link!.replace(/&/g, '&amp;')), 'the link is in the body too');
+
+    const path = new URL(link!).pathname;
+    const page = await rt.request().get(path);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<form method="post">/);
+    assert.equal(await subscriptionModel(rt.ctx.connection).countDocuments({ tenantId: tenantId(), subjectId: new Types.ObjectId(hostile) }), 0, 'a GET changes nothing');
+    const forged = await rt.request().post(path.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))).type('form').send('List-Unsubscribe=One-Click');
+    assert.equal(forged.status, 404);
+    const done = await rt.request().post(path).type('form').send('List-Unsubscribe=One-Click');
+    assert.equal(done.status, 200);
+    const sub = await subscriptionModel(rt.ctx.connection).findOne({ tenantId: tenantId(), subjectId: new Types.ObjectId(hostile), category: 'greeting', channel: 'email' }).lean();
+    assert.equal(sub?.subscribed, false);
+
+    const again = await greet(tpl, [hostile, plain]);
+    assert.deepEqual({ sent: again.progress.sent, skipped: again.progress.skipped }, { sent: 1, skipped: 1 });
+    assert.equal(sink.messages.slice(before + 2).filter((m) => m.to.includes('eve@example.test')).length, 0, 'no email after unsubscribing');
+  });
+
+  it('should let a sales person manage a contact subscription and honour the suppression list', async () => {
+    const id = await contact('Sue', 'sue@example.test');
+    const res = await rt.request().put(`/v1/contacts/${id}/subscriptions`).set(auth(agency.adminToken)).send({ category: 'greeting', channel: 'email', subscribed: false });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.subscriptions.map((s: { category: string; subscribed: boolean }) => [s.category, s.subscribed]), [['greeting', false]]);
+    await rt.request().put(`/v1/contacts/${id}/subscriptions`).set(auth(agency.adminToken)).send({ category: 'greeting', channel: 'email', subscribed: true }).expect(200);
+    await rt.request().post('/v1/suppressions').set(auth(agency.adminToken)).send({ email: 'SUE@example.test', reason: 'complaint' }).expect(201);
+    const greeting = await greet(await template(), [id]);
+    assert.equal(greeting.progress.skipped, 1);
+    const entry = await deliveryModel(rt.ctx.connection).findOne({ tenantId: tenantId(), sendId: new Types.ObjectId(greeting.id) }).lean();
+    assert.equal(entry?.state, 'skipped');
+  });
+
+  it('should retry a temporary failure with backoff and end in a visible failed state, and fail a permanent one at once', async () => {
+    const busy = await contact('Busy', 'busy@example.test');
+    const gone = await contact('Gone', 'gone@example.test');
+    const greeting = await greet(await template(), [busy, gone]);
+    assert.equal(greeting.progress.failed, 2);
+    const entries = await deliveryModel(rt.ctx.connection).find({ tenantId: tenantId(), sendId: new Types.ObjectId(greeting.id) }).lean();
+    const byEmail = Object.fromEntries(entries.map((e) => [e.email, e]));
+    assert.equal(byEmail['busy@example.test']!.state, 'failed');
+    assert.equal(byEmail['busy@example.test']!.attempts, 3);
+    assert.match(byEmail['busy@example.test']!.error!, /451|try later/);
+    assert.equal(byEmail['gone@example.test']!.state, 'failed');
+    assert.match(byEmail['gone@example.test']!.error!, /550|no such user/);
+  });
+
+  it("should send through the sending user's own mailbox when they have one (002)", async () => {
+    const own = await startSmtpSink({ auth: { user: 'sam@agency.test', pass: 'mailbox-pass' } });
+    try {
+      const sam = await makeUser(rt, agency, { role: 'ADMIN' });
+      const token = await signIn(rt, sam.email);
+      const put = await rt.request().put('/v1/me/mail-settings').set(auth(token)).send({ host: '127.0.0.1', port: own.port, secure: false, username: 'sam@agency.test', password: 'mailbox-pass', fromEmail: 'sam@agency.test', fromName: 'Sam' });
+      assert.equal(put.status, 200);
+      assert.equal(put.body.scope, 'user');
+      const id = await contact('Pat', 'pat@example.test');
+      const tpl = await template();
+      const res = await rt.request().post('/v1/greetings').set(auth(token)).send({ name: 'From Sam', templateId: tpl, targets: { contactIds: [id] }, sendAt: '2020-01-01T09:00', fromUser: true });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      await own.waitForCount(1);
+      assert.match(own.messages[0]!.raw, /^From: "?Sam"? <sam@agency\.test>/im);
+      assert.deepEqual(own.messages[0]!.to, ['pat@example.test']);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('should reject a second ledger entry with the same key (the unique index exactly-once stands on)', async () => {
+    const Delivery = deliveryModel(rt.ctx.connection);
+    const doc = { tenantId: tenantId(), key: `dup-${new Types.ObjectId().toHexString()}`, sendId: new Types.ObjectId(), recipientType: 'contact' as const, recipientId: new Types.ObjectId(), channel: 'email' as const, state: 'pending' as const };
+    await Delivery.create(doc);
+    await assert.rejects(Delivery.create(doc), (e: { code?: number }) => e.code === 11000);
+    assert.equal(await Delivery.countDocuments({ tenantId: tenantId(), key: doc.key }), 1);
+  });
+
+  it('should schedule a greeting at a local time in the agency time zone', async () => {
+    const tpl = await template();
+    const id = await contact('Later', 'later@example.test');
+    const res = await rt.request().post('/v1/greetings').set(auth(agency.adminToken)).send({ name: 'NY', templateId: tpl, targets: { contactIds: [id] }, sendAt: '2099-12-24T09:00' });
+    assert.equal(res.status, 201);
+    assert.equal(res.body.sendAt, '2099-12-24T09:00:00.000Z'); // the new agency's zone is UTC
+    const cancel = await rt.request().post(`/v1/greetings/${res.body.id}/cancel`).set(auth(agency.adminToken));
+    assert.equal(cancel.body.progress.state, 'canceled');
+    assert.equal((await sendModel(rt.ctx.connection).findOne({ tenantId: tenantId(), _id: new Types.ObjectId(res.body.id) }).lean())?.state, 'canceled');
+  });
+});

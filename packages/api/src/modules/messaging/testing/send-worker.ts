@@ -1,0 +1,31 @@
+/**
+ * A separate API process for the exactly-once tests and the benchmark: `agenda` mode starts the job
+ * scheduler and exits once the send completes; `direct` mode runs the send handler itself, bypassing
+ * Agenda's lock (two of them at once is the two-worker case).
+ * Env: WORKER_URI, WORKER_DB, WORKER_MODE, TENANT_ID, SEND_ID, plus the API's own settings.
+ */
+import { Types } from 'mongoose';
+import { loadConfig } from '../../../platform/config.js';
+import { startRuntime } from '../../../platform/runtime.js';
+import { buildMessaging } from '../messaging.module.js';
+import { sendModel } from '../messaging.model.js';
+
+const env = process.env;
+const config = loadConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: env.LOG_LEVEL ?? 'silent' });
+const runtime = await startRuntime(config, { uri: env.WORKER_URI!, dbName: env.WORKER_DB! });
+const tenantId = new Types.ObjectId(env.TENANT_ID);
+const sendId = new Types.ObjectId(env.SEND_ID);
+if (env.WORKER_MODE === 'direct') {
+  const { engine } = buildMessaging(runtime.ctx, () => (_req, _res, next) => next());
+  await engine.run(tenantId, sendId);
+} else {
+  await runtime.ctx.jobs.start();
+  const Send = sendModel(runtime.ctx.connection);
+  for (;;) {
+    const send = await Send.findOne({ tenantId, _id: sendId }).lean();
+    if (send?.state === 'completed') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+process.stdout.write('worker done\n');
+process.exit(0);

@@ -1,0 +1,411 @@
+import { Types, type Connection } from 'mongoose';
+import { assertWritable, can } from '../../platform/access/access.js';
+import type { Principal } from '../../platform/access/principal.js';
+import { op } from '../../platform/db/operators.js';
+import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import type { Actor } from '../../platform/events.js';
+import { combine } from '../../platform/records/list-query.js';
+import { createRecordService, type RecordDefinition, type RecordDeps } from '../../platform/records/record-service.js';
+import { opportunityModel, stageChangeModel, type Opportunity, type Outcome } from './opportunity.model.js';
+import { groupSums } from './group-sums.js';
+import type { Pipeline, PipelineStage } from './pipeline.model.js';
+import { toPipelineDto, type PipelinesService } from './pipelines.service.js';
+
+type Client = { ip?: string; userAgent?: string } | undefined;
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+const idOf = (v: unknown) => (v ? String(v) : null);
+const RANK_GAP = 1024;
+
+/** The public shape of an opportunity. */
+export function toOpportunityDto(o: Opportunity) {
+  return {
+    id: String(o._id),
+    name: o.name,
+    description: o.description ?? null,
+    customerId: idOf(o.customerId),
+    contactIds: (o.contactIds ?? []).map(String),
+    amount: o.amount ?? 0,
+    currency: o.currency ?? 'EUR',
+    weightedAmount: o.weightedAmount ?? 0,
+    expectedGrossProfit: o.expectedGrossProfit ?? null,
+    probability: o.probability,
+    expectedCloseDate: iso(o.expectedCloseDate),
+    pipelineId: String(o.pipelineId),
+    stage: o.stage,
+    stageKind: o.stageKind,
+    rank: o.rank ?? 0,
+    nextStep: o.nextStep ?? null,
+    nextStepDate: iso(o.nextStepDate),
+    leadId: idOf(o.leadId),
+    leadSource: o.leadSource ?? null,
+    campaignId: idOf(o.campaignId),
+    outcome: o.outcome ?? null,
+    lostReason: o.lostReason ?? null,
+    closedAt: iso(o.closedAt),
+    stageChangedAt: iso(o.stageChangedAt),
+    ownerId: idOf(o.ownerId),
+    teamId: idOf(o.teamId),
+    productId: idOf(o.productId),
+    departmentId: idOf(o.departmentId),
+    tags: o.tags ?? [],
+    custom: o.custom ?? {},
+    version: o.version ?? 0,
+    createdAt: iso(o.createdAt) ?? '',
+    updatedAt: iso(o.updatedAt) ?? '',
+  };
+}
+
+export type OpportunityDto = ReturnType<typeof toOpportunityDto>;
+
+const weighted = (amount: unknown, probability: unknown) => Math.round(((Number(amount) || 0) * (Number(probability) || 0)) / 100 * 100) / 100;
+
+/** Opportunities: the record definition the shared record service runs. */
+export const opportunityDefinition = (connection: Connection): RecordDefinition<Opportunity> => ({
+  resource: 'opportunity',
+  label: 'Opportunity',
+  model: opportunityModel(connection),
+  productRequiredForDepartmentUsers: true,
+  list: {
+    filters: {
+      pipelineId: { path: 'pipelineId', kind: 'id' },
+      stage: { path: 'stage', kind: 'string' },
+      stageKind: { path: 'stageKind', kind: 'enum', values: ['open', 'won', 'lost'] },
+      outcome: { path: 'outcome', kind: 'enum', values: ['won', 'partially_won', 'lost'] },
+      lostReason: { path: 'lostReason', kind: 'string' },
+      ownerId: { path: 'ownerId', kind: 'id' },
+      teamId: { path: 'teamId', kind: 'id' },
+      productId: { path: 'productId', kind: 'id' },
+      customerId: { path: 'customerId', kind: 'id' },
+      contactId: { path: 'contactIds', kind: 'id' },
+      leadId: { path: 'leadId', kind: 'id' },
+      campaignId: { path: 'campaignId', kind: 'id' },
+      leadSource: { path: 'leadSource', kind: 'string' },
+      currency: { path: 'currency', kind: 'string' },
+      tag: { path: 'tags', kind: 'string' },
+      amount: { path: 'amount', kind: 'number' },
+      probability: { path: 'probability', kind: 'number' },
+      expectedCloseDate: { path: 'expectedCloseDate', kind: 'date' },
+      nextStepDate: { path: 'nextStepDate', kind: 'date' },
+      createdAt: { path: 'createdAt', kind: 'date' },
+      updatedAt: { path: 'updatedAt', kind: 'date' },
+    },
+    sorts: {
+      createdAt: { path: 'createdAt', kind: 'date' },
+      updatedAt: { path: 'updatedAt', kind: 'date' },
+      expectedCloseDate: { path: 'expectedCloseDate', kind: 'date' },
+      nextStepDate: { path: 'nextStepDate', kind: 'date' },
+      amount: { path: 'amount', kind: 'number' },
+      probability: { path: 'probability', kind: 'number' },
+      rank: { path: 'rank', kind: 'number' },
+      name: { path: 'name', kind: 'string' },
+    },
+  },
+  searchValues: (o) => [o.name, o.nextStep, o.leadSource, ...(o.tags ?? [])],
+  derive: (o) => ({
+    weightedAmount: weighted(o.amount, o.probability),
+    sourceLeadId: (o.sourceLeadId as Types.ObjectId | undefined) ?? new Types.ObjectId(),
+  }),
+  toDto: toOpportunityDto,
+  exportColumns: {
+    name: (o) => o.name,
+    stage: (o) => o.stage,
+    amount: (o) => o.amount,
+    currency: (o) => o.currency,
+    probability: (o) => o.probability,
+    expectedCloseDate: (o) => o.expectedCloseDate,
+    outcome: (o) => o.outcome,
+    lostReason: (o) => o.lostReason,
+    createdAt: (o) => o.createdAt,
+  },
+});
+
+const dateFields = ['expectedCloseDate', 'nextStepDate'] as const;
+function withDates(input: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...input };
+  for (const f of dateFields) if (typeof out[f] === 'string') out[f] = new Date(out[f] as string);
+  return out;
+}
+
+function outcomeFor(stage: PipelineStage, requested: 'won' | 'partially_won' | undefined, lostReason: string | undefined | null): { outcome: Outcome | null; lostReason: string | null } {
+  if (stage.kind === 'won') return { outcome: requested ?? 'won', lostReason: null };
+  if (stage.kind === 'lost') {
+    if (!lostReason) throw AppError.invalidField('lostReason', 'is required when an opportunity is lost (lost deals are routed by reason)');
+    return { outcome: 'lost', lostReason };
+  }
+  return { outcome: null, lostReason: null };
+}
+
+function stageOf(pipeline: Pipeline, key: string, field = 'stage'): PipelineStage {
+  const stage = pipeline.stages.find((s) => s.key === key);
+  if (!stage) throw AppError.invalidField(field, `is not a stage of pipeline '${pipeline.name}'; stages: ${pipeline.stages.map((s) => s.key).join(', ')}`, 'unknown_stage');
+  return stage;
+}
+
+/** What a converted lead brings to its opportunity (001: lead, lead source and campaign come from the conversion). */
+export interface LeadConversionInput {
+  lead: {
+    id: string | Types.ObjectId;
+    name?: string | null;
+    companyName?: string | null;
+    leadSource?: string | null;
+    campaignId?: string | Types.ObjectId | null;
+    productId?: string | Types.ObjectId | null;
+    ownerId?: string | Types.ObjectId | null;
+    amount?: number | null;
+    currency?: string | null;
+    expectedCloseDate?: Date | string | null;
+  };
+  customerId: string | Types.ObjectId | null;
+  contactId: string | Types.ObjectId | null;
+  /** Defaults to "<company or lead name> - <lead source or 'new business'>". */
+  name?: string;
+  pipelineId?: string;
+}
+
+/**
+ * Opportunities: the shared record rules (visibility, custom fields, search, events) plus what is
+ * theirs: pipelines and stages, stage moves with optimistic concurrency and a history of every change,
+ * outcomes (won, partially won, lost with a reason), the pipeline board, and lead conversion.
+ */
+export function createOpportunitiesService(connection: Connection, deps: RecordDeps, pipelines: PipelinesService) {
+  const records = createRecordService(opportunityDefinition(connection), deps);
+  const Opportunity = opportunityModel(connection);
+  const StageChange = stageChangeModel(connection);
+  const actor = (principal: Principal, client: Client): Actor => ({ tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId, ip: client?.ip, userAgent: client?.userAgent });
+
+  async function versionConflict(principal: Principal, id: Types.ObjectId): Promise<AppError> {
+    const current = await Opportunity.findOne({ ...records.visibility(principal, 'read'), _id: id } as never).lean<Opportunity>();
+    if (!current) return AppError.notFound('Opportunity');
+    return new AppError('version_conflict', `Opportunity was changed by someone else (now version ${current.version}); reload and try again`, { extensions: { current: toOpportunityDto(current) } });
+  }
+
+  /** A rank that places a card at `position` in a column (between its neighbours; gaps keep moves O(1)). */
+  async function rankAt(tenantId: Types.ObjectId, pipelineId: Types.ObjectId, stage: string, position: number | undefined, movingId: Types.ObjectId | null): Promise<number> {
+    const column = { tenantId, pipelineId, stage, ...(movingId ? { _id: op({ $ne: movingId }) } : {}) };
+    if (position === undefined || position > 0) {
+      const skip = position === undefined ? 0 : position - 1;
+      const sort = position === undefined ? { rank: -1 as const, _id: -1 as const } : { rank: 1 as const, _id: 1 as const };
+      const around = await Opportunity.find(column, null, { skip }).sort(sort).limit(position === undefined ? 1 : 2).select('rank').lean();
+      if (position === undefined || around.length < 2) {
+        const last = position === undefined ? around[0] : (await Opportunity.find(column).sort({ rank: -1, _id: -1 }).limit(1).select('rank').lean())[0];
+        return last ? last.rank + RANK_GAP : 0;
+      }
+      return (around[0]!.rank + around[1]!.rank) / 2;
+    }
+    const first = (await Opportunity.find(column).sort({ rank: 1, _id: 1 }).limit(1).select('rank').lean())[0];
+    return first ? first.rank - RANK_GAP : 0;
+  }
+
+  async function recordStageChange(principal: Principal | null, tenantId: Types.ObjectId, doc: Pick<Opportunity, '_id' | 'pipelineId' | 'stage' | 'probability' | 'amount' | 'outcome' | 'lostReason'>, from: { pipelineId: Types.ObjectId | null; stage: string | null }) {
+    await StageChange.create({
+      tenantId,
+      opportunityId: doc._id,
+      pipelineId: doc.pipelineId,
+      fromPipelineId: from.pipelineId && !from.pipelineId.equals(doc.pipelineId) ? from.pipelineId : null,
+      fromStage: from.stage,
+      toStage: doc.stage,
+      probability: doc.probability,
+      amount: doc.amount ?? 0,
+      outcome: doc.outcome ?? null,
+      lostReason: doc.lostReason ?? null,
+      byUserId: principal?.userId ?? null,
+    });
+  }
+
+  async function create(principal: Principal, input: Record<string, unknown>, client?: Client) {
+    const pipeline = input.pipelineId ? await pipelines.find(principal, String(input.pipelineId)).catch(() => {
+      throw AppError.invalidField('pipelineId', 'is not a pipeline of this agency');
+    }) : await pipelines.defaultFor(principal.tenantId);
+    const stage = input.stage ? stageOf(pipeline, String(input.stage)) : pipeline.stages.find((s) => s.kind === 'open')!;
+    const { outcome, lostReason } = outcomeFor(stage, undefined, input.lostReason as string | undefined);
+    const now = new Date();
+    const dto = (await records.create(
+      principal,
+      {
+        ...withDates(input),
+        pipelineId: pipeline._id,
+        stage: stage.key,
+        stageKind: stage.kind,
+        probability: input.probability ?? stage.probability,
+        rank: await rankAt(principal.tenantId, pipeline._id, stage.key, undefined, null),
+        outcome,
+        lostReason,
+        closedAt: stage.kind === 'open' ? null : now,
+        stageChangedAt: now,
+      },
+      client,
+    )) as OpportunityDto;
+    await recordStageChange(principal, principal.tenantId, { _id: new Types.ObjectId(dto.id), pipelineId: pipeline._id, stage: stage.key, probability: dto.probability, amount: dto.amount, outcome, lostReason }, { pipelineId: null, stage: null });
+    return dto;
+  }
+
+  /** Moves a card: another stage (and optionally pipeline or position), only at the version the caller saw. */
+  async function move(principal: Principal, id: string, input: { stage: string; version: number; position?: number | undefined; pipelineId?: string | undefined; outcome?: 'won' | 'partially_won' | undefined; lostReason?: string | undefined }, client?: Client) {
+    const existing = await records.findVisible(principal, id, 'update');
+    assertWritable(principal, existing);
+    if (existing.version !== input.version) throw await versionConflict(principal, existing._id);
+    const pipeline = await pipelines.find(principal, input.pipelineId ?? String(existing.pipelineId)).catch((error: unknown) => {
+      if (input.pipelineId) throw AppError.invalidField('pipelineId', 'is not a pipeline of this agency');
+      throw error;
+    });
+    const target = stageOf(pipeline, input.stage);
+    const { outcome, lostReason } = outcomeFor(target, input.outcome, input.lostReason ?? (target.kind === 'lost' && existing.stage === target.key ? existing.lostReason : undefined));
+    const stageChanged = existing.stage !== target.key || !existing.pipelineId.equals(pipeline._id);
+    const now = new Date();
+    const probability = stageChanged ? target.probability : existing.probability;
+    const rank = !stageChanged && input.position === undefined ? existing.rank : await rankAt(principal.tenantId, pipeline._id, target.key, input.position, existing._id);
+    const set: Record<string, unknown> = {
+      pipelineId: pipeline._id,
+      stage: target.key,
+      stageKind: target.kind,
+      probability,
+      weightedAmount: weighted(existing.amount, probability),
+      rank,
+      outcome,
+      lostReason,
+      closedAt: target.kind === 'open' ? null : stageChanged || !existing.closedAt ? now : existing.closedAt,
+      updatedAt: now,
+      ...(stageChanged ? { stageChangedAt: now } : {}),
+    };
+    const result = await Opportunity.updateOne({ tenantId: principal.tenantId, _id: existing._id, version: existing.version }, { $set: set, $inc: { version: 1 } });
+    if (result.matchedCount === 0) throw await versionConflict(principal, existing._id);
+    const updated = (await Opportunity.findOne({ tenantId: principal.tenantId, _id: existing._id }).lean<Opportunity>())!;
+    if (stageChanged) await recordStageChange(principal, principal.tenantId, updated, { pipelineId: existing.pipelineId, stage: existing.stage });
+    const dto = toOpportunityDto(updated);
+    const base = { tenantId: principal.tenantId, resource: 'opportunity', resourceId: String(existing._id), actor: actor(principal, client), record: dto };
+    await deps.events.publish({
+      ...base,
+      type: 'opportunity.moved',
+      changes: { stage: { from: existing.stage, to: target.key }, ...(stageChanged && !existing.pipelineId.equals(pipeline._id) ? { pipelineId: { from: String(existing.pipelineId), to: String(pipeline._id) } } : {}), rank: { from: existing.rank, to: rank } },
+      data: { from: existing.stage, to: target.key, pipelineId: String(pipeline._id) },
+    });
+    if (stageChanged && outcome === 'lost') await deps.events.publish({ ...base, type: 'opportunity.lost', data: { reason: lostReason, amount: updated.amount, currency: updated.currency, stage: target.key, fromStage: existing.stage } });
+    if (stageChanged && (outcome === 'won' || outcome === 'partially_won')) await deps.events.publish({ ...base, type: 'opportunity.won', data: { outcome, amount: updated.amount, currency: updated.currency } });
+    return dto;
+  }
+
+  /** The board: open deals of a pipeline the caller may see, per stage, with count and amount totals per column. */
+  async function board(principal: Principal, pipelineId: string, query: { ownerId?: string | undefined; productId?: string | undefined; closeAfter?: string | undefined; closeBefore?: string | undefined; perStage: number }) {
+    const pipeline = await pipelines.find(principal, pipelineId);
+    // Equalities on indexed top-level fields first (FerretDB pushes those down to SQL on PostgreSQL).
+    const equalities: Record<string, unknown> = { pipelineId: pipeline._id, stageKind: 'open' };
+    if (query.ownerId) equalities.ownerId = new Types.ObjectId(query.ownerId);
+    if (query.productId) equalities.productId = new Types.ObjectId(query.productId);
+    const ranges: Record<string, unknown>[] = [];
+    if (query.closeAfter) ranges.push({ expectedCloseDate: op({ $gte: new Date(query.closeAfter) }) });
+    if (query.closeBefore) ranges.push({ expectedCloseDate: op({ $lt: new Date(query.closeBefore) }) });
+    const match = combine(records.visibility(principal, 'read'), equalities, ranges);
+    const openStages = pipeline.stages.filter((s) => s.kind === 'open');
+    const [totals, ...cards] = await Promise.all([
+      groupSums<{ stage: string; currency: string }, 'count' | 'amount' | 'weightedAmount'>(Opportunity as never, match, { stage: '$stage', currency: '$currency' }, { count: 1, amount: '$amount', weightedAmount: '$weightedAmount' }),
+      ...openStages.map((stage) =>
+        query.perStage === 0 ? Promise.resolve([] as Opportunity[]) : Opportunity.find(combine(match, { stage: stage.key }, []) as never).sort({ rank: 1, _id: 1 }).limit(query.perStage + 1).lean<Opportunity[]>(),
+      ),
+    ]);
+    return {
+      pipeline: toPipelineDto(pipeline),
+      columns: openStages.map((stage, i) => {
+        const rows = totals.filter((t) => t._id.stage === stage.key).sort((a, b) => b.count - a.count);
+        const count = rows.reduce((n, r) => n + r.count, 0);
+        const page = cards[i]!;
+        return {
+          stage: { key: stage.key, name: stage.name, probability: stage.probability, kind: stage.kind },
+          count,
+          totals: rows.map((r) => ({ currency: r._id.currency ?? 'EUR', count: r.count, amount: r.amount, weightedAmount: Math.round(r.weightedAmount * 100) / 100 })),
+          opportunities: page.slice(0, query.perStage).map(toOpportunityDto),
+          hasMore: query.perStage === 0 ? count > 0 : page.length > query.perStage,
+        };
+      }),
+    };
+  }
+
+  /**
+   * Creates the opportunity of a lead conversion, at most once per lead: a retried conversion finds the
+   * first one (by the unique `sourceLeadId`) instead of making a second.
+   */
+  async function createFromLead(principal: Principal, input: LeadConversionInput, client?: Client): Promise<{ opportunity: OpportunityDto; created: boolean }> {
+    const leadId = input.lead.id instanceof Types.ObjectId ? input.lead.id : new Types.ObjectId(String(input.lead.id));
+    const existingFor = async () => {
+      const found = await Opportunity.findOne({ tenantId: principal.tenantId, sourceLeadId: leadId }).lean<Opportunity>();
+      return found ? { opportunity: toOpportunityDto(found), created: false } : null;
+    };
+    const before = await existingFor();
+    if (before) return before;
+    const lead = input.lead;
+    const owner = lead.ownerId ? String(lead.ownerId) : null;
+    const fields: Record<string, unknown> = {
+      name: input.name ?? `${lead.companyName || lead.name || 'Lead'} - ${lead.leadSource || 'new business'}`,
+      customerId: input.customerId ? String(input.customerId) : null,
+      contactIds: input.contactId ? [String(input.contactId)] : [],
+      leadId,
+      sourceLeadId: leadId,
+      leadSource: lead.leadSource ?? null,
+      campaignId: lead.campaignId ? String(lead.campaignId) : null,
+      ...(lead.productId ? { productId: String(lead.productId) } : {}),
+      ...(owner && (owner === String(principal.userId) || can(principal, 'opportunity', 'assign')) ? { ownerId: owner } : {}),
+      ...(lead.amount != null ? { amount: lead.amount } : {}),
+      ...(lead.currency ? { currency: lead.currency } : {}),
+      ...(lead.expectedCloseDate ? { expectedCloseDate: new Date(lead.expectedCloseDate) } : {}),
+      ...(input.pipelineId ? { pipelineId: input.pipelineId } : {}),
+    };
+    for (const key of ['customerId', 'campaignId'] as const) if (typeof fields[key] === 'string') fields[key] = new Types.ObjectId(fields[key] as string);
+    fields.contactIds = (fields.contactIds as string[]).map((c) => new Types.ObjectId(c));
+    try {
+      return { opportunity: await create(principal, fields, client), created: true };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const raced = await existingFor();
+      if (!raced) throw error;
+      return raced;
+    }
+  }
+
+  return {
+    ...records,
+    create,
+    /** Field updates; stage and pipeline change only through `move`. */
+    async update(principal: Principal, id: string, patch: Record<string, unknown>, options: { ifMatch?: number | undefined; client?: { ip?: string; userAgent?: string } } = {}) {
+      const { stage: _stage, pipelineId: _pipeline, stageKind: _kind, outcome: _outcome, rank: _rank, sourceLeadId: _source, closedAt: _closed, ...rest } = patch;
+      if (rest.lostReason !== undefined) {
+        const existing = await records.findVisible(principal, id, 'update');
+        if (existing.stageKind !== 'lost') throw AppError.invalidField('lostReason', 'can only be set on a lost opportunity');
+      }
+      return records.update(principal, id, withDates(rest), options);
+    },
+    move,
+    board,
+    createFromLead,
+
+    /** Every stage change of an opportunity, newest first. */
+    async stageHistory(principal: Principal, id: string) {
+      const existing = await records.findVisible(principal, id, 'read');
+      const rows = await StageChange.find({ tenantId: principal.tenantId, opportunityId: existing._id }).sort({ at: -1, _id: -1 }).limit(500).lean();
+      return {
+        object: 'list' as const,
+        data: rows.map((r) => ({
+          id: String(r._id),
+          pipelineId: String(r.pipelineId),
+          fromPipelineId: idOf(r.fromPipelineId),
+          fromStage: r.fromStage,
+          toStage: r.toStage,
+          probability: r.probability,
+          amount: r.amount,
+          outcome: r.outcome,
+          lostReason: r.lostReason,
+          byUserId: idOf(r.byUserId),
+          at: r.at.toISOString(),
+        })),
+      };
+    },
+  };
+}
+
+export type OpportunitiesService = ReturnType<typeof createOpportunitiesService>;
+
+/**
+ * Lead conversion's opportunity (for the leads module): idempotent by lead, so a retried conversion
+ * returns the first opportunity with `created: false`.
+ */
+export function createOpportunityFromLead(service: OpportunitiesService, principal: Principal, input: LeadConversionInput, client?: Client) {
+  return service.createFromLead(principal, input, client);
+}

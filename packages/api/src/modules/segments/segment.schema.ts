@@ -1,0 +1,54 @@
+import { objectId, pageQuery } from '../../platform/http/common.schema.js';
+import { z } from '../../platform/http/zod.js';
+import { segmentResources, segmentSharing } from './segment.model.js';
+
+const filters = z
+  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,60}(\.[A-Za-z][A-Za-z0-9_]{0,40})?$/, 'must be a list filter name'), z.string().max(2600))
+  .refine((map) => Object.keys(map).length <= 30, 'at most 30 filters')
+  .openapi({ description: "The resource's list query parameters, e.g. { \"industry\": \"Fintech\", \"country\": \"Sweden\", \"tag\": \"vip\", \"q\": \"nordic\", \"custom.tier\": \"gold\" }" });
+
+export const createSegmentBody = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2000).nullable().optional(),
+    resource: z.enum(segmentResources),
+    filters: filters.default({}),
+    sharing: z.enum(segmentSharing).default('private').openapi({ description: 'private: only you; team: your team (teamId); agency: everyone who may see segments' }),
+    teamId: objectId.nullable().optional().openapi({ description: 'Required when sharing with a team; one of your teams' }),
+  })
+  .openapi('SegmentCreate');
+
+export const updateSegmentBody = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    description: z.string().max(2000).nullable().optional(),
+    filters: filters.optional(),
+    sharing: z.enum(segmentSharing).optional(),
+    teamId: objectId.nullable().optional(),
+  })
+  .openapi('SegmentUpdate');
+
+export const segmentListQuery = pageQuery.extend({ resource: z.enum(segmentResources).optional(), mine: z.enum(['true', 'false']).optional() });
+
+export const segmentMembersQuery = pageQuery.extend({
+  sort: z.string().max(60).optional(),
+  fields: z.string().max(500).optional(),
+});
+
+export const segmentSchema = z
+  .object({
+    id: objectId,
+    name: z.string(),
+    description: z.string().nullable(),
+    resource: z.enum(segmentResources),
+    filters: z.record(z.string(), z.string()),
+    sharing: z.enum(segmentSharing),
+    teamId: objectId.nullable(),
+    ownerId: objectId,
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Segment');
+
+export const segmentCountSchema = z.object({ id: objectId, resource: z.enum(segmentResources), count: z.number().int() }).openapi('SegmentCount');

@@ -1,0 +1,166 @@
+import { Types, type Connection } from 'mongoose';
+import { assertCan, can } from '../../platform/access/access.js';
+import type { Principal } from '../../platform/access/principal.js';
+import type { CustomFields } from '../../platform/custom-fields/custom-fields.js';
+import { op } from '../../platform/db/operators.js';
+import { AppError, type FieldError } from '../../platform/errors.js';
+import type { EventBus } from '../../platform/events.js';
+import { decodeCursor, encodeCursor } from '../../platform/records/cursor.js';
+import { buildFilters, searchCondition } from '../../platform/records/list-query.js';
+import type { FilterQuery, ListQuery, RecordBase, RecordService } from '../../platform/records/record-service.js';
+import { segmentModel, type Segment } from './segment.model.js';
+
+type Audience = Pick<RecordService<RecordBase>, 'definition' | 'list' | 'count'>;
+type SegmentInput = { name?: string | undefined; description?: string | null | undefined; resource?: 'contact' | 'customer'; filters?: Record<string, string> | undefined; sharing?: Segment['sharing'] | undefined; teamId?: string | null | undefined };
+
+function toSegmentDto(s: Segment) {
+  return {
+    id: String(s._id),
+    name: s.name,
+    description: s.description ?? null,
+    resource: s.resource,
+    filters: Object.fromEntries((s.filters ?? []).map((f) => [f.param, f.value])),
+    sharing: s.sharing,
+    teamId: s.teamId ? String(s.teamId) : null,
+    ownerId: String(s.ownerId),
+    version: s.version ?? 0,
+    createdAt: s.createdAt ? new Date(s.createdAt).toISOString() : '',
+    updatedAt: s.updatedAt ? new Date(s.updatedAt).toISOString() : '',
+  };
+}
+
+/**
+ * Segments (004): named, shareable filters over contacts or customers. Members are always evaluated
+ * through the record service's `list`/`count`, so the caller's visibility applies to every audience.
+ */
+export function createSegmentsService(connection: Connection, deps: { events: EventBus; customFields: CustomFields; audiences: Record<Segment['resource'], Audience> }) {
+  const SegmentModel = segmentModel(connection);
+
+  /** The segments the principal may see: their own, their teams', the agency's (admins see all). */
+  function visible(principal: Principal): Record<string, unknown> {
+    if (principal.role.isAdmin) return { tenantId: principal.tenantId };
+    return { tenantId: principal.tenantId, $or: [{ ownerId: principal.userId }, { sharing: 'agency' }, { sharing: 'team', teamId: op({ $in: principal.teamIds }) }] };
+  }
+
+  async function findVisible(principal: Principal, id: string): Promise<Segment> {
+    const segment = await SegmentModel.findOne({ ...visible(principal), _id: new Types.ObjectId(id) }).lean<Segment>();
+    if (!segment) throw AppError.notFound('Segment');
+    return segment;
+  }
+
+  function assertManage(principal: Principal, segment: Segment, action: 'update' | 'delete') {
+    if (!segment.ownerId.equals(principal.userId) && !can(principal, 'segment', action)) throw new AppError('forbidden', `Only the segment's owner or an admin may ${action} it`);
+  }
+
+  /** Validates the saved parameters exactly as the list route would read them; errors name `filters.<param>`. */
+  async function validateFilters(principal: Principal, resource: Segment['resource'], filters: Record<string, string>): Promise<{ param: string; value: string }[]> {
+    const spec = deps.audiences[resource].definition.list;
+    const errors: FieldError[] = [];
+    for (const [param, value] of Object.entries(filters)) {
+      const [name, operator] = param.split('.', 2) as [string, string | undefined];
+      try {
+        if (param === 'q') searchCondition(value);
+        else if (name === 'custom') await deps.customFields.filters(principal.tenantId, resource, { [param]: value });
+        else if (!spec.filters[name] || (operator && !['gte', 'lte', 'gt', 'lt'].includes(operator))) {
+          errors.push({ field: `filters.${param}`, code: 'unknown_filter', message: `is not a filter of ${resource}s; filters: q, ${Object.keys(spec.filters).join(', ')}, custom.<key>` });
+        } else buildFilters(spec, { [param]: value });
+      } catch (error) {
+        if (!(error instanceof AppError) || !error.errors) throw error;
+        errors.push(...error.errors.map((e) => ({ ...e, field: e.field.replace(/^query\./, 'filters.') })));
+      }
+    }
+    if (errors.length) throw new AppError('validation_failed', `${errors.length} filter(s) are not valid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors });
+    return Object.entries(filters).map(([param, value]) => ({ param, value }));
+  }
+
+  function checkSharing(principal: Principal, sharing: Segment['sharing'], teamId: string | null | undefined): Types.ObjectId | null {
+    if (sharing !== 'team') return null;
+    if (!teamId) throw AppError.invalidField('teamId', 'is required when sharing with a team');
+    if (!principal.role.isAdmin && !principal.teamIds.some((t) => t.equals(teamId))) throw AppError.invalidField('teamId', 'is not one of your teams');
+    return new Types.ObjectId(teamId);
+  }
+
+  async function publish(principal: Principal, type: string, segment: Segment) {
+    await deps.events.publish({ type: `segment.${type}`, tenantId: principal.tenantId, resource: 'segment', resourceId: String(segment._id), actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId }, record: toSegmentDto(segment) });
+  }
+
+  const queryOf = (segment: Segment): FilterQuery => Object.fromEntries(segment.filters.map((f) => [f.param, f.value]));
+
+  return {
+    findVisible,
+
+    async list(principal: Principal, query: { limit: number; cursor?: string | undefined; resource?: string | undefined; mine?: string | undefined }) {
+      const filter: Record<string, unknown> = visible(principal);
+      if (query.resource) filter.resource = query.resource;
+      if (query.mine === 'true') filter.ownerId = principal.userId;
+      if (query.cursor) filter._id = op({ $lt: new Types.ObjectId(decodeCursor(query.cursor).id) });
+      const rows = await SegmentModel.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean<Segment[]>();
+      const page = rows.slice(0, query.limit);
+      const hasMore = rows.length > query.limit;
+      return { object: 'list' as const, data: page.map(toSegmentDto), hasMore, nextCursor: hasMore ? encodeCursor({ v: null, id: String(page[page.length - 1]!._id) }) : null };
+    },
+
+    get: async (principal: Principal, id: string) => toSegmentDto(await findVisible(principal, id)),
+
+    async create(principal: Principal, input: SegmentInput & { resource: Segment['resource']; filters: Record<string, string>; sharing: Segment['sharing'] }) {
+      const doc = {
+        tenantId: principal.tenantId,
+        name: input.name,
+        description: input.description ?? null,
+        resource: input.resource,
+        filters: await validateFilters(principal, input.resource, input.filters),
+        sharing: input.sharing,
+        teamId: checkSharing(principal, input.sharing, input.teamId),
+        ownerId: principal.userId,
+      };
+      const created = (await SegmentModel.create(doc)).toObject() as Segment;
+      await publish(principal, 'created', created);
+      return toSegmentDto(created);
+    },
+
+    async update(principal: Principal, id: string, input: SegmentInput, ifMatch?: number) {
+      const segment = await findVisible(principal, id);
+      assertManage(principal, segment, 'update');
+      const conflict = (current: Segment) => new AppError('version_conflict', `Segment was changed by someone else (now version ${current.version}); reload and try again`, { extensions: { current: toSegmentDto(current) } });
+      if (ifMatch !== undefined && segment.version !== ifMatch) throw conflict(segment);
+      const set: Record<string, unknown> = {};
+      if (input.name !== undefined) set.name = input.name;
+      if (input.description !== undefined) set.description = input.description;
+      if (input.filters !== undefined) set.filters = await validateFilters(principal, segment.resource, input.filters);
+      if (input.sharing !== undefined || input.teamId !== undefined) {
+        const sharing = input.sharing ?? segment.sharing;
+        set.sharing = sharing;
+        set.teamId = checkSharing(principal, sharing, input.teamId === undefined ? (segment.teamId ? String(segment.teamId) : null) : input.teamId);
+      }
+      const result = await SegmentModel.updateOne({ tenantId: principal.tenantId, _id: segment._id, version: segment.version }, { $set: set, $inc: { version: 1 } });
+      const updated = (await SegmentModel.findOne({ tenantId: principal.tenantId, _id: segment._id }).lean<Segment>())!;
+      if (!result.matchedCount) throw conflict(updated);
+      await publish(principal, 'updated', updated);
+      return toSegmentDto(updated);
+    },
+
+    async remove(principal: Principal, id: string) {
+      const segment = await findVisible(principal, id);
+      assertManage(principal, segment, 'delete');
+      await SegmentModel.deleteOne({ tenantId: principal.tenantId, _id: segment._id });
+      await publish(principal, 'deleted', segment);
+    },
+
+    /** A page of the segment's members that the caller may see. */
+    async members(principal: Principal, id: string, page: { limit: number; cursor?: string | undefined; sort?: string | undefined; fields?: string | undefined }) {
+      const segment = await findVisible(principal, id);
+      assertCan(principal, segment.resource, 'read');
+      const query: ListQuery = { ...queryOf(segment), limit: page.limit, cursor: page.cursor, sort: page.sort, fields: page.fields };
+      return deps.audiences[segment.resource].list(principal, query);
+    },
+
+    /** How many members the caller may see. */
+    async count(principal: Principal, id: string) {
+      const segment = await findVisible(principal, id);
+      assertCan(principal, segment.resource, 'read');
+      return { id: String(segment._id), resource: segment.resource, count: await deps.audiences[segment.resource].count(principal, queryOf(segment)) };
+    },
+  };
+}
+
+export type SegmentsService = ReturnType<typeof createSegmentsService>;

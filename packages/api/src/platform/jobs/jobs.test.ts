@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createLogger } from '../logger.js';
+import { testConfig } from '../config.js';
+import { createTestRuntime } from '../../testing/index.js';
+import { createJobs, JOBS_COLLECTION, type Jobs } from './jobs.js';
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('jobs (Agenda on the API database)', () => {
+  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
+  const workers: Jobs[] = [];
+  const logger = createLogger(testConfig());
+  const worker = (name: string, lockLifetime: number) => {
+    const jobs = createJobs(rt.ctx.connection, logger, { processEvery: 100, lockLifetime, name });
+    workers.push(jobs);
+    return jobs;
+  };
+  const collection = () => rt.ctx.connection.db!.collection(JOBS_COLLECTION);
+
+  before(async () => {
+    rt = await createTestRuntime({ file: import.meta.filename });
+  });
+  after(async () => {
+    for (const w of workers) await w.stop();
+    await rt.close();
+  });
+
+  it('should run a job scheduled in the past at once, and store it in the same database', async () => {
+    const a = worker('a', 5_000);
+    const ran: string[] = [];
+    a.define<{ v: string }>('test.past', async (job) => {
+      ran.push(job.attrs.data.v);
+    });
+    await a.schedule(new Date(Date.now() - 60_000), 'test.past', { v: 'x' });
+    assert.equal(await collection().countDocuments({ name: 'test.past' }), 1);
+    await a.start();
+    await until(() => ran.length === 1, 10_000, 'the past job');
+    await a.stop();
+    assert.deepEqual(ran, ['x']);
+  });
+
+  it('should keep a long job to one worker when it touches its lock, though it runs past the lock lifetime', async () => {
+    const lockLifetime = 800;
+    const runs: string[] = [];
+    const define = (jobs: Jobs, name: string) =>
+      jobs.define('test.long', async (_job, keepAlive) => {
+        runs.push(name);
+        // Real work for three lock lifetimes, renewing the lock as it goes.
+        const end = Date.now() + lockLifetime * 3;
+        while (Date.now() < end) {
+          await new Promise((r) => setTimeout(r, lockLifetime / 4));
+          await keepAlive();
+        }
+      });
+    const a = worker('long-a', lockLifetime);
+    const b = worker('long-b', lockLifetime);
+    define(a, 'a');
+    define(b, 'b');
+    let finished = 0;
+    for (const w of [a, b]) w.agenda.on('success:test.long', () => (finished += 1));
+    await a.schedule(new Date(), 'test.long', {});
+    await a.start();
+    await until(() => runs.length === 1, 10_000, 'the long job to start');
+    await b.start();
+    await until(() => finished === 1, 15_000, 'the long job to finish');
+    assert.deepEqual(runs, ['a'], 'the second worker never took the job while it was alive');
+    await a.stop();
+    await b.stop();
+  });
+
+  it('should run a recurring job again after the lock lifetime when a crashed worker left it locked', async () => {
+    const lockLifetime = 1_000;
+    const w = worker('recover', lockLifetime);
+    let runs = 0;
+    w.define('test.recurring-crashed', async () => {
+      runs += 1;
+    });
+    await w.every('1 hour', 'test.recurring-crashed');
+    // A crashed worker: locked 2 lifetimes ago, due a minute ago, never finished.
+    await collection().updateOne({ name: 'test.recurring-crashed' }, { $set: { lockedAt: new Date(Date.now() - 2 * lockLifetime), nextRunAt: new Date(Date.now() - 60_000) } });
+    await w.start();
+    await until(() => runs === 1, 10_000, 'the recovered run');
+    await until(async () => (await collection().findOne({ name: 'test.recurring-crashed' }))?.lockedAt === null, 5_000, 'the lock to be released');
+    const stored = await collection().findOne({ name: 'test.recurring-crashed' });
+    assert.ok(stored!.nextRunAt > new Date(Date.now() + 30 * 60_000), 'next run is an interval later');
+    await w.stop();
+  });
+
+  it('should not starve a recurring job whose stale lock is found before its next run is due (agenda #1749)', async () => {
+    const lockLifetime = 60_000; // far longer than the wait: with the bug, the re-taken lock would block the run
+    const w = worker('starve', lockLifetime);
+    let runs = 0;
+    w.define('test.recurring-1749', async () => {
+      runs += 1;
+    });
+    await w.every('1 hour', 'test.recurring-1749');
+    const dueAt = new Date(Date.now() + 1_500);
+    await collection().updateOne({ name: 'test.recurring-1749' }, { $set: { lockedAt: new Date(Date.now() - 2 * lockLifetime), nextRunAt: dueAt } });
+    await w.start();
+    // The scan takes the stale lock, sees the run is further than processEvery away, and must release it.
+    await until(async () => {
+      const doc = await collection().findOne({ name: 'test.recurring-1749' });
+      return doc?.lockedAt === null || runs > 0;
+    }, 5_000, 'the stale lock to be released');
+    await until(() => runs === 1, 10_000, 'the run at its due time');
+    await w.stop();
+  });
+});

@@ -1,0 +1,122 @@
+import { Agenda, type Job } from 'agenda';
+import { MongoBackend, type Db } from '@agendajs/mongo-backend';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+
+/** The collection Agenda keeps its jobs in, in the API's own database. */
+export const JOBS_COLLECTION = 'agendaJobs';
+
+/** What a job handler receives: Agenda's job, and `keepAlive` to extend its lock while it works. */
+export type JobHandler<T> = (job: Job<T>, keepAlive: () => Promise<void>) => Promise<void>;
+
+export interface JobOptions {
+  /** How long a run may hold its lock before another worker may take the job (default: the scheduler's). */
+  lockLifetime?: number;
+  concurrency?: number;
+}
+
+/**
+ * Scheduled and background work on Agenda, stored in the same MongoDB/FerretDB database. Modules define
+ * handlers and schedule jobs at build time; only `start()` (called by server.ts, or by a test) begins
+ * processing, so building the app never runs anything behind a test's back.
+ */
+export interface Jobs {
+  readonly agenda: Agenda;
+  readonly lockLifetime: number;
+  define<T>(name: string, handler: JobHandler<T>, options?: JobOptions): void;
+  /** Runs `name` once at `when` (a Date); resolves with the stored job's id. */
+  schedule<T>(when: Date, name: string, data: T): Promise<string>;
+  /** Runs `name` on a cron expression or an interval; one job per name (re-saving updates it). */
+  every(interval: string, name: string, options?: { timezone?: string }): Promise<void>;
+  /** A recurring job stored when the scheduler starts (so a process with jobs disabled writes nothing). */
+  recurring(interval: string, name: string, options?: { timezone?: string }): void;
+  /** Cancels stored jobs of a name whose data matches (e.g. a greeting's job when it is canceled). */
+  cancel(name: string, data: Record<string, unknown>): Promise<number>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly running: boolean;
+}
+
+/**
+ * Builds the scheduler on the API's connection. Agenda itself is created on first use (a schedule or
+ * `start()`), so building the modules without a database (the OpenAPI script) touches nothing.
+ */
+export function createJobs(
+  connection: Connection,
+  logger: Logger,
+  options: { processEvery: number; lockLifetime: number; name?: string },
+): Jobs {
+  const definitions: { name: string; handler: JobHandler<never>; options: JobOptions }[] = [];
+  let instance: Agenda | undefined;
+  const agenda = (): Agenda => {
+    if (instance) return instance;
+    const created = new Agenda({
+      name: options.name ?? `api-${process.pid}`,
+      backend: new MongoBackend({ mongo: connection.db as unknown as Db, collection: JOBS_COLLECTION }),
+      processEvery: options.processEvery,
+      defaultLockLifetime: options.lockLifetime,
+      defaultConcurrency: 5,
+    });
+    created.on('error', (error) => logger.error({ err: error }, 'job scheduler error'));
+    created.on('fail', (error: unknown, job: unknown) => {
+      const name = (job as { attrs?: { name?: string } } | undefined)?.attrs?.name;
+      logger.error({ err: error, job: name }, 'job failed');
+    });
+    for (const d of definitions) defineOn(created, d.name, d.handler, d.options);
+    return (instance = created);
+  };
+  const defineOn = (target: Agenda, name: string, handler: JobHandler<never>, jobOptions: JobOptions) => {
+    target.define(
+      name,
+      async (job) => {
+        await handler(job as Job<never>, () => job.touch());
+      },
+      { lockLifetime: jobOptions.lockLifetime ?? options.lockLifetime, ...(jobOptions.concurrency ? { concurrency: jobOptions.concurrency } : {}) },
+    );
+  };
+  let running = false;
+  const recurring: { interval: string; name: string; options: { timezone?: string } }[] = [];
+  const every = async (interval: string, name: string, everyOptions: { timezone?: string } = {}) => {
+    await agenda().every(interval, name, undefined, { ...(everyOptions.timezone ? { timezone: everyOptions.timezone } : {}), skipImmediate: true });
+  };
+  return {
+    get agenda() {
+      return agenda();
+    },
+    lockLifetime: options.lockLifetime,
+    get running() {
+      return running;
+    },
+    define(name, handler, jobOptions = {}) {
+      definitions.push({ name, handler: handler as JobHandler<never>, options: jobOptions });
+      if (instance) defineOn(instance, name, handler as JobHandler<never>, jobOptions);
+    },
+    async schedule(when, name, data) {
+      const job = await agenda().schedule(when, name, data);
+      return String(job.attrs._id);
+    },
+    every,
+    recurring(interval, name, everyOptions = {}) {
+      recurring.push({ interval, name, options: everyOptions });
+    },
+    async cancel(name, data) {
+      const found = await agenda().queryJobs({ name });
+      const ids = found.jobs
+        .filter((job) => Object.entries(data).every(([k, v]) => String((job.data as Record<string, unknown> | null)?.[k]) === String(v)))
+        .map((job) => String(job._id));
+      return ids.length ? agenda().cancel({ ids }) : 0;
+    },
+    async start() {
+      if (running) return;
+      await agenda().start();
+      running = true;
+      for (const r of recurring) await every(r.interval, r.name, r.options);
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      // stop() unlocks the jobs this process holds, so another worker takes them at once.
+      await agenda().stop();
+    },
+  };
+}

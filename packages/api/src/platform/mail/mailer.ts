@@ -1,0 +1,50 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { renderTemplate, type TemplateName, type TemplateData } from './templates.js';
+
+/** One message as the API sends it; `html` and `text` come from a template. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Sends transactional email (invitations, password resets) through SMTP. */
+export interface Mailer {
+  /** Renders a template and sends it; resolves once the SMTP server accepted the message. */
+  sendTemplate<T extends TemplateName>(to: string, template: T, data: TemplateData[T]): Promise<void>;
+  /** Sends a message a module rendered with its own (escaping) templates, e.g. a campaign's opt-in email. */
+  send(message: MailMessage): Promise<void>;
+  /** The base URL links in emails point at (the portal that handles `/accept-invitation` and `/reset-password`). */
+  linkBase: string;
+  close(): void;
+}
+
+/**
+ * Builds the mailer from config: SMTP_URL when set; otherwise (development, tests) a JSON transport
+ * that logs the message, so a fresh clone works without a mail server and nothing is silently lost.
+ */
+export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'APP_URL' | 'PUBLIC_URL' | 'PORT' | 'HOST'>, logger: Logger): Mailer {
+  const transport: Transporter = config.SMTP_URL
+    ? nodemailer.createTransport(config.SMTP_URL)
+    : nodemailer.createTransport({ jsonTransport: true });
+  const linkBase = (config.APP_URL ?? config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+  async function send(message: MailMessage): Promise<void> {
+    const { to } = message;
+    const info = await transport.sendMail({ from: config.MAIL_FROM, to, subject: message.subject, text: message.text, html: message.html });
+    if (!config.SMTP_URL) logger.info({ to, subject: message.subject }, 'email not sent (SMTP_URL is not set); logged instead');
+    else logger.debug({ to, messageId: info.messageId }, 'email sent');
+  }
+  return {
+    linkBase,
+    async sendTemplate(to, template, data) {
+      await send({ to, ...renderTemplate(template, data) });
+    },
+    send,
+    close() {
+      transport.close();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import Handlebars from 'handlebars';
+
+// Handlebars escapes every {{value}} in the HTML part, so a name like `<script>` arrives as text.
+const html = Handlebars.create();
+const text = Handlebars.create();
+
+const sources = {
+  invitation: {
+    subject: 'You are invited to {{agencyName}} on the CRM',
+    text: 'Hello {{name}},\n\n{{inviterName}} invited you to join {{agencyName}}.\nSet your password here (the link works once, for 7 days):\n{{link}}\n',
+    html: '<p>Hello {{name}},</p><p>{{inviterName}} invited you to join <strong>{{agencyName}}</strong>.</p><p><a href="{{link}}">Accept the invitation</a> (the link works once, for 7 days).</p>',
+  },
+  passwordReset: {
+    subject: 'Reset your CRM password',
+    text: 'Hello {{name}},\n\nSomeone asked to reset the password of your account at {{agencyName}}. If it was you, choose a new one here (the link works once, for 1 hour):\n{{link}}\n\nIf it was not you, ignore this email; your password stays as it is.\n',
+    html: '<p>Hello {{name}},</p><p>Someone asked to reset the password of your account at <strong>{{agencyName}}</strong>. If it was you, <a href="{{link}}">choose a new password</a> (the link works once, for 1 hour).</p><p>If it was not you, ignore this email; your password stays as it is.</p>',
+  },
+} as const;
+
+/** The values each template needs. */
+export interface TemplateData {
+  invitation: { name: string; inviterName: string; agencyName: string; link: string };
+  passwordReset: { name: string; agencyName: string; link: string };
+}
+export type TemplateName = keyof TemplateData;
+
+const compiled = Object.fromEntries(
+  Object.entries(sources).map(([name, s]) => [
+    name,
+    { subject: text.compile(s.subject, { noEscape: true }), text: text.compile(s.text, { noEscape: true }), html: html.compile(s.html, { strict: true }) },
+  ]),
+) as Record<TemplateName, { subject: (d: unknown) => string; text: (d: unknown) => string; html: (d: unknown) => string }>;
+
+/** Renders a template's subject, text and (escaped) HTML. */
+export function renderTemplate<T extends TemplateName>(name: T, data: TemplateData[T]): { subject: string; text: string; html: string } {
+  const t = compiled[name];
+  // Subjects are single-line headers: strip line breaks a name might smuggle in.
+  return { subject: t.subject(data).replace(/[\r\n]+/g, ' '), text: t.text(data), html: t.html(data) };
+}

@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { createTestRuntime, makeAgency, type TestAgency } from '../testing/index.js';
+import { randomIp } from '../testing/factories.js';
+import { roleModel } from '../modules/identity/role.model.js';
+import { bodyFields, collectListedIds, databaseSnapshot, exampleValue, fillPath, operations, withQuery, type IdPool, type Operation } from './operations.js';
+
+/**
+ * Tenant isolation, walked over every operation of the OpenAPI document: tenant B, holding tenant A's
+ * ids, gets 404 on every id route and never sees A's data anywhere; query operators in any query
+ * parameter or top-level body field answer 400 and change nothing.
+ */
+describe('security: cross-tenant isolation over every operation', () => {
+  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
+  let a: TestAgency;
+  let b: TestAgency;
+  let bKey: string;
+  const marker = `ZZA${randomBytes(3).toString('hex')}`;
+  const poolA: IdPool = new Map();
+  const poolB: IdPool = new Map();
+  const ops = operations();
+
+  const call = async (credential: string | null, method: Operation['method'], path: string, body?: unknown) => {
+    const started = Date.now();
+    try {
+      return await send(credential, method, path, body);
+    } catch (error) {
+      throw new Error(`${method.toUpperCase()} ${path}: ${(error as Error).message}`);
+    } finally {
+      if (process.env.SUITE_TIMING && Date.now() - started > 200) console.error(`slow ${Date.now() - started}ms ${method} ${path}`);
+    }
+  };
+  const send = (credential: string | null, method: Operation['method'], path: string, body?: unknown) => {
+    let req = rt.request()[method](path).set('X-Forwarded-For', randomIp()).timeout(30_000);
+    if (credential) req = req.set('Authorization', `Bearer ${credential}`);
+    return body === undefined ? req : req.send(body as object);
+  };
+
+  before(async () => {
+    rt = await createTestRuntime({ file: import.meta.filename, env: { RATE_LIMIT_MAX: '1000000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' } });
+    a = await makeAgency(rt, `Agency ${marker}`);
+    b = await makeAgency(rt);
+    const bAdminRole = await roleModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(b.tenantId), key: 'ADMIN' }).lean();
+    // B acts through an admin secret key, so routes that end a session cannot sign B out mid-run.
+    const key = await call(b.adminToken, 'post', '/v1/api-keys', { kind: 'secret', name: 'suite', roleId: String(bAdminRole!._id) });
+    bKey = key.body.key;
+
+    // A's records: everything A can list, plus one of everything creatable from an example body (two
+    // passes, so records that reference others find them on the second).
+    await collectListedIds((m, p) => call(a.adminToken, m, p), ops, poolA);
+    const creatable = ops.filter((op) => op.method === 'post' && !op.pathParams.length && op.body && op.access !== 'public' && !/^\/v1\/(auth|me)\b/.test(op.path));
+    for (let pass = 0; pass < 2; pass += 1) {
+      for (const op of creatable) {
+        if (pass === 1 && poolA.has(op.path)) continue;
+        const res = await call(a.adminToken, 'post', op.path, exampleValue(op.body!, { pool: poolA, marker, field: 'body' }));
+        if (res.status === 201 && typeof res.body?.id === 'string') poolA.set(op.path, [...(poolA.get(op.path) ?? []), res.body.id]);
+      }
+    }
+    await collectListedIds((m, p) => call(a.adminToken, m, p), ops, poolA);
+    await collectListedIds((m, p) => call(bKey, m, p), ops, poolB);
+  });
+  after(() => rt.close());
+
+  function assertNoDataOfA(op: Operation, res: { status: number; text: string }): void {
+    assert.ok(!res.text.includes(marker), `${op.method.toUpperCase()} ${op.path} answered B with A's data: ${res.text.slice(0, 300)}`);
+    assert.ok(!res.text.includes(a.tenantId), `${op.method.toUpperCase()} ${op.path} answered B with A's tenant id`);
+    if (res.status < 300) {
+      for (const ids of poolA.values()) for (const id of ids) assert.ok(!res.text.includes(id), `${op.method.toUpperCase()} ${op.path} answered B with A's id ${id}`);
+    }
+  }
+
+  it('should have created records of A to probe with', () => {
+    assert.ok(poolA.size >= 5, `only ${[...poolA.keys()].join(', ')}`);
+    assert.ok([...poolA.values()].flat().length >= 10);
+  });
+
+  it("should answer 404 without A's data when B uses A's ids, and never show A's data on other routes", async () => {
+    const before = await databaseSnapshot(rt.ctx.connection);
+    let idRoutes = 0;
+    for (const op of ops.filter((o) => o.access !== 'public')) {
+      const path = fillPath(op, poolA);
+      const body = op.body ? exampleValue(op.body, { pool: poolA, marker: 'probe', field: 'body' }) : undefined;
+      const res = await call(bKey, op.method, path, body);
+      assertNoDataOfA(op, res);
+      if (op.idBased && path !== fillPath(op, new Map())) {
+        idRoutes += 1;
+        assert.equal(res.status, 404, `${op.method.toUpperCase()} ${path} as tenant B: ${res.status} ${res.text.slice(0, 300)}`);
+      } else if (op.idBased) {
+        assert.ok([400, 404].includes(res.status), `${op.method.toUpperCase()} ${path}: ${res.status}`);
+      }
+    }
+    assert.ok(idRoutes > 10, `only ${idRoutes} id routes were probed with A's ids`);
+    // Whatever B did, A's records are as they were.
+    const after = await databaseSnapshot(rt.ctx.connection);
+    const aDocs = (snapshot: string) => snapshot.split('\n').map((line) => line.split(':')[0] + ':' + (line.match(new RegExp(`[^{]*${a.tenantId}[^}]*`, 'g')) ?? []).join('|'));
+    assert.deepEqual(aDocs(after), aDocs(before));
+  });
+
+  it('should refuse query operators in every query parameter and every top-level body field, and change nothing', async () => {
+    const before = await databaseSnapshot(rt.ctx.connection);
+    const operators = [{ $ne: null }, { $gt: '' }];
+    let probes = 0;
+    for (const op of ops) {
+      const credential = op.access === 'public' ? null : bKey;
+      const path = fillPath(op, poolB);
+      const isWidgetRoute = op.path.startsWith('/v1/public/');
+      const expectRefused = (res: { status: number; text: string }, what: string) => {
+        if (isWidgetRoute) assert.ok([400, 401].includes(res.status), what);
+        else assert.equal(res.status, 400, `${what}: ${res.status} ${res.text.slice(0, 200)}`);
+      };
+      // One request per kind of probe names every parameter or field it refused, so every one is proven.
+      const probesOfOp: (() => Promise<void>)[] = [];
+      if (op.queryParams.length) {
+        probesOfOp.push(async () => {
+          const injected = op.queryParams.map((q, i) => (i % 2 ? `${q.name}[$gt]=` : `${q.name}[$ne]=null`)).join('&');
+          const res = await call(credential, op.method, withQuery(path, injected), op.body ? {} : undefined);
+          expectRefused(res, `${op.method.toUpperCase()} ${path} with operators in the query`);
+          if (res.status === 400) {
+            const fields = new Set((res.body.errors as { field: string }[]).map((e) => e.field));
+            for (const [i, q] of op.queryParams.entries()) assert.ok(fields.has(`query.${q.name}${i % 2 ? '[$gt]' : '[$ne]'}`), `${op.method.toUpperCase()} ${op.path}: query parameter ${q.name} was not refused`);
+          }
+        });
+        if (op.method === 'get') {
+          probesOfOp.push(async () => {
+            // The same operators as JSON strings are only strings: never an error of ours, never A's data.
+            const asJson = op.queryParams.map((q, i) => `${q.name}=${encodeURIComponent(JSON.stringify(operators[i % 2]))}`).join('&');
+            const res = await call(credential, op.method, withQuery(path, asJson));
+            assert.ok(res.status < 500, `${op.method.toUpperCase()} ${path} with JSON operator strings: ${res.status} ${res.text.slice(0, 200)}`);
+            assertNoDataOfA(op, res);
+          });
+        }
+      }
+      if (op.body && bodyFields(op).length) {
+        probesOfOp.push(async () => {
+          const base = exampleValue(op.body!, { pool: poolB, marker: 'inject', field: 'body' }) as Record<string, unknown>;
+          const fields = bodyFields(op);
+          const injected = Object.fromEntries(fields.map((field, i) => [field, operators[i % 2]]));
+          const res = await call(credential, op.method, path, { ...base, ...injected });
+          expectRefused(res, `${op.method.toUpperCase()} ${path} with operators in every body field`);
+          if (res.status === 400) {
+            const refused = new Set((res.body.errors as { field: string }[]).map((e) => e.field));
+            for (const field of fields) assert.ok(refused.has(field), `${op.method.toUpperCase()} ${op.path}: body field ${field} was not refused (${[...refused].join(', ')})`);
+          }
+        });
+      }
+      probes += probesOfOp.length;
+      await inBatches(probesOfOp, 4);
+    }
+    assert.ok(probes > 50, `only ${probes} probes`);
+    assert.equal(await databaseSnapshot(rt.ctx.connection), before, 'an injection attempt changed the database');
+  });
+});
+
+/** Runs thunks a few at a time: parallel enough to be quick, gentle enough for a small test database. */
+async function inBatches(tasks: (() => Promise<void>)[], size: number): Promise<void> {
+  for (let i = 0; i < tasks.length; i += size) await Promise.all(tasks.slice(i, i + size).map((task) => task()));
+}

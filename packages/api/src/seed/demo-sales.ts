@@ -1,0 +1,160 @@
+import { Types, type Connection } from 'mongoose';
+import { searchTokens } from '../platform/records/search-tokens.js';
+import { contactModel } from '../modules/contacts/contact.model.js';
+import { contactDefinition } from '../modules/contacts/contacts.service.js';
+import { customerModel } from '../modules/customers/customer.model.js';
+import { activityModel } from '../modules/activities/activity.model.js';
+import { opportunityModel, stageChangeModel } from '../modules/opportunities/opportunity.model.js';
+import { defaultPipeline, pipelineModel } from '../modules/opportunities/pipeline.model.js';
+import { taskModel } from '../modules/tasks/task.model.js';
+
+const people = [
+  ['Sofia', 'Almeida', 'Head of Partnerships'], ['Tiago', 'Ferreira', 'CFO'], ['Marta', 'Sousa', 'Marketing Director'], ['João', 'Pereira', 'CEO'], ['Inês', 'Carvalho', 'Event Manager'],
+  ['Lukas', 'Becker', 'Head of Sales'], ['Hannah', 'Schulz', 'Procurement Lead'], ['Jonas', 'Wagner', 'CTO'], ['Lea', 'Hoffmann', 'Brand Manager'], ['Felix', 'Koch', 'COO'],
+  ['Camille', 'Durand', 'Directrice Marketing'], ['Louis', 'Lefèvre', 'Business Developer'], ['Chloé', 'Moreau', 'Communications Lead'], ['Hugo', 'Laurent', 'Founder'], ['Emma', 'Girard', 'Sponsorship Manager'],
+  ['Lucía', 'García', 'Directora Comercial'], ['Pablo', 'Martínez', 'Head of Retail'], ['Carmen', 'López', 'Innovation Lead'], ['Javier', 'Sánchez', 'VP Payments'], ['Elena', 'Romero', 'Events Coordinator'],
+  ['Oliver', 'Smith', 'Chief Digital Officer'], ['Amelia', 'Jones', 'Partnerships Manager'], ['Harry', 'Taylor', 'Head of Growth'], ['Isla', 'Brown', 'PR Manager'], ['George', 'Wilson', 'Managing Director'],
+  ['Giulia', 'Rossi', 'Responsabile Marketing'], ['Marco', 'Bianchi', 'Head of Fintech'], ['Chiara', 'Romano', 'Product Director'], ['Ana', 'Kowalska', 'Regional Manager'], ['Piotr', 'Nowak', 'Sales Director'],
+] as const;
+const companies = [
+  ['Banco Atlântico', 'Finance', 'Lisbon', 'Portugal'], ['PagaJá', 'Fintech', 'Porto', 'Portugal'], ['Nordlicht Bank', 'Finance', 'Hamburg', 'Germany'], ['Kassenwerk GmbH', 'Retail tech', 'Berlin', 'Germany'],
+  ['Maison Lumière', 'Retail', 'Paris', 'France'], ['Crédit Horizon', 'Finance', 'Lyon', 'France'], ['TiendaNube Iberia', 'E-commerce', 'Madrid', 'Spain'], ['Pago Claro', 'Fintech', 'Barcelona', 'Spain'],
+  ['Thames Capital', 'Finance', 'London', 'United Kingdom'], ['High Street Labs', 'Retail tech', 'Manchester', 'United Kingdom'], ['Banca Aurora', 'Finance', 'Milan', 'Italy'], ['Vistula Payments', 'Fintech', 'Warsaw', 'Poland'],
+] as const;
+const contactStatuses = ['new', 'new', 'hot', 'cold', 'new', 'not_interested', 'hot', 'converted'];
+const day = 86_400_000;
+
+/**
+ * The demo agency's sales data: ~60 contacts across owners and products, a few customers, two pipelines
+ * with ~25 opportunities across stages (with stage history), tasks and activities. Bulk inserts, so it
+ * stays well under a second on the embedded database.
+ */
+export async function seedDemoSales(connection: Connection, input: { tenantId: Types.ObjectId; owners: Types.ObjectId[]; support: Types.ObjectId | null; productIds: Types.ObjectId[] }) {
+  const { tenantId, owners, productIds } = input;
+  const now = Date.now();
+  const def = contactDefinition(connection);
+  const contacts = Array.from({ length: 60 }, (_, i) => {
+    const [firstName, lastName, jobTitle] = people[i % people.length]!;
+    const [companyName, industry, city, country] = companies[(i * 5) % companies.length]!;
+    const domain = companyName.toLowerCase().normalize('NFKD').replace(/[^a-z]/g, '') + '.example';
+    const email = `${firstName}.${lastName}${i >= people.length ? i : ''}`.toLowerCase().normalize('NFKD').replace(/[^a-z0-9.]/g, '') + `@${domain}`;
+    const doc = {
+      _id: new Types.ObjectId(),
+      tenantId,
+      firstName,
+      lastName,
+      jobTitle,
+      emails: [{ label: 'work', value: email, primary: true }],
+      phones: [{ label: 'work', value: `+${30 + (i % 20)} ${200 + i} ${String(100000 + i * 7919).slice(-6)}`, primary: true }],
+      addresses: [{ label: 'work', city, country, primary: true }],
+      company: { name: companyName, industry, type: i % 3 ? 'Corporate' : 'Scale-up', address: { city, country } },
+      companyName,
+      primaryEmail: email,
+      status: contactStatuses[i % contactStatuses.length]!,
+      ownerId: owners[i % owners.length]!,
+      productId: productIds.length ? productIds[i % productIds.length]! : null,
+      tags: [['speaker', 'sponsor', 'delegate', 'press', 'vip'][i % 5]!],
+      leadSource: ['Trade show', 'Website', 'Referral', 'Cold call'][i % 4]!,
+      custom: {},
+      version: 0,
+      createdAt: new Date(now - (60 - i) * day),
+      updatedAt: new Date(now - (60 - i) * day),
+    };
+    return { ...doc, searchTokens: searchTokens(def.searchValues(doc as never)) };
+  });
+  await contactModel(connection).insertMany(contacts, { lean: true });
+
+  const customerIds = companies.slice(0, 6).map(() => new Types.ObjectId());
+  await customerModel(connection).insertMany(
+    companies.slice(0, 6).map(([name, industry, city, country], i) => ({
+      _id: customerIds[i],
+      tenantId,
+      name,
+      industry,
+      address: { city, country },
+      status: ['active', 'new', 'active', 'draft', 'active', 'inactive'][i],
+      ownerId: owners[i % owners.length],
+      searchTokens: searchTokens([name]),
+      version: 0,
+    })),
+    { lean: true },
+  );
+
+  const pipelines = [
+    { _id: new Types.ObjectId(), tenantId, ...defaultPipeline },
+    {
+      _id: new Types.ObjectId(),
+      tenantId,
+      name: 'Sponsorship',
+      description: 'Conference sponsorship packages',
+      isDefault: false,
+      stages: [
+        { key: 'pitch', name: 'Pitch', probability: 15, kind: 'open' },
+        { key: 'package', name: 'Package agreed', probability: 60, kind: 'open' },
+        { key: 'contract', name: 'Contract sent', probability: 85, kind: 'open' },
+        { key: 'signed', name: 'Signed', probability: 100, kind: 'won' },
+        { key: 'declined', name: 'Declined', probability: 0, kind: 'lost' },
+      ],
+    },
+  ];
+  await pipelineModel(connection).insertMany(pipelines);
+  const things = ['booth package', 'gold sponsorship', 'delegate passes', 'speaker slot', 'networking lunch', 'branding package'];
+  const opportunities = Array.from({ length: 26 }, (_, i) => {
+    const pipeline = pipelines[i % 3 === 2 ? 1 : 0]!;
+    const stage = pipeline.stages[i % pipeline.stages.length]!;
+    const contact = contacts[i * 2]!;
+    const amount = 2500 + ((i * 3779) % 40) * 1000;
+    return {
+      _id: new Types.ObjectId(),
+      tenantId,
+      name: `${contact.companyName} - ${things[i % things.length]}`,
+      customerId: customerIds[i % customerIds.length],
+      contactIds: [contact._id],
+      amount,
+      currency: 'EUR',
+      expectedGrossProfit: Math.round(amount * 0.35),
+      probability: stage.probability,
+      weightedAmount: (amount * stage.probability) / 100,
+      expectedCloseDate: new Date(now + ((i % 9) - 2) * 7 * day),
+      pipelineId: pipeline._id,
+      stage: stage.key,
+      stageKind: stage.kind,
+      rank: i * 1024,
+      nextStep: stage.kind === 'open' ? ['Send proposal', 'Call back', 'Book a demo', 'Negotiate terms'][i % 4] : null,
+      nextStepDate: stage.kind === 'open' ? new Date(now + ((i % 5) + 1) * day) : null,
+      leadSource: contact.leadSource,
+      outcome: stage.kind === 'won' ? (i % 4 === 0 ? 'partially_won' : 'won') : stage.kind === 'lost' ? 'lost' : null,
+      lostReason: stage.kind === 'lost' ? ['price', 'timing', 'competitor'][i % 3] : null,
+      closedAt: stage.kind === 'open' ? null : new Date(now - i * day),
+      stageChangedAt: new Date(now - i * day),
+      ownerId: contact.ownerId,
+      productId: contact.productId,
+      sourceLeadId: new Types.ObjectId(),
+      searchTokens: searchTokens([`${contact.companyName} - ${things[i % things.length]}`]),
+      custom: {},
+      version: 0,
+    };
+  });
+  await opportunityModel(connection).insertMany(opportunities, { lean: true });
+  await stageChangeModel(connection).insertMany(
+    opportunities.flatMap((o) => {
+      const stages = pipelines.find((p) => p._id.equals(o.pipelineId))!.stages;
+      const upTo = stages.findIndex((s) => s.key === o.stage);
+      return stages.slice(0, upTo + 1).map((s, k) => ({ tenantId, opportunityId: o._id, pipelineId: o.pipelineId, fromStage: k ? stages[k - 1]!.key : null, toStage: s.key, probability: s.probability, amount: o.amount, outcome: s.kind === 'open' ? null : o.outcome, lostReason: s.kind === 'lost' ? o.lostReason : null, byUserId: o.ownerId, at: new Date(now - (upTo - k + 1) * 3 * day) }));
+    }),
+  );
+
+  const newContacts = contacts.filter((c) => c.status === 'new').slice(0, 12);
+  await taskModel(connection).insertMany([
+    ...newContacts.map((c, i) => ({ tenantId, kind: 'call', title: `Convert ${c.firstName} ${c.lastName} to a customer`, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, assigneeId: input.support, ownerId: c.ownerId, productId: c.productId, status: ['new', 'scheduled', 'new', 'done'][i % 4], dueAt: new Date(now + (i - 3) * day), autoKey: `contact:${String(c._id)}:convert`, searchTokens: searchTokens(['Convert', c.firstName, c.lastName]), version: 0 })),
+    ...opportunities.slice(0, 8).map((o, i) => ({ tenantId, kind: i % 2 ? 'followUp' : 'meeting', title: i % 2 ? `Follow up on ${o.name}` : `Meeting: ${o.name}`, description: i % 2 ? 'Check the proposal was received and answer questions' : null, subject: { type: 'opportunity', id: o._id }, subjectType: 'opportunity', subjectId: o._id, assigneeId: owners[(i + 1) % owners.length], ownerId: o.ownerId, status: 'new', dueAt: new Date(now + (i + 1) * day), proposedSlots: i % 2 ? [] : [{ start: new Date(now + (i + 2) * day), end: new Date(now + (i + 2) * day + 1_800_000) }, { start: new Date(now + (i + 3) * day), end: new Date(now + (i + 3) * day + 1_800_000) }], autoKey: `manual:${new Types.ObjectId().toHexString()}`, searchTokens: searchTokens([o.name]), version: 0 })),
+  ]);
+  await activityModel(connection).insertMany(
+    contacts.slice(0, 40).map((c, i) => {
+      const type = (['call', 'email', 'meeting', 'note'] as const)[i % 4]!;
+      const title = { call: `Call with ${c.firstName}: interested in the next edition`, email: `Sent the sponsorship prospectus to ${c.firstName}`, meeting: `Coffee meeting with ${c.firstName} ${c.lastName}`, note: `${c.companyName} is reviewing its events budget` }[type];
+      return { tenantId, type, title, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, occurredAt: new Date(now - (i % 20) * day), direction: type === 'call' || type === 'email' ? 'outbound' : null, durationMinutes: type === 'call' ? 5 + (i % 25) : type === 'meeting' ? 45 : null, ownerId: c.ownerId, productId: c.productId, searchTokens: searchTokens([title]), version: 0 };
+    }),
+  );
+  return { contacts: contacts.length, customers: customerIds.length, pipelines: pipelines.length, opportunities: opportunities.length };
+}

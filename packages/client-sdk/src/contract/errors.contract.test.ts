@@ -1,0 +1,139 @@
+// Error mapping against the real API: each problem the contract names arrives as the class callers branch on.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createCrmClient, type CrmClient } from '../core/client.js';
+import {
+  CrmApiError,
+  CrmAuthenticationError,
+  CrmConflictError,
+  CrmNotFoundError,
+  CrmPermissionError,
+  CrmRateLimitError,
+  CrmValidationError,
+} from '../core/errors.js';
+import { startLiveApi, testPassword, type LiveApi } from '../testing/live-api.js';
+
+let api: LiveApi;
+let crm: CrmClient;
+
+before(async () => {
+  api = await startLiveApi({ file: import.meta.filename });
+  crm = api.adminClient();
+});
+after(() => api?.close());
+
+const caught = (promise: Promise<unknown>): Promise<unknown> => promise.then(
+  () => assert.fail('expected the call to fail'),
+  (error: unknown) => error,
+);
+
+describe('error mapping', () => {
+  it('should answer an invalid body with CrmValidationError naming each failing field', async () => {
+    const error = await caught(crm.contacts.create({ firstName: 'Bad', lastName: 'Email', emails: [{ value: 'not-an-email', label: 'work', primary: true }] }));
+    assert.ok(error instanceof CrmValidationError);
+    assert.equal(error.status, 400);
+    assert.equal(error.code, 'validation_failed');
+    assert.ok(error.errors.some((field) => field.field.startsWith('emails') && field.message.length > 0), JSON.stringify(error.errors));
+    assert.match(error.requestId ?? '', /.+/);
+  });
+
+  it('should answer a missing record with CrmNotFoundError', async () => {
+    const error = await caught(crm.contacts.get('0123456789abcdef01234567'));
+    assert.ok(error instanceof CrmNotFoundError);
+    assert.equal(error.status, 404);
+    assert.equal(error.code, 'not_found');
+  });
+
+  it('should answer a stale If-Match with CrmConflictError carrying the current record', async () => {
+    const contact = await crm.contacts.create({ firstName: 'Two', lastName: 'Editors' });
+    const theirs = await crm.contacts.update(contact.id, { jobTitle: 'Theirs' }, { ifMatch: contact.version });
+    const error = await caught(crm.contacts.update(contact.id, { jobTitle: 'Mine' }, { ifMatch: contact.version }));
+    assert.ok(error instanceof CrmConflictError);
+    assert.equal(error.code, 'version_conflict');
+    const current = error.current as { version: number; jobTitle: string };
+    assert.equal(current.version, theirs.version);
+    assert.equal(current.jobTitle, 'Theirs');
+    // The way out: merge, then update with the version the error carried.
+    assert.equal((await crm.contacts.update(contact.id, { jobTitle: 'Mine' }, { ifMatch: current.version })).jobTitle, 'Mine');
+  });
+
+  it('should answer an illegal transition with CrmConflictError listing the allowed targets', async () => {
+    const lead = await crm.leads.create({ kind: 'individual', firstName: 'Call', lastName: 'Back' });
+    const call = await crm.tasks.create({ kind: 'call', title: 'Call back', subject: { type: 'lead', id: lead.id } });
+    // A calling task that was never scheduled cannot be rescheduled.
+    const error = await caught(crm.tasks.transition(call.id, { to: 'rescheduled' }));
+    assert.ok(error instanceof CrmConflictError, String(error));
+    assert.equal(error.code, 'invalid_transition');
+    assert.deepEqual([...(error.allowed ?? [])].sort(), ['aborted', 'done', 'scheduled']);
+
+    const unknown = await caught(crm.tasks.transition(call.id, { to: 'not-a-status' }));
+    assert.ok(unknown instanceof CrmValidationError);
+  });
+
+  it('should answer a role without the permission with CrmPermissionError', async () => {
+    const member = await api.testing.makeUser(api.runtime, api.agency, { role: 'SUPPORT' });
+    const support = createCrmClient({ baseUrl: api.baseUrl, fetch: api.fetchFrom(), auth: { type: 'session', email: member.email, password: testPassword } });
+    const error = await caught(support.roles.create({ key: 'NOPE', name: 'Nope', permissions: [], visibility: [], exports: [] }));
+    assert.ok(error instanceof CrmPermissionError);
+    assert.equal(error.code, 'forbidden');
+  });
+
+  it('should answer bad credentials with CrmAuthenticationError', async () => {
+    const wrongPassword = createCrmClient({ baseUrl: api.baseUrl, fetch: api.fetchFrom(), auth: { type: 'session', email: api.agency.adminEmail, password: 'not-the-password' } });
+    const loginError = await caught(wrongPassword.auth.me());
+    assert.ok(loginError instanceof CrmAuthenticationError);
+    assert.equal(loginError.code, 'unauthenticated');
+
+    const unknownKey = createCrmClient({ baseUrl: api.baseUrl, auth: { type: 'secretKey', key: 'sk_live_this-key-does-not-exist' } });
+    const keyError = await caught(unknownKey.contacts.list());
+    assert.ok(keyError instanceof CrmAuthenticationError);
+    assert.equal(keyError.status, 401);
+  });
+
+  it('should end a session whose refresh token was revoked, telling onTokens', async () => {
+    const tokens = await api.adminClient().session!.login();
+    const endings: unknown[] = [];
+    const client = createCrmClient({
+      baseUrl: api.baseUrl,
+      fetch: api.fetchFrom(),
+      auth: { type: 'session', ...tokens, onTokens: (next) => void endings.push(next) },
+    });
+    const mine = (await client.auth.listSessions()).data.find((session) => session.current);
+    assert.ok(mine);
+    await crm.auth.listSessions(); // the admin's own session stays
+    await api.adminClient().auth.me();
+    await client.auth.revokeSession(mine.id);
+    const error = await caught(client.auth.me());
+    assert.ok(error instanceof CrmAuthenticationError);
+    assert.deepEqual(endings, [null]);
+  });
+});
+
+describe('rate limits', () => {
+  let limited: LiveApi;
+  before(async () => {
+    limited = await startLiveApi({ file: `${import.meta.filename}-limited`, env: { RATE_LIMIT_MAX: '4', RATE_LIMIT_WINDOW_MS: '1000' } });
+  });
+  after(() => limited?.close());
+
+  it('should answer a burst over the limit with CrmRateLimitError and its retryAfter', async () => {
+    const tokens = await limited.adminClient().session!.login();
+    const client = createCrmClient({ baseUrl: limited.baseUrl, retries: 0, auth: { type: 'session', ...tokens } });
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => client.auth.me()));
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    assert.ok(refused.length > 0, 'some calls were refused');
+    for (const error of refused) {
+      assert.ok(error instanceof CrmRateLimitError, String(error));
+      assert.equal(error.code, 'rate_limited');
+      assert.ok(error.retryAfter !== undefined && error.retryAfter >= 1 && error.retryAfter <= 1);
+      assert.ok(error instanceof CrmApiError && error.status === 429);
+    }
+  });
+
+  it('should wait out Retry-After and succeed when retries are on', async () => {
+    const tokens = await limited.adminClient().session!.login();
+    const client = createCrmClient({ baseUrl: limited.baseUrl, retries: { maxRetries: 5 }, auth: { type: 'session', ...tokens } });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => client.auth.me()));
+    assert.equal(answers.length, 8);
+  });
+});

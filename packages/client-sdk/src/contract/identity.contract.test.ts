@@ -1,0 +1,186 @@
+// Identity and access against the real API: the signed-in user, users and invitations, roles, the
+// organisation, the agency's settings, API keys (and the clients they make) and the audit trail.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createCrmClient, type CrmClient } from '../core/client.js';
+import { createPublicClient } from '../core/public-client.js';
+import { CrmAuthenticationError, CrmNotFoundError } from '../core/errors.js';
+import { importApiModule, type MailTestingModule } from '../testing/api-modules.js';
+import { startLiveApi, testPassword, type LiveApi } from '../testing/live-api.js';
+
+let api: LiveApi;
+let crm: CrmClient;
+let smtp: Awaited<ReturnType<MailTestingModule['startSmtpCapture']>>;
+
+const tokenIn = (text: string): string => {
+  const token = /token=([^\s"&<]+)/.exec(text)?.[1];
+  assert.ok(token, 'the email carries a link with a token');
+  return decodeURIComponent(token);
+};
+
+before(async () => {
+  const { startSmtpCapture } = await importApiModule<MailTestingModule>('src/platform/mail/testing.ts');
+  smtp = await startSmtpCapture();
+  api = await startLiveApi({ file: import.meta.filename, env: { SMTP_URL: smtp.url } });
+  crm = api.adminClient();
+});
+after(async () => {
+  await api?.close();
+  await smtp?.stop();
+});
+
+describe('crm.auth and crm.session', () => {
+  it('should log in by itself, say who I am, update my profile and list my sessions', async () => {
+    const me = await crm.auth.me();
+    assert.equal(me.user.email, api.agency.adminEmail);
+    assert.equal(me.role.isAdmin, true);
+    assert.equal(me.tenant.id, api.agency.tenantId);
+    assert.equal(crm.session?.user?.email, api.agency.adminEmail);
+
+    const profile = await crm.auth.updateProfile({ name: 'Ada Admin', timeZone: 'Europe/Stockholm' });
+    assert.equal(profile.name, 'Ada Admin');
+
+    const sessions = await crm.auth.listSessions();
+    assert.ok(sessions.data.some((session) => session.current));
+  });
+
+  it('should sign out and revoke another session', async () => {
+    const other = api.adminClient();
+    await other.session?.login();
+    const sessions = await crm.auth.listSessions();
+    const notMine = sessions.data.find((session) => !session.current);
+    assert.ok(notMine);
+    await crm.auth.revokeSession(notMine.id);
+    await assert.rejects(crm.auth.revokeSession(notMine.id), CrmNotFoundError);
+
+    const leaving = api.adminClient();
+    await leaving.auth.me();
+    await leaving.session?.signOut();
+    assert.equal(leaving.session?.tokens, null);
+  });
+});
+
+describe('crm.users', () => {
+  it('should invite a user who accepts and signs in, then list, update, resend to and disable users', async () => {
+    const roles = await crm.roles.list();
+    const salesPerson = roles.data.find((role) => role.key === 'SALES_PERSON');
+    assert.ok(salesPerson);
+    const email = `invitee-${Date.now()}@example.test`;
+    const invited = await crm.users.invite({ email, name: 'Invited Person', roleId: salesPerson.id });
+    assert.equal(invited.status, 'invited');
+
+    await crm.users.resendInvitation(invited.id);
+    const mails = smtp.messages.filter((mail) => mail.to.includes(email));
+    const mail = mails.length >= 2 ? mails.at(-1)! : await smtp.waitFor((received) => received.to.includes(email) && smtp.messages.filter((m) => m.to.includes(email)).length >= 2);
+    const newcomer = createCrmClient({ baseUrl: api.baseUrl, fetch: api.fetchFrom(), auth: { type: 'session' } });
+    const accepted = await newcomer.session!.acceptInvitation({ token: tokenIn(mail.text), password: 'a-long-new-password' });
+    assert.equal(accepted.user.email, email);
+    assert.equal((await newcomer.auth.me()).user.status, 'active');
+
+    assert.equal((await crm.users.get(invited.id)).status, 'active');
+    assert.ok((await crm.users.list({ roleId: salesPerson.id })).data.some((user) => user.id === invited.id));
+    const renamed = await crm.users.update(invited.id, { name: 'Renamed Person' });
+    assert.equal(renamed.name, 'Renamed Person');
+    const disabled = await crm.users.update(invited.id, { status: 'disabled' });
+    assert.equal(disabled.status, 'disabled');
+    await assert.rejects(newcomer.auth.me(), CrmAuthenticationError);
+  });
+
+  it('should change my password and reset a forgotten one', async () => {
+    const member = await api.testing.makeUser(api.runtime, api.agency, { role: 'SUPPORT' });
+    const client = createCrmClient({ baseUrl: api.baseUrl, fetch: api.fetchFrom(), auth: { type: 'session', email: member.email, password: testPassword } });
+    await client.auth.changePassword({ currentPassword: testPassword, newPassword: 'another-long-password' });
+
+    const accepted = await client.auth.requestPasswordReset({ email: member.email });
+    assert.equal(accepted.status, 'accepted');
+    const mail = await smtp.waitFor((received) => received.to.includes(member.email));
+    await client.auth.confirmPasswordReset({ token: tokenIn(mail.text), password: 'a-third-long-password' });
+    await client.session!.login({ email: member.email, password: 'a-third-long-password' });
+    assert.equal((await client.auth.me()).user.email, member.email);
+  });
+});
+
+describe('crm.roles', () => {
+  it('should create, get, update, list and remove a custom role', async () => {
+    const role = await crm.roles.create({
+      key: 'AUDITOR',
+      name: 'Auditor',
+      permissions: [{ resource: 'audit', actions: ['read'] }],
+      visibility: [],
+      exports: [],
+    });
+    assert.equal((await crm.roles.get(role.id)).key, 'AUDITOR');
+    assert.equal((await crm.roles.update(role.id, { name: 'External auditor' })).name, 'External auditor');
+    assert.ok((await crm.roles.list()).data.some((found) => found.id === role.id));
+    await crm.roles.remove(role.id);
+    await assert.rejects(crm.roles.get(role.id), CrmNotFoundError);
+  });
+});
+
+describe('crm.org', () => {
+  it('should manage units, departments, designations and teams', async () => {
+    const unit = await crm.org.units.create({ name: 'Nordics' });
+    const department = await crm.org.departments.create({ name: 'Inside sales', parentId: unit.id });
+    const designation = await crm.org.designations.create({ name: 'Account executive', departmentId: department.id });
+    const team = await crm.org.teams.create({ name: 'Team North', departmentId: department.id });
+    assert.equal((await crm.org.units.get(unit.id)).kind, 'unit');
+    assert.equal((await crm.org.departments.get(department.id)).name, 'Inside sales');
+    assert.equal((await crm.org.designations.update(designation.id, { name: 'Senior account executive' })).name, 'Senior account executive');
+    assert.equal((await crm.org.teams.update(team.id, { name: 'Team Far North' })).name, 'Team Far North');
+    assert.ok((await crm.org.teams.list()).data.some((found) => found.id === team.id));
+    await crm.org.teams.remove(team.id);
+    await crm.org.designations.remove(designation.id);
+    await crm.org.departments.remove(department.id);
+    await crm.org.units.remove(unit.id);
+    await assert.rejects(crm.org.units.get(unit.id), CrmNotFoundError);
+  });
+});
+
+describe('crm.tenant', () => {
+  it("should read and update the agency's settings", async () => {
+    const tenant = await crm.tenant.get();
+    assert.equal(tenant.id, api.agency.tenantId);
+    assert.equal((await crm.tenant.update({ timeZone: 'Europe/Paris', currency: 'EUR' })).settings.timeZone, 'Europe/Paris');
+  });
+});
+
+describe('crm.apiKeys', () => {
+  it('should create a secret key that works as a client until it is revoked', async () => {
+    const me = await crm.auth.me();
+    const created = await crm.apiKeys.create({ kind: 'secret', name: 'Billing sync', roleId: me.role.id });
+    assert.match(created.key, /^sk_/);
+    const server = createCrmClient({ baseUrl: api.baseUrl, auth: { type: 'secretKey', key: created.key } });
+    assert.equal((await server.auth.me()).via, 'apiKey');
+    assert.ok((await server.contacts.list()).data);
+
+    assert.equal((await crm.apiKeys.get(created.id)).prefix, created.prefix);
+    assert.equal((await crm.apiKeys.update(created.id, { name: 'Billing sync v2' })).name, 'Billing sync v2');
+    assert.ok((await crm.apiKeys.list()).data.some((key) => key.id === created.id));
+    await crm.apiKeys.revoke(created.id);
+    await assert.rejects(server.auth.me({ maxRetries: 0 }), CrmAuthenticationError);
+    assert.ok((await crm.apiKeys.list({ includeRevoked: 'true' })).data.some((key) => key.id === created.id && key.revokedAt));
+  });
+
+  it('should create a publishable key that reaches the public routes from an allowed origin', async () => {
+    const created = await crm.apiKeys.create({ kind: 'publishable', name: 'Website', allowedOrigins: ['https://shop.example.test'] });
+    assert.match(created.key, /^pk_/);
+    const widget = createPublicClient({
+      baseUrl: api.baseUrl,
+      publishableKey: created.key,
+      fetch: (url, init) => fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), Origin: 'https://shop.example.test' } }),
+    });
+    const ping = await widget.public.get<{ tenant: string }>('/v1/public/ping');
+    assert.equal(typeof ping.tenant, 'string');
+  });
+});
+
+describe('crm.audit', () => {
+  it('should list the audit trail and verify its hash chain', async () => {
+    await crm.contacts.create({ firstName: 'Audited', lastName: 'Change' });
+    const page = await crm.audit.list({ limit: 5 });
+    assert.ok(page.data.length > 0);
+    assert.ok(page.data.every((entry) => typeof entry.hash === 'string'));
+    const verification = await crm.audit.verify();
+    assert.equal(verification.ok, true);
+  });
+});

@@ -1,0 +1,74 @@
+import type { OperationQuery, Schema } from '../core/api-types.js';
+import { WorkflowRecordResource } from '../core/crud-resource.js';
+import { path } from '../core/path.js';
+import type { ListParams } from '../core/pagination.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { QueryParams } from '../internal/query.js';
+
+/** A marketing or sales campaign. */
+export type Campaign = Schema<'Campaign'>;
+/** The body of `crm.campaigns.create`. */
+export type CampaignCreateParams = Schema<'CampaignCreate'>;
+/** The body of `crm.campaigns.update`: only the fields sent change. */
+export type CampaignUpdateParams = Schema<'CampaignUpdate'>;
+/** The query of `crm.campaigns.list`. */
+export type CampaignListParams = OperationQuery<'listCampaigns'> & ListParams;
+/** The query of `crm.campaigns.export`. */
+export type CampaignExportParams = OperationQuery<'exportCampaigns'> & QueryParams;
+/** Engagement, leads, conversions, revenue won and ROI of a campaign, with a daily series. */
+export type CampaignStats = Schema<'CampaignStats'>;
+/** A sales person's referral code for a campaign. */
+export type CampaignReferralCode = Schema<'CampaignReferralCode'>;
+/** One signup through a campaign form. */
+export type CampaignSignup = Schema<'CampaignSignup'>;
+/** A page of signups. */
+export type CampaignSignupList = Schema<'CampaignSignupList'>;
+
+/** A public campaign as a widget shows it (title, period, counts, form and a signed form token). */
+export type PublicCampaign = Schema<'PublicCampaign'>;
+/** The body of `crm.public.campaigns.signUp`. */
+export type PublicSignupParams = Schema<'PublicSignup'>;
+/** The answer of a signup: the same whether the person was already known or not. */
+export type PublicSignupResult = Schema<'PublicSignupResult'>;
+/** Whether an engagement counted, and the counts now. */
+export type PublicEngagementResult = Schema<'PublicEngagementResult'>;
+/** What a visitor can do to a campaign, each counted once per visitor. */
+export type EngagementKind = 'view' | 'like' | 'enrol';
+
+/**
+ * Campaigns (`Campaigns`, for a signed-in client): the standard record routes, stats, referral codes
+ * and signups.
+ *
+ * @example const { code } = await campaigns.createReferralCode(campaign.id);
+ */
+export class Campaigns extends WorkflowRecordResource<Campaign, CampaignCreateParams, CampaignUpdateParams, CampaignListParams, CampaignExportParams> {
+  protected readonly resource = 'campaigns';
+
+  /** The campaign's engagement, leads, conversions, revenue won and ROI. */
+  stats(id: string, query?: OperationQuery<'getCampaignStats'>, options?: RequestOptions): Promise<CampaignStats> {
+    return this._transport.get<CampaignStats>(path`/v1/campaigns/${id}/stats`, query, options);
+  }
+
+  /** Your own referral code for the campaign (asking again returns the same one). */
+  createReferralCode(id: string, params: Schema<'CampaignReferralCodeCreate'> = {}, options?: RequestOptions): Promise<CampaignReferralCode> {
+    return this._transport.post<CampaignReferralCode>(path`/v1/campaigns/${id}/referral-codes`, params, options);
+  }
+
+  /** The campaign's referral codes (yours; an admin sees everyone's). */
+  listReferralCodes(id: string, options?: RequestOptions): Promise<{ object: 'list'; data: CampaignReferralCode[] }> {
+    return this._transport.get(path`/v1/campaigns/${id}/referral-codes`, undefined, options);
+  }
+
+  /** The campaign's signups: the ones you referred, or `referrer: 'any'` for all. */
+  listSignups(id: string, query?: OperationQuery<'listCampaignSignups'>, options?: RequestOptions): Promise<CampaignSignupList> {
+    return this._transport.get<CampaignSignupList>(path`/v1/campaigns/${id}/signups`, query, options);
+  }
+
+  /** The signups you referred, across campaigns. */
+  listMySignups(query?: OperationQuery<'listMyReferralSignups'>, options?: RequestOptions): Promise<CampaignSignupList> {
+    return this._transport.get<CampaignSignupList>('/v1/referral-signups', query, options);
+  }
+}
+
+// `PublicCampaigns` (crm.public.campaigns) lives in ./public.ts so the widget bundle never pulls in the record machinery.
+export { PublicCampaigns } from './public.js';

@@ -1,0 +1,36 @@
+import type { OperationQuery, Schema } from '../core/api-types.js';
+import { WorkflowRecordResource } from '../core/crud-resource.js';
+import type { ListParams } from '../core/pagination.js';
+import type { RequestOptions } from '../core/request-options.js';
+import type { QueryParams } from '../internal/query.js';
+import { getSubscriptions, setSubscription, type MessageSubscriptions, type SubscriptionChangeParams } from './subscriptions.js';
+
+/** A person the agency deals with: names, emails, phones, company, owner, status and custom fields. */
+export type Contact = Schema<'Contact'>;
+/** The body of `crm.contacts.create`. */
+export type ContactCreateParams = Schema<'ContactCreate'>;
+/** The body of `crm.contacts.update`: only the fields sent change. */
+export type ContactUpdateParams = Schema<'ContactUpdate'>;
+/** The query of `crm.contacts.list`: paging, search (`q`), `sort` and the declared filters (`status`, `ownerId`...). */
+export type ContactListParams = OperationQuery<'listContacts'> & ListParams;
+/** The query of `crm.contacts.export`: the list filters without paging. */
+export type ContactExportParams = OperationQuery<'exportContacts'> & QueryParams;
+
+/**
+ * Contacts (`crm.contacts`): the standard record routes under `/v1/contacts`.
+ *
+ * @example const contact = await crm.contacts.create({ firstName: 'Ada', lastName: 'Lovelace' });
+ */
+export class Contacts extends WorkflowRecordResource<Contact, ContactCreateParams, ContactUpdateParams, ContactListParams, ContactExportParams> {
+  protected readonly resource = 'contacts';
+
+  /** What messages the contact receives, per category and channel. */
+  subscriptions(id: string, options?: RequestOptions): Promise<MessageSubscriptions> {
+    return getSubscriptions(this._transport, 'contacts', id, options);
+  }
+
+  /** Subscribes the contact to, or unsubscribes it from, a category on a channel. */
+  setSubscription(id: string, params: SubscriptionChangeParams, options?: RequestOptions): Promise<MessageSubscriptions> {
+    return setSubscription(this._transport, 'contacts', id, params, options);
+  }
+}

@@ -1,0 +1,59 @@
+// Starts the real CRM API (packages/api, on an embedded FerretDB database of its own) next to the
+// test runner, so browser tests exercise the elements against the real routes. The browser learns
+// where the API is from `GET /__crm-e2e/agency`, which registers a fresh agency (one tenant per
+// test file, so files never see each other's data) and answers its base URL and credentials.
+import { createServer } from 'node:http';
+
+/** A @web/test-runner plugin that runs the API for the length of the test run. */
+export function crmApiPlugin() {
+  let api; // { runtime, server, realtime, baseUrl, testing }
+  let starting;
+
+  async function start(origin) {
+    // The API is TypeScript; tsx loads it without a build step.
+    const { tsImport } = await import('tsx/esm/api');
+    const testing = await tsImport('@crm/api/testing', import.meta.url);
+    const { startRealtime } = await tsImport('../../api/src/platform/realtime/start.ts', import.meta.url);
+    const { TEST_PASSWORD } = await tsImport('../../api/src/testing/factories.ts', import.meta.url);
+    const runtime = await testing.createTestRuntime({
+      file: 'elements-e2e',
+      // The test page's origin may call the API; rate limits are lifted so arrangement never throttles.
+      env: { CORS_ORIGINS: origin, RATE_LIMIT_MAX: '1000000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' },
+    });
+    const server = createServer(runtime.app);
+    const realtime = await startRealtime(server, runtime);
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    return { runtime, server, realtime, testing, password: TEST_PASSWORD, baseUrl: `http://127.0.0.1:${port}` };
+  }
+
+  return {
+    name: 'crm-api',
+    async serverStart({ config }) {
+      const origin = `${config.protocol ?? 'http:'}//${config.hostname ?? 'localhost'}:${config.port}`;
+      starting = start(origin).then((started) => (api = started));
+      // A failure surfaces in the tests that need the API, not as a crash of the whole run.
+      starting.catch((error) => console.error('crm-api: could not start the API:', error));
+    },
+    async serverStop() {
+      if (!api) return;
+      await api.realtime?.close?.();
+      api.server.closeAllConnections?.();
+      await new Promise((resolve) => api.server.close(resolve));
+      await api.runtime.close();
+    },
+    async serve(context) {
+      if (context.path !== '/__crm-e2e/agency') return undefined;
+      try {
+        await starting;
+        const agency = await api.testing.makeAgency(api.runtime);
+        return {
+          body: JSON.stringify({ baseUrl: api.baseUrl, email: agency.adminEmail, password: api.password, tenantId: agency.tenantId }),
+          type: 'application/json',
+        };
+      } catch (error) {
+        return { body: JSON.stringify({ error: String(error?.stack ?? error) }), type: 'application/json' };
+      }
+    },
+  };
+}

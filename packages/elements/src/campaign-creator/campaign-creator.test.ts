@@ -1,0 +1,137 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../provider/provider.js';
+import type { CrmSelectField } from '../select-field/select-field.component.js';
+import type { Campaign, Contact, Segment, Template } from '../shared/api/types.js';
+import { expectAccessible } from '../test/axe.js';
+import { liveApi, until, type LiveApi } from '../test/live-api.js';
+import type { CrmTextField } from '../text-field/text-field.component.js';
+import type { CrmCampaignCreator } from './campaign-creator.component.js';
+import './campaign-creator.js';
+
+async function mount(api: LiveApi): Promise<CrmCampaignCreator> {
+  const provider = await fixture(html`<crm-provider .client=${api.client} .user=${api.user}><crm-campaign-creator></crm-campaign-creator></crm-provider>`);
+  const creator = provider.querySelector('crm-campaign-creator')!;
+  await until(() => (creator as unknown as { templates: unknown[] }).templates.length > 0, 8000, 'templates');
+  return creator;
+}
+
+const heading = (creator: CrmCampaignCreator) => creator.shadowRoot!.querySelector('#step-heading')!.textContent;
+const next = (creator: CrmCampaignCreator) => creator.shadowRoot!.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+
+async function pickSelect(creator: CrmCampaignCreator, name: string, value: string): Promise<void> {
+  const select = creator.shadowRoot!.querySelector<CrmSelectField>(`crm-select-field[name="${name}"]`)!;
+  const native = select.shadowRoot!.querySelector('select')!;
+  native.value = value;
+  native.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+  native.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+  await creator.updateComplete;
+}
+
+async function fillDetails(creator: CrmCampaignCreator, title: string, code: string): Promise<void> {
+  creator.shadowRoot!.querySelector<HTMLElement>('crm-text-field[name="title"]')!.focus();
+  await sendKeys({ type: title });
+  await sendKeys({ press: 'Tab' });
+  await sendKeys({ type: code });
+  await sendKeys({ press: 'Enter' });
+}
+
+describe('crm-campaign-creator', () => {
+  let api: LiveApi;
+  let segment: Segment;
+  before(async () => {
+    api = await liveApi();
+    // A recipient whose name carries markup: the preview must show it as text.
+    await api.client.transport.post<Contact>('/v1/contacts', { firstName: 'Ada<img src=x>', lastName: 'Lovelace', tags: ['vip'], emails: [{ label: 'work', value: 'ada@example.com', primary: true }] });
+    await api.client.transport.post<Contact>('/v1/contacts', { firstName: 'Grace', lastName: 'Hopper', tags: ['vip'] });
+    segment = await api.client.transport.post<Segment>('/v1/segments', { name: 'VIPs', resource: 'contact', filters: { tag: 'vip' }, sharing: 'agency' });
+    await api.client.transport.post<Template>('/v1/templates', {
+      name: 'Welcome',
+      category: 'campaign',
+      subject: 'Welcome, {{recipient.firstName}}!',
+      html: '<p>Hello {{recipient.firstName}}</p>',
+      text: 'Hello {{recipient.firstName}} {{recipient.lastName}}, welcome aboard.',
+    });
+  });
+
+  it('should keep the person on a step until its required fields are filled', async () => {
+    const creator = await mount(api);
+    expect(heading(creator)).to.equal('Details');
+    next(creator);
+    await creator.updateComplete;
+    expect(heading(creator)).to.equal('Details');
+    expect(creator.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain('Please fill in Title');
+    await expectAccessible(creator);
+  });
+
+  it('should walk every step by keyboard with a live count and an escaped real preview, then activate', async () => {
+    const creator = await mount(api);
+    await fillDetails(creator, 'Spring launch', 'SPR-26');
+    await until(() => heading(creator) === 'Audience');
+    expect(creator.shadowRoot!.activeElement?.id).to.equal('step-heading');
+
+    await pickSelect(creator, 'segmentId', segment.id);
+    const count = creator.shadowRoot!.querySelector('[part="audience-count"]')!;
+    await until(() => count.textContent!.includes('2 recipients'), 8000, 'live count');
+    await expectAccessible(creator);
+    next(creator);
+    await until(() => heading(creator) === 'Message');
+
+    const template = (creator as unknown as { templates: Template[] }).templates[0]!;
+    await pickSelect(creator, 'templateId', template.id);
+    const preview = creator.shadowRoot!.querySelector('[part="preview"]')!;
+    await until(() => preview.textContent!.includes('welcome aboard'), 8000, 'preview');
+    expect(preview.textContent).to.contain('Welcome, ');
+    expect(preview.querySelector('img')).to.equal(null);
+    next(creator);
+    await until(() => heading(creator) === 'Schedule and channels');
+    next(creator);
+    await until(() => heading(creator) === 'Review');
+    expect(creator.shadowRoot!.querySelector('[part="summary"]')!.textContent).to.contain('Spring launch');
+    await expectAccessible(creator);
+
+    const saved = oneEvent(creator, 'crm-campaign-saved');
+    [...creator.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="actions"] button')].find((b) => b.textContent!.includes('Activate'))!.click();
+    const { detail } = await saved;
+    expect(detail.activated).to.equal(true);
+    const stored = await api.client.transport.get<Campaign & { code: string }>(`/v1/campaigns/${detail.campaign.id}`);
+    expect(stored).to.include({ title: 'Spring launch', code: 'SPR-26', status: 'active' });
+    const sends = await api.client.transport.get<{ data: Array<{ name: string; targets: { contactIds: string[] } }> }>('/v1/greetings');
+    expect(sends.data.find((s) => s.name === 'Spring launch')!.targets.contactIds).to.have.length(2);
+  });
+
+  it("should take the person back to the field the API refused, with the API's message", async () => {
+    const creator = await mount(api);
+    await fillDetails(creator, 'Bad code', 'no spaces allowed');
+    await until(() => heading(creator) === 'Audience');
+    await pickSelect(creator, 'segmentId', segment.id);
+    next(creator);
+    await until(() => heading(creator) === 'Message');
+    await pickSelect(creator, 'templateId', (creator as unknown as { templates: Template[] }).templates[0]!.id);
+    for (const step of ['Schedule and channels', 'Review']) {
+      next(creator);
+      await until(() => heading(creator) === step);
+    }
+    [...creator.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="actions"] button')].find((b) => b.textContent!.includes('draft'))!.click();
+    await until(() => heading(creator) === 'Details', 8000, 'back on details');
+    const code = creator.shadowRoot!.querySelector<CrmTextField>('crm-text-field[name="code"]')!;
+    await until(() => code.error !== '');
+    expect(creator.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain('code');
+    await expectAccessible(creator);
+  });
+
+  it('should let the person hand-pick recipients with a live count', async () => {
+    const creator = await mount(api);
+    await fillDetails(creator, 'Picked', 'P-1');
+    await until(() => heading(creator) === 'Audience');
+    creator.shadowRoot!.querySelectorAll<HTMLInputElement>('input[name="audience-kind"]')[1]!.click();
+    await creator.updateComplete;
+    creator.shadowRoot!.querySelector<HTMLElement>('crm-text-field[name="search"]')!.focus();
+    await sendKeys({ type: 'grace' });
+    await until(() => creator.shadowRoot!.querySelectorAll('.results input').length > 0, 8000, 'search results');
+    creator.shadowRoot!.querySelector<HTMLInputElement>('.results input')!.click();
+    await creator.updateComplete;
+    expect(creator.shadowRoot!.querySelector('[part="audience-count"]')!.textContent).to.contain('1 recipients');
+    await expectAccessible(creator);
+  });
+});

@@ -1,0 +1,308 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { CrmContactSelectedEvent, CrmSelectionChangedEvent } from '../events/contact-events.js';
+import type { CrmFieldDetail } from '../events/field-events.js';
+import { CrmSelectField } from '../select-field/select-field.component.js';
+import { listContacts, listSegments, type ContactQuery } from '../shared/api/contact-list.js';
+import { readProblem } from '../shared/api/errors.js';
+import type { CrmPageLike } from '../shared/api/transport.js';
+import type { Contact, Segment } from '../shared/api/types.js';
+import { controlStyles } from '../shared/controls.styles.js';
+import { CrmDataElement } from '../shared/data-element.js';
+import { VirtualWindow } from '../shared/virtual-window.js';
+import { CrmState } from '../state/state.component.js';
+import { CrmTextField } from '../text-field/text-field.component.js';
+import { contactListStyles, rowHeight } from './contact-list.styles.js';
+
+const statuses = ['new', 'hot', 'cold', 'converted', 'not_interested'] as const;
+const sorts = ['lastName', 'firstName', '-createdAt', '-updatedAt', 'companyName', 'status'] as const;
+
+/**
+ * A searchable, filterable, sortable list of contacts that loads pages as the person scrolls and
+ * renders only the rows in view, so ten thousand contacts scroll as smoothly as ten. Rows can be
+ * selected for bulk actions (Space, or the checkbox column) and opened (Enter, or a click).
+ *
+ * Keyboard: Tab into the list, Up/Down/Home/End/PageUp/PageDown to move, Space to select, Enter to open.
+ *
+ * @summary A virtualized contact list with search, filters, segments, sort, infinite scroll and selection.
+ *
+ * @slot bulk-actions - Buttons that act on the selection (shown while rows are selected); read `selectedIds`.
+ * @slot empty - Replaces the empty state, e.g. with an "Add contact" button.
+ *
+ * @event crm-contact-selected - The person opened a contact (Enter or click); `detail.contact` is the row.
+ * @event crm-selection-changed - The person changed the selection; `detail.ids` is the whole selection.
+ *
+ * @csspart toolbar - The search and filter row.
+ * @csspart bulk-bar - The bar shown while rows are selected.
+ * @csspart grid - The list itself.
+ * @csspart header - The column header row.
+ * @csspart row - One contact row.
+ * @csspart cell - One cell of a row.
+ * @csspart status - The status badge in a row.
+ *
+ * @cssproperty --crm-contact-list-height - Height of the scrolling area. Defaults to `28rem`.
+ * @cssproperty --crm-contact-list-row-hover - Background of a hovered row. Defaults to `--crm-sys-color-surface-container`.
+ * @cssproperty --crm-contact-list-selected - Background of a selected row. Defaults to a tint of `--crm-sys-color-primary`.
+ * @cssproperty --crm-contact-list-columns - The grid's column template. Defaults to `2.5rem 2fr 2fr 1.5fr 8rem`.
+ */
+export class CrmContactList extends CrmDataElement {
+  static override styles = [controlStyles, contactListStyles];
+  static override dependencies = { 'crm-text-field': CrmTextField, 'crm-select-field': CrmSelectField, 'crm-state': CrmState };
+
+  /** Free-text search (names, emails, phones, company). */
+  @property({ reflect: true }) search = '';
+
+  /** Only contacts in this status (`new`, `hot`, `cold`, `converted`, `not_interested`). */
+  @property({ reflect: true }) status = '';
+
+  /** Sort key, `-` first for descending (`lastName`, `-createdAt`...). */
+  @property({ reflect: true }) sort = 'lastName';
+
+  /** Only the members of this saved segment. */
+  @property({ attribute: 'segment-id', reflect: true }) segmentId = '';
+
+  /** Contacts per request (1..200). */
+  @property({ type: Number, attribute: 'page-size' }) pageSize = 100;
+
+  /** Ids of the selected contacts. */
+  get selectedIds(): string[] {
+    return [...this.selection];
+  }
+
+  @state() private rows: Contact[] = [];
+  @state() private segments: Segment[] = [];
+  @state() private loading = false;
+  @state() private loadingMore = false;
+  @state() private failure = '';
+  @state() private selection = new Set<string>();
+  @state() private active = 0;
+
+  @query('.scroller') private scroller!: HTMLElement | null;
+
+  private readonly window = new VirtualWindow(this, rowHeight);
+  private page: CrmPageLike<Contact> | null = null;
+  private abort: AbortController | undefined;
+  private searchTimer = 0;
+  private generation = 0;
+
+  /** Loads the list again from the first page. */
+  reload(): void {
+    void this.reset();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const queryChanged = (['search', 'status', 'sort', 'segmentId', 'pageSize'] as const).some((key) => changed.has(key));
+    if (changed.has('client') && this.client) {
+      void this.loadSegments();
+      void this.reset();
+    } else if (queryChanged && this.hasUpdated) {
+      void this.reset();
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    this.window.observe(this.scroller);
+    const { end } = this.window.range(this.rows.length);
+    if (end >= this.rows.length - 20) void this.loadMore();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.abort?.abort();
+    clearTimeout(this.searchTimer);
+  }
+
+  private get query(): ContactQuery {
+    return { q: this.search, status: this.status, sort: this.sort, segmentId: this.segmentId, limit: this.pageSize };
+  }
+
+  private async loadSegments(): Promise<void> {
+    this.segments = await listSegments(this.api).catch(() => []);
+  }
+
+  private async reset(): Promise<void> {
+    if (!this.client) return;
+    this.abort?.abort();
+    const abort = (this.abort = new AbortController());
+    const generation = ++this.generation;
+    this.loading = true;
+    this.failure = '';
+    try {
+      const page = await listContacts(this.api, this.query, { signal: abort.signal });
+      if (generation !== this.generation) return;
+      this.page = page;
+      this.rows = page.data;
+      this.active = 0;
+      if (this.scroller) this.scroller.scrollTop = 0;
+    } catch (error) {
+      if (generation === this.generation) this.failure = readProblem(error).detail;
+    } finally {
+      if (generation === this.generation) this.loading = false;
+    }
+  }
+
+  private async loadMore(): Promise<void> {
+    const page = this.page;
+    if (!page || this.loadingMore || this.loading || !page.hasNextPage()) return;
+    const generation = this.generation;
+    this.loadingMore = true;
+    try {
+      const next = await page.nextPage();
+      if (generation !== this.generation || !next) return;
+      this.page = next;
+      this.rows = [...this.rows, ...next.data];
+    } catch (error) {
+      if (generation === this.generation) this.failure = readProblem(error).detail;
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+
+  private onFilter(event: CustomEvent<CrmFieldDetail>): void {
+    const { name, value } = event.detail;
+    if (name === 'search') {
+      clearTimeout(this.searchTimer);
+      this.searchTimer = window.setTimeout(() => (this.search = value), 250);
+    } else if (name === 'status' || name === 'sort' || name === 'segmentId') {
+      this[name] = value;
+    }
+  }
+
+  private toggle(contact: Contact): void {
+    const selection = new Set(this.selection);
+    if (selection.has(contact.id)) selection.delete(contact.id);
+    else selection.add(contact.id);
+    this.setSelection(selection);
+  }
+
+  private setSelection(selection: Set<string>): void {
+    this.selection = selection;
+    this.emit(new CrmSelectionChangedEvent({ ids: [...selection] }));
+  }
+
+  private toggleAll(event: Event): void {
+    const on = (event.target as HTMLInputElement).checked;
+    this.setSelection(on ? new Set(this.rows.map((r) => r.id)) : new Set());
+  }
+
+  private async focusRow(index: number): Promise<void> {
+    this.active = Math.max(0, Math.min(index, this.rows.length - 1));
+    this.window.reveal(this.active);
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[data-index="${this.active}"]`)?.focus();
+  }
+
+  private onGridKeydown(event: KeyboardEvent): void {
+    const page = Math.max(1, Math.floor((this.scroller?.clientHeight ?? 400) / rowHeight) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
+    const row = this.rows[this.active];
+    if (event.key in moves) void this.focusRow(this.active + moves[event.key]!);
+    else if (event.key === 'Home') void this.focusRow(0);
+    else if (event.key === 'End') void this.focusRow(this.rows.length - 1);
+    else if (event.key === ' ' && row) this.toggle(row);
+    else if (event.key === 'Enter' && row) this.emit(new CrmContactSelectedEvent({ contact: row }));
+    else return;
+    event.preventDefault();
+  }
+
+  /** One listener for every row (re-binding one per row each frame would churn garbage while scrolling). */
+  private onRowClick(event: MouseEvent): void {
+    const row = (event.target as HTMLElement).closest?.<HTMLElement>('[data-index]');
+    const index = Number(row?.dataset.index);
+    const contact = this.rows[index];
+    if (!row || !contact) return;
+    this.active = index;
+    if ((event.target as HTMLElement).closest('.select')) this.toggle(contact);
+    else this.emit(new CrmContactSelectedEvent({ contact }));
+  }
+
+  private renderRow(contact: Contact, index: number): TemplateResult {
+    const selected = this.selection.has(contact.id);
+    const email = contact.emails?.find((e) => e.primary)?.value ?? contact.emails?.[0]?.value ?? '';
+    const name = contact.fullName || `${contact.firstName} ${contact.lastName}`;
+    return html`<div
+      part="row"
+      role="row"
+      class="row-item"
+      data-index=${index}
+      aria-rowindex=${index + 2}
+      aria-selected=${selected ? 'true' : 'false'}
+      tabindex=${index === this.active ? 0 : -1}
+      style=${styleMap({ transform: `translateY(${index * rowHeight}px)` })}
+    >
+      <span part="cell" role="gridcell" class="select"><span class="box" aria-hidden="true">${selected ? '✓' : ''}</span></span>
+      <span part="cell" role="gridcell" class="name">${name}</span>
+      <span part="cell" role="gridcell">${email}</span>
+      <span part="cell" role="gridcell">${contact.company?.name ?? ''}</span>
+      <span part="cell" role="gridcell"><span part="status" class="badge">${this.msgOr(`contactStatus.${contact.status}`, contact.status)}</span></span>
+    </div>`;
+  }
+
+  /** Loading, error and empty replace the grid, so the grid only ever holds rows. */
+  private renderState(): TemplateResult | undefined {
+    if (this.loading) return html`<crm-state kind="loading"></crm-state>`;
+    if (this.failure && this.rows.length === 0) return html`<crm-state kind="error" message=${this.failure} @crm-retry-requested=${this.reload}></crm-state>`;
+    if (this.rows.length === 0) {
+      const filtered = Boolean(this.search || this.status || this.segmentId);
+      return html`<slot name="empty"><crm-state kind="empty" message=${this.msg(filtered ? 'contactList.noMatch' : 'contactList.empty')}></crm-state></slot>`;
+    }
+    return undefined;
+  }
+
+  private renderBody(): TemplateResult {
+    const { start, end } = this.window.range(this.rows.length);
+    const visible = this.rows.slice(start, end);
+    return html`<div role="rowgroup" class="body" style=${styleMap({ height: `${this.rows.length * rowHeight}px` })} @click=${this.onRowClick}>
+      ${repeat(
+        visible,
+        (_, offset) => this.window.slotKey(start + offset),
+        (contact, offset) => this.renderRow(contact, start + offset),
+      )}
+    </div>`;
+  }
+
+  override render() {
+    const allSelected = this.rows.length > 0 && this.rows.every((r) => this.selection.has(r.id));
+    const statusOptions = statuses.map((s) => ({ value: s, label: this.msg(`contactStatus.${s}`) }));
+    const sortOptions = sorts.map((s) => ({ value: s, label: this.msg(`contactList.sort.${s}`) }));
+    return html`
+      <div part="toolbar" class="toolbar" @crm-input=${this.onFilter}>
+        <crm-text-field name="search" type="search" label=${this.msg('contactList.search')} .value=${this.search}></crm-text-field>
+        <crm-select-field name="status" label=${this.msg('contactList.status')} placeholder=${this.msg('contactList.anyStatus')} .value=${this.status} .options=${statusOptions}></crm-select-field>
+        ${this.segments.length
+          ? html`<crm-select-field name="segmentId" label=${this.msg('contactList.segment')} placeholder=${this.msg('contactList.allContacts')} .value=${this.segmentId}
+              .options=${this.segments.map((s) => ({ value: s.id, label: s.name }))}></crm-select-field>`
+          : nothing}
+        <crm-select-field name="sort" label=${this.msg('contactList.sort')} .value=${this.sort} .options=${sortOptions}></crm-select-field>
+      </div>
+      <div part="bulk-bar" class="bulk" ?hidden=${this.selection.size === 0}>
+        <span role="status">${this.msg('contactList.selected', { count: this.selection.size })}</span>
+        <slot name="bulk-actions"></slot>
+        <button type="button" class="quiet" @click=${() => this.setSelection(new Set())}>${this.msg('contactList.clearSelection')}</button>
+      </div>
+      ${this.renderState() ?? html`<div part="grid" role="grid" aria-label=${this.msg('contactList.label')} aria-rowcount=${this.rows.length + 1} aria-multiselectable="true" aria-busy=${this.loading ? 'true' : 'false'}
+        @keydown=${this.onGridKeydown}>
+        <div role="rowgroup">
+          <div part="header" role="row" class="row-item header" aria-rowindex="1">
+            <span role="columnheader" class="select">
+              <input type="checkbox" aria-label=${this.msg('contactList.selectAll')} .checked=${allSelected} ?disabled=${this.rows.length === 0} @change=${this.toggleAll} />
+            </span>
+            <span role="columnheader">${this.msg('contactList.name')}</span>
+            <span role="columnheader">${this.msg('contactViewer.email')}</span>
+            <span role="columnheader">${this.msg('contactEditor.company')}</span>
+            <span role="columnheader">${this.msg('contactList.status')}</span>
+          </div>
+        </div>
+        <div class="scroller">${this.renderBody()}</div>
+      </div>`}
+      <p class="muted footer" role="status">
+        ${this.loadingMore ? this.msg('contactList.loadingMore') : this.rows.length ? this.msg('contactList.count', { count: this.rows.length }) : ''}
+        ${this.failure && this.rows.length ? html`<span class="error">${this.failure}</span>` : nothing}
+      </p>
+    `;
+  }
+}

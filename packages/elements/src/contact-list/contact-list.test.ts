@@ -1,0 +1,98 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../provider/provider.js';
+import { expectAccessible } from '../test/axe.js';
+import { liveApi, until, type LiveApi } from '../test/live-api.js';
+import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
+import type { CrmContactList } from './contact-list.component.js';
+import './contact-list.js';
+
+async function mount(client: unknown, attrs = ''): Promise<CrmContactList> {
+  const provider = await fixture(html`<crm-provider .client=${client}><crm-contact-list page-size=${attrs || '100'}></crm-contact-list></crm-provider>`);
+  const list = provider.querySelector('crm-contact-list')!;
+  await until(() => Boolean(list.shadowRoot!.querySelector('.body, crm-state:not([kind="loading"])')), 8000, 'list loaded');
+  return list;
+}
+
+const names = (list: CrmContactList) => [...list.shadowRoot!.querySelectorAll('.body .name')].map((n) => n.textContent);
+
+describe('crm-contact-list', () => {
+  let api: LiveApi;
+  before(async () => {
+    api = await liveApi();
+    for (const [firstName, lastName, company] of [
+      ['Ada', 'Lovelace', 'Engines'],
+      ['Grace', 'Hopper', 'Navy'],
+      ['Alan', 'Turing', 'Bletchley'],
+    ]) {
+      await api.client.transport.post('/v1/contacts', { firstName, lastName, company: { name: company } });
+    }
+  });
+
+  it('should list contacts from the real API sorted by last name, axe-clean', async () => {
+    const list = await mount(api.client);
+    expect(names(list)).to.deep.equal(['Grace Hopper', 'Ada Lovelace', 'Alan Turing']);
+    expect(list.shadowRoot!.querySelector('[role="grid"]')!.getAttribute('aria-rowcount')).to.equal('4');
+    await expectAccessible(list);
+  });
+
+  it('should search through the API as the person types', async () => {
+    const list = await mount(api.client);
+    list.shadowRoot!.querySelector<HTMLElement>('crm-text-field[name="search"]')!.focus();
+    await sendKeys({ type: 'turi' });
+    await until(() => names(list).length === 1, 8000, 'search result');
+    expect(names(list)).to.deep.equal(['Alan Turing']);
+    expect(list.search).to.equal('turi');
+  });
+
+  it('should move, select with Space and open with Enter by keyboard', async () => {
+    const list = await mount(api.client);
+    const first = list.shadowRoot!.querySelector<HTMLElement>('[data-index="0"]')!;
+    first.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    const selection = oneEvent(list, 'crm-selection-changed');
+    await sendKeys({ press: ' ' });
+    expect((await selection).detail.ids).to.have.length(1);
+    await list.updateComplete;
+    expect(list.shadowRoot!.querySelector('[data-index="1"]')!.getAttribute('aria-selected')).to.equal('true');
+    expect(list.shadowRoot!.querySelector('[part="bulk-bar"]')!.hasAttribute('hidden')).to.equal(false);
+    const opened = oneEvent(list, 'crm-contact-selected');
+    await sendKeys({ press: 'Enter' });
+    expect((await opened).detail.contact.lastName).to.equal('Lovelace');
+  });
+
+  it('should page through the SDK iterator as it scrolls, keeping the DOM small for 10,000 rows', async () => {
+    const memory = createMemoryApi({ contacts: 10_000 });
+    const list = await mount(memory.client, '200');
+    const scroller = list.shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+    const rowsBefore = list.shadowRoot!.querySelectorAll('.body [role="row"]').length;
+    expect(rowsBefore).to.be.lessThan(40);
+    for (let i = 0; i < 8; i++) {
+      scroller.scrollTop = scroller.scrollHeight;
+      const loaded = (list as unknown as { rows: unknown[] }).rows.length;
+      await until(() => (list as unknown as { rows: unknown[] }).rows.length > loaded, 4000, 'next page');
+    }
+    expect((list as unknown as { rows: unknown[] }).rows.length).to.be.at.least(1600);
+    expect(list.shadowRoot!.querySelectorAll('.body [role="row"]').length).to.be.lessThan(40);
+  });
+
+  it('should filter by a saved segment and show segment choices', async () => {
+    const memory = createMemoryApi({ contacts: 5 });
+    const list = await mount(memory.client);
+    await until(() => Boolean(list.shadowRoot!.querySelector('crm-select-field[name="segmentId"]')));
+    list.segmentId = '000000000000000000400001';
+    await until(() => memory.calls.some((c) => c.path.endsWith('/members')));
+  });
+
+  it('should design empty and error states', async () => {
+    const empty = await mount(createMemoryApi({ contacts: 0 }).client);
+    expect(empty.shadowRoot!.querySelector('crm-state')!.kind).to.equal('empty');
+    const memory = createMemoryApi();
+    memory.failNext('GET', /^\/v1\/contacts$/, new MemoryApiError(503, 'unavailable', 'Down for maintenance.'));
+    const failing = await mount(memory.client);
+    const state = failing.shadowRoot!.querySelector('crm-state')!;
+    expect(state.kind).to.equal('error');
+    expect(state.message).to.equal('Down for maintenance.');
+    await expectAccessible(failing);
+  });
+});

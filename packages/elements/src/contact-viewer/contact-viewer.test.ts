@@ -1,0 +1,83 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type { Contact } from '../shared/api/types.js';
+import '../provider/provider.js';
+import { expectAccessible } from '../test/axe.js';
+import { liveApi, until, type LiveApi } from '../test/live-api.js';
+import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
+import type { CrmContactViewer } from './contact-viewer.component.js';
+import './contact-viewer.js';
+
+async function mount(client: unknown, contactId: string): Promise<CrmContactViewer> {
+  const provider = await fixture(html`<crm-provider .client=${client}><crm-contact-viewer contact-id=${contactId}></crm-contact-viewer></crm-provider>`);
+  const viewer = provider.querySelector('crm-contact-viewer')!;
+  await until(() => Boolean(viewer.shadowRoot!.querySelector('[part="card"], crm-state[kind="error"]')), 8000, 'viewer loaded');
+  return viewer;
+}
+
+describe('crm-contact-viewer', () => {
+  let api: LiveApi;
+  let contact: Contact;
+  before(async () => {
+    api = await liveApi();
+    contact = await api.client.transport.post<Contact>('/v1/contacts', {
+      firstName: 'Barbara',
+      lastName: 'Liskov',
+      jobTitle: 'Professor',
+      emails: [{ label: 'work', value: 'barbara@example.com', primary: true }],
+      tags: ['substitution'],
+    });
+  });
+
+  it('should show the card with status, contact links and actions, axe-clean', async () => {
+    const viewer = await mount(api.client, contact.id);
+    const root = viewer.shadowRoot!;
+    expect(root.querySelector('[part="name"]')!.textContent).to.equal('Barbara Liskov');
+    expect(root.querySelector('[part="status"]')!.textContent).to.contain('New');
+    expect(root.querySelector<HTMLAnchorElement>('a[href^="mailto:"]')!.href).to.equal('mailto:barbara@example.com');
+    expect(root.querySelectorAll('[part="transition-button"]').length).to.be.greaterThan(0);
+    expect(root.querySelector('[part="timeline"], crm-state[kind="empty"]')).not.to.equal(null);
+    await expectAccessible(viewer);
+  });
+
+  it('should move the contact through an allowed transition on the real API and log it', async () => {
+    const viewer = await mount(api.client, contact.id);
+    const hot = [...viewer.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="transition-button"]')].find((b) => b.textContent!.includes('Hot'))!;
+    const moved = oneEvent(viewer, 'crm-contact-transitioned');
+    hot.click();
+    const { detail } = await moved;
+    expect(detail).to.include({ from: 'new', to: 'hot' });
+    const stored = await api.client.transport.get<Contact>(`/v1/contacts/${contact.id}`);
+    expect(stored.status).to.equal('hot');
+    await until(() => viewer.shadowRoot!.querySelector('[part="status"]')!.textContent!.includes('Hot'));
+    expect(viewer.shadowRoot!.querySelector('[part="message"]')!.textContent).to.contain('Status changed to Hot');
+  });
+
+  it('should explain a refused transition with the allowed targets', async () => {
+    const memory = createMemoryApi();
+    memory.failNext('POST', /transitions$/, new MemoryApiError(409, 'invalid_transition', 'not allowed', { allowed: ['cold'] }));
+    const viewer = await mount(memory.client, memory.contacts[0]!.id);
+    const button = viewer.shadowRoot!.querySelector<HTMLButtonElement>('[part="transition-button"]')!;
+    button.click();
+    const message = viewer.shadowRoot!.querySelector('[part="message"]')!;
+    await until(() => message.textContent!.includes('Allowed'));
+    expect(message.getAttribute('role')).to.equal('alert');
+    expect(message.textContent).to.contain('Allowed: Cold');
+    await viewer.updateComplete;
+    const targets = [...viewer.shadowRoot!.querySelectorAll('[part="transition-button"]')].map((b) => b.textContent!.trim());
+    expect(targets).to.deep.equal(['Mark as Cold']);
+  });
+
+  it('should ask for Edit with crm-contact-edit-requested', async () => {
+    const memory = createMemoryApi();
+    const viewer = await mount(memory.client, memory.contacts[1]!.id);
+    const requested = oneEvent(viewer, 'crm-contact-edit-requested');
+    viewer.shadowRoot!.querySelector<HTMLButtonElement>('[part="edit-button"]')!.click();
+    expect((await requested).detail.contact.id).to.equal(memory.contacts[1]!.id);
+  });
+
+  it('should show an error state for a contact that does not exist', async () => {
+    const viewer = await mount(api.client, '0123456789abcdef01234567');
+    expect(viewer.shadowRoot!.querySelector('crm-state')!.kind).to.equal('error');
+    await expectAccessible(viewer);
+  });
+});

@@ -1,0 +1,114 @@
+import { css, unsafeCSS } from 'lit';
+import { sys } from '../theme/tokens.js';
+
+/** Height of one card slot in pixels; windowing relies on every card having it. */
+export const cardHeight = 84;
+
+export const pipelineBoardStyles = css`
+  :host {
+    --_accent: var(--crm-pipeline-board-accent, ${sys('color-primary')});
+  }
+  .filters {
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${sys('spacing-m')};
+    margin-block-end: ${sys('spacing-m')};
+  }
+  .filter {
+    display: flex;
+    flex-direction: column;
+    gap: ${sys('spacing-xs')};
+    min-inline-size: 11rem;
+  }
+  [part='message'] {
+    margin: 0 0 ${sys('spacing-s')};
+  }
+  .columns {
+    display: flex;
+    gap: ${sys('spacing-m')};
+    overflow-x: auto;
+    padding-block-end: ${sys('spacing-s')};
+  }
+  .column {
+    flex: none;
+    inline-size: var(--crm-pipeline-board-column-width, 17rem);
+    display: flex;
+    flex-direction: column;
+    background: var(--crm-pipeline-board-column-background, var(--_panel));
+    border-radius: var(--_radius);
+  }
+  [part='column-header'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: ${sys('spacing-xs')} ${sys('spacing-s')};
+    padding: ${sys('spacing-s')} ${sys('spacing-m')};
+  }
+  h3 {
+    margin: 0;
+    font-size: 1em;
+    flex: 1;
+  }
+  [part='total'] {
+    flex-basis: 100%;
+    font-variant-numeric: tabular-nums;
+  }
+  .scroller {
+    position: relative;
+    block-size: var(--crm-pipeline-board-height, 32rem);
+    overflow-y: auto;
+    contain: strict;
+  }
+  .cards {
+    position: relative;
+  }
+  .slot {
+    position: absolute;
+    inset-inline: 0;
+    top: 0;
+    block-size: ${unsafeCSS(cardHeight)}px;
+    padding: ${sys('spacing-xs')} ${sys('spacing-s')};
+    contain: layout style;
+  }
+  [part='card'] {
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+    block-size: 100%;
+    padding: ${sys('spacing-s')} ${sys('spacing-m')};
+    overflow: hidden;
+    background: var(--crm-pipeline-board-card-background, var(--_surface));
+    border: 1px solid ${sys('color-outline')};
+    border-radius: var(--_radius);
+    cursor: grab;
+  }
+  [part='card'] strong,
+  [part='card'] span {
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  [part='card'].grabbed {
+    border: 2px solid var(--_accent);
+    box-shadow: 0 4px 12px rgb(0 0 0 / 0.25);
+  }
+  [part='card'].dragging {
+    opacity: 0.5;
+  }
+  [part='card-amount'] {
+    font-variant-numeric: tabular-nums;
+  }
+  .drop {
+    position: absolute;
+    inset-inline: ${sys('spacing-s')};
+    top: 0;
+    block-size: 3px;
+    background: var(--_accent);
+    border-radius: 2px;
+    pointer-events: none;
+  }
+  .empty {
+    text-align: center;
+    padding: ${sys('spacing-l')};
+  }
+`;

@@ -1,0 +1,38 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import type { CrmTaskScope } from './task-list.component.js';
+import { createMemoryApi } from '../test/memory-api.js';
+import { failingClient, pendingClient, withClient } from '../test/story-provider.js';
+import './task-list.js';
+
+interface TaskArgs {
+  scope: CrmTaskScope;
+  noScope: boolean;
+}
+
+const meta: Meta<TaskArgs> = {
+  title: 'Elements/Task list',
+  component: 'crm-task-list',
+  args: { scope: 'mine', noScope: false },
+  argTypes: { scope: { control: 'inline-radio', options: ['mine', 'team'] } },
+  render: ({ scope, noScope }, { globals }) =>
+    withClient(createMemoryApi().client, globals, html`<crm-task-list scope=${scope} ?no-scope=${noScope}></crm-task-list>`),
+};
+export default meta;
+
+type Story = StoryObj<TaskArgs>;
+
+/** My open tasks by due date, calling tasks with their transitions. */
+export const Mine: Story = {};
+
+/** Everything my team has open. */
+export const Team: Story = { args: { scope: 'team' } };
+
+/** Nothing to do. */
+export const Empty: Story = { render: (_, { globals }) => withClient(createMemoryApi({ tasks: [] }).client, globals, html`<crm-task-list></crm-task-list>`) };
+
+/** While loading. */
+export const Loading: Story = { render: (_, { globals }) => withClient(pendingClient, globals, html`<crm-task-list></crm-task-list>`) };
+
+/** When the API cannot be reached. */
+export const Error: Story = { render: (_, { globals }) => withClient(failingClient, globals, html`<crm-task-list></crm-task-list>`) };

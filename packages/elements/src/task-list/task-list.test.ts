@@ -1,0 +1,82 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../provider/provider.js';
+import type { Task } from '../shared/api/types.js';
+import { expectAccessible } from '../test/axe.js';
+import { liveApi, until, type LiveApi } from '../test/live-api.js';
+import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
+import type { CrmTaskList } from './task-list.component.js';
+import './task-list.js';
+import { groupByDue } from './due-groups.js';
+
+async function mount(client: unknown, user: unknown, scope = 'mine'): Promise<CrmTaskList> {
+  const provider = await fixture(html`<crm-provider .client=${client} .user=${user} time-zone="UTC"><crm-task-list scope=${scope}></crm-task-list></crm-provider>`);
+  const list = provider.querySelector('crm-task-list')!;
+  await until(() => Boolean(list.shadowRoot!.querySelector('[part="group"], crm-state:not([kind="loading"])')), 8000, 'tasks');
+  return list;
+}
+
+const day = 86_400_000;
+
+describe('crm-task-list', () => {
+  let api: LiveApi;
+  before(async () => {
+    api = await liveApi();
+    const tomorrowNoon = new Date(Math.floor(Date.now() / day) * day + day + 12 * 3_600_000).toISOString();
+    const post = (body: object) => api.client.transport.post<Task>('/v1/tasks', body);
+    await post({ kind: 'call', title: 'Call Ada about the renewal', dueAt: new Date(Date.now() - day).toISOString() });
+    await post({ kind: 'call', title: 'Call Grace back', dueAt: tomorrowNoon });
+    await post({ kind: 'todo', title: 'Send the proposal' });
+    await post({ kind: 'todo', title: 'Unassigned follow-up', assigneeId: null });
+  });
+
+  it('should group my open tasks by due date from the real API, axe-clean', async () => {
+    const list = await mount(api.client, api.user);
+    const groups = [...list.shadowRoot!.querySelectorAll('[part="group"]')].map((g) => g.getAttribute('data-group'));
+    expect(groups).to.deep.equal(['overdue', 'tomorrow', 'none']);
+    expect(list.shadowRoot!.querySelectorAll('[part="task"]').length).to.equal(3);
+    await expectAccessible(list);
+  });
+
+  it("should show the team's tasks when the scope switches", async () => {
+    const list = await mount(api.client, api.user);
+    const team = [...list.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="scope"] button')][1]!;
+    team.click();
+    await until(() => list.shadowRoot!.querySelectorAll('[part="task"]').length === 4, 8000, 'team tasks');
+    expect(list.scope).to.equal('team');
+    expect(team.getAttribute('aria-pressed')).to.equal('true');
+  });
+
+  it('should offer the calling-task transitions and apply one on the real API', async () => {
+    const list = await mount(api.client, api.user);
+    const call = list.shadowRoot!.querySelector('[data-group="overdue"] [part="task"]')!;
+    const actions = [...call.querySelectorAll<HTMLButtonElement>('[part="transition-button"]')].map((b) => b.textContent!.trim());
+    expect(actions).to.deep.equal(['Schedule', 'Done', 'Abort']);
+    const moved = oneEvent(list, 'crm-task-transitioned');
+    call.querySelectorAll<HTMLButtonElement>('[part="transition-button"]')[0]!.click();
+    const { detail } = await moved;
+    expect(detail).to.include({ from: 'new', to: 'scheduled' });
+    const stored = await api.client.transport.get<Task>(`/v1/tasks/${detail.task.id}`);
+    expect(stored.status).to.equal('scheduled');
+    await list.updateComplete;
+    expect(list.shadowRoot!.querySelector('[part="message"]')!.textContent).to.contain('now Scheduled');
+  });
+
+  it('should report a refused transition', async () => {
+    const memory = createMemoryApi();
+    memory.failNext('POST', /transitions$/, new MemoryApiError(409, 'invalid_transition', 'done cannot follow done', { allowed: [] }));
+    const list = await mount(memory.client, { id: '000000000000000000000001', name: 'Ada', email: 'ada@example.com' });
+    list.shadowRoot!.querySelector<HTMLButtonElement>('[part="transition-button"]')!.click();
+    await until(() => list.shadowRoot!.querySelector('[part="message"]')!.textContent!.includes('was not changed'));
+  });
+
+  it('should design the empty state', async () => {
+    const list = await mount(createMemoryApi({ tasks: [] }).client, undefined);
+    expect(list.shadowRoot!.querySelector('crm-state')!.message).to.equal('No open tasks. Well done!');
+  });
+  it('should group by the calendar day in the given time zone', () => {
+    const now = new Date('2026-03-10T12:00:00Z');
+    const at = (iso: string) => ({ id: iso, kind: 'todo' as const, title: iso, status: 'new', version: 0, dueAt: iso });
+    const groups = groupByDue([at('2026-03-10T08:00:00Z'), at('2026-03-10T20:00:00Z'), at('2026-03-10T23:30:00Z'), at('2026-03-14T09:00:00Z'), at('2026-05-01T09:00:00Z')], now, 'Europe/Berlin');
+    expect(groups.map((g) => [g.key, g.tasks.length])).to.deep.equal([['overdue', 1], ['today', 1], ['tomorrow', 1], ['week', 1], ['later', 1]]);
+  });
+});

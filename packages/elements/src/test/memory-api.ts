@@ -1,0 +1,255 @@
+// An in-memory double of the CRM API behind an SDK-shaped client (`transport` + `realtime`), for
+// stories, the benchmark, and the element tests of routes the real API does not have yet (board,
+// tasks, segments, templates, campaigns). Data-flow tests of contacts run against the real API.
+import type { CrmDataClient, CrmRealtimeEvent } from '../shared/api/transport.js';
+import type { Contact, Opportunity, PipelineStage, Task } from '../shared/api/types.js';
+
+/** An error shaped like the SDK's `CrmApiError` (status, code, detail, errors, current, allowed). */
+export class MemoryApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly extra: { errors?: Array<{ field: string; code: string; message: string }>; current?: unknown; allowed?: string[] } = {},
+  ) {
+    super(`${status} ${code}: ${detail}`);
+  }
+  get errors() {
+    return this.extra.errors ?? [];
+  }
+  get current() {
+    return this.extra.current;
+  }
+  get allowed() {
+    return this.extra.allowed;
+  }
+}
+
+type Handler = (match: RegExpMatchArray, query: Record<string, string>, body: Record<string, unknown>) => unknown;
+
+const hex = (n: number) => n.toString(16).padStart(24, '0');
+
+/** Stages of the demo pipeline. */
+export const demoStages: PipelineStage[] = [
+  { key: 'lead', name: 'Lead', probability: 10, kind: 'open' },
+  { key: 'qualified', name: 'Qualified', probability: 30, kind: 'open' },
+  { key: 'proposal', name: 'Proposal', probability: 60, kind: 'open' },
+  { key: 'negotiation', name: 'Negotiation', probability: 80, kind: 'open' },
+];
+
+const firstNames = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Linus'];
+const lastNames = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Torvalds'];
+const companies = ['Analytical Engines', 'Cobol & Co', 'Bletchley Works', 'Semaphore AG', 'Abstraction Ltd'];
+
+/** A contact for demos and tests. */
+export function makeContact(n: number, overrides: Partial<Contact> = {}): Contact {
+  const firstName = firstNames[n % firstNames.length]!;
+  const lastName = `${lastNames[Math.floor(n / firstNames.length) % lastNames.length]}${n >= 100 ? ` ${n}` : ''}`;
+  return {
+    id: hex(0x100000 + n),
+    firstName,
+    lastName,
+    fullName: `${firstName} ${lastName}`,
+    jobTitle: n % 3 === 0 ? 'Head of Engineering' : 'Buyer',
+    emails: [{ label: 'work', value: `${firstName.toLowerCase()}.${n}@example.com`, primary: true }],
+    phones: [{ label: 'work', value: `+49 30 ${1000 + n}`, primary: true }],
+    addresses: [],
+    company: { name: companies[n % companies.length]! },
+    tags: n % 4 === 0 ? ['vip'] : [],
+    status: ['new', 'hot', 'cold'][n % 3]!,
+    custom: {},
+    version: 0,
+    createdAt: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
+    ...overrides,
+  };
+}
+
+/** An opportunity card for demos and tests. */
+export function makeOpportunity(n: number, stage: string, overrides: Partial<Opportunity> = {}): Opportunity {
+  return {
+    id: hex(0x200000 + n),
+    name: `${companies[n % companies.length]} - Deal ${n + 1}`,
+    amount: 1000 * ((n % 20) + 1),
+    currency: 'EUR',
+    probability: 30,
+    expectedCloseDate: new Date(Date.UTC(2026, 11, 1 + (n % 28))).toISOString().slice(0, 10),
+    pipelineId: 'p1',
+    stage,
+    rank: n,
+    ownerId: hex(1),
+    version: 0,
+    ...overrides,
+  };
+}
+
+/** Options of the in-memory API. */
+export interface MemoryApiOptions {
+  contacts?: number;
+  /** Cards per stage of the demo pipeline. */
+  cardsPerStage?: number;
+  stages?: PipelineStage[];
+  tasks?: Task[];
+  /** Milliseconds every call waits, to show loading states. */
+  latencyMs?: number;
+}
+
+/** The in-memory API: its data, its client, and hooks for tests. */
+export function createMemoryApi(options: MemoryApiOptions = {}) {
+  const contacts: Contact[] = Array.from({ length: options.contacts ?? 30 }, (_, n) => makeContact(n));
+  const stages = options.stages ?? demoStages;
+  const cards: Opportunity[] = stages.flatMap((stage, s) =>
+    Array.from({ length: options.cardsPerStage ?? 6 }, (_, i) => makeOpportunity(s * (options.cardsPerStage ?? 6) + i, stage.key)),
+  );
+  const now = Date.now();
+  const tasks: Task[] = options.tasks ?? [
+    { id: hex(0x300001), kind: 'call', title: 'Call Ada about the renewal', dueAt: new Date(now - 86_400_000).toISOString(), status: 'new', version: 0, assigneeId: hex(1) },
+    { id: hex(0x300002), kind: 'call', title: 'Call Grace back', dueAt: new Date(now + 3_600_000).toISOString(), status: 'scheduled', version: 0, assigneeId: hex(1) },
+    { id: hex(0x300003), kind: 'meeting', title: 'Demo for Bletchley Works', dueAt: new Date(now + 3 * 86_400_000).toISOString(), status: 'new', version: 0, assigneeId: hex(2) },
+    { id: hex(0x300004), kind: 'todo', title: 'Send the proposal', dueAt: null, status: 'new', version: 0, assigneeId: hex(1) },
+  ];
+  const users = [
+    { id: hex(1), name: 'Ada Admin', email: 'ada@example.com' },
+    { id: hex(2), name: 'Sam Sales', email: 'sam@example.com' },
+  ];
+  const segments = [
+    { id: hex(0x400001), name: 'VIPs', resource: 'contact' },
+    { id: hex(0x400002), name: 'Berlin', resource: 'contact' },
+  ];
+  const templates = [
+    { id: hex(0x500001), name: 'Welcome', subject: 'Welcome, {{recipient.firstName}}!', text: 'Hello {{recipient.firstName}} {{recipient.lastName}},\n\nwelcome to <b>our</b> programme.' },
+  ];
+  const subscribers = new Set<{ filter: Record<string, unknown>; handler: (event: CrmRealtimeEvent<Opportunity>) => void }>();
+  const failures: Array<{ method: string; path: RegExp; error: MemoryApiError }> = [];
+  const calls: Array<{ method: string; path: string; query?: object; body?: unknown; headers?: Record<string, string> }> = [];
+  let campaignSeq = 0;
+
+  const notFound = () => new MemoryApiError(404, 'not_found', 'No such record');
+  const contactById = (id: string) => contacts.find((c) => c.id === id) ?? (() => { throw notFound(); })();
+  const page = <T>(items: T[], query: Record<string, string>) => {
+    const limit = Number(query.limit ?? 50);
+    const start = Number(query.cursor ?? 0);
+    const data = items.slice(start, start + limit);
+    const next = start + limit < items.length ? String(start + limit) : null;
+    return { object: 'list', data, hasMore: next !== null, nextCursor: next };
+  };
+  const column = (stage: string) => cards.filter((c) => c.stage === stage).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
+  const matches = (card: Opportunity, q: Record<string, string>) =>
+    (!q.ownerId || card.ownerId === q.ownerId) &&
+    (!q.closeAfter || (card.expectedCloseDate ?? '') >= q.closeAfter) &&
+    (!q.closeBefore || (card.expectedCloseDate ?? '') < q.closeBefore);
+
+  const routes: Array<[string, RegExp, Handler]> = [
+    ['GET', /^\/v1\/contacts$/, (_, q) => {
+      const text = (q.q ?? '').toLowerCase();
+      let list = contacts.filter((c) => (!q.status || c.status === q.status) && (!text || `${c.fullName} ${c.company?.name}`.toLowerCase().includes(text)));
+      const key = (q.sort ?? '').replace(/^-/, '') as keyof Contact;
+      if (key) list = [...list].sort((a, b) => String(a[key] ?? '').localeCompare(String(b[key] ?? '')) * (q.sort!.startsWith('-') ? -1 : 1));
+      return page(list, q);
+    }],
+    ['POST', /^\/v1\/contacts$/, (_, __, body) => {
+      const contact = { ...makeContact(contacts.length), ...body, id: hex(0x600000 + contacts.length), status: 'new', version: 0 } as Contact;
+      contacts.push(contact);
+      return contact;
+    }],
+    ['GET', /^\/v1\/contacts\/(\w+)$/, (m) => contactById(m[1]!)],
+    ['PATCH', /^\/v1\/contacts\/(\w+)$/, (m, __, body) => {
+      const contact = contactById(m[1]!);
+      Object.assign(contact, body, { version: contact.version + 1 });
+      return contact;
+    }],
+    ['GET', /^\/v1\/contacts\/(\w+)\/transitions$/, (m) => ({ object: 'list', data: [{ from: null, to: contactById(m[1]!).status, byUserId: null, note: null, at: '2026-01-01T09:00:00.000Z' }] })],
+    ['POST', /^\/v1\/contacts\/(\w+)\/transitions$/, (m, __, body) => {
+      const contact = contactById(m[1]!);
+      Object.assign(contact, { status: body.to, version: contact.version + 1 });
+      return contact;
+    }],
+    ['GET', /^\/v1\/users$/, () => ({ object: 'list', data: users })],
+    ['GET', /^\/v1\/segments$/, () => ({ object: 'list', data: segments })],
+    ['GET', /^\/v1\/segments\/(\w+)$/, (m) => segments.find((x) => x.id === m[1]) ?? (() => { throw notFound(); })()],
+    ['GET', /^\/v1\/segments\/(\w+)\/count$/, (m) => ({ count: m[1] === segments[0]!.id ? 42 : 7 })],
+    ['GET', /^\/v1\/segments\/(\w+)\/members$/, (_, q) => page(contacts, q)],
+    ['GET', /^\/v1\/templates$/, () => ({ object: 'list', data: templates })],
+    ['GET', /^\/v1\/pipelines\/(\w+)\/board$/, (_, q) => ({
+      pipeline: { id: 'p1', name: 'Sales', stages },
+      columns: stages.map((stage) => {
+        const all = column(stage.key).filter((c) => matches(c, q));
+        const amount = all.reduce((sum, c) => sum + c.amount, 0);
+        return {
+          stage,
+          count: all.length,
+          totals: all.length ? [{ currency: 'EUR', count: all.length, amount, weightedAmount: amount * 0.3 }] : [],
+          opportunities: all.slice(0, Number(q.perStage ?? 100)),
+          hasMore: all.length > Number(q.perStage ?? 100),
+        };
+      }),
+    })],
+    ['GET', /^\/v1\/opportunities$/, (_, q) => page(column(q.stage ?? '').filter((c) => matches(c, q)), q)],
+    ['POST', /^\/v1\/opportunities\/(\w+)\/move$/, (m, __, body) => {
+      const card = cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })();
+      if (body.version !== card.version) throw new MemoryApiError(409, 'version_conflict', 'The record changed', { current: { ...card } });
+      Object.assign(card, { stage: body.stage, version: card.version + 1 });
+      return { ...card };
+    }],
+    ['GET', /^\/v1\/tasks$/, (_, q) => page(tasks.filter((t) => !q.assigneeId || t.assigneeId === q.assigneeId), q)],
+    ['POST', /^\/v1\/tasks\/(\w+)\/transitions$/, (m, __, body) => {
+      const task = tasks.find((t) => t.id === m[1]) ?? (() => { throw notFound(); })();
+      Object.assign(task, { status: body.to, version: task.version + 1 });
+      return { ...task };
+    }],
+    ['POST', /^\/v1\/greetings$/, (_, __, body) => ({ id: hex(0x800001), ...body, state: 'scheduled' })],
+    ['POST', /^\/v1\/campaigns$/, (_, __, body) => ({ id: hex(0x700000 + ++campaignSeq), ...body, status: 'draft', version: 0 })],
+    ['POST', /^\/v1\/campaigns\/(\w+)\/transitions$/, (m, __, body) => ({ id: m[1], title: 'Campaign', status: body.to, version: Number(body.version) + 1 })],
+  ];
+
+  async function call(method: string, path: string, query?: object, body?: unknown, headers?: Record<string, string>): Promise<never> {
+    calls.push({ method, path, query, body, headers });
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    const failure = failures.findIndex((f) => f.method === method && f.path.test(path));
+    if (failure >= 0) throw failures.splice(failure, 1)[0]!.error;
+    for (const [verb, pattern, handler] of routes) {
+      const match = verb === method ? path.match(pattern) : null;
+      if (match) return structuredClone(handler(match, (query ?? {}) as Record<string, string>, (body ?? {}) as Record<string, unknown>)) as never;
+    }
+    throw new MemoryApiError(404, 'not_found', `No route for ${method} ${path}`);
+  }
+
+  const client: CrmDataClient = {
+    transport: {
+      get: (path, query) => call('GET', path, query),
+      post: (path, body) => call('POST', path, undefined, body),
+      patch: (path, body, _options, headers) => call('PATCH', path, undefined, body, headers),
+      delete: async (path) => {
+        await call('DELETE', path);
+      },
+    },
+    realtime: {
+      subscribe: (params, handler) => {
+        const entry = { filter: params.filter ?? {}, handler: handler as (event: CrmRealtimeEvent<Opportunity>) => void };
+        subscribers.add(entry);
+        return () => subscribers.delete(entry);
+      },
+    },
+  };
+
+  return {
+    client,
+    contacts,
+    cards,
+    tasks,
+    calls,
+    /** Makes the next `method` call to a path matching `path` fail with `error`. */
+    failNext(method: string, path: RegExp, error: MemoryApiError): void {
+      failures.push({ method, path, error });
+    },
+    /** Changes a card as another user would, and tells the subscribers. */
+    remoteMove(id: string, stage: string): Opportunity {
+      const card = cards.find((c) => c.id === id)!;
+      Object.assign(card, { stage, version: card.version + 1 });
+      for (const { handler } of subscribers) handler({ type: 'updated', resource: 'opportunity', id, record: { ...card } });
+      return card;
+    },
+    get subscriptions() {
+      return subscribers.size;
+    },
+  };
+}

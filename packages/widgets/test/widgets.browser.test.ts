@@ -1,0 +1,280 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { BUDGET_BYTES, measure } from '../scripts/size.mjs';
+import { clickIn, inWidget, MIN_FILL_MS, openPage, SIGNUPS_PER_MINUTE, startHarness, typeInto, widgetText, type Harness } from './harness.js';
+
+const SIGNUP = '#signup';
+
+describe('widgets in real Chromium', () => {
+  let h: Harness;
+  const db = () => h.rt.ctx.connection;
+  const count = (collection: string, filter: Record<string, unknown>) => db().collection(collection).countDocuments({ tenantId: h.tenantId, ...filter });
+
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  /** Fills the signup form like a person and waits the minimum fill time before sending. */
+  async function fillSignup(page: Page, values: { email: string; firstName: string; lastName?: string }, options: { consent?: boolean; wait?: boolean } = {}) {
+    await inWidget(page, SIGNUP, 'form');
+    const started = Date.now();
+    await typeInto(page, SIGNUP, 'email', values.email);
+    await typeInto(page, SIGNUP, 'firstName', values.firstName);
+    if (values.lastName) await typeInto(page, SIGNUP, 'lastName', values.lastName);
+    if (options.consent !== false) await clickIn(page, SIGNUP, 'input[name="consent"]');
+    if (options.wait !== false) await delay(Math.max(0, MIN_FILL_MS + 300 - (Date.now() - started)));
+  }
+
+  async function submit(page: Page) {
+    await clickIn(page, SIGNUP, 'button[type="submit"]');
+  }
+
+  const values = (page: Page) => page.evaluate((host) => Object.fromEntries(Array.from(document.querySelector(host)!.shadowRoot!.querySelectorAll('input')).map((i) => [i.name, i.type === 'checkbox' ? String(i.checked) : i.value])), SIGNUP);
+
+  it('keeps the loader plus the signup widget (Lit included) within 15 KB gzip', () => {
+    const { signup } = measure();
+    assert.ok(signup.gzip <= BUDGET_BYTES, `${signup.gzip} bytes gzip > ${BUDGET_BYTES}`);
+  });
+
+  it('does nothing when imported during server rendering (no window)', async () => {
+    const loaded = await import(new URL('../dist/crm-widgets.js', import.meta.url).href);
+    assert.equal(typeof loaded, 'object');
+    assert.equal((globalThis as { CrmWidgets?: unknown }).CrmWidgets, undefined);
+  });
+
+  it('signs up through the widget on the partner origin: contact and lead attributed to campaign and referrer', async () => {
+    const { page, errors } = await openPage(h.browser, `${h.partner.url}/index.html`);
+    await fillSignup(page, { email: 'Grace.Hopper@Example.com', firstName: 'Grace', lastName: 'Hopper' });
+    await submit(page);
+    await inWidget(page, SIGNUP, '[part="message"]');
+    assert.equal(await widgetText(page, SIGNUP, '[part="message"]'), 'Thanks! We will be in touch.');
+    const events = await page.evaluate(() => (window as unknown as { __events: string[] }).__events);
+    assert.ok(events.some((e) => e.startsWith('crm-signup-submitted')), events.join('\n'));
+    const contact = await db().collection('contacts').findOne({ tenantId: h.tenantId, primaryEmail: 'grace.hopper@example.com' });
+    assert.ok(contact, 'the contact is in the database');
+    const lead = await db().collection('leads').findOne({ tenantId: h.tenantId, primaryEmail: 'grace.hopper@example.com' });
+    assert.ok(lead, 'the lead is in the database');
+    assert.equal(String(lead.campaignId), h.campaign.id);
+    assert.equal(String(lead.ownerId), String(h.referrer.id), 'the referrer owns the lead');
+    const signup = await db().collection('campaign_signups').findOne({ tenantId: h.tenantId, email: 'grace.hopper@example.com' });
+    assert.equal(String(signup?.referrerId), String(h.referrer.id));
+    assert.equal(signup?.referralCode, 'ANNA-2026');
+    const mine = await fetch(`${h.api}/v1/campaigns/${h.campaign.id}/signups`, { headers: { Authorization: `Bearer ${h.referrer.token}` } }).then((r) => r.json());
+    assert.ok(mine.data.some((s: { email: string }) => s.email === 'grace.hopper@example.com'), 'the referrer sees the signup');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('refuses a page on an origin the key does not allow', async () => {
+    const before = await count('campaign_signups', {});
+    const { page } = await openPage(h.browser, `${h.stranger.url}/index.html`);
+    await page.waitForFunction((host) => document.querySelector(host)?.shadowRoot?.querySelector('[part="status"]')?.textContent?.trim(), { timeout: 10_000 }, SIGNUP);
+    assert.equal(await page.evaluate((host) => document.querySelector(host)!.shadowRoot!.querySelector('form'), SIGNUP), null, 'no form is shown');
+    assert.equal(await page.evaluate((host) => document.querySelector(host)!.shadowRoot!.querySelector('[part="title"]'), SIGNUP), null, 'no campaign data reached the page');
+    const status = await page.evaluate(async (api, pk) => fetch(`${api}/v1/public/campaigns/SPRING`, { headers: { 'X-Crm-Key': pk } }).then((r) => r.status, (e: unknown) => String(e)), h.api, h.pk);
+    assert.match(String(status), /TypeError|Failed to fetch/, 'the browser gets no readable answer');
+    assert.equal(await count('campaign_signups', {}), before);
+    await page.close();
+  });
+
+  it('renders identically on a page with hostile global CSS and on a plain page', async () => {
+    const shots: Buffer[] = [];
+    const boxes: unknown[] = [];
+    for (const name of ['plain', 'hostile']) {
+      const { page } = await openPage(h.browser, `${h.partner.url}/${name}.html`, { viewport: { width: 1000, height: 1200 } });
+      await inWidget(page, SIGNUP, 'form');
+      await inWidget(page, '#card', '[part="title"]');
+      await page.evaluate(() => document.fonts.ready);
+      const signup = (await page.$(SIGNUP))!;
+      const card = (await page.$('#card'))!;
+      const box = await signup.boundingBox();
+      boxes.push({ width: box?.width, height: box?.height });
+      if (process.env.WIDGETS_SCREENSHOTS) console.log(name, JSON.stringify(box));
+      shots.push(Buffer.from(await signup.screenshot()), Buffer.from(await card.screenshot()));
+      if (process.env.WIDGETS_SCREENSHOTS) {
+        await signup.screenshot({ path: `${process.env.WIDGETS_SCREENSHOTS}/${name}-signup.png` });
+        await card.screenshot({ path: `${process.env.WIDGETS_SCREENSHOTS}/${name}-card.png` });
+      }
+      await page.close();
+    }
+    assert.deepEqual(boxes[0], boxes[1]);
+    assert.ok(shots[0]!.equals(shots[2]!), 'the signup widget looks the same, pixel for pixel');
+    assert.ok(shots[1]!.equals(shots[3]!), 'the campaign card looks the same, pixel for pixel');
+  });
+
+  it('runs under a strict Content-Security-Policy without a single violation, in plain, React and Vue hosts', async () => {
+    assert.match(h.partner.policy, /script-src 'self';/);
+    assert.doesNotMatch(h.partner.policy, /unsafe-inline|unsafe-eval/);
+    for (const name of ['index', 'react', 'vue']) {
+      const { page, errors } = await openPage(h.browser, `${h.partner.url}/${name}.html`);
+      await inWidget(page, SIGNUP.replace('#signup', 'crm-referral-signup'), 'form');
+      await inWidget(page, 'crm-campaign-card', '[part="title"]');
+      const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+      assert.deepEqual(violations, [], `${name}: ${violations.join(', ')}`);
+      assert.deepEqual(errors, [], `${name}: ${errors.join(', ')}`);
+      const adopted = await page.evaluate(() => document.querySelector('crm-referral-signup')!.shadowRoot!.adoptedStyleSheets.length);
+      assert.ok(adopted > 0, 'styles come from constructable stylesheets');
+      await page.close();
+    }
+  });
+
+  it('lets React and Vue hosts hear the widget events', async () => {
+    for (const [name, email] of [
+      ['react', 'react.host@example.com'],
+      ['vue', 'vue.host@example.com'],
+    ] as const) {
+      const { page } = await openPage(h.browser, `${h.partner2.url}/${name}.html`);
+      const host = 'crm-referral-signup';
+      await inWidget(page, host, 'form');
+      const started = Date.now();
+      for (const [field, text] of [
+        ['email', email],
+        ['firstName', name],
+      ]) {
+        const input = (await inWidget(page, host, `input[name="${field}"]`)).asElement() as ElementHandle<HTMLInputElement>;
+        await input.type(text!);
+      }
+      await clickIn(page, host, 'input[name="consent"]');
+      await delay(Math.max(0, MIN_FILL_MS + 300 - (Date.now() - started)));
+      await clickIn(page, host, 'button[type="submit"]');
+      await page.waitForFunction((id) => document.getElementById(id)?.textContent?.includes('signed up'), { timeout: 10_000 }, `${name}-status`);
+      assert.equal(await count('contacts', { primaryEmail: email }), 1);
+      await page.close();
+    }
+  });
+
+  it('stores nothing for a filled honeypot, yet thanks the bot like a person', async () => {
+    const { page } = await openPage(h.browser, `${h.partner2.url}/index.html`);
+    await fillSignup(page, { email: 'bot@spam.example', firstName: 'Bot' });
+    await page.evaluate((host) => {
+      const trap = document.querySelector(host)!.shadowRoot!.querySelector<HTMLInputElement>('input[name="website"]')!;
+      trap.value = 'http://spam.example';
+    }, SIGNUP);
+    await submit(page);
+    await inWidget(page, SIGNUP, '[part="message"]');
+    assert.equal(await count('campaign_signups', { email: 'bot@spam.example' }), 0);
+    assert.equal(await count('contacts', { primaryEmail: 'bot@spam.example' }), 0);
+    await page.close();
+  });
+
+  it('refuses a form sent faster than a person fills it, says when to retry, and keeps what was typed', async () => {
+    const { page } = await openPage(h.browser, `${h.partner2.url}/index.html`);
+    await fillSignup(page, { email: 'speedy@example.com', firstName: 'Speedy' }, { wait: false });
+    await submit(page);
+    await page.waitForFunction((host) => /\d+ seconds/.test(document.querySelector(host)?.shadowRoot?.querySelector('[part="status"]')?.textContent ?? ''), { timeout: 10_000 }, SIGNUP);
+    assert.equal(await page.evaluate((host) => document.querySelector(host)!.shadowRoot!.querySelector('[part="status"]')!.getAttribute('aria-live'), SIGNUP), 'polite');
+    assert.deepEqual(await values(page), { email: 'speedy@example.com', firstName: 'Speedy', lastName: '', consent: 'true', website: '' });
+    assert.equal(await count('campaign_signups', { email: 'speedy@example.com' }), 0);
+    await page.close();
+  });
+
+  it('stops at the per-minute limit: the visitor sees the retry time, keeps the input, and nothing more is stored', async () => {
+    const before = await count('campaign_signups', {});
+    // partner2's key has its own bucket; earlier tests there used some of it.
+    const { page } = await openPage(h.browser, `${h.partner2.url}/index.html`);
+    let limited = false;
+    for (let i = 0; i < SIGNUPS_PER_MINUTE + 1 && !limited; i += 1) {
+      await page.reload({ waitUntil: 'load' });
+      await fillSignup(page, { email: `burst${i}@example.com`, firstName: `Burst${i}` });
+      await submit(page);
+      await page.waitForFunction((host) => {
+        const root = document.querySelector(host)?.shadowRoot;
+        return root?.querySelector('[part="message"]') || /\d+ seconds/.test(root?.querySelector('[part="status"]')?.textContent ?? '');
+      }, { timeout: 10_000 }, SIGNUP);
+      limited = /\d+ seconds/.test(await widgetText(page, SIGNUP, '[part="status"]'));
+      if (limited) assert.equal((await values(page)).email, `burst${i}@example.com`, 'the typed email is still there');
+    }
+    assert.ok(limited, 'the limit was reached');
+    const stored = (await count('campaign_signups', {})) - before;
+    assert.ok(stored < SIGNUPS_PER_MINUTE, `${stored} stored`);
+    await page.close();
+  });
+
+  it('says the visitor is offline, and keeps what they typed', async () => {
+    const { page } = await openPage(h.browser, `${h.partner.url}/index.html`);
+    await fillSignup(page, { email: 'offline@example.com', firstName: 'Off' });
+    await page.setOfflineMode(true);
+    await submit(page);
+    await page.waitForFunction((host) => /offline/i.test(document.querySelector(host)?.shadowRoot?.querySelector('[part="status"]')?.textContent ?? ''), { timeout: 15_000 }, SIGNUP);
+    assert.equal((await values(page)).email, 'offline@example.com');
+    await page.setOfflineMode(false);
+    await page.close();
+  });
+
+  it('announces an invalid email next to the field, without sending anything', async () => {
+    const { page } = await openPage(h.browser, `${h.partner.url}/index.html`);
+    await fillSignup(page, { email: 'not-an-email', firstName: 'Inv' }, { wait: false });
+    await submit(page);
+    await inWidget(page, SIGNUP, 'input[name="email"][aria-invalid="true"]');
+    const described = await page.evaluate((host) => {
+      const root = document.querySelector(host)!.shadowRoot!;
+      const input = root.querySelector('input[name="email"]')!;
+      return root.getElementById(input.getAttribute('aria-describedby')!)?.textContent;
+    }, SIGNUP);
+    assert.match(described ?? '', /email address/);
+    assert.equal(await page.evaluate((host) => document.querySelector(host)!.shadowRoot!.activeElement?.getAttribute('name'), SIGNUP), 'email', 'focus moves to the first invalid field');
+    await page.close();
+  });
+
+  it('counts a view once per visitor when the card is seen, and likes and enrols once', async () => {
+    const campaignId = h.campaign.id;
+    const views = () => count('campaign_engagements', { kind: 'view' });
+    const before = await views();
+    const { page } = await openPage(h.browser, `${h.partner.url}/index.html`, { viewport: { width: 1280, height: 300 }, newVisitor: true });
+    await inWidget(page, '#card', '[part="title"]');
+    await delay(300);
+    assert.equal(await views(), before, 'not counted while off screen');
+    await page.evaluate(() => document.querySelector('#card')!.scrollIntoView());
+    const deadline = Date.now() + 5000;
+    while ((await views()) === before && Date.now() < deadline) await delay(50);
+    assert.equal(await views(), before + 1);
+    await clickIn(page, '#card', '[part="like"]');
+    await page.waitForFunction(() => document.querySelector('#card')?.shadowRoot?.querySelector('[part="like"]')?.getAttribute('aria-pressed') === 'true', { timeout: 5000 });
+    await page.reload({ waitUntil: 'load' });
+    await inWidget(page, '#card', '[part="title"]');
+    await page.evaluate(() => document.querySelector('#card')!.scrollIntoView());
+    await delay(500);
+    assert.equal(await views(), before + 1, 'the same visitor is not counted twice');
+    assert.equal(await count('campaign_engagements', { kind: 'like' }), 1);
+    const stats = await fetch(`${h.api}/v1/campaigns/${campaignId}/stats`, { headers: { Authorization: `Bearer ${h.agency.adminToken}` } }).then((r) => r.json());
+    assert.equal(stats.totals.likes, 1);
+    await page.close();
+  });
+
+  it('is idempotent across two script tags, exposes one global, and mounts on demand in the page language', async () => {
+    const { page, errors } = await openPage(h.browser, `${h.partner.url}/twice.html`);
+    await inWidget(page, SIGNUP, 'form');
+    assert.equal(await widgetText(page, SIGNUP, 'button[type="submit"]'), 'S’inscrire', 'lang="fr" gives French');
+    const info = await page.evaluate(async () => {
+      const api = window.CrmWidgets!;
+      let ready = 0;
+      api.on('ready', () => (ready += 1));
+      const card = api.mount('#slot', { widget: 'campaign-card', campaign: 'SPRING' });
+      await api.load('campaign-card');
+      await customElements.whenDefined('crm-campaign-card');
+      const globals = Object.keys(window).filter((k) => /crm/i.test(k));
+      api.destroy(card);
+      return { ready, globals, scripts: document.querySelectorAll('script[src*="crm-widgets"]').length, inDom: document.contains(card) };
+    });
+    assert.equal(info.scripts, 2);
+    assert.deepEqual(info.globals, [], 'the namespace is not enumerable and nothing else is added');
+    assert.equal(info.inDom, false);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('causes no layout shift on the partner page', async () => {
+    const { page } = await openPage(h.browser, `${h.partner.url}/index.html`);
+    await inWidget(page, SIGNUP, 'form');
+    await inWidget(page, '#card', '[part="title"]');
+    await delay(200);
+    const shift = await page.evaluate(() => (window as unknown as { __shifts: number }).__shifts);
+    assert.equal(shift, 0);
+    await page.close();
+  });
+});

@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { minifyLitCss } from './scripts/minify-css.mjs';
+
+/**
+ * One public file, `crm-widgets.js` (the loader), plus the widget chunk it imports. Lit and the SDK's
+ * publishable-key client are bundled in (a partner page has neither). The SDK is taken from its public
+ * entry's source, so a fresh clone builds without building the SDK first.
+ */
+export default defineConfig({
+  base: './',
+  plugins: [minifyLitCss()],
+  resolve: {
+    alias: { '@crm/client-sdk/public': fileURLToPath(new URL('../client-sdk/src/public.ts', import.meta.url)) },
+  },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    minify: true,
+    sourcemap: true,
+    modulePreload: false,
+    // An application build, not library mode: library mode leaves ES output's whitespace unminified.
+    rollupOptions: {
+      input: Object.fromEntries(['crm-widgets', 'crm-referral-signup', 'crm-campaign-card'].map((name) => [name, fileURLToPath(new URL(`./src/${name}.ts`, import.meta.url))])),
+      preserveEntrySignatures: 'allow-extension',
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'crm-widgets-shared-[hash].js' },
+    },
+  },
+});
