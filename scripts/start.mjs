@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: installs what is missing, then runs the API (which starts its embedded database, seeds a
-// demo agency on an empty database and prints the URLs and demo logins). Ctrl-C stops everything.
+// `npm start`: installs what is missing, starts the local mail catcher (unless SMTP_URL names a real
+// server), then runs the API (which starts its embedded database, seeds a demo agency on an empty
+// database and prints the URLs and demo logins). Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,14 +18,34 @@ if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+const off = /^(0|false|no|off)$/i;
+let catcher = null;
+if (!process.env.SMTP_URL && !off.test(process.env.MAIL_CATCHER ?? '')) {
+  // Every email the demo sends (invitations, resets, greetings, reminders) lands in the browser.
+  const { tsImport } = await import('tsx/esm/api');
+  const { startMailCatcherFromEnv, MailCatcherConfigError } = await tsImport('../packages/api/src/platform/mail/catcher.ts', import.meta.url);
+  try {
+    catcher = await startMailCatcherFromEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof MailCatcherConfigError)) throw error;
+    process.stderr.write(`crm-start: ${error.message}\n`);
+    process.exit(1);
+  }
+  console.log(`Mail catcher: read every email the API sends at ${catcher.webUrl} (SMTP ${catcher.smtpUrl})`);
+}
+
 const api = spawn(process.execPath, ['--import', 'tsx', join('src', 'server.ts')], {
   cwd: join(root, 'packages', 'api'),
   stdio: 'inherit',
-  env: { NODE_ENV: 'development', ...process.env },
+  env: { NODE_ENV: 'development', ...process.env, ...(catcher ? { SMTP_URL: catcher.smtpUrl } : {}) },
 });
 
 // The API shuts down gracefully (in-flight requests, then its database) on SIGINT/SIGTERM.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => api.kill(signal));
 }
-api.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+api.on('exit', (code, signal) => {
+  const done = () => process.exit(code ?? (signal ? 0 : 1));
+  if (catcher) catcher.stop().then(done, done);
+  else done();
+});
