@@ -63,12 +63,24 @@ describe('configuration and the process entry point', () => {
         socket.on('end', () => resolve(text));
         socket.on('close', () => resolve(text));
       });
-      socket.write(`POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`);
-      await new Promise((resolve) => setImmediate(resolve));
+      // `Expect: 100-continue` makes the server say when it has parsed the headers, so SIGTERM comes
+      // while the request is in flight however slow the machine is (no sleep to guess with).
+      const continued = new Promise<void>((resolve) => {
+        const onData = (c: Buffer) => {
+          if (c.toString().startsWith('HTTP/1.1 100 ')) {
+            socket.off('data', onData);
+            resolve();
+          }
+        };
+        socket.on('data', onData);
+      });
+      socket.write(`POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
+      await continued;
+      socket.write(body.slice(0, 10));
       run.child.kill('SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 300));
       socket.write(body.slice(10));
-      assert.match(await answer, /^HTTP\/1\.1 401 /, 'the in-flight request got its answer');
+      assert.match(await answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 401 /, 'the in-flight request got its answer');
       assert.equal(await run.exited, 0);
       assert.match(run.output().stdout, /"msg":"stopped"/);
     } finally {
