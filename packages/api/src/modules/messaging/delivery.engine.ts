@@ -13,7 +13,7 @@ import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import type { MailSettingsService } from '../mail-settings/mail-settings.service.js';
 import { marketingCategories, type MessageCategory } from '../templates/template.model.js';
 import { compileOrThrow, type TemplatesService } from '../templates/templates.service.js';
-import { deliveryModel, sendModel, type Delivery, type Send, type SendState } from './messaging.model.js';
+import { deliveryIdFor, deliveryKey, deliveryModel, deliveryTakeoverModel, sendModel, type Delivery, type Send, type SendState } from './messaging.model.js';
 import type { Recipient, Recipients } from './recipients.js';
 import type { SubscriptionsService } from './subscriptions.service.js';
 import type { UnsubscribeTokens } from './unsubscribe.js';
@@ -52,6 +52,7 @@ export function toProgress(s: Pick<Send, '_id' | 'state' | 'total' | 'sent' | 'f
 export function createDeliveryEngine(deps: EngineDeps) {
   const Delivery = deliveryModel(deps.connection);
   const Send = sendModel(deps.connection);
+  const Takeover = deliveryTakeoverModel(deps.connection);
   const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   let runs = 0;
   const lease = deps.jobs.lockLifetime;
@@ -59,28 +60,44 @@ export function createDeliveryEngine(deps: EngineDeps) {
 
   /** Claims the ledger entry for one recipient, or answers why not (already done, held by a live worker). */
   async function claim(claimer: string, tenantId: Types.ObjectId, send: Send, r: Recipient): Promise<Delivery | 'done' | 'held'> {
-    const key = `${String(send._id)}:${r.type}:${String(r.id)}:email`;
+    const key = deliveryKey(send._id, r.type, r.id, 'email');
+    const _id = deliveryIdFor(key);
     const now = new Date();
     try {
-      const created = await Delivery.create({ tenantId, key, sendId: send._id, recipientType: r.type, recipientId: r.id, channel: 'email', email: r.email, state: 'pending', claimedBy: claimer, claimedAt: now });
+      const created = await Delivery.create({ _id, tenantId, key, sendId: send._id, recipientType: r.type, recipientId: r.id, channel: 'email', email: r.email, state: 'pending', claimedBy: claimer, claimedAt: now });
       return created.toObject();
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    const existing = await Delivery.findOne({ tenantId, key }).lean();
+    // By `_id` first: FerretDB's SQLite handler answers `_id` lookups from its index but scans the whole
+    // collection for any other filter. Entries written before ids were derived from keys have another id.
+    const existing = (await Delivery.findOne({ tenantId, _id }).lean()) ?? (await Delivery.findOne({ tenantId, key }).lean());
     if (!existing || existing.state !== 'pending') return 'done';
     if (existing.claimedAt && existing.claimedAt.getTime() > now.getTime() - lease) return 'held';
-    // Take over a stale claim; the compare-and-set on the old claim lets only one worker win.
-    const taken = await Delivery.findOneAndUpdate(
-      { tenantId, key, state: 'pending', claimedBy: existing.claimedBy, claimedAt: existing.claimedAt },
-      { $set: { claimedBy: claimer, claimedAt: now } },
-      { returnDocument: 'after' },
-    ).lean();
-    return taken ?? 'held';
+    return takeOver(existing, claimer, now);
+  }
+
+  /**
+   * Takes over an entry whose claim went stale (its worker died). The takeover is a unique insert named
+   * after the stale claim, so only one of several workers that find it wins; the winner then moves the
+   * claim and reads it back, and sends only if the entry is still pending and now its own.
+   */
+  async function takeOver(stale: Delivery, claimer: string, now: Date): Promise<Delivery | 'done' | 'held'> {
+    const staleClaim = `${String(stale._id)}:${stale.claimedBy ?? ''}:${stale.claimedAt?.getTime() ?? 0}`;
+    try {
+      await Takeover.create({ _id: staleClaim, tenantId: stale.tenantId, deliveryId: stale._id, claimedBy: claimer });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return 'held';
+      throw error;
+    }
+    await Delivery.updateOne({ tenantId: stale.tenantId, _id: stale._id, state: 'pending', claimedBy: stale.claimedBy, claimedAt: stale.claimedAt }, { $set: { claimedBy: claimer, claimedAt: now } });
+    const mine = await Delivery.findOne({ tenantId: stale.tenantId, _id: stale._id }).lean();
+    if (!mine || mine.state !== 'pending') return 'done';
+    return mine.claimedBy === claimer ? mine : 'held';
   }
 
   async function finish(entry: Delivery, $set: Partial<Delivery>): Promise<boolean> {
-    const res = await Delivery.updateOne({ tenantId: entry.tenantId, key: entry.key, state: 'pending', claimedBy: entry.claimedBy }, { $set });
+    const res = await Delivery.updateOne({ tenantId: entry.tenantId, _id: entry._id, state: 'pending', claimedBy: entry.claimedBy }, { $set });
     return res.modifiedCount === 1;
   }
 
@@ -120,7 +137,7 @@ export function createDeliveryEngine(deps: EngineDeps) {
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
         if (!isTransientMailError(error) || attempt === deps.config.MAIL_RETRY_ATTEMPTS) break;
-        await Delivery.updateOne({ tenantId: entry.tenantId, key: entry.key, claimedBy: entry.claimedBy }, { $set: { attempts: attempt, error: lastError, claimedAt: new Date() } });
+        await Delivery.updateOne({ tenantId: entry.tenantId, _id: entry._id, claimedBy: entry.claimedBy }, { $set: { attempts: attempt, error: lastError, claimedAt: new Date() } });
         await delay(deps.config.MAIL_RETRY_BASE_MS * 4 ** (attempt - 1));
         await ctx.keepAlive();
       }

@@ -7,7 +7,8 @@ import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
 import { startSmtpSink, type SmtpSink } from '../../platform/mail/smtp-sink.js';
 import { contactModel } from '../contacts/contact.model.js';
-import { deliveryModel } from './messaging.model.js';
+import { buildMessaging } from './messaging.module.js';
+import { deliveryIdFor, deliveryKey, deliveryModel, deliveryTakeoverModel } from './messaging.model.js';
 
 const N = 25;
 const worker = join(import.meta.dirname, 'testing', 'send-worker.ts');
@@ -108,5 +109,30 @@ describe('exactly-once sending across a crash and two workers', () => {
     assert.deepEqual([...counts.values()].filter((c) => c !== 1), []);
     const entries = await deliveryModel(rt.ctx.connection).countDocuments({ tenantId: new Types.ObjectId(agency.tenantId), sendId: new Types.ObjectId(sendId), state: 'sent' });
     assert.equal(entries, N);
+  });
+
+  it('should let exactly one of two workers take over each entry a dead worker left pending', async () => {
+    const before = sink.messages.length;
+    holdAt = -1;
+    const sendId = new Types.ObjectId(await greeting());
+    const tenantId = new Types.ObjectId(agency.tenantId);
+    // A worker died after claiming every entry, a day ago: all of them are stale and up for takeover.
+    const longAgo = new Date(Date.now() - 24 * 3600_000);
+    await deliveryModel(rt.ctx.connection).insertMany(
+      contactIds.map((id) => {
+        const key = deliveryKey(sendId, 'contact', new Types.ObjectId(id), 'email');
+        return { _id: deliveryIdFor(key), tenantId, key, sendId, recipientType: 'contact', recipientId: new Types.ObjectId(id), channel: 'email', email: null, state: 'pending', claimedBy: 'dead-worker', claimedAt: longAgo };
+      }),
+    );
+    const takeoversBefore = await deliveryTakeoverModel(rt.ctx.connection).countDocuments({ tenantId });
+    const { engine } = buildMessaging(rt.ctx, () => (_req, _res, next) => next());
+    // Two runs at once: each has its own claim id, so they compete exactly as two processes would.
+    await Promise.all([engine.run(tenantId, sendId), engine.run(tenantId, sendId)]);
+    const counts = new Map<string, number>();
+    for (const m of sink.messages.slice(before)) for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
+    assert.equal(counts.size, N, 'every stale entry was sent');
+    assert.deepEqual([...counts.values()].filter((c) => c !== 1), [], 'by one worker only');
+    assert.equal((await deliveryTakeoverModel(rt.ctx.connection).countDocuments({ tenantId })) - takeoversBefore, N, 'one takeover per entry');
+    assert.equal(await deliveryModel(rt.ctx.connection).countDocuments({ tenantId, sendId, state: 'sent' }), N);
   });
 });

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { createHash } from 'node:crypto';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 
 export const recipientTypes = ['contact', 'customer'] as const;
@@ -158,6 +159,44 @@ deliverySchema.plugin(tenantScoped);
 deliverySchema.index({ key: 1 }, { unique: true });
 deliverySchema.index({ tenantId: 1, sendId: 1, state: 1 });
 
+/** The ledger key of one message: a send, a recipient, a channel. */
+export function deliveryKey(sendId: Types.ObjectId, recipientType: RecipientType, recipientId: Types.ObjectId, channel: Channel): string {
+  return `${String(sendId)}:${recipientType}:${String(recipientId)}:${channel}`;
+}
+
+/**
+ * The ledger entry's `_id`, derived from its key (the first 12 bytes of its SHA-256). Every later read and
+ * update of the entry goes by `_id`, which FerretDB's SQLite handler answers from its index (any other
+ * filter scans the collection: O(n²) over a 10,000-recipient send), and the Message-ID built from it is
+ * the same for every attempt at the same message, so a receiver can drop a resend.
+ */
+export function deliveryIdFor(key: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(key).digest().subarray(0, 12).toString('hex'));
+}
+
+/**
+ * One takeover of a stale ledger claim: `_id` names the entry and the claim being replaced, so of the
+ * workers that find the same stale claim, exactly one inserts this and takes the entry over (a
+ * conditional update is not atomic under concurrency on FerretDB v1).
+ */
+export interface DeliveryTakeover {
+  _id: string;
+  tenantId: Types.ObjectId;
+  deliveryId: Types.ObjectId;
+  claimedBy: string;
+  createdAt: Date;
+}
+
+const deliveryTakeoverSchema = new Schema<DeliveryTakeover>(
+  {
+    _id: { type: String, required: true },
+    deliveryId: { type: Schema.Types.ObjectId, required: true },
+    claimedBy: { type: String, required: true },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+);
+deliveryTakeoverSchema.plugin(tenantScoped);
+
 export function subscriptionModel(connection: Connection): Model<Subscription> {
   return (connection.models.Subscription as Model<Subscription>) ?? connection.model<Subscription>('Subscription', subscriptionSchema, 'subscriptions');
 }
@@ -169,4 +208,7 @@ export function sendModel(connection: Connection): Model<Send> {
 }
 export function deliveryModel(connection: Connection): Model<Delivery> {
   return (connection.models.Delivery as Model<Delivery>) ?? connection.model<Delivery>('Delivery', deliverySchema, 'deliveries');
+}
+export function deliveryTakeoverModel(connection: Connection): Model<DeliveryTakeover> {
+  return (connection.models.DeliveryTakeover as Model<DeliveryTakeover>) ?? connection.model<DeliveryTakeover>('DeliveryTakeover', deliveryTakeoverSchema, 'delivery_takeovers');
 }
