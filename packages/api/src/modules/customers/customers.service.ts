@@ -9,6 +9,7 @@ import { combine } from '../../platform/records/list-query.js';
 import { createRecordService, type ListQuery, type RecordDeps } from '../../platform/records/record-service.js';
 import { customerDefinition } from './customer.definition.js';
 import { customerDocumentModel, customerModel, customerTreeLockModel, type Customer, type CustomerDocument } from './customer.model.js';
+import { groupSums } from '../../platform/db/group-sums.js';
 
 /** 000: documents are stored in the database; one file may be at most this large. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
@@ -225,11 +226,10 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
       const [childCount, byStatus, credit] = await Promise.all([
         Customer.countDocuments(combine(visibility, {}, [{ parentId: node._id }]) as never),
         Customer.aggregate<{ _id: string; n: number }>([{ $match: below }, { $group: { _id: '$status', n: { $sum: 1 } } }]),
-        Customer.aggregate<{ _id: string | null; total: number; n: number }>([
-          { $match: withNode },
-          { $group: { _id: '$finance.currency', total: { $sum: '$finance.creditLimit' }, n: { $sum: 1 } } },
-          { $sort: { _id: 1 } },
-        ]),
+        // One accumulator per $group (groupSums): FerretDB v1.24 computes only the first of several.
+        groupSums<string | null, 'total' | 'n'>(Customer as never, withNode, '$finance.currency', { total: '$finance.creditLimit', n: 1 }).then((rows) =>
+          rows.sort((a, b) => String(a._id ?? '').localeCompare(String(b._id ?? ''))),
+        ),
       ]);
       return {
         id: String(node._id),

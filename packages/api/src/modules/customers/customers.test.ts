@@ -114,6 +114,8 @@ describe('customers', () => {
     assert.deepEqual(rollup.body.byStatus, { draft: 2 });
     const eur = rollup.body.creditLimitTotals.find((t: { currency: string }) => t.currency === 'EUR');
     assert.equal(eur.creditLimit, 200);
+    assert.equal(eur.accounts, 1, 'every accumulator is computed (FerretDB answers only the first of several in one $group)');
+    assert.equal(rollup.body.creditLimitTotals.reduce((n: number, t: { accounts: number }) => n + t.accounts, 0), 3, 'the account itself and its two descendants');
     assert.equal(rollup.body.creditLimitTotals.find((t: { currency: string }) => t.currency === 'USD').creditLimit, 30);
 
     const toRoot = await rt.request().post(`/v1/customers/${branch.id}/move`).set(auth(admin)).send({ parentId: null });

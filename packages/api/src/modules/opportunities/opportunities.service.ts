@@ -7,7 +7,6 @@ import type { Actor } from '../../platform/events.js';
 import { combine } from '../../platform/records/list-query.js';
 import { createRecordService, type RecordDefinition, type RecordDeps } from '../../platform/records/record-service.js';
 import { opportunityModel, stageChangeModel, type Opportunity, type Outcome } from './opportunity.model.js';
-import { groupSums } from './group-sums.js';
 import type { Pipeline, PipelineStage } from './pipeline.model.js';
 import { toPipelineDto, type PipelinesService } from './pipelines.service.js';
 
@@ -296,24 +295,37 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     if (query.closeBefore) ranges.push({ expectedCloseDate: op({ $lt: new Date(query.closeBefore) }) });
     const match = combine(records.visibility(principal, 'read'), equalities, ranges);
     const openStages = pipeline.stages.filter((s) => s.kind === 'open');
-    const [totals, ...cards] = await Promise.all([
-      groupSums<{ stage: string; currency: string }, 'count' | 'amount' | 'weightedAmount'>(Opportunity as never, match, { stage: '$stage', currency: '$currency' }, { count: 1, amount: '$amount', weightedAmount: '$weightedAmount' }),
-      ...openStages.map((stage) =>
-        query.perStage === 0 ? Promise.resolve([] as Opportunity[]) : Opportunity.find(combine(match, { stage: stage.key }, []) as never).sort({ rank: 1, _id: 1 }).limit(query.perStage + 1).lean<Opportunity[]>(),
-      ),
-    ]);
+    // One pass over the open deals, streamed: totals per stage and currency, and each column's first
+    // `perStage` cards by rank, kept in a bounded sorted list. FerretDB v1 neither pushes a sort down nor
+    // computes more than one `$sum` per `$group`, so seven queries (three sums, four sorted columns) would
+    // each read every open deal; this reads them once, in the order the database returns them.
+    type Column = { totals: Map<string, { count: number; amount: number; weightedAmount: number }>; cards: Opportunity[] };
+    const columnsByStage = new Map<string, Column>(openStages.map((stage) => [stage.key, { totals: new Map(), cards: [] }]));
+    const keep = query.perStage + 1;
+    const cursor = Opportunity.find(match as never).select('-searchTokens').lean<Opportunity[]>().cursor({ batchSize: 1000 });
+    for await (const doc of cursor as AsyncIterable<Opportunity>) {
+      const column = columnsByStage.get(doc.stage);
+      if (!column) continue;
+      const currency = doc.currency ?? 'EUR';
+      const total = column.totals.get(currency) ?? { count: 0, amount: 0, weightedAmount: 0 };
+      total.count += 1;
+      total.amount += doc.amount ?? 0;
+      total.weightedAmount += doc.weightedAmount ?? 0;
+      column.totals.set(currency, total);
+      if (query.perStage > 0) insertByRank(column.cards, doc, keep);
+    }
     return {
       pipeline: toPipelineDto(pipeline),
-      columns: openStages.map((stage, i) => {
-        const rows = totals.filter((t) => t._id.stage === stage.key).sort((a, b) => b.count - a.count);
-        const count = rows.reduce((n, r) => n + r.count, 0);
-        const page = cards[i]!;
+      columns: openStages.map((stage) => {
+        const column = columnsByStage.get(stage.key)!;
+        const rows = [...column.totals.entries()].sort((a, b) => b[1].count - a[1].count);
+        const count = rows.reduce((n, [, r]) => n + r.count, 0);
         return {
           stage: { key: stage.key, name: stage.name, probability: stage.probability, kind: stage.kind },
           count,
-          totals: rows.map((r) => ({ currency: r._id.currency ?? 'EUR', count: r.count, amount: r.amount, weightedAmount: Math.round(r.weightedAmount * 100) / 100 })),
-          opportunities: page.slice(0, query.perStage).map(toOpportunityDto),
-          hasMore: query.perStage === 0 ? count > 0 : page.length > query.perStage,
+          totals: rows.map(([currency, r]) => ({ currency, count: r.count, amount: r.amount, weightedAmount: Math.round(r.weightedAmount * 100) / 100 })),
+          opportunities: column.cards.slice(0, query.perStage).map(toOpportunityDto),
+          hasMore: query.perStage === 0 ? count > 0 : column.cards.length > query.perStage,
         };
       }),
     };
@@ -408,4 +420,26 @@ export type OpportunitiesService = ReturnType<typeof createOpportunitiesService>
  */
 export function createOpportunityFromLead(service: OpportunitiesService, principal: Principal, input: LeadConversionInput, client?: Client) {
   return service.createFromLead(principal, input, client);
+}
+
+/** Board order: rank ascending, missing ranks first (as MongoDB sorts nulls), then id. */
+function byRank(a: Opportunity, b: Opportunity): number {
+  const ra = a.rank ?? Number.NEGATIVE_INFINITY;
+  const rb = b.rank ?? Number.NEGATIVE_INFINITY;
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  return String(a._id).localeCompare(String(b._id));
+}
+
+/** Inserts `doc` into `list` (kept sorted by rank), dropping whatever falls beyond `max` entries. */
+function insertByRank(list: Opportunity[], doc: Opportunity, max: number): void {
+  if (list.length >= max && byRank(doc, list[list.length - 1]!) >= 0) return;
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (byRank(list[mid]!, doc) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  list.splice(low, 0, doc);
+  if (list.length > max) list.pop();
 }

@@ -193,6 +193,19 @@ describe('pipelines and opportunities', () => {
     assert.equal(limited.body.columns[0].opportunities.length, 1);
     assert.equal(limited.body.columns[0].hasMore, true);
     assert.equal((await rt.request().get(`/v1/pipelines/${new Types.ObjectId()}/board`).set(auth(admin))).status, 404);
+
+    // Each column's first cards are the lowest ranks, whatever order the database returns them in.
+    const extra = [];
+    for (const name of ['e1', 'e2', 'e3', 'e4']) extra.push((await create(admin, { name, amount: 1 })).body);
+    const last = extra[3];
+    await rt.request().post(`/v1/opportunities/${last.id}/move`).set(auth(admin)).send({ stage: 'new', position: 0, version: last.version }).expect(200);
+    const top = await rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 3 }).set(auth(admin));
+    const column = top.body.columns[0];
+    assert.equal(column.count, 6);
+    assert.equal(column.opportunities[0].name, 'e4', 'the card moved to the top comes first');
+    const ranks = column.opportunities.map((o: { rank: number }) => o.rank);
+    assert.deepEqual(ranks, [...ranks].sort((a: number, b: number) => a - b));
+    assert.equal(column.hasMore, true);
   });
 
   it('should answer 404 for another agency’s opportunity and pipeline', async () => {

@@ -127,7 +127,22 @@ function readPath(doc: Record<string, unknown>, path: string): unknown {
   return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), doc);
 }
 
-/** Combines the visibility filter (which holds the tenant) with further conditions under one $and. */
+/** A one-field equality on a scalar (`{ searchTokens: 'mar' }`), which FerretDB can push down to SQL. */
+function scalarEquality(condition: Filter): [string, unknown] | null {
+  const entries = Object.entries(condition);
+  if (entries.length !== 1) return null;
+  const [key, value] = entries[0]!;
+  if (key.startsWith('$') || key.includes('.')) return null;
+  const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date || value instanceof Types.ObjectId;
+  return scalar ? [key, value] : null;
+}
+
+/**
+ * Combines the visibility filter (which holds the tenant) with further conditions. FerretDB v1 pushes
+ * only top-level equalities down to SQL (on PostgreSQL; everything under `$and` is filtered after
+ * fetching), so every equality whose field is still free goes to the top level, including a condition
+ * such as the first search token; the rest share one `$and`. The result matches the same records.
+ */
 export function combine(visibility: Filter, equalities: Filter, conditions: Filter[]): Filter {
   const { $and: visibilityAnd, ...rest } = visibility as Filter & { $and?: Filter[] };
   const merged: Filter = { ...rest };
@@ -136,7 +151,11 @@ export function combine(visibility: Filter, equalities: Filter, conditions: Filt
     if (key in merged) and.push({ [key]: value });
     else merged[key] = value;
   }
-  and.push(...conditions);
+  for (const condition of conditions) {
+    const equality = scalarEquality(condition);
+    if (equality && !(equality[0] in merged)) merged[equality[0]] = equality[1];
+    else and.push(condition);
+  }
   if (and.length) merged.$and = and;
   return merged;
 }
