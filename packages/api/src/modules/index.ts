@@ -16,6 +16,7 @@ import { createOrgDirectory } from './identity/org-directory.js';
 import { createMailer } from '../platform/mail/mailer.js';
 import { createAuditService } from './audit/audit.service.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { defineAuditJobs } from './audit/audit.jobs.js';
 import { createApiKeysService } from './api-keys/api-keys.service.js';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
 import { publishableKeyGuard } from './api-keys/publishable.js';
@@ -74,6 +75,7 @@ function identityAndAccessRoutes(
   const { connection, config, events, logger } = ctx;
   const audit = createAuditService({ connection });
   audit.subscribe(events);
+  defineAuditJobs({ connection, jobs: ctx.jobs, logger });
   const mailer = createMailer(config, logger);
   const tenant = createTenantService({ connection, events });
   const publishable = publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX });

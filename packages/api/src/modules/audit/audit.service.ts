@@ -63,6 +63,11 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
+/** Events that only carry something to a user's sockets and change nothing (see platform/realtime). */
+export function isDeliveryOnly(type: string): boolean {
+  return type.startsWith('realtime.');
+}
+
 function subtractMonths(date: Date, months: number): Date {
   const d = new Date(date);
   d.setUTCMonth(d.getUTCMonth() - months);
@@ -133,9 +138,14 @@ export function createAuditService(deps: { connection: Connection }) {
       throw new AppError('unavailable', 'The audit trail is too busy; retry');
     },
 
-    /** Subscribes to every domain event, so every write, sign-in, export and permission change is recorded. */
+    /**
+     * Subscribes to every domain event, so every write, sign-in, export and permission change is recorded.
+     * `realtime.*` events are deliveries to a user's sockets (a notification shown, a send's progress),
+     * not changes: the change behind them is audited where it happens, so they are left out.
+     */
     subscribe(events: EventBus): () => void {
       return events.subscribe('*', async (event) => {
+        if (isDeliveryOnly(event.type)) return;
         await this.append(event);
       });
     },
