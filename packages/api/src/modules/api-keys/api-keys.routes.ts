@@ -43,6 +43,9 @@ export function apiKeysRoutes(keys: ApiKeysService, publishable: RequestHandler,
       access: access.permission('apiKey', 'create'),
       body: createApiKeyBody,
       success: { status: 201, description: 'The key, shown once', schema: createdApiKeySchema },
+      // The answer holds the full key, which is stored only hashed: a retry with the same Idempotency-Key
+      // never creates a second key, and is refused (409 with the key's id) rather than replaying the secret.
+      idempotency: 'once',
       handler: ({ body, req }) => keys.create(req.principal!, body, clientInfo(req)),
     }),
     defineRoute({

@@ -36,6 +36,7 @@ export function taskRoutes(service: TasksService, idempotency: Idempotency): Rou
       access: access.permission('task', 'update'),
       params: idParams,
       success: { status: 201, description: 'The invitation (the token is shown only now)', schema: invitationSchema },
+      idempotency: 'once',
       errors: [403, 409],
       handler: ({ params, req }) => service.invite(req.principal!, params.id, clientOf(req)),
     }),

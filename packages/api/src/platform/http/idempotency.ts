@@ -4,7 +4,7 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../db/tenancy.plugin.js';
 import { op } from '../db/operators.js';
 import { AppError, isDuplicateKeyError } from '../errors.js';
-import { Reply } from './route.js';
+import { Reply, type IdempotencyMode } from './route.js';
 
 /** A create request seen before: its key, what was asked, and the answer once there is one. */
 interface IdempotencyRecord {
@@ -43,19 +43,33 @@ const ABANDONED_MS = 60_000;
 /** Keys are kept this long (contract: 24 h); pruning is a scheduled job's deleteMany. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
+// Requests already running under a key: the router guards every create, so a handler that still calls
+// run() itself (record routes did before the router did) just runs instead of claiming the key twice.
+const guarded = new WeakSet<Request>();
+
+/** What a request asks for: method, full URL (path and query) and body, raw bytes included. */
+function requestHashOf(req: Request): string {
+  const hash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n`);
+  if (Buffer.isBuffer(req.body)) hash.update(req.body);
+  else hash.update(JSON.stringify(req.body ?? null));
+  return hash.digest('hex');
+}
+
 /**
  * Runs a create at most once per `Idempotency-Key`: a retry with the same key and body gets the first
  * answer again (with `Idempotent-Replayed: true`), the same key with another body is refused, and a
- * retry while the first is still running answers 409 so the client backs off and tries again.
+ * retry while the first is still running answers 409 so the client backs off and tries again. In `once`
+ * mode the answer is not kept (it holds a secret shown once), so a retry answers 409 with the id created.
  */
 export function createIdempotency(connection: Connection) {
   const Idempotency = idempotencyModel(connection);
   return {
-    async run(req: Request, tenantId: Types.ObjectId, scope: string, status: number, handler: () => Promise<unknown>): Promise<unknown> {
+    async run(req: Request, tenantId: Types.ObjectId, scope: string, status: number, handler: () => Promise<unknown>, mode: IdempotencyMode = 'replay'): Promise<unknown> {
       const key = req.get('Idempotency-Key');
-      if (!key) return handler();
+      if (!key || guarded.has(req)) return handler();
       if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw AppError.invalidField('header.Idempotency-Key', 'must be 1 to 255 visible ASCII characters');
-      const requestHash = createHash('sha256').update(`${req.method} ${req.baseUrl}${req.path}\n${JSON.stringify(req.body ?? null)}`).digest('hex');
+      guarded.add(req);
+      const requestHash = requestHashOf(req);
       try {
         await Idempotency.create({ tenantId, scope, key, requestHash });
       } catch (error) {
@@ -63,6 +77,12 @@ export function createIdempotency(connection: Connection) {
         const seen = await Idempotency.findOne({ tenantId, scope, key }).lean();
         if (!seen) throw new AppError('conflict', 'The idempotency key is being reset; retry');
         if (seen.requestHash !== requestHash) throw new AppError('conflict', 'This Idempotency-Key was used for a different request; use a new key');
+        if (seen.state === 'completed' && mode === 'once') {
+          const id = (seen.body as { id?: unknown } | null)?.id;
+          throw new AppError('conflict', `This Idempotency-Key already created ${typeof id === 'string' ? id : 'this resource'}; its answer held a secret shown only once, so it is not replayed. Use a new key to create another.`, {
+            extensions: typeof id === 'string' ? { id } : {},
+          });
+        }
         if (seen.state === 'completed') return new Reply(seen.status ?? 200, seen.body, { 'Idempotent-Replayed': 'true' });
         const takeover = await Idempotency.updateOne(
           { tenantId, scope, key, state: 'pending', createdAt: op({ $lt: new Date(Date.now() - ABANDONED_MS) }) },
@@ -71,9 +91,11 @@ export function createIdempotency(connection: Connection) {
         if (takeover.modifiedCount === 0) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress; retry shortly', { headers: { 'Retry-After': '1' }, extensions: { retryAfter: 1 } });
       }
       try {
-        const body = await handler();
-        await Idempotency.updateOne({ tenantId, scope, key }, { $set: { state: 'completed', status, body: JSON.parse(JSON.stringify(body ?? null)) } });
-        return body;
+        const result = await handler();
+        const answer = result instanceof Reply ? { status: result.status, body: result.body } : { status, body: result };
+        const stored = mode === 'once' ? { id: (answer.body as { id?: unknown } | null)?.id ?? null } : answer.body;
+        await Idempotency.updateOne({ tenantId, scope, key }, { $set: { state: 'completed', status: answer.status, body: JSON.parse(JSON.stringify(stored ?? null)) } });
+        return result;
       } catch (error) {
         // A failed attempt leaves no trace, so the client's retry runs the request afresh.
         await Idempotency.deleteOne({ tenantId, scope, key, state: 'pending' });

@@ -1,7 +1,22 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { problemCodes } from '../errors.js';
 import { problemSchema } from './common.schema.js';
-import type { RouteSpec } from './route.js';
+import { idempotencyOf, type RouteSpec } from './route.js';
+import { z } from './zod.js';
+
+const idempotencyHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({ description: 'Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md.' }),
+});
+
+const idempotencyText = {
+  replay: 'Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.',
+  once: 'Honours `Idempotency-Key`, without replay: the answer holds a secret shown once, so a retry with the same key answers 409 with the `id` it created.',
+};
 
 const statusText: Record<number, string> = {
   400: 'The request is not valid (problem details name each failing field)',
@@ -41,7 +56,9 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
   });
 
   for (const spec of routes) {
+    const idempotency = idempotencyOf(spec);
     const errorStatuses = new Set<number>([400, 429, ...(spec.errors ?? [])]);
+    if (idempotency) errorStatuses.add(409);
     if (spec.access.kind !== 'public') errorStatuses.add(401);
     if (spec.access.kind === 'permission') errorStatuses.add(403);
     if (spec.params) errorStatuses.add(404);
@@ -66,11 +83,13 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
       path: `/v1${spec.path}`,
       operationId: spec.operationId,
       summary: spec.summary,
-      description: [spec.description, `Access: \`${describeAccess(spec)}\`.`].filter(Boolean).join('\n\n'),
+      description: [spec.description, idempotency ? idempotencyText[idempotency] : null, `Access: \`${describeAccess(spec)}\`.`].filter(Boolean).join('\n\n'),
       tags: spec.tags,
       ...(spec.access.kind === 'public' ? { security: [] } : { security: [{ bearer: [] }] }),
       'x-access': describeAccess(spec),
+      ...(idempotency ? { 'x-idempotency': idempotency } : {}),
       request: {
+        ...(idempotency ? { headers: idempotencyHeaders as never } : {}),
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),

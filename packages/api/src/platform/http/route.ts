@@ -58,7 +58,22 @@ export interface RouteSpec<
   errors?: number[];
   /** Extra middleware run before validation (rate limits, raw-body parsers). */
   before?: RequestHandler[];
+  /**
+   * How the route honours `Idempotency-Key` (see idempotency.ts). Left out, every authenticated POST
+   * that creates (success 201) replays its first answer; `'once'` still creates at most once but never
+   * stores or replays the answer (for answers that hold a secret shown once); `false` ignores the header.
+   */
+  idempotency?: IdempotencyMode | false;
   handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>>) => Promise<unknown>;
+}
+
+/** `replay`: a retry gets the stored first answer; `once`: a retry is refused with 409 naming what was created. */
+export type IdempotencyMode = 'replay' | 'once';
+
+/** The idempotency a route gets: what it declares, else `replay` for an authenticated create (POST answering 201). */
+export function idempotencyOf(spec: Pick<RouteSpec, 'method' | 'access' | 'success' | 'idempotency'>): IdempotencyMode | false {
+  if (spec.idempotency !== undefined) return spec.idempotency;
+  return spec.method === 'post' && spec.success.status === 201 && spec.access.kind !== 'public' ? 'replay' : false;
 }
 
 /** Declares a route with its types inferred from its schemas. */

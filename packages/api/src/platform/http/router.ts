@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors.js';
-import { Reply, type RouteSpec } from './route.js';
+import type { Idempotency } from './idempotency.js';
+import { idempotencyOf, Reply, type RouteSpec } from './route.js';
 import { assertPlainQuery, parseOrThrow } from './validation.js';
 
 /** Express path from an OpenAPI path: `/contacts/{id}` becomes `/contacts/:id`. */
@@ -11,10 +12,15 @@ export function toExpressPath(path: string): string {
 /** Checks a route's access rule for the current request (supplied by platform/auth). */
 export type AccessGuard = (spec: RouteSpec) => RequestHandler[];
 
-/** Mounts declared routes on a router: guard, validation, handler, and the declared success status. */
-export function mountRoutes(routes: RouteSpec[], guard: AccessGuard): Router {
+/**
+ * Mounts declared routes on a router: guard, validation, handler, and the declared success status.
+ * With `idempotency`, every route that creates honours `Idempotency-Key` here (see `idempotencyOf`),
+ * scoped to the caller and the operation, so no module has to remember it.
+ */
+export function mountRoutes(routes: RouteSpec[], guard: AccessGuard, options: { idempotency?: Idempotency } = {}): Router {
   const router = Router();
   for (const spec of routes) {
+    const mode = idempotencyOf(spec);
     const handle = async (req: Request, res: Response) => {
       assertPlainQuery(req.query as Record<string, unknown>);
       const params = spec.params ? parseOrThrow(spec.params, req.params, 'params') : undefined;
@@ -28,7 +34,12 @@ export function mountRoutes(routes: RouteSpec[], guard: AccessGuard): Router {
           body = parseOrThrow(spec.body, {}, 'body');
         } else body = parseOrThrow(spec.body, req.body, 'body');
       }
-      const result = await spec.handler({ params, query, body, req, res } as never);
+      const run = () => spec.handler({ params, query, body, req, res } as never);
+      const principal = req.principal;
+      const result =
+        mode && options.idempotency && principal
+          ? await options.idempotency.run(req, principal.tenantId, `${String(principal.apiKeyId ?? principal.userId)}:${spec.operationId}`, spec.success.status, run, mode)
+          : await run();
       if (res.headersSent) return;
       if (result instanceof Reply) {
         res.set(result.headers).status(result.status);
