@@ -34,6 +34,8 @@ const counts = { contacts: Number(option('contacts', '100000')), customers: Numb
 const concurrency = Number(option('concurrency', '50'));
 const seconds = Number(option('seconds', '10'));
 const resultsFile = new URL('./RESULTS.md', import.meta.url).pathname;
+/** `--record 0` prints the figures without appending them to RESULTS.md (for trial runs). */
+const record = option('record', '1') !== '0';
 
 const first = ['Ana', 'Bruno', 'Carla', 'Daniel', 'Elena', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Karin', 'Luca', 'Maria', 'Nadia', 'Oscar', 'Paula', 'Quentin', 'Rosa', 'Sven', 'Tomás', 'Ute', 'Victor', 'Wanda', 'Xavier', 'Yara', 'Zoë', 'Marco', 'Martina', 'Mark', 'Lena'];
 const last = ['Almeida', 'Berger', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Hansen', 'Ivanova', 'Jensen', 'Kowalski', 'Lopes', 'Müller', 'Novak', 'Olsen', 'Petrov', 'Rossi', 'Schmidt', 'Silva', 'Tanaka', 'Ulrich', 'Vidal', 'Weber', 'Young', 'Zimmermann', 'Marsh', 'Martins', 'Moreau', 'Nielsen', 'Santos'];
@@ -244,6 +246,10 @@ async function main() {
       ...results.map((r) => `| ${r.name} | ${r.requests} | ${r.errors} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.rps.toFixed(1)} | ${r.p95 < 100 ? 'met' : 'missed'} |`),
       '',
     ];
+    if (!record) {
+      log(lines.join('\n'));
+      return;
+    }
     if (!existsSync(resultsFile)) writeFileSync(resultsFile, '# Benchmark results\n\nAppended by `bench/run.ts`; see bench/README.md for how to run it and what the figures mean.\n');
     appendFileSync(resultsFile, lines.join('\n'));
     log(`appended to ${resultsFile}`);

@@ -7,6 +7,7 @@ import type { AppContext } from './context.js';
 import { connectDatabase, redactUri, type DatabaseConnection } from './db/connection.js';
 import { provideDatabaseServer, type DatabaseServer } from './db/embedded.js';
 import { ensureIndexes } from './db/indexes.js';
+import { ensurePushdownIndexes } from './db/pushdown-indexes.js';
 import { EventBus } from './events.js';
 import { createJobs } from './jobs/jobs.js';
 import { createLogger, type Logger } from './logger.js';
@@ -54,6 +55,10 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
   const modules = buildModules(ctx);
   const app = createApp(ctx, modules);
   await ensureIndexes(db.connection);
+  if (database.kind === 'ferretdb-postgresql' && config.EMBEDDED_DB_POSTGRES_URL) {
+    const created = await ensurePushdownIndexes(db.connection, config.EMBEDDED_DB_POSTGRES_URL);
+    if (created.length) logger.info({ indexes: created.length }, 'PostgreSQL indexes for FerretDB pushdown created');
+  }
   return {
     ctx,
     app,
