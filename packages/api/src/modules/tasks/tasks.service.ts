@@ -40,13 +40,12 @@ export function toTaskDto(t: Task) {
   };
 }
 
-/** Tasks: visible to their owner (and whoever the role's scope reaches) and to their assignee. */
+/** Tasks: visible to their owner, whoever the role's scope reaches, and their assignee (access.ts). */
 export const taskDefinition = (connection: Connection): RecordDefinition<Task> => ({
   resource: 'task',
   label: 'Task',
   model: taskModel(connection),
   workflowKey: 'callingTask',
-  alsoVisibleTo: (principal) => ({ assigneeId: principal.userId }),
   list: {
     filters: {
       kind: { path: 'kind', kind: 'enum', values: ['call', 'meeting', 'followUp', 'todo'] },

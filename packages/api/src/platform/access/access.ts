@@ -60,9 +60,20 @@ export function visibilityFilter(principal: Principal, resource: Resource, actio
   }
   const tenant = { tenantId: principal.tenantId };
   if (parts.length === 0) return tenant;
-  if (parts.length === 1) return { ...tenant, ...mergeable(parts[0]!) };
-  return { ...tenant, $and: parts };
+  const scoped = parts.length === 1 ? mergeable(parts[0]!) : { $and: parts };
+  const also = alsoVisible[resource]?.(principal);
+  if (also) return { ...tenant, $or: [scoped, also] };
+  return { ...tenant, ...scoped };
 }
+
+/**
+ * Records a principal reaches whatever the role's scope says: a task assigned to someone (003: a
+ * follow-up can be assigned to anyone) is theirs to see and work on. Part of the one filter, so lists,
+ * reads, writes, exports and realtime all agree.
+ */
+const alsoVisible: Partial<Record<Resource, (principal: Principal) => Filter>> = {
+  task: (principal) => ({ assigneeId: principal.userId }),
+};
 
 // A single part can be spread only when it does not collide with the tenant key.
 function mergeable(part: Filter): Filter {

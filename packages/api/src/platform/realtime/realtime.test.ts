@@ -100,6 +100,23 @@ describe('realtime', () => {
     for (const s of [adminSocket, sellerSocket, otherSocket]) s.socket.disconnect();
   });
 
+  it('should push a task to its assignee even when the role’s scope would not reach it', async () => {
+    const seller = await makeUser(rt, agency, { role: 'SALES_PERSON' });
+    const sellerSocket = await client(http.url, await signIn(rt, seller.email));
+    assert.equal((await sellerSocket.subscribe('task')).ok, true);
+    const notTheirs = (await rt.request().post('/v1/tasks').set(auth(agency.adminToken)).send({ kind: 'todo', title: 'Admin only' })).body;
+    const assigned = (await rt.request().post('/v1/tasks').set(auth(agency.adminToken)).send({ kind: 'followUp', title: 'For the seller', assigneeId: String(seller.id) })).body;
+    assert.ok(assigned.id && notTheirs.id);
+    const got = await sellerSocket.next((e) => e.id === assigned.id);
+    assert.equal(got.type, 'created');
+    assert.ok(!sellerSocket.events.some((e) => e.id === notTheirs.id), 'an admin’s own task never reaches them');
+    // The same rule answers the API: the assignee reads it, and lists it.
+    const token = await signIn(rt, seller.email);
+    assert.equal((await rt.request().get(`/v1/tasks/${assigned.id}`).set(auth(token))).status, 200);
+    assert.equal((await rt.request().get(`/v1/tasks/${notTheirs.id}`).set(auth(token))).status, 404);
+    sellerSocket.socket.disconnect();
+  });
+
   it('should apply the subscription filter and carry transitions with their changes', async () => {
     const watcher = await client(http.url, agency.adminToken);
     const sub = await watcher.subscribe('contact', { status: 'hot' });

@@ -48,11 +48,6 @@ export interface RecordDefinition<Doc extends RecordBase> {
   productRequiredForDepartmentUsers?: boolean;
   /** Derived fields (normalized copies for unique indexes and dedupe) computed from the merged record. */
   derive?(doc: Partial<Doc>): Partial<Doc>;
-  /**
-   * Who else sees a record beyond the role's scope (tasks: their assignee). The result is OR-ed with
-   * the scope part of the visibility filter; the tenant stays an equality at the top.
-   */
-  alsoVisibleTo?(principal: Principal): Record<string, unknown>;
 }
 
 export interface RecordDeps {
@@ -110,13 +105,9 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
   const Model = def.model;
   const notFound = () => AppError.notFound(def.label);
 
-  /** The access module's filter, widened by the definition's `alsoVisibleTo` when it has one. */
+  /** The access module's filter: the one place that decides what a principal sees. */
   function visibility(principal: Principal, action: Action): Record<string, unknown> {
-    const base = visibilityFilter(principal, def.resource, action);
-    if (!def.alsoVisibleTo) return base;
-    const { tenantId, ...scope } = base;
-    if (!Object.keys(scope).length) return base;
-    return { tenantId, $or: [scope, def.alsoVisibleTo(principal)] };
+    return visibilityFilter(principal, def.resource, action);
   }
 
   async function findVisible(principal: Principal, id: string, action: Action): Promise<Doc> {
