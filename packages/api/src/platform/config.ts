@@ -37,6 +37,7 @@ export const configSchema = z
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(200),
     PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+    CAMPAIGN_MIN_FILL_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SEED_DEMO: bool.optional(),

@@ -10,14 +10,12 @@ import { leadDefinition } from '../leads/lead.definition.js';
 import { campaignPublicRoutes } from './campaign-public.routes.js';
 import { createCampaignPublicService } from './campaign-public.service.js';
 import { campaignRoutes } from './campaigns.routes.js';
+import { defineCampaignJobs } from './campaign.jobs.js';
 import { createCampaignSchedule, createCampaignsService } from './campaigns.service.js';
-
-/** Least time between serving a signup form and its submission, unless CAMPAIGN_MIN_FILL_MS says otherwise. */
-export const DEFAULT_MIN_FILL_MS = 3000;
 
 /**
  * Campaigns (issue 7): the record routes, stats, referral codes, and the widget routes under
- * /v1/public. Returns the routes plus the services the scheduler needs (`schedule`).
+ * /v1/public, and the period-edge jobs (campaign.jobs.ts). Returns the routes and the services.
  */
 export function campaignsModule(
   ctx: AppContext,
@@ -26,7 +24,7 @@ export function campaignsModule(
   const { connection, config, events, logger } = ctx;
   const campaigns = createCampaignsService(connection, deps.recordDeps);
   const schedule = createCampaignSchedule({ connection, events, workflows: deps.recordDeps.workflows });
-  const envMinFill = Number(process.env.CAMPAIGN_MIN_FILL_MS);
+  const edges = defineCampaignJobs({ connection, events, jobs: ctx.jobs, schedule, logger });
   const publicService = createCampaignPublicService({
     connection,
     events,
@@ -37,7 +35,8 @@ export function campaignsModule(
     logger,
     secret: ctx.secrets.jwt,
     apiBase: (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, ''),
-    minFillMs: deps.minFillMs ?? (Number.isFinite(envMinFill) && envMinFill >= 0 ? envMinFill : DEFAULT_MIN_FILL_MS),
+    // Least time between serving a signup form and its submission (a bot submits at once).
+    minFillMs: deps.minFillMs ?? config.CAMPAIGN_MIN_FILL_MS,
   });
   const publishable = publishableKeyGuard({ keys: deps.apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX });
   const perAddress = (name: string) =>
@@ -46,5 +45,5 @@ export function campaignsModule(
     ...campaignRoutes(campaigns, deps.idempotency),
     ...campaignPublicRoutes(publicService, { publishable, signupLimit: perAddress('campaign-signup'), confirmLimit: perAddress('campaign-confirm') }),
   ];
-  return { routes, campaigns, schedule, publicService };
+  return { routes, campaigns, schedule, edges, publicService };
 }

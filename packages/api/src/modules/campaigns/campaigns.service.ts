@@ -105,6 +105,17 @@ export function createCampaignSchedule(deps: { connection: Connection; events: E
   }
 
   return {
+    /**
+     * Applies the edge one campaign has reached by `now` (its period-edge job): `new` → `active` once
+     * started (and not ended), `active` → `inactive` once ended; returns the move made, if any.
+     */
+    async settle(tenantId: Types.ObjectId, campaignId: Types.ObjectId, now: Date = new Date()): Promise<'active' | 'inactive' | null> {
+      const campaign = await Campaign.findOne({ tenantId, _id: campaignId }).lean<Campaign>();
+      if (!campaign) return null;
+      if (campaign.status === 'new' && campaign.startAt && campaign.startAt <= now && (!campaign.endAt || campaign.endAt > now)) return (await move(campaign, 'active', now)) ? 'active' : null;
+      if (campaign.status === 'active' && campaign.endAt && campaign.endAt <= now) return (await move(campaign, 'inactive', now)) ? 'inactive' : null;
+      return null;
+    },
     /** Activates every `new` campaign whose period has started (and not ended) by `now`; returns how many moved. */
     async activateDueCampaigns(now: Date = new Date()): Promise<number> {
       const due = await Campaign.find({ status: 'new', startAt: op({ $lte: now }) })

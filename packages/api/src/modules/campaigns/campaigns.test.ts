@@ -13,8 +13,8 @@ import { op } from '../../platform/db/operators.js';
 import type { DomainEvent } from '../../platform/events.js';
 import { startSmtpCapture } from '../../platform/mail/testing.js';
 
-// Short enough to keep the suite fast, long enough to prove the check (read when the module is built).
-process.env.CAMPAIGN_MIN_FILL_MS = '400';
+// Short enough to keep the suite fast, long enough to prove the check.
+const MIN_FILL_MS = '400';
 
 describe('campaigns', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -29,7 +29,7 @@ describe('campaigns', () => {
 
   before(async () => {
     smtp = await startSmtpCapture();
-    rt = await createTestRuntime({ file: import.meta.filename, env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '10', SMTP_URL: smtp.url } });
+    rt = await createTestRuntime({ file: import.meta.filename, env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '10', SMTP_URL: smtp.url, CAMPAIGN_MIN_FILL_MS: MIN_FILL_MS } });
     agency = await makeAgency(rt);
     tenantId = new Types.ObjectId(agency.tenantId);
     rt.ctx.events.subscribe('campaign.*', (e) => {
