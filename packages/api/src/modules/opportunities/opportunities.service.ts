@@ -178,16 +178,22 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     return new AppError('version_conflict', `Opportunity was changed by someone else (now version ${current.version}); reload and try again`, { extensions: { current: toOpportunityDto(current) } });
   }
 
-  /** A rank that places a card at `position` in a column (between its neighbours; gaps keep moves O(1)). */
+  /**
+   * A rank that places a card at `position` in a column (between its neighbours; gaps keep moves O(1)).
+   * Without a position the card goes to the end, and the end needs no query: the clock in 1/1024 ms
+   * (`appendRank`) is above every rank given before, because ranks between neighbours stay between
+   * them and ranks past the last card are at most one gap past the clock of that moment. FerretDB v1
+   * sorts in memory, so finding the current last card would read the whole column on every create and
+   * move (50,000 deals: seconds).
+   */
   async function rankAt(tenantId: Types.ObjectId, pipelineId: Types.ObjectId, stage: string, position: number | undefined, movingId: Types.ObjectId | null): Promise<number> {
+    if (position === undefined) return appendRank();
     const column = { tenantId, pipelineId, stage, ...(movingId ? { _id: op({ $ne: movingId }) } : {}) };
-    if (position === undefined || position > 0) {
-      const skip = position === undefined ? 0 : position - 1;
-      const sort = position === undefined ? { rank: -1 as const, _id: -1 as const } : { rank: 1 as const, _id: 1 as const };
-      const around = await Opportunity.find(column, null, { skip }).sort(sort).limit(position === undefined ? 1 : 2).select('rank').lean();
-      if (position === undefined || around.length < 2) {
-        const last = position === undefined ? around[0] : (await Opportunity.find(column).sort({ rank: -1, _id: -1 }).limit(1).select('rank').lean())[0];
-        return last ? last.rank + RANK_GAP : 0;
+    if (position > 0) {
+      const around = await Opportunity.find(column, null, { skip: position - 1 }).sort({ rank: 1, _id: 1 }).limit(2).select('rank').lean();
+      if (around.length < 2) {
+        const last = (await Opportunity.find(column).sort({ rank: -1, _id: -1 }).limit(1).select('rank').lean())[0];
+        return last ? Math.max(appendRank(), last.rank + RANK_GAP) : appendRank();
       }
       return (around[0]!.rank + around[1]!.rank) / 2;
     }
@@ -442,4 +448,9 @@ function insertByRank(list: Opportunity[], doc: Opportunity, max: number): void 
   }
   list.splice(low, 0, doc);
   if (list.length > max) list.pop();
+}
+
+/** The rank of a card appended now: the clock in 1/1024 ms, so one gap is one millisecond. */
+function appendRank(): number {
+  return Date.now() * RANK_GAP;
 }
