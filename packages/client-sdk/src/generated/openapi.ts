@@ -20,6 +20,8 @@ export interface paths {
          * Create a activity
          * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
          *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
          *     Access: `activity:create`.
          */
         post: operations["createActivity"];
@@ -99,6 +101,8 @@ export interface paths {
         /**
          * Create a secret or publishable key
          * @description Secret keys (`sk_live_...`) are for a host product's server: they act with the chosen role on behalf of the creator. Publishable keys (`pk_live_...`) are for widgets: they reach only `/v1/public/*`, from the listed origins. The full key is in this response only.
+         *
+         *     Honours `Idempotency-Key`, without replay: the answer holds a secret shown once, so a retry with the same key answers 409 with the `id` it created.
          *
          *     Access: `apiKey:create`.
          */
@@ -392,6 +396,8 @@ export interface paths {
          * Create a campaign
          * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
          *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
          *     Access: `campaign:create`.
          */
         post: operations["createCampaign"];
@@ -449,6 +455,8 @@ export interface paths {
         /**
          * Get your own referral code for a campaign
          * @description Turns the campaign’s signup form into your referral campaign: signups through the code are attributed to you. One code per person and campaign; asking again answers 200 with the same code.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `campaign:read`.
          */
@@ -569,6 +577,8 @@ export interface paths {
         /**
          * Create a contact
          * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `contact:create`.
          */
@@ -720,6 +730,8 @@ export interface paths {
          * Define a custom field
          * @description Values then live under `custom.<key>` on each record of the resource, are validated on write and can be filtered (`custom.<key>=v`) and sorted (`sort=custom.<key>`).
          *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
          *     Access: `customField:create`.
          */
         post: operations["createCustomField"];
@@ -780,6 +792,8 @@ export interface paths {
          * Create a customer
          * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
          *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
          *     Access: `customer:create`.
          */
         post: operations["createCustomer"];
@@ -836,6 +850,8 @@ export interface paths {
          * Upload a document to an account
          * @description Send the file's raw bytes as the body, with its own Content-Type (e.g. application/pdf; JSON files as application/octet-stream) and its name in `fileName`. At most 5 MB; the bytes are stored in the database.
          *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
          *     Access: `customer:update`.
          */
         post: operations["uploadCustomerDocument"];
@@ -866,6 +882,34 @@ export interface paths {
          * @description Access: `customer:update`.
          */
         delete: operations["deleteCustomerDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feedback on an account: survey answers and what staff recorded
+         * @description Access: `customer:read`.
+         */
+        get: operations["listCustomerFeedback"];
+        put?: never;
+        /**
+         * Record feedback on an account, a job or a PO
+         * @description Negative feedback notifies the account manager (else the account owner) in their inbox.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `customer:update`.
+         */
+        post: operations["createCustomerFeedback"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1031,6 +1075,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/feedback/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rating page a survey email links to (a GET records nothing, so link scanners cannot answer)
+         * @description Access: `public`.
+         */
+        get: operations["feedbackPage"];
+        put?: never;
+        /**
+         * Answer a satisfaction survey (no sign-in; the token is signed); answering again changes the answer
+         * @description Access: `public`.
+         */
+        post: operations["answerFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/greetings": {
         parameters: {
             query?: never;
@@ -1047,6 +1115,8 @@ export interface paths {
         /**
          * Schedule a greeting to contacts and customers
          * @description Sent at `sendAt` (agency time zone) to every target subscribed to the template category on email, exactly once per recipient. Progress is pushed live as `send.progress` on the realtime socket.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `notification:create`.
          */
@@ -1143,6 +1213,8 @@ export interface paths {
         /**
          * Create a lead
          * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `lead:create`.
          */
@@ -1502,6 +1574,8 @@ export interface paths {
          * Create a opportunity
          * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
          *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
          *     Access: `opportunity:create`.
          */
         post: operations["createOpportunity"];
@@ -1642,7 +1716,9 @@ export interface paths {
         put?: never;
         /**
          * Create a department
-         * @description Access: `org:create`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `org:create`.
          */
         post: operations["createDepartment"];
         delete?: never;
@@ -1696,7 +1772,9 @@ export interface paths {
         put?: never;
         /**
          * Create a designation
-         * @description Access: `org:create`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `org:create`.
          */
         post: operations["createDesignation"];
         delete?: never;
@@ -1750,7 +1828,9 @@ export interface paths {
         put?: never;
         /**
          * Create a team
-         * @description Access: `org:create`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `org:create`.
          */
         post: operations["createTeam"];
         delete?: never;
@@ -1806,7 +1886,9 @@ export interface paths {
         put?: never;
         /**
          * Create a unit or division
-         * @description Access: `org:create`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `org:create`.
          */
         post: operations["createUnit"];
         delete?: never;
@@ -1862,7 +1944,9 @@ export interface paths {
         put?: never;
         /**
          * Create a pipeline
-         * @description Access: `pipeline:create`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `pipeline:create`.
          */
         post: operations["createPipeline"];
         delete?: never;
@@ -1941,6 +2025,8 @@ export interface paths {
         /**
          * Create a product
          * @description The cycle ends 3 months after its start unless `cycleEnd` is given. Send `Idempotency-Key` to make retries safe.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `product:create`.
          */
@@ -2174,6 +2260,8 @@ export interface paths {
          * Create a custom role
          * @description Resources, actions and scopes come from the access catalog. A non-admin can only grant permissions their own role holds.
          *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
          *     Access: `role:create`.
          */
         post: operations["createRole"];
@@ -2215,6 +2303,32 @@ export interface paths {
         patch: operations["updateRole"];
         trace?: never;
     };
+    "/v1/satisfaction-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's monthly satisfaction survey
+         * @description Access: `notification:read`.
+         */
+        get: operations["getSatisfactionSettings"];
+        /**
+         * Turn the monthly satisfaction survey on or off, and choose its template and time
+         * @description Once a month, from `dayOfMonth` at `hour` (agency time zone), every customer that is not blocked and has not turned `preferences.satisfactionEmails` off gets the template by email, exactly once per month (the same delivery ledger as greetings).
+         *
+         *     Access: `notification:update`.
+         */
+        put: operations["updateSatisfactionSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/segments": {
         parameters: {
             query?: never;
@@ -2233,6 +2347,8 @@ export interface paths {
         /**
          * Save a segment
          * @description `filters` takes the same parameters as the resource's list route (industry, country, tag, q, custom.<key>, createdAt.gte…); each is validated now.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `segment:create`.
          */
@@ -2332,7 +2448,9 @@ export interface paths {
         put?: never;
         /**
          * Never email an address again
-         * @description Access: `notification:create`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `notification:create`.
          */
         post: operations["addSuppression"];
         delete?: never;
@@ -2379,6 +2497,8 @@ export interface paths {
         /**
          * Create a task
          * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `task:create`.
          */
@@ -2454,6 +2574,8 @@ export interface paths {
          * Send a meeting’s proposed slots to the contact
          * @description Issues a new invitation token (the previous one stops working) and emits `task.slots_offered` for the notification channel. The contact opens the public path to pick a slot.
          *
+         *     Honours `Idempotency-Key`, without replay: the answer holds a secret shown once, so a retry with the same key answers 409 with the `id` it created.
+         *
          *     Access: `task:update`.
          */
         post: operations["inviteToMeeting"];
@@ -2527,6 +2649,8 @@ export interface paths {
         /**
          * Create a message template (handlebars)
          * @description Subject, HTML and text in handlebars. HTML output is escaped; helpers: formatDate, formatNumber, link. A template that does not compile answers 400 naming the part and line.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `template:create`.
          */
@@ -2715,6 +2839,8 @@ export interface paths {
         /**
          * Invite someone by email
          * @description Creates the user as `invited` and emails a one-time link (valid 7 days) where they set their password. Giving a role other than your own needs `user:assign`; only admins invite admins.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `user:create`.
          */
@@ -3442,6 +3568,17 @@ export interface components {
             key?: string | null;
             name: string;
         };
+        CreateFeedback: {
+            comment?: string;
+            /**
+             * @description What the feedback is about: the account (default), a job or a PO (then `reference` names it)
+             * @enum {string}
+             */
+            level?: "account" | "job" | "po";
+            /** @enum {string} */
+            rating: "positive" | "neutral" | "negative";
+            reference?: string | null;
+        };
         CreateGreeting: {
             /** @description Send from the creator's own mailbox (their mail settings) instead of the agency's */
             fromUser?: boolean;
@@ -3958,6 +4095,32 @@ export interface components {
              * @enum {string}
              */
             type?: "text" | "number" | "date" | "boolean" | "select" | "multiselect";
+        };
+        Feedback: {
+            comment: string;
+            createdAt: string;
+            createdBy: string | null;
+            customerId: string;
+            id: string;
+            /** @enum {string} */
+            level: "account" | "job" | "po";
+            /** @enum {string} */
+            rating: "positive" | "neutral" | "negative";
+            reference: string | null;
+            respondentId: string;
+            /** @enum {string} */
+            respondentType: "customer" | "contact";
+            sendId: string | null;
+            /** @enum {string} */
+            source: "survey" | "manual";
+            updatedAt: string;
+        };
+        FeedbackList: {
+            data: components["schemas"]["Feedback"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
         };
         Greeting: {
             category: string;
@@ -4949,6 +5112,13 @@ export interface components {
             /** @enum {string} */
             object: "list";
         };
+        SatisfactionSettings: {
+            dayOfMonth: number;
+            enabled: boolean;
+            hour: number;
+            templateId: string | null;
+            updatedAt: string | null;
+        };
         Segment: {
             createdAt: string;
             description: string | null;
@@ -5348,6 +5518,18 @@ export interface components {
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
         };
+        UpdateSatisfactionSettings: {
+            /** @description Day of the month the survey goes out (default 1) */
+            dayOfMonth?: number;
+            enabled: boolean;
+            /** @description Local hour in the agency's time zone (default 10) */
+            hour?: number;
+            /**
+             * @description A template of category `satisfaction`; its data has `feedback.url`, `feedback.positiveUrl`, `feedback.neutralUrl`, `feedback.negativeUrl`
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            templateId?: string | null;
+        };
         UpdateTeamRequest: {
             /** @example 6750a1b2c3d4e5f601234567 */
             departmentId?: string | null;
@@ -5569,7 +5751,10 @@ export interface operations {
     createActivity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6025,7 +6210,10 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6064,6 +6252,15 @@ export interface operations {
             };
             /** @description The caller may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7070,7 +7267,10 @@ export interface operations {
     createCampaign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7454,7 +7654,10 @@ export interface operations {
     createCampaignReferralCode: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -8054,7 +8257,10 @@ export interface operations {
     createContact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8914,7 +9120,10 @@ export interface operations {
     createCustomField: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9366,7 +9575,10 @@ export interface operations {
     createCustomer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9758,7 +9970,10 @@ export interface operations {
                 /** @description The file name to store (and to offer on download) */
                 fileName: string;
             };
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -9804,6 +10019,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9954,6 +10178,174 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomerFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackList"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCustomerFeedback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFeedback"];
+            };
+        };
+        responses: {
+            /** @description The feedback */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10802,6 +11194,126 @@ export interface operations {
             };
         };
     };
+    feedbackPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                    /** @enum {string} */
+                    rating: "positive" | "neutral" | "negative";
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded (JSON for API clients, a page for browsers) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listGreetings: {
         parameters: {
             query?: never;
@@ -10861,7 +11373,10 @@ export interface operations {
     createGreeting: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10900,6 +11415,15 @@ export interface operations {
             };
             /** @description The caller may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11338,7 +11862,10 @@ export interface operations {
     createLead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -13107,7 +13634,10 @@ export interface operations {
     createOpportunity: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -13846,7 +14376,10 @@ export interface operations {
     createDepartment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14233,7 +14766,10 @@ export interface operations {
     createDesignation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14620,7 +15156,10 @@ export interface operations {
     createTeam: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -15007,7 +15546,10 @@ export interface operations {
     createUnit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -15389,7 +15931,10 @@ export interface operations {
     createPipeline: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -15860,7 +16405,10 @@ export interface operations {
     createProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -16796,7 +17344,10 @@ export interface operations {
     createRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -17119,6 +17670,140 @@ export interface operations {
             };
         };
     };
+    getSatisfactionSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether it runs, with which template, on which day and hour */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SatisfactionSettings"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSatisfactionSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSatisfactionSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SatisfactionSettings"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listSegments: {
         parameters: {
             query?: {
@@ -17185,7 +17870,10 @@ export interface operations {
     createSegment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -17224,6 +17912,15 @@ export interface operations {
             };
             /** @description The caller may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17690,7 +18387,10 @@ export interface operations {
     addSuppression: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -17734,6 +18434,15 @@ export interface operations {
             };
             /** @description The caller may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17933,7 +18642,10 @@ export interface operations {
     createTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -18348,7 +19060,10 @@ export interface operations {
     inviteToMeeting: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -18732,7 +19447,10 @@ export interface operations {
     createTemplate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -19669,7 +20387,10 @@ export interface operations {
     inviteUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

@@ -32,6 +32,8 @@ export interface EngineDeps {
   templates: TemplatesService;
   mailSettings: MailSettingsService;
   tokens: UnsubscribeTokens;
+  /** Values a kind of send adds to each recipient's template data (a survey's rating links). */
+  extraData?: (send: Send, recipient: Recipient) => Record<string, unknown>;
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,6 +60,17 @@ export function createDeliveryEngine(deps: EngineDeps) {
   const lease = deps.jobs.lockLifetime;
   const publicBase = (deps.config.PUBLIC_URL ?? `http://localhost:${deps.config.PORT}`).replace(/\/+$/, '');
 
+  // FerretDB's SQLite handler answers a filter that is `_id` alone from its index and scans the whole
+  // collection for anything else (even `_id` plus `tenantId`): at 10,000 entries a scan costs more than
+  // the SMTP round trip. So the ledger is read and written by `_id` alone (derived from the key, which
+  // holds the send id, so it cannot reach another agency's entry) and the tenant is checked here.
+  const byId = { crossTenant: 'ledger entry by its key-derived _id; the tenant is checked on read' };
+  async function entryById(tenantId: Types.ObjectId, _id: Types.ObjectId): Promise<Delivery | null> {
+    const entry = await Delivery.findOne({ _id }).setOptions(byId).lean();
+    return entry && String(entry.tenantId) === String(tenantId) ? entry : null;
+  }
+  const updateById = (_id: Types.ObjectId, $set: Partial<Delivery>) => Delivery.updateOne({ _id }, { $set }).setOptions(byId);
+
   /** Claims the ledger entry for one recipient, or answers why not (already done, held by a live worker). */
   async function claim(claimer: string, tenantId: Types.ObjectId, send: Send, r: Recipient): Promise<Delivery | 'done' | 'held'> {
     const key = deliveryKey(send._id, r.type, r.id, 'email');
@@ -69,9 +82,8 @@ export function createDeliveryEngine(deps: EngineDeps) {
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    // By `_id` first: FerretDB's SQLite handler answers `_id` lookups from its index but scans the whole
-    // collection for any other filter. Entries written before ids were derived from keys have another id.
-    const existing = (await Delivery.findOne({ tenantId, _id }).lean()) ?? (await Delivery.findOne({ tenantId, key }).lean());
+    // Entries written before ids were derived from keys have another id: found by key (a scan, once).
+    const existing = (await entryById(tenantId, _id)) ?? (await Delivery.findOne({ tenantId, key }).lean());
     if (!existing || existing.state !== 'pending') return 'done';
     if (existing.claimedAt && existing.claimedAt.getTime() > now.getTime() - lease) return 'held';
     return takeOver(existing, claimer, now);
@@ -79,8 +91,8 @@ export function createDeliveryEngine(deps: EngineDeps) {
 
   /**
    * Takes over an entry whose claim went stale (its worker died). The takeover is a unique insert named
-   * after the stale claim, so only one of several workers that find it wins; the winner then moves the
-   * claim and reads it back, and sends only if the entry is still pending and now its own.
+   * after the stale claim, so only one of several workers that find it wins (a conditional update is not
+   * atomic under concurrency on FerretDB v1); the winner then moves the claim and sends.
    */
   async function takeOver(stale: Delivery, claimer: string, now: Date): Promise<Delivery | 'done' | 'held'> {
     const staleClaim = `${String(stale._id)}:${stale.claimedBy ?? ''}:${stale.claimedAt?.getTime() ?? 0}`;
@@ -90,21 +102,25 @@ export function createDeliveryEngine(deps: EngineDeps) {
       if (isDuplicateKeyError(error)) return 'held';
       throw error;
     }
-    await Delivery.updateOne({ tenantId: stale.tenantId, _id: stale._id, state: 'pending', claimedBy: stale.claimedBy, claimedAt: stale.claimedAt }, { $set: { claimedBy: claimer, claimedAt: now } });
-    const mine = await Delivery.findOne({ tenantId: stale.tenantId, _id: stale._id }).lean();
-    if (!mine || mine.state !== 'pending') return 'done';
-    return mine.claimedBy === claimer ? mine : 'held';
+    const current = await entryById(stale.tenantId, stale._id);
+    if (!current || current.state !== 'pending') return 'done';
+    if (current.claimedBy !== stale.claimedBy || current.claimedAt?.getTime() !== stale.claimedAt?.getTime()) return 'held';
+    await updateById(stale._id, { claimedBy: claimer, claimedAt: now });
+    return { ...current, claimedBy: claimer, claimedAt: now };
   }
 
+  /** Records the outcome, unless another worker took the entry over meanwhile (its claim went stale). */
   async function finish(entry: Delivery, $set: Partial<Delivery>): Promise<boolean> {
-    const res = await Delivery.updateOne({ tenantId: entry.tenantId, _id: entry._id, state: 'pending', claimedBy: entry.claimedBy }, { $set });
+    const current = await entryById(entry.tenantId, entry._id);
+    if (!current || current.state !== 'pending' || current.claimedBy !== entry.claimedBy) return false;
+    const res = await updateById(entry._id, $set);
     return res.modifiedCount === 1;
   }
 
   function render(send: Send, compiled: CompiledMessage, agency: { name: string; locale: string; timeZone: string }, route: MailRoute, r: Recipient) {
     const marketing = marketingCategories.includes(send.category as MessageCategory);
     const unsubscribeUrl = marketing ? `${publicBase}/v1/unsubscribe/${deps.tokens.issue({ tenantId: send.tenantId, subjectType: r.type, subjectId: r.id, category: send.category })}` : null;
-    const message = compiled.render({ recipient: r.fields, agency: { name: agency.name }, sender: { address: route.from }, unsubscribeUrl }, agency);
+    const message = compiled.render({ ...deps.extraData?.(send, r), recipient: r.fields, agency: { name: agency.name }, sender: { address: route.from }, unsubscribeUrl }, agency);
     if (unsubscribeUrl) {
       const escaped = unsubscribeUrl.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
       message.html += `<p style="font-size:12px;color:#666">You receive this because you are in touch with ${agency.name.replace(/[<>&"]/g, '')}. <a href="${escaped}">Unsubscribe</a></p>`;
@@ -137,7 +153,7 @@ export function createDeliveryEngine(deps: EngineDeps) {
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
         if (!isTransientMailError(error) || attempt === deps.config.MAIL_RETRY_ATTEMPTS) break;
-        await Delivery.updateOne({ tenantId: entry.tenantId, _id: entry._id, claimedBy: entry.claimedBy }, { $set: { attempts: attempt, error: lastError, claimedAt: new Date() } });
+        await updateById(entry._id, { attempts: attempt, error: lastError, claimedAt: new Date() });
         await delay(deps.config.MAIL_RETRY_BASE_MS * 4 ** (attempt - 1));
         await ctx.keepAlive();
       }
@@ -184,7 +200,9 @@ export function createDeliveryEngine(deps: EngineDeps) {
       const compiled = compileOrThrow(template);
       const agency = await deps.recipients.agency(tenantId);
       const route = await deps.mailSettings.routeFor(tenantId, send.fromUser ? send.createdBy : null);
-      const recipients = await deps.recipients.many(tenantId, send.targets);
+      // Loading 10,000 recipients can outlast the job's lock: renew it as the batches come in.
+      const recipients = await deps.recipients.many(tenantId, send.targets, keepAlive);
+      await keepAlive();
       await Send.updateOne({ tenantId, _id: sendId }, { $set: { total: recipients.length } });
       const ctx: RunContext = { claimer: `${workerId}-${(runs += 1)}`, send, compiled, agency, route, keepAlive };
 

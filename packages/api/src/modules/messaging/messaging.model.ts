@@ -58,11 +58,14 @@ suppressionSchema.index({ tenantId: 1, email: 1 }, { unique: true });
 export const sendStates = ['scheduled', 'running', 'completed', 'canceled'] as const;
 export type SendState = (typeof sendStates)[number];
 
-/** A scheduled send of a template to a set of contacts/customers (a greeting, 000). */
+export const sendKinds = ['greeting', 'satisfaction'] as const;
+export type SendKind = (typeof sendKinds)[number];
+
+/** A scheduled send of a template to a set of contacts/customers (a greeting, 000; a monthly survey, 003). */
 export interface Send {
   _id: Types.ObjectId;
   tenantId: Types.ObjectId;
-  kind: 'greeting';
+  kind: SendKind;
   name: string;
   templateId: Types.ObjectId;
   category: string;
@@ -85,7 +88,7 @@ export interface Send {
 
 const sendSchema = new Schema<Send>(
   {
-    kind: { type: String, default: 'greeting' },
+    kind: { type: String, enum: sendKinds, default: 'greeting' },
     name: { type: String, required: true, maxlength: 200 },
     templateId: { type: Schema.Types.ObjectId, required: true },
     category: { type: String, required: true },

@@ -15,6 +15,8 @@ import { createDeliveryEngine, SEND_JOB } from './delivery.engine.js';
 import { createGreetingsService } from './greetings.service.js';
 import { messagingRoutes } from './messaging.routes.js';
 import { createRecipients } from './recipients.js';
+import { satisfactionRoutes } from './satisfaction.routes.js';
+import { createFeedbackTokens, createSatisfactionService, SATISFACTION_JOB } from './satisfaction.service.js';
 import { createSubscriptionsService } from './subscriptions.service.js';
 import { createUnsubscribeTokens } from './unsubscribe.js';
 
@@ -34,13 +36,22 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
   const mailSettings = createMailSettingsService({ connection, box, transports });
   const subscriptions = createSubscriptionsService({ connection, events, recipients });
   const notifications = createNotificationsService({ connection, events });
-  const engine = createDeliveryEngine({ connection, config, logger, events, jobs, recipients, subscriptions, templates, mailSettings, tokens });
+  const publicBase = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+  const satisfaction = createSatisfactionService({ connection, jobs, events, logger, templates, recipients, notifications, tokens: createFeedbackTokens(box), publicBase });
+  const engine = createDeliveryEngine({
+    connection, config, logger, events, jobs, recipients, subscriptions, templates, mailSettings, tokens,
+    extraData: (send, r) => (send.kind === 'satisfaction' ? { feedback: satisfaction.links(send, r) } : {}),
+  });
   const greetings = createGreetingsService({ connection, jobs, templates, recipients });
 
   jobs.define<{ tenantId: string; sendId: string }>(SEND_JOB, async (job, keepAlive) => {
     const { tenantId, sendId } = job.attrs.data;
     await engine.run(new Types.ObjectId(tenantId), new Types.ObjectId(sendId), keepAlive);
   });
+  jobs.define(SATISFACTION_JOB, async () => {
+    await satisfaction.runDue(new Date());
+  });
+  jobs.recurring('7 * * * *', SATISFACTION_JOB);
   defineNotificationJobs({ connection, notifications, jobs, logger });
   subscribeCampaignNotifications(events, notifications);
 
@@ -49,6 +60,7 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     ...templateRoutes(templates, recipients),
     ...mailSettingsRoutes(mailSettings),
     ...messagingRoutes({ subscriptions, greetings, tokens, unsubscribeLimit: perMinute('unsubscribe', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE * 3)) }),
+    ...satisfactionRoutes({ satisfaction, answerLimit: perMinute('feedback', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE * 3)) }),
   ];
-  return { routes, notifications, templates, mailSettings, subscriptions, greetings, engine, tokens, transports };
+  return { routes, notifications, templates, mailSettings, subscriptions, greetings, satisfaction, engine, tokens, transports };
 }

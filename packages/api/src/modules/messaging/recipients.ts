@@ -1,4 +1,4 @@
-import { Types, type Connection } from 'mongoose';
+import { Types, type Connection, type Model } from 'mongoose';
 import { visibilityFilter } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
@@ -32,6 +32,8 @@ function fromCustomer(c: Customer): Recipient {
   return { type: 'customer', id: c._id, email, name: c.name, fields: { firstName: c.name, lastName: '', fullName: c.name, email, companyName: c.name } };
 }
 
+const chunk = 500;
+
 /** Reads contacts and customers as recipients, and the agency's locale and time zone. */
 export function createRecipients(connection: Connection) {
   const Contact = contactModel(connection);
@@ -50,18 +52,33 @@ export function createRecipients(connection: Connection) {
       if (!c) throw AppError.notFound('Customer');
       return fromCustomer(c as Customer);
     },
-    /** Every listed contact and customer of the tenant that exists (a deleted one is simply not there). */
-    async many(tenantId: Types.ObjectId, ids: { contactIds: Types.ObjectId[]; customerIds: Types.ObjectId[] }): Promise<Recipient[]> {
+    /**
+     * Every listed contact and customer of the tenant that exists (a deleted one is simply not there).
+     * `onBatch` runs between batches, so a job renews its lock while a large list loads. A long list is
+     * read in one pass over the tenant's records and matched in memory: FerretDB does not push `$in` down,
+     * so each `$in` batch would scan them all again.
+     */
+    async many(tenantId: Types.ObjectId, ids: { contactIds: Types.ObjectId[]; customerIds: Types.ObjectId[] }, onBatch: () => Promise<void> = async () => {}): Promise<Recipient[]> {
       const out: Recipient[] = [];
-      const chunk = 500;
-      for (let i = 0; i < ids.contactIds.length; i += chunk) {
-        const docs = await Contact.find({ tenantId, _id: op({ $in: ids.contactIds.slice(i, i + chunk) }) }).lean();
-        out.push(...docs.map((d) => fromContact(d as Contact)));
-      }
-      for (let i = 0; i < ids.customerIds.length; i += chunk) {
-        const docs = await Customer.find({ tenantId, _id: op({ $in: ids.customerIds.slice(i, i + chunk) }) }).lean();
-        out.push(...docs.map((d) => fromCustomer(d as Customer)));
-      }
+      const load = async <T extends { _id: Types.ObjectId }>(model: Model<T>, wanted: Types.ObjectId[], map: (doc: T) => Recipient, fields: string) => {
+        if (!wanted.length) return;
+        if (wanted.length > 2 * chunk) {
+          const want = new Set(wanted.map(String));
+          let seen = 0;
+          for await (const doc of model.find({ tenantId }).select(fields).lean().cursor()) {
+            if (want.has(String(doc._id))) out.push(map(doc as T));
+            if (++seen % 2000 === 0) await onBatch();
+          }
+          return;
+        }
+        for (let i = 0; i < wanted.length; i += chunk) {
+          const docs = await model.find({ tenantId, _id: op({ $in: wanted.slice(i, i + chunk) }) }).select(fields).lean();
+          out.push(...docs.map((d) => map(d as T)));
+          await onBatch();
+        }
+      };
+      await load(Contact as unknown as Model<Contact>, ids.contactIds, fromContact, 'firstName middleName lastName emails company');
+      await load(Customer as unknown as Model<Customer>, ids.customerIds, fromCustomer, 'name emails');
       return out;
     },
     async agency(tenantId: Types.ObjectId): Promise<{ name: string; locale: string; timeZone: string }> {
