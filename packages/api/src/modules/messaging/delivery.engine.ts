@@ -106,6 +106,8 @@ export function createDeliveryEngine(deps: EngineDeps) {
     if (!current || current.state !== 'pending') return 'done';
     if (current.claimedBy !== stale.claimedBy || current.claimedAt?.getTime() !== stale.claimedAt?.getTime()) return 'held';
     await updateById(stale._id, { claimedBy: claimer, claimedAt: now });
+    // The dead worker may have had this message accepted just before it died (RFC 1047): say so.
+    deps.logger.warn({ sendId: String(stale.sendId), recipient: String(stale.recipientId), previousClaim: stale.claimedBy }, 'ledger entry taken over from a dead worker');
     return { ...current, claimedBy: claimer, claimedAt: now };
   }
 
