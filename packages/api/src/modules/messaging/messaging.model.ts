@@ -58,10 +58,10 @@ suppressionSchema.index({ tenantId: 1, email: 1 }, { unique: true });
 export const sendStates = ['scheduled', 'running', 'completed', 'canceled'] as const;
 export type SendState = (typeof sendStates)[number];
 
-export const sendKinds = ['greeting', 'satisfaction'] as const;
+export const sendKinds = ['greeting', 'satisfaction', 'nurture'] as const;
 export type SendKind = (typeof sendKinds)[number];
 
-/** A scheduled send of a template to a set of contacts/customers (a greeting, 000; a monthly survey, 003). */
+/** A scheduled send of a template to a set of contacts/customers (a greeting, 000; a monthly survey, 003; a nurturing step, 004). */
 export interface Send {
   _id: Types.ObjectId;
   tenantId: Types.ObjectId;

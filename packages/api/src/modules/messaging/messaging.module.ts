@@ -14,6 +14,8 @@ import { createTemplatesService } from '../templates/templates.service.js';
 import { createDeliveryEngine, SEND_JOB } from './delivery.engine.js';
 import { createGreetingsService } from './greetings.service.js';
 import { messagingRoutes } from './messaging.routes.js';
+import { nurtureRoutes } from './nurture.routes.js';
+import { createNurtureService, NURTURE_JOB } from './nurture.service.js';
 import { createRecipients } from './recipients.js';
 import { satisfactionRoutes } from './satisfaction.routes.js';
 import { createFeedbackTokens, createSatisfactionService, SATISFACTION_JOB } from './satisfaction.service.js';
@@ -43,6 +45,7 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     extraData: (send, r) => (send.kind === 'satisfaction' ? { feedback: satisfaction.links(send, r) } : {}),
   });
   const greetings = createGreetingsService({ connection, jobs, templates, recipients });
+  const nurture = createNurtureService({ connection, templates, recipients, engine, logger });
 
   jobs.define<{ tenantId: string; sendId: string }>(SEND_JOB, async (job, keepAlive) => {
     const { tenantId, sendId } = job.attrs.data;
@@ -52,6 +55,10 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     await satisfaction.runDue(new Date());
   });
   jobs.recurring('7 * * * *', SATISFACTION_JOB);
+  jobs.define(NURTURE_JOB, async () => {
+    await nurture.runDue(new Date());
+  });
+  jobs.recurring('* * * * *', NURTURE_JOB);
   defineNotificationJobs({ connection, notifications, jobs, logger });
   subscribeCampaignNotifications(events, notifications);
 
@@ -60,7 +67,8 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     ...templateRoutes(templates, recipients),
     ...mailSettingsRoutes(mailSettings),
     ...messagingRoutes({ subscriptions, greetings, tokens, unsubscribeLimit: perMinute('unsubscribe', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE * 3)) }),
+    ...nurtureRoutes(nurture),
     ...satisfactionRoutes({ satisfaction, answerLimit: perMinute('feedback', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE * 3)) }),
   ];
-  return { routes, notifications, templates, mailSettings, subscriptions, greetings, satisfaction, engine, tokens, transports };
+  return { routes, notifications, templates, mailSettings, subscriptions, greetings, satisfaction, nurture, engine, tokens, transports };
 }
