@@ -1,6 +1,7 @@
 import { Types, type Connection } from 'mongoose';
-import { assertWritable, can } from '../../platform/access/access.js';
+import { assertWritable, can, matchesFilter } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
+import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/events.js';
@@ -173,7 +174,8 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
   const actor = (principal: Principal, client: Client): Actor => ({ tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId, ip: client?.ip, userAgent: client?.userAgent });
 
   async function versionConflict(principal: Principal, id: Types.ObjectId): Promise<AppError> {
-    const current = await Opportunity.findOne({ ...records.visibility(principal, 'read'), _id: id } as never).lean<Opportunity>();
+    const found = await findByIdInTenant(Opportunity, principal.tenantId, id);
+    const current = found && matchesFilter(found as never, records.visibility(principal, 'read')) ? found : null;
     if (!current) return AppError.notFound('Opportunity');
     return new AppError('version_conflict', `Opportunity was changed by someone else (now version ${current.version}); reload and try again`, { extensions: { current: toOpportunityDto(current) } });
   }
@@ -274,7 +276,7 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     };
     const result = await Opportunity.updateOne({ tenantId: principal.tenantId, _id: existing._id, version: existing.version }, { $set: set, $inc: { version: 1 } });
     if (result.matchedCount === 0) throw await versionConflict(principal, existing._id);
-    const updated = (await Opportunity.findOne({ tenantId: principal.tenantId, _id: existing._id }).lean<Opportunity>())!;
+    const updated = (await findByIdInTenant(Opportunity, principal.tenantId, existing._id))!;
     if (stageChanged) await recordStageChange(principal, principal.tenantId, updated, { pipelineId: existing.pipelineId, stage: existing.stage });
     const dto = toOpportunityDto(updated);
     const base = { tenantId: principal.tenantId, resource: 'opportunity', resourceId: String(existing._id), actor: actor(principal, client), record: dto };

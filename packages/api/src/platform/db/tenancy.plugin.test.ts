@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime } from '../../testing/index.js';
 import { userModel } from '../../modules/identity/user.model.js';
-import { MissingTenantScopeError } from './tenancy.plugin.js';
+import { findByIdInTenant, MissingTenantScopeError } from './tenancy.plugin.js';
 
 describe('the tenant-scope plugin', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -29,6 +29,16 @@ describe('the tenant-scope plugin', () => {
   it('should allow a query scoped to one tenant', async () => {
     const count = await userModel(rt.ctx.connection).countDocuments({ tenantId: new Types.ObjectId() });
     assert.equal(count, 0);
+  });
+
+  it('should find a document by id only within its own tenant', async () => {
+    const User = userModel(rt.ctx.connection);
+    const mine = new Types.ObjectId();
+    const theirs = new Types.ObjectId();
+    const created = await User.create({ tenantId: mine, email: 'byid@x.test', emailNormalized: `byid-${mine}@x.test`, name: 'By Id', roleId: new Types.ObjectId() });
+    assert.equal((await findByIdInTenant(User, mine, created._id))?.name, 'By Id');
+    assert.equal(await findByIdInTenant(User, theirs, created._id), null, 'another tenant finds nothing');
+    assert.equal(await findByIdInTenant(User, mine, new Types.ObjectId()), null);
   });
 
   it('should neutralise operators that arrive as values (sanitizeFilter)', async () => {

@@ -1,4 +1,4 @@
-import { Schema, type Query } from 'mongoose';
+import { Schema, type Model, type Query, type Types } from 'mongoose';
 
 /** Raised when code queries a tenant-owned model without a tenant scope: a bug, never a user error. */
 export class MissingTenantScopeError extends Error {
@@ -52,4 +52,15 @@ export function tenantScoped(schema: Schema): void {
     }
   });
   // insertMany and save need no hook: `tenantId` is required by the schema, so validation refuses a document without it.
+}
+
+/**
+ * A tenant-owned document by id, checked against the tenant on the document instead of in the filter.
+ * The query names `_id` alone, the one filter FerretDB's SQLite handler pushes down to SQL, so it reads
+ * one row where `{ tenantId, _id }` would read the whole collection (every tenant's); on PostgreSQL and
+ * MongoDB it is an index lookup either way. The answer is the same: another tenant's id finds nothing.
+ */
+export async function findByIdInTenant<T extends { tenantId: Types.ObjectId }>(model: Model<T>, tenantId: Types.ObjectId, id: Types.ObjectId): Promise<T | null> {
+  const doc = await model.findOne({ _id: id } as never).setOptions({ crossTenant: 'by id; the tenant is checked on the result' }).lean<T>();
+  return doc && doc.tenantId?.equals(tenantId) ? doc : null;
 }

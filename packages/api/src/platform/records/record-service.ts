@@ -1,9 +1,10 @@
 import { Types, type Model } from 'mongoose';
-import { assertCan, assertWritable, can, exportColumns, visibilityFilter } from '../access/access.js';
+import { assertCan, assertWritable, can, exportColumns, matchesFilter, visibilityFilter } from '../access/access.js';
 import type { Action, Resource } from '../access/catalog.js';
 import type { Principal } from '../access/principal.js';
 import type { CustomFields } from '../custom-fields/custom-fields.js';
 import { AppError } from '../errors.js';
+import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import type { Actor, EventBus } from '../events.js';
 import type { WorkflowEngine } from '../workflow/workflow-engine.js';
 import { toCsv } from './csv.js';
@@ -110,15 +111,24 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     return visibilityFilter(principal, def.resource, action);
   }
 
+  /**
+   * The record by id if the principal may see it for `action`: one lookup by id (see findByIdInTenant),
+   * then the same visibility filter the lists use, evaluated on the document (matchesFilter, as realtime
+   * does), so a single record costs one row on every engine.
+   */
+  async function byIdVisible(principal: Principal, _id: Types.ObjectId, action: Action): Promise<Doc | null> {
+    const doc = await findByIdInTenant(Model as never, principal.tenantId, _id);
+    return doc && matchesFilter(doc as Record<string, unknown>, visibility(principal, action)) ? (doc as Doc) : null;
+  }
+
   async function findVisible(principal: Principal, id: string, action: Action): Promise<Doc> {
-    const _id = oid(id, 'id')!;
-    const doc = await Model.findOne({ ...visibility(principal, action), _id } as never).lean<Doc>();
+    const doc = await byIdVisible(principal, oid(id, 'id')!, action);
     if (!doc) throw notFound();
     return doc;
   }
 
   async function versionConflict(principal: Principal, id: Types.ObjectId): Promise<AppError> {
-    const current = await Model.findOne({ ...visibility(principal, 'read'), _id: id } as never).lean<Doc>();
+    const current = await byIdVisible(principal, id, 'read');
     if (!current) return notFound();
     return new AppError('version_conflict', `${def.label} was changed by someone else (now version ${current.version}); reload and try again`, { extensions: { current: def.toDto(current) } });
   }
@@ -272,7 +282,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
         $inc: { version: 1 },
       } as never);
       if (result.matchedCount === 0) throw await versionConflict(principal, existing._id);
-      const updated = (await Model.findOne({ tenantId: principal.tenantId, _id: existing._id } as never).lean<Doc>())!;
+      const updated = (await findByIdInTenant(Model as never, principal.tenantId, existing._id)) as Doc;
       const dto = def.toDto(updated);
       await deps.events.publish({ type: `${def.resource}.updated`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, options.client), record: dto, changes });
       return dto;
@@ -300,7 +310,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       } as never);
       if (result.matchedCount === 0) throw await versionConflict(principal, existing._id);
       await deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: existing._id, from, to: input.to, note: input.note ?? null });
-      const updated = (await Model.findOne({ tenantId: principal.tenantId, _id: existing._id } as never).lean<Doc>())!;
+      const updated = (await findByIdInTenant(Model as never, principal.tenantId, existing._id)) as Doc;
       const dto = def.toDto(updated);
       await deps.events.publish({
         type: `${def.resource}.transitioned`,
