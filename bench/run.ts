@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Types, type Model } from 'mongoose';
 import { loadConfig } from '../packages/api/src/platform/config.js';
@@ -36,6 +36,10 @@ const seconds = Number(option('seconds', '10'));
 const resultsFile = new URL('./RESULTS.md', import.meta.url).pathname;
 /** `--record 0` prints the figures without appending them to RESULTS.md (for trial runs). */
 const record = option('record', '1') !== '0';
+/** A request slower than this counts as an error (and as this long) instead of stalling the run. */
+const requestTimeoutMs = Number(option('timeout', '60000'));
+/** `--only board,move` runs the scenarios whose key is listed (contacts-filtered, contacts-status, search, board, move). */
+const only = option('only', '').split(',').filter(Boolean);
 
 const first = ['Ana', 'Bruno', 'Carla', 'Daniel', 'Elena', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Karin', 'Luca', 'Maria', 'Nadia', 'Oscar', 'Paula', 'Quentin', 'Rosa', 'Sven', 'Tomás', 'Ute', 'Victor', 'Wanda', 'Xavier', 'Yara', 'Zoë', 'Marco', 'Martina', 'Mark', 'Lena'];
 const last = ['Almeida', 'Berger', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Hansen', 'Ivanova', 'Jensen', 'Kowalski', 'Lopes', 'Müller', 'Novak', 'Olsen', 'Petrov', 'Rossi', 'Schmidt', 'Silva', 'Tanaka', 'Ulrich', 'Vidal', 'Weber', 'Young', 'Zimmermann', 'Marsh', 'Martins', 'Moreau', 'Nielsen', 'Santos'];
@@ -57,6 +61,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value:
 }
 
 interface Scenario {
+  key: string;
   name: string;
   request: (i: number) => { method: 'GET' | 'POST'; path: string; body?: unknown };
 }
@@ -65,7 +70,7 @@ interface Scenario {
 async function measure(base: string, token: string, scenario: Scenario, limit = Infinity) {
   const latencies: number[] = [];
   let errors = 0;
-  const statusCounts = new Map<number, number>();
+  const statusCounts = new Map<number | string, number>();
   let next = 0;
   const deadline = performance.now() + seconds * 1000;
   const worker = async () => {
@@ -73,11 +78,17 @@ async function measure(base: string, token: string, scenario: Scenario, limit = 
       const i = next++;
       const r = scenario.request(i);
       const start = performance.now();
-      const res = await fetch(base + r.path, { method: r.method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: r.body ? JSON.stringify(r.body) : null });
-      await res.arrayBuffer();
+      let status: number | 'timeout';
+      try {
+        const res = await fetch(base + r.path, { method: r.method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: r.body ? JSON.stringify(r.body) : null, signal: AbortSignal.timeout(requestTimeoutMs) });
+        await res.arrayBuffer();
+        status = res.status;
+      } catch {
+        status = 'timeout';
+      }
       latencies.push(performance.now() - start);
-      statusCounts.set(res.status, (statusCounts.get(res.status) ?? 0) + 1);
-      if (res.status >= 400) errors += 1;
+      statusCounts.set(status as number, (statusCounts.get(status as number) ?? 0) + 1);
+      if (status === 'timeout' || status >= 400) errors += 1;
     }
   };
   const start = performance.now();
@@ -87,6 +98,8 @@ async function measure(base: string, token: string, scenario: Scenario, limit = 
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   return { name: scenario.name, requests: latencies.length, errors, statuses: Object.fromEntries(statusCounts), p50: q(0.5), p95: q(0.95), max: latencies[latencies.length - 1] ?? NaN, rps: latencies.length / elapsed };
 }
+
+const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' / ');
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), `crm-bench-${handler}-`));
@@ -214,14 +227,14 @@ async function main() {
     const moveIds = (await opportunityModel(connection).find({ tenantId, pipelineId: pipeline._id, stage: 'prospecting' }).sort({ _id: 1 }).limit(20000).select('_id version').lean()).map((o) => ({ id: String(o._id), version: o.version }));
     const owner = String(owners[3]);
     const scenarios: Scenario[] = [
-      { name: 'contacts: filtered (status + owner), sorted -createdAt, first page of 50', request: () => ({ method: 'GET', path: `/v1/contacts?status=hot&ownerId=${owner}&sort=-createdAt&limit=50` }) },
-      { name: 'contacts: filtered (status), default sort (newest), first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?status=hot&limit=50' }) },
-      { name: 'contacts: text search q=marti (prefix token), first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?q=marti&limit=50' }) },
-      { name: 'pipeline board (4 open columns, 50 cards each, totals over all)', request: () => ({ method: 'GET', path: `/v1/pipelines/${String(pipeline._id)}/board?perStage=50` }) },
-      { name: 'stage move (prospecting → qualification, one card per request)', request: (i) => ({ method: 'POST', path: `/v1/opportunities/${moveIds[i % moveIds.length]!.id}/move`, body: { stage: 'qualification', version: moveIds[i % moveIds.length]!.version } }) },
+      { key: 'contacts-filtered', name: 'contacts: filtered (status + owner), sorted -createdAt, first page of 50', request: () => ({ method: 'GET', path: `/v1/contacts?status=hot&ownerId=${owner}&sort=-createdAt&limit=50` }) },
+      { key: 'contacts-status', name: 'contacts: filtered (status), default sort (newest), first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?status=hot&limit=50' }) },
+      { key: 'search', name: 'contacts: text search q=marti (prefix token), first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?q=marti&limit=50' }) },
+      { key: 'board', name: 'pipeline board (4 open columns, 50 cards each, totals over all)', request: () => ({ method: 'GET', path: `/v1/pipelines/${String(pipeline._id)}/board?perStage=50` }) },
+      { key: 'move', name: 'stage move (prospecting → qualification, one card per request)', request: (i) => ({ method: 'POST', path: `/v1/opportunities/${moveIds[i % moveIds.length]!.id}/move`, body: { stage: 'qualification', version: moveIds[i % moveIds.length]!.version } }) },
     ];
     const results = [];
-    for (const scenario of scenarios) {
+    for (const scenario of scenarios.filter((s) => !only.length || only.includes(s.key))) {
       const token = await login();
       await measure(base, token, { ...scenario, name: 'warm-up' }, scenario.name.startsWith('stage move') ? 0 : concurrency);
       const isMove = scenario.name.startsWith('stage move');
@@ -230,7 +243,7 @@ async function main() {
       results.push(result);
     }
 
-    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end)`;
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end); load average at start ${loadAtStart}, at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min)`;
     const lines = [
       '',
       `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — FerretDB ${handler} handler`,
