@@ -3,9 +3,9 @@ import type { Principal } from '../../platform/access/principal.js';
 import { createRecordService, type RecordDefinition, type RecordDeps } from '../../platform/records/record-service.js';
 import { resolveSubject, type SubjectRegistry } from '../tasks/subjects.js';
 import { activityModel, type Activity } from './activity.model.js';
+import { iso } from '../../platform/records/dto.js';
 
 type Client = { ip?: string; userAgent?: string } | undefined;
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 const idOf = (v: unknown) => (v ? String(v) : null);
 
 /** The public shape of an activity. */

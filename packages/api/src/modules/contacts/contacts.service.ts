@@ -1,9 +1,7 @@
 import type { Connection } from 'mongoose';
 import { createRecordService, type RecordDefinition, type RecordDeps } from '../../platform/records/record-service.js';
 import { contactModel, type Contact } from './contact.model.js';
-
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
-const id = (v: unknown) => (v ? String(v) : null);
+import { iso, id } from '../../platform/records/dto.js';
 
 /** The public shape of a contact. */
 export function toContactDto(c: Contact) {

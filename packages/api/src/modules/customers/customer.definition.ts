@@ -1,10 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { RecordDefinition } from '../../platform/records/record-service.js';
 import { customerModel, invoicingOptions, type Customer } from './customer.model.js';
-
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
-const id = (v: unknown) => (v ? String(v) : null);
-const ids = (v: unknown[] | undefined) => (v ?? []).map(String);
+import { iso, id, ids } from '../../platform/records/dto.js';
 
 /** The public shape of a customer. */
 export function toCustomerDto(c: Customer) {

@@ -1,9 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { RecordDefinition } from '../../platform/records/record-service.js';
 import { leadKinds, leadModel, leadQualities, type Lead } from './lead.model.js';
-
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
-const id = (v: unknown) => (v ? String(v) : null);
+import { iso, id } from '../../platform/records/dto.js';
 
 /** The person's name, or the company's when the lead has no person yet. */
 export function leadDisplayName(l: Pick<Lead, 'firstName' | 'middleName' | 'lastName' | 'companyName'>): string {

@@ -10,9 +10,9 @@ import { createRecordService, type RecordDefinition, type RecordDeps } from '../
 import { opportunityModel, stageChangeModel, type Opportunity, type Outcome } from './opportunity.model.js';
 import type { Pipeline, PipelineStage } from './pipeline.model.js';
 import { toPipelineDto, type PipelinesService } from './pipelines.service.js';
+import { iso } from '../../platform/records/dto.js';
 
 type Client = { ip?: string; userAgent?: string } | undefined;
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 const idOf = (v: unknown) => (v ? String(v) : null);
 const RANK_GAP = 1024;
 

@@ -8,8 +8,7 @@ import { decodeCursor, encodeCursor } from '../../platform/records/cursor.js';
 import type { OrgDirectory } from '../../platform/records/record-service.js';
 import { orgModel } from '../identity/org.model.js';
 import { productModel, type Product } from './product.model.js';
-
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+import { iso } from '../../platform/records/dto.js';
 
 /** The public shape of a product. */
 export function toProductDto(p: Product) {

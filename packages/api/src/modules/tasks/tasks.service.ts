@@ -6,9 +6,9 @@ import { AppError } from '../../platform/errors.js';
 import { createRecordService, type RecordDefinition, type RecordDeps } from '../../platform/records/record-service.js';
 import { resolveSubject, type SubjectRegistry } from './subjects.js';
 import { taskModel, type Task, type TimeSlot } from './task.model.js';
+import { iso } from '../../platform/records/dto.js';
 
 type Client = { ip?: string; userAgent?: string } | undefined;
-const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 const idOf = (v: unknown) => (v ? String(v) : null);
 const slotDto = (s: TimeSlot) => ({ start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() });
 
