@@ -20,7 +20,7 @@
  *
  * Options (or BENCH_<NAME> env): --recipients, --pool (SMTP connections = parallel sends), --scenarios,
  * --handler sqlite|postgresql, --kill-at (fraction of messages accepted before the kill, default 0.4),
- * --lease-ms (job lock lifetime = ledger lease, default 3000), --record no (print, do not append).
+ * --lease-ms (job lock lifetime = ledger lease, default 10000), --record no (print, do not append).
  * Figures are appended to bench/RESULTS.md.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -47,7 +47,7 @@ const pool = Number(option('pool', '5'));
 const handler = option('handler', 'sqlite') as 'sqlite' | 'postgresql';
 const scenarios = option('scenarios', 'single,crash,crash-any,two').split(',');
 const killAt = Number(option('kill-at', '0.4'));
-const leaseMs = Number(option('lease-ms', '3000'));
+const leaseMs = Number(option('lease-ms', '10000'));
 const record = option('record', 'yes') !== 'no';
 const resultsFile = new URL('./RESULTS.md', import.meta.url).pathname;
 const worker = new URL('../packages/api/src/modules/messaging/testing/send-worker.ts', import.meta.url).pathname;

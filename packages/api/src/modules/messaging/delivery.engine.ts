@@ -20,6 +20,8 @@ import type { UnsubscribeTokens } from './unsubscribe.js';
 
 /** The job that runs a send; its data is `{ tenantId, sendId }`. */
 export const SEND_JOB = 'messaging.send';
+/** The recurring job that restarts sends whose job died or failed (no gap, whatever happened to it). */
+export const RESUME_SENDS_JOB = 'messaging.resume-stalled-sends';
 
 export interface EngineDeps {
   connection: Connection;
@@ -189,6 +191,26 @@ export function createDeliveryEngine(deps: EngineDeps) {
 
   return {
     workerId,
+    /**
+     * Finds sends that are due and have made no progress for two leases (their job failed, was canceled
+     * by Agenda for outliving its lock, or was lost with its worker) and schedules them again. Running a
+     * send that is in fact alive is harmless: the ledger holds its entries.
+     */
+    async resumeStalled(now: Date): Promise<number> {
+      const quiet = new Date(now.getTime() - 2 * lease);
+      const stalled = await Send.find({ state: op({ $in: ['scheduled', 'running'] as SendState[] }), sendAt: op({ $lte: quiet }), updatedAt: op({ $lte: quiet }) })
+        .setOptions({ crossTenant: 'the resume job visits every agency' })
+        .select('_id tenantId state')
+        .limit(100)
+        .lean();
+      for (const s of stalled) {
+        deps.logger.warn({ sendId: String(s._id), state: s.state }, 'send made no progress for two leases; scheduling it again');
+        // Marks it touched, so the next sweep waits two more leases before trying again.
+        await Send.updateOne({ tenantId: s.tenantId, _id: s._id }, { $set: { resumedAt: now } });
+        await deps.jobs.schedule(now, SEND_JOB, { tenantId: String(s.tenantId), sendId: String(s._id) });
+      }
+      return stalled.length;
+    },
     /** Runs (or resumes) a send; safe to call again, from any process, at any time. */
     async run(tenantId: Types.ObjectId, sendId: Types.ObjectId, keepAlive: () => Promise<void> = async () => {}) {
       const send = await Send.findOneAndUpdate(

@@ -8,7 +8,8 @@ import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/in
 import { startSmtpSink, type SmtpSink } from '../../platform/mail/smtp-sink.js';
 import { contactModel } from '../contacts/contact.model.js';
 import { buildMessaging } from './messaging.module.js';
-import { deliveryIdFor, deliveryKey, deliveryModel, deliveryTakeoverModel } from './messaging.model.js';
+import { SEND_JOB } from './delivery.engine.js';
+import { deliveryIdFor, deliveryKey, deliveryModel, deliveryTakeoverModel, sendModel } from './messaging.model.js';
 
 const N = 25;
 const worker = join(import.meta.dirname, 'testing', 'send-worker.ts');
@@ -134,5 +135,25 @@ describe('exactly-once sending across a crash and two workers', () => {
     assert.deepEqual([...counts.values()].filter((c) => c !== 1), [], 'by one worker only');
     assert.equal((await deliveryTakeoverModel(rt.ctx.connection).countDocuments({ tenantId })) - takeoversBefore, N, 'one takeover per entry');
     assert.equal(await deliveryModel(rt.ctx.connection).countDocuments({ tenantId, sendId, state: 'sent' }), N);
+  });
+
+  it('should resume a send whose job was lost or failed, so no recipient is left out', async () => {
+    const before = sink.messages.length;
+    holdAt = -1;
+    const sendId = await greeting();
+    const tenantId = new Types.ObjectId(agency.tenantId);
+    // What Agenda leaves after cancelling a job that outlived its lock, or a worker lost with its job:
+    // the send says running, no job will run it, and nothing has moved for an hour.
+    assert.equal(await rt.ctx.jobs.cancel(SEND_JOB, { sendId }), 1);
+    await rt.ctx.connection.db!.collection('sends').updateOne({ _id: new Types.ObjectId(sendId) }, { $set: { state: 'running', updatedAt: new Date(Date.now() - 3600_000) } });
+    const { engine } = buildMessaging(rt.ctx, () => (_req, _res, next) => next());
+    assert.ok((await engine.resumeStalled(new Date())) >= 1);
+    assert.ok((await sendModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(sendId) }).lean())?.resumedAt, 'marked as resumed');
+    const worker = start(sendId, 'agenda');
+    assert.equal(await exited(worker), 0);
+    const counts = new Map<string, number>();
+    for (const m of sink.messages.slice(before)) for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
+    assert.equal(counts.size, N, 'every recipient got it');
+    assert.deepEqual([...counts.values()].filter((c) => c !== 1), [], 'once');
   });
 });

@@ -82,6 +82,8 @@ export interface Send {
   skipped: number;
   startedAt: Date | null;
   completedAt: Date | null;
+  /** When the resume job last scheduled it again after it stalled. */
+  resumedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -107,6 +109,7 @@ const sendSchema = new Schema<Send>(
     skipped: { type: Number, default: 0 },
     startedAt: { type: Date, default: null },
     completedAt: { type: Date, default: null },
+    resumedAt: { type: Date, default: null },
   },
   { timestamps: true, versionKey: false },
 );

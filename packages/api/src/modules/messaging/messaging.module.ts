@@ -11,7 +11,7 @@ import { createNotificationsService, subscribeCampaignNotifications } from '../n
 import { defineNotificationJobs } from '../notifications/scheduled.js';
 import { templateRoutes } from '../templates/templates.routes.js';
 import { createTemplatesService } from '../templates/templates.service.js';
-import { createDeliveryEngine, SEND_JOB } from './delivery.engine.js';
+import { createDeliveryEngine, RESUME_SENDS_JOB, SEND_JOB } from './delivery.engine.js';
 import { createGreetingsService } from './greetings.service.js';
 import { messagingRoutes } from './messaging.routes.js';
 import { nurtureRoutes } from './nurture.routes.js';
@@ -51,6 +51,11 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     const { tenantId, sendId } = job.attrs.data;
     await engine.run(new Types.ObjectId(tenantId), new Types.ObjectId(sendId), keepAlive);
   });
+  // A send whose job failed or was lost is not left half done: this sweep schedules it again.
+  jobs.define(RESUME_SENDS_JOB, async () => {
+    await engine.resumeStalled(new Date());
+  });
+  jobs.recurring('* * * * *', RESUME_SENDS_JOB);
   jobs.define(SATISFACTION_JOB, async () => {
     await satisfaction.runDue(new Date());
   });

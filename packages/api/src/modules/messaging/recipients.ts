@@ -67,7 +67,7 @@ export function createRecipients(connection: Connection) {
           let seen = 0;
           for await (const doc of model.find({ tenantId }).select(fields).lean().cursor()) {
             if (want.has(String(doc._id))) out.push(map(doc as T));
-            if (++seen % 2000 === 0) await onBatch();
+            if (++seen % 500 === 0) await onBatch();
           }
           return;
         }
