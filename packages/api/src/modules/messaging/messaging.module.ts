@@ -60,8 +60,8 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     await satisfaction.runDue(new Date());
   });
   jobs.recurring('7 * * * *', SATISFACTION_JOB);
-  jobs.define(NURTURE_JOB, async () => {
-    await nurture.runDue(new Date());
+  jobs.define(NURTURE_JOB, async (_job, keepAlive) => {
+    await nurture.runDue(new Date(), keepAlive);
   });
   jobs.recurring('* * * * *', NURTURE_JOB);
   defineNotificationJobs({ connection, notifications, jobs, logger });

@@ -51,7 +51,7 @@ export function createNurtureService(deps: { connection: Connection; templates: 
   };
 
   /** Sends one enrolment's due step and moves it on; safe to repeat (the step's send id is fixed). */
-  async function runStep(enrollment: NurtureEnrollment, sequence: NurtureSequence | null, now: Date): Promise<boolean> {
+  async function runStep(enrollment: NurtureEnrollment, sequence: NurtureSequence | null, now: Date, keepAlive: () => Promise<void>): Promise<boolean> {
     const step = sequence?.active ? sequence.steps[enrollment.nextStep] : undefined;
     if (!sequence || !step) {
       const state = sequence && enrollment.nextStep >= sequence.steps.length ? 'completed' : 'stopped';
@@ -78,7 +78,7 @@ export function createNurtureService(deps: { connection: Connection; templates: 
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    await deps.engine.run(enrollment.tenantId, sendId);
+    await deps.engine.run(enrollment.tenantId, sendId, keepAlive);
     const following = sequence.steps[enrollment.nextStep + 1];
     // Moved on only from the step it was at: a second worker that ran the same step changes nothing.
     const current = await Enrollment.findOne({ tenantId: enrollment.tenantId, _id: enrollment._id }).lean();
@@ -153,8 +153,8 @@ export function createNurtureService(deps: { connection: Connection; templates: 
       const res = await Enrollment.updateOne({ tenantId: principal.tenantId, _id, state: 'active' }, { $set: { state: 'stopped', nextAt: null, stoppedReason: 'stopped by staff' } });
       if (!res.matchedCount) throw AppError.notFound('Active enrolment');
     },
-    /** The job: every enrolment whose next step is due gets it (in batches of 500 per run). */
-    async runDue(now: Date) {
+    /** The job: every enrolment whose next step is due gets it (in batches of 500 per run); `keepAlive` renews the job's lock. */
+    async runDue(now: Date, keepAlive: () => Promise<void> = async () => {}) {
       const due = await Enrollment.find({ state: 'active', nextAt: op({ $lte: now }) })
         .setOptions({ crossTenant: 'the nurture job visits every agency' })
         .sort({ nextAt: 1 })
@@ -166,7 +166,7 @@ export function createNurtureService(deps: { connection: Connection; templates: 
         const key = String(enrollment.sequenceId);
         if (!sequences.has(key)) sequences.set(key, await Sequence.findOne({ tenantId: enrollment.tenantId, _id: enrollment.sequenceId }).lean());
         try {
-          if (await runStep(enrollment, sequences.get(key)!, now)) sent += 1;
+          if (await runStep(enrollment, sequences.get(key)!, now, keepAlive)) sent += 1;
         } catch (error) {
           deps.logger.error({ err: error, enrollment: String(enrollment._id) }, 'nurture step failed; retried on the next run');
         }
