@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { createTestRuntime, makeAgency, type TestAgency } from '../testing/index.js';
+import { createTestRuntime, makeAgency, signIn, type TestAgency } from '../testing/index.js';
+import { currentOpenApiDocument } from '../openapi-document.js';
 import { randomIp } from '../testing/factories.js';
 import { roleModel } from '../modules/identity/role.model.js';
-import { bodyFields, collectListedIds, databaseSnapshot, exampleValue, fillPath, operations, withQuery, type IdPool, type Operation } from './operations.js';
+import { bodyFields, collectListedIds, databaseSnapshot, endsSession, exampleValue, fillPath, operations, withQuery, type IdPool, type Operation } from './operations.js';
 
 /**
  * Tenant isolation, walked over every operation of the OpenAPI document: tenant B, holding tenant A's
@@ -21,6 +22,24 @@ describe('security: cross-tenant isolation over every operation', () => {
   const poolA: IdPool = new Map();
   const poolB: IdPool = new Map();
   const ops = operations();
+  // Routes that act for a person refuse secret keys (403), so B calls them signed in, afresh each time.
+  const usersOnly = new Set(
+    Object.values((currentOpenApiDocument() as { paths: Record<string, Record<string, { operationId: string; 'x-users-only'?: boolean }>> }).paths)
+      .flatMap((methods) => Object.values(methods))
+      .filter((op) => op['x-users-only'])
+      .map((op) => op.operationId),
+  );
+  let bSession: string | undefined;
+  const bCredential = async (op: Operation, mayEndSession = true) => {
+    if (!usersOnly.has(op.operationId)) return bKey;
+    // One session for them all, but a fresh one for a route that may end it (logout, revoke, password).
+    if (mayEndSession && endsSession(op)) {
+      bSession = undefined;
+      return signIn(rt, b.adminEmail);
+    }
+    bSession ??= await signIn(rt, b.adminEmail);
+    return bSession;
+  };
 
   const call = async (credential: string | null, method: Operation['method'], path: string, body?: unknown) => {
     const started = Date.now();
@@ -82,7 +101,7 @@ describe('security: cross-tenant isolation over every operation', () => {
     for (const op of ops.filter((o) => o.access !== 'public')) {
       const path = fillPath(op, poolA);
       const body = op.body ? exampleValue(op.body, { pool: poolA, marker: 'probe', field: 'body' }) : undefined;
-      const res = await call(bKey, op.method, path, body);
+      const res = await call(await bCredential(op), op.method, path, body);
       assertNoDataOfA(op, res);
       if (op.idBased && path !== fillPath(op, new Map())) {
         idRoutes += 1;
@@ -99,11 +118,13 @@ describe('security: cross-tenant isolation over every operation', () => {
   });
 
   it('should refuse query operators in every query parameter and every top-level body field, and change nothing', async () => {
+    // Signed in before the snapshot (a sign-in is a write); every probe here is refused, so none ends the session.
+    bSession = await signIn(rt, b.adminEmail);
     const before = await databaseSnapshot(rt.ctx.connection);
     const operators = [{ $ne: null }, { $gt: '' }];
     let probes = 0;
     for (const op of ops) {
-      const credential = op.access === 'public' ? null : bKey;
+      const credential = op.access === 'public' ? null : await bCredential(op, false);
       const path = fillPath(op, poolB);
       const isWidgetRoute = op.path.startsWith('/v1/public/');
       const expectRefused = (res: { status: number; text: string }, what: string) => {

@@ -205,9 +205,9 @@ export async function collectListedIds(call: (method: 'get', path: string) => Pr
   }
 }
 
-/** Routes whose side effects would end the caller's own session; walked last. */
+/** Routes whose side effects would end the caller's own session (revoking one's own session included); walked last. */
 export function endsSession(op: Operation): boolean {
-  return /logout|changeMyPassword/i.test(op.operationId);
+  return /logout|changeMyPassword|revokeSession/i.test(op.operationId);
 }
 
 export type { Types };

@@ -41,6 +41,7 @@ export function apiKeysRoutes(keys: ApiKeysService, publishable: RequestHandler,
         'Secret keys (`sk_live_...`) are for a host product\'s server: they act with the chosen role on behalf of the creator. Publishable keys (`pk_live_...`) are for widgets: they reach only `/v1/public/*`, from the listed origins. The full key is in this response only.',
       tags: ['API keys'],
       access: access.permission('apiKey', 'create'),
+      usersOnly: true,
       body: createApiKeyBody,
       success: { status: 201, description: 'The key, shown once', schema: createdApiKeySchema },
       // The answer holds the full key, which is stored only hashed: a retry with the same Idempotency-Key

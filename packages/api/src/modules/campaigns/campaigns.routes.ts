@@ -44,6 +44,7 @@ export function campaignRoutes(service: CampaignsService, idempotency: Idempoten
       description: 'Turns the campaign’s signup form into your referral campaign: signups through the code are attributed to you. One code per person and campaign; asking again answers 200 with the same code.',
       tags: ['Campaigns'],
       access: access.permission('campaign', 'read'),
+      usersOnly: true,
       params: idParams,
       body: createReferralCodeBody,
       success: { status: 201, description: 'Your new code', schema: referralCodeSchema },

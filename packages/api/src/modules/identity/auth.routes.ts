@@ -40,6 +40,7 @@ export function authRoutes(auth: AuthService, limits: { signup: RequestHandler; 
       before: [limits.login],
       body: loginBody,
       success: { status: 200, description: 'Tokens for the new session', schema: sessionTokensSchema },
+      errors: [401],
       handler: ({ body, req }) => auth.login(body, clientInfo(req)),
     }),
     defineRoute({
@@ -53,6 +54,7 @@ export function authRoutes(auth: AuthService, limits: { signup: RequestHandler; 
       before: [limits.login],
       body: refreshBody,
       success: { status: 200, description: 'New tokens', schema: sessionTokensSchema },
+      errors: [401],
       handler: ({ body, req }) => auth.refresh(body.refreshToken, clientInfo(req)),
     }),
     defineRoute({
@@ -62,6 +64,7 @@ export function authRoutes(auth: AuthService, limits: { signup: RequestHandler; 
       summary: 'Sign out of the current session',
       tags: ['Auth'],
       access: access.authenticated,
+      usersOnly: true,
       success: { status: 204, description: 'Signed out' },
       handler: async ({ req }) => {
         const p = req.principal!;
@@ -77,6 +80,7 @@ export function authRoutes(auth: AuthService, limits: { signup: RequestHandler; 
       summary: 'List my active sessions',
       tags: ['Auth'],
       access: access.authenticated,
+      usersOnly: true,
       success: { status: 200, description: 'My sessions, most recently used first', schema: z.object({ object: z.literal('list'), data: z.array(sessionSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() }) },
       handler: async ({ req }) => {
         const p = req.principal!;
@@ -91,6 +95,7 @@ export function authRoutes(auth: AuthService, limits: { signup: RequestHandler; 
       summary: 'Revoke one of my sessions',
       tags: ['Auth'],
       access: access.authenticated,
+      usersOnly: true,
       params: z.object({ id: objectId }),
       success: { status: 204, description: 'Revoked' },
       handler: async ({ params, req }) => {

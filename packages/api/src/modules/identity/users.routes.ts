@@ -106,6 +106,7 @@ export function usersRoutes(users: UsersService, limits: { passwordReset: Reques
       description: 'Name, phone, picture URL, locale, time zone and notification settings (merged with the current ones).',
       tags: ['Auth'],
       access: access.authenticated,
+      usersOnly: true,
       body: updateProfileBody,
       success: { status: 200, description: 'My updated user', schema: userSchema },
       handler: ({ body, req }) => users.updateProfile(req.principal!, body, clientInfo(req)),
@@ -118,6 +119,7 @@ export function usersRoutes(users: UsersService, limits: { passwordReset: Reques
       description: 'Needs the current password. Every other session of mine is signed out; this one stays.',
       tags: ['Auth'],
       access: access.authenticated,
+      usersOnly: true,
       body: changePasswordBody,
       success: { status: 204, description: 'Changed' },
       handler: async ({ body, req }) => {

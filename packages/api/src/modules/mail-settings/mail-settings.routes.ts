@@ -51,19 +51,19 @@ export function mailSettingsRoutes(service: MailSettingsService): RouteSpec[] {
     }),
     defineRoute({
       method: 'get', path: '/me/mail-settings', operationId: 'getMyMailSettings', summary: 'Get my own mailbox (SMTP)', tags,
-      access: access.authenticated,
+      access: access.authenticated, usersOnly: true,
       success: { status: 200, description: 'The account (no password)', schema: settingsSchema },
       handler: ({ req }) => service.getMine(req.principal!),
     }),
     defineRoute({
       method: 'put', path: '/me/mail-settings', operationId: 'putMyMailSettings', summary: 'Set my own mailbox (SMTP); my sends go out through it', tags,
-      access: access.authenticated, body: settingsBody,
+      access: access.authenticated, usersOnly: true, body: settingsBody,
       success: { status: 200, description: 'The account (no password)', schema: settingsSchema },
       handler: ({ body, req }) => service.putMine(req.principal!, body),
     }),
     defineRoute({
       method: 'delete', path: '/me/mail-settings', operationId: 'deleteMyMailSettings', summary: 'Remove my own mailbox', tags,
-      access: access.authenticated,
+      access: access.authenticated, usersOnly: true,
       success: { status: 204, description: 'Removed' },
       handler: ({ req }) => service.deleteMine(req.principal!),
     }),

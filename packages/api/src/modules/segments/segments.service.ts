@@ -133,7 +133,9 @@ export function createSegmentsService(connection: Connection, deps: { events: Ev
         set.teamId = checkSharing(principal, sharing, input.teamId === undefined ? (segment.teamId ? String(segment.teamId) : null) : input.teamId);
       }
       const result = await SegmentModel.updateOne({ tenantId: principal.tenantId, _id: segment._id, version: segment.version }, { $set: set, $inc: { version: 1 } });
-      const updated = (await SegmentModel.findOne({ tenantId: principal.tenantId, _id: segment._id }).lean<Segment>())!;
+      const updated = await SegmentModel.findOne({ tenantId: principal.tenantId, _id: segment._id }).lean<Segment>();
+      // Deleted by someone else between the read and the write.
+      if (!updated) throw AppError.notFound('Segment');
       if (!result.matchedCount) throw conflict(updated);
       await publish(principal, 'updated', updated);
       return toSegmentDto(updated);

@@ -47,6 +47,9 @@ export function createAccessGuard(authenticate: Authenticator, afterAuth: Reques
       const principal = await authenticate(req, credential);
       if (!principal) throw new AppError('unauthenticated', 'The credential is expired, revoked or not valid');
       req.principal = principal;
+      if (spec.usersOnly && principal.kind !== 'user') {
+        throw new AppError('forbidden', `${spec.summary} is done by a signed-in user, not a secret key; sign in as the user`);
+      }
       if (rule.kind === 'permission') assertCan(principal, rule.resource as Resource, rule.action as Action);
       next();
     };
@@ -54,26 +57,34 @@ export function createAccessGuard(authenticate: Authenticator, afterAuth: Reques
   };
 }
 
-function operatorKeyPaths(value: unknown, path: string, depth: number, found: string[]): string[] {
+/** Keys that reach an object's prototype when code copies or merges a body (prototype pollution). */
+const prototypeKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
+function unsafeKeyPaths(value: unknown, path: string, depth: number, found: { path: string; key: string }[]): { path: string; key: string }[] {
   if (depth > 32 || found.length >= 50 || value === null || typeof value !== 'object') return found;
   for (const [key, child] of Object.entries(value)) {
     const here = path ? `${path}.${key}` : key;
-    if (key.startsWith('$')) found.push(here);
-    else operatorKeyPaths(child, here, depth + 1, found);
+    if (key.startsWith('$') || prototypeKeys.has(key)) found.push({ path: here, key });
+    else unsafeKeyPaths(child, here, depth + 1, found);
   }
   return found;
 }
 
 /**
- * Refuses a JSON body holding any key that starts with `$` (`{"$ne": null}`, `{"a": {"$gt": ""}}`):
- * no field of this API takes one, and stored documents never carry one, so such a body is an attempt
- * at query injection and answers 400 before any schema or service sees it.
+ * Refuses a JSON body holding, at any depth, a key that starts with `$` (`{"$ne": null}`, `{"a": {"$gt":
+ * ""}}`) or a prototype key (`__proto__`, `constructor`, `prototype`): no field of this API takes one and
+ * stored documents never carry one, so such a body is an attempt at query injection or prototype
+ * pollution and answers 400, naming each key, before any schema or service sees it.
  */
 export const refuseOperatorKeys: RequestHandler = (req, _res, next) => {
-  const paths = operatorKeyPaths(req.body, '', 0, []);
-  if (paths.length) {
-    throw new AppError('validation_failed', `${paths.join(', ')}: keys may not start with $`, {
-      errors: paths.map((field) => ({ field: field.split('.').slice(0, -1).join('.') || field, code: 'operator_not_allowed', message: `may not hold a key starting with $ (${field.split('.').pop()})` })),
+  const found = unsafeKeyPaths(req.body, '', 0, []);
+  if (found.length) {
+    throw new AppError('validation_failed', `${found.map((f) => f.path).join(', ')}: keys may not start with $ or be __proto__, constructor or prototype`, {
+      errors: found.map(({ path, key }) =>
+        key.startsWith('$')
+          ? { field: path.split('.').slice(0, -1).join('.') || path, code: 'operator_not_allowed', message: `may not hold a key starting with $ (${key})` }
+          : { field: path, code: 'key_not_allowed', message: `${key} is not an allowed key` },
+      ),
     });
   }
   next();

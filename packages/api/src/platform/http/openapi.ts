@@ -83,10 +83,17 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
       path: `/v1${spec.path}`,
       operationId: spec.operationId,
       summary: spec.summary,
-      description: [spec.description, idempotency ? idempotencyText[idempotency] : null, `Access: \`${describeAccess(spec)}\`.`].filter(Boolean).join('\n\n'),
+      description: [
+        spec.description,
+        idempotency ? idempotencyText[idempotency] : null,
+        `Access: \`${describeAccess(spec)}\`${spec.usersOnly ? ', signed-in users only (a secret key answers 403)' : ''}.`,
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
       tags: spec.tags,
       ...(spec.access.kind === 'public' ? { security: [] } : { security: [{ bearer: [] }] }),
       'x-access': describeAccess(spec),
+      ...(spec.usersOnly ? { 'x-users-only': true } : {}),
       ...(idempotency ? { 'x-idempotency': idempotency } : {}),
       request: {
         ...(idempotency ? { headers: idempotencyHeaders as never } : {}),

@@ -49,6 +49,11 @@ export interface RouteSpec<
   description?: string;
   tags: string[];
   access: RouteAccess;
+  /**
+   * The route acts for a person (their profile, password, sessions, mailbox, keys they mint): a secret
+   * key, which acts for a host product rather than for the user who made it, answers 403.
+   */
+  usersOnly?: boolean;
   params?: PS;
   query?: QS;
   body?: BS;
