@@ -17,6 +17,7 @@ import { createMailer } from '../platform/mail/mailer.js';
 import { createAuditService } from './audit/audit.service.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { defineAuditJobs } from './audit/audit.jobs.js';
+import { defineVersionClaimJobs } from '../platform/records/version-claims.js';
 import { createApiKeysService } from './api-keys/api-keys.service.js';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
 import { publishableKeyGuard } from './api-keys/publishable.js';
@@ -76,6 +77,7 @@ function identityAndAccessRoutes(
   const audit = createAuditService({ connection });
   audit.subscribe(events);
   defineAuditJobs({ connection, jobs: ctx.jobs, logger });
+  defineVersionClaimJobs({ connection, jobs: ctx.jobs });
   const mailer = createMailer(config, logger);
   const tenant = createTenantService({ connection, events });
   const publishable = publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX });

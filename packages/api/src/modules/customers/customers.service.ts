@@ -10,6 +10,8 @@ import { createRecordService, type ListQuery, type RecordDeps } from '../../plat
 import { customerDefinition } from './customer.definition.js';
 import { customerDocumentModel, customerModel, customerTreeLockModel, type Customer, type CustomerDocument } from './customer.model.js';
 import { groupSums } from '../../platform/db/group-sums.js';
+import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 
 /** 000: documents are stored in the database; one file may be at most this large. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
@@ -189,13 +191,10 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
           path = [...parent.ancestorIds, parent._id];
         }
         const from = node.parentId ? String(node.parentId) : null;
-        const result = await Customer.updateOne(
-          { tenantId: principal.tenantId, _id: node._id, version: node.version },
-          { $set: { parentId: toId(parentId), ancestorIds: path, depth: path.length, updatedAt: new Date() }, $inc: { version: 1 } },
-        );
-        if (result.matchedCount === 0) throw versionConflict((await Customer.findOne({ tenantId: principal.tenantId, _id: node._id }).lean<Customer>())!);
+        const written = await writeVersion(Customer, node, { $set: { parentId: toId(parentId), ancestorIds: path, depth: path.length, updatedAt: new Date() } });
+        if (!written) throw versionConflict((await findByIdInTenant(Customer, principal.tenantId, node._id))!);
         const movedDescendants = await rewriteDescendants(principal.tenantId, node._id, [...path, node._id]);
-        const updated = (await Customer.findOne({ tenantId: principal.tenantId, _id: node._id }).lean<Customer>())!;
+        const updated = (await findByIdInTenant(Customer, principal.tenantId, node._id))!;
         const dto = definition.toDto(updated);
         await deps.events.publish({
           type: 'customer.updated',

@@ -2,6 +2,7 @@ import { Types, type Connection } from 'mongoose';
 import { assertWritable, can, matchesFilter } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/events.js';
@@ -274,8 +275,7 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
       updatedAt: now,
       ...(stageChanged ? { stageChangedAt: now } : {}),
     };
-    const result = await Opportunity.updateOne({ tenantId: principal.tenantId, _id: existing._id, version: existing.version }, { $set: set, $inc: { version: 1 } });
-    if (result.matchedCount === 0) throw await versionConflict(principal, existing._id);
+    if (!(await writeVersion(Opportunity, existing, { $set: set }))) throw await versionConflict(principal, existing._id);
     const updated = (await findByIdInTenant(Opportunity, principal.tenantId, existing._id))!;
     if (stageChanged) await recordStageChange(principal, principal.tenantId, updated, { pipelineId: existing.pipelineId, stage: existing.stage });
     const dto = toOpportunityDto(updated);

@@ -7,6 +7,8 @@ import { createRecordService, type RecordDefinition, type RecordDeps } from '../
 import { resolveSubject, type SubjectRegistry } from './subjects.js';
 import { taskModel, type Task, type TimeSlot } from './task.model.js';
 import { iso } from '../../platform/records/dto.js';
+import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 
 type Client = { ip?: string; userAgent?: string } | undefined;
 const idOf = (v: unknown) => (v ? String(v) : null);
@@ -135,16 +137,13 @@ export function createTasksService(connection: Connection, deps: RecordDeps, sub
       throw new AppError('invalid_transition', `a slot cannot be picked while the meeting is '${task.status}'`, { extensions: { from: task.status, to, allowed: workflow.transitions.filter((t) => t.from === task.status).map((t) => t.to) } });
     }
     const now = new Date();
-    const result = await Task.updateOne(
-      { tenantId, _id: task._id, version: task.version },
-      { $set: { chosenSlot: { start: slot.start, end: slot.end }, dueAt: slot.start, status: to, statusChangedAt: now, updatedAt: now }, $inc: { version: 1 } },
-    );
-    if (result.matchedCount === 0) {
+    const written = await writeVersion(Task, task, { $set: { chosenSlot: { start: slot.start, end: slot.end }, dueAt: slot.start, status: to, statusChangedAt: now, updatedAt: now } });
+    if (!written) {
       if (principal) throw await versionConflict(principal, task._id);
       throw new AppError('conflict', 'The meeting changed meanwhile; reload and try again');
     }
     await deps.workflows.record({ principal, tenantId, key: 'callingTask', resource: 'task', recordId: task._id, from: task.status, to, note: `slot ${new Date(slot.start).toISOString()}` });
-    const updated = (await Task.findOne({ tenantId, _id: task._id }).lean<Task>())!;
+    const updated = (await findByIdInTenant(Task, tenantId, task._id))!;
     const dto = toTaskDto(updated);
     await deps.events.publish({
       type: 'task.transitioned',

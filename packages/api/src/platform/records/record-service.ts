@@ -10,6 +10,7 @@ import type { WorkflowEngine } from '../workflow/workflow-engine.js';
 import { toCsv } from './csv.js';
 import { buildFilters, combine, cursorCondition, nextCursor, planSort, searchCondition, type ListSpec } from './list-query.js';
 import { searchTokens } from './search-tokens.js';
+import { writeVersion } from './version-claims.js';
 
 /** The fields every tenant-owned CRM record carries for access control. */
 export interface RecordBase {
@@ -276,12 +277,8 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       Object.assign(set, def.derive?.(merged) ?? {});
       set.searchTokens = searchTokens(def.searchValues(merged));
       set.updatedAt = new Date();
-      const result = await Model.updateOne({ tenantId: principal.tenantId, _id: existing._id, version: existing.version } as never, {
-        $set: set,
-        ...(Object.keys(unset).length ? { $unset: unset } : {}),
-        $inc: { version: 1 },
-      } as never);
-      if (result.matchedCount === 0) throw await versionConflict(principal, existing._id);
+      const written = await writeVersion(Model as never, existing, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+      if (!written) throw await versionConflict(principal, existing._id);
       const updated = (await findByIdInTenant(Model as never, principal.tenantId, existing._id)) as Doc;
       const dto = def.toDto(updated);
       await deps.events.publish({ type: `${def.resource}.updated`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, options.client), record: dto, changes });
@@ -304,11 +301,8 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const from = existing.status ?? '';
       await deps.workflows.assertTransition(principal, def.workflowKey, from, input.to);
       const now = new Date();
-      const result = await Model.updateOne({ tenantId: principal.tenantId, _id: existing._id, version: existing.version, status: from } as never, {
-        $set: { status: input.to, statusChangedAt: now, updatedAt: now },
-        $inc: { version: 1 },
-      } as never);
-      if (result.matchedCount === 0) throw await versionConflict(principal, existing._id);
+      const written = await writeVersion(Model as never, existing, { $set: { status: input.to, statusChangedAt: now, updatedAt: now } });
+      if (!written) throw await versionConflict(principal, existing._id);
       await deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: existing._id, from, to: input.to, note: input.note ?? null });
       const updated = (await findByIdInTenant(Model as never, principal.tenantId, existing._id)) as Doc;
       const dto = def.toDto(updated);

@@ -1,0 +1,89 @@
+import { Schema, type Connection, type Model, type Types, type UpdateQuery } from 'mongoose';
+import { op } from '../db/operators.js';
+import { AppError, isDuplicateKeyError } from '../errors.js';
+import type { Jobs } from '../jobs/jobs.js';
+
+/**
+ * Optimistic concurrency that holds on every engine we run on, and costs one row on each.
+ *
+ * A version-conditional update (`updateOne({ _id, version: 3 }, …)`) is atomic on MongoDB, but FerretDB
+ * v1 runs it as "find the matching documents, then write them by id": two writers that both read
+ * version 3 both write, and one update is lost. Its SQLite handler also pushes nothing but a filter that
+ * is `_id` alone down to SQL, so the conditional update reads every document of the collection.
+ *
+ * So a writer first claims the version it is about to create: it inserts `<collection>:<id>:<version>`
+ * into `record_version_claims`, whose `_id` is unique on every engine, and only the one insert that
+ * succeeds may write. The write itself then names `_id` alone. A writer that dies between its claim and
+ * its write leaves a claim nobody completes: after `orphanedAfterMs`, if the record is still at the
+ * version the claim was made from, the next writer takes the number after it (versions may skip one,
+ * which clients never rely on), and a writer that took longer than half that between its claim and its
+ * write gives up instead of overwriting a successor.
+ */
+interface VersionClaim {
+  _id: string;
+  at: Date;
+}
+
+const claimSchema = new Schema<VersionClaim>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false, collection: 'record_version_claims' });
+claimSchema.index({ at: 1 });
+
+export function versionClaimModel(connection: Connection): Model<VersionClaim> {
+  return (connection.models.RecordVersionClaim as Model<VersionClaim> | undefined) ?? connection.model<VersionClaim>('RecordVersionClaim', claimSchema);
+}
+
+/** After this long, a claim whose record never reached its version is taken to be a dead writer's. */
+export const ORPHANED_CLAIM_MS = 30_000;
+
+const byId = { crossTenant: 'by id: the caller has checked the tenant and visibility of this record' };
+
+/**
+ * Applies `update` to the record if it is still at `record.version`, and sets the version it claimed.
+ * Returns false when another writer holds or made the next version (the caller answers 409).
+ */
+export async function writeVersion<T>(
+  model: Model<T>,
+  record: { _id: Types.ObjectId; version: number },
+  update: UpdateQuery<T> & { $set?: Record<string, unknown> },
+  options: { orphanedAfterMs?: number } = {},
+): Promise<boolean> {
+  const Claims = versionClaimModel(model.db);
+  const orphanedAfterMs = options.orphanedAfterMs ?? ORPHANED_CLAIM_MS;
+  let target = record.version + 1;
+  let claimedAt = 0;
+  for (let attempt = 0; attempt < 5 && !claimedAt; attempt += 1) {
+    const _id = `${model.collection.collectionName}:${String(record._id)}:${target}`;
+    const at = new Date();
+    try {
+      await Claims.create({ _id, at });
+      claimedAt = at.getTime();
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const claim = await Claims.findOne({ _id }).lean();
+      if (claim && Date.now() - new Date(claim.at).getTime() < orphanedAfterMs) return false;
+      const current = await model.findOne({ _id: record._id } as never).setOptions(byId).select('version').lean<{ version: number }>();
+      if (!current || current.version !== record.version) return false;
+      target += 1;
+    }
+  }
+  if (!claimedAt) return false;
+  if (Date.now() - claimedAt > orphanedAfterMs / 2) {
+    throw new AppError('unavailable', 'The change took too long to save and was not applied; try again');
+  }
+  await model.updateOne({ _id: record._id } as never, { ...update, $set: { ...(update.$set ?? {}), version: target } } as never).setOptions(byId);
+  return true;
+}
+
+/** Claims are only needed while their write is in flight; the daily job forgets those older than a day. */
+export const VERSION_CLAIMS_PRUNE_JOB = 'records.version-claims.prune';
+
+export async function pruneVersionClaims(connection: Connection, now = new Date()): Promise<number> {
+  const result = await versionClaimModel(connection).deleteMany({ at: op({ $lt: new Date(now.getTime() - 24 * 3600_000) }) });
+  return result.deletedCount;
+}
+
+export function defineVersionClaimJobs(deps: { connection: Connection; jobs: Jobs }): void {
+  deps.jobs.define(VERSION_CLAIMS_PRUNE_JOB, async () => {
+    await pruneVersionClaims(deps.connection);
+  });
+  deps.jobs.recurring('41 3 * * *', VERSION_CLAIMS_PRUNE_JOB, { timezone: 'UTC' });
+}
