@@ -86,7 +86,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
       description: [
         spec.description,
         idempotency ? idempotencyText[idempotency] : null,
-        `Access: \`${describeAccess(spec)}\`${spec.usersOnly ? ', signed-in users only (a secret key answers 403)' : ''}.`,
+        `Access: \`${describeAccess(spec)}\`${spec.usersOnly ? ', and only as a signed-in user (a secret key answers 403)' : ''}.`,
       ]
         .filter(Boolean)
         .join('\n\n'),
