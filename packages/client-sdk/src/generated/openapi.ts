@@ -104,7 +104,7 @@ export interface paths {
          *
          *     Honours `Idempotency-Key`, without replay: the answer holds a secret shown once, so a retry with the same key answers 409 with the `id` it created.
          *
-         *     Access: `apiKey:create`.
+         *     Access: `apiKey:create`, and only as a signed-in user (a secret key answers 403).
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -240,7 +240,7 @@ export interface paths {
         put?: never;
         /**
          * Sign out of the current session
-         * @description Access: `any signed-in user or secret key`.
+         * @description Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
          */
         post: operations["logout"];
         delete?: never;
@@ -346,7 +346,7 @@ export interface paths {
         };
         /**
          * List my active sessions
-         * @description Access: `any signed-in user or secret key`.
+         * @description Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
          */
         get: operations["listSessions"];
         put?: never;
@@ -369,7 +369,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke one of my sessions
-         * @description Access: `any signed-in user or secret key`.
+         * @description Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
          */
         delete: operations["revokeSession"];
         options?: never;
@@ -458,7 +458,7 @@ export interface paths {
          *
          *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
-         *     Access: `campaign:read`.
+         *     Access: `campaign:read`, and only as a signed-in user (a secret key answers 403).
          */
         post: operations["createCampaignReferralCode"];
         delete?: never;
@@ -1396,7 +1396,7 @@ export interface paths {
          * Update my profile
          * @description Name, phone, picture URL, locale, time zone and notification settings (merged with the current ones).
          *
-         *     Access: `any signed-in user or secret key`.
+         *     Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
          */
         patch: operations["updateMyProfile"];
         trace?: never;
@@ -1410,18 +1410,18 @@ export interface paths {
         };
         /**
          * Get my own mailbox (SMTP)
-         * @description Access: `any signed-in user or secret key`.
+         * @description Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
          */
         get: operations["getMyMailSettings"];
         /**
          * Set my own mailbox (SMTP); my sends go out through it
-         * @description Access: `any signed-in user or secret key`.
+         * @description Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
          */
         put: operations["putMyMailSettings"];
         post?: never;
         /**
          * Remove my own mailbox
-         * @description Access: `any signed-in user or secret key`.
+         * @description Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
          */
         delete: operations["deleteMyMailSettings"];
         options?: never;
@@ -1442,7 +1442,7 @@ export interface paths {
          * Change my password
          * @description Needs the current password. Every other session of mine is signed out; this one stays.
          *
-         *     Access: `any signed-in user or secret key`.
+         *     Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
          */
         post: operations["changeMyPassword"];
         delete?: never;
@@ -6903,6 +6903,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is too large */
             413: {
                 headers: {
@@ -7119,6 +7128,15 @@ export interface operations {
             };
             /** @description The request is not valid (problem details name each failing field) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
