@@ -148,6 +148,16 @@ export const customerRollupSchema = z
     creditLimitTotals: z.array(z.object({ currency: z.string().nullable(), creditLimit: z.number(), accounts: z.number().int() })).openapi({
       description: 'Credit limits of the account and its visible descendants, per currency',
     }),
+    opportunityTotals: z
+      .array(
+        z.object({
+          currency: z.string(),
+          open: z.object({ count: z.number().int(), amount: z.number(), weightedAmount: z.number() }),
+          won: z.object({ count: z.number().int(), amount: z.number().openapi({ description: 'Won and partially won' }) }),
+          lost: z.object({ count: z.number().int(), amount: z.number() }),
+        }),
+      )
+      .openapi({ description: 'Opportunities of the account and its visible descendants that you may see, per currency: the open pipeline (and its probability-weighted value), won and lost' }),
   })
   .openapi('CustomerRollup');
 

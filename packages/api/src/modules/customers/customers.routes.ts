@@ -63,7 +63,7 @@ export function customerRoutes(service: CustomersService, idempotency: Idempoten
       path: '/customers/{id}/rollup',
       operationId: 'getCustomerRollup',
       summary: 'Roll totals up an account subtree',
-      description: 'Counts of sub-accounts (children, all descendants, by status) and credit limits per currency over the account and its descendants, counting only accounts you may see.',
+      description: 'Counts of sub-accounts (children, all descendants, by status), credit limits per currency, and the open, won and lost opportunities per currency over the account and its descendants, counting only the accounts and deals you may see.',
       tags,
       access: access.permission('customer', 'read'),
       params: idParams,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
-import { assertCan, assertWritable } from '../../platform/access/access.js';
+import { assertCan, assertWritable, visibilityFilter } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
@@ -10,6 +10,7 @@ import { createRecordService, type ListQuery, type RecordDeps } from '../../plat
 import { customerDefinition } from './customer.definition.js';
 import { customerDocumentModel, customerModel, customerTreeLockModel, type Customer, type CustomerDocument } from './customer.model.js';
 import { groupSums } from '../../platform/db/group-sums.js';
+import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
 
@@ -230,12 +231,35 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
           rows.sort((a, b) => String(a._id ?? '').localeCompare(String(b._id ?? ''))),
         ),
       ]);
+      // The deals of those accounts, as the caller may see deals; summed in code (FerretDB's $group limit).
+      const accountIds = await Customer.find(withNode as never).select('_id').lean();
+      const dealMatch = combine(visibilityFilter(principal, 'opportunity', 'read'), {}, [{ customerId: op({ $in: accountIds.map((a) => a._id) }) }]);
+      const deals = new Map<string, { currency: string; open: { count: number; amount: number; weightedAmount: number }; won: { count: number; amount: number }; lost: { count: number; amount: number } }>();
+      for await (const deal of opportunityModel(connection).find(dealMatch as never).select('amount currency weightedAmount stageKind outcome').lean().cursor()) {
+        const currency = deal.currency ?? 'EUR';
+        const row = deals.get(currency) ?? { currency, open: { count: 0, amount: 0, weightedAmount: 0 }, won: { count: 0, amount: 0 }, lost: { count: 0, amount: 0 } };
+        if (deal.stageKind === 'open') {
+          row.open.count += 1;
+          row.open.amount += deal.amount ?? 0;
+          row.open.weightedAmount += deal.weightedAmount ?? 0;
+        } else if (deal.outcome === 'lost') {
+          row.lost.count += 1;
+          row.lost.amount += deal.amount ?? 0;
+        } else {
+          row.won.count += 1;
+          row.won.amount += deal.amount ?? 0;
+        }
+        deals.set(currency, row);
+      }
       return {
         id: String(node._id),
         childCount,
         descendantCount: byStatus.reduce((sum, row) => sum + row.n, 0),
         byStatus: Object.fromEntries(byStatus.map((row) => [row._id, row.n])),
         creditLimitTotals: credit.map((row) => ({ currency: row._id ?? null, creditLimit: row.total ?? 0, accounts: row.n })),
+        opportunityTotals: [...deals.values()]
+          .sort((a, b) => a.currency.localeCompare(b.currency))
+          .map((row) => ({ ...row, open: { ...row.open, weightedAmount: Math.round(row.open.weightedAmount * 100) / 100 } })),
       };
     },
 

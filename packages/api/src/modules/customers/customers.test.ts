@@ -107,6 +107,17 @@ describe('customers', () => {
     assert.equal(storedLine!.depth, 2);
     assert.equal((await rt.request().get(`/v1/customers/${root.id}/subtree`).set(auth(admin))).body.data.length, 0);
 
+    // Deals of the subtree roll up too: open (weighted), won and lost, per currency; other accounts' deals do not.
+    const deal = async (customerId: string, body: Record<string, unknown>, stage?: string, extra: Record<string, unknown> = {}) => {
+      const created = await rt.request().post('/v1/opportunities').set(auth(admin)).send({ customerId, ...body });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      if (stage) await rt.request().post(`/v1/opportunities/${created.body.id}/move`).set(auth(admin)).send({ stage, version: created.body.version, ...extra }).expect(200);
+    };
+    await deal(branch.id, { name: 'Branch open', amount: 1000, currency: 'EUR' });
+    await deal(line.id, { name: 'Line won', amount: 400, currency: 'EUR' }, 'won');
+    await deal(line.id, { name: 'Line lost', amount: 70, currency: 'USD' }, 'lost', { lostReason: 'price' });
+    await deal(root.id, { name: 'Not in the subtree', amount: 5, currency: 'EUR' });
+
     const rollup = await rt.request().get(`/v1/customers/${other.id}/rollup`).set(auth(admin));
     assert.equal(rollup.status, 200);
     assert.equal(rollup.body.childCount, 1);
@@ -115,6 +126,10 @@ describe('customers', () => {
     const eur = rollup.body.creditLimitTotals.find((t: { currency: string }) => t.currency === 'EUR');
     assert.equal(eur.creditLimit, 200);
     assert.equal(eur.accounts, 1, 'every accumulator is computed (FerretDB answers only the first of several in one $group)');
+    const eurDeals = rollup.body.opportunityTotals.find((t: { currency: string }) => t.currency === 'EUR');
+    assert.deepEqual({ open: eurDeals.open.count, amount: eurDeals.open.amount, won: eurDeals.won, lost: eurDeals.lost.count }, { open: 1, amount: 1000, won: { count: 1, amount: 400 }, lost: 0 });
+    assert.ok(eurDeals.open.weightedAmount > 0 && eurDeals.open.weightedAmount < 1000, 'weighted by the stage probability');
+    assert.deepEqual(rollup.body.opportunityTotals.find((t: { currency: string }) => t.currency === 'USD').lost, { count: 1, amount: 70 });
     assert.equal(rollup.body.creditLimitTotals.reduce((n: number, t: { accounts: number }) => n + t.accounts, 0), 3, 'the account itself and its two descendants');
     assert.equal(rollup.body.creditLimitTotals.find((t: { currency: string }) => t.currency === 'USD').creditLimit, 30);
 
