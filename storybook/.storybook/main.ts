@@ -1,11 +1,23 @@
+import { fileURLToPath } from 'node:url';
 import type { StorybookConfig } from '@storybook/web-components-vite';
 
-/** Stories live beside the elements they document. */
+/** Stories live beside the elements and widgets they document. */
 const config: StorybookConfig = {
-  stories: ['../../packages/elements/src/**/*.stories.ts'],
+  stories: ['../../packages/elements/src/**/*.stories.ts', '../../packages/widgets/src/**/*.stories.ts'],
   addons: ['@storybook/addon-docs'],
   framework: { name: '@storybook/web-components-vite', options: {} },
   core: { disableTelemetry: true },
+  // The widgets bundle the SDK's publishable-key client from its source (as their own build does).
+  viteFinal: (vite) => ({
+    ...vite,
+    resolve: {
+      ...vite.resolve,
+      alias: [
+        { find: '@crm/client-sdk/public', replacement: fileURLToPath(new URL('../../packages/client-sdk/src/public.ts', import.meta.url)) },
+        ...(Array.isArray(vite.resolve?.alias) ? vite.resolve.alias : Object.entries(vite.resolve?.alias ?? {}).map(([find, replacement]) => ({ find, replacement: replacement as string }))),
+      ],
+    },
+  }),
 };
 
 export default config;

@@ -60,13 +60,32 @@ function boot(): void {
   const chunk = (widget: WidgetName): Promise<{ start(config: WidgetConfig): void }> => import(/* @vite-ignore */ new URL(`./crm-${widget}.js`, url).href);
   const names: WidgetName[] = ['referral-signup', 'campaign-card'];
 
+  let additions: MutationObserver | null = null;
   const fire = (name: 'ready' | 'error', detail: unknown) => window.dispatchEvent(new CustomEvent(`crm:${name}`, { detail }));
+
+  // A widget far below the fold costs the page nothing until the visitor scrolls within a screen of it:
+  // its code is fetched, evaluated and rendered only then. (Without IntersectionObserver: at once.)
+  const nearby =
+    typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) {
+              if (!entry.isIntersecting) continue;
+              nearby?.unobserve(entry.target);
+              void loadWidget(entry.target.localName.slice(4) as WidgetName).catch(() => {});
+            }
+          },
+          { rootMargin: '100% 0px' },
+        )
+      : null;
 
   function loadWidget(widget: WidgetName): Promise<void> {
     let pending = loading.get(widget);
     if (!pending) {
       pending = chunk(widget).then(
-        (chunk) => {
+        async (chunk) => {
+          // Evaluating the chunk was one task; defining the tag (and upgrading every instance) is the next.
+          await new Promise((resolve) => setTimeout(resolve, 0));
           chunk.start(config);
           fire('ready', { widget, version: VERSION });
         },
@@ -77,13 +96,29 @@ function boot(): void {
         },
       );
       loading.set(widget, pending);
+      if (names.every((w) => loading.has(w))) {
+        additions?.disconnect();
+        nearby?.disconnect();
+      }
     }
     return pending;
   }
 
-  /** Loads the widgets whose tags are in `root`; true once every kind is loaded. */
-  function scan(root: ParentNode): boolean {
+  /** Loads the widgets whose tags are in `root` now, whether on screen or not (`load()`). */
+  function scan(root: ParentNode): void {
     for (const widget of names) if (!loading.has(widget) && root.querySelector(`crm-${widget}`)) void loadWidget(widget).catch(() => {});
+  }
+
+  /** Watches the widget tags in `root` (or `root` itself); true once every kind is loaded. */
+  function watch(root: Element | Document): boolean {
+    const tags = names.filter((w) => !loading.has(w)).map((w) => `crm-${w}`);
+    if (tags.length) {
+      const found = root instanceof Element && tags.includes(root.localName) ? [root] : Array.from(root.querySelectorAll(tags.join(',')));
+      for (const element of found) {
+        if (nearby) nearby.observe(element);
+        else void loadWidget(element.localName.slice(4) as WidgetName).catch(() => {});
+      }
+    }
     return names.every((w) => loading.has(w));
   }
 
@@ -125,22 +160,13 @@ function boot(): void {
     fire('error', { error: new Error('crm-widgets: add data-key="pk_..." to the script tag') });
     return;
   }
-  // The script is a module (deferred): the page has painted or is about to; register when the browser is idle.
   const start = () => {
-    if (scan(document)) return;
+    if (watch(document)) return;
     // Frameworks (React, Vue) add their tags later: watch for them until every kind is loaded.
-    const observer = new MutationObserver((records) => {
-      for (const record of records) {
-        for (const node of Array.from(record.addedNodes)) {
-          if (!(node instanceof Element)) continue;
-          const widget = node.localName.slice(4) as WidgetName;
-          if (node.localName.startsWith('crm-') && names.includes(widget)) void loadWidget(widget).catch(() => {});
-          else if (node.firstElementChild) scan(node);
-        }
-      }
-      if (names.every((w) => loading.has(w))) observer.disconnect();
+    additions = new MutationObserver((records) => {
+      for (const record of records) for (const node of Array.from(record.addedNodes)) if (node instanceof Element) watch(node);
     });
-    observer.observe(document.documentElement, { childList: true, subtree: true });
+    additions.observe(document.documentElement, { childList: true, subtree: true });
   };
   // A module script runs after parsing, never before first paint; register the tags when the browser is idle.
   if ('requestIdleCallback' in window) window.requestIdleCallback(start, { timeout: 500 });

@@ -2,7 +2,8 @@ import { css, html, nothing, type PropertyValues } from 'lit';
 import type { PublicCrmClient } from '@crm/client-sdk/public';
 import { fetchCampaign, publicClient, remembered, visitorId } from '../shared/config.js';
 import { strings } from '../shared/i18n.js';
-import { baseStyles, WidgetElement } from '../shared/widget-element.js';
+import { baseStyles, WidgetElement, yieldToPage } from '../shared/widget-element.js';
+import { formatCount, formatDate } from './format.js';
 
 const text = strings(
   {
@@ -126,7 +127,10 @@ export class CrmCampaignCard extends WidgetElement {
   private async load(): Promise<void> {
     this.viewed = false;
     try {
-      this.data = await fetchCampaign(this.campaign);
+      const data = await fetchCampaign(this.campaign);
+      // A signup form of the same campaign renders from the same answer: let it have its own task.
+      await yieldToPage();
+      this.data = data;
       this.status = '';
       // The observer may have fired before the data arrived: look again.
       if (this.observer) {
@@ -169,7 +173,7 @@ export class CrmCampaignCard extends WidgetElement {
   }
 
   private period(data: Campaign): string {
-    const format = (iso: string) => new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium' }).format(new Date(iso));
+    const format = (iso: string) => formatDate(iso, this.locale);
     if (data.startAt && data.endAt) return this.t('period', { start: format(data.startAt), end: format(data.endAt) });
     if (data.startAt) return this.t('from', { start: format(data.startAt) });
     if (data.endAt) return this.t('until', { end: format(data.endAt) });
@@ -178,9 +182,11 @@ export class CrmCampaignCard extends WidgetElement {
 
   protected override render() {
     const data = this.data;
+    // Nothing until the campaign comes, unless it is slow to (the host keeps the space meanwhile).
+    if (!data && !this.status && !this.loadingVisible) return nothing;
     const liked = remembered(this.campaign, 'like');
     const enrolled = remembered(this.campaign, 'enrol');
-    const number = (n: number) => new Intl.NumberFormat(this.locale).format(n);
+    const number = (n: number) => formatCount(n, this.locale);
     return html`<div class="root" part="root" lang=${this.locale} aria-busy=${data || this.status ? 'false' : 'true'}>
       ${data
         ? html`<h2 part="title">${data.title}</h2>

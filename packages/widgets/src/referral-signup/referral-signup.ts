@@ -291,6 +291,8 @@ export class CrmReferralSignup extends WidgetElement {
   }
 
   protected override render() {
+    // Nothing until the campaign comes, unless it is slow to (the host keeps the space meanwhile).
+    if (this.phase === 'loading' && !this.loadingVisible) return nothing;
     const data = this.data;
     const form = data?.form;
     const busy = this.phase === 'sending';

@@ -1,4 +1,4 @@
-import { createPublicClient, type PublicCrmClient } from '@crm/client-sdk/public';
+import { createPublicClient, type FetchLike, type PublicCrmClient } from '@crm/client-sdk/public';
 
 /** What the loader read from its script tag. */
 export interface WidgetConfig {
@@ -8,6 +8,8 @@ export interface WidgetConfig {
   api: string;
   /** Forced locale (`data-locale`); otherwise each widget follows its `lang`, the page's, the browser's. */
   locale?: string | undefined;
+  /** The `fetch` the SDK client uses (never from the script tag: Storybook passes an in-memory API). */
+  fetch?: FetchLike | undefined;
 }
 
 let config: WidgetConfig | null = null;
@@ -28,7 +30,7 @@ export function widgetConfig(): WidgetConfig | null {
  */
 export function publicClient(): PublicCrmClient {
   if (!config) throw new Error('crm-widgets: no publishable key; load crm-widgets.js with data-key="pk_..."');
-  client ??= createPublicClient({ baseUrl: config.api, publishableKey: config.key, timeoutMs: 15_000, retries: { maxRetries: 1, maxRetryAfterMs: 0 } });
+  client ??= createPublicClient({ baseUrl: config.api, publishableKey: config.key, fetch: config.fetch, timeoutMs: 15_000, retries: { maxRetries: 1, maxRetryAfterMs: 0 } });
   return client;
 }
 
@@ -51,7 +53,7 @@ export function fetchCampaign(code: string, fresh = false): Promise<PublicCampai
 }
 
 const VISITOR_KEY = 'crm-widgets:visitor';
-let memoryVisitor: string | null = null;
+let visitor: string | null = null;
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -60,28 +62,36 @@ function randomId(): string {
 
 /**
  * A random id for this browser, kept in localStorage so views, likes and enrolments count once per
- * visitor; where storage is blocked it lives as long as the page.
+ * visitor; where storage is blocked it lives as long as the page. Storage is read once per page: each
+ * access is a synchronous trip to the browser process, on the partner's main thread.
  */
 export function visitorId(): string {
+  if (visitor) return visitor;
   try {
     let id = localStorage.getItem(VISITOR_KEY);
     if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
       id = randomId();
       localStorage.setItem(VISITOR_KEY, id);
     }
-    return id;
+    return (visitor = id);
   } catch {
-    return (memoryVisitor ??= randomId());
+    return (visitor = randomId());
   }
 }
+
+const memory = new Map<string, boolean>();
 
 /** Remembers per browser what this visitor did to a campaign (to show a pressed like button). */
 export function remembered(code: string, kind: string, set = false): boolean {
   const key = `crm-widgets:${kind}:${code.toUpperCase()}`;
+  if (!set && memory.has(key)) return memory.get(key)!;
+  let value = set;
   try {
     if (set) localStorage.setItem(key, '1');
-    return localStorage.getItem(key) === '1';
+    else value = localStorage.getItem(key) === '1';
   } catch {
-    return set;
+    // Storage blocked: remembered for this page only.
   }
+  memory.set(key, value);
+  return value;
 }

@@ -1,4 +1,4 @@
-import { css, LitElement } from 'lit';
+import { css, LitElement, type PropertyDeclarations } from 'lit';
 import { CrmApiError, CrmConnectionError, CrmRateLimitError } from '@crm/client-sdk/public';
 import { widgetConfig } from './config.js';
 import { common, resolveLocale, type CommonKey } from './i18n.js';
@@ -87,16 +87,58 @@ export const baseStyles = css`
   }
 `;
 
-/** Base of every widget: idempotent registration, its locale, and plain-language API errors. */
+/** How long a widget waiting for its campaign shows nothing before it says "Loading…". */
+export const LOADING_DELAY_MS = 500;
+
+/**
+ * Resolves in a later task, so the partner page's own input and frames can run in between two pieces
+ * of a widget's work (`scheduler.yield()` where the browser has it, else a zero timeout).
+ */
+export function yieldToPage(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Base of every widget: idempotent registration, its locale, plain-language API errors, and a loading
+ * state that only appears when the campaign is slow to come (`loadingVisible`): a quick answer renders
+ * once, straight to the content, instead of twice.
+ */
 export class WidgetElement extends LitElement {
+  static override properties: PropertyDeclarations = { loadingVisible: { state: true } };
+
+  /** True once the widget has waited LOADING_DELAY_MS: from then on it may show its loading state. */
+  declare protected loadingVisible: boolean;
+  private loadingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    this.loadingVisible = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.loadingVisible) this.loadingTimer = setTimeout(() => (this.loadingVisible = true), LOADING_DELAY_MS);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.loadingTimer);
+  }
+
   /** Registers `tag` unless taken (two widget scripts on one page never throw "already defined"). */
   static define(tag: string): void {
     if (!customElements.get(tag)) customElements.define(tag, this);
   }
 
+  private resolvedLocale: [wanted: string, locale: string] | undefined;
+
   /** The locale: the element's `lang`, the script's `data-locale`, the page's `lang`, the browser's. */
   protected get locale(): string {
-    return resolveLocale(this.getAttribute('lang') || widgetConfig()?.locale || document.documentElement.lang || navigator.language);
+    const wanted = this.getAttribute('lang') || widgetConfig()?.locale || document.documentElement.lang || navigator.language;
+    // Read for every string of every render: resolve once per value.
+    if (this.resolvedLocale?.[0] !== wanted) this.resolvedLocale = [wanted, resolveLocale(wanted)];
+    return this.resolvedLocale[1];
   }
 
   /** A message shared by every widget, in this widget's locale. */
