@@ -1,8 +1,11 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 
-/** What a one-time emailed token lets its holder do. */
-export type UserTokenKind = 'invitation' | 'passwordReset';
+/**
+ * What a one-time emailed token lets its holder do; `resetSlot` is not a token but one of the hour's
+ * password-reset sends, claimed through the unique `tokenHash` (a key no real token hash can equal).
+ */
+export type UserTokenKind = 'invitation' | 'passwordReset' | 'resetSlot';
 
 /** A one-time token sent by email (invitation or password reset); only its SHA-256 is stored. */
 export interface UserToken {
@@ -19,7 +22,7 @@ export interface UserToken {
 const userTokenSchema = new Schema<UserToken>(
   {
     userId: { type: Schema.Types.ObjectId, required: true, index: true },
-    kind: { type: String, enum: ['invitation', 'passwordReset'], required: true },
+    kind: { type: String, enum: ['invitation', 'passwordReset', 'resetSlot'], required: true },
     tokenHash: { type: String, required: true },
     expiresAt: { type: Date, required: true },
     usedAt: { type: Date, default: null },

@@ -259,15 +259,22 @@ export function createUsersService(deps: { connection: Connection; events: Event
     async requestPasswordReset(emailAddress: string, client: ClientInfo): Promise<void> {
       const user = await User.findOne({ emailNormalized: emailAddress.toLowerCase() }).setOptions({ crossTenant: 'a reset request finds the agency by email' }).lean();
       if (!user || user.status !== 'active') return;
-      // Insert first, then rank: of concurrent requests, only the first RESETS_PER_HOUR of the hour (by id
-      // order) survive, so parallel requests cannot slip past a count taken before any of them wrote.
+      // Claim one of this clock hour's RESETS_PER_HOUR sends by inserting its slot under the unique
+      // tokenHash index: concurrent requests (this work runs after the 202) cannot share a slot, whereas a
+      // count or a conditional update can be passed by all of them at once (FerretDB v1 included).
+      const hour = Math.floor(Date.now() / 3600_000);
+      let slot = 0;
+      for (let n = 1; n <= RESETS_PER_HOUR && !slot; n += 1) {
+        try {
+          await UserToken.create({ tenantId: user.tenantId, userId: user._id, kind: 'resetSlot', tokenHash: `reset-slot:${String(user._id)}:${hour}:${n}`, expiresAt: new Date((hour + 2) * 3600_000), usedAt: new Date() });
+          slot = n;
+        } catch (error) {
+          if (!isDuplicateKeyError(error)) throw error;
+        }
+      }
+      if (!slot) return;
       const token = randomToken('rst_');
       const mine = await UserToken.create({ tenantId: user.tenantId, userId: user._id, kind: 'passwordReset', tokenHash: sha256(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) });
-      const rank = await UserToken.countDocuments({ tenantId: user.tenantId, userId: user._id, kind: 'passwordReset', createdAt: op({ $gt: new Date(Date.now() - 3600_000) }), _id: op({ $lte: mine._id }) });
-      if (rank > RESETS_PER_HOUR) {
-        await UserToken.deleteOne({ tenantId: user.tenantId, _id: mine._id });
-        return;
-      }
       // Only the newest link works.
       await UserToken.updateMany({ tenantId: user.tenantId, userId: user._id, kind: 'passwordReset', usedAt: null, _id: op({ $ne: mine._id }) }, { $set: { usedAt: new Date() } });
       const tenant = await Tenant.findById(user.tenantId).select('name').lean();

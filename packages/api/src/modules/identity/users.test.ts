@@ -215,7 +215,7 @@ describe('users: directory, invitations, profile, passwords', () => {
       () => userTokenModel(rt.ctx.connection).countDocuments({ tenantId: new Types.ObjectId(agency.tenantId), userId: user.id, kind: 'passwordReset' }),
       (n) => n === 3,
     );
-    assert.equal(emails, 3);
+    assert.equal(emails, 3, JSON.stringify(smtp.messages.filter((m) => m.to.includes(user.email)).map((m) => m.subject)));
     assert.equal(tokens, 3);
   });
 });
