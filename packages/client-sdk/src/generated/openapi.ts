@@ -946,7 +946,7 @@ export interface paths {
         };
         /**
          * Roll totals up an account subtree
-         * @description Counts of sub-accounts (children, all descendants, by status) and credit limits per currency over the account and its descendants, counting only accounts you may see.
+         * @description Counts of sub-accounts (children, all descendants, by status), credit limits per currency, and the open, won and lost opportunities per currency over the account and its descendants, counting only the accounts and deals you may see.
          *
          *     Access: `customer:read`.
          */
@@ -4080,6 +4080,24 @@ export interface components {
             descendantCount: number;
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
+            /** @description Opportunities of the account and its visible descendants that you may see, per currency: the open pipeline (and its probability-weighted value), won and lost */
+            opportunityTotals: {
+                currency: string;
+                lost: {
+                    amount: number;
+                    count: number;
+                };
+                open: {
+                    amount: number;
+                    count: number;
+                    weightedAmount: number;
+                };
+                won: {
+                    /** @description Won and partially won */
+                    amount: number;
+                    count: number;
+                };
+            }[];
         };
         CustomerSubtree: {
             data: components["schemas"]["Customer"][];
@@ -5272,6 +5290,7 @@ export interface components {
             object: "list";
         };
         SatisfactionSettings: {
+            afterWonDays: number | null;
             dayOfMonth: number;
             enabled: boolean;
             hour: number;
@@ -5678,6 +5697,8 @@ export interface components {
             }[];
         };
         UpdateSatisfactionSettings: {
+            /** @description Also survey a customer this many days after one of its opportunities is won (null or absent: off); works whether or not the monthly survey is enabled */
+            afterWonDays?: number | null;
             /** @description Day of the month the survey goes out (default 1) */
             dayOfMonth?: number;
             enabled: boolean;

@@ -55,6 +55,8 @@ export interface SatisfactionSettings {
   /** Day of the month (1-28) and local hour (0-23, agency time zone) from which the month's survey goes out. */
   dayOfMonth: number;
   hour: number;
+  /** Days after an opportunity of the customer is won to send it the survey (003 "post-delivery"); null: off. */
+  afterWonDays: number | null;
   updatedBy: Types.ObjectId | null;
   updatedAt: Date;
 }
@@ -65,6 +67,7 @@ const satisfactionSettingsSchema = new Schema<SatisfactionSettings>(
     templateId: { type: Schema.Types.ObjectId, default: null },
     dayOfMonth: { type: Number, default: 1, min: 1, max: 28 },
     hour: { type: Number, default: 10, min: 0, max: 23 },
+    afterWonDays: { type: Number, default: null, min: 0, max: 90 },
     updatedBy: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true, versionKey: false },

@@ -66,6 +66,7 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
   jobs.recurring('* * * * *', NURTURE_JOB);
   defineNotificationJobs({ connection, notifications, jobs, logger });
   subscribeCampaignNotifications(events, notifications);
+  events.subscribe('opportunity.won', (event) => satisfaction.onOpportunityWon(event));
 
   const routes: RouteSpec[] = [
     ...notificationRoutes(notifications),

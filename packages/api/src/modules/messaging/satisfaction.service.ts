@@ -8,7 +8,9 @@ import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { localDateAndHour } from '../../platform/jobs/time.js';
+import type { DomainEvent } from '../../platform/events.js';
 import { customerModel } from '../customers/customer.model.js';
+import { opportunityModel } from '../opportunities/opportunity.model.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { TemplatesService } from '../templates/templates.service.js';
 import { SEND_JOB } from './delivery.engine.js';
@@ -67,11 +69,12 @@ export function toFeedbackDto(f: Feedback) {
   };
 }
 
-const toSettingsDto = (s: Pick<SatisfactionSettings, 'enabled' | 'templateId' | 'dayOfMonth' | 'hour'> & { updatedAt?: Date | null }) => ({
+const toSettingsDto = (s: Pick<SatisfactionSettings, 'enabled' | 'templateId' | 'dayOfMonth' | 'hour'> & { afterWonDays?: number | null; updatedAt?: Date | null }) => ({
   enabled: s.enabled,
   templateId: s.templateId ? String(s.templateId) : null,
   dayOfMonth: s.dayOfMonth,
   hour: s.hour,
+  afterWonDays: s.afterWonDays ?? null,
   updatedAt: s.updatedAt ? new Date(s.updatedAt).toISOString() : null,
 });
 
@@ -188,9 +191,9 @@ export function createSatisfactionService(deps: {
     },
     async getSettings(principal: Principal) {
       const s = await Settings.findOne({ tenantId: principal.tenantId, _id: principal.tenantId }).lean();
-      return toSettingsDto(s ?? { enabled: false, templateId: null, dayOfMonth: 1, hour: 10, updatedAt: null });
+      return toSettingsDto(s ?? { enabled: false, templateId: null, dayOfMonth: 1, hour: 10, afterWonDays: null, updatedAt: null });
     },
-    async updateSettings(principal: Principal, input: { enabled: boolean; templateId?: string | null | undefined; dayOfMonth?: number | undefined; hour?: number | undefined }) {
+    async updateSettings(principal: Principal, input: { enabled: boolean; templateId?: string | null | undefined; dayOfMonth?: number | undefined; hour?: number | undefined; afterWonDays?: number | null | undefined }) {
       let templateId: Types.ObjectId | null = null;
       if (input.templateId) {
         const template = await deps.templates.load(principal.tenantId, input.templateId).catch(() => {
@@ -200,7 +203,8 @@ export function createSatisfactionService(deps: {
         templateId = template._id;
       }
       if (input.enabled && !templateId) throw AppError.invalidField('templateId', 'is required to enable the monthly survey');
-      const $set = { enabled: input.enabled, templateId, dayOfMonth: input.dayOfMonth ?? 1, hour: input.hour ?? 10, updatedBy: principal.userId };
+      if (input.afterWonDays !== undefined && input.afterWonDays !== null && !templateId) throw AppError.invalidField('templateId', 'is required to survey customers after a won opportunity');
+      const $set = { enabled: input.enabled, templateId, dayOfMonth: input.dayOfMonth ?? 1, hour: input.hour ?? 10, afterWonDays: input.afterWonDays ?? null, updatedBy: principal.userId };
       const filter = { tenantId: principal.tenantId, _id: principal.tenantId };
       const saved = await Settings.findOneAndUpdate(filter, { $set }, { upsert: true, returnDocument: 'after' })
         .lean()
@@ -224,6 +228,42 @@ export function createSatisfactionService(deps: {
         }
       }
       return outcome;
+    },
+    /**
+     * 003's "post-delivery" survey: when an opportunity of a customer is won, that customer gets the survey
+     * `afterWonDays` later. The send's id comes from the opportunity, so a replayed event sends nothing more.
+     */
+    async onOpportunityWon(event: DomainEvent) {
+      if (!event.resourceId || !Types.ObjectId.isValid(event.resourceId)) return;
+      const settings = await Settings.findOne({ tenantId: event.tenantId, _id: event.tenantId }).lean();
+      if (!settings?.templateId || settings.afterWonDays === null || settings.afterWonDays === undefined) return;
+      const opportunity = await opportunityModel(deps.connection).findOne({ tenantId: event.tenantId, _id: new Types.ObjectId(event.resourceId) }).select('name customerId').lean();
+      if (!opportunity?.customerId) return;
+      const customer = await Customer.findOne({ tenantId: event.tenantId, _id: opportunity.customerId }).select('status preferences').lean();
+      if (!customer || customer.status === 'blocked' || (customer as { preferences?: { satisfactionEmails?: boolean } }).preferences?.satisfactionEmails === false) return;
+      const agency = await deps.recipients.agency(event.tenantId);
+      const sendAt = new Date(Date.now() + settings.afterWonDays * 24 * 3600_000);
+      const _id = objectIdFrom(`satisfaction-won:${String(event.tenantId)}:${event.resourceId}`);
+      try {
+        await Send.create({
+          _id,
+          tenantId: event.tenantId,
+          kind: 'satisfaction',
+          name: `Satisfaction survey: ${opportunity.name}`.slice(0, 200),
+          templateId: settings.templateId,
+          category: 'satisfaction',
+          targets: { segmentId: null, contactIds: [], customerIds: [opportunity.customerId] },
+          sendAt,
+          timeZone: agency.timeZone,
+          fromUser: false,
+          createdBy: settings.updatedBy ?? event.tenantId,
+          total: 1,
+        });
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return;
+        throw error;
+      }
+      await deps.jobs.schedule(sendAt, SEND_JOB, { tenantId: String(event.tenantId), sendId: String(_id) });
     },
     /** What the survey page shows about a link, or null for a forged or stale one. */
     async survey(token: string) {

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser, type TestAgency } from '../../testing/index.js';
 import { startSmtpSink, type SmtpSink } from '../../platform/mail/smtp-sink.js';
+import { op } from '../../platform/db/operators.js';
 import { notificationModel } from '../notifications/notification.model.js';
 import { feedbackModel } from './feedback.model.js';
 import { buildMessaging } from './messaging.module.js';
@@ -65,7 +66,7 @@ describe('monthly satisfaction survey and feedback (003)', () => {
     const none = await rt.request().put('/v1/satisfaction-settings').set(auth(agency.adminToken)).send({ enabled: true });
     assert.equal(none.status, 400);
     const off = await rt.request().get('/v1/satisfaction-settings').set(auth(agency.adminToken));
-    assert.deepEqual(off.body, { enabled: false, templateId: null, dayOfMonth: 1, hour: 10, updatedAt: null });
+    assert.deepEqual(off.body, { enabled: false, templateId: null, dayOfMonth: 1, hour: 10, afterWonDays: null, updatedAt: null });
   });
 
   it('should email each customer that did not opt out once a month, with rating links, however often the job runs', async () => {
@@ -135,5 +136,22 @@ describe('monthly satisfaction survey and feedback (003)', () => {
     const other = await makeAgency(rt);
     const foreign = await rt.request().get(`/v1/customers/${optedOut}/feedback`).set(auth(other.adminToken));
     assert.equal(foreign.status, 404);
+  });
+
+  it('should survey the customer once after one of its opportunities is won, when the agency asks for it', async () => {
+    const res = await rt.request().put('/v1/satisfaction-settings').set(auth(agency.adminToken)).send({ enabled: true, templateId: surveyTemplate, dayOfMonth: 1, hour: 0, afterWonDays: 0 });
+    assert.equal(res.body.afterWonDays, 0);
+    const surveysTo = (to: string) => sink.messages.filter((m) => m.to.includes(to) && m.subject.startsWith('How did')).length;
+    const before = surveysTo('ops@blue.test');
+    const deal = (await rt.request().post('/v1/opportunities').set(auth(agency.adminToken)).send({ name: 'Blue Harbour - spring fair', amount: 1200, customerId: happy })).body;
+    const quiet = (await rt.request().post('/v1/opportunities').set(auth(agency.adminToken)).send({ name: 'Quiet Bay - booth', amount: 300, customerId: optedOut })).body;
+    for (const d of [deal, quiet]) {
+      const won = await rt.request().post(`/v1/opportunities/${d.id}/move`).set(auth(agency.adminToken)).send({ stage: 'won', version: d.version });
+      assert.equal(won.status, 200, JSON.stringify(won.body));
+    }
+    await until(() => surveysTo('ops@blue.test') === before + 1, 20_000, 'the survey after the won deal');
+    const sends = await sendModel(rt.ctx.connection).find({ tenantId: tenantId(), kind: 'satisfaction', name: op({ $in: ['Satisfaction survey: Blue Harbour - spring fair', 'Satisfaction survey: Quiet Bay - booth'] }) }).lean();
+    assert.deepEqual(sends.map((x) => x.name), ['Satisfaction survey: Blue Harbour - spring fair'], 'an account that opted out is not surveyed');
+    assert.equal(surveysTo('ops@quiet.test'), 0);
   });
 });
