@@ -7,7 +7,7 @@ import { authRoutes } from './identity/auth.routes.js';
 import { createAuthenticator } from './identity/authenticate.js';
 import { meRoutes } from './identity/me.routes.js';
 import { createCustomFields } from '../platform/custom-fields/custom-fields.js';
-import { createIdempotency } from '../platform/http/idempotency.js';
+import { createIdempotency, defineIdempotencyJobs } from '../platform/http/idempotency.js';
 import type { RecordDeps } from '../platform/records/record-service.js';
 import { createWorkflowEngine } from '../platform/workflow/workflow-engine.js';
 import { contactRoutes } from './contacts/contacts.routes.js';
@@ -50,6 +50,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     directory: createOrgDirectory(connection),
   };
   const idempotency = createIdempotency(connection);
+  defineIdempotencyJobs({ idempotency, jobs: ctx.jobs });
   const contacts = createContactsService(connection, recordDeps);
   const sales = buildSalesModules({ connection, events, recordDeps, idempotency, contacts });
 

@@ -4,7 +4,8 @@ import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
 import { currentOpenApiDocument } from '../../openapi-document.js';
 import { roleModel } from '../../modules/identity/role.model.js';
-import { idempotencyModel } from './idempotency.js';
+import { JOBS_COLLECTION } from '../jobs/jobs.js';
+import { IDEMPOTENCY_EXPIRY_JOB, IDEMPOTENCY_TTL_MS, idempotencyModel } from './idempotency.js';
 
 type Operation = { operationId: string; 'x-access'?: string; 'x-idempotency'?: string; parameters?: { name: string; in: string }[]; responses: Record<string, unknown> };
 
@@ -23,7 +24,8 @@ describe('idempotency: every create honours Idempotency-Key', () => {
   const count = (collection: string, filter: Record<string, unknown>) => rt.ctx.connection.db!.collection(collection).countDocuments({ tenantId, ...filter });
 
   before(async () => {
-    rt = await createTestRuntime({ file: import.meta.filename });
+    // A short lock lifetime, because Agenda keeps a liveness timer of half of it after each run.
+    rt = await createTestRuntime({ file: import.meta.filename, env: { JOBS_PROCESS_EVERY_MS: '100', JOBS_LOCK_LIFETIME_MS: '2000' } });
     agency = await makeAgency(rt);
     tenantId = new Types.ObjectId(agency.tenantId);
   });
@@ -119,5 +121,20 @@ describe('idempotency: every create honours Idempotency-Key', () => {
     const b = await post('/v1/org/teams', { name: 'No key' });
     assert.ok(a.status === 201 && (b.status === 201 || b.status === 409));
     if (b.status === 201) assert.notEqual(a.body.id, b.body.id);
+  });
+
+  it('should forget keys after 24 hours through the hourly expiry job', async () => {
+    const Idempotency = idempotencyModel(rt.ctx.connection);
+    const old = await Idempotency.create({ tenantId, scope: 'test:expiry', key: 'old', requestHash: 'x', state: 'completed', status: 201, body: null, createdAt: new Date(Date.now() - IDEMPOTENCY_TTL_MS - 60_000) });
+    const fresh = await Idempotency.create({ tenantId, scope: 'test:expiry', key: 'fresh', requestHash: 'x', state: 'completed', status: 201, body: null });
+    await rt.ctx.jobs.start();
+    const stored = await rt.ctx.connection.db!.collection(JOBS_COLLECTION).find({ name: IDEMPOTENCY_EXPIRY_JOB }).toArray();
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0]!.repeatInterval, '23 * * * *');
+    await rt.ctx.jobs.agenda.now(IDEMPOTENCY_EXPIRY_JOB);
+    const deadline = Date.now() + 20_000;
+    while ((await Idempotency.countDocuments({ tenantId, _id: old._id })) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(await Idempotency.countDocuments({ tenantId, _id: old._id }), 0, 'the expired key is still there');
+    assert.equal(await Idempotency.countDocuments({ tenantId, _id: fresh._id }), 1);
   });
 });

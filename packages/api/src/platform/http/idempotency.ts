@@ -4,6 +4,7 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../db/tenancy.plugin.js';
 import { op } from '../db/operators.js';
 import { AppError, isDuplicateKeyError } from '../errors.js';
+import type { Jobs } from '../jobs/jobs.js';
 import { Reply, type IdempotencyMode } from './route.js';
 
 /** A create request seen before: its key, what was asked, and the answer once there is one. */
@@ -108,7 +109,24 @@ export function createIdempotency(connection: Connection) {
       const result = await Idempotency.deleteMany({ tenantId, createdAt: op({ $lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) }) });
       return result.deletedCount;
     },
+
+    /** Deletes every agency's expired keys at once: an expiry sweep, which is why it may cross tenants. */
+    async pruneAll(now = new Date()): Promise<number> {
+      const result = await Idempotency.deleteMany({ createdAt: op({ $lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) }) }).setOptions({ crossTenant: 'expiry sweep over every agency' });
+      return result.deletedCount;
+    },
   };
 }
 
 export type Idempotency = ReturnType<typeof createIdempotency>;
+
+/** The hourly sweep of expired idempotency keys (no TTL indexes: see DESIGN, the database). */
+export const IDEMPOTENCY_EXPIRY_JOB = 'idempotency.expiry';
+
+/** Registers the sweep; the scheduler stores it once when it starts. */
+export function defineIdempotencyJobs(deps: { idempotency: Idempotency; jobs: Jobs }): void {
+  deps.jobs.define(IDEMPOTENCY_EXPIRY_JOB, async () => {
+    await deps.idempotency.pruneAll();
+  });
+  deps.jobs.recurring('23 * * * *', IDEMPOTENCY_EXPIRY_JOB);
+}
