@@ -54,13 +54,15 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const contacts = createContactsService(connection, recordDeps);
   const sales = buildSalesModules({ connection, events, recordDeps, idempotency, contacts });
 
+  const crm = crmRecordRoutes({ connection, recordDeps, idempotency, contacts, opportunityFromLead: sales.opportunityFromLead });
+
   const routes: RouteSpec[] = [
     ...authRoutes(auth, { signup: perMinute('signup', Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE)), login: perMinute('login', 30) }),
     ...meRoutes(connection),
     ...identityAndAccessRoutes(ctx, auth, apiKeys, perMinute),
     ...contactRoutes(contacts, idempotency),
-    ...buildMessaging(ctx, perMinute).routes,
-    ...crmRecordRoutes({ connection, recordDeps, idempotency, contacts, opportunityFromLead: sales.opportunityFromLead }),
+    ...buildMessaging(ctx, perMinute, { segmentMembers: (principal, id) => crm.segments.memberIds(principal, id) }).routes,
+    ...crm.routes,
     ...sales.routes,
     ...campaignsModule(ctx, { recordDeps, idempotency, apiKeys, contacts: contacts as never }).routes,
   ];

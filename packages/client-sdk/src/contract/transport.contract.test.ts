@@ -121,6 +121,27 @@ describe('retries', () => {
     assert.deepEqual(found.data.map((record) => record.id), [contact.id]);
   });
 
+  it('should create exactly one template, too, when its first answer is lost (every create honours the key)', async () => {
+    let dropped = false;
+    const { fetch: client, sent } = recording(async (url, init) => {
+      const response = await fetch(url, init);
+      if (!dropped && init.method === 'POST' && new URL(url).pathname === '/v1/templates') {
+        dropped = true;
+        await response.arrayBuffer();
+        throw new TypeError('fetch failed: the connection was reset');
+      }
+      return response;
+    });
+    const name = `Once template ${Date.now()}`;
+    const template = await api.adminClient({ fetch: client, retries: fastRetries }).templates.create({ name, category: 'greeting', subject: 'Hello', html: '<p>Hi</p>', text: 'Hi' });
+    const creates = sent.filter((request) => request.method === 'POST' && request.path === '/v1/templates');
+    assert.equal(creates.length, 2);
+    assert.equal(creates[0]!.headers['Idempotency-Key'], creates[1]!.headers['Idempotency-Key']);
+    const all = [];
+    for await (const t of crm.templates.list({ limit: 100 })) all.push(t);
+    assert.deepEqual(all.filter((t) => t.name === name).map((t) => t.id), [template.id]);
+  });
+
   it('should not retry an update, which carries no idempotency key', async () => {
     const contact = await crm.contacts.create({ firstName: 'Not', lastName: 'Retried' });
     const { fetch: client, sent } = recording(async () => {

@@ -1114,7 +1114,7 @@ export interface paths {
         put?: never;
         /**
          * Schedule a greeting to contacts and customers
-         * @description Sent at `sendAt` (agency time zone) to every target subscribed to the template category on email, exactly once per recipient. Progress is pushed live as `send.progress` on the realtime socket.
+         * @description Sent at `sendAt` (agency time zone) to every target subscribed to the template category on email, exactly once per recipient. Targets are listed contacts and customers and/or a saved segment, taken as the members you may see when the greeting is scheduled (at most 50,000). Progress is pushed live as `send.progress` on the realtime socket.
          *
          *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *

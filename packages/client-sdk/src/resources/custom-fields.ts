@@ -18,5 +18,4 @@ export type CustomFieldListParams = OperationQuery<'listCustomFields'> & ListPar
  */
 export class CustomFields extends CrudResource<CustomField, CustomFieldCreateParams, CustomFieldUpdateParams, CustomFieldListParams> {
   protected readonly resource = 'custom-fields';
-  protected override readonly idempotentCreate = false;
 }

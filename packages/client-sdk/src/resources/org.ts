@@ -24,7 +24,6 @@ export type OrgTeamUpdateParams = Schema<'UpdateTeamRequest'>;
 /** One kind of organisation node under `/v1/org/<kind>`, with list / get / create / update / remove. */
 export class OrgNodes<TCreate, TUpdate> extends CrudResource<OrgNode, TCreate, TUpdate> {
   protected readonly resource: string;
-  protected override readonly idempotentCreate = false;
 
   /** `kind` is the plural path segment: `units`, `departments`, `designations` or `teams`. */
   constructor(transport: Transport, kind: 'units' | 'departments' | 'designations' | 'teams') {

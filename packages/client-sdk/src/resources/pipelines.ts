@@ -24,7 +24,6 @@ export type PipelineBoard = Schema<'PipelineBoard'>;
  */
 export class Pipelines extends CrudResource<Pipeline, PipelineCreateParams, PipelineUpdateParams> {
   protected readonly resource = 'pipelines';
-  protected override readonly idempotentCreate = false;
 
   /** The pipeline as a board: one column per stage. */
   board(id: string, params?: PipelineBoardParams, options?: RequestOptions): Promise<PipelineBoard> {

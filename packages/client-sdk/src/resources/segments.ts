@@ -26,7 +26,6 @@ export type SegmentCount = Schema<'SegmentCount'>;
  */
 export class Segments extends CrudResource<Segment, SegmentCreateParams, SegmentUpdateParams, SegmentListParams> {
   protected readonly resource = 'segments';
-  protected override readonly idempotentCreate = false;
 
   /** The records matching the segment now, page by page. */
   members<TMember = SegmentMember>(id: string, params?: SegmentMembersParams, options?: RequestOptions): PagePromise<TMember> {

@@ -21,7 +21,6 @@ export type RenderedMessage = Schema<'RenderedMessage'>;
  */
 export class Templates extends CrudResource<MessageTemplate, MessageTemplateCreateParams, MessageTemplateUpdateParams> {
   protected readonly resource = 'templates';
-  protected override readonly idempotentCreate = false;
 
   /** Renders a template for a contact or customer (or with sample values when neither is given). */
   preview(id: string, params: MessageTemplatePreviewParams = {}, options?: RequestOptions): Promise<RenderedMessage> {

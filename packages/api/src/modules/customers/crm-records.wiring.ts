@@ -10,7 +10,7 @@ import { createLeadsService, type OpportunityFromLead } from '../leads/leads.ser
 import { productRoutes } from '../products/products.routes.js';
 import { createProductsService } from '../products/products.service.js';
 import { segmentRoutes } from '../segments/segments.routes.js';
-import { createSegmentsService } from '../segments/segments.service.js';
+import { createSegmentsService, type SegmentsService } from '../segments/segments.service.js';
 import { workflowRoutes } from '../workflows/workflows.routes.js';
 import { createWorkflowsService } from '../workflows/workflows.service.js';
 import { customerRoutes } from './customers.routes.js';
@@ -20,12 +20,12 @@ import { createCustomersService } from './customers.service.js';
  * Customers, leads, products, workflow and custom-field administration, and segments, wired together
  * (leads convert into customers and contacts; segments evaluate over contacts and customers).
  */
-export function crmRecordRoutes(options: { connection: Connection; recordDeps: RecordDeps; idempotency: Idempotency; contacts: ContactsService; opportunityFromLead: OpportunityFromLead | null }): RouteSpec[] {
+export function crmRecordRoutes(options: { connection: Connection; recordDeps: RecordDeps; idempotency: Idempotency; contacts: ContactsService; opportunityFromLead: OpportunityFromLead | null }): { routes: RouteSpec[]; segments: SegmentsService } {
   const { connection, recordDeps, idempotency, contacts } = options;
   const customers = createCustomersService(connection, { ...recordDeps, contacts });
   const leads = createLeadsService(connection, { ...recordDeps, customers, contacts: contacts as never, opportunityFromLead: options.opportunityFromLead });
   const segments = createSegmentsService(connection, { events: recordDeps.events, customFields: recordDeps.customFields, audiences: { contact: contacts as never, customer: customers as never } });
-  return [
+  const routes = [
     ...customerRoutes(customers, idempotency),
     ...leadRoutes(leads, idempotency),
     ...productRoutes(createProductsService(connection, recordDeps), idempotency),
@@ -33,4 +33,5 @@ export function crmRecordRoutes(options: { connection: Connection; recordDeps: R
     ...customFieldRoutes(createCustomFieldsAdmin(connection, recordDeps)),
     ...segmentRoutes(segments),
   ];
+  return { routes, segments };
 }

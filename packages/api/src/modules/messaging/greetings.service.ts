@@ -36,7 +36,10 @@ export interface GreetingInput {
 }
 
 /** Greetings (000): an admin schedules a template to contacts and customers at a time in the agency's zone. */
-export function createGreetingsService(deps: { connection: Connection; jobs: Jobs; templates: TemplatesService; recipients: Recipients }) {
+/** The members of a saved segment that a principal may see: contacts or customers, by id. */
+export type SegmentMembers = (principal: Principal, segmentId: string) => Promise<{ resource: 'contact' | 'customer'; ids: Types.ObjectId[] }>;
+
+export function createGreetingsService(deps: { connection: Connection; jobs: Jobs; templates: TemplatesService; recipients: Recipients; segmentMembers?: SegmentMembers }) {
   const Send = sendModel(deps.connection);
   const find = async (tenantId: Types.ObjectId, id: string) => {
     const s = await Send.findOne({ tenantId, _id: new Types.ObjectId(id) }).lean();
@@ -48,12 +51,21 @@ export function createGreetingsService(deps: { connection: Connection; jobs: Job
       const template = await deps.templates.load(principal.tenantId, input.templateId).catch(() => {
         throw AppError.invalidField('templateId', 'is not a template of this agency');
       });
-      if (input.targets.segmentId) {
-        // The segments module is not built yet; a segment target is refused rather than silently empty.
-        throw AppError.invalidField('targets.segmentId', 'segments are not available yet; list contactIds and customerIds');
-      }
       const contactIds = [...new Set(input.targets.contactIds ?? [])].map((id) => new Types.ObjectId(id));
       const customerIds = [...new Set(input.targets.customerIds ?? [])].map((id) => new Types.ObjectId(id));
+      let segmentId: Types.ObjectId | null = null;
+      if (input.targets.segmentId) {
+        // A segment is taken as its members at scheduling time, as the scheduler may see them (000, 004).
+        if (!deps.segmentMembers) throw AppError.invalidField('targets.segmentId', 'segments are not available here');
+        const members = await deps.segmentMembers(principal, input.targets.segmentId).catch((error: unknown) => {
+          if (error instanceof AppError && error.code === 'not_found') throw AppError.invalidField('targets.segmentId', 'is not a segment you can see');
+          throw error;
+        });
+        const into = members.resource === 'contact' ? contactIds : customerIds;
+        const known = new Set(into.map(String));
+        for (const id of members.ids) if (!known.has(String(id))) into.push(id);
+        segmentId = new Types.ObjectId(input.targets.segmentId);
+      }
       if (!contactIds.length && !customerIds.length) throw AppError.invalidField('targets', 'must name at least one contact or customer');
       const { timeZone } = await deps.recipients.agency(principal.tenantId);
       const sendAt = /(Z|[+-]\d{2}:\d{2})$/.test(input.sendAt) ? new Date(input.sendAt) : zonedTimeToUtc(input.sendAt, timeZone);
@@ -64,7 +76,7 @@ export function createGreetingsService(deps: { connection: Connection; jobs: Job
         name: input.name,
         templateId: template._id,
         category: template.category,
-        targets: { segmentId: null, contactIds, customerIds },
+        targets: { segmentId, contactIds, customerIds },
         sendAt,
         timeZone,
         fromUser: input.fromUser ?? false,

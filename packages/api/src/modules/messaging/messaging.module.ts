@@ -12,7 +12,7 @@ import { defineNotificationJobs } from '../notifications/scheduled.js';
 import { templateRoutes } from '../templates/templates.routes.js';
 import { createTemplatesService } from '../templates/templates.service.js';
 import { createDeliveryEngine, RESUME_SENDS_JOB, SEND_JOB } from './delivery.engine.js';
-import { createGreetingsService } from './greetings.service.js';
+import { createGreetingsService, type SegmentMembers } from './greetings.service.js';
 import { messagingRoutes } from './messaging.routes.js';
 import { nurtureRoutes } from './nurture.routes.js';
 import { createNurtureService, NURTURE_JOB } from './nurture.service.js';
@@ -26,7 +26,7 @@ import { createUnsubscribeTokens } from './unsubscribe.js';
  * Notifications, templates, email and scheduled sends (issue 8), wired to the app context: the in-app
  * inbox, tenant templates, SMTP settings, subscriptions and unsubscribe, greetings and their job.
  */
-export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit: number) => ReturnType<typeof createRateLimiter>) {
+export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit: number) => ReturnType<typeof createRateLimiter>, options: { segmentMembers?: SegmentMembers } = {}) {
   const { connection, config, events, jobs, logger } = ctx;
   const box = createSecretBox(resolveEncryptionKey(config));
   const transports = createTransportPool(config);
@@ -44,7 +44,7 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     connection, config, logger, events, jobs, recipients, subscriptions, templates, mailSettings, tokens,
     extraData: (send, r) => (send.kind === 'satisfaction' ? { feedback: satisfaction.links(send, r) } : {}),
   });
-  const greetings = createGreetingsService({ connection, jobs, templates, recipients });
+  const greetings = createGreetingsService({ connection, jobs, templates, recipients, segmentMembers: options.segmentMembers });
   const nurture = createNurtureService({ connection, templates, recipients, engine, logger });
 
   jobs.define<{ tenantId: string; sendId: string }>(SEND_JOB, async (job, keepAlive) => {

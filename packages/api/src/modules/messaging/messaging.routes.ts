@@ -128,7 +128,7 @@ export function messagingRoutes(deps: { subscriptions: SubscriptionsService; gre
     }),
     defineRoute({
       method: 'post', path: '/greetings', operationId: 'createGreeting', summary: 'Schedule a greeting to contacts and customers', tags: ['Messaging'],
-      description: 'Sent at `sendAt` (agency time zone) to every target subscribed to the template category on email, exactly once per recipient. Progress is pushed live as `send.progress` on the realtime socket.',
+      description: 'Sent at `sendAt` (agency time zone) to every target subscribed to the template category on email, exactly once per recipient. Targets are listed contacts and customers and/or a saved segment, taken as the members you may see when the greeting is scheduled (at most 50,000). Progress is pushed live as `send.progress` on the realtime socket.',
       access: access.permission('notification', 'create'), body: greetingBody,
       success: { status: 201, description: 'The scheduled greeting', schema: greetingSchema },
       handler: ({ body, req }) => greetings.create(req.principal!, body),

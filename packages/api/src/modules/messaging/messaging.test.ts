@@ -185,6 +185,32 @@ describe('templates, email, subscriptions and greetings', () => {
     assert.equal(await Delivery.countDocuments({ tenantId: tenantId(), key: doc.key }), 1);
   });
 
+  it('should take a segment as its members when a greeting is scheduled, and refuse a segment nobody can see', async () => {
+    const tpl = await template();
+    const tag = `seg-${Date.now()}`;
+    const members = [];
+    for (const name of ['Ada', 'Bea', 'Cid']) {
+      const created = await rt.request().post('/v1/contacts').set(auth(agency.adminToken)).send({ firstName: name, lastName: 'Segmented', tags: [tag], emails: [{ label: 'work', value: `${name.toLowerCase()}.${tag}@example.test`, primary: true }] });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      members.push(created.body.id as string);
+    }
+    const extra = await contact('Listed', `listed.${tag}@example.test`);
+    const segment = await rt.request().post('/v1/segments').set(auth(agency.adminToken)).send({ name: 'Tagged', resource: 'contact', filters: { tag } });
+    assert.equal(segment.status, 201, JSON.stringify(segment.body));
+    const res = await rt.request().post('/v1/greetings').set(auth(agency.adminToken)).send({ name: 'To a segment', templateId: tpl, targets: { segmentId: segment.body.id, contactIds: [extra, members[0]] }, sendAt: '2099-12-24T09:00' });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.targets.segmentId, segment.body.id);
+    assert.deepEqual([...res.body.targets.contactIds].sort(), [...members, extra].sort(), 'members and the listed contact, each once');
+    assert.equal(res.body.progress.total, members.length + 1);
+    await rt.request().post(`/v1/greetings/${res.body.id}/cancel`).set(auth(agency.adminToken));
+
+    const other = await makeAgency(rt);
+    const theirs = await rt.request().post('/v1/segments').set(auth(other.adminToken)).send({ name: 'Theirs', resource: 'contact', filters: { tag } });
+    const refused = await rt.request().post('/v1/greetings').set(auth(agency.adminToken)).send({ name: 'Nope', templateId: tpl, targets: { segmentId: theirs.body.id }, sendAt: '2099-12-24T09:00' });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.errors[0].field, 'targets.segmentId');
+  });
+
   it('should schedule a greeting at a local time in the agency time zone', async () => {
     const tpl = await template();
     const id = await contact('Later', 'later@example.test');

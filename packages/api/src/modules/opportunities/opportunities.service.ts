@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
 import { assertWritable, can, matchesFilter } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
@@ -9,13 +10,16 @@ import type { Actor } from '../../platform/events.js';
 import { combine } from '../../platform/records/list-query.js';
 import { createRecordService, type RecordDefinition, type RecordDeps } from '../../platform/records/record-service.js';
 import { opportunityModel, stageChangeModel, type Opportunity, type Outcome } from './opportunity.model.js';
-import type { Pipeline, PipelineStage } from './pipeline.model.js';
+import { pipelineModel, type Pipeline, type PipelineStage } from './pipeline.model.js';
 import { toPipelineDto, type PipelinesService } from './pipelines.service.js';
 import { iso } from '../../platform/records/dto.js';
 
 type Client = { ip?: string; userAgent?: string } | undefined;
 const idOf = (v: unknown) => (v ? String(v) : null);
 const RANK_GAP = 1024;
+/** How long a cached board answer may be served at most, whatever its revision (a safety net). */
+const BOARD_TTL_MS = 30_000;
+const BOARD_CACHE_ENTRIES = 500;
 
 /** The public shape of an opportunity. */
 export function toOpportunityDto(o: Opportunity) {
@@ -291,9 +295,41 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     return dto;
   }
 
+  /**
+   * Boards are read far more often than deals move, by many people at once (every seller of a team has
+   * the same board open), and a board reads every open deal of its pipeline. So answers are kept per
+   * pipeline revision: any write of a deal publishes an `opportunity.*` event, whose subscriber (below,
+   * run before the write's request answers) gives the pipeline a new `boardRev`; the next read, in any
+   * process, misses the cache and reads the deals again. The key also holds the pipeline's own version
+   * (stage edits), the caller's visibility filter and the query, and an entry lives at most BOARD_TTL_MS.
+   */
+  const boardCache = new Map<string, { at: number; value: Awaited<ReturnType<typeof readBoard>> }>();
+  const Pipelines = pipelineModel(connection);
+  const newBoardRev = async (tenantId: Types.ObjectId, pipelineId: unknown) => {
+    if (!pipelineId || !Types.ObjectId.isValid(String(pipelineId))) return;
+    await Pipelines.updateOne({ _id: new Types.ObjectId(String(pipelineId)) } as never, { $set: { boardRev: randomUUID() } }).setOptions({ crossTenant: 'by id: the pipeline of a deal this tenant wrote' });
+    for (const key of boardCache.keys()) if (key.startsWith(`${String(tenantId)}:${String(pipelineId)}:`)) boardCache.delete(key);
+  };
+  deps.events.subscribe('opportunity.*', async (event) => {
+    const record = event.record as { pipelineId?: string | null } | undefined;
+    await newBoardRev(event.tenantId, record?.pipelineId);
+    const moved = (event.changes as { pipelineId?: { from?: unknown } } | undefined)?.pipelineId?.from;
+    if (moved) await newBoardRev(event.tenantId, moved);
+  });
+
   /** The board: open deals of a pipeline the caller may see, per stage, with count and amount totals per column. */
   async function board(principal: Principal, pipelineId: string, query: { ownerId?: string | undefined; productId?: string | undefined; closeAfter?: string | undefined; closeBefore?: string | undefined; perStage: number }) {
     const pipeline = await pipelines.find(principal, pipelineId);
+    const key = `${String(principal.tenantId)}:${String(pipeline._id)}:${pipeline.version}:${pipeline.boardRev ?? ''}:${JSON.stringify(records.visibility(principal, 'read'))}:${JSON.stringify(query)}`;
+    const hit = boardCache.get(key);
+    if (hit && Date.now() - hit.at < BOARD_TTL_MS) return hit.value;
+    const value = await readBoard(principal, pipeline, query);
+    boardCache.set(key, { at: Date.now(), value });
+    if (boardCache.size > BOARD_CACHE_ENTRIES) boardCache.delete(boardCache.keys().next().value!);
+    return value;
+  }
+
+  async function readBoard(principal: Principal, pipeline: Awaited<ReturnType<typeof pipelines.find>>, query: { ownerId?: string | undefined; productId?: string | undefined; closeAfter?: string | undefined; closeBefore?: string | undefined; perStage: number }) {
     // Equalities on indexed top-level fields first (FerretDB pushes those down to SQL on PostgreSQL).
     const equalities: Record<string, unknown> = { pipelineId: pipeline._id, stageKind: 'open' };
     if (query.ownerId) equalities.ownerId = new Types.ObjectId(query.ownerId);

@@ -206,6 +206,19 @@ describe('pipelines and opportunities', () => {
     const ranks = column.opportunities.map((o: { rank: number }) => o.rank);
     assert.deepEqual(ranks, [...ranks].sort((a: number, b: number) => a - b));
     assert.equal(column.hasMore, true);
+
+    // Boards are cached per pipeline revision: every write of a deal makes the next load read again.
+    const again = await rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 3 }).set(auth(admin));
+    assert.deepEqual(again.body, top.body, 'the same answer while nothing changed');
+    const e5 = (await create(admin, { name: 'e5', amount: 2 })).body;
+    assert.equal((await rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 3 }).set(auth(admin))).body.columns[0].count, 7, 'a new deal shows at once');
+    await rt.request().post(`/v1/opportunities/${e5.id}/move`).set(auth(admin)).send({ stage: 'late', version: e5.version }).expect(200);
+    const moved = await rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 3 }).set(auth(admin));
+    assert.deepEqual(moved.body.columns.map((c: { count: number }) => c.count), [6, 2], 'and so does a move');
+    await rt.request().delete(`/v1/opportunities/${e5.id}`).set(auth(admin)).expect(204);
+    assert.equal((await rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 3 }).set(auth(admin))).body.columns[1].count, 1, 'and a delete');
+    const seAgain = await rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 3 }).set(auth(seToken));
+    assert.equal(seAgain.body.columns[0].count, 1, 'another person’s visibility is never served from an admin’s entry');
   });
 
   it('should answer 404 for another agency’s opportunity and pipeline', async () => {

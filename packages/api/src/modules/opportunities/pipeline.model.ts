@@ -20,6 +20,8 @@ export interface Pipeline {
   description: string | null;
   isDefault: boolean;
   stages: PipelineStage[];
+  /** Changes whenever a deal of this pipeline is written: the key of its cached board (opportunities.service). */
+  boardRev: string | null;
   version: number;
   createdAt?: Date;
   updatedAt?: Date;
@@ -31,6 +33,7 @@ const pipelineSchema = new Schema<Pipeline>(
     description: { type: String, default: null, maxlength: 1000 },
     isDefault: { type: Boolean, default: false },
     stages: { type: [{ _id: false, key: String, name: String, probability: Number, kind: { type: String, enum: stageKinds } }], default: [] },
+    boardRev: { type: String, default: null },
   },
   { timestamps: true, versionKey: 'version' },
 );

@@ -156,6 +156,25 @@ export function createSegmentsService(connection: Connection, deps: { events: Ev
       return deps.audiences[segment.resource].list(principal, query);
     },
 
+    /**
+     * Every member id the caller may see (a campaign or greeting audience), page by page; refuses a
+     * segment larger than `max` rather than cutting it short.
+     */
+    async memberIds(principal: Principal, id: string, max = 50_000): Promise<{ resource: Segment['resource']; ids: Types.ObjectId[] }> {
+      const segment = await findVisible(principal, id);
+      assertCan(principal, segment.resource, 'read');
+      const ids: Types.ObjectId[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await deps.audiences[segment.resource].list(principal, { ...queryOf(segment), limit: 200, cursor, fields: 'id' });
+        for (const member of page.data) ids.push(new Types.ObjectId(String(member.id)));
+        if (ids.length > max) throw AppError.invalidField('segmentId', `has more than ${max} members; narrow it down`);
+        if (!page.hasMore || !page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      return { resource: segment.resource, ids };
+    },
+
     /** How many members the caller may see. */
     async count(principal: Principal, id: string) {
       const segment = await findVisible(principal, id);
