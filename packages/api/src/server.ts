@@ -21,6 +21,34 @@ async function main(): Promise<void> {
   const server = createServer(runtime.app);
   server.keepAliveTimeout = 65_000;
   const realtime = await startRealtime(server, runtime);
+  // Signals are handled from here on, so one that comes while the API is still starting (the scheduler
+  // starts after the port is open) stops it gracefully instead of killing it mid-request.
+  let jobsStarting: Promise<void> | null = null;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; closing connections');
+      server.closeAllConnections();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    // A signal during start-up waits for the scheduler to finish starting, then stops it with the rest.
+    await jobsStarting?.catch(() => {});
+    // Sockets first: an open websocket would keep server.close() waiting.
+    await realtime.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await runtime.close();
+    releaseDataDir();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -39,32 +67,12 @@ async function main(): Promise<void> {
   const base = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   logger.info({ url: base }, 'CRM API listening');
   // Jobs run in the server process only (tests start them themselves); JOBS_ENABLED=false makes an API-only process.
-  if (config.JOBS_ENABLED ?? true) await runtime.ctx.jobs.start();
+  if ((config.JOBS_ENABLED ?? true) && !stopping) {
+    jobsStarting = runtime.ctx.jobs.start();
+    await jobsStarting;
+  }
   printBanner(base, seeded);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => {
-      logger.warn('in-flight requests did not finish in time; closing connections');
-      server.closeAllConnections();
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    force.unref();
-    // Sockets first: an open websocket would keep server.close() waiting.
-    await realtime.close();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
-    await runtime.close();
-    releaseDataDir();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 /** A start-up problem a person can fix, reported as one line. */
