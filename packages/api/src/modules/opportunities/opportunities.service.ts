@@ -303,7 +303,7 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
    * process, misses the cache and reads the deals again. The key also holds the pipeline's own version
    * (stage edits), the caller's visibility filter and the query, and an entry lives at most BOARD_TTL_MS.
    */
-  const boardCache = new Map<string, { at: number; value: Awaited<ReturnType<typeof readBoard>> }>();
+  const boardCache = new Map<string, { at: number; value: Promise<Awaited<ReturnType<typeof readBoard>>> }>();
   const Pipelines = pipelineModel(connection);
   const newBoardRev = async (tenantId: Types.ObjectId, pipelineId: unknown) => {
     if (!pipelineId || !Types.ObjectId.isValid(String(pipelineId))) return;
@@ -323,8 +323,12 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     const key = `${String(principal.tenantId)}:${String(pipeline._id)}:${pipeline.version}:${pipeline.boardRev ?? ''}:${JSON.stringify(records.visibility(principal, 'read'))}:${JSON.stringify(query)}`;
     const hit = boardCache.get(key);
     if (hit && Date.now() - hit.at < BOARD_TTL_MS) return hit.value;
-    const value = await readBoard(principal, pipeline, query);
+    // Kept as a promise, so the people who open the same board at the same moment share one read.
+    const value = readBoard(principal, pipeline, query);
     boardCache.set(key, { at: Date.now(), value });
+    value.catch(() => {
+      if (boardCache.get(key)?.value === value) boardCache.delete(key);
+    });
     if (boardCache.size > BOARD_CACHE_ENTRIES) boardCache.delete(boardCache.keys().next().value!);
     return value;
   }
