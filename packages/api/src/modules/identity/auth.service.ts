@@ -12,6 +12,7 @@ import { refreshTokenModel, sessionModel, type RefreshToken as RefreshTokenDoc }
 import { seedTenantDefaults } from './tenant-setup.service.js';
 import { tenantModel } from './tenant.model.js';
 import { userModel, type User } from './user.model.js';
+import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 const MAX_FAILURES = 5;
@@ -194,7 +195,7 @@ export function createAuthService(deps: { connection: Connection; jwtSecret: str
     /** True when the session an access token names is still live. */
     async isSessionLive(tenantId: Types.ObjectId, sessionId: string): Promise<boolean> {
       if (!Types.ObjectId.isValid(sessionId)) return false;
-      const session = await Session.findOne({ tenantId, _id: new Types.ObjectId(sessionId) }).select('revokedAt expiresAt').lean();
+      const session = await findByIdInTenant(Session, tenantId, new Types.ObjectId(sessionId));
       return Boolean(session && !session.revokedAt && session.expiresAt > new Date());
     },
   };

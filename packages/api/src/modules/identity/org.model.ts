@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
+import { invalidatesAccess } from '../../platform/access/access-epoch.js';
 
 /** One kind of organisation node: a unit/division, a department (business unit), a designation, or a team. */
 export type OrgKind = 'unit' | 'department' | 'designation' | 'team';
@@ -34,6 +35,7 @@ const orgSchema = new Schema<OrgNode>(
   { timestamps: true, versionKey: 'version', optimisticConcurrency: true },
 );
 orgSchema.plugin(tenantScoped);
+orgSchema.plugin(invalidatesAccess);
 
 export function orgModel(connection: Connection): Model<OrgNode> {
   return (connection.models.OrgNode as Model<OrgNode>) ?? connection.model<OrgNode>('OrgNode', orgSchema, 'org_nodes');

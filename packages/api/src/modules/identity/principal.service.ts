@@ -1,7 +1,9 @@
 import type { Connection, Types } from 'mongoose';
 import type { Action, Resource, VisibilityScope } from '../../platform/access/catalog.js';
 import type { EffectiveRole, Principal } from '../../platform/access/principal.js';
+import { ACCESS_CACHE_MS, accessEpoch } from '../../platform/access/access-epoch.js';
 import { op } from '../../platform/db/operators.js';
+import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { orgModel } from './org.model.js';
 import { productModel } from '../products/product.model.js';
 import { roleModel, type Role } from './role.model.js';
@@ -51,8 +53,28 @@ export async function resolvePrincipal(
   connection: Connection,
   input: { tenantId: Types.ObjectId; userId: Types.ObjectId; apiKeyId?: Types.ObjectId | null; sessionId?: string | null; roleId?: Types.ObjectId },
 ): Promise<Principal | null> {
+  // Reused for a few seconds while nothing it depends on changed (see access-epoch.ts); the session's
+  // own liveness is checked by the caller on every request.
+  const key = `${connection.id}:${String(input.tenantId)}:${String(input.userId)}:${String(input.roleId ?? '')}:${String(input.apiKeyId ?? '')}`;
+  const epoch = accessEpoch();
+  const hit = principals.get(key);
+  if (hit && hit.epoch === epoch && Date.now() - hit.at < ACCESS_CACHE_MS) return hit.principal && { ...hit.principal, sessionId: input.sessionId ?? null };
+  const principal = await loadPrincipal(connection, input);
+  if (accessEpoch() === epoch) {
+    principals.set(key, { epoch, at: Date.now(), principal });
+    if (principals.size > 10_000) principals.delete(principals.keys().next().value!);
+  }
+  return principal && { ...principal, sessionId: input.sessionId ?? null };
+}
+
+const principals = new Map<string, { epoch: number; at: number; principal: Principal | null }>();
+
+async function loadPrincipal(
+  connection: Connection,
+  input: { tenantId: Types.ObjectId; userId: Types.ObjectId; apiKeyId?: Types.ObjectId | null; sessionId?: string | null; roleId?: Types.ObjectId },
+): Promise<Principal | null> {
   const tenantId = input.tenantId;
-  const user = await userModel(connection).findOne({ tenantId, _id: input.userId }).lean();
+  const user = await findByIdInTenant(userModel(connection), tenantId, input.userId);
   if (!user || user.status === 'disabled') return null;
   const roleId = input.roleId ?? user.roleId;
   const [roles, teams, products] = await Promise.all([

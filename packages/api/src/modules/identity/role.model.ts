@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import type { Action, Resource, VisibilityScope } from '../../platform/access/catalog.js';
+import { invalidatesAccess } from '../../platform/access/access-epoch.js';
 
 /** What a role may export of one resource: which records (scope) and which columns (all when empty). */
 export interface ExportRule {
@@ -44,6 +45,7 @@ const roleSchema = new Schema<Role>(
   { timestamps: true, versionKey: 'version', optimisticConcurrency: true },
 );
 roleSchema.plugin(tenantScoped);
+roleSchema.plugin(invalidatesAccess);
 roleSchema.index({ tenantId: 1, key: 1 }, { unique: true });
 
 export function roleModel(connection: Connection): Model<Role> {

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
+import { invalidatesAccess } from '../../platform/access/access-epoch.js';
 
 /** A person who signs in: an employee of one agency, with one role. */
 const userSchema = new Schema(
@@ -27,6 +28,7 @@ const userSchema = new Schema(
   { timestamps: true, versionKey: 'version', optimisticConcurrency: true },
 );
 userSchema.plugin(tenantScoped);
+userSchema.plugin(invalidatesAccess);
 userSchema.index({ emailNormalized: 1 }, { unique: true });
 
 export type User = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId; tenantId: Types.ObjectId };

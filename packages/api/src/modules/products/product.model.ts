@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
+import { invalidatesAccess } from '../../platform/access/access-epoch.js';
 
 /** A product: in 002 a conference with a 3-month cycle, worked on by teams of one department. */
 export interface Product {
@@ -40,6 +41,7 @@ const productSchema = new Schema<Product>(
   { timestamps: true, versionKey: 'version', optimisticConcurrency: true },
 );
 productSchema.plugin(tenantScoped);
+productSchema.plugin(invalidatesAccess);
 productSchema.index({ tenantId: 1, status: 1, _id: -1 });
 
 export function productModel(connection: Connection): Model<Product> {
