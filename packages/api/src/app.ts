@@ -7,7 +7,6 @@ import { AppError } from './platform/errors.js';
 import { createAccessGuard } from './platform/auth/guard.js';
 import { errorHandler, notFoundHandler, requestLogging } from './platform/http/middleware.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
-import { createIdempotency } from './platform/http/idempotency.js';
 import { createRateLimiter } from './platform/http/rate-limit.js';
 import { mountRoutes } from './platform/http/router.js';
 import { buildModules } from './modules/index.js';
@@ -60,7 +59,7 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
     else next(new AppError('unavailable', 'The database is not reachable'));
   });
 
-  const { routes, authenticate } = modules;
+  const { routes, authenticate, idempotency } = modules;
   const document = buildOpenApiDocument(routes, apiVersion);
   app.get('/v1/openapi.json', (_req, res) => {
     res.json(document);
@@ -72,7 +71,7 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
   // Authenticated traffic is limited per tenant and per key, after the guard has identified the caller.
   const perTenant = createRateLimiter({ name: 'tenant', windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.principal?.tenantId) });
   const perKey = createRateLimiter({ name: 'key', windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.principal?.apiKeyId ?? req.principal?.sessionId ?? req.principal?.userId) });
-  v1.use(mountRoutes(routes, createAccessGuard(authenticate, [perTenant, perKey]), { idempotency: createIdempotency(ctx.connection) }));
+  v1.use(mountRoutes(routes, createAccessGuard(authenticate, [perTenant, perKey]), { idempotency }));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

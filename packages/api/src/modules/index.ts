@@ -7,7 +7,7 @@ import { authRoutes } from './identity/auth.routes.js';
 import { createAuthenticator } from './identity/authenticate.js';
 import { meRoutes } from './identity/me.routes.js';
 import { createCustomFields } from '../platform/custom-fields/custom-fields.js';
-import { createIdempotency, defineIdempotencyJobs } from '../platform/http/idempotency.js';
+import { createIdempotency, defineIdempotencyJobs, type Idempotency } from '../platform/http/idempotency.js';
 import type { RecordDeps } from '../platform/records/record-service.js';
 import { createWorkflowEngine } from '../platform/workflow/workflow-engine.js';
 import { contactRoutes } from './contacts/contacts.routes.js';
@@ -35,7 +35,7 @@ import { buildSalesModules } from './opportunities/sales.wiring.js';
 import { campaignsModule } from './campaigns/campaigns.module.js';
 
 /** Every domain module, wired to the app context: their routes and the authenticator they provide. */
-export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authenticate: Authenticator } {
+export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authenticate: Authenticator; idempotency: Idempotency } {
   const { connection, config, secrets, events } = ctx;
   const auth = createAuthService({ connection, jwtSecret: secrets.jwt, events });
   const apiKeys = createApiKeysService({ connection, events });
@@ -52,21 +52,21 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const idempotency = createIdempotency(connection);
   defineIdempotencyJobs({ idempotency, jobs: ctx.jobs });
   const contacts = createContactsService(connection, recordDeps);
-  const sales = buildSalesModules({ connection, events, recordDeps, idempotency, contacts });
+  const sales = buildSalesModules({ connection, events, recordDeps, contacts });
 
-  const crm = crmRecordRoutes({ connection, recordDeps, idempotency, contacts, opportunityFromLead: sales.opportunityFromLead });
+  const crm = crmRecordRoutes({ connection, recordDeps, contacts, opportunityFromLead: sales.opportunityFromLead });
 
   const routes: RouteSpec[] = [
     ...authRoutes(auth, { signup: perMinute('signup', Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE)), login: perMinute('login', 30) }),
     ...meRoutes(connection),
     ...identityAndAccessRoutes(ctx, auth, apiKeys, perMinute),
-    ...contactRoutes(contacts, idempotency),
+    ...contactRoutes(contacts),
     ...buildMessaging(ctx, perMinute, { segmentMembers: (principal, id) => crm.segments.memberIds(principal, id) }).routes,
     ...crm.routes,
     ...sales.routes,
-    ...campaignsModule(ctx, { recordDeps, idempotency, apiKeys, contacts: contacts as never }).routes,
+    ...campaignsModule(ctx, { recordDeps, apiKeys, contacts: contacts as never }).routes,
   ];
-  return { routes, authenticate };
+  return { routes, authenticate, idempotency };
 }
 
 /** Users, roles, organisation, agency settings, API keys and the audit trail (issue 4), with the audit subscriber. */

@@ -18,9 +18,7 @@ export interface paths {
         put?: never;
         /**
          * Create a activity
-         * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
-         *
-         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `activity:create`.
          */
@@ -394,9 +392,7 @@ export interface paths {
         put?: never;
         /**
          * Create a campaign
-         * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
-         *
-         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `campaign:create`.
          */
@@ -576,9 +572,7 @@ export interface paths {
         put?: never;
         /**
          * Create a contact
-         * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
-         *
-         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `contact:create`.
          */
@@ -790,9 +784,7 @@ export interface paths {
         put?: never;
         /**
          * Create a customer
-         * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
-         *
-         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `customer:create`.
          */
@@ -1212,9 +1204,7 @@ export interface paths {
         put?: never;
         /**
          * Create a lead
-         * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
-         *
-         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `lead:create`.
          */
@@ -1684,9 +1674,7 @@ export interface paths {
         put?: never;
         /**
          * Create a opportunity
-         * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
-         *
-         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `opportunity:create`.
          */
@@ -2136,7 +2124,7 @@ export interface paths {
         put?: never;
         /**
          * Create a product
-         * @description The cycle ends 3 months after its start unless `cycleEnd` is given. Send `Idempotency-Key` to make retries safe.
+         * @description The cycle ends 3 months after its start unless `cycleEnd` is given.
          *
          *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
@@ -2608,9 +2596,7 @@ export interface paths {
         put?: never;
         /**
          * Create a task
-         * @description Send `Idempotency-Key` to make retries safe: the same key returns the first result.
-         *
-         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
          *     Access: `task:create`.
          */

@@ -1,5 +1,4 @@
 import { idParams } from '../../platform/http/common.schema.js';
-import type { Idempotency } from '../../platform/http/idempotency.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { recordRoutes } from '../../platform/records/record-routes.js';
 import type { RecordService } from '../../platform/records/record-service.js';
@@ -13,9 +12,9 @@ const plural: Record<SubjectType, string> = { contact: 'contacts', customer: 'cu
 const Names: Record<SubjectType, string> = { contact: 'Contact', customer: 'Customer', lead: 'Lead', opportunity: 'Opportunity' };
 
 /** The activity log routes and a timeline route on each record type that exists. */
-export function activityRoutes(service: ActivitiesService, timeline: TimelineService, idempotency: Idempotency, timelineTypes: SubjectType[]): RouteSpec[] {
+export function activityRoutes(service: ActivitiesService, timeline: TimelineService, timelineTypes: SubjectType[]): RouteSpec[] {
   return [
-    ...recordRoutes({ service: service as unknown as RecordService<Activity>, idempotency, path: '/activities', tag: 'Activities', singular: 'activity', plural: 'activities', dto: activitySchema, create: createActivityBody, update: updateActivityBody }),
+    ...recordRoutes({ service: service as unknown as RecordService<Activity>, path: '/activities', tag: 'Activities', singular: 'activity', plural: 'activities', dto: activitySchema, create: createActivityBody, update: updateActivityBody }),
     ...timelineTypes.map((type) =>
       defineRoute({
         method: 'get',

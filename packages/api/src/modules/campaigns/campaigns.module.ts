@@ -1,6 +1,5 @@
 import type { AppContext } from '../../platform/context.js';
 import { createRateLimiter } from '../../platform/http/rate-limit.js';
-import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import { createMailer, type Mailer } from '../../platform/mail/mailer.js';
 import { createRecordService, type RecordBase, type RecordDeps, type RecordService } from '../../platform/records/record-service.js';
@@ -19,7 +18,7 @@ import { createCampaignSchedule, createCampaignsService } from './campaigns.serv
  */
 export function campaignsModule(
   ctx: AppContext,
-  deps: { recordDeps: RecordDeps; idempotency: Idempotency; apiKeys: ApiKeysService; contacts: RecordService<RecordBase>; mailer?: Mailer; minFillMs?: number },
+  deps: { recordDeps: RecordDeps; apiKeys: ApiKeysService; contacts: RecordService<RecordBase>; mailer?: Mailer; minFillMs?: number },
 ) {
   const { connection, config, events, logger } = ctx;
   const campaigns = createCampaignsService(connection, deps.recordDeps);
@@ -42,7 +41,7 @@ export function campaignsModule(
   const perAddress = (name: string) =>
     createRateLimiter({ name, windowMs: 60_000, limit: config.PUBLIC_RATE_LIMIT_PER_MINUTE, key: (req) => `${String(req.publishable?.keyId ?? '')}:${req.ip ?? 'unknown'}` });
   const routes: RouteSpec[] = [
-    ...campaignRoutes(campaigns, deps.idempotency),
+    ...campaignRoutes(campaigns),
     ...campaignPublicRoutes(publicService, { publishable, signupLimit: perAddress('campaign-signup'), confirmLimit: perAddress('campaign-confirm') }),
   ];
   return { routes, campaigns, schedule, edges, publicService };

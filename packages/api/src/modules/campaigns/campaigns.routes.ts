@@ -1,5 +1,4 @@
 import { idParams } from '../../platform/http/common.schema.js';
-import type { Idempotency } from '../../platform/http/idempotency.js';
 import { access, defineRoute, Reply, type RouteSpec } from '../../platform/http/route.js';
 import { z } from '../../platform/http/zod.js';
 import { recordRoutes } from '../../platform/records/record-routes.js';
@@ -10,11 +9,10 @@ import type { CampaignsService } from './campaigns.service.js';
 const signupList = z.object({ object: z.literal('list'), data: z.array(signupSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() }).openapi('CampaignSignupList');
 
 /** The campaign routes: the standard record set, stats, referral codes and signups. */
-export function campaignRoutes(service: CampaignsService, idempotency: Idempotency): RouteSpec[] {
+export function campaignRoutes(service: CampaignsService): RouteSpec[] {
   return [
     ...recordRoutes({
       service: service as unknown as RecordService<RecordBase>,
-      idempotency,
       path: '/campaigns',
       tag: 'Campaigns',
       singular: 'campaign',

@@ -1,5 +1,4 @@
 import type { Connection } from 'mongoose';
-import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import type { RecordDeps } from '../../platform/records/record-service.js';
 import type { ContactsService } from '../contacts/contacts.service.js';
@@ -20,15 +19,15 @@ import { createCustomersService } from './customers.service.js';
  * Customers, leads, products, workflow and custom-field administration, and segments, wired together
  * (leads convert into customers and contacts; segments evaluate over contacts and customers).
  */
-export function crmRecordRoutes(options: { connection: Connection; recordDeps: RecordDeps; idempotency: Idempotency; contacts: ContactsService; opportunityFromLead: OpportunityFromLead | null }): { routes: RouteSpec[]; segments: SegmentsService } {
-  const { connection, recordDeps, idempotency, contacts } = options;
+export function crmRecordRoutes(options: { connection: Connection; recordDeps: RecordDeps; contacts: ContactsService; opportunityFromLead: OpportunityFromLead | null }): { routes: RouteSpec[]; segments: SegmentsService } {
+  const { connection, recordDeps, contacts } = options;
   const customers = createCustomersService(connection, { ...recordDeps, contacts });
   const leads = createLeadsService(connection, { ...recordDeps, customers, contacts: contacts as never, opportunityFromLead: options.opportunityFromLead });
   const segments = createSegmentsService(connection, { events: recordDeps.events, customFields: recordDeps.customFields, audiences: { contact: contacts as never, customer: customers as never } });
   const routes = [
-    ...customerRoutes(customers, idempotency),
-    ...leadRoutes(leads, idempotency),
-    ...productRoutes(createProductsService(connection, recordDeps), idempotency),
+    ...customerRoutes(customers),
+    ...leadRoutes(leads),
+    ...productRoutes(createProductsService(connection, recordDeps)),
     ...workflowRoutes(createWorkflowsService(connection, recordDeps)),
     ...customFieldRoutes(createCustomFieldsAdmin(connection, recordDeps)),
     ...segmentRoutes(segments),

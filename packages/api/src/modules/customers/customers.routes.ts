@@ -1,6 +1,5 @@
 import express from 'express';
 import { idParams, listOf, pageQuery } from '../../platform/http/common.schema.js';
-import type { Idempotency } from '../../platform/http/idempotency.js';
 import { access, defineRoute, Reply, type RouteSpec } from '../../platform/http/route.js';
 import { AppError } from '../../platform/errors.js';
 import { clientOf, ifMatchVersion, listQuerySchema, recordRoutes } from '../../platform/records/record-routes.js';
@@ -27,7 +26,7 @@ function uploadedContentType(header: string | undefined): string {
 }
 
 /** The customer routes: the standard record set plus the account tree, roll-ups and documents. */
-export function customerRoutes(service: CustomersService, idempotency: Idempotency): RouteSpec[] {
+export function customerRoutes(service: CustomersService): RouteSpec[] {
   const tags = ['Customers'];
   const listQuery = listQuerySchema(service as unknown as RecordService<RecordBase>);
   const extra: RouteSpec[] = [
@@ -139,7 +138,7 @@ export function customerRoutes(service: CustomersService, idempotency: Idempoten
     }),
   ];
   return [
-    ...recordRoutes({ service, idempotency, path: '/customers', tag: 'Customers', singular: 'customer', plural: 'customers', dto: customerSchema, create: createCustomerBody, update: updateCustomerBody }),
+    ...recordRoutes({ service, path: '/customers', tag: 'Customers', singular: 'customer', plural: 'customers', dto: customerSchema, create: createCustomerBody, update: updateCustomerBody }),
     ...extra,
   ];
 }

@@ -2,17 +2,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
 import { assertCan, assertWritable, visibilityFilter } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
+import { groupSums } from '../../platform/db/group-sums.js';
 import { op } from '../../platform/db/operators.js';
+import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/records/cursor.js';
 import { combine } from '../../platform/records/list-query.js';
 import { createRecordService, type ListQuery, type RecordDeps } from '../../platform/records/record-service.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 import { customerDefinition } from './customer.definition.js';
 import { customerDocumentModel, customerModel, customerTreeLockModel, type Customer, type CustomerDocument } from './customer.model.js';
-import { groupSums } from '../../platform/db/group-sums.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
-import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
-import { writeVersion } from '../../platform/records/version-claims.js';
 
 /** 000: documents are stored in the database; one file may be at most this large. */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
@@ -223,43 +223,47 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
       const visibility = record.visibility(principal, 'read');
       const below = combine(visibility, {}, [{ ancestorIds: node._id }]);
       const withNode = combine(visibility, {}, [{ $or: [{ _id: node._id }, { ancestorIds: node._id }] }]);
-      const [childCount, byStatus, credit] = await Promise.all([
+      // The deals of those accounts, as the caller may see deals; summed in code (FerretDB's $group limit).
+      const dealTotals = async () => {
+        const accountIds = await Customer.find(withNode as never).select('_id').lean();
+        const dealMatch = combine(visibilityFilter(principal, 'opportunity', 'read'), {}, [{ customerId: op({ $in: accountIds.map((a) => a._id) }) }]);
+        const deals = new Map<string, { currency: string; open: { count: number; amount: number; weightedAmount: number }; won: { count: number; amount: number }; lost: { count: number; amount: number } }>();
+        for await (const deal of opportunityModel(connection).find(dealMatch as never).select('amount currency weightedAmount stageKind outcome').lean().cursor()) {
+          const currency = deal.currency ?? 'EUR';
+          const row = deals.get(currency) ?? { currency, open: { count: 0, amount: 0, weightedAmount: 0 }, won: { count: 0, amount: 0 }, lost: { count: 0, amount: 0 } };
+          if (deal.stageKind === 'open') {
+            row.open.count += 1;
+            row.open.amount += deal.amount ?? 0;
+            row.open.weightedAmount += deal.weightedAmount ?? 0;
+          } else if (deal.outcome === 'lost') {
+            row.lost.count += 1;
+            row.lost.amount += deal.amount ?? 0;
+          } else {
+            row.won.count += 1;
+            row.won.amount += deal.amount ?? 0;
+          }
+          deals.set(currency, row);
+        }
+        return [...deals.values()]
+          .sort((a, b) => a.currency.localeCompare(b.currency))
+          .map((row) => ({ ...row, open: { ...row.open, weightedAmount: Math.round(row.open.weightedAmount * 100) / 100 } }));
+      };
+      const [childCount, byStatus, credit, opportunityTotals] = await Promise.all([
         Customer.countDocuments(combine(visibility, {}, [{ parentId: node._id }]) as never),
         Customer.aggregate<{ _id: string; n: number }>([{ $match: below }, { $group: { _id: '$status', n: { $sum: 1 } } }]),
         // One accumulator per $group (groupSums): FerretDB v1.24 computes only the first of several.
         groupSums<string | null, 'total' | 'n'>(Customer as never, withNode, '$finance.currency', { total: '$finance.creditLimit', n: 1 }).then((rows) =>
           rows.sort((a, b) => String(a._id ?? '').localeCompare(String(b._id ?? ''))),
         ),
+        dealTotals(),
       ]);
-      // The deals of those accounts, as the caller may see deals; summed in code (FerretDB's $group limit).
-      const accountIds = await Customer.find(withNode as never).select('_id').lean();
-      const dealMatch = combine(visibilityFilter(principal, 'opportunity', 'read'), {}, [{ customerId: op({ $in: accountIds.map((a) => a._id) }) }]);
-      const deals = new Map<string, { currency: string; open: { count: number; amount: number; weightedAmount: number }; won: { count: number; amount: number }; lost: { count: number; amount: number } }>();
-      for await (const deal of opportunityModel(connection).find(dealMatch as never).select('amount currency weightedAmount stageKind outcome').lean().cursor()) {
-        const currency = deal.currency ?? 'EUR';
-        const row = deals.get(currency) ?? { currency, open: { count: 0, amount: 0, weightedAmount: 0 }, won: { count: 0, amount: 0 }, lost: { count: 0, amount: 0 } };
-        if (deal.stageKind === 'open') {
-          row.open.count += 1;
-          row.open.amount += deal.amount ?? 0;
-          row.open.weightedAmount += deal.weightedAmount ?? 0;
-        } else if (deal.outcome === 'lost') {
-          row.lost.count += 1;
-          row.lost.amount += deal.amount ?? 0;
-        } else {
-          row.won.count += 1;
-          row.won.amount += deal.amount ?? 0;
-        }
-        deals.set(currency, row);
-      }
       return {
         id: String(node._id),
         childCount,
         descendantCount: byStatus.reduce((sum, row) => sum + row.n, 0),
         byStatus: Object.fromEntries(byStatus.map((row) => [row._id, row.n])),
         creditLimitTotals: credit.map((row) => ({ currency: row._id ?? null, creditLimit: row.total ?? 0, accounts: row.n })),
-        opportunityTotals: [...deals.values()]
-          .sort((a, b) => a.currency.localeCompare(b.currency))
-          .map((row) => ({ ...row, open: { ...row.open, weightedAmount: Math.round(row.open.weightedAmount * 100) / 100 } })),
+        opportunityTotals,
       };
     },
 

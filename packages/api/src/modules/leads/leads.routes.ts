@@ -1,12 +1,11 @@
 import { idParams } from '../../platform/http/common.schema.js';
-import type { Idempotency } from '../../platform/http/idempotency.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { clientOf, ifMatchVersion, recordRoutes } from '../../platform/records/record-routes.js';
 import { convertLeadBody, createLeadBody, leadConversionSchema, leadSchema, leadSettingsSchema, updateLeadBody, updateLeadSettingsBody } from './lead.schema.js';
 import type { LeadsService } from './leads.service.js';
 
 /** The lead routes: the standard record set, conversion, and the agency's lead settings. */
-export function leadRoutes(service: LeadsService, idempotency: Idempotency): RouteSpec[] {
+export function leadRoutes(service: LeadsService): RouteSpec[] {
   const tags = ['Leads'];
   return [
     defineRoute({
@@ -33,7 +32,7 @@ export function leadRoutes(service: LeadsService, idempotency: Idempotency): Rou
       errors: [409],
       handler: ({ body, req }) => service.updateSettings(req.principal!, body, ifMatchVersion(req)),
     }),
-    ...recordRoutes({ service, idempotency, path: '/leads', tag: 'Leads', singular: 'lead', plural: 'leads', dto: leadSchema, create: createLeadBody, update: updateLeadBody }),
+    ...recordRoutes({ service, path: '/leads', tag: 'Leads', singular: 'lead', plural: 'leads', dto: leadSchema, create: createLeadBody, update: updateLeadBody }),
     defineRoute({
       method: 'post',
       path: '/leads/{id}/convert',

@@ -1,5 +1,4 @@
 import { idParams } from '../../platform/http/common.schema.js';
-import type { Idempotency } from '../../platform/http/idempotency.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { clientOf, recordRoutes } from '../../platform/records/record-routes.js';
 import type { RecordService } from '../../platform/records/record-service.js';
@@ -8,11 +7,10 @@ import { boardQuery, boardSchema, createOpportunityBody, moveOpportunityBody, op
 import type { OpportunitiesService } from './opportunities.service.js';
 
 /** The opportunity routes: the standard record set plus stage moves, stage history and the pipeline board. */
-export function opportunityRoutes(service: OpportunitiesService, idempotency: Idempotency): RouteSpec[] {
+export function opportunityRoutes(service: OpportunitiesService): RouteSpec[] {
   return [
     ...recordRoutes({
       service: service as unknown as RecordService<Opportunity>,
-      idempotency,
       path: '/opportunities',
       tag: 'Opportunities',
       singular: 'opportunity',

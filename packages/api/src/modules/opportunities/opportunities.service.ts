@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
-import { assertWritable, can, matchesFilter } from '../../platform/access/access.js';
+import { assertWritable, can } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
@@ -178,13 +178,6 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
   const StageChange = stageChangeModel(connection);
   const actor = (principal: Principal, client: Client): Actor => ({ tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId, ip: client?.ip, userAgent: client?.userAgent });
 
-  async function versionConflict(principal: Principal, id: Types.ObjectId): Promise<AppError> {
-    const found = await findByIdInTenant(Opportunity, principal.tenantId, id);
-    const current = found && matchesFilter(found as never, records.visibility(principal, 'read')) ? found : null;
-    if (!current) return AppError.notFound('Opportunity');
-    return new AppError('version_conflict', `Opportunity was changed by someone else (now version ${current.version}); reload and try again`, { extensions: { current: toOpportunityDto(current) } });
-  }
-
   /**
    * A rank that places a card at `position` in a column (between its neighbours; gaps keep moves O(1)).
    * Without a position the card goes to the end, and the end needs no query: the clock in 1/1024 ms
@@ -255,7 +248,7 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
   async function move(principal: Principal, id: string, input: { stage: string; version: number; position?: number | undefined; pipelineId?: string | undefined; outcome?: 'won' | 'partially_won' | undefined; lostReason?: string | undefined }, client?: Client) {
     const existing = await records.findVisible(principal, id, 'update');
     assertWritable(principal, existing);
-    if (existing.version !== input.version) throw await versionConflict(principal, existing._id);
+    if (existing.version !== input.version) throw await records.versionConflict(principal, existing._id);
     const pipeline = await pipelines.find(principal, input.pipelineId ?? String(existing.pipelineId)).catch((error: unknown) => {
       if (input.pipelineId) throw AppError.invalidField('pipelineId', 'is not a pipeline of this agency');
       throw error;
@@ -279,7 +272,7 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
       updatedAt: now,
       ...(stageChanged ? { stageChangedAt: now } : {}),
     };
-    if (!(await writeVersion(Opportunity, existing, { $set: set }))) throw await versionConflict(principal, existing._id);
+    if (!(await writeVersion(Opportunity, existing, { $set: set }))) throw await records.versionConflict(principal, existing._id);
     const updated = (await findByIdInTenant(Opportunity, principal.tenantId, existing._id))!;
     if (stageChanged) await recordStageChange(principal, principal.tenantId, updated, { pipelineId: existing.pipelineId, stage: existing.stage });
     const dto = toOpportunityDto(updated);

@@ -1,6 +1,5 @@
 import type { Connection } from 'mongoose';
 import type { EventBus } from '../../platform/events.js';
-import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import { createRecordService, type RecordDeps } from '../../platform/records/record-service.js';
 import { activityRoutes } from '../activities/activities.routes.js';
@@ -24,8 +23,8 @@ import { createPipelinesService } from './pipelines.service.js';
  * about contacts, customers, leads and opportunities (each checked through its own record service), and
  * lead conversion opens its opportunity here.
  */
-export function buildSalesModules(options: { connection: Connection; events: EventBus; recordDeps: RecordDeps; idempotency: Idempotency; contacts: ContactsService }) {
-  const { connection, events, recordDeps, idempotency, contacts } = options;
+export function buildSalesModules(options: { connection: Connection; events: EventBus; recordDeps: RecordDeps; contacts: ContactsService }) {
+  const { connection, events, recordDeps, contacts } = options;
   const pipelines = createPipelinesService(connection, events);
   const opportunities = createOpportunitiesService(connection, recordDeps, pipelines);
   const subjects: SubjectRegistry = {
@@ -40,9 +39,9 @@ export function buildSalesModules(options: { connection: Connection; events: Eve
   subscribeAutomaticTasks(connection, events, recordDeps.workflows);
   const routes: RouteSpec[] = [
     ...pipelineRoutes(pipelines),
-    ...opportunityRoutes(opportunities, idempotency),
-    ...taskRoutes(tasks, idempotency),
-    ...activityRoutes(activities, timeline, idempotency, Object.keys(subjects) as SubjectType[]),
+    ...opportunityRoutes(opportunities),
+    ...taskRoutes(tasks),
+    ...activityRoutes(activities, timeline, Object.keys(subjects) as SubjectType[]),
   ];
   return {
     routes,

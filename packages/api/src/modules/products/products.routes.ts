@@ -1,12 +1,11 @@
 import { idParams, listOf } from '../../platform/http/common.schema.js';
-import type { Idempotency } from '../../platform/http/idempotency.js';
 import { access, defineRoute, Reply, type RouteSpec } from '../../platform/http/route.js';
 import { ifMatchVersion } from '../../platform/records/record-routes.js';
 import { createProductBody, productListQuery, productSchema, updateProductBody } from './product.schema.js';
 import type { ProductsService } from './products.service.js';
 
 /** Products: CRUD for admins, reads for everyone allowed, lock/unlock for `product:lock`. */
-export function productRoutes(service: ProductsService, idempotency: Idempotency): RouteSpec[] {
+export function productRoutes(service: ProductsService): RouteSpec[] {
   const tags = ['Products'];
   return [
     defineRoute({
@@ -26,13 +25,13 @@ export function productRoutes(service: ProductsService, idempotency: Idempotency
       path: '/products',
       operationId: 'createProduct',
       summary: 'Create a product',
-      description: 'The cycle ends 3 months after its start unless `cycleEnd` is given. Send `Idempotency-Key` to make retries safe.',
+      description: 'The cycle ends 3 months after its start unless `cycleEnd` is given.',
       tags,
       access: access.permission('product', 'create'),
       body: createProductBody,
       success: { status: 201, description: 'The created product', schema: productSchema },
       errors: [409],
-      handler: ({ body, req }) => idempotency.run(req, req.principal!.tenantId, `${String(req.principal!.apiKeyId ?? req.principal!.userId)}:product`, 201, () => service.create(req.principal!, body)),
+      handler: ({ body, req }) => service.create(req.principal!, body),
     }),
     defineRoute({
       method: 'get',

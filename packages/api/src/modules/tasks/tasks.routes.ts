@@ -1,5 +1,4 @@
 import { idParams } from '../../platform/http/common.schema.js';
-import type { Idempotency } from '../../platform/http/idempotency.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { z } from '../../platform/http/zod.js';
 import { clientOf, recordRoutes } from '../../platform/records/record-routes.js';
@@ -9,9 +8,9 @@ import { chooseSlotBody, createTaskBody, invitationSchema, publicInvitationSchem
 import type { TasksService } from './tasks.service.js';
 
 /** Task routes: the standard record set (with the calling-task workflow) plus meeting slots and invitations. */
-export function taskRoutes(service: TasksService, idempotency: Idempotency): RouteSpec[] {
+export function taskRoutes(service: TasksService): RouteSpec[] {
   return [
-    ...recordRoutes({ service: service as unknown as RecordService<Task>, idempotency, path: '/tasks', tag: 'Tasks', singular: 'task', plural: 'tasks', dto: taskSchema, create: createTaskBody, update: updateTaskBody }),
+    ...recordRoutes({ service: service as unknown as RecordService<Task>, path: '/tasks', tag: 'Tasks', singular: 'task', plural: 'tasks', dto: taskSchema, create: createTaskBody, update: updateTaskBody }),
     defineRoute({
       method: 'post',
       path: '/tasks/{id}/choose-slot',

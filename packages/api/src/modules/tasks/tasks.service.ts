@@ -122,11 +122,6 @@ export function createTasksService(connection: Connection, deps: RecordDeps, sub
     return out;
   }
 
-  async function versionConflict(principal: Principal, id: Types.ObjectId) {
-    const current = await Task.findOne({ ...records.visibility(principal, 'read'), _id: id } as never).lean<Task>();
-    return current ? new AppError('version_conflict', `Task was changed by someone else (now version ${current.version}); reload and try again`, { extensions: { current: toTaskDto(current) } }) : AppError.notFound('Task');
-  }
-
   /** Records the chosen slot, makes it the due time, and moves the task to scheduled (or re-scheduled). */
   async function applySlot(tenantId: Types.ObjectId, task: Task, start: string, principal: Principal | null, client: Client) {
     const slot = task.proposedSlots.find((s) => new Date(s.start).getTime() === Date.parse(start));
@@ -139,7 +134,7 @@ export function createTasksService(connection: Connection, deps: RecordDeps, sub
     const now = new Date();
     const written = await writeVersion(Task, task, { $set: { chosenSlot: { start: slot.start, end: slot.end }, dueAt: slot.start, status: to, statusChangedAt: now, updatedAt: now } });
     if (!written) {
-      if (principal) throw await versionConflict(principal, task._id);
+      if (principal) throw await records.versionConflict(principal, task._id);
       throw new AppError('conflict', 'The meeting changed meanwhile; reload and try again');
     }
     await deps.workflows.record({ principal, tenantId, key: 'callingTask', resource: 'task', recordId: task._id, from: task.status, to, note: `slot ${new Date(slot.start).toISOString()}` });
@@ -184,7 +179,7 @@ export function createTasksService(connection: Connection, deps: RecordDeps, sub
       const task = await records.findVisible(principal, id, 'update');
       assertWritable(principal, task);
       if (task.kind !== 'meeting') throw new AppError('conflict', 'Only meetings have time slots');
-      if (input.version !== undefined && input.version !== task.version) throw await versionConflict(principal, task._id);
+      if (input.version !== undefined && input.version !== task.version) throw await records.versionConflict(principal, task._id);
       return toTaskDto(await applySlot(principal.tenantId, task, input.start, principal, client));
     },
 

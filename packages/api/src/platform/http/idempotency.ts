@@ -44,10 +44,6 @@ const ABANDONED_MS = 60_000;
 /** Keys are kept this long (contract: 24 h); pruning is a scheduled job's deleteMany. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
-// Requests already running under a key: the router guards every create, so a handler that still calls
-// run() itself (record routes did before the router did) just runs instead of claiming the key twice.
-const guarded = new WeakSet<Request>();
-
 /** What a request asks for: method, full URL (path and query) and body, raw bytes included. */
 function requestHashOf(req: Request): string {
   const hash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n`);
@@ -67,9 +63,8 @@ export function createIdempotency(connection: Connection) {
   return {
     async run(req: Request, tenantId: Types.ObjectId, scope: string, status: number, handler: () => Promise<unknown>, mode: IdempotencyMode = 'replay'): Promise<unknown> {
       const key = req.get('Idempotency-Key');
-      if (!key || guarded.has(req)) return handler();
+      if (!key) return handler();
       if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw AppError.invalidField('header.Idempotency-Key', 'must be 1 to 255 visible ASCII characters');
-      guarded.add(req);
       const requestHash = requestHashOf(req);
       try {
         await Idempotency.create({ tenantId, scope, key, requestHash });

@@ -2,7 +2,6 @@ import type { Request } from 'express';
 import type { ZodType } from 'zod';
 import { AppError } from '../errors.js';
 import { idParams, listOf, pageQuery } from '../http/common.schema.js';
-import type { Idempotency } from '../http/idempotency.js';
 import { access, defineRoute, Reply, type RouteSpec } from '../http/route.js';
 import { z } from '../http/zod.js';
 import type { RecordBase, RecordService } from './record-service.js';
@@ -53,11 +52,10 @@ export function listQuerySchema(service: RecordService<RecordBase>) {
 
 /**
  * The standard routes of a record type, each going through the record service (and so the access
- * module): list, get, create (idempotent), update (If-Match), delete, transition, history, export.
+ * module): list, get, create (idempotent through the router), update (If-Match), delete, transition, history, export.
  */
 export function recordRoutes<Doc extends RecordBase>(options: {
   service: RecordService<Doc>;
-  idempotency: Idempotency;
   path: string;
   tag: string;
   singular: string;
@@ -92,16 +90,12 @@ export function recordRoutes<Doc extends RecordBase>(options: {
       path,
       operationId: `create${Name}`,
       summary: `Create a ${singular}`,
-      description: 'Send `Idempotency-Key` to make retries safe: the same key returns the first result.',
       tags: [tag],
       access: access.permission(resource, 'create'),
       body: options.create,
       success: { status: 201, description: `The created ${singular}`, schema: options.dto },
       errors: [403, 409],
-      handler: ({ body, req }) =>
-        options.idempotency.run(req, req.principal!.tenantId, `${String(req.principal!.apiKeyId ?? req.principal!.userId)}:${resource}`, 201, () =>
-          service.create(req.principal!, body as Record<string, unknown>, clientOf(req)),
-        ),
+      handler: ({ body, req }) => service.create(req.principal!, body as Record<string, unknown>, clientOf(req)),
     }),
     defineRoute({
       method: 'get',

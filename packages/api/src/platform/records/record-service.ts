@@ -215,6 +215,9 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     /** The raw document, for services of the same domain that need more than the DTO. */
     findVisible,
 
+    /** The 409 a stale write answers, carrying the current record (or a 404 when it is gone or hidden). */
+    versionConflict,
+
     /**
      * Creates a record. `options.id` pre-allocates its id, so a caller that reserved the id elsewhere
      * (lead conversion) can retry: a second create with the same id fails on the `_id` unique index.
