@@ -363,7 +363,7 @@ export class CrmCampaignCreator extends CrmDataElement {
           </li>`)}
         </ol>
       </nav>
-      <form part="form" novalidate aria-labelledby="step-heading" @submit=${this.next} @crm-input=${this.onInput}>
+      <form part="form" novalidate aria-labelledby="step-heading" @submit=${this.next} @crm-field-input=${this.onInput}>
         <h2 id="step-heading" tabindex="-1">${this.msg(`campaign.step.${this.step}`)}</h2>
         ${body[this.step]()}
         ${this.problems.length ? html`<div part="error" class="banner error" role="alert"><ul>${this.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : nothing}

@@ -1,7 +1,7 @@
 import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { CrmContactCancelEvent, CrmContactSavedEvent, CrmRequestCloseEvent } from '../events/contact-events.js';
+import { CrmContactCancelEvent, CrmContactSavedEvent, CrmCloseRequestedEvent } from '../events/contact-events.js';
 import type { CrmFieldDetail } from '../events/field-events.js';
 import { CrmSelectField } from '../select-field/select-field.component.js';
 import { createContact, loadContact, loadContactFields, loadOwners, loadProducts, updateContact } from '../shared/api/contact-editor.js';
@@ -15,6 +15,7 @@ import { CrmTextField } from '../text-field/text-field.component.js';
 import { contactEditorStyles } from './contact-editor.styles.js';
 import { emptyEntry, sameDraft, toBody, toDraft, withValue, type ContactDraft, type ContactListKey } from './contact-draft.js';
 import { renderCustomField } from './custom-field.js';
+import { isPictureDataUrl, PictureError, pictureDataUrl } from './picture.js';
 
 interface EditorData {
   contact: Contact | undefined;
@@ -25,8 +26,9 @@ interface EditorData {
 
 /**
  * Creates or edits a contact: names, job title, emails, phones and addresses (labelled, one primary
- * each), company, owner and product, tags, notes, consent, picture URL and the tenant's custom
- * attributes. Shows the API's per-field errors beside the fields, saves with `If-Match` and explains a
+ * each), company, owner and product, tags, notes, consent, picture and the tenant's custom
+ * attributes. A picture is uploaded from a file (cropped and scaled to an avatar the API stores with
+ * the contact) or given as a link. Shows the API's per-field errors beside the fields, saves with `If-Match` and explains a
  * conflicting change, and guards unsaved changes. Usable with the keyboard alone (Escape cancels).
  *
  * @summary A contact form with inline API validation, conflict handling and an unsaved-changes guard.
@@ -35,12 +37,13 @@ interface EditorData {
  *
  * @event crm-contact-saved - The contact was saved; `detail.contact` is the API's record, `detail.created` tells a create.
  * @event crm-contact-cancel - The person left without saving (after confirming when there were changes).
- * @event crm-request-close - Cancelable, before closing on Cancel or Escape; `detail.dirty` says if changes would be lost.
+ * @event crm-close-requested - Cancelable, before closing on Cancel or Escape; `detail.dirty` says if changes would be lost.
  *
  * @csspart form - The form.
  * @csspart section - Each group of fields.
  * @csspart entry - One email, phone or address.
  * @csspart picture - The picture preview.
+ * @csspart picture-input - The file input that uploads a picture.
  * @csspart conflict - The message shown when someone else changed the contact meanwhile.
  * @csspart error-summary - Errors the API reported for no particular field.
  * @csspart actions - The row of Save and Cancel.
@@ -76,6 +79,8 @@ export class CrmContactEditor extends CrmDataElement {
   @state() private saving = false;
   @state() private confirmingDiscard = false;
   @state() private statusMessage = '';
+  @state() private pictureError = '';
+  @state() private pictureBusy = false;
 
   private readonly load = new Task(this, {
     args: () => [this.client, this.contactId, this.contact] as const,
@@ -98,7 +103,7 @@ export class CrmContactEditor extends CrmDataElement {
   }
 
   /**
-   * Asks to close the editor, as Cancel does: fires `crm-request-close`, then asks to confirm when
+   * Asks to close the editor, as Cancel does: fires `crm-close-requested`, then asks to confirm when
    * there are unsaved changes. Resolves true when the editor may close now.
    */
   requestClose(): boolean {
@@ -155,6 +160,59 @@ export class CrmContactEditor extends CrmDataElement {
     this.statusMessage = this.msg('contactEditor.entryRemoved');
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`[data-add="${list}"]`)?.focus();
+  }
+
+  /** Reads the chosen file into a picture the API stores with the contact (see `picture.ts`). */
+  private async onPictureChosen(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    this.pictureBusy = true;
+    this.pictureError = '';
+    this.statusMessage = this.msg('contactEditor.pictureReading');
+    try {
+      this.set('pictureUrl', await pictureDataUrl(file));
+      this.statusMessage = this.msg('contactEditor.pictureReady');
+    } catch (error) {
+      const reason = error instanceof PictureError ? error.reason : 'unreadable';
+      this.pictureError = this.msg(`contactEditor.pictureError.${reason}`);
+      this.statusMessage = '';
+    } finally {
+      this.pictureBusy = false;
+      input.value = '';
+    }
+  }
+
+  private async removePicture(): Promise<void> {
+    this.set('pictureUrl', '');
+    this.pictureError = '';
+    this.statusMessage = this.msg('contactEditor.pictureRemoved');
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('input[type="file"]')?.focus();
+  }
+
+  private renderPicture(): TemplateResult {
+    const url = this.draft.pictureUrl;
+    const uploaded = isPictureDataUrl(url);
+    const preview = uploaded || /^https?:\/\/\S+$/.test(url) ? url : '';
+    const pictureError = this.pictureError || (uploaded ? this.error('pictureUrl') : '');
+    return html`<div class="picture-row">
+      ${preview ? html`<img part="picture" src=${preview} alt=${this.msg('contactEditor.pictureAlt')} width="64" height="64" />` : html`<span part="picture" class="no-picture" aria-hidden="true"></span>`}
+      <div class="stack picture-controls">
+        <label class="stack">
+          <span class="label">${this.msg('contactEditor.pictureUpload')}</span>
+          <input part="picture-input" class="native" type="file" accept="image/png,image/jpeg,image/webp,image/gif" ?disabled=${this.pictureBusy}
+            aria-describedby=${pictureError ? 'picture-hint picture-error' : 'picture-hint'} @change=${this.onPictureChosen} />
+        </label>
+        <span id="picture-hint" class="muted">${this.msg('contactEditor.pictureUploadHint')}</span>
+        ${pictureError ? html`<span id="picture-error" class="field-error" role="alert">${pictureError}</span>` : nothing}
+        ${url ? html`<button type="button" class="quiet" data-remove-picture @click=${this.removePicture}>${this.msg('contactEditor.pictureRemove')}</button>` : nothing}
+      </div>
+      ${this.text('pictureUrl', this.msg('contactEditor.pictureUrl'), uploaded ? '' : url, {
+        type: 'url',
+        hint: this.msg(uploaded ? 'contactEditor.pictureUrlReplaces' : 'contactEditor.pictureHint'),
+      })}
+    </div>`;
   }
 
   private setPrimary(list: ContactListKey, index: number): void {
@@ -229,7 +287,7 @@ export class CrmContactEditor extends CrmDataElement {
 
   private close(source: 'cancel-button' | 'keyboard' | 'method'): boolean {
     const dirty = this.dirty;
-    if (this.emit(new CrmRequestCloseEvent({ dirty, source })).defaultPrevented) return false;
+    if (this.emit(new CrmCloseRequestedEvent({ dirty, source })).defaultPrevented) return false;
     if (dirty) {
       this.confirmingDiscard = true;
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="confirm"] button')?.focus());
@@ -325,8 +383,7 @@ export class CrmContactEditor extends CrmDataElement {
 
   private renderForm(data: EditorData): TemplateResult {
     const d = this.draft;
-    const picture = /^https?:\/\/\S+$/.test(d.pictureUrl) ? d.pictureUrl : '';
-    return html`<form part="form" novalidate aria-labelledby="heading" @submit=${this.save} @crm-input=${this.onFieldInput} @keydown=${this.onKeydown}>
+    return html`<form part="form" novalidate aria-labelledby="heading" @submit=${this.save} @crm-field-input=${this.onFieldInput} @keydown=${this.onKeydown}>
       <h2 id="heading"><slot name="heading">${this.msg(this.record ? 'contactEditor.editHeading' : 'contactEditor.newHeading')}</slot></h2>
       ${this.conflict
         ? html`<div part="conflict" class="banner error" role="alert">
@@ -351,10 +408,7 @@ export class CrmContactEditor extends CrmDataElement {
           ${this.text('lastName', this.msg('contactEditor.lastName'), d.lastName, { required: true, autocomplete: 'family-name' })}
           ${this.text('jobTitle', this.msg('contactEditor.jobTitle'), d.jobTitle, { autocomplete: 'organization-title' })}
         </div>
-        <div class="picture-row">
-          ${picture ? html`<img part="picture" src=${picture} alt="" width="64" height="64" />` : html`<span part="picture" class="no-picture" aria-hidden="true"></span>`}
-          ${this.text('pictureUrl', this.msg('contactEditor.pictureUrl'), d.pictureUrl, { type: 'url', hint: this.msg('contactEditor.pictureHint') })}
-        </div>
+        ${this.renderPicture()}
       </fieldset>
       ${this.renderList('emails')} ${this.renderList('phones')} ${this.renderList('addresses')}
       <fieldset part="section">

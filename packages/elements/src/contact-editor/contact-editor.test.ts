@@ -5,6 +5,7 @@ import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
 import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
+import type { CrmSelectField } from '../select-field/select-field.component.js';
 import type { CrmTextField } from '../text-field/text-field.component.js';
 import type { CrmContactEditor } from './contact-editor.component.js';
 import './contact-editor.js';
@@ -114,7 +115,7 @@ describe('crm-contact-editor', () => {
     const editor = await mount(api.client, api.user);
     await type(editor, 'firstName', 'Linus');
     expect(editor.dirty).to.equal(true);
-    const request = oneEvent(editor, 'crm-request-close');
+    const request = oneEvent(editor, 'crm-close-requested');
     await sendKeys({ press: 'Escape' });
     expect((await request).detail).to.deep.equal({ dirty: true, source: 'keyboard' });
     await editor.updateComplete;
@@ -125,10 +126,10 @@ describe('crm-contact-editor', () => {
     expect((await cancelled).detail).to.deep.equal({ dirty: true });
   });
 
-  it('should stay open when the host vetoes crm-request-close', async () => {
+  it('should stay open when the host vetoes crm-close-requested', async () => {
     const editor = await mount(api.client, api.user);
     await type(editor, 'firstName', 'Ken');
-    editor.addEventListener('crm-request-close', (event) => event.preventDefault());
+    editor.addEventListener('crm-close-requested', (event) => event.preventDefault());
     let cancelled = false;
     editor.addEventListener('crm-contact-cancel', () => (cancelled = true));
     editor.shadowRoot!.querySelector<HTMLButtonElement>('[part="cancel-button"]')!.click();
@@ -137,23 +138,108 @@ describe('crm-contact-editor', () => {
     expect(cancelled).to.equal(false);
   });
 
-  it("should render the tenant's custom attributes by type", async () => {
-    const memory = createMemoryApi();
-    const transport = memory.client.transport;
-    const definitions = [
-      { key: 'region', label: 'Region', type: 'select', options: ['North', 'South'], required: true },
-      { key: 'vip', label: 'VIP', type: 'boolean', options: [], required: false },
-      { key: 'seats', label: 'Seats', type: 'number', options: [], required: false },
-    ];
-    const client = {
-      ...memory.client,
-      transport: { ...transport, get: (path: string, query?: object) => (path === '/v1/custom-fields' ? Promise.resolve({ data: definitions }) : transport.get(path, query)) },
-    };
-    const editor = await mount(client);
-    expect(editor.shadowRoot!.querySelector('crm-select-field[name="custom.region"]')!.getAttribute('label')).to.equal('Region');
-    expect(editor.shadowRoot!.querySelector('input[type="checkbox"][name="custom.vip"]')).not.to.equal(null);
-    expect(editor.shadowRoot!.querySelector<CrmTextField>('crm-text-field[name="custom.seats"]')!.type).to.equal('number');
+  it("should render the tenant's custom attributes by type and save their values to the real API", async () => {
+    // A tenant of its own, so its required attribute does not touch the other tests' contacts.
+    const own = await liveApi();
+    const define = (body: object) => own.client.transport.post('/v1/custom-fields', { resource: 'contact', ...body });
+    await define({ key: 'region', label: 'Region', type: 'select', options: ['North', 'South'], required: true });
+    await define({ key: 'vip', label: 'VIP', type: 'boolean' });
+    await define({ key: 'seats', label: 'Seats', type: 'number' });
+    await define({ key: 'renewal', label: 'Renewal', type: 'date' });
+    await define({ key: 'channels', label: 'Channels', type: 'multiselect', options: ['Email', 'Phone'] });
+    const editor = await mount(own.client, own.user);
+    const root = editor.shadowRoot!;
+    const region = root.querySelector<CrmSelectField>('crm-select-field[name="custom.region"]')!;
+    expect(region.label).to.equal('Region');
+    expect(root.querySelector<CrmTextField>('crm-text-field[name="custom.seats"]')!.type).to.equal('number');
+    expect(root.querySelector('input[type="date"][name="custom.renewal"]')).not.to.equal(null);
+    expect([...root.querySelectorAll('fieldset[name="custom.channels"] label')].map((l) => l.textContent!.trim())).to.deep.equal(['Email', 'Phone']);
     await expectAccessible(editor);
+
+    await type(editor, 'firstName', 'Hedy');
+    await type(editor, 'lastName', 'Lamarr');
+    root.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
+    await editor.updateComplete;
+    expect(region.shadowRoot!.querySelector('[part="error-message"]')!.textContent).to.equal('Please fill in Region.');
+
+    const native = region.shadowRoot!.querySelector('select')!;
+    native.value = 'South';
+    native.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    native.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+    root.querySelector<HTMLInputElement>('input[type="checkbox"][name="custom.vip"]')!.click();
+    await type(editor, 'custom.seats', '12');
+    const renewal = root.querySelector<HTMLInputElement>('input[name="custom.renewal"]')!;
+    renewal.value = '2027-01-31';
+    renewal.dispatchEvent(new Event('input', { bubbles: true }));
+    [...root.querySelectorAll<HTMLInputElement>('fieldset[name="custom.channels"] input')][1]!.click();
+    const saved = oneEvent(editor, 'crm-contact-saved');
+    root.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
+    const { contact } = (await saved).detail;
+    const stored = await own.client.transport.get<Contact>(`/v1/contacts/${contact.id}`);
+    expect(stored.custom).to.include({ region: 'South', vip: true, seats: 12 });
+    expect(stored.custom.channels).to.deep.equal(['Phone']);
+    expect(String(stored.custom.renewal)).to.match(/^2027-01-31/);
+  });
+
+  it('should upload a picture from a file and store it with the contact on the real API', async () => {
+    const editor = await mount(api.client, api.user);
+    const root = editor.shadowRoot!;
+    await type(editor, 'firstName', 'Hedy');
+    await type(editor, 'lastName', 'Lamarr');
+    // A detailed 640x480 photo stand-in: gradients and text compress poorly, as photos do.
+    const canvas = document.createElement('canvas');
+    canvas.width = 640;
+    canvas.height = 480;
+    const context = canvas.getContext('2d')!;
+    const gradient = context.createLinearGradient(0, 0, 640, 480);
+    gradient.addColorStop(0, '#c0392b');
+    gradient.addColorStop(1, '#2980b9');
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, 640, 480);
+    context.fillStyle = '#fff';
+    context.font = '48px sans-serif';
+    for (let y = 60; y < 480; y += 60) context.fillText('Hedy Lamarr 1914', (y * 7) % 120, y);
+    const png = await new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob!), 'image/png'));
+    expect(png.size).to.be.greaterThan(20_000);
+
+    const choose = (file: File) => {
+      const input = root.querySelector<HTMLInputElement>('input[type="file"]')!;
+      const files = new DataTransfer();
+      files.items.add(file);
+      input.files = files.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    };
+    choose(new File(['not a picture'], 'notes.txt', { type: 'text/plain' }));
+    await until(() => Boolean(root.querySelector('#picture-error')), 4000, 'picture error');
+    expect(root.querySelector('#picture-error')!.textContent).to.contain('not an image');
+
+    choose(new File([png], 'hedy.png', { type: 'image/png' }));
+    const preview = () => root.querySelector('img[part="picture"]')?.getAttribute('src') ?? '';
+    await until(() => preview().startsWith('data:image/'), 4000, 'picture preview');
+    expect(root.querySelector('#picture-error')).to.equal(null);
+    expect(root.querySelector('[role="status"]')!.textContent).to.contain('Picture ready');
+    expect(preview().length).to.be.at.most(2000);
+    await expectAccessible(editor);
+
+    const saved = oneEvent(editor, 'crm-contact-saved');
+    root.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
+    const { contact } = (await saved).detail;
+    const stored = await api.client.transport.get<Contact>(`/v1/contacts/${contact.id}`);
+    expect(stored.pictureUrl).to.equal(preview());
+    const image = new Image();
+    image.src = stored.pictureUrl!;
+    await image.decode();
+    expect(image.naturalWidth).to.equal(image.naturalHeight);
+    expect(image.naturalWidth).to.be.at.least(32);
+
+    // Removing it clears the contact's picture.
+    root.querySelector<HTMLButtonElement>('[data-remove-picture]')!.click();
+    await editor.updateComplete;
+    expect(root.activeElement?.getAttribute('type')).to.equal('file');
+    const again = oneEvent(editor, 'crm-contact-saved');
+    root.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
+    await again;
+    expect((await api.client.transport.get<Contact>(`/v1/contacts/${contact.id}`)).pictureUrl).to.equal(null);
   });
 
   it('should show a designed error state with retry when loading fails', async () => {

@@ -270,7 +270,7 @@ export class CrmContactList extends CrmDataElement {
     const statusOptions = statuses.map((s) => ({ value: s, label: this.msg(`contactStatus.${s}`) }));
     const sortOptions = sorts.map((s) => ({ value: s, label: this.msg(`contactList.sort.${s}`) }));
     return html`
-      <div part="toolbar" class="toolbar" @crm-input=${this.onFilter}>
+      <div part="toolbar" class="toolbar" @crm-field-input=${this.onFilter}>
         <crm-text-field name="search" type="search" label=${this.msg('contactList.search')} .value=${this.search}></crm-text-field>
         <crm-select-field name="status" label=${this.msg('contactList.status')} placeholder=${this.msg('contactList.anyStatus')} .value=${this.status} .options=${statusOptions}></crm-select-field>
         ${this.segments.length

@@ -21,10 +21,10 @@ export class CrmContactCancelEvent extends CrmEvent<{ dirty: boolean }> {
  * Fired before an editor closes on Cancel or Escape. Cancel it (`preventDefault()`) to keep the editor
  * open, e.g. to ask in your own dialog; `detail.dirty` says whether there are unsaved changes.
  */
-export class CrmRequestCloseEvent extends CrmEvent<{ dirty: boolean; source: 'cancel-button' | 'keyboard' | 'method' }> {
-  static readonly eventName = 'crm-request-close';
+export class CrmCloseRequestedEvent extends CrmEvent<{ dirty: boolean; source: 'cancel-button' | 'keyboard' | 'method' }> {
+  static readonly eventName = 'crm-close-requested';
   constructor(detail: { dirty: boolean; source: 'cancel-button' | 'keyboard' | 'method' }) {
-    super(CrmRequestCloseEvent.eventName, detail, { cancelable: true });
+    super(CrmCloseRequestedEvent.eventName, detail, { cancelable: true });
   }
 }
 
@@ -64,7 +64,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'crm-contact-saved': CrmContactSavedEvent;
     'crm-contact-cancel': CrmContactCancelEvent;
-    'crm-request-close': CrmRequestCloseEvent;
+    'crm-close-requested': CrmCloseRequestedEvent;
     'crm-contact-transitioned': CrmContactTransitionedEvent;
     'crm-contact-selected': CrmContactSelectedEvent;
     'crm-contact-edit-requested': CrmContactEditRequestedEvent;

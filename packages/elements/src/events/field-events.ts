@@ -7,24 +7,24 @@ export interface CrmFieldDetail {
 }
 
 /** Fired on every edit the user makes to a field; never when the host sets `value`. */
-export class CrmInputEvent extends CrmEvent<CrmFieldDetail> {
-  static readonly eventName = 'crm-input';
+export class CrmFieldInputEvent extends CrmEvent<CrmFieldDetail> {
+  static readonly eventName = 'crm-field-input';
   constructor(detail: CrmFieldDetail) {
-    super(CrmInputEvent.eventName, detail);
+    super(CrmFieldInputEvent.eventName, detail);
   }
 }
 
 /** Fired when the user commits a field's value (leaves a changed text field, picks an option). */
-export class CrmChangeEvent extends CrmEvent<CrmFieldDetail> {
-  static readonly eventName = 'crm-change';
+export class CrmFieldChangeEvent extends CrmEvent<CrmFieldDetail> {
+  static readonly eventName = 'crm-field-change';
   constructor(detail: CrmFieldDetail) {
-    super(CrmChangeEvent.eventName, detail);
+    super(CrmFieldChangeEvent.eventName, detail);
   }
 }
 
 declare global {
   interface GlobalEventHandlersEventMap {
-    'crm-input': CrmInputEvent;
-    'crm-change': CrmChangeEvent;
+    'crm-field-input': CrmFieldInputEvent;
+    'crm-field-change': CrmFieldChangeEvent;
   }
 }

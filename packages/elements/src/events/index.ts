@@ -1,11 +1,11 @@
 export { CrmEvent } from './crm-event.js';
-export { CrmInputEvent, CrmChangeEvent, type CrmFieldDetail } from './field-events.js';
-export { CrmRequestSignInEvent, CrmUserSignedInEvent, CrmSignInFailedEvent } from './session-events.js';
+export { CrmFieldInputEvent, CrmFieldChangeEvent, type CrmFieldDetail } from './field-events.js';
+export { CrmSignInRequestedEvent, CrmUserSignedInEvent, CrmSignInFailedEvent } from './session-events.js';
 export { CrmRetryRequestedEvent } from './state-events.js';
 export {
   CrmContactSavedEvent,
   CrmContactCancelEvent,
-  CrmRequestCloseEvent,
+  CrmCloseRequestedEvent,
   CrmContactTransitionedEvent,
   CrmContactSelectedEvent,
   CrmContactEditRequestedEvent,

@@ -5,10 +5,10 @@ import { CrmEvent } from './crm-event.js';
  * Fired before `<crm-provider>` signs in with the entered email and password. Cancel it
  * (`preventDefault()`) to handle sign-in yourself, e.g. through your own single sign-on.
  */
-export class CrmRequestSignInEvent extends CrmEvent<{ email: string }> {
-  static readonly eventName = 'crm-request-sign-in';
+export class CrmSignInRequestedEvent extends CrmEvent<{ email: string }> {
+  static readonly eventName = 'crm-sign-in-requested';
   constructor(detail: { email: string }) {
-    super(CrmRequestSignInEvent.eventName, detail, { cancelable: true });
+    super(CrmSignInRequestedEvent.eventName, detail, { cancelable: true });
   }
 }
 
@@ -30,7 +30,7 @@ export class CrmSignInFailedEvent extends CrmEvent<{ error: unknown }> {
 
 declare global {
   interface GlobalEventHandlersEventMap {
-    'crm-request-sign-in': CrmRequestSignInEvent;
+    'crm-sign-in-requested': CrmSignInRequestedEvent;
     'crm-user-signed-in': CrmUserSignedInEvent;
     'crm-sign-in-failed': CrmSignInFailedEvent;
   }

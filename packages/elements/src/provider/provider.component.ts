@@ -4,7 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import { clientContext, type CrmClient, type CrmClientFactory, type CrmUser } from '../context/client-context.js';
 import { localeContext, type CrmLocaleSettings } from '../context/locale-context.js';
 import { userContext } from '../context/user-context.js';
-import { CrmRequestSignInEvent, CrmSignInFailedEvent, CrmUserSignedInEvent } from '../events/session-events.js';
+import { CrmSignInRequestedEvent, CrmSignInFailedEvent, CrmUserSignedInEvent } from '../events/session-events.js';
 import { CrmElement, pageLocale } from '../shared/crm-element.js';
 import { CrmState } from '../state/state.component.js';
 import { CrmTextField } from '../text-field/text-field.component.js';
@@ -27,7 +27,7 @@ function systemTimeZone(): string {
  *
  * @slot - The CRM elements (and anything else) that use this provider's client and settings.
  *
- * @event crm-request-sign-in - Before signing in with the form; cancel it to sign in another way.
+ * @event crm-sign-in-requested - Before signing in with the form; cancel it to sign in another way.
  * @event crm-user-signed-in - Sign-in succeeded; `detail.user` is the signed-in user.
  * @event crm-sign-in-failed - Sign-in was refused or the API could not be reached.
  *
@@ -137,7 +137,7 @@ export class CrmProvider extends CrmElement {
     const data = new FormData(form);
     const email = String(data.get('email') ?? '');
     const password = String(data.get('password') ?? '');
-    if (this.emit(new CrmRequestSignInEvent({ email })).defaultPrevented) return;
+    if (this.emit(new CrmSignInRequestedEvent({ email })).defaultPrevented) return;
 
     this.signingIn = true;
     this.signInError = '';

@@ -118,7 +118,7 @@ describe('crm-provider', () => {
     expect(provider.shadowRoot!.querySelector('slot')).to.equal(null);
     await expectAccessible(provider);
 
-    const request = oneEvent(provider, 'crm-request-sign-in');
+    const request = oneEvent(provider, 'crm-sign-in-requested');
     const signedIn = oneEvent(provider, 'crm-user-signed-in');
     form.querySelector('crm-text-field')!.focus();
     await sendKeys({ type: 'ada@example.com' });
@@ -134,10 +134,10 @@ describe('crm-provider', () => {
     expect(provider.querySelector('crm-context-probe')!.user?.email).to.equal('ada@example.com');
   });
 
-  it('should not call login when the host vetoes crm-request-sign-in', async () => {
+  it('should not call login when the host vetoes crm-sign-in-requested', async () => {
     const { client, calls } = makeClient();
     const provider = await fixture<CrmProvider>(html`<crm-provider base-url="https://crm.test" .client=${client}></crm-provider>`);
-    provider.addEventListener('crm-request-sign-in', (event) => event.preventDefault());
+    provider.addEventListener('crm-sign-in-requested', (event) => event.preventDefault());
     const [email, password] = provider.shadowRoot!.querySelectorAll('crm-text-field');
     email!.value = 'ada@example.com';
     password!.value = 'secret';

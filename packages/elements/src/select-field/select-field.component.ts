@@ -19,8 +19,8 @@ export interface CrmSelectOption {
  *
  * @summary A labelled select with hint, inline error and form participation.
  *
- * @event crm-input - The user picked an option (never fired when `value` is set by code).
- * @event crm-change - The user committed a new option; for a select this follows every `crm-input`.
+ * @event crm-field-input - The user picked an option (never fired when `value` is set by code).
+ * @event crm-field-change - The user committed a new option; for a select this follows every `crm-field-input`.
  *
  * @csspart form-control - The wrapper around label, select, hint and error.
  * @csspart label - The label.

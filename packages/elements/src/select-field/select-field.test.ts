@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { CrmInputEvent } from '../events/field-events.js';
+import type { CrmFieldInputEvent } from '../events/field-events.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
 import { CrmSelectField, type CrmSelectOption } from './select-field.component.js';
@@ -35,7 +35,7 @@ describe('crm-select-field', () => {
   it('should show the value the host sets without firing events', async () => {
     const el = await fixture<CrmSelectField>(html`<crm-select-field label="Stage" .options=${stages} value="won"></crm-select-field>`);
     let fired = 0;
-    el.addEventListener('crm-input', () => (fired += 1));
+    el.addEventListener('crm-field-input', () => (fired += 1));
     expect(inner(el).value).to.equal('won');
     el.value = 'lead';
     await el.updateComplete;
@@ -43,15 +43,15 @@ describe('crm-select-field', () => {
     expect(fired).to.equal(0);
   });
 
-  it('should fire bubbling, composed crm-input and crm-change when the user picks with the keyboard', async () => {
+  it('should fire bubbling, composed crm-field-input and crm-field-change when the user picks with the keyboard', async () => {
     const wrapper = await fixture<HTMLDivElement>(
       html`<div><crm-select-field label="Stage" name="stage" .options=${stages}></crm-select-field></div>`,
     );
     const el = wrapper.querySelector('crm-select-field')!;
     el.focus();
     expect(el.shadowRoot!.activeElement).to.equal(inner(el));
-    const input = oneEvent(wrapper, 'crm-input') as Promise<CrmInputEvent>;
-    const change = oneEvent(wrapper, 'crm-change');
+    const input = oneEvent(wrapper, 'crm-field-input') as Promise<CrmFieldInputEvent>;
+    const change = oneEvent(wrapper, 'crm-field-change');
     await sendKeys({ press: 'ArrowDown' });
     const event = await input;
     expect(event.detail).to.deep.equal({ name: 'stage', value: 'lead' });

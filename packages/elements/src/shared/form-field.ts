@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { CrmChangeEvent, CrmInputEvent } from '../events/field-events.js';
+import { CrmFieldChangeEvent, CrmFieldInputEvent } from '../events/field-events.js';
 import { CrmElement } from './crm-element.js';
 
 type NativeControl = HTMLInputElement | HTMLSelectElement;
@@ -28,10 +28,10 @@ export abstract class CrmFormField extends CrmElement {
 
   protected readonly internals: ElementInternals;
 
-  /** The name the value is submitted under, and reported in `crm-input` / `crm-change`. */
+  /** The name the value is submitted under, and reported in `crm-field-input` / `crm-field-change`. */
   @property({ reflect: true }) name = '';
 
-  /** The current value. Setting it never fires `crm-input` or `crm-change`. */
+  /** The current value. Setting it never fires `crm-field-input` or `crm-field-change`. */
   @property() value = '';
 
   /** The visible label; also the field's accessible name. */
@@ -162,16 +162,16 @@ export abstract class CrmFormField extends CrmElement {
     this.internals.setValidity(flags, message, this.control ?? undefined);
   }
 
-  /** Call from the control's `input` event: the only path that fires `crm-input`. */
+  /** Call from the control's `input` event: the only path that fires `crm-field-input`. */
   protected handleUserInput(): void {
     this.value = this.control?.value ?? '';
-    this.emit(new CrmInputEvent({ name: this.name, value: this.value }));
+    this.emit(new CrmFieldInputEvent({ name: this.name, value: this.value }));
   }
 
-  /** Call from the control's `change` event: the only path that fires `crm-change`. */
+  /** Call from the control's `change` event: the only path that fires `crm-field-change`. */
   protected handleUserChange(): void {
     this.value = this.control?.value ?? '';
-    this.emit(new CrmChangeEvent({ name: this.name, value: this.value }));
+    this.emit(new CrmFieldChangeEvent({ name: this.name, value: this.value }));
   }
 
   protected handleBlur(): void {

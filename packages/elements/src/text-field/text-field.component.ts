@@ -14,8 +14,8 @@ export type CrmTextFieldType = 'text' | 'email' | 'tel' | 'url' | 'password' | '
  *
  * @summary A labelled text input with hint, inline error and form participation.
  *
- * @event crm-input - The user edited the value (never fired when `value` is set by code).
- * @event crm-change - The user committed an edited value by leaving the field or pressing Enter.
+ * @event crm-field-input - The user edited the value (never fired when `value` is set by code).
+ * @event crm-field-change - The user committed an edited value by leaving the field or pressing Enter.
  *
  * @csspart form-control - The wrapper around label, input, hint and error.
  * @csspart label - The label.

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { CrmInputEvent } from '../events/field-events.js';
+import type { CrmFieldInputEvent } from '../events/field-events.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
 import { CrmTextField } from './text-field.component.js';
@@ -27,11 +27,11 @@ describe('crm-text-field', () => {
     await expectAccessible(el);
   });
 
-  it('should fire bubbling, composed crm-input events only for what the user types', async () => {
+  it('should fire bubbling, composed crm-field-input events only for what the user types', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div><crm-text-field label="Name" name="name"></crm-text-field></div>`);
     const el = wrapper.querySelector('crm-text-field')!;
-    const seen: CrmInputEvent[] = [];
-    wrapper.addEventListener('crm-input', (event) => seen.push(event));
+    const seen: CrmFieldInputEvent[] = [];
+    wrapper.addEventListener('crm-field-input', (event) => seen.push(event));
 
     el.value = 'set by the host';
     await el.updateComplete;
@@ -48,11 +48,11 @@ describe('crm-text-field', () => {
     expect(el.value).to.equal('Ada');
   });
 
-  it('should fire crm-change when the user leaves an edited field', async () => {
+  it('should fire crm-field-change when the user leaves an edited field', async () => {
     const el = await fixture<CrmTextField>(html`<crm-text-field label="City"></crm-text-field>`);
     el.focus();
     await sendKeys({ type: 'Berlin' });
-    const changed = oneEvent(el, 'crm-change');
+    const changed = oneEvent(el, 'crm-field-change');
     inner(el).blur();
     expect((await changed).detail.value).to.equal('Berlin');
   });
