@@ -30,7 +30,7 @@ export {
   type TransitionHistory,
   type TransitionParams,
 } from './core/crud-resource.js';
-export type { OperationQuery, Schema } from './core/api-types.js';
+export type { OperationQuery, OperationRequestBody, Schema } from './core/api-types.js';
 export { Page, PagePromise, type ListEnvelope, type ListParams, type Paging } from './core/pagination.js';
 export { path } from './core/path.js';
 export type { RequestOptions, UpdateOptions } from './core/request-options.js';
@@ -66,11 +66,13 @@ export * from './resources/customers.js';
 export * from './resources/leads.js';
 export * from './resources/messaging.js';
 export * from './resources/notifications.js';
+export * from './resources/nurture.js';
 export * from './resources/opportunities.js';
 export * from './resources/org.js';
 export * from './resources/pipelines.js';
 export * from './resources/products.js';
 export * from './resources/roles.js';
+export * from './resources/satisfaction.js';
 export * from './resources/segments.js';
 export type { MessageSubscriptions, SubscriptionChangeParams } from './resources/subscriptions.js';
 export * from './resources/tasks.js';
@@ -79,7 +81,7 @@ export * from './resources/tenant.js';
 export * from './resources/timeline.js';
 export * from './resources/users.js';
 export * from './resources/workflows.js';
-export { PublicResource } from './resources/public.js';
+export { PublicResource, type PublicPing } from './resources/public.js';
 export {
   Realtime,
   type RealtimeEvent,

@@ -3,11 +3,12 @@
  * sessions, realtime or record resources, so a widget bundle stays small.
  */
 export { createPublicClient, PublicCrmClient, type PublicClientOptions } from './core/public-client.js';
-export { PublicCampaigns, PublicResource } from './resources/public.js';
+export { PublicCampaigns, PublicResource, type PublicPing } from './resources/public.js';
 export type {
   EngagementKind,
   PublicCampaign,
   PublicEngagementResult,
+  PublicSignupConfirmation,
   PublicSignupParams,
   PublicSignupResult,
 } from './resources/campaigns.js';

@@ -10,12 +10,14 @@ import { Customers } from '../resources/customers.js';
 import { Leads } from '../resources/leads.js';
 import { Greetings, MailSettingsResource, Suppressions } from '../resources/messaging.js';
 import { Notifications } from '../resources/notifications.js';
+import { NurtureSequences } from '../resources/nurture.js';
 import { Opportunities } from '../resources/opportunities.js';
 import { Org } from '../resources/org.js';
 import { Pipelines } from '../resources/pipelines.js';
 import { Products } from '../resources/products.js';
 import { Realtime, type SocketIoLoader } from '../resources/realtime.js';
 import { Roles } from '../resources/roles.js';
+import { Satisfaction } from '../resources/satisfaction.js';
 import { Segments } from '../resources/segments.js';
 import { Tasks } from '../resources/tasks.js';
 import { Templates } from '../resources/templates.js';
@@ -77,7 +79,7 @@ export class CrmClient {
   readonly realtime: Realtime;
   /** Contacts: `list / get / create / update / remove / transition / history / export`. */
   readonly contacts: Contacts;
-  /** Customer accounts: the record routes, the account tree and documents. */
+  /** Customer accounts: the record routes, the account tree, documents, subscriptions and feedback. */
   readonly customers: Customers;
   /** Leads: the record routes and `convert`. */
   readonly leads: Leads;
@@ -91,7 +93,7 @@ export class CrmClient {
   readonly tasks: Tasks;
   /** Activities logged about customers, leads and opportunities. */
   readonly activities: Activities;
-  /** The timeline of a customer, lead or opportunity. */
+  /** The timeline of a contact, customer, lead or opportunity. */
   readonly timeline: Timeline;
   /** Campaigns: the record routes, stats, referral codes and signups. */
   readonly campaigns: Campaigns;
@@ -117,8 +119,12 @@ export class CrmClient {
   readonly templates: Templates;
   /** Greetings: templates sent to a segment or chosen recipients. */
   readonly greetings: Greetings;
-  /** Addresses that receive no marketing email. */
+  /** Addresses that receive no marketing email, and one-click unsubscribe by an email's token. */
   readonly suppressions: Suppressions;
+  /** Lead-nurturing sequences: follow-up emails to enrolled contacts. */
+  readonly nurtureSequences: NurtureSequences;
+  /** The satisfaction survey's settings, and answering a survey by its token. */
+  readonly satisfaction: Satisfaction;
   /** Outgoing mail settings, the agency's and my own. */
   readonly mailSettings: MailSettingsResource;
   /** The audit trail and its verification. */
@@ -163,6 +169,8 @@ export class CrmClient {
     this.templates = new Templates(this.transport);
     this.greetings = new Greetings(this.transport);
     this.suppressions = new Suppressions(this.transport);
+    this.nurtureSequences = new NurtureSequences(this.transport);
+    this.satisfaction = new Satisfaction(this.transport);
     this.mailSettings = new MailSettingsResource(this.transport);
     this.audit = new Audit(this.transport);
   }

@@ -31,9 +31,13 @@ export class ApiKeys extends APIResource {
     return this._transport.get<ApiKey>(path`/v1/api-keys/${id}`, undefined, options);
   }
 
-  /** Creates a key; the answer's `key` is the only time the full key is shown, so store it now. */
+  /**
+   * Creates a key; the answer's `key` is the only time the full key is shown, so store it now. It carries
+   * an `Idempotency-Key`, but the API never replays an answer that holds a secret: when the first answer
+   * was lost, the retry rejects with `CrmConflictError` whose `problem.id` names the key created (revoke it and create another).
+   */
   create(params: ApiKeyCreateParams, options?: RequestOptions): Promise<CreatedApiKey> {
-    return this._transport.post<CreatedApiKey>('/v1/api-keys', params, options);
+    return this._transport.post<CreatedApiKey>('/v1/api-keys', params, options, true);
   }
 
   /** Renames a key or changes a publishable key's allowed origins. */

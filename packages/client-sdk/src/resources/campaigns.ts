@@ -30,6 +30,8 @@ export type PublicCampaign = Schema<'PublicCampaign'>;
 export type PublicSignupParams = Schema<'PublicSignup'>;
 /** The answer of a signup: the same whether the person was already known or not. */
 export type PublicSignupResult = Schema<'PublicSignupResult'>;
+/** The answer of `crm.public.campaigns.confirmSignup`: confirmed, with the campaign's thank-you message or redirect. */
+export type PublicSignupConfirmation = Schema<'PublicSignupConfirmation'>;
 /** Whether an engagement counted, and the counts now. */
 export type PublicEngagementResult = Schema<'PublicEngagementResult'>;
 /** What a visitor can do to a campaign, each counted once per visitor. */
@@ -51,7 +53,7 @@ export class Campaigns extends WorkflowRecordResource<Campaign, CampaignCreatePa
 
   /** Your own referral code for the campaign (asking again returns the same one). */
   createReferralCode(id: string, params: Schema<'CampaignReferralCodeCreate'> = {}, options?: RequestOptions): Promise<CampaignReferralCode> {
-    return this._transport.post<CampaignReferralCode>(path`/v1/campaigns/${id}/referral-codes`, params, options);
+    return this._transport.post<CampaignReferralCode>(path`/v1/campaigns/${id}/referral-codes`, params, options, true);
   }
 
   /** The campaign's referral codes (yours; an admin sees everyone's). */

@@ -22,12 +22,16 @@ export type CustomerMoveParams = Schema<'CustomerMove'>;
 export type CustomerRollup = Schema<'CustomerRollup'>;
 /** A document stored on an account (metadata; the bytes come from `documents.download`). */
 export type CustomerDocument = Schema<'CustomerDocument'>;
+/** Feedback on an account: a survey answer or what staff recorded, about the account, a job or a PO. */
+export type Feedback = Schema<'Feedback'>;
+/** The body of `crm.customers.createFeedback`: the rating, a comment, and a `level` (`job` and `po` need a `reference`). */
+export type FeedbackCreateParams = Schema<'CreateFeedback'>;
 /** A file to upload: bytes or text, sent as they are. */
 export type DocumentBody = Blob | ArrayBuffer | Uint8Array | string;
 
 /**
  * Customer accounts (`crm.customers`): the standard record routes, the account tree (`move`, `subtree`,
- * `rollup`) and stored documents.
+ * `rollup`), stored documents, message subscriptions and feedback.
  *
  * @example const account = await crm.customers.create({ name: 'Acme Ltd' });
  */
@@ -73,6 +77,8 @@ export class Customers extends WorkflowRecordResource<Customer, CustomerCreatePa
         query: { fileName: params.fileName },
         body: file,
         contentType: params.contentType ?? 'application/octet-stream',
+        // The same key on every attempt: a retried upload stores the document once.
+        autoIdempotencyKey: true,
       },
       options,
     );
@@ -96,5 +102,15 @@ export class Customers extends WorkflowRecordResource<Customer, CustomerCreatePa
   /** Deletes a document of an account. */
   removeDocument(id: string, documentId: string, options?: RequestOptions): Promise<void> {
     return this._transport.delete(path`/v1/customers/${id}/documents/${documentId}`, options);
+  }
+
+  /** The account's feedback, newest first: survey answers (`source: 'survey'`) and what staff recorded (one page). */
+  listFeedback(id: string, options?: RequestOptions): PagePromise<Feedback> {
+    return requestPage<Feedback>(this._transport, path`/v1/customers/${id}/feedback`, undefined, options);
+  }
+
+  /** Records feedback on the account, a job or a PO; a negative rating notifies the account manager (else the owner). */
+  createFeedback(id: string, params: FeedbackCreateParams, options?: RequestOptions): Promise<Feedback> {
+    return this._transport.post<Feedback>(path`/v1/customers/${id}/feedback`, params, options, true);
   }
 }

@@ -17,6 +17,15 @@ export interface SuppressionAddParams {
   /** Why; default `manual`. */
   reason?: string;
 }
+/** The answer of `crm.suppressions.unsubscribe`: the category the link was for, now unsubscribed on email. */
+export interface UnsubscribeResult {
+  /** Always true. */
+  unsubscribed: true;
+  /** The message category, e.g. `marketing`. */
+  category: string;
+  /** Always `email`. */
+  channel: 'email';
+}
 /** A greeting: a template sent to a segment or to chosen contacts and customers, now or at a set time. */
 export type Greeting = Schema<'Greeting'>;
 /** The body of `crm.greetings.create`. */
@@ -72,12 +81,22 @@ export class Suppressions extends APIResource {
 
   /** Suppresses an address. */
   add(params: SuppressionAddParams, options?: RequestOptions): Promise<Suppression> {
-    return this._transport.post<Suppression>('/v1/suppressions', params, options);
+    return this._transport.post<Suppression>('/v1/suppressions', params, options, true);
   }
 
   /** Lets an address receive marketing email again. */
   remove(email: string, options?: RequestOptions): Promise<void> {
     return this._transport.delete(path`/v1/suppressions/${email}`, options);
+  }
+
+  /**
+   * One-click unsubscribe by the token of an email's unsubscribe link (`/v1/unsubscribe/<token>`), for a
+   * host that serves its own unsubscribe page: no sign-in, the token is the credential. The recipient stops
+   * getting that category by email; a forged token rejects with `CrmNotFoundError`.
+   */
+  async unsubscribe(token: string, options?: RequestOptions): Promise<UnsubscribeResult> {
+    const request = { method: 'POST' as const, path: path`/v1/unsubscribe/${token}`, authenticate: false };
+    return (await this._transport.request<UnsubscribeResult>(request, options)).data;
   }
 }
 
@@ -97,9 +116,9 @@ export class Greetings extends APIResource {
     return this._transport.get<Greeting>(path`/v1/greetings/${id}`, undefined, options);
   }
 
-  /** Schedules a greeting to go out at `sendAt`. */
+  /** Schedules a greeting to go out at `sendAt`; a retried create schedules it once. */
   create(params: GreetingCreateParams, options?: RequestOptions): Promise<Greeting> {
-    return this._transport.post<Greeting>('/v1/greetings', params, options);
+    return this._transport.post<Greeting>('/v1/greetings', params, options, true);
   }
 
   /** Cancels a greeting that has not gone out yet. */

@@ -4,7 +4,18 @@ import type { RequestOptions } from '../core/request-options.js';
 import { APIResource } from '../core/resource.js';
 import type { QueryValue } from '../internal/query.js';
 import { path } from '../core/path.js';
-import type { EngagementKind, PublicCampaign, PublicEngagementResult, PublicSignupParams, PublicSignupResult } from './campaigns.js';
+import type { Schema } from '../core/api-types.js';
+import type {
+  EngagementKind,
+  PublicCampaign,
+  PublicEngagementResult,
+  PublicSignupConfirmation,
+  PublicSignupParams,
+  PublicSignupResult,
+} from './campaigns.js';
+
+/** The answer of `crm.public.ping`: the agency the key belongs to, by its display name. */
+export type PublicPing = Schema<'PublicPing'>;
 
 const publicPrefix = '/v1/public/';
 
@@ -16,15 +27,24 @@ function assertPublic(path: string): string {
 }
 
 /**
- * The `/v1/public/*` routes a publishable key may call from a partner's page (`crm.public`). Until the
- * API defines its public routes this offers the generic calls; build paths with the `path` tag.
+ * The `/v1/public/*` routes a publishable key may call from a partner's page (`crm.public`): `ping`, the
+ * `campaigns` the widgets show, and generic `get` / `list` / `post` for public routes this SDK does not
+ * name yet (build their paths with the `path` tag).
  *
- * @example await crm.public.post(path`/v1/public/forms/${formId}/submissions`, { email })
+ * @example const { tenant } = await crm.public.ping();
  */
 export class PublicResource extends APIResource {
-  /** The public campaign routes the widgets use: get by code, view/like/enrol, sign up. */
+  /** The public campaign routes the widgets use: get by code, view/like/enrol, sign up, confirm a signup. */
   get campaigns(): PublicCampaigns {
     return new PublicCampaigns(this._transport);
+  }
+
+  /**
+   * Checks the publishable key from this page: answers with the agency's display name, or rejects with
+   * `CrmAuthenticationError` (unknown or revoked key) or `CrmPermissionError` (an origin the key does not allow).
+   */
+  ping(options?: RequestOptions): Promise<PublicPing> {
+    return this._transport.get<PublicPing>('/v1/public/ping', undefined, options);
   }
 
   /** GETs a public route. */
@@ -61,5 +81,14 @@ export class PublicCampaigns extends APIResource {
   /** Submits the campaign's signup form. */
   signUp(code: string, params: PublicSignupParams, options?: RequestOptions): Promise<PublicSignupResult> {
     return this._transport.post<PublicSignupResult>(path`/v1/public/campaigns/${code}/signups`, params, options, true);
+  }
+
+  /**
+   * Confirms a double opt-in signup with the `token` of the emailed link, for a page that handles the link
+   * itself. No key is sent: the signed token is the credential. Confirming twice changes nothing.
+   */
+  async confirmSignup(token: string, options?: RequestOptions): Promise<PublicSignupConfirmation> {
+    const request = { method: 'GET' as const, path: '/v1/public/signup-confirmations', query: { token }, authenticate: false };
+    return (await this._transport.request<PublicSignupConfirmation>(request, options)).data;
   }
 }

@@ -15,5 +15,4 @@ export type RoleUpdateParams = Schema<'UpdateRoleRequest'>;
  */
 export class Roles extends CrudResource<Role, RoleCreateParams, RoleUpdateParams> {
   protected readonly resource = 'roles';
-  // The roles route does not take Idempotency-Key, so a create is never replayed behind the caller's back.
 }

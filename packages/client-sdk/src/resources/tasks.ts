@@ -37,9 +37,12 @@ export class Tasks extends WorkflowRecordResource<Task, TaskCreateParams, TaskUp
     return this._transport.post<Task>(path`/v1/tasks/${id}/choose-slot`, params, options);
   }
 
-  /** Creates an invitation for the meeting's contact to pick a slot; the token is shown only now. */
+  /**
+   * Creates an invitation for the meeting's contact to pick a slot; the token is shown only now (so, as
+   * with API keys, a retry after a lost answer rejects with `CrmConflictError` instead of replaying it).
+   */
   inviteToMeeting(id: string, options?: RequestOptions): Promise<MeetingInvitation> {
-    return this._transport.post<MeetingInvitation>(path`/v1/tasks/${id}/invitation`, undefined, options);
+    return this._transport.post<MeetingInvitation>(path`/v1/tasks/${id}/invitation`, undefined, options, true);
   }
 
   /** What an invitee sees: the offered slots (public, by token; no sign-in needed). */

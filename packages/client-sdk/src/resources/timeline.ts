@@ -7,14 +7,14 @@ import { APIResource } from '../core/resource.js';
 /** One item of a subject's timeline: an activity, a task, a status change or a stage change. */
 export type TimelineItem = Schema<'Timeline'>['data'][number];
 /** The record types that have a timeline. */
-export type TimelineSubjectType = 'customer' | 'lead' | 'opportunity';
+export type TimelineSubjectType = 'contact' | 'customer' | 'lead' | 'opportunity';
 /** The query of `crm.timeline.list`: `limit` per page (pages follow `nextBefore` by themselves). */
 export type TimelineParams = Omit<OperationQuery<'getLeadTimeline'>, 'before'>;
 
-const collections: Record<TimelineSubjectType, string> = { customer: 'customers', lead: 'leads', opportunity: 'opportunities' };
+const collections: Record<TimelineSubjectType, string> = { contact: 'contacts', customer: 'customers', lead: 'leads', opportunity: 'opportunities' };
 
 /**
- * What happened to a customer, lead or opportunity, newest first (`crm.timeline`).
+ * What happened to a contact, customer, lead or opportunity, newest first (`crm.timeline`).
  *
  * @example for await (const item of crm.timeline.list('lead', lead.id)) console.log(item.at, item.kind, item.title);
  */

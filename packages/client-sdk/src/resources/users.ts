@@ -30,9 +30,9 @@ export class Users extends APIResource {
     return this._transport.get<User>(path`/v1/users/${id}`, undefined, options);
   }
 
-  /** Creates the user as `invited` and emails them a one-time link to set their password. */
+  /** Creates the user as `invited` and emails them a one-time link to set their password; a retried invite creates one user. */
   invite(params: UserInviteParams, options?: RequestOptions): Promise<User> {
-    return this._transport.post<User>('/v1/users/invitations', params, options);
+    return this._transport.post<User>('/v1/users/invitations', params, options, true);
   }
 
   /** Sends a new invitation email; earlier links of the user stop working. */

@@ -1,0 +1,328 @@
+/**
+ * Every operation of the API's OpenAPI document has a named SDK call, and that call sends the operation's
+ * method and path, with the right credentials and, on creates the API deduplicates, an `Idempotency-Key`.
+ *
+ * The table is typed by the generated `operations`, so an operation added to the API fails the typecheck
+ * here until it gets an SDK method (or a stated reason why it has none); the test then checks each call
+ * against the document itself.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readOpenapiDocument } from '../../scripts/openapi-types.js';
+import type { operations } from '../generated/openapi.js';
+import { createCrmClient, type CrmClient } from './client.js';
+import { createPublicClient, type PublicCrmClient } from './public-client.js';
+import type { FetchLike } from './transport.js';
+
+interface Clients {
+  /** A signed-in user's client (its session already holds tokens). */
+  crm: CrmClient;
+  /** A widget's publishable-key client. */
+  widget: PublicCrmClient;
+}
+
+/** Makes the SDK call that sends the operation. */
+type Call = (clients: Clients) => PromiseLike<unknown>;
+/** An operation the SDK deliberately has no method for, and why. */
+interface NotInSdk {
+  notInSdk: string;
+}
+
+const id = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const other = 'bbbbbbbbbbbbbbbbbbbbbbbb';
+const token = 'signed-token-from-an-email-link';
+
+export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
+  // Session and identity
+  register: ({ crm }) => crm.session!.register({} as never),
+  login: ({ crm }) => crm.session!.login({ email: 'ada@example.test', password: 'secret' }),
+  refreshSession: ({ crm }) => crm.session!.refresh(),
+  logout: ({ crm }) => crm.session!.signOut(),
+  acceptInvitation: ({ crm }) => crm.session!.acceptInvitation({} as never),
+  listSessions: ({ crm }) => crm.auth.listSessions(),
+  revokeSession: ({ crm }) => crm.auth.revokeSession(id),
+  getMe: ({ crm }) => crm.auth.me(),
+  updateMyProfile: ({ crm }) => crm.auth.updateProfile({}),
+  changeMyPassword: ({ crm }) => crm.auth.changePassword({} as never),
+  requestPasswordReset: ({ crm }) => crm.auth.requestPasswordReset({} as never),
+  confirmPasswordReset: ({ crm }) => crm.auth.confirmPasswordReset({} as never),
+  listUsers: ({ crm }) => crm.users.list(),
+  getUser: ({ crm }) => crm.users.get(id),
+  updateUser: ({ crm }) => crm.users.update(id, {}),
+  inviteUser: ({ crm }) => crm.users.invite({} as never),
+  resendInvitation: ({ crm }) => crm.users.resendInvitation(id),
+  listRoles: ({ crm }) => crm.roles.list(),
+  createRole: ({ crm }) => crm.roles.create({} as never),
+  getRole: ({ crm }) => crm.roles.get(id),
+  updateRole: ({ crm }) => crm.roles.update(id, {}),
+  deleteRole: ({ crm }) => crm.roles.remove(id),
+  listUnits: ({ crm }) => crm.org.units.list(),
+  createUnit: ({ crm }) => crm.org.units.create({} as never),
+  getUnit: ({ crm }) => crm.org.units.get(id),
+  updateUnit: ({ crm }) => crm.org.units.update(id, {}),
+  deleteUnit: ({ crm }) => crm.org.units.remove(id),
+  listDepartments: ({ crm }) => crm.org.departments.list(),
+  createDepartment: ({ crm }) => crm.org.departments.create({} as never),
+  getDepartment: ({ crm }) => crm.org.departments.get(id),
+  updateDepartment: ({ crm }) => crm.org.departments.update(id, {}),
+  deleteDepartment: ({ crm }) => crm.org.departments.remove(id),
+  listDesignations: ({ crm }) => crm.org.designations.list(),
+  createDesignation: ({ crm }) => crm.org.designations.create({} as never),
+  getDesignation: ({ crm }) => crm.org.designations.get(id),
+  updateDesignation: ({ crm }) => crm.org.designations.update(id, {}),
+  deleteDesignation: ({ crm }) => crm.org.designations.remove(id),
+  listTeams: ({ crm }) => crm.org.teams.list(),
+  createTeam: ({ crm }) => crm.org.teams.create({} as never),
+  getTeam: ({ crm }) => crm.org.teams.get(id),
+  updateTeam: ({ crm }) => crm.org.teams.update(id, {}),
+  deleteTeam: ({ crm }) => crm.org.teams.remove(id),
+  getTenant: ({ crm }) => crm.tenant.get(),
+  updateTenant: ({ crm }) => crm.tenant.update({}),
+  listApiKeys: ({ crm }) => crm.apiKeys.list(),
+  createApiKey: ({ crm }) => crm.apiKeys.create({} as never),
+  getApiKey: ({ crm }) => crm.apiKeys.get(id),
+  updateApiKey: ({ crm }) => crm.apiKeys.update(id, {}),
+  revokeApiKey: ({ crm }) => crm.apiKeys.revoke(id),
+  listAuditEntries: ({ crm }) => crm.audit.list(),
+  verifyAuditTrail: ({ crm }) => crm.audit.verify(),
+
+  // Public routes
+  publicPing: ({ widget }) => widget.public.ping(),
+  getPublicCampaign: ({ widget }) => widget.public.campaigns.get('SPRING'),
+  signUpPublicCampaign: ({ widget }) => widget.public.campaigns.signUp('SPRING', {} as never),
+  engagePublicCampaign: ({ widget }) => widget.public.campaigns.engage('SPRING', 'like', 'visitor-1'),
+  confirmPublicSignup: ({ widget }) => widget.public.campaigns.confirmSignup(token),
+  getMeetingInvitation: ({ crm }) => crm.tasks.getMeetingInvitation(token),
+  pickMeetingSlot: ({ crm }) => crm.tasks.pickMeetingSlot(token, { start: '2026-03-02T10:00:00Z' }),
+  unsubscribe: ({ crm }) => crm.suppressions.unsubscribe(token),
+  answerFeedback: ({ crm }) => crm.satisfaction.answer(token, { rating: 'positive' }),
+  unsubscribePage: { notInSdk: 'the HTML page an email link opens in a browser; `crm.suppressions.unsubscribe` is its API call' },
+  feedbackPage: { notInSdk: 'the HTML page a survey link opens in a browser; `crm.satisfaction.answer` is its API call' },
+
+  // Records
+  listContacts: ({ crm }) => crm.contacts.list(),
+  createContact: ({ crm }) => crm.contacts.create({} as never),
+  exportContacts: ({ crm }) => crm.contacts.export(),
+  getContact: ({ crm }) => crm.contacts.get(id),
+  updateContact: ({ crm }) => crm.contacts.update(id, {}),
+  deleteContact: ({ crm }) => crm.contacts.remove(id),
+  transitionContact: ({ crm }) => crm.contacts.transition(id, { to: 'hot' }),
+  listContactTransitions: ({ crm }) => crm.contacts.history(id),
+  getContactSubscriptions: ({ crm }) => crm.contacts.subscriptions(id),
+  setContactSubscription: ({ crm }) => crm.contacts.setSubscription(id, {} as never),
+  getContactTimeline: ({ crm }) => crm.timeline.list('contact', id),
+  listCustomers: ({ crm }) => crm.customers.list(),
+  createCustomer: ({ crm }) => crm.customers.create({} as never),
+  exportCustomers: ({ crm }) => crm.customers.export(),
+  getCustomer: ({ crm }) => crm.customers.get(id),
+  updateCustomer: ({ crm }) => crm.customers.update(id, {}),
+  deleteCustomer: ({ crm }) => crm.customers.remove(id),
+  transitionCustomer: ({ crm }) => crm.customers.transition(id, { to: 'active' }),
+  listCustomerTransitions: ({ crm }) => crm.customers.history(id),
+  moveCustomer: ({ crm }) => crm.customers.move(id, { parentId: other }),
+  listCustomerSubtree: ({ crm }) => crm.customers.subtree(id),
+  getCustomerRollup: ({ crm }) => crm.customers.rollup(id),
+  uploadCustomerDocument: ({ crm }) => crm.customers.uploadDocument(id, 'hello', { fileName: 'hello.txt', contentType: 'text/plain' }),
+  listCustomerDocuments: ({ crm }) => crm.customers.listDocuments(id),
+  downloadCustomerDocument: ({ crm }) => crm.customers.downloadDocument(id, other),
+  deleteCustomerDocument: ({ crm }) => crm.customers.removeDocument(id, other),
+  getCustomerSubscriptions: ({ crm }) => crm.customers.subscriptions(id),
+  setCustomerSubscription: ({ crm }) => crm.customers.setSubscription(id, {} as never),
+  listCustomerFeedback: ({ crm }) => crm.customers.listFeedback(id),
+  createCustomerFeedback: ({ crm }) => crm.customers.createFeedback(id, { rating: 'neutral' }),
+  getCustomerTimeline: ({ crm }) => crm.timeline.list('customer', id),
+  getLeadSettings: ({ crm }) => crm.leads.getSettings(),
+  updateLeadSettings: ({ crm }) => crm.leads.updateSettings({} as never),
+  listLeads: ({ crm }) => crm.leads.list(),
+  createLead: ({ crm }) => crm.leads.create({} as never),
+  exportLeads: ({ crm }) => crm.leads.export(),
+  getLead: ({ crm }) => crm.leads.get(id),
+  updateLead: ({ crm }) => crm.leads.update(id, {}),
+  deleteLead: ({ crm }) => crm.leads.remove(id),
+  transitionLead: ({ crm }) => crm.leads.transition(id, { to: 'contacted' }),
+  listLeadTransitions: ({ crm }) => crm.leads.history(id),
+  convertLead: ({ crm }) => crm.leads.convert(id, {} as never),
+  getLeadTimeline: ({ crm }) => crm.timeline.list('lead', id),
+  listProducts: ({ crm }) => crm.products.list(),
+  createProduct: ({ crm }) => crm.products.create({} as never),
+  getProduct: ({ crm }) => crm.products.get(id),
+  updateProduct: ({ crm }) => crm.products.update(id, {}),
+  deleteProduct: ({ crm }) => crm.products.remove(id),
+  lockProduct: ({ crm }) => crm.products.lock(id),
+  unlockProduct: ({ crm }) => crm.products.unlock(id),
+  listWorkflows: ({ crm }) => crm.workflows.list(),
+  getWorkflow: ({ crm }) => crm.workflows.get('contact'),
+  replaceWorkflow: ({ crm }) => crm.workflows.replace('contact', {} as never, { ifMatch: 1 }),
+  listCustomFields: ({ crm }) => crm.customFields.list(),
+  createCustomField: ({ crm }) => crm.customFields.create({} as never),
+  getCustomField: ({ crm }) => crm.customFields.get(id),
+  updateCustomField: ({ crm }) => crm.customFields.update(id, {}),
+  deleteCustomField: ({ crm }) => crm.customFields.remove(id),
+  listSegments: ({ crm }) => crm.segments.list(),
+  createSegment: ({ crm }) => crm.segments.create({} as never),
+  getSegment: ({ crm }) => crm.segments.get(id),
+  updateSegment: ({ crm }) => crm.segments.update(id, {}),
+  deleteSegment: ({ crm }) => crm.segments.remove(id),
+  listSegmentMembers: ({ crm }) => crm.segments.members(id),
+  countSegmentMembers: ({ crm }) => crm.segments.count(id),
+  listPipelines: ({ crm }) => crm.pipelines.list(),
+  createPipeline: ({ crm }) => crm.pipelines.create({} as never),
+  getPipeline: ({ crm }) => crm.pipelines.get(id),
+  updatePipeline: ({ crm }) => crm.pipelines.update(id, {}),
+  deletePipeline: ({ crm }) => crm.pipelines.remove(id),
+  getPipelineBoard: ({ crm }) => crm.pipelines.board(id),
+  listOpportunities: ({ crm }) => crm.opportunities.list(),
+  createOpportunity: ({ crm }) => crm.opportunities.create({} as never),
+  exportOpportunities: ({ crm }) => crm.opportunities.export(),
+  getOpportunity: ({ crm }) => crm.opportunities.get(id),
+  updateOpportunity: ({ crm }) => crm.opportunities.update(id, {}),
+  deleteOpportunity: ({ crm }) => crm.opportunities.remove(id),
+  moveOpportunity: ({ crm }) => crm.opportunities.move(id, {} as never),
+  listOpportunityStageHistory: ({ crm }) => crm.opportunities.history(id),
+  getOpportunityTimeline: ({ crm }) => crm.timeline.list('opportunity', id),
+  listTasks: ({ crm }) => crm.tasks.list(),
+  createTask: ({ crm }) => crm.tasks.create({} as never),
+  exportTasks: ({ crm }) => crm.tasks.export(),
+  getTask: ({ crm }) => crm.tasks.get(id),
+  updateTask: ({ crm }) => crm.tasks.update(id, {}),
+  deleteTask: ({ crm }) => crm.tasks.remove(id),
+  transitionTask: ({ crm }) => crm.tasks.transition(id, { to: 'done' }),
+  listTaskTransitions: ({ crm }) => crm.tasks.history(id),
+  chooseTaskSlot: ({ crm }) => crm.tasks.chooseSlot(id, { start: '2026-03-02T10:00:00Z' }),
+  inviteToMeeting: ({ crm }) => crm.tasks.inviteToMeeting(id),
+  listActivities: ({ crm }) => crm.activities.list(),
+  createActivity: ({ crm }) => crm.activities.create({} as never),
+  exportActivities: ({ crm }) => crm.activities.export(),
+  getActivity: ({ crm }) => crm.activities.get(id),
+  updateActivity: ({ crm }) => crm.activities.update(id, {}),
+  deleteActivity: ({ crm }) => crm.activities.remove(id),
+
+  // Campaigns
+  listCampaigns: ({ crm }) => crm.campaigns.list(),
+  createCampaign: ({ crm }) => crm.campaigns.create({} as never),
+  exportCampaigns: ({ crm }) => crm.campaigns.export(),
+  getCampaign: ({ crm }) => crm.campaigns.get(id),
+  updateCampaign: ({ crm }) => crm.campaigns.update(id, {}),
+  deleteCampaign: ({ crm }) => crm.campaigns.remove(id),
+  transitionCampaign: ({ crm }) => crm.campaigns.transition(id, { to: 'new' }),
+  listCampaignTransitions: ({ crm }) => crm.campaigns.history(id),
+  getCampaignStats: ({ crm }) => crm.campaigns.stats(id),
+  createCampaignReferralCode: ({ crm }) => crm.campaigns.createReferralCode(id),
+  listCampaignReferralCodes: ({ crm }) => crm.campaigns.listReferralCodes(id),
+  listCampaignSignups: ({ crm }) => crm.campaigns.listSignups(id),
+  listMyReferralSignups: ({ crm }) => crm.campaigns.listMySignups(),
+
+  // Messaging
+  listNotifications: ({ crm }) => crm.notifications.list(),
+  markNotificationRead: ({ crm }) => crm.notifications.markRead(id),
+  markNotificationUnread: ({ crm }) => crm.notifications.markUnread(id),
+  markAllNotificationsRead: ({ crm }) => crm.notifications.markAllRead(),
+  listTemplates: ({ crm }) => crm.templates.list(),
+  createTemplate: ({ crm }) => crm.templates.create({} as never),
+  getTemplate: ({ crm }) => crm.templates.get(id),
+  updateTemplate: ({ crm }) => crm.templates.update(id, {}),
+  deleteTemplate: ({ crm }) => crm.templates.remove(id),
+  previewTemplate: ({ crm }) => crm.templates.preview(id),
+  getAgencyMailSettings: ({ crm }) => crm.mailSettings.get(),
+  putAgencyMailSettings: ({ crm }) => crm.mailSettings.replace({} as never),
+  deleteAgencyMailSettings: ({ crm }) => crm.mailSettings.remove(),
+  getMyMailSettings: ({ crm }) => crm.mailSettings.getMine(),
+  putMyMailSettings: ({ crm }) => crm.mailSettings.replaceMine({} as never),
+  deleteMyMailSettings: ({ crm }) => crm.mailSettings.removeMine(),
+  listSuppressions: ({ crm }) => crm.suppressions.list(),
+  addSuppression: ({ crm }) => crm.suppressions.add({ email: 'no-mail@example.test' }),
+  removeSuppression: ({ crm }) => crm.suppressions.remove('no-mail@example.test'),
+  listGreetings: ({ crm }) => crm.greetings.list(),
+  createGreeting: ({ crm }) => crm.greetings.create({} as never),
+  getGreeting: ({ crm }) => crm.greetings.get(id),
+  cancelGreeting: ({ crm }) => crm.greetings.cancel(id),
+  listNurtureSequences: ({ crm }) => crm.nurtureSequences.list(),
+  createNurtureSequence: ({ crm }) => crm.nurtureSequences.create({} as never),
+  getNurtureSequence: ({ crm }) => crm.nurtureSequences.get(id),
+  setNurtureSequenceActive: ({ crm }) => crm.nurtureSequences.setActive(id, false),
+  enrollInNurtureSequence: ({ crm }) => crm.nurtureSequences.enroll(id, [other]),
+  listNurtureEnrollments: ({ crm }) => crm.nurtureSequences.listEnrollments(id),
+  stopNurtureEnrollment: ({ crm }) => crm.nurtureSequences.stopEnrollment(id, other),
+  getSatisfactionSettings: ({ crm }) => crm.satisfaction.getSettings(),
+  updateSatisfactionSettings: ({ crm }) => crm.satisfaction.updateSettings({ enabled: false }),
+};
+
+interface Operation {
+  operationId: string;
+  method: string;
+  path: string;
+  security?: unknown[];
+  'x-idempotency'?: string;
+}
+
+function documentOperations(): Operation[] {
+  const document = readOpenapiDocument();
+  assert.ok(document, 'packages/api/openapi.json exists');
+  const found: Operation[] = [];
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = (item as Record<string, Omit<Operation, 'method' | 'path'> | undefined>)[method];
+      if (operation) found.push({ ...operation, method: method.toUpperCase(), path });
+    }
+  }
+  return found;
+}
+
+/** A path template such as `/v1/customers/{id}/documents/{docId}` as a pattern over real paths. */
+function pathPattern(template: string): RegExp {
+  const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+');
+  return new RegExp(`^${escaped}$`);
+}
+
+interface Sent {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+function clientsRecordingInto(sent: Sent[]): Clients {
+  const fetch: FetchLike = async (url, init) => {
+    sent.push({ method: init.method ?? 'GET', path: new URL(url).pathname, headers: { ...(init.headers as Record<string, string>) } });
+    // One answer that every call can read: a list, a session's tokens, and an unread count.
+    const body = { object: 'list', data: [], hasMore: false, nextCursor: null, accessToken: 'access-token', refreshToken: 'refresh-token', unreadCount: 0 };
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+  };
+  const base = { baseUrl: 'https://crm.example.test', fetch, retries: 0 };
+  return {
+    crm: createCrmClient({ ...base, auth: { type: 'session', accessToken: 'access-token', refreshToken: 'refresh-token' } }),
+    widget: createPublicClient({ ...base, publishableKey: 'pk_test_widget' }),
+  };
+}
+
+describe('the SDK covers the API', () => {
+  const operations = documentOperations();
+
+  it('should name an SDK call, or say why there is none, for every operation of the document and no other', () => {
+    const documented = new Set(operations.map((operation) => operation.operationId));
+    const named = new Set(Object.keys(sdkCalls));
+    assert.deepEqual([...documented].filter((operationId) => !named.has(operationId)), [], 'operations without an SDK call');
+    assert.deepEqual([...named].filter((operationId) => !documented.has(operationId)), [], 'SDK calls of operations the API no longer has');
+  });
+
+  for (const operation of operations) {
+    const call = sdkCalls[operation.operationId as keyof operations];
+    if (!call || 'notInSdk' in call) continue;
+    const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
+    it(`should send ${operation.method} ${operation.path} (${operation.operationId})`, async () => {
+      const sent: Sent[] = [];
+      await call(clientsRecordingInto(sent));
+      assert.equal(sent.length, 1, `one request, got ${sent.map((request) => `${request.method} ${request.path}`).join(', ')}`);
+      const [request] = sent as [Sent];
+      assert.equal(request.method, operation.method);
+      assert.match(request.path, pathPattern(operation.path));
+
+      const authorization = request.headers.Authorization;
+      if (!isPublic) assert.equal(authorization, 'Bearer access-token', 'a signed-in call sends the access token');
+      else if (operation.path.startsWith('/v1/public/') && operation.operationId !== 'confirmPublicSignup') {
+        assert.equal(authorization, 'Bearer pk_test_widget', 'a widget call sends the publishable key');
+      } else assert.equal(authorization, undefined, 'a call by an emailed token or by credentials sends no bearer token');
+
+      if (operation['x-idempotency']) assert.ok(request.headers['Idempotency-Key'], 'a create the API deduplicates carries an Idempotency-Key');
+    });
+  }
+});
