@@ -89,6 +89,9 @@ export class CrmCampaignCreator extends CrmDataElement {
   @state() private problems: string[] = [];
   @state() private fieldErrors: Record<string, string> = {};
   @state() private saving = false;
+  /** Segments and templates: loading, loaded, or failed (with the API's message). */
+  @state() private choices: 'loading' | 'ready' | 'error' = 'loading';
+  @state() private choicesProblem = '';
 
   private searchTimer = 0;
 
@@ -98,10 +101,17 @@ export class CrmCampaignCreator extends CrmDataElement {
   }
 
   private async loadChoices(): Promise<void> {
-    const [segments, templates] = await Promise.all([listSegments(this.api).catch(() => []), listTemplates(this.api).catch(() => [])]);
-    this.segments = segments;
-    this.templates = templates;
-    if (segments.length === 0) this.draft = { ...this.draft, audience: { kind: 'picked', contactIds: [], customerIds: [] } };
+    this.choices = 'loading';
+    try {
+      const [segments, templates] = await Promise.all([listSegments(this.api), listTemplates(this.api)]);
+      this.segments = segments;
+      this.templates = templates;
+      if (segments.length === 0) this.draft = { ...this.draft, audience: { kind: 'picked', contactIds: [], customerIds: [] } };
+      this.choices = 'ready';
+    } catch (error) {
+      this.choicesProblem = readProblem(error).detail;
+      this.choices = 'error';
+    }
   }
 
   private set<K extends keyof CampaignDraft>(key: K, value: CampaignDraft[K]): void {
@@ -153,12 +163,16 @@ export class CrmCampaignCreator extends CrmDataElement {
     this.audienceCount = this.picked.length;
   }
 
-  /** The first real recipient of the audience, to preview with. */
-  private async recipient(): Promise<Contact | undefined> {
+  /** The first real recipient of the audience, to preview with: a contact, or a picked customer. */
+  private async recipient(): Promise<{ type: 'contact' | 'customer'; id: string; name: string; contact?: Contact } | undefined> {
     const audience = this.draft.audience;
-    if (audience.kind === 'segment') return audience.segmentId ? firstSegmentMember(this.api, audience.segmentId) : undefined;
+    const ofContact = (contact: Contact | undefined) =>
+      contact && { type: 'contact' as const, id: contact.id, name: contact.fullName ?? `${contact.firstName} ${contact.lastName}`, contact };
+    if (audience.kind === 'segment') return audience.segmentId ? ofContact(await firstSegmentMember(this.api, audience.segmentId)) : undefined;
     const first = audience.contactIds[0];
-    return first ? loadRecipient(this.api, first) : undefined;
+    if (first) return ofContact(await loadRecipient(this.api, first));
+    const customer = this.picked.find((p) => p.type === 'customer');
+    return customer && { type: 'customer', id: customer.id, name: customer.name };
   }
 
   private async renderPreview(): Promise<void> {
@@ -172,12 +186,12 @@ export class CrmCampaignCreator extends CrmDataElement {
         this.previewProblem = this.msg('campaign.noRecipient');
         return;
       }
-      this.previewFor = recipient.fullName ?? `${recipient.firstName} ${recipient.lastName}`;
+      this.previewFor = recipient.name;
       try {
-        this.preview = await previewTemplate(this.api, template.id, { type: 'contact', id: recipient.id });
+        this.preview = await previewTemplate(this.api, template.id, recipient);
       } catch (error) {
-        if (!isMissingRoute(readProblem(error))) throw error;
-        this.preview = renderLocally(template, recipient);
+        if (!isMissingRoute(readProblem(error)) || !recipient.contact) throw error;
+        this.preview = renderLocally(template, recipient.contact);
       }
     } catch (error) {
       this.previewProblem = readProblem(error).detail;
@@ -348,6 +362,10 @@ export class CrmCampaignCreator extends CrmDataElement {
   }
 
   override render() {
+    if (this.choices === 'loading') return html`<crm-state kind="loading"></crm-state>`;
+    if (this.choices === 'error') {
+      return html`<crm-state kind="error" message=${this.choicesProblem} @crm-retry-requested=${() => this.loadChoices()}></crm-state>`;
+    }
     const index = steps.indexOf(this.step);
     const body: Record<Step, () => TemplateResult> = {
       details: () => this.renderDetails(),

@@ -5,6 +5,7 @@ import type { CrmSelectField } from '../select-field/select-field.component.js';
 import type { Campaign, Contact, Segment, Template } from '../shared/api/types.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
+import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
 import type { CrmTextField } from '../text-field/text-field.component.js';
 import type { CrmCampaignCreator } from './campaign-creator.component.js';
 import './campaign-creator.js';
@@ -39,12 +40,15 @@ async function fillDetails(creator: CrmCampaignCreator, title: string, code: str
 describe('crm-campaign-creator', () => {
   let api: LiveApi;
   let segment: Segment;
+  let markup: Segment;
   before(async () => {
     api = await liveApi();
     // A recipient whose name carries markup: the preview must show it as text.
-    await api.client.transport.post<Contact>('/v1/contacts', { firstName: 'Ada<img src=x>', lastName: 'Lovelace', tags: ['vip'], emails: [{ label: 'work', value: 'ada@example.com', primary: true }] });
+    await api.client.transport.post<Contact>('/v1/contacts', { firstName: 'Ada<img src=x>', lastName: 'Lovelace', tags: ['vip', 'markup'], emails: [{ label: 'work', value: 'ada@example.com', primary: true }] });
     await api.client.transport.post<Contact>('/v1/contacts', { firstName: 'Grace', lastName: 'Hopper', tags: ['vip'] });
     segment = await api.client.transport.post<Segment>('/v1/segments', { name: 'VIPs', resource: 'contact', filters: { tag: 'vip' }, sharing: 'agency' });
+    markup = await api.client.transport.post<Segment>('/v1/segments', { name: 'Markup', resource: 'contact', filters: { tag: 'markup' }, sharing: 'agency' });
+    await api.client.transport.post('/v1/customers', { name: 'Bletchley <b>Works</b>' });
     await api.client.transport.post<Template>('/v1/templates', {
       name: 'Welcome',
       category: 'campaign',
@@ -118,6 +122,55 @@ describe('crm-campaign-creator', () => {
     await until(() => code.error !== '');
     expect(creator.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain('code');
     await expectAccessible(creator);
+  });
+
+  it('should preview the message for a real recipient as escaped text: a segment member, then a picked customer', async () => {
+    const creator = await mount(api);
+    const root = creator.shadowRoot!;
+    await fillDetails(creator, 'Markup', 'MK-1');
+    await until(() => heading(creator) === 'Audience');
+    await pickSelect(creator, 'segmentId', markup.id);
+    await until(() => root.querySelector('[part="audience-count"]')!.textContent!.includes('1 recipients'), 8000, 'live count');
+    next(creator);
+    await until(() => heading(creator) === 'Message');
+    await pickSelect(creator, 'templateId', (creator as unknown as { templates: Template[] }).templates[0]!.id);
+    const preview = () => root.querySelector('[part="preview"]')!;
+    await until(() => preview().textContent!.includes('welcome aboard'), 8000, 'preview');
+    // The API rendered the template for Ada, whose name holds markup: it shows as the characters typed.
+    expect(preview().querySelector('h3')!.textContent).to.equal('Preview for Ada<img src=x> Lovelace');
+    expect(preview().querySelector('.subject')!.textContent).to.contain('Welcome, Ada<img src=x>!');
+    expect(preview().querySelector('.body')!.textContent).to.equal('Hello Ada<img src=x> Lovelace, welcome aboard.');
+    expect(preview().querySelectorAll('img, b, script')).to.have.length(0);
+
+    // Back to the audience: hand-pick a customer alone, and the preview is rendered for that customer.
+    [...root.querySelectorAll<HTMLButtonElement>('[part="actions"] button')].find((b) => b.textContent!.includes('Back'))!.click();
+    await until(() => heading(creator) === 'Audience');
+    root.querySelectorAll<HTMLInputElement>('input[name="audience-kind"]')[1]!.click();
+    await creator.updateComplete;
+    root.querySelector<HTMLElement>('crm-text-field[name="search"]')!.focus();
+    await sendKeys({ type: 'Bletchley' });
+    await until(() => root.querySelectorAll('.results input').length === 1, 8000, 'customer found');
+    root.querySelector<HTMLInputElement>('.results input')!.click();
+    next(creator);
+    await until(() => heading(creator) === 'Message');
+    await until(() => preview().textContent!.includes('Preview for Bletchley'), 8000, 'customer preview');
+    await until(() => preview().querySelector('.body')?.textContent === 'Hello Bletchley <b>Works</b> , welcome aboard.', 8000, 'customer preview body');
+    expect(preview().querySelectorAll('img, b, script')).to.have.length(0);
+    await expectAccessible(creator);
+  });
+
+  it('should design the loading and error states of its choices, and retry', async () => {
+    const memory = createMemoryApi();
+    memory.failNext('GET', /^\/v1\/templates$/, new MemoryApiError(503, 'unavailable', 'The API is unavailable.'));
+    const provider = await fixture(html`<crm-provider .client=${memory.client}><crm-campaign-creator></crm-campaign-creator></crm-provider>`);
+    const creator = provider.querySelector('crm-campaign-creator')!;
+    expect(creator.shadowRoot!.querySelector('crm-state')!.kind).to.equal('loading');
+    await until(() => creator.shadowRoot!.querySelector('crm-state')?.kind === 'error', 4000, 'error state');
+    const state = creator.shadowRoot!.querySelector('crm-state')!;
+    expect(state.message).to.equal('The API is unavailable.');
+    await expectAccessible(creator);
+    state.shadowRoot!.querySelector<HTMLButtonElement>('[part="retry-button"]')!.click();
+    await until(() => creator.shadowRoot!.querySelector('#step-heading')?.textContent === 'Details', 4000, 'details after retry');
   });
 
   it('should let the person hand-pick recipients with a live count', async () => {

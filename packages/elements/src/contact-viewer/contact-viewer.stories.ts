@@ -33,3 +33,16 @@ export const Loading: Story = { render: (_, { globals }) => withClient(pendingCl
 
 /** When the API cannot be reached. */
 export const Error: Story = { render: (_, { globals }) => withClient(failingClient, globals, html`<crm-contact-viewer contact-id="x"></crm-contact-viewer>`) };
+
+/** A contact with no activity yet: the timeline says so instead of staying blank. */
+export const NoActivity: Story = {
+  render: ({ contactId, noEdit }, { globals }) => {
+    const memory = createMemoryApi();
+    const transport = memory.client.transport;
+    const client = {
+      ...memory.client,
+      transport: { ...transport, get: <T>(path: string, query?: object) => (path.endsWith('/timeline') ? Promise.resolve({ object: 'list', data: [] } as T) : transport.get<T>(path, query)) },
+    };
+    return withClient(client, globals, html`<crm-contact-viewer contact-id=${contactId} ?no-edit=${noEdit}></crm-contact-viewer>`);
+  },
+};

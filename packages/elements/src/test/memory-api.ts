@@ -1,6 +1,6 @@
 // An in-memory double of the CRM API behind an SDK-shaped client (`transport` + `realtime`), for
-// stories, the benchmark, and the element tests of routes the real API does not have yet (board,
-// tasks, segments, templates, campaigns). Data-flow tests of contacts run against the real API.
+// stories, the benchmark, and the tests of pure rendering states (loading, error, 10,000 items).
+// Every data-flow test runs against the real API (src/test/live-api.ts).
 import type { CrmDataClient, CrmRealtimeEvent } from '../shared/api/transport.js';
 import type { Contact, Opportunity, PipelineStage, Task } from '../shared/api/types.js';
 
@@ -89,6 +89,10 @@ export interface MemoryApiOptions {
   cardsPerStage?: number;
   stages?: PipelineStage[];
   tasks?: Task[];
+  /** Saved segments; two demo ones when omitted. */
+  segments?: Array<{ id: string; name: string; resource: string }>;
+  /** Message templates; one demo one when omitted. */
+  templates?: Array<{ id: string; name: string; subject?: string; text?: string }>;
   /** Milliseconds every call waits, to show loading states. */
   latencyMs?: number;
 }
@@ -111,11 +115,11 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     { id: hex(1), name: 'Ada Admin', email: 'ada@example.com' },
     { id: hex(2), name: 'Sam Sales', email: 'sam@example.com' },
   ];
-  const segments = [
+  const segments = options.segments ?? [
     { id: hex(0x400001), name: 'VIPs', resource: 'contact' },
     { id: hex(0x400002), name: 'Berlin', resource: 'contact' },
   ];
-  const templates = [
+  const templates = options.templates ?? [
     { id: hex(0x500001), name: 'Welcome', subject: 'Welcome, {{recipient.firstName}}!', text: 'Hello {{recipient.firstName}} {{recipient.lastName}},\n\nwelcome to <b>our</b> programme.' },
   ];
   const subscribers = new Set<{ filter: Record<string, unknown>; handler: (event: CrmRealtimeEvent<Opportunity>) => void }>();
