@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -41,6 +41,32 @@ describe('configuration and the process entry point', () => {
     const lines = run.output().stderr.trim().split('\n');
     assert.equal(lines.length, 1, run.output().stderr);
     assert.match(lines[0]!, /^crm-api: Cannot reach the database at mongodb:\/\/127\.0\.0\.1:\d+\/crm/);
+  });
+
+  it('should say in one line what to install when there is neither Go nor a MongoDB download', async () => {
+    // No MONGODB_URI, an empty tools folder, no `go` on the PATH, and a MongoDB download address that
+    // refuses: the API must not print mongodb-memory-server's stack, only the line a person acts on.
+    const dir = mkdtempSync(join(tmpdir(), 'crm-nodb-test-'));
+    const refused = await freePort();
+    const bin = join(dir, 'bin'); // a PATH with node alone, wherever this machine keeps go
+    mkdirSync(bin);
+    symlinkSync(process.execPath, join(bin, 'node'));
+    try {
+      const { MONGODB_URI: _unset, ...env } = process.env;
+      const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], {
+        env: { ...env, NODE_ENV: 'development', PATH: bin, DATA_DIR: join(dir, 'data'), TOOLS_DIR: join(dir, 'tools'), MONGOMS_DOWNLOAD_DIR: join(dir, 'mongodb-binaries'), MONGOMS_DOWNLOAD_URL: `http://127.0.0.1:${refused}/mongodb.tgz`, PORT: '0', LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+      assert.equal(code, 1);
+      const lines = stderr.trim().split('\n');
+      assert.equal(lines.length, 1, stderr);
+      assert.match(lines[0]!, /^crm-api: No database: install Go 1\.22\+ \(for the embedded FerretDB\) or set MONGODB_URI to a MongoDB server \(Go is not installed; mongodb-memory-server: .+\)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('should serve, then shut down cleanly on SIGTERM, on the test database', async () => {

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { ferretdbBinary, hasGo, installFerretDB, startFerretDB } from './ferretdb.js';
-import { existsSync } from 'node:fs';
 
 /** A database server the API started itself (and so must stop), or an external one it only uses. */
 export interface DatabaseServer {
@@ -51,13 +50,30 @@ export async function provideDatabaseServer(
     const dbPath = join(config.DATA_DIR, 'mongodb');
     mkdirSync(dbPath, { recursive: true });
     log('starting MongoDB through mongodb-memory-server (downloads MongoDB once)');
-    const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger' } });
+    const server = await quietly(() => MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger' } }));
     return { uri: server.getUri(), kind: 'mongodb-memory-server', stop: async () => void (await server.stop({ doCleanup: false })) };
   } catch (error) {
-    reasons.push(`mongodb-memory-server: ${(error as Error).message.split('\n')[0]}`);
+    reasons.push(`mongodb-memory-server: ${oneLine(error as Error & { msg?: string })}`);
   }
 
   throw new DatabaseUnavailableError(
     `No database: install Go 1.22+ (for the embedded FerretDB) or set MONGODB_URI to a MongoDB server (${reasons.join('; ')})`,
   );
+}
+
+/** mongodb-memory-server prints a multi-line stack on its own when a start fails; the caller reports one line instead. */
+async function quietly<T>(run: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return await run();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/** "Download failed for url … (getaddrinfo ENOTFOUND host)": the first line and its cause, no stack. */
+function oneLine(error: Error & { msg?: string }): string {
+  const first = error.message.split('\n')[0]!.replace(/,?\s*Details:\s*$/, '');
+  return error.msg && !first.includes(error.msg) ? `${first} (${error.msg})` : first;
 }
