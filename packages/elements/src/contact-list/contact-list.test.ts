@@ -76,12 +76,56 @@ describe('crm-contact-list', () => {
     expect(list.shadowRoot!.querySelectorAll('.body [role="row"]').length).to.be.lessThan(40);
   });
 
-  it('should filter by a saved segment and show segment choices', async () => {
-    const memory = createMemoryApi({ contacts: 5 });
-    const list = await mount(memory.client);
-    await until(() => Boolean(list.shadowRoot!.querySelector('crm-select-field[name="segmentId"]')));
-    list.segmentId = '000000000000000000400001';
-    await until(() => memory.calls.some((c) => c.path.endsWith('/members')));
+  it('should filter by status, by a saved segment and sort, all through the real API', async () => {
+    const own = await liveApi();
+    const post = (body: object) => own.client.transport.post<{ id: string; version: number }>('/v1/contacts', body);
+    const ada = await post({ firstName: 'Ada', lastName: 'Lovelace', tags: ['vip'] });
+    await post({ firstName: 'Grace', lastName: 'Hopper', tags: ['vip'] });
+    await post({ firstName: 'Alan', lastName: 'Turing' });
+    await own.client.transport.post(`/v1/contacts/${ada.id}/transitions`, { to: 'hot', version: ada.version });
+    await own.client.transport.post('/v1/segments', { name: 'VIPs', resource: 'contact', filters: { tag: 'vip' }, sharing: 'agency' });
+    const list = await mount(own.client);
+    const pick = async (name: string, value: string) => {
+      await until(() => Boolean(list.shadowRoot!.querySelector(`crm-select-field[name="${name}"]`)), 8000, `${name} filter`);
+      const native = list.shadowRoot!.querySelector(`crm-select-field[name="${name}"]`)!.shadowRoot!.querySelector('select')!;
+      native.value = value;
+      native.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      native.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+    };
+    expect(names(list)).to.deep.equal(['Grace Hopper', 'Ada Lovelace', 'Alan Turing']);
+
+    await pick('status', 'hot');
+    await until(() => names(list).length === 1, 8000, 'status filter');
+    expect(names(list)).to.deep.equal(['Ada Lovelace']);
+    expect(list.status).to.equal('hot');
+    await pick('status', '');
+    await until(() => names(list).length === 3, 8000, 'status filter cleared');
+
+    const segments = [...list.shadowRoot!.querySelectorAll('crm-select-field[name="segmentId"]')];
+    expect(segments).to.have.length(1);
+    const segmentId = (segments[0] as unknown as { options: Array<{ value: string; label: string }> }).options.find((o) => o.label === 'VIPs')!.value;
+    await pick('segmentId', segmentId);
+    await until(() => names(list).length === 2, 8000, 'segment members');
+    expect(names(list)).to.have.members(['Ada Lovelace', 'Grace Hopper']);
+    await pick('segmentId', '');
+    await until(() => names(list).length === 3, 8000, 'all contacts again');
+
+    await pick('sort', 'firstName');
+    await until(() => names(list)[0] === 'Ada Lovelace', 8000, 'sorted by first name');
+    expect(names(list)).to.deep.equal(['Ada Lovelace', 'Alan Turing', 'Grace Hopper']);
+    expect(list.sort).to.equal('firstName');
+    await expectAccessible(list);
+  });
+
+  it('should follow the real API\'s pages (cursor by cursor) until every contact is listed', async () => {
+    const own = await liveApi();
+    for (let n = 0; n < 7; n++) await own.client.transport.post('/v1/contacts', { firstName: `Person`, lastName: `Number ${n}` });
+    const list = await mount(own.client, '2');
+    await until(() => (list as unknown as { rows: unknown[] }).rows.length === 7, 8000, 'every page');
+    const scroller = list.shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+    scroller.scrollTop = scroller.scrollHeight;
+    await until(() => names(list).includes('Person Number 6'), 4000, 'last row rendered');
+    expect(new Set((list as unknown as { rows: Array<{ id: string }> }).rows.map((r) => r.id)).size).to.equal(7);
   });
 
   it('should design empty and error states', async () => {
