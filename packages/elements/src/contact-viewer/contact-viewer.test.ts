@@ -3,7 +3,6 @@ import type { Contact } from '../shared/api/types.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
-import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
 import type { CrmContactViewer } from './contact-viewer.component.js';
 import './contact-viewer.js';
 
@@ -52,27 +51,35 @@ describe('crm-contact-viewer', () => {
     expect(viewer.shadowRoot!.querySelector('[part="message"]')!.textContent).to.contain('Status changed to Hot');
   });
 
-  it('should explain a refused transition with the allowed targets', async () => {
-    const memory = createMemoryApi();
-    memory.failNext('POST', /transitions$/, new MemoryApiError(409, 'invalid_transition', 'not allowed', { allowed: ['cold'] }));
-    const viewer = await mount(memory.client, memory.contacts[0]!.id);
-    const button = viewer.shadowRoot!.querySelector<HTMLButtonElement>('[part="transition-button"]')!;
-    button.click();
+  it('should explain a refused transition with the allowed targets (workflow tightened meanwhile on the real API)', async () => {
+    const own = await liveApi();
+    const grace = await own.client.transport.post<Contact>('/v1/contacts', { firstName: 'Grace', lastName: 'Hopper' });
+    const viewer = await mount(own.client, grace.id);
+    const hot = [...viewer.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="transition-button"]')].find((b) => b.textContent!.includes('Hot'))!;
+    // A sysadmin now allows only new → cold, while the card still offers the old moves.
+    const workflow = await own.client.workflows.get('contact');
+    await own.client.workflows.replace(
+      'contact',
+      { name: workflow.name, initial: workflow.initial, states: workflow.states.map(({ key, label, final }) => ({ key, label, final })), transitions: [{ from: 'new', to: 'cold', roles: [] }] },
+      { ifMatch: workflow.version },
+    );
+    hot.click();
     const message = viewer.shadowRoot!.querySelector('[part="message"]')!;
-    await until(() => message.textContent!.includes('Allowed'));
+    await until(() => message.textContent!.includes('Allowed'), 8000, 'refusal');
     expect(message.getAttribute('role')).to.equal('alert');
     expect(message.textContent).to.contain('Allowed: Cold');
     await viewer.updateComplete;
     const targets = [...viewer.shadowRoot!.querySelectorAll('[part="transition-button"]')].map((b) => b.textContent!.trim());
     expect(targets).to.deep.equal(['Mark as Cold']);
+    expect((await own.client.transport.get<Contact>(`/v1/contacts/${grace.id}`)).status).to.equal('new');
+    await expectAccessible(viewer);
   });
 
   it('should ask for Edit with crm-contact-edit-requested', async () => {
-    const memory = createMemoryApi();
-    const viewer = await mount(memory.client, memory.contacts[1]!.id);
+    const viewer = await mount(api.client, contact.id);
     const requested = oneEvent(viewer, 'crm-contact-edit-requested');
     viewer.shadowRoot!.querySelector<HTMLButtonElement>('[part="edit-button"]')!.click();
-    expect((await requested).detail.contact.id).to.equal(memory.contacts[1]!.id);
+    expect((await requested).detail.contact.id).to.equal(contact.id);
   });
 
   it('should show an error state for a contact that does not exist', async () => {

@@ -61,18 +61,36 @@ describe('crm-task-list', () => {
     expect(list.shadowRoot!.querySelector('[part="message"]')!.textContent).to.contain('now Scheduled');
   });
 
-  it('should report a refused transition', async () => {
-    const memory = createMemoryApi();
-    memory.failNext('POST', /transitions$/, new MemoryApiError(409, 'invalid_transition', 'done cannot follow done', { allowed: [] }));
-    const list = await mount(memory.client, { id: '000000000000000000000001', name: 'Ada', email: 'ada@example.com' });
+  it('should report a refused transition: the task changed elsewhere on the real API', async () => {
+    const own = await liveApi();
+    const task = await own.client.transport.post<Task>('/v1/tasks', { kind: 'call', title: 'Call Alan', dueAt: new Date(Date.now() + day).toISOString() });
+    const list = await mount(own.client, own.user);
+    // Someone else finishes the call while the list still offers its moves.
+    await own.client.transport.post(`/v1/tasks/${task.id}/transitions`, { to: 'done', version: task.version });
     list.shadowRoot!.querySelector<HTMLButtonElement>('[part="transition-button"]')!.click();
-    await until(() => list.shadowRoot!.querySelector('[part="message"]')!.textContent!.includes('was not changed'));
+    const message = list.shadowRoot!.querySelector('[part="message"]')!;
+    await until(() => message.textContent!.includes('was not changed'), 8000, 'refusal');
+    expect((await own.client.transport.get<Task>(`/v1/tasks/${task.id}`)).status).to.equal('done');
+    await list.updateComplete;
+    expect(list.shadowRoot!.querySelector('[part="status"]')!.textContent).to.equal('Done');
+    expect(list.shadowRoot!.querySelectorAll('[part="transition-button"]')).to.have.length(0);
+    await expectAccessible(list);
   });
 
-  it('should design the empty state', async () => {
-    const list = await mount(createMemoryApi({ tasks: [] }).client, undefined);
+  it('should design the empty state (a new agency on the real API) and the error state', async () => {
+    const own = await liveApi();
+    const list = await mount(own.client, own.user);
+    expect(list.shadowRoot!.querySelector('crm-state')!.kind).to.equal('empty');
     expect(list.shadowRoot!.querySelector('crm-state')!.message).to.equal('No open tasks. Well done!');
+    await expectAccessible(list);
+    const memory = createMemoryApi();
+    memory.failNext('GET', /^\/v1\/tasks$/, new MemoryApiError(503, 'unavailable', 'Down for maintenance.'));
+    const failing = await mount(memory.client, undefined);
+    expect(failing.shadowRoot!.querySelector('crm-state')!.kind).to.equal('error');
+    expect(failing.shadowRoot!.querySelector('crm-state')!.message).to.equal('Down for maintenance.');
+    await expectAccessible(failing);
   });
+
   it('should group by the calendar day in the given time zone', () => {
     const now = new Date('2026-03-10T12:00:00Z');
     const at = (iso: string) => ({ id: iso, kind: 'todo' as const, title: iso, status: 'new', version: 0, dueAt: iso });
