@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../../platform/access/principal.js';
 import type { CustomFields } from '../../platform/custom-fields/custom-fields.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { writeNextVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { RecordBase, RecordService } from '../../platform/records/record-service.js';
@@ -138,7 +139,7 @@ export function createCampaignPublicService(deps: {
     if (known) {
       // A public form never overwrites what the agency knows about someone; it only records consent.
       if (signup.consent && !known.consent?.marketing) {
-        await Contact.updateOne({ tenantId, _id: known._id }, { $set: { consent: { marketing: true, source: `campaign:${campaign.code}`, at: new Date() }, updatedAt: new Date() }, $inc: { version: 1 } });
+        await writeNextVersion(Contact, tenantId, known._id, (current) => (current.consent?.marketing ? null : { $set: { consent: { marketing: true, source: `campaign:${campaign.code}`, at: new Date() }, updatedAt: new Date() } }));
       }
       return known._id;
     }

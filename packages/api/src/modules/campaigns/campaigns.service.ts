@@ -3,6 +3,7 @@ import { Types, type Connection } from 'mongoose';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { writeNextVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 import { createRecordService, type RecordDeps } from '../../platform/records/record-service.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
@@ -90,11 +91,8 @@ export function createCampaignSchedule(deps: { connection: Connection; events: E
     // A sysadmin may have removed the move from the tenant's workflow: then the schedule leaves it alone.
     if (!workflow.transitions.some((t) => t.from === from && t.to === to)) return false;
     if (!(await claim(campaign, to, now))) return false;
-    const result = await Campaign.updateOne(
-      { tenantId: campaign.tenantId, _id: campaign._id, status: from },
-      { $set: { status: to, statusChangedAt: now, updatedAt: now }, $inc: { version: 1 } },
-    );
-    if (result.modifiedCount === 0) return false;
+    const moved = await writeNextVersion(Campaign, campaign.tenantId, campaign._id, (current) => (current.status === from ? { $set: { status: to, statusChangedAt: now, updatedAt: now } } : null));
+    if (!moved) return false;
     await deps.workflows.record({ principal: null, tenantId: campaign.tenantId, key: 'campaign', resource: 'campaign', recordId: campaign._id, from, to, note: to === 'active' ? 'period started' : 'period ended' });
     const updated = await Campaign.findOne({ tenantId: campaign.tenantId, _id: campaign._id }).lean<Campaign>();
     const record = updated ? toCampaignDto(updated) : undefined;

@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import { customFieldModel, type CustomFieldDefinition, type CustomFieldType } from '../../platform/custom-fields/custom-field.model.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 
 /** Where each resource's records live, to tell whether a field is in use. */
@@ -86,9 +87,9 @@ export function createCustomFieldsAdmin(connection: Connection, deps: { events: 
       if (input.label !== undefined) set.label = input.label;
       if (input.required !== undefined) set.required = input.required;
       set.defaultValue = checkDefault(type, options, 'defaultValue' in input ? input.defaultValue : def.defaultValue);
-      const result = await CustomField.updateOne({ tenantId: principal.tenantId, _id: def._id, version: def.version }, { $set: set, $inc: { version: 1 } });
+      const written = await writeVersion(CustomField, def, { $set: set });
       const updated = await find(principal, id);
-      if (!result.matchedCount) throw new AppError('version_conflict', `Custom field was changed by someone else (now version ${updated.version}); reload and try again`, { extensions: { current: toCustomFieldDto(updated) } });
+      if (!written) throw new AppError('version_conflict', `Custom field was changed by someone else (now version ${updated.version}); reload and try again`, { extensions: { current: toCustomFieldDto(updated) } });
       await publish(principal, 'updated', updated);
       return toCustomFieldDto(updated);
     },

@@ -3,6 +3,7 @@ import { can } from '../../platform/access/access.js';
 import type { Action, Resource } from '../../platform/access/catalog.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 import type { ClientInfo } from './auth.service.js';
 import { apiKeyModel } from '../api-keys/api-key.model.js';
@@ -148,7 +149,8 @@ export function createRolesService(deps: { connection: Connection; events: Event
       const changes = diff(before, after);
       if (Object.keys(changes).length === 0) return toRoleDto(role, await User.countDocuments({ tenantId: principal.tenantId, roleId: role._id }));
       // The version check makes concurrent edits of one role fail instead of silently merging.
-      const updated = await Role.findOneAndUpdate({ tenantId: principal.tenantId, _id: role._id, version: role.version }, { $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean();
+      const written = await writeVersion(Role, role, { $set: set });
+      const updated = written ? await Role.findOne({ tenantId: principal.tenantId, _id: role._id }).lean() : null;
       if (!updated) throw new AppError('version_conflict', 'The role was changed by someone else; reload and try again', { extensions: { current: toRoleDto(await findRole(principal.tenantId, id)) } });
       const accessChanged = ['permissions', 'visibility', 'exports', 'parentRoleId'].some((k) => k in changes);
       await events.publish({ type: accessChanged ? 'role.permissions_changed' : 'role.updated', tenantId: principal.tenantId, resource: 'role', resourceId: id, actor: actorOf(principal, client), changes });

@@ -4,6 +4,7 @@ import type { Resource } from '../../platform/access/catalog.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { writeNextVersion, writeVersion } from '../../platform/records/version-claims.js';
 import { createRecordService, type RecordBase, type RecordDeps, type RecordService } from '../../platform/records/record-service.js';
 import type { Customer } from '../customers/customer.model.js';
 import type { CustomersService } from '../customers/customers.service.js';
@@ -129,8 +130,7 @@ export function createLeadsService(
         }
       } else {
         if (ifMatch !== undefined && stored.version !== ifMatch) throw conflict(stored.version);
-        const res = await Settings.updateOne({ tenantId: principal.tenantId, scope: 'leads', version: stored.version }, { $set: { participationTypes: input.participationTypes }, $inc: { version: 1 } });
-        if (!res.matchedCount) throw conflict((await settings(principal.tenantId)).version);
+        if (!(await writeVersion(Settings, stored, { $set: { participationTypes: input.participationTypes } }))) throw conflict((await settings(principal.tenantId)).version);
       }
       const after = await settings(principal.tenantId);
       await deps.events.publish({ type: 'lead.settingsUpdated', tenantId: principal.tenantId, resource: 'lead', resourceId: null, actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId }, data: after });
@@ -197,7 +197,7 @@ export function createLeadsService(
             completedAt: null,
           };
         }
-        await Lead.updateOne({ tenantId: principal.tenantId, _id: lead._id, conversion: null }, { $set: { conversion: agreed }, $inc: { version: 1 } });
+        await writeNextVersion(Lead, principal.tenantId, lead._id, (current) => (current.conversion ? null : { $set: { conversion: agreed } }));
         lead = await reload(principal, lead._id);
       }
       const plan = lead.conversion!;

@@ -2,6 +2,7 @@ import { Types, type Connection } from 'mongoose';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 import { opportunityModel } from './opportunity.model.js';
 import { defaultPipeline, pipelineModel, type Pipeline, type PipelineStage } from './pipeline.model.js';
@@ -127,14 +128,14 @@ export function createPipelinesService(connection: Connection, events: EventBus)
         }
         set.stages = patch.stages;
       }
-      let result;
+      let written;
       try {
-        result = await Pipeline.updateOne({ tenantId: principal.tenantId, _id: existing._id, version: existing.version }, { $set: set, $inc: { version: 1 } });
+        written = await writeVersion(Pipeline, existing, { $set: set });
       } catch (error) {
         if (isDuplicateKeyError(error)) throw new AppError('conflict', `A pipeline named '${patch.name}' already exists`);
         throw error;
       }
-      if (result.matchedCount === 0) {
+      if (!written) {
         const current = await find(principal, id);
         throw new AppError('version_conflict', 'Pipeline was changed by someone else; reload and try again', { extensions: { current: toPipelineDto(current) } });
       }

@@ -3,6 +3,7 @@ import { assertCan } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError } from '../../platform/errors.js';
+import { writeNextVersion, writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 import { decodeCursor, encodeCursor } from '../../platform/records/cursor.js';
 import type { OrgDirectory } from '../../platform/records/record-service.js';
@@ -125,12 +126,11 @@ export function createProductsService(connection: Connection, deps: { events: Ev
     assertCan(principal, 'product', 'lock');
     const existing = await findVisible(principal, id);
     if (existing.locked === locked) return toProductDto(existing);
-    const result = await Product.updateOne(
-      { tenantId: principal.tenantId, _id: existing._id, locked: existing.locked },
-      { $set: { locked, lockedAt: locked ? new Date() : null, lockedBy: locked ? principal.userId : null }, $inc: { version: 1 } },
+    const changed = await writeNextVersion(Product, principal.tenantId, existing._id, (current) =>
+      current.locked === locked ? null : { $set: { locked, lockedAt: locked ? new Date() : null, lockedBy: locked ? principal.userId : null } },
     );
     const updated = (await Product.findOne({ tenantId: principal.tenantId, _id: existing._id }).lean<Product>())!;
-    if (result.modifiedCount) await publish(principal, locked ? 'locked' : 'unlocked', updated, { locked: { from: !locked, to: locked } });
+    if (changed) await publish(principal, locked ? 'locked' : 'unlocked', updated, { locked: { from: !locked, to: locked } });
     return toProductDto(updated);
   }
 
@@ -196,9 +196,9 @@ export function createProductsService(connection: Connection, deps: { events: Ev
         else changes[key] = { from: before ?? null, to: value ?? null };
       }
       if (!Object.keys(set).length) return toProductDto(existing);
-      const result = await Product.updateOne({ tenantId: principal.tenantId, _id: existing._id, version: existing.version }, { $set: set, $inc: { version: 1 } });
+      const written = await writeVersion(Product, existing, { $set: set });
       const updated = (await Product.findOne({ tenantId: principal.tenantId, _id: existing._id }).lean<Product>())!;
-      if (result.matchedCount === 0) {
+      if (!written) {
         throw new AppError('version_conflict', `Product was changed by someone else (now version ${updated.version}); reload and try again`, { extensions: { current: toProductDto(updated) } });
       }
       await publish(principal, 'updated', updated, changes);

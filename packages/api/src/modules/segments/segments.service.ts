@@ -4,6 +4,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import type { CustomFields } from '../../platform/custom-fields/custom-fields.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, type FieldError } from '../../platform/errors.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 import { decodeCursor, encodeCursor } from '../../platform/records/cursor.js';
 import { buildFilters, searchCondition } from '../../platform/records/list-query.js';
@@ -132,11 +133,11 @@ export function createSegmentsService(connection: Connection, deps: { events: Ev
         set.sharing = sharing;
         set.teamId = checkSharing(principal, sharing, input.teamId === undefined ? (segment.teamId ? String(segment.teamId) : null) : input.teamId);
       }
-      const result = await SegmentModel.updateOne({ tenantId: principal.tenantId, _id: segment._id, version: segment.version }, { $set: set, $inc: { version: 1 } });
+      const written = await writeVersion(SegmentModel, segment, { $set: set });
       const updated = await SegmentModel.findOne({ tenantId: principal.tenantId, _id: segment._id }).lean<Segment>();
       // Deleted by someone else between the read and the write.
       if (!updated) throw AppError.notFound('Segment');
-      if (!result.matchedCount) throw conflict(updated);
+      if (!written) throw conflict(updated);
       await publish(principal, 'updated', updated);
       return toSegmentDto(updated);
     },

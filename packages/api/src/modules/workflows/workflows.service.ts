@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Principal } from '../../platform/access/principal.js';
 import { AppError, type FieldError } from '../../platform/errors.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 import { defaultWorkflows } from '../../platform/workflow/defaults.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
@@ -77,12 +78,11 @@ export function createWorkflowsService(connection: Connection, deps: { workflows
       const conflict = (w: Workflow) => new AppError('version_conflict', `Workflow was changed by someone else (now version ${w.version}); reload and try again`, { extensions: { current: toWorkflowDto(w) } });
       if (current.version !== ifMatch) throw conflict(current);
       await validate(principal, input);
-      const result = await Workflow.updateOne(
-        { tenantId: principal.tenantId, key, version: current.version },
-        { $set: { name: input.name, initial: input.initial, states: input.states, transitions: input.transitions, updatedAt: new Date() }, $inc: { version: 1 } },
-      );
+      const stored = await Workflow.findOne({ tenantId: principal.tenantId, key }).select('_id version').lean();
+      const written = stored?.version === current.version
+        && (await writeVersion(Workflow, stored, { $set: { name: input.name, initial: input.initial, states: input.states, transitions: input.transitions, updatedAt: new Date() } }));
       const updated = (await Workflow.findOne({ tenantId: principal.tenantId, key }).lean())!;
-      if (!result.matchedCount) throw conflict(updated);
+      if (!written) throw conflict(updated);
       const dto = toWorkflowDto(updated);
       await deps.events.publish({
         type: 'workflow.updated',

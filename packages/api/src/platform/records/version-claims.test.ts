@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
 import { contactModel } from '../../modules/contacts/contact.model.js';
-import { pruneVersionClaims, versionClaimModel, writeVersion } from './version-claims.js';
+import { pruneVersionClaims, versionClaimModel, writeNextVersion, writeVersion } from './version-claims.js';
 
 describe('version claims (optimistic concurrency on every engine)', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -69,6 +69,32 @@ describe('version claims (optimistic concurrency on every engine)', () => {
     const moves = await Promise.all(['hot', 'cold', 'hot'].map((to) => rt.request().post(`/v1/contacts/${contact.id}/transitions`).set(auth(agency.adminToken)).send({ to, version: contact.version })));
     assert.equal(moves.filter((m) => m.status === 200).length, 1, JSON.stringify(moves.map((m) => [m.status, m.body.code])));
     assert.ok(moves.filter((m) => m.status !== 200).every((m) => m.status === 409));
+  });
+
+  it('should apply every one of simultaneous system changes, each as its own version', async () => {
+    const contact = await newContact('System');
+    const Contact = contactModel(rt.ctx.connection);
+    const tenantId = new Types.ObjectId(agency.tenantId);
+    const tags = Array.from({ length: 6 }, (_, i) => `sys-${i}`);
+    const applied = await Promise.all(tags.map((tag) => writeNextVersion(Contact, tenantId, new Types.ObjectId(contact.id), () => ({ $addToSet: { tags: tag } }))));
+    assert.ok(applied.every(Boolean), 'none is lost to a 409');
+    const after = await stored(contact.id);
+    assert.deepEqual([...after.tags].sort(), tags);
+    assert.equal(after.version, contact.version + tags.length, 'one version per change');
+    // A change that no longer applies is declined, and another agency's id finds nothing.
+    assert.equal(await writeNextVersion(Contact, tenantId, after._id, () => null), null);
+    assert.equal(await writeNextVersion(Contact, new Types.ObjectId(), after._id, () => ({ $set: { jobTitle: 'x' } })), null);
+    assert.equal((await stored(contact.id)).version, after.version);
+  });
+
+  it('should give the claim back when the database refuses the write', async () => {
+    const contact = await newContact('Refused');
+    const Contact = contactModel(rt.ctx.connection);
+    const record = { _id: new Types.ObjectId(contact.id), version: contact.version };
+    // `$inc` on a string is refused by every engine after the claim is taken.
+    await assert.rejects(writeVersion(Contact, record, { $inc: { firstName: 1 } } as never));
+    assert.equal(await versionClaimModel(rt.ctx.connection).countDocuments({ _id: `${Contact.collection.collectionName}:${contact.id}:${contact.version + 1}` }), 0);
+    assert.equal(await writeVersion(Contact, record, { $set: { jobTitle: 'next writer' } }), true, 'the next writer is not held off for 30 s');
   });
 
   it('should forget claims older than a day and keep the rest', async () => {

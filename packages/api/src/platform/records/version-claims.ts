@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types, type UpdateQuery } from 'mongoose';
 import { op } from '../db/operators.js';
+import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import { AppError, isDuplicateKeyError } from '../errors.js';
 import type { Jobs } from '../jobs/jobs.js';
 
@@ -69,8 +70,39 @@ export async function writeVersion<T>(
   if (Date.now() - claimedAt > orphanedAfterMs / 2) {
     throw new AppError('unavailable', 'The change took too long to save and was not applied; try again');
   }
-  await model.updateOne({ _id: record._id } as never, { ...update, $set: { ...(update.$set ?? {}), version: target } } as never).setOptions(byId);
+  try {
+    await model.updateOne({ _id: record._id } as never, { ...update, $set: { ...(update.$set ?? {}), version: target } } as never).setOptions(byId);
+  } catch (error) {
+    // Refused by the database (a unique name taken): the version was not made, so the next writer may.
+    await Claims.deleteOne({ _id: `${model.collection.collectionName}:${String(record._id)}:${target}` });
+    throw error;
+  }
   return true;
+}
+
+/**
+ * A change made for the system (a schedule, a public form, a conversion step) rather than for a person
+ * who saw a version: it applies to the record as it is now, through the same claims, and re-reads after
+ * a concurrent writer instead of answering 409. `change` sees the current document and returns the
+ * update, or null when the change no longer applies (the status moved on, consent is already given).
+ * Returns the document the change was made from, or null when the record is gone or `change` declined.
+ */
+export async function writeNextVersion<T extends { _id: Types.ObjectId; tenantId: Types.ObjectId; version: number }>(
+  model: Model<T>,
+  tenantId: Types.ObjectId,
+  id: Types.ObjectId,
+  change: (current: T) => (UpdateQuery<T> & { $set?: Record<string, unknown> }) | null,
+  attempts = 8,
+): Promise<T | null> {
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const current = await findByIdInTenant(model, tenantId, id);
+    if (!current) return null;
+    const update = change(current);
+    if (!update) return null;
+    if (await writeVersion(model, current, update)) return current;
+    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+  }
+  throw new AppError('unavailable', 'The record is being changed by others right now; try again');
 }
 
 /** Claims are only needed while their write is in flight; the daily job forgets those older than a day. */
