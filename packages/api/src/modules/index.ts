@@ -61,7 +61,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     ...meRoutes(connection),
     ...identityAndAccessRoutes(ctx, auth, apiKeys, perMinute),
     ...contactRoutes(contacts),
-    ...buildMessaging(ctx, perMinute, { segmentMembers: (principal, id) => crm.segments.memberIds(principal, id) }).routes,
+    ...buildMessaging(ctx, perMinute, { segmentMembers: (principal, id) => crm.segments.memberIds(principal, id, { field: 'targets.segmentId' }) }).routes,
     ...crm.routes,
     ...sales.routes,
     ...campaignsModule(ctx, { recordDeps, apiKeys, contacts: contacts as never }).routes,

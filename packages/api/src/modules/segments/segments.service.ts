@@ -159,9 +159,10 @@ export function createSegmentsService(connection: Connection, deps: { events: Ev
 
     /**
      * Every member id the caller may see (a campaign or greeting audience), page by page; refuses a
-     * segment larger than `max` rather than cutting it short.
+     * segment larger than `max` rather than cutting it short, naming `field` (where the caller's input
+     * named the segment) in the error.
      */
-    async memberIds(principal: Principal, id: string, max = 50_000): Promise<{ resource: Segment['resource']; ids: Types.ObjectId[] }> {
+    async memberIds(principal: Principal, id: string, { max = 50_000, field = 'segmentId' }: { max?: number; field?: string } = {}): Promise<{ resource: Segment['resource']; ids: Types.ObjectId[] }> {
       const segment = await findVisible(principal, id);
       assertCan(principal, segment.resource, 'read');
       const ids: Types.ObjectId[] = [];
@@ -169,7 +170,7 @@ export function createSegmentsService(connection: Connection, deps: { events: Ev
       for (;;) {
         const page = await deps.audiences[segment.resource].list(principal, { ...queryOf(segment), limit: 200, cursor, fields: 'id' });
         for (const member of page.data) ids.push(new Types.ObjectId(String(member.id)));
-        if (ids.length > max) throw AppError.invalidField('segmentId', `has more than ${max} members; narrow it down`);
+        if (ids.length > max) throw AppError.invalidField(field, `has more than ${max} members; narrow it down`);
         if (!page.hasMore || !page.nextCursor) break;
         cursor = page.nextCursor;
       }
