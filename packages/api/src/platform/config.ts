@@ -55,6 +55,7 @@ export const configSchema = z
     MAIL_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
     SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+    DELIVERY_LEDGER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {

@@ -22,6 +22,36 @@ import type { UnsubscribeTokens } from './unsubscribe.js';
 export const SEND_JOB = 'messaging.send';
 /** The recurring job that restarts sends whose job died or failed (no gap, whatever happened to it). */
 export const RESUME_SENDS_JOB = 'messaging.resume-stalled-sends';
+/** The daily job that forgets the delivery ledger of sends that ended long ago. */
+export const LEDGER_PRUNE_JOB = 'messaging.ledger.prune';
+
+/**
+ * Forgets the delivery ledger of sends that ended (completed or canceled) more than `retentionDays` ago.
+ * The ledger is what makes a send exactly once while it can still run; an ended send never runs again
+ * (the resume job looks at scheduled and running sends only), and its counts stay on the send. Takeover
+ * rows matter only while workers race for one stale entry, so they are kept a day.
+ */
+export async function pruneDeliveryLedger(connection: Connection, now: Date, retentionDays: number): Promise<{ sends: number; entries: number; takeovers: number }> {
+  const Send = sendModel(connection);
+  const all = { crossTenant: 'the ledger retention job visits every agency' };
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  let sends = 0;
+  let entries = 0;
+  for (;;) {
+    const ended = await Send.find({ state: op({ $in: ['completed', 'canceled'] as SendState[] }), updatedAt: op({ $lt: cutoff }), ledgerPrunedAt: null })
+      .setOptions(all)
+      .select('_id tenantId')
+      .limit(200)
+      .lean();
+    if (!ended.length) break;
+    entries += (await deliveryModel(connection).deleteMany({ sendId: op({ $in: ended.map((s) => s._id) }) }).setOptions(all)).deletedCount;
+    for (const s of ended) await Send.updateOne({ tenantId: s.tenantId, _id: s._id }, { $set: { ledgerPrunedAt: now } }, { timestamps: false });
+    sends += ended.length;
+    if (ended.length < 200) break;
+  }
+  const takeovers = (await deliveryTakeoverModel(connection).deleteMany({ createdAt: op({ $lt: new Date(now.getTime() - 86_400_000) }) }).setOptions(all)).deletedCount;
+  return { sends, entries, takeovers };
+}
 
 export interface EngineDeps {
   connection: Connection;

@@ -84,6 +84,8 @@ export interface Send {
   completedAt: Date | null;
   /** When the resume job last scheduled it again after it stalled. */
   resumedAt: Date | null;
+  /** When its delivery ledger was forgotten, long after it ended (its counts stay here). */
+  ledgerPrunedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -110,6 +112,7 @@ const sendSchema = new Schema<Send>(
     startedAt: { type: Date, default: null },
     completedAt: { type: Date, default: null },
     resumedAt: { type: Date, default: null },
+    ledgerPrunedAt: { type: Date, default: null },
   },
   { timestamps: true, versionKey: false },
 );

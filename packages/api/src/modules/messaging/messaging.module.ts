@@ -11,7 +11,7 @@ import { createNotificationsService, subscribeCampaignNotifications } from '../n
 import { defineNotificationJobs } from '../notifications/scheduled.js';
 import { templateRoutes } from '../templates/templates.routes.js';
 import { createTemplatesService } from '../templates/templates.service.js';
-import { createDeliveryEngine, RESUME_SENDS_JOB, SEND_JOB } from './delivery.engine.js';
+import { createDeliveryEngine, LEDGER_PRUNE_JOB, pruneDeliveryLedger, RESUME_SENDS_JOB, SEND_JOB } from './delivery.engine.js';
 import { createGreetingsService, type SegmentMembers } from './greetings.service.js';
 import { messagingRoutes } from './messaging.routes.js';
 import { nurtureRoutes } from './nurture.routes.js';
@@ -56,6 +56,11 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     await engine.resumeStalled(new Date());
   });
   jobs.recurring('* * * * *', RESUME_SENDS_JOB);
+  jobs.define(LEDGER_PRUNE_JOB, async () => {
+    const pruned = await pruneDeliveryLedger(connection, new Date(), config.DELIVERY_LEDGER_RETENTION_DAYS);
+    if (pruned.sends || pruned.takeovers) logger.info(pruned, 'delivery ledger of ended sends forgotten');
+  });
+  jobs.recurring('29 4 * * *', LEDGER_PRUNE_JOB, { timezone: 'UTC' });
   jobs.define(SATISFACTION_JOB, async () => {
     await satisfaction.runDue(new Date());
   });

@@ -221,4 +221,31 @@ describe('templates, email, subscriptions and greetings', () => {
     assert.equal(cancel.body.progress.state, 'canceled');
     assert.equal((await sendModel(rt.ctx.connection).findOne({ tenantId: tenantId(), _id: new Types.ObjectId(res.body.id) }).lean())?.state, 'canceled');
   });
+
+  it('should forget the ledger of a send that ended long ago, keep its counts, and leave a running send alone', async () => {
+    const tpl = await template();
+    const done = await greet(tpl, [await contact('Ledger', 'ledger@example.test')]);
+    const Delivery = deliveryModel(rt.ctx.connection);
+    const Send = sendModel(rt.ctx.connection);
+    const ofSend = (id: string) => Delivery.countDocuments({ tenantId: tenantId(), sendId: new Types.ObjectId(id) });
+    assert.equal(await ofSend(done.id), 1);
+    // A send still running (its ledger is what keeps it exactly once) with an entry of its own.
+    const running = await Send.create({ tenantId: tenantId(), name: 'Running', templateId: new Types.ObjectId(tpl), category: 'greeting', targets: { segmentId: null, contactIds: [], customerIds: [] }, sendAt: new Date(), timeZone: 'UTC', createdBy: new Types.ObjectId(), state: 'running' });
+    const key = `${String(running._id)}:contact:${new Types.ObjectId().toHexString()}:email`;
+    await Delivery.create({ tenantId: tenantId(), key, sendId: running._id, recipientType: 'contact', recipientId: new Types.ObjectId(), channel: 'email', email: 'x@example.test', state: 'pending' });
+
+    const { pruneDeliveryLedger } = await import('./delivery.engine.js');
+    assert.equal((await pruneDeliveryLedger(rt.ctx.connection, new Date(), 180)).sends, 0, 'within the retention nothing goes');
+    assert.equal(await ofSend(done.id), 1);
+    const later = new Date(Date.now() + 181 * 86_400_000);
+    const pruned = await pruneDeliveryLedger(rt.ctx.connection, later, 180);
+    assert.ok(pruned.sends >= 1 && pruned.entries >= 1, JSON.stringify(pruned));
+    assert.equal(await ofSend(done.id), 0);
+    assert.equal(await ofSend(String(running._id)), 1, 'a running send keeps its ledger');
+    const after = await rt.request().get(`/v1/greetings/${done.id}`).set(auth(agency.adminToken));
+    assert.deepEqual(after.body.progress, done.progress, 'the counts stay on the send');
+    assert.equal((await pruneDeliveryLedger(rt.ctx.connection, later, 180)).sends, 0, 'each send is pruned once');
+    await Send.deleteOne({ tenantId: tenantId(), _id: running._id });
+    await Delivery.deleteOne({ tenantId: tenantId(), key });
+  });
 });
