@@ -46,6 +46,22 @@ describe('jobs (Agenda on the API database)', () => {
     assert.deepEqual(ran, ['x']);
   });
 
+  it('should cancel exactly the stored jobs of a name whose data matches', async () => {
+    const a = worker('cancel', 5_000);
+    a.define('test.cancel', async () => {});
+    a.define('test.cancel-other', async () => {});
+    const later = new Date(Date.now() + 3_600_000);
+    await a.schedule(later, 'test.cancel', { sendId: 's1', tenantId: 't1' });
+    await a.schedule(later, 'test.cancel', { sendId: 's1', tenantId: 't2' });
+    await a.schedule(later, 'test.cancel', { sendId: 's2', tenantId: 't1' });
+    await a.schedule(later, 'test.cancel-other', { sendId: 's1', tenantId: 't1' });
+    assert.equal(await a.cancel('test.cancel', { sendId: 's1', tenantId: 't1' }), 1);
+    assert.equal(await a.cancel('test.cancel', { sendId: 's1' }), 1);
+    const left = await collection().find({ name: { $in: ['test.cancel', 'test.cancel-other'] } }).toArray();
+    assert.deepEqual(left.map((j) => `${j.name}:${j.data.sendId}:${j.data.tenantId}`).sort(), ['test.cancel-other:s1:t1', 'test.cancel:s2:t1']);
+    assert.equal(await a.cancel('test.cancel', { sendId: 'nothing' }), 0);
+  });
+
   it('should keep a long job to one worker when it touches its lock, though it runs past the lock lifetime', async () => {
     const lockLifetime = 800;
     const runs: string[] = [];

@@ -31,7 +31,7 @@ export interface Jobs {
   /** A recurring job stored when the scheduler starts (so a process with jobs disabled writes nothing). */
   recurring(interval: string, name: string, options?: { timezone?: string }): void;
   /** Cancels stored jobs of a name whose data matches (e.g. a greeting's job when it is canceled). */
-  cancel(name: string, data: Record<string, unknown>): Promise<number>;
+  cancel(name: string, data: Record<string, string>): Promise<number>;
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly running: boolean;
@@ -100,11 +100,8 @@ export function createJobs(
       recurring.push({ interval, name, options: everyOptions });
     },
     async cancel(name, data) {
-      const found = await agenda().queryJobs({ name });
-      const ids = found.jobs
-        .filter((job) => Object.entries(data).every(([k, v]) => String((job.data as Record<string, unknown> | null)?.[k]) === String(v)))
-        .map((job) => String(job._id));
-      return ids.length ? agenda().cancel({ ids }) : 0;
+      // One deleteMany: Agenda matches each field as `data.<field>` equality (job data holds ids as strings).
+      return agenda().cancel({ name, data });
     },
     async start() {
       if (running) return;
