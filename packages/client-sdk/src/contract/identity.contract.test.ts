@@ -44,6 +44,28 @@ describe('crm.auth and crm.session', () => {
     assert.ok(sessions.data.some((session) => session.current));
   });
 
+  it('should register a new agency, sign in as its admin, and refresh the session on request', async () => {
+    const stored: (string | null)[] = [];
+    const founder = createCrmClient({
+      baseUrl: api.baseUrl,
+      fetch: api.fetchFrom(),
+      auth: { type: 'session', onTokens: (tokens) => void stored.push(tokens?.refreshToken ?? null) },
+    });
+    const email = `founder-${Date.now()}@example.test`;
+    const registered = await founder.session!.register({ agency: { name: 'Founders Ltd' }, admin: { name: 'Fay Founder', email, password: 'a-long-founder-password' } });
+    assert.equal(registered.tenant.name, 'Founders Ltd');
+    const me = await founder.auth.me();
+    assert.equal(me.user.email, email);
+    assert.equal(me.tenant.id, registered.tenant.id);
+    assert.notEqual(me.tenant.id, api.agency.tenantId);
+
+    const before = founder.session!.tokens!;
+    const renewed = await founder.session!.refresh();
+    assert.notEqual(renewed.refreshToken, before.refreshToken, 'the refresh token rotates');
+    assert.deepEqual(stored, [before.refreshToken, renewed.refreshToken], 'onTokens saw every new pair');
+    assert.equal((await founder.auth.me()).user.email, email);
+  });
+
   it('should sign out and revoke another session', async () => {
     const other = api.adminClient();
     await other.session?.login();
@@ -125,8 +147,15 @@ describe('crm.org', () => {
     const team = await crm.org.teams.create({ name: 'Team North', departmentId: department.id });
     assert.equal((await crm.org.units.get(unit.id)).kind, 'unit');
     assert.equal((await crm.org.departments.get(department.id)).name, 'Inside sales');
+    assert.equal((await crm.org.designations.get(designation.id)).name, 'Account executive');
+    assert.equal((await crm.org.teams.get(team.id)).name, 'Team North');
+    assert.equal((await crm.org.units.update(unit.id, { name: 'Nordics and Baltics' })).name, 'Nordics and Baltics');
+    assert.equal((await crm.org.departments.update(department.id, { name: 'Inside sales North' })).name, 'Inside sales North');
     assert.equal((await crm.org.designations.update(designation.id, { name: 'Senior account executive' })).name, 'Senior account executive');
     assert.equal((await crm.org.teams.update(team.id, { name: 'Team Far North' })).name, 'Team Far North');
+    assert.ok((await crm.org.units.list()).data.some((found) => found.id === unit.id));
+    assert.ok((await crm.org.departments.list()).data.some((found) => found.id === department.id));
+    assert.ok((await crm.org.designations.list()).data.some((found) => found.id === designation.id));
     assert.ok((await crm.org.teams.list()).data.some((found) => found.id === team.id));
     await crm.org.teams.remove(team.id);
     await crm.org.designations.remove(designation.id);

@@ -76,6 +76,8 @@ describe('crm.customers', () => {
     assert.equal((await crm.customers.transition(parent.id, { to: target })).status, target);
     assert.equal((await crm.customers.history(parent.id)).at(-1)?.to, target);
 
+    assert.ok((await crm.timeline.list('customer', parent.id)).data.some((item) => item.kind === 'statusChange'));
+
     await crm.customers.move(child.id, { parentId: null });
     await crm.customers.remove(child.id);
     await assert.rejects(crm.customers.get(child.id), CrmNotFoundError);
@@ -219,6 +221,33 @@ describe('crm.tasks and crm.activities', () => {
     await crm.activities.remove(activity.id);
     await crm.tasks.remove(task.id);
     await assert.rejects(crm.tasks.get(task.id), CrmNotFoundError);
+  });
+
+  it('should schedule a meeting from its proposed slots, by staff and then by the contact through the invitation token', async () => {
+    const contact = await crm.contacts.create({ firstName: 'Meeting', lastName: 'Guest' });
+    const slots = [
+      { start: '2099-03-02T10:00:00.000Z', end: '2099-03-02T10:30:00.000Z' },
+      { start: '2099-03-03T15:00:00.000Z', end: '2099-03-03T15:30:00.000Z' },
+    ];
+    const meeting = await crm.tasks.create({ kind: 'meeting', title: 'Intro meeting', location: 'Room 1', subject: { type: 'contact', id: contact.id }, proposedSlots: slots });
+    const scheduled = await crm.tasks.chooseSlot(meeting.id, { start: slots[0]!.start, version: meeting.version });
+    assert.equal(scheduled.status, 'scheduled');
+    assert.deepEqual(scheduled.chosenSlot, slots[0]);
+
+    const invitation = await crm.tasks.inviteToMeeting(meeting.id);
+    assert.ok(invitation.path.endsWith(invitation.token));
+    const seen = await crm.tasks.getMeetingInvitation(invitation.token);
+    assert.deepEqual(seen.proposedSlots, slots);
+    assert.equal(seen.location, 'Room 1');
+    const picked = await crm.tasks.pickMeetingSlot(invitation.token, { start: slots[1]!.start });
+    assert.deepEqual(picked.chosenSlot, slots[1]);
+    const stored = await crm.tasks.get(meeting.id);
+    assert.equal(stored.status, 'rescheduled');
+    assert.deepEqual(stored.chosenSlot, slots[1]);
+    await assert.rejects(crm.tasks.getMeetingInvitation('not-a-real-token-but-long-enough'), CrmNotFoundError);
+
+    const timeline = await crm.timeline.list('contact', contact.id);
+    assert.ok(timeline.data.some((item) => item.kind === 'task' && item.title === 'Intro meeting'), JSON.stringify(timeline.data));
   });
 
   it('should move a calling task along its workflow', async () => {

@@ -34,6 +34,8 @@ export interface TestRuntime {
     config: Record<string, unknown>;
     /** The in-process event bus; tests publish domain events on it to arrange what a module reacts to. */
     events: { publish(event: { type: string; tenantId: unknown; resource: string; resourceId: string | null; actor: null; record?: Record<string, unknown>; data?: Record<string, unknown> }): Promise<void> };
+    /** The scheduled jobs; the tests that need sends to go out start them (the runtime stops them on close). */
+    jobs: { start(): Promise<void> };
   };
   authenticate: (req: never, credential: string) => Promise<unknown>;
   dbName: string;
@@ -95,6 +97,8 @@ export interface CapturedMail {
   subject: string;
   text: string;
   html: string;
+  /** The whole message as received, headers included (e.g. `List-Unsubscribe`). */
+  raw: string;
 }
 
 /** `@crm/api/src/platform/mail/testing.ts`: an SMTP server that keeps what the API sends. */
