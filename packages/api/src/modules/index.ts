@@ -1,3 +1,4 @@
+import { publicBaseUrl } from '../platform/config.js';
 import type { AppContext } from '../platform/context.js';
 import type { Authenticator } from '../platform/auth/guard.js';
 import { createRateLimiter } from '../platform/http/rate-limit.js';
@@ -30,6 +31,7 @@ import { orgRoutes } from './identity/org.routes.js';
 import { createTenantService } from './identity/tenant.service.js';
 import { tenantRoutes } from './identity/tenant.routes.js';
 import { buildMessaging } from './messaging/messaging.module.js';
+import { contactPictureRoutes, createContactPictures } from './contacts/contact-pictures.js';
 import { crmRecordRoutes } from './customers/crm-records.wiring.js';
 import { buildSalesModules } from './opportunities/sales.wiring.js';
 import { campaignsModule } from './campaigns/campaigns.module.js';
@@ -61,6 +63,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     ...meRoutes(connection),
     ...identityAndAccessRoutes(ctx, auth, apiKeys, perMinute),
     ...contactRoutes(contacts),
+    ...contactPictureRoutes(createContactPictures({ connection, contacts, events, publicBase: publicBaseUrl(config) }), { view: perMinute('contact-picture', 600) }),
     ...buildMessaging(ctx, perMinute, { segmentMembers: (principal, id) => crm.segments.memberIds(principal, id, { field: 'targets.segmentId' }) }).routes,
     ...crm.routes,
     ...sales.routes,

@@ -75,6 +75,11 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>;
 
+/** The API's own address as links to it are written (emails, picture URLs): PUBLIC_URL, or this machine. */
+export function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string {
+  return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+}
+
 /** A configuration problem, reported as one line naming the variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Types} from 'mongoose';
 import { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import type { Config } from '../../platform/config.js';
+import { publicBaseUrl, type Config } from '../../platform/config.js';
 import { op } from '../../platform/db/operators.js';
 import { isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
@@ -90,7 +90,7 @@ export function createDeliveryEngine(deps: EngineDeps) {
   const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   let runs = 0;
   const lease = deps.jobs.lockLifetime;
-  const publicBase = (deps.config.PUBLIC_URL ?? `http://localhost:${deps.config.PORT}`).replace(/\/+$/, '');
+  const publicBase = publicBaseUrl(deps.config);
 
   // FerretDB's SQLite handler pushes a filter that is `_id` alone down to SQL and decodes and filters the
   // whole collection in Go for anything else (even `_id` plus `tenantId`), several times slower; on

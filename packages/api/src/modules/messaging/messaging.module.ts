@@ -1,3 +1,4 @@
+import { publicBaseUrl } from '../../platform/config.js';
 import { Types } from 'mongoose';
 import type { AppContext } from '../../platform/context.js';
 import { createSecretBox, resolveEncryptionKey } from '../../platform/crypto/secret-box.js';
@@ -38,7 +39,7 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
   const mailSettings = createMailSettingsService({ connection, box, transports });
   const subscriptions = createSubscriptionsService({ connection, events, recipients });
   const notifications = createNotificationsService({ connection, events });
-  const publicBase = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+  const publicBase = publicBaseUrl(config);
   const satisfaction = createSatisfactionService({ connection, jobs, events, logger, templates, recipients, notifications, tokens: createFeedbackTokens(box), publicBase });
   const engine = createDeliveryEngine({
     connection, config, logger, events, jobs, recipients, subscriptions, templates, mailSettings, tokens,
