@@ -57,7 +57,10 @@ export class PublicResource extends APIResource {
     return requestPage<T>(this._transport, assertPublic(path), params, options);
   }
 
-  /** POSTs to a public route with a generated `Idempotency-Key`, so a retried submission counts once. */
+  /**
+   * POSTs to a public route with a generated `Idempotency-Key`, the same on every retry. The API does not
+   * deduplicate public routes by that key yet: a retry is only as safe as the route itself.
+   */
   post<T = unknown>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
     return this._transport.post<T>(assertPublic(path), body, options, true);
   }
@@ -73,12 +76,16 @@ export class PublicCampaigns extends APIResource {
     return this._transport.get<PublicCampaign>(path`/v1/public/campaigns/${code}`, undefined, options);
   }
 
-  /** Counts a view, like or enrolment for a visitor (once per visitor). */
+  /** Counts a view, like or enrolment for a visitor (once per visitor, so a retry never counts twice). */
   engage(code: string, kind: EngagementKind, visitorId: string, options?: RequestOptions): Promise<PublicEngagementResult> {
     return this._transport.post<PublicEngagementResult>(path`/v1/public/campaigns/${code}/${kind}`, { visitorId }, options, true);
   }
 
-  /** Submits the campaign's signup form. */
+  /**
+   * Submits the campaign's signup form. It is retried like a create, but the API does not honour
+   * `Idempotency-Key` on public routes yet: a retry after a lost answer can record the signup twice (the
+   * lead and contact it makes are still matched by email).
+   */
   signUp(code: string, params: PublicSignupParams, options?: RequestOptions): Promise<PublicSignupResult> {
     return this._transport.post<PublicSignupResult>(path`/v1/public/campaigns/${code}/signups`, params, options, true);
   }
