@@ -42,6 +42,23 @@ describe('crm.contacts', () => {
     await assert.rejects(crm.contacts.get(created.id), CrmNotFoundError);
   });
 
+  it("should upload a contact's picture that an <img> can load without credentials, and remove it", async () => {
+    const contact = await crm.contacts.create({ firstName: 'Pic', lastName: 'Ture' });
+    // The smallest valid PNG header the API recognises by content, with a little payload.
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+    const withPicture = await crm.contacts.uploadPicture(contact.id, new Blob([png], { type: 'image/png' }));
+    assert.ok(withPicture.pictureUrl);
+    assert.equal((await crm.contacts.get(contact.id)).pictureUrl, withPicture.pictureUrl);
+    const image = await fetch(new URL(new URL(withPicture.pictureUrl).pathname, api.baseUrl));
+    assert.equal(image.status, 200);
+    assert.equal(image.headers.get('content-type'), 'image/png');
+    assert.deepEqual(new Uint8Array(await image.arrayBuffer()), png);
+
+    const without = await crm.contacts.removePicture(contact.id);
+    assert.equal(without.pictureUrl, null);
+    assert.equal((await crm.contacts.get(contact.id)).pictureUrl, null);
+  });
+
   it('should reject an illegal transition with the allowed targets', async () => {
     const contact = await crm.contacts.create({ firstName: 'Final', lastName: 'State' });
     await crm.contacts.transition(contact.id, { to: 'converted' });

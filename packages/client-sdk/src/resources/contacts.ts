@@ -1,8 +1,10 @@
 import type { OperationQuery, Schema } from '../core/api-types.js';
 import { WorkflowRecordResource } from '../core/crud-resource.js';
+import { path } from '../core/path.js';
 import type { ListParams } from '../core/pagination.js';
 import type { RequestOptions } from '../core/request-options.js';
 import type { QueryParams } from '../internal/query.js';
+import type { DocumentBody } from './customers.js';
 import { getSubscriptions, setSubscription, type MessageSubscriptions, type SubscriptionChangeParams } from './subscriptions.js';
 
 /** A person the agency deals with: names, emails, phones, company, owner, status and custom fields. */
@@ -17,7 +19,8 @@ export type ContactListParams = OperationQuery<'listContacts'> & ListParams;
 export type ContactExportParams = OperationQuery<'exportContacts'> & QueryParams;
 
 /**
- * Contacts (`crm.contacts`): the standard record routes under `/v1/contacts`.
+ * Contacts (`crm.contacts`): the standard record routes under `/v1/contacts`, message subscriptions and
+ * the contact's picture.
  *
  * @example const contact = await crm.contacts.create({ firstName: 'Ada', lastName: 'Lovelace' });
  */
@@ -32,5 +35,20 @@ export class Contacts extends WorkflowRecordResource<Contact, ContactCreateParam
   /** Subscribes the contact to, or unsubscribes it from, a category on a channel. */
   setSubscription(id: string, params: SubscriptionChangeParams, options?: RequestOptions): Promise<MessageSubscriptions> {
     return setSubscription(this._transport, 'contacts', id, params, options);
+  }
+
+  /**
+   * Uploads the contact's picture (PNG, JPEG, GIF or WebP, recognised by its bytes; at most 1 MB), replacing
+   * any earlier one. The answer's `pictureUrl` shows the image without credentials, so an `<img>` can use it.
+   */
+  async uploadPicture(id: string, image: DocumentBody, options?: RequestOptions): Promise<Contact> {
+    const contentType = (typeof Blob !== 'undefined' && image instanceof Blob && image.type) || 'application/octet-stream';
+    const request = { method: 'PUT' as const, path: path`/v1/contacts/${id}/picture`, body: image, contentType };
+    return (await this._transport.request<Contact>(request, options)).data;
+  }
+
+  /** Removes the contact's picture; answers with the contact, its `pictureUrl` now null. */
+  async removePicture(id: string, options?: RequestOptions): Promise<Contact> {
+    return (await this._transport.request<Contact>({ method: 'DELETE', path: path`/v1/contacts/${id}/picture` }, options)).data;
   }
 }
