@@ -4,7 +4,7 @@ import { Passport } from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import type { Principal } from '../../platform/access/principal.js';
 import type { Authenticator } from '../../platform/auth/guard.js';
-import { verifyOptions, type AccessClaims } from '../../platform/auth/tokens.js';
+import { jwtKey, verifyOptions, type AccessClaims } from '../../platform/auth/tokens.js';
 import type { AuthService } from './auth.service.js';
 import { resolvePrincipal } from './principal.service.js';
 
@@ -19,7 +19,7 @@ export function createAuthenticator(deps: { connection: Connection; jwtSecret: s
   passport.use(
     'jwt',
     new JwtStrategy(
-      { jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: deps.jwtSecret, ...verifyOptions, passReqToCallback: false },
+      { jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: jwtKey(deps.jwtSecret) as never, ...verifyOptions, passReqToCallback: false },
       (claims: AccessClaims & { sub: string }, done: (error: unknown, principal?: Principal | false) => void) => {
         (async () => {
           if (!Types.ObjectId.isValid(claims.tid) || !Types.ObjectId.isValid(claims.sub)) return false;

@@ -1,5 +1,5 @@
 import { idParams } from '../../platform/http/common.schema.js';
-import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
+import { access, defineRoute, jsonOnce, type RouteSpec } from '../../platform/http/route.js';
 import { clientOf, recordRoutes } from '../../platform/records/record-routes.js';
 import type { RecordService } from '../../platform/records/record-service.js';
 import type { Opportunity } from './opportunity.model.js';
@@ -57,7 +57,8 @@ export function opportunityRoutes(service: OpportunitiesService): RouteSpec[] {
       params: idParams,
       query: boardQuery,
       success: { status: 200, description: 'The board', schema: boardSchema },
-      handler: ({ params, query, req }) => service.board(req.principal!, params.id, query),
+      // Boards are cached per pipeline revision: each cached board is serialized once, not per request.
+      handler: async ({ params, query, req }) => jsonOnce(await service.board(req.principal!, params.id, query)),
     }),
   ];
 }

@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors.js';
 import type { Idempotency } from './idempotency.js';
-import { idempotencyOf, Reply, type RouteSpec } from './route.js';
+import { idempotencyOf, JsonText, Reply, type RouteSpec } from './route.js';
 import { assertPlainQuery, parseOrThrow } from './validation.js';
 
 /** Express path from an OpenAPI path: `/contacts/{id}` becomes `/contacts/:id`. */
@@ -44,16 +44,21 @@ export function mountRoutes(routes: RouteSpec[], guard: AccessGuard, options: { 
       if (result instanceof Reply) {
         res.set(result.headers).status(result.status);
         if (result.body === undefined) res.end();
-        else res.json(result.body);
+        else sendJson(res, result.body);
         return;
       }
       res.status(spec.success.status);
       if (spec.success.status === 204 || result === undefined) res.end();
-      else res.json(result);
+      else sendJson(res, result);
     };
     router[spec.method](toExpressPath(spec.path), ...(spec.before ?? []), ...guard(spec), (req: Request, res: Response, next: NextFunction) => {
       handle(req, res).catch(next);
     });
   }
   return router;
+}
+
+function sendJson(res: Response, body: unknown): void {
+  if (body instanceof JsonText) res.type('application/json').send(body.text);
+  else res.json(body);
 }
