@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Principal } from '../../platform/access/principal.js';
 import type { CustomFields } from '../../platform/custom-fields/custom-fields.js';
+import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { writeNextVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
@@ -325,8 +327,14 @@ export function createCampaignPublicService(deps: {
       const { email, answers } = await validateAnswers(campaign, input);
       const referral = input.referral ? await Referral.findOne({ tenantId: caller.tenantId, code: input.referral.toUpperCase(), campaignId: campaign._id }).lean() : null;
       const doubleOptIn = Boolean(campaign.form.doubleOptIn);
-      const signup = (
-        await Signup.create({
+      // One submission of one form load makes one signup: a retry after a lost answer (the SDK retries;
+      // so do browsers and proxies) carries the same form token and address, so it derives the same `_id`
+      // and meets the unique index, on every engine, whether or not it sent an Idempotency-Key.
+      const submissionId = new Types.ObjectId(createHash('sha256').update(`${String(campaign._id)}\n${input.formToken}\n${email}`).digest('hex').slice(0, 24));
+      let created;
+      try {
+        created = await Signup.create({
+          _id: submissionId,
           tenantId: caller.tenantId,
           campaignId: campaign._id,
           referrerId: referral?.userId ?? null,
@@ -338,8 +346,17 @@ export function createCampaignPublicService(deps: {
           confirmedAt: doubleOptIn ? null : new Date(),
           leadId: new Types.ObjectId(),
           ip: caller.ip || null,
-        })
-      ).toObject();
+        });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        const earlier = await findByIdInTenant(Signup, caller.tenantId, submissionId);
+        if (!earlier) throw error;
+        // The same submission again: finish what the first attempt may not have (materializing is
+        // idempotent), count nothing twice, send no second email.
+        if (earlier.status === 'confirmed') await materialize(campaign, earlier, { ip: caller.ip, userAgent: caller.userAgent });
+        return answer;
+      }
+      const signup = created.toObject();
       const client = { ip: caller.ip, userAgent: caller.userAgent };
       if (doubleOptIn) {
         const link = `${deps.apiBase}/v1/public/signup-confirmations?token=${encodeURIComponent(confirmTokens.sign([String(caller.tenantId), String(signup._id), String(Date.now() + CONFIRM_TOKEN_MAX_AGE_MS)]))}`;

@@ -285,6 +285,28 @@ describe('campaigns', () => {
     assert.equal(await leadModel(rt.ctx.connection).countDocuments({ tenantId, campaignId }), 0);
   });
 
+  it('should make one signup of one submission sent twice (a retry after a lost answer), counting it once', async () => {
+    const c = await activeCampaign({ visibility: 'public' });
+    const token = await formToken(c.code);
+    await delay(450);
+    const body = { fields: { email: 'twice@example.com', firstName: 'Tw', lastName: 'Ice' }, consent: true, formToken: token };
+    const [a, b] = await Promise.all([pub('post', `/campaigns/${c.code}/signups`).send(body), pub('post', `/campaigns/${c.code}/signups`).send(body)]);
+    const again = await pub('post', `/campaigns/${c.code}/signups`).send(body);
+    assert.deepEqual([a.status, b.status, again.status], [202, 202, 202]);
+    assert.deepEqual(again.body, a.body, 'the same answer');
+    const signups = await campaignSignupModel(rt.ctx.connection).find({ tenantId, campaignId: new Types.ObjectId(c.id) }).lean();
+    assert.equal(signups.length, 1);
+    assert.equal(await leadModel(rt.ctx.connection).countDocuments({ tenantId, campaignId: new Types.ObjectId(c.id), primaryEmail: 'twice@example.com' }), 1);
+    const stats = await rt.request().get(`/v1/campaigns/${c.id}/stats`).set(auth());
+    assert.equal(stats.status, 200, JSON.stringify(stats.body));
+    assert.equal(stats.body.totals.signups, 1, JSON.stringify(stats.body));
+    // The same person through a new form load is a new submission (the contact stays one).
+    const second = await signUp(c.code, { email: 'twice@example.com', firstName: 'Tw', lastName: 'Ice' });
+    assert.equal(second.status, 202);
+    assert.equal(await campaignSignupModel(rt.ctx.connection).countDocuments({ tenantId, campaignId: new Types.ObjectId(c.id) }), 2);
+    assert.equal(await contactModel(rt.ctx.connection).countDocuments({ tenantId, primaryEmail: 'twice@example.com' }), 1);
+  });
+
   it('should limit signups per address per minute (PUBLIC_RATE_LIMIT_PER_MINUTE) and store nothing over the limit', async () => {
     const c = await activeCampaign();
     const ip = randomIp();
