@@ -350,7 +350,7 @@ export class CrmContactEditor extends CrmDataElement {
                 ${this.text(`${prefix}.postalCode`, this.msg('contactEditor.postalCode', { n }), entry.postalCode ?? '')}
                 ${this.text(`${prefix}.city`, this.msg('contactEditor.city', { n }), entry.city ?? '')}
                 ${this.text(`${prefix}.country`, this.msg('contactEditor.country', { n }), entry.country ?? '')}`}
-          ${this.text(`${prefix}.label`, this.msg('contactEditor.entryLabel', { what, n }), entry.label, { required: true, hint: this.msg('contactEditor.labelHint') })}
+          ${this.text(`${prefix}.label`, this.msg('contactEditor.entryLabel', { what, n }), entry.label ?? "", { required: true, hint: this.msg('contactEditor.labelHint') })}
           <div class="entry-actions">
             <label class="inline">
               <input type="radio" name="${list}-primary" .checked=${entry.primary} @change=${() => this.setPrimary(list, i)} />

@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
+import type { CustomFieldDefinition } from '../shared/api/types.js';
 import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
 import { failingClient, pendingClient, withClient } from '../test/story-provider.js';
 import './contact-editor.js';
@@ -56,20 +57,14 @@ export const Conflict: Story = {
 /** The tenant's custom attributes (select, yes/no, number, date, several choices) render by type. */
 export const CustomAttributes: Story = {
   render: (_, { globals }) => {
-    const memory = createMemoryApi();
-    const definitions = [
+    const customFields: CustomFieldDefinition[] = [
       { key: 'region', label: 'Region', type: 'select', options: ['North', 'South'], required: true },
       { key: 'vip', label: 'VIP', type: 'boolean', options: [], required: false },
       { key: 'seats', label: 'Seats', type: 'number', options: [], required: false },
       { key: 'renewal', label: 'Renewal', type: 'date', options: [], required: false },
       { key: 'channels', label: 'Channels', type: 'multiselect', options: ['Email', 'Phone', 'Post'], required: false },
     ];
-    const transport = memory.client.transport;
-    const client = {
-      ...memory.client,
-      transport: { ...transport, get: <T>(path: string, query?: object) => (path === '/v1/custom-fields' ? Promise.resolve({ object: 'list', data: definitions } as T) : transport.get<T>(path, query)) },
-    };
-    return withClient(client, globals, html`<crm-contact-editor></crm-contact-editor>`);
+    return withClient(createMemoryApi({ customFields }).client, globals, html`<crm-contact-editor></crm-contact-editor>`);
   },
 };
 

@@ -37,12 +37,7 @@ export const Error: Story = { render: (_, { globals }) => withClient(failingClie
 /** A contact with no activity yet: the timeline says so instead of staying blank. */
 export const NoActivity: Story = {
   render: ({ contactId, noEdit }, { globals }) => {
-    const memory = createMemoryApi();
-    const transport = memory.client.transport;
-    const client = {
-      ...memory.client,
-      transport: { ...transport, get: <T>(path: string, query?: object) => (path.endsWith('/timeline') ? Promise.resolve({ object: 'list', data: [] } as T) : transport.get<T>(path, query)) },
-    };
-    return withClient(client, globals, html`<crm-contact-viewer contact-id=${contactId} ?no-edit=${noEdit}></crm-contact-viewer>`);
+    const memory = createMemoryApi({ timeline: [] });
+    return withClient(memory.client, globals, html`<crm-contact-viewer contact-id=${contactId} ?no-edit=${noEdit}></crm-contact-viewer>`);
   },
 };

@@ -2,6 +2,7 @@
 // (scripts/e2e-api-plugin.mjs); this helper gets a fresh agency and a signed-in SDK client.
 import { createCrmClient, type CrmClient } from '@crm/client-sdk';
 import type { CrmUser } from '../context/client-context.js';
+import type { CrmDataClient } from '../shared/api/transport.js';
 
 /** A signed-in client of a fresh agency on the real API. */
 export interface LiveApi {
@@ -28,3 +29,6 @@ export async function until(check: () => boolean, timeoutMs = 5000, what = 'cond
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** The SDK's client is what the data elements take: this fails to compile when they drift apart. */
+export const sdkClientFits = (client: CrmClient): CrmDataClient => client;

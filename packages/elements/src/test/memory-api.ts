@@ -1,10 +1,30 @@
-// An in-memory double of the CRM API behind an SDK-shaped client (`transport` + `realtime`), for
-// stories, the benchmark, and the tests of pure rendering states (loading, error, 10,000 items).
+// An in-memory double of the CRM API for stories, the benchmark, and the tests of pure rendering
+// states (loading, error, 10,000 items). The client is made of the real SDK's resources
+// (`crm.contacts`, `crm.segments`...) over an SDK `Transport` whose `fetch` answers from memory, so
+// the elements go through exactly the SDK calls they make against the real API.
 // Every data-flow test runs against the real API (src/test/live-api.ts).
-import type { CrmDataClient, CrmRealtimeEvent } from '../shared/api/transport.js';
-import type { Contact, Opportunity, PipelineStage, Task } from '../shared/api/types.js';
+import {
+  Campaigns,
+  Contacts,
+  Customers,
+  CustomFields,
+  Greetings,
+  Opportunities,
+  Pipelines,
+  Products,
+  Segments,
+  Tasks,
+  Templates,
+  Timeline,
+  Transport,
+  Users,
+  Workflows,
+  type FetchLike,
+} from '@crm/client-sdk';
+import type { CrmDataClient, CrmRealtimeLike, CrmRealtimeEvent } from '../shared/api/transport.js';
+import type { Contact, CustomFieldDefinition, Opportunity, PipelineStage, Task, TimelineEntry } from '../shared/api/types.js';
 
-/** An error shaped like the SDK's `CrmApiError` (status, code, detail, errors, current, allowed). */
+/** A problem the in-memory API answers with (status, code, detail, errors, current, allowed), as the real API does. */
 export class MemoryApiError extends Error {
   constructor(
     readonly status: number,
@@ -25,7 +45,17 @@ export class MemoryApiError extends Error {
   }
 }
 
-type Handler = (match: RegExpMatchArray, query: Record<string, string>, body: Record<string, unknown>) => unknown;
+type Handler = (match: RegExpMatchArray, query: Record<string, string>, body: Record<string, unknown>, headers: Record<string, string>) => unknown;
+
+/** Reads image bytes as a `data:` URL, as the stand-in of the API's picture URL. */
+function imageUrl(bytes: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('unreadable'));
+    reader.readAsDataURL(bytes);
+  });
+}
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 
@@ -93,9 +123,39 @@ export interface MemoryApiOptions {
   segments?: Array<{ id: string; name: string; resource: string }>;
   /** Message templates; one demo one when omitted. */
   templates?: Array<{ id: string; name: string; subject?: string; text?: string }>;
+  /** The tenant's custom attributes of contacts; none when omitted. */
+  customFields?: CustomFieldDefinition[];
+  /** Every contact's timeline; without it the API has no timeline route (the viewer falls back to the status history). */
+  timeline?: TimelineEntry[];
   /** Milliseconds every call waits, to show loading states. */
   latencyMs?: number;
 }
+
+/** A client of SDK resources over `fetch` (the realtime part given separately). */
+export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmDataClient {
+  // No retries: a double's failure is meant to show at once.
+  const transport = new Transport({ baseUrl: '', fetch, retries: 0, timeoutMs: 600_000 });
+  return {
+    contacts: new Contacts(transport),
+    customers: new Customers(transport),
+    opportunities: new Opportunities(transport),
+    pipelines: new Pipelines(transport),
+    segments: new Segments(transport),
+    templates: new Templates(transport),
+    campaigns: new Campaigns(transport),
+    greetings: new Greetings(transport),
+    customFields: new CustomFields(transport),
+    workflows: new Workflows(transport),
+    users: new Users(transport),
+    products: new Products(transport),
+    tasks: new Tasks(transport),
+    timeline: new Timeline(transport),
+    ...(realtime ? { realtime } : {}),
+  };
+}
+
+const json = (status: number, body: unknown, type = 'application/json') =>
+  new Response(body === undefined ? null : JSON.stringify(body), { status, headers: body === undefined ? {} : { 'content-type': type } });
 
 /** The in-memory API: its data, its client, and hooks for tests. */
 export function createMemoryApi(options: MemoryApiOptions = {}) {
@@ -167,6 +227,25 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       Object.assign(contact, { status: body.to, version: contact.version + 1 });
       return contact;
     }],
+    ['PUT', /^\/v1\/contacts\/(\w+)\/picture$/, async (m, __, body) => {
+      const contact = contactById(m[1]!);
+      const bytes = body as unknown as Blob;
+      if (!(bytes instanceof Blob) || !/^image\/(png|jpeg|gif|webp)$/.test(bytes.type)) throw new MemoryApiError(415, 'unsupported_media_type', 'The picture must be a PNG, JPEG, GIF or WebP image.');
+      if (bytes.size > 1024 * 1024) throw new MemoryApiError(413, 'payload_too_large', 'The picture is larger than 1 MB.');
+      Object.assign(contact, { pictureUrl: await imageUrl(bytes), version: contact.version + 1 });
+      return contact;
+    }],
+    ['DELETE', /^\/v1\/contacts\/(\w+)\/picture$/, (m) => {
+      const contact = contactById(m[1]!);
+      Object.assign(contact, { pictureUrl: null, version: contact.version + 1 });
+      return contact;
+    }],
+    ['GET', /^\/v1\/contacts\/(\w+)\/timeline$/, (m) => {
+      contactById(m[1]!);
+      if (!options.timeline) throw new MemoryApiError(404, 'not_found', 'No such route');
+      return { object: 'list', data: options.timeline, hasMore: false, nextBefore: null };
+    }],
+    ['GET', /^\/v1\/custom-fields$/, () => ({ object: 'list', data: options.customFields ?? [], hasMore: false, nextCursor: null })],
     ['GET', /^\/v1\/users$/, () => ({ object: 'list', data: users })],
     ['GET', /^\/v1\/segments$/, () => ({ object: 'list', data: segments })],
     ['GET', /^\/v1\/segments\/(\w+)$/, (m) => segments.find((x) => x.id === m[1]) ?? (() => { throw notFound(); })()],
@@ -195,6 +274,12 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       return { ...card };
     }],
     ['GET', /^\/v1\/tasks$/, (_, q) => page(tasks.filter((t) => !q.assigneeId || t.assigneeId === q.assigneeId), q)],
+    ['PATCH', /^\/v1\/tasks\/(\w+)$/, (m, __, body, headers) => {
+      const task = tasks.find((t) => t.id === m[1]) ?? (() => { throw notFound(); })();
+      if (headers['if-match'] !== undefined && Number(headers['if-match']) !== task.version) throw new MemoryApiError(409, 'version_conflict', 'The task changed', { current: { ...task } });
+      Object.assign(task, body, { version: task.version + 1 });
+      return { ...task };
+    }],
     ['POST', /^\/v1\/tasks\/(\w+)\/transitions$/, (m, __, body) => {
       const task = tasks.find((t) => t.id === m[1]) ?? (() => { throw notFound(); })();
       Object.assign(task, { status: body.to, version: task.version + 1 });
@@ -205,35 +290,43 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     ['POST', /^\/v1\/campaigns\/(\w+)\/transitions$/, (m, __, body) => ({ id: m[1], title: 'Campaign', status: body.to, version: Number(body.version) + 1 })],
   ];
 
-  async function call(method: string, path: string, query?: object, body?: unknown, headers?: Record<string, string>): Promise<never> {
+  async function call(method: string, path: string, query?: Record<string, string>, body?: unknown, headers?: Record<string, string>): Promise<unknown> {
     calls.push({ method, path, query, body, headers });
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const failure = failures.findIndex((f) => f.method === method && f.path.test(path));
     if (failure >= 0) throw failures.splice(failure, 1)[0]!.error;
     for (const [verb, pattern, handler] of routes) {
       const match = verb === method ? path.match(pattern) : null;
-      if (match) return structuredClone(handler(match, (query ?? {}) as Record<string, string>, (body ?? {}) as Record<string, unknown>)) as never;
+      if (match) return structuredClone(await handler(match, query ?? {}, (body ?? {}) as Record<string, unknown>, headers ?? {}));
     }
     throw new MemoryApiError(404, 'not_found', `No route for ${method} ${path}`);
   }
 
-  const client: CrmDataClient = {
-    transport: {
-      get: (path, query) => call('GET', path, query),
-      post: (path, body) => call('POST', path, undefined, body),
-      patch: (path, body, _options, headers) => call('PATCH', path, undefined, body, headers),
-      delete: async (path) => {
-        await call('DELETE', path);
-      },
-    },
-    realtime: {
-      subscribe: (params, handler) => {
-        const entry = { filter: params.filter ?? {}, handler: handler as (event: CrmRealtimeEvent<Opportunity>) => void };
-        subscribers.add(entry);
-        return () => subscribers.delete(entry);
-      },
-    },
+  /** The SDK's `fetch`: a request in, the in-memory API's answer (or problem) out. */
+  const memoryFetch: FetchLike = async (url, init) => {
+    const parsed = new URL(url, 'http://memory.invalid');
+    const query = Object.fromEntries(parsed.searchParams);
+    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const raw = init.body;
+    const body = typeof raw === 'string' && /json/.test(headers['content-type'] ?? '') ? (JSON.parse(raw) as unknown) : raw;
+    try {
+      const answer = await call(init.method ?? 'GET', parsed.pathname, Object.keys(query).length ? query : undefined, body, headers);
+      return json(200, answer);
+    } catch (error) {
+      if (!(error instanceof MemoryApiError)) throw error;
+      if (error.status === 0) throw new TypeError(error.detail);
+      const { errors, current, allowed } = error.extra;
+      return json(error.status, { type: `urn:crm:problem:${error.code}`, title: error.code, status: error.status, code: error.code, detail: error.detail, errors, current, allowed }, 'application/problem+json');
+    }
   };
+
+  const client = sdkClient(memoryFetch, {
+    subscribe: (params, handler) => {
+      const entry = { filter: params.filter ?? {}, handler: handler as (event: CrmRealtimeEvent<Opportunity>) => void };
+      subscribers.add(entry);
+      return () => subscribers.delete(entry);
+    },
+  });
 
   return {
     client,

@@ -1,6 +1,7 @@
 // Wraps a story in a provider holding an in-memory API, following Storybook's theme and locale toolbar.
 import { html, type TemplateResult } from 'lit';
 import type { CrmDataClient } from '../shared/api/transport.js';
+import { sdkClient } from './memory-api.js';
 
 /** The globals the Storybook toolbar sets. */
 export interface StoryGlobals {
@@ -15,21 +16,7 @@ export function withClient(client: CrmDataClient, globals: StoryGlobals, content
 }
 
 /** A client whose every call waits forever, to show loading states. */
-export const pendingClient: CrmDataClient = {
-  transport: {
-    get: () => new Promise(() => undefined),
-    post: () => new Promise(() => undefined),
-    patch: () => new Promise(() => undefined),
-    delete: () => new Promise(() => undefined),
-  },
-};
+export const pendingClient: CrmDataClient = sdkClient(() => new Promise<Response>(() => undefined));
 
 /** A client whose every call fails as an unreachable API does. */
-export const failingClient: CrmDataClient = {
-  transport: {
-    get: () => Promise.reject(Object.assign(new Error('Could not reach the CRM API.'), { status: 0 })),
-    post: () => Promise.reject(Object.assign(new Error('Could not reach the CRM API.'), { status: 0 })),
-    patch: () => Promise.reject(Object.assign(new Error('Could not reach the CRM API.'), { status: 0 })),
-    delete: () => Promise.reject(Object.assign(new Error('Could not reach the CRM API.'), { status: 0 })),
-  },
-};
+export const failingClient: CrmDataClient = sdkClient(() => Promise.reject(new TypeError('Could not reach the CRM API.')));

@@ -1,11 +1,10 @@
-// What <crm-campaign-creator> asks of the API, all through `client.transport` until the SDK has
-// `crm.campaigns`, `crm.segments` and `crm.templates`: segments and their live count
-// (`GET /v1/segments`, `GET /v1/segments/{id}/count`, `/members`), contact and customer search,
-// templates and their preview (`POST /v1/templates/{id}/preview`), the campaign itself
-// (`POST /v1/campaigns`, then `POST /v1/campaigns/{id}/transitions` new → active to activate) and,
-// on activation, the scheduled send of the message to the audience (`POST /v1/greetings`).
+// What <crm-campaign-creator> asks of the API, through the SDK's resources: segments and their live
+// count (`crm.segments.list`, `count`, `members`), contact and customer search (`crm.contacts.list`,
+// `crm.customers.list`), templates and their preview (`crm.templates.list`, `preview`), the campaign
+// itself (`crm.campaigns.create`, then `crm.campaigns.transition` new → active to activate) and, on
+// activation, the scheduled send of the message to the audience (`crm.greetings.create`).
 import { isMissingRoute, readProblem } from './errors.js';
-import { compactQuery, path, transportPage, type CrmCallOptions, type CrmDataClient } from './transport.js';
+import { collect, compactQuery, type CrmCallOptions, type CrmDataClient } from './transport.js';
 import type { Campaign, CampaignDraft, Contact, Segment, Template } from './types.js';
 
 export { listSegments } from './contact-list.js';
@@ -26,23 +25,21 @@ export interface MessagePreview {
 
 /** How many contacts a segment holds now. */
 export async function countSegment(client: CrmDataClient, segmentId: string, options?: CrmCallOptions): Promise<number> {
-  const answer = await client.transport.get<{ count: number }>(path`/v1/segments/${segmentId}/count`, undefined, options);
-  return answer.count;
+  return (await client.segments.count(segmentId, options)).count;
 }
 
 /** The first member of a segment, to preview the message with. */
 export async function firstSegmentMember(client: CrmDataClient, segmentId: string, options?: CrmCallOptions): Promise<Contact | undefined> {
-  const answer = await client.transport.get<{ data: Contact[] }>(path`/v1/segments/${segmentId}/members`, { limit: 1 }, options);
-  return answer.data[0];
+  return (await client.segments.members<Contact>(segmentId, { limit: 1 }, options)).data[0];
 }
 
 /** Contacts and customers whose name matches `q`. */
 export async function searchRecipients(client: CrmDataClient, q: string, options?: CrmCallOptions): Promise<Recipient[]> {
   const query = compactQuery({ q, limit: 10 });
   const [contacts, customers] = await Promise.all([
-    client.transport.get<{ data: Contact[] }>('/v1/contacts', query, options),
-    client.transport.get<{ data: Array<{ id: string; name: string }> }>('/v1/customers', query, options).catch((error: unknown) => {
-      if (isMissingRoute(readProblem(error))) return { data: [] };
+    client.contacts.list(query, options),
+    Promise.resolve(client.customers.list(query, options)).catch((error: unknown) => {
+      if (isMissingRoute(readProblem(error))) return { data: [] as Array<{ id: string; name: string }> };
       throw error;
     }),
   ]);
@@ -54,13 +51,13 @@ export async function searchRecipients(client: CrmDataClient, q: string, options
 
 /** One contact, to preview the message with. */
 export function loadRecipient(client: CrmDataClient, id: string, options?: CrmCallOptions): Promise<Contact> {
-  return client.transport.get<Contact>(path`/v1/contacts/${id}`, undefined, options);
+  return client.contacts.get(id, options);
 }
 
 /** The message templates. */
 export async function listTemplates(client: CrmDataClient, options?: CrmCallOptions): Promise<Template[]> {
   try {
-    return (await client.transport.get<{ data: Template[] }>('/v1/templates', { limit: 200 }, options)).data;
+    return (await client.templates.list({ limit: 200 }, options)).data;
   } catch (error) {
     if (isMissingRoute(readProblem(error))) return [];
     throw error;
@@ -70,11 +67,11 @@ export async function listTemplates(client: CrmDataClient, options?: CrmCallOpti
 /** The template rendered by the API for one real recipient; the plain-text part is what the element shows. */
 export async function previewTemplate(client: CrmDataClient, templateId: string, recipient: { type: 'contact' | 'customer'; id: string }, options?: CrmCallOptions): Promise<MessagePreview> {
   const body = recipient.type === 'contact' ? { contactId: recipient.id } : { customerId: recipient.id };
-  const rendered = await client.transport.post<{ subject: string; text: string }>(path`/v1/templates/${templateId}/preview`, body, options);
+  const rendered = await client.templates.preview(templateId, body, options);
   return { subject: rendered.subject, body: rendered.text };
 }
 
-/** The body `POST /v1/campaigns` takes, from the creator's draft. */
+/** The body `crm.campaigns.create` takes, from the creator's draft. */
 export function campaignBody(draft: CampaignDraft): Record<string, unknown> {
   return {
     title: draft.title,
@@ -97,19 +94,13 @@ export interface SendTargets {
 export async function resolveTargets(client: CrmDataClient, draft: CampaignDraft, options?: CrmCallOptions): Promise<SendTargets> {
   if (draft.audience.kind === 'picked') return { contactIds: draft.audience.contactIds, customerIds: draft.audience.customerIds };
   const segmentId = draft.audience.segmentId;
-  const segment = await client.transport.get<Segment>(path`/v1/segments/${segmentId}`, undefined, options);
-  const ids: string[] = [];
-  let page = await transportPage<{ id: string }>(client, path`/v1/segments/${segmentId}/members`, { limit: 200 }, options);
-  for (;;) {
-    ids.push(...page.data.map((member) => member.id));
-    const next = ids.length < 50_000 ? await page.nextPage() : null;
-    if (!next) break;
-    page = next;
-  }
+  const segment = await client.segments.get(segmentId, options);
+  const members = await collect(client.segments.members<{ id: string }>(segmentId, { limit: 200 }, options), 50_000);
+  const ids = members.map((member) => member.id);
   return segment.resource === 'customer' ? { contactIds: [], customerIds: ids } : { contactIds: ids, customerIds: [] };
 }
 
-/** The body `POST /v1/greetings` takes: the message, its recipients and when it goes out. */
+/** The body `crm.greetings.create` takes: the message, its recipients and when it goes out. */
 export function sendBody(draft: CampaignDraft, targets: SendTargets, now: Date): Record<string, unknown> {
   // A local date-time is read in the agency's time zone by the API; "now" goes as an instant.
   return { name: draft.title, templateId: draft.templateId, targets, sendAt: draft.sendAt || now.toISOString(), fromUser: draft.fromUser };
@@ -122,12 +113,12 @@ export function sendBody(draft: CampaignDraft, targets: SendTargets, now: Date):
  */
 export async function saveCampaign(client: CrmDataClient, draft: CampaignDraft, activate: boolean, options?: CrmCallOptions): Promise<Campaign> {
   const targets = activate && draft.templateId ? await resolveTargets(client, draft, options) : undefined;
-  let campaign = await client.transport.post<Campaign>('/v1/campaigns', campaignBody(draft), options, true);
+  let campaign = await client.campaigns.create(campaignBody(draft), options);
   if (activate) {
     for (const to of ['new', 'active']) {
-      campaign = await client.transport.post<Campaign>(path`/v1/campaigns/${campaign.id}/transitions`, { to, version: campaign.version }, options);
+      campaign = await client.campaigns.transition(campaign.id, { to, version: campaign.version }, options);
     }
-    if (targets) await client.transport.post('/v1/greetings', sendBody(draft, targets, new Date()), options, true);
+    if (targets) await client.greetings.create(sendBody(draft, targets, new Date()), options);
   }
   return campaign;
 }

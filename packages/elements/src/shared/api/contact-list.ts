@@ -1,8 +1,8 @@
-// What <crm-contact-list> asks of the API: pages of contacts (`crm.contacts.list` when the SDK has it),
-// saved segments (`GET /v1/segments?resource=contact`) and a segment's members
-// (`GET /v1/segments/{id}/members`) through `client.transport` until the SDK has `crm.segments`.
+// What <crm-contact-list> asks of the API, through the SDK's resources: pages of contacts
+// (`crm.contacts.list`), saved segments (`crm.segments.list({ resource: 'contact' })`) and a
+// segment's members (`crm.segments.members`).
 import { isMissingRoute, readProblem } from './errors.js';
-import { compactQuery, path, sdkResource, transportPage, type CrmCallOptions, type CrmDataClient, type CrmPageLike } from './transport.js';
+import { compactQuery, type CrmCallOptions, type CrmDataClient, type CrmPageLike } from './transport.js';
 import type { Contact, Segment } from './types.js';
 
 /** The list query the element builds. */
@@ -15,20 +15,17 @@ export interface ContactQuery {
 }
 
 /** The first page of contacts matching `query`; follow it with `nextPage()`. */
-export function listContacts(client: CrmDataClient, query: ContactQuery, options?: CrmCallOptions): Promise<CrmPageLike<Contact>> {
+export async function listContacts(client: CrmDataClient, query: ContactQuery, options?: CrmCallOptions): Promise<CrmPageLike<Contact>> {
   const { segmentId, ...rest } = query;
   const params = compactQuery({ limit: 100, ...rest });
-  if (segmentId) return transportPage<Contact>(client, path`/v1/segments/${segmentId}/members`, params, options);
-  const contacts = sdkResource<Contact>(client, 'contacts');
-  if (contacts) return Promise.resolve(contacts.list(params, options));
-  return transportPage<Contact>(client, '/v1/contacts', params, options);
+  if (segmentId) return client.segments.members<Contact>(segmentId, params, options);
+  return client.contacts.list(params, options);
 }
 
-/** Saved segments of contacts; none while the API has no segments route. */
+/** Saved segments of contacts; none while the API has no segments or refuses them to this caller. */
 export async function listSegments(client: CrmDataClient, options?: CrmCallOptions): Promise<Segment[]> {
   try {
-    const answer = await client.transport.get<{ data: Segment[] }>('/v1/segments', { resource: 'contact', limit: 200 }, options);
-    return answer.data;
+    return (await client.segments.list({ resource: 'contact', limit: 200 }, options)).data;
   } catch (error) {
     if (isMissingRoute(readProblem(error)) || readProblem(error).status === 403) return [];
     throw error;

@@ -1,8 +1,8 @@
-// What <crm-task-list> asks of the API: tasks (`crm.tasks.list` when the SDK has it, else
-// `GET /v1/tasks`), the calling-task workflow (`GET /v1/workflows/callingTask`) and transitions
-// (`POST /v1/tasks/{id}/transitions`).
+// What <crm-task-list> asks of the API, through the SDK's resources: open tasks (`crm.tasks.list`),
+// the calling-task workflow (`crm.workflows.get('callingTask')`), transitions (`crm.tasks.transition`)
+// and, for a re-schedule, the new due time (`crm.tasks.update` with `If-Match`).
 import { isMissingRoute, readProblem } from './errors.js';
-import { compactQuery, path, sdkResource, transportPage, type CrmCallOptions, type CrmDataClient } from './transport.js';
+import { collect, compactQuery, type CrmCallOptions, type CrmDataClient } from './transport.js';
 import type { Task, Workflow } from './types.js';
 
 /** The statuses a task is still to do in. */
@@ -33,25 +33,16 @@ const defaultCallingWorkflow: Workflow = {
 };
 
 /** Open tasks: assigned to `assigneeId`, or every one the caller may see (their team's) when omitted. */
-export async function listTasks(client: CrmDataClient, assigneeId: string | undefined, options?: CrmCallOptions): Promise<Task[]> {
+export function listTasks(client: CrmDataClient, assigneeId: string | undefined, options?: CrmCallOptions): Promise<Task[]> {
   const query = compactQuery({ assigneeId, status: openTaskStatuses.join(','), sort: 'dueAt', limit: 200 });
-  const tasks = sdkResource<Task>(client, 'tasks');
-  const first = tasks ? await tasks.list(query, options) : await transportPage<Task>(client, '/v1/tasks', query, options);
-  const all: Task[] = [...first.data];
   // A person's open tasks are few; stop at a sane bound rather than walk a runaway list.
-  for (let page = first; page.hasNextPage() && all.length < 2000; ) {
-    const next = await page.nextPage();
-    if (!next) break;
-    all.push(...next.data);
-    page = next;
-  }
-  return all;
+  return collect(client.tasks.list(query, options), 2000);
 }
 
 /** The calling-task workflow. */
 export async function loadCallingWorkflow(client: CrmDataClient, options?: CrmCallOptions): Promise<Workflow> {
   try {
-    return await client.transport.get<Workflow>('/v1/workflows/callingTask', undefined, options);
+    return await client.workflows.get('callingTask', options);
   } catch (error) {
     if (isMissingRoute(readProblem(error)) || readProblem(error).status === 403) return defaultCallingWorkflow;
     throw error;
@@ -60,7 +51,20 @@ export async function loadCallingWorkflow(client: CrmDataClient, options?: CrmCa
 
 /** Moves a task to status `to`, if it is still at `version`. */
 export function transitionTask(client: CrmDataClient, id: string, to: string, version: number, options?: CrmCallOptions): Promise<Task> {
-  const tasks = sdkResource<Task>(client, 'tasks');
-  if (tasks) return tasks.transition(id, { to, version }, options);
-  return client.transport.post<Task>(path`/v1/tasks/${id}/transitions`, { to, version }, options);
+  return client.tasks.transition(id, { to, version }, options);
+}
+
+/**
+ * Re-schedules a task: sets its new due time (only if the task is still at `task.version`), then moves
+ * it to `to` (`rescheduled`). The API validates the time first, so a refused time changes nothing; when
+ * the move is then refused, the old due time is put back (if nobody changed the task meanwhile).
+ */
+export async function rescheduleTask(client: CrmDataClient, task: Task, to: string, dueAt: string, options?: CrmCallOptions): Promise<Task> {
+  const dated = await client.tasks.update(task.id, { dueAt }, { ...options, ifMatch: task.version });
+  try {
+    return await client.tasks.transition(task.id, { to, version: dated.version }, options);
+  } catch (error) {
+    await client.tasks.update(task.id, { dueAt: task.dueAt ?? null }, { ...options, ifMatch: dated.version }).catch(() => undefined);
+    throw error;
+  }
 }

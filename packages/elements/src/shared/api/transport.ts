@@ -1,19 +1,27 @@
 // The part of `@crm/client-sdk` the adapters call, declared structurally (as `CrmClient` is) so the
 // SDK's client, a host's wrapper or an in-memory double all fit, and the helpers every adapter shares.
+// Elements reach the API only through these SDK resources (`crm.contacts`, `crm.segments`...): no
+// adapter names an API path; the SDK owns the routes.
 import type { CrmClient } from '../../context/client-context.js';
+import type {
+  Campaign,
+  Contact,
+  CustomFieldDefinition,
+  Opportunity,
+  Person,
+  PipelineBoard,
+  Product,
+  Segment,
+  Task,
+  Template,
+  TimelineEntry,
+  Workflow,
+} from './types.js';
 
-/** Per-request options the SDK's transport accepts. */
+/** Per-request options the SDK's calls accept. */
 export interface CrmCallOptions {
   signal?: AbortSignal;
   headers?: Record<string, string>;
-}
-
-/** `client.transport` of `@crm/client-sdk`: JSON in and out, auth, retries. */
-export interface CrmTransportLike {
-  get<T>(path: string, query?: object, options?: CrmCallOptions): Promise<T>;
-  post<T>(path: string, body?: unknown, options?: CrmCallOptions, autoIdempotencyKey?: boolean): Promise<T>;
-  patch<T>(path: string, body: unknown, options?: CrmCallOptions, headers?: Record<string, string>): Promise<T>;
-  delete(path: string, options?: CrmCallOptions): Promise<void>;
 }
 
 /** One page of a list, as `Page` of the SDK (only the members the elements read). */
@@ -23,79 +31,121 @@ export interface CrmPageLike<T> {
   nextPage(): Promise<CrmPageLike<T> | null>;
 }
 
-/** A resource of the SDK built on `CrudResource` (`crm.contacts`, `crm.tasks`...). */
-export interface CrmResourceLike<T> {
-  list(params?: object, options?: CrmCallOptions): PromiseLike<CrmPageLike<T>>;
+/** What a list call of the SDK returns: a `PagePromise`, awaited for the first page. */
+export type CrmPagePromiseLike<T> = PromiseLike<CrmPageLike<T>>;
+
+/** `list` of an SDK resource. */
+export interface CrmListLike<T> {
+  list(params?: object, options?: CrmCallOptions): CrmPagePromiseLike<T>;
+}
+
+/** A record resource of the SDK (`CrudResource`): list, get, create, update. */
+export interface CrmRecordsLike<T> extends CrmListLike<T> {
   get(id: string, options?: CrmCallOptions): Promise<T>;
   create(params: object, options?: CrmCallOptions): Promise<T>;
   update(id: string, params: object, options?: CrmCallOptions & { ifMatch?: number }): Promise<T>;
-  transition(id: string, params: { to: string } & Record<string, unknown>, options?: CrmCallOptions): Promise<T>;
+}
+
+/** A record resource whose status follows a workflow (`WorkflowRecordResource`). */
+export interface CrmWorkflowRecordsLike<T> extends CrmRecordsLike<T> {
+  transition(id: string, params: { to: string; version?: number; note?: string }, options?: CrmCallOptions): Promise<T>;
+  history(id: string, options?: CrmCallOptions): Promise<Array<{ from?: string | null; to: string; byUserId?: string | null; note?: string | null; at: string }>>;
+}
+
+/** `crm.contacts`: the record routes plus the picture. */
+export interface CrmContactsLike extends CrmWorkflowRecordsLike<Contact> {
+  uploadPicture(id: string, image: Blob | ArrayBuffer | Uint8Array, options?: CrmCallOptions): Promise<Contact>;
+  removePicture(id: string, options?: CrmCallOptions): Promise<Contact>;
+}
+
+/** `crm.opportunities`: pages of cards and stage moves. */
+export interface CrmOpportunitiesLike extends CrmListLike<Opportunity> {
+  move(id: string, params: { stage: string; version: number; position?: number }, options?: CrmCallOptions): Promise<Opportunity>;
+}
+
+/** `crm.pipelines`: the board view. */
+export interface CrmPipelinesLike {
+  board(id: string, params?: object, options?: CrmCallOptions): Promise<PipelineBoard>;
+}
+
+/** `crm.segments`: saved segments, their members and count. */
+export interface CrmSegmentsLike extends CrmListLike<Segment> {
+  get(id: string, options?: CrmCallOptions): Promise<Segment>;
+  members<TMember = Contact>(id: string, params?: object, options?: CrmCallOptions): CrmPagePromiseLike<TMember>;
+  count(id: string, options?: CrmCallOptions): Promise<{ count: number }>;
+}
+
+/** `crm.templates`: message templates and their rendering for a recipient. */
+export interface CrmTemplatesLike extends CrmListLike<Template> {
+  preview(id: string, params?: { contactId?: string; customerId?: string }, options?: CrmCallOptions): Promise<{ subject: string; text: string }>;
+}
+
+/** `crm.campaigns`: create and transition. */
+export interface CrmCampaignsLike {
+  create(params: object, options?: CrmCallOptions): Promise<Campaign>;
+  transition(id: string, params: { to: string; version?: number }, options?: CrmCallOptions): Promise<Campaign>;
+}
+
+/** `crm.greetings`: a template sent to recipients at a time. */
+export interface CrmGreetingsLike {
+  create(params: object, options?: CrmCallOptions): Promise<unknown>;
+}
+
+/** `crm.workflows`: a workflow by key. */
+export interface CrmWorkflowsLike {
+  get(key: string, options?: CrmCallOptions): Promise<Workflow>;
+}
+
+/** `crm.timeline`: what happened to a record, newest first. */
+export interface CrmTimelineLike {
+  list(subjectType: 'contact', subjectId: string, params?: { limit?: number }, options?: CrmCallOptions): CrmPagePromiseLike<TimelineEntry>;
 }
 
 /** A change delivered by `client.realtime.subscribe`. */
 export interface CrmRealtimeEvent<T> {
-  type: 'created' | 'updated' | 'deleted' | 'transitioned';
+  type: 'created' | 'updated' | 'deleted' | 'transitioned' | 'moved';
   resource: string;
   id: string;
-  record: T;
+  record: T | null;
 }
 
-/** `client.realtime` of the SDK. */
+/** `client.realtime` of the SDK (the subscription the board makes). */
 export interface CrmRealtimeLike {
-  subscribe<T>(
-    params: { resource: string; filter?: Record<string, string | number | boolean> },
-    handler: (event: CrmRealtimeEvent<T>) => void,
+  subscribe(
+    params: { resource: 'opportunity'; filter?: Record<string, string | number | boolean> },
+    handler: (event: CrmRealtimeEvent<Opportunity>) => void,
     options?: { onError?: (error: Error) => void },
   ): () => void;
 }
 
+/** The resources of `@crm/client-sdk` the data elements call. */
+export interface CrmDataResources {
+  readonly contacts: CrmContactsLike;
+  readonly customers: CrmListLike<{ id: string; name: string }>;
+  readonly opportunities: CrmOpportunitiesLike;
+  readonly pipelines: CrmPipelinesLike;
+  readonly segments: CrmSegmentsLike;
+  readonly templates: CrmTemplatesLike;
+  readonly campaigns: CrmCampaignsLike;
+  readonly greetings: CrmGreetingsLike;
+  readonly customFields: CrmListLike<CustomFieldDefinition>;
+  readonly workflows: CrmWorkflowsLike;
+  readonly users: CrmListLike<Person>;
+  readonly products: CrmListLike<Product>;
+  readonly tasks: CrmWorkflowRecordsLike<Task>;
+  readonly timeline: CrmTimelineLike;
+}
+
 /** A client the data elements can use: the SDK's `CrmClient` or anything of its shape. */
-export type CrmDataClient = CrmClient & {
-  readonly transport: CrmTransportLike;
-  readonly realtime?: CrmRealtimeLike;
-};
+export type CrmDataClient = CrmClient & CrmDataResources & { readonly realtime?: CrmRealtimeLike };
 
 /** Narrows a context client to one that can call the API, or throws a clear error. */
 export function dataClient(client: CrmClient | undefined): CrmDataClient {
-  const transport = (client as { transport?: unknown } | undefined)?.transport;
-  if (!client || typeof transport !== 'object' || transport === null) {
-    throw new Error('No CRM client: put the element inside a <crm-provider> that has a client.');
+  const contacts = (client as { contacts?: { list?: unknown } } | undefined)?.contacts;
+  if (!client || typeof contacts?.list !== 'function') {
+    throw new Error('No CRM client: put the element inside a <crm-provider> that has a client of @crm/client-sdk.');
   }
   return client as CrmDataClient;
-}
-
-/** The SDK resource named `name` when this client has it (the SDK grows them one by one). */
-export function sdkResource<T>(client: CrmDataClient, name: string): CrmResourceLike<T> | undefined {
-  const resource = (client as unknown as Record<string, unknown>)[name];
-  return resource && typeof (resource as CrmResourceLike<T>).list === 'function' ? (resource as CrmResourceLike<T>) : undefined;
-}
-
-/** Builds a request path, encoding every interpolated value as one path segment (as the SDK's `path`). */
-export function path(statics: TemplateStringsArray, ...params: Array<string | number>): string {
-  return statics.reduce((built, part, index) => built + part + (index < params.length ? encodeURIComponent(String(params[index])) : ''), '');
-}
-
-interface ListEnvelope<T> {
-  data: T[];
-  hasMore?: boolean;
-  nextCursor?: string | null;
-}
-
-/** A `CrmPageLike` over a list route called through the transport, following `nextCursor`. */
-export async function transportPage<T>(
-  client: CrmDataClient,
-  route: string,
-  query: object,
-  options?: CrmCallOptions,
-): Promise<CrmPageLike<T>> {
-  const envelope = await client.transport.get<ListEnvelope<T>>(route, query, options);
-  const cursor = envelope.nextCursor ?? null;
-  const more = envelope.hasMore === true && typeof cursor === 'string' && cursor !== '';
-  return {
-    data: envelope.data ?? [],
-    hasNextPage: () => more,
-    nextPage: () => (more ? transportPage<T>(client, route, { ...query, cursor }, options) : Promise.resolve(null)),
-  };
 }
 
 /** Drops empty strings and undefined, so a query never sends `?status=`. */
@@ -103,4 +153,15 @@ export function compactQuery(query: Record<string, string | number | undefined |
   const out: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') out[key] = value;
   return out;
+}
+
+/** Every record of a list, page by page, up to `max`. */
+export async function collect<T>(first: CrmPagePromiseLike<T>, max: number): Promise<T[]> {
+  let page: CrmPageLike<T> | null = await first;
+  const all: T[] = [];
+  while (page) {
+    all.push(...page.data);
+    page = all.length < max && page.hasNextPage() ? await page.nextPage() : null;
+  }
+  return all;
 }

@@ -10,14 +10,14 @@ export interface ContactPoint {
 
 /** A postal address with its label. */
 export interface PostalAddress {
-  label: string;
+  label?: string;
   line1?: string;
   line2?: string;
   city?: string;
   state?: string;
   country?: string;
   postalCode?: string;
-  primary: boolean;
+  primary?: boolean;
 }
 
 /** A contact (`GET /v1/contacts/{id}`). */
@@ -94,7 +94,7 @@ export interface PipelineStage {
   key: string;
   name: string;
   probability: number;
-  kind: 'open' | 'won' | 'lost';
+  kind?: 'open' | 'won' | 'lost';
 }
 
 /** An opportunity card on the board. */
