@@ -4288,6 +4288,12 @@ export interface components {
             source: "survey" | "manual";
             updatedAt: string;
         };
+        FeedbackAnswerResult: {
+            /** @enum {string} */
+            rating: "positive" | "neutral" | "negative";
+            /** @enum {boolean} */
+            recorded: true;
+        };
         FeedbackList: {
             data: components["schemas"]["Feedback"][];
             hasMore: boolean;
@@ -5658,6 +5664,13 @@ export interface components {
             to: string;
             /** @description Fail with 409 unless the record is still at this version */
             version?: number;
+        };
+        UnsubscribeResult: {
+            category: string;
+            /** @enum {string} */
+            channel: "email";
+            /** @enum {boolean} */
+            unsubscribed: true;
         };
         UpdateApiKeyRequest: {
             /** @description Publishable keys only */
@@ -10629,7 +10642,12 @@ export interface operations {
     };
     listCustomerFeedback: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -11691,12 +11709,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Recorded (JSON for API clients, a page for browsers) */
+            /** @description Recorded (this JSON for API clients, a page for browsers) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FeedbackAnswerResult"];
+                };
             };
             /** @description The request is not valid (problem details name each failing field) */
             400: {
@@ -11747,14 +11767,19 @@ export interface operations {
     };
     listGreetings: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Greetings */
+            /** @description Greetings, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13931,14 +13956,19 @@ export interface operations {
     };
     listNurtureSequences: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Sequences */
+            /** @description Sequences, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -14235,7 +14265,12 @@ export interface operations {
     };
     listNurtureEnrollments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -14244,7 +14279,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Enrolments */
+            /** @description Enrolments, in the order they were made */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19298,14 +19333,19 @@ export interface operations {
     };
     listSuppressions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Suppressed addresses */
+            /** @description Suppressed addresses, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -21013,12 +21053,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Unsubscribed (JSON for API clients, a page for browsers) */
+            /** @description Unsubscribed (this JSON for API clients, a page for browsers) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["UnsubscribeResult"];
+                };
             };
             /** @description The request is not valid (problem details name each failing field) */
             400: {

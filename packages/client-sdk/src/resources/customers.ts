@@ -104,9 +104,9 @@ export class Customers extends WorkflowRecordResource<Customer, CustomerCreatePa
     return this._transport.delete(path`/v1/customers/${id}/documents/${documentId}`, options);
   }
 
-  /** The account's feedback, newest first: survey answers (`source: 'survey'`) and what staff recorded (one page). */
-  listFeedback(id: string, options?: RequestOptions): PagePromise<Feedback> {
-    return requestPage<Feedback>(this._transport, path`/v1/customers/${id}/feedback`, undefined, options);
+  /** The account's feedback, newest first: survey answers (`source: 'survey'`) and what staff recorded (`for await` reads every page). */
+  listFeedback(id: string, params?: ListParams, options?: RequestOptions): PagePromise<Feedback> {
+    return requestPage<Feedback>(this._transport, path`/v1/customers/${id}/feedback`, params, options);
   }
 
   /** Records feedback on the account, a job or a PO; a negative rating notifies the account manager (else the owner). */

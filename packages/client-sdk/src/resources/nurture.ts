@@ -1,6 +1,6 @@
 import type { Schema } from '../core/api-types.js';
 import { path } from '../core/path.js';
-import { requestPage, type PagePromise } from '../core/pagination.js';
+import { requestPage, type ListParams, type PagePromise } from '../core/pagination.js';
 import type { RequestOptions } from '../core/request-options.js';
 import { APIResource } from '../core/resource.js';
 
@@ -22,9 +22,9 @@ export type NurtureEnrollResult = Schema<'NurtureEnrollResult'>;
  * await crm.nurtureSequences.enroll(sequence.id, [contact.id]);
  */
 export class NurtureSequences extends APIResource {
-  /** The agency's sequences, newest first (one page). */
-  list(options?: RequestOptions): PagePromise<NurtureSequence> {
-    return requestPage<NurtureSequence>(this._transport, '/v1/nurture-sequences', undefined, options);
+  /** The agency's sequences, newest first (`for await` reads every page). */
+  list(params?: ListParams, options?: RequestOptions): PagePromise<NurtureSequence> {
+    return requestPage<NurtureSequence>(this._transport, '/v1/nurture-sequences', params, options);
   }
 
   /** Fetches one sequence. */
@@ -51,9 +51,9 @@ export class NurtureSequences extends APIResource {
     return this._transport.post<NurtureEnrollResult>(path`/v1/nurture-sequences/${id}/enrollments`, { contactIds }, options);
   }
 
-  /** Who is in a sequence and what is next for each (one page). */
-  listEnrollments(id: string, options?: RequestOptions): PagePromise<NurtureEnrollment> {
-    return requestPage<NurtureEnrollment>(this._transport, path`/v1/nurture-sequences/${id}/enrollments`, undefined, options);
+  /** Who is in a sequence and what is next for each, in the order they were enrolled (`for await` reads every page). */
+  listEnrollments(id: string, params?: ListParams, options?: RequestOptions): PagePromise<NurtureEnrollment> {
+    return requestPage<NurtureEnrollment>(this._transport, path`/v1/nurture-sequences/${id}/enrollments`, params, options);
   }
 
   /** Stops a contact's sequence: no further steps go out to them. */

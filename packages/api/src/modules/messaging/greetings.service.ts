@@ -1,6 +1,7 @@
 import { Types, type Connection } from 'mongoose';
 import type { Principal } from '../../platform/access/principal.js';
 import { AppError } from '../../platform/errors.js';
+import { pageOf, type PageQuery } from '../../platform/records/list-query.js';
 import { zonedTimeToUtc } from '../../platform/jobs/time.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import type { TemplatesService } from '../templates/templates.service.js';
@@ -86,9 +87,8 @@ export function createGreetingsService(deps: { connection: Connection; jobs: Job
       await deps.jobs.schedule(sendAt, SEND_JOB, { tenantId: String(principal.tenantId), sendId: String(created._id) });
       return toGreetingDto(created.toObject());
     },
-    async list(principal: Principal) {
-      const docs = await Send.find({ tenantId: principal.tenantId, kind: 'greeting' }).sort({ _id: -1 }).limit(200).lean();
-      return { object: 'list' as const, data: docs.map(toGreetingDto), hasMore: false, nextCursor: null };
+    async list(principal: Principal, page: PageQuery) {
+      return pageOf(Send, { tenantId: principal.tenantId, kind: 'greeting' }, page, toGreetingDto);
     },
     async get(principal: Principal, id: string) {
       return toGreetingDto(await find(principal.tenantId, id));

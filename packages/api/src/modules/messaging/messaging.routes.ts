@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { idParams, listOf, objectId } from '../../platform/http/common.schema.js';
+import { idParams, listOf, objectId, pageQuery } from '../../platform/http/common.schema.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { z } from '../../platform/http/zod.js';
 import { AppError } from '../../platform/errors.js';
@@ -92,7 +92,11 @@ export function messagingRoutes(deps: { subscriptions: SubscriptionsService; gre
     defineRoute({
       method: 'post', path: '/unsubscribe/{token}', operationId: 'unsubscribe', summary: 'One-click unsubscribe (RFC 8058); no sign-in, the token is signed', tags: ['Unsubscribe'],
       access: access.public, params: tokenParams, before: [deps.unsubscribeLimit, express.urlencoded({ extended: false, limit: '2kb' })],
-      success: { status: 200, description: 'Unsubscribed (JSON for API clients, a page for browsers)' },
+      success: {
+        status: 200,
+        description: 'Unsubscribed (this JSON for API clients, a page for browsers)',
+        schema: z.object({ unsubscribed: z.literal(true), category: z.string(), channel: z.literal('email') }).openapi('UnsubscribeResult'),
+      },
       handler: async ({ params, req, res }) => {
         const claim = await unsubscribe(params.token);
         if (req.accepts(['json', 'html']) === 'html' && !req.is('application/json')) {
@@ -104,9 +108,9 @@ export function messagingRoutes(deps: { subscriptions: SubscriptionsService; gre
     }),
     defineRoute({
       method: 'get', path: '/suppressions', operationId: 'listSuppressions', summary: "The agency's suppression list (never emailed)", tags: ['Messaging'],
-      access: access.permission('notification', 'read'),
-      success: { status: 200, description: 'Suppressed addresses', schema: listOf(suppressionSchema, 'SuppressionList') },
-      handler: ({ req }) => subscriptions.suppressions.list(req.principal!),
+      access: access.permission('notification', 'read'), query: pageQuery,
+      success: { status: 200, description: 'Suppressed addresses, newest first', schema: listOf(suppressionSchema, 'SuppressionList') },
+      handler: ({ query, req }) => subscriptions.suppressions.list(req.principal!, query),
     }),
     defineRoute({
       method: 'post', path: '/suppressions', operationId: 'addSuppression', summary: 'Never email an address again', tags: ['Messaging'],
@@ -122,9 +126,9 @@ export function messagingRoutes(deps: { subscriptions: SubscriptionsService; gre
     }),
     defineRoute({
       method: 'get', path: '/greetings', operationId: 'listGreetings', summary: 'List greetings with their progress', tags: ['Messaging'],
-      access: access.permission('notification', 'read'),
-      success: { status: 200, description: 'Greetings', schema: listOf(greetingSchema, 'GreetingList') },
-      handler: ({ req }) => greetings.list(req.principal!),
+      access: access.permission('notification', 'read'), query: pageQuery,
+      success: { status: 200, description: 'Greetings, newest first', schema: listOf(greetingSchema, 'GreetingList') },
+      handler: ({ query, req }) => greetings.list(req.principal!, query),
     }),
     defineRoute({
       method: 'post', path: '/greetings', operationId: 'createGreeting', summary: 'Schedule a greeting to contacts and customers', tags: ['Messaging'],

@@ -1,4 +1,4 @@
-import { idParams, listOf, objectId } from '../../platform/http/common.schema.js';
+import { idParams, listOf, objectId, pageQuery } from '../../platform/http/common.schema.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { z } from '../../platform/http/zod.js';
 import { enrollmentStates } from './nurture.model.js';
@@ -33,9 +33,9 @@ export function nurtureRoutes(nurture: NurtureService): RouteSpec[] {
   return [
     defineRoute({
       method: 'get', path: '/nurture-sequences', operationId: 'listNurtureSequences', summary: 'Lead-nurturing sequences', tags: ['Messaging'],
-      access: access.permission('notification', 'read'),
-      success: { status: 200, description: 'Sequences', schema: listOf(sequenceSchema, 'NurtureSequenceList') },
-      handler: ({ req }) => nurture.list(req.principal!),
+      access: access.permission('notification', 'read'), query: pageQuery,
+      success: { status: 200, description: 'Sequences, newest first', schema: listOf(sequenceSchema, 'NurtureSequenceList') },
+      handler: ({ query, req }) => nurture.list(req.principal!, query),
     }),
     defineRoute({
       method: 'post', path: '/nurture-sequences', operationId: 'createNurtureSequence', summary: 'Create a sequence of follow-up emails', tags: ['Messaging'],
@@ -64,9 +64,9 @@ export function nurtureRoutes(nurture: NurtureService): RouteSpec[] {
     }),
     defineRoute({
       method: 'get', path: '/nurture-sequences/{id}/enrollments', operationId: 'listNurtureEnrollments', summary: 'Who is in a sequence and what is next for each', tags: ['Messaging'],
-      access: access.permission('notification', 'read'), params: idParams,
-      success: { status: 200, description: 'Enrolments', schema: listOf(enrollmentSchema, 'NurtureEnrollmentList') },
-      handler: ({ params, req }) => nurture.enrollments(req.principal!, params.id),
+      access: access.permission('notification', 'read'), params: idParams, query: pageQuery,
+      success: { status: 200, description: 'Enrolments, in the order they were made', schema: listOf(enrollmentSchema, 'NurtureEnrollmentList') },
+      handler: ({ params, query, req }) => nurture.enrollments(req.principal!, params.id, query),
     }),
     defineRoute({
       method: 'delete', path: '/nurture-sequences/{id}/enrollments/{contactId}', operationId: 'stopNurtureEnrollment', summary: "Stop a contact's sequence (no further steps)", tags: ['Messaging'],

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { pageOf, type PageQuery } from '../../platform/records/list-query.js';
 import type { TemplatesService } from '../templates/templates.service.js';
 import type { DeliveryEngine } from './delivery.engine.js';
 import { sendModel } from './messaging.model.js';
@@ -104,9 +105,8 @@ export function createNurtureService(deps: { connection: Connection; templates: 
       const created = await Sequence.create({ tenantId: principal.tenantId, name: input.name, steps, createdBy: principal.userId });
       return toSequenceDto(created.toObject());
     },
-    async list(principal: Principal) {
-      const docs = await Sequence.find({ tenantId: principal.tenantId }).sort({ _id: -1 }).limit(200).lean();
-      return { object: 'list' as const, data: docs.map(toSequenceDto), hasMore: false, nextCursor: null };
+    async list(principal: Principal, page: PageQuery) {
+      return pageOf(Sequence, { tenantId: principal.tenantId }, page, toSequenceDto);
     },
     async get(principal: Principal, id: string) {
       return toSequenceDto(await find(principal, id));
@@ -142,10 +142,10 @@ export function createNurtureService(deps: { connection: Connection; templates: 
       }
       return { enrolled, alreadyEnrolled: already };
     },
-    async enrollments(principal: Principal, id: string) {
+    /** Enrolments in the order they were made (ids derive from sequence and contact, so by enrolment time). */
+    async enrollments(principal: Principal, id: string, page: PageQuery) {
       const sequence = await find(principal, id);
-      const docs = await Enrollment.find({ tenantId: principal.tenantId, sequenceId: sequence._id }).sort({ _id: 1 }).limit(5000).lean();
-      return { object: 'list' as const, data: docs.map(toEnrollmentDto), hasMore: false, nextCursor: null };
+      return pageOf(Enrollment, { tenantId: principal.tenantId, sequenceId: sequence._id }, page, toEnrollmentDto, { plan: { path: 'createdAt', direction: 1, kind: 'date', mongo: { createdAt: 1, _id: 1 } } });
     },
     async stop(principal: Principal, id: string, contactId: string) {
       const sequence = await find(principal, id);

@@ -98,4 +98,32 @@ describe('lead nurturing sequences (004)', () => {
     const foreignEnrol = await rt.request().post(`/v1/nurture-sequences/${created.body.id}/enrollments`).set(auth(other.adminToken)).send({ contactIds: [cy] });
     assert.equal(foreignEnrol.status, 404);
   });
+
+  it('should page sequences and enrolments with a cursor instead of cutting them short', async () => {
+    const step = await template('Paged step', 'nurturing', 'Paged');
+    const ids: string[] = [];
+    for (const name of ['P1', 'P2', 'P3']) {
+      const created = await rt.request().post('/v1/nurture-sequences').set(auth(agency.adminToken)).send({ name, steps: [{ templateId: step, delayDays: 5 }] });
+      ids.push(created.body.id as string);
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await rt.request().get('/v1/nurture-sequences').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set(auth(agency.adminToken));
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      assert.ok(page.body.data.length <= 2);
+      seen.push(...page.body.data.map((s: { id: string }) => s.id));
+      cursor = page.body.hasMore ? page.body.nextCursor : undefined;
+    } while (cursor);
+    assert.equal(new Set(seen).size, seen.length, 'no sequence twice');
+    assert.deepEqual(seen.slice(0, 3), [...ids].reverse(), 'newest first');
+    const people = [await contact('Pa', 'pa@lead.test'), await contact('Pb', 'pb@lead.test'), await contact('Pc', 'pc@lead.test')];
+    await rt.request().post(`/v1/nurture-sequences/${ids[0]}/enrollments`).set(auth(agency.adminToken)).send({ contactIds: people }).expect(200);
+    const first = await rt.request().get(`/v1/nurture-sequences/${ids[0]}/enrollments`).query({ limit: 2 }).set(auth(agency.adminToken));
+    assert.equal(first.body.data.length, 2);
+    assert.equal(first.body.hasMore, true);
+    const rest = await rt.request().get(`/v1/nurture-sequences/${ids[0]}/enrollments`).query({ limit: 2, cursor: first.body.nextCursor }).set(auth(agency.adminToken));
+    assert.equal(rest.body.hasMore, false);
+    assert.deepEqual([...first.body.data, ...rest.body.data].map((e: { contactId: string }) => e.contactId).sort(), [...people].sort());
+  });
 });

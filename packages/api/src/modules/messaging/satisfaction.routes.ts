@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import Handlebars from 'handlebars';
-import { idParams, listOf, objectId } from '../../platform/http/common.schema.js';
+import { idParams, listOf, objectId, pageQuery } from '../../platform/http/common.schema.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { z } from '../../platform/http/zod.js';
 import { AppError } from '../../platform/errors.js';
@@ -71,9 +71,9 @@ export function satisfactionRoutes(deps: { satisfaction: SatisfactionService; an
     }),
     defineRoute({
       method: 'get', path: '/customers/{id}/feedback', operationId: 'listCustomerFeedback', summary: 'Feedback on an account: survey answers and what staff recorded', tags: ['Feedback'],
-      access: access.permission('customer', 'read'), params: idParams,
+      access: access.permission('customer', 'read'), params: idParams, query: pageQuery,
       success: { status: 200, description: 'Newest first', schema: listOf(feedbackSchema, 'FeedbackList') },
-      handler: ({ params, req }) => satisfaction.list(req.principal!, params.id),
+      handler: ({ params, query, req }) => satisfaction.list(req.principal!, params.id, query),
     }),
     defineRoute({
       method: 'post', path: '/customers/{id}/feedback', operationId: 'createCustomerFeedback', summary: 'Record feedback on an account, a job or a PO', tags: ['Feedback'],
@@ -103,7 +103,11 @@ export function satisfactionRoutes(deps: { satisfaction: SatisfactionService; an
     defineRoute({
       method: 'post', path: '/feedback/{token}', operationId: 'answerFeedback', summary: 'Answer a satisfaction survey (no sign-in; the token is signed); answering again changes the answer', tags: ['Feedback'],
       access: access.public, params: tokenParams, body: answerBody, before: [deps.answerLimit, express.urlencoded({ extended: false, limit: '8kb' })],
-      success: { status: 200, description: 'Recorded (JSON for API clients, a page for browsers)' },
+      success: {
+        status: 200,
+        description: 'Recorded (this JSON for API clients, a page for browsers)',
+        schema: z.object({ recorded: z.literal(true), rating: z.enum(feedbackRatings) }).openapi('FeedbackAnswerResult'),
+      },
       handler: async ({ params, body, req, res }) => {
         const saved = await satisfaction.answer(params.token, body);
         if (req.accepts(['json', 'html']) === 'html' && !req.is('application/json')) {

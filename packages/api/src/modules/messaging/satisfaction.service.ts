@@ -8,6 +8,7 @@ import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { localDateAndHour } from '../../platform/jobs/time.js';
+import { pageOf, type PageQuery } from '../../platform/records/list-query.js';
 import type { DomainEvent } from '../../platform/events.js';
 import { customerModel } from '../customers/customer.model.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
@@ -61,7 +62,7 @@ export function toFeedbackDto(f: Feedback) {
     comment: f.comment,
     source: f.source,
     level: f.level,
-    reference: f.reference,
+    reference: f.reference ?? null,
     sendId: f.sendId ? String(f.sendId) : null,
     createdBy: f.createdBy ? String(f.createdBy) : null,
     createdAt: new Date(f.createdAt).toISOString(),
@@ -297,10 +298,10 @@ export function createSatisfactionService(deps: {
       });
       return toFeedbackDto(saved);
     },
-    async list(principal: Principal, customerId: string) {
+    /** Newest first by when it was given (survey answers have ids derived from their link, not from time). */
+    async list(principal: Principal, customerId: string, page: PageQuery) {
       const customer = await deps.recipients.visible(principal, 'customer', customerId);
-      const docs = await FeedbackModel.find({ tenantId: principal.tenantId, customerId: customer.id }).sort({ _id: -1 }).limit(500).lean();
-      return { object: 'list' as const, data: docs.map(toFeedbackDto), hasMore: false, nextCursor: null };
+      return pageOf(FeedbackModel, { tenantId: principal.tenantId, customerId: customer.id }, page, toFeedbackDto, { plan: { path: 'createdAt', direction: -1, kind: 'date', mongo: { createdAt: -1, _id: -1 } } });
     },
     async create(principal: Principal, customerId: string, input: { rating: FeedbackRating; comment?: string | undefined; level?: FeedbackLevel | undefined; reference?: string | null | undefined }) {
       const customer = await deps.recipients.visible(principal, 'customer', customerId);

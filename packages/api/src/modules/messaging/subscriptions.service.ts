@@ -4,6 +4,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
+import { pageOf, type PageQuery } from '../../platform/records/list-query.js';
 import { subscriptionModel, suppressionModel, type Channel, type RecipientType, type Subscription } from './messaging.model.js';
 import type { Recipients } from './recipients.js';
 import type { UnsubscribeClaim } from './unsubscribe.js';
@@ -65,9 +66,8 @@ export function createSubscriptionsService(deps: { connection: Connection; event
       return entry ? entry.subscribed : true;
     },
     suppressions: {
-      async list(principal: Principal) {
-        const docs = await Suppression.find({ tenantId: principal.tenantId }).sort({ _id: -1 }).limit(1000).lean();
-        return { object: 'list' as const, data: docs.map((d) => ({ email: d.email, reason: d.reason, createdAt: new Date(d.createdAt).toISOString() })), hasMore: false, nextCursor: null };
+      async list(principal: Principal, page: PageQuery) {
+        return pageOf(Suppression, { tenantId: principal.tenantId }, page, (d) => ({ email: d.email, reason: d.reason, createdAt: new Date(d.createdAt).toISOString() }));
       },
       async add(principal: Principal, email: string, reason: string) {
         const normalized = email.trim().toLowerCase();

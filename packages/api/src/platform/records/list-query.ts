@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { Types, type Model } from 'mongoose';
 import { op } from '../db/operators.js';
 import { AppError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -114,6 +114,35 @@ export function cursorCondition(plan: SortPlan, cursor: string | undefined): Fil
   const branches = [beyond, tie];
   if (plan.direction === -1) branches.push({ [plan.path]: null });
   return [{ $or: branches }];
+}
+
+/** `limit` and `cursor` of a list request (the `pageQuery` schema's output). */
+export interface PageQuery {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** Newest first by id: the order of lists that offer no sort of their own. */
+export const NEWEST_FIRST: SortPlan = { path: '_id', direction: -1, kind: 'id', mongo: { _id: -1 } };
+
+/**
+ * A page of a list in one fixed order (`plan`; newest id first by default), for lists that offer no
+ * sort of their own: the cursor seeks past the last record instead of skipping, and `hasMore` is
+ * true whenever there is more, so no list is cut short silently.
+ */
+export async function pageOf<T, D>(
+  model: Model<T>,
+  filter: Filter,
+  query: PageQuery,
+  toDto: (doc: T) => D,
+  options: { plan?: SortPlan; select?: string } = {},
+): Promise<{ object: 'list'; data: D[]; hasMore: boolean; nextCursor: string | null }> {
+  const plan = options.plan ?? NEWEST_FIRST;
+  const find = model.find(combine(filter, {}, cursorCondition(plan, query.cursor)) as never).sort(plan.mongo).limit(query.limit + 1);
+  const docs = (await (options.select ? find.select(options.select) : find).lean()) as T[];
+  const page = docs.slice(0, query.limit);
+  const hasMore = docs.length > query.limit;
+  return { object: 'list', data: page.map(toDto), hasMore, nextCursor: hasMore ? nextCursor(plan, page[page.length - 1] as Record<string, unknown>) : null };
 }
 
 /** The cursor for the page after `last`. */
