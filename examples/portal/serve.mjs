@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// A tiny static server for the example internal portal, on another origin than the API:
+//   CRM_API=http://127.0.0.1:3000 node examples/portal/serve.mjs
+// Pages get the API address filled in and are served under a strict Content-Security-Policy; their
+// scripts are the bundles `build.mjs` writes to dist/ (the elements and the SDK from their builds).
+// The pages link their files relatively (`../dist/portal.js`), so the same tree also works from any
+// static server that mirrors this folder, such as the elements' test runner.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json', '.svg': 'image/svg+xml' };
+
+/** The mounts: URL prefix → folder. */
+const mounts = [
+  ['/dist/', join(here, 'dist')],
+  ['/', join(here, 'pages')],
+];
+
+/**
+ * The header policy: nothing inline, nothing evaluated, and the API (HTTP and its realtime socket)
+ * as the only place to connect to. Contact pictures may be `data:` URLs or images on the API.
+ */
+export function portalPolicy(api) {
+  const origin = new URL(api);
+  const ws = `${origin.protocol === 'https:' ? 'wss:' : 'ws:'}//${origin.host}`;
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `connect-src ${origin.origin} ${ws}`,
+    `img-src 'self' data: ${origin.origin}`,
+    "font-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Starts the portal; resolves to `{ url, policy, close() }`. */
+export async function startPortal({ port = 0, host = '127.0.0.1', api = 'http://127.0.0.1:3000', csp = true } = {}) {
+  const policy = portalPolicy(api);
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://x');
+      let pathname = decodeURIComponent(url.pathname);
+      if (pathname === '/') pathname = '/index.html';
+      if (pathname === '/favicon.ico') return void res.writeHead(204).end();
+      const [prefix, dir] = mounts.find(([p]) => pathname.startsWith(p));
+      const file = normalize(join(dir, pathname.slice(prefix.length)));
+      if (!file.startsWith(normalize(dir) + sep) || !(await stat(file)).isFile()) throw new Error('not found');
+      let body = await readFile(file);
+      const type = types[extname(file)] ?? 'application/octet-stream';
+      if (type.startsWith('text/html')) body = Buffer.from(body.toString('utf8').replaceAll('{{CRM_API}}', api));
+      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...(csp ? { 'Content-Security-Policy': policy } : {}) });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(port, host, resolve));
+  const address = server.address();
+  return { url: `http://${host}:${address.port}`, policy, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const api = process.env.CRM_API ?? 'http://127.0.0.1:3000';
+  const portal = await startPortal({ port: Number(process.env.PORT ?? 5174), host: process.env.HOST ?? '127.0.0.1', api });
+  console.log(`portal on ${portal.url} (API ${api}); pages: /index.html /react.html`);
+  console.log(`the API must allow this origin: start it with CORS_ORIGINS=${portal.url}`);
+}
