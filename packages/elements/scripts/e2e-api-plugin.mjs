@@ -15,15 +15,18 @@ export function crmApiPlugin() {
     const testing = await tsImport('@crm/api/testing', import.meta.url);
     const { startRealtime } = await tsImport('../../api/src/platform/realtime/start.ts', import.meta.url);
     const { TEST_PASSWORD } = await tsImport('../../api/src/testing/factories.ts', import.meta.url);
+    // The server listens first, so the API knows its own address (PUBLIC_URL: the picture URLs it writes).
+    let app;
+    const server = createServer((req, res) => app(req, res));
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
     const runtime = await testing.createTestRuntime({
       file: 'elements-e2e',
       // The test page's origin may call the API; rate limits are lifted so arrangement never throttles.
-      env: { CORS_ORIGINS: origin, RATE_LIMIT_MAX: '1000000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' },
+      env: { CORS_ORIGINS: origin, PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_MAX: '1000000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' },
     });
-    const server = createServer(runtime.app);
+    app = runtime.app;
     const realtime = await startRealtime(server, runtime);
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address();
     return { runtime, server, realtime, testing, password: TEST_PASSWORD, baseUrl: `http://127.0.0.1:${port}` };
   }
 
@@ -43,6 +46,16 @@ export function crmApiPlugin() {
       await api.runtime.close();
     },
     async serve(context) {
+      // GETs a URL of the API as a stranger would (no token, no cookie, another origin), so a test can
+      // see what an anonymous page gets: `{ status, contentType, bytes }`.
+      if (context.path === '/__crm-e2e/anonymous-get') {
+        await starting;
+        const url = new URL(String(context.query.url ?? ''), api.baseUrl);
+        if (url.origin !== new URL(api.baseUrl).origin) return { status: 400, body: JSON.stringify({ error: `only URLs of the test API (${api.baseUrl}), not ${url}` }), type: 'application/json' };
+        const answer = await fetch(url, { headers: { Origin: 'http://stranger.invalid' } });
+        const bytes = (await answer.arrayBuffer()).byteLength;
+        return { body: JSON.stringify({ status: answer.status, contentType: answer.headers.get('content-type'), bytes }), type: 'application/json' };
+      }
       if (context.path !== '/__crm-e2e/agency') return undefined;
       try {
         await starting;

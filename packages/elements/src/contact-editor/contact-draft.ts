@@ -89,7 +89,6 @@ export function toBody(draft: ContactDraft, original: ContactDraft, definitions:
     middleName: blank(draft.middleName),
     lastName: draft.lastName.trim(),
     jobTitle: blank(draft.jobTitle),
-    pictureUrl: blank(draft.pictureUrl),
     // Entries keep their places, so the API's error paths (`emails.1.value`) point at the right field.
     emails: draft.emails.map((e) => ({ ...e, value: e.value.trim() })),
     phones: draft.phones.map((p) => ({ ...p, value: p.value.trim() })),

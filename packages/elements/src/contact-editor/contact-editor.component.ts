@@ -1,10 +1,10 @@
 import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { CrmContactCancelEvent, CrmContactSavedEvent, CrmCloseRequestedEvent } from '../events/contact-events.js';
+import { CrmContactCancelEvent, CrmContactPictureChangedEvent, CrmContactSavedEvent, CrmCloseRequestedEvent } from '../events/contact-events.js';
 import type { CrmFieldDetail } from '../events/field-events.js';
 import { CrmSelectField } from '../select-field/select-field.component.js';
-import { createContact, loadContact, loadContactFields, loadOwners, loadProducts, updateContact } from '../shared/api/contact-editor.js';
+import { createContact, loadContact, loadContactFields, loadOwners, loadProducts, removeContactPicture, updateContact, uploadContactPicture } from '../shared/api/contact-editor.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import type { Contact, CustomFieldDefinition, Person, Product } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
@@ -15,7 +15,7 @@ import { CrmTextField } from '../text-field/text-field.component.js';
 import { contactEditorStyles } from './contact-editor.styles.js';
 import { emptyEntry, sameDraft, toBody, toDraft, withValue, type ContactDraft, type ContactListKey } from './contact-draft.js';
 import { renderCustomField } from './custom-field.js';
-import { isPictureDataUrl, PictureError, pictureDataUrl } from './picture.js';
+import { isShowablePictureUrl, preparePicture } from './picture.js';
 
 interface EditorData {
   contact: Contact | undefined;
@@ -27,15 +27,19 @@ interface EditorData {
 /**
  * Creates or edits a contact: names, job title, emails, phones and addresses (labelled, one primary
  * each), company, owner and product, tags, notes, consent, picture and the tenant's custom
- * attributes. A picture is uploaded from a file (cropped and scaled to an avatar the API stores with
- * the contact) or given as a link. Shows the API's per-field errors beside the fields, saves with `If-Match` and explains a
- * conflicting change, and guards unsaved changes. Usable with the keyboard alone (Escape cancels).
+ * attributes. The picture is uploaded from a file through `crm.contacts.uploadPicture` (a large photo is
+ * scaled down first): at once for a saved contact, right after the create for a new one; the API's
+ * refusals (not an image, larger than 1 MB) show on the picture field, and "Remove picture" calls
+ * `crm.contacts.removePicture`. Shows the API's per-field errors beside the fields, saves with
+ * `If-Match` and explains a conflicting change, and guards unsaved changes. Usable with the keyboard
+ * alone (Escape cancels).
  *
  * @summary A contact form with inline API validation, conflict handling and an unsaved-changes guard.
  *
  * @slot heading - Replaces the default heading ("New contact" / "Edit contact").
  *
- * @event crm-contact-saved - The contact was saved; `detail.contact` is the API's record, `detail.created` tells a create.
+ * @event crm-contact-saved - The contact was saved; `detail.contact` is the API's record (with its picture, for a create with one), `detail.created` tells a create.
+ * @event crm-contact-picture-changed - The picture of a saved contact was uploaded or removed; `detail.contact` is the API's record, its `pictureUrl` new or null.
  * @event crm-contact-cancel - The person left without saving (after confirming when there were changes).
  * @event crm-close-requested - Cancelable, before closing on Cancel or Escape; `detail.dirty` says if changes would be lost.
  *
@@ -44,6 +48,7 @@ interface EditorData {
  * @csspart entry - One email, phone or address.
  * @csspart picture - The picture preview.
  * @csspart picture-input - The file input that uploads a picture.
+ * @csspart picture-remove - The "Remove picture" button.
  * @csspart conflict - The message shown when someone else changed the contact meanwhile.
  * @csspart error-summary - Errors the API reported for no particular field.
  * @csspart actions - The row of Save and Cancel.
@@ -81,6 +86,10 @@ export class CrmContactEditor extends CrmDataElement {
   @state() private statusMessage = '';
   @state() private pictureError = '';
   @state() private pictureBusy = false;
+  /** The picked picture of a contact not created yet; uploaded right after the create. */
+  @state() private pendingPicture: Blob | undefined;
+  /** An object URL of the picked picture, shown while it waits or uploads. */
+  @state() private picturePreview = '';
 
   private readonly load = new Task(this, {
     args: () => [this.client, this.contactId, this.contact] as const,
@@ -99,7 +108,7 @@ export class CrmContactEditor extends CrmDataElement {
 
   /** True while the form holds changes that are not saved. */
   get dirty(): boolean {
-    return !sameDraft(this.draft, this.original);
+    return !sameDraft(this.draft, this.original) || this.pendingPicture !== undefined;
   }
 
   /**
@@ -121,6 +130,7 @@ export class CrmContactEditor extends CrmDataElement {
 
   override disconnectedCallback(): void {
     window.removeEventListener('beforeunload', this.beforeUnload);
+    this.showPreview('');
     super.disconnectedCallback();
   }
 
@@ -131,6 +141,7 @@ export class CrmContactEditor extends CrmDataElement {
     this.fieldErrors = {};
     this.otherErrors = [];
     this.conflict = undefined;
+    if (!this.pendingPicture) this.showPreview('');
   }
 
   private set(path: string, value: unknown): void {
@@ -162,7 +173,13 @@ export class CrmContactEditor extends CrmDataElement {
     this.renderRoot.querySelector<HTMLElement>(`[data-add="${list}"]`)?.focus();
   }
 
-  /** Reads the chosen file into a picture the API stores with the contact (see `picture.ts`). */
+  /** Shows `url` (an object URL of a picked picture, or '') as the preview, releasing the one before. */
+  private showPreview(url: string): void {
+    if (this.picturePreview.startsWith('blob:')) URL.revokeObjectURL(this.picturePreview);
+    this.picturePreview = url;
+  }
+
+  /** The picked file: uploaded at once for a saved contact, kept for the create of a new one. */
   private async onPictureChosen(event: Event): Promise<void> {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
@@ -171,47 +188,100 @@ export class CrmContactEditor extends CrmDataElement {
     this.pictureError = '';
     this.statusMessage = this.msg('contactEditor.pictureReading');
     try {
-      this.set('pictureUrl', await pictureDataUrl(file));
-      this.statusMessage = this.msg('contactEditor.pictureReady');
-    } catch (error) {
-      const reason = error instanceof PictureError ? error.reason : 'unreadable';
-      this.pictureError = this.msg(`contactEditor.pictureError.${reason}`);
-      this.statusMessage = '';
+      const { body, previewable } = await preparePicture(file);
+      this.showPreview(previewable ? URL.createObjectURL(body) : '');
+      if (this.record) {
+        await this.uploadPicture(this.record.id, body);
+      } else {
+        this.pendingPicture = body;
+        this.statusMessage = this.msg('contactEditor.picturePending');
+      }
     } finally {
       this.pictureBusy = false;
       input.value = '';
     }
   }
 
+  /** Uploads `body` as the contact's picture; true when the API took it, else its refusal shows on the field. */
+  private async uploadPicture(id: string, body: Blob, announce = true): Promise<boolean> {
+    this.pictureBusy = true;
+    this.statusMessage = this.msg('contactEditor.pictureUploading');
+    try {
+      const contact = await uploadContactPicture(this.api, id, body);
+      this.takePicture(contact, announce);
+      this.statusMessage = this.msg('contactEditor.pictureUploaded');
+      return true;
+    } catch (error) {
+      this.showPreview('');
+      this.pictureError = this.pictureProblem(error);
+      this.statusMessage = '';
+      return false;
+    } finally {
+      this.pictureBusy = false;
+    }
+  }
+
+  /** The API's refusal of a picture, in the reader's language where the code is known. */
+  private pictureProblem(error: unknown): string {
+    const problem = readProblem(error);
+    if (problem.status === 415) return this.msg('contactEditor.pictureError.type');
+    if (problem.status === 413) return this.msg('contactEditor.pictureError.size');
+    return problem.detail || this.msg('state.error');
+  }
+
+  /** Adopts the picture (and version) of `contact` without touching the other fields being edited. */
+  private takePicture(contact: Contact, announce = true): void {
+    const pictureUrl = contact.pictureUrl ?? '';
+    this.record = contact;
+    this.draft = { ...this.draft, pictureUrl };
+    this.original = { ...this.original, pictureUrl };
+    this.pendingPicture = undefined;
+    this.showPreview('');
+    if (announce) this.emit(new CrmContactPictureChangedEvent({ contact }));
+  }
+
   private async removePicture(): Promise<void> {
-    this.set('pictureUrl', '');
     this.pictureError = '';
-    this.statusMessage = this.msg('contactEditor.pictureRemoved');
+    if (this.pendingPicture || !this.record?.pictureUrl) {
+      this.pendingPicture = undefined;
+      this.showPreview('');
+      this.statusMessage = this.msg('contactEditor.pictureRemoved');
+    } else {
+      this.pictureBusy = true;
+      try {
+        this.takePicture(await removeContactPicture(this.api, this.record.id));
+        this.statusMessage = this.msg('contactEditor.pictureRemoved');
+      } catch (error) {
+        this.pictureError = this.pictureProblem(error);
+        this.statusMessage = '';
+      } finally {
+        this.pictureBusy = false;
+      }
+    }
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('input[type="file"]')?.focus();
   }
 
   private renderPicture(): TemplateResult {
-    const url = this.draft.pictureUrl;
-    const uploaded = isPictureDataUrl(url);
-    const preview = uploaded || /^https?:\/\/\S+$/.test(url) ? url : '';
-    const pictureError = this.pictureError || (uploaded ? this.error('pictureUrl') : '');
-    return html`<div class="picture-row">
+    const stored = this.record?.pictureUrl ?? '';
+    const preview = this.picturePreview || (isShowablePictureUrl(stored) ? stored : '');
+    const hasPicture = Boolean(this.pendingPicture || stored);
+    const pictureError = this.pictureError || this.error('pictureUrl');
+    return html`<div class="picture-row" aria-busy=${this.pictureBusy ? 'true' : 'false'}>
       ${preview ? html`<img part="picture" src=${preview} alt=${this.msg('contactEditor.pictureAlt')} width="64" height="64" />` : html`<span part="picture" class="no-picture" aria-hidden="true"></span>`}
       <div class="stack picture-controls">
         <label class="stack">
           <span class="label">${this.msg('contactEditor.pictureUpload')}</span>
-          <input part="picture-input" class="native" type="file" accept="image/png,image/jpeg,image/webp,image/gif" ?disabled=${this.pictureBusy}
+          <input part="picture-input" class="native" name="picture" type="file" accept="image/png,image/jpeg,image/webp,image/gif" ?disabled=${this.pictureBusy}
+            aria-invalid=${pictureError ? 'true' : 'false'}
             aria-describedby=${pictureError ? 'picture-hint picture-error' : 'picture-hint'} @change=${this.onPictureChosen} />
         </label>
         <span id="picture-hint" class="muted">${this.msg('contactEditor.pictureUploadHint')}</span>
         ${pictureError ? html`<span id="picture-error" class="field-error" role="alert">${pictureError}</span>` : nothing}
-        ${url ? html`<button type="button" class="quiet" data-remove-picture @click=${this.removePicture}>${this.msg('contactEditor.pictureRemove')}</button>` : nothing}
+        ${hasPicture
+          ? html`<button type="button" part="picture-remove" class="quiet" data-remove-picture ?disabled=${this.pictureBusy} @click=${this.removePicture}>${this.msg('contactEditor.pictureRemove')}</button>`
+          : nothing}
       </div>
-      ${this.text('pictureUrl', this.msg('contactEditor.pictureUrl'), uploaded ? '' : url, {
-        type: 'url',
-        hint: this.msg(uploaded ? 'contactEditor.pictureUrlReplaces' : 'contactEditor.pictureHint'),
-      })}
     </div>`;
   }
 
@@ -238,9 +308,20 @@ export class CrmContactEditor extends CrmDataElement {
     try {
       const body = toBody(this.draft, this.original, definitions);
       const created = !this.record;
-      const saved = this.record ? await updateContact(this.api, this.record.id, body, this.record.version) : await createContact(this.api, body);
+      let saved = this.record ? await updateContact(this.api, this.record.id, body, this.record.version) : await createContact(this.api, body);
+      const picture = this.pendingPicture;
       this.adopt(saved);
       this.statusMessage = this.msg('contactEditor.saved');
+      // A new contact's picture goes up once the contact exists; the saved event then carries it.
+      if (picture) {
+        this.pendingPicture = undefined;
+        if (await this.uploadPicture(saved.id, picture, false)) {
+          saved = this.record ?? saved;
+          this.statusMessage = this.msg('contactEditor.saved');
+        } else {
+          this.statusMessage = this.msg('contactEditor.savedWithoutPicture');
+        }
+      }
       this.emit(new CrmContactSavedEvent({ contact: saved, created }));
     } catch (error) {
       this.showProblem(error);

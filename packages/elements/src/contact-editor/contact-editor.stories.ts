@@ -68,6 +68,60 @@ export const CustomAttributes: Story = {
   },
 };
 
+/** A small picture, drawn here so the story needs no file. */
+async function demoPicture(): Promise<File> {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 96;
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = '#2980b9';
+  context.fillRect(0, 0, 96, 96);
+  context.fillStyle = '#fff';
+  context.font = '40px sans-serif';
+  context.fillText('GH', 18, 62);
+  const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+  return new File([blob], 'grace.png', { type: 'image/png' });
+}
+
+/** Picks `file` in the editor's picture field, as a person would. */
+async function pickPicture(canvasElement: HTMLElement, file: File): Promise<void> {
+  const editor = canvasElement.querySelector('crm-contact-editor')!;
+  for (let i = 0; i < 300 && !editor.shadowRoot?.querySelector('input[type="file"]'); i++) await new Promise((r) => setTimeout(r, 20));
+  const input = editor.shadowRoot!.querySelector<HTMLInputElement>('input[type="file"]')!;
+  const files = new DataTransfer();
+  files.items.add(file);
+  input.files = files.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  for (let i = 0; i < 300 && !editor.shadowRoot!.querySelector('[aria-busy="true"], #picture-error, img[part="picture"]'); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** A picture was picked for a saved contact and is uploading (`crm.contacts.uploadPicture`): the preview shows meanwhile. */
+export const PictureUploading: Story = {
+  args: { contactId: '000000000000000000100004' },
+  render: ({ contactId }, { globals }) => {
+    const memory = createMemoryApi();
+    memory.holdNext('PUT', /picture$/);
+    return withClient(memory.client, globals, html`<crm-contact-editor contact-id=${contactId}></crm-contact-editor>`);
+  },
+  play: async ({ canvasElement }) => pickPicture(canvasElement, await demoPicture()),
+};
+
+/** The API refused the picked file (415: not a PNG, JPEG, WebP or GIF image): the error shows on the picture field. */
+export const PictureRefused: Story = {
+  args: { contactId: '000000000000000000100005' },
+  play: async ({ canvasElement }) => pickPicture(canvasElement, new File(['not a picture'], 'notes.png', { type: 'image/png' })),
+};
+
+/** A contact with an uploaded picture, shown from its `pictureUrl`, with "Remove picture". */
+export const WithPicture: Story = {
+  args: { contactId: '000000000000000000100006' },
+  render: ({ contactId }, { globals }) => {
+    const memory = createMemoryApi();
+    const contact = memory.contacts[6]!;
+    contact.pictureUrl = 'data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==';
+    return withClient(memory.client, globals, html`<crm-contact-editor contact-id=${contactId}></crm-contact-editor>`);
+  },
+};
+
 /** While the contact and the tenant's fields load. */
 export const Loading: Story = { render: (_, { globals }) => withClient(pendingClient, globals, html`<crm-contact-editor contact-id="x"></crm-contact-editor>`) };
 

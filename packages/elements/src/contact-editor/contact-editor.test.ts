@@ -181,65 +181,125 @@ describe('crm-contact-editor', () => {
     expect(String(stored.custom.renewal)).to.match(/^2027-01-31/);
   });
 
-  it('should upload a picture from a file and store it with the contact on the real API', async () => {
+  /** A detailed `width`x`height` PNG: gradients, noise and text compress poorly, as photos do. */
+  async function photo(width: number, height: number, noise = false): Promise<Blob> {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext('2d')!;
+    const gradient = context.createLinearGradient(0, 0, width, height);
+    gradient.addColorStop(0, '#c0392b');
+    gradient.addColorStop(1, '#2980b9');
+    context.fillStyle = gradient;
+    context.fillRect(0, 0, width, height);
+    if (noise) {
+      const pixels = context.getImageData(0, 0, width, height);
+      for (let i = 0; i < pixels.data.length; i += 4) pixels.data[i] = (pixels.data[i]! + Math.random() * 120) & 255;
+      context.putImageData(pixels, 0, 0);
+    }
+    context.fillStyle = '#fff';
+    context.font = '48px sans-serif';
+    for (let y = 60; y < height; y += 60) context.fillText('Hedy Lamarr 1914', (y * 7) % 120, y);
+    return new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob!), 'image/png'));
+  }
+
+  function choose(editor: CrmContactEditor, file: File): void {
+    const input = editor.shadowRoot!.querySelector<HTMLInputElement>('input[type="file"]')!;
+    const files = new DataTransfer();
+    files.items.add(file);
+    input.files = files.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
+  /**
+   * What a stranger gets at `url`: the test server GETs it with no token, cookie or session (and another
+   * origin), and an `<img>` of this page (which sends no token either) decodes it.
+   */
+  async function fetchAnonymously(url: string): Promise<{ status: number; type: string; width: number; height: number }> {
+    const answer = (await (await fetch(`/__crm-e2e/anonymous-get?url=${encodeURIComponent(url)}`)).json()) as { status: number; contentType: string; bytes: number };
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    return { status: answer.status, type: answer.contentType, width: image.naturalWidth, height: image.naturalHeight };
+  }
+
+  it('should upload the picture of a new contact through the SDK right after the create, served without credentials', async () => {
     const editor = await mount(api.client, api.user);
     const root = editor.shadowRoot!;
     await type(editor, 'firstName', 'Hedy');
     await type(editor, 'lastName', 'Lamarr');
-    // A detailed 640x480 photo stand-in: gradients and text compress poorly, as photos do.
-    const canvas = document.createElement('canvas');
-    canvas.width = 640;
-    canvas.height = 480;
-    const context = canvas.getContext('2d')!;
-    const gradient = context.createLinearGradient(0, 0, 640, 480);
-    gradient.addColorStop(0, '#c0392b');
-    gradient.addColorStop(1, '#2980b9');
-    context.fillStyle = gradient;
-    context.fillRect(0, 0, 640, 480);
-    context.fillStyle = '#fff';
-    context.font = '48px sans-serif';
-    for (let y = 60; y < 480; y += 60) context.fillText('Hedy Lamarr 1914', (y * 7) % 120, y);
-    const png = await new Promise<Blob>((resolve) => canvas.toBlob((blob) => resolve(blob!), 'image/png'));
-    expect(png.size).to.be.greaterThan(20_000);
-
-    const choose = (file: File) => {
-      const input = root.querySelector<HTMLInputElement>('input[type="file"]')!;
-      const files = new DataTransfer();
-      files.items.add(file);
-      input.files = files.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    };
-    choose(new File(['not a picture'], 'notes.txt', { type: 'text/plain' }));
-    await until(() => Boolean(root.querySelector('#picture-error')), 4000, 'picture error');
-    expect(root.querySelector('#picture-error')!.textContent).to.contain('not an image');
-
-    choose(new File([png], 'hedy.png', { type: 'image/png' }));
+    choose(editor, new File([await photo(640, 480)], 'hedy.png', { type: 'image/png' }));
     const preview = () => root.querySelector('img[part="picture"]')?.getAttribute('src') ?? '';
-    await until(() => preview().startsWith('data:image/'), 4000, 'picture preview');
-    expect(root.querySelector('#picture-error')).to.equal(null);
-    expect(root.querySelector('[role="status"]')!.textContent).to.contain('Picture ready');
-    expect(preview().length).to.be.at.most(2000);
+    await until(() => preview().startsWith('blob:'), 4000, 'picture preview');
+    expect(root.querySelector('[role="status"]')!.textContent).to.contain('uploaded when you save');
+    expect(editor.dirty).to.equal(true);
     await expectAccessible(editor);
 
     const saved = oneEvent(editor, 'crm-contact-saved');
     root.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
-    const { contact } = (await saved).detail;
-    const stored = await api.client.transport.get<Contact>(`/v1/contacts/${contact.id}`);
-    expect(stored.pictureUrl).to.equal(preview());
-    const image = new Image();
-    image.src = stored.pictureUrl!;
-    await image.decode();
-    expect(image.naturalWidth).to.equal(image.naturalHeight);
-    expect(image.naturalWidth).to.be.at.least(32);
+    const { contact, created } = (await saved).detail;
+    expect(created).to.equal(true);
+    // The saved event already carries the uploaded picture: a URL of the API, not a data: URL.
+    expect(contact.pictureUrl).to.match(/^https?:\/\/[^/]+\/v1\/contact-pictures\/[0-9a-f]{16,}$/);
+    const stored = await api.client.contacts.get(contact.id);
+    expect(stored.pictureUrl).to.equal(contact.pictureUrl);
+    expect(await fetchAnonymously(stored.pictureUrl!)).to.deep.equal({ status: 200, type: 'image/png', width: 640, height: 480 });
+    await until(() => preview() === stored.pictureUrl, 4000, 'stored picture shown');
+    expect(root.querySelector('[role="status"]')!.textContent).to.contain('Saved');
+    expect(editor.dirty).to.equal(false);
+  });
 
-    // Removing it clears the contact's picture.
+  it("should show the API's refusals on the picture field, upload at once for a saved contact, scale a large photo down and remove it", async () => {
+    const contact = await api.client.contacts.create({ firstName: 'Grace', lastName: 'Hopper' });
+    const editor = await mount(api.client, api.user, { contactId: contact.id });
+    const root = editor.shadowRoot!;
+    const input = () => root.querySelector<HTMLInputElement>('input[type="file"]')!;
+    const error = () => root.querySelector('#picture-error')?.textContent ?? '';
+
+    // Not an image: the browser cannot read it, so it goes as it is and the API answers 415.
+    choose(editor, new File(['not a picture'], 'notes.png', { type: 'image/png' }));
+    await until(() => error() !== '', 8000, '415 on the picture field');
+    expect(error()).to.contain('not a PNG, JPEG, WebP or GIF');
+    expect(input().getAttribute('aria-invalid')).to.equal('true');
+    expect(input().getAttribute('aria-describedby')).to.contain('picture-error');
+    // Bytes over 1 MB that no browser can scale down: the API answers 413.
+    const big = new Uint8Array(1024 * 1024 + 512).map((_, i) => (i * 31) & 255);
+    choose(editor, new File([big], 'huge.gif', { type: 'image/gif' }));
+    await until(() => error().includes('larger than 1 MB'), 8000, '413 on the picture field');
+    await expectAccessible(editor);
+    expect((await api.client.contacts.get(contact.id)).pictureUrl).to.equal(null);
+
+    // A photo of several MB is scaled down to fit and uploaded at once; the form is not saved by it.
+    const large = await photo(2400, 1800, true);
+    expect(large.size).to.be.greaterThan(1024 * 1024);
+    const changed = oneEvent(editor, 'crm-contact-picture-changed');
+    choose(editor, new File([large], 'large.png', { type: 'image/png' }));
+    const uploaded = (await changed).detail.contact;
+    expect(error()).to.equal('');
+    expect(uploaded.pictureUrl).to.match(/\/v1\/contact-pictures\/[0-9a-f]+$/);
+    const served = await fetchAnonymously(uploaded.pictureUrl!);
+    expect(served.status).to.equal(200);
+    expect(served.type).to.match(/^image\/(webp|jpeg)$/);
+    expect(Math.max(served.width, served.height)).to.equal(1024);
+    expect(root.querySelector('[role="status"]')!.textContent).to.contain('Picture saved');
+    expect(editor.dirty).to.equal(false);
+
+    // Editing after the upload saves with the new version (no conflict).
+    await type(editor, 'jobTitle', 'Rear Admiral');
+    const saved = oneEvent(editor, 'crm-contact-saved');
+    root.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
+    expect((await saved).detail.contact.pictureUrl).to.equal(uploaded.pictureUrl);
+
+    // Remove picture calls removePicture: the API forgets it and its URL stops answering.
+    const removed = oneEvent(editor, 'crm-contact-picture-changed');
     root.querySelector<HTMLButtonElement>('[data-remove-picture]')!.click();
+    expect((await removed).detail.contact.pictureUrl).to.equal(null);
     await editor.updateComplete;
     expect(root.activeElement?.getAttribute('type')).to.equal('file');
-    const again = oneEvent(editor, 'crm-contact-saved');
-    root.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
-    await again;
-    expect((await api.client.transport.get<Contact>(`/v1/contacts/${contact.id}`)).pictureUrl).to.equal(null);
+    expect(root.querySelector('img[part="picture"]')).to.equal(null);
+    expect((await api.client.contacts.get(contact.id)).pictureUrl).to.equal(null);
+    const gone = (await (await fetch(`/__crm-e2e/anonymous-get?url=${encodeURIComponent(uploaded.pictureUrl!)}`)).json()) as { status: number };
+    expect(gone.status).to.equal(404);
   });
 
   it('should show a designed error state with retry when loading fails', async () => {
@@ -253,6 +313,22 @@ describe('crm-contact-editor', () => {
     state.shadowRoot!.querySelector<HTMLButtonElement>('[part="retry-button"]')!.click();
     await until(() => Boolean(editor.shadowRoot!.querySelector('form')));
     expect(field(editor, 'firstName').value).to.equal('Ada');
+  });
+
+  it('should show the picture stories in their states (uploading with a preview, refused with the error)', async () => {
+    const stories = await import('./contact-editor.stories.js');
+    for (const [story, check] of [
+      [stories.PictureUploading, (root: ShadowRoot) => Boolean(root.querySelector('.picture-row[aria-busy="true"] img[part="picture"][src^="blob:"]'))],
+      [stories.PictureRefused, (root: ShadowRoot) => (root.querySelector('#picture-error')?.textContent ?? '').includes('not a PNG')],
+      [stories.WithPicture, (root: ShadowRoot) => Boolean(root.querySelector('img[part="picture"][src^="data:image/gif"]') && root.querySelector('[data-remove-picture]'))],
+    ] as const) {
+      const args = { ...stories.default.args, ...story.args } as { contactId: string; noAssignment: boolean };
+      const render = (story as { render?: typeof stories.default.render }).render ?? stories.default.render!;
+      const host = await fixture<HTMLElement>(html`<div>${(render as (a: unknown, c: unknown) => unknown)(args, { globals: {}, args })}</div>`);
+      await (story as { play?: (c: { canvasElement: HTMLElement }) => Promise<void> }).play?.({ canvasElement: host });
+      const editor = host.querySelector('crm-contact-editor')!;
+      await until(() => Boolean(editor.shadowRoot?.querySelector('form')) && check(editor.shadowRoot!), 6000, 'story state');
+    }
   });
 
   it('should speak German under a provider with locale="de"', async () => {

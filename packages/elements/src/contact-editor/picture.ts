@@ -1,70 +1,65 @@
-// Turns a picture the person uploads into something the API stores on the contact. The API has no
-// binary upload for contact pictures: `pictureUrl` holds any URL of at most 2,000 characters. So the
-// picture is cropped to a square, scaled down to an avatar and encoded as a `data:` URL that fits,
-// and the API keeps the bytes with the contact (no third-party host, no separate request).
+// Prepares a picked file for `crm.contacts.uploadPicture`. The API stores the bytes (PNG, JPEG, GIF or
+// WebP, recognised by their content, at most 1 MB) and answers with a `pictureUrl` an `<img>` shows
+// without credentials. Here a large photo is scaled down first, so it fits the limit; anything else
+// is sent as it is and the API decides (it answers 415 for a file that is not such an image and 413
+// for one that is too large, and the editor shows those answers on the picture field).
 
-/** The longest `pictureUrl` the API accepts (`z.url().max(2000)` in the contact schema). */
-export const maxPictureUrlLength = 2000;
+/** The largest picture the API takes (bytes). */
+export const maxPictureBytes = 1024 * 1024;
 
-/** Files larger than this are refused before they are decoded. */
-export const maxPictureFileBytes = 10 * 1024 * 1024;
+/** The longest side a picture is scaled down to when it must shrink. */
+export const maxPictureSide = 1024;
 
-/** Why a file could not become a picture; `reason` picks the message. */
-export class PictureError extends Error {
-  constructor(readonly reason: 'type' | 'size' | 'unreadable' | 'detail') {
-    super(`picture: ${reason}`);
-    this.name = 'PictureError';
-  }
+/** What to upload, and whether the browser could show it as a preview. */
+export interface PreparedPicture {
+  body: Blob;
+  previewable: boolean;
 }
 
-/** True for the `data:` URLs this module makes (and so safe to show as an image preview). */
-export function isPictureDataUrl(value: string): boolean {
-  return /^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/=]+$/.test(value);
+function encode(canvas: HTMLCanvasElement, type: string, quality: number): Promise<Blob | null> {
+  return new Promise((resolve) => canvas.toBlob(resolve, type, quality));
 }
-
-/** Sizes (px) and qualities tried, best first, until the encoded picture fits. */
-const sides = [128, 96, 80, 64, 56, 48, 40, 32];
-const qualities = [0.85, 0.7, 0.55, 0.4];
-const types = ['image/webp', 'image/jpeg'];
 
 /**
- * Encodes `file` as a square avatar `data:` URL of at most `maxLength` characters, as large and
- * sharp as fits. Throws a `PictureError` for a file that is not an image, too big, or unreadable.
+ * The bytes to upload for `file`: the file itself when it is small enough (or not an image the
+ * browser can read, which the API will then refuse), else the picture scaled to at most
+ * `maxPictureSide` pixels and re-encoded (WebP, else JPEG) under `maxPictureBytes`.
  */
-export async function pictureDataUrl(file: Blob, maxLength = maxPictureUrlLength): Promise<string> {
-  if (!file.type.startsWith('image/')) throw new PictureError('type');
-  if (file.size > maxPictureFileBytes) throw new PictureError('size');
+export async function preparePicture(file: Blob): Promise<PreparedPicture> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);
   } catch {
-    throw new PictureError('unreadable');
+    return { body: file, previewable: false };
   }
   try {
-    const side = Math.min(bitmap.width, bitmap.height);
-    if (side === 0) throw new PictureError('unreadable');
-    const sx = (bitmap.width - side) / 2;
-    const sy = (bitmap.height - side) / 2;
+    const { width, height } = bitmap;
+    if (width === 0 || height === 0) return { body: file, previewable: false };
+    if (file.size <= maxPictureBytes) return { body: file, previewable: true };
+    const scale = Math.min(1, maxPictureSide / Math.max(width, height));
     const canvas = document.createElement('canvas');
-    for (const size of sides.filter((s) => s <= Math.max(side, sides[sides.length - 1]!))) {
-      canvas.width = size;
-      canvas.height = size;
-      const context = canvas.getContext('2d')!;
-      // A white ground, so transparent pictures do not turn black as JPEG.
-      context.fillStyle = '#fff';
-      context.fillRect(0, 0, size, size);
-      context.imageSmoothingQuality = 'high';
-      context.drawImage(bitmap, sx, sy, side, side, 0, 0, size, size);
-      for (const quality of qualities) {
-        for (const type of types) {
-          const url = canvas.toDataURL(type, quality);
-          // A browser that cannot encode `type` answers PNG instead; take it only when it fits.
-          if (url.length <= maxLength && isPictureDataUrl(url)) return url;
-        }
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
+    const context = canvas.getContext('2d')!;
+    // A white ground, so transparent pictures do not turn black as JPEG.
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    for (const quality of [0.85, 0.7, 0.5]) {
+      for (const type of ['image/webp', 'image/jpeg']) {
+        const blob = await encode(canvas, type, quality);
+        // A browser that cannot encode `type` answers PNG instead; take whatever fits.
+        if (blob && blob.size <= maxPictureBytes) return { body: blob, previewable: true };
       }
     }
-    throw new PictureError('detail');
+    return { body: file, previewable: true };
   } finally {
     bitmap.close();
   }
+}
+
+/** True for a `pictureUrl` the editor shows as an image: a web address, or an inline picture stored by an older editor. */
+export function isShowablePictureUrl(value: string): boolean {
+  return /^https?:\/\/\S+$/.test(value) || /^data:image\/(png|jpeg|webp|gif);base64,[A-Za-z0-9+/=]+$/.test(value);
 }

@@ -9,6 +9,14 @@ export class CrmContactSavedEvent extends CrmEvent<{ contact: Contact; created: 
   }
 }
 
+/** Fired after the editor uploaded or removed the picture of a saved contact; `detail.contact` is the API's record. */
+export class CrmContactPictureChangedEvent extends CrmEvent<{ contact: Contact }> {
+  static readonly eventName = 'crm-contact-picture-changed';
+  constructor(detail: { contact: Contact }) {
+    super(CrmContactPictureChangedEvent.eventName, detail);
+  }
+}
+
 /** Fired when the person leaves the editor without saving (after confirming when there were changes). */
 export class CrmContactCancelEvent extends CrmEvent<{ dirty: boolean }> {
   static readonly eventName = 'crm-contact-cancel';
@@ -63,6 +71,7 @@ export class CrmSelectionChangedEvent extends CrmEvent<{ ids: string[] }> {
 declare global {
   interface GlobalEventHandlersEventMap {
     'crm-contact-saved': CrmContactSavedEvent;
+    'crm-contact-picture-changed': CrmContactPictureChangedEvent;
     'crm-contact-cancel': CrmContactCancelEvent;
     'crm-close-requested': CrmCloseRequestedEvent;
     'crm-contact-transitioned': CrmContactTransitionedEvent;

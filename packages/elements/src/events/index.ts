@@ -4,6 +4,7 @@ export { CrmSignInRequestedEvent, CrmUserSignedInEvent, CrmSignInFailedEvent } f
 export { CrmRetryRequestedEvent } from './state-events.js';
 export {
   CrmContactSavedEvent,
+  CrmContactPictureChangedEvent,
   CrmContactCancelEvent,
   CrmCloseRequestedEvent,
   CrmContactTransitionedEvent,

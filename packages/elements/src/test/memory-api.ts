@@ -184,6 +184,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
   ];
   const subscribers = new Set<{ filter: Record<string, unknown>; handler: (event: CrmRealtimeEvent<Opportunity>) => void }>();
   const failures: Array<{ method: string; path: RegExp; error: MemoryApiError }> = [];
+  const holds: Array<{ method: string; path: RegExp }> = [];
   const calls: Array<{ method: string; path: string; query?: object; body?: unknown; headers?: Record<string, string> }> = [];
   let campaignSeq = 0;
 
@@ -230,7 +231,11 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     ['PUT', /^\/v1\/contacts\/(\w+)\/picture$/, async (m, __, body) => {
       const contact = contactById(m[1]!);
       const bytes = body as unknown as Blob;
-      if (!(bytes instanceof Blob) || !/^image\/(png|jpeg|gif|webp)$/.test(bytes.type)) throw new MemoryApiError(415, 'unsupported_media_type', 'The picture must be a PNG, JPEG, GIF or WebP image.');
+      // Recognised by content, as the API does: PNG, JPEG, GIF or WebP signatures.
+      const head = bytes instanceof Blob ? [...new Uint8Array(await bytes.slice(0, 12).arrayBuffer())] : [];
+      const text = String.fromCharCode(...head);
+      const image = text.startsWith('\x89PNG') || (head[0] === 0xff && head[1] === 0xd8) || text.startsWith('GIF8') || (text.startsWith('RIFF') && text.slice(8, 12) === 'WEBP');
+      if (!image) throw new MemoryApiError(415, 'unsupported_media_type', 'The picture must be a PNG, JPEG, GIF or WebP image.');
       if (bytes.size > 1024 * 1024) throw new MemoryApiError(413, 'payload_too_large', 'The picture is larger than 1 MB.');
       Object.assign(contact, { pictureUrl: await imageUrl(bytes), version: contact.version + 1 });
       return contact;
@@ -295,6 +300,11 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const failure = failures.findIndex((f) => f.method === method && f.path.test(path));
     if (failure >= 0) throw failures.splice(failure, 1)[0]!.error;
+    const hold = holds.findIndex((h) => h.method === method && h.path.test(path));
+    if (hold >= 0) {
+      holds.splice(hold, 1);
+      await new Promise(() => undefined);
+    }
     for (const [verb, pattern, handler] of routes) {
       const match = verb === method ? path.match(pattern) : null;
       if (match) return structuredClone(await handler(match, query ?? {}, (body ?? {}) as Record<string, unknown>, headers ?? {}));
@@ -337,6 +347,10 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     /** Makes the next `method` call to a path matching `path` fail with `error`. */
     failNext(method: string, path: RegExp, error: MemoryApiError): void {
       failures.push({ method, path, error });
+    },
+    /** Makes the next `method` call to a path matching `path` never answer (to show a state while it runs). */
+    holdNext(method: string, path: RegExp): void {
+      holds.push({ method, path });
     },
     /** Changes a card as another user would, and tells the subscribers. */
     remoteMove(id: string, stage: string): Opportunity {

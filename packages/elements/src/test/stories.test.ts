@@ -21,6 +21,8 @@ type Render = (args: Record<string, unknown>, context: { globals: Record<string,
 interface StoryLike {
   args?: Record<string, unknown>;
   render?: Render;
+  /** Storybook's interaction step (e.g. picking a file), run here as Storybook runs it. */
+  play?: (context: { canvasElement: HTMLElement }) => Promise<void>;
 }
 interface StoriesModule {
   default: { title?: string; component?: string; args?: Record<string, unknown>; render?: Render };
@@ -59,6 +61,7 @@ describe('stories', () => {
           const element = host.querySelector(tag) ?? (tag === 'crm-provider' ? host : null);
           expect(element, `${name} renders <${tag}>`).not.to.equal(null);
           if (name !== 'Loading') await until(() => !stillLoading(host, tag), 6000, `${name} loaded`);
+          await story.play?.({ canvasElement: host });
           await (element as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
           // Not blank: the element's shadow root shows text or controls.
           const shown = element!.shadowRoot!;
