@@ -3,13 +3,14 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CrmTaskTransitionedEvent } from '../events/board-events.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
-import { listTasks, loadCallingWorkflow, openTaskStatuses, transitionTask } from '../shared/api/task-list.js';
+import { listTasks, loadCallingWorkflow, openTaskStatuses, rescheduleTask, transitionTask } from '../shared/api/task-list.js';
 import type { Task, Workflow } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import { formatDateTime } from '../shared/format.js';
 import { CrmState } from '../state/state.component.js';
 import { groupByDue, type DueGroup } from './due-groups.js';
+import { localInputValue, zonedToInstant } from './zoned-time.js';
 import { taskListStyles } from './task-list.styles.js';
 
 /** Whose tasks to show. */
@@ -18,7 +19,8 @@ export type CrmTaskScope = 'mine' | 'team';
 /**
  * The signed-in person's open tasks, or their team's, grouped by due date (overdue, today, tomorrow,
  * this week, later, no date). Calling tasks offer the moves of the calling-task workflow (schedule,
- * re-schedule, done, abort) as buttons.
+ * re-schedule, done, abort) as buttons; re-schedule first asks for the new due date and time (in the
+ * provider's time zone), checks it is in the future, and saves it with the move.
  *
  * @summary Open tasks grouped by due date, with calling-task transitions.
  *
@@ -30,6 +32,7 @@ export type CrmTaskScope = 'mine' | 'team';
  * @csspart task - One task.
  * @csspart status - A task's status badge.
  * @csspart transition-button - One status action.
+ * @csspart reschedule - The form asking for the new due date and time of a re-schedule.
  * @csspart message - A message about the last action.
  *
  * @cssproperty --crm-task-list-background - Background of a task. Defaults to `--crm-sys-color-surface-container`.
@@ -49,6 +52,8 @@ export class CrmTaskList extends CrmDataElement {
   @state() private tasks: Task[] = [];
   @state() private busy = '';
   @state() private message = '';
+  /** The task whose re-schedule form is open, the value typed and its problem. */
+  @state() private rescheduling: { id: string; to: string; value: string; error: string } | undefined;
 
   private readonly load = new LitTask(this, {
     args: () => [this.client, this.user?.id, this.scope] as const,
@@ -89,10 +94,82 @@ export class CrmTaskList extends CrmDataElement {
     }
   }
 
+  /** Re-schedule asks for the new due time first; other moves go at once. */
+  private async choose(task: Task, to: string, workflow: Workflow): Promise<void> {
+    if (to !== 'rescheduled') return this.move(task, to, workflow);
+    const day = 86_400_000;
+    const from = task.dueAt && Date.parse(task.dueAt) > Date.now() ? Date.parse(task.dueAt) + day : Math.ceil(Date.now() / 3_600_000) * 3_600_000 + day;
+    this.rescheduling = { id: task.id, to, value: localInputValue(new Date(from), this.activeTimeZone), error: '' };
+    this.message = '';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>('[part="reschedule"] input')?.focus();
+  }
+
+  private async closeReschedule(task: Task): Promise<void> {
+    this.rescheduling = undefined;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[data-task="${task.id}"] [data-to="rescheduled"]`)?.focus();
+  }
+
+  private async reschedule(event: SubmitEvent, task: Task, workflow: Workflow): Promise<void> {
+    event.preventDefault();
+    const form = this.rescheduling;
+    if (!form || this.busy) return;
+    const dueAt = form.value ? zonedToInstant(form.value, this.activeTimeZone) : undefined;
+    const error = !form.value || !dueAt ? this.msg('tasks.reschedule.required') : dueAt.getTime() <= Date.now() ? this.msg('tasks.reschedule.past') : '';
+    if (error || !dueAt) {
+      this.rescheduling = { ...form, error };
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLInputElement>('[part="reschedule"] input')?.focus();
+      return;
+    }
+    this.busy = `${task.id}:${form.to}`;
+    try {
+      const updated = await rescheduleTask(this.api, task, form.to, dueAt.toISOString());
+      this.tasks = this.tasks.map((t) => (t.id === task.id ? updated : t));
+      this.rescheduling = undefined;
+      this.message = this.msg('tasks.rescheduled', { title: task.title, when: formatDateTime(updated.dueAt, this.activeLocale, this.activeTimeZone) });
+      this.emit(new CrmTaskTransitionedEvent({ task: updated, from: task.status, to: form.to }));
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>(`[data-task="${task.id}"] [data-to]`)?.focus();
+    } catch (error) {
+      const problem = readProblem(error);
+      if (isVersionConflict(problem) && problem.current) {
+        this.tasks = this.tasks.map((t) => (t.id === task.id ? (problem.current as Task) : t));
+        this.rescheduling = undefined;
+      } else {
+        const dueProblem = problem.fieldErrors.find((f) => f.field === 'dueAt');
+        if (dueProblem) this.rescheduling = { ...form, error: dueProblem.message };
+      }
+      this.message = this.msg('tasks.failed', { title: task.title, detail: problem.detail });
+    } finally {
+      this.busy = '';
+    }
+  }
+
+  private renderReschedule(task: Task, workflow: Workflow): TemplateResult {
+    const form = this.rescheduling!;
+    const inputId = `due-${task.id}`;
+    return html`<form part="reschedule" class="reschedule" novalidate aria-labelledby="reschedule-${task.id}"
+      @submit=${(e: SubmitEvent) => this.reschedule(e, task, workflow)}
+      @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.preventDefault(); void this.closeReschedule(task); } }}>
+      <span id="reschedule-${task.id}" class="label">${this.msg('tasks.reschedule.heading', { title: task.title })}</span>
+      <label for=${inputId}>${this.msg('tasks.reschedule.label')}</label>
+      <input id=${inputId} class="native" type="datetime-local" name="dueAt" required .value=${form.value}
+        aria-invalid=${form.error ? 'true' : 'false'} aria-describedby=${form.error ? `${inputId}-error` : nothing}
+        @input=${(e: Event) => (this.rescheduling = { ...form, value: (e.target as HTMLInputElement).value, error: '' })} />
+      ${form.error ? html`<span id="${inputId}-error" class="field-error" role="alert">${form.error}</span>` : nothing}
+      <div class="row">
+        <button type="submit" class="primary" ?disabled=${Boolean(this.busy)} aria-busy=${this.busy ? 'true' : 'false'}>${this.msg('tasks.reschedule.save')}</button>
+        <button type="button" @click=${() => this.closeReschedule(task)}>${this.msg('tasks.reschedule.cancel')}</button>
+      </div>
+    </form>`;
+  }
+
   private renderTask(task: Task, workflow: Workflow): TemplateResult {
     const targets = task.kind === 'call' ? workflow.transitions.filter((t) => t.from === task.status).map((t) => t.to) : [];
     const open = openTaskStatuses.includes(task.status);
-    return html`<li part="task" class="task" aria-labelledby="task-${task.id}">
+    return html`<li part="task" class="task" data-task=${task.id} aria-labelledby="task-${task.id}">
       <div class="what">
         <span class="kind">${this.msgOr(`tasks.kind.${task.kind}`, task.kind)}</span>
         <strong id="task-${task.id}">${task.title}</strong>
@@ -102,11 +179,13 @@ export class CrmTaskList extends CrmDataElement {
       ${open && targets.length
         ? html`<div role="group" class="row" aria-label=${this.msg('tasks.actionsFor', { title: task.title })}>
             ${targets.map(
-              (to) => html`<button part="transition-button" type="button" ?disabled=${Boolean(this.busy)} aria-busy=${this.busy === `${task.id}:${to}` ? 'true' : 'false'}
-                @click=${() => this.move(task, to, workflow)}>${this.msgOr(`tasks.to.${to}`, this.label(workflow, to))}</button>`,
+              (to) => html`<button part="transition-button" type="button" data-to=${to} ?disabled=${Boolean(this.busy)} aria-busy=${this.busy === `${task.id}:${to}` ? 'true' : 'false'}
+                aria-expanded=${to === 'rescheduled' ? (this.rescheduling?.id === task.id ? 'true' : 'false') : nothing}
+                @click=${() => this.choose(task, to, workflow)}>${this.msgOr(`tasks.to.${to}`, this.label(workflow, to))}</button>`,
             )}
           </div>`
         : nothing}
+      ${this.rescheduling?.id === task.id ? this.renderReschedule(task, workflow) : nothing}
     </li>`;
   }
 

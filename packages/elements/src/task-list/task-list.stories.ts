@@ -36,3 +36,12 @@ export const Loading: Story = { render: (_, { globals }) => withClient(pendingCl
 
 /** When the API cannot be reached. */
 export const Error: Story = { render: (_, { globals }) => withClient(failingClient, globals, html`<crm-task-list></crm-task-list>`) };
+
+/** Re-schedule of a scheduled call asks for the new due date and time (saved with the move). */
+export const Reschedule: Story = {
+  play: async ({ canvasElement }) => {
+    const list = canvasElement.querySelector('crm-task-list')!;
+    for (let i = 0; i < 300 && !list.shadowRoot?.querySelector('[data-to="rescheduled"]'); i++) await new Promise((r) => setTimeout(r, 20));
+    list.shadowRoot!.querySelector<HTMLButtonElement>('[data-to="rescheduled"]')!.click();
+  },
+};

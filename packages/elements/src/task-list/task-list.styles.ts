@@ -48,4 +48,14 @@ export const taskListStyles = css`
     letter-spacing: 0.04em;
     color: ${sys('color-on-surface-variant')};
   }
+  .reschedule {
+    flex-basis: 100%;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: ${sys('spacing-s')};
+  }
+  .field-error {
+    color: ${sys('color-error')};
+  }
 `;

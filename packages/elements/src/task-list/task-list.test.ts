@@ -1,3 +1,4 @@
+import { sendKeys } from '@web/test-runner-commands';
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../provider/provider.js';
 import type { Task } from '../shared/api/types.js';
@@ -59,6 +60,65 @@ describe('crm-task-list', () => {
     expect(stored.status).to.equal('scheduled');
     await list.updateComplete;
     expect(list.shadowRoot!.querySelector('[part="message"]')!.textContent).to.contain('now Scheduled');
+  });
+
+  it('should ask for the new due date and time on re-schedule, validate it and save it with the move on the real API', async () => {
+    const own = await liveApi();
+    const created = await own.client.tasks.create({ kind: 'call', title: 'Call Linus', dueAt: new Date(Date.now() + 2 * 3_600_000).toISOString() });
+    const task = await own.client.tasks.transition(created.id, { to: 'scheduled', version: created.version });
+    const list = await mount(own.client, own.user);
+    const root = list.shadowRoot!;
+    const button = () => root.querySelector<HTMLButtonElement>('[data-to="rescheduled"]')!;
+    expect(button().getAttribute('aria-expanded')).to.equal('false');
+    button().focus();
+    await sendKeys({ press: 'Enter' });
+    await list.updateComplete;
+    const input = () => root.querySelector<HTMLInputElement>('[part="reschedule"] input[type="datetime-local"]')!;
+    expect(button().getAttribute('aria-expanded')).to.equal('true');
+    expect(root.activeElement).to.equal(input());
+    expect(root.querySelector(`label[for="${input().id}"]`)!.textContent).to.equal('New due date and time');
+    await expectAccessible(list);
+
+    // Escape closes the form without a call and gives focus back to the button.
+    await sendKeys({ press: 'Escape' });
+    await list.updateComplete;
+    expect(root.querySelector('[part="reschedule"]')).to.equal(null);
+    expect(root.activeElement).to.equal(button());
+
+    // An empty or past time is refused on the field; nothing is sent.
+    await sendKeys({ press: 'Enter' });
+    await list.updateComplete;
+    const submit = () => root.querySelector<HTMLButtonElement>('[part="reschedule"] button[type="submit"]')!;
+    input().value = '';
+    input().dispatchEvent(new Event('input'));
+    submit().click();
+    await until(() => Boolean(root.querySelector('[part="reschedule"] [role="alert"]')), 4000, 'required error');
+    expect(root.querySelector('[part="reschedule"] [role="alert"]')!.textContent).to.equal('Enter the new due date and time.');
+    expect(input().getAttribute('aria-invalid')).to.equal('true');
+    input().value = '2020-01-01T09:00';
+    input().dispatchEvent(new Event('input'));
+    submit().click();
+    await until(() => root.querySelector('[part="reschedule"] [role="alert"]')?.textContent === 'The new due time must be in the future.', 4000, 'past error');
+    expect((await own.client.tasks.get(task.id)).status).to.equal('scheduled');
+
+    // A valid time: saved as the task's dueAt together with the move to re-scheduled.
+    const when = new Date(Date.now() + 3 * 86_400_000);
+    when.setSeconds(0, 0);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    input().value = `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}T${pad(when.getHours())}:${pad(when.getMinutes())}`;
+    input().dispatchEvent(new Event('input'));
+    const moved = oneEvent(list, 'crm-task-transitioned');
+    input().focus();
+    await sendKeys({ press: 'Enter' });
+    const { detail } = await moved;
+    expect(detail).to.include({ from: 'scheduled', to: 'rescheduled' });
+    const stored = await own.client.tasks.get(task.id);
+    expect(stored.status).to.equal('rescheduled');
+    expect(Date.parse(stored.dueAt!)).to.equal(when.getTime());
+    await list.updateComplete;
+    expect(root.querySelector('[part="reschedule"]')).to.equal(null);
+    expect(root.querySelector('[part="message"]')!.textContent).to.contain('re-scheduled to');
+    expect(root.querySelector(`[data-task="${task.id}"] [part="status"]`)!.textContent).to.equal('Re-scheduled');
   });
 
   it('should report a refused transition: the task changed elsewhere on the real API', async () => {
