@@ -29,7 +29,6 @@ const steps = ['details', 'audience', 'message', 'schedule', 'review'] as const;
 type Step = (typeof steps)[number];
 const types = ['email', 'promotion', 'greetings', 'event', 'referral', 'ad'];
 const visibilities = ['private', 'internal', 'public'];
-const channels = ['email', 'inApp'];
 
 function emptyDraft(): CampaignDraft {
   return {
@@ -50,7 +49,7 @@ function emptyDraft(): CampaignDraft {
 /**
  * A stepped editor for a campaign: details (title, code, description, type, visibility, period),
  * audience (a saved segment or hand-picked contacts and customers, with a live count), the message
- * (a template with a live preview for a real recipient, shown as escaped text), schedule and channels,
+ * (a template with a live preview for a real recipient, shown as escaped text), schedule (sent by email, the one channel the API sends on),
  * and a review that saves a draft or activates the campaign.
  *
  * @summary A step-by-step campaign editor with live audience count and message preview.
@@ -333,9 +332,10 @@ export class CrmCampaignCreator extends CrmDataElement {
   }
 
   private renderSchedule(): TemplateResult {
-    return html`<fieldset><legend>${this.msg('campaign.channels')}</legend>
-        <p>${channels.map((c) => this.msgOr(`campaign.channel.${c}`, c)).join(', ')}</p>
-        <p class="muted">${this.msg('campaign.channelsHint')}</p>
+    // The API sends a campaign's message by email only (a campaign and its send have no channel to
+    // choose), so the step says so instead of offering a choice the API would not keep.
+    return html`<fieldset><legend>${this.msg('campaign.delivery')}</legend>
+        <p class="muted">${this.msg('campaign.deliveryHint')}</p>
         <label class="inline"><input type="checkbox" .checked=${this.draft.fromUser}
           @change=${(e: Event) => this.set('fromUser', (e.target as HTMLInputElement).checked)} /> ${this.msg('campaign.fromUser')}</label>
       </fieldset>
@@ -356,6 +356,7 @@ export class CrmCampaignCreator extends CrmDataElement {
       ${row(this.msg('campaign.period'), [d.startDate, d.endDate].filter(Boolean).join(' – '))}
       ${row(this.msg('campaign.audience'), `${audience}${this.audienceCount === undefined ? '' : ` (${this.msg('campaign.count', { count: this.audienceCount })})`}`)}
       ${row(this.msg('campaign.template'), this.templates.find((t) => t.id === d.templateId)?.name ?? '')}
+      ${row(this.msg('campaign.delivery'), this.msg('campaign.deliveryEmail'))}
       ${row(this.msg('campaign.fromUser'), this.msg(d.fromUser ? 'campaign.yes' : 'campaign.no'))}
       ${row(this.msg('campaign.sendAt'), d.sendAt)}
     </dl>`;

@@ -88,7 +88,7 @@ describe('crm-campaign-creator', () => {
     expect(preview.textContent).to.contain('Welcome, ');
     expect(preview.querySelector('img')).to.equal(null);
     next(creator);
-    await until(() => heading(creator) === 'Schedule and channels');
+    await until(() => heading(creator) === 'Schedule and delivery');
     next(creator);
     await until(() => heading(creator) === 'Review');
     expect(creator.shadowRoot!.querySelector('[part="summary"]')!.textContent).to.contain('Spring launch');
@@ -112,7 +112,7 @@ describe('crm-campaign-creator', () => {
     next(creator);
     await until(() => heading(creator) === 'Message');
     await pickSelect(creator, 'templateId', (creator as unknown as { templates: Template[] }).templates[0]!.id);
-    for (const step of ['Schedule and channels', 'Review']) {
+    for (const step of ['Schedule and delivery', 'Review']) {
       next(creator);
       await until(() => heading(creator) === step);
     }

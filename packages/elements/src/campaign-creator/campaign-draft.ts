@@ -9,7 +9,7 @@ export function stepOfField(field: string): 'details' | 'audience' | 'message' |
   if (['title', 'code', 'description', 'type', 'visibility', 'startAt', 'endAt'].includes(root)) return 'details';
   if (['targets', 'segmentId', 'contactIds', 'customerIds'].includes(root)) return 'audience';
   if (root === 'templateId') return 'message';
-  if (['channels', 'sendAt'].includes(root)) return 'schedule';
+  if (['sendAt', 'fromUser'].includes(root)) return 'schedule';
   return 'review';
 }
 

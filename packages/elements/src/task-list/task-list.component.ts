@@ -111,7 +111,7 @@ export class CrmTaskList extends CrmDataElement {
     this.renderRoot.querySelector<HTMLElement>(`[data-task="${task.id}"] [data-to="rescheduled"]`)?.focus();
   }
 
-  private async reschedule(event: SubmitEvent, task: Task, workflow: Workflow): Promise<void> {
+  private async reschedule(event: SubmitEvent, task: Task): Promise<void> {
     event.preventDefault();
     const form = this.rescheduling;
     if (!form || this.busy) return;
@@ -147,11 +147,11 @@ export class CrmTaskList extends CrmDataElement {
     }
   }
 
-  private renderReschedule(task: Task, workflow: Workflow): TemplateResult {
+  private renderReschedule(task: Task): TemplateResult {
     const form = this.rescheduling!;
     const inputId = `due-${task.id}`;
     return html`<form part="reschedule" class="reschedule" novalidate aria-labelledby="reschedule-${task.id}"
-      @submit=${(e: SubmitEvent) => this.reschedule(e, task, workflow)}
+      @submit=${(e: SubmitEvent) => this.reschedule(e, task)}
       @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.preventDefault(); void this.closeReschedule(task); } }}>
       <span id="reschedule-${task.id}" class="label">${this.msg('tasks.reschedule.heading', { title: task.title })}</span>
       <label for=${inputId}>${this.msg('tasks.reschedule.label')}</label>
@@ -185,7 +185,7 @@ export class CrmTaskList extends CrmDataElement {
             )}
           </div>`
         : nothing}
-      ${this.rescheduling?.id === task.id ? this.renderReschedule(task, workflow) : nothing}
+      ${this.rescheduling?.id === task.id ? this.renderReschedule(task) : nothing}
     </li>`;
   }
 
