@@ -7,6 +7,9 @@ import { activityModel } from '../modules/activities/activity.model.js';
 import { opportunityModel, stageChangeModel } from '../modules/opportunities/opportunity.model.js';
 import { defaultPipeline, pipelineModel } from '../modules/opportunities/pipeline.model.js';
 import { taskModel } from '../modules/tasks/task.model.js';
+import { leadModel } from '../modules/leads/lead.model.js';
+import { leadDefinition } from '../modules/leads/lead.definition.js';
+import { segmentModel } from '../modules/segments/segment.model.js';
 
 const people = [
   ['Sofia', 'Almeida', 'Head of Partnerships'], ['Tiago', 'Ferreira', 'CFO'], ['Marta', 'Sousa', 'Marketing Director'], ['João', 'Pereira', 'CEO'], ['Inês', 'Carvalho', 'Event Manager'],
@@ -77,6 +80,17 @@ export async function seedDemoSales(connection: Connection, input: { tenantId: T
       searchTokens: searchTokens([name]),
       version: 0,
     })),
+    { lean: true },
+  );
+  // 003: an account with branches, and a product line under one branch (move, subtree and roll-up have data).
+  const [hq] = customerIds;
+  const branches = [
+    { _id: new Types.ObjectId(), name: 'Banco Atlântico Porto', city: 'Porto', parentId: hq!, ancestorIds: [hq!], depth: 1 },
+    { _id: new Types.ObjectId(), name: 'Banco Atlântico Madeira', city: 'Funchal', parentId: hq!, ancestorIds: [hq!], depth: 1 },
+  ];
+  const line = { _id: new Types.ObjectId(), name: 'Banco Atlântico Porto - Cards', city: 'Porto', parentId: branches[0]!._id, ancestorIds: [hq!, branches[0]!._id], depth: 2 };
+  await customerModel(connection).insertMany(
+    [...branches, line].map((b, i) => ({ ...b, tenantId, industry: 'Finance', address: { city: b.city, country: 'Portugal' }, status: 'active', ownerId: owners[i % owners.length], finance: { currency: 'EUR', creditLimit: 20_000 + i * 15_000 }, searchTokens: searchTokens([b.name]), version: 0 })),
     { lean: true },
   );
 
@@ -156,5 +170,78 @@ export async function seedDemoSales(connection: Connection, input: { tenantId: T
       return { tenantId, type, title, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, occurredAt: new Date(now - (i % 20) * day), direction: type === 'call' || type === 'email' ? 'outbound' : null, durationMinutes: type === 'call' ? 5 + (i % 25) : type === 'meeting' ? 45 : null, ownerId: c.ownerId, productId: c.productId, searchTokens: searchTokens([title]), version: 0 };
     }),
   );
-  return { contacts: contacts.length, customers: customerIds.length, pipelines: pipelines.length, opportunities: opportunities.length };
+  // Leads (000, 002): people and companies from shows, the website, referrals and calls, at every stage of
+  // the lead workflow, with their part in a product (speaker, delegate, sponsor) and the services wanted.
+  const leadDef = leadDefinition(connection);
+  const leadPeople = [
+    ['Rita', 'Monteiro', 'Fintech Evangelist', 'Moeda Viva', 'speaker'], ['Tomás', 'Rocha', 'Head of Payments', 'Banco Atlântico', 'delegate'], ['Anja', 'Keller', 'Marketing Lead', 'Zahlfix', 'sponsor'],
+    ['Mathieu', 'Blanc', 'CEO', 'Paiement Net', 'speaker'], ['Sara', 'Vidal', 'Events Buyer', 'Grupo Vértice', 'delegate'], ['Liam', 'Walsh', 'Partnerships', 'Harbour Pay', 'sponsor'],
+    ['Beatriz', 'Nunes', 'Retail Director', 'Loja Certa', 'delegate'], ['Karl', 'Brandt', 'Innovation Manager', 'Kassenwerk GmbH', 'speaker'], ['Noemi', 'Ricci', 'CMO', 'Pagamenti Facili', 'sponsor'],
+    ['Ewa', 'Zielińska', 'Country Manager', 'Vistula Payments', 'delegate'], ['Duarte', 'Lima', 'Founder', 'Cofre Digital', 'speaker'], ['Olivia', 'Hughes', 'Sponsorship Buyer', 'Thames Capital', 'sponsor'],
+  ] as const;
+  const leadStatuses = ['new', 'new', 'contacted', 'qualified', 'contacted', 'disqualified'];
+  const leads = [
+    ...leadPeople.map(([firstName, lastName, jobTitle, companyName, participation], i) => ({
+      kind: 'individual',
+      firstName,
+      lastName,
+      jobTitle,
+      companyName,
+      email: `${firstName}.${lastName}`.toLowerCase().normalize('NFKD').replace(/[^a-z.]/g, '') + `@${companyName.toLowerCase().normalize('NFKD').replace(/[^a-z]/g, '')}.example`,
+      participation,
+      i,
+    })),
+    ...['Atlas Events Group', 'Iberia Retail Council', 'Nordic Fintech Hub', 'Euro Payments Forum', 'Lisbon Startup Society', 'Digital Banking Circle'].map((companyName, k) => ({
+      kind: 'company',
+      firstName: null,
+      lastName: null,
+      jobTitle: null,
+      companyName,
+      email: `events@${companyName.toLowerCase().replace(/[^a-z]/g, '')}.example`,
+      participation: k % 2 ? 'sponsor' : 'delegate',
+      i: leadPeople.length + k,
+    })),
+  ].map((l) => {
+    const doc = {
+      _id: new Types.ObjectId(),
+      tenantId,
+      kind: l.kind,
+      firstName: l.firstName,
+      lastName: l.lastName,
+      jobTitle: l.jobTitle,
+      companyName: l.companyName,
+      industry: ['Fintech', 'Finance', 'Retail', 'Events'][l.i % 4],
+      emails: [{ label: 'work', value: l.email, primary: true }],
+      phones: [{ label: 'work', value: `+351 21 ${String(3_000_000 + l.i * 7331).slice(-7)}`, primary: true }],
+      addresses: [{ label: 'work', city: ['Lisbon', 'Porto', 'Madrid', 'Berlin', 'Paris', 'London'][l.i % 6], country: ['Portugal', 'Portugal', 'Spain', 'Germany', 'France', 'United Kingdom'][l.i % 6], primary: true }],
+      source: ['Trade show', 'Website', 'Referral', 'Cold call', 'LinkedIn'][l.i % 5],
+      contactList: l.i % 3 ? 'Fintech Summit 2026 attendees' : null,
+      services: [['Speaking slot'], ['Delegate pass', 'Workshop'], ['Booth', 'Branding'], ['Delegate pass']][l.i % 4],
+      customerId: l.companyName === 'Banco Atlântico' ? hq : null,
+      quality: (['good', 'unknown', 'good', 'bad'] as const)[l.i % 4],
+      participation: l.participation,
+      tags: l.i % 4 === 0 ? ['priority'] : [],
+      notes: l.i % 5 === 0 ? 'Met at the last edition; asked for the sponsorship deck' : null,
+      status: leadStatuses[l.i % leadStatuses.length]!,
+      statusChangedAt: new Date(now - (l.i % 10) * day),
+      primaryEmail: l.email,
+      ownerId: owners[l.i % owners.length]!,
+      productId: productIds.length ? productIds[l.i % productIds.length]! : null,
+      custom: {},
+      version: 0,
+      createdAt: new Date(now - (30 - l.i) * day),
+      updatedAt: new Date(now - (l.i % 10) * day),
+    };
+    return { ...doc, searchTokens: searchTokens(leadDef.searchValues(doc as never)) };
+  });
+  await leadModel(connection).insertMany(leads, { lean: true });
+
+  // Saved segments the whole agency shares (004: by industry, location, tags), usable as campaign audiences.
+  const author = owners[owners.length - 1]!;
+  await segmentModel(connection).insertMany([
+    { tenantId, name: 'Hot contacts in Portugal', description: 'Hot prospects to call this week', resource: 'contact', filters: [{ param: 'status', value: 'hot' }, { param: 'country', value: 'Portugal' }], sharing: 'agency', teamId: null, ownerId: author, version: 0 },
+    { tenantId, name: 'Speakers', description: 'Everyone tagged as a speaker', resource: 'contact', filters: [{ param: 'tag', value: 'speaker' }], sharing: 'agency', teamId: null, ownerId: author, version: 0 },
+    { tenantId, name: 'Finance accounts', description: 'Banks and finance customers', resource: 'customer', filters: [{ param: 'industry', value: 'Finance' }], sharing: 'agency', teamId: null, ownerId: author, version: 0 },
+  ]);
+  return { contacts: contacts.length, customers: customerIds.length + branches.length + 1, leads: leads.length, segments: 3, pipelines: pipelines.length, opportunities: opportunities.length };
 }

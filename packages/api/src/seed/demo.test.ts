@@ -7,6 +7,7 @@ import { opportunityModel } from '../modules/opportunities/opportunity.model.js'
 import { taskModel } from '../modules/tasks/task.model.js';
 import { activityModel } from '../modules/activities/activity.model.js';
 import { tenantModel } from '../modules/identity/tenant.model.js';
+import { leadModel } from '../modules/leads/lead.model.js';
 
 describe('demo seed', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -24,6 +25,28 @@ describe('demo seed', () => {
     assert.ok((await opportunityModel(c).countDocuments({ tenantId: tenant._id })) >= 25);
     assert.ok((await taskModel(c).countDocuments({ tenantId: tenant._id })) >= 10);
     assert.ok((await activityModel(c).countDocuments({ tenantId: tenant._id })) >= 30);
+    assert.ok((await leadModel(c).countDocuments({ tenantId: tenant._id })) >= 15);
+    const admin = (await rt.request().post('/v1/auth/login').send({ email: 'admin@demo.crm.test', password: seeded!.password })).body.accessToken as string;
+    const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+    // Seeded data answers the API's own queries: leads by status and search, the account tree, segments.
+    const qualified = await rt.request().get('/v1/leads').query({ status: 'qualified' }).set(as(admin));
+    assert.equal(qualified.status, 200, JSON.stringify(qualified.body));
+    assert.ok(qualified.body.data.length > 0 && qualified.body.data.every((l: { status: string }) => l.status === 'qualified'));
+    const found = await rt.request().get('/v1/leads').query({ q: 'monteiro' }).set(as(admin));
+    assert.deepEqual(found.body.data.map((l: { lastName: string }) => l.lastName), ['Monteiro']);
+    const hq = (await rt.request().get('/v1/customers').query({ q: 'banco atlantico' }).set(as(admin))).body.data.find((a: { parentId: string | null }) => !a.parentId);
+    const subtree = await rt.request().get(`/v1/customers/${hq.id}/subtree`).set(as(admin));
+    assert.equal(subtree.status, 200, JSON.stringify(subtree.body));
+    assert.equal(subtree.body.data.length, 3, 'two branches and a product line');
+    const rollup = await rt.request().get(`/v1/customers/${hq.id}/rollup`).set(as(admin));
+    assert.equal(rollup.body.descendantCount, 3, JSON.stringify(rollup.body));
+    assert.equal(rollup.body.childCount, 2);
+    assert.deepEqual(rollup.body.creditLimitTotals.find((t: { currency: string | null }) => t.currency === 'EUR')?.creditLimit, 20_000 + 35_000 + 50_000);
+    const segments = await rt.request().get('/v1/segments').set(as(admin));
+    const speakers = segments.body.data.find((g: { name: string }) => g.name === 'Speakers');
+    const members = await rt.request().get(`/v1/segments/${speakers.id}/members`).set(as(admin));
+    assert.equal(members.status, 200, JSON.stringify(members.body));
+    assert.ok(members.body.data.length > 0 && members.body.data.every((m: { tags: string[] }) => m.tags.includes('speaker')));
     const login = await rt.request().post('/v1/auth/login').send({ email: 'sales@demo.crm.test', password: seeded!.password });
     const token = login.body.accessToken as string;
     const pipelines = await rt.request().get('/v1/pipelines').set('Authorization', `Bearer ${token}`);

@@ -67,6 +67,7 @@ describe('contact pictures', () => {
     assert.equal(served.headers['content-type'], 'image/png');
     assert.equal(served.headers['x-content-type-options'], 'nosniff');
     assert.equal(served.headers['cross-origin-resource-policy'], 'cross-origin', 'a host page on another origin may show it');
+    assert.equal(served.headers['access-control-allow-origin'], '*', 'and read it (a canvas, a fetch)');
     assert.match(served.headers['cache-control'] ?? '', /immutable/);
     assert.ok((served.body as Buffer).equals(image), 'the very bytes uploaded');
     const read = await rt.request().get(`/v1/contacts/${c.id}`).set(auth(agency.adminToken));

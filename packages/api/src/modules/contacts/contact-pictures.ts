@@ -169,6 +169,7 @@ export function contactPictureRoutes(pictures: ContactPictures, limits: { view: 
             'X-Content-Type-Options': 'nosniff',
             'Content-Security-Policy': "default-src 'none'; sandbox",
             'Cross-Origin-Resource-Policy': 'cross-origin',
+            'Access-Control-Allow-Origin': '*',
             'Cache-Control': 'public, max-age=31536000, immutable',
             ETag: `"${picture.sha256}"`,
           })
