@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CrmClient } from '../core/client.js';
-import { CrmConflictError, CrmNotFoundError } from '../core/errors.js';
+import { CrmConflictError, CrmNotFoundError, CrmValidationError } from '../core/errors.js';
 import { startLiveApi, type LiveApi } from '../testing/live-api.js';
 
 let api: LiveApi;
@@ -270,6 +270,11 @@ describe('crm.tasks and crm.activities', () => {
   it('should move a calling task along its workflow', async () => {
     const lead = await crm.leads.create({ kind: 'individual', firstName: 'Call', lastName: 'Me' });
     const call = await crm.tasks.create({ kind: 'call', title: 'First call', subject: { type: 'lead', id: lead.id } });
+    const scheduled = await crm.tasks.transition(call.id, { to: 'scheduled', version: call.version });
+    const when = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const rescheduled = await crm.tasks.transition(call.id, { to: 'rescheduled', dueAt: when, version: scheduled.version });
+    assert.deepEqual([rescheduled.status, rescheduled.dueAt, rescheduled.version], ['rescheduled', when, scheduled.version + 1]);
+    await assert.rejects(crm.tasks.transition(call.id, { to: 'done', dueAt: when }), (error: unknown) => error instanceof CrmValidationError && error.errors.some((f) => f.field === 'dueAt'));
     const done = await crm.tasks.transition(call.id, { to: 'done' });
     assert.equal(done.status, 'done');
     assert.equal((await crm.tasks.history(call.id)).at(-1)?.to, 'done');

@@ -5563,6 +5563,14 @@ export interface components {
             /** @enum {string} */
             object: "list";
         };
+        TaskTransitionRequest: components["schemas"]["TransitionRequest"] & {
+            /**
+             * Format: date-time
+             * @description The new due time, set together with a move to scheduled or rescheduled (one version: never the time without the move, or the move without the time)
+             * @example 2026-03-02T10:00:00Z
+             */
+            dueAt?: string;
+        };
         TaskUpdate: {
             /**
              * @description Anyone in the agency (003); defaults to you
@@ -20222,7 +20230,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TransitionRequest"];
+                "application/json": components["schemas"]["TaskTransitionRequest"];
             };
         };
         responses: {

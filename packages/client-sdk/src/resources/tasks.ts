@@ -15,6 +15,8 @@ export type TaskUpdateParams = Schema<'TaskUpdate'>;
 export type TaskListParams = OperationQuery<'listTasks'> & ListParams;
 /** The query of `crm.tasks.export`. */
 export type TaskExportParams = OperationQuery<'exportTasks'> & QueryParams;
+/** The body of `crm.tasks.transition`: the target status, and with `scheduled` or `rescheduled` optionally the new `dueAt`. */
+export type TaskTransitionParams = Schema<'TaskTransitionRequest'>;
 /** The body of `crm.tasks.chooseSlot`: the start of one of the proposed slots. */
 export type TaskChooseSlotParams = Schema<'ChooseSlot'>;
 /** A meeting invitation: the token and public path the contact opens to pick a slot (shown once). */
@@ -31,6 +33,16 @@ export type MeetingSlotPickParams = Schema<'PickMeetingSlot'>;
  */
 export class Tasks extends WorkflowRecordResource<Task, TaskCreateParams, TaskUpdateParams, TaskListParams, TaskExportParams> {
   protected readonly resource = 'tasks';
+
+  /**
+   * Moves a task along the calling-task workflow. With `dueAt` (only when moving to `scheduled` or
+   * `rescheduled`) the new due time is saved in the same write as the move: one version, never half done.
+   *
+   * @example await crm.tasks.transition(call.id, { to: 'rescheduled', dueAt: '2026-12-01T10:00:00Z', version: call.version });
+   */
+  override transition(id: string, params: TaskTransitionParams, options?: RequestOptions): Promise<Task> {
+    return super.transition(id, params, options);
+  }
 
   /** Schedules a meeting task at one of its proposed slots. */
   chooseSlot(id: string, params: TaskChooseSlotParams, options?: RequestOptions): Promise<Task> {

@@ -287,7 +287,8 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     }],
     ['POST', /^\/v1\/tasks\/(\w+)\/transitions$/, (m, __, body) => {
       const task = tasks.find((t) => t.id === m[1]) ?? (() => { throw notFound(); })();
-      Object.assign(task, { status: body.to, version: task.version + 1 });
+      if (body.version !== undefined && Number(body.version) !== task.version) throw new MemoryApiError(409, 'version_conflict', 'The task changed', { current: { ...task } });
+      Object.assign(task, { status: body.to, ...(body.dueAt ? { dueAt: body.dueAt } : {}), version: task.version + 1 });
       return { ...task };
     }],
     ['POST', /^\/v1\/greetings$/, (_, __, body) => ({ id: hex(0x800001), ...body, state: 'scheduled' })],

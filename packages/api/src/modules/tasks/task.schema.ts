@@ -1,5 +1,6 @@
 import { objectId } from '../../platform/http/common.schema.js';
 import { z } from '../../platform/http/zod.js';
+import { transitionBody } from '../../platform/records/record-routes.js';
 import { subjectTypes, taskKinds } from './task.model.js';
 
 const customValues = z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/), z.unknown()).openapi({ description: 'Custom attributes defined by a sysadmin (see /v1/custom-fields)' });
@@ -75,3 +76,10 @@ export const publicInvitationSchema = z
   .openapi('PublicMeetingInvitation');
 
 export const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'is not an invitation token') });
+
+/** A task's status change, optionally with a new due time in the same write (re-scheduling a call). */
+export const transitionTaskBody = transitionBody
+  .extend({
+    dueAt: timestamp.optional().openapi({ description: 'The new due time, set together with a move to scheduled or rescheduled (one version: never the time without the move, or the move without the time)' }),
+  })
+  .openapi('TaskTransitionRequest');

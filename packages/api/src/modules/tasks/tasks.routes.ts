@@ -4,13 +4,13 @@ import { z } from '../../platform/http/zod.js';
 import { clientOf, recordRoutes } from '../../platform/records/record-routes.js';
 import type { RecordService } from '../../platform/records/record-service.js';
 import type { Task } from './task.model.js';
-import { chooseSlotBody, createTaskBody, invitationSchema, publicInvitationSchema, taskSchema, tokenParams, updateTaskBody } from './task.schema.js';
+import { chooseSlotBody, createTaskBody, invitationSchema, publicInvitationSchema, taskSchema, tokenParams, transitionTaskBody, updateTaskBody } from './task.schema.js';
 import type { TasksService } from './tasks.service.js';
 
 /** Task routes: the standard record set (with the calling-task workflow) plus meeting slots and invitations. */
 export function taskRoutes(service: TasksService): RouteSpec[] {
   return [
-    ...recordRoutes({ service: service as unknown as RecordService<Task>, path: '/tasks', tag: 'Tasks', singular: 'task', plural: 'tasks', dto: taskSchema, create: createTaskBody, update: updateTaskBody }),
+    ...recordRoutes({ service: service as unknown as RecordService<Task>, path: '/tasks', tag: 'Tasks', singular: 'task', plural: 'tasks', dto: taskSchema, create: createTaskBody, update: updateTaskBody, transition: transitionTaskBody }),
     defineRoute({
       method: 'post',
       path: '/tasks/{id}/choose-slot',

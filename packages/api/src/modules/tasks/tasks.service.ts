@@ -168,6 +168,15 @@ export function createTasksService(connection: Connection, deps: RecordDeps, sub
       return records.create(principal, await prepare(principal, input, null), client);
     },
 
+    /** A status change; with `dueAt`, re-scheduling: the new due time and the move are one write. */
+    async transition(principal: Principal, id: string, input: { to: string; version?: number | undefined; note?: string | undefined; dueAt?: string | undefined }, client?: Client) {
+      const { dueAt, ...move } = input;
+      if (dueAt === undefined) return records.transition(principal, id, move, client);
+      if (move.to !== 'scheduled' && move.to !== 'rescheduled') throw AppError.invalidField('dueAt', 'changes only with a move to scheduled or rescheduled');
+      if (Date.parse(dueAt) < Date.now() - 60_000) throw AppError.invalidField('dueAt', 'is in the past');
+      return records.transition(principal, id, move, client, { dueAt: new Date(dueAt) });
+    },
+
     async update(principal: Principal, id: string, patch: Record<string, unknown>, options: { ifMatch?: number | undefined; client?: { ip?: string; userAgent?: string } } = {}) {
       const existing = await records.findVisible(principal, id, 'update');
       const { autoKey: _a, invitationTokenHash: _h, chosenSlot: _c, ...rest } = patch;

@@ -59,6 +59,28 @@ describe('tasks, meetings, follow-ups and automatic tasks', () => {
     assert.equal(again.body.code, 'invalid_transition');
   });
 
+  it('should re-schedule a call with its new due time in one write, and refuse a time without the move', async () => {
+    const c = await contact(admin, 'Resched');
+    const call = (await rt.request().post('/v1/tasks').set(auth(admin)).send({ kind: 'call', title: 'Call Resched', subject: { type: 'contact', id: c.id }, dueAt: '2030-01-01T09:00:00Z' })).body;
+    const scheduled = await rt.request().post(`/v1/tasks/${call.id}/transitions`).set(auth(admin)).send({ to: 'scheduled', version: call.version });
+    assert.equal(scheduled.status, 200, JSON.stringify(scheduled.body));
+    const when = '2030-02-03T14:30:00.000Z';
+    const moved = await rt.request().post(`/v1/tasks/${call.id}/transitions`).set(auth(admin)).send({ to: 'rescheduled', version: scheduled.body.version, dueAt: when, note: 'asked to call next month' });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.equal(moved.body.status, 'rescheduled');
+    assert.equal(moved.body.dueAt, when);
+    assert.equal(moved.body.version, scheduled.body.version + 1, 'one version for the move and its time');
+    const history = await rt.request().get(`/v1/tasks/${call.id}/transitions`).set(auth(admin));
+    assert.equal(history.body.data.at(-1).note, 'asked to call next month');
+    const wrongMove = await rt.request().post(`/v1/tasks/${call.id}/transitions`).set(auth(admin)).send({ to: 'done', dueAt: when });
+    assert.equal(wrongMove.status, 400);
+    assert.equal(wrongMove.body.errors[0].field, 'dueAt');
+    const past = await rt.request().post(`/v1/tasks/${call.id}/transitions`).set(auth(admin)).send({ to: 'rescheduled', dueAt: '2020-01-01T00:00:00Z' });
+    assert.equal(past.status, 400);
+    const after = await rt.request().get(`/v1/tasks/${call.id}`).set(auth(admin));
+    assert.deepEqual([after.body.status, after.body.dueAt, after.body.version], ['rescheduled', when, moved.body.version], 'refused moves changed nothing');
+  });
+
   it('should schedule a meeting from proposed slots, by staff and through the invitation link', async () => {
     const c = await contact(admin, 'Meeting');
     const slots = [

@@ -63,6 +63,8 @@ export function recordRoutes<Doc extends RecordBase>(options: {
   dto: ZodType;
   create: ZodType;
   update: ZodType;
+  /** The transition body when the record type lets fields change with a move (tasks: a new due time with re-scheduled). */
+  transition?: ZodType;
 }): RouteSpec[] {
   const { service, path, tag, singular, plural } = options;
   const resource = service.definition.resource;
@@ -164,10 +166,10 @@ export function recordRoutes<Doc extends RecordBase>(options: {
         tags: [tag],
         access: access.permission(resource, 'transition'),
         params: idParams,
-        body: transitionBody,
+        body: options.transition ?? transitionBody,
         success: { status: 200, description: `The ${singular} in its new status`, schema: options.dto },
         errors: [403, 409],
-        handler: ({ params, body, req }) => service.transition(req.principal!, params.id, body, clientOf(req)),
+        handler: ({ params, body, req }) => service.transition(req.principal!, params.id, body as z.output<typeof transitionBody>, clientOf(req)),
       }),
       defineRoute({
         method: 'get',

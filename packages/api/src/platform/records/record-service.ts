@@ -295,8 +295,12 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       await deps.events.publish({ type: `${def.resource}.deleted`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, client), record: def.toDto(existing) });
     },
 
-    /** Moves the record's status along its workflow (409 invalid_transition with the allowed targets otherwise). */
-    async transition(principal: Principal, id: string, input: { to: string; version?: number | undefined; note?: string | undefined }, client?: { ip?: string; userAgent?: string }) {
+    /**
+     * Moves the record's status along its workflow (409 invalid_transition with the allowed targets
+     * otherwise). `alongside` are fields that change in the same write (a task's new due time when it is
+     * re-scheduled), so the move and its data are one version, never half applied.
+     */
+    async transition(principal: Principal, id: string, input: { to: string; version?: number | undefined; note?: string | undefined }, client?: { ip?: string; userAgent?: string }, alongside: Record<string, unknown> = {}) {
       if (!def.workflowKey) throw new AppError('not_found', `${def.label} has no status workflow`);
       const existing = await findVisible(principal, id, 'transition');
       assertWritable(principal, existing);
@@ -304,9 +308,10 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const from = existing.status ?? '';
       await deps.workflows.assertTransition(principal, def.workflowKey, from, input.to);
       const now = new Date();
-      const written = await writeVersion(Model as never, existing, { $set: { status: input.to, statusChangedAt: now, updatedAt: now } });
+      const written = await writeVersion(Model as never, existing, { $set: { ...alongside, status: input.to, statusChangedAt: now, updatedAt: now } });
       if (!written) throw await versionConflict(principal, existing._id);
       await deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: existing._id, from, to: input.to, note: input.note ?? null });
+      const alongsideChanges = Object.fromEntries(Object.entries(alongside).map(([key, value]) => [key, { from: (existing as Record<string, unknown>)[key] ?? null, to: value }]));
       const updated = (await findByIdInTenant(Model as never, principal.tenantId, existing._id)) as Doc;
       const dto = def.toDto(updated);
       await deps.events.publish({
@@ -316,7 +321,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
         resourceId: String(existing._id),
         actor: actorOf(principal, client),
         record: dto,
-        changes: { status: { from, to: input.to } },
+        changes: { ...alongsideChanges, status: { from, to: input.to } },
         data: { from, to: input.to },
       });
       return dto;

@@ -1,6 +1,6 @@
 // What <crm-task-list> asks of the API, through the SDK's resources: open tasks (`crm.tasks.list`),
 // the calling-task workflow (`crm.workflows.get('callingTask')`), transitions (`crm.tasks.transition`)
-// and, for a re-schedule, the new due time (`crm.tasks.update` with `If-Match`).
+// and, for a re-schedule, the new due time with the move (`crm.tasks.transition` with `dueAt`).
 import { isMissingRoute, readProblem } from './errors.js';
 import { collect, compactQuery, type CrmCallOptions, type CrmDataClient } from './transport.js';
 import type { Task, Workflow } from './types.js';
@@ -55,16 +55,9 @@ export function transitionTask(client: CrmDataClient, id: string, to: string, ve
 }
 
 /**
- * Re-schedules a task: sets its new due time (only if the task is still at `task.version`), then moves
- * it to `to` (`rescheduled`). The API validates the time first, so a refused time changes nothing; when
- * the move is then refused, the old due time is put back (if nobody changed the task meanwhile).
+ * Re-schedules a task: the move to `to` (`rescheduled` or `scheduled`) and its new due time in one write,
+ * if the task is still at `task.version`; a refused time or move changes nothing.
  */
-export async function rescheduleTask(client: CrmDataClient, task: Task, to: string, dueAt: string, options?: CrmCallOptions): Promise<Task> {
-  const dated = await client.tasks.update(task.id, { dueAt }, { ...options, ifMatch: task.version });
-  try {
-    return await client.tasks.transition(task.id, { to, version: dated.version }, options);
-  } catch (error) {
-    await client.tasks.update(task.id, { dueAt: task.dueAt ?? null }, { ...options, ifMatch: dated.version }).catch(() => undefined);
-    throw error;
-  }
+export function rescheduleTask(client: CrmDataClient, task: Task, to: string, dueAt: string, options?: CrmCallOptions): Promise<Task> {
+  return client.tasks.transition(task.id, { to, dueAt, version: task.version }, options);
 }

@@ -52,6 +52,11 @@ export interface CrmWorkflowRecordsLike<T> extends CrmRecordsLike<T> {
   history(id: string, options?: CrmCallOptions): Promise<Array<{ from?: string | null; to: string; byUserId?: string | null; note?: string | null; at: string }>>;
 }
 
+/** `crm.tasks`: the record routes; a move to scheduled or rescheduled may carry the new due time. */
+export interface CrmTasksLike extends CrmWorkflowRecordsLike<Task> {
+  transition(id: string, params: { to: string; version?: number; note?: string; dueAt?: string }, options?: CrmCallOptions): Promise<Task>;
+}
+
 /** `crm.contacts`: the record routes plus the picture. */
 export interface CrmContactsLike extends CrmWorkflowRecordsLike<Contact> {
   uploadPicture(id: string, image: Blob | ArrayBuffer | Uint8Array, options?: CrmCallOptions): Promise<Contact>;
@@ -132,7 +137,7 @@ export interface CrmDataResources {
   readonly workflows: CrmWorkflowsLike;
   readonly users: CrmListLike<Person>;
   readonly products: CrmListLike<Product>;
-  readonly tasks: CrmWorkflowRecordsLike<Task>;
+  readonly tasks: CrmTasksLike;
   readonly timeline: CrmTimelineLike;
 }
 
