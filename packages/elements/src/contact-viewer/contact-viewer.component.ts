@@ -8,6 +8,7 @@ import type { Contact, TimelineEntry, Workflow } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import { formatDateTime, initials } from '../shared/format.js';
+import { en } from '../i18n/strings.en.js';
 import { CrmState } from '../state/state.component.js';
 import { contactViewerStyles } from './contact-viewer.styles.js';
 
@@ -78,8 +79,14 @@ export class CrmContactViewer extends CrmDataElement {
     void this.load.run();
   }
 
+  /**
+   * A status in the reader's language: the seeded states are translated (as the list shows them); a
+   * label a sysadmin gave a state is the agency's own words and is shown as written.
+   */
   private stateLabel(workflow: Workflow, key: string): string {
-    return workflow.states.find((s) => s.key === key)?.label ?? key;
+    const label = workflow.states.find((s) => s.key === key)?.label ?? key;
+    const seeded = (en as Record<string, string>)[`contactStatus.${key}`];
+    return label === key || label === seeded ? this.msgOr(`contactStatus.${key}`, label) : label;
   }
 
   /** Where the contact may go from its status; with no published moves, every other non-initial state. */

@@ -38,6 +38,17 @@ describe('crm-contact-viewer', () => {
     await expectAccessible(viewer);
   });
 
+  it('should show the seeded statuses and their actions in the reader\'s language', async () => {
+    const provider = await fixture(html`<crm-provider .client=${api.client} locale="de"><crm-contact-viewer contact-id=${contact.id}></crm-contact-viewer></crm-provider>`);
+    const viewer = provider.querySelector('crm-contact-viewer')!;
+    await until(() => Boolean(viewer.shadowRoot!.querySelector('[part="card"]')), 8000, 'viewer loaded');
+    const root = viewer.shadowRoot!;
+    expect(root.querySelector('[part="status"]')!.textContent).to.contain('Neu');
+    const buttons = [...root.querySelectorAll('[part="transition-button"]')].map((b) => b.textContent!.trim());
+    expect(buttons).to.include('Als Heiß markieren');
+    expect(buttons.join(' ')).not.to.contain('Hot');
+  });
+
   it('should move the contact through an allowed transition on the real API and log it', async () => {
     const viewer = await mount(api.client, contact.id);
     const hot = [...viewer.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="transition-button"]')].find((b) => b.textContent!.includes('Hot'))!;
