@@ -1,7 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { CrmContactSelectedEvent, CrmSelectionChangedEvent } from '../events/contact-events.js';
 import type { CrmFieldDetail } from '../events/field-events.js';
 import { CrmSelectField } from '../select-field/select-field.component.js';
@@ -10,6 +9,7 @@ import { readProblem } from '../shared/api/errors.js';
 import type { CrmPageLike } from '../shared/api/transport.js';
 import type { Contact, Segment } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
+import { cssomStyle } from '../shared/cssom-style.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import { VirtualWindow } from '../shared/virtual-window.js';
 import { CrmState } from '../state/state.component.js';
@@ -98,6 +98,14 @@ export class CrmContactList extends CrmDataElement {
     if (changed.has('client') && this.client) {
       void this.loadSegments();
       void this.reset();
+    } else if (changed.has('client')) {
+      // Signed out: the rows were the last user's.
+      this.abort?.abort();
+      this.generation++;
+      this.page = null;
+      this.rows = [];
+      this.selection = new Set();
+      this.loading = false;
     } else if (queryChanged && this.hasUpdated) {
       void this.reset();
     }
@@ -232,7 +240,7 @@ export class CrmContactList extends CrmDataElement {
       aria-rowindex=${index + 2}
       aria-selected=${selected ? 'true' : 'false'}
       tabindex=${index === this.active ? 0 : -1}
-      style=${styleMap({ transform: `translateY(${index * rowHeight}px)` })}
+      ${cssomStyle({ transform: `translateY(${index * rowHeight}px)` })}
     >
       <span part="cell" role="gridcell" class="select"><span class="box" aria-hidden="true">${selected ? '✓' : ''}</span></span>
       <span part="cell" role="gridcell" class="name">${name}</span>
@@ -256,7 +264,7 @@ export class CrmContactList extends CrmDataElement {
   private renderBody(): TemplateResult {
     const { start, end } = this.window.range(this.rows.length);
     const visible = this.rows.slice(start, end);
-    return html`<div role="rowgroup" class="body" style=${styleMap({ height: `${this.rows.length * rowHeight}px` })} @click=${this.onRowClick}>
+    return html`<div role="rowgroup" class="body" ${cssomStyle({ height: `${this.rows.length * rowHeight}px` })} @click=${this.onRowClick}>
       ${repeat(
         visible,
         (_, offset) => this.window.slotKey(start + offset),

@@ -22,6 +22,8 @@ export interface CrmClientSession {
   readonly user: CrmUser | undefined;
   /** Logs in with email and password and keeps the tokens. */
   login(credentials: { email: string; password: string }, options?: CrmRequestOptions): Promise<unknown>;
+  /** Ends the session on the API and forgets the tokens (the SDK's `session.signOut`). */
+  signOut?(options?: CrmRequestOptions): Promise<unknown>;
 }
 
 /**

@@ -1,6 +1,6 @@
 export { CrmEvent } from './crm-event.js';
 export { CrmFieldInputEvent, CrmFieldChangeEvent, type CrmFieldDetail } from './field-events.js';
-export { CrmSignInRequestedEvent, CrmUserSignedInEvent, CrmSignInFailedEvent } from './session-events.js';
+export { CrmSignInRequestedEvent, CrmUserSignedInEvent, CrmSignInFailedEvent, CrmUserSignedOutEvent } from './session-events.js';
 export { CrmRetryRequestedEvent } from './state-events.js';
 export {
   CrmContactSavedEvent,

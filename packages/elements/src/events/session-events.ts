@@ -28,10 +28,22 @@ export class CrmSignInFailedEvent extends CrmEvent<{ error: unknown }> {
   }
 }
 
+/**
+ * Fired after `<crm-provider>`'s `signOut()` ended the session; `detail.user` is the user who was
+ * signed in (if any). The user context is empty now.
+ */
+export class CrmUserSignedOutEvent extends CrmEvent<{ user: CrmUser | undefined }> {
+  static readonly eventName = 'crm-user-signed-out';
+  constructor(detail: { user: CrmUser | undefined }) {
+    super(CrmUserSignedOutEvent.eventName, detail);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'crm-sign-in-requested': CrmSignInRequestedEvent;
     'crm-user-signed-in': CrmUserSignedInEvent;
     'crm-sign-in-failed': CrmSignInFailedEvent;
+    'crm-user-signed-out': CrmUserSignedOutEvent;
   }
 }

@@ -1,13 +1,13 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { CrmCardMovedEvent, CrmCardRevertedEvent } from '../events/board-events.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import { listColumn, loadBoard, loadOwners, loadProducts, moveCard, watchPipeline, type BoardFilter } from '../shared/api/pipeline-board.js';
 import type { CrmRealtimeEvent } from '../shared/api/transport.js';
 import type { Opportunity, Person, Product } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
+import { cssomStyle } from '../shared/cssom-style.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import { formatCount, formatDate, formatMoney } from '../shared/format.js';
 import { VirtualWindow } from '../shared/virtual-window.js';
@@ -105,6 +105,14 @@ export class CrmPipelineBoard extends CrmDataElement {
     if (keys.some((key) => changed.has(key)) && this.client && this.pipelineId) void this.loadAll();
     if ((changed.has('client') || changed.has('pipelineId')) && this.client && this.pipelineId) this.watch();
     if (changed.has('client') && this.client && !this.noFilters) void this.loadChoices();
+    if (changed.has('client') && !this.client) {
+      // Signed out: stop listening and forget the last user's cards.
+      this.unsubscribe?.();
+      this.unsubscribe = undefined;
+      this.generation++;
+      this.columns = [];
+      this.loading = false;
+    }
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -427,7 +435,7 @@ export class CrmPipelineBoard extends CrmDataElement {
     const isActive = this.active.stage === stage && this.active.index === index;
     const owner = this.owners.find((o) => o.id === card.ownerId)?.name;
     return html`<div role="listitem" class="slot" aria-setsize=${column.count} aria-posinset=${index + 1}
-      style=${styleMap({ transform: `translateY(${index * cardHeight}px)` })}>
+      ${cssomStyle({ transform: `translateY(${index * cardHeight}px)` })}>
       <article
         part="card"
         data-id=${card.id}
@@ -467,7 +475,7 @@ export class CrmPipelineBoard extends CrmDataElement {
       </header>
       <div class="scroller" data-stage=${stage} tabindex=${column.cards.length === 0 && this.active.stage === stage ? 0 : -1}
         aria-label=${column.cards.length === 0 ? this.msg('board.emptyColumn', { stage: column.stage.name }) : nothing}>
-        <div role="list" aria-labelledby=${titleId} class="cards" style=${styleMap({ height: `${column.cards.length * cardHeight}px` })}>
+        <div role="list" aria-labelledby=${titleId} class="cards" ${cssomStyle({ height: `${column.cards.length * cardHeight}px` })}>
           ${repeat(
             indices,
             (i) => (i === pinned ? 'pinned' : win.slotKey(i)),
@@ -475,7 +483,7 @@ export class CrmPipelineBoard extends CrmDataElement {
           )}
         </div>
         ${this.dropAt?.stage === stage
-          ? html`<div part="drop-indicator" class="drop" style=${styleMap({ transform: `translateY(${this.dropAt.index * cardHeight}px)` })}></div>`
+          ? html`<div part="drop-indicator" class="drop" ${cssomStyle({ transform: `translateY(${this.dropAt.index * cardHeight}px)` })}></div>`
           : nothing}
         ${!hasFocusable && column.cards.length === 0 ? html`<p class="muted empty">${this.msg('board.noCards')}</p>` : nothing}
       </div>

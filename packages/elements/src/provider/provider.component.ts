@@ -3,8 +3,9 @@ import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { clientContext, type CrmClient, type CrmClientFactory, type CrmUser } from '../context/client-context.js';
 import { localeContext, type CrmLocaleSettings } from '../context/locale-context.js';
+import { signInContext } from '../context/sign-in-context.js';
 import { userContext } from '../context/user-context.js';
-import { CrmSignInRequestedEvent, CrmSignInFailedEvent, CrmUserSignedInEvent } from '../events/session-events.js';
+import { CrmSignInRequestedEvent, CrmSignInFailedEvent, CrmUserSignedInEvent, CrmUserSignedOutEvent } from '../events/session-events.js';
 import { CrmElement, pageLocale } from '../shared/crm-element.js';
 import { CrmState } from '../state/state.component.js';
 import { CrmTextField } from '../text-field/text-field.component.js';
@@ -21,7 +22,8 @@ function systemTimeZone(): string {
  * Supplies the SDK client, the signed-in user, the locale and time zone, and the theme tokens to
  * every `crm-*` element inside it. Give it a `client` you already have, or a `base-url` (with a
  * `publishable-key` for anonymous use, or without one to show a sign-in form that calls
- * `client.session.login`).
+ * `client.session.login`). Elements inside a provider that shows the sign-in form wait for the
+ * user to sign in before they load anything. `signOut()` ends the session and shows the form again.
  *
  * @summary The root of a CRM UI: client, user, locale and theme for the elements inside.
  *
@@ -30,6 +32,7 @@ function systemTimeZone(): string {
  * @event crm-sign-in-requested - Before signing in with the form; cancel it to sign in another way.
  * @event crm-user-signed-in - Sign-in succeeded; `detail.user` is the signed-in user.
  * @event crm-sign-in-failed - Sign-in was refused or the API could not be reached.
+ * @event crm-user-signed-out - `signOut()` ended the session; `detail.user` is who was signed in.
  *
  * @csspart sign-in - The sign-in form.
  * @csspart sign-in-heading - The sign-in form's heading.
@@ -95,6 +98,11 @@ export class CrmProvider extends CrmElement {
   @state()
   private providedLocale: CrmLocaleSettings = { locale: 'en', timeZone: 'UTC' };
 
+  /** Whether this provider signs people in itself; its data elements wait for the user until then. */
+  @provide({ context: signInContext })
+  @state()
+  private signsIn = false;
+
   @state() private signingIn = false;
   @state() private signInError = '';
 
@@ -110,6 +118,7 @@ export class CrmProvider extends CrmElement {
         ...(this.publishableKey ? { publishableKey: this.publishableKey } : {}),
       });
     }
+    this.signsIn = Boolean(this.baseUrl) && !this.publishableKey;
     // A client that is signed in already brings its user along.
     if (!this.user && this.client?.session?.user) this.user = this.client.session.user;
     const outer = this.localeSettings;
@@ -123,6 +132,23 @@ export class CrmProvider extends CrmElement {
 
   private get needsSignIn(): boolean {
     return Boolean(this.baseUrl) && !this.publishableKey && !this.user;
+  }
+
+  /**
+   * Signs the user out: ends the SDK session (`client.session.signOut()`, which closes it on the API
+   * and forgets the tokens), clears the user for every element inside, and fires `crm-user-signed-out`.
+   * A provider that signs people in itself (`base-url` without `publishable-key`) shows its sign-in
+   * form again. The user is cleared even when the API cannot be reached; that error is then rethrown.
+   */
+  async signOut(): Promise<void> {
+    const user = this.user;
+    try {
+      await this.client?.session?.signOut?.();
+    } finally {
+      this.user = undefined;
+      this.signInError = '';
+      this.emit(new CrmUserSignedOutEvent({ user }));
+    }
   }
 
   private async handleSignIn(event: SubmitEvent): Promise<void> {
