@@ -92,7 +92,7 @@ if (record) {
       `- command: \`node --import tsx bench/decode.ts --handler ${handler} --docs ${docs}\``,
       '- query: `{ status: "hot", version: { $gt: 0 } }`, sort `createdAt` descending, limit 50, every document matching; best of 3',
       '',
-      '| handler | documents | matching | page ms | µs per matching document |',
+      '| handler | documents | how many (all match) | page ms | µs per document |',
       '|---|---|---|---|---|',
       ...rows,
       '',
