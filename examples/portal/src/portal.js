@@ -51,9 +51,9 @@ provider.addEventListener('crm-user-signed-in', (event) => {
 });
 
 signOutButton.addEventListener('click', async () => {
-  await provider.client.session?.signOut().catch(() => {});
+  // Ends the session, clears the user and shows the provider's sign-in form again (crm-user-signed-out).
+  await provider.signOut().catch(() => {});
   provider.replaceChildren();
-  provider.user = undefined; // the provider shows its sign-in form again
   signOutButton.hidden = true;
   pipelinesLoaded = false;
   lastStatus = null;

@@ -46,6 +46,23 @@ describe('crm-contact-editor', () => {
     await expectAccessible(editor);
   });
 
+  it('should never show the previous contact\'s form while it loads another one', async () => {
+    const first = await api.client.transport.post<{ id: string }>('/v1/contacts', { firstName: 'Grace', lastName: 'First' });
+    const second = await api.client.transport.post<{ id: string }>('/v1/contacts', { firstName: 'Alan', lastName: 'Second' });
+    const editor = await mount(api.client, api.user, { contactId: first.id });
+    const firstName = () => field(editor, 'firstName')?.shadowRoot?.querySelector('input')?.value;
+    await until(() => firstName() === 'Grace', 8000, 'the first contact');
+    editor.contactId = second.id;
+    await editor.updateComplete;
+    // Straight after the change: a loading state, never Grace's form under Alan's id.
+    expect(firstName()).not.to.equal('Grace');
+    await until(() => firstName() === 'Alan', 8000, 'the second contact');
+    editor.contactId = '';
+    await editor.updateComplete;
+    expect(firstName()).not.to.equal('Alan');
+    await until(() => firstName() === '', 8000, 'an empty form for a new contact');
+  });
+
   it('should show required errors and not call the API when names are missing', async () => {
     const editor = await mount(api.client, api.user);
     editor.shadowRoot!.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();

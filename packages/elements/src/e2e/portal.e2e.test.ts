@@ -121,7 +121,9 @@ describe('the example portal (examples/portal) against the running API', () => {
     // Edit opens the editor (crm-contact-edit-requested).
     viewer.shadowRoot!.querySelector<HTMLElement>('[part="edit-button"]')!.click();
     const jobField = () => shadowOf(portal.doc, 'crm-contact-editor')?.querySelector<HTMLElement>('[name="jobTitle"]');
-    await until(() => Boolean(jobField()?.shadowRoot?.querySelector('input')) && !portal.doc.querySelector<HTMLElement>('crm-contact-editor')!.hidden, 10_000, 'the editor');
+    const firstNameValue = () => shadowOf(portal.doc, 'crm-contact-editor')?.querySelector<HTMLElement>('[name="firstName"]')?.shadowRoot?.querySelector('input')?.value;
+    // The editor has the contact loaded (not an empty form it may show before its load starts).
+    await until(() => Boolean(jobField()?.shadowRoot?.querySelector('input')) && firstNameValue() === contact.firstName && !portal.doc.querySelector<HTMLElement>('crm-contact-editor')!.hidden, 10_000, 'the editor with the contact');
     expect(viewer.hidden).to.equal(true);
     await typeInto(jobField()!.shadowRoot!.querySelector('input')!, jobTitle);
     shadowOf(portal.doc, 'crm-contact-editor')!.querySelector<HTMLElement>('[part="save-button"]')!.click();
