@@ -3,13 +3,11 @@
 //   CRM_KEY=pk_live_... CRM_API=http://127.0.0.1:3000 node examples/partner-site/serve.mjs
 // Pages get the key and the API address filled in, are served under a strict Content-Security-Policy,
 // and load the widgets from /widgets/ (packages/widgets/dist).
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveStatic } from '../static-server.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json', '.svg': 'image/svg+xml' };
 
 /** The mounts: URL prefix → folder. */
 function mounts(widgetsDir) {
@@ -36,27 +34,7 @@ export async function startPartnerSite({ port = 0, host = '127.0.0.1', api, key,
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-  const server = createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url ?? '/', 'http://x');
-      let pathname = decodeURIComponent(url.pathname);
-      if (pathname === '/') pathname = '/index.html';
-      if (pathname === '/favicon.ico') return void res.writeHead(204).end();
-      const [prefix, dir] = mounts(widgetsDir).find(([p]) => pathname.startsWith(p));
-      const file = normalize(join(dir, pathname.slice(prefix.length)));
-      if (!file.startsWith(normalize(dir) + sep) || !(await stat(file)).isFile()) throw new Error('not found');
-      let body = await readFile(file);
-      const type = types[extname(file)] ?? 'application/octet-stream';
-      if (type.startsWith('text/html')) body = Buffer.from(body.toString('utf8').replaceAll('{{CRM_KEY}}', key ?? '').replaceAll('{{CRM_API}}', api));
-      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...(csp ? { 'Content-Security-Policy': policy } : {}) });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-    }
-  });
-  await new Promise((resolve) => server.listen(port, host, resolve));
-  const address = server.address();
-  return { url: `http://${host}:${address.port}`, policy, close: () => new Promise((resolve) => server.close(resolve)) };
+  return serveStatic({ mounts: mounts(widgetsDir), fill: { CRM_KEY: key ?? '', CRM_API: api }, policy, csp, port, host });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

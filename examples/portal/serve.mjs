@@ -5,13 +5,11 @@
 // scripts are the bundles `build.mjs` writes to dist/ (the elements and the SDK from their builds).
 // The pages link their files relatively (`../dist/portal.js`), so the same tree also works from any
 // static server that mirrors this folder, such as the elements' test runner.
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveStatic } from '../static-server.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json', '.svg': 'image/svg+xml' };
 
 /** The mounts: URL prefix → folder. */
 const mounts = [
@@ -41,28 +39,7 @@ export function portalPolicy(api) {
 
 /** Starts the portal; resolves to `{ url, policy, close() }`. */
 export async function startPortal({ port = 0, host = '127.0.0.1', api = 'http://127.0.0.1:3000', csp = true } = {}) {
-  const policy = portalPolicy(api);
-  const server = createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url ?? '/', 'http://x');
-      let pathname = decodeURIComponent(url.pathname);
-      if (pathname === '/') pathname = '/index.html';
-      if (pathname === '/favicon.ico') return void res.writeHead(204).end();
-      const [prefix, dir] = mounts.find(([p]) => pathname.startsWith(p));
-      const file = normalize(join(dir, pathname.slice(prefix.length)));
-      if (!file.startsWith(normalize(dir) + sep) || !(await stat(file)).isFile()) throw new Error('not found');
-      let body = await readFile(file);
-      const type = types[extname(file)] ?? 'application/octet-stream';
-      if (type.startsWith('text/html')) body = Buffer.from(body.toString('utf8').replaceAll('{{CRM_API}}', api));
-      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...(csp ? { 'Content-Security-Policy': policy } : {}) });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-    }
-  });
-  await new Promise((resolve) => server.listen(port, host, resolve));
-  const address = server.address();
-  return { url: `http://${host}:${address.port}`, policy, close: () => new Promise((resolve) => server.close(resolve)) };
+  return serveStatic({ mounts, fill: { CRM_API: api }, policy: portalPolicy(api), csp, port, host });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
