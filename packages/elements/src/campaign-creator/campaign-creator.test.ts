@@ -37,6 +37,8 @@ async function fillDetails(creator: CrmCampaignCreator, title: string, code: str
   await sendKeys({ press: 'Enter' });
 }
 
+const hexId = (n: number) => n.toString(16).padStart(24, '0');
+
 describe('crm-campaign-creator', () => {
   let api: LiveApi;
   let segment: Segment;
@@ -100,8 +102,11 @@ describe('crm-campaign-creator', () => {
     expect(detail.activated).to.equal(true);
     const stored = await api.client.transport.get<Campaign & { code: string }>(`/v1/campaigns/${detail.campaign.id}`);
     expect(stored).to.include({ title: 'Spring launch', code: 'SPR-26', status: 'active' });
-    const sends = await api.client.transport.get<{ data: Array<{ name: string; targets: { contactIds: string[] } }> }>('/v1/greetings');
-    expect(sends.data.find((s) => s.name === 'Spring launch')!.targets.contactIds).to.have.length(2);
+    const sends = await api.client.transport.get<{ data: Array<{ name: string; targets: { segmentId: string | null; contactIds: string[] } }> }>('/v1/greetings');
+    const send = sends.data.find((s) => s.name === 'Spring launch')!;
+    // The segment travels as itself; the API takes its two members when the send is scheduled.
+    expect(send.targets.segmentId).to.equal(segment.id);
+    expect(send.targets.contactIds).to.have.length(2);
   });
 
   it("should take the person back to the field the API refused, with the API's message", async () => {
@@ -157,6 +162,29 @@ describe('crm-campaign-creator', () => {
     await until(() => preview().querySelector('.body')?.textContent === 'Hello Bletchley <b>Works</b> , welcome aboard.', 8000, 'customer preview body');
     expect(preview().querySelectorAll('img, b, script')).to.have.length(0);
     await expectAccessible(creator);
+  });
+
+  it('should refuse a segment larger than one send takes on its field, before saving anything', async () => {
+    const memory = createMemoryApi({ segmentCounts: { [hexId(0x500001)]: 60_000 }, segments: [{ id: hexId(0x500001), name: 'Everyone', resource: 'contact' }] });
+    const provider = await fixture(html`<crm-provider .client=${memory.client}><crm-campaign-creator></crm-campaign-creator></crm-provider>`);
+    const creator = provider.querySelector('crm-campaign-creator')!;
+    await until(() => creator.shadowRoot!.querySelector('#step-heading')?.textContent === 'Details', 4000, 'details');
+    await fillDetails(creator, 'Too many', 'BIG-1');
+    await until(() => heading(creator) === 'Audience');
+    await pickSelect(creator, 'segmentId', hexId(0x500001));
+    next(creator);
+    await until(() => heading(creator) === 'Message');
+    await pickSelect(creator, 'templateId', (creator as unknown as { templates: Template[] }).templates[0]!.id);
+    for (const step of ['Schedule and delivery', 'Review']) {
+      next(creator);
+      await until(() => heading(creator) === step);
+    }
+    [...creator.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="actions"] button')].find((b) => b.textContent!.includes('Activate'))!.click();
+    await until(() => heading(creator) === 'Audience', 4000, 'back on the audience step');
+    await until(() => Boolean(creator.shadowRoot!.querySelector('[part="error"]')?.textContent?.includes('more than the 50,000 one send takes')), 4000, 'the audience error');
+    expect(creator.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain('targets.segmentId');
+    const writes = memory.calls.filter((c) => c.method === 'POST' && /^\/v1\/(campaigns|greetings)/.test(c.path));
+    expect(writes.map((c) => c.path)).to.deep.equal([], 'no campaign, no send');
   });
 
   it('should design the loading and error states of its choices, and retry', async () => {

@@ -121,6 +121,8 @@ export interface MemoryApiOptions {
   tasks?: Task[];
   /** Saved segments; two demo ones when omitted. */
   segments?: Array<{ id: string; name: string; resource: string }>;
+  /** How many members a segment has, by id (42 for the first demo segment and 7 for others when omitted). */
+  segmentCounts?: Record<string, number>;
   /** Message templates; one demo one when omitted. */
   templates?: Array<{ id: string; name: string; subject?: string; text?: string }>;
   /** The tenant's custom attributes of contacts; none when omitted. */
@@ -254,7 +256,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     ['GET', /^\/v1\/users$/, () => ({ object: 'list', data: users })],
     ['GET', /^\/v1\/segments$/, () => ({ object: 'list', data: segments })],
     ['GET', /^\/v1\/segments\/(\w+)$/, (m) => segments.find((x) => x.id === m[1]) ?? (() => { throw notFound(); })()],
-    ['GET', /^\/v1\/segments\/(\w+)\/count$/, (m) => ({ count: m[1] === segments[0]!.id ? 42 : 7 })],
+    ['GET', /^\/v1\/segments\/(\w+)\/count$/, (m) => ({ count: options.segmentCounts?.[m[1]!] ?? (m[1] === segments[0]!.id ? 42 : 7) })],
     ['GET', /^\/v1\/segments\/(\w+)\/members$/, (_, q) => page(contacts, q)],
     ['GET', /^\/v1\/templates$/, () => ({ object: 'list', data: templates })],
     ['GET', /^\/v1\/pipelines\/(\w+)\/board$/, (_, q) => ({

@@ -2,9 +2,9 @@
 // count (`crm.segments.list`, `count`, `members`), contact and customer search (`crm.contacts.list`,
 // `crm.customers.list`), templates and their preview (`crm.templates.list`, `preview`), the campaign
 // itself (`crm.campaigns.create`, then `crm.campaigns.transition` new → active to activate) and, on
-// activation, the scheduled send of the message to the audience (`crm.greetings.create`).
+// activation, the scheduled send of the message to the audience (`crm.greetings.create`, a segment as itself).
 import { isMissingRoute, readProblem } from './errors.js';
-import { collect, compactQuery, type CrmCallOptions, type CrmDataClient } from './transport.js';
+import { compactQuery, type CrmCallOptions, type CrmDataClient } from './transport.js';
 import type { Campaign, CampaignDraft, Contact, Segment, Template } from './types.js';
 
 export { listSegments } from './contact-list.js';
@@ -84,20 +84,40 @@ export function campaignBody(draft: CampaignDraft): Record<string, unknown> {
   };
 }
 
-/** Who a send goes to: the API's greetings take lists of ids (they do not take a segment yet). */
-export interface SendTargets {
-  contactIds: string[];
-  customerIds: string[];
-}
+/**
+ * Who a send goes to: listed contacts and customers, or a saved segment, which the API takes as its
+ * members (those the sender may see) when the send is scheduled, so no list of ids travels.
+ */
+export type SendTargets = { contactIds: string[]; customerIds: string[] } | { segmentId: string };
 
-/** The audience as ids; a segment is expanded to its members (as the caller may see them now). */
+/** The most members one send to a segment takes (the API's bound). */
+export const MAX_SEGMENT_SEND = 50_000;
+
+/**
+ * The audience as the API's greetings take it. A segment is checked before anything is saved: it must
+ * be one the caller may see (404 otherwise) and within what one send takes, so a refused audience
+ * leaves no half-saved campaign behind.
+ */
 export async function resolveTargets(client: CrmDataClient, draft: CampaignDraft, options?: CrmCallOptions): Promise<SendTargets> {
   if (draft.audience.kind === 'picked') return { contactIds: draft.audience.contactIds, customerIds: draft.audience.customerIds };
   const segmentId = draft.audience.segmentId;
-  const segment = await client.segments.get(segmentId, options);
-  const members = await collect(client.segments.members<{ id: string }>(segmentId, { limit: 200 }, options), 50_000);
-  const ids = members.map((member) => member.id);
-  return segment.resource === 'customer' ? { contactIds: [], customerIds: ids } : { contactIds: ids, customerIds: [] };
+  const members = await countSegment(client, segmentId, options);
+  if (members > MAX_SEGMENT_SEND) {
+    throw new AudienceTooLargeError(`has ${members.toLocaleString('en')} members, more than the ${MAX_SEGMENT_SEND.toLocaleString('en')} one send takes; narrow it down`);
+  }
+  return { segmentId };
+}
+
+/** A segment too large for one send, shaped as the API's problems are (so the step shows it on its field). */
+export class AudienceTooLargeError extends Error {
+  readonly status = 400;
+  readonly code = 'validation_failed';
+  readonly errors: Array<{ field: string; code: string; message: string }>;
+  constructor(message: string) {
+    super(message);
+    this.name = 'AudienceTooLargeError';
+    this.errors = [{ field: 'targets.segmentId', code: 'too_large', message }];
+  }
 }
 
 /** The body `crm.greetings.create` takes: the message, its recipients and when it goes out. */
