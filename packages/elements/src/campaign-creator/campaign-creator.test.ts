@@ -39,6 +39,20 @@ async function fillDetails(creator: CrmCampaignCreator, title: string, code: str
 
 const hexId = (n: number) => n.toString(16).padStart(24, '0');
 
+/** From the audience step: picks the segment and the first template, walks to Review and presses the button. */
+async function toReviewAndPress(creator: CrmCampaignCreator, segmentId: string, button: 'draft' | 'Activate'): Promise<void> {
+  await until(() => heading(creator) === 'Audience');
+  await pickSelect(creator, 'segmentId', segmentId);
+  next(creator);
+  await until(() => heading(creator) === 'Message');
+  await pickSelect(creator, 'templateId', (creator as unknown as { templates: Template[] }).templates[0]!.id);
+  for (const step of ['Schedule and delivery', 'Review']) {
+    next(creator);
+    await until(() => heading(creator) === step);
+  }
+  [...creator.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="actions"] button')].find((b) => b.textContent!.includes(button))!.click();
+}
+
 describe('crm-campaign-creator', () => {
   let api: LiveApi;
   let segment: Segment;
@@ -112,16 +126,7 @@ describe('crm-campaign-creator', () => {
   it("should take the person back to the field the API refused, with the API's message", async () => {
     const creator = await mount(api);
     await fillDetails(creator, 'Bad code', 'no spaces allowed');
-    await until(() => heading(creator) === 'Audience');
-    await pickSelect(creator, 'segmentId', segment.id);
-    next(creator);
-    await until(() => heading(creator) === 'Message');
-    await pickSelect(creator, 'templateId', (creator as unknown as { templates: Template[] }).templates[0]!.id);
-    for (const step of ['Schedule and delivery', 'Review']) {
-      next(creator);
-      await until(() => heading(creator) === step);
-    }
-    [...creator.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="actions"] button')].find((b) => b.textContent!.includes('draft'))!.click();
+    await toReviewAndPress(creator, segment.id, 'draft');
     await until(() => heading(creator) === 'Details', 8000, 'back on details');
     const code = creator.shadowRoot!.querySelector<CrmTextField>('crm-text-field[name="code"]')!;
     await until(() => code.error !== '');
@@ -170,16 +175,7 @@ describe('crm-campaign-creator', () => {
     const creator = provider.querySelector('crm-campaign-creator')!;
     await until(() => creator.shadowRoot!.querySelector('#step-heading')?.textContent === 'Details', 4000, 'details');
     await fillDetails(creator, 'Too many', 'BIG-1');
-    await until(() => heading(creator) === 'Audience');
-    await pickSelect(creator, 'segmentId', hexId(0x500001));
-    next(creator);
-    await until(() => heading(creator) === 'Message');
-    await pickSelect(creator, 'templateId', (creator as unknown as { templates: Template[] }).templates[0]!.id);
-    for (const step of ['Schedule and delivery', 'Review']) {
-      next(creator);
-      await until(() => heading(creator) === step);
-    }
-    [...creator.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="actions"] button')].find((b) => b.textContent!.includes('Activate'))!.click();
+    await toReviewAndPress(creator, hexId(0x500001), 'Activate');
     await until(() => heading(creator) === 'Audience', 4000, 'back on the audience step');
     await until(() => Boolean(creator.shadowRoot!.querySelector('[part="error"]')?.textContent?.includes('more than the 50,000 one send takes')), 4000, 'the audience error');
     expect(creator.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain('targets.segmentId');
