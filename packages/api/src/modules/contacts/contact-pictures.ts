@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
-import { z } from 'zod';
 import { idParams } from '../../platform/http/common.schema.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
-import type { RequestHandler } from 'express';
+import { z } from '../../platform/http/zod.js';
 import { assertWritable } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
+import { bytesOf } from '../../platform/db/binary.js';
 import { op } from '../../platform/db/operators.js';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import { AppError } from '../../platform/errors.js';
@@ -107,8 +107,7 @@ export function createContactPictures(deps: { connection: Connection; contacts: 
     async get(pictureId: string) {
       const picture = await Pictures.findOne({ _id: pictureId } as never).setOptions({ crossTenant: 'a picture URL is its own capability' }).lean();
       if (!picture) throw AppError.notFound('Picture');
-      const raw = picture.data as unknown;
-      return { contentType: picture.contentType, sha256: picture.sha256, data: Buffer.isBuffer(raw) ? raw : Buffer.from((raw as { buffer: Uint8Array }).buffer) };
+      return { contentType: picture.contentType, sha256: picture.sha256, data: bytesOf(picture.data) };
     },
   };
 }

@@ -3,10 +3,11 @@ import { Types, type Connection } from 'mongoose';
 import { assertCan, assertWritable, visibilityFilter } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { groupSums } from '../../platform/db/group-sums.js';
+import { bytesOf } from '../../platform/db/binary.js';
 import { op } from '../../platform/db/operators.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
+import { pageOf } from '../../platform/records/list-query.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
-import { decodeCursor, encodeCursor } from '../../platform/records/cursor.js';
 import { combine } from '../../platform/records/list-query.js';
 import { createRecordService, type ListQuery, type RecordDeps } from '../../platform/records/record-service.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
@@ -299,12 +300,7 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
 
     async listDocuments(principal: Principal, customerId: string, query: { limit: number; cursor?: string | undefined }) {
       const customer = await record.findVisible(principal, customerId, 'read');
-      const filter: Record<string, unknown> = { tenantId: principal.tenantId, customerId: customer._id };
-      if (query.cursor) filter._id = op({ $lt: new Types.ObjectId(decodeCursor(query.cursor).id) });
-      const docs = await Documents.find(filter).select('-data').sort({ _id: -1 }).limit(query.limit + 1).lean();
-      const page = docs.slice(0, query.limit);
-      const hasMore = docs.length > query.limit;
-      return { object: 'list' as const, data: page.map(toDocumentDto), hasMore, nextCursor: hasMore ? encodeCursor({ v: null, id: String(page[page.length - 1]!._id) }) : null };
+      return pageOf(Documents, { tenantId: principal.tenantId, customerId: customer._id }, query, toDocumentDto, { select: '-data' });
     },
 
     /** The stored file, for streaming back to the caller. */
@@ -312,8 +308,7 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
       const customer = await record.findVisible(principal, customerId, 'read');
       const doc = await Documents.findOne({ tenantId: principal.tenantId, customerId: customer._id, _id: new Types.ObjectId(documentId) }).lean();
       if (!doc) throw AppError.notFound('Document');
-      const raw = doc.data as unknown;
-      const data = Buffer.isBuffer(raw) ? raw : Buffer.from((raw as { buffer: Uint8Array }).buffer);
+      const data = bytesOf(doc.data);
       return { ...toDocumentDto(doc), data };
     },
 

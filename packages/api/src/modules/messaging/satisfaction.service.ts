@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Principal } from '../../platform/access/principal.js';
-import type { SecretBox } from '../../platform/crypto/secret-box.js';
+import { signedLinks, type SecretBox } from '../../platform/crypto/secret-box.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
@@ -35,16 +35,13 @@ export interface FeedbackClaim {
 
 /** Signed survey links (HMAC, no login): the token carries ids only, never an address. */
 export function createFeedbackTokens(box: SecretBox) {
+  const links = signedLinks(box, PURPOSE);
   return {
     issue(claim: FeedbackClaim): string {
-      const payload = [String(claim.tenantId), String(claim.sendId), claim.respondentType === 'contact' ? 'c' : 'u', String(claim.respondentId)].join('.');
-      const encoded = Buffer.from(payload).toString('base64url');
-      return `${encoded}.${box.sign(PURPOSE, encoded)}`;
+      return links.issue([String(claim.tenantId), String(claim.sendId), claim.respondentType === 'contact' ? 'c' : 'u', String(claim.respondentId)]);
     },
     read(token: string): FeedbackClaim | null {
-      const [encoded, signature, extra] = token.split('.');
-      if (!encoded || !signature || extra !== undefined || !box.verify(PURPOSE, encoded, signature)) return null;
-      const [tenantId, sendId, kind, respondentId] = Buffer.from(encoded, 'base64url').toString('utf8').split('.');
+      const [tenantId, sendId, kind, respondentId] = links.read(token, 4) ?? [];
       if (![tenantId, sendId, respondentId].every((id) => id && Types.ObjectId.isValid(id))) return null;
       return { tenantId: new Types.ObjectId(tenantId), sendId: new Types.ObjectId(sendId), respondentType: kind === 'c' ? 'contact' : 'customer', respondentId: new Types.ObjectId(respondentId) };
     },

@@ -2,10 +2,10 @@ import { Types, type Connection } from 'mongoose';
 import { assertCan } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
+import { pageOf } from '../../platform/records/list-query.js';
 import { AppError } from '../../platform/errors.js';
 import { writeNextVersion, writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
-import { decodeCursor, encodeCursor } from '../../platform/records/cursor.js';
 import type { OrgDirectory } from '../../platform/records/record-service.js';
 import { orgModel } from '../identity/org.model.js';
 import { productModel, type Product } from './product.model.js';
@@ -148,12 +148,8 @@ export function createProductsService(connection: Connection, deps: { events: Ev
       if (query.departmentId) filter.departmentId = new Types.ObjectId(query.departmentId);
       if (query.assigned === 'me') and.push({ _id: op({ $in: principal.productIds }) });
       if (query.q?.trim()) and.push({ $or: [{ name: new RegExp(`^${escapeRegex(query.q.trim())}`, 'i') }, { code: new RegExp(`^${escapeRegex(query.q.trim())}`, 'i') }] });
-      if (query.cursor) and.push({ _id: op({ $lt: new Types.ObjectId(decodeCursor(query.cursor).id) }) });
       if (and.length) filter.$and = and;
-      const docs = await Product.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean<Product[]>();
-      const page = docs.slice(0, query.limit);
-      const hasMore = docs.length > query.limit;
-      return { object: 'list' as const, data: page.map(toProductDto), hasMore, nextCursor: hasMore ? encodeCursor({ v: null, id: String(page[page.length - 1]!._id) }) : null };
+      return pageOf(Product, filter, query, (p) => toProductDto(p as Product));
     },
 
     async get(principal: Principal, id: string) {

@@ -3,10 +3,10 @@ import { assertCan, can } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import type { CustomFields } from '../../platform/custom-fields/custom-fields.js';
 import { op } from '../../platform/db/operators.js';
+import { pageOf } from '../../platform/records/list-query.js';
 import { AppError, type FieldError } from '../../platform/errors.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
-import { decodeCursor, encodeCursor } from '../../platform/records/cursor.js';
 import { buildFilters, searchCondition } from '../../platform/records/list-query.js';
 import type { FilterQuery, ListQuery, RecordBase, RecordService } from '../../platform/records/record-service.js';
 import { segmentModel, type Segment } from './segment.model.js';
@@ -94,11 +94,7 @@ export function createSegmentsService(connection: Connection, deps: { events: Ev
       const filter: Record<string, unknown> = visible(principal);
       if (query.resource) filter.resource = query.resource;
       if (query.mine === 'true') filter.ownerId = principal.userId;
-      if (query.cursor) filter._id = op({ $lt: new Types.ObjectId(decodeCursor(query.cursor).id) });
-      const rows = await SegmentModel.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean<Segment[]>();
-      const page = rows.slice(0, query.limit);
-      const hasMore = rows.length > query.limit;
-      return { object: 'list' as const, data: page.map(toSegmentDto), hasMore, nextCursor: hasMore ? encodeCursor({ v: null, id: String(page[page.length - 1]!._id) }) : null };
+      return pageOf(SegmentModel, filter, query, (s) => toSegmentDto(s as Segment));
     },
 
     get: async (principal: Principal, id: string) => toSegmentDto(await findVisible(principal, id)),

@@ -53,6 +53,27 @@ export function createSecretBox(key: Buffer): SecretBox {
 }
 
 /**
+ * Links that carry a few values and nothing else (an unsubscribe or survey link): the values joined
+ * with '.', base64url-encoded, then '.' and the box's HMAC for `purpose`. Readable to whoever holds the
+ * link, not changeable without the key; `read` answers the values of a genuine token with exactly
+ * `count` of them, or null for anything forged, altered or malformed.
+ */
+export function signedLinks(box: SecretBox, purpose: string) {
+  return {
+    issue(values: string[]): string {
+      const encoded = Buffer.from(values.join('.')).toString('base64url');
+      return `${encoded}.${box.sign(purpose, encoded)}`;
+    },
+    read(token: string, count: number): string[] | null {
+      const [encoded, signature, extra] = token.split('.');
+      if (!encoded || !signature || extra !== undefined || !box.verify(purpose, encoded, signature)) return null;
+      const values = Buffer.from(encoded, 'base64url').toString('utf8').split('.');
+      return values.length === count ? values : null;
+    },
+  };
+}
+
+/**
  * The master key: `ENCRYPTION_KEY` when set (required in production); tests get a fresh random key;
  * development keeps a generated one in `DATA_DIR/dev-secrets.json` beside the JWT secret, so stored
  * SMTP passwords still decrypt after a restart.
