@@ -23,7 +23,7 @@
  * --lease-ms (job lock lifetime = ledger lease, default 10000), --record no (print, do not append).
  * Figures are appended to bench/RESULTS.md.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,7 @@ import { createTestRuntime, makeAgency } from '../packages/api/src/testing/index
 import { contactModel } from '../packages/api/src/modules/contacts/contact.model.js';
 import { SEND_JOB } from '../packages/api/src/modules/messaging/delivery.engine.js';
 import { deliveryModel, sendModel } from '../packages/api/src/modules/messaging/messaging.model.js';
+import { exited, startSendWorker } from '../packages/api/src/modules/messaging/testing/send-worker-process.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -50,14 +51,11 @@ const killAt = Number(option('kill-at', '0.4'));
 const leaseMs = Number(option('lease-ms', '10000'));
 const record = option('record', 'yes') !== 'no';
 const resultsFile = new URL('./RESULTS.md', import.meta.url).pathname;
-const worker = new URL('../packages/api/src/modules/messaging/testing/send-worker.ts', import.meta.url).pathname;
 
 function log(line: string) {
   process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 }
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 const until = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30 * 60_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -129,24 +127,8 @@ try {
     const greeting = await rt.request().post('/v1/greetings').set(auth).send({ name: `bench ${scenario}`, templateId: template.body.id, targets: { contactIds }, sendAt: '2020-01-01T00:00' });
     if (greeting.status !== 201) throw new Error(`greeting: ${greeting.status} ${JSON.stringify(greeting.body)}`);
     const sendId = greeting.body.id as string;
-    const env = (mode: 'agenda' | 'direct') => ({
-      ...process.env,
-      WORKER_URI: ferret.uri,
-      WORKER_DB: rt.dbName,
-      WORKER_MODE: mode,
-      TENANT_ID: agency.tenantId,
-      SEND_ID: sendId,
-      SMTP_URL: sink.url,
-      ENCRYPTION_KEY: encryptionKey,
-      JOBS_PROCESS_EVERY_MS: '200',
-      JOBS_LOCK_LIFETIME_MS: String(leaseMs),
-      SMTP_POOL_SIZE: String(pool),
-      LOG_LEVEL: 'warn',
-    });
-    const start = (mode: 'agenda' | 'direct') => {
-      const child = spawn(process.execPath, ['--import', 'tsx', worker], { env: env(mode), stdio: ['ignore', 'ignore', 'inherit'] });
-      return child;
-    };
+    const start = (mode: 'agenda' | 'direct') =>
+      startSendWorker({ uri: ferret.uri, dbName: rt.dbName, tenantId: agency.tenantId, sendId, mode, smtpUrl: sink.url, encryptionKey, processEveryMs: 200, lockLifetimeMs: leaseMs, poolSize: pool, logLevel: 'warn', stdio: ['ignore', 'ignore', 'inherit'] });
     const Delivery = deliveryModel(rt.ctx.connection);
     const sent = () => Delivery.countDocuments({ tenantId, sendId: new Types.ObjectId(sendId), state: 'sent' });
     const t0 = performance.now();

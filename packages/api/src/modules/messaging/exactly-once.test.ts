@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
@@ -10,9 +8,9 @@ import { contactModel } from '../contacts/contact.model.js';
 import { buildMessaging } from './messaging.module.js';
 import { SEND_JOB } from './delivery.engine.js';
 import { deliveryIdFor, deliveryKey, deliveryModel, deliveryTakeoverModel, sendModel } from './messaging.model.js';
+import { exited, startSendWorker } from './testing/send-worker-process.js';
 
 const N = 25;
-const worker = join(import.meta.dirname, 'testing', 'send-worker.ts');
 
 describe('exactly-once sending across a crash and two workers', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -25,22 +23,9 @@ describe('exactly-once sending across a crash and two workers', () => {
   let released: (() => void) | null = null;
   let heldReached: (() => void) | null = null;
 
-  const env = (sendId: string, mode: 'agenda' | 'direct') => ({
-    ...process.env,
-    WORKER_URI: rt.database.uri,
-    WORKER_DB: rt.dbName,
-    WORKER_MODE: mode,
-    TENANT_ID: agency.tenantId,
-    SEND_ID: sendId,
-    SMTP_URL: sink.url,
-    ENCRYPTION_KEY: encryptionKey,
-    JOBS_PROCESS_EVERY_MS: '100',
-    JOBS_LOCK_LIFETIME_MS: '1500',
-    // One lane: the only message in flight at the kill is the held one (see the RFC 1047 note in the README).
-    SMTP_POOL_SIZE: '1',
-  });
-  const start = (sendId: string, mode: 'agenda' | 'direct') => spawn(process.execPath, ['--import', 'tsx', worker], { env: env(sendId, mode), stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  // One SMTP lane: the only message in flight at the kill is the held one (see the RFC 1047 note in the README).
+  const start = (sendId: string, mode: 'agenda' | 'direct') =>
+    startSendWorker({ uri: rt.database.uri, dbName: rt.dbName, tenantId: agency.tenantId, sendId, mode, smtpUrl: sink.url, encryptionKey, processEveryMs: 100, lockLifetimeMs: 1500, poolSize: 1 });
   const greeting = async () => {
     const res = await rt.request().post('/v1/greetings').set({ Authorization: `Bearer ${agency.adminToken}` }).send({ name: 'crash', templateId, targets: { contactIds }, sendAt: '2020-01-01T00:00' });
     assert.equal(res.status, 201, JSON.stringify(res.body));

@@ -1,0 +1,47 @@
+/**
+ * Starts `send-worker.ts` as a separate API process (the exactly-once tests and bench/email.ts): it
+ * runs one send on the given database, through Agenda (`agenda`) or by calling the send handler
+ * directly (`direct`), with its own SMTP pool and job timings.
+ */
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+
+const worker = new URL('./send-worker.ts', import.meta.url).pathname;
+
+export interface SendWorkerOptions {
+  uri: string;
+  dbName: string;
+  tenantId: string;
+  sendId: string;
+  mode: 'agenda' | 'direct';
+  smtpUrl: string;
+  encryptionKey: string;
+  processEveryMs: number;
+  lockLifetimeMs: number;
+  poolSize: number;
+  /** The worker's log level (silent when unset). */
+  logLevel?: string;
+  stdio?: StdioOptions;
+}
+
+export function startSendWorker(o: SendWorkerOptions): ChildProcess {
+  const env = {
+    ...process.env,
+    WORKER_URI: o.uri,
+    WORKER_DB: o.dbName,
+    WORKER_MODE: o.mode,
+    TENANT_ID: o.tenantId,
+    SEND_ID: o.sendId,
+    SMTP_URL: o.smtpUrl,
+    ENCRYPTION_KEY: o.encryptionKey,
+    JOBS_PROCESS_EVERY_MS: String(o.processEveryMs),
+    JOBS_LOCK_LIFETIME_MS: String(o.lockLifetimeMs),
+    SMTP_POOL_SIZE: String(o.poolSize),
+    ...(o.logLevel ? { LOG_LEVEL: o.logLevel } : {}),
+  };
+  return spawn(process.execPath, ['--import', 'tsx', worker], { env, stdio: o.stdio ?? ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The exit code of a child process, whether it has already exited or not. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null || child.signalCode ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
