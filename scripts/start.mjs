@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm start`: installs what is missing, starts the local mail catcher (unless SMTP_URL names a real
-// server), then runs the API (which starts its embedded database, seeds a demo agency on an empty
-// database and prints the URLs and demo logins). Ctrl-C stops everything.
+// `npm start`: installs what is missing, builds the internal portal when it is missing or stale, starts
+// the local mail catcher (unless SMTP_URL names a real server), then runs the API (which starts its
+// embedded database, seeds a demo agency on an empty database, serves the portal at /app/ and prints the
+// URLs and demo logins). Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,16 @@ if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
   console.log('Installing dependencies (npm ci)...');
   const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+// The internal portal, served by the API at /app/: built on the first start, and again whenever its
+// sources, the elements' or the SDK's changed (esbuild, about a second).
+{
+  const { buildPortal, portalIsStale } = await import('../examples/portal/build.mjs');
+  if (await portalIsStale()) {
+    console.log('Building the portal (examples/portal/dist)...');
+    await buildPortal();
+  }
 }
 
 const off = /^(0|false|no|off)$/i;

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // A tiny static server for the example internal portal, on another origin than the API:
 //   CRM_API=http://127.0.0.1:3000 node examples/portal/serve.mjs
-// Pages get the API address filled in and are served under a strict Content-Security-Policy; their
-// scripts are the bundles `build.mjs` writes to dist/ (the elements and the SDK from their builds).
-// The pages link their files relatively (`../dist/portal.js`), so the same tree also works from any
-// static server that mirrors this folder, such as the elements' test runner.
+// It serves dist/ (what `build.mjs` writes: the pages, their stylesheet and bundles); pages get the API
+// address filled in and are served under a strict Content-Security-Policy. The pages link their files
+// relatively (`portal.js`), so dist/ also works from any static server, such as the elements' test
+// runner, and from the API itself at /app/ (same origin, the way `npm start` serves it).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '../static-server.mjs';
@@ -12,10 +12,7 @@ import { serveStatic } from '../static-server.mjs';
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** The mounts: URL prefix → folder. */
-const mounts = [
-  ['/dist/', join(here, 'dist')],
-  ['/', join(here, 'pages')],
-];
+const mounts = [['/', join(here, 'dist')]];
 
 /**
  * The header policy: nothing inline, nothing evaluated, and the API (HTTP and its realtime socket)
@@ -29,7 +26,7 @@ export function portalPolicy(api) {
     "script-src 'self'",
     "style-src 'self'",
     `connect-src ${origin.origin} ${ws}`,
-    `img-src 'self' data: ${origin.origin}`,
+    `img-src 'self' data: blob: ${origin.origin}`,
     "font-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -9,6 +9,7 @@ import { errorHandler, notFoundHandler, requestLogging } from './platform/http/m
 import { buildOpenApiDocument } from './platform/http/openapi.js';
 import { createRateLimiter } from './platform/http/rate-limit.js';
 import { mountRoutes } from './platform/http/router.js';
+import { portalRouter } from './platform/http/portal.js';
 import { buildModules } from './modules/index.js';
 import { publicPreflight } from './modules/api-keys/publishable.js';
 import { apiVersion } from './version.js';
@@ -73,6 +74,7 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
   const perKey = createRateLimiter({ name: 'key', windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.principal?.apiKeyId ?? req.principal?.sessionId ?? req.principal?.userId) });
   v1.use(mountRoutes(routes, createAccessGuard(authenticate, [perTenant, perKey]), { idempotency }));
   app.use('/v1', v1);
+  app.use('/app', portalRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler({ exposeInternal: config.NODE_ENV !== 'production' }));

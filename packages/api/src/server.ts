@@ -111,7 +111,7 @@ function isAlive(pid: number): boolean {
 }
 
 function printBanner(base: string, seeded: Awaited<ReturnType<typeof seedDemoIfEmpty>>): void {
-  const lines = [``, `  CRM API    ${base}/v1`, `  API docs   ${base}/docs`, `  OpenAPI    ${base}/v1/openapi.json`];
+  const lines = [``, `  CRM API    ${base}/v1`, `  API docs   ${base}/docs`, `  Portal     ${base}/app/`, `  OpenAPI    ${base}/v1/openapi.json`];
   if (seeded) {
     lines.push(`  Demo agency "${seeded.tenantName}" - sign in with any of (password ${seeded.password}):`);
     for (const login of seeded.logins) lines.push(`    ${login.role.padEnd(28)} ${login.email}`);

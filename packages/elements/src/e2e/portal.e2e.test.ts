@@ -3,8 +3,8 @@
 // in a same-origin iframe served by the test runner (so the API's CORS origin is this page's). A person
 // signs in through <crm-provider>, sees the contacts, opens one, edits and saves it (the API holds the
 // edit afterwards), and opens the pipeline board; the page's CSP (script-src/style-src 'self') must
-// never fire. The portal's bundles come from `node examples/portal/build.mjs` (after
-// `npm run build -w @crm/elements`), which this test expects to have run.
+// never fire. The portal comes from `node examples/portal/build.mjs` (its dist/ folder: pages and
+// bundles), which this test expects to have run.
 import { createCrmClient, type CrmClient } from '@crm/client-sdk';
 import { expect } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
@@ -44,7 +44,7 @@ async function openPortal(page: 'index.html' | 'react.html', api: string): Promi
   frame.title = page;
   frame.style.cssText = 'width: 1280px; height: 900px; border: 0';
   const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-  frame.src = `${portalRoot}pages/${page}?api=${encodeURIComponent(api)}`;
+  frame.src = `${portalRoot}dist/${page}?api=${encodeURIComponent(api)}`;
   document.body.append(frame);
   await loaded;
   const win = frame.contentWindow!;
@@ -75,7 +75,7 @@ describe('the example portal (examples/portal) against the running API', () => {
     this.timeout(60_000);
     await setViewport({ width: 1400, height: 1000 });
     const built = await fetch(`${portalRoot}dist/portal.js`, { method: 'HEAD' });
-    if (!built.ok) throw new Error('examples/portal is not built: run `npm run build -w @crm/elements && node examples/portal/build.mjs`');
+    if (!built.ok) throw new Error('examples/portal is not built: run `node examples/portal/build.mjs`');
     agency = (await (await fetch('/__crm-e2e/agency')).json()) as Agency;
     if (agency.error) throw new Error(`The test API did not start: ${agency.error}`);
     // The test's own client, to arrange data and read the API's state afterwards.
