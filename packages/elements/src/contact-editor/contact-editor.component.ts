@@ -296,7 +296,7 @@ export class CrmContactEditor extends CrmDataElement {
     const invalid = fields.filter((field) => !field.checkValidity());
     if (invalid.length > 0) {
       for (const field of invalid) field.reportValidity();
-      this.statusMessage = this.msg('contactEditor.fixErrors', { count: invalid.length });
+      this.statusMessage = this.plural('contactEditor.fixErrors', invalid.length);
       invalid[0]!.focus();
       return;
     }

@@ -288,7 +288,7 @@ export class CrmContactList extends CrmDataElement {
         <crm-select-field name="sort" label=${this.msg('contactList.sort')} .value=${this.sort} .options=${sortOptions}></crm-select-field>
       </div>
       <div part="bulk-bar" class="bulk" ?hidden=${this.selection.size === 0}>
-        <span role="status">${this.msg('contactList.selected', { count: this.selection.size })}</span>
+        <span role="status">${this.plural('contactList.selected', this.selection.size)}</span>
         <slot name="bulk-actions"></slot>
         <button type="button" class="quiet" @click=${() => this.setSelection(new Set())}>${this.msg('contactList.clearSelection')}</button>
       </div>
@@ -308,7 +308,7 @@ export class CrmContactList extends CrmDataElement {
         <div class="scroller">${this.renderBody()}</div>
       </div>`}
       <p class="muted footer" role="status">
-        ${this.loadingMore ? this.msg('contactList.loadingMore') : this.rows.length ? this.msg('contactList.count', { count: this.rows.length }) : ''}
+        ${this.loadingMore ? this.msg('contactList.loadingMore') : this.rows.length ? this.plural('contactList.count', this.rows.length) : ''}
         ${this.failure && this.rows.length ? html`<span class="error">${this.failure}</span>` : nothing}
       </p>
     `;

@@ -36,3 +36,40 @@ export function msg(key: CrmStringKey, params: CrmMessageParams = {}, locale = '
     name in params ? String(params[name]) : whole,
   );
 }
+
+/**
+ * A message with plural forms: the base of keys written as `<base>.one`, `<base>.other` (and, where a
+ * language needs them, `.zero`, `.two`, `.few`, `.many`), e.g. `board.count` for `board.count.one`.
+ */
+export type CrmPluralKey = { [K in CrmStringKey]: K extends `${infer Base}.other` ? Base : never }[CrmStringKey];
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+const countFormats = new Map<string, Intl.NumberFormat>();
+
+function cachedIntl<T>(cache: Map<string, T>, locale: string, make: (locale: string) => T): T {
+  let value = cache.get(locale);
+  if (!value) {
+    try {
+      value = make(locale);
+    } catch {
+      value = make('en');
+    }
+    cache.set(locale, value);
+  }
+  return value;
+}
+
+/**
+ * The form of `base` that `Intl.PluralRules` picks for `count` in `locale` ("1 deal", "2 deals"),
+ * falling back to `<base>.other`; `{count}` is the count in the locale's digits and grouping (`2.500`).
+ */
+export function plural(base: CrmPluralKey, count: number, params: CrmMessageParams = {}, locale = 'en'): string {
+  const category = cachedIntl(pluralRules, locale, (l) => new Intl.PluralRules(l)).select(count);
+  const key = `${base}.${category}` as CrmStringKey;
+  const tag = locale.toLowerCase();
+  const language = tag.split('-')[0] ?? tag;
+  // A form only English has (its `one`) must not stand in for a form the locale left out.
+  const known = tables.get(tag)?.[key] ?? tables.get(language)?.[key] ?? (category === 'one' || category === 'other' ? en[key] : undefined);
+  const formatted = cachedIntl(countFormats, locale, (l) => new Intl.NumberFormat(l)).format(count);
+  return msg(known === undefined ? (`${base}.other` as CrmStringKey) : key, { count: formatted, ...params }, locale);
+}

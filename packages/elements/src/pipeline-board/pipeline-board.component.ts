@@ -9,7 +9,7 @@ import type { Opportunity, Person, Product } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { cssomStyle } from '../shared/cssom-style.js';
 import { CrmDataElement } from '../shared/data-element.js';
-import { formatCount, formatDate, formatMoney } from '../shared/format.js';
+import { formatDate, formatMoney } from '../shared/format.js';
 import { VirtualWindow } from '../shared/virtual-window.js';
 import { CrmState } from '../state/state.component.js';
 import { findCard, indexByRank, placeCard, toColumns, type BoardColumn, type CardPlace } from './board-model.js';
@@ -470,7 +470,7 @@ export class CrmPipelineBoard extends CrmDataElement {
     return html`<section part="column" class="column" aria-labelledby=${titleId} data-stage=${stage}>
       <header part="column-header">
         <h3 id=${titleId}>${column.stage.name}</h3>
-        <span part="count" class="badge">${this.msg('board.count', { count: formatCount(column.count, this.activeLocale) })}</span>
+        <span part="count" class="badge">${this.plural('board.count', column.count)}</span>
         <span part="total" class="muted">${totals}</span>
       </header>
       <div class="scroller" data-stage=${stage} tabindex=${column.cards.length === 0 && this.active.stage === stage ? 0 : -1}

@@ -3,7 +3,7 @@ import { LitElement } from 'lit';
 import { state } from 'lit/decorators.js';
 import { localeContext, type CrmLocaleSettings } from '../context/locale-context.js';
 import type { CrmEvent } from '../events/crm-event.js';
-import { msg, type CrmMessageParams } from '../i18n/msg.js';
+import { msg, plural, type CrmMessageParams, type CrmPluralKey } from '../i18n/msg.js';
 import { en, type CrmStringKey } from '../i18n/strings.en.js';
 
 /** The locale an element uses when no `<crm-provider>` is above it: the page's `lang`, else English. */
@@ -41,6 +41,11 @@ export class CrmElement extends LitElement {
   /** A UI string in this element's locale, falling back to English. */
   protected msg(key: CrmStringKey, params?: CrmMessageParams): string {
     return msg(key, params, this.activeLocale);
+  }
+
+  /** A counted UI string in this element's locale, its form picked by `Intl.PluralRules` ("1 deal", "2 deals"). */
+  protected plural(base: CrmPluralKey, count: number, params?: CrmMessageParams): string {
+    return plural(base, count, params, this.activeLocale);
   }
 
   /** The string for a key built at run time (e.g. from a status the API sent), or `fallback` when no table has it. */

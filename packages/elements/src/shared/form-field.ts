@@ -194,3 +194,67 @@ export abstract class CrmFormField extends CrmElement {
     `;
   }
 }
+
+/** Anything that validates like a form control: a `crm-*` field, a native input, select or textarea. */
+export type CrmValidatable = HTMLElement & { checkValidity(): boolean };
+
+/**
+ * Moves focus to `element` without a scroll jump: the page scrolls only as far as brings it into view
+ * (the browser's own focus scroll may centre it, or jump to a summary at the top).
+ */
+export function focusWithoutJump(element: HTMLElement): void {
+  element.focus({ preventScroll: true });
+  // Scroll once the field has rendered its message, so the message is in view too.
+  const rendered = (element as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
+  void Promise.resolve(rendered).then(() => element.scrollIntoView?.({ block: 'nearest', inline: 'nearest' }));
+}
+
+/**
+ * Validates `fields` as a submit would and shows each problem once, beside its field (a `crm-*` field
+ * shows its message inline on `invalid`; no browser bubble, no second copy), then focuses the first
+ * invalid one without a scroll jump. Returns the invalid fields in the order given (document order).
+ */
+export function validateFields(fields: Iterable<CrmValidatable>): CrmValidatable[] {
+  const invalid = [...fields].filter((field) => !field.checkValidity());
+  if (invalid[0]) focusWithoutJump(invalid[0]);
+  return invalid;
+}
+
+/** A problem's `errors[]` laid onto a form: one message per field, and the messages no field shows. */
+export interface CrmFieldErrorMap {
+  /** The first message for each field, by the field's name. */
+  byField: Record<string, string>;
+  /** Messages for paths that no field of the form shows, as `path: message`. */
+  other: string[];
+}
+
+/**
+ * Lays the API's per-field errors (`errors[]` of a problem, paths such as `emails.0.value`) onto the
+ * fields of a form: a path goes to the field of that name, else to its nearest named parent
+ * (`company.address.city` → `company`), else to `other`. Only the first message of a field is kept,
+ * so a field never shows two.
+ */
+export function mapFieldErrors(errors: readonly { field: string; message: string }[], isField: (name: string) => boolean): CrmFieldErrorMap {
+  const byField: Record<string, string> = {};
+  const other: string[] = [];
+  for (const { field, message } of errors) {
+    const parts = field.split('.');
+    let name: string | undefined;
+    for (let n = parts.length; n > 0 && !name; n--) {
+      const candidate = parts.slice(0, n).join('.');
+      if (isField(candidate)) name = candidate;
+    }
+    if (name === undefined) {
+      const line = `${field}: ${message}`;
+      if (!other.includes(line)) other.push(line);
+    } else byField[name] ??= message;
+  }
+  return { byField, other };
+}
+
+/** Focuses the first field that shows an error (`error` set or `aria-invalid`) inside `root`, without a scroll jump. */
+export function focusFirstError(root: ParentNode): boolean {
+  const first = root.querySelector<HTMLElement>('[error]:not([error=""]), [aria-invalid="true"]');
+  if (first) focusWithoutJump(first);
+  return Boolean(first);
+}
