@@ -12,7 +12,8 @@ export interface ContactDraft {
   emails: ContactPoint[];
   phones: ContactPoint[];
   addresses: PostalAddress[];
-  company: { name: string; industry: string; website: string };
+  /** Name, industry and website are edited; the rest of the company (logo, type, address) is kept as it was. */
+  company: { name: string; industry: string; website: string; [kept: string]: unknown };
   leadSource: string;
   tags: string;
   notes: string;
@@ -36,7 +37,7 @@ export function toDraft(contact?: Partial<Contact>): ContactDraft {
     emails: (contact?.emails ?? []).map((e) => ({ ...e })),
     phones: (contact?.phones ?? []).map((p) => ({ ...p })),
     addresses: (contact?.addresses ?? []).map((a) => ({ ...a })),
-    company: { name: contact?.company?.name ?? '', industry: contact?.company?.industry ?? '', website: contact?.company?.website ?? '' },
+    company: { ...(contact?.company ?? {}), name: contact?.company?.name ?? '', industry: contact?.company?.industry ?? '', website: contact?.company?.website ?? '' },
     leadSource: contact?.leadSource ?? '',
     tags: (contact?.tags ?? []).join(', '),
     notes: contact?.notes ?? '',
@@ -70,6 +71,15 @@ export function withValue(draft: ContactDraft, path: string, value: unknown): Co
 
 const blank = (value: string) => (value.trim() === '' ? null : value.trim());
 
+/** The entry without its empty texts (an empty label then takes the API's default, `work`). */
+function withoutBlanks<T extends object>(entry: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(entry)
+      .map(([key, value]) => [key, typeof value === 'string' ? value.trim() : value])
+      .filter(([, value]) => value !== '' && value !== null && value !== undefined),
+  ) as Partial<T>;
+}
+
 function customValue(definition: CustomFieldDefinition, value: unknown): unknown {
   if (definition.type === 'number') return value === '' || value === undefined ? null : Number(value);
   if (definition.type === 'boolean') return Boolean(value);
@@ -82,18 +92,19 @@ function customValue(definition: CustomFieldDefinition, value: unknown): unknown
  * to someone else needs a permission the caller may not have.
  */
 export function toBody(draft: ContactDraft, original: ContactDraft, definitions: CustomFieldDefinition[]): Record<string, unknown> {
-  const company = { name: draft.company.name.trim(), industry: draft.company.industry.trim(), website: draft.company.website.trim() };
-  const hasCompany = Object.values(company).some(Boolean);
+  const company: Record<string, unknown> = { ...draft.company, name: draft.company.name.trim(), industry: draft.company.industry.trim(), website: draft.company.website.trim() };
+  const hasCompany = Object.values(company).some((value) => value !== '' && value !== null && value !== undefined);
   const body: Record<string, unknown> = {
     firstName: draft.firstName.trim(),
     middleName: blank(draft.middleName),
     lastName: draft.lastName.trim(),
     jobTitle: blank(draft.jobTitle),
     // Entries keep their places, so the API's error paths (`emails.1.value`) point at the right field.
-    emails: draft.emails.map((e) => ({ ...e, value: e.value.trim() })),
-    phones: draft.phones.map((p) => ({ ...p, value: p.value.trim() })),
-    addresses: draft.addresses.map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => v !== ''))),
-    company: hasCompany ? Object.fromEntries(Object.entries(company).filter(([, v]) => v)) : null,
+    emails: draft.emails.map((e) => withoutBlanks({ ...e, value: e.value.trim() })),
+    phones: draft.phones.map((p) => withoutBlanks({ ...p, value: p.value.trim() })),
+    // An address is as complete as the person made it: every part is optional, as in the API's schema.
+    addresses: draft.addresses.map((a) => withoutBlanks(a)),
+    company: hasCompany ? withoutBlanks(company) : null,
     leadSource: blank(draft.leadSource),
     tags: draft.tags.split(',').map((t) => t.trim()).filter(Boolean),
     notes: blank(draft.notes),

@@ -9,7 +9,7 @@ import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import type { Contact, CustomFieldDefinition, Person, Product } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
-import type { CrmFormField } from '../shared/form-field.js';
+import { focusFirstError, focusWithoutJump, mapFieldErrors, validateFields, type CrmFormField } from '../shared/form-field.js';
 import { CrmState } from '../state/state.component.js';
 import { CrmTextField } from '../text-field/text-field.component.js';
 import { contactEditorStyles } from './contact-editor.styles.js';
@@ -292,12 +292,10 @@ export class CrmContactEditor extends CrmDataElement {
   private async save(event?: SubmitEvent): Promise<void> {
     event?.preventDefault();
     if (this.saving) return;
-    const fields = [...this.renderRoot.querySelectorAll<CrmFormField>('crm-text-field, crm-select-field')];
-    const invalid = fields.filter((field) => !field.checkValidity());
+    // Each invalid field shows its own message once, beside it; focus goes to the first, no scroll jump.
+    const invalid = validateFields(this.renderRoot.querySelectorAll<CrmFormField>('crm-text-field, crm-select-field'));
     if (invalid.length > 0) {
-      for (const field of invalid) field.reportValidity();
       this.statusMessage = this.plural('contactEditor.fixErrors', invalid.length);
-      invalid[0]!.focus();
       return;
     }
     this.saving = true;
@@ -340,18 +338,19 @@ export class CrmContactEditor extends CrmDataElement {
       return;
     }
     const known = new Set([...this.renderRoot.querySelectorAll<HTMLElement>('[name]')].map((el) => el.getAttribute('name')));
-    const fieldErrors: Record<string, string> = {};
-    const other: string[] = [];
-    for (const { field, message } of problem.fieldErrors) {
-      if (known.has(field) || /^(emails|phones|addresses)$/.test(field)) fieldErrors[field] = message;
-      else other.push(`${field}: ${message}`);
-    }
+    // One message per field, beside it: a path no field shows goes to its nearest named parent
+    // (an address's `addresses.0.geo.lat` to the list), else to the summary beside the Save button.
+    const { byField, other } = mapFieldErrors(problem.fieldErrors, (name) => known.has(name) || /^(emails|phones|addresses)$/.test(name));
     if (problem.fieldErrors.length === 0) other.push(problem.detail || this.msg('state.error'));
-    this.fieldErrors = fieldErrors;
+    this.fieldErrors = byField;
     this.otherErrors = other;
+    const invalidCount = Object.keys(byField).length;
+    this.statusMessage = invalidCount ? this.plural('contactEditor.fixErrors', invalidCount) : '';
     await this.updateComplete;
-    const first = this.renderRoot.querySelector<HTMLElement>('[error]:not([error=""]), [aria-invalid="true"]');
-    (first ?? this.renderRoot.querySelector<HTMLElement>('[part="error-summary"]'))?.focus();
+    if (!focusFirstError(this.renderRoot)) {
+      const summary = this.renderRoot.querySelector<HTMLElement>('[part="error-summary"]');
+      if (summary) focusWithoutJump(summary);
+    }
   }
 
   private takeTheirs(): void {
@@ -426,12 +425,12 @@ export class CrmContactEditor extends CrmDataElement {
         return html`<div class="entry" part="entry" data-entry=${prefix}>
           ${'value' in entry
             ? this.text(`${prefix}.value`, `${what} ${n}`, entry.value, { type: list === 'emails' ? 'email' : 'tel', required: true })
-            : html`${this.text(`${prefix}.line1`, this.msg('contactEditor.line1', { n }), entry.line1 ?? '', { required: true })}
+            : html`${this.text(`${prefix}.line1`, this.msg('contactEditor.line1', { n }), entry.line1 ?? '')}
                 ${this.text(`${prefix}.line2`, this.msg('contactEditor.line2', { n }), entry.line2 ?? '')}
                 ${this.text(`${prefix}.postalCode`, this.msg('contactEditor.postalCode', { n }), entry.postalCode ?? '')}
                 ${this.text(`${prefix}.city`, this.msg('contactEditor.city', { n }), entry.city ?? '')}
                 ${this.text(`${prefix}.country`, this.msg('contactEditor.country', { n }), entry.country ?? '')}`}
-          ${this.text(`${prefix}.label`, this.msg('contactEditor.entryLabel', { what, n }), entry.label ?? "", { required: true, hint: this.msg('contactEditor.labelHint') })}
+          ${this.text(`${prefix}.label`, this.msg('contactEditor.entryLabel', { what, n }), entry.label ?? '', { hint: this.msg('contactEditor.labelHint') })}
           <div class="entry-actions">
             <label class="inline">
               <input type="radio" name="${list}-primary" .checked=${entry.primary} @change=${() => this.setPrimary(list, i)} />
@@ -473,12 +472,6 @@ export class CrmContactEditor extends CrmDataElement {
               <button type="button" @click=${this.takeTheirs}>${this.msg('contactEditor.takeTheirs')}</button>
               <button type="button" @click=${this.keepMine}>${this.msg('contactEditor.keepMine')}</button>
             </div>
-          </div>`
-        : nothing}
-      ${this.otherErrors.length
-        ? html`<div part="error-summary" class="banner error" role="alert" tabindex="-1">
-            <p>${this.msg('contactEditor.notSaved')}</p>
-            <ul>${this.otherErrors.map((message) => html`<li>${message}</li>`)}</ul>
           </div>`
         : nothing}
       <fieldset part="section">
@@ -527,6 +520,12 @@ export class CrmContactEditor extends CrmDataElement {
               <button type="button" @click=${this.keepEditing}>${this.msg('contactEditor.keepEditing')}</button>
               <button type="button" @click=${this.discard}>${this.msg('contactEditor.discard')}</button>
             </div>
+          </div>`
+        : nothing}
+      ${this.otherErrors.length
+        ? html`<div part="error-summary" class="banner error" role="alert" tabindex="-1">
+            <p>${this.msg('contactEditor.notSaved')}</p>
+            <ul>${this.otherErrors.map((message) => html`<li>${message}</li>`)}</ul>
           </div>`
         : nothing}
       <div part="actions" class="row">

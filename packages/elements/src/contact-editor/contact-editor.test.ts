@@ -4,6 +4,7 @@ import type { Contact } from '../shared/api/types.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
+import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
 import type { CrmSelectField } from '../select-field/select-field.component.js';
 import type { CrmTextField } from '../text-field/text-field.component.js';
@@ -353,5 +354,108 @@ describe('crm-contact-editor', () => {
     const editor = await mount(memory.client, undefined, { locale: 'de' });
     expect(editor.shadowRoot!.querySelector('h2')!.textContent).to.contain('Neuer Kontakt');
     expect(field(editor, 'firstName').label).to.equal('Vorname');
+  });
+
+  describe('forms that help', () => {
+    afterEach(resetViewport);
+
+    /** Every text in the editor's shadow trees that reads `text`, to prove a message shows once. */
+    function occurrences(editor: CrmContactEditor, text: string): number {
+      let count = 0;
+      const walk = (root: ShadowRoot | Element) => {
+        for (const el of root.querySelectorAll('*')) {
+          for (const node of el.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent!.includes(text)) count++;
+          if (el.shadowRoot) walk(el.shadowRoot);
+        }
+      };
+      walk(editor.shadowRoot!);
+      return count;
+    }
+
+    it('should save a contact whose address has no street (as the seed makes them), unchanged', async () => {
+      const seeded = await api.client.contacts.create({
+        firstName: 'Inês',
+        lastName: 'Lisboa',
+        emails: [{ label: 'work', value: 'ines@example.com', primary: true }],
+        addresses: [{ label: 'work', city: 'Lisbon', country: 'Portugal', primary: true }],
+        company: { name: 'Tejo Lda', type: 'customer', website: 'https://tejo.example.com' },
+      });
+      const editor = await mount(api.client, api.user, { contactId: seeded.id });
+      await until(() => field(editor, 'addresses.0.city')?.value === 'Lisbon', 8000, 'the address');
+      expect(field(editor, 'addresses.0.line1').required).to.equal(false);
+      const saved = oneEvent(editor, 'crm-contact-saved');
+      editor.shadowRoot!.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
+      const { detail } = await saved;
+      expect(detail.contact.version).to.equal(seeded.version + 1);
+      const stored = await api.client.contacts.get(seeded.id);
+      expect(stored.addresses).to.deep.equal(seeded.addresses);
+      expect(stored.emails).to.deep.equal(seeded.emails);
+      // What the form does not edit of the company (its type) is kept.
+      expect(stored.company).to.deep.equal(seeded.company);
+    });
+
+    it('should show one message per invalid field, beside it, and focus the first without a scroll jump', async () => {
+      await useViewport(phoneWidth);
+      const editor = await mount(api.client, api.user);
+      editor.shadowRoot!.querySelector<HTMLButtonElement>('[data-add="emails"]')!.click();
+      await until(() => Boolean(field(editor, 'emails.0.value')));
+      await type(editor, 'emails.0.value', 'not-an-email');
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      const save = editor.shadowRoot!.querySelector<HTMLButtonElement>('[part="save-button"]')!;
+      save.focus();
+      await sendKeys({ press: 'Enter' });
+      const first = field(editor, 'firstName');
+      await until(() => errorOf(first) !== '', 4000, 'the first name error');
+      await until(() => first.getBoundingClientRect().top >= 0, 4000, 'the first field in view');
+      expect(editor.shadowRoot!.activeElement).to.equal(first);
+      expect(errorOf(field(editor, 'lastName'))).to.equal('Please fill in Last name.');
+      expect(errorOf(field(editor, 'emails.0.value'))).to.equal('Email 1 is not valid.');
+      for (const message of ['Please fill in First name.', 'Please fill in Last name.', 'Email 1 is not valid.']) expect(occurrences(editor, message), message).to.equal(1);
+      // The field came into view by the shortest scroll: it sits at the top edge, not centred.
+      expect(first.getBoundingClientRect().top).to.be.below(40);
+      expect(editor.shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal('3 fields need attention.');
+    });
+
+    it("should lay the API's errors[] onto their fields once each and focus the first", async () => {
+      const editor = await mount(api.client, api.user);
+      await type(editor, 'firstName', 'Bad');
+      await type(editor, 'lastName', 'Website');
+      editor.shadowRoot!.querySelector<HTMLButtonElement>('[data-add="phones"]')!.click();
+      await until(() => Boolean(field(editor, 'phones.0.value')));
+      await type(editor, 'phones.0.value', 'call me maybe');
+      editor.shadowRoot!.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
+      const phone = field(editor, 'phones.0.value');
+      await until(() => errorOf(phone) !== '', 8000, 'phone error');
+      expect(errorOf(phone)).to.equal('must be a phone number');
+      expect(occurrences(editor, 'must be a phone number')).to.equal(1);
+      expect(editor.shadowRoot!.querySelector('[part="error-summary"]')).to.equal(null);
+      expect(editor.shadowRoot!.activeElement).to.equal(phone);
+    });
+
+    it('should say "1 field needs attention" in English and "1 Feld braucht Aufmerksamkeit" in German', async () => {
+      for (const [locale, text] of [['en', '1 field needs attention.'], ['de', '1 Feld braucht Aufmerksamkeit.']] as const) {
+        const editor = await mount(api.client, api.user, { locale });
+        await type(editor, 'firstName', 'Only');
+        editor.shadowRoot!.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
+        await until(() => editor.shadowRoot!.querySelector('[role="status"]')!.textContent === text, 4000, text);
+      }
+    });
+
+    for (const width of [phoneWidth, deskWidth]) {
+      for (const theme of ['light', 'dark']) {
+        it(`should fit ${width} px with 44 px targets and be axe-clean in the ${theme} theme`, async () => {
+          await useViewport(width);
+          const provider = await fixture(html`<crm-provider .client=${api.client} .user=${api.user} theme=${theme}>
+            <crm-contact-editor></crm-contact-editor>
+          </crm-provider>`);
+          const editor = provider.querySelector('crm-contact-editor')!;
+          await until(() => Boolean(editor.shadowRoot!.querySelector('form')), 8000, 'editor form');
+          for (const list of ['emails', 'phones', 'addresses']) editor.shadowRoot!.querySelector<HTMLButtonElement>(`[data-add="${list}"]`)!.click();
+          await until(() => Boolean(field(editor, 'addresses.0.city')));
+          expectFitsLayout(editor);
+          await expectAccessible(provider);
+        });
+      }
+    }
   });
 });

@@ -44,7 +44,7 @@ export const controlStyles = css`
     display: inline-flex;
     align-items: center;
     gap: ${sys('spacing-xs')};
-    min-block-size: 2.25rem;
+    min-block-size: ${sys('target-size')};
     padding: ${sys('spacing-xs')} ${sys('spacing-m')};
     color: var(--_accent);
     background: transparent;
@@ -87,7 +87,7 @@ export const controlStyles = css`
   select.native {
     font: inherit;
     inline-size: 100%;
-    min-block-size: 2.25rem;
+    min-block-size: ${sys('target-size')};
     padding: ${sys('spacing-s')} ${sys('spacing-m')};
     color: ${sys('color-on-surface')};
     background: var(--_surface);
@@ -97,6 +97,7 @@ export const controlStyles = css`
   label.inline {
     display: inline-flex;
     align-items: center;
+    min-block-size: ${sys('target-size')};
     gap: ${sys('spacing-s')};
   }
   .label {

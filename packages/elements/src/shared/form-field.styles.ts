@@ -31,7 +31,7 @@ export const formFieldStyles = css`
   .control {
     box-sizing: border-box;
     inline-size: 100%;
-    min-block-size: 2.25rem;
+    min-block-size: ${sys('target-size')};
     padding: ${sys('spacing-s')} ${sys('spacing-m')};
     font: inherit;
     color: var(--_text-color);

@@ -22,6 +22,8 @@ export const lightTokens = {
   'spacing-s': '0.5rem',
   'spacing-m': '0.75rem',
   'spacing-l': '1.25rem',
+  /** The smallest a control people tap may be (44 px, WCAG 2.5.5 / Apple HIG). */
+  'target-size': '2.75rem',
 } as const;
 
 /** Names of the system tokens, without the `--crm-sys-` prefix. */
