@@ -19,3 +19,12 @@ export {
   CrmTaskTransitionedEvent,
   type CrmCardMoveDetail,
 } from './board-events.js';
+export {
+  CrmWorkflowSavedEvent,
+  CrmPipelineSavedEvent,
+  CrmCustomFieldSavedEvent,
+  CrmCustomFieldDeletedEvent,
+  CrmTemplateSavedEvent,
+  CrmProductSavedEvent,
+  CrmProductLockedEvent,
+} from './admin-events.js';

@@ -8,6 +8,7 @@ import * as contactEditor from '../contact-editor/contact-editor.stories.js';
 import * as contactList from '../contact-list/contact-list.stories.js';
 import * as contactViewer from '../contact-viewer/contact-viewer.stories.js';
 import * as pipelineBoard from '../pipeline-board/pipeline-board.stories.js';
+import * as productAdmin from '../product-admin/product-admin.stories.js';
 import '../provider/provider.js';
 import * as provider from '../provider/provider.stories.js';
 import * as selectField from '../select-field/select-field.stories.js';
@@ -29,7 +30,7 @@ interface StoriesModule {
   [story: string]: unknown;
 }
 
-const modules = { campaignCreator, contactEditor, contactList, contactViewer, pipelineBoard, provider, selectField, state, taskList, textField } as unknown as Record<string, StoriesModule>;
+const modules = { campaignCreator, contactEditor, contactList, contactViewer, pipelineBoard, productAdmin, provider, selectField, state, taskList, textField } as unknown as Record<string, StoriesModule>;
 
 /** The story's elements whose own shadow root still shows a loading state. */
 function stillLoading(root: Element, tag: string): boolean {

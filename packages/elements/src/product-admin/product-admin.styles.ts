@@ -1,0 +1,12 @@
+import { css } from 'lit';
+import { sys } from '../theme/tokens.js';
+
+export const productAdminStyles = css`
+  :host {
+    --_accent: var(--crm-product-admin-accent, ${sys('color-primary')});
+    --_panel: var(--crm-product-admin-background, ${sys('color-surface-container')});
+  }
+  .badge.locked {
+    color: ${sys('color-error')};
+  }
+`;
