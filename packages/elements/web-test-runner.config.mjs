@@ -1,24 +1,16 @@
-// Browser tests run in Debian's Chromium through puppeteer-core; no browser is ever downloaded.
+// Browser tests run in Chromium through puppeteer-core; no browser is ever downloaded. Which Chromium
+// (CHROMIUM_PATH, the system's, or the one inside @sparticuz/chromium) is decided in one place for every
+// browser test: scripts/chromium.mjs at the repository root.
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { findChromium } from '../../scripts/chromium.mjs';
 import { closingLineReporter } from './scripts/closing-line-reporter.mjs';
 import { crmApiPlugin } from './scripts/e2e-api-plugin.mjs';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** The exact flags Chromium gets; puppeteer adds its own automation defaults around them. */
-export const chromiumArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const chromium = await findChromium();
+process.stdout.write(`Chromium: ${chromium.source}\n`);
 
 export default {
   files: ['src/**/*.test.ts'],
@@ -28,7 +20,7 @@ export default {
   testsFinishTimeout: 120_000,
   browsers: [
     chromeLauncher({
-      launchOptions: { executablePath, headless: true, args: chromiumArgs },
+      launchOptions: { executablePath: chromium.executablePath, headless: true, args: chromium.args },
     }),
   ],
   plugins: [

@@ -117,7 +117,7 @@ try {
 ## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — embeddable widgets (issue 7)
 
 - command: \`npm run bench -w @crm/widgets\` (${RUNS} runs per page and setting, medians; \`BENCH_RUNS\`, \`BENCH_CPU_THROTTLE\`)
-- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load average (1 min) ${loadAtStart[0]!.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end (shared with other work); Node ${process.version}; ${chromium} (Debian's Chromium, headless), puppeteer-core; API and partner site on 127.0.0.1 / localhost
+- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load average (1 min) ${loadAtStart[0]!.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end (shared with other work); Node ${process.version}; ${chromium} (headless), puppeteer-core; API and partner site on 127.0.0.1 / localhost
 - page: examples/partner-site/index.html (signup widget + campaign card, strict CSP) against baseline.html (the same page without the script tag)
 - size (\`npm run size -w @crm/widgets\`, gzip level 9): loader + signup widget, Lit and the SDK client included: **${kb(size.signup.gzip)} gzip** (${kb(size.signup.brotli)} brotli, ${kb(size.signup.raw)} minified; files ${size.signupFiles.join(', ')}); the campaign card adds ${kb(size.card.gzip)} gzip. Budget 15 KB gzip.
 

@@ -1,19 +1,24 @@
 /**
  * What the browser tests run against: a real API (its test runtime on its own database, behind a real
  * HTTP listener), the example partner site on an allowed origin and again on a disallowed one, and
- * Debian's Chromium driven through puppeteer-core (no browser is ever downloaded).
+ * Chromium driven through puppeteer-core (the system's or the packaged one: scripts/chromium.mjs).
  */
 import { createServer, type Server } from 'node:http';
 import { Types } from 'mongoose';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '@crm/api/testing';
+import { findChromium } from '../../../scripts/chromium.mjs';
 // @ts-expect-error plain ESM script of the example, no types
 import { startPartnerSite } from '../../../examples/partner-site/serve.mjs';
 // @ts-expect-error plain ESM script of the example, no types
 import { buildExamples } from '../../../examples/partner-site/build.mjs';
 
-/** The flags Chromium gets (the same as packages/elements' test runner). */
-export const chromiumArgs = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--font-render-hinting=none'];
+/** The flags Chromium gets: those of every browser test (scripts/chromium.mjs), with metrics-stable fonts. */
+async function launchChromium(): Promise<Browser> {
+  const chromium = await findChromium();
+  const args = chromium.args.includes('--font-render-hinting=none') ? chromium.args : [...chromium.args, '--font-render-hinting=none'];
+  return puppeteer.launch({ executablePath: chromium.executablePath, headless: true, args });
+}
 
 export interface Site {
   url: string;
@@ -101,7 +106,7 @@ export async function startHarness(): Promise<Harness> {
   const partner: Site = await startPartnerSite({ port: partnerPort, host: 'localhost', api, key: keys[0] });
   const partner2: Site = await startPartnerSite({ port: partner2Port, host: 'localhost', api, key: keys[1] });
   const stranger: Site = await startPartnerSite({ port: 0, host: '127.0.0.1', api, key: keys[0] });
-  const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: chromiumArgs });
+  const browser = await launchChromium();
   return {
     rt,
     api,

@@ -2,7 +2,7 @@
 // Benchmark of the board and the contact list in real Chromium (run by hand, not in tests):
 //   cd packages/elements && node scripts/bench/bench.mjs
 // Bundles scripts/bench/bench-page.ts (production Lit, minified), serves it, drives it through
-// puppeteer-core in Debian's Chromium, and prints JSON plus a Markdown table.
+// puppeteer-core in Chromium (found by scripts/chromium.mjs at the root), and prints JSON plus a Markdown table.
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { chromiumArgs } from '../../web-test-runner.config.mjs';
+import { findChromium } from '../../../../scripts/chromium.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'crm-bench-'));
@@ -39,11 +39,12 @@ const server = createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
+const chromium = await findChromium();
 const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: chromium.executablePath,
   headless: true,
   // Never throttle the measured tab's animation frames as a background or occluded one.
-  args: [...chromiumArgs, '--window-size=1700,1000', '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
+  args: [...chromium.args, '--window-size=1700,1000', '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
 });
 const results = { board: [], list: [] };
 /** A fresh, focused tab on the bench page (a background tab would get throttled animation frames). */
