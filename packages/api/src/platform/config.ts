@@ -30,7 +30,7 @@ export const configSchema = z
     TOOLS_DIR: z.string().min(1).default(defaultToolsDir),
     DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    LOG_PRETTY: bool.optional(),
+    LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
     CORS_ORIGINS: csv.default([]),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb').default('1mb'),
     TRUST_PROXY: z.union([bool, z.coerce.number().int().min(0).max(10)]).default(false),
