@@ -8,14 +8,14 @@ const campaign = slot.dataset.campaign;
 const referral = slot.dataset.referral;
 
 function App() {
-  const [status, setStatus] = useState('waiting for a signup');
+  const [status, setStatus] = useState('');
   return h(
     'main',
     null,
-    h('h1', null, 'React partner page'),
+    h('h1', null, 'Acme Partners — spring offer'),
     h('p', { id: 'react-status', 'aria-live': 'polite' }, status),
     // React 19 sets custom-element attributes and binds `on<event-name>` props to custom events.
-    h('crm-referral-signup', { campaign, referral, 'oncrm-signup-submitted': () => setStatus('signed up (seen by React)') }),
+    h('crm-referral-signup', { campaign, referral, 'oncrm-signup-submitted': () => setStatus('You signed up: welcome to the programme.') }),
     h('crm-campaign-card', { campaign }),
   );
 }

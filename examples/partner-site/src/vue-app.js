@@ -8,12 +8,12 @@ const referral = slot.dataset.referral;
 
 createApp({
   setup() {
-    const status = ref('waiting for a signup');
+    const status = ref('');
     return () =>
       h('main', null, [
-        h('h1', null, 'Vue partner page'),
+        h('h1', null, 'Acme Partners — spring offer'),
         h('p', { id: 'vue-status', 'aria-live': 'polite' }, status.value),
-        h('crm-referral-signup', { campaign, referral, 'onCrm-signup-submitted': () => (status.value = 'signed up (seen by Vue)') }),
+        h('crm-referral-signup', { campaign, referral, 'onCrm-signup-submitted': () => (status.value = 'You signed up: welcome to the programme.') }),
         h('crm-campaign-card', { campaign }),
       ]);
   },
