@@ -8,6 +8,7 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { findChromium } from '../../scripts/chromium.mjs';
 import { closingLineReporter } from './scripts/closing-line-reporter.mjs';
 import { crmApiPlugin } from './scripts/e2e-api-plugin.mjs';
+import { firstDayApiPlugin } from './scripts/first-day-api-plugin.mjs';
 
 const chromium = await findChromium();
 process.stdout.write(`Chromium: ${chromium.source}\n`);
@@ -26,6 +27,8 @@ export default {
   plugins: [
     // The real API for the data-flow and end-to-end tests (src/test/live-api.ts asks it for a tenant).
     crmApiPlugin(),
+    // The first day as `npm start` gives it (demo agency, mail catcher, the portal at /app/ on this origin).
+    firstDayApiPlugin(),
     esbuildPlugin({
       ts: true,
       target: 'es2022',

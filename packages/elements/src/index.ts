@@ -10,6 +10,7 @@ export * from './pipeline-board/pipeline-board.js';
 export * from './campaign-creator/campaign-creator.js';
 export * from './task-list/task-list.js';
 export * from './product-admin/product-admin.js';
+export * from './custom-field-admin/custom-field-admin.js';
 export { CrmElement } from './shared/crm-element.js';
 export { CrmFormField } from './shared/form-field.js';
 export * from './context/index.js';
