@@ -2,7 +2,7 @@ import { Task as LitTask } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { CrmProductLockedEvent, CrmProductSavedEvent } from '../events/admin-events.js';
-import { adminStyles, ConfirmController, fieldErrorsOf, focusFirstInvalid, inputField, selectField, textareaField, type FieldErrors } from '../shared/admin-form.js';
+import { adminStyles, ConfirmController, focusFirstInvalid, problemOnFields, inputField, selectField, textareaField, type FieldErrors } from '../shared/admin-form.js';
 import { adminClient, allPages, type Product, type ProductCreateParams } from '../shared/api/admin.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import { controlStyles } from '../shared/controls.styles.js';
@@ -168,8 +168,9 @@ export class CrmProductAdmin extends CrmDataElement {
       this.message = this.msg('admin.conflict');
       return;
     }
-    this.errors = fieldErrorsOf(problem);
-    this.message = Object.keys(this.errors).length ? this.msg('admin.fixFields') : problem.detail;
+    const { errors, other } = problemOnFields(problem, this.renderRoot);
+    this.errors = errors;
+    this.message = other.length ? other.join('; ') : Object.keys(errors).length ? this.msg('admin.fixFields') : problem.detail;
     await this.updateComplete;
     focusFirstInvalid(this.renderRoot, this.errors);
   }

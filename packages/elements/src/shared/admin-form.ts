@@ -4,21 +4,24 @@ import { css, html, nothing, type ReactiveController, type ReactiveControllerHos
 import { live } from 'lit/directives/live.js';
 import { sys } from '../theme/tokens.js';
 import type { CrmProblem } from './api/errors.js';
+import { focusWithoutJump, mapFieldErrors } from './form-field.js';
 
 /** Messages by field name (the API's names, e.g. `states.2.key`). */
 export type FieldErrors = Record<string, string>;
 
-/** The problem's per-field messages, one per field (the first the API gave). */
-export function fieldErrorsOf(problem: CrmProblem): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const item of problem.fieldErrors) errors[item.field] ??= item.message;
-  return errors;
+/**
+ * A refused save laid onto the form: each `errors[]` path goes to the control of that `data-field` (or
+ * its nearest named parent), one message per field; what no control shows comes back as `other`.
+ */
+export function problemOnFields(problem: CrmProblem, root: ParentNode): { errors: FieldErrors; other: string[] } {
+  const { byField, other } = mapFieldErrors(problem.fieldErrors, (name) => Boolean(root.querySelector(`[data-field="${CSS.escape(name)}"]`)));
+  return { errors: byField, other };
 }
 
-/** Focuses the first control (in document order) whose `data-field` has an error; true when one was found. */
+/** Focuses (without a scroll jump) the first control in document order whose `data-field` has an error. */
 export function focusFirstInvalid(root: ParentNode, errors: FieldErrors): boolean {
   const first = [...root.querySelectorAll<HTMLElement>('[data-field]')].find((el) => errors[el.dataset.field!]);
-  first?.focus();
+  if (first) focusWithoutJump(first);
   return Boolean(first);
 }
 
