@@ -12,6 +12,9 @@ export const elementNames = [
   'pipeline-board',
   'campaign-creator',
   'task-list',
+  'lead-list',
+  'customer-list',
+  'campaign-list',
 ];
 
 const entries = {

@@ -9,6 +9,7 @@ import {
   Customers,
   CustomFields,
   Greetings,
+  Leads,
   Opportunities,
   Pipelines,
   Products,
@@ -21,8 +22,10 @@ import {
   Workflows,
   type FetchLike,
 } from '@crm/client-sdk';
-import type { CrmDataClient, CrmRealtimeLike, CrmRealtimeEvent } from '../shared/api/transport.js';
+import type { CrmRecordListClient } from '../shared/api/record-lists.js';
+import type { CrmRealtimeLike, CrmRealtimeEvent } from '../shared/api/transport.js';
 import type { Contact, CustomFieldDefinition, Opportunity, PipelineStage, Task, TimelineEntry } from '../shared/api/types.js';
+import { recordRoutes } from './memory-records.js';
 
 /** A problem the in-memory API answers with (status, code, detail, errors, current, allowed), as the real API does. */
 export class MemoryApiError extends Error {
@@ -131,15 +134,20 @@ export interface MemoryApiOptions {
   timeline?: TimelineEntry[];
   /** Milliseconds every call waits, to show loading states. */
   latencyMs?: number;
+  /** Leads, customers and campaigns in the record lists (25 each when omitted). */
+  leads?: number;
+  customers?: number;
+  campaigns?: number;
 }
 
 /** A client of SDK resources over `fetch` (the realtime part given separately). */
-export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmDataClient {
+export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmRecordListClient {
   // No retries: a double's failure is meant to show at once.
   const transport = new Transport({ baseUrl: '', fetch, retries: 0, timeoutMs: 600_000 });
   return {
     contacts: new Contacts(transport),
     customers: new Customers(transport),
+    leads: new Leads(transport),
     opportunities: new Opportunities(transport),
     pipelines: new Pipelines(transport),
     segments: new Segments(transport),
@@ -293,6 +301,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       Object.assign(task, { status: body.to, ...(body.dueAt ? { dueAt: body.dueAt } : {}), version: task.version + 1 });
       return { ...task };
     }],
+    ...recordRoutes(options, page, (detail) => new MemoryApiError(404, 'not_found', detail)),
     ['POST', /^\/v1\/greetings$/, (_, __, body) => ({ id: hex(0x800001), ...body, state: 'scheduled' })],
     ['POST', /^\/v1\/campaigns$/, (_, __, body) => ({ id: hex(0x700000 + ++campaignSeq), ...body, status: 'draft', version: 0 })],
     ['POST', /^\/v1\/campaigns\/(\w+)\/transitions$/, (m, __, body) => ({ id: m[1], title: 'Campaign', status: body.to, version: Number(body.version) + 1 })],

@@ -1,0 +1,151 @@
+// Leads, customers and campaigns of the in-memory API (src/test/memory-api.ts), for the stories and the
+// rendering tests of the record lists. Records carry the SDK's generated types; only the fields the
+// elements read are filled in beyond what the type needs to be recognisable.
+import type { Campaign, CampaignStats, Customer, Lead } from '@crm/client-sdk';
+
+const hex = (n: number) => n.toString(16).padStart(24, '0');
+const firstNames = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Linus'];
+const lastNames = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Torvalds'];
+const companies = ['Analytical Engines', 'Cobol & Co', 'Bletchley Works', 'Semaphore AG', 'Abstraction Ltd', 'Lisbon Ventures'];
+const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString();
+
+/** A lead for demos and tests. */
+export function makeLead(n: number, overrides: Partial<Lead> = {}): Lead {
+  const firstName = firstNames[n % firstNames.length]!;
+  const lastName = `${lastNames[Math.floor(n / firstNames.length) % lastNames.length]}${n >= 100 ? ` ${n}` : ''}`;
+  return {
+    id: hex(0xa00000 + n),
+    kind: 'individual',
+    firstName,
+    middleName: null,
+    lastName,
+    fullName: `${firstName} ${lastName}`,
+    companyName: companies[n % companies.length]!,
+    emails: [{ label: 'work', value: `${firstName.toLowerCase()}.${n}@example.com`, primary: true }],
+    phones: [],
+    addresses: [],
+    quality: (['good', 'unknown', 'bad'] as const)[n % 3]!,
+    status: ['new', 'contacted', 'qualified', 'converted', 'disqualified'][n % 5]!,
+    ownerId: hex(1 + (n % 2)),
+    productId: null,
+    createdAt: day(n % 300),
+    updatedAt: day(n % 300),
+    version: 0,
+    ...overrides,
+  } as Lead;
+}
+
+/** A customer account for demos and tests. */
+export function makeCustomer(n: number, overrides: Partial<Customer> = {}): Customer {
+  return {
+    id: hex(0xb00000 + n),
+    name: `${companies[n % companies.length]}${n >= companies.length ? ` ${n}` : ''}`,
+    industry: ['Software', 'Logistics', 'Events'][n % 3]!,
+    category: ['A', 'B', 'C'][n % 3]!,
+    address: { city: ['Lisbon', 'Berlin', 'Vienna'][n % 3]!, country: ['PT', 'DE', 'AT'][n % 3]! },
+    status: ['draft', 'new', 'active', 'inactive'][n % 4]!,
+    ownerId: hex(1 + (n % 2)),
+    productId: null,
+    createdAt: day(n % 300),
+    updatedAt: day(n % 300),
+    version: 0,
+    ...overrides,
+  } as Customer;
+}
+
+/** A campaign for demos and tests. */
+export function makeCampaign(n: number, overrides: Partial<Campaign> = {}): Campaign {
+  return {
+    id: hex(0xc00000 + n),
+    title: ['Spring webinar', 'Trade fair Lisbon', 'Referral drive', 'Year-end greetings', 'Partner promotion'][n % 5]! + (n >= 5 ? ` ${n}` : ''),
+    code: `CMP-${1000 + n}`,
+    description: null,
+    type: (['event', 'event', 'referral', 'greetings', 'promotion'] as const)[n % 5]!,
+    visibility: 'internal',
+    startAt: n % 4 === 3 ? null : day(30 * (n % 10)),
+    endAt: n % 4 === 3 ? null : day(30 * (n % 10) + 45),
+    cost: n % 5 === 2 ? 0 : 1000 * ((n % 4) + 1),
+    expectedRevenue: 5000,
+    currency: 'EUR',
+    status: ['draft', 'new', 'active', 'inactive', 'discarded'][n % 5]!,
+    ownerId: hex(1 + (n % 2)),
+    productId: null,
+    createdAt: day(n % 300),
+    updatedAt: day(n % 300),
+    version: 0,
+    ...overrides,
+  } as Campaign;
+}
+
+/** The stats the in-memory API answers for a campaign. */
+export function statsOf(campaign: Campaign, n: number): CampaignStats {
+  const revenueWon = [0, 2500, 8000, 1200][n % 4]!;
+  const roi = campaign.cost ? Math.round(((revenueWon - campaign.cost) / campaign.cost) * 10_000) / 10_000 : null;
+  return {
+    campaignId: campaign.id,
+    cost: campaign.cost,
+    currency: campaign.currency,
+    expectedRevenue: campaign.expectedRevenue,
+    expectedRoi: campaign.cost ? (campaign.expectedRevenue - campaign.cost) / campaign.cost : null,
+    revenueSource: 'opportunities',
+    roi,
+    daily: [],
+    totals: { conversions: n % 3, enrolments: 4 * n, leads: 3 * (n % 7), likes: 2 * n, pendingSignups: n % 2, revenueWon, signups: 12 * (n % 9) + 1, views: 100 + n },
+  };
+}
+
+const seeded: Record<string, Array<[string, string]>> = {
+  lead: [['new', 'New'], ['contacted', 'Contacted'], ['qualified', 'Qualified'], ['converted', 'Converted'], ['disqualified', 'Disqualified']],
+  customer: [['draft', 'Draft'], ['new', 'New'], ['active', 'Active'], ['inactive', 'In-active'], ['blocked', 'Blocked']],
+  campaign: [['draft', 'Draft'], ['new', 'New'], ['active', 'Active'], ['inactive', 'In-active'], ['discarded', 'Discarded']],
+};
+
+/** A seeded workflow by key, as `crm.workflows.get` answers. */
+export function workflowOf(key: string): unknown {
+  const states = seeded[key];
+  if (!states) return undefined;
+  return { key, name: key, initial: states[0]![0], version: 0, states: states.map(([k, label]) => ({ key: k, label, final: false })), transitions: [] };
+}
+
+/** Filters and sorts records as the list routes do for the query fields the lists send. */
+export function queryRecords<T extends { status: string; ownerId: string | null }>(records: T[], query: Record<string, string>, text: (record: T) => string): T[] {
+  const q = (query.q ?? '').toLowerCase();
+  let list = records.filter(
+    (r) =>
+      (!query.status || r.status === query.status) &&
+      (!query.ownerId || r.ownerId === query.ownerId) &&
+      (!query.quality || (r as unknown as { quality?: string }).quality === query.quality) &&
+      (!query.type || (r as unknown as { type?: string }).type === query.type) &&
+      (!q || text(r).toLowerCase().includes(q)),
+  );
+  const key = (query.sort ?? '').replace(/^-/, '');
+  if (key) list = [...list].sort((a, b) => String((a as Record<string, unknown>)[key] ?? '').localeCompare(String((b as Record<string, unknown>)[key] ?? '')) * (query.sort!.startsWith('-') ? -1 : 1));
+  return list;
+}
+
+type RecordRoute = [string, RegExp, (match: RegExpMatchArray, query: Record<string, string>) => unknown];
+
+/**
+ * The routes of the record lists: pages of leads, customers and campaigns, a campaign's stats and the
+ * seeded lead, customer and campaign workflows (other workflows stay unknown to the double).
+ */
+export function recordRoutes(
+  counts: { leads?: number; customers?: number; campaigns?: number },
+  page: <T>(items: T[], query: Record<string, string>) => unknown,
+  missing: (detail: string) => Error,
+): RecordRoute[] {
+  const leads = Array.from({ length: counts.leads ?? 25 }, (_, n) => makeLead(n));
+  const customers = Array.from({ length: counts.customers ?? 25 }, (_, n) => makeCustomer(n));
+  const campaigns = Array.from({ length: counts.campaigns ?? 25 }, (_, n) => makeCampaign(n));
+  return [
+    ['GET', /^\/v1\/leads$/, (_, q) => page(queryRecords(leads, q, (l) => `${l.fullName} ${l.companyName ?? ''}`), q)],
+    ['GET', /^\/v1\/customers$/, (_, q) => page(queryRecords(customers, q, (c) => c.name), q)],
+    ['GET', /^\/v1\/campaigns$/, (_, q) => page(queryRecords(campaigns, q, (c) => `${c.title} ${c.code}`), q)],
+    ['GET', /^\/v1\/campaigns\/(\w+)\/stats$/, (m) => {
+      const index = campaigns.findIndex((c) => c.id === m[1]);
+      if (index < 0) throw missing('No such campaign');
+      return statsOf(campaigns[index]!, index);
+    }],
+    ['GET', /^\/v1\/workflows\/(\w+)$/, (m) => workflowOf(m[1]!) ?? (() => { throw missing('No such workflow'); })()],
+  ];
+}
