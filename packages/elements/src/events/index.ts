@@ -19,6 +19,7 @@ export {
   CrmTaskTransitionedEvent,
   type CrmCardMoveDetail,
 } from './board-events.js';
+export { CrmOpportunitySavedEvent, CrmOpportunityCancelEvent, CrmRequestOpenEvent } from './opportunity-events.js';
 export { CrmLeadSelectedEvent, CrmCustomerSelectedEvent, CrmCampaignSelectedEvent } from './record-events.js';
 export {
   CrmWorkflowSavedEvent,

@@ -7,7 +7,7 @@ import { formFieldStyles } from '../shared/form-field.styles.js';
 import { textFieldStyles } from './text-field.styles.js';
 
 /** Input types a CRM text field takes. */
-export type CrmTextFieldType = 'text' | 'email' | 'tel' | 'url' | 'password' | 'search' | 'number';
+export type CrmTextFieldType = 'text' | 'email' | 'tel' | 'url' | 'password' | 'search' | 'number' | 'date' | 'datetime-local';
 
 /**
  * A labelled single-line text input that joins its `<form>` like a native input.
@@ -32,7 +32,7 @@ export type CrmTextFieldType = 'text' | 'email' | 'tel' | 'url' | 'password' | '
 export class CrmTextField extends CrmFormField {
   static override styles = [formFieldStyles, textFieldStyles];
 
-  /** The kind of text: `text`, `email`, `tel`, `url`, `password`, `search` or `number`. */
+  /** The kind of text: `text`, `email`, `tel`, `url`, `password`, `search`, `number`, `date` or `datetime-local` (the browser's picker, in the reader's locale). */
   @property({ reflect: true }) type: CrmTextFieldType = 'text';
 
   /** Example text shown while empty; never a substitute for the label. */
@@ -43,6 +43,15 @@ export class CrmTextField extends CrmFormField {
 
   /** The most characters the user may type. */
   @property({ type: Number }) maxlength?: number;
+
+  /** The smallest value (`number`, `date`, `datetime-local`), e.g. `0` or `2026-01-01`. */
+  @property() min = '';
+
+  /** The largest value (`number`, `date`, `datetime-local`), e.g. `100`. */
+  @property() max = '';
+
+  /** The step between values, e.g. `1` for whole numbers or `0.01` for cents (`any` allows every value). */
+  @property() step = '';
 
   /** Shows the value but lets nobody change it. */
   @property({ type: Boolean, reflect: true }) readonly = false;
@@ -70,6 +79,9 @@ export class CrmTextField extends CrmFormField {
       placeholder=${ifDefined(this.placeholder || undefined)}
       autocomplete=${ifDefined((this.autocomplete || undefined) as AutoFill | undefined)}
       maxlength=${ifDefined(this.maxlength)}
+      min=${ifDefined(this.min || undefined)}
+      max=${ifDefined(this.max || undefined)}
+      step=${ifDefined(this.step || undefined)}
       ?required=${this.required}
       ?disabled=${this.isDisabled}
       ?readonly=${this.readonly}
