@@ -27,7 +27,7 @@ export const portalSources = [join(here, 'src'), join(here, 'pages'), fileURLToP
  * TypeScript source the built file comes from (`./dist/x.js` → `./src/x.ts`), or the built file when
  * there is no such source.
  */
-const workspaceSources = {
+export const workspaceSources = {
   name: 'workspace-sources',
   setup(b) {
     b.onResolve({ filter: /^@crm\/(elements|client-sdk)(\/.*)?$/ }, async (args) => {
