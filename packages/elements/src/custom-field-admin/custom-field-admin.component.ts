@@ -193,7 +193,7 @@ export class CrmCustomFieldAdmin extends CrmDataElement {
     this.message = this.msg('admin.reloaded');
   }
 
-  private async remove(field: CustomField): Promise<void> {
+  private async deleteField(field: CustomField): Promise<void> {
     const ok = await this.confirm.ask({
       heading: this.msg('customFieldAdmin.deleteHeading', { label: field.label }),
       message: this.msg('customFieldAdmin.deleteExplained'),
@@ -226,7 +226,7 @@ export class CrmCustomFieldAdmin extends CrmDataElement {
       </button>
       ${field.required ? html`<span class="badge">${this.msg('customFieldAdmin.requiredBadge')}</span>` : nothing}
       <button part="delete-button" type="button" ?disabled=${this.busy} aria-label=${this.msg('customFieldAdmin.deleteNamed', { label: field.label })}
-        @click=${() => this.remove(field)}>${this.msg('customFieldAdmin.delete')}</button>
+        @click=${() => this.deleteField(field)}>${this.msg('customFieldAdmin.delete')}</button>
     </li>`;
   }
 

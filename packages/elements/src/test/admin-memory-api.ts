@@ -120,7 +120,7 @@ export function createAdminMemoryApi(options: AdminMemoryOptions = {}): { client
     ['GET', /^\/v1\/custom-fields$/, (_, __, ___, q) => list(fields.filter((f) => !q.get('resource') || f.resource === q.get('resource')))],
     ['POST', /^\/v1\/custom-fields$/, (_, body) => {
       if (fields.some((f) => f.resource === body.resource && f.key === body.key)) throw new Problem(409, 'conflict', `${String(body.resource)} already has a custom field '${String(body.key)}'`, { errors: [{ field: 'key', code: 'duplicate', message: 'is already defined for this record type' }] });
-      const field = { id: hex(0xa10000 + ++seq), options: [], required: false, defaultValue: null, version: 0, ...body } as CustomField;
+      const field = { id: hex(0xa10000 + ++seq), options: [], required: false, defaultValue: null, version: 0, ...body } as unknown as CustomField;
       fields.push(field);
       return field;
     }],
