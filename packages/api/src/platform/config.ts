@@ -24,11 +24,14 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,60}$/, 'letters, digits, _ and - only, at most 60')
       .default('crm'),
-    EMBEDDED_DB_HANDLER: z.enum(['sqlite', 'postgresql']).default('sqlite'),
+    EMBEDDED_DB_HANDLER: z.enum(['postgresql', 'sqlite']).default('postgresql'),
     EMBEDDED_DB_POSTGRES_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
     DATA_DIR: z.string().min(1).default(defaultDataDir),
     TOOLS_DIR: z.string().min(1).default(defaultToolsDir),
     DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(20),
+    DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+    DB_POOL_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
     CORS_ORIGINS: csv.default([]),
@@ -63,13 +66,6 @@ export const configSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'is required in production' });
-    }
-    if (c.EMBEDDED_DB_HANDLER === 'postgresql' && !c.EMBEDDED_DB_POSTGRES_URL && !c.MONGODB_URI) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['EMBEDDED_DB_POSTGRES_URL'],
-        message: 'is required when EMBEDDED_DB_HANDLER=postgresql',
-      });
     }
   });
 

@@ -36,6 +36,9 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
     db = await connectDatabase(database.uri, {
       dbName: options.dbName ?? config.DATABASE_NAME,
       timeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+      poolSize: config.DB_POOL_SIZE,
+      poolWaitMs: config.DB_POOL_WAIT_MS,
+      queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
       log: (line) => logger.debug(line),
     });
   } catch (error) {
@@ -55,8 +58,8 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
   const modules = buildModules(ctx);
   const app = createApp(ctx, modules);
   await ensureIndexes(db.connection);
-  if (database.kind === 'ferretdb-postgresql' && config.EMBEDDED_DB_POSTGRES_URL) {
-    const created = await ensurePushdownIndexes(db.connection, config.EMBEDDED_DB_POSTGRES_URL);
+  if (database.kind === 'ferretdb-postgresql' && database.postgresUrl) {
+    const created = await ensurePushdownIndexes(db.connection, database.postgresUrl);
     if (created.length) logger.info({ indexes: created.length }, 'PostgreSQL indexes for FerretDB pushdown created');
   }
   return {

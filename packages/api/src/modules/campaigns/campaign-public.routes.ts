@@ -1,13 +1,18 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { AppError } from '../../platform/errors.js';
 import { access, defineRoute, Reply, type RouteSpec } from '../../platform/http/route.js';
 import { confirmQuery, confirmResult, engagementBody, engagementParams, engagementResult, publicCampaignSchema, publicCodeParams, signupBody, signupResult } from './campaign.schema.js';
 import type { CampaignPublicService, PublicCaller } from './campaign-public.service.js';
+import { confirmationPagePolicy, renderConfirmationPage } from './campaign-confirmation-page.js';
 
 function caller(req: Request): PublicCaller {
   return { tenantId: req.publishable!.tenantId, keyId: req.publishable!.keyId, ip: req.ip ?? '', userAgent: String(req.headers['user-agent'] ?? '').slice(0, 500) };
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Sends the confirmation page under its own policy (only its hashed style may apply). */
+function sendPage(res: Response, status: number, html: string): void {
+  res.status(status).set({ 'Content-Security-Policy': confirmationPagePolicy, 'Cache-Control': 'no-store' }).type('html').send(html);
+}
 
 /**
  * The widget routes under /v1/public: each behind the publishable key guard (key, allowed origin,
@@ -77,11 +82,22 @@ export function campaignPublicRoutes(service: CampaignPublicService, guards: { p
       success: { status: 200, description: 'Confirmed', schema: confirmResult },
       errors: [429],
       handler: async ({ query, req, res }) => {
-        const result = await service.confirm(query.token, { ip: req.ip ?? '', userAgent: String(req.headers['user-agent'] ?? '').slice(0, 500) });
-        if (req.accepts(['json', 'html']) !== 'html') return result;
+        const client = { ip: req.ip ?? '', userAgent: String(req.headers['user-agent'] ?? '').slice(0, 500) };
+        if (req.accepts(['json', 'html']) !== 'html') return service.confirm(query.token, client);
+        // A browser gets a page in the agency's brand (or the campaign's redirect), also when the link failed.
+        let result;
+        try {
+          result = await service.confirm(query.token, client);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.status !== 400) throw error;
+          const brand = await service.confirmationBrand(query.token);
+          const reason = error.errors?.[0] ? `${error.errors[0].field === 'token' ? 'The link' : error.errors[0].field} ${error.errors[0].message}` : error.message;
+          sendPage(res, 400, renderConfirmationPage({ agencyName: null, campaignTitle: null, locale: 'en', ...brand, message: null, failed: true, reason }));
+          return undefined;
+        }
         if (result.redirectUrl) return new Reply(303, undefined, { Location: result.redirectUrl });
-        const text = escapeHtml(result.message ?? 'Thank you, your signup is confirmed.');
-        res.status(200).type('html').send(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Signup confirmed</title><p>${text}</p></html>`);
+        const brand = await service.confirmationBrand(query.token);
+        sendPage(res, 200, renderConfirmationPage({ agencyName: null, campaignTitle: null, locale: 'en', ...brand, message: result.message }));
         return undefined;
       },
     }),

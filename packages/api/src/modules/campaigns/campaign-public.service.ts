@@ -10,6 +10,7 @@ import type { EventBus } from '../../platform/events.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { RecordBase, RecordService } from '../../platform/records/record-service.js';
 import { contactModel } from '../contacts/contact.model.js';
+import { tenantModel } from '../identity/tenant.model.js';
 import { resolvePrincipal } from '../identity/principal.service.js';
 import { leadModel } from '../leads/lead.model.js';
 import {
@@ -396,6 +397,20 @@ export function createCampaignPublicService(deps: {
         data: { kind: 'signup_confirmed', ownerId: campaign.ownerId ? String(campaign.ownerId) : null, title: campaign.title, code: campaign.code, signupId: String(signup._id), referrerId: signup.referrerId ? String(signup.referrerId) : null },
       });
       return result;
+    },
+
+    /**
+     * The agency and campaign a confirmation link belongs to, for the page a browser sees (also when
+     * the link has expired); null when the link was not signed by us. Reads only, changes nothing.
+     */
+    async confirmationBrand(token: string): Promise<{ agencyName: string | null; campaignTitle: string | null; locale: string } | null> {
+      const parts = confirmTokens.verify(token, 3);
+      if (!parts || !/^[a-f0-9]{24}$/.test(parts[0]!) || !/^[a-f0-9]{24}$/.test(parts[1]!)) return null;
+      const tenantId = new Types.ObjectId(parts[0]);
+      const tenant = await tenantModel(connection).findById(tenantId).select('name settings.locale').lean();
+      const signup = await Signup.findOne({ tenantId, _id: new Types.ObjectId(parts[1]) }).select('campaignId').lean<Pick<CampaignSignup, 'campaignId'>>();
+      const campaign = signup ? await Campaign.findOne({ tenantId, _id: signup.campaignId }).select('title').lean<Pick<Campaign, 'title'>>() : null;
+      return { agencyName: tenant?.name ?? null, campaignTitle: campaign?.title ?? null, locale: tenant?.settings?.locale ?? 'en' };
     },
   };
 }
