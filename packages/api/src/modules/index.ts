@@ -67,7 +67,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     ...buildMessaging(ctx, perMinute, { segmentMembers: (principal, id) => crm.segments.memberIds(principal, id, { field: 'targets.segmentId' }) }).routes,
     ...crm.routes,
     ...sales.routes,
-    ...campaignsModule(ctx, { recordDeps, apiKeys, contacts: contacts as never }).routes,
+    ...campaignsModule(ctx, { recordDeps, apiKeys, contacts: contacts as never, segmentVisible: (principal, id) => crm.segments.findVisible(principal, id) }).routes,
   ];
   return { routes, authenticate, idempotency };
 }

@@ -3,18 +3,25 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CrmClient } from '../core/client.js';
-import { CrmNotFoundError } from '../core/errors.js';
+import { CrmNotFoundError, CrmValidationError } from '../core/errors.js';
 import { createPublicClient } from '../core/public-client.js';
+import { importApiModule, type MailTestingModule } from '../testing/api-modules.js';
 import { startLiveApi, type LiveApi } from '../testing/live-api.js';
 
 let api: LiveApi;
 let crm: CrmClient;
+let smtp: Awaited<ReturnType<MailTestingModule['startSmtpCapture']>>;
 
 before(async () => {
-  api = await startLiveApi({ file: import.meta.filename });
+  const { startSmtpCapture } = await importApiModule<MailTestingModule>('src/platform/mail/testing.ts');
+  smtp = await startSmtpCapture();
+  api = await startLiveApi({ file: import.meta.filename, env: { SMTP_URL: smtp.url } });
   crm = api.adminClient();
 });
-after(() => api?.close());
+after(async () => {
+  await api?.close();
+  await smtp?.stop();
+});
 
 describe('crm.campaigns', () => {
   it('should run the record routes, stats and referral codes', async () => {
@@ -38,6 +45,33 @@ describe('crm.campaigns', () => {
     assert.ok(Array.isArray((await crm.campaigns.listMySignups()).data));
     await crm.campaigns.remove(campaign.id);
     await assert.rejects(crm.campaigns.get(campaign.id), CrmNotFoundError);
+  });
+});
+
+describe('crm.campaigns messages', () => {
+  it('should preview a written message for a contact, send a test to the signed-in user once, and refuse activation without an audience', async () => {
+    const contact = await crm.contacts.create({ firstName: 'Rita', lastName: 'Monteiro', emails: [{ label: 'work', value: 'rita@moeda.example', primary: true }] });
+    const message = { subject: 'Hello {{recipient.firstName}}', body: 'Dear {{recipient.fullName}},\n\nsee you in Lisbon.' };
+    const unsaved = await crm.campaigns.previewMessage({ contactId: contact.id, message });
+    assert.equal(unsaved.subject, 'Hello Rita');
+    assert.equal(unsaved.html, '<p>Dear Rita Monteiro,</p>\n<p>see you in Lisbon.</p>');
+    const campaign = await crm.campaigns.create({ title: 'Autumn invite', code: 'AUTUMN', type: 'email', message });
+    const saved = await crm.campaigns.preview(campaign.id, { contactId: contact.id });
+    assert.equal(saved.text, 'Dear Rita Monteiro,\n\nsee you in Lisbon.');
+    const idempotencyKey = `test-send-${campaign.id}`;
+    const sent = await crm.campaigns.sendTest(campaign.id, { contactId: contact.id }, { idempotencyKey });
+    const again = await crm.campaigns.sendTest(campaign.id, { contactId: contact.id }, { idempotencyKey });
+    assert.deepEqual(again, sent);
+    assert.equal(sent.subject, '[Test] Hello Rita');
+    const mail = await smtp.waitFor((m) => m.subject === '[Test] Hello Rita');
+    assert.deepEqual(mail.to, [sent.to]);
+    assert.equal(smtp.messages.filter((m) => m.subject === '[Test] Hello Rita').length, 1);
+    await crm.campaigns.transition(campaign.id, { to: 'new' });
+    const refused = await crm.campaigns.transition(campaign.id, { to: 'active' }).catch((error: unknown) => error);
+    assert.ok(refused instanceof CrmValidationError, String(refused));
+    assert.deepEqual(refused.errors?.map((e) => e.field), ['audience']);
+    assert.equal((await crm.campaigns.get(campaign.id)).status, 'new');
+    assert.equal((await crm.campaigns.get(campaign.id)).counts.testSends, 1);
   });
 });
 

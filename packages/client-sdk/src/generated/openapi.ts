@@ -433,6 +433,28 @@ export interface paths {
         patch: operations["updateCampaign"];
         trace?: never;
     };
+    "/v1/campaigns/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a campaign's message for a real recipient
+         * @description Renders `message` from the body when given (the message being written), else the campaign’s saved message (400 on `message` when it has none). Nothing is saved or sent.
+         *
+         *     Access: `campaign:read`.
+         */
+        post: operations["previewCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/referral-codes": {
         parameters: {
             query?: never;
@@ -507,6 +529,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/campaigns/{id}/test-send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test of the campaign message to yourself
+         * @description Renders the message (from the body, else the campaign’s saved one) for the named recipient, or for you when none is named, and sends it through the normal mailer to the signed-in user’s own address only, subject prefixed "[Test]". Send an `Idempotency-Key`: a retry with the same key answers the first result and sends nothing again.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `campaign:read`, and only as a signed-in user (a secret key answers 403).
+         */
+        post: operations["sendCampaignTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns/{id}/transitions": {
         parameters: {
             query?: never;
@@ -549,6 +595,28 @@ export interface paths {
         get: operations["exportCampaigns"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a campaign message that is not saved yet, for a real recipient
+         * @description The message is a template (`templateId`) or a written `subject` and `body` with handlebars merge fields (`{{recipient.firstName}}`, `{{recipient.lastName}}`, `{{recipient.fullName}}`, `{{recipient.companyName}}`, `{{agency.name}}`, `{{sender.name}}`), escaped in the HTML part. The recipient (`contactId`, `leadId` or `customerId`) must be one you can see (404 otherwise). Nothing is saved or sent.
+         *
+         *     Access: `campaign:read`.
+         */
+        post: operations["previewCampaignMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3267,8 +3335,25 @@ export interface components {
             reason: "missing" | "altered" | null;
         };
         Campaign: {
+            /** @description Who the campaign goes to; null until chosen */
+            audience: {
+                contactIds: string[];
+                customerIds: string[];
+                leadIds: string[];
+                /** @example 6750a1b2c3d4e5f601234567 */
+                segmentId: string | null;
+            } | null;
             code: string;
             cost: number;
+            /** @description Counters the campaign's writes maintain (no scan): widget views, likes, enrolments, signups, leads created, test messages sent */
+            counts: {
+                enrolments: number;
+                leads: number;
+                likes: number;
+                signups: number;
+                testSends: number;
+                views: number;
+            };
             createdAt: string;
             currency: string;
             custom: {
@@ -3279,9 +3364,18 @@ export interface components {
             description: string | null;
             endAt: string | null;
             expectedRevenue: number;
+            /** @description (expected revenue − cost) / cost; null when the cost is 0. The stats route has the ROI from revenue won */
+            expectedRoi: number | null;
             form: components["schemas"]["CampaignSignupForm"];
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
+            /** @description What the campaign sends; null until written */
+            message: {
+                body: string | null;
+                subject: string | null;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                templateId: string | null;
+            } | null;
             /** @example 6750a1b2c3d4e5f601234567 */
             ownerId: string | null;
             /** @example 6750a1b2c3d4e5f601234567 */
@@ -3299,7 +3393,18 @@ export interface components {
             /** @enum {string} */
             visibility: "private" | "internal" | "public";
         };
+        CampaignAudienceInput: {
+            contactIds?: string[];
+            customerIds?: string[];
+            leadIds?: string[];
+            /**
+             * @description A saved segment you can see; its members are taken when the message is sent
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            segmentId?: string | null;
+        } | null;
         CampaignCreate: {
+            audience?: components["schemas"]["CampaignAudienceInput"];
             code: string;
             cost?: number;
             currency?: string;
@@ -3311,6 +3416,7 @@ export interface components {
             endAt?: string | null;
             expectedRevenue?: number;
             form?: components["schemas"]["CampaignSignupForm"];
+            message?: components["schemas"]["CampaignMessageInput"];
             /**
              * @description Defaults to you; assigning to someone else needs the assign permission
              * @example 6750a1b2c3d4e5f601234567
@@ -3337,6 +3443,52 @@ export interface components {
             nextCursor: string | null;
             /** @enum {string} */
             object: "list";
+        };
+        CampaignMessageInput: {
+            /** @description Plain text with handlebars merge fields; blank lines separate paragraphs */
+            body?: string | null;
+            subject?: string | null;
+            /**
+             * @description A message template of the agency; leave out to write subject and body
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            templateId?: string | null;
+        } | null;
+        CampaignMessagePreview: {
+            /**
+             * @description Render for this contact
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            contactId?: string;
+            /**
+             * @description Render for this customer
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            customerId?: string;
+            /**
+             * @description Render for this lead
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            leadId?: string;
+            message: components["schemas"]["CampaignMessageInput"];
+        };
+        CampaignPreview: {
+            /**
+             * @description Render for this contact
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            contactId?: string;
+            /**
+             * @description Render for this customer
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            customerId?: string;
+            /**
+             * @description Render for this lead
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            leadId?: string;
+            message?: components["schemas"]["CampaignMessageInput"] & unknown;
         };
         CampaignReferralCode: {
             /** @example 6750a1b2c3d4e5f601234567 */
@@ -3442,7 +3594,36 @@ export interface components {
                 views: number;
             };
         };
+        CampaignTestSend: {
+            /**
+             * @description Render for this contact
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            contactId?: string;
+            /**
+             * @description Render for this customer
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            customerId?: string;
+            /**
+             * @description Render for this lead
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            leadId?: string;
+            message?: components["schemas"]["CampaignMessageInput"] & unknown;
+        };
+        CampaignTestSendResult: {
+            /** @example 6750a1b2c3d4e5f601234567 */
+            campaignId: string;
+            /** @enum {string} */
+            object: "campaign_test_send";
+            sentAt: string;
+            subject: string;
+            /** @description Your own email address: a test goes to the signed-in user only */
+            to: string;
+        };
         CampaignUpdate: {
+            audience?: components["schemas"]["CampaignAudienceInput"];
             code?: string;
             cost?: number;
             currency?: string;
@@ -3454,6 +3635,7 @@ export interface components {
             endAt?: string | null;
             expectedRevenue?: number;
             form?: components["schemas"]["CampaignSignupForm"];
+            message?: components["schemas"]["CampaignMessageInput"];
             /**
              * @description Defaults to you; assigning to someone else needs the assign permission
              * @example 6750a1b2c3d4e5f601234567
@@ -5286,6 +5468,21 @@ export interface components {
         };
         RegisterResponse: components["schemas"]["SessionTokens"] & {
             tenant: components["schemas"]["Tenant"];
+        };
+        RenderedCampaignMessage: {
+            html: string;
+            locale: string;
+            recipient: {
+                email: string | null;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                type: "contact" | "lead" | "customer" | "user";
+            };
+            subject: string;
+            text: string;
+            timeZone: string;
         };
         RenderedMessage: {
             html: string;
@@ -7837,6 +8034,95 @@ export interface operations {
             };
         };
     };
+    previewCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignPreview"];
+            };
+        };
+        responses: {
+            /** @description The rendered subject, HTML and text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedCampaignMessage"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCampaignReferralCodes: {
         parameters: {
             query?: never;
@@ -8150,6 +8436,107 @@ export interface operations {
             };
         };
     };
+    sendCampaignTest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignTestSend"];
+            };
+        };
+        responses: {
+            /** @description The test was handed to the mail server */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignTestSendResult"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCampaignTransitions: {
         parameters: {
             query?: never;
@@ -8388,6 +8775,84 @@ export interface operations {
             };
             /** @description The caller may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewCampaignMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignMessagePreview"];
+            };
+        };
+        responses: {
+            /** @description The rendered subject, HTML and text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedCampaignMessage"];
+                };
+            };
+            /** @description The request is not valid (problem details name each failing field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication is missing or not valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,20 @@ export type Campaign = Schema<'Campaign'>;
 export type CampaignCreateParams = Schema<'CampaignCreate'>;
 /** The body of `crm.campaigns.update`: only the fields sent change. */
 export type CampaignUpdateParams = Schema<'CampaignUpdate'>;
+/** What a campaign sends: `{ templateId }`, or a written `{ subject, body }` with merge fields. */
+export type CampaignMessageParams = Schema<'CampaignMessageInput'>;
+/** Who a campaign goes to: a segment, or listed contacts, leads and customers. */
+export type CampaignAudienceParams = Schema<'CampaignAudienceInput'>;
+/** The body of `crm.campaigns.preview`: one recipient (contact, lead or customer) and, optionally, the message being written. */
+export type CampaignPreviewParams = Schema<'CampaignPreview'>;
+/** The body of `crm.campaigns.previewMessage`: one recipient and the message (no campaign saved yet). */
+export type CampaignMessagePreviewParams = Schema<'CampaignMessagePreview'>;
+/** A campaign message rendered for one recipient: subject, HTML, text and who it was rendered for. */
+export type RenderedCampaignMessage = Schema<'RenderedCampaignMessage'>;
+/** The body of `crm.campaigns.sendTest`: optionally a recipient to render for and the message being written. */
+export type CampaignTestSendParams = Schema<'CampaignTestSend'>;
+/** Where a test went (always your own address) and its subject. */
+export type CampaignTestSendResult = Schema<'CampaignTestSendResult'>;
 /** The query of `crm.campaigns.list`. */
 export type CampaignListParams = OperationQuery<'listCampaigns'> & ListParams;
 /** The query of `crm.campaigns.export`. */
@@ -38,13 +52,34 @@ export type PublicEngagementResult = Schema<'PublicEngagementResult'>;
 export type EngagementKind = 'view' | 'like' | 'enrol';
 
 /**
- * Campaigns (`Campaigns`, for a signed-in client): the standard record routes, stats, referral codes
- * and signups.
+ * Campaigns (`Campaigns`, for a signed-in client): the standard record routes, message preview and
+ * test send, stats, referral codes and signups.
  *
  * @example const { code } = await campaigns.createReferralCode(campaign.id);
  */
 export class Campaigns extends WorkflowRecordResource<Campaign, CampaignCreateParams, CampaignUpdateParams, CampaignListParams, CampaignExportParams> {
   protected readonly resource = 'campaigns';
+
+  /**
+   * Renders the campaign's message for one real recipient you can see (`contactId`, `leadId` or
+   * `customerId`); pass `message` to preview what is being written instead of the saved message.
+   */
+  preview(id: string, params: CampaignPreviewParams, options?: RequestOptions): Promise<RenderedCampaignMessage> {
+    return this._transport.post<RenderedCampaignMessage>(path`/v1/campaigns/${id}/preview`, params, options);
+  }
+
+  /** Renders a message of a campaign not saved yet for one real recipient. */
+  previewMessage(params: CampaignMessagePreviewParams, options?: RequestOptions): Promise<RenderedCampaignMessage> {
+    return this._transport.post<RenderedCampaignMessage>('/v1/campaigns/preview', params, options);
+  }
+
+  /**
+   * Sends a test of the message to the signed-in user's own address ("[Test]" subject). Carries an
+   * Idempotency-Key (yours, or one made per call), so a retried call never sends twice.
+   */
+  sendTest(id: string, params: CampaignTestSendParams = {}, options?: RequestOptions): Promise<CampaignTestSendResult> {
+    return this._transport.post<CampaignTestSendResult>(path`/v1/campaigns/${id}/test-send`, params, options, true);
+  }
 
   /** The campaign's engagement, leads, conversions, revenue won and ROI. */
   stats(id: string, query?: OperationQuery<'getCampaignStats'>, options?: RequestOptions): Promise<CampaignStats> {

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { RecordDefinition } from '../../platform/records/record-service.js';
-import { campaignModel, type Campaign } from './campaign.model.js';
+import { campaignCounterKeys, campaignModel, type Campaign } from './campaign.model.js';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 const id = (v: unknown) => (v ? String(v) : null);
@@ -28,6 +28,12 @@ export function toCampaignDto(c: Campaign) {
           redirectUrl: c.form.redirectUrl ?? null,
         }
       : null,
+    message: c.message ? { templateId: id(c.message.templateId), subject: c.message.subject ?? null, body: c.message.body ?? null } : null,
+    audience: c.audience
+      ? { segmentId: id(c.audience.segmentId), contactIds: (c.audience.contactIds ?? []).map(String), leadIds: (c.audience.leadIds ?? []).map(String), customerIds: (c.audience.customerIds ?? []).map(String) }
+      : null,
+    counts: Object.fromEntries(campaignCounterKeys.map((k) => [k, c.counters?.[k] ?? 0])) as Record<(typeof campaignCounterKeys)[number], number>,
+    expectedRoi: c.cost ? Math.round((((c.expectedRevenue ?? 0) - c.cost) / c.cost) * 10_000) / 10_000 : null,
     status: c.status,
     statusChangedAt: iso(c.statusChangedAt),
     ownerId: id(c.ownerId),

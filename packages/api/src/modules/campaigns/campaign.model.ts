@@ -26,6 +26,28 @@ export interface SignupForm {
   redirectUrl: string | null;
 }
 
+/**
+ * What a campaign sends: a stored template, or a subject and body written for this campaign (handlebars
+ * merge fields such as `{{recipient.firstName}}`, escaped in the HTML part).
+ */
+export interface CampaignMessage {
+  templateId: Types.ObjectId | null;
+  subject: string | null;
+  body: string | null;
+}
+
+/** Who a campaign goes to: a saved segment, or listed contacts, leads and customers. */
+export interface CampaignAudience {
+  segmentId: Types.ObjectId | null;
+  contactIds: Types.ObjectId[];
+  leadIds: Types.ObjectId[];
+  customerIds: Types.ObjectId[];
+}
+
+/** Counters a campaign's writes maintain with `$inc` (its list shows them without reading the roll-up). */
+export const campaignCounterKeys = ['views', 'likes', 'enrolments', 'signups', 'leads', 'testSends'] as const;
+export type CampaignCounters = Record<(typeof campaignCounterKeys)[number], number>;
+
 /** A marketing or sales campaign (000 Campaign, 003 marketing and sales campaigns). */
 export interface Campaign extends RecordBase {
   title: string;
@@ -41,6 +63,9 @@ export interface Campaign extends RecordBase {
   expectedRevenue: number;
   currency: string;
   form: SignupForm | null;
+  message: CampaignMessage | null;
+  audience: CampaignAudience | null;
+  counters?: Partial<CampaignCounters>;
   status: string;
   statusChangedAt?: Date | null;
   custom: Record<string, unknown>;
@@ -54,6 +79,21 @@ const formSchema = new Schema<SignupForm>(
     doubleOptIn: { type: Boolean, default: false },
     thankYouMessage: { type: String, default: null },
     redirectUrl: { type: String, default: null },
+  },
+  { _id: false },
+);
+
+const messageSchema = new Schema<CampaignMessage>(
+  { templateId: { type: Schema.Types.ObjectId, default: null }, subject: { type: String, default: null }, body: { type: String, default: null } },
+  { _id: false },
+);
+
+const audienceSchema = new Schema<CampaignAudience>(
+  {
+    segmentId: { type: Schema.Types.ObjectId, default: null },
+    contactIds: { type: [Schema.Types.ObjectId], default: [] },
+    leadIds: { type: [Schema.Types.ObjectId], default: [] },
+    customerIds: { type: [Schema.Types.ObjectId], default: [] },
   },
   { _id: false },
 );
@@ -72,6 +112,9 @@ const campaignSchema = new Schema<Campaign>(
     expectedRevenue: { type: Number, default: 0 },
     currency: { type: String, default: 'EUR' },
     form: { type: formSchema, default: null },
+    message: { type: messageSchema, default: null },
+    audience: { type: audienceSchema, default: null },
+    counters: { type: Object.fromEntries(campaignCounterKeys.map((k) => [k, { type: Number, default: 0 }])), default: () => ({}) },
     status: { type: String, required: true, index: true },
     statusChangedAt: { type: Date, default: null },
     ownerId: { type: Schema.Types.ObjectId, default: null, index: true },

@@ -32,6 +32,37 @@ export const signupFormSchema = z
   })
   .openapi('CampaignSignupForm');
 
+/**
+ * What a campaign sends: `templateId` (a stored template), or `subject` and `body` written here with
+ * handlebars merge fields (`{{recipient.firstName}}`, `{{agency.name}}`, `{{sender.name}}`); values are
+ * escaped in the HTML part.
+ */
+export const campaignMessageInput = z
+  .object({
+    templateId: objectId.nullable().optional().openapi({ description: 'A message template of the agency; leave out to write subject and body' }),
+    subject: z.string().trim().max(500).nullable().optional(),
+    body: z.string().max(100_000).nullable().optional().openapi({ description: 'Plain text with handlebars merge fields; blank lines separate paragraphs' }),
+  })
+  .superRefine((m, ctx) => {
+    if (m.templateId) {
+      if (m.subject || m.body) ctx.addIssue({ code: 'custom', path: ['templateId'], message: 'cannot be combined with a written subject and body; send one or the other' });
+      return;
+    }
+    if (!m.subject) ctx.addIssue({ code: 'custom', path: ['subject'], message: 'is required when no templateId is given' });
+    if (!m.body?.trim()) ctx.addIssue({ code: 'custom', path: ['body'], message: 'is required when no templateId is given' });
+  })
+  .openapi('CampaignMessageInput');
+
+/** Who a campaign goes to: a saved segment, or listed contacts, leads and customers (up to 1,000 each). */
+export const campaignAudienceInput = z
+  .object({
+    segmentId: objectId.nullable().optional().openapi({ description: 'A saved segment you can see; its members are taken when the message is sent' }),
+    contactIds: z.array(objectId).max(1000).optional(),
+    leadIds: z.array(objectId).max(1000).optional(),
+    customerIds: z.array(objectId).max(1000).optional(),
+  })
+  .openapi('CampaignAudienceInput');
+
 const writable = {
   title: z.string().trim().min(1).max(200),
   code: campaignCode,
@@ -44,6 +75,8 @@ const writable = {
   expectedRevenue: money.optional(),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
   form: signupFormSchema.nullable().optional(),
+  message: campaignMessageInput.nullable().optional(),
+  audience: campaignAudienceInput.nullable().optional(),
   ownerId: objectId.optional().openapi({ description: 'Defaults to you; assigning to someone else needs the assign permission' }),
   teamId: objectId.nullable().optional(),
   productId: objectId.nullable().optional(),
@@ -72,6 +105,15 @@ export const campaignSchema = z
     expectedRevenue: z.number(),
     currency: z.string(),
     form: signupFormSchema.nullable(),
+    message: z.object({ templateId: objectId.nullable(), subject: z.string().nullable(), body: z.string().nullable() }).nullable().openapi({ description: 'What the campaign sends; null until written' }),
+    audience: z
+      .object({ segmentId: objectId.nullable(), contactIds: z.array(objectId), leadIds: z.array(objectId), customerIds: z.array(objectId) })
+      .nullable()
+      .openapi({ description: 'Who the campaign goes to; null until chosen' }),
+    counts: z
+      .object({ views: z.number().int(), likes: z.number().int(), enrolments: z.number().int(), signups: z.number().int(), leads: z.number().int(), testSends: z.number().int() })
+      .openapi({ description: 'Counters the campaign\'s writes maintain (no scan): widget views, likes, enrolments, signups, leads created, test messages sent' }),
+    expectedRoi: z.number().nullable().openapi({ description: '(expected revenue − cost) / cost; null when the cost is 0. The stats route has the ROI from revenue won' }),
     status: z.string(),
     statusChangedAt: z.string().nullable(),
     ownerId: objectId.nullable(),
@@ -139,6 +181,50 @@ export const signupListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: objectId.optional().openapi({ description: 'The `nextCursor` of the previous page' }),
 });
+
+/** A recipient to render the message for: exactly one of contact, lead or customer, one you can see. */
+const recipientFields = {
+  contactId: objectId.optional().openapi({ description: 'Render for this contact' }),
+  leadId: objectId.optional().openapi({ description: 'Render for this lead' }),
+  customerId: objectId.optional().openapi({ description: 'Render for this customer' }),
+};
+
+export const campaignPreviewBody = z
+  .object({
+    ...recipientFields,
+    message: campaignMessageInput.optional().openapi({ description: 'The message being written; defaults to the campaign\'s saved message' }),
+  })
+  .openapi('CampaignPreview');
+
+export const campaignMessagePreviewBody = z.object({ ...recipientFields, message: campaignMessageInput }).openapi('CampaignMessagePreview');
+
+export const campaignTestSendBody = z
+  .object({
+    ...recipientFields,
+    message: campaignMessageInput.optional().openapi({ description: 'The message being written; defaults to the campaign\'s saved message' }),
+  })
+  .openapi('CampaignTestSend');
+
+export const renderedCampaignMessage = z
+  .object({
+    subject: z.string(),
+    html: z.string(),
+    text: z.string(),
+    recipient: z.object({ type: z.enum(['contact', 'lead', 'customer', 'user']), id: objectId, name: z.string(), email: z.string().nullable() }),
+    locale: z.string(),
+    timeZone: z.string(),
+  })
+  .openapi('RenderedCampaignMessage');
+
+export const campaignTestSendResult = z
+  .object({
+    object: z.literal('campaign_test_send'),
+    campaignId: objectId,
+    to: z.string().openapi({ description: 'Your own email address: a test goes to the signed-in user only' }),
+    subject: z.string(),
+    sentAt: z.string(),
+  })
+  .openapi('CampaignTestSendResult');
 
 // ---- public (widget) routes ----
 

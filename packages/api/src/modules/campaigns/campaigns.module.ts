@@ -1,4 +1,6 @@
+import type { Principal } from '../../platform/access/principal.js';
 import type { AppContext } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
 import { createRateLimiter } from '../../platform/http/rate-limit.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import { createMailer, type Mailer } from '../../platform/mail/mailer.js';
@@ -6,6 +8,8 @@ import { createRecordService, type RecordBase, type RecordDeps, type RecordServi
 import type { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { publishableKeyGuard } from '../api-keys/publishable.js';
 import { leadDefinition } from '../leads/lead.definition.js';
+import { createTemplatesService } from '../templates/templates.service.js';
+import { createCampaignMessages } from './campaign-message.js';
 import { campaignPublicRoutes } from './campaign-public.routes.js';
 import { createCampaignPublicService } from './campaign-public.service.js';
 import { campaignRoutes } from './campaigns.routes.js';
@@ -18,10 +22,16 @@ import { createCampaignSchedule, createCampaignsService } from './campaigns.serv
  */
 export function campaignsModule(
   ctx: AppContext,
-  deps: { recordDeps: RecordDeps; apiKeys: ApiKeysService; contacts: RecordService<RecordBase>; mailer?: Mailer; minFillMs?: number },
+  deps: { recordDeps: RecordDeps; apiKeys: ApiKeysService; contacts: RecordService<RecordBase>; mailer?: Mailer; minFillMs?: number; segmentVisible?: (principal: Principal, id: string) => Promise<unknown> },
 ) {
   const { connection, config, events, logger } = ctx;
-  const campaigns = createCampaignsService(connection, deps.recordDeps);
+  const mailer = deps.mailer ?? createMailer(config, logger);
+  const campaigns = createCampaignsService(connection, deps.recordDeps, {
+    messages: createCampaignMessages({ connection, templates: createTemplatesService(connection) }),
+    mailer,
+    // Without the segments module, no segment is visible: an audience names contacts, leads or customers.
+    segmentVisible: deps.segmentVisible ?? (async () => Promise.reject(AppError.notFound('Segment'))),
+  });
   const schedule = createCampaignSchedule({ connection, events, workflows: deps.recordDeps.workflows });
   const edges = defineCampaignJobs({ connection, events, jobs: ctx.jobs, schedule, logger });
   const publicService = createCampaignPublicService({
@@ -30,7 +40,7 @@ export function campaignsModule(
     customFields: deps.recordDeps.customFields,
     contacts: deps.contacts,
     leads: createRecordService(leadDefinition(connection), deps.recordDeps) as unknown as RecordService<RecordBase>,
-    mailer: deps.mailer ?? createMailer(config, logger),
+    mailer,
     logger,
     secret: ctx.secrets.jwt,
     apiBase: (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, ''),

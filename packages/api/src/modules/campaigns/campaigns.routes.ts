@@ -3,12 +3,12 @@ import { access, defineRoute, Reply, type RouteSpec } from '../../platform/http/
 import { z } from '../../platform/http/zod.js';
 import { recordRoutes } from '../../platform/records/record-routes.js';
 import type { RecordBase, RecordService } from '../../platform/records/record-service.js';
-import { campaignSchema, campaignStatsSchema, createCampaignBody, createReferralCodeBody, referralCodeSchema, signupListQuery, signupSchema, statsQuery, updateCampaignBody } from './campaign.schema.js';
+import { campaignMessagePreviewBody, campaignPreviewBody, campaignSchema, campaignStatsSchema, campaignTestSendBody, campaignTestSendResult, createCampaignBody, renderedCampaignMessage, createReferralCodeBody, referralCodeSchema, signupListQuery, signupSchema, statsQuery, updateCampaignBody } from './campaign.schema.js';
 import type { CampaignsService } from './campaigns.service.js';
 
 const signupList = z.object({ object: z.literal('list'), data: z.array(signupSchema), hasMore: z.boolean(), nextCursor: z.string().nullable() }).openapi('CampaignSignupList');
 
-/** The campaign routes: the standard record set, stats, referral codes and signups. */
+/** The campaign routes: the standard record set, message preview and test send, stats, referral codes and signups. */
 export function campaignRoutes(service: CampaignsService): RouteSpec[] {
   return [
     ...recordRoutes({
@@ -20,6 +20,47 @@ export function campaignRoutes(service: CampaignsService): RouteSpec[] {
       dto: campaignSchema,
       create: createCampaignBody,
       update: updateCampaignBody,
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/campaigns/preview',
+      operationId: 'previewCampaignMessage',
+      summary: 'Render a campaign message that is not saved yet, for a real recipient',
+      description:
+        'The message is a template (`templateId`) or a written `subject` and `body` with handlebars merge fields (`{{recipient.firstName}}`, `{{recipient.lastName}}`, `{{recipient.fullName}}`, `{{recipient.companyName}}`, `{{agency.name}}`, `{{sender.name}}`), escaped in the HTML part. The recipient (`contactId`, `leadId` or `customerId`) must be one you can see (404 otherwise). Nothing is saved or sent.',
+      tags: ['Campaigns'],
+      access: access.permission('campaign', 'read'),
+      body: campaignMessagePreviewBody,
+      success: { status: 200, description: 'The rendered subject, HTML and text', schema: renderedCampaignMessage },
+      handler: ({ body, req }) => service.preview(req.principal!, null, body),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/campaigns/{id}/preview',
+      operationId: 'previewCampaign',
+      summary: "Render a campaign's message for a real recipient",
+      description: 'Renders `message` from the body when given (the message being written), else the campaign’s saved message (400 on `message` when it has none). Nothing is saved or sent.',
+      tags: ['Campaigns'],
+      access: access.permission('campaign', 'read'),
+      params: idParams,
+      body: campaignPreviewBody,
+      success: { status: 200, description: 'The rendered subject, HTML and text', schema: renderedCampaignMessage },
+      handler: ({ params, body, req }) => service.preview(req.principal!, params.id, body),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/campaigns/{id}/test-send',
+      operationId: 'sendCampaignTest',
+      summary: 'Send a test of the campaign message to yourself',
+      description:
+        'Renders the message (from the body, else the campaign’s saved one) for the named recipient, or for you when none is named, and sends it through the normal mailer to the signed-in user’s own address only, subject prefixed "[Test]". Send an `Idempotency-Key`: a retry with the same key answers the first result and sends nothing again.',
+      tags: ['Campaigns'],
+      access: access.permission('campaign', 'read'),
+      usersOnly: true,
+      params: idParams,
+      body: campaignTestSendBody,
+      success: { status: 201, description: 'The test was handed to the mail server', schema: campaignTestSendResult },
+      handler: ({ params, body, req }) => service.sendTest(req.principal!, params.id, body),
     }),
     defineRoute({
       method: 'get',

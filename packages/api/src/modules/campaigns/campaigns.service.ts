@@ -9,8 +9,10 @@ import { createRecordService, type RecordDeps } from '../../platform/records/rec
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { leadModel } from '../leads/lead.model.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
+import type { Mailer } from '../../platform/mail/mailer.js';
 import { campaignDefinition, toCampaignDto } from './campaign.definition.js';
-import { campaignDailyModel, campaignModel, campaignScheduleClaimModel, campaignSignupModel, referralCodeModel, type Campaign, type CampaignSignup, type ReferralCode, type SignupForm } from './campaign.model.js';
+import type { CampaignMessageInput, CampaignMessages } from './campaign-message.js';
+import { campaignDailyModel, campaignModel, campaignScheduleClaimModel, campaignSignupModel, referralCodeModel, type Campaign, type CampaignAudience, type CampaignSignup, type ReferralCode, type SignupForm } from './campaign.model.js';
 
 type Client = { ip?: string; userAgent?: string };
 
@@ -44,6 +46,8 @@ export async function bumpDaily(connection: Connection, tenantId: Types.ObjectId
   for (let attempt = 0; ; attempt += 1) {
     try {
       await Daily.updateOne(filter, { $inc: counters }, { upsert: true });
+      // The campaign's own totals, so its list shows them without reading the roll-up.
+      await campaignModel(connection).updateOne({ tenantId, _id: campaignId }, { $inc: Object.fromEntries(Object.entries(counters).map(([k, v]) => [`counters.${k}`, v])) });
       return;
     } catch (error) {
       if (!isDuplicateKeyError(error) || attempt > 0) throw error;
@@ -139,12 +143,34 @@ export function createCampaignSchedule(deps: { connection: Connection; events: E
 
 export type CampaignSchedule = ReturnType<typeof createCampaignSchedule>;
 
-/** Campaigns: the shared record rules plus codes, signup forms, stats and referral codes. */
-export function createCampaignsService(connection: Connection, deps: RecordDeps) {
+/** What campaign messages need beyond the record rules: rendering, the mailer, segment visibility. */
+export interface CampaignMessageDeps {
+  messages: CampaignMessages;
+  mailer: Mailer;
+  /** Resolves when the principal may see the segment; rejects with a not_found AppError otherwise. */
+  segmentVisible: (principal: Principal, id: string) => Promise<unknown>;
+}
+
+type AudienceInput = { segmentId?: string | null | undefined; contactIds?: string[] | undefined; leadIds?: string[] | undefined; customerIds?: string[] | undefined };
+type RecipientIds = { contactId?: string | undefined; leadId?: string | undefined; customerId?: string | undefined };
+
+/** Whether an audience names anyone (a segment, or at least one contact, lead or customer). */
+function hasAudience(a: CampaignAudience | null | undefined): boolean {
+  return Boolean(a && (a.segmentId || a.contactIds?.length || a.leadIds?.length || a.customerIds?.length));
+}
+
+/** Whether a message is there to send (a template, or a written subject and body). */
+function hasMessage(m: Campaign['message'] | undefined): boolean {
+  return Boolean(m && (m.templateId || (m.subject && m.body?.trim())));
+}
+
+/** Campaigns: the shared record rules plus codes, signup forms, messages, stats and referral codes. */
+export function createCampaignsService(connection: Connection, deps: RecordDeps, messaging?: CampaignMessageDeps) {
   const record = createRecordService(campaignDefinition(connection), deps);
   const Referral = referralCodeModel(connection);
   const Signup = campaignSignupModel(connection);
   const Daily = campaignDailyModel(connection);
+  const Campaign = campaignModel(connection);
 
   /** Custom attributes named by a form must exist on contacts. */
   async function checkForm(principal: Principal, form: SignupForm | null | undefined) {
@@ -156,6 +182,44 @@ export function createCampaignsService(connection: Connection, deps: RecordDeps)
     if (missing.length) throw AppError.invalidField('form.fields', `name custom attributes contacts do not have: ${missing.join(', ')}`);
   }
 
+  const messagingOf = (): CampaignMessageDeps => {
+    if (!messaging) throw new AppError('internal', 'campaign messages are not wired in this process');
+    return messaging;
+  };
+
+  /** Checks and normalises `message` and `audience` of a create or update body (ids to ObjectIds). */
+  async function checkMessageAndAudience(principal: Principal, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const out = { ...input };
+    if (input.message) out.message = await messagingOf().messages.validate(principal.tenantId, input.message as CampaignMessageInput);
+    if (input.audience) {
+      const a = input.audience as AudienceInput;
+      if (a.segmentId) {
+        await messagingOf()
+          .segmentVisible(principal, a.segmentId)
+          .catch((error: unknown) => {
+            if (error instanceof AppError && error.code === 'not_found') throw AppError.invalidField('audience.segmentId', 'is not a segment you can see');
+            throw error;
+          });
+      }
+      const ids = (list: string[] | undefined) => [...new Set(list ?? [])].map((v) => new Types.ObjectId(v));
+      out.audience = { segmentId: a.segmentId ? new Types.ObjectId(a.segmentId) : null, contactIds: ids(a.contactIds), leadIds: ids(a.leadIds), customerIds: ids(a.customerIds) };
+    }
+    return out;
+  }
+
+  /** The message to render: the one being written (body), else the campaign's saved one (400 on `message` if none). */
+  function messageFor(campaign: Campaign | null, written: CampaignMessageInput | undefined): CampaignMessageInput | NonNullable<Campaign['message']> {
+    if (written) return written;
+    if (campaign && hasMessage(campaign.message)) return campaign.message!;
+    throw AppError.invalidField('message', 'is required: the campaign has no message yet; send one, or save it on the campaign first', 'required');
+  }
+
+  async function senderOf(principal: Principal) {
+    if (principal.kind !== 'user') return { name: '', email: null };
+    const self = await messagingOf().messages.self(principal);
+    return { name: self.name, email: self.email };
+  }
+
   const codeTaken = (code: unknown) => new AppError('conflict', `The campaign code ${String(code).toUpperCase()} is already used in this agency; choose another`, { errors: [{ field: 'code', code: 'taken', message: 'is already used' }] });
 
   return {
@@ -163,8 +227,9 @@ export function createCampaignsService(connection: Connection, deps: RecordDeps)
 
     async create(principal: Principal, input: Record<string, unknown>, client?: Client) {
       await checkForm(principal, input.form as SignupForm | null | undefined);
+      const body = await checkMessageAndAudience(principal, input);
       try {
-        return await record.create(principal, input, client);
+        return await record.create(principal, body, client);
       } catch (error) {
         if (isDuplicateKeyError(error)) throw codeTaken(input.code);
         throw error;
@@ -179,12 +244,66 @@ export function createCampaignsService(connection: Connection, deps: RecordDeps)
         const end = patch.endAt !== undefined ? patch.endAt : current.endAt;
         if (start && end && new Date(start as string) >= new Date(end as string)) throw AppError.invalidField('endAt', 'must be after startAt');
       }
+      const body = await checkMessageAndAudience(principal, patch);
       try {
-        return await record.update(principal, id, patch, options);
+        return await record.update(principal, id, body, options);
       } catch (error) {
         if (isDuplicateKeyError(error)) throw codeTaken(patch.code);
         throw error;
       }
+    },
+
+    /**
+     * Moves the campaign along its workflow. Activating one that would send nothing is refused (400,
+     * nothing changes) with one error per missing part, `audience` and `message`; a campaign with a
+     * signup form gathers its people through the form and needs neither.
+     */
+    async transition(principal: Principal, id: string, input: { to: string; version?: number | undefined; note?: string | undefined }, client?: Client) {
+      if (input.to === 'active') {
+        const campaign = await record.findVisible(principal, id, 'transition');
+        if (!campaign.form) {
+          const errors = [
+            ...(hasAudience(campaign.audience) ? [] : [{ field: 'audience', code: 'required', message: 'is empty: choose a segment or at least one contact, lead or customer' }]),
+            ...(hasMessage(campaign.message) ? [] : [{ field: 'message', code: 'required', message: 'is missing: pick a template or write a subject and body' }]),
+          ];
+          if (errors.length) {
+            throw new AppError('validation_failed', `The campaign cannot be activated: it would send nothing (${errors.map((e) => `${e.field} ${e.message}`).join('; ')})`, { errors });
+          }
+        }
+      }
+      return record.transition(principal, id, input, client);
+    },
+
+    /**
+     * Renders a message for one real recipient the caller can see: the message in the body (being
+     * written), else the campaign's saved one. `id` null previews a message of no campaign yet.
+     */
+    async preview(principal: Principal, id: string | null, input: RecipientIds & { message?: CampaignMessageInput | undefined }) {
+      const campaign = id ? await record.findVisible(principal, id, 'read') : null;
+      const { messages } = messagingOf();
+      const message = messageFor(campaign, input.message);
+      const recipient = await messages.recipient(principal, input);
+      if (!recipient) throw AppError.invalidField('contactId', 'or leadId or customerId is required: the preview renders for a real recipient', 'required');
+      return messages.render(principal, message, recipient, await senderOf(principal));
+    },
+
+    /**
+     * Sends the rendered message to the signed-in user's own address (never to the recipient), through
+     * the normal mailer, subject marked "[Test]". Rendered for the named recipient, else for yourself.
+     * The route runs it once per Idempotency-Key.
+     */
+    async sendTest(principal: Principal, id: string, input: RecipientIds & { message?: CampaignMessageInput | undefined }) {
+      const campaign = await record.findVisible(principal, id, 'read');
+      const { messages, mailer } = messagingOf();
+      const self = await messages.self(principal);
+      if (!self.email) throw new AppError('validation_failed', 'Your account has no email address to send the test to');
+      const message = messageFor(campaign, input.message);
+      const recipient = (await messages.recipient(principal, input)) ?? self;
+      const rendered = await messages.render(principal, message, recipient, { name: self.name, email: self.email });
+      const subject = `[Test] ${rendered.subject}`;
+      await mailer.send({ to: self.email, subject, text: rendered.text, html: rendered.html });
+      await Campaign.updateOne({ tenantId: principal.tenantId, _id: campaign._id }, { $inc: { 'counters.testSends': 1 } });
+      return { object: 'campaign_test_send' as const, campaignId: String(campaign._id), to: self.email, subject, sentAt: new Date().toISOString() };
     },
 
     /** Engagement, leads, conversions, revenue won and ROI of one campaign, with its daily series. */
