@@ -12,6 +12,11 @@ export interface BoardColumn {
   totals: ColumnTotal[];
   hasMore: boolean;
   page: CrmPageLike<Opportunity> | null;
+  /**
+   * A won or lost stage the board's answer has no column for (it counts open deals only): a drop
+   * target that shows the deals closed here while the board is open, without a count or totals.
+   */
+  final?: boolean;
 }
 
 /** Where a card is. */
@@ -22,7 +27,7 @@ export interface CardPlace {
 
 /** Columns from the API's board answer. */
 export function toColumns(board: PipelineBoard): BoardColumn[] {
-  return board.columns.map((column) => ({
+  const columns: BoardColumn[] = board.columns.map((column) => ({
     stage: column.stage,
     cards: column.opportunities,
     count: column.count,
@@ -30,6 +35,14 @@ export function toColumns(board: PipelineBoard): BoardColumn[] {
     hasMore: column.hasMore,
     page: null,
   }));
+  // The pipeline's won and lost stages follow as drop targets, in the pipeline's order.
+  const answered = new Set(columns.map((c) => c.stage.key));
+  for (const stage of board.pipeline.stages) {
+    if (answered.has(stage.key) || (stage.kind !== 'won' && stage.kind !== 'lost')) continue;
+    columns.push({ stage, cards: [], count: 0, totals: [], hasMore: false, page: null, final: true });
+  }
+  const order = new Map(board.pipeline.stages.map((stage, i) => [stage.key, i]));
+  return columns.sort((a, b) => (order.get(a.stage.key) ?? 0) - (order.get(b.stage.key) ?? 0));
 }
 
 /** Where the card with `id` is, if loaded. */

@@ -2,6 +2,11 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { CrmCardMovedEvent, CrmCardRevertedEvent } from '../events/board-events.js';
+import { CrmRequestOpenEvent, type CrmOpportunitySavedEvent } from '../events/opportunity-events.js';
+import { CrmOpportunityEditor } from '../opportunity-editor/opportunity-editor.component.js';
+import type { Opportunity as SdkOpportunity } from '../shared/api/opportunity-editor.js';
+import { validateFields } from '../shared/form-field.js';
+import { CrmTextField } from '../text-field/text-field.component.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import { listColumn, loadBoard, loadOwners, loadProducts, moveCard, watchPipeline, type BoardFilter } from '../shared/api/pipeline-board.js';
 import type { CrmRealtimeEvent } from '../shared/api/transport.js';
@@ -22,16 +27,22 @@ interface Grab {
 }
 
 /**
- * The opportunities of one pipeline as columns by stage, with each column's count and totals. Cards
- * move by drag and drop or by keyboard (Space picks up, arrows move, Space drops, Escape cancels, each
- * step announced). Moves show at once and roll back with a message when the API refuses them (409);
- * other people's moves arrive live. Columns render only the cards in view, so boards with tens of
- * thousands of cards stay smooth.
+ * The opportunities of one pipeline as columns by stage (stage names from the pipeline, never keys),
+ * with each column's count and totals, followed by the pipeline's final stages (won, lost) as drop
+ * targets. Cards move by drag and drop or by keyboard (Space picks up, arrows move, Space drops,
+ * Escape cancels, each step announced). A move into a lost stage first asks for the reason in an
+ * accessible dialog (required; cancelling puts the card back). Moves show at once and roll back with a
+ * message when the API refuses them (409); other people's moves arrive live. Enter or a click opens a
+ * card: the board fires the cancelable `crm-request-open`, and unless the host prevents it, edits the
+ * deal in place in a dialog holding `<crm-opportunity-editor>`. Columns render only the cards in view,
+ * so boards with tens of thousands of cards stay smooth. Where the element is narrower than 40rem (a
+ * phone), the columns stack, full width, so nothing scrolls sideways.
  *
- * @summary A pipeline board with drag and drop, keyboard moves, optimistic updates and live changes.
+ * @summary A pipeline board with drag and drop, keyboard moves, won/lost stages, in-place editing and live changes.
  *
  * @event crm-card-moved - The API accepted a move; `detail.opportunity` is the moved record.
- * @event crm-card-reverted - The API refused a move and the card went back; `detail.reason` is the problem code.
+ * @event crm-card-reverted - The API refused a move (or the lost reason was not given) and the card went back; `detail.reason` is the problem code (`cancelled` when the person cancelled).
+ * @event crm-request-open - Cancelable, before a card opens in the built-in editor; `detail.opportunity` is the card. Prevent it to open the deal your own way.
  *
  * @csspart filters - The filter row.
  * @csspart columns - The row of columns.
@@ -43,8 +54,11 @@ interface Grab {
  * @csspart card-amount - The amount on a card.
  * @csspart drop-indicator - The line showing where a dragged card will land.
  * @csspart message - The message shown when a move was refused.
+ * @csspart lost-dialog - The dialog that asks why a deal was lost.
+ * @csspart editor-dialog - The dialog that edits an opened card.
  *
  * @cssproperty --crm-pipeline-board-height - Height of the columns. Defaults to `32rem`.
+ * @cssproperty --crm-pipeline-board-stacked-height - Height of a column when the columns stack (narrower than 40rem). Defaults to `18rem`.
  * @cssproperty --crm-pipeline-board-column-width - Width of a column. Defaults to `17rem`.
  * @cssproperty --crm-pipeline-board-column-background - Column background. Defaults to `--crm-sys-color-surface-container`.
  * @cssproperty --crm-pipeline-board-card-background - Card background. Defaults to `--crm-sys-color-surface`.
@@ -52,7 +66,7 @@ interface Grab {
  */
 export class CrmPipelineBoard extends CrmDataElement {
   static override styles = [controlStyles, pipelineBoardStyles];
-  static override dependencies = { 'crm-state': CrmState };
+  static override dependencies = { 'crm-state': CrmState, 'crm-text-field': CrmTextField, 'crm-opportunity-editor': CrmOpportunityEditor };
 
   /** Id of the pipeline to show. */
   @property({ attribute: 'pipeline-id', reflect: true }) pipelineId = '';
@@ -87,6 +101,10 @@ export class CrmPipelineBoard extends CrmDataElement {
   @state() private dropAt: CardPlace | undefined;
   @state() private message = '';
   @state() private announcement = '';
+  /** The card asking for its lost reason, with the answer's resolver. */
+  @state() private losing: { card: Opportunity; stage: string; resolve: (reason: string | undefined) => void } | undefined;
+  /** The card open in the built-in editor. */
+  @state() private editing: Opportunity | undefined;
 
   private readonly windows = new Map<string, VirtualWindow>();
   private readonly loadingColumns = new Set<string>();
@@ -230,11 +248,23 @@ export class CrmPipelineBoard extends CrmDataElement {
     if (origin.stage === target.stage && origin.index === target.index) return;
     this.message = '';
     const detail = { opportunity: card, fromStage: origin.stage, toStage: target.stage, position: target.index };
+    let lostReason: string | undefined;
+    if (this.columns.find((c) => c.stage.key === target.stage)?.stage.kind === 'lost') {
+      lostReason = await this.askLostReason(card, target.stage);
+      if (lostReason === undefined) {
+        this.columns = placeCard(this.columns, findCard(this.columns, card.id)?.card ?? card, origin);
+        this.announcement = this.msg('board.cancelled', { name: card.name });
+        this.emit(new CrmCardRevertedEvent({ ...detail, reason: 'cancelled' }));
+        void this.focusCard(origin);
+        return;
+      }
+    }
     try {
-      const moved = await moveCard(this.api, card.id, { stage: target.stage, version: card.version, position: target.index });
+      const moved = await moveCard(this.api, card.id, { stage: target.stage, version: card.version, position: target.index, ...(lostReason ? { lostReason } : {}) });
       const now = findCard(this.columns, card.id);
       this.columns = placeCard(this.columns, moved, now ?? target);
-      this.announcement = this.msg('board.moved', { name: card.name, stage: this.stageName(target.stage) });
+      const final = this.columns.find((c) => c.stage.key === target.stage)?.final;
+      this.announcement = this.msg(final ? 'board.closed' : 'board.moved', { name: card.name, stage: this.stageName(target.stage) });
       this.emit(new CrmCardMovedEvent({ ...detail, opportunity: moved }));
     } catch (error) {
       const problem = readProblem(error);
@@ -251,6 +281,97 @@ export class CrmPipelineBoard extends CrmDataElement {
       this.announcement = this.message;
       this.emit(new CrmCardRevertedEvent({ ...detail, reason: problem.code }));
     }
+  }
+
+  // Lost reason and the in-place editor -----------------------------------------------------------
+
+  /** Asks why `card` was lost in a modal dialog; resolves with the reason, or undefined when cancelled. */
+  private async askLostReason(card: Opportunity, stage: string): Promise<string | undefined> {
+    this.losing?.resolve(undefined);
+    const answer = new Promise<string | undefined>((resolve) => (this.losing = { card, stage, resolve }));
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog[part="lost-dialog"]')?.showModal();
+    return answer;
+  }
+
+  private settleLost(reason: string | undefined): void {
+    const losing = this.losing;
+    this.losing = undefined;
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog[part="lost-dialog"]')?.close();
+    losing?.resolve(reason);
+  }
+
+  private onLostSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const field = this.renderRoot.querySelector<CrmTextField>('dialog[part="lost-dialog"] crm-text-field');
+    if (!field || validateFields([field]).length > 0) return;
+    this.settleLost(field.value.trim());
+  }
+
+  /** Opens a card: the host may take it (`crm-request-open`), else the built-in editor dialog. */
+  private openCard(id: string): void {
+    const card = findCard(this.columns, id)?.card;
+    if (!card) return;
+    // The board's card is the API's record; the event and the editor speak the SDK's type.
+    if (this.emit(new CrmRequestOpenEvent({ opportunity: card as unknown as SdkOpportunity })).defaultPrevented) return;
+    this.editing = card;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLDialogElement>('dialog[part="editor-dialog"]')?.showModal());
+  }
+
+  private closeEditor(): void {
+    const card = this.editing;
+    this.editing = undefined;
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog[part="editor-dialog"]')?.close();
+    const place = card && findCard(this.columns, card.id);
+    if (place) void this.focusCard(place);
+  }
+
+  /** The editor saved: the card takes the new data, in its (maybe new) stage. */
+  private onEditorSaved(event: CrmOpportunitySavedEvent): void {
+    const saved = event.detail.opportunity as unknown as Opportunity;
+    const here = findCard(this.columns, saved.id);
+    const column = this.columns.find((c) => c.stage.key === saved.stage);
+    if (column) {
+      const index = here?.stage === saved.stage ? here.index : indexByRank(column, saved.rank);
+      this.columns = placeCard(this.columns, saved, { stage: saved.stage, index });
+      this.announcement = here?.stage === saved.stage ? '' : this.msg('board.moved', { name: saved.name, stage: column.stage.name });
+    } else if (here) {
+      this.columns = placeCard(this.columns, saved, undefined);
+    }
+    this.closeEditor();
+  }
+
+  private onCardClick(event: MouseEvent): void {
+    const card = this.cardOf(event);
+    if (card && !this.grab) this.openCard(card.id);
+  }
+
+  private renderDialogs(): TemplateResult {
+    const losing = this.losing;
+    return html`
+      <dialog part="lost-dialog" aria-labelledby="lost-heading" @cancel=${(e: Event) => { e.preventDefault(); this.settleLost(undefined); }}>
+        ${losing
+          ? html`<form method="dialog" novalidate @submit=${this.onLostSubmit}>
+              <h3 id="lost-heading">${this.msg('board.lost.heading', { name: losing.card.name })}</h3>
+              <crm-text-field name="lostReason" required maxlength="200" label=${this.msg('board.lost.reason')} hint=${this.msg('board.lost.hint')} autofocus></crm-text-field>
+              <div class="row">
+                <button type="submit" class="primary">${this.msg('board.lost.confirm')}</button>
+                <button type="button" @click=${() => this.settleLost(undefined)}>${this.msg('board.lost.cancel')}</button>
+              </div>
+            </form>`
+          : nothing}
+      </dialog>
+      <dialog part="editor-dialog" class="editor" aria-labelledby="editor-heading" @cancel=${(e: Event) => { e.preventDefault(); this.closeEditor(); }}>
+        ${this.editing
+          ? html`<div class="dialog-header">
+                <h3 id="editor-heading">${this.editing.name}</h3>
+                <button type="button" class="quiet" @click=${this.closeEditor}>${this.msg('board.editor.close')}</button>
+              </div>
+              <crm-opportunity-editor no-heading opportunity-id=${this.editing.id}
+                @crm-opportunity-saved=${this.onEditorSaved} @crm-opportunity-cancel=${this.closeEditor}></crm-opportunity-editor>`
+          : nothing}
+      </dialog>
+    `;
   }
 
   // Keyboard --------------------------------------------------------------------------------------
@@ -288,6 +409,7 @@ export class CrmPipelineBoard extends CrmDataElement {
       if (!onCard) return;
       event.preventDefault();
       if (this.grab) this.drop();
+      else if (event.key === 'Enter') this.openCard(target.dataset.id ?? '');
       else this.pickUp();
     } else if (event.key === 'Escape' && this.grab) {
       event.preventDefault();
@@ -467,11 +589,13 @@ export class CrmPipelineBoard extends CrmDataElement {
     const totals = column.totals.map((t) => formatMoney(t.amount, t.currency, this.activeLocale)).join(' + ') || formatMoney(0, 'EUR', this.activeLocale);
     const titleId = `stage-${position}`;
     const hasFocusable = this.active.stage === stage && column.cards.length > 0;
-    return html`<section part="column" class="column" aria-labelledby=${titleId} data-stage=${stage}>
+    return html`<section part="column" class=${column.final ? `column final ${column.stage.kind ?? ''}` : 'column'} aria-labelledby=${titleId} data-stage=${stage}>
       <header part="column-header">
         <h3 id=${titleId}>${column.stage.name}</h3>
-        <span part="count" class="badge">${this.plural('board.count', column.count)}</span>
-        <span part="total" class="muted">${totals}</span>
+        ${column.final
+          ? nothing
+          : html`<span part="count" class="badge">${this.plural('board.count', column.count)}</span>
+              <span part="total" class="muted">${totals}</span>`}
       </header>
       <div class="scroller" data-stage=${stage} tabindex=${column.cards.length === 0 && this.active.stage === stage ? 0 : -1}
         aria-label=${column.cards.length === 0 ? this.msg('board.emptyColumn', { stage: column.stage.name }) : nothing}>
@@ -485,7 +609,9 @@ export class CrmPipelineBoard extends CrmDataElement {
         ${this.dropAt?.stage === stage
           ? html`<div part="drop-indicator" class="drop" ${cssomStyle({ transform: `translateY(${this.dropAt.index * cardHeight}px)` })}></div>`
           : nothing}
-        ${!hasFocusable && column.cards.length === 0 ? html`<p class="muted empty">${this.msg('board.noCards')}</p>` : nothing}
+        ${!hasFocusable && column.cards.length === 0
+          ? html`<p class="muted empty">${column.final ? this.msg('board.finalHint', { stage: column.stage.name }) : this.msg('board.noCards')}</p>`
+          : nothing}
       </div>
     </section>`;
   }
@@ -500,10 +626,11 @@ export class CrmPipelineBoard extends CrmDataElement {
       <p part="message" class="banner error" role="alert">${this.message}</p>
       <p id="instructions" class="sr-only">${this.msg('board.instructions')}</p>
       <div part="columns" class="columns" role="group" aria-label=${this.pipelineName || this.msg('board.label')}
-        @keydown=${this.onKeydown} @focusin=${this.onFocusIn} @dragstart=${this.onDragStart} @dragover=${this.onDragOver} @drop=${this.onDrop} @dragend=${this.onDragEnd}>
+        @keydown=${this.onKeydown} @focusin=${this.onFocusIn} @click=${this.onCardClick} @dragstart=${this.onDragStart} @dragover=${this.onDragOver} @drop=${this.onDrop} @dragend=${this.onDragEnd}>
         ${this.columns.map((column, i) => this.renderColumn(column, i))}
       </div>
       <div class="sr-only" aria-live="assertive">${this.announcement}</div>
+      ${this.renderDialogs()}
     `;
   }
 }

@@ -7,6 +7,7 @@ export const cardHeight = 84;
 export const pipelineBoardStyles = css`
   :host {
     --_accent: var(--crm-pipeline-board-accent, ${sys('color-primary')});
+    container-type: inline-size;
   }
   .filters {
     display: flex;
@@ -110,5 +111,61 @@ export const pipelineBoardStyles = css`
   .empty {
     text-align: center;
     padding: ${sys('spacing-l')};
+  }
+  .column.final {
+    border: 1px dashed ${sys('color-outline')};
+  }
+  dialog {
+    inline-size: min(32rem, calc(100vw - 2rem));
+    max-block-size: calc(100dvh - 2rem);
+    padding: ${sys('spacing-l')};
+    color: ${sys('color-on-surface')};
+    background: var(--_surface);
+    border: 1px solid ${sys('color-outline')};
+    border-radius: var(--_radius);
+  }
+  dialog.editor {
+    inline-size: min(48rem, calc(100vw - 2rem));
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.45);
+  }
+  dialog form {
+    display: flex;
+    flex-direction: column;
+    gap: ${sys('spacing-m')};
+  }
+  dialog h3 {
+    flex: none;
+    margin: 0;
+    font-size: 1.1em;
+  }
+  .dialog-header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: ${sys('spacing-m')};
+    margin-block-end: ${sys('spacing-m')};
+  }
+  .dialog-header h3 {
+    flex: 1;
+    min-inline-size: 0;
+    overflow-wrap: anywhere;
+  }
+  @container (max-width: 40rem) {
+    .columns {
+      flex-direction: column;
+      overflow-x: visible;
+    }
+    .column {
+      inline-size: auto;
+    }
+    .scroller {
+      block-size: var(--crm-pipeline-board-stacked-height, 18rem);
+    }
+    .filter {
+      flex: 1 1 100%;
+      min-inline-size: 0;
+    }
   }
 `;

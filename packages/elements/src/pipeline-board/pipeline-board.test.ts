@@ -5,6 +5,10 @@ import type { Opportunity } from '../shared/api/types.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
 import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
+import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
+import type { CrmOpportunityEditor } from '../opportunity-editor/opportunity-editor.component.js';
+import type { CrmSelectField } from '../select-field/select-field.component.js';
+import type { CrmTextField } from '../text-field/text-field.component.js';
 import type { CrmPipelineBoard } from './pipeline-board.component.js';
 import './pipeline-board.js';
 
@@ -80,7 +84,7 @@ describe('crm-pipeline-board', () => {
     const { detail } = await moved;
     expect(detail).to.include({ fromStage: first, toStage: second, position: 0 });
     expect(cardNames(board, second)).to.deep.equal([name]);
-    expect(column(board, second).querySelector('[part="count"]')!.textContent).to.equal('1 deals');
+    expect(column(board, second).querySelector('[part="count"]')!.textContent).to.equal('1 deal');
     const stored = await api.client.transport.get<Opportunity>(`/v1/opportunities/${id}`);
     expect(stored.stage).to.equal(second);
     expect(board.shadowRoot!.activeElement?.querySelector('strong')?.textContent).to.equal(name);
@@ -192,5 +196,167 @@ describe('crm-pipeline-board', () => {
     const broken = provider.querySelector('crm-pipeline-board')!;
     await until(() => broken.shadowRoot!.querySelector('crm-state')?.kind === 'error');
     await expectAccessible(broken);
+  });
+
+  describe('won and lost, opening a card, language and layout', () => {
+    let closing: Pipeline;
+
+    /** A pipeline whose stage keys differ from their names, with Won and Lost, and two deals in Discovery. */
+    async function arrangeClosing(): Promise<Opportunity[]> {
+      closing = await api.client.pipelines.create({
+        name: `Closing ${Math.random().toString(16).slice(2, 8)}`,
+        stages: [
+          { key: 'stage_a', name: 'Discovery', probability: 20, kind: 'open' },
+          { key: 'stage_b', name: 'Negotiation', probability: 70, kind: 'open' },
+          { key: 'closed_won', name: 'Won', probability: 100, kind: 'won' },
+          { key: 'closed_lost', name: 'Lost', probability: 0, kind: 'lost' },
+        ],
+      }) as unknown as Pipeline;
+      const cards: Opportunity[] = [];
+      for (const n of [1, 2]) {
+        cards.push((await api.client.opportunities.create({ name: `Globex - Deal ${n}`, amount: n * 1500, currency: 'EUR', pipelineId: closing.id, stage: 'stage_a', expectedCloseDate: '2027-03-31' })) as unknown as Opportunity);
+      }
+      return cards;
+    }
+
+    async function mountClosing(attrs: { locale?: string; theme?: string } = {}): Promise<CrmPipelineBoard> {
+      const provider = await fixture(html`<crm-provider .client=${api.client} .user=${api.user} locale=${attrs.locale ?? 'en'} theme=${attrs.theme ?? 'light'}>
+        <crm-pipeline-board pipeline-id=${closing.id}></crm-pipeline-board>
+      </crm-provider>`);
+      const board = provider.querySelector('crm-pipeline-board')!;
+      await until(() => Boolean(board.shadowRoot!.querySelector('[part~="card"]')), 8000, 'cards');
+      return board;
+    }
+
+    const dialog = (board: CrmPipelineBoard, part: string) => board.shadowRoot!.querySelector<HTMLDialogElement>(`dialog[part="${part}"]`)!;
+
+    /** Space picks the first Discovery card up, ArrowRight `steps` times, Space drops it. */
+    async function carryRight(board: CrmPipelineBoard, steps: number): Promise<string> {
+      const card = column(board, 'stage_a').querySelector<HTMLElement>('[part~="card"]')!;
+      card.focus();
+      await sendKeys({ press: ' ' });
+      for (let i = 0; i < steps; i++) await sendKeys({ press: 'ArrowRight' });
+      await sendKeys({ press: ' ' });
+      return card.dataset.id!;
+    }
+
+    afterEach(resetViewport);
+
+    it('should show stage names, never keys, with Won and Lost as final stages after the open ones', async () => {
+      await arrangeClosing();
+      const board = await mountClosing();
+      const headers = [...board.shadowRoot!.querySelectorAll('[part="column-header"] h3')].map((h) => h.textContent);
+      expect(headers).to.deep.equal(['Discovery', 'Negotiation', 'Won', 'Lost']);
+      const text = board.shadowRoot!.textContent!;
+      for (const key of ['stage_a', 'stage_b', 'closed_won', 'closed_lost']) expect(text).not.to.contain(key);
+      expect(column(board, 'closed_won').querySelector('.empty')!.textContent).to.equal('Drop a deal here to mark it Won.');
+    });
+
+    it('should ask for the reason when a card moves to Lost: cancelling puts it back, a reason closes the deal', async () => {
+      await arrangeClosing();
+      const board = await mountClosing();
+      const id = await carryRight(board, 3);
+      await until(() => dialog(board, 'lost-dialog').open, 4000, 'the lost dialog');
+      const reason = dialog(board, 'lost-dialog').querySelector<CrmTextField>('crm-text-field')!;
+      await until(() => board.shadowRoot!.activeElement === reason, 4000, 'focus in the reason field');
+      expect(dialog(board, 'lost-dialog').querySelector('h3')!.textContent).to.match(/^Why was Globex - Deal \d lost\?$/);
+      await sendKeys({ press: 'Escape' });
+      await until(() => !dialog(board, 'lost-dialog').open, 4000, 'the dialog closed');
+      await until(() => cardNames(board, 'stage_a').length === 2, 4000, 'the card back in Discovery');
+      expect((await api.client.opportunities.get(id)).stage).to.equal('stage_a');
+
+      await carryRight(board, 3);
+      await until(() => dialog(board, 'lost-dialog').open, 4000, 'the lost dialog again');
+      // Confirming without a reason says so beside the field and keeps the dialog open.
+      dialog(board, 'lost-dialog').querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+      const field = dialog(board, 'lost-dialog').querySelector<CrmTextField>('crm-text-field')!;
+      await until(() => field.shadowRoot!.querySelector('[part="error-message"]')!.textContent === 'Please fill in Reason.', 4000, 'the required message');
+      expect(dialog(board, 'lost-dialog').open).to.equal(true);
+      await expectAccessible(dialog(board, 'lost-dialog'));
+      field.focus();
+      await sendKeys({ type: 'Budget cut' });
+      const moved = oneEvent(board, 'crm-card-moved');
+      await sendKeys({ press: 'Enter' });
+      const { detail } = await moved;
+      expect(detail.toStage).to.equal('closed_lost');
+      const stored = await api.client.opportunities.get(detail.opportunity.id);
+      expect([stored.stage, stored.outcome, stored.lostReason]).to.deep.equal(['closed_lost', 'lost', 'Budget cut']);
+      expect(live(board)).to.contain('is now Lost.');
+    });
+
+    it('should mark a deal won by keyboard without asking anything', async () => {
+      await arrangeClosing();
+      const board = await mountClosing();
+      const moved = oneEvent(board, 'crm-card-moved');
+      await carryRight(board, 2);
+      const { detail } = await moved;
+      expect(dialog(board, 'lost-dialog').open).to.equal(false);
+      expect((await api.client.opportunities.get(detail.opportunity.id)).outcome).to.equal('won');
+    });
+
+    it('should open a card on Enter in the built-in editor, save it and show the change on the card', async () => {
+      await arrangeClosing();
+      const board = await mountClosing();
+      const card = column(board, 'stage_a').querySelector<HTMLElement>('[part~="card"]')!;
+      card.focus();
+      await sendKeys({ press: 'Enter' });
+      await until(() => dialog(board, 'editor-dialog').open, 4000, 'the editor dialog');
+      const editor = dialog(board, 'editor-dialog').querySelector<CrmOpportunityEditor>('crm-opportunity-editor')!;
+      await until(() => Boolean(editor.shadowRoot!.querySelector('form')), 8000, 'the editor form');
+      const stage = editor.shadowRoot!.querySelector<CrmSelectField>('[name="stage"]')!;
+      const native = stage.shadowRoot!.querySelector('select')!;
+      native.value = 'stage_b';
+      native.dispatchEvent(new Event('input', { bubbles: true }));
+      native.dispatchEvent(new Event('change', { bubbles: true }));
+      await expectAccessible(dialog(board, 'editor-dialog'));
+      const saved = oneEvent(board, 'crm-opportunity-saved');
+      editor.shadowRoot!.querySelector<HTMLButtonElement>('[part="save-button"]')!.click();
+      await saved;
+      await until(() => !dialog(board, 'editor-dialog').open, 4000, 'the dialog closed');
+      expect(cardNames(board, 'stage_b')).to.have.length(1);
+      expect(column(board, 'stage_a').querySelector('[part="count"]')!.textContent).to.equal('1 deal');
+    });
+
+    it('should let the host veto opening the card (crm-request-open)', async () => {
+      await arrangeClosing();
+      const board = await mountClosing();
+      board.addEventListener('crm-request-open', (event) => event.preventDefault(), { once: true });
+      const requested = oneEvent(board, 'crm-request-open');
+      column(board, 'stage_a').querySelector<HTMLElement>('[part~="card"]')!.click();
+      const event = await requested;
+      expect(event.detail.opportunity.name).to.match(/^Globex - Deal \d$/);
+      await board.updateComplete;
+      expect(dialog(board, 'editor-dialog').open).to.equal(false);
+    });
+
+    it('should count and date in German ("1 Deal", "2 Deals", 31.03.2027) and in English', async () => {
+      await arrangeClosing();
+      const de = await mountClosing({ locale: 'de' });
+      expect(column(de, 'stage_a').querySelector('[part="count"]')!.textContent).to.equal('2 Deals');
+      expect(column(de, 'stage_a').querySelector('[part~="card"] .muted')!.textContent).to.contain('31.03.2027');
+      expect(column(de, 'stage_a').querySelector('[part="total"]')!.textContent).to.equal('4.500\u00a0€');
+      const en = await mountClosing({ locale: 'en' });
+      expect(column(en, 'stage_a').querySelector('[part~="card"] .muted')!.textContent).to.contain('Mar 31, 2027');
+      await carryRight(en, 1);
+      await until(() => column(en, 'stage_b').querySelector('[part="count"]')!.textContent === '1 deal', 8000, 'one deal');
+      expect(column(en, 'stage_a').querySelector('[part="count"]')!.textContent).to.equal('1 deal');
+    });
+
+    for (const width of [phoneWidth, deskWidth]) {
+      for (const theme of ['light', 'dark']) {
+        it(`should fit ${width} px with 44 px targets and be axe-clean in the ${theme} theme`, async () => {
+          await useViewport(width);
+          await arrangeClosing();
+          const board = await mountClosing({ theme });
+          // At a desk the columns sit side by side and may scroll sideways in their row; on a phone they stack.
+          expectFitsLayout(board, { scrollers: width === deskWidth ? ['.columns'] : [] });
+          if (width === phoneWidth) {
+            const [a, b] = [...board.shadowRoot!.querySelectorAll('section[data-stage]')].map((s) => s.getBoundingClientRect());
+            expect(b!.top).to.be.at.least(a!.bottom);
+          }
+          await expectAccessible(board.parentElement!);
+        });
+      }
+    }
   });
 });

@@ -69,7 +69,7 @@ export function expectFitsLayout(root: HTMLElement, { scrollers = [] as string[]
   const outer = root.getBoundingClientRect();
   if (outer.right > window.innerWidth + 1) problems.push(`the element is ${Math.round(outer.width)} px wide in a ${window.innerWidth} px viewport`);
   if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px)`);
-  const elements = deepElements(root);
+  const elements = [root, ...deepElements(root)];
   const insideScroller = (el: HTMLElement) => scrollers.some((selector) => el.parentElement?.closest(selector) || (el.getRootNode() as ShadowRoot).host?.closest?.(selector));
   for (const el of elements) {
     if (!visible(el) || el.closest('.sr-only')) continue;
