@@ -12,7 +12,7 @@ const serverEntry = new URL('./server.ts', import.meta.url).pathname;
 
 /** Runs the real entry point and collects its output until it exits (or until `until` matches stdout). */
 function runServer(env: Record<string, string>, until?: RegExp) {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], { env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], { env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), APP_URL: 'https://crm.example.test/app', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const ready = new Promise<void>((resolve) => {
@@ -31,6 +31,7 @@ describe('configuration and the process entry point', () => {
     assert.throws(() => loadConfig({ PORT: 'abc' }), (e: Error) => e instanceof ConfigError && /^Invalid configuration: PORT /.test(e.message) && !e.message.includes('\n'));
     assert.throws(() => loadConfig({ MONGODB_URI: 'http://nope' }), /MONGODB_URI must start with mongodb:\/\//);
     assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET is required in production/);
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }), /Invalid configuration: APP_URL is required in production/);
     assert.throws(() => loadConfig({ JWT_SECRET: 'short' }), (e: Error) => /JWT_SECRET must be at least 32/.test(e.message) && !e.message.includes('short"'), 'secrets are never echoed');
   });
 

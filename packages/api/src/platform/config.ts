@@ -67,6 +67,9 @@ export const configSchema = z
     if (c.NODE_ENV === 'production' && !c.ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'is required in production' });
     }
+    if (c.NODE_ENV === 'production' && !c.APP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: "is required in production: the portal's address that email links open, e.g. https://crm.example.com/app" });
+    }
   });
 
 export type Config = z.output<typeof configSchema>;
@@ -74,6 +77,16 @@ export type Config = z.output<typeof configSchema>;
 /** The API's own address as links to it are written (emails, picture URLs): PUBLIC_URL, or this machine. */
 export function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string {
   return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+}
+
+/**
+ * Where links in emails (invitation, password reset) open: APP_URL, else (development, tests) the
+ * portal the API serves at `/app` on its own address (PUBLIC_URL, or http://HOST:PORT).
+ */
+export function appBaseUrl(config: Pick<Config, 'APP_URL' | 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  if (config.APP_URL) return config.APP_URL.replace(/\/+$/, '');
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  return `${(config.PUBLIC_URL ?? `http://${host}:${config.PORT}`).replace(/\/+$/, '')}/app`;
 }
 
 /** A configuration problem, reported as one line naming the variable. */

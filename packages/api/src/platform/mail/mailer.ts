@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import { appBaseUrl, type Config } from '../config.js';
 import { renderTemplate, type TemplateName, type TemplateData } from './templates.js';
 
 /** One message as the API sends it; `html` and `text` come from a template. */
@@ -17,7 +17,7 @@ export interface Mailer {
   sendTemplate<T extends TemplateName>(to: string, template: T, data: TemplateData[T]): Promise<void>;
   /** Sends a message a module rendered with its own (escaping) templates, e.g. a campaign's opt-in email. */
   send(message: MailMessage): Promise<void>;
-  /** The base URL links in emails point at (the portal that handles `/accept-invitation` and `/reset-password`). */
+  /** The base URL links in emails point at (APP_URL: the portal that handles `/accept-invitation` and `/reset-password`). */
   linkBase: string;
   close(): void;
 }
@@ -30,7 +30,7 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'AP
   const transport: Transporter = config.SMTP_URL
     ? nodemailer.createTransport(config.SMTP_URL)
     : nodemailer.createTransport({ jsonTransport: true });
-  const linkBase = (config.APP_URL ?? config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+  const linkBase = appBaseUrl(config);
   async function send(message: MailMessage): Promise<void> {
     const { to } = message;
     const info = await transport.sendMail({ from: config.MAIL_FROM, to, subject: message.subject, text: message.text, html: message.html });
