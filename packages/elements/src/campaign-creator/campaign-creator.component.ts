@@ -9,14 +9,19 @@ import {
   listSegments,
   listTemplates,
   loadRecipient,
+  audienceBody,
+  messageBody,
+  previewMessage,
   previewTemplate,
   saveCampaign,
   searchRecipients,
+  sendTestMessage,
+  storeCampaign,
   type MessagePreview,
   type Recipient,
 } from '../shared/api/campaign-creator.js';
-import { isMissingRoute, readProblem } from '../shared/api/errors.js';
-import type { CampaignDraft, Contact, Segment, Template } from '../shared/api/types.js';
+import { isMissingRoute, readProblem, type CrmFieldProblem } from '../shared/api/errors.js';
+import type { Campaign, CampaignDraft, Contact, Segment, Template } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import type { CrmFormField } from '../shared/form-field.js';
@@ -24,6 +29,7 @@ import { CrmState } from '../state/state.component.js';
 import { CrmTextField } from '../text-field/text-field.component.js';
 import { campaignCreatorStyles } from './campaign-creator.styles.js';
 import { renderLocally, stepOfField } from './campaign-draft.js';
+import { insertAt, mergeToken, renderMessageStep, type TestSendState } from './message-step.js';
 
 const steps = ['details', 'audience', 'message', 'schedule', 'review'] as const;
 type Step = (typeof steps)[number];
@@ -40,7 +46,10 @@ function emptyDraft(): CampaignDraft {
     startDate: '',
     endDate: '',
     audience: { kind: 'segment', segmentId: '' },
+    messageKind: 'template',
     templateId: '',
+    subject: '',
+    body: '',
     fromUser: false,
     sendAt: '',
   };
@@ -49,18 +58,28 @@ function emptyDraft(): CampaignDraft {
 /**
  * A stepped editor for a campaign: details (title, code, description, type, visibility, period),
  * audience (a saved segment or hand-picked contacts and customers, with a live count), the message
- * (a template with a live preview for a real recipient, shown as escaped text), schedule (sent by email, the one channel the API sends on),
- * and a review that saves a draft or activates the campaign.
+ * (a template, or a subject and body written here with merge fields from a picker, previewed by the
+ * API for a real recipient of the audience and shown as escaped text, with a test sent to the
+ * signed-in user), schedule (sent by email, the one channel the API sends on), and a review that
+ * saves a draft or activates the campaign.
  *
- * @summary A step-by-step campaign editor with live audience count and message preview.
+ * The campaign is stored with its message and audience. A draft may lack either; activating one that
+ * would send nothing is refused by the API, and each field it names in `errors[]` (`audience`,
+ * `message`, `message.subject`...) is shown on its own step, which the step list flags. A test send
+ * needs a stored campaign, so it saves the draft first; later saves update that same campaign.
+ *
+ * @summary A step-by-step campaign editor: audience with live count, a template or a written message with merge fields, the API's preview, a test to yourself.
  *
  * @event crm-campaign-saved - The campaign was saved; `detail.activated` is true when it was also activated.
  *
  * @csspart steps - The list of steps.
- * @csspart step - One step in that list.
+ * @csspart step - One step in that list (class `flagged` while the API's refusal names a field of it).
  * @csspart form - The current step's form.
  * @csspart audience-count - The live count of recipients.
+ * @csspart body-input - The message text area of a written message.
+ * @csspart merge-fields - The merge-field picker.
  * @csspart preview - The rendered message preview.
+ * @csspart test-send - The "Send a test to me" button and its outcome.
  * @csspart summary - The review of everything entered.
  * @csspart actions - The Back / Next / Save buttons.
  * @csspart error - Errors that keep the step or the save from going ahead.
@@ -85,7 +104,12 @@ export class CrmCampaignCreator extends CrmDataElement {
   @state() private preview: MessagePreview | undefined;
   @state() private previewFor = '';
   @state() private previewProblem = '';
-  @state() private problems: string[] = [];
+  @state() private previewing = false;
+  @state() private test: TestSendState = { state: 'idle' };
+  /** The campaign as stored so far (after a test send or a refused activation), so saving again updates it. */
+  @state() private saved: Campaign | undefined;
+  /** What keeps each step from going ahead: its own checks, or the API's `errors[]` for its fields. */
+  @state() private stepProblems: Partial<Record<Step, string[]>> = {};
   @state() private fieldErrors: Record<string, string> = {};
   @state() private saving = false;
   /** Segments and templates: loading, loaded, or failed (with the API's message). */
@@ -93,6 +117,18 @@ export class CrmCampaignCreator extends CrmDataElement {
   @state() private choicesProblem = '';
 
   private searchTimer = 0;
+  private previewTimer = 0;
+  private previewRun = 0;
+  /** The message field the merge-field picker writes into: the last one focused. */
+  private mergeTarget: 'subject' | 'body' = 'body';
+
+  private get problems(): string[] {
+    return this.stepProblems[this.step] ?? [];
+  }
+
+  private set problems(problems: string[]) {
+    this.stepProblems = { ...this.stepProblems, [this.step]: problems };
+  }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
@@ -106,6 +142,7 @@ export class CrmCampaignCreator extends CrmDataElement {
       this.segments = segments;
       this.templates = templates;
       if (segments.length === 0) this.draft = { ...this.draft, audience: { kind: 'picked', contactIds: [], customerIds: [] } };
+      if (templates.length === 0) this.draft = { ...this.draft, messageKind: 'written' };
       this.choices = 'ready';
     } catch (error) {
       this.choicesProblem = readProblem(error).detail;
@@ -116,6 +153,52 @@ export class CrmCampaignCreator extends CrmDataElement {
   private set<K extends keyof CampaignDraft>(key: K, value: CampaignDraft[K]): void {
     this.draft = { ...this.draft, [key]: value };
     if (this.fieldErrors[key]) this.fieldErrors = { ...this.fieldErrors, [key]: '' };
+    if (['messageKind', 'templateId', 'subject', 'body'].includes(key) && this.fieldErrors.message) this.fieldErrors = { ...this.fieldErrors, message: '' };
+    if (key === 'audience' && this.fieldErrors.audience) this.fieldErrors = { ...this.fieldErrors, audience: '' };
+  }
+
+  /** Renders the preview again shortly after the person stops typing. */
+  private schedulePreview(): void {
+    clearTimeout(this.previewTimer);
+    this.previewTimer = window.setTimeout(() => void this.renderPreview(), 400);
+  }
+
+  private setMessageKind(kind: CampaignDraft['messageKind']): void {
+    this.set('messageKind', kind);
+    void this.renderPreview();
+  }
+
+  private setBody(value: string): void {
+    this.set('body', value);
+    this.schedulePreview();
+  }
+
+  /** The native input of a message field, for the caret. */
+  private messageInput(field: 'subject' | 'body'): HTMLInputElement | HTMLTextAreaElement | null | undefined {
+    if (field === 'body') return this.renderRoot.querySelector<HTMLTextAreaElement>('#message-body');
+    return this.renderRoot.querySelector('crm-text-field[name="subject"]')?.shadowRoot?.querySelector('input');
+  }
+
+  /** Writes a merge field into the subject or body, at the caret of the one focused last. */
+  private async insertField(field: string): Promise<void> {
+    const target = this.mergeTarget;
+    const input = this.messageInput(target);
+    const value = this.draft[target];
+    const { value: next, caret } = insertAt(value, mergeToken(field), input?.selectionStart ?? value.length, input?.selectionEnd ?? value.length);
+    this.set(target, next);
+    this.schedulePreview();
+    await this.updateComplete;
+    const after = this.messageInput(target);
+    if (!after) return;
+    after.value = next;
+    after.focus();
+    after.setSelectionRange(caret, caret);
+  }
+
+  private onMessageFocus(event: FocusEvent): void {
+    const path = event.composedPath();
+    if (path.some((node) => (node as HTMLElement).id === 'message-body')) this.mergeTarget = 'body';
+    else if (path.some((node) => (node as HTMLElement).getAttribute?.('name') === 'subject')) this.mergeTarget = 'subject';
   }
 
   private onInput(event: CustomEvent<CrmFieldDetail>): void {
@@ -129,6 +212,9 @@ export class CrmCampaignCreator extends CrmDataElement {
     } else if (name === 'templateId') {
       this.set('templateId', value);
       void this.renderPreview();
+    } else if (name === 'subject') {
+      this.set('subject', value);
+      this.schedulePreview();
     } else if (name in this.draft) {
       this.set(name as 'title', value);
     }
@@ -174,27 +260,104 @@ export class CrmCampaignCreator extends CrmDataElement {
     return customer && { type: 'customer', id: customer.id, name: customer.name };
   }
 
+  /**
+   * Asks the API to render the message as written (or the chosen template) for the audience's first
+   * real recipient. Before the API had a campaign preview, a template went through the template
+   * preview, and failing that was filled in locally; those stay as fallbacks for an older API.
+   */
   private async renderPreview(): Promise<void> {
-    this.preview = undefined;
+    clearTimeout(this.previewTimer);
+    const run = ++this.previewRun;
     this.previewProblem = '';
-    const template = this.templates.find((t) => t.id === this.draft.templateId);
-    if (!template) return;
+    if (!messageBody(this.draft)) {
+      this.preview = undefined;
+      return;
+    }
+    this.previewing = true;
     try {
       const recipient = await this.recipient();
+      if (run !== this.previewRun) return;
       if (!recipient) {
+        this.preview = undefined;
         this.previewProblem = this.msg('campaign.noRecipient');
         return;
       }
-      this.previewFor = recipient.name;
+      let preview: MessagePreview;
       try {
-        this.preview = await previewTemplate(this.api, template.id, recipient);
+        preview = await previewMessage(this.api, this.draft, recipient);
       } catch (error) {
-        if (!isMissingRoute(readProblem(error)) || !recipient.contact) throw error;
-        this.preview = renderLocally(template, recipient.contact);
+        const template = this.templates.find((t) => t.id === this.draft.templateId);
+        if (!isMissingRoute(readProblem(error)) || readProblem(error).code !== 'not_found' || this.draft.messageKind !== 'template' || !template) throw error;
+        preview = await previewTemplate(this.api, template.id, recipient).catch((fallback: unknown) => {
+          if (!isMissingRoute(readProblem(fallback)) || !recipient.contact) throw fallback;
+          return renderLocally(template, recipient.contact);
+        });
       }
+      if (run !== this.previewRun) return;
+      this.previewFor = recipient.name;
+      this.preview = preview;
     } catch (error) {
-      this.previewProblem = readProblem(error).detail;
+      if (run !== this.previewRun) return;
+      const problem = readProblem(error);
+      this.preview = undefined;
+      this.previewProblem = problem.fieldErrors.length ? problem.fieldErrors.map((e) => `${this.fieldLabel(e.field)}: ${e.message}`).join(' ') : problem.detail;
+    } finally {
+      if (run === this.previewRun) this.previewing = false;
     }
+  }
+
+  /**
+   * Sends the message to the signed-in user's own address. A test needs a stored campaign, so a
+   * campaign not saved yet is saved as a draft first (and later saves update it).
+   */
+  private async sendTest(): Promise<void> {
+    if (this.test.state === 'sending') return;
+    this.test = { state: 'sending' };
+    try {
+      this.saved = await storeCampaign(this.api, this.draft, this.saved);
+      const recipient = await this.recipient().catch(() => undefined);
+      const { to } = await sendTestMessage(this.api, this.saved.id, this.draft, recipient);
+      this.test = { state: 'sent', to };
+    } catch (error) {
+      const problem = readProblem(error);
+      if (problem.fieldErrors.length) this.showFieldErrors(problem.fieldErrors, false);
+      this.test = { state: 'failed', message: problem.fieldErrors.length ? problem.fieldErrors.map((e) => `${this.fieldLabel(e.field)}: ${e.message}`).join(' ') : problem.detail };
+    }
+  }
+
+  /** A field the API named, in the reader's words (`message.subject` → "Subject"). */
+  private fieldLabel(field: string): string {
+    const key = field.replace(/^message\./, '');
+    const labels: Record<string, string> = {
+      audience: this.msg('campaign.audience'),
+      targets: this.msg('campaign.audience'),
+      message: this.msg('campaign.step.message'),
+      subject: this.msg('campaign.subject'),
+      body: this.msg('campaign.body'),
+      templateId: this.msg('campaign.template'),
+      title: this.msg('campaign.title'),
+      code: this.msg('campaign.code'),
+    };
+    return labels[key] ?? labels[field.split('.')[0]!] ?? field;
+  }
+
+  /**
+   * Lays the API's `errors[]` on the steps that edit those fields and on the fields themselves, and
+   * (when `go`) takes the person to the first such step.
+   */
+  private showFieldErrors(fieldErrors: CrmFieldProblem[], go: boolean): Promise<void> | undefined {
+    const errors: Record<string, string> = {};
+    const byStep: Partial<Record<Step, string[]>> = {};
+    for (const { field, message } of fieldErrors) {
+      const key = field.startsWith('message.') ? field.slice('message.'.length) : field.split('.')[0]!;
+      errors[key] = message;
+      const step = stepOfField(field);
+      (byStep[step] ??= []).push(`${this.fieldLabel(field)}: ${message}`);
+    }
+    this.fieldErrors = errors;
+    this.stepProblems = byStep;
+    const first = fieldErrors[0];
+    return go && first ? this.go(stepOfField(first.field), false) : undefined;
   }
 
   /** What keeps `step` from being complete, as messages; empty when it is. */
@@ -205,22 +368,18 @@ export class CrmCampaignCreator extends CrmDataElement {
       const fields = [...this.renderRoot.querySelectorAll<CrmFormField>('crm-text-field, crm-select-field')];
       for (const field of fields) if (!field.reportValidity()) out.push(field.validationMessage);
       if (d.startDate && d.endDate && d.endDate < d.startDate) out.push(this.msg('campaign.periodOrder'));
-    } else if (step === 'audience') {
-      const empty = d.audience.kind === 'segment' ? !d.audience.segmentId : d.audience.contactIds.length + d.audience.customerIds.length === 0;
-      if (empty) out.push(this.msg('campaign.needAudience'));
-    } else if (step === 'message') {
-      if (this.templates.length > 0 && !d.templateId) out.push(this.msg('campaign.needTemplate'));
     } else if (step === 'schedule') {
       if (d.sendAt && Number.isNaN(Date.parse(d.sendAt))) out.push(this.msg('campaign.badSendAt'));
     }
     return out;
   }
 
-  private async go(step: Step): Promise<void> {
-    this.problems = [];
+  /** Shows `step`; its own earlier problems are cleared unless `keepProblems` (the API's refusal stays on its step). */
+  private async go(step: Step, clearProblems = true): Promise<void> {
+    if (clearProblems) this.stepProblems = { ...this.stepProblems, [step]: [] };
     this.step = step;
     this.reached = Math.max(this.reached, steps.indexOf(step));
-    if (step === 'message' && this.draft.templateId) void this.renderPreview();
+    if (step === 'message') void this.renderPreview();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('#step-heading')?.focus();
   }
@@ -236,27 +395,36 @@ export class CrmCampaignCreator extends CrmDataElement {
     if (index < steps.length - 1) void this.go(steps[index + 1]!);
   }
 
+  /**
+   * Saves the draft, or saves and activates it. When the API refuses (a field it names in `errors[]`,
+   * such as `audience` or `message` for a campaign that would send nothing), each message goes to the
+   * step and field it belongs to and the person is taken to the first.
+   */
   private async save(activate: boolean): Promise<void> {
     if (this.saving) return;
     this.saving = true;
-    this.problems = [];
+    this.stepProblems = {};
     try {
-      const campaign = await saveCampaign(this.api, this.draft, activate);
+      const campaign = await saveCampaign(this.api, this.draft, activate, this.saved, (stored) => (this.saved = stored));
       this.emit(new CrmCampaignSavedEvent({ campaign, activated: activate }));
-      this.problems = [];
-      this.draft = emptyDraft();
+      this.stepProblems = {};
+      this.fieldErrors = {};
+      this.draft = { ...emptyDraft(), messageKind: this.templates.length ? 'template' : 'written' };
+      this.saved = undefined;
       this.picked = [];
+      this.preview = undefined;
+      this.test = { state: 'idle' };
       this.reached = 0;
       await this.go('details');
       this.announce(this.msg(activate ? 'campaign.activated' : 'campaign.savedDraft', { title: campaign.title }));
     } catch (error) {
       const problem = readProblem(error);
-      const errors: Record<string, string> = {};
-      for (const { field, message } of problem.fieldErrors) errors[field.split('.')[0]!] = message;
-      this.fieldErrors = errors;
-      const first = problem.fieldErrors[0];
-      if (first) await this.go(stepOfField(first.field));
-      this.problems = problem.fieldErrors.length ? problem.fieldErrors.map((e) => `${e.field}: ${e.message}`) : [problem.detail];
+      if (problem.fieldErrors.length) {
+        await this.showFieldErrors(problem.fieldErrors, true);
+        if (this.problems.length === 0) this.problems = [problem.detail];
+      } else {
+        this.problems = [problem.detail];
+      }
     } finally {
       this.saving = false;
     }
@@ -314,21 +482,31 @@ export class CrmCampaignCreator extends CrmDataElement {
                 )}</ul>`
               : nothing}`}
       <p part="audience-count" role="status">
-        ${this.counting ? this.msg('campaign.counting') : this.audienceCount === undefined ? '' : this.msg('campaign.count', { count: this.audienceCount })}
-      </p>`;
+        ${this.counting ? this.msg('campaign.counting') : this.audienceCount === undefined ? '' : this.plural('campaign.count', this.audienceCount)}
+      </p>
+      ${this.fieldErrors.audience
+        ? html`<p class="field-error" role="alert">${this.fieldErrors.audience}</p>`
+        : audienceBody(this.draft) ? nothing : html`<p class="muted">${this.msg('campaign.needAudience')}</p>`}`;
   }
 
   private renderMessage(): TemplateResult {
-    return html`${this.templates.length
-        ? html`<crm-select-field name="templateId" label=${this.msg('campaign.template')} .value=${this.draft.templateId}
-            .options=${this.templates.map((t) => ({ value: t.id, label: t.name }))}></crm-select-field>`
-        : html`<p class="muted">${this.msg('campaign.noTemplates')}</p>`}
-      <section part="preview" class="preview" aria-labelledby="preview-heading" aria-live="polite">
-        <h3 id="preview-heading">${this.previewFor ? this.msg('campaign.previewFor', { name: this.previewFor }) : this.msg('campaign.preview')}</h3>
-        ${this.preview
-          ? html`<p class="subject"><span class="label">${this.msg('campaign.subject')}:</span> ${this.preview.subject}</p><div class="body">${this.preview.body}</div>`
-          : html`<p class="muted">${this.previewProblem || this.msg('campaign.choosePreview')}</p>`}
-      </section>`;
+    return renderMessageStep({
+      draft: this.draft,
+      templates: this.templates,
+      preview: this.preview,
+      previewFor: this.previewFor,
+      previewProblem: this.previewProblem,
+      previewing: this.previewing,
+      test: this.test,
+      userEmail: this.user?.email ?? '',
+      errors: this.fieldErrors,
+      hasMessage: messageBody(this.draft) !== null,
+      msg: (key, params) => this.msgOr(key, key, params),
+      setKind: (kind) => this.setMessageKind(kind),
+      setBody: (value) => this.setBody(value),
+      insert: (field) => void this.insertField(field),
+      sendTest: () => void this.sendTest(),
+    });
   }
 
   private renderSchedule(): TemplateResult {
@@ -354,8 +532,10 @@ export class CrmCampaignCreator extends CrmDataElement {
       ${row(this.msg('campaign.type'), this.msgOr(`campaign.type.${d.type}`, d.type))}
       ${row(this.msg('campaign.visibility'), this.msgOr(`campaign.visibility.${d.visibility}`, d.visibility))}
       ${row(this.msg('campaign.period'), [d.startDate, d.endDate].filter(Boolean).join(' – '))}
-      ${row(this.msg('campaign.audience'), `${audience}${this.audienceCount === undefined ? '' : ` (${this.msg('campaign.count', { count: this.audienceCount })})`}`)}
-      ${row(this.msg('campaign.template'), this.templates.find((t) => t.id === d.templateId)?.name ?? '')}
+      ${row(this.msg('campaign.audience'), `${audience}${this.audienceCount === undefined ? '' : ` (${this.plural('campaign.count', this.audienceCount)})`}`)}
+      ${d.messageKind === 'template'
+        ? row(this.msg('campaign.template'), this.templates.find((t) => t.id === d.templateId)?.name ?? '')
+        : row(this.msg('campaign.subject'), d.subject)}
       ${row(this.msg('campaign.delivery'), this.msg('campaign.deliveryEmail'))}
       ${row(this.msg('campaign.fromUser'), this.msg(d.fromUser ? 'campaign.yes' : 'campaign.no'))}
       ${row(this.msg('campaign.sendAt'), d.sendAt)}
@@ -377,12 +557,17 @@ export class CrmCampaignCreator extends CrmDataElement {
     };
     return html`<nav aria-label=${this.msg('campaign.steps')}>
         <ol part="steps">
-          ${steps.map((s, i) => html`<li part="step" aria-current=${s === this.step ? 'step' : nothing}>
-            <button type="button" class="quiet" ?disabled=${i > this.reached} @click=${() => this.go(s)}>${i + 1}. ${this.msg(`campaign.step.${s}`)}</button>
-          </li>`)}
+          ${steps.map((s, i) => {
+            const flagged = s !== this.step && (this.stepProblems[s]?.length ?? 0) > 0;
+            return html`<li part="step" aria-current=${s === this.step ? 'step' : nothing} class=${flagged ? 'flagged' : ''}>
+              <button type="button" class="quiet" ?disabled=${i > this.reached} @click=${() => this.go(s, false)}>${i + 1}. ${this.msg(`campaign.step.${s}`)}${flagged
+                ? html` <span aria-hidden="true">⚠</span><span class="sr-only">(${this.msg('campaign.stepNeedsAttention')})</span>`
+                : nothing}</button>
+            </li>`;
+          })}
         </ol>
       </nav>
-      <form part="form" novalidate aria-labelledby="step-heading" @submit=${this.next} @crm-field-input=${this.onInput}>
+      <form part="form" novalidate aria-labelledby="step-heading" @submit=${this.next} @crm-field-input=${this.onInput} @focusin=${this.onMessageFocus}>
         <h2 id="step-heading" tabindex="-1">${this.msg(`campaign.step.${this.step}`)}</h2>
         ${body[this.step]()}
         ${this.problems.length ? html`<div part="error" class="banner error" role="alert"><ul>${this.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : nothing}

@@ -82,6 +82,43 @@ export const campaignCreatorStyles = css`
   dd {
     margin: 0;
   }
+  [part='step'].flagged button {
+    color: ${sys('color-error')};
+    border-color: ${sys('color-error')};
+  }
+  textarea {
+    font: inherit;
+    inline-size: 100%;
+  }
+  .field-error {
+    margin: 0;
+    color: ${sys('color-error')};
+  }
+  [part='merge-fields'] ul {
+    list-style: none;
+    margin: ${sys('spacing-xs')} 0 0;
+    padding: 0;
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${sys('spacing-xs')};
+  }
+  .merge-field code {
+    font-size: 0.85em;
+    color: ${sys('color-on-surface-variant')};
+  }
+  [part='test-send'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: ${sys('spacing-s')};
+  }
+  .test-status {
+    margin: 0;
+    flex-basis: 100%;
+  }
+  .test-status:empty {
+    display: none;
+  }
   [part='error'] ul {
     margin: 0;
     padding-inline-start: 1.2em;

@@ -3,12 +3,12 @@
 import type { MessagePreview } from '../shared/api/campaign-creator.js';
 import type { Contact, Template } from '../shared/api/types.js';
 
-/** The step a body field of `POST /v1/campaigns` is edited in. */
+/** The step a field the API names in `errors[]` (of a campaign, its message or its audience) is edited in. */
 export function stepOfField(field: string): 'details' | 'audience' | 'message' | 'schedule' | 'review' {
   const root = field.split('.')[0] ?? '';
   if (['title', 'code', 'description', 'type', 'visibility', 'startAt', 'endAt'].includes(root)) return 'details';
-  if (['targets', 'segmentId', 'contactIds', 'customerIds'].includes(root)) return 'audience';
-  if (root === 'templateId') return 'message';
+  if (['audience', 'targets', 'segmentId', 'contactIds', 'customerIds'].includes(root)) return 'audience';
+  if (['message', 'templateId', 'subject', 'body'].includes(root)) return 'message';
   if (['sendAt', 'fromUser'].includes(root)) return 'schedule';
   return 'review';
 }

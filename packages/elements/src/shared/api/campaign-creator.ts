@@ -1,8 +1,12 @@
 // What <crm-campaign-creator> asks of the API, through the SDK's resources: segments and their live
 // count (`crm.segments.list`, `count`, `members`), contact and customer search (`crm.contacts.list`,
-// `crm.customers.list`), templates and their preview (`crm.templates.list`, `preview`), the campaign
-// itself (`crm.campaigns.create`, then `crm.campaigns.transition` new → active to activate) and, on
-// activation, the scheduled send of the message to the audience (`crm.greetings.create`, a segment as itself).
+// `crm.customers.list`), templates (`crm.templates.list`), the message rendered for a real recipient
+// and a test of it to the signed-in user (`crm.campaigns.previewMessage`, `crm.campaigns.sendTest`),
+// the campaign itself with its message and audience (`crm.campaigns.create` or `update`, then
+// `crm.campaigns.transition` draft → new → active, which the API refuses with `errors[]` on `audience`
+// and `message` when it would send nothing) and, on activation, the scheduled send of the message to
+// the audience (`crm.greetings.create`, a segment as itself; a written message is first stored as a
+// template with `crm.templates.create`, since a send takes a template).
 import { isMissingRoute, readProblem } from './errors.js';
 import { compactQuery, type CrmCallOptions, type CrmDataClient } from './transport.js';
 import type { Campaign, CampaignDraft, Contact, Segment, Template } from './types.js';
@@ -71,7 +75,20 @@ export async function previewTemplate(client: CrmDataClient, templateId: string,
   return { subject: rendered.subject, body: rendered.text };
 }
 
-/** The body `crm.campaigns.create` takes, from the creator's draft. */
+/** The message of a draft as the API takes it: a template, a written subject and body, or none yet. */
+export function messageBody(draft: CampaignDraft): { templateId: string } | { subject: string; body: string } | null {
+  if (draft.messageKind === 'template') return draft.templateId ? { templateId: draft.templateId } : null;
+  return draft.subject.trim() || draft.body.trim() ? { subject: draft.subject, body: draft.body } : null;
+}
+
+/** The audience of a draft as the API keeps it on the campaign, or none yet. */
+export function audienceBody(draft: CampaignDraft): Record<string, unknown> | null {
+  const a = draft.audience;
+  if (a.kind === 'segment') return a.segmentId ? { segmentId: a.segmentId } : null;
+  return a.contactIds.length + a.customerIds.length ? { contactIds: a.contactIds, customerIds: a.customerIds } : null;
+}
+
+/** The body `crm.campaigns.create` (and `update`) takes, from the creator's draft. */
 export function campaignBody(draft: CampaignDraft): Record<string, unknown> {
   return {
     title: draft.title,
@@ -81,7 +98,44 @@ export function campaignBody(draft: CampaignDraft): Record<string, unknown> {
     visibility: draft.visibility,
     startAt: draft.startDate || null,
     endAt: draft.endDate || null,
+    message: messageBody(draft),
+    audience: audienceBody(draft),
   };
+}
+
+/** Someone to render the message for: exactly one contact or customer (the API also takes a lead). */
+export type PreviewRecipient = { type: 'contact' | 'customer'; id: string };
+
+const recipientIds = (recipient: PreviewRecipient | undefined) =>
+  !recipient ? {} : recipient.type === 'contact' ? { contactId: recipient.id } : { customerId: recipient.id };
+
+/**
+ * The message being written, rendered by the API for one real recipient (nothing is saved or sent);
+ * the plain-text part is what the element shows. A template without a written message goes through
+ * the same route, so the preview is always the API's own rendering.
+ */
+export async function previewMessage(client: CrmDataClient, draft: CampaignDraft, recipient: PreviewRecipient, options?: CrmCallOptions): Promise<MessagePreview> {
+  const message = messageBody(draft);
+  if (!message) throw new Error('No message to preview yet.');
+  const rendered = await client.campaigns.previewMessage({ ...recipientIds(recipient), message }, options);
+  return { subject: rendered.subject, body: rendered.text };
+}
+
+/**
+ * Sends the message being written to the signed-in user's own address (never to the recipient),
+ * rendered for `recipient` (or for the user when none); the campaign must be saved first. The SDK
+ * sends an idempotency key, so a retried request never sends twice.
+ */
+export async function sendTestMessage(client: CrmDataClient, campaignId: string, draft: CampaignDraft, recipient: PreviewRecipient | undefined, options?: CrmCallOptions): Promise<{ to: string; subject: string }> {
+  const message = messageBody(draft);
+  const answer = await client.campaigns.sendTest(campaignId, { ...recipientIds(recipient), ...(message ? { message } : {}) }, options);
+  return { to: answer.to, subject: answer.subject };
+}
+
+/** Saves the draft as the campaign: creates it the first time, then updates it (If-Match its version). */
+export async function storeCampaign(client: CrmDataClient, draft: CampaignDraft, saved: Campaign | undefined, options?: CrmCallOptions): Promise<Campaign> {
+  if (!saved) return client.campaigns.create(campaignBody(draft), options);
+  return client.campaigns.update(saved.id, campaignBody(draft), { ...options, ifMatch: saved.version });
 }
 
 /**
@@ -121,27 +175,63 @@ export class AudienceTooLargeError extends Error {
 }
 
 /** The body `crm.greetings.create` takes: the message, its recipients and when it goes out. */
-export function sendBody(draft: CampaignDraft, targets: SendTargets, now: Date): Record<string, unknown> {
+export function sendBody(draft: CampaignDraft, templateId: string, targets: SendTargets, now: Date): Record<string, unknown> {
   // A local date-time is read in the agency's time zone by the API; "now" goes as an instant.
-  return { name: draft.title, templateId: draft.templateId, targets, sendAt: draft.sendAt || now.toISOString(), fromUser: draft.fromUser };
+  return { name: draft.title, templateId, targets, sendAt: draft.sendAt || now.toISOString(), fromUser: draft.fromUser };
+}
+
+/** The template a send goes out with: the chosen one, or the written message stored as a campaign template. */
+async function sendTemplate(client: CrmDataClient, draft: CampaignDraft, options?: CrmCallOptions): Promise<string> {
+  if (draft.messageKind === 'template') return draft.templateId;
+  const template = await client.templates.create(
+    { name: `${draft.title} (${draft.code})`, category: 'campaign', subject: draft.subject, text: draft.body, html: writtenHtml(draft.body) },
+    options,
+  );
+  return template.id;
+}
+
+/** The HTML part of a written body as the API builds it for a campaign: escaped text, blank lines as paragraphs. */
+export function writtenHtml(body: string): string {
+  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return body
+    .split(/(\{\{\{?[\s\S]*?\}?\}\})/)
+    .map((part, i) => (i % 2 ? part.replace(/^\{\{\{([\s\S]*)\}\}\}$/, '{{$1}}') : escape(part)))
+    .join('')
+    .split(/\r?\n\s*\r?\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => `<p>${p.replace(/\r?\n/g, '<br>')}</p>`)
+    .join('\n');
 }
 
 /**
- * Saves the campaign as a draft, or saves it, activates it (draft → new → active) and schedules its
- * message to the audience. The audience is resolved first, so a bad audience fails before anything
- * is saved.
+ * Saves the campaign (create, or update when `saved`) with its message and audience as a draft, or
+ * also activates it: draft → new → active from wherever it stands, then schedules its message to the
+ * audience. A segment audience is checked before anything is saved. The API refuses activation of a
+ * campaign with no audience or no message (`errors[]` on `audience`, `message`): that problem is
+ * thrown as it came, and `onSaved` has already been told of the stored draft, so a retry updates it.
  */
-export async function saveCampaign(client: CrmDataClient, draft: CampaignDraft, activate: boolean, options?: CrmCallOptions): Promise<Campaign> {
-  const targets = activate && draft.templateId ? await resolveTargets(client, draft, options) : undefined;
-  let campaign = await client.campaigns.create(campaignBody(draft), options);
-  if (activate) {
-    for (const to of ['new', 'active']) {
-      campaign = await client.campaigns.transition(campaign.id, { to, version: campaign.version }, options);
-    }
-    if (targets) await client.greetings.create(sendBody(draft, targets, new Date()), options);
+export async function saveCampaign(
+  client: CrmDataClient,
+  draft: CampaignDraft,
+  activate: boolean,
+  saved: Campaign | undefined,
+  onSaved: (campaign: Campaign) => void,
+  options?: CrmCallOptions,
+): Promise<Campaign> {
+  const targets = activate && audienceBody(draft) ? await resolveTargets(client, draft, options) : undefined;
+  let campaign = await storeCampaign(client, draft, saved, options);
+  onSaved(campaign);
+  if (!activate) return campaign;
+  const path = ['draft', 'new', 'active'];
+  for (const to of path.slice(path.indexOf(campaign.status) + 1)) {
+    campaign = await client.campaigns.transition(campaign.id, { to, version: campaign.version }, options);
+    onSaved(campaign);
   }
+  if (targets) await client.greetings.create(sendBody(draft, await sendTemplate(client, draft, options), targets, new Date()), options);
   return campaign;
 }
 
 /** Segments of contacts, typed for the audience step. */
 export type { Segment };
+

@@ -2,6 +2,7 @@
 // SDK's client, a host's wrapper or an in-memory double all fit, and the helpers every adapter shares.
 // Elements reach the API only through these SDK resources (`crm.contacts`, `crm.segments`...): no
 // adapter names an API path; the SDK owns the routes.
+import type { CampaignMessagePreviewParams, CampaignTestSendParams, CampaignTestSendResult, RenderedCampaignMessage } from '@crm/client-sdk';
 import type { CrmClient } from '../../context/client-context.js';
 import type {
   Campaign,
@@ -80,15 +81,19 @@ export interface CrmSegmentsLike extends CrmListLike<Segment> {
   count(id: string, options?: CrmCallOptions): Promise<{ count: number }>;
 }
 
-/** `crm.templates`: message templates and their rendering for a recipient. */
+/** `crm.templates`: message templates, their rendering for a recipient, and new ones. */
 export interface CrmTemplatesLike extends CrmListLike<Template> {
+  create(params: object, options?: CrmCallOptions): Promise<Template>;
   preview(id: string, params?: { contactId?: string; customerId?: string }, options?: CrmCallOptions): Promise<{ subject: string; text: string }>;
 }
 
-/** `crm.campaigns`: create and transition. */
+/** `crm.campaigns`: create, update and transition, the message rendered for a recipient and a test of it to yourself. */
 export interface CrmCampaignsLike {
   create(params: object, options?: CrmCallOptions): Promise<Campaign>;
+  update(id: string, params: object, options?: CrmCallOptions & { ifMatch?: number }): Promise<Campaign>;
   transition(id: string, params: { to: string; version?: number }, options?: CrmCallOptions): Promise<Campaign>;
+  previewMessage(params: CampaignMessagePreviewParams, options?: CrmCallOptions): Promise<RenderedCampaignMessage>;
+  sendTest(id: string, params?: CampaignTestSendParams, options?: CrmCallOptions): Promise<CampaignTestSendResult>;
 }
 
 /** `crm.greetings`: a template sent to recipients at a time. */

@@ -168,7 +168,11 @@ export interface CampaignDraft {
   startDate: string;
   endDate: string;
   audience: { kind: 'segment'; segmentId: string } | { kind: 'picked'; contactIds: string[]; customerIds: string[] };
+  /** A stored template, or a subject and body written here with merge fields. */
+  messageKind: 'template' | 'written';
   templateId: string;
+  subject: string;
+  body: string;
   /** Send from the creator's own mailbox instead of the agency's. */
   fromUser: boolean;
   sendAt: string;
