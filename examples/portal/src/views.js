@@ -94,25 +94,14 @@ export function wireViews({ provider, say, viewNames, title }) {
   editor.addEventListener('crm-contact-cancel', () => showContact(viewer.contactId ? 'viewer' : 'hint'));
   viewer.addEventListener('crm-contact-transitioned', () => list.reload());
 
-  // ---- Pipeline: the board, and a card's deal in the editor beside it ----
+  // ---- Pipeline: the board; a card opens in place in the board's editor dialog ----
   const board = $('#board');
   const select = $('#pipeline');
-  const dealPane = $('#deal-pane');
-  const dealEditor = $('#deal-editor');
-  select.addEventListener('change', () => {
-    board.pipelineId = select.value;
-    dealPane.hidden = true;
-  });
-  board.addEventListener('crm-card-moved', (e) => say('status.moved', { name: e.detail.opportunity.name, stage: e.detail.toStageName ?? e.detail.toStage }));
-  board.addEventListener('crm-card-opened', (event) => {
-    dealEditor.opportunityId = event.detail.opportunity.id;
-    dealPane.hidden = false;
-  });
-  dealEditor.addEventListener('crm-opportunity-saved', (event) => {
-    say('status.dealSaved', { name: event.detail.opportunity.name });
-    board.reload();
-  });
-  dealEditor.addEventListener('crm-opportunity-cancel', () => (dealPane.hidden = true));
+  select.addEventListener('change', () => (board.pipelineId = select.value));
+  board.addEventListener('crm-card-moved', (e) => say('status.moved', { name: e.detail.opportunity.name, stage: stageName(e.detail.toStage) }));
+  board.addEventListener('crm-opportunity-saved', (e) => say('status.dealSaved', { name: e.detail.opportunity.name }));
+  let stages = new Map();
+  const stageName = (key) => stages.get(key) ?? key;
 
   /** The board needs a pipeline: the host lists them (through the same SDK client) and picks the first. */
   async function openBoard() {
@@ -121,6 +110,7 @@ export function wireViews({ provider, say, viewNames, title }) {
     try {
       const { data } = await provider.client.pipelines.list();
       select.replaceChildren(...data.map((p) => new Option(p.name, p.id)));
+      stages = new Map(data.flatMap((p) => p.stages.map((s) => [s.key, s.name])));
       if (data[0]) board.pipelineId = data[0].id;
     } catch (error) {
       pipelinesLoaded = false;
