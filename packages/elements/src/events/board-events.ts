@@ -41,8 +41,17 @@ export class CrmTaskTransitionedEvent extends CrmEvent<{ task: Task; from: strin
   }
 }
 
+/** Fired after `<crm-task-list>` created a task from its form; `detail.task` is the API's record. */
+export class CrmTaskCreatedEvent extends CrmEvent<{ task: Task }> {
+  static readonly eventName = 'crm-task-created';
+  constructor(detail: { task: Task }) {
+    super(CrmTaskCreatedEvent.eventName, detail);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
+    'crm-task-created': CrmTaskCreatedEvent;
     'crm-card-moved': CrmCardMovedEvent;
     'crm-card-reverted': CrmCardRevertedEvent;
     'crm-campaign-saved': CrmCampaignSavedEvent;

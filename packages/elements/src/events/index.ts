@@ -17,6 +17,7 @@ export {
   CrmCardRevertedEvent,
   CrmCampaignSavedEvent,
   CrmTaskTransitionedEvent,
+  CrmTaskCreatedEvent,
   type CrmCardMoveDetail,
 } from './board-events.js';
 export { CrmOpportunitySavedEvent, CrmOpportunityCancelEvent, CrmRequestOpenEvent } from './opportunity-events.js';

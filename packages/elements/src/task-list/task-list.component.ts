@@ -1,7 +1,13 @@
 import { Task as LitTask } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { CrmTaskTransitionedEvent } from '../events/board-events.js';
+import { CrmTaskCreatedEvent, CrmTaskTransitionedEvent } from '../events/board-events.js';
+import type { CrmClient, CrmUser } from '../context/client-context.js';
+import type { CrmMessageParams, CrmPluralKey } from '../i18n/msg.js';
+import type { CrmStringKey } from '../i18n/strings.en.js';
+import { CrmSelectField } from '../select-field/select-field.component.js';
+import { CrmTextField } from '../text-field/text-field.component.js';
+import { TaskForm } from './task-form.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import { listTasks, loadCallingWorkflow, openTaskStatuses, rescheduleTask, transitionTask } from '../shared/api/task-list.js';
 import type { Task, Workflow } from '../shared/api/types.js';
@@ -18,12 +24,17 @@ export type CrmTaskScope = 'mine' | 'team';
 
 /**
  * The signed-in person's open tasks, or their team's, grouped by due date (overdue, today, tomorrow,
- * this week, later, no date). Calling tasks offer the moves of the calling-task workflow (schedule,
- * re-schedule, done, abort) as buttons; re-schedule first asks for the new due date and time (in the
- * provider's time zone), checks it is in the future, and saves it with the move.
+ * this week, later, no date). "New task" opens a form for the title, kind, due date and time (in the
+ * provider's time zone), the contact, customer, lead or deal it is about (found by what the person
+ * types) and, where the caller may list people, the assignee; it creates the task through
+ * `crm.tasks.create`. Every task can be marked done; calling tasks offer all the moves of the
+ * calling-task workflow (schedule, re-schedule, done, abort) as buttons, and re-schedule first asks for
+ * the new due date and time, checks it is in the future, and saves it with the move. Everything works
+ * by keyboard and at 390 px.
  *
- * @summary Open tasks grouped by due date, with calling-task transitions.
+ * @summary Open tasks grouped by due date: create, complete and move them.
  *
+ * @event crm-task-created - A task was created from the form; `detail.task` is the API's record.
  * @event crm-task-transitioned - A task moved to another status; `detail.task` is the updated record.
  *
  * @csspart scope - The "My tasks / My team's" switch.
@@ -34,6 +45,8 @@ export type CrmTaskScope = 'mine' | 'team';
  * @csspart transition-button - One status action.
  * @csspart reschedule - The form asking for the new due date and time of a re-schedule.
  * @csspart message - A message about the last action.
+ * @csspart new-task-button - The "New task" button.
+ * @csspart new-task - The form that creates a task.
  *
  * @cssproperty --crm-task-list-background - Background of a task. Defaults to `--crm-sys-color-surface-container`.
  * @cssproperty --crm-task-list-overdue-color - Heading colour of the overdue group. Defaults to `--crm-sys-color-error`.
@@ -41,13 +54,49 @@ export type CrmTaskScope = 'mine' | 'team';
  */
 export class CrmTaskList extends CrmDataElement {
   static override styles = [controlStyles, taskListStyles];
-  static override dependencies = { 'crm-state': CrmState };
+  static override dependencies = { 'crm-state': CrmState, 'crm-text-field': CrmTextField, 'crm-select-field': CrmSelectField };
 
   /** `mine` (assigned to the signed-in user) or `team` (every open task the user may see). */
   @property({ reflect: true }) scope: CrmTaskScope = 'mine';
 
   /** Hides the scope switch. */
   @property({ type: Boolean, reflect: true, attribute: 'no-scope' }) noScope = false;
+
+  /** Hides the "New task" button and form. */
+  @property({ type: Boolean, reflect: true, attribute: 'no-create' }) noCreate = false;
+
+  private readonly taskForm = new TaskForm(this);
+
+  /** @internal A string for the task form, in this element's locale. */
+  readonly formMsg = (key: CrmStringKey, params?: CrmMessageParams): string => this.msg(key, params);
+
+  /** @internal A counted string for the task form. */
+  readonly formPlural = (key: CrmPluralKey, count: number): string => this.plural(key, count);
+
+  /** @internal The client for the task form. */
+  get formClient(): CrmClient | undefined {
+    return this.client;
+  }
+
+  /** @internal The signed-in user, for the task form. */
+  get formUser(): CrmUser | undefined {
+    return this.user;
+  }
+
+  /** @internal The time zone a due time is typed in. */
+  get formTimeZone(): string | undefined {
+    return this.activeTimeZone;
+  }
+
+  /** @internal The form created `task`: list it when it belongs here, say so and focus it. */
+  async taskCreated(task: Task): Promise<void> {
+    const mine = !task.assigneeId || task.assigneeId === this.user?.id;
+    if (this.scope === 'team' || mine) this.tasks = [...this.tasks, task];
+    this.message = this.msg('tasks.created', { title: task.title });
+    this.emit(new CrmTaskCreatedEvent({ task }));
+    await this.updateComplete;
+    (this.renderRoot.querySelector<HTMLElement>(`[data-task="${task.id}"] [data-to]`) ?? this.renderRoot.querySelector<HTMLElement>('[data-new-task]'))?.focus();
+  }
 
   @state() private tasks: Task[] = [];
   @state() private busy = '';
@@ -167,7 +216,9 @@ export class CrmTaskList extends CrmDataElement {
   }
 
   private renderTask(task: Task, workflow: Workflow): TemplateResult {
-    const targets = task.kind === 'call' ? workflow.transitions.filter((t) => t.from === task.status).map((t) => t.to) : [];
+    // Calling tasks offer every move of their workflow; any other task can at least be marked done.
+    const allowed = workflow.transitions.filter((t) => t.from === task.status).map((t) => t.to);
+    const targets = task.kind === 'call' ? allowed : allowed.filter((to) => to === 'done');
     const open = openTaskStatuses.includes(task.status);
     return html`<li part="task" class="task" data-task=${task.id} aria-labelledby="task-${task.id}">
       <div class="what">
@@ -216,7 +267,13 @@ export class CrmTaskList extends CrmDataElement {
         return groupByDue(this.tasks, now, this.activeTimeZone).map((group) => this.renderGroup(group, workflow));
       },
     });
-    return html`${this.renderScope()}
+    return html`<div class="toolbar">
+        ${this.renderScope()}
+        ${this.noCreate || this.taskForm.open
+          ? nothing
+          : html`<button part="new-task-button" type="button" class="primary" data-new-task @click=${() => this.taskForm.show()}>${this.msg('tasks.new')}</button>`}
+      </div>
+      ${this.noCreate ? nothing : this.taskForm.render()}
       <p part="message" class="banner" role="status">${this.message}</p>
       ${body}`;
   }

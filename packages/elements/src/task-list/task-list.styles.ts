@@ -5,8 +5,41 @@ export const taskListStyles = css`
   :host {
     --_accent: var(--crm-task-list-accent, ${sys('color-primary')});
   }
-  [part='scope'] {
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: ${sys('spacing-s')};
     margin-block-end: ${sys('spacing-m')};
+  }
+  .new-task {
+    display: flex;
+    flex-direction: column;
+    gap: ${sys('spacing-m')};
+    padding: ${sys('spacing-m')};
+    margin-block-end: ${sys('spacing-m')};
+    border: 1px solid ${sys('color-outline')};
+    border-radius: var(--_radius);
+  }
+  .new-task h3 {
+    margin: 0;
+  }
+  .form-grid {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 14rem), 1fr));
+    gap: ${sys('spacing-m')};
+  }
+  .form-grid .wide {
+    grid-column: 1 / -1;
+  }
+  .matches {
+    display: flex;
+    flex-direction: column;
+  }
+  .what {
+    min-inline-size: 0;
+    overflow-wrap: anywhere;
   }
   [part='message'] {
     margin: 0 0 ${sys('spacing-s')};

@@ -5,6 +5,9 @@ import type { Task } from '../shared/api/types.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
 import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
+import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
+import type { CrmSelectField } from '../select-field/select-field.component.js';
+import type { CrmTextField } from '../text-field/text-field.component.js';
 import type { CrmTaskList } from './task-list.component.js';
 import './task-list.js';
 import { groupByDue } from './due-groups.js';
@@ -156,5 +159,115 @@ describe('crm-task-list', () => {
     const at = (iso: string) => ({ id: iso, kind: 'todo' as const, title: iso, status: 'new', version: 0, dueAt: iso });
     const groups = groupByDue([at('2026-03-10T08:00:00Z'), at('2026-03-10T20:00:00Z'), at('2026-03-10T23:30:00Z'), at('2026-03-14T09:00:00Z'), at('2026-05-01T09:00:00Z')], now, 'Europe/Berlin');
     expect(groups.map((g) => [g.key, g.tasks.length])).to.deep.equal([['overdue', 1], ['today', 1], ['tomorrow', 1], ['week', 1], ['later', 1]]);
+  });
+
+  describe('creating and completing tasks', () => {
+    afterEach(resetViewport);
+
+    const form = (list: CrmTaskList) => list.shadowRoot!.querySelector<HTMLFormElement>('[part="new-task"]');
+    const formField = <T extends CrmTextField | CrmSelectField = CrmTextField>(list: CrmTaskList, name: string) => form(list)!.querySelector<T>(`[name="${name}"]`)!;
+    const errorOf = (el: CrmTextField | CrmSelectField) => el.shadowRoot!.querySelector('[part="error-message"]')!.textContent ?? '';
+
+    /** Types into a native control the way a browser's picker does: the value, then input and change. */
+    async function pick(el: CrmTextField | CrmSelectField, value: string): Promise<void> {
+      const native = el.shadowRoot!.querySelector<HTMLInputElement | HTMLSelectElement>('input, select')!;
+      native.value = value;
+      native.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      native.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+      await el.updateComplete;
+    }
+
+    async function openForm(list: CrmTaskList): Promise<void> {
+      list.shadowRoot!.querySelector<HTMLButtonElement>('[part="new-task-button"]')!.focus();
+      await sendKeys({ press: 'Enter' });
+      await until(() => list.shadowRoot!.activeElement === formField(list, 'title'), 4000, 'focus on the title');
+    }
+
+    it('should create a task about a contact by keyboard, at 390 px, and complete it', async () => {
+      await useViewport(phoneWidth);
+      const contact = await api.client.contacts.create({ firstName: 'Linnea', lastName: 'Lindqvist' });
+      const list = await mount(api.client, api.user);
+      await openForm(list);
+      await sendKeys({ type: 'Call Linnea about the offer' });
+      await pick(formField<CrmSelectField>(list, 'kind'), 'call');
+      await pick(formField(list, 'dueAt'), '2031-05-06T09:30');
+      await pick(formField<CrmSelectField>(list, 'subjectType'), 'contact');
+      formField(list, 'subjectQuery').focus();
+      await sendKeys({ type: 'Lindqvist' });
+      await until(() => Boolean(form(list)!.querySelector<HTMLInputElement>(`input[type="radio"][value="${contact.id}"]`)?.checked), 8000, 'the contact found and chosen');
+      expectFitsLayout(list);
+      const created = oneEvent(list, 'crm-task-created');
+      await sendKeys({ press: 'Enter' });
+      const { detail } = await created;
+      const stored = await api.client.tasks.get(detail.task.id);
+      expect(stored.title).to.equal('Call Linnea about the offer');
+      expect(stored.kind).to.equal('call');
+      expect(stored.subject).to.deep.equal({ type: 'contact', id: contact.id });
+      expect(stored.dueAt).to.equal('2031-05-06T09:30:00.000Z');
+      expect(stored.assigneeId).to.equal(api.user.id);
+      expect(form(list)).to.equal(null);
+      // Focus lands on the new task's first action; Tab to Done and Enter completes it.
+      const row = list.shadowRoot!.querySelector(`[data-task="${stored.id}"]`)!;
+      expect(row.textContent).to.contain('May 6, 2031');
+      const done = row.querySelector<HTMLButtonElement>('[data-to="done"]')!;
+      await until(() => row.contains(list.shadowRoot!.activeElement), 4000, 'focus on the new task');
+      done.focus();
+      const moved = oneEvent(list, 'crm-task-transitioned');
+      await sendKeys({ press: 'Enter' });
+      expect((await moved).detail.to).to.equal('done');
+      expect((await api.client.tasks.get(stored.id)).status).to.equal('done');
+    });
+
+    it('should mark a to-do done, not only calls', async () => {
+      const todo = await api.client.tasks.create({ kind: 'todo', title: 'Renew the domain' });
+      const list = await mount(api.client, api.user);
+      const row = list.shadowRoot!.querySelector(`[data-task="${todo.id}"]`)!;
+      const actions = [...row.querySelectorAll<HTMLButtonElement>('[part="transition-button"]')].map((b) => b.textContent!.trim());
+      expect(actions).to.deep.equal(['Done']);
+      const moved = oneEvent(list, 'crm-task-transitioned');
+      row.querySelector<HTMLButtonElement>('[data-to="done"]')!.click();
+      await moved;
+      expect((await api.client.tasks.get(todo.id)).status).to.equal('done');
+    });
+
+    it('should show one message per invalid field and focus the first; Escape closes the form', async () => {
+      const list = await mount(api.client, api.user);
+      await openForm(list);
+      await pick(formField<CrmSelectField>(list, 'subjectType'), 'customer');
+      form(list)!.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+      await until(() => errorOf(formField(list, 'title')) !== '', 4000, 'the title error');
+      expect(errorOf(formField(list, 'title'))).to.equal('Please fill in Title.');
+      expect(errorOf(formField(list, 'subjectQuery'))).to.equal('Choose one of the matching records.');
+      expect(list.shadowRoot!.activeElement).to.equal(formField(list, 'title'));
+      expect(form(list)!.querySelector('[role="status"]')!.textContent).to.equal('2 fields need attention.');
+      await sendKeys({ press: 'Escape' });
+      await until(() => form(list) === null, 4000, 'the form closed');
+      expect(list.shadowRoot!.activeElement).to.equal(list.shadowRoot!.querySelector('[part="new-task-button"]'));
+    });
+
+    it('should speak German in the form and write due times the German way', async () => {
+      const list = await mount(api.client, api.user);
+      list.closest('crm-provider')!.setAttribute('locale', 'de');
+      await until(() => list.shadowRoot!.querySelector('[part="new-task-button"]')!.textContent === 'Neue Aufgabe', 4000, 'German');
+      const due = list.shadowRoot!.querySelector('[data-group="tomorrow"] time')!;
+      expect(due.textContent).to.match(/^\d{2}\.\d{2}\.\d{4}, 12:00$/);
+      await openForm(list);
+      expect(formField(list, 'dueAt').label).to.equal('Fällig');
+      expect(formField(list, 'dueAt').hint).to.equal('Datum und Uhrzeit in UTC.');
+    });
+
+    for (const width of [phoneWidth, deskWidth]) {
+      for (const theme of ['light', 'dark']) {
+        it(`should fit ${width} px with 44 px targets and be axe-clean in the ${theme} theme, form open`, async () => {
+          await useViewport(width);
+          const list = await mount(api.client, api.user);
+          list.closest('crm-provider')!.setAttribute('theme', theme);
+          await openForm(list);
+          await pick(formField<CrmSelectField>(list, 'subjectType'), 'contact');
+          expectFitsLayout(list);
+          await expectAccessible(list.closest('crm-provider')!);
+        });
+      }
+    }
   });
 });
