@@ -8,6 +8,7 @@ import { connectDatabase, redactUri, type DatabaseConnection } from './db/connec
 import { provideDatabaseServer, type DatabaseServer } from './db/embedded.js';
 import { ensureIndexes } from './db/indexes.js';
 import { ensurePushdownIndexes } from './db/pushdown-indexes.js';
+import { backfillSearchIndex } from './search/search-backfill.js';
 import { EventBus } from './events.js';
 import { createJobs } from './jobs/jobs.js';
 import { createLogger, type Logger } from './logger.js';
@@ -21,6 +22,8 @@ export interface Runtime {
   authenticate: Authenticator;
   database: DatabaseServer;
   db: DatabaseConnection;
+  /** The one-time search index backfill of records from before it, running in the background (resolves to the records indexed). */
+  searchBackfill: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -62,13 +65,22 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
     const created = await ensurePushdownIndexes(db.connection, database.postgresUrl);
     if (created.length) logger.info({ indexes: created.length }, 'PostgreSQL indexes for FerretDB pushdown created');
   }
+  // Records written before the search index existed get their entries in the background; it resumes after a stop.
+  const backfillStop = new AbortController();
+  const searchBackfill = backfillSearchIndex(db.connection, { signal: backfillStop.signal, log: (line) => logger.info(line) }).catch((error: unknown) => {
+    logger.error({ err: error }, 'search index backfill stopped; it resumes at the next start');
+    return 0;
+  });
   return {
     ctx,
     app,
     authenticate: modules.authenticate,
     database,
     db,
+    searchBackfill,
     async close() {
+      backfillStop.abort();
+      await searchBackfill;
       await ctx.jobs.stop();
       await db.close();
       await database.stop();

@@ -1,5 +1,5 @@
 import { Types, type Connection } from 'mongoose';
-import { searchTokens } from '../platform/records/search-tokens.js';
+import { indexRecords } from '../platform/search/search-index.js';
 import { contactModel } from '../modules/contacts/contact.model.js';
 import { contactDefinition } from '../modules/contacts/contacts.service.js';
 import { customerModel } from '../modules/customers/customer.model.js';
@@ -9,6 +9,10 @@ import { defaultPipeline, pipelineModel } from '../modules/opportunities/pipelin
 import { taskModel } from '../modules/tasks/task.model.js';
 import { leadModel } from '../modules/leads/lead.model.js';
 import { leadDefinition } from '../modules/leads/lead.definition.js';
+import { customerDefinition } from '../modules/customers/customer.definition.js';
+import { opportunityDefinition } from '../modules/opportunities/opportunities.service.js';
+import { taskDefinition } from '../modules/tasks/tasks.service.js';
+import { activityDefinition } from '../modules/activities/activities.service.js';
 import { segmentModel } from '../modules/segments/segment.model.js';
 
 const people = [
@@ -63,12 +67,12 @@ export async function seedDemoSales(connection: Connection, input: { tenantId: T
       createdAt: new Date(now - (60 - i) * day),
       updatedAt: new Date(now - (60 - i) * day),
     };
-    return { ...doc, searchTokens: searchTokens(def.searchValues(doc as never)) };
+    return doc;
   });
-  await contactModel(connection).insertMany(contacts, { lean: true });
+  await indexRecords(connection, def, (await contactModel(connection).insertMany(contacts, { lean: true })) as never);
 
   const customerIds = companies.slice(0, 6).map(() => new Types.ObjectId());
-  await customerModel(connection).insertMany(
+  await indexRecords(connection, customerDefinition(connection), (await customerModel(connection).insertMany(
     companies.slice(0, 6).map(([name, industry, city, country], i) => ({
       _id: customerIds[i],
       tenantId,
@@ -77,11 +81,10 @@ export async function seedDemoSales(connection: Connection, input: { tenantId: T
       address: { city, country },
       status: ['active', 'new', 'active', 'draft', 'active', 'inactive'][i],
       ownerId: owners[i % owners.length],
-      searchTokens: searchTokens([name]),
       version: 0,
     })),
     { lean: true },
-  );
+  )) as never);
   // 003: an account with branches, and a product line under one branch (move, subtree and roll-up have data).
   const [hq] = customerIds;
   const branches = [
@@ -89,10 +92,10 @@ export async function seedDemoSales(connection: Connection, input: { tenantId: T
     { _id: new Types.ObjectId(), name: 'Banco Atlântico Madeira', city: 'Funchal', parentId: hq!, ancestorIds: [hq!], depth: 1 },
   ];
   const line = { _id: new Types.ObjectId(), name: 'Banco Atlântico Porto - Cards', city: 'Porto', parentId: branches[0]!._id, ancestorIds: [hq!, branches[0]!._id], depth: 2 };
-  await customerModel(connection).insertMany(
-    [...branches, line].map((b, i) => ({ ...b, tenantId, industry: 'Finance', address: { city: b.city, country: 'Portugal' }, status: 'active', ownerId: owners[i % owners.length], finance: { currency: 'EUR', creditLimit: 20_000 + i * 15_000 }, searchTokens: searchTokens([b.name]), version: 0 })),
+  await indexRecords(connection, customerDefinition(connection), (await customerModel(connection).insertMany(
+    [...branches, line].map((b, i) => ({ ...b, tenantId, industry: 'Finance', address: { city: b.city, country: 'Portugal' }, status: 'active', ownerId: owners[i % owners.length], finance: { currency: 'EUR', creditLimit: 20_000 + i * 15_000 },  version: 0 })),
     { lean: true },
-  );
+  )) as never);
 
   const pipelines = [
     { _id: new Types.ObjectId(), tenantId, ...defaultPipeline },
@@ -144,12 +147,11 @@ export async function seedDemoSales(connection: Connection, input: { tenantId: T
       ownerId: contact.ownerId,
       productId: contact.productId,
       sourceLeadId: new Types.ObjectId(),
-      searchTokens: searchTokens([`${contact.companyName} - ${things[i % things.length]}`]),
       custom: {},
       version: 0,
     };
   });
-  await opportunityModel(connection).insertMany(opportunities, { lean: true });
+  await indexRecords(connection, opportunityDefinition(connection), (await opportunityModel(connection).insertMany(opportunities, { lean: true })) as never);
   await stageChangeModel(connection).insertMany(
     opportunities.flatMap((o) => {
       const stages = pipelines.find((p) => p._id.equals(o.pipelineId))!.stages;
@@ -159,17 +161,17 @@ export async function seedDemoSales(connection: Connection, input: { tenantId: T
   );
 
   const newContacts = contacts.filter((c) => c.status === 'new').slice(0, 12);
-  await taskModel(connection).insertMany([
-    ...newContacts.map((c, i) => ({ tenantId, kind: 'call', title: `Convert ${c.firstName} ${c.lastName} to a customer`, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, assigneeId: input.support, ownerId: c.ownerId, productId: c.productId, status: ['new', 'scheduled', 'new', 'done'][i % 4], dueAt: new Date(now + (i - 3) * day), autoKey: `contact:${String(c._id)}:convert`, searchTokens: searchTokens(['Convert', c.firstName, c.lastName]), version: 0 })),
-    ...opportunities.slice(0, 8).map((o, i) => ({ tenantId, kind: i % 2 ? 'followUp' : 'meeting', title: i % 2 ? `Follow up on ${o.name}` : `Meeting: ${o.name}`, description: i % 2 ? 'Check the proposal was received and answer questions' : null, subject: { type: 'opportunity', id: o._id }, subjectType: 'opportunity', subjectId: o._id, assigneeId: owners[(i + 1) % owners.length], ownerId: o.ownerId, status: 'new', dueAt: new Date(now + (i + 1) * day), proposedSlots: i % 2 ? [] : [{ start: new Date(now + (i + 2) * day), end: new Date(now + (i + 2) * day + 1_800_000) }, { start: new Date(now + (i + 3) * day), end: new Date(now + (i + 3) * day + 1_800_000) }], autoKey: `manual:${new Types.ObjectId().toHexString()}`, searchTokens: searchTokens([o.name]), version: 0 })),
-  ]);
-  await activityModel(connection).insertMany(
+  await indexRecords(connection, taskDefinition(connection), (await taskModel(connection).insertMany([
+    ...newContacts.map((c, i) => ({ tenantId, kind: 'call', title: `Convert ${c.firstName} ${c.lastName} to a customer`, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, assigneeId: input.support, ownerId: c.ownerId, productId: c.productId, status: ['new', 'scheduled', 'new', 'done'][i % 4], dueAt: new Date(now + (i - 3) * day), autoKey: `contact:${String(c._id)}:convert`,  version: 0 })),
+    ...opportunities.slice(0, 8).map((o, i) => ({ tenantId, kind: i % 2 ? 'followUp' : 'meeting', title: i % 2 ? `Follow up on ${o.name}` : `Meeting: ${o.name}`, description: i % 2 ? 'Check the proposal was received and answer questions' : null, subject: { type: 'opportunity', id: o._id }, subjectType: 'opportunity', subjectId: o._id, assigneeId: owners[(i + 1) % owners.length], ownerId: o.ownerId, status: 'new', dueAt: new Date(now + (i + 1) * day), proposedSlots: i % 2 ? [] : [{ start: new Date(now + (i + 2) * day), end: new Date(now + (i + 2) * day + 1_800_000) }, { start: new Date(now + (i + 3) * day), end: new Date(now + (i + 3) * day + 1_800_000) }], autoKey: `manual:${new Types.ObjectId().toHexString()}`,  version: 0 })),
+  ])) as never);
+  await indexRecords(connection, activityDefinition(connection), (await activityModel(connection).insertMany(
     contacts.slice(0, 40).map((c, i) => {
       const type = (['call', 'email', 'meeting', 'note'] as const)[i % 4]!;
       const title = { call: `Call with ${c.firstName}: interested in the next edition`, email: `Sent the sponsorship prospectus to ${c.firstName}`, meeting: `Coffee meeting with ${c.firstName} ${c.lastName}`, note: `${c.companyName} is reviewing its events budget` }[type];
-      return { tenantId, type, title, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, occurredAt: new Date(now - (i % 20) * day), direction: type === 'call' || type === 'email' ? 'outbound' : null, durationMinutes: type === 'call' ? 5 + (i % 25) : type === 'meeting' ? 45 : null, ownerId: c.ownerId, productId: c.productId, searchTokens: searchTokens([title]), version: 0 };
+      return { tenantId, type, title, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, occurredAt: new Date(now - (i % 20) * day), direction: type === 'call' || type === 'email' ? 'outbound' : null, durationMinutes: type === 'call' ? 5 + (i % 25) : type === 'meeting' ? 45 : null, ownerId: c.ownerId, productId: c.productId,  version: 0 };
     }),
-  );
+  )) as never);
   // Leads (000, 002): people and companies from shows, the website, referrals and calls, at every stage of
   // the lead workflow, with their part in a product (speaker, delegate, sponsor) and the services wanted.
   const leadDef = leadDefinition(connection);
@@ -232,9 +234,9 @@ export async function seedDemoSales(connection: Connection, input: { tenantId: T
       createdAt: new Date(now - (30 - l.i) * day),
       updatedAt: new Date(now - (l.i % 10) * day),
     };
-    return { ...doc, searchTokens: searchTokens(leadDef.searchValues(doc as never)) };
+    return doc;
   });
-  await leadModel(connection).insertMany(leads, { lean: true });
+  await indexRecords(connection, leadDefinition(connection), (await leadModel(connection).insertMany(leads, { lean: true })) as never);
 
   // Saved segments the whole agency shares (004: by industry, location, tags), usable as campaign audiences.
   const author = owners[owners.length - 1]!;

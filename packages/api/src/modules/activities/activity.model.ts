@@ -22,7 +22,6 @@ export interface Activity extends RecordBase {
   taskId: Types.ObjectId | null;
   tags: string[];
   custom: Record<string, unknown>;
-  searchTokens: string[];
 }
 
 const subjectSchema = new Schema({ type: { type: String, required: true }, id: { type: Schema.Types.ObjectId, required: true } }, { _id: false });
@@ -47,7 +46,6 @@ const activitySchema = new Schema<Activity>(
     departmentId: { type: Schema.Types.ObjectId, default: null },
     tags: { type: [String], default: [] },
     custom: { type: Schema.Types.Mixed, default: () => ({}) },
-    searchTokens: { type: [String], default: [], index: true },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );

@@ -69,7 +69,6 @@ export interface Campaign extends RecordBase {
   status: string;
   statusChangedAt?: Date | null;
   custom: Record<string, unknown>;
-  searchTokens: string[];
 }
 
 const formSchema = new Schema<SignupForm>(
@@ -122,7 +121,6 @@ const campaignSchema = new Schema<Campaign>(
     productId: { type: Schema.Types.ObjectId, default: null, index: true },
     departmentId: { type: Schema.Types.ObjectId, default: null },
     custom: { type: Schema.Types.Mixed, default: () => ({}) },
-    searchTokens: { type: [String], default: [], index: true },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );

@@ -52,7 +52,6 @@ export interface Contact extends RecordBase {
   primaryEmail?: string | null;
   companyName?: string | null;
   custom: Record<string, unknown>;
-  searchTokens: string[];
 }
 
 const point = { _id: false, label: { type: String, default: 'work' }, value: String, primary: { type: Boolean, default: false } };
@@ -107,7 +106,6 @@ const contactSchema = new Schema<Contact>(
     primaryEmail: { type: String, default: null, index: true },
     companyName: { type: String, default: null },
     custom: { type: Schema.Types.Mixed, default: () => ({}) },
-    searchTokens: { type: [String], default: [], index: true },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );

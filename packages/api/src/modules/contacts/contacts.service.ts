@@ -72,7 +72,7 @@ export const contactDefinition = (connection: Connection): RecordDefinition<Cont
       status: { path: 'status', kind: 'string' },
     },
   },
-  searchValues: (c) => [c.firstName, c.middleName, c.lastName, c.company?.name, ...(c.emails ?? []).map((e) => e.value), ...(c.phones ?? []).map((p) => p.value)],
+  searchValues: (c) => [c.firstName, c.middleName, c.lastName, c.company?.name, ...(c.emails ?? []).map((e) => e.value), ...(c.phones ?? []).map((p) => p.value), ...(c.addresses ?? []).map((a) => a.city), ...(c.tags ?? [])],
   derive: (c) => ({
     primaryEmail: primary(c.emails)?.value.toLowerCase() ?? null,
     companyName: c.company?.name ?? null,

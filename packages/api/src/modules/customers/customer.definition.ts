@@ -110,7 +110,7 @@ export const customerDefinition = (connection: Connection): RecordDefinition<Cus
       creditLimit: { path: 'finance.creditLimit', kind: 'number' },
     },
   },
-  searchValues: (c) => [c.name, c.legalName, ...(c.emails ?? []).map((e) => e.value), ...(c.phones ?? []).map((p) => p.value)],
+  searchValues: (c) => [c.name, c.legalName, ...(c.emails ?? []).map((e) => e.value), ...(c.phones ?? []).map((p) => p.value), c.address?.city, ...(c.tags ?? [])],
   derive: (c) => ({
     city: c.address?.city ?? null,
     country: c.address?.country ?? null,

@@ -79,7 +79,6 @@ export interface Customer extends RecordBase {
   city?: string | null;
   country?: string | null;
   custom: Record<string, unknown>;
-  searchTokens: string[];
 }
 
 const addressFields = { line1: String, line2: String, city: String, state: String, country: String, postalCode: String, geo: { type: { _id: false, lat: Number, lng: Number }, default: null } };
@@ -165,7 +164,6 @@ const customerSchema = new Schema<Customer>(
     productId: { type: Schema.Types.ObjectId, default: null, index: true },
     departmentId: { type: Schema.Types.ObjectId, default: null },
     custom: { type: Schema.Types.Mixed, default: () => ({}) },
-    searchTokens: { type: [String], default: [], index: true },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );

@@ -90,7 +90,7 @@ export const leadDefinition = (connection: Connection): RecordDefinition<Lead> =
       status: { path: 'status', kind: 'string' },
     },
   },
-  searchValues: (l) => [l.firstName, l.middleName, l.lastName, l.companyName, ...(l.emails ?? []).map((e) => e.value), ...(l.phones ?? []).map((p) => p.value)],
+  searchValues: (l) => [l.firstName, l.middleName, l.lastName, l.companyName, ...(l.emails ?? []).map((e) => e.value), ...(l.phones ?? []).map((p) => p.value), ...(l.addresses ?? []).map((a) => a.city), ...(l.tags ?? [])],
   derive: (l) => ({ primaryEmail: primary(l.emails)?.value.toLowerCase() ?? null }),
   toDto: toLeadDto,
   exportColumns: {

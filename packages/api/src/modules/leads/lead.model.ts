@@ -49,7 +49,6 @@ export interface Lead extends RecordBase {
   conversion?: LeadConversion | null;
   primaryEmail?: string | null;
   custom: Record<string, unknown>;
-  searchTokens: string[];
 }
 
 const point = { _id: false, label: { type: String, default: 'work' }, value: String, primary: { type: Boolean, default: false } };
@@ -102,7 +101,6 @@ const leadSchema = new Schema<Lead>(
     productId: { type: Schema.Types.ObjectId, default: null, index: true },
     departmentId: { type: Schema.Types.ObjectId, default: null },
     custom: { type: Schema.Types.Mixed, default: () => ({}) },
-    searchTokens: { type: [String], default: [], index: true },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );

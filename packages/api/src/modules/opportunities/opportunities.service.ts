@@ -343,7 +343,7 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     type Column = { totals: Map<string, { count: number; amount: number; weightedAmount: number }>; cards: Opportunity[] };
     const columnsByStage = new Map<string, Column>(openStages.map((stage) => [stage.key, { totals: new Map(), cards: [] }]));
     const keep = query.perStage + 1;
-    const cursor = Opportunity.find(match as never).select('-searchTokens').lean<Opportunity[]>().cursor({ batchSize: 1000 });
+    const cursor = Opportunity.find(match as never).lean<Opportunity[]>().cursor({ batchSize: 1000 });
     for await (const doc of cursor as AsyncIterable<Opportunity>) {
       const column = columnsByStage.get(doc.stage);
       if (!column) continue;

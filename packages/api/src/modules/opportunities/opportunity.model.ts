@@ -41,7 +41,6 @@ export interface Opportunity extends RecordBase {
   sourceLeadId: Types.ObjectId;
   tags: string[];
   custom: Record<string, unknown>;
-  searchTokens: string[];
 }
 
 const opportunitySchema = new Schema<Opportunity>(
@@ -76,7 +75,6 @@ const opportunitySchema = new Schema<Opportunity>(
     departmentId: { type: Schema.Types.ObjectId, default: null },
     tags: { type: [String], default: [] },
     custom: { type: Schema.Types.Mixed, default: () => ({}) },
-    searchTokens: { type: [String], default: [], index: true },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );

@@ -7,7 +7,8 @@ import { pageOf } from '../../platform/records/list-query.js';
 import { AppError, type FieldError } from '../../platform/errors.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
-import { buildFilters, searchCondition } from '../../platform/records/list-query.js';
+import { buildFilters } from '../../platform/records/list-query.js';
+import { parseSearch } from '../../platform/search/search-query.js';
 import type { FilterQuery, ListQuery, RecordBase, RecordService } from '../../platform/records/record-service.js';
 import { segmentModel, type Segment } from './segment.model.js';
 
@@ -60,7 +61,7 @@ export function createSegmentsService(connection: Connection, deps: { events: Ev
     for (const [param, value] of Object.entries(filters)) {
       const [name, operator] = param.split('.', 2) as [string, string | undefined];
       try {
-        if (param === 'q') searchCondition(value);
+        if (param === 'q') parseSearch(value);
         else if (name === 'custom') await deps.customFields.filters(principal.tenantId, resource, { [param]: value });
         else if (!spec.filters[name] || (operator && !['gte', 'lte', 'gt', 'lt'].includes(operator))) {
           errors.push({ field: `filters.${param}`, code: 'unknown_filter', message: `is not a filter of ${resource}s; filters: q, ${Object.keys(spec.filters).join(', ')}, custom.<key>` });

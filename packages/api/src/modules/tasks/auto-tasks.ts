@@ -2,12 +2,12 @@ import { Types, type Connection } from 'mongoose';
 import { op } from '../../platform/db/operators.js';
 import { isDuplicateKeyError } from '../../platform/errors.js';
 import type { DomainEvent, EventBus } from '../../platform/events.js';
-import { searchTokens } from '../../platform/records/search-tokens.js';
+import { syncRecordSearch } from '../../platform/search/search-index.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { roleModel } from '../identity/role.model.js';
 import { userModel } from '../identity/user.model.js';
 import { openTaskStates, taskModel, type SubjectType } from './task.model.js';
-import { toTaskDto } from './tasks.service.js';
+import { taskDefinition, toTaskDto } from './tasks.service.js';
 
 /** The role whose users get the automatic tasks (000: "Customer Support"). */
 export const SUPPORT_ROLE_KEY = 'SUPPORT';
@@ -64,13 +64,13 @@ export function subscribeAutomaticTasks(connection: Connection, events: EventBus
           departmentId: oidOf(record.departmentId),
           status,
           autoKey,
-          searchTokens: searchTokens([spec.title]),
         })
       ).toObject();
     } catch (error) {
       if (isDuplicateKeyError(error)) return; // the same event handled twice (or concurrently): one task
       throw error;
     }
+    await syncRecordSearch(connection, taskDefinition(connection), event.tenantId, created._id, created);
     await workflows.record({ principal: null, tenantId: event.tenantId, key: 'callingTask', resource: 'task', recordId: created._id, from: null, to: status, note: 'automatic' });
     await events.publish({ type: 'task.created', tenantId: event.tenantId, resource: 'task', resourceId: String(created._id), actor: null, record: toTaskDto(created), data: { automatic: true, cause: event.type } });
   }

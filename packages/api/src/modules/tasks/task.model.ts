@@ -44,7 +44,6 @@ export interface Task extends RecordBase {
   autoKey: string;
   tags: string[];
   custom: Record<string, unknown>;
-  searchTokens: string[];
 }
 
 const slot = { _id: false, start: Date, end: Date };
@@ -73,7 +72,6 @@ const taskSchema = new Schema<Task>(
     departmentId: { type: Schema.Types.ObjectId, default: null },
     tags: { type: [String], default: [] },
     custom: { type: Schema.Types.Mixed, default: () => ({}) },
-    searchTokens: { type: [String], default: [], index: true },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );

@@ -2,7 +2,6 @@ import { Types, type Model } from 'mongoose';
 import { op } from '../db/operators.js';
 import { AppError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { queryTokens } from './search-tokens.js';
 
 /** How a list filter parameter is parsed. Comma-separated values mean "any of" for id, string and enum. */
 export type FilterKind = 'id' | 'string' | 'enum' | 'boolean' | 'number' | 'date';
@@ -68,14 +67,6 @@ export function buildFilters(spec: ListSpec, query: Record<string, unknown>): { 
     else conditions.push({ [def.path]: op({ $in: values }) });
   }
   return { equalities, conditions };
-}
-
-/** The search condition for `q`: every query token must be among the record's search tokens. */
-export function searchCondition(q: string | undefined): Filter[] {
-  if (!q || !q.trim()) return [];
-  const tokens = queryTokens(q);
-  if (!tokens.length) throw AppError.invalidField('query.q', 'needs at least two letters or digits');
-  return tokens.map((token) => ({ searchTokens: token }));
 }
 
 export interface SortPlan {
@@ -156,7 +147,7 @@ function readPath(doc: Record<string, unknown>, path: string): unknown {
   return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), doc);
 }
 
-/** A one-field equality on a scalar (`{ searchTokens: 'mar' }`), which FerretDB can push down to SQL. */
+/** A one-field equality on a scalar (`{ stage: 'new' }`), which FerretDB can push down to SQL. */
 function scalarEquality(condition: Filter): [string, unknown] | null {
   const entries = Object.entries(condition);
   if (entries.length !== 1) return null;
@@ -169,8 +160,8 @@ function scalarEquality(condition: Filter): [string, unknown] | null {
 /**
  * Combines the visibility filter (which holds the tenant) with further conditions. FerretDB v1 pushes
  * only top-level equalities down to SQL (on PostgreSQL; everything under `$and` is filtered after
- * fetching), so every equality whose field is still free goes to the top level, including a condition
- * such as the first search token; the rest share one `$and`. The result matches the same records.
+ * fetching), so every equality whose field is still free goes to the top level, including one that
+ * came as a condition; the rest share one `$and`. The result matches the same records.
  */
 export function combine(visibility: Filter, equalities: Filter, conditions: Filter[]): Filter {
   const { $and: visibilityAnd, ...rest } = visibility as Filter & { $and?: Filter[] };

@@ -8,8 +8,10 @@ import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import type { Actor, EventBus } from '../events.js';
 import type { WorkflowEngine } from '../workflow/workflow-engine.js';
 import { toCsv } from './csv.js';
-import { buildFilters, combine, cursorCondition, nextCursor, planSort, searchCondition, type ListSpec } from './list-query.js';
-import { searchTokens } from './search-tokens.js';
+import { buildFilters, combine, cursorCondition, nextCursor, planSort, type ListSpec } from './list-query.js';
+import { removeRecordSearch, searchSignature, syncRecordSearch } from '../search/search-index.js';
+import { parseSearch, RECORDS_EXAMINED_PER_SEARCH, runSearch, searchCursor } from '../search/search-query.js';
+import { registerSearchableKind } from '../search/search-registry.js';
 import { writeVersion } from './version-claims.js';
 
 /** The fields every tenant-owned CRM record carries for access control. */
@@ -106,6 +108,18 @@ function pickFields(dto: Record<string, unknown>, fields: string | undefined): R
 export function createRecordService<Doc extends RecordBase>(def: RecordDefinition<Doc>, deps: RecordDeps) {
   const Model = def.model;
   const notFound = () => AppError.notFound(def.label);
+  registerSearchableKind(Model.db, def);
+
+  /** Brings the record's search entries up to date when a write changed what they hold. */
+  async function reindex(before: Partial<Doc> | null, after: Doc | null, tenantId: Types.ObjectId, id: Types.ObjectId): Promise<void> {
+    if (before && after && searchSignature(def, before) === searchSignature(def, after)) return;
+    await syncRecordSearch(Model.db, def, tenantId, id, after);
+  }
+
+  /** The records matching `q` (and `filter`, which holds visibility and list filters), best first. */
+  function search(principal: Principal, words: NonNullable<ReturnType<typeof parseSearch>>, action: Action, filter: Record<string, unknown>, want: number, after?: string) {
+    return runSearch(def, { tenantId: principal.tenantId, words, visibility: visibility(principal, action), filter, want, after });
+  }
 
   /** The access module's filter: the one place that decides what a principal sees. */
   function visibility(principal: Principal, action: Action): Record<string, unknown> {
@@ -185,11 +199,20 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
         if (!field) return null;
         return { path: name, kind: field.type === 'number' ? 'number' : field.type === 'date' ? 'date' : 'string' };
       });
-      const filter = combine(visibility(principal, action), { ...equalities, ...custom }, [
-        ...conditions,
-        ...searchCondition(query.q),
-        ...cursorCondition(plan, query.cursor),
-      ]);
+      const words = parseSearch(query.q);
+      if (words) {
+        // A search is ordered by rank (see platform/search), whatever `sort` says.
+        const { hits } = await search(principal, words, action, combine(visibility(principal, action), { ...equalities, ...custom }, conditions), query.limit + 1, query.cursor);
+        const page = hits.slice(0, query.limit);
+        const hasMore = hits.length > query.limit;
+        return {
+          object: 'list' as const,
+          data: page.map((hit) => pickFields(def.toDto(hit.doc), query.fields)),
+          hasMore,
+          nextCursor: hasMore ? searchCursor(page[page.length - 1] as never) : null,
+        };
+      }
+      const filter = combine(visibility(principal, action), { ...equalities, ...custom }, [...conditions, ...cursorCondition(plan, query.cursor)]);
       const docs = await Model.find(filter as never).sort(plan.mongo).limit(query.limit + 1).lean<Doc[]>();
       const page = docs.slice(0, query.limit);
       const hasMore = docs.length > query.limit;
@@ -205,7 +228,10 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     async count(principal: Principal, query: FilterQuery) {
       const { equalities, conditions } = buildFilters(def.list, query);
       const custom = await deps.customFields.filters(principal.tenantId, def.resource, query);
-      return Model.countDocuments(combine(visibility(principal, 'read'), { ...equalities, ...custom }, [...conditions, ...searchCondition(query.q)]) as never);
+      const filter = combine(visibility(principal, 'read'), { ...equalities, ...custom }, conditions);
+      const words = parseSearch(query.q);
+      if (words) return (await search(principal, words, 'read', filter, RECORDS_EXAMINED_PER_SEARCH)).hits.length;
+      return Model.countDocuments(filter as never);
     },
 
     async get(principal: Principal, id: string) {
@@ -237,8 +263,8 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       if (def.workflowKey) doc.status = await deps.workflows.initialState(principal.tenantId, def.workflowKey);
       assertProductRule(principal, doc as Partial<Doc>);
       Object.assign(doc, def.derive?.(doc as Partial<Doc>) ?? {});
-      doc.searchTokens = searchTokens(def.searchValues(doc as Partial<Doc>));
       const created = ((await Model.create(doc as never)) as unknown as { toObject(): Doc }).toObject();
+      await reindex(null, created, principal.tenantId, created._id);
       if (def.workflowKey) {
         await deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: created._id, from: null, to: created.status! });
       }
@@ -278,11 +304,11 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const merged = { ...existing, ...fields, custom: { ...(existing.custom ?? {}), ...(custom ?? {}) } } as Partial<Doc>;
       assertProductRule(principal, merged);
       Object.assign(set, def.derive?.(merged) ?? {});
-      set.searchTokens = searchTokens(def.searchValues(merged));
       set.updatedAt = new Date();
       const written = await writeVersion(Model as never, existing, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
       if (!written) throw await versionConflict(principal, existing._id);
       const updated = (await findByIdInTenant(Model as never, principal.tenantId, existing._id)) as Doc;
+      await reindex(existing, updated, principal.tenantId, existing._id);
       const dto = def.toDto(updated);
       await deps.events.publish({ type: `${def.resource}.updated`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, options.client), record: dto, changes });
       return dto;
@@ -292,6 +318,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const existing = await findVisible(principal, id, 'delete');
       assertWritable(principal, existing);
       await Model.deleteOne({ tenantId: principal.tenantId, _id: existing._id } as never);
+      await removeRecordSearch(Model.db, principal.tenantId, existing._id);
       await deps.events.publish({ type: `${def.resource}.deleted`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, client), record: def.toDto(existing) });
     },
 
@@ -313,6 +340,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       await deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: existing._id, from, to: input.to, note: input.note ?? null });
       const alongsideChanges = Object.fromEntries(Object.entries(alongside).map(([key, value]) => [key, { from: (existing as Record<string, unknown>)[key] ?? null, to: value }]));
       const updated = (await findByIdInTenant(Model as never, principal.tenantId, existing._id)) as Doc;
+      await reindex(existing, updated, principal.tenantId, existing._id);
       const dto = def.toDto(updated);
       await deps.events.publish({
         type: `${def.resource}.transitioned`,
@@ -340,8 +368,11 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const allowed = exportColumns(principal, def.resource);
       const columns = (allowed ?? Object.keys(def.exportColumns)).filter((c) => c in def.exportColumns);
       const { equalities, conditions } = buildFilters(def.list, query);
-      const filter = combine(visibility(principal, 'export'), equalities, [...conditions, ...searchCondition(query.q)]);
-      const docs = await Model.find(filter as never).sort({ _id: 1 }).limit(50_000).lean<Doc[]>();
+      const filter = combine(visibility(principal, 'export'), equalities, conditions);
+      const words = parseSearch(query.q);
+      const docs = words
+        ? (await search(principal, words, 'export', filter, RECORDS_EXAMINED_PER_SEARCH)).hits.map((hit) => hit.doc)
+        : await Model.find(filter as never).sort({ _id: 1 }).limit(50_000).lean<Doc[]>();
       await deps.events.publish({ type: `${def.resource}.exported`, tenantId: principal.tenantId, resource: def.resource, resourceId: null, actor: actorOf(principal, client), data: { count: docs.length, columns } });
       return toCsv(columns, docs.map((doc) => columns.map((c) => def.exportColumns[c]!(doc))));
     },

@@ -1,0 +1,82 @@
+import { Types, type Connection } from 'mongoose';
+import { op } from '../db/operators.js';
+import { searchEntryModel } from './search-entry.model.js';
+import { indexRecords, syncRecordSearch, type SearchableKind } from './search-index.js';
+import { searchableKinds } from './search-registry.js';
+
+/**
+ * The one-time move from `searchTokens` arrays inside records (before the search index existed) to
+ * search entries. For every searchable kind, streams its collection once (no filter, no sort, so
+ * FerretDB reads it as it comes), and for each record that still carries `searchTokens`: writes its
+ * entries, removes any an interrupted run wrote before, checks the record did not change meanwhile,
+ * and only then drops the array. So it can stop anywhere and start again (what is done is skipped,
+ * what was half done is redone, nothing is indexed twice), and a finished kind is recorded in
+ * `search_backfill` and not read again.
+ */
+const BATCH = 500;
+const PARALLEL = 16;
+
+interface BackfillState {
+  _id: string;
+  done: boolean;
+  indexed: number;
+  at: Date;
+}
+
+/** Backfills every kind registered on the connection; returns how many records were indexed. */
+export async function backfillSearchIndex(connection: Connection, options: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<number> {
+  const state = connection.db!.collection<BackfillState>('search_backfill');
+  let total = 0;
+  for (const kind of searchableKinds(connection)) {
+    if (options.signal?.aborted) break;
+    if ((await state.findOne({ _id: kind.resource }))?.done) continue;
+    const indexed = await backfillKind(connection, kind, options);
+    if (indexed === null) break;
+    total += indexed;
+    await state.updateOne({ _id: kind.resource }, { $set: { done: true, indexed, at: new Date() } }, { upsert: true });
+    if (indexed) options.log?.(`search index: ${indexed} ${kind.resource} records indexed`);
+  }
+  return total;
+}
+
+/** Indexes the kind's old-shape records; null when stopped by the signal before the end. */
+async function backfillKind(connection: Connection, kind: SearchableKind<Record<string, unknown>>, options: { signal?: AbortSignal }): Promise<number | null> {
+  const cursor = kind.model.collection.find({}, { batchSize: 1000 });
+  let batch: Record<string, unknown>[] = [];
+  let indexed = 0;
+  try {
+    for await (const doc of cursor) {
+      if (options.signal?.aborted) return null;
+      if (!Array.isArray(doc.searchTokens)) continue;
+      batch.push(doc);
+      if (batch.length >= BATCH) {
+        indexed += await backfillBatch(connection, kind, batch);
+        batch = [];
+      }
+    }
+    if (batch.length) indexed += await backfillBatch(connection, kind, batch);
+  } finally {
+    await cursor.close();
+  }
+  return indexed;
+}
+
+async function backfillBatch(connection: Connection, kind: SearchableKind<Record<string, unknown>>, docs: Record<string, unknown>[]): Promise<number> {
+  const Entries = searchEntryModel(connection);
+  const first = new Types.ObjectId();
+  await indexRecords(connection, kind, docs);
+  for (let i = 0; i < docs.length; i += PARALLEL) {
+    await Promise.all(
+      docs.slice(i, i + PARALLEL).map(async (doc) => {
+        const recordId = doc._id as Types.ObjectId;
+        const tenantId = doc.tenantId as Types.ObjectId;
+        await Entries.deleteMany({ tenantId, recordId, _id: op({ $lt: first }) } as never);
+        const now = await kind.model.collection.findOne({ _id: recordId });
+        // Changed or deleted while this batch ran: index it as it is now.
+        if (!now || (now.version ?? 0) !== (doc.version ?? 0)) await syncRecordSearch(connection, kind, tenantId, recordId, now ? (now as never) : null);
+        if (now) await kind.model.collection.updateOne({ _id: recordId }, { $unset: { searchTokens: '' } });
+      }),
+    );
+  }
+  return docs.length;
+}

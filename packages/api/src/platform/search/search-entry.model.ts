@@ -1,0 +1,48 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { tenantScoped } from '../db/tenancy.plugin.js';
+
+/**
+ * One token of one record: `(tenantId, kind, token, recordId)`, small so that FerretDB decodes it
+ * cheaply, looked up by equality on `tenantId`, `kind` and `token` (the fields its PostgreSQL handler
+ * pushes down). `exact` marks a whole word. The record's access fields are copied so the caller's
+ * visibility filter can be applied to the entries before any record is read; a null one is left out.
+ */
+export interface SearchEntry {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  kind: string;
+  token: string;
+  recordId: Types.ObjectId;
+  exact?: true;
+  ownerId?: Types.ObjectId;
+  teamId?: Types.ObjectId;
+  productId?: Types.ObjectId;
+  departmentId?: Types.ObjectId;
+  assigneeId?: Types.ObjectId;
+}
+
+/** The record fields the access module's visibility filters name, copied onto every entry. */
+export const ACCESS_FIELDS = ['ownerId', 'teamId', 'productId', 'departmentId', 'assigneeId'] as const;
+
+const schema = new Schema<SearchEntry>(
+  {
+    kind: { type: String, required: true },
+    token: { type: String, required: true },
+    recordId: { type: Schema.Types.ObjectId, required: true },
+    exact: { type: Boolean },
+    ownerId: { type: Schema.Types.ObjectId },
+    teamId: { type: Schema.Types.ObjectId },
+    productId: { type: Schema.Types.ObjectId },
+    departmentId: { type: Schema.Types.ObjectId },
+    assigneeId: { type: Schema.Types.ObjectId },
+  },
+  { collection: 'search_entries', versionKey: false, autoIndex: false },
+);
+schema.plugin(tenantScoped);
+schema.index({ tenantId: 1, kind: 1, token: 1, exact: 1 });
+schema.index({ tenantId: 1, recordId: 1 });
+
+/** The search entries of a connection's database. */
+export function searchEntryModel(connection: Connection): Model<SearchEntry> {
+  return (connection.models.SearchEntry as Model<SearchEntry> | undefined) ?? connection.model<SearchEntry>('SearchEntry', schema);
+}
