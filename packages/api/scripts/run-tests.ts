@@ -1,14 +1,13 @@
 /**
- * Runs the API's tests: starts one FerretDB for the run (each test file then makes its own database
- * on it), runs node's test runner over every *.test.ts file, stops the server, exits with the result.
- * With MONGODB_URI set, the tests use that server instead.
+ * Runs the API's tests: starts one database for the run, the default (FerretDB on the embedded
+ * PostgreSQL; each test file then makes its own database on it), runs node's test runner over every
+ * *.test.ts file, stops the servers, exits with the result. With MONGODB_URI set, the tests use that
+ * server instead.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadConfig } from '../src/platform/config.js';
-import { installFerretDB, startFerretDB } from '../src/platform/db/ferretdb.js';
+import { startTestDatabase } from '../src/testing/test-database.js';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,23 +24,21 @@ const files = findTests(join(root, 'src'))
   .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
   .sort();
 
-const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
 let uri = process.env.MONGODB_URI;
+let postgresUrl: string | undefined;
 let stop = async () => {};
-const dataDir = mkdtempSync(join(tmpdir(), 'crm-api-tests-'));
 if (!uri) {
-  const binary = installFerretDB(config.TOOLS_DIR, (line) => console.log(line));
-  const server = await startFerretDB({ binary, dataDir, handler: config.EMBEDDED_DB_HANDLER, postgresUrl: config.EMBEDDED_DB_POSTGRES_URL });
+  const server = await startTestDatabase();
   uri = server.uri;
+  postgresUrl = server.postgresUrl;
   stop = () => server.stop();
 }
 
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test', TEST_MONGODB_URI: uri, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+  env: { ...process.env, NODE_ENV: 'test', TEST_MONGODB_URI: uri, ...(postgresUrl ? { TEST_POSTGRES_URL: postgresUrl } : {}), LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
 });
 const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 await stop();
-rmSync(dataDir, { recursive: true, force: true });
 process.exit(code);

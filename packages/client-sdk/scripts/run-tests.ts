@@ -1,15 +1,14 @@
 /**
  * Runs every *.test.ts under src/ and scripts/ with node's test runner (Node 20 does not expand globs
  * itself). The contract tests (`*.contract.test.ts`) run the SDK against the real API, so this starts one
- * FerretDB for the run with the API's own functions, as packages/api/scripts/run-tests.ts does, and hands
+ * database for the run with the API's own function, as packages/api/scripts/run-tests.ts does, and hands
  * its address to the tests as TEST_MONGODB_URI (each test file then makes its own database on it).
  * With TEST_MONGODB_URI or MONGODB_URI already set, the tests use that server instead.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { importApiModule, type ApiConfigModule, type FerretDbModule } from '../src/testing/api-modules.js';
+import { importApiModule, type TestDatabaseModule } from '../src/testing/api-modules.js';
 
 const roots = ['src', 'scripts'];
 const only = process.argv.slice(2);
@@ -25,14 +24,10 @@ if (files.length === 0) {
 
 let uri = process.env.TEST_MONGODB_URI ?? process.env.MONGODB_URI;
 let stop = async (): Promise<void> => {};
-let dataDir: string | undefined;
 if (!uri && files.some((file) => file.endsWith('.contract.test.ts'))) {
-  const { loadConfig } = await importApiModule<ApiConfigModule>('src/platform/config.ts');
-  const { installFerretDB, startFerretDB } = await importApiModule<FerretDbModule>('src/platform/db/ferretdb.ts');
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  dataDir = mkdtempSync(join(tmpdir(), 'crm-sdk-tests-'));
-  const binary = installFerretDB(config.TOOLS_DIR, (line) => console.log(line));
-  const server = await startFerretDB({ binary, dataDir, handler: config.EMBEDDED_DB_HANDLER, postgresUrl: config.EMBEDDED_DB_POSTGRES_URL });
+  // The API's default test database (FerretDB on an embedded PostgreSQL), started by the API's own function.
+  const { startTestDatabase } = await importApiModule<TestDatabaseModule>('src/testing/test-database.ts');
+  const server = await startTestDatabase();
   uri = server.uri;
   stop = () => server.stop();
 }
@@ -47,5 +42,4 @@ const child = spawn(
 );
 const code: number = await new Promise((resolve) => child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0))));
 await stop();
-if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 process.exit(code);

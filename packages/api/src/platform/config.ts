@@ -109,5 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** A config for tests and scripts: defaults plus the given overrides, validated the same way. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', ...overrides });
+  // The query budget is wall-clock time: on a test machine shared by parallel runs a plain query can
+  // wait seconds for a core, so tests get a wide one (the budget's own tests set theirs).
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', DB_QUERY_TIMEOUT_MS: '30000', ...overrides });
 }

@@ -3,28 +3,25 @@ import { basename } from 'node:path';
 import supertest from 'supertest';
 import { testConfig } from '../platform/config.js';
 import { startRuntime, type Runtime } from '../platform/runtime.js';
-import { startFerretDB, ferretdbBinary } from '../platform/db/ferretdb.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startTestDatabase } from './test-database.js';
 
 export { makeAgency, makeUser, signIn, type TestAgency } from './factories.js';
+export { startTestDatabase } from './test-database.js';
 
 /**
  * A real API on a database of its own: each test file gets a fresh database on the shared test
  * server (TEST_MONGODB_URI, started by scripts/run-tests.ts), so files run in parallel without
- * seeing each other's data. Run alone, a file starts its own FerretDB.
+ * seeing each other's data. Run alone, a file starts its own (the same default: FerretDB on an embedded
+ * PostgreSQL).
  */
 export async function createTestRuntime(options: { file?: string; env?: Record<string, string>; dbName?: string } = {}): Promise<Runtime & { request: () => supertest.Agent; dbName: string }> {
   const config = testConfig(options.env);
   let uri = process.env.TEST_MONGODB_URI;
   let ownServer: { stop(): Promise<void> } | undefined;
-  let ownDir: string | undefined;
   if (!uri) {
-    ownDir = mkdtempSync(join(tmpdir(), 'crm-test-db-'));
-    const server = await startFerretDB({ binary: ferretdbBinary(config.TOOLS_DIR), dataDir: ownDir, handler: 'sqlite' });
-    uri = server.uri;
+    const server = await startTestDatabase();
     ownServer = server;
+    uri = server.uri;
   }
   const stem = basename(options.file ?? 'test').replace(/\.test\.ts$/, '').replace(/[^A-Za-z0-9]/g, '_').slice(0, 30);
   const dbName = options.dbName ?? `t_${stem}_${randomBytes(4).toString('hex')}`;
@@ -37,7 +34,6 @@ export async function createTestRuntime(options: { file?: string; env?: Record<s
       await runtime.db.connection.dropDatabase().catch(() => {});
       await runtime.close();
       await ownServer?.stop();
-      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }

@@ -26,6 +26,11 @@ export interface FerretDbModule {
   }): Promise<{ uri: string; stop(): Promise<void> }>;
 }
 
+/** `@crm/api/src/testing/test-database.ts`: the API's default test database, removed by `stop()`. */
+export interface TestDatabaseModule {
+  startTestDatabase(): Promise<{ uri: string; stop(): Promise<void> }>;
+}
+
 /** A running API from `createTestRuntime`: the Express app, its context and its database. */
 export interface TestRuntime {
   app: RequestListener;

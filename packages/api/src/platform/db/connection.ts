@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { setQueryBudget } from './query-budget.js';
 
 // Hardening that holds for every model: unknown filter keys are dropped and `$`-operators in filters
 // built from user input are neutralised (sanitizeFilter), and strict schemas drop unknown fields on write.
@@ -19,8 +20,19 @@ export interface DatabaseConnection {
  */
 export async function connectDatabase(
   uri: string,
-  options: { dbName: string; timeoutMs?: number; log?: (line: string) => void },
+  options: {
+    dbName: string;
+    timeoutMs?: number;
+    /** Connections in the pool (DB_POOL_SIZE). */
+    poolSize?: number;
+    /** How long a query may wait for a pooled connection before it fails with 503 (DB_POOL_WAIT_MS). */
+    poolWaitMs?: number;
+    /** maxTimeMS added to every query (DB_QUERY_TIMEOUT_MS; 0: none). */
+    queryTimeoutMs?: number;
+    log?: (line: string) => void;
+  },
 ): Promise<DatabaseConnection> {
+  if (options.queryTimeoutMs !== undefined) setQueryBudget(options.queryTimeoutMs);
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let attempt = 0;
   let lastError: unknown;
@@ -29,7 +41,8 @@ export async function connectDatabase(
     const connection = mongoose.createConnection(uri, {
       dbName: options.dbName,
       serverSelectionTimeoutMS: Math.min(5000, Math.max(500, deadline - Date.now())),
-      maxPoolSize: 20,
+      maxPoolSize: options.poolSize ?? 20,
+      ...(options.poolWaitMs ? { waitQueueTimeoutMS: options.poolWaitMs } : {}),
     });
     try {
       await connection.asPromise();

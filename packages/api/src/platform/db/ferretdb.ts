@@ -77,6 +77,8 @@ export interface FerretDBOptions {
   dataDir: string;
   handler: 'sqlite' | 'postgresql';
   postgresUrl?: string | undefined;
+  /** The SQLite handler's folder; default `<dataDir>/ferretdb`. */
+  sqliteDir?: string;
   port?: number;
   log?: (line: string) => void;
 }
@@ -92,9 +94,9 @@ export interface RunningFerretDB {
 /** Starts FerretDB on a free local port and resolves once it accepts connections. */
 export async function startFerretDB(options: FerretDBOptions): Promise<RunningFerretDB> {
   const port = options.port ?? (await freePort());
-  const sqliteDir = join(options.dataDir, 'ferretdb');
+  const sqliteDir = options.sqliteDir ?? join(options.dataDir, 'ferretdb');
   const stateDir = join(options.dataDir, 'ferretdb-state');
-  mkdirSync(sqliteDir, { recursive: true });
+  if (options.handler === 'sqlite') mkdirSync(sqliteDir, { recursive: true });
   mkdirSync(stateDir, { recursive: true });
   const args = [
     `--handler=${options.handler}`,
@@ -106,7 +108,9 @@ export async function startFerretDB(options: FerretDBOptions): Promise<RunningFe
     '--log-format=text',
     options.handler === 'sqlite' ? `--sqlite-url=file:${sqliteDir}/` : `--postgresql-url=${options.postgresUrl}`,
   ];
-  const child = spawn(options.binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group, so Ctrl-C reaches the API first, which drains requests and then stops us.
+  const child = spawn(options.binary, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const guard = guardChild(child, 'SIGTERM');
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
@@ -115,10 +119,14 @@ export async function startFerretDB(options: FerretDBOptions): Promise<RunningFe
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`FerretDB exited at start: ${stderr.trim().split('\n').pop() ?? ''}`);
+    if (child.exitCode !== null) {
+      guard.release();
+      throw new Error(`FerretDB exited at start: ${stderr.trim().split('\n').pop() ?? ''}`);
+    }
     if (await canConnect(port)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      guard.release();
       throw new Error('FerretDB did not start listening within 20 s');
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -128,11 +136,35 @@ export async function startFerretDB(options: FerretDBOptions): Promise<RunningFe
     port,
     process: child,
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      guard.release();
+    },
+  };
+}
+
+/**
+ * Makes sure `child` does not outlive this process, even when it is killed with SIGKILL (no exit handler
+ * runs then): a tiny `sh` holds the read end of a pipe whose only writer is this process; when the
+ * process dies for any reason the pipe closes, `read` returns and the shell sends `signal` to the child.
+ * `release()` (after a normal stop) ends the watcher without signalling.
+ */
+export function guardChild(child: ChildProcess, signal: 'SIGINT' | 'SIGTERM'): { release(): void } {
+  const pid = child.pid;
+  if (!pid) return { release() {} };
+  const watcher = spawn('sh', ['-c', `read _ignored; kill -${signal.slice(3)} ${pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  watcher.on('error', () => {});
+  watcher.stdin?.on('error', () => {});
+  watcher.unref();
+  (watcher.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  child.once('exit', () => watcher.kill('SIGKILL'));
+  return {
+    release() {
+      if (watcher.exitCode === null && watcher.signalCode === null) watcher.kill('SIGKILL');
     },
   };
 }

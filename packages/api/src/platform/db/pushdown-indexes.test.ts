@@ -1,36 +1,29 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import mongoose, { Schema, Types } from 'mongoose';
-import pg from 'pg';
-import { loadConfig } from '../config.js';
-import { installFerretDB, startFerretDB, type RunningFerretDB } from './ferretdb.js';
+import { startTestDatabase } from '../../testing/test-database.js';
+import type { DatabaseServer } from './embedded.js';
 import { ensureIndexes } from './indexes.js';
-import { ensurePushdownIndexes, postgresClient } from './pushdown-indexes.js';
+import { ensurePushdownIndexes } from './pushdown-indexes.js';
 
-// FerretDB's PostgreSQL handler on the machine's PostgreSQL (PG_TEST_URL, default the local server with
-// trust auth, as .ci/run leaves it), in a database of its own that the test drops at the end.
-const adminUrl = process.env.PG_TEST_URL ?? 'postgres://127.0.0.1:5432/postgres';
-const pgDatabase = `crm_pushdown_${process.pid}`;
-const pgUrl = adminUrl.replace(/\/[^/]*$/, `/${pgDatabase}`);
-
+// FerretDB's PostgreSQL handler on the embedded PostgreSQL (the default), or on EMBEDDED_DB_POSTGRES_URL
+// when that is set; a database of its own, removed at the end.
 describe('PostgreSQL indexes for FerretDB pushdown', () => {
-  let server: RunningFerretDB;
+  let server: DatabaseServer | undefined;
   let connection: mongoose.Connection;
-  let dataDir: string;
-  const admin = () => postgresClient(adminUrl);
+  let pgUrl: string;
 
   before(async () => {
-    const client = admin();
-    await client.connect();
-    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(pgDatabase)}`);
-    await client.end();
-    dataDir = mkdtempSync(join(tmpdir(), 'crm-pushdown-'));
-    const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
-    server = await startFerretDB({ binary: installFerretDB(config.TOOLS_DIR), dataDir, handler: 'postgresql', postgresUrl: pgUrl });
-    connection = await mongoose.createConnection(server.uri, { dbName: 'crm_pushdown' }).asPromise();
+    // The run's database when it is on PostgreSQL (scripts/run-tests.ts says where), else one of our own.
+    let uri = process.env.TEST_MONGODB_URI;
+    if (uri && process.env.TEST_POSTGRES_URL) pgUrl = process.env.TEST_POSTGRES_URL;
+    else {
+      server = await startTestDatabase(() => {});
+      assert.equal(server.kind, 'ferretdb-postgresql', 'this test needs the PostgreSQL handler');
+      uri = server.uri;
+      pgUrl = server.postgresUrl!;
+    }
+    connection = await mongoose.createConnection(uri, { dbName: `crm_pushdown_${process.pid}` }).asPromise();
     const schema = new Schema({ tenantId: Schema.Types.ObjectId, status: String, searchTokens: [String], company: { name: String } }, { autoIndex: false });
     schema.index({ tenantId: 1, status: 1 });
     schema.index({ tenantId: 1, searchTokens: 1 });
@@ -40,13 +33,9 @@ describe('PostgreSQL indexes for FerretDB pushdown', () => {
   });
 
   after(async () => {
+    await connection?.dropDatabase().catch(() => {});
     await connection?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    const client = admin();
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(pgDatabase)}`);
-    await client.end();
   });
 
   it('should add one GIN index per indexed top-level field, once, and PostgreSQL should use them for FerretDB’s own SQL', async () => {

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { AppError, toProblem } from '../errors.js';
+import { budgetProblem } from '../db/query-budget.js';
 
 const safeRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -56,6 +57,7 @@ export function errorHandler(options: { exposeInternal: boolean }): ErrorRequest
     else if (parserError?.type === 'entity.parse.failed') appError = new AppError('bad_json', 'The body could not be parsed as JSON', { errors: [{ field: 'body', code: 'bad_json', message: 'is not valid JSON' }] });
     else if (parserError?.type === 'entity.too.large') appError = new AppError('payload_too_large', 'The body is larger than this route accepts');
     else if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') appError = new AppError('unsupported_media_type', 'Send the body as UTF-8 JSON');
+    else if (budgetProblem(error)) appError = budgetProblem(error)!;
     else {
       req.log?.error({ err: error }, 'unhandled error');
       appError = new AppError('internal', options.exposeInternal && error instanceof Error ? error.message : 'An unexpected error occurred; quote the request id when reporting it');
