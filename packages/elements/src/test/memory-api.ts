@@ -301,7 +301,13 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       Object.assign(task, { status: body.to, ...(body.dueAt ? { dueAt: body.dueAt } : {}), version: task.version + 1 });
       return { ...task };
     }],
-    ...recordRoutes(options, page, (detail) => new MemoryApiError(404, 'not_found', detail)),
+    ...recordRoutes(
+      options,
+      page,
+      (detail) => new MemoryApiError(404, 'not_found', detail),
+      (detail, errors) => new MemoryApiError(400, 'validation_failed', detail, { errors }),
+      (id) => contacts.find((c) => c.id === id) ?? contacts[0],
+    ),
     ['POST', /^\/v1\/greetings$/, (_, __, body) => ({ id: hex(0x800001), ...body, state: 'scheduled' })],
     ['POST', /^\/v1\/campaigns$/, (_, __, body) => ({ id: hex(0x700000 + ++campaignSeq), ...body, status: 'draft', version: 0 })],
     ['POST', /^\/v1\/campaigns\/(\w+)\/transitions$/, (m, __, body) => ({ id: m[1], title: 'Campaign', status: body.to, version: Number(body.version) + 1 })],

@@ -2,6 +2,7 @@
 // rendering tests of the record lists. Records carry the SDK's generated types; only the fields the
 // elements read are filled in beyond what the type needs to be recognisable.
 import type { Campaign, CampaignStats, Customer, Lead } from '@crm/client-sdk';
+import type { Contact } from '../shared/api/types.js';
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 const firstNames = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Linus'];
@@ -133,6 +134,8 @@ export function recordRoutes(
   counts: { leads?: number; customers?: number; campaigns?: number },
   page: <T>(items: T[], query: Record<string, string>) => unknown,
   missing: (detail: string) => Error,
+  refuse: (detail: string, errors: Array<{ field: string; code: string; message: string }>) => Error,
+  findContact: (id: string) => Contact | undefined,
 ): RecordRoute[] {
   const leads = Array.from({ length: counts.leads ?? 25 }, (_, n) => makeLead(n));
   const customers = Array.from({ length: counts.customers ?? 25 }, (_, n) => makeCustomer(n));
@@ -147,5 +150,72 @@ export function recordRoutes(
       return statsOf(campaigns[index]!, index);
     }],
     ['GET', /^\/v1\/workflows\/(\w+)$/, (m) => workflowOf(m[1]!) ?? (() => { throw missing('No such workflow'); })()],
+    ...campaignMessageRoutes(missing, refuse, findContact),
   ];
+}
+
+type RouteWithBody = [string, RegExp, (match: RegExpMatchArray, query: Record<string, string>, body: Record<string, unknown>) => unknown];
+
+/**
+ * The creator's campaign routes, as the API answers them: a campaign stored with its message and
+ * audience, updated, moved along its workflow (activation refused, naming `audience` and `message`,
+ * when it would send nothing), a message rendered for a contact, a test "sent", a template stored.
+ */
+function campaignMessageRoutes(
+  missing: (detail: string) => Error,
+  refuse: (detail: string, errors: Array<{ field: string; code: string; message: string }>) => Error,
+  findContact: (id: string) => Contact | undefined,
+): RecordRoute[] {
+  const stored = new Map<string, Record<string, unknown> & { id: string; status: string; version: number }>();
+  let seq = 0;
+  const campaign = (id: string) => stored.get(id) ?? (() => { throw missing('No such campaign'); })();
+  const render = (message: { templateId?: string; subject?: string; body?: string }, contactId: unknown) => {
+    const contact = findContact(String(contactId ?? '')) ?? findContact('');
+    const values: Record<string, string> = {
+      'recipient.firstName': contact?.firstName ?? 'Ada',
+      'recipient.lastName': contact?.lastName ?? 'Lovelace',
+      'recipient.fullName': contact ? `${contact.firstName} ${contact.lastName}` : 'Ada Lovelace',
+      'recipient.email': contact?.emails[0]?.value ?? '',
+      'recipient.companyName': contact?.company?.name ?? '',
+      'agency.name': 'Demo Agency',
+      'sender.name': 'Ada Admin',
+    };
+    const fill = (text: string) => text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, key: string) => values[key] ?? '');
+    const subject = fill(message.subject ?? 'Welcome, {{recipient.firstName}}!');
+    const text = fill(message.body ?? 'Hello {{recipient.firstName}} {{recipient.lastName}},\n\nwelcome to our programme.');
+    return { subject, text, html: '', recipient: { type: 'contact', id: contact?.id ?? '', name: values['recipient.fullName'], email: values['recipient.email'] }, locale: 'en', timeZone: 'UTC' };
+  };
+  const routes: RouteWithBody[] = [
+    ['POST', /^\/v1\/campaigns$/, (_, __, body) => {
+      const id = hex(0xd00000 + ++seq);
+      const record = { ...body, id, status: 'draft', version: 0, counts: { views: 0, likes: 0, enrolments: 0, signups: 0, leads: 0, testSends: 0 } };
+      stored.set(id, record);
+      return record;
+    }],
+    ['PATCH', /^\/v1\/campaigns\/(\w+)$/, (m, __, body) => {
+      const record = campaign(m[1]!);
+      Object.assign(record, body, { version: record.version + 1 });
+      return record;
+    }],
+    ['POST', /^\/v1\/campaigns\/(\w+)\/transitions$/, (m, __, body) => {
+      const record = campaign(m[1]!);
+      if (body.to === 'active') {
+        const errors = [
+          ...(record.audience ? [] : [{ field: 'audience', code: 'required', message: 'is empty: choose a segment or at least one contact, lead or customer' }]),
+          ...(record.message ? [] : [{ field: 'message', code: 'required', message: 'is missing: pick a template or write a subject and body' }]),
+        ];
+        if (errors.length) throw refuse('The campaign cannot be activated: it would send nothing', errors);
+      }
+      Object.assign(record, { status: body.to, version: record.version + 1 });
+      return record;
+    }],
+    ['POST', /^\/v1\/campaigns\/preview$/, (_, __, body) => render(body.message as Record<string, string>, body.contactId)],
+    ['POST', /^\/v1\/campaigns\/(\w+)\/test-send$/, (m, __, body) => {
+      const record = campaign(m[1]!);
+      const rendered = render((body.message ?? record.message) as Record<string, string>, body.contactId);
+      return { object: 'campaign_test_send', campaignId: record.id, to: 'ada@example.com', subject: `[Test] ${rendered.subject}`, sentAt: new Date().toISOString() };
+    }],
+    ['POST', /^\/v1\/templates$/, (_, __, body) => ({ id: hex(0xe00000 + ++seq), ...body })],
+  ];
+  return routes as unknown as RecordRoute[];
 }
