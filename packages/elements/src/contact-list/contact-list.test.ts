@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
+import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
 import type { CrmContactList } from './contact-list.component.js';
 import './contact-list.js';
@@ -138,5 +139,47 @@ describe('crm-contact-list', () => {
     expect(state.kind).to.equal('error');
     expect(state.message).to.equal('Down for maintenance.');
     await expectAccessible(failing);
+  });
+
+  describe('at 390 and 1280 px, light and dark, English and German', () => {
+    afterEach(resetViewport);
+
+    async function mountWith(attrs: { locale?: string; theme?: string }): Promise<CrmContactList> {
+      const provider = await fixture(html`<crm-provider .client=${api.client} .user=${api.user} locale=${attrs.locale ?? 'en'} theme=${attrs.theme ?? 'light'}>
+        <crm-contact-list></crm-contact-list>
+      </crm-provider>`);
+      const list = provider.querySelector('crm-contact-list')!;
+      await until(() => Boolean(list.shadowRoot!.querySelector('.body .name')), 8000, 'rows');
+      return list;
+    }
+
+    for (const width of [phoneWidth, deskWidth]) {
+      for (const theme of ['light', 'dark']) {
+        it(`should fit ${width} px with 44 px targets and be axe-clean in the ${theme} theme`, async () => {
+          await useViewport(width);
+          const list = await mountWith({ theme });
+          expectFitsLayout(list);
+          await expectAccessible(list.parentElement!);
+        });
+      }
+    }
+
+    it('should count loaded and selected contacts with plural rules in English and German', async () => {
+      for (const [locale, three, one] of [['en', '3 contacts loaded', '1 selected'], ['de', '3 Kontakte geladen', '1 ausgewählt']] as const) {
+        const list = await mountWith({ locale });
+        await until(() => list.shadowRoot!.textContent!.includes(three), 8000, three);
+        list.shadowRoot!.querySelector<HTMLElement>('.body .select')!.click();
+        await until(() => list.shadowRoot!.textContent!.includes(one), 4000, one);
+      }
+    });
+
+    it('should say "1 contact loaded" and "1 Kontakt geladen" for a single row', async () => {
+      const memory = createMemoryApi({ contacts: 1 });
+      for (const [locale, text] of [['en', '1 contact loaded'], ['de', '1 Kontakt geladen']] as const) {
+        const provider = await fixture(html`<crm-provider .client=${memory.client} locale=${locale}><crm-contact-list></crm-contact-list></crm-provider>`);
+        const list = provider.querySelector('crm-contact-list')!;
+        await until(() => list.shadowRoot!.textContent!.includes(text), 8000, text);
+      }
+    });
   });
 });

@@ -72,4 +72,11 @@ export const contactViewerStyles = css`
     color: ${sys('color-on-surface-variant')};
     font-variant-numeric: tabular-nums;
   }
+  dd a {
+    display: inline-flex;
+    align-items: center;
+    min-block-size: ${sys('target-size')};
+    min-inline-size: ${sys('target-size')};
+    overflow-wrap: anywhere;
+  }
 `;

@@ -3,6 +3,7 @@ import type { Contact } from '../shared/api/types.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
+import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import type { CrmContactViewer } from './contact-viewer.component.js';
 import './contact-viewer.js';
 
@@ -97,5 +98,41 @@ describe('crm-contact-viewer', () => {
     const viewer = await mount(api.client, '0123456789abcdef01234567');
     expect(viewer.shadowRoot!.querySelector('crm-state')!.kind).to.equal('error');
     await expectAccessible(viewer);
+  });
+
+  describe('at 390 and 1280 px, light and dark, English and German', () => {
+    afterEach(resetViewport);
+
+    async function mountWith(attrs: { locale?: string; theme?: string }): Promise<CrmContactViewer> {
+      const provider = await fixture(html`<crm-provider .client=${api.client} .user=${api.user} locale=${attrs.locale ?? 'en'} theme=${attrs.theme ?? 'light'} time-zone="Europe/Berlin">
+        <crm-contact-viewer contact-id=${contact.id}></crm-contact-viewer>
+      </crm-provider>`);
+      const viewer = provider.querySelector('crm-contact-viewer')!;
+      await until(() => Boolean(viewer.shadowRoot!.querySelector('[part="card"]')), 8000, 'viewer loaded');
+      await until(() => Boolean(viewer.shadowRoot!.querySelector('[part="timeline"], crm-state[kind="empty"]')), 8000, 'timeline');
+      return viewer;
+    }
+
+    for (const width of [phoneWidth, deskWidth]) {
+      for (const theme of ['light', 'dark']) {
+        it(`should fit ${width} px with 44 px targets and be axe-clean in the ${theme} theme`, async () => {
+          await useViewport(width);
+          const viewer = await mountWith({ theme });
+          expectFitsLayout(viewer);
+          await expectAccessible(viewer.parentElement!);
+        });
+      }
+    }
+
+    it('should write the timeline dates the German way (dd.mm.yyyy) under locale="de", and the English way under "en"', async () => {
+      await api.client.contacts.transition(contact.id, { to: 'hot', version: (await api.client.contacts.get(contact.id)).version }).catch(() => undefined);
+      const de = await mountWith({ locale: 'de' });
+      const times = () => [...de.shadowRoot!.querySelectorAll('time')].map((t) => t.textContent!);
+      await until(() => times().length > 0, 8000, 'a timeline entry');
+      expect(times()[0]).to.match(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
+      const en = await mountWith({ locale: 'en' });
+      await until(() => en.shadowRoot!.querySelectorAll('time').length > 0, 8000, 'a timeline entry');
+      expect(en.shadowRoot!.querySelector('time')!.textContent).to.match(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M$/);
+    });
   });
 });
