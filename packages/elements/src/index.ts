@@ -16,6 +16,7 @@ export * from './campaign-list/campaign-list.js';
 export * from './product-admin/product-admin.js';
 export * from './custom-field-admin/custom-field-admin.js';
 export * from './template-admin/template-admin.js';
+export * from './workflow-admin/workflow-admin.js';
 export { CrmElement } from './shared/crm-element.js';
 export { CrmFormField } from './shared/form-field.js';
 export * from './context/index.js';

@@ -80,7 +80,7 @@ export function selectField(options: ControlOptions & { options: Array<{ value: 
   const id = controlId(options.field);
   return html`<div class="field">
     <label for=${id}>${options.label}</label>
-    <select id=${id} class="native" data-field=${options.field} ?required=${Boolean(options.required)} ?disabled=${Boolean(options.disabled)}
+    <select id=${id} class="native" data-field=${options.field} .value=${live(options.value)} ?required=${Boolean(options.required)} ?disabled=${Boolean(options.disabled)}
       aria-invalid=${options.error ? 'true' : 'false'} aria-describedby=${described(id, options.error, options.hint)}
       @change=${(e: Event) => options.onInput((e.target as HTMLSelectElement).value)}>
       ${options.options.map((o) => html`<option value=${o.value} ?selected=${o.value === options.value}>${o.label}</option>`)}

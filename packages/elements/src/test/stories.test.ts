@@ -20,6 +20,7 @@ import * as state from '../state/state.stories.js';
 import * as taskList from '../task-list/task-list.stories.js';
 import * as templateAdmin from '../template-admin/template-admin.stories.js';
 import * as textField from '../text-field/text-field.stories.js';
+import * as workflowAdmin from '../workflow-admin/workflow-admin.stories.js';
 import { expectAccessible } from './axe.js';
 import { until } from './live-api.js';
 
@@ -35,7 +36,7 @@ interface StoriesModule {
   [story: string]: unknown;
 }
 
-const modules = { campaignCreator, campaignList, contactEditor, contactList, contactViewer, customerList, customFieldAdmin, leadList, pipelineBoard, productAdmin, provider, selectField, state, taskList, templateAdmin, textField } as unknown as Record<string, StoriesModule>;
+const modules = { campaignCreator, campaignList, contactEditor, contactList, contactViewer, customerList, customFieldAdmin, leadList, pipelineBoard, productAdmin, provider, selectField, state, taskList, templateAdmin, textField, workflowAdmin } as unknown as Record<string, StoriesModule>;
 
 /** The story's elements whose own shadow root still shows a loading state. */
 function stillLoading(root: Element, tag: string): boolean {
