@@ -47,6 +47,8 @@ export const providerStyles = css`
     display: none;
   }
   [part='sign-in-button'] {
+    min-block-size: ${sys('target-size')};
+    min-inline-size: ${sys('target-size')};
     font: inherit;
     font-weight: 600;
     color: ${sys('color-on-primary')};

@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { expectAccessible } from '../test/axe.js';
+import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { makeClient, makeUser } from '../test/context-probe.js';
 import '../test/context-probe.js';
 import { CrmProvider } from './provider.component.js';
@@ -199,5 +200,22 @@ describe('crm-provider', () => {
   it('should tolerate being defined twice', () => {
     expect(() => CrmProvider.define('crm-provider')).not.to.throw();
     expect(customElements.get('crm-provider')).to.equal(CrmProvider);
+  });
+
+  describe('at 390 and 1280 px, light and dark', () => {
+    afterEach(resetViewport);
+    for (const width of [phoneWidth, deskWidth]) {
+      for (const theme of ['light', 'dark']) {
+        it(`should fit ${width} px with 44 px targets and be axe-clean in the ${theme} theme`, async () => {
+          await useViewport(width);
+          const { client } = makeClient();
+          CrmProvider.clientFactory = () => client;
+          const provider = await fixture<CrmProvider>(html`<crm-provider base-url="https://crm.test" theme=${theme}><crm-context-probe></crm-context-probe></crm-provider>`);
+          expect(provider.shadowRoot!.querySelector('form')).not.to.equal(null);
+          expectFitsLayout(provider);
+          await expectAccessible(provider);
+        });
+      }
+    }
   });
 });

@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { CrmFieldInputEvent } from '../events/field-events.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
+import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { CrmSelectField, type CrmSelectOption } from './select-field.component.js';
 import './select-field.js';
 
@@ -96,5 +97,19 @@ describe('crm-select-field', () => {
   it('should tolerate being defined twice', () => {
     expect(() => CrmSelectField.define('crm-select-field')).not.to.throw();
     expect(customElements.get('crm-select-field')).to.equal(CrmSelectField);
+  });
+
+  describe('at 390 and 1280 px, light and dark', () => {
+    afterEach(resetViewport);
+    for (const width of [phoneWidth, deskWidth]) {
+      for (const theme of ['light', 'dark']) {
+        it(`should fit ${width} px with 44 px targets and be axe-clean in the ${theme} theme`, async () => {
+          await useViewport(width);
+          const provider = await fixture(html`<crm-provider theme=${theme}><crm-select-field name="stage" label="Stage" required .options=${stages} error="Choose a stage."></crm-select-field></crm-provider>`);
+          expectFitsLayout(provider as HTMLElement);
+          await expectAccessible(provider);
+        });
+      }
+    }
   });
 });

@@ -47,6 +47,8 @@ export const stateStyles = css`
     }
   }
   [part='retry-button'] {
+    min-block-size: ${sys('target-size')};
+    min-inline-size: ${sys('target-size')};
     font: inherit;
     color: ${sys('color-primary')};
     background: transparent;

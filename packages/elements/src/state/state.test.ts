@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
+import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { CrmState } from './state.component.js';
 import './state.js';
 
@@ -56,5 +57,19 @@ describe('crm-state', () => {
   it('should tolerate being defined twice', () => {
     expect(() => CrmState.define('crm-state')).not.to.throw();
     expect(customElements.get('crm-state')).to.equal(CrmState);
+  });
+
+  describe('at 390 and 1280 px, light and dark', () => {
+    afterEach(resetViewport);
+    for (const width of [phoneWidth, deskWidth]) {
+      for (const theme of ['light', 'dark']) {
+        it(`should fit ${width} px with 44 px targets and be axe-clean in the ${theme} theme`, async () => {
+          await useViewport(width);
+          const provider = await fixture(html`<crm-provider theme=${theme}><crm-state kind="error" message="The CRM could not be reached."></crm-state><crm-state kind="empty"></crm-state></crm-provider>`);
+          expectFitsLayout(provider as HTMLElement);
+          await expectAccessible(provider);
+        });
+      }
+    }
   });
 });

@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { CrmFieldInputEvent } from '../events/field-events.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
+import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { CrmTextField } from './text-field.component.js';
 import './text-field.js';
 
@@ -141,5 +142,22 @@ describe('crm-text-field', () => {
   it('should tolerate being defined twice', () => {
     expect(() => CrmTextField.define('crm-text-field')).not.to.throw();
     expect(customElements.get('crm-text-field')).to.equal(CrmTextField);
+  });
+
+  describe('at 390 and 1280 px, light and dark', () => {
+    afterEach(resetViewport);
+    for (const width of [phoneWidth, deskWidth]) {
+      for (const theme of ['light', 'dark']) {
+        it(`should fit ${width} px with 44 px targets and be axe-clean in the ${theme} theme`, async () => {
+          await useViewport(width);
+          const provider = await fixture(html`<crm-provider theme=${theme} locale="de"><form>
+            <crm-text-field name="email" type="email" label="E-Mail" hint="Geschäftlich" required error="Das ist keine E-Mail-Adresse."></crm-text-field>
+            <crm-text-field name="due" type="datetime-local" label="Fällig"></crm-text-field>
+          </form></crm-provider>`);
+          expectFitsLayout(provider as HTMLElement);
+          await expectAccessible(provider);
+        });
+      }
+    }
   });
 });
