@@ -22,7 +22,11 @@ export default defineConfig({
     modulePreload: false,
     // An application build, not library mode: library mode leaves ES output's whitespace unminified.
     rollupOptions: {
-      input: Object.fromEntries(['crm-widgets', 'crm-referral-signup', 'crm-campaign-card'].map((name) => [name, fileURLToPath(new URL(`./src/${name}.ts`, import.meta.url))])),
+      // A locale's messages are an entry of their own (crm-widgets-locale-de.js), fetched only for that locale.
+      input: Object.fromEntries([
+        ...['crm-widgets', 'crm-referral-signup', 'crm-campaign-card'].map((name) => [name, fileURLToPath(new URL(`./src/${name}.ts`, import.meta.url))]),
+        ...['de', 'fr'].map((locale) => [`crm-widgets-locale-${locale}`, fileURLToPath(new URL(`./src/locales/${locale}.ts`, import.meta.url))]),
+      ]),
       preserveEntrySignatures: 'allow-extension',
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'crm-widgets-shared-[hash].js' },
     },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: builds the widgets, then runs the browser tests (node's test runner, real Chromium), and
-// ends with one line, "widgets: N passed, N failed", exiting non-zero on any failure.
+// `npm test`: builds the widgets, then runs their language tests and the browser tests (node's test
+// runner, real Chromium), and ends with one line, "widgets: N passed, N failed", exiting non-zero on any failure.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +24,7 @@ if (built !== 0) {
   process.exit(1);
 }
 let output = '';
-const code = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=180000', 'test/widgets.browser.test.ts'], (chunk) => {
+const code = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=180000', 'src/shared/i18n.test.ts', 'test/widgets.browser.test.ts'], (chunk) => {
   output = (output + chunk).slice(-50_000);
 });
 const passed = Number(/^# pass (\d+)/m.exec(output)?.[1] ?? 0);

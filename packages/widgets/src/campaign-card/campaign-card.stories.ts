@@ -5,7 +5,7 @@ import { inWidget } from '../test/story-widgets.js';
 
 interface CardArgs {
   campaign: StoryCampaignCode;
-  lang: 'en' | 'fr';
+  lang: 'en' | 'de' | 'fr';
 }
 
 const meta: Meta<CardArgs> = {
@@ -22,7 +22,7 @@ const meta: Meta<CardArgs> = {
   args: { campaign: 'SPRING', lang: 'en' },
   argTypes: {
     campaign: { description: 'The campaign code (`campaign` attribute); in these stories each code is one API state.', control: 'select', options: Object.keys(storyCampaigns) },
-    lang: { description: 'The widget language (`lang` attribute).', control: 'inline-radio', options: ['en', 'fr'] },
+    lang: { description: 'The widget language (`lang` attribute).', control: 'inline-radio', options: ['en', 'de', 'fr'] },
   },
   render: ({ campaign, lang }) => html`<crm-campaign-card campaign=${campaign} lang=${lang}></crm-campaign-card>`,
 };
@@ -52,6 +52,9 @@ export const Offline: Story = { args: { campaign: 'OFFLINE' } };
 
 /** No public campaign has this code. */
 export const NotFound: Story = { args: { campaign: 'GONE' } };
+
+/** In German: plurals, numbers and the period through `Intl`. */
+export const German: Story = { args: { lang: 'de' } };
 
 /** In French: dates and counts in French style too. */
 export const French: Story = { args: { lang: 'fr' } };

@@ -3,36 +3,19 @@ import type { PublicCrmClient } from '@crm/client-sdk/public';
 import { fetchCampaign, publicClient, remembered, visitorId } from '../shared/config.js';
 import { strings } from '../shared/i18n.js';
 import { baseStyles, WidgetElement, yieldToPage } from '../shared/widget-element.js';
-import { formatCount, formatDate } from './format.js';
+import { formatDate, formatDateRange } from './format.js';
 
-const text = strings(
-  {
-    like: 'Like',
-    liked: 'Liked',
-    enrol: 'Enrol',
-    enrolled: 'Enrolled',
-    views: '{n} views',
-    likes: '{n} likes',
-    enrolments: '{n} enrolled',
-    from: 'From {start}',
-    until: 'Until {end}',
-    period: '{start} – {end}',
-  },
-  {
-    fr: {
-      like: 'J’aime',
-      liked: 'Aimé',
-      enrol: 'Participer',
-      enrolled: 'Inscrit',
-      views: '{n} vues',
-      likes: '{n} j’aime',
-      enrolments: '{n} inscrits',
-      from: 'À partir du {start}',
-      until: 'Jusqu’au {end}',
-      period: '{start} – {end}',
-    },
-  },
-);
+const text = strings('card', {
+  like: 'Like',
+  liked: 'Liked',
+  enrol: 'Enrol',
+  enrolled: 'Enrolled',
+  views: { one: '{n} view', other: '{n} views' },
+  likes: { one: '{n} like', other: '{n} likes' },
+  enrolments: { one: '{n} enrolment', other: '{n} enrolments' },
+  from: 'From {start}',
+  until: 'Until {end}',
+});
 
 type Campaign = Awaited<ReturnType<PublicCrmClient['public']['campaigns']['get']>>;
 type Kind = 'view' | 'like' | 'enrol';
@@ -127,7 +110,7 @@ export class CrmCampaignCard extends WidgetElement {
   private async load(): Promise<void> {
     this.viewed = false;
     try {
-      const data = await fetchCampaign(this.campaign);
+      const [data] = await Promise.all([fetchCampaign(this.campaign), this.localeReady()]);
       // A signup form of the same campaign renders from the same answer: let it have its own task.
       await yieldToPage();
       this.data = data;
@@ -138,6 +121,7 @@ export class CrmCampaignCard extends WidgetElement {
         this.observer.observe(this);
       }
     } catch (error) {
+      await this.localeReady();
       this.status = this.describe(error);
       this.emit('crm-widget-error', { campaign: this.campaign, message: this.status });
     }
@@ -174,7 +158,7 @@ export class CrmCampaignCard extends WidgetElement {
 
   private period(data: Campaign): string {
     const format = (iso: string) => formatDate(iso, this.locale);
-    if (data.startAt && data.endAt) return this.t('period', { start: format(data.startAt), end: format(data.endAt) });
+    if (data.startAt && data.endAt) return formatDateRange(data.startAt, data.endAt, this.locale);
     if (data.startAt) return this.t('from', { start: format(data.startAt) });
     if (data.endAt) return this.t('until', { end: format(data.endAt) });
     return '';
@@ -186,13 +170,12 @@ export class CrmCampaignCard extends WidgetElement {
     if (!data && !this.status && !this.loadingVisible) return nothing;
     const liked = remembered(this.campaign, 'like');
     const enrolled = remembered(this.campaign, 'enrol');
-    const number = (n: number) => formatCount(n, this.locale);
     return html`<div class="root" part="root" lang=${this.locale} aria-busy=${data || this.status ? 'false' : 'true'}>
       ${data
         ? html`<h2 part="title">${data.title}</h2>
             ${data.description ? html`<p part="description">${data.description}</p>` : nothing}
             <p class="muted" part="period">${this.period(data)}</p>
-            <p class="muted" part="counts">${this.t('views', { n: number(data.counts.views) })} · ${this.t('likes', { n: number(data.counts.likes) })} · ${this.t('enrolments', { n: number(data.counts.enrolments) })}</p>
+            <p class="muted" part="counts">${this.t('views', { n: data.counts.views })} · ${this.t('likes', { n: data.counts.likes })} · ${this.t('enrolments', { n: data.counts.enrolments })}</p>
             <div class="actions" part="actions">
               <button part="like" type="button" aria-pressed=${liked ? 'true' : 'false'} ?disabled=${this.busy || !data.active} @click=${() => void this.engage('like')}>${liked ? this.t('liked') : this.t('like')}</button>
               <button part="enrol" type="button" aria-pressed=${enrolled ? 'true' : 'false'} ?disabled=${this.busy || !data.active} @click=${() => void this.engage('enrol')}>${enrolled ? this.t('enrolled') : this.t('enrol')}</button>

@@ -6,7 +6,7 @@ import { fillAndSend, inWidget } from '../test/story-widgets.js';
 interface SignupArgs {
   campaign: StoryCampaignCode;
   referral: string;
-  lang: 'en' | 'fr';
+  lang: 'en' | 'de' | 'fr';
 }
 
 const meta: Meta<SignupArgs> = {
@@ -24,7 +24,7 @@ const meta: Meta<SignupArgs> = {
   argTypes: {
     campaign: { description: 'The campaign code (`campaign` attribute); in these stories each code is one API state.', control: 'select', options: Object.keys(storyCampaigns) },
     referral: { description: "A sales person's referral code (`referral` attribute)." },
-    lang: { description: 'The widget language (`lang` attribute; else the script\'s `data-locale`, the page\'s, the browser\'s).', control: 'inline-radio', options: ['en', 'fr'] },
+    lang: { description: 'The widget language (`lang` attribute; else the script\'s `data-locale`, the page\'s, the browser\'s).', control: 'inline-radio', options: ['en', 'de', 'fr'] },
   },
   render: ({ campaign, referral, lang }) => html`<crm-referral-signup campaign=${campaign} referral=${referral} lang=${lang}></crm-referral-signup>`,
 };
@@ -80,6 +80,9 @@ export const NotRunning: Story = { args: { campaign: 'ENDED' } };
 
 /** No public campaign has this code. */
 export const NotFound: Story = { args: { campaign: 'GONE' } };
+
+/** In German, from the `lang` attribute. */
+export const German: Story = { args: { lang: 'de' } };
 
 /** In French, from the `lang` attribute. */
 export const French: Story = { args: { lang: 'fr' } };

@@ -4,32 +4,17 @@ import { fetchCampaign, publicClient, visitorId } from '../shared/config.js';
 import { strings } from '../shared/i18n.js';
 import { baseStyles, WidgetElement } from '../shared/widget-element.js';
 
-const text = strings(
-  {
-    invalidEmail: 'Enter an email address like name@example.com.',
-    required: '{field} is required.',
-    fixErrors: 'Please correct the highlighted fields.',
-    consentRequired: 'Please accept to continue.',
-    expired: 'The form expired. Please submit it again.',
-    submit: 'Sign up',
-    sending: 'Sending…',
-    thanks: 'Thank you for signing up!',
-    confirm: 'Almost done: check your inbox and confirm your email address.',
-  },
-  {
-    fr: {
-      invalidEmail: 'Saisissez une adresse e-mail comme nom@exemple.fr.',
-      required: '{field} est obligatoire.',
-      fixErrors: 'Veuillez corriger les champs signalés.',
-      consentRequired: 'Veuillez accepter pour continuer.',
-      expired: 'Le formulaire a expiré. Veuillez l’envoyer à nouveau.',
-      submit: 'S’inscrire',
-      sending: 'Envoi…',
-      thanks: 'Merci pour votre inscription !',
-      confirm: 'Presque fini : confirmez votre adresse e-mail depuis votre boîte de réception.',
-    },
-  },
-);
+const text = strings('signup', {
+  invalidEmail: 'Enter an email address like name@example.com.',
+  required: '{field} is required.',
+  fixErrors: 'Please correct the highlighted fields.',
+  consentRequired: 'Please accept to continue.',
+  expired: 'The form expired. Please submit it again.',
+  submit: 'Sign up',
+  sending: 'Sending…',
+  thanks: 'Thank you for signing up!',
+  confirm: 'Almost done: check your inbox and confirm your email address.',
+});
 
 type Campaign = Awaited<ReturnType<PublicCrmClient['public']['campaigns']['get']>>;
 type Field = NonNullable<Campaign['form']>['fields'][number];
@@ -171,12 +156,13 @@ export class CrmReferralSignup extends WidgetElement {
     const abort = (this.abort = new AbortController());
     if (!keepPhase) this.phase = 'loading';
     try {
-      const data = await fetchCampaign(this.campaign, keepPhase);
+      const [data] = await Promise.all([fetchCampaign(this.campaign, keepPhase), this.localeReady()]);
       if (abort.signal.aborted) return;
       this.data = data;
       this.phase = data.form && data.active ? 'form' : 'unavailable';
       if (!data.form || !data.active) this.status = this.common('notRunning');
     } catch (error) {
+      await this.localeReady();
       if (abort.signal.aborted) return;
       this.phase = 'unavailable';
       this.status = this.describe(error);

@@ -1,7 +1,7 @@
 import { css, LitElement, type PropertyDeclarations } from 'lit';
 import { CrmApiError, CrmConnectionError, CrmRateLimitError } from '@crm/client-sdk/public';
 import { widgetConfig } from './config.js';
-import { common, resolveLocale, type CommonKey } from './i18n.js';
+import { common, loadLocale, resolveLocale, type CommonKey } from './i18n.js';
 
 /**
  * Styles every widget starts from. The host resets everything the page could push onto it
@@ -137,8 +137,17 @@ export class WidgetElement extends LitElement {
   protected get locale(): string {
     const wanted = this.getAttribute('lang') || widgetConfig()?.locale || document.documentElement.lang || navigator.language;
     // Read for every string of every render: resolve once per value.
-    if (this.resolvedLocale?.[0] !== wanted) this.resolvedLocale = [wanted, resolveLocale(wanted)];
+    if (this.resolvedLocale?.[0] !== wanted) {
+      this.resolvedLocale = [wanted, resolveLocale(wanted)];
+      // A locale whose messages are still coming renders again once they are here.
+      void loadLocale(this.resolvedLocale[1]).then(() => this.requestUpdate());
+    }
     return this.resolvedLocale[1];
+  }
+
+  /** Resolves when this widget's locale messages are loaded (at once for English; never rejects). */
+  protected localeReady(): Promise<void> {
+    return loadLocale(this.locale);
   }
 
   /** A message shared by every widget, in this widget's locale. */
@@ -148,7 +157,7 @@ export class WidgetElement extends LitElement {
 
   /** What to tell the visitor about a failed call. */
   protected describe(error: unknown): string {
-    if (error instanceof CrmRateLimitError) return this.common('rateLimited', { s: Math.max(1, Math.ceil(error.retryAfter ?? 60)) });
+    if (error instanceof CrmRateLimitError) return this.common('rateLimited', { n: Math.max(1, Math.ceil(error.retryAfter ?? 60)) });
     if (error instanceof CrmConnectionError || !navigator.onLine) return this.common('offline');
     if (error instanceof CrmApiError) {
       if (error.status === 404) return this.common('notFound');
