@@ -2898,7 +2898,9 @@ export interface paths {
         head?: never;
         /**
          * Update a message template
-         * @description Access: `template:update`.
+         * @description Send `If-Match: <version>` for a conditional update: a stale version answers 409 `version_conflict` with the current template.
+         *
+         *     Access: `template:update`.
          */
         patch: operations["updateTemplate"];
         trace?: never;

@@ -1,6 +1,7 @@
 import { idParams, listOf } from '../../platform/http/common.schema.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { AppError } from '../../platform/errors.js';
+import { ifMatchVersion } from '../../platform/records/record-routes.js';
 import type { Recipients } from '../messaging/recipients.js';
 import { createTemplateBody, previewBody, renderedSchema, templateSchema, updateTemplateBody } from './templates.schema.js';
 import { compileOrThrow, type TemplatesService } from './templates.service.js';
@@ -30,9 +31,10 @@ export function templateRoutes(service: TemplatesService, recipients: Recipients
     }),
     defineRoute({
       method: 'patch', path: '/templates/{id}', operationId: 'updateTemplate', summary: 'Update a message template', tags,
+      description: 'Send `If-Match: <version>` for a conditional update: a stale version answers 409 `version_conflict` with the current template.',
       access: access.permission('template', 'update'), params: idParams, body: updateTemplateBody, errors: [409],
       success: { status: 200, description: 'The template', schema: templateSchema },
-      handler: ({ params, body, req }) => service.update(req.principal!, params.id, body),
+      handler: ({ params, body, req }) => service.update(req.principal!, params.id, body, ifMatchVersion(req)),
     }),
     defineRoute({
       method: 'delete', path: '/templates/{id}', operationId: 'deleteTemplate', summary: 'Delete a message template', tags,

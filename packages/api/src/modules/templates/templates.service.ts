@@ -67,12 +67,16 @@ export function createTemplatesService(connection: Connection) {
         throw error;
       }
     },
-    async update(principal: Principal, id: string, patch: Partial<MessageSource & { name: string; description: string | null; category: MessageTemplate['category'] }>) {
+    /** Updates the sent parts; with `ifMatch` only while the template is still at that version (two admins never overwrite each other). */
+    async update(principal: Principal, id: string, patch: Partial<MessageSource & { name: string; description: string | null; category: MessageTemplate['category'] }>, ifMatch?: number) {
       const current = await find(principal.tenantId, id);
+      const conflict = (t: MessageTemplate) => new AppError('version_conflict', `Template was changed by someone else (now version ${t.version ?? 0}); reload and try again`, { extensions: { current: toTemplateDto(t) } });
+      if (ifMatch !== undefined && (current.version ?? 0) !== ifMatch) throw conflict(current);
       compileOrThrow({ subject: patch.subject ?? current.subject, html: patch.html ?? current.html, text: patch.text ?? current.text });
       try {
-        const updated = await Template.findOneAndUpdate({ tenantId: principal.tenantId, _id: current._id }, { $set: patch, $inc: { version: 1 } }, { returnDocument: 'after' }).lean();
-        if (!updated) throw AppError.notFound('Template');
+        // The version read is part of the filter, so a write that lost a race changes nothing.
+        const updated = await Template.findOneAndUpdate({ tenantId: principal.tenantId, _id: current._id, version: current.version ?? 0 }, { $set: patch, $inc: { version: 1 } }, { returnDocument: 'after' }).lean();
+        if (!updated) throw conflict(await find(principal.tenantId, id));
         return toTemplateDto(updated);
       } catch (error) {
         if (isDuplicateKeyError(error)) throw nameTaken(patch.name ?? current.name);
