@@ -4,23 +4,18 @@ import { CrmCampaignSavedEvent } from '../events/board-events.js';
 import type { CrmFieldDetail } from '../events/field-events.js';
 import { CrmSelectField } from '../select-field/select-field.component.js';
 import {
+  audienceBody,
   countSegment,
   firstSegmentMember,
   listSegments,
   listTemplates,
   loadRecipient,
-  audienceBody,
   messageBody,
-  previewMessage,
-  previewTemplate,
   saveCampaign,
   searchRecipients,
-  sendTestMessage,
-  storeCampaign,
-  type MessagePreview,
   type Recipient,
 } from '../shared/api/campaign-creator.js';
-import { isMissingRoute, readProblem, type CrmFieldProblem } from '../shared/api/errors.js';
+import { readProblem, type CrmFieldProblem } from '../shared/api/errors.js';
 import type { Campaign, CampaignDraft, Contact, Segment, Template } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
@@ -28,8 +23,9 @@ import type { CrmFormField } from '../shared/form-field.js';
 import { CrmState } from '../state/state.component.js';
 import { CrmTextField } from '../text-field/text-field.component.js';
 import { campaignCreatorStyles } from './campaign-creator.styles.js';
-import { renderLocally, stepOfField } from './campaign-draft.js';
-import { insertAt, mergeToken, renderMessageStep, type TestSendState } from './message-step.js';
+import { stepOfField } from './campaign-draft.js';
+import { MessageStepController, type PreviewTarget } from './message-controller.js';
+import { renderMessageStep } from './message-step.js';
 
 const steps = ['details', 'audience', 'message', 'schedule', 'review'] as const;
 type Step = (typeof steps)[number];
@@ -101,11 +97,6 @@ export class CrmCampaignCreator extends CrmDataElement {
   @state() private counting = false;
   @state() private picked: Recipient[] = [];
   @state() private found: Recipient[] = [];
-  @state() private preview: MessagePreview | undefined;
-  @state() private previewFor = '';
-  @state() private previewProblem = '';
-  @state() private previewing = false;
-  @state() private test: TestSendState = { state: 'idle' };
   /** The campaign as stored so far (after a test send or a refused activation), so saving again updates it. */
   @state() private saved: Campaign | undefined;
   /** What keeps each step from going ahead: its own checks, or the API's `errors[]` for its fields. */
@@ -117,10 +108,39 @@ export class CrmCampaignCreator extends CrmDataElement {
   @state() private choicesProblem = '';
 
   private searchTimer = 0;
-  private previewTimer = 0;
-  private previewRun = 0;
-  /** The message field the merge-field picker writes into: the last one focused. */
-  private mergeTarget: 'subject' | 'body' = 'body';
+  private readonly message: MessageStepController;
+
+  constructor() {
+    super();
+    // The controller reaches the element's private state through this adapter, so none of it becomes public API.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    this.message = new MessageStepController({
+      get renderRoot() {
+        return self.renderRoot;
+      },
+      get updateComplete() {
+        return self.updateComplete;
+      },
+      get storedCampaign() {
+        return self.saved;
+      },
+      set storedCampaign(campaign) {
+        self.saved = campaign;
+      },
+      addController: (controller) => self.addController(controller),
+      removeController: (controller) => self.removeController(controller),
+      requestUpdate: () => self.requestUpdate(),
+      messageDraft: () => self.draft,
+      setMessage: (key, value) => self.set(key, value),
+      messageApi: () => self.api,
+      messageTemplates: () => self.templates,
+      previewTarget: () => self.recipient(),
+      showFieldErrors: (errors) => void self.showFieldErrors(errors, false),
+      fieldLabel: (field) => self.fieldLabel(field),
+      noRecipientText: () => self.msg('campaign.noRecipient'),
+    });
+  }
 
   private get problems(): string[] {
     return this.stepProblems[this.step] ?? [];
@@ -157,50 +177,6 @@ export class CrmCampaignCreator extends CrmDataElement {
     if (key === 'audience' && this.fieldErrors.audience) this.fieldErrors = { ...this.fieldErrors, audience: '' };
   }
 
-  /** Renders the preview again shortly after the person stops typing. */
-  private schedulePreview(): void {
-    clearTimeout(this.previewTimer);
-    this.previewTimer = window.setTimeout(() => void this.renderPreview(), 400);
-  }
-
-  private setMessageKind(kind: CampaignDraft['messageKind']): void {
-    this.set('messageKind', kind);
-    void this.renderPreview();
-  }
-
-  private setBody(value: string): void {
-    this.set('body', value);
-    this.schedulePreview();
-  }
-
-  /** The native input of a message field, for the caret. */
-  private messageInput(field: 'subject' | 'body'): HTMLInputElement | HTMLTextAreaElement | null | undefined {
-    if (field === 'body') return this.renderRoot.querySelector<HTMLTextAreaElement>('#message-body');
-    return this.renderRoot.querySelector('crm-text-field[name="subject"]')?.shadowRoot?.querySelector('input');
-  }
-
-  /** Writes a merge field into the subject or body, at the caret of the one focused last. */
-  private async insertField(field: string): Promise<void> {
-    const target = this.mergeTarget;
-    const input = this.messageInput(target);
-    const value = this.draft[target];
-    const { value: next, caret } = insertAt(value, mergeToken(field), input?.selectionStart ?? value.length, input?.selectionEnd ?? value.length);
-    this.set(target, next);
-    this.schedulePreview();
-    await this.updateComplete;
-    const after = this.messageInput(target);
-    if (!after) return;
-    after.value = next;
-    after.focus();
-    after.setSelectionRange(caret, caret);
-  }
-
-  private onMessageFocus(event: FocusEvent): void {
-    const path = event.composedPath();
-    if (path.some((node) => (node as HTMLElement).id === 'message-body')) this.mergeTarget = 'body';
-    else if (path.some((node) => (node as HTMLElement).getAttribute?.('name') === 'subject')) this.mergeTarget = 'subject';
-  }
-
   private onInput(event: CustomEvent<CrmFieldDetail>): void {
     const { name, value } = event.detail;
     if (name === 'search') {
@@ -211,10 +187,10 @@ export class CrmCampaignCreator extends CrmDataElement {
       void this.count(value);
     } else if (name === 'templateId') {
       this.set('templateId', value);
-      void this.renderPreview();
+      void this.message.refresh();
     } else if (name === 'subject') {
       this.set('subject', value);
-      this.schedulePreview();
+      this.message.schedule();
     } else if (name in this.draft) {
       this.set(name as 'title', value);
     }
@@ -249,7 +225,7 @@ export class CrmCampaignCreator extends CrmDataElement {
   }
 
   /** The first real recipient of the audience, to preview with: a contact, or a picked customer. */
-  private async recipient(): Promise<{ type: 'contact' | 'customer'; id: string; name: string; contact?: Contact } | undefined> {
+  private async recipient(): Promise<PreviewTarget | undefined> {
     const audience = this.draft.audience;
     const ofContact = (contact: Contact | undefined) =>
       contact && { type: 'contact' as const, id: contact.id, name: contact.fullName ?? `${contact.firstName} ${contact.lastName}`, contact };
@@ -258,71 +234,6 @@ export class CrmCampaignCreator extends CrmDataElement {
     if (first) return ofContact(await loadRecipient(this.api, first));
     const customer = this.picked.find((p) => p.type === 'customer');
     return customer && { type: 'customer', id: customer.id, name: customer.name };
-  }
-
-  /**
-   * Asks the API to render the message as written (or the chosen template) for the audience's first
-   * real recipient. Before the API had a campaign preview, a template went through the template
-   * preview, and failing that was filled in locally; those stay as fallbacks for an older API.
-   */
-  private async renderPreview(): Promise<void> {
-    clearTimeout(this.previewTimer);
-    const run = ++this.previewRun;
-    this.previewProblem = '';
-    if (!messageBody(this.draft)) {
-      this.preview = undefined;
-      return;
-    }
-    this.previewing = true;
-    try {
-      const recipient = await this.recipient();
-      if (run !== this.previewRun) return;
-      if (!recipient) {
-        this.preview = undefined;
-        this.previewProblem = this.msg('campaign.noRecipient');
-        return;
-      }
-      let preview: MessagePreview;
-      try {
-        preview = await previewMessage(this.api, this.draft, recipient);
-      } catch (error) {
-        const template = this.templates.find((t) => t.id === this.draft.templateId);
-        if (!isMissingRoute(readProblem(error)) || readProblem(error).code !== 'not_found' || this.draft.messageKind !== 'template' || !template) throw error;
-        preview = await previewTemplate(this.api, template.id, recipient).catch((fallback: unknown) => {
-          if (!isMissingRoute(readProblem(fallback)) || !recipient.contact) throw fallback;
-          return renderLocally(template, recipient.contact);
-        });
-      }
-      if (run !== this.previewRun) return;
-      this.previewFor = recipient.name;
-      this.preview = preview;
-    } catch (error) {
-      if (run !== this.previewRun) return;
-      const problem = readProblem(error);
-      this.preview = undefined;
-      this.previewProblem = problem.fieldErrors.length ? problem.fieldErrors.map((e) => `${this.fieldLabel(e.field)}: ${e.message}`).join(' ') : problem.detail;
-    } finally {
-      if (run === this.previewRun) this.previewing = false;
-    }
-  }
-
-  /**
-   * Sends the message to the signed-in user's own address. A test needs a stored campaign, so a
-   * campaign not saved yet is saved as a draft first (and later saves update it).
-   */
-  private async sendTest(): Promise<void> {
-    if (this.test.state === 'sending') return;
-    this.test = { state: 'sending' };
-    try {
-      this.saved = await storeCampaign(this.api, this.draft, this.saved);
-      const recipient = await this.recipient().catch(() => undefined);
-      const { to } = await sendTestMessage(this.api, this.saved.id, this.draft, recipient);
-      this.test = { state: 'sent', to };
-    } catch (error) {
-      const problem = readProblem(error);
-      if (problem.fieldErrors.length) this.showFieldErrors(problem.fieldErrors, false);
-      this.test = { state: 'failed', message: problem.fieldErrors.length ? problem.fieldErrors.map((e) => `${this.fieldLabel(e.field)}: ${e.message}`).join(' ') : problem.detail };
-    }
   }
 
   /** A field the API named, in the reader's words (`message.subject` → "Subject"). */
@@ -379,7 +290,7 @@ export class CrmCampaignCreator extends CrmDataElement {
     if (clearProblems) this.stepProblems = { ...this.stepProblems, [step]: [] };
     this.step = step;
     this.reached = Math.max(this.reached, steps.indexOf(step));
-    if (step === 'message') void this.renderPreview();
+    if (step === 'message') void this.message.refresh();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('#step-heading')?.focus();
   }
@@ -412,8 +323,7 @@ export class CrmCampaignCreator extends CrmDataElement {
       this.draft = { ...emptyDraft(), messageKind: this.templates.length ? 'template' : 'written' };
       this.saved = undefined;
       this.picked = [];
-      this.preview = undefined;
-      this.test = { state: 'idle' };
+      this.message.reset();
       this.reached = 0;
       await this.go('details');
       this.announce(this.msg(activate ? 'campaign.activated' : 'campaign.savedDraft', { title: campaign.title }));
@@ -490,22 +400,23 @@ export class CrmCampaignCreator extends CrmDataElement {
   }
 
   private renderMessage(): TemplateResult {
+    const message = this.message;
     return renderMessageStep({
       draft: this.draft,
       templates: this.templates,
-      preview: this.preview,
-      previewFor: this.previewFor,
-      previewProblem: this.previewProblem,
-      previewing: this.previewing,
-      test: this.test,
+      preview: message.preview,
+      previewFor: message.previewFor,
+      previewProblem: message.previewProblem,
+      previewing: message.previewing,
+      test: message.test,
       userEmail: this.user?.email ?? '',
       errors: this.fieldErrors,
       hasMessage: messageBody(this.draft) !== null,
       msg: (key, params) => this.msgOr(key, key, params),
-      setKind: (kind) => this.setMessageKind(kind),
-      setBody: (value) => this.setBody(value),
-      insert: (field) => void this.insertField(field),
-      sendTest: () => void this.sendTest(),
+      setKind: (kind) => message.setKind(kind),
+      setBody: (value) => message.setBody(value),
+      insert: (field) => void message.insert(field),
+      sendTest: () => void message.sendTest(),
     });
   }
 
@@ -567,7 +478,7 @@ export class CrmCampaignCreator extends CrmDataElement {
           })}
         </ol>
       </nav>
-      <form part="form" novalidate aria-labelledby="step-heading" @submit=${this.next} @crm-field-input=${this.onInput} @focusin=${this.onMessageFocus}>
+      <form part="form" novalidate aria-labelledby="step-heading" @submit=${this.next} @crm-field-input=${this.onInput} @focusin=${this.message.onFocusIn}>
         <h2 id="step-heading" tabindex="-1">${this.msg(`campaign.step.${this.step}`)}</h2>
         ${body[this.step]()}
         ${this.problems.length ? html`<div part="error" class="banner error" role="alert"><ul>${this.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : nothing}
