@@ -5,7 +5,7 @@ import { CrmTemplateSavedEvent } from '../events/admin-events.js';
 import type { CrmStringKey } from '../i18n/strings.en.js';
 import { adminStyles, focusFirstInvalid, inputField, problemOnFields, selectField, textareaField, type FieldErrors } from '../shared/admin-form.js';
 import { adminClient, allPages, templateCategories, type MessageTemplate, type RenderedMessage } from '../shared/api/admin.js';
-import { readProblem } from '../shared/api/errors.js';
+import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import { formatDate } from '../shared/format.js';
@@ -62,7 +62,8 @@ interface PreviewContact {
  * `{{agency.name}}`, `{{unsubscribeUrl}}`...) at the cursor; and a preview of the saved template
  * rendered by the API for a real contact found by name. A template that does not compile is refused
  * by the API, and its message (with the line) shows beside the part it is about. The HTML part may be
- * left empty: it is then made from the text.
+ * left empty: it is then made from the text. Saves send the version read (`If-Match`): when another
+ * admin saved first, their version can be loaded, or this one saved over it.
  *
  * @summary Message templates: list, create, edit with merge fields, preview for a real contact.
  *
@@ -96,6 +97,8 @@ export class CrmTemplateAdmin extends CrmDataElement {
   @state() private contactId = '';
   @state() private preview: RenderedMessage | undefined;
   @state() private previewError = '';
+  /** The version another admin saved while this one was being edited. */
+  @state() private conflict: MessageTemplate | undefined;
 
   /** The part the last merge field goes into, and where its cursor was. */
   private lastPart: { part: SourcePart; at: number } = { part: 'text', at: -1 };
@@ -125,6 +128,7 @@ export class CrmTemplateAdmin extends CrmDataElement {
     this.message = '';
     this.preview = undefined;
     this.previewError = '';
+    this.conflict = undefined;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLInputElement>('[data-field="name"]')?.focus();
   }
@@ -185,16 +189,22 @@ export class CrmTemplateAdmin extends CrmDataElement {
     this.busy = true;
     try {
       const api = adminClient(this.client).templates;
-      const saved = current ? await api.update(current.id, body) : await api.create(body);
+      const saved = current ? await api.update(current.id, body, { ifMatch: this.conflict?.version ?? current.version }) : await api.create(body);
       this.templates = current ? this.templates.map((t) => (t.id === saved.id ? saved : t)) : [saved, ...this.templates];
       this.editing = saved.id;
       this.draft = draftOf(saved);
       this.dirty = false;
+      this.conflict = undefined;
       this.preview = undefined;
       this.message = this.msg('templateAdmin.saved', { name: saved.name });
       this.emit(new CrmTemplateSavedEvent({ template: saved, created: !current }));
     } catch (error) {
       const problem = readProblem(error);
+      if (isVersionConflict(problem) && problem.current) {
+        this.conflict = problem.current as MessageTemplate;
+        this.message = this.msg('admin.conflict');
+        return;
+      }
       const { errors, other } = problemOnFields(problem, this.renderRoot);
       // A taken name is a conflict without errors[]: it belongs beside the name.
       if (problem.code === 'conflict' && !Object.keys(errors).length) errors.name = problem.detail;
@@ -210,6 +220,16 @@ export class CrmTemplateAdmin extends CrmDataElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Takes the version another admin saved (their changes win). */
+  private takeTheirs(): void {
+    const theirs = this.conflict!;
+    this.templates = this.templates.map((t) => (t.id === theirs.id ? theirs : t));
+    this.draft = draftOf(theirs);
+    this.dirty = false;
+    this.conflict = undefined;
+    this.message = this.msg('admin.reloaded');
   }
 
   private async findContacts(event: SubmitEvent): Promise<void> {
@@ -286,6 +306,10 @@ export class CrmTemplateAdmin extends CrmDataElement {
     return html`<form part="form" class="editor" novalidate aria-labelledby="template-form-heading" @submit=${this.save}
         @keyup=${this.track} @click=${this.track} @focusin=${this.track}>
         <h3 id="template-form-heading">${current ? this.msg('templateAdmin.editHeading', { name: current.name }) : this.msg('templateAdmin.newHeading')}</h3>
+        ${this.conflict
+          ? html`<div class="banner error" role="alert">${this.msg('admin.conflict')}
+              <button type="button" @click=${this.takeTheirs}>${this.msg('admin.loadTheirs')}</button></div>`
+          : nothing}
         <div class="fields">
           ${inputField({ field: 'name', label: this.msg('templateAdmin.name'), value: d.name, error: e.name, required: true, maxlength: 120, onInput: (name) => this.set({ name }) })}
           ${selectField({

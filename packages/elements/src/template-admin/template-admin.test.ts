@@ -103,6 +103,33 @@ describe('crm-template-admin', () => {
     await expectAccessible(admin);
   });
 
+  it('should not overwrite a template another admin saved first: their version loads, or this one saves over it', async () => {
+    const own = await liveApi();
+    const template = await own.client.templates.create({ name: 'Follow-up', category: 'nurturing', subject: 'Hello', text: 'First', html: '<p>First</p>' });
+    const admin = await mount(own.client, own.user);
+    $<HTMLButtonElement>(admin, `[data-template="${template.id}"] button.pick`).click();
+    await admin.updateComplete;
+    await own.client.templates.update(template.id, { text: 'Theirs' }, { ifMatch: template.version });
+    type(admin, 'text', 'Mine');
+    submit(admin);
+    await until(() => Boolean($(admin, 'form.editor [role="alert"]')), 6000, 'conflict');
+    expect((await own.client.templates.get(template.id)).text).to.equal('Theirs');
+    $<HTMLButtonElement>(admin, 'form.editor [role="alert"] button').click();
+    await admin.updateComplete;
+    expect($<HTMLTextAreaElement>(admin, '[data-field="text"]').value).to.equal('Theirs');
+
+    await own.client.templates.update(template.id, { subject: 'Hello again' }, { ifMatch: template.version + 1 });
+    type(admin, 'text', 'Mine');
+    submit(admin);
+    await until(() => Boolean($(admin, 'form.editor [role="alert"]')), 6000, 'second conflict');
+    const saved = oneEvent(admin, 'crm-template-saved');
+    submit(admin);
+    await saved;
+    const stored = await own.client.templates.get(template.id);
+    expect(stored.text).to.equal('Mine');
+    expect(stored.version).to.equal(template.version + 3);
+  });
+
   for (const width of [390, 1280]) {
     it(`should fit ${width} px without horizontal scroll, in German with plurals and dates, axe-clean in the dark theme`, async () => {
       await setViewport({ width, height: 900 });

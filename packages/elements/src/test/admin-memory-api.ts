@@ -140,8 +140,9 @@ export function createAdminMemoryApi(options: AdminMemoryOptions = {}): { client
       templates.unshift(template);
       return template;
     }],
-    ['PATCH', /^\/v1\/templates\/(\w+)$/, (m, body) => {
+    ['PATCH', /^\/v1\/templates\/(\w+)$/, (m, body, headers) => {
       const template = find(templates, m[1]!);
+      checkVersion(template, headers);
       return Object.assign(template, body, { version: template.version + 1 });
     }],
     ['POST', /^\/v1\/templates\/(\w+)\/preview$/, (m, body) => {
