@@ -6,8 +6,8 @@ import { matchWord, queryWords, type QueryWord } from './search-tokens.js';
 
 /** At most this many records are read to answer one search request (a page, a count, an export). */
 export const RECORDS_EXAMINED_PER_SEARCH = 1000;
-/** Records read at once while filling a page. */
-const READ_BATCH = 25;
+/** Records read at once while filling a page: enough to overlap round trips, few enough not to hold the pool. */
+const READ_PARALLEL = 8;
 
 /** The words of `q` (400 naming `query.q` when nothing searchable was typed); null when there is no search. */
 export function parseSearch(q: string | undefined): QueryWord[] | null {
@@ -28,7 +28,7 @@ export interface SearchHit<Doc> {
 /**
  * Runs a search for `kind`: looks the words up in the index (with the caller's visibility applied to
  * the entries), then reads the candidates best first, each by `_id` together with `filter` (the
- * visibility, tenant and list filters, so the database applies every rule), confirms the words on
+ * visibility, tenant and list filters, so the database applies every rule; 8 at a time), confirms the words on
  * the record itself, and stops when `want` records matched or `RECORDS_EXAMINED_PER_SEARCH` were read.
  * `after` is the position of the last record of the previous page. `more` is true when records past
  * the returned ones may match.
@@ -43,8 +43,7 @@ export async function runSearch<Doc>(
   let next = start;
   const limit = Math.min(candidates.length, start + RECORDS_EXAMINED_PER_SEARCH);
   while (next < limit && hits.length < input.want) {
-    const size = next === start ? Math.min(input.want, READ_BATCH * 4) : READ_BATCH;
-    const batch = candidates.slice(next, Math.min(limit, next + size));
+    const batch = candidates.slice(next, Math.min(limit, next + READ_PARALLEL, next + input.want - hits.length));
     next += batch.length;
     const docs = await Promise.all(batch.map((c) => (kind.model as Model<Doc>).findOne({ ...input.filter, _id: c.id } as never).lean<Doc>()));
     docs.forEach((doc, i) => {

@@ -4,7 +4,7 @@
  * - words (lower-cased, accents folded, split at anything but a letter or digit) and each of their
  *   prefixes from 2 to 10 characters; a word longer than 10 is also stored whole (at most 40);
  * - an email address whole (besides its words, less the top-level domain);
- * - a phone number as its digits only: prefixes (2–10 digits), the whole number, and its endings of 6
+ * - a phone number as its digits only: its first 6 to 10 digits, the whole number, and its endings of 6
  *   digits or more, so "+44 20 7946 0958", "442079460958" and "7946 0958" all find it.
  * A token marked `exact` is a whole word (or address, or number): it ranks a record above one that
  * only starts with the typed word.
@@ -69,7 +69,8 @@ export function indexTokens(values: Array<string | null | undefined>): IndexToke
     const value = raw.slice(0, 500);
     if (isPhone(value)) {
       const digits = value.replace(/\D/g, '').slice(0, 20);
-      for (let n = MIN_TOKEN; n <= Math.min(digits.length, MAX_PREFIX); n += 1) add(digits.slice(0, n), n === digits.length);
+      // A number's first digits are mostly its country and area (shared by thousands): from 6 on only.
+      for (let n = MIN_PHONE_ENDING; n <= Math.min(digits.length, MAX_PREFIX); n += 1) add(digits.slice(0, n), n === digits.length);
       add(digits, true);
       for (let n = MIN_PHONE_ENDING; n < digits.length; n += 1) add(digits.slice(digits.length - n), false);
       continue;
