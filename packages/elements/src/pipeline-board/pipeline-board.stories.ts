@@ -61,3 +61,25 @@ export const Loading: Story = { render: (_, { globals }) => withClient(pendingCl
 
 /** When the API cannot be reached. */
 export const Error: Story = { render: (_, { globals }) => withClient(failingClient, globals, html`<crm-pipeline-board pipeline-id="p1"></crm-pipeline-board>`) };
+
+/** Waits for the first card, then runs `step` on it (Storybook's play, also run by the stories test). */
+async function onFirstCard(canvasElement: HTMLElement, step: (board: HTMLElement, card: HTMLElement) => void): Promise<void> {
+  const board = canvasElement.querySelector('crm-pipeline-board')!;
+  for (let i = 0; i < 300 && !board.shadowRoot?.querySelector('[part~="card"]'); i++) await new Promise((r) => setTimeout(r, 20));
+  step(board, board.shadowRoot!.querySelector<HTMLElement>('[part~="card"]')!);
+}
+
+/** A card opened in place (Enter or a click): the deal's editor in a dialog; hosts may veto with crm-request-open. */
+export const OpenCard: Story = {
+  play: ({ canvasElement }) => onFirstCard(canvasElement, (_, card) => card.click()),
+};
+
+/** A deal dropped on Lost: the board asks for the reason first (required). */
+export const LostReason: Story = {
+  play: ({ canvasElement }) =>
+    onFirstCard(canvasElement, (board, card) => {
+      const keys = [' ', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight', ' '];
+      card.focus();
+      for (const key of keys) board.shadowRoot!.activeElement?.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true }));
+    }),
+};

@@ -189,7 +189,7 @@ describe('crm-pipeline-board', () => {
     const board = await mount(memory.client, 'p1');
     board.ownerId = '000000000000000000000002';
     await until(() => !board.shadowRoot!.querySelector('[part~="card"]'));
-    expect(board.shadowRoot!.querySelectorAll('.empty').length).to.equal(4);
+    expect(board.shadowRoot!.querySelectorAll('.column:not(.final) .empty').length).to.equal(4);
     const failing = createMemoryApi();
     failing.failNext('GET', /board$/, new MemoryApiError(404, 'not_found', 'No such pipeline.'));
     const provider = await fixture(html`<crm-provider .client=${failing.client}><crm-pipeline-board pipeline-id="nope"></crm-pipeline-board></crm-provider>`);

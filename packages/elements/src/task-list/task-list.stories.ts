@@ -45,3 +45,12 @@ export const Reschedule: Story = {
     list.shadowRoot!.querySelector<HTMLButtonElement>('[data-to="rescheduled"]')!.click();
   },
 };
+
+/** "New task" open: title, kind, due time, the record it is about and the assignee; Enter creates it. */
+export const NewTask: Story = {
+  play: async ({ canvasElement }) => {
+    const list = canvasElement.querySelector('crm-task-list')!;
+    for (let i = 0; i < 300 && !list.shadowRoot?.querySelector('[part="new-task-button"]'); i++) await new Promise((r) => setTimeout(r, 20));
+    list.shadowRoot!.querySelector<HTMLButtonElement>('[part="new-task-button"]')!.click();
+  },
+};

@@ -70,6 +70,12 @@ export const demoStages: PipelineStage[] = [
   { key: 'negotiation', name: 'Negotiation', probability: 80, kind: 'open' },
 ];
 
+/** The final stages every pipeline ends in; the board's answer has columns for open stages only, as the API's. */
+export const finalStages: PipelineStage[] = [
+  { key: 'won', name: 'Won', probability: 100, kind: 'won' },
+  { key: 'lost', name: 'Lost', probability: 0, kind: 'lost' },
+];
+
 const firstNames = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Linus'];
 const lastNames = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Torvalds'];
 const companies = ['Analytical Engines', 'Cobol & Co', 'Bletchley Works', 'Semaphore AG', 'Abstraction Ltd'];
@@ -267,8 +273,9 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     ['GET', /^\/v1\/segments\/(\w+)\/count$/, (m) => ({ count: options.segmentCounts?.[m[1]!] ?? (m[1] === segments[0]!.id ? 42 : 7) })],
     ['GET', /^\/v1\/segments\/(\w+)\/members$/, (_, q) => page(contacts, q)],
     ['GET', /^\/v1\/templates$/, () => ({ object: 'list', data: templates })],
+    ['GET', /^\/v1\/pipelines\/(\w+)$/, () => ({ id: 'p1', name: 'Sales', description: null, isDefault: true, stages: [...stages, ...finalStages], version: 0 })],
     ['GET', /^\/v1\/pipelines\/(\w+)\/board$/, (_, q) => ({
-      pipeline: { id: 'p1', name: 'Sales', stages },
+      pipeline: { id: 'p1', name: 'Sales', stages: [...stages, ...finalStages] },
       columns: stages.map((stage) => {
         const all = column(stage.key).filter((c) => matches(c, q));
         const amount = all.reduce((sum, c) => sum + c.amount, 0);
@@ -282,13 +289,29 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       }),
     })],
     ['GET', /^\/v1\/opportunities$/, (_, q) => page(column(q.stage ?? '').filter((c) => matches(c, q)), q)],
+    ['GET', /^\/v1\/opportunities\/(\w+)$/, (m) => ({ ...(cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })()) })],
+    ['PATCH', /^\/v1\/opportunities\/(\w+)$/, (m, __, body, headers) => {
+      const card = cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })();
+      if (headers['if-match'] !== undefined && Number(headers['if-match']) !== card.version) throw new MemoryApiError(409, 'version_conflict', 'The record changed', { current: { ...card } });
+      Object.assign(card, body, { version: card.version + 1 });
+      return { ...card };
+    }],
     ['POST', /^\/v1\/opportunities\/(\w+)\/move$/, (m, __, body) => {
       const card = cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })();
       if (body.version !== card.version) throw new MemoryApiError(409, 'version_conflict', 'The record changed', { current: { ...card } });
-      Object.assign(card, { stage: body.stage, version: card.version + 1 });
+      const final = finalStages.find((f) => f.key === body.stage);
+      if (final?.kind === 'lost' && !body.lostReason) {
+        throw new MemoryApiError(400, 'validation_failed', 'lostReason is required', { errors: [{ field: 'lostReason', code: 'invalid', message: 'is required when an opportunity is lost' }] });
+      }
+      Object.assign(card, { stage: body.stage, version: card.version + 1, ...(final ? { outcome: final.kind, lostReason: body.lostReason ?? null } : {}) });
       return { ...card };
     }],
     ['GET', /^\/v1\/tasks$/, (_, q) => page(tasks.filter((t) => !q.assigneeId || t.assigneeId === q.assigneeId), q)],
+    ['POST', /^\/v1\/tasks$/, (_, __, body) => {
+      const task = { id: hex(0x310000 + tasks.length), status: 'new', version: 0, dueAt: null, assigneeId: hex(1), subject: null, ...body } as Task;
+      tasks.push(task);
+      return { ...task };
+    }],
     ['PATCH', /^\/v1\/tasks\/(\w+)$/, (m, __, body, headers) => {
       const task = tasks.find((t) => t.id === m[1]) ?? (() => { throw notFound(); })();
       if (headers['if-match'] !== undefined && Number(headers['if-match']) !== task.version) throw new MemoryApiError(409, 'version_conflict', 'The task changed', { current: { ...task } });

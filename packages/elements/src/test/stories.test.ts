@@ -9,6 +9,7 @@ import * as contactList from '../contact-list/contact-list.stories.js';
 import * as contactViewer from '../contact-viewer/contact-viewer.stories.js';
 import * as customFieldAdmin from '../custom-field-admin/custom-field-admin.stories.js';
 import * as leadList from '../lead-list/lead-list.stories.js';
+import * as opportunityEditor from '../opportunity-editor/opportunity-editor.stories.js';
 import * as customerList from '../customer-list/customer-list.stories.js';
 import * as campaignList from '../campaign-list/campaign-list.stories.js';
 import * as pipelineBoard from '../pipeline-board/pipeline-board.stories.js';
@@ -36,7 +37,7 @@ interface StoriesModule {
   [story: string]: unknown;
 }
 
-const modules = { campaignCreator, campaignList, contactEditor, contactList, contactViewer, customerList, customFieldAdmin, leadList, pipelineBoard, productAdmin, provider, selectField, state, taskList, templateAdmin, textField, workflowAdmin } as unknown as Record<string, StoriesModule>;
+const modules = { campaignCreator, campaignList, contactEditor, contactList, contactViewer, customerList, customFieldAdmin, leadList, opportunityEditor, pipelineBoard, productAdmin, provider, selectField, state, taskList, templateAdmin, textField, workflowAdmin } as unknown as Record<string, StoriesModule>;
 
 /** The story's elements whose own shadow root still shows a loading state. */
 function stillLoading(root: Element, tag: string): boolean {
