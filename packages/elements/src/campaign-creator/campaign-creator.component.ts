@@ -18,13 +18,15 @@ import {
 import { readProblem, type CrmFieldProblem } from '../shared/api/errors.js';
 import type { Campaign, CampaignDraft, Contact, Segment, Template } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
+import { formatDate, formatDateTime } from '../shared/format.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import type { CrmFormField } from '../shared/form-field.js';
 import { CrmState } from '../state/state.component.js';
 import { CrmTextField } from '../text-field/text-field.component.js';
 import { campaignCreatorStyles } from './campaign-creator.styles.js';
 import { stepOfField } from './campaign-draft.js';
-import { MessageStepController, type PreviewTarget } from './message-controller.js';
+import { AudienceStepController } from './audience-step.js';
+import { MessageStepController } from './message-controller.js';
 import { renderMessageStep } from './message-step.js';
 
 const steps = ['details', 'audience', 'message', 'schedule', 'review'] as const;
@@ -93,10 +95,6 @@ export class CrmCampaignCreator extends CrmDataElement {
   @state() private draft: CampaignDraft = emptyDraft();
   @state() private segments: Segment[] = [];
   @state() private templates: Template[] = [];
-  @state() private audienceCount: number | undefined;
-  @state() private counting = false;
-  @state() private picked: Recipient[] = [];
-  @state() private found: Recipient[] = [];
   /** The campaign as stored so far (after a test send or a refused activation), so saving again updates it. */
   @state() private saved: Campaign | undefined;
   /** What keeps each step from going ahead: its own checks, or the API's `errors[]` for its fields. */
@@ -107,8 +105,8 @@ export class CrmCampaignCreator extends CrmDataElement {
   @state() private choices: 'loading' | 'ready' | 'error' = 'loading';
   @state() private choicesProblem = '';
 
-  private searchTimer = 0;
   private readonly message: MessageStepController;
+  private readonly audience: AudienceStepController;
 
   constructor() {
     super();
@@ -135,10 +133,22 @@ export class CrmCampaignCreator extends CrmDataElement {
       setMessage: (key, value) => self.set(key, value),
       messageApi: () => self.api,
       messageTemplates: () => self.templates,
-      previewTarget: () => self.recipient(),
+      previewTarget: () => self.audience.firstRecipient(),
       showFieldErrors: (errors) => void self.showFieldErrors(errors, false),
       fieldLabel: (field) => self.fieldLabel(field),
       noRecipientText: () => self.msg('campaign.noRecipient'),
+    });
+    this.audience = new AudienceStepController({
+      get updateComplete() {
+        return self.updateComplete;
+      },
+      addController: (controller) => self.addController(controller),
+      removeController: (controller) => self.removeController(controller),
+      requestUpdate: () => self.requestUpdate(),
+      audienceDraft: () => self.draft.audience,
+      setAudience: (audience) => self.set('audience', audience),
+      audienceApi: () => self.api,
+      audienceProblem: (detail) => (self.problems = [detail]),
     });
   }
 
@@ -180,11 +190,9 @@ export class CrmCampaignCreator extends CrmDataElement {
   private onInput(event: CustomEvent<CrmFieldDetail>): void {
     const { name, value } = event.detail;
     if (name === 'search') {
-      clearTimeout(this.searchTimer);
-      this.searchTimer = window.setTimeout(() => void this.search(value), 250);
+      this.audience.search(value);
     } else if (name === 'segmentId') {
-      this.set('audience', { kind: 'segment', segmentId: value });
-      void this.count(value);
+      void this.audience.chooseSegment(value);
     } else if (name === 'templateId') {
       this.set('templateId', value);
       void this.message.refresh();
@@ -194,46 +202,6 @@ export class CrmCampaignCreator extends CrmDataElement {
     } else if (name in this.draft) {
       this.set(name as 'title', value);
     }
-  }
-
-  private async count(segmentId: string): Promise<void> {
-    this.audienceCount = undefined;
-    if (!segmentId) return;
-    this.counting = true;
-    try {
-      const count = await countSegment(this.api, segmentId);
-      if (this.draft.audience.kind === 'segment' && this.draft.audience.segmentId === segmentId) this.audienceCount = count;
-    } catch (error) {
-      this.problems = [readProblem(error).detail];
-    } finally {
-      this.counting = false;
-    }
-  }
-
-  private async search(q: string): Promise<void> {
-    this.found = q.trim() ? await searchRecipients(this.api, q.trim()).catch(() => []) : [];
-  }
-
-  private pick(recipient: Recipient, on: boolean): void {
-    this.picked = on ? [...this.picked.filter((p) => p.id !== recipient.id), recipient] : this.picked.filter((p) => p.id !== recipient.id);
-    this.set('audience', {
-      kind: 'picked',
-      contactIds: this.picked.filter((p) => p.type === 'contact').map((p) => p.id),
-      customerIds: this.picked.filter((p) => p.type === 'customer').map((p) => p.id),
-    });
-    this.audienceCount = this.picked.length;
-  }
-
-  /** The first real recipient of the audience, to preview with: a contact, or a picked customer. */
-  private async recipient(): Promise<PreviewTarget | undefined> {
-    const audience = this.draft.audience;
-    const ofContact = (contact: Contact | undefined) =>
-      contact && { type: 'contact' as const, id: contact.id, name: contact.fullName ?? `${contact.firstName} ${contact.lastName}`, contact };
-    if (audience.kind === 'segment') return audience.segmentId ? ofContact(await firstSegmentMember(this.api, audience.segmentId)) : undefined;
-    const first = audience.contactIds[0];
-    if (first) return ofContact(await loadRecipient(this.api, first));
-    const customer = this.picked.find((p) => p.type === 'customer');
-    return customer && { type: 'customer', id: customer.id, name: customer.name };
   }
 
   /** A field the API named, in the reader's words (`message.subject` → "Subject"). */
@@ -322,7 +290,7 @@ export class CrmCampaignCreator extends CrmDataElement {
       this.fieldErrors = {};
       this.draft = { ...emptyDraft(), messageKind: this.templates.length ? 'template' : 'written' };
       this.saved = undefined;
-      this.picked = [];
+      this.audience.reset();
       this.message.reset();
       this.reached = 0;
       await this.go('details');
@@ -369,34 +337,13 @@ export class CrmCampaignCreator extends CrmDataElement {
   }
 
   private renderAudience(): TemplateResult {
-    const audience = this.draft.audience;
-    const kind = (k: 'segment' | 'picked') =>
-      html`<label class="inline"><input type="radio" name="audience-kind" .checked=${audience.kind === k} ?disabled=${k === 'segment' && this.segments.length === 0}
-        @change=${() => (k === 'segment' ? this.set('audience', { kind: 'segment', segmentId: '' }) : this.pick({ type: 'contact', id: '', name: '' }, false))} />
-        ${this.msg(`campaign.audience.${k}`)}</label>`;
-    return html`<fieldset><legend>${this.msg('campaign.audienceKind')}</legend><div class="row">${kind('segment')} ${kind('picked')}</div></fieldset>
-      ${audience.kind === 'segment'
-        ? html`<crm-select-field name="segmentId" label=${this.msg('campaign.segment')} .value=${audience.segmentId}
-            .options=${this.segments.map((s) => ({ value: s.id, label: s.name }))}></crm-select-field>`
-        : html`<crm-text-field name="search" type="search" label=${this.msg('campaign.findRecipients')}></crm-text-field>
-            <ul class="results" aria-label=${this.msg('campaign.results')}>
-              ${this.found.map((r) => {
-                const on = this.picked.some((p) => p.id === r.id);
-                return html`<li><label class="inline"><input type="checkbox" .checked=${on} @change=${(e: Event) => this.pick(r, (e.target as HTMLInputElement).checked)} />
-                  ${r.name} <span class="muted">${this.msg(`campaign.recipient.${r.type}`)}${r.detail ? ` · ${r.detail}` : ''}</span></label></li>`;
-              })}
-            </ul>
-            ${this.picked.length
-              ? html`<ul class="chips" aria-label=${this.msg('campaign.picked')}>${this.picked.map(
-                  (r) => html`<li>${r.name} <button type="button" class="quiet" @click=${() => this.pick(r, false)}>${this.msg('campaign.removeRecipient', { name: r.name })}</button></li>`,
-                )}</ul>`
-              : nothing}`}
-      <p part="audience-count" role="status">
-        ${this.counting ? this.msg('campaign.counting') : this.audienceCount === undefined ? '' : this.plural('campaign.count', this.audienceCount)}
-      </p>
-      ${this.fieldErrors.audience
-        ? html`<p class="field-error" role="alert">${this.fieldErrors.audience}</p>`
-        : audienceBody(this.draft) ? nothing : html`<p class="muted">${this.msg('campaign.needAudience')}</p>`}`;
+    return this.audience.render({
+      segments: this.segments,
+      error: this.fieldErrors.audience ?? '',
+      chosen: audienceBody(this.draft) !== null,
+      msg: (key, params) => this.msgOr(key, key, params),
+      plural: (key, count) => this.plural(key, count),
+    });
   }
 
   private renderMessage(): TemplateResult {
@@ -434,22 +381,20 @@ export class CrmCampaignCreator extends CrmDataElement {
 
   private renderReview(): TemplateResult {
     const d = this.draft;
-    const audience = d.audience.kind === 'segment'
-      ? `${this.segments.find((s) => s.id === (d.audience as { segmentId: string }).segmentId)?.name ?? ''}`
-      : this.picked.map((p) => p.name).join(', ');
+    const locale = this.activeLocale;
     const row = (label: string, value: string) => html`<dt>${label}</dt><dd>${value || '—'}</dd>`;
     return html`<dl part="summary">
       ${row(this.msg('campaign.title'), d.title)} ${row(this.msg('campaign.code'), d.code)}
       ${row(this.msg('campaign.type'), this.msgOr(`campaign.type.${d.type}`, d.type))}
       ${row(this.msg('campaign.visibility'), this.msgOr(`campaign.visibility.${d.visibility}`, d.visibility))}
-      ${row(this.msg('campaign.period'), [d.startDate, d.endDate].filter(Boolean).join(' – '))}
-      ${row(this.msg('campaign.audience'), `${audience}${this.audienceCount === undefined ? '' : ` (${this.plural('campaign.count', this.audienceCount)})`}`)}
+      ${row(this.msg('campaign.period'), [d.startDate, d.endDate].filter(Boolean).map((day) => formatDate(day, locale)).join(' – '))}
+      ${row(this.msg('campaign.audience'), this.audience.summary(this.segments, (key, count) => this.plural(key, count)))}
       ${d.messageKind === 'template'
         ? row(this.msg('campaign.template'), this.templates.find((t) => t.id === d.templateId)?.name ?? '')
         : row(this.msg('campaign.subject'), d.subject)}
       ${row(this.msg('campaign.delivery'), this.msg('campaign.deliveryEmail'))}
       ${row(this.msg('campaign.fromUser'), this.msg(d.fromUser ? 'campaign.yes' : 'campaign.no'))}
-      ${row(this.msg('campaign.sendAt'), d.sendAt)}
+      ${row(this.msg('campaign.sendAt'), d.sendAt ? formatDateTime(d.sendAt, locale) : this.msg('campaign.sendOnActivation'))}
     </dl>`;
   }
 

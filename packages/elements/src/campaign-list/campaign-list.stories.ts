@@ -40,8 +40,6 @@ export const Filtered: Story = { args: { status: 'active' } };
 /** Only events. */
 export const Events: Story = { args: { type: 'event' } };
 
-/** Ten thousand campaigns: only the rows in view are in the DOM, and only their figures are asked for. */
-export const TenThousand: Story = { args: { campaigns: 10_000 } };
 
 /** No campaigns yet. */
 export const Empty: Story = { args: { campaigns: 0 } };

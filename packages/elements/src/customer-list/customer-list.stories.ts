@@ -35,8 +35,6 @@ export const Default: Story = {};
 /** Only active customers. */
 export const Filtered: Story = { args: { status: 'active' } };
 
-/** Ten thousand customers: only the rows in view are in the DOM. */
-export const TenThousand: Story = { args: { customers: 10_000 } };
 
 /** No customers yet. */
 export const Empty: Story = { args: { customers: 0 } };

@@ -479,6 +479,7 @@ export const de: CrmStrings = {
   'campaign.no': 'Nein',
   'campaign.sendAt': 'Senden am',
   'campaign.sendAtHint': 'Leer lassen, um beim Aktivieren zu senden; eine Uhrzeit gilt in der Zeitzone der Agentur.',
+  'campaign.sendOnActivation': 'Beim Aktivieren der Kampagne',
   'campaign.back': 'Zurück',
   'campaign.next': 'Weiter',
   'campaign.saveDraft': 'Als Entwurf speichern',

@@ -477,6 +477,7 @@ export const en = {
   'campaign.no': 'No',
   'campaign.sendAt': 'Send at',
   'campaign.sendAtHint': 'Leave empty to send when the campaign is activated; a time is read in the agency time zone.',
+  'campaign.sendOnActivation': 'When the campaign is activated',
   'campaign.back': 'Back',
   'campaign.next': 'Next',
   'campaign.saveDraft': 'Save as draft',
