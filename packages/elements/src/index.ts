@@ -19,6 +19,8 @@ export * from './template-admin/template-admin.js';
 export * from './workflow-admin/workflow-admin.js';
 export { CrmElement } from './shared/crm-element.js';
 export { CrmFormField } from './shared/form-field.js';
+export { validateFields, mapFieldErrors, focusFirstError, focusWithoutJump, type CrmFieldErrorMap, type CrmValidatable } from './shared/form-field.js';
+export { formatDate, formatShortDate, formatDateTime, formatNumber, formatPercent, formatMoney, formatList, formatRelative, currencyName } from './shared/format.js';
 export * from './context/index.js';
 export * from './events/index.js';
 export * from './i18n/index.js';
