@@ -2,8 +2,8 @@ import { Task as LitTask } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { CrmProductLockedEvent, CrmProductSavedEvent } from '../events/admin-events.js';
-import { adminStyles, ConfirmController, focusFirstInvalid, problemOnFields, inputField, selectField, textareaField, type FieldErrors } from '../shared/admin-form.js';
-import { adminClient, allPages, type Product, type ProductCreateParams } from '../shared/api/admin.js';
+import { adminStyles, checkboxField, ConfirmController, focusFirstInvalid, problemOnFields, inputField, selectField, textareaField, type FieldErrors } from '../shared/admin-form.js';
+import { adminClient, allPages, optionalPages, type OrgNode, type Product, type ProductCreateParams, type User } from '../shared/api/admin.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
@@ -19,6 +19,9 @@ interface ProductDraft {
   cycleStart: string;
   cycleEnd: string;
   status: Product['status'];
+  departmentId: string;
+  teamIds: string[];
+  userIds: string[];
 }
 
 const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : '');
@@ -31,14 +34,17 @@ function draftOf(product?: Product): ProductDraft {
     cycleStart: day(product?.cycleStart),
     cycleEnd: day(product?.cycleEnd),
     status: product?.status ?? 'active',
+    departmentId: product?.departmentId ?? '',
+    teamIds: [...(product?.teamIds ?? [])],
+    userIds: [...(product?.userIds ?? [])],
   };
 }
 
 /**
  * Products (002: conferences on a 3-month cycle) for administrators: the list with each product's
- * cycle, status and lock; a form to create one or change its name, code, description, cycle and
- * status (saved with the version it was read at, so two admins never overwrite each other); and lock /
- * unlock, each confirmed first. A locked product's records are read-only for everyone but admins;
+ * cycle, status and lock; a form to create one or change its name, code, description, cycle, status
+ * and the department, teams and people it is assigned to (saved with the version it was read at, so
+ * two admins never overwrite each other); and lock / unlock, each confirmed first. A locked product's records are read-only for everyone but admins;
  * unlocking makes them workable for Sales and Marketing again. A disabled product keeps its name
  * (the API refuses a rename until it is active again).
  *
@@ -71,14 +77,26 @@ export class CrmProductAdmin extends CrmDataElement {
   @state() private busy = false;
   @state() private message = '';
   @state() private conflict: Product | undefined;
+  /** What a product can be assigned to (empty when the caller may not list them). */
+  @state() private departments: OrgNode[] = [];
+  @state() private teams: OrgNode[] = [];
+  @state() private people: User[] = [];
 
   private readonly confirm = new ConfirmController(this);
 
   private readonly load = new LitTask(this, {
     args: () => [this.client] as const,
     task: async (_, { signal }) => {
-      this.products = await allPages(adminClient(this.client).products.list({ limit: 100 }, { signal }));
-      return this.products;
+      const api = adminClient(this.client);
+      const [products, departments, teams, people] = await Promise.all([
+        allPages(api.products.list({ limit: 100 }, { signal })),
+        optionalPages(() => api.org.departments.list({ limit: 200 }, { signal })),
+        optionalPages(() => api.org.teams.list({ limit: 200 }, { signal })),
+        optionalPages(() => api.users.list({ limit: 200 }, { signal })),
+      ]);
+      Object.assign(this, { departments, teams, people });
+      this.products = products;
+      return products;
     },
   });
 
@@ -133,6 +151,9 @@ export class CrmProductAdmin extends CrmDataElement {
       description: d.description.trim() || null,
       cycleStart: d.cycleStart || null,
       cycleEnd: d.cycleEnd || null,
+      departmentId: d.departmentId || null,
+      teamIds: d.teamIds,
+      userIds: d.userIds,
     };
     const current = this.current;
     const created = !current;
@@ -230,6 +251,33 @@ export class CrmProductAdmin extends CrmDataElement {
     </li>`;
   }
 
+  private toggle(list: 'teamIds' | 'userIds', id: string, on: boolean): void {
+    const current = this.draft[list].filter((x) => x !== id);
+    this.set({ [list]: on ? [...current, id] : current });
+  }
+
+  /** Department, teams and people the product is assigned to (002: every department works on a product). */
+  private renderAssignments(d: ProductDraft): TemplateResult {
+    const e = this.errors;
+    const group = (list: 'teamIds' | 'userIds', legend: string, items: Array<{ id: string; name: string }>) =>
+      items.length
+        ? html`<fieldset class="field wide assign" data-field=${list} tabindex="-1">
+            <legend>${legend}</legend>
+            <div class="choices">${items.map((item) => checkboxField({ field: `${list}:${item.id}`, label: item.name, checked: d[list].includes(item.id), onChange: (on) => this.toggle(list, item.id, on) }))}</div>
+            ${e[list] ? html`<span part="field-error" class="field-error">${e[list]}</span>` : nothing}
+          </fieldset>`
+        : nothing;
+    return html`${this.departments.length
+        ? selectField({
+            field: 'departmentId', label: this.msg('productAdmin.department'), value: d.departmentId, error: e.departmentId,
+            options: [{ value: '', label: this.msg('productAdmin.noDepartment') }, ...this.departments.map((dep) => ({ value: dep.id, label: dep.name }))],
+            onInput: (departmentId) => this.set({ departmentId }),
+          })
+        : nothing}
+      ${group('teamIds', this.msg('productAdmin.teams'), this.teams)}
+      ${group('userIds', this.msg('productAdmin.people'), this.people)}`;
+  }
+
   private renderForm(): TemplateResult | typeof nothing {
     if (!this.editing) return html`<p class="muted">${this.msg('productAdmin.pick')}</p>`;
     const current = this.current;
@@ -255,6 +303,7 @@ export class CrmProductAdmin extends CrmDataElement {
               onInput: (status) => this.set({ status: status as Product['status'] }),
             })
           : nothing}
+        ${this.renderAssignments(d)}
         ${textareaField({ field: 'description', label: this.msg('productAdmin.description'), value: d.description, error: e.description, rows: 3, onInput: (description) => this.set({ description }) })}
       </div>
       <div class="row">

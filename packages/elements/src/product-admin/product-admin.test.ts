@@ -84,6 +84,26 @@ describe('crm-product-admin', () => {
     expect(await api.client.products.get(product.id)).to.include({ name: 'Retail Forum Porto 2027', code: 'RFP' });
   });
 
+  it('should assign a department, teams and people (002) and save them on the real API', async () => {
+    const own = await liveApi();
+    const department = await own.client.org.departments.create({ name: 'Phone Sales' });
+    const team = await own.client.org.teams.create({ name: 'Team Lisbon' });
+    await own.client.org.teams.create({ name: 'Team Porto' });
+    const product = await own.client.products.create({ name: 'Health Summit' });
+    const admin = await mount(own.client, own.user);
+    $<HTMLButtonElement>(admin, `[data-product="${product.id}"] button.pick`).click();
+    await admin.updateComplete;
+    type(admin, 'departmentId', department.id);
+    $<HTMLInputElement>(admin, `[data-field="teamIds:${team.id}"]`).click();
+    $<HTMLInputElement>(admin, `[data-field="userIds:${own.user.id}"]`).click();
+    await expectAccessible(admin);
+    const saved = oneEvent(admin, 'crm-product-saved');
+    $<HTMLButtonElement>(admin, 'form button[type="submit"]').click();
+    await saved;
+    const stored = await own.client.products.get(product.id);
+    expect(stored).to.deep.include({ departmentId: department.id, teamIds: [team.id], userIds: [own.user.id] });
+  });
+
   it('should lock and unlock only after confirmation, by keyboard, on the real API', async () => {
     const product = await api.client.products.create({ name: 'Energy Week Oslo' });
     const admin = await mount(api.client, api.user);

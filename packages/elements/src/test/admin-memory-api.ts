@@ -93,6 +93,7 @@ export function createAdminMemoryApi(options: AdminMemoryOptions = {}): { client
     { id: hex(0xd00002), firstName: 'Grace', lastName: 'Hopper', fullName: 'Grace Hopper', emails: [] },
   ];
   let seq = 0;
+  const orgNode = (n: number, kind: 'department' | 'team', name: string) => ({ id: hex(n), kind, name, key: null, parentId: null, departmentId: null, memberIds: [], leadId: null, productIds: [], createdAt: now, version: 0 });
   const list = <T>(data: T[]) => ({ object: 'list', data, hasMore: false, nextCursor: null });
   const find = <T extends { id: string }>(items: T[], id: string): T => items.find((i) => i.id === id) ?? (() => { throw new Problem(404, 'not_found', 'No such record'); })();
   const checkVersion = (record: { version: number }, headers: Headers) => {
@@ -152,6 +153,9 @@ export function createAdminMemoryApi(options: AdminMemoryOptions = {}): { client
     }],
     ['GET', /^\/v1\/contacts$/, (_, __, ___, q) => list(contacts.filter((c) => c.fullName.toLowerCase().includes((q.get('q') ?? '').toLowerCase())))],
     ['GET', /^\/v1\/products$/, () => list(products)],
+    ['GET', /^\/v1\/org\/departments$/, () => list([orgNode(0xe00001, 'department', 'Production'), orgNode(0xe00002, 'department', 'Phone Sales')])],
+    ['GET', /^\/v1\/org\/teams$/, () => list([orgNode(0xe00011, 'team', 'Team Lisbon'), orgNode(0xe00012, 'team', 'Team Porto')])],
+    ['GET', /^\/v1\/users$/, () => list([{ id: hex(1), name: 'Ada Admin', email: 'ada@example.com' }, { id: hex(2), name: 'Sam Sales', email: 'sam@example.com' }])],
     ['POST', /^\/v1\/products$/, (_, body) => {
       const product = { ...demoProducts()[0]!, code: null, cycleStart: null, cycleEnd: null, ...body, id: hex(0xc10000 + ++seq) } as Product;
       products.unshift(product);

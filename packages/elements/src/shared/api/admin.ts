@@ -24,7 +24,7 @@ export type {
 } from '@crm/client-sdk';
 
 /** The SDK resources the admin elements call. */
-export type CrmAdminClient = Pick<SdkClient, 'workflows' | 'pipelines' | 'customFields' | 'templates' | 'products' | 'contacts'>;
+export type CrmAdminClient = Pick<SdkClient, 'workflows' | 'pipelines' | 'customFields' | 'templates' | 'products' | 'contacts' | 'org' | 'users'>;
 
 /** The record kinds that take custom fields, as the API lists them (`CustomFieldCreate.resource`). */
 export const customFieldResources = ['contact', 'customer', 'lead', 'opportunity', 'task'] as const satisfies ReadonlyArray<
@@ -70,3 +70,16 @@ export async function allPages<T>(first: PromiseLike<{ data: T[]; hasNextPage():
   }
   return all;
 }
+
+/** The records of an optional list: `[]` when the API refuses it to this caller (403) or lacks it (404). */
+export async function optionalPages<T>(first: () => PromiseLike<{ data: T[]; hasNextPage(): boolean; nextPage(): Promise<unknown> }>, max = 1000): Promise<T[]> {
+  try {
+    return await allPages(first(), max);
+  } catch (error) {
+    const status = (error as { status?: unknown } | null)?.status;
+    if (status === 403 || status === 404) return [];
+    throw error;
+  }
+}
+
+export type { OrgNode, User } from '@crm/client-sdk';
