@@ -74,7 +74,7 @@ const strings = {
     'verify.intro': 'Confirming your address lets the CRM send you invitations, reminders and resets.',
     'verify.submit': 'Confirm my address',
     'verify.done': 'Your email address is confirmed. Sign in to continue.',
-    'verify.unavailable': 'This CRM does not confirm email addresses through a link. Sign in to continue.',
+    'verify.unavailable': 'This CRM does not confirm email addresses through a link: your address needs no confirming. Sign in to continue.',
   },
   de: {
     brand: 'Northwind Ops',
@@ -130,7 +130,7 @@ const strings = {
     'verify.intro': 'Mit einer bestätigten Adresse kann Ihnen das CRM Einladungen, Erinnerungen und Links zum Zurücksetzen senden.',
     'verify.submit': 'Adresse bestätigen',
     'verify.done': 'Ihre E-Mail-Adresse ist bestätigt. Melden Sie sich an, um fortzufahren.',
-    'verify.unavailable': 'Dieses CRM bestätigt E-Mail-Adressen nicht über einen Link. Melden Sie sich an, um fortzufahren.',
+    'verify.unavailable': 'Dieses CRM bestätigt E-Mail-Adressen nicht über einen Link: Ihre Adresse muss nicht bestätigt werden. Melden Sie sich an, um fortzufahren.',
   },
 };
 

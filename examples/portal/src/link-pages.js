@@ -30,9 +30,9 @@ const pages = {
   'verify-email': {
     prefix: 'verify',
     fields: [],
+    /** Only an SDK (and API) with the route can confirm; otherwise the page says so and offers sign-in. */
+    available: (client) => typeof client.auth?.verifyEmail === 'function',
     async submit(client, token) {
-      // Confirms through the SDK when this API has the route; otherwise there is nothing to confirm.
-      if (typeof client.auth.verifyEmail !== 'function') return { unavailable: true };
       await client.auth.verifyEmail({ token });
       return {};
     },
@@ -52,6 +52,10 @@ function reason(error) {
  */
 export function showLinkPage({ page, provider, client, locale, done }) {
   const spec = pages[page];
+  if (spec.available && !spec.available(client)) {
+    done({ message: 'verify.unavailable' });
+    return { retranslate() {} };
+  }
   const token = new URLSearchParams(location.search).get('token') ?? '';
   const view = document.getElementById('link-page').content.cloneNode(true);
   const form = view.querySelector('form');
@@ -107,7 +111,7 @@ export function showLinkPage({ page, provider, client, locale, done }) {
       const values = Object.fromEntries(fields.map((f) => [f.name, f.value]));
       const result = await spec.submit(client, token, values);
       if (result.user) done({ user: result.user });
-      else done({ message: result.unavailable ? 'verify.unavailable' : `${spec.prefix}.done` });
+      else done({ message: `${spec.prefix}.done` });
     } catch (failure) {
       const field = fields.find((f) => failure?.errors?.some((e) => e.field === f.name));
       if (field) {

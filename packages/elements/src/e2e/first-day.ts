@@ -450,6 +450,32 @@ export function describeFirstDay(part: 'desk' | 'desk-pages' | 'phone' | 'phone-
       });
     }
 
+    if (part === 'links') it('says what went wrong on a reset link that no longer works, and sends a verification link on to sign-in', async function () {
+      this.timeout(60_000);
+      const portal = await open(`${day.appUrl}reset-password?token=${'x'.repeat(40)}`, 1280);
+      try {
+        await until(() => Boolean(input(portal.doc, 'password')), 15_000, 'the reset-password page');
+        await typeInto(input(portal.doc, 'password')!, 'a-new-password-1');
+        await sendKeys({ press: 'Enter' });
+        // The API's refusal, in words, with what to do; the form stays for another try.
+        await until(() => text(portal.doc.querySelector('.link-error')).startsWith('This link did not work:'), 15_000, 'the refusal shown');
+        expect(text(portal.doc.querySelector('.link-error'))).to.include('Ask for a new email');
+        expect(portal.win.location.pathname).to.match(/\/app\/reset-password$/);
+        await expectAccessible(portal, 'a refused reset link');
+
+        // This API sends no verification emails: such a link says so and offers the sign-in form.
+        await go(portal, `${day.appUrl}verify-email?token=${'y'.repeat(40)}`);
+        await until(() => Boolean(input(portal.doc.querySelector('crm-provider')?.shadowRoot, 'password')), 15_000, 'the sign-in form');
+        expect(text(portal.doc.getElementById('status'))).to.include('does not confirm email addresses');
+        expect(portal.win.location.pathname).to.match(/\/app\/$/);
+        expect(portal.win.location.search).to.equal('');
+        await expectAccessible(portal, 'the verification link');
+        expect(portal.problems).to.deep.equal([]);
+      } finally {
+        portal.close();
+      }
+    });
+
     if (part === 'links') it('follows an invitation link from the mail catcher to a signed-in portal', async function () {
       this.timeout(90_000);
       let roleId = '';
