@@ -9,6 +9,8 @@ export const de: CrmStrings = {
   'field.required': 'Bitte {label} ausfüllen.',
   'field.invalid': '{label} ist ungültig.',
   'field.optional': 'optional',
+  'field.dateFormat': '{label}: Datum wie {example} eingeben.',
+  'field.pickDate': '{label} im Kalender wählen',
   'select.placeholder': 'Bitte wählen…',
   'admin.save': 'Speichern',
   'admin.cancel': 'Abbrechen',

@@ -7,6 +7,8 @@ export const en = {
   'field.required': 'Please fill in {label}.',
   'field.invalid': '{label} is not valid.',
   'field.optional': 'optional',
+  'field.dateFormat': '{label}: enter a date like {example}.',
+  'field.pickDate': 'Choose {label} in a calendar',
   'select.placeholder': 'Choose…',
   'admin.save': 'Save',
   'admin.cancel': 'Cancel',

@@ -137,14 +137,14 @@ export abstract class CrmFormField extends CrmElement {
     super.willUpdate(changed);
     // Push a value set by code into the control before render(), so render() reads current validity.
     const control = this.control;
-    if (control && control.value !== this.value) control.value = this.value;
+    if (control && control.value !== this.controlValue()) control.value = this.controlValue();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     // A select's new options only exist now; make sure the right one is picked.
     const control = this.control;
-    if (control && control.value !== this.value) control.value = this.value;
+    if (control && control.value !== this.controlValue()) control.value = this.controlValue();
     this.internals.setFormValue(this.value);
     this.syncValidity();
   }
@@ -159,18 +159,30 @@ export abstract class CrmFormField extends CrmElement {
     if (this.error) flags.customError = true;
     else if (this.required && !this.value) flags.valueMissing = true;
     else for (const flag of nativeFlags) if (this.control?.validity[flag]) flags[flag] = true;
+    // A problem the native control cannot see (a date typed in the wrong order, say) is still invalid.
+    if (Object.keys(flags).length === 0) flags.badInput = true;
     this.internals.setValidity(flags, message, this.control ?? undefined);
+  }
+
+  /** What the native control shows for the current value (a field that shows a value its own way overrides it). */
+  protected controlValue(): string {
+    return this.value;
+  }
+
+  /** The value for what the control holds now (the inverse of `controlValue`). */
+  protected valueFromControl(): string {
+    return this.control?.value ?? '';
   }
 
   /** Call from the control's `input` event: the only path that fires `crm-field-input`. */
   protected handleUserInput(): void {
-    this.value = this.control?.value ?? '';
+    this.value = this.valueFromControl();
     this.emit(new CrmFieldInputEvent({ name: this.name, value: this.value }));
   }
 
   /** Call from the control's `change` event: the only path that fires `crm-field-change`. */
   protected handleUserChange(): void {
-    this.value = this.control?.value ?? '';
+    this.value = this.valueFromControl();
     this.emit(new CrmFieldChangeEvent({ name: this.name, value: this.value }));
   }
 

@@ -45,7 +45,7 @@ function visible(element: HTMLElement): boolean {
 export function tapTargets(root: Element): HTMLElement[] {
   return deepElements(root).filter((el) => {
     if (!visible(el)) return false;
-    if (el.closest('.sr-only')) return false;
+    if (el.closest('.sr-only, [aria-hidden="true"]')) return false;
     if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) return false;
     if (el instanceof HTMLInputElement && el.type === 'hidden') return false;
     if (el instanceof HTMLLabelElement) return Boolean(el.querySelector('input[type="checkbox"], input[type="radio"]'));

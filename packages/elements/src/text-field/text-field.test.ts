@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { CrmFieldInputEvent } from '../events/field-events.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
+import { until } from '../test/live-api.js';
 import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { CrmTextField } from './text-field.component.js';
 import './text-field.js';
@@ -153,11 +154,64 @@ describe('crm-text-field', () => {
           const provider = await fixture(html`<crm-provider theme=${theme} locale="de"><form>
             <crm-text-field name="email" type="email" label="E-Mail" hint="Geschäftlich" required error="Das ist keine E-Mail-Adresse."></crm-text-field>
             <crm-text-field name="due" type="datetime-local" label="Fällig"></crm-text-field>
+            <crm-text-field name="close" type="date" label="Abschluss" value="2027-03-31"></crm-text-field>
           </form></crm-provider>`);
           expectFitsLayout(provider as HTMLElement);
           await expectAccessible(provider);
         });
       }
     }
+  });
+
+  describe('type="date" in the reader\'s locale', () => {
+    const shown = (el: CrmTextField) => inner(el).value;
+    const errorText = (el: CrmTextField) => el.shadowRoot!.querySelector('[part="error-message"]')!.textContent;
+
+    it('should show a date as German writes it (31.03.2027) under locale="de", and as US English does under "en"', async () => {
+      const provider = await fixture(html`<crm-provider locale="de"><crm-text-field type="date" label="Abschluss" value="2027-03-31"></crm-text-field></crm-provider>`);
+      const de = provider.querySelector('crm-text-field')!;
+      await de.updateComplete;
+      expect(shown(de)).to.equal('31.03.2027');
+      expect(inner(de).placeholder).to.equal('31.12.2026');
+      provider.setAttribute('locale', 'en');
+      await until(() => shown(de) === '03/31/2027');
+      expect(de.value).to.equal('2027-03-31');
+    });
+
+    it('should read a typed German date into YYYY-MM-DD, fire crm-field-input with it and show it formatted after leaving', async () => {
+      const provider = await fixture(html`<crm-provider locale="de"><form><crm-text-field type="date" name="close" label="Abschluss"></crm-text-field><button>OK</button></form></crm-provider>`);
+      const el = provider.querySelector('crm-text-field')!;
+      el.focus();
+      const input = oneEvent(el, 'crm-field-input');
+      await sendKeys({ type: '1.4.27' });
+      await input;
+      expect(el.value).to.equal('2027-04-01');
+      expect(new FormData(provider.querySelector('form')!).get('close')).to.equal('2027-04-01');
+      await sendKeys({ press: 'Tab' });
+      await until(() => shown(el) === '01.04.2027');
+      expect(el.checkValidity()).to.equal(true);
+    });
+
+    it('should say how to write a date that cannot be read, and be invalid', async () => {
+      const provider = await fixture(html`<crm-provider locale="en"><crm-text-field type="date" label="Due"></crm-text-field></crm-provider>`);
+      const el = provider.querySelector('crm-text-field')!;
+      el.focus();
+      await sendKeys({ type: '31.03.2027' });
+      await sendKeys({ press: 'Tab' });
+      await until(() => errorText(el) === 'Due: enter a date like 12/31/2026.');
+      expect(el.checkValidity()).to.equal(false);
+      expect(el.value).to.equal('');
+      expect(shown(el)).to.equal('31.03.2027');
+    });
+
+    it('should offer the calendar on a labelled 44 px button', async () => {
+      const provider = await fixture(html`<crm-provider locale="de"><crm-text-field type="date" label="Abschluss"></crm-text-field></crm-provider>`);
+      const el = provider.querySelector('crm-text-field')!;
+      await el.updateComplete;
+      const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[part="picker-button"]')!;
+      expect(button.getAttribute('aria-label')).to.equal('Abschluss im Kalender wählen');
+      expect(button.getBoundingClientRect().height).to.be.at.least(44);
+      await expectAccessible(provider);
+    });
   });
 });
