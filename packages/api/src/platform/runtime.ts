@@ -42,6 +42,7 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
       poolSize: config.DB_POOL_SIZE,
       poolWaitMs: config.DB_POOL_WAIT_MS,
       queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+      monitorCommands: config.NODE_ENV === 'test',
       log: (line) => logger.debug(line),
     });
   } catch (error) {

@@ -6,26 +6,38 @@ import type { Principal } from '../../platform/access/principal.js';
 import type { Authenticator } from '../../platform/auth/guard.js';
 import { jwtKey, verifyOptions, type AccessClaims } from '../../platform/auth/tokens.js';
 import type { AuthService } from './auth.service.js';
-import { resolvePrincipal } from './principal.service.js';
+import { PrincipalCache, readAccessVersion } from '../../platform/auth/principal-cache.js';
+import { loadPrincipal } from './principal.service.js';
 
 type SecretKeyResolver = (credential: string) => Promise<Principal | null>;
 
 /**
  * Bearer authentication for the API through passport: access tokens (JWT, HS256 only, our issuer
- * and audience, live session) and secret keys (`sk_`, looked up by hash).
+ * and audience, live session) and secret keys (`sk_`, looked up by hash). The principal of an access
+ * token is cached per session while the agency's access counter stands (platform/auth/principal-cache).
  */
 export function createAuthenticator(deps: { connection: Connection; jwtSecret: string; auth: AuthService; secretKeys?: SecretKeyResolver }): Authenticator {
   const passport = new Passport();
+  const sessions = new PrincipalCache<Principal>();
   passport.use(
     'jwt',
     new JwtStrategy(
       { jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: jwtKey(deps.jwtSecret) as never, ...verifyOptions, passReqToCallback: false },
-      (claims: AccessClaims & { sub: string }, done: (error: unknown, principal?: Principal | false) => void) => {
+      (claims: AccessClaims & { sub: string; exp?: number }, done: (error: unknown, principal?: Principal | false) => void) => {
         (async () => {
           if (!Types.ObjectId.isValid(claims.tid) || !Types.ObjectId.isValid(claims.sub)) return false;
           const tenantId = new Types.ObjectId(claims.tid);
+          // Warm: one round trip (the agency's access counter) says the session and the principal cached
+          // with it still hold; any change to either, in any process, moved the counter.
+          const key = `${claims.tid}:${claims.sub}:${claims.sid}`;
+          const version = await readAccessVersion(deps.connection, tenantId);
+          const cached = sessions.get(key, version);
+          if (cached) return cached;
           if (!(await deps.auth.isSessionLive(tenantId, claims.sid))) return false;
-          return (await resolvePrincipal(deps.connection, { tenantId, userId: new Types.ObjectId(claims.sub), sessionId: claims.sid })) ?? false;
+          const principal = await loadPrincipal(deps.connection, { tenantId, userId: new Types.ObjectId(claims.sub), sessionId: claims.sid });
+          // Kept at the counter read before loading: a change made meanwhile makes the next request load again.
+          if (principal) sessions.set(key, version, principal, claims.exp ? claims.exp * 1000 : undefined);
+          return principal ?? false;
         })().then((principal) => done(null, principal), done);
       },
     ),

@@ -69,7 +69,8 @@ export async function resolvePrincipal(
 
 const principals = new Map<string, { epoch: number; at: number; principal: Principal | null }>();
 
-async function loadPrincipal(
+/** Resolves a principal from the database, uncached (the request path caches it per session itself). */
+export async function loadPrincipal(
   connection: Connection,
   input: { tenantId: Types.ObjectId; userId: Types.ObjectId; apiKeyId?: Types.ObjectId | null; sessionId?: string | null; roleId?: Types.ObjectId },
 ): Promise<Principal | null> {

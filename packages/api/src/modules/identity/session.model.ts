@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { invalidatesAccess } from '../../platform/access/access-epoch.js';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 
 /** A signed-in session (one device); its refresh tokens form one rotating family. */
@@ -28,6 +29,8 @@ const sessionSchema = new Schema<Session>(
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
 sessionSchema.plugin(tenantScoped);
+// A revoked session stops at once in every API process: revocation moves the agency's access counter.
+sessionSchema.plugin(invalidatesAccess, { onlyWhenSetting: 'revokedAt' });
 
 /** One refresh token: used once, then replaced; presenting a used one again revokes the family. */
 export interface RefreshToken {

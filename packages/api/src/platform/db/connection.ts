@@ -29,6 +29,8 @@ export async function connectDatabase(
     poolWaitMs?: number;
     /** maxTimeMS added to every query (DB_QUERY_TIMEOUT_MS; 0: none). */
     queryTimeoutMs?: number;
+    /** Emit the driver's command events (`connection.getClient().on('commandStarted', …)`). */
+    monitorCommands?: boolean;
     log?: (line: string) => void;
   },
 ): Promise<DatabaseConnection> {
@@ -42,6 +44,9 @@ export async function connectDatabase(
       dbName: options.dbName,
       serverSelectionTimeoutMS: Math.min(5000, Math.max(500, deadline - Date.now())),
       maxPoolSize: options.poolSize ?? 20,
+      // Command events for round-trip counts (tests, bench/); off otherwise, since the driver builds an
+      // event per command once they are on.
+      monitorCommands: options.monitorCommands ?? false,
       ...(options.poolWaitMs ? { waitQueueTimeoutMS: options.poolWaitMs } : {}),
     });
     try {

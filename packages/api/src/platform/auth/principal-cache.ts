@@ -1,0 +1,71 @@
+import { Types, type Connection } from 'mongoose';
+
+/**
+ * Who the caller is, cached per signed-in session, and checked against the database in one round trip.
+ *
+ * Every change to what a principal is made of (roles, users, teams and departments, products) and every
+ * session revocation bumps its agency's counter in `access_versions` (`{ _id: tenantId, v }`, by the
+ * `invalidatesAccess` plugin, after the write). A request reads that one document by `_id` (pushed down
+ * by every engine) and reuses the cached principal while the counter is what it was when the principal
+ * was loaded; any change, made by any API process, is seen by the next request everywhere.
+ */
+export const ACCESS_VERSIONS = 'access_versions';
+
+/** The agency's access counter now (0 before its first change). */
+export async function readAccessVersion(connection: Connection, tenantId: Types.ObjectId): Promise<number> {
+  const doc = await connection.collection<{ _id: Types.ObjectId; v: number }>(ACCESS_VERSIONS).findOne({ _id: tenantId }, { projection: { v: 1 } });
+  return doc?.v ?? 0;
+}
+
+/** Moves the counters of `tenantIds` on (all agencies' when a write's agency cannot be told). */
+export async function bumpAccessVersion(connection: Connection, tenantIds: Types.ObjectId[] | 'all'): Promise<void> {
+  const versions = connection.collection<{ _id: Types.ObjectId; v: number }>(ACCESS_VERSIONS);
+  if (tenantIds === 'all') {
+    await versions.updateMany({}, { $inc: { v: 1 } });
+    return;
+  }
+  for (const tenantId of tenantIds) await versions.updateOne({ _id: tenantId }, { $inc: { v: 1 } }, { upsert: true });
+}
+
+/** The agency ids a write names, or undefined when it cannot be told (then every agency's counter moves). */
+export function tenantIdsOf(value: unknown): Types.ObjectId[] | undefined {
+  if (value instanceof Types.ObjectId) return [value];
+  if (typeof value === 'string' && Types.ObjectId.isValid(value)) return [new Types.ObjectId(value)];
+  if (value && typeof value === 'object' && '$in' in value && Array.isArray((value as { $in: unknown[] }).$in)) {
+    const ids = (value as { $in: unknown[] }).$in.map((v) => tenantIdsOf(v));
+    return ids.every(Boolean) ? ids.flatMap((v) => v!) : undefined;
+  }
+  return undefined;
+}
+
+/** A bounded map of cached principals, each with the access counter it was loaded at. */
+export class PrincipalCache<T> {
+  readonly #entries = new Map<string, { version: number; value: T; until: number }>();
+
+  constructor(
+    private readonly maxEntries = 10_000,
+    /** An upper bound on an entry's life even while nothing changes (a session's natural expiry). */
+    private readonly maxAgeMs = 5 * 60_000,
+  ) {}
+
+  /** The cached value when it was loaded at `version` and is not too old. */
+  get(key: string, version: number): T | undefined {
+    const hit = this.#entries.get(key);
+    if (!hit) return undefined;
+    if (hit.version !== version || Date.now() > hit.until) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return hit.value;
+  }
+
+  set(key: string, version: number, value: T, untilMs = Date.now() + this.maxAgeMs): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { version, value, until: Math.min(untilMs, Date.now() + this.maxAgeMs) });
+    if (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
