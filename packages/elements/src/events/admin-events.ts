@@ -41,6 +41,14 @@ export class CrmTemplateSavedEvent extends CrmEvent<{ template: MessageTemplate;
   }
 }
 
+/** Fired after a message template was deleted. */
+export class CrmTemplateDeletedEvent extends CrmEvent<{ template: MessageTemplate }> {
+  static readonly eventName = 'crm-template-deleted';
+  constructor(detail: { template: MessageTemplate }) {
+    super(CrmTemplateDeletedEvent.eventName, detail);
+  }
+}
+
 /** Fired after a product was created or changed. */
 export class CrmProductSavedEvent extends CrmEvent<{ product: Product; created: boolean }> {
   static readonly eventName = 'crm-product-saved';
@@ -64,6 +72,7 @@ declare global {
     'crm-custom-field-saved': CrmCustomFieldSavedEvent;
     'crm-custom-field-deleted': CrmCustomFieldDeletedEvent;
     'crm-template-saved': CrmTemplateSavedEvent;
+    'crm-template-deleted': CrmTemplateDeletedEvent;
     'crm-product-saved': CrmProductSavedEvent;
     'crm-product-locked': CrmProductLockedEvent;
   }

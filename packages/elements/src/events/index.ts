@@ -28,6 +28,7 @@ export {
   CrmCustomFieldSavedEvent,
   CrmCustomFieldDeletedEvent,
   CrmTemplateSavedEvent,
+  CrmTemplateDeletedEvent,
   CrmProductSavedEvent,
   CrmProductLockedEvent,
 } from './admin-events.js';

@@ -1,9 +1,9 @@
 import { Task as LitTask } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
-import { CrmTemplateSavedEvent } from '../events/admin-events.js';
+import { CrmTemplateDeletedEvent, CrmTemplateSavedEvent } from '../events/admin-events.js';
 import type { CrmStringKey } from '../i18n/strings.en.js';
-import { adminStyles, focusFirstInvalid, inputField, problemOnFields, selectField, textareaField, type FieldErrors } from '../shared/admin-form.js';
+import { adminStyles, ConfirmController, focusFirstInvalid, inputField, problemOnFields, selectField, textareaField, type FieldErrors } from '../shared/admin-form.js';
 import { adminClient, allPages, templateCategories, type MessageTemplate, type RenderedMessage } from '../shared/api/admin.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import { controlStyles } from '../shared/controls.styles.js';
@@ -65,9 +65,10 @@ interface PreviewContact {
  * left empty: it is then made from the text. Saves send the version read (`If-Match`): when another
  * admin saved first, their version can be loaded, or this one saved over it.
  *
- * @summary Message templates: list, create, edit with merge fields, preview for a real contact.
+ * @summary Message templates: list, create, edit with merge fields, preview for a real contact, delete.
  *
  * @event crm-template-saved - A template was created or changed; `detail.template`, `detail.created`.
+ * @event crm-template-deleted - A template was deleted (after a confirmation); `detail.template`.
  *
  * @csspart list - The list of templates.
  * @csspart template - One template in the list.
@@ -75,6 +76,9 @@ interface PreviewContact {
  * @csspart merge-fields - The buttons that insert merge fields.
  * @csspart field-error - The message beside an invalid control.
  * @csspart preview - The preview: contact search, the rendered subject and text.
+ * @csspart preview-html - The rendered HTML, in a sandboxed frame (no scripts, no same origin).
+ * @csspart delete-button - The delete button of a saved template.
+ * @csspart confirm - The confirmation dialog.
  * @csspart message - A message about the last action.
  *
  * @cssproperty --crm-template-admin-accent - Buttons and the chosen template. Defaults to `--crm-sys-color-primary`.
@@ -99,6 +103,8 @@ export class CrmTemplateAdmin extends CrmDataElement {
   @state() private previewError = '';
   /** The version another admin saved while this one was being edited. */
   @state() private conflict: MessageTemplate | undefined;
+
+  private readonly confirm = new ConfirmController(this);
 
   /** The part the last merge field goes into, and where its cursor was. */
   private lastPart: { part: SourcePart; at: number } = { part: 'text', at: -1 };
@@ -232,6 +238,31 @@ export class CrmTemplateAdmin extends CrmDataElement {
     this.message = this.msg('admin.reloaded');
   }
 
+  private async deleteTemplate(template: MessageTemplate): Promise<void> {
+    const ok = await this.confirm.ask({
+      heading: this.msg('templateAdmin.deleteHeading', { name: template.name }),
+      message: this.msg('templateAdmin.deleteExplained'),
+      confirmLabel: this.msg('templateAdmin.delete'),
+      cancelLabel: this.msg('admin.cancel'),
+      danger: true,
+    });
+    if (!ok) return;
+    this.busy = true;
+    try {
+      await adminClient(this.client).templates.remove(template.id);
+      this.templates = this.templates.filter((t) => t.id !== template.id);
+      this.editing = '';
+      this.message = this.msg('templateAdmin.deleted', { name: template.name });
+      this.emit(new CrmTemplateDeletedEvent({ template }));
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[data-new]')?.focus();
+    } catch (error) {
+      this.message = readProblem(error).detail;
+    } finally {
+      this.busy = false;
+    }
+  }
+
   private async findContacts(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     this.previewError = '';
@@ -293,6 +324,7 @@ export class CrmTemplateAdmin extends CrmDataElement {
         ? html`<div class="rendered" data-rendered>
             <p><span class="label">${this.msg('templateAdmin.subject')}:</span> <span data-rendered-subject>${this.preview.subject}</span></p>
             <pre data-rendered-text>${this.preview.text}</pre>
+            <iframe part="preview-html" sandbox="" title=${this.msg('templateAdmin.htmlPreview')} .srcdoc=${this.preview.html}></iframe>
           </div>`
         : nothing}
     </section>`;
@@ -332,6 +364,7 @@ export class CrmTemplateAdmin extends CrmDataElement {
         </div>
         <div class="row">
           <button type="submit" class="primary" ?disabled=${this.busy} aria-busy=${this.busy ? 'true' : 'false'}>${this.msg(current ? 'admin.save' : 'templateAdmin.create')}</button>
+          ${current ? html`<button type="button" part="delete-button" data-delete ?disabled=${this.busy} @click=${() => this.deleteTemplate(current)}>${this.msg('templateAdmin.delete')}</button>` : nothing}
         </div>
       </form>
       ${this.renderPreviewPanel()}`;
@@ -355,6 +388,6 @@ export class CrmTemplateAdmin extends CrmDataElement {
         <section aria-label=${this.msg('templateAdmin.formLabel')}>${this.renderForm()}</section>
       </div>`,
     });
-    return html`<p part="message" class="banner" role="status">${this.message}</p>${body}`;
+    return html`<p part="message" class="banner" role="status">${this.message}</p>${body}${this.confirm.render()}`;
   }
 }

@@ -30,6 +30,13 @@ export const templateAdminStyles = css`
     background: var(--_surface);
     border-radius: var(--_radius);
   }
+  iframe {
+    inline-size: 100%;
+    min-block-size: 12rem;
+    border: 1px solid ${sys('color-outline')};
+    border-radius: var(--_radius);
+    background: #fff;
+  }
   p.field-error:empty {
     display: none;
   }

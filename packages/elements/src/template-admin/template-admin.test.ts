@@ -100,6 +100,9 @@ describe('crm-template-admin', () => {
     await until(() => Boolean($(admin, '[data-rendered]')), 6000, 'preview');
     expect($(admin, '[data-rendered-subject]').textContent).to.equal('For Inês');
     expect($(admin, '[data-rendered-text]').textContent).to.equal('Hello Inês Quintela');
+    const frame = $<HTMLIFrameElement>(admin, '[part="preview-html"]');
+    expect(frame.getAttribute('sandbox')).to.equal('');
+    expect(frame.srcdoc).to.equal('<p>Hello</p>');
     await expectAccessible(admin);
   });
 
@@ -128,6 +131,29 @@ describe('crm-template-admin', () => {
     const stored = await own.client.templates.get(template.id);
     expect(stored.text).to.equal('Mine');
     expect(stored.version).to.equal(template.version + 3);
+  });
+
+  it('should delete a template only after confirmation, on the real API', async () => {
+    const own = await liveApi();
+    const template = await own.client.templates.create({ name: 'Old promo', category: 'marketing', subject: 'Sale', text: 'Sale', html: '<p>Sale</p>' });
+    const admin = await mount(own.client, own.user);
+    $<HTMLButtonElement>(admin, `[data-template="${template.id}"] button.pick`).click();
+    await admin.updateComplete;
+    $<HTMLButtonElement>(admin, '[data-delete]').focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => Boolean($<HTMLDialogElement>(admin, 'dialog[part="confirm"]')?.open), 4000, 'dialog');
+    expect($(admin, '#confirm-heading').textContent).to.equal('Delete Old promo?');
+    await sendKeys({ press: 'Escape' });
+    await until(() => !$(admin, 'dialog[part="confirm"]'), 4000, 'closed');
+    expect((await own.client.templates.get(template.id)).name).to.equal('Old promo');
+    $<HTMLButtonElement>(admin, '[data-delete]').click();
+    await until(() => Boolean($<HTMLDialogElement>(admin, 'dialog[part="confirm"]')?.open), 4000, 'dialog');
+    const deleted = oneEvent(admin, 'crm-template-deleted');
+    $<HTMLButtonElement>(admin, '[data-answer="confirm"]').click();
+    expect((await deleted).detail.template.id).to.equal(template.id);
+    expect((await own.client.templates.list()).data.map((t) => t.id)).not.to.include(template.id);
+    await admin.updateComplete;
+    expect(admin.shadowRoot!.activeElement).to.equal($(admin, '[data-new]'));
   });
 
   for (const width of [390, 1280]) {
