@@ -55,7 +55,7 @@ function packagedChromium() {
 /** One line that says why no browser can run, or null when one can. */
 export function chromiumProblem() {
   const system = systemChromium();
-  if (system) return existsSync(system) ? null : `CHROMIUM_PATH=${system} does not exist; unset it or point it at a Chromium`;
+  if (system) return existsSync(system) ? null : `CHROMIUM_PATH=${system} does not exist (unset it, or point it at a Chromium)`;
   if (packagedChromium()) return null;
   return 'no Chromium: install Debian\'s chromium, set CHROMIUM_PATH, or run `npm ci` (it installs @sparticuz/chromium)';
 }

@@ -1,13 +1,56 @@
 #!/usr/bin/env node
-// `npm test`: lint, type-check, then every package's own tests in turn, streaming their output, and a
-// closing line that adds them up ("N passed, N failed"). Exits non-zero if any step fails.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// `npm test`: checks the machine first (anything missing is named in one line, before any test runs),
+// then lint, type-check, every package's own tests in turn, and the packed packages in an empty project
+// (scripts/check-packs.mjs), streaming their output, and a closing line that adds them up
+// ("N passed, N failed"). Exits non-zero if any step fails.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumProblem } from './chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { workspaces } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/** True when something accepts TCP connections at host:port within a second. */
+function listening(host, port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1000 }, () => socket.end(() => resolve(true)));
+    socket.on('error', () => resolve(false));
+    socket.on('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** What the tests need that this machine lacks, each as a short phrase with what to do. */
+async function missingPrerequisites() {
+  const missing = [];
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 10)) missing.push(`Node 20.10 or newer (this is ${process.version})`);
+  if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) return [...missing, 'the npm packages (run `npm ci`)'];
+  // argon2 is built by its install script: a failed or skipped build crashes at the first password hash.
+  if (spawnSync(process.execPath, ['-e', "require('argon2').hash('x').then(() => process.exit(0))"], { cwd: join(root, 'packages', 'api'), stdio: 'ignore' }).status !== 0) {
+    missing.push("argon2's native build (install python3, make and g++, then `npm rebuild argon2`)");
+  }
+  const ferretdb = join(process.env.TOOLS_DIR ?? join(root, '.tools'), 'bin', 'ferretdb');
+  if (!process.env.MONGODB_URI && !existsSync(ferretdb) && spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
+    missing.push(`Go 1.22+ on the PATH to build FerretDB${existsSync('/usr/local/go/bin/go') ? ' (/usr/local/go/bin is not on the PATH)' : ''}, or MONGODB_URI`);
+  }
+  const browser = chromiumProblem();
+  if (browser) missing.push(browser);
+  const redis = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  if (!(await listening(redis.hostname, Number(redis.port || 6379)))) missing.push(`Redis at ${redis.host} for the realtime test across two API processes (start redis-server, or set TEST_REDIS_URL)`);
+  return missing;
+}
+
+const missing = await missingPrerequisites();
+if (missing.length) {
+  process.stdout.write(`Missing before the tests can run: ${missing.join('; ')}.\n`);
+  process.exit(1);
+}
 
 function run(label, command, args, cwd) {
   return new Promise((resolve) => {
@@ -58,6 +101,15 @@ for (const workspace of workspaces) {
     failed += c.failed;
   }
   if (code !== 0 || !c) broken.push(pkg.name + (c ? '' : ' (no test summary)'));
+}
+{
+  const { code, tail } = await run('packed packages in an empty project: node scripts/check-packs.mjs', process.execPath, [join(root, 'scripts', 'check-packs.mjs')], root);
+  const c = counts(tail);
+  if (c) {
+    passed += c.passed;
+    failed += c.failed;
+  }
+  if (code !== 0 || !c) broken.push('packs');
 }
 if (broken.length) process.stdout.write(`\nFailed: ${broken.join(', ')}\n`);
 process.stdout.write(`\nall packages: ${passed} passed, ${failed} failed\n`);

@@ -15,6 +15,11 @@ export const elementNames = [
   'lead-list',
   'customer-list',
   'campaign-list',
+  'opportunity-editor',
+  'product-admin',
+  'custom-field-admin',
+  'template-admin',
+  'workflow-admin',
 ];
 
 const entries = {
@@ -39,8 +44,9 @@ export default defineConfig({
     sourcemap: true,
     lib: { entry: entries, formats: ['es'] },
     rollupOptions: {
-      // Lit is a peer: the host's copy is shared by every element and by other Lit code on the page.
-      external: [/^lit(\/|$)/, /^@lit\//, /^@lit-labs\//],
+      // Lit is a peer: the host's copy is shared by every element and by other Lit code on the page. The
+      // SDK is a dependency, not bundled: a host that uses it too gets one copy (one CrmApiError class).
+      external: [/^lit(\/|$)/, /^@lit\//, /^@lit-labs\//, /^@crm\/client-sdk(\/|$)/],
       output: {
         entryFileNames: '[name].js',
         chunkFileNames: 'shared/[name]-[hash].js',
