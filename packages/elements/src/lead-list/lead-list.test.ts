@@ -153,6 +153,20 @@ describe('crm-lead-list', () => {
     await expectAccessible(failing);
   });
 
+  it('should hide its filter row with no-filters, and show a lead added elsewhere after reload()', async () => {
+    const own = await liveApi();
+    await own.client.leads.create({ firstName: 'Edsger', lastName: 'Dijkstra' });
+    const list = await mount(own.client);
+    list.noFilters = true;
+    await list.updateComplete;
+    expect(list.shadowRoot!.querySelector('[part="toolbar"]')).to.equal(null);
+    expect(names(list)).to.deep.equal(['Edsger Dijkstra']);
+    await own.client.leads.create({ firstName: 'Barbara', lastName: 'Liskov' });
+    list.reload();
+    await until(() => names(list).length === 2, 8000, 'reloaded');
+    expect(names(list)).to.deep.equal(['Edsger Dijkstra', 'Barbara Liskov']);
+  });
+
   it('should register once however often define() is called', () => {
     CrmLeadList.define('crm-lead-list');
     expect(customElements.get('crm-lead-list')).to.equal(CrmLeadList);
