@@ -29,9 +29,23 @@ export function wireViews({ provider, say, viewNames, title }) {
     main.focus({ preventScroll: true });
   });
 
+  // Admin is for those who administer the agency (its admins and sysadmins); others never see the tab.
+  let mayAdminister = false;
+  const adminLink = nav.querySelector('a[data-view="admin"]');
+  adminLink.hidden = true;
+  provider.client.auth
+    .me()
+    .then((me) => {
+      mayAdminister = me.role.isAdmin || me.role.key === 'SYSADMIN';
+      adminLink.hidden = !mayAdminister;
+      if (mayAdminister && route().view === 'contacts' && location.hash.startsWith('#admin')) showView();
+    })
+    .catch(() => {});
+
   function route() {
     const [view = '', sub = ''] = location.hash.slice(1).split('/');
-    return { view: viewNames.includes(view) ? view : 'contacts', sub };
+    const allowed = viewNames.includes(view) && (view !== 'admin' || mayAdminister);
+    return { view: allowed ? view : 'contacts', sub };
   }
 
   function showView() {

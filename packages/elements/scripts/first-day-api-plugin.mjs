@@ -2,8 +2,9 @@
 // a real API on a fresh database seeded with the demo agency, its jobs and realtime running, sending
 // email through SMTP to a real mail catcher, and serving the built portal at /app/. The test runner's
 // own origin proxies /app/, /v1/ and /socket.io/ to that API, so the test page can frame the portal
-// on one origin, as a browser opening http://127.0.0.1:3000/app/ would see it. It starts with the test
-// runner, in the background; `GET /__crm-e2e/first-day` waits for it.
+// on one origin, as a browser opening http://127.0.0.1:3000/app/ would see it. It starts when a test
+// first asks `GET /__crm-e2e/first-day` (not with the runner, so it never competes with the start of
+// the API every other browser test needs).
 import { createServer, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 
@@ -66,9 +67,6 @@ export function firstDayApiPlugin() {
     name: 'crm-first-day-api',
     async serverStart({ config, server }) {
       origin = `${config.protocol ?? 'http:'}//${config.hostname ?? 'localhost'}:${config.port}`;
-      // Started now, while the browser starts and other files run, so the first-day files find it ready;
-      // a failure surfaces in those tests (the answer of /__crm-e2e/first-day), not as a crash of the run.
-      ready().catch((error) => console.error('crm-first-day-api: could not start the API:', error));
       // The portal's paths go to the API; everything else to the test runner as before.
       const runner = server.listeners('request');
       server.removeAllListeners('request');

@@ -235,6 +235,8 @@ export function describeFirstDay(part: 'desk' | 'desk-pages' | 'phone' | 'phone-
       } else {
         expect(menu.getClientRects().length, 'no menu button at a desk').to.equal(0);
       }
+      // Admin appears once the portal knows the person administers the agency (crm.auth.me()).
+      await until(() => !nav.querySelector<HTMLElement>(`a[data-view="${view}"]`)!.hidden, 10_000, `the ${view} link`);
       nav.querySelector<HTMLElement>(`a[data-view="${view}"]`)!.click();
       await until(() => !portal.doc.querySelector<HTMLElement>(`section[data-view="${view}"]`)!.hidden, 5000, `the ${view} view`);
       if (phone) expect(nav.getClientRects().length, 'nav closed after picking').to.equal(0);
