@@ -10,14 +10,16 @@ const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 /**
  * Serves `mounts` (URL prefix → folder, first match wins; nothing outside a folder is ever read).
  * `fill` maps each placeholder to its value in HTML pages; `policy` goes out as the CSP header unless
- * `csp` is false. Resolves to `{ url, policy, close() }`.
+ * `csp` is false; `fallback` (a page such as `/index.html`) answers paths without an extension, for an
+ * app that routes by path (the portal's email-link pages). Resolves to `{ url, policy, close() }`.
  */
-export async function serveStatic({ mounts, fill = {}, policy, csp = true, port = 0, host = '127.0.0.1' }) {
+export async function serveStatic({ mounts, fill = {}, policy, csp = true, port = 0, host = '127.0.0.1', fallback }) {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://x');
       let pathname = decodeURIComponent(url.pathname);
       if (pathname === '/') pathname = '/index.html';
+      else if (fallback && !extname(pathname)) pathname = fallback;
       if (pathname === '/favicon.ico') return void res.writeHead(204).end();
       const [prefix, dir] = mounts.find(([p]) => pathname.startsWith(p));
       const file = normalize(join(dir, pathname.slice(prefix.length)));

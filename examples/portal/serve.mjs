@@ -36,7 +36,8 @@ export function portalPolicy(api) {
 
 /** Starts the portal; resolves to `{ url, policy, close() }`. */
 export async function startPortal({ port = 0, host = '127.0.0.1', api = 'http://127.0.0.1:3000', csp = true } = {}) {
-  return serveStatic({ mounts, fill: { CRM_API: api }, policy: portalPolicy(api), csp, port, host });
+  // Paths without an extension (/reset-password?token=...) are the portal's page, which routes by path.
+  return serveStatic({ mounts, fill: { CRM_API: api }, policy: portalPolicy(api), csp, port, host, fallback: '/index.html' });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
