@@ -542,9 +542,10 @@ export class CrmPipelineBoard extends CrmDataElement {
           <option value="">${this.msg('board.anyone')}</option>
           ${options.map((o) => html`<option value=${o.id} ?selected=${o.id === this[name]}>${o.name}</option>`)}
         </select></label>`;
+    // Dates typed the reader's way (31.03.2027 in German), whatever language the browser speaks.
     const date = (name: 'closeAfter' | 'closeBefore', label: string) =>
-      html`<label class="filter"><span class="label">${label}</span>
-        <input class="native" type="date" .value=${this[name]} @change=${(e: Event) => this.onFilter(name, e)} /></label>`;
+      html`<crm-text-field class="filter" type="date" name=${name} label=${label} .value=${this[name]}
+        @crm-field-change=${(e: CustomEvent<{ value: string }>) => (this[name] = e.detail.value)}></crm-text-field>`;
     return html`<div part="filters" class="filters">
       ${this.owners.length ? select('ownerId', this.msg('board.owner'), this.owners) : nothing}
       ${this.products.length ? select('productId', this.msg('board.product'), this.products) : nothing}

@@ -335,6 +335,10 @@ describe('crm-pipeline-board', () => {
       expect(column(de, 'stage_a').querySelector('[part="count"]')!.textContent).to.equal('2 Deals');
       expect(column(de, 'stage_a').querySelector('[part~="card"] .muted')!.textContent).to.contain('31.03.2027');
       expect(column(de, 'stage_a').querySelector('[part="total"]')!.textContent).to.equal('4.500\u00a0€');
+      // The close-date filters are typed the German way too, whatever language the browser speaks.
+      const after = de.shadowRoot!.querySelector<CrmTextField>('crm-text-field[name="closeAfter"]')!;
+      expect(after.label).to.equal('Abschluss ab');
+      expect(after.shadowRoot!.querySelector('input')!.placeholder).to.equal('31.12.2026');
       const en = await mountClosing({ locale: 'en' });
       expect(column(en, 'stage_a').querySelector('[part~="card"] .muted')!.textContent).to.contain('Mar 31, 2027');
       await carryRight(en, 1);
