@@ -105,17 +105,20 @@ export class CrmCampaignList extends CrmRecordList<Campaign> {
   /** A figure of the campaign's stats, or a placeholder while they load or when they were refused. */
   private figure(c: Campaign, read: (stats: CampaignStats) => TemplateResult | string): TemplateResult | string {
     const known = this.figures.get(c.id);
-    if (!known || known.state === 'loading') return html`<span class="muted" aria-label=${this.msg('campaignList.figuresLoading')}>…</span>`;
-    if (known.state === 'failed') return html`<span class="muted" aria-label=${this.msg('campaignList.figuresFailed')}>?</span>`;
+    // The placeholders are marks for the eye; a screen reader hears what they mean instead.
+    const mark = (sign: string, meaning: string, state: string) =>
+      html`<span class="muted" data-figures=${state}><span aria-hidden="true">${sign}</span><span class="sr-only">${meaning}</span></span>`;
+    if (!known || known.state === 'loading') return mark('…', this.msg('campaignList.figuresLoading'), 'loading');
+    if (known.state === 'failed') return mark('?', this.msg('campaignList.figuresFailed'), 'failed');
     return read(known.stats);
   }
 
   private roi(c: Campaign): TemplateResult | string {
     return this.figure(c, (stats) => {
-      if (stats.roi === null) return html`<span class="muted" aria-label=${this.msg('campaignList.noCost')}>—</span>`;
+      if (stats.roi === null) return html`<span class="muted"><span aria-hidden="true">—</span><span class="sr-only">${this.msg('campaignList.noCost')}</span></span>`;
       const revenue = formatMoney(stats.totals.revenueWon, stats.currency, this.activeLocale);
-      return html`<span part="roi" class=${stats.roi < 0 ? 'loss' : 'gain'} aria-label=${this.msg('campaignList.roiOf', { roi: formatRoi(stats.roi, this.activeLocale), revenue })}
-        >${formatRoi(stats.roi, this.activeLocale)}</span>`;
+      return html`<span part="roi" class=${stats.roi < 0 ? 'loss' : 'gain'}>${formatRoi(stats.roi, this.activeLocale)}</span><span class="sr-only"
+          >${this.msg('campaignList.revenueWon', { revenue })}</span>`;
     });
   }
 

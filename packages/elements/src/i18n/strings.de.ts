@@ -570,7 +570,7 @@ export const de: CrmStrings = {
   'campaignList.leads': 'Leads',
   'campaignList.roi': 'ROI',
   'campaignList.status': 'Status',
-  'campaignList.roiOf': 'ROI {roi}, gewonnener Umsatz {revenue}',
+  'campaignList.revenueWon': ', gewonnener Umsatz {revenue}',
   'campaignList.noCost': 'Kein ROI: keine Kosten erfasst',
   'campaignList.figuresLoading': 'Zahlen werden geladen',
   'campaignList.figuresFailed': 'Zahlen nicht verfügbar',

@@ -568,7 +568,7 @@ export const en = {
   'campaignList.leads': 'Leads',
   'campaignList.roi': 'ROI',
   'campaignList.status': 'Status',
-  'campaignList.roiOf': 'ROI {roi}, revenue won {revenue}',
+  'campaignList.revenueWon': ', revenue won {revenue}',
   'campaignList.noCost': 'No ROI: no cost recorded',
   'campaignList.figuresLoading': 'Loading figures',
   'campaignList.figuresFailed': 'Figures not available',
