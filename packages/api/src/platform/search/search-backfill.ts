@@ -11,7 +11,8 @@ import { searchableKinds } from './search-registry.js';
  * entries, removes any an interrupted run wrote before, checks the record did not change meanwhile,
  * and only then drops the array. So it can stop anywhere and start again (what is done is skipped,
  * what was half done is redone, nothing is indexed twice), and a finished kind is recorded in
- * `search_backfill` and not read again.
+ * `search_backfill` with its entry format and not read again; a kind recorded in an older format has
+ * every record indexed again.
  */
 const BATCH = 500;
 const PARALLEL = 16;
@@ -19,9 +20,14 @@ const PARALLEL = 16;
 interface BackfillState {
   _id: string;
   done: boolean;
+  /** The entry format the kind was indexed in; an older one (or none) is indexed again, every record. */
+  format?: number;
   indexed: number;
   at: Date;
 }
+
+/** Entries written before `key` existed (format 1) cannot be looked up: a kind indexed in them is redone. */
+const FORMAT = 2;
 
 /** Backfills every kind registered on the connection; returns how many records were indexed. */
 export async function backfillSearchIndex(connection: Connection, options: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<number> {
@@ -29,25 +35,26 @@ export async function backfillSearchIndex(connection: Connection, options: { log
   let total = 0;
   for (const kind of searchableKinds(connection)) {
     if (options.signal?.aborted) break;
-    if ((await state.findOne({ _id: kind.resource }))?.done) continue;
-    const indexed = await backfillKind(connection, kind, options);
+    const previous = await state.findOne({ _id: kind.resource });
+    if (previous?.done && previous.format === FORMAT) continue;
+    const indexed = await backfillKind(connection, kind, { ...options, everyRecord: Boolean(previous) });
     if (indexed === null) break;
     total += indexed;
-    await state.updateOne({ _id: kind.resource }, { $set: { done: true, indexed, at: new Date() } }, { upsert: true });
+    await state.updateOne({ _id: kind.resource }, { $set: { done: true, format: FORMAT, indexed, at: new Date() } }, { upsert: true });
     if (indexed) options.log?.(`search index: ${indexed} ${kind.resource} records indexed`);
   }
   return total;
 }
 
 /** Indexes the kind's old-shape records; null when stopped by the signal before the end. */
-async function backfillKind(connection: Connection, kind: SearchableKind<Record<string, unknown>>, options: { signal?: AbortSignal }): Promise<number | null> {
+async function backfillKind(connection: Connection, kind: SearchableKind<Record<string, unknown>>, options: { signal?: AbortSignal; everyRecord: boolean }): Promise<number | null> {
   const cursor = kind.model.collection.find({}, { batchSize: 1000 });
   let batch: Record<string, unknown>[] = [];
   let indexed = 0;
   try {
     for await (const doc of cursor) {
       if (options.signal?.aborted) return null;
-      if (!Array.isArray(doc.searchTokens)) continue;
+      if (!options.everyRecord && !Array.isArray(doc.searchTokens)) continue;
       batch.push(doc);
       if (batch.length >= BATCH) {
         indexed += await backfillBatch(connection, kind, batch);

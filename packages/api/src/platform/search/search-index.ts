@@ -2,7 +2,7 @@ import { Types, type Connection, type Model } from 'mongoose';
 import { matchesFilter } from '../access/access.js';
 import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import { op } from '../db/operators.js';
-import { ACCESS_FIELDS, searchEntryModel, type SearchEntry } from './search-entry.model.js';
+import { ACCESS_FIELDS, searchEntryModel, searchKey, type SearchEntry } from './search-entry.model.js';
 import { indexTokens, type QueryWord } from './search-tokens.js';
 
 /**
@@ -68,6 +68,7 @@ function entriesOf<Doc>(kind: SearchableKind<Doc>, doc: IndexedRecord): Omit<Sea
     tenantId: doc.tenantId,
     kind: kind.resource,
     token,
+    key: searchKey(doc.tenantId, kind.resource, token),
     recordId: doc._id,
     ...(exact ? { exact: true as const } : {}),
     ...access,
@@ -134,7 +135,7 @@ export interface SearchCandidate {
 /**
  * The records of `kind` that match every word, among those `visibility` lets the caller see, best
  * first: more typed words that are whole words of the record, then newest. Every lookup is an
- * equality on `(tenantId, kind, token)` reading at most `ENTRIES_PER_TOKEN` entries, so the work is
+ * equality on `key` (tenant, kind, token) reading at most `ENTRIES_PER_TOKEN` entries, so the work is
  * bounded whatever was typed. `complete` is false when a word matched more entries than were read;
  * the candidates are then those of the rarest word, and the caller confirms the others on each record.
  */
@@ -145,7 +146,7 @@ export async function searchCandidates(
   const Entries = searchEntryModel(connection);
   const narrowing = pushableAccess(input.visibility);
   const lookup = (token: string, exactOnly: boolean) =>
-    Entries.find({ tenantId: input.tenantId, kind: input.kind, token, ...narrowing, ...(exactOnly ? { exact: true } : {}) } as never)
+    Entries.find({ key: searchKey(input.tenantId, input.kind, token), tenantId: input.tenantId, ...narrowing, ...(exactOnly ? { exact: true } : {}) } as never)
       .select({ recordId: 1, exact: 1, ...Object.fromEntries(ACCESS_FIELDS.map((f) => [f, 1])) })
       .limit(ENTRIES_PER_TOKEN + 1)
       .lean<SearchEntry[]>();

@@ -1,4 +1,6 @@
-import type { Model, Types } from 'mongoose';
+import type { Types } from 'mongoose';
+import { matchFilter } from '../db/match-filter.js';
+import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import { AppError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../records/cursor.js';
 import { recordTokens, searchCandidates, type SearchableKind, type SearchCandidate } from './search-index.js';
@@ -27,9 +29,10 @@ export interface SearchHit<Doc> {
 
 /**
  * Runs a search for `kind`: looks the words up in the index (with the caller's visibility applied to
- * the entries), then reads the candidates best first, each by `_id` together with `filter` (the
- * visibility, tenant and list filters, so the database applies every rule; 8 at a time), confirms the words on
- * the record itself, and stops when `want` records matched or `RECORDS_EXAMINED_PER_SEARCH` were read.
+ * the entries), then reads the candidates best first, each by `_id` alone (one row on every engine;
+ * 8 at a time), keeps those that match `filter` (the visibility, tenant and list filters, evaluated as
+ * the database would: `matchFilter`) and whose own tokens confirm every word, and stops when `want`
+ * records matched or `RECORDS_EXAMINED_PER_SEARCH` were read.
  * `after` is the position of the last record of the previous page. `more` is true when records past
  * the returned ones may match.
  */
@@ -45,9 +48,9 @@ export async function runSearch<Doc>(
   while (next < limit && hits.length < input.want) {
     const batch = candidates.slice(next, Math.min(limit, next + READ_PARALLEL, next + input.want - hits.length));
     next += batch.length;
-    const docs = await Promise.all(batch.map((c) => (kind.model as Model<Doc>).findOne({ ...input.filter, _id: c.id } as never).lean<Doc>()));
+    const docs = await Promise.all(batch.map((c) => findByIdInTenant(kind.model as never, input.tenantId, c.id) as Promise<Doc | null>));
     docs.forEach((doc, i) => {
-      if (!doc || hits.length >= input.want) return;
+      if (!doc || hits.length >= input.want || !matchFilter(doc as Record<string, unknown>, input.filter)) return;
       const tokens = recordTokens(kind, doc as Partial<Doc>);
       if (input.words.every((word) => matchWord(tokens, word) !== null)) hits.push({ doc, score: batch[i]!.score });
     });
