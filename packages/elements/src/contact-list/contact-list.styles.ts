@@ -70,7 +70,8 @@ export const contactListStyles = css`
     font-weight: 600;
     background: var(--_panel);
   }
-  [part='cell'] {
+  [part='cell'],
+  [role='columnheader'] {
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
