@@ -37,13 +37,9 @@ export function renderCustomField(definition: CustomFieldDefinition, value: unkn
       </fieldset>`;
     }
     case 'date':
-      return html`<label class="stack">
-        <span class="label">${definition.label}${definition.required ? html`<span aria-hidden="true"> *</span>` : nothing}</span>
-        <input class="native" type="date" name=${name} ?required=${definition.required} .value=${typeof value === 'string' ? value.slice(0, 10) : ''}
-          aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? errorId : nothing}
-          @input=${(e: Event) => set(name, (e.target as HTMLInputElement).value)} />
-        ${errorText}
-      </label>`;
+      // Typed the reader's way (31.03.2027 in German), with a calendar button; the value stays YYYY-MM-DD.
+      return html`<crm-text-field name=${name} label=${definition.label} type="date" ?required=${definition.required} error=${error}
+        .value=${typeof value === 'string' ? value.slice(0, 10) : ''}></crm-text-field>`;
     default:
       return html`<crm-text-field name=${name} label=${definition.label} type=${definition.type === 'number' ? 'number' : 'text'}
         ?required=${definition.required} error=${error} .value=${value === undefined || value === null ? '' : String(value)}></crm-text-field>`;
