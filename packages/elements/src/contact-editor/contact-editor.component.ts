@@ -1,6 +1,7 @@
 import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { CrmContactCancelEvent, CrmContactPictureChangedEvent, CrmContactSavedEvent, CrmCloseRequestedEvent } from '../events/contact-events.js';
 import type { CrmFieldDetail } from '../events/field-events.js';
 import { CrmSelectField } from '../select-field/select-field.component.js';
@@ -400,7 +401,7 @@ export class CrmContactEditor extends CrmDataElement {
     return this.fieldErrors[path] ?? '';
   }
 
-  private text(name: string, label: string, value: string, extra: { type?: string; required?: boolean; autocomplete?: string; hint?: string } = {}): TemplateResult {
+  private text(name: string, label: string, value: string, extra: { type?: string; required?: boolean; autocomplete?: string; hint?: string; maxlength?: number } = {}): TemplateResult {
     return html`<crm-text-field
       name=${name}
       label=${label}
@@ -408,6 +409,7 @@ export class CrmContactEditor extends CrmDataElement {
       autocomplete=${extra.autocomplete ?? 'off'}
       hint=${extra.hint ?? ''}
       ?required=${extra.required ?? false}
+      maxlength=${ifDefined(extra.maxlength)}
       .value=${value}
       error=${this.error(name)}
     ></crm-text-field>`;
@@ -425,12 +427,12 @@ export class CrmContactEditor extends CrmDataElement {
         return html`<div class="entry" part="entry" data-entry=${prefix}>
           ${'value' in entry
             ? this.text(`${prefix}.value`, `${what} ${n}`, entry.value, { type: list === 'emails' ? 'email' : 'tel', required: true })
-            : html`${this.text(`${prefix}.line1`, this.msg('contactEditor.line1', { n }), entry.line1 ?? '')}
-                ${this.text(`${prefix}.line2`, this.msg('contactEditor.line2', { n }), entry.line2 ?? '')}
-                ${this.text(`${prefix}.postalCode`, this.msg('contactEditor.postalCode', { n }), entry.postalCode ?? '')}
-                ${this.text(`${prefix}.city`, this.msg('contactEditor.city', { n }), entry.city ?? '')}
-                ${this.text(`${prefix}.country`, this.msg('contactEditor.country', { n }), entry.country ?? '')}`}
-          ${this.text(`${prefix}.label`, this.msg('contactEditor.entryLabel', { what, n }), entry.label ?? '', { hint: this.msg('contactEditor.labelHint') })}
+            : html`${this.text(`${prefix}.line1`, this.msg('contactEditor.line1', { n }), entry.line1 ?? '', { maxlength: 200 })}
+                ${this.text(`${prefix}.line2`, this.msg('contactEditor.line2', { n }), entry.line2 ?? '', { maxlength: 200 })}
+                ${this.text(`${prefix}.postalCode`, this.msg('contactEditor.postalCode', { n }), entry.postalCode ?? '', { maxlength: 20 })}
+                ${this.text(`${prefix}.city`, this.msg('contactEditor.city', { n }), entry.city ?? '', { maxlength: 100 })}
+                ${this.text(`${prefix}.country`, this.msg('contactEditor.country', { n }), entry.country ?? '', { maxlength: 100 })}`}
+          ${this.text(`${prefix}.label`, this.msg('contactEditor.entryLabel', { what, n }), entry.label ?? '', { hint: this.msg('contactEditor.labelHint'), maxlength: 30 })}
           <div class="entry-actions">
             <label class="inline">
               <input type="radio" name="${list}-primary" .checked=${entry.primary} @change=${() => this.setPrimary(list, i)} />
@@ -477,10 +479,10 @@ export class CrmContactEditor extends CrmDataElement {
       <fieldset part="section">
         <legend>${this.msg('contactEditor.person')}</legend>
         <div class="grid">
-          ${this.text('firstName', this.msg('contactEditor.firstName'), d.firstName, { required: true, autocomplete: 'given-name' })}
-          ${this.text('middleName', this.msg('contactEditor.middleName'), d.middleName, { autocomplete: 'additional-name' })}
-          ${this.text('lastName', this.msg('contactEditor.lastName'), d.lastName, { required: true, autocomplete: 'family-name' })}
-          ${this.text('jobTitle', this.msg('contactEditor.jobTitle'), d.jobTitle, { autocomplete: 'organization-title' })}
+          ${this.text('firstName', this.msg('contactEditor.firstName'), d.firstName, { required: true, autocomplete: 'given-name', maxlength: 100 })}
+          ${this.text('middleName', this.msg('contactEditor.middleName'), d.middleName, { autocomplete: 'additional-name', maxlength: 100 })}
+          ${this.text('lastName', this.msg('contactEditor.lastName'), d.lastName, { required: true, autocomplete: 'family-name', maxlength: 100 })}
+          ${this.text('jobTitle', this.msg('contactEditor.jobTitle'), d.jobTitle, { autocomplete: 'organization-title', maxlength: 150 })}
         </div>
         ${this.renderPicture()}
       </fieldset>
