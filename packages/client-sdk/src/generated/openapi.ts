@@ -6114,7 +6114,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of occurredAt, createdAt or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -6517,7 +6517,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of occurredAt, createdAt or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -7644,7 +7644,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, startAt, endAt, title, status or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -8725,7 +8725,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, startAt, endAt, title, status or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -8951,7 +8951,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, lastName, firstName, companyName, status or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -9910,7 +9910,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, lastName, firstName, companyName, status or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -10413,7 +10413,7 @@ export interface operations {
                 parentId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description Filter by rating (number) */
                 rating?: string;
@@ -11666,7 +11666,7 @@ export interface operations {
                 parentId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description Filter by rating (number) */
                 rating?: string;
@@ -12042,7 +12042,7 @@ export interface operations {
                 parentId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description Filter by rating (number) */
                 rating?: string;
@@ -12714,7 +12714,7 @@ export interface operations {
                 participation?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description Any of good, bad, unknown (comma-separated) */
                 quality?: string;
@@ -13475,7 +13475,7 @@ export interface operations {
                 participation?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description Any of good, bad, unknown (comma-separated) */
                 quality?: string;
@@ -15037,7 +15037,7 @@ export interface operations {
                 "probability.lte"?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, expectedCloseDate, nextStepDate, amount, probability, rank, name or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -15720,7 +15720,7 @@ export interface operations {
                 "probability.lte"?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, expectedCloseDate, nextStepDate, amount, probability, rank, name or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -20056,7 +20056,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of dueAt, createdAt, updatedAt, title or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -20807,7 +20807,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search names, emails, phones and company (prefix match, accent-insensitive) */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of dueAt, createdAt, updatedAt, title or custom.<key>; prefix - for descending */
                 sort?: string;
