@@ -80,13 +80,23 @@ export function selectField(options: ControlOptions & { options: Array<{ value: 
   const id = controlId(options.field);
   return html`<div class="field">
     <label for=${id}>${options.label}</label>
-    <select id=${id} class="native" data-field=${options.field} .value=${live(options.value)} ?required=${Boolean(options.required)} ?disabled=${Boolean(options.disabled)}
+    <select id=${id} class="native" data-field=${options.field} data-value=${options.value} .value=${live(options.value)} ?required=${Boolean(options.required)} ?disabled=${Boolean(options.disabled)}
       aria-invalid=${options.error ? 'true' : 'false'} aria-describedby=${described(id, options.error, options.hint)}
       @change=${(e: Event) => options.onInput((e.target as HTMLSelectElement).value)}>
       ${options.options.map((o) => html`<option value=${o.value} ?selected=${o.value === options.value}>${o.label}</option>`)}
     </select>
     ${extras(id, options.error, options.hint)}
   </div>`;
+}
+
+/**
+ * Puts every select rendered by `selectField` on its value once its options exist (a binding on the
+ * select runs before options added in the same render); call from `updated()`.
+ */
+export function syncSelects(root: ParentNode): void {
+  for (const select of root.querySelectorAll<HTMLSelectElement>('select[data-value]')) {
+    if (select.value !== select.dataset.value) select.value = select.dataset.value!;
+  }
 }
 
 /** A checkbox with its label after it. */

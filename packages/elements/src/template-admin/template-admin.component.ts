@@ -1,9 +1,9 @@
 import { Task as LitTask } from '@lit/task';
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { CrmTemplateDeletedEvent, CrmTemplateSavedEvent } from '../events/admin-events.js';
 import type { CrmStringKey } from '../i18n/strings.en.js';
-import { adminStyles, ConfirmController, focusFirstInvalid, inputField, problemOnFields, selectField, textareaField, type FieldErrors } from '../shared/admin-form.js';
+import { syncSelects, adminStyles, ConfirmController, focusFirstInvalid, inputField, problemOnFields, selectField, textareaField, type FieldErrors } from '../shared/admin-form.js';
 import { adminClient, allPages, templateCategories, type MessageTemplate, type RenderedMessage } from '../shared/api/admin.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import { controlStyles } from '../shared/controls.styles.js';
@@ -368,6 +368,11 @@ export class CrmTemplateAdmin extends CrmDataElement {
         </div>
       </form>
       ${this.renderPreviewPanel()}`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    syncSelects(this.renderRoot);
   }
 
   override render() {

@@ -3,7 +3,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CrmPipelineSavedEvent, CrmWorkflowSavedEvent } from '../events/admin-events.js';
 import type { CrmStringKey } from '../i18n/strings.en.js';
-import { adminStyles, checkboxField, ConfirmController, focusFirstInvalid, inputField, problemOnFields, selectField, type FieldErrors } from '../shared/admin-form.js';
+import { syncSelects, adminStyles, checkboxField, ConfirmController, focusFirstInvalid, inputField, problemOnFields, selectField, type FieldErrors } from '../shared/admin-form.js';
 import { adminClient, allPages, stageKinds, type Pipeline, type SdkWorkflow } from '../shared/api/admin.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import { controlStyles } from '../shared/controls.styles.js';
@@ -12,6 +12,7 @@ import { CrmState } from '../state/state.component.js';
 import { workflowAdminStyles } from './workflow-admin.styles.js';
 import {
   moved,
+  newPipelineDraft,
   newUid,
   pipelineBody,
   pipelineDraft,
@@ -27,22 +28,23 @@ import {
 } from './workflow-draft.js';
 
 /** What the editor shows: a status workflow by key, or a pipeline's stages by id. */
-type Target = { kind: 'workflow'; workflow: SdkWorkflow } | { kind: 'pipeline'; pipeline: Pipeline };
+type Target = { kind: 'workflow'; workflow: SdkWorkflow } | { kind: 'pipeline'; pipeline: Pipeline } | { kind: 'newPipeline' };
 
 /**
  * A tenant's status workflows as data, for administrators: pick a record kind (contact, customer,
  * lead, calling task, campaign, ticket... as the API lists them, and each sales pipeline's
  * opportunity stages), then edit its states (key, label, final), the initial state and, per state,
  * the states it may move to. Pipelines are edited as ordered stages with a win probability and a
- * kind (open, won, lost). Saves send the version that was read (`If-Match`), so when another admin
- * saved first nothing is overwritten: their version can be loaded, or this one saved over it.
+ * kind (open, won, lost); a new pipeline starts with one open stage, Won and Lost. Saves send the
+ * version that was read (`If-Match`), so when another admin saved first nothing is overwritten:
+ * their version can be loaded, or this one saved over it.
  * Problems show beside the control they are about, and the first gets focus. Keys of saved states
  * stay as they are, since records hold them; moves keep the roles the API had for them.
  *
  * @summary Status workflows and pipeline stages: states, transitions, final states; saved with a version check.
  *
  * @event crm-workflow-saved - A workflow was saved; `detail.workflow` is the stored one.
- * @event crm-pipeline-saved - A pipeline's stages were saved; `detail.pipeline` is the stored one.
+ * @event crm-pipeline-saved - A pipeline was created or its stages saved; `detail.pipeline` is the stored one.
  *
  * @csspart picker - The record kind / pipeline picker.
  * @csspart form - The editor.
@@ -75,7 +77,9 @@ export class CrmWorkflowAdmin extends CrmDataElement {
   @state() private errors: FieldErrors = {};
   @state() private busy = false;
   @state() private message = '';
-  @state() private conflict: Target | undefined;
+  @state() private conflict: Exclude<Target, { kind: 'newPipeline' }> | undefined;
+  /** True while a new pipeline is being written (picked as "New pipeline"). */
+  @state() private creatingPipeline = false;
 
   private readonly confirm = new ConfirmController(this);
 
@@ -97,6 +101,7 @@ export class CrmWorkflowAdmin extends CrmDataElement {
   }
 
   private get target(): Target | undefined {
+    if (this.creatingPipeline) return { kind: 'newPipeline' };
     const pipeline = this.pipelineId ? this.pipelines.find((p) => p.id === this.pipelineId) : undefined;
     if (pipeline) return { kind: 'pipeline', pipeline };
     const workflow = this.workflows.find((w) => w.key === this.workflowKey) ?? (this.pipelineId ? undefined : this.workflows[0]);
@@ -104,7 +109,7 @@ export class CrmWorkflowAdmin extends CrmDataElement {
   }
 
   private static ref(target: Target): string {
-    return target.kind === 'workflow' ? `w:${target.workflow.key}` : `p:${target.pipeline.id}`;
+    return target.kind === 'workflow' ? `w:${target.workflow.key}` : target.kind === 'pipeline' ? `p:${target.pipeline.id}` : 'p:new';
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -116,7 +121,12 @@ export class CrmWorkflowAdmin extends CrmDataElement {
   private startDraft(target: Target): void {
     this.draftOf = CrmWorkflowAdmin.ref(target);
     this.wDraft = target.kind === 'workflow' ? workflowDraft(target.workflow) : undefined;
-    this.pDraft = target.kind === 'pipeline' ? pipelineDraft(target.pipeline) : undefined;
+    this.pDraft =
+      target.kind === 'pipeline'
+        ? pipelineDraft(target.pipeline)
+        : target.kind === 'newPipeline'
+          ? newPipelineDraft({ first: this.msg('workflowAdmin.firstStage'), won: this.msg('workflowAdmin.kind.won'), lost: this.msg('workflowAdmin.kind.lost') })
+          : undefined;
     this.dirty = false;
     this.errors = {};
     this.conflict = undefined;
@@ -137,6 +147,8 @@ export class CrmWorkflowAdmin extends CrmDataElement {
       }
     }
     this.message = '';
+    this.creatingPipeline = value === 'p:new';
+    if (this.creatingPipeline) return;
     if (value.startsWith('p:')) {
       this.pipelineId = value.slice(2);
     } else {
@@ -216,7 +228,7 @@ export class CrmWorkflowAdmin extends CrmDataElement {
   }
 
   private words(field: string, problem: DraftProblem): string {
-    const label = field === 'name' ? 'workflowAdmin.name' : field.endsWith('.key') ? 'workflowAdmin.key' : field.endsWith('.probability') ? 'workflowAdmin.probability' : field === 'initial' ? 'workflowAdmin.initial' : field.endsWith('.name') ? 'workflowAdmin.stageName' : 'workflowAdmin.label';
+    const label = field === 'name' ? (this.pDraft ? 'workflowAdmin.pipelineName' : 'workflowAdmin.name') : field.endsWith('.key') ? 'workflowAdmin.key' : field.endsWith('.probability') ? 'workflowAdmin.probability' : field === 'initial' ? 'workflowAdmin.initial' : field.endsWith('.name') ? 'workflowAdmin.stageName' : 'workflowAdmin.label';
     if (problem.key === 'required') return this.msg('field.required', { label: this.msg(label as CrmStringKey) });
     return this.msg(`workflowAdmin.problem.${problem.key}` as CrmStringKey, problem.params);
   }
@@ -243,6 +255,14 @@ export class CrmWorkflowAdmin extends CrmDataElement {
         this.startDraft({ kind: 'workflow', workflow: saved });
         this.message = this.msg('workflowAdmin.saved', { name: saved.name });
         this.emit(new CrmWorkflowSavedEvent({ workflow: saved }));
+      } else if (target.kind === 'newPipeline') {
+        const saved = await api.pipelines.create(pipelineBody(this.pDraft!));
+        this.pipelines = [...this.pipelines, saved];
+        this.creatingPipeline = false;
+        this.pipelineId = saved.id;
+        this.startDraft({ kind: 'pipeline', pipeline: saved });
+        this.message = this.msg('workflowAdmin.saved', { name: saved.name });
+        this.emit(new CrmPipelineSavedEvent({ pipeline: saved }));
       } else {
         const version = this.conflict?.kind === 'pipeline' ? this.conflict.pipeline.version : target.pipeline.version;
         const saved = await api.pipelines.update(target.pipeline.id, pipelineBody(this.pDraft!), { ifMatch: version });
@@ -253,7 +273,7 @@ export class CrmWorkflowAdmin extends CrmDataElement {
       }
     } catch (error) {
       const problem = readProblem(error);
-      if (isVersionConflict(problem) && problem.current) {
+      if (isVersionConflict(problem) && problem.current && target.kind !== 'newPipeline') {
         this.conflict = target.kind === 'workflow' ? { kind: 'workflow', workflow: problem.current as SdkWorkflow } : { kind: 'pipeline', pipeline: problem.current as Pipeline };
         this.message = this.msg('admin.conflict');
         return;
@@ -360,7 +380,12 @@ export class CrmWorkflowAdmin extends CrmDataElement {
   }
 
   private renderEditor(target: Target): TemplateResult {
-    const heading = target.kind === 'workflow' ? this.msg('workflowAdmin.editHeading', { name: target.workflow.name }) : this.msg('workflowAdmin.pipelineHeading', { name: target.pipeline.name });
+    const heading =
+      target.kind === 'workflow'
+        ? this.msg('workflowAdmin.editHeading', { name: target.workflow.name })
+        : target.kind === 'pipeline'
+          ? this.msg('workflowAdmin.pipelineHeading', { name: target.pipeline.name })
+          : this.msg('workflowAdmin.newPipelineHeading');
     return html`<form part="form" class="editor" novalidate aria-labelledby="workflow-heading" @submit=${this.save}>
       <h2 id="workflow-heading">${heading}</h2>
       ${this.conflict
@@ -379,8 +404,14 @@ export class CrmWorkflowAdmin extends CrmDataElement {
     const options = [
       ...this.workflows.map((w) => ({ value: `w:${w.key}`, label: w.name })),
       ...this.pipelines.map((p) => ({ value: `p:${p.id}`, label: this.msg('workflowAdmin.pipelineOption', { name: p.name }) })),
+      { value: 'p:new', label: this.msg('workflowAdmin.newPipeline') },
     ];
     return html`<div part="picker" class="toolbar">${selectField({ field: 'workflow', label: this.msg('workflowAdmin.pick'), value: CrmWorkflowAdmin.ref(target), options, onInput: (value) => this.pick(value) })}</div>`;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    syncSelects(this.renderRoot);
   }
 
   override render() {

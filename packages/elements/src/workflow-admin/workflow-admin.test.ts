@@ -173,6 +173,28 @@ describe('crm-workflow-admin', () => {
     await expectAccessible(admin);
   });
 
+  it('should create a pipeline that starts with an open stage, Won and Lost, on the real API', async () => {
+    const own = await liveApi();
+    const admin = await mount(own.client, own.user, { workflowKey: 'lead' });
+    type(admin, 'workflow', 'p:new');
+    await until(() => $(admin, '#workflow-heading')?.textContent === 'New pipeline', 4000, 'new pipeline');
+    submit(admin);
+    await until(() => errors(admin).length === 1, 4000, 'name required');
+    expect(errors(admin)).to.deep.equal(['Please fill in Pipeline name.']);
+    expect(admin.shadowRoot!.activeElement).to.equal($(admin, '[data-field="name"]'));
+    type(admin, 'name', 'Exhibitors');
+    const saved = oneEvent(admin, 'crm-pipeline-saved');
+    submit(admin);
+    const { detail } = await saved;
+    const stored = await own.client.pipelines.get(detail.pipeline.id);
+    expect(stored.name).to.equal('Exhibitors');
+    expect(stored.stages.map((s) => [s.key, s.name, s.kind])).to.deep.equal([['new', 'New', 'open'], ['won', 'Won', 'won'], ['lost', 'Lost', 'lost']]);
+    await admin.updateComplete;
+    expect(admin.pipelineId).to.equal(stored.id);
+    expect($(admin, '#workflow-heading').textContent).to.equal('Opportunity stages: Exhibitors');
+    expect($<HTMLSelectElement>(admin, '[data-field="workflow"]').value).to.equal(`p:${stored.id}`);
+  });
+
   it('should ask before a switch discards unsaved changes', async () => {
     const own = await liveApi();
     const admin = await mount(own.client, own.user, { workflowKey: 'lead' });

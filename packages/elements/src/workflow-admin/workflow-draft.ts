@@ -105,6 +105,12 @@ export function pipelineDraft(pipeline: Pipeline): PipelineDraft {
   };
 }
 
+/** A new pipeline's draft: one open stage, then Won and Lost (names in the admin's language). */
+export function newPipelineDraft(names: { first: string; won: string; lost: string }): PipelineDraft {
+  const stage = (key: string, name: string, probability: number, kind: StageDraft['kind']): StageDraft => ({ uid: newUid(), key, name, probability: String(probability), kind, saved: false });
+  return { name: '', stages: [stage('new', names.first, 10, 'open'), stage('won', names.won, 100, 'won'), stage('lost', names.lost, 0, 'lost')] };
+}
+
 /** The body of `crm.pipelines.update` for a draft. */
 export function pipelineBody(draft: PipelineDraft): { name: string; stages: SdkPipelineStage[] } {
   return { name: draft.name.trim(), stages: draft.stages.map((s) => ({ key: s.key, name: s.name.trim(), probability: Number(s.probability), kind: s.kind })) };
