@@ -3,36 +3,23 @@ import { state } from 'lit/decorators.js';
 import { CrmCampaignSavedEvent } from '../events/board-events.js';
 import type { CrmFieldDetail } from '../events/field-events.js';
 import { CrmSelectField } from '../select-field/select-field.component.js';
-import {
-  audienceBody,
-  countSegment,
-  firstSegmentMember,
-  listSegments,
-  listTemplates,
-  loadRecipient,
-  messageBody,
-  saveCampaign,
-  searchRecipients,
-  type Recipient,
-} from '../shared/api/campaign-creator.js';
+import { audienceBody, listSegments, listTemplates, messageBody, saveCampaign } from '../shared/api/campaign-creator.js';
 import { readProblem, type CrmFieldProblem } from '../shared/api/errors.js';
-import type { Campaign, CampaignDraft, Contact, Segment, Template } from '../shared/api/types.js';
+import type { Campaign, CampaignDraft, Segment, Template } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
-import { formatDate, formatDateTime } from '../shared/format.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import type { CrmFormField } from '../shared/form-field.js';
 import { CrmState } from '../state/state.component.js';
 import { CrmTextField } from '../text-field/text-field.component.js';
 import { campaignCreatorStyles } from './campaign-creator.styles.js';
-import { stepOfField } from './campaign-draft.js';
 import { AudienceStepController } from './audience-step.js';
+import { stepOfField } from './campaign-draft.js';
 import { MessageStepController } from './message-controller.js';
 import { renderMessageStep } from './message-step.js';
+import { renderDetails, renderReview, renderSchedule, type DraftStepView } from './steps.js';
 
 const steps = ['details', 'audience', 'message', 'schedule', 'review'] as const;
 type Step = (typeof steps)[number];
-const types = ['email', 'promotion', 'greetings', 'event', 'referral', 'ad'];
-const visibilities = ['private', 'internal', 'public'];
 
 function emptyDraft(): CampaignDraft {
   return {
@@ -314,26 +301,17 @@ export class CrmCampaignCreator extends CrmDataElement {
     this.announcement = text;
   }
 
-  private text(name: keyof CampaignDraft, label: string, required = false): TemplateResult {
-    return html`<crm-text-field name=${name} label=${label} ?required=${required} .value=${String(this.draft[name])} error=${this.fieldErrors[name] ?? ''}></crm-text-field>`;
-  }
-
-  private date(name: 'startDate' | 'endDate' | 'sendAt', label: string, type = 'date'): TemplateResult {
-    return html`<label class="stack"><span class="label">${label}</span>
-      <input class="native" type=${type} name=${name} .value=${this.draft[name]} @input=${(e: Event) => this.set(name, (e.target as HTMLInputElement).value)} /></label>`;
-  }
-
-  private renderDetails(): TemplateResult {
-    return html`<div class="grid">
-      ${this.text('title', this.msg('campaign.title'), true)} ${this.text('code', this.msg('campaign.code'), true)}
-      <crm-select-field name="type" label=${this.msg('campaign.type')} required .value=${this.draft.type}
-        .options=${types.map((t) => ({ value: t, label: this.msgOr(`campaign.type.${t}`, t) }))}></crm-select-field>
-      <crm-select-field name="visibility" label=${this.msg('campaign.visibility')} required .value=${this.draft.visibility}
-        .options=${visibilities.map((v) => ({ value: v, label: this.msgOr(`campaign.visibility.${v}`, v) }))}></crm-select-field>
-      ${this.date('startDate', this.msg('campaign.start'))} ${this.date('endDate', this.msg('campaign.end'))}
-    </div>
-    <label class="stack"><span class="label">${this.msg('campaign.description')}</span>
-      <textarea rows="3" .value=${this.draft.description} @input=${(e: Event) => this.set('description', (e.target as HTMLTextAreaElement).value)}></textarea></label>`;
+  /** What the details, schedule and review steps render from. */
+  private get draftView(): DraftStepView {
+    return {
+      draft: this.draft,
+      errors: this.fieldErrors,
+      locale: this.activeLocale,
+      templates: this.templates,
+      audienceSummary: this.audience.summary(this.segments, (key, count) => this.plural(key, count)),
+      msg: (key, params) => this.msgOr(key, key, params),
+      set: (key, value) => this.set(key, value),
+    };
   }
 
   private renderAudience(): TemplateResult {
@@ -367,37 +345,6 @@ export class CrmCampaignCreator extends CrmDataElement {
     });
   }
 
-  private renderSchedule(): TemplateResult {
-    // The API sends a campaign's message by email only (a campaign and its send have no channel to
-    // choose), so the step says so instead of offering a choice the API would not keep.
-    return html`<fieldset><legend>${this.msg('campaign.delivery')}</legend>
-        <p class="muted">${this.msg('campaign.deliveryHint')}</p>
-        <label class="inline"><input type="checkbox" .checked=${this.draft.fromUser}
-          @change=${(e: Event) => this.set('fromUser', (e.target as HTMLInputElement).checked)} /> ${this.msg('campaign.fromUser')}</label>
-      </fieldset>
-      ${this.date('sendAt', this.msg('campaign.sendAt'), 'datetime-local')}
-      <p class="muted">${this.msg('campaign.sendAtHint')}</p>`;
-  }
-
-  private renderReview(): TemplateResult {
-    const d = this.draft;
-    const locale = this.activeLocale;
-    const row = (label: string, value: string) => html`<dt>${label}</dt><dd>${value || '—'}</dd>`;
-    return html`<dl part="summary">
-      ${row(this.msg('campaign.title'), d.title)} ${row(this.msg('campaign.code'), d.code)}
-      ${row(this.msg('campaign.type'), this.msgOr(`campaign.type.${d.type}`, d.type))}
-      ${row(this.msg('campaign.visibility'), this.msgOr(`campaign.visibility.${d.visibility}`, d.visibility))}
-      ${row(this.msg('campaign.period'), [d.startDate, d.endDate].filter(Boolean).map((day) => formatDate(day, locale)).join(' – '))}
-      ${row(this.msg('campaign.audience'), this.audience.summary(this.segments, (key, count) => this.plural(key, count)))}
-      ${d.messageKind === 'template'
-        ? row(this.msg('campaign.template'), this.templates.find((t) => t.id === d.templateId)?.name ?? '')
-        : row(this.msg('campaign.subject'), d.subject)}
-      ${row(this.msg('campaign.delivery'), this.msg('campaign.deliveryEmail'))}
-      ${row(this.msg('campaign.fromUser'), this.msg(d.fromUser ? 'campaign.yes' : 'campaign.no'))}
-      ${row(this.msg('campaign.sendAt'), d.sendAt ? formatDateTime(d.sendAt, locale) : this.msg('campaign.sendOnActivation'))}
-    </dl>`;
-  }
-
   override render() {
     if (this.choices === 'loading') return html`<crm-state kind="loading"></crm-state>`;
     if (this.choices === 'error') {
@@ -405,11 +352,11 @@ export class CrmCampaignCreator extends CrmDataElement {
     }
     const index = steps.indexOf(this.step);
     const body: Record<Step, () => TemplateResult> = {
-      details: () => this.renderDetails(),
+      details: () => renderDetails(this.draftView),
       audience: () => this.renderAudience(),
       message: () => this.renderMessage(),
-      schedule: () => this.renderSchedule(),
-      review: () => this.renderReview(),
+      schedule: () => renderSchedule(this.draftView),
+      review: () => renderReview(this.draftView),
     };
     return html`<nav aria-label=${this.msg('campaign.steps')}>
         <ol part="steps">
