@@ -23,13 +23,14 @@ interface TaskDraft {
   title: string;
   kind: string;
   dueAt: string;
+  dueTime: string;
   subjectType: string;
   subjectQuery: string;
   subjectId: string;
   assigneeId: string;
 }
 
-const emptyDraft = (assigneeId: string): TaskDraft => ({ title: '', kind: 'todo', dueAt: '', subjectType: '', subjectQuery: '', subjectId: '', assigneeId });
+const emptyDraft = (assigneeId: string): TaskDraft => ({ title: '', kind: 'todo', dueAt: '', dueTime: '', subjectType: '', subjectQuery: '', subjectId: '', assigneeId });
 
 /** The state and rendering of the task form, driven by its host's updates. */
 export class TaskForm implements ReactiveController {
@@ -134,8 +135,10 @@ export class TaskForm implements ReactiveController {
     const d = this.draft;
     const fields = [...this.root.querySelectorAll<CrmFormField>('[part="new-task"] crm-text-field, [part="new-task"] crm-select-field')];
     if (d.subjectType && !d.subjectId) this.errors = { ...this.errors, subjectQuery: this.host.formMsg('tasks.create.pickRelated') };
-    const dueAt = d.dueAt ? zonedToInstant(d.dueAt, this.host.formTimeZone) : undefined;
-    if (d.dueAt && !dueAt) this.errors = { ...this.errors, dueAt: this.host.formMsg('tasks.create.badDue') };
+    // The day is typed the reader's way; a day without a time is due at 09:00 in the provider's time zone.
+    const dueAt = d.dueAt ? zonedToInstant(`${d.dueAt}T${d.dueTime || '09:00'}`, this.host.formTimeZone) : undefined;
+    if (d.dueTime && !d.dueAt) this.errors = { ...this.errors, dueAt: this.host.formMsg('tasks.create.badDue') };
+    else if (d.dueAt && !dueAt) this.errors = { ...this.errors, dueTime: this.host.formMsg('tasks.create.badDue') };
     this.host.requestUpdate();
     await this.host.updateComplete;
     const invalid = validateFields(fields);
@@ -165,7 +168,7 @@ export class TaskForm implements ReactiveController {
     } catch (error) {
       this.saving = false;
       const problem = readProblem(error);
-      const known = new Set(['title', 'kind', 'dueAt', 'assigneeId', 'subjectQuery']);
+      const known = new Set(['title', 'kind', 'dueAt', 'dueTime', 'assigneeId', 'subjectQuery']);
       const relabelled = problem.fieldErrors.map((f) => (f.field.startsWith('subject') ? { ...f, field: 'subjectQuery' } : f));
       const { byField, other } = mapFieldErrors(relabelled, (name) => known.has(name));
       if (problem.fieldErrors.length === 0) other.push(problem.detail);
@@ -199,8 +202,9 @@ export class TaskForm implements ReactiveController {
         <crm-text-field class="wide" name="title" required maxlength="300" label=${msg('tasks.create.title')} .value=${d.title} error=${e('title')}></crm-text-field>
         <crm-select-field name="kind" required label=${msg('tasks.create.kind')} .value=${d.kind} error=${e('kind')}
           .options=${newTaskKinds.map((k) => ({ value: k, label: msg(`tasks.kind.${k}`) }))}></crm-select-field>
-        <crm-text-field name="dueAt" type="datetime-local" label=${msg('tasks.create.due')} hint=${msg('tasks.create.dueHint', { zone })}
-          .value=${d.dueAt} error=${e('dueAt')}></crm-text-field>
+        <crm-text-field name="dueAt" type="date" label=${msg('tasks.create.due')} .value=${d.dueAt} error=${e('dueAt')}></crm-text-field>
+        <crm-text-field name="dueTime" type="time" label=${msg('tasks.create.dueTime')} hint=${msg('tasks.create.dueHint', { zone })}
+          .value=${d.dueTime} error=${e('dueTime')}></crm-text-field>
         ${this.assignees.length
           ? html`<crm-select-field name="assigneeId" label=${msg('tasks.create.assignee')} .value=${d.assigneeId} error=${e('assigneeId')}
               .options=${this.assignees.map((a) => ({ value: a.id, label: a.label }))}></crm-select-field>`

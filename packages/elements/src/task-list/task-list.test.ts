@@ -190,7 +190,9 @@ describe('crm-task-list', () => {
       await openForm(list);
       await sendKeys({ type: 'Call Linnea about the offer' });
       await pick(formField<CrmSelectField>(list, 'kind'), 'call');
-      await pick(formField(list, 'dueAt'), '2031-05-06T09:30');
+      formField(list, 'dueAt').focus();
+      await sendKeys({ type: '05/06/2031' });
+      await pick(formField(list, 'dueTime'), '09:30');
       await pick(formField<CrmSelectField>(list, 'subjectType'), 'contact');
       formField(list, 'subjectQuery').focus();
       await sendKeys({ type: 'Lindqvist' });
@@ -253,7 +255,8 @@ describe('crm-task-list', () => {
       expect(due.textContent).to.match(/^\d{2}\.\d{2}\.\d{4}, 12:00$/);
       await openForm(list);
       expect(formField(list, 'dueAt').label).to.equal('Fällig');
-      expect(formField(list, 'dueAt').hint).to.equal('Datum und Uhrzeit in UTC.');
+      expect(formField(list, 'dueAt').shadowRoot!.querySelector('input')!.placeholder).to.equal('31.12.2026');
+      expect(formField(list, 'dueTime').hint).to.equal('In UTC; ohne Uhrzeit 09:00.');
     });
 
     for (const width of [phoneWidth, deskWidth]) {

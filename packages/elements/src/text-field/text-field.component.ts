@@ -8,7 +8,7 @@ import { formFieldStyles } from '../shared/form-field.styles.js';
 import { textFieldStyles } from './text-field.styles.js';
 
 /** Input types a CRM text field takes. */
-export type CrmTextFieldType = 'text' | 'email' | 'tel' | 'url' | 'password' | 'search' | 'number' | 'date' | 'datetime-local';
+export type CrmTextFieldType = 'text' | 'email' | 'tel' | 'url' | 'password' | 'search' | 'number' | 'date' | 'time' | 'datetime-local';
 
 /**
  * A labelled single-line text input that joins its `<form>` like a native input.
@@ -38,7 +38,7 @@ export type CrmTextFieldType = 'text' | 'email' | 'tel' | 'url' | 'password' | '
 export class CrmTextField extends CrmFormField {
   static override styles = [formFieldStyles, textFieldStyles];
 
-  /** The kind of text: `text`, `email`, `tel`, `url`, `password`, `search`, `number`, `date` or `datetime-local` (the browser's picker, in the reader's locale). */
+  /** The kind of text: `text`, `email`, `tel`, `url`, `password`, `search`, `number`, `date` (typed the reader's way, with a calendar button), `time` or `datetime-local` (the browser's own pickers). */
   @property({ reflect: true }) type: CrmTextFieldType = 'text';
 
   /** Example text shown while empty; never a substitute for the label. */
