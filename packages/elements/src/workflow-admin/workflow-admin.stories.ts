@@ -37,6 +37,16 @@ export const CallingTask: Story = { args: { workflowKey: 'callingTask' } };
 /** A pipeline's opportunity stages: order, win probability, open / won / lost. */
 export const PipelineStages: Story = { args: { workflowKey: '', pipelineId: demoPipelines()[0]!.id } };
 
+/** A new pipeline: one open stage, Won and Lost to start with. */
+export const NewPipeline: Story = {
+  play: async ({ canvasElement }) => {
+    const picker = await shown<HTMLSelectElement>(canvasElement, '[data-field="workflow"]');
+    picker.value = 'p:new';
+    picker.dispatchEvent(new Event('change'));
+    await shown(canvasElement, '[data-state="lost"]');
+  },
+};
+
 /** A new state saved without a key or label: one message beside each, focus on the first. */
 export const Invalid: Story = {
   play: async ({ canvasElement }) => {
