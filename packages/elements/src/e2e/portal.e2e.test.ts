@@ -146,10 +146,12 @@ describe('the example portal (examples/portal) against the running API', () => {
     const board = () => shadowOf(portal.doc, 'crm-pipeline-board');
     await until(() => Boolean(board()?.querySelector(`[data-id="${opportunity.id}"]`)), 15_000, 'the opportunity on the board');
     expect(portal.doc.querySelector('nav a[href="#pipeline"]')!.getAttribute('aria-current')).to.equal('page');
-    // One column per stage of the API's board view, in its order.
+    // One column per stage of the API's board view, in its order, then the pipeline's final stages (won, lost).
     const api = await crm.transport.get<{ columns: Array<{ stage: { key: string } }> }>(`/v1/pipelines/${pipeline.id}/board`);
     const shown = [...board()!.querySelectorAll<HTMLElement>('[part~="column"]')].map((c) => c.dataset.stage);
-    expect(shown).to.deep.equal(api.columns.map((c) => c.stage.key));
+    const finals = pipeline.stages.filter((s) => s.kind !== 'open' && !api.columns.some((c) => c.stage.key === s.key)).map((s) => s.key);
+    expect(finals.length, 'won and lost stages in the pipeline').to.be.greaterThan(0);
+    expect(shown).to.deep.equal([...api.columns.map((c) => c.stage.key), ...finals]);
     const columnOf = board()!.querySelector(`[data-id="${opportunity.id}"]`)!.closest('[part~="column"]');
     const stageName = pipeline.stages.find((s) => s.key === opportunity.stage)!.name;
     expect(text(columnOf?.querySelector('[part~="column-header"]'))).to.include(stageName);
