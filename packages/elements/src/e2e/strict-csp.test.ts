@@ -129,6 +129,11 @@ describe('the virtualized elements under a strict CSP (style-src \'self\')', () 
       for (const column of root().querySelectorAll<HTMLElement>('section[data-stage]')) {
         const cards = column.querySelector<HTMLElement>('.cards')!;
         const slots = [...cards.querySelectorAll<HTMLElement>('.slot')];
+        // The final stages (won, lost) follow the open columns as empty drop targets: the double fills only open stages.
+        if (column.dataset.stage === 'won' || column.dataset.stage === 'lost') {
+          expect(slots.length, `${label}: cards in ${column.dataset.stage}`).to.equal(0);
+          continue;
+        }
         expect(slots.length, `${label}: slots in ${column.dataset.stage}`).to.be.within(5, 30);
         expect(cards.getBoundingClientRect().height % cardHeight, `${label}: height of ${column.dataset.stage}`).to.equal(0);
         expect(cards.getBoundingClientRect().height).to.be.at.least(100 * cardHeight);
