@@ -25,7 +25,8 @@ if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
   const { buildPortal, portalIsStale } = await import('../examples/portal/build.mjs');
   if (await portalIsStale()) {
     console.log('Building the portal (examples/portal/dist)...');
-    await buildPortal();
+    // The API runs without it: /app/ then says how to build it, and this says why it is missing.
+    await buildPortal().catch((error) => console.error(`crm-start: the portal did not build, so /app/ will say how to build it: ${error.message}`));
   }
 }
 
