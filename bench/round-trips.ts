@@ -7,7 +7,7 @@
  *
  *   node --import tsx bench/round-trips.ts [--concurrency 20] [--seconds 5] [--api <path to packages/api>]
  *
- * `--api` runs another checkout's API (its src/platform/runtime.ts and src/seed/demo.ts) on the same
+ * `--budget` sets DB_QUERY_TIMEOUT_MS (default 5000; 0: no maxTimeMS). `--api` runs another checkout's API (its src/platform/runtime.ts and src/seed/demo.ts) on the same
  * database engine, to measure a before/after; the command monitor is switched on through the URI.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
 
-const { values } = parseArgs({ options: { concurrency: { type: 'string', default: '20' }, seconds: { type: 'string', default: '5' }, api: { type: 'string' } } });
+const { values } = parseArgs({ options: { concurrency: { type: 'string', default: '20' }, seconds: { type: 'string', default: '5' }, api: { type: 'string' }, budget: { type: 'string', default: '5000' } } });
 const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
 const apiDir = resolve(values.api ?? join(import.meta.dirname, '..', 'packages', 'api'));
@@ -31,7 +31,7 @@ const { seedDemoIfEmpty } = await load('src/seed/demo.ts');
 const database = await startTestDatabase(() => {});
 const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-rt-'));
 chmodSync(dataDir, 0o755);
-const config = testConfig({ DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DB_QUERY_TIMEOUT_MS: '5000' });
+const config = testConfig({ DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DB_QUERY_TIMEOUT_MS: values.budget! });
 const dbName = 'crm_bench_rt';
 const runtime = await startRuntime(config, { uri: `${database.uri.replace(/\/$/, '')}/?monitorCommands=true`, dbName });
 const seeded = await seedDemoIfEmpty(runtime.ctx);
