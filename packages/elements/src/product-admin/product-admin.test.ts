@@ -4,6 +4,7 @@ import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
 import { failingClient } from '../test/story-provider.js';
+import { expectFitsLayout } from '../test/viewport.js';
 import type { CrmProductAdmin } from './product-admin.component.js';
 import './product-admin.js';
 
@@ -152,8 +153,7 @@ describe('crm-product-admin', () => {
       expect($(admin, '[part="product"]').textContent).to.contain('01.03.2027 – 01.06.2027');
       $<HTMLButtonElement>(admin, '[data-new]').click();
       await admin.updateComplete;
-      expect(document.documentElement.scrollWidth).to.be.at.most(width);
-      for (const button of admin.shadowRoot!.querySelectorAll('button')) expect(button.getBoundingClientRect().height).to.be.at.least(44);
+      expectFitsLayout(admin);
       await expectAccessible(admin);
       await own.client.products.create({ name: 'Zweite Konferenz' });
       admin.reload();

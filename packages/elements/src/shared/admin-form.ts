@@ -102,11 +102,12 @@ export function syncSelects(root: ParentNode): void {
 /** A checkbox with its label after it. */
 export function checkboxField(options: { field: string; label: string; checked: boolean; disabled?: boolean; onChange: (checked: boolean) => void }): TemplateResult {
   const id = controlId(options.field);
-  return html`<div class="field check">
+  // The label holds the box, so the whole row (at least 44 px high) is the touch target.
+  return html`<label class="field check" for=${id}>
     <input id=${id} type="checkbox" data-field=${options.field} .checked=${live(options.checked)} ?disabled=${Boolean(options.disabled)}
       @change=${(e: Event) => options.onChange((e.target as HTMLInputElement).checked)} />
-    <label for=${id}>${options.label}</label>
-  </div>`;
+    <span>${options.label}</span>
+  </label>`;
 }
 
 /** What a confirmation asks. */
@@ -280,6 +281,14 @@ export const adminStyles = css`
   input.native,
   select.native {
     min-block-size: 2.75rem;
+  }
+  button {
+    min-inline-size: 2.75rem;
+    justify-content: center;
+  }
+  label.field.check {
+    min-inline-size: 2.75rem;
+    cursor: pointer;
   }
   button.danger {
     background: ${sys('color-error')};
