@@ -2,7 +2,7 @@
 // the opportunity (`crm.opportunities.get/update` with `ifMatch`, `move` for a stage change with the
 // version it saw and a `lostReason` for a lost stage), its pipeline's stages (`crm.pipelines.get`) and
 // the people it can be assigned to (`crm.users.list`). No record type is declared here.
-import type { CrmClient as SdkClient, Opportunity, OpportunityMoveParams, OpportunityUpdateParams, Pipeline, User } from '@crm/client-sdk';
+import type { CrmClient as SdkClient, Opportunity, OpportunityMoveParams, OpportunityUpdateParams, User } from '@crm/client-sdk';
 import type { CrmClient } from '../../context/client-context.js';
 import { isMissingRoute, readProblem } from './errors.js';
 
