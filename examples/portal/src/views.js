@@ -67,11 +67,15 @@ export function wireViews({ provider, say, viewNames, title }) {
   const viewer = $('#contact-viewer');
   const editor = $('#contact-editor');
   const hint = $('#contact-hint');
+  const phone = window.matchMedia('(max-width: 60rem)');
   const showContact = (which) => {
+    const listHides = phone.matches && which !== 'hint' && !contactsView.hasAttribute('data-detail');
     hint.hidden = which !== 'hint';
     viewer.hidden = which !== 'viewer';
     editor.hidden = which !== 'editor';
     contactsView.toggleAttribute('data-detail', which !== 'hint');
+    // On a phone the contact replaces the list: focus would otherwise fall to the page, so it moves to the way back.
+    if (listHides) $('#back-to-contacts').focus();
   };
   /** Leaves the editor first when it is open; false when the person chose to keep editing. */
   const leaveEditor = () => editor.hidden || editor.requestClose();

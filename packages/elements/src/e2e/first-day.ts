@@ -181,11 +181,15 @@ export function describeFirstDay(part: 'desk' | 'desk-pages' | 'phone' | 'phone-
       const list = portal.doc.querySelector<HTMLElement>('.list-pane')!;
       // On a phone the contact takes the screen (with a way back); at a desk the list stays beside it.
       expect(list.getClientRects().length > 0, 'list visible beside the contact').to.equal(!phone);
+      // On a phone, focus moves to the way back rather than falling to the page with the hidden list.
+      if (phone) expect(portal.doc.activeElement?.id).to.equal('back-to-contacts');
       const before = await crm.contacts.get(viewer.contactId);
 
       viewer.shadowRoot!.querySelector<HTMLElement>('[part="edit-button"]')!.click();
       const editor = portal.doc.querySelector<HTMLElement>('crm-contact-editor')!;
       await until(() => !editor.hidden && input(editor.shadowRoot, 'firstName')?.value === before.firstName, 15_000, 'the editor holding the contact');
+      await expectAccessible(portal, 'the contact editor');
+      expectFits(portal, 'the contact editor');
       const job = input(editor.shadowRoot, 'jobTitle')!;
       job.select();
       await typeInto(job, jobTitle);
