@@ -151,7 +151,7 @@ export class CrmTaskList extends CrmDataElement {
     this.rescheduling = { id: task.id, to, value: localInputValue(new Date(from), this.activeTimeZone), error: '' };
     this.message = '';
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLInputElement>('[part="reschedule"] input')?.focus();
+    this.renderRoot.querySelector<HTMLElement>('[part="reschedule"] crm-text-field')?.focus();
   }
 
   private async closeReschedule(task: Task): Promise<void> {
@@ -169,7 +169,7 @@ export class CrmTaskList extends CrmDataElement {
     if (error || !dueAt) {
       this.rescheduling = { ...form, error };
       await this.updateComplete;
-      this.renderRoot.querySelector<HTMLInputElement>('[part="reschedule"] input')?.focus();
+      this.renderRoot.querySelector<HTMLElement>('[part="reschedule"] crm-text-field')?.focus();
       return;
     }
     this.busy = `${task.id}:${form.to}`;
@@ -196,18 +196,25 @@ export class CrmTaskList extends CrmDataElement {
     }
   }
 
+  /** A part of the new due time changed: the day (typed the reader's way) or the time. */
+  private onRescheduleInput(event: CustomEvent<{ name: string; value: string }>): void {
+    const form = this.rescheduling;
+    if (!form) return;
+    const [date = '', time = ''] = form.value.split('T');
+    const next = event.detail.name === 'dueDate' ? `${event.detail.value}T${time}` : `${date}T${event.detail.value}`;
+    this.rescheduling = { ...form, value: next === 'T' ? '' : next, error: '' };
+  }
+
   private renderReschedule(task: Task): TemplateResult {
     const form = this.rescheduling!;
-    const inputId = `due-${task.id}`;
+    const [date = '', time = ''] = form.value.split('T');
+    // One message, beside the day: the first of the two fields, where focus goes.
     return html`<form part="reschedule" class="reschedule" novalidate aria-labelledby="reschedule-${task.id}"
-      @submit=${(e: SubmitEvent) => this.reschedule(e, task)}
+      @submit=${(e: SubmitEvent) => this.reschedule(e, task)} @crm-field-input=${this.onRescheduleInput}
       @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.preventDefault(); void this.closeReschedule(task); } }}>
       <span id="reschedule-${task.id}" class="label">${this.msg('tasks.reschedule.heading', { title: task.title })}</span>
-      <label for=${inputId}>${this.msg('tasks.reschedule.label')}</label>
-      <input id=${inputId} class="native" type="datetime-local" name="dueAt" required .value=${form.value}
-        aria-invalid=${form.error ? 'true' : 'false'} aria-describedby=${form.error ? `${inputId}-error` : nothing}
-        @input=${(e: Event) => (this.rescheduling = { ...form, value: (e.target as HTMLInputElement).value, error: '' })} />
-      ${form.error ? html`<span id="${inputId}-error" class="field-error" role="alert">${form.error}</span>` : nothing}
+      <crm-text-field name="dueDate" type="date" label=${this.msg('tasks.reschedule.label')} .value=${date} error=${form.error}></crm-text-field>
+      <crm-text-field name="dueTime" type="time" label=${this.msg('tasks.reschedule.time')} .value=${time}></crm-text-field>
       <div class="row">
         <button type="submit" class="primary" ?disabled=${Boolean(this.busy)} aria-busy=${this.busy ? 'true' : 'false'}>${this.msg('tasks.reschedule.save')}</button>
         <button type="button" @click=${() => this.closeReschedule(task)}>${this.msg('tasks.reschedule.cancel')}</button>

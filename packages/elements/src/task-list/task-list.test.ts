@@ -76,10 +76,21 @@ describe('crm-task-list', () => {
     button().focus();
     await sendKeys({ press: 'Enter' });
     await list.updateComplete;
-    const input = () => root.querySelector<HTMLInputElement>('[part="reschedule"] input[type="datetime-local"]')!;
+    const dayField = () => root.querySelector<CrmTextField>('[part="reschedule"] crm-text-field[name="dueDate"]')!;
+    const timeField = () => root.querySelector<CrmTextField>('[part="reschedule"] crm-text-field[name="dueTime"]')!;
+    const input = () => dayField().shadowRoot!.querySelector('input')!;
+    const dayError = () => dayField().shadowRoot!.querySelector('[part="error-message"]')!.textContent;
+    /** Types into one of the two fields as a person would (the day in the reader's way, here en-US). */
+    const set = async (field: CrmTextField, value: string) => {
+      const native = field.shadowRoot!.querySelector('input')!;
+      native.value = value;
+      native.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      await field.updateComplete;
+    };
     expect(button().getAttribute('aria-expanded')).to.equal('true');
-    expect(root.activeElement).to.equal(input());
-    expect(root.querySelector(`label[for="${input().id}"]`)!.textContent).to.equal('New due date and time');
+    await until(() => root.activeElement === dayField(), 4000, 'focus on the new day');
+    expect(dayField().label).to.equal('New due date');
+    expect(timeField().label).to.equal('Time');
     await expectAccessible(list);
 
     // Escape closes the form without a call and gives focus back to the button.
@@ -88,28 +99,27 @@ describe('crm-task-list', () => {
     expect(root.querySelector('[part="reschedule"]')).to.equal(null);
     expect(root.activeElement).to.equal(button());
 
-    // An empty or past time is refused on the field; nothing is sent.
+    // An empty or past time is refused beside the day, once; nothing is sent.
     await sendKeys({ press: 'Enter' });
     await list.updateComplete;
     const submit = () => root.querySelector<HTMLButtonElement>('[part="reschedule"] button[type="submit"]')!;
-    input().value = '';
-    input().dispatchEvent(new Event('input'));
+    await set(dayField(), '');
     submit().click();
-    await until(() => Boolean(root.querySelector('[part="reschedule"] [role="alert"]')), 4000, 'required error');
-    expect(root.querySelector('[part="reschedule"] [role="alert"]')!.textContent).to.equal('Enter the new due date and time.');
+    await until(() => dayError() === 'Enter the new due date and time.', 4000, 'required error');
     expect(input().getAttribute('aria-invalid')).to.equal('true');
-    input().value = '2020-01-01T09:00';
-    input().dispatchEvent(new Event('input'));
+    expect(timeField().shadowRoot!.querySelector('[part="error-message"]')!.textContent).to.equal('');
+    await set(dayField(), '01/01/2020');
+    await set(timeField(), '09:00');
     submit().click();
-    await until(() => root.querySelector('[part="reschedule"] [role="alert"]')?.textContent === 'The new due time must be in the future.', 4000, 'past error');
+    await until(() => dayError() === 'The new due time must be in the future.', 4000, 'past error');
     expect((await own.client.tasks.get(task.id)).status).to.equal('scheduled');
 
     // A valid time: saved as the task's dueAt together with the move to re-scheduled.
     const when = new Date(Date.now() + 3 * 86_400_000);
-    when.setSeconds(0, 0);
+    when.setUTCSeconds(0, 0);
     const pad = (n: number) => String(n).padStart(2, '0');
-    input().value = `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())}T${pad(when.getHours())}:${pad(when.getMinutes())}`;
-    input().dispatchEvent(new Event('input'));
+    await set(dayField(), `${pad(when.getUTCMonth() + 1)}/${pad(when.getUTCDate())}/${when.getUTCFullYear()}`);
+    await set(timeField(), `${pad(when.getUTCHours())}:${pad(when.getUTCMinutes())}`);
     const moved = oneEvent(list, 'crm-task-transitioned');
     input().focus();
     await sendKeys({ press: 'Enter' });
