@@ -150,6 +150,27 @@ describe('search', () => {
     assert.equal(await entries.countDocuments({ tenantId, recordId }), 0, 'a deleted record leaves no entries');
   });
 
+  it('should combine q with list filters, and apply it to exports and saved segments', async () => {
+    const local = await makeAgency(rt);
+    const t = local.adminToken;
+    const hot = await create('contacts', { firstName: 'Quirino', lastName: 'Faro', addresses: [{ label: 'work', city: 'Faro' }], tags: ['sponsor'] }, t);
+    await rt.request().post(`/v1/contacts/${hot.id}/transitions`).set(auth(t)).send({ to: 'hot' }).expect(200);
+    const cold = await create('contacts', { firstName: 'Quirina', lastName: 'Faro', addresses: [{ label: 'work', city: 'Faro' }], tags: ['press'] }, t);
+    await create('contacts', { firstName: 'Quim', lastName: 'Braga', addresses: [{ label: 'work', city: 'Braga' }] }, t);
+    assert.deepEqual(ids(await find('contacts', 'faro', t, { status: 'hot' })), [hot.id]);
+    assert.deepEqual(ids(await find('contacts', 'faro', t, { tag: 'press' })), [cold.id]);
+    assert.deepEqual(ids(await find('contacts', 'faro', t, { city: 'Faro', status: 'new' })), [cold.id], 'a filter on a path inside an array');
+    const csv = await rt.request().get('/v1/contacts/export').query({ q: 'faro' }).set(auth(t));
+    assert.equal(csv.status, 200);
+    assert.match(csv.text, /Quirino/);
+    assert.match(csv.text, /Quirina/);
+    assert.doesNotMatch(csv.text, /Quim/);
+    const segment = await rt.request().post('/v1/segments').set(auth(t)).send({ name: 'Faro', resource: 'contact', filters: { q: 'faro' }, sharing: 'agency' });
+    assert.equal(segment.status, 201, JSON.stringify(segment.body));
+    assert.equal((await rt.request().get(`/v1/segments/${segment.body.id}/count`).set(auth(t))).body.count, 2);
+    assert.deepEqual(ids((await rt.request().get(`/v1/segments/${segment.body.id}/members`).set(auth(t))).body.data).sort(), [hot.id, cold.id].sort());
+  });
+
   it('should keep search text out of the records themselves', async () => {
     const row = await create('contacts', { firstName: 'Ottilie', lastName: 'Brand' });
     const stored = await contactModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(row.id) }).lean();
