@@ -63,7 +63,8 @@ interface PreviewContact {
  * rendered by the API for a real contact found by name. A template that does not compile is refused
  * by the API, and its message (with the line) shows beside the part it is about. The HTML part may be
  * left empty: it is then made from the text. Saves send the version read (`If-Match`): when another
- * admin saved first, their version can be loaded, or this one saved over it.
+ * admin saved first, their version can be loaded, or this one saved over it. Opening another template
+ * with unsaved changes asks first.
  *
  * @summary Message templates: list, create, edit with merge fields, preview for a real contact, delete.
  *
@@ -127,6 +128,16 @@ export class CrmTemplateAdmin extends CrmDataElement {
   }
 
   private async open(id: string): Promise<void> {
+    if (this.dirty && id !== this.editing) {
+      const discard = await this.confirm.ask({
+        heading: this.msg('workflowAdmin.discardHeading'),
+        message: this.msg('workflowAdmin.discardExplained'),
+        confirmLabel: this.msg('workflowAdmin.discard'),
+        cancelLabel: this.msg('workflowAdmin.keepEditing'),
+        danger: true,
+      });
+      if (!discard) return;
+    }
     this.editing = id;
     this.draft = draftOf(this.templates.find((t) => t.id === id));
     this.dirty = false;
@@ -252,6 +263,7 @@ export class CrmTemplateAdmin extends CrmDataElement {
       await adminClient(this.client).templates.remove(template.id);
       this.templates = this.templates.filter((t) => t.id !== template.id);
       this.editing = '';
+      this.dirty = false;
       this.message = this.msg('templateAdmin.deleted', { name: template.name });
       this.emit(new CrmTemplateDeletedEvent({ template }));
       await this.updateComplete;

@@ -157,6 +157,26 @@ describe('crm-template-admin', () => {
     expect(admin.shadowRoot!.activeElement).to.equal($(admin, '[data-new]'));
   });
 
+  it('should ask before opening another template discards unsaved changes', async () => {
+    const own = await liveApi();
+    const first = await own.client.templates.create({ name: 'First', category: 'marketing', subject: 'One', text: 'One', html: '<p>One</p>' });
+    const second = await own.client.templates.create({ name: 'Second', category: 'marketing', subject: 'Two', text: 'Two', html: '<p>Two</p>' });
+    const admin = await mount(own.client, own.user);
+    $<HTMLButtonElement>(admin, `[data-template="${first.id}"] button.pick`).click();
+    await admin.updateComplete;
+    type(admin, 'text', 'One, edited');
+    $<HTMLButtonElement>(admin, `[data-template="${second.id}"] button.pick`).click();
+    await until(() => Boolean($<HTMLDialogElement>(admin, 'dialog[part="confirm"]')?.open), 4000, 'dialog');
+    $<HTMLButtonElement>(admin, '[data-answer="cancel"]').click();
+    await until(() => !$(admin, 'dialog[part="confirm"]'), 4000, 'closed');
+    expect($<HTMLTextAreaElement>(admin, '[data-field="text"]').value).to.equal('One, edited');
+    $<HTMLButtonElement>(admin, `[data-template="${second.id}"] button.pick`).click();
+    await until(() => Boolean($<HTMLDialogElement>(admin, 'dialog[part="confirm"]')?.open), 4000, 'dialog');
+    $<HTMLButtonElement>(admin, '[data-answer="confirm"]').click();
+    await until(() => $<HTMLTextAreaElement>(admin, '[data-field="text"]')?.value === 'Two', 4000, 'second opened');
+    expect((await own.client.templates.get(first.id)).text).to.equal('One');
+  });
+
   for (const width of [390, 1280]) {
     it(`should fit ${width} px without horizontal scroll, in German with plurals and dates, axe-clean in the dark theme`, async () => {
       await setViewport({ width, height: 900 });
