@@ -19,6 +19,8 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
   const { config } = ctx;
   const app = express();
   app.disable('x-powered-by');
+  // Versioned records carry a strong ETag of their version (router.ts), which If-Match takes back; a body hash would not.
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'simple');
   app.set('json replacer', (key: string, value: unknown) => (key === '__v' ? undefined : value));

@@ -8,22 +8,13 @@
  * - `CrmError`: the base of them all, also thrown directly for misuse caught before any request is sent.
  */
 
-/** The stable problem codes the API answers with (docs/http-contract.md, "Errors"). */
-export type ProblemCode =
-  | 'validation_failed'
-  | 'bad_json'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'conflict'
-  | 'version_conflict'
-  | 'invalid_transition'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'internal'
-  | 'unavailable';
+import type { components } from '../generated/openapi.js';
+
+/**
+ * The stable problem codes the API answers with (docs/http-contract.md, "Errors"): the `code` enum of the
+ * OpenAPI document's Problem schema, so a code added or removed on the server changes this type.
+ */
+export type ProblemCode = components['schemas']['Problem']['code'];
 
 /** One failing field of a request, as listed in a problem's `errors[]`. */
 export interface FieldError {
@@ -191,7 +182,7 @@ export class CrmAbortError extends CrmError {
 
 type ApiErrorClass = new (init: ApiErrorInit) => CrmApiError;
 
-const classByCode: Partial<Record<string, ApiErrorClass>> = {
+const classByCode: Partial<Record<ProblemCode, ApiErrorClass>> = {
   validation_failed: CrmValidationError,
   bad_json: CrmValidationError,
   unauthenticated: CrmAuthenticationError,
@@ -217,6 +208,6 @@ const classByStatus: Partial<Record<number, ApiErrorClass>> = {
 /** The one factory that turns a failed response into the right `CrmApiError` subclass, by code then status. */
 export function createApiError(init: ApiErrorInit): CrmApiError {
   const code = init.problem.code;
-  const ErrorClass = (typeof code === 'string' ? classByCode[code] : undefined) ?? classByStatus[init.status] ?? CrmApiError;
+  const ErrorClass = (typeof code === 'string' ? classByCode[code as ProblemCode] : undefined) ?? classByStatus[init.status] ?? CrmApiError;
   return new ErrorClass(init);
 }

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Types } from 'mongoose';
 import { AppError } from '../../platform/errors.js';
 import { createRateLimiter } from '../../platform/http/rate-limit.js';
+import { markPublishableKeyGuard } from '../../platform/http/route.js';
 import type { ApiKeysService } from './api-keys.service.js';
 
 declare module 'express-serve-static-core' {
@@ -35,7 +36,7 @@ function run(handler: RequestHandler, req: Request, res: Response): Promise<void
 export function publishableKeyGuard(deps: { keys: ApiKeysService; windowMs: number; limit: number }): RequestHandler {
   const perKey = createRateLimiter({ name: 'pk', windowMs: deps.windowMs, limit: deps.limit, key: (req) => String(req.publishable?.keyId) });
   const perVisitor = createRateLimiter({ name: 'pk-visitor', windowMs: deps.windowMs, limit: Math.max(1, Math.ceil(deps.limit / 4)), key: (req) => `${String(req.publishable?.keyId)}:${req.ip ?? 'unknown'}` });
-  return async (req: Request, res: Response, next: NextFunction) => {
+  return markPublishableKeyGuard(async (req: Request, res: Response, next: NextFunction) => {
     const credential = publishableCredential(req);
     if (!credential) throw new AppError('unauthenticated', 'Send a publishable key as Authorization: Bearer pk_... or X-Crm-Key');
     const key = await deps.keys.resolvePublishableKey(credential);
@@ -51,7 +52,7 @@ export function publishableKeyGuard(deps: { keys: ApiKeysService; windowMs: numb
     await run(perKey, req, res);
     await run(perVisitor, req, res);
     next();
-  };
+  });
 }
 
 /**

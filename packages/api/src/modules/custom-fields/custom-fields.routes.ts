@@ -55,6 +55,7 @@ export function customFieldRoutes(service: CustomFieldsAdmin): RouteSpec[] {
       body: updateCustomFieldBody,
       success: { status: 200, description: 'The definition', schema: customFieldSchema },
       errors: [409],
+      ifMatch: 'optional',
       handler: ({ params, body, req }) => service.update(req.principal!, params.id, body, ifMatchVersion(req)),
     }),
     defineRoute({

@@ -42,6 +42,7 @@ export function customerRoutes(service: CustomersService): RouteSpec[] {
       body: moveCustomerBody,
       success: { status: 200, description: 'The moved account', schema: customerSchema },
       errors: [403, 409],
+      ifMatch: 'optional',
       handler: ({ params, body, req }) => service.move(req.principal!, params.id, body.parentId, { ifMatch: ifMatchVersion(req), client: clientOf(req) }),
     }),
     defineRoute({

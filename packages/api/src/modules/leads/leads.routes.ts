@@ -30,6 +30,7 @@ export function leadRoutes(service: LeadsService): RouteSpec[] {
       body: updateLeadSettingsBody,
       success: { status: 200, description: 'The saved settings', schema: leadSettingsSchema },
       errors: [409],
+      ifMatch: 'optional',
       handler: ({ body, req }) => service.updateSettings(req.principal!, body, ifMatchVersion(req)),
     }),
     ...recordRoutes({ service, path: '/leads', tag: 'Leads', singular: 'lead', plural: 'leads', dto: leadSchema, create: createLeadBody, update: updateLeadBody }),

@@ -53,6 +53,7 @@ export function pipelineRoutes(service: PipelinesService): RouteSpec[] {
       body: updatePipelineBody,
       success: { status: 200, description: 'The updated pipeline', schema: pipelineSchema },
       errors: [409],
+      ifMatch: 'optional',
       handler: ({ params, body, req }) => service.update(req.principal!, params.id, body, ifMatchVersion(req)),
     }),
     defineRoute({

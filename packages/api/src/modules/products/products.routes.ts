@@ -56,6 +56,7 @@ export function productRoutes(service: ProductsService): RouteSpec[] {
       body: updateProductBody,
       success: { status: 200, description: 'The updated product', schema: productSchema },
       errors: [409],
+      ifMatch: 'optional',
       handler: ({ params, body, req }) => service.update(req.principal!, params.id, body, ifMatchVersion(req)),
     }),
     defineRoute({

@@ -56,6 +56,7 @@ export function segmentRoutes(service: SegmentsService): RouteSpec[] {
       body: updateSegmentBody,
       success: { status: 200, description: 'The segment', schema: segmentSchema },
       errors: [409],
+      ifMatch: 'optional',
       handler: ({ params, body, req }) => service.update(req.principal!, params.id, body, ifMatchVersion(req)),
     }),
     defineRoute({

@@ -34,6 +34,7 @@ export function templateRoutes(service: TemplatesService, recipients: Recipients
       description: 'Send `If-Match: <version>` for a conditional update: a stale version answers 409 `version_conflict` with the current template.',
       access: access.permission('template', 'update'), params: idParams, body: updateTemplateBody, errors: [409],
       success: { status: 200, description: 'The template', schema: templateSchema },
+      ifMatch: 'optional',
       handler: ({ params, body, req }) => service.update(req.principal!, params.id, body, ifMatchVersion(req)),
     }),
     defineRoute({

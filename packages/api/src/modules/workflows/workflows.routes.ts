@@ -41,6 +41,7 @@ export function workflowRoutes(service: WorkflowsService): RouteSpec[] {
       body: updateWorkflowBody,
       success: { status: 200, description: 'The saved workflow', schema: workflowSchema },
       errors: [409],
+      ifMatch: 'required',
       handler: ({ params, body, req }) => service.replace(req.principal!, params.key, body, ifMatchVersion(req)),
     }),
   ];

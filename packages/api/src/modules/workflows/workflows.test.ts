@@ -47,7 +47,9 @@ describe('workflows admin', () => {
       ],
       transitions: [{ from: 'draft', to: 'active', roles: ['SALES_HEAD'] }],
     };
-    assert.equal((await rt.request().put('/v1/workflows/customer').set(auth(token)).send(body)).status, 400, 'If-Match is required');
+    const unconditional = await rt.request().put('/v1/workflows/customer').set(auth(token)).send(body);
+    assert.equal(unconditional.status, 428, 'If-Match is required');
+    assert.equal(unconditional.body.code, 'precondition_required');
     const saved = await rt.request().put('/v1/workflows/customer').set(auth(token)).set('If-Match', String(current.version)).send(body);
     assert.equal(saved.status, 200, JSON.stringify(saved.body));
     assert.equal(saved.body.version, current.version + 1);

@@ -1,3 +1,4 @@
+import { problemCodes, type ProblemCode } from '../errors.js';
 import { z } from './zod.js';
 
 /** A 24-hex MongoDB id in a path or body. */
@@ -18,11 +19,15 @@ export const problemSchema = z
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
-    code: z.string().openapi({ description: 'Stable machine-readable code; see docs/http-contract.md' }),
+    code: z.enum(Object.keys(problemCodes) as [ProblemCode, ...ProblemCode[]]).openapi({ description: 'Stable machine-readable code; see docs/http-contract.md' }),
     detail: z.string().optional(),
     errors: z.array(fieldErrorSchema).optional(),
     requestId: z.string().optional(),
     instance: z.string().optional(),
+    current: z.record(z.string(), z.unknown()).optional().openapi({ description: '`version_conflict`: the record as it is now' }),
+    allowed: z.array(z.string()).optional().openapi({ description: '`invalid_transition`: the statuses the record may move to' }),
+    retryAfter: z.number().int().optional().openapi({ description: '`rate_limited`, and `conflict` while the first request with the same Idempotency-Key runs: seconds to wait' }),
+    id: z.string().optional().openapi({ description: '`conflict` on a create that runs once per Idempotency-Key: the id it created' }),
   })
   .catchall(z.unknown())
   .openapi('Problem');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestRuntime } from '../../testing/index.js';
+import { createTestRuntime, makeAgency } from '../../testing/index.js';
 
 describe('HTTP foundation', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -68,6 +68,39 @@ describe('HTTP foundation', () => {
     assert.equal(res.headers['x-powered-by'], undefined);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.ok(res.headers['content-security-policy']);
+  });
+
+  it('should answer a known path asked with a method it does not take with 405 and Allow', async () => {
+    const res = await rt.request().put('/v1/contacts').set('X-Request-Id', 'req-405');
+    assert.equal(res.status, 405);
+    assert.equal(res.body.code, 'method_not_allowed');
+    assert.equal(res.body.requestId, 'req-405');
+    assert.deepEqual(res.headers.allow!.split(', ').sort(), ['GET', 'HEAD', 'POST']);
+    const byId = await rt.request().post('/v1/contacts/6750a1b2c3d4e5f601234567');
+    assert.equal(byId.status, 405);
+    assert.deepEqual(byId.headers.allow!.split(', ').sort(), ['DELETE', 'GET', 'HEAD', 'PATCH']);
+    assert.equal((await rt.request().put('/v1/no-such-thing')).status, 404, 'an unknown path is still 404');
+  });
+
+  it('should answer a record with a strong ETag of its version that If-Match takes back, weak or strong', async () => {
+    const { adminToken } = await makeAgency(rt);
+    const auth = { Authorization: `Bearer ${adminToken}` };
+    const created = await rt.request().post('/v1/contacts').set(auth).send({ firstName: 'Ada', lastName: 'Lovelace' });
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.etag, `"${created.body.version}"`);
+    const read = await rt.request().get(`/v1/contacts/${created.body.id}`).set(auth);
+    assert.equal(read.headers.etag, created.headers.etag);
+    const strong = await rt.request().patch(`/v1/contacts/${created.body.id}`).set(auth).set('If-Match', read.headers.etag!).send({ jobTitle: 'Analyst' });
+    assert.equal(strong.status, 200, JSON.stringify(strong.body));
+    assert.equal(strong.headers.etag, `"${created.body.version + 1}"`);
+    const weak = await rt.request().patch(`/v1/contacts/${created.body.id}`).set(auth).set('If-Match', `W/${strong.headers.etag}`).send({ jobTitle: 'Engineer' });
+    assert.equal(weak.status, 200);
+    const stale = await rt.request().patch(`/v1/contacts/${created.body.id}`).set(auth).set('If-Match', read.headers.etag!).send({ jobTitle: 'Mine' });
+    assert.equal(stale.status, 409);
+    assert.equal(stale.body.code, 'version_conflict');
+    assert.equal(stale.body.current.jobTitle, 'Engineer');
+    const list = await rt.request().get('/v1/contacts').set(auth);
+    assert.equal(list.headers.etag, undefined, 'a list has no version, so no ETag');
   });
 
   it('should serve the OpenAPI document and the interactive docs', async () => {

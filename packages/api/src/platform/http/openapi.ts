@@ -1,7 +1,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { problemCodes } from '../errors.js';
 import { problemSchema } from './common.schema.js';
-import { idempotencyOf, type RouteSpec } from './route.js';
+import { carriesVersion, idempotencyOf, requiresPublishableKey, type RouteSpec } from './route.js';
+import { openApiTags } from './openapi-tags.js';
 import { z } from './zod.js';
 
 const idempotencyHeaders = z.object({
@@ -12,6 +13,29 @@ const idempotencyHeaders = z.object({
     .optional()
     .openapi({ description: 'Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md.' }),
 });
+
+const ifMatchHeader = (required: boolean) =>
+  z.object({
+    'If-Match': (required ? z.string().min(1) : z.string().min(1).optional()).openapi({
+      description: `${required ? 'Required' : 'Makes the write conditional'}: the version you edited, as the record's ETag carries it (\`"3"\`; \`W/"3"\` and a bare \`3\` are accepted too). A stale one answers 409 \`version_conflict\` with the current record${required ? '; none answers 428 `precondition_required`' : ''}.`,
+      example: '"3"',
+    }),
+  });
+
+/** Response headers, declared once under components.headers and referenced from every response that may carry them. */
+const responseHeaders: Record<string, { description: string; schema: Record<string, unknown> }> = {
+  'X-Request-Id': { description: 'The request id (yours when you sent a safe one); quote it when reporting a problem', schema: { type: 'string' } },
+  RateLimit: { description: 'Authenticated and widget routes: what is left of the rate limit window (IETF draft 7, `limit=200, remaining=199, reset=10`)', schema: { type: 'string' } },
+  'RateLimit-Policy': { description: 'Authenticated and widget routes: the rate limit policy (`200;w=10`)', schema: { type: 'string' } },
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 0 } },
+  'Idempotent-Replayed': { description: '`true` when this is the stored answer of an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
+  ETag: { description: 'The record\'s version as a strong entity tag (`"3"`); send it back as If-Match to make a write conditional', schema: { type: 'string' } },
+  Allow: { description: 'The methods the path takes', schema: { type: 'string' } },
+};
+const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
+/** Every response may carry the request id, and the rate limit state once the caller is known. */
+const commonHeaders = { 'X-Request-Id': headerRef('X-Request-Id'), RateLimit: headerRef('RateLimit'), 'RateLimit-Policy': headerRef('RateLimit-Policy') };
+const errorResponseName = (status: number) => `Problem${status}`;
 
 const idempotencyText = {
   replay: 'Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.',
@@ -24,9 +48,13 @@ const statusText: Record<number, string> = {
   403: 'The caller may not do this',
   404: 'Not found, or not visible to the caller',
   409: 'Conflicts with the current state',
+  405: 'The path does not take this method (see Allow)',
   413: 'The body is too large',
   415: 'The body is not JSON',
+  428: 'If-Match is required: send the version you edited',
   429: 'Rate limited; see Retry-After',
+  500: 'Something went wrong on our side; quote the X-Request-Id',
+  503: 'The database or a service the route needs is not reachable; retry later',
 };
 
 function describeAccess(spec: RouteSpec): string {
@@ -38,6 +66,11 @@ function describeAccess(spec: RouteSpec): string {
     case 'permission':
       return `${spec.access.resource}:${spec.access.action}`;
   }
+}
+
+/** The schema of a non-JSON body: text for CSV and HTML, bytes for images and files. */
+function mediaSchema(mediaType: string): Record<string, unknown> {
+  return mediaType.startsWith('text/') ? { type: 'string' } : { type: 'string', contentMediaType: mediaType };
 }
 
 /** Builds the OpenAPI 3.1 document from the declared routes; the same function feeds /v1/openapi.json and the committed copy. */
@@ -54,12 +87,30 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
     scheme: 'bearer',
     description: 'A publishable key (pk_...) for /v1/public routes, checked against its allowed origins',
   });
+  registry.registerComponent('securitySchemes', 'publishableKeyHeader', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Crm-Key',
+    description: 'The same publishable key (pk_...) in the X-Crm-Key header instead of Authorization',
+  });
+  for (const [name, header] of Object.entries(responseHeaders)) registry.registerComponent('headers', name, header as never);
+  for (const status of Object.keys(statusText).map(Number)) {
+    registry.registerComponent('responses', errorResponseName(status), {
+      description: statusText[status]!,
+      headers: { ...commonHeaders, ...([409, 429, 503].includes(status) ? { 'Retry-After': headerRef('Retry-After') } : {}), ...(status === 405 ? { Allow: headerRef('Allow') } : {}) },
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    } as never);
+  }
 
   for (const spec of routes) {
     const idempotency = idempotencyOf(spec);
-    const errorStatuses = new Set<number>([400, 429, ...(spec.errors ?? [])]);
-    if (idempotency) errorStatuses.add(409);
-    if (spec.access.kind !== 'public') errorStatuses.add(401);
+    const publishable = requiresPublishableKey(spec);
+    const versioned = carriesVersion(spec);
+    const errorStatuses = new Set<number>([400, 429, 500, 503, ...(spec.errors ?? [])]);
+    if (idempotency || spec.ifMatch) errorStatuses.add(409);
+    if (spec.ifMatch === 'required') errorStatuses.add(428);
+    if (spec.access.kind !== 'public' || publishable) errorStatuses.add(401);
+    if (publishable) errorStatuses.add(403);
     if (spec.access.kind === 'permission') errorStatuses.add(403);
     if (spec.params) errorStatuses.add(404);
     if (spec.body) {
@@ -69,15 +120,15 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
     const responses: Record<string, unknown> = {
       [spec.success.status]: {
         description: spec.success.description,
-        ...(spec.success.schema ? { content: { 'application/json': { schema: spec.success.schema } } } : {}),
+        headers: { ...commonHeaders, ...(versioned ? { ETag: headerRef('ETag') } : {}), ...(idempotency === 'replay' ? { 'Idempotent-Replayed': headerRef('Idempotent-Replayed') } : {}) },
+        ...(spec.success.schema
+          ? { content: { 'application/json': { schema: spec.success.schema } } }
+          : spec.success.mediaType
+            ? { content: { [spec.success.mediaType]: { schema: mediaSchema(spec.success.mediaType) } } }
+            : {}),
       },
     };
-    for (const status of [...errorStatuses].sort()) {
-      responses[status] = {
-        description: statusText[status] ?? problemCodes.internal.title,
-        content: { 'application/problem+json': { schema: problemSchema } },
-      };
-    }
+    for (const status of [...errorStatuses].sort()) responses[status] = { $ref: `#/components/responses/${errorResponseName(status)}` };
     registry.registerPath({
       method: spec.method,
       path: `/v1${spec.path}`,
@@ -91,12 +142,14 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
         .filter(Boolean)
         .join('\n\n'),
       tags: spec.tags,
-      ...(spec.access.kind === 'public' ? { security: [] } : { security: [{ bearer: [] }] }),
+      security: publishable ? [{ publishableKey: [] }, { publishableKeyHeader: [] }] : spec.access.kind === 'public' ? [] : [{ bearer: [] }],
       'x-access': describeAccess(spec),
       ...(spec.usersOnly ? { 'x-users-only': true } : {}),
       ...(idempotency ? { 'x-idempotency': idempotency } : {}),
       request: {
-        ...(idempotency ? { headers: idempotencyHeaders as never } : {}),
+        ...(idempotency || spec.ifMatch
+          ? { headers: (idempotency && spec.ifMatch ? idempotencyHeaders.extend(ifMatchHeader(spec.ifMatch === 'required').shape) : idempotency ? idempotencyHeaders : ifMatchHeader(spec.ifMatch === 'required')) as never }
+          : {}),
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
@@ -105,6 +158,9 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
     } as never);
   }
 
+  const used = new Set(routes.flatMap((spec) => spec.tags));
+  const described = openApiTags.filter((tag) => used.has(tag.name));
+  for (const name of used) if (!described.some((tag) => tag.name === name)) described.push({ name, description: `${name} routes.` });
   const generator = new OpenApiGeneratorV31(registry.definitions);
   return generator.generateDocument({
     openapi: '3.1.0',
@@ -112,8 +168,11 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
       title: 'Embeddable CRM API',
       version,
       description:
-        'Headless CRM API. Errors are RFC 9457 problem details; lists are cursor-paginated. See docs/http-contract.md in the repository.',
+        'Headless CRM API. Errors are RFC 9457 problem details (`application/problem+json`, `code` from a closed set); lists are cursor-paginated. Writes to a versioned record take `If-Match: "<version>"` (the record\'s `ETag`); creates take `Idempotency-Key`. A known path asked with a method it does not take answers 405 `method_not_allowed` with `Allow`. See docs/http-contract.md in the repository.',
+      contact: { name: 'The maintainers of this CRM (issues go to its repository)' },
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    tags: described,
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
   }) as unknown as Record<string, unknown>;

@@ -77,8 +77,17 @@ export interface RouteSpec<
   params?: PS;
   query?: QS;
   body?: BS;
-  /** The success status and body schema (no schema for 204). */
-  success: { status: number; description: string; schema?: ZodType };
+  /**
+   * The success status and body schema (no schema for 204); `mediaType` names a non-JSON body (a CSV,
+   * an HTML page, an image), documented as a string (binary for images and files).
+   */
+  success: { status: number; description: string; schema?: ZodType; mediaType?: string };
+  /**
+   * How the route honours `If-Match: "<version>"` (the record's `version`, as its `ETag` carries it):
+   * `optional` makes the write conditional when sent; `required` answers 428 `precondition_required`
+   * without it. A stale version answers 409 `version_conflict` with the current record.
+   */
+  ifMatch?: 'optional' | 'required';
   /** Error statuses this route can answer besides the common ones. */
   errors?: number[];
   /** Extra middleware run before validation (rate limits, raw-body parsers). */
@@ -108,4 +117,23 @@ export function defineRoute<
   BS extends ZodType | undefined = undefined,
 >(spec: RouteSpec<PS, QS, BS>): RouteSpec {
   return spec as unknown as RouteSpec;
+}
+
+const publishableKeyGuards = new WeakSet<RequestHandler>();
+
+/** Marks a `before` middleware as the publishable-key guard, so the document gives its routes that security scheme. */
+export function markPublishableKeyGuard<H extends RequestHandler>(guard: H): H {
+  publishableKeyGuards.add(guard);
+  return guard;
+}
+
+/** True when the route runs the publishable-key guard (a widget route that answers 401 without `pk_...`). */
+export function requiresPublishableKey(spec: Pick<RouteSpec, 'before'>): boolean {
+  return (spec.before ?? []).some((handler) => publishableKeyGuards.has(handler));
+}
+
+/** True when the success body is a single versioned record, answered with a strong `ETag: "<version>"`. */
+export function carriesVersion(spec: Pick<RouteSpec, 'success'>): boolean {
+  const shape = (spec.success.schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return Boolean(shape && 'version' in shape);
 }

@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors.js';
 import type { Idempotency } from './idempotency.js';
-import { idempotencyOf, JsonText, Reply, type RouteSpec } from './route.js';
+import { carriesVersion, idempotencyOf, JsonText, Reply, type RouteSpec } from './route.js';
 import { assertPlainQuery, parseOrThrow } from './validation.js';
 
 /** Express path from an OpenAPI path: `/contacts/{id}` becomes `/contacts/:id`. */
@@ -21,7 +21,11 @@ export function mountRoutes(routes: RouteSpec[], guard: AccessGuard, options: { 
   const router = Router();
   for (const spec of routes) {
     const mode = idempotencyOf(spec);
+    const versioned = carriesVersion(spec);
     const handle = async (req: Request, res: Response) => {
+      if (spec.ifMatch === 'required' && !req.get('If-Match')) {
+        throw new AppError('precondition_required', 'Send If-Match with the version you edited (the ETag of the record, e.g. If-Match: "3")');
+      }
       assertPlainQuery(req.query as Record<string, unknown>);
       const params = spec.params ? parseOrThrow(spec.params, req.params, 'params') : undefined;
       const query = spec.query ? parseOrThrow(spec.query, req.query, 'query') : undefined;
@@ -48,6 +52,7 @@ export function mountRoutes(routes: RouteSpec[], guard: AccessGuard, options: { 
         return;
       }
       res.status(spec.success.status);
+      if (versioned && typeof (result as { version?: unknown } | undefined)?.version === 'number') res.set('ETag', `"${(result as { version: number }).version}"`);
       if (spec.success.status === 204 || result === undefined) res.end();
       else sendJson(res, result);
     };
@@ -55,7 +60,26 @@ export function mountRoutes(routes: RouteSpec[], guard: AccessGuard, options: { 
       handle(req, res).catch(next);
     });
   }
+  router.use(methodNotAllowed(routes));
   return router;
+}
+
+/**
+ * 405 with `Allow` for a path some route declares, asked with a method none of them takes (HEAD rides
+ * on GET; OPTIONS is left to CORS). Any other path falls through to the 404 handler.
+ */
+function methodNotAllowed(routes: RouteSpec[]): RequestHandler {
+  const patterns = routes.map((spec) => ({
+    method: spec.method.toUpperCase(),
+    pattern: new RegExp(`^${spec.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[A-Za-z0-9_]+\\?\}/g, '[^/]+')}/?$`),
+  }));
+  return (req, _res, next) => {
+    if (req.method === 'OPTIONS') return next();
+    const allowed = [...new Set(patterns.filter((p) => p.pattern.test(req.path)).map((p) => p.method))];
+    if (allowed.length === 0 || allowed.includes(req.method) || (req.method === 'HEAD' && allowed.includes('GET'))) return next();
+    if (allowed.includes('GET')) allowed.push('HEAD');
+    next(new AppError('method_not_allowed', `${req.method} is not allowed on ${req.path}; allowed: ${allowed.join(', ')}`, { headers: { Allow: allowed.join(', ') } }));
+  };
 }
 
 function sendJson(res: Response, body: unknown): void {

@@ -6,7 +6,7 @@ import { access, defineRoute, Reply, type RouteSpec } from '../http/route.js';
 import { z } from '../http/zod.js';
 import type { RecordBase, RecordService } from './record-service.js';
 
-/** Reads `If-Match: 3` (or `"3"`, `W/"3"`) as the version an update expects. */
+/** Reads `If-Match: "3"` (the record's ETag; `W/"3"` and a bare `3` too: a version names one state of the record, so weak comparison is safe) as the version an update expects. */
 export function ifMatchVersion(req: Request): number | undefined {
   const header = req.get('If-Match');
   if (!header) return undefined;
@@ -108,7 +108,7 @@ export function recordRoutes<Doc extends RecordBase>(options: {
       tags: [tag],
       access: access.permission(resource, 'export'),
       query: exportQuery,
-      success: { status: 200, description: 'CSV (text/csv)' },
+      success: { status: 200, description: 'CSV (text/csv)', mediaType: 'text/csv' },
       handler: async ({ query, req, res }) => {
         const csv = await service.exportCsv(req.principal!, query as never, clientOf(req));
         res.status(200).type('text/csv; charset=utf-8').attachment(`${plural}.csv`).send(csv);
@@ -137,6 +137,7 @@ export function recordRoutes<Doc extends RecordBase>(options: {
       body: options.update,
       success: { status: 200, description: `The updated ${singular}`, schema: options.dto },
       errors: [403, 409],
+      ifMatch: 'optional',
       handler: ({ params, body, req }) => service.update(req.principal!, params.id, body as Record<string, unknown>, { ifMatch: ifMatchVersion(req), client: clientOf(req) }),
     }),
     defineRoute({
