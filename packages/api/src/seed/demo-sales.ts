@@ -1,11 +1,11 @@
 import { Types, type Connection } from 'mongoose';
-import { indexRecords } from '../platform/search/search-index.js';
+import { indexRecords, type SearchableKind } from '../platform/search/search-index.js';
 import { contactModel } from '../modules/contacts/contact.model.js';
 import { contactDefinition } from '../modules/contacts/contacts.service.js';
 import { customerModel } from '../modules/customers/customer.model.js';
 import { activityModel } from '../modules/activities/activity.model.js';
 import { opportunityModel, stageChangeModel } from '../modules/opportunities/opportunity.model.js';
-import { defaultPipeline, pipelineModel } from '../modules/opportunities/pipeline.model.js';
+import { defaultPipeline, pipelineModel, type PipelineStage } from '../modules/opportunities/pipeline.model.js';
 import { taskModel } from '../modules/tasks/task.model.js';
 import { leadModel } from '../modules/leads/lead.model.js';
 import { leadDefinition } from '../modules/leads/lead.definition.js';
@@ -14,229 +14,331 @@ import { opportunityDefinition } from '../modules/opportunities/opportunities.se
 import { taskDefinition } from '../modules/tasks/tasks.service.js';
 import { activityDefinition } from '../modules/activities/activities.service.js';
 import { segmentModel } from '../modules/segments/segment.model.js';
+import { company, emailOf, jobTitles, MAX_COMPANIES, MAX_PEOPLE, noise, person, pick } from './demo-people.js';
 
-const people = [
-  ['Sofia', 'Almeida', 'Head of Partnerships'], ['Tiago', 'Ferreira', 'CFO'], ['Marta', 'Sousa', 'Marketing Director'], ['João', 'Pereira', 'CEO'], ['Inês', 'Carvalho', 'Event Manager'],
-  ['Lukas', 'Becker', 'Head of Sales'], ['Hannah', 'Schulz', 'Procurement Lead'], ['Jonas', 'Wagner', 'CTO'], ['Lea', 'Hoffmann', 'Brand Manager'], ['Felix', 'Koch', 'COO'],
-  ['Camille', 'Durand', 'Directrice Marketing'], ['Louis', 'Lefèvre', 'Business Developer'], ['Chloé', 'Moreau', 'Communications Lead'], ['Hugo', 'Laurent', 'Founder'], ['Emma', 'Girard', 'Sponsorship Manager'],
-  ['Lucía', 'García', 'Directora Comercial'], ['Pablo', 'Martínez', 'Head of Retail'], ['Carmen', 'López', 'Innovation Lead'], ['Javier', 'Sánchez', 'VP Payments'], ['Elena', 'Romero', 'Events Coordinator'],
-  ['Oliver', 'Smith', 'Chief Digital Officer'], ['Amelia', 'Jones', 'Partnerships Manager'], ['Harry', 'Taylor', 'Head of Growth'], ['Isla', 'Brown', 'PR Manager'], ['George', 'Wilson', 'Managing Director'],
-  ['Giulia', 'Rossi', 'Responsabile Marketing'], ['Marco', 'Bianchi', 'Head of Fintech'], ['Chiara', 'Romano', 'Product Director'], ['Ana', 'Kowalska', 'Regional Manager'], ['Piotr', 'Nowak', 'Sales Director'],
-] as const;
-const companies = [
-  ['Banco Atlântico', 'Finance', 'Lisbon', 'Portugal'], ['PagaJá', 'Fintech', 'Porto', 'Portugal'], ['Nordlicht Bank', 'Finance', 'Hamburg', 'Germany'], ['Kassenwerk GmbH', 'Retail tech', 'Berlin', 'Germany'],
-  ['Maison Lumière', 'Retail', 'Paris', 'France'], ['Crédit Horizon', 'Finance', 'Lyon', 'France'], ['TiendaNube Iberia', 'E-commerce', 'Madrid', 'Spain'], ['Pago Claro', 'Fintech', 'Barcelona', 'Spain'],
-  ['Thames Capital', 'Finance', 'London', 'United Kingdom'], ['High Street Labs', 'Retail tech', 'Manchester', 'United Kingdom'], ['Banca Aurora', 'Finance', 'Milan', 'Italy'], ['Vistula Payments', 'Fintech', 'Warsaw', 'Poland'],
-] as const;
-const contactStatuses = ['new', 'new', 'hot', 'cold', 'new', 'not_interested', 'hot', 'converted'];
 const day = 86_400_000;
+/** Records inserted per `insertMany` (and indexed per `indexRecords` call). */
+const BATCH = 2000;
+
+/** Lost deals are routed by their reason (003); these are the reasons a sales team gives. */
+export const lostReasons = ['Price too high', 'Chose a competitor', 'No budget this year', 'Event dates clash', 'No answer after the proposal', 'Scope did not fit'] as const;
+
+/** The sponsorship pipeline every demo agency gets beside the default one; Won and Lost are its final stages. */
+export const sponsorshipPipeline = {
+  name: 'Sponsorship',
+  description: 'Conference sponsorship packages',
+  isDefault: false,
+  stages: [
+    { key: 'pitch', name: 'Pitch', probability: 15, kind: 'open' },
+    { key: 'package', name: 'Package agreed', probability: 60, kind: 'open' },
+    { key: 'contract', name: 'Contract sent', probability: 85, kind: 'open' },
+    { key: 'won', name: 'Won', probability: 100, kind: 'won' },
+    { key: 'lost', name: 'Lost', probability: 0, kind: 'lost' },
+  ] as PipelineStage[],
+};
+
+const contactStatuses = [['new', 35], ['hot', 15], ['cold', 20], ['not_interested', 10], ['converted', 20]] as const;
+const leadStatuses = [['new', 35], ['contacted', 25], ['qualified', 20], ['disqualified', 12], ['converted', 8]] as const;
+const customerStatuses = [['active', 55], ['new', 20], ['draft', 10], ['inactive', 15]] as const;
+const sources = ['Trade show', 'Website', 'Referral', 'Cold call', 'LinkedIn', 'Partner event'] as const;
+const tags = ['speaker', 'sponsor', 'delegate', 'press', 'vip', 'exhibitor', 'partner'] as const;
+const packages = ['gold sponsorship', 'booth package', 'delegate passes', 'speaker slot', 'networking lunch', 'branding package', 'workshop track', 'VIP dinner', 'media partnership', 'app banner', 'startup pavilion', 'closing party'] as const;
+/** Where the deals of each pipeline sit: a funnel with about a third of them closed. */
+const stageWeights: Record<string, number> = { prospecting: 25, qualification: 18, proposal: 14, negotiation: 9, pitch: 30, package: 18, contract: 10, won: 20, lost: 13 };
+
+/** What the seed made, for the log and the tests. */
+export interface SeededSales {
+  contacts: number;
+  customers: number;
+  leads: number;
+  opportunities: number;
+  tasks: number;
+  activities: number;
+  pipelines: number;
+  segments: number;
+}
+
+/** How many of each record `contacts` contacts bring, in the proportions of a working agency. */
+export function proportions(contacts: number) {
+  const companies = Math.min(MAX_COMPANIES, Math.max(12, Math.ceil(contacts / 8)));
+  return {
+    contacts,
+    companies,
+    customers: Math.min(companies, Math.max(6, Math.ceil(contacts / 10))),
+    leads: Math.max(18, Math.round(contacts * 0.3)),
+    opportunities: Math.max(26, Math.round(contacts * 0.25)),
+    activities: Math.max(40, contacts),
+  };
+}
 
 /**
- * The demo agency's sales data: ~60 contacts across owners and products, a few customers, two pipelines
- * with ~25 opportunities across stages (with stage history), tasks and activities. Bulk inserts, so it
- * stays well under a second on the embedded database.
+ * Inserts through the model (cast, defaults, schema order: the document a service's create writes),
+ * a batch at a time, then writes each batch's search entries.
  */
-export async function seedDemoSales(connection: Connection, input: { tenantId: Types.ObjectId; owners: Types.ObjectId[]; support: Types.ObjectId | null; productIds: Types.ObjectId[] }) {
-  const { tenantId, owners, productIds } = input;
-  const now = Date.now();
-  const def = contactDefinition(connection);
-  const contacts = Array.from({ length: 60 }, (_, i) => {
-    const [firstName, lastName, jobTitle] = people[i % people.length]!;
-    const [companyName, industry, city, country] = companies[(i * 5) % companies.length]!;
-    const domain = companyName.toLowerCase().normalize('NFKD').replace(/[^a-z]/g, '') + '.example';
-    const email = `${firstName}.${lastName}${i >= people.length ? i : ''}`.toLowerCase().normalize('NFKD').replace(/[^a-z0-9.]/g, '') + `@${domain}`;
-    const doc = {
-      _id: new Types.ObjectId(),
-      tenantId,
-      firstName,
-      lastName,
-      jobTitle,
-      emails: [{ label: 'work', value: email, primary: true }],
-      phones: [{ label: 'work', value: `+${30 + (i % 20)} ${200 + i} ${String(100000 + i * 7919).slice(-6)}`, primary: true }],
-      addresses: [{ label: 'work', city, country, primary: true }],
-      company: { name: companyName, industry, type: i % 3 ? 'Corporate' : 'Scale-up', address: { city, country } },
-      companyName,
-      primaryEmail: email,
-      status: contactStatuses[i % contactStatuses.length]!,
-      ownerId: owners[i % owners.length]!,
-      productId: productIds.length ? productIds[i % productIds.length]! : null,
-      tags: [['speaker', 'sponsor', 'delegate', 'press', 'vip'][i % 5]!],
-      leadSource: ['Trade show', 'Website', 'Referral', 'Cold call'][i % 4]!,
-      custom: {},
-      version: 0,
-      createdAt: new Date(now - (60 - i) * day),
-      updatedAt: new Date(now - (60 - i) * day),
-    };
-    return doc;
-  });
-  await indexRecords(connection, def, (await contactModel(connection).insertMany(contacts, { lean: true })) as never);
+async function insertIndexed<Doc>(connection: Connection, kind: SearchableKind<Doc>, docs: object[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += BATCH) {
+    const inserted = (await kind.model.insertMany(docs.slice(i, i + BATCH) as never[])).map((d) => (d as unknown as { toObject(): object }).toObject());
+    await indexRecords(connection, kind, inserted as never);
+  }
+}
 
-  const customerIds = companies.slice(0, 6).map(() => new Types.ObjectId());
-  await indexRecords(connection, customerDefinition(connection), (await customerModel(connection).insertMany(
-    companies.slice(0, 6).map(([name, industry, city, country], i) => ({
-      _id: customerIds[i],
-      tenantId,
-      name,
-      industry,
-      address: { city, country },
-      status: ['active', 'new', 'active', 'draft', 'active', 'inactive'][i],
-      ownerId: owners[i % owners.length],
-      version: 0,
-    })),
-    { lean: true },
-  )) as never);
-  // 003: an account with branches, and a product line under one branch (move, subtree and roll-up have data).
-  const [hq] = customerIds;
-  const branches = [
-    { _id: new Types.ObjectId(), name: 'Banco Atlântico Porto', city: 'Porto', parentId: hq!, ancestorIds: [hq!], depth: 1 },
-    { _id: new Types.ObjectId(), name: 'Banco Atlântico Madeira', city: 'Funchal', parentId: hq!, ancestorIds: [hq!], depth: 1 },
+const daysAgo = (now: number, seed: number, span: number) => new Date(now - Math.floor(noise(seed) ** 1.6 * span * day) - Math.floor(noise(seed + 1) * 8) * 3_600_000);
+
+/**
+ * The demo agency's sales data for `contacts` contacts (60 for the demo, 100,000 for a benchmark):
+ * unique people at unique companies with complete addresses, customers with an account tree, two
+ * pipelines (each ending in Won and Lost) with deals spread over stages, owners and dates, their
+ * stage history, tasks, activities, leads and shared segments. Written with `insertMany` in batches
+ * of 2,000, each batch's search entries with `indexRecords`: the documents the services would write.
+ */
+export async function seedDemoSales(
+  connection: Connection,
+  input: { tenantId: Types.ObjectId; owners: Types.ObjectId[]; support: Types.ObjectId | null; products: { id: Types.ObjectId; departmentId: Types.ObjectId | null }[]; contacts?: number; log?: (line: string) => void },
+): Promise<SeededSales> {
+  const { tenantId, owners } = input;
+  const productIds = input.products.map((p) => p.id);
+  // A record tied to a product belongs to the product's department, as the services set it.
+  const departmentOf = (productId: Types.ObjectId | null) => input.products.find((p) => productId && p.id.equals(productId))?.departmentId ?? null;
+  const n = input.contacts ?? 60;
+  const size = proportions(n);
+  if (n + size.leads > MAX_PEOPLE) throw new Error(`at most ${MAX_PEOPLE - Math.round(MAX_PEOPLE * 0.3)} contacts: beyond that, names would repeat`);
+  const log = input.log ?? (() => {});
+  const now = Date.now();
+  const ownerOf = (seed: number) => owners[Math.floor(noise(seed) ** 1.3 * owners.length)]!;
+  const productOf = (seed: number) => (productIds.length ? productIds[Math.floor(noise(seed) * productIds.length)]! : null);
+
+  // Customers: the first companies, the first of them with two branches and a product line (003).
+  const companies = Array.from({ length: size.companies }, (_, i) => company(i));
+  const customerIds = companies.slice(0, size.customers).map(() => new Types.ObjectId());
+  const customers: object[] = companies.slice(0, size.customers).map((c, i) => ({
+    _id: customerIds[i],
+    tenantId,
+    name: c.name,
+    industry: c.industry,
+    website: `https://www.${c.domain}`,
+    address: c.address,
+    status: i < 6 ? (['active', 'new', 'active', 'draft', 'active', 'inactive'] as const)[i] : pick(customerStatuses, noise(i * 31 + 5)),
+    ownerId: ownerOf(i * 17 + 3),
+    version: 0,
+    createdAt: daysAgo(now, i * 13 + 7, 720),
+    updatedAt: daysAgo(now, i * 13 + 9, 60),
+  }));
+  const hq = customerIds[0]!;
+  const branchRows = [
+    { _id: new Types.ObjectId(), name: 'Banco Atlântico Porto', address: { line1: 'Avenida dos Aliados 107', city: 'Porto', postalCode: '4000-067', country: 'Portugal' }, parentId: hq, ancestorIds: [hq], depth: 1 },
+    { _id: new Types.ObjectId(), name: 'Banco Atlântico Madeira', address: { line1: 'Avenida Arriaga 42', city: 'Funchal', postalCode: '9000-064', country: 'Portugal' }, parentId: hq, ancestorIds: [hq], depth: 1 },
   ];
-  const line = { _id: new Types.ObjectId(), name: 'Banco Atlântico Porto - Cards', city: 'Porto', parentId: branches[0]!._id, ancestorIds: [hq!, branches[0]!._id], depth: 2 };
-  await indexRecords(connection, customerDefinition(connection), (await customerModel(connection).insertMany(
-    [...branches, line].map((b, i) => ({ ...b, tenantId, industry: 'Finance', address: { city: b.city, country: 'Portugal' }, status: 'active', ownerId: owners[i % owners.length], finance: { currency: 'EUR', creditLimit: 20_000 + i * 15_000 },  version: 0 })),
-    { lean: true },
-  )) as never);
+  const line = { _id: new Types.ObjectId(), name: 'Banco Atlântico Porto - Cards', address: branchRows[0]!.address, parentId: branchRows[0]!._id, ancestorIds: [hq, branchRows[0]!._id], depth: 2 };
+  customers.push(
+    ...[...branchRows, line].map((b, i) => ({ ...b, tenantId, industry: 'Finance', status: 'active', ownerId: owners[i % owners.length], finance: { currency: 'EUR', creditLimit: 20_000 + i * 15_000 }, version: 0, createdAt: new Date(now - 300 * day), updatedAt: new Date(now - 20 * day) })),
+  );
+  await insertIndexed(connection, customerDefinition(connection), customers);
+  log(`customers: ${customers.length}`);
+
+  // Contacts, each at a company of their own country where there is one.
+  const byRegion = new Map<number, number[]>();
+  companies.forEach((c, i) => byRegion.set(c.region, [...(byRegion.get(c.region) ?? []), i]));
+  const contacts: { _id: Types.ObjectId; firstName: string; lastName: string; company: number; ownerId: Types.ObjectId; productId: Types.ObjectId | null; status: string; leadSource: string }[] = [];
+  const contactDef = contactDefinition(connection);
+  for (let start = 0; start < n; start += BATCH) {
+    const docs = [];
+    for (let i = start; i < Math.min(n, start + BATCH); i += 1) {
+      const p = person(i);
+      const local = byRegion.get(p.region);
+      const at = local ? local[Math.floor(noise(i * 7 + 1) * local.length)]! : i % companies.length;
+      const c = companies[at]!;
+      const email = emailOf(p, c.domain);
+      const status = i < 8 ? (['new', 'new', 'hot', 'cold', 'new', 'not_interested', 'hot', 'converted'] as const)[i]! : pick(contactStatuses, noise(i * 3 + 2));
+      const created = daysAgo(now, i * 11 + 4, 540);
+      const tagCount = Math.floor(noise(i * 5 + 3) * 2.2);
+      const doc = {
+        _id: new Types.ObjectId(),
+        tenantId,
+        firstName: p.firstName,
+        middleName: p.middleName,
+        lastName: p.lastName,
+        jobTitle: jobTitles[Math.floor(noise(i * 13 + 6) * jobTitles.length)]!,
+        emails: [{ label: 'work', value: email, primary: true }],
+        phones: [{ label: 'work', value: p.phone, primary: true }],
+        addresses: [{ label: 'work', ...p.address, primary: true }],
+        company: { name: c.name, industry: c.industry, website: `https://www.${c.domain}`, type: noise(i * 19) < 0.3 ? 'Scale-up' : 'Corporate', address: c.address },
+        companyName: c.name,
+        primaryEmail: email,
+        status,
+        ownerId: i < 3 ? owners[i % owners.length]! : ownerOf(i * 29 + 1),
+        productId: productOf(i * 23 + 8),
+        departmentId: null as Types.ObjectId | null,
+        tags: [...new Set(Array.from({ length: tagCount }, (_, t) => tags[Math.floor(noise(i * 41 + t) * tags.length)]!))],
+        leadSource: sources[Math.floor(noise(i * 43 + 2) * sources.length)]!,
+        // Most people said yes or no to marketing email when they were met; the rest were never asked.
+        consent: noise(i * 59 + 7) < 0.6 ? { marketing: noise(i * 61 + 3) < 0.7, source: noise(i * 67) < 0.5 ? 'Signup form' : 'Trade show', at: created } : null,
+        custom: {},
+        version: 0,
+        createdAt: created,
+        updatedAt: new Date(Math.min(now, created.getTime() + Math.floor(noise(i * 47) * 60) * day)),
+      };
+      doc.departmentId = departmentOf(doc.productId);
+      docs.push(doc);
+      contacts.push({ _id: doc._id, firstName: p.firstName, lastName: p.lastName, company: at, ownerId: doc.ownerId, productId: doc.productId, status, leadSource: doc.leadSource });
+    }
+    await insertIndexed(connection, contactDef, docs);
+    if (n > BATCH) log(`contacts: ${Math.min(n, start + BATCH)} of ${n}`);
+  }
 
   const pipelines = [
     { _id: new Types.ObjectId(), tenantId, ...defaultPipeline },
-    {
-      _id: new Types.ObjectId(),
-      tenantId,
-      name: 'Sponsorship',
-      description: 'Conference sponsorship packages',
-      isDefault: false,
-      stages: [
-        { key: 'pitch', name: 'Pitch', probability: 15, kind: 'open' },
-        { key: 'package', name: 'Package agreed', probability: 60, kind: 'open' },
-        { key: 'contract', name: 'Contract sent', probability: 85, kind: 'open' },
-        { key: 'signed', name: 'Signed', probability: 100, kind: 'won' },
-        { key: 'declined', name: 'Declined', probability: 0, kind: 'lost' },
-      ],
-    },
+    { _id: new Types.ObjectId(), tenantId, ...sponsorshipPipeline },
   ];
   await pipelineModel(connection).insertMany(pipelines);
-  const things = ['booth package', 'gold sponsorship', 'delegate passes', 'speaker slot', 'networking lunch', 'branding package'];
-  const opportunities = Array.from({ length: 26 }, (_, i) => {
-    const pipeline = pipelines[i % 3 === 2 ? 1 : 0]!;
-    const stage = pipeline.stages[i % pipeline.stages.length]!;
-    const contact = contacts[i * 2]!;
-    const amount = 2500 + ((i * 3779) % 40) * 1000;
-    return {
-      _id: new Types.ObjectId(),
-      tenantId,
-      name: `${contact.companyName} - ${things[i % things.length]}`,
-      customerId: customerIds[i % customerIds.length],
-      contactIds: [contact._id],
-      amount,
-      currency: 'EUR',
-      expectedGrossProfit: Math.round(amount * 0.35),
-      probability: stage.probability,
-      weightedAmount: (amount * stage.probability) / 100,
-      expectedCloseDate: new Date(now + ((i % 9) - 2) * 7 * day),
-      pipelineId: pipeline._id,
-      stage: stage.key,
-      stageKind: stage.kind,
-      rank: i * 1024,
-      nextStep: stage.kind === 'open' ? ['Send proposal', 'Call back', 'Book a demo', 'Negotiate terms'][i % 4] : null,
-      nextStepDate: stage.kind === 'open' ? new Date(now + ((i % 5) + 1) * day) : null,
-      leadSource: contact.leadSource,
-      outcome: stage.kind === 'won' ? (i % 4 === 0 ? 'partially_won' : 'won') : stage.kind === 'lost' ? 'lost' : null,
-      lostReason: stage.kind === 'lost' ? ['price', 'timing', 'competitor'][i % 3] : null,
-      closedAt: stage.kind === 'open' ? null : new Date(now - i * day),
-      stageChangedAt: new Date(now - i * day),
-      ownerId: contact.ownerId,
-      productId: contact.productId,
-      sourceLeadId: new Types.ObjectId(),
-      custom: {},
-      version: 0,
-    };
-  });
-  await indexRecords(connection, opportunityDefinition(connection), (await opportunityModel(connection).insertMany(opportunities, { lean: true })) as never);
-  await stageChangeModel(connection).insertMany(
-    opportunities.flatMap((o) => {
-      const stages = pipelines.find((p) => p._id.equals(o.pipelineId))!.stages;
-      const upTo = stages.findIndex((s) => s.key === o.stage);
-      return stages.slice(0, upTo + 1).map((s, k) => ({ tenantId, opportunityId: o._id, pipelineId: o.pipelineId, fromStage: k ? stages[k - 1]!.key : null, toStage: s.key, probability: s.probability, amount: o.amount, outcome: s.kind === 'open' ? null : o.outcome, lostReason: s.kind === 'lost' ? o.lostReason : null, byUserId: o.ownerId, at: new Date(now - (upTo - k + 1) * 3 * day) }));
-    }),
-  );
 
-  const newContacts = contacts.filter((c) => c.status === 'new').slice(0, 12);
-  await indexRecords(connection, taskDefinition(connection), (await taskModel(connection).insertMany([
-    ...newContacts.map((c, i) => ({ tenantId, kind: 'call', title: `Convert ${c.firstName} ${c.lastName} to a customer`, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, assigneeId: input.support, ownerId: c.ownerId, productId: c.productId, status: ['new', 'scheduled', 'new', 'done'][i % 4], dueAt: new Date(now + (i - 3) * day), autoKey: `contact:${String(c._id)}:convert`,  version: 0 })),
-    ...opportunities.slice(0, 8).map((o, i) => ({ tenantId, kind: i % 2 ? 'followUp' : 'meeting', title: i % 2 ? `Follow up on ${o.name}` : `Meeting: ${o.name}`, description: i % 2 ? 'Check the proposal was received and answer questions' : null, subject: { type: 'opportunity', id: o._id }, subjectType: 'opportunity', subjectId: o._id, assigneeId: owners[(i + 1) % owners.length], ownerId: o.ownerId, status: 'new', dueAt: new Date(now + (i + 1) * day), proposedSlots: i % 2 ? [] : [{ start: new Date(now + (i + 2) * day), end: new Date(now + (i + 2) * day + 1_800_000) }, { start: new Date(now + (i + 3) * day), end: new Date(now + (i + 3) * day + 1_800_000) }], autoKey: `manual:${new Types.ObjectId().toHexString()}`,  version: 0 })),
-  ])) as never);
-  await indexRecords(connection, activityDefinition(connection), (await activityModel(connection).insertMany(
-    contacts.slice(0, 40).map((c, i) => {
-      const type = (['call', 'email', 'meeting', 'note'] as const)[i % 4]!;
-      const title = { call: `Call with ${c.firstName}: interested in the next edition`, email: `Sent the sponsorship prospectus to ${c.firstName}`, meeting: `Coffee meeting with ${c.firstName} ${c.lastName}`, note: `${c.companyName} is reviewing its events budget` }[type];
-      return { tenantId, type, title, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, occurredAt: new Date(now - (i % 20) * day), direction: type === 'call' || type === 'email' ? 'outbound' : null, durationMinutes: type === 'call' ? 5 + (i % 25) : type === 'meeting' ? 45 : null, ownerId: c.ownerId, productId: c.productId,  version: 0 };
-    }),
-  )) as never);
-  // Leads (000, 002): people and companies from shows, the website, referrals and calls, at every stage of
-  // the lead workflow, with their part in a product (speaker, delegate, sponsor) and the services wanted.
-  const leadDef = leadDefinition(connection);
-  const leadPeople = [
-    ['Rita', 'Monteiro', 'Fintech Evangelist', 'Moeda Viva', 'speaker'], ['Tomás', 'Rocha', 'Head of Payments', 'Banco Atlântico', 'delegate'], ['Anja', 'Keller', 'Marketing Lead', 'Zahlfix', 'sponsor'],
-    ['Mathieu', 'Blanc', 'CEO', 'Paiement Net', 'speaker'], ['Sara', 'Vidal', 'Events Buyer', 'Grupo Vértice', 'delegate'], ['Liam', 'Walsh', 'Partnerships', 'Harbour Pay', 'sponsor'],
-    ['Beatriz', 'Nunes', 'Retail Director', 'Loja Certa', 'delegate'], ['Karl', 'Brandt', 'Innovation Manager', 'Kassenwerk GmbH', 'speaker'], ['Noemi', 'Ricci', 'CMO', 'Pagamenti Facili', 'sponsor'],
-    ['Ewa', 'Zielińska', 'Country Manager', 'Vistula Payments', 'delegate'], ['Duarte', 'Lima', 'Founder', 'Cofre Digital', 'speaker'], ['Olivia', 'Hughes', 'Sponsorship Buyer', 'Thames Capital', 'sponsor'],
-  ] as const;
-  const leadStatuses = ['new', 'new', 'contacted', 'qualified', 'contacted', 'disqualified'];
-  const leads = [
-    ...leadPeople.map(([firstName, lastName, jobTitle, companyName, participation], i) => ({
-      kind: 'individual',
-      firstName,
-      lastName,
-      jobTitle,
-      companyName,
-      email: `${firstName}.${lastName}`.toLowerCase().normalize('NFKD').replace(/[^a-z.]/g, '') + `@${companyName.toLowerCase().normalize('NFKD').replace(/[^a-z]/g, '')}.example`,
-      participation,
-      i,
-    })),
-    ...['Atlas Events Group', 'Iberia Retail Council', 'Nordic Fintech Hub', 'Euro Payments Forum', 'Lisbon Startup Society', 'Digital Banking Circle'].map((companyName, k) => ({
-      kind: 'company',
-      firstName: null,
-      lastName: null,
-      jobTitle: null,
-      companyName,
-      email: `events@${companyName.toLowerCase().replace(/[^a-z]/g, '')}.example`,
-      participation: k % 2 ? 'sponsor' : 'delegate',
-      i: leadPeople.length + k,
-    })),
-  ].map((l) => {
-    const doc = {
+  // Deals: distinct names (company × package, then the next edition), spread over stages with history.
+  const opportunities: { _id: Types.ObjectId; name: string; ownerId: Types.ObjectId; productId: Types.ObjectId | null; stageKind: string }[] = [];
+  const oppDef = opportunityDefinition(connection);
+  const year = new Date(now).getUTCFullYear();
+  // A deal is with a company some contact works at, for one of them; its name is that company and a package.
+  const staff = new Map<number, typeof contacts>();
+  for (const c of contacts) staff.set(c.company, [...(staff.get(c.company) ?? []), c]);
+  const dealCompanies = [...staff.keys()].sort((a, b) => a - b);
+  for (let start = 0; start < size.opportunities; start += BATCH) {
+    const docs = [];
+    const history: object[] = [];
+    for (let k = start; k < Math.min(size.opportunities, start + BATCH); k += 1) {
+      const pipeline = pipelines[noise(k * 3 + 11) < 0.65 ? 0 : 1]!;
+      const stage = k < pipeline.stages.length * 2 ? pipeline.stages[k % pipeline.stages.length]! : pick(pipeline.stages.map((s) => [s, stageWeights[s.key] ?? 10] as const), noise(k * 7 + 13));
+      const at = dealCompanies[k % dealCompanies.length]!;
+      const people = staff.get(at)!;
+      const contact = people[Math.floor(noise(k * 5 + 17) * people.length)]!;
+      const round = Math.floor(k / (dealCompanies.length * packages.length));
+      const name = `${companies[at]!.name} - ${packages[Math.floor(k / dealCompanies.length) % packages.length]}${round ? ` ${year + round}` : ''}`;
+      const amount = 2500 + Math.floor(noise(k * 11 + 19) ** 2 * 60) * 1000;
+      const created = daysAgo(now, k * 17 + 23, 300);
+      const closed = stage.kind !== 'open';
+      const changedAt = new Date(Math.min(now - day, created.getTime() + Math.floor(noise(k * 19 + 29) * 40 + 3) * day));
+      const doc = {
+        _id: new Types.ObjectId(),
+        tenantId,
+        name,
+        customerId: at < customerIds.length ? customerIds[at]! : null,
+        contactIds: [contact._id],
+        amount,
+        currency: 'EUR',
+        expectedGrossProfit: Math.round(amount * 0.35),
+        probability: stage.probability,
+        weightedAmount: (amount * stage.probability) / 100,
+        expectedCloseDate: new Date(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate() + Math.floor((noise(k * 23 + 31) - 0.35) * 120))),
+        pipelineId: pipeline._id,
+        stage: stage.key,
+        stageKind: stage.kind,
+        rank: k * 1024,
+        nextStep: closed ? null : ['Send proposal', 'Call back', 'Book a demo', 'Negotiate terms', 'Send the contract', 'Meet at the venue'][k % 6],
+        nextStepDate: closed ? null : new Date(now + (1 + (k % 9)) * day),
+        leadSource: contact.leadSource,
+        outcome: stage.kind === 'won' ? (noise(k * 29) < 0.2 ? 'partially_won' : 'won') : stage.kind === 'lost' ? 'lost' : null,
+        lostReason: stage.kind === 'lost' ? lostReasons[Math.floor(noise(k * 31 + 37) * lostReasons.length)]! : null,
+        closedAt: closed ? changedAt : null,
+        stageChangedAt: changedAt,
+        ownerId: contact.ownerId,
+        productId: contact.productId,
+        departmentId: departmentOf(contact.productId),
+        sourceLeadId: new Types.ObjectId(),
+        custom: {},
+        version: 0,
+        createdAt: created,
+        updatedAt: changedAt,
+      };
+      docs.push(doc);
+      opportunities.push({ _id: doc._id, name, ownerId: doc.ownerId, productId: doc.productId, stageKind: stage.kind });
+      // Stage history: through the open stages up to where it is (a lost deal may fall out early).
+      const stages = pipeline.stages;
+      const openPath = stages.filter((s) => s.kind === 'open');
+      const reached = stage.kind === 'open' ? stages.indexOf(stage) + 1 : stage.kind === 'won' ? openPath.length : 1 + Math.floor(noise(k * 37) * openPath.length);
+      const path = [...openPath.slice(0, reached), ...(closed ? [stage] : [])];
+      const span = changedAt.getTime() - created.getTime();
+      path.forEach((s, j) => {
+        history.push({ tenantId, opportunityId: doc._id, pipelineId: pipeline._id, fromStage: j ? path[j - 1]!.key : null, toStage: s.key, probability: s.probability, amount, outcome: s.kind === 'open' ? null : doc.outcome, lostReason: s.kind === 'lost' ? doc.lostReason : null, byUserId: doc.ownerId, at: new Date(created.getTime() + Math.floor((span * j) / Math.max(1, path.length - 1))) });
+      });
+    }
+    await insertIndexed(connection, oppDef, docs);
+    for (let i = 0; i < history.length; i += BATCH) await stageChangeModel(connection).insertMany(history.slice(i, i + BATCH), { lean: true });
+  }
+  log(`opportunities: ${opportunities.length}`);
+
+  // Tasks: a call for new contacts, follow-ups and meetings on open deals, some done, some overdue.
+  const tasks: object[] = [];
+  contacts.forEach((c, i) => {
+    if (c.status !== 'new' || noise(i * 53 + 3) > 0.45) return;
+    const r = noise(i * 59 + 1);
+    tasks.push({ tenantId, kind: 'call', title: `Call ${c.firstName} ${c.lastName} about the next edition`, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, assigneeId: input.support ?? c.ownerId, ownerId: c.ownerId, productId: c.productId, departmentId: departmentOf(c.productId), status: pick([['new', 45], ['scheduled', 25], ['done', 25], ['aborted', 5]] as const, r), dueAt: new Date(now + Math.floor((noise(i * 61) - 0.4) * 30) * day + 9 * 3_600_000), autoKey: `contact:${String(c._id)}:convert`, version: 0 });
+  });
+  opportunities.forEach((o, i) => {
+    if (o.stageKind !== 'open' || noise(i * 67 + 5) > 0.6) return;
+    const meeting = noise(i * 71) < 0.35;
+    const due = now + Math.floor((noise(i * 73) - 0.25) * 21) * day + 10 * 3_600_000;
+    tasks.push({ tenantId, kind: meeting ? 'meeting' : 'followUp', title: meeting ? `Meeting: ${o.name}` : `Follow up on ${o.name}`, description: meeting ? null : 'Check the proposal was received and answer questions', subject: { type: 'opportunity', id: o._id }, subjectType: 'opportunity', subjectId: o._id, assigneeId: o.ownerId, ownerId: o.ownerId, productId: o.productId, departmentId: departmentOf(o.productId), status: due < now && noise(i * 79) < 0.5 ? 'done' : 'new', dueAt: new Date(due), proposedSlots: meeting ? [{ start: new Date(due + day), end: new Date(due + day + 1_800_000) }, { start: new Date(due + 2 * day), end: new Date(due + 2 * day + 1_800_000) }] : [], autoKey: `manual:${new Types.ObjectId().toHexString()}`, version: 0 });
+  });
+  await insertIndexed(connection, taskDefinition(connection), tasks);
+  log(`tasks: ${tasks.length}`);
+
+  // Activities: what happened with the contacts in the last 90 days.
+  const activityDef = activityDefinition(connection);
+  for (let start = 0; start < size.activities; start += BATCH) {
+    const docs = [];
+    for (let i = start; i < Math.min(size.activities, start + BATCH); i += 1) {
+      const c = contacts[i < contacts.length ? i : Math.floor(noise(i * 83) * contacts.length)]!;
+      const type = (['call', 'email', 'meeting', 'note'] as const)[Math.floor(noise(i * 89 + 1) * 4)]!;
+      const companyName = companies[c.company]!.name;
+      const title = { call: `Call with ${c.firstName}: interested in the next edition`, email: `Sent the sponsorship prospectus to ${c.firstName} ${c.lastName}`, meeting: `Coffee meeting with ${c.firstName} ${c.lastName}`, note: `${companyName} is reviewing its events budget` }[type];
+      docs.push({ tenantId, type, title, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, occurredAt: daysAgo(now, i * 97 + 3, 90), direction: type === 'call' || type === 'email' ? 'outbound' : null, durationMinutes: type === 'call' ? 5 + Math.floor(noise(i * 101) * 25) : type === 'meeting' ? 45 : null, ownerId: c.ownerId, productId: c.productId, departmentId: departmentOf(c.productId), version: 0 });
+    }
+    await insertIndexed(connection, activityDef, docs);
+  }
+  log(`activities: ${size.activities}`);
+
+  // Leads (000, 002): people (never one of the contacts' names) and organisations, at every stage.
+  const leadDocs: object[] = [];
+  const orgLeads = ['Atlas Events Group', 'Iberia Retail Council', 'Nordic Fintech Hub', 'Euro Payments Forum', 'Lisbon Startup Society', 'Digital Banking Circle'];
+  for (let j = 0; j < size.leads; j += 1) {
+    const organisation = j >= size.leads - orgLeads.length;
+    const p = person(n + j);
+    const c = companies[Math.floor(noise(j * 103 + 7) * companies.length)]!;
+    const name = organisation ? orgLeads[size.leads - 1 - j]! : null;
+    const email = organisation ? `events@${name!.toLowerCase().replace(/[^a-z]/g, '')}.example` : emailOf(p, c.domain);
+    const status = pick(leadStatuses, noise(j * 107 + 1));
+    leadDocs.push({
       _id: new Types.ObjectId(),
       tenantId,
-      kind: l.kind,
-      firstName: l.firstName,
-      lastName: l.lastName,
-      jobTitle: l.jobTitle,
-      companyName: l.companyName,
-      industry: ['Fintech', 'Finance', 'Retail', 'Events'][l.i % 4],
-      emails: [{ label: 'work', value: l.email, primary: true }],
-      phones: [{ label: 'work', value: `+351 21 ${String(3_000_000 + l.i * 7331).slice(-7)}`, primary: true }],
-      addresses: [{ label: 'work', city: ['Lisbon', 'Porto', 'Madrid', 'Berlin', 'Paris', 'London'][l.i % 6], country: ['Portugal', 'Portugal', 'Spain', 'Germany', 'France', 'United Kingdom'][l.i % 6], primary: true }],
-      source: ['Trade show', 'Website', 'Referral', 'Cold call', 'LinkedIn'][l.i % 5],
-      contactList: l.i % 3 ? 'Fintech Summit 2026 attendees' : null,
-      services: [['Speaking slot'], ['Delegate pass', 'Workshop'], ['Booth', 'Branding'], ['Delegate pass']][l.i % 4],
-      customerId: l.companyName === 'Banco Atlântico' ? hq : null,
-      quality: (['good', 'unknown', 'good', 'bad'] as const)[l.i % 4],
-      participation: l.participation,
-      tags: l.i % 4 === 0 ? ['priority'] : [],
-      notes: l.i % 5 === 0 ? 'Met at the last edition; asked for the sponsorship deck' : null,
-      status: leadStatuses[l.i % leadStatuses.length]!,
-      statusChangedAt: new Date(now - (l.i % 10) * day),
-      primaryEmail: l.email,
-      ownerId: owners[l.i % owners.length]!,
-      productId: productIds.length ? productIds[l.i % productIds.length]! : null,
+      kind: organisation ? 'company' : 'individual',
+      firstName: organisation ? null : p.firstName,
+      middleName: organisation ? null : p.middleName,
+      lastName: organisation ? null : p.lastName,
+      jobTitle: organisation ? null : jobTitles[Math.floor(noise(j * 109) * jobTitles.length)]!,
+      companyName: name ?? c.name,
+      industry: c.industry,
+      emails: [{ label: 'work', value: email, primary: true }],
+      phones: [{ label: 'work', value: p.phone, primary: true }],
+      addresses: [{ label: 'work', ...(organisation ? c.address : p.address), primary: true }],
+      source: sources[Math.floor(noise(j * 113) * sources.length)]!,
+      contactList: noise(j * 127) < 0.6 ? `FinTech Summit ${year} attendees` : null,
+      services: [['Speaking slot'], ['Delegate pass', 'Workshop'], ['Booth', 'Branding'], ['Delegate pass']][j % 4],
+      customerId: c.name === 'Banco Atlântico' ? hq : null,
+      quality: (['good', 'unknown', 'good', 'bad'] as const)[j % 4],
+      participation: (['speaker', 'delegate', 'sponsor'] as const)[j % 3],
+      tags: noise(j * 131) < 0.25 ? ['priority'] : [],
+      notes: noise(j * 137) < 0.2 ? 'Met at the last edition; asked for the sponsorship deck' : null,
+      status,
+      statusChangedAt: daysAgo(now, j * 139, 30),
+      primaryEmail: email,
+      ownerId: ownerOf(j * 149 + 3),
+      productId: productOf(j * 151 + 5),
+      departmentId: departmentOf(productOf(j * 151 + 5)),
       custom: {},
       version: 0,
-      createdAt: new Date(now - (30 - l.i) * day),
-      updatedAt: new Date(now - (l.i % 10) * day),
-    };
-    return doc;
-  });
-  await indexRecords(connection, leadDefinition(connection), (await leadModel(connection).insertMany(leads, { lean: true })) as never);
+      createdAt: daysAgo(now, j * 157 + 11, 120),
+      updatedAt: daysAgo(now, j * 163 + 13, 20),
+    });
+  }
+  await insertIndexed(connection, leadDefinition(connection), leadDocs);
+  log(`leads: ${leadDocs.length}`);
 
   // Saved segments the whole agency shares (004: by industry, location, tags), usable as campaign audiences.
   const author = owners[owners.length - 1]!;
@@ -245,5 +347,5 @@ export async function seedDemoSales(connection: Connection, input: { tenantId: T
     { tenantId, name: 'Speakers', description: 'Everyone tagged as a speaker', resource: 'contact', filters: [{ param: 'tag', value: 'speaker' }], sharing: 'agency', teamId: null, ownerId: author, version: 0 },
     { tenantId, name: 'Finance accounts', description: 'Banks and finance customers', resource: 'customer', filters: [{ param: 'industry', value: 'Finance' }], sharing: 'agency', teamId: null, ownerId: author, version: 0 },
   ]);
-  return { contacts: contacts.length, customers: customerIds.length + branches.length + 1, leads: leads.length, segments: 3, pipelines: pipelines.length, opportunities: opportunities.length };
+  return { contacts: n, customers: customers.length, leads: leadDocs.length, opportunities: opportunities.length, tasks: tasks.length, activities: size.activities, pipelines: pipelines.length, segments: 3 };
 }

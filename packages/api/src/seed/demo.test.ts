@@ -8,8 +8,60 @@ import { taskModel } from '../modules/tasks/task.model.js';
 import { activityModel } from '../modules/activities/activity.model.js';
 import { tenantModel } from '../modules/identity/tenant.model.js';
 import { leadModel } from '../modules/leads/lead.model.js';
+import { customerModel } from '../modules/customers/customer.model.js';
+import { roleModel } from '../modules/identity/role.model.js';
 
 describe('demo seed', () => {
+  it('should make demo data that reads real: unique people and companies, distinct deals, complete addresses, a spread over stages, owners and dates', async () => {
+    const local = await createTestRuntime({ file: import.meta.filename });
+    try {
+      await seedDemoIfEmpty(local.ctx);
+      const c = local.ctx.connection;
+      const tenant = (await tenantModel(c).findOne({}).setOptions({ crossTenant: 'test' }).lean())!;
+      const contacts = await contactModel(c).find({ tenantId: tenant._id }).lean();
+      const leads = await leadModel(c).find({ tenantId: tenant._id, kind: 'individual' }).lean();
+      const names = [...contacts, ...leads].map((p) => [p.firstName, p.middleName, p.lastName].filter(Boolean).join(' '));
+      assert.equal(new Set(names).size, names.length, 'a person name repeats');
+      assert.equal(new Set(contacts.map((p) => p.emails[0]!.value)).size, contacts.length, 'an email repeats');
+      for (const p of contacts) {
+        const a = p.addresses[0]!;
+        assert.ok(a.line1 && /\d/.test(a.line1) && a.postalCode && a.city && a.country, `incomplete address: ${JSON.stringify(a)}`);
+      }
+      assert.ok(contacts.filter((p) => p.addresses[0]!.city === 'Lisbon').length >= 5, 'five or more contacts live in Lisbon');
+      const customers = await customerModel(c).find({ tenantId: tenant._id }).lean();
+      assert.equal(new Set(customers.map((x) => x.name)).size, customers.length, 'a company name repeats');
+      const deals = await opportunityModel(c).find({ tenantId: tenant._id }).lean();
+      assert.equal(new Set(deals.map((d) => d.name)).size, deals.length, 'a deal name repeats');
+      const stages = new Set(deals.map((d) => `${String(d.pipelineId)}:${d.stage}`));
+      assert.ok(stages.size >= 9, `deals sit in only ${stages.size} stages`);
+      for (const lost of deals.filter((d) => d.stageKind === 'lost')) assert.ok(lost.lostReason, 'a lost deal without a reason');
+      assert.ok(new Set(deals.map((d) => String(d.ownerId))).size >= 3, 'deals belong to fewer than three people');
+      const days = contacts.map((p) => p.createdAt!.getTime());
+      assert.ok(Math.max(...days) - Math.min(...days) > 90 * 86_400_000, 'contacts were all created within three months');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('should list the demo logins by role name on the first start and on the next (seed skipped)', async () => {
+    const local = await createTestRuntime({ file: import.meta.filename });
+    try {
+      const first = (await seedDemoIfEmpty(local.ctx))!;
+      const second = (await seedDemoIfEmpty(local.ctx))!;
+      assert.equal(await tenantModel(local.ctx.connection).countDocuments({}), 1, 'the second start seeded again');
+      assert.deepEqual(second, first);
+      const roles = await roleModel(local.ctx.connection).find({}).setOptions({ crossTenant: 'test' }).lean();
+      assert.equal(first.logins.length, 11);
+      for (const login of first.logins) {
+        assert.ok(roles.some((r) => r.name === login.role), `"${login.role}" is not a role name`);
+        assert.ok(!roles.some((r) => r.key === login.role && r.key !== r.name), `"${login.role}" is a role key`);
+      }
+      assert.ok(first.logins.some((l) => l.role === 'Sales Person' || /sales/i.test(l.role)));
+    } finally {
+      await local.close();
+    }
+  });
+
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
   before(async () => {
     rt = await createTestRuntime({ file: import.meta.filename });
@@ -32,8 +84,9 @@ describe('demo seed', () => {
     const qualified = await rt.request().get('/v1/leads').query({ status: 'qualified' }).set(as(admin));
     assert.equal(qualified.status, 200, JSON.stringify(qualified.body));
     assert.ok(qualified.body.data.length > 0 && qualified.body.data.every((l: { status: string }) => l.status === 'qualified'));
-    const found = await rt.request().get('/v1/leads').query({ q: 'monteiro' }).set(as(admin));
-    assert.deepEqual(found.body.data.map((l: { lastName: string }) => l.lastName), ['Monteiro']);
+    const someLead = (await leadModel(c).findOne({ tenantId: tenant._id, kind: 'individual' }).lean())!;
+    const found = await rt.request().get('/v1/leads').query({ q: someLead.lastName }).set(as(admin));
+    assert.ok(found.body.data.some((l: { id: string }) => l.id === String(someLead._id)), JSON.stringify(found.body));
     const hq = (await rt.request().get('/v1/customers').query({ q: 'banco atlantico' }).set(as(admin))).body.data.find((a: { parentId: string | null }) => !a.parentId);
     const subtree = await rt.request().get(`/v1/customers/${hq.id}/subtree`).set(as(admin));
     assert.equal(subtree.status, 200, JSON.stringify(subtree.body));
@@ -51,6 +104,9 @@ describe('demo seed', () => {
     const token = login.body.accessToken as string;
     const pipelines = await rt.request().get('/v1/pipelines').set('Authorization', `Bearer ${token}`);
     assert.equal(pipelines.body.data.length, 2);
+    for (const pipeline of pipelines.body.data as { name: string; stages: { key: string; name: string; kind: string }[] }[]) {
+      assert.deepEqual(pipeline.stages.slice(-2).map((st) => [st.name, st.kind]), [['Won', 'won'], ['Lost', 'lost']], `${pipeline.name} ends in Won and Lost`);
+    }
     const board = await rt.request().get(`/v1/pipelines/${pipelines.body.data.find((p: { isDefault: boolean }) => p.isDefault).id}/board`).set('Authorization', `Bearer ${token}`);
     assert.equal(board.status, 200);
     assert.ok(board.body.columns.some((col: { count: number }) => col.count > 0), 'the sales person sees their own deals');

@@ -7,6 +7,7 @@ import { roleModel } from '../modules/identity/role.model.js';
 import { tenantModel } from '../modules/identity/tenant.model.js';
 import { userModel } from '../modules/identity/user.model.js';
 import { productModel } from '../modules/products/product.model.js';
+import { op } from '../platform/db/operators.js';
 import { seedDemoSales } from './demo-sales.js';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -25,23 +26,49 @@ const demoPeople = [
   { role: 'SE', name: 'Eve Executive', email: 'se@demo.crm.test', dept: 'phone-sales' },
 ] as const;
 
+/** A demo login as the start-up banner lists it: the role's name (never its key) and the email. */
+export interface DemoLogin {
+  role: string;
+  email: string;
+}
+
+/** What a seeded agency offers a newcomer: its name, the shared password and one login per role. */
+export interface SeededAgency {
+  tenantName: string;
+  password: string;
+  logins: DemoLogin[];
+}
+
+const DEMO_AGENCY = 'Northwind Events';
+const DEMO_DOMAIN = 'demo.crm.test';
+
+/** The demo people's addresses at an agency's mail domain (the demo agency's is `demo.crm.test`). */
+const emailAt = (email: string, domain: string) => email.replace(/@.*$/, `@${domain}`);
+
+/** The logins of an agency's demo people, with their roles' names as the agency has them. */
+async function loginsOf(ctx: AppContext, tenantId: Types.ObjectId, domain: string): Promise<DemoLogin[]> {
+  const roles = await roleModel(ctx.connection).find({ tenantId }).lean();
+  const users = await userModel(ctx.connection).find({ tenantId, emailNormalized: op({ $in: [`admin@${domain}`, ...demoPeople.map((p) => emailAt(p.email, domain))] }) }).lean();
+  const roleName = (id: unknown) => roles.find((r) => String(r._id) === String(id))?.name ?? 'User';
+  const order = [`admin@${domain}`, ...demoPeople.map((p) => emailAt(p.email, domain))];
+  return users
+    .sort((a, b) => order.indexOf(a.emailNormalized) - order.indexOf(b.emailNormalized))
+    .map((u) => ({ role: roleName(u.roleId), email: u.email }));
+}
+
 /**
- * Seeds a demo agency when the database has none, so a newcomer's first start has something to sign in
- * to. Does nothing on a database that already has an agency.
+ * Creates an agency as a newcomer finds it: an admin and one person per role (password
+ * `DEMO_PASSWORD`, emails at `domain`), two products, two teams, and `contacts` contacts with
+ * proportionate customers, leads, deals, tasks and activities (see seedDemoSales).
  */
-export async function seedDemoIfEmpty(ctx: AppContext): Promise<{ tenantName: string; password: string; logins: { role: string; email: string }[] } | null> {
+export async function seedAgency(ctx: AppContext, options: { name: string; domain: string; contacts: number; log?: (line: string) => void }): Promise<SeededAgency & { tenantId: Types.ObjectId; counts: Awaited<ReturnType<typeof seedDemoSales>> }> {
   const { connection } = ctx;
-  if (await tenantModel(connection).exists({})) {
-    // Already seeded (or a real agency exists): remind the newcomer of the demo logins if they are there.
-    const demoAdmin = await userModel(connection).exists({ emailNormalized: 'admin@demo.crm.test' }).setOptions({ crossTenant: 'demo lookup' });
-    return demoAdmin ? { tenantName: 'Northwind Events', password: DEMO_PASSWORD, logins: [{ role: 'Admin', email: 'admin@demo.crm.test' }, ...demoPeople.map((p) => ({ role: p.role, email: p.email }))] } : null;
-  }
   const auth = createAuthService({ connection, jwtSecret: ctx.secrets.jwt, events: ctx.events });
   const client = { ip: '127.0.0.1', userAgent: 'seed' };
   const { tenant, user: admin } = await auth.register(
     {
-      agency: { name: 'Northwind Events', type: 'Conference organiser', address: { line1: '12 Harbour Street', city: 'Lisbon', country: 'Portugal', postalCode: '1100-001' }, timeZone: 'Europe/Lisbon' },
-      admin: { name: 'Ada Admin', email: 'admin@demo.crm.test', password: DEMO_PASSWORD },
+      agency: { name: options.name, type: 'Conference organiser', address: { line1: 'Rua Augusta 12', city: 'Lisbon', country: 'Portugal', postalCode: '1100-053' }, timeZone: 'Europe/Lisbon' },
+      admin: { name: 'Ada Admin', email: `admin@${options.domain}`, password: DEMO_PASSWORD },
     },
     client,
   );
@@ -51,10 +78,11 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<{ tenantName: st
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const users = new Map<string, Types.ObjectId>();
   for (const person of demoPeople) {
+    const email = emailAt(person.email, options.domain);
     const created = await userModel(connection).create({
       tenantId,
-      email: person.email,
-      emailNormalized: person.email,
+      email,
+      emailNormalized: email,
       name: person.name,
       passwordHash,
       roleId: roles.find((r) => r.key === person.role)!._id,
@@ -71,11 +99,33 @@ export async function seedDemoIfEmpty(ctx: AppContext): Promise<{ tenantName: st
   const forum = await productModel(connection).create({ tenantId, name: 'Retail Innovation Forum', code: 'RIF', cycleStart: quarterStart, cycleEnd: quarterEnd, departmentId: phoneSales });
   await orgModel(connection).create({ tenantId, kind: 'team', name: 'Phone Team 1', departmentId: phoneSales, memberIds: [users.get('SE')!], leadId: users.get('STM')!, productIds: [forum._id] });
   await orgModel(connection).create({ tenantId, kind: 'team', name: 'Production Team', departmentId: production, memberIds: [users.get('P')!], leadId: users.get('PD')!, productIds: [summit._id] });
-  const sales = await seedDemoSales(connection, { tenantId, owners: [users.get('SALES_PERSON')!, users.get('SALES_HEAD')!, admin.id ? new Types.ObjectId(admin.id) : users.get('SALES_HEAD')!], support: users.get('SUPPORT') ?? null, productIds: [summit._id, forum._id] });
-  ctx.logger.info({ tenant: tenant.slug, ...sales }, 'seeded the demo agency');
-  return {
-    tenantName: tenant.name,
-    password: DEMO_PASSWORD,
-    logins: [{ role: 'Admin', email: admin.email }, ...demoPeople.map((p) => ({ role: roles.find((r) => r.key === p.role)!.name, email: p.email }))],
-  };
+  const adminId = new Types.ObjectId(admin.id);
+  const counts = await seedDemoSales(connection, {
+    tenantId,
+    // The sales people carry most deals; the head, the admin and the phone team's executive some.
+    owners: [users.get('SALES_PERSON')!, users.get('SALES_HEAD')!, adminId, users.get('SE')!],
+    support: users.get('SUPPORT') ?? null,
+    products: [summit, forum].map((p) => ({ id: p._id, departmentId: p.departmentId ?? null })),
+    contacts: options.contacts,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return { tenantId, tenantName: tenant.name, password: DEMO_PASSWORD, logins: await loginsOf(ctx, tenantId, options.domain), counts };
+}
+
+/**
+ * Seeds the demo agency when the database has none, so a newcomer's first start has something to sign
+ * in to. On a database that already has an agency, seeds nothing and answers the demo logins (role
+ * names as the agency has them) if the demo agency is there.
+ */
+export async function seedDemoIfEmpty(ctx: AppContext): Promise<SeededAgency | null> {
+  const { connection } = ctx;
+  if (await tenantModel(connection).exists({})) {
+    const demoAdmin = await userModel(connection).findOne({ emailNormalized: `admin@${DEMO_DOMAIN}` }).setOptions({ crossTenant: 'demo lookup' }).lean();
+    if (!demoAdmin) return null;
+    const tenant = await tenantModel(connection).findById(demoAdmin.tenantId).lean();
+    return { tenantName: tenant?.name ?? DEMO_AGENCY, password: DEMO_PASSWORD, logins: await loginsOf(ctx, demoAdmin.tenantId, DEMO_DOMAIN) };
+  }
+  const seeded = await seedAgency(ctx, { name: DEMO_AGENCY, domain: DEMO_DOMAIN, contacts: 60 });
+  ctx.logger.info({ tenant: seeded.tenantName, ...seeded.counts }, 'seeded the demo agency');
+  return { tenantName: seeded.tenantName, password: seeded.password, logins: seeded.logins };
 }

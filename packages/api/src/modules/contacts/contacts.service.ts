@@ -1,3 +1,4 @@
+import type { Principal } from '../../platform/access/principal.js';
 import type { Connection } from 'mongoose';
 import { createRecordService, type RecordDefinition, type RecordDeps } from '../../platform/records/record-service.js';
 import { contactModel, type Contact } from './contact.model.js';
@@ -95,7 +96,27 @@ export const contactDefinition = (connection: Connection): RecordDefinition<Cont
 });
 
 export function createContactsService(connection: Connection, deps: RecordDeps) {
-  return createRecordService(contactDefinition(connection), deps);
+  const record = createRecordService(contactDefinition(connection), deps);
+  return {
+    ...record,
+    /**
+     * The record update, except that a consent sent as it stands (the same choice and source, as an
+     * editor sends it back on every save) keeps the time it was given, and "no marketing" sent for a
+     * contact with no consent recorded records none: saving a contact unchanged changes nothing.
+     */
+    async update(principal: Principal, id: string, patch: Record<string, unknown>, options: Parameters<typeof record.update>[3] = {}) {
+      const sent = patch.consent as { marketing: boolean; source?: string | undefined } | null | undefined;
+      if (sent) {
+        const current = (await record.findVisible(principal, id, 'update')).consent;
+        const sameChoice = current ? current.marketing === sent.marketing && (current.source ?? null) === (sent.source ?? null) : !sent.marketing && !sent.source;
+        if (sameChoice) {
+          const { consent: _unchanged, ...rest } = patch;
+          patch = rest;
+        }
+      }
+      return record.update(principal, id, patch, options);
+    },
+  };
 }
 
 export type ContactsService = ReturnType<typeof createContactsService>;
