@@ -2,13 +2,15 @@
 // elements bring theirs; the portal translates only its own chrome).
 
 /**
- * The API's base URL. serve.mjs (or the API itself, at /app/) fills it into `<meta name="crm-api">`;
- * only when the page is served unfilled (by a plain static server, or the elements' test runner) does
- * `?api=` choose it, so a link can never point a served portal's sign-in form at another server (the
- * CSP would refuse it anyway).
+ * The API's base URL. serve.mjs fills it into `<meta name="crm-api">`, and the API itself, serving
+ * /app/, fills in `same-origin`; only when the page is served unfilled (by a plain static server, or
+ * the elements' test runner) does `?api=` choose it, so a link can never point a served portal's
+ * sign-in form at another server (the CSP would refuse it anyway).
  */
 export function apiBaseUrl() {
   const filled = document.querySelector('meta[name="crm-api"]')?.getAttribute('content') ?? '';
+  // The API serving the portal itself (at /app/) says `same-origin`.
+  if (filled === 'same-origin') return location.origin;
   if (filled && !filled.startsWith('{{')) return filled;
   return new URLSearchParams(location.search).get('api') || 'http://127.0.0.1:3000';
 }

@@ -21,17 +21,19 @@ const types: Record<string, string> = {
 };
 
 /**
- * The pages' policy: scripts and styles only from files of this origin (nothing inline, nothing
- * evaluated), requests and the realtime socket only to this origin, pictures from here (contact
- * pictures are API URLs) or a picked file's preview (`blob:`), framing only by this origin.
+ * The pages' policy for `host` (as the browser asked for it): scripts and styles only from files of this
+ * origin (nothing inline, nothing evaluated), requests and the realtime socket only to this origin,
+ * pictures from here (contact pictures are API URLs) or a picked file's preview (`blob:`), framing only
+ * by this origin.
  */
-export function portalPolicy(origin: string): string {
-  const ws = origin.replace(/^http/, 'ws');
+export function portalPolicy(host: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    `connect-src 'self' ${ws}`,
+    // 'self' covers the socket's ws(s): in CSP 3; named too for browsers before it. Both schemes, since
+    // behind a TLS proxy this process may not know which one the browser used.
+    `connect-src 'self' ws://${host} wss://${host}`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "manifest-src 'self'",
@@ -70,19 +72,20 @@ async function fileIn(dir: string, path: string): Promise<string | null> {
 
 /**
  * Serves the built portal under the mount point (`app.use('/app', portalRouter())`): files as they are,
- * HTML with `{{CRM_API}}` set to this origin, and any path without an extension (`/app/reset-password`)
+ * HTML with `{{CRM_API}}` set to `same-origin`, and any path without an extension (`/app/reset-password`)
  * as the portal's page, which routes by path. Without a build, one page says how to make it.
  */
 export function portalRouter(dir: string = defaultPortalDir): Router {
   const router = express.Router({ strict: true });
   const send = async (req: Request, res: Response, file: string) => {
-    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const type = types[extname(file)] ?? 'application/octet-stream';
     let body = await readFile(file);
-    if (type.startsWith('text/html')) body = Buffer.from(body.toString('utf8').replaceAll('{{CRM_API}}', origin));
+    // The API is wherever the page came from: the page reads `same-origin` as its own location's origin
+    // (right behind a TLS proxy too, where this process may see http).
+    if (type.startsWith('text/html')) body = Buffer.from(body.toString('utf8').replaceAll('{{CRM_API}}', 'same-origin'));
     res.set({
       'Content-Type': type,
-      'Content-Security-Policy': portalPolicy(origin),
+      'Content-Security-Policy': portalPolicy(req.get('host') ?? 'localhost'),
       // Pages are small and change with each build; bundles carry no hash in their names either.
       'Cache-Control': 'no-cache',
       'Referrer-Policy': 'no-referrer',
