@@ -87,6 +87,8 @@ const broken = [];
 for (const [label, args] of [
   ['lint', ['run', 'lint']],
   ['typecheck', ['run', 'typecheck']],
+  // The API's OpenAPI document through Spectral (spectral:oas) and Redocly (recommended-strict): 0 errors, 0 warnings.
+  ['OpenAPI lint', ['run', 'lint:openapi', '-w', '@crm/api']],
 ]) {
   const { code } = await run(label, 'npm', args, root);
   if (code !== 0) broken.push(label);

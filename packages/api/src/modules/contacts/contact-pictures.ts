@@ -158,7 +158,7 @@ export function contactPictureRoutes(pictures: ContactPictures, limits: { view: 
       access: access.public,
       before: [limits.view],
       params: pictureParams,
-      success: { status: 200, description: 'The image' },
+      success: { status: 200, description: 'The image (PNG, JPEG or WebP)', mediaType: 'image/*' },
       handler: async ({ params, res }) => {
         const picture = await pictures.get(params.pictureId);
         res

@@ -112,7 +112,7 @@ export function customerRoutes(service: CustomersService): RouteSpec[] {
       tags,
       access: access.permission('customer', 'read'),
       params: documentParams,
-      success: { status: 200, description: 'The file' },
+      success: { status: 200, description: 'The file, in the media type it was uploaded with', mediaType: 'application/octet-stream' },
       handler: async ({ params, req, res }) => {
         const doc = await service.getDocument(req.principal!, params.id, params.docId);
         res

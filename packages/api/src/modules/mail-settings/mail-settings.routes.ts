@@ -35,6 +35,7 @@ export function mailSettingsRoutes(service: MailSettingsService): RouteSpec[] {
       method: 'get', path: '/mail-settings', operationId: 'getAgencyMailSettings', summary: "Get the agency's SMTP account", tags,
       access: access.permission('tenant', 'update'),
       success: { status: 200, description: 'The account (no password)', schema: settingsSchema },
+      errors: [404],
       handler: ({ req }) => service.getTenant(req.principal!),
     }),
     defineRoute({
@@ -47,12 +48,14 @@ export function mailSettingsRoutes(service: MailSettingsService): RouteSpec[] {
       method: 'delete', path: '/mail-settings', operationId: 'deleteAgencyMailSettings', summary: "Remove the agency's SMTP account", tags,
       access: access.permission('tenant', 'update'),
       success: { status: 204, description: 'Removed' },
+      errors: [404],
       handler: ({ req }) => service.deleteTenant(req.principal!),
     }),
     defineRoute({
       method: 'get', path: '/me/mail-settings', operationId: 'getMyMailSettings', summary: 'Get my own mailbox (SMTP)', tags,
       access: access.authenticated, usersOnly: true,
       success: { status: 200, description: 'The account (no password)', schema: settingsSchema },
+      errors: [404],
       handler: ({ req }) => service.getMine(req.principal!),
     }),
     defineRoute({
@@ -65,6 +68,7 @@ export function mailSettingsRoutes(service: MailSettingsService): RouteSpec[] {
       method: 'delete', path: '/me/mail-settings', operationId: 'deleteMyMailSettings', summary: 'Remove my own mailbox', tags,
       access: access.authenticated, usersOnly: true,
       success: { status: 204, description: 'Removed' },
+      errors: [404],
       handler: ({ req }) => service.deleteMine(req.principal!),
     }),
   ];

@@ -83,7 +83,7 @@ export function messagingRoutes(deps: { subscriptions: SubscriptionsService; gre
     defineRoute({
       method: 'get', path: '/unsubscribe/{token}', operationId: 'unsubscribePage', summary: 'The page an unsubscribe link opens (a button; a GET changes nothing, so link scanners cannot unsubscribe anyone)', tags: ['Unsubscribe'],
       access: access.public, params: tokenParams, before: [deps.unsubscribeLimit],
-      success: { status: 200, description: 'An HTML page' },
+      success: { status: 200, description: 'An HTML page', mediaType: 'text/html' },
       handler: async ({ params, res }) => {
         if (!tokens.read(params.token)) throw new AppError('not_found', 'This unsubscribe link is not valid');
         res.status(200).type('html').set('Cache-Control', 'no-store').send(page('Unsubscribe', `<h1>Unsubscribe</h1><p>Stop receiving these emails?</p><form method="post"><button type="submit" name="List-Unsubscribe" value="One-Click">Unsubscribe</button></form>`));
@@ -95,6 +95,7 @@ export function messagingRoutes(deps: { subscriptions: SubscriptionsService; gre
       success: {
         status: 200,
         description: 'Unsubscribed (this JSON for API clients, a page for browsers)',
+        mediaType: 'text/html',
         schema: z.object({ unsubscribed: z.literal(true), category: z.string(), channel: z.literal('email') }).openapi('UnsubscribeResult'),
       },
       handler: async ({ params, req, res }) => {

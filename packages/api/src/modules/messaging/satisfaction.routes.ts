@@ -85,7 +85,7 @@ export function satisfactionRoutes(deps: { satisfaction: SatisfactionService; an
     defineRoute({
       method: 'get', path: '/feedback/{token}', operationId: 'feedbackPage', summary: 'The rating page a survey email links to (a GET records nothing, so link scanners cannot answer)', tags: ['Feedback'],
       access: access.public, params: tokenParams, before: [deps.answerLimit],
-      success: { status: 200, description: 'An HTML page' },
+      success: { status: 200, description: 'An HTML page', mediaType: 'text/html' },
       handler: async ({ params, req, res }) => {
         const found = await satisfaction.survey(params.token);
         if (!found) throw new AppError('not_found', 'This survey link is not valid');
@@ -106,6 +106,7 @@ export function satisfactionRoutes(deps: { satisfaction: SatisfactionService; an
       success: {
         status: 200,
         description: 'Recorded (this JSON for API clients, a page for browsers)',
+        mediaType: 'text/html',
         schema: z.object({ recorded: z.literal(true), rating: z.enum(feedbackRatings) }).openapi('FeedbackAnswerResult'),
       },
       handler: async ({ params, body, req, res }) => {

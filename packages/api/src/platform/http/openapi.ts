@@ -30,7 +30,6 @@ const responseHeaders: Record<string, { description: string; schema: Record<stri
   'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 0 } },
   'Idempotent-Replayed': { description: '`true` when this is the stored answer of an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
   ETag: { description: 'The record\'s version as a strong entity tag (`"3"`); send it back as If-Match to make a write conditional', schema: { type: 'string' } },
-  Allow: { description: 'The methods the path takes', schema: { type: 'string' } },
 };
 const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
 /** Every response may carry the request id, and the rate limit state once the caller is known. */
@@ -48,7 +47,6 @@ const statusText: Record<number, string> = {
   403: 'The caller may not do this',
   404: 'Not found, or not visible to the caller',
   409: 'Conflicts with the current state',
-  405: 'The path does not take this method (see Allow)',
   413: 'The body is too large',
   415: 'The body is not JSON',
   428: 'If-Match is required: send the version you edited',
@@ -97,7 +95,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
   for (const status of Object.keys(statusText).map(Number)) {
     registry.registerComponent('responses', errorResponseName(status), {
       description: statusText[status]!,
-      headers: { ...commonHeaders, ...([409, 429, 503].includes(status) ? { 'Retry-After': headerRef('Retry-After') } : {}), ...(status === 405 ? { Allow: headerRef('Allow') } : {}) },
+      headers: { ...commonHeaders, ...([409, 429, 503].includes(status) ? { 'Retry-After': headerRef('Retry-After') } : {}) },
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     } as never);
   }
@@ -111,7 +109,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
     if (spec.ifMatch === 'required') errorStatuses.add(428);
     if (spec.access.kind !== 'public' || publishable) errorStatuses.add(401);
     if (publishable) errorStatuses.add(403);
-    if (spec.access.kind === 'permission') errorStatuses.add(403);
+    if (spec.access.kind === 'permission' || spec.usersOnly) errorStatuses.add(403);
     if (spec.params) errorStatuses.add(404);
     if (spec.body) {
       errorStatuses.add(413);
@@ -121,11 +119,14 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
       [spec.success.status]: {
         description: spec.success.description,
         headers: { ...commonHeaders, ...(versioned ? { ETag: headerRef('ETag') } : {}), ...(idempotency === 'replay' ? { 'Idempotent-Replayed': headerRef('Idempotent-Replayed') } : {}) },
-        ...(spec.success.schema
-          ? { content: { 'application/json': { schema: spec.success.schema } } }
-          : spec.success.mediaType
-            ? { content: { [spec.success.mediaType]: { schema: mediaSchema(spec.success.mediaType) } } }
-            : {}),
+        ...(spec.success.schema || spec.success.mediaType
+          ? {
+              content: {
+                ...(spec.success.schema ? { 'application/json': { schema: spec.success.schema } } : {}),
+                ...(spec.success.mediaType ? { [spec.success.mediaType]: { schema: mediaSchema(spec.success.mediaType) } } : {}),
+              },
+            }
+          : {}),
       },
     };
     for (const status of [...errorStatuses].sort()) responses[status] = { $ref: `#/components/responses/${errorResponseName(status)}` };

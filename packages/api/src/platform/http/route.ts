@@ -79,7 +79,8 @@ export interface RouteSpec<
   body?: BS;
   /**
    * The success status and body schema (no schema for 204); `mediaType` names a non-JSON body (a CSV,
-   * an HTML page, an image), documented as a string (binary for images and files).
+   * an HTML page, an image), documented as a string; with a schema too, the route answers either
+   * (JSON for API clients, the other for browsers).
    */
   success: { status: number; description: string; schema?: ZodType; mediaType?: string };
   /**
