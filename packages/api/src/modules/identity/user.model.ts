@@ -28,7 +28,7 @@ const userSchema = new Schema(
   { timestamps: true, versionKey: 'version', optimisticConcurrency: true },
 );
 userSchema.plugin(tenantScoped);
-userSchema.plugin(invalidatesAccess);
+userSchema.plugin(invalidatesAccess, { ignoreSetting: ['lastLoginAt'] });
 userSchema.index({ emailNormalized: 1 }, { unique: true });
 
 export type User = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId; tenantId: Types.ObjectId };

@@ -23,6 +23,8 @@ const queryWrites = writes.filter((w) => w !== 'save');
 export interface InvalidatesAccessOptions {
   /** Only updates that set this field count (sessions: `revokedAt`, not every `lastUsedAt`); deletes always do. */
   onlyWhenSetting?: string;
+  /** Updates that set only these fields change nobody's access (users: `lastLoginAt` at every sign-in). */
+  ignoreSetting?: string[];
 }
 
 /** The schema plugin: any write to the collection moves both counters (see above). */
@@ -30,10 +32,17 @@ export function invalidatesAccess(schema: Schema, options: InvalidatesAccessOpti
   const bump = () => {
     epoch += 1;
   };
+  // Mongoose's own timestamps ride along with every update.
+  const ignored = new Set([...(options.ignoreSetting ?? []), 'updatedAt', 'createdAt']);
+  const onlyIgnored = (paths: string[]) => Boolean(options.ignoreSetting?.length) && paths.length > 0 && paths.every((p) => ignored.has(p));
   const sets = (update: unknown): boolean => {
-    if (!options.onlyWhenSetting || !update || typeof update !== 'object') return true;
+    if (!update || typeof update !== 'object') return true;
     const u = update as Record<string, unknown>;
     const set = (u.$set ?? {}) as Record<string, unknown>;
+    const operators = Object.keys(u).filter((k) => k.startsWith('$'));
+    const touched = operators.flatMap((k) => Object.keys((u[k] ?? {}) as object));
+    if (operators.length === Object.keys(u).length && operators.every((k) => k === '$set' || k === '$setOnInsert') && onlyIgnored(touched)) return false;
+    if (!options.onlyWhenSetting) return true;
     return options.onlyWhenSetting in u || options.onlyWhenSetting in set;
   };
   for (const op of writes) schema.pre(op as never, bump);
@@ -42,7 +51,7 @@ export function invalidatesAccess(schema: Schema, options: InvalidatesAccessOpti
   schema.pre('save', function (this: Document) {
     // After the save, isNew and the modified paths are reset: decide now.
     const field = options.onlyWhenSetting;
-    this.$locals.bumpsAccess = field ? !this.isNew && this.isModified(field) : true;
+    this.$locals.bumpsAccess = field ? !this.isNew && this.isModified(field) : this.isNew || !onlyIgnored(this.modifiedPaths());
   });
   schema.post('save', async function (this: Document & { tenantId?: unknown }) {
     bump();

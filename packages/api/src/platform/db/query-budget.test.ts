@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Schema, Types } from 'mongoose';
+import { Schema, type Model } from 'mongoose';
 import { createTestRuntime } from '../../testing/index.js';
 import { budgetProblem, queryBudget } from './query-budget.js';
 
@@ -14,7 +14,14 @@ const POOL = 2;
 
 describe('query budgets: maxTimeMS on every query, a sized pool that slow lists cannot keep', () => {
   let rt: TestRuntime;
-  const model = () => rt.ctx.connection.models.BudgetThing ?? rt.ctx.connection.model('BudgetThing', new Schema({ n: Number, meta: { group: String }, note: String }), 'budget_things');
+  interface BudgetThing {
+    n: number;
+    meta: { group: string };
+    note: string;
+  }
+  const model = (): Model<BudgetThing> =>
+    (rt.ctx.connection.models.BudgetThing as Model<BudgetThing> | undefined) ??
+    rt.ctx.connection.model<BudgetThing>('BudgetThing', new Schema<BudgetThing>({ n: Number, meta: { group: String }, note: String }), 'budget_things');
   const slowList = (options: { maxTimeMS?: number } = {}) => {
     const query = model().find({ 'meta.group': 'g1' }).sort({ note: -1 }).limit(20).lean();
     if (options.maxTimeMS !== undefined) query.maxTimeMS(options.maxTimeMS);
@@ -54,7 +61,7 @@ describe('query budgets: maxTimeMS on every query, a sized pool that slow lists 
     const target = await model().findOne({ n: 7 }).select('_id').lean();
     const flood = Array.from({ length: 3 * POOL }, () => slowList().then(() => 'done', (e: { code?: number }) => (e.code === 50 ? 'stopped' : String(e))));
     const readStart = Date.now();
-    const read = await model().findById(target!._id as Types.ObjectId).lean();
+    const read = await model().findById(target!._id).lean();
     const readMs = Date.now() - readStart;
     const outcomes = await Promise.all(flood);
     assert.equal(read?.n, 7);
