@@ -3,7 +3,7 @@
 // (`crm.customFields.*`), message templates (`crm.templates.*`, `preview`), products
 // (`crm.products.*`, `lock`, `unlock`) and contacts to preview a template with (`crm.contacts.list`).
 // No record type is declared here: every one is the SDK's.
-import type { CrmClient as SdkClient } from '@crm/client-sdk';
+import type { CrmClient as SdkClient, CustomFieldCreateParams, MessageTemplateCreateParams, PipelineStage } from '@crm/client-sdk';
 import type { CrmClient } from '../../context/client-context.js';
 
 export type {
@@ -28,21 +28,21 @@ export type CrmAdminClient = Pick<SdkClient, 'workflows' | 'pipelines' | 'custom
 
 /** The record kinds that take custom fields, as the API lists them (`CustomFieldCreate.resource`). */
 export const customFieldResources = ['contact', 'customer', 'lead', 'opportunity', 'task'] as const satisfies ReadonlyArray<
-  import('@crm/client-sdk').CustomFieldCreateParams['resource']
+  CustomFieldCreateParams['resource']
 >;
 
 /** The types a custom field can have (`CustomFieldCreate.type`). */
 export const customFieldTypes = ['text', 'number', 'date', 'boolean', 'select', 'multiselect'] as const satisfies ReadonlyArray<
-  import('@crm/client-sdk').CustomFieldCreateParams['type']
+  CustomFieldCreateParams['type']
 >;
 
 /** The categories of a message template (`CreateMessageTemplate.category`). */
 export const templateCategories = ['greeting', 'marketing', 'campaign', 'nurturing', 'reminder', 'satisfaction', 'transactional'] as const satisfies ReadonlyArray<
-  import('@crm/client-sdk').MessageTemplateCreateParams['category']
+  MessageTemplateCreateParams['category']
 >;
 
 /** The kinds of a pipeline stage (`PipelineStage.kind`). */
-export const stageKinds = ['open', 'won', 'lost'] as const satisfies ReadonlyArray<NonNullable<import('@crm/client-sdk').PipelineStage['kind']>>;
+export const stageKinds = ['open', 'won', 'lost'] as const satisfies ReadonlyArray<NonNullable<PipelineStage['kind']>>;
 
 /** A custom field key as the API takes it: a lower-case letter, then letters, digits and _ (at most 40; never `.` or `$`). */
 export const customFieldKeyPattern = /^[a-z][a-zA-Z0-9_]{0,39}$/;
