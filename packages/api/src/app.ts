@@ -1,12 +1,12 @@
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import swaggerUi from 'swagger-ui-express';
 import type { AppContext } from './platform/context.js';
 import { AppError } from './platform/errors.js';
 import { createAccessGuard } from './platform/auth/guard.js';
 import { errorHandler, notFoundHandler, requestLogging } from './platform/http/middleware.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
+import { openApiRoutes } from './platform/http/docs.js';
 import { createRateLimiter } from './platform/http/rate-limit.js';
 import { mountRoutes } from './platform/http/router.js';
 import { portalRouter } from './platform/http/portal.js';
@@ -63,11 +63,8 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
   });
 
   const { routes, authenticate, idempotency } = modules;
-  const document = buildOpenApiDocument(routes, apiVersion);
-  app.get('/v1/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  app.use('/docs', swaggerUi.serveFiles(document), swaggerUi.setup(document, { customSiteTitle: 'CRM API docs' }));
+  const openApi = openApiRoutes(buildOpenApiDocument(routes, apiVersion));
+  app.use(openApi.document, openApi.docs);
 
   const v1 = express.Router();
   v1.use(express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));

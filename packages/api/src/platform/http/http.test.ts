@@ -112,4 +112,25 @@ describe('HTTP foundation', () => {
     assert.equal(docs.status, 200);
     assert.match(docs.text, /swagger-ui/);
   });
+
+  it('should serve the document compressed with a strong ETag, and the UI files cached for a year', async () => {
+    const gzip = await rt.request().get('/v1/openapi.json').set('Accept-Encoding', 'gzip');
+    assert.equal(gzip.headers['content-encoding'], 'gzip');
+    assert.match(gzip.headers.etag!, /^"[A-Za-z0-9_-]+"$/);
+    assert.equal(gzip.headers['cache-control'], 'no-cache');
+    const br = await rt.request().get('/v1/openapi.json').set('Accept-Encoding', 'gzip, br').buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.ok(Number(br.headers['content-length']) < Number(gzip.headers['content-length']) * 2, 'brotli is not bigger than twice gzip');
+    const again = await rt.request().get('/v1/openapi.json').set('If-None-Match', gzip.headers.etag!);
+    assert.equal(again.status, 304);
+    const asset = /href="(\/docs\/assets\/[^"]+\.css)"/.exec((await rt.request().get('/docs/')).text)![1]!;
+    const css = await rt.request().get(asset).set('Accept-Encoding', 'gzip');
+    assert.equal(css.status, 200);
+    assert.equal(css.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(css.headers['content-encoding'], 'gzip');
+  });
 });
