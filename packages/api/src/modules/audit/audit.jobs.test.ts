@@ -61,6 +61,8 @@ describe('audit retention: a daily job prunes each agency to its own setting', (
   it("should prune entries older than each agency's retention and leave a chain that verifies from the oldest kept entry", async () => {
     const byDefault = await agencyWithHistory('Default retention', null, [30, 26, 25, 20, 3]);
     const longer = await agencyWithHistory('Three-year retention', 36, [30, 20]);
+    // Hashes are final once sealed (appends write unsealed entries; the sealing job links them).
+    await createAuditService({ connection: rt.ctx.connection }).seal(byDefault.tenantId);
     const before = await Entry().find({ tenantId: byDefault.tenantId }).sort({ seq: 1 }).lean();
     const lastOld = before.filter((e) => e.type === 'test.m25').at(0)!;
 

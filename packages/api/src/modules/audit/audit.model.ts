@@ -8,7 +8,11 @@ export interface AuditChange {
   to: unknown;
 }
 
-/** One audit entry: who did what to which record, when and from where; chained by hash to the entry before. */
+/**
+ * One audit entry: who did what to which record, when and from where. Written unsealed (`sealed: false`,
+ * `prevHash: ''`, `hash` over its own content and seq), then sealed into the tenant's chain by
+ * `AuditService.seal`, which sets `prevHash` to the entry before and `hash` over both, and drops `sealed`.
+ */
 export interface AuditEntry {
   _id: Types.ObjectId;
   tenantId: Types.ObjectId;
@@ -25,6 +29,8 @@ export interface AuditEntry {
   at: Date;
   prevHash: string;
   hash: string;
+  /** `false` until the entry is sealed into the chain; absent once sealed (and on entries written before sealing existed). */
+  sealed?: false;
 }
 
 const auditEntrySchema = new Schema<AuditEntry>(
@@ -42,16 +48,20 @@ const auditEntrySchema = new Schema<AuditEntry>(
     at: { type: Date, required: true },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
+    sealed: { type: Boolean },
   },
   { versionKey: false, minimize: false },
 );
 auditEntrySchema.plugin(tenantScoped);
+// What the sealer reads: a tenant's unsealed entries, by top-level equality (pushed down by FerretDB).
+auditEntrySchema.index({ tenantId: 1, sealed: 1 });
 // The fork guard: two writers that computed the same next seq cannot both insert it.
 auditEntrySchema.index({ tenantId: 1, seq: 1 }, { unique: true });
 
 /**
- * The head of a tenant's chain: the last seq and hash written (advanced with `$inc`), plus the anchor
- * left by retention pruning (the seq and hash of the last entry deleted), where verification starts.
+ * The head of a tenant's chain: the last seq handed out (advanced with `$inc` by every append), and the
+ * anchor left by retention pruning (the seq and hash of the last entry deleted), where verification
+ * starts. `hash` is only kept from heads written before sealing existed (then the last entry's hash).
  */
 export interface AuditHead {
   _id: Types.ObjectId;

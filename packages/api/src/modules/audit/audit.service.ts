@@ -1,3 +1,4 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
 import { Types, type Connection } from 'mongoose';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
@@ -8,6 +9,10 @@ import { auditEntryModel, auditHeadModel, type AuditEntry } from './audit.model.
 
 const MAX_APPEND_ATTEMPTS = 100;
 const VERIFY_BATCH = 500;
+/** How long a seq may stay missing before the sealer records it as a gap (a writer between `$inc` and insert). */
+const GAP_GRACE_MS = 60_000;
+/** How far back the sealer looks for the last sealed entry across missing seqs. */
+const MAX_GAP_WALK = 100;
 
 /** Filters of the audit query route. */
 export interface AuditQuery {
@@ -93,11 +98,37 @@ export function createAuditService(deps: { connection: Connection }) {
     }
   }
 
+  /** Hands out the tenant's next seq: one `$inc` on the head, never a read of the chain. */
+  async function nextSeq(tenantId: Types.ObjectId): Promise<number> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const head = await Head.findOneAndUpdate({ tenantId, _id: tenantId }, { $inc: { seq: 1 }, $setOnInsert: { hash: '', anchorSeq: 0, anchorHash: '' } }, { upsert: true, returnDocument: 'after' }).lean();
+        return head!.seq;
+      } catch (error) {
+        if (!isDuplicateKeyError(error) || attempt > 3) throw error;
+      }
+    }
+  }
+
+  /**
+   * The chain hash that entry `seq + 1` links to: the anchor, the start, or a sealed entry's hash; null
+   * when that entry is itself unsealed, undefined when it is missing.
+   */
+  async function sealedHashAt(tenantId: Types.ObjectId, seq: number, head: { anchorSeq: number; anchorHash: string } | null): Promise<string | null | undefined> {
+    if (head && seq === head.anchorSeq) return head.anchorHash;
+    if (seq === 0) return '';
+    const entry = await Entry.findOne({ tenantId, seq }).select('hash sealed').lean();
+    if (!entry) return undefined;
+    return entry.sealed !== false ? entry.hash : null;
+  }
+
   return {
     /**
-     * Appends one event. The next seq comes from the head (advanced with a compare-and-`$inc`), after
-     * catching up past entries a concurrent or crashed writer inserted but did not count yet; the unique
-     * (tenantId, seq) index refuses a second entry with the same seq, and the loser retries on top of it.
+     * Appends one event with two commands and no read of the chain: a seq from the head (`$inc`), then
+     * the entry, hashed over its own content and seq and marked unsealed; `seal` links it into the chain
+     * later. Concurrent writers of a tenant never wait for each other. The unique (tenantId, seq) index
+     * refuses a second entry with the same seq (a head update lost by the database), and the loser
+     * takes the next seq.
      */
     async append(event: DomainEvent): Promise<AuditEntry> {
       const base = {
@@ -114,17 +145,9 @@ export function createAuditService(deps: { connection: Connection }) {
         at: event.at,
       };
       for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
-        const head = await readHead(event.tenantId);
-        let seq = Math.max(head.seq, head.anchorSeq);
-        let prevHash = head.seq >= head.anchorSeq ? head.hash : head.anchorHash;
-        for (;;) {
-          const next = await Entry.findOne({ tenantId: event.tenantId, seq: seq + 1 }).select('seq hash').lean();
-          if (!next) break;
-          seq = next.seq;
-          prevHash = next.hash;
-        }
-        const entry = { _id: new Types.ObjectId(), ...base, seq: seq + 1, prevHash, hash: '' };
-        entry.hash = entryHash(prevHash, entry);
+        const seq = await nextSeq(event.tenantId);
+        const entry = { _id: new Types.ObjectId(), ...base, seq, prevHash: '', hash: '', sealed: false as const };
+        entry.hash = entryHash('', entry);
         try {
           // The raw driver stores exactly the normalised values the hash covers (no casting or minimising).
           await Entry.collection.insertOne(entry);
@@ -132,10 +155,65 @@ export function createAuditService(deps: { connection: Connection }) {
           if (isDuplicateKeyError(error)) continue;
           throw error;
         }
-        await Head.findOneAndUpdate({ tenantId: event.tenantId, _id: event.tenantId, seq: head.seq }, { $inc: { seq: entry.seq - head.seq }, $set: { hash: entry.hash } });
         return entry as AuditEntry;
       }
       throw new AppError('unavailable', 'The audit trail is too busy; retry');
+    },
+
+    /**
+     * Links a tenant's unsealed entries into the chain, in seq order from the last sealed one: each gets
+     * `prevHash` (the hash before it) and `hash` over both, the same formula as every entry written
+     * before sealing existed, so old and new entries verify alike. It reads only the unsealed entries
+     * (by equality) and the one before them, and is deterministic: two sealers write the same values, and
+     * a crash halfway is finished by the next run. It stops at an entry whose own hash no longer matches
+     * (verify reports it), and at a missing seq younger than GAP_GRACE_MS (its writer may still be
+     * inserting); an older missing seq (a writer failed after taking it) is filled with an `audit.gap`
+     * entry, so the gap is visible in the trail instead of breaking every later verification.
+     */
+    async seal(tenantId: Types.ObjectId, now = Date.now()): Promise<{ sealed: number }> {
+      const pending = (await Entry.find({ tenantId, sealed: false }).lean()).sort((a, b) => a.seq - b.seq);
+      if (!pending.length) return { sealed: 0 };
+      const head = await Head.findOne({ tenantId, _id: tenantId }).lean();
+      // The last sealed entry: normally right before the first unsealed one; a few seqs back after a gap.
+      let seq = pending[0]!.seq - 1;
+      let prevHash = await sealedHashAt(tenantId, seq, head);
+      for (let back = 0; prevHash === undefined && back < MAX_GAP_WALK && seq > 0; back += 1) {
+        seq -= 1;
+        prevHash = await sealedHashAt(tenantId, seq, head);
+      }
+      if (prevHash === null || prevHash === undefined) return { sealed: 0 };
+      let sealed = 0;
+      let batch: AnyBulkWriteOperation[] = [];
+      const flush = async () => {
+        if (batch.length) await Entry.collection.bulkWrite(batch, { ordered: true });
+        sealed += batch.length;
+        batch = [];
+      };
+      for (const entry of pending) {
+        while (entry.seq > seq + 1) {
+          if (now - entry._id.getTimestamp().getTime() < GAP_GRACE_MS) return await flush(), { sealed };
+          await flush();
+          const content = { tenantId, seq: seq + 1, type: 'audit.gap', resource: 'audit', resourceId: null, actorUserId: null, actorApiKeyId: null, ip: null, userAgent: null, changes: [], data: { reason: 'this seq was handed out but its entry was never written' }, at: new Date(now) };
+          const gapHash: string = entryHash(prevHash!, content);
+          const gap = { _id: new Types.ObjectId(), ...content, prevHash: prevHash!, hash: gapHash };
+          try {
+            await Entry.collection.insertOne(gap);
+          } catch (error) {
+            if (isDuplicateKeyError(error)) return { sealed }; // its writer came after all; the next run seals it
+            throw error;
+          }
+          sealed += 1;
+          seq += 1;
+          prevHash = gapHash;
+        }
+        if (entry.seq !== seq + 1 || entry.prevHash !== '' || entryHash('', entry) !== entry.hash) break;
+        const hash = entryHash(prevHash!, entry);
+        batch.push({ updateOne: { filter: { tenantId, _id: entry._id, sealed: false }, update: { $set: { prevHash, hash }, $unset: { sealed: '' } } } });
+        seq = entry.seq;
+        prevHash = hash;
+      }
+      await flush();
+      return { sealed };
     },
 
     /**
@@ -171,20 +249,33 @@ export function createAuditService(deps: { connection: Connection }) {
     },
 
     /**
-     * Walks the chain from the retention anchor: every seq present, each entry's prevHash equal to the
-     * hash before it, each hash equal to a fresh hash of its content, and nothing cut off after the head.
+     * Seals what is pending, then walks the chain from the retention anchor: every seq present, each
+     * sealed entry's prevHash equal to the hash before it and its hash equal to a fresh hash of both, each
+     * entry still unsealed (after the last sealed one only) hashing to its own content, and nothing cut
+     * off after the head.
      */
     async verify(tenantId: Types.ObjectId): Promise<VerifyResult> {
+      await this.seal(tenantId);
       const head = await Head.findOne({ tenantId, _id: tenantId }).lean();
       const anchor = { seq: head?.anchorSeq ?? 0, hash: head?.anchorHash ?? '' };
       let expectedSeq = anchor.seq + 1;
       let prevHash = anchor.hash;
       let checked = 0;
+      let unsealedSince: number | null = null;
       const broken = (brokenAt: number, reason: 'missing' | 'altered', detail: string): VerifyResult => ({ ok: false, checked, anchor, lastSeq: expectedSeq - 1, brokenAt, reason, detail });
       for (;;) {
         const batch = await Entry.find({ tenantId, seq: op({ $gte: expectedSeq }) }).sort({ seq: 1 }).limit(VERIFY_BATCH).lean();
         for (const entry of batch) {
           if (entry.seq !== expectedSeq) return broken(expectedSeq, 'missing', `entry ${expectedSeq} is missing`);
+          if (entry.sealed === false || unsealedSince !== null) {
+            // Past the sealed chain: each entry stands on its own hash until the sealer links it.
+            if (entry.sealed !== false) return broken(entry.seq, 'altered', `entry ${entry.seq} claims a place in the chain after an unsealed entry`);
+            if (entry.prevHash !== '' || entryHash('', entry) !== entry.hash) return broken(entry.seq, 'altered', `entry ${entry.seq} was changed after it was written`);
+            unsealedSince ??= entry.seq;
+            expectedSeq += 1;
+            checked += 1;
+            continue;
+          }
           if (entry.prevHash !== prevHash) return broken(entry.seq, 'altered', `entry ${entry.seq} does not link to the entry before it`);
           if (entryHash(prevHash, entry) !== entry.hash) return broken(entry.seq, 'altered', `entry ${entry.seq} was changed after it was written`);
           prevHash = entry.hash;
@@ -206,7 +297,11 @@ export function createAuditService(deps: { connection: Connection }) {
       const tenant = await tenantModel(deps.connection).findById(tenantId).select('settings').lean();
       if (!tenant) throw AppError.notFound('Agency');
       const cutoff = subtractMonths(now, tenant.settings?.auditRetentionMonths ?? 24);
-      const last = await Entry.findOne({ tenantId, at: op({ $lt: cutoff }) }).sort({ seq: -1 }).select('seq hash').lean();
+      await this.seal(tenantId);
+      let last = await Entry.findOne({ tenantId, at: op({ $lt: cutoff }) }).sort({ seq: -1 }).select('seq hash sealed').lean();
+      // Only sealed entries are pruned: the anchor must be a hash of the chain.
+      const firstUnsealed = await Entry.findOne({ tenantId, sealed: false }).sort({ seq: 1 }).select('seq').lean();
+      if (last && firstUnsealed && last.seq >= firstUnsealed.seq) last = await Entry.findOne({ tenantId, seq: firstUnsealed.seq - 1 }).select('seq hash sealed').lean();
       const head = await readHead(tenantId);
       if (!last || last.seq <= head.anchorSeq) return { deleted: 0, anchorSeq: head.anchorSeq };
       await Head.updateOne({ tenantId, _id: tenantId, anchorSeq: op({ $lt: last.seq }) }, { $set: { anchorSeq: last.seq, anchorHash: last.hash } });

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
 import { tenantModel } from '../identity/tenant.model.js';
-import { auditEntryModel } from './audit.model.js';
+import { auditEntryModel, auditHeadModel } from './audit.model.js';
+import { entryHash } from './audit.chain.js';
 import { createAuditService, pruneAudit } from './audit.service.js';
 
 describe('audit trail: append-only, hash-chained, verifiable', () => {
@@ -117,6 +118,93 @@ describe('audit trail: append-only, hash-chained, verifiable', () => {
     assert.equal(verify.anchor.seq, result.anchorSeq);
     await audit.append({ type: 'test.after', tenantId: freshId, resource: 'test', resourceId: null, actor: null, at: new Date() });
     assert.equal((await audit.verify(freshId)).ok, true);
+  });
+
+  it('should audit every one of 10 concurrent contact updates of one agency, and the chain should verify', async () => {
+    const fresh = await makeAgency(rt);
+    const freshId = new Types.ObjectId(fresh.tenantId);
+    const token = { Authorization: `Bearer ${fresh.adminToken}` };
+    const created = await Promise.all(Array.from({ length: 10 }, (_, i) => rt.request().post('/v1/contacts').set(token).send({ firstName: `Writer${i}`, lastName: 'Concurrent' })));
+    assert.deepEqual(created.map((r) => r.status), Array(10).fill(201));
+    const updated = await Promise.all(created.map((r, i) => rt.request().patch(`/v1/contacts/${r.body.id}`).set(token).send({ lastName: `Concurrent${i}` })));
+    assert.deepEqual(updated.map((r) => r.status), Array(10).fill(200));
+    const Entry = auditEntryModel(rt.ctx.connection);
+    const updates = await Entry.find({ tenantId: freshId, type: 'contact.updated' }).lean();
+    assert.deepEqual(updates.map((e) => e.resourceId).sort(), created.map((r) => r.body.id).sort());
+    // Appends leave entries unsealed; verification seals them into one chain with no gap and no fork.
+    const verify = await rt.request().get('/v1/audit/verify').set(token);
+    assert.equal(verify.body.ok, true, JSON.stringify(verify.body));
+    const all = await Entry.find({ tenantId: freshId }).sort({ seq: 1 }).lean();
+    assert.deepEqual(all.map((e) => e.seq), all.map((_, i) => i + 1));
+    assert.equal(all.filter((e) => e.sealed === false).length, 0);
+    for (const [i, e] of all.entries()) if (i > 0) assert.equal(e.prevHash, all[i - 1]!.hash);
+    assert.equal(verify.body.checked, all.length);
+  });
+
+  it('should detect an entry altered after sealing and one altered before sealing', async () => {
+    const fresh = await makeAgency(rt);
+    const freshId = new Types.ObjectId(fresh.tenantId);
+    const audit = createAuditService({ connection: rt.ctx.connection });
+    const Entry = auditEntryModel(rt.ctx.connection);
+    for (let i = 0; i < 4; i += 1) await audit.append({ type: 'test.sealed', tenantId: freshId, resource: 'test', resourceId: String(i), actor: null, at: new Date() });
+    assert.ok((await audit.seal(freshId)).sealed >= 4);
+    await audit.append({ type: 'test.unsealed', tenantId: freshId, resource: 'test', resourceId: 'u', actor: null, at: new Date() });
+    const unsealed = await Entry.findOne({ tenantId: freshId, type: 'test.unsealed' }).lean();
+    assert.equal(unsealed!.sealed, false);
+    // Forged while unsealed: its own hash no longer matches, so it is never sealed and verify names it.
+    await Entry.collection.updateOne({ _id: unsealed!._id }, { $set: { resourceId: 'forged' } });
+    const early = await audit.verify(freshId);
+    assert.equal(early.ok, false);
+    assert.equal(early.reason, 'altered');
+    assert.equal(early.brokenAt, unsealed!.seq);
+    assert.equal((await Entry.findOne({ tenantId: freshId, _id: unsealed!._id }).lean())!.sealed, false);
+    // Forged after sealing: the chain breaks at that entry.
+    const sealedEntry = await Entry.findOne({ tenantId: freshId, type: 'test.sealed', resourceId: '2' }).lean();
+    await Entry.collection.updateOne({ _id: sealedEntry!._id }, { $set: { data: { forged: true } } });
+    const late = await audit.verify(freshId);
+    assert.equal(late.ok, false);
+    assert.equal(late.reason, 'altered');
+    assert.equal(late.brokenAt, sealedEntry!.seq);
+  });
+
+  it('should record a seq that was handed out but never written as a gap once it is older than the grace', async () => {
+    const fresh = await makeAgency(rt);
+    const freshId = new Types.ObjectId(fresh.tenantId);
+    const audit = createAuditService({ connection: rt.ctx.connection });
+    const Entry = auditEntryModel(rt.ctx.connection);
+    await audit.seal(freshId);
+    // A writer that took a seq from the head and died before inserting, a minute and more ago.
+    await auditHeadModel(rt.ctx.connection).updateOne({ tenantId: freshId, _id: freshId }, { $inc: { seq: 1 } });
+    const lost = (await auditHeadModel(rt.ctx.connection).findOne({ tenantId: freshId, _id: freshId }).lean())!.seq;
+    await audit.append({ type: 'test.after-gap', tenantId: freshId, resource: 'test', resourceId: null, actor: null, at: new Date() });
+    assert.equal((await audit.seal(freshId)).sealed, 0, 'a young gap may still be filled by its writer');
+    assert.equal((await audit.seal(freshId, Date.now() + 120_000)).sealed, 2);
+    const gap = await Entry.findOne({ tenantId: freshId, seq: lost }).lean();
+    assert.equal(gap!.type, 'audit.gap');
+    const verify = await audit.verify(freshId);
+    assert.equal(verify.ok, true, JSON.stringify(verify));
+    assert.equal(verify.lastSeq, lost + 1);
+  });
+
+  it('should keep verifying a chain written before sealing existed and link new entries onto it', async () => {
+    const legacyTenant = new Types.ObjectId();
+    const Entry = auditEntryModel(rt.ctx.connection);
+    let prevHash = '';
+    for (let seq = 1; seq <= 3; seq += 1) {
+      // The old append: chained at write time, no `sealed` field, the head holding the last seq and hash.
+      const entry = { _id: new Types.ObjectId(), tenantId: legacyTenant, seq, type: 'test.legacy', resource: 'test', resourceId: String(seq), actorUserId: null, actorApiKeyId: null, ip: null, userAgent: null, changes: [], data: null, at: new Date(), prevHash, hash: '' };
+      entry.hash = entryHash(prevHash, entry);
+      await Entry.collection.insertOne(entry);
+      prevHash = entry.hash;
+    }
+    await auditHeadModel(rt.ctx.connection).collection.insertOne({ _id: legacyTenant, tenantId: legacyTenant, seq: 3, hash: prevHash, anchorSeq: 0, anchorHash: '' });
+    const audit = createAuditService({ connection: rt.ctx.connection });
+    await Promise.all([0, 1].map((i) => audit.append({ type: 'test.new', tenantId: legacyTenant, resource: 'test', resourceId: `n${i}`, actor: null, at: new Date() })));
+    const verify = await audit.verify(legacyTenant);
+    assert.equal(verify.ok, true, JSON.stringify(verify));
+    assert.equal(verify.checked, 5);
+    const fourth = await Entry.findOne({ tenantId: legacyTenant, seq: 4 }).lean();
+    assert.equal(fourth!.prevHash, prevHash);
   });
 
   it('should answer 403 to a role without audit:read', async () => {
