@@ -5,6 +5,8 @@ import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from
 import { startSmtpCapture } from '../../platform/mail/testing.js';
 import { campaignModel } from './campaign.model.js';
 import { bodyToHtml } from './campaign-message.js';
+import { createCampaignSchedule } from './campaigns.service.js';
+import { createWorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 
 describe('campaign messages: written or from a template, preview, test send, activation', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -158,6 +160,16 @@ describe('campaign messages: written or from a template, preview, test send, act
     const ok = await rt.request().post(`/v1/campaigns/${c.id}/transitions`).set(auth()).send({ to: 'active' });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal((await Campaigns().findOne({ tenantId, _id: new Types.ObjectId(c.id) }).lean())!.status, 'active');
+  });
+
+  it("should not let the period's start activate a campaign that would send nothing", async () => {
+    const c = await createCampaign({ startAt: new Date(Date.now() - 60_000).toISOString() });
+    assert.equal((await rt.request().post(`/v1/campaigns/${c.id}/transitions`).set(auth()).send({ to: 'new' })).status, 200);
+    const schedule = createCampaignSchedule({ connection: rt.ctx.connection, events: rt.ctx.events, workflows: createWorkflowEngine(rt.ctx.connection) });
+    assert.equal(await schedule.settle(tenantId, new Types.ObjectId(c.id)), null);
+    assert.equal((await Campaigns().findOne({ tenantId, _id: new Types.ObjectId(c.id) }).lean())!.status, 'new');
+    assert.equal((await rt.request().patch(`/v1/campaigns/${c.id}`).set(auth()).send({ message: { templateId }, audience: { contactIds: [contactId] } })).status, 200);
+    assert.equal(await schedule.settle(tenantId, new Types.ObjectId(c.id)), 'active');
   });
 
   it('should page the campaign list with status, dates, counts and expected ROI', async () => {

@@ -45,12 +45,15 @@ describe('campaign period edges run as jobs on the real scheduler', () => {
     await rt.close();
   });
 
+  // What the period's start needs to activate a campaign without a form: someone to send to and a message.
+  const sends = { audience: { contactIds: [new Types.ObjectId().toHexString()] }, message: { subject: 'Spring offer', body: 'Hello {{recipient.firstName}}' } };
+
   async function campaignIn(status: 'draft' | 'new', period: { startAt?: Date; endAt?: Date }) {
     const res = await rt
       .request()
       .post('/v1/campaigns')
       .set(auth())
-      .send({ title: 'Edge campaign', code: `E${new Types.ObjectId().toHexString().slice(-8)}`, type: 'promotion', visibility: 'public', startAt: period.startAt?.toISOString(), endAt: period.endAt?.toISOString() });
+      .send({ title: 'Edge campaign', code: `E${new Types.ObjectId().toHexString().slice(-8)}`, type: 'promotion', visibility: 'public', startAt: period.startAt?.toISOString(), endAt: period.endAt?.toISOString(), ...sends });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     if (status === 'new') assert.equal((await rt.request().post(`/v1/campaigns/${res.body.id}/transitions`).set(auth()).send({ to: 'new' })).status, 200);
     return res.body as { id: string };

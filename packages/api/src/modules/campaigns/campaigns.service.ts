@@ -94,6 +94,8 @@ export function createCampaignSchedule(deps: { connection: Connection; events: E
     const from = campaign.status;
     // A sysadmin may have removed the move from the tenant's workflow: then the schedule leaves it alone.
     if (!workflow.transitions.some((t) => t.from === from && t.to === to)) return false;
+    // The period's start activates only a campaign a person could activate: one that would send something.
+    if (to === 'active' && !campaign.form && !(hasAudience(campaign.audience) && hasMessage(campaign.message))) return false;
     if (!(await claim(campaign, to, now))) return false;
     const moved = await writeNextVersion(Campaign, campaign.tenantId, campaign._id, (current) => (current.status === from ? { $set: { status: to, statusChangedAt: now, updatedAt: now } } : null));
     if (!moved) return false;
