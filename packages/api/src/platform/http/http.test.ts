@@ -133,4 +133,15 @@ describe('HTTP foundation', () => {
     assert.equal(css.headers['cache-control'], 'public, max-age=31536000, immutable');
     assert.equal(css.headers['content-encoding'], 'gzip');
   });
+
+  it('should give the docs page the same operations in the OpenAPI 3.0 spelling', async () => {
+    const page = (await rt.request().get('/docs/')).text;
+    const spec = /data-spec="([^"]+)"/.exec(page)![1]!;
+    const view = await rt.request().get(spec);
+    assert.equal(view.status, 200);
+    assert.equal(view.body.openapi, '3.0.3');
+    const full = (await rt.request().get('/v1/openapi.json')).body;
+    assert.deepEqual(Object.keys(view.body.paths), Object.keys(full.paths));
+    assert.ok(!JSON.stringify(view.body).includes('"null"'), 'no 3.1 null type is left');
+  });
 });
