@@ -10,7 +10,6 @@ import type { AppContext } from '../src/platform/context.js';
 import { EventBus } from '../src/platform/events.js';
 import { createJobs } from '../src/platform/jobs/jobs.js';
 import { createLogger } from '../src/platform/logger.js';
-// @ts-expect-error the repository's Chromium lookup is plain JavaScript
 import { findChromium } from '../../../scripts/chromium.mjs';
 
 const config = testConfig();
