@@ -1,5 +1,4 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { problemCodes } from '../errors.js';
 import { problemSchema } from './common.schema.js';
 import { carriesVersion, idempotencyOf, requiresPublishableKey, type RouteSpec } from './route.js';
 import { openApiTags } from './openapi-tags.js';
