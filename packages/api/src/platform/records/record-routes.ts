@@ -11,7 +11,7 @@ export function ifMatchVersion(req: Request): number | undefined {
   const header = req.get('If-Match');
   if (!header) return undefined;
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!match) throw AppError.invalidField('header.If-Match', 'must be the record version, e.g. If-Match: 3');
+  if (!match) throw AppError.invalidField('header.If-Match', 'must be the record version as its ETag gives it, e.g. If-Match: "3"');
   return Number(match[1]);
 }
 
