@@ -208,7 +208,8 @@ export function createAuditService(deps: { connection: Connection }) {
         }
         if (entry.seq !== seq + 1 || entry.prevHash !== '' || entryHash('', entry) !== entry.hash) break;
         const hash = entryHash(prevHash!, entry);
-        batch.push({ updateOne: { filter: { tenantId, _id: entry._id, sealed: false }, update: { $set: { prevHash, hash }, $unset: { sealed: '' } } } });
+        // By `_id` alone (globally unique, read from this tenant above): the one filter every FerretDB handler pushes down.
+        batch.push({ updateOne: { filter: { _id: entry._id, sealed: false }, update: { $set: { prevHash, hash }, $unset: { sealed: '' } } } });
         seq = entry.seq;
         prevHash = hash;
       }
