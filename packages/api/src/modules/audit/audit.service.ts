@@ -264,9 +264,11 @@ export function createAuditService(deps: { connection: Connection }) {
       let checked = 0;
       let unsealedSince: number | null = null;
       const broken = (brokenAt: number, reason: 'missing' | 'altered', detail: string): VerifyResult => ({ ok: false, checked, anchor, lastSeq: expectedSeq - 1, brokenAt, reason, detail });
-      for (;;) {
-        const batch = await Entry.find({ tenantId, seq: op({ $gte: expectedSeq }) }).sort({ seq: 1 }).limit(VERIFY_BATCH).lean();
-        for (const entry of batch) {
+      {
+        // One pass over one cursor: FerretDB filters and sorts in its own process, so pages of `seq >= n`
+        // would each decode the agency's whole trail again (quadratic in its length).
+        const entries = Entry.find({ tenantId, seq: op({ $gte: expectedSeq }) }).sort({ seq: 1 }).batchSize(VERIFY_BATCH).lean().cursor();
+        for await (const entry of entries) {
           if (entry.seq !== expectedSeq) return broken(expectedSeq, 'missing', `entry ${expectedSeq} is missing`);
           if (entry.sealed === false || unsealedSince !== null) {
             // Past the sealed chain: each entry stands on its own hash until the sealer links it.
@@ -283,7 +285,6 @@ export function createAuditService(deps: { connection: Connection }) {
           expectedSeq += 1;
           checked += 1;
         }
-        if (batch.length < VERIFY_BATCH) break;
       }
       if (head && head.seq >= expectedSeq) return broken(expectedSeq, 'missing', `entries from ${expectedSeq} to ${head.seq} are missing`);
       return { ok: true, checked, anchor, lastSeq: expectedSeq - 1, brokenAt: null, reason: null, detail: null };
