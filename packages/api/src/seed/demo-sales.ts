@@ -1,13 +1,8 @@
 import { Types, type Connection } from 'mongoose';
 import { indexRecords, type SearchableKind } from '../platform/search/search-index.js';
-import { contactModel } from '../modules/contacts/contact.model.js';
 import { contactDefinition } from '../modules/contacts/contacts.service.js';
-import { customerModel } from '../modules/customers/customer.model.js';
-import { activityModel } from '../modules/activities/activity.model.js';
-import { opportunityModel, stageChangeModel } from '../modules/opportunities/opportunity.model.js';
+import { stageChangeModel } from '../modules/opportunities/opportunity.model.js';
 import { defaultPipeline, pipelineModel, type PipelineStage } from '../modules/opportunities/pipeline.model.js';
-import { taskModel } from '../modules/tasks/task.model.js';
-import { leadModel } from '../modules/leads/lead.model.js';
 import { leadDefinition } from '../modules/leads/lead.definition.js';
 import { customerDefinition } from '../modules/customers/customer.definition.js';
 import { opportunityDefinition } from '../modules/opportunities/opportunities.service.js';
