@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
  * does not set its own (`DB_QUERY_TIMEOUT_MS`; 0 turns it off). The server stops a query that runs past
  * it and frees its connection, so one slow list cannot keep a pooled connection for long. FerretDB
  * v1.24 honours `maxTimeMS` on find, aggregate, findAndModify and awaitData getMore; it ignores it on
- * count, update and delete (those run by `_id` or indexed equality here). Work that is meant to take
+ * count, update and delete (those run by `_id` or indexed equality here) and refuses it on distinct, which is left without. Work that is meant to take
  * longer (a job's full pass) sets its own `maxTimeMS`.
  */
 let budgetMs = 0;
@@ -25,7 +25,6 @@ const QUERY_OPS = [
   'find',
   'findOne',
   'countDocuments',
-  'distinct',
   'findOneAndUpdate',
   'findOneAndDelete',
   'findOneAndReplace',
