@@ -59,7 +59,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const crm = crmRecordRoutes({ connection, recordDeps, contacts, opportunityFromLead: sales.opportunityFromLead });
 
   const routes: RouteSpec[] = [
-    ...authRoutes(auth, { signup: perMinute('signup', Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE)), login: perMinute('login', 30) }),
+    ...authRoutes(auth, { signup: perMinute('signup', Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE)), login: perMinute('login', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE)) }),
     ...meRoutes(connection),
     ...identityAndAccessRoutes(ctx, auth, apiKeys, perMinute),
     ...contactRoutes(contacts),
