@@ -4,27 +4,31 @@ import { Types, type Connection } from 'mongoose';
  * Who the caller is, cached per signed-in session, and checked against the database in one round trip.
  *
  * Every change to what a principal is made of (roles, users, teams and departments, products) and every
- * session revocation bumps its agency's counter in `access_versions` (`{ _id: tenantId, v }`, by the
+ * session revocation bumps its agency's stamp in `access_versions` (`{ _id: tenantId, v }`, a fresh unique value per change, by the
  * `invalidatesAccess` plugin, after the write). A request reads that one document by `_id` (pushed down
  * by every engine) and reuses the cached principal while the counter is what it was when the principal
  * was loaded; any change, made by any API process, is seen by the next request everywhere.
  */
 export const ACCESS_VERSIONS = 'access_versions';
 
-/** The agency's access counter now (0 before its first change). */
-export async function readAccessVersion(connection: Connection, tenantId: Types.ObjectId): Promise<number> {
-  const doc = await connection.collection<{ _id: Types.ObjectId; v: number }>(ACCESS_VERSIONS).findOne({ _id: tenantId }, { projection: { v: 1 } });
-  return doc?.v ?? 0;
+/** The agency's access stamp now ('' before its first change). */
+export async function readAccessVersion(connection: Connection, tenantId: Types.ObjectId): Promise<string> {
+  const doc = await connection.collection<{ _id: Types.ObjectId; v: unknown }>(ACCESS_VERSIONS).findOne({ _id: tenantId }, { projection: { v: 1 } });
+  return doc?.v === undefined || doc.v === null ? '' : String(doc.v);
 }
 
 /** Moves the counters of `tenantIds` on (all agencies' when a write's agency cannot be told). */
 export async function bumpAccessVersion(connection: Connection, tenantIds: Types.ObjectId[] | 'all'): Promise<void> {
-  const versions = connection.collection<{ _id: Types.ObjectId; v: number }>(ACCESS_VERSIONS);
+  // A new unique stamp, never an $inc: FerretDB does not apply concurrent updates of one document
+  // atomically, so two $inc could both land on the same value and a revocation would not be seen by a
+  // principal cached between them. Any two writes leave a stamp no reader has cached.
+  const versions = connection.collection<{ _id: Types.ObjectId; v: string }>(ACCESS_VERSIONS);
+  const stamp = () => new Types.ObjectId().toHexString();
   if (tenantIds === 'all') {
-    await versions.updateMany({}, { $inc: { v: 1 } });
+    await versions.updateMany({}, { $set: { v: stamp() } });
     return;
   }
-  for (const tenantId of tenantIds) await versions.updateOne({ _id: tenantId }, { $inc: { v: 1 } }, { upsert: true });
+  for (const tenantId of tenantIds) await versions.updateOne({ _id: tenantId }, { $set: { v: stamp() } }, { upsert: true });
 }
 
 /** The agency ids a write names, or undefined when it cannot be told (then every agency's counter moves). */
@@ -40,7 +44,7 @@ export function tenantIdsOf(value: unknown): Types.ObjectId[] | undefined {
 
 /** A bounded map of cached principals, each with the access counter it was loaded at. */
 export class PrincipalCache<T> {
-  readonly #entries = new Map<string, { version: number; value: T; until: number }>();
+  readonly #entries = new Map<string, { version: string; value: T; until: number }>();
 
   constructor(
     private readonly maxEntries = 10_000,
@@ -49,7 +53,7 @@ export class PrincipalCache<T> {
   ) {}
 
   /** The cached value when it was loaded at `version` and is not too old. */
-  get(key: string, version: number): T | undefined {
+  get(key: string, version: string): T | undefined {
     const hit = this.#entries.get(key);
     if (!hit) return undefined;
     if (hit.version !== version || Date.now() > hit.until) {
@@ -59,7 +63,7 @@ export class PrincipalCache<T> {
     return hit.value;
   }
 
-  set(key: string, version: number, value: T, untilMs = Date.now() + this.maxAgeMs): void {
+  set(key: string, version: string, value: T, untilMs = Date.now() + this.maxAgeMs): void {
     this.#entries.delete(key);
     this.#entries.set(key, { version, value, until: Math.min(untilMs, Date.now() + this.maxAgeMs) });
     if (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
