@@ -7,10 +7,10 @@
  *
  *   node --import tsx bench/round-trips.ts [--concurrency 20] [--seconds 5] [--api <path to packages/api>]
  *
- * `--budget` sets DB_QUERY_TIMEOUT_MS (default 5000; 0: no maxTimeMS). `--api` runs another checkout's API (its src/platform/runtime.ts and src/seed/demo.ts) on the same
+ * `--budget` sets DB_QUERY_TIMEOUT_MS (default 5000; 0: no maxTimeMS). `--api` runs another checkout's API (its src/runtime.ts, or src/platform/runtime.ts before it moved, and src/seed/demo.ts) on the same
  * database engine, to measure a before/after; the command monitor is switched on through the URI.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,7 +25,8 @@ const apiDir = resolve(values.api ?? join(import.meta.dirname, '..', 'packages',
 const load = (file: string) => import(pathToFileURL(join(apiDir, file)).href);
 
 const { testConfig } = await load('src/platform/config.ts');
-const { startRuntime } = await load('src/platform/runtime.ts');
+// The composition root moved beside app.ts; an older checkout still has it under platform/.
+const { startRuntime } = await load(existsSync(join(apiDir, 'src/runtime.ts')) ? 'src/runtime.ts' : 'src/platform/runtime.ts');
 const { seedDemoIfEmpty } = await load('src/seed/demo.ts');
 
 const database = await startTestDatabase(() => {});

@@ -15,7 +15,7 @@ import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Types, type Model } from 'mongoose';
 import { loadConfig } from '../packages/api/src/platform/config.js';
-import { startRuntime } from '../packages/api/src/platform/runtime.js';
+import { startRuntime } from '../packages/api/src/runtime.js';
 import { indexRecords } from '../packages/api/src/platform/search/search-index.js';
 import { contactModel } from '../packages/api/src/modules/contacts/contact.model.js';
 import { contactDefinition } from '../packages/api/src/modules/contacts/contacts.service.js';

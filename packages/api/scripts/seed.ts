@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/platform/config.js';
-import { startRuntime } from '../src/platform/runtime.js';
+import { startRuntime } from '../src/runtime.js';
 import { tenantModel } from '../src/modules/identity/tenant.model.js';
 import { seedAgency } from '../src/seed/demo.js';
 import { MAX_PEOPLE } from '../src/seed/demo-people.js';

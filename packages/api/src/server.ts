@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { DatabaseUnavailableError } from './platform/db/embedded.js';
-import { startRuntime } from './platform/runtime.js';
+import { startRuntime } from './runtime.js';
 import { startRealtime } from './platform/realtime/start.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 

@@ -1,5 +1,5 @@
 /**
- * Runs every *.test.ts under src/ and scripts/ with node's test runner (Node 20 does not expand globs
+ * Runs every *.test.ts under src/, scripts/ and test/ with node's test runner (Node 20 does not expand globs
  * itself). The contract tests (`*.contract.test.ts`) run the SDK against the real API, so this starts one
  * database for the run with the API's own function, as packages/api/scripts/run-tests.ts does, and hands
  * its address to the tests as TEST_MONGODB_URI (each test file then makes its own database on it).
@@ -8,9 +8,9 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { importApiModule, type TestDatabaseModule } from '../src/testing/api-modules.js';
+import { importApiModule, type TestDatabaseModule } from '../test/support/api-modules.js';
 
-const roots = ['src', 'scripts'];
+const roots = ['src', 'scripts', 'test'];
 const only = process.argv.slice(2);
 const files = roots
   .flatMap((root) => readdirSync(root, { recursive: true, encoding: 'utf8' }).map((file) => join(root, file)))

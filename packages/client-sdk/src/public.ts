@@ -11,7 +11,7 @@ export type {
   PublicSignupConfirmation,
   PublicSignupParams,
   PublicSignupResult,
-} from './resources/campaigns.js';
+} from './resources/public.js';
 export { path } from './core/path.js';
 export { Page, PagePromise, type ListEnvelope, type ListParams } from './core/pagination.js';
 export type { RequestOptions } from './core/request-options.js';

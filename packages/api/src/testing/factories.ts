@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
-import type { Runtime } from '../platform/runtime.js';
+import type { Runtime } from '../runtime.js';
 import { hashPassword } from '../platform/auth/passwords.js';
 import { roleModel } from '../modules/identity/role.model.js';
 import { userModel } from '../modules/identity/user.model.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import supertest from 'supertest';
 import { testConfig } from '../platform/config.js';
-import { startRuntime, type Runtime } from '../platform/runtime.js';
+import { startRuntime, type Runtime } from '../runtime.js';
 import { startTestDatabase } from './test-database.js';
 
 export { makeAgency, makeUser, signIn, type TestAgency } from './factories.js';

@@ -11,20 +11,11 @@ import {
 import type { RequestOptions } from './request-options.js';
 import { AttemptController, raceAbort, sleep } from '../internal/abort.js';
 import { toSearchParams } from '../internal/query.js';
-import { backoffDelay, defaultRetryPolicy, parseRetryAfter } from '../internal/retry.js';
+import { backoffDelay, defaultRetryPolicy, parseRetryAfter, type RetryPolicy } from '../internal/retry.js';
 import { randomUUID } from '../internal/uuid.js';
 
-/** How a client retries calls that are safe to repeat. All delays are in milliseconds. */
-export interface RetryPolicy {
-  /** Retries after the first attempt; 0 turns retrying off. Default 2. */
-  maxRetries: number;
-  /** The backoff ceiling of the first retry; it doubles each retry (full jitter picks 0..ceiling). Default 500. */
-  initialDelayMs: number;
-  /** The largest backoff ceiling. Default 8000. */
-  maxDelayMs: number;
-  /** A `Retry-After` longer than this is not waited out: the error is thrown at once. Default 60000. */
-  maxRetryAfterMs: number;
-}
+// Declared beside the backoff that reads it (internal/ imports nothing of core/, so no cycle); public from here.
+export type { RetryPolicy } from '../internal/retry.js';
 
 /** Where the transport gets the bearer token for each attempt. */
 export interface TokenSource {

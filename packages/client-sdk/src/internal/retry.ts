@@ -1,4 +1,14 @@
-import type { RetryPolicy } from '../core/transport.js';
+/** How a client retries calls that are safe to repeat. All delays are in milliseconds. */
+export interface RetryPolicy {
+  /** Retries after the first attempt; 0 turns retrying off. Default 2. */
+  maxRetries: number;
+  /** The backoff ceiling of the first retry; it doubles each retry (full jitter picks 0..ceiling). Default 500. */
+  initialDelayMs: number;
+  /** The largest backoff ceiling. Default 8000. */
+  maxDelayMs: number;
+  /** A `Retry-After` longer than this is not waited out: the error is thrown at once. Default 60000. */
+  maxRetryAfterMs: number;
+}
 
 /** The policy used when the client options say nothing. */
 export const defaultRetryPolicy: RetryPolicy = {

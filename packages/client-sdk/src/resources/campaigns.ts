@@ -38,19 +38,6 @@ export type CampaignSignup = Schema<'CampaignSignup'>;
 /** A page of signups. */
 export type CampaignSignupList = Schema<'CampaignSignupList'>;
 
-/** A public campaign as a widget shows it (title, period, counts, form and a signed form token). */
-export type PublicCampaign = Schema<'PublicCampaign'>;
-/** The body of `crm.public.campaigns.signUp`. */
-export type PublicSignupParams = Schema<'PublicSignup'>;
-/** The answer of a signup: the same whether the person was already known or not. */
-export type PublicSignupResult = Schema<'PublicSignupResult'>;
-/** The answer of `crm.public.campaigns.confirmSignup`: confirmed, with the campaign's thank-you message or redirect. */
-export type PublicSignupConfirmation = Schema<'PublicSignupConfirmation'>;
-/** Whether an engagement counted, and the counts now. */
-export type PublicEngagementResult = Schema<'PublicEngagementResult'>;
-/** What a visitor can do to a campaign, each counted once per visitor. */
-export type EngagementKind = 'view' | 'like' | 'enrol';
-
 /**
  * Campaigns (`Campaigns`, for a signed-in client): the standard record routes, message preview and
  * test send, stats, referral codes and signups.
@@ -107,5 +94,14 @@ export class Campaigns extends WorkflowRecordResource<Campaign, CampaignCreatePa
   }
 }
 
-// `PublicCampaigns` (crm.public.campaigns) lives in ./public.ts so the widget bundle never pulls in the record machinery.
-export { PublicCampaigns } from './public.js';
+// `PublicCampaigns` (crm.public.campaigns) and its types live in ./public.ts so the widget bundle never pulls in
+// the record machinery; they are re-exported here under the campaigns they belong to (one way: public.ts imports nothing of this file).
+export {
+  PublicCampaigns,
+  type EngagementKind,
+  type PublicCampaign,
+  type PublicEngagementResult,
+  type PublicSignupConfirmation,
+  type PublicSignupParams,
+  type PublicSignupResult,
+} from './public.js';

@@ -5,14 +5,19 @@ import { APIResource } from '../core/resource.js';
 import type { QueryValue } from '../internal/query.js';
 import { path } from '../core/path.js';
 import type { Schema } from '../core/api-types.js';
-import type {
-  EngagementKind,
-  PublicCampaign,
-  PublicEngagementResult,
-  PublicSignupConfirmation,
-  PublicSignupParams,
-  PublicSignupResult,
-} from './campaigns.js';
+
+/** A public campaign as a widget shows it (title, period, counts, form and a signed form token). */
+export type PublicCampaign = Schema<'PublicCampaign'>;
+/** The body of `crm.public.campaigns.signUp`. */
+export type PublicSignupParams = Schema<'PublicSignup'>;
+/** The answer of a signup: the same whether the person was already known or not. */
+export type PublicSignupResult = Schema<'PublicSignupResult'>;
+/** The answer of `crm.public.campaigns.confirmSignup`: confirmed, with the campaign's thank-you message or redirect. */
+export type PublicSignupConfirmation = Schema<'PublicSignupConfirmation'>;
+/** Whether an engagement counted, and the counts now. */
+export type PublicEngagementResult = Schema<'PublicEngagementResult'>;
+/** What a visitor can do to a campaign, each counted once per visitor. */
+export type EngagementKind = 'view' | 'like' | 'enrol';
 
 /** The answer of `crm.public.ping`: the agency the key belongs to, by its display name. */
 export type PublicPing = Schema<'PublicPing'>;

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import type { CaughtMessage } from './catcher.js';
+import type { CaughtMessage } from './caught-message.js';
 
 // Everything an email brings (names, subjects, bodies, header values) goes through this before it
 // reaches a page; only the email's own HTML is shown unescaped, inside a sandboxed frame.

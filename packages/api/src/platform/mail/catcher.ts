@@ -2,26 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import type { CaughtMessage } from './caught-message.js';
 import { renderMessagePage, renderMessageList } from './catcher-pages.js';
 
-/** One email as the catcher keeps it: envelope, the headers people read, both bodies and the raw source. */
-export interface CaughtMessage {
-  id: number;
-  receivedAt: string;
-  envelope: { from: string; to: string[] };
-  from: string;
-  to: string;
-  cc: string;
-  subject: string;
-  date: string | null;
-  messageId: string | null;
-  text: string;
-  html: string | null;
-  headers: Record<string, string>;
-  attachments: { filename: string | null; contentType: string; size: number }[];
-  size: number;
-  raw: string;
-}
+export type { CaughtMessage } from './caught-message.js';
 
 export interface MailCatcherOptions {
   /** Address both servers listen on (default 127.0.0.1: the catcher is for this machine only). */

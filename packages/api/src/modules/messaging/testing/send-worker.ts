@@ -6,7 +6,7 @@
  */
 import { Types } from 'mongoose';
 import { loadConfig } from '../../../platform/config.js';
-import { startRuntime } from '../../../platform/runtime.js';
+import { startRuntime } from '../../../runtime.js';
 import { buildMessaging } from '../messaging.module.js';
 import { sendModel } from '../messaging.model.js';
 

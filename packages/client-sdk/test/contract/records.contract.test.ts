@@ -1,9 +1,9 @@
 // The record resources against the real API: every call of the standard record routes, as a user would make them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CrmClient } from '../core/client.js';
-import { CrmConflictError, CrmNotFoundError, CrmValidationError } from '../core/errors.js';
-import { startLiveApi, type LiveApi } from '../testing/live-api.js';
+import type { CrmClient } from '../../src/core/client.js';
+import { CrmConflictError, CrmNotFoundError, CrmValidationError } from '../../src/core/errors.js';
+import { startLiveApi, type LiveApi } from '../support/live-api.js';
 
 let api: LiveApi;
 let crm: CrmClient;

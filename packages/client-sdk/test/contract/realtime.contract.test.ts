@@ -2,10 +2,10 @@
 // the connection drops, after the server hangs up, and after the server says the session expired.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCrmClient, type CrmClient } from '../core/client.js';
-import type { RealtimeEvent } from '../resources/realtime.js';
-import type { Contact } from '../resources/contacts.js';
-import { startLiveApi, until, type LiveApi } from '../testing/live-api.js';
+import { createCrmClient, type CrmClient } from '../../src/core/client.js';
+import type { RealtimeEvent } from '../../src/resources/realtime.js';
+import type { Contact } from '../../src/resources/contacts.js';
+import { startLiveApi, until, type LiveApi } from '../support/live-api.js';
 
 let api: LiveApi;
 let crm: CrmClient;

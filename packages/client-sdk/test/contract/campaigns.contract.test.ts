@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { CrmClient } from '../core/client.js';
-import { CrmNotFoundError, CrmValidationError } from '../core/errors.js';
-import { createPublicClient } from '../core/public-client.js';
-import { importApiModule, type MailTestingModule } from '../testing/api-modules.js';
-import { startLiveApi, type LiveApi } from '../testing/live-api.js';
+import type { CrmClient } from '../../src/core/client.js';
+import { CrmNotFoundError, CrmValidationError } from '../../src/core/errors.js';
+import { createPublicClient } from '../../src/core/public-client.js';
+import { importApiModule, type MailTestingModule } from '../support/api-modules.js';
+import { startLiveApi, type LiveApi } from '../support/live-api.js';
 
 let api: LiveApi;
 let crm: CrmClient;

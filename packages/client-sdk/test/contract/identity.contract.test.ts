@@ -2,11 +2,11 @@
 // organisation, the agency's settings, API keys (and the clients they make) and the audit trail.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCrmClient, type CrmClient } from '../core/client.js';
-import { createPublicClient } from '../core/public-client.js';
-import { CrmAuthenticationError, CrmNotFoundError } from '../core/errors.js';
-import { importApiModule, type MailTestingModule } from '../testing/api-modules.js';
-import { startLiveApi, testPassword, type LiveApi } from '../testing/live-api.js';
+import { createCrmClient, type CrmClient } from '../../src/core/client.js';
+import { createPublicClient } from '../../src/core/public-client.js';
+import { CrmAuthenticationError, CrmNotFoundError } from '../../src/core/errors.js';
+import { importApiModule, type MailTestingModule } from '../support/api-modules.js';
+import { startLiveApi, testPassword, type LiveApi } from '../support/live-api.js';
 
 let api: LiveApi;
 let crm: CrmClient;

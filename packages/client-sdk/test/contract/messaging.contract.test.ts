@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
-import type { CrmClient } from '../core/client.js';
-import { CrmNotFoundError } from '../core/errors.js';
-import { startLiveApi, type LiveApi } from '../testing/live-api.js';
+import type { CrmClient } from '../../src/core/client.js';
+import { CrmNotFoundError } from '../../src/core/errors.js';
+import { startLiveApi, type LiveApi } from '../support/live-api.js';
 
 let api: LiveApi;
 let crm: CrmClient;

@@ -1,7 +1,7 @@
 // Error mapping against the real API: each problem the contract names arrives as the class callers branch on.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCrmClient, type CrmClient } from '../core/client.js';
+import { createCrmClient, type CrmClient } from '../../src/core/client.js';
 import {
   CrmApiError,
   CrmAuthenticationError,
@@ -10,8 +10,8 @@ import {
   CrmPermissionError,
   CrmRateLimitError,
   CrmValidationError,
-} from '../core/errors.js';
-import { startLiveApi, testPassword, type LiveApi } from '../testing/live-api.js';
+} from '../../src/core/errors.js';
+import { startLiveApi, testPassword, type LiveApi } from '../support/live-api.js';
 
 let api: LiveApi;
 let crm: CrmClient;

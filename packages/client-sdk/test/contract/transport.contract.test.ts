@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createCrmClient, type CrmClient } from '../core/client.js';
-import { CrmAbortError, CrmConnectionError, CrmTimeoutError } from '../core/errors.js';
-import type { FetchLike } from '../core/transport.js';
-import { jwtClaims, nowSeconds, startLiveApi, until, type LiveApi } from '../testing/live-api.js';
+import { createCrmClient, type CrmClient } from '../../src/core/client.js';
+import { CrmAbortError, CrmConnectionError, CrmTimeoutError } from '../../src/core/errors.js';
+import type { FetchLike } from '../../src/core/transport.js';
+import { jwtClaims, nowSeconds, startLiveApi, until, type LiveApi } from '../support/live-api.js';
 
 let api: LiveApi;
 let crm: CrmClient;

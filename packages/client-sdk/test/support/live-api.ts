@@ -6,9 +6,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCrmClient, type CrmClient, type CrmClientOptions } from '../core/client.js';
-import type { SessionAuth } from '../core/session.js';
-import type { FetchLike } from '../core/transport.js';
+import { createCrmClient, type CrmClient, type CrmClientOptions } from '../../src/core/client.js';
+import type { SessionAuth } from '../../src/core/session.js';
+import type { FetchLike } from '../../src/core/transport.js';
 import {
   importApiModule,
   importApiTesting,

@@ -1,18 +1,18 @@
 import type { Express } from 'express';
-import { createApp } from '../app.js';
-import { buildModules } from '../modules/index.js';
-import type { Authenticator } from './auth/guard.js';
-import type { Config } from './config.js';
-import type { AppContext } from './context.js';
-import { connectDatabase, redactUri, type DatabaseConnection } from './db/connection.js';
-import { provideDatabaseServer, type DatabaseServer } from './db/embedded.js';
-import { ensureIndexes } from './db/indexes.js';
-import { ensurePushdownIndexes } from './db/pushdown-indexes.js';
-import { backfillSearchIndex } from './search/search-backfill.js';
-import { EventBus } from './events.js';
-import { createJobs } from './jobs/jobs.js';
-import { createLogger, type Logger } from './logger.js';
-import { resolveSecrets } from './secrets.js';
+import { createApp } from './app.js';
+import { buildModules } from './modules/index.js';
+import type { Authenticator } from './platform/auth/guard.js';
+import type { Config } from './platform/config.js';
+import type { AppContext } from './platform/context.js';
+import { connectDatabase, redactUri, type DatabaseConnection } from './platform/db/connection.js';
+import { provideDatabaseServer, type DatabaseServer } from './platform/db/embedded.js';
+import { ensureIndexes } from './platform/db/indexes.js';
+import { ensurePushdownIndexes } from './platform/db/pushdown-indexes.js';
+import { backfillSearchIndex } from './platform/search/search-backfill.js';
+import { EventBus } from './platform/events.js';
+import { createJobs } from './platform/jobs/jobs.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { resolveSecrets } from './platform/secrets.js';
 
 /** A running API minus the HTTP listener: the database, the context and the app. */
 export interface Runtime {
