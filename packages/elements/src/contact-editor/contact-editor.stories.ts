@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import type { CustomFieldDefinition } from '../shared/api/types.js';
-import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
+import { createMemoryApi, makeCustomField, MemoryApiError } from '../test/memory-api.js';
 import { failingClient, pendingClient, withClient } from '../test/story-provider.js';
 import './contact-editor.js';
 
@@ -58,11 +58,11 @@ export const Conflict: Story = {
 export const CustomAttributes: Story = {
   render: (_, { globals }) => {
     const customFields: CustomFieldDefinition[] = [
-      { key: 'region', label: 'Region', type: 'select', options: ['North', 'South'], required: true },
-      { key: 'vip', label: 'VIP', type: 'boolean', options: [], required: false },
-      { key: 'seats', label: 'Seats', type: 'number', options: [], required: false },
-      { key: 'renewal', label: 'Renewal', type: 'date', options: [], required: false },
-      { key: 'channels', label: 'Channels', type: 'multiselect', options: ['Email', 'Phone', 'Post'], required: false },
+      makeCustomField(1, { key: 'region', label: 'Region', type: 'select', options: ['North', 'South'], required: true }),
+      makeCustomField(2, { key: 'vip', label: 'VIP', type: 'boolean' }),
+      makeCustomField(3, { key: 'seats', label: 'Seats', type: 'number' }),
+      makeCustomField(4, { key: 'renewal', label: 'Renewal', type: 'date' }),
+      makeCustomField(5, { key: 'channels', label: 'Channels', type: 'multiselect', options: ['Email', 'Phone', 'Post'] }),
     ];
     return withClient(createMemoryApi({ customFields }).client, globals, html`<crm-contact-editor></crm-contact-editor>`);
   },

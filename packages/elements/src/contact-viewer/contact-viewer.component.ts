@@ -2,9 +2,9 @@ import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CrmContactEditRequestedEvent, CrmContactTransitionedEvent } from '../events/contact-events.js';
-import { loadContact, loadContactWorkflow, loadTimeline, transitionContact } from '../shared/api/contact-viewer.js';
+import { loadContact, loadContactWorkflow, loadTimeline, transitionContact, type TimelineLine } from '../shared/api/contact-viewer.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
-import type { Contact, TimelineEntry, Workflow } from '../shared/api/types.js';
+import type { Contact, Workflow } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import { formatDateTime, initials } from '../shared/format.js';
@@ -14,7 +14,7 @@ import { contactViewerStyles } from './contact-viewer.styles.js';
 
 interface ViewerData {
   workflow: Workflow;
-  timeline: TimelineEntry[];
+  timeline: TimelineLine[];
 }
 
 /**
@@ -119,7 +119,7 @@ export class CrmContactViewer extends CrmDataElement {
         this.message = this.msg('contactViewer.notAllowed', { status: this.stateLabel(workflow, to), allowed });
         workflow.transitions = [
           ...workflow.transitions.filter((t) => t.from !== contact.status),
-          ...problem.allowed.map((target) => ({ from: contact.status, to: target })),
+          ...problem.allowed.map((target) => ({ from: contact.status, to: target, roles: [] })),
         ];
       } else if (isVersionConflict(problem)) {
         this.contact = (problem.current as Contact | undefined) ?? this.contact;
@@ -173,7 +173,7 @@ export class CrmContactViewer extends CrmDataElement {
     </article>`;
   }
 
-  private renderTimeline(timeline: TimelineEntry[]): TemplateResult {
+  private renderTimeline(timeline: TimelineLine[]): TemplateResult {
     return html`<section aria-labelledby="timeline-heading">
       <h3 id="timeline-heading">${this.msg('contactViewer.timeline')}</h3>
       ${timeline.length === 0

@@ -1,30 +1,17 @@
 import { createContext } from '@lit/context';
+import type { CrmSession, RequestOptions, User } from '@crm/client-sdk';
 
-/** The signed-in person: the fields of the API's `User` the elements read. */
-export interface CrmUser {
-  id: string;
-  name: string;
-  email: string;
-  locale?: string;
-  timeZone?: string;
-  pictureUrl?: string | null;
-  roleId?: string;
-}
+/**
+ * The signed-in person: the fields of the SDK's `User` the elements read (id, name and email required,
+ * so a host may hand the provider just those).
+ */
+export type CrmUser = Pick<User, 'id' | 'name' | 'email'> & Partial<Pick<User, 'locale' | 'timeZone' | 'pictureUrl' | 'roleId'>>;
 
 /** Per-call options every SDK call accepts. */
-export interface CrmRequestOptions {
-  signal?: AbortSignal;
-}
+export type CrmRequestOptions = Pick<RequestOptions, 'signal'>;
 
-/** The signed-in user's session of a client (`crm.session` in `@crm/client-sdk`). */
-export interface CrmClientSession {
-  /** The user the last login or refresh answered with. */
-  readonly user: CrmUser | undefined;
-  /** Logs in with email and password and keeps the tokens. */
-  login(credentials: { email: string; password: string }, options?: CrmRequestOptions): Promise<unknown>;
-  /** Ends the session on the API and forgets the tokens (the SDK's `session.signOut`). */
-  signOut?(options?: CrmRequestOptions): Promise<unknown>;
-}
+/** The signed-in user's session of a client: the part of the SDK's `CrmSession` the provider calls (its user read as `CrmUser`). */
+export type CrmClientSession = { readonly user: CrmUser | undefined } & Pick<CrmSession, 'login'> & Partial<Pick<CrmSession, 'signOut'>>;
 
 /**
  * The part of an `@crm/client-sdk` client the elements call. It is declared structurally rather

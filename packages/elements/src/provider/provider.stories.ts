@@ -14,11 +14,11 @@ function makeDemoClient(): CrmClient {
       get user() {
         return user;
       },
-      login: async ({ email, password }) => {
+      login: async (credentials) => {
         await new Promise((resolve) => setTimeout(resolve, 400));
-        if (password !== 'demo') throw new Error('unauthenticated');
-        user = { id: '65a1b2c3d4e5f60718293a4b', name: 'Demo User', email };
-        return { accessToken: 'demo', refreshToken: 'demo' };
+        if (credentials?.password !== 'demo') throw new Error('unauthenticated');
+        user = { id: '65a1b2c3d4e5f60718293a4b', name: 'Demo User', email: credentials.email };
+        return { accessToken: 'demo', refreshToken: 'demo', expiresIn: 900, tokenType: 'Bearer' };
       },
     },
   };

@@ -4,7 +4,7 @@ import '../provider/provider.js';
 import type { Task } from '../shared/api/types.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
-import { createMemoryApi, MemoryApiError } from '../test/memory-api.js';
+import { createMemoryApi, makeTask, MemoryApiError } from '../test/memory-api.js';
 import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import type { CrmSelectField } from '../select-field/select-field.component.js';
 import type { CrmTextField } from '../text-field/text-field.component.js';
@@ -166,7 +166,7 @@ describe('crm-task-list', () => {
 
   it('should group by the calendar day in the given time zone', () => {
     const now = new Date('2026-03-10T12:00:00Z');
-    const at = (iso: string) => ({ id: iso, kind: 'todo' as const, title: iso, status: 'new', version: 0, dueAt: iso });
+    const at = (iso: string) => makeTask(0, { id: iso, kind: 'todo', title: iso, dueAt: iso });
     const groups = groupByDue([at('2026-03-10T08:00:00Z'), at('2026-03-10T20:00:00Z'), at('2026-03-10T23:30:00Z'), at('2026-03-14T09:00:00Z'), at('2026-05-01T09:00:00Z')], now, 'Europe/Berlin');
     expect(groups.map((g) => [g.key, g.tasks.length])).to.deep.equal([['overdue', 1], ['today', 1], ['tomorrow', 1], ['week', 1], ['later', 1]]);
   });

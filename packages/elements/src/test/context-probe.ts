@@ -53,10 +53,11 @@ export function makeClient(options: { user?: CrmUser; failure?: Error } = {}) {
         return signedIn;
       },
       login: async (credentials) => {
+        if (!credentials) throw new Error('The double signs in with credentials only');
         calls.push(credentials);
         if (options.failure) throw options.failure;
         signedIn = options.user ?? makeUser();
-        return { accessToken: 'access', refreshToken: 'refresh' };
+        return { accessToken: 'access', refreshToken: 'refresh', expiresIn: 900, tokenType: 'Bearer' };
       },
     },
   };

@@ -21,11 +21,25 @@ import {
   Users,
   Workflows,
   type FetchLike,
+  type ListEnvelope,
+  type operations,
+  type Pipeline,
+  type Segment,
+  type User,
 } from '@crm/client-sdk';
 import type { CrmRecordListClient } from '../shared/api/record-lists.js';
 import type { CrmRealtimeLike, CrmRealtimeEvent } from '../shared/api/transport.js';
-import type { Contact, CustomFieldDefinition, Opportunity, PipelineStage, Task, TimelineEntry } from '../shared/api/types.js';
+import type { Contact, CustomFieldDefinition, Opportunity, PipelineStage, Task, Template, TimelineEntry } from '../shared/api/types.js';
 import { recordRoutes } from './memory-records.js';
+
+/** The JSON body the API answers an operation with on success, as the OpenAPI document (through the SDK) declares it. */
+export type OperationAnswer<TOperation extends keyof operations> = operations[TOperation]['responses'] extends infer R
+  ? R extends { 200: { content: { 'application/json': infer B } } }
+    ? B
+    : R extends { 201: { content: { 'application/json': infer B } } }
+      ? B
+      : never
+  : never;
 
 /** A problem the in-memory API answers with (status, code, detail, errors, current, allowed), as the real API does. */
 export class MemoryApiError extends Error {
@@ -49,6 +63,19 @@ export class MemoryApiError extends Error {
 }
 
 type Handler = (match: RegExpMatchArray, query: Record<string, string>, body: Record<string, unknown>, headers: Record<string, string>) => unknown;
+
+/**
+ * A route of the double, named by the API's `operationId`: its handler must answer what the document
+ * declares for that operation, so the double cannot drift from the contract the SDK is generated from.
+ */
+function route<TOperation extends keyof operations>(
+  method: string,
+  path: RegExp,
+  _operation: TOperation,
+  handler: (...args: Parameters<Handler>) => OperationAnswer<TOperation> | Promise<OperationAnswer<TOperation>>,
+): [string, RegExp, Handler] {
+  return [method, path, handler];
+}
 
 /** Reads image bytes as a `data:` URL, as the stand-in of the API's picture URL. */
 function imageUrl(bytes: Blob): Promise<string> {
@@ -89,36 +116,126 @@ export function makeContact(n: number, overrides: Partial<Contact> = {}): Contac
     firstName,
     lastName,
     fullName: `${firstName} ${lastName}`,
+    middleName: null,
     jobTitle: n % 3 === 0 ? 'Head of Engineering' : 'Buyer',
+    pictureUrl: null,
     emails: [{ label: 'work', value: `${firstName.toLowerCase()}.${n}@example.com`, primary: true }],
     phones: [{ label: 'work', value: `+49 30 ${1000 + n}`, primary: true }],
     addresses: [],
     company: { name: companies[n % companies.length]! },
+    customerId: null,
+    leadSource: null,
     tags: n % 4 === 0 ? ['vip'] : [],
+    notes: null,
+    consent: null,
     status: ['new', 'hot', 'cold'][n % 3]!,
+    statusChangedAt: null,
+    subscriptions: [],
+    ownerId: null,
+    teamId: null,
+    departmentId: null,
+    productId: null,
     custom: {},
     version: 0,
     createdAt: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
+    updatedAt: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
     ...overrides,
   };
 }
 
 /** An opportunity card for demos and tests. */
 export function makeOpportunity(n: number, stage: string, overrides: Partial<Opportunity> = {}): Opportunity {
+  const amount = 1000 * ((n % 20) + 1);
+  const at = new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString();
   return {
     id: hex(0x200000 + n),
     name: `${companies[n % companies.length]} - Deal ${n + 1}`,
-    amount: 1000 * ((n % 20) + 1),
+    description: null,
+    amount,
     currency: 'EUR',
     probability: 30,
+    weightedAmount: amount * 0.3,
+    expectedGrossProfit: null,
     expectedCloseDate: new Date(Date.UTC(2026, 11, 1 + (n % 28))).toISOString().slice(0, 10),
     pipelineId: 'p1',
     stage,
+    stageKind: 'open',
+    stageChangedAt: null,
+    outcome: null,
+    lostReason: null,
+    closedAt: null,
+    nextStep: null,
+    nextStepDate: null,
     rank: n,
     ownerId: hex(1),
+    teamId: null,
+    departmentId: null,
+    productId: null,
+    customerId: null,
+    campaignId: null,
+    leadId: null,
+    leadSource: null,
+    contactIds: [],
+    tags: [],
+    custom: {},
     version: 0,
+    createdAt: at,
+    updatedAt: at,
     ...overrides,
   };
+}
+
+/** A task for demos and tests. */
+export function makeTask(n: number, overrides: Partial<Task> = {}): Task {
+  return {
+    id: hex(0x300000 + n),
+    kind: 'call',
+    title: `Task ${n + 1}`,
+    description: null,
+    subject: null,
+    location: null,
+    dueAt: null,
+    status: 'new',
+    statusChangedAt: null,
+    automatic: false,
+    chosenSlot: null,
+    proposedSlots: [],
+    assigneeId: hex(1),
+    ownerId: hex(1),
+    teamId: null,
+    departmentId: null,
+    productId: null,
+    tags: [],
+    custom: {},
+    version: 0,
+    createdAt: '2026-01-01T09:00:00.000Z',
+    updatedAt: '2026-01-01T09:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A custom attribute of contacts for demos and tests. */
+export function makeCustomField(n: number, field: Pick<CustomFieldDefinition, 'key' | 'label' | 'type'> & Partial<CustomFieldDefinition>): CustomFieldDefinition {
+  return { id: hex(0x900000 + n), resource: 'contact', options: [], required: false, version: 0, ...field };
+}
+
+/** A user who can own records. */
+function makeUser(n: number, name: string, email: string): User {
+  return {
+    id: hex(n), name, email, phone: null, pictureUrl: null, locale: 'en', timeZone: 'Europe/Berlin', status: 'active', roleId: hex(0xf00001),
+    departmentId: null, tenantId: hex(0xf00000), notificationSettings: {}, version: 0, createdAt: '2026-01-01T09:00:00.000Z',
+  };
+}
+
+/** A saved segment of contacts. */
+function makeSegment(seed: Pick<Segment, 'id' | 'name'> & Partial<Segment>): Segment {
+  return { resource: 'contact', description: null, filters: {}, ownerId: hex(1), sharing: 'agency', teamId: null, version: 0, createdAt: '2026-01-01T09:00:00.000Z', updatedAt: '2026-01-01T09:00:00.000Z', ...seed };
+}
+
+/** A message template. */
+function makeTemplate(seed: Pick<Template, 'id' | 'name'> & Partial<Template>): Template {
+  const text = seed.text ?? '';
+  return { category: 'campaign', description: null, subject: '', text, html: `<p>${text}</p>`, version: 0, createdAt: '2026-01-01T09:00:00.000Z', updatedAt: '2026-01-01T09:00:00.000Z', ...seed };
 }
 
 /** Options of the in-memory API. */
@@ -128,12 +245,12 @@ export interface MemoryApiOptions {
   cardsPerStage?: number;
   stages?: PipelineStage[];
   tasks?: Task[];
-  /** Saved segments; two demo ones when omitted. */
-  segments?: Array<{ id: string; name: string; resource: string }>;
+  /** Saved segments (the rest of each record filled in); two demo ones when omitted. */
+  segments?: Array<Pick<Segment, 'id' | 'name'> & Partial<Segment>>;
   /** How many members a segment has, by id (42 for the first demo segment and 7 for others when omitted). */
   segmentCounts?: Record<string, number>;
   /** Message templates; one demo one when omitted. */
-  templates?: Array<{ id: string; name: string; subject?: string; text?: string }>;
+  templates?: Array<Pick<Template, 'id' | 'name'> & Partial<Template>>;
   /** The tenant's custom attributes of contacts; none when omitted. */
   customFields?: CustomFieldDefinition[];
   /** Every contact's timeline; without it the API has no timeline route (the viewer falls back to the status history). */
@@ -182,37 +299,33 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
   );
   const now = Date.now();
   const tasks: Task[] = options.tasks ?? [
-    { id: hex(0x300001), kind: 'call', title: 'Call Ada about the renewal', dueAt: new Date(now - 86_400_000).toISOString(), status: 'new', version: 0, assigneeId: hex(1) },
-    { id: hex(0x300002), kind: 'call', title: 'Call Grace back', dueAt: new Date(now + 3_600_000).toISOString(), status: 'scheduled', version: 0, assigneeId: hex(1) },
-    { id: hex(0x300003), kind: 'meeting', title: 'Demo for Bletchley Works', dueAt: new Date(now + 3 * 86_400_000).toISOString(), status: 'new', version: 0, assigneeId: hex(2) },
-    { id: hex(0x300004), kind: 'todo', title: 'Send the proposal', dueAt: null, status: 'new', version: 0, assigneeId: hex(1) },
+    makeTask(1, { kind: 'call', title: 'Call Ada about the renewal', dueAt: new Date(now - 86_400_000).toISOString() }),
+    makeTask(2, { kind: 'call', title: 'Call Grace back', dueAt: new Date(now + 3_600_000).toISOString(), status: 'scheduled' }),
+    makeTask(3, { kind: 'meeting', title: 'Demo for Bletchley Works', dueAt: new Date(now + 3 * 86_400_000).toISOString(), assigneeId: hex(2) }),
+    makeTask(4, { kind: 'todo', title: 'Send the proposal' }),
   ];
-  const users = [
-    { id: hex(1), name: 'Ada Admin', email: 'ada@example.com' },
-    { id: hex(2), name: 'Sam Sales', email: 'sam@example.com' },
-  ];
-  const segments = options.segments ?? [
-    { id: hex(0x400001), name: 'VIPs', resource: 'contact' },
-    { id: hex(0x400002), name: 'Berlin', resource: 'contact' },
-  ];
-  const templates = options.templates ?? [
-    { id: hex(0x500001), name: 'Welcome', subject: 'Welcome, {{recipient.firstName}}!', text: 'Hello {{recipient.firstName}} {{recipient.lastName}},\n\nwelcome to <b>our</b> programme.' },
-  ];
+  const users: User[] = [makeUser(1, 'Ada Admin', 'ada@example.com'), makeUser(2, 'Sam Sales', 'sam@example.com')];
+  const segments = (options.segments ?? [{ id: hex(0x400001), name: 'VIPs' }, { id: hex(0x400002), name: 'Berlin' }]).map(makeSegment);
+  const templates = (
+    options.templates ?? [
+      { id: hex(0x500001), name: 'Welcome', subject: 'Welcome, {{recipient.firstName}}!', text: 'Hello {{recipient.firstName}} {{recipient.lastName}},\n\nwelcome to <b>our</b> programme.' },
+    ]
+  ).map(makeTemplate);
   const subscribers = new Set<{ filter: Record<string, unknown>; handler: (event: CrmRealtimeEvent<Opportunity>) => void }>();
   const failures: Array<{ method: string; path: RegExp; error: MemoryApiError }> = [];
   const holds: Array<{ method: string; path: RegExp }> = [];
   const calls: Array<{ method: string; path: string; query?: object; body?: unknown; headers?: Record<string, string> }> = [];
-  let campaignSeq = 0;
 
   const notFound = () => new MemoryApiError(404, 'not_found', 'No such record');
   const contactById = (id: string) => contacts.find((c) => c.id === id) ?? (() => { throw notFound(); })();
-  const page = <T>(items: T[], query: Record<string, string>) => {
+  const page = <T>(items: T[], query: Record<string, string>): ListEnvelope<T> & { object: 'list' } => {
     const limit = Number(query.limit ?? 50);
     const start = Number(query.cursor ?? 0);
     const data = items.slice(start, start + limit);
     const next = start + limit < items.length ? String(start + limit) : null;
     return { object: 'list', data, hasMore: next !== null, nextCursor: next };
   };
+  const pipeline: Pipeline = { id: 'p1', name: 'Sales', description: null, isDefault: true, stages: [...stages, ...finalStages], version: 0, createdAt: '2026-01-01T09:00:00.000Z', updatedAt: '2026-01-01T09:00:00.000Z' };
   const column = (stage: string) => cards.filter((c) => c.stage === stage).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
   const matches = (card: Opportunity, q: Record<string, string>) =>
     (!q.ownerId || card.ownerId === q.ownerId) &&
@@ -220,31 +333,31 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     (!q.closeBefore || (card.expectedCloseDate ?? '') < q.closeBefore);
 
   const routes: Array<[string, RegExp, Handler]> = [
-    ['GET', /^\/v1\/contacts$/, (_, q) => {
+    route('GET', /^\/v1\/contacts$/, 'listContacts', (_, q) => {
       const text = (q.q ?? '').toLowerCase();
       let list = contacts.filter((c) => (!q.status || c.status === q.status) && (!text || `${c.fullName} ${c.company?.name}`.toLowerCase().includes(text)));
       const key = (q.sort ?? '').replace(/^-/, '') as keyof Contact;
       if (key) list = [...list].sort((a, b) => String(a[key] ?? '').localeCompare(String(b[key] ?? '')) * (q.sort!.startsWith('-') ? -1 : 1));
       return page(list, q);
-    }],
-    ['POST', /^\/v1\/contacts$/, (_, __, body) => {
+    }),
+    route('POST', /^\/v1\/contacts$/, 'createContact', (_, __, body) => {
       const contact = { ...makeContact(contacts.length), ...body, id: hex(0x600000 + contacts.length), status: 'new', version: 0 } as Contact;
       contacts.push(contact);
       return contact;
-    }],
-    ['GET', /^\/v1\/contacts\/(\w+)$/, (m) => contactById(m[1]!)],
-    ['PATCH', /^\/v1\/contacts\/(\w+)$/, (m, __, body) => {
+    }),
+    route('GET', /^\/v1\/contacts\/(\w+)$/, 'getContact', (m) => contactById(m[1]!)),
+    route('PATCH', /^\/v1\/contacts\/(\w+)$/, 'updateContact', (m, __, body) => {
       const contact = contactById(m[1]!);
       Object.assign(contact, body, { version: contact.version + 1 });
       return contact;
-    }],
-    ['GET', /^\/v1\/contacts\/(\w+)\/transitions$/, (m) => ({ object: 'list', data: [{ from: null, to: contactById(m[1]!).status, byUserId: null, note: null, at: '2026-01-01T09:00:00.000Z' }] })],
-    ['POST', /^\/v1\/contacts\/(\w+)\/transitions$/, (m, __, body) => {
+    }),
+    route('GET', /^\/v1\/contacts\/(\w+)\/transitions$/, 'listContactTransitions', (m) => ({ object: 'list' as const, data: [{ from: null, to: contactById(m[1]!).status, byUserId: null, note: null, at: '2026-01-01T09:00:00.000Z' }] })),
+    route('POST', /^\/v1\/contacts\/(\w+)\/transitions$/, 'transitionContact', (m, __, body) => {
       const contact = contactById(m[1]!);
       Object.assign(contact, { status: body.to, version: contact.version + 1 });
       return contact;
-    }],
-    ['PUT', /^\/v1\/contacts\/(\w+)\/picture$/, async (m, __, body) => {
+    }),
+    route('PUT', /^\/v1\/contacts\/(\w+)\/picture$/, 'uploadContactPicture', async (m, __, body) => {
       const contact = contactById(m[1]!);
       const bytes = body as unknown as Blob;
       // Recognised by content, as the API does: PNG, JPEG, GIF or WebP signatures.
@@ -255,27 +368,27 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       if (bytes.size > 1024 * 1024) throw new MemoryApiError(413, 'payload_too_large', 'The picture is larger than 1 MB.');
       Object.assign(contact, { pictureUrl: await imageUrl(bytes), version: contact.version + 1 });
       return contact;
-    }],
-    ['DELETE', /^\/v1\/contacts\/(\w+)\/picture$/, (m) => {
+    }),
+    route('DELETE', /^\/v1\/contacts\/(\w+)\/picture$/, 'deleteContactPicture', (m) => {
       const contact = contactById(m[1]!);
       Object.assign(contact, { pictureUrl: null, version: contact.version + 1 });
       return contact;
-    }],
-    ['GET', /^\/v1\/contacts\/(\w+)\/timeline$/, (m) => {
+    }),
+    route('GET', /^\/v1\/contacts\/(\w+)\/timeline$/, 'getContactTimeline', (m) => {
       contactById(m[1]!);
       if (!options.timeline) throw new MemoryApiError(404, 'not_found', 'No such route');
-      return { object: 'list', data: options.timeline, hasMore: false, nextBefore: null };
-    }],
-    ['GET', /^\/v1\/custom-fields$/, () => ({ object: 'list', data: options.customFields ?? [], hasMore: false, nextCursor: null })],
-    ['GET', /^\/v1\/users$/, () => ({ object: 'list', data: users })],
-    ['GET', /^\/v1\/segments$/, () => ({ object: 'list', data: segments })],
-    ['GET', /^\/v1\/segments\/(\w+)$/, (m) => segments.find((x) => x.id === m[1]) ?? (() => { throw notFound(); })()],
-    ['GET', /^\/v1\/segments\/(\w+)\/count$/, (m) => ({ count: options.segmentCounts?.[m[1]!] ?? (m[1] === segments[0]!.id ? 42 : 7) })],
-    ['GET', /^\/v1\/segments\/(\w+)\/members$/, (_, q) => page(contacts, q)],
-    ['GET', /^\/v1\/templates$/, () => ({ object: 'list', data: templates })],
-    ['GET', /^\/v1\/pipelines\/(\w+)$/, () => ({ id: 'p1', name: 'Sales', description: null, isDefault: true, stages: [...stages, ...finalStages], version: 0 })],
-    ['GET', /^\/v1\/pipelines\/(\w+)\/board$/, (_, q) => ({
-      pipeline: { id: 'p1', name: 'Sales', stages: [...stages, ...finalStages] },
+      return { object: 'list' as const, data: options.timeline, hasMore: false, nextBefore: null };
+    }),
+    route('GET', /^\/v1\/custom-fields$/, 'listCustomFields', () => ({ object: 'list' as const, data: options.customFields ?? [], hasMore: false, nextCursor: null })),
+    route('GET', /^\/v1\/users$/, 'listUsers', () => ({ ...page(users, {}), object: 'list' as const })),
+    route('GET', /^\/v1\/segments$/, 'listSegments', (_, q) => page(segments.filter((x) => !q.resource || x.resource === q.resource), q)),
+    route('GET', /^\/v1\/segments\/(\w+)$/, 'getSegment', (m) => segments.find((x) => x.id === m[1]) ?? (() => { throw notFound(); })()),
+    route('GET', /^\/v1\/segments\/(\w+)\/count$/, 'countSegmentMembers', (m) => ({ id: m[1]!, resource: 'contact' as const, count: options.segmentCounts?.[m[1]!] ?? (m[1] === segments[0]!.id ? 42 : 7) })),
+    route('GET', /^\/v1\/segments\/(\w+)\/members$/, 'listSegmentMembers', (_, q) => page(contacts, q)),
+    route('GET', /^\/v1\/templates$/, 'listTemplates', (_, q) => page(templates, q)),
+    route('GET', /^\/v1\/pipelines\/(\w+)$/, 'getPipeline', () => pipeline),
+    route('GET', /^\/v1\/pipelines\/(\w+)\/board$/, 'getPipelineBoard', (_, q) => ({
+      pipeline,
       columns: stages.map((stage) => {
         const all = column(stage.key).filter((c) => matches(c, q));
         const amount = all.reduce((sum, c) => sum + c.amount, 0);
@@ -287,16 +400,16 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
           hasMore: all.length > Number(q.perStage ?? 100),
         };
       }),
-    })],
-    ['GET', /^\/v1\/opportunities$/, (_, q) => page(column(q.stage ?? '').filter((c) => matches(c, q)), q)],
-    ['GET', /^\/v1\/opportunities\/(\w+)$/, (m) => ({ ...(cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })()) })],
-    ['PATCH', /^\/v1\/opportunities\/(\w+)$/, (m, __, body, headers) => {
+    })),
+    route('GET', /^\/v1\/opportunities$/, 'listOpportunities', (_, q) => page(column(q.stage ?? '').filter((c) => matches(c, q)), q)),
+    route('GET', /^\/v1\/opportunities\/(\w+)$/, 'getOpportunity', (m) => ({ ...(cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })()) })),
+    route('PATCH', /^\/v1\/opportunities\/(\w+)$/, 'updateOpportunity', (m, __, body, headers) => {
       const card = cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })();
       if (headers['if-match'] !== undefined && Number(headers['if-match']) !== card.version) throw new MemoryApiError(409, 'version_conflict', 'The record changed', { current: { ...card } });
       Object.assign(card, body, { version: card.version + 1 });
       return { ...card };
-    }],
-    ['POST', /^\/v1\/opportunities\/(\w+)\/move$/, (m, __, body) => {
+    }),
+    route('POST', /^\/v1\/opportunities\/(\w+)\/move$/, 'moveOpportunity', (m, __, body) => {
       const card = cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })();
       if (body.version !== card.version) throw new MemoryApiError(409, 'version_conflict', 'The record changed', { current: { ...card } });
       const final = finalStages.find((f) => f.key === body.stage);
@@ -305,25 +418,25 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       }
       Object.assign(card, { stage: body.stage, version: card.version + 1, ...(final ? { outcome: final.kind, lostReason: body.lostReason ?? null } : {}) });
       return { ...card };
-    }],
-    ['GET', /^\/v1\/tasks$/, (_, q) => page(tasks.filter((t) => !q.assigneeId || t.assigneeId === q.assigneeId), q)],
-    ['POST', /^\/v1\/tasks$/, (_, __, body) => {
+    }),
+    route('GET', /^\/v1\/tasks$/, 'listTasks', (_, q) => page(tasks.filter((t) => !q.assigneeId || t.assigneeId === q.assigneeId), q)),
+    route('POST', /^\/v1\/tasks$/, 'createTask', (_, __, body) => {
       const task = { id: hex(0x310000 + tasks.length), status: 'new', version: 0, dueAt: null, assigneeId: hex(1), subject: null, ...body } as Task;
       tasks.push(task);
       return { ...task };
-    }],
-    ['PATCH', /^\/v1\/tasks\/(\w+)$/, (m, __, body, headers) => {
+    }),
+    route('PATCH', /^\/v1\/tasks\/(\w+)$/, 'updateTask', (m, __, body, headers) => {
       const task = tasks.find((t) => t.id === m[1]) ?? (() => { throw notFound(); })();
       if (headers['if-match'] !== undefined && Number(headers['if-match']) !== task.version) throw new MemoryApiError(409, 'version_conflict', 'The task changed', { current: { ...task } });
       Object.assign(task, body, { version: task.version + 1 });
       return { ...task };
-    }],
-    ['POST', /^\/v1\/tasks\/(\w+)\/transitions$/, (m, __, body) => {
+    }),
+    route('POST', /^\/v1\/tasks\/(\w+)\/transitions$/, 'transitionTask', (m, __, body) => {
       const task = tasks.find((t) => t.id === m[1]) ?? (() => { throw notFound(); })();
       if (body.version !== undefined && Number(body.version) !== task.version) throw new MemoryApiError(409, 'version_conflict', 'The task changed', { current: { ...task } });
       Object.assign(task, { status: body.to, ...(body.dueAt ? { dueAt: body.dueAt } : {}), version: task.version + 1 });
       return { ...task };
-    }],
+    }),
     ...recordRoutes(
       options,
       page,
@@ -331,9 +444,16 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       (detail, errors) => new MemoryApiError(400, 'validation_failed', detail, { errors }),
       (id) => contacts.find((c) => c.id === id) ?? contacts[0],
     ),
-    ['POST', /^\/v1\/greetings$/, (_, __, body) => ({ id: hex(0x800001), ...body, state: 'scheduled' })],
-    ['POST', /^\/v1\/campaigns$/, (_, __, body) => ({ id: hex(0x700000 + ++campaignSeq), ...body, status: 'draft', version: 0 })],
-    ['POST', /^\/v1\/campaigns\/(\w+)\/transitions$/, (m, __, body) => ({ id: m[1], title: 'Campaign', status: body.to, version: Number(body.version) + 1 })],
+    route('POST', /^\/v1\/greetings$/, 'createGreeting', (_, __, body) => {
+      const targets = body.targets as { contactIds?: string[]; customerIds?: string[]; segmentId?: string };
+      const total = (targets.contactIds?.length ?? 0) + (targets.customerIds?.length ?? 0);
+      return {
+        id: hex(0x800001), name: String(body.name), category: 'greeting', templateId: String(body.templateId), fromUser: body.fromUser === true, sendAt: String(body.sendAt),
+        timeZone: 'Europe/Berlin', createdBy: hex(1), createdAt: new Date().toISOString(), startedAt: null, completedAt: null,
+        targets: { contactIds: targets.contactIds ?? [], customerIds: targets.customerIds ?? [], segmentId: targets.segmentId ?? null },
+        progress: { sendId: hex(0x800002), state: 'scheduled' as const, total, pending: total, sent: 0, failed: 0, skipped: 0 },
+      };
+    }),
   ];
 
   async function call(method: string, path: string, query?: Record<string, string>, body?: unknown, headers?: Record<string, string>): Promise<unknown> {
@@ -397,7 +517,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     remoteMove(id: string, stage: string): Opportunity {
       const card = cards.find((c) => c.id === id)!;
       Object.assign(card, { stage, version: card.version + 1 });
-      for (const { handler } of subscribers) handler({ type: 'updated', resource: 'opportunity', id, record: { ...card } });
+      for (const { handler } of subscribers) handler({ subscriptionId: 'memory', type: 'updated', resource: 'opportunity', id, record: { ...card } });
       return card;
     },
     get subscriptions() {

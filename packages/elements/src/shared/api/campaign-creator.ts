@@ -7,6 +7,7 @@
 // and `message` when it would send nothing) and, on activation, the scheduled send of the message to
 // the audience (`crm.greetings.create`, a segment as itself; a written message is first stored as a
 // template with `crm.templates.create`, since a send takes a template).
+import type { CampaignCreateParams, GreetingCreateParams } from '@crm/client-sdk';
 import { isMissingRoute, readProblem } from './errors.js';
 import { compactQuery, type CrmCallOptions, type CrmDataClient } from './transport.js';
 import type { Campaign, CampaignDraft, Contact, Segment, Template } from './types.js';
@@ -134,8 +135,10 @@ export async function sendTestMessage(client: CrmDataClient, campaignId: string,
 
 /** Saves the draft as the campaign: creates it the first time, then updates it (If-Match its version). */
 export async function storeCampaign(client: CrmDataClient, draft: CampaignDraft, saved: Campaign | undefined, options?: CrmCallOptions): Promise<Campaign> {
-  if (!saved) return client.campaigns.create(campaignBody(draft), options);
-  return client.campaigns.update(saved.id, campaignBody(draft), { ...options, ifMatch: saved.version });
+  // The body comes from the creator's form; the API validates it and names each failing field.
+  const body = campaignBody(draft) as CampaignCreateParams;
+  if (!saved) return client.campaigns.create(body, options);
+  return client.campaigns.update(saved.id, body, { ...options, ifMatch: saved.version });
 }
 
 /**
@@ -228,7 +231,7 @@ export async function saveCampaign(
     campaign = await client.campaigns.transition(campaign.id, { to, version: campaign.version }, options);
     onSaved(campaign);
   }
-  if (targets) await client.greetings.create(sendBody(draft, await sendTemplate(client, draft, options), targets, new Date()), options);
+  if (targets) await client.greetings.create(sendBody(draft, await sendTemplate(client, draft, options), targets, new Date()) as GreetingCreateParams, options);
   return campaign;
 }
 

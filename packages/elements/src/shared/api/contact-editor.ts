@@ -1,6 +1,7 @@
 // What <crm-contact-editor> asks of the API, through the SDK's resources: the contact
 // (`crm.contacts.get/create/update`, `uploadPicture`, `removePicture`), the tenant's custom fields
 // (`crm.customFields.list`), users (`crm.users.list`) and products (`crm.products.list`).
+import type { ContactCreateParams, ContactUpdateParams } from '@crm/client-sdk';
 import { isMissingRoute, readProblem } from './errors.js';
 import { collect, type CrmCallOptions, type CrmDataClient, type CrmPagePromiseLike } from './transport.js';
 import type { Contact, CustomFieldDefinition, Person, Product } from './types.js';
@@ -11,13 +12,14 @@ export function loadContact(client: CrmDataClient, id: string, options?: CrmCall
 }
 
 /** Creates a contact (the SDK sends an idempotency key, so a retried create is safe). */
-export function createContact(client: CrmDataClient, body: object, options?: CrmCallOptions): Promise<Contact> {
-  return client.contacts.create(body, options);
+export function createContact(client: CrmDataClient, body: Record<string, unknown>, options?: CrmCallOptions): Promise<Contact> {
+  // The editor builds the body from its form (contact-draft.ts); the API validates it and names each failing field.
+  return client.contacts.create(body as ContactCreateParams, options);
 }
 
 /** Updates a contact only if it is still at `version` (`If-Match`). */
-export function updateContact(client: CrmDataClient, id: string, body: object, version: number, options?: CrmCallOptions): Promise<Contact> {
-  return client.contacts.update(id, body, { ...options, ifMatch: version });
+export function updateContact(client: CrmDataClient, id: string, body: Record<string, unknown>, version: number, options?: CrmCallOptions): Promise<Contact> {
+  return client.contacts.update(id, body as ContactUpdateParams, { ...options, ifMatch: version });
 }
 
 /** Uploads the contact's picture (image bytes, at most 1 MB); answers with the contact and its new `pictureUrl`. */

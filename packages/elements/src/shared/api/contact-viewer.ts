@@ -11,7 +11,10 @@ export { loadContact } from './contact-editor.js';
 /** The seeded contact workflow, used when the API does not publish workflows; the API still decides. */
 const defaultContactWorkflow: Workflow = {
   key: 'contact',
+  name: 'Contact',
   initial: 'new',
+  version: 0,
+  updatedAt: null,
   states: [
     { key: 'new', label: 'New', final: false },
     { key: 'hot', label: 'Hot', final: false },
@@ -32,11 +35,14 @@ export async function loadContactWorkflow(client: CrmDataClient, options?: CrmCa
   }
 }
 
+/** A line of the viewer's timeline: an entry of the API's timeline (or of the status history) with its note lifted out of `data`. */
+export type TimelineLine = Pick<TimelineEntry, 'id' | 'title' | 'at' | 'byUserId'> & { kind: TimelineEntry['kind'] | 'status'; note: string | null };
+
 /** The contact's activity, newest first. */
-export async function loadTimeline(client: CrmDataClient, id: string, options?: CrmCallOptions): Promise<TimelineEntry[]> {
+export async function loadTimeline(client: CrmDataClient, id: string, options?: CrmCallOptions): Promise<TimelineLine[]> {
   try {
     const page = await client.timeline.list('contact', id, { limit: 50 }, options);
-    return page.data.map((entry) => ({ ...entry, note: typeof entry.data?.note === 'string' ? entry.data.note : (entry.note ?? null) }));
+    return page.data.map((entry) => ({ ...entry, note: typeof entry.data.note === 'string' ? entry.data.note : null }));
   } catch (error) {
     if (!isMissingRoute(readProblem(error))) throw error;
   }
@@ -44,7 +50,7 @@ export async function loadTimeline(client: CrmDataClient, id: string, options?: 
   return history
     .map((entry, index) => ({
       id: `transition-${index}`,
-      kind: 'status',
+      kind: 'status' as const,
       title: entry.from ? `${entry.from} → ${entry.to}` : entry.to,
       at: entry.at,
       byUserId: entry.byUserId ?? null,

@@ -3,23 +3,17 @@
 // campaign's figures (`crm.campaigns.stats`), the statuses of a workflow (`crm.workflows.get`) and the
 // owners and products the filters offer (`crm.users.list`, `crm.products.list`). Record types are the
 // SDK's generated ones.
-import type { Campaign, CampaignStats, Customer, Lead } from '@crm/client-sdk';
+import type { Campaign, CampaignStats, CrmClient as SdkClient, Customer, Lead } from '@crm/client-sdk';
 import { loadOwners, loadProducts } from './contact-editor.js';
 import { isMissingRoute, readProblem } from './errors.js';
-import { compactQuery, type CrmCallOptions, type CrmDataClient, type CrmListLike, type CrmPageLike } from './transport.js';
+import { compactQuery, type CrmCallOptions, type CrmDataClient, type CrmPageLike } from './transport.js';
 import type { Person, Product, Workflow } from './types.js';
 
 export { loadOwners, loadProducts };
 export type { Campaign, CampaignStats, Customer, Lead, Person, Product };
 
 /** The SDK resources the record lists call, beyond the ones every data element has. */
-export interface CrmRecordListResources {
-  readonly leads: CrmListLike<Lead>;
-  readonly customers: CrmListLike<Customer>;
-  readonly campaigns: CrmListLike<Campaign> & {
-    stats(id: string, query?: { from?: string; to?: string }, options?: CrmCallOptions): Promise<CampaignStats>;
-  };
-}
+export type CrmRecordListResources = Pick<SdkClient, 'leads' | 'customers' | 'campaigns'>;
 
 /** A client the record lists can use: the SDK's `CrmClient` or anything of its shape. */
 export type CrmRecordListClient = CrmDataClient & CrmRecordListResources;
@@ -56,8 +50,9 @@ export function listRecords(client: CrmDataClient, kind: CrmListedKind, query: R
 export async function listRecords(client: CrmDataClient, kind: CrmListedKind, query: RecordQuery, options?: CrmCallOptions): Promise<CrmPageLike<Lead | Customer | Campaign>> {
   const api = recordListClient(client);
   const params = compactQuery({ limit: 100, ...query });
-  const resource: CrmListLike<Lead | Customer | Campaign> = kind === 'lead' ? api.leads : kind === 'customer' ? api.customers : api.campaigns;
-  return resource.list(params, options);
+  if (kind === 'lead') return api.leads.list(params, options);
+  if (kind === 'customer') return api.customers.list(params, options);
+  return api.campaigns.list(params, options);
 }
 
 /** A campaign's engagement, leads, conversions, revenue won and ROI. */

@@ -11,7 +11,10 @@ export const openTaskStatuses = ['new', 'scheduled', 'rescheduled'];
 /** The seeded calling-task workflow, used when the API does not publish workflows; the API still decides. */
 const defaultCallingWorkflow: Workflow = {
   key: 'callingTask',
+  name: 'Calling task',
   initial: 'new',
+  version: 0,
+  updatedAt: null,
   states: [
     { key: 'new', label: 'New', final: false },
     { key: 'scheduled', label: 'Scheduled', final: false },
@@ -20,15 +23,15 @@ const defaultCallingWorkflow: Workflow = {
     { key: 'aborted', label: 'Aborted', final: true },
   ],
   transitions: [
-    { from: 'new', to: 'scheduled' },
-    { from: 'new', to: 'done' },
-    { from: 'new', to: 'aborted' },
-    { from: 'scheduled', to: 'rescheduled' },
-    { from: 'scheduled', to: 'done' },
-    { from: 'scheduled', to: 'aborted' },
-    { from: 'rescheduled', to: 'rescheduled' },
-    { from: 'rescheduled', to: 'done' },
-    { from: 'rescheduled', to: 'aborted' },
+    { from: 'new', to: 'scheduled', roles: [] },
+    { from: 'new', to: 'done', roles: [] },
+    { from: 'new', to: 'aborted', roles: [] },
+    { from: 'scheduled', to: 'rescheduled', roles: [] },
+    { from: 'scheduled', to: 'done', roles: [] },
+    { from: 'scheduled', to: 'aborted', roles: [] },
+    { from: 'rescheduled', to: 'rescheduled', roles: [] },
+    { from: 'rescheduled', to: 'done', roles: [] },
+    { from: 'rescheduled', to: 'aborted', roles: [] },
   ],
 };
 
