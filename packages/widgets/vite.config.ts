@@ -18,7 +18,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     minify: true,
-    sourcemap: true,
+    sourcemap: 'hidden',
     modulePreload: false,
     // An application build, not library mode: library mode leaves ES output's whitespace unminified.
     rollupOptions: {
@@ -28,7 +28,14 @@ export default defineConfig({
         ...['de', 'fr'].map((locale) => [`crm-widgets-locale-${locale}`, fileURLToPath(new URL(`./src/locales/${locale}.ts`, import.meta.url))]),
       ]),
       preserveEntrySignatures: 'allow-extension',
-      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'crm-widgets-shared-[hash].js' },
+      output: {
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: 'crm-widgets-shared-[hash].js',
+        // What both widgets use (Lit, the SDK client, src/shared) is one chunk of its own: left to itself the
+        // bundler puts it inside crm-referral-signup.js, and a page with only a card downloads the signup form.
+        codeSplitting: { groups: [{ name: 'crm-widgets-shared', test: /node_modules|client-sdk|[\\/]src[\\/]shared[\\/]/ }] },
+      },
     },
   },
 });

@@ -1,8 +1,9 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import type { PublicCrmClient } from '@crm/client-sdk/public';
-import { fetchCampaign, publicClient, remembered, visitorId } from '../shared/config.js';
+import { fetchCampaign, publicClient, visitorId } from '../shared/config.js';
 import { strings } from '../shared/i18n.js';
-import { baseStyles, WidgetElement, yieldToPage } from '../shared/widget-element.js';
+import { baseStyles, WidgetElement } from '../shared/widget-element.js';
+import { remembered, yieldToPage } from './visitor-memory.js';
 import { formatDate, formatDateRange } from './format.js';
 
 const text = strings('card', {

@@ -74,11 +74,7 @@ export class CrmReferralSignup extends WidgetElement {
         font-weight: 600;
         font-size: 0.875em;
       }
-      input[type='text'],
-      input[type='email'],
-      input[type='tel'],
-      input[type='number'],
-      input[type='date'] {
+      input:not([type='checkbox']) {
         font: inherit;
         color: inherit;
         background: var(--crm-sys-color-surface, #ffffff);

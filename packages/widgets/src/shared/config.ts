@@ -78,20 +78,3 @@ export function visitorId(): string {
     return (visitor = randomId());
   }
 }
-
-const memory = new Map<string, boolean>();
-
-/** Remembers per browser what this visitor did to a campaign (to show a pressed like button). */
-export function remembered(code: string, kind: string, set = false): boolean {
-  const key = `crm-widgets:${kind}:${code.toUpperCase()}`;
-  if (!set && memory.has(key)) return memory.get(key)!;
-  let value = set;
-  try {
-    if (set) localStorage.setItem(key, '1');
-    else value = localStorage.getItem(key) === '1';
-  } catch {
-    // Storage blocked: remembered for this page only.
-  }
-  memory.set(key, value);
-  return value;
-}

@@ -33,12 +33,8 @@ export const baseStyles = css`
   .root {
     font-family: var(--crm-sys-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: var(--crm-sys-font-size, 16px);
-    font-weight: 400;
-    font-style: normal;
+    /* Weight, style, spacing, alignment and case inherit their initial values from the reset host. */
     line-height: 1.5;
-    letter-spacing: normal;
-    text-align: start;
-    text-transform: none;
     color: var(--crm-sys-color-on-surface, #1f2328);
     background: var(--crm-sys-color-surface, #ffffff);
     border: 1px solid var(--crm-sys-color-outline, #d0d7de);
@@ -89,15 +85,6 @@ export const baseStyles = css`
 
 /** How long a widget waiting for its campaign shows nothing before it says "Loading…". */
 export const LOADING_DELAY_MS = 500;
-
-/**
- * Resolves in a later task, so the partner page's own input and frames can run in between two pieces
- * of a widget's work (`scheduler.yield()` where the browser has it, else a zero timeout).
- */
-export function yieldToPage(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 /**
  * Base of every widget: idempotent registration, its locale, plain-language API errors, and a loading
