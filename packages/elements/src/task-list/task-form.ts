@@ -1,7 +1,8 @@
 // The "New task" form of <crm-task-list>: title, kind, due date and time (in the provider's time zone),
 // the record it is about (found by what the person types) and, where the caller may list people, the
 // assignee. Kept apart from the list so each file reads in one sitting.
-import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { CrmClient, CrmUser } from '../context/client-context.js';
 import type { CrmFieldDetail } from '../events/field-events.js';
 import { readProblem } from '../shared/api/errors.js';
 import {
@@ -16,7 +17,8 @@ import {
 } from '../shared/api/task-create.js';
 import type { Task } from '../shared/api/types.js';
 import { focusFirstError, focusWithoutJump, mapFieldErrors, validateFields, type CrmFormField } from '../shared/form-field.js';
-import type { CrmTaskList } from './task-list.component.js';
+import type { CrmMessageParams, CrmPluralKey } from '../i18n/msg.js';
+import type { CrmStringKey } from '../i18n/strings.en.js';
 import { zonedToInstant } from './zoned-time.js';
 
 interface TaskDraft {
@@ -32,6 +34,17 @@ interface TaskDraft {
 
 const emptyDraft = (assigneeId: string): TaskDraft => ({ title: '', kind: 'todo', dueAt: '', dueTime: '', subjectType: '', subjectQuery: '', subjectId: '', assigneeId });
 
+/** What the form needs of the element that shows it (<crm-task-list>), declared here so the two files do not import each other. */
+export interface TaskFormHost extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly formClient: CrmClient | undefined;
+  readonly formUser: CrmUser | undefined;
+  readonly formTimeZone: string | undefined;
+  formMsg(key: CrmStringKey, params?: CrmMessageParams): string;
+  formPlural(key: CrmPluralKey, count: number): string;
+  taskCreated(task: Task): Promise<void>;
+}
+
 /** The state and rendering of the task form, driven by its host's updates. */
 export class TaskForm implements ReactiveController {
   open = false;
@@ -45,7 +58,7 @@ export class TaskForm implements ReactiveController {
   private search: AbortController | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly host: CrmTaskList) {
+  constructor(private readonly host: TaskFormHost) {
     host.addController(this);
   }
 

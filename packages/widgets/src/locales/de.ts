@@ -1,5 +1,5 @@
 /** German messages of every widget, fetched only by a widget whose locale is `de` (see loadLocale). */
-import type { LocaleTable } from '../shared/i18n.js';
+import type { LocaleTable } from '../shared/locale-table.js';
 
 const de: LocaleTable = {
   'common.loading': 'Wird geladen…',

@@ -1,5 +1,5 @@
 /** French messages of every widget, fetched only by a widget whose locale is `fr` (see loadLocale). */
-import type { LocaleTable } from '../shared/i18n.js';
+import type { LocaleTable } from '../shared/locale-table.js';
 
 const fr: LocaleTable = {
   'common.loading': 'Chargement…',

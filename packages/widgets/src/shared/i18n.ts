@@ -1,3 +1,8 @@
+import type { LocaleTable, Message } from './locale-table.js';
+
+// The locale tables import these types from their own module: they are loaded by this file, so importing it back would be a cycle.
+export type { LocaleTable, Message } from './locale-table.js';
+
 /** Locales every widget ships: English first, then German and French. */
 export const locales = ['en', 'de', 'fr'] as const;
 
@@ -6,9 +11,6 @@ export function resolveLocale(wanted: string | null | undefined): string {
   const language = (wanted ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
   return (locales as readonly string[]).includes(language) ? language : 'en';
 }
-
-/** A message: plain text, or one text per plural category of its `{n}` (`other` always present). */
-export type Message = string | ({ other: string } & Partial<Record<Intl.LDMLPluralRule, string>>);
 
 // One formatter per locale and kind: building one loads the locale's data, using it again is cheap.
 const pluralRules = new Map<string, Intl.PluralRules>();
@@ -25,9 +27,6 @@ export function cached<T>(cache: Map<string, T>, locale: string, make: () => T):
 export function formatNumber(n: number, locale: string): string {
   return cached(numberFormats, locale, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })).format(n);
 }
-
-/** A locale's messages for every widget, keyed `<widget>.<key>` (`src/locales/<locale>.ts`). */
-export type LocaleTable = Record<string, Message>;
 
 const tables = new Map<string, LocaleTable>();
 // Kept in a variable: Vite rewrites `new URL(<template>, import.meta.url)` as an asset reference.

@@ -1,0 +1,132 @@
+// Import directions of the monorepo, checked by `npm run lint` (`npm run lint:imports`).
+// The arrows point one way: server.ts -> runtime.ts (composition root) -> app.ts -> modules/ -> platform/;
+// front ends -> the SDK's public entries -> (HTTP) -> the API. A back-arrow or a cycle fails the lint.
+const api = '^packages/api/src/';
+const tests = '\\.test\\.ts$|/testing/';
+
+/**
+ * The imports one API module makes into another today, each with its reason. Anything not listed here
+ * fails the lint: a new one either goes through events or platform/, or is added here with its reason.
+ * Tests and `testing/` helpers are not bound by this table (they arrange state through other domains).
+ */
+const moduleImports = {
+  activities: { to: ['tasks', 'opportunities'], reason: 'the timeline merges tasks and opportunities with activities; a logged call or meeting is a task subject' },
+  'api-keys': { to: ['identity'], reason: 'an API key acts as a user of the tenant: it takes its role, principal and auth routes from identity' },
+  audit: { to: ['identity'], reason: 'retention reads each tenant\'s audit settings from the tenant record' },
+  campaigns: {
+    to: ['api-keys', 'contacts', 'identity', 'leads', 'messaging', 'opportunities', 'templates'],
+    reason: 'a campaign turns public signups into contacts and leads (publishable keys), reports opportunities it sourced, and sends its messages through templates and messaging recipients',
+  },
+  customers: {
+    to: ['contacts', 'custom-fields', 'leads', 'opportunities', 'products', 'segments', 'workflows'],
+    reason: 'crm-records.wiring.ts composes the record modules that share one record engine; customer schemas embed the contact schema; a customer counts its opportunities',
+  },
+  identity: { to: ['api-keys', 'products'], reason: 'a principal\'s visibility includes the products it is assigned to; deleting a role checks the API keys that hold it' },
+  leads: { to: ['contacts', 'customers'], reason: 'converting a lead creates or finds the customer and its contact' },
+  messaging: {
+    to: ['contacts', 'customers', 'identity', 'mail-settings', 'notifications', 'opportunities', 'templates'],
+    reason: 'messaging.module.ts composes sending (templates, mail settings, notifications); recipients are contacts and customers of a tenant; satisfaction surveys follow won opportunities',
+  },
+  notifications: { to: ['identity', 'tasks'], reason: 'scheduled reminders are about tasks and go to users' },
+  opportunities: {
+    to: ['activities', 'contacts', 'customers', 'leads', 'tasks'],
+    reason: 'sales.wiring.ts composes the sales modules (activities, tasks, auto-tasks) around opportunities, which belong to customers, contacts and leads',
+  },
+  products: { to: ['identity'], reason: 'products are assigned to teams and people of the org chart' },
+  tasks: { to: ['identity'], reason: 'automatic tasks are assigned to users by role' },
+  templates: { to: ['messaging'], reason: 'a template preview renders for a real recipient' },
+  workflows: { to: ['identity'], reason: 'transitions name the role keys allowed to make them' },
+};
+
+const moduleRules = Object.entries(moduleImports).map(([name, { to }]) => ({
+  name: `api-module-${name}`,
+  comment: `modules/${name} imports only these other modules: ${to.join(', ')} (see moduleImports for why)`,
+  severity: 'error',
+  from: { path: `${api}modules/${name}/`, pathNot: tests },
+  to: { path: `${api}modules/`, pathNot: `${api}modules/(${[name, ...to].join('|')})/` },
+}));
+const unlisted = {
+  name: 'api-module-unlisted',
+  comment: 'a module not in moduleImports imports no other module',
+  severity: 'error',
+  from: { path: `${api}modules/([^/]+)/`, pathNot: `${tests}|${api}modules/(${Object.keys(moduleImports).join('|')})/` },
+  to: { path: `${api}modules/`, pathNot: `${api}modules/$1/` },
+};
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', comment: 'no import cycle anywhere (type-only imports count)', severity: 'error', from: { path: '^packages/' }, to: { circular: true } },
+    { name: 'not-to-unresolvable', comment: 'every import resolves (a deep import into a package past its exports map does not)', severity: 'error', from: { path: '^packages/' }, to: { couldNotResolve: true } },
+    {
+      name: 'api-platform-imports-no-module',
+      comment: 'platform/ is below the modules: it never imports a module, the app or the composition root',
+      severity: 'error',
+      from: { path: `${api}platform/`, pathNot: tests },
+      to: { path: `${api}(modules/|seed/|app\\.ts$|runtime\\.ts$|server\\.ts$)` },
+    },
+    {
+      name: 'api-modules-not-up',
+      comment: 'modules import platform/, never the app, the composition root or the server',
+      severity: 'error',
+      from: { path: `${api}modules/`, pathNot: tests },
+      to: { path: `${api}(app|runtime|server)\\.ts$` },
+    },
+    ...moduleRules,
+    unlisted,
+    {
+      name: 'api-knows-no-front-end',
+      comment: 'the API knows nothing of the SDK, elements or widgets',
+      severity: 'error',
+      from: { path: '^packages/api/' },
+      to: { path: '^packages/(client-sdk|elements|widgets)/' },
+    },
+    {
+      name: 'sdk-knows-only-http',
+      comment: 'the SDK speaks the HTTP contract; only its test-only code (packages/client-sdk/test, never packed) reaches the API',
+      severity: 'error',
+      from: { path: '^packages/client-sdk/src/' },
+      to: { path: '^packages/(api|elements|widgets)/|^packages/client-sdk/test/' },
+    },
+    {
+      name: 'sdk-internal-is-leaf',
+      comment: 'internal/ holds private helpers: it may read core/errors and core types, never resources or the client',
+      severity: 'error',
+      from: { path: '^packages/client-sdk/src/internal/' },
+      to: { path: '^packages/client-sdk/src/(resources/|core/(client|session|public-client|crud-resource)\\.ts$|index\\.ts$|public\\.ts$)' },
+    },
+    {
+      name: 'front-ends-use-sdk-entries',
+      comment: 'elements and widgets import the SDK only through `@crm/client-sdk` and `@crm/client-sdk/public`',
+      severity: 'error',
+      from: { path: '^packages/(elements|widgets)/' },
+      to: { path: '^packages/client-sdk/', pathNot: '^packages/client-sdk/src/(index|public)\\.ts$' },
+    },
+    {
+      name: 'front-ends-not-api',
+      comment: 'front ends reach the API over HTTP only (their browser-test harnesses under test/ start a real API)',
+      severity: 'error',
+      from: { path: '^packages/(elements|widgets)/src/' },
+      to: { path: '^packages/api/' },
+    },
+    {
+      name: 'packages-apart',
+      comment: 'no package imports another package\'s files by a relative path',
+      severity: 'error',
+      from: { path: '^packages/(elements|widgets)/' },
+      to: { path: '^packages/(elements|widgets)/', pathNot: '^packages/$1/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|dist|generated)/' },
+    tsPreCompilationDeps: true,
+    // tsconfig.imports.json maps the SDK's two public entries to their sources (no build needed to check).
+    tsConfig: { fileName: 'tsconfig.imports.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'types', 'default'],
+      extensions: ['.ts', '.js', '.mjs'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
