@@ -18,10 +18,13 @@ import { contactListStyles, rowHeight } from './contact-list.styles.js';
 
 const statuses = ['new', 'hot', 'cold', 'converted', 'not_interested'] as const;
 const sorts = ['lastName', 'firstName', '-createdAt', '-updatedAt', 'companyName', 'status'] as const;
+/** How close (in rows) the rows in view may come to the end of the loaded ones before the next page is asked for. */
+const prefetchRows = 20;
 
 /**
- * A searchable, filterable, sortable list of contacts that loads pages as the person scrolls and
- * renders only the rows in view, so ten thousand contacts scroll as smoothly as ten. Rows can be
+ * A searchable, filterable, sortable list of contacts that pages through the server with its cursors
+ * only as the person scrolls (or moves by keyboard) near the end of what is loaded, and renders only
+ * the rows in view, so a hundred thousand contacts open as fast as ten and never load all at once. Rows can be
  * selected for bulk actions (Space, or the checkbox column) and opened (Enter, or a click).
  *
  * Keyboard: Tab into the list, Up/Down/Home/End/PageUp/PageDown to move, Space to select, Enter to open.
@@ -41,6 +44,8 @@ const sorts = ['lastName', 'firstName', '-createdAt', '-updatedAt', 'companyName
  * @csspart row - One contact row.
  * @csspart cell - One cell of a row.
  * @csspart status - The status badge in a row.
+ * @csspart loading-row - The row shown at the end while the next page loads.
+ * @csspart error-row - The row shown at the end when the next page failed, with its retry button.
  *
  * @cssproperty --crm-contact-list-height - Height of the scrolling area. Defaults to `28rem`.
  * @cssproperty --crm-contact-list-row-hover - Background of a hovered row. Defaults to `--crm-sys-color-surface-container`.
@@ -76,6 +81,8 @@ export class CrmContactList extends CrmDataElement {
   @state() private loading = false;
   @state() private loadingMore = false;
   @state() private failure = '';
+  /** Why the next page failed; no further page is asked for until the person retries. */
+  @state() private moreFailure = '';
   @state() private selection = new Set<string>();
   @state() private active = 0;
 
@@ -114,8 +121,9 @@ export class CrmContactList extends CrmDataElement {
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
     this.window.observe(this.scroller);
+    // The next page is asked for only when the rows in view come within a screenful of the loaded end.
     const { end } = this.window.range(this.rows.length);
-    if (end >= this.rows.length - 20) void this.loadMore();
+    if (end >= this.rows.length - prefetchRows) void this.loadMore();
   }
 
   override disconnectedCallback(): void {
@@ -139,6 +147,7 @@ export class CrmContactList extends CrmDataElement {
     const generation = ++this.generation;
     this.loading = true;
     this.failure = '';
+    this.moreFailure = '';
     try {
       const page = await listContacts(this.api, this.query, { signal: abort.signal });
       if (generation !== this.generation) return;
@@ -155,7 +164,7 @@ export class CrmContactList extends CrmDataElement {
 
   private async loadMore(): Promise<void> {
     const page = this.page;
-    if (!page || this.loadingMore || this.loading || !page.hasNextPage()) return;
+    if (!page || this.loadingMore || this.loading || this.moreFailure || !page.hasNextPage()) return;
     const generation = this.generation;
     this.loadingMore = true;
     try {
@@ -164,10 +173,16 @@ export class CrmContactList extends CrmDataElement {
       this.page = next;
       this.rows = [...this.rows, ...next.data];
     } catch (error) {
-      if (generation === this.generation) this.failure = readProblem(error).detail;
+      if (generation === this.generation) this.moreFailure = readProblem(error).detail;
     } finally {
       this.loadingMore = false;
     }
+  }
+
+  /** Asks for the page that failed again. */
+  private retryMore(): void {
+    this.moreFailure = '';
+    void this.loadMore();
   }
 
   private onFilter(event: CustomEvent<CrmFieldDetail>): void {
@@ -261,15 +276,32 @@ export class CrmContactList extends CrmDataElement {
     return undefined;
   }
 
+  /** The row after the loaded ones: the next page loading, or why it failed with a retry. */
+  private renderTail(): TemplateResult | typeof nothing {
+    if (!this.loadingMore && !this.moreFailure) return nothing;
+    const place = cssomStyle({ transform: `translateY(${this.rows.length * rowHeight}px)` });
+    if (this.moreFailure) {
+      return html`<div part="error-row" role="row" class="row-item tail" ${place}>
+        <span role="gridcell" class="tail-cell"><span class="error">${this.moreFailure}</span>
+          <button type="button" class="quiet" @click=${this.retryMore}>${this.msg('state.retry')}</button></span>
+      </div>`;
+    }
+    return html`<div part="loading-row" role="row" class="row-item tail" aria-busy="true" ${place}>
+      <span role="gridcell" class="tail-cell muted">${this.msg('contactList.loadingMore')}</span>
+    </div>`;
+  }
+
   private renderBody(): TemplateResult {
     const { start, end } = this.window.range(this.rows.length);
     const visible = this.rows.slice(start, end);
-    return html`<div role="rowgroup" class="body" ${cssomStyle({ height: `${this.rows.length * rowHeight}px` })} @click=${this.onRowClick}>
+    const tail = this.loadingMore || this.moreFailure ? 1 : 0;
+    return html`<div role="rowgroup" class="body" ${cssomStyle({ height: `${(this.rows.length + tail) * rowHeight}px` })} @click=${this.onRowClick}>
       ${repeat(
         visible,
         (_, offset) => this.window.slotKey(start + offset),
         (contact, offset) => this.renderRow(contact, start + offset),
       )}
+      ${this.renderTail()}
     </div>`;
   }
 
@@ -292,7 +324,7 @@ export class CrmContactList extends CrmDataElement {
         <slot name="bulk-actions"></slot>
         <button type="button" class="quiet" @click=${() => this.setSelection(new Set())}>${this.msg('contactList.clearSelection')}</button>
       </div>
-      ${this.renderState() ?? html`<div part="grid" role="grid" aria-label=${this.msg('contactList.label')} aria-rowcount=${this.rows.length + 1} aria-multiselectable="true" aria-busy=${this.loading ? 'true' : 'false'}
+      ${this.renderState() ?? html`<div part="grid" role="grid" aria-label=${this.msg('contactList.label')} aria-rowcount=${this.page?.hasNextPage() ? -1 : this.rows.length + 1} aria-multiselectable="true" aria-busy=${this.loading ? 'true' : 'false'}
         @keydown=${this.onGridKeydown}>
         <div role="rowgroup">
           <div part="header" role="row" class="row-item header" aria-rowindex="1">
@@ -309,7 +341,7 @@ export class CrmContactList extends CrmDataElement {
       </div>`}
       <p class="muted footer" role="status">
         ${this.loadingMore ? this.msg('contactList.loadingMore') : this.rows.length ? this.plural('contactList.count', this.rows.length) : ''}
-        ${this.failure && this.rows.length ? html`<span class="error">${this.failure}</span>` : nothing}
+        ${this.moreFailure ? html`<span class="error">${this.moreFailure}</span>` : nothing}
       </p>
     `;
   }

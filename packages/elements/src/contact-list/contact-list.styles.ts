@@ -93,6 +93,15 @@ export const contactListStyles = css`
   .name {
     font-weight: 600;
   }
+  .body .tail {
+    display: flex;
+    cursor: default;
+  }
+  .tail-cell {
+    display: flex;
+    align-items: center;
+    gap: ${sys('spacing-s')};
+  }
   .footer {
     margin: ${sys('spacing-xs')} 0 0;
   }

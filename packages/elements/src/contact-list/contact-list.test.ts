@@ -183,3 +183,84 @@ describe('crm-contact-list', () => {
     });
   });
 });
+
+describe('crm-contact-list over 100,000 contacts (pages on demand)', () => {
+  type Internals = { rows: Array<{ id: string }>; page: { nextCursor: string | null } | null };
+  const internals = (list: CrmContactList) => list as unknown as Internals;
+  const frames = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+  };
+  let memory: ReturnType<typeof createMemoryApi>;
+  before(() => {
+    memory = createMemoryApi({ contacts: 100_000 });
+  });
+  const listCalls = () => memory.calls.filter((c) => c.method === 'GET' && c.path === '/v1/contacts');
+
+  async function mountFresh(): Promise<{ list: CrmContactList; scroller: HTMLElement }> {
+    memory.calls.length = 0;
+    const list = await mount(memory.client, '100');
+    await until(() => internals(list).rows.length === 100, 8000, 'first page');
+    await frames(3);
+    return { list, scroller: list.shadowRoot!.querySelector<HTMLElement>('.scroller')! };
+  }
+
+  it('should ask for one page on first render, and the next page by its cursor only when scrolled to the end of the loaded rows', async () => {
+    const { list, scroller } = await mountFresh();
+    expect(listCalls()).to.have.length(1);
+    expect(listCalls()[0]!.query).to.deep.equal({ limit: '100', sort: 'lastName' });
+    expect(list.shadowRoot!.querySelector('[role="grid"]')!.getAttribute('aria-rowcount')).to.equal('-1');
+
+    // Scrolling within the loaded rows asks for nothing.
+    scroller.scrollTop = 40 * 44;
+    await frames(5);
+    expect(listCalls()).to.have.length(1);
+
+    const cursor = internals(list).page!.nextCursor;
+    expect(cursor).to.be.a('string');
+    scroller.scrollTop = scroller.scrollHeight;
+    await until(() => internals(list).rows.length === 200, 8000, 'second page');
+    await frames(5);
+    expect(listCalls()).to.have.length(2);
+    expect(listCalls()[1]!.query).to.deep.equal({ limit: '100', sort: 'lastName', cursor });
+    expect(new Set(internals(list).rows.map((r) => r.id)).size).to.equal(200);
+    // Nothing asked for more than a page, and the DOM holds a screenful, not the loaded rows.
+    expect(listCalls().every((c) => Number((c.query as Record<string, string>).limit) <= 200)).to.equal(true);
+    expect(list.shadowRoot!.querySelectorAll('.body [role="row"]').length).to.be.lessThan(40);
+  });
+
+  it('should ask for the next page when End moves the keyboard focus to the last loaded row, one page per press', async () => {
+    const { list } = await mountFresh();
+    list.shadowRoot!.querySelector<HTMLElement>('[data-index="0"]')!.focus();
+    for (const expected of [200, 300]) {
+      const cursor = internals(list).page!.nextCursor;
+      await sendKeys({ press: 'End' });
+      await until(() => internals(list).rows.length === expected, 8000, `${expected} rows`);
+      await frames(5);
+      expect(listCalls()).to.have.length(expected / 100);
+      expect((listCalls().at(-1)!.query as Record<string, string>).cursor).to.equal(cursor);
+      expect(list.shadowRoot!.activeElement?.getAttribute('data-index')).to.equal(String(expected - 101));
+    }
+  });
+
+  it('should show a loading row while the next page comes, and a failed page as an error row whose retry asks again once', async () => {
+    const { list, scroller } = await mountFresh();
+    memory.failNext('GET', /^\/v1\/contacts$/, new MemoryApiError(503, 'unavailable', 'The CRM is restarting.'));
+    scroller.scrollTop = scroller.scrollHeight;
+    await until(() => Boolean(list.shadowRoot!.querySelector('[part="error-row"]')), 8000, 'error row');
+    expect(list.shadowRoot!.querySelector('[part="error-row"]')!.textContent).to.contain('The CRM is restarting.');
+    // A failed page is not asked for again behind the person's back, however they scroll.
+    scroller.scrollTop = 0;
+    await frames(3);
+    scroller.scrollTop = scroller.scrollHeight;
+    await frames(8);
+    expect(listCalls()).to.have.length(2);
+    await expectAccessible(list);
+
+    memory.holdNext('GET', /^\/v1\/contacts$/);
+    list.shadowRoot!.querySelector<HTMLButtonElement>('[part="error-row"] button')!.click();
+    await until(() => Boolean(list.shadowRoot!.querySelector('[part="loading-row"]')), 4000, 'loading row');
+    expect(list.shadowRoot!.querySelector('[part="loading-row"]')!.textContent).to.contain('Loading more contacts');
+    expect(listCalls()).to.have.length(3);
+    expect(list.shadowRoot!.querySelector('[part="error-row"]')).to.equal(null);
+  });
+});

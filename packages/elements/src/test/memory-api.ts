@@ -318,14 +318,46 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
 
   const notFound = () => new MemoryApiError(404, 'not_found', 'No such record');
   const contactById = (id: string) => contacts.find((c) => c.id === id) ?? (() => { throw notFound(); })();
-  const page = <T>(items: T[], query: Record<string, string>): ListEnvelope<T> & { object: 'list' } => {
+  /** The API's bound on a page (`limit` 1..200): nothing can ask for everything at once. */
+  const pageLimit = (query: Record<string, string>) => {
     const limit = Number(query.limit ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
+      throw new MemoryApiError(400, 'validation_failed', 'limit must be 1..200', { errors: [{ field: 'limit', code: 'too_big', message: 'must be at most 200' }] });
+    }
+    return limit;
+  };
+  const page = <T>(items: T[], query: Record<string, string>): ListEnvelope<T> & { object: 'list' } => {
+    const limit = pageLimit(query);
     const start = Number(query.cursor ?? 0);
     const data = items.slice(start, start + limit);
     const next = start + limit < items.length ? String(start + limit) : null;
     return { object: 'list', data, hasMore: next !== null, nextCursor: next };
   };
   const pipeline: Pipeline = { id: 'p1', name: 'Sales', description: null, isDefault: true, stages: [...stages, ...finalStages], version: 0, createdAt: '2026-01-01T09:00:00.000Z', updatedAt: '2026-01-01T09:00:00.000Z' };
+  /** Contacts matching a list query in its order, kept until the next write, so paging a big list sorts it once (as an index would). */
+  let writes = 0;
+  let ordered: { key: string; list: Contact[]; at: Map<string, number> } | undefined;
+  const collator = new Intl.Collator('en');
+  const orderedContacts = (q: Record<string, string>) => {
+    const key = JSON.stringify([writes, contacts.length, q.q ?? '', q.status ?? '', q.sort ?? '']);
+    if (ordered?.key === key) return ordered;
+    const text = (q.q ?? '').toLowerCase();
+    let list = contacts.filter((c) => (!q.status || c.status === q.status) && (!text || `${c.fullName} ${c.company?.name}`.toLowerCase().includes(text)));
+    const field = (q.sort ?? '').replace(/^-/, '') as keyof Contact;
+    const sign = q.sort?.startsWith('-') ? -1 : 1;
+    if (field) list = [...list].sort((a, b) => collator.compare(String(a[field] ?? ''), String(b[field] ?? '')) * sign || collator.compare(a.id, b.id));
+    ordered = { key, list, at: new Map(list.map((c, i) => [c.id, i])) };
+    return ordered;
+  };
+  /** A keyset page: the cursor names the last row of the previous page (never an offset), as the API's cursors do. */
+  const keysetPage = ({ list, at }: { list: Contact[]; at: Map<string, number> }, q: Record<string, string>) => {
+    const limit = pageLimit(q);
+    const after = q.cursor ? at.get(atob(q.cursor)) : -1;
+    if (after === undefined) throw new MemoryApiError(400, 'invalid_cursor', 'The cursor does not belong to this list; load it from the start.');
+    const data = list.slice(after + 1, after + 1 + limit);
+    const more = after + 1 + limit < list.length;
+    return { object: 'list' as const, data, hasMore: more, nextCursor: more ? btoa(data[data.length - 1]!.id) : null };
+  };
   const column = (stage: string) => cards.filter((c) => c.stage === stage).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
   const matches = (card: Opportunity, q: Record<string, string>) =>
     (!q.ownerId || card.ownerId === q.ownerId) &&
@@ -333,13 +365,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     (!q.closeBefore || (card.expectedCloseDate ?? '') < q.closeBefore);
 
   const routes: Array<[string, RegExp, Handler]> = [
-    route('GET', /^\/v1\/contacts$/, 'listContacts', (_, q) => {
-      const text = (q.q ?? '').toLowerCase();
-      let list = contacts.filter((c) => (!q.status || c.status === q.status) && (!text || `${c.fullName} ${c.company?.name}`.toLowerCase().includes(text)));
-      const key = (q.sort ?? '').replace(/^-/, '') as keyof Contact;
-      if (key) list = [...list].sort((a, b) => String(a[key] ?? '').localeCompare(String(b[key] ?? '')) * (q.sort!.startsWith('-') ? -1 : 1));
-      return page(list, q);
-    }),
+    route('GET', /^\/v1\/contacts$/, 'listContacts', (_, q) => keysetPage(orderedContacts(q), q)),
     route('POST', /^\/v1\/contacts$/, 'createContact', (_, __, body) => {
       const contact = { ...makeContact(contacts.length), ...body, id: hex(0x600000 + contacts.length), status: 'new', version: 0 } as Contact;
       contacts.push(contact);
@@ -458,6 +484,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
 
   async function call(method: string, path: string, query?: Record<string, string>, body?: unknown, headers?: Record<string, string>): Promise<unknown> {
     calls.push({ method, path, query, body, headers });
+    if (method !== 'GET') writes++;
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const failure = failures.findIndex((f) => f.method === method && f.path.test(path));
     if (failure >= 0) throw failures.splice(failure, 1)[0]!.error;
