@@ -320,6 +320,7 @@ export const de: CrmStrings = {
   'board.closeBefore': 'Abschluss vor',
   'board.count.one': '{count} Deal',
   'board.count.other': '{count} Deals',
+  'board.loadingMore': 'Weitere Deals werden geladen…',
   'board.noCards': 'Keine Deals in dieser Phase.',
   'board.emptyColumn': '{stage}: keine Deals',
   'board.instructions': 'Eingabetaste öffnet einen Deal, Leertaste nimmt ihn auf. Mit den Pfeiltasten verschieben, Leertaste legt ab, Escape bricht ab.',

@@ -318,6 +318,7 @@ export const en = {
   'board.closeBefore': 'Closing before',
   'board.count.one': '{count} deal',
   'board.count.other': '{count} deals',
+  'board.loadingMore': 'Loading more deals…',
   'board.noCards': 'No deals in this stage.',
   'board.emptyColumn': '{stage}: no deals',
   'board.instructions': 'Press Enter to open a deal, Space to pick it up. Use the arrow keys to move it, Space to drop it, Escape to cancel.',

@@ -54,6 +54,8 @@ interface Grab {
  * @csspart card-amount - The amount on a card.
  * @csspart drop-indicator - The line showing where a dragged card will land.
  * @csspart message - The message shown when a move was refused.
+ * @csspart column-loading - Below a column's cards while its next page loads.
+ * @csspart column-error - Below a column's cards when its next page failed, with a retry button.
  * @csspart lost-dialog - The dialog that asks why a deal was lost.
  * @csspart editor-dialog - The dialog that edits an opened card.
  *
@@ -107,7 +109,10 @@ export class CrmPipelineBoard extends CrmDataElement {
   @state() private editing: Opportunity | undefined;
 
   private readonly windows = new Map<string, VirtualWindow>();
-  private readonly loadingColumns = new Set<string>();
+  /** Columns whose next page is on its way. */
+  @state() private loadingColumns = new Set<string>();
+  /** Why a column's next page failed; that column asks for nothing more until the person retries. */
+  @state() private columnFailures = new Map<string, string>();
   private dragOrigin: CardPlace | undefined;
   private unsubscribe: (() => void) | undefined;
   private generation = 0;
@@ -138,8 +143,9 @@ export class CrmPipelineBoard extends CrmDataElement {
     for (const column of this.columns) {
       const win = this.windowFor(column.stage.key);
       win.observe(this.renderRoot.querySelector<HTMLElement>(`.scroller[data-stage="${column.stage.key}"]`));
+      // A column asks for its next page only when the cards in view come within 8 of its loaded end.
       const { end } = win.range(column.cards.length);
-      if (end >= column.cards.length - 8 && column.cards.length < column.count) void this.loadMore(column.stage.key);
+      if (end >= column.cards.length - 8 && column.cards.length < column.count && !this.columnFailures.has(column.stage.key)) void this.loadMore(column.stage.key);
     }
   }
 
@@ -174,6 +180,7 @@ export class CrmPipelineBoard extends CrmDataElement {
     const generation = ++this.generation;
     this.loading = this.columns.length === 0;
     this.failure = '';
+    this.columnFailures = new Map();
     try {
       const board = await loadBoard(this.api, this.pipelineId, this.filter, this.perStage);
       if (generation !== this.generation) return;
@@ -190,7 +197,7 @@ export class CrmPipelineBoard extends CrmDataElement {
 
   private async loadMore(stage: string): Promise<void> {
     if (this.loadingColumns.has(stage)) return;
-    this.loadingColumns.add(stage);
+    this.loadingColumns = new Set(this.loadingColumns).add(stage);
     const generation = this.generation;
     try {
       const column = this.columns.find((c) => c.stage.key === stage);
@@ -206,10 +213,33 @@ export class CrmPipelineBoard extends CrmDataElement {
         return { ...c, cards, page, count: page.hasNextPage() ? Math.max(c.count, cards.length) : cards.length };
       });
     } catch (error) {
-      this.message = readProblem(error).detail;
+      if (generation === this.generation) this.columnFailures = new Map(this.columnFailures).set(stage, readProblem(error).detail);
     } finally {
-      this.loadingColumns.delete(stage);
+      const loading = new Set(this.loadingColumns);
+      loading.delete(stage);
+      this.loadingColumns = loading;
     }
+  }
+
+  /** Asks for a column's failed page again. */
+  private retryColumn(stage: string): void {
+    const failures = new Map(this.columnFailures);
+    failures.delete(stage);
+    this.columnFailures = failures;
+    void this.loadMore(stage);
+  }
+
+  /** Below a column's loaded cards: its next page loading, or why it failed with a retry. */
+  private renderColumnTail(column: BoardColumn): TemplateResult | typeof nothing {
+    const stage = column.stage.key;
+    const failure = this.columnFailures.get(stage);
+    const place = cssomStyle({ transform: `translateY(${column.cards.length * cardHeight}px)` });
+    if (failure) {
+      return html`<p part="column-error" class="tail" ${place}><span class="error">${failure}</span>
+        <button type="button" class="quiet" @click=${() => this.retryColumn(stage)}>${this.msg('state.retry')}</button></p>`;
+    }
+    if (this.loadingColumns.has(stage)) return html`<p part="column-loading" class="tail muted" ${place}>${this.msg('board.loadingMore')}</p>`;
+    return nothing;
   }
 
   private watch(): void {
@@ -600,13 +630,14 @@ export class CrmPipelineBoard extends CrmDataElement {
       </header>
       <div class="scroller" data-stage=${stage} tabindex=${column.cards.length === 0 && this.active.stage === stage ? 0 : -1}
         aria-label=${column.cards.length === 0 ? this.msg('board.emptyColumn', { stage: column.stage.name }) : nothing}>
-        <div role="list" aria-labelledby=${titleId} class="cards" ${cssomStyle({ height: `${column.cards.length * cardHeight}px` })}>
+        <div role="list" aria-labelledby=${titleId} class="cards" ${cssomStyle({ height: `${(column.cards.length + (this.loadingColumns.has(stage) || this.columnFailures.has(stage) ? 1 : 0)) * cardHeight}px` })}>
           ${repeat(
             indices,
             (i) => (i === pinned ? 'pinned' : win.slotKey(i)),
             (i) => this.renderCard(column.cards[i]!, i, column),
           )}
         </div>
+        ${this.renderColumnTail(column)}
         ${this.dropAt?.stage === stage
           ? html`<div part="drop-indicator" class="drop" ${cssomStyle({ transform: `translateY(${this.dropAt.index * cardHeight}px)` })}></div>`
           : nothing}

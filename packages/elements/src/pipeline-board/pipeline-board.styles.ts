@@ -108,6 +108,20 @@ export const pipelineBoardStyles = css`
     border-radius: 2px;
     pointer-events: none;
   }
+  .tail {
+    position: absolute;
+    inset-inline: 0;
+    top: 0;
+    display: flex;
+    align-items: center;
+    gap: ${sys('spacing-s')};
+    block-size: ${unsafeCSS(cardHeight)}px;
+    margin: 0;
+    padding-inline: ${sys('spacing-s')};
+  }
+  .tail .error {
+    color: ${sys('color-error')};
+  }
   .empty {
     text-align: center;
     padding: ${sys('spacing-l')};

@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../provider/provider.js';
+import type { Pipeline } from '@crm/client-sdk';
 import type { Opportunity } from '../shared/api/types.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
@@ -12,10 +13,6 @@ import type { CrmTextField } from '../text-field/text-field.component.js';
 import type { CrmPipelineBoard } from './pipeline-board.component.js';
 import './pipeline-board.js';
 
-interface Pipeline {
-  id: string;
-  stages: Array<{ key: string; name: string; kind: string }>;
-}
 
 async function mount(client: unknown, pipelineId: string, attrs: { perStage?: number } = {}): Promise<CrmPipelineBoard> {
   const provider = await fixture(html`<crm-provider .client=${client}>
@@ -362,5 +359,70 @@ describe('crm-pipeline-board', () => {
         });
       }
     }
+  });
+});
+
+describe('crm-pipeline-board over 100,000 deals (pages per column on demand)', () => {
+  type Internals = { columns: Array<{ stage: { key: string }; cards: unknown[]; page: { nextCursor: string | null } | null }> };
+  const lead = (board: CrmPipelineBoard) => (board as unknown as Internals).columns.find((c) => c.stage.key === 'lead')!;
+  const frames = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+  };
+  let memory: ReturnType<typeof createMemoryApi>;
+  before(() => {
+    memory = createMemoryApi({ cardsPerStage: 25_000 });
+  });
+  const boardCalls = () => memory.calls.filter((c) => c.method === 'GET' && /\/board$/.test(c.path));
+  const columnCalls = () => memory.calls.filter((c) => c.method === 'GET' && c.path === '/v1/opportunities');
+
+  it('should load the board once, then page one column by its cursor only when it scrolls to its loaded end', async () => {
+    memory.calls.length = 0;
+    const board = await mount(memory.client, 'p1', { perStage: 50 });
+    await frames(5);
+    expect(boardCalls()).to.have.length(1);
+    expect(columnCalls()).to.have.length(0);
+    expect(column(board, 'lead').querySelector('[part="count"]')!.textContent).to.equal('25,000 deals');
+
+    const scroller = column(board, 'lead').querySelector<HTMLElement>('.scroller')!;
+    scroller.scrollTop = scroller.scrollHeight;
+    await until(() => lead(board).cards.length > 50, 8000, 'the next cards of the column');
+    await frames(5);
+    expect(columnCalls()).to.have.length(1);
+    expect(columnCalls()[0]!.query).to.include({ pipelineId: 'p1', stage: 'lead', sort: 'rank' });
+    expect(columnCalls()[0]!.query).not.to.have.property('cursor');
+
+    const cursor = lead(board).page!.nextCursor;
+    expect(cursor).to.be.a('string');
+    const loaded = lead(board).cards.length;
+    scroller.scrollTop = scroller.scrollHeight;
+    await until(() => lead(board).cards.length > loaded, 8000, 'a further page');
+    await frames(5);
+    expect(columnCalls()).to.have.length(2);
+    expect(columnCalls()[1]!.query).to.include({ stage: 'lead', cursor });
+    // Only the scrolled column paged; nothing asked for more than a page; the DOM holds a screenful.
+    expect(columnCalls().every((c) => (c.query as Record<string, string>).stage === 'lead' && Number((c.query as Record<string, string>).limit) <= 200)).to.equal(true);
+    expect(column(board, 'lead').querySelectorAll('[part~="card"]').length).to.be.lessThan(40);
+  });
+
+  it("should show a column's next page loading, and a failed one with a retry that asks once", async () => {
+    memory.calls.length = 0;
+    const board = await mount(memory.client, 'p1', { perStage: 50 });
+    memory.failNext('GET', /^\/v1\/opportunities$/, new MemoryApiError(503, 'unavailable', 'The CRM is restarting.'));
+    const scroller = column(board, 'lead').querySelector<HTMLElement>('.scroller')!;
+    scroller.scrollTop = scroller.scrollHeight;
+    await until(() => Boolean(column(board, 'lead').querySelector('[part="column-error"]')), 8000, 'column error');
+    expect(column(board, 'lead').querySelector('[part="column-error"]')!.textContent).to.contain('The CRM is restarting.');
+    scroller.scrollTop = 0;
+    await frames(3);
+    scroller.scrollTop = scroller.scrollHeight;
+    await frames(8);
+    expect(columnCalls()).to.have.length(1);
+    await expectAccessible(board);
+
+    memory.holdNext('GET', /^\/v1\/opportunities$/);
+    column(board, 'lead').querySelector<HTMLButtonElement>('[part="column-error"] button')!.click();
+    await until(() => Boolean(column(board, 'lead').querySelector('[part="column-loading"]')), 4000, 'column loading');
+    expect(column(board, 'lead').querySelector('[part="column-loading"]')!.textContent).to.contain('Loading more deals');
+    expect(columnCalls()).to.have.length(2);
   });
 });
