@@ -11,7 +11,8 @@ import { createRateLimiter } from './platform/http/rate-limit.js';
 import { mountRoutes } from './platform/http/router.js';
 import { portalRouter } from './platform/http/portal.js';
 import { buildModules } from './modules/index.js';
-import { publicPreflight } from './modules/api-keys/publishable.js';
+import { publicPreflight, publicResponses } from './modules/api-keys/publishable.js';
+import { widgetBundleRouter } from './platform/http/widget-bundle.js';
 import { apiVersion } from './version.js';
 
 /** Builds the Express app without opening a port; `server.ts` listens, tests use supertest. */
@@ -45,6 +46,10 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
   );
   // Widget routes answer CORS for their key's origins (checked per request by publishableKeyGuard).
   app.options('/v1/public/*rest', publicPreflight);
+  // ...and every answer there, refusals included, is readable by the calling page and compressed.
+  app.use('/v1/public', publicResponses());
+  // The embeddable widgets' files, at /widgets/<version>/crm-widgets.js (immutable, SRI-hashed).
+  app.use('/widgets', widgetBundleRouter());
   app.use(
     cors({
       origin: (origin, callback) => callback(null, !origin ? false : config.CORS_ORIGINS.includes('*') || config.CORS_ORIGINS.includes(origin) ? origin : false),

@@ -1,3 +1,4 @@
+import compression from 'compression';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Types } from 'mongoose';
 import { AppError } from '../../platform/errors.js';
@@ -13,6 +14,7 @@ declare module 'express-serve-static-core' {
 }
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Crm-Key, Idempotency-Key, X-Request-Id';
+const EXPOSED_HEADERS = 'X-Request-Id, Retry-After, RateLimit, RateLimit-Policy';
 
 function publishableCredential(req: Request): string | null {
   const header = req.headers.authorization;
@@ -31,7 +33,8 @@ function run(handler: RequestHandler, req: Request, res: Response): Promise<void
 /**
  * Guards a public widget route: a live publishable key (`Authorization: Bearer pk_...` or `X-Crm-Key`),
  * called from one of the key's allowed origins (exact scheme, host and port), within the per-key and
- * per-visitor rate limits. Sets `req.publishable` and answers CORS for that origin only.
+ * per-visitor rate limits. Sets `req.publishable`. The refusal of any other origin is what keeps a
+ * campaign's data off other pages (publicResponses lets every page read the problem that says so).
  */
 export function publishableKeyGuard(deps: { keys: ApiKeysService; windowMs: number; limit: number }): RequestHandler {
   const perKey = createRateLimiter({ name: 'pk', windowMs: deps.windowMs, limit: deps.limit, key: (req) => String(req.publishable?.keyId) });
@@ -45,9 +48,6 @@ export function publishableKeyGuard(deps: { keys: ApiKeysService; windowMs: numb
     if (!origin || !key.allowedOrigins.includes(origin)) {
       throw new AppError('forbidden', 'This page is not an allowed origin of the publishable key; add it in the key settings');
     }
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    res.append('Vary', 'Origin');
-    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After, RateLimit, RateLimit-Policy');
     req.publishable = { tenantId: key.tenantId, keyId: key._id };
     await run(perKey, req, res);
     await run(perVisitor, req, res);
@@ -71,3 +71,25 @@ export const publicPreflight: RequestHandler = (req, res) => {
   }
   res.status(204).end();
 };
+
+/**
+ * What every /v1/public answer carries, mounted before the per-address limits and the body parser so
+ * their refusals carry it too:
+ * - CORS for the calling page's origin, so a widget can read a refusal (401 bad key, 403 origin not
+ *   allowed, 413, 429 with its Retry-After) instead of seeing a network failure. Only problems reach a
+ *   page the key does not allow: publishableKeyGuard answers 403 before any campaign is read, and no
+ *   credential rides along (no cookies, no Access-Control-Allow-Credentials);
+ * - compression (gzip or brotli, as the browser accepts) of the JSON.
+ */
+export function publicResponses(): RequestHandler[] {
+  const cors: RequestHandler = (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.append('Vary', 'Origin');
+      res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    }
+    next();
+  };
+  return [cors, compression({ threshold: 256 })];
+}

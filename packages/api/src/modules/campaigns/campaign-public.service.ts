@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Principal } from '../../platform/access/principal.js';
@@ -6,6 +5,7 @@ import type { CustomFields } from '../../platform/custom-fields/custom-fields.js
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { writeNextVersion } from '../../platform/records/version-claims.js';
+import { syncListRow } from '../../platform/lists/list-rows.js';
 import type { EventBus } from '../../platform/events.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { RecordBase, RecordService } from '../../platform/records/record-service.js';
@@ -16,6 +16,7 @@ import { leadModel } from '../leads/lead.model.js';
 import {
   campaignEngagementModel,
   campaignModel,
+  campaignSignupClaimModel,
   campaignSignupModel,
   referralCodeModel,
   signupIdentityModel,
@@ -72,6 +73,7 @@ export function createCampaignPublicService(deps: {
   const Campaign = campaignModel(connection);
   const Engagement = campaignEngagementModel(connection);
   const Signup = campaignSignupModel(connection);
+  const SignupClaim = campaignSignupClaimModel(connection);
   const Referral = referralCodeModel(connection);
   const Identity = signupIdentityModel(connection);
   const Contact = contactModel(connection);
@@ -143,6 +145,8 @@ export function createCampaignPublicService(deps: {
       // A public form never overwrites what the agency knows about someone; it only records consent.
       if (signup.consent && !known.consent?.marketing) {
         await writeNextVersion(Contact, tenantId, known._id, (current) => (current.consent?.marketing ? null : { $set: { consent: { marketing: true, source: `campaign:${campaign.code}`, at: new Date() }, updatedAt: new Date() } }));
+        // The contact list reads list rows (platform/lists): keep this contact's row in step.
+        await syncListRow(connection, deps.contacts.definition, tenantId, known._id);
       }
       return known._id;
     }
@@ -252,6 +256,38 @@ export function createCampaignPublicService(deps: {
     return { email, answers };
   }
 
+  /**
+   * The signup id an address has for a campaign: a new claim (`won`), or the one claimed before. A signup
+   * made before claims existed is adopted by the first claim of its address.
+   */
+  async function claimSignup(tenantId: Types.ObjectId, campaignId: Types.ObjectId, email: string): Promise<{ signupId: Types.ObjectId; won: boolean }> {
+    const signupId = new Types.ObjectId();
+    try {
+      await SignupClaim.create({ tenantId, campaignId, email, signupId });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const claimed = await SignupClaim.findOne({ tenantId, campaignId, email }).lean();
+      if (!claimed) throw error;
+      return { signupId: claimed.signupId, won: false };
+    }
+    const earlier = await Signup.findOne({ tenantId, campaignId, email }).select('_id').lean();
+    if (!earlier) return { signupId, won: true };
+    await SignupClaim.updateOne({ tenantId, campaignId, email }, { $set: { signupId: earlier._id } });
+    return { signupId: earlier._id, won: false };
+  }
+
+  /**
+   * The same address again: finishes what an earlier attempt may not have (materializing is idempotent)
+   * and sends no second email. False when the claimed signup does not exist yet (its maker is still
+   * writing it, or crashed before it could), so the caller writes it.
+   */
+  async function resumeSignup(campaign: Campaign, signupId: Types.ObjectId, client: { ip: string; userAgent: string }): Promise<boolean> {
+    const earlier = await findByIdInTenant(Signup, campaign.tenantId, signupId);
+    if (!earlier) return false;
+    if (earlier.status === 'confirmed') await materialize(campaign, earlier, client);
+    return true;
+  }
+
   return {
     /** The campaign as a widget shows it, with a fresh signed form token. */
     async getCampaign(caller: PublicCaller, code: string) {
@@ -328,14 +364,16 @@ export function createCampaignPublicService(deps: {
       const { email, answers } = await validateAnswers(campaign, input);
       const referral = input.referral ? await Referral.findOne({ tenantId: caller.tenantId, code: input.referral.toUpperCase(), campaignId: campaign._id }).lean() : null;
       const doubleOptIn = Boolean(campaign.form.doubleOptIn);
-      // One submission of one form load makes one signup: a retry after a lost answer (the SDK retries;
-      // so do browsers and proxies) carries the same form token and address, so it derives the same `_id`
-      // and meets the unique index, on every engine, whether or not it sent an Idempotency-Key.
-      const submissionId = new Types.ObjectId(createHash('sha256').update(`${String(campaign._id)}\n${input.formToken}\n${email}`).digest('hex').slice(0, 24));
+      // One address, one signup per campaign: a form sent again (a reload, a second visit, a retry after
+      // a lost answer, two at once) answers with the signup already made, pending or confirmed, and
+      // changes and counts nothing; the claim's unique index decides, on every engine.
+      const claim = await claimSignup(caller.tenantId, campaign._id, email);
+      const again = () => resumeSignup(campaign, claim.signupId, { ip: caller.ip, userAgent: caller.userAgent });
+      if (!claim.won && (await again())) return answer;
       let created;
       try {
         created = await Signup.create({
-          _id: submissionId,
+          _id: claim.signupId,
           tenantId: caller.tenantId,
           campaignId: campaign._id,
           referrerId: referral?.userId ?? null,
@@ -349,12 +387,8 @@ export function createCampaignPublicService(deps: {
           ip: caller.ip || null,
         });
       } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        const earlier = await findByIdInTenant(Signup, caller.tenantId, submissionId);
-        if (!earlier) throw error;
-        // The same submission again: finish what the first attempt may not have (materializing is
-        // idempotent), count nothing twice, send no second email.
-        if (earlier.status === 'confirmed') await materialize(campaign, earlier, { ip: caller.ip, userAgent: caller.userAgent });
+        // Two sends of one address at once: the other made the signup between our claim and here.
+        if (!isDuplicateKeyError(error) || !(await again())) throw error;
         return answer;
       }
       const signup = created.toObject();

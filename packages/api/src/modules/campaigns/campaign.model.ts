@@ -269,6 +269,38 @@ export function campaignSignupModel(connection: Connection): Model<CampaignSignu
 }
 
 /**
+ * One person's signup to one campaign: an address claims a campaign once, so a form sent again (a reload,
+ * a second visit, a retry after a lost answer, two at once) finds the signup it made instead of making
+ * another, and the campaign's signups count people. The unique index is the only atomic step FerretDB
+ * offers. Its own collection rather than a unique index on campaign_signups, which may already hold such
+ * duplicates from before (an index that cannot be built would keep the API from starting).
+ */
+export interface CampaignSignupClaim {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  campaignId: Types.ObjectId;
+  email: string;
+  signupId: Types.ObjectId;
+  createdAt: Date;
+}
+
+const signupClaimSchema = new Schema<CampaignSignupClaim>(
+  {
+    campaignId: { type: Schema.Types.ObjectId, required: true },
+    email: { type: String, required: true },
+    signupId: { type: Schema.Types.ObjectId, required: true },
+    createdAt: { type: Date, default: () => new Date() },
+  },
+  { versionKey: false },
+);
+signupClaimSchema.plugin(tenantScoped);
+signupClaimSchema.index({ tenantId: 1, campaignId: 1, email: 1 }, { unique: true });
+
+export function campaignSignupClaimModel(connection: Connection): Model<CampaignSignupClaim> {
+  return (connection.models.CampaignSignupClaim as Model<CampaignSignupClaim>) ?? connection.model<CampaignSignupClaim>('CampaignSignupClaim', signupClaimSchema, 'campaign_signup_claims');
+}
+
+/**
  * Claims an email address for one contact id within a tenant. Contacts have no unique index on their
  * email (FerretDB has no partial indexes), so two simultaneous signups with one address would make two
  * contacts; the first to insert its claim wins and the other reuses its contact id.

@@ -118,7 +118,8 @@ describe('campaigns', () => {
     const list = await rt.request().get('/v1/campaigns').query({ q: 'workflow' }).set(auth());
     assert.ok(list.body.data.some((x: { id: string }) => x.id === c.id));
     const stale = await rt.request().patch(`/v1/campaigns/${c.id}`).set(auth()).set('If-Match', '7').send({ cost: 10 });
-    assert.equal(stale.status, 409);
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body.code, 'precondition_failed');
     const ok = await rt.request().patch(`/v1/campaigns/${c.id}`).set(auth()).set('If-Match', String(c.version)).send({ cost: 10 });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.cost, 10);
@@ -167,7 +168,11 @@ describe('campaigns', () => {
     assert.equal((await rt.request().get(`/v1/public/campaigns/${c.code}`).set('Origin', origin)).status, 401);
     const wrong = await rt.request().get(`/v1/public/campaigns/${c.code}`).set('Authorization', `Bearer ${pk}`).set('Origin', 'https://evil.example');
     assert.equal(wrong.status, 403);
-    assert.equal(wrong.headers['access-control-allow-origin'], undefined);
+    // The page may read the refusal (so the widget can say the site is not allowed), and nothing else.
+    assert.equal(wrong.headers['access-control-allow-origin'], 'https://evil.example');
+    assert.equal(wrong.body.code, 'forbidden');
+    assert.equal(wrong.body.title, 'This action is not allowed');
+    assert.equal(wrong.body.form, undefined);
     const hidden = await activeCampaign({ visibility: 'internal' });
     assert.equal((await pub('get', `/campaigns/${hidden.code}`)).status, 404);
     const ok = await pub('get', `/campaigns/${c.code}`);
@@ -300,10 +305,11 @@ describe('campaigns', () => {
     const stats = await rt.request().get(`/v1/campaigns/${c.id}/stats`).set(auth());
     assert.equal(stats.status, 200, JSON.stringify(stats.body));
     assert.equal(stats.body.totals.signups, 1, JSON.stringify(stats.body));
-    // The same person through a new form load is a new submission (the contact stays one).
+    // The same person through a new form load is still one signup (issue 17: stats count people).
     const second = await signUp(c.code, { email: 'twice@example.com', firstName: 'Tw', lastName: 'Ice' });
     assert.equal(second.status, 202);
-    assert.equal(await campaignSignupModel(rt.ctx.connection).countDocuments({ tenantId, campaignId: new Types.ObjectId(c.id) }), 2);
+    assert.deepEqual(second.body, a.body);
+    assert.equal(await campaignSignupModel(rt.ctx.connection).countDocuments({ tenantId, campaignId: new Types.ObjectId(c.id) }), 1);
     assert.equal(await contactModel(rt.ctx.connection).countDocuments({ tenantId, primaryEmail: 'twice@example.com' }), 1);
   });
 
