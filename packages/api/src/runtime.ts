@@ -9,6 +9,7 @@ import { provideDatabaseServer, type DatabaseServer } from './platform/db/embedd
 import { ensureIndexes } from './platform/db/indexes.js';
 import { ensurePushdownIndexes } from './platform/db/pushdown-indexes.js';
 import { backfillSearchIndex } from './platform/search/search-backfill.js';
+import { backfillListRows } from './platform/lists/list-backfill.js';
 import { EventBus } from './platform/events.js';
 import { createJobs } from './platform/jobs/jobs.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -24,6 +25,7 @@ export interface Runtime {
   db: DatabaseConnection;
   /** The one-time search index backfill of records from before it, running in the background (resolves to the records indexed). */
   searchBackfill: Promise<number>;
+  listBackfill: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,11 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
     logger.error({ err: error }, 'search index backfill stopped; it resumes at the next start');
     return 0;
   });
+  // Records written before list rows existed get theirs the same way (platform/lists).
+  const listBackfill = backfillListRows(db.connection, { signal: backfillStop.signal, log: (line) => logger.info(line) }).catch((error: unknown) => {
+    logger.error({ err: error }, 'list rows backfill stopped; it resumes at the next start');
+    return 0;
+  });
   return {
     ctx,
     app,
@@ -79,9 +86,11 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
     database,
     db,
     searchBackfill,
+    listBackfill,
     async close() {
       backfillStop.abort();
       await searchBackfill;
+      await listBackfill;
       await ctx.jobs.stop();
       await db.close();
       await database.stop();

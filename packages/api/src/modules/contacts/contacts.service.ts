@@ -48,6 +48,7 @@ export const contactDefinition = (connection: Connection): RecordDefinition<Cont
   model: contactModel(connection),
   workflowKey: 'contact',
   productRequiredForDepartmentUsers: true,
+  listRows: true,
   list: {
     filters: {
       status: { path: 'status', kind: 'string' },

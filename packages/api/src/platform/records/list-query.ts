@@ -45,16 +45,19 @@ function parseScalar(kind: FilterKind, raw: string, param: string, values?: read
 
 /**
  * Builds the filter parts from list query parameters. Equalities come back separately so the caller
- * can put them at the top level, where FerretDB's PostgreSQL handler pushes them down to SQL.
+ * can put them at the top level, where FerretDB's PostgreSQL handler pushes them down to SQL. With
+ * `keyBy: 'param'` the filters name list-row fields (the parameter's name) instead of record paths.
  */
-export function buildFilters(spec: ListSpec, query: Record<string, unknown>): { equalities: Filter; conditions: Filter[] } {
+export function buildFilters(spec: ListSpec, query: Record<string, unknown>, keyBy: 'path' | 'param' = 'path'): { equalities: Filter; conditions: Filter[] } {
   const equalities: Filter = {};
   const conditions: Filter[] = [];
   for (const [param, raw] of Object.entries(query)) {
     if (raw === undefined) continue;
     const [name, operator] = param.split('.', 2) as [string, string | undefined];
-    const def = spec.filters[name];
-    if (!def || (operator && !['gte', 'lte', 'gt', 'lt'].includes(operator))) continue;
+    const found = spec.filters[name];
+    if (!found || (operator && !['gte', 'lte', 'gt', 'lt'].includes(operator))) continue;
+    // List rows (platform/lists) store each filter's value under the parameter's name.
+    const def = keyBy === 'param' ? { ...found, path: name } : found;
     if (typeof raw !== 'string') throw AppError.invalidField(`query.${param}`, 'must be given once');
     if (operator) {
       if (def.kind !== 'number' && def.kind !== 'date') throw AppError.invalidField(`query.${param}`, 'ranges work on numbers and dates only');

@@ -13,6 +13,8 @@ import { removeRecordSearch, searchSignature, syncRecordSearch } from '../search
 import { parseSearch, RECORDS_EXAMINED_PER_SEARCH, runSearch, searchCursor } from '../search/search-query.js';
 import { registerSearchableKind } from '../search/search-registry.js';
 import { writeVersion } from './version-claims.js';
+import { registerListedKind, removeListRow, syncListRow } from '../lists/list-rows.js';
+import { walkRows } from '../lists/list-walk.js';
 
 /** The fields every tenant-owned CRM record carries for access control. */
 export interface RecordBase {
@@ -52,6 +54,11 @@ export interface RecordDefinition<Doc extends RecordBase> {
   productRequiredForDepartmentUsers?: boolean;
   /** Derived fields (normalized copies for unique indexes and dedupe) computed from the merged record. */
   derive?(doc: Partial<Doc>): Partial<Doc>;
+  /**
+   * Lists are read from list rows (platform/lists, docs/database.md): only for kinds whose every write
+   * goes through this service (or calls `syncListRow` itself), since a write that skips it leaves the row stale.
+   */
+  listRows?: boolean;
 }
 
 export interface RecordDeps {
@@ -109,11 +116,14 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
   const Model = def.model;
   const notFound = () => AppError.notFound(def.label);
   registerSearchableKind(Model.db, def);
+  if (def.listRows) registerListedKind(Model.db, def);
 
   /** Brings the record's search entries up to date when a write changed what they hold. */
   async function reindex(before: Partial<Doc> | null, after: Doc | null, tenantId: Types.ObjectId, id: Types.ObjectId): Promise<void> {
-    if (before && after && searchSignature(def, before) === searchSignature(def, after)) return;
-    await syncRecordSearch(Model.db, def, tenantId, id, after);
+    await Promise.all([
+      def.listRows ? syncListRow(Model.db, def, tenantId, id, after) : null,
+      before && after && searchSignature(def, before) === searchSignature(def, after) ? null : syncRecordSearch(Model.db, def, tenantId, id, after),
+    ]);
   }
 
   /** The records matching `q` (and `filter`, which holds visibility and list filters), best first. */
@@ -211,6 +221,21 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
           hasMore,
           nextCursor: hasMore ? searchCursor(page[page.length - 1] as never) : null,
         };
+      }
+      const order = !def.listRows ? null : plan.kind === 'id' ? 'c' : plan.path === 'createdAt' ? 'c' : plan.path === 'updatedAt' ? 'u' : null;
+      if (order) {
+        // From list rows, by equality on write-order buckets (platform/lists): never every match decoded.
+        const rowFilters = buildFilters(def.list, query, 'param');
+        const rows = await walkRows(Model.db, {
+          tenantId: principal.tenantId,
+          kind: def.resource,
+          order,
+          direction: plan.direction,
+          filter: combine(visibility(principal, action), { ...rowFilters.equalities, ...custom }, rowFilters.conditions),
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        return { object: 'list' as const, data: rows.rows.map((row) => pickFields(row.item, query.fields)), hasMore: rows.hasMore, nextCursor: rows.nextCursor };
       }
       const filter = combine(visibility(principal, action), { ...equalities, ...custom }, [...conditions, ...cursorCondition(plan, query.cursor)]);
       const docs = await Model.find(filter as never).sort(plan.mongo).limit(query.limit + 1).lean<Doc[]>();
@@ -318,7 +343,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const existing = await findVisible(principal, id, 'delete');
       assertWritable(principal, existing);
       await Model.deleteOne({ tenantId: principal.tenantId, _id: existing._id } as never);
-      await removeRecordSearch(Model.db, principal.tenantId, existing._id);
+      await Promise.all([removeRecordSearch(Model.db, principal.tenantId, existing._id), def.listRows ? removeListRow(Model.db, principal.tenantId, existing._id) : null]);
       await deps.events.publish({ type: `${def.resource}.deleted`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, client), record: def.toDto(existing) });
     },
 

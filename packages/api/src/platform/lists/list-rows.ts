@@ -1,0 +1,158 @@
+import { Types, type Connection, type Model } from 'mongoose';
+import { findByIdInTenant } from '../db/tenancy.plugin.js';
+import { ACCESS_FIELDS } from '../search/search-entry.model.js';
+import type { ListSpec } from '../records/list-query.js';
+import { bucketKey, kindKey, listRowModel, LEVEL_SPANS, ROW_META_FIELDS, type ListRow } from './list-row.model.js';
+import { bulkBlocks, writeBlock } from './list-blocks.js';
+
+/** What list rows need to know about a kind of record. */
+export interface ListedKind<Doc = Record<string, unknown>> {
+  /** The row `kind` (the access resource). */
+  resource: string;
+  model: Model<Doc>;
+  list: ListSpec;
+  /** The list item (the record's DTO), stored in the row and answered as it is. */
+  toDto(doc: Doc): Record<string, unknown>;
+}
+
+const INSERT_BATCH = 2000;
+
+/** Every value at a dotted path, through arrays (`addresses.city` → each address's city). */
+function valuesAt(doc: unknown, path: string[]): unknown[] {
+  if (doc === null || doc === undefined) return [];
+  if (Array.isArray(doc)) return doc.flatMap((item) => valuesAt(item, path));
+  if (!path.length) return [doc];
+  if (typeof doc !== 'object' || doc instanceof Types.ObjectId || doc instanceof Date) return [];
+  return valuesAt((doc as Record<string, unknown>)[path[0]!], path.slice(1));
+}
+
+/** A filter parameter's row value: a scalar (or null) for a plain path, an array when the path crosses one. */
+function rowValue(doc: Record<string, unknown>, path: string): unknown {
+  const parts = path.split('.');
+  let crossesArray = false;
+  let at: unknown = doc;
+  for (const part of parts) {
+    if (Array.isArray(at)) crossesArray = true;
+    at = at && typeof at === 'object' && !Array.isArray(at) ? (at as Record<string, unknown>)[part] : undefined;
+  }
+  if (Array.isArray(at)) crossesArray = true;
+  const values = valuesAt(doc, parts);
+  return crossesArray ? values : (values[0] ?? null);
+}
+
+/** Checks once that a kind's filter names fit in a row next to its own fields. */
+export function assertRowFields(kind: Pick<ListedKind, 'resource' | 'list'>): void {
+  for (const [param, def] of Object.entries(kind.list.filters)) {
+    if (ROW_META_FIELDS.has(param) || param.includes('.') || param.startsWith('$')) throw new Error(`${kind.resource}: list filter '${param}' cannot be a list row field`);
+    if ((ACCESS_FIELDS as readonly string[]).includes(param) && def.path !== param) throw new Error(`${kind.resource}: list filter '${param}' must read the access field of that name`);
+  }
+}
+
+/** The row of a record as stored now, in block `block` (creation block `created`). */
+export function rowOf<Doc>(kind: ListedKind<Doc>, doc: Doc, block: number, created: number): ListRow {
+  const record = doc as unknown as Record<string, unknown> & { _id: Types.ObjectId; tenantId: Types.ObjectId };
+  const row: Record<string, unknown> = {
+    _id: record._id,
+    tenantId: record.tenantId,
+    kind: kind.resource,
+    k: kindKey(record.tenantId, kind.resource),
+    cb: created,
+    ub: block,
+    us: `${String(new Date((record.updatedAt as Date | undefined) ?? record._id.getTimestamp()).getTime()).padStart(13, '0')}${record._id.toHexString()}`,
+    version: Number(record.version ?? 0),
+    item: kind.toDto(doc),
+    custom: record.custom ?? {},
+  };
+  for (const level of LEVEL_SPANS.keys()) {
+    row[`c${level}`] = bucketKey(record.tenantId, kind.resource, 'c', level, created);
+    row[`u${level}`] = bucketKey(record.tenantId, kind.resource, 'u', level, block);
+  }
+  for (const field of ACCESS_FIELDS) if (field in record) row[field] = record[field] ?? null;
+  for (const [param, def] of Object.entries(kind.list.filters)) row[param] = rowValue(record, def.path);
+  return row as ListRow;
+}
+
+/**
+ * Makes the record's row match the record as stored now: moves it to this process's current block
+ * (its creation block is kept; a record without a row gets one there too), then reads the record
+ * again and, when another write moved it on meanwhile, writes again from that version, so
+ * concurrent writers end on the last state. A record that is gone loses its row.
+ */
+export async function syncListRow<Doc>(connection: Connection, kind: ListedKind<Doc>, tenantId: Types.ObjectId, recordId: Types.ObjectId, current?: Doc | null): Promise<void> {
+  const Rows = listRowModel(connection);
+  let doc = current === undefined ? ((await findByIdInTenant(kind.model as never, tenantId, recordId)) as Doc | null) : current;
+  for (let attempt = 0; attempt < 4; attempt += 1) {
+    if (!doc) {
+      await Rows.deleteOne({ tenantId, _id: recordId });
+      return;
+    }
+    const block = await writeBlock(connection, tenantId, kind.resource);
+    const { _id, cb, c0, c1, c2, ...moved } = rowOf(kind, doc, block, block);
+    const { matchedCount } = await Rows.updateOne({ tenantId, _id }, { $set: moved });
+    if (matchedCount === 0) {
+      try {
+        await Rows.collection.insertOne({ _id, cb, c0, c1, c2, ...moved } as never);
+      } catch (error) {
+        // Another writer made the row first: update it from the record again.
+        if ((error as { code?: number }).code !== 11000) throw error;
+        doc = (await findByIdInTenant(kind.model as never, tenantId, recordId)) as Doc | null;
+        continue;
+      }
+    }
+    const now = (await findByIdInTenant(kind.model as never, tenantId, recordId)) as (Doc & { version?: number }) | null;
+    if (now && (now.version ?? 0) === ((doc as Doc & { version?: number }).version ?? 0)) return;
+    doc = now;
+  }
+}
+
+/** Forgets a deleted record's row. */
+export async function removeListRow(connection: Connection, tenantId: Types.ObjectId, recordId: Types.ObjectId): Promise<void> {
+  await listRowModel(connection).deleteOne({ tenantId, _id: recordId });
+}
+
+/**
+ * Bulk row writer for records just inserted without rows (a seed, an import, the backfill): claims
+ * whole blocks for them, in the order given, and inserts their rows 2,000 at a time; a record that
+ * already has a row keeps it (the duplicate `_id` is skipped). `docs` are full stored documents of one
+ * tenant. Returns the number of rows written.
+ */
+export async function writeListRows<Doc>(connection: Connection, kind: ListedKind<Doc>, docs: ReadonlyArray<Doc>): Promise<number> {
+  const byTenant = new Map<string, Doc[]>();
+  for (const doc of docs) {
+    const tenant = String((doc as { tenantId: Types.ObjectId }).tenantId);
+    byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), doc]);
+  }
+  let written = 0;
+  for (const [tenant, group] of byTenant) {
+    const blocks = await bulkBlocks(connection, new Types.ObjectId(tenant), kind.resource, group.length);
+    const rows = group.map((doc, i) => rowOf(kind, doc, blocks[i]!, blocks[i]!));
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      try {
+        const result = await listRowModel(connection).collection.insertMany(rows.slice(i, i + INSERT_BATCH) as never[], { ordered: false });
+        written += result.insertedCount;
+      } catch (error) {
+        const e = error as { code?: number; result?: { insertedCount?: number }; insertedCount?: number; writeErrors?: Array<{ code: number }> };
+        const codes = e.writeErrors?.map((w) => w.code) ?? [e.code];
+        if (codes.some((c) => c !== 11000)) throw error;
+        written += e.insertedCount ?? e.result?.insertedCount ?? 0;
+      }
+    }
+  }
+  return written;
+}
+
+const kindsByConnection = new WeakMap<Connection, Map<string, ListedKind<never>>>();
+
+/** Records a kind as listed from rows on a connection (the record service does it for the kinds it runs). */
+export function registerListedKind<Doc>(connection: Connection, kind: ListedKind<Doc>): void {
+  assertRowFields(kind);
+  listRowModel(connection);
+  const kinds = kindsByConnection.get(connection) ?? new Map<string, ListedKind<never>>();
+  kinds.set(kind.resource, kind as unknown as ListedKind<never>);
+  kindsByConnection.set(connection, kinds);
+}
+
+/** Every kind listed from rows on the connection (what the backfill fills). */
+export function listedKinds(connection: Connection): ListedKind<Record<string, unknown>>[] {
+  return [...(kindsByConnection.get(connection)?.values() ?? [])] as unknown as ListedKind<Record<string, unknown>>[];
+}
