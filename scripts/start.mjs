@@ -4,7 +4,7 @@
 // embedded database, seeds a demo agency on an empty database, serves the portal at /app/ and prints the
 // URLs and demo logins). Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,21 @@ if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
     console.log('Building the portal (examples/portal/dist)...');
     // The API runs without it: /app/ then says how to build it, and this says why it is missing.
     await buildPortal().catch((error) => console.error(`crm-start: the portal did not build, so /app/ will say how to build it: ${error.message}`));
+  }
+}
+
+// The embeddable widgets, served by the API at /widgets/<version>/: built (vite, a few seconds) when
+// their manifest is missing or older than their sources. The API runs without them: /widgets/ then
+// answers a 503 problem that says how to build them.
+{
+  const widgets = join(root, 'packages', 'widgets');
+  const newest = (path) => (statSync(path).isDirectory() ? Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name)))) : statSync(path).mtimeMs);
+  const manifest = join(widgets, 'dist', 'crm-widgets.sri.json');
+  const inputs = ['src', 'scripts', 'vite.config.ts', 'package.json'].map((name) => join(widgets, name));
+  if (!existsSync(manifest) || statSync(manifest).mtimeMs < Math.max(...inputs.map(newest))) {
+    console.log('Building the widgets (packages/widgets/dist)...');
+    const result = spawnSync(npm, ['exec', '--', 'vite', 'build', '--logLevel', 'warn'], { cwd: widgets, stdio: 'inherit' });
+    if (result.status !== 0) console.error('crm-start: the widgets did not build, so /widgets/ will say how to build them');
   }
 }
 
