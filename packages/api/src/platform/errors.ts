@@ -9,6 +9,7 @@ export const problemCodes = {
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   version_conflict: { status: 409, title: 'The record was changed by someone else' },
   invalid_transition: { status: 409, title: 'This status change is not allowed' },
+  precondition_failed: { status: 412, title: 'The record is no longer at the version in If-Match' },
   precondition_required: { status: 428, title: 'This write needs If-Match' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },

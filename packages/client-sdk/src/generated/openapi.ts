@@ -52,7 +52,7 @@ export interface paths {
         head?: never;
         /**
          * Update a activity
-         * @description Updates the fields sent. Send `If-Match: <version>` to fail with 409 version_conflict (carrying the current record) if someone changed it meanwhile.
+         * @description Updates the fields sent. Send `If-Match: "<version>"` (the record's ETag) to fail with 412 precondition_failed (carrying the current record) if someone changed it meanwhile.
          *
          *     Access: `activity:update`.
          */
@@ -426,7 +426,7 @@ export interface paths {
         head?: never;
         /**
          * Update a campaign
-         * @description Updates the fields sent. Send `If-Match: <version>` to fail with 409 version_conflict (carrying the current record) if someone changed it meanwhile.
+         * @description Updates the fields sent. Send `If-Match: "<version>"` (the record's ETag) to fail with 412 precondition_failed (carrying the current record) if someone changed it meanwhile.
          *
          *     Access: `campaign:update`.
          */
@@ -696,7 +696,7 @@ export interface paths {
         head?: never;
         /**
          * Update a contact
-         * @description Updates the fields sent. Send `If-Match: <version>` to fail with 409 version_conflict (carrying the current record) if someone changed it meanwhile.
+         * @description Updates the fields sent. Send `If-Match: "<version>"` (the record's ETag) to fail with 412 precondition_failed (carrying the current record) if someone changed it meanwhile.
          *
          *     Access: `contact:update`.
          */
@@ -934,7 +934,7 @@ export interface paths {
         head?: never;
         /**
          * Update a customer
-         * @description Updates the fields sent. Send `If-Match: <version>` to fail with 409 version_conflict (carrying the current record) if someone changed it meanwhile.
+         * @description Updates the fields sent. Send `If-Match: "<version>"` (the record's ETag) to fail with 412 precondition_failed (carrying the current record) if someone changed it meanwhile.
          *
          *     Access: `customer:update`.
          */
@@ -1291,7 +1291,7 @@ export interface paths {
         get: operations["getLeadSettings"];
         /**
          * Replace the agency's lead settings
-         * @description Send `If-Match: <version>` to fail with 409 if someone changed them meanwhile.
+         * @description Send `If-Match: <version>` to fail with 412 `precondition_failed` if someone changed them meanwhile.
          *
          *     Access: `tenant:update`.
          */
@@ -1354,7 +1354,7 @@ export interface paths {
         head?: never;
         /**
          * Update a lead
-         * @description Updates the fields sent. Send `If-Match: <version>` to fail with 409 version_conflict (carrying the current record) if someone changed it meanwhile.
+         * @description Updates the fields sent. Send `If-Match: "<version>"` (the record's ETag) to fail with 412 precondition_failed (carrying the current record) if someone changed it meanwhile.
          *
          *     Access: `lead:update`.
          */
@@ -1824,7 +1824,7 @@ export interface paths {
         head?: never;
         /**
          * Update a opportunity
-         * @description Updates the fields sent. Send `If-Match: <version>` to fail with 409 version_conflict (carrying the current record) if someone changed it meanwhile.
+         * @description Updates the fields sent. Send `If-Match: "<version>"` (the record's ETag) to fail with 412 precondition_failed (carrying the current record) if someone changed it meanwhile.
          *
          *     Access: `opportunity:update`.
          */
@@ -2746,7 +2746,7 @@ export interface paths {
         head?: never;
         /**
          * Update a task
-         * @description Updates the fields sent. Send `If-Match: <version>` to fail with 409 version_conflict (carrying the current record) if someone changed it meanwhile.
+         * @description Updates the fields sent. Send `If-Match: "<version>"` (the record's ETag) to fail with 412 precondition_failed (carrying the current record) if someone changed it meanwhile.
          *
          *     Access: `task:update`.
          */
@@ -2898,7 +2898,7 @@ export interface paths {
         head?: never;
         /**
          * Update a message template
-         * @description Send `If-Match: <version>` for a conditional update: a stale version answers 409 `version_conflict` with the current template.
+         * @description Send `If-Match: <version>` for a conditional update: a stale version answers 412 `precondition_failed` with the current template.
          *
          *     Access: `template:update`.
          */
@@ -3014,7 +3014,7 @@ export interface paths {
         head?: never;
         /**
          * Change a user's role, placement or status
-         * @description Changing the role needs `user:assign` too. Disabling a user ends their sessions. Nobody changes their own role or status, and the last active admin stays admin.
+         * @description Changing the role needs `user:assign` too. Disabling a user ends their sessions. Nobody changes their own role or status, and the last active admin stays admin. Send `If-Match: "<version>"` (the user's ETag) for a conditional update.
          *
          *     Access: `user:update`.
          */
@@ -3103,7 +3103,7 @@ export interface paths {
         get: operations["getWorkflow"];
         /**
          * Replace a status workflow
-         * @description States must be unique, the initial state must exist, transitions must join existing states and name existing role keys. `If-Match: <version>` is required; a stale version answers 409 with the current workflow. Records keep their status; a removed state can be left only by a move the new definition allows.
+         * @description States must be unique, the initial state must exist, transitions must join existing states and name existing role keys. `If-Match: "<version>"` is required (428 without it); a stale version answers 412 `precondition_failed` with the current workflow. Records keep their status; a removed state can be left only by a move the new definition allows.
          *
          *     Access: `workflow:update`.
          */
@@ -5275,8 +5275,8 @@ export interface components {
              * @description Stable machine-readable code; see docs/http-contract.md
              * @enum {string}
              */
-            code: "validation_failed" | "bad_json" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "version_conflict" | "invalid_transition" | "precondition_required" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal" | "unavailable";
-            /** @description `version_conflict`: the record as it is now */
+            code: "validation_failed" | "bad_json" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "version_conflict" | "invalid_transition" | "precondition_failed" | "precondition_required" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal" | "unavailable";
+            /** @description `version_conflict` and `precondition_failed`: the record as it is now */
             current?: {
                 [key: string]: unknown;
             };
@@ -6160,6 +6160,18 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description If-Match names a version the record is no longer at; `current` holds the record as it is now */
+        Problem412: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The body is too large */
         Problem413: {
             headers: {
@@ -6425,7 +6437,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -6457,6 +6469,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -7233,7 +7246,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -7265,6 +7278,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -7888,7 +7902,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -7920,6 +7934,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -8380,7 +8395,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -8412,6 +8427,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -8635,7 +8651,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -8667,6 +8683,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -8901,7 +8918,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -8933,6 +8950,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -9607,7 +9625,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path?: never;
@@ -9636,6 +9654,7 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -9837,7 +9856,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -9869,6 +9888,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -11049,7 +11069,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -11081,6 +11101,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -12150,7 +12171,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -12182,6 +12203,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -12381,7 +12403,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -12413,6 +12435,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -13070,7 +13093,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -13102,6 +13125,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -13465,7 +13489,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -13497,6 +13521,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -13851,7 +13876,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record. */
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
                 "If-Match"?: string;
             };
             path: {
@@ -13883,6 +13908,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -14126,7 +14152,10 @@ export interface operations {
     updateUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -14156,6 +14185,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -14299,7 +14329,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 409 `version_conflict` with the current record; none answers 428 `precondition_required`. */
+                /** @description Required: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`; none answers 428 `precondition_required`. */
                 "If-Match": string;
             };
             path: {
@@ -14331,6 +14361,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             428: components["responses"]["Problem428"];

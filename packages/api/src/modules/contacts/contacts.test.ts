@@ -98,14 +98,14 @@ describe('contacts', () => {
     assert.deepEqual(Object.keys(res.body.data[0]).sort(), ['firstName', 'id', 'version']);
   });
 
-  it('should update with If-Match and answer 409 with the current record when the version is stale', async () => {
+  it('should update with If-Match and answer 412 with the current record when the version is stale', async () => {
     const created = (await rt.request().post('/v1/contacts').set(auth(admin)).send(newContact())).body;
     const ok = await rt.request().patch(`/v1/contacts/${created.id}`).set(auth(admin)).set('If-Match', '0').send({ jobTitle: 'CEO' });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.version, 1);
     const stale = await rt.request().patch(`/v1/contacts/${created.id}`).set(auth(admin)).set('If-Match', '0').send({ jobTitle: 'CTO' });
-    assert.equal(stale.status, 409);
-    assert.equal(stale.body.code, 'version_conflict');
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body.code, 'precondition_failed');
     assert.equal(stale.body.current.jobTitle, 'CEO');
     const stored = await contactModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(created.id) }).lean();
     assert.equal(stored?.jobTitle, 'CEO');

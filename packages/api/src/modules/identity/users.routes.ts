@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { idParams } from '../../platform/http/common.schema.js';
 import { access, defineRoute, Reply, type RouteSpec } from '../../platform/http/route.js';
+import { ifMatchVersion } from '../../platform/records/record-routes.js';
 import { clientInfo } from './auth.routes.js';
 import { userSchema } from './identity.schema.js';
 import {
@@ -77,14 +78,15 @@ export function usersRoutes(users: UsersService, limits: { passwordReset: Reques
       path: '/users/{id}',
       operationId: 'updateUser',
       summary: "Change a user's role, placement or status",
-      description: 'Changing the role needs `user:assign` too. Disabling a user ends their sessions. Nobody changes their own role or status, and the last active admin stays admin.',
+      description: 'Changing the role needs `user:assign` too. Disabling a user ends their sessions. Nobody changes their own role or status, and the last active admin stays admin. Send `If-Match: "<version>"` (the user\'s ETag) for a conditional update.',
       tags: ['Users'],
       access: access.permission('user', 'update'),
       params: idParams,
       body: updateUserBody,
       success: { status: 200, description: 'The updated user', schema: userSchema },
       errors: [409],
-      handler: ({ params, body, req }) => users.update(req.principal!, params.id, body, clientInfo(req)),
+      ifMatch: 'optional',
+      handler: ({ params, body, req }) => users.update(req.principal!, params.id, body, clientInfo(req), ifMatchVersion(req)),
     }),
     defineRoute({
       method: 'post',

@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from '../../platform/auth/passwords.js';
 import { randomToken, sha256 } from '../../platform/auth/tokens.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 import type { Actor, EventBus } from '../../platform/events.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { AuthService, ClientInfo } from './auth.service.js';
@@ -184,9 +185,12 @@ export function createUsersService(deps: { connection: Connection; events: Event
     },
 
     /** Admin changes to a user: role (needs user:assign), organisation placement, status. */
-    async update(principal: Principal, id: string, input: { name?: string | undefined; roleId?: string | undefined; departmentId?: string | null | undefined; unitId?: string | null | undefined; designationId?: string | null | undefined; managerId?: string | null | undefined; status?: 'active' | 'disabled' | undefined }, client: ClientInfo) {
+    async update(principal: Principal, id: string, input: { name?: string | undefined; roleId?: string | undefined; departmentId?: string | null | undefined; unitId?: string | null | undefined; designationId?: string | null | undefined; managerId?: string | null | undefined; status?: 'active' | 'disabled' | undefined }, client: ClientInfo, ifMatch?: number) {
       const user = await findUser(principal.tenantId, id);
       const roles = await roleKeys(principal.tenantId);
+      const versionOf = (u: User) => (u as { version?: number }).version ?? 0;
+      const stale = (current: User) => new AppError('version_conflict', `The user was changed by someone else (now version ${versionOf(current)}); reload and try again`, { extensions: { current: toUserDto(current, roles.get(String(current.roleId))?.key) } });
+      if (ifMatch !== undefined && versionOf(user) !== ifMatch) throw stale(user);
       const currentRole = roles.get(String(user.roleId));
       const isSelf = user._id.equals(principal.userId);
       if (currentRole?.isAdmin && !principal.role.isAdmin) throw new AppError('forbidden', 'Only an admin can change an admin');
@@ -218,7 +222,13 @@ export function createUsersService(deps: { connection: Connection; events: Event
       const before = { name: user.name, roleId: String(user.roleId), departmentId: user.departmentId ? String(user.departmentId) : null, unitId: user.unitId ? String(user.unitId) : null, designationId: user.designationId ? String(user.designationId) : null, managerId: user.managerId ? String(user.managerId) : null, status: user.status };
       const changes = diff(before, Object.fromEntries(Object.entries(set).map(([k, v]) => [k, v instanceof Types.ObjectId ? String(v) : v])));
       if (Object.keys(changes).length === 0) return toUserDto(user, currentRole?.key);
-      const updated = await updateUser({ tenantId: principal.tenantId, _id: user._id }, { $set: set, $inc: { version: 1 } });
+      let updated: User | null;
+      if (ifMatch === undefined) updated = await updateUser({ tenantId: principal.tenantId, _id: user._id }, { $set: set, $inc: { version: 1 } });
+      else {
+        // Conditional: only the writer that claims the next version writes (FerretDB does not make the check and the write one step).
+        if (!(await writeVersion(User, { _id: user._id, version: versionOf(user) }, { $set: set }))) throw stale(await findUser(principal.tenantId, id));
+        updated = await User.findOne({ tenantId: principal.tenantId, _id: user._id }).lean<User>();
+      }
       if (!updated) throw AppError.notFound('User');
       if (set.status === 'disabled') await auth.revokeUserSessions(principal.tenantId, user._id, 'user disabled');
       await events.publish({ type: changes.roleId ? 'user.role_changed' : 'user.updated', tenantId: principal.tenantId, resource: 'user', resourceId: id, actor: actorOf(principal, client), changes });

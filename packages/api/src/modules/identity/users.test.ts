@@ -115,6 +115,25 @@ describe('users: directory, invitations, profile, passwords', () => {
     assert.equal(live, 0);
   });
 
+  it('should honour If-Match on a user: the ETag version saves, a stale one answers 412 with the current user and changes nothing', async () => {
+    const user = await makeUser(rt, agency, { role: 'SE', name: 'Iffy Match' });
+    const read = await rt.request().get(`/v1/users/${user.id}`).set(auth(agency.adminToken));
+    assert.equal(read.headers.etag, `"${read.body.version}"`);
+    const saved = await rt.request().patch(`/v1/users/${user.id}`).set(auth(agency.adminToken)).set('If-Match', read.headers.etag!).send({ name: 'Theirs' });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    assert.equal(saved.body.version, read.body.version + 1);
+    assert.equal(saved.headers.etag, `"${read.body.version + 1}"`);
+    const stale = await rt.request().patch(`/v1/users/${user.id}`).set(auth(agency.adminToken)).set('If-Match', read.headers.etag!).send({ name: 'Mine' });
+    assert.equal(stale.status, 412, JSON.stringify(stale.body));
+    assert.equal(stale.body.code, 'precondition_failed');
+    assert.equal(stale.body.current.name, 'Theirs');
+    assert.equal(stale.body.current.version, read.body.version + 1);
+    const stored = await userModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(user.id) }).lean();
+    assert.equal(stored!.name, 'Theirs');
+    const racing = await Promise.all(['One', 'Two', 'Three'].map((name) => rt.request().patch(`/v1/users/${user.id}`).set(auth(agency.adminToken)).set('If-Match', saved.headers.etag!).send({ name })));
+    assert.deepEqual(racing.map((r) => r.status).sort(), [200, 412, 412], 'one writer per version, also on FerretDB');
+  });
+
   it('should keep the last admin an admin and refuse changes to oneself', async () => {
     const me = await rt.request().get('/v1/me').set(auth(agency.adminToken));
     const se = await roleModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), key: 'SE' }).lean();

@@ -24,7 +24,7 @@ export function leadRoutes(service: LeadsService): RouteSpec[] {
       path: '/lead-settings',
       operationId: 'updateLeadSettings',
       summary: "Replace the agency's lead settings",
-      description: 'Send `If-Match: <version>` to fail with 409 if someone changed them meanwhile.',
+      description: 'Send `If-Match: <version>` to fail with 412 `precondition_failed` if someone changed them meanwhile.',
       tags,
       access: access.permission('tenant', 'update'),
       body: updateLeadSettingsBody,

@@ -69,7 +69,8 @@ describe('leads', () => {
     assert.equal(saved.body.version, 1);
     await createLead({ participation: 'panelist' });
     const stale = await rt.request().put('/v1/lead-settings').set(auth(admin)).set('If-Match', '0').send({ participationTypes: ['speaker'] });
-    assert.equal(stale.status, 409);
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body.code, 'precondition_failed');
     const se = await makeUser(rt, agency, { role: 'SALES_PERSON' });
     assert.equal((await rt.request().put('/v1/lead-settings').set(auth(await signIn(rt, se.email))).send({ participationTypes: ['x'] })).status, 403);
     await rt.request().put('/v1/lead-settings').set(auth(admin)).send({ participationTypes: ['speaker', 'delegate', 'sponsor', 'attendee'] }).expect(200);

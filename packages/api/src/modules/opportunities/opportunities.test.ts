@@ -64,8 +64,8 @@ describe('pipelines and opportunities', () => {
     const remove = await rt.request().patch(`/v1/pipelines/${created.body.id}`).set(auth(admin)).send({ stages: created.body.stages.filter((s: { key: string }) => s.key !== 'pitch') });
     assert.equal(remove.status, 409);
     const stale = await rt.request().patch(`/v1/pipelines/${created.body.id}`).set(auth(admin)).set('If-Match', '7').send({ name: 'Sponsors' });
-    assert.equal(stale.status, 409);
-    assert.equal(stale.body.code, 'version_conflict');
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body.code, 'precondition_failed');
     assert.equal(stale.body.current.name, 'Sponsorship');
     const renamed = await rt.request().patch(`/v1/pipelines/${created.body.id}`).set(auth(admin)).send({ name: 'Sponsors', isDefault: true });
     assert.equal(renamed.status, 200);

@@ -40,8 +40,9 @@ describe('products', () => {
     assert.equal(renamed.status, 200);
     assert.equal(renamed.body.name, 'New name');
     const stale = await rt.request().patch(`/v1/products/${p.id}`).set(auth(admin)).set('If-Match', String(p.version)).send({ name: 'Stale' });
-    assert.equal(stale.status, 409);
-    assert.equal(stale.body.code, 'version_conflict');
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body.code, 'precondition_failed');
+    assert.equal(stale.body.current.name, 'New name');
     await rt.request().patch(`/v1/products/${p.id}`).set(auth(admin)).send({ status: 'disabled' }).expect(200);
     const whileDisabled = await rt.request().patch(`/v1/products/${p.id}`).set(auth(admin)).send({ name: 'Renamed while disabled' });
     assert.equal(whileDisabled.status, 409);

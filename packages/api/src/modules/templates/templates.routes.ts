@@ -31,7 +31,7 @@ export function templateRoutes(service: TemplatesService, recipients: Recipients
     }),
     defineRoute({
       method: 'patch', path: '/templates/{id}', operationId: 'updateTemplate', summary: 'Update a message template', tags,
-      description: 'Send `If-Match: <version>` for a conditional update: a stale version answers 409 `version_conflict` with the current template.',
+      description: 'Send `If-Match: <version>` for a conditional update: a stale version answers 412 `precondition_failed` with the current template.',
       access: access.permission('template', 'update'), params: idParams, body: updateTemplateBody, errors: [409],
       success: { status: 200, description: 'The template', schema: templateSchema },
       ifMatch: 'optional',

@@ -30,13 +30,13 @@ describe('templates: conditional updates', () => {
     assert.equal(stored!.subject, 'Welcome, {{recipient.firstName}}');
   });
 
-  it('should return 409 with the current template when If-Match names a version someone else replaced, and change nothing', async () => {
+  it('should return 412 with the current template when If-Match names a version someone else replaced, and change nothing', async () => {
     const template = await create('Reminder');
     const first = await rt.request().patch(`/v1/templates/${template.id}`).set(auth(agency.adminToken)).set('If-Match', String(template.version)).send({ text: 'Theirs' });
     assert.equal(first.status, 200);
     const stale = await rt.request().patch(`/v1/templates/${template.id}`).set(auth(agency.adminToken)).set('If-Match', String(template.version)).send({ text: 'Mine' });
-    assert.equal(stale.status, 409, JSON.stringify(stale.body));
-    assert.equal(stale.body.code, 'version_conflict');
+    assert.equal(stale.status, 412, JSON.stringify(stale.body));
+    assert.equal(stale.body.code, 'precondition_failed');
     assert.equal(stale.body.current.text, 'Theirs');
     assert.equal(stale.body.current.version, template.version + 1);
     const stored = await templateModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(template.id) }).lean();

@@ -34,7 +34,7 @@ export function workflowRoutes(service: WorkflowsService): RouteSpec[] {
       path: '/workflows/{key}',
       operationId: 'replaceWorkflow',
       summary: 'Replace a status workflow',
-      description: 'States must be unique, the initial state must exist, transitions must join existing states and name existing role keys. `If-Match: <version>` is required; a stale version answers 409 with the current workflow. Records keep their status; a removed state can be left only by a move the new definition allows.',
+      description: 'States must be unique, the initial state must exist, transitions must join existing states and name existing role keys. `If-Match: "<version>"` is required (428 without it); a stale version answers 412 `precondition_failed` with the current workflow. Records keep their status; a removed state can be left only by a move the new definition allows.',
       tags,
       access: access.permission('workflow', 'update'),
       params: workflowParams,

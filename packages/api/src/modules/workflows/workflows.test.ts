@@ -54,7 +54,8 @@ describe('workflows admin', () => {
     assert.equal(saved.status, 200, JSON.stringify(saved.body));
     assert.equal(saved.body.version, current.version + 1);
     const stale = await rt.request().put('/v1/workflows/customer').set(auth(token)).set('If-Match', String(current.version)).send(body);
-    assert.equal(stale.status, 409);
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body.code, 'precondition_failed');
     assert.equal(stale.body.current.version, current.version + 1);
     const stored = await workflowModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), key: 'customer' }).lean();
     assert.deepEqual(stored!.transitions.map((t) => [t.from, t.to, [...t.roles]]), [['draft', 'active', ['SALES_HEAD']]]);

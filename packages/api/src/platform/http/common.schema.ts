@@ -24,7 +24,7 @@ export const problemSchema = z
     errors: z.array(fieldErrorSchema).optional(),
     requestId: z.string().optional(),
     instance: z.string().optional(),
-    current: z.record(z.string(), z.unknown()).optional().openapi({ description: '`version_conflict`: the record as it is now' }),
+    current: z.record(z.string(), z.unknown()).optional().openapi({ description: '`version_conflict` and `precondition_failed`: the record as it is now' }),
     allowed: z.array(z.string()).optional().openapi({ description: '`invalid_transition`: the statuses the record may move to' }),
     retryAfter: z.number().int().optional().openapi({ description: '`rate_limited`, and `conflict` while the first request with the same Idempotency-Key runs: seconds to wait' }),
     id: z.string().optional().openapi({ description: '`conflict` on a create that runs once per Idempotency-Key: the id it created' }),

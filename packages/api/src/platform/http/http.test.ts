@@ -96,8 +96,8 @@ describe('HTTP foundation', () => {
     const weak = await rt.request().patch(`/v1/contacts/${created.body.id}`).set(auth).set('If-Match', `W/${strong.headers.etag}`).send({ jobTitle: 'Engineer' });
     assert.equal(weak.status, 200);
     const stale = await rt.request().patch(`/v1/contacts/${created.body.id}`).set(auth).set('If-Match', read.headers.etag!).send({ jobTitle: 'Mine' });
-    assert.equal(stale.status, 409);
-    assert.equal(stale.body.code, 'version_conflict');
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body.code, 'precondition_failed');
     assert.equal(stale.body.current.jobTitle, 'Engineer');
     const list = await rt.request().get('/v1/contacts').set(auth);
     assert.equal(list.headers.etag, undefined, 'a list has no version, so no ETag');

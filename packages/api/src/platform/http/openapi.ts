@@ -16,7 +16,7 @@ const idempotencyHeaders = z.object({
 const ifMatchHeader = (required: boolean) =>
   z.object({
     'If-Match': (required ? z.string().min(1) : z.string().min(1).optional()).openapi({
-      description: `${required ? 'Required' : 'Makes the write conditional'}: the version you edited, as the record's ETag carries it (\`"3"\`; \`W/"3"\` and a bare \`3\` are accepted too). A stale one answers 409 \`version_conflict\` with the current record${required ? '; none answers 428 `precondition_required`' : ''}.`,
+      description: `${required ? 'Required' : 'Makes the write conditional'}: the version you edited, as the record's ETag carries it (\`"3"\`; \`W/"3"\` and a bare \`3\` are accepted too). A stale one answers 412 \`precondition_failed\` with the current record in \`current\`${required ? '; none answers 428 `precondition_required`' : ''}.`,
       example: '"3"',
     }),
   });
@@ -46,6 +46,7 @@ const statusText: Record<number, string> = {
   403: 'The caller may not do this',
   404: 'Not found, or not visible to the caller',
   409: 'Conflicts with the current state',
+  412: 'If-Match names a version the record is no longer at; `current` holds the record as it is now',
   413: 'The body is too large',
   415: 'The body is not JSON',
   428: 'If-Match is required: send the version you edited',
@@ -105,6 +106,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
     const versioned = carriesVersion(spec);
     const errorStatuses = new Set<number>([400, 429, 500, 503, ...(spec.errors ?? [])]);
     if (idempotency || spec.ifMatch) errorStatuses.add(409);
+    if (spec.ifMatch) errorStatuses.add(412);
     if (spec.ifMatch === 'required') errorStatuses.add(428);
     if (spec.access.kind !== 'public' || publishable) errorStatuses.add(401);
     if (publishable) errorStatuses.add(403);

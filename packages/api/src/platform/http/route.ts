@@ -86,7 +86,9 @@ export interface RouteSpec<
   /**
    * How the route honours `If-Match: "<version>"` (the record's `version`, as its `ETag` carries it):
    * `optional` makes the write conditional when sent; `required` answers 428 `precondition_required`
-   * without it. A stale version answers 409 `version_conflict` with the current record.
+   * without it. A stale version answers 412 `precondition_failed` with the current record (the router
+   * turns the service's `version_conflict` into it, since the version came from the precondition); a
+   * stale `version` in a body stays 409 `version_conflict`.
    */
   ifMatch?: 'optional' | 'required';
   /** Error statuses this route can answer besides the common ones. */

@@ -38,7 +38,10 @@ export function mountRoutes(routes: RouteSpec[], guard: AccessGuard, options: { 
           body = parseOrThrow(spec.body, {}, 'body');
         } else body = parseOrThrow(spec.body, req.body, 'body');
       }
-      const run = () => spec.handler({ params, query, body, req, res } as never);
+      const handler = () => spec.handler({ params, query, body, req, res } as never);
+      // The service says `version_conflict` whichever way the version came; when it came as If-Match, the
+      // precondition failed (RFC 9110: 412), and the body is the same problem with the current record.
+      const run = spec.ifMatch && req.get('If-Match') ? () => handler().catch(asPreconditionFailed) : handler;
       const principal = req.principal;
       const result =
         mode && options.idempotency && principal
@@ -80,6 +83,13 @@ function methodNotAllowed(routes: RouteSpec[]): RequestHandler {
     if (allowed.includes('GET')) allowed.push('HEAD');
     next(new AppError('method_not_allowed', `${req.method} is not allowed on ${req.path}; allowed: ${allowed.join(', ')}`, { headers: { Allow: allowed.join(', ') } }));
   };
+}
+
+function asPreconditionFailed(error: unknown): never {
+  if (error instanceof AppError && error.code === 'version_conflict') {
+    throw new AppError('precondition_failed', error.message, { extensions: error.extensions, headers: error.headers, cause: error });
+  }
+  throw error;
 }
 
 function sendJson(res: Response, body: unknown): void {

@@ -130,7 +130,7 @@ export function recordRoutes<Doc extends RecordBase>(options: {
       path: `${path}/{id}`,
       operationId: `update${Name}`,
       summary: `Update a ${singular}`,
-      description: 'Updates the fields sent. Send `If-Match: <version>` to fail with 409 version_conflict (carrying the current record) if someone changed it meanwhile.',
+      description: 'Updates the fields sent. Send `If-Match: "<version>"` (the record\'s ETag) to fail with 412 precondition_failed (carrying the current record) if someone changed it meanwhile.',
       tags: [tag],
       access: access.permission(resource, 'update'),
       params: idParams,

@@ -34,14 +34,14 @@ describe('version claims (optimistic concurrency on every engine)', () => {
     assert.equal(after.jobTitle, `writer ${outcomes.indexOf(true)}`, 'the winner’s change, and only it');
   });
 
-  it('should answer 409 to all but one of simultaneous PATCHes with the same If-Match, over HTTP', async () => {
+  it('should answer 412 to all but one of simultaneous PATCHes with the same If-Match, over HTTP', async () => {
     const contact = await newContact('Patch');
     const answers = await Promise.all(
       Array.from({ length: 5 }, (_, i) => rt.request().patch(`/v1/contacts/${contact.id}`).set(auth(agency.adminToken)).set('If-Match', String(contact.version)).send({ jobTitle: `editor ${i}` })),
     );
-    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 409, 409, 409, 409]);
-    const conflict = answers.find((a) => a.status === 409)!;
-    assert.equal(conflict.body.code, 'version_conflict');
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 412, 412, 412, 412]);
+    const conflict = answers.find((a) => a.status === 412)!;
+    assert.equal(conflict.body.code, 'precondition_failed');
     assert.equal((await stored(contact.id)).version, contact.version + 1);
   });
 
