@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import type { AppContext } from './platform/context.js';
 import { AppError } from './platform/errors.js';
@@ -7,7 +7,8 @@ import { createAccessGuard } from './platform/auth/guard.js';
 import { errorHandler, notFoundHandler, requestLogging } from './platform/http/middleware.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
 import { openApiRoutes } from './platform/http/docs.js';
-import { createRateLimiter } from './platform/http/rate-limit.js';
+import { createConcurrencyLimiter, createRateLimiter, isExpensive } from './platform/http/rate-limit.js';
+import { createAddressGate } from './platform/auth/ip-gate.js';
 import { mountRoutes } from './platform/http/router.js';
 import { portalRouter } from './platform/http/portal.js';
 import { buildModules } from './modules/index.js';
@@ -72,15 +73,33 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
   app.use(openApi.document, openApi.docs);
 
   const v1 = express.Router();
-  v1.use(express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  // Authenticated traffic is limited per tenant and per key, after the guard has identified the caller.
-  const perTenant = createRateLimiter({ name: 'tenant', windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.principal?.tenantId) });
-  const perKey = createRateLimiter({ name: 'key', windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.principal?.apiKeyId ?? req.principal?.sessionId ?? req.principal?.userId) });
-  v1.use(mountRoutes(routes, createAccessGuard(authenticate, [perTenant, perKey]), { idempotency }));
+  // Before any body is read or credential looked up: per-address budgets and a small body for anonymous traffic (docs/limits.md).
+  const addressGate = createAddressGate({
+    routes,
+    anonymousPerMinute: config.ANONYMOUS_RATE_LIMIT_PER_MINUTE ?? Math.max(120, config.PUBLIC_RATE_LIMIT_PER_MINUTE),
+    failuresPerMinute: config.AUTH_FAILURE_LIMIT_PER_MINUTE,
+    anonymousBodyLimit: config.ANONYMOUS_BODY_LIMIT,
+    bodyLimit: config.BODY_LIMIT,
+    redisUrl: config.REDIS_URL,
+  });
+  v1.use(addressGate.gate, addressGate.jsonBody);
+  // After the guard has identified the caller: the caller's own budget first (a caller refused there
+  // spends none of the agency's), then the agency's, then a concurrency budget on lists, searches and exports.
+  const redisUrl = config.REDIS_URL;
+  const window = { windowMs: config.RATE_LIMIT_WINDOW_MS, redisUrl };
+  const perCaller = createRateLimiter({ name: 'caller', ...window, limit: config.USER_RATE_LIMIT_MAX ?? Math.max(1, Math.ceil(config.RATE_LIMIT_MAX / 4)), key: callerKey });
+  const perTenant = createRateLimiter({ name: 'tenant', ...window, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.principal?.tenantId) });
+  const expensive = createConcurrencyLimiter({ name: 'expensive', limit: config.EXPENSIVE_CONCURRENCY_PER_USER, key: callerKey, redisUrl });
+  v1.use(mountRoutes(routes, createAccessGuard(authenticate, [perCaller, perTenant], (spec) => (isExpensive(spec) ? [expensive] : [])), { idempotency }));
   app.use('/v1', v1);
   app.use('/app', portalRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler({ exposeInternal: config.NODE_ENV !== 'production' }));
   return app;
+}
+
+/** Who a budget belongs to: the API key, else the user (every session of a user shares one budget). */
+function callerKey(req: Request): string {
+  return String(req.principal?.apiKeyId ?? req.principal?.userId);
 }

@@ -14,7 +14,8 @@ import { createWorkflowEngine } from '../platform/workflow/workflow-engine.js';
 import { contactRoutes } from './contacts/contacts.routes.js';
 import { createContactsService } from './contacts/contacts.service.js';
 import { createOrgDirectory } from './identity/org-directory.js';
-import { createMailer } from '../platform/mail/mailer.js';
+import { createMailer, type Mailer } from '../platform/mail/mailer.js';
+import { createLoginThrottle } from '../platform/auth/login-throttle.js';
 import { createAuditService } from './audit/audit.service.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { defineAuditJobs } from './audit/audit.jobs.js';
@@ -39,11 +40,14 @@ import { campaignsModule } from './campaigns/campaigns.module.js';
 /** Every domain module, wired to the app context: their routes and the authenticator they provide. */
 export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authenticate: Authenticator; idempotency: Idempotency } {
   const { connection, config, secrets, events } = ctx;
-  const auth = createAuthService({ connection, jwtSecret: secrets.jwt, events });
+  // One mailer for identity: invitations, password resets and the owner's notice of failed sign-ins.
+  const mailer = createMailer(config, ctx.logger);
+  const throttle = createLoginThrottle({ failuresPerAddressPerHour: config.LOGIN_FAILURES_PER_IP_PER_HOUR, redisUrl: config.REDIS_URL });
+  const auth = createAuthService({ connection, jwtSecret: secrets.jwt, events, throttle, mailer });
   const apiKeys = createApiKeysService({ connection, events });
   const authenticate = createAuthenticator({ connection, jwtSecret: secrets.jwt, auth, secretKeys: apiKeys.resolveSecretKey });
   const perMinute = (name: string, limit: number) =>
-    createRateLimiter({ name, windowMs: 60_000, limit, key: (req) => req.ip ?? 'unknown' });
+    createRateLimiter({ name, windowMs: 60_000, limit, key: (req) => req.ip ?? 'unknown', redisUrl: config.REDIS_URL });
 
   const recordDeps: RecordDeps = {
     events,
@@ -61,7 +65,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const routes: RouteSpec[] = [
     ...authRoutes(auth, { signup: perMinute('signup', Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE)), login: perMinute('login', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE)) }),
     ...meRoutes(connection),
-    ...identityAndAccessRoutes(ctx, auth, apiKeys, perMinute),
+    ...identityAndAccessRoutes(ctx, auth, apiKeys, perMinute, mailer),
     ...contactRoutes(contacts),
     ...contactPictureRoutes(createContactPictures({ connection, contacts, events, publicBase: publicBaseUrl(config) }), { view: perMinute('contact-picture', 600) }),
     ...buildMessaging(ctx, perMinute, { segmentMembers: (principal, id) => crm.segments.memberIds(principal, id, { field: 'targets.segmentId' }) }).routes,
@@ -78,13 +82,13 @@ function identityAndAccessRoutes(
   auth: ReturnType<typeof createAuthService>,
   apiKeys: ReturnType<typeof createApiKeysService>,
   perMinute: (name: string, limit: number) => ReturnType<typeof createRateLimiter>,
+  mailer: Mailer,
 ): RouteSpec[] {
   const { connection, config, events, logger } = ctx;
   const audit = createAuditService({ connection });
   audit.subscribe(events);
   defineAuditJobs({ connection, jobs: ctx.jobs, logger });
   defineVersionClaimJobs({ connection, jobs: ctx.jobs });
-  const mailer = createMailer(config, logger);
   const tenant = createTenantService({ connection, events });
   const publishable = publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX });
   const publicLimit = Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE);

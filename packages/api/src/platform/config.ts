@@ -40,6 +40,13 @@ export const configSchema = z
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(10_000),
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(200),
     PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+    // Limits before authentication and per user (docs/limits.md); left unset, derived from the two above.
+    ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    AUTH_FAILURE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+    ANONYMOUS_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 16kb').default('16kb'),
+    USER_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    EXPENSIVE_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(1000).default(2),
+    LOGIN_FAILURES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(100),
     CAMPAIGN_MIN_FILL_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

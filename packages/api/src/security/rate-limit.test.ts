@@ -5,7 +5,7 @@ import { createTestRuntime, makeAgency, makeUser, signIn } from '../testing/inde
 describe('rate limits per tenant and per key', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
   before(async () => {
-    rt = await createTestRuntime({ file: import.meta.filename, env: { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' } });
+    rt = await createTestRuntime({ file: import.meta.filename, env: { RATE_LIMIT_MAX: '5', USER_RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' } });
   });
   after(() => rt.close());
 

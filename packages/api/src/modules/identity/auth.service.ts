@@ -3,10 +3,11 @@ import { Types, type Connection } from 'mongoose';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import { hashPassword, verifyDecoy, verifyPassword } from '../../platform/auth/passwords.js';
+import { createLoginThrottle, type LoginThrottle } from '../../platform/auth/login-throttle.js';
+import type { Mailer } from '../../platform/mail/mailer.js';
 import { ACCESS_TOKEN_TTL_SECONDS, randomToken, sha256, signAccessToken } from '../../platform/auth/tokens.js';
 import { op } from '../../platform/db/operators.js';
 import { toTenantDto, toUserDto } from './dto.js';
-import { loginAttemptModel } from './login-attempt.model.js';
 import { roleModel } from './role.model.js';
 import { refreshTokenModel, sessionModel, type RefreshToken as RefreshTokenDoc } from './session.model.js';
 import { seedTenantDefaults } from './tenant-setup.service.js';
@@ -15,9 +16,6 @@ import { userModel, type User } from './user.model.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-const LOCKOUT_MS = 15 * 60 * 1000;
 const invalidCredentials = () => new AppError('unauthenticated', 'The email or password is not correct');
 
 export interface ClientInfo {
@@ -37,14 +35,14 @@ function slugify(name: string): string {
 }
 
 /** Sign-up, sign-in and the session life cycle. */
-export function createAuthService(deps: { connection: Connection; jwtSecret: string; events: EventBus }) {
+export function createAuthService(deps: { connection: Connection; jwtSecret: string; events: EventBus; throttle?: LoginThrottle; mailer?: Mailer }) {
   const { connection, jwtSecret, events } = deps;
+  const throttle = deps.throttle ?? createLoginThrottle({ failuresPerAddressPerHour: 100 });
   const Tenant = tenantModel(connection);
   const User = userModel(connection);
   const Role = roleModel(connection);
   const Session = sessionModel(connection);
   const RefreshToken = refreshTokenModel(connection);
-  const LoginAttempt = loginAttemptModel(connection);
 
   async function issueTokens(user: User, client: ClientInfo, sessionId?: Types.ObjectId) {
     const tenantId = user.tenantId;
@@ -65,15 +63,12 @@ export function createAuthService(deps: { connection: Connection; jwtSecret: str
     };
   }
 
-  async function recordFailure(key: string): Promise<void> {
-    const now = new Date();
-    const attempt = await LoginAttempt.findOneAndUpdate({ key }, { $inc: { failures: 1 }, $setOnInsert: { windowStart: now } }, { upsert: true, returnDocument: 'after' }).lean();
-    if (!attempt) return;
-    if (now.getTime() - attempt.windowStart.getTime() > FAILURE_WINDOW_MS) {
-      await LoginAttempt.updateOne({ key }, { $set: { failures: 1, windowStart: now, lockedUntil: null } });
-    } else if (attempt.failures >= MAX_FAILURES) {
-      await LoginAttempt.updateOne({ key }, { $set: { lockedUntil: new Date(now.getTime() + LOCKOUT_MS) } });
-    }
+  // The owner hears of repeated failures (once an hour at most), by email when a mailer is configured.
+  async function tellOwner(user: User, failures: number, client: ClientInfo): Promise<void> {
+    await events.publish({ type: 'auth.login_failures_repeated', tenantId: user.tenantId, resource: 'user', resourceId: String(user._id), actor: { tenantId: user.tenantId, userId: null, apiKeyId: null, ...client }, data: { failures } });
+    if (!deps.mailer) return;
+    const tenant = await Tenant.findById(user.tenantId).select('name').lean();
+    await deps.mailer.sendTemplate(user.email, 'failedSignIns', { name: user.name, agencyName: tenant?.name ?? 'your agency', failures, address: client.ip || 'unknown', link: deps.mailer.linkBase });
   }
 
   return {
@@ -113,22 +108,24 @@ export function createAuthService(deps: { connection: Connection; jwtSecret: str
       return { tenant: toTenantDto(tenant.toObject()), ...(await issueTokens(user.toObject(), client)) };
     },
 
-    /** Signs in with email and password. Every failure looks the same; repeated failures lock the email for 15 minutes. */
+    /**
+     * Signs in with email and password. Every failure looks the same; failures slow down this account
+     * from this address (never the account from everywhere), and its owner is told of repeated ones.
+     */
     async login(input: { email: string; password: string }, client: ClientInfo) {
       const key = input.email.trim().toLowerCase();
-      const attempt = await LoginAttempt.findOne({ key }).lean();
-      if (attempt?.lockedUntil && attempt.lockedUntil > new Date()) {
-        const retryAfter = Math.ceil((attempt.lockedUntil.getTime() - Date.now()) / 1000);
-        throw new AppError('rate_limited', `Too many failed sign-ins; try again in ${Math.ceil(retryAfter / 60)} minutes`, { headers: { 'Retry-After': String(retryAfter) }, extensions: { retryAfter } });
-      }
+      await throttle.assertMayTry(key, client.ip);
       const user = await User.findOne({ emailNormalized: key }).select('+passwordHash').setOptions({ crossTenant: 'sign-in finds the agency by email' }).lean();
       const ok = user?.passwordHash && user.status === 'active' ? await verifyPassword(user.passwordHash, input.password) : await verifyDecoy(input.password);
       if (!ok || !user) {
-        await recordFailure(key);
-        if (user) await events.publish({ type: 'auth.login_failed', tenantId: user.tenantId, resource: 'user', resourceId: String(user._id), actor: { tenantId: user.tenantId, userId: null, apiKeyId: null, ...client } });
+        const { accountFailures, tellOwner: tell } = await throttle.recordFailure(key, client.ip);
+        if (user) {
+          await events.publish({ type: 'auth.login_failed', tenantId: user.tenantId, resource: 'user', resourceId: String(user._id), actor: { tenantId: user.tenantId, userId: null, apiKeyId: null, ...client } });
+          if (tell) void tellOwner(user, accountFailures, client).catch(() => {});
+        }
         throw invalidCredentials();
       }
-      await LoginAttempt.deleteOne({ key });
+      await throttle.recordSuccess(key, client.ip);
       await User.updateOne({ tenantId: user.tenantId, _id: user._id }, { $set: { lastLoginAt: new Date() } });
       await events.publish({ type: 'auth.login', tenantId: user.tenantId, resource: 'user', resourceId: String(user._id), actor: { tenantId: user.tenantId, userId: user._id, apiKeyId: null, ...client } });
       return issueTokens(user, client);
@@ -189,7 +186,7 @@ export function createAuthService(deps: { connection: Connection; jwtSecret: str
 
     /** Forgets failed sign-ins of an email (after a password reset proves ownership). */
     async clearLockout(email: string) {
-      await LoginAttempt.deleteOne({ key: email.trim().toLowerCase() });
+      await throttle.clearAccount(email.trim().toLowerCase());
     },
 
     /** True when the session an access token names is still live. */

@@ -28,7 +28,7 @@ export function bearerCredential(req: Request): string | null {
  * validation, so an anonymous or under-privileged caller learns nothing about the body it sent.
  * Record-level visibility is the other half (platform/access/access.ts), applied by services.
  */
-export function createAccessGuard(authenticate: Authenticator, afterAuth: RequestHandler[] = []) {
+export function createAccessGuard(authenticate: Authenticator, afterAuth: RequestHandler[] = [], perRoute: (spec: RouteSpec) => RequestHandler[] = () => []) {
   return (spec: RouteSpec): RequestHandler[] => {
     if (spec.access.kind === 'public') {
       // A publishable key is only good for /v1/public routes; anywhere else it is refused, never ignored.
@@ -46,6 +46,7 @@ export function createAccessGuard(authenticate: Authenticator, afterAuth: Reques
       if (credential.startsWith('pk_')) throw new AppError('unauthenticated', 'A publishable key can only call /v1/public routes');
       const principal = await authenticate(req, credential);
       if (!principal) throw new AppError('unauthenticated', 'The credential is expired, revoked or not valid');
+      req.credentialAccepted?.();
       req.principal = principal;
       if (spec.usersOnly && principal.kind !== 'user') {
         throw new AppError('forbidden', `${spec.summary} is done by a signed-in user, not a secret key; sign in as the user`);
@@ -53,7 +54,7 @@ export function createAccessGuard(authenticate: Authenticator, afterAuth: Reques
       if (rule.kind === 'permission') assertCan(principal, rule.resource as Resource, rule.action as Action);
       next();
     };
-    return [check, refuseOperatorKeys, ...afterAuth];
+    return [check, refuseOperatorKeys, ...afterAuth, ...perRoute(spec)];
   };
 }
 

@@ -15,12 +15,18 @@ const sources = {
     text: 'Hello {{name}},\n\nSomeone asked to reset the password of your account at {{agencyName}}. If it was you, choose a new one here (the link works once, for 1 hour):\n{{link}}\n\nIf it was not you, ignore this email; your password stays as it is.\n',
     html: '<p>Hello {{name}},</p><p>Someone asked to reset the password of your account at <strong>{{agencyName}}</strong>. If it was you, <a href="{{link}}">choose a new password</a> (the link works once, for 1 hour).</p><p>If it was not you, ignore this email; your password stays as it is.</p>',
   },
+  failedSignIns: {
+    subject: 'Failed sign-ins to your CRM account',
+    text: 'Hello {{name}},\n\n{{failures}} sign-ins to your account at {{agencyName}} failed in the last hour, the last from the address {{address}}. Further attempts from there are slowed down; you can still sign in as usual.\nIf it was not you, consider changing your password:\n{{link}}\n',
+    html: '<p>Hello {{name}},</p><p>{{failures}} sign-ins to your account at <strong>{{agencyName}}</strong> failed in the last hour, the last from the address {{address}}. Further attempts from there are slowed down; you can still sign in as usual.</p><p>If it was not you, consider <a href="{{link}}">changing your password</a>.</p>',
+  },
 } as const;
 
 /** The values each template needs. */
 export interface TemplateData {
   invitation: { name: string; inviterName: string; agencyName: string; link: string };
   passwordReset: { name: string; agencyName: string; link: string };
+  failedSignIns: { name: string; agencyName: string; failures: number; address: string; link: string };
 }
 export type TemplateName = keyof TemplateData;
 
