@@ -133,9 +133,13 @@ export async function writeBlock(connection: Connection, tenantId: Types.ObjectI
   }
 }
 
-/** Fresh blocks for `count` rows written in bulk (a seed, an import, the backfill): whole blocks of their own, in order. */
-export async function bulkBlocks(connection: Connection, tenantId: Types.ObjectId, kind: string, count: number): Promise<number[]> {
+/**
+ * Fresh blocks for `count` rows written in bulk (a seed, an import, the backfill): whole blocks of their
+ * own, in order, `perBlock` rows each (at most `BLOCK_ROWS`; fewer only to make many blocks in tests).
+ */
+export async function bulkBlocks(connection: Connection, tenantId: Types.ObjectId, kind: string, count: number, perBlock: number = BLOCK_ROWS): Promise<number[]> {
+  const size = Math.max(1, Math.min(BLOCK_ROWS, Math.floor(perBlock)));
   const blocks: number[] = [];
-  for (let i = 0; i < count; i += BLOCK_ROWS) blocks.push(await claim(connection, tenantId, kind));
-  return Array.from({ length: count }, (_, i) => blocks[Math.floor(i / BLOCK_ROWS)]!);
+  for (let i = 0; i < count; i += size) blocks.push(await claim(connection, tenantId, kind));
+  return Array.from({ length: count }, (_, i) => blocks[Math.floor(i / size)]!);
 }

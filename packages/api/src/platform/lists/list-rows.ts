@@ -116,7 +116,7 @@ export async function removeListRow(connection: Connection, tenantId: Types.Obje
  * already has a row keeps it (the duplicate `_id` is skipped). `docs` are full stored documents of one
  * tenant. Returns the number of rows written.
  */
-export async function writeListRows<Doc>(connection: Connection, kind: ListedKind<Doc>, docs: ReadonlyArray<Doc>): Promise<number> {
+export async function writeListRows<Doc>(connection: Connection, kind: ListedKind<Doc>, docs: ReadonlyArray<Doc>, options: { perBlock?: number } = {}): Promise<number> {
   const byTenant = new Map<string, Doc[]>();
   for (const doc of docs) {
     const tenant = String((doc as { tenantId: Types.ObjectId }).tenantId);
@@ -124,7 +124,7 @@ export async function writeListRows<Doc>(connection: Connection, kind: ListedKin
   }
   let written = 0;
   for (const [tenant, group] of byTenant) {
-    const blocks = await bulkBlocks(connection, new Types.ObjectId(tenant), kind.resource, group.length);
+    const blocks = await bulkBlocks(connection, new Types.ObjectId(tenant), kind.resource, group.length, options.perBlock);
     const rows = group.map((doc, i) => rowOf(kind, doc, blocks[i]!, blocks[i]!));
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       try {

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Types } from 'mongoose';
+import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { contactModel, type Contact } from '../../modules/contacts/contact.model.js';
+import { contactDefinition } from '../../modules/contacts/contacts.service.js';
+import { backfillListRows } from './list-backfill.js';
+import { listRowModel } from './list-row.model.js';
+import { writeListRows } from './list-rows.js';
+import { MAX_READS, walkRows } from './list-walk.js';
+
+describe('list rows', () => {
+  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
+  let agency: TestAgency;
+  const auth = (token = agency.adminToken) => ({ Authorization: `Bearer ${token}` });
+
+  before(async () => {
+    rt = await createTestRuntime({ file: import.meta.filename });
+    agency = await makeAgency(rt);
+    await rt.listBackfill;
+  });
+  after(() => rt.close());
+
+  /** Stores `count` contacts as a bulk import does (records, then rows), `perBlock` rows per block, oldest first. */
+  async function importContacts(tenant: TestAgency, count: number, shape: (i: number) => Partial<Contact>, perBlock = 1): Promise<Contact[]> {
+    const tenantId = new Types.ObjectId(tenant.tenantId);
+    const docs = Array.from({ length: count }, (_, i) => ({ tenantId, firstName: `P${i}`, lastName: 'Import', status: 'new', tags: [], custom: {}, ownerId: null, ...shape(i) }));
+    const stored = (await contactModel(rt.ctx.connection).insertMany(docs)).map((d) => d.toObject() as Contact);
+    await writeListRows(rt.ctx.connection, contactDefinition(rt.ctx.connection), stored, { perBlock });
+    return stored;
+  }
+
+  /** Every page of a list, following the cursors; `between` runs after each page. */
+  async function allPages(token: string, query: Record<string, string>, between: (page: number) => Promise<void> = async () => {}): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 200; page += 1) {
+      const res = await rt.request().get('/v1/contacts').query({ ...query, ...(cursor ? { cursor } : {}) }).set(auth(token));
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      ids.push(...res.body.data.map((c: { id: string }) => c.id));
+      if (!res.body.hasMore) return ids;
+      cursor = res.body.nextCursor;
+      await between(page);
+    }
+    throw new Error('more than 200 pages');
+  }
+
+  it('should write, move and remove a row with every write of its record', async () => {
+    const rows = listRowModel(rt.ctx.connection);
+    const tenantId = new Types.ObjectId(agency.tenantId);
+    const created = await rt.request().post('/v1/contacts').set(auth()).send({ firstName: 'Rui', lastName: 'Pato', tags: ['vip'], addresses: [{ label: 'home', city: 'Braga', primary: true }] }).expect(201);
+    const id = new Types.ObjectId(created.body.id as string);
+    const row = await rows.findOne({ tenantId, _id: id }).lean();
+    assert.ok(row, 'a row is written with the record');
+    assert.equal(row.kind, 'contact');
+    assert.deepEqual(row.tag, ['vip']);
+    assert.deepEqual(row.city, ['Braga'], 'a filter on a path through an array is stored flat, under its parameter name');
+    assert.equal(String(row.ownerId), created.body.ownerId, 'the access fields are on the row');
+    assert.equal(row.cb, row.ub);
+    assert.deepEqual(row.item, created.body, 'the row holds the list item');
+
+    const updated = await rt.request().patch(`/v1/contacts/${id}`).set(auth()).send({ firstName: 'Ruy', tags: ['press'] }).expect(200);
+    const moved = await rows.findOne({ tenantId, _id: id }).lean();
+    assert.deepEqual(moved!.item, updated.body);
+    assert.deepEqual(moved!.tag, ['press']);
+    assert.equal(moved!.cb, row.cb, 'the creation block never changes');
+    assert.ok(moved!.us > row.us, 'the update order key moves on');
+    const listed = await rt.request().get('/v1/contacts').query({ tag: 'press' }).set(auth()).expect(200);
+    assert.deepEqual(listed.body.data.map((c: { id: string }) => c.id), [String(id)]);
+
+    await rt.request().delete(`/v1/contacts/${id}`).set(auth()).expect(204);
+    assert.equal(await rows.countDocuments({ tenantId, _id: id }), 0, 'the row goes with the record');
+    assert.equal((await rt.request().get('/v1/contacts').query({ tag: 'press' }).set(auth()).expect(200)).body.data.length, 0);
+  });
+
+  it('should page through buckets of every level, in order, each record once, while contacts are added', async () => {
+    const other = await makeAgency(rt);
+    // 600 blocks of one row: level-0 buckets, 16-block and 256-block buckets, and the whole kind.
+    const stored = await importContacts(other, 600, (i) => ({ status: i % 7 === 0 ? 'hot' : 'new', tags: [i === 3 || i === 250 || i === 520 ? 'rare' : 'common'] }));
+    const newestFirst = stored.map((c) => String(c._id)).reverse();
+    let added = 0;
+    const addOne = async (page: number) => {
+      if (page % 4 !== 0) return;
+      await rt.request().post('/v1/contacts').set(auth(other.adminToken)).send({ firstName: `New${added++}`, lastName: 'Concurrent' }).expect(201);
+    };
+    const all = await allPages(other.adminToken, { limit: '45' }, addOne);
+    assert.ok(added >= 3);
+    const seen = all.filter((id) => newestFirst.includes(id));
+    assert.deepEqual(seen, newestFirst, 'every imported contact once, newest first, none skipped or repeated');
+    assert.equal(new Set(all).size, all.length, 'no contact twice, added ones included');
+
+    const hot = await allPages(other.adminToken, { status: 'hot', limit: '7' });
+    assert.deepEqual(hot, newestFirst.filter((_, i) => (599 - i) % 7 === 0), 'a filtered walk, in order');
+    const oldestFirst = await allPages(other.adminToken, { status: 'hot', sort: 'createdAt', limit: '9' });
+    assert.deepEqual(oldestFirst, [...newestFirst].reverse().filter((_, i) => i % 7 === 0), 'ascending, in order');
+    const rare = await allPages(other.adminToken, { tag: 'rare', limit: '2' });
+    assert.deepEqual(rare, [520, 250, 3].map((i) => String(stored[i]!._id)), 'a selective filter finds matches far apart');
+  });
+
+  it('should bound the reads of a page, and answer a short page that resumes when a filter is rare', async () => {
+    const other = await makeAgency(rt);
+    const stored = await importContacts(other, 600, (i) => ({ tags: [i === 0 || i === 1 ? 'oldest' : 'common'] }));
+    const tenantId = new Types.ObjectId(other.tenantId);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await walkRows(rt.ctx.connection, { tenantId, kind: 'contact', order: 'c', direction: -1, filter: { tenantId, tag: 'oldest' }, limit: 5, cursor });
+      assert.ok(page.reads <= MAX_READS, `at most ${MAX_READS} reads per page (was ${page.reads})`);
+      ids.push(...page.rows.map((r) => String(r._id)));
+      cursor = page.nextCursor ?? undefined;
+      pages += 1;
+    } while (cursor && pages < 20);
+    assert.deepEqual(ids, [String(stored[1]!._id), String(stored[0]!._id)]);
+    const bad = await rt.request().get('/v1/contacts').query({ cursor: 'r.bm9wZQ' }).set(auth(other.adminToken));
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.errors[0].field, 'query.cursor');
+  });
+
+  it('should apply the caller visibility to rows: a sales person pages through their own contacts only', async () => {
+    const other = await makeAgency(rt);
+    const seller = await makeUser(rt, other, { role: 'SALES_PERSON' });
+    const token = await signIn(rt, seller.email);
+    const stored = await importContacts(other, 120, (i) => ({ ownerId: i % 4 === 0 ? seller.id : null }), 8);
+    const mine = stored.filter((c) => String(c.ownerId) === String(seller.id)).map((c) => String(c._id)).reverse();
+    assert.deepEqual(await allPages(token, { limit: '4' }), mine);
+    assert.deepEqual(await allPages(token, { limit: '4', sort: '-updatedAt' }), mine, 'the update order too');
+    const someoneElses = stored.find((c) => !c.ownerId)!;
+    await rt.request().get(`/v1/contacts/${someoneElses._id}`).set(auth(token)).expect(404);
+  });
+
+  it('should backfill rows for contacts stored before list rows existed, once', async () => {
+    const other = await makeAgency(rt);
+    const tenantId = new Types.ObjectId(other.tenantId);
+    const docs = Array.from({ length: 30 }, (_, i) => ({ tenantId, firstName: `Old${i}`, lastName: 'Record', status: i % 2 ? 'new' : 'hot', tags: [], custom: {}, ownerId: null }));
+    const stored = await contactModel(rt.ctx.connection).insertMany(docs);
+    assert.equal((await rt.request().get('/v1/contacts').set(auth(other.adminToken)).expect(200)).body.data.length, 0, 'no rows yet');
+    await rt.ctx.connection.db!.collection('list_backfill').deleteMany({});
+    assert.ok((await backfillListRows(rt.ctx.connection)) >= 30);
+    const hot = await allPages(other.adminToken, { status: 'hot', limit: '4' });
+    assert.deepEqual(hot.sort(), stored.filter((_, i) => i % 2 === 0).map((c) => String(c._id)).sort());
+    assert.equal(await backfillListRows(rt.ctx.connection), 0, 'a finished backfill is not run again');
+  });
+});
