@@ -216,7 +216,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password
-         * @description Answers the same error for an unknown email and a wrong password; five failures in 15 minutes lock the email for 15 minutes.
+         * @description Answers the same error for an unknown email and a wrong password. Past three failures for one email from one address, that address waits before its next try (1 s, then twice as long after each failure, up to 15 minutes; 429 with Retry-After), and an address is capped in failures per hour across emails; the right password from another address still signs in. After five failures in an hour the account owner is emailed (once an hour). See docs/limits.md.
          *
          *     Access: `public`.
          */
@@ -6172,7 +6172,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is too large */
+        /** @description The body is too large (16 KB without a credential, ANONYMOUS_BODY_LIMIT; BODY_LIMIT otherwise) */
         Problem413: {
             headers: {
                 RateLimit: components["headers"]["RateLimit"];
@@ -6208,7 +6208,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Rate limited; see Retry-After */
+        /** @description Rate limited: a budget of the address, the caller or the agency is spent, or too many lists are in flight; wait Retry-After seconds */
         Problem429: {
             headers: {
                 RateLimit: components["headers"]["RateLimit"];
@@ -6254,9 +6254,9 @@ export interface components {
         ETag: string;
         /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key */
         "Idempotent-Replayed": "true";
-        /** @description Authenticated and widget routes: what is left of the rate limit window (IETF draft 7, `limit=200, remaining=199, reset=10`) */
+        /** @description What is left of the budget this request came closest to spending (per address before authentication, per caller, per agency; IETF draft 7, `limit=200, remaining=199, reset=10`) */
         RateLimit: string;
-        /** @description Authenticated and widget routes: the rate limit policy (`200;w=10`) */
+        /** @description The policy of that budget: points per window in seconds (`200;w=10`) */
         "RateLimit-Policy": string;
         /** @description Seconds to wait before trying again */
         "Retry-After": number;

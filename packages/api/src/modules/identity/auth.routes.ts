@@ -34,7 +34,7 @@ export function authRoutes(auth: AuthService, limits: { signup: RequestHandler; 
       path: '/auth/login',
       operationId: 'login',
       summary: 'Sign in with email and password',
-      description: 'Answers the same error for an unknown email and a wrong password; five failures in 15 minutes lock the email for 15 minutes.',
+      description: 'Answers the same error for an unknown email and a wrong password. Past three failures for one email from one address, that address waits before its next try (1 s, then twice as long after each failure, up to 15 minutes; 429 with Retry-After), and an address is capped in failures per hour across emails; the right password from another address still signs in. After five failures in an hour the account owner is emailed (once an hour). See docs/limits.md.',
       tags: ['Auth'],
       access: access.public,
       before: [limits.login],

@@ -58,7 +58,7 @@ describe('auth: registration, sign-in and sessions', () => {
     assert.equal(wrong.body.detail, unknown.body.detail);
   });
 
-  it('should lock an email after five failures, known or not, and answer 429 with Retry-After', async () => {
+  it('should make one address wait after five failures for an email, known or not, and answer 429 with Retry-After', async () => {
     const agency = await makeAgency(rt);
     for (const email of [agency.adminEmail, 'ghost@example.test']) {
       for (let i = 0; i < 5; i += 1) await rt.request().post('/v1/auth/login').send({ email, password: 'wrong-password-1' });

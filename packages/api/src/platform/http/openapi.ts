@@ -24,8 +24,8 @@ const ifMatchHeader = (required: boolean) =>
 /** Response headers, declared once under components.headers and referenced from every response that may carry them. */
 const responseHeaders: Record<string, { description: string; schema: Record<string, unknown> }> = {
   'X-Request-Id': { description: 'The request id (yours when you sent a safe one); quote it when reporting a problem', schema: { type: 'string' } },
-  RateLimit: { description: 'Authenticated and widget routes: what is left of the rate limit window (IETF draft 7, `limit=200, remaining=199, reset=10`)', schema: { type: 'string' } },
-  'RateLimit-Policy': { description: 'Authenticated and widget routes: the rate limit policy (`200;w=10`)', schema: { type: 'string' } },
+  RateLimit: { description: 'What is left of the budget this request came closest to spending (per address before authentication, per caller, per agency; IETF draft 7, `limit=200, remaining=199, reset=10`)', schema: { type: 'string' } },
+  'RateLimit-Policy': { description: 'The policy of that budget: points per window in seconds (`200;w=10`)', schema: { type: 'string' } },
   'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 0 } },
   'Idempotent-Replayed': { description: '`true` when this is the stored answer of an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
   ETag: { description: 'The record\'s version as a strong entity tag (`"3"`); send it back as If-Match to make a write conditional', schema: { type: 'string' } },
@@ -47,10 +47,10 @@ const statusText: Record<number, string> = {
   404: 'Not found, or not visible to the caller',
   409: 'Conflicts with the current state',
   412: 'If-Match names a version the record is no longer at; `current` holds the record as it is now',
-  413: 'The body is too large',
+  413: 'The body is too large (16 KB without a credential, ANONYMOUS_BODY_LIMIT; BODY_LIMIT otherwise)',
   415: 'The body is not JSON',
   428: 'If-Match is required: send the version you edited',
-  429: 'Rate limited; see Retry-After',
+  429: 'Rate limited: a budget of the address, the caller or the agency is spent, or too many lists are in flight; wait Retry-After seconds',
   500: 'Something went wrong on our side; quote the X-Request-Id',
   503: 'The database or a service the route needs is not reachable; retry later',
 };
