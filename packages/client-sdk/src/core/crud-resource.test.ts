@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { listOf, problem, startFakeApi, type FakeApi, type Script } from '../testing/fake-api.js';
 import { WorkflowRecordResource } from './crud-resource.js';
-import { CrmConflictError, CrmNotFoundError } from './errors.js';
+import { CrmConflictError, CrmNotFoundError, CrmPreconditionFailedError } from './errors.js';
 import type { ListParams } from './pagination.js';
 import { Transport } from './transport.js';
 
@@ -55,14 +55,16 @@ describe('WorkflowRecordResource', () => {
     assert.ok(api.requests[0]?.headers['idempotency-key']);
   });
 
-  it('should update with If-Match and surface the current record on version_conflict', async () => {
+  it('should update with If-Match (the strong ETag) and surface the current record on a 412, without retrying', async () => {
     const current = { ...ada, name: 'Ada L.', version: 3 };
-    const { api, contacts } = await makeContacts(() => problem('version_conflict', 409, { current }));
+    const { api, contacts } = await makeContacts(() => problem('precondition_failed', 412, { current }));
     const error = await contacts.update(ada.id, { name: 'Ada B.' }, { ifMatch: 1 }).catch((e: unknown) => e);
-    assert.ok(error instanceof CrmConflictError);
+    assert.ok(error instanceof CrmPreconditionFailedError);
+    assert.ok(error instanceof CrmConflictError, 'a failed precondition is a kind of conflict');
+    assert.equal(error.status, 412);
     assert.deepEqual(error.current, current);
     assert.equal(api.requests[0]?.method, 'PATCH');
-    assert.equal(api.requests[0]?.headers['if-match'], '1');
+    assert.equal(api.requests[0]?.headers['if-match'], '"1"');
     assert.equal(api.requests.length, 1);
   });
 

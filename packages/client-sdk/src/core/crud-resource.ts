@@ -2,7 +2,7 @@ import type { components } from '../generated/openapi.js';
 import type { QueryParams } from '../internal/query.js';
 import { path } from './path.js';
 import { requestPage, type ListParams, type PagePromise } from './pagination.js';
-import type { RequestOptions, UpdateOptions } from './request-options.js';
+import { etagOf, type RequestOptions, type UpdateOptions } from './request-options.js';
 import { APIResource } from './resource.js';
 
 /** The body of a status change (`POST /v1/<resource>/{id}/transitions`): the target status, optionally the version you read and a note. */
@@ -63,7 +63,7 @@ export abstract class CrudResource<
   /** Updates the fields sent; with `ifMatch` only if the record still has that `version`. */
   update(id: string, params: TUpdate = {} as TUpdate, options: UpdateOptions = {}): Promise<TRecord> {
     const { ifMatch, ...requestOptions } = options;
-    const headers = ifMatch === undefined ? undefined : { 'If-Match': String(ifMatch) };
+    const headers = ifMatch === undefined ? undefined : { 'If-Match': etagOf(ifMatch) };
     return this._transport.patch<TRecord>(this.collectionPath + path`/${id}`, params, requestOptions, headers);
   }
 

@@ -7,6 +7,7 @@ import {
   CrmError,
   CrmNotFoundError,
   CrmPermissionError,
+  CrmPreconditionFailedError,
   CrmRateLimitError,
   CrmValidationError,
   createApiError,
@@ -24,6 +25,7 @@ const contract: [ProblemCode, number, typeof CrmApiError][] = [
   ['conflict', 409, CrmConflictError],
   ['version_conflict', 409, CrmConflictError],
   ['invalid_transition', 409, CrmConflictError],
+  ['precondition_failed', 412, CrmPreconditionFailedError],
   ['payload_too_large', 413, CrmApiError],
   ['unsupported_media_type', 415, CrmApiError],
   ['rate_limited', 429, CrmRateLimitError],
@@ -48,6 +50,7 @@ describe('createApiError', () => {
   }
 
   it('should map by status when the body has no known code', () => {
+    assert.ok(createApiError({ status: 412, problem: { title: 'Precondition Failed' } }) instanceof CrmPreconditionFailedError);
     assert.ok(createApiError({ status: 404, problem: { title: 'Not Found' } }) instanceof CrmNotFoundError);
     assert.ok(createApiError({ status: 422, problem: {} }) instanceof CrmValidationError);
     const gateway = createApiError({ status: 502, problem: { title: 'Bad Gateway' } });

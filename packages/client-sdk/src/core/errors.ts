@@ -138,6 +138,15 @@ export class CrmConflictError extends CrmApiError {
   }
 }
 
+/**
+ * 412: `If-Match` named a version the record is no longer at (`precondition_failed`): someone saved it
+ * since you read it. A kind of conflict, so `instanceof CrmConflictError` catches it too; `current` is
+ * the record as it is now (merge, then retry with `ifMatch: current.version`). Never retried by the SDK.
+ */
+export class CrmPreconditionFailedError extends CrmConflictError {
+  override name = 'CrmPreconditionFailedError';
+}
+
 /** 429: too many requests (`rate_limited`); wait `retryAfter` seconds before trying again. */
 export class CrmRateLimitError extends CrmApiError {
   override name = 'CrmRateLimitError';
@@ -191,6 +200,7 @@ const classByCode: Partial<Record<ProblemCode, ApiErrorClass>> = {
   conflict: CrmConflictError,
   version_conflict: CrmConflictError,
   invalid_transition: CrmConflictError,
+  precondition_failed: CrmPreconditionFailedError,
   rate_limited: CrmRateLimitError,
 };
 
@@ -201,6 +211,7 @@ const classByStatus: Partial<Record<number, ApiErrorClass>> = {
   403: CrmPermissionError,
   404: CrmNotFoundError,
   409: CrmConflictError,
+  412: CrmPreconditionFailedError,
   422: CrmValidationError,
   429: CrmRateLimitError,
 };

@@ -14,6 +14,11 @@ export interface RequestOptions {
 
 /** Options of `update` calls: `ifMatch` makes the update conditional on the record's `version`. */
 export interface UpdateOptions extends RequestOptions {
-  /** The `version` you last read; a stale one fails with `CrmConflictError` (`version_conflict`). */
+  /** The `version` you last read (sent as `If-Match: "<version>"`); a stale one fails with `CrmPreconditionFailedError` (412 `precondition_failed`, carrying `current`). */
   ifMatch?: number;
+}
+
+/** The `If-Match` value for a version: the record's strong ETag (`"3"`), exactly as the API sends it. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
 }

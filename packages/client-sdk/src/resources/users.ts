@@ -1,7 +1,7 @@
 import type { OperationQuery, Schema } from '../core/api-types.js';
 import { path } from '../core/path.js';
 import { requestPage, type ListParams, type PagePromise } from '../core/pagination.js';
-import type { RequestOptions, UpdateOptions } from '../core/request-options.js';
+import { etagOf, type RequestOptions, type UpdateOptions } from '../core/request-options.js';
 import { APIResource } from '../core/resource.js';
 
 /** A user of the CRM: who they are, their role, placement and status (`invited`, `active`, `disabled`). */
@@ -43,7 +43,7 @@ export class Users extends APIResource {
   /** Changes a user's role, placement or status; disabling a user ends their sessions. */
   update(id: string, params: UserUpdateParams = {}, options: UpdateOptions = {}): Promise<User> {
     const { ifMatch, ...requestOptions } = options;
-    const headers = ifMatch === undefined ? undefined : { 'If-Match': String(ifMatch) };
+    const headers = ifMatch === undefined ? undefined : { 'If-Match': etagOf(ifMatch) };
     return this._transport.patch<User>(path`/v1/users/${id}`, params, requestOptions, headers);
   }
 }

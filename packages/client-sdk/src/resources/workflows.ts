@@ -1,7 +1,7 @@
 import type { Schema } from '../core/api-types.js';
 import { path } from '../core/path.js';
 import { requestPage, type PagePromise } from '../core/pagination.js';
-import type { RequestOptions, UpdateOptions } from '../core/request-options.js';
+import { etagOf, type RequestOptions, type UpdateOptions } from '../core/request-options.js';
 import { APIResource } from '../core/resource.js';
 
 /** A status workflow (contact, lead, customer, task...): its states and the allowed transitions. */
@@ -27,11 +27,11 @@ export class Workflows extends APIResource {
 
   /**
    * Replaces a workflow's states and transitions. The API requires the `version` you edited as `ifMatch`,
-   * so two admins never overwrite each other (a stale one answers `version_conflict` with the current workflow).
+   * so two admins never overwrite each other (a stale one fails with `CrmPreconditionFailedError` carrying the current workflow).
    */
   async replace(key: string, params: WorkflowReplaceParams, options: UpdateOptions & { ifMatch: number }): Promise<Workflow> {
     const { ifMatch, ...requestOptions } = options;
-    const request = { method: 'PUT' as const, path: path`/v1/workflows/${key}`, body: params, headers: { 'If-Match': String(ifMatch) } };
+    const request = { method: 'PUT' as const, path: path`/v1/workflows/${key}`, body: params, headers: { 'If-Match': etagOf(ifMatch) } };
     return (await this._transport.request<Workflow>(request, requestOptions)).data;
   }
 }

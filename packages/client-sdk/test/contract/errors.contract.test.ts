@@ -8,6 +8,7 @@ import {
   CrmConflictError,
   CrmNotFoundError,
   CrmPermissionError,
+  CrmPreconditionFailedError,
   CrmRateLimitError,
   CrmValidationError,
 } from '../../src/core/errors.js';
@@ -44,12 +45,13 @@ describe('error mapping', () => {
     assert.equal(error.code, 'not_found');
   });
 
-  it('should answer a stale If-Match with CrmConflictError carrying the current record', async () => {
+  it('should answer a stale If-Match with CrmPreconditionFailedError (412) carrying the current record', async () => {
     const contact = await crm.contacts.create({ firstName: 'Two', lastName: 'Editors' });
     const theirs = await crm.contacts.update(contact.id, { jobTitle: 'Theirs' }, { ifMatch: contact.version });
     const error = await caught(crm.contacts.update(contact.id, { jobTitle: 'Mine' }, { ifMatch: contact.version }));
-    assert.ok(error instanceof CrmConflictError);
-    assert.equal(error.code, 'version_conflict');
+    assert.ok(error instanceof CrmPreconditionFailedError);
+    assert.equal(error.status, 412);
+    assert.equal(error.code, 'precondition_failed');
     const current = error.current as { version: number; jobTitle: string };
     assert.equal(current.version, theirs.version);
     assert.equal(current.jobTitle, 'Theirs');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createCrmClient, type CrmClient } from '../../src/core/client.js';
 import { createPublicClient } from '../../src/core/public-client.js';
-import { CrmAuthenticationError, CrmNotFoundError } from '../../src/core/errors.js';
+import { CrmAuthenticationError, CrmNotFoundError, CrmPreconditionFailedError } from '../../src/core/errors.js';
 import { importApiModule, type MailTestingModule } from '../support/api-modules.js';
 import { startLiveApi, testPassword, type LiveApi } from '../support/live-api.js';
 
@@ -103,6 +103,10 @@ describe('crm.users', () => {
     assert.ok((await crm.users.list({ roleId: salesPerson.id })).data.some((user) => user.id === invited.id));
     const renamed = await crm.users.update(invited.id, { name: 'Renamed Person' });
     assert.equal(renamed.name, 'Renamed Person');
+    const stale = await crm.users.update(invited.id, { name: 'Lost Edit' }, { ifMatch: renamed.version - 1 }).catch((caught: unknown) => caught);
+    assert.ok(stale instanceof CrmPreconditionFailedError, String(stale));
+    assert.equal((stale.current as { name?: string }).name, 'Renamed Person');
+    assert.equal((await crm.users.update(invited.id, { name: 'Renamed Again' }, { ifMatch: renamed.version })).version, renamed.version + 1);
     const disabled = await crm.users.update(invited.id, { status: 'disabled' });
     assert.equal(disabled.status, 'disabled');
     await assert.rejects(newcomer.auth.me(), CrmAuthenticationError);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CrmClient } from '../../src/core/client.js';
-import { CrmConflictError, CrmNotFoundError, CrmValidationError } from '../../src/core/errors.js';
+import { CrmConflictError, CrmNotFoundError, CrmPreconditionFailedError, CrmValidationError } from '../../src/core/errors.js';
 import { startLiveApi, type LiveApi } from '../support/live-api.js';
 
 let api: LiveApi;
@@ -174,6 +174,7 @@ describe('crm.pipelines and crm.opportunities', () => {
 
     const stale = await crm.opportunities.move(deal.id, { stage: 'won', version: deal.version }).catch((caught: unknown) => caught);
     assert.ok(stale instanceof CrmConflictError);
+    assert.ok(!(stale instanceof CrmPreconditionFailedError), 'a stale version in the body stays 409');
     assert.equal(stale.code, 'version_conflict');
     assert.equal((stale.current as { stage?: string } | undefined)?.stage, 'proposal');
 
@@ -317,7 +318,7 @@ describe('crm.segments, crm.customFields and crm.workflows', () => {
     }, { ifMatch: workflow.version });
     assert.ok(!replaced.transitions.some((transition) => transition.to === 'cold'));
     const stale = await crm.workflows.replace('contact', workflow, { ifMatch: workflow.version }).catch((caught: unknown) => caught);
-    assert.ok(stale instanceof CrmConflictError);
-    assert.equal(stale.code, 'version_conflict');
+    assert.ok(stale instanceof CrmPreconditionFailedError, 'a stale If-Match is a failed precondition (412)');
+    assert.equal(stale.code, 'precondition_failed');
   });
 });
