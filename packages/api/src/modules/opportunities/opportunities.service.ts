@@ -4,6 +4,7 @@ import { assertWritable, can } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
+import { syncListRow } from '../../platform/lists/list-rows.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/events.js';
@@ -70,6 +71,7 @@ export const opportunityDefinition = (connection: Connection): RecordDefinition<
   label: 'Opportunity',
   model: opportunityModel(connection),
   productRequiredForDepartmentUsers: true,
+  listRows: true,
   list: {
     filters: {
       pipelineId: { path: 'pipelineId', kind: 'id' },
@@ -274,6 +276,8 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     };
     if (!(await writeVersion(Opportunity, existing, { $set: set }))) throw await records.versionConflict(principal, existing._id);
     const updated = (await findByIdInTenant(Opportunity, principal.tenantId, existing._id))!;
+    // A move bypasses the record service's update: keep the deal's list row in step here.
+    await syncListRow(connection, records.definition, principal.tenantId, existing._id, updated);
     if (stageChanged) await recordStageChange(principal, principal.tenantId, updated, { pipelineId: existing.pipelineId, stage: existing.stage });
     const dto = toOpportunityDto(updated);
     const base = { tenantId: principal.tenantId, resource: 'opportunity', resourceId: String(existing._id), actor: actor(principal, client), record: dto };

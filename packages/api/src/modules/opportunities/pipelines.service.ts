@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
+import { syncListRowsWhere } from '../../platform/lists/list-rows.js';
 import type { EventBus } from '../../platform/events.js';
 import { opportunityModel } from './opportunity.model.js';
 import { defaultPipeline, pipelineModel, type Pipeline, type PipelineStage } from './pipeline.model.js';
@@ -143,7 +144,11 @@ export function createPipelinesService(connection: Connection, events: EventBus)
         // Opportunities keep a copy of their stage's kind for the board; follow a changed kind.
         for (const stage of patch.stages) {
           const before = existing.stages.find((s) => s.key === stage.key);
-          if (before && before.kind !== stage.kind) await Opportunity.updateMany({ tenantId: principal.tenantId, pipelineId: existing._id, stage: stage.key }, { $set: { stageKind: stage.kind } });
+          if (before && before.kind !== stage.kind) {
+            const deals = { tenantId: principal.tenantId, pipelineId: existing._id, stage: stage.key };
+            await Opportunity.updateMany(deals, { $set: { stageKind: stage.kind } });
+            await syncListRowsWhere(connection, 'opportunity', deals);
+          }
         }
       }
       if (set.isDefault) await clearOtherDefaults(principal.tenantId, existing._id);

@@ -156,3 +156,15 @@ export function registerListedKind<Doc>(connection: Connection, kind: ListedKind
 export function listedKinds(connection: Connection): ListedKind<Record<string, unknown>>[] {
   return [...(kindsByConnection.get(connection)?.values() ?? [])] as unknown as ListedKind<Record<string, unknown>>[];
 }
+
+/**
+ * Brings the rows of the records matching `filter` up to date after a write that went past the record
+ * service (a bulk `updateMany` of a copied field): reads their ids, then syncs them 16 at a time.
+ */
+export async function syncListRowsWhere(connection: Connection, resource: string, filter: Record<string, unknown> & { tenantId: Types.ObjectId }): Promise<number> {
+  const kind = kindsByConnection.get(connection)?.get(resource) as ListedKind<Record<string, unknown>> | undefined;
+  if (!kind) return 0;
+  const ids = (await kind.model.find(filter as never).select({ _id: 1 }).lean<Array<{ _id: Types.ObjectId }>>()).map((d) => d._id);
+  for (let i = 0; i < ids.length; i += 16) await Promise.all(ids.slice(i, i + 16).map((id) => syncListRow(connection, kind, filter.tenantId, id)));
+  return ids.length;
+}
