@@ -23,7 +23,7 @@ export function crmApiPlugin() {
     const runtime = await testing.createTestRuntime({
       file: 'elements-e2e',
       // The test page's origin may call the API; rate limits are lifted so arrangement never throttles.
-      env: { CORS_ORIGINS: origin, PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_MAX: '1000000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' },
+      env: { CORS_ORIGINS: origin, PUBLIC_URL: `http://127.0.0.1:${port}`, RATE_LIMIT_MAX: '1000000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', EXPENSIVE_CONCURRENCY_PER_USER: '1000', AUTH_FAILURE_LIMIT_PER_MINUTE: '100000' },
     });
     app = runtime.app;
     const realtime = await startRealtime(server, runtime);

@@ -36,6 +36,9 @@ export function firstDayApiPlugin() {
         SMTP_URL: catcher.smtpUrl,
         RATE_LIMIT_MAX: '1000000',
         PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+        // One person drives every page from one address: lists in parallel and expected 401s stay under the limits.
+        EXPENSIVE_CONCURRENCY_PER_USER: '1000',
+        AUTH_FAILURE_LIMIT_PER_MINUTE: '100000',
         JOBS_PROCESS_EVERY_MS: '500',
       },
     });

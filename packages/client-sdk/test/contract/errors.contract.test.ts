@@ -114,7 +114,7 @@ describe('error mapping', () => {
 describe('rate limits', () => {
   let limited: LiveApi;
   before(async () => {
-    limited = await startLiveApi({ file: `${import.meta.filename}-limited`, env: { RATE_LIMIT_MAX: '4', RATE_LIMIT_WINDOW_MS: '1000' } });
+    limited = await startLiveApi({ file: `${import.meta.filename}-limited`, env: { RATE_LIMIT_MAX: '4', USER_RATE_LIMIT_MAX: '4', RATE_LIMIT_WINDOW_MS: '1000' } });
   });
   after(() => limited?.close());
 

@@ -41,11 +41,14 @@ export interface LiveApi {
   close(): Promise<void>;
 }
 
+// Every contract test calls from 127.0.0.1 as one client: per-address and per-user limits raised by configuration (docs/limits.md).
+const limitsForOneTestClient = { USER_RATE_LIMIT_MAX: '100000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000', AUTH_FAILURE_LIMIT_PER_MINUTE: '100000', EXPENSIVE_CONCURRENCY_PER_USER: '1000' };
+
 /** Starts the API for one test file; pass `env` to change its configuration (e.g. `RATE_LIMIT_MAX`). */
 export async function startLiveApi(options: { file: string; env?: Record<string, string> }): Promise<LiveApi> {
   const testing = await importApiTesting();
   const { startRealtime } = await importApiModule<RealtimeStartModule>('src/platform/realtime/start.ts');
-  const runtime = await testing.createTestRuntime({ file: options.file, env: { RATE_LIMIT_MAX: '100000', ...options.env } });
+  const runtime = await testing.createTestRuntime({ file: options.file, env: { RATE_LIMIT_MAX: '100000', ...limitsForOneTestClient, ...options.env } });
   const server: Server = createServer(runtime.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const realtime = await startRealtime(server, runtime);
