@@ -45,7 +45,7 @@ export const configSchema = z
     AUTH_FAILURE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
     ANONYMOUS_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 16kb').default('16kb'),
     USER_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).optional(),
-    EXPENSIVE_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(1000).default(2),
+    EXPENSIVE_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(1000).default(4),
     LOGIN_FAILURES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(100),
     CAMPAIGN_MIN_FILL_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
