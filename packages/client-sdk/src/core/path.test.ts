@@ -4,8 +4,14 @@ import { CrmError } from './errors.js';
 import { path } from './path.js';
 
 describe('path', () => {
-  it('should leave a path without parameters as it is', () => {
+  it('should keep the literal parts as written around the parameters, and refuse a dot segment in them too', () => {
     assert.equal(path`/v1/contacts`, '/v1/contacts');
+    assert.equal(path`/v1/contacts/${'c1'}/notes/${'n1'}`, '/v1/contacts/c1/notes/n1');
+    assert.equal(path`/v1/public/campaigns/${'SPRING-26'}:enrol`, '/v1/public/campaigns/SPRING-26:enrol');
+    // The whole path is checked, not only what was interpolated: no route is reached by walking up.
+    assert.throws(() => path`/v1/contacts/../api-keys`, CrmError);
+    assert.throws(() => path`/v1/contacts/%2E%2E/api-keys`, CrmError);
+    assert.throws(() => path`/v1/contacts/${'c1'}/..`, CrmError);
   });
 
   it('should encode each parameter as exactly one segment', () => {
