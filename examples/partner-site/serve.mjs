@@ -3,6 +3,7 @@
 //   CRM_KEY=pk_live_... CRM_API=http://127.0.0.1:3000 node examples/partner-site/serve.mjs
 // Pages get the key and the API address filled in, are served under a strict Content-Security-Policy,
 // and load the widgets from /widgets/ (packages/widgets/dist).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '../static-server.mjs';
@@ -16,6 +17,20 @@ function mounts(widgetsDir) {
     ['/app/', join(here, 'dist')],
     ['/', join(here, 'pages')],
   ];
+}
+
+/**
+ * The SRI hashes of the loader and the stylesheet, from the manifest the widgets' build writes (empty,
+ * which means no check, while they are not built).
+ */
+function integrities(widgetsDir) {
+  let files = {};
+  try {
+    files = JSON.parse(readFileSync(join(widgetsDir, 'crm-widgets.sri.json'), 'utf8')).files ?? {};
+  } catch {
+    console.warn(`no ${join(widgetsDir, 'crm-widgets.sri.json')}: build the widgets first (npm run build -w @crm/widgets)`);
+  }
+  return { CRM_LOADER_INTEGRITY: files['crm-widgets.js'] ?? '', CRM_CSS_INTEGRITY: files['crm-widgets.css'] ?? '' };
 }
 
 /**
@@ -34,7 +49,7 @@ export async function startPartnerSite({ port = 0, host = '127.0.0.1', api, key,
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-  return serveStatic({ mounts: mounts(widgetsDir), fill: { CRM_KEY: key ?? '', CRM_API: api }, policy, csp, port, host });
+  return serveStatic({ mounts: mounts(widgetsDir), fill: { CRM_KEY: key ?? '', CRM_API: api, ...integrities(widgetsDir) }, policy, csp, port, host });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+import { widgetManifest } from './scripts/manifest.mjs';
 import { minifyLitCss } from './scripts/minify-css.mjs';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 /**
  * One public file, `crm-widgets.js` (the loader), plus the widget chunk it imports. Lit and the SDK's
@@ -9,7 +13,7 @@ import { minifyLitCss } from './scripts/minify-css.mjs';
  */
 export default defineConfig({
   base: './',
-  plugins: [minifyLitCss()],
+  plugins: [minifyLitCss(), widgetManifest({ version, css: fileURLToPath(new URL('./src/crm-widgets.css', import.meta.url)) })],
   resolve: {
     alias: { '@crm/client-sdk/public': fileURLToPath(new URL('../client-sdk/src/public.ts', import.meta.url)) },
   },

@@ -1,6 +1,6 @@
-// The card's chunk builds on the signup chunk (Lit, the SDK client and the shared base live there),
-// so a page with both widgets downloads that code once and the signup alone needs two files.
-import { configure, type WidgetConfig } from './crm-referral-signup.js';
+// The card's entry. What both widgets use (Lit, the SDK client, the shared base) is a chunk of its own
+// (vite.config.ts), so a page with only a card never downloads the signup form.
+import { configure, type WidgetConfig } from './shared/config.js';
 import { CrmCampaignCard } from './campaign-card/campaign-card.js';
 
 /** Registers `<crm-campaign-card>` (the loader imports this file when the tag is on the page). */

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ElementHandle, Page } from 'puppeteer-core';
+import { integrity } from '../scripts/manifest.mjs';
 import { BUDGET_BYTES, measure } from '../scripts/size.mjs';
 import { clickIn, inWidget, MIN_FILL_MS, openPage, SIGNUPS_PER_MINUTE, startHarness, typeInto, widgetText, type Harness } from './harness.js';
 
@@ -98,14 +100,24 @@ describe('widgets in real Chromium', () => {
     await page.close();
   });
 
-  it('refuses a page on an origin the key does not allow', async () => {
+  it('tells a page on an origin the key does not allow that the site is not allowed, and shows it nothing', async () => {
     const before = await count('campaign_signups', {});
     const { page } = await openPage(h.browser, `${h.stranger.url}/index.html`);
     await page.waitForFunction((host) => document.querySelector(host)?.shadowRoot?.querySelector('[part="status"]')?.textContent?.trim(), { timeout: 10_000 }, SIGNUP);
+    assert.equal(await widgetText(page, SIGNUP, '[part="status"]'), 'This site is not allowed to show this campaign.');
     assert.equal(await page.evaluate((host) => document.querySelector(host)!.shadowRoot!.querySelector('form'), SIGNUP), null, 'no form is shown');
     assert.equal(await page.evaluate((host) => document.querySelector(host)!.shadowRoot!.querySelector('[part="title"]'), SIGNUP), null, 'no campaign data reached the page');
-    const status = await page.evaluate(async (api, pk) => fetch(`${api}/v1/public/campaigns/SPRING`, { headers: { 'X-Crm-Key': pk } }).then((r) => r.status, (e: unknown) => String(e)), h.api, h.pk);
-    assert.match(String(status), /TypeError|Failed to fetch/, 'the browser gets no readable answer');
+    await page.waitForFunction(() => document.querySelector('#card')?.shadowRoot?.querySelector('[part="status"]')?.textContent?.trim(), { timeout: 10_000 });
+    assert.equal(await widgetText(page, '#card', '[part="status"]'), 'This site is not allowed to show this campaign.');
+    // What the page itself can read: the refusal as a problem (CORS on errors), never the campaign.
+    const answer = await page.evaluate(async (api, pk) => {
+      const res = await fetch(`${api}/v1/public/campaigns/SPRING`, { headers: { 'X-Crm-Key': pk } });
+      return { status: res.status, body: await res.json() };
+    }, h.api, h.pk);
+    assert.equal(answer.status, 403);
+    assert.equal(answer.body.code, 'forbidden');
+    assert.equal(answer.body.title, 'This action is not allowed');
+    assert.equal(JSON.stringify(answer.body).includes('Spring referral'), false);
     assert.equal(await count('campaign_signups', {}), before);
     await page.close();
   });
@@ -335,13 +347,65 @@ describe('widgets in real Chromium', () => {
     await page.close();
   });
 
-  it('causes no layout shift on the partner page', async () => {
-    const { page } = await openPage(h.browser, `${h.partner.url}/index.html`);
-    await inWidget(page, SIGNUP, 'form');
-    await inWidget(page, '#card', '[part="title"]');
-    await delay(200);
-    const shift = await page.evaluate(() => (window as unknown as { __shifts: number }).__shifts);
-    assert.equal(shift, 0);
-    await page.close();
+  // The viewport is tall enough to show the whole page: a shift off screen would not count.
+  for (const width of [390, 1280]) {
+    for (const [name, hosts] of [
+      ['index', ['#signup', '#card']],
+      ['card', ['#card']],
+    ] as const) {
+      it(`causes no layout shift (CLS 0.00) at ${width} px under a strict CSP: ${hosts.length === 2 ? 'both widgets' : 'the card alone'}, rendered in the space reserved before they were defined`, async () => {
+        const { page, errors } = await openPage(h.browser, `${h.partner.url}/${name}.html`, { viewport: { width, height: 2000 }, newVisitor: true });
+        for (const host of hosts) await inWidget(page, host, host === SIGNUP ? 'form' : '[part="counts"]');
+        await page.evaluate(() => document.fonts.ready);
+        // Two frames after the last render: any shift it caused has been reported by then.
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        const shift = await page.evaluate(() => (window as unknown as { __shifts: number }).__shifts);
+        assert.equal(shift.toFixed(2), '0.00', `CLS ${shift}`);
+        assert.equal(shift, 0);
+        for (const host of hosts) {
+          const box = await page.evaluate((selector) => {
+            const element = document.querySelector<HTMLElement>(selector)!;
+            return { height: element.getBoundingClientRect().height, reserved: parseFloat(getComputedStyle(element).minHeight) };
+          }, host);
+          assert.equal(box.height, box.reserved, `${host}: rendered ${box.height} px in ${box.reserved} px reserved`);
+        }
+        assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
+        assert.deepEqual(errors, []);
+        await page.close();
+      });
+    }
+  }
+
+  it('loads only the card on a page with only a card (no signup module, no second locale)', async () => {
+    const page = await (await h.browser.createBrowserContext()).newPage();
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    await page.goto(`${h.partner.url}/card.html`, { waitUntil: 'load' });
+    await inWidget(page, '#card', '[part="counts"]');
+    const scripts = requested.filter((path) => path.startsWith('/widgets/'));
+    assert.ok(scripts.includes('/widgets/crm-widgets.js'), scripts.join(', '));
+    assert.ok(scripts.includes('/widgets/crm-campaign-card.js'), scripts.join(', '));
+    assert.ok(scripts.some((path) => /^\/widgets\/crm-widgets-shared-[\w-]+\.js$/.test(path)), scripts.join(', '));
+    assert.deepEqual(
+      scripts.filter((path) => /referral-signup|locale/.test(path)),
+      [],
+      `requested: ${scripts.join(', ')}`,
+    );
+    await page.browserContext().close();
+  });
+
+  it("quotes in the README's snippet the SRI hashes of the built loader and stylesheet, at the served version", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const manifest = JSON.parse(readFileSync(new URL('../dist/crm-widgets.sri.json', import.meta.url), 'utf8')) as { version: string; files: Record<string, string> };
+    assert.equal(manifest.version, version);
+    for (const file of ['crm-widgets.js', 'crm-widgets.css']) {
+      const built = integrity(readFileSync(new URL(`../dist/${file}`, import.meta.url)));
+      assert.equal(manifest.files[file], built, `the manifest's hash of ${file}`);
+      const quoted = new RegExp(`(?:src|href)="https://crm\\.example\\.com/widgets/([^/"]+)/${file.replace('.', '\\.')}"\\s+integrity="(sha384-[A-Za-z0-9+/=]+)"\\s+crossorigin="anonymous"`).exec(readme);
+      assert.ok(quoted, `the README's snippet loads ${file} with integrity and crossorigin="anonymous"`);
+      assert.equal(quoted[1], version, `the README's URL of ${file} has the version`);
+      assert.equal(quoted[2], built, `the README's hash of ${file} is the built file's (update the README after changing it)`);
+    }
   });
 });

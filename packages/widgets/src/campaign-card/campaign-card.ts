@@ -37,7 +37,7 @@ type Kind = 'view' | 'like' | 'enrol';
  * @csspart like - The like button.
  * @csspart enrol - The enrol button.
  * @csspart status - The live region for errors.
- * @cssproperty --crm-campaign-card-min-height - Space reserved before it renders (default 200px).
+ * @cssproperty --crm-campaign-card-min-height - Space reserved before it renders (default 278px, the default card at 340 px wide and more; the same in crm-widgets.css).
  * @cssproperty --crm-campaign-card-max-width - Its largest width (default 420px).
  */
 export class CrmCampaignCard extends WidgetElement {
@@ -52,10 +52,16 @@ export class CrmCampaignCard extends WidgetElement {
     baseStyles,
     css`
       :host {
-        --_min-height: var(--crm-campaign-card-min-height, 200px);
+        --_min-height: var(--crm-campaign-card-min-height, 278px);
         --_max-width: var(--crm-campaign-card-max-width, 420px);
       }
+      /* The reserved height is what the card needs at its narrowest: wider, the spare space goes above the buttons. */
+      .root {
+        display: flex;
+        flex-direction: column;
+      }
       .actions {
+        margin-top: auto;
         display: flex;
         gap: 8px;
         flex-wrap: wrap;

@@ -43,7 +43,7 @@ const autocomplete: Record<string, string> = { email: 'email', firstName: 'given
  * @csspart submit - The submit button.
  * @csspart status - The live region with the form-level message.
  * @csspart message - The thank-you message.
- * @cssproperty --crm-referral-signup-min-height - Space reserved before it renders (default 420px).
+ * @cssproperty --crm-referral-signup-min-height - Space reserved before it renders (default 438px, the default form at 340 px wide and more; the same in crm-widgets.css).
  * @cssproperty --crm-referral-signup-max-width - Its largest width (default 480px).
  */
 export class CrmReferralSignup extends WidgetElement {
@@ -61,7 +61,7 @@ export class CrmReferralSignup extends WidgetElement {
     baseStyles,
     css`
       :host {
-        --_min-height: var(--crm-referral-signup-min-height, 420px);
+        --_min-height: var(--crm-referral-signup-min-height, 438px);
         --_max-width: var(--crm-referral-signup-max-width, 480px);
       }
       .field {
