@@ -1,58 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { io as connect, type Socket } from 'socket.io-client';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
-import type { RealtimeEvent } from './realtime.js';
-import { startRealtime } from './start.js';
+import { client, listen } from './test-support.js';
 
 type Rt = Awaited<ReturnType<typeof createTestRuntime>>;
-
-async function listen(rt: Rt): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const server = createServer(rt.app);
-  const realtime = await startRealtime(server, rt);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    server,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      await realtime.close();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
-/** A connected socket that records every event it receives and can wait for the next matching one. */
-async function client(url: string, token: string) {
-  const socket: Socket = connect(url, { path: '/v1/realtime', auth: { token }, transports: ['websocket'], reconnection: false });
-  const events: RealtimeEvent[] = [];
-  const waiters: Array<{ test: (e: RealtimeEvent) => boolean; resolve: (e: RealtimeEvent) => void }> = [];
-  socket.on('event', (e: RealtimeEvent) => {
-    events.push(e);
-    for (const w of [...waiters]) if (w.test(e)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(e); }
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return {
-    socket,
-    events,
-    async subscribe(resource: string, filter?: Record<string, unknown>) {
-      const ack = (await socket.emitWithAck('subscribe', { resource, filter })) as { ok: boolean; id?: string; error?: { code: string } };
-      return ack;
-    },
-    next(test: (e: RealtimeEvent) => boolean, timeoutMs = 10_000): Promise<RealtimeEvent> {
-      const seen = events.find(test);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no matching realtime event')), timeoutMs);
-        waiters.push({ test, resolve: (e) => { clearTimeout(timer); resolve(e); } });
-      });
-    },
-  };
-}
 
 describe('realtime', () => {
   let rt: Rt;
