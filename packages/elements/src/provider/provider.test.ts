@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { expectAccessible } from '../test/axe.js';
+import { loadSecondCopy } from '../test/second-bundle.js';
 import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { makeClient, makeUser } from '../test/context-probe.js';
 import '../test/context-probe.js';
@@ -197,9 +198,20 @@ describe('crm-provider', () => {
     expect(((await failed).detail.error as Error).message).to.contain('no session');
   });
 
-  it('should tolerate being defined twice', () => {
+  it('should keep the first definition when a second bundle defines crm-provider again, and still provide', async () => {
+    const copy = (await loadSecondCopy<{ CrmProvider: typeof CrmProvider }>(new URL('./provider.component.ts', import.meta.url))).CrmProvider;
+    expect(copy, 'a second bundle carries its own class').not.to.equal(CrmProvider);
+    expect(() => copy.define('crm-provider')).not.to.throw();
     expect(() => CrmProvider.define('crm-provider')).not.to.throw();
     expect(customElements.get('crm-provider')).to.equal(CrmProvider);
+    const { client } = makeClient();
+    const user = makeUser();
+    const provider = await fixture<CrmProvider>(html`<crm-provider .client=${client} .user=${user} locale="de"><crm-context-probe></crm-context-probe></crm-provider>`);
+    expect(provider).to.be.instanceOf(CrmProvider);
+    const probe = provider.querySelector('crm-context-probe')!;
+    expect(probe.client).to.equal(client);
+    expect(probe.user).to.equal(user);
+    expect(probe.locale).to.equal('de');
   });
 
   describe('at 390 and 1280 px, light and dark', () => {

@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { CrmFieldInputEvent } from '../events/field-events.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
+import { loadSecondCopy } from '../test/second-bundle.js';
 import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { CrmSelectField, type CrmSelectOption } from './select-field.component.js';
 import './select-field.js';
@@ -94,9 +95,19 @@ describe('crm-select-field', () => {
     expect(inner(el).options[0]!.textContent!.trim()).to.equal('Bitte wählen…');
   });
 
-  it('should tolerate being defined twice', () => {
+  it('should keep the first definition when a second bundle defines crm-select-field again, and still work', async () => {
+    const copy = (await loadSecondCopy<{ CrmSelectField: typeof CrmSelectField }>(new URL('./select-field.component.ts', import.meta.url))).CrmSelectField;
+    expect(copy, 'a second bundle carries its own class').not.to.equal(CrmSelectField);
+    expect(() => copy.define('crm-select-field')).not.to.throw();
     expect(() => CrmSelectField.define('crm-select-field')).not.to.throw();
     expect(customElements.get('crm-select-field')).to.equal(CrmSelectField);
+    const el = await fixture<CrmSelectField>(html`<crm-select-field label="Stage" name="stage" .options=${stages}></crm-select-field>`);
+    expect(el).to.be.instanceOf(CrmSelectField);
+    expect([...inner(el).options].map((option) => option.textContent!.trim())).to.deep.equal(['Choose…', 'Lead', 'Qualified', 'Won']);
+    el.focus();
+    const input = oneEvent(el, 'crm-field-input') as Promise<CrmFieldInputEvent>;
+    await sendKeys({ press: 'ArrowDown' });
+    expect((await input).detail).to.deep.equal({ name: 'stage', value: 'lead' });
   });
 
   describe('at 390 and 1280 px, light and dark', () => {

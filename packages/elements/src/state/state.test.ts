@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
+import { loadSecondCopy } from '../test/second-bundle.js';
 import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { CrmState } from './state.component.js';
 import './state.js';
@@ -54,9 +55,18 @@ describe('crm-state', () => {
     expect(el.shadowRoot!.querySelector('[part="retry-button"]')!.textContent).to.equal('Erneut versuchen');
   });
 
-  it('should tolerate being defined twice', () => {
+  it('should keep the first definition when a second bundle defines crm-state again, and still work', async () => {
+    const copy = (await loadSecondCopy<{ CrmState: typeof CrmState }>(new URL('./state.component.ts', import.meta.url))).CrmState;
+    expect(copy, 'a second bundle carries its own class').not.to.equal(CrmState);
+    expect(() => copy.define('crm-state')).not.to.throw();
     expect(() => CrmState.define('crm-state')).not.to.throw();
     expect(customElements.get('crm-state')).to.equal(CrmState);
+    const el = await fixture<CrmState>(html`<crm-state kind="error" message="The CRM could not be reached."></crm-state>`);
+    expect(el).to.be.instanceOf(CrmState);
+    expect(el.shadowRoot!.querySelector('[part="message"]')!.textContent).to.equal('The CRM could not be reached.');
+    const retry = oneEvent(el, 'crm-retry-requested');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="retry-button"]')!.click();
+    expect((await retry).type).to.equal('crm-retry-requested');
   });
 
   describe('at 390 and 1280 px, light and dark', () => {

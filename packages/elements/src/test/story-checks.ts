@@ -22,6 +22,14 @@ export interface StoriesModule {
 }
 
 
+/** The kinds of `<crm-state>` an element's shadow root shows (loading, empty, error), with their messages. */
+function shownStates(element: Element): Array<{ kind: string; message: string }> {
+  return [...(element.shadowRoot?.querySelectorAll('crm-state') ?? [])].map((state) => ({
+    kind: state.getAttribute('kind') ?? (state as HTMLElement & { kind?: string }).kind ?? '',
+    message: (state.shadowRoot?.querySelector('[part="message"]')?.textContent ?? '').trim(),
+  }));
+}
+
 /** The story's elements whose own shadow root still shows a loading state. */
 function stillLoading(root: Element, tag: string): boolean {
   return [...root.querySelectorAll(tag)].some((el) => el.shadowRoot?.querySelector('crm-state[kind="loading"]'));
@@ -34,10 +42,11 @@ export function describeStories(suite: string, modules: Record<string, unknown>)
       const meta = module.default;
       const stories = Object.entries(module).filter(([name]) => name !== 'default') as Array<[string, StoryLike]>;
 
-      it(`${meta.title}: has a story for each state, each rendering content`, () => {
+      const dataElement = !['provider', 'selectField', 'state', 'textField'].includes(file);
+      it(`${meta.title}: documents a registered element, and a data element's loading and error states`, () => {
         expect(meta.component, `${file} names its component`).to.match(/^crm-/);
+        expect(customElements.get(meta.component!), `<${meta.component}> is registered`).to.be.a('function');
         const names = stories.map(([name]) => name);
-        const dataElement = !['provider', 'selectField', 'state', 'textField'].includes(file);
         if (dataElement) expect(names, `${meta.title} stories`).to.include.members(['Loading', 'Error']);
       });
 
@@ -56,9 +65,21 @@ export function describeStories(suite: string, modules: Record<string, unknown>)
             if (name !== 'Loading') await until(() => !stillLoading(host, tag), 6000, `${name} loaded`);
             await story.play?.({ canvasElement: host });
             await (element as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
-            // Not blank: the element's shadow root shows text or controls.
+            // Not blank: the element takes room on the page and its shadow root shows text or controls.
             const shown = element!.shadowRoot!;
+            expect(element!.getBoundingClientRect().height, `${name} takes room on the page`).to.be.greaterThan(0);
             expect(shown.textContent!.trim().length + shown.querySelectorAll('input, select, button, crm-state, slot').length, `${name} is not blank`).to.be.greaterThan(0);
+            // And it shows the state it is named for: a data element's Loading story loads, its Error story
+            // explains the failure, and every other story has loaded without an error state.
+            if (dataElement) {
+              const states = shownStates(element!);
+              if (name === 'Loading') expect(states.map((s) => s.kind), `${name} shows the loading state`).to.include('loading');
+              else if (name === 'Error') {
+                const error = states.find((s) => s.kind === 'error');
+                expect(error, `${name} shows the error state`).not.to.equal(undefined);
+                expect(error!.message, `${name} says what failed`).not.to.equal('');
+              } else expect(states.filter((s) => s.kind === 'error' || s.kind === 'loading'), `${name} shows no error or loading state`).to.deep.equal([]);
+            }
             await expectAccessible(host);
           });
         }

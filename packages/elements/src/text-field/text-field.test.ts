@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { CrmFieldInputEvent } from '../events/field-events.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
+import { loadSecondCopy } from '../test/second-bundle.js';
 import { until } from '../test/live-api.js';
 import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import { CrmTextField } from './text-field.component.js';
@@ -140,9 +141,21 @@ describe('crm-text-field', () => {
     expect(errorText(el)).to.equal('Bitte E-Mail ausfüllen.');
   });
 
-  it('should tolerate being defined twice', () => {
+  it('should keep the first definition when a second bundle defines crm-text-field again, and still work', async () => {
+    const copy = (await loadSecondCopy<{ CrmTextField: typeof CrmTextField }>(new URL('./text-field.component.ts', import.meta.url))).CrmTextField;
+    expect(copy, 'a second bundle carries its own class').not.to.equal(CrmTextField);
+    expect(() => copy.define('crm-text-field')).not.to.throw();
     expect(() => CrmTextField.define('crm-text-field')).not.to.throw();
     expect(customElements.get('crm-text-field')).to.equal(CrmTextField);
+    const el = await fixture<CrmTextField>(html`<crm-text-field label="City" name="city" required></crm-text-field>`);
+    expect(el).to.be.instanceOf(CrmTextField);
+    el.focus();
+    await sendKeys({ type: 'Berlin' });
+    expect(el.value).to.equal('Berlin');
+    el.value = '';
+    el.reportValidity();
+    await el.updateComplete;
+    expect(errorText(el)).to.equal('Please fill in City.');
   });
 
   describe('at 390 and 1280 px, light and dark', () => {
