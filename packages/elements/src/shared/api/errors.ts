@@ -39,9 +39,9 @@ export function readProblem(error: unknown): CrmProblem {
   return { status, code, detail, fieldErrors, current: e.current, allowed, requestId: typeof e.requestId === 'string' ? e.requestId : undefined };
 }
 
-/** True when the API refused a write because the record changed since it was read. */
+/** True when the API refused a write because the record changed since it was read: 412 for a stale If-Match, 409 for a stale body `version`. */
 export function isVersionConflict(problem: CrmProblem): boolean {
-  return problem.code === 'version_conflict' || (problem.status === 409 && problem.current !== undefined);
+  return problem.code === 'version_conflict' || problem.code === 'precondition_failed' || ((problem.status === 409 || problem.status === 412) && problem.current !== undefined);
 }
 
 /** True for a route the API does not have (yet): adapters then fall back or report "not available". */
