@@ -82,7 +82,10 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
       const b = blockOf(row, order);
       return b >= from && b <= to && beyond(row);
     });
-    return { kept, blocks: Math.max(0, to - from + 1), nextAt: desc ? lo - 1 : hi + 1 };
+    // The estimate of matches per block counts whole blocks only: not the cursor's, partly answered already.
+    const partial = bound && bound.b >= from && bound.b <= to ? 1 : 0;
+    const fresh = partial ? kept.filter((row) => blockOf(row, order) !== bound!.b).length : kept.length;
+    return { kept, fresh, blocks: Math.max(0, to - from + 1 - partial), nextAt: desc ? lo - 1 : hi + 1 };
   };
 
   while (found.length < want && !done() && reads < MAX_READS) {
@@ -98,14 +101,14 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
       const [a, b] = await Promise.all([readBucket(next, 0), readBucket(next - 1, 0)]);
       found.push(...a.kept, ...b.kept);
       blocksSeen += b.blocks;
-      matchesSeen += b.kept.length;
+      matchesSeen += b.fresh;
       next = b.nextAt;
       continue;
     }
     const result = await readBucket(next, level);
     found.push(...result.kept);
     blocksSeen += result.blocks;
-    matchesSeen += result.kept.length;
+    matchesSeen += result.fresh;
     next = result.nextAt;
   }
 
