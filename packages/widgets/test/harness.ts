@@ -52,10 +52,10 @@ async function json(res: Response) {
   return body;
 }
 
-/** Starts everything; `close()` stops it all. */
-export async function startHarness(): Promise<Harness> {
+/** Starts everything; `close()` stops it all. `env` overrides the API's settings (a benchmark's limits). */
+export async function startHarness(options: { env?: Record<string, string> } = {}): Promise<Harness> {
   await buildExamples();
-  const rt = await createTestRuntime({ file: 'widgets.browser.test.ts', env: { PUBLIC_RATE_LIMIT_PER_MINUTE: String(SIGNUPS_PER_MINUTE), ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000', CAMPAIGN_MIN_FILL_MS: String(MIN_FILL_MS) } });
+  const rt = await createTestRuntime({ file: 'widgets.browser.test.ts', env: { PUBLIC_RATE_LIMIT_PER_MINUTE: String(SIGNUPS_PER_MINUTE), ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000', CAMPAIGN_MIN_FILL_MS: String(MIN_FILL_MS), ...options.env } });
   const server: Server = createServer(rt.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const api = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
