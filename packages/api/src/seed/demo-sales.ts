@@ -1,5 +1,6 @@
 import { Types, type Connection } from 'mongoose';
 import { indexRecords, type SearchableKind } from '../platform/search/search-index.js';
+import { listedKind, writeListRows } from '../platform/lists/list-rows.js';
 import { contactDefinition } from '../modules/contacts/contacts.service.js';
 import { stageChangeModel } from '../modules/opportunities/opportunity.model.js';
 import { defaultPipeline, pipelineModel, type PipelineStage } from '../modules/opportunities/pipeline.model.js';
@@ -79,6 +80,9 @@ async function insertIndexed<Doc>(connection: Connection, kind: SearchableKind<D
     const parts = Array.from({ length: lanes }, (_, l) => batch.slice(l * size, (l + 1) * size)).filter((p) => p.length);
     const inserted = await Promise.all(parts.map(async (p) => (await kind.model.insertMany(p as never[])).map((d) => (d as unknown as { toObject(): object }).toObject())));
     await Promise.all(inserted.map((p) => indexRecords(connection, kind, p as never)));
+    // Kinds listed from list rows get theirs in bulk too (platform/lists): whole blocks, in insertion order.
+    const listed = listedKind(connection, kind.resource);
+    if (listed) await writeListRows(connection, listed, inserted.flat() as never[]);
   }
 }
 
@@ -89,7 +93,8 @@ const daysAgo = (now: number, seed: number, span: number) => new Date(now - Math
  * unique people at unique companies with complete addresses, customers with an account tree, two
  * pipelines (each ending in Won and Lost) with deals spread over stages, owners and dates, their
  * stage history, tasks, activities, leads and shared segments. Written with `insertMany` in batches
- * of 2,000, each batch's search entries with `indexRecords`: the documents the services would write.
+ * of 2,000, each batch's search entries with `indexRecords` (and list rows with `writeListRows`): the
+ * documents the services would write.
  */
 export async function seedDemoSales(
   connection: Connection,

@@ -168,3 +168,8 @@ export async function syncListRowsWhere(connection: Connection, resource: string
   for (let i = 0; i < ids.length; i += 16) await Promise.all(ids.slice(i, i + 16).map((id) => syncListRow(connection, kind, filter.tenantId, id)));
   return ids.length;
 }
+
+/** The listed kind registered under `resource` on the connection, if that kind is listed from rows. */
+export function listedKind(connection: Connection, resource: string): ListedKind<Record<string, unknown>> | undefined {
+  return kindsByConnection.get(connection)?.get(resource) as ListedKind<Record<string, unknown>> | undefined;
+}
