@@ -308,7 +308,8 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     unsubscribe = options.events.subscribe('*', (event) => relay.publish(event));
     void relay.subscribe(deliverSafely);
   } else {
-    unsubscribe = options.events.subscribe('*', deliverSafely);
+    // After the write's own subscribers, off its request: the response does not wait for socket writes (order is kept).
+    unsubscribe = options.events.subscribe('*', (event) => void setImmediate(deliverSafely, event));
   }
 
   return {
