@@ -1372,7 +1372,7 @@ export interface paths {
         put?: never;
         /**
          * Convert a lead into customer, contact and opportunity
-         * @description Creates the customer (or attaches to `customerId`), a contact carrying the lead's product and participation, and an opportunity; then moves the lead to `converted`. Safe to retry and to call concurrently: every call answers the same ids and nothing is created twice.
+         * @description Creates the customer (or attaches to `customerId`), a contact carrying the lead's product and participation, and an opportunity; then moves the lead to `converted`. Safe to retry: once the lead is converted, a call answers the same ids, and nothing is created twice. A call while another conversion of the lead is in progress answers 409 `conflict` with `Retry-After`.
          *
          *     Access: `lead:transition`.
          */

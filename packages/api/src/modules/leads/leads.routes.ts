@@ -40,7 +40,7 @@ export function leadRoutes(service: LeadsService): RouteSpec[] {
       operationId: 'convertLead',
       summary: 'Convert a lead into customer, contact and opportunity',
       description:
-        'Creates the customer (or attaches to `customerId`), a contact carrying the lead\'s product and participation, and an opportunity; then moves the lead to `converted`. Safe to retry and to call concurrently: every call answers the same ids and nothing is created twice.',
+        'Creates the customer (or attaches to `customerId`), a contact carrying the lead\'s product and participation, and an opportunity; then moves the lead to `converted`. Safe to retry: once the lead is converted, a call answers the same ids, and nothing is created twice. A call while another conversion of the lead is in progress answers 409 `conflict` with `Retry-After`.',
       tags,
       access: access.permission('lead', 'transition'),
       params: idParams,

@@ -77,6 +77,11 @@ export function createLeadsService(
     return (await Lead.findOne({ tenantId: principal.tenantId, _id: id }).lean<Lead>())!;
   }
 
+  /** How long a conversion in progress belongs to the request that started it; after that it was a request that died, and the next call resumes it. */
+  const conversionLeaseMs = 60_000;
+  const conversionInProgress = () =>
+    new AppError('conflict', 'This lead is being converted by another request right now; ask again in a moment for its result', { extensions: { retryAfter: 1 }, headers: { 'Retry-After': '1' } });
+
   /** True when this call may finish the conversion; a finish claim older than a minute belongs to a call that died. */
   async function claimFinish(principal: Principal, leadId: Types.ObjectId): Promise<boolean> {
     try {
@@ -140,15 +145,20 @@ export function createLeadsService(
     /**
      * Converts a lead into a customer (or attaches it to an existing one), a contact and an opportunity.
      * No transactions: the first call reserves every id in a plan, claimed by inserting it into
-     * `lead_conversions` (unique per lead, so concurrent calls agree on one plan even where FerretDB's
-     * conditional updates are not atomic) and copied into the lead's `conversion` sub-document. Each
-     * step then creates its record with the reserved id and marks itself done. A retry or a concurrent
-     * call reads the same plan and resumes; a create that meets its reserved id already taken (unique
+     * `lead_conversions` (unique per lead, so of concurrent calls exactly one makes the plan even where
+     * FerretDB's conditional updates are not atomic) and copied into the lead's `conversion` sub-document.
+     * Each step then creates its record with the reserved id and marks itself done; every write to the
+     * lead takes its version claim (writeNextVersion), so a concurrent edit of the lead is neither lost
+     * nor overwritten. A call while another conversion of the lead is in progress answers 409 `conflict`
+     * (Retry-After); a call after it answers the same ids; a call after a conversion whose request died
+     * (older than the lease) resumes its plan. A create that meets its reserved id already taken (unique
      * `_id`) counts as done, so nothing is made twice.
      */
     async convert(principal: Principal, id: string, input: ConvertInput, client?: Client) {
       let lead = await record.findVisible(principal, id, 'update');
       assertWritable(principal, lead);
+      const fresh = (startedAt: Date | null | undefined) => Boolean(startedAt && Date.now() - new Date(startedAt).getTime() < conversionLeaseMs);
+      if (lead.conversion && !lead.conversion.completedAt && fresh(lead.conversion.startedAt)) throw conversionInProgress();
       if (!lead.conversion) {
         assertCan(principal, 'contact', 'create');
         if (lead.status !== 'converted') await deps.workflows.assertTransition(principal, 'lead', lead.status, 'converted');
@@ -184,6 +194,8 @@ export function createLeadsService(
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
           const claimed = (await Claims.findOne({ tenantId: principal.tenantId, leadId: lead._id, step: 'plan' }).lean())!;
+          // Another request made the plan: it is converting now, unless it died before finishing (then resume its plan).
+          if (fresh(claimed.at) && !(await reload(principal, lead._id)).conversion?.completedAt) throw conversionInProgress();
           agreed = {
             customerId: claimed.customerId!,
             createCustomer: Boolean(claimed.createCustomer),
@@ -202,8 +214,9 @@ export function createLeadsService(
       }
       const plan = lead.conversion!;
       if (plan.completedAt) return result(lead);
-      const step = (name: 'contactDone' | 'customerDone', extra: Record<string, unknown> = {}) =>
-        Lead.updateOne({ tenantId: principal.tenantId, _id: lead._id, [`conversion.${name}`]: false }, { $set: { [`conversion.${name}`]: true, ...extra } });
+      // Each step's mark is a write to the lead like any other: it takes the lead's next version claim.
+      const step = (name: 'contactDone' | 'customerDone' | 'opportunityDone', extra: Record<string, unknown> = {}) =>
+        writeNextVersion(Lead, principal.tenantId, lead._id, (current) => (current.conversion?.[name] ? null : { $set: { [`conversion.${name}`]: true, ...extra } }));
 
       if (!plan.contactDone) {
         const contact = {
@@ -278,10 +291,7 @@ export function createLeadsService(
           },
           client,
         );
-        await Lead.updateOne(
-          { tenantId: principal.tenantId, _id: lead._id, 'conversion.opportunityDone': false },
-          { $set: { 'conversion.opportunityDone': true, 'conversion.opportunityId': new Types.ObjectId(opportunity.id) } },
-        );
+        await step('opportunityDone', { 'conversion.opportunityId': new Types.ObjectId(opportunity.id) });
       }
 
       // One caller finishes (status change, completion, event); the others answer the ids, which are final.
@@ -296,13 +306,12 @@ export function createLeadsService(
           if ((await reload(principal, lead._id)).status !== 'converted') throw error;
         }
       }
-      const done = await Lead.updateOne(
-        { tenantId: principal.tenantId, _id: lead._id, 'conversion.completedAt': null },
-        { $set: { 'conversion.completedAt': new Date(), customerId: plan.customerId, updatedAt: new Date() }, $inc: { version: 1 } },
+      const completedNow = await writeNextVersion(Lead, principal.tenantId, lead._id, (current) =>
+        current.conversion?.completedAt ? null : { $set: { 'conversion.completedAt': new Date(), customerId: plan.customerId, updatedAt: new Date() } },
       );
       lead = await reload(principal, lead._id);
       const outcome = result(lead);
-      if (done.modifiedCount) {
+      if (completedNow) {
         await deps.events.publish({
           type: 'lead.converted',
           tenantId: principal.tenantId,

@@ -88,7 +88,7 @@ describe('leads', () => {
     assert.equal(await customerModel(rt.ctx.connection).countDocuments({ tenantId, sourceLeadId: new Types.ObjectId(lead.id) }), 0);
   });
 
-  it('should convert once: a retry and concurrent calls answer the same customer and contact', async () => {
+  it('should convert once: a retry answers the same customer and contact; of two concurrent calls one converts and the other answers 409', async () => {
     const lead = await createLead({ companyName: 'Once Only AB', emails: [{ value: 'once@only.example', primary: true }] });
     const first = await rt.request().post(`/v1/leads/${lead.id}/convert`).set(auth(admin)).send({ contactRole: 'Decision maker' });
     assert.equal(first.status, 200, JSON.stringify(first.body));
@@ -111,17 +111,26 @@ describe('leads', () => {
     assert.equal(String(stored!.customerId), first.body.customerId);
 
     const concurrent = await createLead({ companyName: 'Racing Ltd', emails: [{ value: 'race@racing.example', primary: true }] });
-    const answers = await Promise.all([1, 2, 3].map(() => rt.request().post(`/v1/leads/${concurrent.id}/convert`).set(auth(admin)).send({})));
-    for (const answer of answers) assert.equal(answer.status, 200, JSON.stringify(answer.body));
-    assert.equal(new Set(answers.map((a) => a.body.customerId)).size, 1);
-    assert.equal(new Set(answers.map((a) => a.body.contactId)).size, 1);
+    const answers = await Promise.all([1, 2].map(() => rt.request().post(`/v1/leads/${concurrent.id}/convert`).set(auth(admin)).send({})));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 409], JSON.stringify(answers.map((a) => a.body)));
+    const won = answers.find((a) => a.status === 200)!;
+    const refused = answers.find((a) => a.status === 409)!;
+    assert.equal(refused.body.code, 'conflict');
+    assert.equal(refused.headers['retry-after'], '1');
+    assert.ok(won.body.opportunityId, 'the opportunities module opened one');
     assert.equal(await customerModel(rt.ctx.connection).countDocuments({ tenantId, name: 'Racing Ltd' }), 1);
     assert.equal(await contactModel(rt.ctx.connection).countDocuments({ tenantId, primaryEmail: 'race@racing.example' }), 1);
-    assert.equal(new Set(answers.map((a) => a.body.opportunityId)).size, 1);
-    assert.ok(answers[0]!.body.opportunityId, 'the opportunities module opened one');
     assert.equal(await rt.ctx.connection.collection('opportunities').countDocuments({ tenantId, sourceLeadId: new Types.ObjectId(concurrent.id) }), 1);
     const history = await rt.request().get(`/v1/leads/${concurrent.id}/transitions`).set(auth(admin));
     assert.deepEqual(history.body.data.map((h: { to: string }) => h.to), ['new', 'converted']);
+    // Asked again once it is done, the refused caller gets the one conversion's ids.
+    const later = await rt.request().post(`/v1/leads/${concurrent.id}/convert`).set(auth(admin)).send({});
+    assert.equal(later.status, 200);
+    assert.deepEqual([later.body.customerId, later.body.contactId, later.body.opportunityId], [won.body.customerId, won.body.contactId, won.body.opportunityId]);
+    // Every write of the conversion took the lead's version claims: one claim per version the lead went through.
+    const racing = await leadModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(concurrent.id) }).lean();
+    const claims = await rt.ctx.connection.collection('record_version_claims').find({ _id: { $in: Array.from({ length: racing!.version }, (_, i) => `leads:${concurrent.id}:${i + 1}`) } } as never).toArray();
+    assert.equal(claims.length, racing!.version, `claims for versions 1..${racing!.version}`);
   });
 
   it('should attach to an existing customer and refuse a lead without a person', async () => {
