@@ -122,7 +122,7 @@ function mergeJson(entries: Array<{ scenario: string; records: number; concurren
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), `crm-bench-${handler}-`));
   let pgDb: string | null = null;
-  const env: Record<string, string> = { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMBEDDED_DB_HANDLER: handler, RATE_LIMIT_MAX: '1000000', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DATABASE_NAME: 'crm_bench' };
+  const env: Record<string, string> = { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMBEDDED_DB_HANDLER: handler, RATE_LIMIT_MAX: '1000000', USER_RATE_LIMIT_MAX: '1000000', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DATABASE_NAME: 'crm_bench' };
   if (handler === 'postgresql') {
     pgDb = `crm_bench_${Date.now()}`;
     execFileSync('createdb', ['-h', '127.0.0.1', '-p', '5432', pgDb]);

@@ -9,13 +9,15 @@ import { newestBlock } from './list-blocks.js';
  * or of 256 (`c0`/`c1`/`c2` or `u0`/`u1`/`u2`), or of the whole kind (`k`). The first read is the start
  * block (and the one before it, at once, since the newest block is usually part-filled); then each
  * read takes the smallest bucket that the matches seen so far per block say will fill the page,
- * widening at most one level per read. Only rows matching the filter are decoded, so a broad filter
- * fills a page from a block or two and a selective one decodes about a page per level. Rows come back
- * sorted by (block, in-block key) in the walk's direction; a bucket's rows past the cursor are kept,
- * so no row is skipped or repeated. At most `MAX_READS` reads per page: past that the page is answered
- * short, with a cursor that resumes where the walk stopped (never an unbounded read).
+ * widening at most one level per round (and reading the next bucket of that level at the same time
+ * when what is left of the current one will not fill the page). Only rows matching the filter are
+ * decoded, so a broad filter fills a page from a block or two and a selective one decodes about a page
+ * per level. Rows come back sorted by (block, in-block key) in the walk's direction; a bucket's rows
+ * past the cursor are kept, so no row is skipped or repeated. At most `MAX_ROUNDS` rounds of at most two
+ * parallel reads per page: past that the page is answered short, with a cursor that resumes where the
+ * walk stopped (never an unbounded read).
  */
-export const MAX_READS = 4;
+export const MAX_ROUNDS = 4;
 
 export interface RowWalk {
   tenantId: Types.ObjectId;
@@ -32,7 +34,8 @@ export interface RowPage {
   rows: ListRow[];
   hasMore: boolean;
   nextCursor: string | null;
-  /** Database reads spent, and rows decoded (for the benchmark's notes). */
+  /** Rounds of reads (sequential), reads (database commands) and rows decoded (for the benchmark's notes). */
+  rounds: number;
   reads: number;
   decoded: number;
 }
@@ -63,6 +66,7 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
   let blocksSeen = 0;
   let matchesSeen = 0;
   let level = 0;
+  let rounds = 0;
   let reads = 0;
   let decoded = 0;
   const done = () => (desc ? next < 0 : next > head);
@@ -88,15 +92,16 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
     return { kept, fresh, blocks: Math.max(0, to - from + 1 - partial), nextAt: desc ? lo - 1 : hi + 1 };
   };
 
-  while (found.length < want && !done() && reads < MAX_READS) {
+  while (found.length < want && !done() && rounds < MAX_ROUNDS) {
     const need = want - found.length;
-    if (reads > 0 || perBlock >= 0) {
+    if (rounds > 0 || perBlock >= 0) {
       const estimate = blocksSeen ? matchesSeen / blocksSeen : perBlock;
       let wanted = LEVEL_SPANS.findIndex((span) => estimate * span >= need);
       if (wanted === -1) wanted = LEVEL_SPANS.length;
-      level = reads > 0 ? Math.min(wanted, level + 1) : Math.min(wanted, LEVEL_SPANS.length - 1);
+      level = rounds > 0 ? Math.min(wanted, level + 1) : Math.min(wanted, LEVEL_SPANS.length - 1);
     }
-    if (reads === 0 && level === 0 && !bound && desc && next > 0) {
+    rounds += 1;
+    if (rounds === 1 && level === 0 && !bound && desc && next > 0) {
       // The newest block is usually part-filled: read it and the one before it at once.
       const [a, b] = await Promise.all([readBucket(next, 0), readBucket(next - 1, 0)]);
       found.push(...a.kept, ...b.kept);
@@ -105,11 +110,20 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
       next = b.nextAt;
       continue;
     }
-    const result = await readBucket(next, level);
-    found.push(...result.kept);
-    blocksSeen += result.blocks;
-    matchesSeen += result.fresh;
-    next = result.nextAt;
+    // A bucket is aligned, so the cursor may sit near its end: when what is left of it will not fill the
+    // page, read the bucket after it too, at once.
+    const span = level < LEVEL_SPANS.length ? LEVEL_SPANS[level]! : Infinity;
+    const left = span === Infinity ? Infinity : desc ? next - Math.floor(next / span) * span + 1 : Math.floor(next / span) * span + span - next;
+    const estimate = blocksSeen ? matchesSeen / blocksSeen : Math.max(perBlock, 0);
+    const after = desc ? next - left : next + left;
+    const both = left * estimate < need && (desc ? after >= 0 : after <= head);
+    const results = await Promise.all(both ? [readBucket(next, level), readBucket(after, level)] : [readBucket(next, level)]);
+    for (const result of results) {
+      found.push(...result.kept);
+      blocksSeen += result.blocks;
+      matchesSeen += result.fresh;
+      next = result.nextAt;
+    }
   }
 
   found.sort((x, y) => {
@@ -124,9 +138,9 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
   const page = found.slice(0, walk.limit);
   if (found.length > walk.limit) {
     const last = page[page.length - 1]!;
-    return { rows: page, hasMore: true, nextCursor: encodeRowCursor({ o: order, d: direction, b: blockOf(last, order), s: keyOf(last, order), r }), reads, decoded };
+    return { rows: page, hasMore: true, nextCursor: encodeRowCursor({ o: order, d: direction, b: blockOf(last, order), s: keyOf(last, order), r }), rounds, reads, decoded };
   }
-  if (done()) return { rows: page, hasMore: false, nextCursor: null, reads, decoded };
+  if (done()) return { rows: page, hasMore: false, nextCursor: null, rounds, reads, decoded };
   // Stopped by the read cap: every block before `next` was read; resume with the whole of block `next`.
-  return { rows: page, hasMore: true, nextCursor: encodeRowCursor({ o: order, d: direction, b: next, s: desc ? '\uffff' : '', r }), reads, decoded };
+  return { rows: page, hasMore: true, nextCursor: encodeRowCursor({ o: order, d: direction, b: next, s: desc ? '\uffff' : '', r }), rounds, reads, decoded };
 }
