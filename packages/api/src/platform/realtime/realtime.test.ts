@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
-import { client, listen } from './test-support.js';
+import { Types } from 'mongoose';
+import { roleModel } from '../../modules/identity/role.model.js';
+import { client, listen, until } from './test-support.js';
 
 type Rt = Awaited<ReturnType<typeof createTestRuntime>>;
 
@@ -120,6 +122,22 @@ describe('realtime across two API processes through Redis', () => {
       assert.equal(event.record?.lastName, 'Process');
       assert.equal(onB.events.filter((e) => e.id === created.id).length, 1, 'delivered once, not once per process');
       onB.socket.disconnect();
+
+      // An access change made through A reaches B's sockets (B reads the agency's stamp), and so does a sign-out.
+      const seller = await makeUser(a, agency, { role: 'SALES_PERSON' });
+      const sellerToken = await signIn(a, seller.email);
+      const sellerOnB = await client(httpB.url, sellerToken);
+      await sellerOnB.subscribe('contact');
+      const head = await roleModel(a.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), key: 'SALES_HEAD' }).lean();
+      await a.request().patch(`/v1/users/${String(seller.id)}`).set({ Authorization: `Bearer ${agency.adminToken}` }).send({ roleId: String(head!._id) }).expect(200);
+      await until(async () => {
+        const res = await a.request().post('/v1/contacts').set({ Authorization: `Bearer ${agency.adminToken}` }).send({ firstName: 'Seen', lastName: 'After promotion' }).expect(201);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return sellerOnB.events.some((e) => e.id === res.body.id);
+      }, 15_000, 'the promoted seller on B to see the admin’s contacts');
+      const dropped = new Promise<string>((resolve) => sellerOnB.socket.on('disconnect', resolve));
+      await a.request().post('/v1/auth/logout').set({ Authorization: `Bearer ${sellerToken}` }).expect(204);
+      assert.equal(await dropped, 'io server disconnect');
     } finally {
       await httpA.close();
       await httpB.close();
