@@ -87,7 +87,7 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
   // spends none of the agency's), then the agency's, then a concurrency budget on lists, searches and exports.
   const redisUrl = config.REDIS_URL;
   const window = { windowMs: config.RATE_LIMIT_WINDOW_MS, redisUrl };
-  const perCaller = createRateLimiter({ name: 'caller', ...window, limit: config.USER_RATE_LIMIT_MAX ?? Math.max(1, Math.ceil(config.RATE_LIMIT_MAX / 4)), key: callerKey });
+  const perCaller = createRateLimiter({ name: 'caller', ...window, limit: config.USER_RATE_LIMIT_MAX ?? Math.max(1, Math.ceil(config.RATE_LIMIT_MAX / 4)), key: callerKey, onRefused: addressGate.refuseCredential });
   const perTenant = createRateLimiter({ name: 'tenant', ...window, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.principal?.tenantId) });
   const expensive = createConcurrencyLimiter({ name: 'expensive', limit: config.EXPENSIVE_CONCURRENCY_PER_USER, key: callerKey, redisUrl });
   v1.use(mountRoutes(routes, createAccessGuard(authenticate, [perCaller, perTenant], (spec) => (isExpensive(spec) ? [expensive] : [])), { idempotency }));

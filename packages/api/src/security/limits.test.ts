@@ -141,6 +141,9 @@ describe('limits before authentication, per caller and per agency', () => {
     for (let i = 0; i < 35; i += 1) statuses.push((await rt.request().get('/v1/me').set('Authorization', `Bearer ${sellerToken}`)).status);
     assert.deepEqual(statuses.slice(0, 30), Array(30).fill(200));
     assert.deepEqual(statuses.slice(30), Array(5).fill(429));
+    // Once refused, the same credential is refused before it is even looked up, until the budget refills.
+    const touched = await collectionsTouched(rt, async () => assert.equal((await rt.request().get('/v1/me').set('Authorization', `Bearer ${sellerToken}`)).status, 429));
+    assert.deepEqual(touched, []);
     for (let i = 0; i < 10; i += 1) assert.equal((await rt.request().get('/v1/me').set('Authorization', `Bearer ${agency.adminToken}`)).status, 200);
   });
 

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import express, { type Request, type RequestHandler } from 'express';
 import type { RouteSpec } from '../http/route.js';
-import { createBudget, spend } from '../http/rate-limit.js';
+import { createBudget, rateLimited, spend } from '../http/rate-limit.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -33,6 +34,8 @@ function publicRouteMatcher(routes: RouteSpec[]): (req: Request) => boolean {
  *   back once the guard accepts the credential (`req.credentialAccepted`) or the answer is not a 401;
  *   so a flood of bad tokens or keys turns into 429s that never reach the database, while good
  *   credentials never spend it;
+ * - a credential whose caller has spent their own budget (`refuseCredential`) is answered 429 here
+ *   until the budget refills, so a flooding caller costs no credential lookup either;
  * - anonymous bodies are read with a small limit (413 from the Content-Length alone, before parsing).
  */
 export function createAddressGate(options: {
@@ -42,11 +45,15 @@ export function createAddressGate(options: {
   anonymousBodyLimit: string;
   bodyLimit: string;
   redisUrl?: string | undefined;
-}): { gate: RequestHandler; jsonBody: RequestHandler } {
+}): { gate: RequestHandler; jsonBody: RequestHandler; refuseCredential: (req: Request, forMs: number) => void } {
   const isPublic = publicRouteMatcher(options.routes);
   const anonymous = createBudget({ name: 'ip-anonymous', points: options.anonymousPerMinute, durationMs: 60_000, redisUrl: options.redisUrl });
   const failures = createBudget({ name: 'ip-credential-failures', points: options.failuresPerMinute, durationMs: 60_000, redisUrl: options.redisUrl });
   const isAnonymous = (req: Request) => isPublic(req) || !carriesCredential(req);
+  // Credentials whose caller has spent their own budget: refused here, before the lookup, until it refills.
+  // Only the credential's holder can send it, so nobody can spend another caller's budget this way.
+  const refusedCredentials = createBudget({ name: 'refused-credential', points: 1, durationMs: 60_000, redisUrl: options.redisUrl });
+  const credentialKey = (req: Request) => createHash('sha256').update(String(req.headers.authorization ?? req.headers['x-crm-key'])).digest('base64url').slice(0, 32);
 
   const gate: RequestHandler = async (req, res, next) => {
     const address = req.ip ?? 'unknown';
@@ -57,6 +64,8 @@ export function createAddressGate(options: {
       if (!pageFetch) await spend(anonymous, address, 1, res, 'Too many requests without a credential from this address');
       return next();
     }
+    const refused = await refusedCredentials.get(credentialKey(req));
+    if (refused && refused.consumedPoints > refusedCredentials.points) throw rateLimited(refused.msBeforeNext, 'Too many requests from this caller');
     await spend(failures, address, 1, undefined, 'Too many requests with a credential that is not valid from this address');
     let given = false;
     const giveBack = () => {
@@ -76,7 +85,10 @@ export function createAddressGate(options: {
   const smallJson = express.json({ limit: Math.min(sizeInBytes(options.anonymousBodyLimit), sizeInBytes(options.bodyLimit)), strict: true, type });
   const json = express.json({ limit: options.bodyLimit, strict: true, type });
   const jsonBody: RequestHandler = (req, res, next) => (isAnonymous(req) ? smallJson : json)(req, res, next);
-  return { gate, jsonBody };
+  const refuseCredential = (req: Request, forMs: number) => {
+    if (carriesCredential(req)) refusedCredentials.block(credentialKey(req), Math.max(1, Math.ceil(forMs / 1000))).catch(() => {});
+  };
+  return { gate, jsonBody, refuseCredential };
 }
 
 /** `16kb`, `1mb`, `500b` in bytes (the forms the config accepts). */

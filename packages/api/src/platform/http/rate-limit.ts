@@ -89,10 +89,23 @@ export async function spend(budget: RateLimiterAbstract, key: string, points = 1
  * A fixed-window limiter middleware that answers 429 problem details with Retry-After and the
  * RateLimit headers. `key` decides what is counted (a tenant, a user, a key, a visitor's address).
  */
-export function createRateLimiter(options: { windowMs: number; limit: number; key: (req: Request) => string; name: string; redisUrl?: string | undefined }): RequestHandler {
+export function createRateLimiter(options: {
+  windowMs: number;
+  limit: number;
+  key: (req: Request) => string;
+  name: string;
+  redisUrl?: string | undefined;
+  /** Told of each refusal and how long the budget stays spent (to refuse the same caller earlier next time). */
+  onRefused?: (req: Request, retryAfterMs: number) => void;
+}): RequestHandler {
   const budget = createBudget({ name: options.name, points: options.limit, durationMs: options.windowMs, redisUrl: options.redisUrl });
   return async (req, res, next) => {
-    await spend(budget, options.key(req), 1, res);
+    try {
+      await spend(budget, options.key(req), 1, res);
+    } catch (error) {
+      if (options.onRefused && error instanceof AppError && error.code === 'rate_limited') options.onRefused(req, Number(error.extensions.retryAfter ?? 1) * 1000);
+      throw error;
+    }
     next();
   };
 }
