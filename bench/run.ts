@@ -122,7 +122,7 @@ function mergeJson(entries: Array<{ scenario: string; records: number; concurren
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), `crm-bench-${handler}-`));
   let pgDb: string | null = null;
-  const env: Record<string, string> = { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMBEDDED_DB_HANDLER: handler, RATE_LIMIT_MAX: '1000000', USER_RATE_LIMIT_MAX: '1000000', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DATABASE_NAME: 'crm_bench' };
+  const env: Record<string, string> = { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMBEDDED_DB_HANDLER: handler, RATE_LIMIT_MAX: '1000000', USER_RATE_LIMIT_MAX: '1000000', EXPENSIVE_CONCURRENCY_PER_USER: '1000', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DATABASE_NAME: 'crm_bench' };
   if (handler === 'postgresql') {
     pgDb = `crm_bench_${Date.now()}`;
     execFileSync('createdb', ['-h', '127.0.0.1', '-p', '5432', pgDb]);
@@ -245,7 +245,7 @@ async function main() {
     ).ms;
 
     const moveIds = (await opportunityModel(connection).find({ tenantId, pipelineId: pipeline._id, stage: 'prospecting' }).sort({ _id: 1 }).limit(20000).select('_id version').lean()).map((o) => ({ id: String(o._id), version: o.version }));
-    // Contact i has status i % 5 and owner i % 20: owner 1 holds a quarter of the "hot" ones (1% of all). Owner 3, used
+    // Contact i has status i % 5 and owner i % 20: owner 1 holds a quarter of the "hot" ones (5% of all). Owner 3, used
     // before 2026-12-03 17:00, held none, so that scenario measured an empty answer.
     const owner = String(owners[1]);
     const sampleIds = (await contactModel(connection).find({ tenantId, status: 'cold' }).select('_id').limit(2000).lean()).map((c) => String(c._id));
