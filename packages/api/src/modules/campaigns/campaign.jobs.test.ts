@@ -5,8 +5,12 @@ import { JOBS_COLLECTION } from '../../platform/jobs/jobs.js';
 import type { DomainEvent } from '../../platform/events.js';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
 import { notificationModel } from '../notifications/notification.model.js';
+import { AppError } from '../../platform/errors.js';
+import { versionClaimModel } from '../../platform/records/version-claims.js';
+import { createWorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { CAMPAIGN_EDGE_JOB, CAMPAIGN_SWEEP_JOB, CAMPAIGN_SWEEP_SCHEDULE } from './campaign.jobs.js';
 import { campaignModel } from './campaign.model.js';
+import { createCampaignSchedule } from './campaigns.service.js';
 
 /** Polls until `ok` holds or the deadline passes; returns the last value. */
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
@@ -123,6 +127,31 @@ describe('campaign period edges run as jobs on the real scheduler', () => {
     assert.equal((await pendingJobsOf(c.id)).length, 0);
     const draft = await campaignIn('draft', { startAt: new Date(Date.now() + hour) });
     assert.equal((await pendingJobsOf(draft.id)).length, 0, 'a draft is not ready to run');
+  });
+
+  it("should move a campaign at its edge through the version claims: never over another writer's claim, and with its own once free", async () => {
+    const c = await campaignIn('new', { startAt: new Date(Date.now() + hour) });
+    await rt.ctx.jobs.cancel(CAMPAIGN_EDGE_JOB, { campaignId: c.id });
+    const tenantId = new Types.ObjectId(agency.tenantId);
+    const campaignId = new Types.ObjectId(c.id);
+    await campaignModel(rt.ctx.connection).updateOne({ tenantId, _id: campaignId }, { $set: { startAt: new Date(Date.now() - 1000) } });
+    const before = (await campaignModel(rt.ctx.connection).findOne({ tenantId, _id: campaignId }).lean())!;
+    // Someone else (a person's PATCH in flight) holds the campaign's next version.
+    const Claims = versionClaimModel(rt.ctx.connection);
+    const held = `campaigns:${c.id}:${before.version + 1}`;
+    await Claims.create({ _id: held, at: new Date() });
+    const schedule = createCampaignSchedule({ connection: rt.ctx.connection, events: rt.ctx.events, workflows: createWorkflowEngine(rt.ctx.connection) });
+    await assert.rejects(schedule.settle(tenantId, campaignId), (error: unknown) => error instanceof AppError && error.code === 'unavailable');
+    const untouched = (await campaignModel(rt.ctx.connection).findOne({ tenantId, _id: campaignId }).lean())!;
+    assert.deepEqual([untouched.status, untouched.version], ['new', before.version], 'not written over the held claim');
+
+    // The writer is done (its version was never made, as after a refused write): the next run moves it at once, by its own claim.
+    await Claims.deleteOne({ _id: held });
+    assert.equal(await schedule.settle(tenantId, campaignId), 'active');
+    const moved = (await campaignModel(rt.ctx.connection).findOne({ tenantId, _id: campaignId }).lean())!;
+    assert.deepEqual([moved.status, moved.version], ['active', before.version + 1]);
+    assert.ok(await Claims.exists({ _id: held }), 'the move claimed the version it made');
+    assert.equal(await schedule.settle(tenantId, campaignId), null, 'a second run moves nothing');
   });
 
   it('should let the sweep move a campaign whose edge job was lost', async () => {

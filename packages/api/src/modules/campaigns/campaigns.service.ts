@@ -77,15 +77,16 @@ export function createCampaignSchedule(deps: { connection: Connection; events: E
   /** A claim left by a worker that died mid-move may be taken over after this long. */
   const STALE_CLAIM_MS = 60_000;
 
-  async function claim(campaign: Campaign, to: string, now: Date): Promise<boolean> {
+  /** Claims this move for this worker; returns the claim's key, or null when another worker has it. */
+  async function claim(campaign: Campaign, to: string, now: Date): Promise<string | null> {
     const key = `${String(campaign._id)}:${campaign.status}@${campaign.statusChangedAt?.toISOString() ?? campaign.createdAt?.toISOString() ?? ''}->${to}`;
     try {
       await Claim.create({ tenantId: campaign.tenantId, key, at: now });
-      return true;
+      return key;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       const existing = await Claim.findOne({ tenantId: campaign.tenantId, key }).lean();
-      return Boolean(existing && Date.now() - existing.at.getTime() > STALE_CLAIM_MS);
+      return existing && Date.now() - existing.at.getTime() > STALE_CLAIM_MS ? key : null;
     }
   }
 
@@ -96,8 +97,17 @@ export function createCampaignSchedule(deps: { connection: Connection; events: E
     if (!workflow.transitions.some((t) => t.from === from && t.to === to)) return false;
     // The period's start activates only a campaign a person could activate: one that would send something.
     if (to === 'active' && !campaign.form && !(hasAudience(campaign.audience) && hasMessage(campaign.message))) return false;
-    if (!(await claim(campaign, to, now))) return false;
-    const moved = await writeNextVersion(Campaign, campaign.tenantId, campaign._id, (current) => (current.status === from ? { $set: { status: to, statusChangedAt: now, updatedAt: now } } : null));
+    const key = await claim(campaign, to, now);
+    if (!key) return false;
+    // The move is a write to the campaign like a person's: it takes the campaign's next version claim.
+    let moved: Campaign | null;
+    try {
+      moved = await writeNextVersion(Campaign, campaign.tenantId, campaign._id, (current) => (current.status === from ? { $set: { status: to, statusChangedAt: now, updatedAt: now } } : null));
+    } catch (error) {
+      // Not moved (other writers held the record's next versions): give the move back, so the next run tries again at once.
+      await Claim.deleteOne({ tenantId: campaign.tenantId, key });
+      throw error;
+    }
     if (!moved) return false;
     await deps.workflows.record({ principal: null, tenantId: campaign.tenantId, key: 'campaign', resource: 'campaign', recordId: campaign._id, from, to, note: to === 'active' ? 'period started' : 'period ended' });
     const updated = await Campaign.findOne({ tenantId: campaign.tenantId, _id: campaign._id }).lean<Campaign>();
