@@ -20,28 +20,32 @@ function mounts(widgetsDir) {
 }
 
 /**
- * The SRI hashes of the loader and the stylesheet, from the manifest the widgets' build writes (empty,
- * which means no check, while they are not built).
+ * The version and the SRI hashes of the loader and the stylesheet, from the manifest the widgets' build
+ * writes (empty, which means no check, while they are not built).
  */
 function integrities(widgetsDir) {
-  let files = {};
+  let manifest = { version: '', files: {} };
   try {
-    files = JSON.parse(readFileSync(join(widgetsDir, 'crm-widgets.sri.json'), 'utf8')).files ?? {};
+    manifest = JSON.parse(readFileSync(join(widgetsDir, 'crm-widgets.sri.json'), 'utf8'));
   } catch {
     console.warn(`no ${join(widgetsDir, 'crm-widgets.sri.json')}: build the widgets first (npm run build -w @crm/widgets)`);
   }
-  return { CRM_LOADER_INTEGRITY: files['crm-widgets.js'] ?? '', CRM_CSS_INTEGRITY: files['crm-widgets.css'] ?? '' };
+  const files = manifest.files ?? {};
+  return { CRM_WIDGETS_VERSION: manifest.version ?? '', CRM_LOADER_INTEGRITY: files['crm-widgets.js'] ?? '', CRM_CSS_INTEGRITY: files['crm-widgets.css'] ?? '' };
 }
 
 /**
  * Starts the partner site. `csp: false` serves without the policy header (the hostile and baseline
  * pages in the tests keep it; it only matters that the policy is strict where we claim it).
  */
-export async function startPartnerSite({ port = 0, host = '127.0.0.1', api, key, widgetsDir = join(here, '../../packages/widgets/dist'), csp = true } = {}) {
+export async function startPartnerSite({ port = 0, host = '127.0.0.1', api, key, widgetsDir = join(here, '../../packages/widgets/dist'), csp = true, widgetsFromApi = false } = {}) {
+  // widgetsFromApi: the pages may also load the widgets the API serves (hosted.html), as a partner who
+  // does not self-host allows the CRM's origin for scripts and styles.
+  const crm = widgetsFromApi ? ` ${new URL(api).origin}` : '';
   const policy = [
     "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
+    `script-src 'self'${crm}`,
+    `style-src 'self'${crm}`,
     `connect-src ${new URL(api).origin}`,
     "img-src 'self' data:",
     "font-src 'self'",

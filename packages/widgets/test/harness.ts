@@ -129,7 +129,8 @@ export async function startHarness(options: { env?: Record<string, string> } = {
   };
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now. */
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, 'localhost', resolve));
   const { port } = probe.address() as { port: number };
@@ -137,8 +138,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Opens a page that records CSP violations and console errors before any page script runs. */
-export async function openPage(browser: Browser, url: string, options: { viewport?: { width: number; height: number }; newVisitor?: boolean } = {}): Promise<{ page: Page; errors: string[] }> {
+/** Opens a page that records CSP violations and console errors before any page script runs (`beforeLoad` may listen too). */
+export async function openPage(browser: Browser, url: string, options: { viewport?: { width: number; height: number }; newVisitor?: boolean; beforeLoad?: (page: Page) => void } = {}): Promise<{ page: Page; errors: string[] }> {
   // A new browser context has empty storage: a visitor the campaign has never seen.
   const page = options.newVisitor ? await (await browser.createBrowserContext()).newPage() : await browser.newPage();
   await page.setViewport(options.viewport ?? { width: 1280, height: 900 });
@@ -160,6 +161,7 @@ export async function openPage(browser: Browser, url: string, options: { viewpor
       (type.startsWith('crm:') ? window : document).addEventListener(type, (e) => w.__events.push(`${type} ${JSON.stringify((e as CustomEvent).detail ?? null)}`));
     }
   });
+  options.beforeLoad?.(page);
   await page.goto(url, { waitUntil: 'load' });
   return { page, errors };
 }

@@ -5,7 +5,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { integrity } from '../scripts/manifest.mjs';
 import { BUDGET_BYTES, measure } from '../scripts/size.mjs';
-import { clickIn, inWidget, MIN_FILL_MS, openPage, SIGNUPS_PER_MINUTE, startHarness, typeInto, widgetText, type Harness } from './harness.js';
+import { clickIn, freePort, inWidget, MIN_FILL_MS, openPage, SIGNUPS_PER_MINUTE, startHarness, typeInto, widgetText, type Harness } from './harness.js';
+// @ts-expect-error plain ESM script of the example, no types
+import { startPartnerSite } from '../../../examples/partner-site/serve.mjs';
 
 const SIGNUP = '#signup';
 
@@ -392,6 +394,45 @@ describe('widgets in real Chromium', () => {
       `requested: ${scripts.join(', ')}`,
     );
     await page.browserContext().close();
+  });
+
+  it('runs from the files the API serves at /widgets/<version>/ (immutable, compressed, CORS, SRI-checked) on a page allowing the CRM origin', async () => {
+    const port = await freePort();
+    const origin = `http://localhost:${port}`;
+    const created = await fetch(`${h.api}/v1/api-keys`, { method: 'POST', headers: { Authorization: `Bearer ${h.agency.adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ kind: 'publishable', name: origin, allowedOrigins: [origin] }) });
+    assert.equal(created.status, 201);
+    const site = await startPartnerSite({ port, host: 'localhost', api: h.api, key: ((await created.json()) as { key: string }).key, widgetsFromApi: true });
+    try {
+      const served: { path: string; status: number; headers: Record<string, string> }[] = [];
+      const { page, errors } = await openPage(h.browser, `${site.url}/hosted.html`, {
+        newVisitor: true,
+        beforeLoad: (tab) =>
+          tab.on('response', (response) => {
+            const url = new URL(response.url());
+            if (url.pathname.startsWith('/widgets/')) served.push({ path: url.pathname, status: response.status(), headers: response.headers() });
+          }),
+      });
+      await inWidget(page, SIGNUP, 'form');
+      await inWidget(page, '#card', '[part="counts"]');
+      const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+      const paths = served.map((r) => r.path);
+      for (const file of ['crm-widgets.css', 'crm-widgets.js', 'crm-referral-signup.js', 'crm-campaign-card.js']) assert.ok(paths.includes(`/widgets/${version}/${file}`), paths.join(', '));
+      for (const response of served) {
+        assert.equal(response.status, 200, response.path);
+        assert.equal(response.headers['cache-control'], 'public, max-age=31536000, immutable', response.path);
+        assert.equal(response.headers['access-control-allow-origin'], '*', response.path);
+        assert.match(response.headers['content-type'] ?? '', /^text\/(javascript|css); charset=utf-8$/, response.path);
+        assert.match(response.headers['content-encoding'] ?? '', /^(br|gzip)$/, response.path);
+      }
+      const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+      assert.deepEqual(violations, [], violations.join(', '));
+      assert.deepEqual(errors, [], errors.join(', '));
+      const shift = await page.evaluate(() => (window as unknown as { __shifts: number }).__shifts);
+      assert.equal(shift, 0, `CLS ${shift}`);
+      await page.close();
+    } finally {
+      await site.close();
+    }
   });
 
   it("quotes in the README's snippet the SRI hashes of the built loader and stylesheet, at the served version", () => {
