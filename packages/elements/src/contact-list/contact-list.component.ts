@@ -15,11 +15,14 @@ import { VirtualWindow } from '../shared/virtual-window.js';
 import { CrmState } from '../state/state.component.js';
 import { CrmTextField } from '../text-field/text-field.component.js';
 import { contactListStyles, rowHeight } from './contact-list.styles.js';
+import { LoadedPages, type PageSlot } from './loaded-pages.js';
 
 const statuses = ['new', 'hot', 'cold', 'converted', 'not_interested'] as const;
 const sorts = ['lastName', 'firstName', '-createdAt', '-updatedAt', 'companyName', 'status'] as const;
 /** How close (in rows) the rows in view may come to the end of the loaded ones before the next page is asked for. */
 const prefetchRows = 20;
+/** How many contacts at most stay in memory; pages farther from the view are dropped and asked for again (by their cursor) when scrolled back to. */
+const keptRows = 5000;
 
 /**
  * A searchable, filterable, sortable list of contacts that pages through the server with its cursors
@@ -76,7 +79,8 @@ export class CrmContactList extends CrmDataElement {
     return [...this.selection];
   }
 
-  @state() private rows: Contact[] = [];
+  /** The rows paged in so far; a hole for each row of a page dropped to bound memory. */
+  @state() private rows: ReadonlyArray<Contact | undefined> = [];
   @state() private segments: Segment[] = [];
   @state() private loading = false;
   @state() private loadingMore = false;
@@ -90,6 +94,7 @@ export class CrmContactList extends CrmDataElement {
 
   private readonly window = new VirtualWindow(this, rowHeight);
   private page: CrmPageLike<Contact> | null = null;
+  private readonly pages = new LoadedPages<Contact>(keptRows);
   private abort: AbortController | undefined;
   private searchTimer = 0;
   private generation = 0;
@@ -110,6 +115,7 @@ export class CrmContactList extends CrmDataElement {
       this.abort?.abort();
       this.generation++;
       this.page = null;
+      this.pages.reset([]);
       this.rows = [];
       this.selection = new Set();
       this.loading = false;
@@ -122,8 +128,10 @@ export class CrmContactList extends CrmDataElement {
     super.updated(changed);
     this.window.observe(this.scroller);
     // The next page is asked for only when the rows in view come within a screenful of the loaded end.
-    const { end } = this.window.range(this.rows.length);
+    const { start, end } = this.window.range(this.rows.length);
     if (end >= this.rows.length - prefetchRows) void this.loadMore();
+    // Rows in view whose page was dropped come back by the cursor that page was asked for by.
+    for (const slot of this.pages.missing(start, end)) if (!slot.refilling && !slot.failure) void this.refill(slot);
   }
 
   override disconnectedCallback(): void {
@@ -152,7 +160,8 @@ export class CrmContactList extends CrmDataElement {
       const page = await listContacts(this.api, this.query, { signal: abort.signal });
       if (generation !== this.generation) return;
       this.page = page;
-      this.rows = page.data;
+      this.pages.reset(page.data);
+      this.rows = this.pages.rows;
       this.active = 0;
       if (this.scroller) this.scroller.scrollTop = 0;
     } catch (error) {
@@ -168,15 +177,38 @@ export class CrmContactList extends CrmDataElement {
     const generation = this.generation;
     this.loadingMore = true;
     try {
+      const cursor = page.nextCursor;
       const next = await page.nextPage();
       if (generation !== this.generation || !next) return;
       this.page = next;
-      this.rows = [...this.rows, ...next.data];
+      this.pages.append(cursor, next.data);
+      const { start, end } = this.window.range(this.pages.rows.length);
+      this.pages.evict(start, end);
+      this.rows = this.pages.rows;
     } catch (error) {
       if (generation === this.generation) this.moreFailure = readProblem(error).detail;
     } finally {
       this.loadingMore = false;
     }
+  }
+
+  /** Asks again for a page that was dropped to bound memory, by the cursor it was first asked for by. */
+  private async refill(slot: PageSlot): Promise<void> {
+    const generation = this.generation;
+    slot.refilling = true;
+    try {
+      const page = await listContacts(this.api, { ...this.query, cursor: slot.cursor ?? undefined }, { signal: this.abort?.signal });
+      if (generation !== this.generation) return;
+      this.pages.refill(slot, page.data);
+      const { start, end } = this.window.range(this.pages.rows.length);
+      this.pages.evict(start, end);
+    } catch (error) {
+      slot.refilling = false;
+      if (generation === this.generation) slot.failure = readProblem(error).detail;
+    }
+    if (generation !== this.generation) return;
+    this.rows = this.pages.rows;
+    this.requestUpdate();
   }
 
   /** Asks for the page that failed again. */
@@ -209,7 +241,7 @@ export class CrmContactList extends CrmDataElement {
 
   private toggleAll(event: Event): void {
     const on = (event.target as HTMLInputElement).checked;
-    this.setSelection(on ? new Set(this.rows.map((r) => r.id)) : new Set());
+    this.setSelection(on ? new Set(this.rows.flatMap((r) => (r ? [r.id] : []))) : new Set());
   }
 
   private async focusRow(index: number): Promise<void> {
@@ -234,6 +266,13 @@ export class CrmContactList extends CrmDataElement {
 
   /** One listener for every row (re-binding one per row each frame would churn garbage while scrolling). */
   private onRowClick(event: MouseEvent): void {
+    const retry = (event.target as HTMLElement).closest?.<HTMLElement>('[data-retry]');
+    const failed = retry ? this.pages.slotOf(Number(retry.dataset.retry)) : undefined;
+    if (failed) {
+      failed.failure = '';
+      this.requestUpdate();
+      return;
+    }
     const row = (event.target as HTMLElement).closest?.<HTMLElement>('[data-index]');
     const index = Number(row?.dataset.index);
     const contact = this.rows[index];
@@ -243,26 +282,41 @@ export class CrmContactList extends CrmDataElement {
     else this.emit(new CrmContactSelectedEvent({ contact }));
   }
 
-  private renderRow(contact: Contact, index: number): TemplateResult {
-    const selected = this.selection.has(contact.id);
+  /** The cell of a row whose page was dropped to bound memory, while it comes back (or why it did not, with a retry). */
+  private renderPlaceholder(index: number): TemplateResult {
+    const slot = this.pages.slotOf(index);
+    const failure = slot?.failure ?? '';
+    return html`<span role="gridcell" class="tail-cell">${failure
+      ? slot?.start === index
+        ? html`<span class="error">${failure}</span><button type="button" class="quiet" data-retry=${slot.start}>${this.msg('state.retry')}</button>`
+        : nothing
+      : html`<span class="muted">${this.msg('state.loading')}</span>`}</span>`;
+  }
+
+  private renderCells(contact: Contact, selected: boolean): TemplateResult {
     const email = contact.emails?.find((e) => e.primary)?.value ?? contact.emails?.[0]?.value ?? '';
     const name = contact.fullName || `${contact.firstName} ${contact.lastName}`;
-    return html`<div
-      part="row"
-      role="row"
-      class="row-item"
-      data-index=${index}
-      aria-rowindex=${index + 2}
-      aria-selected=${selected ? 'true' : 'false'}
-      tabindex=${index === this.active ? 0 : -1}
-      ${cssomStyle({ transform: `translateY(${index * rowHeight}px)` })}
-    >
-      <span part="cell" role="gridcell" class="select"><span class="box" aria-hidden="true">${selected ? '✓' : ''}</span></span>
+    return html`<span part="cell" role="gridcell" class="select"><span class="box" aria-hidden="true">${selected ? '✓' : ''}</span></span>
       <span part="cell" role="gridcell" class="name">${name}</span>
       <span part="cell" role="gridcell">${email}</span>
       <span part="cell" role="gridcell">${contact.company?.name ?? ''}</span>
-      <span part="cell" role="gridcell"><span part="status" class="badge">${this.msgOr(`contactStatus.${contact.status}`, contact.status)}</span></span>
-    </div>`;
+      <span part="cell" role="gridcell"><span part="status" class="badge">${this.msgOr(`contactStatus.${contact.status}`, contact.status)}</span></span>`;
+  }
+
+  /** One row; a row whose page was dropped keeps the same element (and so the keyboard focus) when its contact comes back. */
+  private renderRow(contact: Contact | undefined, index: number): TemplateResult {
+    const selected = contact ? this.selection.has(contact.id) : false;
+    return html`<div
+      part="row"
+      role="row"
+      class=${contact ? 'row-item' : 'row-item tail'}
+      data-index=${index}
+      aria-rowindex=${index + 2}
+      aria-selected=${contact ? (selected ? 'true' : 'false') : nothing}
+      aria-busy=${contact ? nothing : 'true'}
+      tabindex=${index === this.active ? 0 : -1}
+      ${cssomStyle({ transform: `translateY(${index * rowHeight}px)` })}
+    >${contact ? this.renderCells(contact, selected) : this.renderPlaceholder(index)}</div>`;
   }
 
   /** Loading, error and empty replace the grid, so the grid only ever holds rows. */
@@ -306,7 +360,7 @@ export class CrmContactList extends CrmDataElement {
   }
 
   override render() {
-    const allSelected = this.rows.length > 0 && this.rows.every((r) => this.selection.has(r.id));
+    const allSelected = this.rows.length > 0 && this.rows.every((r) => !r || this.selection.has(r.id));
     const statusOptions = statuses.map((s) => ({ value: s, label: this.msg(`contactStatus.${s}`) }));
     const sortOptions = sorts.map((s) => ({ value: s, label: this.msg(`contactList.sort.${s}`) }));
     return html`

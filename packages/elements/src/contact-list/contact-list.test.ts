@@ -242,6 +242,39 @@ describe('crm-contact-list over 100,000 contacts (pages on demand)', () => {
     }
   });
 
+  it('should keep at most 5,000 contacts in memory, asking for a dropped page again by its cursor when it comes back into view', async () => {
+    memory.calls.length = 0;
+    const list = await mount(memory.client, '200');
+    await until(() => internals(list).rows.length === 200, 8000, 'first page');
+    const firstId = internals(list).rows[0]!.id;
+    list.shadowRoot!.querySelector<HTMLElement>('[data-index="0"]')!.focus();
+    for (let pages = 2; pages <= 30; pages++) {
+      await sendKeys({ press: 'End' });
+      await until(() => internals(list).rows.length === pages * 200, 8000, `${pages} pages`);
+    }
+    await frames(5);
+    const rows = () => internals(list).rows;
+    expect(rows().filter(Boolean).length).to.be.at.most(5000);
+    expect(rows()[0], 'the first page was dropped').to.equal(undefined);
+    expect(listCalls()).to.have.length(30);
+
+    await sendKeys({ press: 'Home' });
+    await until(() => rows()[0] !== undefined, 8000, 'the first page again');
+    await frames(5);
+    expect(rows()[0]!.id).to.equal(firstId);
+    expect(listCalls()).to.have.length(31);
+    expect(listCalls()[30]!.query).to.deep.equal({ limit: '200', sort: 'lastName' });
+    expect(rows().filter(Boolean).length).to.be.at.most(5000);
+
+    // The last page was dropped in turn; End brings it back by the cursor it was first asked for by.
+    const last = (list as unknown as { pages: { slots: Array<{ cursor: string | null; kept: boolean }> } }).pages.slots[29]!;
+    expect(last.kept).to.equal(false);
+    await sendKeys({ press: 'End' });
+    await until(() => rows()[5999] !== undefined, 8000, 'the last page again');
+    expect(listCalls().filter((c) => (c.query as Record<string, string>).cursor === last.cursor)).to.have.length(2);
+    expect(list.shadowRoot!.querySelectorAll('.body [role="row"]').length).to.be.lessThan(40);
+  });
+
   it('should show a loading row while the next page comes, and a failed page as an error row whose retry asks again once', async () => {
     const { list, scroller } = await mountFresh();
     memory.failNext('GET', /^\/v1\/contacts$/, new MemoryApiError(503, 'unavailable', 'The CRM is restarting.'));

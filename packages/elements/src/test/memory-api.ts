@@ -11,6 +11,7 @@ import {
   Greetings,
   Leads,
   Opportunities,
+  Org,
   Pipelines,
   Products,
   Segments,
@@ -20,6 +21,7 @@ import {
   Transport,
   Users,
   Workflows,
+  type CrmClient,
   type FetchLike,
   type ListEnvelope,
   type operations,
@@ -264,7 +266,7 @@ export interface MemoryApiOptions {
 }
 
 /** A client of SDK resources over `fetch` (the realtime part given separately). */
-export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmRecordListClient {
+export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmRecordListClient & Pick<CrmClient, 'org'> {
   // No retries: a double's failure is meant to show at once.
   const transport = new Transport({ baseUrl: '', fetch, retries: 0, timeoutMs: 600_000 });
   return {
@@ -281,6 +283,8 @@ export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmReco
     workflows: new Workflows(transport),
     users: new Users(transport),
     products: new Products(transport),
+    // The admin elements read departments and teams too (a product's visibility).
+    org: new Org(transport),
     tasks: new Tasks(transport),
     timeline: new Timeline(transport),
     ...(realtime ? { realtime } : {}),

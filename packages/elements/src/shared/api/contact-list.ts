@@ -12,6 +12,8 @@ export interface ContactQuery {
   sort?: string;
   segmentId?: string;
   limit?: number;
+  /** The cursor of the page to ask for (the `nextCursor` of the one before it); the first page when absent. */
+  cursor?: string;
 }
 
 /** The first page of contacts matching `query`; follow it with `nextPage()`. */
