@@ -27,7 +27,7 @@ const apiDir = resolve(values.api ?? join(import.meta.dirname, '..', 'packages',
 const load = (file: string) => import(pathToFileURL(join(apiDir, file)).href);
 const extraEnv = Object.fromEntries(values.env!.split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
 
-const { testConfig } = await load('src/platform/config.ts');
+const { loadConfig } = await load('src/platform/config.ts');
 const { startRuntime } = await load(existsSync(join(apiDir, 'src/runtime.ts')) ? 'src/runtime.ts' : 'src/platform/runtime.ts');
 const { seedDemoIfEmpty } = await load('src/seed/demo.ts');
 
@@ -35,8 +35,8 @@ const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
 const database = await startTestDatabase(() => {});
 const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-limits-'));
 chmodSync(dataDir, 0o755);
-// The bench's own limits are the API's defaults (what a deployment gets), plus --env.
-const config = testConfig({ DATA_DIR: dataDir, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DB_QUERY_TIMEOUT_MS: '60000', ...extraEnv });
+// The API's production defaults for every limit (loadConfig, not testConfig, which widens them for tests), plus --env.
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', DATA_DIR: dataDir, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DB_QUERY_TIMEOUT_MS: '60000', ...extraEnv });
 const runtime = await startRuntime(config, { uri: database.uri, dbName: 'crm_bench_limits' });
 const seeded = await seedDemoIfEmpty(runtime.ctx);
 const server = createServer(runtime.app);
