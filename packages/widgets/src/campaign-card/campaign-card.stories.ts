@@ -53,6 +53,9 @@ export const Offline: Story = { args: { campaign: 'OFFLINE' } };
 /** No public campaign has this code. */
 export const NotFound: Story = { args: { campaign: 'GONE' } };
 
+/** On a page the publishable key does not allow: the API's 403 is readable, and the widget says so. */
+export const SiteNotAllowed: Story = { args: { campaign: 'ELSEWHERE' } };
+
 /** In German: plurals, numbers and the period through `Intl`. */
 export const German: Story = { args: { lang: 'de' } };
 

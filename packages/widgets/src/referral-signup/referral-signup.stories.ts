@@ -81,6 +81,9 @@ export const NotRunning: Story = { args: { campaign: 'ENDED' } };
 /** No public campaign has this code. */
 export const NotFound: Story = { args: { campaign: 'GONE' } };
 
+/** On a page the publishable key does not allow: the API's 403 is readable, and the widget says so. */
+export const SiteNotAllowed: Story = { args: { campaign: 'ELSEWHERE' } };
+
 /** In German, from the `lang` attribute. */
 export const German: Story = { args: { lang: 'de' } };
 

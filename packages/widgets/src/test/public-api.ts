@@ -12,6 +12,7 @@ export const storyCampaigns = {
   SLOW: 'the API never answers (loading)',
   OFFLINE: 'the network is down (connection error)',
   GONE: 'no such public campaign (404)',
+  ELSEWHERE: 'the page is not an allowed origin of the key (403, readable through CORS)',
 } as const;
 
 export type StoryCampaignCode = keyof typeof storyCampaigns;
@@ -64,6 +65,7 @@ export const storyFetch: FetchLike = async (url, init) => {
   const action = match?.[2];
   if (code === 'SLOW') return new Promise<Response>(() => undefined);
   if (code === 'OFFLINE') throw new TypeError('Failed to fetch');
+  if (code === 'ELSEWHERE') return problem(403, 'forbidden', 'This page is not an allowed origin of the publishable key; add it in the key settings');
   const found = campaigns[code];
   if (!match || !found) return problem(404, 'not_found', 'No public campaign has this code.');
   if (!action && init.method === 'GET') return json(200, found);
