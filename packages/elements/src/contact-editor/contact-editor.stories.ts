@@ -49,7 +49,7 @@ export const Conflict: Story = {
   render: ({ contactId }, { globals }) => {
     const memory = createMemoryApi();
     const current = { ...memory.contacts[3]!, jobTitle: 'Changed by Sam', version: 7 };
-    memory.failNext('PATCH', /contacts/, new MemoryApiError(409, 'version_conflict', 'The contact changed', { current }));
+    memory.failNext('PATCH', /contacts/, new MemoryApiError(412, 'precondition_failed', 'The contact changed', { current }));
     return withClient(memory.client, globals, html`<crm-contact-editor contact-id=${contactId}></crm-contact-editor>`);
   },
 };

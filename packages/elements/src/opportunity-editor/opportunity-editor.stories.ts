@@ -42,7 +42,7 @@ export const LostStage: Story = {
 /** Someone else saved the deal meanwhile: the save is refused and explained. */
 export const Conflict: Story = {
   render: (args, { globals }) =>
-    editor(args, globals, (memory) => memory.failNext('PATCH', /opportunities/, new MemoryApiError(409, 'version_conflict', 'The deal changed', { current: { ...memory.cards[0]!, name: 'Renamed elsewhere', version: 4 } }))),
+    editor(args, globals, (memory) => memory.failNext('PATCH', /opportunities/, new MemoryApiError(412, 'precondition_failed', 'The deal changed', { current: { ...memory.cards[0]!, name: 'Renamed elsewhere', version: 4 } }))),
   play: async ({ canvasElement }) => {
     const el = canvasElement.querySelector('crm-opportunity-editor')!;
     for (let i = 0; i < 300 && !el.shadowRoot?.querySelector('[name="nextStep"]'); i++) await new Promise((r) => setTimeout(r, 20));

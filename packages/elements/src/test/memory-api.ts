@@ -435,7 +435,8 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     route('GET', /^\/v1\/opportunities\/(\w+)$/, 'getOpportunity', (m) => ({ ...(cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })()) })),
     route('PATCH', /^\/v1\/opportunities\/(\w+)$/, 'updateOpportunity', (m, __, body, headers) => {
       const card = cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })();
-      if (headers['if-match'] !== undefined && Number(headers['if-match']) !== card.version) throw new MemoryApiError(409, 'version_conflict', 'The record changed', { current: { ...card } });
+      // A stale If-Match answers 412 precondition_failed with the record as it is now, as the API does (a stale version in a body stays 409).
+      if (headers['if-match'] !== undefined && Number(headers['if-match']) !== card.version) throw new MemoryApiError(412, 'precondition_failed', 'The record changed', { current: { ...card } });
       Object.assign(card, body, { version: card.version + 1 });
       return { ...card };
     }),
@@ -457,7 +458,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     }),
     route('PATCH', /^\/v1\/tasks\/(\w+)$/, 'updateTask', (m, __, body, headers) => {
       const task = tasks.find((t) => t.id === m[1]) ?? (() => { throw notFound(); })();
-      if (headers['if-match'] !== undefined && Number(headers['if-match']) !== task.version) throw new MemoryApiError(409, 'version_conflict', 'The task changed', { current: { ...task } });
+      if (headers['if-match'] !== undefined && Number(headers['if-match']) !== task.version) throw new MemoryApiError(412, 'precondition_failed', 'The task changed', { current: { ...task } });
       Object.assign(task, body, { version: task.version + 1 });
       return { ...task };
     }),
