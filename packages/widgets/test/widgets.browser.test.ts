@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ElementHandle, Page } from 'puppeteer-core';
@@ -376,6 +377,34 @@ describe('widgets in real Chromium', () => {
         await page.close();
       });
     }
+  }
+
+  // axe-core's own file, evaluated through the DevTools protocol (which a page's CSP does not govern).
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  for (const width of [390, 1280]) {
+    it(`is axe-clean (WCAG 2.1 A/AA) at ${width} px: the form, the card, and the "site not allowed" message`, async () => {
+      for (const [site, ready] of [
+        [h.partner, ['form', '[part="counts"]']],
+        [h.stranger, ['[part="status"]:not(:empty)', '[part="status"]:not(:empty)']],
+      ] as const) {
+        const { page } = await openPage(h.browser, `${site.url}/index.html`, { viewport: { width, height: 2000 }, newVisitor: true });
+        await inWidget(page, SIGNUP, ready[0]);
+        await inWidget(page, '#card', ready[1]);
+        await page.evaluate(axeSource);
+        const audit = () =>
+          page.evaluate(async () => {
+            const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+            const result = await axe.run({ include: [['#signup'], ['#card']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+            return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+          });
+        const violations = await audit();
+        assert.deepEqual(violations, [], `${site.url}: ${violations.join('\n')}`);
+        // The audit reaches inside the shadow roots: an unlabeled button put there is found.
+        await page.evaluate(() => document.querySelector('#card')!.shadowRoot!.querySelector('.root')!.append(document.createElement('button')));
+        assert.ok((await audit()).some((v) => v.startsWith('button-name')), 'axe sees into the shadow root');
+        await page.close();
+      }
+    });
   }
 
   it('loads only the card on a page with only a card (no signup module, no second locale)', async () => {
