@@ -301,7 +301,7 @@ async function main() {
         results.push({ ...result, key: scenario.key, concurrency, ...perRequest });
       }
     }
-    mergeJson(results.map((r) => ({ scenario: r.key, records: counts.contacts, concurrency: r.concurrency, handler, p50_ms: round(r.p50), p95_ms: round(r.p95), rps: round(r.rps), roundTrips: round(r.roundTrips), documentsReturned: round(r.returned), commands: r.commands, errors: r.errors, at: new Date().toISOString() })));
+    if (record) mergeJson(results.map((r) => ({ scenario: r.key, records: counts.contacts, concurrency: r.concurrency, handler, p50_ms: round(r.p50), p95_ms: round(r.p95), rps: round(r.rps), roundTrips: round(r.roundTrips), documentsReturned: round(r.returned), commands: r.commands, errors: r.errors, at: new Date().toISOString() })));
 
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end); load average at start ${loadAtStart}, at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min)`;
     const lines = [
