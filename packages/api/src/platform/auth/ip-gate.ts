@@ -57,8 +57,9 @@ export function createAddressGate(options: {
 
   const gate: RequestHandler = async (req, res, next) => {
     const address = req.ip ?? 'unknown';
-    // Answers to a credential, and sign-in answers that carry tokens, are nobody's to keep (shared caches, back button).
-    if (carriesCredential(req) || req.path.startsWith('/auth/')) res.setHeader('Cache-Control', 'no-store');
+    // Answers to a signed-in caller, and sign-in answers that carry tokens, are nobody's to keep (shared
+    // caches, the back button); widget routes (publishable keys) decide their own caching.
+    if ((carriesCredential(req) && !isPublic(req)) || req.path.startsWith('/auth/')) res.setHeader('Cache-Control', 'no-store');
     if (isAnonymous(req)) {
       const pageFetch = req.method === 'GET' && !/^\/(auth|public)\//.test(req.path) && isPublic(req);
       if (!pageFetch) await spend(anonymous, address, 1, res, 'Too many requests without a credential from this address');
