@@ -90,7 +90,7 @@ function identityAndAccessRoutes(
   defineAuditJobs({ connection, jobs: ctx.jobs, logger });
   defineVersionClaimJobs({ connection, jobs: ctx.jobs });
   const tenant = createTenantService({ connection, events });
-  const publishable = publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX });
+  const publishable = publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL });
   const publicLimit = Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE);
   return [
     ...usersRoutes(createUsersService({ connection, events, mailer, auth, logger }), { passwordReset: perMinute('password-reset', publicLimit), invitation: perMinute('invitation', publicLimit) }),

@@ -36,9 +36,9 @@ function run(handler: RequestHandler, req: Request, res: Response): Promise<void
  * per-visitor rate limits. Sets `req.publishable`. The refusal of any other origin is what keeps a
  * campaign's data off other pages (publicResponses lets every page read the problem that says so).
  */
-export function publishableKeyGuard(deps: { keys: ApiKeysService; windowMs: number; limit: number }): RequestHandler {
-  const perKey = createRateLimiter({ name: 'pk', windowMs: deps.windowMs, limit: deps.limit, key: (req) => String(req.publishable?.keyId) });
-  const perVisitor = createRateLimiter({ name: 'pk-visitor', windowMs: deps.windowMs, limit: Math.max(1, Math.ceil(deps.limit / 4)), key: (req) => `${String(req.publishable?.keyId)}:${req.ip ?? 'unknown'}` });
+export function publishableKeyGuard(deps: { keys: ApiKeysService; windowMs: number; limit: number; redisUrl?: string | undefined }): RequestHandler {
+  const perKey = createRateLimiter({ name: 'pk', windowMs: deps.windowMs, limit: deps.limit, key: (req) => String(req.publishable?.keyId), redisUrl: deps.redisUrl });
+  const perVisitor = createRateLimiter({ name: 'pk-visitor', windowMs: deps.windowMs, limit: Math.max(1, Math.ceil(deps.limit / 4)), key: (req) => `${String(req.publishable?.keyId)}:${req.ip ?? 'unknown'}`, redisUrl: deps.redisUrl });
   return markPublishableKeyGuard(async (req: Request, res: Response, next: NextFunction) => {
     const credential = publishableCredential(req);
     if (!credential) throw new AppError('unauthenticated', 'Send a publishable key as Authorization: Bearer pk_... or X-Crm-Key');

@@ -47,9 +47,9 @@ export function campaignsModule(
     // Least time between serving a signup form and its submission (a bot submits at once).
     minFillMs: deps.minFillMs ?? config.CAMPAIGN_MIN_FILL_MS,
   });
-  const publishable = publishableKeyGuard({ keys: deps.apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX });
+  const publishable = publishableKeyGuard({ keys: deps.apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL });
   const perAddress = (name: string) =>
-    createRateLimiter({ name, windowMs: 60_000, limit: config.PUBLIC_RATE_LIMIT_PER_MINUTE, key: (req) => `${String(req.publishable?.keyId ?? '')}:${req.ip ?? 'unknown'}` });
+    createRateLimiter({ name, windowMs: 60_000, limit: config.PUBLIC_RATE_LIMIT_PER_MINUTE, key: (req) => `${String(req.publishable?.keyId ?? '')}:${req.ip ?? 'unknown'}`, redisUrl: config.REDIS_URL });
   const routes: RouteSpec[] = [
     ...campaignRoutes(campaigns),
     ...campaignPublicRoutes(publicService, { publishable, signupLimit: perAddress('campaign-signup'), confirmLimit: perAddress('campaign-confirm') }),
