@@ -24,7 +24,6 @@ import {
   type CrmClient,
   type FetchLike,
   type ListEnvelope,
-  type operations,
   type Pipeline,
   type Segment,
   type User,
@@ -33,15 +32,9 @@ import type { CrmRecordListClient } from '../shared/api/record-lists.js';
 import type { CrmRealtimeLike, CrmRealtimeEvent } from '../shared/api/transport.js';
 import type { Contact, CustomFieldDefinition, Opportunity, PipelineStage, Task, Template, TimelineEntry } from '../shared/api/types.js';
 import { recordRoutes } from './memory-records.js';
+import { route, type Handler } from './memory-route.js';
 
-/** The JSON body the API answers an operation with on success, as the OpenAPI document (through the SDK) declares it. */
-export type OperationAnswer<TOperation extends keyof operations> = operations[TOperation]['responses'] extends infer R
-  ? R extends { 200: { content: { 'application/json': infer B } } }
-    ? B
-    : R extends { 201: { content: { 'application/json': infer B } } }
-      ? B
-      : never
-  : never;
+export type { OperationAnswer } from './memory-route.js';
 
 /** A problem the in-memory API answers with (status, code, detail, errors, current, allowed), as the real API does. */
 export class MemoryApiError extends Error {
@@ -62,21 +55,6 @@ export class MemoryApiError extends Error {
   get allowed() {
     return this.extra.allowed;
   }
-}
-
-type Handler = (match: RegExpMatchArray, query: Record<string, string>, body: Record<string, unknown>, headers: Record<string, string>) => unknown;
-
-/**
- * A route of the double, named by the API's `operationId`: its handler must answer what the document
- * declares for that operation, so the double cannot drift from the contract the SDK is generated from.
- */
-function route<TOperation extends keyof operations>(
-  method: string,
-  path: RegExp,
-  _operation: TOperation,
-  handler: (...args: Parameters<Handler>) => OperationAnswer<TOperation> | Promise<OperationAnswer<TOperation>>,
-): [string, RegExp, Handler] {
-  return [method, path, handler];
 }
 
 /** Reads image bytes as a `data:` URL, as the stand-in of the API's picture URL. */

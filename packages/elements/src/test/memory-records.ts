@@ -1,8 +1,9 @@
 // Leads, customers and campaigns of the in-memory API (src/test/memory-api.ts), for the stories and the
 // rendering tests of the record lists. Records carry the SDK's generated types; only the fields the
 // elements read are filled in beyond what the type needs to be recognisable.
-import type { Campaign, CampaignStats, Customer, Lead } from '@crm/client-sdk';
+import type { Campaign, CampaignStats, Customer, Lead, ListEnvelope, MessageTemplate, Workflow } from '@crm/client-sdk';
 import type { Contact } from '../shared/api/types.js';
+import { route, type Handler } from './memory-route.js';
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 const firstNames = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Linus'];
@@ -25,15 +26,31 @@ export function makeLead(n: number, overrides: Partial<Lead> = {}): Lead {
     emails: [{ label: 'work', value: `${firstName.toLowerCase()}.${n}@example.com`, primary: true }],
     phones: [],
     addresses: [],
+    jobTitle: null,
+    industry: null,
+    website: null,
+    source: null,
+    contactList: null,
+    participation: null,
+    services: [],
+    notes: null,
+    tags: [],
+    custom: {},
+    campaignId: null,
+    customerId: null,
+    conversion: null,
     quality: (['good', 'unknown', 'bad'] as const)[n % 3]!,
     status: ['new', 'contacted', 'qualified', 'converted', 'disqualified'][n % 5]!,
+    statusChangedAt: null,
     ownerId: hex(1 + (n % 2)),
+    teamId: null,
+    departmentId: null,
     productId: null,
     createdAt: day(n % 300),
     updatedAt: day(n % 300),
     version: 0,
     ...overrides,
-  } as Lead;
+  };
 }
 
 /** A customer account for demos and tests. */
@@ -41,17 +58,43 @@ export function makeCustomer(n: number, overrides: Partial<Customer> = {}): Cust
   return {
     id: hex(0xb00000 + n),
     name: `${companies[n % companies.length]}${n >= companies.length ? ` ${n}` : ''}`,
+    legalName: null,
+    companyType: null,
+    logoUrl: null,
+    website: null,
     industry: ['Software', 'Logistics', 'Events'][n % 3]!,
     category: ['A', 'B', 'C'][n % 3]!,
+    rating: null,
     address: { city: ['Lisbon', 'Berlin', 'Vienna'][n % 3]!, country: ['PT', 'DE', 'AT'][n % 3]! },
+    emails: [],
+    phones: [],
+    portals: [],
+    contacts: [],
+    billingUnits: [],
+    parentId: null,
+    ancestorIds: [],
+    depth: 0,
+    sourceLeadId: null,
+    notes: null,
+    tags: [],
+    custom: {},
+    team: { accountManagerId: null, backupPmIds: [], mainPmId: null, operationsUserIds: [], relationshipManagerId: null },
+    finance: {
+      allowNegativeProfit: false, allowSharingPos: false, autoSendInvoice: false, blacklisted: false, creditLimit: null, currency: 'EUR', invoicingOption: 'manual',
+      invoicingPoint: null, paymentBehavior: null, paymentTerms: null, paymentTermsDays: 30, priceAdjuster: null, priceBookId: null,
+    },
+    preferences: { channel: 'email', notifications: [], satisfactionEmails: true, services: [] },
     status: ['draft', 'new', 'active', 'inactive'][n % 4]!,
+    statusChangedAt: null,
     ownerId: hex(1 + (n % 2)),
+    teamId: null,
+    departmentId: null,
     productId: null,
     createdAt: day(n % 300),
     updatedAt: day(n % 300),
     version: 0,
     ...overrides,
-  } as Customer;
+  };
 }
 
 /** A campaign for demos and tests. */
@@ -68,14 +111,23 @@ export function makeCampaign(n: number, overrides: Partial<Campaign> = {}): Camp
     cost: n % 5 === 2 ? 0 : 1000 * ((n % 4) + 1),
     expectedRevenue: 5000,
     currency: 'EUR',
+    expectedRoi: n % 5 === 2 ? null : (5000 - 1000 * ((n % 4) + 1)) / (1000 * ((n % 4) + 1)),
+    audience: null,
+    message: null,
+    form: null,
+    counts: { enrolments: 4 * n, leads: 3 * (n % 7), likes: 2 * n, signups: 12 * (n % 9) + 1, testSends: 0, views: 100 + n },
+    custom: {},
     status: ['draft', 'new', 'active', 'inactive', 'discarded'][n % 5]!,
+    statusChangedAt: null,
     ownerId: hex(1 + (n % 2)),
+    teamId: null,
+    departmentId: null,
     productId: null,
     createdAt: day(n % 300),
     updatedAt: day(n % 300),
     version: 0,
     ...overrides,
-  } as Campaign;
+  };
 }
 
 /** The stats the in-memory API answers for a campaign. */
@@ -102,10 +154,10 @@ const seeded: Record<string, Array<[string, string]>> = {
 };
 
 /** A seeded workflow by key, as `crm.workflows.get` answers. */
-export function workflowOf(key: string): unknown {
+export function workflowOf(key: string): Workflow | undefined {
   const states = seeded[key];
   if (!states) return undefined;
-  return { key, name: key, initial: states[0]![0], version: 0, states: states.map(([k, label]) => ({ key: k, label, final: false })), transitions: [] };
+  return { key, name: key, initial: states[0]![0], version: 0, updatedAt: null, states: states.map(([k, label]) => ({ key: k, label, final: false })), transitions: [] };
 }
 
 /** Filters and sorts records as the list routes do for the query fields the lists send. */
@@ -124,7 +176,7 @@ export function queryRecords<T extends { status: string; ownerId: string | null 
   return list;
 }
 
-type RecordRoute = [string, RegExp, (match: RegExpMatchArray, query: Record<string, string>) => unknown];
+type RecordRoute = [string, RegExp, Handler];
 
 /**
  * The routes of the record lists: pages of leads, customers and campaigns, a campaign's stats and the
@@ -132,7 +184,7 @@ type RecordRoute = [string, RegExp, (match: RegExpMatchArray, query: Record<stri
  */
 export function recordRoutes(
   counts: { leads?: number; customers?: number; campaigns?: number },
-  page: <T>(items: T[], query: Record<string, string>) => unknown,
+  page: <T>(items: T[], query: Record<string, string>) => ListEnvelope<T> & { object: 'list' },
   missing: (detail: string) => Error,
   refuse: (detail: string, errors: Array<{ field: string; code: string; message: string }>) => Error,
   findContact: (id: string) => Contact | undefined,
@@ -141,20 +193,18 @@ export function recordRoutes(
   const customers = Array.from({ length: counts.customers ?? 25 }, (_, n) => makeCustomer(n));
   const campaigns = Array.from({ length: counts.campaigns ?? 25 }, (_, n) => makeCampaign(n));
   return [
-    ['GET', /^\/v1\/leads$/, (_, q) => page(queryRecords(leads, q, (l) => `${l.fullName} ${l.companyName ?? ''}`), q)],
-    ['GET', /^\/v1\/customers$/, (_, q) => page(queryRecords(customers, q, (c) => c.name), q)],
-    ['GET', /^\/v1\/campaigns$/, (_, q) => page(queryRecords(campaigns, q, (c) => `${c.title} ${c.code}`), q)],
-    ['GET', /^\/v1\/campaigns\/(\w+)\/stats$/, (m) => {
+    route('GET', /^\/v1\/leads$/, 'listLeads', (_, q) => page(queryRecords(leads, q, (l) => `${l.fullName} ${l.companyName ?? ''}`), q)),
+    route('GET', /^\/v1\/customers$/, 'listCustomers', (_, q) => page(queryRecords(customers, q, (c) => c.name), q)),
+    route('GET', /^\/v1\/campaigns$/, 'listCampaigns', (_, q) => page(queryRecords(campaigns, q, (c) => `${c.title} ${c.code}`), q)),
+    route('GET', /^\/v1\/campaigns\/(\w+)\/stats$/, 'getCampaignStats', (m) => {
       const index = campaigns.findIndex((c) => c.id === m[1]);
       if (index < 0) throw missing('No such campaign');
       return statsOf(campaigns[index]!, index);
-    }],
-    ['GET', /^\/v1\/workflows\/(\w+)$/, (m) => workflowOf(m[1]!) ?? (() => { throw missing('No such workflow'); })()],
+    }),
+    route('GET', /^\/v1\/workflows\/(\w+)$/, 'getWorkflow', (m) => workflowOf(m[1]!) ?? (() => { throw missing('No such workflow'); })()),
     ...campaignMessageRoutes(missing, refuse, findContact),
   ];
 }
-
-type RouteWithBody = [string, RegExp, (match: RegExpMatchArray, query: Record<string, string>, body: Record<string, unknown>) => unknown];
 
 /**
  * The creator's campaign routes, as the API answers them: a campaign stored with its message and
@@ -166,7 +216,7 @@ function campaignMessageRoutes(
   refuse: (detail: string, errors: Array<{ field: string; code: string; message: string }>) => Error,
   findContact: (id: string) => Contact | undefined,
 ): RecordRoute[] {
-  const stored = new Map<string, Record<string, unknown> & { id: string; status: string; version: number }>();
+  const stored = new Map<string, Campaign>();
   let seq = 0;
   const campaign = (id: string) => stored.get(id) ?? (() => { throw missing('No such campaign'); })();
   const render = (message: { templateId?: string; subject?: string; body?: string }, contactId: unknown) => {
@@ -183,21 +233,39 @@ function campaignMessageRoutes(
     const fill = (text: string) => text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, key: string) => values[key] ?? '');
     const subject = fill(message.subject ?? 'Welcome, {{recipient.firstName}}!');
     const text = fill(message.body ?? 'Hello {{recipient.firstName}} {{recipient.lastName}},\n\nwelcome to our programme.');
-    return { subject, text, html: '', recipient: { type: 'contact', id: contact?.id ?? '', name: values['recipient.fullName'], email: values['recipient.email'] }, locale: 'en', timeZone: 'UTC' };
+    return {
+      subject, text, html: '', locale: 'en', timeZone: 'UTC',
+      recipient: { type: 'contact' as const, id: contact?.id ?? '', name: values['recipient.fullName']!, email: values['recipient.email'] || null },
+    };
   };
-  const routes: RouteWithBody[] = [
-    ['POST', /^\/v1\/campaigns$/, (_, __, body) => {
+  /** A campaign body as the API stores it: message and audience normalised, every other field as sent. */
+  const stores = (body: Record<string, unknown>): Partial<Campaign> => {
+    const { message, audience, ...fields } = body as Partial<Campaign> & { message?: Record<string, string | null> | null; audience?: Record<string, unknown> | null };
+    const stored: Partial<Campaign> = { ...fields };
+    if (message !== undefined) stored.message = message ? { templateId: message.templateId ?? null, subject: message.subject ?? null, body: message.body ?? null } : null;
+    if (audience !== undefined) {
+      stored.audience = audience
+        ? { contactIds: (audience.contactIds as string[]) ?? [], customerIds: (audience.customerIds as string[]) ?? [], leadIds: (audience.leadIds as string[]) ?? [], segmentId: (audience.segmentId as string) ?? null }
+        : null;
+    }
+    return stored;
+  };
+  return [
+    route('POST', /^\/v1\/campaigns$/, 'createCampaign', (_, __, body) => {
       const id = hex(0xd00000 + ++seq);
-      const record = { ...body, id, status: 'draft', version: 0, counts: { views: 0, likes: 0, enrolments: 0, signups: 0, leads: 0, testSends: 0 } };
+      const record = makeCampaign(seq, {
+        audience: null, message: null, ...stores(body), id, status: 'draft', version: 0,
+        counts: { views: 0, likes: 0, enrolments: 0, signups: 0, leads: 0, testSends: 0 },
+      });
       stored.set(id, record);
       return record;
-    }],
-    ['PATCH', /^\/v1\/campaigns\/(\w+)$/, (m, __, body) => {
+    }),
+    route('PATCH', /^\/v1\/campaigns\/(\w+)$/, 'updateCampaign', (m, __, body) => {
       const record = campaign(m[1]!);
-      Object.assign(record, body, { version: record.version + 1 });
+      Object.assign(record, stores(body), { version: record.version + 1 });
       return record;
-    }],
-    ['POST', /^\/v1\/campaigns\/(\w+)\/transitions$/, (m, __, body) => {
+    }),
+    route('POST', /^\/v1\/campaigns\/(\w+)\/transitions$/, 'transitionCampaign', (m, __, body) => {
       const record = campaign(m[1]!);
       if (body.to === 'active') {
         const errors = [
@@ -206,16 +274,20 @@ function campaignMessageRoutes(
         ];
         if (errors.length) throw refuse('The campaign cannot be activated: it would send nothing', errors);
       }
-      Object.assign(record, { status: body.to, version: record.version + 1 });
+      Object.assign(record, { status: String(body.to), version: record.version + 1 });
       return record;
-    }],
-    ['POST', /^\/v1\/campaigns\/preview$/, (_, __, body) => render(body.message as Record<string, string>, body.contactId)],
-    ['POST', /^\/v1\/campaigns\/(\w+)\/test-send$/, (m, __, body) => {
+    }),
+    route('POST', /^\/v1\/campaigns\/preview$/, 'previewCampaignMessage', (_, __, body) => render(body.message as Record<string, string>, body.contactId)),
+    route('POST', /^\/v1\/campaigns\/(\w+)\/test-send$/, 'sendCampaignTest', (m, __, body) => {
       const record = campaign(m[1]!);
-      const rendered = render((body.message ?? record.message) as Record<string, string>, body.contactId);
-      return { object: 'campaign_test_send', campaignId: record.id, to: 'ada@example.com', subject: `[Test] ${rendered.subject}`, sentAt: new Date().toISOString() };
-    }],
-    ['POST', /^\/v1\/templates$/, (_, __, body) => ({ id: hex(0xe00000 + ++seq), ...body })],
+      const message = (body.message ?? record.message ?? {}) as Record<string, string | undefined>;
+      const rendered = render(message, body.contactId);
+      return { object: 'campaign_test_send' as const, campaignId: record.id, to: 'ada@example.com', subject: `[Test] ${rendered.subject}`, sentAt: new Date().toISOString() };
+    }),
+    route('POST', /^\/v1\/templates$/, 'createTemplate', (_, __, body) => {
+      const at = new Date().toISOString();
+      const sent = body as { name: string; category: MessageTemplate['category']; subject: string; text: string; html?: string; description?: string | null };
+      return { id: hex(0xe00000 + ++seq), description: null, html: `<p>${sent.text}</p>`, version: 0, createdAt: at, updatedAt: at, ...sent };
+    }),
   ];
-  return routes as unknown as RecordRoute[];
 }
