@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CommandStartedEvent } from 'mongodb';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../testing/index.js';
+import { TEST_PASSWORD } from '../testing/factories.js';
 
 type TestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;
 
@@ -183,6 +184,22 @@ describe('limits across two API processes sharing Redis', () => {
       statuses.push((await api.request().get('/v1/me').set('X-Forwarded-For', from).set('Authorization', `Bearer sk_${randomBytes(24).toString('hex')}`)).status);
     }
     assert.deepEqual(statuses, [...Array(10).fill(401), ...Array(4).fill(429)]);
+  });
+
+  it('should make an address wait for an account whichever process counted its failures', async () => {
+    const agency = await makeAgency(a);
+    const from = address();
+    // Four failures, alternating processes: past the three free ones, the pair waits (each process alone saw two).
+    for (let i = 0; i < 4; i += 1) {
+      const api = i % 2 ? a : b;
+      assert.equal((await api.request().post('/v1/auth/login').set('X-Forwarded-For', from).send({ email: agency.adminEmail, password: 'wrong-password-1' })).status, 401);
+    }
+    for (const api of [a, b]) {
+      const waiting = await api.request().post('/v1/auth/login').set('X-Forwarded-For', from).send({ email: agency.adminEmail, password: TEST_PASSWORD });
+      assert.equal(waiting.status, 429);
+      assert.ok(Number(waiting.headers['retry-after']) >= 1);
+    }
+    assert.equal((await b.request().post('/v1/auth/login').set('X-Forwarded-For', address()).send({ email: agency.adminEmail, password: TEST_PASSWORD })).status, 200);
   });
 
   it('should share list slots between processes through Redis', async () => {
