@@ -172,7 +172,7 @@ export interface paths {
         };
         /**
          * Verify the hash chain of the audit trail
-         * @description Recomputes every hash from the retention anchor on and reports the first entry that is missing or was changed behind the API.
+         * @description Recomputes the hashes from the retention anchor on, a bounded page at a time (5,000 entries), and reports the first entry that is missing or was changed behind the API. While `nextCursor` is set, pass it back as `cursor` to check the rest.
          *
          *     Access: `audit:read`.
          */
@@ -3332,6 +3332,8 @@ export interface components {
             checked: number;
             detail: string | null;
             lastSeq: number;
+            /** @description Set when this page stopped before the end of the chain: pass it as `cursor` to verify the next part; null once the whole chain was checked */
+            nextCursor: string | null;
             ok: boolean;
             /** @enum {string|null} */
             reason: "missing" | "altered" | null;
@@ -6749,14 +6751,17 @@ export interface operations {
     };
     verifyAuditTrail: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The nextCursor of the previous verification page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Whether the chain is intact, and where it breaks */
+            /** @description Whether the chain is intact so far, and where it breaks */
             200: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];

@@ -7,6 +7,8 @@ import { APIResource } from '../core/resource.js';
 export type AuditEntry = Schema<'AuditEntry'>;
 /** The answer of `crm.audit.verify`: whether the hash chain is intact, and where it breaks. */
 export type AuditVerification = Schema<'AuditVerification'>;
+/** The query of `crm.audit.verify`: `cursor`, the `nextCursor` of the previous page. */
+export type AuditVerifyParams = OperationQuery<'verifyAuditTrail'>;
 /** The query of `crm.audit.list`: `actor`, `resource`, `resourceId`, `type`, `from`, `to`. */
 export type AuditListParams = OperationQuery<'listAuditEntries'> & ListParams;
 
@@ -21,8 +23,11 @@ export class Audit extends APIResource {
     return requestPage<AuditEntry>(this._transport, '/v1/audit', params, options);
   }
 
-  /** Recomputes the hash chain and reports the first entry that is missing or was changed. */
-  verify(options?: RequestOptions): Promise<AuditVerification> {
-    return this._transport.get<AuditVerification>('/v1/audit/verify', undefined, options);
+  /**
+   * Recomputes the hash chain, a bounded page at a time, and reports the first entry that is missing or
+   * was changed; while `nextCursor` is set, pass it back as `cursor` to check the rest.
+   */
+  verify(params?: AuditVerifyParams, options?: RequestOptions): Promise<AuditVerification> {
+    return this._transport.get<AuditVerification>('/v1/audit/verify', params, options);
   }
 }

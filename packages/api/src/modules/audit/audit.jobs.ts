@@ -28,7 +28,13 @@ export async function runAuditSeal(deps: { connection: Connection; logger: Logge
   let sealed = 0;
   for (const tenantId of tenantIds) {
     try {
-      sealed += (await audit.seal(tenantId)).sealed;
+      // Each run is bounded; a busy agency's backlog is linked in several, with the job kept alive between them.
+      for (let run = 0; run < 50; run += 1) {
+        const result = await audit.seal(tenantId);
+        sealed += result.sealed;
+        if (!result.more) break;
+        await keepAlive();
+      }
     } catch (error) {
       deps.logger.error({ err: error, tenantId: String(tenantId) }, 'audit sealing failed for an agency');
     }

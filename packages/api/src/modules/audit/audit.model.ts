@@ -31,6 +31,16 @@ export interface AuditEntry {
   hash: string;
   /** `false` until the entry is sealed into the chain; absent once sealed (and on entries written before sealing existed). */
   sealed?: false;
+  /** `floor(seq / AUDIT_BLOCK)`: lets the sealer and verify read a run of seqs by equality (absent on old entries until a walk backfills it). */
+  block?: number;
+}
+
+/** How many seqs one block holds: the unit the sealer and verify read with one equality query. */
+export const AUDIT_BLOCK = 100;
+
+/** The block a seq belongs to. */
+export function blockOf(seq: number): number {
+  return Math.floor(seq / AUDIT_BLOCK);
 }
 
 const auditEntrySchema = new Schema<AuditEntry>(
@@ -49,19 +59,25 @@ const auditEntrySchema = new Schema<AuditEntry>(
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
     sealed: { type: Boolean },
+    block: { type: Number },
   },
   { versionKey: false, minimize: false },
 );
 auditEntrySchema.plugin(tenantScoped);
 // What the sealer reads: a tenant's unsealed entries, by top-level equality (pushed down by FerretDB).
 auditEntrySchema.index({ tenantId: 1, sealed: 1 });
-// The fork guard: two writers that computed the same next seq cannot both insert it.
+// The seq claim: an append is the insert of its entry, and this index refuses a seq taken twice (the
+// one atomic primitive FerretDB offers; its `$inc` on one document can hand out the same value twice).
 auditEntrySchema.index({ tenantId: 1, seq: 1 }, { unique: true });
+// What the sealer and verify read: a run of AUDIT_BLOCK seqs by top-level equality (pushed down, never sorted).
+auditEntrySchema.index({ tenantId: 1, block: 1 });
 
 /**
- * The head of a tenant's chain: the last seq handed out (advanced with `$inc` by every append), and the
- * anchor left by retention pruning (the seq and hash of the last entry deleted), where verification
- * starts. `hash` is only kept from heads written before sealing existed (then the last entry's hash).
+ * The head of a tenant's chain: where the sealer stopped (`sealedSeq`, `sealedHash`: the last entry
+ * linked, so sealing resumes there and a sealed tail cut off is noticed), and the anchor left by
+ * retention pruning (the seq and hash of the last entry deleted), where verification starts. `seq` and
+ * `hash` are only kept from heads written before the insert claimed the seq (then the last seq handed
+ * out by `$inc`, still checked as a lower bound of the chain's length).
  */
 export interface AuditHead {
   _id: Types.ObjectId;
@@ -70,6 +86,8 @@ export interface AuditHead {
   hash: string;
   anchorSeq: number;
   anchorHash: string;
+  sealedSeq?: number;
+  sealedHash?: string;
 }
 
 const auditHeadSchema = new Schema<AuditHead>(
@@ -78,6 +96,8 @@ const auditHeadSchema = new Schema<AuditHead>(
     hash: { type: String, default: '' },
     anchorSeq: { type: Number, default: 0 },
     anchorHash: { type: String, default: '' },
+    sealedSeq: { type: Number },
+    sealedHash: { type: String },
   },
   { versionKey: false },
 );

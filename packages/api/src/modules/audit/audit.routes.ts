@@ -1,5 +1,5 @@
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
-import { auditListSchema, auditQuery, auditVerifySchema } from './audit.schema.js';
+import { auditListSchema, auditQuery, auditVerifyQuery, auditVerifySchema } from './audit.schema.js';
 import type { AuditService } from './audit.service.js';
 
 /** Read-only access to the audit trail; there is deliberately no route that edits or deletes it. */
@@ -22,11 +22,12 @@ export function auditRoutes(audit: AuditService): RouteSpec[] {
       path: '/audit/verify',
       operationId: 'verifyAuditTrail',
       summary: 'Verify the hash chain of the audit trail',
-      description: 'Recomputes every hash from the retention anchor on and reports the first entry that is missing or was changed behind the API.',
+      description: 'Recomputes the hashes from the retention anchor on, a bounded page at a time (5,000 entries), and reports the first entry that is missing or was changed behind the API. While `nextCursor` is set, pass it back as `cursor` to check the rest.',
       tags: ['Audit'],
       access: access.permission('audit', 'read'),
-      success: { status: 200, description: 'Whether the chain is intact, and where it breaks', schema: auditVerifySchema },
-      handler: ({ req }) => audit.verify(req.principal!.tenantId),
+      query: auditVerifyQuery,
+      success: { status: 200, description: 'Whether the chain is intact so far, and where it breaks', schema: auditVerifySchema },
+      handler: ({ query, req }) => audit.verify(req.principal!.tenantId, query.cursor),
     }),
   ];
 }

@@ -39,5 +39,12 @@ export const auditVerifySchema = z
     brokenAt: z.number().int().nullable(),
     reason: z.enum(['missing', 'altered']).nullable(),
     detail: z.string().nullable(),
+    nextCursor: z.string().nullable().openapi({ description: 'Set when this page stopped before the end of the chain: pass it as `cursor` to verify the next part; null once the whole chain was checked' }),
   })
   .openapi('AuditVerification');
+
+export const auditVerifyQuery = z
+  .object({
+    cursor: z.string().max(64).optional().openapi({ description: 'The nextCursor of the previous verification page' }),
+  })
+  .openapi('AuditVerifyQuery');

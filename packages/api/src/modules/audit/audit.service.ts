@@ -5,15 +5,22 @@ import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { DomainEvent, EventBus } from '../../platform/events.js';
 import { tenantModel } from '../identity/tenant.model.js';
 import { entryHash, normalizeChanges, normalizeValue } from './audit.chain.js';
-import { auditEntryModel, auditHeadModel, type AuditEntry } from './audit.model.js';
+import { createBlockReader, firstFreeSeq } from './audit.blocks.js';
+import { AUDIT_BLOCK, auditEntryModel, auditHeadModel, blockOf, type AuditEntry } from './audit.model.js';
 
 const MAX_APPEND_ATTEMPTS = 100;
-const VERIFY_BATCH = 500;
-/** How long a seq may stay missing before the sealer records it as a gap (a writer between `$inc` and insert). */
+/**
+ * Updates per bulk write of the sealer. FerretDB 1.24 on PostgreSQL holds a backend connection for each
+ * update of one command until the command ends: one bulk write of 400 updates took all 50 connections
+ * of its pool and wedged the server (every client hung, even a ping). Small batches never come near it.
+ */
+const SEAL_WRITE_BATCH = 16;
+/** How long a seq may stay missing before the sealer records it as a gap (a writer that failed between claim and insert). */
 const GAP_GRACE_MS = 60_000;
-/** How far back the sealer looks for the last sealed entry across missing seqs. */
-const MAX_GAP_WALK = 100;
-
+/** Blocks one seal call links at most (AUDIT_BLOCK seqs each): a request that seals first stays bounded. */
+const SEAL_BLOCKS = 20;
+/** Blocks one verification page walks at most; `nextCursor` carries on from there. */
+const VERIFY_BLOCKS = 50;
 /** Filters of the audit query route. */
 export interface AuditQuery {
   limit: number;
@@ -35,6 +42,7 @@ export interface VerifyResult {
   brokenAt: number | null;
   reason: 'missing' | 'altered' | null;
   detail: string | null;
+  nextCursor: string | null;
 }
 
 function toAuditDto(entry: AuditEntry) {
@@ -62,8 +70,8 @@ function encodeCursor(seq: number): string {
   return Buffer.from(`a:${seq}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): number {
-  const match = /^a:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+function decodeCursor(cursor: string, prefix = 'a'): number {
+  const match = new RegExp(`^${prefix}:(\\d{1,15})$`).exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match) throw AppError.invalidField('query.cursor', 'is not a cursor this route issued; pass nextCursor back unchanged');
   return Number(match[1]);
 }
@@ -86,6 +94,9 @@ function subtractMonths(date: Date, months: number): Date {
 export function createAuditService(deps: { connection: Connection }) {
   const Entry = auditEntryModel(deps.connection);
   const Head = auditHeadModel(deps.connection);
+  /** The last seq this instance claimed per tenant: a hint only; the unique index is what decides. */
+  const lastClaimed = new Map<string, number>();
+  const probing = new Map<string, Promise<void>>();
 
   async function readHead(tenantId: Types.ObjectId) {
     for (let attempt = 0; ; attempt += 1) {
@@ -98,37 +109,52 @@ export function createAuditService(deps: { connection: Connection }) {
     }
   }
 
-  /** Hands out the tenant's next seq: one `$inc` on the head, never a read of the chain. */
-  async function nextSeq(tenantId: Types.ObjectId): Promise<number> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const head = await Head.findOneAndUpdate({ tenantId, _id: tenantId }, { $inc: { seq: 1 }, $setOnInsert: { hash: '', anchorSeq: 0, anchorHash: '' } }, { upsert: true, returnDocument: 'after' }).lean();
-        return head!.seq;
-      } catch (error) {
-        if (!isDuplicateKeyError(error) || attempt > 3) throw error;
-      }
-    }
+  /** Moves the hint past `taken` to the seq before the first free one found by point lookups. */
+  async function probe(tenantId: Types.ObjectId, taken: number): Promise<void> {
+    const key = String(tenantId);
+    const free = await firstFreeSeq(Entry, tenantId, taken + 1);
+    lastClaimed.set(key, Math.max(lastClaimed.get(key) ?? 0, free - 1));
   }
 
-  /**
-   * The chain hash that entry `seq + 1` links to: the anchor, the start, or a sealed entry's hash; null
-   * when that entry is itself unsealed, undefined when it is missing.
-   */
-  async function sealedHashAt(tenantId: Types.ObjectId, seq: number, head: { anchorSeq: number; anchorHash: string } | null): Promise<string | null | undefined> {
-    if (head && seq === head.anchorSeq) return head.anchorHash;
-    if (seq === 0) return '';
-    const entry = await Entry.findOne({ tenantId, seq }).select('hash sealed').lean();
-    if (!entry) return undefined;
-    return entry.sealed !== false ? entry.hash : null;
+  /** The seq this instance tries next: the hint plus one (concurrent appends in one process never collide). */
+  async function nextSeq(tenantId: Types.ObjectId): Promise<number> {
+    const key = String(tenantId);
+    if (!lastClaimed.has(key)) {
+      // First append of this tenant in this instance: one head read and O(log n) point lookups, shared by concurrent appends.
+      let pending = probing.get(key);
+      if (!pending) {
+        pending = (async () => {
+          const head = await Head.findOne({ tenantId, _id: tenantId }).lean();
+          await probe(tenantId, Math.max(head?.anchorSeq ?? 0, head?.sealedSeq ?? 0, head?.seq ?? 0));
+        })().finally(() => probing.delete(key));
+        probing.set(key, pending);
+      }
+      await pending;
+    }
+    const seq = (lastClaimed.get(key) ?? 0) + 1;
+    lastClaimed.set(key, seq);
+    return seq;
+  }
+
+  /** Records where the sealer stopped (deterministic values: a concurrent sealer writes the same or an earlier point, which is only resumed from). */
+  async function saveSealed(tenantId: Types.ObjectId, sealedSeq: number, sealedHash: string): Promise<void> {
+    const update = { $set: { sealedSeq, sealedHash }, $setOnInsert: { anchorSeq: 0, anchorHash: '' } };
+    try {
+      await Head.updateOne({ tenantId, _id: tenantId }, update, { upsert: true });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      await Head.updateOne({ tenantId, _id: tenantId }, { $set: update.$set });
+    }
   }
 
   return {
     /**
-     * Appends one event with two commands and no read of the chain: a seq from the head (`$inc`), then
-     * the entry, hashed over its own content and seq and marked unsealed; `seal` links it into the chain
-     * later. Concurrent writers of a tenant never wait for each other. The unique (tenantId, seq) index
-     * refuses a second entry with the same seq (a head update lost by the database), and the loser
-     * takes the next seq.
+     * Appends one event with one command and no read of the chain: the insert of the entry, unsealed
+     * (hashed over its own content and seq), claims its seq through the unique (tenantId, seq) index.
+     * The seq comes from this instance's hint, so concurrent appends of one process take distinct seqs
+     * without a round trip; an append that loses to another process (duplicate key) finds the next free
+     * seq by point lookups and retries. No shared document is updated, so FerretDB's non-atomic
+     * updates cannot hand a seq out twice; `seal` links entries into the chain later.
      */
     async append(event: DomainEvent): Promise<AuditEntry> {
       const base = {
@@ -146,14 +172,15 @@ export function createAuditService(deps: { connection: Connection }) {
       };
       for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
         const seq = await nextSeq(event.tenantId);
-        const entry = { _id: new Types.ObjectId(), ...base, seq, prevHash: '', hash: '', sealed: false as const };
+        const entry = { _id: new Types.ObjectId(), ...base, seq, block: blockOf(seq), prevHash: '', hash: '', sealed: false as const };
         entry.hash = entryHash('', entry);
         try {
           // The raw driver stores exactly the normalised values the hash covers (no casting or minimising).
           await Entry.collection.insertOne(entry);
         } catch (error) {
-          if (isDuplicateKeyError(error)) continue;
-          throw error;
+          if (!isDuplicateKeyError(error)) throw error;
+          await probe(event.tenantId, seq);
+          continue;
         }
         return entry as AuditEntry;
       }
@@ -161,27 +188,25 @@ export function createAuditService(deps: { connection: Connection }) {
     },
 
     /**
-     * Links a tenant's unsealed entries into the chain, in seq order from the last sealed one: each gets
-     * `prevHash` (the hash before it) and `hash` over both, the same formula as every entry written
-     * before sealing existed, so old and new entries verify alike. It reads only the unsealed entries
-     * (by equality) and the one before them, and is deterministic: two sealers write the same values, and
-     * a crash halfway is finished by the next run. It stops at an entry whose own hash no longer matches
-     * (verify reports it), and at a missing seq younger than GAP_GRACE_MS (its writer may still be
-     * inserting); an older missing seq (a writer failed after taking it) is filled with an `audit.gap`
-     * entry, so the gap is visible in the trail instead of breaking every later verification.
+     * Links a tenant's unsealed entries into the chain, in seq order from where the last run stopped
+     * (the head's `sealedSeq`): each gets `prevHash` (the hash before it) and `hash` over both, the same
+     * formula as every entry written before sealing existed, so old and new entries verify alike.
+     * Bounded: it reads at most SEAL_BLOCKS blocks by equality and answers `more` when it stopped at that
+     * limit. Deterministic: two sealers write the same values, and a crash halfway is finished by the
+     * next run. It stops at an entry whose own hash no longer matches (verify reports it), and at a
+     * missing seq younger than GAP_GRACE_MS (its writer may still be inserting); an older missing seq (a
+     * writer failed after taking it) is filled with an `audit.gap` entry, so the gap is visible in the
+     * trail instead of breaking every later verification.
      */
-    async seal(tenantId: Types.ObjectId, now = Date.now()): Promise<{ sealed: number }> {
-      const pending = (await Entry.find({ tenantId, sealed: false }).lean()).sort((a, b) => a.seq - b.seq);
-      if (!pending.length) return { sealed: 0 };
+    async seal(tenantId: Types.ObjectId, now = Date.now()): Promise<{ sealed: number; more: boolean }> {
       const head = await Head.findOne({ tenantId, _id: tenantId }).lean();
-      // The last sealed entry: normally right before the first unsealed one; a few seqs back after a gap.
-      let seq = pending[0]!.seq - 1;
-      let prevHash = await sealedHashAt(tenantId, seq, head);
-      for (let back = 0; prevHash === undefined && back < MAX_GAP_WALK && seq > 0; back += 1) {
-        seq -= 1;
-        prevHash = await sealedHashAt(tenantId, seq, head);
-      }
-      if (prevHash === null || prevHash === undefined) return { sealed: 0 };
+      const anchorSeq = head?.anchorSeq ?? 0;
+      const resume = head?.sealedSeq !== undefined && head.sealedHash !== undefined && head.sealedSeq >= anchorSeq;
+      let seq = resume ? head.sealedSeq! : anchorSeq;
+      let prevHash = resume ? head.sealedHash! : (head?.anchorHash ?? '');
+      const startSeq = seq;
+      const limit = seq + SEAL_BLOCKS * AUDIT_BLOCK;
+      const reader = createBlockReader(Entry, tenantId);
       let sealed = 0;
       let batch: AnyBulkWriteOperation[] = [];
       const flush = async () => {
@@ -189,32 +214,42 @@ export function createAuditService(deps: { connection: Connection }) {
         sealed += batch.length;
         batch = [];
       };
-      for (const entry of pending) {
-        while (entry.seq > seq + 1) {
-          if (now - entry._id.getTimestamp().getTime() < GAP_GRACE_MS) return await flush(), { sealed };
+      while (seq < limit) {
+        const entry = await reader.at(seq + 1);
+        if (!entry) {
+          const later = await reader.firstAfter(seq + 1);
+          if (!later || now - later._id.getTimestamp().getTime() < GAP_GRACE_MS) break;
           await flush();
           const content = { tenantId, seq: seq + 1, type: 'audit.gap', resource: 'audit', resourceId: null, actorUserId: null, actorApiKeyId: null, ip: null, userAgent: null, changes: [], data: { reason: 'this seq was handed out but its entry was never written' }, at: new Date(now) };
-          const gapHash: string = entryHash(prevHash!, content);
-          const gap = { _id: new Types.ObjectId(), ...content, prevHash: prevHash!, hash: gapHash };
+          const gapHash: string = entryHash(prevHash, content);
           try {
-            await Entry.collection.insertOne(gap);
+            await Entry.collection.insertOne({ _id: new Types.ObjectId(), ...content, block: blockOf(seq + 1), prevHash, hash: gapHash });
           } catch (error) {
-            if (isDuplicateKeyError(error)) return { sealed }; // its writer came after all; the next run seals it
+            if (isDuplicateKeyError(error)) break; // its writer came after all; the next run seals it
             throw error;
           }
           sealed += 1;
           seq += 1;
           prevHash = gapHash;
+          continue;
         }
-        if (entry.seq !== seq + 1 || entry.prevHash !== '' || entryHash('', entry) !== entry.hash) break;
-        const hash = entryHash(prevHash!, entry);
-        // By `_id` alone (globally unique, read from this tenant above): the one filter every FerretDB handler pushes down.
-        batch.push({ updateOne: { filter: { _id: entry._id, sealed: false }, update: { $set: { prevHash, hash }, $unset: { sealed: '' } } } });
+        if (entry.sealed === false) {
+          if (entry.prevHash !== '' || entryHash('', entry) !== entry.hash) break;
+          const hash = entryHash(prevHash, entry);
+          // By `_id` alone (globally unique, read from this tenant above): the one filter every FerretDB handler pushes down.
+          batch.push({ updateOne: { filter: { _id: entry._id, sealed: false }, update: { $set: { prevHash, hash }, $unset: { sealed: '' } } } });
+          if (batch.length >= SEAL_WRITE_BATCH) await flush();
+          prevHash = hash;
+        } else {
+          // Already linked (by an earlier run, or before sealing existed): it must still link, or the walk stops here.
+          if (entry.prevHash !== prevHash || entryHash(prevHash, entry) !== entry.hash) break;
+          prevHash = entry.hash;
+        }
         seq = entry.seq;
-        prevHash = hash;
       }
       await flush();
-      return { sealed };
+      if (seq > startSeq) await saveSealed(tenantId, seq, prevHash);
+      return { sealed, more: seq >= limit };
     },
 
     /**
@@ -250,44 +285,55 @@ export function createAuditService(deps: { connection: Connection }) {
     },
 
     /**
-     * Seals what is pending, then walks the chain from the retention anchor: every seq present, each
-     * sealed entry's prevHash equal to the hash before it and its hash equal to a fresh hash of both, each
-     * entry still unsealed (after the last sealed one only) hashing to its own content, and nothing cut
-     * off after the head.
+     * Seals what is pending (one bounded run), then walks the chain from the retention anchor, or from
+     * `cursor` (the `nextCursor` of the previous page), at most VERIFY_BLOCKS blocks per call: every seq
+     * present, each sealed entry's prevHash equal to the hash before it and its hash equal to a fresh hash
+     * of both, each entry still unsealed (after the last sealed one only) hashing to its own content, and,
+     * at the end, nothing cut off below the head's sealed point. `nextCursor` is null once the walk
+     * reached the end.
      */
-    async verify(tenantId: Types.ObjectId): Promise<VerifyResult> {
+    async verify(tenantId: Types.ObjectId, cursor?: string): Promise<VerifyResult> {
       await this.seal(tenantId);
       const head = await Head.findOne({ tenantId, _id: tenantId }).lean();
       const anchor = { seq: head?.anchorSeq ?? 0, hash: head?.anchorHash ?? '' };
+      const reader = createBlockReader(Entry, tenantId);
       let expectedSeq = anchor.seq + 1;
       let prevHash = anchor.hash;
       let checked = 0;
-      let unsealedSince: number | null = null;
-      const broken = (brokenAt: number, reason: 'missing' | 'altered', detail: string): VerifyResult => ({ ok: false, checked, anchor, lastSeq: expectedSeq - 1, brokenAt, reason, detail });
-      {
-        // One pass over one cursor: FerretDB filters and sorts in its own process, so pages of `seq >= n`
-        // would each decode the agency's whole trail again (quadratic in its length).
-        const entries = Entry.find({ tenantId, seq: op({ $gte: expectedSeq }) }).sort({ seq: 1 }).batchSize(VERIFY_BATCH).lean().cursor();
-        for await (const entry of entries) {
-          if (entry.seq !== expectedSeq) return broken(expectedSeq, 'missing', `entry ${expectedSeq} is missing`);
-          if (entry.sealed === false || unsealedSince !== null) {
-            // Past the sealed chain: each entry stands on its own hash until the sealer links it.
-            if (entry.sealed !== false) return broken(entry.seq, 'altered', `entry ${entry.seq} claims a place in the chain after an unsealed entry`);
-            if (entry.prevHash !== '' || entryHash('', entry) !== entry.hash) return broken(entry.seq, 'altered', `entry ${entry.seq} was changed after it was written`);
-            unsealedSince ??= entry.seq;
-            expectedSeq += 1;
-            checked += 1;
-            continue;
-          }
+      let unsealed = false;
+      const broken = (brokenAt: number, reason: 'missing' | 'altered', detail: string): VerifyResult => ({ ok: false, checked, anchor, lastSeq: expectedSeq - 1, brokenAt, reason, detail, nextCursor: null });
+      const from = cursor === undefined ? anchor.seq : decodeCursor(cursor, 'v');
+      if (from > anchor.seq) {
+        // Carry on after the last entry the previous page checked: its stored hash is what the next links to.
+        const last = await reader.at(from);
+        if (!last) return broken(from, 'missing', `entry ${from} is missing`);
+        expectedSeq = from + 1;
+        prevHash = last.hash;
+        unsealed = last.sealed === false;
+      }
+      const limit = expectedSeq + VERIFY_BLOCKS * AUDIT_BLOCK;
+      while (expectedSeq < limit) {
+        const entry = await reader.at(expectedSeq);
+        if (!entry) {
+          if (await reader.firstAfter(expectedSeq)) return broken(expectedSeq, 'missing', `entry ${expectedSeq} is missing`);
+          const top = Math.max(head?.seq ?? 0, head?.sealedSeq ?? 0);
+          if (top >= expectedSeq) return broken(expectedSeq, 'missing', `entries from ${expectedSeq} to ${top} are missing`);
+          return { ok: true, checked, anchor, lastSeq: expectedSeq - 1, brokenAt: null, reason: null, detail: null, nextCursor: null };
+        }
+        if (entry.sealed === false || unsealed) {
+          // Past the sealed chain: each entry stands on its own hash until the sealer links it.
+          if (entry.sealed !== false) return broken(entry.seq, 'altered', `entry ${entry.seq} claims a place in the chain after an unsealed entry`);
+          if (entry.prevHash !== '' || entryHash('', entry) !== entry.hash) return broken(entry.seq, 'altered', `entry ${entry.seq} was changed after it was written`);
+          unsealed = true;
+        } else {
           if (entry.prevHash !== prevHash) return broken(entry.seq, 'altered', `entry ${entry.seq} does not link to the entry before it`);
           if (entryHash(prevHash, entry) !== entry.hash) return broken(entry.seq, 'altered', `entry ${entry.seq} was changed after it was written`);
           prevHash = entry.hash;
-          expectedSeq += 1;
-          checked += 1;
         }
+        expectedSeq += 1;
+        checked += 1;
       }
-      if (head && head.seq >= expectedSeq) return broken(expectedSeq, 'missing', `entries from ${expectedSeq} to ${head.seq} are missing`);
-      return { ok: true, checked, anchor, lastSeq: expectedSeq - 1, brokenAt: null, reason: null, detail: null };
+      return { ok: true, checked, anchor, lastSeq: expectedSeq - 1, brokenAt: null, reason: null, detail: null, nextCursor: Buffer.from(`v:${expectedSeq - 1}`).toString('base64url') };
     },
 
     /**

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
 import { tenantModel } from '../identity/tenant.model.js';
-import { auditEntryModel, auditHeadModel } from './audit.model.js';
+import { auditEntryModel, auditHeadModel, blockOf } from './audit.model.js';
 import { entryHash } from './audit.chain.js';
 import { createAuditService, pruneAudit } from './audit.service.js';
 
@@ -90,10 +90,11 @@ describe('audit trail: append-only, hash-chained, verifiable', () => {
     const missing = await audit.verify(otherId);
     assert.equal(missing.brokenAt, 3);
     assert.equal(missing.reason, 'missing');
-    // Cutting off the newest entries is caught by the head counter.
+    // Cutting off the newest sealed entries is caught by the head's sealed point.
     const third = await makeAgency(rt);
     const thirdId = new Types.ObjectId(third.tenantId);
     await audit.append({ type: 'test.tail', tenantId: thirdId, resource: 'test', resourceId: null, actor: null, at: new Date() });
+    await audit.seal(thirdId);
     const last = await Entry.findOne({ tenantId: thirdId }).sort({ seq: -1 }).lean();
     await Entry.collection.deleteOne({ _id: last!._id });
     const tail = await audit.verify(thirdId);
@@ -167,16 +168,18 @@ describe('audit trail: append-only, hash-chained, verifiable', () => {
     assert.equal(late.brokenAt, sealedEntry!.seq);
   });
 
-  it('should record a seq that was handed out but never written as a gap once it is older than the grace', async () => {
+  it('should record a seq that was claimed but never written as a gap once it is older than the grace', async () => {
     const fresh = await makeAgency(rt);
     const freshId = new Types.ObjectId(fresh.tenantId);
     const audit = createAuditService({ connection: rt.ctx.connection });
     const Entry = auditEntryModel(rt.ctx.connection);
     await audit.seal(freshId);
-    // A writer that took a seq from the head and died before inserting, a minute and more ago.
-    await auditHeadModel(rt.ctx.connection).updateOne({ tenantId: freshId, _id: freshId }, { $inc: { seq: 1 } });
-    const lost = (await auditHeadModel(rt.ctx.connection).findOne({ tenantId: freshId, _id: freshId }).lean())!.seq;
-    await audit.append({ type: 'test.after-gap', tenantId: freshId, resource: 'test', resourceId: null, actor: null, at: new Date() });
+    const top = (await Entry.findOne({ tenantId: freshId }).sort({ seq: -1 }).lean())!.seq;
+    // Another process claimed `lost` and died before inserting, while the seq after it was written.
+    const lost = top + 1;
+    const after = { _id: new Types.ObjectId(), tenantId: freshId, seq: lost + 1, block: blockOf(lost + 1), type: 'test.after-gap', resource: 'test', resourceId: null, actorUserId: null, actorApiKeyId: null, ip: null, userAgent: null, changes: [], data: null, at: new Date(), prevHash: '', hash: '', sealed: false };
+    after.hash = entryHash('', after);
+    await Entry.collection.insertOne(after);
     assert.equal((await audit.seal(freshId)).sealed, 0, 'a young gap may still be filled by its writer');
     assert.equal((await audit.seal(freshId, Date.now() + 120_000)).sealed, 2);
     const gap = await Entry.findOne({ tenantId: freshId, seq: lost }).lean();
@@ -184,6 +187,63 @@ describe('audit trail: append-only, hash-chained, verifiable', () => {
     const verify = await audit.verify(freshId);
     assert.equal(verify.ok, true, JSON.stringify(verify));
     assert.equal(verify.lastSeq, lost + 1);
+  });
+
+  it('should give 400 appends at 50 concurrent 400 distinct consecutive seqs, and verify them quickly', async () => {
+    const fresh = await makeAgency(rt);
+    const freshId = new Types.ObjectId(fresh.tenantId);
+    const Entry = auditEntryModel(rt.ctx.connection);
+    // Two service instances stand for two processes: their seq hints collide and the unique index decides.
+    const writers = [createAuditService({ connection: rt.ctx.connection }), createAuditService({ connection: rt.ctx.connection })];
+    const before = await Entry.countDocuments({ tenantId: freshId });
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, worker) => {
+        while (next < 400) {
+          const i = next++;
+          await writers[worker % 2]!.append({ type: 'test.burst', tenantId: freshId, resource: 'test', resourceId: String(i), actor: null, at: new Date() });
+        }
+      }),
+    );
+    const entries = await Entry.find({ tenantId: freshId }).lean();
+    assert.equal(entries.length, before + 400);
+    assert.deepEqual(entries.map((e) => e.seq).sort((a, b) => a - b), entries.map((_, i) => i + 1));
+    const started = Date.now();
+    const verify = await rt.request().get('/v1/audit/verify').set('Authorization', `Bearer ${fresh.adminToken}`);
+    assert.equal(verify.status, 200);
+    assert.equal(verify.body.ok, true, JSON.stringify(verify.body));
+    assert.equal(verify.body.lastSeq, before + 400);
+    assert.equal(verify.body.nextCursor, null);
+    assert.ok(Date.now() - started < 15_000, `verify took ${Date.now() - started} ms`);
+  });
+
+  it('should verify a long chain a bounded page at a time and still find a change on a later page', async () => {
+    const fresh = await makeAgency(rt);
+    const freshId = new Types.ObjectId(fresh.tenantId);
+    const Entry = auditEntryModel(rt.ctx.connection);
+    // A sealed chain of 5,100 entries, written directly (what 5,100 appends and their sealing leave).
+    const base = (await Entry.countDocuments({ tenantId: freshId })) as number;
+    const audit = createAuditService({ connection: rt.ctx.connection });
+    await audit.seal(freshId);
+    let prevHash = (await Entry.findOne({ tenantId: freshId, seq: base }).lean())!.hash;
+    const docs = [];
+    for (let seq = base + 1; seq <= base + 5100; seq += 1) {
+      const entry = { _id: new Types.ObjectId(), tenantId: freshId, seq, block: blockOf(seq), type: 'test.long', resource: 'test', resourceId: String(seq), actorUserId: null, actorApiKeyId: null, ip: null, userAgent: null, changes: [], data: null, at: new Date(), prevHash, hash: '' };
+      entry.hash = entryHash(prevHash, entry);
+      prevHash = entry.hash;
+      docs.push(entry);
+    }
+    for (let i = 0; i < docs.length; i += 1000) await Entry.collection.insertMany(docs.slice(i, i + 1000));
+    const first = await audit.verify(freshId);
+    assert.equal(first.ok, true, JSON.stringify(first));
+    assert.ok(first.nextCursor, 'a 5,100-entry chain takes more than one page');
+    assert.ok(first.checked <= 5000);
+    await Entry.collection.updateOne({ tenantId: freshId, seq: base + 5050 }, { $set: { resourceId: 'forged' } });
+    let page = await audit.verify(freshId, first.nextCursor!);
+    while (page.ok && page.nextCursor) page = await audit.verify(freshId, page.nextCursor);
+    assert.equal(page.ok, false);
+    assert.equal(page.brokenAt, base + 5050);
+    assert.equal(page.reason, 'altered');
   });
 
   it('should keep verifying a chain written before sealing existed and link new entries onto it', async () => {
