@@ -69,7 +69,7 @@ export function randomId(): string {
 }
 
 /** The collection a path parameter belongs to: the path up to the parameter (`/v1/contacts/{id}` → `/v1/contacts`). */
-function collectionOf(path: string, param: string): string {
+export function collectionOf(path: string, param: string): string {
   return path.slice(0, path.indexOf(`{${param}}`) - 1);
 }
 
