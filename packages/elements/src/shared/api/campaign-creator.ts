@@ -145,7 +145,10 @@ export async function storeCampaign(client: CrmDataClient, draft: CampaignDraft,
  * Who a send goes to: listed contacts and customers, or a saved segment, which the API takes as its
  * members (those the sender may see) when the send is scheduled, so no list of ids travels.
  */
-export type SendTargets = { contactIds: string[]; customerIds: string[] } | { segmentId: string };
+export type SendTargets = Required<Pick<GreetingTargets, 'contactIds' | 'customerIds'>> | Required<Pick<GreetingTargets, 'segmentId'>>;
+
+/** The recipients `crm.greetings.create` takes (`CreateGreeting.targets`). */
+type GreetingTargets = GreetingCreateParams['targets'];
 
 /** The most members one send to a segment takes (the API's bound). */
 export const MAX_SEGMENT_SEND = 50_000;

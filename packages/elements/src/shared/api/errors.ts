@@ -1,12 +1,10 @@
 // Reads an SDK error by its documented members (status, code, errors, current, allowed) rather than
 // by class, so the elements work with any copy of the SDK on the page (instanceof fails across copies).
 
-/** One failing field of a request, as the API lists it in `errors[]`. */
-export interface CrmFieldProblem {
-  field: string;
-  code: string;
-  message: string;
-}
+import type { FieldError } from '@crm/client-sdk';
+
+/** One failing field of a request, as the API lists it in `errors[]` (the SDK's `FieldError`). */
+export type CrmFieldProblem = FieldError;
 
 /** What the elements need to know about a failed call. */
 export interface CrmProblem {
