@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import { accessEpoch } from '../access/access-epoch.js';
 import type { Principal } from '../access/principal.js';
 
@@ -25,12 +25,12 @@ interface Watched {
   expiry: NodeJS.Timeout | undefined;
 }
 
-/** An access token's claims, read without verifying (only to schedule and to pick a stamp; the authenticator verifies). */
-function claimsOf(token: string): { exp?: unknown; tid?: unknown } {
+/** An access token's claims, read without verifying (only to schedule its end; the authenticator verified it). */
+function claimsOf(token: string): { exp?: unknown } {
   const payload = token.split('.')[1];
   if (!payload) return {};
   try {
-    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown; tid?: unknown };
+    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
   } catch {
     return {};
   }
@@ -84,14 +84,9 @@ export class CredentialWatch {
     this.#epochTick.unref();
   }
 
-  /**
-   * The agency stamp to read before authenticating a new socket, when its agency has no socket watched
-   * here yet (otherwise the watch already holds it): a change made during the authentication is then seen.
-   */
-  async versionBeforeAuth(token: string): Promise<string | undefined> {
-    const { tid } = claimsOf(token);
-    if (typeof tid !== 'string' || !Types.ObjectId.isValid(tid) || this.#byTenant.has(tid)) return undefined;
-    return this.deps.readAccessVersion(new Types.ObjectId(tid));
+  /** True when a socket of this agency is watched here (so the watch holds its stamp). */
+  watches(tenantId: Types.ObjectId): boolean {
+    return this.#byTenant.has(String(tenantId));
   }
 
   /** Starts watching a socket that just authenticated, at the agency stamp read before it did. */

@@ -196,9 +196,16 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || token.length < 10 || token.length > 2048 || token.startsWith('pk_')) return next(new Error('unauthenticated'));
     try {
-      const version = await watch.versionBeforeAuth(token);
-      const principal = await authenticate(token);
+      let principal = await authenticate(token);
       if (!principal) return next(new Error('unauthenticated'));
+      let version: string | undefined;
+      if (!watch.watches(principal.tenantId)) {
+        // The first socket of its agency here: the watch starts from the agency's stamp as it was before
+        // the principal was resolved (again, through the cache), so a change made meanwhile is not missed.
+        version = await options.readAccessVersion(principal.tenantId);
+        principal = await authenticate(token);
+        if (!principal) return next(new Error('unauthenticated'));
+      }
       socket.data = { id: socket.id, principal, token, subscriptions: new Map() } satisfies SocketState;
       (socket.data as { versionAtAuth?: string | undefined }).versionAtAuth = version;
       next();
