@@ -6,6 +6,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import type { Authenticator } from '../../platform/auth/guard.js';
 import { jwtKey, verifyOptions, type AccessClaims } from '../../platform/auth/tokens.js';
 import type { AuthService } from './auth.service.js';
+import { REDIS_PRINCIPAL_MAX_AGE_MS, type AccessChannel } from '../../platform/auth/access-channel.js';
 import { PrincipalCache, readAccessVersion } from '../../platform/auth/principal-cache.js';
 import { loadPrincipal } from './principal.service.js';
 
@@ -16,9 +17,9 @@ type SecretKeyResolver = (credential: string) => Promise<Principal | null>;
  * and audience, live session) and secret keys (`sk_`, looked up by hash). The principal of an access
  * token is cached per session while the agency's access counter stands (platform/auth/principal-cache).
  */
-export function createAuthenticator(deps: { connection: Connection; jwtSecret: string; auth: AuthService; secretKeys?: SecretKeyResolver }): Authenticator {
+export function createAuthenticator(deps: { connection: Connection; jwtSecret: string; auth: AuthService; secretKeys?: SecretKeyResolver; accessChannel?: AccessChannel | undefined }): Authenticator {
   const passport = new Passport();
-  const sessions = new PrincipalCache<Principal>();
+  const sessions = deps.accessChannel ? new PrincipalCache<Principal>(10_000, REDIS_PRINCIPAL_MAX_AGE_MS) : new PrincipalCache<Principal>();
   passport.use(
     'jwt',
     new JwtStrategy(
@@ -27,10 +28,11 @@ export function createAuthenticator(deps: { connection: Connection; jwtSecret: s
         (async () => {
           if (!Types.ObjectId.isValid(claims.tid) || !Types.ObjectId.isValid(claims.sub)) return false;
           const tenantId = new Types.ObjectId(claims.tid);
-          // Warm: one round trip (the agency's access counter) says the session and the principal cached
-          // with it still hold; any change to either, in any process, moved the counter.
+          // Warm: with Redis, no round trip (every change to the session or the principal, in any process,
+          // was published and moved this process's stamp); without it, or while Redis is not subscribed,
+          // one (the agency's access counter, which any change moved).
           const key = `${claims.tid}:${claims.sub}:${claims.sid}`;
-          const version = await readAccessVersion(deps.connection, tenantId);
+          const version = deps.accessChannel?.version(tenantId) ?? (await readAccessVersion(deps.connection, tenantId));
           const cached = sessions.get(key, version);
           if (cached) return cached;
           if (!(await deps.auth.isSessionLive(tenantId, claims.sid))) return false;

@@ -1,4 +1,5 @@
 import type { Connection, Document, Model, Query, Schema } from 'mongoose';
+import { accessChannelOf } from '../auth/access-channel.js';
 import { bumpAccessVersion, tenantIdsOf } from '../auth/principal-cache.js';
 
 /**
@@ -6,7 +7,8 @@ import { bumpAccessVersion, tenantIdsOf } from '../auth/principal-cache.js';
  * revoked: every write to those collections moves two counters on. The process's own epoch (at once, in
  * memory) ends reuse of principals resolved in this process (modules/identity/principal.service); the
  * agency's counter in the database (`access_versions`, platform/auth/principal-cache.ts), moved after
- * the write, ends reuse in every API process at its next request.
+ * the write, ends reuse in every API process at its next request; with Redis, the change is also
+ * published (platform/auth/access-channel.ts), so processes need not read that counter per request.
  */
 let epoch = 0;
 
@@ -76,5 +78,7 @@ export function invalidatesAccess(schema: Schema, options: InvalidatesAccessOpti
 
 async function bumpStored(connection: Connection, tenantId: unknown): Promise<void> {
   const ids = tenantIdsOf(tenantId);
+  // The stored counter first (processes without Redis, and realtime's checks, read it), then Redis.
   await bumpAccessVersion(connection, ids ?? 'all');
+  await accessChannelOf(connection)?.publish(ids ?? 'all');
 }
