@@ -18,6 +18,7 @@ import { newestBlock } from './list-blocks.js';
  * walk stopped (never an unbounded read).
  */
 export const MAX_ROUNDS = 4;
+const BUCKET_BATCH = 10_000;
 
 export interface RowWalk {
   tenantId: Types.ObjectId;
@@ -78,7 +79,8 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
     const hi = span === Infinity ? head : lo + span - 1;
     const bucket = span === Infinity ? { k: `${walk.tenantId.toHexString()}:${walk.kind}` } : { [`${order}${lvl}`]: `${walk.tenantId.toHexString()}:${walk.kind}:${order}${lvl}:${Math.floor(at / span)}` };
     reads += 1;
-    const rows = await Rows.find({ ...walk.filter, ...bucket } as never).lean<ListRow[]>();
+    // One batch: a bucket's matches come back in the find's reply, with no getMore round trip after 101 rows.
+    const rows = await Rows.find({ ...walk.filter, ...bucket } as never).batchSize(BUCKET_BATCH).lean<ListRow[]>();
     decoded += rows.length;
     const from = desc ? lo : at;
     const to = desc ? at : Math.min(hi, head);
