@@ -53,7 +53,7 @@ async function runClients(): Promise<void> {
   const receipts: Receipt[] = [];
   process.on('message', async (message: ToClient) => {
     if (message.kind === 'connect') {
-      const base = sockets.length;
+      const base = 0;
       const connectOne = async (assignment: Assignment, index: number) => {
         const socket = io(message.url, { path: '/v1/realtime', auth: { token: assignment.token }, transports: ['websocket'], reconnection: false, forceNew: true });
         socket.on('event', (e: { id: string; type: string }) => receipts.push([index, assignment.user, e.id, e.type, Date.now()]));
@@ -75,6 +75,7 @@ async function runClients(): Promise<void> {
           }
         }),
       );
+      receipts.length = 0;
       process.send!({ kind: 'connected', count: sockets.length, disconnected: sockets.filter((s) => !s.connected).length });
     } else if (message.kind === 'report') {
       process.send!({ kind: 'report', receipts: receipts.splice(0), disconnected: sockets.filter((s) => !s.connected).length });
@@ -122,14 +123,14 @@ async function runBench(): Promise<void> {
   });
 
   // Two agencies, each: its admin, 2 sales heads and 1 support (see everything), 16 sales people (see their own).
-  interface User { index: number; tenantId: string; role: string; token: string }
+  interface User { index: number; tenantId: string; role: string; token: string; email: string }
   const users: User[] = [];
   for (const n of [0, 1]) {
     const agency = await makeAgency(runtime, `Bench agency ${n}`);
-    users.push({ index: users.length, tenantId: agency.tenantId, role: 'ADMIN', token: agency.adminToken });
+    users.push({ index: users.length, tenantId: agency.tenantId, role: 'ADMIN', token: agency.adminToken, email: agency.adminEmail });
     for (const role of ['SALES_HEAD', 'SALES_HEAD', 'SUPPORT', ...Array<string>(16).fill('SALES_PERSON')]) {
       const made = await makeUser(runtime, agency, { role });
-      users.push({ index: users.length, tenantId: agency.tenantId, role, token: await signIn(runtime, made.email) });
+      users.push({ index: users.length, tenantId: agency.tenantId, role, token: await signIn(runtime, made.email), email: made.email });
     }
   }
   console.error(`${users.length} users in 2 agencies`);
@@ -217,18 +218,20 @@ async function runBench(): Promise<void> {
 
   const rows: string[] = [];
   const totals = { crossAgency: 0, unauthorised: 0, missing: 0 };
-  let connected = 0;
-  const memoryBefore = memory();
   for (const target of socketCounts) {
-    // Grow to `target` sockets: round-robin over users, alternating child processes.
+    // Access tokens live 15 minutes: every step signs everyone in again and opens its sockets afresh.
+    await Promise.all(children.map((c) => ask(c, { kind: 'close' })));
+    for (const user of users) user.token = await signIn(runtime, user.email);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const memoryBefore = memory();
+    // `target` sockets: round-robin over users, alternating child processes.
     const adding: Assignment[][] = [[], []];
-    for (let s = connected; s < target; s += 1) {
+    for (let s = 0; s < target; s += 1) {
       const user = users[s % users.length]!;
       adding[s % 2]!.push({ token: user.token, user: user.index });
     }
     const connectStarted = Date.now();
     const answers = await Promise.all(children.map((c, i) => ask(c, { kind: 'connect', url, sockets: adding[i]! })));
-    connected = target;
     const connectMs = Date.now() - connectStarted;
     const sockets = realtime.io.of('/').sockets.size;
     const memoryAt = memory();
@@ -301,7 +304,7 @@ async function runBench(): Promise<void> {
   const header = [
     `## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC — realtime fan-out at ${socketCounts.join(', ')} sockets (issue 17, item 5)`,
     '',
-    `Command: \`node --expose-gc --import tsx bench/realtime.ts --sockets ${values.sockets} --bursts ${bursts} --writes ${writesPerBurst}\`. Embedded default (FerretDB 1.24.1, PostgreSQL handler), API and realtime in one process, socket.io-client sockets in two child processes on the same machine (${cpus().length} cores, shared with other engineers' work: load average ${loadAtStart} at start, ${load()} at end). Two agencies of 20 users (1 admin, 2 sales heads, 1 support: see the agency; 16 sales people: see their own), sockets spread round-robin over the users, all subscribed to contacts; ${bursts} bursts of ${writesPerBurst} contact writes (2 creates : 1 update) sent one after another by admins and sales people of both agencies.`,
+    `Command: \`node --expose-gc --import tsx bench/realtime.ts --sockets ${values.sockets} --bursts ${bursts} --writes ${writesPerBurst}\`. Embedded default (FerretDB 1.24.1, PostgreSQL handler), API and realtime in one process, socket.io-client sockets in two child processes on the same machine (${cpus().length} cores, shared with other engineers' work: load average ${loadAtStart} at start, ${load()} at end). Two agencies of 20 users (1 admin, 2 sales heads, 1 support: see the agency; 16 sales people: see their own), sockets spread round-robin over the users (everyone signed in afresh and every socket opened afresh per step), all subscribed to contacts; ${bursts} bursts of ${writesPerBurst} contact writes (2 creates : 1 update) sent one after another by admins and sales people of both agencies.`,
     '',
     `Baseline with no socket: write p50 / p95 ${pct(baseline.latencies, 50)} / ${pct(baseline.latencies, 95)} ms, ${baseline.commandsPerWrite.toFixed(2)} database commands per write + ${baseline.stampReadsPerWrite.toFixed(2)} reads of the access stamp.`,
     '',
