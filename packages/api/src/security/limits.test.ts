@@ -76,7 +76,13 @@ describe('limits before authentication, per caller and per agency', () => {
     assert.equal(statuses.filter((s) => s === 401).length, 20, statuses.join(','));
     assert.equal(statuses.filter((s) => s === 429).length, 10, statuses.join(','));
     assert.equal(touched.filter((c) => c === 'api_keys').length, 20, 'only the 20 admitted requests looked a key up');
-    const later = await collectionsTouched(rt, async () => assert.equal((await call()).status, 429));
+    const later = await collectionsTouched(rt, async () => {
+      const refused = await call();
+      assert.equal(refused.status, 429);
+      assert.ok(Number(refused.headers['retry-after']) >= 1);
+      assert.match(String(refused.headers.ratelimit), /^limit=20, remaining=0, reset=\d+$/);
+      assert.equal(refused.headers['ratelimit-policy'], '20;w=60');
+    });
     assert.deepEqual(later, []);
     // A good credential from another address is served.
     assert.equal((await rt.request().get('/v1/me').set('X-Forwarded-For', address()).set('Authorization', `Bearer ${agency.adminToken}`)).status, 200);

@@ -67,7 +67,7 @@ export function createAddressGate(options: {
     }
     const refused = await refusedCredentials.get(credentialKey(req));
     if (refused && refused.consumedPoints > refusedCredentials.points) throw rateLimited(refused.msBeforeNext, 'Too many requests from this caller');
-    await spend(failures, address, 1, undefined, 'Too many requests with a credential that is not valid from this address');
+    await spend(failures, address, 1, res, 'Too many requests with a credential that is not valid from this address', true);
     let given = false;
     const giveBack = () => {
       if (given) return;

@@ -73,11 +73,14 @@ function setRateLimitHeaders(res: Response, limit: number, windowSeconds: number
   res.setHeader('RateLimit', `limit=${limit}, remaining=${remaining}, reset=${Math.max(0, Math.ceil(result.msBeforeNext / 1000))}`);
 }
 
-/** Spends `points` of `budget` for `key`; throws the 429 problem when the budget is spent. */
-export async function spend(budget: RateLimiterAbstract, key: string, points = 1, res?: Response, detail?: string): Promise<void> {
+/**
+ * Spends `points` of `budget` for `key`; throws the 429 problem when the budget is spent. With `res`,
+ * the RateLimit headers describe this budget (on a refusal only, with `headersOnRefusal`).
+ */
+export async function spend(budget: RateLimiterAbstract, key: string, points = 1, res?: Response, detail?: string, headersOnRefusal = false): Promise<void> {
   try {
     const result = await budget.consume(key, points);
-    if (res) setRateLimitHeaders(res, budget.points, budget.duration, result);
+    if (res && !headersOnRefusal) setRateLimitHeaders(res, budget.points, budget.duration, result);
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     if (res) setRateLimitHeaders(res, budget.points, budget.duration, rejection);
