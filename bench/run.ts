@@ -311,7 +311,7 @@ async function main() {
       `- command: \`node --import tsx bench/run.ts ${args.join(' ')}\``,
       `- machine: ${machine}; Node ${process.version}`,
       `- data: ${counts.contacts} contacts, ${customersNote}, ${counts.opportunities} opportunities (one pipeline, ${stages.length} stages), 20 owners`,
-      `- seeding (insertMany, batches of ${batch}, each followed by its search entries through indexRecords): ${Object.entries(seedTimes).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`,
+      `- seeding (insertMany, batches of ${batch}, each followed by its list rows through writeListRows${withSearch ? ' and its search entries through indexRecords' : '; no search entries (--search-index 0)'}): ${Object.entries(seedTimes).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`,
       `- load: ${concurrencies.join(' and ')} concurrent requests for ${seconds} s per scenario, admin token (visibility filter = tenant only); commands and documents returned per request from the driver's command monitor`,
       '',
       '| scenario | concurrent | requests | errors | p50 ms | p95 ms | max ms | req/s | commands/request | documents returned/request |',
