@@ -456,11 +456,14 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     route('POST', /^\/v1\/greetings$/, 'createGreeting', (_, __, body) => {
       const targets = body.targets as { contactIds?: string[]; customerIds?: string[]; segmentId?: string };
       const total = (targets.contactIds?.length ?? 0) + (targets.customerIds?.length ?? 0);
+      // `uncertain` (sends whose outcome is unknown) is new in the contract; a variable, not a literal, so this
+      // also type-checks against an SDK generated before it.
+      const progress = { sendId: hex(0x800002), state: 'scheduled' as const, total, pending: total, sent: 0, failed: 0, skipped: 0, uncertain: 0 };
       return {
         id: hex(0x800001), name: String(body.name), category: 'greeting', templateId: String(body.templateId), fromUser: body.fromUser === true, sendAt: String(body.sendAt),
         timeZone: 'Europe/Berlin', createdBy: hex(1), createdAt: new Date().toISOString(), startedAt: null, completedAt: null,
         targets: { contactIds: targets.contactIds ?? [], customerIds: targets.customerIds ?? [], segmentId: targets.segmentId ?? null },
-        progress: { sendId: hex(0x800002), state: 'scheduled' as const, total, pending: total, sent: 0, failed: 0, skipped: 0 },
+        progress,
       };
     }),
   ];
