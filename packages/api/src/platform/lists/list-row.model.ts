@@ -6,8 +6,8 @@ import { tenantScoped } from '../db/tenancy.plugin.js';
  * list filters on, what it sorts by, and the list item itself, so a page is read from rows alone. Each
  * row sits in two write-order blocks (see list-blocks.ts): `cb` (the block of its creation, never
  * changes) and `ub` (the block of its last write), each also named at three levels by a key the
- * database can match by equality: `c0`/`u0` one block, `c1`/`u1` 16 blocks, `c2`/`u2` 256 blocks, and
- * `k` every row of the kind. Filter values are stored under their query parameter's name (`status`,
+ * database can match by equality: `c0`/`u0` one block, `c1`/`u1` 16 blocks, `c2`/`u2` 256 blocks (never
+ * the whole kind: a walk goes on bucket by bucket, so no page reads every row). Filter values are stored under their query parameter's name (`status`,
  * `tag`, `city`...), the access fields under their own, so the access module's visibility filter
  * applies to rows unchanged.
  */
@@ -15,7 +15,6 @@ export interface ListRow {
   _id: Types.ObjectId;
   tenantId: Types.ObjectId;
   kind: string;
-  k: string;
   cb: number;
   ub: number;
   c0: string;
@@ -32,7 +31,7 @@ export interface ListRow {
 }
 
 /** Row fields that are not filter values; a list filter parameter may not take one of these names. */
-export const ROW_META_FIELDS = new Set(['_id', 'tenantId', 'kind', 'k', 'cb', 'ub', 'c0', 'c1', 'c2', 'u0', 'u1', 'u2', 'us', 'version', 'item', 'custom']);
+export const ROW_META_FIELDS = new Set(['_id', 'tenantId', 'kind', 'cb', 'ub', 'c0', 'c1', 'c2', 'u0', 'u1', 'u2', 'us', 'version', 'item', 'custom']);
 
 /** Blocks per bucket at each level; the level past the last is "every row of the kind". */
 export const LEVEL_SPANS = [1, 16, 256] as const;
@@ -40,7 +39,6 @@ export const LEVEL_SPANS = [1, 16, 256] as const;
 const schema = new Schema<ListRow>(
   {
     kind: { type: String, required: true },
-    k: { type: String, required: true },
     cb: Number,
     ub: Number,
     c0: String,
@@ -60,16 +58,11 @@ schema.plugin(tenantScoped);
 // As for search entries: an index on `tenantId` alone would make PostgreSQL build a bitmap of every row
 // of the agency; the bucket keys start with the tenant, and `tenantId` is checked on the rows found.
 schema.path('tenantId').index(false);
-for (const field of ['k', 'c0', 'c1', 'c2', 'u0', 'u1', 'u2']) schema.index({ [field]: 1 });
+for (const field of ['c0', 'c1', 'c2', 'u0', 'u1', 'u2']) schema.index({ [field]: 1 });
 
 /** The key of bucket `n` at `level` of a kind's blocks in one order (`c` creation, `u` last write). */
 export function bucketKey(tenantId: Types.ObjectId, kind: string, order: 'c' | 'u', level: number, block: number): string {
   return `${tenantId.toHexString()}:${kind}:${order}${level}:${Math.floor(block / LEVEL_SPANS[level]!)}`;
-}
-
-/** The key naming every row of a kind in a tenant. */
-export function kindKey(tenantId: Types.ObjectId, kind: string): string {
-  return `${tenantId.toHexString()}:${kind}`;
 }
 
 /** The list rows of a connection's database. */

@@ -2,7 +2,7 @@ import { Types, type Connection, type Model } from 'mongoose';
 import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import { ACCESS_FIELDS } from '../search/search-entry.model.js';
 import type { ListSpec } from '../records/list-query.js';
-import { bucketKey, kindKey, listRowModel, LEVEL_SPANS, ROW_META_FIELDS, type ListRow } from './list-row.model.js';
+import { bucketKey, listRowModel, LEVEL_SPANS, ROW_META_FIELDS, type ListRow } from './list-row.model.js';
 import { bulkBlocks, writeBlock } from './list-blocks.js';
 
 /** What list rows need to know about a kind of record. */
@@ -55,7 +55,6 @@ export function rowOf<Doc>(kind: ListedKind<Doc>, doc: Doc, block: number, creat
     _id: record._id,
     tenantId: record.tenantId,
     kind: kind.resource,
-    k: kindKey(record.tenantId, kind.resource),
     cb: created,
     ub: block,
     us: `${String(new Date((record.updatedAt as Date | undefined) ?? record._id.getTimestamp()).getTime()).padStart(13, '0')}${record._id.toHexString()}`,

@@ -1,12 +1,12 @@
 import type { Connection, Types } from 'mongoose';
 import { decodeRowCursor, encodeRowCursor } from '../records/cursor.js';
-import { listRowModel, LEVEL_SPANS, type ListRow } from './list-row.model.js';
+import { bucketKey, listRowModel, LEVEL_SPANS, type ListRow } from './list-row.model.js';
 import { newestBlock } from './list-blocks.js';
 
 /**
  * A page of list rows in block order, read by equality only (what FerretDB 1.24 pushes down to
  * PostgreSQL): from the cursor's block, one bucket at a time, each bucket the rows of one block, of 16
- * or of 256 (`c0`/`c1`/`c2` or `u0`/`u1`/`u2`), or of the whole kind (`k`). The first read is the start
+ * or of 256 (`c0`/`c1`/`c2` or `u0`/`u1`/`u2`), never the whole kind. The first read is the start
  * block (and the one before it, at once, since the newest block is usually part-filled); then each
  * read takes the smallest bucket that the matches seen so far per block say will fill the page,
  * widening at most one level per round (and reading the next bucket of that level at the same time
@@ -74,10 +74,10 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
 
   // One bucket read: the rows of bucket `level` around block `next`, kept when inside [lo, hi] on the walk's unread side.
   const readBucket = async (at: number, lvl: number) => {
-    const span = lvl < LEVEL_SPANS.length ? LEVEL_SPANS[lvl]! : Infinity;
-    const lo = span === Infinity ? 0 : Math.floor(at / span) * span;
-    const hi = span === Infinity ? head : lo + span - 1;
-    const bucket = span === Infinity ? { k: `${walk.tenantId.toHexString()}:${walk.kind}` } : { [`${order}${lvl}`]: `${walk.tenantId.toHexString()}:${walk.kind}:${order}${lvl}:${Math.floor(at / span)}` };
+    const span = LEVEL_SPANS[lvl]!;
+    const lo = Math.floor(at / span) * span;
+    const hi = lo + span - 1;
+    const bucket = { [`${order}${lvl}`]: bucketKey(walk.tenantId, walk.kind, order, lvl, at) };
     reads += 1;
     // One batch: a bucket's matches come back in the find's reply, with no getMore round trip after 101 rows.
     const rows = await Rows.find({ ...walk.filter, ...bucket } as never).batchSize(BUCKET_BATCH).lean<ListRow[]>();
@@ -99,7 +99,8 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
     if (rounds > 0 || perBlock >= 0) {
       const estimate = blocksSeen ? matchesSeen / blocksSeen : perBlock;
       let wanted = LEVEL_SPANS.findIndex((span) => estimate * span >= need);
-      if (wanted === -1) wanted = LEVEL_SPANS.length;
+      // The widest level goes on bucket by bucket: a rare filter costs rounds (and a short page), never a read of every row.
+      if (wanted === -1) wanted = LEVEL_SPANS.length - 1;
       level = rounds > 0 ? Math.min(wanted, level + 1) : Math.min(wanted, LEVEL_SPANS.length - 1);
     }
     rounds += 1;
@@ -114,8 +115,8 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
     }
     // A bucket is aligned, so the cursor may sit near its end: when what is left of it will not fill the
     // page, read the bucket after it too, at once.
-    const span = level < LEVEL_SPANS.length ? LEVEL_SPANS[level]! : Infinity;
-    const left = span === Infinity ? Infinity : desc ? next - Math.floor(next / span) * span + 1 : Math.floor(next / span) * span + span - next;
+    const span = LEVEL_SPANS[level]!;
+    const left = desc ? next - Math.floor(next / span) * span + 1 : Math.floor(next / span) * span + span - next;
     const estimate = blocksSeen ? matchesSeen / blocksSeen : Math.max(perBlock, 0);
     const after = desc ? next - left : next + left;
     const both = left * estimate < need && (desc ? after >= 0 : after <= head);
