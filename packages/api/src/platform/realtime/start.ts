@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Authenticator } from '../auth/guard.js';
+import { accessChannelOf } from '../auth/access-channel.js';
 import { readAccessVersion } from '../auth/principal-cache.js';
 import type { AppContext } from '../context.js';
 import { attachRealtime, type RealtimeOptions } from './realtime.js';
@@ -15,7 +16,11 @@ export async function startRealtime(
   const relay = config.REDIS_URL ? await createRedisRelay(config.REDIS_URL) : undefined;
   return attachRealtime(server, {
     authenticate: runtime.authenticate,
-    readAccessVersion: (tenantId) => readAccessVersion(connection, tenantId),
+    // With Redis, access changes arrive on the access channel and the stamp costs nothing; otherwise one read.
+    readAccessVersion: async (tenantId) => {
+      const live = accessChannelOf(connection)?.version(tenantId);
+      return live === undefined ? readAccessVersion(connection, tenantId) : `redis:${live}`;
+    },
     events,
     logger,
     corsOrigins: config.CORS_ORIGINS,
