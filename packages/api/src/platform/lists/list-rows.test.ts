@@ -129,6 +129,17 @@ describe('list rows', () => {
     await rt.request().get(`/v1/contacts/${someoneElses._id}`).set(auth(token)).expect(404);
   });
 
+  it('should keep an opportunity row in step with a stage move, which bypasses the record service', async () => {
+    const deal = (await rt.request().post('/v1/opportunities').set(auth()).send({ name: 'Initech - rows', amount: 1000 }).expect(201)).body;
+    const inStage = async (stage: string) => (await rt.request().get('/v1/opportunities').query({ stage }).set(auth()).expect(200)).body.data.map((d: { id: string }) => d.id);
+    assert.ok((await inStage(deal.stage)).includes(deal.id));
+    const moved = (await rt.request().post(`/v1/opportunities/${deal.id}/move`).set(auth()).send({ stage: 'negotiation', version: deal.version }).expect(200)).body;
+    assert.ok((await inStage('negotiation')).includes(deal.id), 'listed under its new stage');
+    assert.ok(!(await inStage(deal.stage)).includes(deal.id), 'and no longer under its old one');
+    const row = await listRowModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(deal.id as string) }).lean();
+    assert.deepEqual(row!.item, moved, 'the row holds the moved deal');
+  });
+
   it('should backfill rows for contacts stored before list rows existed, once', async () => {
     const other = await makeAgency(rt);
     const tenantId = new Types.ObjectId(other.tenantId);
