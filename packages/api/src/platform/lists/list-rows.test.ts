@@ -151,5 +151,9 @@ describe('list rows', () => {
     const hot = await allPages(other.adminToken, { status: 'hot', limit: '4' });
     assert.deepEqual(hot.sort(), stored.filter((_, i) => i % 2 === 0).map((c) => String(c._id)).sort());
     assert.equal(await backfillListRows(rt.ctx.connection), 0, 'a finished backfill is not run again');
+    await rt.ctx.connection.db!.collection('list_backfill').deleteMany({});
+    const rows = await listRowModel(rt.ctx.connection).countDocuments({ tenantId });
+    await backfillListRows(rt.ctx.connection);
+    assert.equal(await listRowModel(rt.ctx.connection).countDocuments({ tenantId }), rows, 'run again, it keeps the rows there are and adds none twice');
   });
 });

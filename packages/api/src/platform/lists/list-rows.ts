@@ -130,8 +130,10 @@ export async function writeListRows<Doc>(connection: Connection, kind: ListedKin
         const result = await listRowModel(connection).collection.insertMany(rows.slice(i, i + INSERT_BATCH) as never[], { ordered: false });
         written += result.insertedCount;
       } catch (error) {
-        const e = error as { code?: number; result?: { insertedCount?: number }; insertedCount?: number; writeErrors?: Array<{ code: number }> };
-        const codes = e.writeErrors?.map((w) => w.code) ?? [e.code];
+        // The driver gives one write error as an object and several as an array.
+        const e = error as { code?: number; result?: { insertedCount?: number }; insertedCount?: number; writeErrors?: { code: number } | Array<{ code: number }> };
+        const writeErrors = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+        const codes = writeErrors.length ? writeErrors.map((w) => w.code) : [e.code];
         if (codes.some((c) => c !== 11000)) throw error;
         written += e.insertedCount ?? e.result?.insertedCount ?? 0;
       }
