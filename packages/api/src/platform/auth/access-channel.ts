@@ -19,6 +19,8 @@ export const REDIS_PRINCIPAL_MAX_AGE_MS = 60_000;
  * while it was down are lost. Entries also expire after REDIS_PRINCIPAL_MAX_AGE_MS whatever happens.
  */
 export interface AccessChannel {
+  /** This process's id on the channel; its subscription is the Redis client named `crm-access-<origin>`. */
+  readonly origin: string;
   /** The agency's cache stamp in this process, or undefined when the subscription is not live. */
   version(tenantId: Types.ObjectId): string | undefined;
   /** Tells every process (this one at once) that these agencies' principals changed. */
@@ -37,7 +39,8 @@ export function accessChannelOf(connection: Connection): AccessChannel | undefin
 export function createAccessChannel(options: { url: string; connection: Connection; onError?: (error: unknown) => void }): AccessChannel {
   const origin = randomUUID();
   const publisher = createClient({ url: options.url, disableOfflineQueue: true });
-  const subscriber = publisher.duplicate();
+  // Named, so an operator (or a test) can tell this process's subscription apart in CLIENT LIST.
+  const subscriber = publisher.duplicate({ name: `crm-access-${origin}` });
   let live = false;
   let generation = 0;
   let closed = false;
@@ -93,6 +96,7 @@ export function createAccessChannel(options: { url: string; connection: Connecti
   })().catch(report);
 
   const channel: AccessChannel = {
+    origin,
     version(tenantId) {
       if (!live) return undefined;
       return `r${generation}.${stamps.get(String(tenantId)) ?? 0}`;
