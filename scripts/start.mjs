@@ -64,7 +64,9 @@ if (!process.env.SMTP_URL && !off.test(process.env.MAIL_CATCHER ?? '')) {
 const api = spawn(process.execPath, ['--import', 'tsx', join('src', 'server.ts')], {
   cwd: join(root, 'packages', 'api'),
   stdio: 'inherit',
-  env: { NODE_ENV: 'development', ...process.env, ...(catcher ? { SMTP_URL: catcher.smtpUrl } : {}) },
+  // One PUBLIC_URL for every process started from here (API, job workers), so links in emails never
+  // carry a worker's own port.
+  env: { NODE_ENV: 'development', PUBLIC_URL: `http://localhost:${process.env.PORT || 3000}`, ...process.env, ...(catcher ? { SMTP_URL: catcher.smtpUrl } : {}) },
 });
 
 // The API shuts down gracefully (in-flight requests, then its database) on SIGINT/SIGTERM.

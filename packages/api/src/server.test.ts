@@ -12,7 +12,7 @@ const serverEntry = new URL('./server.ts', import.meta.url).pathname;
 
 /** Runs the real entry point and collects its output until it exits (or until `until` matches stdout). */
 function runServer(env: Record<string, string>, until?: RegExp) {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], { env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), APP_URL: 'https://crm.example.test/app', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], { env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), APP_URL: 'https://crm.example.test/app', PUBLIC_URL: 'https://crm.example.test', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const ready = new Promise<void>((resolve) => {

@@ -52,6 +52,7 @@ export const configSchema = z
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SEED_DEMO: bool.optional(),
     SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL').optional(),
+    MAIL_OUTBOX_DIR: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).max(200).default('CRM <no-reply@crm.localhost>'),
     APP_URL: z.url().optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -65,7 +66,9 @@ export const configSchema = z
     MAIL_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
     SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
-    DELIVERY_LEDGER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    SMTP_RATE_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(0),
+    MAIL_SEND_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+    DELIVERY_LEDGER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
@@ -76,6 +79,9 @@ export const configSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.APP_URL) {
       ctx.addIssue({ code: 'custom', path: ['APP_URL'], message: "is required in production: the portal's address that email links open, e.g. https://crm.example.com/app" });
+    }
+    if (c.NODE_ENV === 'production' && !c.PUBLIC_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required in production: the address people reach the API at, which links in emails (unsubscribe, confirmations) point to' });
     }
   });
 

@@ -1275,6 +1275,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/greetings/{id}/resend-uncertain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the uncertain messages of a greeting again
+         * @description Queues every uncertain message of the greeting once more (same Message-ID) and resumes its send. Idempotent: each uncertain message is queued at most once, however often this is called; a repeat answers `requeued: 0`. In production, answers 409 when no SMTP server is configured.
+         *
+         *     Access: `notification:update`.
+         */
+        post: operations["resendUncertainGreetingDeliveries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/greetings/{id}/uncertain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recipients whose message is uncertain after a crash
+         * @description A message is `uncertain` when the worker sending it stopped (crash, kill, lost lease) after claiming it and before recording the mail server's answer: the server may or may not have it. Uncertain messages are never sent again on their own; see `POST /v1/greetings/{id}/resend-uncertain`.
+         *
+         *     Access: `notification:read`.
+         */
+        get: operations["listUncertainGreetingDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/lead-settings": {
         parameters: {
             query?: never;
@@ -5508,6 +5552,11 @@ export interface components {
             text: string;
             timeZone: string;
         };
+        ResendUncertainResult: {
+            greeting: components["schemas"]["Greeting"];
+            /** @description Messages queued again by this request (0 when an earlier request already did) */
+            requeued: number;
+        };
         Role: {
             builtIn: boolean;
             departmentKey: string | null;
@@ -5639,6 +5688,8 @@ export interface components {
             /** @enum {string} */
             state: "scheduled" | "running" | "completed" | "canceled";
             total: number;
+            /** @description Messages whose worker stopped mid-send: the mail server may or may not have them. Never sent again unless you resend them. */
+            uncertain: number;
         };
         Session: {
             createdAt: string;
@@ -5886,6 +5937,24 @@ export interface components {
             to: string;
             /** @description Fail with 409 unless the record is still at this version */
             version?: number;
+        };
+        UncertainDelivery: {
+            attempts: number;
+            email: string | null;
+            lastAttemptAt: string | null;
+            /** @description The Message-ID every attempt at this message carries */
+            messageId: string | null;
+            reason: string | null;
+            recipientId: string;
+            /** @enum {string} */
+            recipientType: "contact" | "customer";
+        };
+        UncertainDeliveryList: {
+            data: components["schemas"]["UncertainDelivery"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
         };
         UnsubscribeResult: {
             category: string;
@@ -9591,6 +9660,76 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    resendUncertainGreetingDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many messages were queued again, and the greeting */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResendUncertainResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listUncertainGreetingDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Uncertain deliveries of the greeting */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UncertainDeliveryList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];

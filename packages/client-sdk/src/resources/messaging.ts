@@ -30,6 +30,10 @@ export interface UnsubscribeResult {
 export type Greeting = Schema<'Greeting'>;
 /** The body of `crm.greetings.create`. */
 export type GreetingCreateParams = Schema<'CreateGreeting'>;
+/** A message whose worker stopped mid-send: the mail server may or may not have it. */
+export type UncertainDelivery = Schema<'UncertainDelivery'>;
+/** The answer of `crm.greetings.resendUncertain`: how many were queued again, and the greeting. */
+export type ResendUncertainResult = Schema<'ResendUncertainResult'>;
 
 /**
  * Outgoing mail settings (`crm.mailSettings`): the agency's (admins) and my own.
@@ -124,5 +128,15 @@ export class Greetings extends APIResource {
   /** Cancels a greeting that has not gone out yet. */
   cancel(id: string, options?: RequestOptions): Promise<Greeting> {
     return this._transport.post<Greeting>(path`/v1/greetings/${id}/cancel`, undefined, options);
+  }
+
+  /** Lists the greeting's uncertain messages (its worker stopped mid-send; `progress.uncertain` counts them). */
+  listUncertain(id: string, params?: ListParams, options?: RequestOptions): PagePromise<UncertainDelivery> {
+    return requestPage<UncertainDelivery>(this._transport, path`/v1/greetings/${id}/uncertain`, params, options);
+  }
+
+  /** Sends the uncertain messages once more (same Message-ID). Idempotent: a repeat queues nothing (`requeued: 0`). */
+  resendUncertain(id: string, options?: RequestOptions): Promise<ResendUncertainResult> {
+    return this._transport.post<ResendUncertainResult>(path`/v1/greetings/${id}/resend-uncertain`, undefined, options);
   }
 }

@@ -18,7 +18,7 @@ describe('APP_URL: where the links in emails open', () => {
   it('should refuse to start in production without APP_URL, in one line naming it', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
     assert.throws(() => loadConfig(production), (e: Error) => /^Invalid configuration: APP_URL is required in production/.test(e.message) && !e.message.includes('\n'));
-    assert.equal(loadConfig({ ...production, APP_URL: 'https://crm.example.com/app' }).APP_URL, 'https://crm.example.com/app');
+    assert.equal(loadConfig({ ...production, APP_URL: 'https://crm.example.com/app', PUBLIC_URL: 'https://crm.example.com' }).APP_URL, 'https://crm.example.com/app');
   });
 });
 

@@ -1,61 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import type { Types} from 'mongoose';
+import type { Types } from 'mongoose';
 import { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { publicBaseUrl, type Config } from '../../platform/config.js';
 import { op } from '../../platform/db/operators.js';
-import { isDuplicateKeyError } from '../../platform/errors.js';
+import { AppError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import type { CompiledMessage } from '../../platform/mail/message-renderer.js';
-import { isTransientMailError, type MailRoute } from '../../platform/mail/transports.js';
+import { mailErrorKind, type MailRoute } from '../../platform/mail/transports.js';
 import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import type { MailSettingsService } from '../mail-settings/mail-settings.service.js';
 import { marketingCategories, type MessageCategory } from '../templates/template.model.js';
 import { compileOrThrow, type TemplatesService } from '../templates/templates.service.js';
-import { deliveryIdFor, deliveryKey, deliveryModel, deliveryTakeoverModel, sendModel, type Delivery, type Send, type SendState } from './messaging.model.js';
+import { createDeliveryLedger } from './delivery.ledger.js';
+import { sendModel, type Delivery, type Send, type SendState } from './messaging.model.js';
 import type { Recipient, Recipients } from './recipients.js';
 import type { SubscriptionsService } from './subscriptions.service.js';
 import type { UnsubscribeTokens } from './unsubscribe.js';
 
-/** The job that runs a send; its data is `{ tenantId, sendId }`. */
+export { pruneDeliveryLedger } from './delivery.ledger.js';
+
+/** The job that runs a send; its data is `{ tenantId, sendId }`, and there is one job per send. */
 export const SEND_JOB = 'messaging.send';
-/** The recurring job that restarts sends whose job died or failed (no gap, whatever happened to it). */
+/** The recurring job that brings back sends whose job died or failed (no gap, whatever happened to it). */
 export const RESUME_SENDS_JOB = 'messaging.resume-stalled-sends';
 /** The daily job that forgets the delivery ledger of sends that ended long ago. */
 export const LEDGER_PRUNE_JOB = 'messaging.ledger.prune';
 
-/**
- * Forgets the delivery ledger of sends that ended (completed or canceled) more than `retentionDays` ago.
- * The ledger is what makes a send exactly once while it can still run; an ended send never runs again
- * (the resume job looks at scheduled and running sends only), and its counts stay on the send. Takeover
- * rows matter only while workers race for one stale entry, so they are kept a day.
- */
-export async function pruneDeliveryLedger(connection: Connection, now: Date, retentionDays: number): Promise<{ sends: number; entries: number; takeovers: number }> {
-  const Send = sendModel(connection);
-  const all = { crossTenant: 'the ledger retention job visits every agency' };
-  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
-  let sends = 0;
-  let entries = 0;
-  for (;;) {
-    const ended = await Send.find({ state: op({ $in: ['completed', 'canceled'] as SendState[] }), updatedAt: op({ $lt: cutoff }), ledgerPrunedAt: null })
-      .setOptions(all)
-      .select('_id tenantId')
-      .limit(200)
-      .lean();
-    if (!ended.length) break;
-    entries += (await deliveryModel(connection).deleteMany({ sendId: op({ $in: ended.map((s) => s._id) }) }).setOptions(all)).deletedCount;
-    for (const s of ended) await Send.updateOne({ tenantId: s.tenantId, _id: s._id }, { $set: { ledgerPrunedAt: now } }, { timestamps: false });
-    sends += ended.length;
-    if (ended.length < 200) break;
-  }
-  const takeovers = (await deliveryTakeoverModel(connection).deleteMany({ createdAt: op({ $lt: new Date(now.getTime() - 86_400_000) }) }).setOptions(all)).deletedCount;
-  return { sends, entries, takeovers };
-}
-
 export interface EngineDeps {
   connection: Connection;
-  config: Pick<Config, 'PUBLIC_URL' | 'PORT' | 'MAIL_RETRY_ATTEMPTS' | 'MAIL_RETRY_BASE_MS' | 'SMTP_POOL_SIZE'>;
+  config: Pick<Config, 'PUBLIC_URL' | 'PORT' | 'NODE_ENV' | 'MAIL_RETRY_ATTEMPTS' | 'MAIL_RETRY_BASE_MS' | 'SMTP_POOL_SIZE' | 'MAIL_SEND_LEASE_MS'>;
   logger: Logger;
   events: EventBus;
   jobs: Jobs;
@@ -70,92 +45,56 @@ export interface EngineDeps {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The progress of a send as the API answers it and pushes it live. */
-export function toProgress(s: Pick<Send, '_id' | 'state' | 'total' | 'sent' | 'failed' | 'skipped'>) {
-  const done = s.sent + s.failed + s.skipped;
-  return { sendId: String(s._id), state: s.state, total: s.total, sent: s.sent, failed: s.failed, skipped: s.skipped, pending: Math.max(0, s.total - done) };
+/** The progress of a send as the API answers it and pushes it live (the counts come from its ledger). */
+export function toProgress(s: Pick<Send, '_id' | 'state' | 'total' | 'sent' | 'failed' | 'skipped'> & { uncertain?: number }) {
+  const uncertain = s.uncertain ?? 0;
+  const done = s.sent + s.failed + s.skipped + uncertain;
+  return { sendId: String(s._id), state: s.state, total: s.total, sent: s.sent, failed: s.failed, skipped: s.skipped, uncertain, pending: Math.max(0, s.total - done) };
 }
 
+/** A run lost its lease (its heartbeats stopped reaching the database): it stops before anyone takes over. */
+class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+}
+
+/** The one job of a send: the key of `jobs.scheduleUnique`. */
+export const sendJobKey = (sendId: Types.ObjectId | string) => String(sendId);
+
 /**
- * Runs sends exactly once per (send, recipient, channel). Before a message goes out, its ledger entry is
- * inserted under a unique key and claimed by this worker; after the SMTP server accepts it, the entry is
- * marked sent. A second worker, a retry of the job or a restart after a crash finds the entry and does
- * not send again; an entry left `pending` by a dead worker is taken over once its claim is older than the
- * lease (the job lock lifetime), so nothing is skipped either.
+ * Runs sends exactly once per (send, recipient, channel) through the delivery ledger (delivery.ledger.ts,
+ * docs/email.md): every recipient gets a `queued` entry first; runs then walk the entries still `queued`
+ * (a takeover continues from the ledger, never from the top of the list), claim each by a unique insert,
+ * send with a Message-ID fixed before the SMTP transaction, and record the outcome. A run holds a lease
+ * renewed every third of MAIL_SEND_LEASE_MS (with its Agenda job's lock, of the same lifetime), so a
+ * send whose worker died resumes within a lease plus the scheduler's poll.
  */
 export function createDeliveryEngine(deps: EngineDeps) {
-  const Delivery = deliveryModel(deps.connection);
   const Send = sendModel(deps.connection);
-  const Takeover = deliveryTakeoverModel(deps.connection);
+  const lease = deps.config.MAIL_SEND_LEASE_MS;
+  const ledger = createDeliveryLedger(deps.connection, lease);
   const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   let runs = 0;
-  const lease = deps.jobs.lockLifetime;
+  // One run per send per process: Agenda may start a send's job again while it still runs (a lock touch
+  // delayed past its lifetime on a loaded machine); a second run here would add lanes, and with them
+  // messages in flight, beyond SMTP_POOL_SIZE. Other processes are kept apart by the ledger's claims.
+  const active = new Set<string>();
   const publicBase = publicBaseUrl(deps.config);
 
-  // FerretDB's SQLite handler pushes a filter that is `_id` alone down to SQL and decodes and filters the
-  // whole collection in Go for anything else (even `_id` plus `tenantId`), several times slower; on
-  // MongoDB and the PostgreSQL handler both are index or SQL lookups. So the ledger is read and written
-  // by `_id` alone (derived from the key, which holds the send id, so it cannot reach another agency's
-  // entry) and the tenant is checked here.
-  const byId = { crossTenant: 'ledger entry by its key-derived _id; the tenant is checked on read' };
-  async function entryById(tenantId: Types.ObjectId, _id: Types.ObjectId): Promise<Delivery | null> {
-    const entry = await Delivery.findOne({ _id }).setOptions(byId).lean();
-    return entry && String(entry.tenantId) === String(tenantId) ? entry : null;
-  }
-  const updateById = (_id: Types.ObjectId, $set: Partial<Delivery>) => Delivery.updateOne({ _id }, { $set }).setOptions(byId);
-
-  /** Claims the ledger entry for one recipient, or answers why not (already done, held by a live worker). */
-  async function claim(claimer: string, tenantId: Types.ObjectId, send: Send, r: Recipient): Promise<Delivery | 'done' | 'held'> {
-    const key = deliveryKey(send._id, r.type, r.id, 'email');
-    const _id = deliveryIdFor(key);
-    const now = new Date();
-    try {
-      const created = await Delivery.create({ _id, tenantId, key, sendId: send._id, recipientType: r.type, recipientId: r.id, channel: 'email', email: r.email, state: 'pending', claimedBy: claimer, claimedAt: now });
-      return created.toObject();
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-    // Entries written before ids were derived from keys have another id: found by key (a scan, once).
-    const existing = (await entryById(tenantId, _id)) ?? (await Delivery.findOne({ tenantId, key }).lean());
-    if (!existing || existing.state !== 'pending') return 'done';
-    if (existing.claimedAt && existing.claimedAt.getTime() > now.getTime() - lease) return 'held';
-    return takeOver(existing, claimer, now);
+  interface RunContext {
+    runId: string;
+    send: Send;
+    compiled: CompiledMessage;
+    agency: { name: string; locale: string; timeZone: string };
+    route: MailRoute;
+    valid: () => boolean;
+    allowed: (r: Recipient) => Promise<boolean>;
   }
 
-  /**
-   * Takes over an entry whose claim went stale (its worker died). The takeover is a unique insert named
-   * after the stale claim, so only one of several workers that find it wins (a conditional update is not
-   * atomic under concurrency on FerretDB v1); the winner then moves the claim and sends.
-   */
-  async function takeOver(stale: Delivery, claimer: string, now: Date): Promise<Delivery | 'done' | 'held'> {
-    const staleClaim = `${String(stale._id)}:${stale.claimedBy ?? ''}:${stale.claimedAt?.getTime() ?? 0}`;
-    try {
-      await Takeover.create({ _id: staleClaim, tenantId: stale.tenantId, deliveryId: stale._id, claimedBy: claimer });
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return 'held';
-      throw error;
-    }
-    const current = await entryById(stale.tenantId, stale._id);
-    if (!current || current.state !== 'pending') return 'done';
-    if (current.claimedBy !== stale.claimedBy || current.claimedAt?.getTime() !== stale.claimedAt?.getTime()) return 'held';
-    await updateById(stale._id, { claimedBy: claimer, claimedAt: now });
-    // The dead worker may have had this message accepted just before it died (RFC 1047): say so.
-    deps.logger.warn({ sendId: String(stale.sendId), recipient: String(stale.recipientId), previousClaim: stale.claimedBy }, 'ledger entry taken over from a dead worker');
-    return { ...current, claimedBy: claimer, claimedAt: now };
-  }
-
-  /** Records the outcome, unless another worker took the entry over meanwhile (its claim went stale). */
-  async function finish(entry: Delivery, $set: Partial<Delivery>): Promise<boolean> {
-    const current = await entryById(entry.tenantId, entry._id);
-    if (!current || current.state !== 'pending' || current.claimedBy !== entry.claimedBy) return false;
-    const res = await updateById(entry._id, $set);
-    return res.modifiedCount === 1;
-  }
-
-  function render(send: Send, compiled: CompiledMessage, agency: { name: string; locale: string; timeZone: string }, route: MailRoute, r: Recipient) {
+  function render(ctx: RunContext, r: Recipient) {
+    const { send, agency, route } = ctx;
     const marketing = marketingCategories.includes(send.category as MessageCategory);
     const unsubscribeUrl = marketing ? `${publicBase}/v1/unsubscribe/${deps.tokens.issue({ tenantId: send.tenantId, subjectType: r.type, subjectId: r.id, category: send.category })}` : null;
-    const message = compiled.render({ ...deps.extraData?.(send, r), recipient: r.fields, agency: { name: agency.name }, sender: { address: route.from }, unsubscribeUrl }, agency);
+    const message = ctx.compiled.render({ ...deps.extraData?.(send, r), recipient: r.fields, agency: { name: agency.name }, sender: { address: route.from }, unsubscribeUrl }, agency);
     if (unsubscribeUrl) {
       const escaped = unsubscribeUrl.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
       message.html += `<p style="font-size:12px;color:#666">You receive this because you are in touch with ${agency.name.replace(/[<>&"]/g, '')}. <a href="${escaped}">Unsubscribe</a></p>`;
@@ -164,47 +103,73 @@ export function createDeliveryEngine(deps: EngineDeps) {
     return { message, unsubscribeUrl };
   }
 
-  async function deliverOne(ctx: RunContext, r: Recipient): Promise<'sent' | 'failed' | 'skipped' | 'done' | 'held'> {
-    const entry = await claim(ctx.claimer, ctx.send.tenantId, ctx.send, r);
-    if (entry === 'done' || entry === 'held') return entry;
-    // Checked at the last moment, so an unsubscribe counts for every message not yet out.
-    if (!(await deps.subscriptions.allows(ctx.send.tenantId, r, ctx.send.category, 'email'))) {
-      return (await finish(entry, { state: 'skipped', error: r.email ? 'unsubscribed or suppressed' : 'no email address' })) ? 'skipped' : 'done';
+  /** One ledger entry: claim, check, send, record. Answers the entry's new state, or why it was left. */
+  async function deliverOne(ctx: RunContext, entry: Delivery, r: Recipient | undefined): Promise<'sent' | 'failed' | 'skipped' | 'uncertain' | 'held' | 'done'> {
+    if (!ctx.valid()) throw new LeaseLostError('the run lost its lease');
+    const claim = await ledger.claim(entry, ctx.runId);
+    if (claim === 'held' || claim === 'done') return claim;
+    const messageId = `<${String(entry._id)}@deliveries.crm>`;
+    // Checked at the last moment (within a couple of seconds), so an unsubscribe counts for every message not yet out.
+    if (!r || !r.email || !(await ctx.allowed(r))) {
+      const error = !r ? 'the recipient no longer exists' : r.email ? 'unsubscribed or suppressed' : 'no email address';
+      await ledger.updateById(entry._id, { state: 'skipped', attempts: claim.attempt, claimedBy: ctx.runId, claimedAt: new Date(), error });
+      return 'skipped';
     }
-    const { message, unsubscribeUrl } = render(ctx.send, ctx.compiled, ctx.agency, ctx.route, r);
+    // The attempt document is the claim and names the run; this write makes it visible in the entry and
+    // goes alongside the SMTP transaction (a crash either way leaves an attempt a dead run held, which
+    // makes the entry uncertain), so it costs no time per message. The outcome write waits for it.
+    const sending = ledger.updateById(entry._id, { state: 'sending', attempts: claim.attempt, claimedBy: ctx.runId, claimedAt: new Date(), messageId, email: r.email }).exec();
+    sending.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+    const { message, unsubscribeUrl } = render(ctx, r);
     let lastError = '';
-    for (let attempt = 1; attempt <= deps.config.MAIL_RETRY_ATTEMPTS; attempt += 1) {
+    let tries = 0;
+    for (let tryNo = 1; tryNo <= deps.config.MAIL_RETRY_ATTEMPTS; tryNo += 1) {
+      // The fence: past two thirds of the lease without a heartbeat, others may soon call this run dead.
+      if (!ctx.valid()) throw new LeaseLostError('the run lost its lease');
       try {
-        const info = (await ctx.route.transport.sendMail({
+        await ctx.route.transport.sendMail({
           from: ctx.route.from,
-          to: r.name ? { name: r.name, address: r.email! } : r.email!,
+          to: r.name ? { name: r.name, address: r.email } : r.email,
           subject: message.subject,
           html: message.html,
           text: message.text,
-          messageId: `<${String(entry._id)}@deliveries.crm>`,
+          messageId,
           headers: unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
-        })) as { messageId?: string };
-        return (await finish(entry, { state: 'sent', sentAt: new Date(), attempts: attempt, messageId: info.messageId ?? null, error: null })) ? 'sent' : 'done';
+        });
+        await sending;
+        await ledger.updateById(entry._id, { state: 'sent', sentAt: new Date(), tries: tryNo, error: null });
+        return 'sent';
       } catch (error) {
-        lastError = error instanceof Error ? error.message : String(error);
-        if (!isTransientMailError(error) || attempt === deps.config.MAIL_RETRY_ATTEMPTS) break;
-        await updateById(entry._id, { attempts: attempt, error: lastError, claimedAt: new Date() });
-        await delay(deps.config.MAIL_RETRY_BASE_MS * 4 ** (attempt - 1));
-        await ctx.keepAlive();
+        lastError = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+        const kind = mailErrorKind(error);
+        if (kind === 'unknown') {
+          // The connection broke mid-transaction: the server may have the message. Never resend blindly.
+          await sending;
+          await ledger.updateById(entry._id, { state: 'uncertain', tries: tryNo, error: `no reply from the mail server (${lastError}): it may or may not have the message; resend it explicitly` });
+          return 'uncertain';
+        }
+        tries = tryNo;
+        if (kind === 'final' || tryNo === deps.config.MAIL_RETRY_ATTEMPTS) break;
+        await delay(deps.config.MAIL_RETRY_BASE_MS * 4 ** (tryNo - 1));
       }
     }
-    deps.logger.warn({ sendId: String(ctx.send._id), recipient: String(r.id), error: lastError }, 'message failed');
-    return (await finish(entry, { state: 'failed', error: lastError.slice(0, 500), attempts: deps.config.MAIL_RETRY_ATTEMPTS })) ? 'failed' : 'done';
+    deps.logger.warn({ sendId: String(ctx.send._id), recipient: String(entry.recipientId), error: lastError }, 'message failed');
+    await sending;
+    await ledger.updateById(entry._id, { state: 'failed', tries, error: lastError });
+    return 'failed';
   }
 
-  interface RunContext {
-    /** This run's claim id: even two runs in one process never take each other's fresh entries. */
-    claimer: string;
-    send: Send;
-    compiled: CompiledMessage;
-    agency: { name: string; locale: string; timeZone: string };
-    route: MailRoute;
-    keepAlive: () => Promise<void>;
+  /** Whether a recipient may get this send's category, from a snapshot renewed every 2 s (two reads, not two per message). */
+  function allowedCheck(send: Send) {
+    let at = 0;
+    let snapshot: Promise<(r: Recipient) => boolean> | null = null;
+    return async (r: Recipient) => {
+      if (!snapshot || Date.now() - at > 2000) {
+        at = Date.now();
+        snapshot = deps.subscriptions.snapshot(send.tenantId, send.category, 'email');
+      }
+      return (await snapshot)(r);
+    };
   }
 
   async function publishProgress(send: Send) {
@@ -213,94 +178,186 @@ export function createDeliveryEngine(deps: EngineDeps) {
     await deps.events.publish({ type: USER_MESSAGE_EVENT, tenantId: send.tenantId, resource: 'send', resourceId: String(send._id), actor: null, data: { userId: String(send.createdBy), name: 'send.progress', payload: toProgress(fresh) } });
   }
 
-  /** Recounts a send from its ledger (the truth; the live counters are increments that a crash may cut short). */
-  async function recount(send: Send) {
-    const counts = { sent: 0, failed: 0, skipped: 0, pending: 0 };
-    for (const state of ['sent', 'failed', 'skipped', 'pending'] as const) counts[state] = await Delivery.countDocuments({ tenantId: send.tenantId, sendId: send._id, state });
-    return counts;
+  /** Writes the ledger's counts onto the send (the counters are always the ledger's, never increments). */
+  async function writeCounts(send: Send, extra: Partial<Send> = {}) {
+    const c = await ledger.counts(send.tenantId, send._id);
+    await Send.updateOne({ tenantId: send.tenantId, _id: send._id }, { $set: { sent: c.sent, failed: c.failed, skipped: c.skipped, uncertain: c.uncertain, ...extra } });
+    return c;
+  }
+
+  /** The run itself, under its lease. */
+  async function runLeased(ctx: RunContext, keepAlive: () => Promise<void>) {
+    const { send } = ctx;
+    const { tenantId, _id: sendId } = send;
+    let loaded: Recipient[] | null = null;
+    if (!send.ledgerReadyAt) {
+      // First run (or a takeover of a first run that died early): one queued entry per recipient.
+      loaded = await deps.recipients.many(tenantId, send.targets, keepAlive);
+      await ledger.queue(tenantId, sendId, loaded, keepAlive);
+      await Send.updateOne({ tenantId, _id: sendId }, { $set: { total: loaded.length, ledgerReadyAt: new Date() } });
+      send.total = loaded.length;
+      send.ledgerReadyAt = new Date();
+    }
+    for (;;) {
+      await ledger.settle(tenantId, sendId);
+      const queued = await ledger.inState(tenantId, sendId, 'queued');
+      if (queued.length) {
+        const people =
+          loaded ??
+          (await deps.recipients.many(
+            tenantId,
+            { contactIds: queued.filter((e) => e.recipientType === 'contact').map((e) => e.recipientId), customerIds: queued.filter((e) => e.recipientType === 'customer').map((e) => e.recipientId) },
+            keepAlive,
+          ));
+        loaded = null;
+        const byKey = new Map(people.map((p) => [`${p.type}:${String(p.id)}`, p]));
+        // Live progress: the ledger's counts at the start of the pass plus this pass's outcomes (a full
+        // count per second would cost a scan of the send's entries each time); the end recounts.
+        const base = await writeCounts(send);
+        const delta = { sent: 0, failed: 0, skipped: 0, uncertain: 0 };
+        let lastProgress = Date.now();
+        // Two runs walking the same list from the same end would collide on every entry: start anywhere.
+        const offset = Math.floor(Math.random() * queued.length);
+        let next = 0;
+        let moved = 0;
+        let lost: LeaseLostError | null = null;
+        const lane = async () => {
+          for (;;) {
+            const i = next++;
+            if (i >= queued.length || lost) return;
+            const entry = queued[(i + offset) % queued.length]!;
+            let outcome: Awaited<ReturnType<typeof deliverOne>>;
+            try {
+              outcome = await deliverOne(ctx, entry, byKey.get(`${entry.recipientType}:${String(entry.recipientId)}`));
+            } catch (error) {
+              // Every lane stops taking entries; the ones in flight finish before the run gives up.
+              if (error instanceof LeaseLostError) lost = error;
+              throw error;
+            }
+            if (outcome !== 'held') moved += 1;
+            if (outcome !== 'held' && outcome !== 'done') delta[outcome] += 1;
+            if (Date.now() - lastProgress >= 1000) {
+              lastProgress = Date.now();
+              await Send.updateOne({ tenantId, _id: sendId }, { $set: { sent: base.sent + delta.sent, failed: base.failed + delta.failed, skipped: base.skipped + delta.skipped, uncertain: base.uncertain + delta.uncertain } });
+              await publishProgress(send);
+            }
+          }
+        };
+        const ended = await Promise.allSettled(Array.from({ length: Math.max(1, deps.config.SMTP_POOL_SIZE) }, lane));
+        const failure = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failure) throw failure.reason;
+        // Entries may have been queued meanwhile (a resend); entries held by another live run are looked
+        // at again once it had time to finish them or its lease lapsed.
+        if (!moved) await delay(Math.min(500, lease / 4));
+        continue;
+      }
+      const { live } = await ledger.settle(tenantId, sendId);
+      const left = await ledger.counts(tenantId, sendId);
+      if (!live && !left.queued && !left.sending) break;
+      // Another run holds entries: wait for them to finish, or for its lease to lapse (then they settle).
+      await delay(Math.min(500, lease / 4));
+    }
+    const counts = await writeCounts(send);
+    await Send.updateOne({ tenantId, _id: sendId, state: 'running' }, { $set: { state: 'completed', completedAt: new Date() } });
+    await publishProgress(send);
+    // A resend that queued entries just as this run finished (and found the job still locked) is not
+    // left waiting for the resume sweep: the send goes back to running and this run takes them.
+    if (!counts.queued && (await ledger.counts(tenantId, sendId)).queued) {
+      await Send.updateOne({ tenantId, _id: sendId }, { $set: { state: 'running', completedAt: null } });
+      await runLeased(ctx, keepAlive);
+    }
   }
 
   return {
     workerId,
+    ledger,
+    /** Makes sure the send's one job runs at `when` (no second job, however often this is called). */
+    async schedule(send: Pick<Send, '_id' | 'tenantId'>, when: Date) {
+      return deps.jobs.scheduleUnique(sendJobKey(send._id), when, SEND_JOB, { tenantId: String(send.tenantId), sendId: String(send._id) });
+    },
     /**
-     * Finds sends that are due and have made no progress for two leases (their job failed, was canceled
-     * by Agenda for outliving its lock, or was lost with its worker) and schedules them again. Running a
-     * send that is in fact alive is harmless: the ledger holds its entries.
+     * Finds due sends that are `scheduled` or `running` and have made no progress for two leases (their
+     * job failed, or its worker died and Agenda's lock lapsed without anyone taking it) and makes their
+     * one job due again. Running a send that is in fact alive is harmless: the ledger holds its entries.
      */
     async resumeStalled(now: Date): Promise<number> {
       const quiet = new Date(now.getTime() - 2 * lease);
-      const stalled = await Send.find({ state: op({ $in: ['scheduled', 'running'] as SendState[] }), sendAt: op({ $lte: quiet }), updatedAt: op({ $lte: quiet }) })
-        .setOptions({ crossTenant: 'the resume job visits every agency' })
-        .select('_id tenantId state')
-        .limit(100)
-        .lean();
-      for (const s of stalled) {
-        deps.logger.warn({ sendId: String(s._id), state: s.state }, 'send made no progress for two leases; scheduling it again');
-        // Marks it touched, so the next sweep waits two more leases before trying again.
-        await Send.updateOne({ tenantId: s.tenantId, _id: s._id }, { $set: { resumedAt: now } });
-        await deps.jobs.schedule(now, SEND_JOB, { tenantId: String(s.tenantId), sendId: String(s._id) });
+      let resumed = 0;
+      for (const state of ['scheduled', 'running'] as SendState[]) {
+        const stalled = await Send.find({ state, sendAt: op({ $lte: quiet }), updatedAt: op({ $lte: quiet }) }).setOptions({ crossTenant: 'the resume job visits every agency' }).select('_id tenantId state').limit(100).lean();
+        for (const s of stalled) {
+          deps.logger.warn({ sendId: String(s._id), state: s.state }, 'send made no progress for two leases; making its job due again');
+          await Send.updateOne({ tenantId: s.tenantId, _id: s._id }, { $set: { resumedAt: now } });
+          await this.schedule(s, now);
+        }
+        resumed += stalled.length;
       }
-      return stalled.length;
+      return resumed;
     },
     /** Runs (or resumes) a send; safe to call again, from any process, at any time. */
     async run(tenantId: Types.ObjectId, sendId: Types.ObjectId, keepAlive: () => Promise<void> = async () => {}) {
-      const send = await Send.findOneAndUpdate(
-        { tenantId, _id: sendId, state: op({ $in: ['scheduled', 'running'] as SendState[] }) },
-        { $set: { state: 'running' } },
-        { returnDocument: 'after' },
-      ).lean();
-      if (!send) return;
-      if (!send.startedAt) await Send.updateOne({ tenantId, _id: sendId, startedAt: null }, { $set: { startedAt: new Date() } });
-      const template = await deps.templates.load(tenantId, send.templateId);
-      const compiled = compileOrThrow(template);
-      const agency = await deps.recipients.agency(tenantId);
-      const route = await deps.mailSettings.routeFor(tenantId, send.fromUser ? send.createdBy : null);
-      // Loading 10,000 recipients can outlast the job's lock: renew it as the batches come in.
-      const recipients = await deps.recipients.many(tenantId, send.targets, keepAlive);
-      await keepAlive();
-      await Send.updateOne({ tenantId, _id: sendId }, { $set: { total: recipients.length } });
-      const ctx: RunContext = { claimer: `${workerId}-${(runs += 1)}`, send, compiled, agency, route, keepAlive };
-
-      const delta = { sent: 0, failed: 0, skipped: 0 };
-      let lastFlush = Date.now();
-      const flush = async () => {
-        lastFlush = Date.now();
-        const $inc = { ...delta };
-        delta.sent = delta.failed = delta.skipped = 0;
-        // Only while running: a completed send's counts are the ledger's recount, never increments on top.
-        if ($inc.sent || $inc.failed || $inc.skipped) await Send.updateOne({ tenantId, _id: sendId, state: 'running' }, { $inc });
-        await keepAlive();
-        await publishProgress(send);
-      };
-      let next = 0;
-      let held = 0;
-      const lane = async () => {
-        for (;;) {
-          const i = next++;
-          if (i >= recipients.length) return;
-          const outcome = await deliverOne(ctx, recipients[i]!);
-          if (outcome === 'sent' || outcome === 'failed' || outcome === 'skipped') delta[outcome] += 1;
-          if (outcome === 'held') held += 1;
-          if (Date.now() - lastFlush > 500) await flush();
-        }
-      };
-      await Promise.all(Array.from({ length: Math.max(1, deps.config.SMTP_POOL_SIZE) }, lane));
-      await flush();
-
-      const counts = await recount(send);
-      if (counts.pending > 0 || held > 0) {
-        // Entries held by another worker: look again once their claims could be stale.
-        await Send.updateOne({ tenantId, _id: sendId }, { $set: { sent: counts.sent, failed: counts.failed, skipped: counts.skipped } });
-        await deps.jobs.schedule(new Date(Date.now() + lease), SEND_JOB, { tenantId: String(tenantId), sendId: String(sendId) });
-        return;
+      if (active.has(String(sendId))) return;
+      active.add(String(sendId));
+      try {
+        await runOnce(tenantId, sendId, keepAlive);
+      } finally {
+        active.delete(String(sendId));
       }
-      await Send.updateOne(
-        { tenantId, _id: sendId, state: 'running' },
-        { $set: { state: 'completed', completedAt: new Date(), total: recipients.length, sent: counts.sent, failed: counts.failed, skipped: counts.skipped } },
-      );
-      await publishProgress(send);
+    },
+    /**
+     * Queues again, once, the send's entries that are `uncertain` (an operator's decision that a possible
+     * second copy is better than none) and makes its job due. Idempotent: see `ledger.resendUncertain`.
+     */
+    async resendUncertain(tenantId: Types.ObjectId, sendId: Types.ObjectId, by: string): Promise<number> {
+      const queued = await ledger.resendUncertain(tenantId, sendId, by);
+      if (queued) {
+        await Send.updateOne({ tenantId, _id: sendId, state: 'completed' }, { $set: { state: 'running', completedAt: null } });
+        await writeCounts({ tenantId, _id: sendId } as Send);
+        await deps.jobs.scheduleUnique(sendJobKey(sendId), new Date(), SEND_JOB, { tenantId: String(tenantId), sendId: String(sendId) });
+      }
+      return queued;
     },
   };
+
+  async function runOnce(tenantId: Types.ObjectId, sendId: Types.ObjectId, keepAlive: () => Promise<void>) {
+    const found = await Send.findOne({ tenantId, _id: sendId }).lean();
+    if (!found || (found.state !== 'scheduled' && found.state !== 'running')) return;
+    const route = await deps.mailSettings.routeFor(tenantId, found.fromUser ? found.createdBy : null);
+    if (!route.delivers && deps.config.NODE_ENV === 'production') {
+      throw new AppError('conflict', 'No SMTP server is configured (SMTP_URL or the mail settings): the send waits until one is');
+    }
+    await Send.updateOne({ tenantId, _id: sendId }, { $set: { state: 'running', ...(found.startedAt ? {} : { startedAt: new Date() }) } });
+    const send: Send = { ...found, state: 'running' };
+    const template = await deps.templates.load(tenantId, send.templateId);
+    const compiled = compileOrThrow(template);
+    const agency = await deps.recipients.agency(tenantId);
+    // A run that lost its lease (heartbeats that did not reach the database in time) stops sending and
+    // starts again here under a new lease, from the ledger; what it left `sending` becomes uncertain.
+    for (let lap = 1; ; lap += 1) {
+      const runId = `${workerId}-${(runs += 1)}`;
+      const runLease = await ledger.lease(tenantId, sendId, runId);
+      // The heartbeat: the run's lease and its Agenda job lock, every quarter of the lease, off the send path.
+      let beating: Promise<void> | null = null;
+      const timer = setInterval(() => {
+        beating ??= Promise.all([runLease.beat(), keepAlive()])
+          .then(() => undefined)
+          .catch((error: unknown) => deps.logger.warn({ err: error, sendId: String(sendId) }, 'send heartbeat failed'))
+          .finally(() => (beating = null));
+      }, Math.max(100, Math.floor(lease / 4)));
+      const ctx: RunContext = { runId, send, compiled, agency, route, valid: runLease.valid, allowed: allowedCheck(send) };
+      try {
+        await runLeased(ctx, keepAlive);
+        await runLease.end();
+        return;
+      } catch (error) {
+        if (!(error instanceof LeaseLostError) || lap >= 5) throw error;
+        deps.logger.error({ sendId: String(sendId), runId }, 'send run lost its lease and stopped; starting again under a new lease');
+      } finally {
+        clearInterval(timer);
+        await beating;
+      }
+    }
+  }
 }
 
 export type DeliveryEngine = ReturnType<typeof createDeliveryEngine>;

@@ -5,8 +5,8 @@ import { pageOf, type PageQuery } from '../../platform/records/list-query.js';
 import { zonedTimeToUtc } from '../../platform/jobs/time.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import type { TemplatesService } from '../templates/templates.service.js';
-import { SEND_JOB, toProgress } from './delivery.engine.js';
-import { sendModel, type Send } from './messaging.model.js';
+import { SEND_JOB, toProgress, type DeliveryEngine } from './delivery.engine.js';
+import { deliveryModel, sendModel, type Delivery, type Send } from './messaging.model.js';
 import type { Recipients } from './recipients.js';
 
 /** The public shape of a greeting, with its progress. */
@@ -36,12 +36,35 @@ export interface GreetingInput {
   fromUser?: boolean | undefined;
 }
 
+/** A ledger entry whose outcome is not known (its worker died mid-send), as the API lists it. */
+export function toUncertainDto(d: Delivery) {
+  return {
+    recipientType: d.recipientType,
+    recipientId: String(d.recipientId),
+    email: d.email,
+    attempts: d.attempts,
+    messageId: d.messageId,
+    lastAttemptAt: d.claimedAt ? new Date(d.claimedAt).toISOString() : null,
+    reason: d.error,
+  };
+}
+
 /** Greetings (000): an admin schedules a template to contacts and customers at a time in the agency's zone. */
 /** The members of a saved segment that a principal may see: contacts or customers, by id. */
 export type SegmentMembers = (principal: Principal, segmentId: string) => Promise<{ resource: 'contact' | 'customer'; ids: Types.ObjectId[] }>;
 
-export function createGreetingsService(deps: { connection: Connection; jobs: Jobs; templates: TemplatesService; recipients: Recipients; segmentMembers?: SegmentMembers }) {
+export function createGreetingsService(deps: {
+  connection: Connection;
+  jobs: Jobs;
+  templates: TemplatesService;
+  recipients: Recipients;
+  segmentMembers?: SegmentMembers;
+  /** Throws when a send could not be delivered (production with no SMTP server for this sender). */
+  assertCanDeliver?: (principal: Principal, fromUser: boolean) => Promise<void>;
+  engine?: Pick<DeliveryEngine, 'resendUncertain'>;
+}) {
   const Send = sendModel(deps.connection);
+  const Delivery = deliveryModel(deps.connection);
   const find = async (tenantId: Types.ObjectId, id: string) => {
     const s = await Send.findOne({ tenantId, _id: new Types.ObjectId(id) }).lean();
     if (!s) throw AppError.notFound('Greeting');
@@ -52,6 +75,7 @@ export function createGreetingsService(deps: { connection: Connection; jobs: Job
       const template = await deps.templates.load(principal.tenantId, input.templateId).catch(() => {
         throw AppError.invalidField('templateId', 'is not a template of this agency');
       });
+      await deps.assertCanDeliver?.(principal, input.fromUser ?? false);
       const contactIds = [...new Set(input.targets.contactIds ?? [])].map((id) => new Types.ObjectId(id));
       const customerIds = [...new Set(input.targets.customerIds ?? [])].map((id) => new Types.ObjectId(id));
       let segmentId: Types.ObjectId | null = null;
@@ -84,7 +108,7 @@ export function createGreetingsService(deps: { connection: Connection; jobs: Job
         createdBy: principal.userId,
         total: contactIds.length + customerIds.length,
       });
-      await deps.jobs.schedule(sendAt, SEND_JOB, { tenantId: String(principal.tenantId), sendId: String(created._id) });
+      await deps.jobs.scheduleUnique(String(created._id), sendAt, SEND_JOB, { tenantId: String(principal.tenantId), sendId: String(created._id) });
       return toGreetingDto(created.toObject());
     },
     async list(principal: Principal, page: PageQuery) {
@@ -92,6 +116,22 @@ export function createGreetingsService(deps: { connection: Connection; jobs: Job
     },
     async get(principal: Principal, id: string) {
       return toGreetingDto(await find(principal.tenantId, id));
+    },
+    /** The greeting's recipients whose message is `uncertain`: the server may or may not have it. */
+    async uncertain(principal: Principal, id: string, page: PageQuery) {
+      const s = await find(principal.tenantId, id);
+      return pageOf(Delivery, { tenantId: principal.tenantId, sendId: s._id, state: 'uncertain' }, page, toUncertainDto);
+    },
+    /**
+     * Sends the uncertain messages again (same Message-ID, so a receiver that keeps the first copy can
+     * drop the second). Idempotent: each uncertain attempt is queued once, whoever asks how often.
+     */
+    async resendUncertain(principal: Principal, id: string) {
+      const s = await find(principal.tenantId, id);
+      if (!deps.engine) throw new AppError('unavailable', 'Sending is not available in this process');
+      await deps.assertCanDeliver?.(principal, s.fromUser);
+      const requeued = await deps.engine.resendUncertain(principal.tenantId, s._id, `user:${String(principal.userId)}`);
+      return { requeued, greeting: toGreetingDto(await find(principal.tenantId, id)) };
     },
     async cancel(principal: Principal, id: string) {
       const s = await find(principal.tenantId, id);

@@ -80,6 +80,10 @@ export interface Send {
   sent: number;
   failed: number;
   skipped: number;
+  /** Messages whose worker died between claiming and recording the outcome (see `uncertain` below). */
+  uncertain: number;
+  /** When every recipient had its ledger entry (after that, runs read the ledger, not the target list). */
+  ledgerReadyAt: Date | null;
   startedAt: Date | null;
   completedAt: Date | null;
   /** When the resume job last scheduled it again after it stalled. */
@@ -109,6 +113,8 @@ const sendSchema = new Schema<Send>(
     sent: { type: Number, default: 0 },
     failed: { type: Number, default: 0 },
     skipped: { type: Number, default: 0 },
+    uncertain: { type: Number, default: 0 },
+    ledgerReadyAt: { type: Date, default: null },
     startedAt: { type: Date, default: null },
     completedAt: { type: Date, default: null },
     resumedAt: { type: Date, default: null },
@@ -119,7 +125,15 @@ const sendSchema = new Schema<Send>(
 sendSchema.plugin(tenantScoped);
 sendSchema.index({ tenantId: 1, _id: -1 });
 
-export const deliveryStates = ['pending', 'sent', 'failed', 'skipped'] as const;
+/**
+ * A ledger entry's life: `queued` (written for every recipient before the first message goes out) →
+ * `sending` (claimed by one worker for one attempt, its Message-ID fixed) → `sent` (the SMTP server
+ * answered 250), `failed` (refused, or out of retries), `skipped` (unsubscribed, suppressed, no address)
+ * or `uncertain` (its worker died while it was `sending`: the server may or may not have it, so it is
+ * never sent again unless an operator asks). `pending` is the claim state of ledgers written before
+ * these states existed; it is treated as `sending`.
+ */
+export const deliveryStates = ['queued', 'sending', 'sent', 'failed', 'skipped', 'uncertain', 'pending'] as const;
 export type DeliveryState = (typeof deliveryStates)[number];
 
 /**
@@ -136,10 +150,13 @@ export interface Delivery {
   channel: Channel;
   email: string | null;
   state: DeliveryState;
-  /** The worker holding the entry while it sends, and since when (a stale claim is taken over). */
+  /** The run holding the entry while it is `sending` (its lease is a `send_runs` document), and since when. */
   claimedBy: string | null;
   claimedAt: Date | null;
+  /** The number of the last claimed attempt (each one is a unique `delivery_attempts` insert). */
   attempts: number;
+  /** SMTP transactions in that attempt (a 4xx reply is retried with backoff within the attempt). */
+  tries: number;
   error: string | null;
   messageId: string | null;
   sentAt: Date | null;
@@ -158,6 +175,7 @@ const deliverySchema = new Schema<Delivery>(
     claimedBy: { type: String, default: null },
     claimedAt: { type: Date, default: null },
     attempts: { type: Number, default: 0 },
+    tries: { type: Number, default: 0 },
     error: { type: String, default: null },
     messageId: { type: String, default: null },
     sentAt: { type: Date, default: null },
@@ -183,28 +201,63 @@ export function deliveryIdFor(key: string): Types.ObjectId {
   return new Types.ObjectId(createHash('sha256').update(key).digest().subarray(0, 12).toString('hex'));
 }
 
+
+
 /**
- * One takeover of a stale ledger claim: `_id` names the entry and the claim being replaced, so of the
- * workers that find the same stale claim, exactly one inserts this and takes the entry over (a
- * conditional update is not atomic under concurrency on FerretDB v1).
+ * One claim of a ledger entry: `_id` is `<entry id>:<attempt>` (or `<entry id>:resend:<attempt>` for an
+ * operator's resend of an uncertain attempt). The insert is the claim: on FerretDB v1 concurrent
+ * updates of one document are not atomic (a compare-and-set filter can let two workers both succeed),
+ * but an insert refused by the unique `_id` index is, so of all workers that try attempt n of an entry
+ * exactly one wins, by design and not by timing.
  */
-export interface DeliveryTakeover {
+export interface DeliveryAttempt {
   _id: string;
   tenantId: Types.ObjectId;
+  sendId: Types.ObjectId;
   deliveryId: Types.ObjectId;
+  attempt: number;
+  kind: 'claim' | 'resend';
   claimedBy: string;
   createdAt: Date;
 }
 
-const deliveryTakeoverSchema = new Schema<DeliveryTakeover>(
+const deliveryAttemptSchema = new Schema<DeliveryAttempt>(
   {
     _id: { type: String, required: true },
+    sendId: { type: Schema.Types.ObjectId, required: true },
     deliveryId: { type: Schema.Types.ObjectId, required: true },
+    attempt: { type: Number, required: true },
+    kind: { type: String, enum: ['claim', 'resend'], default: 'claim' },
     claimedBy: { type: String, required: true },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
-deliveryTakeoverSchema.plugin(tenantScoped);
+deliveryAttemptSchema.plugin(tenantScoped);
+deliveryAttemptSchema.index({ tenantId: 1, sendId: 1 });
+
+/**
+ * The lease of one run of a send: `_id` is the run's claim id; only that run writes it (a heartbeat
+ * every third of the lease), so it needs no atomic update. An entry `sending` under a run whose lease
+ * is older than the lease time belongs to a dead (or fenced) worker and becomes `uncertain`.
+ */
+export interface SendRun {
+  _id: string;
+  tenantId: Types.ObjectId;
+  sendId: Types.ObjectId;
+  heartbeatAt: Date;
+  createdAt: Date;
+}
+
+const sendRunSchema = new Schema<SendRun>(
+  {
+    _id: { type: String, required: true },
+    sendId: { type: Schema.Types.ObjectId, required: true },
+    heartbeatAt: { type: Date, required: true },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+);
+sendRunSchema.plugin(tenantScoped);
+sendRunSchema.index({ tenantId: 1, sendId: 1 });
 
 export function subscriptionModel(connection: Connection): Model<Subscription> {
   return (connection.models.Subscription as Model<Subscription>) ?? connection.model<Subscription>('Subscription', subscriptionSchema, 'subscriptions');
@@ -218,6 +271,9 @@ export function sendModel(connection: Connection): Model<Send> {
 export function deliveryModel(connection: Connection): Model<Delivery> {
   return (connection.models.Delivery as Model<Delivery>) ?? connection.model<Delivery>('Delivery', deliverySchema, 'deliveries');
 }
-export function deliveryTakeoverModel(connection: Connection): Model<DeliveryTakeover> {
-  return (connection.models.DeliveryTakeover as Model<DeliveryTakeover>) ?? connection.model<DeliveryTakeover>('DeliveryTakeover', deliveryTakeoverSchema, 'delivery_takeovers');
+export function deliveryAttemptModel(connection: Connection): Model<DeliveryAttempt> {
+  return (connection.models.DeliveryAttempt as Model<DeliveryAttempt>) ?? connection.model<DeliveryAttempt>('DeliveryAttempt', deliveryAttemptSchema, 'delivery_attempts');
+}
+export function sendRunModel(connection: Connection): Model<SendRun> {
+  return (connection.models.SendRun as Model<SendRun>) ?? connection.model<SendRun>('SendRun', sendRunSchema, 'send_runs');
 }

@@ -2,6 +2,7 @@ import { publicBaseUrl } from '../../platform/config.js';
 import { Types } from 'mongoose';
 import type { AppContext } from '../../platform/context.js';
 import { createSecretBox, resolveEncryptionKey } from '../../platform/crypto/secret-box.js';
+import { AppError } from '../../platform/errors.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import type { createRateLimiter } from '../../platform/http/rate-limit.js';
 import { createTransportPool } from '../../platform/mail/transports.js';
@@ -30,7 +31,7 @@ import { createUnsubscribeTokens } from './unsubscribe.js';
 export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit: number) => ReturnType<typeof createRateLimiter>, options: { segmentMembers?: SegmentMembers } = {}) {
   const { connection, config, events, jobs, logger } = ctx;
   const box = createSecretBox(resolveEncryptionKey(config));
-  const transports = createTransportPool(config);
+  const transports = createTransportPool(config, logger);
   // Pooled SMTP connections live as long as the database connection (runtime.close() ends both).
   connection.once('close', () => transports.close());
   const tokens = createUnsubscribeTokens(box);
@@ -45,13 +46,25 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     connection, config, logger, events, jobs, recipients, subscriptions, templates, mailSettings, tokens,
     extraData: (send, r) => (send.kind === 'satisfaction' ? { feedback: satisfaction.links(send, r) } : {}),
   });
-  const greetings = createGreetingsService({ connection, jobs, templates, recipients, segmentMembers: options.segmentMembers });
+  // Production never starts a send that could only reach the local outbox: a clear 409 instead.
+  const assertCanDeliver = async (principal: { tenantId: Types.ObjectId; userId: Types.ObjectId }, fromUser: boolean) => {
+    if (config.NODE_ENV !== 'production') return;
+    const route = await mailSettings.routeFor(principal.tenantId, fromUser ? principal.userId : null);
+    if (!route.delivers) throw new AppError('conflict', 'No SMTP server is configured: set SMTP_URL, or the agency\'s mail settings (PUT /v1/mail-settings), before sending');
+  };
+  const greetings = createGreetingsService({ connection, jobs, templates, recipients, segmentMembers: options.segmentMembers, assertCanDeliver, engine });
   const nurture = createNurtureService({ connection, templates, recipients, engine, logger });
 
-  jobs.define<{ tenantId: string; sendId: string }>(SEND_JOB, async (job, keepAlive) => {
-    const { tenantId, sendId } = job.attrs.data;
-    await engine.run(new Types.ObjectId(tenantId), new Types.ObjectId(sendId), keepAlive);
-  });
+  // The send job's lock lives as long as the ledger lease (renewed by the run's heartbeat), not Agenda's
+  // 10-minute default: a send whose worker died is taken over within a lease and a poll.
+  jobs.define<{ tenantId: string; sendId: string }>(
+    SEND_JOB,
+    async (job, keepAlive) => {
+      const { tenantId, sendId } = job.attrs.data;
+      await engine.run(new Types.ObjectId(tenantId), new Types.ObjectId(sendId), keepAlive);
+    },
+    { lockLifetime: config.MAIL_SEND_LEASE_MS },
+  );
   // A send whose job failed or was lost is not left half done: this sweep schedules it again.
   jobs.define(RESUME_SENDS_JOB, async () => {
     await engine.resumeStalled(new Date());
@@ -59,7 +72,7 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
   jobs.recurring('* * * * *', RESUME_SENDS_JOB);
   jobs.define(LEDGER_PRUNE_JOB, async () => {
     const pruned = await pruneDeliveryLedger(connection, new Date(), config.DELIVERY_LEDGER_RETENTION_DAYS);
-    if (pruned.sends || pruned.takeovers) logger.info(pruned, 'delivery ledger of ended sends forgotten');
+    if (pruned.sends) logger.info(pruned, 'delivery ledger of ended sends forgotten');
   });
   jobs.recurring('29 4 * * *', LEDGER_PRUNE_JOB, { timezone: 'UTC' });
   jobs.define(SATISFACTION_JOB, async () => {

@@ -18,7 +18,30 @@ const subscriptionsSchema = z
 const subscriptionBody = z
   .object({ category: z.string().regex(/^[a-z][a-zA-Z0-9_-]{0,40}$/, 'a category key such as greeting or marketing'), channel: z.enum(channels), subscribed: z.boolean() })
   .openapi('SubscriptionChange');
-const progressSchema = z.object({ sendId: z.string(), state: z.enum(sendStates), total: z.number().int(), sent: z.number().int(), failed: z.number().int(), skipped: z.number().int(), pending: z.number().int() }).openapi('SendProgress');
+const progressSchema = z
+  .object({
+    sendId: z.string(),
+    state: z.enum(sendStates),
+    total: z.number().int(),
+    sent: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+    uncertain: z.number().int().openapi({ description: 'Messages whose worker stopped mid-send: the mail server may or may not have them. Never sent again unless you resend them.' }),
+    pending: z.number().int(),
+  })
+  .openapi('SendProgress');
+const uncertainSchema = z
+  .object({
+    recipientType: z.enum(['contact', 'customer']),
+    recipientId: z.string(),
+    email: z.string().nullable(),
+    attempts: z.number().int(),
+    messageId: z.string().nullable().openapi({ description: 'The Message-ID every attempt at this message carries' }),
+    lastAttemptAt: z.string().nullable(),
+    reason: z.string().nullable(),
+  })
+  .openapi('UncertainDelivery');
+
 const greetingSchema = z
   .object({
     id: z.string(),
@@ -36,6 +59,9 @@ const greetingSchema = z
     createdAt: z.string(),
   })
   .openapi('Greeting');
+const resendResultSchema = z
+  .object({ requeued: z.number().int().openapi({ description: 'Messages queued again by this request (0 when an earlier request already did)' }), greeting: greetingSchema })
+  .openapi('ResendUncertainResult');
 const greetingBody = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -143,6 +169,20 @@ export function messagingRoutes(deps: { subscriptions: SubscriptionsService; gre
       access: access.permission('notification', 'read'), params: idParams,
       success: { status: 200, description: 'The greeting', schema: greetingSchema },
       handler: ({ params, req }) => greetings.get(req.principal!, params.id),
+    }),
+    defineRoute({
+      method: 'get', path: '/greetings/{id}/uncertain', operationId: 'listUncertainGreetingDeliveries', summary: 'Recipients whose message is uncertain after a crash', tags: ['Messaging'],
+      description: 'A message is `uncertain` when the worker sending it stopped (crash, kill, lost lease) after claiming it and before recording the mail server\'s answer: the server may or may not have it. Uncertain messages are never sent again on their own; see `POST /v1/greetings/{id}/resend-uncertain`.',
+      access: access.permission('notification', 'read'), params: idParams, query: pageQuery,
+      success: { status: 200, description: 'Uncertain deliveries of the greeting', schema: listOf(uncertainSchema, 'UncertainDeliveryList') },
+      handler: ({ params, query, req }) => greetings.uncertain(req.principal!, params.id, query),
+    }),
+    defineRoute({
+      method: 'post', path: '/greetings/{id}/resend-uncertain', operationId: 'resendUncertainGreetingDeliveries', summary: 'Send the uncertain messages of a greeting again', tags: ['Messaging'],
+      description: 'Queues every uncertain message of the greeting once more (same Message-ID) and resumes its send. Idempotent: each uncertain message is queued at most once, however often this is called; a repeat answers `requeued: 0`. In production, answers 409 when no SMTP server is configured.',
+      access: access.permission('notification', 'update'), params: idParams, errors: [409],
+      success: { status: 200, description: 'How many messages were queued again, and the greeting', schema: resendResultSchema },
+      handler: ({ params, req }) => greetings.resendUncertain(req.principal!, params.id),
     }),
     defineRoute({
       method: 'post', path: '/greetings/{id}/cancel', operationId: 'cancelGreeting', summary: 'Cancel a greeting that has not started', tags: ['Messaging'],

@@ -151,7 +151,8 @@ describe('templates, email, subscriptions and greetings', () => {
     const entries = await deliveryModel(rt.ctx.connection).find({ tenantId: tenantId(), sendId: new Types.ObjectId(greeting.id) }).lean();
     const byEmail = Object.fromEntries(entries.map((e) => [e.email, e]));
     assert.equal(byEmail['busy@example.test']!.state, 'failed');
-    assert.equal(byEmail['busy@example.test']!.attempts, 3);
+    assert.equal(byEmail['busy@example.test']!.attempts, 1, 'one claimed attempt');
+    assert.equal(byEmail['busy@example.test']!.tries, 3, 'three SMTP transactions within it (4xx: the server does not have it)');
     assert.match(byEmail['busy@example.test']!.error!, /451|try later/);
     assert.equal(byEmail['gone@example.test']!.state, 'failed');
     assert.match(byEmail['gone@example.test']!.error!, /550|no such user/);
@@ -179,7 +180,7 @@ describe('templates, email, subscriptions and greetings', () => {
 
   it('should reject a second ledger entry with the same key (the unique index exactly-once stands on)', async () => {
     const Delivery = deliveryModel(rt.ctx.connection);
-    const doc = { tenantId: tenantId(), key: `dup-${new Types.ObjectId().toHexString()}`, sendId: new Types.ObjectId(), recipientType: 'contact' as const, recipientId: new Types.ObjectId(), channel: 'email' as const, state: 'pending' as const };
+    const doc = { tenantId: tenantId(), key: `dup-${new Types.ObjectId().toHexString()}`, sendId: new Types.ObjectId(), recipientType: 'contact' as const, recipientId: new Types.ObjectId(), channel: 'email' as const, state: 'queued' as const };
     await Delivery.create(doc);
     await assert.rejects(Delivery.create(doc), (e: { code?: number }) => e.code === 11000);
     assert.equal(await Delivery.countDocuments({ tenantId: tenantId(), key: doc.key }), 1);
@@ -232,7 +233,7 @@ describe('templates, email, subscriptions and greetings', () => {
     // A send still running (its ledger is what keeps it exactly once) with an entry of its own.
     const running = await Send.create({ tenantId: tenantId(), name: 'Running', templateId: new Types.ObjectId(tpl), category: 'greeting', targets: { segmentId: null, contactIds: [], customerIds: [] }, sendAt: new Date(), timeZone: 'UTC', createdBy: new Types.ObjectId(), state: 'running' });
     const key = `${String(running._id)}:contact:${new Types.ObjectId().toHexString()}:email`;
-    await Delivery.create({ tenantId: tenantId(), key, sendId: running._id, recipientType: 'contact', recipientId: new Types.ObjectId(), channel: 'email', email: 'x@example.test', state: 'pending' });
+    await Delivery.create({ tenantId: tenantId(), key, sendId: running._id, recipientType: 'contact', recipientId: new Types.ObjectId(), channel: 'email', email: 'x@example.test', state: 'queued' });
 
     const { pruneDeliveryLedger } = await import('./delivery.engine.js');
     assert.equal((await pruneDeliveryLedger(rt.ctx.connection, new Date(), 180)).sends, 0, 'within the retention nothing goes');

@@ -150,7 +150,7 @@ export function createSatisfactionService(deps: {
     if (existing) {
       // Created, but its worker died before the job was stored: store it again (the run is idempotent).
       if (existing.state === 'scheduled' && new Date(existing.createdAt).getTime() < now.getTime() - deps.jobs.lockLifetime) {
-        await deps.jobs.schedule(now, SEND_JOB, { tenantId: String(settings.tenantId), sendId: String(_id) });
+        await deps.jobs.scheduleUnique(String(_id), now, SEND_JOB, { tenantId: String(settings.tenantId), sendId: String(_id) });
       }
       return 'exists';
     }
@@ -175,7 +175,7 @@ export function createSatisfactionService(deps: {
       if (isDuplicateKeyError(error)) return 'exists';
       throw error;
     }
-    await deps.jobs.schedule(now, SEND_JOB, { tenantId: String(settings.tenantId), sendId: String(_id) });
+    await deps.jobs.scheduleUnique(String(_id), now, SEND_JOB, { tenantId: String(settings.tenantId), sendId: String(_id) });
     deps.logger.info({ tenantId: String(settings.tenantId), period, customers: customerIds.length }, 'satisfaction survey started');
     return 'started';
   }
@@ -261,7 +261,7 @@ export function createSatisfactionService(deps: {
         if (isDuplicateKeyError(error)) return;
         throw error;
       }
-      await deps.jobs.schedule(sendAt, SEND_JOB, { tenantId: String(event.tenantId), sendId: String(_id) });
+      await deps.jobs.scheduleUnique(String(_id), sendAt, SEND_JOB, { tenantId: String(event.tenantId), sendId: String(_id) });
     },
     /** What the survey page shows about a link, or null for a forged or stale one. */
     async survey(token: string) {

@@ -65,6 +65,16 @@ export function createSubscriptionsService(deps: { connection: Connection; event
       const entry = await Subscription.findOne({ tenantId, subjectType: recipient.type, subjectId: recipient.id, category, channel }).lean();
       return entry ? entry.subscribed : true;
     },
+    /**
+     * `allows` for many recipients at once: the agency's suppressions and the opt-outs of one category on
+     * one channel, read once (two equality queries) and answered from memory. A sender renews it every
+     * few seconds, so an unsubscribe still counts for every message not yet out.
+     */
+    async snapshot(tenantId: Types.ObjectId, category: string, channel: Channel): Promise<(recipient: { type: RecipientType; id: Types.ObjectId; email: string | null }) => boolean> {
+      const suppressed = channel === 'email' ? new Set((await Suppression.find({ tenantId }).select('email').lean()).map((s) => s.email)) : new Set<string>();
+      const optedOut = new Set((await Subscription.find({ tenantId, category, channel, subscribed: false }).select('subjectType subjectId').lean()).map((s) => `${s.subjectType}:${String(s.subjectId)}`));
+      return (r) => (channel !== 'email' || (r.email !== null && !suppressed.has(r.email))) && !optedOut.has(`${r.type}:${String(r.id)}`);
+    },
     suppressions: {
       async list(principal: Principal, page: PageQuery) {
         return pageOf(Suppression, { tenantId: principal.tenantId }, page, (d) => ({ email: d.email, reason: d.reason, createdAt: new Date(d.createdAt).toISOString() }));

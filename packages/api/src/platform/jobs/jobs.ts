@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Agenda, type Job } from 'agenda';
 import { MongoBackend, type Db } from '@agendajs/mongo-backend';
-import type { Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 
 /** The collection Agenda keeps its jobs in, in the API's own database. */
@@ -26,6 +27,11 @@ export interface Jobs {
   define<T>(name: string, handler: JobHandler<T>, options?: JobOptions): void;
   /** Runs `name` once at `when` (a Date); resolves with the stored job's id. */
   schedule<T>(when: Date, name: string, data: T): Promise<string>;
+  /**
+   * Runs `name` at `when` as the one job for `key` (e.g. one send job per send), however often and from
+   * however many processes it is asked: see `scheduleUnique` below.
+   */
+  scheduleUnique<T>(key: string, when: Date, name: string, data: T): Promise<'created' | 'moved' | 'kept'>;
   /** Runs `name` on a cron expression or an interval; one job per name (re-saving updates it). */
   every(interval: string, name: string, options?: { timezone?: string }): Promise<void>;
   /** A recurring job stored when the scheduler starts (so a process with jobs disabled writes nothing). */
@@ -94,6 +100,25 @@ export function createJobs(
     async schedule(when, name, data) {
       const job = await agenda().schedule(when, name, data);
       return String(job.attrs._id);
+    },
+    async scheduleUnique(key, when, name, data) {
+      // Agenda's unique() is an upsert, and FerretDB v1 does not run concurrent upserts atomically (two
+      // callers can both insert). The job's `_id` is derived from (name, key) instead and inserted: the
+      // unique `_id` index refuses a second one, atomically, so at most one job document exists per key.
+      const _id = new Types.ObjectId(createHash('sha256').update(`${name}\0${key}`).digest().subarray(0, 12).toString('hex'));
+      const collection = connection.db!.collection(JOBS_COLLECTION);
+      try {
+        await collection.insertOne({ _id, name, data, type: 'normal', priority: 0, nextRunAt: when, lockedAt: null, lastModifiedBy: null });
+        return 'created';
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 11000) throw error;
+      }
+      // The job exists. A run in progress (locked) will look at the ledger again before it ends, and a
+      // lock left by a dead worker expires after the job's lock lifetime; otherwise bring the run forward.
+      const existing = await collection.findOne({ _id });
+      if (!existing || existing.lockedAt || (existing.nextRunAt && existing.nextRunAt <= when)) return 'kept';
+      await collection.updateOne({ _id, lockedAt: null }, { $set: { nextRunAt: when, data } });
+      return 'moved';
     },
     every,
     recurring(interval, name, everyOptions = {}) {

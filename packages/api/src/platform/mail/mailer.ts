@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import { appBaseUrl, type Config } from '../config.js';
+import { createOutboxTransport, outboxDir } from './outbox.js';
 import { renderTemplate, type TemplateName, type TemplateData } from './templates.js';
 
 /** One message as the API sends it; `html` and `text` come from a template. */
@@ -23,19 +24,17 @@ export interface Mailer {
 }
 
 /**
- * Builds the mailer from config: SMTP_URL when set; otherwise (development, tests) a JSON transport
- * that logs the message, so a fresh clone works without a mail server and nothing is silently lost.
+ * Builds the mailer from config: SMTP_URL when set; otherwise the local outbox, which keeps every
+ * message whole (an `.eml` file per message, confirmation links included), so a fresh clone works
+ * without a mail server and nothing is lost. `npm start` points SMTP_URL at the local mail catcher.
  */
-export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'APP_URL' | 'PUBLIC_URL' | 'PORT' | 'HOST'>, logger: Logger): Mailer {
-  const transport: Transporter = config.SMTP_URL
-    ? nodemailer.createTransport(config.SMTP_URL)
-    : nodemailer.createTransport({ jsonTransport: true });
+export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'APP_URL' | 'PUBLIC_URL' | 'PORT' | 'HOST' | 'MAIL_OUTBOX_DIR' | 'DATA_DIR' | 'NODE_ENV'>, logger: Logger): Mailer {
+  const transport: Transporter = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : createOutboxTransport(outboxDir(config), logger);
   const linkBase = appBaseUrl(config);
   async function send(message: MailMessage): Promise<void> {
     const { to } = message;
     const info = await transport.sendMail({ from: config.MAIL_FROM, to, subject: message.subject, text: message.text, html: message.html });
-    if (!config.SMTP_URL) logger.info({ to, subject: message.subject }, 'email not sent (SMTP_URL is not set); logged instead');
-    else logger.debug({ to, messageId: info.messageId }, 'email sent');
+    if (config.SMTP_URL) logger.debug({ to, messageId: info.messageId }, 'email sent');
   }
   return {
     linkBase,

@@ -9,8 +9,13 @@ export interface SmtpSinkOptions {
   auth?: { user: string; pass: string };
   /** A reply code (e.g. 451 temporary, 550 permanent) to refuse a recipient with, or null to take it. */
   refuseRecipient?: (address: string) => { code: number; message: string } | null;
-  /** Runs after a message is fully received and before the 250 reply; `drop` never answers it. */
+  /**
+   * Runs after a message is fully received and before the 250 reply (the client is waiting in DATA);
+   * `drop` never answers it. A test pauses here to kill the client in the middle of the transaction.
+   */
   beforeAccept?: (mail: ReceivedMail, index: number) => Promise<SinkDecision> | SinkDecision;
+  /** Runs once the 250 reply to a message has been written: the server has taken responsibility for it. */
+  afterAccept?: (mail: ReceivedMail, index: number) => void;
   port?: number;
   host?: string;
 }
@@ -52,10 +57,13 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}) {
           if (decision === 'drop') return; // no reply: the client never learns the message was taken
           messages.push(mail);
           callback();
+          if (options.afterAccept) setImmediate(() => options.afterAccept!(mail, index));
         });
       });
     },
   });
+  // A client killed mid-transaction resets its connection; that is a test's point, not a server failure.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve()));
   const port = (server.server.address() as { port: number }).port;
   return {

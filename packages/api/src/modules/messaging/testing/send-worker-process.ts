@@ -16,8 +16,11 @@ export interface SendWorkerOptions {
   smtpUrl: string;
   encryptionKey: string;
   processEveryMs: number;
-  lockLifetimeMs: number;
+  /** The send lease (MAIL_SEND_LEASE_MS): the send job's lock lifetime and the ledger's run lease. */
+  leaseMs: number;
   poolSize: number;
+  /** SMTP_RATE_PER_SECOND (unset: as fast as the pool goes). */
+  ratePerSecond?: number;
   /** The worker's log level (silent when unset). */
   logLevel?: string;
   stdio?: StdioOptions;
@@ -34,8 +37,9 @@ export function startSendWorker(o: SendWorkerOptions): ChildProcess {
     SMTP_URL: o.smtpUrl,
     ENCRYPTION_KEY: o.encryptionKey,
     JOBS_PROCESS_EVERY_MS: String(o.processEveryMs),
-    JOBS_LOCK_LIFETIME_MS: String(o.lockLifetimeMs),
+    MAIL_SEND_LEASE_MS: String(o.leaseMs),
     SMTP_POOL_SIZE: String(o.poolSize),
+    ...(o.ratePerSecond ? { SMTP_RATE_PER_SECOND: String(o.ratePerSecond) } : {}),
     ...(o.logLevel ? { LOG_LEVEL: o.logLevel } : {}),
   };
   return spawn(process.execPath, ['--import', 'tsx', worker], { env, stdio: o.stdio ?? ['ignore', 'pipe', 'pipe'] });
