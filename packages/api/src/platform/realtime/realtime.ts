@@ -24,6 +24,8 @@ interface SocketState {
   principal: Principal;
   token: string;
   subscriptions: Map<string, SubscriptionEntry>;
+  /** The agency's access stamp read before this socket's principal, when it was the agency's first socket here. */
+  versionAtAuth: string | undefined;
 }
 
 /** What a subscriber receives for each change it may see. */
@@ -206,8 +208,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
         principal = await authenticate(token);
         if (!principal) return next(new Error('unauthenticated'));
       }
-      socket.data = { id: socket.id, principal, token, subscriptions: new Map() } satisfies SocketState;
-      (socket.data as { versionAtAuth?: string | undefined }).versionAtAuth = version;
+      socket.data = { id: socket.id, principal, token, subscriptions: new Map(), versionAtAuth: version } satisfies SocketState;
       next();
     } catch {
       next(new Error('unauthenticated'));
@@ -217,7 +218,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   io.on('connection', (socket) => {
     const state = stateOf(socket);
     const { principal } = state;
-    watch.watch(state, (socket.data as { versionAtAuth?: string | undefined }).versionAtAuth);
+    watch.watch(state, state.versionAtAuth);
     void socket.join([`user:${String(principal.tenantId)}:${String(principal.userId)}`, ...(principal.sessionId ? [`session:${principal.sessionId}`] : [])]);
     socket.on('disconnect', () => {
       watch.forget(socket.id);
