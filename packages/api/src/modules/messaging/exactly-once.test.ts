@@ -246,6 +246,16 @@ describe(`exactly-once sending across kill -9 and two workers (${N} recipients)`
     assert.equal((await Attempt.findOne({ _id: doc._id }).setOptions({ crossTenant: 'test' }).lean())?.claimedBy, 'a');
   });
 
+  it('should refuse to start a send in production with no SMTP server, and queue nothing', async () => {
+    const sendId = await greeting('no smtp', contactIds.slice(0, 5));
+    const production = { ...rt.ctx, config: { ...rt.ctx.config, NODE_ENV: 'production' as const, SMTP_URL: undefined } };
+    const { engine } = buildMessaging(production, () => (_req, _res, next) => next());
+    await assert.rejects(engine.run(tenantId(), new Types.ObjectId(sendId)), (e: { code?: string; message?: string }) => e.code === 'conflict' && /No SMTP server is configured/.test(e.message ?? ''));
+    assert.equal((await ledgerOf(sendId)).length, 0, 'nothing queued, nothing sent');
+    assert.equal((await sendModel(rt.ctx.connection).findOne({ tenantId: tenantId(), _id: new Types.ObjectId(sendId) }).lean())?.state, 'scheduled');
+    await rt.ctx.connection.db!.collection('sends').updateOne({ _id: new Types.ObjectId(sendId) }, { $set: { state: 'canceled' } });
+  });
+
   it('should make a stalled send due again through its one job', async () => {
     const sendId = await greeting('stalled');
     await rt.ctx.connection.db!.collection('sends').updateOne({ _id: new Types.ObjectId(sendId) }, { $set: { state: 'running', updatedAt: new Date(Date.now() - 3600_000) } });
