@@ -1,32 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { CommandStartedEvent } from 'mongodb';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../testing/index.js';
 import { TEST_PASSWORD } from '../testing/factories.js';
+import { commandsDuring } from '../testing/commands.js';
 
 type TestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;
+
+/** The collections `runtime` sends commands to while `run` runs. */
+const collectionsTouched = async (runtime: TestRuntime, run: () => Promise<unknown>): Promise<string[]> => (await commandsDuring(runtime, run)).map(([, collection]) => collection);
 
 /** An address of the documentation range nobody else in this file uses. */
 function address(): string {
   const b = randomBytes(2);
   return `203.0.${b[0]}.${b[1]}`;
-}
-
-/** The collections `runtime` sends commands to while `run` runs. */
-async function collectionsTouched(runtime: TestRuntime, run: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (event: CommandStartedEvent) => {
-    if (event.databaseName === runtime.dbName) seen.push(String(event.command[event.commandName]));
-  };
-  const client = runtime.db.connection.getClient();
-  client.on('commandStarted', listener);
-  try {
-    await run();
-  } finally {
-    client.off('commandStarted', listener);
-  }
-  return seen;
 }
 
 describe('limits before authentication, per caller and per agency', () => {

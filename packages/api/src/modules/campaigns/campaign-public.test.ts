@@ -131,7 +131,7 @@ describe('public campaign routes for widgets', () => {
     assert.equal(forbidden.status, 403);
     assert.equal(forbidden.headers['access-control-allow-origin'], stranger);
     assert.match(forbidden.headers.vary ?? '', /Origin/);
-    assert.match(forbidden.headers['content-type'], /application\/problem\+json/);
+    assert.match(forbidden.headers['content-type'] ?? '', /application\/problem\+json/);
     assert.equal(forbidden.body.code, 'forbidden');
     assert.equal(forbidden.body.title, 'This action is not allowed');
     assert.equal(JSON.stringify(forbidden.body).includes('Spring referral'), false, 'no campaign data');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CommandStartedEvent } from 'mongodb';
 import supertest from 'supertest';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { commandsDuring as commandsOf } from '../../testing/commands.js';
 import { ACCESS_VERSIONS } from './principal-cache.js';
 
 type TestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;
@@ -10,23 +10,6 @@ type TestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;
 // Collections that make up who the caller is (the session and the principal) and the access counter.
 const IDENTITY = new Set(['sessions', 'roles', 'org_nodes', 'products', ACCESS_VERSIONS]);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** The commands `runtime` sends to the database while `run` runs: [name, collection]. */
-async function commandsOf(runtime: TestRuntime, run: () => Promise<unknown>): Promise<[string, string][]> {
-  const seen: [string, string][] = [];
-  const listener = (event: CommandStartedEvent) => {
-    if (event.databaseName !== runtime.dbName) return;
-    seen.push([event.commandName, String(event.command[event.commandName])]);
-  };
-  const client = runtime.db.connection.getClient();
-  client.on('commandStarted', listener);
-  try {
-    await run();
-  } finally {
-    client.off('commandStarted', listener);
-  }
-  return seen;
-}
 
 /** Until the instance's Redis subscription is live, requests read the database counter: wait for it. */
 async function untilSubscribed(rt: TestRuntime, request: () => Promise<unknown>): Promise<void> {

@@ -40,7 +40,7 @@ describe('the widget bundle at /widgets/<version>/', () => {
     for (const path of ['/widgets/1.2.2/crm-widgets.js', '/widgets/1.2.3/crm-widgets.js.map', '/widgets/1.2.3/crm-widgets.sri.json', '/widgets/1.2.3/..%2Fpasswd']) {
       const res = await request(app(dir)).get(path);
       assert.equal(res.status, 404, path);
-      assert.match(res.headers['content-type'], /application\/problem\+json/);
+      assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
       assert.match(res.body.detail, /\/widgets\/1\.2\.3\/crm-widgets\.js/, path);
       assert.doesNotMatch(res.headers['cache-control'] ?? '', /immutable/);
     }
