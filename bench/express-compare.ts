@@ -38,7 +38,7 @@ const config = testConfig({
 });
 const database = await startTestDatabase(() => {});
 const dbName = 'crm_bench_express';
-const runtime = await startRuntime(config, { uri: `${database.uri.replace(/\/$/, '')}/?monitorCommands=true`, dbName });
+const runtime = await startRuntime(config, { uri: `${database.uri.replace(/\/$/, '')}/?monitorCommands=true`, dbName, postgresUrl: database.postgresUrl });
 const seeded = await seedDemoIfEmpty(runtime.ctx);
 
 async function listen(server: Server): Promise<string> {

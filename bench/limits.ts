@@ -37,7 +37,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-limits-'));
 chmodSync(dataDir, 0o755);
 // The API's production defaults for every limit (loadConfig, not testConfig, which widens them for tests), plus --env.
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', DATA_DIR: dataDir, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DB_QUERY_TIMEOUT_MS: '60000', ...extraEnv });
-const runtime = await startRuntime(config, { uri: database.uri, dbName: 'crm_bench_limits' });
+const runtime = await startRuntime(config, { uri: database.uri, dbName: 'crm_bench_limits', postgresUrl: database.postgresUrl });
 const seeded = await seedDemoIfEmpty(runtime.ctx);
 const server = createServer(runtime.app);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -107,7 +107,7 @@ async function runBench(): Promise<void> {
   chmodSync(dataDir, 0o755);
   const config = testConfig({ DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000', USER_RATE_LIMIT_MAX: '1000000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!' });
   const dbName = 'crm_bench_realtime';
-  const runtime = await startRuntime(config, { uri: `${database.uri.replace(/\/$/, '')}/?monitorCommands=true`, dbName });
+  const runtime = await startRuntime(config, { uri: `${database.uri.replace(/\/$/, '')}/?monitorCommands=true`, dbName, postgresUrl: database.postgresUrl });
   const server = createServer(runtime.app);
   const realtime = await startRealtime(server, runtime);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -34,7 +34,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-rt-'));
 chmodSync(dataDir, 0o755);
 const config = testConfig({ DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DB_QUERY_TIMEOUT_MS: values.budget! });
 const dbName = 'crm_bench_rt';
-const runtime = await startRuntime(config, { uri: `${database.uri.replace(/\/$/, '')}/?monitorCommands=true`, dbName });
+const runtime = await startRuntime(config, { uri: `${database.uri.replace(/\/$/, '')}/?monitorCommands=true`, dbName, postgresUrl: database.postgresUrl });
 const seeded = await seedDemoIfEmpty(runtime.ctx);
 const server = createServer(runtime.app);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -30,10 +30,14 @@ export interface Runtime {
 }
 
 /** Starts (or connects to) the database, builds the app and its indexes. */
-export async function startRuntime(config: Config, options: { logger?: Logger; uri?: string; dbName?: string } = {}): Promise<Runtime> {
+export async function startRuntime(
+  config: Config,
+  /** `postgresUrl` with `uri`: the PostgreSQL under a FerretDB that someone else started (the benches), so its pushdown indexes are made as the default's are. */
+  options: { logger?: Logger; uri?: string; dbName?: string; postgresUrl?: string } = {},
+): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config);
-  const database = options.uri
-    ? { uri: options.uri, kind: 'external' as const, stop: async () => {} }
+  const database: DatabaseServer = options.uri
+    ? { uri: options.uri, kind: 'external', postgresUrl: options.postgresUrl, stop: async () => {} }
     : await provideDatabaseServer(config, (line) => logger.info(line));
   if (!options.uri) logger.info({ kind: database.kind, uri: redactUri(database.uri) }, 'database server');
   let db: DatabaseConnection;
@@ -64,7 +68,7 @@ export async function startRuntime(config: Config, options: { logger?: Logger; u
   const modules = buildModules(ctx);
   const app = createApp(ctx, modules);
   await ensureIndexes(db.connection);
-  if (database.kind === 'ferretdb-postgresql' && database.postgresUrl) {
+  if ((database.kind === 'ferretdb-postgresql' || database.kind === 'external') && database.postgresUrl) {
     const created = await ensurePushdownIndexes(db.connection, database.postgresUrl);
     if (created.length) logger.info({ indexes: created.length }, 'PostgreSQL indexes for FerretDB pushdown created');
   }
