@@ -11,6 +11,7 @@ export const elementNames = [
   'contact-list',
   'pipeline-board',
   'campaign-creator',
+  'send-status',
   'task-list',
   'lead-list',
   'customer-list',

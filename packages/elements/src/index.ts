@@ -8,6 +8,7 @@ export * from './contact-viewer/contact-viewer.js';
 export * from './contact-list/contact-list.js';
 export * from './pipeline-board/pipeline-board.js';
 export * from './campaign-creator/campaign-creator.js';
+export * from './send-status/send-status.js';
 export * from './task-list/task-list.js';
 export * from './opportunity-editor/opportunity-editor.js';
 export * from './lead-list/lead-list.js';

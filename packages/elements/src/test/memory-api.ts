@@ -23,6 +23,7 @@ import {
   Workflows,
   type CrmClient,
   type FetchLike,
+  type Greeting,
   type ListEnvelope,
   type Pipeline,
   type Segment,
@@ -200,6 +201,17 @@ export function makeCustomField(n: number, field: Pick<CustomFieldDefinition, 'k
 }
 
 /** A user who can own records. */
+/** A greeting (a send) whose progress has `progress`'s counts; the rest of the counts zero. */
+export function makeGreeting(n: number, progress: Partial<Greeting['progress']> = {}): Greeting {
+  const counts = { sent: 0, failed: 0, skipped: 0, uncertain: 0, pending: 0, ...progress };
+  return {
+    id: hex(0x800100 + n), name: `Season greetings ${n}`, category: 'greeting', templateId: hex(0x500001), fromUser: false, sendAt: '2026-12-20T09:00:00.000Z',
+    timeZone: 'Europe/Berlin', createdBy: hex(1), createdAt: '2026-12-19T09:00:00.000Z', startedAt: '2026-12-20T09:00:00.000Z', completedAt: null,
+    targets: { contactIds: [], customerIds: [], segmentId: hex(0x400001) },
+    progress: { sendId: hex(0x800200 + n), state: 'running', total: counts.sent + counts.failed + counts.skipped + counts.uncertain + counts.pending, ...counts },
+  };
+}
+
 function makeUser(n: number, name: string, email: string): User {
   return {
     id: hex(n), name, email, phone: null, pictureUrl: null, locale: 'en', timeZone: 'Europe/Berlin', status: 'active', roleId: hex(0xf00001),
@@ -227,6 +239,8 @@ export interface MemoryApiOptions {
   tasks?: Task[];
   /** Saved segments (the rest of each record filled in); two demo ones when omitted. */
   segments?: Array<Pick<Segment, 'id' | 'name'> & Partial<Segment>>;
+  /** Sends (greetings) already made, each with its progress counts; none when omitted. */
+  greetings?: Greeting[];
   /** How many members a segment has, by id (42 for the first demo segment and 7 for others when omitted). */
   segmentCounts?: Record<string, number>;
   /** Message templates; one demo one when omitted. */
@@ -293,6 +307,8 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       { id: hex(0x500001), name: 'Welcome', subject: 'Welcome, {{recipient.firstName}}!', text: 'Hello {{recipient.firstName}} {{recipient.lastName}},\n\nwelcome to <b>our</b> programme.' },
     ]
   ).map(makeTemplate);
+  const greetings: Greeting[] = structuredClone(options.greetings ?? []);
+  const greetingOf = (id: string | undefined) => greetings.find((g) => g.id === id) ?? (() => { throw new MemoryApiError(404, 'not_found', 'No such greeting'); })();
   const subscribers = new Set<{ filter: Record<string, unknown>; handler: (event: CrmRealtimeEvent<Opportunity>) => void }>();
   const failures: Array<{ method: string; path: RegExp; error: MemoryApiError }> = [];
   const holds: Array<{ method: string; path: RegExp }> = [];
@@ -459,12 +475,31 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       // `uncertain` (sends whose outcome is unknown) is new in the contract; a variable, not a literal, so this
       // also type-checks against an SDK generated before it.
       const progress = { sendId: hex(0x800002), state: 'scheduled' as const, total, pending: total, sent: 0, failed: 0, skipped: 0, uncertain: 0 };
-      return {
+      const greeting: Greeting = {
         id: hex(0x800001), name: String(body.name), category: 'greeting', templateId: String(body.templateId), fromUser: body.fromUser === true, sendAt: String(body.sendAt),
         timeZone: 'Europe/Berlin', createdBy: hex(1), createdAt: new Date().toISOString(), startedAt: null, completedAt: null,
         targets: { contactIds: targets.contactIds ?? [], customerIds: targets.customerIds ?? [], segmentId: targets.segmentId ?? null },
         progress,
       };
+      greetings.push(greeting);
+      return structuredClone(greeting);
+    }),
+    route('GET', /^\/v1\/greetings\/(\w+)$/, 'getGreeting', (m) => greetingOf(m[1])),
+    route('GET', /^\/v1\/greetings\/(\w+)\/uncertain$/, 'listUncertainGreetingDeliveries', (m, q) => {
+      const greeting = greetingOf(m[1]);
+      const uncertain = Array.from({ length: greeting.progress.uncertain }, (_, n) => ({
+        recipientType: 'contact' as const, recipientId: contacts[n % Math.max(contacts.length, 1)]?.id ?? hex(0x100000 + n), email: `recipient${n + 1}@example.com`,
+        attempts: 1, messageId: `<${greeting.progress.sendId}.${n}@crm.example>`, lastAttemptAt: greeting.startedAt, reason: 'worker stopped mid-send',
+      }));
+      return page(uncertain, q);
+    }),
+    // As the API: each uncertain message is queued once, however often this is called (a repeat answers `requeued: 0`).
+    route('POST', /^\/v1\/greetings\/(\w+)\/resend-uncertain$/, 'resendUncertainGreetingDeliveries', (m) => {
+      const greeting = greetingOf(m[1]);
+      const requeued = greeting.progress.uncertain;
+      Object.assign(greeting, { completedAt: requeued ? null : greeting.completedAt });
+      Object.assign(greeting.progress, { uncertain: 0, pending: greeting.progress.pending + requeued, state: requeued ? 'running' : greeting.progress.state });
+      return { requeued, greeting: structuredClone(greeting) };
     }),
   ];
 
@@ -518,6 +553,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     cards,
     tasks,
     calls,
+    greetings,
     /** Makes the next `method` call to a path matching `path` fail with `error`. */
     failNext(method: string, path: RegExp, error: MemoryApiError): void {
       failures.push({ method, path, error });
