@@ -12,9 +12,9 @@ export function crmApiPlugin() {
   async function start(origin) {
     // The API is TypeScript; tsx loads it without a build step.
     const { tsImport } = await import('tsx/esm/api');
-    const testing = await tsImport('@crm/api/testing', import.meta.url);
-    const { startRealtime } = await tsImport('../../api/src/platform/realtime/start.ts', import.meta.url);
-    const { TEST_PASSWORD } = await tsImport('../../api/src/testing/factories.ts', import.meta.url);
+    // One import: the runtime and realtime must share one module graph (see testing/e2e.ts).
+    const testing = await tsImport('../../api/src/testing/e2e.ts', import.meta.url);
+    const { startRealtime, TEST_PASSWORD } = testing;
     // The server listens first, so the API knows its own address (PUBLIC_URL: the picture URLs it writes).
     let app;
     const server = createServer((req, res) => app(req, res));

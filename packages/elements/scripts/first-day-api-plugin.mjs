@@ -18,10 +18,9 @@ export function firstDayApiPlugin() {
 
   async function start() {
     const { tsImport } = await import('tsx/esm/api');
-    const testing = await tsImport('@crm/api/testing', import.meta.url);
-    const { startRealtime } = await tsImport('../../api/src/platform/realtime/start.ts', import.meta.url);
-    const { startMailCatcher } = await tsImport('../../api/src/platform/mail/catcher.ts', import.meta.url);
-    const { seedDemoIfEmpty } = await tsImport('../../api/src/seed/demo.ts', import.meta.url);
+    // One import: the runtime, realtime and the seed must share one module graph (see testing/e2e.ts).
+    const testing = await tsImport('../../api/src/testing/e2e.ts', import.meta.url);
+    const { startRealtime, startMailCatcher, seedDemoIfEmpty } = testing;
     const catcher = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
     let app;
     const server = createServer((req, res) => app(req, res));

@@ -140,6 +140,26 @@ describe('session auth', () => {
     assert.equal(saved.at(-1), null);
   });
 
+  it('should refuse a call after signing out with a 401 CrmAuthenticationError, sending nothing, when no credentials are kept', async () => {
+    const server = authServer();
+    const signedIn = await sessionClient(server, { email: 'ada@example.com', password: 'secret' });
+    await signedIn.crm.auth.me();
+    const tokens = signedIn.crm.session!.tokens!;
+    await signedIn.api.close();
+    const { api, crm } = await sessionClient(server, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+    await crm.auth.me();
+    await crm.session?.signOut();
+    const sent = api.requests.length;
+    const refused = await crm.auth.me().then(
+      () => assert.fail('a signed-out client must not be served'),
+      (error: unknown) => error,
+    );
+    assert.ok(refused instanceof CrmAuthenticationError, String(refused));
+    assert.equal(refused.status, 401);
+    assert.equal(refused.code, 'unauthenticated');
+    assert.equal(api.requests.length, sent, 'nothing sent once signed out');
+  });
+
   it('should sign in as the new admin after registering an agency', async () => {
     const server = authServer();
     const { api, crm } = await sessionClient(server, {});

@@ -155,7 +155,12 @@ export class CrmSession implements TokenSource {
     if (fresh) return accessToken;
     if (refreshToken || this.#credentials(false)) return (await this.refresh()).accessToken;
     if (accessToken) return accessToken;
-    throw new CrmError('A session client needs email and password, or the tokens of an earlier session.');
+    // Nobody is signed in (never, or signed out): the API would answer 401 `unauthenticated`, so say the same
+    // without a round trip, as the typed error every caller already handles by asking for a sign-in.
+    throw new CrmAuthenticationError({
+      status: 401,
+      problem: { type: 'urn:crm:problem:unauthenticated', status: 401, code: 'unauthenticated', title: 'Authentication is required', detail: 'A session client needs email and password, or the tokens of an earlier session.' },
+    });
   }
 
   /** For the transport, after a 401: true once a token other than `failedToken` is ready to be tried. */

@@ -35,7 +35,13 @@ export async function countSegment(client: CrmDataClient, segmentId: string, opt
 
 /** The first member of a segment, to preview the message with. */
 export async function firstSegmentMember(client: CrmDataClient, segmentId: string, options?: CrmCallOptions): Promise<Contact | undefined> {
-  return (await client.segments.members<Contact>(segmentId, { limit: 1 }, options)).data[0];
+  // A list's walk is bounded, so a page may come back short (even empty) with more after it: follow it a few pages.
+  let page: { data: Contact[]; hasNextPage(): boolean; nextPage(): Promise<unknown> } | null = await client.segments.members<Contact>(segmentId, { limit: 1 }, options);
+  for (let pages = 1; page; pages += 1) {
+    if (page.data[0] || !page.hasNextPage() || pages >= 10) return page.data[0];
+    page = (await page.nextPage()) as typeof page;
+  }
+  return undefined;
 }
 
 /** Contacts and customers whose name matches `q`. */
