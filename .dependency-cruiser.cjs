@@ -10,18 +10,23 @@ const tests = '\\.test\\.ts$|/testing/';
  * Tests and `testing/` helpers are not bound by this table (they arrange state through other domains).
  */
 const moduleImports = {
-  activities: { to: ['tasks', 'opportunities'], reason: 'the timeline merges tasks and opportunities with activities; a logged call or meeting is a task subject' },
+  activities: { to: ['tasks', 'opportunities', 'support'], reason: 'the timeline merges tasks, opportunities and (for contacts and accounts) ticket events with activities; a logged call or meeting is a task subject' },
   'api-keys': { to: ['identity'], reason: 'an API key acts as a user of the tenant: it takes its role, principal and auth routes from identity' },
   audit: { to: ['identity'], reason: 'retention reads each tenant\'s audit settings from the tenant record' },
   campaigns: {
     to: ['api-keys', 'contacts', 'identity', 'leads', 'messaging', 'opportunities', 'templates'],
     reason: 'a campaign turns public signups into contacts and leads (publishable keys), reports opportunities it sourced, and sends its messages through templates and messaging recipients',
   },
+  'customer-portal': {
+    to: ['api-keys', 'contacts', 'customers', 'identity', 'messaging'],
+    reason: 'a customer identity is a contact of an account (the account tree decides a case manager\'s reach), names its agency by slug, lands links on origins the agency\'s publishable keys allow, and manages its own subscriptions',
+  },
   customers: {
     to: ['contacts', 'custom-fields', 'leads', 'opportunities', 'products', 'segments', 'workflows'],
     reason: 'crm-records.wiring.ts composes the record modules that share one record engine; customer schemas embed the contact schema; a customer counts its opportunities',
   },
   identity: { to: ['api-keys', 'products'], reason: 'a principal\'s visibility includes the products it is assigned to; deleting a role checks the API keys that hold it' },
+  imports: { to: ['api-keys', 'contacts', 'identity', 'leads'], reason: 'an import writes contacts and leads through their record services and create schemas, and its background run acts as the user (identity) or secret key (api-keys) that started it' },
   leads: { to: ['contacts', 'customers'], reason: 'converting a lead creates or finds the customer and its contact' },
   messaging: {
     to: ['contacts', 'customers', 'identity', 'mail-settings', 'notifications', 'opportunities', 'templates'],
@@ -32,7 +37,17 @@ const moduleImports = {
     to: ['activities', 'contacts', 'customers', 'leads', 'tasks'],
     reason: 'sales.wiring.ts composes the sales modules (activities, tasks, auto-tasks) around opportunities, which belong to customers, contacts and leads',
   },
+  invoices: { to: ['price-books'], reason: 'an invoice\'s lines are priced by the price book resolver, like a quote\'s' },
+  quotes: {
+    to: ['identity', 'invoices', 'mail-settings', 'price-books'],
+    reason: 'quote-to-cash.module.ts composes price books, quotes and invoices; a quote prices its lines through the price book resolver, is sent through the sender\'s own mailbox (mail settings) and signed with the sender\'s name (identity)',
+  },
   products: { to: ['identity'], reason: 'products are assigned to teams and people of the org chart' },
+  reporting: {
+    to: ['activities', 'identity', 'leads', 'opportunities', 'products', 'support'],
+    reason: 'roll-ups are rebuilt from the records they count (in their API shape); labels, targets and role dashboards name users, teams, products, pipelines and roles',
+  },
+  support: { to: ['contacts', 'customer-portal', 'customers', 'identity', 'notifications', 'templates'], reason: 'a ticket names an account (customer) and a contact of the agency, checked when it is written; a missed SLA target notifies the agent and the head of the ticket\'s team (org chart); ticket email is rendered from the agency\'s template and an emailed reply is taken from the ticket\'s contact or a customer user of its account' },
   tasks: { to: ['identity'], reason: 'automatic tasks are assigned to users by role' },
   templates: { to: ['messaging'], reason: 'a template preview renders for a real recipient' },
   workflows: { to: ['identity'], reason: 'transitions name the role keys allowed to make them' },

@@ -61,12 +61,21 @@ if (!process.env.SMTP_URL && !off.test(process.env.MAIL_CATCHER ?? '')) {
   console.log(`Mail catcher: read every email the API sends at ${catcher.webUrl} (SMTP ${catcher.smtpUrl})`);
 }
 
+/** The inbound support-mail port `npm start` gives the API: the user's, none when turned off, else 2525. */
+function supportSmtpEnv(env) {
+  if (env.SUPPORT_SMTP_PORT === undefined || env.SUPPORT_SMTP_PORT === '') return { SUPPORT_SMTP_PORT: '2525' };
+  if (off.test(env.SUPPORT_SMTP_PORT)) return { SUPPORT_SMTP_PORT: undefined };
+  return {};
+}
+
 const api = spawn(process.execPath, ['--import', 'tsx', join('src', 'server.ts')], {
   cwd: join(root, 'packages', 'api'),
   stdio: 'inherit',
   // One PUBLIC_URL for every process started from here (API, job workers), so links in emails never
   // carry a worker's own port.
-  env: { NODE_ENV: 'development', PUBLIC_URL: `http://localhost:${process.env.PORT || 3000}`, ...process.env, ...(catcher ? { SMTP_URL: catcher.smtpUrl } : {}) },
+  // In development the API also takes support email (replies that thread into tickets) on
+  // SUPPORT_SMTP_PORT, 2525 unless set; SUPPORT_SMTP_PORT=off leaves the listener off.
+  env: { NODE_ENV: 'development', PUBLIC_URL: `http://localhost:${process.env.PORT || 3000}`, ...process.env, ...supportSmtpEnv(process.env), ...(catcher ? { SMTP_URL: catcher.smtpUrl } : {}) },
 });
 
 // The API shuts down gracefully (in-flight requests, then its database) on SIGINT/SIGTERM.

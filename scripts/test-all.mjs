@@ -57,8 +57,14 @@ function run(label, command, args, cwd) {
     process.stdout.write(`\n== ${label}\n`);
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     let tail = '';
+    let pending = '';
     const keep = (chunk) => {
       tail = (tail + chunk).slice(-20000);
+      // Every failing test's line, wherever it scrolled to: the closing summary names them, so a CI log's
+      // tail says which tests failed and not only how many.
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (/^\s*not ok \d+ /.test(line) || /^\s*✗ |^\s*❌ /.test(line)) failures.push(`${label}: ${line.trim()}`);
     };
     child.stdout.on('data', (c) => {
       process.stdout.write(c);
@@ -84,6 +90,7 @@ function counts(tail) {
 let passed = 0;
 let failed = 0;
 const broken = [];
+const failures = [];
 for (const [label, args] of [
   ['lint', ['run', 'lint']],
   ['typecheck', ['run', 'typecheck']],
@@ -113,6 +120,7 @@ for (const workspace of workspaces) {
   }
   if (code !== 0 || !c) broken.push('packs');
 }
+if (failures.length) process.stdout.write(`\nFailing tests (and the suites holding them):\n${failures.slice(0, 60).map((f) => `  ${f}`).join('\n')}\n`);
 if (broken.length) process.stdout.write(`\nFailed: ${broken.join(', ')}\n`);
 process.stdout.write(`\nall packages: ${passed} passed, ${failed} failed\n`);
 process.exit(broken.length || failed ? 1 : 0);

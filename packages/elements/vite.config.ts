@@ -21,6 +21,17 @@ export const elementNames = [
   'custom-field-admin',
   'template-admin',
   'workflow-admin',
+  'gauge',
+  'chart',
+  'dashboard',
+  'quote-editor',
+  'customer-invite',
+  'export-button',
+  'import-wizard',
+  'kb-editor',
+  'ticket-assignment-admin',
+  'ticket-list',
+  'ticket-view',
 ];
 
 const entries = {

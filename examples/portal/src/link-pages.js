@@ -1,10 +1,11 @@
 // The pages the API's emails link to, under the portal's own path (`<APP_URL>/accept-invitation?token=`,
-// `/reset-password?token=`, `/verify-email?token=`): one small form each, through the SDK only.
+// `/reset-password?token=`, `/confirm-registration?token=`, `/verify-email?token=`): one small form each,
+// through the SDK only.
 import { t } from './host.js';
 
 /** The email-link page this URL names, or null for the portal itself. */
 export function linkPageOf(url = location) {
-  const match = /\/(accept-invitation|reset-password|verify-email)\/?$/.exec(url.pathname);
+  const match = /\/(accept-invitation|reset-password|confirm-registration|verify-email)\/?$/.exec(url.pathname);
   return match ? match[1] : null;
 }
 
@@ -25,6 +26,15 @@ const pages = {
     async submit(client, token, values) {
       await client.auth.confirmPasswordReset({ token, password: values.password });
       return {};
+    },
+  },
+  'confirm-registration': {
+    prefix: 'signup',
+    fields: [],
+    /** Creates the agency the newcomer signed up for (password chosen then) and signs its admin in. */
+    async submit(client, token) {
+      const result = await client.session.confirmRegistration({ token });
+      return { user: result.user };
     },
   },
   'verify-email': {

@@ -4,7 +4,7 @@
 import { contactName } from './host.js';
 
 /** Wires the shell stamped into `provider`; returns `{ showView, stop }`. */
-export function wireViews({ provider, say, viewNames, title }) {
+export function wireViews({ provider, say, viewNames, title, locale = () => 'en' }) {
   const $ = (selector) => provider.querySelector(selector);
   const menu = $('#menu');
   const nav = $('#nav');
@@ -56,8 +56,11 @@ export function wireViews({ provider, say, viewNames, title }) {
       else link.removeAttribute('aria-current');
     }
     $('#view-title').textContent = title(`nav.${view}`);
+    if (view === 'dashboard') openDashboard();
     if (view === 'pipeline') void openBoard();
     if (view === 'admin') showAdmin(sub);
+    if (view === 'campaigns') void loadSends();
+    if (view === 'quotes') void openQuotes();
   }
   window.addEventListener('hashchange', showView);
 
@@ -65,6 +68,8 @@ export function wireViews({ provider, say, viewNames, title }) {
   const contactsView = $('section[data-view="contacts"]');
   const list = $('#contact-list');
   const viewer = $('#contact-viewer');
+  // Beside the card: invite the contact to the customer portal (issue 18), or send a new sign-in link.
+  const invite = $('#customer-invite');
   const editor = $('#contact-editor');
   const hint = $('#contact-hint');
   const phone = window.matchMedia('(max-width: 60rem)');
@@ -72,6 +77,7 @@ export function wireViews({ provider, say, viewNames, title }) {
     const listHides = phone.matches && which !== 'hint' && !contactsView.hasAttribute('data-detail');
     hint.hidden = which !== 'hint';
     viewer.hidden = which !== 'viewer';
+    invite.hidden = which !== 'viewer';
     editor.hidden = which !== 'editor';
     contactsView.toggleAttribute('data-detail', which !== 'hint');
     // On a phone the contact replaces the list: focus would otherwise fall to the page, so it moves to the way back.
@@ -83,6 +89,7 @@ export function wireViews({ provider, say, viewNames, title }) {
   list.addEventListener('crm-contact-selected', (event) => {
     if (!leaveEditor()) return;
     viewer.contactId = event.detail.contact.id;
+    invite.contactId = event.detail.contact.id;
     showContact('viewer');
   });
   viewer.addEventListener('crm-contact-edit-requested', (event) => {
@@ -141,6 +148,32 @@ export function wireViews({ provider, say, viewNames, title }) {
   tasks.addEventListener('crm-task-transitioned', (e) => say('status.task', { title: e.detail.task.title, to: e.detail.to }));
   tasks.addEventListener('crm-task-created', (e) => say('status.taskCreated', { title: e.detail.task.title }));
 
+  // ---- Support: the ticket queue, and the picked ticket's conversation beside it ----
+  const ticketList = $('#tickets');
+  const ticketView = $('#ticket-view');
+  ticketList.addEventListener('crm-ticket-selected', (e) => {
+    ticketView.ticketId = e.detail.ticket.id;
+    ticketView.hidden = false;
+    $('#ticket-hint').hidden = true;
+    ticketView.scrollIntoView({ block: 'start' });
+  });
+  // A move, an assignment or a reply changes the ticket's place in the queue (last update first).
+  ticketView.addEventListener('crm-ticket-changed', () => ticketList.reload());
+  ticketView.addEventListener('crm-ticket-replied', () => ticketList.reload());
+
+  // ---- Dashboard: made when first opened (its widgets load and listen live from then on) ----
+  function openDashboard() {
+    const section = $('section[data-view="dashboard"]');
+    if (section.querySelector('crm-dashboard')) return;
+    const dashboard = document.createElement('crm-dashboard');
+    dashboard.id = 'dashboard';
+    dashboard.addEventListener('crm-dashboard-saved', (e) => say('status.dashboardSaved', { name: e.detail.dashboard.name }));
+    section.append(dashboard);
+  }
+
+  // ---- Knowledge base: the editor announces what it saved or published ----
+  $('#kb-editor').addEventListener('crm-article-saved', (e) => say('status.article', { title: e.detail.article.title, change: e.detail.change }));
+
   // ---- Campaigns: the list, and the creator in its place ----
   const campaignList = $('#campaign-list');
   const creator = $('#campaigns');
@@ -149,6 +182,7 @@ export function wireViews({ provider, say, viewNames, title }) {
   const showCreator = (open) => {
     creator.hidden = !open;
     campaignList.hidden = open;
+    $('#sends').hidden = open;
     newCampaign.hidden = open;
     backToCampaigns.hidden = !open;
   };
@@ -160,11 +194,71 @@ export function wireViews({ provider, say, viewNames, title }) {
   creator.addEventListener('crm-campaign-saved', (e) => {
     say('status.campaign', { title: e.detail.campaign.title });
     campaignList.reload?.();
+    // An activated campaign with an audience starts its send: the newest send is shown.
+    if (e.detail.activated) void loadSends({ newest: true });
   });
+
+  // ---- Sends: a greeting's or campaign message's progress; the uncertain ones can be resent once ----
+  const sendPick = $('#send-pick');
+  // ---- Quotes: a rep picks an opportunity and builds, prices and sends its quote (issue 21) ----
+  const quoteEditor = $('#quote-editor');
+  const quoteOpportunity = $('#quote-opportunity');
+  let quotesLoaded = false;
+  quoteOpportunity.addEventListener('change', () => {
+    quoteEditor.quote = undefined;
+    quoteEditor.opportunityId = quoteOpportunity.value;
+  });
+  quoteEditor.addEventListener('crm-quote-saved', (e) => {
+    const q = e.detail.quote;
+    say('status.quoteSaved', { number: q.number, total: new Intl.NumberFormat(locale(), { style: 'currency', currency: q.currency }).format(q.total / 10 ** q.exponent) });
+  });
+  quoteEditor.addEventListener('crm-quote-sent', (e) => say('status.quoteSent', { number: e.detail.quote.number }));
+  /** The opportunities a rep can quote: the first page the SDK lists (the host picks; the editor prices). */
+  async function openQuotes() {
+    if (quotesLoaded) return;
+    quotesLoaded = true;
+    try {
+      const { data } = await provider.client.opportunities.list({ limit: 50 });
+      quoteOpportunity.replaceChildren(...data.map((o) => new Option(o.name, o.id)));
+      if (data[0]) quoteEditor.opportunityId = data[0].id;
+    } catch (error) {
+      quotesLoaded = false;
+      say('status.error', { message: String(error?.message ?? error) });
+    }
+  }
+
+  // ---- Import: a research executive's leads file (or contacts): upload, map, dry run, run, undo ----
+  const importWizard = $('#import-wizard');
+  $('#import-kind').addEventListener('change', (event) => {
+    importWizard.kind = event.target.value;
+  });
+
+  const sendStatus = $('#send-status');
+  const showSend = (id) => {
+    sendStatus.hidden = !id;
+    if (id && sendStatus.greetingId === id) sendStatus.reload();
+    else if (id) sendStatus.greetingId = id;
+  };
+  sendPick.addEventListener('change', () => showSend(sendPick.value));
+  /** Lists the latest sends (newest first) in the picker and shows the picked one, or the newest. */
+  async function loadSends({ newest = false } = {}) {
+    try {
+      const { data } = await provider.client.greetings.list({ limit: 20 });
+      const when = new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' });
+      const kept = newest ? '' : sendPick.value;
+      sendPick.replaceChildren(...data.map((g) => new Option(`${g.name} · ${when.format(new Date(g.sendAt))}`, g.id)));
+      if (kept && data.some((g) => g.id === kept)) sendPick.value = kept;
+      $('#sends-empty').hidden = data.length > 0;
+      $('#send-picker').hidden = data.length === 0;
+      showSend(data.length ? sendPick.value : '');
+    } catch (error) {
+      say('status.error', { message: String(error?.message ?? error) });
+    }
+  }
 
   // ---- Admin: one element per tab ----
   function showAdmin(sub) {
-    const tabs = ['workflows', 'fields', 'templates', 'products'];
+    const tabs = ['workflows', 'fields', 'templates', 'products', 'support'];
     const current = tabs.includes(sub) ? sub : 'workflows';
     for (const link of provider.querySelectorAll('a[data-admin]')) {
       if (link.dataset.admin === current) link.setAttribute('aria-current', 'page');

@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { AppContext } from './platform/context.js';
 import { AppError } from './platform/errors.js';
 import { createAccessGuard } from './platform/auth/guard.js';
+import { createCustomerGuard } from './platform/auth/customer-guard.js';
 import { errorHandler, notFoundHandler, requestLogging } from './platform/http/middleware.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
 import { openApiRoutes } from './platform/http/docs.js';
@@ -45,6 +46,8 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
+  // The customer portal's routes answer CORS for the origins an agency embeds its portal in (publishable keys' origins).
+  app.use('/v1/portal', modules.customerPortal.cors);
   // Widget routes answer CORS for their key's origins (checked per request by publishableKeyGuard).
   app.options('/v1/public/*rest', publicPreflight);
   // ...and every answer there, refusals included, is readable by the calling page and compressed.
@@ -68,7 +71,7 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
     else next(new AppError('unavailable', 'The database is not reachable'));
   });
 
-  const { routes, authenticate, idempotency } = modules;
+  const { routes, authenticate, authenticateCustomer, idempotency } = modules;
   const openApi = openApiRoutes(buildOpenApiDocument(routes, apiVersion));
   app.use(openApi.document, openApi.docs);
 
@@ -90,9 +93,15 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
   const perCaller = createRateLimiter({ name: 'caller', ...window, limit: config.USER_RATE_LIMIT_MAX ?? Math.max(1, Math.ceil(config.RATE_LIMIT_MAX / 4)), key: callerKey, onRefused: addressGate.refuseCredential });
   const perTenant = createRateLimiter({ name: 'tenant', ...window, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.principal?.tenantId) });
   const expensive = createConcurrencyLimiter({ name: 'expensive', limit: config.EXPENSIVE_CONCURRENCY_PER_USER, key: callerKey, redisUrl });
-  v1.use(mountRoutes(routes, createAccessGuard(authenticate, [perCaller, perTenant], (spec) => (isExpensive(spec) ? [expensive] : [])), { idempotency }));
+  // Portal routes (access.customer): a customer token, then that customer's budget and its agency's.
+  const perCustomer = createRateLimiter({ name: 'customer', ...window, limit: config.USER_RATE_LIMIT_MAX ?? Math.max(1, Math.ceil(config.RATE_LIMIT_MAX / 4)), key: (req) => `customer:${String(req.customer?.customerUserId)}`, onRefused: addressGate.refuseCredential });
+  const perCustomerTenant = createRateLimiter({ name: 'tenant', ...window, limit: config.RATE_LIMIT_MAX, key: (req) => String(req.customer?.tenantId) });
+  const customer = { guard: createCustomerGuard(authenticateCustomer, [perCustomer, perCustomerTenant]) };
+  v1.use(mountRoutes(routes, createAccessGuard(authenticate, [perCaller, perTenant], (spec) => (isExpensive(spec) ? [expensive] : []), customer), { idempotency }));
   app.use('/v1', v1);
   app.use('/app', portalRouter());
+  // An agency's customer portal hosted here (/portal/{tenant}), for agencies without a site of their own.
+  app.use('/portal', modules.customerPortal.hostedPortal);
 
   app.use(notFoundHandler);
   app.use(errorHandler({ exposeInternal: config.NODE_ENV !== 'production' }));

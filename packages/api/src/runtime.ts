@@ -2,6 +2,8 @@ import type { Express } from 'express';
 import { createApp } from './app.js';
 import { buildModules } from './modules/index.js';
 import type { Authenticator } from './platform/auth/guard.js';
+import type { CustomerAuthenticator } from './platform/auth/customer-guard.js';
+import type { InboundMail } from './modules/support/inbound-mail.js';
 import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { connectDatabase, redactUri, type DatabaseConnection } from './platform/db/connection.js';
@@ -21,6 +23,10 @@ export interface Runtime {
   app: Express;
   /** Bearer authentication, shared by HTTP and realtime. */
   authenticate: Authenticator;
+  /** Customer (portal) bearer authentication, for the customers' realtime namespace. */
+  authenticateCustomer: CustomerAuthenticator;
+  /** Takes inbound support email (the SMTP listener server.ts starts when SUPPORT_SMTP_PORT is set). */
+  inboundMail: InboundMail;
   database: DatabaseServer;
   db: DatabaseConnection;
   /** The one-time search index backfill of records from before it, running in the background (resolves to the records indexed). */
@@ -87,6 +93,8 @@ export async function startRuntime(
     ctx,
     app,
     authenticate: modules.authenticate,
+    authenticateCustomer: modules.authenticateCustomer,
+    inboundMail: modules.inboundMail,
     database,
     db,
     searchBackfill,

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './platform/config.js';
 import { DatabaseUnavailableError } from './platform/db/embedded.js';
 import { startRuntime } from './runtime.js';
 import { startRealtime } from './platform/realtime/start.js';
+import { startInboundSmtp } from './platform/mail/inbound-smtp.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 
 /** The process entry point: config, database, HTTP listener, graceful shutdown. */
@@ -21,6 +22,17 @@ async function main(): Promise<void> {
   const server = createServer(runtime.app);
   server.keepAliveTimeout = 65_000;
   const realtime = await startRealtime(server, runtime);
+  // Inbound support email, in this process (docs/support.md); off unless SUPPORT_SMTP_PORT is set.
+  const supportMail =
+    config.SUPPORT_SMTP_PORT === undefined
+      ? null
+      : await startInboundSmtp({ port: config.SUPPORT_SMTP_PORT, host: config.SUPPORT_SMTP_HOST, maxBytes: config.SUPPORT_SMTP_MAX_BYTES, logger, acceptsRecipient: runtime.inboundMail.acceptsRecipient, onMessage: runtime.inboundMail.accept }).catch(async (error: unknown) => {
+          await realtime.close();
+          await runtime.close();
+          releaseDataDir();
+          if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StartupError(`SUPPORT_SMTP_PORT ${config.SUPPORT_SMTP_PORT} is already in use on ${config.SUPPORT_SMTP_HOST}; stop what uses it or set another port`);
+          throw error;
+        });
   // Signals are handled from here on, so one that comes while the API is still starting (the scheduler
   // starts after the port is open) stops it gracefully instead of killing it mid-request.
   let jobsStarting: Promise<void> | null = null;
@@ -38,6 +50,7 @@ async function main(): Promise<void> {
     await jobsStarting?.catch(() => {});
     // Sockets first: an open websocket would keep server.close() waiting.
     await realtime.close();
+    await supportMail?.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -57,6 +70,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // Leave nothing running behind: the embedded database stops with us.
     await realtime.close();
+    await supportMail?.close();
     await runtime.close();
     releaseDataDir();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StartupError(`PORT ${config.PORT} is already in use on ${config.HOST}; stop what uses it or set PORT to another port`);

@@ -14,6 +14,8 @@ export {
   CrmSession,
   type AcceptInvitationParams,
   type AcceptInvitationResult,
+  type ConfirmRegistrationParams,
+  type ConfirmRegistrationResult,
   type LoginResult,
   type RegisterParams,
   type RegisterResult,
@@ -64,6 +66,14 @@ export * from './resources/contacts.js';
 export * from './resources/custom-fields.js';
 export * from './resources/customers.js';
 export * from './resources/leads.js';
+export * from './resources/tickets.js';
+export * from './resources/imports.js';
+export * from './resources/portal-tickets.js';
+export * from './resources/kb.js';
+export * from './resources/metrics.js';
+export * from './resources/targets.js';
+export * from './resources/dashboards.js';
+export * from './resources/portal-articles.js';
 export * from './resources/messaging.js';
 export * from './resources/notifications.js';
 export * from './resources/nurture.js';
@@ -71,6 +81,9 @@ export * from './resources/opportunities.js';
 export * from './resources/org.js';
 export * from './resources/pipelines.js';
 export * from './resources/products.js';
+export * from './resources/price-books.js';
+export * from './resources/quotes.js';
+export * from './resources/invoices.js';
 export * from './resources/roles.js';
 export * from './resources/satisfaction.js';
 export * from './resources/segments.js';
@@ -80,6 +93,10 @@ export * from './resources/templates.js';
 export * from './resources/tenant.js';
 export * from './resources/timeline.js';
 export * from './resources/users.js';
+export * from './resources/customer-users.js';
+export { createPortalClient, PortalCrmClient, type PortalClientOptions } from './core/portal-client.js';
+export { memoryTokenStore, storageTokenStore, PortalSession, type PortalTokens, type PortalTokenStore, type PortalSessionTokens } from './core/portal-session.js';
+export { PortalResource, PortalMe, type PortalProfile, type PortalPreferences, type UpdatePortalProfileParams, type UpdatePortalPreferencesParams } from './resources/portal.js';
 export * from './resources/workflows.js';
 export { PublicResource, type PublicPing } from './resources/public.js';
 export {

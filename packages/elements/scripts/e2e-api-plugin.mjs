@@ -60,8 +60,15 @@ export function crmApiPlugin() {
       try {
         await starting;
         const agency = await api.testing.makeAgency(api.runtime);
+        // `?users=SALES_HEAD,SALES_PERSON`: people of those roles in the agency too (same password), for tests of who may do what.
+        const roles = String(context.query.users ?? '').split(',').filter(Boolean);
+        const users = [];
+        for (const role of roles) {
+          const user = await api.testing.makeUser(api.runtime, agency, { role });
+          users.push({ role, id: String(user.id), email: user.email });
+        }
         return {
-          body: JSON.stringify({ baseUrl: api.baseUrl, email: agency.adminEmail, password: api.password, tenantId: agency.tenantId }),
+          body: JSON.stringify({ baseUrl: api.baseUrl, email: agency.adminEmail, password: api.password, tenantId: agency.tenantId, users }),
           type: 'application/json',
         };
       } catch (error) {

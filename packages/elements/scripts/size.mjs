@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const elements = ['provider', 'text-field', 'select-field', 'state', 'contact-editor', 'contact-viewer', 'contact-list', 'pipeline-board', 'campaign-creator', 'task-list'];
+const elements = ['provider', 'text-field', 'select-field', 'state', 'contact-editor', 'contact-viewer', 'contact-list', 'pipeline-board', 'campaign-creator', 'task-list', 'gauge', 'chart', 'dashboard'];
 const entries = ['index', ...elements.map((name) => `${name}/${name}`)];
 
 /** Every local module `file` pulls in, itself included (relative static imports and re-exports). */

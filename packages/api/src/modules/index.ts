@@ -21,6 +21,8 @@ import { createAuditService } from './audit/audit.service.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { defineAuditJobs } from './audit/audit.jobs.js';
 import { defineVersionClaimJobs } from '../platform/records/version-claims.js';
+import { defineRecordCountJobs } from '../platform/counts/count-jobs.js';
+import { defineRegistrationJobs } from './identity/pending-registration.model.js';
 import { createApiKeysService } from './api-keys/api-keys.service.js';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
 import { publishableKeyGuard } from './api-keys/publishable.js';
@@ -37,9 +39,20 @@ import { contactPictureRoutes, createContactPictures } from './contacts/contact-
 import { crmRecordRoutes } from './customers/crm-records.wiring.js';
 import { buildSalesModules } from './opportunities/sales.wiring.js';
 import { campaignsModule } from './campaigns/campaigns.module.js';
+import { buildCustomerPortal } from './customer-portal/customer-portal.module.js';
+import type { CustomerAuthenticator } from '../platform/auth/customer-guard.js';
+import type { RequestHandler, Router } from 'express';
+import { buildSupport } from './support/support.module.js';
+import { buildSupportMail } from './support/support-mail.js';
+import { defaultReplyAddress } from './support/ticket-mail-address.js';
+import type { InboundMail } from './support/inbound-mail.js';
+import { knowledgeModule } from './knowledge/knowledge.module.js';
+import { reportingModule } from './reporting/reporting.module.js';
+import { importsModule } from './imports/imports.module.js';
+import { quoteToCashModule } from './quotes/quote-to-cash.module.js';
 
 /** Every domain module, wired to the app context: their routes and the authenticator they provide. */
-export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authenticate: Authenticator; idempotency: Idempotency } {
+export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authenticate: Authenticator; authenticateCustomer: CustomerAuthenticator; customerPortal: { cors: RequestHandler; hostedPortal: Router }; idempotency: Idempotency; inboundMail: InboundMail } {
   const { connection, config, secrets, events } = ctx;
   // One mailer for identity: invitations, password resets and the owner's notice of failed sign-ins.
   const mailer = createMailer(config, ctx.logger);
@@ -64,6 +77,11 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const sales = buildSalesModules({ connection, events, recordDeps, contacts });
 
   const crm = crmRecordRoutes({ connection, recordDeps, contacts, opportunityFromLead: sales.opportunityFromLead });
+  const messaging = buildMessaging(ctx, perMinute, { segmentMembers: (principal, id) => crm.segments.memberIds(principal, id, { field: 'targets.segmentId' }) });
+  const customerPortal = buildCustomerPortal(ctx, { mailer, throttle, contacts, subscriptions: messaging.subscriptions, visibleAccount: (principal, id) => crm.customers.findVisible(principal, id, 'read') });
+
+  const support = buildSupport({ connection, recordDeps, jobs: ctx.jobs });
+  const supportMail = buildSupportMail({ connection, tickets: support.tickets, thread: support.thread, events, jobs: ctx.jobs, mailer, secret: secrets.jwt, replyAddress: config.SUPPORT_REPLY_ADDRESS ?? defaultReplyAddress(config.MAIL_FROM), logger: ctx.logger });
 
   const routes: RouteSpec[] = [
     ...authRoutes(auth, { signup: perMinute('signup', Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE)), login: perMinute('login', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE)) }),
@@ -71,12 +89,22 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     ...identityAndAccessRoutes(ctx, auth, apiKeys, perMinute, mailer),
     ...contactRoutes(contacts),
     ...contactPictureRoutes(createContactPictures({ connection, contacts, events, publicBase: publicBaseUrl(config) }), { view: perMinute('contact-picture', 600) }),
-    ...buildMessaging(ctx, perMinute, { segmentMembers: (principal, id) => crm.segments.memberIds(principal, id, { field: 'targets.segmentId' }) }).routes,
+    ...messaging.routes,
     ...crm.routes,
     ...sales.routes,
     ...campaignsModule(ctx, { recordDeps, apiKeys, contacts: contacts as never, segmentVisible: (principal, id) => crm.segments.findVisible(principal, id) }).routes,
+    ...support.routes,
   ];
-  return { routes, authenticate, idempotency };
+  routes.push(...customerPortal.routes);
+  // Imports of contacts and leads from CSV and XLSX (issue 20), run as Agenda jobs.
+  routes.push(...importsModule(ctx, { recordDeps, contacts, leads: crm.leads }).routes);
+  // The knowledge base: agents' routes, and published articles for customers and for visitors with the publishable key.
+  routes.push(...knowledgeModule(ctx, { publishable: publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL }) }).routes);
+  // Price books, quotes sent through the rep's own SMTP, gaplessly numbered invoices (issue 21).
+  routes.push(...quoteToCashModule({ connection, events, workflows: recordDeps.workflows, mailSettings: messaging.mailSettings, opportunities: sales.opportunities, customers: crm.customers, activities: sales.activities, production: config.NODE_ENV === 'production', jobs: ctx.jobs }).routes);
+  // Roll-ups follow the record events; metrics, targets and dashboards read them (issue 19).
+  routes.push(...reportingModule(ctx).routes);
+  return { routes, authenticate, authenticateCustomer: customerPortal.authenticateCustomer, customerPortal: { cors: customerPortal.cors, hostedPortal: customerPortal.hostedPortal }, idempotency, inboundMail: supportMail.inbound };
 }
 
 /** Users, roles, organisation, agency settings, API keys and the audit trail (issue 4), with the audit subscriber. */
@@ -92,6 +120,8 @@ function identityAndAccessRoutes(
   audit.subscribe(events);
   defineAuditJobs({ connection, jobs: ctx.jobs, logger });
   defineVersionClaimJobs({ connection, jobs: ctx.jobs });
+  defineRecordCountJobs({ connection, jobs: ctx.jobs });
+  defineRegistrationJobs({ connection, jobs: ctx.jobs });
   const tenant = createTenantService({ connection, events });
   const publishable = publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL });
   const publicLimit = Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE);

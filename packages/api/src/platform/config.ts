@@ -63,12 +63,23 @@ export const configSchema = z
     JOBS_ENABLED: bool.optional(),
     JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
     JOBS_LOCK_LIFETIME_MS: z.coerce.number().int().min(500).max(86_400_000).default(600_000),
+    // Imports (docs/import.md): the largest file taken, and rows written per batch (a batch is what a resumed run repeats at most).
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 * 1024 * 1024).default(512 * 1024 * 1024),
+    IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
     MAIL_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
     SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
     SMTP_RATE_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(0),
     MAIL_SEND_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
     DELIVERY_LEDGER_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    // Support email (docs/support.md): the inbound SMTP listener is off unless SUPPORT_SMTP_PORT is set.
+    SUPPORT_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    SUPPORT_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+    SUPPORT_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+    SUPPORT_REPLY_ADDRESS: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,40}@[A-Za-z0-9.-]+$/, 'an address without "+", e.g. support@help.example.com')
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {

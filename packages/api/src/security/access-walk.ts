@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { Types } from 'mongoose';
-import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../testing/index.js';
+import { createTestRuntime, makeAgency, makeUser, signIn, waitForMail, type TestAgency } from '../testing/index.js';
 import { randomIp } from '../testing/factories.js';
 import { roleModel } from '../modules/identity/role.model.js';
 import { currentOpenApiDocument } from '../openapi-document.js';
-import { collectListedIds, endsSession, exampleValue, fillPath, operations, type IdPool, type Operation } from './operations.js';
+import { collectListedIds, endsSession, exampleValue, fillPath, isPortalRoute, operations, type IdPool, type Operation } from './operations.js';
 
 /**
  * The function-level walk shared by the function-level suites: an agency with records of everything,
@@ -67,8 +67,8 @@ export async function createAccessHarness(file: string, callers: { users?: strin
     return out;
   }
 
-  const creatable = ops.filter((op) => op.method === 'post' && !op.pathParams.length && op.body && op.access !== 'public' && !/^\/v1\/(auth|me)\b/.test(op.path));
-  const lists = ops.filter((op) => op.method === 'get' && !op.pathParams.length && op.access !== 'public');
+  const creatable = ops.filter((op) => op.method === 'post' && !op.pathParams.length && op.body && op.access !== 'public' && !isPortalRoute(op) && !/^\/v1\/(auth|me)\b/.test(op.path));
+  const lists = ops.filter((op) => op.method === 'get' && !op.pathParams.length && op.access !== 'public' && !isPortalRoute(op));
 
   /** Creates one of each creatable resource the pool lacks, a few at a time, from example bodies. */
   async function createEach(credential: string, pool: IdPool, lookup: () => IdPool, marker: string): Promise<void> {
@@ -98,6 +98,20 @@ export async function createAccessHarness(file: string, callers: { users?: strin
   // The admin's records: one of everything creatable (two passes, for references), then all listable ids.
   for (let pass = 0; pass < 2; pass += 1) await createEach(agency.adminToken, adminPool, () => adminPool, 'adm');
   await listEach(agency.adminToken, adminPool);
+
+  /** Signs in a new customer of the agency (a contact of an account, invited by the admin): the caller portal routes take. */
+  async function signInCustomer(): Promise<string> {
+    const account = await send(agency.adminToken, 'post', '/v1/customers', { name: 'Portal Account' });
+    const email = `portal-${new Types.ObjectId().toHexString()}@example.test`;
+    const person = await send(agency.adminToken, 'post', '/v1/contacts', { firstName: 'Pat', lastName: 'Portal', emails: [{ label: 'work', value: email, primary: true }], customerId: account.body.id });
+    const invited = await send(agency.adminToken, 'post', '/v1/customer-users', { contactId: person.body.id });
+    assert.equal(invited.status, 201, invited.text);
+    const mail = await waitForMail(rt, email, (m) => m.text.includes('#crm-portal-link='));
+    const link = decodeURIComponent(/#crm-portal-link=([A-Za-z0-9_%.-]+)/.exec(mail.text)![1]!);
+    const session = await send(null, 'post', '/v1/portal/session', { link });
+    assert.equal(session.status, 200, session.text);
+    return String(session.body.accessToken);
+  }
 
   const pk = await send(agency.adminToken, 'post', '/v1/api-keys', { kind: 'publishable', name: 'widget', allowedOrigins: [ORIGIN] });
   assert.equal(pk.status, 201, pk.text);
@@ -148,6 +162,8 @@ export async function createAccessHarness(file: string, callers: { users?: strin
       if (op.path.startsWith('/v1/public/')) return 'any';
       return caller.kind === 'publishable' ? '401' : 'any';
     }
+    // Portal routes take a customer's token: no agent, key or anonymous caller gets past them.
+    if (isPortalRoute(op)) return '401';
     if (caller.kind === 'anonymous' || caller.kind === 'publishable') return '401';
     if (caller.kind === 'secretKey' && isUsersOnly(op)) return '403';
     if (!op.access.includes(':')) return 'allowed';
@@ -181,7 +197,7 @@ export async function createAccessHarness(file: string, callers: { users?: strin
     return { mismatches, counts };
   }
 
-  return { rt, agency, tenantId, adminUserId, adminPool, publishable, users, secretKeys, send, walk, productId };
+  return { rt, agency, tenantId, adminUserId, adminPool, publishable, users, secretKeys, send, walk, productId, signInCustomer };
 }
 
 /** Runs a task per item, a few at a time: quick enough, and gentle with a test database shared by other files. */

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
-import { createTestRuntime, makeAgency, signIn, type TestAgency } from '../testing/index.js';
+import { createTestRuntime, makeAgency, signIn, waitForMail, type TestAgency } from '../testing/index.js';
 import { currentOpenApiDocument } from '../openapi-document.js';
 import { randomIp } from '../testing/factories.js';
 import { roleModel } from '../modules/identity/role.model.js';
 import { userModel } from '../modules/identity/user.model.js';
 import { notificationModel } from '../modules/notifications/notification.model.js';
-import { bodyFields, collectionOf, collectListedIds, databaseSnapshot, endsSession, exampleValue, fillPath, isIdSchema, operations, withQuery, type IdPool, type Operation } from './operations.js';
+import { bodyFields, collectionOf, collectListedIds, databaseSnapshot, endsSession, exampleValue, fillPath, isIdSchema, isPortalRoute, operations, withQuery, type IdPool, type Operation } from './operations.js';
 
 /**
  * Tenant isolation, walked over every operation of the OpenAPI document: tenant B, holding tenant A's
@@ -32,7 +32,11 @@ describe('security: cross-tenant isolation over every operation', () => {
       .map((op) => op.operationId),
   );
   let bSession: string | undefined;
+  // Portal routes take a customer token: B probes them as a signed-in customer of B.
+  let bCustomer: string;
+  let freshCustomerOfB: () => Promise<string>;
   const bCredential = async (op: Operation, mayEndSession = true) => {
+    if (isPortalRoute(op)) return mayEndSession && endsSession(op) ? freshCustomerOfB() : bCustomer;
     if (!usersOnly.has(op.operationId)) return bKey;
     // One session for them all, but a fresh one for a route that may end it (logout, revoke, password).
     if (mayEndSession && endsSession(op)) {
@@ -97,10 +101,49 @@ describe('security: cross-tenant isolation over every operation', () => {
     if ((await call(a.adminToken, 'post', `/v1/nurture-sequences/${sequence}/enrollments`, { contactIds: [contactId] })).status < 300) add('/v1/nurture-sequences/{id}/enrollments', contactId);
     const upload = await rt.request().post(`/v1/customers/${customerId}/documents?fileName=probe-${marker}.txt`).set('Authorization', `Bearer ${a.adminToken}`).set('X-Forwarded-For', randomIp()).set('Content-Type', 'text/plain').send(`secret of ${marker}`);
     add('/v1/customers/{id}/documents', upload.body.id);
+    const imported = await rt.request().post('/v1/imports/contacts?name=probe.csv').set('Authorization', `Bearer ${a.adminToken}`).set('X-Forwarded-For', randomIp()).set('Content-Type', 'text/csv').send(`firstName,lastName\nProbe,${marker}\n`);
+    assert.equal(imported.status, 201, imported.text);
+    add('/v1/imports', imported.body.id);
+    // A target names its subject by id (an example body's key is no id): the agency's own, set by A's admin.
+    add('/v1/targets', (await call(a.adminToken, 'post', '/v1/targets', { metric: 'deals.won.amount', period: 'month', periodStart: '2026-12-01', dimension: 'all', key: 'all', value: 1000 })).body.id);
+    // Issue 21: a price book of A, a quote on an opportunity of A and an invoice of A's account, priced from it.
+    const book = (await call(a.adminToken, 'post', '/v1/price-books', { name: `Book ${marker}`, isDefault: true, services: [{ name: `Service ${marker}`, specs: [{ name: 'Spec', unit: 'hour', prices: [{ currency: 'EUR', unitPrice: 100 }] }] }] })).body;
+    const pricedLine = { serviceId: book.services[0].id, specId: book.services[0].specs[0].id, quantity: 1 };
+    const deal = (await call(a.adminToken, 'post', '/v1/opportunities', { name: `Deal ${marker}`, customerId })).body.id as string;
+    const quote = await call(a.adminToken, 'post', '/v1/quotes', { opportunityId: deal, validUntil: '2031-01-01', lines: [pricedLine] });
+    assert.equal(quote.status, 201, JSON.stringify(quote.body));
+    add('/v1/quotes', quote.body.id);
+    const invoice = await call(a.adminToken, 'post', '/v1/invoices', { accountId: customerId, lines: [pricedLine] });
+    assert.equal(invoice.status, 201, JSON.stringify(invoice.body));
+    add('/v1/invoices', invoice.body.id);
     // Notifications are made by the system for a person (never through the API): one for A's admin.
     const adminA = await userModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(a.tenantId), emailNormalized: a.adminEmail.toLowerCase() }).lean();
     const notice = await notificationModel(rt.ctx.connection).create({ tenantId: new Types.ObjectId(a.tenantId), userId: adminA!._id, category: 'task', title: `Reminder ${marker}`, dedupeKey: `probe-${marker}` });
     add('/v1/notifications', String(notice._id));
+    // The self-service portal: a customer of A (invited by A's admin) with a ticket of their own, an
+    // article A publishes for customers, and a signed-in customer of B who probes the portal routes.
+    const signedInCustomer = async (agency: TestAgency, name: string) => {
+      // A's names carry the marker (B must never see it); B's do not.
+      const account = await call(agency.adminToken, 'post', '/v1/customers', { name: agency === a ? `${name} ${marker}` : name });
+      const email = `${name.toLowerCase()}-${randomBytes(3).toString('hex')}@example.test`;
+      const person = await call(agency.adminToken, 'post', '/v1/contacts', { firstName: name, lastName: 'Portal', emails: [{ label: 'work', value: email, primary: true }], customerId: account.body.id });
+      const invited = await call(agency.adminToken, 'post', '/v1/customer-users', { contactId: person.body.id });
+      assert.equal(invited.status, 201, JSON.stringify(invited.body));
+      const mail = await waitForMail(rt, email, (m) => m.text.includes('#crm-portal-link='));
+      const link = decodeURIComponent(/#crm-portal-link=([A-Za-z0-9_%.-]+)/.exec(mail.text)![1]!);
+      const session = await call(null, 'post', '/v1/portal/session', { link });
+      assert.equal(session.status, 200, JSON.stringify(session.body));
+      return { customerUserId: invited.body.id as string, token: session.body.accessToken as string };
+    };
+    const customerOfA = await signedInCustomer(a, 'Ana');
+    add('/v1/customer-users', customerOfA.customerUserId);
+    add('/v1/portal/tickets', (await call(customerOfA.token, 'post', '/v1/portal/tickets', { subject: `Portal ticket ${marker}`, description: `Help ${marker}` })).body.id);
+    const article = (await call(a.adminToken, 'post', '/v1/kb/articles', { title: `Article ${marker}`, body: `Secret ${marker}`, visibility: 'customers' })).body.id as string;
+    assert.equal((await call(a.adminToken, 'post', `/v1/kb/articles/${article}/publish`)).status, 200);
+    add('/v1/portal/articles', article);
+    add('/v1/import-mappings', (await call(a.adminToken, 'post', '/v1/imports/leads/mappings', { name: `Mapping ${marker}`, columns: [{ column: 'First', field: 'firstName' }, { column: 'Last', field: 'lastName' }], dedupeKey: 'email', mode: 'create' })).body.id);
+    freshCustomerOfB = async () => (await signedInCustomer(b, 'Bea')).token;
+    bCustomer = await freshCustomerOfB();
     await collectListedIds((m, p) => call(a.adminToken, m, p), ops, poolA);
     await collectListedIds((m, p) => call(bKey, m, p), ops, poolB);
   });
@@ -140,7 +183,11 @@ describe('security: cross-tenant isolation over every operation', () => {
     // Whatever B did, A's records are as they were.
     const after = await databaseSnapshot(rt.ctx.connection);
     const aDocs = (snapshot: string) => snapshot.split('\n').map((line) => line.split(':')[0] + ':' + (line.match(new RegExp(`[^{]*${a.tenantId}[^}]*`, 'g')) ?? []).join('|'));
-    assert.deepEqual(aDocs(after), aDocs(before));
+    // Only collections holding A's documents (a collection B's writes create holds none of A's).
+    const holdingA = (lines: string[]) => lines.filter((line) => !line.endsWith(':'));
+    const [was, is] = [holdingA(aDocs(before)), holdingA(aDocs(after))] as const;
+    const changed = [...is.filter((line) => !was.includes(line)).map((line) => `now ${line.slice(0, 400)}`), ...was.filter((line) => !is.includes(line)).map((line) => `was ${line.slice(0, 400)}`)];
+    assert.deepEqual(changed, [], "A's records changed while B probed");
   });
 
   it('should refuse query operators in every query parameter and every top-level body field, and change nothing', async () => {

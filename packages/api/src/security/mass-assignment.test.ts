@@ -5,7 +5,7 @@ import { makeAgency, type TestAgency } from '../testing/index.js';
 import { roleModel } from '../modules/identity/role.model.js';
 import { userModel } from '../modules/identity/user.model.js';
 import { createAccessHarness, ORIGIN, type Answer, type SignedInCaller } from './access-walk.js';
-import { bodyFields, exampleValue, fillPath, operations, type Operation } from './operations.js';
+import { bodyFields, exampleValue, fillPath, isPortalRoute, operations, type Operation } from './operations.js';
 
 /**
  * Mass assignment, walked over every write operation of the OpenAPI document: server-owned fields
@@ -17,6 +17,7 @@ describe('security: mass assignment over every write operation', () => {
   let h: Awaited<ReturnType<typeof createAccessHarness>>;
   let other: TestAgency;
   let se: SignedInCaller & { id: Types.ObjectId };
+  let customerToken: string;
   const ops = operations().filter((op) => ['post', 'put', 'patch'].includes(op.method) && op.body);
   // Values no honest request would carry, so finding one in the database proves a forged field was kept.
   const forgedId = new Types.ObjectId().toHexString();
@@ -44,10 +45,11 @@ describe('security: mass assignment over every write operation', () => {
     return Object.fromEntries(Object.entries(candidates).filter(([key]) => !declared.has(key)));
   }
 
-  /** Calls a write operation as whoever may reach it: the admin, anyone on public routes, a publishable key on widget routes. */
+  /** Calls a write operation as whoever may reach it: the admin, anyone on public routes, a publishable key on widget routes, a signed-in customer on portal routes. */
   function write(op: Operation, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
     const path = fillPath(op, h.adminPool);
     if (op.path.startsWith('/v1/public/')) return h.send(h.publishable.key, op.method, path, body, { Origin: ORIGIN, ...headers });
+    if (isPortalRoute(op)) return h.send(customerToken, op.method, path, body, headers);
     return h.send(op.access === 'public' ? null : h.agency.adminToken, op.method, path, body, headers);
   }
 
@@ -69,6 +71,7 @@ describe('security: mass assignment over every write operation', () => {
     h = await createAccessHarness(import.meta.filename, { users: ['SE'] });
     se = h.users.get('SE')!;
     other = await makeAgency(h.rt);
+    customerToken = await h.signInCustomer();
   });
   after(() => h.rt.close());
 

@@ -103,6 +103,15 @@ function idFor(field: string, pool: IdPool): string | undefined {
 let counter = 0;
 
 /** A value that satisfies a schema, as far as a generator can: required fields only, ids from the pool, the marker in strings. */
+/**
+ * A route of the customers' self-service portal (`x-access` for `access.customer`): it takes a customer
+ * token only, so every agent credential, key and anonymous caller gets 401. The customer-portal, support
+ * and knowledge suites walk these with customers' tokens (audiences, account trees, other agencies).
+ */
+export function isPortalRoute(op: Pick<Operation, 'access'>): boolean {
+  return op.access === 'a signed-in customer (portal token)';
+}
+
 export function exampleValue(schemaIn: JsonSchema, ctx: { pool: IdPool; marker: string; field: string; optional?: boolean }): unknown {
   const schema = resolve(schemaIn);
   if ('const' in schema) return schema.const;
@@ -165,6 +174,8 @@ function exampleString(schema: JsonSchema, ctx: { pool: IdPool; marker: string; 
     'Europe/Lisbon',
     `${counter}`,
     '2026-01-15',
+    // A content hash (a ticket attachment's id is 32 hex digits).
+    String(counter).padStart(32, '0'),
     'a'.repeat(Math.max(min, 1)),
   ];
   const pattern = typeof schema.pattern === 'string' ? new RegExp(schema.pattern) : null;
@@ -207,7 +218,7 @@ export async function collectListedIds(call: (method: 'get', path: string) => Pr
 
 /** Routes whose side effects would end the caller's own session (revoking one's own session included); walked last. */
 export function endsSession(op: Operation): boolean {
-  return /logout|changeMyPassword|revokeSession/i.test(op.operationId);
+  return /logout|changeMyPassword|revokeSession|signOutOfPortal|setPortalPassword/i.test(op.operationId);
 }
 
 export type { Types };

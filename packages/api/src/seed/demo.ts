@@ -9,6 +9,8 @@ import { userModel } from '../modules/identity/user.model.js';
 import { productModel } from '../modules/products/product.model.js';
 import { op } from '../platform/db/operators.js';
 import { seedDemoSales } from './demo-sales.js';
+import { createRollups } from '../modules/reporting/rollups.service.js';
+import { createDashboardsService } from '../modules/reporting/dashboards.service.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -65,7 +67,7 @@ export async function seedAgency(ctx: AppContext, options: { name: string; domai
   const { connection } = ctx;
   const auth = createAuthService({ connection, jwtSecret: ctx.secrets.jwt, events: ctx.events });
   const client = { ip: '127.0.0.1', userAgent: 'seed' };
-  const { tenant, user: admin } = await auth.register(
+  const { tenant, user: admin } = await auth.provisionAgency(
     {
       agency: { name: options.name, type: 'Conference organiser', address: { line1: 'Rua Augusta 12', city: 'Lisbon', country: 'Portugal', postalCode: '1100-053' }, timeZone: 'Europe/Lisbon' },
       admin: { name: 'Ada Admin', email: `admin@${options.domain}`, password: DEMO_PASSWORD },
@@ -109,6 +111,9 @@ export async function seedAgency(ctx: AppContext, options: { name: string; domai
     contacts: options.contacts,
     ...(options.log ? { log: options.log } : {}),
   });
+  // The seed writes records directly (no events), so its roll-ups are built from them once; every role gets its dashboard.
+  await createRollups({ connection, events: ctx.events }).rebuild(tenantId);
+  await createDashboardsService({ connection }).seedRoleDefaults(tenantId);
   return { tenantId, tenantName: tenant.name, password: DEMO_PASSWORD, logins: await loginsOf(ctx, tenantId, options.domain), counts };
 }
 

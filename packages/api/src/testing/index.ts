@@ -5,8 +5,11 @@ import { testConfig } from '../platform/config.js';
 import { startRuntime, type Runtime } from '../runtime.js';
 import { startTestDatabase } from './test-database.js';
 
-export { makeAgency, makeUser, signIn, type TestAgency } from './factories.js';
+export { makeAgency, makeCustomer, makeUser, signIn, type TestAgency } from './factories.js';
 export { startTestDatabase } from './test-database.js';
+export { deliveredMail, registrationToken, waitForMail } from './mailbox.js';
+export { startRealtime } from '../platform/realtime/start.js';
+export { startSmtpSink, type SmtpSink } from '../platform/mail/smtp-sink.js';
 
 /**
  * A real API on a database of its own: each test file gets a fresh database on the shared test

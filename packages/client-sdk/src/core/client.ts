@@ -15,15 +15,25 @@ import { Opportunities } from '../resources/opportunities.js';
 import { Org } from '../resources/org.js';
 import { Pipelines } from '../resources/pipelines.js';
 import { Products } from '../resources/products.js';
+import { PriceBooks } from '../resources/price-books.js';
+import { Quotes } from '../resources/quotes.js';
+import { Invoices } from '../resources/invoices.js';
 import { Realtime, type SocketIoLoader } from '../resources/realtime.js';
 import { Roles } from '../resources/roles.js';
 import { Satisfaction } from '../resources/satisfaction.js';
 import { Segments } from '../resources/segments.js';
 import { Tasks } from '../resources/tasks.js';
+import { Tickets } from '../resources/tickets.js';
+import { Imports } from '../resources/imports.js';
+import { Kb } from '../resources/kb.js';
+import { Metrics } from '../resources/metrics.js';
+import { Targets } from '../resources/targets.js';
+import { Dashboards } from '../resources/dashboards.js';
 import { Templates } from '../resources/templates.js';
 import { TenantSettings } from '../resources/tenant.js';
 import { Timeline } from '../resources/timeline.js';
 import { Users } from '../resources/users.js';
+import { CustomerUsers } from '../resources/customer-users.js';
 import { Workflows } from '../resources/workflows.js';
 import { CrmError } from './errors.js';
 import { createPublicClient, type PublicCrmClient } from './public-client.js';
@@ -83,12 +93,30 @@ export class CrmClient {
   readonly customers: Customers;
   /** Leads: the record routes and `convert`. */
   readonly leads: Leads;
+  /** Support tickets: the record routes, `assign`, the thread (`listMessages`, `reply`) and attachments. */
+  readonly tickets: Tickets;
+  /** Imports of contacts and leads from CSV and XLSX: upload, `setMapping`, `dryRun`, `run`, `errors`, `undo`. */
+  readonly imports: Imports;
+  /** The knowledge base: `articles` (drafts, publish, versions) and `categories`. */
+  readonly kb: Kb;
   /** Opportunities: the record routes, `move` between stages and the stage `history`. */
   readonly opportunities: Opportunities;
+  /** Figures over time from the roll-ups (`query`). */
+  readonly metrics: Metrics;
+  /** Targets (quotas) and their `attainment`. */
+  readonly targets: Targets;
+  /** Dashboards as data: the user's own and their role's defaults. */
+  readonly dashboards: Dashboards;
   /** Sales pipelines and their `board`. */
   readonly pipelines: Pipelines;
   /** Products, with `lock` and `unlock`. */
   readonly products: Products;
+  /** Price books and the price resolver. */
+  readonly priceBooks: PriceBooks;
+  /** Quotes on opportunities: preview, create, revise, send, PDF. */
+  readonly quotes: Quotes;
+  /** Invoices, numbered without gaps. */
+  readonly invoices: Invoices;
   /** Tasks: the record routes, meeting slots and invitations. */
   readonly tasks: Tasks;
   /** Activities logged about customers, leads and opportunities. */
@@ -105,6 +133,8 @@ export class CrmClient {
   readonly customFields: CustomFields;
   /** The agency's users: directory, invitations, role and status changes. */
   readonly users: Users;
+  /** Customers' portal identities: invite a contact, list, change role, disable. */
+  readonly customerUsers: CustomerUsers;
   /** Roles and their permissions. */
   readonly roles: Roles;
   /** The organisation: `units`, `departments`, `designations`, `teams`. */
@@ -150,9 +180,18 @@ export class CrmClient {
     this.contacts = new Contacts(this.transport);
     this.customers = new Customers(this.transport);
     this.leads = new Leads(this.transport);
+    this.tickets = new Tickets(this.transport);
+    this.imports = new Imports(this.transport);
+    this.kb = new Kb(this.transport);
     this.opportunities = new Opportunities(this.transport);
+    this.metrics = new Metrics(this.transport);
+    this.targets = new Targets(this.transport);
+    this.dashboards = new Dashboards(this.transport);
     this.pipelines = new Pipelines(this.transport);
     this.products = new Products(this.transport);
+    this.priceBooks = new PriceBooks(this.transport);
+    this.quotes = new Quotes(this.transport);
+    this.invoices = new Invoices(this.transport);
     this.tasks = new Tasks(this.transport);
     this.activities = new Activities(this.transport);
     this.timeline = new Timeline(this.transport);
@@ -161,6 +200,7 @@ export class CrmClient {
     this.workflows = new Workflows(this.transport);
     this.customFields = new CustomFields(this.transport);
     this.users = new Users(this.transport);
+    this.customerUsers = new CustomerUsers(this.transport);
     this.roles = new Roles(this.transport);
     this.org = new Org(this.transport);
     this.tenant = new TenantSettings(this.transport);

@@ -32,6 +32,15 @@ async function makeContacts(script: Script): Promise<{ api: FakeApi; contacts: C
 }
 
 describe('WorkflowRecordResource', () => {
+  it('should export as an XLSX Blob with the filters and format=xlsx', async () => {
+    const { api, contacts } = await makeContacts(() => ({ headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, text: 'PK-bytes' }));
+    const blob = await contacts.exportXlsx({ status: 'hot' });
+    assert.equal(api.requests[0]?.path, '/v1/contacts/export');
+    assert.deepEqual(Object.fromEntries(api.requests[0]!.query), { status: 'hot', format: 'xlsx' });
+    assert.equal(blob.type, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    assert.equal(await blob.text(), 'PK-bytes');
+  });
+
   it('should list with filters through GET /v1/<resource>', async () => {
     const { api, contacts } = await makeContacts(() => listOf([ada], null));
     const page = await contacts.list({ status: 'hot', limit: 10 });

@@ -93,6 +93,12 @@ export abstract class RecordResource<
   export(params?: TExportParams, options?: RequestOptions): Promise<string> {
     return this._transport.get<string>(`${this.collectionPath}/export`, params, { ...options, headers: { Accept: 'text/csv', ...options?.headers } });
   }
+
+  /** Exports the same records and columns as `export`, as an Excel workbook (`.xlsx`) in a `Blob`. */
+  async exportXlsx(params?: TExportParams, options?: RequestOptions): Promise<Blob> {
+    const query = { ...(params ?? {}), format: 'xlsx' };
+    return (await this._transport.request<Blob>({ method: 'GET', path: `${this.collectionPath}/export`, query, responseType: 'blob', headers: { Accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }, options)).data;
+  }
 }
 
 /**

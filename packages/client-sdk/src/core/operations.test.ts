@@ -11,7 +11,10 @@ import { describe, it } from 'node:test';
 import { readOpenapiDocument } from '../../scripts/openapi-types.js';
 import type { operations } from '../generated/openapi.js';
 import { createCrmClient, type CrmClient } from './client.js';
+import { PortalTickets } from '../resources/portal-tickets.js';
+import { PortalArticles, publicArticles } from '../resources/portal-articles.js';
 import { createPublicClient, type PublicCrmClient } from './public-client.js';
+import { createPortalClient, type PortalCrmClient } from './portal-client.js';
 import type { FetchLike } from './transport.js';
 
 interface Clients {
@@ -19,6 +22,8 @@ interface Clients {
   crm: CrmClient;
   /** A widget's publishable-key client. */
   widget: PublicCrmClient;
+  /** A signed-in customer's portal client (its store already holds tokens). */
+  portal: PortalCrmClient;
 }
 
 /** Makes the SDK call that sends the operation. */
@@ -35,6 +40,7 @@ const token = 'signed-token-from-an-email-link';
 export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   // Session and identity
   register: ({ crm }) => crm.session!.register({} as never),
+  confirmRegistration: ({ crm }) => crm.session!.confirmRegistration({ token }),
   login: ({ crm }) => crm.session!.login({ email: 'ada@example.test', password: 'secret' }),
   refreshSession: ({ crm }) => crm.session!.refresh(),
   logout: ({ crm }) => crm.session!.signOut(),
@@ -50,6 +56,23 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   getUser: ({ crm }) => crm.users.get(id),
   updateUser: ({ crm }) => crm.users.update(id, {}),
   inviteUser: ({ crm }) => crm.users.invite({} as never),
+  // Customer identities (agents) and the customer's own portal session and profile
+  inviteCustomerUser: ({ crm }) => crm.customerUsers.invite({} as never),
+  listCustomerUsers: ({ crm }) => crm.customerUsers.list({ contactId: id }),
+  getCustomerUser: ({ crm }) => crm.customerUsers.get(id),
+  updateCustomerUser: ({ crm }) => crm.customerUsers.update(id, { status: 'disabled' }),
+  resendCustomerInvitation: ({ crm }) => crm.customerUsers.resendInvitation(id),
+  requestPortalLink: ({ portal }) => portal.portal.session.requestLink({ email: 'ada@example.test' }),
+  exchangePortalLink: ({ portal }) => portal.portal.session.exchangeLink(token),
+  portalPasswordSignIn: ({ portal }) => portal.portal.session.signInWithPassword({ email: 'ada@example.test', password: 'secret' }),
+  refreshPortalSession: ({ portal }) => portal.portal.session.refresh(),
+  getPortalSession: ({ portal }) => portal.portal.session.get(),
+  signOutOfPortal: ({ portal }) => portal.portal.session.signOut(),
+  getPortalProfile: ({ portal }) => portal.portal.me.get(),
+  updatePortalProfile: ({ portal }) => portal.portal.me.update({ phone: '+1 555' }),
+  getPortalPreferences: ({ portal }) => portal.portal.me.preferences(),
+  updatePortalPreferences: ({ portal }) => portal.portal.me.updatePreferences({ marketing: false }),
+  setPortalPassword: ({ portal }) => portal.portal.me.setPassword({ password: 'a-long-portal-password' }),
   resendInvitation: ({ crm }) => crm.users.resendInvitation(id),
   listRoles: ({ crm }) => crm.roles.list(),
   createRole: ({ crm }) => crm.roles.create({} as never),
@@ -146,6 +169,53 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   listLeadTransitions: ({ crm }) => crm.leads.history(id),
   convertLead: ({ crm }) => crm.leads.convert(id, {} as never),
   getLeadTimeline: ({ crm }) => crm.timeline.list('lead', id),
+  // Support tickets
+  listTickets: ({ crm }) => crm.tickets.list(),
+  createTicket: ({ crm }) => crm.tickets.create({} as never),
+  exportTickets: ({ crm }) => crm.tickets.export(),
+  getTicket: ({ crm }) => crm.tickets.get(id),
+  updateTicket: ({ crm }) => crm.tickets.update(id, {}),
+  deleteTicket: ({ crm }) => crm.tickets.remove(id),
+  transitionTicket: ({ crm }) => crm.tickets.transition(id, { to: 'open' }),
+  listTicketTransitions: ({ crm }) => crm.tickets.history(id),
+  assignTicket: ({ crm }) => crm.tickets.assign(id, { ownerId: other }),
+  listTicketMessages: ({ crm }) => crm.tickets.listMessages(id),
+  createTicketMessage: ({ crm }) => crm.tickets.reply(id, { body: 'hi', visibility: 'public' }),
+  uploadTicketAttachment: ({ crm }) => crm.tickets.uploadAttachment(id, 'a.png', new Uint8Array([1])),
+  getTicketAttachment: ({ crm }) => crm.tickets.downloadAttachment(id, 'cccccccccccccccccccccccccccccccc'),
+  getSupportSettings: ({ crm }) => crm.tickets.getSettings(),
+  updateSupportSettings: ({ crm }) => crm.tickets.updateSettings({} as never),
+  getTicketAssignmentRules: ({ crm }) => crm.tickets.getAssignmentRules(),
+  updateTicketAssignmentRules: ({ crm }) => crm.tickets.updateAssignmentRules({ rules: [] }),
+  // Support tickets on the customer portal (a customer session's transport)
+  listPortalTickets: ({ crm }) => new PortalTickets(crm.transport).list(),
+  createPortalTicket: ({ crm }) => new PortalTickets(crm.transport).create({ subject: 'x' }),
+  getPortalTicket: ({ crm }) => new PortalTickets(crm.transport).get(id),
+  listPortalTicketMessages: ({ crm }) => new PortalTickets(crm.transport).listMessages(id),
+  createPortalTicketMessage: ({ crm }) => new PortalTickets(crm.transport).reply(id, { body: 'hi' }),
+  closePortalTicket: ({ crm }) => new PortalTickets(crm.transport).close(id),
+  reopenPortalTicket: ({ crm }) => new PortalTickets(crm.transport).reopen(id),
+  uploadPortalTicketAttachment: ({ crm }) => new PortalTickets(crm.transport).uploadAttachment(id, 'a.png', new Uint8Array([1])),
+  getPortalTicketAttachment: ({ crm }) => new PortalTickets(crm.transport).downloadAttachment(id, 'cccccccccccccccccccccccccccccccc'),
+  // Price books, quotes and invoices (issue 21)
+  listPriceBooks: ({ crm }) => crm.priceBooks.list(),
+  createPriceBook: ({ crm }) => crm.priceBooks.create({ name: 'Standard' }),
+  resolvePrice: ({ crm }) => crm.priceBooks.resolve({ serviceId: id, specId: other, currency: 'EUR' }),
+  getPriceBook: ({ crm }) => crm.priceBooks.get(id),
+  replacePriceBook: ({ crm }) => crm.priceBooks.replace(id, { name: 'Standard' }),
+  previewQuote: ({ crm }) => crm.quotes.preview({ opportunityId: id, lines: [] }),
+  createQuote: ({ crm }) => crm.quotes.create({} as never),
+  listOpportunityQuotes: ({ crm }) => crm.quotes.listForOpportunity(id),
+  getQuote: ({ crm }) => crm.quotes.get(id),
+  updateQuote: ({ crm }) => crm.quotes.update(id, {}),
+  transitionQuote: ({ crm }) => crm.quotes.transition(id, { to: 'accepted' }),
+  getQuotePdf: ({ crm }) => crm.quotes.pdf(id),
+  sendQuote: ({ crm }) => crm.quotes.send(id, { to: ['buyer@example.test'] }),
+  getQuoteSettings: ({ crm }) => crm.quotes.settings(),
+  putQuoteSettings: ({ crm }) => crm.quotes.putSettings({}),
+  createInvoice: ({ crm }) => crm.invoices.create({} as never),
+  listInvoices: ({ crm }) => crm.invoices.listForAccount(id),
+  getInvoice: ({ crm }) => crm.invoices.get(id),
   listProducts: ({ crm }) => crm.products.list(),
   createProduct: ({ crm }) => crm.products.create({} as never),
   getProduct: ({ crm }) => crm.products.get(id),
@@ -174,6 +244,7 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   updatePipeline: ({ crm }) => crm.pipelines.update(id, {}),
   deletePipeline: ({ crm }) => crm.pipelines.remove(id),
   getPipelineBoard: ({ crm }) => crm.pipelines.board(id),
+  listPipelineBoardColumn: ({ crm }) => crm.pipelines.boardColumn(id, 'proposal'),
   listOpportunities: ({ crm }) => crm.opportunities.list(),
   createOpportunity: ({ crm }) => crm.opportunities.create({} as never),
   exportOpportunities: ({ crm }) => crm.opportunities.export(),
@@ -253,6 +324,61 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   stopNurtureEnrollment: ({ crm }) => crm.nurtureSequences.stopEnrollment(id, other),
   getSatisfactionSettings: ({ crm }) => crm.satisfaction.getSettings(),
   updateSatisfactionSettings: ({ crm }) => crm.satisfaction.updateSettings({ enabled: false }),
+  // The knowledge base: agents, customers (a customer session's transport) and visitors (publishable key)
+  listKbArticles: ({ crm }) => crm.kb.articles.list({ q: 'password' }),
+  createKbArticle: ({ crm }) => crm.kb.articles.create({ title: 'Reset your password' } as never),
+  getKbArticle: ({ crm }) => crm.kb.articles.get(id),
+  updateKbArticle: ({ crm }) => crm.kb.articles.update(id, { title: 'Reset it' }, { ifMatch: 2 }),
+  deleteKbArticle: ({ crm }) => crm.kb.articles.remove(id),
+  publishKbArticle: ({ crm }) => crm.kb.articles.publish(id),
+  unpublishKbArticle: ({ crm }) => crm.kb.articles.unpublish(id),
+  listKbArticleVersions: ({ crm }) => crm.kb.articles.versions(id),
+  getKbArticleVersion: ({ crm }) => crm.kb.articles.version(id, 2),
+  restoreKbArticleVersion: ({ crm }) => crm.kb.articles.restore(id, 1),
+  voteKbArticle: ({ crm }) => crm.kb.articles.vote(id, { helpful: true }),
+  listKbCategories: ({ crm }) => crm.kb.categories.all(),
+  createKbCategory: ({ crm }) => crm.kb.categories.create({ name: 'Billing' }),
+  updateKbCategory: ({ crm }) => crm.kb.categories.update(id, { position: 1 }),
+  deleteKbCategory: ({ crm }) => crm.kb.categories.remove(id),
+  // Imports
+  createContactImport: ({ crm }) => crm.imports.create('firstName,lastName\nAda,Lovelace\n', { kind: 'contacts', name: 'contacts.csv' }),
+  createLeadImport: ({ crm }) => crm.imports.create(new Uint8Array([0x50, 0x4b, 3, 4]), { kind: 'leads', name: 'leads.xlsx' }),
+  listImports: ({ crm }) => crm.imports.list(),
+  getImport: ({ crm }) => crm.imports.get(id),
+  setImportMapping: ({ crm }) => crm.imports.setMapping(id, { columns: [{ column: 'Vorname', field: 'firstName' }], dedupeKey: 'email', mode: 'skip' }),
+  dryRunImport: ({ crm }) => crm.imports.dryRun(id),
+  runImport: ({ crm }) => crm.imports.run(id),
+  cancelImport: ({ crm }) => crm.imports.cancel(id),
+  getImportErrors: ({ crm }) => crm.imports.errors(id),
+  listContactImportMappings: ({ crm }) => crm.imports.savedMappings('contacts'),
+  listLeadImportMappings: ({ crm }) => crm.imports.savedMappings('leads'),
+  createContactImportMapping: ({ crm }) => crm.imports.saveMapping('contacts', { name: 'Messe', columns: [{ column: 'Vorname', field: 'firstName' }], dedupeKey: 'email', mode: 'skip' }),
+  createLeadImportMapping: ({ crm }) => crm.imports.saveMapping('leads', { name: 'Eventbrite', columns: [{ column: 'Vorname', field: 'firstName' }], dedupeKey: 'email', mode: 'skip' }),
+  deleteSavedImportMapping: ({ crm }) => crm.imports.deleteSavedMapping(id),
+  undoImport: ({ crm }) => crm.imports.undo(id),
+  // Metrics, targets and dashboards
+  queryMetric: ({ crm }) => crm.metrics.query({ metric: 'deals.won.amount', period: 'month', from: '2026-01-01', to: '2026-12-31', dimension: 'owner' }),
+  listTargets: ({ crm }) => crm.targets.list({ metric: 'deals.won.amount' }),
+  createTarget: ({ crm }) => crm.targets.create({ metric: 'deals.won.amount', period: 'month', periodStart: '2026-12-01', dimension: 'owner', key: id, value: 50000 }),
+  getTargetAttainment: ({ crm }) => crm.targets.attainment({ metric: 'deals.won.amount', period: 'month', periodStart: '2026-12-01', dimension: 'owner', key: id }),
+  getTarget: ({ crm }) => crm.targets.get(id),
+  updateTarget: ({ crm }) => crm.targets.update(id, { value: 60000 }, { ifMatch: 1 }),
+  deleteTarget: ({ crm }) => crm.targets.delete(id),
+  listDashboards: ({ crm }) => crm.dashboards.list(),
+  createDashboard: ({ crm }) => crm.dashboards.create({ name: 'My week', widgets: [] }),
+  getDashboard: ({ crm }) => crm.dashboards.get(id),
+  updateDashboard: ({ crm }) => crm.dashboards.update(id, { name: 'My week', widgets: [] }, { ifMatch: 2 }),
+  deleteDashboard: ({ crm }) => crm.dashboards.delete(id),
+  portalListArticleCategories: ({ crm }) => new PortalArticles(crm.transport, '/v1/portal').categories(),
+  portalListArticles: ({ crm }) => new PortalArticles(crm.transport, '/v1/portal').list({ q: 'invoice' }),
+  portalSuggestArticles: ({ crm }) => new PortalArticles(crm.transport, '/v1/portal').suggest({ q: 'cannot download my invoice' }),
+  portalGetArticle: ({ crm }) => new PortalArticles(crm.transport, '/v1/portal').get('reset-password'),
+  portalVoteArticle: ({ crm }) => new PortalArticles(crm.transport, '/v1/portal').vote(id, { helpful: true }),
+  publicListArticleCategories: ({ widget }) => publicArticles(widget).categories(),
+  publicListArticles: ({ widget }) => publicArticles(widget).list(),
+  publicSuggestArticles: ({ widget }) => publicArticles(widget).suggest({ q: 'password' }),
+  publicGetArticle: ({ widget }) => publicArticles(widget).get('reset-password', { language: 'de' }),
+  publicVoteArticle: ({ widget }) => publicArticles(widget).vote(id, { helpful: false, visitorId: 'visitor-0001' }),
 };
 
 interface Operation {
@@ -299,7 +425,14 @@ function clientsRecordingInto(sent: Sent[]): Clients {
   return {
     crm: createCrmClient({ ...base, auth: { type: 'session', accessToken: 'access-token', refreshToken: 'refresh-token' } }),
     widget: createPublicClient({ ...base, publishableKey: 'pk_test_widget' }),
+    portal: createPortalClient({ ...base, tenant: 'acme', tokens: signedInStore() }),
   };
+}
+
+/** A portal token store that already holds a customer's tokens (valid for an hour). */
+function signedInStore() {
+  let tokens: { accessToken: string; refreshToken: string; expiresAt: number } | null = { accessToken: 'access-token', refreshToken: 'refresh-token', expiresAt: Date.now() + 3_600_000 };
+  return { read: () => tokens, write: (next: typeof tokens) => void (tokens = next) };
 }
 
 describe('the SDK covers the API', () => {

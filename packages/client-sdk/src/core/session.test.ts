@@ -26,7 +26,10 @@ function authServer(initial: { access?: string; refresh?: string } = {}) {
       const { email, password } = request.body as { email?: string; password?: string };
       return email === 'ada@example.com' && password === 'secret' ? issue() : problem('unauthenticated', 401);
     }
-    if (request.path === '/v1/auth/register') return { ...issue(), status: 201 };
+    if (request.path === '/v1/auth/register') return { status: 202, body: { status: 'accepted', detail: 'Check your inbox' } };
+    if (request.path === '/v1/auth/register/confirm') {
+      return (request.body as { token?: string }).token === 'reg_emailed-token' ? { ...issue(), status: 201 } : problem('validation_failed', 400);
+    }
     if (request.path === '/v1/auth/logout') {
       if (request.headers.authorization !== `Bearer ${state.access}`) return problem('unauthenticated', 401);
       state.access = 'none';
@@ -160,13 +163,21 @@ describe('session auth', () => {
     assert.equal(api.requests.length, sent, 'nothing sent once signed out');
   });
 
-  it('should sign in as the new admin after registering an agency', async () => {
+  it('should not sign in on registering, only once the emailed link is confirmed', async () => {
     const server = authServer();
-    const { api, crm } = await sessionClient(server, {});
-    await crm.session?.register({ admin: { email: 'ada@example.com', name: 'Ada', password: 'secret' }, agency: { name: 'Acme' } });
+    const { api, crm, saved } = await sessionClient(server, {});
+    const pending = await crm.session!.register({ admin: { email: 'ada@example.com', name: 'Ada', password: 'secret' }, agency: { name: 'Acme' } });
+    assert.equal(pending.status, 'accepted');
+    assert.equal(crm.session!.tokens, null, 'no session before the link is confirmed');
+    assert.deepEqual(saved, []);
+    await crm.session!.confirmRegistration({ token: 'reg_emailed-token' });
     await crm.auth.me();
     assert.equal(api.requests[0]?.headers.authorization, undefined);
-    assert.equal(api.requests[1]?.path, '/v1/me');
-    assert.equal(api.requests[1]?.headers.authorization, `Bearer ${server.state.access}`);
+    assert.equal(api.requests[1]?.path, '/v1/auth/register/confirm');
+    assert.equal(api.requests[1]?.headers.authorization, undefined);
+    assert.deepEqual(api.requests[1]?.body, { token: 'reg_emailed-token' });
+    assert.equal(api.requests[2]?.path, '/v1/me');
+    assert.equal(api.requests[2]?.headers.authorization, `Bearer ${server.state.access}`);
+    assert.equal(saved.length, 1, 'the confirmed session reaches onTokens');
   });
 });

@@ -8,8 +8,15 @@ import type { TokenSource, Transport } from './transport.js';
 export type LoginResult = components['schemas']['SessionTokens'];
 /** The body of `POST /v1/auth/register`: the new agency and its first admin. */
 export type RegisterParams = components['schemas']['RegisterRequest'];
-/** The answer of `POST /v1/auth/register`: a signed-in session plus the new agency (tenant). */
-export type RegisterResult = components['schemas']['RegisterResponse'];
+/**
+ * The answer of `POST /v1/auth/register`: always `accepted`, whether or not the email has an account
+ * (the email then carries the link that finishes signing up, or says the account exists).
+ */
+export type RegisterResult = components['schemas']['Accepted'];
+/** The body of `POST /v1/auth/register/confirm`: the token of the emailed sign-up link. */
+export type ConfirmRegistrationParams = components['schemas']['RegisterConfirmRequest'];
+/** The answer of confirming a sign-up: a signed-in session for the new admin plus the new agency (tenant). */
+export type ConfirmRegistrationResult = components['schemas']['RegisterResponse'];
 /** The body of `crm.session.acceptInvitation`: the emailed token, and the password to set. */
 export type AcceptInvitationParams = components['schemas']['AcceptInvitationRequest'];
 /** The answer of accepting an invitation: a signed-in session for the new user. */
@@ -99,10 +106,22 @@ export class CrmSession implements TokenSource {
     return renewal;
   }
 
-  /** Registers a new agency and its first admin, and signs in as that admin. */
+  /**
+   * Starts signing up a new agency and its first admin. Nothing is created and nobody is signed in yet:
+   * the API answers `accepted` for every email and mails a link whose token `confirmRegistration` takes.
+   */
   async register(params: RegisterParams, options?: RequestOptions): Promise<RegisterResult> {
     const answer = await this.#transport.request<RegisterResult>(
       { method: 'POST', path: '/v1/auth/register', body: params, authenticate: false },
+      options,
+    );
+    return answer.data;
+  }
+
+  /** Finishes signing up with the emailed link's token: creates the agency and signs in as its admin. */
+  async confirmRegistration(params: ConfirmRegistrationParams, options?: RequestOptions): Promise<ConfirmRegistrationResult> {
+    const answer = await this.#transport.request<ConfirmRegistrationResult>(
+      { method: 'POST', path: '/v1/auth/register/confirm', body: params, authenticate: false },
       options,
     );
     await this.#store(answer.data);

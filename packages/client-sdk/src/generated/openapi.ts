@@ -67,7 +67,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export activities as CSV
+         * Export activities as CSV or XLSX
          * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
          *
          *     Access: `activity:export`.
@@ -150,7 +150,7 @@ export interface paths {
         };
         /**
          * Query the audit trail
-         * @description Newest first. Filter by actor (user or API key id), resource, record id, event type and time range.
+         * @description Newest first. Filter by actor (user or API key id), resource, record id, event type and time range. Each request reads a bounded part of the trail (by blocks of seqs), so with a filter that matches little a page may hold fewer entries than `limit`, even none, while `hasMore` is true: pass `nextCursor` back as `cursor` to go on.
          *
          *     Access: `audit:read`.
          */
@@ -323,12 +323,34 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Register an agency and its first admin
-         * @description Creates the agency (tenant) with its departments and built-in roles, creates the admin user, and signs them in. Rate-limited per address.
+         * Sign up: ask for the link that creates an agency and its first admin
+         * @description Always answers 202 with the same body, after the same work, whether or not the email has an account, so the answer tells nobody which emails are registered. The email then says what to do: an email without an account gets a link (it works once, for 24 hours) to `<APP_URL>/confirm-registration?token=…`, whose token `POST /v1/auth/register/confirm` takes to create the agency and sign its admin in; an email with an account is told so and offered sign-in and password reset, and no second account is made. Rate-limited per address.
          *
          *     Access: `public`.
          */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/register/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish signing up with the emailed link
+         * @description Creates the agency (tenant) with its departments and built-in roles, creates the admin user with the password given at sign-up, and signs them in. The token works once, for 24 hours; two confirms of one link create one agency, and the other is refused (`token` `used`). Rate-limited per address.
+         *
+         *     Access: `public`.
+         */
+        post: operations["confirmRegistration"];
         delete?: never;
         options?: never;
         head?: never;
@@ -587,7 +609,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export campaigns as CSV
+         * Export campaigns as CSV or XLSX
          * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
          *
          *     Access: `campaign:export`.
@@ -809,7 +831,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export contacts as CSV
+         * Export contacts as CSV or XLSX
          * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
          *
          *     Access: `contact:export`.
@@ -881,6 +903,82 @@ export interface paths {
          *     Access: `customField:update`.
          */
         patch: operations["updateCustomField"];
+        trace?: never;
+    };
+    "/v1/customer-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the portal identities of a contact or an account
+         * @description Filter by `contactId` or `accountId` (a record you can see); admins may list the whole agency.
+         *
+         *     Access: `customerUser:read`.
+         */
+        get: operations["listCustomerUsers"];
+        put?: never;
+        /**
+         * Invite a contact to the customer portal
+         * @description Creates the contact's portal identity (status `invited`) and emails it a sign-in link (single use, 15 minutes). The contact must be one you can see and have an email address; one identity per contact and email.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `customerUser:create`, and only as a signed-in user (a secret key answers 403).
+         */
+        post: operations["inviteCustomerUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customer-users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a customer user
+         * @description Access: `customerUser:read`.
+         */
+        get: operations["getCustomerUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a customer user's role, or disable or enable them
+         * @description Either change signs the customer out of every session at once.
+         *
+         *     Access: `customerUser:update`.
+         */
+        patch: operations["updateCustomerUser"];
+        trace?: never;
+    };
+    "/v1/customer-users/{id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a customer user a new invitation link
+         * @description Access: `customerUser:create`, and only as a signed-in user (a secret key answers 403).
+         */
+        post: operations["resendCustomerInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/customers": {
@@ -1169,7 +1267,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export customers as CSV
+         * Export customers as CSV or XLSX
          * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
          *
          *     Access: `customer:export`.
@@ -1178,6 +1276,68 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my dashboards and my role’s
+         * @description The caller’s own dashboards, then their role’s default (an admin gets every role’s default).
+         *
+         *     Access: `report:read`.
+         */
+        get: operations["listDashboards"];
+        put?: never;
+        /**
+         * Make a dashboard
+         * @description A dashboard of one’s own; an admin naming `role` adds a default dashboard for that role. Widgets sit on a 12-column grid (`x + w ≤ 12`) and their ids are unique in the dashboard.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `report:read`.
+         */
+        post: operations["createDashboard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a dashboard
+         * @description Access: `report:read`.
+         */
+        get: operations["getDashboard"];
+        /**
+         * Rename a dashboard or arrange its widgets
+         * @description Replaces the name and the widgets. One’s own dashboards; a role’s default only by an admin (403 otherwise). Send `If-Match: <version>` for a conditional write: a stale version answers 412 with the current one.
+         *
+         *     Access: `report:read`.
+         */
+        put: operations["updateDashboard"];
+        post?: never;
+        /**
+         * Delete a dashboard
+         * @description One’s own; a role’s default only by an admin (a built-in role’s default comes back as seeded the next time the role lists its dashboards).
+         *
+         *     Access: `report:read`.
+         */
+        delete: operations["deleteDashboard"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1317,6 +1477,600 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/import-mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a saved import mapping
+         * @description Whoever saved it, or an admin.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        delete: operations["deleteSavedImportMapping"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your imports
+         * @description The imports you started, newest first.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        get: operations["listImports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an import and its progress
+         * @description Status, counts so far (read, created, updated, skipped, failed) and rows per second; the same is pushed as `import.progress` on the realtime socket to the user who started it. An import is seen by whoever started it and by admins.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an import
+         * @description A queued run does not start; a running one stops after the batch it is writing. Run it again to resume.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        post: operations["cancelImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry-run an import
+         * @description Validates every row with the same schema as the create route of its kind and finds duplicates in the file and in the database, writing nothing: what a run would create, update and skip, and the errors by field with their rows.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        post: operations["dryRunImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import's error file
+         * @description CSV of the rows that failed or were skipped as duplicates: row number (the header is row 1), column, field, reason, then the row as it was.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        get: operations["getImportErrors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set an import's column mapping
+         * @description Which column fills which field (built-in fields or `custom.<key>`), the key that finds duplicates (email, externalId or phone) and what a duplicate does. A column or field that is not valid answers 400 naming `columns.<i>.field` or `columns.<i>.column`.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        put: operations["setImportMapping"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run an import
+         * @description Queues the run as a background job, in batches; a run that was cancelled, failed or whose worker died resumes after its last written batch, and nothing is imported twice. Records it creates send no notifications; the audit trail has one entry per batch.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        post: operations["runImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo an import
+         * @description Removes the records the import created and puts back the fields it updated (as they were before it).
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        post: operations["undoImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file of contacts to import
+         * @description Send the file's raw bytes as the body (CSV in UTF-8 or Windows-1252, any delimiter, quoted fields, with or without a BOM; or an .xlsx workbook, first sheet), at most 512 MB, with `Content-Type: text/csv` or the .xlsx type (application/octet-stream is taken for both), the file name in `?name=`. The file is streamed to disk; the answer has its header, the first rows and a suggested mapping. The other import routes serve whoever started the import, and admins.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `contact:import`.
+         */
+        post: operations["createContactImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/contacts/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List saved mappings for contacts imports
+         * @description The agency's saved mappings for files of contacts, by name; for whoever may import contacts.
+         *
+         *     Access: `contact:import`.
+         */
+        get: operations["listContactImportMappings"];
+        put?: never;
+        /**
+         * Save a mapping for contacts imports
+         * @description Saves columns (by header) to fields, the dedupe key, the mode and the defaults under a name, for the next file of contacts. Checked as a mapping is: a field that is not one of contacts answers 400 naming `columns.<i>.field`; a name already used answers 409.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `contact:import`.
+         */
+        post: operations["createContactImportMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file of leads to import
+         * @description Send the file's raw bytes as the body (CSV in UTF-8 or Windows-1252, any delimiter, quoted fields, with or without a BOM; or an .xlsx workbook, first sheet), at most 512 MB, with `Content-Type: text/csv` or the .xlsx type (application/octet-stream is taken for both), the file name in `?name=`. The file is streamed to disk; the answer has its header, the first rows and a suggested mapping. The other import routes serve whoever started the import, and admins.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `lead:import`.
+         */
+        post: operations["createLeadImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/leads/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List saved mappings for leads imports
+         * @description The agency's saved mappings for files of leads, by name; for whoever may import leads.
+         *
+         *     Access: `lead:import`.
+         */
+        get: operations["listLeadImportMappings"];
+        put?: never;
+        /**
+         * Save a mapping for leads imports
+         * @description Saves columns (by header) to fields, the dedupe key, the mode and the defaults under a name, for the next file of leads. Checked as a mapping is: a field that is not one of leads answers 400 naming `columns.<i>.field`; a name already used answers 409.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `lead:import`.
+         */
+        post: operations["createLeadImportMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's invoices
+         * @description Newest number first.
+         *
+         *     Access: `invoice:read`.
+         */
+        get: operations["listInvoices"];
+        put?: never;
+        /**
+         * Invoice an account
+         * @description Lines priced from the account's price book; the invoice gets the agency's next number (consecutive, no gaps, also under concurrent creation). Send `Idempotency-Key` so a retry does not invoice twice.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `invoice:create`.
+         */
+        post: operations["createInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an invoice
+         * @description Access: `invoice:read`.
+         */
+        get: operations["getInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List knowledge-base articles
+         * @description Newest change first, filtered by category, status, visibility or language; with `q`, best match first (title, tags and summary; every word must match the start of one).
+         *
+         *     Access: `article:read`.
+         */
+        get: operations["listKbArticles"];
+        put?: never;
+        /**
+         * Create an article (a draft)
+         * @description The body is Markdown; it is answered rendered to sanitised HTML too. The slug is made from the title when left out and is unique per language.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `article:create`.
+         */
+        post: operations["createKbArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an article with its working copy
+         * @description Access: `article:read`.
+         */
+        get: operations["getKbArticle"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an article with its versions and votes
+         * @description Access: `article:delete`.
+         */
+        delete: operations["deleteKbArticle"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit an article
+         * @description Title, body and tags change the working copy (a new version when the current one has been published); slug, category, visibility and language apply at once. Send `If-Match: <version>` for a conditional write: a stale version answers 412 with the current article.
+         *
+         *     Access: `article:update`.
+         */
+        patch: operations["updateKbArticle"];
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the working copy
+         * @description The working copy becomes what customers read; the version published before stays in the history. Publishing what is already live changes nothing. Send `If-Match: <version>` for a conditional write: a stale version answers 412 with the current article.
+         *
+         *     Access: `article:transition`.
+         */
+        post: operations["publishKbArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an article off the portal
+         * @description Access: `article:transition`.
+         */
+        post: operations["unpublishKbArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an article’s versions
+         * @description Access: `article:read`.
+         */
+        get: operations["listKbArticleVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/versions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one version with its body
+         * @description Access: `article:read`.
+         */
+        get: operations["getKbArticleVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/versions/{number}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make an old version the working copy again
+         * @description Publish afterwards to make it live. Send `If-Match: <version>` for a conditional write: a stale version answers 412 with the current article.
+         *
+         *     Access: `article:update`.
+         */
+        post: operations["restoreKbArticleVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/articles/{id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Vote whether a published article helped (once per agent)
+         * @description Access: `article:read`.
+         */
+        post: operations["voteKbArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List article categories
+         * @description Top-level categories by position, each followed by its subcategories.
+         *
+         *     Access: `article:read`.
+         */
+        get: operations["listKbCategories"];
+        put?: never;
+        /**
+         * Create an article category
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `article:create`.
+         */
+        post: operations["createKbCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kb/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an empty category
+         * @description A category that still has articles or subcategories answers 409.
+         *
+         *     Access: `article:delete`.
+         */
+        delete: operations["deleteKbCategory"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename, move or reorder a category
+         * @description Access: `article:update`.
+         */
+        patch: operations["updateKbCategory"];
         trace?: never;
     };
     "/v1/lead-settings": {
@@ -1483,7 +2237,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export leads as CSV
+         * Export leads as CSV or XLSX
          * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
          *
          *     Access: `lead:export`.
@@ -1619,6 +2373,28 @@ export interface paths {
          * @description Access: `public`.
          */
         post: operations["pickMeetingSlot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A metric over time, from the roll-ups
+         * @description One point per period from `from` to `to` (at most 400), per key of the dimension. A role that sees only some records of the metric’s type gets only the keys it may see: its own and its subordinates’ owner keys (and its teams’ members for a team scope), its teams, its products; `all` is then the sum of the owners it sees, and dimensions without a visibility key (stage, pipeline, campaign, source, account) answer 403. The caller’s role must read the metric’s record type (opportunities, leads, activities or tickets).
+         *
+         *     Access: `report:read`.
+         */
+        get: operations["queryMetric"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1897,6 +2673,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/opportunities/{id}/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An opportunity's quotes
+         * @description Newest first.
+         *
+         *     Access: `opportunity:read`.
+         */
+        get: operations["listOpportunityQuotes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/opportunities/{id}/stage-history": {
         parameters: {
             query?: never;
@@ -1947,7 +2745,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export opportunities as CSV
+         * Export opportunities as CSV or XLSX
          * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
          *
          *     Access: `opportunity:export`.
@@ -2267,6 +3065,542 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/pipelines/{id}/board/{stage}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Load more cards of a board column
+         * @description The next open opportunities of one stage that you may see, in board order (rank, then id), after the column’s `nextCursor` from the board or the previous page, with the board’s filters. Reads only that stage’s deals.
+         *
+         *     Access: `opportunity:read`.
+         */
+        get: operations["listPipelineBoardColumn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/article-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Knowledge-base categories
+         * @description Ordered, nested one level; read by the signed-in customer (public and customers-only articles).
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["portalListArticleCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/article-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Articles for what a customer is typing
+         * @description Suggested articles for a ticket subject: any of its words may match, articles matching more words first. Bounded whatever is typed.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["portalSuggestArticles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published articles
+         * @description Newest first, by category or language; with `q`, best match first. What the signed-in customer (public and customers-only articles) may read.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["portalListArticles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/articles/{id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Say whether an article helped (once per voter)
+         * @description A customer votes once per article; a visitor once per `visitorId`. A second vote counts nothing and answers `counted: false`.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        post: operations["portalVoteArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/articles/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A published article by its slug
+         * @description The published version, rendered to sanitised HTML; counts a view. An article the caller may not read answers 404.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["portalGetArticle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My contact details
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["getPortalProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change my contact details
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        patch: operations["updatePortalProfile"];
+        trace?: never;
+    };
+    "/v1/portal/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set or change my portal password
+         * @description The current password is needed when one is set. Every other session of mine ends.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        put: operations["setPortalPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My consent and subscriptions
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["getPortalPreferences"];
+        /**
+         * Change my consent and subscriptions
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        put: operations["updatePortalPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who I am on the portal
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["getPortalSession"];
+        put?: never;
+        /**
+         * Sign in with an emailed link
+         * @description Trades the token of a sign-in link for a session; the link stops working.
+         *
+         *     Access: `public`.
+         */
+        post: operations["exchangePortalLink"];
+        /**
+         * Sign out of the portal
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        delete: operations["signOutOfPortal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/session/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email me a sign-in link
+         * @description Answers 202 whether or not the address belongs to a customer of the agency. The link (`<returnUrl>#crm-portal-link=<token>`) works once, for 15 minutes. Rate-limited per address, per email and per agency before anything is looked up.
+         *
+         *     Access: `public`.
+         */
+        post: operations["requestPortalLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/session/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with email and password
+         * @description For customers who set a password. Failures are throttled per email and address as agents' are.
+         *
+         *     Access: `public`.
+         */
+        post: operations["portalPasswordSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/session/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a portal refresh token
+         * @description Access: `public`.
+         */
+        post: operations["refreshPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My tickets
+         * @description Your tickets (a customer case manager: also those of your account and its child accounts), last update first.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["listPortalTickets"];
+        put?: never;
+        /**
+         * Open a ticket
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        post: operations["createPortalTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of my tickets
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["getPortalTicket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/tickets/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file to attach to your next reply
+         * @description The file's raw bytes as the body (one of image/png, image/jpeg, image/gif, image/webp, application/pdf, text/plain, recognised by content; at most 5 MB), the name in `?name=`.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        post: operations["uploadPortalTicketAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/tickets/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment of a public message
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["getPortalTicketAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/tickets/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a ticket
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        post: operations["closePortalTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/tickets/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A ticket's conversation
+         * @description The public replies, oldest first (agents' internal notes are never shown).
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["listPortalTicketMessages"];
+        put?: never;
+        /**
+         * Reply to a ticket
+         * @description A ticket waiting for you, or resolved, goes back to open.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        post: operations["createPortalTicketMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/tickets/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a resolved ticket
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        post: operations["reopenPortalTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/price-books": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List price books
+         * @description The default book first, then by name.
+         *
+         *     Access: `priceBook:read`.
+         */
+        get: operations["listPriceBooks"];
+        put?: never;
+        /**
+         * Create a price book
+         * @description Services, their specs with unit of measure, and prices per currency with validity days. Prices are integers in minor units.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `priceBook:create`.
+         */
+        post: operations["createPriceBook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/price-books/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a price book
+         * @description Access: `priceBook:read`.
+         */
+        get: operations["getPriceBook"];
+        /**
+         * Replace a price book
+         * @description Send the whole book; ids of kept services and specs stay. `If-Match: <version>` makes it conditional.
+         *
+         *     Access: `priceBook:update`.
+         */
+        put: operations["replacePriceBook"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/price-books/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The price an account gets for a spec
+         * @description The account's price book (or the default book), the spec's price in the currency valid on the day, moved by the account's price adjuster.
+         *
+         *     Access: `priceBook:read`.
+         */
+        get: operations["resolvePrice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/products": {
         parameters: {
             query?: never;
@@ -2367,6 +3701,116 @@ export interface paths {
          *     Access: `product:lock`.
          */
         post: operations["unlockProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/article-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Knowledge-base categories
+         * @description Ordered, nested one level; read by anyone on a page the publishable key allows (public articles only).
+         *
+         *     Access: `public`.
+         */
+        get: operations["publicListArticleCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/article-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Articles for what a customer is typing
+         * @description Suggested articles for a ticket subject: any of its words may match, articles matching more words first. Bounded whatever is typed.
+         *
+         *     Access: `public`.
+         */
+        get: operations["publicSuggestArticles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published articles
+         * @description Newest first, by category or language; with `q`, best match first. What anyone on a page the publishable key allows (public articles only) may read.
+         *
+         *     Access: `public`.
+         */
+        get: operations["publicListArticles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/articles/{id}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Say whether an article helped (once per voter)
+         * @description A customer votes once per article; a visitor once per `visitorId`. A second vote counts nothing and answers `counted: false`.
+         *
+         *     Access: `public`.
+         */
+        post: operations["publicVoteArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/articles/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A published article by its slug
+         * @description The published version, rendered to sanitised HTML; counts a view. An article the caller may not read answers 404.
+         *
+         *     Access: `public`.
+         */
+        get: operations["publicGetArticle"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2477,6 +3921,168 @@ export interface paths {
         get: operations["confirmPublicSignup"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quote-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's quote branding and texts
+         * @description Access: `opportunity:read`.
+         */
+        get: operations["getQuoteSettings"];
+        /**
+         * Set the agency's quote branding and handlebars texts
+         * @description Templates are checked before they are saved; {{values}} are the names in `variables`.
+         *
+         *     Access: `template:update`.
+         */
+        put: operations["putQuoteSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a quote on an opportunity
+         * @description Lines are priced from the account's price book (or the default book) with its price adjuster; the quote starts in the workflow's initial state (draft).
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `opportunity:update`.
+         */
+        post: operations["createQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quotes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a quote
+         * @description Access: `opportunity:read`.
+         */
+        get: operations["getQuote"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a quote
+         * @description A draft changes in place; a sent quote becomes its next revision and a draft again; accepted, rejected and expired quotes do not change. `If-Match: <version>` makes it conditional.
+         *
+         *     Access: `opportunity:update`.
+         */
+        patch: operations["updateQuote"];
+        trace?: never;
+    };
+    "/v1/quotes/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The quote as a PDF
+         * @description Access: `opportunity:read`.
+         */
+        get: operations["getQuotePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quotes/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a quote to the customer
+         * @description Through the sending user's own mailbox (PUT /v1/me/mail-settings; else the agency's), with the PDF attached, once per revision; logged on the opportunity's timeline; the quote becomes 'sent'.
+         *
+         *     Access: `opportunity:update`.
+         */
+        post: operations["sendQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quotes/{id}/transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a quote in its workflow
+         * @description Accepted, rejected or expired (as the agency's quote workflow allows); 'sent' is reached only by sending.
+         *
+         *     Access: `opportunity:transition`.
+         */
+        post: operations["transitionQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quotes/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price quote lines without saving
+         * @description The editor's live totals: each line priced for the opportunity's account today, totals in minor units, computed by the same code that saves a quote.
+         *
+         *     Access: `opportunity:read`.
+         */
+        post: operations["previewQuote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2693,6 +4299,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/support-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's SLA targets, business hours and holidays
+         * @description Access: `ticket:read`.
+         */
+        get: operations["getSupportSettings"];
+        /**
+         * Replace the agency's SLA targets, business hours and holidays
+         * @description Applies to tickets opened from then on. Send `If-Match: <version>` to fail with 412 if someone saved them meanwhile.
+         *
+         *     Access: `tenant:update`.
+         */
+        put: operations["updateSupportSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/suppressions": {
         parameters: {
             query?: never;
@@ -2734,6 +4366,88 @@ export interface paths {
          * @description Access: `notification:delete`.
          */
         delete: operations["removeSuppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List targets
+         * @description The targets of the people, teams and products whose figures the caller may see, in creation order.
+         *
+         *     Access: `report:read`.
+         */
+        get: operations["listTargets"];
+        put?: never;
+        /**
+         * Set a target
+         * @description Only someone above the subject sets its target: an admin any; a team’s lead (or someone above the lead) the team’s and its members’; someone above a person in the role tree that person’s; a head who sees every record of the metric and has people below, a product’s or the agency’s (`dimension: all`, `key: all`). One target per subject, metric and period: a second answers 409.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `report:read`.
+         */
+        post: operations["createTarget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/targets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a target
+         * @description Access: `report:read`.
+         */
+        get: operations["getTarget"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a target
+         * @description Access: `report:read`.
+         */
+        delete: operations["deleteTarget"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a target’s value
+         * @description The same people who may set it. Send `If-Match: <version>` for a conditional write: a stale version answers 412 with the current one.
+         *
+         *     Access: `report:read`.
+         */
+        patch: operations["updateTarget"];
+        trace?: never;
+    };
+    "/v1/targets/attainment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How far a subject is towards its target
+         * @description The actual from the roll-ups for the period, the target (null when none is set), their ratio, and for a person their share of their team’s actual. For `all`, a role that sees only some records gets the sum of the owners it sees (as `/v1/metrics` answers it) and no target.
+         *
+         *     Access: `report:read`.
+         */
+        get: operations["getTargetAttainment"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2877,7 +4591,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export tasks as CSV
+         * Export tasks as CSV or XLSX
          * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
          *
          *     Access: `task:export`.
@@ -2993,6 +4707,236 @@ export interface paths {
          *     Access: `tenant:update`.
          */
         patch: operations["updateTenant"];
+        trace?: never;
+    };
+    "/v1/ticket-assignment-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's ticket assignment rules
+         * @description Which team (and agent) a ticket that arrives without an assignee goes to, by category and/or product; without an agent, the team's active members take turns.
+         *
+         *     Access: `ticket:read`.
+         */
+        get: operations["getTicketAssignmentRules"];
+        /**
+         * Replace the agency's ticket assignment rules
+         * @description Applies to tickets opened from then on (by agents with `ownerId: null`, on the portal, by email). Send `If-Match: <version>` to fail with 412 if someone saved them meanwhile.
+         *
+         *     Access: `tenant:update`.
+         */
+        put: operations["updateTicketAssignmentRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tickets
+         * @description The tickets you may see, newest first unless sorted; cursor-paginated.
+         *
+         *     Access: `ticket:read`.
+         */
+        get: operations["listTickets"];
+        put?: never;
+        /**
+         * Create a ticket
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `ticket:create`.
+         */
+        post: operations["createTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a ticket
+         * @description Access: `ticket:read`.
+         */
+        get: operations["getTicket"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a ticket
+         * @description Access: `ticket:delete`.
+         */
+        delete: operations["deleteTicket"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a ticket
+         * @description Updates the fields sent. Send `If-Match: "<version>"` (the record's ETag) to fail with 412 precondition_failed (carrying the current record) if someone changed it meanwhile.
+         *
+         *     Access: `ticket:update`.
+         */
+        patch: operations["updateTicket"];
+        trace?: never;
+    };
+    "/v1/tickets/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign a ticket to an agent and/or a support team
+         * @description Assigning to someone else needs the assign permission on tickets. Send `If-Match: "<version>"` to fail with 412 if the ticket changed meanwhile.
+         *
+         *     Access: `ticket:update`.
+         */
+        post: operations["assignTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file to attach to a message of the ticket
+         * @description Send the file's raw bytes as the body (one of image/png, image/jpeg, image/gif, image/webp, application/pdf, text/plain, recognised by its content; at most 5 MB), the name in `?name=`. Then post a message with its id in `attachmentIds`.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `ticket:update`.
+         */
+        post: operations["uploadTicketAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment of a ticket
+         * @description Access: `ticket:read`.
+         */
+        get: operations["getTicketAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A ticket's thread
+         * @description Public replies and internal notes, oldest first, paged by `nextCursor`.
+         *
+         *     Access: `ticket:read`.
+         */
+        get: operations["listTicketMessages"];
+        put?: never;
+        /**
+         * Reply to a ticket or add an internal note
+         * @description `visibility: public` is a reply the customer sees (the first one sets `firstResponseAt`); `internal` is a note only agents see. Attach files uploaded to `/tickets/{id}/attachments` by their ids.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `ticket:update`.
+         */
+        post: operations["createTicketMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A ticket's status history
+         * @description Access: `ticket:read`.
+         */
+        get: operations["listTicketTransitions"];
+        put?: never;
+        /**
+         * Change a ticket's status
+         * @description Moves the ticket along the tenant's "ticket" workflow; an illegal move answers 409 invalid_transition with the allowed targets.
+         *
+         *     Access: `ticket:transition`.
+         */
+        post: operations["transitionTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tickets/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export tickets as CSV or XLSX
+         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
+         *
+         *     Access: `ticket:export`.
+         */
+        get: operations["exportTickets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/unsubscribe/{token}": {
@@ -3307,7 +5251,7 @@ export interface components {
             line2?: string;
             postalCode?: string;
             state?: string;
-        } | null;
+        };
         ApiKey: {
             allowedOrigins: string[];
             createdAt: string;
@@ -3331,6 +5275,140 @@ export interface components {
             nextCursor: string | null;
             /** @enum {string} */
             object: "list";
+        };
+        Article: {
+            /** @description The working copy, in Markdown */
+            body: string;
+            categoryId: string | null;
+            createdAt: string;
+            draftVersion: number;
+            /** @description The working copy differs from the published version */
+            hasUnpublishedChanges: boolean;
+            helpful: number;
+            /** @description The working copy rendered to sanitised HTML */
+            html: string;
+            id: string;
+            /** @enum {string} */
+            language: "en" | "de";
+            notHelpful: number;
+            publishedAt: string | null;
+            publishedVersion: number | null;
+            slug: string;
+            /** @enum {string} */
+            status: "draft" | "published";
+            summary: string;
+            tags: string[];
+            title: string;
+            updatedAt: string;
+            version: number;
+            views: number;
+            /**
+             * @description `internal`: agents only; `customers`: signed-in portal customers too; `public`: anyone with the publishable key
+             * @enum {string}
+             */
+            visibility: "internal" | "customers" | "public";
+        };
+        ArticleCategory: {
+            description: string | null;
+            id: string;
+            name: string;
+            parentId: string | null;
+            position: number;
+            version: number;
+        };
+        ArticleCategoryList: {
+            data: components["schemas"]["ArticleCategory"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        ArticleList: {
+            data: components["schemas"]["ArticleSummary"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        ArticleSummary: {
+            categoryId: string | null;
+            createdAt: string;
+            draftVersion: number;
+            /** @description The working copy differs from the published version */
+            hasUnpublishedChanges: boolean;
+            helpful: number;
+            id: string;
+            /** @enum {string} */
+            language: "en" | "de";
+            notHelpful: number;
+            publishedAt: string | null;
+            publishedVersion: number | null;
+            slug: string;
+            /** @enum {string} */
+            status: "draft" | "published";
+            summary: string;
+            tags: string[];
+            title: string;
+            updatedAt: string;
+            version: number;
+            views: number;
+            /**
+             * @description `internal`: agents only; `customers`: signed-in portal customers too; `public`: anyone with the publishable key
+             * @enum {string}
+             */
+            visibility: "internal" | "customers" | "public";
+        };
+        ArticleVersion: {
+            createdAt: string;
+            createdBy: string | null;
+            /**
+             * @description What this version is now: the working copy, the published one, or neither
+             * @enum {string|null}
+             */
+            current: "draft" | "published" | null;
+            number: number;
+            /** @description This version was published at some time */
+            published: boolean;
+            publishedAt: string | null;
+            tags: string[];
+            title: string;
+            updatedAt: string;
+        };
+        ArticleVersionDetail: components["schemas"]["ArticleVersion"] & {
+            body: string;
+            html: string;
+        };
+        ArticleVersionList: {
+            data: components["schemas"]["ArticleVersion"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        ArticleVote: {
+            helpful: boolean;
+            /** @description Anonymous visitors: a random id the page keeps (one vote per id) */
+            visitorId?: string;
+        };
+        ArticleVoteResult: {
+            /** @description False when this voter had already voted on the article */
+            counted: boolean;
+            helpful: number;
+            notHelpful: number;
+        };
+        Attainment: {
+            actual: number;
+            /** @description actual ÷ target (0.5 is half way, above 1 is over target); null without a target */
+            attainment: number | null;
+            /**
+             * @description The first day of the period answered (the current one when none was asked for)
+             * @example 2026-01-01
+             */
+            periodStart: string;
+            /** @description The target set for this subject and period, or null when none is */
+            target: number | null;
+            /** @description For an owner: their actual ÷ their team’s (the first team they belong to); null when there is none */
+            teamShare: number | null;
         };
         AuditEntry: {
             actor: {
@@ -3925,9 +6003,47 @@ export interface components {
             kind: "publishable";
             name: string;
         };
+        CreateArticle: {
+            /** @default  */
+            body?: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            categoryId?: string | null;
+            /**
+             * @default en
+             * @enum {string}
+             */
+            language?: "en" | "de";
+            /** @description Made from the title when left out */
+            slug?: string;
+            /** @default [] */
+            tags?: string[];
+            title: string;
+            /**
+             * @description `internal`: agents only; `customers`: signed-in portal customers too; `public`: anyone with the publishable key
+             * @default internal
+             * @enum {string}
+             */
+            visibility?: "internal" | "customers" | "public";
+        };
+        CreateArticleCategory: {
+            description?: string | null;
+            name: string;
+            /**
+             * @description A top-level category; categories nest one level
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            parentId?: string | null;
+            position?: number;
+        };
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             /** @description The full key. Shown only in this response; store it now. */
             key: string;
+        };
+        CreateDashboard: {
+            name: string;
+            /** @description A role key: makes this the role’s default dashboard (admins only) */
+            role?: string;
+            widgets: components["schemas"]["DashboardWidget"][];
         };
         CreateDepartmentRequest: {
             key?: string | null;
@@ -4004,7 +6120,7 @@ export interface components {
                 /** @description Columns the role may export; empty means every column */
                 columns: string[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
@@ -4022,7 +6138,7 @@ export interface components {
             permissions?: {
                 actions: ("create" | "read" | "update" | "delete" | "import" | "export" | "transition" | "assign" | "lock")[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
             }[];
             /**
              * @description How far the role sees each resource (own when not listed)
@@ -4030,10 +6146,32 @@ export interface components {
              */
             visibility?: {
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
+        };
+        CreateTarget: {
+            /** @enum {string} */
+            dimension: "owner" | "team" | "product" | "all";
+            /** @description The user, team or product id; `all` for the agency */
+            key: string;
+            /**
+             * @description What is counted; see docs/dashboards.md for each metric
+             * @enum {string}
+             */
+            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved";
+            /**
+             * @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /**
+             * @description The first day of the period (a Monday for a week, the 1st for a month or quarter, 1 January for a year)
+             * @example 2026-01-01
+             */
+            periodStart: string;
+            value: number;
         };
         CreateTeamRequest: {
             /** @example 6750a1b2c3d4e5f601234567 */
@@ -4451,6 +6589,34 @@ export interface components {
             /** Format: uri */
             website?: string | null;
         };
+        CustomerUser: {
+            /** @example 6750a1b2c3d4e5f601234567 */
+            accountId: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            contactId: string;
+            createdAt: string;
+            email: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            lastSignInAt: string | null;
+            locale: string;
+            name: string;
+            /** @enum {string} */
+            object: "customerUser";
+            /** @enum {string} */
+            role: "customer" | "customer_case_manager";
+            /** @enum {string} */
+            status: "invited" | "active" | "disabled";
+            updatedAt: string;
+            version: number;
+        };
+        CustomerUserList: {
+            data: components["schemas"]["CustomerUser"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
         CustomField: {
             defaultValue?: unknown;
             /** @example 6750a1b2c3d4e5f601234567 */
@@ -4498,6 +6664,64 @@ export interface components {
              * @enum {string}
              */
             type?: "text" | "number" | "date" | "boolean" | "select" | "multiselect";
+        };
+        Dashboard: {
+            createdAt: string;
+            /** @description Whether the caller may change or delete it */
+            editable: boolean;
+            id: string;
+            name: string;
+            /** @description The user a personal dashboard belongs to */
+            owner: string | null;
+            /** @description The role key this is the default dashboard of; null for a personal one */
+            role: string | null;
+            updatedAt: string;
+            version: number;
+            widgets: components["schemas"]["DashboardWidget"][];
+        };
+        DashboardList: {
+            data: components["schemas"]["Dashboard"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        DashboardWidget: {
+            /**
+             * @description For `kind: chart`
+             * @enum {string}
+             */
+            chart?: "line" | "bar" | "stacked" | "funnel" | "pie";
+            /**
+             * @description `all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`)
+             * @enum {string}
+             */
+            dimension: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast";
+            h: number;
+            id: string;
+            /** @enum {string} */
+            kind: "gauge" | "chart" | "metric";
+            /**
+             * @description What is counted; see docs/dashboards.md for each metric
+             * @enum {string}
+             */
+            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved";
+            /**
+             * @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /**
+             * @description How far the widget looks: back, ending today; or (`next3months`, `next12months`) ahead, from the current period (a forecast by expected close month)
+             * @enum {string}
+             */
+            range?: "week" | "month" | "quarter" | "3months" | "year" | "next3months" | "next12months";
+            /** @description Show the target and attainment (gauges) */
+            target?: boolean;
+            title: string;
+            w: number;
+            x: number;
+            y: number;
         };
         Feedback: {
             comment: string;
@@ -4557,6 +6781,136 @@ export interface components {
             /** @enum {string} */
             object: "list";
         };
+        Import: {
+            createdAt: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            createdBy: string;
+            /** @description CSV: the delimiter found */
+            delimiter: string | null;
+            dryRun: components["schemas"]["ImportDryRun"];
+            /** @description CSV: utf-8 or windows-1252, as found */
+            encoding: string | null;
+            failure: string | null;
+            fileName: string;
+            finishedAt: string | null;
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            headers: string[];
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            /** @enum {string} */
+            kind: "contacts" | "leads";
+            mapping: {
+                columns: {
+                    column: string;
+                    field: string | null;
+                }[];
+                /** @enum {string} */
+                dedupeKey: "email" | "externalId" | "phone";
+                /** @enum {string} */
+                mode: "create" | "update" | "skip";
+                /** @example 6750a1b2c3d4e5f601234567 */
+                productId: string | null;
+                tags: string[];
+                /** @example 6750a1b2c3d4e5f601234567 */
+                teamId: string | null;
+            } | null;
+            progress: {
+                created: number;
+                elapsedSeconds: number;
+                failed: number;
+                read: number;
+                rowsPerSecond: number;
+                skipped: number;
+                updated: number;
+            };
+            /** @description The first rows after the header */
+            sample: string[][];
+            size: number;
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "uploaded" | "mapped" | "queued" | "running" | "completed" | "failed" | "cancelled" | "undone";
+            /** @description The field each column suggests (from English and German headers and custom field labels) */
+            suggestedMapping: {
+                column: string;
+                field: string | null;
+            }[];
+        };
+        /** @description What a run would do: `created`, `updated` and `skipped` count the rows that would be; `failed` the rows that would not pass validation */
+        ImportDryRun: {
+            created: number;
+            errors: {
+                column?: string | null;
+                count: number;
+                field: string;
+                /** @description The first 20 file rows (the header is row 1) */
+                rows: number[];
+            }[];
+            failed: number;
+            read: number;
+            skipped: number;
+            updated: number;
+        } | null;
+        ImportList: {
+            data: components["schemas"]["Import"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        ImportMapping: {
+            /** @description Columns left out are not imported */
+            columns: {
+                column: string;
+                /** @description A field of the kind, `custom.<key>`, or null to leave the column out */
+                field: string | null;
+            }[];
+            /**
+             * @description How an existing record and an earlier row of the file are found
+             * @default email
+             * @enum {string}
+             */
+            dedupeKey?: "email" | "externalId" | "phone";
+            /**
+             * @description A row whose key matches an existing record: `update` it, `skip` the row, or `create` a record anyway (rows repeating an earlier row of the file are always skipped)
+             * @default skip
+             * @enum {string}
+             */
+            mode?: "create" | "update" | "skip";
+            /**
+             * @description The product every record is tied to (required for department users, 002)
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            productId?: string | null;
+            /** @description Tags added to every record */
+            tags?: string[];
+            /** @example 6750a1b2c3d4e5f601234567 */
+            teamId?: string | null;
+        };
+        ImportUndone: components["schemas"]["Import"] & {
+            undone: {
+                removed: number;
+                restored: number;
+            };
+        };
+        InviteCustomerRequest: {
+            /**
+             * @description The contact to invite; its primary email receives the invitation
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            contactId: string;
+            /**
+             * Format: uri
+             * @description Where the link lands: the agency's hosted portal (the default) or a page on an origin one of its publishable keys allows
+             */
+            returnUrl?: string;
+            /**
+             * @description `customer` sees their own tickets; `customer_case_manager` their account's and its child accounts'
+             * @default customer
+             * @enum {string}
+             */
+            role?: "customer" | "customer_case_manager";
+        };
         InviteUserRequest: {
             /** @example 6750a1b2c3d4e5f601234567 */
             departmentId?: string | null;
@@ -4565,6 +6919,81 @@ export interface components {
             name: string;
             /** @example 6750a1b2c3d4e5f601234567 */
             roleId: string;
+        };
+        Invoice: {
+            /** @example 6750a1b2c3d4e5f601234567 */
+            accountId: string;
+            createdAt: string;
+            currency: string;
+            /** @example INV-000042 */
+            displayNumber: string;
+            dueDate: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            issueDate: string;
+            lines: {
+                description: string;
+                discountBp: number;
+                /** @description Minor units of the currency */
+                net: number;
+                quantityMilli: number;
+                taxRateBp: number;
+                unit: string;
+                /** @description Minor units of the currency */
+                unitPrice: number;
+            }[];
+            /** @description The agency's consecutive invoice number: no gaps, no repeats */
+            number: number;
+            /** @enum {string} */
+            status: "issued" | "paid" | "void";
+            /** @description Minor units of the currency */
+            subtotal: number;
+            taxes: {
+                /** @description Minor units of the currency */
+                amount: number;
+                /** @description Minor units of the currency */
+                base: number;
+                rateBp: number;
+            }[];
+            /** @description Minor units of the currency */
+            taxTotal: number;
+            /** @description Minor units of the currency */
+            total: number;
+        };
+        InvoiceCreate: {
+            /**
+             * @description The account invoiced; its price book and adjuster price the lines
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            accountId: string;
+            /** @description Default: the account's currency, else EUR */
+            currency?: string;
+            /**
+             * Format: date
+             * @description Default: today plus the account's payment terms in days (else 30)
+             */
+            dueDate?: string;
+            lines: {
+                /** @description Shown on the quote; default the service's and spec's names */
+                description?: string;
+                /** @description Off the line, up to two decimals; default 0 */
+                discountPercent?: number;
+                /** @description Up to three decimals (1.5 hours) */
+                quantity: number;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                serviceId: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                specId: string;
+                /** @description Tax on the line, up to two decimals; default 0 */
+                taxRatePercent?: number;
+            }[];
+        };
+        InvoiceList: {
+            data: components["schemas"]["Invoice"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
         };
         Lead: {
             addresses: {
@@ -4924,6 +7353,48 @@ export interface components {
             /** @enum {string} */
             object: "list";
         };
+        MetricPoint: {
+            /** @example 2026-01-01 */
+            periodStart: string;
+            value: number;
+        };
+        MetricResult: {
+            /**
+             * @description `all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`)
+             * @enum {string}
+             */
+            dimension: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast";
+            /**
+             * @description The first day answered
+             * @example 2026-01-01
+             */
+            from: string;
+            /**
+             * @description What is counted; see docs/dashboards.md for each metric
+             * @enum {string}
+             */
+            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved";
+            /**
+             * @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /** @description At most 50 series, largest total first */
+            series: components["schemas"]["MetricSeries"][];
+            /**
+             * @description The last day answered
+             * @example 2026-01-01
+             */
+            to: string;
+        };
+        MetricSeries: {
+            /** @description The dimension key (`all` for the total) */
+            key: string;
+            /** @description A name for people: the owner’s, team’s, product’s, pipeline’s or stage’s name, else the key */
+            label: string;
+            /** @description One point per bucket from `from` to `to`, zero where nothing was counted */
+            points: components["schemas"]["MetricPoint"][];
+        };
         Notification: {
             body: string;
             category: string;
@@ -5244,6 +7715,8 @@ export interface components {
             columns: {
                 count: number;
                 hasMore: boolean;
+                /** @description Where this column goes on: pass it to GET /v1/pipelines/{id}/board/{stage}; null when every card is shown or none were asked for */
+                nextCursor: string | null;
                 opportunities: components["schemas"]["Opportunity"][];
                 stage: components["schemas"]["PipelineStage"];
                 totals: {
@@ -5254,6 +7727,13 @@ export interface components {
                 }[];
             }[];
             pipeline: components["schemas"]["Pipeline"];
+        };
+        PipelineBoardColumnPage: {
+            data: components["schemas"]["Opportunity"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
         };
         PipelineCreate: {
             description?: string | null;
@@ -5286,6 +7766,168 @@ export interface components {
             name?: string;
             stages?: components["schemas"]["PipelineStage"][];
         };
+        PortalArticle: components["schemas"]["PortalArticleSummary"] & {
+            /** @description The published version rendered to sanitised HTML */
+            html: string;
+        };
+        PortalArticleCategory: {
+            description: string | null;
+            id: string;
+            name: string;
+            parentId: string | null;
+            position: number;
+        };
+        PortalArticleCategoryList: {
+            data: components["schemas"]["PortalArticleCategory"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        PortalArticleList: {
+            data: components["schemas"]["PortalArticleSummary"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        PortalArticleSuggestions: {
+            data: components["schemas"]["PortalArticleSummary"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        PortalArticleSummary: {
+            categoryId: string | null;
+            helpful: number;
+            id: string;
+            /** @enum {string} */
+            language: "en" | "de";
+            notHelpful: number;
+            publishedAt: string | null;
+            slug: string;
+            summary: string;
+            tags: string[];
+            title: string;
+        };
+        PortalLinkExchange: {
+            /** @description The token after `#crm-portal-link=` in the emailed link */
+            link: string;
+        };
+        PortalLinkRequest: {
+            /** Format: email */
+            email: string;
+            /**
+             * Format: uri
+             * @description Where the link lands: the agency's hosted portal (the default) or a page on an origin one of its publishable keys allows
+             */
+            returnUrl?: string;
+            /** @example acme-travel */
+            tenant: string;
+        };
+        PortalPasswordSignIn: {
+            /** Format: email */
+            email: string;
+            password: string;
+            /** @example acme-travel */
+            tenant: string;
+        };
+        PortalPreferences: {
+            consent: {
+                at: string | null;
+                marketing: boolean;
+            };
+            subscriptions: {
+                category: string;
+                /** @enum {string} */
+                channel: "email" | "inApp";
+                source: string;
+                subscribed: boolean;
+                updatedAt: string;
+            }[];
+        };
+        PortalProfile: {
+            account: {
+                /** @example 6750a1b2c3d4e5f601234567 */
+                id: string;
+                name: string;
+            } | null;
+            contact: {
+                email: string | null;
+                firstName: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                id: string;
+                jobTitle: string | null;
+                lastName: string;
+                phone: string | null;
+            };
+            customer: components["schemas"]["CustomerUser"];
+        };
+        PortalRefreshRequest: {
+            refreshToken: string;
+        };
+        PortalSession: {
+            /** @description The accounts whose records the customer sees account-wide (empty for `customer`) */
+            accountIds: string[];
+            customer: components["schemas"]["CustomerUser"];
+            tenant: {
+                name: string;
+                slug: string;
+            };
+        };
+        PortalSessionTokens: {
+            accessToken: string;
+            customer: components["schemas"]["CustomerUser"];
+            /** @description Seconds until the access token expires */
+            expiresIn: number;
+            refreshToken: string;
+            /** @enum {string} */
+            tokenType: "Bearer";
+        };
+        PortalTicket: {
+            /** @example 6750a1b2c3d4e5f601234567 */
+            accountId: string | null;
+            category: string | null;
+            /** @enum {string} */
+            channel: "portal" | "email" | "phone" | "widget";
+            /** @example 6750a1b2c3d4e5f601234567 */
+            contactId: string | null;
+            createdAt: string;
+            description: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            lastMessageAt: string | null;
+            /** @description Public messages in the thread */
+            messageCount: number;
+            /** @description True when you opened it (a case manager also sees their accounts' tickets) */
+            mine: boolean;
+            number: number;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            status: string;
+            subject: string;
+            updatedAt: string;
+            version: number;
+        };
+        PortalTicketCreate: {
+            category?: string | null;
+            description?: string | null;
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+            subject: string;
+        };
+        PortalTicketList: {
+            data: components["schemas"]["PortalTicket"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        PortalTicketMessageCreate: {
+            attachmentIds?: string[];
+            body: string;
+        };
         PostalAddress: {
             city?: string;
             country?: string;
@@ -5313,6 +7955,81 @@ export interface components {
              * @example 6750a1b2c3d4e5f601234567
              */
             customerId?: string;
+        };
+        PriceBook: {
+            createdAt: string;
+            description: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            isDefault: boolean;
+            name: string;
+            services: {
+                /** @example 6750a1b2c3d4e5f601234567 */
+                id: string;
+                name: string;
+                specs: {
+                    /** @example 6750a1b2c3d4e5f601234567 */
+                    id: string;
+                    name: string;
+                    prices: {
+                        currency: string;
+                        unitPrice: number;
+                        validFrom: string | null;
+                        validTo: string | null;
+                    }[];
+                    unit: string;
+                }[];
+            }[];
+            /** @enum {string} */
+            status: "active" | "archived";
+            updatedAt: string;
+            version: number;
+        };
+        PriceBookInput: {
+            description?: string | null;
+            /** @description The book for opportunities without an account and accounts without a book; setting it clears the previous default */
+            isDefault?: boolean;
+            name: string;
+            services?: {
+                /** @example 6750a1b2c3d4e5f601234567 */
+                id?: string;
+                name: string;
+                specs: {
+                    /**
+                     * @description Keep the id of an existing spec; omit for a new one
+                     * @example 6750a1b2c3d4e5f601234567
+                     */
+                    id?: string;
+                    name: string;
+                    prices: {
+                        /** @example EUR */
+                        currency: string;
+                        /** @description Amount in minor units of the currency (cents): 12.50 EUR is 1250 */
+                        unitPrice: number;
+                        /**
+                         * Format: date
+                         * @description First day the price holds; null or omitted: always before validTo
+                         */
+                        validFrom?: string | null;
+                        /**
+                         * Format: date
+                         * @description First day the price no longer holds (exclusive); null or omitted: open-ended
+                         */
+                        validTo?: string | null;
+                    }[];
+                    /** @description Unit of measure: hour, word, page, day… */
+                    unit: string;
+                }[];
+            }[];
+            /** @enum {string} */
+            status?: "active" | "archived";
+        };
+        PriceBookList: {
+            data: components["schemas"]["PriceBook"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
         };
         Problem: {
             /** @description `invalid_transition`: the statuses the record may move to */
@@ -5502,6 +8219,235 @@ export interface components {
             /** @enum {string} */
             status: "received";
         };
+        Quote: {
+            /** @example 6750a1b2c3d4e5f601234567 */
+            accountId: string | null;
+            createdAt: string;
+            currency: string;
+            /** @description Minor units of the currency */
+            discountTotal: number;
+            /** @description Digits after the decimal point of the currency (EUR 2, JPY 0) */
+            exponent: number;
+            /** @description Minor units of the currency */
+            gross: number;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            lines: {
+                description: string;
+                /** @description Minor units of the currency */
+                discount: number;
+                /** @description Discount in basis points (1000 = 10 %) */
+                discountBp: number;
+                /** @description Minor units of the currency */
+                gross: number;
+                /** @description Minor units of the currency */
+                listPrice: number;
+                /** @description Minor units of the currency */
+                net: number;
+                /** @description Exact decimal text: "1.5" */
+                quantity: string;
+                /** @description Quantity in thousandths */
+                quantityMilli: number;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                serviceId: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                specId: string;
+                taxRateBp: number;
+                unit: string;
+                /** @description After the account's price adjuster */
+                unitPrice: number;
+            }[];
+            notes: string | null;
+            /** @description Q-<id suffix>-v<revision> */
+            number: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            opportunityId: string;
+            revision: number;
+            sentAt: string | null;
+            sentRevision: number | null;
+            /** @description A state of the tenant’s quote workflow (draft, sent, accepted, rejected, expired by default) */
+            status: string;
+            /** @description Minor units of the currency */
+            subtotal: number;
+            taxes: {
+                /** @description Minor units of the currency */
+                amount: number;
+                /** @description Minor units of the currency */
+                base: number;
+                rateBp: number;
+            }[];
+            /** @description Minor units of the currency */
+            taxTotal: number;
+            title: string;
+            /** @description Minor units of the currency */
+            total: number;
+            updatedAt: string;
+            validUntil: string;
+            version: number;
+        };
+        QuoteCreate: {
+            /**
+             * @description Default: the opportunity's currency
+             * @example EUR
+             */
+            currency?: string;
+            lines: {
+                /** @description Shown on the quote; default the service's and spec's names */
+                description?: string;
+                /** @description Off the line, up to two decimals; default 0 */
+                discountPercent?: number;
+                /** @description Up to three decimals (1.5 hours) */
+                quantity: number;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                serviceId: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                specId: string;
+                /** @description Tax on the line, up to two decimals; default 0 */
+                taxRatePercent?: number;
+            }[];
+            notes?: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            opportunityId: string;
+            /** @description Default: the opportunity's name */
+            title?: string;
+            /**
+             * Format: date
+             * @description The last day the customer may accept
+             */
+            validUntil: string;
+        };
+        QuoteList: {
+            data: components["schemas"]["Quote"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        QuotePreview: {
+            currency: string;
+            /** @description Minor units of the currency */
+            discountTotal: number;
+            /** @description Digits after the decimal point of the currency (EUR 2, JPY 0) */
+            exponent: number;
+            /** @description Minor units of the currency */
+            gross: number;
+            lines: {
+                description: string;
+                /** @description Minor units of the currency */
+                discount: number;
+                /** @description Discount in basis points (1000 = 10 %) */
+                discountBp: number;
+                /** @description Minor units of the currency */
+                gross: number;
+                /** @description Minor units of the currency */
+                listPrice: number;
+                /** @description Minor units of the currency */
+                net: number;
+                /** @description Exact decimal text: "1.5" */
+                quantity: string;
+                /** @description Quantity in thousandths */
+                quantityMilli: number;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                serviceId: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                specId: string;
+                taxRateBp: number;
+                unit: string;
+                /** @description After the account's price adjuster */
+                unitPrice: number;
+            }[];
+            /** @description Minor units of the currency */
+            subtotal: number;
+            taxes: {
+                /** @description Minor units of the currency */
+                amount: number;
+                /** @description Minor units of the currency */
+                base: number;
+                rateBp: number;
+            }[];
+            /** @description Minor units of the currency */
+            taxTotal: number;
+            /** @description Minor units of the currency */
+            total: number;
+        };
+        QuotePreviewInput: {
+            /**
+             * @description Default: the opportunity's currency
+             * @example EUR
+             */
+            currency?: string;
+            lines: {
+                /** @description Shown on the quote; default the service's and spec's names */
+                description?: string;
+                /** @description Off the line, up to two decimals; default 0 */
+                discountPercent?: number;
+                /** @description Up to three decimals (1.5 hours) */
+                quantity: number;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                serviceId: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                specId: string;
+                /** @description Tax on the line, up to two decimals; default 0 */
+                taxRatePercent?: number;
+            }[];
+            /** @example 6750a1b2c3d4e5f601234567 */
+            opportunityId: string;
+        };
+        QuoteSend: {
+            /**
+             * @description Language of amounts and dates in the PDF and email; default en
+             * @enum {string}
+             */
+            locale?: "en" | "de";
+            /** @description The customer addresses the quote goes to */
+            to: string[];
+        };
+        QuoteSettings: {
+            accentColor: string;
+            companyName: string | null;
+            emailBodyTemplate: string;
+            emailSubjectTemplate: string;
+            introTemplate: string;
+            termsTemplate: string;
+            /** @description The {{names}} the templates may use */
+            variables: string[];
+        };
+        QuoteSettingsInput: {
+            accentColor?: string;
+            companyName?: string | null;
+            emailBodyTemplate?: string;
+            emailSubjectTemplate?: string;
+            introTemplate?: string;
+            termsTemplate?: string;
+        };
+        QuoteTransition: {
+            note?: string;
+            to: string;
+        };
+        QuoteUpdate: {
+            /** @description Replaces the lines; prices are resolved again today */
+            lines?: {
+                /** @description Shown on the quote; default the service's and spec's names */
+                description?: string;
+                /** @description Off the line, up to two decimals; default 0 */
+                discountPercent?: number;
+                /** @description Up to three decimals (1.5 hours) */
+                quantity: number;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                serviceId: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                specId: string;
+                /** @description Tax on the line, up to two decimals; default 0 */
+                taxRatePercent?: number;
+            }[];
+            notes?: string | null;
+            title?: string;
+            /**
+             * Format: date
+             * @description A day, YYYY-MM-DD (UTC)
+             */
+            validUntil?: string;
+        };
         /** @description The contact, customer, lead or opportunity this is about */
         RecordSubject: {
             /** @example 6750a1b2c3d4e5f601234567 */
@@ -5511,6 +8457,9 @@ export interface components {
         } | null;
         RefreshRequest: {
             refreshToken: string;
+        };
+        RegisterConfirmRequest: {
+            token: string;
         };
         RegisterRequest: {
             admin: {
@@ -5552,10 +8501,37 @@ export interface components {
             text: string;
             timeZone: string;
         };
+        ResendCustomerInvitationRequest: {
+            /**
+             * Format: uri
+             * @description Where the link lands: the agency's hosted portal (the default) or a page on an origin one of its publishable keys allows
+             */
+            returnUrl?: string;
+        };
         ResendUncertainResult: {
             greeting: components["schemas"]["Greeting"];
             /** @description Messages queued again by this request (0 when an earlier request already did) */
             requeued: number;
+        };
+        ResolvedPrice: {
+            /** @description The account's price adjuster in basis points (+250 = +2.5 %) */
+            adjusterBp: number;
+            currency: string;
+            /** @description The book's price in minor units */
+            listPrice: number;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            priceBookId: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            serviceId: string;
+            serviceName: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            specId: string;
+            specName: string;
+            unit: string;
+            /** @description The price the account gets, in minor units: the list price moved by the adjuster, rounded half away from zero */
+            unitPrice: number;
+            validFrom: string | null;
+            validTo: string | null;
         };
         Role: {
             builtIn: boolean;
@@ -5593,12 +8569,51 @@ export interface components {
             object: "list";
         };
         SatisfactionSettings: {
+            afterTicketResolved: boolean;
             afterWonDays: number | null;
             dayOfMonth: number;
             enabled: boolean;
             hour: number;
             templateId: string | null;
             updatedAt: string | null;
+        };
+        SavedImportMapping: {
+            /** @description Fields by column header: a file with these headers gets them preselected */
+            columns: {
+                column: string;
+                field: string | null;
+            }[];
+            createdAt: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            createdBy: string;
+            /** @enum {string} */
+            dedupeKey: "email" | "externalId" | "phone";
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            /** @enum {string} */
+            kind: "contacts" | "leads";
+            /** @enum {string} */
+            mode: "create" | "update" | "skip";
+            name: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            productId: string | null;
+            tags: string[];
+            /** @example 6750a1b2c3d4e5f601234567 */
+            teamId: string | null;
+        };
+        SavedImportMappingInput: components["schemas"]["ImportMapping"] & {
+            /**
+             * @description Unique per agency and kind
+             * @example Conference leads (Eventbrite export)
+             */
+            name: string;
+        };
+        SavedImportMappingList: {
+            data: components["schemas"]["SavedImportMapping"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
         };
         Segment: {
             createdAt: string;
@@ -5621,6 +8636,9 @@ export interface components {
             version: number;
         };
         SegmentCount: {
+            /** @description False: `count` is exact (served from counters kept with every write when the filters are only status/stage and owner and the caller sees the whole agency or owners' records; otherwise counted). True: at least `count` members match; the count stopped there (at 10,000, or earlier where the bounded read of list rows ended) rather than read every record. */
+            capped: boolean;
+            /** @description The members the caller may see: exact unless `capped`. */
             count: number;
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
@@ -5709,6 +8727,10 @@ export interface components {
             tokenType: "Bearer";
             user: components["schemas"]["User"];
         };
+        SetPortalPassword: {
+            currentPassword?: string;
+            password: string;
+        };
         SubscriptionChange: {
             category: string;
             /** @enum {string} */
@@ -5727,6 +8749,39 @@ export interface components {
             }[];
             suppressed: boolean;
         };
+        SupportSettings: components["schemas"]["SupportSettingsUpdate"] & {
+            version: number;
+        };
+        SupportSettingsUpdate: {
+            businessHours: {
+                /** @description 1 Monday … 7 Sunday */
+                days: number[];
+                end: string;
+                start: string;
+                timeZone: string;
+            };
+            /** @description Local dates (YYYY-MM-DD) on which no business time counts */
+            holidays: string[];
+            /** @description Business minutes to the first public reply and to resolution, per priority */
+            targets: {
+                high: {
+                    firstResponseMinutes: number;
+                    resolutionMinutes: number;
+                };
+                low: {
+                    firstResponseMinutes: number;
+                    resolutionMinutes: number;
+                };
+                normal: {
+                    firstResponseMinutes: number;
+                    resolutionMinutes: number;
+                };
+                urgent: {
+                    firstResponseMinutes: number;
+                    resolutionMinutes: number;
+                };
+            };
+        };
         Suppression: {
             createdAt?: string;
             email: string;
@@ -5734,6 +8789,40 @@ export interface components {
         };
         SuppressionList: {
             data: components["schemas"]["Suppression"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        Target: {
+            createdAt: string;
+            /** @enum {string} */
+            dimension: "owner" | "team" | "product" | "all";
+            id: string;
+            /** @description The user, team or product id; `all` for the agency */
+            key: string;
+            /**
+             * @description What is counted; see docs/dashboards.md for each metric
+             * @enum {string}
+             */
+            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved";
+            /**
+             * @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /**
+             * @description The first day of the period (a Monday for a week, the 1st for a month or quarter, 1 January for a year)
+             * @example 2026-01-01
+             */
+            periodStart: string;
+            setBy: string | null;
+            updatedAt: string;
+            value: number;
+            version: number;
+        };
+        TargetList: {
+            data: components["schemas"]["Target"][];
             hasMore: boolean;
             nextCursor: string | null;
             /** @enum {string} */
@@ -5874,7 +8963,7 @@ export interface components {
             title?: string;
         };
         Tenant: {
-            address: components["schemas"]["Address"];
+            address: components["schemas"]["Address"] & (Record<string, never> | null);
             createdAt: string;
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
@@ -5888,19 +8977,246 @@ export interface components {
             slug: string;
             type: string | null;
         };
+        Ticket: {
+            /** @example 6750a1b2c3d4e5f601234567 */
+            accountId: string | null;
+            category: string | null;
+            /** @enum {string} */
+            channel: "portal" | "email" | "phone" | "widget";
+            /** @example 6750a1b2c3d4e5f601234567 */
+            contactId: string | null;
+            createdAt: string;
+            custom: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The customer who opened it on the portal
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            customerUserId: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            departmentId: string | null;
+            description: string | null;
+            /** @description When an agent first replied publicly */
+            firstResponseAt: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            lastMessageAt: string | null;
+            /** @description The last public reply (internal notes leave it alone) */
+            lastPublicMessageAt: string | null;
+            messageCount: number;
+            /** @description The human ticket number, unique in the agency */
+            number: number;
+            /**
+             * @description The assigned agent
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            ownerId: string | null;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @example 6750a1b2c3d4e5f601234567 */
+            productId: string | null;
+            /** @description Due times from the agency's targets for the priority, counted in its business hours; a flag is set when the first reply or the resolution came late */
+            sla: {
+                firstResponseBreached: boolean;
+                firstResponseDueAt: string | null;
+                resolutionBreached: boolean;
+                resolutionDueAt: string | null;
+            };
+            /** @description A state of the agency's "ticket" workflow (default: new, open, pending_customer, resolved, closed) */
+            status: string;
+            statusChangedAt: string | null;
+            subject: string;
+            tags: string[];
+            /** @example 6750a1b2c3d4e5f601234567 */
+            teamId: string | null;
+            updatedAt: string;
+            version: number;
+        };
+        /** @description Send ownerId, teamId or both (neither is refused with 400, once the ticket is known to be yours to see). */
+        TicketAssign: {
+            /**
+             * @description The agent; null unassigns
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            ownerId?: string | null;
+            /**
+             * @description The support team
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            teamId?: string | null;
+        };
+        TicketAssignmentRule: {
+            /** @description Matches tickets of this category (case does not matter); omitted or null: any category */
+            category?: string | null;
+            /**
+             * @description Matches tickets about this product; omitted or null: any product
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            productId?: string | null;
+            /**
+             * @description The support team the ticket goes to
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            teamId: string;
+            /**
+             * @description The agent it goes to; omitted or null: the team's active members take turns (round-robin)
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            userId?: string | null;
+        };
+        TicketAssignmentRules: {
+            rules: {
+                category: string | null;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                productId: string | null;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                teamId: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                userId: string | null;
+            }[];
+            updatedAt: string | null;
+            /** @description 0 until the rules are first saved */
+            version: number;
+        };
+        TicketAssignmentRulesUpdate: {
+            /** @description Tried in order; the first whose category and product (where it names them) match wins. A rule naming neither matches every ticket. */
+            rules: components["schemas"]["TicketAssignmentRule"][];
+        };
+        TicketAttachmentRef: {
+            contentType: string;
+            id: string;
+            name: string;
+            size: number;
+        };
+        TicketCreate: {
+            /**
+             * @description The customer (account) the ticket is about
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            accountId?: string | null;
+            category?: string | null;
+            /**
+             * @default phone
+             * @enum {string}
+             */
+            channel?: "portal" | "email" | "phone" | "widget";
+            /**
+             * @description The contact who raised it
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            contactId?: string | null;
+            /** @description Custom attributes defined by a sysadmin (see /v1/custom-fields) */
+            custom?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            /**
+             * @description The assigned agent; defaults to you, null leaves it unassigned (assigning someone else needs the assign permission)
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            ownerId?: string | null;
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /** @example 6750a1b2c3d4e5f601234567 */
+            productId?: string | null;
+            subject: string;
+            tags?: string[];
+            /**
+             * @description The support team
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            teamId?: string | null;
+        };
+        TicketList: {
+            data: components["schemas"]["Ticket"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        TicketMessage: {
+            attachments: components["schemas"]["TicketAttachmentRef"][];
+            /** @example 6750a1b2c3d4e5f601234567 */
+            authorId: string;
+            /** @enum {string} */
+            authorKind: "user" | "customer";
+            body: string;
+            createdAt: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            ticketId: string;
+            /**
+             * @description public: a reply the customer sees; internal: a note for agents only
+             * @enum {string}
+             */
+            visibility: "public" | "internal";
+        };
+        TicketMessageCreate: {
+            /** @description Attachments uploaded to this ticket and not yet part of a message */
+            attachmentIds?: string[];
+            body: string;
+            /**
+             * @default public
+             * @enum {string}
+             */
+            visibility?: "public" | "internal";
+        };
+        TicketMessageList: {
+            data: components["schemas"]["TicketMessage"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        TicketUpdate: {
+            /**
+             * @description The customer (account) the ticket is about
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            accountId?: string | null;
+            category?: string | null;
+            /**
+             * @description The contact who raised it
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            contactId?: string | null;
+            /** @description Custom attributes defined by a sysadmin (see /v1/custom-fields) */
+            custom?: {
+                [key: string]: unknown;
+            };
+            description?: string | null;
+            /**
+             * @description The assigned agent; defaults to you, null leaves it unassigned (assigning someone else needs the assign permission)
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            ownerId?: string | null;
+            /** @enum {string} */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /** @example 6750a1b2c3d4e5f601234567 */
+            productId?: string | null;
+            subject?: string;
+            tags?: string[];
+            /**
+             * @description The support team
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            teamId?: string | null;
+        };
         Timeline: {
             data: {
                 at: string;
                 /** @example 6750a1b2c3d4e5f601234567 */
                 byUserId: string | null;
-                /** @description The activity or task, or {from, to, note} of a status or stage change */
+                /** @description The activity or task, {from, to, note} of a status or stage change, or {event, ticketId, number, subject, status, priority} of a ticket (event: created, replied, resolved) */
                 data: {
                     [key: string]: unknown;
                 };
                 /** @example 6750a1b2c3d4e5f601234567 */
                 id: string;
                 /** @enum {string} */
-                kind: "activity" | "task" | "statusChange" | "stageChange";
+                kind: "activity" | "task" | "statusChange" | "stageChange" | "ticket";
                 title: string;
             }[];
             hasMore: boolean;
@@ -5968,6 +9284,44 @@ export interface components {
             allowedOrigins?: string[];
             name?: string;
         };
+        UpdateArticle: {
+            body?: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            categoryId?: string | null;
+            /** @enum {string} */
+            language?: "en" | "de";
+            slug?: string;
+            tags?: string[];
+            title?: string;
+            /**
+             * @description `internal`: agents only; `customers`: signed-in portal customers too; `public`: anyone with the publishable key
+             * @enum {string}
+             */
+            visibility?: "internal" | "customers" | "public";
+        };
+        UpdateArticleCategory: {
+            description?: string | null;
+            name?: string;
+            /**
+             * @description A top-level category; categories nest one level
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            parentId?: string | null;
+            position?: number;
+        };
+        UpdateCustomerUserRequest: {
+            /** @enum {string} */
+            role?: "customer" | "customer_case_manager";
+            /**
+             * @description `disabled` signs the customer out everywhere and refuses every sign-in; `active` lets them in again
+             * @enum {string}
+             */
+            status?: "active" | "disabled";
+        };
+        UpdateDashboard: {
+            name: string;
+            widgets: components["schemas"]["DashboardWidget"][];
+        };
         UpdateDepartmentRequest: {
             key?: string | null;
             name?: string;
@@ -5992,6 +9346,24 @@ export interface components {
             subject?: string;
             text?: string;
         };
+        UpdatePortalPreferences: {
+            /** @description Consent to marketing messages */
+            marketing?: boolean;
+            subscriptions?: {
+                category: string;
+                /** @enum {string} */
+                channel: "email" | "inApp";
+                subscribed: boolean;
+            }[];
+        };
+        UpdatePortalProfile: {
+            firstName?: string;
+            jobTitle?: string | null;
+            lastName?: string;
+            /** @enum {string} */
+            locale?: "en" | "de";
+            phone?: string | null;
+        };
         UpdateProfileRequest: {
             /** @example en */
             locale?: string;
@@ -6013,7 +9385,7 @@ export interface components {
                 /** @description Columns the role may export; empty means every column */
                 columns: string[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
@@ -6024,17 +9396,19 @@ export interface components {
             permissions?: {
                 actions: ("create" | "read" | "update" | "delete" | "import" | "export" | "transition" | "assign" | "lock")[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
             }[];
             /** @description How far the role sees each resource (own when not listed) */
             visibility?: {
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
         };
         UpdateSatisfactionSettings: {
+            /** @description Also survey a ticket's contact (else its account) when the ticket is first resolved, once per ticket (absent: off); works whether or not the monthly survey is enabled */
+            afterTicketResolved?: boolean;
             /** @description Also survey a customer this many days after one of its opportunities is won (null or absent: off); works whether or not the monthly survey is enabled */
             afterWonDays?: number | null;
             /** @description Day of the month the survey goes out (default 1) */
@@ -6048,6 +9422,9 @@ export interface components {
              */
             templateId?: string | null;
         };
+        UpdateTarget: {
+            value: number;
+        };
         UpdateTeamRequest: {
             /** @example 6750a1b2c3d4e5f601234567 */
             departmentId?: string | null;
@@ -6059,7 +9436,7 @@ export interface components {
             productIds?: string[];
         };
         UpdateTenantRequest: {
-            address?: components["schemas"]["Address"];
+            address?: components["schemas"]["Address"] & (Record<string, never> | null);
             /** @description Audit entries older than this are pruned (default 24) */
             auditRetentionMonths?: number;
             currency?: string;
@@ -6553,6 +9930,8 @@ export interface operations {
             query?: {
                 /** @description Filter by contactId (id, comma-separated for any of) */
                 contactId?: string;
+                /** @description CSV (text/csv) or an Excel workbook (.xlsx) */
+                format?: "csv" | "xlsx";
                 /** @description Filter by occurredAt (date) */
                 occurredAt?: string;
                 /** @description occurredAt >= value */
@@ -6584,7 +9963,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV (text/csv) */
+            /** @description CSV (text/csv), or with `format=xlsx` a workbook */
             200: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -6593,6 +9972,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -7052,6 +10432,39 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RegisterRequest"];
+            };
+        };
+        responses: {
+            /** @description A link or a notice is on its way to the email */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    confirmRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterConfirmRequest"];
             };
         };
         responses: {
@@ -7680,6 +11093,8 @@ export interface operations {
                 "endAt.gte"?: string;
                 /** @description endAt <= value */
                 "endAt.lte"?: string;
+                /** @description CSV (text/csv) or an Excel workbook (.xlsx) */
+                format?: "csv" | "xlsx";
                 /** @description Filter by ownerId (id, comma-separated for any of) */
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
@@ -7709,7 +11124,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV (text/csv) */
+            /** @description CSV (text/csv), or with `format=xlsx` a workbook */
             200: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -7718,6 +11133,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -8279,6 +11695,8 @@ export interface operations {
                 customerId?: string;
                 /** @description Filter by email (string, comma-separated for any of) */
                 email?: string;
+                /** @description CSV (text/csv) or an Excel workbook (.xlsx) */
+                format?: "csv" | "xlsx";
                 /** @description Filter by industry (string, comma-separated for any of) */
                 industry?: string;
                 /** @description Filter by leadSource (string, comma-separated for any of) */
@@ -8310,7 +11728,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV (text/csv) */
+            /** @description CSV (text/csv), or with `format=xlsx` a workbook */
             200: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -8319,6 +11737,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -8502,6 +11921,200 @@ export interface operations {
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
             412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listCustomerUsers: {
+        parameters: {
+            query?: {
+                accountId?: string;
+                contactId?: string;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Customer users, newest first */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerUserList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    inviteCustomerUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteCustomerRequest"];
+            };
+        };
+        responses: {
+            /** @description The invited customer */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerUser"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getCustomerUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer user */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerUser"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateCustomerUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The customer user */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerUser"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    resendCustomerInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResendCustomerInvitationRequest"];
+            };
+        };
+        responses: {
+            /** @description The customer user */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerUser"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -9392,6 +13005,8 @@ export interface operations {
                 "depth.gte"?: string;
                 /** @description depth <= value */
                 "depth.lte"?: string;
+                /** @description CSV (text/csv) or an Excel workbook (.xlsx) */
+                format?: "csv" | "xlsx";
                 /** @description Filter by industry (string, comma-separated for any of) */
                 industry?: string;
                 /** @description Any of perPo, perMonth, manual (comma-separated) */
@@ -9435,7 +13050,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV (text/csv) */
+            /** @description CSV (text/csv), or with `format=xlsx` a workbook */
             200: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -9444,12 +13059,190 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listDashboards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboards */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createDashboard: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDashboard"];
+            };
+        };
+        responses: {
+            /** @description The dashboard */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboard */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateDashboard: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDashboard"];
+            };
+        };
+        responses: {
+            /** @description The dashboard */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -9730,6 +13523,1167 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteSavedImportMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of imports */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    cancelImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import, cancelled */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    dryRunImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportDryRun"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getImportErrors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (text/csv) */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    setImportMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportMapping"];
+            };
+        };
+        responses: {
+            /** @description The import with its mapping */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    runImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import, queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    undoImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import, undone */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportUndone"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createContactImport: {
+        parameters: {
+            query: {
+                /** @description The file name; its extension (.csv, .txt, .tsv or .xlsx) names the format */
+                name: string;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import, waiting for its mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listContactImportMappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The saved mappings */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMappingList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createContactImportMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedImportMappingInput"];
+            };
+        };
+        responses: {
+            /** @description The saved mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMapping"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createLeadImport: {
+        parameters: {
+            query: {
+                /** @description The file name; its extension (.csv, .txt, .tsv or .xlsx) names the format */
+                name: string;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import, waiting for its mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listLeadImportMappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The saved mappings */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMappingList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createLeadImportMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedImportMappingInput"];
+            };
+        };
+        responses: {
+            /** @description The saved mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMapping"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listInvoices: {
+        parameters: {
+            query: {
+                /** @description The account whose invoices to list */
+                accountId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoices */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceCreate"];
+            };
+        };
+        responses: {
+            /** @description The numbered invoice */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listKbArticles: {
+        parameters: {
+            query?: {
+                categoryId?: string;
+                cursor?: string;
+                language?: "en" | "de";
+                limit?: number;
+                /** @description Words of the title, tags or summary; every word must match the start of one */
+                q?: string;
+                status?: "draft" | "published";
+                /** @description `internal`: agents only; `customers`: signed-in portal customers too; `public`: anyone with the publishable key */
+                visibility?: "internal" | "customers" | "public";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of articles */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createKbArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateArticle"];
+            };
+        };
+        responses: {
+            /** @description The article */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getKbArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteKbArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateKbArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateArticle"];
+            };
+        };
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    publishKbArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    unpublishKbArticle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listKbArticleVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleVersionList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getKbArticleVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleVersionDetail"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    restoreKbArticleVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    voteKbArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleVote"];
+            };
+        };
+        responses: {
+            /** @description Whether it counted, and the counts now */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleVoteResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listKbCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The categories */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleCategoryList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createKbCategory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateArticleCategory"];
+            };
+        };
+        responses: {
+            /** @description The category */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleCategory"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteKbCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateKbCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateArticleCategory"];
+            };
+        };
+        responses: {
+            /** @description The category */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleCategory"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -10208,6 +15162,8 @@ export interface operations {
                 customerId?: string;
                 /** @description Filter by email (string, comma-separated for any of) */
                 email?: string;
+                /** @description CSV (text/csv) or an Excel workbook (.xlsx) */
+                format?: "csv" | "xlsx";
                 /** @description Filter by industry (string, comma-separated for any of) */
                 industry?: string;
                 /** @description Any of company, individual (comma-separated) */
@@ -10247,7 +15203,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV (text/csv) */
+            /** @description CSV (text/csv), or with `format=xlsx` a workbook */
             200: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -10256,6 +15212,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -10612,6 +15569,51 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    queryMetric: {
+        parameters: {
+            query: {
+                /** @description `all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`) */
+                dimension?: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast";
+                /** @description First day asked for (the bucket holding it is included); left out, the start of the current period of `since` (else of `period`) in the agency’s time zone */
+                from?: string;
+                /** @description Only this key of the dimension (e.g. one owner id) */
+                key?: string;
+                /** @description What is counted; see docs/dashboards.md for each metric */
+                metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved";
+                /** @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings) */
+                period: "day" | "week" | "month" | "quarter" | "year";
+                /** @description Without `from`: start at the current period of this kind (e.g. `quarter` for weekly points since the quarter began) */
+                since?: "day" | "week" | "month" | "quarter" | "year";
+                /** @description Last day asked for; left out, today in the agency’s time zone */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -11293,6 +16295,38 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    listOpportunityQuotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quotes */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     listOpportunityStageHistory: {
         parameters: {
             query?: never;
@@ -11390,6 +16424,8 @@ export interface operations {
                 "expectedCloseDate.gte"?: string;
                 /** @description expectedCloseDate <= value */
                 "expectedCloseDate.lte"?: string;
+                /** @description CSV (text/csv) or an Excel workbook (.xlsx) */
+                format?: "csv" | "xlsx";
                 /** @description Filter by leadId (id, comma-separated for any of) */
                 leadId?: string;
                 /** @description Filter by leadSource (string, comma-separated for any of) */
@@ -11441,7 +16477,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV (text/csv) */
+            /** @description CSV (text/csv), or with `format=xlsx` a workbook */
             200: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -11450,6 +16486,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -12363,7 +17400,7 @@ export interface operations {
                 /** @description Expected close date before */
                 closeBefore?: string;
                 ownerId?: string;
-                /** @description Cards per column (totals always count every card); page further with GET /v1/opportunities?pipelineId=&stage=&sort=rank */
+                /** @description Cards per column (totals always count every card); load more of a column with GET /v1/pipelines/{id}/board/{stage} and its nextCursor */
                 perStage?: number | null;
                 productId?: string;
             };
@@ -12391,6 +17428,1072 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listPipelineBoardColumn: {
+        parameters: {
+            query?: {
+                /** @description Expected close date on or after */
+                closeAfter?: string;
+                /** @description Expected close date before */
+                closeBefore?: string;
+                /** @description The column’s `nextCursor` (from the board or the previous page); none for the column’s first cards */
+                cursor?: string;
+                /** @description Cards in this page, 1 to 200 */
+                limit?: number;
+                ownerId?: string;
+                productId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+                /** @description The key of an open stage of the pipeline */
+                stage: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the column */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineBoardColumnPage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    portalListArticleCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The categories */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalArticleCategoryList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    portalSuggestArticles: {
+        parameters: {
+            query: {
+                language?: "en" | "de";
+                limit?: number;
+                /** @description What the customer typed, e.g. a ticket subject */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalArticleSuggestions"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    portalListArticles: {
+        parameters: {
+            query?: {
+                categoryId?: string;
+                language?: "en" | "de";
+                limit?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The articles */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalArticleList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    portalVoteArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleVote"];
+            };
+        };
+        responses: {
+            /** @description Whether it counted, and the counts now */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleVoteResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    portalGetArticle: {
+        parameters: {
+            query?: {
+                language?: "en" | "de";
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalArticle"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPortalProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My profile */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalProfile"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updatePortalProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePortalProfile"];
+            };
+        };
+        responses: {
+            /** @description My profile */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalProfile"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    setPortalPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPortalPassword"];
+            };
+        };
+        responses: {
+            /** @description Password set */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPortalPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My preferences (no entry for a category means subscribed) */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalPreferences"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updatePortalPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePortalPreferences"];
+            };
+        };
+        responses: {
+            /** @description My preferences */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalPreferences"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed-in customer and their agency */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    exchangePortalLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalLinkExchange"];
+            };
+        };
+        responses: {
+            /** @description Tokens for the new session */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSessionTokens"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    signOutOfPortal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    requestPortalLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description If the address is a customer of the agency, a link is on its way */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    portalPasswordSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalPasswordSignIn"];
+            };
+        };
+        responses: {
+            /** @description Tokens for the new session */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSessionTokens"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    refreshPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalRefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description New tokens */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSessionTokens"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listPortalTickets: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 100 */
+                limit?: number;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tickets */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalTicketList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createPortalTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalTicketCreate"];
+            };
+        };
+        responses: {
+            /** @description The new ticket */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalTicket"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPortalTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalTicket"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    uploadPortalTicketAttachment: {
+        parameters: {
+            query: {
+                /** @description The file name shown with the attachment */
+                name: string;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored attachment */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketAttachmentRef"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPortalTicketAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachmentId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as a download */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    closePortalTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The closed ticket */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalTicket"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listPortalTicketMessages: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketMessageList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createPortalTicketMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalTicketMessageCreate"];
+            };
+        };
+        responses: {
+            /** @description The message */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketMessage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    reopenPortalTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reopened ticket */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalTicket"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listPriceBooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The price books */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceBookList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createPriceBook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceBookInput"];
+            };
+        };
+        responses: {
+            /** @description The created price book */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceBook"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPriceBook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The price book */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceBook"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    replacePriceBook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceBookInput"];
+            };
+        };
+        responses: {
+            /** @description The saved price book */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceBook"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    resolvePrice: {
+        parameters: {
+            query: {
+                /** @description The account whose price book and price adjuster apply; omitted: the agency's default book */
+                accountId?: string;
+                currency: string;
+                /** @description The day the price must hold on; default today (UTC) */
+                date?: string;
+                serviceId: string;
+                specId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The resolved price */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedPrice"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -12653,6 +18756,178 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    publicListArticleCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The categories */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalArticleCategoryList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    publicSuggestArticles: {
+        parameters: {
+            query: {
+                language?: "en" | "de";
+                limit?: number;
+                /** @description What the customer typed, e.g. a ticket subject */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalArticleSuggestions"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    publicListArticles: {
+        parameters: {
+            query?: {
+                categoryId?: string;
+                language?: "en" | "de";
+                limit?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The articles */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalArticleList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    publicVoteArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleVote"];
+            };
+        };
+        responses: {
+            /** @description Whether it counted, and the counts now */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleVoteResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    publicGetArticle: {
+        parameters: {
+            query?: {
+                language?: "en" | "de";
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalArticle"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     getPublicCampaign: {
         parameters: {
             query?: never;
@@ -12817,6 +19092,340 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getQuoteSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteSettings"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    putQuoteSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteSettings"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteCreate"];
+            };
+        };
+        responses: {
+            /** @description The created quote */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quote */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteUpdate"];
+            };
+        };
+        responses: {
+            /** @description The quote */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getQuotePdf: {
+        parameters: {
+            query?: {
+                locale?: "en" | "de";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    sendQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteSend"];
+            };
+        };
+        responses: {
+            /** @description The sent quote */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    transitionQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteTransition"];
+            };
+        };
+        responses: {
+            /** @description The quote */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    previewQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotePreviewInput"];
+            };
+        };
+        responses: {
+            /** @description The priced lines and totals */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotePreview"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -13348,6 +19957,77 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    getSupportSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings (the defaults until saved) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportSettings"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateSupportSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupportSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The saved settings */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportSettings"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     listSuppressions: {
         parameters: {
             query?: {
@@ -13447,6 +20127,234 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listTargets: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                dimension?: "owner" | "team" | "product" | "all";
+                key?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+                /** @description What is counted; see docs/dashboards.md for each metric */
+                metric?: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved";
+                /** @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings) */
+                period?: "day" | "week" | "month" | "quarter" | "year";
+                periodStart?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of targets */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createTarget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTarget"];
+            };
+        };
+        responses: {
+            /** @description The target */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Target"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The target */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Target"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateTarget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTarget"];
+            };
+        };
+        responses: {
+            /** @description The target */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Target"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getTargetAttainment: {
+        parameters: {
+            query: {
+                dimension?: "owner" | "team" | "product" | "all";
+                key?: string;
+                /** @description What is counted; see docs/dashboards.md for each metric */
+                metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved";
+                /** @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings) */
+                period: "day" | "week" | "month" | "quarter" | "year";
+                /** @description The first day of the period; left out, the current period in the agency’s time zone */
+                periodStart?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attainment */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attainment"];
+                };
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
@@ -13838,6 +20746,8 @@ export interface operations {
                 "dueAt.gte"?: string;
                 /** @description dueAt <= value */
                 "dueAt.lte"?: string;
+                /** @description CSV (text/csv) or an Excel workbook (.xlsx) */
+                format?: "csv" | "xlsx";
                 /** @description Any of call, meeting, followUp, todo (comma-separated) */
                 kind?: string;
                 /** @description Filter by ownerId (id, comma-separated for any of) */
@@ -13863,7 +20773,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description CSV (text/csv) */
+            /** @description CSV (text/csv), or with `format=xlsx` a workbook */
             200: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
@@ -13872,6 +20782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14157,6 +21068,649 @@ export interface operations {
             403: components["responses"]["Problem403"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getTicketAssignmentRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules, in the order they are tried (none until saved) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketAssignmentRules"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateTicketAssignmentRules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketAssignmentRulesUpdate"];
+            };
+        };
+        responses: {
+            /** @description The saved rules */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketAssignmentRules"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listTickets: {
+        parameters: {
+            query?: {
+                /** @description Filter by accountId (id, comma-separated for any of) */
+                accountId?: string;
+                /** @description Filter by category (string, comma-separated for any of) */
+                category?: string;
+                /** @description Any of portal, email, phone, widget (comma-separated) */
+                channel?: string;
+                /** @description Filter by contactId (id, comma-separated for any of) */
+                contactId?: string;
+                /** @description Filter by createdAt (date) */
+                createdAt?: string;
+                /** @description createdAt >= value */
+                "createdAt.gte"?: string;
+                /** @description createdAt <= value */
+                "createdAt.lte"?: string;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Comma-separated fields to return (id and version always come) */
+                fields?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+                /** @description Filter by number (number) */
+                number?: string;
+                /** @description number >= value */
+                "number.gte"?: string;
+                /** @description number <= value */
+                "number.lte"?: string;
+                /** @description Filter by ownerId (id, comma-separated for any of) */
+                ownerId?: string;
+                /** @description Any of low, normal, high, urgent (comma-separated) */
+                priority?: string;
+                /** @description Filter by productId (id, comma-separated for any of) */
+                productId?: string;
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                q?: string;
+                /** @description One of createdAt, updatedAt, priority, status or custom.<key>; prefix - for descending */
+                sort?: string;
+                /** @description Filter by status (string, comma-separated for any of) */
+                status?: string;
+                /** @description Filter by tag (string, comma-separated for any of) */
+                tag?: string;
+                /** @description Filter by teamId (id, comma-separated for any of) */
+                teamId?: string;
+                /** @description Filter by updatedAt (date) */
+                updatedAt?: string;
+                /** @description updatedAt >= value */
+                "updatedAt.gte"?: string;
+                /** @description updatedAt <= value */
+                "updatedAt.lte"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tickets */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketCreate"];
+            };
+        };
+        responses: {
+            /** @description The created ticket */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated ticket */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    assignTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketAssign"];
+            };
+        };
+        responses: {
+            /** @description The ticket */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    uploadTicketAttachment: {
+        parameters: {
+            query: {
+                /** @description The file name shown with the attachment */
+                name: string;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored attachment */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketAttachmentRef"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getTicketAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachmentId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as a download */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listTicketMessages: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketMessageList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createTicketMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketMessageCreate"];
+            };
+        };
+        responses: {
+            /** @description The message */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketMessage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listTicketTransitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every status change, oldest first */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionHistory"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    transitionTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket in its new status */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    exportTickets: {
+        parameters: {
+            query?: {
+                /** @description Filter by accountId (id, comma-separated for any of) */
+                accountId?: string;
+                /** @description Filter by category (string, comma-separated for any of) */
+                category?: string;
+                /** @description Any of portal, email, phone, widget (comma-separated) */
+                channel?: string;
+                /** @description Filter by contactId (id, comma-separated for any of) */
+                contactId?: string;
+                /** @description Filter by createdAt (date) */
+                createdAt?: string;
+                /** @description createdAt >= value */
+                "createdAt.gte"?: string;
+                /** @description createdAt <= value */
+                "createdAt.lte"?: string;
+                /** @description CSV (text/csv) or an Excel workbook (.xlsx) */
+                format?: "csv" | "xlsx";
+                /** @description Filter by number (number) */
+                number?: string;
+                /** @description number >= value */
+                "number.gte"?: string;
+                /** @description number <= value */
+                "number.lte"?: string;
+                /** @description Filter by ownerId (id, comma-separated for any of) */
+                ownerId?: string;
+                /** @description Any of low, normal, high, urgent (comma-separated) */
+                priority?: string;
+                /** @description Filter by productId (id, comma-separated for any of) */
+                productId?: string;
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                q?: string;
+                /** @description One of createdAt, updatedAt, priority, status or custom.<key>; prefix - for descending */
+                sort?: string;
+                /** @description Filter by status (string, comma-separated for any of) */
+                status?: string;
+                /** @description Filter by tag (string, comma-separated for any of) */
+                tag?: string;
+                /** @description Filter by teamId (id, comma-separated for any of) */
+                teamId?: string;
+                /** @description Filter by updatedAt (date) */
+                updatedAt?: string;
+                /** @description updatedAt >= value */
+                "updatedAt.gte"?: string;
+                /** @description updatedAt <= value */
+                "updatedAt.lte"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (text/csv), or with `format=xlsx` a workbook */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];

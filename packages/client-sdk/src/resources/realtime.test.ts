@@ -225,4 +225,32 @@ describe('Realtime', () => {
     assert.deepEqual(socket.emitted.find((entry) => entry.event === 'unsubscribe')?.args[0], { id: 'sub-42' });
     realtime.close();
   });
+
+  it('should hand metric.changed messages to every listener once, keep the socket while one listens, and close after the last stops', async () => {
+    const io = fakeSocketIo();
+    const realtime = new Realtime({ baseUrl: 'https://crm.example.com', loadSocketIo: io.loader });
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    const stopFirst = realtime.on('metric.changed', (change) => first.push(change));
+    let connects = 0;
+    const stopSecond = realtime.on('metric.changed', (change) => second.push(change), { onConnected: () => (connects += 1) });
+    await until(() => io.sockets.length === 1);
+    const socket = io.sockets[0]!;
+    await new Promise((resolve) => setImmediate(resolve));
+    socket.fire('connect');
+    assert.equal(connects, 1, 'told when connected, to load what it shows');
+    const change = { metric: 'deals.won', period: 'month', periodStart: '2026-12-01' };
+    socket.fire('metric.changed', change);
+    assert.deepEqual(first, [change]);
+    assert.deepEqual(second, [change]);
+    stopFirst();
+    socket.fire('metric.changed', change);
+    assert.equal(first.length, 1);
+    assert.equal(second.length, 2);
+    assert.equal(socket.disconnected, false);
+    socket.fire('connect');
+    assert.equal(connects, 2, 'told again after a reconnect');
+    stopSecond();
+    await until(() => socket.disconnected);
+  });
 });

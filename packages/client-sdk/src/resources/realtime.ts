@@ -5,8 +5,10 @@ import type { Activity } from './activities.js';
 import type { Contact } from './contacts.js';
 import type { Customer } from './customers.js';
 import type { Lead } from './leads.js';
+import type { MetricChanged } from './metrics.js';
 import type { Opportunity } from './opportunities.js';
 import type { Task } from './tasks.js';
+import type { Ticket } from './tickets.js';
 
 /**
  * The record each realtime resource delivers. Realtime names record types in the singular, as the API's
@@ -27,6 +29,8 @@ export interface RealtimeRecords {
   activity: Activity;
   /** A campaign, typed by the campaigns resource. */
   campaign: Record<string, unknown>;
+  /** Support tickets (a reply or note shows as an `updated` event whose changes name `lastMessageAt`). */
+  ticket: Ticket;
 }
 
 /** A record type realtime can watch. */
@@ -59,6 +63,12 @@ export interface RealtimeEvent<TRecord = unknown> {
   changes?: Record<string, { from: unknown; to: unknown }>;
   /** When the change happened (ISO 8601). */
   at?: string;
+}
+
+/** Messages the API sends every signed-in socket that may read what they name, without a subscription. */
+export interface RealtimeMessages {
+  /** A roll-up moved: read the metric again (through `crm.metrics.query`, within your own visibility). */
+  'metric.changed': MetricChanged;
 }
 
 /** Options of one subscription. */
@@ -122,6 +132,11 @@ const loadSocketIoClient: SocketIoLoader = async () => {
 export class Realtime {
   readonly #options: RealtimeOptions;
   readonly #subscriptions = new Set<Subscription>();
+  /** Listeners of server messages (`on`), by message name. */
+  readonly #messageListeners = new Map<string, Set<(payload: never) => void>>();
+  readonly #boundMessages = new WeakMap<RealtimeSocket, Set<string>>();
+  /** `on`'s `onConnected` callbacks, told on every connect. */
+  readonly #connectListeners = new Set<() => void>();
   #socket: Promise<RealtimeSocket> | undefined;
   #connection = 0;
   #lastToken: string | undefined;
@@ -159,9 +174,57 @@ export class Realtime {
     return () => this.#unsubscribe(subscription);
   }
 
-  /** Drops every subscription and closes the connection. */
+  /**
+   * Calls `listener` with each `name` message the API sends this user (e.g. `metric.changed`), until the
+   * returned function is called. Opens the connection as `subscribe` does.
+   *
+   * `options.onConnected` is told each time the socket is connected (first, and after every reconnect):
+   * messages sent before then are not delivered, so this is the moment to (re)load what you show.
+   *
+   * @example const stop = crm.realtime.on('metric.changed', ({ metric }) => console.log(metric, 'moved'));
+   */
+  on<TName extends keyof RealtimeMessages>(name: TName, listener: (payload: RealtimeMessages[TName]) => void, options: { onConnected?: () => void } = {}): () => void {
+    let listeners = this.#messageListeners.get(name);
+    if (!listeners) this.#messageListeners.set(name, (listeners = new Set()));
+    const entry = listener as (payload: never) => void;
+    listeners.add(entry);
+    const { onConnected } = options;
+    if (onConnected) this.#connectListeners.add(onConnected);
+    this.#connect().then(
+      (socket) => {
+        this.#listen(socket, name);
+        if (onConnected && socket.connected && this.#connectListeners.has(onConnected)) onConnected();
+      },
+      () => undefined,
+    );
+    return () => {
+      if (onConnected) this.#connectListeners.delete(onConnected);
+      if (!listeners.delete(entry)) return;
+      if (this.#listenerCount() === 0) this.close();
+    };
+  }
+
+  #listenerCount(): number {
+    let count = this.#subscriptions.size;
+    for (const listeners of this.#messageListeners.values()) count += listeners.size;
+    return count;
+  }
+
+  /** Relays `name` messages of `socket` to their listeners (once per socket and name). */
+  #listen(socket: RealtimeSocket, name: string): void {
+    const bound = this.#boundMessages.get(socket) ?? new Set<string>();
+    if (bound.has(name)) return;
+    this.#boundMessages.set(socket, bound.add(name));
+    socket.on(name, (payload: never) => {
+      for (const listener of this.#messageListeners.get(name) ?? []) listener(payload);
+    });
+  }
+
+  /** Drops every subscription and listener and closes the connection. */
   close(): void {
     this.#subscriptions.clear();
+    this.#messageListeners.clear();
+    this.#connectListeners.clear();
     const socket = this.#socket;
     this.#socket = undefined;
     void socket?.then((open) => open.disconnect(), () => undefined);
@@ -169,7 +232,7 @@ export class Realtime {
 
   #unsubscribe(subscription: Subscription): void {
     if (!this.#subscriptions.delete(subscription)) return;
-    if (this.#subscriptions.size === 0) {
+    if (this.#listenerCount() === 0) {
       this.close();
       return;
     }
@@ -208,10 +271,13 @@ export class Realtime {
       },
     });
     let renewing = false;
+    // Message listeners added before the socket existed.
+    for (const name of this.#messageListeners.keys()) this.#listen(socket, name);
     socket.on('connect', () => {
       renewing = false;
       this.#connection += 1;
       for (const subscription of this.#subscriptions) this.#send(socket, subscription);
+      for (const connected of [...this.#connectListeners]) connected();
     });
     socket.on('event', (event: RealtimeEvent<never>) => {
       for (const subscription of this.#subscriptions) {
@@ -226,14 +292,14 @@ export class Realtime {
     socket.on('disconnect', (reason: string) => {
       // socket.io reconnects by itself after a network failure, but not when the server hung up: then
       // get a token that works (renewed if the session expired) and connect again while anyone listens.
-      if (reason !== 'io server disconnect' || this.#subscriptions.size === 0) return;
+      if (reason !== 'io server disconnect' || this.#listenerCount() === 0) return;
       const expired = sessionExpired;
       sessionExpired = false;
       const renewal = expired && tokens?.renew ? tokens.renew(this.#lastToken) : Promise.resolve(true);
       renewal.then(
         (renewed) => {
           if (!renewed) return this.#reportAll(new CrmError('The realtime session expired and could not be renewed.'));
-          if (this.#subscriptions.size > 0) socket.connect();
+          if (this.#listenerCount() > 0) socket.connect();
         },
         (renewError: unknown) => this.#reportAll(asCrmError(renewError)),
       );

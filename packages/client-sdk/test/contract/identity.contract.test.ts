@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createCrmClient, type CrmClient } from '../../src/core/client.js';
 import { createPublicClient } from '../../src/core/public-client.js';
-import { CrmAuthenticationError, CrmNotFoundError, CrmPreconditionFailedError } from '../../src/core/errors.js';
+import { CrmAuthenticationError, CrmNotFoundError, CrmPreconditionFailedError, CrmValidationError } from '../../src/core/errors.js';
 import { importApiModule, type MailTestingModule } from '../support/api-modules.js';
 import { startLiveApi, testPassword, type LiveApi } from '../support/live-api.js';
 
@@ -52,7 +52,11 @@ describe('crm.auth and crm.session', () => {
       auth: { type: 'session', onTokens: (tokens) => void stored.push(tokens?.refreshToken ?? null) },
     });
     const email = `founder-${Date.now()}@example.test`;
-    const registered = await founder.session!.register({ agency: { name: 'Founders Ltd' }, admin: { name: 'Fay Founder', email, password: 'a-long-founder-password' } });
+    const pending = await founder.session!.register({ agency: { name: 'Founders Ltd' }, admin: { name: 'Fay Founder', email, password: 'a-long-founder-password' } });
+    assert.equal(pending.status, 'accepted');
+    assert.equal(founder.session!.tokens, null, 'nobody is signed in before the emailed link is used');
+    const link = await smtp.waitFor((mail) => mail.to.includes(email) && mail.text.includes('/confirm-registration?token='));
+    const registered = await founder.session!.confirmRegistration({ token: tokenIn(link.text) });
     assert.equal(registered.tenant.name, 'Founders Ltd');
     const me = await founder.auth.me();
     assert.equal(me.user.email, email);
@@ -64,6 +68,24 @@ describe('crm.auth and crm.session', () => {
     assert.notEqual(renewed.refreshToken, before.refreshToken, 'the refresh token rotates');
     assert.deepEqual(stored, [before.refreshToken, renewed.refreshToken], 'onTokens saw every new pair');
     assert.equal((await founder.auth.me()).user.email, email);
+  });
+
+  it('should answer a sign-up with an email that has an account exactly like any other, and refuse a used link', async () => {
+    const founder = createCrmClient({ baseUrl: api.baseUrl, fetch: api.fetchFrom(), auth: { type: 'session' } });
+    const known = await founder.session!.register({ agency: { name: 'Copycat' }, admin: { name: 'Ada', email: api.agency.adminEmail, password: 'a-long-founder-password' } });
+    const email = `second-founder-${Date.now()}@example.test`;
+    const unknown = await founder.session!.register({ agency: { name: 'Second Ltd' }, admin: { name: 'Sam', email, password: 'a-long-founder-password' } });
+    assert.deepEqual(known, unknown);
+    const notice = await smtp.waitFor((mail) => mail.to.includes(api.agency.adminEmail) && mail.subject === 'You already have a CRM account');
+    assert.ok(!notice.text.includes('confirm-registration'));
+    const token = tokenIn((await smtp.waitFor((mail) => mail.to.includes(email) && mail.text.includes('/confirm-registration?token='))).text);
+    await founder.session!.confirmRegistration({ token });
+    const again = await createCrmClient({ baseUrl: api.baseUrl, fetch: api.fetchFrom(), auth: { type: 'session' } }).session!.confirmRegistration({ token }).then(
+      () => assert.fail('a used link must be refused'),
+      (error: unknown) => error,
+    );
+    assert.ok(again instanceof CrmValidationError, String(again));
+    assert.deepEqual(again.errors.map((e) => [e.field, e.code]), [['token', 'used']]);
   });
 
   it('should sign out and revoke another session', async () => {

@@ -184,6 +184,15 @@ describe('crm.pipelines and crm.opportunities', () => {
     const board = await crm.pipelines.board(pipeline.id);
     const proposal = board.columns.find((column) => column.stage.key === 'proposal');
     assert.equal(proposal?.count, 1);
+    const second = await crm.opportunities.create({ name: 'Second deal', pipelineId: pipeline.id, stage: 'proposal' });
+    const narrow = await crm.pipelines.board(pipeline.id, { perStage: 1 });
+    const column = narrow.columns.find((c) => c.stage.key === 'proposal')!;
+    assert.deepEqual(column.opportunities.map((o) => o.id), [deal.id]);
+    assert.ok(column.hasMore && column.nextCursor);
+    const more = await crm.pipelines.boardColumn(pipeline.id, 'proposal', { cursor: column.nextCursor, limit: 1 });
+    assert.deepEqual(more.data.map((o) => o.id), [second.id], 'the column goes on after the board, in board order');
+    assert.equal(more.hasMore, false);
+    await crm.opportunities.remove(second.id);
 
     const updated = await crm.opportunities.update(deal.id, { nextStep: 'Send the contract' }, { ifMatch: moved.version });
     assert.equal(updated.nextStep, 'Send the contract');
@@ -289,7 +298,9 @@ describe('crm.segments, crm.customFields and crm.workflows', () => {
     assert.equal((await crm.segments.get(segment.id)).name, 'VIPs');
     assert.equal((await crm.segments.update(segment.id, { description: 'Our best contacts' })).description, 'Our best contacts');
     assert.ok((await crm.segments.list({ resource: 'contact' })).data.some((found) => found.id === segment.id));
-    assert.equal((await crm.segments.count(segment.id)).count, 1);
+    const counted = await crm.segments.count(segment.id);
+    // A tag has no counter: the count is bounded, and exact here (capped: false) since it stopped short of the cap.
+    assert.deepEqual({ count: counted.count, capped: counted.capped }, { count: 1, capped: false });
     const members = await crm.segments.members<{ lastName: string }>(segment.id);
     assert.deepEqual(members.data.map((member) => member.lastName), ['Member']);
     await crm.segments.remove(segment.id);

@@ -65,6 +65,10 @@ export interface ApiTestingModule {
     options: { role: string; departmentKey?: string; email?: string; name?: string },
   ): Promise<{ id: { toString(): string }; email: string }>;
   signIn(runtime: TestRuntime, email: string, password?: string): Promise<string>;
+  /** Waits for an email the API sent to `to`, where it really went (the test SMTP server, else the outbox). */
+  waitForMail(runtime: TestRuntime, to: string, match?: (mail: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
+  /** The token of the sign-up link (`…/confirm-registration?token=…`) in a registration email. */
+  registrationToken(mail: CapturedMail): string;
 }
 
 /** A server-side socket.io socket, as far as the tests touch it. */

@@ -27,13 +27,15 @@ export interface AudienceStepView {
   /** Whether anyone is chosen yet. */
   chosen: boolean;
   msg: (key: string, params?: Record<string, string | number>) => string;
-  plural: (key: 'campaign.count', count: number) => string;
+  plural: (key: 'campaign.count' | 'campaign.countAtLeast', count: number) => string;
 }
 
 /** Count, search and picks of the creator's audience step, and the recipient to preview with. */
 export class AudienceStepController implements ReactiveController {
   /** How many recipients the audience holds (undefined until known). */
   count: number | undefined;
+  /** The API stopped counting at `count` (a filter its counters do not cover): there are at least that many. */
+  capped = false;
   counting = false;
   picked: Recipient[] = [];
   found: Recipient[] = [];
@@ -49,7 +51,7 @@ export class AudienceStepController implements ReactiveController {
 
   /** Forgets the picks and the count (a new campaign). */
   reset(): void {
-    Object.assign(this, { count: undefined, counting: false, picked: [], found: [] });
+    Object.assign(this, { count: undefined, capped: false, counting: false, picked: [], found: [] });
     this.host.requestUpdate();
   }
 
@@ -66,13 +68,14 @@ export class AudienceStepController implements ReactiveController {
   async chooseSegment(segmentId: string): Promise<void> {
     this.host.setAudience({ kind: 'segment', segmentId });
     this.count = undefined;
+    this.capped = false;
     if (!segmentId) return this.host.requestUpdate();
     this.counting = true;
     this.host.requestUpdate();
     try {
-      const count = await countSegment(this.host.audienceApi(), segmentId);
+      const { count, capped } = await countSegment(this.host.audienceApi(), segmentId);
       const now = this.host.audienceDraft();
-      if (now.kind === 'segment' && now.segmentId === segmentId) this.count = count;
+      if (now.kind === 'segment' && now.segmentId === segmentId) Object.assign(this, { count, capped });
     } catch (error) {
       this.host.audienceProblem(readProblem(error).detail);
     } finally {
@@ -91,6 +94,7 @@ export class AudienceStepController implements ReactiveController {
       customerIds: this.picked.filter((p) => p.type === 'customer').map((p) => p.id),
     });
     this.count = this.picked.length;
+    this.capped = false;
     this.host.requestUpdate();
   }
 
@@ -132,7 +136,7 @@ export class AudienceStepController implements ReactiveController {
                 )}</ul>`
               : nothing}`}
       <p part="audience-count" role="status">
-        ${this.counting ? msg('campaign.counting') : this.count === undefined ? '' : plural('campaign.count', this.count)}
+        ${this.counting ? msg('campaign.counting') : this.count === undefined ? '' : this.countText(plural)}
       </p>
       ${error ? html`<p class="field-error" role="alert">${error}</p>` : chosen ? nothing : html`<p class="muted">${msg('campaign.needAudience')}</p>`}`;
   }
@@ -141,6 +145,11 @@ export class AudienceStepController implements ReactiveController {
   summary(segments: Segment[], plural: AudienceStepView['plural']): string {
     const audience = this.host.audienceDraft();
     const names = audience.kind === 'segment' ? (segments.find((s) => s.id === audience.segmentId)?.name ?? '') : this.picked.map((p) => p.name).join(', ');
-    return `${names}${this.count === undefined ? '' : ` (${plural('campaign.count', this.count)})`}`;
+    return `${names}${this.count === undefined ? '' : ` (${this.countText(plural)})`}`;
+  }
+
+  /** "12 recipients", or "at least 10,000 recipients" when the API stopped counting. */
+  private countText(plural: AudienceStepView['plural']): string {
+    return plural(this.capped ? 'campaign.countAtLeast' : 'campaign.count', this.count ?? 0);
   }
 }

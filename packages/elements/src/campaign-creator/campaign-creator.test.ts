@@ -184,6 +184,28 @@ describe('crm-campaign-creator', () => {
     expect(writes.map((c) => c.path)).to.deep.equal([], 'no campaign, no send');
   });
 
+  it('should say "at least" for a capped count, and walk the members before activating such a segment', async () => {
+    const id = hexId(0x500002);
+    const memory = createMemoryApi({ segmentCounts: { [id]: 10_000 }, cappedSegments: [id], segments: [{ id, name: 'Wide', resource: 'contact' }] });
+    const provider = await fixture(html`<crm-provider .client=${memory.client}><crm-campaign-creator></crm-campaign-creator></crm-provider>`);
+    const creator = provider.querySelector('crm-campaign-creator')!;
+    await until(() => creator.shadowRoot!.querySelector('#step-heading')?.textContent === 'Details', 4000, 'details');
+    await fillDetails(creator, 'Wide', 'WIDE-1');
+    await until(() => heading(creator) === 'Audience');
+    await pickSelect(creator, 'segmentId', id);
+    const count = creator.shadowRoot!.querySelector('[part="audience-count"]')!;
+    await until(() => count.textContent!.includes('at least 10,000 recipients'), 4000, 'the capped count');
+    await expectAccessible(creator);
+    // The walk finds the memory API's few members, under what one send takes: the campaign goes out.
+    const walks = () => memory.calls.filter((c) => c.method === 'GET' && c.path === `/v1/segments/${id}/members` && (c.query as { fields?: string } | undefined)?.fields === 'id');
+    expect(walks()).to.have.length(0, 'no walk while only looking');
+    await toReviewAndPress(creator, id, 'Activate');
+    await until(() => memory.calls.some((c) => c.method === 'POST' && c.path === '/v1/greetings'), 8000, 'the send');
+    const firstSave = memory.calls.findIndex((c) => c.method === 'POST' && c.path === '/v1/campaigns');
+    expect(walks()).to.have.length.above(0, 'the members were walked');
+    expect(memory.calls.indexOf(walks()[0]!)).to.be.below(firstSave, 'before anything was saved');
+  });
+
   it('should design the loading and error states of its choices, and retry', async () => {
     const memory = createMemoryApi();
     memory.failNext('GET', /^\/v1\/templates$/, new MemoryApiError(503, 'unavailable', 'The API is unavailable.'));

@@ -482,6 +482,47 @@ export function describeFirstDay(part: 'desk' | 'desk-pages' | 'phone' | 'phone-
       }
     });
 
+    if (part === 'links') it('signs up a new agency, follows the link from the mail catcher to its signed-in portal at 390 px, and refuses the link used again', async function () {
+      this.timeout(90_000);
+      const email = `fay.${Date.now()}@founders.test`;
+      const asked = Date.now() - 1000;
+      const founder = createCrmClient({ baseUrl: location.origin, auth: { type: 'session' } });
+      const pending = await founder.session!.register({ agency: { name: 'Founders Porto' }, admin: { name: 'Fay Founder', email, password: 'fay-first-password' } });
+      expect(pending.status).to.equal('accepted');
+      const link = linkIn(await mailTo(email, /sign-up/i, asked), 'confirm-registration');
+      const portal = await open(link, 390);
+      try {
+        const button = () => portal.doc.querySelector<HTMLButtonElement>('.link-submit');
+        await until(() => text(button()) === 'Create my agency and sign in', 15_000, 'the confirm-registration page');
+        expect(text(portal.doc.querySelector('.link-heading'))).to.equal('Finish signing up');
+        await expectAccessible(portal, 'the confirm-registration page');
+        expectFits(portal, 'the confirm-registration page');
+        // By keyboard: the page's one control takes the focus and Enter submits.
+        button()!.focus();
+        await sendKeys({ press: 'Enter' });
+        await until(() => Boolean(portal.doc.querySelector('crm-contact-list')), 15_000, 'the portal, signed in');
+        expect(text(portal.doc.getElementById('status'))).to.include('Welcome, Fay Founder');
+        expect(portal.win.location.pathname).to.match(/\/app\/$/);
+        expect(portal.win.location.search).to.equal('');
+        // The new agency is its own: its admin signs in with the password chosen at sign-up.
+        const fay = createCrmClient({ baseUrl: location.origin, auth: { type: 'session', email, password: 'fay-first-password' } });
+        const me = await fay.auth.me();
+        expect(me.tenant.name).to.equal('Founders Porto');
+        expect(me.role.key).to.equal('ADMIN');
+        expect(portal.problems).to.deep.equal([]);
+
+        // The same link again: the page says it was used, in words, and creates nothing.
+        await go(portal, link);
+        await until(() => text(button()) === 'Create my agency and sign in', 15_000, 'the confirm-registration page again');
+        button()!.click();
+        await until(() => text(portal.doc.querySelector('.link-error')).startsWith('This link did not work:'), 15_000, 'the refusal shown');
+        expect(text(portal.doc.querySelector('.link-error'))).to.include('already used');
+        await expectAccessible(portal, 'a used sign-up link');
+      } finally {
+        portal.close();
+      }
+    });
+
     if (part === 'links') it('follows an invitation link from the mail catcher to a signed-in portal', async function () {
       this.timeout(90_000);
       let roleId = '';

@@ -183,6 +183,14 @@ describe('the example portal (examples/portal) against the running API', () => {
       expect(text(portal.doc.getElementById('status'))).to.include('Signed in as');
       await editContact(portal, ada, 'Analyst');
 
+      // Beside the card, the agent invites the contact to the customer portal (<crm-customer-invite>).
+      const invite = portal.doc.querySelector<HTMLElement & { contactId: string }>('crm-customer-invite')!;
+      await until(() => !invite.hidden && invite.contactId === ada.id && Boolean(invite.shadowRoot?.querySelector('form button[type="submit"]')), 10_000, 'the invite form beside the contact');
+      invite.shadowRoot!.querySelector<HTMLElement>('form button[type="submit"]')!.click();
+      await until(() => Boolean(invite.shadowRoot?.querySelector('[part="identity"]')), 10_000, 'the invited identity');
+      const identities = await crm.transport.get<{ data: Array<{ role: string; status: string }> }>(`/v1/customer-users?contactId=${ada.id}`);
+      expect(identities.data.map((u) => [u.role, u.status])).to.deep.equal([['customer', 'invited']]);
+
       // Dark mode: the provider switches palette and the host's dark brand applies.
       portal.doc.getElementById('theme')!.click();
       await until(() => provider.getAttribute('theme') === 'dark', 5000, 'the dark theme');
@@ -198,6 +206,60 @@ describe('the example portal (examples/portal) against the running API', () => {
       await until(() => search()?.getAttribute('label') === 'Suchen', 5000, 'the contact list in German');
 
       await openBoard(portal, opportunity);
+      expect(portal.problems).to.deep.equal([]);
+    } finally {
+      portal.close();
+    }
+  });
+
+  it('plain HTML: the Campaigns page lists the sends and shows the picked one’s counts in <crm-send-status>', async function () {
+    this.timeout(90_000);
+    const template = await crm.transport.post<{ id: string }>('/v1/templates', { name: `portal-sends-${Date.now()}`, category: 'greeting', subject: 'Hello {{recipient.firstName}}', html: '<p>Hello {{recipient.firstName}}</p>', text: 'Hello {{recipient.firstName}}' });
+    const contact = await crm.transport.post<Contact>('/v1/contacts', { firstName: 'Katherine', lastName: 'Johnson', emails: [{ label: 'work', value: `katherine.${Date.now()}@example.com`, primary: true }] });
+    // Far in the future: the send stays scheduled, so its counts are known (1 recipient, all pending).
+    const older = await crm.transport.post<{ id: string; name: string }>('/v1/greetings', { name: 'Portal sends: older', templateId: template.id, targets: { contactIds: [contact.id] }, sendAt: '2098-01-01T09:00' });
+    const greeting = await crm.transport.post<{ id: string; name: string }>('/v1/greetings', { name: 'Portal sends: newest', templateId: template.id, targets: { contactIds: [contact.id] }, sendAt: '2099-01-01T09:00' });
+    const portal = await openPortal('index.html', agency.baseUrl);
+    try {
+      await signIn(portal);
+      portal.doc.querySelector<HTMLElement>('nav a[href="#campaigns"]')!.click();
+      const status = portal.doc.querySelector<HTMLElement & { greetingId: string }>('#send-status')!;
+      const pick = portal.doc.getElementById('send-pick') as HTMLSelectElement;
+      // The newest send is shown first; the picker lists the others.
+      await until(() => !status.hidden && text(status.shadowRoot?.querySelector('h2')) === greeting.name, 15_000, 'the newest send in <crm-send-status>');
+      expect(status.greetingId).to.equal(greeting.id);
+      expect([...pick.options].map((o) => o.value)).to.include.members([greeting.id, older.id]);
+      expect(text(status.shadowRoot!.querySelector('[part="counts"]'))).to.include('1 pending');
+      expect(status.shadowRoot!.querySelector('[part="resend"]'), 'nothing uncertain, nothing to resend').to.equal(null);
+      // Picking another send shows it.
+      pick.value = older.id;
+      pick.dispatchEvent(new Event('change'));
+      await until(() => text(status.shadowRoot?.querySelector('h2')) === older.name, 10_000, 'the picked send');
+      expect(text(portal.doc.querySelector('label[for="send-pick"]'))).to.equal('Send');
+      expect(portal.problems).to.deep.equal([]);
+    } finally {
+      portal.close();
+    }
+  });
+
+  it('plain HTML: the Dashboard page shows the signed-in person’s dashboard (their role’s default) with gauges and charts, in German too', async function () {
+    this.timeout(90_000);
+    const portal = await openPortal('index.html', agency.baseUrl);
+    try {
+      await signIn(portal);
+      portal.doc.querySelector<HTMLElement>('nav a[href="#dashboard"]')!.click();
+      const dashboard = () => shadowOf(portal.doc, 'crm-dashboard');
+      await until(() => Boolean(dashboard()?.querySelector('[part="grid"]')) && !dashboard()!.querySelector('crm-state[kind="loading"]'), 15_000, 'the dashboard and its widgets');
+      expect(portal.doc.querySelector('nav a[href="#dashboard"]')!.getAttribute('aria-current')).to.equal('page');
+      // The API's default for the agency admin's role: every widget loaded, none failed.
+      const stored = (await crm.transport.get<{ data: Array<{ name: string; widgets: unknown[] }> }>('/v1/dashboards')).data[0]!;
+      expect(text(dashboard()!.querySelector('h2'))).to.equal(stored.name);
+      expect(dashboard()!.querySelectorAll('[part="widget"]').length).to.equal(stored.widgets.length);
+      expect(dashboard()!.querySelector('.error'), 'no widget failed to load').to.equal(null);
+      const locale = portal.doc.getElementById('locale') as HTMLSelectElement;
+      locale.value = 'de';
+      locale.dispatchEvent(new Event('change'));
+      await until(() => text(dashboard()?.querySelector('[data-action="edit"]')) === 'Dashboard bearbeiten', 5000, 'the dashboard in German');
       expect(portal.problems).to.deep.equal([]);
     } finally {
       portal.close();

@@ -32,3 +32,8 @@ export {
   CrmProductSavedEvent,
   CrmProductLockedEvent,
 } from './admin-events.js';
+export { CrmTicketSelectedEvent, CrmTicketRepliedEvent, CrmTicketChangedEvent, CrmAssignmentRulesSavedEvent, CrmCustomerInvitedEvent } from './ticket-events.js';
+export { CrmArticleSavedEvent } from './kb-events.js';
+export { CrmDashboardSavedEvent } from './dashboard-events.js';
+export { CrmQuoteSavedEvent, CrmQuoteSentEvent } from './quote-events.js';
+export { CrmExportDownloadedEvent } from './export-events.js';

@@ -11,6 +11,8 @@ export interface BoardColumn {
   count: number;
   totals: ColumnTotal[];
   hasMore: boolean;
+  /** Where the column's next page starts (the board's `nextCursor`), until a page of its own was read. */
+  nextCursor: string | null;
   page: CrmPageLike<Opportunity> | null;
   /**
    * A won or lost stage the board's answer has no column for (it counts open deals only): a drop
@@ -33,13 +35,14 @@ export function toColumns(board: PipelineBoard): BoardColumn[] {
     count: column.count,
     totals: column.totals.map((t) => ({ ...t })),
     hasMore: column.hasMore,
+    nextCursor: column.nextCursor,
     page: null,
   }));
   // The pipeline's won and lost stages follow as drop targets, in the pipeline's order.
   const answered = new Set(columns.map((c) => c.stage.key));
   for (const stage of board.pipeline.stages) {
     if (answered.has(stage.key) || (stage.kind !== 'won' && stage.kind !== 'lost')) continue;
-    columns.push({ stage, cards: [], count: 0, totals: [], hasMore: false, page: null, final: true });
+    columns.push({ stage, cards: [], count: 0, totals: [], hasMore: false, nextCursor: null, page: null, final: true });
   }
   const order = new Map(board.pipeline.stages.map((stage, i) => [stage.key, i]));
   return columns.sort((a, b) => (order.get(a.stage.key) ?? 0) - (order.get(b.stage.key) ?? 0));

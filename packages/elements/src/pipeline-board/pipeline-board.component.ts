@@ -202,7 +202,7 @@ export class CrmPipelineBoard extends CrmDataElement {
     try {
       const column = this.columns.find((c) => c.stage.key === stage);
       if (!column) return;
-      const page = column.page ? await column.page.nextPage() : await listColumn(this.api, this.pipelineId, stage, this.filter);
+      const page = column.page ? await column.page.nextPage() : await listColumn(this.api, this.pipelineId, stage, this.filter, column.nextCursor);
       if (!page || generation !== this.generation) return;
       this.columns = this.columns.map((c) => {
         if (c.stage.key !== stage) return c;

@@ -177,7 +177,7 @@ describe('crm-pipeline-board', () => {
     expect(largeNodes).to.be.at.most(smallNodes + 10);
     const scroller = column(large, 'lead').querySelector<HTMLElement>('.scroller')!;
     scroller.scrollTop = scroller.scrollHeight;
-    await until(() => memory.calls.some((c) => c.path === '/v1/opportunities'), 4000, 'next cards');
+    await until(() => memory.calls.some((c) => c.path === '/v1/pipelines/p1/board/lead'), 4000, 'next cards');
     expect(column(large, 'lead').querySelector('[part="count"]')!.textContent).to.equal('2,500 deals');
   });
 
@@ -373,9 +373,9 @@ describe('crm-pipeline-board over 100,000 deals (pages per column on demand)', (
     memory = createMemoryApi({ cardsPerStage: 25_000 });
   });
   const boardCalls = () => memory.calls.filter((c) => c.method === 'GET' && /\/board$/.test(c.path));
-  const columnCalls = () => memory.calls.filter((c) => c.method === 'GET' && c.path === '/v1/opportunities');
+  const columnCalls = () => memory.calls.filter((c) => c.method === 'GET' && /^\/v1\/pipelines\/p1\/board\/\w+$/.test(c.path));
 
-  it('should load the board once, then page one column by its cursor only when it scrolls to its loaded end', async () => {
+  it('should load the board once, then page one column from the board cursor only when it scrolls to its loaded end', async () => {
     memory.calls.length = 0;
     const board = await mount(memory.client, 'p1', { perStage: 50 });
     await frames(5);
@@ -388,8 +388,10 @@ describe('crm-pipeline-board over 100,000 deals (pages per column on demand)', (
     await until(() => lead(board).cards.length > 50, 8000, 'the next cards of the column');
     await frames(5);
     expect(columnCalls()).to.have.length(1);
-    expect(columnCalls()[0]!.query).to.include({ pipelineId: 'p1', stage: 'lead', sort: 'rank' });
-    expect(columnCalls()[0]!.query).not.to.have.property('cursor');
+    // The column's own route, going on where the board's cards ended (its nextCursor), not from the start.
+    expect(columnCalls()[0]!.path).to.equal('/v1/pipelines/p1/board/lead');
+    expect(columnCalls()[0]!.query).to.include({ cursor: '50' });
+    expect(lead(board).cards).to.have.length(250, 'the board\'s 50 and a page of 200 after them, none read twice');
 
     const cursor = lead(board).page!.nextCursor;
     expect(cursor).to.be.a('string');
@@ -398,16 +400,16 @@ describe('crm-pipeline-board over 100,000 deals (pages per column on demand)', (
     await until(() => lead(board).cards.length > loaded, 8000, 'a further page');
     await frames(5);
     expect(columnCalls()).to.have.length(2);
-    expect(columnCalls()[1]!.query).to.include({ stage: 'lead', cursor });
+    expect(columnCalls()[1]!.query).to.include({ cursor });
     // Only the scrolled column paged; nothing asked for more than a page; the DOM holds a screenful.
-    expect(columnCalls().every((c) => (c.query as Record<string, string>).stage === 'lead' && Number((c.query as Record<string, string>).limit) <= 200)).to.equal(true);
+    expect(columnCalls().every((c) => c.path.endsWith('/board/lead') && Number((c.query as Record<string, string>).limit) <= 200)).to.equal(true);
     expect(column(board, 'lead').querySelectorAll('[part~="card"]').length).to.be.lessThan(40);
   });
 
   it("should show a column's next page loading, and a failed one with a retry that asks once", async () => {
     memory.calls.length = 0;
     const board = await mount(memory.client, 'p1', { perStage: 50 });
-    memory.failNext('GET', /^\/v1\/opportunities$/, new MemoryApiError(503, 'unavailable', 'The CRM is restarting.'));
+    memory.failNext('GET', /^\/v1\/pipelines\/p1\/board\/lead$/, new MemoryApiError(503, 'unavailable', 'The CRM is restarting.'));
     const scroller = column(board, 'lead').querySelector<HTMLElement>('.scroller')!;
     scroller.scrollTop = scroller.scrollHeight;
     await until(() => Boolean(column(board, 'lead').querySelector('[part="column-error"]')), 8000, 'column error');
@@ -419,7 +421,7 @@ describe('crm-pipeline-board over 100,000 deals (pages per column on demand)', (
     expect(columnCalls()).to.have.length(1);
     await expectAccessible(board);
 
-    memory.holdNext('GET', /^\/v1\/opportunities$/);
+    memory.holdNext('GET', /^\/v1\/pipelines\/p1\/board\/lead$/);
     column(board, 'lead').querySelector<HTMLButtonElement>('[part="column-error"] button')!.click();
     await until(() => Boolean(column(board, 'lead').querySelector('[part="column-loading"]')), 4000, 'column loading');
     expect(column(board, 'lead').querySelector('[part="column-loading"]')!.textContent).to.contain('Loading more deals');

@@ -2,7 +2,7 @@
 // for the admin elements' stories. The client is the real SDK's (`createCrmClient`) over a `fetch`
 // that answers from memory, so stories go through the SDK calls the elements make against the real
 // API. The data-flow tests of these elements run against the real API (src/test/live-api.ts).
-import { createCrmClient, type CrmClient, type CustomField, type MessageTemplate, type Pipeline, type Product, type Workflow } from '@crm/client-sdk';
+import { createCrmClient, type CrmClient, type CustomField, type MessageTemplate, type Pipeline, type Product, type TicketAssignmentRules, type Workflow } from '@crm/client-sdk';
 
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 const now = '2026-12-01T09:00:00.000Z';
@@ -71,6 +71,7 @@ export interface AdminMemoryOptions {
   customFields?: CustomField[];
   templates?: MessageTemplate[];
   products?: Product[];
+  assignmentRules?: TicketAssignmentRules['rules'];
 }
 
 type Handler = (match: RegExpMatchArray, body: Record<string, unknown>, headers: Headers, query: URLSearchParams) => unknown;
@@ -92,6 +93,8 @@ export function createAdminMemoryApi(options: AdminMemoryOptions = {}): { client
     { id: hex(0xd00001), firstName: 'Ada', lastName: 'Lovelace', fullName: 'Ada Lovelace', emails: [{ label: 'work', value: 'ada@example.com', primary: true }] },
     { id: hex(0xd00002), firstName: 'Grace', lastName: 'Hopper', fullName: 'Grace Hopper', emails: [] },
   ];
+  // Ticket assignment rules: the first sends billing tickets to Team Lisbon's members in turn.
+  const assignment = { rules: options.assignmentRules ?? [{ category: 'billing', productId: null, teamId: hex(0xe00011), userId: null }], version: options.assignmentRules ? 0 : 1, updatedAt: options.assignmentRules ? null : now };
   let seq = 0;
   const orgNode = (n: number, kind: 'department' | 'team', name: string) => ({ id: hex(n), kind, name, key: null, parentId: null, departmentId: null, memberIds: [], leadId: null, productIds: [], createdAt: now, version: 0 });
   const list = <T>(data: T[]) => ({ object: 'list', data, hasMore: false, nextCursor: null });
@@ -153,6 +156,13 @@ export function createAdminMemoryApi(options: AdminMemoryOptions = {}): { client
     }],
     ['GET', /^\/v1\/contacts$/, (_, __, ___, q) => list(contacts.filter((c) => c.fullName.toLowerCase().includes((q.get('q') ?? '').toLowerCase())))],
     ['GET', /^\/v1\/products$/, () => list(products)],
+    ['GET', /^\/v1\/ticket-assignment-rules$/, () => assignment],
+    ['PUT', /^\/v1\/ticket-assignment-rules$/, (_, body, headers) => {
+      const ifMatch = headers.get('if-match');
+      if (ifMatch !== null && Number(ifMatch.replace(/"/g, '')) !== assignment.version) throw new Problem(412, 'precondition_failed', 'Changed by someone else', { current: assignment });
+      const rules = (body.rules as Array<Record<string, unknown>>).map((r) => ({ category: (r.category as string | null) ?? null, productId: (r.productId as string | null) ?? null, teamId: String(r.teamId), userId: (r.userId as string | null) ?? null }));
+      return Object.assign(assignment, { rules, version: assignment.version + 1, updatedAt: new Date().toISOString() });
+    }],
     ['GET', /^\/v1\/org\/departments$/, () => list([orgNode(0xe00001, 'department', 'Production'), orgNode(0xe00002, 'department', 'Phone Sales')])],
     ['GET', /^\/v1\/org\/teams$/, () => list([orgNode(0xe00011, 'team', 'Team Lisbon'), orgNode(0xe00012, 'team', 'Team Porto')])],
     ['GET', /^\/v1\/users$/, () => list([{ id: hex(1), name: 'Ada Admin', email: 'ada@example.com' }, { id: hex(2), name: 'Sam Sales', email: 'sam@example.com' }])],

@@ -7,15 +7,21 @@ import {
   Campaigns,
   Contacts,
   Customers,
+  Imports,
   CustomFields,
+  Dashboards,
   Greetings,
   Leads,
+  Metrics,
   Opportunities,
   Org,
   Pipelines,
   Products,
   Segments,
+  Targets,
   Tasks,
+  Tickets,
+  CustomerUsers,
   Templates,
   Timeline,
   Transport,
@@ -34,6 +40,7 @@ import type { CrmRealtimeLike, CrmRealtimeEvent } from '../shared/api/transport.
 import type { Contact, CustomFieldDefinition, Opportunity, PipelineStage, Task, Template, TimelineEntry } from '../shared/api/types.js';
 import { recordRoutes } from './memory-records.js';
 import { route, type Handler } from './memory-route.js';
+import { customerUserRoutes, demoTickets, ticketRoutes } from './memory-tickets.js';
 
 export type { OperationAnswer } from './memory-route.js';
 
@@ -243,6 +250,8 @@ export interface MemoryApiOptions {
   greetings?: Greeting[];
   /** How many members a segment has, by id (42 for the first demo segment and 7 for others when omitted). */
   segmentCounts?: Record<string, number>;
+  /** Segments whose count the API answers as capped ("at least"), as it does for filters its counters do not cover. */
+  cappedSegments?: string[];
   /** Message templates; one demo one when omitted. */
   templates?: Array<Pick<Template, 'id' | 'name'> & Partial<Template>>;
   /** The tenant's custom attributes of contacts; none when omitted. */
@@ -258,12 +267,13 @@ export interface MemoryApiOptions {
 }
 
 /** A client of SDK resources over `fetch` (the realtime part given separately). */
-export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmRecordListClient & Pick<CrmClient, 'org'> {
+export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmRecordListClient & Pick<CrmClient, 'org' | 'dashboards' | 'metrics' | 'targets'> {
   // No retries: a double's failure is meant to show at once.
   const transport = new Transport({ baseUrl: '', fetch, retries: 0, timeoutMs: 600_000 });
   return {
     contacts: new Contacts(transport),
     customers: new Customers(transport),
+    imports: new Imports(transport),
     leads: new Leads(transport),
     opportunities: new Opportunities(transport),
     pipelines: new Pipelines(transport),
@@ -278,7 +288,13 @@ export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmReco
     // The admin elements read departments and teams too (a product's visibility).
     org: new Org(transport),
     tasks: new Tasks(transport),
+    tickets: new Tickets(transport),
+    customerUsers: new CustomerUsers(transport),
     timeline: new Timeline(transport),
+    // <crm-dashboard>'s resources (its stories answer them from test/memory-dashboards.ts).
+    dashboards: new Dashboards(transport),
+    metrics: new Metrics(transport),
+    targets: new Targets(transport),
     ...(realtime ? { realtime } : {}),
   };
 }
@@ -315,6 +331,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
   const calls: Array<{ method: string; path: string; query?: object; body?: unknown; headers?: Record<string, string> }> = [];
 
   const notFound = () => new MemoryApiError(404, 'not_found', 'No such record');
+  const demo = demoTickets();
   const contactById = (id: string) => contacts.find((c) => c.id === id) ?? (() => { throw notFound(); })();
   /** The API's bound on a page (`limit` 1..200): nothing can ask for everything at once. */
   const pageLimit = (query: Record<string, string>) => {
@@ -407,7 +424,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     route('GET', /^\/v1\/users$/, 'listUsers', () => ({ ...page(users, {}), object: 'list' as const })),
     route('GET', /^\/v1\/segments$/, 'listSegments', (_, q) => page(segments.filter((x) => !q.resource || x.resource === q.resource), q)),
     route('GET', /^\/v1\/segments\/(\w+)$/, 'getSegment', (m) => segments.find((x) => x.id === m[1]) ?? (() => { throw notFound(); })()),
-    route('GET', /^\/v1\/segments\/(\w+)\/count$/, 'countSegmentMembers', (m) => ({ id: m[1]!, resource: 'contact' as const, count: options.segmentCounts?.[m[1]!] ?? (m[1] === segments[0]!.id ? 42 : 7) })),
+    route('GET', /^\/v1\/segments\/(\w+)\/count$/, 'countSegmentMembers', (m) => ({ id: m[1]!, resource: 'contact' as const, count: options.segmentCounts?.[m[1]!] ?? (m[1] === segments[0]!.id ? 42 : 7), capped: options.cappedSegments?.includes(m[1]!) ?? false })),
     route('GET', /^\/v1\/segments\/(\w+)\/members$/, 'listSegmentMembers', (_, q) => page(contacts, q)),
     route('GET', /^\/v1\/templates$/, 'listTemplates', (_, q) => page(templates, q)),
     route('GET', /^\/v1\/pipelines\/(\w+)$/, 'getPipeline', () => pipeline),
@@ -422,9 +439,11 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
           totals: all.length ? [{ currency: 'EUR', count: all.length, amount, weightedAmount: amount * 0.3 }] : [],
           opportunities: all.slice(0, Number(q.perStage ?? 100)),
           hasMore: all.length > Number(q.perStage ?? 100),
+          nextCursor: all.length > Number(q.perStage ?? 100) && Number(q.perStage ?? 100) > 0 ? String(q.perStage ?? 100) : null,
         };
       }),
     })),
+    route('GET', /^\/v1\/pipelines\/(\w+)\/board\/(\w+)$/, 'listPipelineBoardColumn', (m, q) => page(column(m[2]!).filter((c) => matches(c, q)), q)),
     route('GET', /^\/v1\/opportunities$/, 'listOpportunities', (_, q) => page(column(q.stage ?? '').filter((c) => matches(c, q)), q)),
     route('GET', /^\/v1\/opportunities\/(\w+)$/, 'getOpportunity', (m) => ({ ...(cards.find((c) => c.id === m[1]) ?? (() => { throw notFound(); })()) })),
     route('PATCH', /^\/v1\/opportunities\/(\w+)$/, 'updateOpportunity', (m, __, body, headers) => {
@@ -462,6 +481,12 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       Object.assign(task, { status: body.to, ...(body.dueAt ? { dueAt: body.dueAt } : {}), version: task.version + 1 });
       return { ...task };
     }),
+    ...ticketRoutes(demo.tickets, demo.messages, notFound),
+    ...customerUserRoutes((id) => {
+      const contact = contacts.find((c) => c.id === id);
+      const email = contact?.emails.find((e) => e.primary)?.value ?? contact?.emails[0]?.value;
+      return contact && email ? { email, name: contact.fullName } : undefined;
+    }, notFound),
     ...recordRoutes(
       options,
       page,

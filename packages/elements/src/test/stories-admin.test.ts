@@ -4,7 +4,8 @@
 import * as customFieldAdmin from '../custom-field-admin/custom-field-admin.stories.js';
 import * as productAdmin from '../product-admin/product-admin.stories.js';
 import * as templateAdmin from '../template-admin/template-admin.stories.js';
+import * as ticketAssignmentAdmin from '../ticket-assignment-admin/ticket-assignment-admin.stories.js';
 import * as workflowAdmin from '../workflow-admin/workflow-admin.stories.js';
 import { describeStories } from './story-checks.js';
 
-describeStories('admin stories', { customFieldAdmin, productAdmin, templateAdmin, workflowAdmin });
+describeStories('admin stories', { customFieldAdmin, productAdmin, templateAdmin, ticketAssignmentAdmin, workflowAdmin });

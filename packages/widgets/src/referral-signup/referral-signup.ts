@@ -43,7 +43,7 @@ const autocomplete: Record<string, string> = { email: 'email', firstName: 'given
  * @csspart submit - The submit button.
  * @csspart status - The live region with the form-level message.
  * @csspart message - The thank-you message.
- * @cssproperty --crm-referral-signup-min-height - Space reserved before it renders (default 438px, the default form at 340 px wide and more; the same in crm-widgets.css).
+ * @cssproperty --crm-referral-signup-min-height - Its height, reserved before it renders (default 438px, the default form at 340 px wide and more; the same in crm-widgets.css); what does not fit, such as errors after a submit, scrolls inside it.
  * @cssproperty --crm-referral-signup-max-width - Its largest width (default 480px).
  */
 export class CrmReferralSignup extends WidgetElement {
@@ -63,6 +63,14 @@ export class CrmReferralSignup extends WidgetElement {
       :host {
         --_min-height: var(--crm-referral-signup-min-height, 438px);
         --_max-width: var(--crm-referral-signup-max-width, 480px);
+        /* The reserved box is its size, not only its floor: errors shown after a submit (two lines each
+           at 340 px in German) scroll inside it instead of pushing the partner's page down. */
+        height: var(--_min-height) !important;
+      }
+      /* Only once errors are shown, so no scrollbar can come and go while the form first renders. */
+      .scrolls {
+        height: 100%;
+        overflow-y: auto;
       }
       .field {
         display: flex;
@@ -278,7 +286,7 @@ export class CrmReferralSignup extends WidgetElement {
     const data = this.data;
     const form = data?.form;
     const busy = this.phase === 'sending';
-    return html`<div class="root" part="root" lang=${this.locale} aria-busy=${this.phase === 'loading' || busy ? 'true' : 'false'}>
+    return html`<div class="root ${this.phase === 'form' && Object.keys(this.fieldErrors).length ? 'scrolls' : ''}" part="root" lang=${this.locale} aria-busy=${this.phase === 'loading' || busy ? 'true' : 'false'}>
       ${data ? html`<h2 part="title">${data.title}</h2>` : html`<p class="muted">${this.phase === 'loading' ? this.common('loading') : ''}</p>`}
       ${this.phase === 'done'
         ? html`<p part="message" role="status">${this.status}</p>`

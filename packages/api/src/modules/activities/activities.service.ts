@@ -39,6 +39,7 @@ export const activityDefinition = (connection: Connection): RecordDefinition<Act
   resource: 'activity',
   label: 'Activity',
   model: activityModel(connection),
+  listRows: true,
   list: {
     filters: {
       type: { path: 'type', kind: 'enum', values: ['call', 'email', 'meeting', 'note'] },

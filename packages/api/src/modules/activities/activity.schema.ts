@@ -62,12 +62,12 @@ export const timelineSchema = z
     object: z.literal('list'),
     data: z.array(
       z.object({
-        kind: z.enum(['activity', 'task', 'statusChange', 'stageChange']),
+        kind: z.enum(['activity', 'task', 'statusChange', 'stageChange', 'ticket']),
         id: objectId,
         at: z.string(),
         title: z.string(),
         byUserId: objectId.nullable(),
-        data: z.record(z.string(), z.unknown()).openapi({ description: 'The activity or task, or {from, to, note} of a status or stage change' }),
+        data: z.record(z.string(), z.unknown()).openapi({ description: 'The activity or task, {from, to, note} of a status or stage change, or {event, ticketId, number, subject, status, priority} of a ticket (event: created, replied, resolved)' }),
       }),
     ),
     hasMore: z.boolean(),

@@ -21,6 +21,9 @@ export function createBlockReader(Entry: Model<AuditEntry>, tenantId: Types.Obje
   }
 
   return {
+    /** The entries of block `b` by seq (read once; `at` adds the ones it finds by point lookup). */
+    entriesOf: block,
+
     /** The entry at `seq`, or null when no entry holds it. */
     async at(seq: number): Promise<AuditEntry | null> {
       const entries = await block(blockOf(seq));

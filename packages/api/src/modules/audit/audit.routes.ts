@@ -10,7 +10,7 @@ export function auditRoutes(audit: AuditService): RouteSpec[] {
       path: '/audit',
       operationId: 'listAuditEntries',
       summary: 'Query the audit trail',
-      description: 'Newest first. Filter by actor (user or API key id), resource, record id, event type and time range.',
+      description: 'Newest first. Filter by actor (user or API key id), resource, record id, event type and time range. Each request reads a bounded part of the trail (by blocks of seqs), so with a filter that matches little a page may hold fewer entries than `limit`, even none, while `hasMore` is true: pass `nextCursor` back as `cursor` to go on.',
       tags: ['Audit'],
       access: access.permission('audit', 'read'),
       query: auditQuery,

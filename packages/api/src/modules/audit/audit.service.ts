@@ -19,6 +19,12 @@ const SEAL_WRITE_BATCH = 16;
 const GAP_GRACE_MS = 60_000;
 /** Blocks one seal call links at most (AUDIT_BLOCK seqs each): a request that seals first stays bounded. */
 const SEAL_BLOCKS = 20;
+/** Blocks one list page reads at most (AUDIT_BLOCK seqs each); past them the page is answered short with a cursor. */
+const LIST_BLOCKS = 20;
+/** Blocks a list page reads at once. */
+const LIST_PARALLEL = 2;
+/** Point lookups one list page spends at most on seqs missing from their block (entries from before blocks). */
+const LIST_LEGACY_LOOKUPS = 200;
 /** Blocks one verification page walks at most; `nextCursor` carries on from there. */
 const VERIFY_BLOCKS = 50;
 /** Filters of the audit query route. */
@@ -264,24 +270,69 @@ export function createAuditService(deps: { connection: Connection }) {
       });
     },
 
-    /** A page of entries, newest first, filtered by actor, resource, record, type and time. */
+    /**
+     * A page of entries, newest first, filtered by actor, resource, record, type and time. Read by keyset
+     * over the seq claim, a block of AUDIT_BLOCK seqs at a time by equality (`{tenantId, block}`, pushed
+     * down, never sorted by the database): from the newest block (the first free seq found by point
+     * lookups from the sealed point, and the block after it, in case a writer left a hole) or from the
+     * cursor's seq downwards, LIST_PARALLEL blocks at once, until the page is full. A page reads at most
+     * LIST_BLOCKS blocks: a filter that matches little is answered short, `hasMore: true`, with a cursor
+     * where the walk stopped, so no page decodes the tenant's whole trail. Entries written before blocks
+     * existed are found by point lookups where a block has a seq missing, and get their block then.
+     */
     async list(tenantId: Types.ObjectId, query: AuditQuery) {
-      const filter: Record<string, unknown> = { tenantId };
-      const and: Record<string, unknown>[] = [];
-      if (query.actor) {
-        const actor = new Types.ObjectId(query.actor);
-        and.push({ $or: [{ actorUserId: actor }, { actorApiKeyId: actor }] });
+      const actor = query.actor ? new Types.ObjectId(query.actor) : null;
+      const keep = (entry: AuditEntry) =>
+        (!query.resource || entry.resource === query.resource) &&
+        (!query.resourceId || entry.resourceId === query.resourceId) &&
+        (!query.type || entry.type === query.type) &&
+        (!actor || Boolean(entry.actorUserId?.equals(actor)) || Boolean(entry.actorApiKeyId?.equals(actor))) &&
+        (!query.from || entry.at >= query.from) &&
+        (!query.to || entry.at < query.to);
+      const head = await Head.findOne({ tenantId, _id: tenantId }).lean();
+      const floor = head?.anchorSeq ?? 0;
+      let below: number;
+      let top: number;
+      if (query.cursor) {
+        below = decodeCursor(query.cursor);
+        top = below - 1;
+      } else {
+        const known = Math.max(floor, head?.sealedSeq ?? 0, head?.seq ?? 0, lastClaimed.get(String(tenantId)) ?? 0);
+        top = (await firstFreeSeq(Entry, tenantId, known + 1)) - 1;
+        below = Infinity;
       }
-      if (query.resource) filter.resource = query.resource;
-      if (query.resourceId) filter.resourceId = query.resourceId;
-      if (query.type) filter.type = query.type;
-      if (query.from || query.to) filter.at = op({ ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) });
-      if (query.cursor) filter.seq = op({ $lt: decodeCursor(query.cursor) });
-      if (and.length) filter.$and = and;
-      const docs = await Entry.find(filter).sort({ seq: -1 }).limit(query.limit + 1).lean();
-      const page = docs.slice(0, query.limit);
-      const hasMore = docs.length > query.limit;
-      return { object: 'list' as const, data: page.map(toAuditDto), hasMore, nextCursor: hasMore ? encodeCursor(page[page.length - 1]!.seq) : null };
+      const reader = createBlockReader(Entry, tenantId);
+      const lowest = blockOf(floor + 1);
+      let next = query.cursor ? blockOf(below - 1) : blockOf(top) + 1;
+      let read = 0;
+      let lookups = 0;
+      const found: AuditEntry[] = [];
+      while (next >= lowest && read < LIST_BLOCKS && found.length <= query.limit) {
+        const group = Array.from({ length: Math.min(LIST_PARALLEL, next - lowest + 1, LIST_BLOCKS - read) }, (_, i) => next - i);
+        const blocks = await Promise.all(group.map((b) => reader.entriesOf(b)));
+        for (const [i, b] of group.entries()) {
+          const entries = blocks[i]!;
+          // A seq of the block (below the top) that no entry holds by block: an entry from before blocks, or a hole.
+          const first = Math.max(b * AUDIT_BLOCK, floor + 1);
+          const last = Math.min((b + 1) * AUDIT_BLOCK - 1, top, below - 1);
+          if (entries.size < last - first + 1 && lookups < LIST_LEGACY_LOOKUPS) {
+            for (let seq = first; seq <= last && lookups < LIST_LEGACY_LOOKUPS; seq += 1) {
+              if (entries.has(seq)) continue;
+              lookups += 1;
+              await reader.at(seq);
+            }
+          }
+          for (const entry of entries.values()) if (entry.seq < below && entry.seq > floor && keep(entry)) found.push(entry);
+        }
+        read += group.length;
+        next -= group.length;
+      }
+      found.sort((a, b) => b.seq - a.seq);
+      const page = found.slice(0, query.limit);
+      if (found.length > query.limit) return { object: 'list' as const, data: page.map(toAuditDto), hasMore: true, nextCursor: encodeCursor(page[page.length - 1]!.seq) };
+      // Every block above `next` was read: the next page starts below them.
+      const hasMore = next >= lowest;
+      return { object: 'list' as const, data: page.map(toAuditDto), hasMore, nextCursor: hasMore ? encodeCursor((next + 1) * AUDIT_BLOCK) : null };
     },
 
     /**

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
 import { tenantModel } from '../identity/tenant.model.js';
@@ -265,6 +266,104 @@ describe('audit trail: append-only, hash-chained, verifiable', () => {
     assert.equal(verify.checked, 5);
     const fourth = await Entry.findOne({ tenantId: legacyTenant, seq: 4 }).lean();
     assert.equal(fourth!.prevHash, prevHash);
+  });
+
+  it('should list a long trail by blocks: every entry once, newest first, each page a bounded read', async () => {
+    const fresh = await makeAgency(rt);
+    const freshId = new Types.ObjectId(fresh.tenantId);
+    const Entry = auditEntryModel(rt.ctx.connection);
+    const audit = createAuditService({ connection: rt.ctx.connection });
+    await audit.seal(freshId);
+    const base = await Entry.countDocuments({ tenantId: freshId });
+    let prevHash = (await Entry.findOne({ tenantId: freshId, seq: base }).lean())!.hash;
+    const docs = [];
+    for (let seq = base + 1; seq <= base + 2500; seq += 1) {
+      const type = seq === base + 1 ? 'test.rare' : 'test.many';
+      const entry = { _id: new Types.ObjectId(), tenantId: freshId, seq, block: blockOf(seq), type, resource: 'test', resourceId: String(seq), actorUserId: null, actorApiKeyId: null, ip: null, userAgent: null, changes: [], data: null, at: new Date(), prevHash, hash: '' };
+      entry.hash = entryHash(prevHash, entry);
+      prevHash = entry.hash;
+      docs.push(entry);
+    }
+    for (let i = 0; i < docs.length; i += 1000) await Entry.collection.insertMany(docs.slice(i, i + 1000));
+    // Sealed as the minute job would (the head's sealed point moves to the end of them).
+    while ((await audit.seal(freshId)).more);
+    // Two appends past the sealed point, one through another instance (this process does not know its seq).
+    await createAuditService({ connection: rt.ctx.connection }).append({ type: 'test.tail', tenantId: freshId, resource: 'test', resourceId: 'tail-1', actor: null, at: new Date() });
+    await audit.append({ type: 'test.tail', tenantId: freshId, resource: 'test', resourceId: 'tail-2', actor: null, at: new Date() });
+    const total = base + 2502;
+    const token = { Authorization: `Bearer ${fresh.adminToken}` };
+
+    /** One page, with the audit entries the database answered for it and the commands on audit_entries. */
+    const monitoredPage = async (query: string) => {
+      const client = rt.db.connection.getClient();
+      const started = new Map<number, string>();
+      let returned = 0;
+      let finds = 0;
+      const onStart = (event: CommandStartedEvent) => {
+        if (event.databaseName !== rt.dbName) return;
+        started.set(event.requestId, String(event.command[event.commandName]));
+        if (event.commandName === 'find' && event.command.find === 'audit_entries') finds += 1;
+      };
+      const onSuccess = (event: CommandSucceededEvent) => {
+        const cursor = (event.reply as { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] } }).cursor;
+        if (started.get(event.requestId) === 'audit_entries' && cursor) returned += (cursor.firstBatch ?? cursor.nextBatch ?? []).length;
+      };
+      client.on('commandStarted', onStart);
+      client.on('commandSucceeded', onSuccess);
+      try {
+        const res = await rt.request().get(`/v1/audit?${query}`).set(token);
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        return { body: res.body as { data: Array<{ seq: number; type: string }>; hasMore: boolean; nextCursor: string | null }, returned, finds };
+      } finally {
+        client.off('commandStarted', onStart);
+        client.off('commandSucceeded', onSuccess);
+      }
+    };
+
+    const seqs: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const { body, returned, finds } = await monitoredPage(`limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      pages += 1;
+      seqs.push(...body.data.map((e) => e.seq));
+      assert.ok(returned <= 450, `page ${pages} decoded ${returned} entries of ${total}`);
+      assert.ok(finds <= 16, `page ${pages} sent ${finds} finds`);
+      cursor = body.hasMore ? body.nextCursor : null;
+    } while (cursor && pages < 100);
+    assert.deepEqual(seqs, Array.from({ length: total }, (_, i) => total - i), 'every entry once, newest first, the two unsealed ones included');
+
+    // A filter that matches only the oldest entry: short pages, each a bounded walk, until it is found.
+    const rare: Array<{ seq: number; type: string }> = [];
+    cursor = null;
+    pages = 0;
+    do {
+      const { body, returned } = await monitoredPage(`type=test.rare&limit=10${cursor ? `&cursor=${cursor}` : ''}`);
+      pages += 1;
+      rare.push(...body.data);
+      assert.ok(returned <= 20 * 100 + 50, `a filtered page decoded ${returned}`);
+      cursor = body.hasMore ? body.nextCursor : null;
+    } while (cursor && pages < 100);
+    assert.deepEqual(rare.map((e) => e.seq), [base + 1]);
+    assert.ok(pages >= 2, 'the walk stopped within its bound and resumed from the cursor');
+  });
+
+  it('should list entries written before blocks existed, and file them in their block', async () => {
+    const legacyTenant = new Types.ObjectId();
+    const Entry = auditEntryModel(rt.ctx.connection);
+    let prevHash = '';
+    for (let seq = 1; seq <= 3; seq += 1) {
+      const entry = { _id: new Types.ObjectId(), tenantId: legacyTenant, seq, type: 'test.legacy', resource: 'test', resourceId: String(seq), actorUserId: null, actorApiKeyId: null, ip: null, userAgent: null, changes: [], data: null, at: new Date(), prevHash, hash: '' };
+      entry.hash = entryHash(prevHash, entry);
+      await Entry.collection.insertOne(entry);
+      prevHash = entry.hash;
+    }
+    await auditHeadModel(rt.ctx.connection).collection.insertOne({ _id: legacyTenant, tenantId: legacyTenant, seq: 3, hash: prevHash, anchorSeq: 0, anchorHash: '' });
+    const audit = createAuditService({ connection: rt.ctx.connection });
+    const page = await audit.list(legacyTenant, { limit: 10 });
+    assert.deepEqual(page.data.map((e) => e.seq), [3, 2, 1]);
+    assert.equal(page.hasMore, false);
+    assert.equal(await Entry.countDocuments({ tenantId: legacyTenant, block: 0 }), 3, 'each found entry now has its block');
   });
 
   it('should answer 403 to a role without audit:read', async () => {

@@ -5,7 +5,6 @@ import type { CustomFields } from '../../platform/custom-fields/custom-fields.js
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { writeNextVersion } from '../../platform/records/version-claims.js';
-import { syncListRow } from '../../platform/lists/list-rows.js';
 import type { EventBus } from '../../platform/events.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { RecordBase, RecordService } from '../../platform/records/record-service.js';
@@ -145,8 +144,6 @@ export function createCampaignPublicService(deps: {
       // A public form never overwrites what the agency knows about someone; it only records consent.
       if (signup.consent && !known.consent?.marketing) {
         await writeNextVersion(Contact, tenantId, known._id, (current) => (current.consent?.marketing ? null : { $set: { consent: { marketing: true, source: `campaign:${campaign.code}`, at: new Date() }, updatedAt: new Date() } }));
-        // The contact list reads list rows (platform/lists): keep this contact's row in step.
-        await syncListRow(connection, deps.contacts.definition, tenantId, known._id);
       }
       return known._id;
     }

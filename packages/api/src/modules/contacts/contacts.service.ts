@@ -96,6 +96,17 @@ export const contactDefinition = (connection: Connection): RecordDefinition<Cont
   },
 });
 
+/** The patch without its consent when the consent sent is the one that stands (see the service's update). */
+function keepStandingConsent(existing: Contact, patch: Record<string, unknown>): Record<string, unknown> {
+  const sent = patch.consent as { marketing: boolean; source?: string | undefined } | null | undefined;
+  if (!sent) return patch;
+  const current = existing.consent;
+  const sameChoice = current ? current.marketing === sent.marketing && (current.source ?? null) === (sent.source ?? null) : !sent.marketing && !sent.source;
+  if (!sameChoice) return patch;
+  const { consent: _unchanged, ...rest } = patch;
+  return rest;
+}
+
 export function createContactsService(connection: Connection, deps: RecordDeps) {
   const record = createRecordService(contactDefinition(connection), deps);
   return {
@@ -106,16 +117,8 @@ export function createContactsService(connection: Connection, deps: RecordDeps) 
      * contact with no consent recorded records none: saving a contact unchanged changes nothing.
      */
     async update(principal: Principal, id: string, patch: Record<string, unknown>, options: Parameters<typeof record.update>[3] = {}) {
-      const sent = patch.consent as { marketing: boolean; source?: string | undefined } | null | undefined;
-      if (sent) {
-        const current = (await record.findVisible(principal, id, 'update')).consent;
-        const sameChoice = current ? current.marketing === sent.marketing && (current.source ?? null) === (sent.source ?? null) : !sent.marketing && !sent.source;
-        if (sameChoice) {
-          const { consent: _unchanged, ...rest } = patch;
-          patch = rest;
-        }
-      }
-      return record.update(principal, id, patch, options);
+      // Decided on the contact the record service reads for the update anyway: one read, not two.
+      return record.update(principal, id, patch, { ...options, adjust: (existing, sentPatch) => keepStandingConsent(existing, options.adjust ? options.adjust(existing, sentPatch) : sentPatch) });
     },
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { commandsDuring } from '../../testing/commands.js';
 import { customFieldModel } from '../../platform/custom-fields/custom-field.model.js';
 import { productModel } from '../products/product.model.js';
 import { contactModel } from './contact.model.js';
@@ -109,6 +110,49 @@ describe('contacts', () => {
     assert.equal(stale.body.current.jobTitle, 'CEO');
     const stored = await contactModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(created.id) }).lean();
     assert.equal(stored?.jobTitle, 'CEO');
+  });
+
+  it('should read the contact once before an update and once after its derived writes, and write its new row and entries', async () => {
+    const created = (await rt.request().post('/v1/contacts').set(auth(admin)).send({ firstName: 'Single', lastName: 'Read' })).body;
+    const commands = await commandsDuring(rt, async () => {
+      const res = await rt.request().patch(`/v1/contacts/${created.id}`).set(auth(admin)).set('If-Match', '"0"').send({ lastName: 'Written' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.version, 1);
+      assert.equal(res.body.lastName, 'Written');
+    });
+    const onContacts = commands.filter(([, c]) => c === 'contacts').map(([name]) => name);
+    assert.deepEqual(onContacts, ['find', 'findAndModify', 'find'], `the stored contact comes back with the write (${JSON.stringify(commands)})`);
+    const row = await rt.ctx.connection.collection('list_rows').findOne({ _id: new Types.ObjectId(created.id as string) });
+    assert.equal((row?.item as { lastName?: string } | undefined)?.lastName, 'Written');
+    const found = await rt.request().get('/v1/contacts?q=written').set(auth(admin));
+    assert.deepEqual(found.body.data.map((c: { id: string }) => c.id), [created.id]);
+    assert.equal((await rt.request().get('/v1/contacts?q=single%20read').set(auth(admin))).body.data.length, 0, 'the old name is no longer found');
+  });
+
+  it('should leave the list row and search entries on the last version when writers race', async () => {
+    const created = (await rt.request().post('/v1/contacts').set(auth(admin)).send({ firstName: 'Racing', lastName: 'Start' })).body;
+    const names = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot'].map((n) => `${n}racer`);
+    // Each writer retries its 409 until its change is in: one version after another, each write's row and
+    // entries being written while the next write lands.
+    const results = await Promise.all(
+      names.map(async (lastName) => {
+        for (let attempt = 0; attempt < 30; attempt += 1) {
+          const res = await rt.request().patch(`/v1/contacts/${created.id}`).set(auth(admin)).send({ lastName });
+          if (res.status !== 409) return res.status;
+        }
+        return 409;
+      }),
+    );
+    assert.deepEqual(results, names.map(() => 200));
+    const stored = await contactModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(created.id as string) }).lean();
+    const row = await rt.ctx.connection.collection('list_rows').findOne({ _id: new Types.ObjectId(created.id as string) });
+    assert.equal((row?.item as { lastName?: string } | undefined)?.lastName, stored!.lastName, 'the row shows the stored contact');
+    assert.equal(stored!.version, names.length);
+    assert.equal(row?.version, stored!.version);
+    for (const name of names) {
+      const hits = (await rt.request().get(`/v1/contacts?q=${name.toLowerCase()}`).set(auth(admin))).body.data.map((c: { id: string }) => c.id);
+      assert.deepEqual(hits, name === stored!.lastName ? [created.id] : [], `search for ${name} (stored: ${stored!.lastName})`);
+    }
   });
 
   it('should move through the workflow, record history, and refuse an illegal transition with the allowed ones', async () => {

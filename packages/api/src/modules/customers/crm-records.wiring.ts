@@ -5,7 +5,7 @@ import type { ContactsService } from '../contacts/contacts.service.js';
 import { customFieldRoutes } from '../custom-fields/custom-fields.routes.js';
 import { createCustomFieldsAdmin } from '../custom-fields/custom-fields.service.js';
 import { leadRoutes } from '../leads/leads.routes.js';
-import { createLeadsService, type OpportunityFromLead } from '../leads/leads.service.js';
+import { createLeadsService, type LeadsService, type OpportunityFromLead } from '../leads/leads.service.js';
 import { productRoutes } from '../products/products.routes.js';
 import { createProductsService } from '../products/products.service.js';
 import { segmentRoutes } from '../segments/segments.routes.js';
@@ -13,13 +13,13 @@ import { createSegmentsService, type SegmentsService } from '../segments/segment
 import { workflowRoutes } from '../workflows/workflows.routes.js';
 import { createWorkflowsService } from '../workflows/workflows.service.js';
 import { customerRoutes } from './customers.routes.js';
-import { createCustomersService } from './customers.service.js';
+import { createCustomersService, type CustomersService } from './customers.service.js';
 
 /**
  * Customers, leads, products, workflow and custom-field administration, and segments, wired together
  * (leads convert into customers and contacts; segments evaluate over contacts and customers).
  */
-export function crmRecordRoutes(options: { connection: Connection; recordDeps: RecordDeps; contacts: ContactsService; opportunityFromLead: OpportunityFromLead | null }): { routes: RouteSpec[]; segments: SegmentsService } {
+export function crmRecordRoutes(options: { connection: Connection; recordDeps: RecordDeps; contacts: ContactsService; opportunityFromLead: OpportunityFromLead | null }): { routes: RouteSpec[]; segments: SegmentsService; customers: CustomersService; leads: LeadsService } {
   const { connection, recordDeps, contacts } = options;
   const customers = createCustomersService(connection, { ...recordDeps, contacts });
   const leads = createLeadsService(connection, { ...recordDeps, customers, contacts: contacts as never, opportunityFromLead: options.opportunityFromLead });
@@ -32,5 +32,5 @@ export function crmRecordRoutes(options: { connection: Connection; recordDeps: R
     ...customFieldRoutes(createCustomFieldsAdmin(connection, recordDeps)),
     ...segmentRoutes(segments),
   ];
-  return { routes, segments };
+  return { routes, segments, customers, leads };
 }

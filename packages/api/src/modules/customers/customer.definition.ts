@@ -73,6 +73,7 @@ export const customerDefinition = (connection: Connection): RecordDefinition<Cus
   resource: 'customer',
   label: 'Customer',
   model: customerModel(connection),
+  listRows: true,
   workflowKey: 'customer',
   list: {
     filters: {

@@ -10,7 +10,7 @@ import { pageOf } from '../../platform/records/list-query.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { combine } from '../../platform/records/list-query.js';
 import { createRecordService, type ListQuery, type RecordDeps } from '../../platform/records/record-service.js';
-import { writeVersion } from '../../platform/records/version-claims.js';
+import { writeNextVersion, writeVersion } from '../../platform/records/version-claims.js';
 import { customerDefinition } from './customer.definition.js';
 import { customerDocumentModel, customerModel, customerTreeLockModel, type Customer, type CustomerDocument } from './customer.model.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
@@ -111,10 +111,16 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
     }
   }
 
+  /** Sets a customer's materialized path as a versioned write (which also moves its list row); nothing when it is gone or already right. */
+  async function setPath(tenantId: Types.ObjectId, id: Types.ObjectId, path: Types.ObjectId[]): Promise<void> {
+    const same = (a: Types.ObjectId[] | undefined) => (a ?? []).map(String).join() === path.map(String).join();
+    await writeNextVersion(Customer, tenantId, id, (current) => (same(current.ancestorIds) && current.depth === path.length ? null : { $set: { ancestorIds: path, depth: path.length } }));
+  }
+
   /**
-   * Rewrites the materialized paths below `rootId`, one updateMany per parent (siblings share a path).
-   * It walks `parentId` links, which are always right, so re-running a move also repairs a tree that
-   * an interrupted move left half-rewritten.
+   * Rewrites the materialized paths below `rootId`, parent by parent (siblings share a path), each child
+   * as a versioned write of its own, 16 at a time. It walks `parentId` links, which are always right, so
+   * re-running a move also repairs a tree that an interrupted move left half-rewritten.
    */
   async function rewriteDescendants(tenantId: Types.ObjectId, rootId: Types.ObjectId, rootPath: Types.ObjectId[]): Promise<number> {
     let moved = 0;
@@ -123,7 +129,7 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
       const { id, path } = queue.shift()!;
       const children = await Customer.find({ tenantId, parentId: id }).select('_id').lean();
       if (!children.length) continue;
-      await Customer.updateMany({ tenantId, parentId: id }, { $set: { ancestorIds: path, depth: path.length } });
+      for (let i = 0; i < children.length; i += 16) await Promise.all(children.slice(i, i + 16).map((child) => setPath(tenantId, child._id, path)));
       moved += children.length;
       for (const child of children) queue.push({ id: child._id, path: [...path, child._id] });
     }
@@ -145,7 +151,7 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
         const fresh = await Customer.findOne({ tenantId: principal.tenantId, _id: parent._id }).select('ancestorIds').lean();
         const path = fresh ? [...fresh.ancestorIds, parent._id] : ancestorIds;
         if (path.map(String).join() !== ancestorIds.map(String).join()) {
-          await Customer.updateOne({ tenantId: principal.tenantId, _id: new Types.ObjectId(String(created.id)) }, { $set: { ancestorIds: path, depth: path.length } });
+          await setPath(principal.tenantId, new Types.ObjectId(String(created.id)), path);
           return record.get(principal, String(created.id));
         }
       }

@@ -6,7 +6,8 @@ import { AppError } from '../../platform/errors.js';
 import { objectId } from '../../platform/http/common.schema.js';
 import type { AuthService, ClientInfo } from './auth.service.js';
 import { toSessionDto } from './dto.js';
-import { loginBody, refreshBody, registerBody, registerResponse, sessionSchema, sessionTokensSchema } from './identity.schema.js';
+import { loginBody, refreshBody, registerBody, registerConfirmBody, registerResponse, sessionSchema, sessionTokensSchema } from './identity.schema.js';
+import { acceptedSchema } from './users.schema.js';
 
 /** Where a request came from, for sessions and the audit trail. */
 export function clientInfo(req: Request): ClientInfo {
@@ -20,14 +21,33 @@ export function authRoutes(auth: AuthService, limits: { signup: RequestHandler; 
       method: 'post',
       path: '/auth/register',
       operationId: 'register',
-      summary: 'Register an agency and its first admin',
-      description: 'Creates the agency (tenant) with its departments and built-in roles, creates the admin user, and signs them in. Rate-limited per address.',
+      summary: 'Sign up: ask for the link that creates an agency and its first admin',
+      description:
+        'Always answers 202 with the same body, after the same work, whether or not the email has an account, so the answer tells nobody which emails are registered. The email then says what to do: an email without an account gets a link (it works once, for 24 hours) to `<APP_URL>/confirm-registration?token=…`, whose token `POST /v1/auth/register/confirm` takes to create the agency and sign its admin in; an email with an account is told so and offered sign-in and password reset, and no second account is made. Rate-limited per address.',
       tags: ['Auth'],
       access: access.public,
       before: [limits.signup],
       body: registerBody,
+      success: { status: 202, description: 'A link or a notice is on its way to the email', schema: acceptedSchema },
+      handler: async ({ body, req }) => {
+        const { mailed } = await auth.requestRegistration(body, clientInfo(req));
+        mailed.catch((error: unknown) => req.log?.error({ err: error }, 'registration email failed'));
+        return { status: 'accepted' as const, detail: 'Check your inbox: the link to finish signing up is on its way; it works once, for 24 hours' };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/register/confirm',
+      operationId: 'confirmRegistration',
+      summary: 'Finish signing up with the emailed link',
+      description:
+        'Creates the agency (tenant) with its departments and built-in roles, creates the admin user with the password given at sign-up, and signs them in. The token works once, for 24 hours; two confirms of one link create one agency, and the other is refused (`token` `used`). Rate-limited per address.',
+      tags: ['Auth'],
+      access: access.public,
+      before: [limits.signup],
+      body: registerConfirmBody,
       success: { status: 201, description: 'The agency, its admin and their tokens', schema: registerResponse },
-      handler: ({ body, req }) => auth.register(body, clientInfo(req)),
+      handler: ({ body, req }) => auth.confirmRegistration(body.token, clientInfo(req)),
     }),
     defineRoute({
       method: 'post',

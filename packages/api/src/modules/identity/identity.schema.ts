@@ -35,6 +35,8 @@ export const registerBody = z
   })
   .openapi('RegisterRequest');
 
+export const registerConfirmBody = z.object({ token: z.string().min(20).max(200) }).openapi('RegisterConfirmRequest');
+
 export const loginBody = z.object({ email, password: z.string().min(1).max(200) }).openapi('LoginRequest');
 export const refreshBody = z.object({ refreshToken: z.string().min(20).max(200) }).openapi('RefreshRequest');
 

@@ -18,7 +18,7 @@ const work: Action[] = ['create', 'read', 'update', 'transition'];
 const records = ['contact', 'customer', 'lead', 'opportunity', 'task', 'activity'] as const;
 
 function onRecords(actions: Action[], extra: Partial<Record<Resource, Action[]>> = {}): Partial<Record<Resource, Action[]>> {
-  const out: Partial<Record<Resource, Action[]>> = { product: ['read'], pipeline: ['read'], segment: ['read', 'create'], campaign: ['read'], template: ['read'], notification: ['read', 'update'], report: ['read'], org: ['read'], user: ['read'] };
+  const out: Partial<Record<Resource, Action[]>> = { product: ['read'], pipeline: ['read'], segment: ['read', 'create'], campaign: ['read'], template: ['read'], notification: ['read', 'update'], report: ['read'], org: ['read'], user: ['read'], article: ['read'], priceBook: ['read'] };
   for (const r of records) out[r] = actions;
   return { ...out, ...extra };
 }
@@ -57,12 +57,14 @@ export const defaultRoles: RoleTemplate[] = [
       org: ['create', 'read', 'update', 'delete'],
       role: ['read'],
       audit: ['read'],
+      article: ['create', 'read', 'update', 'delete', 'transition'],
+      ticket: ['read'],
     },
     visibility: seeing('all'),
   },
-  { key: 'SALES_HEAD', name: 'Sales Head', departmentKey: null, parentKey: 'ADMIN', permissions: onRecords([...crud, 'export', 'import'], { campaign: crud, product: ['read'] }), visibility: seeing('all') },
-  { key: 'SALES_PERSON', name: 'Sales Person', departmentKey: null, parentKey: 'SALES_HEAD', permissions: onRecords(work, { campaign: ['create', 'read', 'update', 'transition'] }), visibility: seeing('own') },
-  { key: 'SUPPORT', name: 'Customer Support', departmentKey: null, parentKey: 'ADMIN', permissions: onRecords(work), visibility: { ...seeing('all'), campaign: 'all' } },
+  { key: 'SALES_HEAD', name: 'Sales Head', departmentKey: null, parentKey: 'ADMIN', permissions: onRecords([...crud, 'export', 'import'], { campaign: crud, product: ['read'], customerUser: ['create', 'read', 'update'], priceBook: ['create', 'read', 'update'], invoice: ['create', 'read', 'update'] }), visibility: seeing('all') },
+  { key: 'SALES_PERSON', name: 'Sales Person', departmentKey: null, parentKey: 'SALES_HEAD', permissions: onRecords(work, { campaign: ['create', 'read', 'update', 'transition'], customerUser: ['create', 'read'] }), visibility: seeing('own') },
+  { key: 'SUPPORT', name: 'Customer Support', departmentKey: null, parentKey: 'ADMIN', permissions: onRecords(work, { ticket: ['create', 'read', 'update', 'transition', 'assign'], article: ['create', 'read', 'update', 'delete', 'transition'], customerUser: ['create', 'read', 'update'] }), visibility: { ...seeing('all'), campaign: 'all', ticket: 'team' } },
 
   // Production: PD > SPM > PM > SP > P
   { key: 'PD', name: 'Production Director', departmentKey: 'production', parentKey: 'ADMIN', permissions: onRecords([...work, 'export']), visibility: seeing('product'), exports: [{ resource: 'lead', scope: 'product', columns: [], activeProductsOnly: false }] },

@@ -55,6 +55,7 @@ const primary = <T extends { primary: boolean }>(items: T[] | undefined) => item
 /** Leads: the record definition the shared record service runs. */
 export const leadDefinition = (connection: Connection): RecordDefinition<Lead> => ({
   resource: 'lead',
+  listRows: true,
   label: 'Lead',
   model: leadModel(connection),
   workflowKey: 'lead',

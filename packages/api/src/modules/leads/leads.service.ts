@@ -3,7 +3,7 @@ import { assertCan, assertWritable, can } from '../../platform/access/access.js'
 import type { Resource } from '../../platform/access/catalog.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
-import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { AppError, isDuplicateKeyError, type FieldError } from '../../platform/errors.js';
 import { writeNextVersion, writeVersion } from '../../platform/records/version-claims.js';
 import { createRecordService, type RecordBase, type RecordDeps, type RecordService } from '../../platform/records/record-service.js';
 import type { Customer } from '../customers/customer.model.js';
@@ -53,11 +53,20 @@ export function createLeadsService(
     return { participationTypes: stored?.participationTypes ?? [...defaultParticipationTypes], version: stored?.version ?? 0 };
   }
 
+  /** The lead rules beyond its schema, with the agency's settings read once (for many leads): the participation is one of the agency's list. */
+  async function compileRules(tenantId: Types.ObjectId): Promise<(input: Record<string, unknown>) => FieldError[]> {
+    const { participationTypes } = await settings(tenantId);
+    return (input) => {
+      const value = input.participation;
+      if (value === undefined || value === null || participationTypes.includes(String(value))) return [];
+      return [{ field: 'participation', code: 'invalid', message: `must be one of: ${participationTypes.join(', ')}` }];
+    };
+  }
+
   async function checkParticipation(principal: Principal, input: Record<string, unknown>) {
-    const value = input.participation;
-    if (value === undefined || value === null) return;
-    const { participationTypes } = await settings(principal.tenantId);
-    if (!participationTypes.includes(String(value))) throw AppError.invalidField('participation', `must be one of: ${participationTypes.join(', ')}`);
+    if (input.participation === undefined || input.participation === null) return;
+    const [error] = (await compileRules(principal.tenantId))(input);
+    if (error) throw AppError.invalidField(error.field, error.message);
   }
 
   /** Creates with a reserved id; a duplicate `_id` means an earlier or concurrent attempt already did. */
@@ -106,6 +115,21 @@ export function createLeadsService(
     async create(principal: Principal, input: Record<string, unknown>, client?: Client, options: { id?: Types.ObjectId } = {}) {
       await checkParticipation(principal, input);
       return record.create(principal, input, client, options);
+    },
+
+    /** The rules `create` adds to the schema, compiled for many leads of one agency (an import checks its rows with them). */
+    compileRules: (principal: Principal) => compileRules(principal.tenantId),
+
+    /** `createMany` of the record rules, with the lead rules of `create`: a lead that breaks one is refused, the others are created. */
+    async createMany(principal: Principal, items: Parameters<typeof record.createMany>[1], options: Parameters<typeof record.createMany>[2] = {}) {
+      const check = await compileRules(principal.tenantId);
+      const refused = items.map((item) => {
+        const errors = check(item.input);
+        return errors.length ? new AppError('validation_failed', `${errors[0]!.field} ${errors[0]!.message}`, { errors }) : null;
+      });
+      const created = await record.createMany(principal, items.filter((_, i) => !refused[i]), options);
+      let next = 0;
+      return items.map((item, i) => (refused[i] ? { id: item.id, error: refused[i] } : created[next++]!));
     },
 
     async update(principal: Principal, id: string, patch: Record<string, unknown>, options: { ifMatch?: number | undefined; client?: Client } = {}) {

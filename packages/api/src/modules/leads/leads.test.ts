@@ -4,6 +4,8 @@ import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { contactModel } from '../contacts/contact.model.js';
 import { customerModel } from '../customers/customer.model.js';
+import ExcelJS from 'exceljs';
+import { productModel } from '../products/product.model.js';
 import { leadModel } from './lead.model.js';
 
 describe('leads', () => {
@@ -195,5 +197,37 @@ describe('leads', () => {
     assert.equal((await rt.request().get(`/v1/leads/${foreign.id}`).set(auth(admin))).status, 404);
     assert.equal((await rt.request().post(`/v1/leads/${foreign.id}/convert`).set(auth(admin)).send({})).status, 404);
     assert.equal((await leadModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(other.tenantId), _id: new Types.ObjectId(foreign.id) }).lean())!.conversion, null);
+  });
+
+  it("should export a sales executive's leads as XLSX with only the role's columns, neutralise formulas, audit it, and refuse a role without export", async () => {
+    const product = await productModel(rt.ctx.connection).create({ tenantId, name: 'Expo XLSX', status: 'active' });
+    const se = await signIn(rt, (await makeUser(rt, agency, { role: 'SE' })).email);
+    await createLead({ firstName: 'Xena', lastName: 'Export', jobTitle: '=HYPERLINK("http://evil.example")', companyName: 'Sheet AG', productId: String(product._id), emails: [{ value: 'xena@sheet.example', primary: true }] }, se);
+    await createLead({ firstName: 'Not', lastName: 'Theirs', productId: String(product._id), emails: [{ value: 'not@theirs.example', primary: true }] });
+    const audited: Array<Record<string, unknown>> = [];
+    const off = rt.ctx.events.subscribe('lead.exported', (event) => void audited.push(event.data as Record<string, unknown>));
+    const res = await rt.request().get('/v1/leads/export').query({ format: 'xlsx' }).set(auth(se)).buffer(true).parse((response, done) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    off();
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    assert.match(String(res.headers['content-disposition']), /leads\.xlsx/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.body as never);
+    const rows: unknown[][] = [];
+    workbook.worksheets[0]!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    assert.deepEqual(rows, [
+      ['firstName', 'lastName', 'jobTitle', 'companyName'],
+      ['Xena', 'Export', '\'=HYPERLINK("http://evil.example")', 'Sheet AG'],
+    ]);
+    assert.deepEqual(audited, [{ count: 1, columns: ['firstName', 'lastName', 'jobTitle', 'companyName'], format: 'xlsx' }]);
+
+    const producer = await signIn(rt, (await makeUser(rt, agency, { role: 'P' })).email);
+    const refused = await rt.request().get('/v1/leads/export').query({ format: 'xlsx' }).set(auth(producer));
+    assert.equal(refused.status, 403);
+    assert.equal((await rt.request().get('/v1/leads/export').query({ format: 'pdf' }).set(auth(se))).status, 400);
   });
 });

@@ -75,7 +75,24 @@ export function createMailSettingsService(deps: { connection: Connection; box: S
       fromEmail: s.fromEmail,
     });
 
+  /** Where a message goes out: the sending user's own mailbox, else the agency's account, else SMTP_URL. */
+  async function routeFor(tenantId: Types.ObjectId, userId: Types.ObjectId | null): Promise<MailRoute> {
+    if (userId) {
+      const own = await read(tenantId, String(userId));
+      if (own) return route(own);
+    }
+    const agency = await read(tenantId, 'tenant');
+    return agency ? route(agency) : deps.transports.route(null, null);
+  }
+
   return {
+    routeFor,
+    /** Sends one message as a user (002's per-user SMTP), with attachments (issue 21: the quote's PDF). */
+    async sendAs(tenantId: Types.ObjectId, userId: Types.ObjectId, message: { to: string[]; subject: string; text: string; html?: string; attachments?: { filename: string; content: Buffer; contentType: string }[] }) {
+      const via = await routeFor(tenantId, userId);
+      const info = await via.transport.sendMail({ from: via.from, to: message.to, subject: message.subject, text: message.text, html: message.html, attachments: message.attachments ?? [] });
+      return { messageId: String(info.messageId ?? ''), delivered: via.delivers };
+    },
     async getTenant(principal: Principal) {
       const s = await read(principal.tenantId, 'tenant');
       if (!s) throw AppError.notFound('Mail settings');
@@ -90,18 +107,6 @@ export function createMailSettingsService(deps: { connection: Connection; box: S
     },
     putMine: (principal: Principal, input: MailSettingsInput) => write(principal.tenantId, principal.userId, input),
     deleteMine: (principal: Principal) => remove(principal.tenantId, String(principal.userId)),
-    /**
-     * Where a message goes out: the sending user's own mailbox when asked for and configured, else the
-     * agency's account, else the server's SMTP_URL.
-     */
-    async routeFor(tenantId: Types.ObjectId, userId: Types.ObjectId | null): Promise<MailRoute> {
-      if (userId) {
-        const own = await read(tenantId, String(userId));
-        if (own) return route(own);
-      }
-      const agency = await read(tenantId, 'tenant');
-      return agency ? route(agency) : deps.transports.route(null, null);
-    },
   };
 }
 

@@ -115,11 +115,12 @@ export function createDeliveryEngine(deps: EngineDeps) {
       await ledger.updateById(entry._id, { state: 'skipped', attempts: claim.attempt, claimedBy: ctx.runId, claimedAt: new Date(), error });
       return 'skipped';
     }
-    // The attempt document is the claim and names the run; this write makes it visible in the entry and
-    // goes alongside the SMTP transaction (a crash either way leaves an attempt a dead run held, which
-    // makes the entry uncertain), so it costs no time per message. The outcome write waits for it.
-    const sending = ledger.updateById(entry._id, { state: 'sending', attempts: claim.attempt, claimedBy: ctx.runId, claimedAt: new Date(), messageId, email: r.email }).exec();
-    sending.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+    // The attempt document is the claim and names the run, so the entry is not written before the SMTP
+    // transaction: a crash from here on leaves an attempt held by a dead run, which the next claim turns
+    // into `uncertain` (ledger.claim). The entry gets its run, attempt and Message-ID with its outcome, in
+    // one write: two database writes per message (the claim and the outcome), the database being what
+    // limits a send's rate (bench/email.ts).
+    const claimed = { attempts: claim.attempt, claimedBy: ctx.runId, claimedAt: new Date(), messageId, email: r.email };
     const { message, unsubscribeUrl } = render(ctx, r);
     let lastError = '';
     let tries = 0;
@@ -136,16 +137,14 @@ export function createDeliveryEngine(deps: EngineDeps) {
           messageId,
           headers: unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
         });
-        await sending;
-        await ledger.updateById(entry._id, { state: 'sent', sentAt: new Date(), tries: tryNo, error: null });
+        await ledger.updateById(entry._id, { ...claimed, state: 'sent', sentAt: new Date(), tries: tryNo, error: null });
         return 'sent';
       } catch (error) {
         lastError = (error instanceof Error ? error.message : String(error)).slice(0, 500);
         const kind = mailErrorKind(error);
         if (kind === 'unknown') {
           // The connection broke mid-transaction: the server may have the message. Never resend blindly.
-          await sending;
-          await ledger.updateById(entry._id, { state: 'uncertain', tries: tryNo, error: `no reply from the mail server (${lastError}): it may or may not have the message; resend it explicitly` });
+          await ledger.updateById(entry._id, { ...claimed, state: 'uncertain', tries: tryNo, error: `no reply from the mail server (${lastError}): it may or may not have the message; resend it explicitly` });
           return 'uncertain';
         }
         tries = tryNo;
@@ -154,8 +153,7 @@ export function createDeliveryEngine(deps: EngineDeps) {
       }
     }
     deps.logger.warn({ sendId: String(ctx.send._id), recipient: String(entry.recipientId), error: lastError }, 'message failed');
-    await sending;
-    await ledger.updateById(entry._id, { state: 'failed', tries, error: lastError });
+    await ledger.updateById(entry._id, { ...claimed, state: 'failed', tries, error: lastError });
     return 'failed';
   }
 
@@ -332,7 +330,7 @@ export function createDeliveryEngine(deps: EngineDeps) {
     const compiled = compileOrThrow(template);
     const agency = await deps.recipients.agency(tenantId);
     // A run that lost its lease (heartbeats that did not reach the database in time) stops sending and
-    // starts again here under a new lease, from the ledger; what it left `sending` becomes uncertain.
+    // starts again here under a new lease, from the ledger; what it had claimed and not finished becomes uncertain.
     for (let lap = 1; ; lap += 1) {
       const runId = `${workerId}-${(runs += 1)}`;
       const runLease = await ledger.lease(tenantId, sendId, runId);

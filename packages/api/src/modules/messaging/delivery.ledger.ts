@@ -176,12 +176,23 @@ export function createDeliveryLedger(connection: Connection, lease: number) {
 
 export type DeliveryLedger = ReturnType<typeof createDeliveryLedger>;
 
+/** Where stale claims were taken over before claims became attempts (`delivery_attempts`); only pruned now. */
+export const LEGACY_TAKEOVERS = 'delivery_takeovers';
+
+/** Longer than any run lease (`MAIL_SEND_LEASE_MS` is at most 10 minutes): a lease this old reads as a run that ended. */
+const DEAD_LEASE_MS = 86_400_000;
+
 /**
  * Forgets the delivery ledger (entries, attempts, run leases) of sends that ended (completed or
  * canceled) more than `retentionDays` ago; their counts stay on the send. A scheduled job's deleteMany,
  * since FerretDB has no TTL indexes. A send that is still due or running is never touched.
+ *
+ * Sooner, whatever the send's state: the leases of runs dead for a day (a missing lease and a lapsed
+ * one both read as a dead run, so forgetting it changes no decision), and the `delivery_takeovers`
+ * rows the ledger wrote before claims became attempts (nothing reads them any more; they are kept a
+ * day, as they were, for a worker of the previous version still finishing a send).
  */
-export async function pruneDeliveryLedger(connection: Connection, now: Date, retentionDays: number): Promise<{ sends: number; entries: number }> {
+export async function pruneDeliveryLedger(connection: Connection, now: Date, retentionDays: number): Promise<{ sends: number; entries: number; leases: number; takeovers: number }> {
   const Send = sendModel(connection);
   const all = { crossTenant: 'the ledger retention job visits every agency' };
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
@@ -201,5 +212,8 @@ export async function pruneDeliveryLedger(connection: Connection, now: Date, ret
       if (ended.length < 200) break;
     }
   }
-  return { sends, entries };
+  const deadSince = new Date(now.getTime() - DEAD_LEASE_MS);
+  const leases = (await sendRunModel(connection).deleteMany({ heartbeatAt: op({ $lt: deadSince }) }).setOptions(all)).deletedCount;
+  const takeovers = (await connection.collection(LEGACY_TAKEOVERS).deleteMany({ createdAt: op({ $lt: deadSince }) })).deletedCount;
+  return { sends, entries, leases, takeovers };
 }

@@ -96,10 +96,14 @@ describe(`exactly-once sending across kill -9 and two workers (${N} recipients)`
     assert.ok(acceptedAtKill > 0 && acceptedAtKill < N, `the kill came mid-send (${acceptedAtKill} accepted)`);
     const entries = await ledgerOf(sendId);
     assert.equal(entries.length, N, 'the whole list was queued in the ledger before sending');
-    assert.ok(entries.some((e) => e.state === 'sending'), 'the kill left claimed messages in sending');
+    // Claimed and not finished: an attempt document exists (the claim) while the entry has no outcome yet.
+    const attempts = await deliveryAttemptModel(rt.ctx.connection).find({ tenantId: tenantId(), sendId: new Types.ObjectId(sendId) }).lean();
+    const unfinished = new Set(entries.filter((e) => e.state === 'queued' || e.state === 'sending').map((e) => String(e._id)));
+    assert.ok(attempts.some((a) => unfinished.has(String(a.deliveryId))), 'the kill left claimed messages without an outcome');
     const second = start(sink, sendId);
-    await waitFor(() => sink.messages.length > acceptedAtKill, 'the send to resume', 120_000);
+    await waitFor(() => sink.messages.length > acceptedAtKill, 'the send to resume', 300_000);
     const resumedMs = Date.now() - killedAt;
+    // Within a lease and a poll (3 s + 0.2 s here); issue 17 asks for 30 s (once it waited for the 10-minute job lock).
     assert.ok(resumedMs < 30_000, `resumed ${resumedMs} ms after the kill`);
     assert.equal(await exited(second), 0);
     return resumedMs;
@@ -218,12 +222,15 @@ describe(`exactly-once sending across kill -9 and two workers (${N} recipients)`
     let maxJobs = 0;
     const watching = setInterval(() => void sendJobs(sendId).then((n) => (maxJobs = Math.max(maxJobs, n))), 100);
     try {
-      await waitFor(() => sink.messages.length >= Math.floor(N * 0.3), 'the send to be under way');
+      // A guard, not a speed test: on a loaded machine two workers can take minutes to reach 30 %.
+      await waitFor(() => sink.messages.length >= Math.floor(N * 0.3), 'the send to be under way', 600_000);
       a.kill('SIGKILL');
       await exited(a);
       assert.equal(await exited(b), 0);
     } finally {
       clearInterval(watching);
+      // A failure above must not leave workers running into the next test's send.
+      for (const child of [a, b]) if (child.exitCode === null && !child.signalCode) child.kill('SIGKILL');
     }
     assert.equal(maxJobs, 1, 'never more than one send job');
     const byMessageId = new Map<string, number>();

@@ -57,6 +57,8 @@ export interface SatisfactionSettings {
   hour: number;
   /** Days after an opportunity of the customer is won to send it the survey (003 "post-delivery"); null: off. */
   afterWonDays: number | null;
+  /** Whether a ticket's contact (else its account) is surveyed when the ticket is resolved, once per ticket. */
+  afterTicketResolved: boolean;
   updatedBy: Types.ObjectId | null;
   updatedAt: Date;
 }
@@ -68,6 +70,7 @@ const satisfactionSettingsSchema = new Schema<SatisfactionSettings>(
     dayOfMonth: { type: Number, default: 1, min: 1, max: 28 },
     hour: { type: Number, default: 10, min: 0, max: 23 },
     afterWonDays: { type: Number, default: null, min: 0, max: 90 },
+    afterTicketResolved: { type: Boolean, default: false },
     updatedBy: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true, versionKey: false },

@@ -16,7 +16,7 @@ export interface Subscription {
   category: string;
   channel: Channel;
   subscribed: boolean;
-  source: 'staff' | 'unsubscribe-link';
+  source: 'staff' | 'unsubscribe-link' | 'self-service';
   changedBy: Types.ObjectId | null;
   updatedAt: Date;
 }

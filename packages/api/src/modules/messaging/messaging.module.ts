@@ -72,7 +72,7 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
   jobs.recurring('* * * * *', RESUME_SENDS_JOB);
   jobs.define(LEDGER_PRUNE_JOB, async () => {
     const pruned = await pruneDeliveryLedger(connection, new Date(), config.DELIVERY_LEDGER_RETENTION_DAYS);
-    if (pruned.sends) logger.info(pruned, 'delivery ledger of ended sends forgotten');
+    if (pruned.sends || pruned.leases || pruned.takeovers) logger.info(pruned, 'delivery ledger of ended sends forgotten');
   });
   jobs.recurring('29 4 * * *', LEDGER_PRUNE_JOB, { timezone: 'UTC' });
   jobs.define(SATISFACTION_JOB, async () => {
@@ -86,6 +86,7 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
   defineNotificationJobs({ connection, notifications, jobs, logger });
   subscribeCampaignNotifications(events, notifications);
   events.subscribe('opportunity.won', (event) => satisfaction.onOpportunityWon(event));
+  events.subscribe('ticket.transitioned', (event) => satisfaction.onTicketResolved(event));
 
   const routes: RouteSpec[] = [
     ...notificationRoutes(notifications),

@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { startSmtpSink, type SmtpSink } from '../../platform/mail/smtp-sink.js';
 import { mailSettingsModel } from '../mail-settings/mail-settings.model.js';
-import { deliveryModel, sendModel, subscriptionModel } from './messaging.model.js';
+import { deliveryAttemptModel, deliveryModel, sendModel, sendRunModel, subscriptionModel } from './messaging.model.js';
 
 async function until(check: () => Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -246,7 +246,37 @@ describe('templates, email, subscriptions and greetings', () => {
     const after = await rt.request().get(`/v1/greetings/${done.id}`).set(auth(agency.adminToken));
     assert.deepEqual(after.body.progress, done.progress, 'the counts stay on the send');
     assert.equal((await pruneDeliveryLedger(rt.ctx.connection, later, 180)).sends, 0, 'each send is pruned once');
+    assert.equal(await deliveryAttemptModel(rt.ctx.connection).countDocuments({ tenantId: tenantId(), sendId: new Types.ObjectId(done.id) }), 0, 'its claims go with it');
     await Send.deleteOne({ tenantId: tenantId(), _id: running._id });
     await Delivery.deleteOne({ tenantId: tenantId(), key });
+  });
+
+  it('should forget dead runs’ leases and the old takeover rows after a day, whatever state their send is in', async () => {
+    const { pruneDeliveryLedger, LEGACY_TAKEOVERS } = await import('./delivery.ledger.js');
+    const Run = sendRunModel(rt.ctx.connection);
+    const takeovers = rt.ctx.connection.collection(LEGACY_TAKEOVERS);
+    const sendId = new Types.ObjectId();
+    const now = Date.now();
+    const dayAndMinute = 86_460_000;
+    // A running send: one run died two days ago, one is alive.
+    await Run.create({ _id: `dead-${String(sendId)}`, tenantId: tenantId(), sendId, heartbeatAt: new Date(now - 2 * 86_400_000) });
+    await Run.create({ _id: `live-${String(sendId)}`, tenantId: tenantId(), sendId, heartbeatAt: new Date(now) });
+    // Rows the ledger wrote before claims became attempts: one a day old, one from a minute ago.
+    const oldRow = `${String(new Types.ObjectId())}:old-worker:1`;
+    const freshRow = `${String(new Types.ObjectId())}:old-worker:2`;
+    await takeovers.insertMany([
+      { _id: oldRow as never, tenantId: tenantId(), deliveryId: new Types.ObjectId(), claimedBy: 'old-worker', createdAt: new Date(now - dayAndMinute) },
+      { _id: freshRow as never, tenantId: tenantId(), deliveryId: new Types.ObjectId(), claimedBy: 'old-worker', createdAt: new Date(now - 60_000) },
+    ]);
+
+    const pruned = await pruneDeliveryLedger(rt.ctx.connection, new Date(now), 90);
+    assert.ok(pruned.leases >= 1 && pruned.takeovers >= 1, JSON.stringify(pruned));
+    const leases = await Run.find({ sendId }).setOptions({ crossTenant: 'test reads its own runs' }).lean();
+    assert.deepEqual(leases.map((r) => r._id), [`live-${String(sendId)}`], 'only the dead run’s lease goes');
+    assert.equal(await takeovers.countDocuments({ _id: oldRow as never }), 0);
+    assert.equal(await takeovers.countDocuments({ _id: freshRow as never }), 1, 'a row a worker of the previous version may still race on stays a day');
+    assert.equal((await pruneDeliveryLedger(rt.ctx.connection, new Date(now), 90)).takeovers, 0, 'nothing left to forget');
+    await Run.deleteMany({ sendId }).setOptions({ crossTenant: 'test cleanup' });
+    await takeovers.deleteMany({});
   });
 });

@@ -33,7 +33,7 @@ const createFeedbackBody = z
   })
   .openapi('CreateFeedback');
 const settingsSchema = z
-  .object({ enabled: z.boolean(), templateId: z.string().nullable(), dayOfMonth: z.number().int(), hour: z.number().int(), afterWonDays: z.number().int().nullable(), updatedAt: z.string().nullable() })
+  .object({ enabled: z.boolean(), templateId: z.string().nullable(), dayOfMonth: z.number().int(), hour: z.number().int(), afterWonDays: z.number().int().nullable(), afterTicketResolved: z.boolean(), updatedAt: z.string().nullable() })
   .openapi('SatisfactionSettings');
 const settingsBody = z
   .object({
@@ -42,6 +42,7 @@ const settingsBody = z
     dayOfMonth: z.number().int().min(1).max(28).optional().openapi({ description: 'Day of the month the survey goes out (default 1)' }),
     hour: z.number().int().min(0).max(23).optional().openapi({ description: "Local hour in the agency's time zone (default 10)" }),
     afterWonDays: z.number().int().min(0).max(90).nullable().optional().openapi({ description: 'Also survey a customer this many days after one of its opportunities is won (null or absent: off); works whether or not the monthly survey is enabled' }),
+    afterTicketResolved: z.boolean().optional().openapi({ description: "Also survey a ticket's contact (else its account) when the ticket is first resolved, once per ticket (absent: off); works whether or not the monthly survey is enabled" }),
   })
   .openapi('UpdateSatisfactionSettings');
 const tokenParams = z.object({ token: z.string().min(10).max(400) });

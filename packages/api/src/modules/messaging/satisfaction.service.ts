@@ -10,6 +10,7 @@ import type { Jobs } from '../../platform/jobs/jobs.js';
 import { localDateAndHour } from '../../platform/jobs/time.js';
 import { pageOf, type PageQuery } from '../../platform/records/list-query.js';
 import type { DomainEvent } from '../../platform/events.js';
+import { contactModel } from '../contacts/contact.model.js';
 import { customerModel } from '../customers/customer.model.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
@@ -67,12 +68,13 @@ export function toFeedbackDto(f: Feedback) {
   };
 }
 
-const toSettingsDto = (s: Pick<SatisfactionSettings, 'enabled' | 'templateId' | 'dayOfMonth' | 'hour'> & { afterWonDays?: number | null; updatedAt?: Date | null }) => ({
+const toSettingsDto = (s: Pick<SatisfactionSettings, 'enabled' | 'templateId' | 'dayOfMonth' | 'hour'> & { afterWonDays?: number | null; afterTicketResolved?: boolean; updatedAt?: Date | null }) => ({
   enabled: s.enabled,
   templateId: s.templateId ? String(s.templateId) : null,
   dayOfMonth: s.dayOfMonth,
   hour: s.hour,
   afterWonDays: s.afterWonDays ?? null,
+  afterTicketResolved: s.afterTicketResolved ?? false,
   updatedAt: s.updatedAt ? new Date(s.updatedAt).toISOString() : null,
 });
 
@@ -98,6 +100,7 @@ export function createSatisfactionService(deps: {
   const FeedbackModel = feedbackModel(deps.connection);
   const Send = sendModel(deps.connection);
   const Customer = customerModel(deps.connection);
+  const Contact = contactModel(deps.connection);
 
   async function record(input: { tenantId: Types.ObjectId; id: Types.ObjectId; customerId: Types.ObjectId; respondent: { type: 'customer' | 'contact'; id: Types.ObjectId }; rating: FeedbackRating; comment: string; source: Feedback['source']; level: FeedbackLevel; reference: string | null; sendId: Types.ObjectId | null; createdBy: Types.ObjectId | null }) {
     const filter = { tenantId: input.tenantId, _id: input.id };
@@ -114,7 +117,7 @@ export function createSatisfactionService(deps: {
       saved = await FeedbackModel.findOneAndUpdate(filter, { $set: update.$set }, { returnDocument: 'after' }).lean();
     }
     if (!saved) throw AppError.notFound('Feedback');
-    await deps.events.publish({ type: 'customer.feedback_received', tenantId: input.tenantId, resource: 'customer', resourceId: String(input.customerId), actor: input.createdBy ? { tenantId: input.tenantId, userId: input.createdBy, apiKeyId: null } : null, data: { feedbackId: String(saved._id), rating: saved.rating, source: saved.source, level: saved.level } });
+    await deps.events.publish({ type: 'customer.feedback_received', tenantId: input.tenantId, resource: 'customer', resourceId: String(input.customerId), actor: input.createdBy ? { tenantId: input.tenantId, userId: input.createdBy, apiKeyId: null } : null, data: { feedbackId: String(saved._id), rating: saved.rating, source: saved.source, level: saved.level, respondentType: saved.respondentType, respondentId: String(saved.respondentId) } });
     if (saved.rating === 'negative') await alertAccountManager(saved);
     return saved;
   }
@@ -189,9 +192,9 @@ export function createSatisfactionService(deps: {
     },
     async getSettings(principal: Principal) {
       const s = await Settings.findOne({ tenantId: principal.tenantId, _id: principal.tenantId }).lean();
-      return toSettingsDto(s ?? { enabled: false, templateId: null, dayOfMonth: 1, hour: 10, afterWonDays: null, updatedAt: null });
+      return toSettingsDto(s ?? { enabled: false, templateId: null, dayOfMonth: 1, hour: 10, afterWonDays: null, afterTicketResolved: false, updatedAt: null });
     },
-    async updateSettings(principal: Principal, input: { enabled: boolean; templateId?: string | null | undefined; dayOfMonth?: number | undefined; hour?: number | undefined; afterWonDays?: number | null | undefined }) {
+    async updateSettings(principal: Principal, input: { enabled: boolean; templateId?: string | null | undefined; dayOfMonth?: number | undefined; hour?: number | undefined; afterWonDays?: number | null | undefined; afterTicketResolved?: boolean | undefined }) {
       let templateId: Types.ObjectId | null = null;
       if (input.templateId) {
         const template = await deps.templates.load(principal.tenantId, input.templateId).catch(() => {
@@ -202,7 +205,8 @@ export function createSatisfactionService(deps: {
       }
       if (input.enabled && !templateId) throw AppError.invalidField('templateId', 'is required to enable the monthly survey');
       if (input.afterWonDays !== undefined && input.afterWonDays !== null && !templateId) throw AppError.invalidField('templateId', 'is required to survey customers after a won opportunity');
-      const $set = { enabled: input.enabled, templateId, dayOfMonth: input.dayOfMonth ?? 1, hour: input.hour ?? 10, afterWonDays: input.afterWonDays ?? null, updatedBy: principal.userId };
+      if (input.afterTicketResolved && !templateId) throw AppError.invalidField('templateId', 'is required to survey contacts after a resolved ticket');
+      const $set = { enabled: input.enabled, templateId, dayOfMonth: input.dayOfMonth ?? 1, hour: input.hour ?? 10, afterWonDays: input.afterWonDays ?? null, afterTicketResolved: input.afterTicketResolved ?? false, updatedBy: principal.userId };
       const filter = { tenantId: principal.tenantId, _id: principal.tenantId };
       const saved = await Settings.findOneAndUpdate(filter, { $set }, { upsert: true, returnDocument: 'after' })
         .lean()
@@ -263,6 +267,48 @@ export function createSatisfactionService(deps: {
       }
       await deps.jobs.scheduleUnique(String(_id), sendAt, SEND_JOB, { tenantId: String(event.tenantId), sendId: String(_id) });
     },
+    /**
+     * Issue 18: a resolved ticket surveys its contact (else its account) once, when the agency asks for
+     * it. The send's id comes from the ticket, so a replayed event, a retried resolve or a ticket resolved
+     * again after a reopen sends nothing more.
+     */
+    async onTicketResolved(event: DomainEvent) {
+      const to = (event.data as { to?: string } | undefined)?.to ?? (event.changes?.status?.to as string | undefined);
+      const ticket = event.record as { number?: number; subject?: string; contactId?: string | null; accountId?: string | null } | undefined;
+      if (to !== 'resolved' || !event.resourceId || !ticket) return;
+      const settings = await Settings.findOne({ tenantId: event.tenantId, _id: event.tenantId }).lean();
+      if (!settings?.templateId || !settings.afterTicketResolved) return;
+      const contactId = ticket.contactId && Types.ObjectId.isValid(ticket.contactId) ? new Types.ObjectId(ticket.contactId) : null;
+      let accountId = ticket.accountId && Types.ObjectId.isValid(ticket.accountId) ? new Types.ObjectId(ticket.accountId) : null;
+      if (contactId && !accountId) accountId = ((await Contact.findOne({ tenantId: event.tenantId, _id: contactId }).select('customerId').lean()) as { customerId?: Types.ObjectId | null } | null)?.customerId ?? null;
+      // The answer is feedback on an account: a ticket of nobody's account has nobody to follow up with.
+      if (!accountId) return;
+      const customer = await Customer.findOne({ tenantId: event.tenantId, _id: accountId }).select('status preferences').lean();
+      if (!customer || customer.status === 'blocked' || (customer as { preferences?: { satisfactionEmails?: boolean } }).preferences?.satisfactionEmails === false) return;
+      const agency = await deps.recipients.agency(event.tenantId);
+      const _id = objectIdFrom(`satisfaction-ticket:${String(event.tenantId)}:${event.resourceId}`);
+      const now = new Date();
+      try {
+        await Send.create({
+          _id,
+          tenantId: event.tenantId,
+          kind: 'satisfaction',
+          name: `Satisfaction survey: ticket #${ticket.number ?? ''} ${ticket.subject ?? ''}`.trim().slice(0, 200),
+          templateId: settings.templateId,
+          category: 'satisfaction',
+          targets: { segmentId: null, contactIds: contactId ? [contactId] : [], customerIds: contactId ? [] : [accountId] },
+          sendAt: now,
+          timeZone: agency.timeZone,
+          fromUser: false,
+          createdBy: settings.updatedBy ?? event.tenantId,
+          total: 1,
+        });
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return;
+        throw error;
+      }
+      await deps.jobs.scheduleUnique(String(_id), now, SEND_JOB, { tenantId: String(event.tenantId), sendId: String(_id) });
+    },
     /** What the survey page shows about a link, or null for a forged or stale one. */
     async survey(token: string) {
       const claim = deps.tokens.read(token);
@@ -278,7 +324,11 @@ export function createSatisfactionService(deps: {
       const found = await this.survey(token);
       if (!found) throw new AppError('not_found', 'This survey link is not valid');
       const { claim } = found;
-      const customerId = claim.respondentType === 'customer' ? claim.respondentId : null;
+      // A contact answers for its account (a ticket's survey goes to the contact who raised it).
+      const customerId =
+        claim.respondentType === 'customer'
+          ? claim.respondentId
+          : (((await Contact.findOne({ tenantId: claim.tenantId, _id: claim.respondentId }).select('customerId').lean()) as { customerId?: Types.ObjectId | null } | null)?.customerId ?? null);
       if (!customerId) throw new AppError('not_found', 'This survey link is not valid');
       const saved = await record({
         tenantId: claim.tenantId,

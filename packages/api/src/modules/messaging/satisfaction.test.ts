@@ -66,7 +66,7 @@ describe('monthly satisfaction survey and feedback (003)', () => {
     const none = await rt.request().put('/v1/satisfaction-settings').set(auth(agency.adminToken)).send({ enabled: true });
     assert.equal(none.status, 400);
     const off = await rt.request().get('/v1/satisfaction-settings').set(auth(agency.adminToken));
-    assert.deepEqual(off.body, { enabled: false, templateId: null, dayOfMonth: 1, hour: 10, afterWonDays: null, updatedAt: null });
+    assert.deepEqual(off.body, { enabled: false, templateId: null, dayOfMonth: 1, hour: 10, afterWonDays: null, afterTicketResolved: false, updatedAt: null });
   });
 
   it('should email each customer that did not opt out once a month, with rating links, however often the job runs', async () => {

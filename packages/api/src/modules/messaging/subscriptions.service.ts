@@ -51,6 +51,16 @@ export function createSubscriptionsService(deps: { connection: Connection; event
       await deps.events.publish({ type: `${type}.subscription_changed`, tenantId: principal.tenantId, resource: type, resourceId: id, actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId }, data: change });
       return this.list(principal, type, id);
     },
+    /** What a recipient receives, read by the recipient themselves (the customer portal: the guard already proved who they are). */
+    async listOwn(tenantId: Types.ObjectId, subject: { type: RecipientType; id: Types.ObjectId }) {
+      const docs = await Subscription.find({ tenantId, subjectType: subject.type, subjectId: subject.id }).sort({ category: 1, channel: 1 }).lean();
+      return docs.map(toSubscriptionDto);
+    },
+    /** A recipient's own choice from the customer portal, recorded as `self-service` and announced like a staff change. */
+    async setOwn(tenantId: Types.ObjectId, subject: { type: RecipientType; id: Types.ObjectId }, change: { category: string; channel: Channel; subscribed: boolean }) {
+      await set(tenantId, subject, change, { userId: null, source: 'self-service' });
+      await deps.events.publish({ type: `${subject.type}.subscription_changed`, tenantId, resource: subject.type, resourceId: String(subject.id), actor: null, data: { ...change, source: 'self-service' } });
+    },
     /** Applies a verified unsubscribe link: that category, on email, for this recipient, from now on. */
     async unsubscribe(claim: UnsubscribeClaim) {
       await set(claim.tenantId, { type: claim.subjectType, id: claim.subjectId }, { category: claim.category, channel: 'email', subscribed: false }, { userId: null, source: 'unsubscribe-link' });

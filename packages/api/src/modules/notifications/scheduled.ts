@@ -16,7 +16,8 @@ export const DAILY_SUMMARY_JOB = 'notifications.daily-summary';
 export const REMINDERS_JOB = 'notifications.reminders';
 
 /**
- * Each campaign owner's daily summary (000), at the end of their day in their own time zone: one inbox
+ * Each campaign owner's and support agent's daily summary (000, issue 18: their campaigns' events, the
+ * tickets assigned to them and the SLA targets missed), at the end of their day in their own time zone: one inbox
  * entry per user and local date (the dedupe key), however often the job runs or how many workers run it.
  */
 export async function runDailySummaries(deps: { connection: Connection; notifications: NotificationsService }, now: Date): Promise<number> {
@@ -27,19 +28,24 @@ export async function runDailySummaries(deps: { connection: Connection; notifica
     const { date, hour } = localDateAndHour(now, timeZone);
     if (hour < END_OF_DAY_HOUR) continue;
     const dayStart = zonedTimeToUtc(`${date}T00:00`, timeZone);
-    const items = await deps.notifications.between(user.tenantId as Types.ObjectId, user._id, dayStart, now, 'campaign.');
+    const items = (await deps.notifications.between(user.tenantId as Types.ObjectId, user._id, dayStart, now, '')).filter((i) => i.category.startsWith('campaign.') || i.category.startsWith('ticket.'));
     if (!items.length) continue;
     const count = (type: string) => items.filter((i) => i.category === type).length;
     const lines = [
       count('campaign.engaged') ? `${count('campaign.engaged')} engagement(s) with your campaigns` : '',
       count('campaign.activated') ? `${count('campaign.activated')} campaign(s) became active` : '',
       count('campaign.deactivated') ? `${count('campaign.deactivated')} campaign(s) became inactive` : '',
+      // Issue 18: the support tickets of the day (assigned to them, and targets missed on theirs or their team's).
+      count('ticket.assigned') ? `${count('ticket.assigned')} ticket(s) assigned to you` : '',
+      count('ticket.sla') ? `${count('ticket.sla')} ticket(s) missed an SLA target` : '',
     ].filter(Boolean);
+    const campaigns = items.some((i) => i.category.startsWith('campaign.'));
+    const tickets = items.some((i) => i.category.startsWith('ticket.'));
     const created = await deps.notifications.notify({
       tenantId: user.tenantId as Types.ObjectId,
       userId: user._id,
       category: 'summary.daily',
-      title: `Your campaigns today (${date})`,
+      title: `Your ${campaigns && tickets ? 'campaigns and tickets' : campaigns ? 'campaigns' : 'tickets'} today (${date})`,
       body: lines.join('\n'),
       dedupeKey: `summary:${String(user._id)}:${date}`,
     });

@@ -1,9 +1,9 @@
-import { idParams } from '../../platform/http/common.schema.js';
+import { idParams, listOf } from '../../platform/http/common.schema.js';
 import { access, defineRoute, jsonOnce, type RouteSpec } from '../../platform/http/route.js';
 import { clientOf, recordRoutes } from '../../platform/records/record-routes.js';
 import type { RecordService } from '../../platform/records/record-service.js';
 import type { Opportunity } from './opportunity.model.js';
-import { boardQuery, boardSchema, createOpportunityBody, moveOpportunityBody, opportunitySchema, stageHistorySchema, updateOpportunityBody } from './opportunity.schema.js';
+import { boardColumnParams, boardColumnQuery, boardQuery, boardSchema, createOpportunityBody, moveOpportunityBody, opportunitySchema, stageHistorySchema, updateOpportunityBody } from './opportunity.schema.js';
 import type { OpportunitiesService } from './opportunities.service.js';
 
 /** The opportunity routes: the standard record set plus stage moves, stage history and the pipeline board. */
@@ -59,6 +59,20 @@ export function opportunityRoutes(service: OpportunitiesService): RouteSpec[] {
       success: { status: 200, description: 'The board', schema: boardSchema },
       // Boards are cached per pipeline revision: each cached board is serialized once, not per request.
       handler: async ({ params, query, req }) => jsonOnce(await service.board(req.principal!, params.id, query)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/pipelines/{id}/board/{stage}',
+      operationId: 'listPipelineBoardColumn',
+      summary: 'Load more cards of a board column',
+      description:
+        'The next open opportunities of one stage that you may see, in board order (rank, then id), after the column’s `nextCursor` from the board or the previous page, with the board’s filters. Reads only that stage’s deals.',
+      tags: ['Pipelines'],
+      access: access.permission('opportunity', 'read'),
+      params: boardColumnParams,
+      query: boardColumnQuery,
+      success: { status: 200, description: 'A page of the column', schema: listOf(opportunitySchema, 'PipelineBoardColumnPage') },
+      handler: ({ params, query, req }) => service.boardColumn(req.principal!, params.id, params.stage, query),
     }),
   ];
 }

@@ -4,11 +4,10 @@ import { assertWritable, can } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
-import { syncListRow } from '../../platform/lists/list-rows.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/events.js';
-import { combine } from '../../platform/records/list-query.js';
+import { combine, cursorCondition, nextCursor, planSort } from '../../platform/records/list-query.js';
 import { createRecordService, type RecordDefinition, type RecordDeps } from '../../platform/records/record-service.js';
 import { opportunityModel, stageChangeModel, type Opportunity, type Outcome } from './opportunity.model.js';
 import { pipelineModel, type Pipeline, type PipelineStage } from './pipeline.model.js';
@@ -276,8 +275,6 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     };
     if (!(await writeVersion(Opportunity, existing, { $set: set }))) throw await records.versionConflict(principal, existing._id);
     const updated = (await findByIdInTenant(Opportunity, principal.tenantId, existing._id))!;
-    // A move bypasses the record service's update: keep the deal's list row in step here.
-    await syncListRow(connection, records.definition, principal.tenantId, existing._id, updated);
     if (stageChanged) await recordStageChange(principal, principal.tenantId, updated, { pipelineId: existing.pipelineId, stage: existing.stage });
     const dto = toOpportunityDto(updated);
     const base = { tenantId: principal.tenantId, resource: 'opportunity', resourceId: String(existing._id), actor: actor(principal, client), record: dto };
@@ -330,15 +327,37 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     return value;
   }
 
-  async function readBoard(principal: Principal, pipeline: Awaited<ReturnType<typeof pipelines.find>>, query: { ownerId?: string | undefined; productId?: string | undefined; closeAfter?: string | undefined; closeBefore?: string | undefined; perStage: number }) {
+  /** The board's filters as a query: the pipeline's open deals the caller may see, narrowed by owner, product and close date. */
+  function boardMatch(principal: Principal, pipeline: Pipeline, query: BoardFilters, more: { stage?: string; after?: Record<string, unknown>[] } = {}) {
     // Equalities on indexed top-level fields first (FerretDB pushes those down to SQL on PostgreSQL).
     const equalities: Record<string, unknown> = { pipelineId: pipeline._id, stageKind: 'open' };
+    if (more.stage) equalities.stage = more.stage;
     if (query.ownerId) equalities.ownerId = new Types.ObjectId(query.ownerId);
     if (query.productId) equalities.productId = new Types.ObjectId(query.productId);
     const ranges: Record<string, unknown>[] = [];
     if (query.closeAfter) ranges.push({ expectedCloseDate: op({ $gte: new Date(query.closeAfter) }) });
     if (query.closeBefore) ranges.push({ expectedCloseDate: op({ $lt: new Date(query.closeBefore) }) });
-    const match = combine(records.visibility(principal, 'read'), equalities, ranges);
+    return combine(records.visibility(principal, 'read'), equalities, [...ranges, ...(more.after ?? [])]);
+  }
+
+  /**
+   * The next cards of one board column ("load more" in a stage), in the board's order (rank, then id),
+   * after the column's cursor: a keyset page that reads only that stage's matching open deals (pushed
+   * down by equality on pipeline, stage and kind), never the rest of the board.
+   */
+  async function boardColumn(principal: Principal, pipelineId: string, stageKey: string, query: BoardFilters & { limit: number; cursor?: string | undefined }) {
+    const pipeline = await pipelines.find(principal, pipelineId);
+    const stage = pipeline.stages.find((s) => s.key === stageKey && s.kind === 'open');
+    if (!stage) throw AppError.invalidField('stage', `is not an open stage of this pipeline; open stages: ${pipeline.stages.filter((s) => s.kind === 'open').map((s) => s.key).join(', ')}`);
+    const match = boardMatch(principal, pipeline, query, { stage: stage.key, after: cursorCondition(BOARD_ORDER, query.cursor) });
+    const docs = await Opportunity.find(match as never).sort(BOARD_ORDER.mongo).limit(query.limit + 1).lean<Opportunity[]>();
+    const page = docs.slice(0, query.limit);
+    const hasMore = docs.length > query.limit;
+    return { object: 'list' as const, data: page.map(toOpportunityDto), hasMore, nextCursor: hasMore ? nextCursor(BOARD_ORDER, page[page.length - 1] as unknown as Record<string, unknown>) : null };
+  }
+
+  async function readBoard(principal: Principal, pipeline: Awaited<ReturnType<typeof pipelines.find>>, query: BoardFilters & { perStage: number }) {
+    const match = boardMatch(principal, pipeline, query);
     const openStages = pipeline.stages.filter((s) => s.kind === 'open');
     // One pass over the open deals, streamed: totals per stage and currency, and each column's first
     // `perStage` cards by rank, kept in a bounded sorted list. FerretDB v1 neither pushes a sort down nor
@@ -365,12 +384,16 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
         const column = columnsByStage.get(stage.key)!;
         const rows = [...column.totals.entries()].sort((a, b) => b[1].count - a[1].count);
         const count = rows.reduce((n, [, r]) => n + r.count, 0);
+        const shown = column.cards.slice(0, query.perStage);
+        const hasMore = query.perStage === 0 ? count > 0 : column.cards.length > query.perStage;
         return {
           stage: { key: stage.key, name: stage.name, probability: stage.probability, kind: stage.kind },
           count,
           totals: rows.map(([currency, r]) => ({ currency, count: r.count, amount: r.amount, weightedAmount: Math.round(r.weightedAmount * 100) / 100 })),
-          opportunities: column.cards.slice(0, query.perStage).map(toOpportunityDto),
-          hasMore: query.perStage === 0 ? count > 0 : column.cards.length > query.perStage,
+          opportunities: shown.map(toOpportunityDto),
+          hasMore,
+          // Where "load more" goes on in this column (GET /v1/pipelines/{id}/board/{stage}); null from the start.
+          nextCursor: hasMore && shown.length ? nextCursor(BOARD_ORDER, shown[shown.length - 1] as unknown as Record<string, unknown>) : null,
         };
       }),
     };
@@ -431,6 +454,7 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     },
     move,
     board,
+    boardColumn,
     createFromLead,
 
     /** Every stage change of an opportunity, newest first. */
@@ -468,6 +492,17 @@ export function createOpportunityFromLead(service: OpportunitiesService, princip
 }
 
 /** Board order: rank ascending, missing ranks first (as MongoDB sorts nulls), then id. */
+/** The board's filters (owner, product, expected close date range). */
+export interface BoardFilters {
+  ownerId?: string | undefined;
+  productId?: string | undefined;
+  closeAfter?: string | undefined;
+  closeBefore?: string | undefined;
+}
+
+/** A board column's order, as a keyset plan: rank, then id (the order `byRank` keeps). */
+const BOARD_ORDER = planSort({ filters: {}, sorts: { rank: { path: 'rank', kind: 'number' } } }, 'rank');
+
 function byRank(a: Opportunity, b: Opportunity): number {
   const ra = a.rank ?? Number.NEGATIVE_INFINITY;
   const rb = b.rank ?? Number.NEGATIVE_INFINITY;

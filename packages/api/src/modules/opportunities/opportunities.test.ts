@@ -166,6 +166,41 @@ describe('pipelines and opportunities', () => {
     assert.deepEqual(again.body.columns[1].opportunities.map((o: { name: string }) => o.name), ['mover', 'one', 'two']);
   });
 
+  it('should load more of one board column with its cursor, in board order, each card once, visible cards only', async () => {
+    const pipeline = (await rt.request().post('/v1/pipelines').set(auth(admin)).send({ name: 'Paged board', stages: [{ key: 'a', name: 'A', probability: 10 }, { key: 'b', name: 'B', probability: 20 }, { key: 'w', name: 'W', probability: 100, kind: 'won' }] })).body;
+    const se = await makeUser(rt, agency, { role: 'SALES_PERSON' });
+    const seToken = await signIn(rt, se.email);
+    const names: string[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const token = i % 3 === 2 ? admin : seToken;
+      names.push((await rt.request().post('/v1/opportunities').set(auth(token)).send({ name: `card ${i}`, pipelineId: pipeline.id, stage: 'b' }).expect(201)).body.name);
+    }
+    await rt.request().post('/v1/opportunities').set(auth(admin)).send({ name: 'other stage', pipelineId: pipeline.id, stage: 'a' }).expect(201);
+    const board = (await rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 2 }).set(auth(admin)).expect(200)).body;
+    const column = board.columns.find((c: { stage: { key: string } }) => c.stage.key === 'b');
+    assert.equal(column.count, 7);
+    assert.deepEqual(column.opportunities.map((o: { name: string }) => o.name), names.slice(0, 2));
+    assert.ok(column.hasMore && column.nextCursor, 'the column says where it goes on');
+    const shown = [...column.opportunities.map((o: { name: string }) => o.name)];
+    let cursor: string | null = column.nextCursor;
+    while (cursor) {
+      const page = await rt.request().get(`/v1/pipelines/${pipeline.id}/board/b`).query({ limit: 2, cursor }).set(auth(admin)).expect(200);
+      assert.ok(page.body.data.length <= 2);
+      shown.push(...page.body.data.map((o: { name: string }) => o.name));
+      cursor = page.body.hasMore ? page.body.nextCursor : null;
+    }
+    assert.deepEqual(shown, names, 'every card of the column once, in board order, none from another stage');
+
+    const mine = await rt.request().get(`/v1/pipelines/${pipeline.id}/board/b`).query({ limit: 50 }).set(auth(seToken)).expect(200);
+    assert.deepEqual(mine.body.data.map((o: { name: string }) => o.name), names.filter((_, i) => i % 3 !== 2), 'a seller loads only their own cards');
+    const closed = await rt.request().get(`/v1/pipelines/${pipeline.id}/board/w`).set(auth(admin));
+    assert.equal(closed.status, 400);
+    assert.equal(closed.body.errors[0].field, 'stage');
+    const forged = await rt.request().get(`/v1/pipelines/${pipeline.id}/board/b`).query({ cursor: 'not-a-cursor' }).set(auth(admin));
+    assert.equal(forged.status, 400);
+    assert.equal(forged.body.errors[0].field, 'query.cursor');
+  });
+
   it('should load the board with only the caller’s visible open deals and per-column totals', async () => {
     const pipeline = (await rt.request().post('/v1/pipelines').set(auth(admin)).send({ name: 'Board', stages: [{ key: 'new', name: 'New', probability: 10 }, { key: 'late', name: 'Late', probability: 50 }, { key: 'won', name: 'Won', probability: 100, kind: 'won' }] })).body;
     const se = await makeUser(rt, agency, { role: 'SALES_PERSON' });

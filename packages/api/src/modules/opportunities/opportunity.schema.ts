@@ -117,7 +117,18 @@ export const boardQuery = z.object({
   productId: objectId.optional(),
   closeAfter: dateInput.optional().openapi({ description: 'Expected close date on or after' }),
   closeBefore: dateInput.optional().openapi({ description: 'Expected close date before' }),
-  perStage: z.coerce.number().int().min(0).max(500).default(100).openapi({ description: 'Cards per column (totals always count every card); page further with GET /v1/opportunities?pipelineId=&stage=&sort=rank' }),
+  perStage: z.coerce.number().int().min(0).max(500).default(100).openapi({ description: 'Cards per column (totals always count every card); load more of a column with GET /v1/pipelines/{id}/board/{stage} and its nextCursor' }),
+});
+
+/** One board column's next page: the board's filters, a page size and the column's cursor. */
+export const boardColumnQuery = boardQuery.omit({ perStage: true }).extend({
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Cards in this page, 1 to 200' }),
+  cursor: z.string().max(512).optional().openapi({ description: 'The column’s `nextCursor` (from the board or the previous page); none for the column’s first cards' }),
+});
+
+export const boardColumnParams = z.object({
+  id: objectId,
+  stage: z.string().min(1).max(40).openapi({ description: 'The key of an open stage of the pipeline' }),
 });
 
 export const boardSchema = z
@@ -130,6 +141,7 @@ export const boardSchema = z
         totals: z.array(z.object({ currency: z.string(), count: z.number().int(), amount: z.number(), weightedAmount: z.number() })),
         opportunities: z.array(opportunitySchema),
         hasMore: z.boolean(),
+        nextCursor: z.string().nullable().openapi({ description: 'Where this column goes on: pass it to GET /v1/pipelines/{id}/board/{stage}; null when every card is shown or none were asked for' }),
       }),
     ),
   })

@@ -2,8 +2,7 @@ import { Types, type Connection } from 'mongoose';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
-import { writeVersion } from '../../platform/records/version-claims.js';
-import { syncListRowsWhere } from '../../platform/lists/list-rows.js';
+import { writeNextVersion, writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 import { opportunityModel } from './opportunity.model.js';
 import { defaultPipeline, pipelineModel, type Pipeline, type PipelineStage } from './pipeline.model.js';
@@ -63,6 +62,22 @@ export function createPipelinesService(connection: Connection, events: EventBus)
 
   async function clearOtherDefaults(tenantId: Types.ObjectId, keep: Types.ObjectId) {
     await Pipeline.updateMany({ tenantId, isDefault: true, _id: op({ $ne: keep }) }, { $set: { isDefault: false } });
+  }
+
+  /**
+   * Deals keep a copy of their stage's kind for the board: after a stage's kind changed, each deal still
+   * in that stage takes the new kind as a versioned write of its own (so a concurrent move is neither lost
+   * nor overwritten, and its list row follows), 16 at a time.
+   */
+  async function followStageKind(tenantId: Types.ObjectId, pipelineId: Types.ObjectId, stage: string, kind: PipelineStage['kind']): Promise<void> {
+    const ids = (await Opportunity.find({ tenantId, pipelineId, stage }).select({ _id: 1 }).lean()).map((d) => d._id);
+    for (let i = 0; i < ids.length; i += 16) {
+      await Promise.all(
+        ids.slice(i, i + 16).map((id) =>
+          writeNextVersion(Opportunity, tenantId, id, (deal) => (deal.pipelineId.equals(pipelineId) && deal.stage === stage && deal.stageKind !== kind ? { $set: { stageKind: kind } } : null)),
+        ),
+      );
+    }
   }
 
   const publish = (principal: Principal, type: string, pipeline: Pipeline | null, id: Types.ObjectId) =>
@@ -145,9 +160,7 @@ export function createPipelinesService(connection: Connection, events: EventBus)
         for (const stage of patch.stages) {
           const before = existing.stages.find((s) => s.key === stage.key);
           if (before && before.kind !== stage.kind) {
-            const deals = { tenantId: principal.tenantId, pipelineId: existing._id, stage: stage.key };
-            await Opportunity.updateMany(deals, { $set: { stageKind: stage.kind } });
-            await syncListRowsWhere(connection, 'opportunity', deals);
+            await followStageKind(principal.tenantId, existing._id, stage.key, stage.kind);
           }
         }
       }

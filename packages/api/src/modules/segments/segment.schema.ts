@@ -51,4 +51,14 @@ export const segmentSchema = z
   })
   .openapi('Segment');
 
-export const segmentCountSchema = z.object({ id: objectId, resource: z.enum(segmentResources), count: z.number().int() }).openapi('SegmentCount');
+export const segmentCountSchema = z
+  .object({
+    id: objectId,
+    resource: z.enum(segmentResources),
+    count: z.number().int().openapi({ description: 'The members the caller may see: exact unless `capped`.' }),
+    capped: z.boolean().openapi({
+      description:
+        'False: `count` is exact (served from counters kept with every write when the filters are only status/stage and owner and the caller sees the whole agency or owners\' records; otherwise counted). True: at least `count` members match; the count stopped there (at 10,000, or earlier where the bounded read of list rows ended) rather than read every record.',
+    }),
+  })
+  .openapi('SegmentCount');

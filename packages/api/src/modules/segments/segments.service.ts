@@ -178,7 +178,7 @@ export function createSegmentsService(connection: Connection, deps: { events: Ev
     async count(principal: Principal, id: string) {
       const segment = await findVisible(principal, id);
       assertCan(principal, segment.resource, 'read');
-      return { id: String(segment._id), resource: segment.resource, count: await deps.audiences[segment.resource].count(principal, queryOf(segment)) };
+      return { id: String(segment._id), resource: segment.resource, ...(await deps.audiences[segment.resource].count(principal, queryOf(segment))) };
     },
   };
 }

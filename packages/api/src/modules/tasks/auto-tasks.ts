@@ -2,6 +2,7 @@ import { Types, type Connection } from 'mongoose';
 import { op } from '../../platform/db/operators.js';
 import { isDuplicateKeyError } from '../../platform/errors.js';
 import type { DomainEvent, EventBus } from '../../platform/events.js';
+import { syncListRow } from '../../platform/lists/list-rows.js';
 import { syncRecordSearch } from '../../platform/search/search-index.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { roleModel } from '../identity/role.model.js';
@@ -70,7 +71,8 @@ export function subscribeAutomaticTasks(connection: Connection, events: EventBus
       if (isDuplicateKeyError(error)) return; // the same event handled twice (or concurrently): one task
       throw error;
     }
-    await syncRecordSearch(connection, taskDefinition(connection), event.tenantId, created._id, created);
+    // Created outside the record service: its search entries and its list row are written here.
+    await Promise.all([syncRecordSearch(connection, taskDefinition(connection), event.tenantId, created._id, created), syncListRow(connection, taskDefinition(connection), event.tenantId, created._id, created)]);
     await workflows.record({ principal: null, tenantId: event.tenantId, key: 'callingTask', resource: 'task', recordId: created._id, from: null, to: status, note: 'automatic' });
     await events.publish({ type: 'task.created', tenantId: event.tenantId, resource: 'task', resourceId: String(created._id), actor: null, record: toTaskDto(created), data: { automatic: true, cause: event.type } });
   }

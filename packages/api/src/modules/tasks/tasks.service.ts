@@ -47,6 +47,7 @@ export const taskDefinition = (connection: Connection): RecordDefinition<Task> =
   resource: 'task',
   label: 'Task',
   model: taskModel(connection),
+  listRows: true,
   workflowKey: 'callingTask',
   list: {
     filters: {

@@ -21,6 +21,11 @@ export const resources = [
   'template',
   'notification',
   'report',
+  'article',
+  'ticket',
+  'customerUser',
+  'priceBook',
+  'invoice',
 ] as const;
 export type Resource = (typeof resources)[number];
 
@@ -39,4 +44,4 @@ export const visibilityScopes = ['own', 'team', 'product', 'department', 'all', 
 export type VisibilityScope = (typeof visibilityScopes)[number];
 
 /** Resources whose records carry owner/team/product/department and so are filtered by visibility. */
-export const recordResources: readonly Resource[] = ['contact', 'customer', 'lead', 'opportunity', 'task', 'activity', 'campaign'];
+export const recordResources: readonly Resource[] = ['contact', 'customer', 'lead', 'opportunity', 'task', 'activity', 'campaign', 'ticket'];

@@ -28,8 +28,18 @@ export function bearerCredential(req: Request): string | null {
  * validation, so an anonymous or under-privileged caller learns nothing about the body it sent.
  * Record-level visibility is the other half (platform/access/access.ts), applied by services.
  */
-export function createAccessGuard(authenticate: Authenticator, afterAuth: RequestHandler[] = [], perRoute: (spec: RouteSpec) => RequestHandler[] = () => []) {
+export function createAccessGuard(
+  authenticate: Authenticator,
+  afterAuth: RequestHandler[] = [],
+  perRoute: (spec: RouteSpec) => RequestHandler[] = () => [],
+  customer?: { guard: RequestHandler[] },
+) {
   return (spec: RouteSpec): RequestHandler[] => {
+    if (spec.access.kind === 'customer') {
+      // Portal routes: a customer token only (platform/auth/customer-guard.ts); without one wired, nobody.
+      if (!customer) return [() => { throw new AppError('unauthenticated', 'The customer portal is not enabled on this server'); }];
+      return [...customer.guard, ...perRoute(spec)];
+    }
     if (spec.access.kind === 'public') {
       // A publishable key is only good for /v1/public routes; anywhere else it is refused, never ignored.
       if (spec.path.startsWith('/public/')) return [refuseOperatorKeys];

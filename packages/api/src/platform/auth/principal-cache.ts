@@ -11,10 +11,36 @@ import { Types, type Connection } from 'mongoose';
  */
 export const ACCESS_VERSIONS = 'access_versions';
 
+/** The stamp each agency's most recently started read returned, per connection (see lastReadAccessVersion). */
+const lastReads = new WeakMap<Connection, Map<string, { seq: number; startedAt: number; value: string }>>();
+let readSeq = 0;
+
 /** The agency's access stamp now ('' before its first change). */
 export async function readAccessVersion(connection: Connection, tenantId: Types.ObjectId): Promise<string> {
+  const seq = (readSeq += 1);
+  const startedAt = Date.now();
   const doc = await connection.collection<{ _id: Types.ObjectId; v: unknown }>(ACCESS_VERSIONS).findOne({ _id: tenantId }, { projection: { v: 1 } });
-  return doc?.v === undefined || doc.v === null ? '' : String(doc.v);
+  const value = doc?.v === undefined || doc.v === null ? '' : String(doc.v);
+  let reads = lastReads.get(connection);
+  if (!reads) lastReads.set(connection, (reads = new Map()));
+  const key = String(tenantId);
+  const previous = reads.get(key);
+  if (!previous || previous.seq < seq) {
+    reads.delete(key);
+    reads.set(key, { seq, startedAt, value });
+    if (reads.size > 10_000) reads.delete(reads.keys().next().value!);
+  }
+  return value;
+}
+
+/**
+ * What this process's most recently *started* read of the agency's stamp returned, and when it started.
+ * A request signed in by session read the stamp before its handler runs, so the latest-started read is
+ * at least as new as that request's own: a cache checked against it (the workflow engine's) sees every
+ * change made before the request began, without a round trip of its own.
+ */
+export function lastReadAccessVersion(connection: Connection, tenantId: Types.ObjectId): { value: string; startedAt: number } | undefined {
+  return lastReads.get(connection)?.get(String(tenantId));
 }
 
 /** Moves the counters of `tenantIds` on (all agencies' when a write's agency cannot be told). */

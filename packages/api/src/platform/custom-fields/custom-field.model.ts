@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { invalidatesAccess } from '../access/access-epoch.js';
 import { tenantScoped } from '../db/tenancy.plugin.js';
 
 export const customFieldTypes = ['text', 'number', 'date', 'boolean', 'select', 'multiselect'] as const;
@@ -31,6 +32,8 @@ const customFieldSchema = new Schema<CustomFieldDefinition>(
   { timestamps: true, versionKey: 'version', optimisticConcurrency: true },
 );
 customFieldSchema.plugin(tenantScoped);
+// Every process caches definitions against the access stamp (custom-fields.ts): a change moves it.
+customFieldSchema.plugin(invalidatesAccess);
 customFieldSchema.index({ tenantId: 1, resource: 1, key: 1 }, { unique: true });
 
 export function customFieldModel(connection: Connection): Model<CustomFieldDefinition> {

@@ -1,4 +1,5 @@
 import type { Connection, Types } from 'mongoose';
+import { createStampedCache } from '../auth/stamped-cache.js';
 import { AppError, type FieldError } from '../errors.js';
 import { customFieldModel, type CustomFieldDefinition } from './custom-field.model.js';
 
@@ -27,12 +28,45 @@ function coerce(def: CustomFieldDefinition, value: unknown): { ok: true; value: 
   }
 }
 
-/** Validation and query support for custom attributes; definitions are read per call (they change rarely, and are small). */
+/** Checks custom values against the definitions (see `validate`); throws 400 naming each failing `custom.<key>`. */
+function validateWith(defs: readonly CustomFieldDefinition[], resource: string, input: Record<string, unknown> | undefined, mode: 'create' | 'update'): Record<string, unknown> {
+  const byKey = new Map(defs.map((d) => [d.key, d]));
+  const errors: FieldError[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input ?? {})) {
+    const def = byKey.get(key);
+    if (!def) {
+      errors.push({ field: `custom.${key}`, code: 'unknown_field', message: `is not a custom field of ${resource}; defined: ${defs.map((d) => d.key).join(', ') || 'none'}` });
+      continue;
+    }
+    const result = coerce(def, value);
+    if (!result.ok) errors.push({ field: `custom.${key}`, code: 'invalid', message: result.message });
+    else if (result.value === null && def.required) errors.push({ field: `custom.${key}`, code: 'required', message: 'is required' });
+    else out[key] = result.value;
+  }
+  if (mode === 'create') {
+    for (const def of defs) {
+      if (key(out, def.key)) continue;
+      if (def.defaultValue !== null && def.defaultValue !== undefined) out[def.key] = coerce(def, def.defaultValue).ok ? (coerce(def, def.defaultValue) as { value: unknown }).value : null;
+      else if (def.required) errors.push({ field: `custom.${def.key}`, code: 'required', message: 'is required' });
+    }
+  }
+  if (errors.length) throw new AppError('validation_failed', `${errors.length} custom field(s) are not valid`, { errors });
+  return out;
+}
+
+/**
+ * Validation and query support for custom attributes. Definitions change rarely and are small: each
+ * process caches them per agency and resource while the agency's access stamp stands (a definition's
+ * change moves it: the invalidatesAccess plugin on the model), so a write reads none when warm.
+ */
 export function createCustomFields(connection: Connection) {
   const CustomField = customFieldModel(connection);
+  const cache = createStampedCache<readonly CustomFieldDefinition[]>(connection);
 
   async function definitions(tenantId: Types.ObjectId, resource: string): Promise<CustomFieldDefinition[]> {
-    return CustomField.find({ tenantId, resource }).sort({ key: 1 }).lean();
+    // A copy: callers get their own array of the shared definitions.
+    return [...(await cache.get(tenantId, resource, () => CustomField.find({ tenantId, resource }).sort({ key: 1 }).lean<CustomFieldDefinition[]>()))];
   }
 
   return {
@@ -43,30 +77,16 @@ export function createCustomFields(connection: Connection) {
      * applied; on update only the sent keys are checked. Unknown keys are refused (400), not dropped.
      */
     async validate(tenantId: Types.ObjectId, resource: string, input: Record<string, unknown> | undefined, mode: 'create' | 'update'): Promise<Record<string, unknown>> {
+      return validateWith(await definitions(tenantId, resource), resource, input, mode);
+    },
+
+    /**
+     * `validate` with the definitions read once: for many records of one write (an import's batch),
+     * which then check each record without a read or a cache lookup.
+     */
+    async compile(tenantId: Types.ObjectId, resource: string): Promise<(input: Record<string, unknown> | undefined, mode: 'create' | 'update') => Record<string, unknown>> {
       const defs = await definitions(tenantId, resource);
-      const byKey = new Map(defs.map((d) => [d.key, d]));
-      const errors: FieldError[] = [];
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(input ?? {})) {
-        const def = byKey.get(key);
-        if (!def) {
-          errors.push({ field: `custom.${key}`, code: 'unknown_field', message: `is not a custom field of ${resource}; defined: ${defs.map((d) => d.key).join(', ') || 'none'}` });
-          continue;
-        }
-        const result = coerce(def, value);
-        if (!result.ok) errors.push({ field: `custom.${key}`, code: 'invalid', message: result.message });
-        else if (result.value === null && def.required) errors.push({ field: `custom.${key}`, code: 'required', message: 'is required' });
-        else out[key] = result.value;
-      }
-      if (mode === 'create') {
-        for (const def of defs) {
-          if (key(out, def.key)) continue;
-          if (def.defaultValue !== null && def.defaultValue !== undefined) out[def.key] = coerce(def, def.defaultValue).ok ? (coerce(def, def.defaultValue) as { value: unknown }).value : null;
-          else if (def.required) errors.push({ field: `custom.${def.key}`, code: 'required', message: 'is required' });
-        }
-      }
-      if (errors.length) throw new AppError('validation_failed', `${errors.length} custom field(s) are not valid`, { errors });
-      return out;
+      return (input, mode) => validateWith(defs, resource, input, mode);
     },
 
     /** Turns `custom.<key>=value` query parameters into typed equality filters. */

@@ -23,7 +23,13 @@ export const openApiTags: { name: string; description: string }[] = [
   { name: 'Mail settings', description: 'The SMTP accounts mail is sent through, agency-wide and personal.' },
   { name: 'Notifications', description: 'In-app notifications of the signed-in user.' },
   { name: 'Feedback', description: 'Satisfaction questions and the answers customers give.' },
+  { name: 'Imports', description: 'Contacts and leads from CSV and XLSX files: mapping, dry run, resumable runs, error files and undo.' },
   { name: 'Audit', description: 'Who did what, when: the audit trail.' },
+  { name: 'Metrics', description: 'Figures over time (deals, revenue, pipeline, leads, activities, tickets) from roll-ups kept with every write.' },
+  { name: 'Targets', description: 'Targets (quotas) per person, team, product or agency and period, and attainment.' },
+  { name: 'Dashboards', description: 'Dashboards as data: each role’s defaults and people’s own, with their widgets.' },
+  { name: 'Knowledge base', description: 'Articles, their categories, drafts, versions and publication (agents).' },
+  { name: 'Portal articles', description: 'Published knowledge-base articles for customers and visitors: browse, search, suggestions, votes.' },
   { name: 'Public', description: 'Widget routes for partner websites, called with a publishable key from its allowed origins.' },
   { name: 'Unsubscribe', description: 'The pages an email recipient reaches from a link: unsubscribe, one click.' },
 ];

@@ -63,6 +63,8 @@ function describeAccess(spec: RouteSpec): string {
       return 'any signed-in user or secret key';
     case 'permission':
       return `${spec.access.resource}:${spec.access.action}`;
+    case 'customer':
+      return 'a signed-in customer (portal token)';
   }
 }
 
@@ -79,6 +81,11 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
     type: 'http',
     scheme: 'bearer',
     description: 'An access token from /v1/auth/login, or a secret key (sk_...)',
+  });
+  registry.registerComponent('securitySchemes', 'customerBearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A customer access token from /v1/portal/session (audience crm-portal); refused by every agent route, as agent tokens are by every portal route',
   });
   registry.registerComponent('securitySchemes', 'publishableKey', {
     type: 'http',
@@ -125,6 +132,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
               content: {
                 ...(spec.success.schema ? { 'application/json': { schema: spec.success.schema } } : {}),
                 ...(spec.success.mediaType ? { [spec.success.mediaType]: { schema: mediaSchema(spec.success.mediaType) } } : {}),
+                ...Object.fromEntries((spec.success.alsoMediaTypes ?? []).map((type) => [type, { schema: mediaSchema(type) }])),
               },
             }
           : {}),
@@ -144,7 +152,7 @@ export function buildOpenApiDocument(routes: RouteSpec[], version: string): Reco
         .filter(Boolean)
         .join('\n\n'),
       tags: spec.tags,
-      security: publishable ? [{ publishableKey: [] }, { publishableKeyHeader: [] }] : spec.access.kind === 'public' ? [] : [{ bearer: [] }],
+      security: publishable ? [{ publishableKey: [] }, { publishableKeyHeader: [] }] : spec.access.kind === 'public' ? [] : spec.access.kind === 'customer' ? [{ customerBearer: [] }] : [{ bearer: [] }],
       'x-access': describeAccess(spec),
       ...(spec.usersOnly ? { 'x-users-only': true } : {}),
       ...(idempotency ? { 'x-idempotency': idempotency } : {}),

@@ -3,13 +3,18 @@ import type { RequestHandler } from 'express';
 import type { ZodType } from 'zod';
 import type { z } from './zod.js';
 
-/** Who may call a route: anyone, any signed-in principal, or a permission on a resource (see platform/access). */
-export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'permission'; resource: string; action: string };
+/**
+ * Who may call a route: anyone, any signed-in principal, a permission on a resource (see platform/access),
+ * or a signed-in customer of the self-service portal (`customer`: a customer token only, see
+ * platform/auth/customer-guard.ts; agents' tokens and keys are refused there, and customers' everywhere else).
+ */
+export type RouteAccess = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'permission'; resource: string; action: string } | { kind: 'customer' };
 
 export const access = {
   public: { kind: 'public' } as RouteAccess,
   authenticated: { kind: 'authenticated' } as RouteAccess,
   permission: (resource: string, action: string): RouteAccess => ({ kind: 'permission', resource, action }),
+  customer: { kind: 'customer' } as RouteAccess,
 };
 
 type Infer<T> = T extends ZodType ? z.output<T> : undefined;
@@ -82,7 +87,7 @@ export interface RouteSpec<
    * an HTML page, an image), documented as a string; with a schema too, the route answers either
    * (JSON for API clients, the other for browsers).
    */
-  success: { status: number; description: string; schema?: ZodType; mediaType?: string };
+  success: { status: number; description: string; schema?: ZodType; mediaType?: string; /** Other media types the same answer may take (an export's .xlsx beside its CSV). */ alsoMediaTypes?: string[] };
   /**
    * How the route honours `If-Match: "<version>"` (the record's `version`, as its `ETag` carries it):
    * `optional` makes the write conditional when sent; `required` answers 428 `precondition_required`

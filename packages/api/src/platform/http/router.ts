@@ -42,10 +42,12 @@ export function mountRoutes(routes: RouteSpec[], guard: AccessGuard, options: { 
       // The service says `version_conflict` whichever way the version came; when it came as If-Match, the
       // precondition failed (RFC 9110: 412), and the body is the same problem with the current record.
       const run = spec.ifMatch && req.get('If-Match') ? () => handler().catch(asPreconditionFailed) : handler;
+      // Keyed by the caller: an agent's key or user, or a portal customer (whose ids never meet an agent's).
       const principal = req.principal;
+      const caller = principal ? { tenantId: principal.tenantId, key: String(principal.apiKeyId ?? principal.userId) } : req.customer ? { tenantId: req.customer.tenantId, key: `customer:${String(req.customer.customerUserId)}` } : null;
       const result =
-        mode && options.idempotency && principal
-          ? await options.idempotency.run(req, principal.tenantId, `${String(principal.apiKeyId ?? principal.userId)}:${spec.operationId}`, spec.success.status, run, mode)
+        mode && options.idempotency && caller
+          ? await options.idempotency.run(req, caller.tenantId, `${caller.key}:${spec.operationId}`, spec.success.status, run, mode)
           : await run();
       if (res.headersSent) return;
       if (result instanceof Reply) {

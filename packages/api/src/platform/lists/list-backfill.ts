@@ -10,7 +10,11 @@ import { listedKinds, syncListRow, writeListRows, type ListedKind } from './list
  * one (the insert of a duplicate `_id` is skipped), and each inserted row is checked against its
  * record afterwards, so one changed or deleted while the batch ran is made right. A finished kind is
  * recorded in `list_backfill` and not read again; a stopped run starts again from the beginning and
- * skips what is done.
+ * skips what is done. A kind is marked done only when its records were read and each has a row: a kind
+ * with no records yet is not (its state says so), so records that reach the database later by a path
+ * that writes no rows (a restore, an old process still running) are given theirs at the next start. A
+ * record that already has its row is skipped before any block is claimed, so a run over rows that exist
+ * adds no empty blocks.
  */
 const BATCH = 1000;
 const PARALLEL = 16;
@@ -24,20 +28,23 @@ export async function backfillListRows(connection: Connection, options: { log?: 
     if (options.signal?.aborted) break;
     const previous = await state.findOne({ _id: kind.resource });
     if (previous?.done && previous.format === FORMAT) continue;
-    const rows = await backfillKind(connection, kind, options.signal);
-    if (rows === null) break;
+    const result = await backfillKind(connection, kind, options.signal);
+    if (result === null) break;
+    const { rows, records } = result;
     total += rows;
-    await state.updateOne({ _id: kind.resource }, { $set: { done: true, format: FORMAT, rows, at: new Date() } }, { upsert: true });
+    await state.updateOne({ _id: kind.resource }, { $set: { done: records > 0, format: FORMAT, rows, records, at: new Date() } }, { upsert: true });
     if (rows) options.log?.(`list rows: ${rows} ${kind.resource} rows written`);
   }
   return total;
 }
 
-async function backfillKind(connection: Connection, kind: ListedKind<Record<string, unknown>>, signal?: AbortSignal): Promise<number | null> {
+async function backfillKind(connection: Connection, kind: ListedKind<Record<string, unknown>>, signal?: AbortSignal): Promise<{ rows: number; records: number } | null> {
   const cursor = kind.model.collection.find({}, { batchSize: BATCH });
   let batch: Record<string, unknown>[] = [];
   let written = 0;
+  let records = 0;
   const flush = async () => {
+    records += batch.length;
     written += await backfillBatch(connection, kind, batch);
     batch = [];
   };
@@ -51,11 +58,24 @@ async function backfillKind(connection: Connection, kind: ListedKind<Record<stri
   } finally {
     await cursor.close();
   }
-  return written;
+  return { rows: written, records };
 }
 
-async function backfillBatch(connection: Connection, kind: ListedKind<Record<string, unknown>>, docs: Record<string, unknown>[]): Promise<number> {
+/** The records of `docs` that have no row yet, in their order: one read by `_id` each, pushed down by every engine. */
+async function withoutRows(connection: Connection, docs: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
   const Rows = listRowModel(connection);
+  const missing: boolean[] = [];
+  for (let i = 0; i < docs.length; i += PARALLEL) {
+    const chunk = docs.slice(i, i + PARALLEL);
+    missing.push(...(await Promise.all(chunk.map(async (doc) => !(await findByIdInTenant(Rows, doc.tenantId as Types.ObjectId, doc._id as Types.ObjectId))))));
+  }
+  return docs.filter((_, i) => missing[i]);
+}
+
+async function backfillBatch(connection: Connection, kind: ListedKind<Record<string, unknown>>, batch: Record<string, unknown>[]): Promise<number> {
+  const Rows = listRowModel(connection);
+  const docs = await withoutRows(connection, batch);
+  if (!docs.length) return 0;
   const written = await writeListRows(connection, kind, docs);
   for (let i = 0; i < docs.length; i += PARALLEL) {
     await Promise.all(

@@ -8,7 +8,7 @@ import type { Connection, Types } from 'mongoose';
  * are dense (a claim is `newest + 1`, retried on a duplicate), so the newest is found by probing ids.
  * So block order is write order across processes, and exact inside one process.
  */
-export const BLOCK_ROWS = 256;
+export const BLOCK_ROWS = 64;
 export const BLOCK_MAX_AGE_MS = 60_000;
 /** How long a process trusts the newest block number it knows before probing again. */
 const HEAD_TTL_MS = 1_000;

@@ -33,6 +33,11 @@ export interface ListRow {
 /** Row fields that are not filter values; a list filter parameter may not take one of these names. */
 export const ROW_META_FIELDS = new Set(['_id', 'tenantId', 'kind', 'cb', 'ub', 'c0', 'c1', 'c2', 'u0', 'u1', 'u2', 'us', 'version', 'item', 'custom']);
 
+/** The row field of a list filter: its parameter's name, or `<name>Value` when a row field has that name (a lead's `kind`). */
+export function rowFieldOf(param: string): string {
+  return ROW_META_FIELDS.has(param) ? `${param}Value` : param;
+}
+
 /** Blocks per bucket at each level; the level past the last is "every row of the kind". */
 export const LEVEL_SPANS = [1, 16, 256] as const;
 

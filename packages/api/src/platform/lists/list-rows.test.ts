@@ -8,6 +8,8 @@ import { backfillListRows } from './list-backfill.js';
 import { listRowModel } from './list-row.model.js';
 import { writeListRows } from './list-rows.js';
 import { MAX_ROUNDS, walkRows } from './list-walk.js';
+import { writeNextVersion } from '../records/version-claims.js';
+import { activityModel } from '../../modules/activities/activity.model.js';
 
 describe('list rows', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -138,6 +140,99 @@ describe('list rows', () => {
     assert.ok(!(await inStage(deal.stage)).includes(deal.id), 'and no longer under its old one');
     const row = await listRowModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(deal.id as string) }).lean();
     assert.deepEqual(row!.item, moved, 'the row holds the moved deal');
+  });
+
+  it('should move the row with a versioned write made outside the record service (a public form, a schedule)', async () => {
+    const created = (await rt.request().post('/v1/contacts').set(auth()).send({ firstName: 'Ines', lastName: 'Outside' }).expect(201)).body;
+    const tenantId = new Types.ObjectId(agency.tenantId);
+    const id = new Types.ObjectId(created.id as string);
+    const before = (await listRowModel(rt.ctx.connection).findOne({ tenantId, _id: id }).lean())!;
+    const from = await writeNextVersion(contactModel(rt.ctx.connection), tenantId, id, () => ({ $set: { status: 'hot', updatedAt: new Date() } }));
+    assert.equal(from?.version, created.version);
+    const row = (await listRowModel(rt.ctx.connection).findOne({ tenantId, _id: id }).lean())!;
+    assert.equal(row.status, 'hot');
+    assert.equal(row.version, created.version + 1);
+    assert.equal((row.item as { status: string }).status, 'hot');
+    assert.ok(row.us > before.us, 'filed as a new write');
+    const hot = (await rt.request().get('/v1/contacts').query({ status: 'hot', limit: '100' }).set(auth()).expect(200)).body.data.map((c: { id: string }) => c.id);
+    assert.ok(hot.includes(created.id), 'listed under its new status at once');
+  });
+
+  it('should follow a stage whose kind changed in every deal row of that stage', async () => {
+    const pipeline = (await rt.request().post('/v1/pipelines').set(auth()).send({ name: 'Rows kinds', stages: [{ key: 'a', name: 'A', probability: 10 }, { key: 'b', name: 'B', probability: 90 }] }).expect(201)).body;
+    const deals = await Promise.all([1, 2, 3].map(async (n) => (await rt.request().post('/v1/opportunities').set(auth()).send({ name: `Kinds ${n}`, amount: n, pipelineId: pipeline.id, stage: 'b' }).expect(201)).body));
+    const won = async () => (await rt.request().get('/v1/opportunities').query({ pipelineId: pipeline.id, stageKind: 'won' }).set(auth()).expect(200)).body.data.map((d: { id: string }) => d.id).sort();
+    assert.deepEqual(await won(), []);
+    await rt.request().patch(`/v1/pipelines/${pipeline.id}`).set(auth()).send({ stages: [pipeline.stages[0], { ...pipeline.stages[1], kind: 'won' }] }).expect(200);
+    assert.deepEqual(await won(), deals.map((d) => d.id).sort(), 'every deal of the stage is listed with the new kind');
+    const stored = await rt.request().get(`/v1/opportunities/${deals[0].id}`).set(auth()).expect(200);
+    assert.equal(stored.body.version, deals[0].version + 1, 'each deal took the change as a version of its own');
+  });
+
+  it('should leave a kind with no records not done, and give records that arrive later without rows theirs at the next run', async () => {
+    const state = rt.ctx.connection.db!.collection<{ _id: string; done: boolean; rows: number }>('list_backfill');
+    const Activities = activityModel(rt.ctx.connection);
+    assert.equal(await Activities.collection.countDocuments({}), 0, 'no activity in this database yet');
+    await state.deleteMany({});
+    await backfillListRows(rt.ctx.connection);
+    assert.equal((await state.findOne({ _id: 'activity' }))?.done, false, 'an empty kind is not marked done');
+    assert.equal((await state.findOne({ _id: 'contact' }))?.done, true);
+
+    // Records restored (or written by a process without rows) after that start.
+    const other = await makeAgency(rt);
+    const tenantId = new Types.ObjectId(other.tenantId);
+    const subject = { type: 'contact', id: new Types.ObjectId() };
+    const stored = (await Activities.insertMany(Array.from({ length: 5 }, (_, i) => ({ tenantId, type: 'note', title: `Restored ${i}`, subject, subjectType: 'contact', subjectId: subject.id, occurredAt: new Date() })))).map((a) => String(a._id));
+    const list = async () => (await rt.request().get('/v1/activities').set(auth(other.adminToken)).expect(200)).body.data.map((a: { id: string }) => a.id);
+    assert.deepEqual(await list(), [], 'no rows yet');
+    assert.equal(await backfillListRows(rt.ctx.connection), 5, 'only the records without rows are written');
+    assert.deepEqual(await list(), [...stored].reverse(), 'listed from rows, newest first');
+    assert.equal((await state.findOne({ _id: 'activity' }))?.done, true);
+    const blocks = await rt.ctx.connection.db!.collection('list_blocks').countDocuments({ _id: { $regex: `^${other.tenantId}:activity:` } } as never);
+    assert.equal(blocks, 1, 'one block for five rows, none for records that had theirs');
+  });
+
+  it('should list customers, leads, tasks and activities from rows, and keep a moved subtree in step', async () => {
+    const mk = async (path: string, body: Record<string, unknown>) => (await rt.request().post(path).set(auth()).send(body).expect(201)).body as { id: string; version: number };
+    const tenantId = new Types.ObjectId(agency.tenantId);
+    const rowOfId = (id: string) => listRowModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(id) }).lean();
+    const root = await mk('/v1/customers', { name: 'Rows Holding' });
+    const other = await mk('/v1/customers', { name: 'Rows Other' });
+    const mid = await mk('/v1/customers', { name: 'Rows Mid', parentId: root.id });
+    const leaf = await mk('/v1/customers', { name: 'Rows Leaf', parentId: mid.id });
+    const under = async (id: string) => (await rt.request().get('/v1/customers').query({ ancestorId: id }).set(auth()).expect(200)).body.data.map((c: { id: string }) => c.id);
+    assert.deepEqual(await under(root.id), [leaf.id, mid.id]);
+    await rt.request().post(`/v1/customers/${mid.id}/move`).set(auth()).send({ parentId: other.id }).expect(200);
+    assert.deepEqual(await under(other.id), [leaf.id, mid.id], 'the moved account and its descendant are listed under the new root');
+    assert.deepEqual(await under(root.id), []);
+    assert.equal(((await rowOfId(leaf.id))!.item as { depth: number }).depth, 2);
+
+    const lead = await mk('/v1/leads', { firstName: 'Lia', lastName: 'Rows', tags: ['rows-lead'] });
+    const task = await mk('/v1/tasks', { kind: 'todo', title: 'Rows task', tags: ['rows-task'] });
+    const activity = await mk('/v1/activities', { type: 'note', title: 'Rows note', subject: { type: 'customer', id: root.id }, tags: ['rows-activity'] });
+    for (const [path, id, tag] of [['/v1/leads', lead.id, 'rows-lead'], ['/v1/tasks', task.id, 'rows-task'], ['/v1/activities', activity.id, 'rows-activity']] as const) {
+      assert.ok(await rowOfId(id), `${path}: a row is written with the record`);
+      const listed = await rt.request().get(path).query({ tag }).set(auth()).expect(200);
+      assert.deepEqual(listed.body.data.map((r: { id: string }) => r.id), [id]);
+    }
+    const leadKind = (await rt.request().get(`/v1/leads/${lead.id}`).set(auth()).expect(200)).body.kind as string;
+    const byKind = await rt.request().get('/v1/leads').query({ kind: leadKind, tag: 'rows-lead' }).set(auth()).expect(200);
+    assert.deepEqual(byKind.body.data.map((l: { id: string }) => l.id), [lead.id], 'a filter named like a row field (kind) is kept under its own row field');
+    assert.equal((await rowOfId(lead.id))!.kind, 'lead');
+    const done = await rt.request().post(`/v1/tasks/${task.id}/transitions`).set(auth()).send({ to: 'done', version: task.version });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal((await rowOfId(task.id))!.status, 'done', 'a transition moves the row');
+    // Paging through rows with keyset cursors: every task once.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await rt.request().get('/v1/tasks').query({ limit: '1', ...(cursor ? { cursor } : {}) }).set(auth()).expect(200);
+      seen.push(...page.body.data.map((t: { id: string }) => t.id));
+      cursor = page.body.hasMore ? page.body.nextCursor : undefined;
+      if (cursor) assert.ok(cursor.startsWith('r.'), 'a list-row cursor');
+    } while (cursor && seen.length < 100);
+    assert.ok(seen.includes(task.id));
+    assert.equal(new Set(seen).size, seen.length);
   });
 
   it('should backfill rows for contacts stored before list rows existed, once', async () => {

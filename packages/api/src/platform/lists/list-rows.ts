@@ -2,7 +2,7 @@ import { Types, type Connection, type Model } from 'mongoose';
 import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import { ACCESS_FIELDS } from '../search/search-entry.model.js';
 import type { ListSpec } from '../records/list-query.js';
-import { bucketKey, listRowModel, LEVEL_SPANS, ROW_META_FIELDS, type ListRow } from './list-row.model.js';
+import { bucketKey, listRowModel, LEVEL_SPANS, rowFieldOf, type ListRow } from './list-row.model.js';
 import { bulkBlocks, writeBlock } from './list-blocks.js';
 
 /** What list rows need to know about a kind of record. */
@@ -43,7 +43,7 @@ function rowValue(doc: Record<string, unknown>, path: string): unknown {
 /** Checks once that a kind's filter names fit in a row next to its own fields. */
 export function assertRowFields(kind: Pick<ListedKind, 'resource' | 'list'>): void {
   for (const [param, def] of Object.entries(kind.list.filters)) {
-    if (ROW_META_FIELDS.has(param) || param.includes('.') || param.startsWith('$')) throw new Error(`${kind.resource}: list filter '${param}' cannot be a list row field`);
+    if (param.includes('.') || param.startsWith('$') || param.endsWith('Value')) throw new Error(`${kind.resource}: list filter '${param}' cannot be a list row field`);
     if ((ACCESS_FIELDS as readonly string[]).includes(param) && def.path !== param) throw new Error(`${kind.resource}: list filter '${param}' must read the access field of that name`);
   }
 }
@@ -67,7 +67,7 @@ export function rowOf<Doc>(kind: ListedKind<Doc>, doc: Doc, block: number, creat
     row[`u${level}`] = bucketKey(record.tenantId, kind.resource, 'u', level, block);
   }
   for (const field of ACCESS_FIELDS) if (field in record) row[field] = record[field] ?? null;
-  for (const [param, def] of Object.entries(kind.list.filters)) row[param] = rowValue(record, def.path);
+  for (const [param, def] of Object.entries(kind.list.filters)) row[rowFieldOf(param)] = rowValue(record, def.path);
   return row as ListRow;
 }
 
@@ -75,11 +75,21 @@ export function rowOf<Doc>(kind: ListedKind<Doc>, doc: Doc, block: number, creat
  * Makes the record's row match the record as stored now: moves it to this process's current block
  * (its creation block is kept; a record without a row gets one there too), then reads the record
  * again and, when another write moved it on meanwhile, writes again from that version, so
- * concurrent writers end on the last state. A record that is gone loses its row.
+ * concurrent writers end on the last state. A record that is gone loses its row. `created`: the record
+ * was just inserted, so its row is inserted first (an update would find nothing); `recheck: false`:
+ * the caller reads the record again itself after this and its other derived writes (record service).
  */
-export async function syncListRow<Doc>(connection: Connection, kind: ListedKind<Doc>, tenantId: Types.ObjectId, recordId: Types.ObjectId, current?: Doc | null): Promise<void> {
+export async function syncListRow<Doc>(
+  connection: Connection,
+  kind: ListedKind<Doc>,
+  tenantId: Types.ObjectId,
+  recordId: Types.ObjectId,
+  current?: Doc | null,
+  options: { created?: boolean; recheck?: boolean } = {},
+): Promise<void> {
   const Rows = listRowModel(connection);
   let doc = current === undefined ? ((await findByIdInTenant(kind.model as never, tenantId, recordId)) as Doc | null) : current;
+  let created = options.created === true;
   for (let attempt = 0; attempt < 4; attempt += 1) {
     if (!doc) {
       await Rows.deleteOne({ tenantId, _id: recordId });
@@ -87,7 +97,17 @@ export async function syncListRow<Doc>(connection: Connection, kind: ListedKind<
     }
     const block = await writeBlock(connection, tenantId, kind.resource);
     const { _id, cb, c0, c1, c2, ...moved } = rowOf(kind, doc, block, block);
-    const { matchedCount } = await Rows.updateOne({ tenantId, _id }, { $set: moved });
+    let inserted = false;
+    if (created) {
+      created = false;
+      try {
+        await Rows.collection.insertOne({ _id, cb, c0, c1, c2, ...moved } as never);
+        inserted = true;
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error; // a row already there: updated below
+      }
+    }
+    const { matchedCount } = inserted ? { matchedCount: 1 } : await Rows.updateOne({ tenantId, _id }, { $set: moved });
     if (matchedCount === 0) {
       try {
         await Rows.collection.insertOne({ _id, cb, c0, c1, c2, ...moved } as never);
@@ -98,6 +118,7 @@ export async function syncListRow<Doc>(connection: Connection, kind: ListedKind<
         continue;
       }
     }
+    if (options.recheck === false) return;
     const now = (await findByIdInTenant(kind.model as never, tenantId, recordId)) as (Doc & { version?: number }) | null;
     if (now && (now.version ?? 0) === ((doc as Doc & { version?: number }).version ?? 0)) return;
     doc = now;
@@ -168,6 +189,12 @@ export async function syncListRowsWhere(connection: Connection, resource: string
   const ids = (await kind.model.find(filter as never).select({ _id: 1 }).lean<Array<{ _id: Types.ObjectId }>>()).map((d) => d._id);
   for (let i = 0; i < ids.length; i += 16) await Promise.all(ids.slice(i, i + 16).map((id) => syncListRow(connection, kind, filter.tenantId, id)));
   return ids.length;
+}
+
+/** The listed kind whose records live in `collection` on the connection (what a versioned write keeps the row of). */
+export function listedKindOfCollection(connection: Connection, collection: string): ListedKind<Record<string, unknown>> | undefined {
+  for (const kind of kindsByConnection.get(connection)?.values() ?? []) if (kind.model.collection.collectionName === collection) return kind as unknown as ListedKind<Record<string, unknown>>;
+  return undefined;
 }
 
 /** The listed kind registered under `resource` on the connection, if that kind is listed from rows. */

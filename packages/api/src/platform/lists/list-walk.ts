@@ -18,6 +18,8 @@ import { newestBlock } from './list-blocks.js';
  * walk stopped (never an unbounded read).
  */
 export const MAX_ROUNDS = 4;
+/** At most this many single blocks are read at once in place of a 16-block bucket. */
+const FEW_BLOCKS = 4;
 const BUCKET_BATCH = 10_000;
 
 export interface RowWalk {
@@ -94,6 +96,14 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
     return { kept, fresh, blocks: Math.max(0, to - from + 1 - partial), nextAt: desc ? lo - 1 : hi + 1 };
   };
 
+  // Keeps a bucket's rows past the cursor and learns its matches per block; the walk goes on after it.
+  const take = (result: Awaited<ReturnType<typeof readBucket>>) => {
+    found.push(...result.kept);
+    blocksSeen += result.blocks;
+    matchesSeen += result.fresh;
+    next = result.nextAt;
+  };
+
   while (found.length < want && !done() && rounds < MAX_ROUNDS) {
     const need = want - found.length;
     if (rounds > 0 || perBlock >= 0) {
@@ -113,6 +123,18 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
       next = b.nextAt;
       continue;
     }
+    // A few blocks will do (the matches per block seen so far say so): read them one block each, at
+    // once, rather than a bucket of 16 blocks that would decode many more rows than the page needs.
+    const perBlockNow = blocksSeen ? matchesSeen / blocksSeen : perBlock;
+    const fewBlocks = perBlockNow > 0 ? Math.ceil(need / perBlockNow) : Infinity;
+    if (level === 1 && fewBlocks <= FEW_BLOCKS) {
+      const ats: number[] = [];
+      for (let i = 0, at = next; i < fewBlocks && (desc ? at >= 0 : at <= head); i += 1, at += direction) ats.push(at);
+      const results = await Promise.all(ats.map((at) => readBucket(at, 0)));
+      results.forEach(take);
+      level = 0;
+      continue;
+    }
     // A bucket is aligned, so the cursor may sit near its end: when what is left of it will not fill the
     // page, read the bucket after it too, at once.
     const span = LEVEL_SPANS[level]!;
@@ -121,12 +143,7 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
     const after = desc ? next - left : next + left;
     const both = left * estimate < need && (desc ? after >= 0 : after <= head);
     const results = await Promise.all(both ? [readBucket(next, level), readBucket(after, level)] : [readBucket(next, level)]);
-    for (const result of results) {
-      found.push(...result.kept);
-      blocksSeen += result.blocks;
-      matchesSeen += result.fresh;
-      next = result.nextAt;
-    }
+    results.forEach(take);
   }
 
   found.sort((x, y) => {

@@ -10,6 +10,11 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Threading headers of a conversation (a ticket's replies): where answers go, this message's id, what it answers. */
+  replyTo?: string | undefined;
+  messageId?: string | undefined;
+  inReplyTo?: string | undefined;
+  references?: string[] | undefined;
 }
 
 /** Sends transactional email (invitations, password resets) through SMTP. */
@@ -33,7 +38,8 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'AP
   const linkBase = appBaseUrl(config);
   async function send(message: MailMessage): Promise<void> {
     const { to } = message;
-    const info = await transport.sendMail({ from: config.MAIL_FROM, to, subject: message.subject, text: message.text, html: message.html });
+    const threading = { replyTo: message.replyTo, messageId: message.messageId, inReplyTo: message.inReplyTo, references: message.references };
+    const info = await transport.sendMail({ from: config.MAIL_FROM, to, subject: message.subject, text: message.text, html: message.html, ...Object.fromEntries(Object.entries(threading).filter(([, v]) => v !== undefined)) });
     if (config.SMTP_URL) logger.debug({ to, messageId: info.messageId }, 'email sent');
   }
   return {

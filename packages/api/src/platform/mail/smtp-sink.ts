@@ -1,5 +1,5 @@
 import { SMTPServer, type SMTPServerAuthentication } from 'smtp-server';
-import { parseMail, type ReceivedMail } from './testing.js';
+import { announceTestServer, parseMail, type ReceivedMail } from './testing.js';
 
 /** What the sink does with one message before it answers: accept it, or drop the connection unanswered. */
 export type SinkDecision = 'accept' | 'drop';
@@ -66,6 +66,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}) {
   server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve()));
   const port = (server.server.address() as { port: number }).port;
+  const forget = announceTestServer(port, messages);
   return {
     port,
     url: options.auth ? `smtp://${encodeURIComponent(options.auth.user)}:${encodeURIComponent(options.auth.pass)}@127.0.0.1:${port}` : `smtp://127.0.0.1:${port}`,
@@ -78,7 +79,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}) {
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () => {
+      forget();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

@@ -47,6 +47,25 @@ export function parseMail(raw: string, envelope: { from: string; to: string[] })
   return { ...envelope, subject, text, html, raw };
 }
 
+// The test SMTP servers running in this process, by port: a test factory reads the mail the API sent
+// to whichever one its runtime's SMTP_URL names (registration links), as a person reads their inbox.
+// Kept on globalThis so that a second copy of this module (a test loading the API twice) sees the same.
+const serversByPort: Map<number, ReceivedMail[]> = ((globalThis as { [key: symbol]: Map<number, ReceivedMail[]> })[Symbol.for('crm.test-smtp-servers')] ??= new Map());
+
+/** Makes the messages a test SMTP server receives readable through `receivedAt` while it runs. */
+export function announceTestServer(port: number, messages: ReceivedMail[]): () => void {
+  serversByPort.set(port, messages);
+  return () => {
+    if (serversByPort.get(port) === messages) serversByPort.delete(port);
+  };
+}
+
+/** What the test SMTP server at `smtpUrl` (one started in this process) has received, or undefined. */
+export function receivedAt(smtpUrl: string): readonly ReceivedMail[] | undefined {
+  const port = Number(new URL(smtpUrl).port || 25);
+  return serversByPort.get(port);
+}
+
 /** A real SMTP server on a free local port that keeps what it receives, for tests of outgoing email. */
 export async function startSmtpCapture(): Promise<{ url: string; messages: ReceivedMail[]; waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>; stop(): Promise<void> }> {
   const messages: ReceivedMail[] = [];
@@ -66,6 +85,7 @@ export async function startSmtpCapture(): Promise<{ url: string; messages: Recei
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as { port: number }).port;
+  const forget = announceTestServer(port, messages);
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
@@ -78,6 +98,9 @@ export async function startSmtpCapture(): Promise<{ url: string; messages: Recei
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () => {
+      forget();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -1,14 +1,16 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Request } from 'express';
 import { Server, type Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
+import { can } from '../access/access.js';
 import { recordResources, type Resource } from '../access/catalog.js';
 import type { Principal } from '../access/principal.js';
 import type { Authenticator } from '../auth/guard.js';
 import type { DomainEvent, EventBus } from '../events.js';
 import { toProblem, AppError } from '../errors.js';
 import { Audiences, subscriptionId, type Subscription } from './audiences.js';
+import { createHandshakeGate } from './handshake-gate.js';
 import { CredentialWatch, defaultCredentialTimings, type CredentialTimings } from './credentials.js';
 
 interface SubscriptionEntry {
@@ -52,7 +54,15 @@ export interface EventRelay {
  * `data: { userId, name, payload }`; the socket receives `name` with `payload`.
  */
 export const USER_MESSAGE_EVENT = 'realtime.user_message';
-const userMessageNames = new Set(['notification', 'notification.read', 'send.progress']);
+const userMessageNames = new Set(['notification', 'notification.read', 'send.progress', 'import.progress']);
+
+/**
+ * A message for every socket of an agency whose role may read `data.resource` (a roll-up changed):
+ * `data: { name, resource, payload }`. It names what changed, never a value, so each client reads the
+ * figures again through its own visibility.
+ */
+export const TENANT_MESSAGE_EVENT = 'realtime.tenant_message';
+const tenantMessageNames = new Set(['metric.changed']);
 
 const filterKey = /^[A-Za-z][A-Za-z0-9_.]{0,60}$/;
 const MAX_SUBSCRIPTIONS = 50;
@@ -121,6 +131,12 @@ export interface RealtimeOptions {
   maxBufferedBytes?: number | undefined;
   /** How often sockets' buffers are looked at (default 500 ms). */
   slowConsumerCheckMs?: number | undefined;
+  /** The client's address of a handshake, as Express's `req.ip` gives it (so `TRUST_PROXY` holds); the connection's remote address by default. */
+  clientAddress?: ((request: IncomingMessage) => string) | undefined;
+  /** Failed handshakes (a missing, bad or expired credential) per address per minute; past it the address is refused before any check (default 60). */
+  handshakeFailuresPerMinute?: number | undefined;
+  /** Where the handshake budget is counted (shared by every process); this process's memory when unset. */
+  redisUrl?: string | undefined;
 }
 
 /**
@@ -194,32 +210,39 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     },
   });
 
-  io.use(async (socket, next) => {
+  const handshakeGate = createHandshakeGate({ logger: options.logger, failuresPerMinute: options.handshakeFailuresPerMinute, redisUrl: options.redisUrl, clientAddress: options.clientAddress });
+
+  /** The state of a socket whose token is good, or null when it is not. */
+  async function admit(socket: Socket): Promise<SocketState | null> {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof token !== 'string' || token.length < 10 || token.length > 2048 || token.startsWith('pk_')) return next(new Error('unauthenticated'));
-    try {
-      let principal = await authenticate(token);
-      if (!principal) return next(new Error('unauthenticated'));
-      let version: string | undefined;
-      if (!watch.watches(principal.tenantId)) {
-        // The first socket of its agency here: the watch starts from the agency's stamp as it was before
-        // the principal was resolved (again, through the cache), so a change made meanwhile is not missed.
-        version = await options.readAccessVersion(principal.tenantId);
-        principal = await authenticate(token);
-        if (!principal) return next(new Error('unauthenticated'));
-      }
-      socket.data = { id: socket.id, principal, token, subscriptions: new Map(), versionAtAuth: version } satisfies SocketState;
-      next();
-    } catch {
-      next(new Error('unauthenticated'));
+    if (typeof token !== 'string' || token.length < 10 || token.length > 2048 || token.startsWith('pk_')) return null;
+    let principal = await authenticate(token);
+    if (!principal) return null;
+    let version: string | undefined;
+    if (!watch.watches(principal.tenantId)) {
+      // The first socket of its agency here: the watch starts from the agency's stamp as it was before
+      // the principal was resolved (again, through the cache), so a change made meanwhile is not missed.
+      version = await options.readAccessVersion(principal.tenantId);
+      principal = await authenticate(token);
+      if (!principal) return null;
     }
-  });
+    return { id: socket.id, principal, token, subscriptions: new Map(), versionAtAuth: version };
+  }
+
+  io.use(
+    handshakeGate(async (socket) => {
+      const state = await admit(socket);
+      if (!state) return false;
+      socket.data = state;
+      return true;
+    }),
+  );
 
   io.on('connection', (socket) => {
     const state = stateOf(socket);
     const { principal } = state;
     watch.watch(state, state.versionAtAuth);
-    void socket.join([`user:${String(principal.tenantId)}:${String(principal.userId)}`, ...(principal.sessionId ? [`session:${principal.sessionId}`] : [])]);
+    void socket.join([`user:${String(principal.tenantId)}:${String(principal.userId)}`, `tenant:${String(principal.tenantId)}`, ...(principal.sessionId ? [`session:${principal.sessionId}`] : [])]);
     socket.on('disconnect', () => {
       watch.forget(socket.id);
       unplaceAll(socket);
@@ -275,6 +298,16 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       io.to(`user:${tenant}:${String(userId)}`).emit(name, payload);
       return;
     }
+    if (event.type === TENANT_MESSAGE_EVENT) {
+      const { name, resource, payload } = (event.data ?? {}) as { name?: unknown; resource?: unknown; payload?: unknown };
+      if (typeof name !== 'string' || !tenantMessageNames.has(name) || !recordResources.includes(resource as Resource)) return;
+      // This process's sockets only: with the relay, every process delivers the event to its own.
+      for (const id of io.sockets.adapter.rooms.get(`tenant:${tenant}`) ?? []) {
+        const socket = local().get(id);
+        if (socket && can(stateOf(socket).principal, resource as Resource, 'read')) socket.emit(name, payload);
+      }
+      return;
+    }
     const kind = eventKind(event.type);
     if (!kind || !event.resourceId || !recordResources.includes(event.resource as Resource)) return;
     const record = { ...(event.record ?? {}), tenantId: tenant };
@@ -322,6 +355,8 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
 
   return {
     io,
+    /** The per-address budget of failed handshakes, for the other namespaces on this server (the customer portal's). */
+    handshakeGate,
     /** How many (agency, record type, visibility) groups deliveries are matched against. */
     get groupCount() {
       return audiences.groupCount;

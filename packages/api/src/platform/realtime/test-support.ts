@@ -23,9 +23,10 @@ export async function listen(rt: Rt, tuning: Parameters<typeof startRealtime>[2]
   };
 }
 
-/** A connected socket.io client that records every event it receives and can wait for the next matching one. */
-export async function client(url: string, token: string) {
-  const socket: Socket = connect(url, { path: '/v1/realtime', auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+/** A connected socket.io client that records every event it receives and can wait for the next matching one; `address` is sent as X-Forwarded-For. */
+export async function client(url: string, token: string, options: { address?: string } = {}) {
+  const extraHeaders = options.address ? { 'X-Forwarded-For': options.address } : undefined;
+  const socket: Socket = connect(url, { path: '/v1/realtime', auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, ...(extraHeaders ? { extraHeaders } : {}) });
   const events: RealtimeEvent[] = [];
   const waiters: Array<{ test: (e: RealtimeEvent) => boolean; resolve: (e: RealtimeEvent) => void }> = [];
   socket.on('event', (e: RealtimeEvent) => {

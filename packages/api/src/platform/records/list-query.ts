@@ -2,6 +2,7 @@ import { Types, type Model } from 'mongoose';
 import { op } from '../db/operators.js';
 import { AppError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { rowFieldOf } from '../lists/list-row.model.js';
 
 /** How a list filter parameter is parsed. Comma-separated values mean "any of" for id, string and enum. */
 export type FilterKind = 'id' | 'string' | 'enum' | 'boolean' | 'number' | 'date';
@@ -57,7 +58,7 @@ export function buildFilters(spec: ListSpec, query: Record<string, unknown>, key
     const found = spec.filters[name];
     if (!found || (operator && !['gte', 'lte', 'gt', 'lt'].includes(operator))) continue;
     // List rows (platform/lists) store each filter's value under the parameter's name.
-    const def = keyBy === 'param' ? { ...found, path: name } : found;
+    const def = keyBy === 'param' ? { ...found, path: rowFieldOf(name) } : found;
     if (typeof raw !== 'string') throw AppError.invalidField(`query.${param}`, 'must be given once');
     if (operator) {
       if (def.kind !== 'number' && def.kind !== 'date') throw AppError.invalidField(`query.${param}`, 'ranges work on numbers and dates only');

@@ -5,6 +5,7 @@ import { idParams, listOf, pageQuery } from '../http/common.schema.js';
 import { access, defineRoute, Reply, type RouteSpec } from '../http/route.js';
 import { z } from '../http/zod.js';
 import type { RecordBase, RecordService } from './record-service.js';
+import { writeXlsx, XLSX_TYPE } from './xlsx.js';
 
 /** Reads `If-Match: "3"` (the record's ETag; `W/"3"` and a bare `3` too: a version names one state of the record, so weak comparison is safe) as the version an update expects. */
 export function ifMatchVersion(req: Request): number | undefined {
@@ -72,7 +73,9 @@ export function recordRoutes<Doc extends RecordBase>(options: {
   const Names = plural[0]!.toUpperCase() + plural.slice(1);
   const listQuery = listQuerySchema(service as unknown as RecordService<RecordBase>);
   const { limit: _limit, cursor: _cursor, fields: _fields, ...filterShape } = listQuery.shape;
-  const exportQuery = z.object(filterShape).catchall(z.string().max(200));
+  const exportQuery = z
+    .object({ ...filterShape, format: z.enum(['csv', 'xlsx']).default('csv').openapi({ description: 'CSV (text/csv) or an Excel workbook (.xlsx)' }) })
+    .catchall(z.string().max(200));
 
   const routes: RouteSpec[] = [
     defineRoute({
@@ -103,15 +106,23 @@ export function recordRoutes<Doc extends RecordBase>(options: {
       method: 'get',
       path: `${path}/export`,
       operationId: `export${Names}`,
-      summary: `Export ${plural} as CSV`,
+      summary: `Export ${plural} as CSV or XLSX`,
       description: 'The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).',
       tags: [tag],
       access: access.permission(resource, 'export'),
       query: exportQuery,
-      success: { status: 200, description: 'CSV (text/csv)', mediaType: 'text/csv' },
+      success: { status: 200, description: 'CSV (text/csv), or with `format=xlsx` a workbook', mediaType: 'text/csv', alsoMediaTypes: [XLSX_TYPE] },
       handler: async ({ query, req, res }) => {
-        const csv = await service.exportCsv(req.principal!, query as never, clientOf(req));
-        res.status(200).type('text/csv; charset=utf-8').attachment(`${plural}.csv`).send(csv);
+        const { format, ...filters } = query as { format: 'csv' | 'xlsx' } & Record<string, unknown>;
+        if (format === 'csv') {
+          const csv = await service.exportCsv(req.principal!, filters as never, clientOf(req));
+          res.status(200).type('text/csv; charset=utf-8').attachment(`${plural}.csv`).send(csv);
+          return;
+        }
+        const { columns, rows } = await service.exportRows(req.principal!, filters as never, clientOf(req), 'xlsx');
+        res.status(200).type(XLSX_TYPE).attachment(`${plural}.xlsx`);
+        await writeXlsx(res, plural, columns, rows);
+        res.end();
       },
     }),
     defineRoute({

@@ -9,12 +9,14 @@ import type { Actor, EventBus } from '../events.js';
 import type { WorkflowEngine } from '../workflow/workflow-engine.js';
 import { toCsv } from './csv.js';
 import { buildFilters, combine, cursorCondition, nextCursor, planSort, type ListSpec } from './list-query.js';
-import { removeRecordSearch, searchSignature, syncRecordSearch } from '../search/search-index.js';
+import { indexRecords, removeRecordSearch, searchSignature, syncRecordSearch } from '../search/search-index.js';
 import { parseSearch, RECORDS_EXAMINED_PER_SEARCH, runSearch, searchCursor } from '../search/search-query.js';
 import { registerSearchableKind } from '../search/search-registry.js';
-import { writeVersion } from './version-claims.js';
-import { registerListedKind, removeListRow, syncListRow } from '../lists/list-rows.js';
+import { writeStoredVersion } from './version-claims.js';
+import { registerListedKind, removeListRow, syncListRow, writeListRows } from '../lists/list-rows.js';
 import { walkRows } from '../lists/list-walk.js';
+import { countCreated, countWrite, registerCountedKind } from '../counts/record-counts.js';
+import { countFromCounters } from '../counts/count-query.js';
 
 /** The fields every tenant-owned CRM record carries for access control. */
 export interface RecordBase {
@@ -56,7 +58,7 @@ export interface RecordDefinition<Doc extends RecordBase> {
   derive?(doc: Partial<Doc>): Partial<Doc>;
   /**
    * Lists are read from list rows (platform/lists, docs/database.md): only for kinds whose every write
-   * goes through this service (or calls `syncListRow` itself), since a write that skips it leaves the row stale.
+   * goes through this service or `writeVersion` (which keeps the row), since a write that skips both leaves the row stale.
    */
   listRows?: boolean;
 }
@@ -83,6 +85,9 @@ export interface ListQuery extends FilterQuery {
   fields?: string | undefined;
   [filter: string]: unknown;
 }
+
+/** Where a count that the counters do not cover stops (its answer then says `capped`). */
+export const COUNT_CAP = 10_000;
 
 const systemFields = new Set(['_id', 'id', 'tenantId', 'version', 'createdAt', 'updatedAt', 'status', 'searchTokens', '__v', '__proto__', 'constructor', 'prototype']);
 
@@ -117,13 +122,36 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
   const notFound = () => AppError.notFound(def.label);
   registerSearchableKind(Model.db, def);
   if (def.listRows) registerListedKind(Model.db, def);
+  registerCountedKind(Model.db, Model.collection.collectionName, def);
+  type Counted = NonNullable<Parameters<typeof countWrite>[2]>;
 
-  /** Brings the record's search entries up to date when a write changed what they hold. */
-  async function reindex(before: Partial<Doc> | null, after: Doc | null, tenantId: Types.ObjectId, id: Types.ObjectId): Promise<void> {
-    await Promise.all([
-      def.listRows ? syncListRow(Model.db, def, tenantId, id, after) : null,
-      before && after && searchSignature(def, before) === searchSignature(def, after) ? null : syncRecordSearch(Model.db, def, tenantId, id, after),
-    ]);
+  /**
+   * Brings the record's list row and, when a write changed what they hold, its search entries up to date,
+   * both at once (this service's versioned writes ask writeStoredVersion to leave the row to it), then
+   * reads the record once for both: when another write moved it on meanwhile (and its own derived writes
+   * may have landed before these), both are written again from that version, so concurrent writers end
+   * on the last state; a record deleted meanwhile loses them. `then` (the write's event) runs once the
+   * row and entries are written, beside that check, which it does not depend on.
+   */
+  async function reindex(before: Partial<Doc> | null, after: Doc, tenantId: Types.ObjectId, id: Types.ObjectId, then: () => Promise<unknown>): Promise<void> {
+    const search = !(before && searchSignature(def, before) === searchSignature(def, after));
+    const write = (doc: Doc | null, created: boolean) =>
+      Promise.all([def.listRows ? syncListRow(Model.db, def, tenantId, id, doc, { created, recheck: false }) : null, search ? syncRecordSearch(Model.db, def, tenantId, id, doc, { created, recheck: false }) : null]);
+    if (!def.listRows && !search) {
+      await then();
+      return;
+    }
+    await write(after, before === null);
+    const recheck = async () => {
+      let doc: Doc | null = after;
+      for (let attempt = 0; attempt < 3 && doc; attempt += 1) {
+        const now = (await findByIdInTenant(Model as never, tenantId, id)) as Doc | null;
+        if (now && now.version === doc.version) return;
+        doc = now;
+        await write(doc, false);
+      }
+    };
+    await Promise.all([recheck(), then()]);
   }
 
   /** The records matching `q` (and `filter`, which holds visibility and list filters), best first. */
@@ -166,7 +194,8 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
         throw new AppError('forbidden', `Your role may not assign ${def.resource} records to someone else`);
       }
       const ownerId = oid(input.ownerId, 'ownerId');
-      if (ownerId && !(await deps.directory.user(principal.tenantId, ownerId))) throw AppError.invalidField('ownerId', 'is not a user of this agency');
+      // The caller is a user of the agency (their principal was loaded, and is reloaded when their user changes): no lookup.
+      if (ownerId && !ownerId.equals(principal.userId) && !(await deps.directory.user(principal.tenantId, ownerId))) throw AppError.invalidField('ownerId', 'is not a user of this agency');
       out.ownerId = ownerId;
     }
     if ('productId' in input) {
@@ -191,6 +220,27 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     if (def.productRequiredForDepartmentUsers && principal.departmentId && !principal.role.isAdmin && !merged.productId) {
       throw AppError.invalidField('productId', 'is required: every record of a department is tied to a product');
     }
+  }
+
+  /** At most COUNT_CAP matches of `filter`, read by id only; `capped` when there may be more. */
+  async function countBounded(filter: Record<string, unknown>): Promise<{ count: number; capped: boolean }> {
+    const ids = await Model.find(filter as never).select({ _id: 1 }).limit(COUNT_CAP + 1).lean();
+    return { count: Math.min(ids.length, COUNT_CAP), capped: ids.length > COUNT_CAP };
+  }
+
+  /** The records the role may export (the access module's export filter) and the role's columns, as rows; audited with the format. */
+  async function exportRows(principal: Principal, query: FilterQuery, client?: { ip?: string; userAgent?: string }, format: 'csv' | 'xlsx' = 'csv') {
+    assertCan(principal, def.resource, 'export');
+    const allowed = exportColumns(principal, def.resource);
+    const columns = (allowed ?? Object.keys(def.exportColumns)).filter((c) => c in def.exportColumns);
+    const { equalities, conditions } = buildFilters(def.list, query);
+    const filter = combine(visibility(principal, 'export'), equalities, conditions);
+    const words = parseSearch(query.q);
+    const docs = words
+      ? (await search(principal, words, 'export', filter, RECORDS_EXAMINED_PER_SEARCH)).hits.map((hit) => hit.doc)
+      : await Model.find(filter as never).sort({ _id: 1 }).limit(50_000).lean<Doc[]>();
+    await deps.events.publish({ type: `${def.resource}.exported`, tenantId: principal.tenantId, resource: def.resource, resourceId: null, actor: actorOf(principal, client), data: { count: docs.length, columns, format } });
+    return { columns, rows: docs.map((doc) => columns.map((c) => def.exportColumns[c]!(doc))) };
   }
 
   return {
@@ -249,14 +299,29 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       };
     },
 
-    /** Counts the visible records matching the same filters as `list`. */
-    async count(principal: Principal, query: FilterQuery) {
+    /**
+     * Counts the visible records matching the same filters as `list`: exact from the counters when they
+     * cover the filters and the caller's visibility (platform/counts), otherwise at most COUNT_CAP, with
+     * `capped` saying the count stopped there (never a count over every record).
+     */
+    async count(principal: Principal, query: FilterQuery): Promise<{ count: number; capped: boolean }> {
       const { equalities, conditions } = buildFilters(def.list, query);
       const custom = await deps.customFields.filters(principal.tenantId, def.resource, query);
-      const filter = combine(visibility(principal, 'read'), { ...equalities, ...custom }, conditions);
       const words = parseSearch(query.q);
-      if (words) return (await search(principal, words, 'read', filter, RECORDS_EXAMINED_PER_SEARCH)).hits.length;
-      return Model.countDocuments(filter as never);
+      const fromCounters = !words && !conditions.length && !Object.keys(custom).length ? await countFromCounters(Model.db, def, principal.tenantId, visibility(principal, 'read'), equalities) : null;
+      if (fromCounters !== null) return { count: fromCounters, capped: false };
+      const filter = combine(visibility(principal, 'read'), { ...equalities, ...custom }, conditions);
+      if (words) {
+        const { hits } = await search(principal, words, 'read', filter, RECORDS_EXAMINED_PER_SEARCH);
+        return { count: hits.length, capped: hits.length >= RECORDS_EXAMINED_PER_SEARCH };
+      }
+      if (def.listRows) {
+        // From list rows, bucket by bucket (platform/lists): a bounded read whatever the filter.
+        const rowFilters = buildFilters(def.list, query, 'param');
+        const walk = await walkRows(Model.db, { tenantId: principal.tenantId, kind: def.resource, order: 'c', direction: -1, filter: combine(visibility(principal, 'read'), { ...rowFilters.equalities, ...custom }, rowFilters.conditions), limit: COUNT_CAP });
+        return { count: walk.rows.length, capped: walk.hasMore };
+      }
+      return countBounded(filter);
     },
 
     async get(principal: Principal, id: string) {
@@ -276,33 +341,157 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     async create(principal: Principal, input: Record<string, unknown>, client?: { ip?: string; userAgent?: string }, options: { id?: Types.ObjectId } = {}) {
       const { custom, ...fields } = input as Record<string, unknown> & { custom?: Record<string, unknown> };
       for (const key of Object.keys(fields)) if (systemFields.has(key)) delete fields[key];
-      const refs = await resolveRefs(principal, { ownerId: principal.userId, ...fields }, null);
+      // Independent checks and reads (workflows are cached; references often need none): at once.
+      const [refs, validCustom, initial] = await Promise.all([
+        resolveRefs(principal, { ownerId: principal.userId, ...fields }, null),
+        deps.customFields.validate(principal.tenantId, def.resource, custom, 'create'),
+        def.workflowKey ? deps.workflows.initialState(principal.tenantId, def.workflowKey) : undefined,
+      ]);
       const doc: Record<string, unknown> = {
         ...fields,
         ...refs,
         departmentId: refs.departmentId ?? principal.departmentId ?? null,
         tenantId: principal.tenantId,
-        custom: await deps.customFields.validate(principal.tenantId, def.resource, custom, 'create'),
+        custom: validCustom,
       };
       if (options.id) doc._id = options.id;
-      if (def.workflowKey) doc.status = await deps.workflows.initialState(principal.tenantId, def.workflowKey);
+      if (initial !== undefined) doc.status = initial;
       assertProductRule(principal, doc as Partial<Doc>);
       Object.assign(doc, def.derive?.(doc as Partial<Doc>) ?? {});
       const created = ((await Model.create(doc as never)) as unknown as { toObject(): Doc }).toObject();
-      await reindex(null, created, principal.tenantId, created._id);
-      if (def.workflowKey) {
-        await deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: created._id, from: null, to: created.status! });
-      }
       const dto = def.toDto(created);
-      await deps.events.publish({ type: `${def.resource}.created`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(created._id), actor: actorOf(principal, client), record: dto });
+      const counted = countWrite(Model.db, def, null, created as unknown as Counted, 'v0');
+      // Independent writes derived from the stored record at once (a crash loses any of them in either
+      // order); the event once they are all written.
+      const recorded = def.workflowKey ? deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: created._id, from: null, to: created.status! }) : null;
+      await Promise.all([
+        recorded,
+        counted,
+        reindex(null, created, principal.tenantId, created._id, async () => {
+          await recorded;
+          await deps.events.publish({ type: `${def.resource}.created`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(created._id), actor: actorOf(principal, client), record: dto });
+        }),
+      ]);
       return dto;
     },
 
-    /** Updates the sent fields; with `ifMatch`, only if the record is still at that version. */
-    async update(principal: Principal, id: string, patch: Record<string, unknown>, options: { ifMatch?: number | undefined; client?: { ip?: string; userAgent?: string } } = {}) {
+    /**
+     * Creates many records at once (an import): each input is checked as `create` checks it (references,
+     * custom fields, the product rule, derived fields) and the accepted ones are inserted in one unordered
+     * insert under ids the caller chose, so a batch run again after a crash inserts only what is missing
+     * (those already there get their row and entries re-synced one by one instead of in bulk). Search
+     * entries and list rows are written in bulk, and one `<resource>.imported` event carries the batch to
+     * the audit trail: no per-record events, so neither realtime nor notifications storm. `extra` fields
+     * (the import's id) are stored beside the record's own. Answers, per item, what happened to it.
+     */
+    async createMany(
+      principal: Principal,
+      items: ReadonlyArray<{ id: Types.ObjectId; input: Record<string, unknown> }>,
+      options: { extra?: Record<string, unknown>; data?: Record<string, unknown>; client?: { ip?: string; userAgent?: string } } = {},
+    ): Promise<Array<{ id: Types.ObjectId; error: AppError | null }>> {
+      assertCan(principal, def.resource, 'create');
+      const initial = def.workflowKey ? await deps.workflows.initialState(principal.tenantId, def.workflowKey) : undefined;
+      // The agency's custom-field definitions are read once for the batch, not once per record.
+      const validateCustom = await deps.customFields.compile(principal.tenantId, def.resource);
+      const refsOf = new Map<string, Promise<Record<string, unknown>>>();
+      const now = new Date();
+      const outcomes = await Promise.all(
+        items.map(async ({ id, input }) => {
+          try {
+            const { custom, ...fields } = input as Record<string, unknown> & { custom?: Record<string, unknown> };
+            for (const key of Object.keys(fields)) if (systemFields.has(key)) delete fields[key];
+            const refInput = { ownerId: principal.userId, ...Object.fromEntries(['ownerId', 'productId', 'teamId'].filter((k) => k in fields).map((k) => [k, fields[k]])) };
+            // Rows of one import share their owner, product and team: each distinct set is checked once.
+            const refKey = JSON.stringify(refInput);
+            if (!refsOf.has(refKey)) refsOf.set(refKey, resolveRefs(principal, refInput, null));
+            const refs = await refsOf.get(refKey)!;
+            const validCustom = validateCustom(custom, 'create');
+            const doc: Record<string, unknown> = { ...fields, ...refs, departmentId: refs.departmentId ?? principal.departmentId ?? null, tenantId: principal.tenantId, custom: validCustom, _id: id };
+            if (initial !== undefined) doc.status = initial;
+            assertProductRule(principal, doc as Partial<Doc>);
+            Object.assign(doc, def.derive?.(doc as Partial<Doc>) ?? {});
+            const hydrated = new Model(doc as never);
+            try {
+              await hydrated.validate();
+            } catch (invalid) {
+              const errors = (invalid as { errors?: Record<string, unknown> }).errors;
+              if (!errors) throw invalid;
+              throw AppError.invalidField(Object.keys(errors)[0] ?? 'record', (invalid as Error).message);
+            }
+            const stored = { ...(hydrated.toObject() as unknown as Record<string, unknown>), ...(options.extra ?? {}), createdAt: now, updatedAt: now, version: 0 };
+            return { id, error: null, stored: stored as unknown as Doc };
+          } catch (error) {
+            if (error instanceof AppError) return { id, error, stored: null };
+            throw error;
+          }
+        }),
+      );
+      const accepted = outcomes.filter((o) => o.stored).map((o) => o.stored!);
+      const existed = new Set<number>();
+      if (accepted.length) {
+        try {
+          await Model.collection.insertMany(accepted as never[], { ordered: false });
+        } catch (error) {
+          const e = error as { code?: number; writeErrors?: { code: number; index: number } | Array<{ code: number; index: number }> };
+          const writeErrors = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+          if (!writeErrors.length || writeErrors.some((w) => w.code !== 11000)) throw error;
+          for (const w of writeErrors) existed.add(w.index);
+        }
+      }
+      const fresh = accepted.filter((_, i) => !existed.has(i));
+      const again = accepted.filter((_, i) => existed.has(i));
+      await Promise.all([
+        indexRecords(Model.db, def, fresh),
+        // Every accepted record, also those of an earlier run: a record counted already is refused by the delta's id.
+        countCreated(Model.db, def, accepted as unknown as NonNullable<Counted>[]),
+        def.listRows ? writeListRows(Model.db, def, fresh) : null,
+        // Inserted by an earlier run of this batch that stopped before its entries: written again, one by one.
+        ...again.map(async (doc) => {
+          const stored = (await findByIdInTenant(Model as never, principal.tenantId, doc._id)) as Doc | null;
+          await Promise.all([syncRecordSearch(Model.db, def, principal.tenantId, doc._id, stored), def.listRows ? syncListRow(Model.db, def, principal.tenantId, doc._id, stored) : null]);
+        }),
+      ]);
+      if (accepted.length) {
+        await deps.events.publish({ type: `${def.resource}.imported`, tenantId: principal.tenantId, resource: def.resource, resourceId: null, actor: actorOf(principal, options.client), data: { ...(options.data ?? {}), count: accepted.length } });
+      }
+      return outcomes.map(({ id, error }) => ({ id, error }));
+    },
+
+    /**
+     * Removes records a `createMany` made (an import's undo): those of `ids` the principal may delete, with
+     * their search entries and list rows, and one `<resource>.import_undone` event for the batch. Answers
+     * how many were removed.
+     */
+    async removeMany(principal: Principal, ids: ReadonlyArray<Types.ObjectId>, options: { data?: Record<string, unknown>; client?: { ip?: string; userAgent?: string } } = {}): Promise<number> {
+      assertCan(principal, def.resource, 'delete');
+      const removed = await Promise.all(
+        ids.map(async (id) => {
+          const doc = await byIdVisible(principal, id, 'delete');
+          if (!doc) return 0;
+          const { deletedCount } = await Model.deleteOne({ tenantId: principal.tenantId, _id: id } as never);
+          await Promise.all([removeRecordSearch(Model.db, principal.tenantId, id), def.listRows ? removeListRow(Model.db, principal.tenantId, id) : null, deletedCount ? countWrite(Model.db, def, doc as unknown as Counted, null, 'del') : null]);
+          return 1;
+        }),
+      );
+      const count = removed.reduce<number>((a, b) => a + b, 0);
+      if (count) await deps.events.publish({ type: `${def.resource}.import_undone`, tenantId: principal.tenantId, resource: def.resource, resourceId: null, actor: actorOf(principal, options.client), data: { ...(options.data ?? {}), count } });
+      return count;
+    },
+
+    /**
+     * Updates the sent fields; with `ifMatch`, only if the record is still at that version. `adjust` lets
+     * a service of the same domain reshape the patch from the record as read here (no second read).
+     */
+    async update(
+      principal: Principal,
+      id: string,
+      patch: Record<string, unknown>,
+      options: { ifMatch?: number | undefined; client?: { ip?: string; userAgent?: string }; adjust?: (existing: Doc, patch: Record<string, unknown>) => Record<string, unknown> } = {},
+    ) {
       const existing = await findVisible(principal, id, 'update');
       assertWritable(principal, existing);
       if (options.ifMatch !== undefined && existing.version !== options.ifMatch) throw await versionConflict(principal, existing._id);
+      if (options.adjust) patch = options.adjust(existing, patch);
       const { custom, ...fields } = patch as Record<string, unknown> & { custom?: Record<string, unknown> };
       for (const key of Object.keys(fields)) if (systemFields.has(key) || fields[key] === undefined) delete fields[key];
       Object.assign(fields, await resolveRefs(principal, fields, existing));
@@ -330,20 +519,25 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       assertProductRule(principal, merged);
       Object.assign(set, def.derive?.(merged) ?? {});
       set.updatedAt = new Date();
-      const written = await writeVersion(Model as never, existing, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) });
-      if (!written) throw await versionConflict(principal, existing._id);
-      const updated = (await findByIdInTenant(Model as never, principal.tenantId, existing._id)) as Doc;
-      await reindex(existing, updated, principal.tenantId, existing._id);
+      // The stored document comes back with the write: nothing is read again after it.
+      const updated = (await writeStoredVersion(Model as never, existing, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { listRow: false })) as Doc | null;
+      if (!updated) throw await versionConflict(principal, existing._id);
       const dto = def.toDto(updated);
-      await deps.events.publish({ type: `${def.resource}.updated`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, options.client), record: dto, changes });
+      await reindex(existing, updated, principal.tenantId, existing._id, () =>
+        deps.events.publish({ type: `${def.resource}.updated`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, options.client), record: dto, changes }),
+      );
       return dto;
     },
 
     async remove(principal: Principal, id: string, client?: { ip?: string; userAgent?: string }) {
       const existing = await findVisible(principal, id, 'delete');
       assertWritable(principal, existing);
-      await Model.deleteOne({ tenantId: principal.tenantId, _id: existing._id } as never);
-      await Promise.all([removeRecordSearch(Model.db, principal.tenantId, existing._id), def.listRows ? removeListRow(Model.db, principal.tenantId, existing._id) : null]);
+      const { deletedCount } = await Model.deleteOne({ tenantId: principal.tenantId, _id: existing._id } as never);
+      await Promise.all([
+        removeRecordSearch(Model.db, principal.tenantId, existing._id),
+        def.listRows ? removeListRow(Model.db, principal.tenantId, existing._id) : null,
+        deletedCount ? countWrite(Model.db, def, existing as unknown as Counted, null, 'del') : null,
+      ]);
       await deps.events.publish({ type: `${def.resource}.deleted`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, client), record: def.toDto(existing) });
     },
 
@@ -360,23 +554,27 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const from = existing.status ?? '';
       await deps.workflows.assertTransition(principal, def.workflowKey, from, input.to);
       const now = new Date();
-      const written = await writeVersion(Model as never, existing, { $set: { ...alongside, status: input.to, statusChangedAt: now, updatedAt: now } });
-      if (!written) throw await versionConflict(principal, existing._id);
-      await deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: existing._id, from, to: input.to, note: input.note ?? null });
+      const updated = (await writeStoredVersion(Model as never, existing, { $set: { ...alongside, status: input.to, statusChangedAt: now, updatedAt: now } }, { listRow: false })) as Doc | null;
+      if (!updated) throw await versionConflict(principal, existing._id);
       const alongsideChanges = Object.fromEntries(Object.entries(alongside).map(([key, value]) => [key, { from: (existing as Record<string, unknown>)[key] ?? null, to: value }]));
-      const updated = (await findByIdInTenant(Model as never, principal.tenantId, existing._id)) as Doc;
-      await reindex(existing, updated, principal.tenantId, existing._id);
       const dto = def.toDto(updated);
-      await deps.events.publish({
-        type: `${def.resource}.transitioned`,
-        tenantId: principal.tenantId,
-        resource: def.resource,
-        resourceId: String(existing._id),
-        actor: actorOf(principal, client),
-        record: dto,
-        changes: { ...alongsideChanges, status: { from, to: input.to } },
-        data: { from, to: input.to },
-      });
+      const recorded = deps.workflows.record({ principal, tenantId: principal.tenantId, key: def.workflowKey, resource: def.resource, recordId: existing._id, from, to: input.to, note: input.note ?? null });
+      await Promise.all([
+        recorded,
+        reindex(existing, updated, principal.tenantId, existing._id, async () => {
+          await recorded;
+          await deps.events.publish({
+            type: `${def.resource}.transitioned`,
+            tenantId: principal.tenantId,
+            resource: def.resource,
+            resourceId: String(existing._id),
+            actor: actorOf(principal, client),
+            record: dto,
+            changes: { ...alongsideChanges, status: { from, to: input.to } },
+            data: { from, to: input.to },
+          });
+        }),
+      ]);
       return dto;
     },
 
@@ -389,18 +587,12 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
 
     /** CSV of the records the role may export, with the role's column set (002's sales export). */
     async exportCsv(principal: Principal, query: FilterQuery, client?: { ip?: string; userAgent?: string }) {
-      assertCan(principal, def.resource, 'export');
-      const allowed = exportColumns(principal, def.resource);
-      const columns = (allowed ?? Object.keys(def.exportColumns)).filter((c) => c in def.exportColumns);
-      const { equalities, conditions } = buildFilters(def.list, query);
-      const filter = combine(visibility(principal, 'export'), equalities, conditions);
-      const words = parseSearch(query.q);
-      const docs = words
-        ? (await search(principal, words, 'export', filter, RECORDS_EXAMINED_PER_SEARCH)).hits.map((hit) => hit.doc)
-        : await Model.find(filter as never).sort({ _id: 1 }).limit(50_000).lean<Doc[]>();
-      await deps.events.publish({ type: `${def.resource}.exported`, tenantId: principal.tenantId, resource: def.resource, resourceId: null, actor: actorOf(principal, client), data: { count: docs.length, columns } });
-      return toCsv(columns, docs.map((doc) => columns.map((c) => def.exportColumns[c]!(doc))));
+      const { columns, rows } = await exportRows(principal, query, client, 'csv');
+      return toCsv(columns, rows);
     },
+
+    /** The records the role may export (the access module's export filter) and the role's columns, as rows; audited with the format. */
+    exportRows,
   };
 }
 

@@ -3,6 +3,8 @@ import { op } from '../db/operators.js';
 import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import { AppError, isDuplicateKeyError } from '../errors.js';
 import type { Jobs } from '../jobs/jobs.js';
+import { listedKindOfCollection, syncListRow } from '../lists/list-rows.js';
+import { countedKindOfCollection, countWrite } from '../counts/record-counts.js';
 
 /**
  * Optimistic concurrency that holds on every engine we run on, and costs one row on each.
@@ -39,14 +41,47 @@ const byId = { crossTenant: 'by id: the caller has checked the tenant and visibi
 
 /**
  * Applies `update` to the record if it is still at `record.version`, and sets the version it claimed.
- * Returns false when another writer holds or made the next version (the caller answers 409).
+ * Returns false when another writer holds or made the next version (the caller answers 409). Every
+ * versioned write passes here, so here a kind listed from rows (platform/lists) gets its row moved on:
+ * the write returns the stored document (same round trip) and the row is written from it.
  */
 export async function writeVersion<T>(
   model: Model<T>,
   record: { _id: Types.ObjectId; version: number },
   update: UpdateQuery<T> & { $set?: Record<string, unknown> },
-  options: { orphanedAfterMs?: number } = {},
+  options: VersionWriteOptions = {},
 ): Promise<boolean> {
+  return (await applyVersion(model, record, update, options, false)) !== false;
+}
+
+/** How a versioned write runs. */
+export interface VersionWriteOptions {
+  orphanedAfterMs?: number;
+  /** False when the caller writes the list row itself (the record service, alongside the search entries). */
+  listRow?: boolean;
+}
+
+/**
+ * writeVersion answering the stored document as the write left it (the same round trip: no read
+ * after the write), or null when another writer holds or made the next version or the record is gone.
+ */
+export async function writeStoredVersion<T>(
+  model: Model<T>,
+  record: { _id: Types.ObjectId; version: number },
+  update: UpdateQuery<T> & { $set?: Record<string, unknown> },
+  options: VersionWriteOptions = {},
+): Promise<T | null> {
+  return ((await applyVersion(model, record, update, options, true)) || null) as T | null;
+}
+
+/** false: not written (another writer's version); otherwise the stored document when it was read back. */
+async function applyVersion<T>(
+  model: Model<T>,
+  record: { _id: Types.ObjectId; version: number },
+  update: UpdateQuery<T> & { $set?: Record<string, unknown> },
+  options: VersionWriteOptions,
+  returnStored: boolean,
+): Promise<false | (Record<string, unknown> & { _id: Types.ObjectId; tenantId: Types.ObjectId }) | null> {
   const Claims = versionClaimModel(model.db);
   const orphanedAfterMs = options.orphanedAfterMs ?? ORPHANED_CLAIM_MS;
   let target = record.version + 1;
@@ -70,14 +105,26 @@ export async function writeVersion<T>(
   if (Date.now() - claimedAt > orphanedAfterMs / 2) {
     throw new AppError('unavailable', 'The change took too long to save and was not applied; try again');
   }
+  const listed = options.listRow === false ? undefined : listedKindOfCollection(model.db, model.collection.collectionName);
+  // A counted kind's counters move with the write (platform/counts); the record as the caller read it is the before.
+  const counted = 'tenantId' in record ? countedKindOfCollection(model.db, model.collection.collectionName) : undefined;
+  const versioned = { ...update, $set: { ...(update.$set ?? {}), version: target } } as never;
+  type Stored = Record<string, unknown> & { _id: Types.ObjectId; tenantId: Types.ObjectId };
+  let stored: Stored | null = null;
   try {
-    await model.updateOne({ _id: record._id } as never, { ...update, $set: { ...(update.$set ?? {}), version: target } } as never).setOptions(byId);
+    if (listed || returnStored || counted) stored = await model.findOneAndUpdate({ _id: record._id } as never, versioned, { returnDocument: 'after' }).setOptions(byId).lean<Stored>();
+    else await model.updateOne({ _id: record._id } as never, versioned).setOptions(byId);
   } catch (error) {
     // Refused by the database (a unique name taken): the version was not made, so the next writer may.
     await Claims.deleteOne({ _id: `${model.collection.collectionName}:${String(record._id)}:${target}` });
     throw error;
   }
-  return true;
+  await Promise.all([
+    listed && stored ? syncListRow(model.db, listed, stored.tenantId, stored._id, stored) : null,
+    counted && stored ? countWrite(model.db, counted, record as unknown as Stored, stored, `v${target}`) : null,
+  ]);
+  if (returnStored) return stored ?? false;
+  return stored;
 }
 
 /**

@@ -26,8 +26,32 @@ interface BackfillState {
   at: Date;
 }
 
-/** Entries written before `key` existed (format 1) cannot be looked up: a kind indexed in them is redone. */
-const FORMAT = 2;
+/**
+ * Entries written before `key` existed (format 1) cannot be looked up, and entries without `sk` and an
+ * explicit `exact` (format 2) cannot be read a shard at a time: a kind indexed in them is redone.
+ */
+export const SEARCH_ENTRY_FORMAT = 3;
+const FORMAT = SEARCH_ENTRY_FORMAT;
+/** How long a process trusts what it read of a kind's backfill state while the kind is still being redone. */
+const STATE_RECHECK_MS = 5000;
+const ready = new WeakMap<Connection, Map<string, number>>();
+
+/**
+ * Whether the kind's entries are all in the current format (so a search may read them by shard): true
+ * unless the kind was indexed in an older format and is not redone yet. Once true it stays true for the
+ * process (one read); until then it is read again at most every 5 s.
+ */
+export async function searchFormatReady(connection: Connection, resource: string): Promise<boolean> {
+  const known = ready.get(connection) ?? new Map<string, number>();
+  ready.set(connection, known);
+  const checked = known.get(resource);
+  if (checked === Infinity) return true;
+  if (checked !== undefined && Date.now() - checked < STATE_RECHECK_MS) return false;
+  const state = await connection.db!.collection<BackfillState>('search_backfill').findOne({ _id: resource });
+  const current = !state || (state.done && (state.format ?? 0) >= FORMAT);
+  known.set(resource, current ? Infinity : Date.now());
+  return current;
+}
 
 /** Backfills every kind registered on the connection; returns how many records were indexed. */
 export async function backfillSearchIndex(connection: Connection, options: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<number> {

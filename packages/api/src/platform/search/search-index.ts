@@ -2,7 +2,7 @@ import { Types, type Connection, type Model } from 'mongoose';
 import { matchesFilter } from '../access/access.js';
 import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import { op } from '../db/operators.js';
-import { ACCESS_FIELDS, searchEntryModel, searchKey, type SearchEntry } from './search-entry.model.js';
+import { ACCESS_FIELDS, searchEntryModel, searchKey, searchShardKey, shardOf, type SearchEntry } from './search-entry.model.js';
 import { indexTokens, type QueryWord } from './search-tokens.js';
 
 /**
@@ -64,15 +64,11 @@ function entriesOf<Doc>(kind: SearchableKind<Doc>, doc: IndexedRecord): Omit<Sea
     const value = doc[field];
     if (value instanceof Types.ObjectId) access[field] = value;
   }
-  return indexTokens(searchableValues(kind, doc as unknown as Partial<Doc>)).map(({ token, exact }) => ({
-    tenantId: doc.tenantId,
-    kind: kind.resource,
-    token,
-    key: searchKey(doc.tenantId, kind.resource, token),
-    recordId: doc._id,
-    ...(exact ? { exact: true as const } : {}),
-    ...access,
-  }));
+  const shard = shardOf(doc._id);
+  return indexTokens(searchableValues(kind, doc as unknown as Partial<Doc>)).map(({ token, exact }) => {
+    const key = searchKey(doc.tenantId, kind.resource, token);
+    return { tenantId: doc.tenantId, kind: kind.resource, token, key, sk: searchShardKey(key, shard), recordId: doc._id, exact, ...access };
+  });
 }
 
 async function insertEntries(connection: Connection, entries: Array<Omit<SearchEntry, '_id'> & { _id?: Types.ObjectId }>): Promise<void> {
@@ -90,9 +86,23 @@ async function insertEntries(connection: Connection, entries: Array<Omit<SearchE
  * may already have entries, use `syncRecordSearch`. Returns the number of entries written.
  */
 export async function indexRecords<Doc>(connection: Connection, kind: SearchableKind<Doc>, docs: ReadonlyArray<Partial<Doc>>): Promise<number> {
-  const entries = docs.flatMap((doc) => entriesOf(kind, doc as unknown as IndexedRecord));
-  await insertEntries(connection, entries);
-  return entries.length;
+  // Built one insert's worth at a time: a batch of 1,000 imported contacts makes ~35,000 entries, which are
+  // not all held at once.
+  let pending: Array<Omit<SearchEntry, '_id'>> = [];
+  let written = 0;
+  for (const doc of docs) {
+    pending.push(...entriesOf(kind, doc as unknown as IndexedRecord));
+    if (pending.length >= INSERT_BATCH) {
+      written += pending.length;
+      await insertEntries(connection, pending);
+      pending = [];
+    }
+  }
+  if (pending.length) {
+    written += pending.length;
+    await insertEntries(connection, pending);
+  }
+  return written;
 }
 
 /**
@@ -100,9 +110,17 @@ export async function indexRecords<Doc>(connection: Connection, kind: Searchable
  * ones written before them, then reads the record again; when another write has moved it on meanwhile
  * (its version changed), does it again from that version, so concurrent writers end on the last
  * state. A record that is gone loses its entries. `current` saves the first read when the caller has
- * just read the record.
+ * just read the record; `created`: the record was just inserted, so there is nothing to remove;
+ * `recheck: false`: the caller reads the record again itself after this and its other derived writes.
  */
-export async function syncRecordSearch<Doc>(connection: Connection, kind: SearchableKind<Doc>, tenantId: Types.ObjectId, recordId: Types.ObjectId, current?: Partial<Doc> | null): Promise<void> {
+export async function syncRecordSearch<Doc>(
+  connection: Connection,
+  kind: SearchableKind<Doc>,
+  tenantId: Types.ObjectId,
+  recordId: Types.ObjectId,
+  current?: Partial<Doc> | null,
+  options: { created?: boolean; recheck?: boolean } = {},
+): Promise<void> {
   const Entries = searchEntryModel(connection);
   let doc = (current ?? (await findByIdInTenant(kind.model as never, tenantId, recordId))) as IndexedRecord | null;
   for (let attempt = 0; attempt < 4; attempt += 1) {
@@ -114,7 +132,8 @@ export async function syncRecordSearch<Doc>(connection: Connection, kind: Search
     const entries = entriesOf(kind, doc).map((entry) => ({ _id: new Types.ObjectId(), ...entry }));
     const first = entries[0]?._id ?? new Types.ObjectId();
     await insertEntries(connection, entries);
-    await Entries.deleteMany({ tenantId, recordId, _id: op({ $lt: first }) } as never);
+    if (!(options.created && attempt === 0)) await Entries.deleteMany({ tenantId, recordId, _id: op({ $lt: first }) } as never);
+    if (options.recheck === false) return;
     const now = (await findByIdInTenant(kind.model as never, tenantId, recordId)) as IndexedRecord | null;
     if (now && (now.version ?? 0) === (doc.version ?? 0)) return;
     doc = now;
@@ -196,7 +215,7 @@ export async function searchCandidates(
  * scope with nobody below: `ownerId: {$in: [me]}`), which the entry lookup can carry to the database
  * so the cap applies to what the caller may see. Everything else is checked on the entries read.
  */
-function pushableAccess(visibility: Record<string, unknown>): Record<string, unknown> {
+export function pushableAccess(visibility: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of ACCESS_FIELDS) {
     const condition = visibility[field];

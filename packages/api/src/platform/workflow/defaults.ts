@@ -24,7 +24,8 @@ const customerStates = [s('draft', 'Draft'), s('new', 'New'), s('active', 'Activ
 const callingTaskStates = [s('new', 'New'), s('scheduled', 'Scheduled'), s('rescheduled', 'Re-scheduled'), s('done', 'Done', true), s('aborted', 'Aborted', true)];
 const campaignStates = [s('draft', 'Draft'), s('new', 'New'), s('active', 'Active', true), s('inactive', 'In-active'), s('discarded', 'Discarded', true)];
 const leadStates = [s('new', 'New'), s('contacted', 'Contacted'), s('qualified', 'Qualified'), s('converted', 'Converted', true), s('disqualified', 'Disqualified', true)];
-const ticketStates = [s('open', 'Open'), s('pending', 'Pending'), s('resolved', 'Resolved'), s('closed', 'Closed', true)];
+const quoteStates = [s('draft', 'Draft'), s('sent', 'Sent'), s('accepted', 'Accepted', true), s('rejected', 'Rejected', true), s('expired', 'Expired', true)];
+const ticketStates = [s('new', 'New'), s('open', 'Open'), s('pending_customer', 'Pending customer'), s('resolved', 'Resolved'), s('closed', 'Closed', true)];
 
 /**
  * The seeded workflows. 000 marks Active and Converted final, yet a customer can go in-active and a
@@ -73,5 +74,20 @@ export const defaultWorkflows: WorkflowTemplate[] = [
     ],
   },
   { key: 'lead', name: 'Lead', initial: 'new', states: leadStates, transitions: allPairs(leadStates) },
-  { key: 'ticket', name: 'Support ticket', initial: 'open', states: ticketStates, transitions: [...allPairs(ticketStates)] },
+  { key: 'ticket', name: 'Support ticket', initial: 'new', states: ticketStates, transitions: allPairs(ticketStates) },
+  {
+    // Issue 21: a sent quote goes back to draft when it is revised (a new version); accepted, rejected and expired end it.
+    key: 'quote',
+    name: 'Quote',
+    initial: 'draft',
+    states: quoteStates,
+    transitions: [
+      { from: 'draft', to: 'sent', roles: [] },
+      { from: 'draft', to: 'expired', roles: [] },
+      { from: 'sent', to: 'draft', roles: [] },
+      { from: 'sent', to: 'accepted', roles: [] },
+      { from: 'sent', to: 'rejected', roles: [] },
+      { from: 'sent', to: 'expired', roles: [] },
+    ],
+  },
 ];

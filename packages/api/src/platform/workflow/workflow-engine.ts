@@ -1,5 +1,6 @@
 import type { Connection, Types } from 'mongoose';
 import type { Principal } from '../access/principal.js';
+import { createStampedCache } from '../auth/stamped-cache.js';
 import { AppError, isDuplicateKeyError } from '../errors.js';
 import { defaultWorkflows } from './defaults.js';
 import { transitionModel, workflowModel, type Workflow } from './workflow.model.js';
@@ -8,19 +9,29 @@ import { transitionModel, workflowModel, type Workflow } from './workflow.model.
 export function createWorkflowEngine(connection: Connection) {
   const Workflow = workflowModel(connection);
   const Transition = transitionModel(connection);
+  // A workflow change moves the agency's access stamp (the invalidatesAccess plugin on the model).
+  const cache = createStampedCache<Workflow>(connection);
 
-  /** The tenant's workflow; the seeded default is stored on first use, so a sysadmin can then edit it. */
-  async function get(tenantId: Types.ObjectId, key: string): Promise<Workflow> {
+  /** The stored workflow, or the seeded default stored now (as is: nobody has a different copy cached, so no stamp moves). */
+  async function load(tenantId: Types.ObjectId, key: string): Promise<Workflow> {
     const found = await Workflow.findOne({ tenantId, key }).lean();
     if (found) return found;
     const template = defaultWorkflows.find((w) => w.key === key);
     if (!template) throw new Error(`no workflow template "${key}"`);
+    const now = new Date();
+    const stored = { ...new Workflow({ tenantId, ...template }).toObject(), version: 0, createdAt: now, updatedAt: now };
     try {
-      return (await Workflow.create({ tenantId, ...template })).toObject();
+      await Workflow.collection.insertOne(stored as never);
+      return stored as Workflow;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       return (await Workflow.findOne({ tenantId, key }).lean())!;
     }
+  }
+
+  /** The tenant's workflow (cached per process while the agency's access stamp stands: platform/auth/stamped-cache); the seeded default is stored on first use, so a sysadmin can then edit it. */
+  function get(tenantId: Types.ObjectId, key: string): Promise<Workflow> {
+    return cache.get(tenantId, key, () => load(tenantId, key));
   }
 
   /** The states the principal may move a record to from `from`. */

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { invalidatesAccess } from '../access/access-epoch.js';
 import { tenantScoped } from '../db/tenancy.plugin.js';
 
 /** One state of a status workflow. */
@@ -38,6 +39,9 @@ const workflowSchema = new Schema<Workflow>(
   { timestamps: true, versionKey: 'version', optimisticConcurrency: true },
 );
 workflowSchema.plugin(tenantScoped);
+// Who may make which move is part of access, and every process caches workflows against the access stamp
+// (workflow-engine.ts): a change moves it, so every process reads the workflow again at its next use.
+workflowSchema.plugin(invalidatesAccess);
 workflowSchema.index({ tenantId: 1, key: 1 }, { unique: true });
 
 /** The history of every status change of every record (one document per change). */

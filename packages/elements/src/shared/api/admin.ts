@@ -1,7 +1,8 @@
 // What the admin elements ask of the API, through the SDK's own resources and generated types:
 // workflows (`crm.workflows.list/replace`), pipelines (`crm.pipelines.list/update`), custom fields
 // (`crm.customFields.*`), message templates (`crm.templates.*`, `preview`), products
-// (`crm.products.*`, `lock`, `unlock`) and contacts to preview a template with (`crm.contacts.list`).
+// (`crm.products.*`, `lock`, `unlock`), ticket assignment rules (`crm.tickets.getAssignmentRules/
+// updateAssignmentRules`) and contacts to preview a template with (`crm.contacts.list`).
 // No record type is declared here: every one is the SDK's.
 import type { CrmClient as SdkClient, CustomFieldCreateParams, MessageTemplateCreateParams, PipelineStage } from '@crm/client-sdk';
 import type { CrmClient } from '../../context/client-context.js';
@@ -19,12 +20,13 @@ export type {
   ProductCreateParams,
   ProductUpdateParams,
   RenderedMessage,
+  TicketAssignmentRules,
   Workflow as SdkWorkflow,
   WorkflowReplaceParams,
 } from '@crm/client-sdk';
 
 /** The SDK resources the admin elements call. */
-export type CrmAdminClient = Pick<SdkClient, 'workflows' | 'pipelines' | 'customFields' | 'templates' | 'products' | 'contacts' | 'org' | 'users'>;
+export type CrmAdminClient = Pick<SdkClient, 'workflows' | 'pipelines' | 'customFields' | 'templates' | 'products' | 'contacts' | 'org' | 'users' | 'tickets'>;
 
 /** The record kinds that take custom fields, as the API lists them (`CustomFieldCreate.resource`). */
 export const customFieldResources = ['contact', 'customer', 'lead', 'opportunity', 'task'] as const satisfies ReadonlyArray<

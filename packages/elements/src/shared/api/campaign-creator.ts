@@ -28,9 +28,26 @@ export interface MessagePreview {
   body: string;
 }
 
-/** How many contacts a segment holds now. */
-export async function countSegment(client: CrmDataClient, segmentId: string, options?: CrmCallOptions): Promise<number> {
-  return (await client.segments.count(segmentId, options)).count;
+/**
+ * How many contacts a segment holds now, as the caller may see them. `capped`: the API stopped counting
+ * (a filter its counters do not cover, at 10,000), so there are at least `count`.
+ */
+export async function countSegment(client: CrmDataClient, segmentId: string, options?: CrmCallOptions): Promise<{ count: number; capped: boolean }> {
+  const { count, capped } = await client.segments.count(segmentId, options);
+  return { count, capped: Boolean(capped) };
+}
+
+/** Walks a segment's members until more than `max` are seen: whether the segment is larger than `max`. */
+async function segmentExceeds(client: CrmDataClient, segmentId: string, max: number, options?: CrmCallOptions): Promise<number | null> {
+  let seen = 0;
+  let page: { data: unknown[]; hasNextPage(): boolean; nextPage(): Promise<unknown> } | null = await client.segments.members<Contact>(segmentId, { limit: 200, fields: 'id' }, options);
+  while (page) {
+    seen += page.data.length;
+    if (seen > max) return seen;
+    if (!page.hasNextPage()) return null;
+    page = (await page.nextPage()) as typeof page;
+  }
+  return null;
 }
 
 /** The first member of a segment, to preview the message with. */
@@ -167,9 +184,11 @@ export const MAX_SEGMENT_SEND = 50_000;
 export async function resolveTargets(client: CrmDataClient, draft: CampaignDraft, options?: CrmCallOptions): Promise<SendTargets> {
   if (draft.audience.kind === 'picked') return { contactIds: draft.audience.contactIds, customerIds: draft.audience.customerIds };
   const segmentId = draft.audience.segmentId;
-  const members = await countSegment(client, segmentId, options);
-  if (members > MAX_SEGMENT_SEND) {
-    throw new AudienceTooLargeError(`has ${members.toLocaleString('en')} members, more than the ${MAX_SEGMENT_SEND.toLocaleString('en')} one send takes; narrow it down`);
+  const { count, capped } = await countSegment(client, segmentId, options);
+  // A capped count says "at least": only a walk of the members tells whether one send can take them.
+  const members = count > MAX_SEGMENT_SEND ? count : capped ? await segmentExceeds(client, segmentId, MAX_SEGMENT_SEND, options) : null;
+  if (members !== null) {
+    throw new AudienceTooLargeError(`has ${capped ? 'more than ' : ''}${members.toLocaleString('en')} members, more than the ${MAX_SEGMENT_SEND.toLocaleString('en')} one send takes; narrow it down`);
   }
   return { segmentId };
 }

@@ -1,6 +1,6 @@
 // What <crm-pipeline-board> asks of the API, through the SDK's resources: the board
-// (`crm.pipelines.board`), further cards of a column (`crm.opportunities.list` with
-// `pipelineId`, `stage`, `sort: 'rank'`), moves (`crm.opportunities.move` with `{ stage, version,
+// (`crm.pipelines.board`), further cards of a column (`crm.pipelines.boardColumn`, from the
+// column's `nextCursor`), moves (`crm.opportunities.move` with `{ stage, version,
 // position }`) and live changes (`crm.realtime.subscribe({ resource: 'opportunity', filter: { pipelineId } })`).
 import { compactQuery, type CrmCallOptions, type CrmDataClient, type CrmPageLike, type CrmRealtimeEvent } from './transport.js';
 import type { Opportunity, PipelineBoard } from './types.js';
@@ -20,11 +20,9 @@ export function loadBoard(client: CrmDataClient, pipelineId: string, filter: Boa
   return client.pipelines.board(pipelineId, compactQuery({ ...filter, perStage }), options);
 }
 
-/** Pages through one column's cards in board order. */
-export async function listColumn(client: CrmDataClient, pipelineId: string, stage: string, filter: BoardFilter, options?: CrmCallOptions): Promise<CrmPageLike<Opportunity>> {
-  const { closeAfter, closeBefore, ...rest } = filter;
-  const query = compactQuery({ ...rest, pipelineId, stage, sort: 'rank', limit: 200, 'expectedCloseDate.gte': closeAfter, 'expectedCloseDate.lte': closeBefore });
-  return client.opportunities.list(query, options);
+/** Pages through one column's cards in board order, after `cursor` (the column's `nextCursor` from the board). */
+export async function listColumn(client: CrmDataClient, pipelineId: string, stage: string, filter: BoardFilter, cursor: string | null, options?: CrmCallOptions): Promise<CrmPageLike<Opportunity>> {
+  return client.pipelines.boardColumn(pipelineId, stage, compactQuery({ ...filter, limit: 200, cursor: cursor ?? undefined }), options) as Promise<CrmPageLike<Opportunity>>;
 }
 
 /** Moves a card to `stage` at `position`, if it is still at `version`. */

@@ -23,6 +23,7 @@ export type CrmRealtimeLike = Pick<Realtime, 'subscribe'>;
 export type CrmDataResources = Pick<
   SdkClient,
   | 'contacts'
+  | 'leads'
   | 'customers'
   | 'opportunities'
   | 'pipelines'
@@ -35,6 +36,9 @@ export type CrmDataResources = Pick<
   | 'users'
   | 'products'
   | 'tasks'
+  | 'tickets'
+  | 'customerUsers'
+  | 'imports'
   | 'timeline'
 >;
 

@@ -13,6 +13,8 @@ export type {
   Product,
   Segment,
   Task,
+  Ticket,
+  TicketMessage,
   Workflow,
 } from '@crm/client-sdk';
 

@@ -1,0 +1,234 @@
+/**
+ * Dashboards from roll-ups (issue 19), run by hand. Starts the embedded default (FerretDB on an embedded
+ * PostgreSQL) in a temporary folder, seeds the demo agency, bulk-inserts N opportunities and M activities
+ * spread over the last year among the demo people, rebuilds the agency's roll-ups (the job an import
+ * runs), then measures through HTTP:
+ *
+ * - `read:<role>`: every widget of the role's seeded dashboard, asked as <crm-dashboard> asks it (a gauge
+ *   its attainment in the current period, a figure its current period, a chart its range), the widgets
+ *   in turn by `--concurrency` clients for `--seconds`; p50/p95 and the database commands of one request
+ *   of each widget (the driver's command monitor);
+ * - `write:with` / `write:without`: opportunity creates (`--writes` of them, `--write-concurrency` at a
+ *   time) with the roll-ups' subscriber on the bus and with it taken off, and the overhead at p50 and p95;
+ *   with it on, also how long the queue takes to be applied after the last create.
+ *
+ *   node --import tsx bench/dashboards.ts [--opportunities 100000] [--activities 200000] [--concurrency 50] [--seconds 10] [--writes 300]
+ *   node --import tsx bench/dashboards.ts --opportunities 2000 --activities 4000 --seconds 3 --writes 60   (a quick check)
+ *
+ * Prints JSON; the figures go to bench/RESULTS.md by hand, with the command.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Types } from 'mongoose';
+import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
+import { testConfig } from '../packages/api/src/platform/config.js';
+import { startRuntime } from '../packages/api/src/runtime.js';
+import { seedDemoIfEmpty } from '../packages/api/src/seed/demo.js';
+import { userModel } from '../packages/api/src/modules/identity/user.model.js';
+import { tenantModel } from '../packages/api/src/modules/identity/tenant.model.js';
+import { pipelineModel } from '../packages/api/src/modules/opportunities/pipeline.model.js';
+import { opportunityModel } from '../packages/api/src/modules/opportunities/opportunity.model.js';
+import { activityModel } from '../packages/api/src/modules/activities/activity.model.js';
+import { contactModel } from '../packages/api/src/modules/contacts/contact.model.js';
+import { createRollups } from '../packages/api/src/modules/reporting/rollups.service.js';
+import { waitUntilApplied } from '../packages/api/src/modules/reporting/rollup-applier.js';
+
+const { values } = parseArgs({
+  options: {
+    opportunities: { type: 'string', default: '100000' },
+    activities: { type: 'string', default: '200000' },
+    concurrency: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '10' },
+    writes: { type: 'string', default: '300' },
+    'write-concurrency': { type: 'string', default: '10' },
+  },
+});
+const counts = { opportunities: Number(values.opportunities), activities: Number(values.activities) };
+const concurrency = Number(values.concurrency);
+const seconds = Number(values.seconds);
+const writes = Number(values.writes);
+const writeConcurrency = Number(values['write-concurrency']);
+
+const database = await startTestDatabase(() => {});
+const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-dash-'));
+chmodSync(dataDir, 0o755);
+const config = testConfig({ DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000', JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!', DB_QUERY_TIMEOUT_MS: '30000' });
+const dbName = 'crm_bench_dash';
+const runtime = await startRuntime(config, { uri: `${database.uri.replace(/\/$/, '')}/?monitorCommands=true`, dbName, postgresUrl: database.postgresUrl });
+const { connection } = runtime.ctx;
+const seeded = await seedDemoIfEmpty(runtime.ctx);
+const server = createServer(runtime.app);
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+const base = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
+
+let commands: string[] = [];
+connection.getClient().on('commandStarted', (e: { databaseName: string; commandName: string; command: Record<string, unknown> }) => {
+  if (e.databaseName === dbName) commands.push(`${e.commandName} ${String(e.command[e.commandName])}`);
+});
+
+async function signIn(email: string): Promise<string> {
+  const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: seeded.password }) });
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+  const started = performance.now();
+  const out = await work();
+  console.error(`${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return out;
+};
+
+// The demo agency, its people and its pipeline.
+const tenant = (await tenantModel(connection).findOne({}).sort({ createdAt: 1 }).lean())!;
+const tenantId = tenant._id as Types.ObjectId;
+const owners = (await userModel(connection).find({ tenantId }).select('_id').lean()).map((u) => u._id);
+const pipeline = (await pipelineModel(connection).findOne({ tenantId }).lean())!;
+const contact = (await contactModel(connection).findOne({ tenantId }).select('_id').lean())!;
+const yearAgo = Date.now() - 365 * 86_400_000;
+const spread = (i: number) => new Date(yearAgo + ((i * 7_919_993) % (365 * 86_400_000)));
+
+await timed(`seed ${counts.opportunities} opportunities`, async () => {
+  for (let start = 0; start < counts.opportunities; start += 1000) {
+    const docs = [];
+    for (let i = start; i < Math.min(counts.opportunities, start + 1000); i += 1) {
+      const stage = pipeline.stages[i % pipeline.stages.length]!;
+      const amount = 1000 + ((i * 7919) % 90000);
+      const at = spread(i);
+      docs.push({
+        tenantId, name: `Bench deal ${i}`, amount, currency: 'EUR', probability: stage.probability, weightedAmount: (amount * stage.probability) / 100,
+        pipelineId: pipeline._id, stage: stage.key, stageKind: stage.kind, rank: i * 1024, expectedCloseDate: new Date(at.getTime() + 30 * 86_400_000),
+        ownerId: owners[i % owners.length], outcome: stage.kind === 'won' ? 'won' : stage.kind === 'lost' ? 'lost' : null, lostReason: stage.kind === 'lost' ? 'price' : null,
+        closedAt: stage.kind === 'open' ? null : at, version: 0, createdAt: at, updatedAt: at,
+      });
+    }
+    await opportunityModel(connection).collection.insertMany(docs as never[], { ordered: false });
+  }
+});
+await timed(`seed ${counts.activities} activities`, async () => {
+  const types = ['email', 'call', 'meeting', 'note'] as const;
+  for (let start = 0; start < counts.activities; start += 1000) {
+    const docs = [];
+    for (let i = start; i < Math.min(counts.activities, start + 1000); i += 1) {
+      const at = spread(i * 3 + 1);
+      docs.push({ tenantId, type: types[i % types.length], title: `Touch ${i}`, subject: { type: 'contact', id: contact._id }, subjectType: 'contact', subjectId: contact._id, occurredAt: at, ownerId: owners[i % owners.length], version: 0, createdAt: at, updatedAt: at });
+    }
+    await activityModel(connection).collection.insertMany(docs as never[], { ordered: false });
+  }
+});
+const rebuilt = await timed('roll-ups rebuilt', () => createRollups({ connection, events: runtime.ctx.events }).rebuild(tenantId));
+
+interface Figures { scenario: string; requests: number; p50_ms: number; p95_ms: number; rps: number; errors: number; commandsPerRequest?: Record<string, string[]> }
+const results: Figures[] = [];
+const percentile = (sorted: number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 10) / 10;
+
+/** The requests <crm-dashboard> makes for a dashboard's widgets (dashboard-widget.ts), for a signed-in person. */
+async function widgetPaths(token: string, userId: string): Promise<{ id: string; path: string }[]> {
+  const res = await fetch(`${base}/dashboards`, { headers: { Authorization: `Bearer ${token}` } });
+  const { data } = (await res.json()) as { data: { widgets: { id: string; kind: string; metric: string; period: string; dimension: string; range?: string }[] }[] };
+  const today = new Date();
+  const back = (days: number) => new Date(today.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+  return data[0]!.widgets.map((w) => {
+    if (w.kind === 'gauge') {
+      const subject = w.dimension === 'owner' ? `&dimension=owner&key=${userId}` : '';
+      return { id: w.id, path: `/targets/attainment?metric=${w.metric}&period=${w.period}${subject}` };
+    }
+    const span = w.kind !== 'chart' ? '' : w.range === 'quarter' ? '&since=quarter' : `&from=${back({ week: 6, month: 31, '3months': 92, year: 365 }[w.range ?? ''] ?? ({ day: 11, week: 77, month: 335, quarter: 1000, year: 4000 }[w.period] ?? 365))}`;
+    return { id: w.id, path: `/metrics?metric=${w.metric}&period=${w.period}&dimension=${w.dimension}${span}` };
+  });
+}
+
+for (const login of [seeded.logins[0]!, ...seeded.logins.filter((l) => /sales/i.test(l.role)).slice(0, 1)]) {
+  const token = await signIn(login.email);
+  const me = (await (await fetch(`${base}/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { id: string };
+  const paths = await widgetPaths(token, me.id);
+  const perRequest: Record<string, string[]> = {};
+  for (const { id, path } of paths) {
+    commands = [];
+    const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    perRequest[id] = [...commands];
+  }
+  const durations: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) {
+        const { path } = paths[next++ % paths.length]!;
+        const started = performance.now();
+        const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } }).catch(() => null);
+        await res?.arrayBuffer();
+        if (res?.status !== 200) errors += 1;
+        durations.push(performance.now() - started);
+      }
+    }),
+  );
+  durations.sort((a, b) => a - b);
+  results.push({ scenario: `read:${login.role}`, requests: durations.length, p50_ms: percentile(durations, 0.5), p95_ms: percentile(durations, 0.95), rps: Math.round(durations.length / seconds), errors, commandsPerRequest: perRequest });
+}
+
+// Writes with and without the roll-ups' subscriber (the one that queues a record's share on the write path).
+const adminToken = await signIn(seeded.logins[0]!.email);
+const bus = runtime.ctx.events as unknown as { handlers: { pattern: string; handler: { name: string } }[] };
+const rollupHandlers = bus.handlers.filter((h) => h.handler.name === 'onEvent' && ['opportunity.*', 'lead.*', 'activity.*', 'ticket.*'].includes(h.pattern));
+if (rollupHandlers.length !== 4) throw new Error(`expected the roll-ups' 4 subscribers, found ${rollupHandlers.length}`);
+// The time each create spends in the roll-ups' subscriber (the queue insert), measured on the write path itself.
+const queueMs: number[] = [];
+for (const entry of rollupHandlers as unknown as { handler: (event: unknown) => Promise<void> }[]) {
+  const inner = entry.handler;
+  entry.handler = async (event: unknown) => {
+    const started = performance.now();
+    await inner(event);
+    queueMs.push(performance.now() - started);
+  };
+}
+async function createMany(label: string): Promise<number[]> {
+  const durations: number[] = [];
+  let made = 0;
+  await Promise.all(
+    Array.from({ length: writeConcurrency }, async () => {
+      while (made < writes) {
+        const i = made++;
+        const started = performance.now();
+        const res = await fetch(`${base}/opportunities`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: `${label} ${i}`, amount: 1000 + i, pipelineId: String(pipeline._id) }) });
+        await res.arrayBuffer();
+        if (res.status !== 201) throw new Error(`create: ${res.status}`);
+        durations.push(performance.now() - started);
+      }
+    }),
+  );
+  return durations.sort((a, b) => a - b);
+}
+await createMany('Warm-up'); // both modes measured after the same warm-up
+await waitUntilApplied(connection, tenantId, 120_000);
+// Alternating halves, so a change in the machine's load falls on both modes alike.
+queueMs.length = 0;
+const withRollups: number[] = [];
+const withoutRollups: number[] = [];
+let appliedAfterMs = 0;
+for (let round = 0; round < 2; round += 1) {
+  withRollups.push(...(await createMany('With')));
+  const lastCreate = performance.now();
+  await waitUntilApplied(connection, tenantId, 120_000);
+  appliedAfterMs = Math.max(appliedAfterMs, performance.now() - lastCreate);
+  for (const h of rollupHandlers) bus.handlers.splice(bus.handlers.indexOf(h as never), 1);
+  withoutRollups.push(...(await createMany('Without')));
+  bus.handlers.push(...(rollupHandlers as never[]));
+}
+withRollups.sort((a, b) => a - b);
+withoutRollups.sort((a, b) => a - b);
+const overhead = (p: number) => Math.round((percentile(withRollups, p) / percentile(withoutRollups, p) - 1) * 1000) / 10;
+results.push({ scenario: 'write:with', requests: withRollups.length, p50_ms: percentile(withRollups, 0.5), p95_ms: percentile(withRollups, 0.95), rps: 0, errors: 0 });
+results.push({ scenario: 'write:without', requests: withoutRollups.length, p50_ms: percentile(withoutRollups, 0.5), p95_ms: percentile(withoutRollups, 0.95), rps: 0, errors: 0 });
+
+console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, writeConcurrency, results, writeOverheadPct: { p50: overhead(0.5), p95: overhead(0.95) }, queueInsertMs: { p50: percentile(queueMs.sort((a, b) => a - b), 0.5), p95: percentile(queueMs, 0.95) }, queueAppliedWithinMsAfterLastCreate: Math.round(appliedAfterMs) }, null, 2));
+server.close();
+await runtime.close();
+await database.stop();
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);

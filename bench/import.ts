@@ -1,0 +1,110 @@
+/**
+ * Import throughput (issue 20): N contacts from a generated CSV, uploaded through the API, mapped, and run
+ * as the Agenda job does it, on the embedded default (FerretDB on the embedded PostgreSQL), with
+ * validation by the create schema, dedupe by email (the keys of a batch looked up together, mode `skip`), search
+ * entries, list rows and the audit entry per batch included. Rows per second are the run's own
+ * (started → finished, as GET /v1/imports/{id} reports them); peak RSS is the API process's, sampled
+ * every 100 ms during the run (FerretDB and PostgreSQL are processes of their own, not counted).
+ *
+ *   node --import tsx bench/import.ts [--rows 100000] [--mode skip|create] [--batch 1000]
+ */
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { createServer } from 'node:http';
+import { testConfig } from '../packages/api/src/platform/config.js';
+import { startRuntime } from '../packages/api/src/runtime.js';
+import { makeAgency } from '../packages/api/src/testing/factories.js';
+import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, mode: { type: 'string', default: 'skip' }, batch: { type: 'string', default: '1000' } } });
+const rows = Number(values.rows);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-import-'));
+chmodSync(dataDir, 0o755);
+const config = testConfig({ DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000', USER_RATE_LIMIT_MAX: '1000000', JOBS_PROCESS_EVERY_MS: '200', IMPORT_BATCH_SIZE: values.batch!, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!' });
+const rssAtStart = process.memoryUsage().rss;
+const database = await startTestDatabase(() => {});
+const runtime = await startRuntime(config, { uri: database.uri, dbName: `crm_bench_import_${Date.now()}`, postgresUrl: database.postgresUrl });
+const agency = await makeAgency(runtime);
+
+// The file: names, an email (every 50th repeats an earlier row's, so dedupe has work), company, city, tags.
+const file = join(dataDir, 'contacts.csv');
+const out = createWriteStream(file);
+out.write('Vorname;Nachname;E-Mail;Firma;Stadt;Tags\n');
+const first = ['Ada', 'Jürgen', 'Maria', 'Omar', 'Lena', 'Chen', 'Ines', 'Tomás'];
+const last = ['Lovelace', 'Müller', 'García', 'Haddad', 'Berg', 'Wang', 'Costa', 'Novák'];
+for (let i = 0; i < rows; i += 1) {
+  const n = i % 50 === 49 ? i - 1 : i;
+  if (!out.write(`${first[i % 8]};${last[(i >> 3) % 8]} ${i};person${n}@bench.example;Firma ${i % 997};Stadt ${i % 101};import,bench\n`)) await once(out, 'drain');
+}
+out.end();
+await once(out, 'finish');
+
+const server = createServer(runtime.app);
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+const headers = { Authorization: `Bearer ${agency.adminToken}` };
+
+const uploadStarted = Date.now();
+const upload = await fetch(`${base}/v1/imports/contacts?name=contacts.csv`, { method: 'POST', headers: { ...headers, 'Content-Type': 'text/csv' }, body: Readable.toWeb(createReadStream(file)) as ReadableStream, duplex: 'half' } as RequestInit);
+const created = (await upload.json()) as { id: string; suggestedMapping: unknown; size: number };
+if (upload.status !== 201) throw new Error(`upload: ${upload.status} ${JSON.stringify(created)}`);
+const uploadSeconds = (Date.now() - uploadStarted) / 1000;
+const mapped = await fetch(`${base}/v1/imports/${created.id}/mapping`, { method: 'PUT', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ columns: created.suggestedMapping, dedupeKey: 'email', mode: values.mode }) });
+if (mapped.status !== 200) throw new Error(`mapping: ${mapped.status} ${await mapped.text()}`);
+
+const rssBeforeRun = process.memoryUsage().rss;
+let peakRss = rssBeforeRun;
+let peakHeap = process.memoryUsage().heapUsed;
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+}, 100);
+const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' / ');
+await runtime.ctx.jobs.start();
+const run = await fetch(`${base}/v1/imports/${created.id}/run`, { method: 'POST', headers });
+if (run.status !== 202) throw new Error(`run: ${run.status} ${await run.text()}`);
+let status: { status: string; progress: Record<string, number>; startedAt: string; finishedAt: string; failure: string | null };
+for (;;) {
+  await new Promise((r) => setTimeout(r, 500));
+  status = (await (await fetch(`${base}/v1/imports/${created.id}`, { headers })).json()) as typeof status;
+  if (process.env.BENCH_GC_TRACE && (globalThis as { gc?: () => void }).gc) {
+    (globalThis as { gc?: () => void }).gc!();
+    const m = process.memoryUsage();
+    console.error(`trace read=${status.progress?.read} rss=${Math.round(m.rss / 1048576)} heapAfterGc=${Math.round(m.heapUsed / 1048576)} external=${Math.round(m.external / 1048576)} buffers=${Math.round(m.arrayBuffers / 1048576)}`);
+  }
+  if (!['queued', 'running'].includes(status.status)) break;
+}
+clearInterval(sampler);
+const seconds = (Date.parse(status.finishedAt) - Date.parse(status.startedAt)) / 1000;
+const result = {
+  rows,
+  mode: values.mode,
+  batch: Number(values.batch),
+  fileMB: Math.round((created.size / 1024 / 1024) * 10) / 10,
+  uploadSeconds,
+  status: status.status,
+  failure: status.failure,
+  counts: status.progress,
+  runSeconds: seconds,
+  rowsPerSecond: Math.round(rows / seconds),
+  peakRssMB: Math.round(peakRss / 1024 / 1024),
+  // The process before the run: node + tsx + the API (and the seeding above); the run's own growth is peak minus this.
+  rssBeforeRunMB: Math.round(rssBeforeRun / 1024 / 1024),
+  rssAtStartMB: Math.round(rssAtStart / 1024 / 1024),
+  peakHeapUsedMB: Math.round(peakHeap / 1024 / 1024),
+  load: { before: loadBefore, after: loadavg().map((l) => l.toFixed(1)).join(' / ') },
+};
+console.log(JSON.stringify(result, null, 2));
+server.close();
+await runtime.ctx.jobs.stop();
+await runtime.db.connection.dropDatabase().catch(() => {});
+await runtime.close();
+await database.stop();
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);

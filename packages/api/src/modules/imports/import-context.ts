@@ -1,0 +1,97 @@
+import { Types, type Connection, type Model } from 'mongoose';
+import type { Logger } from 'pino';
+import type { ZodType } from 'zod';
+import type { Principal } from '../../platform/access/principal.js';
+import type { CustomFields } from '../../platform/custom-fields/custom-fields.js';
+import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
+import { AppError, type FieldError } from '../../platform/errors.js';
+import type { EventBus } from '../../platform/events.js';
+import type { Jobs } from '../../platform/jobs/jobs.js';
+import type { RecordBase, RecordService } from '../../platform/records/record-service.js';
+import type { DedupeKey, ImportKind, ImportMode } from './import-fields.js';
+import { importChangeModel, importErrorModel, importKeyModel, importModel, type ImportChange, type ImportError, type ImportJob, type ImportKey } from './import.model.js';
+
+/** One kind an import writes: its record service, the API's create schema, and the rules its create adds to that schema. */
+export interface ImportKindDeps {
+  service: RecordService<RecordBase>;
+  create: ZodType;
+  resource: 'contact' | 'lead';
+  /** The kind's create rules beyond the schema, compiled once per principal (leads: participation); none by default. */
+  compileRules?(principal: Principal): Promise<(input: Record<string, unknown>) => FieldError[]>;
+}
+
+/** What the import service works with: the record services it writes through and the platform parts. */
+export interface ImportDeps {
+  connection: Connection;
+  dataDir: string;
+  maxBytes: number;
+  batchSize: number;
+  events: EventBus;
+  jobs: Jobs;
+  logger: Logger;
+  customFields: CustomFields;
+  kinds: Record<ImportKind, ImportKindDeps>;
+  /** The principal a run acts as: the user who started it, with their role as it is now. */
+  principalOf(job: ImportJob): Promise<Principal | null>;
+}
+
+export interface MappingInput {
+  columns: Array<{ column: string; field: string | null }>;
+  dedupeKey: DedupeKey;
+  mode: ImportMode;
+  productId?: string | null | undefined;
+  teamId?: string | null | undefined;
+  tags?: string[] | undefined;
+}
+
+/** A data row as checked: its file row number, cells, the create body it stands for (null when it failed), dedupe key and errors. */
+export interface RowOutcome {
+  row: number;
+  cells: string[];
+  input: Record<string, unknown> | null;
+  key: string | null;
+  errors: FieldError[];
+}
+
+/** The models and lookups every part of the import service shares. */
+export interface ImportContext {
+  deps: ImportDeps;
+  Imports: Model<ImportJob>;
+  Errors: Model<ImportError>;
+  Changes: Model<ImportChange>;
+  Keys: Model<ImportKey>;
+  kindOf(job: Pick<ImportJob, 'kind'>): ImportKindDeps;
+  /** The import if the principal may see it: the one who started it, or an admin of the agency. */
+  findVisible(principal: Principal, id: string): Promise<ImportJob>;
+}
+
+export function importContext(deps: ImportDeps): ImportContext {
+  const Imports = importModel(deps.connection);
+  return {
+    deps,
+    Imports,
+    Errors: importErrorModel(deps.connection),
+    Changes: importChangeModel(deps.connection),
+    Keys: importKeyModel(deps.connection),
+    kindOf: (job) => deps.kinds[job.kind],
+    async findVisible(principal, id) {
+      const job = /^[a-f0-9]{24}$/i.test(id) ? await findByIdInTenant(Imports as never, principal.tenantId, new Types.ObjectId(id)) : null;
+      if (!job || !((job as ImportJob).createdBy.equals(principal.userId) || principal.role.isAdmin)) throw AppError.notFound('Import');
+      return job as ImportJob;
+    },
+  };
+}
+
+
+/** The column a field was mapped from, for the error file. */
+export function columnOf(job: ImportJob, field: string): string | null {
+  const i = job.mapping?.columns.indexOf(field) ?? -1;
+  return i >= 0 ? (job.headers[i] ?? null) : null;
+}
+
+/** The error a batched insert raises when only duplicate keys failed (an earlier run of the batch stored them): those are fine. */
+export function onlyDuplicates(error: unknown): boolean {
+  const e = error as { writeErrors?: { code?: number } | Array<{ code?: number }> };
+  const list = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+  return list.length > 0 && list.every((w) => w.code === 11000);
+}

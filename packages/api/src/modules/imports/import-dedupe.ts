@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { Types } from 'mongoose';
+import type { Principal } from '../../platform/access/principal.js';
+import { op } from '../../platform/db/operators.js';
+import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
+import type { RecordBase } from '../../platform/records/record-service.js';
+import { readRecordsById, servesIdsInOneRead } from '../../platform/records/records-by-id.js';
+import { inParallel } from '../../platform/concurrency.js';
+import { type ImportContext, type RowOutcome } from './import-context.js';
+import type { ImportJob } from './import.model.js';
+
+/** Lookups in flight at once on an engine that answers one key per read (FerretDB); the pool keeps room for the API. */
+const LOOKUPS_AT_ONCE = 16;
+
+/** The id a row's record gets: the run's start second, then 8 bytes of (import, row), the same on every run. */
+export function recordIdOf(importId: Types.ObjectId, epoch: number, row: number): Types.ObjectId {
+  const hex = epoch.toString(16).padStart(8, '0') + createHash('sha256').update(`${String(importId)}:${row}`).digest('hex').slice(0, 16);
+  return new Types.ObjectId(hex);
+}
+
+/** The `_id` of an import key (external ids and phones of records imports made). */
+export const importKeyId = (job: Pick<ImportJob, 'kind' | 'mapping'>, tenantId: Types.ObjectId, key: string) => `${String(tenantId)}:${job.kind}:${job.mapping!.dedupeKey}:${key}`;
+
+/**
+ * The existing records the keys of a batch name, in one read where the engine serves `$in` from an
+ * index (MongoDB: `primaryEmail` of the records, or the import keys by `_id`); FerretDB 1.24 pushes
+ * `$in` down on neither handler (the whole agency would be decoded per batch, see records-by-id.ts), so
+ * there each key is one equality read of an indexed field, sent `LOOKUPS_AT_ONCE` at a time.
+ */
+export async function existingByKey(ctx: ImportContext, job: ImportJob, principal: Principal, keys: readonly string[]): Promise<Map<string, RecordBase>> {
+  const found = new Map<string, RecordBase>();
+  if (!keys.length) return found;
+  const Model = ctx.kindOf(job).service.definition.model;
+  const tenantId = principal.tenantId;
+  const oneRead = await servesIdsInOneRead(Model.db);
+  if (job.mapping!.dedupeKey === 'email') {
+    const docs = oneRead
+      ? await Model.find({ tenantId, primaryEmail: op({ $in: [...keys] }) } as never).batchSize(keys.length + 1).lean<Array<RecordBase & { primaryEmail: string }>>()
+      : ((await inParallel(keys, LOOKUPS_AT_ONCE, (key) => Model.findOne({ tenantId, primaryEmail: key } as never).lean())) as Array<(RecordBase & { primaryEmail: string }) | null>);
+    for (const doc of docs) if (doc && !found.has(doc.primaryEmail)) found.set(doc.primaryEmail, doc);
+    return found;
+  }
+  const ids = keys.map((key) => importKeyId(job, tenantId, key));
+  const entries = oneRead
+    ? await ctx.Keys.find({ tenantId, _id: op({ $in: ids }) } as never).batchSize(ids.length + 1).lean()
+    : ((await inParallel(ids, LOOKUPS_AT_ONCE, (id) => findByIdInTenant(ctx.Keys as never, tenantId, id as never))).filter(Boolean) as unknown as Array<{ _id: string; recordId: Types.ObjectId }>);
+  const records = await readRecordsById(Model as never, tenantId, entries.map((e) => e.recordId), { oneRead });
+  const keyOf = new Map(keys.map((key, i) => [ids[i]!, key]));
+  entries.forEach((entry, i) => {
+    const record = records[i] as RecordBase | null;
+    if (record) found.set(keyOf.get(String(entry._id))!, record);
+  });
+  return found;
+}
+
+/** What a run does with a valid row: create it, update the existing record, or skip it as a duplicate. */
+export interface PlannedRow {
+  outcome: RowOutcome;
+  action: 'create' | 'update' | 'skip';
+  existing: RecordBase | null;
+}
+
+/**
+ * Decides each valid row of a batch: created, updated (with the existing record), or skipped as a
+ * duplicate of an earlier row of the file (`seen`) or of a record in the database, found for the whole
+ * batch at once (`existingByKey`). A record this same import made (its id is the row's own: an earlier
+ * run of the batch got that far) counts as a create.
+ */
+export async function planBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>): Promise<PlannedRow[]> {
+  const mode = job.mapping!.mode;
+  const decided: PlannedRow[] = [];
+  for (const outcome of rows) {
+    if (!outcome.input) continue;
+    if (outcome.key && seen.has(outcome.key)) decided.push({ outcome, action: 'skip', existing: null });
+    else {
+      if (outcome.key) seen.add(outcome.key);
+      decided.push({ outcome, action: 'create', existing: null });
+    }
+  }
+  if (mode === 'create') return decided;
+  const creates = decided.filter((d) => d.action === 'create' && d.outcome.key);
+  const existing = await existingByKey(ctx, job, principal, creates.map((d) => d.outcome.key!));
+  for (const d of creates) {
+    const record = existing.get(d.outcome.key!);
+    if (!record || (job.idEpoch !== null && record._id.equals(recordIdOf(job._id, job.idEpoch, d.outcome.row)))) continue;
+    d.action = mode === 'update' ? 'update' : 'skip';
+    d.existing = record;
+  }
+  return decided;
+}

@@ -1,0 +1,164 @@
+/** What an import creates: contacts or leads. */
+export const importKinds = ['contacts', 'leads'] as const;
+export type ImportKind = (typeof importKinds)[number];
+
+/** The key that finds an existing record: a row whose key matches one is a duplicate. */
+export const dedupeKeys = ['email', 'externalId', 'phone'] as const;
+export type DedupeKey = (typeof dedupeKeys)[number];
+
+/** What happens to a duplicate row: always create, update the existing record, or skip the row. */
+export const importModes = ['create', 'update', 'skip'] as const;
+export type ImportMode = (typeof importModes)[number];
+
+const shared = ['firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId'] as const;
+
+/** The fields a column may map to, per kind (besides `custom.<key>` for the agency's custom fields). */
+export const importFields: Record<ImportKind, readonly string[]> = {
+  contacts: [...shared, 'leadSource'],
+  leads: [...shared, 'kind', 'source', 'contactList', 'services', 'quality', 'participation'],
+};
+
+/** Header words, English and German, that suggest a field (compared after `normalizeHeader`). */
+const synonyms: Record<string, string[]> = {
+  firstName: ['firstname', 'first', 'givenname', 'forename', 'vorname', 'rufname'],
+  middleName: ['middlename', 'middle', 'zweitervorname', 'weiterevornamen'],
+  lastName: ['lastname', 'last', 'surname', 'familyname', 'name', 'nachname', 'familienname', 'zuname'],
+  jobTitle: ['jobtitle', 'title', 'position', 'role', 'designation', 'berufsbezeichnung', 'funktion', 'titel', 'stelle', 'jobbezeichnung'],
+  email: ['email', 'emailaddress', 'mail', 'emailadresse', 'epost', 'mailadresse'],
+  phone: ['phone', 'phonenumber', 'telephone', 'tel', 'mobile', 'mobilephone', 'cell', 'telefon', 'telefonnummer', 'mobil', 'handy', 'mobilnummer', 'rufnummer'],
+  companyName: ['company', 'companyname', 'organisation', 'organization', 'account', 'firma', 'unternehmen', 'firmenname', 'organisationname'],
+  industry: ['industry', 'sector', 'branche', 'sektor'],
+  website: ['website', 'web', 'url', 'homepage', 'webseite', 'internetseite'],
+  street: ['street', 'address', 'addressline1', 'line1', 'strasse', 'adresse', 'anschrift', 'strasseundhausnummer'],
+  postalCode: ['postalcode', 'zip', 'zipcode', 'postcode', 'plz', 'postleitzahl'],
+  city: ['city', 'town', 'stadt', 'ort', 'wohnort'],
+  state: ['state', 'region', 'province', 'bundesland', 'kanton'],
+  country: ['country', 'land', 'staat'],
+  tags: ['tags', 'labels', 'schlagworte', 'stichworte'],
+  notes: ['notes', 'note', 'comment', 'comments', 'notizen', 'notiz', 'bemerkung', 'bemerkungen', 'kommentar'],
+  externalId: ['externalid', 'id', 'recordid', 'externeid', 'kundennummer', 'nummer'],
+  leadSource: ['leadsource', 'source', 'quelle', 'herkunft'],
+  source: ['source', 'leadsource', 'quelle', 'herkunft'],
+  contactList: ['contactlist', 'list', 'liste', 'kontaktliste', 'verteiler'],
+  services: ['services', 'service', 'interests', 'leistungen', 'dienstleistungen', 'interessen'],
+  quality: ['quality', 'rating', 'qualitaet', 'bewertung'],
+  participation: ['participation', 'part', 'participationtype', 'teilnahme', 'rolle'],
+  kind: ['kind', 'type', 'leadtype', 'art', 'typ'],
+};
+
+/** A header as compared: lower case, German umlauts spelled out, nothing but letters and digits. */
+export function normalizeHeader(header: string): string {
+  return header
+    .toLowerCase()
+    .replace(/ä/g, 'ae')
+    .replace(/ö/g, 'oe')
+    .replace(/ü/g, 'ue')
+    .replace(/ß/g, 'ss')
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]/g, '');
+}
+
+/**
+ * The field each header suggests (null for none): an exact field name or synonym first, then a custom
+ * field by key or label; no field is suggested twice (the first column wins).
+ */
+export function suggestMapping(kind: ImportKind, headers: readonly string[], customFields: ReadonlyArray<{ key: string; label: string }>): Array<string | null> {
+  const allowed = new Set(importFields[kind]);
+  const taken = new Set<string>();
+  return headers.map((header) => {
+    const n = normalizeHeader(header);
+    const candidates = [
+      ...[...allowed].filter((f) => normalizeHeader(f) === n),
+      ...Object.entries(synonyms)
+        .filter(([field, words]) => allowed.has(field) && words.includes(n))
+        .map(([field]) => field),
+      ...customFields.filter((c) => normalizeHeader(c.key) === n || normalizeHeader(c.label) === n).map((c) => `custom.${c.key}`),
+    ];
+    const field = candidates.find((c) => !taken.has(c)) ?? null;
+    if (field) taken.add(field);
+    return field;
+  });
+}
+
+/** True when `target` is a field this kind may import (a built-in one or `custom.<key>`). */
+export function isImportField(kind: ImportKind, target: string): boolean {
+  return importFields[kind].includes(target) || /^custom\.[a-z][a-zA-Z0-9_]{0,39}$/.test(target);
+}
+
+const list = (value: string) =>
+  value
+    .split(/[;,]/)
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/** The dedupe key of a value as compared: emails in lower case, phones as their digits (and a leading +). */
+export function keyValue(key: DedupeKey, value: string | undefined): string | null {
+  const v = value?.trim();
+  if (!v) return null;
+  if (key === 'email') return v.toLowerCase();
+  if (key === 'phone') {
+    const digits = v.replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '');
+    return digits.replace(/\D/g, '').length >= 4 ? digits : null;
+  }
+  return v;
+}
+
+/** The mapped cells of a row, by field (empty cells left out). */
+export function mappedValues(columns: ReadonlyArray<string | null>, row: readonly string[]): Map<string, string> {
+  const values = new Map<string, string>();
+  columns.forEach((field, i) => {
+    const cell = row[i]?.trim();
+    if (field && cell) values.set(field, cell);
+  });
+  return values;
+}
+
+/**
+ * The create body a row stands for, in the shape of the API's create schema for the kind (which then
+ * validates it): one primary email, phone and address, the company, lists split on `,` or `;`, and
+ * custom fields under `custom`. `defaults` (the import's product, team, tags) apply to every row.
+ */
+export function rowInput(kind: ImportKind, values: Map<string, string>, defaults: { productId?: string | null; teamId?: string | null; tags?: string[] }): Record<string, unknown> {
+  const get = (field: string) => values.get(field);
+  const input: Record<string, unknown> = {};
+  for (const field of ['firstName', 'middleName', 'lastName', 'jobTitle', 'notes']) if (get(field)) input[field] = get(field);
+  if (get('email')) input.emails = [{ label: 'work', value: get('email'), primary: true }];
+  if (get('phone')) input.phones = [{ label: 'work', value: get('phone'), primary: true }];
+  const address = { line1: get('street'), postalCode: get('postalCode'), city: get('city'), state: get('state'), country: get('country') };
+  if (Object.values(address).some(Boolean)) input.addresses = [{ label: 'work', primary: true, ...Object.fromEntries(Object.entries(address).filter(([, v]) => v)) }];
+  const tags = [...(defaults.tags ?? []), ...list(get('tags') ?? '')];
+  if (tags.length) input.tags = [...new Set(tags)];
+  if (kind === 'contacts') {
+    const company = { name: get('companyName'), industry: get('industry'), website: get('website') };
+    if (Object.values(company).some(Boolean)) input.company = Object.fromEntries(Object.entries(company).filter(([, v]) => v));
+    if (get('leadSource')) input.leadSource = get('leadSource');
+  } else {
+    for (const field of ['companyName', 'industry', 'website', 'source', 'contactList', 'participation']) if (get(field)) input[field] = get(field);
+    if (get('services')) input.services = list(get('services')!);
+    if (get('quality')) input.quality = get('quality')!.toLowerCase();
+    const kindValue = get('kind')?.toLowerCase();
+    input.kind = kindValue ? (['company', 'firma', 'unternehmen'].includes(kindValue) ? 'company' : ['individual', 'person'].includes(kindValue) ? 'individual' : kindValue) : !get('firstName') && !get('lastName') && get('companyName') ? 'company' : 'individual';
+  }
+  const custom: Record<string, unknown> = {};
+  for (const [field, value] of values) if (field.startsWith('custom.')) custom[field.slice('custom.'.length)] = value;
+  if (Object.keys(custom).length) input.custom = custom;
+  if (defaults.productId) input.productId = defaults.productId;
+  if (defaults.teamId) input.teamId = defaults.teamId;
+  return input;
+}
+
+/** The mapped field a validation error path of the create body came from (`emails.0.value` → `email`). */
+export function fieldOfPath(kind: ImportKind, path: string): string {
+  const root = path.split('.')[0]!;
+  const byRoot: Record<string, string> = { emails: 'email', phones: 'phone', tags: 'tags', services: 'services', productId: 'productId', teamId: 'teamId' };
+  if (root === 'addresses') {
+    const leaf = path.split('.')[2] ?? 'street';
+    return leaf === 'line1' ? 'street' : leaf;
+  }
+  if (root === 'company') {
+    const leaf = path.split('.')[1] ?? 'companyName';
+    return leaf === 'name' ? 'companyName' : leaf;
+  }
+  if (root === 'custom') return path;
+  return byRoot[root] ?? (kind === 'leads' || root !== 'companyName' ? root : 'companyName');
+}

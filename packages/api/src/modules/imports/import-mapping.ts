@@ -1,0 +1,126 @@
+import { Types } from 'mongoose';
+import { assertCan } from '../../platform/access/access.js';
+import type { Principal } from '../../platform/access/principal.js';
+import { AppError, isDuplicateKeyError, type FieldError } from '../../platform/errors.js';
+import type { ImportContext, MappingInput } from './import-context.js';
+import { toImportDto } from './import-dto.js';
+import { importFields, isImportField, type ImportKind } from './import-fields.js';
+import type { ImportJob } from './import.model.js';
+import { savedMappingModel, type SavedMapping } from './saved-mapping.model.js';
+
+/**
+ * Mapping: which column of the file fills which field. Checks every entry against the file's headers,
+ * the kind's fields and the agency's custom fields, and that what every record of the kind needs is
+ * mapped; answers the stored mapping (one field per column, by column position) or throws a 400 that
+ * names each failing entry.
+ */
+export function checkMapping(kind: ImportKind, headers: readonly string[], customKeys: ReadonlySet<string>, resource: string, input: MappingInput): NonNullable<ImportJob['mapping']> {
+  const columns: Array<string | null> = headers.map(() => null);
+  const errors: FieldError[] = [];
+  const used = new Map<string, string>();
+  input.columns.forEach((c, i) => {
+    const at = headers.indexOf(c.column);
+    if (at < 0) return errors.push({ field: `columns.${i}.column`, code: 'unknown_column', message: `is not a column of the file; columns: ${headers.join(', ')}` });
+    if (!c.field) return;
+    if (!isImportField(kind, c.field)) return errors.push({ field: `columns.${i}.field`, code: 'unknown_field', message: `"${c.field}" is not a field of ${kind}; one of ${importFields[kind].join(', ')} or custom.<key>` });
+    if (c.field.startsWith('custom.') && !customKeys.has(c.field.slice(7))) return errors.push({ field: `columns.${i}.field`, code: 'unknown_field', message: `"${c.field}" is not a custom field of ${resource}` });
+    if (used.has(c.field)) return errors.push({ field: `columns.${i}.field`, code: 'duplicate', message: `"${c.field}" is already filled by column "${used.get(c.field)}"` });
+    used.set(c.field, c.column);
+    columns[at] = c.field;
+  });
+  const mapped = new Set(columns.filter(Boolean) as string[]);
+  if (kind === 'contacts') for (const f of ['firstName', 'lastName']) if (!mapped.has(f)) errors.push({ field: 'columns', code: 'required', message: `no column is mapped to ${f}, which every contact needs` });
+  if (kind === 'leads' && !mapped.has('companyName') && !(mapped.has('firstName') && mapped.has('lastName'))) errors.push({ field: 'columns', code: 'required', message: 'map companyName, or firstName and lastName: a lead needs a company or a person' });
+  if (input.mode !== 'create' && !mapped.has(input.dedupeKey)) errors.push({ field: 'dedupeKey', code: 'not_mapped', message: `no column is mapped to ${input.dedupeKey}, so duplicates cannot be found; map it or use mode "create"` });
+  if (errors.length) throw new AppError('validation_failed', `${errors.length} mapping ${errors.length === 1 ? 'entry is' : 'entries are'} not valid`, { errors });
+  return {
+    columns,
+    dedupeKey: input.dedupeKey,
+    mode: input.mode,
+    productId: input.productId ? new Types.ObjectId(input.productId) : null,
+    teamId: input.teamId ? new Types.ObjectId(input.teamId) : null,
+    tags: input.tags ?? [],
+  };
+}
+
+/** Saves which column fills which field, the dedupe key and what a duplicate does. */
+export async function saveMapping(ctx: ImportContext, principal: Principal, id: string, input: MappingInput) {
+  const job = await ctx.findVisible(principal, id);
+  if (!['uploaded', 'mapped'].includes(job.status)) throw new AppError('conflict', `The import is ${job.status}; its mapping can no longer change`);
+  const { resource } = ctx.kindOf(job);
+  const custom = new Set((await ctx.deps.customFields.definitions(principal.tenantId, resource)).map((d) => d.key));
+  const mapping = checkMapping(job.kind, job.headers, custom, resource, input);
+  const updated = await ctx.Imports.findOneAndUpdate({ tenantId: principal.tenantId, _id: job._id } as never, { $set: { mapping, status: 'mapped', dryRun: null }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<ImportJob>();
+  return toImportDto(updated!);
+}
+
+function toSavedMappingDto(m: SavedMapping) {
+  return {
+    id: String(m._id),
+    kind: m.kind,
+    name: m.name,
+    columns: m.columns,
+    dedupeKey: m.dedupeKey,
+    mode: m.mode,
+    productId: m.productId ? String(m.productId) : null,
+    teamId: m.teamId ? String(m.teamId) : null,
+    tags: m.tags,
+    createdBy: String(m.createdBy),
+    createdAt: m.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Saved mappings: per agency and kind, for whoever may import that kind. A saved mapping names columns
+ * by header, so it fits the next file with the same headers (the wizard preselects them); its fields
+ * are checked as a mapping is (a column need not exist in any file yet).
+ */
+export function savedMappings(ctx: ImportContext) {
+  const Saved = savedMappingModel(ctx.deps.connection);
+  return {
+    /** The agency's saved mappings of a kind, by name. */
+    async list(principal: Principal, kind: ImportKind) {
+      assertCan(principal, ctx.deps.kinds[kind].resource, 'import');
+      const rows = await Saved.find({ tenantId: principal.tenantId, kind }).lean<SavedMapping[]>();
+      rows.sort((a, b) => a.name.localeCompare(b.name));
+      return { object: 'list' as const, data: rows.map(toSavedMappingDto), hasMore: false, nextCursor: null };
+    },
+
+    /** Saves a mapping under a name that is new for the kind (409 when it is taken). */
+    async create(principal: Principal, input: MappingInput & { kind: ImportKind; name: string }) {
+      const { resource } = ctx.deps.kinds[input.kind];
+      assertCan(principal, resource, 'import');
+      const custom = new Set((await ctx.deps.customFields.definitions(principal.tenantId, resource)).map((d) => d.key));
+      const headers = input.columns.map((c) => c.column);
+      if (new Set(headers).size !== headers.length) throw AppError.invalidField('columns', 'names a column twice');
+      const checked = checkMapping(input.kind, headers, custom, resource, input);
+      try {
+        const saved = await Saved.create({
+          tenantId: principal.tenantId,
+          kind: input.kind,
+          name: input.name,
+          columns: headers.map((column, i) => ({ column, field: checked.columns[i] ?? null })),
+          dedupeKey: checked.dedupeKey,
+          mode: checked.mode,
+          productId: checked.productId,
+          teamId: checked.teamId,
+          tags: checked.tags,
+          createdBy: principal.userId,
+        });
+        return toSavedMappingDto(saved.toObject());
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw new AppError('conflict', `A ${input.kind} mapping named "${input.name}" exists; choose another name or delete it first`);
+        throw error;
+      }
+    },
+
+    /** Deletes a saved mapping: whoever saved it, or an admin. */
+    async remove(principal: Principal, id: string) {
+      const found = Types.ObjectId.isValid(id) ? await Saved.findOne({ tenantId: principal.tenantId, _id: new Types.ObjectId(id) }).lean<SavedMapping>() : null;
+      if (!found || !(found.createdBy.equals(principal.userId) || principal.role.isAdmin)) throw AppError.notFound('Saved mapping');
+      await Saved.deleteOne({ tenantId: principal.tenantId, _id: found._id });
+    },
+  };
+}
+
+export type SavedMappings = ReturnType<typeof savedMappings>;

@@ -1,0 +1,175 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
+import type { DedupeKey, ImportKind, ImportMode } from './import-fields.js';
+import type { ImportFormat } from './import-reader.js';
+
+export const importStatuses = ['uploaded', 'mapped', 'queued', 'running', 'completed', 'failed', 'cancelled', 'undone'] as const;
+export type ImportStatus = (typeof importStatuses)[number];
+
+export interface ImportCounts {
+  read: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+}
+
+/** An import: the uploaded file, its mapping, and how far its run got (the checkpoint it resumes from). */
+export interface ImportJob {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  createdBy: Types.ObjectId;
+  apiKeyId: Types.ObjectId | null;
+  kind: ImportKind;
+  fileName: string;
+  format: ImportFormat;
+  size: number;
+  path: string;
+  encoding: 'utf-8' | 'windows-1252' | null;
+  delimiter: string | null;
+  headers: string[];
+  sample: Array<{ cells: string[] }>;
+  suggested: Array<string | null>;
+  mapping: {
+    columns: Array<string | null>;
+    dedupeKey: DedupeKey;
+    mode: ImportMode;
+    productId: Types.ObjectId | null;
+    teamId: Types.ObjectId | null;
+    tags: string[];
+  } | null;
+  status: ImportStatus;
+  /** The last data row (file row number) whose batch is fully written: a resumed run starts after it. */
+  checkpointRow: number;
+  counts: ImportCounts;
+  rowsPerSecond: number;
+  /** Seconds since the epoch when the run first started: the time part of the ids it gives records. */
+  idEpoch: number | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  heartbeatAt: Date | null;
+  failure: string | null;
+  dryRun: (ImportCounts & { errors: Array<{ field: string; count: number; rows: number[] }> }) | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const counts = { _id: false, read: { type: Number, default: 0 }, created: { type: Number, default: 0 }, updated: { type: Number, default: 0 }, skipped: { type: Number, default: 0 }, failed: { type: Number, default: 0 } };
+
+const importSchema = new Schema<ImportJob>(
+  {
+    createdBy: { type: Schema.Types.ObjectId, required: true, index: true },
+    apiKeyId: { type: Schema.Types.ObjectId, default: null },
+    kind: { type: String, required: true },
+    fileName: { type: String, required: true },
+    format: { type: String, required: true },
+    size: { type: Number, required: true },
+    path: { type: String, required: true },
+    encoding: { type: String, default: null },
+    delimiter: { type: String, default: null },
+    headers: { type: [String], default: [] },
+    sample: { type: Schema.Types.Mixed, default: () => [] },
+    suggested: { type: Schema.Types.Mixed, default: () => [] },
+    mapping: { type: Schema.Types.Mixed, default: null },
+    status: { type: String, required: true },
+    checkpointRow: { type: Number, default: 1 },
+    counts: { type: counts, default: () => ({}) },
+    rowsPerSecond: { type: Number, default: 0 },
+    idEpoch: { type: Number, default: null },
+    startedAt: { type: Date, default: null },
+    finishedAt: { type: Date, default: null },
+    heartbeatAt: { type: Date, default: null },
+    failure: { type: String, default: null },
+    dryRun: { type: Schema.Types.Mixed, default: null },
+  },
+  { timestamps: true, versionKey: 'version', minimize: false },
+);
+importSchema.plugin(tenantScoped);
+
+/** A row that failed, with the field and the reason: what the error file lists. */
+export interface ImportError {
+  _id: string;
+  tenantId: Types.ObjectId;
+  importId: Types.ObjectId;
+  row: number;
+  field: string;
+  column: string | null;
+  message: string;
+  cells: string[];
+}
+
+const errorSchema = new Schema<ImportError>(
+  {
+    _id: { type: String, required: true },
+    importId: { type: Schema.Types.ObjectId, required: true, index: true },
+    row: { type: Number, required: true },
+    field: { type: String, required: true },
+    column: { type: String, default: null },
+    message: { type: String, required: true },
+    cells: { type: [String], default: [] },
+  },
+  { versionKey: false },
+);
+errorSchema.plugin(tenantScoped);
+
+/**
+ * What an import did to a record: `created`, or `updated` with the fields as they were before (what
+ * an undo puts back). Its `_id` is derived from (import, record), so a batch run again records nothing twice.
+ */
+export interface ImportChange {
+  _id: string;
+  tenantId: Types.ObjectId;
+  importId: Types.ObjectId;
+  recordId: Types.ObjectId;
+  previous: Record<string, unknown>;
+}
+
+const changeSchema = new Schema<ImportChange>(
+  {
+    _id: { type: String, required: true },
+    importId: { type: Schema.Types.ObjectId, required: true, index: true },
+    recordId: { type: Schema.Types.ObjectId, required: true },
+    previous: { type: Schema.Types.Mixed, default: () => ({}) },
+  },
+  { versionKey: false, minimize: false },
+);
+changeSchema.plugin(tenantScoped);
+
+/**
+ * External ids and phones of records imports created, per agency and kind (emails are found through the
+ * records' own `primaryEmail`): `_id` is the key itself, so a lookup is one row and a second record
+ * under the same key is refused by the database.
+ */
+export interface ImportKey {
+  _id: string;
+  tenantId: Types.ObjectId;
+  importId: Types.ObjectId;
+  recordId: Types.ObjectId;
+}
+
+const keySchema = new Schema<ImportKey>(
+  {
+    _id: { type: String, required: true },
+    importId: { type: Schema.Types.ObjectId, required: true, index: true },
+    recordId: { type: Schema.Types.ObjectId, required: true },
+  },
+  { versionKey: false },
+);
+keySchema.plugin(tenantScoped);
+
+export function importModel(connection: Connection): Model<ImportJob> {
+  return (connection.models.ImportJob as Model<ImportJob>) ?? connection.model<ImportJob>('ImportJob', importSchema, 'imports');
+}
+
+export function importErrorModel(connection: Connection): Model<ImportError> {
+  return (connection.models.ImportError as Model<ImportError>) ?? connection.model<ImportError>('ImportError', errorSchema, 'import_errors');
+}
+
+export function importChangeModel(connection: Connection): Model<ImportChange> {
+  return (connection.models.ImportChange as Model<ImportChange>) ?? connection.model<ImportChange>('ImportChange', changeSchema, 'import_changes');
+}
+
+export function importKeyModel(connection: Connection): Model<ImportKey> {
+  return (connection.models.ImportKey as Model<ImportKey>) ?? connection.model<ImportKey>('ImportKey', keySchema, 'import_keys');
+}

@@ -1,0 +1,56 @@
+import type { Connection } from 'mongoose';
+import type { Principal } from '../../platform/access/principal.js';
+import { AppError } from '../../platform/errors.js';
+import type { EventBus } from '../../platform/events.js';
+import type { Jobs } from '../../platform/jobs/jobs.js';
+import type { RouteSpec } from '../../platform/http/route.js';
+import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
+import { invoiceRoutes } from '../invoices/invoices.routes.js';
+import { createInvoicesService } from '../invoices/invoices.service.js';
+import type { MailSettingsService } from '../mail-settings/mail-settings.service.js';
+import { priceBookRoutes } from '../price-books/price-books.routes.js';
+import { createPriceBooksService } from '../price-books/price-books.service.js';
+import { defineQuoteJobs } from './quote-expiry.js';
+import { quoteRoutes } from './quotes.routes.js';
+import { createQuotesService, type QuoteDeps } from './quotes.service.js';
+
+type Visible<T> = (principal: Principal, id: string, action: 'read' | 'update') => Promise<T>;
+
+/**
+ * Issue 21's first slice, wired: price books and their resolver, quotes on opportunities (sent through
+ * the rep's own SMTP), and gaplessly numbered invoices. Records are checked through their own services.
+ */
+export function quoteToCashModule(options: {
+  connection: Connection;
+  events: EventBus;
+  workflows: WorkflowEngine;
+  mailSettings: MailSettingsService;
+  opportunities: { findVisible: Visible<unknown> };
+  customers: { findVisible: Visible<unknown> };
+  activities: { create(principal: Principal, input: Record<string, unknown>): Promise<unknown> };
+  /** Production never marks a quote sent that could only reach the local outbox. */
+  production: boolean;
+  jobs: Jobs;
+}) {
+  const { connection, events, workflows, mailSettings } = options;
+  const account = (principal: Principal, id: string) => options.customers.findVisible(principal, id, 'read') as Promise<never>;
+  const priceBooks = createPriceBooksService(connection, { visibleAccount: account });
+  const quotes = createQuotesService(connection, {
+    events,
+    workflows,
+    priceBooks,
+    opportunity: options.opportunities.findVisible as QuoteDeps['opportunity'],
+    account,
+    sendAs: async (tenantId, userId, message) => {
+      if (options.production && !(await mailSettings.routeFor(tenantId, userId)).delivers) {
+        throw new AppError('conflict', 'No SMTP server is configured: set your mailbox (PUT /v1/me/mail-settings), the agency\'s (PUT /v1/mail-settings) or SMTP_URL before sending');
+      }
+      return mailSettings.sendAs(tenantId, userId, message);
+    },
+    logActivity: (principal, input) => options.activities.create(principal, input),
+  });
+  const invoices = createInvoicesService(connection, { priceBooks, account });
+  defineQuoteJobs({ connection, workflows, events, jobs: options.jobs });
+  const routes: RouteSpec[] = [...priceBookRoutes(priceBooks), ...quoteRoutes(quotes), ...invoiceRoutes(invoices)];
+  return { routes, priceBooks, quotes, invoices };
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { Types, type Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { inParallel } from '../../platform/concurrency.js';
+import { op } from '../../platform/db/operators.js';
+import { readKeys, type Contribution } from './metrics.js';
+import { rollupApplierModel, rollupContributionModel, rollupModel, rollupOutboxModel, type RollupOutboxEntry, type RollupPlan } from './reporting.model.js';
+
+const LEASE_MS = 60_000;
+const BATCH = 200;
+/** Bucket writes in flight at once (the applier's and the rebuild's). */
+export const WRITES_AT_ONCE = 4;
+const RETRY_MS = 250;
+const RETRIES = 40;
+/**
+ * How long a kick waits before it applies: the writes of that moment join one batch, whose shared buckets
+ * (the agency's day, month, pipeline...) are written once instead of once per record, which keeps the
+ * applier's share of the database small while requests write.
+ */
+const GATHER_MS = 150;
+
+
+/** Money and counts: sums kept to the cent, so adding and taking away the same amounts returns to the same figure. */
+export const cents = (n: number) => Math.round(n * 100) / 100;
+
+/** The `_id` of a bucket in an agency. */
+export const rollupId = (tenantId: Types.ObjectId, bucket: string) => `${String(tenantId)}|${bucket}`;
+
+/** A bucket id's parts, with its read keys (the fields a bucket document carries besides its value). */
+export function bucketFields(bucket: string) {
+  const [metric, period, periodStart, dimension, ...rest] = bucket.split('|');
+  const c = { metric: metric!, period: period!, periodStart: periodStart!, dimension: dimension!, key: rest.join('|') };
+  return { ...c, year: Number(c.periodStart.slice(0, 4)), ...readKeys(c as Omit<Contribution, 'value'>) };
+}
+
+/** What a process may be told when a batch has changed buckets (metric.changed goes out from here). */
+export type OnApplied = (tenantId: Types.ObjectId, deltas: Map<string, number>) => Promise<void>;
+
+/**
+ * Applies queued roll-up entries off the request path (issue 19's write overhead), exactly once:
+ *
+ * 1. A process takes an agency's lease (one document per agency, a conditional upsert), so one applier
+ *    at a time works on an agency's buckets.
+ * 2. It reads the agency's queue, compares each record's newest entry with its stored contribution
+ *    (a lower version, or anything after a deletion, changes nothing) and sums the bucket deltas.
+ * 3. It stores that batch as the agency's plan, numbered one above the last (`seq`), before writing.
+ * 4. It writes the contributions (whole documents: idempotent), each bucket with `$inc` on the condition
+ *    that its `seq` is below the batch's (a bucket already changed by this batch refuses, and an upsert
+ *    of it hits the unique `_id`), removes the batch's entries from the queue, then clears the plan.
+ *
+ * A crash anywhere leaves either the queue (nothing planned yet) or the plan, which the next holder
+ * replays first: nothing is lost and no bucket counts a batch twice. Idle agencies are drained by the
+ * recurring job `reporting.rollups.drain` (at most a minute after a start).
+ */
+export function createRollupApplier(deps: {
+  connection: Connection;
+  logger?: Logger | undefined;
+  /** A queued record's share of the buckets (empty for a deletion), under the agency's teams and time zone. */
+  sharesOf: (tenantId: Types.ObjectId, entry: RollupOutboxEntry) => Promise<{ b: string; v: number }[]>;
+  onApplied: OnApplied;
+  beforePlanCleared?: () => Promise<void>;
+}) {
+  const { connection } = deps;
+  const Rollups = rollupModel(connection);
+  const Contributions = rollupContributionModel(connection);
+  const Outbox = rollupOutboxModel(connection);
+  const Appliers = rollupApplierModel(connection);
+  const me = `${process.pid}:${randomUUID()}`;
+  const draining = new Map<string, { done: Promise<void>; again: boolean }>();
+  // A process that is stopping (its connection closed) leaves the rest to the next holder or the drain job.
+  const open = () => connection.readyState === 1;
+
+  /** Takes the agency's lease (answers its state), or null while another process holds it. */
+  async function acquire(tenantId: Types.ObjectId, ms = LEASE_MS) {
+    try {
+      return await Appliers.findOneAndUpdate(
+        { _id: String(tenantId), tenantId, leaseUntil: op({ $lt: new Date() }) },
+        { $set: { holder: me, leaseUntil: new Date(Date.now() + ms) }, $setOnInsert: { seq: 0, plan: null } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean();
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return null;
+      throw error;
+    }
+  }
+
+  /** Extends the lease (answers false when it was lost: another process took it after it ran out). */
+  async function renew(tenantId: Types.ObjectId, set: Record<string, unknown> = {}, ms = LEASE_MS): Promise<boolean> {
+    const done = await Appliers.updateOne({ _id: String(tenantId), tenantId, holder: me }, { $set: { ...set, leaseUntil: new Date(Date.now() + ms) } });
+    return done.matchedCount === 1;
+  }
+
+  async function release(tenantId: Types.ObjectId): Promise<void> {
+    await Appliers.updateOne({ _id: String(tenantId), tenantId, holder: me }, { $set: { holder: null, leaseUntil: new Date(0) } });
+  }
+
+  /** Turns queued entries into a plan: each record's newest entry against its stored contribution. */
+  async function planFor(tenantId: Types.ObjectId, queued: RollupOutboxEntry[]): Promise<RollupPlan> {
+    const newest = new Map<string, RollupOutboxEntry>();
+    for (const entry of queued) {
+      const id = `${String(tenantId)}|${entry.resource}|${entry.recordId}`;
+      const had = newest.get(id);
+      if (!had || (!had.deleted && (entry.deleted || entry.recordVersion > had.recordVersion))) newest.set(id, entry);
+    }
+    const deltas = new Map<string, number>();
+    const contributions: RollupPlan['contributions'] = [];
+    await inParallel([...newest], WRITES_AT_ONCE, async ([_id, entry]) => {
+      const [stored, entries] = await Promise.all([Contributions.findOne({ _id, tenantId }).lean(), deps.sharesOf(tenantId, entry)]);
+      const version = entry.deleted ? Number.MAX_SAFE_INTEGER : entry.recordVersion;
+      // A deleted record stays deleted; an entry older than the one applied changes nothing.
+      if (stored?.deleted || (stored && version < stored.recordVersion)) return;
+      const change = new Map<string, number>();
+      for (const { b, v } of stored?.entries ?? []) change.set(b, -v);
+      for (const { b, v } of entries) change.set(b, cents((change.get(b) ?? 0) + v));
+      for (const [b, d] of change) if (d !== 0) deltas.set(b, cents((deltas.get(b) ?? 0) + d));
+      if (stored && ![...change.values()].some((d) => d !== 0) && stored.recordVersion === version) return;
+      contributions.push({ _id, resource: entry.resource, recordId: entry.recordId, recordVersion: version, deleted: entry.deleted, entries });
+    });
+    for (const [b, d] of deltas) if (d === 0) deltas.delete(b);
+    return { outboxIds: queued.map((e) => e._id), contributions, deltas: [...deltas].map(([b, d]) => ({ b, d })) };
+  }
+
+  /** Writes a plan numbered `seq`; safe to run again for the same plan and number (see above). */
+  async function applyPlan(tenantId: Types.ObjectId, seq: number, plan: RollupPlan): Promise<void> {
+    await inParallel(plan.contributions, WRITES_AT_ONCE, async (c) => {
+      await Contributions.replaceOne({ _id: c._id, tenantId }, { ...c, tenantId, rev: seq }, { upsert: true });
+    });
+    await inParallel(plan.deltas, WRITES_AT_ONCE, async ({ b, d }) => {
+      try {
+        // One update per bucket rather than one bulk write: FerretDB 1.24 stalled (every connection) on an unordered bulk of upserts.
+        await Rollups.updateOne({ _id: rollupId(tenantId, b), tenantId, $or: [{ seq: op({ $lt: seq }) }, { seq: op({ $exists: false }) }] }, { $inc: { value: d }, $set: { seq }, $setOnInsert: bucketFields(b) }, { upsert: true });
+      } catch (error) {
+        // The bucket exists with this batch's number (or a later one's): already applied.
+        if ((error as { code?: number }).code !== 11000) throw error;
+      }
+    });
+    await inParallel(plan.outboxIds, WRITES_AT_ONCE, async (_id) => {
+      await Outbox.deleteOne({ _id, tenantId });
+    });
+    if (plan.deltas.length) await deps.onApplied(tenantId, new Map(plan.deltas.map(({ b, d }) => [b, d])));
+    await deps.beforePlanCleared?.();
+    await renew(tenantId, { plan: null });
+  }
+
+  /**
+   * Applies everything queued for an agency, plan by plan, while this process holds its lease: a plan
+   * left by a crash first. Answers false when another process holds the lease.
+   */
+  async function drainOnce(tenantId: Types.ObjectId): Promise<boolean> {
+    const state = await acquire(tenantId);
+    if (!state) return false;
+    try {
+      let seq = state.seq ?? 0;
+      if (state.plan) await applyPlan(tenantId, seq, state.plan);
+      while (open()) {
+        const queued = await Outbox.find({ tenantId }).limit(BATCH).lean();
+        if (!queued.length) return true;
+        const plan = await planFor(tenantId, queued);
+        seq += 1;
+        if (!(await renew(tenantId, { seq, plan }))) return false;
+        await applyPlan(tenantId, seq, plan);
+      }
+      return true;
+    } finally {
+      if (open()) await release(tenantId).catch((error: unknown) => deps.logger?.error({ err: error }, 'roll-up lease not released; it runs out'));
+    }
+  }
+
+  /**
+   * Starts applying an agency's queue in this process, in the background (the request that queued does
+   * not wait). A drain already running goes round once more; a lease held elsewhere is tried again a
+   * little later, in case its holder read the queue just before the entry arrived.
+   */
+  function kick(tenantId: Types.ObjectId): Promise<void> {
+    const key = String(tenantId);
+    const running = draining.get(key);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const entry = { again: false, done: Promise.resolve() };
+    entry.done = (async () => {
+      await new Promise((r) => setTimeout(r, GATHER_MS));
+      let attempts = 0;
+      do {
+        entry.again = false;
+        if (!open()) return;
+        if (!(await drainOnce(tenantId)) && attempts++ < RETRIES) {
+          await new Promise((r) => setTimeout(r, RETRY_MS));
+          entry.again = true;
+        }
+      } while (entry.again);
+    })()
+      .catch((error: unknown) => deps.logger?.error({ err: error, tenantId: key }, 'roll-up batch not applied; it stays queued and is applied by the next write or the drain job'))
+      .finally(() => draining.delete(key));
+    draining.set(key, entry);
+    return entry.done;
+  }
+
+  return {
+    kick,
+    drainOnce,
+    acquire,
+    renew,
+    release,
+    /** Drains every agency with queued entries or a plan left behind (the recurring job, and at start). */
+    async drainAll(): Promise<number> {
+      const tenants = new Map<string, Types.ObjectId>();
+      for await (const e of Outbox.find({}, { tenantId: 1 }, { crossTenant: 'the drain job finds every agency with queued roll-ups' }).lean().cursor()) tenants.set(String(e.tenantId), e.tenantId);
+      for await (const a of Appliers.find({ plan: op({ $ne: null }) }, { tenantId: 1 }, { crossTenant: 'the drain job replays plans left by a crash' }).lean().cursor()) tenants.set(String(a.tenantId), new Types.ObjectId(String(a.tenantId)));
+      for (const tenantId of tenants.values()) await kick(tenantId);
+      return tenants.size;
+    },
+    /** Resolves when this process has nothing left to apply for the agency (tests, the bench). */
+    async settled(tenantId: Types.ObjectId): Promise<void> {
+      for (let running = draining.get(String(tenantId)); running; running = draining.get(String(tenantId))) await running.done;
+    },
+  };
+}
+
+export type RollupApplier = ReturnType<typeof createRollupApplier>;
+
+/**
+ * Resolves once an agency has nothing queued and no batch in flight, whichever process applies it
+ * (tests and the bench, after writes through HTTP); polls every few milliseconds up to `deadlineMs`.
+ */
+export async function waitUntilApplied(connection: Connection, tenantId: Types.ObjectId, deadlineMs = 15_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const [queued, state] = await Promise.all([
+      rollupOutboxModel(connection).countDocuments({ tenantId }),
+      rollupApplierModel(connection).findOne({ _id: String(tenantId), tenantId }).lean(),
+    ]);
+    if (queued === 0 && !state?.plan && !state?.holder) return;
+    if (Date.now() > until) throw new Error(`roll-ups of ${String(tenantId)} not applied within ${deadlineMs} ms (${queued} queued)`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { Types, type Connection } from 'mongoose';
+import { op } from '../db/operators.js';
+import type { ListSpec } from '../records/list-query.js';
+import { recordCountBaseModel, recordCountDeltaModel, type RecordCountDelta } from './record-count.model.js';
+
+/**
+ * Counts of records kept with the writes, so `count` never counts records (FerretDB decodes every match
+ * of a count in Go: seconds at 100k). Per agency and kind there is a counter for the total, for each
+ * value of each counted filter (`status`, `stage`, `ownerId`) and for each pair of them.
+ *
+ * FerretDB v1 runs `$inc` and compare-and-set as read-then-write, so concurrent writers cannot share a
+ * counter document. A write instead inserts one delta per counter it changes, under `_id`
+ * `<record>:<version>|<counter>`: inserts never collide, and the same write counted again (a retry, an
+ * import batch run again after a crash) is refused by the unique `_id`. A counter reads its base and its
+ * deltas by equality on its key. The recurring fold job (one runner at a time, Agenda's lock) moves
+ * deltas into the base: it marks them with a fold id, adds them to the base, which records the fold, then
+ * deletes the deltas of the fold before it; a crash at any step leaves marks that the reader and the next
+ * fold tell apart by the base's fold ids, so nothing is counted twice or lost. The rebuild job recounts
+ * an agency's kind from its records (for counters that a write past this module left wrong).
+ */
+
+/** What counting needs to know about a kind of record. */
+export interface CountedKind {
+  resource: string;
+  list: ListSpec;
+}
+
+/** The filter parameters that have counters (each one a scalar at the path of its own name). */
+const COUNTED_PARAMS = ['ownerId', 'stage', 'status'] as const;
+
+/** The counted filter parameters of a kind, in key order. */
+export function countedParams(kind: CountedKind): string[] {
+  return COUNTED_PARAMS.filter((p) => {
+    const f = kind.list.filters[p];
+    return f && f.path === p && (f.kind === 'id' || f.kind === 'enum' || f.kind === 'string');
+  });
+}
+
+const valueText = (v: unknown) => (v === null || v === undefined ? '-' : v instanceof Types.ObjectId ? v.toHexString() : String(v));
+
+/** The key of the counter of `kind` in the agency under the equalities given (counted params only). */
+export function counterKey(tenantId: Types.ObjectId, resource: string, equalities: Record<string, unknown>): string {
+  const parts = Object.keys(equalities)
+    .sort()
+    .map((p) => `${p}=${valueText(equalities[p])}`);
+  return `${tenantId.toHexString()}|${resource}|${parts.join('&')}`;
+}
+
+/** Every counter a record counts in: the total, each counted value, each pair. */
+export function countersOf(kind: CountedKind, doc: Record<string, unknown> & { tenantId: Types.ObjectId }): string[] {
+  const params = countedParams(kind);
+  const keys = [counterKey(doc.tenantId, kind.resource, {})];
+  for (let i = 0; i < params.length; i += 1) {
+    keys.push(counterKey(doc.tenantId, kind.resource, { [params[i]!]: doc[params[i]!] }));
+    for (let j = i + 1; j < params.length; j += 1) keys.push(counterKey(doc.tenantId, kind.resource, { [params[i]!]: doc[params[i]!], [params[j]!]: doc[params[j]!] }));
+  }
+  return keys;
+}
+
+const kindsByConnection = new WeakMap<Connection, Map<string, CountedKind>>();
+
+/** Records a kind as counted on a connection (the record service does it for the kinds it runs), keyed by its collection. */
+export function registerCountedKind(connection: Connection, collection: string, kind: CountedKind): void {
+  recordCountDeltaModel(connection);
+  recordCountBaseModel(connection);
+  const kinds = kindsByConnection.get(connection) ?? new Map<string, CountedKind>();
+  kinds.set(collection, kind);
+  kindsByConnection.set(connection, kinds);
+}
+
+/** The counted kind whose records live in `collection`, if any. */
+export function countedKindOfCollection(connection: Connection, collection: string): CountedKind | undefined {
+  return kindsByConnection.get(connection)?.get(collection);
+}
+
+type Counted = Record<string, unknown> & { _id: Types.ObjectId; tenantId: Types.ObjectId };
+
+/**
+ * Counts one write of a record: `before` (null for a create) and `after` (null for a delete). `write`
+ * names the write once and for all (`v<version>` or `del`), so counting it again changes nothing.
+ */
+export async function countWrite(connection: Connection, kind: CountedKind, before: Counted | null, after: Counted | null, write: string): Promise<void> {
+  const record = (after ?? before)!;
+  const change = new Map<string, number>();
+  if (before) for (const key of countersOf(kind, before)) change.set(key, (change.get(key) ?? 0) - 1);
+  if (after) for (const key of countersOf(kind, after)) change.set(key, (change.get(key) ?? 0) + 1);
+  const deltas = [...change].filter(([, d]) => d !== 0).map(([key, d]) => ({ _id: `${record._id.toHexString()}:${write}|${key}`, tenantId: record.tenantId, kind: kind.resource, key, d, fold: null }));
+  await insertDeltas(connection, deltas);
+}
+
+/** Counts many records created at once (an import), as their creates would: idempotent per record. */
+export async function countCreated(connection: Connection, kind: CountedKind, docs: ReadonlyArray<Counted>): Promise<void> {
+  await insertDeltas(
+    connection,
+    docs.flatMap((doc) => countersOf(kind, doc).map((key) => ({ _id: `${doc._id.toHexString()}:v0|${key}`, tenantId: doc.tenantId, kind: kind.resource, key, d: 1, fold: null }))),
+  );
+}
+
+async function insertDeltas(connection: Connection, deltas: RecordCountDelta[]): Promise<void> {
+  const Deltas = recordCountDeltaModel(connection);
+  for (let i = 0; i < deltas.length; i += 2000) {
+    try {
+      await Deltas.collection.insertMany(deltas.slice(i, i + 2000) as never[], { ordered: false });
+    } catch (error) {
+      // The driver gives one write error as an object and several as an array; a duplicate is a write counted already.
+      const e = error as { code?: number; writeErrors?: { code: number } | Array<{ code: number }> };
+      const writeErrors = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+      const codes = writeErrors.length ? writeErrors.map((w) => w.code) : [e.code];
+      if (codes.some((c) => c !== 11000)) throw error;
+    }
+  }
+}
+
+/** The value of one counter: its base and the deltas no fold has taken into it (two reads by equality). */
+export async function readCounter(connection: Connection, tenantId: Types.ObjectId, key: string): Promise<number> {
+  const base = await recordCountBaseModel(connection).findOne({ tenantId, _id: key }).lean();
+  const deltas = await recordCountDeltaModel(connection).find({ tenantId, key }).lean();
+  const folded = new Set(base?.folds ?? []);
+  return (base?.n ?? 0) + deltas.reduce((n, delta) => (delta.fold && folded.has(delta.fold) ? n : n + delta.d), 0);
+}
+
+/**
+ * Takes a counter's pending deltas into its base. Must not run twice at once for the same counter (the
+ * fold job runs one at a time): the base is written as read-then-write.
+ */
+export async function foldCounter(connection: Connection, tenantId: Types.ObjectId, key: string): Promise<void> {
+  const Bases = recordCountBaseModel(connection);
+  const Deltas = recordCountDeltaModel(connection);
+  const base = await Bases.findOne({ tenantId, _id: key }).lean();
+  const folds = base?.folds ?? [];
+  const deltas = await Deltas.find({ tenantId, key }).lean();
+  const pending = deltas.filter((delta) => !(delta.fold && folds.includes(delta.fold)));
+  const stale = deltas.filter((delta) => delta.fold && delta.fold === folds[0]);
+  const fold = randomUUID();
+  if (pending.length) {
+    await Deltas.updateMany({ tenantId, key, _id: op({ $in: pending.map((d) => d._id) }) }, { $set: { fold } });
+    const n = (base?.n ?? 0) + pending.reduce((sum, d) => sum + d.d, 0);
+    const kind = pending[0]!.kind;
+    await Bases.updateOne({ tenantId, _id: key }, { $set: { n, folds: [folds[folds.length - 1] ?? '', fold].filter(Boolean), kind } }, { upsert: true });
+  }
+  // The fold before the last is older than any read in flight could still need: its deltas go.
+  if (stale.length) await Deltas.deleteMany({ tenantId, key, fold: folds[0]! });
+}
+
+/** Folds every counter that has deltas (the recurring job). Answers how many counters it folded. */
+export async function foldAllCounters(connection: Connection): Promise<number> {
+  const deltas = await recordCountDeltaModel(connection).find({}).setOptions({ crossTenant: 'the fold job folds every agency' }).select({ tenantId: 1, key: 1 }).lean();
+  const keys = new Map<string, Types.ObjectId>();
+  for (const delta of deltas) keys.set(delta.key, delta.tenantId);
+  for (const [key, tenantId] of keys) await foldCounter(connection, tenantId, key);
+  return keys.size;
+}
+
+/**
+ * Recounts an agency's records of one kind from the records (the repair path): reads the counted fields
+ * of every record, writes each counter's base, and drops the deltas seen before the read. Run it when
+ * that kind's writes are quiet: a write that lands during the read may be counted twice or not at all.
+ */
+export async function rebuildCounters(connection: Connection, tenantId: Types.ObjectId, collection: string): Promise<number> {
+  const kind = countedKindOfCollection(connection, collection);
+  if (!kind) return 0;
+  const Deltas = recordCountDeltaModel(connection);
+  const Bases = recordCountBaseModel(connection);
+  const before = await Deltas.find({ tenantId, kind: kind.resource }).select({ _id: 1 }).lean();
+  const params = countedParams(kind);
+  const totals = new Map<string, number>();
+  const cursor = connection.collection(collection).find({ tenantId }, { projection: { _id: 1, tenantId: 1, ...Object.fromEntries(params.map((p) => [p, 1])) }, batchSize: 2000 });
+  let records = 0;
+  for await (const doc of cursor) {
+    records += 1;
+    for (const key of countersOf(kind, doc as Counted)) totals.set(key, (totals.get(key) ?? 0) + 1);
+  }
+  const existing = await Bases.find({ tenantId, kind: kind.resource }).select({ _id: 1 }).lean();
+  for (const { _id } of existing) if (!totals.has(_id)) totals.set(_id, 0);
+  const fold = `rebuild:${randomUUID()}`;
+  for (const [key, n] of totals) await Bases.updateOne({ tenantId, _id: key }, { $set: { n, folds: [fold], kind: kind.resource } }, { upsert: true });
+  for (let i = 0; i < before.length; i += 500) await Deltas.deleteMany({ tenantId, kind: kind.resource, _id: op({ $in: before.slice(i, i + 500).map((d) => d._id) }) });
+  return records;
+}

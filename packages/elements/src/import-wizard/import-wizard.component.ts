@@ -1,0 +1,331 @@
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { PropertyValues } from 'lit';
+import { CrmState } from '../state/state.component.js';
+import { dryRunImport, importErrors, loadImport, loadSavedMappings, runImport, saveImportMapping, saveNamedMapping, undoImport, uploadImport, type Import, type ImportDryRun, type ImportMappingParams, type SavedImportMapping } from '../shared/api/imports.js';
+import { readProblem } from '../shared/api/errors.js';
+import { controlStyles } from '../shared/controls.styles.js';
+import { CrmDataElement } from '../shared/data-element.js';
+import { formatList, formatNumber } from '../shared/format.js';
+import { importWizardStyles } from './import-wizard.styles.js';
+
+/** The fields a column may fill, per kind (as the API's import mapping takes them; custom fields come from the suggestions). */
+const fieldsOf: Record<Import['kind'], string[]> = {
+  contacts: ['firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'leadSource'],
+  leads: ['kind', 'firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'street', 'postalCode', 'city', 'state', 'country', 'source', 'contactList', 'services', 'quality', 'participation', 'tags', 'notes', 'externalId'],
+};
+const dedupeKeys = ['email', 'externalId', 'phone'] as const;
+const modes = ['skip', 'update', 'create'] as const;
+const POLL_MS = 1000;
+
+/**
+ * Imports a CSV or Excel file of contacts or leads in four steps: upload, map the columns (the API's
+ * suggestions preselected, English and German headers, or a mapping the agency saved for files with
+ * these headers), check every row (a dry run that writes nothing), then run it with live counts, the
+ * error file to download and an undo. The mapping can be saved under a name for the next file.
+ *
+ * @summary Upload, map, dry-run, run and undo an import of contacts or leads.
+ *
+ * @csspart mapping - The table of columns and the field each fills.
+ * @csspart summary - The dry run's counts and errors by field.
+ * @csspart progress - The run's progress bar.
+ * @csspart counts - The run's counts (read, created, updated, skipped, failed).
+ *
+ * @cssproperty --crm-import-wizard-rule - Colour of the mapping table's row rules. Defaults to `--crm-sys-color-outline`.
+ */
+export class CrmImportWizard extends CrmDataElement {
+  static override styles = [controlStyles, importWizardStyles];
+  static override dependencies = { 'crm-state': CrmState };
+
+  /** What the file's rows become: `contacts` or `leads`. */
+  @property({ reflect: true }) kind: Import['kind'] = 'contacts';
+
+  /** The product every imported record is tied to (department users need one). */
+  @property({ attribute: 'product-id' }) productId = '';
+
+  /** An import already started (e.g. from a list of imports): shown at its step, its run followed. */
+  @property({ attribute: 'import-id' }) importId = '';
+
+  @state() private loading: 'idle' | 'loading' | 'failed' = 'idle';
+  @state() private loadError = '';
+
+  @state() private job: Import | undefined;
+  @state() private fields: Array<string | null> = [];
+  @state() private dedupeKey: (typeof dedupeKeys)[number] = 'email';
+  @state() private mode: (typeof modes)[number] = 'skip';
+  @state() private summary: ImportDryRun | undefined;
+  @state() private busy = '';
+  @state() private announcement = '';
+  @state() private undone = '';
+  @state() private saved: SavedImportMapping[] = [];
+  @state() private savedName = '';
+  private poll: ReturnType<typeof setTimeout> | undefined;
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (changed.has('importId') && this.importId && this.importId !== this.job?.id) void this.open(this.importId);
+  }
+
+  /** Loads an existing import and follows its run. */
+  private async open(id: string): Promise<void> {
+    this.loading = 'loading';
+    try {
+      this.job = await loadImport(this.api, id);
+      this.fields = (this.job.mapping?.columns ?? this.job.suggestedMapping).map((m) => m.field);
+      this.summary = this.job.dryRun ?? undefined;
+      this.loading = 'idle';
+      if (['queued', 'running'].includes(this.job.status)) this.watch();
+    } catch (error) {
+      this.loadError = readProblem(error).detail;
+      this.loading = 'failed';
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.poll);
+  }
+
+  private async act(what: string, work: () => Promise<void>): Promise<void> {
+    if (this.busy) return;
+    this.busy = what;
+    this.announcement = what ? this.msg(what as never) : '';
+    try {
+      await work();
+    } catch (error) {
+      this.announcement = this.msg('importWizard.failedAction', { detail: readProblem(error).detail });
+    } finally {
+      this.busy = '';
+    }
+  }
+
+  private onFile(event: Event): void {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    void this.act('importWizard.uploading', async () => {
+      const job = await uploadImport(this.api, file, this.kind);
+      this.job = job;
+      this.fields = job.suggestedMapping.map((m) => m.field);
+      this.summary = undefined;
+      this.announcement = '';
+      await this.offerSaved(job);
+    });
+  }
+
+  /** Loads the saved mappings that fit the file (one of their columns is a header of it); a role that may not read them just sees none. */
+  private async offerSaved(job: Import): Promise<void> {
+    try {
+      const headers = new Set(job.headers);
+      this.saved = (await loadSavedMappings(this.api, job.kind)).filter((m) => m.columns.some((c) => headers.has(c.column)));
+    } catch {
+      this.saved = [];
+    }
+  }
+
+  /** Applies a saved mapping: its field for each header it names (others left out), its dedupe key and mode. */
+  private applySaved(id: string): void {
+    const chosen = this.saved.find((m) => m.id === id);
+    if (!chosen || !this.job) return;
+    const byColumn = new Map(chosen.columns.map((c) => [c.column, c.field]));
+    this.fields = this.job.headers.map((h) => byColumn.get(h) ?? null);
+    this.dedupeKey = chosen.dedupeKey;
+    this.mode = chosen.mode;
+    this.announcement = this.msg('importWizard.savedApplied', { name: chosen.name });
+  }
+
+  private saveAs(): void {
+    const name = this.savedName.trim();
+    if (!name) return;
+    void this.act('', async () => {
+      const saved = await saveNamedMapping(this.api, this.job!.kind, { name, ...this.mapping() });
+      this.saved = [...this.saved, saved].sort((a, b) => a.name.localeCompare(b.name));
+      this.savedName = '';
+      this.announcement = this.msg('importWizard.savedAs', { name: saved.name });
+    });
+  }
+
+  private mapping(): ImportMappingParams {
+    return {
+      columns: this.job!.headers.map((column, i) => ({ column, field: this.fields[i] ?? null })),
+      dedupeKey: this.dedupeKey,
+      mode: this.mode,
+      ...(this.productId ? { productId: this.productId } : {}),
+    };
+  }
+
+  private check(): void {
+    void this.act('importWizard.checking', async () => {
+      this.job = await saveImportMapping(this.api, this.job!.id, this.mapping());
+      this.summary = await dryRunImport(this.api, this.job.id);
+      this.announcement = this.msg('importWizard.summary');
+    });
+  }
+
+  private start(): void {
+    void this.act('importWizard.status.queued', async () => {
+      this.job = await runImport(this.api, this.job!.id);
+      this.watch();
+    });
+  }
+
+  private watch(): void {
+    clearTimeout(this.poll);
+    this.poll = setTimeout(async () => {
+      try {
+        this.job = await loadImport(this.api, this.job!.id);
+      } catch {
+        // A missed read is retried on the next tick.
+      }
+      if (this.job && ['queued', 'running'].includes(this.job.status)) this.watch();
+      else if (this.job) this.announcement = this.msg(`importWizard.status.${this.job.status}` as never);
+    }, POLL_MS);
+  }
+
+  private downloadErrors(): void {
+    void this.act('', async () => {
+      const csv = await importErrors(this.api, this.job!.id);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      link.download = `${this.job!.fileName.replace(/\.[^.]+$/, '')}-errors.csv`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    });
+  }
+
+  private undo(): void {
+    void this.act('', async () => {
+      const done = await undoImport(this.api, this.job!.id);
+      this.job = done;
+      this.undone = this.msg('importWizard.undone', { removed: formatNumber(done.undone.removed, this.activeLocale), restored: formatNumber(done.undone.restored, this.activeLocale) });
+      this.announcement = this.undone;
+    });
+  }
+
+  private reset(): void {
+    clearTimeout(this.poll);
+    this.job = undefined;
+    this.summary = undefined;
+    this.undone = '';
+    this.announcement = '';
+  }
+
+  private renderUpload() {
+    return html`<label>${this.msg('importWizard.fileLabel')}
+      <input type="file" accept=".csv,.txt,.tsv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ?disabled=${Boolean(this.busy)} @change=${this.onFile} />
+    </label>`;
+  }
+
+  private renderMapping(job: Import) {
+    const custom = job.suggestedMapping.map((m) => m.field).filter((f): f is string => Boolean(f?.startsWith('custom.')));
+    const options = [...fieldsOf[job.kind], ...custom];
+    return html`
+      ${this.saved.length
+        ? html`<label class="saved">${this.msg('importWizard.savedMapping')}
+            <select @change=${(e: Event) => this.applySaved((e.target as HTMLSelectElement).value)}>
+              <option value="">${this.msg('importWizard.savedNone')}</option>
+              ${this.saved.map((m) => html`<option value=${m.id}>${m.name}</option>`)}
+            </select>
+          </label>`
+        : nothing}
+      <div class="table-scroll">
+        <table part="mapping">
+          <thead><tr><th scope="col">${this.msg('importWizard.column')}</th><th scope="col" class="sample">${this.msg('importWizard.sample')}</th><th scope="col">${this.msg('importWizard.field')}</th></tr></thead>
+          <tbody>
+            ${job.headers.map(
+              (header, i) => html`<tr>
+                <th scope="row">${header}</th>
+                <td class="sample">${job.sample[0]?.[i] ?? ''}</td>
+                <td>
+                  <select aria-label=${`${this.msg('importWizard.field')}: ${header}`} @change=${(e: Event) => (this.fields = this.fields.map((f, j) => (j === i ? (e.target as HTMLSelectElement).value || null : f)))}>
+                    <option value="" ?selected=${!this.fields[i]}>${this.msg('importWizard.skipColumn')}</option>
+                    ${options.map((field) => html`<option value=${field} ?selected=${this.fields[i] === field}>${field}</option>`)}
+                  </select>
+                </td>
+              </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div class="options">
+        <label>${this.msg('importWizard.dedupeKey')}
+          <select @change=${(e: Event) => (this.dedupeKey = (e.target as HTMLSelectElement).value as never)}>
+            ${dedupeKeys.map((k) => html`<option value=${k} ?selected=${this.dedupeKey === k}>${this.msg(`importWizard.dedupe.${k}`)}</option>`)}
+          </select>
+        </label>
+        <label>${this.msg('importWizard.mode')}
+          <select @change=${(e: Event) => (this.mode = (e.target as HTMLSelectElement).value as never)}>
+            ${modes.map((m) => html`<option value=${m} ?selected=${this.mode === m}>${this.msg(`importWizard.mode.${m}`)}</option>`)}
+          </select>
+        </label>
+        <button type="button" class="primary" ?disabled=${Boolean(this.busy)} @click=${this.check}>${this.msg('importWizard.check')}</button>
+      </div>
+      <div class="options">
+        <label>${this.msg('importWizard.saveName')}
+          <input type="text" maxlength="80" .value=${this.savedName} @input=${(e: Event) => (this.savedName = (e.target as HTMLInputElement).value)} />
+        </label>
+        <button type="button" ?disabled=${Boolean(this.busy) || !this.savedName.trim()} @click=${this.saveAs}>${this.msg('importWizard.save')}</button>
+      </div>
+    `;
+  }
+
+  private renderSummary(summary: ImportDryRun) {
+    const n = (count: number) => formatNumber(count, this.activeLocale);
+    return html`<section part="summary">
+      <h3>${this.msg('importWizard.summary')}</h3>
+      <ul>
+        <li>${this.plural('importWizard.wouldCreate', summary.created, { count: n(summary.created) })}</li>
+        <li>${this.plural('importWizard.wouldUpdate', summary.updated, { count: n(summary.updated) })}</li>
+        <li>${this.plural('importWizard.wouldSkip', summary.skipped, { count: n(summary.skipped) })}</li>
+        <li>${this.plural('importWizard.wouldFail', summary.failed, { count: n(summary.failed) })}</li>
+      </ul>
+      ${summary.errors.length
+        ? html`<ul class="errors">
+            ${summary.errors.map((e) => html`<li>${this.msg('importWizard.errorRows', { field: e.field, column: e.column ?? '—', count: n(e.count), rows: formatList(e.rows.map(String), this.activeLocale) })}</li>`)}
+          </ul>`
+        : nothing}
+      <div class="actions">
+        <button type="button" ?disabled=${Boolean(this.busy)} @click=${() => (this.summary = undefined)}>${this.msg('importWizard.back')}</button>
+        <button type="button" class="primary" ?disabled=${Boolean(this.busy) || summary.created + summary.updated === 0} @click=${this.start}>${this.msg('importWizard.start')}</button>
+      </div>
+    </section>`;
+  }
+
+  private renderRun(job: Import) {
+    const p = job.progress;
+    const n = (count: number) => formatNumber(count, this.activeLocale);
+    const planned = this.summary ? this.summary.read : 0;
+    const finished = !['queued', 'running'].includes(job.status);
+    return html`
+      <p class="status">${this.msg(`importWizard.status.${job.status}`)}${job.failure ? html` — ${job.failure}` : nothing}</p>
+      <progress part="progress" max=${planned || 1} value=${finished ? planned || 1 : p.read} aria-label=${this.msg(`importWizard.status.${job.status}`)}></progress>
+      <ul part="counts">
+        <li>${this.plural('importWizard.read', p.read, { count: n(p.read) })}</li>
+        <li>${this.plural('importWizard.created', p.created, { count: n(p.created) })}</li>
+        <li>${this.plural('importWizard.updated', p.updated, { count: n(p.updated) })}</li>
+        <li>${this.plural('importWizard.skipped', p.skipped, { count: n(p.skipped) })}</li>
+        <li>${this.plural('importWizard.failed', p.failed, { count: n(p.failed) })}</li>
+        ${p.rowsPerSecond ? html`<li>${this.msg('importWizard.rate', { rate: n(p.rowsPerSecond) })}</li>` : nothing}
+      </ul>
+      ${this.undone ? html`<p>${this.undone}</p>` : nothing}
+      ${finished
+        ? html`<div class="actions">
+            ${p.failed + p.skipped > 0 ? html`<button type="button" @click=${this.downloadErrors}>${this.msg('importWizard.errorFile')}</button>` : nothing}
+            ${['failed', 'cancelled'].includes(job.status) ? html`<button type="button" ?disabled=${Boolean(this.busy)} @click=${this.start}>${this.msg('importWizard.resume')}</button>` : nothing}
+            ${job.status !== 'undone' ? html`<button type="button" ?disabled=${Boolean(this.busy)} @click=${this.undo}>${this.msg('importWizard.undo')}</button>` : nothing}
+            <button type="button" @click=${this.reset}>${this.msg('importWizard.another')}</button>
+          </div>`
+        : nothing}
+    `;
+  }
+
+  override render() {
+    const job = this.job;
+    if (this.loading === 'loading') return html`<crm-state kind="loading"></crm-state>`;
+    if (this.loading === 'failed') return html`<crm-state kind="error" message=${this.loadError} @crm-retry-requested=${() => void this.open(this.importId)}></crm-state>`;
+    return html`
+      <h2>${this.msg('importWizard.title', { kind: this.msg(`importWizard.kind.${this.kind}`) })}</h2>
+      ${!job ? this.renderUpload() : ['uploaded', 'mapped'].includes(job.status) ? (this.summary ? this.renderSummary(this.summary) : this.renderMapping(job)) : this.renderRun(job)}
+      <p class="sr-only" role="status">${this.announcement}</p>
+    `;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import { createMemoryImports, failingImportsClient, memoryImportId, pendingImportsClient } from '../test/memory-imports.js';
+import { withClient } from '../test/story-provider.js';
+import './import-wizard.js';
+
+const meta: Meta = {
+  title: 'Elements/Import wizard',
+  component: 'crm-import-wizard',
+  argTypes: { kind: { control: 'inline-radio', options: ['contacts', 'leads'] } },
+  args: { kind: 'leads' },
+  render: (args, { globals }) => withClient(createMemoryImports({ runningReads: 3 }).client, globals, html`<crm-import-wizard kind=${args.kind}></crm-import-wizard>`),
+};
+export default meta;
+
+type Story = StoryObj;
+
+/** Choose a file: the wizard then shows the mapping (suggested from the headers), the dry run, the run's progress, the error file and undo. */
+export const Default: Story = {};
+
+/** The same for contacts. */
+export const Contacts: Story = { args: { kind: 'contacts' } };
+
+/** An import opened by id while it loads. */
+export const Loading: Story = { render: (_, { globals }) => withClient(pendingImportsClient, globals, html`<crm-import-wizard kind="leads" import-id=${memoryImportId}></crm-import-wizard>`) };
+
+/** An import opened by id when the API cannot be reached: an error with "Try again". */
+export const Error: Story = { render: (_, { globals }) => withClient(failingImportsClient, globals, html`<crm-import-wizard kind="leads" import-id=${memoryImportId}></crm-import-wizard>`) };

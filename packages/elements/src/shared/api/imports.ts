@@ -1,0 +1,54 @@
+// What <crm-import-wizard> asks of the API, through the SDK's `crm.imports`: upload a file, save the
+// mapping, dry-run, run, read the progress, the error file, and undo.
+import type { Import, ImportDryRun as DryRunAnswer, ImportMappingParams, ImportUndone, SavedImportMapping, SavedImportMappingParams } from '@crm/client-sdk';
+
+/** A dry run's summary. */
+export type ImportDryRun = NonNullable<DryRunAnswer>;
+import type { CrmDataClient } from './transport.js';
+
+export type { Import, ImportMappingParams, ImportUndone, SavedImportMapping };
+
+/** Uploads a file as an import of `kind`. */
+export function uploadImport(client: CrmDataClient, file: File, kind: Import['kind']): Promise<Import> {
+  return client.imports.create(file, { kind, name: file.name });
+}
+
+/** Saves the mapping. */
+export function saveImportMapping(client: CrmDataClient, id: string, params: ImportMappingParams): Promise<Import> {
+  return client.imports.setMapping(id, params);
+}
+
+/** Validates every row without writing. */
+export function dryRunImport(client: CrmDataClient, id: string): Promise<ImportDryRun> {
+  return client.imports.dryRun(id) as Promise<ImportDryRun>;
+}
+
+/** Starts (or resumes) the run. */
+export function runImport(client: CrmDataClient, id: string): Promise<Import> {
+  return client.imports.run(id);
+}
+
+/** The import with its progress. */
+export function loadImport(client: CrmDataClient, id: string): Promise<Import> {
+  return client.imports.get(id);
+}
+
+/** The error file as CSV text. */
+export function importErrors(client: CrmDataClient, id: string): Promise<string> {
+  return client.imports.errors(id);
+}
+
+/** Removes what the import created and restores what it updated. */
+export function undoImport(client: CrmDataClient, id: string): Promise<ImportUndone> {
+  return client.imports.undo(id);
+}
+
+/** The agency's saved mappings of a kind. */
+export function loadSavedMappings(client: CrmDataClient, kind: Import['kind']): Promise<SavedImportMapping[]> {
+  return client.imports.savedMappings(kind);
+}
+
+/** Saves a mapping under a name for the next file of its kind. */
+export function saveNamedMapping(client: CrmDataClient, kind: Import['kind'], params: SavedImportMappingParams): Promise<SavedImportMapping> {
+  return client.imports.saveMapping(kind, params);
+}

@@ -1,0 +1,36 @@
+// What <crm-quote-editor> asks of the API, through the SDK's `crm.priceBooks` and `crm.quotes`: the
+// price books to pick specs from, the server's totals of the lines, save, send.
+import type { CrmClient as SdkClient, PriceBook, Quote, QuoteCreateParams, QuoteLineParams, QuotePreview } from '@crm/client-sdk';
+import type { CrmClient } from '../../context/client-context.js';
+
+export type { PriceBook, Quote, QuoteLineParams, QuotePreview };
+
+/** A client that can quote: the SDK's `priceBooks` and `quotes`. */
+export type QuoteClient = CrmClient & Pick<SdkClient, 'priceBooks' | 'quotes'>;
+
+/** Narrows the provider's client to one that can quote, or throws a clear error. */
+export function quoteClient(client: CrmClient | undefined): QuoteClient {
+  if (!client || typeof (client as Partial<QuoteClient>).quotes?.preview !== 'function') throw new Error('No CRM client with quotes: put the element inside a <crm-provider> with a client of @crm/client-sdk.');
+  return client as QuoteClient;
+}
+
+/** The active price books, the default first (the API orders them). */
+export async function loadPriceBooks(client: QuoteClient): Promise<PriceBook[]> {
+  return (await client.priceBooks.list()).filter((b) => b.status === 'active');
+}
+
+/** The server's pricing of the lines: what saving would store. */
+export function previewQuote(client: QuoteClient, opportunityId: string, lines: QuoteLineParams[], signal?: AbortSignal): Promise<QuotePreview> {
+  return client.quotes.preview({ opportunityId, lines }, signal ? { signal } : {});
+}
+
+/** Creates the quote, or saves the lines and validity of an existing one. */
+export function saveQuote(client: QuoteClient, quote: Quote | undefined, params: QuoteCreateParams): Promise<Quote> {
+  if (!quote) return client.quotes.create(params);
+  return client.quotes.update(quote.id, { lines: params.lines, validUntil: params.validUntil, title: params.title }, { ifMatch: quote.version });
+}
+
+/** Sends the quote to the customer through the signed-in user's own mailbox. */
+export function sendQuote(client: QuoteClient, id: string, to: string[], locale: string): Promise<Quote> {
+  return client.quotes.send(id, { to, locale: locale.startsWith('de') ? 'de' : 'en' });
+}

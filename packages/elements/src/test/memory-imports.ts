@@ -1,0 +1,84 @@
+// Imports in memory, for the wizard's test and stories: `crm.imports` of the real SDK over a `fetch` that
+// answers the import routes (each handler typed by its operation, so it cannot drift from the OpenAPI
+// document). The file's rows are given, not parsed: the API's reading of CSV and XLSX is tested in the API.
+import { Imports, Transport, type FetchLike, type Import } from '@crm/client-sdk';
+import type { CrmDataClient } from '../shared/api/transport.js';
+import { createMemoryApi } from './memory-api.js';
+import { route, type Handler, type OperationAnswer } from './memory-route.js';
+
+const hex = (n: number) => n.toString(16).padStart(24, '0');
+
+type SavedMapping = OperationAnswer<'createLeadImportMapping'>;
+
+/**
+ * An in-memory import of leads from `leads.csv`: three rows, one with a bad email; the run ends after
+ * `runningReads` reads. `saved` are the agency's saved mappings (one that fits the file by default).
+ */
+export function createMemoryImports(options: { runningReads?: number; latencyMs?: number; saved?: SavedMapping[] } = {}) {
+  const calls: Array<{ method: string; path: string; body: unknown }> = [];
+  const saved: SavedMapping[] = options.saved ?? [
+    { id: hex(0x5a01), kind: 'leads', name: 'Messe-Export', columns: [{ column: 'Vorname', field: 'firstName' }, { column: 'Nachname', field: 'lastName' }, { column: 'E-Mail', field: 'email' }, { column: 'Firma', field: null }], dedupeKey: 'email', mode: 'update', productId: null, teamId: null, tags: [], createdBy: hex(1), createdAt: '2026-12-01T09:00:00.000Z' },
+    { id: hex(0x5a02), kind: 'leads', name: 'Other file', columns: [{ column: 'Given name', field: 'firstName' }], dedupeKey: 'email', mode: 'skip', productId: null, teamId: null, tags: [], createdBy: hex(1), createdAt: '2026-12-01T09:00:00.000Z' },
+  ];
+  let reads = 0;
+  const headers = ['Vorname', 'Nachname', 'E-Mail', 'Firma'];
+  const job: Import = {
+    id: hex(0x1e01), kind: 'leads', fileName: 'leads.csv', format: 'csv', size: 120, encoding: 'windows-1252', delimiter: ';', headers,
+    sample: [['Jürgen', 'Müller', 'juergen@firma.example', 'Müller GmbH'], ['Anna', 'Schäfer', 'anna@firma.example', 'Schäfer AG'], ['Kaputt', 'Mail', 'not-an-email', 'X']],
+    suggestedMapping: [{ column: 'Vorname', field: 'firstName' }, { column: 'Nachname', field: 'lastName' }, { column: 'E-Mail', field: 'email' }, { column: 'Firma', field: 'companyName' }],
+    mapping: null, status: 'uploaded', progress: { read: 0, created: 0, updated: 0, skipped: 0, failed: 0, rowsPerSecond: 0, elapsedSeconds: 0 }, dryRun: null, failure: null,
+    createdBy: hex(1), createdAt: '2026-12-04T09:00:00.000Z', startedAt: null, finishedAt: null,
+  };
+  const summary = { read: 3, created: 2, updated: 0, skipped: 0, failed: 1, errors: [{ field: 'email', column: 'E-Mail', count: 1, rows: [4] }] };
+  const routes: Array<[string, RegExp, Handler]> = [
+    route('POST', /^\/v1\/imports\/(contacts|leads)$/, 'createLeadImport', (m) => Object.assign(job, { kind: m[1] as Import['kind'] })),
+    route('PUT', /^\/v1\/imports\/[a-f0-9]{24}\/mapping$/, 'setImportMapping', (_m, _q, body) =>
+      Object.assign(job, { status: 'mapped' as const, mapping: { ...(body as object), productId: null, teamId: null, tags: [] } as unknown as Import['mapping'] }),
+    ),
+    route('POST', /^\/v1\/imports\/[a-f0-9]{24}\/dry-run$/, 'dryRunImport', () => summary),
+    route('POST', /^\/v1\/imports\/[a-f0-9]{24}\/run$/, 'getImport', () => Object.assign(job, { status: 'queued' as const })),
+    route('GET', /^\/v1\/imports\/[a-f0-9]{24}$/, 'getImport', () => {
+      reads += 1;
+      const done = reads > (options.runningReads ?? 1);
+      return Object.assign(job, {
+        status: done ? ('completed' as const) : ('running' as const),
+        progress: done ? { read: 3, created: 2, updated: 0, skipped: 0, failed: 1, rowsPerSecond: 1250, elapsedSeconds: 0.1 } : { read: 1, created: 1, updated: 0, skipped: 0, failed: 0, rowsPerSecond: 900, elapsedSeconds: 0 },
+      });
+    }),
+    route('GET', /^\/v1\/imports\/(contacts|leads)\/mappings$/, 'listLeadImportMappings', (m) => ({ object: 'list' as const, data: saved.filter((s) => s.kind === m[1]), hasMore: false, nextCursor: null })),
+    route('POST', /^\/v1\/imports\/(contacts|leads)\/mappings$/, 'createLeadImportMapping', (m, _q, body) => {
+      const entry = { ...(body as Omit<SavedMapping, 'id' | 'kind' | 'createdBy' | 'createdAt'>), kind: m[1] as SavedMapping['kind'], productId: null, teamId: null, tags: [], id: hex(0x5a10 + saved.length), createdBy: hex(1), createdAt: '2026-12-04T09:00:00.000Z' } as SavedMapping;
+      saved.push(entry);
+      return entry;
+    }),
+    route('POST', /^\/v1\/imports\/[a-f0-9]{24}\/undo$/, 'undoImport', () => ({ ...Object.assign(job, { status: 'undone' as const }), undone: { removed: 2, restored: 0 } })),
+  ];
+  const fetch: FetchLike = async (url, init) => {
+    const parsed = new URL(url, 'http://memory.invalid');
+    const method = init.method ?? 'GET';
+    const body = typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+    calls.push({ method, path: parsed.pathname, body: init.body });
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    if (method === 'GET' && parsed.pathname.endsWith('/errors')) {
+      return new Response('row,column,field,reason,Vorname,Nachname,E-Mail,Firma\r\n4,E-Mail,email,must be an email address,Kaputt,Mail,not-an-email,X\r\n', { status: 200, headers: { 'content-type': 'text/csv' } });
+    }
+    for (const [verb, pattern, handler] of routes) {
+      const match = verb === method ? parsed.pathname.match(pattern) : null;
+      if (match) return new Response(JSON.stringify(await handler(match, Object.fromEntries(parsed.searchParams), body, {})), { status: 200, headers: { 'content-type': 'application/json' } });
+    }
+    return new Response(JSON.stringify({ type: 'urn:crm:problem:not_found', title: 'Not found', status: 404, code: 'not_found', detail: `No route for ${method} ${parsed.pathname}` }), { status: 404, headers: { 'content-type': 'application/problem+json' } });
+  };
+  const client = { ...(createMemoryApi().client as CrmDataClient), imports: new Imports(new Transport({ baseUrl: '', fetch, retries: 0, timeoutMs: 600_000 })) } as CrmDataClient;
+  return { client, calls, saved };
+}
+
+const never: FetchLike = () => new Promise<Response>(() => undefined);
+const unreachable: FetchLike = () => Promise.reject(new TypeError('Could not reach the CRM API.'));
+const withImports = (fetch: FetchLike) => ({ ...(createMemoryApi().client as CrmDataClient), imports: new Imports(new Transport({ baseUrl: '', fetch, retries: 0, timeoutMs: 600_000 })) }) as CrmDataClient;
+
+/** The id of the in-memory import. */
+export const memoryImportId = hex(0x1e01);
+/** A client whose import calls wait forever, to show loading. */
+export const pendingImportsClient: CrmDataClient = withImports(never);
+/** A client whose import calls fail as an unreachable API does. */
+export const failingImportsClient: CrmDataClient = withImports(unreachable);
