@@ -37,10 +37,15 @@ const moduleImports = {
     to: ['activities', 'contacts', 'customers', 'leads', 'tasks'],
     reason: 'sales.wiring.ts composes the sales modules (activities, tasks, auto-tasks) around opportunities, which belong to customers, contacts and leads',
   },
-  invoices: { to: ['price-books'], reason: 'an invoice\'s lines are priced by the price book resolver, like a quote\'s' },
+  invoices: { to: ['activities', 'customers', 'mail-settings', 'price-books'], reason: 'an invoice\'s lines are priced by the price book resolver, like a quote\'s; invoicing.module.ts reads the invoiced account (customers) for jobs and stores its payment behaviour on it, mails invoices and reminders through the sender\'s or agency\'s mailbox (mail settings), and logs them on the account\'s timeline (activities)' },
   quotes: {
     to: ['identity', 'invoices', 'mail-settings', 'price-books'],
     reason: 'quote-to-cash.module.ts composes price books, quotes and invoices; a quote prices its lines through the price book resolver, is sent through the sender\'s own mailbox (mail settings) and signed with the sender\'s name (identity)',
+  },
+  privacy: { to: ['activities', 'contacts', 'leads', 'support', 'tasks'], reason: 'erasure deletes and rewrites a person\'s records through the record definitions of the modules that hold them (search entries, list rows and counters kept as their services keep them)' },
+  orders: {
+    to: ['identity', 'price-books', 'quotes'],
+    reason: 'an order copies the accepted revision of a quote (quotes) or prices its lines through the price book resolver; a customer\'s acceptance acts for the rep who sent the quote (identity principal) and names the agency on the link page',
   },
   products: { to: ['identity'], reason: 'products are assigned to teams and people of the org chart' },
   reporting: {

@@ -1343,6 +1343,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dunning-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's payment reminder schedule
+         * @description Steps in days from the due day, each with a handlebars subject and body.
+         *
+         *     Access: `invoice:read`.
+         */
+        get: operations["getDunningSettings"];
+        /**
+         * Set the agency's payment reminder schedule
+         * @description Replaces the steps; every template is checked first (400 naming the step field). Each step is sent once per invoice by the hourly job, and no more once the invoice is paid.
+         *
+         *     Access: `template:update`.
+         */
+        put: operations["putDunningSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/feedback/{token}": {
         parameters: {
             query?: never;
@@ -1794,7 +1822,7 @@ export interface paths {
         };
         /**
          * An account's invoices
-         * @description Newest number first.
+         * @description Newest number first, with balances and status (overdue: open and past the due day).
          *
          *     Access: `invoice:read`.
          */
@@ -1802,7 +1830,7 @@ export interface paths {
         put?: never;
         /**
          * Invoice an account
-         * @description Lines priced from the account's price book; the invoice gets the agency's next number (consecutive, no gaps, also under concurrent creation). Send `Idempotency-Key` so a retry does not invoice twice.
+         * @description Lines priced from the account's price book; the invoice gets the agency's next number (consecutive, no gaps, also under concurrent creation) and, when the account's finance says `autoSendInvoice`, is mailed once with its PDF through your mailbox (else the agency's) and logged on the account's timeline. Send `Idempotency-Key` so a retry does not invoice twice.
          *
          *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
@@ -1827,6 +1855,58 @@ export interface paths {
          * @description Access: `invoice:read`.
          */
         get: operations["getInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An invoice's payments
+         * @description In the order they were recorded.
+         *
+         *     Access: `invoice:read`.
+         */
+        get: operations["listInvoicePayments"];
+        put?: never;
+        /**
+         * Record a payment
+         * @description Partial or full, in minor units. More than the open balance is refused (400 on `amount`) unless `asCredit` keeps the excess as the account's credit; a paid invoice answers 409. The account's payment behaviour (`finance.paymentStats`) is recomputed when an invoice is paid. Send `Idempotency-Key`: a retry records the payment once.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `invoice:update`.
+         */
+        post: operations["recordInvoicePayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invoice as a PDF
+         * @description With the agency's name and accent colour (GET/PUT /v1/quote-settings), payments and the balance due.
+         *
+         *     Access: `invoice:read`.
+         */
+        get: operations["getInvoicePdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2274,6 +2354,188 @@ export interface paths {
          * @description Access: `tenant:update`.
          */
         delete: operations["deleteAgencyMailSettings"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mailwizz/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CRM campaigns sent through Mailwizz, with their statistics
+         * @description Access: `campaign:create`.
+         */
+        get: operations["listMailwizzCampaigns"];
+        put?: never;
+        /**
+         * Create and schedule a Mailwizz campaign for a pushed segment (recorded as a CRM campaign)
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `campaign:create`.
+         */
+        post: operations["createMailwizzCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mailwizz/campaigns/{campaignId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A Mailwizz campaign and its last statistics
+         * @description Access: `campaign:create`.
+         */
+        get: operations["getMailwizzCampaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mailwizz/campaigns/{campaignId}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pull a campaign's statistics from Mailwizz now (also hourly)
+         * @description Access: `campaign:create`.
+         */
+        post: operations["refreshMailwizzCampaignStats"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mailwizz/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the Mailwizz connection (keys only as set and their last 4 characters)
+         * @description Access: `tenant:update`.
+         */
+        get: operations["getMailwizzSettings"];
+        /**
+         * Connect Mailwizz 1.9 (API URL, public and private key; keys are stored encrypted)
+         * @description Access: `tenant:update`.
+         */
+        put: operations["putMailwizzSettings"];
+        post?: never;
+        /**
+         * Disconnect Mailwizz
+         * @description Access: `tenant:update`.
+         */
+        delete: operations["deleteMailwizzSettings"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mailwizz/settings/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test the Mailwizz connection with the stored keys
+         * @description Calls Mailwizz `GET /lists`; answers `ok: false` with what Mailwizz said when it refuses the keys or does not answer.
+         *
+         *     Access: `tenant:update`.
+         */
+        post: operations["testMailwizzConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mailwizz/syncs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Segments pushed to Mailwizz and the state of their last sync
+         * @description Access: `campaign:create`.
+         */
+        get: operations["listMailwizzSyncs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mailwizz/syncs/{segmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A segment's sync and its progress
+         * @description Access: `campaign:create`.
+         */
+        get: operations["getMailwizzSync"];
+        put?: never;
+        /**
+         * Push a segment of contacts to its Mailwizz list now (a background job)
+         * @description Only members with marketing consent who have not opted out are pushed; a second run sends only what changed. Safe to repeat: one job per segment.
+         *
+         *     Access: `campaign:create`.
+         */
+        post: operations["startMailwizzSync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mailwizz/unsubscribes/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the contacts who unsubscribed in Mailwizz as unsubscribed now (also hourly)
+         * @description Access: `campaign:create`.
+         */
+        post: operations["pullMailwizzUnsubscribes"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2759,6 +3021,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's orders
+         * @description Newest number first.
+         *
+         *     Access: `invoice:read`.
+         */
+        get: operations["listOrders"];
+        put?: never;
+        /**
+         * Enter an order for an account
+         * @description Lines priced from the account's book today. The credit gate runs first: a blacklisted account is refused (409 naming it), a line below its `unitCost` is refused unless the account allows negative profit (409 naming the line), and an order beyond the available credit is stored as `pending_approval` with its `hold` reason. An account invoiced per PO gets the invoice now when the order has its PO number.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `invoice:create`.
+         */
+        post: operations["createOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an order
+         * @description Access: `invoice:read`.
+         */
+        get: operations["getOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/po": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set an order's PO number
+         * @description Until the order is invoiced. One order per PO unless the account allows sharing POs. For an account invoiced per PO, an open order is invoiced as soon as it has its PO. `If-Match: <version>` makes it conditional.
+         *
+         *     Access: `invoice:update`.
+         */
+        put: operations["setOrderPo"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move an order in its workflow
+         * @description Approve a held order (to `open`), fulfil or cancel it, as the agency's order workflow allows; an invoiced order is not cancelled.
+         *
+         *     Access: `invoice:update`.
+         */
+        post: operations["transitionOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/org/departments": {
         parameters: {
             query?: never;
@@ -3197,6 +3553,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in customer's invoices
+         * @description Their account's invoices (a case manager's: also of the accounts below it), newest first, with the open balance per currency.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["listPortalInvoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/invoices/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of my invoices as a PDF
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["getPortalInvoicePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/portal/me": {
         parameters: {
             query?: never;
@@ -3261,6 +3659,92 @@ export interface paths {
          */
         put: operations["updatePortalPreferences"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The quotes sent to my account
+         * @description Newest first; a quote being revised shows again once its next revision is sent.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["listPortalQuotes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/quotes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A quote sent to my account
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["getPortalQuote"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/quotes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a quote
+         * @description The latest sent revision, within its validity, once; makes the order.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        post: operations["acceptPortalQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/quotes/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a quote
+         * @description With an optional reason.
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        post: operations["rejectPortalQuote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3601,6 +4085,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/privacy/erasures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a person
+         * @description Removes or anonymises the person in every collection and keeps only a keyed hash of their email and phone, so imports, sign-ups and new records refuse them. Irreversible: `confirmation` must be `ERASE`. With an Idempotency-Key, a retry is refused rather than run twice.
+         *
+         *     Honours `Idempotency-Key`, without replay: the answer holds a secret shown once, so a retry with the same key answers 409 with the `id` it created.
+         *
+         *     Access: `privacyRequest:create`.
+         */
+        post: operations["erasePrivacySubject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export everything held about a person
+         * @description Recorded as an export request. `?format=download` answers it as a JSON attachment.
+         *
+         *     Access: `privacyRequest:create`.
+         */
+        post: operations["exportPrivacySubject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What is held about a person
+         * @description Counts per kind of everything held about the person (by email, phone, contact or lead id); changes nothing.
+         *
+         *     Access: `privacyRequest:read`.
+         */
+        post: operations["lookupPrivacySubject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's privacy requests
+         * @description Newest first, the last 200; subjects are masked.
+         *
+         *     Access: `privacyRequest:read`.
+         */
+        get: operations["listPrivacyRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retention rules
+         * @description Access: `privacyRequest:read`.
+         */
+        get: operations["getPrivacyRetention"];
+        /**
+         * Set retention rules
+         * @description One rule per kind; a daily job erases records untouched for longer (no suppression: the person did not ask).
+         *
+         *     Access: `privacyRequest:update`.
+         */
+        put: operations["putPrivacyRetention"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/retention/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What retention would erase now
+         * @description Counts per kind; changes nothing.
+         *
+         *     Access: `privacyRequest:read`.
+         */
+        post: operations["dryRunPrivacyRetention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/products": {
         parameters: {
             query?: never;
@@ -3905,6 +4527,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/quote-links/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The quote a signed link names
+         * @description No key: the signed token from the quote email is the credential. Reading it does not use it up.
+         *
+         *     Access: `public`.
+         */
+        get: operations["getQuoteLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/quote-links/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a quote by its signed link
+         * @description Once per link: a second use answers 409 (`reason: link_used`); an expired link 409 (`link_expired`); a link of an older revision 409 (`revision_superseded`).
+         *
+         *     Access: `public`.
+         */
+        post: operations["acceptQuoteLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/quote-links/{token}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a quote by its signed link
+         * @description Access: `public`.
+         */
+        post: operations["rejectQuoteLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/signup-confirmations": {
         parameters: {
             query?: never;
@@ -4003,6 +4689,28 @@ export interface paths {
         patch: operations["updateQuote"];
         trace?: never;
     };
+    "/v1/quotes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the customer's acceptance (by phone, say)
+         * @description Only the latest sent revision, within its validity, once. Creates the order (through the credit gate) and moves the opportunity to won with the accepted amount (partially won when less than it).
+         *
+         *     Access: `opportunity:update`.
+         */
+        post: operations["acceptQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/quotes/{id}/pdf": {
         parameters: {
             query?: never;
@@ -4017,6 +4725,26 @@ export interface paths {
         get: operations["getQuotePdf"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/quotes/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the customer's rejection
+         * @description Access: `opportunity:update`.
+         */
+        post: operations["rejectQuote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5049,6 +5777,210 @@ export interface paths {
          *     Access: `user:create`.
          */
         post: operations["inviteUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook subscriptions
+         * @description Admins see every subscription of the agency, others their own. Never returns a secret.
+         *
+         *     Access: `webhook:read`.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe a URL to events
+         * @description The caller owns the subscription: it receives only records their role may see. The target must resolve to a public address (SSRF). The signing secret is in this answer only.
+         *
+         *     Honours `Idempotency-Key`, without replay: the answer holds a secret shown once, so a retry with the same key answers 409 with the `id` it created.
+         *
+         *     Access: `webhook:create`, and only as a signed-in user (a secret key answers 403).
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook subscription
+         * @description Access: `webhook:read`.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook subscription
+         * @description Access: `webhook:delete`.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or resume a webhook subscription
+         * @description Access: `webhook:update`.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log of a subscription
+         * @description Access: `webhook:read`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One delivery: the request (headers, body) and every answer
+         * @description Access: `webhook:read`.
+         */
+        get: operations["getWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one delivery again (new delivery id, same event id)
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `webhook:update`.
+         */
+        post: operations["replayWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event (webhook.ping)
+         * @description Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `webhook:update`.
+         */
+        post: operations["pingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send every event of a time range again, once each
+         * @description Access: `webhook:update`.
+         */
+        post: operations["replayWebhookRange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret
+         * @description The new secret is in this answer only. The previous one is still signed with (a second `v1=` in Crm-Signature) for the overlap, 24 hours unless given.
+         *
+         *     Access: `webhook:update`.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event kinds and actions a subscription can filter on
+         * @description Access: `webhook:read`.
+         */
+        get: operations["listWebhookEventTypes"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6120,7 +7052,7 @@ export interface components {
                 /** @description Columns the role may export; empty means every column */
                 columns: string[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
@@ -6138,7 +7070,7 @@ export interface components {
             permissions?: {
                 actions: ("create" | "read" | "update" | "delete" | "import" | "export" | "transition" | "assign" | "lock")[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
             }[];
             /**
              * @description How far the role sees each resource (own when not listed)
@@ -6146,7 +7078,7 @@ export interface components {
              */
             visibility?: {
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
@@ -6238,6 +7170,15 @@ export interface components {
                 invoicingOption: "perPo" | "perMonth" | "manual";
                 invoicingPoint: string | null;
                 paymentBehavior: string | null;
+                /** @description Payment behaviour over the last 12 months, computed from invoices and payments when an invoice is paid (read-only) */
+                paymentStats: {
+                    averageDaysLate: number;
+                    computedAt: string;
+                    lateCount: number;
+                    maxDaysLate: number;
+                    openOverdueCount: number;
+                    paidCount: number;
+                } | null;
                 /** @description e.g. "Net 30" */
                 paymentTerms: string | null;
                 paymentTermsDays: number | null;
@@ -6723,6 +7664,28 @@ export interface components {
             x: number;
             y: number;
         };
+        DunningSettings: {
+            enabled: boolean;
+            steps: {
+                bodyTemplate: string;
+                key: string;
+                /** @description Days from the due day: -3 is three days before, 0 the due day, 7 a week after */
+                offsetDays: number;
+                subjectTemplate: string;
+            }[];
+            variables: string[];
+            version: number;
+        };
+        DunningSettingsInput: {
+            enabled: boolean;
+            steps: {
+                bodyTemplate: string;
+                key: string;
+                /** @description Days from the due day: -3 is three days before, 0 the due day, 7 a week after */
+                offsetDays: number;
+                subjectTemplate: string;
+            }[];
+        };
         Feedback: {
             comment: string;
             createdAt: string;
@@ -6923,7 +7886,13 @@ export interface components {
         Invoice: {
             /** @example 6750a1b2c3d4e5f601234567 */
             accountId: string;
+            /** @description Payments applied, at most the total */
+            amountPaid: number;
+            /** @description What is still open: total minus amountPaid */
+            balance: number;
             createdAt: string;
+            /** @description Paid beyond the total, kept as the account's credit */
+            credit: number;
             currency: string;
             /** @example INV-000042 */
             displayNumber: string;
@@ -6944,8 +7913,17 @@ export interface components {
             }[];
             /** @description The agency's consecutive invoice number: no gaps, no repeats */
             number: number;
-            /** @enum {string} */
-            status: "issued" | "paid" | "void";
+            /** @example 6750a1b2c3d4e5f601234567 */
+            orderId: string | null;
+            paidAt: string | null;
+            poNumber: string | null;
+            /** @description When the invoice was mailed to the account (automatic sending) */
+            sentAt: string | null;
+            /**
+             * @description 'overdue': open (issued or partially paid) and past its due day
+             * @enum {string}
+             */
+            status: "issued" | "partiallyPaid" | "paid" | "overdue" | "void";
             /** @description Minor units of the currency */
             subtotal: number;
             taxes: {
@@ -6959,6 +7937,7 @@ export interface components {
             taxTotal: number;
             /** @description Minor units of the currency */
             total: number;
+            version: number;
         };
         InvoiceCreate: {
             /**
@@ -6970,7 +7949,7 @@ export interface components {
             currency?: string;
             /**
              * Format: date
-             * @description Default: today plus the account's payment terms in days (else 30)
+             * @description Default: the invoice date plus the account's payment terms in days (else 30)
              */
             dueDate?: string;
             lines: {
@@ -6987,6 +7966,13 @@ export interface components {
                 /** @description Tax on the line, up to two decimals; default 0 */
                 taxRatePercent?: number;
             }[];
+            /**
+             * @description The order invoiced, if any
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            orderId?: string | null;
+            /** @description The customer's purchase order number, printed on the invoice */
+            poNumber?: string | null;
         };
         InvoiceList: {
             data: components["schemas"]["Invoice"][];
@@ -6994,6 +7980,45 @@ export interface components {
             nextCursor: string | null;
             /** @enum {string} */
             object: "list";
+        };
+        InvoicePayment: {
+            /** @description Minor units of the currency */
+            amount: number;
+            createdAt: string;
+            /** @description Minor units of the currency */
+            credit: number;
+            date: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            invoiceId: string;
+            method: string;
+            reference: string | null;
+        };
+        InvoicePaymentCreate: {
+            /** @description Minor units of the invoice currency */
+            amount: number;
+            /** @description Allow more than the open balance; the excess is kept as the account's credit */
+            asCredit?: boolean;
+            /**
+             * Format: date
+             * @description The day the money arrived (default: today); not in the future
+             */
+            date?: string;
+            /** @enum {string} */
+            method: "bankTransfer" | "card" | "cash" | "cheque" | "directDebit" | "other";
+            reference?: string | null;
+        };
+        InvoicePaymentList: {
+            data: components["schemas"]["InvoicePayment"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        InvoicePaymentResult: {
+            invoice: components["schemas"]["Invoice"];
+            payment: components["schemas"]["InvoicePayment"];
         };
         Lead: {
             addresses: {
@@ -7308,6 +8333,124 @@ export interface components {
              */
             secure?: boolean;
             username?: string | null;
+        };
+        MailwizzCampaign: {
+            /** @description The CRM campaign */
+            campaignId: string;
+            campaignUid: string;
+            /** @enum {string} */
+            channel: "mailwizz";
+            listUid: string;
+            mailwizzStatus: string;
+            name: string;
+            segmentId: string;
+            sendAt: string;
+            stats: components["schemas"]["MailwizzCampaignStats"];
+            statsAt: string | null;
+            subject: string;
+        };
+        MailwizzCampaignInput: {
+            /** Format: email */
+            fromEmail?: string;
+            fromName?: string;
+            /** @description The template content (HTML), sent to Mailwizz as is */
+            html: string;
+            name: string;
+            /** Format: email */
+            replyTo?: string;
+            /**
+             * @description A segment already pushed as a Mailwizz list
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            segmentId: string;
+            /**
+             * Format: date-time
+             * @description When Mailwizz sends it (UTC; default now)
+             */
+            sendAt?: string;
+            subject: string;
+        };
+        MailwizzCampaignList: {
+            data: components["schemas"]["MailwizzCampaign"][];
+        };
+        MailwizzCampaignStats: {
+            bouncesHard: number;
+            bouncesSoft: number;
+            clicks: number;
+            complaints: number;
+            delivered: number;
+            opens: number;
+            processed: number;
+            recipients: number;
+            uniqueClicks: number;
+            uniqueOpens: number;
+            unsubscribes: number;
+        } | null;
+        MailwizzConnectionTest: {
+            message: string;
+            ok: boolean;
+        };
+        MailwizzSettings: {
+            apiUrl: string;
+            fromEmail: string;
+            fromName: string;
+            lastTest: {
+                at: string;
+                message: string;
+                ok: boolean;
+            } | null;
+            privateKey: {
+                last4: string;
+                set: boolean;
+            };
+            publicKey: {
+                last4: string;
+                set: boolean;
+            };
+            replyTo: string;
+            updatedAt: string;
+        };
+        MailwizzSettingsInput: {
+            /**
+             * Format: uri
+             * @description The Mailwizz API URL, e.g. https://mail.example.com/api
+             */
+            apiUrl: string;
+            /** Format: email */
+            fromEmail: string;
+            /** @description The sender of pushed lists and, by default, of campaigns */
+            fromName: string;
+            /** @description Write-only: stored encrypted, never returned. Required when connecting; omit to keep the stored one. */
+            privateKey?: string;
+            /** @description Write-only: stored encrypted, never returned. Required when connecting; omit to keep the stored one. */
+            publicKey?: string;
+            /** Format: email */
+            replyTo?: string | null;
+        };
+        MailwizzSync: {
+            finishedAt: string | null;
+            lastError: string | null;
+            listName: string;
+            listUid: string | null;
+            progress: {
+                created: number;
+                processed: number;
+                removed: number;
+                skipped: number;
+                total: number;
+                unchanged: number;
+                updated: number;
+            };
+            segmentId: string;
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+        };
+        MailwizzSyncList: {
+            data: components["schemas"]["MailwizzSync"][];
+        };
+        MailwizzUnsubscribePull: {
+            marked: number;
         };
         MarkedNotification: components["schemas"]["Notification"] & {
             unreadCount: number;
@@ -7658,6 +8801,130 @@ export interface components {
             /** @example 6750a1b2c3d4e5f601234567 */
             teamId?: string | null;
         };
+        Order: {
+            /** @description Who accepted the quote the order came from, when, which revision and its total */
+            acceptance: {
+                at: string;
+                /**
+                 * @description Signed in to the portal, the emailed link, or recorded by an agent
+                 * @enum {string}
+                 */
+                by: "customer" | "link" | "agent";
+                /** @example 6750a1b2c3d4e5f601234567 */
+                customerUserId: string | null;
+                name: string | null;
+                revision: number;
+                /** @description Minor units of the currency */
+                total: number;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                userId: string | null;
+            } | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            accountId: string;
+            createdAt: string;
+            currency: string;
+            /** @description Minor units of the currency */
+            discountTotal: number;
+            /** @example ORD-000042 */
+            displayNumber: string;
+            exponent: number;
+            /** @description Minor units of the currency */
+            gross: number;
+            /** @description Why the credit gate held the order for approval */
+            hold: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            /**
+             * @description The invoice made for it (accounts invoiced per PO)
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            invoiceId: string | null;
+            lines: {
+                description: string;
+                discountBp: number;
+                /** @description Minor units of the currency */
+                net: number;
+                quantity: string;
+                quantityMilli: number;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                serviceId: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                specId: string;
+                taxRateBp: number;
+                unit: string;
+                /** @description Minor units of the currency */
+                unitCost: number | null;
+                /** @description Minor units of the currency */
+                unitPrice: number;
+            }[];
+            /** @description The agency's order number: consecutive, without gaps or repeats */
+            number: number;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            opportunityId: string | null;
+            poNumber: string | null;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            quoteId: string | null;
+            /** @description A state of the agency's order workflow (pending_approval, open, fulfilled, cancelled by default) */
+            status: string;
+            /** @description Minor units of the currency */
+            subtotal: number;
+            taxes: {
+                /** @description Minor units of the currency */
+                amount: number;
+                /** @description Minor units of the currency */
+                base: number;
+                rateBp: number;
+            }[];
+            /** @description Minor units of the currency */
+            taxTotal: number;
+            /** @description Minor units of the currency */
+            total: number;
+            updatedAt: string;
+            version: number;
+        };
+        OrderCreate: {
+            /**
+             * @description The account ordering; its price book and adjuster price the lines
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            accountId: string;
+            /** @description Default: the account's currency, else EUR */
+            currency?: string;
+            lines: {
+                /** @description Shown on the quote; default the service's and spec's names */
+                description?: string;
+                /** @description Off the line, up to two decimals; default 0 */
+                discountPercent?: number;
+                /** @description Up to three decimals (1.5 hours) */
+                quantity: number;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                serviceId: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                specId: string;
+                /** @description Tax on the line, up to two decimals; default 0 */
+                taxRatePercent?: number;
+                /** @description What one unit costs the agency, in minor units: a line priced below it is refused unless the account allows negative profit */
+                unitCost?: number;
+            }[];
+            /** @description Required when one of the account's billing units requires a PO */
+            poNumber?: string | null;
+        };
+        OrderList: {
+            data: components["schemas"]["Order"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        OrderPo: {
+            /** @description The customer's purchase order number */
+            poNumber: string | null;
+        };
+        OrderTransition: {
+            note?: string;
+            /** @description A state of the agency's order workflow: open (approve a held order), fulfilled, cancelled */
+            to: string;
+        };
         OrgNode: {
             createdAt: string;
             /** @example 6750a1b2c3d4e5f601234567 */
@@ -7811,6 +9078,21 @@ export interface components {
             tags: string[];
             title: string;
         };
+        PortalInvoiceList: {
+            data: components["schemas"]["Invoice"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+            /** @description Open balance per currency, and how much of it is overdue */
+            openBalances: {
+                /** @description Minor units of the currency */
+                balance: number;
+                currency: string;
+                /** @description Minor units of the currency */
+                overdue: number;
+            }[];
+        };
         PortalLinkExchange: {
             /** @description The token after `#crm-portal-link=` in the emailed link */
             link: string;
@@ -7863,6 +9145,52 @@ export interface components {
                 phone: string | null;
             };
             customer: components["schemas"]["CustomerUser"];
+        };
+        PortalQuote: {
+            currency: string;
+            /** @description True while it may be accepted or rejected: the latest sent revision, within its validity, not decided yet */
+            decidable: boolean;
+            decision: components["schemas"]["QuoteDecision"];
+            exponent: number;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            lines: {
+                description: string;
+                discountBp: number;
+                /** @description Minor units of the currency */
+                net: number;
+                quantity: string;
+                taxRateBp: number;
+                unit: string;
+                /** @description Minor units of the currency */
+                unitPrice: number;
+            }[];
+            number: string;
+            revision: number;
+            sentAt: string | null;
+            status: string;
+            /** @description Minor units of the currency */
+            subtotal: number;
+            taxes: {
+                /** @description Minor units of the currency */
+                amount: number;
+                /** @description Minor units of the currency */
+                base: number;
+                rateBp: number;
+            }[];
+            /** @description Minor units of the currency */
+            taxTotal: number;
+            title: string;
+            /** @description Minor units of the currency */
+            total: number;
+            validUntil: string;
+        };
+        PortalQuoteList: {
+            data: components["schemas"]["PortalQuote"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
         };
         PortalRefreshRequest: {
             refreshToken: string;
@@ -8030,6 +9358,99 @@ export interface components {
             nextCursor: string | null;
             /** @enum {string} */
             object: "list";
+        };
+        PrivacyErasure: components["schemas"]["PrivacySubject"] & {
+            /** @description Must be `ERASE`: the typed confirmation of an irreversible erasure */
+            confirmation: string;
+        };
+        PrivacyExport: {
+            /** @description Every record held about the person, per kind (contacts, leads, activities, tickets, ticketMessages, subscriptions, sendLedger, auditReferences, ...) */
+            data: {
+                [key: string]: {
+                    [key: string]: unknown;
+                }[];
+            };
+            generatedAt: string;
+            request: components["schemas"]["PrivacyRequest"];
+        };
+        PrivacyPreview: {
+            /** @description Records per kind (contacts, leads, activities, tickets, ...) */
+            counts: {
+                [key: string]: number;
+            };
+            found: boolean;
+            /** @description The subject, masked */
+            subject: string;
+        };
+        PrivacyRequest: {
+            completedAt: string | null;
+            /** @description Records per kind (contacts, leads, activities, tickets, ...) */
+            counts: {
+                [key: string]: number;
+            };
+            createdAt: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            requestedBy: string | null;
+            /** @enum {string} */
+            source: "admin" | "retention";
+            /** @enum {string} */
+            status: "completed" | "failed";
+            steps: {
+                /** @enum {string} */
+                action: "received" | "exported" | "erased" | "failed";
+                at: string;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                byUserId: string | null;
+                detail: string | null;
+            }[];
+            /** @description The subject, masked (j***@e***.com): the request keeps nothing that identifies an erased person */
+            subject: string;
+            /** @enum {string} */
+            type: "export" | "erasure";
+        };
+        PrivacyRequestList: {
+            data: components["schemas"]["PrivacyRequest"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        PrivacyRetention: {
+            rules: {
+                /** @default true */
+                enabled?: boolean;
+                /** @enum {string} */
+                kind: "lead" | "contact";
+                /** @description Records untouched (not updated) for this many months are erased by the daily job */
+                months: number;
+            }[];
+        };
+        PrivacyRetentionDryRun: {
+            /** @description Records per kind (contacts, leads, activities, tickets, ...) */
+            counts: {
+                [key: string]: number;
+            };
+        };
+        PrivacyRetentionRules: {
+            rules: {
+                /** @default true */
+                enabled?: boolean;
+                /** @enum {string} */
+                kind: "lead" | "contact";
+                /** @description Records untouched (not updated) for this many months are erased by the daily job */
+                months: number;
+            }[];
+        };
+        PrivacySubject: {
+            /** @example 6750a1b2c3d4e5f601234567 */
+            contactId?: string;
+            /** Format: email */
+            email?: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            leadId?: string;
+            phone?: string;
         };
         Problem: {
             /** @description `invalid_transition`: the statuses the record may move to */
@@ -8285,6 +9706,12 @@ export interface components {
             validUntil: string;
             version: number;
         };
+        QuoteAccept: {
+            /** @description Who accepted (an acceptance recorded by phone, or the name typed on the link page) */
+            name?: string;
+            /** @description The customer's PO number for the order (required when the account requires one) */
+            poNumber?: string | null;
+        };
         QuoteCreate: {
             /**
              * @description Default: the opportunity's currency
@@ -8315,6 +9742,34 @@ export interface components {
              * @description The last day the customer may accept
              */
             validUntil: string;
+        };
+        QuoteDecision: {
+            at: string;
+            /** @enum {string} */
+            by: "customer" | "link" | "agent";
+            currency: string;
+            /** @enum {string} */
+            decision: "accepted" | "rejected";
+            name: string | null;
+            poNumber: string | null;
+            reason: string | null;
+            revision: number;
+            /** @description Minor units of the currency */
+            total: number;
+        } | null;
+        QuoteDecisionResult: {
+            decision: components["schemas"]["QuoteDecision"];
+            order: components["schemas"]["Order"] & (Record<string, never> | null);
+            quote: components["schemas"]["PortalQuote"];
+        };
+        QuoteLinkView: {
+            agency: string;
+            expiresAt: string;
+            linkRevision: number;
+            quote: components["schemas"]["PortalQuote"];
+            /** @description True when this link can still accept or reject the quote */
+            usable: boolean;
+            used: boolean;
         };
         QuoteList: {
             data: components["schemas"]["Quote"][];
@@ -8392,6 +9847,11 @@ export interface components {
             }[];
             /** @example 6750a1b2c3d4e5f601234567 */
             opportunityId: string;
+        };
+        QuoteReject: {
+            name?: string;
+            /** @description Why, in the customer’s words */
+            reason?: string;
         };
         QuoteSend: {
             /**
@@ -9385,7 +10845,7 @@ export interface components {
                 /** @description Columns the role may export; empty means every column */
                 columns: string[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
@@ -9396,12 +10856,12 @@ export interface components {
             permissions?: {
                 actions: ("create" | "read" | "update" | "delete" | "import" | "export" | "transition" | "assign" | "lock")[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
             }[];
             /** @description How far the role sees each resource (own when not listed) */
             visibility?: {
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
@@ -9505,6 +10965,115 @@ export interface components {
             nextCursor: string | null;
             /** @enum {string} */
             object: "list";
+        };
+        WebhookAttempt: {
+            at: string;
+            durationMs: number;
+            error: string | null;
+            n: number;
+            requestHeaders: {
+                [key: string]: string;
+            };
+            /** @description The first 4 KB of the answer */
+            responseBody: string;
+            status: number | null;
+            url: string;
+        };
+        WebhookDelivery: {
+            attemptCount: number;
+            attempts: components["schemas"]["WebhookAttempt"][];
+            /** @description The request body exactly as signed (in the detail, not in lists) */
+            body?: string;
+            createdAt: string;
+            /** @description The same for every delivery of one event (replays included): dedupe by it */
+            eventId: string;
+            eventType: string;
+            id: string;
+            lastStatus: number | null;
+            nextAttemptAt: string | null;
+            replayOf: string | null;
+            resource: string;
+            resourceId: string | null;
+            skippedReason: string | null;
+            /** @enum {string} */
+            state: "pending" | "succeeded" | "failed" | "skipped";
+            subscriptionId: string;
+        };
+        WebhookDeliveryList: {
+            data: components["schemas"]["WebhookDelivery"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        WebhookEventTypes: {
+            actions: string[];
+            kinds: string[];
+        };
+        WebhookReplayRange: {
+            /** Format: date-time */
+            from: string;
+            /** @description Replay only events whose delivery failed */
+            onlyFailed?: boolean;
+            /** Format: date-time */
+            to: string;
+        };
+        WebhookReplayResult: {
+            replayed: number;
+        };
+        WebhookRotateSecret: {
+            /** @description How long the previous secret stays valid (default 24; 0 ends it now) */
+            overlapHours?: number;
+        };
+        WebhookSubscription: {
+            actions: string[];
+            active: boolean;
+            createdAt: string;
+            description: string;
+            disabledAt: string | null;
+            /** @description Why it was turned off automatically, if it was */
+            disabledReason: string | null;
+            failedEventsInARow: number;
+            id: string;
+            kinds: string[];
+            /** @description The creator: deliveries carry only records this user may see */
+            ownerId: string;
+            /** @description During a rotation: until when the previous secret is still signed with */
+            previousSecretExpiresAt: string | null;
+            updatedAt: string;
+            url: string;
+            version: number;
+        };
+        WebhookSubscriptionInput: {
+            /** @description Actions to receive (created, updated, deleted, transitioned, moved, won, lost); empty or left out means every action */
+            actions?: string[];
+            active?: boolean;
+            description?: string;
+            /** @description Record kinds to receive: contact, customer, lead, opportunity, task, activity, campaign, ticket */
+            kinds: string[];
+            /** @description The receiver: http(s), resolving to a public address unless the operator allows private ones */
+            url: string;
+        };
+        WebhookSubscriptionList: {
+            data: components["schemas"]["WebhookSubscription"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        WebhookSubscriptionUpdate: {
+            /** @description Actions to receive (created, updated, deleted, transitioned, moved, won, lost); empty or left out means every action */
+            actions?: string[];
+            /** @description false pauses deliveries (they wait); true resumes and sends what waited */
+            active?: boolean;
+            description?: string;
+            /** @description Record kinds to receive: contact, customer, lead, opportunity, task, activity, campaign, ticket */
+            kinds?: string[];
+            url?: string;
+        };
+        WebhookSubscriptionWithSecret: components["schemas"]["WebhookSubscription"] & {
+            /** @description The signing secret (`whsec_...`), shown in this answer only */
+            secret: string;
         };
         Workflow: {
             initial: string;
@@ -13248,6 +14817,72 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    getDunningSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DunningSettings"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    putDunningSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DunningSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DunningSettings"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     feedbackPage: {
         parameters: {
             query?: never;
@@ -14089,6 +15724,7 @@ export interface operations {
             /** @description The numbered invoice */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -14125,6 +15761,7 @@ export interface operations {
             /** @description The invoice */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -14132,6 +15769,116 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listInvoicePayments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payments */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePaymentList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    recordInvoicePayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoicePaymentCreate"];
+            };
+        };
+        responses: {
+            /** @description The payment and the invoice after it */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePaymentResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getInvoicePdf: {
+        parameters: {
+            query?: {
+                /** @description Dates and amounts formatted for this locale */
+                locale?: "en" | "de";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             400: components["responses"]["Problem400"];
@@ -15312,6 +17059,387 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listMailwizzCampaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaigns */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzCampaignList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createMailwizzCampaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailwizzCampaignInput"];
+            };
+        };
+        responses: {
+            /** @description Created in Mailwizz and the CRM */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzCampaign"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getMailwizzCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzCampaign"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    refreshMailwizzCampaignStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaignId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign with fresh statistics */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzCampaign"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getMailwizzSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzSettings"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    putMailwizzSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailwizzSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description The connection */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzSettings"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteMailwizzSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    testMailwizzConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzConnectionTest"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listMailwizzSyncs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The syncs */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzSyncList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getMailwizzSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sync */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzSync"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    startMailwizzSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzSync"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    pullMailwizzUnsubscribes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many contacts were marked */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailwizzUnsubscribePull"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -16498,6 +18626,198 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    listOrders: {
+        parameters: {
+            query: {
+                /** @description The account whose orders to list */
+                accountId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The orders */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderCreate"];
+            };
+        };
+        responses: {
+            /** @description The order */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    setOrderPo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderPo"];
+            };
+        };
+        responses: {
+            /** @description The order */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    transitionOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderTransition"];
+            };
+        };
+        responses: {
+            /** @description The order */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     listDepartments: {
         parameters: {
             query?: {
@@ -17645,6 +19965,68 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    listPortalInvoices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoices */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalInvoiceList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPortalInvoicePdf: {
+        parameters: {
+            query?: {
+                /** @description Dates and amounts formatted for this locale */
+                locale?: "en" | "de";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     getPortalProfile: {
         parameters: {
             query?: never;
@@ -17795,6 +20177,141 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listPortalQuotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My quotes */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuoteList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPortalQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quote */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuote"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    acceptPortalQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteAccept"];
+            };
+        };
+        responses: {
+            /** @description The decided quote, the decision and (for an acceptance) the order */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDecisionResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    rejectPortalQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteReject"];
+            };
+        };
+        responses: {
+            /** @description The decided quote, the decision and (for an acceptance) the order */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDecisionResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
@@ -18499,6 +21016,240 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    erasePrivacySubject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivacyErasure"];
+            };
+        };
+        responses: {
+            /** @description The completed erasure request, with counts per kind */
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyRequest"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    exportPrivacySubject: {
+        parameters: {
+            query?: {
+                /** @description `download` answers the same JSON as an attachment (privacy-export-<id>.json) */
+                format?: "json" | "download";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivacySubject"];
+            };
+        };
+        responses: {
+            /** @description The request and the data per kind */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyExport"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    lookupPrivacySubject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivacySubject"];
+            };
+        };
+        responses: {
+            /** @description The masked subject and counts per kind */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyPreview"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listPrivacyRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyRequestList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPrivacyRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyRetention"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    putPrivacyRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivacyRetentionRules"];
+            };
+        };
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyRetention"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    dryRunPrivacyRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per kind */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyRetentionDryRun"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     listProducts: {
         parameters: {
             query?: {
@@ -19068,6 +21819,113 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    getQuoteLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed link token from the quote email */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The quote and whether the link can still be used */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteLinkView"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    acceptQuoteLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed link token from the quote email */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteAccept"];
+            };
+        };
+        responses: {
+            /** @description The decided quote, the decision and (for an acceptance) the order */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDecisionResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    rejectQuoteLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed link token from the quote email */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteReject"];
+            };
+        };
+        responses: {
+            /** @description The decided quote, the decision and (for an acceptance) the order */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDecisionResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     confirmPublicSignup: {
         parameters: {
             query: {
@@ -19280,6 +22138,45 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    acceptQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteAccept"];
+            };
+        };
+        responses: {
+            /** @description The decided quote, the decision and (for an acceptance) the order */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDecisionResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     getQuotePdf: {
         parameters: {
             query?: {
@@ -19309,6 +22206,45 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    rejectQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteReject"];
+            };
+        };
+        responses: {
+            /** @description The decided quote, the decision and (for an acceptance) the order */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDecisionResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -21958,6 +24894,434 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions, newest first */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionInput"];
+            };
+        };
+        responses: {
+            /** @description The subscription with its secret, shown once */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription (no secret) */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; pending deliveries are dropped */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionUpdate"];
+            };
+        };
+        responses: {
+            /** @description The subscription */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+                state?: "pending" | "succeeded" | "failed" | "skipped";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries, newest first, with their attempts */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    replayWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                deliveryId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new delivery, queued */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, queued */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    replayWebhookRange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookReplayRange"];
+            };
+        };
+        responses: {
+            /** @description How many deliveries were queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReplayResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookRotateSecret"];
+            };
+        };
+        responses: {
+            /** @description The subscription with its new secret, shown once */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listWebhookEventTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Kinds and actions */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEventTypes"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];

@@ -5,6 +5,7 @@ import { APIResource } from '../core/resource.js';
 import type { Transport } from '../core/transport.js';
 import { PortalTickets } from './portal-tickets.js';
 import { PortalArticles } from './portal-articles.js';
+import { PortalInvoices } from './invoices.js';
 
 /** The signed-in customer's contact details and account. */
 export type PortalProfile = Schema<'PortalProfile'>;
@@ -65,6 +66,11 @@ export class PortalResource extends APIResource {
   /** The customer's tickets (their own, or their account tree's for a case manager). */
   get tickets(): PortalTickets {
     return new PortalTickets(this._transport);
+  }
+
+  /** The customer's invoices (their account's) and their PDFs. */
+  get invoices(): PortalInvoices {
+    return new PortalInvoices(this._transport);
   }
 
   /** The knowledge base as a customer reads it: public and customers-only articles. */

@@ -39,6 +39,7 @@ export function toCustomerDto(c: Customer) {
       allowSharingPos: Boolean(f.allowSharingPos),
       allowNegativeProfit: Boolean(f.allowNegativeProfit),
       paymentBehavior: f.paymentBehavior ?? null,
+      paymentStats: f.paymentStats ? { ...f.paymentStats, computedAt: new Date(f.paymentStats.computedAt).toISOString() } : null,
     },
     team: {
       accountManagerId: id(t.accountManagerId),

@@ -30,6 +30,8 @@ export interface CustomerFinance {
   allowSharingPos: boolean;
   allowNegativeProfit: boolean;
   paymentBehavior: string | null;
+  /** Issue 21: computed by modules/invoices when a payment settles an invoice (last 12 months); never written by clients. */
+  paymentStats?: { paidCount: number; lateCount: number; averageDaysLate: number; maxDaysLate: number; openOverdueCount: number; computedAt: Date } | null;
 }
 
 /** 003's account roles: one account manager, one main PM, backup PMs; 000's relationship manager and operations. */
@@ -131,6 +133,7 @@ const customerSchema = new Schema<Customer>(
           allowSharingPos: { type: Boolean, default: false },
           allowNegativeProfit: { type: Boolean, default: false },
           paymentBehavior: { type: String, default: null },
+          paymentStats: { type: Schema.Types.Mixed, default: null },
         },
         { _id: false },
       ),

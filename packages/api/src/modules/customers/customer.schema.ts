@@ -118,7 +118,13 @@ export const customerSchema = z
     contacts: z.array(z.object({ contactId: objectId, role: z.string() })),
     preferences: z.object(preferencesShape),
     billingUnits: z.array(z.object({ name: z.string(), code: z.string().nullable(), email: z.string().nullable(), poRequired: z.boolean(), address: customerAddressSchema.nullable() })),
-    finance: z.object(financeShape),
+    finance: z.object({
+      ...financeShape,
+      paymentStats: z
+        .object({ paidCount: z.number().int(), lateCount: z.number().int(), averageDaysLate: z.number(), maxDaysLate: z.number().int(), openOverdueCount: z.number().int(), computedAt: z.string() })
+        .nullable()
+        .openapi({ description: 'Payment behaviour over the last 12 months, computed from invoices and payments when an invoice is paid (read-only)' }),
+    }),
     team: z.object(teamShape),
     portals: z.array(z.object({ kind: z.string(), url: z.string() })),
     notes: z.string().nullable(),

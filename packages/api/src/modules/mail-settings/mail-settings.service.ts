@@ -88,9 +88,10 @@ export function createMailSettingsService(deps: { connection: Connection; box: S
   return {
     routeFor,
     /** Sends one message as a user (002's per-user SMTP), with attachments (issue 21: the quote's PDF). */
-    async sendAs(tenantId: Types.ObjectId, userId: Types.ObjectId, message: { to: string[]; subject: string; text: string; html?: string; attachments?: { filename: string; content: Buffer; contentType: string }[] }) {
+    async sendAs(tenantId: Types.ObjectId, userId: Types.ObjectId | null, message: { to: string[]; subject: string; text: string; html?: string; attachments?: { filename: string; content: Buffer; contentType: string }[]; messageId?: string }) {
       const via = await routeFor(tenantId, userId);
-      const info = await via.transport.sendMail({ from: via.from, to: message.to, subject: message.subject, text: message.text, html: message.html, attachments: message.attachments ?? [] });
+      // A caller's Message-ID (issue 21: invoice mail keyed by its ledger entry) lets the receiving end spot a duplicate.
+      const info = await via.transport.sendMail({ from: via.from, to: message.to, subject: message.subject, text: message.text, html: message.html, attachments: message.attachments ?? [], ...(message.messageId ? { messageId: message.messageId } : {}) });
       return { messageId: String(info.messageId ?? ''), delivered: via.delivers };
     },
     async getTenant(principal: Principal) {

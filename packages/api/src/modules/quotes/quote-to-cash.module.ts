@@ -5,13 +5,13 @@ import type { EventBus } from '../../platform/events.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
-import { invoiceRoutes } from '../invoices/invoices.routes.js';
-import { createInvoicesService } from '../invoices/invoices.service.js';
+import { buildInvoicing } from '../invoices/invoicing.module.js';
 import type { MailSettingsService } from '../mail-settings/mail-settings.service.js';
 import { priceBookRoutes } from '../price-books/price-books.routes.js';
 import { createPriceBooksService } from '../price-books/price-books.service.js';
 import { defineQuoteJobs } from './quote-expiry.js';
 import { quoteRoutes } from './quotes.routes.js';
+import { quoteSettingsModel } from './quote.model.js';
 import { createQuotesService, type QuoteDeps } from './quotes.service.js';
 
 type Visible<T> = (principal: Principal, id: string, action: 'read' | 'update') => Promise<T>;
@@ -31,6 +31,8 @@ export function quoteToCashModule(options: {
   /** Production never marks a quote sent that could only reach the local outbox. */
   production: boolean;
   jobs: Jobs;
+  /** The run lease of invoice mail (MAIL_SEND_LEASE_MS). */
+  leaseMs?: number;
 }) {
   const { connection, events, workflows, mailSettings } = options;
   const account = (principal: Principal, id: string) => options.customers.findVisible(principal, id, 'read') as Promise<never>;
@@ -49,8 +51,23 @@ export function quoteToCashModule(options: {
     },
     logActivity: (principal, input) => options.activities.create(principal, input),
   });
-  const invoices = createInvoicesService(connection, { priceBooks, account });
+  const quoteSettings = quoteSettingsModel(connection);
+  const invoicing = buildInvoicing({
+    connection,
+    priceBooks,
+    mailSettings,
+    account,
+    // Invoices carry the agency's branding as its quotes do.
+    branding: async (tenantId) => {
+      const stored = await quoteSettings.findOne({ tenantId, scope: 'quote' }).lean();
+      return { companyName: stored?.companyName ?? '', accentColor: stored?.accentColor ?? '#1f4e79' };
+    },
+    leaseMs: options.leaseMs ?? 10_000,
+    production: options.production,
+    jobs: options.jobs,
+  });
+  const invoices = invoicing.invoices;
   defineQuoteJobs({ connection, workflows, events, jobs: options.jobs });
-  const routes: RouteSpec[] = [...priceBookRoutes(priceBooks), ...quoteRoutes(quotes), ...invoiceRoutes(invoices)];
-  return { routes, priceBooks, quotes, invoices };
+  const routes: RouteSpec[] = [...priceBookRoutes(priceBooks), ...quoteRoutes(quotes), ...invoicing.routes];
+  return { routes, priceBooks, quotes, invoices, invoicing };
 }
