@@ -50,6 +50,13 @@ import { knowledgeModule } from './knowledge/knowledge.module.js';
 import { reportingModule } from './reporting/reporting.module.js';
 import { importsModule } from './imports/imports.module.js';
 import { quoteToCashModule } from './quotes/quote-to-cash.module.js';
+import { ordersModule } from './orders/orders.module.js';
+import { createQuoteLinkSigner, quoteLinkToken } from './orders/quote-link.js';
+import express from 'express';
+import { privacyModule } from './privacy/privacy.module.js';
+import { mailwizzModule } from './mailwizz/mailwizz.module.js';
+import { createCampaignBody } from './campaigns/campaign.schema.js';
+import { webhooksModule } from './webhooks/webhooks.module.js';
 
 /** Every domain module, wired to the app context: their routes and the authenticator they provide. */
 export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authenticate: Authenticator; authenticateCustomer: CustomerAuthenticator; customerPortal: { cors: RequestHandler; hostedPortal: Router }; idempotency: Idempotency; inboundMail: InboundMail } {
@@ -83,6 +90,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const support = buildSupport({ connection, recordDeps, jobs: ctx.jobs });
   const supportMail = buildSupportMail({ connection, tickets: support.tickets, thread: support.thread, events, jobs: ctx.jobs, mailer, secret: secrets.jwt, replyAddress: config.SUPPORT_REPLY_ADDRESS ?? defaultReplyAddress(config.MAIL_FROM), logger: ctx.logger });
 
+  const campaigns = campaignsModule(ctx, { recordDeps, apiKeys, contacts: contacts as never, segmentVisible: (principal, id) => crm.segments.findVisible(principal, id) });
   const routes: RouteSpec[] = [
     ...authRoutes(auth, { signup: perMinute('signup', Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE)), login: perMinute('login', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE)) }),
     ...meRoutes(connection),
@@ -92,7 +100,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     ...messaging.routes,
     ...crm.routes,
     ...sales.routes,
-    ...campaignsModule(ctx, { recordDeps, apiKeys, contacts: contacts as never, segmentVisible: (principal, id) => crm.segments.findVisible(principal, id) }).routes,
+    ...campaigns.routes,
     ...support.routes,
   ];
   routes.push(...customerPortal.routes);
@@ -101,10 +109,32 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   // The knowledge base: agents' routes, and published articles for customers and for visitors with the publishable key.
   routes.push(...knowledgeModule(ctx, { publishable: publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL }) }).routes);
   // Price books, quotes sent through the rep's own SMTP, gaplessly numbered invoices (issue 21).
-  routes.push(...quoteToCashModule({ connection, events, workflows: recordDeps.workflows, mailSettings: messaging.mailSettings, opportunities: sales.opportunities, customers: crm.customers, activities: sales.activities, production: config.NODE_ENV === 'production', jobs: ctx.jobs }).routes);
+  const quoteLinks = createQuoteLinkSigner(secrets.jwt);
+  const quoteToCash = quoteToCashModule({ connection, events, workflows: recordDeps.workflows, mailSettings: messaging.mailSettings, opportunities: sales.opportunities, customers: crm.customers, activities: sales.activities, production: config.NODE_ENV === 'production', jobs: ctx.jobs, leaseMs: config.MAIL_SEND_LEASE_MS, acceptUrl: (quote) => `${publicBaseUrl(config)}/portal/quote-links/${quoteLinkToken(quoteLinks, quote)}` });
+  routes.push(...quoteToCash.routes);
+  // Orders, the credit gate, and acceptance of quotes by the customer (portal or signed link) or an agent (issue 21).
+  const orders = ordersModule({ connection, events, workflows: recordDeps.workflows, priceBooks: quoteToCash.priceBooks, signer: quoteLinks, customers: crm.customers, opportunities: sales.opportunities, pipelines: sales.pipelines, invoices: quoteToCash.invoices, perMinute: Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE), redisUrl: config.REDIS_URL });
+  routes.push(...orders.routes);
+  // The signed quote link's page lives beside the hosted portal (/portal/quote-links/{token}).
+  const hostedPortal = express.Router();
+  hostedPortal.use(orders.linkPage, customerPortal.hostedPortal);
   // Roll-ups follow the record events; metrics, targets and dashboards read them (issue 19).
   routes.push(...reportingModule(ctx).routes);
-  return { routes, authenticate, authenticateCustomer: customerPortal.authenticateCustomer, customerPortal: { cors: customerPortal.cors, hostedPortal: customerPortal.hostedPortal }, idempotency, inboundMail: supportMail.inbound };
+  // GDPR / CCPA export, erasure with a suppression hash, retention rules (issue 22).
+  routes.push(...privacyModule(ctx).routes);
+  // Signed outbound webhooks: an outbox row per event and subscription, delivered by jobs (issue 22).
+  routes.push(...webhooksModule(ctx, { notifications: messaging.notifications, mailer }).routes);
+  // Mailwizz 1.9 (issue 22): segments pushed as lists, campaigns created there and recorded here, statistics and unsubscribes pulled.
+  routes.push(...mailwizzModule(ctx, {
+    subscriptions: messaging.subscriptions,
+    segments: { find: (principal, id) => crm.segments.findVisible(principal, id), members: (principal, id, page) => crm.segments.members(principal, id, page) as never },
+    createCampaign: async (principal, input) => {
+      const code = `MW-${Date.now().toString(36).toUpperCase()}${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
+      const created = await campaigns.campaigns.create(principal, createCampaignBody.parse({ title: input.title, code, type: 'email', description: input.description, startAt: input.startAt.toISOString() }));
+      return { id: String((created as { id?: unknown; _id?: unknown }).id ?? (created as { _id?: unknown })._id) };
+    },
+  }).routes);
+  return { routes, authenticate, authenticateCustomer: customerPortal.authenticateCustomer, customerPortal: { cors: customerPortal.cors, hostedPortal }, idempotency, inboundMail: supportMail.inbound };
 }
 
 /** Users, roles, organisation, agency settings, API keys and the audit trail (issue 4), with the audit subscriber. */

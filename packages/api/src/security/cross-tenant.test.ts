@@ -116,6 +116,11 @@ describe('security: cross-tenant isolation over every operation', () => {
     const invoice = await call(a.adminToken, 'post', '/v1/invoices', { accountId: customerId, lines: [pricedLine] });
     assert.equal(invoice.status, 201, JSON.stringify(invoice.body));
     add('/v1/invoices', invoice.body.id);
+    const order = await call(a.adminToken, 'post', '/v1/orders', { accountId: customerId, lines: [pricedLine] });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    add('/v1/orders', order.body.id);
+    // A quote of A, probed on the portal by B's customer (who must get 404).
+    add('/v1/portal/quotes', quote.body.id);
     // Notifications are made by the system for a person (never through the API): one for A's admin.
     const adminA = await userModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(a.tenantId), emailNormalized: a.adminEmail.toLowerCase() }).lean();
     const notice = await notificationModel(rt.ctx.connection).create({ tenantId: new Types.ObjectId(a.tenantId), userId: adminA!._id, category: 'task', title: `Reminder ${marker}`, dedupeKey: `probe-${marker}` });

@@ -33,6 +33,8 @@ export function quoteToCashModule(options: {
   jobs: Jobs;
   /** The run lease of invoice mail (MAIL_SEND_LEASE_MS). */
   leaseMs?: number;
+  /** The signed accept/reject link of a sent revision (modules/orders), put in the quote email. */
+  acceptUrl?: QuoteDeps['acceptUrl'];
 }) {
   const { connection, events, workflows, mailSettings } = options;
   const account = (principal: Principal, id: string) => options.customers.findVisible(principal, id, 'read') as Promise<never>;
@@ -50,6 +52,7 @@ export function quoteToCashModule(options: {
       return mailSettings.sendAs(tenantId, userId, message);
     },
     logActivity: (principal, input) => options.activities.create(principal, input),
+    ...(options.acceptUrl ? { acceptUrl: options.acceptUrl } : {}),
   });
   const quoteSettings = quoteSettingsModel(connection);
   const invoicing = buildInvoicing({

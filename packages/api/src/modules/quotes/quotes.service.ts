@@ -27,6 +27,8 @@ export interface QuoteDeps {
   sendAs: (tenantId: Types.ObjectId, userId: Types.ObjectId, message: { to: string[]; subject: string; text: string; html: string; attachments: { filename: string; content: Buffer; contentType: string }[] }) => Promise<{ messageId: string }>;
   /** Logs the send on the opportunity's timeline. */
   logActivity: (principal: Principal, input: Record<string, unknown>) => Promise<unknown>;
+  /** The signed, single-use link the customer accepts or rejects this revision by (modules/orders), put in the email. */
+  acceptUrl?: (quote: Quote) => string;
 }
 
 const WORKFLOW = 'quote';
@@ -68,7 +70,7 @@ export function toQuoteDto(q: Quote) {
   };
 }
 
-const templateVariables = ['number', 'title', 'revision', 'currency', 'total', 'subtotal', 'validUntil', 'customerName', 'companyName', 'senderName'];
+const templateVariables = ['number', 'title', 'revision', 'currency', 'total', 'subtotal', 'validUntil', 'customerName', 'companyName', 'senderName', 'acceptUrl'];
 
 /**
  * Quotes on opportunities (issue 21): lines priced by the price book resolver, totals in integer minor
@@ -247,11 +249,15 @@ export function createQuotesService(connection: Connection, deps: QuoteDeps) {
       let messageId: string;
       try {
         const pdf = await renderQuotePdf(quote, settings, data, locale);
+        // The accept/reject link: where the agency's template does not place {{acceptUrl}}, it closes the email.
+        const acceptUrl = deps.acceptUrl?.(quote) ?? '';
+        const body = acceptUrl && !settings.emailBodyTemplate.includes('acceptUrl') ? `${settings.emailBodyTemplate}\n\n${locale === 'de' ? 'Angebot online annehmen oder ablehnen' : 'Accept or decline online'}: {{acceptUrl}}` : settings.emailBodyTemplate;
+        const mailData = { ...data, acceptUrl };
         const sent = await deps.sendAs(principal.tenantId, principal.userId, {
           to: input.to,
-          subject: compileText(settings.emailSubjectTemplate)(data).replace(/[\r\n]+/g, ' '),
-          text: compileText(settings.emailBodyTemplate)(data),
-          html: compileHtml(settings.emailBodyTemplate)(data),
+          subject: compileText(settings.emailSubjectTemplate)(mailData).replace(/[\r\n]+/g, ' '),
+          text: compileText(body)(mailData),
+          html: compileHtml(body)(mailData),
           attachments: [{ filename: `${data.number}.pdf`, content: pdf, contentType: 'application/pdf' }],
         });
         messageId = sent.messageId;

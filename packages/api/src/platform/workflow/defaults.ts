@@ -25,6 +25,7 @@ const callingTaskStates = [s('new', 'New'), s('scheduled', 'Scheduled'), s('resc
 const campaignStates = [s('draft', 'Draft'), s('new', 'New'), s('active', 'Active', true), s('inactive', 'In-active'), s('discarded', 'Discarded', true)];
 const leadStates = [s('new', 'New'), s('contacted', 'Contacted'), s('qualified', 'Qualified'), s('converted', 'Converted', true), s('disqualified', 'Disqualified', true)];
 const quoteStates = [s('draft', 'Draft'), s('sent', 'Sent'), s('accepted', 'Accepted', true), s('rejected', 'Rejected', true), s('expired', 'Expired', true)];
+const orderStates = [s('pending_approval', 'Pending approval'), s('open', 'Open'), s('fulfilled', 'Fulfilled', true), s('cancelled', 'Cancelled', true)];
 const ticketStates = [s('new', 'New'), s('open', 'Open'), s('pending_customer', 'Pending customer'), s('resolved', 'Resolved'), s('closed', 'Closed', true)];
 
 /**
@@ -88,6 +89,19 @@ export const defaultWorkflows: WorkflowTemplate[] = [
       { from: 'sent', to: 'accepted', roles: [] },
       { from: 'sent', to: 'rejected', roles: [] },
       { from: 'sent', to: 'expired', roles: [] },
+    ],
+  },
+  {
+    // Issue 21: an order the credit gate held waits for approval (to open) or is cancelled; open orders are fulfilled or cancelled.
+    key: 'order',
+    name: 'Order',
+    initial: 'open',
+    states: orderStates,
+    transitions: [
+      { from: 'pending_approval', to: 'open', roles: [] },
+      { from: 'pending_approval', to: 'cancelled', roles: [] },
+      { from: 'open', to: 'fulfilled', roles: [] },
+      { from: 'open', to: 'cancelled', roles: [] },
     ],
   },
 ];
