@@ -83,6 +83,7 @@ export * from './resources/pipelines.js';
 export * from './resources/products.js';
 export * from './resources/price-books.js';
 export * from './resources/quotes.js';
+export * from './resources/orders.js';
 export * from './resources/invoices.js';
 export * from './resources/roles.js';
 export * from './resources/satisfaction.js';

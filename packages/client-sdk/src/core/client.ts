@@ -17,6 +17,7 @@ import { Pipelines } from '../resources/pipelines.js';
 import { Products } from '../resources/products.js';
 import { PriceBooks } from '../resources/price-books.js';
 import { Quotes } from '../resources/quotes.js';
+import { Orders, QuoteLinks } from '../resources/orders.js';
 import { Invoices } from '../resources/invoices.js';
 import { Realtime, type SocketIoLoader } from '../resources/realtime.js';
 import { Roles } from '../resources/roles.js';
@@ -115,6 +116,10 @@ export class CrmClient {
   readonly priceBooks: PriceBooks;
   /** Quotes on opportunities: preview, create, revise, send, PDF. */
   readonly quotes: Quotes;
+  /** Orders of accounts, through the credit gate (issue 21). */
+  readonly orders: Orders;
+  /** A quote by the signed link of its email, without sign-in (issue 21). */
+  readonly quoteLinks: QuoteLinks;
   /** Invoices, numbered without gaps. */
   readonly invoices: Invoices;
   /** Tasks: the record routes, meeting slots and invitations. */
@@ -191,6 +196,8 @@ export class CrmClient {
     this.products = new Products(this.transport);
     this.priceBooks = new PriceBooks(this.transport);
     this.quotes = new Quotes(this.transport);
+    this.orders = new Orders(this.transport);
+    this.quoteLinks = new QuoteLinks(this.transport);
     this.invoices = new Invoices(this.transport);
     this.tasks = new Tasks(this.transport);
     this.activities = new Activities(this.transport);

@@ -7952,6 +7952,11 @@ export interface components {
              * @description Default: the invoice date plus the account's payment terms in days (else 30)
              */
             dueDate?: string;
+            /**
+             * Format: date
+             * @description The invoice date (default: today); not in the future. An earlier day records an invoice issued elsewhere before.
+             */
+            issueDate?: string;
             lines: {
                 /** @description Shown on the quote; default the service's and spec's names */
                 description?: string;

@@ -6,6 +6,7 @@ import type { Transport } from '../core/transport.js';
 import { PortalTickets } from './portal-tickets.js';
 import { PortalArticles } from './portal-articles.js';
 import { PortalInvoices } from './invoices.js';
+import { PortalQuotes } from './orders.js';
 
 /** The signed-in customer's contact details and account. */
 export type PortalProfile = Schema<'PortalProfile'>;
@@ -71,6 +72,11 @@ export class PortalResource extends APIResource {
   /** The customer's invoices (their account's) and their PDFs. */
   get invoices(): PortalInvoices {
     return new PortalInvoices(this._transport);
+  }
+
+  /** The quotes sent to the customer's account, to accept or reject. */
+  get quotes(): PortalQuotes {
+    return new PortalQuotes(this._transport);
   }
 
   /** The knowledge base as a customer reads it: public and customers-only articles. */

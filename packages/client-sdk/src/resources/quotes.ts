@@ -2,6 +2,7 @@ import type { Schema } from '../core/api-types.js';
 import { path } from '../core/path.js';
 import { APIResource } from '../core/resource.js';
 import { etagOf, type RequestOptions, type UpdateOptions } from '../core/request-options.js';
+import type { QuoteAcceptParams, QuoteDecisionResult, QuoteRejectParams } from './orders.js';
 
 /** A quote on an opportunity: priced lines and totals in minor units, its workflow status and revision. */
 export type Quote = Schema<'Quote'>;
@@ -63,6 +64,16 @@ export class Quotes extends APIResource {
   /** Sends the current revision to the customer with its PDF, through the caller's own mailbox. */
   send(id: string, params: QuoteSendParams, options?: RequestOptions): Promise<Quote> {
     return this._transport.post<Quote>(path`/v1/quotes/${id}/send`, params, options);
+  }
+
+  /** Records the customer's acceptance (by phone, say): the latest sent revision, once; makes the order and wins the opportunity. */
+  accept(id: string, params: QuoteAcceptParams = {}, options?: RequestOptions): Promise<QuoteDecisionResult> {
+    return this._transport.post<QuoteDecisionResult>(path`/v1/quotes/${id}/accept`, params, options);
+  }
+
+  /** Records the customer's rejection, with an optional reason. */
+  reject(id: string, params: QuoteRejectParams = {}, options?: RequestOptions): Promise<QuoteDecisionResult> {
+    return this._transport.post<QuoteDecisionResult>(path`/v1/quotes/${id}/reject`, params, options);
   }
 
   /** The quote as a PDF. */
