@@ -25,6 +25,7 @@ export const elementNames = [
   'chart',
   'dashboard',
   'quote-editor',
+  'invoice-list',
   'customer-invite',
   'export-button',
   'import-wizard',

@@ -21,6 +21,7 @@ export * from './customer-list/customer-list.js';
 export * from './campaign-list/campaign-list.js';
 export * from './product-admin/product-admin.js';
 export * from './quote-editor/quote-editor.js';
+export * from './invoice-list/invoice-list.js';
 export * from './ticket-assignment-admin/ticket-assignment-admin.js';
 export * from './customer-invite/customer-invite.js';
 export * from './custom-field-admin/custom-field-admin.js';

@@ -36,4 +36,5 @@ export { CrmTicketSelectedEvent, CrmTicketRepliedEvent, CrmTicketChangedEvent, C
 export { CrmArticleSavedEvent } from './kb-events.js';
 export { CrmDashboardSavedEvent } from './dashboard-events.js';
 export { CrmQuoteSavedEvent, CrmQuoteSentEvent } from './quote-events.js';
+export { CrmPaymentRecordedEvent } from './invoice-events.js';
 export { CrmExportDownloadedEvent } from './export-events.js';

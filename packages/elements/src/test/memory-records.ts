@@ -81,7 +81,7 @@ export function makeCustomer(n: number, overrides: Partial<Customer> = {}): Cust
     team: { accountManagerId: null, backupPmIds: [], mainPmId: null, operationsUserIds: [], relationshipManagerId: null },
     finance: {
       allowNegativeProfit: false, allowSharingPos: false, autoSendInvoice: false, blacklisted: false, creditLimit: null, currency: 'EUR', invoicingOption: 'manual',
-      invoicingPoint: null, paymentBehavior: null, paymentTerms: null, paymentTermsDays: 30, priceAdjuster: null, priceBookId: null,
+      invoicingPoint: null, paymentBehavior: null, paymentStats: null, paymentTerms: null, paymentTermsDays: 30, priceAdjuster: null, priceBookId: null,
     },
     preferences: { channel: 'email', notifications: [], satisfactionEmails: true, services: [] },
     status: ['draft', 'new', 'active', 'inactive'][n % 4]!,

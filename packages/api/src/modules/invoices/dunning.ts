@@ -32,7 +32,7 @@ export interface DunningRun {
 export function createDunningSettings(connection: Connection) {
   const Settings = dunningSettingsModel(connection);
   async function read(tenantId: Types.ObjectId) {
-    const stored = await Settings.findOne({ tenantId }).lean();
+    const stored = await Settings.findOne({ tenantId, scope: 'dunning' }).lean();
     return { enabled: stored?.enabled ?? true, steps: stored?.steps?.length ? stored.steps : defaultDunningSteps, version: stored?.version ?? 0 };
   }
   return {
@@ -57,9 +57,9 @@ export function createDunningSettings(connection: Connection) {
       });
       const steps = [...input.steps].sort((a, b) => a.offsetDays - b.offsetDays);
       const $set = { enabled: input.enabled, steps };
-      await Settings.updateOne({ tenantId: principal.tenantId }, { $set, $inc: { version: 1 } }, { upsert: true }).catch((error: unknown) => {
+      await Settings.updateOne({ tenantId: principal.tenantId, scope: 'dunning' }, { $set, $inc: { version: 1 } }, { upsert: true }).catch((error: unknown) => {
         if (!isDuplicateKeyError(error)) throw error;
-        return Settings.updateOne({ tenantId: principal.tenantId }, { $set, $inc: { version: 1 } });
+        return Settings.updateOne({ tenantId: principal.tenantId, scope: 'dunning' }, { $set, $inc: { version: 1 } });
       });
       return { ...(await read(principal.tenantId)), variables: invoiceTemplateVariables };
     },

@@ -132,6 +132,8 @@ export interface DunningStep {
 export interface DunningSettings {
   _id: Types.ObjectId;
   tenantId: Types.ObjectId;
+  /** Always 'dunning': with the tenant, the unique key of the one settings document. */
+  scope: string;
   enabled: boolean;
   steps: DunningStep[];
   version: number;
@@ -139,13 +141,14 @@ export interface DunningSettings {
 
 const dunningSchema = new Schema<DunningSettings>(
   {
+    scope: { type: String, default: 'dunning' },
     enabled: { type: Boolean, default: true },
     steps: { type: [new Schema<DunningStep>({ key: String, offsetDays: Number, subjectTemplate: String, bodyTemplate: String }, { _id: false })], default: [] },
   },
   { timestamps: true, versionKey: 'version' },
 );
 dunningSchema.plugin(tenantScoped);
-dunningSchema.index({ tenantId: 1 }, { unique: true });
+dunningSchema.index({ tenantId: 1, scope: 1 }, { unique: true });
 
 export function dunningSettingsModel(connection: Connection): Model<DunningSettings> {
   return (connection.models.DunningSettings as Model<DunningSettings>) ?? connection.model<DunningSettings>('DunningSettings', dunningSchema, 'dunning_settings');

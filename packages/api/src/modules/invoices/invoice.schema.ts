@@ -9,6 +9,7 @@ export const createInvoiceBody = z
   .object({
     accountId: objectId.openapi({ description: 'The account invoiced; its price book and adjuster price the lines' }),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional().openapi({ description: "Default: the account's currency, else EUR" }),
+    issueDate: isoDay.optional().openapi({ description: 'The invoice date (default: today); not in the future. An earlier day records an invoice issued elsewhere before.' }),
     dueDate: isoDay.optional().openapi({ description: "Default: the invoice date plus the account's payment terms in days (else 30)" }),
     orderId: objectId.nullable().optional().openapi({ description: 'The order invoiced, if any' }),
     poNumber: z.string().trim().min(1).max(100).nullable().optional().openapi({ description: "The customer's purchase order number, printed on the invoice" }),

@@ -199,6 +199,7 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
       const today = startOfDay(new Date());
       const issueDate = input.issueDate ? new Date(`${input.issueDate}T00:00:00.000Z`) : today;
       const dueDate = input.dueDate ? new Date(`${input.dueDate}T00:00:00.000Z`) : new Date(issueDate.getTime() + (account.finance?.paymentTermsDays ?? 30) * DAY);
+      if (issueDate > today) throw AppError.invalidField('issueDate', 'cannot be in the future');
       if (dueDate < issueDate) throw AppError.invalidField('dueDate', 'must be on or after the invoice date');
       const priced = await priceLines(deps.priceBooks, principal, { accountId: account._id, currency, date: day(issueDate), lines: input.lines });
       const _id = new Types.ObjectId();
