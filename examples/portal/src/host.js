@@ -19,7 +19,7 @@ export function apiBaseUrl() {
 export const views = ['contacts', 'pipeline', 'campaigns', 'tasks'];
 
 /** The plain portal's views, in the nav's order. */
-export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'support', 'kb', 'campaigns', 'quotes', 'import', 'admin'];
+export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'support', 'kb', 'campaigns', 'quotes', 'invoices', 'import', 'admin'];
 
 const strings = {
   en: {
@@ -45,6 +45,9 @@ const strings = {
     'quotes.opportunity': 'Opportunity',
     'status.quoteSaved': 'Quote {number} saved: {total}',
     'status.quoteSent': 'Quote {number} sent to the customer',
+    'nav.invoices': 'Invoices',
+    'invoices.account': 'Account',
+    'status.paymentRecorded': 'Payment recorded: {number} now {status}',
     'status.article': 'Article {title}: {change}',
     'nav.admin': 'Admin',
     'locale.label': 'Language',
@@ -122,6 +125,9 @@ const strings = {
     'quotes.opportunity': 'Verkaufschance',
     'status.quoteSaved': 'Angebot {number} gespeichert: {total}',
     'status.quoteSent': 'Angebot {number} an den Kunden gesendet',
+    'nav.invoices': 'Rechnungen',
+    'invoices.account': 'Kunde',
+    'status.paymentRecorded': 'Zahlung erfasst: {number} jetzt {status}',
     'status.article': 'Artikel {title}: {change}',
     'nav.admin': 'Verwaltung',
     'locale.label': 'Sprache',

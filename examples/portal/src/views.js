@@ -61,6 +61,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     if (view === 'admin') showAdmin(sub);
     if (view === 'campaigns') void loadSends();
     if (view === 'quotes') void openQuotes();
+    if (view === 'invoices') void openInvoices();
   }
   window.addEventListener('hashchange', showView);
 
@@ -223,6 +224,28 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
       if (data[0]) quoteEditor.opportunityId = data[0].id;
     } catch (error) {
       quotesLoaded = false;
+      say('status.error', { message: String(error?.message ?? error) });
+    }
+  }
+
+  // ---- Invoices: an agent picks an account and sees its invoices, records payments, downloads PDFs (issue 21) ----
+  const invoiceList = $('#invoice-list');
+  const invoiceAccount = $('#invoice-account');
+  let invoicesLoaded = false;
+  invoiceAccount.addEventListener('change', () => {
+    invoiceList.accountId = invoiceAccount.value;
+  });
+  invoiceList.addEventListener('crm-payment-recorded', (e) => say('status.paymentRecorded', { number: e.detail.invoice.displayNumber, status: e.detail.invoice.status }));
+  /** The accounts an agent can open: the first page the SDK lists (the host picks; the element lists). */
+  async function openInvoices() {
+    if (invoicesLoaded) return;
+    invoicesLoaded = true;
+    try {
+      const { data } = await provider.client.customers.list({ limit: 50 });
+      invoiceAccount.replaceChildren(...data.map((c) => new Option(c.name, c.id)));
+      if (data[0]) invoiceList.accountId = data[0].id;
+    } catch (error) {
+      invoicesLoaded = false;
       say('status.error', { message: String(error?.message ?? error) });
     }
   }
