@@ -10,6 +10,7 @@ export { PortalTickets, type PortalTicket, type PortalTicketCreateParams, type P
 export type { TicketMessage } from './resources/tickets.js';
 export { PortalArticles, publicArticles, type PortalArticle, type PortalArticleSummary, type PortalArticleCategory, type PortalArticleListParams, type ArticleSuggestParams } from './resources/portal-articles.js';
 export type { ArticleVoteParams, ArticleVoteResult } from './resources/kb.js';
+export { PortalQuotes, type PortalQuote, type QuoteDecisionResult, type QuoteAcceptParams, type QuoteRejectParams } from './resources/orders.js';
 export { PortalResource, PortalMe, type PortalProfile, type PortalPreferences, type UpdatePortalProfileParams, type UpdatePortalPreferencesParams } from './resources/portal.js';
 export { PublicCampaigns, PublicResource, type PublicPing } from './resources/public.js';
 export type {

@@ -11,12 +11,13 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const LINK_PARAM = 'crm-portal-link';
 
 // Pages are their own chunks, fetched the first time they are shown (the sign-in page is built in).
-const pages: Record<'tickets' | 'profile' | 'kb', () => Promise<PortalPageModule>> = {
+const pages: Record<'tickets' | 'profile' | 'kb' | 'quotes', () => Promise<PortalPageModule>> = {
   tickets: () => import('./pages/tickets.js'),
+  quotes: () => import('./pages/quotes.js'),
   profile: () => import('./pages/profile.js'),
   kb: () => import('./pages/kb.js'),
 };
-const moduleOf: Record<PortalPage, keyof typeof pages> = { home: 'tickets', tickets: 'tickets', ticket: 'tickets', kb: 'kb', profile: 'profile' };
+const moduleOf: Record<PortalPage, keyof typeof pages> = { home: 'tickets', tickets: 'tickets', ticket: 'tickets', kb: 'kb', profile: 'profile', quotes: 'quotes' };
 
 /** Sessions kept in `sessionStorage` when the page may use it, else for this page only. */
 function tokenStore(tenant: string): PortalTokenStore | undefined {
@@ -38,6 +39,8 @@ function tokenStore(tenant: string): PortalTokenStore | undefined {
  * @event crm-portal-signed-in - A customer signed in; `detail`: `{ customer }`.
  * @event crm-portal-signed-out - The customer signed out or the session ended.
  * @event crm-portal-ticket-created - A ticket was opened; `detail`: `{ ticket }`.
+ * @event crm-portal-quote-accepted - The customer accepted a quote; `detail`: `{ quote, order }`.
+ * @event crm-portal-quote-rejected - The customer rejected a quote; `detail`: `{ quote }`.
  * @csspart root - The frame around everything.
  * @csspart header - The title bar.
  * @csspart nav - The page navigation.
@@ -280,7 +283,7 @@ export class CrmCustomerPortal extends WidgetElement implements PortalHost {
     const t = (key: Parameters<typeof say>[1]) => say(this.locale, key);
     return html`<nav part="nav" aria-label=${t('title')}>
       <ul>
-        ${item('home', t('navHome'))} ${item('tickets', t('navTickets'))} ${item('kb', t('navKb'))} ${item('profile', t('navProfile'))}
+        ${item('home', t('navHome'))} ${item('tickets', t('navTickets'))} ${item('quotes', t('navQuotes'))} ${item('kb', t('navKb'))} ${item('profile', t('navProfile'))}
         <li><button type="button" class="secondary" part="button" @click=${() => this.#signOut()}>${t('signOut')}</button></li>
       </ul>
     </nav>`;

@@ -139,6 +139,42 @@ export const portalStyles = css`
     display: grid;
     gap: 16px;
   }
+  /* Quotes: a card per quote, its lines in a table that scrolls sideways on a narrow screen. */
+  .quote h3 {
+    font-size: 1.125em;
+    margin: 0 0 4px;
+  }
+  .quote h3:focus {
+    outline: none;
+  }
+  .badge {
+    border: 1px solid currentColor;
+    border-radius: 999px;
+    padding: 0 8px;
+    font-size: 0.875em;
+  }
+  .scroll {
+    overflow-x: auto;
+  }
+  table {
+    border-collapse: collapse;
+    width: 100%;
+    margin: 8px 0;
+  }
+  th,
+  td {
+    text-align: start;
+    padding: 4px 8px;
+    border-bottom: 1px solid var(--crm-sys-color-outline, #d0d7de);
+  }
+  .num {
+    text-align: end;
+    white-space: nowrap;
+  }
+  summary {
+    cursor: pointer;
+    min-height: 24px;
+  }
   @media (min-width: 720px) {
     .grid {
       grid-template-columns: 1fr 1fr;
