@@ -33,6 +33,11 @@ export interface AuditEntry {
   sealed?: false;
   /** `floor(seq / AUDIT_BLOCK)`: lets the sealer and verify read a run of seqs by equality (absent on old entries until a walk backfills it). */
   block?: number;
+  /**
+   * Set when the values of an erased person were removed from `changes` and `data` (modules/privacy): the
+   * stored hash is kept, so the chain still links, and verification checks the link but not the content.
+   */
+  redacted?: true;
 }
 
 /** How many seqs one block holds: the unit the sealer and verify read with one equality query. */
@@ -60,6 +65,7 @@ const auditEntrySchema = new Schema<AuditEntry>(
     hash: { type: String, required: true },
     sealed: { type: Boolean },
     block: { type: Number },
+    redacted: { type: Boolean },
   },
   { versionKey: false, minimize: false },
 );

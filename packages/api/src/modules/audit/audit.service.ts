@@ -240,7 +240,7 @@ export function createAuditService(deps: { connection: Connection }) {
           continue;
         }
         if (entry.sealed === false) {
-          if (entry.prevHash !== '' || entryHash('', entry) !== entry.hash) break;
+          if (entry.prevHash !== '' || (!entry.redacted && entryHash('', entry) !== entry.hash)) break;
           const hash = entryHash(prevHash, entry);
           // By `_id` alone (globally unique, read from this tenant above): the one filter every FerretDB handler pushes down.
           batch.push({ updateOne: { filter: { _id: entry._id, sealed: false }, update: { $set: { prevHash, hash }, $unset: { sealed: '' } } } });
@@ -248,7 +248,7 @@ export function createAuditService(deps: { connection: Connection }) {
           prevHash = hash;
         } else {
           // Already linked (by an earlier run, or before sealing existed): it must still link, or the walk stops here.
-          if (entry.prevHash !== prevHash || entryHash(prevHash, entry) !== entry.hash) break;
+          if (entry.prevHash !== prevHash || (!entry.redacted && entryHash(prevHash, entry) !== entry.hash)) break;
           prevHash = entry.hash;
         }
         seq = entry.seq;
@@ -374,11 +374,12 @@ export function createAuditService(deps: { connection: Connection }) {
         if (entry.sealed === false || unsealed) {
           // Past the sealed chain: each entry stands on its own hash until the sealer links it.
           if (entry.sealed !== false) return broken(entry.seq, 'altered', `entry ${entry.seq} claims a place in the chain after an unsealed entry`);
-          if (entry.prevHash !== '' || entryHash('', entry) !== entry.hash) return broken(entry.seq, 'altered', `entry ${entry.seq} was changed after it was written`);
+          if (entry.prevHash !== '' || (!entry.redacted && entryHash('', entry) !== entry.hash)) return broken(entry.seq, 'altered', `entry ${entry.seq} was changed after it was written`);
           unsealed = true;
         } else {
           if (entry.prevHash !== prevHash) return broken(entry.seq, 'altered', `entry ${entry.seq} does not link to the entry before it`);
-          if (entryHash(prevHash, entry) !== entry.hash) return broken(entry.seq, 'altered', `entry ${entry.seq} was changed after it was written`);
+          // A redacted entry (a person erased, docs/privacy.md) keeps its stored hash: its link is checked, its values cannot be.
+          if (!entry.redacted && entryHash(prevHash, entry) !== entry.hash) return broken(entry.seq, 'altered', `entry ${entry.seq} was changed after it was written`);
           prevHash = entry.hash;
         }
         expectedSeq += 1;

@@ -4,6 +4,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import type { CustomFields } from '../../platform/custom-fields/custom-fields.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { assertNotSuppressed } from '../../platform/privacy/suppression.js';
 import { writeNextVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
@@ -359,6 +360,8 @@ export function createCampaignPublicService(deps: {
       }
       assertOpen(campaign);
       const { email, answers } = await validateAnswers(campaign, input);
+      // A person erased at their request is refused before anything of them is stored.
+      await assertNotSuppressed(connection, caller.tenantId, { emails: [email], phones: [typeof answers.phone === 'string' ? answers.phone : null] }, (kind) => `fields.${kind}`);
       const referral = input.referral ? await Referral.findOne({ tenantId: caller.tenantId, code: input.referral.toUpperCase(), campaignId: campaign._id }).lean() : null;
       const doubleOptIn = Boolean(campaign.form.doubleOptIn);
       // One address, one signup per campaign: a form sent again (a reload, a second visit, a retry after

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import type { RecordBase } from '../../platform/records/record-service.js';
+import { assertNotSuppressed } from '../../platform/privacy/suppression.js';
 
 export interface ContactPoint {
   label: string;
@@ -110,6 +111,11 @@ const contactSchema = new Schema<Contact>(
   { timestamps: true, versionKey: 'version', minimize: false },
 );
 contactSchema.plugin(tenantScoped);
+// A person erased at their request is not created again (one create, one import row, one sign-up alike).
+contactSchema.pre('validate', async function () {
+  if (!this.isNew) return;
+  await assertNotSuppressed(this.db, this.tenantId, { emails: (this.emails ?? []).map((e) => e.value), phones: (this.phones ?? []).map((p) => p.value) }, (kind, i) => `${kind === 'email' ? 'emails' : 'phones'}.${i}.value`);
+});
 contactSchema.index({ tenantId: 1, status: 1, _id: -1 });
 contactSchema.index({ tenantId: 1, ownerId: 1, _id: -1 });
 

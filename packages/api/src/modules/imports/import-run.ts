@@ -7,6 +7,7 @@ import { inParallel } from '../../platform/concurrency.js';
 import { columnOf, onlyDuplicates, type ImportContext, type RowOutcome } from './import-context.js';
 import { importKeyId, planBatch, recordIdOf } from './import-dedupe.js';
 import { emptyCounts, toImportDto } from './import-dto.js';
+import { fieldOfPath } from './import-fields.js';
 import { rowBatches } from './import-upload.js';
 import { compileRowCheck, type RowCheck } from './import-validate.js';
 import type { ImportCounts, ImportJob } from './import.model.js';
@@ -51,7 +52,7 @@ async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Princip
   results.forEach((result, i) => {
     const { outcome } = creates[i]!;
     if (result.error) {
-      outcome.errors.push(...(result.error.errors ?? [{ field: 'record', code: result.error.code, message: result.error.message }]));
+      outcome.errors.push(...(result.error.errors ?? [{ field: 'record', code: result.error.code, message: result.error.message }]).map((e) => ({ ...e, field: fieldOfPath(job.kind, e.field) })));
       counts.failed += 1;
       return;
     }

@@ -1,6 +1,7 @@
 import { assertCan } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { AppError, type FieldError } from '../../platform/errors.js';
+import { findSuppressed } from '../../platform/privacy/suppression.js';
 import type { ImportContext, RowOutcome } from './import-context.js';
 import { columnOf } from './import-context.js';
 import { planBatch } from './import-dedupe.js';
@@ -69,6 +70,23 @@ export async function compileRowCheck(ctx: ImportContext, job: ImportJob, princi
   };
 }
 
+/**
+ * Refuses rows of people erased at their request (platform/privacy): the dry run says so per row, as the
+ * run itself does (the record's model refuses them on create). One equality lookup per row with values.
+ */
+export async function refuseSuppressed(ctx: ImportContext, job: ImportJob, rows: RowOutcome[]): Promise<void> {
+  await Promise.all(
+    rows.map(async (r) => {
+      if (!r.input) return;
+      const points = (name: string) => ((r.input![name] as Array<{ value?: string }> | undefined) ?? []).map((p) => p.value ?? null);
+      const hit = await findSuppressed(ctx.deps.connection, job.tenantId, { emails: points('emails'), phones: points('phones') });
+      if (!hit) return;
+      r.input = null;
+      r.errors.push({ field: hit.kind, code: 'suppressed', message: 'belongs to a person erased at their request; they may not be added again (privacy suppression)' });
+    }),
+  );
+}
+
 /** Validates every row and finds duplicates, changing nothing: what the run would do, and errors by field. */
 export async function dryRun(ctx: ImportContext, principal: Principal, id: string) {
   const job = await ctx.findVisible(principal, id);
@@ -87,6 +105,7 @@ export async function dryRun(ctx: ImportContext, principal: Principal, id: strin
   const preview = { ...job, idEpoch: null };
   for await (const batch of rowBatches(job, ctx.deps.batchSize)) {
     const rows = batch.map((b) => check(b.row, b.cells));
+    await refuseSuppressed(ctx, job, rows);
     counts.read += rows.length;
     for (const r of rows) {
       if (r.input) continue;

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
+import { assertNotSuppressed } from '../../platform/privacy/suppression.js';
 import type { RecordBase } from '../../platform/records/record-service.js';
 
 export const leadKinds = ['company', 'individual'] as const;
@@ -105,6 +106,11 @@ const leadSchema = new Schema<Lead>(
   { timestamps: true, versionKey: 'version', minimize: false },
 );
 leadSchema.plugin(tenantScoped);
+// A person erased at their request is not created again (one create, one import row, one sign-up alike).
+leadSchema.pre('validate', async function () {
+  if (!this.isNew) return;
+  await assertNotSuppressed(this.db, this.tenantId, { emails: (this.emails ?? []).map((e) => e.value), phones: (this.phones ?? []).map((p) => p.value) }, (kind, i) => `${kind === 'email' ? 'emails' : 'phones'}.${i}.value`);
+});
 leadSchema.index({ tenantId: 1, status: 1, _id: -1 });
 leadSchema.index({ tenantId: 1, ownerId: 1, _id: -1 });
 

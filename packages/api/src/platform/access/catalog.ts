@@ -26,6 +26,8 @@ export const resources = [
   'customerUser',
   'priceBook',
   'invoice',
+  'privacyRequest',
+  'webhook',
 ] as const;
 export type Resource = (typeof resources)[number];
 

@@ -24,6 +24,8 @@ export const openApiTags: { name: string; description: string }[] = [
   { name: 'Notifications', description: 'In-app notifications of the signed-in user.' },
   { name: 'Feedback', description: 'Satisfaction questions and the answers customers give.' },
   { name: 'Imports', description: 'Contacts and leads from CSV and XLSX files: mapping, dry run, resumable runs, error files and undo.' },
+  { name: 'Webhooks', description: 'Signed outbound webhooks: subscriptions, secrets, the delivery log and replay.' },
+  { name: 'Privacy', description: 'GDPR / CCPA: what is held about a person, its export, erasure with a suppression hash, and retention rules (admins only).' },
   { name: 'Audit', description: 'Who did what, when: the audit trail.' },
   { name: 'Metrics', description: 'Figures over time (deals, revenue, pipeline, leads, activities, tickets) from roll-ups kept with every write.' },
   { name: 'Targets', description: 'Targets (quotas) per person, team, product or agency and period, and attainment.' },

@@ -415,7 +415,8 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
               await hydrated.validate();
             } catch (invalid) {
               const errors = (invalid as { errors?: Record<string, unknown> }).errors;
-              if (!errors) throw invalid;
+              // A rule of the model that answers a problem itself (a privacy suppression) is passed on as it is.
+              if (!errors || invalid instanceof AppError) throw invalid;
               throw AppError.invalidField(Object.keys(errors)[0] ?? 'record', (invalid as Error).message);
             }
             const stored = { ...(hydrated.toObject() as unknown as Record<string, unknown>), ...(options.extra ?? {}), createdAt: now, updatedAt: now, version: 0 };
