@@ -61,6 +61,7 @@ export {
 export * from './resources/activities.js';
 export * from './resources/api-keys.js';
 export * from './resources/audit.js';
+export * from './resources/privacy.js';
 export * from './resources/campaigns.js';
 export * from './resources/contacts.js';
 export * from './resources/custom-fields.js';

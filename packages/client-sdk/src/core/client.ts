@@ -2,6 +2,7 @@ import { staticToken } from '../internal/token-source.js';
 import { Activities } from '../resources/activities.js';
 import { ApiKeys } from '../resources/api-keys.js';
 import { Audit } from '../resources/audit.js';
+import { Privacy } from '../resources/privacy.js';
 import { Auth } from '../resources/auth.js';
 import { Campaigns } from '../resources/campaigns.js';
 import { Contacts } from '../resources/contacts.js';
@@ -164,6 +165,8 @@ export class CrmClient {
   readonly mailSettings: MailSettingsResource;
   /** The audit trail and its verification. */
   readonly audit: Audit;
+  /** GDPR / CCPA requests: look-up, export, erasure, retention rules (admins). */
+  readonly privacy: Privacy;
 
   constructor(options: CrmClientOptions<SessionAuth | SecretKeyAuth>) {
     const { auth, loadSocketIo, ...transportOptions } = options;
@@ -220,6 +223,7 @@ export class CrmClient {
     this.satisfaction = new Satisfaction(this.transport);
     this.mailSettings = new MailSettingsResource(this.transport);
     this.audit = new Audit(this.transport);
+    this.privacy = new Privacy(this.transport);
   }
 }
 

@@ -108,6 +108,14 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   revokeApiKey: ({ crm }) => crm.apiKeys.revoke(id),
   listAuditEntries: ({ crm }) => crm.audit.list(),
   verifyAuditTrail: ({ crm }) => crm.audit.verify(),
+  // GDPR / CCPA requests (admins)
+  lookupPrivacySubject: ({ crm }) => crm.privacy.lookup({ email: 'ada@example.org' }),
+  exportPrivacySubject: ({ crm }) => crm.privacy.export({ email: 'ada@example.org' }),
+  erasePrivacySubject: ({ crm }) => crm.privacy.erase({ email: 'ada@example.org' }, 'ERASE'),
+  listPrivacyRequests: ({ crm }) => crm.privacy.requests(),
+  getPrivacyRetention: ({ crm }) => crm.privacy.retention(),
+  putPrivacyRetention: ({ crm }) => crm.privacy.setRetention({ rules: [] }),
+  dryRunPrivacyRetention: ({ crm }) => crm.privacy.retentionDryRun(),
 
   // Public routes
   publicPing: ({ widget }) => widget.public.ping(),

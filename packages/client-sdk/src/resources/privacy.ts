@@ -1,0 +1,70 @@
+import type { Schema } from '../core/api-types.js';
+import type { RequestOptions } from '../core/request-options.js';
+import { APIResource } from '../core/resource.js';
+
+/** Who a privacy request is about: `email`, `phone`, `contactId` and/or `leadId`. */
+export type PrivacySubject = Schema<'PrivacySubject'>;
+/** What is held about a person: the masked subject and counts per kind. */
+export type PrivacyPreview = Schema<'PrivacyPreview'>;
+/** A GDPR / CCPA request (export or erasure) with its counts and steps; the subject is masked. */
+export type PrivacyRequest = Schema<'PrivacyRequest'>;
+/** An export: the recorded request and every record held about the person, per kind. */
+export type PrivacyExport = Schema<'PrivacyExport'>;
+/** The agency's retention rules. */
+export type PrivacyRetention = Schema<'PrivacyRetention'>;
+/** The body of `crm.privacy.setRetention`. */
+export type PrivacyRetentionParams = Schema<'PrivacyRetentionRules'>;
+/** How many records each retention rule would erase now. */
+export type PrivacyRetentionDryRun = Schema<'PrivacyRetentionDryRun'>;
+
+/** The typed confirmation an erasure needs. */
+export const PRIVACY_ERASE_CONFIRMATION = 'ERASE';
+
+/**
+ * GDPR / CCPA requests (`crm.privacy`), for admins: look a person up, export what is held, erase them
+ * (leaving only a suppression hash), the request history, and retention rules.
+ *
+ * @example
+ * const held = await crm.privacy.lookup({ email: 'ada@example.org' });
+ * const file = await crm.privacy.export({ email: 'ada@example.org' });
+ * await crm.privacy.erase({ email: 'ada@example.org' }, 'ERASE');
+ */
+export class Privacy extends APIResource {
+  /** Counts per kind of what is held about the person; changes nothing. */
+  lookup(subject: PrivacySubject, options?: RequestOptions): Promise<PrivacyPreview> {
+    return this._transport.post<PrivacyPreview>('/v1/privacy/lookup', subject, options);
+  }
+
+  /** Everything held about the person (recorded as an export request). */
+  export(subject: PrivacySubject, options?: RequestOptions): Promise<PrivacyExport> {
+    return this._transport.post<PrivacyExport>('/v1/privacy/exports', subject, options);
+  }
+
+  /**
+   * Erases the person, irreversibly; `confirmation` must be `'ERASE'`. Sent with an idempotency key, so
+   * a retry after a lost answer is refused (409) rather than run twice.
+   */
+  erase(subject: PrivacySubject, confirmation: string, options?: RequestOptions): Promise<PrivacyRequest> {
+    return this._transport.post<PrivacyRequest>('/v1/privacy/erasures', { ...subject, confirmation }, options, true);
+  }
+
+  /** The agency's requests, newest first (the last 200). */
+  async requests(options?: RequestOptions): Promise<PrivacyRequest[]> {
+    return (await this._transport.get<{ data: PrivacyRequest[] }>('/v1/privacy/requests', undefined, options)).data;
+  }
+
+  /** The agency's retention rules. */
+  retention(options?: RequestOptions): Promise<PrivacyRetention> {
+    return this._transport.get<PrivacyRetention>('/v1/privacy/retention', undefined, options);
+  }
+
+  /** Replaces the retention rules (one per kind). */
+  async setRetention(params: PrivacyRetentionParams, options?: RequestOptions): Promise<PrivacyRetention> {
+    return (await this._transport.request<PrivacyRetention>({ method: 'PUT', path: '/v1/privacy/retention', body: params }, options)).data;
+  }
+
+  /** How many records each enabled rule would erase now; changes nothing. */
+  retentionDryRun(options?: RequestOptions): Promise<PrivacyRetentionDryRun> {
+    return this._transport.post<PrivacyRetentionDryRun>('/v1/privacy/retention/dry-run', undefined, options);
+  }
+}
