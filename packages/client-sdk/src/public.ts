@@ -11,6 +11,7 @@ export type { TicketMessage } from './resources/tickets.js';
 export { PortalArticles, publicArticles, type PortalArticle, type PortalArticleSummary, type PortalArticleCategory, type PortalArticleListParams, type ArticleSuggestParams } from './resources/portal-articles.js';
 export type { ArticleVoteParams, ArticleVoteResult } from './resources/kb.js';
 export { PortalQuotes, type PortalQuote, type QuoteDecisionResult, type QuoteAcceptParams, type QuoteRejectParams } from './resources/orders.js';
+export { PortalInvoices, type PortalInvoice, type PortalInvoiceList } from './resources/portal-invoices.js';
 export { PortalResource, PortalMe, type PortalProfile, type PortalPreferences, type UpdatePortalProfileParams, type UpdatePortalPreferencesParams } from './resources/portal.js';
 export { PublicCampaigns, PublicResource, type PublicPing } from './resources/public.js';
 export type {

@@ -17,8 +17,6 @@ export type InvoicePaymentResult = Schema<'InvoicePaymentResult'>;
 export type DunningSettings = Schema<'DunningSettings'>;
 /** The body of `crm.invoices.putDunningSettings`. */
 export type DunningSettingsParams = Schema<'DunningSettingsInput'>;
-/** A portal customer's invoices with their open balance per currency. */
-export type PortalInvoiceList = Schema<'PortalInvoiceList'>;
 
 /**
  * Invoices (`crm.invoices`): invoice an account (numbered without gaps, sent automatically when the
@@ -70,15 +68,4 @@ export class Invoices extends APIResource {
   }
 }
 
-/** `crm.portal.invoices`: the signed-in customer's invoices (their account's) and their PDFs. */
-export class PortalInvoices extends APIResource {
-  /** My account's invoices, newest first, with the open balance per currency. */
-  list(options?: RequestOptions): Promise<PortalInvoiceList> {
-    return this._transport.get<PortalInvoiceList>('/v1/portal/invoices', undefined, options);
-  }
-
-  /** One of my invoices as a PDF. */
-  async pdf(id: string, params: { locale?: 'en' | 'de' } = {}, options?: RequestOptions): Promise<Blob> {
-    return (await this._transport.request<Blob>({ method: 'GET', path: path`/v1/portal/invoices/${id}/pdf`, query: params, responseType: 'blob' }, options)).data;
-  }
-}
+export { PortalInvoices, type PortalInvoiceList } from './portal-invoices.js';

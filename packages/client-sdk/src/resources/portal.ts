@@ -5,7 +5,7 @@ import { APIResource } from '../core/resource.js';
 import type { Transport } from '../core/transport.js';
 import { PortalTickets } from './portal-tickets.js';
 import { PortalArticles } from './portal-articles.js';
-import { PortalInvoices } from './invoices.js';
+import { PortalInvoices } from './portal-invoices.js';
 import { PortalQuotes } from './orders.js';
 
 /** The signed-in customer's contact details and account. */

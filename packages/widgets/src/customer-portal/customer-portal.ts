@@ -11,13 +11,14 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const LINK_PARAM = 'crm-portal-link';
 
 // Pages are their own chunks, fetched the first time they are shown (the sign-in page is built in).
-const pages: Record<'tickets' | 'profile' | 'kb' | 'quotes', () => Promise<PortalPageModule>> = {
+const pages: Record<'tickets' | 'profile' | 'kb' | 'quotes' | 'invoices', () => Promise<PortalPageModule>> = {
   tickets: () => import('./pages/tickets.js'),
   quotes: () => import('./pages/quotes.js'),
+  invoices: () => import('./pages/invoices.js'),
   profile: () => import('./pages/profile.js'),
   kb: () => import('./pages/kb.js'),
 };
-const moduleOf: Record<PortalPage, keyof typeof pages> = { home: 'tickets', tickets: 'tickets', ticket: 'tickets', kb: 'kb', profile: 'profile', quotes: 'quotes' };
+const moduleOf: Record<PortalPage, keyof typeof pages> = { home: 'tickets', tickets: 'tickets', ticket: 'tickets', kb: 'kb', profile: 'profile', quotes: 'quotes', invoices: 'invoices' };
 
 /** Sessions kept in `sessionStorage` when the page may use it, else for this page only. */
 function tokenStore(tenant: string): PortalTokenStore | undefined {
@@ -283,7 +284,7 @@ export class CrmCustomerPortal extends WidgetElement implements PortalHost {
     const t = (key: Parameters<typeof say>[1]) => say(this.locale, key);
     return html`<nav part="nav" aria-label=${t('title')}>
       <ul>
-        ${item('home', t('navHome'))} ${item('tickets', t('navTickets'))} ${item('quotes', t('navQuotes'))} ${item('kb', t('navKb'))} ${item('profile', t('navProfile'))}
+        ${item('home', t('navHome'))} ${item('tickets', t('navTickets'))} ${item('quotes', t('navQuotes'))} ${item('invoices', t('navInvoices'))} ${item('kb', t('navKb'))} ${item('profile', t('navProfile'))}
         <li><button type="button" class="secondary" part="button" @click=${() => this.#signOut()}>${t('signOut')}</button></li>
       </ul>
     </nav>`;

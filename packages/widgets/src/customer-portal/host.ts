@@ -3,7 +3,7 @@ import type { PortalCrmClient } from '@crm/client-sdk/public';
 import type { PortalLocale } from './strings.js';
 
 /** The portal's pages; `ticket` is one ticket's thread. */
-export type PortalPage = 'home' | 'tickets' | 'ticket' | 'kb' | 'profile' | 'quotes';
+export type PortalPage = 'home' | 'tickets' | 'ticket' | 'kb' | 'profile' | 'quotes' | 'invoices';
 
 /** What a lazily loaded page may use of the portal element that shows it. */
 export interface PortalHost {
