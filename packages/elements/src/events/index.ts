@@ -35,6 +35,6 @@ export {
 export { CrmTicketSelectedEvent, CrmTicketRepliedEvent, CrmTicketChangedEvent, CrmAssignmentRulesSavedEvent, CrmCustomerInvitedEvent } from './ticket-events.js';
 export { CrmArticleSavedEvent } from './kb-events.js';
 export { CrmDashboardSavedEvent } from './dashboard-events.js';
-export { CrmQuoteSavedEvent, CrmQuoteSentEvent } from './quote-events.js';
+export { CrmQuoteDecidedEvent, CrmQuoteSavedEvent, CrmQuoteSentEvent } from './quote-events.js';
 export { CrmPaymentRecordedEvent } from './invoice-events.js';
 export { CrmExportDownloadedEvent } from './export-events.js';

@@ -1,4 +1,4 @@
-import type { Quote } from '../shared/api/quotes.js';
+import type { Quote, QuoteDecisionResult } from '../shared/api/quotes.js';
 import { CrmEvent } from './crm-event.js';
 
 /** Fired after the API saved a quote; `detail.quote` is the stored quote, `detail.created` true for a new one. */
@@ -17,9 +17,18 @@ export class CrmQuoteSentEvent extends CrmEvent<{ quote: Quote }> {
   }
 }
 
+/** Fired after an agent recorded the customer's answer; `detail.quote`, `detail.decision` and (accepted) `detail.order`. */
+export class CrmQuoteDecidedEvent extends CrmEvent<{ quote: Quote; decision: QuoteDecisionResult['decision']; order: QuoteDecisionResult['order'] }> {
+  static readonly eventName = 'crm-quote-decided';
+  constructor(detail: { quote: Quote; decision: QuoteDecisionResult['decision']; order: QuoteDecisionResult['order'] }) {
+    super(CrmQuoteDecidedEvent.eventName, detail);
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'crm-quote-saved': CrmQuoteSavedEvent;
     'crm-quote-sent': CrmQuoteSentEvent;
+    'crm-quote-decided': CrmQuoteDecidedEvent;
   }
 }

@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { CrmQuoteSavedEvent, CrmQuoteSentEvent } from '../events/quote-events.js';
+import { CrmQuoteDecidedEvent, CrmQuoteSavedEvent, CrmQuoteSentEvent } from '../events/quote-events.js';
 import { readProblem } from '../shared/api/errors.js';
-import { loadPriceBooks, previewQuote, quoteClient, saveQuote, sendQuote, type PriceBook, type Quote, type QuoteLineParams, type QuotePreview } from '../shared/api/quotes.js';
+import { loadPriceBooks, previewQuote, quoteClient, recordDecision, saveQuote, sendQuote, type PriceBook, type Quote, type QuoteLineParams, type QuotePreview } from '../shared/api/quotes.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import { CrmState } from '../state/state.component.js';
@@ -37,10 +37,12 @@ export function formatMinor(minor: number, exponent: number, currency: string, l
  *
  * @event crm-quote-saved - The quote was created or saved; `detail.quote`, `detail.created`.
  * @event crm-quote-sent - The quote was sent to the customer; `detail.quote`.
+ * @event crm-quote-decided - An agent recorded the customer's answer to a sent quote (given by phone, say); `detail.quote`, `detail.decision`, `detail.order` (the order an acceptance made).
  *
  * @csspart lines - The table of lines.
  * @csspart totals - The server's totals.
  * @csspart send - The send form.
+ * @csspart decision - The form that records the customer's answer to a sent quote.
  *
  * @cssproperty --crm-quote-editor-accent - Colour of the total.
  */
@@ -62,6 +64,7 @@ export class CrmQuoteEditor extends CrmDataElement {
   @state() private message = '';
   @state() private busy = false;
   @state() private recipient = '';
+  @state() private answer = { name: '', poNumber: '', reason: '' };
   @state() private loadError = '';
   @state() private loaded = false;
 
@@ -176,6 +179,23 @@ export class CrmQuoteEditor extends CrmDataElement {
     }
   }
 
+  /** Records the customer's answer to the sent quote: an acceptance makes the order and wins the opportunity. */
+  private async decide(decision: 'accept' | 'reject') {
+    if (!this.quote || !this.client) return;
+    this.busy = true;
+    try {
+      const client = quoteClient(this.client);
+      const result = await recordDecision(client, this.quote.id, decision, this.answer);
+      this.quote = await client.quotes.get(this.quote.id);
+      this.message = result.order ? this.msg('quoteEditor.acceptedOrder', { number: this.quote.number, order: result.order.displayNumber }) : this.msg('quoteEditor.rejected', { number: this.quote.number });
+      this.emit(new CrmQuoteDecidedEvent({ quote: this.quote, decision: result.decision, order: result.order }));
+    } catch (error) {
+      this.showProblem(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
   private error(field: string) {
     const text = this.fieldErrors[field];
     return text ? html`<span class="field-error" id=${`e-${field.replace(/\./g, '-')}`} role="alert">${text}</span>` : nothing;
@@ -243,6 +263,19 @@ export class CrmQuoteEditor extends CrmDataElement {
             ${this.error('to.0')}
             <button type="submit" class="primary" data-send ?disabled=${this.busy}>${this.msg('quoteEditor.send')}</button>
           </form>`
+        : nothing}
+      ${this.quote && this.quote.status === 'sent'
+        ? html`<fieldset part="decision">
+            <legend>${this.msg('quoteEditor.answerTitle')}</legend>
+            <label>${this.msg('quoteEditor.answerName')} <input data-field="name" autocomplete="off" .value=${this.answer.name} @input=${(e: Event) => (this.answer = { ...this.answer, name: (e.target as HTMLInputElement).value })} /></label>
+            <label>${this.msg('quoteEditor.answerPo')} <input data-field="poNumber" autocomplete="off" .value=${this.answer.poNumber} @input=${(e: Event) => (this.answer = { ...this.answer, poNumber: (e.target as HTMLInputElement).value })} /></label>
+            ${this.error('poNumber')}
+            <label>${this.msg('quoteEditor.answerReason')} <input data-field="reason" autocomplete="off" .value=${this.answer.reason} @input=${(e: Event) => (this.answer = { ...this.answer, reason: (e.target as HTMLInputElement).value })} /></label>
+            <div class="actions">
+              <button type="button" class="primary" data-accept ?disabled=${this.busy} @click=${() => this.decide('accept')}>${this.msg('quoteEditor.recordAccept')}</button>
+              <button type="button" data-reject ?disabled=${this.busy} @click=${() => this.decide('reject')}>${this.msg('quoteEditor.recordReject')}</button>
+            </div>
+          </fieldset>`
         : nothing}
       <p class="message" role="status">${this.message}</p>
     `;

@@ -94,6 +94,16 @@ export const quoteEditorStyles = css`
     overflow: hidden;
     clip-path: inset(50%);
   }
+  fieldset {
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${sys('spacing-m')};
+    align-items: end;
+    margin-block: ${sys('spacing-m')};
+    border: 1px solid ${sys('color-outline')};
+    border-radius: ${sys('radius')};
+    min-inline-size: 0;
+  }
   .actions,
   form {
     display: flex;

@@ -75,6 +75,26 @@ describe('crm-quote-editor', () => {
     $<HTMLButtonElement>(editor, '[data-send]').click();
     expect((await sent).detail.quote.status).to.equal('sent');
     expect((await api.client.quotes.get(detail.quote.id)).sentRevision).to.equal(1);
+
+    // The customer says yes on the phone: the rep records it with their PO; the order follows.
+    await until(() => Boolean($(editor, '[data-accept]')), 4000, 'the answer form of a sent quote');
+    await expectAccessible(editor);
+    for (const width of [390, 1280]) {
+      await setViewport({ width, height: 800 });
+      await expectFitsLayout(editor);
+    }
+    ($(editor, '[data-field="poNumber"]') as HTMLInputElement).value = 'PO-991';
+    $(editor, '[data-field="poNumber"]').dispatchEvent(new Event('input'));
+    const decided = oneEvent(editor, 'crm-quote-decided');
+    $<HTMLButtonElement>(editor, '[data-accept]').click();
+    const answer = (await decided).detail;
+    expect(answer.quote.status).to.equal('accepted');
+    expect(answer.decision.by).to.equal('agent');
+    expect(answer.order!.poNumber).to.equal('PO-991');
+    expect(answer.order!.total).to.equal(21_420);
+    await until(() => /accepted: order ORD-\d{6}/.test($(editor, '[role="status"]').textContent ?? ''), 4000, 'the order number');
+    expect($(editor, '[data-accept]')).to.equal(null);
+    expect((await api.client.orders.get(answer.order!.id)).quoteId).to.equal(detail.quote.id);
   });
 
   it('should write amounts and plurals in German and fit 390 and 1280 px', async () => {

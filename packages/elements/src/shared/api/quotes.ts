@@ -1,9 +1,9 @@
 // What <crm-quote-editor> asks of the API, through the SDK's `crm.priceBooks` and `crm.quotes`: the
 // price books to pick specs from, the server's totals of the lines, save, send.
-import type { CrmClient as SdkClient, PriceBook, Quote, QuoteCreateParams, QuoteLineParams, QuotePreview } from '@crm/client-sdk';
+import type { CrmClient as SdkClient, PriceBook, Quote, QuoteCreateParams, QuoteDecisionResult, QuoteLineParams, QuotePreview } from '@crm/client-sdk';
 import type { CrmClient } from '../../context/client-context.js';
 
-export type { PriceBook, Quote, QuoteLineParams, QuotePreview };
+export type { PriceBook, Quote, QuoteDecisionResult, QuoteLineParams, QuotePreview };
 
 /** A client that can quote: the SDK's `priceBooks` and `quotes`. */
 export type QuoteClient = CrmClient & Pick<SdkClient, 'priceBooks' | 'quotes'>;
@@ -33,4 +33,11 @@ export function saveQuote(client: QuoteClient, quote: Quote | undefined, params:
 /** Sends the quote to the customer through the signed-in user's own mailbox. */
 export function sendQuote(client: QuoteClient, id: string, to: string[], locale: string): Promise<Quote> {
   return client.quotes.send(id, { to, locale: locale.startsWith('de') ? 'de' : 'en' });
+}
+
+/** Records the customer's answer to a sent quote (given by phone, say): an acceptance makes the order. */
+export function recordDecision(client: QuoteClient, id: string, decision: 'accept' | 'reject', params: { name?: string; poNumber?: string; reason?: string }): Promise<QuoteDecisionResult> {
+  const name = params.name ? { name: params.name } : {};
+  if (decision === 'accept') return client.quotes.accept(id, { ...name, ...(params.poNumber ? { poNumber: params.poNumber } : {}) });
+  return client.quotes.reject(id, { ...name, ...(params.reason ? { reason: params.reason } : {}) });
 }
