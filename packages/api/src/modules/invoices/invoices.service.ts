@@ -4,9 +4,10 @@ import { compileHtml, compileText } from '../../platform/documents/priced-docume
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { createSequence } from '../../platform/numbering/sequence.js';
+import { computeTotals } from '../../platform/money/money.js';
 import { iso } from '../../platform/records/dto.js';
 import type { PriceBooksService } from '../price-books/price-books.service.js';
-import { priceLines, type PricingLineInput } from '../price-books/pricing.js';
+import { priceLines, type PricedLine, type PricingLineInput } from '../price-books/pricing.js';
 import { balanceOf, invoiceEmail, invoiceNumber, invoiceTemplateData, renderInvoicePdf, type Branding } from './invoice-document.js';
 import type { InvoiceMailer, InvoiceMessage } from './invoice-mail.js';
 import { invoiceModel, invoicePaymentModel, type Invoice, type InvoicePayment } from './invoice.model.js';
@@ -211,6 +212,31 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
         invoice = (await Invoice.findOne({ tenantId: principal.tenantId, _id }).lean<Invoice>())!;
       }
       return toInvoiceDto(invoice);
+    },
+    /**
+     * An invoice of lines already priced (the orders of a month), made by a job: stored under the given
+     * id (so a retry finds it instead of making a second one), numbered, and sent when the account says so.
+     */
+    async createFromLines(input: { _id: Types.ObjectId; tenantId: Types.ObjectId; account: InvoicedAccount; currency: string; lines: PricedLine[]; poNumber: string | null; orderId: Types.ObjectId | null }): Promise<Invoice> {
+      const { tenantId, account } = input;
+      const today = startOfDay(new Date());
+      const totals = computeTotals(input.lines);
+      const { lines: _amounts, ...sums } = totals;
+      try {
+        await Invoice.create({ _id: input._id, tenantId, accountId: account._id, orderId: input.orderId, poNumber: input.poNumber, number: null, numberKey: `pending:${String(input._id)}`, currency: input.currency, status: 'issued', issueDate: today, dueDate: new Date(today.getTime() + (account.finance?.paymentTermsDays ?? 30) * DAY), lines: input.lines, ...sums, amountPaid: 0, credit: 0, createdBy: null });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      let invoice = (await Invoice.findOne({ tenantId, _id: input._id }).lean<Invoice>())!;
+      if (invoice.number === null) {
+        await sequence.next(tenantId, input._id);
+        invoice = (await Invoice.findOne({ tenantId, _id: input._id }).lean<Invoice>())!;
+      }
+      if (account.finance?.autoSendInvoice && !invoice.sentAt) {
+        await autoSend(invoice, account, null);
+        invoice = (await Invoice.findOne({ tenantId, _id: input._id }).lean<Invoice>())!;
+      }
+      return invoice;
     },
     async get(principal: Principal, id: string) {
       return toInvoiceDto(await findVisible(principal, id));

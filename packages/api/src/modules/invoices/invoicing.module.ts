@@ -9,6 +9,7 @@ import type { PriceBooksService } from '../price-books/price-books.service.js';
 import { createDunningSettings, defineDunningJob, runDunning } from './dunning.js';
 import type { Branding } from './invoice-document.js';
 import { createInvoiceMail } from './invoice-mail.js';
+import { defineMonthlyInvoicingJob, runMonthlyInvoicing } from './monthly-invoicing.js';
 import type { InvoiceMail } from './invoice.model.js';
 import { invoiceRoutes } from './invoices.routes.js';
 import { createInvoicesService, createPortalInvoices, type InvoicedAccount, type PaymentStats } from './invoices.service.js';
@@ -78,9 +79,13 @@ export function buildInvoicing(options: InvoicingOptions) {
   const dunningSettings = createDunningSettings(connection);
   const portal = createPortalInvoices(connection, invoices, accountById);
   const dunningDeps = { connection, mail, invoices, accountById, branding: options.branding };
-  if (options.jobs) defineDunningJob({ ...dunningDeps, jobs: options.jobs });
+  const monthlyDeps = { connection, invoices, accountById };
+  if (options.jobs) {
+    defineDunningJob({ ...dunningDeps, jobs: options.jobs });
+    defineMonthlyInvoicingJob({ ...monthlyDeps, jobs: options.jobs });
+  }
   const routes: RouteSpec[] = invoiceRoutes(invoices, dunningSettings, portal);
-  return { routes, invoices, mail, dunningSettings, runDunning: (now: Date) => runDunning(dunningDeps, now) };
+  return { routes, invoices, mail, dunningSettings, runDunning: (now: Date) => runDunning(dunningDeps, now), runMonthlyInvoicing: (now: Date) => runMonthlyInvoicing(monthlyDeps, now) };
 }
 
 export type Invoicing = ReturnType<typeof buildInvoicing>;
