@@ -91,8 +91,16 @@ export function createAcceptanceService(connection: Connection, deps: Acceptance
     const accepted = Number(scaledText(quote.subtotal, currencyExponent(quote.currency)));
     const partial = (opportunity.currency ?? quote.currency) === quote.currency && (opportunity.amount ?? 0) > accepted;
     await deps.opportunities.update(actor, id, { amount: accepted, currency: quote.currency });
-    const fresh = (await deps.opportunities.findVisible(actor, id, 'update')) as OpportunityLike;
-    await deps.opportunities.move(actor, id, { stage, version: fresh.version, outcome: partial ? 'partially_won' : 'won' });
+    // A rep moving the card at the same moment makes the move stale once; read it again and move it.
+    for (let attempt = 0; ; attempt += 1) {
+      const fresh = (await deps.opportunities.findVisible(actor, id, 'update')) as OpportunityLike;
+      try {
+        await deps.opportunities.move(actor, id, { stage, version: fresh.version, outcome: partial ? 'partially_won' : 'won' });
+        return;
+      } catch (error) {
+        if (attempt > 0 || !(error instanceof AppError) || error.code !== 'version_conflict') throw error;
+      }
+    }
   }
 
   async function decide(tenantId: Types.ObjectId, quoteId: Types.ObjectId, decision: 'accepted' | 'rejected', who: Who, input: DecisionInput & { revision?: number; agent?: Principal; claimLink?: () => Promise<void> }) {

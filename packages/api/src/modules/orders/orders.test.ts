@@ -149,6 +149,10 @@ describe('orders: quote acceptance (portal, signed link, agent), the credit gate
     assert.match(page.text, /<button class="primary" type="submit">Accept the quote<\/button>/);
     assert.match(page.text, /<button class="secondary" type="submit">Reject the quote<\/button>/);
     assert.match(page.text, /400\.00/, 'the revision the link names: 4 hours');
+    const german = await rt.request().get(`/portal/quote-links/${second.token}`).set(anon()).set('Accept-Language', 'de-DE,de;q=0.9');
+    assert.match(german.text, /<html lang="de">/);
+    assert.match(german.text, /Angebot annehmen/);
+    assert.match(german.text, /400,00\s€/, 'amounts as German writes them');
     const viewed = await rt.request().get(`/v1/public/quote-links/${second.token}`).set(anon());
     assert.equal(viewed.body.usable, true, 'opening the link uses nothing up');
 
