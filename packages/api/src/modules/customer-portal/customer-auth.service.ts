@@ -3,6 +3,7 @@ import { Types, type Connection } from 'mongoose';
 import type { CustomerPrincipal } from '../../platform/access/customer.js';
 import { CUSTOMER_ACCESS_TOKEN_TTL_SECONDS, signCustomerAccessToken, verifyCustomerAccessToken, type CustomerAuthenticator } from '../../platform/auth/customer-guard.js';
 import type { LoginThrottle } from '../../platform/auth/login-throttle.js';
+import { claimOnce } from '../../platform/db/claim-once.js';
 import { hashPassword, verifyDecoy, verifyPassword } from '../../platform/auth/passwords.js';
 import { PrincipalCache, readAccessVersion } from '../../platform/auth/principal-cache.js';
 import { randomToken, sha256 } from '../../platform/auth/tokens.js';
@@ -151,14 +152,13 @@ export function createCustomerAuthService(deps: { connection: Connection; jwtSec
       await events.publish({ type: 'customerUser.link_sent', tenantId: tenant._id, resource: 'customerUser', resourceId: String(user._id), actor: { tenantId: tenant._id, userId: null, apiKeyId: null, ...client } });
     },
 
-    /** Trades a magic link for a session: the link's signature and expiry first, then one atomic claim. */
+    /** Trades a magic link for a session: the link's signature and expiry first, then one claim (a unique insert: platform/db/claim-once.ts). */
     async exchangeLink(token: string, client: ClientInfo) {
       if (!checkLinkSignature(token)) throw badLink();
       const now = new Date();
-      const claimed = await Link.findOneAndUpdate({ tokenHash: sha256(token), usedAt: null }, { $set: { usedAt: now } }, { returnDocument: 'after' })
-        .setOptions({ crossTenant: 'a sign-in link names its agency' })
-        .lean();
-      if (!claimed || claimed.expiresAt <= now) throw badLink();
+      const claimed = await Link.findOne({ tokenHash: sha256(token), usedAt: null }).setOptions({ crossTenant: 'a sign-in link names its agency' }).lean();
+      if (!claimed || claimed.expiresAt <= now || !(await claimOnce(connection, `customer-link:${String(claimed._id)}`))) throw badLink();
+      await Link.updateOne({ tenantId: claimed.tenantId, _id: claimed._id }, { $set: { usedAt: now } });
       const user = await CustomerUserModel.findOne({ tenantId: claimed.tenantId, _id: claimed.customerUserId }).lean();
       if (!user || user.status === 'disabled') throw badLink();
       if (user.status === 'invited') {
@@ -191,9 +191,9 @@ export function createCustomerAuthService(deps: { connection: Connection; jwtSec
     async refresh(refreshToken: string, client: ClientInfo) {
       const tokenHash = sha256(refreshToken);
       const now = new Date();
-      const claimed = await RefreshToken.findOneAndUpdate({ tokenHash, usedAt: null, ...ofAudience('customer') }, { $set: { usedAt: now } }, { returnDocument: 'after' })
-        .setOptions({ crossTenant: 'a refresh token finds its session' })
-        .lean();
+      const found = await RefreshToken.findOne({ tokenHash, usedAt: null, ...ofAudience('customer') }).setOptions({ crossTenant: 'a refresh token finds its session' }).lean();
+      const claimed = found && (await claimOnce(connection, `refresh:${String(found._id)}`)) ? found : null;
+      if (claimed) await RefreshToken.updateOne({ tenantId: claimed.tenantId, _id: claimed._id }, { $set: { usedAt: now } });
       if (!claimed) {
         const reused = await RefreshToken.findOne({ tokenHash, ...ofAudience('customer') }).setOptions({ crossTenant: 'reuse detection' }).lean();
         if (reused) await Session.updateOne({ tenantId: reused.tenantId, _id: reused.sessionId, revokedAt: null, ...ofAudience('customer') }, { $set: { revokedAt: now, revokedReason: 'refresh token reused' } });

@@ -6,6 +6,7 @@ import { hashPassword, verifyDecoy, verifyPassword } from '../../platform/auth/p
 import { createLoginThrottle, type LoginThrottle } from '../../platform/auth/login-throttle.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { ACCESS_TOKEN_TTL_SECONDS, randomToken, sha256, signAccessToken } from '../../platform/auth/tokens.js';
+import { claimOnce } from '../../platform/db/claim-once.js';
 import { op } from '../../platform/db/operators.js';
 import { toTenantDto, toUserDto } from './dto.js';
 import { roleModel } from './role.model.js';
@@ -219,9 +220,10 @@ export function createAuthService(deps: { connection: Connection; jwtSecret: str
     async refresh(refreshToken: string, client: ClientInfo) {
       const tokenHash = sha256(refreshToken);
       const now = new Date();
-      const claimed = await RefreshToken.findOneAndUpdate({ tokenHash, usedAt: null, ...ofAudience('agent') }, { $set: { usedAt: now } }, { returnDocument: 'after' })
-        .setOptions({ crossTenant: 'a refresh token finds its session' })
-        .lean<RefreshTokenDoc>();
+      const found = await RefreshToken.findOne({ tokenHash, usedAt: null, ...ofAudience('agent') }).setOptions({ crossTenant: 'a refresh token finds its session' }).lean<RefreshTokenDoc>();
+      // One request wins a token (platform/db/claim-once.ts); a racing second one counts as its reuse.
+      const claimed = found && (await claimOnce(connection, `refresh:${String(found._id)}`)) ? found : null;
+      if (claimed) await RefreshToken.updateOne({ tenantId: claimed.tenantId, _id: claimed._id }, { $set: { usedAt: now } });
       if (!claimed) {
         const reused = await RefreshToken.findOne({ tokenHash, ...ofAudience('agent') }).setOptions({ crossTenant: 'reuse detection' }).lean();
         if (reused) {

@@ -4,6 +4,7 @@ import { assertCan } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { hashPassword, verifyPassword } from '../../platform/auth/passwords.js';
 import { randomToken, sha256 } from '../../platform/auth/tokens.js';
+import { claimOnce } from '../../platform/db/claim-once.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
@@ -101,9 +102,9 @@ export function createUsersService(deps: { connection: Connection; events: Event
   /** Marks a token used, once; answers the same error for unknown, used and expired tokens. */
   async function claimToken(token: string, kind: UserTokenKind) {
     const now = new Date();
-    const claimed = await UserToken.findOneAndUpdate({ tokenHash: sha256(token), kind, usedAt: null, expiresAt: op({ $gt: now }) }, { $set: { usedAt: now } }, { returnDocument: 'after' })
-      .setOptions({ crossTenant: 'an emailed token finds its agency' })
-      .lean();
+    const found = await UserToken.findOne({ tokenHash: sha256(token), kind, usedAt: null, expiresAt: op({ $gt: now }) }).setOptions({ crossTenant: 'an emailed token finds its agency' }).lean();
+    const claimed = found && (await claimOnce(connection, `user-token:${String(found._id)}`)) ? found : null;
+    if (claimed) await UserToken.updateOne({ tenantId: claimed.tenantId, _id: claimed._id }, { $set: { usedAt: now } });
     if (!claimed) throw new AppError('validation_failed', 'This link is not valid any more; ask for a new one', { errors: [{ field: 'token', code: 'invalid_token', message: 'is unknown, used or expired' }] });
     return claimed;
   }
