@@ -26,6 +26,7 @@ export const elementNames = [
   'dashboard',
   'quote-editor',
   'invoice-list',
+  'privacy-console',
   'customer-invite',
   'export-button',
   'import-wizard',

@@ -37,4 +37,5 @@ export { CrmArticleSavedEvent } from './kb-events.js';
 export { CrmDashboardSavedEvent } from './dashboard-events.js';
 export { CrmQuoteDecidedEvent, CrmQuoteSavedEvent, CrmQuoteSentEvent } from './quote-events.js';
 export { CrmPaymentRecordedEvent } from './invoice-events.js';
+export { CrmPrivacyErasedEvent, CrmPrivacyExportedEvent } from './privacy-events.js';
 export { CrmExportDownloadedEvent } from './export-events.js';
