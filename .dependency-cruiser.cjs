@@ -32,6 +32,7 @@ const moduleImports = {
     to: ['contacts', 'customers', 'identity', 'mail-settings', 'notifications', 'opportunities', 'templates'],
     reason: 'messaging.module.ts composes sending (templates, mail settings, notifications); recipients are contacts and customers of a tenant; satisfaction surveys follow won opportunities',
   },
+  mailwizz: { to: ['contacts', 'identity', 'messaging'], reason: 'a Mailwizz unsubscribe withdraws the contact\'s marketing consent (a new contact version) and sets its email opt-out (messaging subscriptions, whose snapshot also decides who is pushed); a sync runs as the user who started it (identity principal)' },
   notifications: { to: ['identity', 'tasks'], reason: 'scheduled reminders are about tasks and go to users' },
   opportunities: {
     to: ['activities', 'contacts', 'customers', 'leads', 'tasks'],
@@ -55,6 +56,7 @@ const moduleImports = {
   support: { to: ['contacts', 'customer-portal', 'customers', 'identity', 'notifications', 'templates'], reason: 'a ticket names an account (customer) and a contact of the agency, checked when it is written; a missed SLA target notifies the agent and the head of the ticket\'s team (org chart); ticket email is rendered from the agency\'s template and an emailed reply is taken from the ticket\'s contact or a customer user of its account' },
   tasks: { to: ['identity'], reason: 'automatic tasks are assigned to users by role' },
   templates: { to: ['messaging'], reason: 'a template preview renders for a real recipient' },
+  webhooks: { to: ['identity', 'notifications'], reason: 'a delivery carries only what its owner may see (identity principal, resolved at send time) and a subscription turned off for failures notifies its owner in the app (notifications) and by email (user address)' },
   workflows: { to: ['identity'], reason: 'transitions name the role keys allowed to make them' },
 };
 

@@ -9155,7 +9155,21 @@ export interface components {
             currency: string;
             /** @description True while it may be accepted or rejected: the latest sent revision, within its validity, not decided yet */
             decidable: boolean;
-            decision: components["schemas"]["QuoteDecision"];
+            /** @description The customer’s decision, once made */
+            decision: {
+                at: string;
+                /** @enum {string} */
+                by: "customer" | "link" | "agent";
+                currency: string;
+                /** @enum {string} */
+                decision: "accepted" | "rejected";
+                name: string | null;
+                poNumber: string | null;
+                reason: string | null;
+                revision: number;
+                /** @description Minor units of the currency */
+                total: number;
+            } | null;
             exponent: number;
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
@@ -9761,7 +9775,7 @@ export interface components {
             revision: number;
             /** @description Minor units of the currency */
             total: number;
-        } | null;
+        };
         QuoteDecisionResult: {
             decision: components["schemas"]["QuoteDecision"];
             order: components["schemas"]["Order"] & (Record<string, never> | null);
