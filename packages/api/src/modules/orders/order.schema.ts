@@ -86,7 +86,7 @@ export const rejectQuoteBody = z
   })
   .openapi('QuoteReject');
 
-const decisionSchema = z
+const decisionFields = z
   .object({
     decision: z.enum(['accepted', 'rejected']),
     by: z.enum(['customer', 'link', 'agent']),
@@ -97,8 +97,8 @@ const decisionSchema = z
     reason: z.string().nullable(),
     poNumber: z.string().nullable(),
     at: z.string(),
-  })
-  .openapi('QuoteDecision');
+  });
+const decisionSchema = decisionFields.openapi('QuoteDecision');
 
 export const portalQuoteSchema = z
   .object({
@@ -117,7 +117,7 @@ export const portalQuoteSchema = z
     taxTotal: amount,
     total: amount,
     decidable: z.boolean().openapi({ description: 'True while it may be accepted or rejected: the latest sent revision, within its validity, not decided yet' }),
-    decision: decisionSchema.nullable(),
+    decision: decisionFields.nullable().openapi({ description: 'The customer’s decision, once made' }),
   })
   .openapi('PortalQuote');
 
