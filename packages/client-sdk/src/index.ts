@@ -100,6 +100,7 @@ export { createPortalClient, PortalCrmClient, type PortalClientOptions } from '.
 export { memoryTokenStore, storageTokenStore, PortalSession, type PortalTokens, type PortalTokenStore, type PortalSessionTokens } from './core/portal-session.js';
 export { PortalResource, PortalMe, type PortalProfile, type PortalPreferences, type UpdatePortalProfileParams, type UpdatePortalPreferencesParams } from './resources/portal.js';
 export * from './resources/workflows.js';
+export { verifyWebhookSignature, type WebhookVerification } from './core/webhook-signature.js';
 export { PublicResource, type PublicPing } from './resources/public.js';
 export {
   Realtime,

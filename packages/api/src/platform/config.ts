@@ -76,6 +76,15 @@ export const configSchema = z
     SUPPORT_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     SUPPORT_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
     SUPPORT_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+    // Outbound webhooks (docs/webhooks.md): private targets are refused unless allowed here.
+    WEBHOOKS_ALLOW_PRIVATE: bool.optional(),
+    WEBHOOKS_ALLOWED_CIDRS: csv.default([]),
+    WEBHOOKS_RETRY_DELAYS: csv.default(['1m', '5m', '30m', '2h', '6h', '12h', '24h']),
+    WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    WEBHOOKS_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(168).default(24),
+    WEBHOOKS_DISABLE_AFTER_FAILED_EVENTS: z.coerce.number().int().min(1).max(100_000).default(10),
+    WEBHOOKS_DISABLE_AFTER_DAYS: z.coerce.number().min(0.0001).max(365).default(3),
+    WEBHOOKS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     SUPPORT_REPLY_ADDRESS: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,40}@[A-Za-z0-9.-]+$/, 'an address without "+", e.g. support@help.example.com')

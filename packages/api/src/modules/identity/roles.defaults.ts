@@ -59,6 +59,7 @@ export const defaultRoles: RoleTemplate[] = [
       audit: ['read'],
       article: ['create', 'read', 'update', 'delete', 'transition'],
       ticket: ['read'],
+      webhook: ['create', 'read', 'update', 'delete'],
     },
     visibility: seeing('all'),
   },
