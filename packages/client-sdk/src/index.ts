@@ -62,6 +62,7 @@ export * from './resources/activities.js';
 export * from './resources/api-keys.js';
 export * from './resources/audit.js';
 export * from './resources/privacy.js';
+export * from './resources/mailwizz.js';
 export * from './resources/campaigns.js';
 export * from './resources/contacts.js';
 export * from './resources/custom-fields.js';
@@ -100,6 +101,7 @@ export { createPortalClient, PortalCrmClient, type PortalClientOptions } from '.
 export { memoryTokenStore, storageTokenStore, PortalSession, type PortalTokens, type PortalTokenStore, type PortalSessionTokens } from './core/portal-session.js';
 export { PortalResource, PortalMe, type PortalProfile, type PortalPreferences, type UpdatePortalProfileParams, type UpdatePortalPreferencesParams } from './resources/portal.js';
 export * from './resources/workflows.js';
+export * from './resources/webhooks.js';
 export { verifyWebhookSignature, type WebhookVerification } from './core/webhook-signature.js';
 export { PublicResource, type PublicPing } from './resources/public.js';
 export {

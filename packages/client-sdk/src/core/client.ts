@@ -1,8 +1,10 @@
 import { staticToken } from '../internal/token-source.js';
 import { Activities } from '../resources/activities.js';
 import { ApiKeys } from '../resources/api-keys.js';
+import { Webhooks } from '../resources/webhooks.js';
 import { Audit } from '../resources/audit.js';
 import { Privacy } from '../resources/privacy.js';
+import { Mailwizz } from '../resources/mailwizz.js';
 import { Auth } from '../resources/auth.js';
 import { Campaigns } from '../resources/campaigns.js';
 import { Contacts } from '../resources/contacts.js';
@@ -149,6 +151,8 @@ export class CrmClient {
   readonly tenant: TenantSettings;
   /** Secret and publishable API keys. */
   readonly apiKeys: ApiKeys;
+  /** Signed outbound webhooks: subscriptions, secrets, the delivery log and replay. */
+  readonly webhooks: Webhooks;
   /** My notification inbox. */
   readonly notifications: Notifications;
   /** Message templates and their preview. */
@@ -167,6 +171,8 @@ export class CrmClient {
   readonly audit: Audit;
   /** GDPR / CCPA requests: look-up, export, erasure, retention rules (admins). */
   readonly privacy: Privacy;
+  /** The Mailwizz 1.9 connection: settings, segment syncs, campaigns and their statistics. */
+  readonly mailwizz: Mailwizz;
 
   constructor(options: CrmClientOptions<SessionAuth | SecretKeyAuth>) {
     const { auth, loadSocketIo, ...transportOptions } = options;
@@ -215,6 +221,7 @@ export class CrmClient {
     this.org = new Org(this.transport);
     this.tenant = new TenantSettings(this.transport);
     this.apiKeys = new ApiKeys(this.transport);
+    this.webhooks = new Webhooks(this.transport);
     this.notifications = new Notifications(this.transport);
     this.templates = new Templates(this.transport);
     this.greetings = new Greetings(this.transport);
@@ -224,6 +231,7 @@ export class CrmClient {
     this.mailSettings = new MailSettingsResource(this.transport);
     this.audit = new Audit(this.transport);
     this.privacy = new Privacy(this.transport);
+    this.mailwizz = new Mailwizz(this.transport);
   }
 }
 
