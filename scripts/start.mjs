@@ -61,6 +61,19 @@ if (!process.env.SMTP_URL && !off.test(process.env.MAIL_CATCHER ?? '')) {
   console.log(`Mail catcher: read every email the API sends at ${catcher.webUrl} (SMTP ${catcher.smtpUrl})`);
 }
 
+let mailwizz = null;
+if (/^(1|true|yes|on)$/i.test(process.env.MAILWIZZ_STANDIN ?? '')) {
+  // A local Mailwizz 1.9 stand-in (docs/mailwizz.md): connect it in the Mailwizz settings with the URL and keys below.
+  const { tsImport } = await import('tsx/esm/api');
+  const { startMailwizzStandin } = await tsImport('../packages/api/src/testing/mailwizz-standin.ts', import.meta.url);
+  mailwizz = await startMailwizzStandin({
+    port: Number(process.env.MAILWIZZ_STANDIN_PORT || 8089),
+    publicKey: process.env.MAILWIZZ_STANDIN_PUBLIC_KEY || 'standin-public-key-0001',
+    privateKey: process.env.MAILWIZZ_STANDIN_PRIVATE_KEY || 'standin-private-key-0001',
+  });
+  console.log(`Mailwizz stand-in: API URL ${mailwizz.url}, public key ${mailwizz.publicKey}, private key ${mailwizz.privateKey}`);
+}
+
 /** The inbound support-mail port `npm start` gives the API: the user's, none when turned off, else 2525. */
 function supportSmtpEnv(env) {
   if (env.SUPPORT_SMTP_PORT === undefined || env.SUPPORT_SMTP_PORT === '') return { SUPPORT_SMTP_PORT: '2525' };
@@ -84,6 +97,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 api.on('exit', (code, signal) => {
   const done = () => process.exit(code ?? (signal ? 0 : 1));
-  if (catcher) catcher.stop().then(done, done);
-  else done();
+  const stopped = Promise.all([catcher?.stop(), mailwizz?.stop()]);
+  stopped.then(done, done);
 });
