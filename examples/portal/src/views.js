@@ -281,7 +281,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
 
   // ---- Admin: one element per tab ----
   function showAdmin(sub) {
-    const tabs = ['workflows', 'fields', 'templates', 'products', 'support'];
+    const tabs = ['workflows', 'fields', 'templates', 'products', 'support', 'privacy'];
     const current = tabs.includes(sub) ? sub : 'workflows';
     for (const link of provider.querySelectorAll('a[data-admin]')) {
       if (link.dataset.admin === current) link.setAttribute('aria-current', 'page');
@@ -290,6 +290,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     for (const element of provider.querySelectorAll('section[data-view="admin"] > [data-admin]')) element.hidden = element.dataset.admin !== current;
   }
   $('crm-product-admin').addEventListener('crm-product-saved', (e) => say('status.product', { name: e.detail.product.name }));
+  $('crm-privacy-console').addEventListener('crm-privacy-erased', (e) => say('status.privacyErased', { subject: e.detail.request.subject }));
 
   return {
     showView,
