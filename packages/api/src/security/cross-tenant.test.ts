@@ -121,6 +121,8 @@ describe('security: cross-tenant isolation over every operation', () => {
     add('/v1/orders', order.body.id);
     // A quote of A, probed on the portal by B's customer (who must get 404).
     add('/v1/portal/quotes', quote.body.id);
+    // An invoice of A, probed on the portal by B's customer (who must get 404 for its PDF).
+    add('/v1/portal/invoices', invoice.body.id);
     // Notifications are made by the system for a person (never through the API): one for A's admin.
     const adminA = await userModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(a.tenantId), emailNormalized: a.adminEmail.toLowerCase() }).lean();
     const notice = await notificationModel(rt.ctx.connection).create({ tenantId: new Types.ObjectId(a.tenantId), userId: adminA!._id, category: 'task', title: `Reminder ${marker}`, dedupeKey: `probe-${marker}` });
