@@ -27,6 +27,7 @@ export const elementNames = [
   'quote-editor',
   'invoice-list',
   'privacy-console',
+  'mailwizz-settings',
   'webhook-admin',
   'customer-invite',
   'export-button',

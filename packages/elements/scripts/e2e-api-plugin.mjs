@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 export function crmApiPlugin() {
   let api; // { runtime, server, realtime, baseUrl, testing }
   let starting;
+  let mailwizz; // a promise of the Mailwizz stand-in, started on first ask
 
   async function start(origin) {
     // The API is TypeScript; tsx loads it without a build step.
@@ -39,6 +40,7 @@ export function crmApiPlugin() {
       starting.catch((error) => console.error('crm-api: could not start the API:', error));
     },
     async serverStop() {
+      if (mailwizz) await (await mailwizz).stop();
       if (!api) return;
       await api.realtime?.close?.();
       api.server.closeAllConnections?.();
@@ -55,6 +57,12 @@ export function crmApiPlugin() {
         const answer = await fetch(url, { headers: { Origin: 'http://stranger.invalid' } });
         const bytes = (await answer.arrayBuffer()).byteLength;
         return { body: JSON.stringify({ status: answer.status, contentType: answer.headers.get('content-type'), bytes }), type: 'application/json' };
+      }
+      // A Mailwizz 1.9 stand-in (packages/api/src/testing/mailwizz-standin.ts) the API can reach: its URL and keys.
+      if (context.path === '/__crm-e2e/mailwizz') {
+        mailwizz ??= import('tsx/esm/api').then(({ tsImport }) => tsImport('../../api/src/testing/mailwizz-standin.ts', import.meta.url)).then((m) => m.startMailwizzStandin());
+        const standin = await mailwizz;
+        return { body: JSON.stringify({ url: standin.url, publicKey: standin.publicKey, privateKey: standin.privateKey }), type: 'application/json' };
       }
       if (context.path !== '/__crm-e2e/agency') return undefined;
       try {

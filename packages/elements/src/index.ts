@@ -23,6 +23,7 @@ export * from './product-admin/product-admin.js';
 export * from './quote-editor/quote-editor.js';
 export * from './invoice-list/invoice-list.js';
 export * from './privacy-console/privacy-console.js';
+export * from './mailwizz-settings/mailwizz-settings.js';
 export * from './webhook-admin/webhook-admin.js';
 export * from './ticket-assignment-admin/ticket-assignment-admin.js';
 export * from './customer-invite/customer-invite.js';
