@@ -281,7 +281,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
 
   // ---- Admin: one element per tab ----
   function showAdmin(sub) {
-    const tabs = ['workflows', 'fields', 'templates', 'products', 'support', 'privacy', 'webhooks'];
+    const tabs = ['workflows', 'fields', 'templates', 'products', 'support', 'privacy', 'webhooks', 'mailwizz'];
     const current = tabs.includes(sub) ? sub : 'workflows';
     for (const link of provider.querySelectorAll('a[data-admin]')) {
       if (link.dataset.admin === current) link.setAttribute('aria-current', 'page');
