@@ -109,6 +109,7 @@ describe('quote acceptance in the customer portal, in real Chromium', () => {
     assert.match(card, /Contracts 2027/);
     assert.match(card, /Total €642\.60/, '12 pages × €45.00 + 19 % tax');
     assert.match(card, /Awaiting your answer/);
+    assert.equal(await page.evaluate((h, id) => document.querySelector(h)!.shadowRoot!.querySelector(`[data-quote="${id}"] [data-pdf]`)?.getAttribute('aria-label'), PORTAL, quotes[0]!.id), `Download ${card.split(':')[0]} as PDF`);
     assert.deepEqual(await axeViolations(page), [], 'the quotes page is axe-clean at 390 px');
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'nothing overflows sideways at 390 px');
 
@@ -121,7 +122,7 @@ describe('quote acceptance in the customer portal, in real Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction((h) => /Your order number is ORD-\d{6}/.test(document.querySelector(h)?.shadowRoot?.querySelector('[data-page="quotes"] [role="status"]')?.textContent ?? ''), { timeout: 10_000 }, PORTAL);
     assert.match(await widgetText(page, PORTAL, `[data-quote="${quotes[0]!.id}"]`), /Accepted/);
-    assert.equal(await page.evaluate((h, id) => document.querySelector(h)!.shadowRoot!.querySelector(`[data-quote="${id}"] button`), PORTAL, quotes[0]!.id), null, 'no more buttons on an accepted quote');
+    assert.deepEqual(await page.evaluate((h, id) => Array.from(document.querySelector(h)!.shadowRoot!.querySelectorAll(`[data-quote="${id}"] button`)).map((b) => b.textContent), PORTAL, quotes[0]!.id), ['PDF'], 'only the PDF is left on an accepted quote');
 
     const orders = (await json(await fetch(`${api}/v1/orders?accountId=${accountId}`, { headers: admin() }))).data;
     assert.equal(orders.length, 1);

@@ -113,7 +113,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const quoteToCash = quoteToCashModule({ connection, events, workflows: recordDeps.workflows, mailSettings: messaging.mailSettings, opportunities: sales.opportunities, customers: crm.customers, activities: sales.activities, production: config.NODE_ENV === 'production', jobs: ctx.jobs, leaseMs: config.MAIL_SEND_LEASE_MS, acceptUrl: (quote) => `${publicBaseUrl(config)}/portal/quote-links/${quoteLinkToken(quoteLinks, quote)}` });
   routes.push(...quoteToCash.routes);
   // Orders, the credit gate, and acceptance of quotes by the customer (portal or signed link) or an agent (issue 21).
-  const orders = ordersModule({ connection, events, workflows: recordDeps.workflows, priceBooks: quoteToCash.priceBooks, signer: quoteLinks, customers: crm.customers, opportunities: sales.opportunities, pipelines: sales.pipelines, invoices: quoteToCash.invoices, perMinute: Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE), redisUrl: config.REDIS_URL });
+  const orders = ordersModule({ connection, events, workflows: recordDeps.workflows, priceBooks: quoteToCash.priceBooks, signer: quoteLinks, customers: crm.customers, opportunities: sales.opportunities, pipelines: sales.pipelines, quotes: quoteToCash.quotes, invoices: quoteToCash.invoices, perMinute: Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE), redisUrl: config.REDIS_URL });
   routes.push(...orders.routes);
   // The signed quote link's page lives beside the hosted portal (/portal/quote-links/{token}).
   const hostedPortal = express.Router();

@@ -250,6 +250,7 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   transitionOrder: ({ crm }) => crm.orders.cancel(id),
   listPortalQuotes: ({ portal }) => portal.portal.quotes.list(),
   getPortalQuote: ({ portal }) => portal.portal.quotes.get(id),
+  getPortalQuotePdf: ({ portal }) => portal.portal.quotes.pdf(id, { locale: 'de' }),
   acceptPortalQuote: ({ portal }) => portal.portal.quotes.accept(id, { poNumber: 'PO-1' }),
   rejectPortalQuote: ({ portal }) => portal.portal.quotes.reject(id),
   getQuoteLink: ({ crm }) => crm.quoteLinks.get(token),

@@ -74,6 +74,11 @@ export class PortalQuotes extends APIResource {
     return this._transport.get<PortalQuote>(path`/v1/portal/quotes/${id}`, undefined, options);
   }
 
+  /** One quote sent to my account as a PDF (as the agency sent it). */
+  async pdf(id: string, params: { locale?: 'en' | 'de' } = {}, options?: RequestOptions): Promise<Blob> {
+    return (await this._transport.request<Blob>({ method: 'GET', path: path`/v1/portal/quotes/${id}/pdf`, query: params, responseType: 'blob' }, options)).data;
+  }
+
   /** Accepts the quote (its latest sent revision, once); answers the order it made. */
   accept(id: string, params: QuoteAcceptParams = {}, options?: RequestOptions): Promise<QuoteDecisionResult> {
     return this._transport.post<QuoteDecisionResult>(path`/v1/portal/quotes/${id}/accept`, params, options);

@@ -55,6 +55,9 @@ describe('crm.orders and quote acceptance', () => {
     const mine = await portal.portal.quotes.list();
     assert.deepEqual(mine.map((x) => x.id), [q.id]);
     assert.equal((await portal.portal.quotes.get(q.id)).decidable, true);
+    const pdf = await portal.portal.quotes.pdf(q.id);
+    assert.equal(pdf.type, 'application/pdf');
+    assert.equal(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5)), '%PDF-');
 
     const result = await portal.portal.quotes.accept(q.id, { poNumber: 'PO-5' });
     assert.equal(result.decision.by, 'customer');

@@ -30,6 +30,8 @@ export interface AcceptanceDeps {
   };
   /** The key of the pipeline's won stage (kind `won`), or null when it has none. */
   wonStage: (principal: Principal, pipelineId: string) => Promise<string | null>;
+  /** The quote's PDF as modules/quotes renders it (the agency's branding and texts). */
+  quotePdf: (principal: Principal, id: string, locale: 'en' | 'de') => Promise<{ filename: string; content: Buffer }>;
 }
 
 type Who = { by: QuoteDecision['by']; customerUserId: Types.ObjectId | null; userId: Types.ObjectId | null; name: string | null };
@@ -200,6 +202,16 @@ export function createAcceptanceService(connection: Connection, deps: Acceptance
       const quote = await customerQuote(customer, id);
       if (quote.status === 'draft') throw AppError.notFound('Quote');
       return toPortalQuoteDto(quote, await Decision.findOne({ tenantId: customer.tenantId, quoteId: quote._id }).lean<QuoteDecision>());
+    },
+
+    /** A quote sent to the customer's account as its PDF, rendered for the rep who sent it (their name signs it). */
+    async pdfForCustomer(customer: CustomerPrincipal, id: string, locale: 'en' | 'de' = 'en') {
+      const quote = await customerQuote(customer, id);
+      if (quote.status === 'draft') throw AppError.notFound('Quote');
+      const sentBy = (await Revision.findOne({ tenantId: customer.tenantId, quoteId: quote._id, revision: quote.revision }).select('sentBy').lean())?.sentBy ?? quote.createdBy;
+      const actor = sentBy ? await deps.principalFor(customer.tenantId, sentBy) : null;
+      if (!actor) throw new AppError('unavailable', 'The quote cannot be downloaded now: the person who sent it no longer works here; contact the agency');
+      return deps.quotePdf(actor, id, locale);
     },
 
     async decideAsCustomer(customer: CustomerPrincipal, id: string, decision: 'accepted' | 'rejected', input: DecisionInput) {

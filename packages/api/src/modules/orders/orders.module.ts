@@ -33,6 +33,7 @@ export function ordersModule(options: {
     move: (principal: Principal, id: string, input: { stage: string; version: number; outcome?: 'won' | 'partially_won' }) => Promise<unknown>;
   };
   pipelines: { find: (principal: Principal, id: string) => Promise<{ stages: { key: string; kind: string }[] }> };
+  quotes: { pdf: (principal: Principal, id: string, locale: 'en' | 'de') => Promise<{ filename: string; content: Buffer }> };
   invoices: { create: (principal: Principal, input: { accountId: string; currency?: string; lines: PricingLineInput[]; orderId?: string; poNumber?: string }) => Promise<{ id: string }> };
   perMinute: number;
   redisUrl?: string | undefined;
@@ -52,6 +53,7 @@ export function ordersModule(options: {
     signer: options.signer,
     principalFor: (tenantId: Types.ObjectId, userId: Types.ObjectId) => loadPrincipal(connection, { tenantId, userId }),
     opportunities: options.opportunities,
+    quotePdf: (principal, id, locale) => options.quotes.pdf(principal, id, locale),
     wonStage: async (principal, pipelineId) => (await options.pipelines.find(principal, pipelineId)).stages.find((s) => s.kind === 'won')?.key ?? null,
   });
   // The link is the credential: a budget per address keeps guessing and hammering out.

@@ -3,6 +3,7 @@ import { customerOf } from '../../platform/auth/customer-guard.js';
 import { idParams, listOf } from '../../platform/http/common.schema.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { ifMatchVersion } from '../../platform/records/record-routes.js';
+import { pdfQuery } from '../quotes/quote.schema.js';
 import type { AcceptanceService } from './acceptance.service.js';
 import { acceptQuoteBody, createOrderBody, orderListQuery, orderSchema, orderTransitionBody, portalQuoteSchema, quoteDecisionResultSchema, quoteLinkParams, quoteLinkViewSchema, rejectQuoteBody, setPoBody } from './order.schema.js';
 import type { OrdersService } from './orders.service.js';
@@ -87,6 +88,16 @@ export function acceptanceRoutes(acceptance: AcceptanceService, limits: { link: 
       success: { status: 200, description: 'The quote', schema: portalQuoteSchema },
       errors: [404],
       handler: ({ params, req }) => acceptance.getForCustomer(customerOf(req), params.id),
+    }),
+    defineRoute({
+      method: 'get', path: '/portal/quotes/{id}/pdf', operationId: 'getPortalQuotePdf', summary: 'A quote sent to my account, as a PDF', tags: ['Portal'],
+      access: access.customer, params: idParams, query: pdfQuery,
+      success: { status: 200, description: 'The PDF', mediaType: 'application/pdf' },
+      errors: [404],
+      handler: async ({ params, query, req, res }) => {
+        const pdf = await acceptance.pdfForCustomer(customerOf(req), params.id, query.locale);
+        res.status(200).type('application/pdf').attachment(pdf.filename).send(pdf.content);
+      },
     }),
     defineRoute({
       method: 'post', path: '/portal/quotes/{id}/accept', operationId: 'acceptPortalQuote', summary: 'Accept a quote', description: 'The latest sent revision, within its validity, once; makes the order.', tags: ['Portal'],

@@ -89,6 +89,14 @@ describe('orders: quote acceptance (portal, signed link, agent), the credit gate
     assert.equal(shown.decidable, true);
     assert.equal(shown.total, 35_700, '3 × 100.00 EUR + 19 % tax, in cents');
     assert.equal('notes' in shown, false, "the rep's notes stay internal");
+    const pdf = await rt.request().get(`/v1/portal/quotes/${q.id}/pdf?locale=de`).set(auth(customer.token)).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers['content-type'], 'application/pdf');
+    assert.equal((pdf.body as Buffer).subarray(0, 5).toString(), '%PDF-');
 
     const accepted = await rt.request().post(`/v1/portal/quotes/${q.id}/accept`).set(auth(customer.token)).send({ poNumber: 'PO-1' });
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
@@ -126,6 +134,7 @@ describe('orders: quote acceptance (portal, signed link, agent), the credit gate
     const q = await sentQuote(mine);
     const other = await customerOf(theirs);
     assert.equal((await rt.request().get(`/v1/portal/quotes/${q.id}`).set(auth(other.token))).status, 404);
+    assert.equal((await rt.request().get(`/v1/portal/quotes/${q.id}/pdf`).set(auth(other.token))).status, 404);
     assert.equal((await rt.request().post(`/v1/portal/quotes/${q.id}/accept`).set(auth(other.token)).send({})).status, 404);
     assert.equal((await rt.request().post(`/v1/portal/quotes/${q.id}/reject`).set(auth(other.token)).send({ reason: 'no' })).status, 404);
     const list = await rt.request().get('/v1/portal/quotes').set(auth(other.token));

@@ -17,6 +17,8 @@ const en = {
   confirmAccept: 'Accept the quote',
   confirmReject: 'Reject the quote',
   cancel: 'Cancel',
+  pdf: 'PDF',
+  pdfOf: 'Download {number} as PDF',
   po: 'Your purchase order number (optional)',
   reason: 'Reason (optional)',
   accepted: 'You accepted {number}. Your order number is {order}.',
@@ -40,6 +42,8 @@ const de: Words = {
   confirmAccept: 'Angebot annehmen',
   confirmReject: 'Angebot ablehnen',
   cancel: 'Abbrechen',
+  pdf: 'PDF',
+  pdfOf: '{number} als PDF herunterladen',
   po: 'Ihre Bestellnummer (optional)',
   reason: 'Grund (optional)',
   accepted: 'Sie haben {number} angenommen. Ihre Auftragsnummer ist {order}.',
@@ -149,13 +153,32 @@ async function decide(host: PortalHost, quote: PortalQuote, decision: 'accept' |
   }
 }
 
+/** Saves the quote's PDF through the customer's session (a link could not carry the token). */
+async function download(host: PortalHost, quote: PortalQuote) {
+  const state = stateOf(host);
+  try {
+    const blob = await host.crm.portal.quotes.pdf(quote.id, { locale: host.locale === 'de' ? 'de' : 'en' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${quote.number}.pdf`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (error) {
+    state.error = host.describe(error);
+    host.requestUpdate();
+  }
+}
+
 function renderQuote(host: PortalHost, state: QuotesState, q: PortalQuote): TemplateResult {
   const locale = host.locale;
   const amount = (minor: number) => money(locale, minor, q.currency, q.exponent);
   const open = state.open?.id === q.id ? state.open.decision : null;
   return html`<li class="quote" data-quote=${q.id}>
     <h3 id="q-title-${q.id}" tabindex="-1">${q.number}: ${q.title}</h3>
-    <p class="row"><span class="badge">${statusName(locale, q.status)}</span><strong>${say(locale, 'total', { amount: amount(q.total) })}</strong><span class="muted">${say(locale, 'validUntil', { date: day(locale, q.validUntil) })}</span></p>
+    <p class="row"><span class="badge">${statusName(locale, q.status)}</span><strong>${say(locale, 'total', { amount: amount(q.total) })}</strong><span class="muted">${say(locale, 'validUntil', { date: day(locale, q.validUntil) })}</span><button type="button" class="secondary" part="button" data-pdf aria-label=${say(locale, 'pdfOf', { number: q.number })} @click=${() => download(host, q)}>${say(locale, 'pdf')}</button></p>
     <details>
       <summary>${lines(locale, q.lines.length)}</summary>
       <div class="scroll">
