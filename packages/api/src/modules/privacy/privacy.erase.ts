@@ -17,7 +17,7 @@ export const ERASED_PERSON = 'Erased person';
  * (audit values, cached answers, queued jobs, webhook deliveries) are scrubbed; and the keyed hashes of
  * their email and phone are left as the only trace, so they are not created again. Answers counts per kind.
  * Every read is an equality on an indexed field of the ids and values found, except the three small,
- * short-lived collections named in docs/privacy.md (queued jobs, idempotency answers, webhook deliveries).
+ * short-lived collections named in docs/privacy.md (queued jobs and idempotency answers).
  */
 export async function erasePerson(deps: { connection: Connection; events: EventBus; kinds: PrivacyRecordKinds }, person: Footprint, requestId: Types.ObjectId, actorUserId: Types.ObjectId | null, options: { suppress: boolean } = { suppress: true }): Promise<Record<string, number>> {
   const { connection, events, kinds } = deps;
@@ -32,6 +32,8 @@ export async function erasePerson(deps: { connection: Connection; events: EventB
   const subjectIds = [...person.contactIds, ...person.leadIds];
   const actor = { userId: actorUserId };
   const needles = person.values;
+  // Records of the person deleted or rewritten here, whose queued webhook deliveries go too.
+  const touched: Types.ObjectId[] = [];
 
   // The hash first: from here on, nobody can add the person back while the rest is removed.
   // A retention erasure leaves none: the person did not ask, and may come back.
@@ -40,8 +42,10 @@ export async function erasePerson(deps: { connection: Connection; events: EventB
   // Their activities and tasks: the timeline of the person goes with them.
   if (subjectIds.length) {
     const activities = await col('activities').find({ tenantId, subjectId: inIds(subjectIds) }).toArray();
+    touched.push(...activities.map((a) => a._id));
     add('activities', await deleteRecords(connection, events, kinds.activity as never, tenantId, activities, actor, requestId));
     const tasks = await col('tasks').find({ tenantId, subjectId: inIds(subjectIds) }).toArray();
+    touched.push(...tasks.map((t) => t._id));
     add('tasks', await deleteRecords(connection, events, kinds.task as never, tenantId, tasks, actor, requestId));
     add('statusHistory', (await col('transitions').deleteMany({ tenantId, recordId: inIds(subjectIds) })).deletedCount);
     add('importRecords', (await col('import_changes').deleteMany({ tenantId, recordId: inIds(subjectIds) })).deletedCount);
@@ -56,6 +60,7 @@ export async function erasePerson(deps: { connection: Connection; events: EventB
   const tickets = new Map<string, Doc>();
   for (const filter of ticketFilters) for (const t of await col('tickets').find(filter).toArray()) tickets.set(String(t._id), t);
   for (const ticket of tickets.values()) {
+    touched.push(ticket._id);
     await col('tickets').updateOne(
       { tenantId, _id: ticket._id },
       { $set: { contactId: null, customerUserId: null, requesterErased: true, subject: scrub(String(ticket.subject ?? ''), needles), description: typeof ticket.description === 'string' ? scrub(ticket.description, needles) : null }, $inc: { version: 1 } } as never,
@@ -137,7 +142,7 @@ export async function erasePerson(deps: { connection: Connection; events: EventB
   add('notifications', await scrubByResource(connection, 'notifications', person, ['title', 'body']));
   add('queuedJobs', await dropQueuedJobs(connection, person));
   add('cachedAnswers', await dropCachedAnswers(connection, person));
-  add('webhookDeliveries', await dropWebhookDeliveries(connection, person));
+  add('webhookDeliveries', await dropWebhookDeliveries(connection, person, touched));
   return counts;
 }
 
@@ -215,22 +220,17 @@ async function dropCachedAnswers(connection: Connection, person: Footprint): Pro
 }
 
 /**
- * Webhook deliveries not yet sent that carry the person (modules/webhooks, when present): removed, so
- * an erased person is not sent out after their erasure. Read by tenant; sent ones keep only the request
- * log, which is scrubbed.
+ * Webhook deliveries (modules/webhooks' outbox) about the person's records, by `resourceId` equality:
+ * those not sent yet are removed, so an erased person is not sent out after their erasure; sent ones
+ * keep their log with the person's values scrubbed from the body and the responses.
  */
-async function dropWebhookDeliveries(connection: Connection, person: Footprint): Promise<number> {
-  const db = connection.db!;
-  const names = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  const needles = identifiers(person);
+async function dropWebhookDeliveries(connection: Connection, person: Footprint, recordIds: ReadonlyArray<Types.ObjectId>): Promise<number> {
+  const col = connection.db!.collection<Doc>('webhookDeliveries');
   let changed = 0;
-  for (const name of ['webhook_deliveries', 'webhook_outbox'].filter((n) => names.has(n))) {
-    const col = db.collection<Doc>(name);
-    for (const delivery of await col.find({ tenantId: person.tenantId }).toArray()) {
-      if (!mentions(delivery, needles)) continue;
-      const pending = delivery.status === 'pending' || delivery.state === 'pending' || delivery.deliveredAt === null;
-      if (pending) changed += (await col.deleteOne({ tenantId: person.tenantId, _id: delivery._id })).deletedCount;
-      else changed += (await col.replaceOne({ tenantId: person.tenantId, _id: delivery._id }, scrubDeep(delivery, person.values))).modifiedCount;
+  for (const id of [...person.contactIds, ...person.leadIds, ...person.customerUserIds, ...recordIds]) {
+    for (const delivery of await col.find({ tenantId: person.tenantId, resourceId: String(id) }).toArray()) {
+      if (delivery.state === 'pending') changed += (await col.deleteOne({ tenantId: person.tenantId, _id: delivery._id })).deletedCount;
+      else if (mentions(delivery, person.values)) changed += (await col.replaceOne({ tenantId: person.tenantId, _id: delivery._id }, scrubDeep(delivery, person.values))).modifiedCount;
     }
   }
   return changed;

@@ -23,6 +23,8 @@ export function privacyRecordKinds(connection: Connection) {
 export type PrivacyRecordKinds = ReturnType<typeof privacyRecordKinds>;
 
 type AnyDef = RecordDefinition<RecordBase>;
+/** Records deleted at once (each is a handful of small writes and one event). */
+const DELETE_PARALLEL = 16;
 
 /**
  * Deletes records as the record service's remove does (search entries, list row, counters), then one
@@ -30,18 +32,20 @@ type AnyDef = RecordDefinition<RecordBase>;
  * subscribers (realtime, webhooks) learn of the removal without being handed the person's values again.
  */
 export async function deleteRecords(connection: Connection, events: EventBus, def: AnyDef, tenantId: Types.ObjectId, docs: ReadonlyArray<Record<string, unknown> & { _id: Types.ObjectId }>, actor: { userId: Types.ObjectId | null }, requestId: Types.ObjectId): Promise<number> {
-  let removed = 0;
-  for (const doc of docs) {
+  const one = async (doc: (typeof docs)[number]): Promise<number> => {
     const { deletedCount } = await def.model.deleteOne({ tenantId, _id: doc._id } as never);
     await Promise.all([
       removeRecordSearch(connection, tenantId, doc._id),
       def.listRows ? removeListRow(connection, tenantId, doc._id) : null,
       deletedCount ? countWrite(connection, def, doc as never, null, 'del') : null,
     ]);
-    if (!deletedCount) continue;
-    removed += 1;
+    if (!deletedCount) return 0;
     await events.publish({ type: `${def.resource}.deleted`, tenantId, resource: def.resource, resourceId: String(doc._id), actor: { tenantId, userId: actor.userId, apiKeyId: null }, data: { privacyRequestId: String(requestId) } });
-  }
+    return 1;
+  };
+  // A few at a time: a person with thousands of activities is erased in bounded rounds, each record as its service removes it.
+  let removed = 0;
+  for (let i = 0; i < docs.length; i += DELETE_PARALLEL) removed += (await Promise.all(docs.slice(i, i + DELETE_PARALLEL).map(one))).reduce((a, b) => a + b, 0);
   return removed;
 }
 

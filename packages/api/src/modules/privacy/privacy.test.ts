@@ -44,7 +44,6 @@ describe('privacy: export, erasure, suppression and retention', () => {
     tenantId = new Types.ObjectId(agency.tenantId);
     const sales = await makeUser(rt, agency, { role: 'SALES_HEAD' });
     seller = await signIn(rt, sales.email);
-    await rt.ctx.jobs.start();
 
     const key = await rt.request().post('/v1/api-keys').set(auth(admin)).send({ kind: 'publishable', name: 'Partner site', allowedOrigins: [origin] });
     assert.equal(key.status, 201, JSON.stringify(key.body));
@@ -91,6 +90,8 @@ describe('privacy: export, erasure, suppression and retention', () => {
     const twin = await rt.request().post('/v1/contacts').set(auth(other.adminToken)).send({ firstName: person.firstName, lastName: person.lastName, emails: [{ value: person.email, primary: true }] });
     assert.equal(twin.status, 201, JSON.stringify(twin.body));
     ids.otherTenantContactId = twin.body.id;
+    // Jobs (the import's run) only once the campaign is set up: its scheduler would move it meanwhile.
+    await rt.ctx.jobs.start();
   });
   after(async () => {
     await rt.close();
@@ -145,9 +146,13 @@ describe('privacy: export, erasure, suppression and retention', () => {
   }
 
   it('should erase the person from every collection of the agency, leaving only the suppression hash', async () => {
+    // Webhook deliveries about the person (modules/webhooks' outbox): one queued, one sent with its log.
+    const deliveries = rt.ctx.connection.db!.collection('webhookDeliveries');
+    const delivery = (n: string, state: string, attempts: unknown[]) => ({ tenantId, subscriptionId: new Types.ObjectId(), eventId: n, eventType: 'contact.updated', resource: 'contact', resourceId: ids.contactId, body: JSON.stringify({ data: { email: person.email, lastName: person.lastName } }), state, nextAttemptAt: null, attemptCount: attempts.length, attempts, replayOf: null, skippedReason: null, createdAt: new Date(), updatedAt: new Date() });
+    await deliveries.insertMany([delivery('evt_queued', 'pending', []), delivery('evt_sent', 'succeeded', [{ n: 1, at: new Date(), url: 'https://erp.example/hook', requestHeaders: {}, status: 200, responseBody: `stored ${person.email}`, durationMs: 12, error: null }])]);
     const held = await scan();
     // The scan sees the person where the agency keeps them (so an empty scan afterwards means something).
-    for (const collection of ['contacts', 'leads', 'activities', 'tickets', 'ticket_messages', 'customer_users', 'campaign_signups', 'search_entries', 'audit_entries']) {
+    for (const collection of ['contacts', 'leads', 'activities', 'tickets', 'ticket_messages', 'customer_users', 'campaign_signups', 'search_entries', 'audit_entries', 'webhookDeliveries']) {
       assert.ok(held.some((h) => h.startsWith(`${collection} `)), `the person is in ${collection} before the erasure`);
     }
     const unconfirmed = await rt.request().post('/v1/privacy/erasures').set(auth(admin)).send({ email: person.email, confirmation: 'yes' });
@@ -161,6 +166,7 @@ describe('privacy: export, erasure, suppression and retention', () => {
 
     const leftovers = await scan();
     assert.deepEqual(leftovers, [], 'nothing of the person is left');
+    assert.deepEqual((await deliveries.find({ tenantId }).toArray()).map((d) => d.eventId), ['evt_sent'], 'the queued delivery is not sent; the sent one keeps its log');
     const hash = suppressionHashFor(rt.ctx.connection, tenantId, 'email', person.email)!;
     assert.equal(await privacySuppressionModel(rt.ctx.connection).countDocuments({ tenantId, hash }), 1);
 
