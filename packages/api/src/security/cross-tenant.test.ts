@@ -123,6 +123,13 @@ describe('security: cross-tenant isolation over every operation', () => {
     add('/v1/portal/quotes', quote.body.id);
     // An invoice of A, probed on the portal by B's customer (who must get 404 for its PDF).
     add('/v1/portal/invoices', invoice.body.id);
+    // Issue 22: a webhook subscription of A (a public address literal: the test never sends) and a delivery of it (a ping).
+    const hook = await call(a.adminToken, 'post', '/v1/webhooks', { url: 'https://93.184.216.34/probe', kinds: ['contact'], description: `Hook ${marker}` });
+    assert.equal(hook.status, 201, JSON.stringify(hook.body));
+    add('/v1/webhooks', hook.body.id);
+    const ping = await call(a.adminToken, 'post', `/v1/webhooks/${hook.body.id}/ping`, {});
+    assert.equal(ping.status, 201, JSON.stringify(ping.body));
+    add('/v1/webhooks/{id}/deliveries', ping.body.id);
     // Notifications are made by the system for a person (never through the API): one for A's admin.
     const adminA = await userModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(a.tenantId), emailNormalized: a.adminEmail.toLowerCase() }).lean();
     const notice = await notificationModel(rt.ctx.connection).create({ tenantId: new Types.ObjectId(a.tenantId), userId: adminA!._id, category: 'task', title: `Reminder ${marker}`, dedupeKey: `probe-${marker}` });
@@ -149,6 +156,12 @@ describe('security: cross-tenant isolation over every operation', () => {
     assert.equal((await call(a.adminToken, 'post', `/v1/kb/articles/${article}/publish`)).status, 200);
     add('/v1/portal/articles', article);
     add('/v1/import-mappings', (await call(a.adminToken, 'post', '/v1/imports/leads/mappings', { name: `Mapping ${marker}`, columns: [{ column: 'First', field: 'firstName' }, { column: 'Last', field: 'lastName' }], dedupeKey: 'email', mode: 'create' })).body.id);
+    // Mailwizz routes name A's segment (its sync) and A's CRM campaign (its Mailwizz record) by id; the sync is queued for real.
+    const segmentOfA = (await call(a.adminToken, 'post', '/v1/segments', { name: `Segment ${marker}`, resource: 'contact', filters: {}, sharing: 'agency' })).body.id as string;
+    assert.equal((await call(a.adminToken, 'put', '/v1/mailwizz/settings', { apiUrl: 'http://127.0.0.1:9/api', publicKey: `public-${marker}`, privateKey: `private-${marker}`, fromName: 'A', fromEmail: 'news@a.example' })).status, 200);
+    assert.equal((await call(a.adminToken, 'post', `/v1/mailwizz/syncs/${segmentOfA}`)).status, 202);
+    add('/v1/mailwizz/syncs', segmentOfA);
+    add('/v1/mailwizz/campaigns', poolA.get('/v1/campaigns')![0]);
     freshCustomerOfB = async () => (await signedInCustomer(b, 'Bea')).token;
     bCustomer = await freshCustomerOfB();
     await collectListedIds((m, p) => call(a.adminToken, m, p), ops, poolA);
