@@ -97,7 +97,7 @@ async function monthlyRun(accounts: number, ordersPerAccount: number) {
           orderNumber += 1;
           const lines = [line(1), line(2), line(3)];
           const subtotal = lines.reduce((sum, l) => sum + l.net, 0);
-          return { tenantId, accountId, sourceKey: `manual:${orderNumber}`, number: orderNumber, numberKey: `n:${orderNumber}`, currency: 'EUR', status: 'open', poNumber: null, lines, subtotal, total: subtotal, invoiceId: null, version: 0, createdAt: lastMonth, updatedAt: lastMonth };
+          return { tenantId, accountId, sourceKey: `manual:${orderNumber}`, number: orderNumber, numberKey: `n:${orderNumber}`, currency: 'EUR', status: 'open', poNumber: null, lines, subtotal, total: subtotal, invoiceId: null, billing: 'open', version: 0, createdAt: lastMonth, updatedAt: lastMonth };
         }),
       ),
     );

@@ -116,6 +116,7 @@ const paymentSchema = new Schema<InvoicePayment>(
 );
 paymentSchema.plugin(tenantScoped);
 paymentSchema.index({ tenantId: 1, invoiceId: 1, seq: 1 }, { unique: true });
+paymentSchema.index({ tenantId: 1, accountId: 1 });
 
 export function invoicePaymentModel(connection: Connection): Model<InvoicePayment> {
   return (connection.models.InvoicePayment as Model<InvoicePayment>) ?? connection.model<InvoicePayment>('InvoicePayment', paymentSchema, 'invoice_payments');

@@ -6,6 +6,7 @@ import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { createSequence } from '../../platform/numbering/sequence.js';
 import { computeTotals } from '../../platform/money/money.js';
 import { iso } from '../../platform/records/dto.js';
+import { writeVersion } from '../../platform/records/version-claims.js';
 import type { PriceBooksService } from '../price-books/price-books.service.js';
 import { priceLines, type PricedLine, type PricingLineInput } from '../price-books/pricing.js';
 import { balanceOf, invoiceEmail, invoiceNumber, invoiceTemplateData, renderInvoicePdf, type Branding } from './invoice-document.js';
@@ -90,6 +91,23 @@ export function toPaymentDto(p: InvoicePayment) {
   return { id: String(p._id), invoiceId: String(p.invoiceId), amount: p.amount, credit: p.credit ?? 0, date: day(new Date(p.date)), method: p.method, reference: p.reference ?? null, createdAt: iso(p.createdAt) ?? '' };
 }
 
+/**
+ * The paid figures of an invoice as its payment rows make them: what is applied (never beyond the
+ * total), the credit kept beyond it, and the status and paid day that follow. The rows are the truth;
+ * the stored figures follow them (a void invoice, or one without payments, keeps what it has).
+ */
+export function settle(invoice: Invoice, payments: InvoicePayment[]): Invoice {
+  if (invoice.status === 'void' || payments.length === 0) return invoice;
+  const amountPaid = Math.min(invoice.total, payments.reduce((sum, p) => sum + p.amount - (p.credit ?? 0), 0));
+  const credit = payments.reduce((sum, p) => sum + (p.credit ?? 0), 0);
+  const paid = amountPaid >= invoice.total;
+  const lastDate = payments.reduce((max, p) => (new Date(p.date) > max ? new Date(p.date) : max), new Date(0));
+  return { ...invoice, amountPaid, credit, status: paid ? 'paid' : 'partiallyPaid', paidAt: paid ? lastDate : null };
+}
+
+const settledDiffers = (stored: Invoice, settled: Invoice) =>
+  (stored.amountPaid ?? 0) !== settled.amountPaid || (stored.credit ?? 0) !== settled.credit || stored.status !== settled.status || (stored.paidAt ? new Date(stored.paidAt).getTime() : null) !== (settled.paidAt ? new Date(settled.paidAt).getTime() : null);
+
 export interface PaymentInput {
   amount: number;
   date?: string | undefined;
@@ -121,7 +139,38 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
       if (error instanceof AppError && error.code === 'not_found') throw AppError.notFound('Invoice');
       throw error;
     }
-    return invoice;
+    const payments = await Payment.find({ tenantId: invoice.tenantId, invoiceId: invoice._id }).lean<InvoicePayment[]>();
+    return reconciled(invoice, payments);
+  }
+
+  /**
+   * The invoice with its paid figures from its payment rows; when the stored ones lag (a write lost to a
+   * concurrent one: FerretDB applies concurrent updates of one document one after the other, each from
+   * what it read), they are written again through the version claims.
+   */
+  async function reconciled(invoice: Invoice, payments: InvoicePayment[]): Promise<Invoice> {
+    const settled = settle(invoice, payments);
+    if (settledDiffers(invoice, settled)) await storeSettled(invoice.tenantId, invoice._id);
+    return settled;
+  }
+
+  /**
+   * Writes the paid figures the payment rows make. Each attempt reads the invoice (its version) before
+   * the rows and claims the next version (platform/records/version-claims): of two writers that read the
+   * same version only one writes, and the other reads again, so the last figure written counts every
+   * payment inserted before its writer read the version. Returns the invoice as the rows make it.
+   */
+  async function storeSettled(tenantId: Types.ObjectId, id: Types.ObjectId): Promise<Invoice> {
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      const current = await Invoice.findOne({ tenantId, _id: id }).lean<Invoice>();
+      if (!current) throw AppError.notFound('Invoice');
+      const settled = settle(current, await Payment.find({ tenantId, invoiceId: id }).lean<InvoicePayment[]>());
+      if (!settledDiffers(current, settled)) return current;
+      const figures = { amountPaid: settled.amountPaid, credit: settled.credit, status: settled.status, paidAt: settled.paidAt };
+      if (await writeVersion(Invoice, { _id: id, version: current.version ?? 0 }, { $set: figures })) return { ...settled, version: (current.version ?? 0) + 1 };
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 15 * (attempt + 1)));
+    }
+    throw new AppError('unavailable', 'The invoice is being paid by others right now; its payment is recorded, read it again');
   }
 
   async function documentOf(invoice: Invoice, account: InvoicedAccount | null, locale: string, now?: Date) {
@@ -184,8 +233,17 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
     return stats;
   }
 
+  /** An account's invoices with their paid figures from the payment rows (one equality read of the account's payments). */
+  async function reconciledAll(tenantId: Types.ObjectId, accountId: Types.ObjectId, invoices: Invoice[]): Promise<Invoice[]> {
+    const payments = await Payment.find({ tenantId, accountId }).limit(20_000).lean<InvoicePayment[]>();
+    const byInvoice = new Map<string, InvoicePayment[]>();
+    for (const p of payments) byInvoice.set(String(p.invoiceId), [...(byInvoice.get(String(p.invoiceId)) ?? []), p]);
+    return Promise.all(invoices.map((i) => reconciled(i, byInvoice.get(String(i._id)) ?? [])));
+  }
+
   return {
     invoiceMessage,
+    reconciledAll,
     pdfOf,
     refreshPaymentStats,
     byId: (tenantId: Types.ObjectId, id: Types.ObjectId) => Invoice.findOne({ tenantId, _id: id }).lean<Invoice>(),
@@ -238,6 +296,27 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
       }
       return invoice;
     },
+    /**
+     * The invoice of one order (accounts invoiced per PO): the order's lines and totals as they were
+     * accepted, copied in minor units and never priced again, so a price book changed since the order
+     * does not change what the customer agreed to pay. Made for the caller, who must see the account.
+     */
+    async createFromOrder(principal: Principal, order: { _id: Types.ObjectId; accountId: Types.ObjectId; currency: string; poNumber: string | null; lines: (PricedLine & { unitCost?: number | null })[]; gross: number; discountTotal: number; subtotal: number; taxes: { rateBp: number; base: number; amount: number }[]; taxTotal: number; total: number }) {
+      const account = await deps.account(principal, String(order.accountId));
+      const issueDate = startOfDay(new Date());
+      const dueDate = new Date(issueDate.getTime() + (account.finance?.paymentTermsDays ?? 30) * DAY);
+      const lines = order.lines.map(({ unitCost: _cost, ...l }) => l);
+      const totals = { gross: order.gross, discountTotal: order.discountTotal, subtotal: order.subtotal, taxes: order.taxes.map((t) => ({ rateBp: t.rateBp, base: t.base, amount: t.amount })), taxTotal: order.taxTotal, total: order.total };
+      const _id = new Types.ObjectId();
+      await Invoice.create({ _id, tenantId: principal.tenantId, accountId: account._id, orderId: order._id, poNumber: order.poNumber, number: null, numberKey: `pending:${String(_id)}`, currency: order.currency, status: 'issued', issueDate, dueDate, lines, ...totals, amountPaid: 0, credit: 0, createdBy: principal.userId });
+      await sequence.next(principal.tenantId, _id);
+      let invoice = (await Invoice.findOne({ tenantId: principal.tenantId, _id }).lean<Invoice>())!;
+      if (account.finance?.autoSendInvoice) {
+        await autoSend(invoice, account, principal.userId);
+        invoice = (await Invoice.findOne({ tenantId: principal.tenantId, _id }).lean<Invoice>())!;
+      }
+      return toInvoiceDto(invoice);
+    },
     async get(principal: Principal, id: string) {
       return toInvoiceDto(await findVisible(principal, id));
     },
@@ -248,7 +327,7 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
     /** An account's invoices, newest number first (an equality on the account; an account has hundreds at most). */
     async listForAccount(principal: Principal, accountId: string) {
       const account = await deps.account(principal, accountId);
-      const rows = await Invoice.find({ tenantId: principal.tenantId, accountId: account._id }).limit(1000).lean<Invoice[]>();
+      const rows = await reconciledAll(principal.tenantId, account._id, await Invoice.find({ tenantId: principal.tenantId, accountId: account._id }).limit(1000).lean<Invoice[]>());
       const numbered = rows.filter((r) => r.number !== null).sort((a, b) => b.number! - a.number!);
       const now = new Date();
       const data = numbered.map((r) => toInvoiceDto(r, now));
@@ -299,14 +378,9 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
           if (isDuplicateKeyError(error)) continue; // another payment took this place: check again against the new balance
           throw error;
         }
-        const all = await Payment.find({ tenantId: principal.tenantId, invoiceId: invoice._id }).lean<InvoicePayment[]>();
-        const amountPaid = Math.min(invoice.total, all.reduce((sum, p) => sum + p.amount - (p.credit ?? 0), 0));
-        const credit = all.reduce((sum, p) => sum + (p.credit ?? 0), 0);
-        const paid = amountPaid >= invoice.total;
-        const lastDate = all.reduce((max, p) => (new Date(p.date) > max ? new Date(p.date) : max), new Date(0));
-        await Invoice.updateOne({ tenantId: principal.tenantId, _id: invoice._id }, { $set: { amountPaid, credit, status: paid ? 'paid' : 'partiallyPaid', paidAt: paid ? lastDate : null } });
-        if (paid) await refreshPaymentStats(principal.tenantId, invoice.accountId);
-        const saved = (await Invoice.findOne({ tenantId: principal.tenantId, _id: invoice._id }).lean<Invoice>())!;
+        // The stored figures are written from the rows through a version claim, never from this request's view alone.
+        const saved = await storeSettled(principal.tenantId, invoice._id);
+        if (saved.status === 'paid') await refreshPaymentStats(principal.tenantId, invoice.accountId);
         return { payment: toPaymentDto(payment), invoice: toInvoiceDto(saved) };
       }
       throw new AppError('conflict', 'Too many payments at once for this invoice; try again');
@@ -330,7 +404,7 @@ export function createPortalInvoices(connection: Connection, service: InvoicesSe
       const now = new Date();
       const rows: Invoice[] = [];
       // One equality per account (pushed down by FerretDB), merged here.
-      for (const accountId of portalAccountIds(customer)) rows.push(...(await Invoice.find({ tenantId: customer.tenantId, accountId }).limit(1000).lean<Invoice[]>()));
+      for (const accountId of portalAccountIds(customer)) rows.push(...(await service.reconciledAll(customer.tenantId, accountId, await Invoice.find({ tenantId: customer.tenantId, accountId }).limit(1000).lean<Invoice[]>())));
       const data = rows.filter((r) => r.number !== null && r.status !== 'void').sort((a, b) => b.number! - a.number!).map((r) => toInvoiceDto(r, now));
       return { object: 'list' as const, data, openBalances: service.openBalances(data), hasMore: false, nextCursor: null };
     },
@@ -338,7 +412,8 @@ export function createPortalInvoices(connection: Connection, service: InvoicesSe
       const invoice = await Invoice.findOne({ tenantId: customer.tenantId, _id: new Types.ObjectId(id) }).lean<Invoice>();
       const allowed = new Set(portalAccountIds(customer).map(String));
       if (!invoice || invoice.number === null || invoice.status === 'void' || !allowed.has(String(invoice.accountId))) throw AppError.notFound('Invoice');
-      return service.pdfOf(invoice, await accountById(customer.tenantId, invoice.accountId), locale);
+      const [settled] = await service.reconciledAll(customer.tenantId, invoice.accountId, [invoice]);
+      return service.pdfOf(settled!, await accountById(customer.tenantId, invoice.accountId), locale);
     },
   };
 }

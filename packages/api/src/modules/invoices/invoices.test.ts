@@ -6,7 +6,7 @@ import { startSmtpSink, type SmtpSink } from '../../platform/mail/smtp-sink.js';
 import { createTestRuntime, makeAgency, makeCustomer, type TestAgency } from '../../testing/index.js';
 import { activityModel } from '../activities/activity.model.js';
 import { createInvoiceMail } from './invoice-mail.js';
-import { invoiceMailModel, invoiceModel } from './invoice.model.js';
+import { invoiceMailModel, invoiceModel, invoicePaymentModel } from './invoice.model.js';
 import { invoicingFor } from './testing/invoicing-runtime.js';
 
 const messageIdOf = (raw: string) => /^message-id:\s*(<[^>]+>)/im.exec(raw)?.[1] ?? '';
@@ -109,6 +109,28 @@ describe('invoices: PDF, automatic sending, payments, reminders, the portal', ()
     const after = (await rt.request().get(`/v1/invoices/${inv.id}`).set(auth(admin))).body;
     assert.equal(after.amountPaid, 8_000);
     assert.equal(after.balance, 3_900);
+  });
+
+  it('should keep the stored paid amount equal to the payment rows when payments land at the same moment', async () => {
+    const inv = await invoice({ lines: [line(5)] });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => pay(inv.id, { amount: 1_000 + i })));
+    assert.deepEqual([...new Set(results.map((r) => r.status))], [201], results.map((r) => JSON.stringify(r.body)).join('\n'));
+    const rows = await invoicePaymentModel(rt.ctx.connection).find({ tenantId, invoiceId: new Types.ObjectId(inv.id) }).lean();
+    const sum = rows.reduce((s, p) => s + p.amount, 0);
+    assert.equal(sum, 10_045);
+    const stored = await invoiceModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(inv.id) }).lean();
+    assert.deepEqual({ amountPaid: stored!.amountPaid, status: stored!.status }, { amountPaid: sum, status: 'partiallyPaid' }, 'the stored figure, as dunning and reports read it');
+    const read = (await rt.request().get(`/v1/invoices/${inv.id}`).set(auth(admin))).body;
+    assert.deepEqual({ amountPaid: read.amountPaid, balance: read.balance }, { amountPaid: sum, balance: inv.total - sum });
+    const listed = (await rt.request().get('/v1/invoices').query({ accountId }).set(auth(admin))).body.data.find((i: { id: string }) => i.id === inv.id);
+    assert.equal(listed.balance, inv.total - sum);
+
+    // A lost update leaves the stored figure behind the rows (as a write from an older read does): reading puts it right.
+    await invoiceModel(rt.ctx.connection).updateOne({ tenantId, _id: new Types.ObjectId(inv.id) }, { $set: { amountPaid: 1_000 } });
+    const stale = (await rt.request().get('/v1/invoices').query({ accountId }).set(auth(admin))).body.data.find((i: { id: string }) => i.id === inv.id);
+    assert.deepEqual({ amountPaid: stale.amountPaid, balance: stale.balance }, { amountPaid: sum, balance: inv.total - sum }, 'the list shows what the rows make');
+    assert.equal((await rt.request().get(`/v1/invoices/${inv.id}`).set(auth(admin))).body.balance, inv.total - sum);
+    assert.equal((await invoiceModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(inv.id) }).lean())!.amountPaid, sum, 'and the stored figure is written again');
   });
 
   it("should store the account's payment behaviour when an invoice is paid late", async () => {

@@ -6,6 +6,9 @@ import type { PricedLine } from '../price-books/pricing.js';
 /** An order line: the priced line it came from, plus what one unit costs the agency when the rep said so (minor units). */
 export type OrderLine = PricedLine & { unitCost: number | null };
 
+export const orderBillingStates = ['open', 'invoiced'] as const;
+export type OrderBilling = (typeof orderBillingStates)[number];
+
 /** Who accepted the quote an order came from. */
 export interface OrderAcceptance {
   by: 'customer' | 'link' | 'agent';
@@ -45,6 +48,12 @@ export interface Order {
   hold: string | null;
   acceptance: OrderAcceptance | null;
   invoiceId: Types.ObjectId | null;
+  /**
+   * `open` until the order is on an invoice, then `invoiced` (set with `invoiceId`, in the same write).
+   * The monthly run finds uninvoiced orders by this string equality, which FerretDB pushes down to SQL;
+   * a null equality (`invoiceId: null`) it filters only after decoding every order.
+   */
+  billing: OrderBilling;
   createdBy: Types.ObjectId | null;
   version: number;
   createdAt: Date;
@@ -82,6 +91,7 @@ const orderSchema = new Schema<Order>(
     hold: { type: String, default: null },
     acceptance: { type: acceptanceSchema, default: null },
     invoiceId: { type: Schema.Types.ObjectId, default: null },
+    billing: { type: String, enum: orderBillingStates, default: 'open' },
     createdBy: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true, versionKey: 'version', optimisticConcurrency: true, minimize: false },

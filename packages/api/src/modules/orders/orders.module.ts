@@ -8,7 +8,7 @@ import type { RouteSpec } from '../../platform/http/route.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { loadPrincipal } from '../identity/principal.service.js';
 import type { PriceBooksService } from '../price-books/price-books.service.js';
-import type { PricingLineInput } from '../price-books/pricing.js';
+import type { Order } from './order.model.js';
 import { createAcceptanceService } from './acceptance.service.js';
 import { acceptanceRoutes, orderRoutes } from './orders.routes.js';
 import { createOrdersService, type OrderAccount } from './orders.service.js';
@@ -34,7 +34,7 @@ export function ordersModule(options: {
   };
   pipelines: { find: (principal: Principal, id: string) => Promise<{ stages: { key: string; kind: string }[] }> };
   quotes: { pdf: (principal: Principal, id: string, locale: 'en' | 'de') => Promise<{ filename: string; content: Buffer }> };
-  invoices: { create: (principal: Principal, input: { accountId: string; currency?: string; lines: PricingLineInput[]; orderId?: string; poNumber?: string }) => Promise<{ id: string }> };
+  invoices: { createFromOrder: (principal: Principal, order: Order) => Promise<{ id: string }> };
   perMinute: number;
   redisUrl?: string | undefined;
 }): { routes: RouteSpec[]; linkPage: Router } {
@@ -44,7 +44,7 @@ export function ordersModule(options: {
     workflows,
     priceBooks: options.priceBooks,
     account: (principal, id, action) => options.customers.findVisible(principal, id, action) as Promise<OrderAccount>,
-    createInvoice: (principal, input) => options.invoices.create(principal, input),
+    createInvoice: (principal, order) => options.invoices.createFromOrder(principal, order),
   });
   const acceptance = createAcceptanceService(connection, {
     events,

@@ -25,8 +25,8 @@ export interface OrderDeps {
   workflows: WorkflowEngine;
   priceBooks: PriceBooksService;
   account: (principal: Principal, id: string, action: 'read' | 'update') => Promise<OrderAccount>;
-  /** modules/invoices' create: an invoice of the account with lines priced from its book. */
-  createInvoice: (principal: Principal, input: { accountId: string; currency?: string; lines: PricingLineInput[]; orderId?: string; poNumber?: string }) => Promise<{ id: string }>;
+  /** modules/invoices' createFromOrder: the order's invoice with its lines and totals as accepted (not priced again). */
+  createInvoice: (principal: Principal, order: Order) => Promise<{ id: string }>;
 }
 
 type Totals = { gross: number; discountTotal: number; subtotal: number; taxes: TaxAmount[]; taxTotal: number; total: number };
@@ -61,9 +61,6 @@ export function toOrderDto(o: Order) {
     updatedAt: iso(o.updatedAt) ?? '',
   };
 }
-
-/** An order line back to what modules/invoices prices (the same spec, quantity, discount and tax). */
-const invoiceLine = (l: OrderLine): PricingLineInput => ({ serviceId: String(l.serviceId), specId: String(l.specId), quantity: Number(scaledText(l.quantityMilli, 3)), discountPercent: Number(scaledText(l.discountBp, 2)), taxRatePercent: Number(scaledText(l.taxRateBp, 2)), description: l.description });
 
 /**
  * Orders (issue 21): made by accepting a quote (lines and totals copied from the accepted revision) or by
@@ -119,8 +116,8 @@ export function createOrdersService(connection: Connection, deps: OrderDeps) {
   /** For accounts invoiced per PO: an open order with its PO number gets its invoice now (once: the order keeps its id). */
   async function invoiceIfPerPo(principal: Principal, account: OrderAccount, order: Order): Promise<Order> {
     if (account.finance?.invoicingOption !== 'perPo' || order.status !== 'open' || !order.poNumber || order.invoiceId) return order;
-    const invoice = await deps.createInvoice(principal, { accountId: String(order.accountId), currency: order.currency, lines: order.lines.map(invoiceLine), orderId: String(order._id), poNumber: order.poNumber });
-    const saved = await writeStoredVersion(Order, order, { $set: { invoiceId: new Types.ObjectId(invoice.id) } });
+    const invoice = await deps.createInvoice(principal, order);
+    const saved = await writeStoredVersion(Order, order, { $set: { invoiceId: new Types.ObjectId(invoice.id), billing: 'invoiced' } });
     return saved ?? order;
   }
 

@@ -290,6 +290,33 @@ describe('orders: quote acceptance (portal, signed link, agent), the credit gate
     assert.deepEqual(list.body.data.map((o: { id: string }) => o.id), [later.body.id, first.body.id]);
   });
 
+  it('should invoice a per-PO order at the lines and totals it was accepted at, though the price book changed since', async () => {
+    const spec = { name: 'Senior hour', unit: 'hour' };
+    const made = await rt.request().post('/v1/price-books').set(auth(admin)).send({ name: unique('Book'), services: [{ name: 'Consulting', specs: [{ ...spec, prices: [{ currency: 'EUR', unitPrice: 10_000 }] }] }] });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const own = { serviceId: made.body.services[0].id, specId: made.body.services[0].specs[0].id, quantity: 3, taxRatePercent: 19 };
+    const perPo = await account({ finance: { currency: 'EUR', invoicingOption: 'perPo', priceBookId: made.body.id } });
+    const quote = await rt.request().post('/v1/opportunities').set(auth(admin)).send({ name: unique('Deal'), customerId: perPo, currency: 'EUR', amount: 300 });
+    const q = await rt.request().post('/v1/quotes').set(auth(admin)).send({ opportunityId: quote.body.id, validUntil: inDays(30), lines: [own] });
+    assert.equal(q.status, 201, JSON.stringify(q.body));
+    await send(q.body.id);
+    const accepted = await rt.request().post(`/v1/quotes/${q.body.id}/accept`).set(auth(admin)).set('Idempotency-Key', unique('accept')).send({});
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    const order = accepted.body.order;
+    assert.equal(order.total, 35_700, '3 h at 100.00 plus 19 %');
+    assert.equal(order.invoiceId, null, 'no PO yet');
+    const raised = await rt.request().put(`/v1/price-books/${made.body.id}`).set(auth(admin)).send({ name: made.body.name, services: [{ id: own.serviceId, name: 'Consulting', specs: [{ id: own.specId, ...spec, prices: [{ currency: 'EUR', unitPrice: 12_500 }] }] }] });
+    assert.equal(raised.status, 200, JSON.stringify(raised.body));
+    const withPo = await rt.request().put(`/v1/orders/${order.id}/po`).set(auth(admin)).set('If-Match', `"${order.version}"`).send({ poNumber: unique('PO') });
+    assert.equal(withPo.status, 200, JSON.stringify(withPo.body));
+    assert.ok(withPo.body.invoiceId, 'invoiced when the PO arrives');
+    const invoice = (await rt.request().get(`/v1/invoices/${withPo.body.invoiceId}`).set(auth(admin))).body;
+    assert.equal(invoice.total, 35_700, 'the accepted total, not the new price');
+    assert.deepEqual({ subtotal: invoice.subtotal, taxTotal: invoice.taxTotal }, { subtotal: order.subtotal, taxTotal: order.taxTotal });
+    assert.deepEqual(invoice.lines.map((l: { unitPrice: number; quantityMilli: number; net: number }) => [l.unitPrice, l.quantityMilli, l.net]), [[10_000, 3_000, 30_000]]);
+    assert.equal(invoice.orderId, order.id);
+  });
+
   it('should number 20 orders made at once 1 apart, without gaps or repeats', async () => {
     const accountId = await account();
     const made = await Promise.all(Array.from({ length: 20 }, () => rt.request().post('/v1/orders').set(auth(admin)).send({ accountId, lines: [line] })));
