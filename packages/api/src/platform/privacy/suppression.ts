@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../db/tenancy.plugin.js';
-import { op } from '../db/operators.js';
 import { AppError, isDuplicateKeyError } from '../errors.js';
 
 /**
@@ -81,19 +80,41 @@ function hashesOf(key: Buffer, tenantId: Types.ObjectId, values: PersonValues): 
   return out;
 }
 
+/** How long a process trusts the agency's suppression hashes it read (another process's erasure shows after at most this). */
+export const SUPPRESSION_CACHE_MS = 10_000;
+
+const cached = new WeakMap<Connection, Map<string, { at: number; hashes: Promise<Set<string>> }>>();
+
+/**
+ * The agency's suppression hashes, read by tenant (one equality) at most once per SUPPRESSION_CACHE_MS per
+ * process and shared by concurrent checks: an import of 1,000 rows checks them in memory, not with 1,000
+ * queries. An agency with no erasure has an empty set.
+ */
+function tenantHashes(connection: Connection, tenantId: Types.ObjectId): Promise<Set<string>> {
+  let byTenant = cached.get(connection);
+  if (!byTenant) cached.set(connection, (byTenant = new Map()));
+  const key = tenantId.toHexString();
+  const hit = byTenant.get(key);
+  if (hit && Date.now() - hit.at < SUPPRESSION_CACHE_MS) return hit.hashes;
+  const hashes = privacySuppressionModel(connection)
+    .find({ tenantId })
+    .select('hash')
+    .lean()
+    .then((rows) => new Set(rows.map((r) => r.hash)));
+  byTenant.set(key, { at: Date.now(), hashes });
+  hashes.catch(() => byTenant.delete(key));
+  return hashes;
+}
+
 /** Which of the values belongs to an erased person of the agency (`email`/`phone` and its index), if any. */
 export async function findSuppressed(connection: Connection, tenantId: Types.ObjectId, values: PersonValues): Promise<{ kind: 'email' | 'phone'; index: number } | null> {
   const key = keyOf(connection);
   if (!key) return null;
   const hashes = hashesOf(key, tenantId, values);
   if (!hashes.length) return null;
-  const found = await privacySuppressionModel(connection)
-    .find({ tenantId, hash: hashes.length === 1 ? hashes[0]!.hash : op({ $in: hashes.map((h) => h.hash) }) })
-    .select('hash')
-    .lean();
-  if (!found.length) return null;
-  const hit = hashes.find((h) => found.some((f) => f.hash === h.hash))!;
-  return { kind: hit.kind, index: hit.index };
+  const known = await tenantHashes(connection, tenantId);
+  const hit = hashes.find((h) => known.has(h.hash));
+  return hit ? { kind: hit.kind, index: hit.index } : null;
 }
 
 /**
@@ -120,6 +141,8 @@ export async function addSuppression(connection: Connection, tenantId: Types.Obj
       if (!isDuplicateKeyError(error)) throw error;
     }
   }
+  // This process sees the new hashes at once.
+  cached.get(connection)?.delete(tenantId.toHexString());
   return added;
 }
 
