@@ -123,6 +123,9 @@ describe('realtime fan-out by visibility group', () => {
         await userWithSockets(rt, http.url, b, null, socketsPerUser),
       ];
       await http.realtime.credentialsSettled(); // creating the users changed the agency's access: rechecks done first
+      // Creating the users moved the agency's access stamp, so the writer's principal is rebuilt on its next
+      // request: do that here, so both measured writes find it cached (the comparison is about sockets).
+      await rt.request().get('/v1/me').set(auth(a.adminToken)).expect(200);
       const seen: string[] = [];
       const listener = (event: CommandStartedEvent) => {
         if (event.databaseName === rt.dbName) seen.push(`${event.commandName} ${String(event.command[event.commandName])}`);
