@@ -9,39 +9,20 @@
  * /portal/{tenant}.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { randomBytes } from 'node:crypto';
 import { createTestRuntime, makeAgency, startRealtime, startSmtpSink, waitForMail, type SmtpSink, type TestAgency } from '@crm/api/testing';
 import { freePort, inWidget, openPage, typeInto, widgetText } from './harness.js';
+import { PORTAL, axeViolations, json } from './portal-harness.js';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { findChromium } from '../../../scripts/chromium.mjs';
 // @ts-expect-error plain ESM script of the example, no types
 import { startPartnerSite } from '../../../examples/partner-site/serve.mjs';
-
-const PORTAL = 'crm-customer-portal';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function json(res: Response) {
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
-/** axe's WCAG 2.1 A/AA violations inside the portal (axe reads open shadow roots). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async (selector) => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run({ include: [[selector]] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  }, PORTAL);
-}
 
 describe('<crm-customer-portal> in real Chromium', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
