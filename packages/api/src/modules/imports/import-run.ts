@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { assertCan } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
+import { claimOnce } from '../../platform/db/claim-once.js';
 import { AppError } from '../../platform/errors.js';
 import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import { inParallel } from '../../platform/concurrency.js';
@@ -101,9 +102,16 @@ async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Princip
 export async function queueRun(ctx: ImportContext, principal: Principal, id: string) {
   const job = await ctx.findVisible(principal, id);
   assertCan(principal, ctx.kindOf(job).resource, 'create');
-  const stale = job.status === 'running' && (!job.heartbeatAt || Date.now() - job.heartbeatAt.getTime() > STALE_RUN_MS);
+  // A dead worker leaves the run `running` with an old heartbeat, or (dying between its claim and its
+  // first write) `queued` with nobody on it: either may be queued again after STALE_RUN_MS.
+  const stale =
+    (job.status === 'running' && (!job.heartbeatAt || Date.now() - job.heartbeatAt.getTime() > STALE_RUN_MS)) ||
+    (job.status === 'queued' && Date.now() - new Date(job.updatedAt).getTime() > STALE_RUN_MS);
   if (job.status === 'uploaded') throw new AppError('conflict', 'Save a mapping first (PUT /v1/imports/{id}/mapping)');
   if (!['mapped', 'failed', 'cancelled'].includes(job.status) && !stale) throw new AppError('conflict', `The import is ${job.status}`);
+  // Two starts of one version: the unique claim decides (FerretDB runs the conditional update below as
+  // find-then-write, so it alone would let both through and queue the run twice).
+  if (!(await claimOnce(ctx.deps.connection, `import.queue:${String(job._id)}:${job.version}`))) throw new AppError('conflict', 'The import was started or changed meanwhile; reload it');
   const queued = await ctx.Imports.findOneAndUpdate({ tenantId: principal.tenantId, _id: job._id, status: job.status, version: job.version } as never, { $set: { status: 'queued', failure: null }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<ImportJob>();
   if (!queued) throw new AppError('conflict', 'The import was started or changed meanwhile; reload it');
   await ctx.deps.jobs.schedule(new Date(), IMPORT_RUN_JOB, { tenantId: String(job.tenantId), importId: String(job._id) });
@@ -129,6 +137,14 @@ export async function cancelRun(ctx: ImportContext, principal: Principal, id: st
 export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, importId: Types.ObjectId, keepAlive: () => Promise<void> = async () => {}) {
   const { Imports, deps } = ctx;
   const staleBefore = new Date(Date.now() - STALE_RUN_MS);
+  // One worker per queued version, and one per stale heartbeat it takes over: the unique claim decides,
+  // the conditional updates after it only move the state (FerretDB runs them as find-then-write).
+  const current = await Imports.findOne({ tenantId, _id: importId } as never).lean<ImportJob>();
+  if (!current) return;
+  const takeover = current.status === 'running' && current.heartbeatAt !== null && current.heartbeatAt !== undefined && current.heartbeatAt < staleBefore;
+  if (current.status !== 'queued' && !takeover) return;
+  const claimKey = current.status === 'queued' ? `import.run:${String(importId)}:${current.version}` : `import.takeover:${String(importId)}:${current.version}:${current.heartbeatAt!.getTime()}`;
+  if (!(await claimOnce(deps.connection, claimKey))) return;
   const claimed =
     (await Imports.findOneAndUpdate({ tenantId, _id: importId, status: 'queued' } as never, { $set: { status: 'running', heartbeatAt: new Date() } }, { returnDocument: 'after' }).lean<ImportJob>()) ??
     (await Imports.findOneAndUpdate({ tenantId, _id: importId, status: 'running', heartbeatAt: { $lt: staleBefore } } as never, { $set: { heartbeatAt: new Date() } }, { returnDocument: 'after' }).lean<ImportJob>());

@@ -12,6 +12,8 @@ import { searchEntryModel } from '../../platform/search/search-entry.model.js';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { contactModel } from '../contacts/contact.model.js';
 import { leadModel } from '../leads/lead.model.js';
+import { JOBS_COLLECTION } from '../../platform/jobs/jobs.js';
+import { IMPORT_RUN_JOB } from './import-run.js';
 import { importModel } from './import.model.js';
 
 describe('imports', () => {
@@ -201,6 +203,22 @@ describe('imports', () => {
     assert.equal(emails.length, 230);
     assert.equal(new Set(emails.map((c) => c.primaryEmail)).size, 230);
     assert.deepEqual({ rows: await Rows.countDocuments({ tenantId, kind: 'contact' }), entries: await Entries.countDocuments({ tenantId, kind: 'contact' }) }, before);
+  });
+
+  it('should queue one run when two starts of one import race, and import its rows once', async () => {
+    const lines = ['First name,Last name,Email', ...Array.from({ length: 12 }, (_, i) => `Race${i},Runner,race${i}@start.example`)];
+    const created = await upload(Buffer.from(lines.join('\n') + '\n'), { kind: 'contacts', name: 'race.csv' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id as string;
+    await rt.request().put(`/v1/imports/${id}/mapping`).set(auth(admin)).send({ columns: created.body.suggestedMapping, dedupeKey: 'email', mode: 'skip' }).expect(200);
+    const starts = await Promise.all([0, 1, 2].map(() => rt.request().post(`/v1/imports/${id}/run`).set(auth(admin))));
+    assert.deepEqual(starts.map((r) => r.status).sort(), [202, 409, 409], JSON.stringify(starts.map((r) => r.body)));
+    const queuedJobs = await rt.ctx.connection.db!.collection(JOBS_COLLECTION).countDocuments({ name: IMPORT_RUN_JOB, 'data.importId': id });
+    assert.equal(queuedJobs, 1, 'one Agenda job for the run');
+    const done = await finished(id);
+    assert.equal(done.status, 'completed', done.failure);
+    assert.equal(done.progress.created, 12);
+    assert.equal(await contactModel(rt.ctx.connection).countDocuments({ tenantId, lastName: 'Runner' }), 12);
   });
 
   it('should save mappings per agency and kind for whoever may import the kind, check them as mappings, and keep names unique', async () => {
