@@ -52,9 +52,19 @@ if (missing.length) {
   process.exit(1);
 }
 
-function run(label, command, args, cwd) {
+/**
+ * Runs one step, streaming its output, or with `buffered` keeping it and printing it whole when the step
+ * ends (a step running beside another one then does not interleave its lines with the other's).
+ */
+function run(label, command, args, cwd, { buffered = false } = {}) {
   return new Promise((resolve) => {
-    process.stdout.write(`\n== ${label}\n`);
+    const started = Date.now();
+    let held = '';
+    const out = (chunk, stream) => {
+      if (buffered) held += chunk;
+      else stream.write(chunk);
+    };
+    if (!buffered) process.stdout.write(`\n== ${label}\n`);
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     let tail = '';
     let pending = '';
@@ -67,14 +77,19 @@ function run(label, command, args, cwd) {
       for (const line of lines) if (/^\s*not ok \d+ /.test(line) || /^\s*✗ |^\s*❌ /.test(line)) failures.push(`${label}: ${line.trim()}`);
     };
     child.stdout.on('data', (c) => {
-      process.stdout.write(c);
+      out(c, process.stdout);
       keep(c.toString());
     });
     child.stderr.on('data', (c) => {
-      process.stderr.write(c);
+      out(c, process.stderr);
       keep(c.toString());
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, tail }));
+    child.on('close', (code) => {
+      const took = `${label}: ${Math.round((Date.now() - started) / 1000)} s`;
+      if (buffered) process.stdout.write(`\n== ${label} (ran beside the API's tests; its output whole)\n${held}`);
+      timings.push(took);
+      resolve({ code: code ?? 1, tail });
+    });
   });
 }
 
@@ -89,6 +104,7 @@ function counts(tail) {
 
 let passed = 0;
 let failed = 0;
+const timings = [];
 const broken = [];
 const failures = [];
 for (const [label, args] of [
@@ -100,16 +116,31 @@ for (const [label, args] of [
   const { code } = await run(label, 'npm', args, root);
   if (code !== 0) broken.push(label);
 }
-for (const workspace of workspaces) {
+/** One workspace's `npm test`, added to the totals. */
+async function testWorkspace(workspace, options) {
   const pkg = JSON.parse(readFileSync(join(root, workspace, 'package.json'), 'utf8'));
-  if (!pkg.scripts?.test) continue;
-  const { code, tail } = await run(`${pkg.name}: npm test`, 'npm', ['test'], join(root, workspace));
+  if (!pkg.scripts?.test) return;
+  const { code, tail } = await run(`${pkg.name}: npm test`, 'npm', ['test'], join(root, workspace), options);
   const c = counts(tail);
   if (c) {
     passed += c.passed;
     failed += c.failed;
   }
   if (code !== 0 || !c) broken.push(pkg.name + (c ? '' : ' (no test summary)'));
+}
+// Two lanes: the API's tests (about 20 minutes, much of it waiting on the database, jobs and mail) stream
+// while the other packages' tests run one after another beside them, their output printed whole as each
+// ends. CRM_TEST_LANES=1 runs everything in one lane, in order.
+const [apiWorkspace, ...otherWorkspaces] = workspaces;
+if (process.env.CRM_TEST_LANES === '1') {
+  for (const workspace of workspaces) await testWorkspace(workspace);
+} else {
+  await Promise.all([
+    testWorkspace(apiWorkspace),
+    (async () => {
+      for (const workspace of otherWorkspaces) await testWorkspace(workspace, { buffered: true });
+    })(),
+  ]);
 }
 {
   const { code, tail } = await run('packed packages in an empty project: node scripts/check-packs.mjs', process.execPath, [join(root, 'scripts', 'check-packs.mjs')], root);
@@ -122,5 +153,6 @@ for (const workspace of workspaces) {
 }
 if (failures.length) process.stdout.write(`\nFailing tests (and the suites holding them):\n${failures.slice(0, 60).map((f) => `  ${f}`).join('\n')}\n`);
 if (broken.length) process.stdout.write(`\nFailed: ${broken.join(', ')}\n`);
+process.stdout.write(`\nWall time per step: ${timings.join('; ')}\n`);
 process.stdout.write(`\nall packages: ${passed} passed, ${failed} failed\n`);
 process.exit(broken.length || failed ? 1 : 0);
