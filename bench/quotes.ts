@@ -28,16 +28,18 @@ const lineCount = Number(values.lines);
 const pdfs = Number(values.pdfs);
 
 // A deterministic spread of prices, quantities, discounts and rates (no Math.random: runs compare).
-const lines: LineInput[][] = Array.from({ length: documents }, (_, d) =>
-  Array.from({ length: lineCount }, (_, i) => ({ unitPrice: 100 + ((d * 31 + i * 17) % 90_000), quantityMilli: 500 + ((d + i) % 50) * 250, discountBp: ((d + i) % 5) * 250, taxRateBp: [0, 700, 1900][(d + i) % 3]! })),
-);
+const lineSet = (d: number): LineInput[] =>
+  Array.from({ length: lineCount }, (_, i) => ({ unitPrice: 100 + ((d * 31 + i * 17) % 90_000), quantityMilli: 500 + ((d + i) % 50) * 250, discountBp: ((d + i) % 5) * 250, taxRateBp: [0, 700, 1900][(d + i) % 3]! }));
+const lines: LineInput[][] = Array.from({ length: documents }, (_, d) => lineSet(d));
 
 let started = performance.now();
 let checksum = 0;
 for (const doc of lines) checksum += computeTotals(doc).total % 1000;
 const totalsSeconds = (performance.now() - started) / 1000;
 
-const priced = computeTotals(lines[0]!);
+// The PDF's quote is the first document's lines, also with --documents 0 (the monthly run alone).
+const sampleLines = lines[0] ?? lineSet(0);
+const priced = computeTotals(sampleLines);
 const quote = {
   ...priced,
   _id: new Types.ObjectId(),
@@ -45,7 +47,7 @@ const quote = {
   currency: 'EUR',
   revision: 1,
   validUntil: new Date('2027-01-31T00:00:00Z'),
-  lines: lines[0]!.map((l, i) => ({ ...l, ...priced.lines[i]!, serviceId: new Types.ObjectId(), specId: new Types.ObjectId(), description: `Translation, spec ${i + 1}`, unit: 'word', listPrice: l.unitPrice })),
+  lines: sampleLines.map((l, i) => ({ ...l, ...priced.lines[i]!, serviceId: new Types.ObjectId(), specId: new Types.ObjectId(), description: `Translation, spec ${i + 1}`, unit: 'word', listPrice: l.unitPrice })),
 } as unknown as Quote;
 const settings = { accentColor: '#1f4e79', ...defaultQuoteTexts };
 const data = quoteTemplateData(quote, { customerName: 'Globex GmbH', companyName: 'Acme Language Services', senderName: 'Rita Rep', locale: 'de' });
@@ -59,10 +61,10 @@ console.log(
     {
       documents,
       linesPerDocument: lineCount,
-      totalsPerSecond: Math.round(documents / totalsSeconds),
-      linesPerSecond: Math.round((documents * lineCount) / totalsSeconds),
+      totalsPerSecond: documents ? Math.round(documents / totalsSeconds) : null,
+      linesPerSecond: documents ? Math.round((documents * lineCount) / totalsSeconds) : null,
       pdfs,
-      pdfsPerSecond: Math.round((pdfs / pdfSeconds) * 10) / 10,
+      pdfsPerSecond: pdfs ? Math.round((pdfs / pdfSeconds) * 10) / 10 : null,
       averagePdfBytes: Math.round(bytes / Math.max(1, pdfs)),
       checksum,
       ...(Number(values.accounts) > 0 ? { monthlyInvoicing: await monthlyRun(Number(values.accounts), Number(values['orders-per-account'])) } : {}),
