@@ -17,6 +17,7 @@ const moduleImports = {
     to: ['api-keys', 'contacts', 'identity', 'leads', 'messaging', 'opportunities', 'templates'],
     reason: 'a campaign turns public signups into contacts and leads (publishable keys), reports opportunities it sourced, and sends its messages through templates and messaging recipients',
   },
+  conversations: { to: ['identity', 'notifications', 'support'], reason: 'a mention lands in the in-app inbox (notifications); whom a push or mention may reach is decided with that user\'s principal and names come from users (identity); attachments pass the ticket attachments\' size and content checks and are served the same way (support)' },
   'customer-portal': {
     to: ['api-keys', 'contacts', 'customers', 'identity', 'messaging'],
     reason: 'a customer identity is a contact of an account (the account tree decides a case manager\'s reach), names its agency by slug, lands links on origins the agency\'s publishable keys allow, and manages its own subscriptions',

@@ -57,6 +57,7 @@ import { privacyModule } from './privacy/privacy.module.js';
 import { mailwizzModule } from './mailwizz/mailwizz.module.js';
 import { createCampaignBody } from './campaigns/campaign.schema.js';
 import { webhooksModule } from './webhooks/webhooks.module.js';
+import { conversationsModule } from './conversations/conversations.module.js';
 
 /** Every domain module, wired to the app context: their routes and the authenticator they provide. */
 export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authenticate: Authenticator; authenticateCustomer: CustomerAuthenticator; customerPortal: { cors: RequestHandler; hostedPortal: Router }; idempotency: Idempotency; inboundMail: InboundMail } {
@@ -132,6 +133,20 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
       const code = `MW-${Date.now().toString(36).toUpperCase()}${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
       const created = await campaigns.campaigns.create(principal, createCampaignBody.parse({ title: input.title, code, type: 'email', description: input.description, startAt: input.startAt.toISOString() }));
       return { id: String((created as { id?: unknown; _id?: unknown }).id ?? (created as { _id?: unknown })._id) };
+    },
+  }).routes);
+  // Internal messaging (issue 23): record threads readable exactly by who may read the record (each kind's own service decides), direct conversations, mentions.
+  routes.push(...conversationsModule(ctx, {
+    notifications: messaging.notifications,
+    records: {
+      contact: { resource: 'contact', get: (p, id) => contacts.get(p, id) },
+      customer: { resource: 'customer', get: (p, id) => crm.customers.get(p, id) },
+      lead: { resource: 'lead', get: (p, id) => crm.leads.get(p, id) },
+      opportunity: { resource: 'opportunity', get: (p, id) => sales.opportunities.get(p, id) },
+      task: { resource: 'task', get: (p, id) => sales.tasks.get(p, id) },
+      ticket: { resource: 'ticket', get: (p, id) => support.tickets.get(p, id) },
+      campaign: { resource: 'campaign', get: (p, id) => campaigns.campaigns.get(p, id) },
+      quote: { resource: 'opportunity', get: (p, id) => quoteToCash.quotes.get(p, id) },
     },
   }).routes);
   return { routes, authenticate, authenticateCustomer: customerPortal.authenticateCustomer, customerPortal: { cors: customerPortal.cors, hostedPortal }, idempotency, inboundMail: supportMail.inbound };

@@ -37,6 +37,11 @@ function isPlainText(b: Buffer): boolean {
 
 export const allowedAttachmentTypes = attachmentTypes.map((t) => t.type);
 
+/** The type of an attachment's bytes by their content, or null when it is not one of `allowedAttachmentTypes` (internal messages use the same check). */
+export function attachmentTypeOf(data: Buffer): string | null {
+  return attachmentTypes.find((t) => t.matches(data))?.type ?? null;
+}
+
 /** Who writes or reads a thread: an agent (through the record rules) or a customer (the portal guard). */
 export type ThreadAuthor = { kind: 'user'; id: Types.ObjectId } | { kind: 'customer'; id: Types.ObjectId };
 

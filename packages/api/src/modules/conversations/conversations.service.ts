@@ -1,0 +1,384 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Types, type Connection } from 'mongoose';
+import { can } from '../../platform/access/access.js';
+import type { Resource } from '../../platform/access/catalog.js';
+import type { Principal } from '../../platform/access/principal.js';
+import { bytesOf } from '../../platform/db/binary.js';
+import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
+import { op } from '../../platform/db/operators.js';
+import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import type { EventBus } from '../../platform/events.js';
+import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
+import { iso } from '../../platform/records/dto.js';
+import { readRecordsById } from '../../platform/records/records-by-id.js';
+import { indexRecords, recordTokens, searchCandidates, type SearchableKind } from '../../platform/search/search-index.js';
+import { parseSearch } from '../../platform/search/search-query.js';
+import { matchWord } from '../../platform/search/search-tokens.js';
+import { userModel } from '../identity/user.model.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import { allowedAttachmentTypes, attachmentTypeOf, MAX_ATTACHMENT_BYTES } from '../support/ticket-messages.service.js';
+import {
+  conversationAttachmentModel, conversationMemberModel, conversationMessageModel, conversationModel,
+  type Conversation, type ConversationMessage, type ThreadRecordKind,
+} from './conversation.model.js';
+
+/** How a record kind is read for a caller: its access resource and the record service's `get` (404 when hidden). */
+export interface RecordReader {
+  resource: Resource;
+  get(principal: Principal, id: string): Promise<unknown>;
+}
+export type RecordReaders = Record<ThreadRecordKind, RecordReader>;
+
+/** The search-index kind of messages (entries carry no access fields: the conversation decides, on every search). */
+export const MESSAGE_SEARCH_KIND = 'conversation_message';
+/** At most this many candidate messages are read to answer one search. */
+const MESSAGES_EXAMINED_PER_SEARCH = 400;
+
+const preview = (body: string) => body.replace(/\s+/g, ' ').slice(0, 140);
+
+/** What a record calls itself, from its API shape. */
+function recordTitle(kind: ThreadRecordKind, dto: unknown): string {
+  const r = (dto ?? {}) as Record<string, unknown>;
+  const name = [r.name, r.title, r.subject, r.companyName, [r.firstName, r.lastName].filter(Boolean).join(' '), r.number].find((v) => typeof v === 'string' && v.trim());
+  return typeof name === 'string' ? name.trim().slice(0, 200) : kind;
+}
+
+/**
+ * Internal messaging (issue 23, 004): record threads and direct conversations, messages with mentions
+ * and attachments, read state, live pushes and search. A record thread is readable exactly when its
+ * record is, asked of the record's own service (the access module's filter) on every call, so losing
+ * the record loses the thread; a direct conversation is its participants' only.
+ */
+export function createConversationsService(deps: {
+  connection: Connection;
+  events: EventBus;
+  notifications: NotificationsService;
+  records: RecordReaders;
+  /** Another user's principal (cached while nothing it depends on changed), to check who a push or mention may reach. */
+  principalOf: (tenantId: Types.ObjectId, userId: Types.ObjectId) => Promise<Principal | null>;
+}) {
+  const { connection } = deps;
+  const Conversations = conversationModel(connection);
+  const Members = conversationMemberModel(connection);
+  const Messages = conversationMessageModel(connection);
+  const Attachments = conversationAttachmentModel(connection);
+  const Users = userModel(connection);
+  const searchKind: SearchableKind<ConversationMessage> = { resource: MESSAGE_SEARCH_KIND, model: Messages, searchValues: (m) => [m.body] };
+
+  const memberKey = (conversationId: Types.ObjectId, userId: Types.ObjectId) => `${String(conversationId)}:${String(userId)}`;
+  const push = (tenantId: Types.ObjectId, userId: Types.ObjectId, name: string, payload: unknown) =>
+    deps.events.publish({ type: USER_MESSAGE_EVENT, tenantId, resource: 'notification', resourceId: null, actor: null, data: { userId: String(userId), name, payload } });
+
+  async function userNames(tenantId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const unique = [...new Map(ids.map((id) => [String(id), id])).values()];
+    const users = (await readRecordsById(Users as never, tenantId, unique)) as unknown as Array<{ _id: Types.ObjectId; name: string } | null>;
+    return new Map(users.filter((u) => u !== null).map((u) => [String(u._id), u.name]));
+  }
+
+  /** Throws 404 unless the caller may read the record (role permission and the record's visibility). */
+  async function readRecord(principal: Principal, kind: ThreadRecordKind, recordId: string): Promise<unknown> {
+    const reader = deps.records[kind];
+    if (!can(principal, reader.resource, 'read')) throw AppError.notFound('Record');
+    return reader.get(principal, recordId);
+  }
+
+  async function mayRead(principal: Principal, conversation: Conversation): Promise<boolean> {
+    if (conversation.kind === 'direct') return conversation.participantIds.some((id) => id.equals(principal.userId));
+    try {
+      await readRecord(principal, conversation.recordKind!, String(conversation.recordId));
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden')) return false;
+      throw error;
+    }
+  }
+
+  /** The conversation when the caller may read it, else 404 (never 403: ids do not leak). */
+  async function visible(principal: Principal, id: string): Promise<Conversation> {
+    const conversation = await findByIdInTenant(Conversations, principal.tenantId, new Types.ObjectId(id));
+    if (!conversation || !(await mayRead(principal, conversation))) throw AppError.notFound('Conversation');
+    return conversation;
+  }
+
+  async function toDto(principal: Principal, c: Conversation, readCount?: number) {
+    const read = readCount ?? (await Members.findOne({ tenantId: c.tenantId, key: memberKey(c._id, principal.userId) }).lean())?.readCount ?? 0;
+    const names = c.participantIds.length ? await userNames(c.tenantId, c.participantIds) : new Map<string, string>();
+    return {
+      id: String(c._id),
+      kind: c.kind,
+      recordKind: c.recordKind,
+      recordId: c.recordId ? String(c.recordId) : null,
+      participantIds: c.participantIds.map(String),
+      participants: c.participantIds.map((p) => ({ id: String(p), name: names.get(String(p)) ?? '' })),
+      title: c.title || (c.kind === 'direct' ? c.participantIds.filter((p) => !p.equals(principal.userId)).map((p) => names.get(String(p)) ?? '').join(', ') : ''),
+      messageCount: c.messageCount,
+      unreadCount: Math.max(0, c.messageCount - read),
+      lastMessageAt: iso(c.lastMessageAt),
+      lastMessagePreview: c.lastMessagePreview,
+      createdAt: iso(c.createdAt) ?? '',
+    };
+  }
+
+  function toMessageDto(m: ConversationMessage, authorName: string) {
+    return {
+      id: String(m._id),
+      conversationId: String(m.conversationId),
+      authorId: String(m.authorId),
+      authorName,
+      body: m.body,
+      mentionIds: m.mentionIds.map(String),
+      attachments: m.attachments.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.size })),
+      createdAt: iso(m.createdAt) ?? '',
+    };
+  }
+
+  /** Inserts the conversation once per key; a racing second insert reads the first one's. */
+  async function openOnce(doc: Omit<Conversation, '_id' | 'createdAt' | 'updatedAt' | 'messageCount' | 'lastMessageAt' | 'lastMessagePreview'>): Promise<Conversation> {
+    const known = await Conversations.findOne({ tenantId: doc.tenantId, key: doc.key }).lean<Conversation>();
+    if (known) return known;
+    try {
+      return (await Conversations.create(doc)).toObject() as Conversation;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const existing = await Conversations.findOne({ tenantId: doc.tenantId, key: doc.key }).lean<Conversation>();
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  /** The caller's member row (read state), made on first need. */
+  async function ensureMember(c: Conversation, userId: Types.ObjectId, readCount?: number) {
+    const key = memberKey(c._id, userId);
+    const set = readCount === undefined ? {} : { readCount, lastReadAt: new Date() };
+    await Members.updateOne(
+      { tenantId: c.tenantId, key },
+      { $set: set, $setOnInsert: { conversationId: c._id, userId, kind: c.kind, ...(readCount === undefined ? { readCount: 0, lastReadAt: null } : {}) } },
+      { upsert: true },
+    ).catch((error: unknown) => {
+      // Two first reads at once: the other one made the row; write the read state onto it.
+      if (!isDuplicateKeyError(error)) throw error;
+      if (readCount !== undefined) return Members.updateOne({ tenantId: c.tenantId, key }, { $set: set });
+      return undefined;
+    });
+  }
+
+  /** Users of the agency with these ids (not disabled), or a 400 naming `field`. */
+  async function activeUsers(tenantId: Types.ObjectId, ids: string[], field: string): Promise<Types.ObjectId[]> {
+    const oids = [...new Set(ids)].map((id) => new Types.ObjectId(id));
+    const found = await readRecordsById(Users as never, tenantId, oids);
+    found.forEach((u, i) => {
+      if (!u || (u as { status?: string }).status === 'disabled') throw AppError.invalidField(field, `${String(oids[i])} is not an active user of this agency`);
+    });
+    return oids;
+  }
+
+  /** The users who take part in a conversation and may read it now: whom a new message is pushed to. */
+  async function readersToPush(c: Conversation): Promise<Types.ObjectId[]> {
+    if (c.kind === 'direct') return c.participantIds;
+    const members = await Members.find({ tenantId: c.tenantId, conversationId: c._id }).select({ userId: 1 }).limit(500).lean();
+    const allowed = await Promise.all(
+      members.map(async (m) => {
+        const principal = await deps.principalOf(c.tenantId, m.userId);
+        return principal && (await mayRead(principal, c)) ? m.userId : null;
+      }),
+    );
+    return allowed.filter((id): id is Types.ObjectId => id !== null);
+  }
+
+  return {
+    /** The thread of a record the caller may read (made on first open). */
+    async recordThread(principal: Principal, kind: ThreadRecordKind, recordId: string) {
+      const record = await readRecord(principal, kind, recordId);
+      const conversation = await openOnce({
+        tenantId: principal.tenantId, kind: 'record', key: `record:${kind}:${recordId}`, recordKind: kind, recordId: new Types.ObjectId(recordId),
+        participantIds: [], title: recordTitle(kind, record), createdBy: principal.userId,
+      });
+      return toDto(principal, conversation);
+    },
+
+    /** Opens a direct conversation: a 1:1 exists once per pair (the same one is answered again), a group each time. */
+    async createDirect(principal: Principal, input: { participantIds: string[]; title?: string | undefined }) {
+      const others = input.participantIds.filter((id) => id !== String(principal.userId));
+      if (!others.length) throw AppError.invalidField('participantIds', 'must name at least one other user');
+      const people = [principal.userId, ...(await activeUsers(principal.tenantId, others, 'participantIds'))];
+      const sorted = people.map(String).sort();
+      const key = people.length === 2 ? `direct:${sorted.join(':')}` : `group:${randomUUID()}`;
+      const conversation = await openOnce({ tenantId: principal.tenantId, kind: 'direct', key, recordKind: null, recordId: null, participantIds: people, title: people.length === 2 ? '' : (input.title ?? ''), createdBy: principal.userId });
+      await Promise.all(conversation.participantIds.map((userId) => ensureMember(conversation, userId)));
+      return toDto(principal, conversation);
+    },
+
+    async get(principal: Principal, id: string) {
+      return toDto(principal, await visible(principal, id));
+    },
+
+    /**
+     * The caller's conversations, last message first: their direct conversations, and record threads
+     * they take part in that they may still read (each checked now through its record).
+     */
+    async inbox(principal: Principal, query: { limit: number; cursor?: string | undefined; kind?: 'record' | 'direct' | undefined }) {
+      const members = await Members.find({ tenantId: principal.tenantId, userId: principal.userId, ...(query.kind ? { kind: query.kind } : {}) }).select({ conversationId: 1, readCount: 1 }).limit(2000).lean();
+      const conversations = await readRecordsById(Conversations as never, principal.tenantId, members.map((m) => m.conversationId));
+      const readBy = new Map(members.map((m) => [String(m.conversationId), m.readCount]));
+      const listed = (conversations.filter(Boolean) as Conversation[])
+        .filter((c) => c.kind === 'record' || c.messageCount > 0 || c.createdBy.equals(principal.userId))
+        .sort((a, b) => (b.lastMessageAt?.getTime() ?? b.createdAt.getTime()) - (a.lastMessageAt?.getTime() ?? a.createdAt.getTime()));
+      const start = query.cursor ? Number(query.cursor) : 0;
+      const data = [];
+      let next = start;
+      for (; next < listed.length && data.length < query.limit; next += 1) {
+        const c = listed[next]!;
+        if (await mayRead(principal, c)) data.push(await toDto(principal, c, readBy.get(String(c._id)) ?? 0));
+      }
+      const unreadCount = data.reduce((sum, c) => sum + c.unreadCount, 0);
+      const hasMore = next < listed.length;
+      return { object: 'list' as const, data, hasMore, nextCursor: hasMore ? String(next) : null, unreadCount };
+    },
+
+    /** Messages, newest first, paged by id (older pages follow `nextCursor`). */
+    async messages(principal: Principal, id: string, query: { limit: number; cursor?: string | undefined }) {
+      const conversation = await visible(principal, id);
+      const filter: Record<string, unknown> = { tenantId: principal.tenantId, conversationId: conversation._id };
+      if (query.cursor) filter._id = op({ $lt: new Types.ObjectId(query.cursor) });
+      const docs = await Messages.find(filter as never).sort({ _id: -1 }).limit(query.limit + 1).lean<ConversationMessage[]>();
+      const page = docs.slice(0, query.limit);
+      const names = await userNames(principal.tenantId, page.map((m) => m.authorId));
+      const hasMore = docs.length > query.limit;
+      return { object: 'list' as const, data: page.map((m) => toMessageDto(m, names.get(String(m.authorId)) ?? '')), hasMore, nextCursor: hasMore ? String(page[page.length - 1]!._id) : null };
+    },
+
+    /** Posts a message: mentions notify (in the app and live), readers of the conversation get it live, search indexes it. */
+    async post(principal: Principal, id: string, input: { body: string; mentionIds?: string[] | undefined; attachmentIds?: string[] | undefined }) {
+      const conversation = await visible(principal, id);
+      const mentionIds = await activeUsers(principal.tenantId, input.mentionIds ?? [], 'mentionIds');
+      for (const userId of mentionIds) {
+        const reaches = conversation.kind === 'direct'
+          ? conversation.participantIds.some((p) => p.equals(userId))
+          : await deps.principalOf(principal.tenantId, userId).then((p) => (p ? mayRead(p, conversation) : false));
+        if (!reaches) throw AppError.invalidField('mentionIds', `${String(userId)} cannot read this conversation`);
+      }
+      const attachments = await Promise.all(
+        [...new Set(input.attachmentIds ?? [])].map(async (attachmentId) => {
+          const found = await Attachments.findOne({ tenantId: principal.tenantId, _id: attachmentId } as never).select({ data: 0 }).lean();
+          if (!found || !found.conversationId.equals(conversation._id) || found.messageId || !found.uploadedBy.equals(principal.userId)) {
+            throw AppError.invalidField('attachmentIds', `${attachmentId} is not a file you uploaded to this conversation and have not sent yet`);
+          }
+          return { id: found._id, name: found.name, contentType: found.contentType, size: found.size };
+        }),
+      );
+      const created = (await Messages.create({ tenantId: principal.tenantId, conversationId: conversation._id, authorId: principal.userId, body: input.body, mentionIds, attachments })).toObject() as ConversationMessage;
+      for (const a of attachments) await Attachments.updateOne({ tenantId: principal.tenantId, _id: a.id } as never, { $set: { messageId: created._id } });
+      const after = await Conversations.findOneAndUpdate(
+        { tenantId: principal.tenantId, _id: conversation._id },
+        { $inc: { messageCount: 1 }, $set: { lastMessageAt: created.createdAt, lastMessagePreview: preview(created.body) } },
+        { returnDocument: 'after' },
+      ).lean<Conversation>();
+      const current = after ?? conversation;
+      await ensureMember(current, principal.userId, current.messageCount);
+      await Promise.all(mentionIds.map((userId) => ensureMember(current, userId)));
+      await indexRecords(connection, searchKind, [created]);
+
+      const author = (await userNames(principal.tenantId, [principal.userId])).get(String(principal.userId)) ?? '';
+      const message = toMessageDto(created, author);
+      const where = current.kind === 'record' ? current.title || current.recordKind! : 'a conversation';
+      for (const userId of mentionIds) {
+        if (userId.equals(principal.userId)) continue;
+        await deps.notifications.notify({
+          tenantId: principal.tenantId, userId, category: 'conversation.mention',
+          title: `${author} mentioned you in ${where}`, body: preview(created.body),
+          resource: 'conversation', resourceId: String(current._id), dedupeKey: `conversation.mention:${String(created._id)}:${String(userId)}`,
+        });
+      }
+      const readers = await readersToPush(current);
+      const reads = await Members.find({ tenantId: principal.tenantId, conversationId: current._id }).select({ userId: 1, readCount: 1 }).limit(500).lean();
+      const readOf = new Map(reads.map((r) => [String(r.userId), r.readCount]));
+      await Promise.all(readers.map((userId) => push(principal.tenantId, userId, 'conversation.message', { conversationId: String(current._id), message, unreadCount: Math.max(0, current.messageCount - (readOf.get(String(userId)) ?? 0)) })));
+      return message;
+    },
+
+    /** Marks everything in the conversation read by the caller. */
+    async markRead(principal: Principal, id: string) {
+      const conversation = await visible(principal, id);
+      await ensureMember(conversation, principal.userId, conversation.messageCount);
+      const state = { conversationId: String(conversation._id), unreadCount: 0, readAt: new Date().toISOString() };
+      await push(principal.tenantId, principal.userId, 'conversation.read', state);
+      return state;
+    },
+
+    /** Stores a file for a message of this conversation, with the ticket attachments' size and content checks. */
+    async upload(principal: Principal, id: string, file: { name: string; data: Buffer }) {
+      const conversation = await visible(principal, id);
+      if (!Buffer.isBuffer(file.data) || !file.data.length) throw AppError.invalidField('body', 'is empty; send the file bytes as the request body');
+      if (file.data.length > MAX_ATTACHMENT_BYTES) throw new AppError('payload_too_large', `An attachment may be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
+      const contentType = attachmentTypeOf(file.data);
+      if (!contentType) throw new AppError('unsupported_media_type', `An attachment must be one of: ${allowedAttachmentTypes.join(', ')} (recognised by its content)`);
+      const _id = randomBytes(16).toString('hex');
+      await Attachments.create({ _id, tenantId: principal.tenantId, conversationId: conversation._id, name: file.name, contentType, size: file.data.length, sha256: createHash('sha256').update(file.data).digest('hex'), data: file.data, uploadedBy: principal.userId });
+      return { id: _id, name: file.name, contentType, size: file.data.length };
+    },
+
+    /** The bytes of a sent attachment (or the caller's own unsent upload) of a conversation the caller may read. */
+    async download(principal: Principal, id: string, attachmentId: string) {
+      const conversation = await visible(principal, id);
+      const found = await Attachments.findOne({ tenantId: principal.tenantId, _id: attachmentId } as never).lean();
+      if (!found || !found.conversationId.equals(conversation._id) || (!found.messageId && !found.uploadedBy.equals(principal.userId))) throw AppError.notFound('Attachment');
+      return { name: found.name, contentType: found.contentType, sha256: found.sha256, data: bytesOf(found.data) };
+    },
+
+    /**
+     * Messages matching every word, newest first, in conversations the caller may read now. The words
+     * are looked up in the search index by equality (bounded per token); each candidate's conversation
+     * is then checked as a read would be, so a thread whose record the caller lost is never found.
+     */
+    async search(principal: Principal, query: { q: string; conversationId?: string | undefined; limit: number }) {
+      const words = parseSearch(query.q)!;
+      const { candidates } = await searchCandidates(connection, { tenantId: principal.tenantId, kind: MESSAGE_SEARCH_KIND, words, visibility: { tenantId: principal.tenantId } });
+      const ordered = candidates.sort((a, b) => (a.id.toHexString() < b.id.toHexString() ? 1 : -1)).slice(0, MESSAGES_EXAMINED_PER_SEARCH);
+      const docs = await readRecordsById(Messages as never, principal.tenantId, ordered.map((c) => c.id));
+      const decided = new Map<string, Conversation | null>();
+      const hits: Array<{ message: ConversationMessage; conversation: Conversation }> = [];
+      let hasMore = false;
+      for (const doc of docs as Array<ConversationMessage | null>) {
+        if (!doc) continue;
+        if (query.conversationId && String(doc.conversationId) !== query.conversationId) continue;
+        const tokens = recordTokens(searchKind, doc);
+        if (!words.every((word) => matchWord(tokens, word) !== null)) continue;
+        const key = String(doc.conversationId);
+        if (!decided.has(key)) {
+          const c = await findByIdInTenant(Conversations, principal.tenantId, doc.conversationId);
+          decided.set(key, c && (await mayRead(principal, c)) ? c : null);
+        }
+        const conversation = decided.get(key);
+        if (!conversation) continue;
+        if (hits.length === query.limit) {
+          hasMore = true;
+          break;
+        }
+        hits.push({ message: doc, conversation });
+      }
+      const names = await userNames(principal.tenantId, hits.map((h) => h.message.authorId));
+      return {
+        object: 'list' as const,
+        data: hits.map(({ message, conversation: c }) => ({
+          ...toMessageDto(message, names.get(String(message.authorId)) ?? ''),
+          conversation: { id: String(c._id), kind: c.kind, recordKind: c.recordKind, recordId: c.recordId ? String(c.recordId) : null, title: c.title },
+        })),
+        hasMore,
+      };
+    },
+
+    /** Active users of the agency whose name or email starts with `q` (mention autocomplete, choosing participants). */
+    async people(principal: Principal, query: { q?: string | undefined; limit: number }) {
+      const users = await Users.find({ tenantId: principal.tenantId }).select({ name: 1, email: 1, status: 1 }).limit(5000).lean();
+      const q = (query.q ?? '').toLowerCase();
+      const matches = users
+        .filter((u) => u.status !== 'disabled')
+        .filter((u) => !q || u.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || u.name.toLowerCase().startsWith(q) || u.email.toLowerCase().startsWith(q))
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .slice(0, query.limit);
+      return { data: matches.map((u) => ({ id: String(u._id), name: u.name, email: u.email })) };
+    },
+  };
+}
+
+export type ConversationsService = ReturnType<typeof createConversationsService>;

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Types } from 'mongoose';
+import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { listen } from '../../platform/realtime/test-support.js';
+import { io as connect } from 'socket.io-client';
+import { notificationModel } from '../notifications/notification.model.js';
+import { conversationMessageModel } from './conversation.model.js';
+
+describe('internal messaging (conversations)', () => {
+  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
+  let agency: TestAgency;
+  let admin: string;
+  let tenantId: Types.ObjectId;
+  let anna: { id: Types.ObjectId; token: string };
+  let ben: { id: Types.ObjectId; token: string };
+  let cleo: { id: Types.ObjectId; token: string };
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  const salesPerson = async (name: string) => {
+    const user = await makeUser(rt, agency, { role: 'SALES_PERSON', name });
+    return { id: user.id, token: await signIn(rt, user.email) };
+  };
+  const leadOwnedBy = async (ownerId: Types.ObjectId, companyName: string) => {
+    const res = await rt.request().post('/v1/leads').set(auth(admin)).send({ firstName: 'Linnea', lastName: 'Berg', companyName, emails: [{ value: `${companyName.replace(/\W/g, '').toLowerCase()}@lead.example`, primary: true }], ownerId: String(ownerId) });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body as { id: string; version: number };
+  };
+
+  before(async () => {
+    rt = await createTestRuntime({ file: import.meta.filename });
+    agency = await makeAgency(rt);
+    admin = agency.adminToken;
+    tenantId = new Types.ObjectId(agency.tenantId);
+    [anna, ben, cleo] = await Promise.all([salesPerson('Anna Adler'), salesPerson('Ben Brandt'), salesPerson('Cleo Cruz')]);
+  });
+  after(() => rt.close());
+
+  it('should notify a mentioned user live over the realtime socket and in the inbox, once per message even when the post is retried', async () => {
+    const lead = await leadOwnedBy(anna.id, 'Mention Works GmbH');
+    // Ben may see the lead too (admins see all): he is mentioned by the admin on Anna's lead after Anna hands it to him.
+    await rt.request().patch(`/v1/leads/${lead.id}`).set(auth(admin)).send({ ownerId: String(ben.id) }).expect(200);
+    const thread = await rt.request().get(`/v1/conversations/records/lead/${lead.id}`).set(auth(admin));
+    assert.equal(thread.status, 200, JSON.stringify(thread.body));
+    assert.equal(thread.body.kind, 'record');
+    assert.equal(thread.body.title, 'Mention Works GmbH');
+
+    const server = await listen(rt);
+    const socket = connect(server.url, { path: '/v1/realtime', auth: { token: ben.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
+      const notified = new Promise<{ title: string; resource: string; resourceId: string }>((resolve) => socket.once('notification', resolve));
+      const message = new Promise<{ conversationId: string; message: { body: string; authorName: string }; unreadCount: number }>((resolve) => socket.once('conversation.message', resolve));
+      const body = { body: '@Ben Brandt can you call them <b>today</b>?', mentionIds: [String(ben.id)] };
+      const posted = await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(admin)).set('Idempotency-Key', 'mention-1').send(body);
+      assert.equal(posted.status, 201, JSON.stringify(posted.body));
+      const retried = await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(admin)).set('Idempotency-Key', 'mention-1').send(body);
+      assert.equal(retried.body.id, posted.body.id, 'a retry with the same key answers the same message');
+
+      const live = await notified;
+      assert.match(live.title, /mentioned you in Mention Works GmbH/);
+      assert.equal(live.resourceId, thread.body.id);
+      const pushed = await message;
+      assert.equal(pushed.conversationId, thread.body.id);
+      assert.equal(pushed.message.body, body.body, 'text is stored as written; elements escape it');
+      assert.equal(pushed.unreadCount, 1);
+    } finally {
+      socket.close();
+      await server.close();
+    }
+    assert.equal(await conversationMessageModel(rt.ctx.connection).countDocuments({ tenantId, conversationId: new Types.ObjectId(thread.body.id) }), 1);
+    assert.equal(await notificationModel(rt.ctx.connection).countDocuments({ tenantId, userId: ben.id, category: 'conversation.mention' }), 1);
+
+    const inbox = await rt.request().get('/v1/conversations').set(auth(ben.token));
+    assert.equal(inbox.status, 200);
+    assert.deepEqual(inbox.body.data.map((c: { id: string; unreadCount: number }) => [c.id, c.unreadCount]), [[thread.body.id, 1]]);
+    const read = await rt.request().post(`/v1/conversations/${thread.body.id}/read`).set(auth(ben.token));
+    assert.equal(read.status, 200);
+    assert.equal((await rt.request().get('/v1/conversations').set(auth(ben.token))).body.unreadCount, 0);
+  });
+
+  it('should take the thread, posting and search away from a user who loses the record (owner changed), with no copy of access kept', async () => {
+    const lead = await leadOwnedBy(anna.id, 'Lost Access AB');
+    const thread = await rt.request().get(`/v1/conversations/records/lead/${lead.id}`).set(auth(anna.token));
+    assert.equal(thread.status, 200, JSON.stringify(thread.body));
+    const posted = await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(anna.token)).send({ body: 'Budget approved for zephyrine robots' });
+    assert.equal(posted.status, 201, JSON.stringify(posted.body));
+    const found = await rt.request().get('/v1/conversations/search').query({ q: 'zephyrine' }).set(auth(anna.token));
+    assert.equal(found.status, 200, JSON.stringify(found.body));
+    assert.deepEqual(found.body.data.map((m: { id: string }) => m.id), [posted.body.id]);
+    assert.equal(found.body.data[0].conversation.recordId, lead.id);
+    // Cleo never could see the lead: no thread, no posting, nothing found.
+    assert.equal((await rt.request().get(`/v1/conversations/records/lead/${lead.id}`).set(auth(cleo.token))).status, 404);
+    assert.equal((await rt.request().get('/v1/conversations/search').query({ q: 'zephyrine' }).set(auth(cleo.token))).body.data.length, 0);
+    // A mention of someone who cannot read the record is refused, naming the field.
+    const hidden = await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(anna.token)).send({ body: 'hey', mentionIds: [String(cleo.id)] });
+    assert.equal(hidden.status, 400);
+    assert.equal(hidden.body.errors[0].field, 'mentionIds');
+
+    await rt.request().patch(`/v1/leads/${lead.id}`).set(auth(admin)).send({ ownerId: String(cleo.id) }).expect(200);
+
+    for (const res of [
+      await rt.request().get(`/v1/conversations/records/lead/${lead.id}`).set(auth(anna.token)),
+      await rt.request().get(`/v1/conversations/${thread.body.id}`).set(auth(anna.token)),
+      await rt.request().get(`/v1/conversations/${thread.body.id}/messages`).set(auth(anna.token)),
+      await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(anna.token)).send({ body: 'still here?' }),
+    ]) {
+      assert.equal(res.status, 404, JSON.stringify(res.body));
+      assert.equal(res.headers['content-type']?.split(';')[0], 'application/problem+json');
+    }
+    assert.equal((await rt.request().get('/v1/conversations/search').query({ q: 'zephyrine' }).set(auth(anna.token))).body.data.length, 0);
+    assert.ok(!(await rt.request().get('/v1/conversations').set(auth(anna.token))).body.data.some((c: { id: string }) => c.id === thread.body.id), 'gone from her inbox');
+    assert.equal(await conversationMessageModel(rt.ctx.connection).countDocuments({ tenantId, conversationId: new Types.ObjectId(thread.body.id) }), 1, 'her refused post stored nothing');
+    // The new owner reads the same thread and finds the message.
+    assert.equal((await rt.request().get(`/v1/conversations/${thread.body.id}/messages`).set(auth(cleo.token))).body.data.length, 1);
+    assert.equal((await rt.request().get('/v1/conversations/search').query({ q: 'zephyrine robots' }).set(auth(cleo.token))).body.data.length, 1);
+  });
+
+  it('should keep direct conversations to their participants, one 1:1 per pair, and in their own agency', async () => {
+    const opened = await rt.request().post('/v1/conversations').set(auth(anna.token)).send({ participantIds: [String(ben.id)] });
+    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    const again = await rt.request().post('/v1/conversations').set(auth(ben.token)).send({ participantIds: [String(anna.id)] });
+    assert.equal(again.body.id, opened.body.id, 'one 1:1 per pair');
+    assert.equal(again.body.title, 'Anna Adler');
+    const msg = await rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(anna.token)).send({ body: 'private quokka plans' });
+    assert.equal(msg.status, 201);
+    assert.equal((await rt.request().get(`/v1/conversations/${opened.body.id}/messages`).set(auth(ben.token))).body.data[0].body, 'private quokka plans');
+    assert.equal((await rt.request().get(`/v1/conversations/${opened.body.id}/messages`).set(auth(cleo.token))).status, 404);
+    assert.equal((await rt.request().get(`/v1/conversations/${opened.body.id}/messages`).set(auth(admin))).status, 404, 'not even an admin reads others\' direct messages');
+    assert.equal((await rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(cleo.token)).send({ body: 'hi' })).status, 404);
+    assert.equal((await rt.request().get('/v1/conversations/search').query({ q: 'quokka' }).set(auth(cleo.token))).body.data.length, 0);
+    assert.equal((await rt.request().get('/v1/conversations/search').query({ q: 'quokka' }).set(auth(ben.token))).body.data.length, 1);
+
+    const other = await makeAgency(rt);
+    assert.equal((await rt.request().get(`/v1/conversations/${opened.body.id}`).set(auth(other.adminToken))).status, 404);
+    const foreign = await rt.request().post('/v1/conversations').set(auth(other.adminToken)).send({ participantIds: [String(anna.id)] });
+    assert.equal(foreign.status, 400);
+    assert.equal(foreign.body.errors[0].field, 'participantIds');
+
+    const group = await rt.request().post('/v1/conversations').set(auth(anna.token)).send({ participantIds: [String(ben.id), String(cleo.id)], title: 'Fair stand' });
+    assert.equal(group.status, 201);
+    assert.equal(group.body.participants.length, 3);
+    const outsider = await rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(anna.token)).send({ body: 'x', mentionIds: [String(cleo.id)] });
+    assert.equal(outsider.status, 400);
+    assert.equal(outsider.body.errors[0].field, 'mentionIds');
+  });
+
+  it('should answer bad input with RFC 9457 problems naming the field', async () => {
+    const opened = await rt.request().post('/v1/conversations').set(auth(anna.token)).send({ participantIds: [String(ben.id)] });
+    const cases: Array<[Promise<{ status: number; body: { errors?: Array<{ field: string }> }; headers: Record<string, string> }>, string]> = [
+      [rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(anna.token)).send({ body: '   ' }) as never, 'body'],
+      [rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(anna.token)).send({ body: 'x', mentionIds: ['nope'] }) as never, 'mentionIds.0'],
+      [rt.request().post('/v1/conversations').set(auth(anna.token)).send({ participantIds: [] }) as never, 'participantIds'],
+      [rt.request().get('/v1/conversations/records/planet/6750a1b2c3d4e5f601234567').set(auth(anna.token)) as never, 'kind'],
+      [rt.request().get('/v1/conversations/search').query({ q: 'a' }).set(auth(anna.token)) as never, 'q'],
+      [rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(anna.token)).send({ body: 'x', attachmentIds: ['0'.repeat(32)] }) as never, 'attachmentIds'],
+    ];
+    for (const [pending, field] of cases) {
+      const res = await pending;
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.equal(res.headers['content-type']?.split(';')[0], 'application/problem+json');
+      assert.ok(res.body.errors?.some((e) => e.field.endsWith(field)), `${field}: ${JSON.stringify(res.body.errors)}`);
+    }
+  });
+
+  it('should attach a checked file to a message and serve it only to readers', async () => {
+    const opened = await rt.request().post('/v1/conversations').set(auth(anna.token)).send({ participantIds: [String(ben.id)] });
+    const html = await rt.request().post(`/v1/conversations/${opened.body.id}/attachments`).query({ name: 'x.html' }).set(auth(anna.token)).set('Content-Type', 'application/octet-stream').send(Buffer.from('<script>alert(1)</script>'));
+    assert.equal(html.status, 415);
+    const upload = await rt.request().post(`/v1/conversations/${opened.body.id}/attachments`).query({ name: 'notes.txt' }).set(auth(anna.token)).set('Content-Type', 'application/octet-stream').send(Buffer.from('call notes'));
+    assert.equal(upload.status, 201, JSON.stringify(upload.body));
+    const posted = await rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(anna.token)).send({ body: 'see notes', attachmentIds: [upload.body.id] });
+    assert.equal(posted.status, 201);
+    assert.equal(posted.body.attachments[0].contentType, 'text/plain');
+    const file = await rt.request().get(`/v1/conversations/${opened.body.id}/attachments/${upload.body.id}`).set(auth(ben.token)).buffer(true);
+    assert.equal(file.status, 200);
+    assert.equal(file.headers['content-disposition'], "attachment; filename*=UTF-8''notes.txt");
+    assert.equal((await rt.request().get(`/v1/conversations/${opened.body.id}/attachments/${upload.body.id}`).set(auth(cleo.token))).status, 404);
+  });
+});
