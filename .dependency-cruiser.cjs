@@ -59,6 +59,8 @@ const moduleImports = {
   templates: { to: ['messaging'], reason: 'a template preview renders for a real recipient' },
   webhooks: { to: ['identity', 'notifications'], reason: 'a delivery carries only what its owner may see (identity principal, resolved at send time) and a subscription turned off for failures notifies its owner in the app (notifications) and by email (user address)' },
   workflows: { to: ['identity'], reason: 'transitions name the role keys allowed to make them' },
+  'lost-routing': { to: ['opportunities', 'tasks'], reason: 'a lost deal gets a review task (tasks) and a re-opened one moves back to an open stage (opportunities); reviews are seen by who may see the deal' },
+  projects: { to: ['quotes', 'tasks'], reason: 'a won deal\'s project takes its jobs from the lines of the deal\'s quote, and its team members get tasks' },
 };
 
 const moduleRules = Object.entries(moduleImports).map(([name, { to }]) => ({

@@ -57,6 +57,9 @@ import { privacyModule } from './privacy/privacy.module.js';
 import { mailwizzModule } from './mailwizz/mailwizz.module.js';
 import { createCampaignBody } from './campaigns/campaign.schema.js';
 import { webhooksModule } from './webhooks/webhooks.module.js';
+import { lostRoutingModule } from './lost-routing/lost-routing.module.js';
+import { projectsModule } from './projects/projects.module.js';
+import { leadRequestsModule } from './lead-requests/lead-requests.module.js';
 import { conversationsModule } from './conversations/conversations.module.js';
 
 /** Every domain module, wired to the app context: their routes and the authenticator they provide. */
@@ -147,6 +150,19 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
       ticket: { resource: 'ticket', get: (p, id) => support.tickets.get(p, id) },
       campaign: { resource: 'campaign', get: (p, id) => campaigns.campaigns.get(p, id) },
       quote: { resource: 'opportunity', get: (p, id) => quoteToCash.quotes.get(p, id) },
+    },
+  }).routes);
+  // Issue 23.5-7: lost deals routed to consultant groups by reason, won deals made projects staffed by the account's production team, requests for leads.
+  routes.push(...lostRoutingModule(ctx, { recordDeps, opportunities: sales.opportunities, tasks: sales.tasks }).routes);
+  routes.push(...projectsModule(ctx, { recordDeps, customerVisible: (principal, id, action) => crm.customers.findVisible(principal, id, action) }).routes);
+  routes.push(...leadRequestsModule(ctx, {
+    recordDeps,
+    leadVisible: (principal, id) => crm.leads.findVisible(principal, id, 'read') as never,
+    startCampaign: async (principal, input) => {
+      const code = `RFL-${Date.now().toString(36).toUpperCase()}${Math.random().toString(36).slice(2, 6).toUpperCase()}`;
+      const created = (await campaigns.campaigns.create(principal, createCampaignBody.parse({ title: input.title, code, type: input.type, ...(input.ownerId ? { ownerId: input.ownerId } : {}), audience: { leadIds: input.leadIds } }))) as { id: string };
+      const started = (await campaigns.campaigns.transition(principal, created.id, { to: 'new', note: 'started on the leads a request delivered' })) as { status: string };
+      return { id: created.id, status: started.status };
     },
   }).routes);
   return { routes, authenticate, authenticateCustomer: customerPortal.authenticateCustomer, customerPortal: { cors: customerPortal.cors, hostedPortal }, idempotency, inboundMail: supportMail.inbound };

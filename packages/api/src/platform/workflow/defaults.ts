@@ -26,6 +26,8 @@ const campaignStates = [s('draft', 'Draft'), s('new', 'New'), s('active', 'Activ
 const leadStates = [s('new', 'New'), s('contacted', 'Contacted'), s('qualified', 'Qualified'), s('converted', 'Converted', true), s('disqualified', 'Disqualified', true)];
 const quoteStates = [s('draft', 'Draft'), s('sent', 'Sent'), s('accepted', 'Accepted', true), s('rejected', 'Rejected', true), s('expired', 'Expired', true)];
 const orderStates = [s('pending_approval', 'Pending approval'), s('open', 'Open'), s('fulfilled', 'Fulfilled', true), s('cancelled', 'Cancelled', true)];
+// Issue 23.7 (003 Request For Leads): sourcing, vetting, approval, delivery, extension (back to sourcing), closure and reopen.
+const leadRequestStates = [s('sourcing', 'Sourcing'), s('vetting', 'Vetting'), s('approved', 'Approved'), s('delivered', 'Delivered'), s('closed', 'Closed', true)];
 const ticketStates = [s('new', 'New'), s('open', 'Open'), s('pending_customer', 'Pending customer'), s('resolved', 'Resolved'), s('closed', 'Closed', true)];
 
 /**
@@ -89,6 +91,26 @@ export const defaultWorkflows: WorkflowTemplate[] = [
       { from: 'sent', to: 'accepted', roles: [] },
       { from: 'sent', to: 'rejected', roles: [] },
       { from: 'sent', to: 'expired', roles: [] },
+    ],
+  },
+  {
+    // Issue 23.7: a request for leads; approved -> delivered happens when the needed count is delivered, delivered/approved -> sourcing is an extension, closed -> sourcing a reopen.
+    key: 'leadRequest',
+    name: 'Request for leads',
+    initial: 'sourcing',
+    states: leadRequestStates,
+    transitions: [
+      { from: 'sourcing', to: 'vetting', roles: [] },
+      { from: 'sourcing', to: 'closed', roles: [] },
+      { from: 'vetting', to: 'sourcing', roles: [] },
+      { from: 'vetting', to: 'approved', roles: [] },
+      { from: 'vetting', to: 'closed', roles: [] },
+      { from: 'approved', to: 'delivered', roles: [] },
+      { from: 'approved', to: 'sourcing', roles: [] },
+      { from: 'approved', to: 'closed', roles: [] },
+      { from: 'delivered', to: 'sourcing', roles: [] },
+      { from: 'delivered', to: 'closed', roles: [] },
+      { from: 'closed', to: 'sourcing', roles: [] },
     ],
   },
   {
