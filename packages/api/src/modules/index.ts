@@ -61,6 +61,8 @@ import { lostRoutingModule } from './lost-routing/lost-routing.module.js';
 import { projectsModule } from './projects/projects.module.js';
 import { leadRequestsModule } from './lead-requests/lead-requests.module.js';
 import { conversationsModule } from './conversations/conversations.module.js';
+import { salesEventsModule } from './sales-events/sales-events.module.js';
+import { accountHealthModule } from './account-health/account-health.module.js';
 
 /** Every domain module, wired to the app context: their routes and the authenticator they provide. */
 export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authenticate: Authenticator; authenticateCustomer: CustomerAuthenticator; customerPortal: { cors: RequestHandler; hostedPortal: Router }; idempotency: Idempotency; inboundMail: InboundMail } {
@@ -165,6 +167,10 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
       return { id: created.id, status: started.status };
     },
   }).routes);
+  // Sales events (issue 23 item 4): sessions, registrations linked to leads, seats by unique insert, check-in; costs and revenue feed the campaign ROI.
+  routes.push(...salesEventsModule(ctx, { leads: crm.leads as never, contacts: contacts as never, campaigns: campaigns.campaigns as never }).routes);
+  // Account behaviour tracking (issue 23 item 8): weekly counts from the writes, a Monday snapshot per account, flags to the account manager once.
+  routes.push(...accountHealthModule(ctx, { notifications: messaging.notifications, customers: crm.customers as never }).routes);
   return { routes, authenticate, authenticateCustomer: customerPortal.authenticateCustomer, customerPortal: { cors: customerPortal.cors, hostedPortal }, idempotency, inboundMail: supportMail.inbound };
 }
 

@@ -2,6 +2,7 @@ import { staticToken } from '../internal/token-source.js';
 import { Activities } from '../resources/activities.js';
 import { ApiKeys } from '../resources/api-keys.js';
 import { Webhooks } from '../resources/webhooks.js';
+import { Conversations } from '../resources/conversations.js';
 import { Audit } from '../resources/audit.js';
 import { Privacy } from '../resources/privacy.js';
 import { Mailwizz } from '../resources/mailwizz.js';
@@ -153,6 +154,8 @@ export class CrmClient {
   readonly apiKeys: ApiKeys;
   /** Signed outbound webhooks: subscriptions, secrets, the delivery log and replay. */
   readonly webhooks: Webhooks;
+  /** Internal messaging: record threads, direct conversations, mentions and read state. */
+  readonly conversations: Conversations;
   /** My notification inbox. */
   readonly notifications: Notifications;
   /** Message templates and their preview. */
@@ -222,6 +225,7 @@ export class CrmClient {
     this.tenant = new TenantSettings(this.transport);
     this.apiKeys = new ApiKeys(this.transport);
     this.webhooks = new Webhooks(this.transport);
+    this.conversations = new Conversations(this.transport);
     this.notifications = new Notifications(this.transport);
     this.templates = new Templates(this.transport);
     this.greetings = new Greetings(this.transport);

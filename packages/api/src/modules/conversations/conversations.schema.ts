@@ -77,7 +77,15 @@ export const conversationSchema = z
   })
   .openapi('Conversation');
 
-export const conversationListSchema = listOf(conversationSchema, 'ConversationList').extend({ unreadCount: z.number().int().openapi({ description: 'Unread messages across the listed conversations' }) }).openapi('ConversationList');
+export const conversationListSchema = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(conversationSchema),
+    hasMore: z.boolean(),
+    nextCursor: z.string().nullable(),
+    unreadCount: z.number().int().openapi({ description: 'Unread messages across the listed conversations' }),
+  })
+  .openapi('ConversationList');
 export const messageListSchema = listOf(messageSchema, 'ConversationMessageList');
 export const readStateSchema = z.object({ conversationId: z.string(), unreadCount: z.number().int(), readAt: z.string() }).openapi('ConversationReadState');
 export const searchResultSchema = z
