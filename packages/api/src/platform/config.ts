@@ -60,6 +60,10 @@ export const configSchema = z
       .string()
       .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
       .optional(),
+    // Key rotation (docs/encryption.md): the keys ENCRYPTION_KEY replaced, still accepted for decryption until `npm run rotate-key` has run.
+    ENCRYPTION_KEY_PREVIOUS: csv
+      .refine((keys) => keys.every((v) => Buffer.from(v, 'base64').length === 32), 'each must be 32 bytes, base64-encoded, comma-separated')
+      .optional(),
     JOBS_ENABLED: bool.optional(),
     JOBS_PROCESS_EVERY_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
     JOBS_LOCK_LIFETIME_MS: z.coerce.number().int().min(500).max(86_400_000).default(600_000),

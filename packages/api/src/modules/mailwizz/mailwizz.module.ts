@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { AppContext } from '../../platform/context.js';
-import { createSecretBox, resolveEncryptionKey } from '../../platform/crypto/secret-box.js';
+import { secretBoxFor } from '../../platform/crypto/secret-box.js';
 import type { DomainEvent } from '../../platform/events.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import { mailwizzRoutes } from './mailwizz.routes.js';
@@ -12,7 +12,7 @@ import { createMailwizzService, MAILWIZZ_MIRROR_JOB, MAILWIZZ_STATS_JOB, MAILWIZ
  */
 export function mailwizzModule(ctx: AppContext, deps: Pick<MailwizzDeps, 'subscriptions' | 'segments' | 'createCampaign'>): { routes: RouteSpec[]; service: ReturnType<typeof createMailwizzService> } {
   const { connection, jobs, events, logger, config } = ctx;
-  const service = createMailwizzService({ connection, jobs, events, logger, box: createSecretBox(resolveEncryptionKey(config)), ...deps });
+  const service = createMailwizzService({ connection, jobs, events, logger, box: secretBoxFor(config), ...deps });
   jobs.define<{ tenantId: string; segmentId: string }>(MAILWIZZ_SYNC_JOB, async (job, keepAlive) => {
     await service.runSync(new Types.ObjectId(job.attrs.data.tenantId), new Types.ObjectId(job.attrs.data.segmentId), keepAlive);
   }, { concurrency: 2 });

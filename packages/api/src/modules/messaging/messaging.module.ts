@@ -1,7 +1,7 @@
 import { publicBaseUrl } from '../../platform/config.js';
 import { Types } from 'mongoose';
 import type { AppContext } from '../../platform/context.js';
-import { createSecretBox, resolveEncryptionKey } from '../../platform/crypto/secret-box.js';
+import { secretBoxFor } from '../../platform/crypto/secret-box.js';
 import { AppError } from '../../platform/errors.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import type { createRateLimiter } from '../../platform/http/rate-limit.js';
@@ -19,6 +19,7 @@ import { messagingRoutes } from './messaging.routes.js';
 import { nurtureRoutes } from './nurture.routes.js';
 import { createNurtureService, NURTURE_JOB } from './nurture.service.js';
 import { createRecipients } from './recipients.js';
+import type { SendHooks } from './send-hooks.js';
 import { satisfactionRoutes } from './satisfaction.routes.js';
 import { createFeedbackTokens, createSatisfactionService, SATISFACTION_JOB } from './satisfaction.service.js';
 import { createSubscriptionsService } from './subscriptions.service.js';
@@ -30,7 +31,7 @@ import { createUnsubscribeTokens } from './unsubscribe.js';
  */
 export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit: number) => ReturnType<typeof createRateLimiter>, options: { segmentMembers?: SegmentMembers } = {}) {
   const { connection, config, events, jobs, logger } = ctx;
-  const box = createSecretBox(resolveEncryptionKey(config));
+  const box = secretBoxFor(config);
   const transports = createTransportPool(config, logger);
   // Pooled SMTP connections live as long as the database connection (runtime.close() ends both).
   connection.once('close', () => transports.close());
@@ -42,8 +43,10 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
   const notifications = createNotificationsService({ connection, events });
   const publicBase = publicBaseUrl(config);
   const satisfaction = createSatisfactionService({ connection, jobs, events, logger, templates, recipients, notifications, tokens: createFeedbackTokens(box), publicBase });
+  // Filled in by the campaigns module (campaign analytics): messaging itself knows no campaigns.
+  const sendHooks: SendHooks = {};
   const engine = createDeliveryEngine({
-    connection, config, logger, events, jobs, recipients, subscriptions, templates, mailSettings, tokens,
+    connection, config, logger, events, jobs, recipients, subscriptions, templates, mailSettings, tokens, hooks: sendHooks,
     extraData: (send, r) => (send.kind === 'satisfaction' ? { feedback: satisfaction.links(send, r) } : {}),
   });
   // Production never starts a send that could only reach the local outbox: a clear 409 instead.
@@ -52,7 +55,7 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     const route = await mailSettings.routeFor(principal.tenantId, fromUser ? principal.userId : null);
     if (!route.delivers) throw new AppError('conflict', 'No SMTP server is configured: set SMTP_URL, or the agency\'s mail settings (PUT /v1/mail-settings), before sending');
   };
-  const greetings = createGreetingsService({ connection, jobs, templates, recipients, segmentMembers: options.segmentMembers, assertCanDeliver, engine });
+  const greetings = createGreetingsService({ connection, jobs, templates, recipients, segmentMembers: options.segmentMembers, assertCanDeliver, engine, hooks: sendHooks });
   const nurture = createNurtureService({ connection, templates, recipients, engine, logger });
 
   // The send job's lock lives as long as the ledger lease (renewed by the run's heartbeat), not Agenda's
@@ -92,9 +95,9 @@ export function buildMessaging(ctx: AppContext, perMinute: (name: string, limit:
     ...notificationRoutes(notifications),
     ...templateRoutes(templates, recipients),
     ...mailSettingsRoutes(mailSettings),
-    ...messagingRoutes({ subscriptions, greetings, tokens, unsubscribeLimit: perMinute('unsubscribe', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE * 3)) }),
+    ...messagingRoutes({ subscriptions, greetings, tokens, unsubscribeLimit: perMinute('unsubscribe', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE * 3)), hooks: sendHooks }),
     ...nurtureRoutes(nurture),
     ...satisfactionRoutes({ satisfaction, answerLimit: perMinute('feedback', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE * 3)) }),
   ];
-  return { routes, notifications, templates, mailSettings, subscriptions, greetings, satisfaction, nurture, engine, tokens, transports };
+  return { routes, notifications, templates, mailSettings, subscriptions, greetings, satisfaction, nurture, engine, tokens, transports, sendHooks };
 }

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { AppContext } from '../../platform/context.js';
-import { createSecretBox, resolveEncryptionKey } from '../../platform/crypto/secret-box.js';
+import { secretBoxFor } from '../../platform/crypto/secret-box.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
@@ -31,7 +31,7 @@ export function webhookSettings(config: AppContext['config']): WebhookSettings {
 /** Signed outbound webhooks (issue 22), wired to the app: the outbox subscriber, the jobs and the routes. */
 export function webhooksModule(ctx: AppContext, deps: { notifications: NotificationsService; mailer: Mailer }): { routes: RouteSpec[]; service: ReturnType<typeof createWebhooksService> } {
   const { connection, config, events, jobs, logger } = ctx;
-  const service = createWebhooksService({ connection, box: createSecretBox(resolveEncryptionKey(config)), jobs, logger, settings: webhookSettings(config), notifications: deps.notifications, mailer: deps.mailer });
+  const service = createWebhooksService({ connection, box: secretBoxFor(config), jobs, logger, settings: webhookSettings(config), notifications: deps.notifications, mailer: deps.mailer });
   // The outbox row is written while the event is published (the write's request awaits it), so an
   // event is never lost to a crash between the write and the job.
   events.subscribe('*', (event) => service.onEvent(event));

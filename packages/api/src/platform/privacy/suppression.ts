@@ -36,15 +36,37 @@ export function privacySuppressionModel(connection: Connection): Model<PrivacySu
   return (connection.models.PrivacySuppression as Model<PrivacySuppression> | undefined) ?? connection.model<PrivacySuppression>('PrivacySuppression', schema);
 }
 
-const keys = new WeakMap<Connection, Buffer>();
+/** The name of the pinned suppression key in `platform_keys` (platform/crypto/platform-keys.ts). */
+export const PRIVACY_SUPPRESSION_KEY = 'privacy-suppression';
 
-/** Sets the server key suppression hashes are made with (the privacy module does, at build time). */
-export function configureSuppressionKey(connection: Connection, key: Buffer): void {
-  keys.set(connection, key);
+/** The suppression key as derived from a master key (what deployments used before it was pinned). */
+export function suppressionKeyFrom(master: Buffer): Buffer {
+  return createHmac('sha256', master).update('privacy-suppression').digest();
 }
 
-function keyOf(connection: Connection): Buffer | undefined {
-  return keys.get(connection);
+const keys = new WeakMap<Connection, { resolved?: Buffer; load?: () => Promise<Buffer>; loading?: Promise<Buffer> }>();
+
+/**
+ * Sets the server key suppression hashes are made with (the privacy module does, at build time): the key,
+ * or a loader read once on first use (the key pinned in the database, so it survives an ENCRYPTION_KEY
+ * rotation: docs/encryption.md).
+ */
+export function configureSuppressionKey(connection: Connection, key: Buffer | (() => Promise<Buffer>)): void {
+  keys.set(connection, Buffer.isBuffer(key) ? { resolved: key } : { load: key });
+}
+
+async function keyOf(connection: Connection): Promise<Buffer | undefined> {
+  const entry = keys.get(connection);
+  if (!entry) return undefined;
+  if (entry.resolved) return entry.resolved;
+  entry.loading ??= entry.load!().then(
+    (key) => (entry.resolved = key),
+    (error: unknown) => {
+      entry.loading = undefined;
+      throw error;
+    },
+  );
+  return entry.loading;
 }
 
 /** Lower-cased, trimmed: how an email is compared. */
@@ -108,7 +130,7 @@ function tenantHashes(connection: Connection, tenantId: Types.ObjectId): Promise
 
 /** Which of the values belongs to an erased person of the agency (`email`/`phone` and its index), if any. */
 export async function findSuppressed(connection: Connection, tenantId: Types.ObjectId, values: PersonValues): Promise<{ kind: 'email' | 'phone'; index: number } | null> {
-  const key = keyOf(connection);
+  const key = await keyOf(connection);
   if (!key) return null;
   const hashes = hashesOf(key, tenantId, values);
   if (!hashes.length) return null;
@@ -130,7 +152,7 @@ export async function assertNotSuppressed(connection: Connection, tenantId: Type
 
 /** Records the hashes of an erased person's values; answers how many were new. */
 export async function addSuppression(connection: Connection, tenantId: Types.ObjectId, values: PersonValues, requestId: Types.ObjectId | null): Promise<number> {
-  const key = keyOf(connection);
+  const key = await keyOf(connection);
   if (!key) throw new AppError('unavailable', 'The privacy suppression key is not configured');
   let added = 0;
   for (const { kind, hash } of hashesOf(key, tenantId, values)) {
@@ -146,8 +168,8 @@ export async function addSuppression(connection: Connection, tenantId: Types.Obj
   return added;
 }
 
-/** The hash of one value (for tests and the export of a request's own record). */
+/** The hash of one value (for tests and the export of a request's own record); null before the key was first loaded. */
 export function suppressionHashFor(connection: Connection, tenantId: Types.ObjectId, kind: 'email' | 'phone', value: string): string | null {
-  const key = keyOf(connection);
+  const key = keys.get(connection)?.resolved;
   return key ? suppressionHash(key, tenantId, kind, value) : null;
 }
