@@ -139,7 +139,8 @@ export function createLeadRequestsService(deps: {
     async transition(principal: Principal, requestId: string, input: { to: string; version?: number | undefined; note?: string | undefined }) {
       const r = await find(principal, requestId);
       if (input.version !== undefined && input.version !== r.version) throw new AppError('version_conflict', 'The request changed meanwhile; reload and try again', { extensions: { current: await toDto(principal, r) } });
-      if (input.to === 'vetting' && r.candidateCount === 0) throw AppError.invalidField('to', 'vetting needs at least one proposed lead: add candidates first');
+      await workflows.assertTransition(principal, WORKFLOW, r.status, input.to);
+      if (input.to === 'vetting' && r.candidateCount + r.acceptedCount === 0) throw AppError.invalidField('to', 'vetting needs at least one proposed lead: add candidates first');
       if (input.to === 'approved' && r.acceptedCount === 0) throw AppError.invalidField('to', 'approval needs at least one lead accepted in vetting');
       if (input.to === 'delivered' && r.deliveredCount === 0) throw AppError.invalidField('to', 'is reached by delivering leads (POST /lead-requests/{id}/deliveries)');
       return toDto(principal, await move(principal, r, input.to, input.note ?? null));
