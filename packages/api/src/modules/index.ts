@@ -57,6 +57,7 @@ import { privacyModule } from './privacy/privacy.module.js';
 import { mailwizzModule } from './mailwizz/mailwizz.module.js';
 import { createCampaignBody } from './campaigns/campaign.schema.js';
 import { webhooksModule } from './webhooks/webhooks.module.js';
+import { voipModule } from './voip/voip.module.js';
 import { lostRoutingModule } from './lost-routing/lost-routing.module.js';
 import { projectsModule } from './projects/projects.module.js';
 import { leadRequestsModule } from './lead-requests/lead-requests.module.js';
@@ -171,6 +172,12 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   routes.push(...salesEventsModule(ctx, { leads: crm.leads as never, contacts: contacts as never, campaigns: campaigns.campaigns as never }).routes);
   // Account behaviour tracking (issue 23 item 8): weekly counts from the writes, a Monday snapshot per account, flags to the account manager once.
   routes.push(...accountHealthModule(ctx, { notifications: messaging.notifications, customers: crm.customers as never }).routes);
+  // Yealink VOIP (issue 22): click-to-call through the phone's Action URI, Action-URL events and CDR imports as call activities.
+  routes.push(...voipModule(ctx, {
+    activities: sales.activities,
+    findSubject: (principal, subject) => (subject.type === 'contact' ? contacts.findVisible(principal, subject.id, 'read') : crm.leads.findVisible(principal, subject.id, 'read')) as never,
+    eventsLimit: perMinute('voip-events', Math.max(120, config.PUBLIC_RATE_LIMIT_PER_MINUTE)),
+  }).routes);
   return { routes, authenticate, authenticateCustomer: customerPortal.authenticateCustomer, customerPortal: { cors: customerPortal.cors, hostedPortal }, idempotency, inboundMail: supportMail.inbound };
 }
 

@@ -47,6 +47,9 @@ const personal = (name: string): { name: string; widgets: WidgetSpec[] } => ({
     { id: 'won-weeks', kind: 'chart', title: 'Deals won per week', metric: 'deals.won', period: 'week', dimension: 'owner', chart: 'line', range: '3months' },
     { id: 'calls', kind: 'chart', title: 'Calls per week', metric: 'activities.calls', period: 'week', dimension: 'owner', chart: 'bar', range: '3months' },
     { id: 'emails', kind: 'chart', title: 'Emails per week', metric: 'activities.emails', period: 'week', dimension: 'owner', chart: 'bar', range: '3months' },
+    // Phone sales (000): answered calls and talk time from the phone system (docs/voip.md).
+    { id: 'calls-answered', kind: 'chart', title: 'Answered calls per week', metric: 'calls.answered', period: 'week', dimension: 'owner', chart: 'bar', range: '3months' },
+    { id: 'talk-minutes', kind: 'metric', title: 'Talk minutes this week', metric: 'calls.minutes', period: 'week', dimension: 'owner' },
   ]),
 });
 
@@ -60,6 +63,8 @@ const head = (name: string, split: 'owner' | 'team' | 'product'): { name: string
     { id: 'revenue-by', kind: 'chart', title: `Revenue by ${split === 'owner' ? 'sales person' : split}`, metric: 'deals.won.amount', period: 'month', dimension: split, chart: 'stacked', range: 'year' },
     { id: 'calls-by', kind: 'chart', title: `Calls by ${split === 'owner' ? 'person' : split}`, metric: 'activities.calls', period: 'week', dimension: split, chart: 'bar', range: '3months' },
     { id: 'emails-by', kind: 'chart', title: `Emails by ${split === 'owner' ? 'person' : split}`, metric: 'activities.emails', period: 'week', dimension: split, chart: 'bar', range: '3months' },
+    { id: 'answered-by', kind: 'chart', title: `Answered calls by ${split === 'owner' ? 'person' : split}`, metric: 'calls.answered', period: 'week', dimension: split, chart: 'bar', range: '3months' },
+    { id: 'talk-minutes-by', kind: 'chart', title: `Talk minutes by ${split === 'owner' ? 'person' : split}`, metric: 'calls.minutes', period: 'week', dimension: split, chart: 'bar', range: '3months' },
   ]),
 });
 

@@ -13,6 +13,8 @@ export const metricNames = [
   'activities.meetings',
   'tickets.opened',
   'tickets.resolved',
+  'calls.answered',
+  'calls.minutes',
 ] as const;
 export type MetricName = (typeof metricNames)[number];
 
@@ -35,6 +37,8 @@ export const metricResource: Record<MetricName, Resource> = {
   'activities.meetings': 'activity',
   'tickets.opened': 'ticket',
   'tickets.resolved': 'ticket',
+  'calls.answered': 'activity',
+  'calls.minutes': 'activity',
 };
 
 /**
@@ -114,7 +118,7 @@ export function periodStarts(period: Period, from: string, to: string): string[]
 /** The fields of a record that `contributionsOf` reads (and `version`): what the roll-ups queue keeps of it. */
 export const countedFields = [
   'version', 'probability', 'ownerId', 'teamId', 'productId', 'pipelineId', 'stage', 'stageKind', 'outcome', 'campaignId', 'leadSource', 'source', 'customerId', 'accountId',
-  'amount', 'weightedAmount', 'createdAt', 'closedAt', 'stageChangedAt', 'updatedAt', 'expectedCloseDate', 'occurredAt', 'type', 'status', 'statusChangedAt',
+  'amount', 'weightedAmount', 'createdAt', 'closedAt', 'stageChangedAt', 'updatedAt', 'expectedCloseDate', 'occurredAt', 'type', 'status', 'statusChangedAt', 'durationMinutes',
 ] as const;
 
 /** A record cut to the fields the roll-ups read (dates as ISO strings), so a queue entry stays small. */
@@ -224,6 +228,9 @@ function measures(resource: CountedResource, r: Dto): Measure[] {
   } else if (resource === 'activity') {
     const metric = ({ email: 'activities.emails', call: 'activities.calls', meeting: 'activities.meetings' } as const)[r.type as 'email'];
     if (metric) out.push({ metric, at: date(r.occurredAt, r.createdAt), value: 1 });
+    // Phone-sales figures (Yealink calls and logged ones alike): answered calls and talk minutes; the answered rate is calls.answered / activities.calls.
+    if (r.type === 'call' && r.outcome === 'answered') out.push({ metric: 'calls.answered', at: date(r.occurredAt, r.createdAt), value: 1 });
+    if (r.type === 'call') out.push({ metric: 'calls.minutes', at: date(r.occurredAt, r.createdAt), value: Number(r.durationMinutes) || 0 });
   } else {
     out.push({ metric: 'tickets.opened', at: date(r.createdAt), value: 1 });
     if (r.status === 'resolved' || r.status === 'closed') out.push({ metric: 'tickets.resolved', at: date(r.statusChangedAt, r.updatedAt, r.createdAt), value: 1 });
