@@ -9,6 +9,7 @@ import { createRecordService, type RecordDeps } from '../../platform/records/rec
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { leadModel } from '../leads/lead.model.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
+import { campaignEventTotals } from '../sales-events/sales-event.model.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { campaignDefinition, toCampaignDto } from './campaign.definition.js';
 import type { CampaignMessageInput, CampaignMessages } from './campaign-message.js';
@@ -335,15 +336,18 @@ export function createCampaignsService(connection: Connection, deps: RecordDeps,
         Daily.find({ tenantId, campaignId: campaign._id, day: op({ $gte: from, $lte: to }) }).sort({ day: 1 }).limit(1000).lean(),
       ]);
       const revenueWon = wonRevenue[0]?.revenue ?? 0;
-      const cost = campaign.cost ?? 0;
+      // Sales events of the campaign (issue 23): their costs add to its cost, their fees and sponsor packages to its revenue.
+      const events = await campaignEventTotals(connection, tenantId, campaign._id);
+      const cost = (campaign.cost ?? 0) + events.cost;
       const expectedRevenue = campaign.expectedRevenue ?? 0;
       return {
         campaignId: String(campaign._id),
         totals: { ...counts, leads: Math.max(leads, counts.leads), pendingSignups, conversions: wonCount[0]?.count ?? 0, revenueWon },
         cost,
         expectedRevenue,
+        events,
         currency: campaign.currency ?? 'EUR',
-        roi: cost > 0 ? round((revenueWon - cost) / cost) : null,
+        roi: cost > 0 ? round((revenueWon + events.revenue - cost) / cost) : null,
         expectedRoi: cost > 0 ? round((expectedRevenue - cost) / cost) : null,
         daily: daily.map((d) => ({ day: d.day, views: d.views ?? 0, likes: d.likes ?? 0, enrolments: d.enrolments ?? 0, signups: d.signups ?? 0, leads: d.leads ?? 0 })),
         revenueSource: 'opportunities' as const,
