@@ -57,6 +57,7 @@ import { privacyModule } from './privacy/privacy.module.js';
 import { mailwizzModule } from './mailwizz/mailwizz.module.js';
 import { createCampaignBody } from './campaigns/campaign.schema.js';
 import { webhooksModule } from './webhooks/webhooks.module.js';
+import { calendarModule } from './calendar/calendar.module.js';
 import { voipModule } from './voip/voip.module.js';
 import { lostRoutingModule } from './lost-routing/lost-routing.module.js';
 import { projectsModule } from './projects/projects.module.js';
@@ -178,6 +179,8 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     findSubject: (principal, subject) => (subject.type === 'contact' ? contacts.findVisible(principal, subject.id, 'read') : crm.leads.findVisible(principal, subject.id, 'read')) as never,
     eventsLimit: perMinute('voip-events', Math.max(120, config.PUBLIC_RATE_LIMIT_PER_MINUTE)),
   }).routes);
+  // Shared calendars, free/busy, .ics invitations, private feeds, reminders, slot offers by email (issue 23).
+  routes.push(...calendarModule(ctx, { notifications: messaging.notifications, mailer, publicLimit: perMinute('calendar-public', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE)) }).routes);
   return { routes, authenticate, authenticateCustomer: customerPortal.authenticateCustomer, customerPortal: { cors: customerPortal.cors, hostedPortal }, idempotency, inboundMail: supportMail.inbound };
 }
 

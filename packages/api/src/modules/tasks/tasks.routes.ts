@@ -1,3 +1,4 @@
+import express from 'express';
 import { idParams } from '../../platform/http/common.schema.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { z } from '../../platform/http/zod.js';
@@ -6,6 +7,17 @@ import type { RecordService } from '../../platform/records/record-service.js';
 import type { Task } from './task.model.js';
 import { chooseSlotBody, createTaskBody, invitationSchema, publicInvitationSchema, taskSchema, tokenParams, transitionTaskBody, updateTaskBody } from './task.schema.js';
 import type { TasksService } from './tasks.service.js';
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The public page a contact books a meeting slot on: one form button per offered slot, no script (CSP). */
+function bookingPage(invitation: { title: string; location: string | null; proposedSlots: { start: string; end: string }[]; chosenSlot: { start: string; end: string } | null }): string {
+  const when = (iso: string) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)) + ' UTC';
+  const body = invitation.chosenSlot
+    ? `<p>Booked: <strong>${escapeHtml(when(invitation.chosenSlot.start))}</strong>. Thank you.</p>`
+    : `<form method="post"><fieldset><legend>Pick a time</legend>${invitation.proposedSlots.filter((s) => Date.parse(s.start) > Date.now()).map((s) => `<p><button type="submit" name="start" value="${escapeHtml(s.start)}">${escapeHtml(when(s.start))}</button></p>`).join('')}</fieldset></form>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(invitation.title)}</title></head><body><main><h1>${escapeHtml(invitation.title)}</h1>${invitation.location ? `<p>${escapeHtml(invitation.location)}</p>` : ''}${body}</main></body></html>`;
+}
 
 /** Task routes: the standard record set (with the calling-task workflow) plus meeting slots and invitations. */
 export function taskRoutes(service: TasksService): RouteSpec[] {
@@ -47,8 +59,13 @@ export function taskRoutes(service: TasksService): RouteSpec[] {
       tags: ['Tasks'],
       access: access.public,
       params: tokenParams,
-      success: { status: 200, description: 'The offered slots', schema: publicInvitationSchema },
-      handler: ({ params }) => service.invitation(params.token),
+      success: { status: 200, description: 'The offered slots (JSON), or the booking page for a browser', schema: publicInvitationSchema, alsoMediaTypes: ['text/html'] },
+      handler: async ({ params, req, res }) => {
+        const invitation = await service.invitation(params.token);
+        if (req.accepts(['json', 'html']) !== 'html') return invitation;
+        res.status(200).type('html').set('Cache-Control', 'no-store').send(bookingPage(invitation));
+        return undefined;
+      },
     }),
     defineRoute({
       method: 'post',
@@ -59,9 +76,15 @@ export function taskRoutes(service: TasksService): RouteSpec[] {
       access: access.public,
       params: tokenParams,
       body: z.object({ start: chooseSlotBody.shape.start }).openapi('PickMeetingSlot'),
-      success: { status: 200, description: 'The meeting with the picked slot', schema: publicInvitationSchema },
+      before: [express.urlencoded({ extended: false, limit: '2kb' })],
+      success: { status: 200, description: 'The meeting with the picked slot (a confirmation page for a browser’s form post)', schema: publicInvitationSchema, alsoMediaTypes: ['text/html'] },
       errors: [409],
-      handler: ({ params, body }) => service.pickByInvitation(params.token, body.start),
+      handler: async ({ params, body, req, res }) => {
+        const booked = await service.pickByInvitation(params.token, body.start);
+        if (!req.is('application/x-www-form-urlencoded')) return booked;
+        res.status(200).type('html').set('Cache-Control', 'no-store').send(bookingPage(booked));
+        return undefined;
+      },
     }),
   ];
 }

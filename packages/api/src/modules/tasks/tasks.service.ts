@@ -9,6 +9,7 @@ import { taskModel, type Task, type TimeSlot } from './task.model.js';
 import { iso } from '../../platform/records/dto.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
+import { claimOnce } from '../../platform/db/claim-once.js';
 
 type Client = { ip?: string; userAgent?: string } | undefined;
 const idOf = (v: unknown) => (v ? String(v) : null);
@@ -113,6 +114,12 @@ export function createTasksService(connection: Connection, deps: RecordDeps, sub
     if ('assigneeId' in input && input.assigneeId) {
       const assigneeId = new Types.ObjectId(String(input.assigneeId));
       if (!(await deps.directory.user(principal.tenantId, assigneeId))) throw AppError.invalidField('assigneeId', 'is not a user of this agency');
+      // Delegation follows the org hierarchy (003): yourself or someone whose role sits below yours; an
+      // assignment that stays as it was is not a new delegation.
+      const unchanged = existing?.assigneeId && existing.assigneeId.equals(assigneeId);
+      if (!unchanged && !principal.role.isAdmin && !principal.subordinateUserIds.some((id) => id.equals(assigneeId))) {
+        throw AppError.invalidField('assigneeId', 'is not you or someone below you in the organisation; ask their manager to delegate it');
+      }
       out.assigneeId = assigneeId;
     }
     if (!existing && !('assigneeId' in input)) out.assigneeId = principal.userId;
@@ -131,6 +138,12 @@ export function createTasksService(connection: Connection, deps: RecordDeps, sub
     const to = task.chosenSlot || task.status === 'scheduled' || task.status === 'rescheduled' ? 'rescheduled' : 'scheduled';
     if (!workflow.transitions.some((t) => t.from === task.status && t.to === to)) {
       throw new AppError('invalid_transition', `a slot cannot be picked while the meeting is '${task.status}'`, { extensions: { from: task.status, to, allowed: workflow.transitions.filter((t) => t.from === task.status).map((t) => t.to) } });
+    }
+    // One booking per person and start time, whatever the race: the unique claim decides (FerretDB runs a
+    // conditional update as find-then-write, so two picks could both pass a version check on their own).
+    const holder = task.assigneeId ?? task.ownerId ?? task._id;
+    if (!(await claimOnce(connection, `meeting-slot:${String(tenantId)}:${String(holder)}:${new Date(slot.start).toISOString()}`))) {
+      throw new AppError('conflict', 'This time slot has just been booked; pick another one', { errors: [{ field: 'start', code: 'taken', message: 'is already booked' }] });
     }
     const now = new Date();
     const written = await writeVersion(Task, task, { $set: { chosenSlot: { start: slot.start, end: slot.end }, dueAt: slot.start, status: to, statusChangedAt: now, updatedAt: now } });
@@ -209,7 +222,7 @@ export function createTasksService(connection: Connection, deps: RecordDeps, sub
         resource: 'task',
         resourceId: String(task._id),
         actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId, ip: client?.ip, userAgent: client?.userAgent },
-        data: { subject: task.subject ? { type: task.subject.type, id: String(task.subject.id) } : null, path: `/v1/meeting-invitations/${token}`, slots: task.proposedSlots.map(slotDto) },
+        data: { title: task.title, subject: task.subject ? { type: task.subject.type, id: String(task.subject.id) } : null, path: `/v1/meeting-invitations/${token}`, slots: task.proposedSlots.map(slotDto) },
       });
       return { token, path: `/v1/meeting-invitations/${token}`, expiresAt: task.proposedSlots.length ? new Date(Math.max(...task.proposedSlots.map((s) => new Date(s.start).getTime()))).toISOString() : null };
     },

@@ -20,8 +20,8 @@ describe('tasks, meetings, follow-ups and automatic tasks', () => {
   });
   after(() => rt.close());
 
-  it('should create a follow-up assigned to someone else, visible to its assignee and owner only', async () => {
-    const seller = await makeUser(rt, agency, { role: 'SALES_PERSON' });
+  it('should create a follow-up delegated to someone below in the hierarchy, visible to its assignee and owner only', async () => {
+    const seller = await makeUser(rt, agency, { role: 'SALES_HEAD' });
     const other = await makeUser(rt, agency, { role: 'SALES_PERSON' });
     const sellerToken = await signIn(rt, seller.email);
     const otherToken = await signIn(rt, other.email);

@@ -15,6 +15,10 @@ export interface MailMessage {
   messageId?: string | undefined;
   inReplyTo?: string | undefined;
   references?: string[] | undefined;
+  /** Files sent along (a calendar invitation's .ics, `contentType: 'text/calendar; method=REQUEST'`). */
+  attachments?: { filename: string; content: string | Buffer; contentType: string }[] | undefined;
+  /** An alternative body part (iCalendar invitations go as text/calendar beside text and HTML, as mail clients expect). */
+  icalEvent?: { method: string; content: string; filename?: string } | undefined;
 }
 
 /** Sends transactional email (invitations, password resets) through SMTP. */
@@ -38,7 +42,7 @@ export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'AP
   const linkBase = appBaseUrl(config);
   async function send(message: MailMessage): Promise<void> {
     const { to } = message;
-    const threading = { replyTo: message.replyTo, messageId: message.messageId, inReplyTo: message.inReplyTo, references: message.references };
+    const threading = { replyTo: message.replyTo, messageId: message.messageId, inReplyTo: message.inReplyTo, references: message.references, attachments: message.attachments, icalEvent: message.icalEvent };
     const info = await transport.sendMail({ from: config.MAIL_FROM, to, subject: message.subject, text: message.text, html: message.html, ...Object.fromEntries(Object.entries(threading).filter(([, v]) => v !== undefined)) });
     if (config.SMTP_URL) logger.debug({ to, messageId: info.messageId }, 'email sent');
   }

@@ -1,0 +1,119 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
+
+export const entryKinds = ['meeting', 'call', 'task', 'followUp', 'conference'] as const;
+export type EntryKind = (typeof entryKinds)[number];
+export const replies = ['needsAction', 'accepted', 'declined', 'tentative'] as const;
+export type Reply = (typeof replies)[number];
+
+/** Someone invited to an entry: a user of the agency or an outside address. */
+export interface Attendee {
+  email: string;
+  name: string | null;
+  userId: Types.ObjectId | null;
+  reply: Reply;
+  repliedAt: Date | null;
+}
+
+/**
+ * One calendar entry (004: meetings, calls, tasks with times, follow-ups, conference dates). Personal
+ * entries belong to their owner; team entries (`teamId`) are seen by the team. Tasks with a due time
+ * are not copied here: the calendar reads them from the tasks collection.
+ */
+export interface CalendarEntry {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  kind: EntryKind;
+  title: string;
+  description: string | null;
+  location: string | null;
+  startAt: Date;
+  endAt: Date;
+  allDay: boolean;
+  /** IANA zone the entry was planned in; invitations and feeds write TZID with it. */
+  timeZone: string;
+  /** RFC 5545 RRULE (without the `RRULE:` prefix), expanded with the `rrule` library. */
+  recurrence: string | null;
+  /** The end of the last occurrence (far future for an open series): the range query's upper bound. */
+  seriesEndAt: Date;
+  ownerId: Types.ObjectId;
+  teamId: Types.ObjectId | null;
+  productId: Types.ObjectId | null;
+  departmentId: Types.ObjectId | null;
+  attendees: Attendee[];
+  /** Top-level copy of the attendees' user ids: free/busy and visibility match on it. */
+  attendeeUserIds: Types.ObjectId[];
+  reminderMinutes: number | null;
+  /** When the next reminder is due (null: none pending); the reminder job reads by it. */
+  remindAt: Date | null;
+  sequence: number;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const attendeeSchema = new Schema<Attendee>({ email: { type: String, required: true }, name: { type: String, default: null }, userId: { type: Schema.Types.ObjectId, default: null }, reply: { type: String, enum: replies, default: 'needsAction' }, repliedAt: { type: Date, default: null } }, { _id: false });
+
+const entrySchema = new Schema<CalendarEntry>(
+  {
+    kind: { type: String, enum: entryKinds, required: true },
+    title: { type: String, required: true, maxlength: 300 },
+    description: { type: String, default: null },
+    location: { type: String, default: null },
+    startAt: { type: Date, required: true },
+    endAt: { type: Date, required: true },
+    allDay: { type: Boolean, default: false },
+    timeZone: { type: String, required: true },
+    recurrence: { type: String, default: null },
+    seriesEndAt: { type: Date, required: true },
+    ownerId: { type: Schema.Types.ObjectId, required: true, index: true },
+    teamId: { type: Schema.Types.ObjectId, default: null, index: true },
+    productId: { type: Schema.Types.ObjectId, default: null },
+    departmentId: { type: Schema.Types.ObjectId, default: null },
+    attendees: { type: [attendeeSchema], default: [] },
+    attendeeUserIds: { type: [Schema.Types.ObjectId], default: [], index: true },
+    reminderMinutes: { type: Number, default: null },
+    remindAt: { type: Date, default: null, index: true },
+    sequence: { type: Number, default: 0 },
+  },
+  { timestamps: true, versionKey: 'version', minimize: false, collection: 'calendar_entries' },
+);
+entrySchema.plugin(tenantScoped);
+
+export function calendarEntryModel(connection: Connection): Model<CalendarEntry> {
+  return (connection.models.CalendarEntry as Model<CalendarEntry>) ?? connection.model<CalendarEntry>('CalendarEntry', entrySchema);
+}
+
+/** An invitation sent to one attendee: the reply link's token is stored only as its sha256. */
+export interface CalendarInvitation {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  entryId: Types.ObjectId;
+  email: string;
+  tokenHash: string;
+  createdAt: Date;
+}
+
+const invitationSchema = new Schema<CalendarInvitation>({ entryId: { type: Schema.Types.ObjectId, required: true }, email: { type: String, required: true }, tokenHash: { type: String, required: true, unique: true } }, { timestamps: { createdAt: true, updatedAt: false }, collection: 'calendar_invitations' });
+invitationSchema.plugin(tenantScoped);
+
+export function calendarInvitationModel(connection: Connection): Model<CalendarInvitation> {
+  return (connection.models.CalendarInvitation as Model<CalendarInvitation>) ?? connection.model<CalendarInvitation>('CalendarInvitation', invitationSchema);
+}
+
+/** A user's private iCalendar feed: one active token per user (sha256 stored); rotating revokes the old one. */
+export interface CalendarFeed {
+  _id: Types.ObjectId;
+  tenantId: Types.ObjectId;
+  userId: Types.ObjectId;
+  tokenHash: string;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+
+const feedSchema = new Schema<CalendarFeed>({ userId: { type: Schema.Types.ObjectId, required: true, index: true }, tokenHash: { type: String, required: true, unique: true }, revokedAt: { type: Date, default: null } }, { timestamps: { createdAt: true, updatedAt: false }, collection: 'calendar_feeds' });
+feedSchema.plugin(tenantScoped);
+
+export function calendarFeedModel(connection: Connection): Model<CalendarFeed> {
+  return (connection.models.CalendarFeed as Model<CalendarFeed>) ?? connection.model<CalendarFeed>('CalendarFeed', feedSchema);
+}

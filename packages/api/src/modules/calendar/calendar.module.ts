@@ -1,0 +1,25 @@
+import type { RequestHandler } from 'express';
+import { publicBaseUrl } from '../../platform/config.js';
+import type { AppContext } from '../../platform/context.js';
+import type { RouteSpec } from '../../platform/http/route.js';
+import type { Mailer } from '../../platform/mail/mailer.js';
+import { loadPrincipal } from '../identity/principal.service.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import { calendarRoutes } from './calendar.routes.js';
+import { createCalendarService } from './calendar.service.js';
+import { subscribeSlotOffers } from './slot-offers.js';
+
+export const REMINDER_JOB = 'calendar.reminders';
+
+/** Shared calendars (issue 23), wired to the app: the service, the reminder job, the slot-offer mail and the routes. */
+export function calendarModule(ctx: AppContext, deps: { notifications: NotificationsService; mailer: Mailer; publicLimit: RequestHandler }): { routes: RouteSpec[]; service: ReturnType<typeof createCalendarService> } {
+  const { connection, config, events, jobs, logger } = ctx;
+  const publicBase = publicBaseUrl(config);
+  const service = createCalendarService({ connection, mailer: deps.mailer, notifications: deps.notifications, logger, publicBase });
+  jobs.define(REMINDER_JOB, async () => {
+    await service.sendDueReminders(new Date());
+  });
+  jobs.recurring('* * * * *', REMINDER_JOB);
+  subscribeSlotOffers({ connection, events, mailer: deps.mailer, logger, publicBase });
+  return { routes: calendarRoutes(service, { publicLimit: deps.publicLimit, loadPrincipal: (tenantId, userId) => loadPrincipal(connection, { tenantId, userId }) }), service };
+}
