@@ -102,6 +102,9 @@ export { memoryTokenStore, storageTokenStore, PortalSession, type PortalTokens, 
 export { PortalResource, PortalMe, type PortalProfile, type PortalPreferences, type UpdatePortalProfileParams, type UpdatePortalPreferencesParams } from './resources/portal.js';
 export * from './resources/workflows.js';
 export * from './resources/webhooks.js';
+export * from './resources/lost-routing.js';
+export * from './resources/projects.js';
+export * from './resources/lead-requests.js';
 export * from './resources/conversations.js';
 export { verifyWebhookSignature, type WebhookVerification } from './core/webhook-signature.js';
 export { PublicResource, type PublicPing } from './resources/public.js';

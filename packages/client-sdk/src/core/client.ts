@@ -2,6 +2,9 @@ import { staticToken } from '../internal/token-source.js';
 import { Activities } from '../resources/activities.js';
 import { ApiKeys } from '../resources/api-keys.js';
 import { Webhooks } from '../resources/webhooks.js';
+import { LostRouting } from '../resources/lost-routing.js';
+import { Projects } from '../resources/projects.js';
+import { LeadRequests } from '../resources/lead-requests.js';
 import { Conversations } from '../resources/conversations.js';
 import { Audit } from '../resources/audit.js';
 import { Privacy } from '../resources/privacy.js';
@@ -154,6 +157,12 @@ export class CrmClient {
   readonly apiKeys: ApiKeys;
   /** Signed outbound webhooks: subscriptions, secrets, the delivery log and replay. */
   readonly webhooks: Webhooks;
+  /** Lost-deal routing: consultant groups per lost reason and the reviews of lost deals. */
+  readonly lostRouting: LostRouting;
+  /** Projects from won deals and each account's production team. */
+  readonly projects: Projects;
+  /** Requests for leads: sourcing, vetting, approval, delivery, and a campaign on the delivered leads. */
+  readonly leadRequests: LeadRequests;
   /** Internal messaging: record threads, direct conversations, mentions and read state. */
   readonly conversations: Conversations;
   /** My notification inbox. */
@@ -225,6 +234,9 @@ export class CrmClient {
     this.tenant = new TenantSettings(this.transport);
     this.apiKeys = new ApiKeys(this.transport);
     this.webhooks = new Webhooks(this.transport);
+    this.lostRouting = new LostRouting(this.transport);
+    this.projects = new Projects(this.transport);
+    this.leadRequests = new LeadRequests(this.transport);
     this.conversations = new Conversations(this.transport);
     this.notifications = new Notifications(this.transport);
     this.templates = new Templates(this.transport);
