@@ -7,6 +7,7 @@ import { startRuntime } from './runtime.js';
 import { startRealtime } from './platform/realtime/start.js';
 import { startInboundSmtp } from './platform/mail/inbound-smtp.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
+import { ROLES_UPGRADE_JOB } from './modules/identity/roles.upgrade.js';
 
 /** The process entry point: config, database, HTTP listener, graceful shutdown. */
 async function main(): Promise<void> {
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
   if ((config.JOBS_ENABLED ?? true) && !stopping) {
     jobsStarting = runtime.ctx.jobs.start();
     await jobsStarting;
+    // A release's new grants for built-in roles reach the agencies made before it now, not at the next hour.
+    await runtime.ctx.jobs.schedule(new Date(), ROLES_UPGRADE_JOB, {});
   }
   printBanner(base, seeded);
 

@@ -21,6 +21,7 @@ import { createAuditService } from './audit/audit.service.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { defineAuditJobs } from './audit/audit.jobs.js';
 import { defineVersionClaimJobs } from '../platform/records/version-claims.js';
+import { defineRoleUpgradeJobs } from './identity/roles.upgrade.js';
 import { defineRecordCountJobs } from '../platform/counts/count-jobs.js';
 import { defineRegistrationJobs } from './identity/pending-registration.model.js';
 import { createApiKeysService } from './api-keys/api-keys.service.js';
@@ -197,6 +198,7 @@ function identityAndAccessRoutes(
   audit.subscribe(events);
   defineAuditJobs({ connection, jobs: ctx.jobs, logger });
   defineVersionClaimJobs({ connection, jobs: ctx.jobs });
+  defineRoleUpgradeJobs({ connection, jobs: ctx.jobs });
   defineRecordCountJobs({ connection, jobs: ctx.jobs });
   defineRegistrationJobs({ connection, jobs: ctx.jobs });
   const tenant = createTenantService({ connection, events });

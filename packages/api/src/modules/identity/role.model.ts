@@ -25,6 +25,9 @@ export interface Role {
   permissions: { resource: Resource; actions: Action[] }[];
   visibility: { resource: Resource; scope: VisibilityScope }[];
   exports: ExportRule[];
+  /** Built-in roles: the release defaults last given to the role, and their hash (see roles.upgrade.ts). */
+  appliedDefaults?: { permissions: { resource: Resource; actions: Action[] }[]; visibility: { resource: Resource; scope: VisibilityScope }[] } | null;
+  defaultsHash?: string | null;
   version: number;
 }
 
@@ -41,6 +44,8 @@ const roleSchema = new Schema<Role>(
     permissions: [{ _id: false, resource: String, actions: [String] }],
     visibility: [{ _id: false, resource: String, scope: String }],
     exports: [{ _id: false, resource: String, scope: String, columns: [String], activeProductsOnly: Boolean }],
+    appliedDefaults: { type: Schema.Types.Mixed, default: null },
+    defaultsHash: { type: String, default: null },
   },
   { timestamps: true, versionKey: 'version', optimisticConcurrency: true },
 );

@@ -3,6 +3,7 @@ import { type Connection } from 'mongoose';
 import { orgModel } from './org.model.js';
 import { roleModel } from './role.model.js';
 import { defaultDepartments, defaultRoles } from './roles.defaults.js';
+import { appliedDefaultsOf, defaultsHash } from './roles.upgrade.js';
 import type { Action, Resource, VisibilityScope } from '../../platform/access/catalog.js';
 
 /**
@@ -35,6 +36,9 @@ export async function seedTenantDefaults(connection: Connection, tenantId: Types
       permissions: Object.entries(template.permissions).map(([resource, actions]) => ({ resource: resource as Resource, actions: actions as Action[] })),
       visibility: Object.entries(template.visibility).map(([resource, scope]) => ({ resource: resource as Resource, scope: scope as VisibilityScope })),
       exports: template.exports ?? [],
+      // What this release gave it, so a later release adds only its new grants (roles.upgrade.ts).
+      appliedDefaults: appliedDefaultsOf(template),
+      defaultsHash: defaultsHash(appliedDefaultsOf(template)),
     });
     roleIds.set(template.key, role._id);
   }
