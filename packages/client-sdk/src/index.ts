@@ -63,6 +63,7 @@ export * from './resources/api-keys.js';
 export * from './resources/audit.js';
 export * from './resources/privacy.js';
 export * from './resources/mailwizz.js';
+export * from './resources/voip.js';
 export * from './resources/campaigns.js';
 export * from './resources/contacts.js';
 export * from './resources/custom-fields.js';

@@ -9,6 +9,7 @@ import { Conversations } from '../resources/conversations.js';
 import { Audit } from '../resources/audit.js';
 import { Privacy } from '../resources/privacy.js';
 import { Mailwizz } from '../resources/mailwizz.js';
+import { Voip } from '../resources/voip.js';
 import { Auth } from '../resources/auth.js';
 import { Campaigns } from '../resources/campaigns.js';
 import { Contacts } from '../resources/contacts.js';
@@ -185,6 +186,8 @@ export class CrmClient {
   readonly privacy: Privacy;
   /** The Mailwizz 1.9 connection: settings, segment syncs, campaigns and their statistics. */
   readonly mailwizz: Mailwizz;
+  /** Yealink VOIP: your phone, click-to-call, your calls and call-log imports. */
+  readonly voip: Voip;
 
   constructor(options: CrmClientOptions<SessionAuth | SecretKeyAuth>) {
     const { auth, loadSocketIo, ...transportOptions } = options;
@@ -248,6 +251,7 @@ export class CrmClient {
     this.audit = new Audit(this.transport);
     this.privacy = new Privacy(this.transport);
     this.mailwizz = new Mailwizz(this.transport);
+    this.voip = new Voip(this.transport);
   }
 }
 
