@@ -66,6 +66,8 @@ function Contacts({ locale, onStatus }) {
           oncrm-contact-edit-requested={(e) => edit(e.detail.contact.id)}
           oncrm-contact-transitioned={() => list.current.reload()}
         ></crm-contact-viewer>
+        {/* Beside the card: invite the contact to the customer portal, or send a new sign-in link. */}
+        <crm-customer-invite hidden={mode !== 'viewer'} contact-id={viewerId}></crm-customer-invite>
         {mode === 'editor' && (
           <crm-contact-editor
             ref={editor}

@@ -103,6 +103,7 @@ export { memoryTokenStore, storageTokenStore, PortalSession, type PortalTokens, 
 export { PortalResource, PortalMe, type PortalProfile, type PortalPreferences, type UpdatePortalProfileParams, type UpdatePortalPreferencesParams } from './resources/portal.js';
 export * from './resources/workflows.js';
 export * from './resources/webhooks.js';
+export * from './resources/calendar.js';
 export * from './resources/lost-routing.js';
 export * from './resources/projects.js';
 export * from './resources/lead-requests.js';

@@ -2,6 +2,7 @@ import { staticToken } from '../internal/token-source.js';
 import { Activities } from '../resources/activities.js';
 import { ApiKeys } from '../resources/api-keys.js';
 import { Webhooks } from '../resources/webhooks.js';
+import { Calendar } from '../resources/calendar.js';
 import { LostRouting } from '../resources/lost-routing.js';
 import { Projects } from '../resources/projects.js';
 import { LeadRequests } from '../resources/lead-requests.js';
@@ -158,6 +159,8 @@ export class CrmClient {
   readonly apiKeys: ApiKeys;
   /** Signed outbound webhooks: subscriptions, secrets, the delivery log and replay. */
   readonly webhooks: Webhooks;
+  /** Shared calendars: entries, the range view, free/busy, .ics invitations and the private feed URL. */
+  readonly calendar: Calendar;
   /** Lost-deal routing: consultant groups per lost reason and the reviews of lost deals. */
   readonly lostRouting: LostRouting;
   /** Projects from won deals and each account's production team. */
@@ -237,6 +240,7 @@ export class CrmClient {
     this.tenant = new TenantSettings(this.transport);
     this.apiKeys = new ApiKeys(this.transport);
     this.webhooks = new Webhooks(this.transport);
+    this.calendar = new Calendar(this.transport);
     this.lostRouting = new LostRouting(this.transport);
     this.projects = new Projects(this.transport);
     this.leadRequests = new LeadRequests(this.transport);
