@@ -105,6 +105,8 @@ export * from './resources/workflows.js';
 export * from './resources/webhooks.js';
 export * from './resources/calendar.js';
 export * from './resources/lost-routing.js';
+export * from './resources/sales-events.js';
+export * from './resources/account-health.js';
 export * from './resources/projects.js';
 export * from './resources/lead-requests.js';
 export * from './resources/conversations.js';

@@ -4,6 +4,8 @@ import { ApiKeys } from '../resources/api-keys.js';
 import { Webhooks } from '../resources/webhooks.js';
 import { Calendar } from '../resources/calendar.js';
 import { LostRouting } from '../resources/lost-routing.js';
+import { SalesEvents } from '../resources/sales-events.js';
+import { AccountHealth } from '../resources/account-health.js';
 import { Projects } from '../resources/projects.js';
 import { LeadRequests } from '../resources/lead-requests.js';
 import { Conversations } from '../resources/conversations.js';
@@ -161,6 +163,10 @@ export class CrmClient {
   readonly webhooks: Webhooks;
   /** Shared calendars: entries, the range view, free/busy, .ics invitations and the private feed URL. */
   readonly calendar: Calendar;
+  /** Sales events: sessions, registrations linked to leads, check-in, costs and revenue. */
+  readonly salesEvents: SalesEvents;
+  /** Account behaviour tracking: weekly snapshots and flags. */
+  readonly accountHealth: AccountHealth;
   /** Lost-deal routing: consultant groups per lost reason and the reviews of lost deals. */
   readonly lostRouting: LostRouting;
   /** Projects from won deals and each account's production team. */
@@ -242,6 +248,8 @@ export class CrmClient {
     this.webhooks = new Webhooks(this.transport);
     this.calendar = new Calendar(this.transport);
     this.lostRouting = new LostRouting(this.transport);
+    this.salesEvents = new SalesEvents(this.transport);
+    this.accountHealth = new AccountHealth(this.transport);
     this.projects = new Projects(this.transport);
     this.leadRequests = new LeadRequests(this.transport);
     this.conversations = new Conversations(this.transport);
