@@ -14,8 +14,8 @@ const moduleImports = {
   'api-keys': { to: ['identity'], reason: 'an API key acts as a user of the tenant: it takes its role, principal and auth routes from identity' },
   audit: { to: ['identity'], reason: 'retention reads each tenant\'s audit settings from the tenant record' },
   campaigns: {
-    to: ['api-keys', 'contacts', 'identity', 'leads', 'messaging', 'opportunities', 'templates'],
-    reason: 'a campaign turns public signups into contacts and leads (publishable keys), reports opportunities it sourced, and sends its messages through templates and messaging recipients',
+    to: ['activities', 'api-keys', 'contacts', 'identity', 'leads', 'messaging', 'opportunities', 'templates'],
+    reason: 'a campaign turns public signups into contacts and leads (publishable keys), reports opportunities it sourced, and sends its messages through templates and messaging recipients; a reply to a campaign email is an inbound email activity on the recipient\'s timeline',
   },
   conversations: { to: ['identity', 'notifications', 'support'], reason: 'a mention lands in the in-app inbox (notifications); whom a push or mention may reach is decided with that user\'s principal and names come from users (identity); attachments pass the ticket attachments\' size and content checks and are served the same way (support)' },
   'customer-portal': {

@@ -59,10 +59,10 @@ import { mailwizzModule } from './mailwizz/mailwizz.module.js';
 import { createCampaignBody } from './campaigns/campaign.schema.js';
 import { webhooksModule } from './webhooks/webhooks.module.js';
 import { calendarModule } from './calendar/calendar.module.js';
-import { voipModule } from './voip/voip.module.js';
 import { lostRoutingModule } from './lost-routing/lost-routing.module.js';
 import { projectsModule } from './projects/projects.module.js';
 import { leadRequestsModule } from './lead-requests/lead-requests.module.js';
+import { voipModule } from './voip/voip.module.js';
 import { conversationsModule } from './conversations/conversations.module.js';
 import { salesEventsModule } from './sales-events/sales-events.module.js';
 import { accountHealthModule } from './account-health/account-health.module.js';
@@ -99,7 +99,13 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const support = buildSupport({ connection, recordDeps, jobs: ctx.jobs });
   const supportMail = buildSupportMail({ connection, tickets: support.tickets, thread: support.thread, events, jobs: ctx.jobs, mailer, secret: secrets.jwt, replyAddress: config.SUPPORT_REPLY_ADDRESS ?? defaultReplyAddress(config.MAIL_FROM), logger: ctx.logger });
 
-  const campaigns = campaignsModule(ctx, { recordDeps, apiKeys, contacts: contacts as never, segmentVisible: (principal, id) => crm.segments.findVisible(principal, id) });
+  const campaigns = campaignsModule(ctx, {
+    recordDeps, apiKeys, contacts: contacts as never, segmentVisible: (principal, id) => crm.segments.findVisible(principal, id),
+    // Campaign analytics: tracking hooks into sends; bounces come back to the support listener's address (VERP) when it runs.
+    sendHooks: messaging.sendHooks,
+    returnPathBase: config.SUPPORT_SMTP_PORT !== undefined ? (config.SUPPORT_REPLY_ADDRESS ?? defaultReplyAddress(config.MAIL_FROM)) : null,
+  });
+  supportMail.inbound.route(campaigns.mailRouter);
   const routes: RouteSpec[] = [
     ...authRoutes(auth, { signup: perMinute('signup', Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE)), login: perMinute('login', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE)) }),
     ...meRoutes(connection),
@@ -157,6 +163,16 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
       quote: { resource: 'opportunity', get: (p, id) => quoteToCash.quotes.get(p, id) },
     },
   }).routes);
+  // Yealink VOIP (issue 22): click-to-call through the phone's Action URI, Action-URL events and CDR imports as call activities.
+  routes.push(...voipModule(ctx, {
+    activities: sales.activities,
+    findSubject: (principal, subject) => (subject.type === 'contact' ? contacts.findVisible(principal, subject.id, 'read') : crm.leads.findVisible(principal, subject.id, 'read')) as never,
+    eventsLimit: perMinute('voip-events', Math.max(120, config.PUBLIC_RATE_LIMIT_PER_MINUTE)),
+  }).routes);
+  // Sales events (issue 23 item 4): sessions, registrations linked to leads, seats by unique insert, check-in; costs and revenue feed the campaign ROI.
+  routes.push(...salesEventsModule(ctx, { leads: crm.leads as never, contacts: contacts as never, campaigns: campaigns.campaigns as never }).routes);
+  // Account behaviour tracking (issue 23 item 8): weekly counts from the writes, a Monday snapshot per account, flags to the account manager once.
+  routes.push(...accountHealthModule(ctx, { notifications: messaging.notifications, customers: crm.customers as never }).routes);
   // Issue 23.5-7: lost deals routed to consultant groups by reason, won deals made projects staffed by the account's production team, requests for leads.
   routes.push(...lostRoutingModule(ctx, { recordDeps, opportunities: sales.opportunities, tasks: sales.tasks }).routes);
   routes.push(...projectsModule(ctx, { recordDeps, customerVisible: (principal, id, action) => crm.customers.findVisible(principal, id, action) }).routes);
@@ -169,16 +185,6 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
       const started = (await campaigns.campaigns.transition(principal, created.id, { to: 'new', note: 'started on the leads a request delivered' })) as { status: string };
       return { id: created.id, status: started.status };
     },
-  }).routes);
-  // Sales events (issue 23 item 4): sessions, registrations linked to leads, seats by unique insert, check-in; costs and revenue feed the campaign ROI.
-  routes.push(...salesEventsModule(ctx, { leads: crm.leads as never, contacts: contacts as never, campaigns: campaigns.campaigns as never }).routes);
-  // Account behaviour tracking (issue 23 item 8): weekly counts from the writes, a Monday snapshot per account, flags to the account manager once.
-  routes.push(...accountHealthModule(ctx, { notifications: messaging.notifications, customers: crm.customers as never }).routes);
-  // Yealink VOIP (issue 22): click-to-call through the phone's Action URI, Action-URL events and CDR imports as call activities.
-  routes.push(...voipModule(ctx, {
-    activities: sales.activities,
-    findSubject: (principal, subject) => (subject.type === 'contact' ? contacts.findVisible(principal, subject.id, 'read') : crm.leads.findVisible(principal, subject.id, 'read')) as never,
-    eventsLimit: perMinute('voip-events', Math.max(120, config.PUBLIC_RATE_LIMIT_PER_MINUTE)),
   }).routes);
   // Shared calendars, free/busy, .ics invitations, private feeds, reminders, slot offers by email (issue 23).
   routes.push(...calendarModule(ctx, { notifications: messaging.notifications, mailer, publicLimit: perMinute('calendar-public', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE)) }).routes);

@@ -9,7 +9,13 @@ import type { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { publishableKeyGuard } from '../api-keys/publishable.js';
 import { leadDefinition } from '../leads/lead.definition.js';
 import { createTemplatesService } from '../templates/templates.service.js';
+import { publicBaseUrl } from '../../platform/config.js';
+import { createSecretBox, resolveEncryptionKey } from '../../platform/crypto/secret-box.js';
+import type { SendHooks } from '../messaging/send-hooks.js';
 import { createCampaignMessages } from './campaign-message.js';
+import { createCampaignMailRouter } from './email-inbound.js';
+import { createEmailTracking } from './email-tracking.js';
+import { emailTrackingRoutes } from './email-tracking.routes.js';
 import { campaignPublicRoutes } from './campaign-public.routes.js';
 import { createCampaignPublicService } from './campaign-public.service.js';
 import { campaignRoutes } from './campaigns.routes.js';
@@ -22,7 +28,13 @@ import { createCampaignSchedule, createCampaignsService } from './campaigns.serv
  */
 export function campaignsModule(
   ctx: AppContext,
-  deps: { recordDeps: RecordDeps; apiKeys: ApiKeysService; contacts: RecordService<RecordBase>; mailer?: Mailer; minFillMs?: number; segmentVisible?: (principal: Principal, id: string) => Promise<unknown> },
+  deps: {
+    recordDeps: RecordDeps; apiKeys: ApiKeysService; contacts: RecordService<RecordBase>; mailer?: Mailer; minFillMs?: number; segmentVisible?: (principal: Principal, id: string) => Promise<unknown>;
+    /** Messaging's send hooks, which campaign analytics fill in (tracking, counts). */
+    sendHooks?: SendHooks;
+    /** The address whose `+b<delivery>` variants are the return paths (VERP) of campaign sends; null for none. */
+    returnPathBase?: string | null;
+  },
 ) {
   const { connection, config, events, logger } = ctx;
   const mailer = deps.mailer ?? createMailer(config, logger);
@@ -50,9 +62,18 @@ export function campaignsModule(
   const publishable = publishableKeyGuard({ keys: deps.apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL });
   const perAddress = (name: string) =>
     createRateLimiter({ name, windowMs: 60_000, limit: config.PUBLIC_RATE_LIMIT_PER_MINUTE, key: (req) => `${String(req.publishable?.keyId ?? '')}:${req.ip ?? 'unknown'}`, redisUrl: config.REDIS_URL });
+  // Campaign analytics for our own sends (docs/campaign-analytics.md): pixel, signed clicks, bounces, replies.
+  const tracking = createEmailTracking({ connection, box: createSecretBox(resolveEncryptionKey(config)), logger, publicBase: publicBaseUrl(config), secret: ctx.secrets.jwt, returnPathBase: deps.returnPathBase });
+  if (deps.sendHooks) {
+    Object.assign(deps.sendHooks, tracking.hooks);
+    deps.sendHooks.campaignOf = async (principal, id) => (await campaigns.findVisible(principal, id, 'read'))._id;
+  }
+  const mailRouter = createCampaignMailRouter({ connection, tracking, logger });
+  const trackingLimit = createRateLimiter({ name: 'email-tracking', windowMs: 60_000, limit: Math.max(120, config.PUBLIC_RATE_LIMIT_PER_MINUTE * 10), key: (req) => req.ip ?? 'unknown', redisUrl: config.REDIS_URL });
   const routes: RouteSpec[] = [
     ...campaignRoutes(campaigns),
+    ...emailTrackingRoutes(tracking, { limit: trackingLimit, campaignVisible: (principal, id) => campaigns.findVisible(principal, id, 'read') }),
     ...campaignPublicRoutes(publicService, { publishable, signupLimit: perAddress('campaign-signup'), confirmLimit: perAddress('campaign-confirm') }),
   ];
-  return { routes, campaigns, schedule, edges, publicService };
+  return { routes, campaigns, schedule, edges, publicService, tracking, mailRouter };
 }

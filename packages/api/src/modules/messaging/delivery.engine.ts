@@ -16,6 +16,7 @@ import { compileOrThrow, type TemplatesService } from '../templates/templates.se
 import { createDeliveryLedger } from './delivery.ledger.js';
 import { sendModel, type Delivery, type Send, type SendState } from './messaging.model.js';
 import type { Recipient, Recipients } from './recipients.js';
+import type { SendHooks } from './send-hooks.js';
 import type { SubscriptionsService } from './subscriptions.service.js';
 import type { UnsubscribeTokens } from './unsubscribe.js';
 
@@ -41,6 +42,8 @@ export interface EngineDeps {
   tokens: UnsubscribeTokens;
   /** Values a kind of send adds to each recipient's template data (a survey's rating links). */
   extraData?: (send: Send, recipient: Recipient) => Record<string, unknown>;
+  /** Campaign analytics: tracking links and pixel, return path, the sent count (send-hooks.ts). */
+  hooks?: SendHooks;
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,6 +125,8 @@ export function createDeliveryEngine(deps: EngineDeps) {
     // limits a send's rate (bench/email.ts).
     const claimed = { attempts: claim.attempt, claimedBy: ctx.runId, claimedAt: new Date(), messageId, email: r.email };
     const { message, unsubscribeUrl } = render(ctx, r);
+    const decorated = deps.hooks?.decorate && ctx.send.campaignId ? await deps.hooks.decorate(ctx.send, entry, message) : null;
+    if (decorated) Object.assign(message, { html: decorated.html, text: decorated.text });
     let lastError = '';
     let tries = 0;
     for (let tryNo = 1; tryNo <= deps.config.MAIL_RETRY_ATTEMPTS; tryNo += 1) {
@@ -135,9 +140,14 @@ export function createDeliveryEngine(deps: EngineDeps) {
           html: message.html,
           text: message.text,
           messageId,
+          ...(decorated?.returnPath ? { envelope: { from: decorated.returnPath, to: [r.email] } } : {}),
           headers: unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
         });
         await ledger.updateById(entry._id, { ...claimed, state: 'sent', sentAt: new Date(), tries: tryNo, error: null });
+        if (deps.hooks?.onSent && ctx.send.campaignId) {
+          // The count is idempotent per entry; a failure to count never turns a sent message into a failed one.
+          await deps.hooks.onSent(ctx.send, { ...entry, ...claimed }).catch((error: unknown) => deps.logger.warn({ err: error, sendId: String(ctx.send._id) }, 'sent message not counted in campaign analytics'));
+        }
         return 'sent';
       } catch (error) {
         lastError = (error instanceof Error ? error.message : String(error)).slice(0, 500);

@@ -8,6 +8,7 @@ import type { TemplatesService } from '../templates/templates.service.js';
 import { SEND_JOB, toProgress, type DeliveryEngine } from './delivery.engine.js';
 import { deliveryModel, sendModel, type Delivery, type Send } from './messaging.model.js';
 import type { Recipients } from './recipients.js';
+import type { SendHooks } from './send-hooks.js';
 
 /** The public shape of a greeting, with its progress. */
 export function toGreetingDto(s: Send) {
@@ -20,6 +21,8 @@ export function toGreetingDto(s: Send) {
     sendAt: new Date(s.sendAt).toISOString(),
     timeZone: s.timeZone,
     fromUser: s.fromUser,
+    campaignId: s.campaignId ? String(s.campaignId) : null,
+    tracking: s.tracking ?? false,
     createdBy: String(s.createdBy),
     progress: toProgress(s),
     startedAt: s.startedAt ? new Date(s.startedAt).toISOString() : null,
@@ -34,6 +37,8 @@ export interface GreetingInput {
   targets: { segmentId?: string | undefined; contactIds?: string[] | undefined; customerIds?: string[] | undefined };
   sendAt: string;
   fromUser?: boolean | undefined;
+  campaignId?: string | undefined;
+  tracking?: boolean | undefined;
 }
 
 /** A ledger entry whose outcome is not known (its worker died mid-send), as the API lists it. */
@@ -62,9 +67,14 @@ export function createGreetingsService(deps: {
   /** Throws when a send could not be delivered (production with no SMTP server for this sender). */
   assertCanDeliver?: (principal: Principal, fromUser: boolean) => Promise<void>;
   engine?: Pick<DeliveryEngine, 'resendUncertain'>;
+  hooks?: SendHooks;
 }) {
   const Send = sendModel(deps.connection);
   const Delivery = deliveryModel(deps.connection);
+  const campaignOf = async (principal: Principal, id: string) => {
+    if (!deps.hooks?.campaignOf) throw AppError.invalidField('campaignId', 'campaigns are not available here');
+    return deps.hooks.campaignOf(principal, id);
+  };
   const find = async (tenantId: Types.ObjectId, id: string) => {
     const s = await Send.findOne({ tenantId, _id: new Types.ObjectId(id) }).lean();
     if (!s) throw AppError.notFound('Greeting');
@@ -105,6 +115,8 @@ export function createGreetingsService(deps: {
         sendAt,
         timeZone,
         fromUser: input.fromUser ?? false,
+        campaignId: input.campaignId ? await campaignOf(principal, input.campaignId) : null,
+        tracking: input.tracking ?? false,
         createdBy: principal.userId,
         total: contactIds.length + customerIds.length,
       });

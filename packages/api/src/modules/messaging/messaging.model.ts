@@ -74,6 +74,10 @@ export interface Send {
   timeZone: string;
   /** Send from the creator's own mailbox (002) instead of the agency's. */
   fromUser: boolean;
+  /** The campaign whose email analytics this send counts into (docs/campaign-analytics.md), or null. */
+  campaignId?: Types.ObjectId | null;
+  /** Whether opens (a pixel) and clicks (signed redirects) are tracked; off by default. */
+  tracking?: boolean;
   createdBy: Types.ObjectId;
   state: SendState;
   total: number;
@@ -107,6 +111,8 @@ const sendSchema = new Schema<Send>(
     sendAt: { type: Date, required: true },
     timeZone: { type: String, required: true },
     fromUser: { type: Boolean, default: false },
+    campaignId: { type: Schema.Types.ObjectId, default: null },
+    tracking: { type: Boolean, default: false },
     createdBy: { type: Schema.Types.ObjectId, required: true },
     state: { type: String, enum: sendStates, default: 'scheduled' },
     total: { type: Number, default: 0 },

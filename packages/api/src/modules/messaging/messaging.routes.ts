@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.js';
 import type { GreetingsService } from './greetings.service.js';
 import { channels, sendStates } from './messaging.model.js';
 import type { SubscriptionsService } from './subscriptions.service.js';
+import type { SendHooks } from './send-hooks.js';
 import type { UnsubscribeTokens } from './unsubscribe.js';
 
 const subscriptionsSchema = z
@@ -52,6 +53,8 @@ const greetingSchema = z
     sendAt: z.string(),
     timeZone: z.string(),
     fromUser: z.boolean(),
+    campaignId: z.string().nullable(),
+    tracking: z.boolean(),
     createdBy: z.string(),
     progress: progressSchema,
     startedAt: z.string().nullable(),
@@ -69,6 +72,8 @@ const greetingBody = z
     targets: z.object({ segmentId: objectId.optional(), contactIds: z.array(objectId).max(50_000).optional(), customerIds: z.array(objectId).max(50_000).optional() }),
     sendAt: z.string().max(40).openapi({ description: "A local date and time in the agency's time zone (2026-12-24T09:00), or an ISO instant with Z or an offset", example: '2026-12-24T09:00' }),
     fromUser: z.boolean().optional().openapi({ description: "Send from the creator's own mailbox (their mail settings) instead of the agency's" }),
+    campaignId: objectId.optional().openapi({ description: "The campaign this send counts into: its email analytics (GET /v1/campaigns/{id}/email-analytics) add this send's sent, opened, clicked, bounced, replied and unsubscribed" }),
+    tracking: z.boolean().optional().openapi({ description: 'Track opens (a 1x1 pixel) and clicks (links rewritten to signed redirects); off by default. Bounces, replies and unsubscribes are counted either way' }),
   })
   .openapi('CreateGreeting');
 const suppressionSchema = z.object({ email: z.string(), reason: z.string(), createdAt: z.string().optional() }).openapi('Suppression');
@@ -78,7 +83,7 @@ const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body style="font-family:system-ui;max-width:32rem;margin:3rem auto">${body}</body></html>`;
 
 /** Subscriptions (staff), suppression list (admins), greetings (admins) and the public unsubscribe link. */
-export function messagingRoutes(deps: { subscriptions: SubscriptionsService; greetings: GreetingsService; tokens: UnsubscribeTokens; unsubscribeLimit: RequestHandler }): RouteSpec[] {
+export function messagingRoutes(deps: { subscriptions: SubscriptionsService; greetings: GreetingsService; tokens: UnsubscribeTokens; unsubscribeLimit: RequestHandler; hooks?: SendHooks }): RouteSpec[] {
   const { subscriptions, greetings, tokens } = deps;
   const routes: RouteSpec[] = [];
   for (const type of ['contact', 'customer'] as const) {
@@ -117,15 +122,17 @@ export function messagingRoutes(deps: { subscriptions: SubscriptionsService; gre
     }),
     defineRoute({
       method: 'post', path: '/unsubscribe/{token}', operationId: 'unsubscribe', summary: 'One-click unsubscribe (RFC 8058); no sign-in, the token is signed', tags: ['Unsubscribe'],
-      access: access.public, params: tokenParams, before: [deps.unsubscribeLimit, express.urlencoded({ extended: false, limit: '2kb' })],
+      access: access.public, params: tokenParams, query: z.object({ d: z.string().max(400).optional().openapi({ description: 'The campaign delivery the link was sent in (signed; counts the unsubscribe in its campaign analytics)' }) }),
+      before: [deps.unsubscribeLimit, express.urlencoded({ extended: false, limit: '2kb' })],
       success: {
         status: 200,
         description: 'Unsubscribed (this JSON for API clients, a page for browsers)',
         mediaType: 'text/html',
         schema: z.object({ unsubscribed: z.literal(true), category: z.string(), channel: z.literal('email') }).openapi('UnsubscribeResult'),
       },
-      handler: async ({ params, req, res }) => {
+      handler: async ({ params, query, req, res }) => {
         const claim = await unsubscribe(params.token);
+        if (query.d && deps.hooks?.onUnsubscribed) await deps.hooks.onUnsubscribed(query.d);
         if (req.accepts(['json', 'html']) === 'html' && !req.is('application/json')) {
           res.status(200).type('html').set('Cache-Control', 'no-store').send(page('Unsubscribed', `<h1>Done</h1><p>You will not receive these emails any more.</p>`));
           return;

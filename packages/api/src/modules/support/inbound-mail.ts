@@ -28,7 +28,7 @@ export class InboundRefused extends Error {
 
 /** What became of an accepted email. */
 export interface InboundResult {
-  outcome: 'appended' | 'created' | 'duplicate';
+  outcome: 'appended' | 'created' | 'duplicate' | 'bounce' | 'reply';
   ticketId: string;
   messageId?: string;
 }
@@ -62,6 +62,12 @@ function addressesOf(field: AddressObject | AddressObject[] | undefined): string
   return list.flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase())).filter(Boolean);
 }
 
+/** Mail for another module that the listener takes before tickets do (campaign bounces and replies). */
+export interface InboundRouter {
+  acceptsRecipient: (address: string) => boolean;
+  take: (mail: ParsedMail, recipients: string[], raw: Buffer) => Promise<'bounce' | 'reply' | null>;
+}
+
 /**
  * Inbound ticket email (issue 18): a reply finds its ticket by the token in the address it was sent to
  * (or in In-Reply-To / References), is accepted only from the ticket's contact or a customer user of its
@@ -75,6 +81,7 @@ export function createInboundMail(deps: { connection: Connection; tickets: Ticke
   const Contacts = contactModel(connection);
   const CustomerUsers = customerUserModel(connection);
   const Inbound = ticketInboundMailModel(connection);
+  const routers: InboundRouter[] = [];
 
   /** Who the sender is for this ticket: a customer user of its account or its contact, or null. */
   async function senderOf(ticket: Ticket, from: string): Promise<ThreadAuthor | null> {
@@ -160,7 +167,12 @@ export function createInboundMail(deps: { connection: Connection; tickets: Ticke
 
   return {
     /** Whether an address names a ticket or an agency of ours (the listener refuses others before DATA). */
-    acceptsRecipient: (address: string) => addresses.parseRecipient(address) !== null,
+    acceptsRecipient: (address: string) => routers.some((r) => r.acceptsRecipient(address)) || addresses.parseRecipient(address) !== null,
+
+    /** Adds a router asked before tickets (the campaigns module's bounces and replies). */
+    route(router: InboundRouter) {
+      routers.push(router);
+    },
 
     /**
      * Takes one email as received by the listener (`recipients` from the SMTP envelope). Resolves with
@@ -168,6 +180,10 @@ export function createInboundMail(deps: { connection: Connection; tickets: Ticke
      */
     async accept(raw: Buffer, recipients: string[]): Promise<InboundResult> {
       const mail = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true });
+      for (const router of routers) {
+        const taken = await router.take(mail, recipients, raw);
+        if (taken) return { outcome: taken, ticketId: '' };
+      }
       const from = addressesOf(mail.from)[0];
       if (!from) throw new InboundRefused(550, 'the message has no From address');
       const references = [mail.inReplyTo ?? '', ...(Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])].filter(Boolean);
