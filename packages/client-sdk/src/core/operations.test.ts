@@ -199,6 +199,8 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   pickMeetingSlot: ({ crm }) => crm.tasks.pickMeetingSlot(token, { start: '2026-03-02T10:00:00Z' }),
   unsubscribe: ({ crm }) => crm.suppressions.unsubscribe(token),
   answerFeedback: ({ crm }) => crm.satisfaction.answer(token, { rating: 'positive' }),
+  trackEmailOpen: { notInSdk: 'the open-tracking pixel a mail client fetches from a campaign email' },
+  trackEmailClick: { notInSdk: 'the signed click redirect a reader follows from a campaign email' },
   unsubscribePage: { notInSdk: 'the HTML page an email link opens in a browser; `crm.suppressions.unsubscribe` is its API call' },
   feedbackPage: { notInSdk: 'the HTML page a survey link opens in a browser; `crm.satisfaction.answer` is its API call' },
 
@@ -383,6 +385,7 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   transitionCampaign: ({ crm }) => crm.campaigns.transition(id, { to: 'new' }),
   listCampaignTransitions: ({ crm }) => crm.campaigns.history(id),
   getCampaignStats: ({ crm }) => crm.campaigns.stats(id),
+  getCampaignEmailAnalytics: ({ crm }) => crm.campaigns.emailAnalytics(id),
   previewCampaign: ({ crm }) => crm.campaigns.preview(id, { contactId: id }),
   previewCampaignMessage: ({ crm }) => crm.campaigns.previewMessage({ contactId: id, message: { subject: 'Hi', body: 'Hello' } }),
   sendCampaignTest: ({ crm }) => crm.campaigns.sendTest(id),

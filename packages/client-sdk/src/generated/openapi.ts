@@ -4471,6 +4471,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal/me/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The terms I am asked to accept
+         * @description The current terms and privacy versions, what I accepted, and which documents are pending (the portal asks for them on first use after sign-in).
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["getPortalTerms"];
+        put?: never;
+        /**
+         * Accept the current terms or privacy notice
+         * @description Records my acceptance of the current version, with the time. Accepting the same version again changes nothing; an outdated version is refused (400, field `version`).
+         *
+         *     Access: `a signed-in customer (portal token)`.
+         */
+        post: operations["acceptPortalTerms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/portal/quotes": {
         parameters: {
             query?: never;
@@ -4911,6 +4939,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/privacy/acceptances/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A person's terms and privacy acceptances
+         * @description Every version of the terms and privacy notice the person accepted, when and where (portal, public form), oldest first. The person is named in the body as for an export.
+         *
+         *     Access: `privacyRequest:read`.
+         */
+        post: operations["lookupTermsAcceptances"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/privacy/erasures": {
         parameters: {
             query?: never;
@@ -4946,7 +4996,7 @@ export interface paths {
         put?: never;
         /**
          * Export everything held about a person
-         * @description Recorded as an export request. `?format=download` answers it as a JSON attachment.
+         * @description Recorded as an export request. `?format=download` answers it as a JSON attachment; `?format=zip` as a ZIP (application/zip) of one CSV file per kind of record, with export.json and a README.txt.
          *
          *     Access: `privacyRequest:create`.
          */
@@ -5043,6 +5093,32 @@ export interface paths {
          *     Access: `privacyRequest:read`.
          */
         post: operations["dryRunPrivacyRetention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The terms and privacy versions people are asked to accept
+         * @description Access: `privacyRequest:read`.
+         */
+        get: operations["getTermsVersions"];
+        /**
+         * Set the terms and privacy versions
+         * @description A new version is asked of every portal customer on their next visit (GET /portal/me/terms answers it as pending); public sign-ups with consent record the privacy version current when they sign up.
+         *
+         *     Access: `privacyRequest:update`.
+         */
+        put: operations["putTermsVersions"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7204,6 +7280,11 @@ export interface components {
             /** @enum {string} */
             tokenType: "Bearer";
             user: components["schemas"]["User"];
+        };
+        AcceptTerms: {
+            /** @enum {string} */
+            document: "terms" | "privacy";
+            version: string;
         };
         AccountHealthRun: {
             accounts: number;
@@ -10695,6 +10776,10 @@ export interface components {
             /** Format: email */
             email: string;
         };
+        PersonTermsAcceptances: {
+            data: components["schemas"]["TermsAcceptance"][];
+            subject: string;
+        };
         PickMeetingSlot: {
             /**
              * Format: date-time
@@ -10962,6 +11047,12 @@ export interface components {
             refreshToken: string;
             /** @enum {string} */
             tokenType: "Bearer";
+        };
+        PortalTerms: {
+            accepted: components["schemas"]["TermsAcceptance"][];
+            current: components["schemas"]["TermsVersions"];
+            /** @description Documents whose current version I have not accepted yet */
+            pending: ("terms" | "privacy")[];
         };
         PortalTicket: {
             /** @example 6750a1b2c3d4e5f601234567 */
@@ -12449,6 +12540,55 @@ export interface components {
             };
             slug: string;
             type: string | null;
+        };
+        TermsAcceptance: {
+            acceptedAt: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            contactId: string | null;
+            /** @enum {string} */
+            document: "terms" | "privacy";
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            /** @description `portal`, or `campaign:<code>` for a public form */
+            source: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            subjectId: string;
+            /**
+             * @description A portal identity, or a sign-up of a public form
+             * @enum {string}
+             */
+            subjectType: "customerUser" | "signup";
+            version: string;
+        };
+        TermsVersions: {
+            privacy: {
+                /** @description When this version was set */
+                publishedAt: string;
+                /** @description Where the document is read */
+                url: string | null;
+                /** @description The version people accept, as the agency names it (e.g. `2026-01` or `3.2`) */
+                version: string;
+            } | null;
+            terms: {
+                /** @description When this version was set */
+                publishedAt: string;
+                /** @description Where the document is read */
+                url: string | null;
+                /** @description The version people accept, as the agency names it (e.g. `2026-01` or `3.2`) */
+                version: string;
+            } | null;
+        };
+        TermsVersionsInput: {
+            /** @description The current version; null stops asking for the document; left out keeps it */
+            privacy?: {
+                url?: string | null;
+                version: string;
+            } | null;
+            /** @description The current version; null stops asking for the document; left out keeps it */
+            terms?: {
+                url?: string | null;
+                version: string;
+            } | null;
         };
         Ticket: {
             /** @example 6750a1b2c3d4e5f601234567 */
@@ -23987,6 +24127,68 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    getPortalTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current versions, my acceptances and what is pending */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalTerms"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    acceptPortalTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptTerms"];
+            };
+        };
+        responses: {
+            /** @description Current versions, my acceptances and what is pending */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalTerms"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     listPortalQuotes: {
         parameters: {
             query?: never;
@@ -24851,6 +25053,41 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    lookupTermsAcceptances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivacySubject"];
+            };
+        };
+        responses: {
+            /** @description The acceptances */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonTermsAcceptances"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     erasePrivacySubject: {
         parameters: {
             query?: never;
@@ -24893,8 +25130,8 @@ export interface operations {
     exportPrivacySubject: {
         parameters: {
             query?: {
-                /** @description `download` answers the same JSON as an attachment (privacy-export-<id>.json) */
-                format?: "json" | "download";
+                /** @description `download` answers the same JSON as an attachment (privacy-export-<id>.json); `zip` a ZIP (application/zip, privacy-export-<id>.zip) of one CSV per kind plus export.json */
+                format?: "json" | "download" | "zip";
             };
             header?: never;
             path?: never;
@@ -25080,6 +25317,70 @@ export interface operations {
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getTermsVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current version of each document (null: not asked for) */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermsVersions"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    putTermsVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TermsVersionsInput"];
+            };
+        };
+        responses: {
+            /** @description The current versions */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermsVersions"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];

@@ -31,6 +31,7 @@ export type CampaignListParams = OperationQuery<'listCampaigns'> & ListParams;
 export type CampaignExportParams = OperationQuery<'exportCampaigns'> & QueryParams;
 /** Engagement, leads, conversions, revenue won and ROI of a campaign, with a daily series. */
 export type CampaignStats = Schema<'CampaignStats'>;
+export type CampaignEmailAnalytics = Schema<'CampaignEmailAnalytics'>;
 /** A sales person's referral code for a campaign. */
 export type CampaignReferralCode = Schema<'CampaignReferralCode'>;
 /** One signup through a campaign form. */
@@ -71,6 +72,11 @@ export class Campaigns extends WorkflowRecordResource<Campaign, CampaignCreatePa
   /** The campaign's engagement, leads, conversions, revenue won and ROI. */
   stats(id: string, query?: OperationQuery<'getCampaignStats'>, options?: RequestOptions): Promise<CampaignStats> {
     return this._transport.get<CampaignStats>(path`/v1/campaigns/${id}/stats`, query, options);
+  }
+
+  /** The email analytics of the campaign's own sends: sent, delivered, opened, clicked (per link), bounced, replied, unsubscribed, with rates. */
+  emailAnalytics(id: string, options?: RequestOptions): Promise<CampaignEmailAnalytics> {
+    return this._transport.get<CampaignEmailAnalytics>(path`/v1/campaigns/${id}/email-analytics`, undefined, options);
   }
 
   /** Your own referral code for the campaign (asking again returns the same one). */
