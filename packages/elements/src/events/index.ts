@@ -39,3 +39,4 @@ export { CrmQuoteDecidedEvent, CrmQuoteSavedEvent, CrmQuoteSentEvent } from './q
 export { CrmPaymentRecordedEvent } from './invoice-events.js';
 export { CrmPrivacyErasedEvent, CrmPrivacyExportedEvent } from './privacy-events.js';
 export { CrmExportDownloadedEvent } from './export-events.js';
+export { CrmOccurrenceOpenedEvent, CrmCalendarNavigatedEvent } from './calendar-events.js';

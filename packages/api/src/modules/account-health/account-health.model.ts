@@ -50,6 +50,8 @@ export interface AccountSnapshot {
   /** The mean weekly activities of the snapshots before it (up to four weeks); null without history. */
   trailingActivities: number | null;
   trailingWeeks: number;
+  /** This week's activities and the weeks before it, newest first (at most the trailing window + 1), so next week reads one row. */
+  window: number[];
   lateInvoices: number;
   lateAmount: number;
   flags: HealthFlag[];
@@ -67,6 +69,7 @@ const snapshotSchema = new Schema<AccountSnapshot>(
     tickets: { type: Number, default: 0 },
     trailingActivities: { type: Number, default: null },
     trailingWeeks: { type: Number, default: 0 },
+    window: { type: [Number], default: [] },
     lateInvoices: { type: Number, default: 0 },
     lateAmount: { type: Number, default: 0 },
     flags: { type: [String], default: [] },

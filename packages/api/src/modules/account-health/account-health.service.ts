@@ -108,21 +108,15 @@ export function createAccountHealthService(deps: { connection: Connection; notif
     const weekEnd = new Date(`${addWeeks(week, 1)}T00:00:00Z`);
     const asOf = now < weekEnd ? now : weekEnd;
     // Equality reads only (FerretDB pushes `tenantId` + `week` down); each is one small row per account.
-    const [current, late, ...history] = await Promise.all([
+    const [current, late, previous] = await Promise.all([
       Counts.find({ tenantId, week }).select({ accountId: 1, activities: 1, orders: 1, tickets: 1 }).lean(),
       lateByAccount(tenantId, asOf),
-      ...Array.from({ length: rules.trailingWeeks }, (_, i) => Snapshots.find({ tenantId, week: addWeeks(week, -(i + 1)) }).select({ accountId: 1, activities: 1 }).lean()),
+      // Last week's snapshots carry their window of weeks, so the trailing average needs this one read.
+      Snapshots.find({ tenantId, week: addWeeks(week, -1) }).select({ accountId: 1, activities: 1, window: 1 }).lean(),
     ]);
     const counts = new Map<string, Counts>(current.map((c) => [String(c.accountId), { activities: c.activities ?? 0, orders: c.orders ?? 0, tickets: c.tickets ?? 0 }]));
-    const trailing = new Map<string, { sum: number; weeks: number }>();
-    for (const rows of history) {
-      for (const s of rows) {
-        const t = trailing.get(String(s.accountId)) ?? { sum: 0, weeks: 0 };
-        t.sum += s.activities ?? 0;
-        t.weeks += 1;
-        trailing.set(String(s.accountId), t);
-      }
-    }
+    const trailing = new Map<string, number[]>();
+    for (const s of previous) trailing.set(String(s.accountId), (s.window?.length ? s.window : [s.activities ?? 0]).slice(0, rules.trailingWeeks));
     // Every account with something this week, a history to compare with, or a late invoice.
     const accounts = new Set<string>([...counts.keys(), ...trailing.keys(), ...late.keys()]);
     const ids = [...accounts];
@@ -133,13 +127,13 @@ export function createAccountHealthService(deps: { connection: Connection; notif
       const page = ids.slice(start, start + rules.pageSize);
       const rows = page.map((accountId) => {
         const c = counts.get(accountId) ?? { activities: 0, orders: 0, tickets: 0 };
-        const t = trailing.get(accountId);
-        const avg = t && t.weeks > 0 ? round2(t.sum / t.weeks) : null;
+        const t = trailing.get(accountId) ?? [];
+        const avg = t.length > 0 ? round2(t.reduce((a, b) => a + b, 0) / t.length) : null;
         const flags: HealthFlag[] = [];
         if (avg !== null && avg >= rules.minBaseline && c.activities < avg * rules.dropRatio) flags.push('activity_drop');
         const l = late.get(accountId);
         if (l) flags.push('late_payment');
-        return { tenantId, accountId: new Types.ObjectId(accountId), week, key: `${week}:${accountId}`, ...c, trailingActivities: avg, trailingWeeks: t?.weeks ?? 0, lateInvoices: l?.count ?? 0, lateAmount: l?.amount ?? 0, flags, accountManagerId: null as Types.ObjectId | null, createdAt: now };
+        return { tenantId, accountId: new Types.ObjectId(accountId), week, key: `${week}:${accountId}`, ...c, trailingActivities: avg, trailingWeeks: t.length, window: [c.activities, ...t].slice(0, rules.trailingWeeks), lateInvoices: l?.count ?? 0, lateAmount: l?.amount ?? 0, flags, accountManagerId: null as Types.ObjectId | null, createdAt: now };
       });
       const withFlags = rows.filter((r) => r.flags.length > 0);
       // The managers of the flagged accounts only (one read per page, by id).

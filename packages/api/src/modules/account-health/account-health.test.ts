@@ -23,15 +23,15 @@ describe('account behaviour tracking', () => {
 
   it('should flag a drop in activity and a late payment to the account manager once, however often the week runs', async () => {
     const tenantId = new Types.ObjectId(agency.tenantId);
-    const [quiet, payer, steady] = await Promise.all(['Quiet GmbH', 'Late Payer AG', 'Steady Ltd'].map(async (name) => (await post(agency.adminToken, '/customers', { name })).body.id as string));
+    const [quiet, payer, steady] = await Promise.all(['Quiet GmbH', 'Late Payer AG', 'Steady Ltd'].map(async (name) => (await post(agency.adminToken, '/customers', { name })).body.id as string)) as [string, string, string];
     // The writes count: one call on the quiet account this week, through the API.
     const call = await post(agency.adminToken, '/activities', { type: 'call', title: 'Check-in call', subject: { type: 'customer', id: quiet } });
     assert.equal(call.status, 201, JSON.stringify(call.body));
     const counted = await accountWeekCountModel(rt.ctx.connection).findOne({ tenantId, key: `${week}:${quiet}` }).lean();
     assert.equal(counted?.activities, 1);
-    // History (bulk-inserted): four weeks of ten activities for the quiet and the steady account.
+    // History (bulk-inserted): last week's snapshots, whose window holds four weeks of ten activities.
     const snapshots = accountSnapshotModel(rt.ctx.connection);
-    await snapshots.insertMany([quiet, steady].flatMap((accountId) => [1, 2, 3, 4].map((n) => ({ tenantId, accountId: new Types.ObjectId(accountId), week: addWeeks(week, -n), key: `${addWeeks(week, -n)}:${accountId}`, activities: 10, createdAt: new Date() }))));
+    await snapshots.insertMany([quiet, steady].map((accountId) => ({ tenantId, accountId: new Types.ObjectId(accountId), week: addWeeks(week, -1), key: `${addWeeks(week, -1)}:${accountId}`, activities: 10, window: [10, 10, 10, 10], createdAt: new Date() })));
     await accountWeekCountModel(rt.ctx.connection).create({ tenantId, accountId: new Types.ObjectId(steady), week, key: `${week}:${steady}`, activities: 8 });
     // An invoice of the payer, open and ten days past due.
     await rt.ctx.connection.collection('invoices').insertOne({ tenantId, accountId: new Types.ObjectId(payer), status: 'issued', dueDate: new Date(Date.now() - 10 * 86_400_000), total: 1200, amountPaid: 200, numberKey: `late-${Date.now()}` });
