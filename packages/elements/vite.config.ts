@@ -29,6 +29,7 @@ export const elementNames = [
   'privacy-console',
   'mailwizz-settings',
   'webhook-admin',
+  'messages',
   'calendar',
   'customer-invite',
   'export-button',

@@ -19,7 +19,7 @@ export function apiBaseUrl() {
 export const views = ['contacts', 'pipeline', 'campaigns', 'tasks'];
 
 /** The plain portal's views, in the nav's order. */
-export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'support', 'kb', 'campaigns', 'quotes', 'invoices', 'import', 'admin'];
+export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'messages', 'support', 'kb', 'campaigns', 'quotes', 'invoices', 'import', 'admin'];
 
 const strings = {
   en: {
@@ -40,6 +40,7 @@ const strings = {
     'support.pick': 'Pick a ticket in the queue to see its conversation.',
     'nav.kb': 'Knowledge base',
     'nav.import': 'Import',
+    'nav.messages': 'Messages',
     'import.kind': 'The file holds',
     'nav.quotes': 'Quotes',
     'quotes.opportunity': 'Opportunity',
@@ -124,6 +125,7 @@ const strings = {
     'support.pick': 'Wählen Sie ein Ticket aus der Liste, um die Unterhaltung zu sehen.',
     'nav.kb': 'Wissensdatenbank',
     'nav.import': 'Import',
+    'nav.messages': 'Nachrichten',
     'import.kind': 'Die Datei enthält',
     'nav.quotes': 'Angebote',
     'quotes.opportunity': 'Verkaufschance',

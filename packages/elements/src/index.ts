@@ -25,6 +25,7 @@ export * from './invoice-list/invoice-list.js';
 export * from './privacy-console/privacy-console.js';
 export * from './mailwizz-settings/mailwizz-settings.js';
 export * from './webhook-admin/webhook-admin.js';
+export * from './messages/messages.js';
 export * from './calendar/calendar.js';
 export * from './ticket-assignment-admin/ticket-assignment-admin.js';
 export * from './customer-invite/customer-invite.js';

@@ -21,6 +21,13 @@ export type ConversationReadState = Schema<'ConversationReadState'>;
 export type ConversationSearchResult = Schema<'ConversationSearchResult'>;
 /** Users to mention or talk to. */
 export type ConversationPeople = Schema<'ConversationPeople'>;
+/** What the realtime socket sends as `conversation.message`. */
+export interface ConversationMessagePushed {
+  conversationId: string;
+  message: ConversationMessage;
+  /** My unread messages in that conversation now. */
+  unreadCount: number;
+}
 /** The record kinds a thread can belong to. */
 export type ConversationRecordKind = NonNullable<Conversation['recordKind']>;
 /** The query of `crm.conversations.list`. */

@@ -9,6 +9,7 @@ import type { MetricChanged } from './metrics.js';
 import type { Opportunity } from './opportunities.js';
 import type { Task } from './tasks.js';
 import type { Ticket } from './tickets.js';
+import type { ConversationMessagePushed, ConversationReadState } from './conversations.js';
 
 /**
  * The record each realtime resource delivers. Realtime names record types in the singular, as the API's
@@ -69,6 +70,10 @@ export interface RealtimeEvent<TRecord = unknown> {
 export interface RealtimeMessages {
   /** A roll-up moved: read the metric again (through `crm.metrics.query`, within your own visibility). */
   'metric.changed': MetricChanged;
+  /** A message in a conversation I may read (with my unread count of it). */
+  'conversation.message': ConversationMessagePushed;
+  /** I read a conversation (in this or another tab). */
+  'conversation.read': ConversationReadState;
 }
 
 /** Options of one subscription. */

@@ -40,3 +40,4 @@ export { CrmPaymentRecordedEvent } from './invoice-events.js';
 export { CrmPrivacyErasedEvent, CrmPrivacyExportedEvent } from './privacy-events.js';
 export { CrmExportDownloadedEvent } from './export-events.js';
 export { CrmOccurrenceOpenedEvent, CrmCalendarNavigatedEvent } from './calendar-events.js';
+export { CrmMessagePostedEvent } from './message-events.js';
