@@ -64,7 +64,7 @@ export class SalesEvents extends APIResource {
     return requestPage<SalesEventRegistration>(this._transport, path`/v1/sales-events/${id}/registrations`, params, options);
   }
 
-  /** Registers a person (takes a seat; a new registrant becomes a lead). A full event answers a `ConflictError`. */
+  /** Registers a person (takes a seat; a new registrant becomes a lead). A full event throws a `CrmConflictError`. */
   register(id: string, params: SalesEventRegistrationParams, options?: RequestOptions): Promise<SalesEventRegistration> {
     return this._transport.post<SalesEventRegistration>(path`/v1/sales-events/${id}/registrations`, params, options, true);
   }
