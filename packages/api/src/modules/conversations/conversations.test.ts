@@ -116,6 +116,20 @@ describe('internal messaging (conversations)', () => {
     assert.equal((await rt.request().get('/v1/conversations/search').query({ q: 'zephyrine robots' }).set(auth(cleo.token))).body.data.length, 1);
   });
 
+  it('should take a thread away when the role loses the permission to read its kind of record', async () => {
+    const dora = await salesPerson('Dora Diaz');
+    const lead = await leadOwnedBy(dora.id, 'Role Removed BV');
+    const thread = await rt.request().get(`/v1/conversations/records/lead/${lead.id}`).set(auth(dora.token));
+    assert.equal(thread.status, 200);
+    await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(dora.token)).send({ body: 'xylophonic forecast' }).expect(201);
+    const role = await rt.request().post('/v1/roles').set(auth(admin)).send({ key: 'NO_LEADS', name: 'No leads' });
+    assert.equal(role.status, 201, JSON.stringify(role.body));
+    await rt.request().patch(`/v1/users/${String(dora.id)}`).set(auth(admin)).send({ roleId: role.body.id }).expect(200);
+    assert.equal((await rt.request().get(`/v1/conversations/${thread.body.id}/messages`).set(auth(dora.token))).status, 404);
+    assert.equal((await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(dora.token)).send({ body: 'hello?' })).status, 404);
+    assert.equal((await rt.request().get('/v1/conversations/search').query({ q: 'xylophonic' }).set(auth(dora.token))).body.data.length, 0);
+  });
+
   it('should keep direct conversations to their participants, one 1:1 per pair, and in their own agency', async () => {
     const opened = await rt.request().post('/v1/conversations').set(auth(anna.token)).send({ participantIds: [String(ben.id)] });
     assert.equal(opened.status, 201, JSON.stringify(opened.body));
