@@ -1,0 +1,91 @@
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { expect, fixture, html } from '@open-wc/testing';
+import '../provider/provider.js';
+import { expectAccessible } from '../test/axe.js';
+import { liveApi, until, type LiveApi } from '../test/live-api.js';
+import { createMemoryAfterlife } from '../test/memory-afterlife.js';
+import { expectFitsLayout } from '../test/viewport.js';
+import type { CrmDataClient } from '../shared/api/transport.js';
+import type { CrmLeadRequestBoard } from './lead-request-board.component.js';
+import './lead-request-board.js';
+
+const $ = <T extends Element = HTMLElement>(el: CrmLeadRequestBoard, selector: string) => el.shadowRoot!.querySelector(selector) as T;
+const text = (el: Element | null) => el?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+
+async function mount(client: CrmDataClient | LiveApi['client'], locale = 'en', theme = 'light') {
+  const provider = await fixture(html`<crm-provider .client=${client} .user=${{ id: '1', name: 'Admin', email: 'a@example.test' }} locale=${locale} theme=${theme}><crm-lead-request-board></crm-lead-request-board></crm-provider>`);
+  const board = provider.querySelector('crm-lead-request-board')!;
+  await until(() => Boolean(board.shadowRoot!.querySelector('form')), 8000, 'the form');
+  return board;
+}
+
+describe('crm-lead-request-board', () => {
+  let api: LiveApi;
+
+  before(async () => {
+    api = await liveApi();
+  });
+  afterEach(async () => {
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  it('should ask for leads by keyboard, vet, approve, deliver them and start a campaign on exactly them (real API)', async () => {
+    const leads = await Promise.all(['Axel Verlag', 'Bertels Media'].map((companyName) => api.client.leads.create({ kind: 'company', companyName, industry: 'Publishing' } as never)));
+    const board = await mount(api.client);
+    expect($(board, 'crm-state')?.getAttribute('kind')).to.equal('empty');
+    // A needed count of 0 is refused by the API, naming the field.
+    $<HTMLInputElement>(board, '[data-field="title"]').focus();
+    await sendKeys({ type: 'Publishers' });
+    $<HTMLInputElement>(board, '[data-field="neededCount"]').focus();
+    await sendKeys({ type: '0' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => Boolean($(board, '#e-criteria-neededCount')), 6000, 'the count error');
+    expect($(board, '[data-field="neededCount"]').getAttribute('aria-invalid')).to.equal('true');
+    $<HTMLInputElement>(board, '[data-field="neededCount"]').value = '2';
+    $<HTMLInputElement>(board, '[data-field="industry"]').value = 'Publishing';
+    $<HTMLButtonElement>(board, '[data-create]').focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => text($(board, 'caption')) === '1 request for leads', 6000, 'the request listed');
+
+    $<HTMLButtonElement>(board, '[data-open]').focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => Boolean($(board, '[data-lead]')), 6000, 'the leads to propose');
+    await until(() => Boolean(board.shadowRoot!.activeElement?.hasAttribute('data-detail-heading')), 4000, 'focus on the request');
+    for (const lead of leads) $<HTMLInputElement>(board, `[data-lead="${lead.id}"]`).click();
+    $<HTMLButtonElement>(board, '[data-propose]').click();
+    await until(() => board.shadowRoot!.querySelectorAll('[data-item]').length === 2, 6000, 'two proposed');
+    $<HTMLButtonElement>(board, '[data-move="vetting"]').click();
+    await until(() => Boolean($(board, '[data-accept]')), 6000, 'vetting');
+    for (const lead of leads) {
+      $<HTMLButtonElement>(board, `[data-accept="${lead.id}"]`).click();
+      await until(() => $(board, `[data-item="${lead.id}"] [data-item-state]`)?.getAttribute('data-item-state') === 'accepted', 6000, 'accepted');
+    }
+    $<HTMLButtonElement>(board, '[data-move="approved"]').click();
+    await until(() => Boolean($(board, '[data-deliver]')), 6000, 'approved');
+    await expectAccessible(board);
+    $<HTMLButtonElement>(board, '[data-deliver]').click();
+    await until(() => Boolean($(board, '[data-start-campaign]')), 6000, 'delivered');
+    expect(text($(board, '.detail [data-status]'))).to.equal('Delivered');
+    $<HTMLInputElement>(board, '[data-field="campaignTitle"]').focus();
+    await sendKeys({ type: 'Call the publishers' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => Boolean($(board, '[data-campaign]')), 6000, 'the campaign');
+    const [request] = (await api.client.leadRequests.list()).data;
+    const campaign = await api.client.campaigns.get(request!.campaignId!);
+    expect([...campaign.audience!.leadIds].sort()).to.deep.equal(leads.map((l) => l.id).sort());
+  });
+
+  it('should speak German, fit 390 and 1280 px and be axe-clean in the dark theme', async () => {
+    const board = await mount(createMemoryAfterlife().client, 'de', 'dark');
+    expect(text($(board, 'caption'))).to.equal('2 Lead-Anfragen');
+    expect(text($(board, '[data-status="vetting"]'))).to.equal('Prüfung');
+    $<HTMLButtonElement>(board, '[data-open]').click();
+    await until(() => Boolean($(board, '[data-accept]')), 6000, 'the vetting list');
+    expect(text($(board, '.detail caption'))).to.equal('3 Leads in dieser Anfrage');
+    for (const width of [390, 1280]) {
+      await setViewport({ width, height: 800 });
+      await expectFitsLayout(board);
+    }
+    await expectAccessible(board);
+  });
+});
