@@ -29,6 +29,7 @@ export const elementNames = [
   'privacy-console',
   'mailwizz-settings',
   'webhook-admin',
+  'event-admin',
   'lead-request-board',
   'project-list',
   'lost-review-admin',

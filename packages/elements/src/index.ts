@@ -25,6 +25,7 @@ export * from './invoice-list/invoice-list.js';
 export * from './privacy-console/privacy-console.js';
 export * from './mailwizz-settings/mailwizz-settings.js';
 export * from './webhook-admin/webhook-admin.js';
+export * from './event-admin/event-admin.js';
 export * from './lead-request-board/lead-request-board.js';
 export * from './project-list/project-list.js';
 export * from './lost-review-admin/lost-review-admin.js';
