@@ -28,6 +28,8 @@ export const elementNames = [
   'invoice-list',
   'privacy-console',
   'mailwizz-settings',
+  'call-button',
+  'voip-settings',
   'webhook-admin',
   'event-admin',
   'lead-request-board',

@@ -9,6 +9,7 @@ export function crmApiPlugin() {
   let api; // { runtime, server, realtime, baseUrl, testing }
   let starting;
   let mailwizz; // a promise of the Mailwizz stand-in, started on first ask
+  let yealink; // a promise of the Yealink phone stand-in, started on first ask
 
   async function start(origin) {
     // The API is TypeScript; tsx loads it without a build step.
@@ -41,6 +42,7 @@ export function crmApiPlugin() {
     },
     async serverStop() {
       if (mailwizz) await (await mailwizz).stop();
+      if (yealink) await (await yealink).stop();
       if (!api) return;
       await api.realtime?.close?.();
       api.server.closeAllConnections?.();
@@ -63,6 +65,12 @@ export function crmApiPlugin() {
         mailwizz ??= import('tsx/esm/api').then(({ tsImport }) => tsImport('../../api/src/testing/mailwizz-standin.ts', import.meta.url)).then((m) => m.startMailwizzStandin());
         const standin = await mailwizz;
         return { body: JSON.stringify({ url: standin.url, publicKey: standin.publicKey, privateKey: standin.privateKey }), type: 'application/json' };
+      }
+      // A Yealink phone stand-in (packages/api/src/testing/yealink-standin.ts): its address, login, and the numbers dialled on it.
+      if (context.path === '/__crm-e2e/yealink') {
+        yealink ??= import('tsx/esm/api').then(({ tsImport }) => tsImport('../../api/src/testing/yealink-standin.ts', import.meta.url)).then((m) => m.startYealinkStandin());
+        const standin = await yealink;
+        return { body: JSON.stringify({ host: standin.host, username: standin.username, password: standin.password, dialled: standin.dialled }), type: 'application/json' };
       }
       if (context.path !== '/__crm-e2e/agency') return undefined;
       try {

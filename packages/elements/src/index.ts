@@ -24,6 +24,8 @@ export * from './quote-editor/quote-editor.js';
 export * from './invoice-list/invoice-list.js';
 export * from './privacy-console/privacy-console.js';
 export * from './mailwizz-settings/mailwizz-settings.js';
+export * from './call-button/call-button.js';
+export * from './voip-settings/voip-settings.js';
 export * from './webhook-admin/webhook-admin.js';
 export * from './event-admin/event-admin.js';
 export * from './lead-request-board/lead-request-board.js';

@@ -15,6 +15,8 @@ export const metricChoices: ReadonlyArray<DashboardWidget['metric']> = [
   'activities.meetings',
   'tickets.opened',
   'tickets.resolved',
+  'calls.answered',
+  'calls.minutes',
 ];
 
 /** The splits a widget may ask for (the API's `dimension` enum). */

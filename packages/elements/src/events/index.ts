@@ -38,6 +38,7 @@ export { CrmDashboardSavedEvent } from './dashboard-events.js';
 export { CrmQuoteDecidedEvent, CrmQuoteSavedEvent, CrmQuoteSentEvent } from './quote-events.js';
 export { CrmPaymentRecordedEvent } from './invoice-events.js';
 export { CrmPrivacyErasedEvent, CrmPrivacyExportedEvent } from './privacy-events.js';
+export { CrmRequestCallEvent, CrmCallPlacedEvent, CrmVoipPhoneSavedEvent } from './call-events.js';
 export { CrmExportDownloadedEvent } from './export-events.js';
 export { CrmOccurrenceOpenedEvent, CrmCalendarNavigatedEvent } from './calendar-events.js';
 export { CrmMessagePostedEvent } from './message-events.js';
