@@ -91,6 +91,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     if (!leaveEditor()) return;
     viewer.contactId = event.detail.contact.id;
     invite.contactId = event.detail.contact.id;
+    $('#contact-call').subjectId = event.detail.contact.id;
     showContact('viewer');
   });
   viewer.addEventListener('crm-contact-edit-requested', (event) => {
@@ -281,7 +282,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
 
   // ---- Admin: one element per tab ----
   function showAdmin(sub) {
-    const tabs = ['workflows', 'fields', 'templates', 'products', 'support', 'privacy', 'webhooks', 'mailwizz'];
+    const tabs = ['workflows', 'fields', 'templates', 'products', 'support', 'privacy', 'webhooks', 'mailwizz', 'phone'];
     const current = tabs.includes(sub) ? sub : 'workflows';
     for (const link of provider.querySelectorAll('a[data-admin]')) {
       if (link.dataset.admin === current) link.setAttribute('aria-current', 'page');
@@ -290,6 +291,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     for (const element of provider.querySelectorAll('section[data-view="admin"] > [data-admin]')) element.hidden = element.dataset.admin !== current;
   }
   $('crm-product-admin').addEventListener('crm-product-saved', (e) => say('status.product', { name: e.detail.product.name }));
+  $('#contact-call').addEventListener('crm-call-placed', (e) => say('status.calling', { number: e.detail.call.remote }));
   $('crm-privacy-console').addEventListener('crm-privacy-erased', (e) => say('status.privacyErased', { subject: e.detail.request.subject }));
 
   return {
