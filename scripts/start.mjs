@@ -74,6 +74,16 @@ if (/^(1|true|yes|on)$/i.test(process.env.MAILWIZZ_STANDIN ?? '')) {
   console.log(`Mailwizz stand-in: API URL ${mailwizz.url}, public key ${mailwizz.publicKey}, private key ${mailwizz.privateKey}`);
 }
 
+let yealink = null;
+if (/^(1|true|yes|on)$/i.test(process.env.YEALINK_STANDIN ?? '')) {
+  // A local Yealink desk-phone stand-in (docs/voip.md): save its address and login under Admin > My phone, and the
+  // Call button dials on it (it answers the Action URI as a phone does).
+  const { tsImport } = await import('tsx/esm/api');
+  const { startYealinkStandin } = await tsImport('../packages/api/src/testing/yealink-standin.ts', import.meta.url);
+  yealink = await startYealinkStandin({ port: Number(process.env.YEALINK_STANDIN_PORT || 8090), password: process.env.YEALINK_STANDIN_PASSWORD || 'standin-phone-pass' });
+  console.log(`Yealink phone stand-in: phone address ${yealink.host}, web user ${yealink.username}, password ${yealink.password}`);
+}
+
 /** The inbound support-mail port `npm start` gives the API: the user's, none when turned off, else 2525. */
 function supportSmtpEnv(env) {
   if (env.SUPPORT_SMTP_PORT === undefined || env.SUPPORT_SMTP_PORT === '') return { SUPPORT_SMTP_PORT: '2525' };
@@ -97,6 +107,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 api.on('exit', (code, signal) => {
   const done = () => process.exit(code ?? (signal ? 0 : 1));
-  const stopped = Promise.all([catcher?.stop(), mailwizz?.stop()]);
+  const stopped = Promise.all([catcher?.stop(), mailwizz?.stop(), yealink?.stop()]);
   stopped.then(done, done);
 });
