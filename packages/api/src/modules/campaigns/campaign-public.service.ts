@@ -4,6 +4,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import type { CustomFields } from '../../platform/custom-fields/custom-fields.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { recordSignupAcceptance } from '../../platform/privacy/terms.js';
 import { assertNotSuppressed } from '../../platform/privacy/suppression.js';
 import { writeNextVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
@@ -392,6 +393,8 @@ export function createCampaignPublicService(deps: {
         return answer;
       }
       const signup = created.toObject();
+      // Consent given: the privacy notice version the agency asks for now is recorded as accepted, with the time (docs/privacy.md).
+      if (input.consent) await recordSignupAcceptance(connection, { tenantId: caller.tenantId, signupId: signup._id, email, source: `campaign:${campaign.code}`, ip: caller.ip || null });
       const client = { ip: caller.ip, userAgent: caller.userAgent };
       if (doubleOptIn) {
         const link = `${deps.apiBase}/v1/public/signup-confirmations?token=${encodeURIComponent(confirmTokens.sign([String(caller.tenantId), String(signup._id), String(Date.now() + CONFIRM_TOKEN_MAX_AGE_MS)]))}`;

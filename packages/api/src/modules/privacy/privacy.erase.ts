@@ -1,4 +1,5 @@
 import type { Connection, Types } from 'mongoose';
+import { eraseAcceptances } from '../../platform/privacy/terms.js';
 import type { EventBus } from '../../platform/events.js';
 import { JOBS_COLLECTION } from '../../platform/jobs/jobs.js';
 import { addSuppression } from '../../platform/privacy/suppression.js';
@@ -132,6 +133,9 @@ export async function erasePerson(deps: { connection: Connection; events: EventB
     await col('campaign_signup_claims').deleteMany({ tenantId, email });
     await col('campaign_signup_identities').deleteMany({ tenantId, email });
   }
+
+  // Terms and privacy acceptances: their versions and times are the person's, and they carry the address.
+  add('termsAcceptances', await eraseAcceptances(connection, tenantId, { contactIds: person.contactIds, customerUserIds: person.customerUserIds, emails: options.suppress || person.contactIds.length ? person.emails : [] }));
 
   // The records themselves, last: everything above found its way from them.
   add('contacts', await deleteRecords(connection, events, kinds.contact as never, tenantId, person.contacts, actor, requestId));

@@ -1,4 +1,5 @@
 import type { Connection, Types } from 'mongoose';
+import { acceptancesOf } from '../../platform/privacy/terms.js';
 import type { Footprint } from './privacy.footprint.js';
 
 type Doc = Record<string, unknown> & { _id: Types.ObjectId };
@@ -55,6 +56,7 @@ export async function exportPerson(connection: Connection, person: Footprint): P
       ),
     )
   ).flat();
+  const termsAcceptances = await acceptancesOf(connection, tenantId, person);
   return {
     contacts: person.contacts.map(plain),
     leads: person.leads.map(plain),
@@ -74,6 +76,7 @@ export async function exportPerson(connection: Connection, person: Footprint): P
     opportunities: [...deals.values()].map(plain),
     quotes: quotes.map(plain),
     auditReferences: auditReferences.map(plain),
+    termsAcceptances: termsAcceptances.map((a) => plain(a as unknown as Doc)),
   };
 }
 

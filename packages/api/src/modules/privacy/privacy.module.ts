@@ -6,6 +6,7 @@ import { configureSuppressionKey, PRIVACY_SUPPRESSION_KEY, suppressionKeyFrom } 
 import { privacyRecordKinds } from './privacy.records.js';
 import { privacyRoutes } from './privacy.routes.js';
 import { createPrivacyService } from './privacy.service.js';
+import { createTermsService } from './privacy.terms.js';
 
 /** The daily retention job and when it runs (UTC, a quiet hour; one stored job whatever the number of processes). */
 export const PRIVACY_RETENTION_JOB = 'privacy.retention';
@@ -26,6 +27,7 @@ export function privacyModule(ctx: AppContext, options: { encryptionKey?: Buffer
     await service.runRetention(new Date(), keepAlive);
   });
   ctx.jobs.recurring(PRIVACY_RETENTION_SCHEDULE, PRIVACY_RETENTION_JOB, { timezone: 'UTC' });
-  const routes: RouteSpec[] = privacyRoutes(service);
-  return { routes, service };
+  const terms = createTermsService({ connection });
+  const routes: RouteSpec[] = privacyRoutes(service, terms);
+  return { routes, service, terms };
 }

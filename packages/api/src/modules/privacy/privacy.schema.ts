@@ -1,5 +1,6 @@
 import { objectId } from '../../platform/http/common.schema.js';
 import { z } from '../../platform/http/zod.js';
+import { termsDocuments } from '../../platform/privacy/terms.js';
 import { privacyRequestStatuses, privacyRequestTypes, retentionKinds } from './privacy.model.js';
 
 /** Who a request is about; at least one of the four. Values are matched exactly (email case-insensitively, phone by digits). */
@@ -46,7 +47,7 @@ export const privacyExportSchema = z
   .openapi('PrivacyExport');
 
 export const privacyExportQuery = z.object({
-  format: z.enum(['json', 'download']).default('json').openapi({ description: '`download` answers the same JSON as an attachment (privacy-export-<id>.json)' }),
+  format: z.enum(['json', 'download', 'zip']).default('json').openapi({ description: '`download` answers the same JSON as an attachment (privacy-export-<id>.json); `zip` a ZIP (application/zip, privacy-export-<id>.zip) of one CSV per kind plus export.json' }),
 });
 
 const retentionRule = z.object({
@@ -58,3 +59,50 @@ const retentionRule = z.object({
 export const retentionBody = z.object({ rules: z.array(retentionRule).max(retentionKinds.length) }).openapi('PrivacyRetentionRules');
 export const retentionSchema = z.object({ rules: z.array(retentionRule.required()) }).openapi('PrivacyRetention');
 export const retentionDryRunSchema = z.object({ counts }).openapi('PrivacyRetentionDryRun');
+
+const termsDocument = z.enum(termsDocuments);
+const termsVersionSchema = z
+  .object({
+    version: z.string().openapi({ description: 'The version people accept, as the agency names it (e.g. `2026-01` or `3.2`)' }),
+    url: z.string().nullable().openapi({ description: 'Where the document is read' }),
+    publishedAt: z.string().openapi({ description: 'When this version was set' }),
+  })
+  .nullable();
+
+export const termsVersionsSchema = z.object({ terms: termsVersionSchema, privacy: termsVersionSchema }).openapi('TermsVersions');
+
+const termsVersionInput = z
+  .object({
+    version: z.string().trim().min(1).max(40).regex(/^[\w.:+-]+$/, 'letters, digits and . _ : + - only'),
+    url: z.url().max(2000).regex(/^https?:\/\//, 'must be an http(s) URL').nullable().optional(),
+  })
+  .nullable()
+  .optional()
+  .openapi({ description: 'The current version; null stops asking for the document; left out keeps it' });
+
+export const termsVersionsBody = z.object({ terms: termsVersionInput, privacy: termsVersionInput }).openapi('TermsVersionsInput');
+
+export const termsAcceptanceSchema = z
+  .object({
+    id: objectId,
+    document: termsDocument,
+    version: z.string(),
+    subjectType: z.enum(['customerUser', 'signup']).openapi({ description: 'A portal identity, or a sign-up of a public form' }),
+    subjectId: objectId,
+    contactId: objectId.nullable(),
+    source: z.string().openapi({ description: '`portal`, or `campaign:<code>` for a public form' }),
+    acceptedAt: z.string(),
+  })
+  .openapi('TermsAcceptance');
+
+export const personAcceptancesSchema = z.object({ subject: z.string(), data: z.array(termsAcceptanceSchema) }).openapi('PersonTermsAcceptances');
+
+export const portalTermsSchema = z
+  .object({
+    current: termsVersionsSchema,
+    accepted: z.array(termsAcceptanceSchema),
+    pending: z.array(termsDocument).openapi({ description: 'Documents whose current version I have not accepted yet' }),
+  })
+  .openapi('PortalTerms');
+
+export const acceptTermsBody = z.object({ document: termsDocument, version: z.string().trim().min(1).max(40) }).openapi('AcceptTerms');
