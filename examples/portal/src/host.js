@@ -19,7 +19,7 @@ export function apiBaseUrl() {
 export const views = ['contacts', 'pipeline', 'campaigns', 'tasks'];
 
 /** The plain portal's views, in the nav's order. */
-export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'messages', 'support', 'kb', 'campaigns', 'quotes', 'invoices', 'import', 'admin'];
+export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'messages', 'support', 'kb', 'campaigns', 'events', 'quotes', 'invoices', 'import', 'admin'];
 
 const strings = {
   en: {
@@ -34,6 +34,7 @@ const strings = {
     'nav.customers': 'Customers',
     'nav.pipeline': 'Pipeline',
     'nav.campaigns': 'Campaigns',
+    'nav.events': 'Events',
     'nav.tasks': 'My tasks',
     'nav.support': 'Support',
     'support.detail': 'Ticket',
@@ -121,6 +122,7 @@ const strings = {
     'nav.customers': 'Kunden',
     'nav.pipeline': 'Pipeline',
     'nav.campaigns': 'Kampagnen',
+    'nav.events': 'Veranstaltungen',
     'nav.tasks': 'Meine Aufgaben',
     'nav.support': 'Support',
     'support.detail': 'Ticket',
