@@ -1,0 +1,14 @@
+// What <crm-calendar> asks of the API, through the SDK's `crm.calendar`: the occurrences of a range.
+import type { CalendarOccurrence, CrmClient as SdkClient } from '@crm/client-sdk';
+import type { CrmClient } from '../../context/client-context.js';
+
+export type { CalendarOccurrence };
+
+/** A client that can read calendars: the SDK's `calendar`. */
+export type CalendarClient = CrmClient & Pick<SdkClient, 'calendar'>;
+
+/** Narrows the provider's client to one with calendars, or throws a clear error. */
+export function calendarClient(client: CrmClient | undefined): CalendarClient {
+  if (!client || typeof (client as Partial<CalendarClient>).calendar?.range !== 'function') throw new Error('No CRM client with calendars: put the element inside a <crm-provider> with a client of @crm/client-sdk.');
+  return client as CalendarClient;
+}
