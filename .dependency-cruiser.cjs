@@ -34,6 +34,7 @@ const moduleImports = {
     reason: 'messaging.module.ts composes sending (templates, mail settings, notifications); recipients are contacts and customers of a tenant; satisfaction surveys follow won opportunities',
   },
   mailwizz: { to: ['contacts', 'identity', 'messaging'], reason: 'a Mailwizz unsubscribe withdraws the contact\'s marketing consent (a new contact version) and sets its email opt-out (messaging subscriptions, whose snapshot also decides who is pushed); a sync runs as the user who started it (identity principal)' },
+  voip: { to: ['activities', 'contacts', 'identity', 'leads'], reason: 'an ended call is written as a call activity through the activities service, as the phone\'s owner (identity principal); its number is matched to a contact or lead through the search index and confirmed on their phones (contact and lead models)' },
   notifications: { to: ['identity', 'tasks'], reason: 'scheduled reminders are about tasks and go to users' },
   opportunities: {
     to: ['activities', 'contacts', 'customers', 'leads', 'tasks'],

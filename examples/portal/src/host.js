@@ -19,7 +19,7 @@ export function apiBaseUrl() {
 export const views = ['contacts', 'pipeline', 'campaigns', 'tasks'];
 
 /** The plain portal's views, in the nav's order. */
-export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'messages', 'support', 'kb', 'campaigns', 'events', 'quotes', 'invoices', 'import', 'admin'];
+export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'calendar', 'messages', 'support', 'kb', 'campaigns', 'events', 'quotes', 'invoices', 'import', 'admin'];
 
 const strings = {
   en: {
@@ -36,6 +36,7 @@ const strings = {
     'nav.campaigns': 'Campaigns',
     'nav.events': 'Events',
     'nav.tasks': 'My tasks',
+    'nav.calendar': 'Calendar',
     'nav.support': 'Support',
     'support.detail': 'Ticket',
     'support.pick': 'Pick a ticket in the queue to see its conversation.',
@@ -124,6 +125,7 @@ const strings = {
     'nav.campaigns': 'Kampagnen',
     'nav.events': 'Veranstaltungen',
     'nav.tasks': 'Meine Aufgaben',
+    'nav.calendar': 'Kalender',
     'nav.support': 'Support',
     'support.detail': 'Ticket',
     'support.pick': 'Wählen Sie ein Ticket aus der Liste, um die Unterhaltung zu sehen.',
