@@ -72,6 +72,8 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   updatePortalProfile: ({ portal }) => portal.portal.me.update({ phone: '+1 555' }),
   getPortalPreferences: ({ portal }) => portal.portal.me.preferences(),
   updatePortalPreferences: ({ portal }) => portal.portal.me.updatePreferences({ marketing: false }),
+  getPortalTerms: ({ portal }) => portal.portal.me.terms(),
+  acceptPortalTerms: ({ portal }) => portal.portal.me.acceptTerms({ document: 'terms', version: '2026-01' }),
   setPortalPassword: ({ portal }) => portal.portal.me.setPassword({ password: 'a-long-portal-password' }),
   resendInvitation: ({ crm }) => crm.users.resendInvitation(id),
   listRoles: ({ crm }) => crm.roles.list(),
@@ -188,6 +190,9 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   getPrivacyRetention: ({ crm }) => crm.privacy.retention(),
   putPrivacyRetention: ({ crm }) => crm.privacy.setRetention({ rules: [] }),
   dryRunPrivacyRetention: ({ crm }) => crm.privacy.retentionDryRun(),
+  getTermsVersions: ({ crm }) => crm.privacy.terms(),
+  putTermsVersions: ({ crm }) => crm.privacy.setTerms({ terms: { version: '2026-01' } }),
+  lookupTermsAcceptances: ({ crm }) => crm.privacy.acceptances({ email: 'ada@example.org' }),
 
   // Public routes
   publicPing: ({ widget }) => widget.public.ping(),

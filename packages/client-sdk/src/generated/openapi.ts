@@ -13313,11 +13313,11 @@ export interface components {
             version: number;
         };
         WebhookSubscriptionInput: {
-            /** @description Actions to receive (created, updated, deleted, transitioned, moved, won, lost); empty or left out means every action */
+            /** @description Actions to receive (created, updated, deleted, transitioned, moved, won, lost, issued, paid, overdue); empty or left out means every action */
             actions?: string[];
             active?: boolean;
             description?: string;
-            /** @description Record kinds to receive: contact, customer, lead, opportunity, task, activity, campaign, ticket */
+            /** @description Record kinds to receive: contact, customer, lead, opportunity, task, activity, campaign, ticket, invoice */
             kinds: string[];
             /** @description The receiver: http(s), resolving to a public address unless the operator allows private ones */
             url: string;
@@ -13330,12 +13330,12 @@ export interface components {
             object: "list";
         };
         WebhookSubscriptionUpdate: {
-            /** @description Actions to receive (created, updated, deleted, transitioned, moved, won, lost); empty or left out means every action */
+            /** @description Actions to receive (created, updated, deleted, transitioned, moved, won, lost, issued, paid, overdue); empty or left out means every action */
             actions?: string[];
             /** @description false pauses deliveries (they wait); true resumes and sends what waited */
             active?: boolean;
             description?: string;
-            /** @description Record kinds to receive: contact, customer, lead, opportunity, task, activity, campaign, ticket */
+            /** @description Record kinds to receive: contact, customer, lead, opportunity, task, activity, campaign, ticket, invoice */
             kinds?: string[];
             url?: string;
         };

@@ -17,6 +17,9 @@ export type PortalPreferences = Schema<'PortalPreferences'>;
 /** The body of `crm.portal.me.updatePreferences`. */
 export type UpdatePortalPreferencesParams = Schema<'UpdatePortalPreferences'>;
 
+/** The terms I am asked to accept: current versions, my acceptances and the documents pending. */
+export type PortalTerms = Schema<'PortalTerms'>;
+
 /** `crm.portal.me`: the customer's own profile, consent, subscriptions and password. */
 export class PortalMe extends APIResource {
   /** My contact details and account. */
@@ -37,6 +40,16 @@ export class PortalMe extends APIResource {
   /** Changes my consent to marketing and my subscriptions. */
   async updatePreferences(params: UpdatePortalPreferencesParams, options?: RequestOptions): Promise<PortalPreferences> {
     return (await this._transport.request<PortalPreferences>({ method: 'PUT', path: '/v1/portal/me/preferences', body: params }, options)).data;
+  }
+
+  /** The current terms and privacy versions, what I accepted, and what is pending (ask on first use after sign-in). */
+  terms(options?: RequestOptions): Promise<PortalTerms> {
+    return this._transport.get<PortalTerms>('/v1/portal/me/terms', undefined, options);
+  }
+
+  /** Accepts the current version of the terms or privacy notice (an outdated version is refused, 400 on `version`). */
+  acceptTerms(params: { document: 'terms' | 'privacy'; version: string }, options?: RequestOptions): Promise<PortalTerms> {
+    return this._transport.post<PortalTerms>('/v1/portal/me/terms', params, options);
   }
 
   /** Sets my portal password (the current one is needed when one is set); my other sessions end. */

@@ -17,6 +17,15 @@ export type PrivacyRetentionParams = Schema<'PrivacyRetentionRules'>;
 /** How many records each retention rule would erase now. */
 export type PrivacyRetentionDryRun = Schema<'PrivacyRetentionDryRun'>;
 
+/** The terms and privacy versions people are asked to accept (null: not asked for). */
+export type TermsVersions = Schema<'TermsVersions'>;
+/** The body of `crm.privacy.setTerms`: a version per document, null to stop asking, left out to keep. */
+export type TermsVersionsParams = Schema<'TermsVersionsInput'>;
+/** One acceptance of one version of the terms or privacy notice, with the time and where. */
+export type TermsAcceptance = Schema<'TermsAcceptance'>;
+/** A person's acceptances (the subject masked). */
+export type PersonTermsAcceptances = Schema<'PersonTermsAcceptances'>;
+
 /** The typed confirmation an erasure needs. */
 export const PRIVACY_ERASE_CONFIRMATION = 'ERASE';
 
@@ -38,6 +47,26 @@ export class Privacy extends APIResource {
   /** Everything held about the person (recorded as an export request). */
   export(subject: PrivacySubject, options?: RequestOptions): Promise<PrivacyExport> {
     return this._transport.post<PrivacyExport>('/v1/privacy/exports', subject, options);
+  }
+
+  /** Everything held about the person as a ZIP: one CSV file per kind, export.json and a README.txt. */
+  async exportZip(subject: PrivacySubject, options?: RequestOptions): Promise<Blob> {
+    return (await this._transport.request<Blob>({ method: 'POST', path: '/v1/privacy/exports', query: { format: 'zip' }, body: subject, responseType: 'blob' }, options)).data;
+  }
+
+  /** The terms and privacy versions the agency asks people to accept. */
+  terms(options?: RequestOptions): Promise<TermsVersions> {
+    return this._transport.get<TermsVersions>('/v1/privacy/terms', undefined, options);
+  }
+
+  /** Sets the current versions; portal customers are asked for a new one on their next visit. */
+  async setTerms(params: TermsVersionsParams, options?: RequestOptions): Promise<TermsVersions> {
+    return (await this._transport.request<TermsVersions>({ method: 'PUT', path: '/v1/privacy/terms', body: params }, options)).data;
+  }
+
+  /** Every version of the terms and privacy notice the person accepted, when and where, oldest first. */
+  acceptances(subject: PrivacySubject, options?: RequestOptions): Promise<PersonTermsAcceptances> {
+    return this._transport.post<PersonTermsAcceptances>('/v1/privacy/acceptances/lookup', subject, options);
   }
 
   /**
