@@ -19,7 +19,7 @@ export function apiBaseUrl() {
 export const views = ['contacts', 'pipeline', 'campaigns', 'tasks'];
 
 /** The plain portal's views, in the nav's order. */
-export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'calendar', 'messages', 'support', 'kb', 'campaigns', 'events', 'quotes', 'invoices', 'import', 'admin'];
+export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'calendar', 'messages', 'support', 'kb', 'campaigns', 'events', 'lead-requests', 'projects', 'lost-deals', 'quotes', 'invoices', 'import', 'admin'];
 
 const strings = {
   en: {
@@ -35,6 +35,9 @@ const strings = {
     'nav.pipeline': 'Pipeline',
     'nav.campaigns': 'Campaigns',
     'nav.events': 'Events',
+    'nav.lead-requests': 'Lead requests',
+    'nav.projects': 'Projects',
+    'nav.lost-deals': 'Lost deals',
     'nav.tasks': 'My tasks',
     'nav.calendar': 'Calendar',
     'nav.support': 'Support',
@@ -124,6 +127,9 @@ const strings = {
     'nav.pipeline': 'Pipeline',
     'nav.campaigns': 'Kampagnen',
     'nav.events': 'Veranstaltungen',
+    'nav.lead-requests': 'Lead-Anfragen',
+    'nav.projects': 'Projekte',
+    'nav.lost-deals': 'Verlorene Deals',
     'nav.tasks': 'Meine Aufgaben',
     'nav.calendar': 'Kalender',
     'nav.support': 'Support',

@@ -19,6 +19,12 @@ async function mount(client: CrmDataClient | LiveApi['client'], locale = 'en', t
   return board;
 }
 
+/** Clicks a button once it is there and enabled (the board disables its buttons while a call runs). */
+async function press(board: CrmLeadRequestBoard, selector: string) {
+  await until(() => Boolean($<HTMLButtonElement>(board, selector)) && !$<HTMLButtonElement>(board, selector).disabled, 6000, selector);
+  $<HTMLButtonElement>(board, selector).click();
+}
+
 describe('crm-lead-request-board', () => {
   let api: LiveApi;
 
@@ -49,21 +55,21 @@ describe('crm-lead-request-board', () => {
 
     $<HTMLButtonElement>(board, '[data-open]').focus();
     await sendKeys({ press: 'Enter' });
-    await until(() => Boolean($(board, '[data-lead]')), 6000, 'the leads to propose');
+    await until(() => Boolean($(board, '[data-lead]')) && !$<HTMLButtonElement>(board, '[data-propose]').disabled, 6000, 'the leads to propose');
     await until(() => Boolean(board.shadowRoot!.activeElement?.hasAttribute('data-detail-heading')), 4000, 'focus on the request');
     for (const lead of leads) $<HTMLInputElement>(board, `[data-lead="${lead.id}"]`).click();
-    $<HTMLButtonElement>(board, '[data-propose]').click();
+    await press(board, '[data-propose]');
     await until(() => board.shadowRoot!.querySelectorAll('[data-item]').length === 2, 6000, 'two proposed');
-    $<HTMLButtonElement>(board, '[data-move="vetting"]').click();
+    await press(board, '[data-move="vetting"]');
     await until(() => Boolean($(board, '[data-accept]')), 6000, 'vetting');
     for (const lead of leads) {
-      $<HTMLButtonElement>(board, `[data-accept="${lead.id}"]`).click();
+      await press(board, `[data-accept="${lead.id}"]`);
       await until(() => $(board, `[data-item="${lead.id}"] [data-item-state]`)?.getAttribute('data-item-state') === 'accepted', 6000, 'accepted');
     }
-    $<HTMLButtonElement>(board, '[data-move="approved"]').click();
+    await press(board, '[data-move="approved"]');
     await until(() => Boolean($(board, '[data-deliver]')), 6000, 'approved');
     await expectAccessible(board);
-    $<HTMLButtonElement>(board, '[data-deliver]').click();
+    await press(board, '[data-deliver]');
     await until(() => Boolean($(board, '[data-start-campaign]')), 6000, 'delivered');
     expect(text($(board, '.detail [data-status]'))).to.equal('Delivered');
     $<HTMLInputElement>(board, '[data-field="campaignTitle"]').focus();
@@ -79,7 +85,7 @@ describe('crm-lead-request-board', () => {
     const board = await mount(createMemoryAfterlife().client, 'de', 'dark');
     expect(text($(board, 'caption'))).to.equal('2 Lead-Anfragen');
     expect(text($(board, '[data-status="vetting"]'))).to.equal('Prüfung');
-    $<HTMLButtonElement>(board, '[data-open]').click();
+    await press(board, '[data-open]');
     await until(() => Boolean($(board, '[data-accept]')), 6000, 'the vetting list');
     expect(text($(board, '.detail caption'))).to.equal('3 Leads in dieser Anfrage');
     for (const width of [390, 1280]) {
