@@ -130,6 +130,10 @@ describe('security: cross-tenant isolation over every operation', () => {
     const ping = await call(a.adminToken, 'post', `/v1/webhooks/${hook.body.id}/ping`, {});
     assert.equal(ping.status, 201, JSON.stringify(ping.body));
     add('/v1/webhooks/{id}/deliveries', ping.body.id);
+    // Issue 23: a calendar entry of A.
+    const entry = await call(a.adminToken, 'post', '/v1/calendar/entries', { kind: 'meeting', title: `Meeting ${marker}`, startAt: '2030-01-02T09:00:00Z', endAt: '2030-01-02T10:00:00Z' });
+    assert.equal(entry.status, 201, JSON.stringify(entry.body));
+    add('/v1/calendar/entries', entry.body.id);
     // Notifications are made by the system for a person (never through the API): one for A's admin.
     const adminA = await userModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(a.tenantId), emailNormalized: a.adminEmail.toLowerCase() }).lean();
     const notice = await notificationModel(rt.ctx.connection).create({ tenantId: new Types.ObjectId(a.tenantId), userId: adminA!._id, category: 'task', title: `Reminder ${marker}`, dedupeKey: `probe-${marker}` });

@@ -117,8 +117,10 @@ export function createAccountHealthService(deps: { connection: Connection; notif
     const counts = new Map<string, Counts>(current.map((c) => [String(c.accountId), { activities: c.activities ?? 0, orders: c.orders ?? 0, tickets: c.tickets ?? 0 }]));
     const trailing = new Map<string, number[]>();
     for (const s of previous) trailing.set(String(s.accountId), (s.window?.length ? s.window : [s.activities ?? 0]).slice(0, rules.trailingWeeks));
-    // Every account with something this week, a history to compare with, or a late invoice.
-    const accounts = new Set<string>([...counts.keys(), ...trailing.keys(), ...late.keys()]);
+    // Every account with something this week, a history to compare with, or a late invoice; a dormant
+    // account (nothing this week and nothing in its window) gets no row, so its window ends.
+    const accounts = new Set<string>([...counts.keys(), ...late.keys()]);
+    for (const [accountId, window] of trailing) if (window.some((n) => n > 0)) accounts.add(accountId);
     const ids = [...accounts];
     let written = 0;
     let flagged = 0;
@@ -138,9 +140,13 @@ export function createAccountHealthService(deps: { connection: Connection; notif
       const withFlags = rows.filter((r) => r.flags.length > 0);
       // The managers of the flagged accounts only (one read per page, by id).
       const managers = new Map<string, { name: string; userId: Types.ObjectId | null }>();
-      if (withFlags.length) {
-        const customers = await customerModel(connection).find({ tenantId, _id: op({ $in: withFlags.map((r) => r.accountId) }) }).select({ name: 1, ownerId: 1, 'team.accountManagerId': 1 }).lean();
-        for (const c of customers) managers.set(String(c._id), { name: c.name, userId: c.team?.accountManagerId ?? c.ownerId ?? null });
+      // By `_id` alone, the lookup FerretDB pushes down (an `$in` would decode every customer of the
+      // agency on each page); the tenant is checked on the answer. Flagged accounts are a few per cent.
+      for (let i = 0; i < withFlags.length; i += 16) {
+        await Promise.all(withFlags.slice(i, i + 16).map(async (r) => {
+          const c = await customerModel(connection).findOne({ _id: r.accountId }).select({ tenantId: 1, name: 1, ownerId: 1, 'team.accountManagerId': 1 }).setOptions({ crossTenant: 'by id; the tenant is checked on the result' }).lean();
+          if (c && c.tenantId.equals(tenantId)) managers.set(String(c._id), { name: c.name, userId: c.team?.accountManagerId ?? c.ownerId ?? null });
+        }));
       }
       for (const r of withFlags) r.accountManagerId = managers.get(String(r.accountId))?.userId ?? null;
       // A second run of the week finds its rows there: the unique key keeps the first, unordered.
