@@ -48,7 +48,7 @@ describe('crm-calendar', () => {
     await until(() => text(calendar.shadowRoot!.querySelector(`[data-day="${day}"]`)?.closest('[role="gridcell"]') ?? null).includes('Kick-off Globex'), 6000, 'the entry');
     const cell = $(calendar, `[data-day="${day}"]`).closest('[role="gridcell"]')!;
     expect(text(cell)).to.contain('Send the brochure');
-    expect(cell.querySelector('.occurrence.task')).to.exist;
+    expect(cell.querySelector('.occurrence.task')).to.not.equal(null);
     expect($(calendar, '[data-view="week"]').getAttribute('aria-pressed')).to.equal('true');
     await expectAccessible(calendar);
 

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import ical, { ICalAttendeeStatus, ICalCalendarMethod, type ICalCalendar } from 'ical-generator';
 import { DateTime } from 'luxon';
-import type { Attendee, CalendarEntry } from './calendar.model.js';
+import type { Attendee } from './calendar.model.js';
 
 // The VTIMEZONE blocks come from the tz database as packaged by @touch4it/ical-timezones (CommonJS, untyped).
 const { getVtimezoneComponent } = createRequire(import.meta.url)('@touch4it/ical-timezones') as { getVtimezoneComponent: (zone: string) => string | null };
