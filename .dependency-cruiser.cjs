@@ -57,6 +57,7 @@ const moduleImports = {
   },
   support: { to: ['contacts', 'customer-portal', 'customers', 'identity', 'notifications', 'templates'], reason: 'a ticket names an account (customer) and a contact of the agency, checked when it is written; a missed SLA target notifies the agent and the head of the ticket\'s team (org chart); ticket email is rendered from the agency\'s template and an emailed reply is taken from the ticket\'s contact or a customer user of its account' },
   tasks: { to: ['identity'], reason: 'automatic tasks are assigned to users by role' },
+  calendar: { to: ['contacts', 'identity', 'notifications', 'tasks'], reason: 'the calendar shows tasks with a due time beside its entries (tasks), resolves attendee addresses to users and a feed\'s owner to a principal (identity), sends reminders and reply notices to the in-app inbox (notifications), and mails offered meeting slots to the task\'s contact (contacts)' },
   templates: { to: ['messaging'], reason: 'a template preview renders for a real recipient' },
   webhooks: { to: ['identity', 'notifications'], reason: 'a delivery carries only what its owner may see (identity principal, resolved at send time) and a subscription turned off for failures notifies its owner in the app (notifications) and by email (user address)' },
   workflows: { to: ['identity'], reason: 'transitions name the role keys allowed to make them' },

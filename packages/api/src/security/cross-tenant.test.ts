@@ -134,6 +134,13 @@ describe('security: cross-tenant isolation over every operation', () => {
     const entry = await call(a.adminToken, 'post', '/v1/calendar/entries', { kind: 'meeting', title: `Meeting ${marker}`, startAt: '2030-01-02T09:00:00Z', endAt: '2030-01-02T10:00:00Z' });
     assert.equal(entry.status, 201, JSON.stringify(entry.body));
     add('/v1/calendar/entries', entry.body.id);
+    // Issue 23.5-6: a lost deal of A (its review) and a won deal of A (its project), made by the opportunity events.
+    for (const [stage, extra] of [['lost', { lostReason: `Price ${marker}` }], ['won', {}]] as const) {
+      const closing = (await call(a.adminToken, 'post', '/v1/opportunities', { name: `Closing ${stage} ${marker}`, customerId })).body;
+      assert.equal((await call(a.adminToken, 'post', `/v1/opportunities/${closing.id}/move`, { stage, version: closing.version, ...extra })).status, 200);
+      if (stage === 'lost') add('/v1/lost-reviews', (await call(a.adminToken, 'get', `/v1/lost-reviews?opportunityId=${closing.id}`)).body.data[0]?.id);
+      else add('/v1/projects', (await call(a.adminToken, 'get', `/v1/projects?opportunityId=${closing.id}`)).body.data[0]?.id);
+    }
     // Notifications are made by the system for a person (never through the API): one for A's admin.
     const adminA = await userModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(a.tenantId), emailNormalized: a.adminEmail.toLowerCase() }).lean();
     const notice = await notificationModel(rt.ctx.connection).create({ tenantId: new Types.ObjectId(a.tenantId), userId: adminA!._id, category: 'task', title: `Reminder ${marker}`, dedupeKey: `probe-${marker}` });
