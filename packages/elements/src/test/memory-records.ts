@@ -137,6 +137,7 @@ export function statsOf(campaign: Campaign, n: number): CampaignStats {
   return {
     campaignId: campaign.id,
     cost: campaign.cost,
+    events: { events: 0, cost: 0, revenue: 0 },
     currency: campaign.currency,
     expectedRevenue: campaign.expectedRevenue,
     expectedRoi: campaign.cost ? (campaign.expectedRevenue - campaign.cost) / campaign.cost : null,
