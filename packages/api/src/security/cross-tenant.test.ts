@@ -134,6 +134,13 @@ describe('security: cross-tenant isolation over every operation', () => {
     const entry = await call(a.adminToken, 'post', '/v1/calendar/entries', { kind: 'meeting', title: `Meeting ${marker}`, startAt: '2030-01-02T09:00:00Z', endAt: '2030-01-02T10:00:00Z' });
     assert.equal(entry.status, 201, JSON.stringify(entry.body));
     add('/v1/calendar/entries', entry.body.id);
+    // Issue 23 item 4: a sales event of A with a registration (a new person, who becomes A's lead).
+    const salesEvent = await call(a.adminToken, 'post', '/v1/sales-events', { name: `Summit ${marker}`, level: 2, startsAt: '2030-03-01T09:00:00Z', endsAt: '2030-03-02T17:00:00Z', venue: { name: `Venue ${marker}` }, capacity: 10 });
+    assert.equal(salesEvent.status, 201, JSON.stringify(salesEvent.body));
+    add('/v1/sales-events', salesEvent.body.id);
+    const registration = await call(a.adminToken, 'post', `/v1/sales-events/${salesEvent.body.id}/registrations`, { role: 'speaker', email: `speaker-${randomBytes(3).toString('hex')}@example.test`, firstName: 'Sam', lastName: `Speaker ${marker}` });
+    assert.equal(registration.status, 201, JSON.stringify(registration.body));
+    add('/v1/sales-events/{id}/registrations', registration.body.id);
     // Issue 23.5-6: a lost deal of A (its review) and a won deal of A (its project), made by the opportunity events.
     for (const [stage, extra] of [['lost', { lostReason: `Price ${marker}` }], ['won', {}]] as const) {
       const closing = (await call(a.adminToken, 'post', '/v1/opportunities', { name: `Closing ${stage} ${marker}`, customerId })).body;
