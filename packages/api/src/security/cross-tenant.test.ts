@@ -181,11 +181,11 @@ describe('security: cross-tenant isolation over every operation', () => {
     add('/v1/mailwizz/syncs', segmentOfA);
     add('/v1/mailwizz/campaigns', poolA.get('/v1/campaigns')![0]);
     // Internal messaging: a contact's thread with a message, probed by its id and by the record's (kind filled as `contact`).
-    const threadOfA = await call(a.adminToken, 'get', `/v1/conversations/records/contact/${contactId}`);
+    const threadOfA = await call(a.adminToken, 'get', `/v1/record-threads/contact/${contactId}`);
     assert.equal(threadOfA.status, 200);
     assert.equal((await call(a.adminToken, 'post', `/v1/conversations/${threadOfA.body.id}/messages`, { body: `Thread ${marker}` })).status, 201);
     add('/v1/conversations', threadOfA.body.id);
-    add('/v1/conversations/records/{kind}', contactId);
+    add('/v1/record-threads/{kind}', contactId);
     freshCustomerOfB = async () => (await signedInCustomer(b, 'Bea')).token;
     bCustomer = await freshCustomerOfB();
     await collectListedIds((m, p) => call(a.adminToken, m, p), ops, poolA);

@@ -1263,28 +1263,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/conversations/records/{kind}/{recordId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The thread of a record
-         * @description Answered to whoever may read the record (404 otherwise); made on first open.
-         *
-         *     Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
-         */
-        get: operations["getRecordThread"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/conversations/search": {
         parameters: {
             query?: never;
@@ -1298,6 +1276,56 @@ export interface paths {
          */
         get: operations["searchConversationMessages"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/credit/recalculate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recalculate every account's credit limit and purchase summary now
+         * @description What the nightly job does, for the caller's agency.
+         *
+         *     Access: `tenant:update`.
+         */
+        post: operations["recalculateCredit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/credit/rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agency's credit limit rule
+         * @description Defaults (disabled) until an admin saves one.
+         *
+         *     Access: `order:read`.
+         */
+        get: operations["getCreditRule"];
+        /**
+         * Set the agency's credit limit rule
+         * @description limit = (base + spend over the window × share) × the payment-behaviour band's multiplier (× the overdue multiplier while an invoice is overdue), at most the band's cap, between floor and ceiling. A manual `finance.creditLimit` on an account wins. Takes effect for each account at its next recalculation (nightly, or POST /customers/{id}/credit/recalculate). `If-Match: <version>` makes it conditional.
+         *
+         *     Access: `tenant:update`.
+         */
+        put: operations["putCreditRule"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1497,6 +1525,46 @@ export interface paths {
          *     Access: `customer:update`.
          */
         patch: operations["updateCustomer"];
+        trace?: never;
+    };
+    "/v1/customers/{id}/credit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's credit limit, exposure and how the limit was reached
+         * @description Access: `order:read`.
+         */
+        get: operations["getAccountCredit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/credit/recalculate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recalculate one account's credit limit and purchase summary now
+         * @description Access: `order:update`.
+         */
+        post: operations["recalculateAccountCredit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/customers/{id}/documents": {
@@ -3838,7 +3906,7 @@ export interface paths {
          * An account's orders
          * @description Newest number first.
          *
-         *     Access: `invoice:read`.
+         *     Access: `order:read`.
          */
         get: operations["listOrders"];
         put?: never;
@@ -3848,7 +3916,7 @@ export interface paths {
          *
          *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          *
-         *     Access: `invoice:create`.
+         *     Access: `order:create`.
          */
         post: operations["createOrder"];
         delete?: never;
@@ -3866,7 +3934,7 @@ export interface paths {
         };
         /**
          * Get an order
-         * @description Access: `invoice:read`.
+         * @description Access: `order:read`.
          */
         get: operations["getOrder"];
         put?: never;
@@ -3889,7 +3957,7 @@ export interface paths {
          * Set an order's PO number
          * @description Until the order is invoiced. One order per PO unless the account allows sharing POs. For an account invoiced per PO, an open order is invoiced as soon as it has its PO. `If-Match: <version>` makes it conditional.
          *
-         *     Access: `invoice:update`.
+         *     Access: `order:update`.
          */
         put: operations["setOrderPo"];
         post?: never;
@@ -3912,7 +3980,7 @@ export interface paths {
          * Move an order in its workflow
          * @description Approve a held order (to `open`), fulfil or cancel it, as the agency's order workflow allows; an invoiced order is not cancelled.
          *
-         *     Access: `invoice:update`.
+         *     Access: `order:update`.
          */
         post: operations["transitionOrder"];
         delete?: never;
@@ -4961,6 +5029,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/privacy/erasure-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a person in the background
+         * @description The same erasure as POST /privacy/erasures, run as a job: answers 202 with a `Location` to poll. The job is resumable (a run that stops is run again) and completes exactly once. `confirmation` must be `ERASE`.
+         *
+         *     Honours `Idempotency-Key`, without replay: the answer holds a secret shown once, so a retry with the same key answers 409 with the `id` it created.
+         *
+         *     Access: `privacyRequest:create`.
+         */
+        post: operations["queuePrivacyErasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/erasure-jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The status of an erasure job
+         * @description Access: `privacyRequest:read`.
+         */
+        get: operations["getPrivacyErasureJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/privacy/erasures": {
         parameters: {
             query?: never;
@@ -5755,6 +5867,28 @@ export interface paths {
          *     Access: `opportunity:read`.
          */
         post: operations["previewQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/record-threads/{kind}/{recordId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The thread of a record
+         * @description Answered to whoever may read the record (404 otherwise); made on first open.
+         *
+         *     Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
+         */
+        get: operations["getRecordThread"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7286,6 +7420,35 @@ export interface components {
             document: "terms" | "privacy";
             version: string;
         };
+        AccountCredit: {
+            /** @example 6750a1b2c3d4e5f601234567 */
+            accountId: string;
+            availableMinor: number | null;
+            calculatedAt: string | null;
+            /** @description What the rule gives, even when an override wins */
+            calculatedMinor: number | null;
+            currency: string;
+            exponent: number;
+            /** @description Open invoice balances plus uninvoiced open and held orders */
+            exposureMinor: number;
+            inputs: components["schemas"]["CreditInputs"];
+            limitMinor: number | null;
+            purchases: {
+                lastOrderAt: string | null;
+                orderCount: number;
+                productIds: string[];
+                revenue: {
+                    amount: number;
+                    currency: string;
+                    month: string;
+                }[];
+            };
+            /**
+             * @description override: the account's manual creditLimit wins; calculated: the agency's rule; none: no limit
+             * @enum {string}
+             */
+            source: "override" | "calculated" | "none";
+        };
         AccountHealthRun: {
             accounts: number;
             flagged: number;
@@ -8660,7 +8823,7 @@ export interface components {
                 /** @description Columns the role may export; empty means every column */
                 columns: string[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "order" | "privacyRequest" | "webhook";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
@@ -8678,7 +8841,7 @@ export interface components {
             permissions?: {
                 actions: ("create" | "read" | "update" | "delete" | "import" | "export" | "transition" | "assign" | "lock")[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "order" | "privacyRequest" | "webhook";
             }[];
             /**
              * @description How far the role sees each resource (own when not listed)
@@ -8686,7 +8849,7 @@ export interface components {
              */
             visibility?: {
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "order" | "privacyRequest" | "webhook";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
@@ -8731,6 +8894,59 @@ export interface components {
              * @example 6750a1b2c3d4e5f601234567
              */
             parentId?: string | null;
+        };
+        CreditBand: {
+            /**
+             * @description At most this limit in the band (minor units), or null
+             * @default null
+             */
+            capMinor?: number | null;
+            /** @description Accounts whose average days late (paid invoices, last 12 months) is at most this fall in the band */
+            maxAverageDaysLate: number;
+            /** @description Basis points: 10 000 = ×1 */
+            multiplierBp: number;
+        };
+        CreditInputs: {
+            averageDaysLate: number;
+            /** @description Index of the band (by maxAverageDaysLate) the account fell in; null: later than every band */
+            band: number | null;
+            baseMinor: number;
+            capMinor: number | null;
+            ceilingMinor: number | null;
+            currency: string;
+            floorMinor: number;
+            maxDaysLate: number;
+            multiplierBp: number;
+            openOverdueCount: number;
+            paidCount: number;
+            /** @description base + spend × share, before the multiplier, cap, floor and ceiling */
+            rawMinor: number;
+            /** @description Invoiced total over the window, in the account currency */
+            spendMinor: number;
+            spendShareBp: number;
+            windowDays: number;
+        } | null;
+        CreditRecalculation: {
+            accounts: number;
+        };
+        CreditRule: components["schemas"]["CreditRuleInput"] & {
+            version: number;
+        };
+        CreditRuleInput: {
+            bands: components["schemas"]["CreditBand"][];
+            /** @description Every account starts from this (minor units of its currency) */
+            baseMinor: number;
+            ceilingMinor: number | null;
+            /** @description False: only manual limits apply (accounts without one have no limit) */
+            enabled: boolean;
+            floorMinor: number;
+            /** @description Multiplier for accounts later than every band */
+            lateMultiplierBp: number;
+            /** @description Applied on top while the account has an overdue invoice */
+            overdueMultiplierBp: number;
+            /** @description Share of the invoiced spend over `windowDays` added to the base */
+            spendShareBp: number;
+            windowDays: number;
         };
         Customer: {
             address: components["schemas"]["CustomerAddress"];
@@ -11204,6 +11420,25 @@ export interface components {
             /** @description Must be `ERASE`: the typed confirmation of an irreversible erasure */
             confirmation: string;
         };
+        PrivacyErasureJob: {
+            attempts: number;
+            completedAt: string | null;
+            /** @description Records erased per kind, once completed */
+            counts: {
+                [key: string]: number;
+            };
+            createdAt: string;
+            error: string | null;
+            id: string;
+            /** @description The privacy request it became, once completed (GET /v1/privacy/requests) */
+            requestId: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed";
+            /** @description Where to poll the job (GET) */
+            statusUrl: string;
+            /** @description The person, masked */
+            subject: string;
+        };
         PrivacyExport: {
             /** @description Every record held about the person, per kind (contacts, leads, activities, tickets, ticketMessages, subscriptions, sendLedger, auditReferences, ...) */
             data: {
@@ -12998,7 +13233,7 @@ export interface components {
                 /** @description Columns the role may export; empty means every column */
                 columns: string[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "order" | "privacyRequest" | "webhook";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
@@ -13009,12 +13244,12 @@ export interface components {
             permissions?: {
                 actions: ("create" | "read" | "update" | "delete" | "import" | "export" | "transition" | "assign" | "lock")[];
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "order" | "privacyRequest" | "webhook";
             }[];
             /** @description How far the role sees each resource (own when not listed) */
             visibility?: {
                 /** @enum {string} */
-                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "privacyRequest" | "webhook";
+                resource: "tenant" | "user" | "role" | "org" | "apiKey" | "audit" | "product" | "contact" | "customer" | "lead" | "opportunity" | "pipeline" | "task" | "activity" | "segment" | "workflow" | "customField" | "campaign" | "template" | "notification" | "report" | "article" | "ticket" | "customerUser" | "priceBook" | "invoice" | "order" | "privacyRequest" | "webhook";
                 /** @enum {string} */
                 scope: "own" | "team" | "product" | "department" | "all" | "allExceptActiveOtherDepartments";
             }[];
@@ -16456,40 +16691,6 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
-    getRecordThread: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The kind of record: contact, customer, lead, opportunity, task, ticket, campaign, quote */
-                kind: "contact" | "customer" | "lead" | "opportunity" | "task" | "ticket" | "campaign" | "quote";
-                recordId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The thread */
-            200: {
-                headers: {
-                    RateLimit: components["headers"]["RateLimit"];
-                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Conversation"];
-                };
-            };
-            400: components["responses"]["Problem400"];
-            401: components["responses"]["Problem401"];
-            403: components["responses"]["Problem403"];
-            404: components["responses"]["Problem404"];
-            429: components["responses"]["Problem429"];
-            500: components["responses"]["Problem500"];
-            503: components["responses"]["Problem503"];
-        };
-    };
     searchConversationMessages: {
         parameters: {
             query: {
@@ -16520,6 +16721,106 @@ export interface operations {
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    recalculateCredit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many accounts */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditRecalculation"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getCreditRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditRule"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    putCreditRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditRuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditRule"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -17149,6 +17450,70 @@ export interface operations {
             412: components["responses"]["Problem412"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getAccountCredit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credit */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountCredit"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    recalculateAccountCredit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credit */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountCredit"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -25088,6 +25453,77 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    queuePrivacyErasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivacyErasure"];
+            };
+        };
+        responses: {
+            /** @description Queued; poll `statusUrl` */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyErasureJob"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPrivacyErasureJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyErasureJob"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     erasePrivacySubject: {
         parameters: {
             query?: never;
@@ -26564,6 +27000,40 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getRecordThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The kind of record: contact, customer, lead, opportunity, task, ticket, campaign, quote */
+                kind: "contact" | "customer" | "lead" | "opportunity" | "task" | "ticket" | "campaign" | "quote";
+                recordId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];

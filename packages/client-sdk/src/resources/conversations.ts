@@ -55,7 +55,7 @@ export class Conversations extends APIResource {
 
   /** The thread of a record I may read (404 otherwise). */
   forRecord(kind: ConversationRecordKind, recordId: string, options?: RequestOptions): Promise<Conversation> {
-    return this._transport.get<Conversation>(path`/v1/conversations/records/${kind}/${recordId}`, undefined, options);
+    return this._transport.get<Conversation>(path`/v1/record-threads/${kind}/${recordId}`, undefined, options);
   }
 
   /** One conversation. */

@@ -40,7 +40,7 @@ export function createMemoryConversations(options: { empty?: boolean } = {}) {
       return created;
     }),
     route('GET', /^\/v1\/conversations\/people$/, 'listConversationPeople', (_m, q) => ({ data: people.filter((p) => !q.q || p.name.toLowerCase().split(' ').some((w) => w.startsWith(q.q!.toLowerCase()))) })),
-    route('GET', /^\/v1\/conversations\/records\/([a-z]+)\/([a-f0-9]+)$/, 'getRecordThread', (m) => conversations.find((c) => c.recordId === m[2]) ?? conversation(serial++, { kind: 'record', recordKind: m[1] as Conversation['recordKind'], recordId: m[2]!, title: 'Berg Robotics' })),
+    route('GET', /^\/v1\/record-threads\/([a-z]+)\/([a-f0-9]+)$/, 'getRecordThread', (m) => conversations.find((c) => c.recordId === m[2]) ?? conversation(serial++, { kind: 'record', recordKind: m[1] as Conversation['recordKind'], recordId: m[2]!, title: 'Berg Robotics' })),
     route('GET', /^\/v1\/conversations\/([a-f0-9]+)\/messages$/, 'listConversationMessages', (m) => ({ object: 'list' as const, data: messages.filter((x) => x.conversationId === m[1]).reverse(), hasMore: false, nextCursor: null })),
     route('POST', /^\/v1\/conversations\/([a-f0-9]+)\/messages$/, 'postConversationMessage', (m, _q, body) => {
       const created = { ...message(serial++, m[1]!, me, String(body.body), 0), mentionIds: (body.mentionIds as string[]) ?? [] };

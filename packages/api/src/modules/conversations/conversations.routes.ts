@@ -45,7 +45,7 @@ export function conversationRoutes(service: ConversationsService): RouteSpec[] {
       handler: ({ query, req }) => service.people(req.principal!, query),
     }),
     defineRoute({
-      method: 'get', path: '/conversations/records/{kind}/{recordId}', operationId: 'getRecordThread', summary: 'The thread of a record',
+      method: 'get', path: '/record-threads/{kind}/{recordId}', operationId: 'getRecordThread', summary: 'The thread of a record',
       description: 'Answered to whoever may read the record (404 otherwise); made on first open.',
       tags, access: signedIn, usersOnly: true, params: recordThreadParams,
       success: { status: 200, description: 'The thread', schema: conversationSchema },

@@ -40,7 +40,7 @@ describe('internal messaging (conversations)', () => {
     const lead = await leadOwnedBy(anna.id, 'Mention Works GmbH');
     // Ben may see the lead too (admins see all): he is mentioned by the admin on Anna's lead after Anna hands it to him.
     await rt.request().patch(`/v1/leads/${lead.id}`).set(auth(admin)).send({ ownerId: String(ben.id) }).expect(200);
-    const thread = await rt.request().get(`/v1/conversations/records/lead/${lead.id}`).set(auth(admin));
+    const thread = await rt.request().get(`/v1/record-threads/lead/${lead.id}`).set(auth(admin));
     assert.equal(thread.status, 200, JSON.stringify(thread.body));
     assert.equal(thread.body.kind, 'record');
     assert.equal(thread.body.title, 'Mention Works GmbH');
@@ -81,7 +81,7 @@ describe('internal messaging (conversations)', () => {
 
   it('should take the thread, posting and search away from a user who loses the record (owner changed), with no copy of access kept', async () => {
     const lead = await leadOwnedBy(anna.id, 'Lost Access AB');
-    const thread = await rt.request().get(`/v1/conversations/records/lead/${lead.id}`).set(auth(anna.token));
+    const thread = await rt.request().get(`/v1/record-threads/lead/${lead.id}`).set(auth(anna.token));
     assert.equal(thread.status, 200, JSON.stringify(thread.body));
     const posted = await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(anna.token)).send({ body: 'Budget approved for zephyrine robots' });
     assert.equal(posted.status, 201, JSON.stringify(posted.body));
@@ -90,7 +90,7 @@ describe('internal messaging (conversations)', () => {
     assert.deepEqual(found.body.data.map((m: { id: string }) => m.id), [posted.body.id]);
     assert.equal(found.body.data[0].conversation.recordId, lead.id);
     // Cleo never could see the lead: no thread, no posting, nothing found.
-    assert.equal((await rt.request().get(`/v1/conversations/records/lead/${lead.id}`).set(auth(cleo.token))).status, 404);
+    assert.equal((await rt.request().get(`/v1/record-threads/lead/${lead.id}`).set(auth(cleo.token))).status, 404);
     assert.equal((await rt.request().get('/v1/conversations/search').query({ q: 'zephyrine' }).set(auth(cleo.token))).body.data.length, 0);
     // A mention of someone who cannot read the record is refused, naming the field.
     const hidden = await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(anna.token)).send({ body: 'hey', mentionIds: [String(cleo.id)] });
@@ -100,7 +100,7 @@ describe('internal messaging (conversations)', () => {
     await rt.request().patch(`/v1/leads/${lead.id}`).set(auth(admin)).send({ ownerId: String(cleo.id) }).expect(200);
 
     for (const res of [
-      await rt.request().get(`/v1/conversations/records/lead/${lead.id}`).set(auth(anna.token)),
+      await rt.request().get(`/v1/record-threads/lead/${lead.id}`).set(auth(anna.token)),
       await rt.request().get(`/v1/conversations/${thread.body.id}`).set(auth(anna.token)),
       await rt.request().get(`/v1/conversations/${thread.body.id}/messages`).set(auth(anna.token)),
       await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(anna.token)).send({ body: 'still here?' }),
@@ -119,7 +119,7 @@ describe('internal messaging (conversations)', () => {
   it('should take a thread away when the role loses the permission to read its kind of record', async () => {
     const dora = await salesPerson('Dora Diaz');
     const lead = await leadOwnedBy(dora.id, 'Role Removed BV');
-    const thread = await rt.request().get(`/v1/conversations/records/lead/${lead.id}`).set(auth(dora.token));
+    const thread = await rt.request().get(`/v1/record-threads/lead/${lead.id}`).set(auth(dora.token));
     assert.equal(thread.status, 200);
     await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(dora.token)).send({ body: 'xylophonic forecast' }).expect(201);
     const role = await rt.request().post('/v1/roles').set(auth(admin)).send({ key: 'NO_LEADS', name: 'No leads' });
@@ -165,7 +165,7 @@ describe('internal messaging (conversations)', () => {
       [rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(anna.token)).send({ body: '   ' }) as never, 'body'],
       [rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(anna.token)).send({ body: 'x', mentionIds: ['nope'] }) as never, 'mentionIds.0'],
       [rt.request().post('/v1/conversations').set(auth(anna.token)).send({ participantIds: [] }) as never, 'participantIds'],
-      [rt.request().get('/v1/conversations/records/planet/6750a1b2c3d4e5f601234567').set(auth(anna.token)) as never, 'kind'],
+      [rt.request().get('/v1/record-threads/planet/6750a1b2c3d4e5f601234567').set(auth(anna.token)) as never, 'kind'],
       [rt.request().get('/v1/conversations/search').query({ q: 'a' }).set(auth(anna.token)) as never, 'q'],
       [rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(anna.token)).send({ body: 'x', attachmentIds: ['0'.repeat(32)] }) as never, 'attachmentIds'],
     ];
