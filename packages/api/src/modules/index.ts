@@ -55,6 +55,7 @@ import { ordersModule } from './orders/orders.module.js';
 import { createQuoteLinkSigner, quoteLinkToken } from './orders/quote-link.js';
 import express from 'express';
 import { privacyModule } from './privacy/privacy.module.js';
+import { privacyErasureJobsModule } from './privacy/privacy.erasure-job.routes.js';
 import { mailwizzModule } from './mailwizz/mailwizz.module.js';
 import { createCampaignBody } from './campaigns/campaign.schema.js';
 import { webhooksModule } from './webhooks/webhooks.module.js';
@@ -128,7 +129,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const quoteToCash = quoteToCashModule({ connection, events, workflows: recordDeps.workflows, mailSettings: messaging.mailSettings, opportunities: sales.opportunities, customers: crm.customers, activities: sales.activities, production: config.NODE_ENV === 'production', jobs: ctx.jobs, leaseMs: config.MAIL_SEND_LEASE_MS, acceptUrl: (quote) => `${publicBaseUrl(config)}/portal/quote-links/${quoteLinkToken(quoteLinks, quote)}` });
   routes.push(...quoteToCash.routes);
   // Orders, the credit gate, and acceptance of quotes by the customer (portal or signed link) or an agent (issue 21).
-  const orders = ordersModule({ connection, events, workflows: recordDeps.workflows, priceBooks: quoteToCash.priceBooks, signer: quoteLinks, customers: crm.customers, opportunities: sales.opportunities, pipelines: sales.pipelines, quotes: quoteToCash.quotes, invoices: quoteToCash.invoices, perMinute: Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE), redisUrl: config.REDIS_URL });
+  const orders = ordersModule({ connection, events, workflows: recordDeps.workflows, priceBooks: quoteToCash.priceBooks, signer: quoteLinks, customers: crm.customers, opportunities: sales.opportunities, pipelines: sales.pipelines, quotes: quoteToCash.quotes, invoices: quoteToCash.invoices, perMinute: Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE), redisUrl: config.REDIS_URL, jobs: ctx.jobs });
   routes.push(...orders.routes);
   // The signed quote link's page lives beside the hosted portal (/portal/quote-links/{token}).
   const hostedPortal = express.Router();
@@ -137,6 +138,8 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   routes.push(...reportingModule(ctx).routes);
   // GDPR / CCPA export, erasure with a suppression hash, retention rules (issue 22).
   routes.push(...privacyModule(ctx).routes);
+  // Erasure as a resumable, exactly-once background job: 202 and a status URL.
+  routes.push(...privacyErasureJobsModule(ctx).routes);
   // Signed outbound webhooks: an outbox row per event and subscription, delivered by jobs (issue 22).
   routes.push(...webhooksModule(ctx, { notifications: messaging.notifications, mailer }).routes);
   // Mailwizz 1.9 (issue 22): segments pushed as lists, campaigns created there and recorded here, statistics and unsubscribes pulled.

@@ -5,6 +5,12 @@ import { etagOf, type RequestOptions, type UpdateOptions } from '../core/request
 
 /** An order: lines and totals in minor units, its PO number, workflow status and (from a quote) who accepted it. */
 export type Order = Schema<'Order'>;
+/** An account's credit: the limit (manual override, calculated by the agency's rule, or none), exposure, available, the rule's inputs and the purchase summary. */
+export type AccountCredit = Schema<'AccountCredit'>;
+/** The agency's credit limit rule (data: base, share of spend, bands by days late, floor, ceiling). */
+export type CreditRule = Schema<'CreditRule'>;
+/** The body of `crm.orders.setCreditRule`. */
+export type CreditRuleInput = Schema<'CreditRuleInput'>;
 /** The body of `crm.orders.create`. */
 export type OrderCreateParams = Schema<'OrderCreate'>;
 /** The body of `crm.orders.transition`. */
@@ -59,6 +65,33 @@ export class Orders extends APIResource {
   /** Cancels an order that is not invoiced (a transition to `cancelled`). */
   cancel(id: string, note?: string, options?: RequestOptions): Promise<Order> {
     return this.transition(id, { to: 'cancelled', ...(note ? { note } : {}) }, options);
+  }
+
+  /** An account's credit limit, exposure and available credit, with how the limit was reached (`inputs`) and its purchase summary. */
+  credit(accountId: string, options?: RequestOptions): Promise<AccountCredit> {
+    return this._transport.get<AccountCredit>(path`/v1/customers/${accountId}/credit`, undefined, options);
+  }
+
+  /** Recalculates one account's limit and purchase summary now (the nightly job does every account). */
+  recalculateCredit(accountId: string, options?: RequestOptions): Promise<AccountCredit> {
+    return this._transport.post<AccountCredit>(path`/v1/customers/${accountId}/credit/recalculate`, {}, options);
+  }
+
+  /** Recalculates every account of the agency now (admins). */
+  recalculateAllCredit(options?: RequestOptions): Promise<{ accounts: number }> {
+    return this._transport.post<{ accounts: number }>('/v1/credit/recalculate', {}, options);
+  }
+
+  /** The agency's credit limit rule. */
+  creditRule(options?: RequestOptions): Promise<CreditRule> {
+    return this._transport.get<CreditRule>('/v1/credit/rule', undefined, options);
+  }
+
+  /** Replaces the agency's credit limit rule (admins); with `ifMatch` only at that `version`. */
+  async setCreditRule(rule: CreditRuleInput, options: UpdateOptions = {}): Promise<CreditRule> {
+    const { ifMatch, ...requestOptions } = options;
+    const request = { method: 'PUT' as const, path: '/v1/credit/rule', body: rule, ...(ifMatch === undefined ? {} : { headers: { 'If-Match': etagOf(ifMatch) } }) };
+    return (await this._transport.request<CreditRule>(request, requestOptions)).data;
   }
 }
 

@@ -63,7 +63,7 @@ export const defaultRoles: RoleTemplate[] = [
     },
     visibility: seeing('all'),
   },
-  { key: 'SALES_HEAD', name: 'Sales Head', departmentKey: null, parentKey: 'ADMIN', permissions: onRecords([...crud, 'export', 'import'], { campaign: crud, product: ['read'], customerUser: ['create', 'read', 'update'], priceBook: ['create', 'read', 'update'], invoice: ['create', 'read', 'update'] }), visibility: seeing('all') },
+  { key: 'SALES_HEAD', name: 'Sales Head', departmentKey: null, parentKey: 'ADMIN', permissions: onRecords([...crud, 'export', 'import'], { campaign: crud, product: ['read'], customerUser: ['create', 'read', 'update'], priceBook: ['create', 'read', 'update'], invoice: ['create', 'read', 'update'], order: ['create', 'read', 'update'] }), visibility: seeing('all') },
   { key: 'SALES_PERSON', name: 'Sales Person', departmentKey: null, parentKey: 'SALES_HEAD', permissions: onRecords(work, { campaign: ['create', 'read', 'update', 'transition'], customerUser: ['create', 'read'] }), visibility: seeing('own') },
   { key: 'SUPPORT', name: 'Customer Support', departmentKey: null, parentKey: 'ADMIN', permissions: onRecords(work, { ticket: ['create', 'read', 'update', 'transition', 'assign'], article: ['create', 'read', 'update', 'delete', 'transition'], customerUser: ['create', 'read', 'update'] }), visibility: { ...seeing('all'), campaign: 'all', ticket: 'team' } },
 

@@ -1,6 +1,7 @@
 import type { Connection, Types } from 'mongoose';
 import { AppError } from '../../platform/errors.js';
-import { currencyExponent, divRound, parseScaled, scaledText, toSafe } from '../../platform/money/money.js';
+import { currencyExponent, divRound, scaledText, toSafe } from '../../platform/money/money.js';
+import { createCreditService, type CreditService } from '../credit/credit.service.js';
 import { orderModel, type OrderLine } from './order.model.js';
 
 /** The account fields the gate reads (customers' `finance`, issue 3). */
@@ -20,12 +21,13 @@ const SETTLED_INVOICE_STATUSES = new Set(['paid', 'void', 'cancelled', 'canceled
  * 1. a blacklisted account cannot order: 409 naming the account;
  * 2. a line priced below what it costs (an order line's `unitCost`) is refused with 409 naming the line,
  *    unless the account allows negative profit;
- * 3. an order beyond the available credit (the account's `creditLimit`, in major units of its currency,
+ * 3. an order beyond the available credit (the account's limit: its manual `creditLimit` in major units
+ *    of its currency when set, else the limit calculated by the agency's credit rule, modules/credit;
  *    minus the balance of its open invoices and the totals of its open orders not invoiced yet, in the
  *    order's currency) is not refused but held: the answer is the reason, and the order is stored as
  *    `pending_approval` for a person to approve or cancel.
  */
-export function createCreditGate(connection: Connection) {
+export function createCreditGate(connection: Connection, credit: CreditService = createCreditService(connection)) {
   const Order = orderModel(connection);
   // Invoices belong to modules/invoices; their balance is read from the collection's documents, by the
   // account (one top-level equality, pushed down): `balance` when the invoice keeps one, else total − paid.
@@ -47,7 +49,7 @@ export function createCreditGate(connection: Connection) {
   return {
     exposure,
     /** Throws for a blacklisted account or an unallowed loss; returns why the order is held (null: it may go ahead). */
-    async check(tenantId: Types.ObjectId, account: GatedAccount, order: { currency: string; total: number; lines: Pick<OrderLine, 'net' | 'quantityMilli' | 'unitCost'>[] }): Promise<string | null> {
+    async check(tenantId: Types.ObjectId, account: GatedAccount, order: { currency: string; total: number; lines: Pick<OrderLine, 'net' | 'quantityMilli' | 'unitCost'>[] }, options: { skipLimit?: boolean } = {}): Promise<string | null> {
       const name = account.name ?? String(account._id);
       if (account.finance?.blacklisted) {
         throw new AppError('conflict', `The account '${name}' (${String(account._id)}) is blacklisted and cannot order`, { extensions: { accountId: String(account._id), reason: 'blacklisted' } });
@@ -64,13 +66,12 @@ export function createCreditGate(connection: Connection) {
           }
         }
       }
-      const limit = account.finance?.creditLimit;
-      if (limit === null || limit === undefined) return null;
+      if (options.skipLimit) return null;
+      const { limitMinor } = await credit.limitFor(tenantId, { _id: account._id, finance: { currency: account.finance?.currency ?? order.currency, creditLimit: account.finance?.creditLimit ?? null } });
+      if (limitMinor === null) return null;
       const accountCurrency = account.finance?.currency ?? order.currency;
       if (accountCurrency !== order.currency) return `the credit limit is in ${accountCurrency}, the order in ${order.currency}`;
       const exponent = currencyExponent(order.currency);
-      const scaled = parseScaled(limit, exponent);
-      const limitMinor = scaled === null ? Math.round(limit * 10 ** exponent) : toSafe(scaled);
       const available = limitMinor - (await exposure(tenantId, account._id, order.currency));
       if (order.total <= available) return null;
       return `over the credit limit: ${scaledText(Math.max(0, available), exponent)} ${order.currency} available, the order is ${scaledText(order.total, exponent)} ${order.currency}`;

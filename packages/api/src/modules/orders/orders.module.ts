@@ -3,6 +3,9 @@ import express from 'express';
 import type { Connection, Types } from 'mongoose';
 import type { Principal } from '../../platform/access/principal.js';
 import type { EventBus } from '../../platform/events.js';
+import type { Jobs } from '../../platform/jobs/jobs.js';
+import { defineCreditJobs } from '../credit/credit.jobs.js';
+import { creditRoutes } from '../credit/credit.routes.js';
 import { createRateLimiter } from '../../platform/http/rate-limit.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
@@ -37,6 +40,8 @@ export function ordersModule(options: {
   invoices: { createFromOrder: (principal: Principal, order: Order) => Promise<{ id: string }> };
   perMinute: number;
   redisUrl?: string | undefined;
+  /** Where the nightly credit recalculation is scheduled (none: only on demand). */
+  jobs?: Jobs | undefined;
 }): { routes: RouteSpec[]; linkPage: Router } {
   const { connection, events, workflows } = options;
   const orders = createOrdersService(connection, {
@@ -60,5 +65,7 @@ export function ordersModule(options: {
   const link = createRateLimiter({ name: 'quote-link', windowMs: 60_000, limit: options.perMinute, key: (req) => req.ip ?? 'unknown', redisUrl: options.redisUrl });
   const linkPage = express.Router();
   linkPage.use('/quote-links', quoteLinkPageRouter(acceptance, link));
-  return { routes: [...orderRoutes(orders), ...acceptanceRoutes(acceptance, { link })], linkPage };
+  if (options.jobs) defineCreditJobs({ connection, credit: orders.credit, jobs: options.jobs });
+  const credit = creditRoutes(orders.credit, { account: (principal, id, action) => options.customers.findVisible(principal, id, action) as Promise<OrderAccount>, exposure: orders.gate.exposure });
+  return { routes: [...orderRoutes(orders), ...acceptanceRoutes(acceptance, { link }), ...credit], linkPage };
 }

@@ -8,13 +8,13 @@ import type { AcceptanceService } from './acceptance.service.js';
 import { acceptQuoteBody, createOrderBody, orderListQuery, orderSchema, orderTransitionBody, portalQuoteSchema, quoteDecisionResultSchema, quoteLinkParams, quoteLinkViewSchema, rejectQuoteBody, setPoBody } from './order.schema.js';
 import type { OrdersService } from './orders.service.js';
 
-/** Orders for agents (issue 21). Orders are billing records: reading them needs `invoice:read`, making and changing them `invoice:create` / `invoice:update`; each is visible as its account is. */
+/** Orders for agents (issue 21). Orders are their own resource: reading them needs `order:read`, making and changing them `order:create` / `order:update`; each is visible as its account is. */
 export function orderRoutes(orders: OrdersService): RouteSpec[] {
   const tags = ['Orders'];
   return [
     defineRoute({
       method: 'get', path: '/orders', operationId: 'listOrders', summary: "An account's orders", description: 'Newest number first.', tags,
-      access: access.permission('invoice', 'read'), query: orderListQuery,
+      access: access.permission('order', 'read'), query: orderListQuery,
       success: { status: 200, description: 'The orders', schema: listOf(orderSchema, 'OrderList') },
       errors: [404],
       handler: ({ query, req }) => orders.listForAccount(req.principal!, query.accountId),
@@ -23,14 +23,14 @@ export function orderRoutes(orders: OrdersService): RouteSpec[] {
       method: 'post', path: '/orders', operationId: 'createOrder', summary: 'Enter an order for an account',
       description: "Lines priced from the account's book today. The credit gate runs first: a blacklisted account is refused (409 naming it), a line below its `unitCost` is refused unless the account allows negative profit (409 naming the line), and an order beyond the available credit is stored as `pending_approval` with its `hold` reason. An account invoiced per PO gets the invoice now when the order has its PO number.",
       tags,
-      access: access.permission('invoice', 'create'), body: createOrderBody,
+      access: access.permission('order', 'create'), body: createOrderBody,
       success: { status: 201, description: 'The order', schema: orderSchema },
       errors: [404, 409],
       handler: ({ body, req }) => orders.create(req.principal!, body),
     }),
     defineRoute({
       method: 'get', path: '/orders/{id}', operationId: 'getOrder', summary: 'Get an order', tags,
-      access: access.permission('invoice', 'read'), params: idParams,
+      access: access.permission('order', 'read'), params: idParams,
       success: { status: 200, description: 'The order', schema: orderSchema },
       errors: [404],
       handler: ({ params, req }) => orders.get(req.principal!, params.id),
@@ -39,7 +39,7 @@ export function orderRoutes(orders: OrdersService): RouteSpec[] {
       method: 'put', path: '/orders/{id}/po', operationId: 'setOrderPo', summary: "Set an order's PO number",
       description: "Until the order is invoiced. One order per PO unless the account allows sharing POs. For an account invoiced per PO, an open order is invoiced as soon as it has its PO. `If-Match: <version>` makes it conditional.",
       tags,
-      access: access.permission('invoice', 'update'), params: idParams, body: setPoBody, ifMatch: 'optional',
+      access: access.permission('order', 'update'), params: idParams, body: setPoBody, ifMatch: 'optional',
       success: { status: 200, description: 'The order', schema: orderSchema },
       errors: [404, 409],
       handler: ({ params, body, req }) => orders.setPo(req.principal!, params.id, body.poNumber, ifMatchVersion(req)),
@@ -48,7 +48,7 @@ export function orderRoutes(orders: OrdersService): RouteSpec[] {
       method: 'post', path: '/orders/{id}/transition', operationId: 'transitionOrder', summary: 'Move an order in its workflow',
       description: "Approve a held order (to `open`), fulfil or cancel it, as the agency's order workflow allows; an invoiced order is not cancelled.",
       tags,
-      access: access.permission('invoice', 'update'), params: idParams, body: orderTransitionBody,
+      access: access.permission('order', 'update'), params: idParams, body: orderTransitionBody,
       success: { status: 200, description: 'The order', schema: orderSchema },
       errors: [404, 409],
       handler: ({ params, body, req }) => orders.transition(req.principal!, params.id, body.to, body.note),

@@ -9,6 +9,7 @@ import { writeStoredVersion } from '../../platform/records/version-claims.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import type { PriceBooksService } from '../price-books/price-books.service.js';
 import { priceLines, type PricedLine, type PricingLineInput } from '../price-books/pricing.js';
+import { createCreditService } from '../credit/credit.service.js';
 import { createCreditGate, type GatedAccount } from './credit-gate.js';
 import { orderModel, type Order, type OrderAcceptance, type OrderLine } from './order.model.js';
 
@@ -70,7 +71,8 @@ export function toOrderDto(o: Order) {
  */
 export function createOrdersService(connection: Connection, deps: OrderDeps) {
   const Order = orderModel(connection);
-  const gate = createCreditGate(connection);
+  const credit = createCreditService(connection);
+  const gate = createCreditGate(connection, credit);
   const sequence = createSequence(connection, 'order', {
     async write(tenantId, id, value) {
       await Order.updateOne({ tenantId, _id: id, number: null }, { $set: { number: value, numberKey: `n:${value}` } });
@@ -123,11 +125,14 @@ export function createOrdersService(connection: Connection, deps: OrderDeps) {
 
   /** Stores a gated order and numbers it; `sourceKey` makes a second insert of the same source fail (duplicate key). */
   async function insert(principal: Principal, account: OrderAccount, input: { sourceKey: string; opportunityId: Types.ObjectId | null; quoteId: Types.ObjectId | null; currency: string; poNumber: string | null; lines: OrderLine[]; totals: Totals; acceptance: OrderAcceptance | null }): Promise<Order> {
-    const hold = await gate.check(principal.tenantId, account, { currency: input.currency, total: input.totals.total, lines: input.lines });
     const workflow = await deps.workflows.get(principal.tenantId, ORDER_WORKFLOW);
-    const status = hold && workflow.states.some((s) => s.key === 'pending_approval') ? 'pending_approval' : workflow.initial;
     const _id = new Types.ObjectId();
-    await Order.create({
+    // The check and the stored order under the account's credit reservation: a concurrent order of the
+    // same account waits, then sees this one in its exposure (two that together exceed the line never both pass).
+    const { hold, status } = await credit.withAccountLock(principal.tenantId, account._id, async () => {
+      const hold = await gate.check(principal.tenantId, account, { currency: input.currency, total: input.totals.total, lines: input.lines });
+      const status = hold && workflow.states.some((s) => s.key === 'pending_approval') ? 'pending_approval' : workflow.initial;
+      await Order.create({
       _id,
       tenantId: principal.tenantId,
       accountId: account._id,
@@ -144,8 +149,11 @@ export function createOrdersService(connection: Connection, deps: OrderDeps) {
       hold,
       acceptance: input.acceptance,
       createdBy: principal.userId,
+      });
+      return { hold, status };
     });
     await sequence.next(principal.tenantId, _id);
+    await credit.recordOrder(principal.tenantId, account._id, [...new Set(input.lines.map((l) => String(l.serviceId)))].map((id) => new Types.ObjectId(id)), new Date());
     let order = (await Order.findOne({ tenantId: principal.tenantId, _id }).lean<Order>())!;
     await deps.workflows.record({ principal, tenantId: principal.tenantId, key: ORDER_WORKFLOW, resource: 'order', recordId: _id, from: null, to: status, note: hold });
     await publish(principal, principal.tenantId, 'created', order);
@@ -155,6 +163,7 @@ export function createOrdersService(connection: Connection, deps: OrderDeps) {
 
   return {
     gate,
+    credit,
     findVisible,
 
     /**
@@ -185,7 +194,7 @@ export function createOrdersService(connection: Connection, deps: OrderDeps) {
     /** Checks what acceptance would run into before the decision is claimed: the account may order at all, and the PO rule. */
     async precheck(principal: Principal, accountId: Types.ObjectId, poNumber: string | null) {
       const account = await deps.account(principal, String(accountId), 'read');
-      await gate.check(principal.tenantId, { ...account, finance: { ...account.finance, creditLimit: null } }, { currency: 'EUR', total: 0, lines: [] });
+      await gate.check(principal.tenantId, account, { currency: 'EUR', total: 0, lines: [] }, { skipLimit: true });
       await checkPo(principal.tenantId, account, poNumber);
     },
 

@@ -26,6 +26,7 @@ export const resources = [
   'customerUser',
   'priceBook',
   'invoice',
+  'order',
   'privacyRequest',
   'webhook',
 ] as const;
