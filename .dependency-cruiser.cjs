@@ -14,8 +14,8 @@ const moduleImports = {
   'api-keys': { to: ['identity'], reason: 'an API key acts as a user of the tenant: it takes its role, principal and auth routes from identity' },
   audit: { to: ['identity'], reason: 'retention reads each tenant\'s audit settings from the tenant record' },
   campaigns: {
-    to: ['activities', 'api-keys', 'contacts', 'identity', 'leads', 'messaging', 'opportunities', 'templates'],
-    reason: 'a campaign turns public signups into contacts and leads (publishable keys), reports opportunities it sourced, and sends its messages through templates and messaging recipients; a reply to a campaign email is an inbound email activity on the recipient\'s timeline',
+    to: ['activities', 'api-keys', 'contacts', 'identity', 'leads', 'messaging', 'opportunities', 'sales-events', 'templates'],
+    reason: 'a campaign turns public signups into contacts and leads (publishable keys), reports opportunities it sourced, and sends its messages through templates and messaging recipients; a reply to a campaign email is an inbound email activity on the recipient\'s timeline; the costs and revenue of its sales events count in its ROI (sales-events)',
   },
   conversations: { to: ['identity', 'notifications', 'support'], reason: 'a mention lands in the in-app inbox (notifications); whom a push or mention may reach is decided with that user\'s principal and names come from users (identity); attachments pass the ticket attachments\' size and content checks and are served the same way (support)' },
   'customer-portal': {
@@ -61,6 +61,8 @@ const moduleImports = {
   templates: { to: ['messaging'], reason: 'a template preview renders for a real recipient' },
   webhooks: { to: ['identity', 'notifications'], reason: 'a delivery carries only what its owner may see (identity principal, resolved at send time) and a subscription turned off for failures notifies its owner in the app (notifications) and by email (user address)' },
   workflows: { to: ['identity'], reason: 'transitions name the role keys allowed to make them' },
+  'sales-events': { to: ['leads'], reason: 'a new registrant becomes a lead through the leads service and its create schema (participation = the role), as 002 asks of conferences' },
+  'account-health': { to: ['customers', 'identity', 'invoices', 'notifications'], reason: 'the weekly run snapshots each agency (identity tenants), reads late invoices (invoices) and the flagged accounts\' managers (customers), and tells them in the app (notifications)' },
   'lost-routing': { to: ['opportunities', 'tasks'], reason: 'a lost deal gets a review task (tasks) and a re-opened one moves back to an open stage (opportunities); reviews are seen by who may see the deal' },
   projects: { to: ['quotes', 'tasks'], reason: 'a won deal\'s project takes its jobs from the lines of the deal\'s quote, and its team members get tasks' },
 };

@@ -18,6 +18,8 @@ export interface DunningDeps {
   invoices: InvoicesService;
   accountById: (tenantId: Types.ObjectId, id: Types.ObjectId) => Promise<InvoicedAccount | null>;
   branding: (tenantId: Types.ObjectId) => Promise<Branding>;
+  /** Publishes `invoice.overdue` once per invoice (invoice-events.ts). */
+  overdue?: (tenantId: Types.ObjectId, invoiceId: Types.ObjectId) => Promise<unknown>;
 }
 
 export interface DunningRun {
@@ -118,6 +120,7 @@ export async function runDunning(deps: DunningDeps, now: Date): Promise<DunningR
     const open = await Invoice.find({ status }).setOptions({ crossTenant: 'the dunning job runs for every agency' }).select('_id tenantId accountId number dueDate issueDate').limit(100_000).lean<Invoice[]>();
     for (const invoice of open) {
       if (invoice.number === null) continue;
+      if (day(new Date(invoice.dueDate)) < today) await deps.overdue?.(invoice.tenantId, invoice._id);
       const key = String(invoice.tenantId);
       if (!schedules.has(key)) schedules.set(key, await Settings.read(invoice.tenantId));
       const schedule = schedules.get(key)!;

@@ -40,6 +40,8 @@ export interface InvoicesDeps {
   branding: (tenantId: Types.ObjectId) => Promise<Branding>;
   mail: InvoiceMailer;
   storePaymentStats: (tenantId: Types.ObjectId, accountId: Types.ObjectId, stats: PaymentStats) => Promise<void>;
+  /** Publishes `invoice.issued` / `invoice.paid` once per invoice (invoice-events.ts); absent, nothing is published. */
+  published?: (tenantId: Types.ObjectId, invoiceId: Types.ObjectId, action: 'issued' | 'paid', load: () => Promise<Invoice | null>) => Promise<unknown>;
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -127,6 +129,7 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
   const sequence = createSequence(connection, 'invoice', {
     async write(tenantId, id, value) {
       await Invoice.updateOne({ tenantId, _id: id, number: null }, { $set: { number: value, numberKey: `n:${value}` } });
+      await deps.published?.(tenantId, id, 'issued', () => Invoice.findOne({ tenantId, _id: id }).lean<Invoice>());
     },
   });
 
@@ -167,7 +170,11 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
       const settled = settle(current, await Payment.find({ tenantId, invoiceId: id }).lean<InvoicePayment[]>());
       if (!settledDiffers(current, settled)) return current;
       const figures = { amountPaid: settled.amountPaid, credit: settled.credit, status: settled.status, paidAt: settled.paidAt };
-      if (await writeVersion(Invoice, { _id: id, version: current.version ?? 0 }, { $set: figures })) return { ...settled, version: (current.version ?? 0) + 1 };
+      if (await writeVersion(Invoice, { _id: id, version: current.version ?? 0 }, { $set: figures })) {
+        const stored = { ...settled, version: (current.version ?? 0) + 1 };
+        if (stored.status === 'paid') await deps.published?.(tenantId, id, 'paid', async () => stored);
+        return stored;
+      }
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 15 * (attempt + 1)));
     }
     throw new AppError('unavailable', 'The invoice is being paid by others right now; its payment is recorded, read it again');

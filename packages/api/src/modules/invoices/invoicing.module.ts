@@ -6,6 +6,8 @@ import { activityModel } from '../activities/activity.model.js';
 import { customerModel } from '../customers/customer.model.js';
 import type { MailSettingsService } from '../mail-settings/mail-settings.service.js';
 import type { PriceBooksService } from '../price-books/price-books.service.js';
+import type { EventBus } from '../../platform/events.js';
+import { createInvoiceEvents } from './invoice-events.js';
 import { createDunningSettings, defineDunningJob, runDunning } from './dunning.js';
 import type { Branding } from './invoice-document.js';
 import { createInvoiceMail } from './invoice-mail.js';
@@ -26,6 +28,8 @@ export interface InvoicingOptions {
   /** Production never reports a message sent that could only reach the local outbox. */
   production: boolean;
   jobs?: Jobs;
+  /** Where `invoice.issued`, `invoice.paid` and `invoice.overdue` are published (webhooks subscribe). */
+  events?: EventBus;
 }
 
 /**
@@ -66,7 +70,9 @@ export function buildInvoicing(options: InvoicingOptions) {
     },
   });
 
+  const invoiceEvents = createInvoiceEvents(connection, options.events);
   const invoices = createInvoicesService(connection, {
+    published: (tenantId, id, action, load) => invoiceEvents.publishOnce(tenantId, id, action, load),
     priceBooks: options.priceBooks,
     account: options.account,
     accountById,
@@ -78,7 +84,7 @@ export function buildInvoicing(options: InvoicingOptions) {
   });
   const dunningSettings = createDunningSettings(connection);
   const portal = createPortalInvoices(connection, invoices, accountById);
-  const dunningDeps = { connection, mail, invoices, accountById, branding: options.branding };
+  const dunningDeps = { connection, mail, invoices, accountById, branding: options.branding, overdue: (tenantId: Types.ObjectId, id: Types.ObjectId) => invoiceEvents.publishOnce(tenantId, id, 'overdue', () => invoices.byId(tenantId, id)) };
   const monthlyDeps = { connection, invoices, accountById };
   if (options.jobs) {
     defineDunningJob({ ...dunningDeps, jobs: options.jobs });

@@ -57,6 +57,7 @@ export function quoteToCashModule(options: {
   const quoteSettings = quoteSettingsModel(connection);
   const invoicing = buildInvoicing({
     connection,
+    events,
     priceBooks,
     mailSettings,
     account,

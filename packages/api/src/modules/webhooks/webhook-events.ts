@@ -2,12 +2,13 @@ import { recordResources } from '../../platform/access/catalog.js';
 
 /**
  * The event kinds a subscription may filter on: the record types, whose events carry the record and
- * are filtered by the owner's visibility. Actions are the second part of the event type.
+ * are filtered by the owner's visibility, and invoices (issued, paid, overdue: invoice-events.ts).
+ * Actions are the second part of the event type.
  */
-export const webhookKinds = recordResources as readonly string[];
+export const webhookKinds: readonly string[] = [...recordResources, 'invoice'];
 
 /** The actions record events are published with (platform/records and the domain services). */
-export const webhookActions = ['created', 'updated', 'deleted', 'transitioned', 'moved', 'won', 'lost'] as const;
+export const webhookActions = ['created', 'updated', 'deleted', 'transitioned', 'moved', 'won', 'lost', 'issued', 'paid', 'overdue'] as const;
 
 /** The test event `POST /webhooks/{id}/ping` sends; it carries no record. */
 export const PING_EVENT = 'webhook.ping';

@@ -37,6 +37,12 @@ export interface WebhookSettings {
   /** ...or when failures have lasted this long without a success. */
   disableAfterMs: number;
   retentionDays: number;
+  /**
+   * How long a process keeps an agency's active subscriptions in memory (default 5 s). A change made
+   * through this service drops its agency's entry at once in the process that made it; other processes
+   * see it within this time.
+   */
+  subscriptionCacheMs?: number;
 }
 
 export interface SubscriptionInput {
@@ -105,6 +111,22 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
   const Delivery = webhookDeliveryModel(deps.connection);
   const Claim = webhookAttemptClaimModel(deps.connection);
   const { settings } = deps;
+
+  // Publishing an event reads the agency's active subscriptions from here, not from the database each time.
+  const cacheMs = settings.subscriptionCacheMs ?? 5000;
+  const cached = new Map<string, { at: number; subs: Promise<WebhookSubscription[]> }>();
+  function activeSubscriptions(tenantId: Types.ObjectId): Promise<WebhookSubscription[]> {
+    const key = String(tenantId);
+    const hit = cached.get(key);
+    if (hit && Date.now() - hit.at < cacheMs) return hit.subs;
+    const subs = Subscription.find({ tenantId, active: true }).lean<WebhookSubscription[]>().exec();
+    cached.set(key, { at: Date.now(), subs });
+    // A failed read is not kept: the next event reads again.
+    subs.catch(() => cached.delete(key));
+    if (cached.size > 10_000) cached.delete(cached.keys().next().value!);
+    return subs;
+  }
+  const invalidate = (tenantId: Types.ObjectId) => cached.delete(String(tenantId));
 
   const oid = (id: string, field: string) => {
     if (!Types.ObjectId.isValid(id) || id.length !== 24) throw AppError.invalidField(field, 'is not an id');
@@ -190,6 +212,7 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
     if (!counted.active || (!tooMany && !tooLong)) return;
     const reason = tooMany ? `${failedEvents} events in a row failed on every attempt` : `every attempt has failed since ${since.toISOString()}`;
     const disabled = await Subscription.updateOne({ tenantId: sub.tenantId, _id: sub._id, active: true }, { $set: { active: false, disabledAt: now, disabledReason: reason }, $inc: { version: 1 } });
+    invalidate(sub.tenantId);
     if (!disabled.modifiedCount) return;
     deps.logger.warn({ subscriptionId: String(sub._id), reason }, 'webhook subscription disabled after persistent failure');
     const title = `Webhook to ${new URL(sub.url).host} was turned off`;
@@ -265,7 +288,7 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
     /** The outbox writer: one pending delivery per subscription that wants the event and whose owner sees the record. */
     async onEvent(event: DomainEvent): Promise<void> {
       if (!event.record || !webhookKinds.includes(event.resource) || splitEventType(event.type).kind !== event.resource) return;
-      const subs = await Subscription.find({ tenantId: event.tenantId, active: true }).lean();
+      const subs = await activeSubscriptions(event.tenantId);
       const wanting = subs.filter((s) => wantsEvent(s, event.type));
       if (!wanting.length) return;
       const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
@@ -323,6 +346,7 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
         ownerId: principal.userId,
         secrets: [{ sealed: deps.box.encrypt(secret), createdAt: new Date(), expiresAt: null }],
       });
+      invalidate(principal.tenantId);
       return { ...toSubscriptionDto(created.toObject()), secret };
     },
 
@@ -341,6 +365,7 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
         if (input.active) Object.assign($set, { disabledAt: null, disabledReason: null, failedEventsInARow: 0, failingSince: null });
       }
       const updated = await Subscription.findOneAndUpdate({ tenantId: principal.tenantId, _id: sub._id, version: sub.version }, { $set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean();
+      invalidate(principal.tenantId);
       if (!updated) throw new AppError('version_conflict', 'The subscription was changed by someone else; reload it and try again');
       if (input.active && !sub.active) {
         const now = new Date();
@@ -354,6 +379,7 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
     async remove(principal: Principal, id: string) {
       const sub = await findManaged(principal, id);
       await Subscription.deleteOne({ tenantId: principal.tenantId, _id: sub._id });
+      invalidate(principal.tenantId);
       // Pending deliveries end as skipped when their job runs; the log stays until retention.
     },
 
@@ -369,6 +395,7 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
       const expiresAt = new Date(now.getTime() + overlapMs);
       const secrets = [{ sealed: deps.box.encrypt(secret), createdAt: now, expiresAt: null }, ...(current && overlapMs > 0 ? [{ ...current, expiresAt }] : [])];
       const updated = await Subscription.findOneAndUpdate({ tenantId: principal.tenantId, _id: sub._id, version: sub.version }, { $set: { secrets }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean();
+      invalidate(principal.tenantId);
       if (!updated) throw new AppError('version_conflict', 'The subscription was changed meanwhile; rotate again');
       return { ...toSubscriptionDto(updated), secret };
     },
