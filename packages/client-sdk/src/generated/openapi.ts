@@ -12425,6 +12425,7 @@ export interface components {
             name: string;
             /** @example 6750a1b2c3d4e5f601234567 */
             ownerId: string;
+            purchase: components["schemas"]["SegmentPurchase"];
             /** @enum {string} */
             resource: "contact" | "customer";
             /** @enum {string} */
@@ -12454,6 +12455,7 @@ export interface components {
                 [key: string]: string;
             };
             name: string;
+            purchase?: components["schemas"]["SegmentPurchase"];
             /** @enum {string} */
             resource: "contact" | "customer";
             /**
@@ -12484,6 +12486,32 @@ export interface components {
             /** @enum {string} */
             object: "list";
         };
+        /** @description Purchase-history conditions (customer segments only); an account must meet all that are given. Read from purchase summaries kept by order writes and the nightly credit run. */
+        SegmentPurchase: {
+            lastOrder?: {
+                /** @description For before/after */
+                date?: string;
+                /** @description For within */
+                days?: number;
+                /** @enum {string} */
+                op: "before" | "after" | "within";
+            };
+            products?: {
+                /** @description Price-book service ids */
+                ids: string[];
+                /** @enum {string} */
+                mode: "any" | "all";
+            };
+            revenue?: {
+                /** @description Minor units */
+                amount: number;
+                currency: string;
+                /** @description The last N calendar months, this one included */
+                months: number;
+                /** @enum {string} */
+                op: "gte" | "lte";
+            };
+        } | null;
         SegmentUpdate: {
             description?: string | null;
             /** @description The resource's list query parameters, e.g. { "industry": "Fintech", "country": "Sweden", "tag": "vip", "q": "nordic", "custom.tier": "gold" } */
@@ -12491,6 +12519,7 @@ export interface components {
                 [key: string]: string;
             };
             name?: string;
+            purchase?: components["schemas"]["SegmentPurchase"];
             /** @enum {string} */
             sharing?: "private" | "team" | "agency";
             /** @example 6750a1b2c3d4e5f601234567 */

@@ -1,6 +1,7 @@
 import type { Schema } from '../core/api-types.js';
 import type { RequestOptions } from '../core/request-options.js';
 import { APIResource } from '../core/resource.js';
+import { path } from '../core/path.js';
 
 /** Who a privacy request is about: `email`, `phone`, `contactId` and/or `leadId`. */
 export type PrivacySubject = Schema<'PrivacySubject'>;
@@ -8,6 +9,8 @@ export type PrivacySubject = Schema<'PrivacySubject'>;
 export type PrivacyPreview = Schema<'PrivacyPreview'>;
 /** A GDPR / CCPA request (export or erasure) with its counts and steps; the subject is masked. */
 export type PrivacyRequest = Schema<'PrivacyRequest'>;
+/** An erasure running in the background (`status`, `counts` once completed, `statusUrl` to poll). */
+export type PrivacyErasureJob = Schema<'PrivacyErasureJob'>;
 /** An export: the recorded request and every record held about the person, per kind. */
 export type PrivacyExport = Schema<'PrivacyExport'>;
 /** The agency's retention rules. */
@@ -75,6 +78,16 @@ export class Privacy extends APIResource {
    */
   erase(subject: PrivacySubject, confirmation: string, options?: RequestOptions): Promise<PrivacyRequest> {
     return this._transport.post<PrivacyRequest>('/v1/privacy/erasures', { ...subject, confirmation }, options, true);
+  }
+
+  /** Queues the erasure as a job (202); poll it with `erasureJob(id)` until `status` is `completed`. */
+  queueErasure(subject: PrivacySubject, confirmation: string, options?: RequestOptions): Promise<PrivacyErasureJob> {
+    return this._transport.post<PrivacyErasureJob>('/v1/privacy/erasure-jobs', { ...subject, confirmation }, options, true);
+  }
+
+  /** The status of a queued erasure. */
+  erasureJob(id: string, options?: RequestOptions): Promise<PrivacyErasureJob> {
+    return this._transport.get<PrivacyErasureJob>(path`/v1/privacy/erasure-jobs/${id}`, undefined, options);
   }
 
   /** The agency's requests, newest first (the last 200). */
