@@ -25,7 +25,7 @@ describe('from won deal to project', () => {
     await rt.close();
   });
 
-  const win = async (body: Record<string, unknown>, outcome: 'won' | 'partially_won') => {
+  const open = async (body: Record<string, unknown>) => {
     const deal = await rt.request().post('/v1/opportunities').set(auth(admin)).send({ amount: 9000, ...body });
     assert.equal(deal.status, 201, JSON.stringify(deal.body));
     return deal.body as { id: string; version: number };
@@ -61,7 +61,7 @@ describe('from won deal to project', () => {
         { userId: String(designer.id), taskType: String(design), spec: String(short) },
       ],
     });
-    const deal = await win({ name: 'Globex annual report', customerId: account.body.id }, 'won');
+    const deal = await open({ name: 'Globex annual report', customerId: account.body.id });
     const line = (serviceId: Types.ObjectId, specId: Types.ObjectId, description: string) => ({ serviceId, specId, description, unit: 'page', quantityMilli: 12_000, unitPrice: 100, listPrice: 100, discountBp: 0, taxRateBp: 0, gross: 1200, discount: 0, net: 1200 });
     await quoteModel(rt.ctx.connection).insertMany([
       { tenantId, opportunityId: new Types.ObjectId(deal.id), title: 'Draft', currency: 'EUR', status: 'rejected', validUntil: new Date(), priceDate: new Date(), lines: [line(printing, short, 'Old print run')] },
@@ -96,7 +96,7 @@ describe('from won deal to project', () => {
   });
 
   it('should make a partially won deal without a quote a one-job project for its owner', async () => {
-    const deal = await win({ name: 'Initech brochure' }, 'partially_won');
+    const deal = await open({ name: 'Initech brochure' });
     await close(deal, 'partially_won');
     const [project] = (await rt.request().get('/v1/projects').query({ opportunityId: deal.id }).set(auth(admin))).body.data;
     assert.equal(project.outcome, 'partially_won');
