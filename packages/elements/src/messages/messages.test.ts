@@ -39,7 +39,7 @@ describe('crm-messages', () => {
     const lead = await api.client.leads.create({ firstName: 'Linnea', lastName: 'Berg', companyName: 'Berg Robotics', ownerId: colleague.id });
     const element = await mount(api.client, api.user, html`<crm-messages record-kind="lead" record-id=${lead.id}></crm-messages>`);
     expect(text($(element, '#thread-heading'))).to.equal('Berg Robotics');
-    expect($(element, '[data-empty]')).to.exist;
+    expect(text($(element, '[data-empty]'))).to.equal('No messages yet. Write the first one.');
     let posted: CrmMessagePostedEvent | undefined;
     element.addEventListener('crm-message-posted', (e) => (posted = e));
 
