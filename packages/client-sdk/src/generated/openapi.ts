@@ -6323,8 +6323,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A signed click redirect of a campaign email: 302 to the link the message had; any other token is 404, never a redirect
-         * @description Access: `public`.
+         * A signed click link of a campaign email: a page that forwards at once to the link the message had; any other token is 404 and forwards nowhere
+         * @description Answers 200 with a `Refresh: 0; url=…` header and a page with the link (no script), so the reader lands on the original URL. The URL comes only from the links stored when the message was rendered, never from the request.
+         *
+         *     Access: `public`.
          */
         get: operations["trackEmailClick"];
         put?: never;
@@ -28116,15 +28118,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A redirect to the link of the message */
-            302: {
+            /** @description A page forwarding to the link of the message */
+            200: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             400: components["responses"]["Problem400"];
             404: components["responses"]["Problem404"];

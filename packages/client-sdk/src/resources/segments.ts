@@ -8,6 +8,8 @@ import type { RequestOptions } from '../core/request-options.js';
 export type Segment = Schema<'Segment'>;
 /** The body of `crm.segments.create`: a name, the resource and its list filters. */
 export type SegmentCreateParams = Schema<'SegmentCreate'>;
+/** Purchase-history conditions of a customer segment: ordered products (any/all), revenue over months, last order date. */
+export type SegmentPurchase = Schema<'SegmentPurchase'>;
 /** The body of `crm.segments.update`. */
 export type SegmentUpdateParams = Schema<'SegmentUpdate'>;
 /** The query of `crm.segments.list`: `resource`, `mine`. */

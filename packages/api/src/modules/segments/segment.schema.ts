@@ -7,12 +7,25 @@ const filters = z
   .refine((map) => Object.keys(map).length <= 30, 'at most 30 filters')
   .openapi({ description: "The resource's list query parameters, e.g. { \"industry\": \"Fintech\", \"country\": \"Sweden\", \"tag\": \"vip\", \"q\": \"nordic\", \"custom.tier\": \"gold\" }" });
 
+export const segmentPurchaseSchema = z
+  .object({
+    products: z.object({ mode: z.enum(['any', 'all']), ids: z.array(objectId).min(1).max(50).openapi({ description: 'Price-book service ids' }) }).optional(),
+    revenue: z
+      .object({ op: z.enum(['gte', 'lte']), amount: z.number().int().min(0).openapi({ description: 'Minor units' }), currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'), months: z.number().int().min(1).max(24).openapi({ description: 'The last N calendar months, this one included' }) })
+      .optional(),
+    lastOrder: z
+      .object({ op: z.enum(['before', 'after', 'within']), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-01-31').optional().openapi({ description: 'For before/after' }), days: z.number().int().min(1).max(3650).optional().openapi({ description: 'For within' }) })
+      .optional(),
+  })
+  .openapi('SegmentPurchase', { description: 'Purchase-history conditions (customer segments only); an account must meet all that are given. Read from purchase summaries kept by order writes and the nightly credit run.' });
+
 export const createSegmentBody = z
   .object({
     name: z.string().trim().min(1).max(200),
     description: z.string().max(2000).nullable().optional(),
     resource: z.enum(segmentResources),
     filters: filters.default({}),
+    purchase: segmentPurchaseSchema.nullable().optional(),
     sharing: z.enum(segmentSharing).default('private').openapi({ description: 'private: only you; team: your team (teamId); agency: everyone who may see segments' }),
     teamId: objectId.nullable().optional().openapi({ description: 'Required when sharing with a team; one of your teams' }),
   })
@@ -23,6 +36,7 @@ export const updateSegmentBody = z
     name: z.string().trim().min(1).max(200).optional(),
     description: z.string().max(2000).nullable().optional(),
     filters: filters.optional(),
+    purchase: segmentPurchaseSchema.nullable().optional(),
     sharing: z.enum(segmentSharing).optional(),
     teamId: objectId.nullable().optional(),
   })
@@ -42,6 +56,7 @@ export const segmentSchema = z
     description: z.string().nullable(),
     resource: z.enum(segmentResources),
     filters: z.record(z.string(), z.string()),
+    purchase: segmentPurchaseSchema.nullable(),
     sharing: z.enum(segmentSharing),
     teamId: objectId.nullable(),
     ownerId: objectId,
