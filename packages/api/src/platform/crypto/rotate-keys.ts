@@ -13,6 +13,7 @@ export const SEALED_FIELDS: ReadonlyArray<{ collection: string; path: string; wh
   { collection: 'webhookSubscriptions', path: 'secrets.sealed', what: 'webhook signing secrets' },
   { collection: 'mailwizzSettings', path: 'publicKeySealed', what: 'Mailwizz public keys' },
   { collection: 'mailwizzSettings', path: 'privateKeySealed', what: 'Mailwizz private keys' },
+  { collection: 'privacy_erasure_jobs', path: 'subjectSealed', what: 'the person of a queued privacy erasure' },
   { collection: 'platform_keys', path: 'sealed', what: 'platform keys (privacy suppression)' },
 ];
 
