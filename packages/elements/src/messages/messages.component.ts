@@ -88,8 +88,9 @@ export class CrmMessages extends CrmDataElement {
     this.stopListening();
     const realtime = conversationClient(this.client).realtime;
     if (!realtime?.on) return;
+    // Pushes sent before the socket connected (first, or after a reconnect) never arrive: read again then.
     this.#unlisten.push(
-      realtime.on('conversation.message', (pushed) => this.received(pushed)),
+      realtime.on('conversation.message', (pushed) => this.received(pushed), { onConnected: () => void this.refresh() }),
       realtime.on('conversation.read', (state) => {
         this.conversations = this.conversations.map((c) => (c.id === state.conversationId ? { ...c, unreadCount: 0 } : c));
       }),
@@ -127,6 +128,20 @@ export class CrmMessages extends CrmDataElement {
       this.listen();
     } catch (error) {
       this.loadError = readProblem(error).detail;
+    }
+  }
+
+  /** Reads the open conversation's messages (or the inbox) again, keeping what is shown when that fails. */
+  private async refresh() {
+    try {
+      if (this.open) {
+        const page = await this.chat.messages(this.open.id, { limit: 100 });
+        const loaded = [...page.data].reverse();
+        const ids = new Set(loaded.map((m) => m.id));
+        this.messages = [...loaded, ...this.messages.filter((m) => !ids.has(m.id) && m.createdAt > (loaded.at(-1)?.createdAt ?? ''))];
+      } else await this.loadInbox();
+    } catch {
+      // The next push or reload brings it.
     }
   }
 
