@@ -47,9 +47,10 @@ const moduleImports = {
   },
   privacy: { to: ['activities', 'contacts', 'leads', 'support', 'tasks'], reason: 'erasure deletes and rewrites a person\'s records through the record definitions of the modules that hold them (search entries, list rows and counters kept as their services keep them)' },
   orders: {
-    to: ['identity', 'price-books', 'quotes'],
-    reason: 'an order copies the accepted revision of a quote (quotes) or prices its lines through the price book resolver; a customer\'s acceptance acts for the rep who sent the quote (identity principal) and names the agency on the link page',
+    to: ['credit', 'identity', 'price-books', 'quotes'],
+    reason: 'an order copies the accepted revision of a quote (quotes) or prices its lines through the price book resolver; a customer\'s acceptance acts for the rep who sent the quote (identity principal) and names the agency on the link page; the credit gate reads the account\'s calculated limit and holds its credit reservation (credit), and orders.module.ts wires the credit routes and nightly job',
   },
+  segments: { to: ['credit'], reason: 'segments on purchase history read the per-account purchase summaries that modules/credit keeps' },
   products: { to: ['identity'], reason: 'products are assigned to teams and people of the org chart' },
   reporting: {
     to: ['activities', 'identity', 'leads', 'opportunities', 'products', 'support'],
