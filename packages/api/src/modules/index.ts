@@ -190,7 +190,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     },
   }).routes);
   // Shared calendars, free/busy, .ics invitations, private feeds, reminders, slot offers by email (issue 23).
-  routes.push(...calendarModule(ctx, { notifications: messaging.notifications, mailer, publicLimit: perMinute('calendar-public', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE)) }).routes);
+  routes.push(...calendarModule(ctx, { notifications: messaging.notifications, mailer, publicLimit: perMinute('calendar-public', Math.max(30, config.PUBLIC_RATE_LIMIT_PER_MINUTE)), slotInvitations: (handler) => sales.tasks.onInvitation(handler) }).routes);
   return { routes, authenticate, authenticateCustomer: customerPortal.authenticateCustomer, customerPortal: { cors: customerPortal.cors, hostedPortal }, idempotency, inboundMail: supportMail.inbound };
 }
 

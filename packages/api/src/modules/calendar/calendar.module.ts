@@ -5,6 +5,7 @@ import type { RouteSpec } from '../../platform/http/route.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { loadPrincipal } from '../identity/principal.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { SlotInvitation } from '../tasks/tasks.service.js';
 import { calendarRoutes } from './calendar.routes.js';
 import { createCalendarService } from './calendar.service.js';
 import { subscribeSlotOffers } from './slot-offers.js';
@@ -12,14 +13,14 @@ import { subscribeSlotOffers } from './slot-offers.js';
 export const REMINDER_JOB = 'calendar.reminders';
 
 /** Shared calendars (issue 23), wired to the app: the service, the reminder job, the slot-offer mail and the routes. */
-export function calendarModule(ctx: AppContext, deps: { notifications: NotificationsService; mailer: Mailer; publicLimit: RequestHandler }): { routes: RouteSpec[]; service: ReturnType<typeof createCalendarService> } {
-  const { connection, config, events, jobs, logger } = ctx;
+export function calendarModule(ctx: AppContext, deps: { notifications: NotificationsService; mailer: Mailer; publicLimit: RequestHandler; slotInvitations: (handler: (invitation: SlotInvitation) => Promise<void>) => void }): { routes: RouteSpec[]; service: ReturnType<typeof createCalendarService> } {
+  const { connection, config, jobs, logger } = ctx;
   const publicBase = publicBaseUrl(config);
   const service = createCalendarService({ connection, mailer: deps.mailer, notifications: deps.notifications, logger, publicBase });
   jobs.define(REMINDER_JOB, async () => {
     await service.sendDueReminders(new Date());
   });
   jobs.recurring('* * * * *', REMINDER_JOB);
-  subscribeSlotOffers({ connection, events, mailer: deps.mailer, logger, publicBase });
+  subscribeSlotOffers({ connection, onInvitation: deps.slotInvitations, mailer: deps.mailer, logger, publicBase });
   return { routes: calendarRoutes(service, { publicLimit: deps.publicLimit, loadPrincipal: (tenantId, userId) => loadPrincipal(connection, { tenantId, userId }) }), service };
 }

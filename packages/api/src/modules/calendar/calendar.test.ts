@@ -5,6 +5,7 @@ import { simpleParser } from 'mailparser';
 import { Types } from 'mongoose';
 import { startSmtpCapture } from '../../platform/mail/testing.js';
 import { createTestRuntime, makeAgency, makeUser, signIn, waitForMail, type TestAgency } from '../../testing/index.js';
+import { auditEntryModel } from '../audit/audit.model.js';
 import { notificationModel } from '../notifications/notification.model.js';
 import { createCalendarService } from './calendar.service.js';
 import { calendarEntryModel } from './calendar.model.js';
@@ -89,6 +90,10 @@ describe('shared calendars, invitations, feeds, slot booking and follow-ups', ()
     assert.equal(invitation.status, 201);
     const mail = await waitForMail(rt, 'clara@customer.test', (m) => m.subject.includes('Kick-off with Clara'));
     assert.ok(mail.text.includes(`https://crm.example.test${invitation.body.path}`), mail.text);
+    // The booking link is a bearer token: the event (audit log, webhooks, sockets) records the offer without it.
+    const offered = await auditEntryModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), type: 'task.slots_offered', resourceId: meeting.id }).lean();
+    assert.ok(offered, 'the offer is in the audit log');
+    assert.ok(!JSON.stringify(offered).includes(invitation.body.path.split('/').pop()!), 'without the token');
     const page = await rt.request().get(invitation.body.path).set('Accept', 'text/html');
     assert.match(page.headers['content-type']!, /html/);
     assert.ok(page.text.includes(`value="${slots[0]!.start.replace('.000Z', '.000Z')}"`) || page.text.includes('name="start"'), 'a booking form');

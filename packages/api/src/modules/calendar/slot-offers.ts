@@ -1,20 +1,22 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import type { EventBus } from '../../platform/events.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
+import type { SlotInvitation } from '../tasks/tasks.service.js';
 import { contactModel } from '../contacts/contact.model.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * The consumer of `task.slots_offered` (000: "send out his available time slots"): the contact the
- * meeting is about gets the offered times and the link of the page where they book one.
+ * Sends an issued meeting invitation (000: "send out his available time slots"): the contact the meeting
+ * is about gets the offered times and the link of the page where they book one. The tasks service hands
+ * the link over directly; the `task.slots_offered` event (audit, webhooks) never carries it.
  */
-export function subscribeSlotOffers(deps: { connection: Connection; events: EventBus; mailer: Mailer; logger: Logger; publicBase: string }) {
+export function subscribeSlotOffers(deps: { connection: Connection; onInvitation: (handler: (invitation: SlotInvitation) => Promise<void>) => void; mailer: Mailer; logger: Logger; publicBase: string }) {
   const Contact = contactModel(deps.connection);
-  deps.events.subscribe('task.slots_offered', async (event) => {
-    const data = event.data as { subject: { type: string; id: string } | null; path: string; slots: { start: string; end: string }[]; title?: string; timeZone?: string } | undefined;
-    if (!data?.subject || data.subject.type !== 'contact') return;
+  deps.onInvitation(async (invitation) => {
+    const data: SlotInvitation & { timeZone?: string } = invitation;
+    const event = { tenantId: invitation.tenantId, resourceId: invitation.taskId };
+    if (!data.subject || data.subject.type !== 'contact') return;
     const contact = await Contact.findOne({ tenantId: event.tenantId, _id: data.subject.id }).select('emails firstName').lean<{ emails: { value: string; primary?: boolean }[]; firstName?: string }>();
     const to = contact?.emails.find((e) => e.primary)?.value ?? contact?.emails[0]?.value;
     if (!to) {

@@ -98,9 +98,20 @@ function toSlots(value: unknown): TimeSlot[] | undefined {
  * Tasks, meetings and follow-ups: the shared record rules plus subjects (checked against what the
  * caller may see), assignees (anyone in the agency), proposed meeting slots and the slot pick.
  */
+/** A meeting's slots offered to its contact, with the single booking link (only for who mails it). */
+export interface SlotInvitation {
+  tenantId: Types.ObjectId;
+  taskId: string;
+  title: string;
+  subject: { type: string; id: string } | null;
+  slots: { start: string; end: string }[];
+  path: string;
+}
+
 export function createTasksService(connection: Connection, deps: RecordDeps, subjects: SubjectRegistry) {
   const records = createRecordService(taskDefinition(connection), deps);
   const Task = taskModel(connection);
+  const invitationHandlers: ((invitation: SlotInvitation) => Promise<void>)[] = [];
 
   /** Checks subject and assignee of a write and turns wire values into stored ones. */
   async function prepare(principal: Principal, input: Record<string, unknown>, existing: Task | null): Promise<Record<string, unknown>> {
@@ -216,15 +227,24 @@ export function createTasksService(connection: Connection, deps: RecordDeps, sub
       if (task.kind !== 'meeting' || !task.proposedSlots.length) throw new AppError('conflict', 'Propose time slots on a meeting before inviting');
       const token = randomBytes(24).toString('base64url');
       await Task.updateOne({ tenantId: principal.tenantId, _id: task._id }, { $set: { invitationTokenHash: hashToken(token) } });
+      const offer = { title: task.title, subject: task.subject ? { type: task.subject.type, id: String(task.subject.id) } : null, slots: task.proposedSlots.map(slotDto) };
+      // The event goes to the audit log, webhooks and sockets: it never carries the token (a bearer link).
       await deps.events.publish({
         type: 'task.slots_offered',
         tenantId: principal.tenantId,
         resource: 'task',
         resourceId: String(task._id),
         actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId, ip: client?.ip, userAgent: client?.userAgent },
-        data: { title: task.title, subject: task.subject ? { type: task.subject.type, id: String(task.subject.id) } : null, path: `/v1/meeting-invitations/${token}`, slots: task.proposedSlots.map(slotDto) },
+        data: offer,
       });
+      // The link goes only to who sends it to the contact (the calendar's slot-offer mail).
+      for (const handler of invitationHandlers) await handler({ tenantId: principal.tenantId, taskId: String(task._id), ...offer, path: `/v1/meeting-invitations/${token}` });
       return { token, path: `/v1/meeting-invitations/${token}`, expiresAt: task.proposedSlots.length ? new Date(Math.max(...task.proposedSlots.map((s) => new Date(s.start).getTime()))).toISOString() : null };
+    },
+
+    /** Who sends an issued invitation to the contact (the calendar module's mail); kept out of the event. */
+    onInvitation(handler: (invitation: SlotInvitation) => Promise<void>) {
+      invitationHandlers.push(handler);
     },
 
     /** What an invitee sees: the meeting's title and the offered slots, nothing else of the CRM. */
