@@ -228,7 +228,7 @@ function makeUser(n: number, name: string, email: string): User {
 
 /** A saved segment of contacts. */
 function makeSegment(seed: Pick<Segment, 'id' | 'name'> & Partial<Segment>): Segment {
-  return { resource: 'contact', description: null, filters: {}, ownerId: hex(1), sharing: 'agency', teamId: null, version: 0, createdAt: '2026-01-01T09:00:00.000Z', updatedAt: '2026-01-01T09:00:00.000Z', ...seed };
+  return { resource: 'contact', description: null, filters: {}, purchase: null, ownerId: hex(1), sharing: 'agency', teamId: null, version: 0, createdAt: '2026-01-01T09:00:00.000Z', updatedAt: '2026-01-01T09:00:00.000Z', ...seed };
 }
 
 /** A message template. */
