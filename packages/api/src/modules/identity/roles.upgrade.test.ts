@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { roleModel } from './role.model.js';
 import { defaultRoles } from './roles.defaults.js';
+import { firstReleaseDefaults } from './roles.first-release.js';
 import { appliedDefaultsOf, upgradeBuiltInRoles } from './roles.upgrade.js';
 
 describe('built-in roles keep up with the release, and keep what an admin took away', () => {
@@ -24,17 +25,14 @@ describe('built-in roles keep up with the release, and keep what an admin took a
     // The first release's Sales Head and Customer Support, as an agency made then holds them: no price-book
     // edits, invoices or portal users; no tickets. Its admin has also taken contact export away from Sales Head.
     const tenantId = new Types.ObjectId(old.tenantId);
-    const salesHead = defaultRoles.find((r) => r.key === 'SALES_HEAD')!;
-    const firstSalesHead = Object.entries(salesHead.permissions)
-      .filter(([resource]) => !['invoice', 'customerUser', 'article'].includes(resource))
-      .map(([resource, actions]) => ({ resource, actions: resource === 'priceBook' ? [] : resource === 'contact' ? actions!.filter((a) => a !== 'export') : actions }))
-      .filter((p) => p.actions!.length);
-    await Roles().updateOne({ tenantId, key: 'SALES_HEAD' }, { $set: { permissions: firstSalesHead, appliedDefaults: null, defaultsHash: null } });
-    const support = defaultRoles.find((r) => r.key === 'SUPPORT')!;
-    const firstSupport = Object.entries(support.permissions)
-      .filter(([resource]) => !['ticket', 'article', 'customerUser', 'priceBook'].includes(resource))
-      .map(([resource, actions]) => ({ resource, actions }));
-    await Roles().updateOne({ tenantId, key: 'SUPPORT' }, { $set: { permissions: firstSupport, visibility: Object.entries(support.visibility).filter(([r]) => r !== 'ticket').map(([resource, scope]) => ({ resource, scope })), appliedDefaults: null, defaultsHash: null } });
+    const asStored = (key: string) => {
+      const first = firstReleaseDefaults[key]!;
+      return {
+        permissions: Object.entries(first.permissions).map(([resource, actions]) => ({ resource, actions: key === 'SALES_HEAD' && resource === 'contact' ? actions!.filter((a) => a !== 'export') : actions })),
+        visibility: Object.entries(first.visibility).map(([resource, scope]) => ({ resource, scope })),
+      };
+    };
+    for (const key of ['SALES_HEAD', 'SUPPORT']) await Roles().updateOne({ tenantId, key }, { $set: { ...asStored(key), appliedDefaults: null, defaultsHash: null } });
   });
   after(() => rt.close());
 
@@ -50,6 +48,7 @@ describe('built-in roles keep up with the release, and keep what an admin took a
     assert.deepEqual(salesHead.permissions.invoice, ['create', 'read', 'update']);
     assert.deepEqual(salesHead.permissions.priceBook, ['create', 'read', 'update']);
     assert.deepEqual(salesHead.permissions.customerUser, ['create', 'read', 'update']);
+    assert.deepEqual(salesHead.permissions.order, ['create', 'read', 'update']);
     assert.ok(!salesHead.permissions.contact!.includes('export'), 'a grant of the first release that the admin removed stays removed');
     const support = await grants(old, 'SUPPORT');
     assert.deepEqual(support.permissions.ticket, ['assign', 'create', 'read', 'transition', 'update']);

@@ -6,6 +6,7 @@ import type { Jobs } from '../../platform/jobs/jobs.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
 import { roleModel, type Role } from './role.model.js';
 import { defaultRoles, type RoleTemplate } from './roles.defaults.js';
+import { firstReleaseDefaults } from './roles.first-release.js';
 
 /**
  * Built-in roles keep up with the release. An agency's roles are its data: an admin may take a grant
@@ -16,21 +17,8 @@ import { defaultRoles, type RoleTemplate } from './roles.defaults.js';
  * So each built-in role remembers the defaults it was last given (`appliedDefaults`, with their hash).
  * An upgrade adds only what the defaults have now and did not have then; grants an admin removed were in
  * the old defaults too, so they stay removed. Roles seeded before this existed have no memory: their
- * baseline is today's defaults less the grants added since the first release (below).
+ * baseline is the first release's defaults, frozen in roles.first-release.ts.
  */
-
-type Grants = Partial<Record<Resource, Action[]>>;
-type Scopes = Partial<Record<Resource, VisibilityScope>>;
-
-/** What the built-in roles gained after the first release (before support, price books, invoices, portal users and webhooks). */
-const everyRoleGained: Grants = { article: ['read'], priceBook: ['read'] };
-const gainedSinceFirstRelease: Record<string, { permissions: Grants; visibility?: Scopes }> = {
-  SYSADMIN: { permissions: { article: ['create', 'read', 'update', 'delete', 'transition'], priceBook: ['read'], ticket: ['read'], webhook: ['create', 'read', 'update', 'delete'] } },
-  SALES_HEAD: { permissions: { article: ['read'], priceBook: ['create', 'read', 'update'], customerUser: ['create', 'read', 'update'], invoice: ['create', 'read', 'update'] } },
-  SALES_PERSON: { permissions: { ...everyRoleGained, customerUser: ['create', 'read'] } },
-  SUPPORT: { permissions: { article: ['create', 'read', 'update', 'delete', 'transition'], priceBook: ['read'], ticket: ['create', 'read', 'update', 'transition', 'assign'], customerUser: ['create', 'read', 'update'] }, visibility: { ticket: 'team' } },
-};
-const FIRST_RELEASE_ROLES = ['SYSADMIN', 'SALES_HEAD', 'SALES_PERSON', 'SUPPORT', 'PD', 'SPM', 'PM', 'SP', 'P', 'HM', 'MM', 'SME', 'JME', 'SRE', 'JRE', 'SM', 'ASM', 'STM', 'SSE', 'SE'];
 
 /** The job that brings every agency's built-in roles up to the release's defaults (scheduled at start). */
 export const ROLES_UPGRADE_JOB = 'roles.upgrade-defaults';
@@ -56,18 +44,10 @@ export function defaultsHash(applied: AppliedDefaults): string {
   return createHash('sha256').update(JSON.stringify(applied)).digest('base64url').slice(0, 22);
 }
 
-/** The defaults a role without a memory was seeded with: a first-release role, or nothing for a role added later. */
+/** The defaults a role without a memory was seeded with: the first release's (frozen), none for a role added since. */
 function firstReleaseBaseline(template: RoleTemplate): AppliedDefaults {
-  if (template.isAdmin || !FIRST_RELEASE_ROLES.includes(template.key)) return template.isAdmin ? appliedDefaultsOf(template) : { permissions: [], visibility: [] };
-  const gained = gainedSinceFirstRelease[template.key] ?? { permissions: everyRoleGained };
-  const permissions: Grants = {};
-  for (const [resource, actions] of Object.entries(template.permissions) as [Resource, Action[]][]) {
-    const without = actions.filter((a) => !(gained.permissions[resource] ?? []).includes(a));
-    if (without.length) permissions[resource] = without;
-  }
-  const visibility: Scopes = {};
-  for (const [resource, scope] of Object.entries(template.visibility) as [Resource, VisibilityScope][]) if (!gained.visibility?.[resource]) visibility[resource] = scope;
-  return appliedDefaultsOf({ permissions, visibility });
+  if (template.isAdmin) return appliedDefaultsOf(template);
+  return appliedDefaultsOf(firstReleaseDefaults[template.key] ?? { permissions: {}, visibility: {} });
 }
 
 /** The role with the grants the defaults gained since `baseline`, added to what the agency has; null when nothing changes. */
