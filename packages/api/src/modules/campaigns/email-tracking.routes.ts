@@ -7,6 +7,7 @@ import { access, defineRoute, type RouteSpec } from '../../platform/http/route.j
 import { z } from '../../platform/http/zod.js';
 import { PIXEL_GIF, type EmailTracking } from './email-tracking.js';
 
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const count = z.number().int();
 const rate = z.number().openapi({ description: 'A share from 0 to 1, four decimals' });
 /** The answer of GET /campaigns/{id}/email-analytics. */
@@ -47,13 +48,19 @@ export function emailTrackingRoutes(tracking: EmailTracking, deps: { limit: Requ
       },
     }),
     defineRoute({
-      method: 'get', path: '/t/c/{token}', operationId: 'trackEmailClick', summary: 'A signed click redirect of a campaign email: 302 to the link the message had; any other token is 404, never a redirect', tags: ['Tracking'],
+      method: 'get', path: '/t/c/{token}', operationId: 'trackEmailClick', summary: 'A signed click link of a campaign email: a page that forwards at once to the link the message had; any other token is 404 and forwards nowhere', tags: ['Tracking'],
+      description: 'Answers 200 with a `Refresh: 0; url=…` header and a page with the link (no script), so the reader lands on the original URL. The URL comes only from the links stored when the message was rendered, never from the request.',
       access: access.public, params: tokenParams, before: [deps.limit],
-      success: { status: 302, description: 'A redirect to the link of the message' },
+      success: { status: 200, description: 'A page forwarding to the link of the message', mediaType: 'text/html' },
       handler: async ({ params, res }) => {
         const url = await tracking.click(params.token);
         if (!url) throw new AppError('not_found', 'This link is not valid');
-        res.status(302).set({ Location: url, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).end();
+        const safe = escapeHtml(url);
+        res
+          .status(200)
+          .set({ Refresh: `0; url=${url}`, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Security-Policy': "default-src 'none'" })
+          .type('html')
+          .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=${safe}"><title>Opening link</title></head><body><p><a href="${safe}">Continue to ${safe}</a></p></body></html>`);
       },
     }),
     defineRoute({
