@@ -130,6 +130,10 @@ describe('security: cross-tenant isolation over every operation', () => {
     const ping = await call(a.adminToken, 'post', `/v1/webhooks/${hook.body.id}/ping`, {});
     assert.equal(ping.status, 201, JSON.stringify(ping.body));
     add('/v1/webhooks/{id}/deliveries', ping.body.id);
+    // Issue 22: an erasure job of A (of nobody held: the job finds nothing to erase).
+    const erasure = await call(a.adminToken, 'post', '/v1/privacy/erasure-jobs', { email: `nobody-${marker}@example.test`.toLowerCase(), confirmation: 'ERASE' });
+    assert.equal(erasure.status, 202, JSON.stringify(erasure.body));
+    add('/v1/privacy/erasure-jobs', erasure.body.id);
     // Issue 23: a calendar entry of A.
     const entry = await call(a.adminToken, 'post', '/v1/calendar/entries', { kind: 'meeting', title: `Meeting ${marker}`, startAt: '2030-01-02T09:00:00Z', endAt: '2030-01-02T10:00:00Z' });
     assert.equal(entry.status, 201, JSON.stringify(entry.body));
