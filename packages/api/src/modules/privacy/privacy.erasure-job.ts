@@ -89,7 +89,7 @@ export function createPrivacyErasureJobs(deps: { connection: Connection; events:
     const job = await Jobs.findOne({ tenantId, _id: jobId }).lean<PrivacyErasureJob>();
     if (!job || job.status === 'completed' || !job.subjectSealed) return;
     const attempts = job.attempts + 1;
-    await Jobs.updateOne({ tenantId, _id: jobId, status: op({ $in: ['queued', 'running', 'failed'] }) }, { $set: { status: 'running', attempts, error: null } });
+    await Jobs.updateOne({ tenantId, _id: jobId, status: op({ $in: ['queued', 'running', 'failed'] as PrivacyErasureJob['status'][] }) }, { $set: { status: 'running', attempts, error: null } });
     try {
       const subject = JSON.parse(deps.box.decrypt(job.subjectSealed)) as PrivacySubject;
       const person = await findFootprint(connection, tenantId, subject);
