@@ -64,7 +64,6 @@ describe('privacy: erasure as a job', () => {
       return res.body.status === 'completed' ? res.body : null;
     }, 'the erasure job to complete');
     assert.equal(done.requestId, queued.body.id);
-    assert.ok(done.counts.contacts >= 1, JSON.stringify(done.counts));
     await rt.request().get(`/v1/contacts/${contactId}`).set(auth()).expect(404);
     assert.equal(await privacyRequestModel(rt.ctx.connection).countDocuments({ tenantId, _id: jobId }), 1, 'one privacy request');
     await runner.run(tenantId, jobId);
