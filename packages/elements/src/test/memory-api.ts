@@ -213,7 +213,7 @@ export function makeGreeting(n: number, progress: Partial<Greeting['progress']> 
   const counts = { sent: 0, failed: 0, skipped: 0, uncertain: 0, pending: 0, ...progress };
   return {
     id: hex(0x800100 + n), name: `Season greetings ${n}`, category: 'greeting', templateId: hex(0x500001), fromUser: false, sendAt: '2026-12-20T09:00:00.000Z',
-    timeZone: 'Europe/Berlin', createdBy: hex(1), createdAt: '2026-12-19T09:00:00.000Z', startedAt: '2026-12-20T09:00:00.000Z', completedAt: null,
+    timeZone: 'Europe/Berlin', createdBy: hex(1), createdAt: '2026-12-19T09:00:00.000Z', startedAt: '2026-12-20T09:00:00.000Z', completedAt: null, campaignId: null, tracking: false,
     targets: { contactIds: [], customerIds: [], segmentId: hex(0x400001) },
     progress: { sendId: hex(0x800200 + n), state: 'running', total: counts.sent + counts.failed + counts.skipped + counts.uncertain + counts.pending, ...counts },
   };
@@ -502,7 +502,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       const progress = { sendId: hex(0x800002), state: 'scheduled' as const, total, pending: total, sent: 0, failed: 0, skipped: 0, uncertain: 0 };
       const greeting: Greeting = {
         id: hex(0x800001), name: String(body.name), category: 'greeting', templateId: String(body.templateId), fromUser: body.fromUser === true, sendAt: String(body.sendAt),
-        timeZone: 'Europe/Berlin', createdBy: hex(1), createdAt: new Date().toISOString(), startedAt: null, completedAt: null,
+        timeZone: 'Europe/Berlin', createdBy: hex(1), createdAt: new Date().toISOString(), startedAt: null, completedAt: null, campaignId: typeof body.campaignId === 'string' ? body.campaignId : null, tracking: body.tracking === true,
         targets: { contactIds: targets.contactIds ?? [], customerIds: targets.customerIds ?? [], segmentId: targets.segmentId ?? null },
         progress,
       };

@@ -109,7 +109,7 @@ describe('requests for leads', () => {
   it('should refuse bad criteria and another agency’s leads and requests (RFC 9457)', async () => {
     const bad = await rt.request().post('/v1/lead-requests').set(auth(admin)).send({ title: 'X', criteria: { neededCount: 0, country: 'Germany' } });
     assert.equal(bad.status, 400);
-    assert.match(bad.headers['content-type'], /application\/problem\+json/);
+    assert.match(bad.headers['content-type'] ?? '', /application\/problem\+json/);
     assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field).sort(), ['criteria.country', 'criteria.neededCount']);
     const other = await makeAgency(rt);
     const r = await request(1);

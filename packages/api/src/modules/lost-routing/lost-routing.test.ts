@@ -39,7 +39,7 @@ describe('lost-deal routing', () => {
     assert.equal(fallbackGroup.status, 201);
     const dup = await rt.request().post('/v1/lost-reason-groups').set(auth(admin)).send({ reason: '  price ', name: 'Again', memberIds: [String(consultant.id)] });
     assert.equal(dup.status, 409);
-    assert.match(dup.headers['content-type'], /application\/problem\+json/);
+    assert.match(dup.headers['content-type'] ?? '', /application\/problem\+json/);
     assert.equal(dup.body.errors[0].field, 'reason');
     const stranger = await rt.request().post('/v1/lost-reason-groups').set(auth(admin)).send({ reason: 'Timing', name: 'T', memberIds: [String(new Types.ObjectId())] });
     assert.equal(stranger.status, 400);
@@ -109,7 +109,7 @@ describe('lost-deal routing', () => {
     const [review] = (await rt.request().get('/v1/lost-reviews').set(auth(admin))).body.data;
     const res = await rt.request().get(`/v1/lost-reviews/${review.id}`).set(auth(other.adminToken));
     assert.equal(res.status, 404);
-    assert.match(res.headers['content-type'], /application\/problem\+json/);
+    assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
     assert.equal((await rt.request().get('/v1/lost-reviews').set(auth(other.adminToken))).body.data.length, 0);
     const groups = (await rt.request().get('/v1/lost-reason-groups').set(auth(admin))).body.data;
     assert.equal((await rt.request().patch(`/v1/lost-reason-groups/${groups[0].id}`).set(auth(other.adminToken)).send({ name: 'Mine now' })).status, 404);

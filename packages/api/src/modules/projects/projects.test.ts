@@ -111,7 +111,7 @@ describe('from won deal to project', () => {
     const project = (await rt.request().get('/v1/projects').set(auth(admin))).body.data.find((p: { customerId: string | null }) => p.customerId);
     const res = await rt.request().get(`/v1/projects/${project.id}`).set(auth(other.adminToken));
     assert.equal(res.status, 404);
-    assert.match(res.headers['content-type'], /application\/problem\+json/);
+    assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
     assert.equal((await rt.request().get('/v1/projects').set(auth(other.adminToken))).body.data.length, 0);
     assert.equal((await rt.request().put(`/v1/customers/${project.customerId}/production-team`).set(auth(other.adminToken)).send({ members: [] })).status, 404);
   });
