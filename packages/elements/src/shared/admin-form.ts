@@ -3,7 +3,7 @@
 import { css, html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { sys } from '../theme/tokens.js';
-import type { CrmProblem } from './api/errors.js';
+import { readProblem, type CrmProblem } from './api/errors.js';
 import { focusWithoutJump, mapFieldErrors } from './form-field.js';
 
 /** Messages by field name (the API's names, e.g. `states.2.key`). */
@@ -16,6 +16,31 @@ export type FieldErrors = Record<string, string>;
 export function problemOnFields(problem: CrmProblem, root: ParentNode): { errors: FieldErrors; other: string[] } {
   const { byField, other } = mapFieldErrors(problem.fieldErrors, (name) => Boolean(root.querySelector(`[data-field="${CSS.escape(name)}"]`)));
   return { errors: byField, other };
+}
+
+/** What an admin form shows while and after one of its actions runs. */
+export interface AdminActionState {
+  busy: boolean;
+  message: string;
+  errors: FieldErrors;
+}
+
+/**
+ * Runs one action of an admin form: one at a time (a second click while busy does nothing), the message
+ * and field errors cleared first, and a refusal laid onto the fields with the rest joined in the message.
+ */
+export async function runAdminAction(root: ParentNode, state: () => AdminActionState, set: (patch: Partial<AdminActionState>) => void, work: () => Promise<void>): Promise<void> {
+  if (state().busy) return;
+  set({ busy: true, message: '', errors: {} });
+  try {
+    await work();
+  } catch (error) {
+    const problem = readProblem(error);
+    const { errors, other } = problemOnFields(problem, root);
+    set({ errors, message: [...Object.values(errors), ...other].join('; ') || problem.detail });
+  } finally {
+    set({ busy: false });
+  }
 }
 
 /** Focuses (without a scroll jump) the first control in document order whose `data-field` has an error. */

@@ -3,7 +3,7 @@ import { html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
 import type { VoipCall, VoipPhone } from '@crm/client-sdk';
 import { CrmVoipPhoneSavedEvent } from '../events/call-events.js';
-import { adminStyles, checkboxField, inputField, problemOnFields, type FieldErrors } from '../shared/admin-form.js';
+import { adminStyles, checkboxField, inputField, runAdminAction, type FieldErrors } from '../shared/admin-form.js';
 import { readProblem } from '../shared/api/errors.js';
 import { voipClient } from '../shared/api/voip.js';
 import { controlStyles } from '../shared/controls.styles.js';
@@ -65,21 +65,13 @@ export class CrmVoipSettings extends CrmDataElement {
     void this.loaded.run();
   }
 
-  private async run(work: () => Promise<void>): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    this.message = '';
-    this.errors = {};
-    try {
-      await work();
-    } catch (error) {
-      const problem = readProblem(error);
-      const { errors, other } = problemOnFields(problem, this.renderRoot);
-      this.errors = errors;
-      this.message = [...Object.values(errors), ...other].join('; ') || problem.detail;
-    } finally {
-      this.busy = false;
-    }
+  private run(work: () => Promise<void>): Promise<void> {
+    return runAdminAction(
+      this.renderRoot,
+      () => ({ busy: this.busy, message: this.message, errors: this.errors }),
+      (patch) => Object.assign(this, patch),
+      work,
+    );
   }
 
   private save(event: SubmitEvent): Promise<void> {
