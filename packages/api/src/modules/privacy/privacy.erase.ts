@@ -49,6 +49,8 @@ export async function erasePerson(deps: { connection: Connection; events: EventB
     touched.push(...tasks.map((t) => t._id));
     add('tasks', await deleteRecords(connection, events, kinds.task as never, tenantId, tasks, actor, requestId));
     add('statusHistory', (await col('transitions').deleteMany({ tenantId, recordId: inIds(subjectIds) })).deletedCount);
+    // Their phone calls (voip_calls): the rep keeps the call in their figures, without the person's number or name.
+    add('calls', (await col('voip_calls').updateMany({ tenantId, subjectId: inIds(subjectIds) }, { $set: { remote: '', remoteDisplay: '', subjectType: null, subjectId: null } })).modifiedCount);
     add('importRecords', (await col('import_changes').deleteMany({ tenantId, recordId: inIds(subjectIds) })).deletedCount);
     add('importRecords', (await col('import_keys').deleteMany({ tenantId, recordId: inIds(subjectIds) })).deletedCount);
   }

@@ -167,6 +167,16 @@ describe('Yealink VOIP: click-to-call, action-URL events and CDR imports against
     assert.equal((theirs.body.series as { points: { value: number }[] }[]).flatMap((s) => s.points).reduce((t, p) => t + p.value, 0), 0);
   });
 
+  it("should keep the rep's calls but drop the person's number and name when the person is erased", async () => {
+    assert.ok((await voipCallModel(rt.ctx.connection).countDocuments({ tenantId, subjectId: new Types.ObjectId(annaId) })) > 0, 'Anna has calls');
+    const erased = await api().post('/v1/privacy/erasures').set(auth()).send({ contactId: annaId, confirmation: 'ERASE' });
+    assert.equal(erased.status, 201, JSON.stringify(erased.body));
+    assert.ok(erased.body.counts.calls > 0, JSON.stringify(erased.body.counts));
+    const left = await voipCallModel(rt.ctx.connection).find({ tenantId }).lean();
+    assert.ok(left.length > 0, 'the calls stay in the figures');
+    assert.ok(!JSON.stringify(left).match(/12345678|Anna Muster/), 'no number or name of the person remains');
+  });
+
   it("should keep agencies apart: another agency can neither call this one's contact nor see its calls", async () => {
     const save = await api().put('/v1/voip/phone').set(auth(other.adminToken)).send({ host: phone.host, username: phone.username, password: phone.password });
     assert.equal(save.status, 200);
