@@ -127,9 +127,12 @@ export class CrmEventAdmin extends CrmDataElement {
         lastName: String(data.get('lastName') ?? '').trim(),
         ...(fee > 0 ? { fee } : {}),
       });
-      this.registrations = [...this.registrations, reg];
-      this.selected = await api.get(this.selected.id);
+      // The form is cleared at once, and the list and counts change together after the event is read
+      // again: someone typing the next person meanwhile keeps what they typed.
       form.reset();
+      const selected = await api.get(this.selected.id);
+      this.registrations = [...this.registrations, reg];
+      this.selected = selected;
       this.message = this.msg('salesEvents.registered', { name: `${reg.firstName} ${reg.lastName}`, seat: reg.seat });
     } catch (error) {
       this.problemFields(error);
