@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import supertest from 'supertest';
 import { testConfig } from '../platform/config.js';
@@ -18,7 +18,11 @@ export { startSmtpSink, type SmtpSink } from '../platform/mail/smtp-sink.js';
  * PostgreSQL).
  */
 export async function createTestRuntime(options: { file?: string; env?: Record<string, string>; dbName?: string } = {}): Promise<Runtime & { request: () => supertest.Agent; dbName: string }> {
-  const config = testConfig(options.env);
+  const stem = basename(options.file ?? 'test').replace(/\.test\.ts$/, '').replace(/[^A-Za-z0-9]/g, '_').slice(0, 30);
+  const dbName = options.dbName ?? `t_${stem}_${randomBytes(4).toString('hex')}`;
+  // One master key per test database, as every process of one deployment shares ENCRYPTION_KEY: a second
+  // runtime on the same database (another API process) opens what the first one sealed.
+  const config = testConfig({ ENCRYPTION_KEY: createHash('sha256').update(`crm-test-key:${dbName}`).digest('base64'), ...options.env });
   let uri = process.env.TEST_MONGODB_URI;
   let ownServer: { stop(): Promise<void> } | undefined;
   if (!uri) {
@@ -26,8 +30,6 @@ export async function createTestRuntime(options: { file?: string; env?: Record<s
     ownServer = server;
     uri = server.uri;
   }
-  const stem = basename(options.file ?? 'test').replace(/\.test\.ts$/, '').replace(/[^A-Za-z0-9]/g, '_').slice(0, 30);
-  const dbName = options.dbName ?? `t_${stem}_${randomBytes(4).toString('hex')}`;
   const runtime = await startRuntime(config, { uri, dbName });
   return {
     ...runtime,
