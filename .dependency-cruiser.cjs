@@ -14,8 +14,8 @@ const moduleImports = {
   'api-keys': { to: ['identity'], reason: 'an API key acts as a user of the tenant: it takes its role, principal and auth routes from identity' },
   audit: { to: ['identity'], reason: 'retention reads each tenant\'s audit settings from the tenant record' },
   campaigns: {
-    to: ['activities', 'api-keys', 'contacts', 'identity', 'leads', 'messaging', 'opportunities', 'sales-events', 'templates'],
-    reason: 'a campaign turns public signups into contacts and leads (publishable keys), reports opportunities it sourced, and sends its messages through templates and messaging recipients; a reply to a campaign email is an inbound email activity on the recipient\'s timeline; the costs and revenue of its sales events count in its ROI (sales-events)',
+    to: ['activities', 'api-keys', 'contacts', 'identity', 'leads', 'mailwizz', 'messaging', 'opportunities', 'sales-events', 'templates'],
+    reason: 'a campaign turns public signups into contacts and leads (publishable keys), reports opportunities it sourced, and sends its messages through templates and messaging recipients; a reply to a campaign email is an inbound email activity on the recipient\'s timeline; the costs and revenue of its sales events count in its ROI (sales-events); a contact\'s campaign engagement reads the Mailwizz lists it is on and the campaigns sent to them (mailwizz models)',
   },
   conversations: { to: ['identity', 'notifications', 'support'], reason: 'a mention lands in the in-app inbox (notifications); whom a push or mention may reach is decided with that user\'s principal and names come from users (identity); attachments pass the ticket attachments\' size and content checks and are served the same way (support)' },
   'customer-portal': {
@@ -40,7 +40,7 @@ const moduleImports = {
     to: ['activities', 'contacts', 'customers', 'leads', 'tasks'],
     reason: 'sales.wiring.ts composes the sales modules (activities, tasks, auto-tasks) around opportunities, which belong to customers, contacts and leads',
   },
-  invoices: { to: ['activities', 'customers', 'mail-settings', 'price-books'], reason: 'an invoice\'s lines are priced by the price book resolver, like a quote\'s; invoicing.module.ts reads the invoiced account (customers) for jobs and stores its payment behaviour on it, mails invoices and reminders through the sender\'s or agency\'s mailbox (mail settings), and logs them on the account\'s timeline (activities)' },
+  invoices: { to: ['activities', 'contacts', 'credit', 'customers', 'identity', 'mail-settings', 'price-books'], reason: 'an invoice\'s lines are priced by the price book resolver, like a quote\'s; invoicing.module.ts reads the invoiced account (customers) for jobs and stores its payment behaviour on it, mails invoices and reminders through the sender\'s or agency\'s mailbox (mail settings) in the billing contact\'s language (contacts), else the account\'s, else the agency\'s locale (identity tenant), recalculates the account\'s credit and purchase summary after a void or credit note (credit), and logs them on the account\'s timeline (activities)' },
   quotes: {
     to: ['identity', 'invoices', 'mail-settings', 'price-books'],
     reason: 'quote-to-cash.module.ts composes price books, quotes and invoices; a quote prices its lines through the price book resolver, is sent through the sender\'s own mailbox (mail settings) and signed with the sender\'s name (identity)',
@@ -53,8 +53,8 @@ const moduleImports = {
   segments: { to: ['credit'], reason: 'segments on purchase history read the per-account purchase summaries that modules/credit keeps' },
   products: { to: ['identity'], reason: 'products are assigned to teams and people of the org chart' },
   reporting: {
-    to: ['activities', 'identity', 'leads', 'opportunities', 'products', 'support'],
-    reason: 'roll-ups are rebuilt from the records they count (in their API shape); labels, targets and role dashboards name users, teams, products, pipelines and roles',
+    to: ['activities', 'campaigns', 'customers', 'identity', 'leads', 'mailwizz', 'opportunities', 'products', 'sales-events', 'support'],
+    reason: 'roll-ups are rebuilt from the records they count (in their API shape); a campaign is counted from its record, signups (campaigns), sales events\' costs and revenue (sales-events) and the Mailwizz statistics last pulled (mailwizz); labels, targets and role dashboards name users, teams, products, pipelines and roles; the annual forecast of an account sums it with its descendants (customer model, ancestorIds)',
   },
   support: { to: ['contacts', 'customer-portal', 'customers', 'identity', 'notifications', 'templates'], reason: 'a ticket names an account (customer) and a contact of the agency, checked when it is written; a missed SLA target notifies the agent and the head of the ticket\'s team (org chart); ticket email is rendered from the agency\'s template and an emailed reply is taken from the ticket\'s contact or a customer user of its account' },
   tasks: { to: ['identity'], reason: 'automatic tasks are assigned to users by role' },
@@ -62,9 +62,10 @@ const moduleImports = {
   templates: { to: ['messaging'], reason: 'a template preview renders for a real recipient' },
   webhooks: { to: ['identity', 'notifications'], reason: 'a delivery carries only what its owner may see (identity principal, resolved at send time) and a subscription turned off for failures notifies its owner in the app (notifications) and by email (user address)' },
   workflows: { to: ['identity'], reason: 'transitions name the role keys allowed to make them' },
-  'sales-events': { to: ['leads'], reason: 'a new registrant becomes a lead through the leads service and its create schema (participation = the role), as 002 asks of conferences' },
+  'sales-events': { to: ['identity', 'leads'], reason: 'a new registrant becomes a lead through the leads service and its create schema (participation = the role), as 002 asks of conferences; a registration from the public widget acts as the event\'s creator (identity principal)' },
   'account-health': { to: ['customers', 'identity', 'invoices', 'notifications'], reason: 'the weekly run snapshots each agency (identity tenants), reads late invoices (invoices) and the flagged accounts\' managers (customers), and tells them in the app (notifications)' },
   'lost-routing': { to: ['opportunities', 'tasks'], reason: 'a lost deal gets a review task (tasks) and a re-opened one moves back to an open stage (opportunities); reviews are seen by who may see the deal' },
+  'lead-requests': { to: ['leads'], reason: 'a request\'s criteria on company size are the lead\'s own size classes (lead model), so a criterion and a lead are compared in one vocabulary' },
   projects: { to: ['quotes', 'tasks'], reason: 'a won deal\'s project takes its jobs from the lines of the deal\'s quote, and its team members get tasks' },
 };
 

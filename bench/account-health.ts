@@ -13,6 +13,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import mongoose, { Types } from 'mongoose';
+import { ensurePushdownIndexes } from '../packages/api/src/platform/db/pushdown-indexes.js';
 import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
 import { EventBus } from '../packages/api/src/platform/events.js';
 import { createNotificationsService } from '../packages/api/src/modules/notifications/notifications.service.js';
@@ -34,6 +35,8 @@ try {
   const Counts = accountWeekCountModel(connection);
   const Invoices = invoiceModel(connection);
   await Promise.all([Snapshots.syncIndexes(), Counts.syncIndexes(), notificationModel(connection).syncIndexes(), Customers.createIndexes(), Invoices.createIndexes()]);
+  // The GIN indexes the API adds at start on the PostgreSQL handler (runtime.ts); without them every equality read is a sequential scan (bench/id-lookups.ts).
+  if (database.postgresUrl) await ensurePushdownIndexes(connection, database.postgresUrl);
 
   const tenantId = new Types.ObjectId();
   const manager = new Types.ObjectId();

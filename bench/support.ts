@@ -30,6 +30,7 @@ import { contactModel } from '../packages/api/src/modules/contacts/contact.model
 import { customerModel } from '../packages/api/src/modules/customers/customer.model.js';
 import { ticketDefinition } from '../packages/api/src/modules/support/ticket.definition.js';
 import { ticketModel } from '../packages/api/src/modules/support/ticket.model.js';
+import { measure, type Scenario } from './measure.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -44,6 +45,7 @@ const customers = Math.min(contacts, Number(option('customers', '50')));
 const concurrency = Number(option('concurrency', '50'));
 const seconds = Number(option('seconds', '10'));
 const requestTimeoutMs = Number(option('timeout', '60000'));
+const load = { concurrency, seconds, requestTimeoutMs };
 const only = option('only', '').split(',').filter(Boolean);
 const record = option('record', '1') !== '0';
 /** `--trace <ms>` logs every database command slower than that while measuring (0: off). */
@@ -67,50 +69,6 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value:
   const ms = performance.now() - start;
   log(`${label}: ${(ms / 1000).toFixed(1)} s`);
   return { value, ms };
-}
-
-/** One measured unit of work: one or more requests sent at once; it ends when all have answered. */
-interface Scenario {
-  key: string;
-  name: string;
-  requests: (worker: number) => Array<{ path: string; token: string }>;
-}
-
-/** Runs `concurrency` workers for `seconds`, each doing one unit after another; returns latency stats of the units. */
-async function measure(base: string, scenario: Scenario, limitUnits = Infinity) {
-  const latencies: number[] = [];
-  const statusCounts = new Map<string, number>();
-  let errors = 0;
-  let firstError = '';
-  let started = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const worker = async (w: number) => {
-    while (performance.now() < deadline && started < limitUnits) {
-      started += 1;
-      const start = performance.now();
-      const answers = await Promise.all(
-        scenario.requests(w).map(async ({ path, token }) => {
-          try {
-            const res = await fetch(base + path, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(requestTimeoutMs) });
-            const body = await res.text();
-            if (res.status >= 400 && !firstError) firstError = `${res.status} ${path}: ${body.slice(0, 300)}`;
-            return String(res.status);
-          } catch {
-            return 'timeout';
-          }
-        }),
-      );
-      latencies.push(performance.now() - start);
-      for (const status of answers) statusCounts.set(status, (statusCounts.get(status) ?? 0) + 1);
-      if (answers.some((s) => s === 'timeout' || Number(s) >= 400)) errors += 1;
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
-  const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { name: scenario.name, key: scenario.key, units: latencies.length, errors, firstError, statuses: Object.fromEntries(statusCounts), p50: q(0.5), p95: q(0.95), max: latencies.at(-1) ?? NaN, rps: latencies.length / elapsed };
 }
 
 async function main() {
@@ -271,10 +229,10 @@ async function main() {
     const results = [];
     for (const scenario of scenarios.filter((s) => !only.length || only.includes(s.key))) {
       adminToken = await login();
-      await measure(base, { ...scenario, name: 'warm-up' }, concurrency);
+      await measure(base, { ...scenario, name: 'warm-up' }, load, concurrency);
       monitor.commands = 0;
       monitor.returned = 0;
-      const measured = await measure(base, scenario);
+      const measured = await measure(base, scenario, load);
       const result = { ...measured, commandsPerUnit: monitor.commands / Math.max(1, measured.units), returnedPerUnit: monitor.returned / Math.max(1, measured.units) };
       log(`${result.name} @${concurrency}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, ${result.rps.toFixed(1)} units/s, ${result.units} units, statuses ${JSON.stringify(result.statuses)}, per unit ${result.commandsPerUnit.toFixed(1)} commands, ${result.returnedPerUnit.toFixed(1)} documents returned${result.firstError ? `; first error: ${result.firstError}` : ''}`);
       results.push(result);

@@ -131,7 +131,9 @@ async function testWorkspace(workspace, options) {
 // Two lanes: the API's tests (about 20 minutes, much of it waiting on the database, jobs and mail) stream
 // while the other packages' tests run one after another beside them, their output printed whole as each
 // ends. CRM_TEST_LANES=1 runs everything in one lane, in order.
-const [apiWorkspace, ...otherWorkspaces] = workspaces;
+const apiWorkspace = workspaces.find((w) => w === 'packages/api');
+if (!apiWorkspace) throw new Error('package.json workspaces: packages/api is missing');
+const otherWorkspaces = workspaces.filter((w) => w !== apiWorkspace);
 if (process.env.CRM_TEST_LANES === '1') {
   for (const workspace of workspaces) await testWorkspace(workspace);
 } else {

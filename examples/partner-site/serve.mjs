@@ -38,7 +38,7 @@ function integrities(widgetsDir) {
  * Starts the partner site. `csp: false` serves without the policy header (the hostile and baseline
  * pages in the tests keep it; it only matters that the policy is strict where we claim it).
  */
-export async function startPartnerSite({ port = 0, host = '127.0.0.1', api, key, tenant = '', widgetsDir = join(here, '../../packages/widgets/dist'), csp = true, widgetsFromApi = false } = {}) {
+export async function startPartnerSite({ port = 0, host = '127.0.0.1', api, key, tenant = '', event = '', widgetsDir = join(here, '../../packages/widgets/dist'), csp = true, widgetsFromApi = false } = {}) {
   // widgetsFromApi: the pages may also load the widgets the API serves (hosted.html), as a partner who
   // does not self-host allows the CRM's origin for scripts and styles.
   const crm = widgetsFromApi ? ` ${new URL(api).origin}` : '';
@@ -54,13 +54,13 @@ export async function startPartnerSite({ port = 0, host = '127.0.0.1', api, key,
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-  return serveStatic({ mounts: mounts(widgetsDir), fill: { CRM_KEY: key ?? '', CRM_API: api, CRM_TENANT: tenant, ...integrities(widgetsDir) }, policy, csp, port, host });
+  return serveStatic({ mounts: mounts(widgetsDir), fill: { CRM_KEY: key ?? '', CRM_API: api, CRM_TENANT: tenant, CRM_EVENT: event, ...integrities(widgetsDir) }, policy, csp, port, host });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const api = process.env.CRM_API ?? 'http://127.0.0.1:3000';
   const key = process.env.CRM_KEY;
   if (!key) console.warn('CRM_KEY is not set: pages will load without a publishable key (see examples/partner-site/README.md)');
-  const site = await startPartnerSite({ port: Number(process.env.PORT ?? 5173), host: process.env.HOST ?? '127.0.0.1', api, key, tenant: process.env.CRM_TENANT ?? '' });
-  console.log(`partner site on ${site.url} (API ${api}); pages: /index.html /react.html /vue.html /hostile.html /support.html (customer portal; set CRM_TENANT to the agency slug)`);
+  const site = await startPartnerSite({ port: Number(process.env.PORT ?? 5173), host: process.env.HOST ?? '127.0.0.1', api, key, tenant: process.env.CRM_TENANT ?? '', event: process.env.CRM_EVENT ?? '' });
+  console.log(`partner site on ${site.url} (API ${api}); pages: /index.html /react.html /vue.html /hostile.html /support.html (customer portal; set CRM_TENANT to the agency slug) /event.html (event registration; set CRM_EVENT to an open event's id)`);
 }

@@ -16,6 +16,7 @@ export const elementNames = [
   'lead-list',
   'customer-list',
   'campaign-list',
+  'campaign-analytics',
   'opportunity-editor',
   'product-admin',
   'custom-field-admin',
@@ -26,6 +27,7 @@ export const elementNames = [
   'dashboard',
   'quote-editor',
   'invoice-list',
+  'purchase-conditions',
   'privacy-console',
   'mailwizz-settings',
   'call-button',
@@ -44,6 +46,9 @@ export const elementNames = [
   'ticket-assignment-admin',
   'ticket-list',
   'ticket-view',
+  'report',
+  'account-health',
+  'annual-forecast',
 ];
 
 const entries = {

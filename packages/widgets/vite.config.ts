@@ -28,7 +28,7 @@ export default defineConfig({
     rollupOptions: {
       // A locale's messages are an entry of their own (crm-widgets-locale-de.js), fetched only for that locale.
       input: Object.fromEntries([
-        ...['crm-widgets', 'crm-referral-signup', 'crm-campaign-card'].map((name) => [name, fileURLToPath(new URL(`./src/${name}.ts`, import.meta.url))]),
+        ...['crm-widgets', 'crm-referral-signup', 'crm-campaign-card', 'crm-event-registration'].map((name) => [name, fileURLToPath(new URL(`./src/${name}.ts`, import.meta.url))]),
         ...['de', 'fr'].map((locale) => [`crm-widgets-locale-${locale}`, fileURLToPath(new URL(`./src/locales/${locale}.ts`, import.meta.url))]),
       ]),
       preserveEntrySignatures: 'allow-extension',

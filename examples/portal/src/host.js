@@ -19,7 +19,7 @@ export function apiBaseUrl() {
 export const views = ['contacts', 'pipeline', 'campaigns', 'tasks'];
 
 /** The plain portal's views, in the nav's order. */
-export const portalViews = ['dashboard', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'calendar', 'messages', 'support', 'kb', 'campaigns', 'events', 'lead-requests', 'projects', 'lost-deals', 'quotes', 'invoices', 'import', 'admin'];
+export const portalViews = ['dashboard', 'reports', 'forecast', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'calendar', 'messages', 'support', 'kb', 'campaigns', 'events', 'lead-requests', 'projects', 'lost-deals', 'quotes', 'invoices', 'import', 'admin'];
 
 const strings = {
   en: {
@@ -30,6 +30,13 @@ const strings = {
     'nav.dashboard': 'Dashboard',
     'nav.contacts': 'Contacts',
     'status.dashboardSaved': 'Dashboard {name} saved.',
+    'nav.reports': 'Reports',
+    'status.reportSaved': 'Report {name} saved.',
+    'nav.forecast': 'Forecast',
+    'forecast.whose': 'Whose forecast',
+    'forecast.everyone': 'Everyone I may see',
+    'forecast.mine': 'Mine',
+    'status.forecastSaved': 'Forecast {year} saved.',
     'nav.leads': 'Leads',
     'nav.customers': 'Customers',
     'nav.pipeline': 'Pipeline',
@@ -54,6 +61,9 @@ const strings = {
     'nav.invoices': 'Invoices',
     'invoices.account': 'Account',
     'status.paymentRecorded': 'Payment recorded: {number} now {status}',
+    'status.invoiceVoided': '{number} voided',
+    'status.creditNoteCreated': 'Credit note {number} issued for {invoice}',
+    'status.purchaseConditionsSaved': 'Purchase conditions of {name} saved',
     'status.article': 'Article {title}: {change}',
     'nav.admin': 'Admin',
     'locale.label': 'Language',
@@ -122,6 +132,13 @@ const strings = {
     'nav.dashboard': 'Dashboard',
     'nav.contacts': 'Kontakte',
     'status.dashboardSaved': 'Dashboard {name} gespeichert.',
+    'nav.reports': 'Berichte',
+    'status.reportSaved': 'Bericht {name} gespeichert.',
+    'nav.forecast': 'Prognose',
+    'forecast.whose': 'Wessen Prognose',
+    'forecast.everyone': 'Alle, die ich sehen darf',
+    'forecast.mine': 'Meine',
+    'status.forecastSaved': 'Prognose {year} gespeichert.',
     'nav.leads': 'Leads',
     'nav.customers': 'Kunden',
     'nav.pipeline': 'Pipeline',
@@ -146,6 +163,9 @@ const strings = {
     'nav.invoices': 'Rechnungen',
     'invoices.account': 'Kunde',
     'status.paymentRecorded': 'Zahlung erfasst: {number} jetzt {status}',
+    'status.invoiceVoided': '{number} storniert',
+    'status.creditNoteCreated': 'Gutschrift {number} zu {invoice} ausgestellt',
+    'status.purchaseConditionsSaved': 'Einkaufskonditionen von {name} gespeichert',
     'status.article': 'Artikel {title}: {change}',
     'nav.admin': 'Verwaltung',
     'locale.label': 'Sprache',

@@ -37,15 +37,55 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     .me()
     .then((me) => {
       mayAdminister = me.role.isAdmin || me.role.key === 'SYSADMIN';
-      adminLink.hidden = !mayAdminister;
-      if (mayAdminister && route().view === 'contacts' && location.hash.startsWith('#admin')) showView();
+      applyMenu();
+      if (mayAdminister && location.hash.startsWith('#admin')) showView();
     })
     .catch(() => {});
+
+  // The department's menu (issue 19, GET /v1/menus/mine): the nav shows the pages it names, in its order
+  // ('admin/templates' names the Admin tab and that admin page). Until an admin sets one (source
+  // 'built-in') or when it cannot be read, the nav is the portal's own full list. The menu is only
+  // presentation: a page it leaves out stays reachable by its address, and the API decides what it shows.
+  let menuPages = null;
+  function applyMenu() {
+    const named = (key) => !menuPages || menuPages.some((page) => page === key || page.startsWith(`${key}/`));
+    for (const link of nav.querySelectorAll('a[data-view]')) {
+      link.hidden = !named(link.dataset.view) || (link.dataset.view === 'admin' && !mayAdminister);
+    }
+    const adminPages = menuPages?.includes('admin') ? null : menuPages;
+    for (const link of provider.querySelectorAll('a[data-admin]')) {
+      link.hidden = Boolean(adminPages) && !adminPages.includes(`admin/${link.dataset.admin}`);
+    }
+    if (!menuPages) return;
+    // Menu order: the links move into the order the menu gives; links it does not name keep their place after.
+    const order = (view) => {
+      const at = menuPages.findIndex((page) => page.split('/')[0] === view);
+      return at < 0 ? menuPages.length : at;
+    };
+    const links = [...nav.querySelectorAll('a[data-view]')];
+    links.sort((a, b) => order(a.dataset.view) - order(b.dataset.view));
+    nav.append(...links);
+  }
+  provider.client.dashboards
+    .myMenu()
+    .then((menu) => {
+      menuPages = menu.source === 'built-in' ? null : menu.pages;
+      nav.dataset.menu = menu.source;
+      applyMenu();
+      if (!location.hash) showView();
+    })
+    .catch(() => {});
+
+  /** Where the portal opens without an address: the menu's first page it has, else Contacts. */
+  function landing() {
+    const first = menuPages?.map((page) => page.split('/')[0]).find((view) => viewNames.includes(view) && view !== 'admin');
+    return first ?? 'contacts';
+  }
 
   function route() {
     const [view = '', sub = ''] = location.hash.slice(1).split('/');
     const allowed = viewNames.includes(view) && (view !== 'admin' || mayAdminister);
-    return { view: allowed ? view : 'contacts', sub };
+    return { view: allowed ? view : landing(), sub };
   }
 
   function showView() {
@@ -57,9 +97,14 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     }
     $('#view-title').textContent = title(`nav.${view}`);
     if (view === 'dashboard') openDashboard();
+    if (view === 'reports') openReports();
+    if (view === 'forecast') openForecast();
     if (view === 'pipeline') void openBoard();
     if (view === 'admin') showAdmin(sub);
-    if (view === 'campaigns') void loadSends();
+    if (view === 'campaigns') {
+      void loadSends();
+      showCampaign(sub);
+    }
     if (view === 'quotes') void openQuotes();
     if (view === 'invoices') void openInvoices();
   }
@@ -173,6 +218,44 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     section.append(dashboard);
   }
 
+  // ---- Reports: made when first opened (saved reports, the builder, downloads and the emailed schedule) ----
+  function openReports() {
+    const section = $('section[data-view="reports"]');
+    if (section.querySelector('crm-report')) return;
+    const report = document.createElement('crm-report');
+    report.id = 'report';
+    report.addEventListener('crm-report-saved', (e) => say('status.reportSaved', { name: e.detail.report.name }));
+    section.append(report);
+  }
+
+  // ---- Forecast: the annual forecast in three pillars, the signed-in person's own by default (they may
+  // enter it), everyone they may see, or one of the people they may see (a head enters their people's) ----
+  function openForecast() {
+    const section = $('section[data-view="forecast"]');
+    if (section.querySelector('crm-annual-forecast')) return;
+    const forecast = document.createElement('crm-annual-forecast');
+    forecast.id = 'annual-forecast';
+    forecast.ownerId = provider.user?.id ?? '';
+    forecast.addEventListener('crm-forecast-saved', (e) => say('status.forecastSaved', { year: e.detail.forecast.year }));
+    const label = document.createElement('label');
+    label.className = 'control';
+    label.append(Object.assign(document.createElement('span'), { textContent: title('forecast.whose') }), ' ');
+    const whose = document.createElement('select');
+    whose.id = 'forecast-owner';
+    const option = (value, text) => Object.assign(document.createElement('option'), { value, textContent: text });
+    whose.append(option(forecast.ownerId, title('forecast.mine')), option('', title('forecast.everyone')));
+    whose.addEventListener('change', () => (forecast.ownerId = whose.value));
+    label.append(whose);
+    section.append(label, forecast);
+    // The people the API lets the caller see (their own list when they may read users).
+    provider.client.users
+      .list({ limit: 100 })
+      .then((page) => {
+        for (const user of page.data) if (user.id !== forecast.ownerId) whose.append(option(user.id, user.name));
+      })
+      .catch(() => {});
+  }
+
   // ---- Knowledge base: the editor announces what it saved or published ----
   $('#kb-editor').addEventListener('crm-article-saved', (e) => say('status.article', { title: e.detail.article.title, change: e.detail.change }));
 
@@ -190,8 +273,17 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
   };
   newCampaign.addEventListener('click', () => showCreator(true));
   backToCampaigns.addEventListener('click', () => {
+    // From a campaign's analytics, back is the list's own address; from the creator, the list in its place.
+    if (route().sub) {
+      location.hash = '#campaigns';
+      return;
+    }
     showCreator(false);
     newCampaign.focus();
+  });
+  // A row of the list opens that campaign's analytics at its own address (#campaigns/<id>), so it can be bookmarked.
+  campaignList.addEventListener('crm-campaign-selected', (e) => {
+    location.hash = `#campaigns/${encodeURIComponent(e.detail.campaign.id)}`;
   });
   creator.addEventListener('crm-campaign-saved', (e) => {
     say('status.campaign', { title: e.detail.campaign.title });
@@ -199,6 +291,22 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     // An activated campaign with an audience starts its send: the newest send is shown.
     if (e.detail.activated) void loadSends({ newest: true });
   });
+
+  /**
+   * #campaigns/<id>: the campaign's analytics (<crm-campaign-analytics>) in place of the list; #campaigns: the
+   * list. A function declaration that looks its elements up, since showView may run before the consts above.
+   */
+  function showCampaign(id) {
+    const analytics = $('#campaign-analytics');
+    const open = Boolean(id);
+    if (open) analytics.campaignId = decodeURIComponent(id);
+    analytics.hidden = !open;
+    $('#campaigns').hidden = true;
+    $('#campaign-list').hidden = open;
+    $('#sends').hidden = open;
+    $('#new-campaign').hidden = open;
+    $('#campaign-list-back').hidden = !open;
+  }
 
   // ---- Sends: a greeting's or campaign message's progress; the uncertain ones can be resent once ----
   const sendPick = $('#send-pick');
@@ -229,14 +337,34 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     }
   }
 
-  // ---- Invoices: an agent picks an account and sees its invoices, records payments, downloads PDFs (issue 21) ----
+  // ---- Customers: opening an account shows its weekly pattern and flags (issue 23 item 8) ----
+  const accountHealth = $('#account-health');
+  $('#customers').addEventListener('crm-customer-selected', (e) => {
+    accountHealth.accountId = e.detail.customer.id;
+  });
+
+  // ---- Invoices: an agent picks an account and sees its invoices, records payments, voids or credits an
+  // invoice, downloads PDFs, and next to them the account's purchase conditions and credit limit (issue 21) ----
   const invoiceList = $('#invoice-list');
+  const purchaseConditions = $('#purchase-conditions');
   const invoiceAccount = $('#invoice-account');
   let invoicesLoaded = false;
-  invoiceAccount.addEventListener('change', () => {
-    invoiceList.accountId = invoiceAccount.value;
-  });
+  const openAccount = (id) => {
+    invoiceList.accountId = id;
+    purchaseConditions.accountId = id;
+  };
+  invoiceAccount.addEventListener('change', () => openAccount(invoiceAccount.value));
   invoiceList.addEventListener('crm-payment-recorded', (e) => say('status.paymentRecorded', { number: e.detail.invoice.displayNumber, status: e.detail.invoice.status }));
+  // A void or a credit note changes the account's exposure and recalculates its credit limit: show it again.
+  invoiceList.addEventListener('crm-invoice-voided', (e) => {
+    say('status.invoiceVoided', { number: e.detail.invoice.displayNumber });
+    purchaseConditions.reload();
+  });
+  invoiceList.addEventListener('crm-credit-note-created', (e) => {
+    say('status.creditNoteCreated', { number: e.detail.creditNote.displayNumber, invoice: e.detail.invoice.displayNumber });
+    purchaseConditions.reload();
+  });
+  purchaseConditions.addEventListener('crm-purchase-conditions-saved', (e) => say('status.purchaseConditionsSaved', { name: e.detail.account.name }));
   /** The accounts an agent can open: the first page the SDK lists (the host picks; the element lists). */
   async function openInvoices() {
     if (invoicesLoaded) return;
@@ -244,7 +372,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     try {
       const { data } = await provider.client.customers.list({ limit: 50 });
       invoiceAccount.replaceChildren(...data.map((c) => new Option(c.name, c.id)));
-      if (data[0]) invoiceList.accountId = data[0].id;
+      if (data[0]) openAccount(data[0].id);
     } catch (error) {
       invoicesLoaded = false;
       say('status.error', { message: String(error?.message ?? error) });

@@ -34,7 +34,7 @@ if (!uri) {
   stop = () => server.stop();
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], {
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', '--test-timeout=600000', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'test', TEST_MONGODB_URI: uri, ...(postgresUrl ? { TEST_POSTGRES_URL: postgresUrl } : {}), LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },

@@ -11,7 +11,7 @@
 import type { WidgetConfig } from './shared/config.js';
 
 /** The widgets a page can mount by name. */
-export type WidgetName = 'referral-signup' | 'campaign-card';
+export type WidgetName = 'referral-signup' | 'campaign-card' | 'event-registration';
 
 /** `window.CrmWidgets`. */
 export interface CrmWidgetsApi {
@@ -23,7 +23,7 @@ export interface CrmWidgetsApi {
    */
   load(widget?: WidgetName): Promise<void>;
   /** Creates a widget inside `target` (an element or a selector) and returns it. */
-  mount(target: Element | string, options: { widget: WidgetName; campaign: string; referral?: string; lang?: string }): HTMLElement;
+  mount(target: Element | string, options: { widget: WidgetName; campaign?: string; event?: string; referral?: string; lang?: string }): HTMLElement;
   /** Removes one mounted widget, or every widget mounted with `mount()`. */
   destroy(element?: Element): void;
   /** Listens to `ready` (tags registered) or `error` (loading failed; `detail.error`). */
@@ -58,7 +58,7 @@ function boot(): void {
   // Each widget is its own file beside this one (crm-referral-signup.js, crm-campaign-card.js), fetched
   // only when its tag is used. The URL is built at run time so the bundler adds no preload helper.
   const chunk = (widget: WidgetName): Promise<{ start(config: WidgetConfig): void }> => import(/* @vite-ignore */ new URL(`./crm-${widget}.js`, url).href);
-  const names: WidgetName[] = ['referral-signup', 'campaign-card'];
+  const names: WidgetName[] = ['referral-signup', 'campaign-card', 'event-registration'];
 
   let additions: MutationObserver | null = null;
   const fire = (name: 'ready' | 'error', detail: unknown) => window.dispatchEvent(new CustomEvent(`crm:${name}`, { detail }));
@@ -134,7 +134,8 @@ function boot(): void {
       const parent = typeof target === 'string' ? document.querySelector(target) : target;
       if (!parent) throw new Error(`CrmWidgets.mount: nothing matches ${String(target)}`);
       const element = document.createElement(`crm-${options.widget}`);
-      element.setAttribute('campaign', options.campaign);
+      if (options.campaign) element.setAttribute('campaign', options.campaign);
+      if (options.event) element.setAttribute('event', options.event);
       if (options.referral) element.setAttribute('referral', options.referral);
       if (options.lang) element.setAttribute('lang', options.lang);
       parent.append(element);

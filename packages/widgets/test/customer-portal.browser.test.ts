@@ -205,6 +205,38 @@ describe('<crm-customer-portal> in real Chromium', () => {
       PORTAL,
       followUp[0].subject as string,
     );
+
+    // The customer closes the follow-up case and rates it: 1–5 stars as radio buttons and a comment, by
+    // keyboard only, in German, axe-clean at 390 and 1280 px; the API keeps the rating for the agents.
+    await page.evaluate((h, subject) => (Array.from(document.querySelector(h)!.shadowRoot!.querySelectorAll('[data-page="tickets"] ul.list button')).find((b) => (b.textContent ?? '').includes(subject)) as HTMLButtonElement).click(), PORTAL, followUp[0].subject as string);
+    await inWidget(page, PORTAL, '[data-page="ticket"] [data-action="close"]');
+    assert.equal(await widgetText(page, PORTAL, '[data-action="close"]'), 'Anfrage schließen');
+    await page.evaluate((h) => (document.querySelector(h)!.shadowRoot!.querySelector('[data-action="close"]') as HTMLElement).focus(), PORTAL);
+    await page.keyboard.press('Enter');
+    const focused = () => page.evaluate((h) => document.querySelector(h)?.shadowRoot?.activeElement?.id ?? '', PORTAL);
+    await page.waitForFunction((h) => document.querySelector(h)?.shadowRoot?.activeElement?.id === 'close-ticket-title', { timeout: 5_000 }, PORTAL);
+    assert.equal(await widgetText(page, PORTAL, 'form[data-close] legend'), 'Wie zufrieden sind Sie mit unserer Hilfe? (optional)');
+    const stars = await page.evaluate((h) => Array.from(document.querySelector(h)!.shadowRoot!.querySelectorAll<HTMLInputElement>('form[data-close] input[type="radio"]')).map((r) => `${r.value}:${(r.labels?.[0]?.textContent ?? '').replace(/[★\s]+/g, ' ').trim()}`), PORTAL);
+    assert.deepEqual(stars, ['1:1 Stern', '2:2 Sterne', '3:3 Sterne', '4:4 Sterne', '5:5 Sterne'], 'five radios, each named in German with its plural');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'close-rating-1', 'Tab reaches the first star');
+    for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowRight');
+    assert.equal(await focused(), 'close-rating-4', 'the arrows move through the stars');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'close-comment', 'Tab leaves the stars for the comment');
+    await page.keyboard.type('Schnell gelöst');
+    for (const width of [390, 1280]) {
+      await page.setViewport({ width, height: 900 });
+      assert.deepEqual(await axeViolations(page), [], `the rating form is axe-clean at ${width} px`);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `nothing overflows sideways at ${width} px`);
+    }
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((h) => /Ihre Bewertung: 4 Sterne/.test(document.querySelector(h)?.shadowRoot?.querySelector('[data-rated]')?.textContent ?? ''), { timeout: 10_000 }, PORTAL);
+    const rated = await json(await fetch(`${api}/v1/tickets/${followUp[0].id}`, { headers: admin }));
+    assert.equal(rated.status, 'closed');
+    assert.deepEqual([rated.satisfaction?.rating, rated.satisfaction?.comment], [4, 'Schnell gelöst'], 'the agents see the rating and the comment');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), [], 'no CSP violation');
     assert.deepEqual(errors, []);
   }
 

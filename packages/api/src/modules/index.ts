@@ -24,6 +24,11 @@ import { defineVersionClaimJobs } from '../platform/records/version-claims.js';
 import { defineRoleUpgradeJobs } from './identity/roles.upgrade.js';
 import { defineRecordCountJobs } from '../platform/counts/count-jobs.js';
 import { defineRegistrationJobs } from './identity/pending-registration.model.js';
+import { defineExpirySweepJob } from '../platform/db/expiry-sweep.js';
+import { claimModel } from '../platform/db/claim-once.js';
+import { refreshTokenModel, sessionModel } from './identity/session.model.js';
+import { userTokenModel } from './identity/user-token.model.js';
+import { customerLinkModel } from './customer-portal/customer-user.model.js';
 import { createApiKeysService } from './api-keys/api-keys.service.js';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
 import { publishableKeyGuard } from './api-keys/publishable.js';
@@ -49,6 +54,7 @@ import { defaultReplyAddress } from './support/ticket-mail-address.js';
 import type { InboundMail } from './support/inbound-mail.js';
 import { knowledgeModule } from './knowledge/knowledge.module.js';
 import { reportingModule } from './reporting/reporting.module.js';
+import { reportsModule } from './reporting/reports.module.js';
 import { importsModule } from './imports/imports.module.js';
 import { quoteToCashModule } from './quotes/quote-to-cash.module.js';
 import { ordersModule } from './orders/orders.module.js';
@@ -135,7 +141,10 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const hostedPortal = express.Router();
   hostedPortal.use(orders.linkPage, customerPortal.hostedPortal);
   // Roll-ups follow the record events; metrics, targets and dashboards read them (issue 19).
-  routes.push(...reportingModule(ctx).routes);
+  const reporting = reportingModule(ctx);
+  routes.push(...reporting.routes);
+  // Saved reports, their exports and scheduled emails, on the same metrics (issue 19, item 4).
+  routes.push(...reportsModule(ctx, { metrics: reporting.metrics, rollups: reporting.rollups, mailer }).routes);
   // GDPR / CCPA export, erasure with a suppression hash, retention rules (issue 22).
   routes.push(...privacyModule(ctx).routes);
   // Erasure as a resumable, exactly-once background job: 202 and a status URL.
@@ -173,7 +182,12 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     eventsLimit: perMinute('voip-events', Math.max(120, config.PUBLIC_RATE_LIMIT_PER_MINUTE)),
   }).routes);
   // Sales events (issue 23 item 4): sessions, registrations linked to leads, seats by unique insert, check-in; costs and revenue feed the campaign ROI.
-  routes.push(...salesEventsModule(ctx, { leads: crm.leads as never, contacts: contacts as never, campaigns: campaigns.campaigns as never }).routes);
+  // With the registration widget's routes under /v1/public: the publishable key guard first, then a per-address limit.
+  const eventPublicGuards = {
+    publishable: publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL }),
+    registrationLimit: createRateLimiter({ name: 'event-registration', windowMs: 60_000, limit: config.PUBLIC_RATE_LIMIT_PER_MINUTE, key: (req) => `${String(req.publishable?.keyId ?? '')}:${req.ip ?? 'unknown'}`, redisUrl: config.REDIS_URL }),
+  };
+  routes.push(...salesEventsModule(ctx, { leads: crm.leads as never, contacts: contacts as never, campaigns: campaigns.campaigns as never, publicGuards: eventPublicGuards }).routes);
   // Account behaviour tracking (issue 23 item 8): weekly counts from the writes, a Monday snapshot per account, flags to the account manager once.
   routes.push(...accountHealthModule(ctx, { notifications: messaging.notifications, customers: crm.customers as never }).routes);
   // Issue 23.5-7: lost deals routed to consultant groups by reason, won deals made projects staffed by the account's production team, requests for leads.
@@ -210,6 +224,17 @@ function identityAndAccessRoutes(
   defineRoleUpgradeJobs({ connection, jobs: ctx.jobs });
   defineRecordCountJobs({ connection, jobs: ctx.jobs });
   defineRegistrationJobs({ connection, jobs: ctx.jobs });
+  defineExpirySweepJob({
+    jobs: ctx.jobs,
+    logger,
+    models: [
+      { name: 'sessions', model: sessionModel(connection) },
+      { name: 'refresh_tokens', model: refreshTokenModel(connection) },
+      { name: 'user_tokens', model: userTokenModel(connection) },
+      { name: 'customer_links', model: customerLinkModel(connection) },
+      { name: 'single_use_claims', model: claimModel(connection) },
+    ],
+  });
   const tenant = createTenantService({ connection, events });
   const publishable = publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL });
   const publicLimit = Math.max(5, config.PUBLIC_RATE_LIMIT_PER_MINUTE);

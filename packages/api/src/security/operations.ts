@@ -192,8 +192,9 @@ export function bodyFields(op: Operation): string[] {
   return Object.keys(props as object);
 }
 
-/** A digest of every document of every collection (minus noisy ones), to prove a run changed nothing. */
-export async function databaseSnapshot(connection: Connection, skip: RegExp = /^(audit_|api_keys|sessions|refresh_tokens|login_attempts|idempotency|system\.)/): Promise<string> {
+/** A digest of every document of every collection (minus noisy ones: sign-ins, keys, limits, idempotency, and the
+ * invoice mailer's process heartbeat, which a running process writes on its own), to prove a run changed nothing. */
+export async function databaseSnapshot(connection: Connection, skip: RegExp = /^(audit_|api_keys|sessions|refresh_tokens|login_attempts|idempotency|invoice_mail_runs|system\.)/): Promise<string> {
   const collections = (await connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !skip.test(n)).sort();
   const parts: string[] = [];
   for (const name of collections) {
@@ -201,6 +202,39 @@ export async function databaseSnapshot(connection: Connection, skip: RegExp = /^
     parts.push(`${name}:${JSON.stringify(docs)}`);
   }
   return parts.join('\n');
+}
+
+/**
+ * A snapshot taken once the database has gone quiet: work a previous request set going after its answer
+ * (events consumed in-process, audit and roll-up writes) would otherwise land between two snapshots and
+ * look like a change made by what is being probed.
+ */
+export async function settledSnapshot(connection: Connection, skip?: RegExp): Promise<string> {
+  let last = await databaseSnapshot(connection, skip);
+  for (let i = 0; i < 20; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const next = await databaseSnapshot(connection, skip);
+    if (next === last) return next;
+    last = next;
+  }
+  return last;
+}
+
+/** The documents that differ between two snapshots, per collection, each line cut short for a readable failure. */
+export function snapshotChanges(before: string, after: string): string[] {
+  const byCollection = (snapshot: string) => new Map(snapshot.split('\n').filter(Boolean).map((line) => {
+    const at = line.indexOf(':');
+    const docs = JSON.parse(line.slice(at + 1)) as unknown[];
+    return [line.slice(0, at), new Set(docs.map((doc) => JSON.stringify(doc)))] as const;
+  }));
+  const [was, is] = [byCollection(before), byCollection(after)];
+  const changes: string[] = [];
+  for (const name of new Set([...was.keys(), ...is.keys()])) {
+    const [a, b] = [was.get(name) ?? new Set<string>(), is.get(name) ?? new Set<string>()];
+    for (const doc of b) if (!a.has(doc)) changes.push(`${name}: now ${doc.slice(0, 400)}`);
+    for (const doc of a) if (!b.has(doc)) changes.push(`${name}: was ${doc.slice(0, 400)}`);
+  }
+  return changes;
 }
 
 /** Collects the ids of everything a caller can list (GET collection routes), keyed by collection path. */

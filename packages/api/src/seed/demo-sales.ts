@@ -8,6 +8,7 @@ import { leadDefinition } from '../modules/leads/lead.definition.js';
 import { customerDefinition } from '../modules/customers/customer.definition.js';
 import { opportunityDefinition } from '../modules/opportunities/opportunities.service.js';
 import { taskDefinition } from '../modules/tasks/tasks.service.js';
+import { taskFiling } from '../modules/tasks/task-filing.js';
 import { activityDefinition } from '../modules/activities/activities.service.js';
 import { segmentModel } from '../modules/segments/segment.model.js';
 import { company, emailOf, jobTitles, MAX_COMPANIES, MAX_PEOPLE, noise, person, pick } from './demo-people.js';
@@ -270,16 +271,18 @@ export async function seedDemoSales(
 
   // Tasks: a call for new contacts, follow-ups and meetings on open deals, some done, some overdue.
   const tasks: object[] = [];
+  // Filed under their calendar weeks as the tasks service files them (task-filing.ts).
+  const pushTask = (t: { dueAt: Date } & Record<string, unknown>) => tasks.push({ ...t, ...taskFiling(t) });
   contacts.forEach((c, i) => {
     if (c.status !== 'new' || noise(i * 53 + 3) > 0.45) return;
     const r = noise(i * 59 + 1);
-    tasks.push({ tenantId, kind: 'call', title: `Call ${c.firstName} ${c.lastName} about the next edition`, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, assigneeId: input.support ?? c.ownerId, ownerId: c.ownerId, productId: c.productId, departmentId: departmentOf(c.productId), status: pick([['new', 45], ['scheduled', 25], ['done', 25], ['aborted', 5]] as const, r), dueAt: new Date(now + Math.floor((noise(i * 61) - 0.4) * 30) * day + 9 * 3_600_000), autoKey: `contact:${String(c._id)}:convert`, version: 0 });
+    pushTask({ tenantId, kind: 'call', title: `Call ${c.firstName} ${c.lastName} about the next edition`, subject: { type: 'contact', id: c._id }, subjectType: 'contact', subjectId: c._id, assigneeId: input.support ?? c.ownerId, ownerId: c.ownerId, productId: c.productId, departmentId: departmentOf(c.productId), status: pick([['new', 45], ['scheduled', 25], ['done', 25], ['aborted', 5]] as const, r), dueAt: new Date(now + Math.floor((noise(i * 61) - 0.4) * 30) * day + 9 * 3_600_000), autoKey: `contact:${String(c._id)}:convert`, version: 0 });
   });
   opportunities.forEach((o, i) => {
     if (o.stageKind !== 'open' || noise(i * 67 + 5) > 0.6) return;
     const meeting = noise(i * 71) < 0.35;
     const due = now + Math.floor((noise(i * 73) - 0.25) * 21) * day + 10 * 3_600_000;
-    tasks.push({ tenantId, kind: meeting ? 'meeting' : 'followUp', title: meeting ? `Meeting: ${o.name}` : `Follow up on ${o.name}`, description: meeting ? null : 'Check the proposal was received and answer questions', subject: { type: 'opportunity', id: o._id }, subjectType: 'opportunity', subjectId: o._id, assigneeId: o.ownerId, ownerId: o.ownerId, productId: o.productId, departmentId: departmentOf(o.productId), status: due < now && noise(i * 79) < 0.5 ? 'done' : 'new', dueAt: new Date(due), proposedSlots: meeting ? [{ start: new Date(due + day), end: new Date(due + day + 1_800_000) }, { start: new Date(due + 2 * day), end: new Date(due + 2 * day + 1_800_000) }] : [], autoKey: `manual:${new Types.ObjectId().toHexString()}`, version: 0 });
+    pushTask({ tenantId, kind: meeting ? 'meeting' : 'followUp', title: meeting ? `Meeting: ${o.name}` : `Follow up on ${o.name}`, description: meeting ? null : 'Check the proposal was received and answer questions', subject: { type: 'opportunity', id: o._id }, subjectType: 'opportunity', subjectId: o._id, assigneeId: o.ownerId, ownerId: o.ownerId, productId: o.productId, departmentId: departmentOf(o.productId), status: due < now && noise(i * 79) < 0.5 ? 'done' : 'new', dueAt: new Date(due), proposedSlots: meeting ? [{ start: new Date(due + day), end: new Date(due + day + 1_800_000) }, { start: new Date(due + 2 * day), end: new Date(due + 2 * day + 1_800_000) }] : [], autoKey: `manual:${new Types.ObjectId().toHexString()}`, version: 0 });
   });
   await insertIndexed(connection, taskDefinition(connection), tasks);
   log(`tasks: ${tasks.length}`);

@@ -2,14 +2,14 @@ import type { CommandStartedEvent } from 'mongodb';
 import type { Runtime } from '../runtime.js';
 
 /**
- * The commands `runtime` sends to its own database while `run` runs, as [command name, collection]
- * pairs, from the driver's command monitor (the runtime must be started with `monitorCommands`, as
- * test runtimes are). Commands of other databases on the same server are left out.
+ * The commands `runtime` sends to its own database while `run` runs, from the driver's command monitor
+ * (the runtime must be started with `monitorCommands`, as test runtimes are). Commands of other databases
+ * on the same server are left out.
  */
-export async function commandsDuring(runtime: Runtime & { dbName: string }, run: () => Promise<unknown>): Promise<[string, string][]> {
-  const seen: [string, string][] = [];
+export async function commandEventsDuring(runtime: Runtime & { dbName: string }, run: () => Promise<unknown>): Promise<CommandStartedEvent[]> {
+  const seen: CommandStartedEvent[] = [];
   const listener = (event: CommandStartedEvent) => {
-    if (event.databaseName === runtime.dbName) seen.push([event.commandName, String(event.command[event.commandName])]);
+    if (event.databaseName === runtime.dbName) seen.push(event);
   };
   const client = runtime.db.connection.getClient();
   client.on('commandStarted', listener);
@@ -19,4 +19,14 @@ export async function commandsDuring(runtime: Runtime & { dbName: string }, run:
     client.off('commandStarted', listener);
   }
   return seen;
+}
+
+/** The commands `runtime` sends to its own database while `run` runs, as [command name, collection] pairs. */
+export async function commandsDuring(runtime: Runtime & { dbName: string }, run: () => Promise<unknown>): Promise<[string, string][]> {
+  return (await commandEventsDuring(runtime, run)).map((event) => [event.commandName, String(event.command[event.commandName])]);
+}
+
+/** The filters of the finds `runtime` sends to `collection` while `run` runs (to check what a read asks the database). */
+export async function findFiltersDuring(runtime: Runtime & { dbName: string }, collection: string, run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  return (await commandEventsDuring(runtime, run)).filter((event) => event.commandName === 'find' && event.command.find === collection).map((event) => (event.command.filter ?? {}) as Record<string, unknown>);
 }

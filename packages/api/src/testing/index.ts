@@ -10,6 +10,8 @@ export { startTestDatabase } from './test-database.js';
 export { deliveredMail, registrationToken, waitForMail } from './mailbox.js';
 export { startRealtime } from '../platform/realtime/start.js';
 export { startSmtpSink, type SmtpSink } from '../platform/mail/smtp-sink.js';
+/** Invoicing as the API wires it, to run the reminder job with a given clock (`runDunning(now)`). */
+export { invoicingFor } from '../modules/invoices/testing/invoicing-runtime.js';
 
 /**
  * A real API on a database of its own: each test file gets a fresh database on the shared test

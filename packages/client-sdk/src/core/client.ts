@@ -40,7 +40,9 @@ import { Imports } from '../resources/imports.js';
 import { Kb } from '../resources/kb.js';
 import { Metrics } from '../resources/metrics.js';
 import { Targets } from '../resources/targets.js';
+import { Forecasts } from '../resources/forecasts.js';
 import { Dashboards } from '../resources/dashboards.js';
+import { Reports } from '../resources/reports.js';
 import { Templates } from '../resources/templates.js';
 import { TenantSettings } from '../resources/tenant.js';
 import { Timeline } from '../resources/timeline.js';
@@ -117,8 +119,12 @@ export class CrmClient {
   readonly metrics: Metrics;
   /** Targets (quotas) and their `attainment`. */
   readonly targets: Targets;
+  /** The annual forecast in three pillars: entries (`put`, `list`) and plan against won deals (`annual`). */
+  readonly forecasts: Forecasts;
   /** Dashboards as data: the user's own and their role's defaults. */
   readonly dashboards: Dashboards;
+  /** Saved reports: run from the roll-ups, exported as CSV or XLSX, emailed on a schedule. */
+  readonly reports: Reports;
   /** Sales pipelines and their `board`. */
   readonly pipelines: Pipelines;
   /** Products, with `lock` and `unlock`. */
@@ -224,7 +230,9 @@ export class CrmClient {
     this.opportunities = new Opportunities(this.transport);
     this.metrics = new Metrics(this.transport);
     this.targets = new Targets(this.transport);
+    this.forecasts = new Forecasts(this.transport);
     this.dashboards = new Dashboards(this.transport);
+    this.reports = new Reports(this.transport);
     this.pipelines = new Pipelines(this.transport);
     this.products = new Products(this.transport);
     this.priceBooks = new PriceBooks(this.transport);

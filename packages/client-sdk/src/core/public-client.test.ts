@@ -19,7 +19,7 @@ describe('publishable-key client', () => {
   it('should expose only the public namespace', () => {
     const widget = createPublicClient({ baseUrl: 'https://crm.example.com', publishableKey: 'pk_live_1' });
     assert.deepEqual(Object.keys(widget).sort(), ['public', 'transport']);
-    assert.deepEqual(Object.getOwnPropertyNames(Object.getPrototypeOf(widget.public)).sort(), ['campaigns', 'constructor', 'get', 'list', 'ping', 'post']);
+    assert.deepEqual(Object.getOwnPropertyNames(Object.getPrototypeOf(widget.public)).sort(), ['campaigns', 'constructor', 'get', 'list', 'ping', 'post', 'salesEvents']);
     assert.equal('session' in widget, false);
     assert.equal('realtime' in widget, false);
   });

@@ -579,6 +579,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/calendar/entries/{id}/occurrences/{occurrenceStart}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel one occurrence of a recurring entry
+         * @description Recorded on the series as an exception (iCalendar EXDATE); attendees already invited get METHOD:CANCEL for that occurrence (its RECURRENCE-ID). Cancelling a cancelled occurrence changes nothing.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        delete: operations["cancelCalendarOccurrence"];
+        options?: never;
+        head?: never;
+        /**
+         * Move or retitle one occurrence of a recurring entry
+         * @description Stored with the series as an override (iCalendar RECURRENCE-ID): the range, free/busy and feeds show it instead of the generated occurrence. `occurrenceStart` is the start the series’ rule gives the occurrence. Changing the series’ start or rule later drops its overrides and cancellations.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        patch: operations["updateCalendarOccurrence"];
+        trace?: never;
+    };
     "/v1/calendar/feed": {
         parameters: {
             query?: never;
@@ -981,6 +1009,28 @@ export interface paths {
         patch: operations["updateContact"];
         trace?: never;
     };
+    "/v1/contacts/{id}/campaign-engagement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaigns that reached a contact and what the contact did with each
+         * @description Every campaign that reached the person, newest first: our own sends (sent, delivered, opened, clicked which links, bounced hard or soft, replied, unsubscribed, each counted once per message) and Mailwizz campaigns sent to a list the contact is on (Mailwizz tells only unsubscribes per person; the other fields are null). Campaigns the caller may not read are left out. Read by equality on the person: constant work per campaign message, whatever the size of the agency.
+         *
+         *     Access: `contact:read`.
+         */
+        get: operations["listContactCampaignEngagement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contacts/{id}/picture": {
         parameters: {
             query?: never;
@@ -1221,6 +1271,34 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a message (its author, or an admin)
+         * @description Leaves a tombstone in the thread (`deletedAt` set, empty body, no mentions or attachments; shown as "message deleted"); its attachments are deleted and search forgets it. Readers receive `conversation.message.updated`. Deleting again answers the same tombstone.
+         *
+         *     Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
+         */
+        delete: operations["deleteConversationMessage"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a message (its author)
+         * @description The message is marked edited (`editedAt`); search finds the new text. Users in `mentionIds` who were not mentioned before are notified, each once per message. Readers receive `conversation.message.updated` on the realtime socket. A deleted message answers 409.
+         *
+         *     Access: `any signed-in user or secret key`, and only as a signed-in user (a secret key answers 403).
+         */
+        patch: operations["editConversationMessage"];
         trace?: never;
     };
     "/v1/conversations/{id}/read": {
@@ -1967,6 +2045,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/forecasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List forecast entries
+         * @description The entries of the account managers whose figures the caller may see, by year, owner, then account.
+         *
+         *     Access: `report:read`.
+         */
+        get: operations["listForecasts"];
+        /**
+         * Enter or replace one account manager’s (or one account’s) forecast
+         * @description One entry per year, account manager and account (none: the part not tied to an account), replaced whole: twelve monthly amounts per pillar, non-negative whole minor units. The account manager enters their own; their team’s lead, someone above them or an admin may too. Send `If-Match: <version>` (0 for an entry not entered yet) for a conditional write: a stale version answers 412 with the current one.
+         *
+         *     Access: `report:read`.
+         */
+        put: operations["putForecast"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/forecasts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a forecast entry
+         * @description The same people who may enter it.
+         *
+         *     Access: `report:read`.
+         */
+        delete: operations["deleteForecast"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/forecasts/annual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A year’s forecast against won deals, per pillar and month
+         * @description The forecast entered for the year (summed over the entries of one account manager, one team’s members and lead, or one account and its descendants; without any, everything the caller may see) against the deals won in each month, per pillar: `new` (a deal of an account with no earlier won deal, or of no account), `upsell` (an account’s deal bringing a product it never bought), `accountManagement` (its other deals). Amounts in minor units of the agency’s currency. A sales person sees their own, a head their people’s and teams’, an admin all; others answer 404.
+         *
+         *     Access: `report:read`.
+         */
+        get: operations["getAnnualForecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/greetings": {
         parameters: {
             query?: never;
@@ -2385,6 +2535,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invoice-mail/resend-uncertain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send uncertain invoice emails and reminders again
+         * @description Sends each uncertain message (or those named in `keys`) once more, rendered anew and with the same Message-ID, and logs it on the account's timeline. Idempotent: each uncertain message is resent at most once however often this is called, also concurrently; a repeat answers `resent: 0`. A reminder of an invoice paid meanwhile is not sent (`done`).
+         *
+         *     Access: `invoice:update`.
+         */
+        post: operations["resendUncertainInvoiceMail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoice-mail/uncertain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoice emails and reminders that are uncertain after a crash
+         * @description An invoice email or payment reminder is `uncertain` when the process sending it stopped (crash, kill) after handing it to the mail server and before recording its answer: the customer may or may not have it. Such messages are never sent again by a job; see `POST /v1/invoice-mail/resend-uncertain`. Oldest first.
+         *
+         *     Access: `invoice:read`.
+         */
+        get: operations["listUncertainInvoiceMail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoices": {
         parameters: {
             query?: never;
@@ -2427,6 +2621,56 @@ export interface paths {
          * @description Access: `invoice:read`.
          */
         get: operations["getInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An invoice's credit notes
+         * @description Newest number first.
+         *
+         *     Access: `invoice:read`.
+         */
+        get: operations["listCreditNotes"];
+        put?: never;
+        /**
+         * Issue a credit note on an invoice
+         * @description In full or in part: by `lines` (invoice lines, all or part of their quantity) or by a gross `amount`. Never more than the invoice's uncredited amount (400 on `amount` or `lines`), nor a line beyond the quantity earlier credit notes left of it (400 on `lines.<n>.quantityMilli`), also under concurrent credit notes. Numbered in the agency's own gapless credit note sequence (CN-000001...). The invoice's balance drops by its total; what was already paid beyond the new balance becomes the account's credit. Logged on the timeline; publishes `invoice.credited`. Send `Idempotency-Key` so a retry does not credit twice.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `invoice:update`.
+         */
+        post: operations["createCreditNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/credit-notes/{creditNoteId}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A credit note as a PDF
+         * @description Access: `invoice:read`.
+         */
+        get: operations["getCreditNotePdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2481,6 +2725,28 @@ export interface paths {
         get: operations["getInvoicePdf"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void an unpaid invoice
+         * @description Only while nothing is paid on it and it has no credit notes (else 409: correct it with a credit note). Its number stays used; it leaves the balances, reminders and the customer portal. Logged on the account's timeline; publishes `invoice.voided`.
+         *
+         *     Access: `invoice:update`.
+         */
+        post: operations["voidInvoice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2734,7 +3000,7 @@ export interface paths {
         };
         /**
          * Requests for leads
-         * @description Newest first; those your lead scope reaches and those you source.
+         * @description Newest first (creation order), paged by `cursor`; those your lead scope reaches and those you source.
          *
          *     Access: `lead:read`.
          */
@@ -2770,7 +3036,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the title, notes or criteria of a request for leads
+         * @description Until it is delivered or closed; the proposed and accepted leads are checked against the new criteria.
+         *
+         *     Access: `lead:update`.
+         */
+        patch: operations["updateLeadRequest"];
         trace?: never;
     };
     "/v1/lead-requests/{id}/campaign": {
@@ -2999,6 +3271,28 @@ export interface paths {
          *     Access: `lead:update`.
          */
         patch: operations["updateLead"];
+        trace?: never;
+    };
+    "/v1/leads/{id}/campaign-engagement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaigns that reached a lead's contact and what it did with each
+         * @description Every campaign that reached the person, newest first: our own sends (sent, delivered, opened, clicked which links, bounced hard or soft, replied, unsubscribed, each counted once per message) and Mailwizz campaigns sent to a list the contact is on (Mailwizz tells only unsubscribes per person; the other fields are null). Campaigns the caller may not read are left out. Read by equality on the person: constant work per campaign message, whatever the size of the agency. A lead is reached through the contact it was converted to; an unconverted lead answers an empty list.
+         *
+         *     Access: `lead:read`.
+         */
+        get: operations["listLeadCampaignEngagement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/leads/{id}/convert": {
@@ -3509,6 +3803,72 @@ export interface paths {
          * @description Access: `public`.
          */
         post: operations["pickMeetingSlot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/menus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the agency's department menus
+         * @description The default and each department menu an admin has set (admins only).
+         *
+         *     Access: `tenant:update`.
+         */
+        get: operations["listMenus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/menus/{department}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a department's menu (or the default)
+         * @description Replaces the pages a department sees (`department`: its org id) or the agency's default (`default`). Admins only; a department of another agency answers 404.
+         *
+         *     Access: `tenant:update`.
+         */
+        put: operations["setMenu"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/menus/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My menu: the pages my department sees
+         * @description The caller's department's menu, else the agency's default, else the built-in one (`source` says which). Every host (the internal portal, an embedding app) renders its navigation from it.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        get: operations["getMyMenu"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4449,6 +4809,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal/invoices/{id}/credit-notes/{creditNoteId}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A credit note of one of my invoices as a PDF
+         * @description Access: `a signed-in customer (portal token)`.
+         */
+        get: operations["getPortalCreditNotePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/portal/invoices/{id}/pdf": {
         parameters: {
             query?: never;
@@ -4869,7 +5249,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Close a ticket
+         * Close a ticket, optionally rating how it went
          * @description Access: `a signed-in customer (portal token)`.
          */
         post: operations["closePortalTicket"];
@@ -5352,7 +5732,7 @@ export interface paths {
         };
         /**
          * Projects made from won and partially won deals
-         * @description Newest first; those whose opportunity you may see.
+         * @description Newest first (creation order), paged by `cursor`; those whose opportunity you may see.
          *
          *     Access: `opportunity:read`.
          */
@@ -5647,6 +6027,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/sales-events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An open sales event for the registration widget
+         * @description Name, dates, venue and seats left of an event of the key’s agency that takes registrations (status open, level 2 or 3), and the privacy notice a registration accepts. Other events answer 404.
+         *
+         *     Access: `public`.
+         */
+        get: operations["getPublicSalesEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/sales-events/{id}/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register for a sales event from a partner website
+         * @description Takes a seat and registers the visitor as a delegate, speaker or sponsor, linked to a new lead (source event, participation = role). Registering an address twice creates nothing the second time and answers the same. A full event answers 409 with `errors[0].code` `full`. With a privacy notice set, `consent: true` is required and recorded with its version. Limited per address (PUBLIC_RATE_LIMIT_PER_MINUTE a minute).
+         *
+         *     Access: `public`.
+         */
+        post: operations["registerPublicSalesEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/signup-confirmations": {
         parameters: {
             query?: never;
@@ -5909,6 +6333,134 @@ export interface paths {
         get: operations["listMyReferralSignups"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List saved reports
+         * @description The caller’s own reports and those shared with their role or one of their teams (an admin: every report of the agency), by name.
+         *
+         *     Access: `report:read`.
+         */
+        get: operations["listReports"];
+        put?: never;
+        /**
+         * Save a report
+         * @description A definition (kind, measures of that kind, dimension, period, span, an optional key filter), who else may open it, and optionally a schedule: daily, weekly or monthly to users of the agency, each getting their own figures as an attachment.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `report:read`.
+         */
+        post: operations["createReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a saved report
+         * @description Access: `report:read`.
+         */
+        get: operations["getReport"];
+        /**
+         * Change a saved report
+         * @description Replaces the definition, audience and schedule; its owner or an admin. Send `If-Match: <version>` for a conditional write: a stale version answers 412 with the current one.
+         *
+         *     Access: `report:read`.
+         */
+        put: operations["updateReport"];
+        post?: never;
+        /**
+         * Delete a saved report
+         * @description Its owner or an admin; its schedule stops with it.
+         *
+         *     Access: `report:read`.
+         */
+        delete: operations["deleteReport"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a saved report as CSV or XLSX
+         * @description The report’s rows with a header row in `lang` (else the caller’s profile language, else Accept-Language; English otherwise). The workbook is streamed as it is written. Figures are the caller’s own view, as `/v1/metrics` answers it: a rep gets only their own records’ figures, a head the team’s; a dimension the caller may not split by answers 403.
+         *
+         *     Access: `report:read`.
+         */
+        get: operations["exportReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run a saved report
+         * @description Figures are the caller’s own view, as `/v1/metrics` answers it: a rep gets only their own records’ figures, a head the team’s; a dimension the caller may not split by answers 403.
+         *
+         *     Access: `report:read`.
+         */
+        get: operations["runReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a report definition without saving it
+         * @description Figures are the caller’s own view, as `/v1/metrics` answers it: a rep gets only their own records’ figures, a head the team’s; a dimension the caller may not split by answers 403.
+         *
+         *     Access: `report:read`.
+         */
+        post: operations["runReportDefinition"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7624,6 +8176,27 @@ export interface components {
             postalCode?: string;
             state?: string;
         };
+        AnnualForecast: {
+            /** @description The agency’s currency (ISO 4217); every amount is in its minor units */
+            currency: string;
+            /** @description For an owner: whether the caller may enter their forecast */
+            editable: boolean;
+            /** @description How many forecast entries were summed */
+            entries: number;
+            pillars: {
+                accountManagement: components["schemas"]["ForecastSeries"];
+                new: components["schemas"]["ForecastSeries"];
+                upsell: components["schemas"]["ForecastSeries"];
+            };
+            /** @description What was summed: `agency` is everyone the caller may see */
+            scope: {
+                id: string | null;
+                /** @enum {string} */
+                kind: "agency" | "owner" | "team" | "account";
+            };
+            total: components["schemas"]["ForecastSeries"];
+            year: number;
+        };
         ApiKey: {
             allowedOrigins: string[];
             createdAt: string;
@@ -7865,11 +8438,15 @@ export interface components {
             createdAt: string;
             description: string | null;
             endAt: string;
+            /** @description Starts of cancelled occurrences (EXDATE) */
+            exceptions: string[];
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
             /** @enum {string} */
             kind: "meeting" | "call" | "task" | "followUp" | "conference";
             location: string | null;
+            /** @description Occurrences changed on their own (RECURRENCE-ID); cleared when the series’ start or rule changes */
+            overrides: components["schemas"]["CalendarOccurrenceOverride"][];
             /** @example 6750a1b2c3d4e5f601234567 */
             ownerId: string;
             recurrence: string | null;
@@ -7983,6 +8560,8 @@ export interface components {
             location: string | null;
             /** @example 6750a1b2c3d4e5f601234567 */
             ownerId: string | null;
+            /** @description For an occurrence of a series: the start its rule gives it (differs from startAt when moved); address it with this */
+            recurrenceId: string | null;
             recurring: boolean;
             /** @enum {string} */
             source: "entry" | "task";
@@ -7996,6 +8575,29 @@ export interface components {
         };
         CalendarOccurrenceList: {
             data: components["schemas"]["CalendarOccurrence"][];
+        };
+        CalendarOccurrenceOverride: {
+            description: string | null;
+            endAt: string;
+            location: string | null;
+            recurrenceId: string;
+            startAt: string;
+            title: string;
+        };
+        CalendarOccurrenceUpdate: {
+            description?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T10:00:00Z
+             */
+            endAt?: string;
+            location?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-02T10:00:00Z
+             */
+            startAt?: string;
+            title?: string;
         };
         CalendarPublicInvitation: {
             email: string;
@@ -8157,6 +8759,36 @@ export interface components {
             /** @description Messages the mail server accepted */
             sent: number;
             unsubscribed: number;
+        };
+        CampaignEngagement: {
+            /** @enum {string|null} */
+            bounced: "hard" | "soft" | null;
+            campaignId: string;
+            clicked: boolean | null;
+            /** @description Sent and not bounced; null where the source does not tell per person */
+            delivered: boolean | null;
+            /** @description The links the person clicked (our sends with tracking) */
+            links: string[];
+            opened: boolean | null;
+            replied: boolean | null;
+            sent: boolean;
+            /** @description When the first message reached the mail server (ours), or the Mailwizz campaign was scheduled */
+            sentAt: string | null;
+            /**
+             * @description `email`: our own sends (counted per message); `mailwizz`: a Mailwizz campaign sent to a list the person is on
+             * @enum {string}
+             */
+            source: "email" | "mailwizz";
+            title: string;
+            /** @description Unsubscribed through this message's link or one-click header (ours), or from the campaign's Mailwizz list */
+            unsubscribed: boolean;
+        };
+        CampaignEngagementList: {
+            data: components["schemas"]["CampaignEngagement"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
         };
         CampaignList: {
             data: components["schemas"]["Campaign"][];
@@ -8443,6 +9075,7 @@ export interface components {
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
             jobTitle: string | null;
+            language: string | null;
             lastName: string;
             leadSource: string | null;
             middleName: string | null;
@@ -8494,6 +9127,8 @@ export interface components {
             firstName: string;
             /** @description Designation */
             jobTitle?: string | null;
+            /** @description The language mail to this person is written in, e.g. `de`: an account's invoice mail and payment reminders use it when this contact is the account's billing contact (role Billing); null: not set */
+            language?: string | null;
             lastName: string;
             leadSource?: string | null;
             middleName?: string | null;
@@ -8558,6 +9193,8 @@ export interface components {
             firstName?: string;
             /** @description Designation */
             jobTitle?: string | null;
+            /** @description The language mail to this person is written in, e.g. `de`: an account's invoice mail and payment reminders use it when this contact is the account's billing contact (role Billing); null: not set */
+            language?: string | null;
             lastName?: string;
             leadSource?: string | null;
             middleName?: string | null;
@@ -8637,8 +9274,18 @@ export interface components {
             body: string;
             conversationId: string;
             createdAt: string;
+            /** @description Set on a deleted message: a tombstone with an empty body, no mentions and no attachments */
+            deletedAt: string | null;
+            /** @description When the author last edited it (shown as "edited") */
+            editedAt: string | null;
             id: string;
             mentionIds: string[];
+        };
+        ConversationMessageEdit: {
+            /** @description The new text */
+            body: string;
+            /** @description Everyone mentioned in the new text; users not mentioned before are notified (once per message), omitted: the mentions stay */
+            mentionIds?: string[];
         };
         ConversationMessageInput: {
             /** @description Files uploaded to this conversation's attachments and not sent yet */
@@ -8812,6 +9459,72 @@ export interface components {
                 templateId: string;
             }[];
         };
+        CreateReport: {
+            /**
+             * @description Grouped by: `all` is one row per period, the others one per owner, team, product...
+             * @default all
+             * @enum {string}
+             */
+            dimension?: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast" | "lostReason" | "channel";
+            /**
+             * @description First day (with `to`, a fixed span)
+             * @example 2026-01-01
+             */
+            from?: string | null;
+            /** @description Filter: only this key of the dimension (e.g. one owner id) */
+            key?: string | null;
+            /**
+             * @description The record kind counted; every measure must count it
+             * @enum {string}
+             */
+            kind: "opportunities" | "leads" | "activities" | "tickets";
+            /** @description The figures, one column each (metrics of docs/dashboards.md) */
+            measures: ("deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue")[];
+            name: string;
+            /**
+             * @description One row per day, ISO week, month, quarter or year (the agency’s calendar)
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /**
+             * @description From the start of the current week, month, quarter or year to today; used when `from` is left out
+             * @enum {string|null}
+             */
+            range?: "week" | "month" | "quarter" | "year" | null;
+            /** @description Email it on a schedule; null stops it */
+            schedule?: {
+                /**
+                 * @default xlsx
+                 * @enum {string}
+                 */
+                format?: "csv" | "xlsx";
+                /**
+                 * @description Sent once a day, a week (from Monday) or a month, on the agency’s calendar
+                 * @enum {string}
+                 */
+                frequency: "daily" | "weekly" | "monthly";
+                /** @description User ids of the agency; each gets the report as their own visibility answers it, in their language */
+                recipients: string[];
+            } | null;
+            /**
+             * @description Who else may open and run it (each with their own visibility): role keys and team ids
+             * @default {
+             *       "roles": [],
+             *       "teams": []
+             *     }
+             */
+            sharedWith?: {
+                /** @default [] */
+                roles?: string[];
+                /** @default [] */
+                teams?: string[];
+            };
+            /**
+             * @description Last day; left out, today
+             * @example 2026-01-01
+             */
+            to?: string | null;
+        };
         CreateRoleRequest: {
             departmentKey?: string | null;
             description?: string;
@@ -8865,7 +9578,7 @@ export interface components {
              * @description What is counted; see docs/dashboards.md for each metric
              * @enum {string}
              */
-            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes";
+            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue";
             /**
              * @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)
              * @enum {string}
@@ -8928,6 +9641,69 @@ export interface components {
             spendShareBp: number;
             windowDays: number;
         } | null;
+        CreditNote: {
+            /** @example 6750a1b2c3d4e5f601234567 */
+            accountId: string;
+            createdAt: string;
+            currency: string;
+            /** @example CN-000007 */
+            displayNumber: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            invoiceId: string;
+            invoiceNumber: string;
+            issueDate: string;
+            lines: {
+                description: string;
+                lineIndex: number | null;
+                /** @description Minor units of the currency */
+                net: number;
+                quantityMilli: number;
+                taxRateBp: number;
+                unit: string;
+                /** @description Minor units of the currency */
+                unitPrice: number;
+            }[];
+            /** @description The agency's consecutive credit note number (its own sequence): no gaps, no repeats */
+            number: number;
+            reason: string;
+            /** @description Minor units of the currency */
+            subtotal: number;
+            taxes: {
+                /** @description Minor units of the currency */
+                amount: number;
+                /** @description Minor units of the currency */
+                base: number;
+                rateBp: number;
+            }[];
+            /** @description Minor units of the currency */
+            taxTotal: number;
+            /** @description What the customer no longer owes (tax included) */
+            total: number;
+        };
+        CreditNoteCreate: {
+            /** @description A credit of this gross amount (minor units, tax included), split over the invoice's tax rates in proportion; or send `lines` */
+            amount?: number;
+            lines?: {
+                /** @description The invoice line credited (0-based) */
+                lineIndex: number;
+                /** @description How much of its quantity (thousandths); default: all of it */
+                quantityMilli?: number;
+            }[];
+            reason: string;
+        };
+        CreditNoteList: {
+            data: components["schemas"]["CreditNote"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        CreditNoteResult: {
+            creditNote: components["schemas"]["CreditNote"];
+            invoice: components["schemas"]["Invoice"];
+        };
         CreditRecalculation: {
             accounts: number;
         };
@@ -9039,6 +9815,8 @@ export interface components {
                  * @enum {string|null}
                  */
                 channel: "email" | "sms" | "phone" | "inApp" | null;
+                /** @description The language mail to the account is written in (payment reminders), e.g. `de`; null: the agency's default language */
+                language: string | null;
                 notifications: {
                     category: string;
                     /** @enum {string} */
@@ -9224,6 +10002,8 @@ export interface components {
              * @enum {string|null}
              */
             channel?: "email" | "sms" | "phone" | "inApp" | null;
+            /** @description The language mail to the account is written in (payment reminders), e.g. `de`; null: the agency's default language */
+            language?: string | null;
             notifications?: {
                 category: string;
                 /** @enum {string} */
@@ -9460,10 +10240,10 @@ export interface components {
              */
             chart?: "line" | "bar" | "stacked" | "funnel" | "pie";
             /**
-             * @description `all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`)
+             * @description `all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`); `lostReason` splits `deals.lost` by the reason given; `channel` splits `leads.contacted` (email, phone, linkedin, other) and the campaigns’ email figures (ours, mailwizz)
              * @enum {string}
              */
-            dimension: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast";
+            dimension: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast" | "lostReason" | "channel";
             h: number;
             id: string;
             /** @enum {string} */
@@ -9472,7 +10252,7 @@ export interface components {
              * @description What is counted; see docs/dashboards.md for each metric
              * @enum {string}
              */
-            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes";
+            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue";
             /**
              * @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)
              * @enum {string}
@@ -9490,6 +10270,23 @@ export interface components {
             x: number;
             y: number;
         };
+        DepartmentMenu: {
+            /** @description The department's org id, or `default` (every department without its own menu) */
+            department: string;
+            /** @description Page keys of the internal portal, in menu order */
+            pages: string[];
+            updatedAt: string | null;
+            version: number;
+        };
+        DepartmentMenuList: {
+            data: components["schemas"]["DepartmentMenu"][];
+            /** @enum {string} */
+            object: "list";
+        };
+        DepartmentMenuSet: {
+            /** @description Page keys in menu order (duplicates are dropped) */
+            pages: string[];
+        };
         DirectConversationInput: {
             /** @description The other users (you are added); one makes a 1:1, which exists once per pair, more make a group */
             participantIds: string[];
@@ -9504,6 +10301,15 @@ export interface components {
                 /** @description Days from the due day: -3 is three days before, 0 the due day, 7 a week after */
                 offsetDays: number;
                 subjectTemplate: string;
+                /**
+                 * @description The step's texts in other languages. A reminder is written in the account's language (`preferences.language`), else the agency's; a language without a text here (its own, or its base: `de` for `de-AT`) gets the step's subjectTemplate and bodyTemplate.
+                 * @default []
+                 */
+                translations?: {
+                    bodyTemplate: string;
+                    language: string;
+                    subjectTemplate: string;
+                }[];
             }[];
             variables: string[];
             version: number;
@@ -9516,6 +10322,15 @@ export interface components {
                 /** @description Days from the due day: -3 is three days before, 0 the due day, 7 a week after */
                 offsetDays: number;
                 subjectTemplate: string;
+                /**
+                 * @description The step's texts in other languages. A reminder is written in the account's language (`preferences.language`), else the agency's; a language without a text here (its own, or its base: `de` for `de-AT`) gets the step's subjectTemplate and bodyTemplate.
+                 * @default []
+                 */
+                translations?: {
+                    bodyTemplate: string;
+                    language: string;
+                    subjectTemplate: string;
+                }[];
             }[];
         };
         Feedback: {
@@ -9549,6 +10364,43 @@ export interface components {
             nextCursor: string | null;
             /** @enum {string} */
             object: "list";
+        };
+        Forecast: {
+            accountId: string | null;
+            createdAt: string;
+            id: string;
+            months: components["schemas"]["ForecastPillarMonths"];
+            ownerId: string;
+            updatedAt: string;
+            updatedBy: string | null;
+            version: number;
+            year: number;
+        };
+        ForecastList: {
+            data: components["schemas"]["Forecast"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        /** @description `new`: new customers; `accountManagement`: current customers; `upsell`: current customers adding product lines */
+        ForecastPillarMonths: {
+            /** @description Twelve monthly amounts, January first, in minor units (cents) of the agency’s currency */
+            accountManagement: number[];
+            /** @description Twelve monthly amounts, January first, in minor units (cents) of the agency’s currency */
+            new: number[];
+            /** @description Twelve monthly amounts, January first, in minor units (cents) of the agency’s currency */
+            upsell: number[];
+        };
+        ForecastSeries: {
+            /** @description Won deals per month, January first (minor units) */
+            actual: number[];
+            actualTotal: number;
+            /** @description actualTotal ÷ planTotal (1 is on plan); null without a plan */
+            attainment: number | null;
+            /** @description The forecast per month, January first (minor units) */
+            plan: number[];
+            planTotal: number;
         };
         FreeBusy: {
             data: {
@@ -9734,6 +10586,8 @@ export interface components {
             createdAt: string;
             /** @description Paid beyond the total, kept as the account's credit */
             credit: number;
+            /** @description The sum of its credit notes; the balance is total minus credited minus amountPaid */
+            credited: number;
             currency: string;
             /** @example INV-000042 */
             displayNumber: string;
@@ -9761,10 +10615,10 @@ export interface components {
             /** @description When the invoice was mailed to the account (automatic sending) */
             sentAt: string | null;
             /**
-             * @description 'overdue': open (issued or partially paid) and past its due day
+             * @description 'overdue': open (issued or partially paid) and past its due day; 'credited': credit notes cover the whole total and nothing was paid
              * @enum {string}
              */
-            status: "issued" | "partiallyPaid" | "paid" | "overdue" | "void";
+            status: "issued" | "partiallyPaid" | "paid" | "overdue" | "void" | "credited";
             /** @description Minor units of the currency */
             subtotal: number;
             taxes: {
@@ -9779,6 +10633,9 @@ export interface components {
             /** @description Minor units of the currency */
             total: number;
             version: number;
+            /** @description When it was voided (status void) */
+            voidedAt: string | null;
+            voidReason: string | null;
         };
         InvoiceCreate: {
             /**
@@ -9827,6 +10684,19 @@ export interface components {
             /** @enum {string} */
             object: "list";
         };
+        InvoiceMailResendInput: {
+            /** @description Only these entries (default: every uncertain one of the agency) */
+            keys?: string[];
+        };
+        InvoiceMailResendResult: {
+            /** @description How many messages were handed to the mail server again */
+            resent: number;
+            results: {
+                key: string;
+                /** @enum {string} */
+                outcome: "sent" | "failed" | "held" | "done";
+            }[];
+        };
         InvoicePayment: {
             /** @description Minor units of the currency */
             amount: number;
@@ -9866,6 +10736,10 @@ export interface components {
             invoice: components["schemas"]["Invoice"];
             payment: components["schemas"]["InvoicePayment"];
         };
+        InvoiceVoid: {
+            /** @description Why the invoice is voided; kept on the invoice and the timeline */
+            reason: string;
+        };
         Lead: {
             addresses: {
                 city?: string;
@@ -9882,6 +10756,8 @@ export interface components {
             /** @example 6750a1b2c3d4e5f601234567 */
             campaignId: string | null;
             companyName: string | null;
+            /** @enum {string|null} */
+            companySize: "micro" | "small" | "medium" | "large" | "enterprise" | null;
             contactList: string | null;
             /** @description Set once conversion starts; completedAt once it has finished */
             conversion: {
@@ -9909,6 +10785,7 @@ export interface components {
                 primary: boolean;
                 value: string;
             }[];
+            employees: number | null;
             firstName: string | null;
             fullName: string;
             /** @example 6750a1b2c3d4e5f601234567 */
@@ -9994,6 +10871,11 @@ export interface components {
             campaignId?: string | null;
             /** @description 001: Party Group Name */
             companyName?: string | null;
+            /**
+             * @description Company size class
+             * @enum {string|null}
+             */
+            companySize?: "micro" | "small" | "medium" | "large" | "enterprise" | null;
             /** @description 001: the contact list (targeted group) the lead came with */
             contactList?: string | null;
             /** @description Custom attributes defined by a sysadmin (see /v1/custom-fields) */
@@ -10013,6 +10895,8 @@ export interface components {
                 /** Format: email */
                 value: string;
             }[];
+            /** @description Number of employees of the lead's company */
+            employees?: number | null;
             firstName?: string | null;
             industry?: string | null;
             jobTitle?: string | null;
@@ -10058,13 +10942,19 @@ export interface components {
         };
         LeadCriteriaInput: {
             country?: string | null;
+            /** @description Most employees a delivered lead may have */
             employeesMax?: number | null;
+            /** @description Fewest employees a delivered lead may have (the lead must state its count) */
             employeesMin?: number | null;
             industry?: string | null;
             /** @description How many leads are needed */
             neededCount: number;
+            /** @description Matched against the state or region of the lead's addresses */
             region?: string | null;
-            /** @enum {string|null} */
+            /**
+             * @description The lead's companySize a delivered lead must have
+             * @enum {string|null}
+             */
             size?: "micro" | "small" | "medium" | "large" | "enterprise" | null;
         };
         LeadList: {
@@ -10150,7 +11040,10 @@ export interface components {
             id: string;
             leadId: string;
             leadName: string;
+            /** @description Whether the lead met every criterion when last checked (proposed, accepted, or the criteria changed) */
             matchesCriteria: boolean;
+            /** @description The criteria fields it was outside of then: industry, region, country, employeesMin, employeesMax, size */
+            mismatches: string[];
             note: string | null;
             requestId: string;
             /** @enum {string} */
@@ -10173,6 +11066,30 @@ export interface components {
         LeadRequestTransition: {
             note?: string;
             to: string;
+            version?: number;
+        };
+        LeadRequestUpdate: {
+            /** @description The criteria fields to change; null clears one */
+            criteria?: {
+                country?: string | null;
+                /** @description Most employees a delivered lead may have */
+                employeesMax?: number | null;
+                /** @description Fewest employees a delivered lead may have (the lead must state its count) */
+                employeesMin?: number | null;
+                industry?: string | null;
+                /** @description How many leads are needed */
+                neededCount?: number;
+                /** @description Matched against the state or region of the lead's addresses */
+                region?: string | null;
+                /**
+                 * @description The lead's companySize a delivered lead must have
+                 * @enum {string|null}
+                 */
+                size?: "micro" | "small" | "medium" | "large" | "enterprise" | null;
+            };
+            notes?: string | null;
+            title?: string;
+            /** @description The version you read; a different current version answers 409 */
             version?: number;
         };
         LeadRequestVetting: {
@@ -10208,6 +11125,11 @@ export interface components {
             campaignId?: string | null;
             /** @description 001: Party Group Name */
             companyName?: string | null;
+            /**
+             * @description Company size class
+             * @enum {string|null}
+             */
+            companySize?: "micro" | "small" | "medium" | "large" | "enterprise" | null;
             /** @description 001: the contact list (targeted group) the lead came with */
             contactList?: string | null;
             /** @description Custom attributes defined by a sysadmin (see /v1/custom-fields) */
@@ -10227,6 +11149,8 @@ export interface components {
                 /** Format: email */
                 value: string;
             }[];
+            /** @description Number of employees of the lead's company */
+            employees?: number | null;
             firstName?: string | null;
             industry?: string | null;
             jobTitle?: string | null;
@@ -10538,10 +11462,10 @@ export interface components {
         };
         MetricResult: {
             /**
-             * @description `all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`)
+             * @description `all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`); `lostReason` splits `deals.lost` by the reason given; `channel` splits `leads.contacted` (email, phone, linkedin, other) and the campaigns’ email figures (ours, mailwizz)
              * @enum {string}
              */
-            dimension: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast";
+            dimension: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast" | "lostReason" | "channel";
             /**
              * @description The first day answered
              * @example 2026-01-01
@@ -10551,7 +11475,7 @@ export interface components {
              * @description What is counted; see docs/dashboards.md for each metric
              * @enum {string}
              */
-            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes";
+            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue";
             /**
              * @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)
              * @enum {string}
@@ -10572,6 +11496,15 @@ export interface components {
             label: string;
             /** @description One point per bucket from `from` to `to`, zero where nothing was counted */
             points: components["schemas"]["MetricPoint"][];
+        };
+        MyMenu: components["schemas"]["DepartmentMenu"] & {
+            /** @description The caller's department (null when they have none) */
+            departmentId: string | null;
+            /**
+             * @description Where the menu came from: the caller's department's own, the agency's default, or the built-in one
+             * @enum {string}
+             */
+            source: "department" | "default" | "built-in";
         };
         Notification: {
             body: string;
@@ -11118,6 +12051,8 @@ export interface components {
             title: string;
         };
         PortalInvoiceList: {
+            /** @description The credit notes of these invoices, newest number first */
+            creditNotes: components["schemas"]["CreditNote"][];
             data: components["schemas"]["Invoice"][];
             hasMore: boolean;
             nextCursor: string | null;
@@ -11292,10 +12227,17 @@ export interface components {
             number: number;
             /** @enum {string} */
             priority: "low" | "normal" | "high" | "urgent";
+            satisfaction: components["schemas"]["TicketSatisfaction"] & unknown;
             status: string;
             subject: string;
             updatedAt: string;
             version: number;
+        };
+        PortalTicketClose: {
+            /** @description What you want to tell us about how it went */
+            comment?: string;
+            /** @description How satisfied you are, 1 (poor) to 5 (excellent); counted in the support dashboard */
+            rating?: number;
         };
         PortalTicketCreate: {
             category?: string | null;
@@ -11744,6 +12686,58 @@ export interface components {
         PublicPing: {
             tenant: string;
         };
+        PublicSalesEvent: {
+            capacity: number;
+            description: string;
+            endsAt: string;
+            /** @example 6750a1b2c3d4e5f601234567 */
+            id: string;
+            name: string;
+            /** @description The privacy notice a registration must accept (consent: true), or null when the agency set none */
+            privacy: {
+                url: string | null;
+                version: string;
+            } | null;
+            /** @description The roles a visitor may register as */
+            roles: ("delegate" | "speaker" | "sponsor")[];
+            seatsLeft: number;
+            startsAt: string;
+            /** @description The IANA time zone the event runs in; the widget writes its times in it */
+            timezone: string;
+            venue: {
+                address: string | null;
+                city: string | null;
+                country: string | null;
+                name: string;
+            };
+        };
+        /** @description The same answer whether the address was registered by this call or before (no second registration is made) */
+        PublicSalesEventRegistration: {
+            /** @example 6750a1b2c3d4e5f601234567 */
+            eventId: string;
+            seatsLeft: number;
+            /** @enum {string} */
+            status: "registered";
+        };
+        PublicSalesEventRegistrationInput: {
+            companyName?: string | null;
+            /**
+             * @description Acceptance of the agency's privacy notice; required when `privacy` of the event is set, recorded with its version
+             * @default false
+             */
+            consent?: boolean;
+            /** Format: email */
+            email: string;
+            firstName: string;
+            lastName: string;
+            /**
+             * @default delegate
+             * @enum {string}
+             */
+            role?: "delegate" | "speaker" | "sponsor";
+            /** @description Honeypot: a hidden field people leave empty */
+            website?: string;
+        };
         PublicSignup: {
             /** @default false */
             consent?: boolean;
@@ -11772,6 +12766,24 @@ export interface components {
             redirectUrl: string | null;
             /** @enum {string} */
             status: "received";
+        };
+        PutForecast: {
+            /**
+             * @description The account this part of their forecast is for; left out or null, the part not tied to an account
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            accountId?: string | null;
+            months: components["schemas"]["ForecastPillarMonths"];
+            /**
+             * @description The account manager whose forecast this is
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            ownerId: string;
+            /**
+             * @description The calendar year (2000–2100)
+             * @example 2027
+             */
+            year: number;
         };
         Quote: {
             /** @example 6750a1b2c3d4e5f601234567 */
@@ -12093,6 +13105,115 @@ export interface components {
             subject: string;
             text: string;
             timeZone: string;
+        };
+        Report: {
+            createdAt: string;
+            /** @enum {string} */
+            dimension: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast" | "lostReason" | "channel";
+            /** @description Whether the caller may change or delete it (its owner, or an admin) */
+            editable: boolean;
+            /** @example 2026-01-01 */
+            from: string | null;
+            id: string;
+            key: string | null;
+            /** @enum {string} */
+            kind: "opportunities" | "leads" | "activities" | "tickets";
+            measures: ("deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue")[];
+            name: string;
+            owner: string;
+            /** @enum {string} */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /** @enum {string|null} */
+            range: "week" | "month" | "quarter" | "year" | null;
+            schedule: {
+                /** @enum {string} */
+                format: "csv" | "xlsx";
+                /** @enum {string} */
+                frequency: "daily" | "weekly" | "monthly";
+                recipients: string[];
+            } | null;
+            sharedWith: {
+                roles: string[];
+                teams: string[];
+            };
+            /** @example 2026-01-01 */
+            to: string | null;
+            updatedAt: string;
+            version: number;
+        };
+        ReportDefinition: {
+            /**
+             * @description Grouped by: `all` is one row per period, the others one per owner, team, product...
+             * @default all
+             * @enum {string}
+             */
+            dimension?: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast" | "lostReason" | "channel";
+            /**
+             * @description First day (with `to`, a fixed span)
+             * @example 2026-01-01
+             */
+            from?: string | null;
+            /** @description Filter: only this key of the dimension (e.g. one owner id) */
+            key?: string | null;
+            /**
+             * @description The record kind counted; every measure must count it
+             * @enum {string}
+             */
+            kind: "opportunities" | "leads" | "activities" | "tickets";
+            /** @description The figures, one column each (metrics of docs/dashboards.md) */
+            measures: ("deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue")[];
+            /**
+             * @description One row per day, ISO week, month, quarter or year (the agency’s calendar)
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /**
+             * @description From the start of the current week, month, quarter or year to today; used when `from` is left out
+             * @enum {string|null}
+             */
+            range?: "week" | "month" | "quarter" | "year" | null;
+            /**
+             * @description Last day; left out, today
+             * @example 2026-01-01
+             */
+            to?: string | null;
+        };
+        ReportList: {
+            data: components["schemas"]["Report"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        ReportResult: {
+            /** @enum {string} */
+            dimension: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast" | "lostReason" | "channel";
+            /** @example 2026-01-01 */
+            from: string;
+            /** @enum {string} */
+            kind: "opportunities" | "leads" | "activities" | "tickets";
+            measures: ("deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue")[];
+            name: string | null;
+            /** @enum {string} */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /** @description One row per period and key, periods in order, keys largest first (at most 50 keys) */
+            rows: components["schemas"]["ReportRow"][];
+            /**
+             * @description Where the figures came from: the roll-ups kept with every write
+             * @enum {string}
+             */
+            source: "rollups";
+            /** @example 2026-01-01 */
+            to: string;
+        };
+        ReportRow: {
+            /** @description The dimension key (`all` for the total) */
+            key: string;
+            label: string;
+            /** @example 2026-01-01 */
+            periodStart: string;
+            /** @description One value per measure, in the order of `measures` */
+            values: number[];
         };
         ResendCustomerInvitationRequest: {
             /**
@@ -12635,7 +13756,7 @@ export interface components {
              * @description What is counted; see docs/dashboards.md for each metric
              * @enum {string}
              */
-            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes";
+            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue";
             /**
              * @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)
              * @enum {string}
@@ -12895,6 +14016,7 @@ export interface components {
             priority: "low" | "normal" | "high" | "urgent";
             /** @example 6750a1b2c3d4e5f601234567 */
             productId: string | null;
+            satisfaction: components["schemas"]["TicketSatisfaction"];
             /** @description Due times from the agency's targets for the priority, counted in its business hours; a flag is set when the first reply or the resolution came late */
             sla: {
                 firstResponseBreached: boolean;
@@ -13049,6 +14171,12 @@ export interface components {
             /** @enum {string} */
             object: "list";
         };
+        /** @description The customer's rating when they closed the ticket on the portal; null until rated */
+        TicketSatisfaction: {
+            comment: string | null;
+            ratedAt: string | null;
+            rating: number;
+        } | null;
         TicketUpdate: {
             /**
              * @description The customer (account) the ticket is about
@@ -13146,6 +14274,28 @@ export interface components {
         };
         UncertainDeliveryList: {
             data: components["schemas"]["UncertainDelivery"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        UncertainInvoiceMail: {
+            accountId: string;
+            attempts: number;
+            createdAt: string;
+            invoiceId: string;
+            /** @description The ledger key: `invoice:<invoice id>` or `reminder:<invoice id>:<step>` */
+            key: string;
+            /** @enum {string} */
+            kind: "invoice" | "reminder";
+            /** @description The Message-ID every attempt at this message carries, so a receiver can drop a second copy */
+            messageId: string;
+            reason: string | null;
+            step: string | null;
+            to: string[];
+        };
+        UncertainInvoiceMailList: {
+            data: components["schemas"]["UncertainInvoiceMail"][];
             hasMore: boolean;
             nextCursor: string | null;
             /** @enum {string} */
@@ -13253,6 +14403,72 @@ export interface components {
             pictureUrl?: string | null;
             /** @example Europe/Lisbon */
             timeZone?: string;
+        };
+        UpdateReport: {
+            /**
+             * @description Grouped by: `all` is one row per period, the others one per owner, team, product...
+             * @default all
+             * @enum {string}
+             */
+            dimension?: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast" | "lostReason" | "channel";
+            /**
+             * @description First day (with `to`, a fixed span)
+             * @example 2026-01-01
+             */
+            from?: string | null;
+            /** @description Filter: only this key of the dimension (e.g. one owner id) */
+            key?: string | null;
+            /**
+             * @description The record kind counted; every measure must count it
+             * @enum {string}
+             */
+            kind: "opportunities" | "leads" | "activities" | "tickets";
+            /** @description The figures, one column each (metrics of docs/dashboards.md) */
+            measures: ("deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue")[];
+            name: string;
+            /**
+             * @description One row per day, ISO week, month, quarter or year (the agency’s calendar)
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /**
+             * @description From the start of the current week, month, quarter or year to today; used when `from` is left out
+             * @enum {string|null}
+             */
+            range?: "week" | "month" | "quarter" | "year" | null;
+            /** @description Email it on a schedule; null stops it */
+            schedule?: {
+                /**
+                 * @default xlsx
+                 * @enum {string}
+                 */
+                format?: "csv" | "xlsx";
+                /**
+                 * @description Sent once a day, a week (from Monday) or a month, on the agency’s calendar
+                 * @enum {string}
+                 */
+                frequency: "daily" | "weekly" | "monthly";
+                /** @description User ids of the agency; each gets the report as their own visibility answers it, in their language */
+                recipients: string[];
+            } | null;
+            /**
+             * @description Who else may open and run it (each with their own visibility): role keys and team ids
+             * @default {
+             *       "roles": [],
+             *       "teams": []
+             *     }
+             */
+            sharedWith?: {
+                /** @default [] */
+                roles?: string[];
+                /** @default [] */
+                teams?: string[];
+            };
+            /**
+             * @description Last day; left out, today
+             * @example 2026-01-01
+             */
+            to?: string | null;
         };
         UpdateRoleRequest: {
             departmentKey?: string | null;
@@ -15045,6 +16261,85 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    cancelCalendarOccurrence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The start the series’ rule gives the occurrence (its RECURRENCE-ID), also for one already moved: the `recurrenceId` of a range answer */
+                occurrenceStart: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateCalendarOccurrence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                /** @description The start the series’ rule gives the occurrence (its RECURRENCE-ID), also for one already moved: the `recurrenceId` of a range answer */
+                occurrenceStart: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarOccurrenceUpdate"];
+            };
+        };
+        responses: {
+            /** @description The series with its overrides */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarEntry"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     getCalendarFeedStatus: {
         parameters: {
             query?: never;
@@ -16077,6 +17372,38 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    listContactCampaignEngagement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaigns, newest first */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignEngagementList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     uploadContactPicture: {
         parameters: {
             query?: never;
@@ -16636,6 +17963,79 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationMessage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteConversationMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tombstone */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationMessage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    editConversationMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationMessageEdit"];
+            };
+        };
+        responses: {
+            /** @description The edited message */
+            200: {
+                headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -18664,6 +20064,151 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    listForecasts: {
+        parameters: {
+            query?: {
+                accountId?: string;
+                ownerId?: string;
+                /** @description The calendar year (2000–2100) */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForecastList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    putForecast: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutForecast"];
+            };
+        };
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteForecast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getAnnualForecast: {
+        parameters: {
+            query: {
+                /** @description One account with its descendants (branches, product lines) */
+                accountId?: string;
+                /** @description One account manager */
+                ownerId?: string;
+                /** @description One team: the forecasts of its members and lead, its won deals */
+                teamId?: string;
+                /** @description The calendar year (2000–2100) */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Plan against actual */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnualForecast"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     listGreetings: {
         parameters: {
             query?: {
@@ -19382,6 +20927,70 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    resendUncertainInvoiceMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceMailResendInput"];
+            };
+        };
+        responses: {
+            /** @description What became of each message */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceMailResendResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listUncertainInvoiceMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The uncertain messages of your agency */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UncertainInvoiceMailList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     listInvoices: {
         parameters: {
             query: {
@@ -19479,6 +21088,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listCreditNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credit notes */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createCreditNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditNoteCreate"];
+            };
+        };
+        responses: {
+            /** @description The credit note and the invoice after it */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getCreditNotePdf: {
+        parameters: {
+            query?: {
+                /** @description Dates and amounts formatted for this locale */
+                locale?: "en" | "de";
+            };
+            header?: never;
+            path: {
+                creditNoteId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             400: components["responses"]["Problem400"];
@@ -19595,6 +21315,46 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    voidInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceVoid"];
+            };
+        };
+        responses: {
+            /** @description The void invoice */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -20149,6 +21909,8 @@ export interface operations {
     listLeadRequests: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
                 limit?: number;
                 status?: string;
             };
@@ -20247,6 +22009,46 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateLeadRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadRequestUpdate"];
+            };
+        };
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadRequest"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -20600,6 +22402,8 @@ export interface operations {
                 campaignId?: string;
                 /** @description Filter by city (string, comma-separated for any of) */
                 city?: string;
+                /** @description Any of micro, small, medium, large, enterprise (comma-separated) */
+                companySize?: string;
                 /** @description Filter by contactList (string, comma-separated for any of) */
                 contactList?: string;
                 /** @description Filter by country (string, comma-separated for any of) */
@@ -20827,6 +22631,38 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    listLeadCampaignEngagement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaigns, newest first */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignEngagementList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     convertLead: {
         parameters: {
             query?: never;
@@ -20981,6 +22817,8 @@ export interface operations {
                 campaignId?: string;
                 /** @description Filter by city (string, comma-separated for any of) */
                 city?: string;
+                /** @description Any of micro, small, medium, large, enterprise (comma-separated) */
+                companySize?: string;
                 /** @description Filter by contactList (string, comma-separated for any of) */
                 contactList?: string;
                 /** @description Filter by country (string, comma-separated for any of) */
@@ -22040,17 +23878,115 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    listMenus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The menus */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentMenuList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    setMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A department's org id, or `default` */
+                department: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentMenuSet"];
+            };
+        };
+        responses: {
+            /** @description The menu */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentMenu"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getMyMenu: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The menu */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyMenu"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     queryMetric: {
         parameters: {
             query: {
-                /** @description `all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`) */
-                dimension?: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast";
+                /** @description `all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`); `lostReason` splits `deals.lost` by the reason given; `channel` splits `leads.contacted` (email, phone, linkedin, other) and the campaigns’ email figures (ours, mailwizz) */
+                dimension?: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast" | "lostReason" | "channel";
                 /** @description First day asked for (the bucket holding it is included); left out, the start of the current period of `since` (else of `period`) in the agency’s time zone */
                 from?: string;
                 /** @description Only this key of the dimension (e.g. one owner id) */
                 key?: string;
                 /** @description What is counted; see docs/dashboards.md for each metric */
-                metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes";
+                metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue";
                 /** @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings) */
                 period: "day" | "week" | "month" | "quarter" | "year";
                 /** @description Without `from`: start at the current period of this kind (e.g. `quarter` for weekly points since the quarter began) */
@@ -24331,6 +26267,41 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    getPortalCreditNotePdf: {
+        parameters: {
+            query?: {
+                /** @description Dates and amounts formatted for this locale */
+                locale?: "en" | "de";
+            };
+            header?: never;
+            path: {
+                creditNoteId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     getPortalInvoicePdf: {
         parameters: {
             query?: {
@@ -25128,7 +27099,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalTicketClose"];
+            };
+        };
         responses: {
             /** @description The closed ticket */
             200: {
@@ -25147,6 +27122,8 @@ export interface operations {
             401: components["responses"]["Problem401"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -26113,6 +28090,8 @@ export interface operations {
     listProjects: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
                 customerId?: string;
                 limit?: number;
                 opportunityId?: string;
@@ -26586,6 +28565,77 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getPublicSalesEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSalesEvent"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    registerPublicSalesEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicSalesEventRegistrationInput"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSalesEventRegistration"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
@@ -27098,6 +29148,289 @@ export interface operations {
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reports */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReport"];
+            };
+        };
+        responses: {
+            /** @description The report */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write conditional: the version you edited, as the record's ETag carries it (`"3"`; `W/"3"` and a bare `3` are accepted too). A stale one answers 412 `precondition_failed` with the current record in `current`. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateReport"];
+            };
+        };
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            412: components["responses"]["Problem412"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    exportReport: {
+        parameters: {
+            query?: {
+                /** @description CSV (text/csv) or an Excel workbook (.xlsx) */
+                format?: "csv" | "xlsx";
+                /** @description The header row’s language; left out, the caller’s own (their profile), else Accept-Language */
+                lang?: "en" | "de";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (text/csv), or with `format=xlsx` a workbook */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    runReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report’s rows */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    runReportDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportDefinition"];
+            };
+        };
+        responses: {
+            /** @description The report’s rows */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -28177,7 +30510,7 @@ export interface operations {
                 /** @description Page size, 1 to 200 */
                 limit?: number;
                 /** @description What is counted; see docs/dashboards.md for each metric */
-                metric?: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes";
+                metric?: "deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue";
                 /** @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings) */
                 period?: "day" | "week" | "month" | "quarter" | "year";
                 periodStart?: string;
@@ -28362,7 +30695,7 @@ export interface operations {
                 dimension?: "owner" | "team" | "product" | "all";
                 key?: string;
                 /** @description What is counted; see docs/dashboards.md for each metric */
-                metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.lost" | "pipeline.weighted" | "leads.created" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes";
+                metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue";
                 /** @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings) */
                 period: "day" | "week" | "month" | "quarter" | "year";
                 /** @description The first day of the period; left out, the current period in the agency’s time zone */

@@ -9,6 +9,8 @@ export type CalendarEntry = Schema<'CalendarEntry'>;
 export type CalendarEntryCreateParams = Schema<'CalendarEntryCreate'>;
 /** The body of `crm.calendar.update`. */
 export type CalendarEntryUpdateParams = Schema<'CalendarEntryUpdate'>;
+/** The body of `crm.calendar.updateOccurrence`: what changes for that one occurrence. */
+export type CalendarOccurrenceUpdateParams = Schema<'CalendarOccurrenceUpdate'>;
 /** One occurrence in a range: an entry (a series expanded) or a task with a due time. */
 export type CalendarOccurrence = Schema<'CalendarOccurrence'>;
 /** The query of `crm.calendar.range`: `from`, `to` (at most 93 days), optionally one user or team. */
@@ -55,6 +57,19 @@ export class Calendar extends APIResource {
   /** Deletes an entry. */
   delete(id: string, options?: RequestOptions): Promise<void> {
     return this._transport.delete(path`/v1/calendar/entries/${id}`, options);
+  }
+
+  /**
+   * Moves or retitles one occurrence of a recurring entry (stored with the series, as iCalendar's
+   * RECURRENCE-ID). `occurrenceStart` is the start the series' rule gives it: `recurrenceId` in `range`.
+   */
+  updateOccurrence(id: string, occurrenceStart: string, params: CalendarOccurrenceUpdateParams, options?: UpdateOptions): Promise<CalendarEntry> {
+    return this._transport.patch<CalendarEntry>(path`/v1/calendar/entries/${id}/occurrences/${occurrenceStart}`, params, options, options?.ifMatch === undefined ? undefined : { 'If-Match': etagOf(options.ifMatch) });
+  }
+
+  /** Cancels one occurrence of a recurring entry (an EXDATE); invited attendees get a CANCEL for it. */
+  cancelOccurrence(id: string, occurrenceStart: string, options?: RequestOptions): Promise<void> {
+    return this._transport.delete(path`/v1/calendar/entries/${id}/occurrences/${occurrenceStart}`, options);
   }
 
   /** Emails the attendees an invitation with an .ics (METHOD:REQUEST) attachment. */

@@ -32,6 +32,10 @@ export type CampaignExportParams = OperationQuery<'exportCampaigns'> & QueryPara
 /** Engagement, leads, conversions, revenue won and ROI of a campaign, with a daily series. */
 export type CampaignStats = Schema<'CampaignStats'>;
 export type CampaignEmailAnalytics = Schema<'CampaignEmailAnalytics'>;
+/** One campaign that reached a person and what they did with it (`crm.contacts.campaignEngagement`, `crm.leads.campaignEngagement`). */
+export type CampaignEngagement = Schema<'CampaignEngagement'>;
+/** The campaigns that reached a person, newest first. */
+export type CampaignEngagementList = Schema<'CampaignEngagementList'>;
 /** A sales person's referral code for a campaign. */
 export type CampaignReferralCode = Schema<'CampaignReferralCode'>;
 /** One signup through a campaign form. */

@@ -4,6 +4,7 @@ import { path } from '../core/path.js';
 import type { ListParams } from '../core/pagination.js';
 import type { RequestOptions } from '../core/request-options.js';
 import type { QueryParams } from '../internal/query.js';
+import type { CampaignEngagementList } from './campaigns.js';
 import type { DocumentBody } from './customers.js';
 import { getSubscriptions, setSubscription, type MessageSubscriptions, type SubscriptionChangeParams } from './subscriptions.js';
 
@@ -30,6 +31,15 @@ export class Contacts extends WorkflowRecordResource<Contact, ContactCreateParam
   /** What messages the contact receives, per category and channel. */
   subscriptions(id: string, options?: RequestOptions): Promise<MessageSubscriptions> {
     return getSubscriptions(this._transport, 'contacts', id, options);
+  }
+
+  /**
+   * The campaigns that reached the contact, newest first, and what the contact did with each: sent,
+   * delivered, opened, clicked (which links), bounced, replied, unsubscribed (our own sends), and the
+   * Mailwizz campaigns sent to its lists (Mailwizz tells only unsubscribes per person).
+   */
+  campaignEngagement(id: string, options?: RequestOptions): Promise<CampaignEngagementList> {
+    return this._transport.get<CampaignEngagementList>(path`/v1/contacts/${id}/campaign-engagement`, undefined, options);
   }
 
   /** Subscribes the contact to, or unsubscribes it from, a category on a channel. */

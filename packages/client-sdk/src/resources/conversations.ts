@@ -11,6 +11,13 @@ export type Conversation = Schema<'Conversation'>;
 export type ConversationMessage = Schema<'ConversationMessage'>;
 /** The body of `crm.conversations.post`. */
 export type ConversationMessageParams = Schema<'ConversationMessageInput'>;
+/** The body of `crm.conversations.editMessage`. */
+export type ConversationMessageEditParams = Schema<'ConversationMessageEdit'>;
+/** What the realtime socket sends as `conversation.message.updated` (a message edited, or deleted: then `deletedAt` is set). */
+export interface ConversationMessageUpdated {
+  conversationId: string;
+  message: ConversationMessage;
+}
 /** The body of `crm.conversations.createDirect`. */
 export type DirectConversationParams = Schema<'DirectConversationInput'>;
 /** A file attached to a message. */
@@ -37,7 +44,7 @@ export type ConversationSearchParams = OperationQuery<'searchConversationMessage
 
 /**
  * Internal messaging (`crm.conversations`): record threads, direct conversations, mentions, read state.
- * Live messages arrive on the realtime socket as `conversation.message` and `conversation.read`.
+ * Live messages arrive on the realtime socket as `conversation.message`, `conversation.message.updated` and `conversation.read`.
  *
  * @example const thread = await crm.conversations.forRecord('lead', leadId);
  * await crm.conversations.post(thread.id, { body: '@Ben can you call?', mentionIds: [benId] });
@@ -71,6 +78,16 @@ export class Conversations extends APIResource {
   /** Posts a message; an idempotency key is sent (generated when not given), so a retry never posts twice. */
   post(id: string, params: ConversationMessageParams, options?: RequestOptions): Promise<ConversationMessage> {
     return this._transport.post<ConversationMessage>(path`/v1/conversations/${id}/messages`, params, options, true);
+  }
+
+  /** Edits my message: it is marked edited, and users newly in `mentionIds` are notified (once per message). */
+  editMessage(id: string, messageId: string, params: ConversationMessageEditParams, options?: RequestOptions): Promise<ConversationMessage> {
+    return this._transport.patch<ConversationMessage>(path`/v1/conversations/${id}/messages/${messageId}`, params, options);
+  }
+
+  /** Deletes a message (mine, or any as an admin), answering the tombstone that stays in the thread. */
+  async deleteMessage(id: string, messageId: string, options?: RequestOptions): Promise<ConversationMessage> {
+    return (await this._transport.request<ConversationMessage>({ method: 'DELETE', path: path`/v1/conversations/${id}/messages/${messageId}` }, options)).data;
   }
 
   /** Marks every message of the conversation read. */

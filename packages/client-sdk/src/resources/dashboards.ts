@@ -13,6 +13,12 @@ export type DashboardWidget = Schema<'DashboardWidget'>;
 export type DashboardCreateParams = Schema<'CreateDashboard'>;
 /** The body of `crm.dashboards.update`: the name and every widget (it replaces them). */
 export type DashboardUpdateParams = Schema<'UpdateDashboard'>;
+/** The signed-in person's menu of the internal portal: the pages their department sees, and where it came from. */
+export type MyMenu = Schema<'MyMenu'>;
+/** A department's menu (or the agency's default, `department: 'default'`). */
+export type DepartmentMenu = Schema<'DepartmentMenu'>;
+/** The body of `crm.dashboards.setMenu`: the page keys in menu order. */
+export type DepartmentMenuSetParams = Schema<'DepartmentMenuSet'>;
 
 /**
  * Dashboards as data (`crm.dashboards`): the signed-in user's own and their role's default.
@@ -46,5 +52,20 @@ export class Dashboards extends APIResource {
 
   delete(id: string, options?: RequestOptions): Promise<void> {
     return this._transport.delete(path`/v1/dashboards/${id}`, options);
+  }
+
+  /** My menu of the internal portal: my department's, else the agency's default, else the built-in one (`source`). */
+  myMenu(options?: RequestOptions): Promise<MyMenu> {
+    return this._transport.get<MyMenu>('/v1/menus/mine', undefined, options);
+  }
+
+  /** The agency's department menus and its default (admins only). */
+  async listMenus(options?: RequestOptions): Promise<DepartmentMenu[]> {
+    return (await this._transport.get<{ data: DepartmentMenu[] }>('/v1/menus', undefined, options)).data;
+  }
+
+  /** Sets the pages a department (its org id) or every department without its own (`'default'`) sees; admins only. */
+  async setMenu(department: string, params: DepartmentMenuSetParams, options?: RequestOptions): Promise<DepartmentMenu> {
+    return (await this._transport.request<DepartmentMenu>({ method: 'PUT', path: path`/v1/menus/${department}`, body: params }, options)).data;
   }
 }

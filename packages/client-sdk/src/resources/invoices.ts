@@ -15,8 +15,18 @@ export type InvoicePaymentParams = Schema<'InvoicePaymentCreate'>;
 export type InvoicePaymentResult = Schema<'InvoicePaymentResult'>;
 /** The agency's payment reminder schedule. */
 export type DunningSettings = Schema<'DunningSettings'>;
+/** A credit note: its own consecutive number (CN-000001), the lines and amounts credited, in minor units. */
+export type CreditNote = Schema<'CreditNote'>;
+/** The body of `crm.invoices.createCreditNote`: a reason and either `lines` or a gross `amount`. */
+export type CreditNoteParams = Schema<'CreditNoteCreate'>;
+/** The credit note and the invoice after it. */
+export type CreditNoteResult = Schema<'CreditNoteResult'>;
 /** The body of `crm.invoices.putDunningSettings`. */
 export type DunningSettingsParams = Schema<'DunningSettingsInput'>;
+/** An invoice email or reminder left uncertain by a crash: the customer may or may not have it. */
+export type UncertainInvoiceMail = Schema<'UncertainInvoiceMail'>;
+/** What `crm.invoices.resendUncertainMail` did with each message. */
+export type InvoiceMailResendResult = Schema<'InvoiceMailResendResult'>;
 
 /**
  * Invoices (`crm.invoices`): invoice an account (numbered without gaps, sent automatically when the
@@ -57,6 +67,26 @@ export class Invoices extends APIResource {
     return this._transport.post<InvoicePaymentResult>(path`/v1/invoices/${id}/payments`, params, options, true);
   }
 
+  /** Voids an invoice on which nothing is paid or credited (else 409: issue a credit note). */
+  void(id: string, params: { reason: string }, options?: RequestOptions): Promise<Invoice> {
+    return this._transport.post<Invoice>(path`/v1/invoices/${id}/void`, params, options);
+  }
+
+  /** Issues a credit note (by lines or amount, never beyond the uncredited total); the SDK sends an `Idempotency-Key`. */
+  createCreditNote(id: string, params: CreditNoteParams, options?: RequestOptions): Promise<CreditNoteResult> {
+    return this._transport.post<CreditNoteResult>(path`/v1/invoices/${id}/credit-notes`, params, options, true);
+  }
+
+  /** An invoice's credit notes, newest number first. */
+  async creditNotes(id: string, options?: RequestOptions): Promise<CreditNote[]> {
+    return (await this._transport.get<{ data: CreditNote[] }>(path`/v1/invoices/${id}/credit-notes`, undefined, options)).data;
+  }
+
+  /** A credit note as a PDF with the agency's branding. */
+  async creditNotePdf(id: string, creditNoteId: string, params: { locale?: 'en' | 'de' } = {}, options?: RequestOptions): Promise<Blob> {
+    return (await this._transport.request<Blob>({ method: 'GET', path: path`/v1/invoices/${id}/credit-notes/${creditNoteId}/pdf`, query: params, responseType: 'blob' }, options)).data;
+  }
+
   /** The agency's payment reminder schedule and its templates. */
   dunningSettings(options?: RequestOptions): Promise<DunningSettings> {
     return this._transport.get<DunningSettings>('/v1/dunning-settings', undefined, options);
@@ -65,6 +95,16 @@ export class Invoices extends APIResource {
   /** Replaces the reminder schedule (templates are checked first). */
   async putDunningSettings(params: DunningSettingsParams, options?: RequestOptions): Promise<DunningSettings> {
     return (await this._transport.request<DunningSettings>({ method: 'PUT', path: '/v1/dunning-settings', body: params }, options)).data;
+  }
+
+  /** Invoice emails and reminders left uncertain by a crash (never sent again by a job), oldest first. */
+  async uncertainMail(options?: RequestOptions): Promise<UncertainInvoiceMail[]> {
+    return (await this._transport.get<{ data: UncertainInvoiceMail[] }>('/v1/invoice-mail/uncertain', undefined, options)).data;
+  }
+
+  /** Sends the uncertain messages (or those of `keys`) once more, same Message-ID; a repeat resends nothing. */
+  resendUncertainMail(params: { keys?: string[] } = {}, options?: RequestOptions): Promise<InvoiceMailResendResult> {
+    return this._transport.post<InvoiceMailResendResult>('/v1/invoice-mail/resend-uncertain', params, options);
   }
 }
 

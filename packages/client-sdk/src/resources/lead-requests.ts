@@ -8,6 +8,8 @@ import { APIResource } from '../core/resource.js';
 export type LeadRequest = Schema<'LeadRequest'>;
 /** The body of `crm.leadRequests.create`. */
 export type LeadRequestCreateParams = Schema<'LeadRequestCreate'>;
+/** Title, notes or criteria fields to change (null clears a criterion); `version` guards against lost updates. */
+export type LeadRequestUpdateParams = Schema<'LeadRequestUpdate'>;
 /** The query of `crm.leadRequests.list`. */
 export type LeadRequestListParams = OperationQuery<'listLeadRequests'>;
 /** One lead on a request, with its state (candidate, accepted, rejected, delivered). */
@@ -48,6 +50,11 @@ export class LeadRequests extends APIResource {
   /** Asks for leads; the request starts in sourcing. */
   create(params: LeadRequestCreateParams, options?: RequestOptions): Promise<LeadRequest> {
     return this._transport.post<LeadRequest>('/v1/lead-requests', params, options, true);
+  }
+
+  /** Changes the title, notes or criteria until delivered or closed; the open leads are checked against the new criteria. */
+  update(id: string, params: LeadRequestUpdateParams, options?: RequestOptions): Promise<LeadRequest> {
+    return this._transport.patch<LeadRequest>(path`/v1/lead-requests/${id}`, params, options);
   }
 
   /** Moves the request through its workflow (vetting, approved, closed, or sourcing to reopen). */

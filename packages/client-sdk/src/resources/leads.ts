@@ -4,6 +4,7 @@ import { path } from '../core/path.js';
 import type { RequestOptions } from '../core/request-options.js';
 import type { QueryParams } from '../internal/query.js';
 import type { ListParams } from '../core/pagination.js';
+import type { CampaignEngagementList } from './campaigns.js';
 
 /** A lead: a person or company that may become a customer. */
 export type Lead = Schema<'Lead'>;
@@ -32,6 +33,11 @@ export type LeadSettingsUpdateParams = Schema<'LeadSettingsUpdate'>;
  */
 export class Leads extends WorkflowRecordResource<Lead, LeadCreateParams, LeadUpdateParams, LeadListParams, LeadExportParams> {
   protected readonly resource = 'leads';
+
+  /** The campaigns that reached the lead's contact (the contact it was converted to), newest first; empty for an unconverted lead. */
+  campaignEngagement(id: string, options?: RequestOptions): Promise<CampaignEngagementList> {
+    return this._transport.get<CampaignEngagementList>(path`/v1/leads/${id}/campaign-engagement`, undefined, options);
+  }
 
   /** Converts a lead into a customer (new or existing) and a contact, and optionally an opportunity. */
   convert(id: string, params: LeadConvertParams, options?: RequestOptions): Promise<LeadConversion> {

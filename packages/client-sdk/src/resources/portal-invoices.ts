@@ -15,6 +15,11 @@ export class PortalInvoices extends APIResource {
     return this._transport.get<PortalInvoiceList>('/v1/portal/invoices', undefined, options);
   }
 
+  /** A credit note of one of my invoices as a PDF (the list's `creditNotes`). */
+  async creditNotePdf(id: string, creditNoteId: string, params: { locale?: 'en' | 'de' } = {}, options?: RequestOptions): Promise<Blob> {
+    return (await this._transport.request<Blob>({ method: 'GET', path: path`/v1/portal/invoices/${id}/credit-notes/${creditNoteId}/pdf`, query: params, responseType: 'blob' }, options)).data;
+  }
+
   /** One of my invoices as a PDF. */
   async pdf(id: string, params: { locale?: 'en' | 'de' } = {}, options?: RequestOptions): Promise<Blob> {
     return (await this._transport.request<Blob>({ method: 'GET', path: path`/v1/portal/invoices/${id}/pdf`, query: params, responseType: 'blob' }, options)).data;

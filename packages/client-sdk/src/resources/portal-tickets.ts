@@ -12,6 +12,8 @@ export type PortalTicket = Schema<'PortalTicket'>;
 export type PortalTicketCreateParams = Schema<'PortalTicketCreate'>;
 /** The body of `crm.portal.tickets.reply`. */
 export type PortalTicketMessageCreateParams = Schema<'PortalTicketMessageCreate'>;
+/** The body of `crm.portal.tickets.close`: an optional satisfaction rating (1–5) and comment. */
+export type PortalTicketCloseParams = Schema<'PortalTicketClose'>;
 /** The query of `crm.portal.tickets.list`: paging and an optional `status`. */
 export type PortalTicketListParams = OperationQuery<'listPortalTickets'> & ListParams;
 /** The query of `crm.portal.tickets.listMessages`. */
@@ -52,9 +54,9 @@ export class PortalTickets extends APIResource {
     return this._transport.post<TicketMessage>(path`/v1/portal/tickets/${id}/messages`, params, options, true);
   }
 
-  /** Closes the ticket. */
-  close(id: string, options?: RequestOptions): Promise<PortalTicket> {
-    return this._transport.post<PortalTicket>(path`/v1/portal/tickets/${id}/close`, undefined, options);
+  /** Closes the ticket, with how satisfied I am (`rating` 1–5, and a `comment`) when I say so. */
+  close(id: string, params?: PortalTicketCloseParams, options?: RequestOptions): Promise<PortalTicket> {
+    return this._transport.post<PortalTicket>(path`/v1/portal/tickets/${id}/close`, params ?? {}, options);
   }
 
   /** Reopens a resolved ticket (`CrmConflictError` `invalid_transition` when the workflow does not allow it). */

@@ -19,6 +19,13 @@ export type PublicEngagementResult = Schema<'PublicEngagementResult'>;
 /** What a visitor can do to a campaign, each counted once per visitor. */
 export type EngagementKind = 'view' | 'like' | 'enrol';
 
+/** An open sales event as the registration widget shows it (dates, venue, seats left, the privacy notice to accept). */
+export type PublicSalesEvent = Schema<'PublicSalesEvent'>;
+/** The body of `crm.public.salesEvents.register`. */
+export type PublicSalesEventRegistrationParams = Schema<'PublicSalesEventRegistrationInput'>;
+/** The answer of a registration: the same whether the address registered now or before. */
+export type PublicSalesEventRegistration = Schema<'PublicSalesEventRegistration'>;
+
 /** The answer of `crm.public.ping`: the agency the key belongs to, by its display name. */
 export type PublicPing = Schema<'PublicPing'>;
 
@@ -42,6 +49,11 @@ export class PublicResource extends APIResource {
   /** The public campaign routes the widgets use: get by code, view/like/enrol, sign up, confirm a signup. */
   get campaigns(): PublicCampaigns {
     return new PublicCampaigns(this._transport);
+  }
+
+  /** The public sales event routes the registration widget uses: get an open event, register for it. */
+  get salesEvents(): PublicSalesEvents {
+    return new PublicSalesEvents(this._transport);
   }
 
   /**
@@ -102,5 +114,25 @@ export class PublicCampaigns extends APIResource {
   async confirmSignup(token: string, options?: RequestOptions): Promise<PublicSignupConfirmation> {
     const request = { method: 'GET' as const, path: '/v1/public/signup-confirmations', query: { token }, authenticate: false };
     return (await this._transport.request<PublicSignupConfirmation>(request, options)).data;
+  }
+}
+
+/**
+ * The sales events a publishable key reaches from a partner page (`crm.public.salesEvents`): what
+ * `<crm-event-registration>` calls.
+ */
+export class PublicSalesEvents extends APIResource {
+  /** An open event by id (404 for events that take no registrations). */
+  get(id: string, options?: RequestOptions): Promise<PublicSalesEvent> {
+    return this._transport.get<PublicSalesEvent>(path`/v1/public/sales-events/${id}`, undefined, options);
+  }
+
+  /**
+   * Registers the visitor (a lead of the agency). Registering an address twice answers the same and creates
+   * nothing, so a retry after a lost answer is safe; a full event rejects with `CrmConflictError`
+   * (`errors[0].code` `full`).
+   */
+  register(id: string, params: PublicSalesEventRegistrationParams, options?: RequestOptions): Promise<PublicSalesEventRegistration> {
+    return this._transport.post<PublicSalesEventRegistration>(path`/v1/public/sales-events/${id}/registrations`, params, options, true);
   }
 }

@@ -9,7 +9,7 @@ import type { MetricChanged } from './metrics.js';
 import type { Opportunity } from './opportunities.js';
 import type { Task } from './tasks.js';
 import type { Ticket } from './tickets.js';
-import type { ConversationMessagePushed, ConversationReadState } from './conversations.js';
+import type { ConversationMessagePushed, ConversationMessageUpdated, ConversationReadState } from './conversations.js';
 
 /**
  * The record each realtime resource delivers. Realtime names record types in the singular, as the API's
@@ -72,6 +72,8 @@ export interface RealtimeMessages {
   'metric.changed': MetricChanged;
   /** A message in a conversation I may read (with my unread count of it). */
   'conversation.message': ConversationMessagePushed;
+  /** A message I may read was edited or deleted (a tombstone then: `deletedAt` set, empty body). */
+  'conversation.message.updated': ConversationMessageUpdated;
   /** I read a conversation (in this or another tab). */
   'conversation.read': ConversationReadState;
 }

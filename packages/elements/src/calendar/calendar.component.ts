@@ -6,6 +6,8 @@ import { calendarClient, type CalendarOccurrence } from '../shared/api/calendar.
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import { CrmState } from '../state/state.component.js';
+import { CalendarEditor, type CalendarEditorHost } from './calendar-editor.js';
+import { calendarEditorStyles } from './calendar-editor.styles.js';
 import { calendarStyles } from './calendar.styles.js';
 
 export type CalendarView = 'day' | 'week' | 'month' | 'agenda';
@@ -27,11 +29,16 @@ const addDays = (d: Date, n: number) => new Date(d.getFullYear(), d.getMonth(), 
 /**
  * The shared calendar: a user's or a team's entries and tasks with a time, in a day, week, month or
  * agenda view. Arrow keys move the focused day (Home/End to the week's ends, Page Up/Down by month),
- * Enter opens the focused day; an occurrence opens with a click or Enter.
+ * Enter opens the focused day; an occurrence opens with a click or Enter. Unless `readonly`, *New entry*
+ * (or a press on a day's empty space) creates an entry, and an opened entry shows a dialog to change or
+ * delete it; for an occurrence of a series the dialog first asks whether only this occurrence or the
+ * whole series changes. Saves are conditional on the version read, and a conflict says so.
  *
  * @summary Day, week, month and agenda views of the shared calendars.
  *
- * @event crm-occurrence-opened - An occurrence was opened; `detail.occurrence` is it.
+ * @event crm-occurrence-opened - An occurrence was opened; `detail.occurrence` is it. Cancelable: `preventDefault()` keeps the edit dialog closed.
+ * @event crm-calendar-entry-saved - An entry was created or changed, a series or one occurrence (`detail.scope`).
+ * @event crm-calendar-entry-deleted - An entry or a series was deleted, or one occurrence cancelled (`detail.scope`).
  * @event crm-calendar-navigated - The view or the date changed by user input.
  *
  * @csspart toolbar - The navigation and view buttons.
@@ -39,13 +46,17 @@ const addDays = (d: Date, n: number) => new Date(d.getFullYear(), d.getMonth(), 
  * @csspart day - One day cell.
  * @csspart occurrence - One entry or task.
  * @csspart agenda - The list of the agenda and day views.
+ * @csspart new - The New entry button.
+ * @csspart editor - The create and edit dialog.
+ * @csspart editor-scope - The choice between one occurrence and the whole series.
+ * @csspart field-error - A problem shown beside its field.
  *
  * @cssproperty --crm-calendar-today - Background of today's cell.
  * @cssproperty --crm-calendar-occurrence - Background of an entry.
  * @cssproperty --crm-calendar-task - Background of a task.
  */
-export class CrmCalendar extends CrmDataElement {
-  static override styles = [controlStyles, calendarStyles];
+export class CrmCalendar extends CrmDataElement implements CalendarEditorHost {
+  static override styles = [controlStyles, calendarStyles, calendarEditorStyles];
   static override dependencies = { 'crm-state': CrmState };
 
   /** The view shown: day, week, month or agenda. */
@@ -56,14 +67,34 @@ export class CrmCalendar extends CrmDataElement {
   @property({ attribute: 'user-id' }) userId = '';
   /** Only this team's calendar. */
   @property({ attribute: 'team-id' }) teamId = '';
+  /** Shows the calendar without the New entry button and the edit dialog. */
+  @property({ type: Boolean, reflect: true }) readonly = false;
 
   @state() private occurrences: CalendarOccurrence[] = [];
   @state() private loaded = false;
   @state() private loadError = '';
   /** The day that holds the keyboard focus in the grid. */
   @state() private focusDay = this.date;
+  /** What the status line last said (a save, a deletion), for screen readers. */
+  @state() private announcement = '';
   private loadedKey = '';
   private moveFocus = false;
+  readonly #editor = new CalendarEditor(this);
+
+  /** @internal */
+  editorClient() {
+    return this.client;
+  }
+
+  /** @internal */
+  editorLocale() {
+    return this.activeLocale;
+  }
+
+  /** @internal */
+  announce(text: string): void {
+    this.announcement = text;
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
@@ -182,15 +213,30 @@ export class CrmCalendar extends CrmDataElement {
     return new Intl.DateTimeFormat(this.activeLocale, { day: 'numeric', month: 'short', year: 'numeric' }).formatRange(days[0]!, days.at(-1)!);
   }
 
-  private open(occurrence: CalendarOccurrence) {
-    this.emit(new CrmOccurrenceOpenedEvent({ occurrence }));
+  private open(occurrence: CalendarOccurrence, event: Event) {
+    const opened = new CrmOccurrenceOpenedEvent({ occurrence });
+    this.emit(opened);
+    // Tasks are edited where tasks are (the task list); the host may also veto the dialog.
+    if (this.readonly || opened.defaultPrevented || occurrence.source !== 'entry') return;
+    void this.#editor.edit(occurrence, event.currentTarget as HTMLElement);
+  }
+
+  /** A press on a day's empty space (not on an entry or the day's number) creates an entry on that day. */
+  private onDayPress(event: MouseEvent, key: string) {
+    if (this.readonly || (event.target as HTMLElement).closest('button')) return;
+    this.#editor.create(key, this.shadowRoot?.querySelector<HTMLElement>('[data-new]') ?? undefined);
+  }
+
+  private newEntry(event: Event) {
+    const day = this.view === 'week' || this.view === 'month' ? this.focusDay : this.date;
+    this.#editor.create(day, event.currentTarget as HTMLElement);
   }
 
   private renderOccurrence(o: CalendarOccurrence, compact: boolean) {
     const when = o.allDay ? this.msg('calendar.allDay') : this.time(o.startAt);
     const kind = this.msg(`calendar.kind.${o.kind}` as 'calendar.kind.meeting');
     const rest = o.allDay ? `, ${kind}` : `, ${compact ? `${when}–` : '–'}${this.time(o.endAt)}, ${kind}`;
-    return html`<li><button type="button" part="occurrence" class="occurrence ${o.source}" data-occurrence=${o.key} @click=${() => this.open(o)}>
+    return html`<li><button type="button" part="occurrence" class="occurrence ${o.source}" data-occurrence=${o.key} @click=${(e: Event) => this.open(o, e)}>
       ${compact ? nothing : html`<span class="time">${when}</span>`}<span class="label">${o.title}</span><span class="sr-only">${rest}</span>
     </button></li>`;
   }
@@ -206,12 +252,12 @@ export class CrmCalendar extends CrmDataElement {
     const focus = shown.includes(this.focusDay) ? this.focusDay : shown[0];
     return html`<div role="grid" part="grid" class="grid ${this.view}" aria-label=${this.heading()} @keydown=${this.onGridKey}>
       <div role="row" class="weekdays">${weekdays.map((w) => html`<div role="columnheader"><abbr title=${w.long}>${w.short}</abbr></div>`)}</div>
-      ${rows.map((row) => html`<div role="row" class="week">${row.map((d) => {
+      ${rows.map((row) => html`<div role="row" class="week-row">${row.map((d) => {
         const key = dayKey(d);
         const items = this.on(d);
         const dayLabel = new Intl.DateTimeFormat(this.activeLocale, { dateStyle: 'full' }).format(d);
         const count = this.plural('calendar.count', items.length);
-        return html`<div role="gridcell" part="day" class="day ${key === today ? 'today' : ''} ${compact && d.getMonth() !== month ? 'outside' : ''}" aria-selected=${key === focus ? 'true' : 'false'}>
+        return html`<div role="gridcell" part="day" class="day ${key === today ? 'today' : ''} ${compact && d.getMonth() !== month ? 'outside' : ''}" aria-selected=${key === focus ? 'true' : 'false'} @click=${(e: MouseEvent) => this.onDayPress(e, key)}>
           <button type="button" class="day-head" tabindex=${key === focus ? 0 : -1} data-day=${key} aria-label=${`${dayLabel}, ${count}`} aria-current=${key === today ? 'date' : 'false'} @focus=${() => (this.focusDay = key)} @click=${() => this.navigate('day', key, true)}>${d.getDate()}</button>
           ${items.length ? html`<ul class="items">${(compact ? items.slice(0, 3) : items).map((o) => this.renderOccurrence(o, compact))}</ul>` : nothing}
           ${compact && items.length > 3 ? html`<span class="more">${this.msg('calendar.more', { count: items.length - 3 })}</span>` : nothing}
@@ -244,10 +290,13 @@ export class CrmCalendar extends CrmDataElement {
           <button type="button" data-next aria-label=${this.msg('calendar.next')} @click=${() => this.step(1)}>›</button>
         </div>
         <h2 class="title" aria-live="polite">${this.heading()}</h2>
+        ${this.readonly ? nothing : html`<button type="button" part="new" class="primary" data-new @click=${this.newEntry}>${this.msg('calendar.edit.new')}</button>`}
         <div class="views" role="group" aria-label=${this.msg('calendar.views')}>
           ${views.map((v) => html`<button type="button" data-view=${v} aria-pressed=${this.view === v ? 'true' : 'false'} @click=${() => this.navigate(v, this.date)}>${this.msg(`calendar.view.${v}` as 'calendar.view.day')}</button>`)}
         </div>
       </div>
-      ${body}`;
+      ${body}
+      <p class="sr-only" role="status" data-announcement>${this.announcement}</p>
+      ${this.readonly ? nothing : this.#editor.render()}`;
   }
 }

@@ -45,7 +45,7 @@ export const calendarStyles = css`
     border-radius: var(--crm-sys-radius, 8px);
   }
   .weekdays,
-  .week {
+  .week-row {
     display: grid;
     grid-template-columns: repeat(7, minmax(0, 1fr));
   }
@@ -97,7 +97,11 @@ export const calendarStyles = css`
     margin: 0;
     padding: 0;
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.2rem;
+  }
+  .items li {
+    min-width: 0;
   }
   .occurrence {
     display: flex;
@@ -144,7 +148,7 @@ export const calendarStyles = css`
     .grid.week .weekdays {
       display: none;
     }
-    .grid.week .week {
+    .grid.week .week-row {
       grid-template-columns: minmax(0, 1fr);
     }
     .grid.week .day {

@@ -2,12 +2,13 @@ import { Task } from '@lit/task';
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CrmContactEditRequestedEvent, CrmContactTransitionedEvent } from '../events/contact-events.js';
+import { loadContactCampaigns, type CampaignEngagement } from '../shared/api/campaign-analytics.js';
 import { loadContact, loadContactWorkflow, loadTimeline, transitionContact, type TimelineLine } from '../shared/api/contact-viewer.js';
 import { isVersionConflict, readProblem } from '../shared/api/errors.js';
 import type { Contact, Workflow } from '../shared/api/types.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
-import { formatDateTime, initials } from '../shared/format.js';
+import { formatDate, formatDateTime, initials } from '../shared/format.js';
 import { en } from '../i18n/strings.en.js';
 import { CrmState } from '../state/state.component.js';
 import { contactViewerStyles } from './contact-viewer.styles.js';
@@ -19,7 +20,10 @@ interface ViewerData {
 
 /**
  * A contact's card: picture, name, job, company, primary email and phone, tags, its status with the
- * moves the workflow allows from there as buttons, and the activity timeline, newest first.
+ * moves the workflow allows from there as buttons, the activity timeline, newest first, and the
+ * campaigns that reached the contact with what it did with each (opened, clicked, bounced, replied,
+ * unsubscribed; from `crm.contacts.campaignEngagement`, loaded beside the card so a refusal there never
+ * hides the card). Mailwizz reports only unsubscribes per person; its other answers read "Not reported".
  *
  * @summary A contact card with status actions and the activity timeline.
  *
@@ -38,6 +42,8 @@ interface ViewerData {
  * @csspart message - A message about the last action (e.g. a refused move).
  * @csspart timeline - The activity list.
  * @csspart timeline-entry - One activity.
+ * @csspart campaigns - The list of campaigns that reached the contact.
+ * @csspart campaign - One campaign and what the contact did with it.
  *
  * @cssproperty --crm-contact-viewer-background - Card background. Defaults to `--crm-sys-color-surface-container`.
  * @cssproperty --crm-contact-viewer-accent - Buttons and links. Defaults to `--crm-sys-color-primary`.
@@ -52,6 +58,9 @@ export class CrmContactViewer extends CrmDataElement {
 
   /** Hides the Edit button (for read-only views). */
   @property({ type: Boolean, reflect: true, attribute: 'no-edit' }) noEdit = false;
+
+  /** Hides the campaigns section (and does not ask the API for it). */
+  @property({ type: Boolean, reflect: true, attribute: 'no-campaigns' }) noCampaigns = false;
 
   @state() private contact: Contact | undefined;
   @state() private busy = '';
@@ -74,9 +83,15 @@ export class CrmContactViewer extends CrmDataElement {
     },
   });
 
-  /** Loads the contact, workflow and timeline again. */
+  private readonly campaigns = new Task(this, {
+    args: () => [this.client, this.contactId, this.noCampaigns] as const,
+    task: async ([, id, off], { signal }): Promise<CampaignEngagement[]> => (id && !off ? loadContactCampaigns(this.api, id, { signal }) : []),
+  });
+
+  /** Loads the contact, workflow, timeline and campaigns again. */
   reload(): void {
     void this.load.run();
+    void this.campaigns.run();
   }
 
   /**
@@ -190,13 +205,56 @@ export class CrmContactViewer extends CrmDataElement {
     </section>`;
   }
 
+  /** One answer of a campaign: yes, no, or not reported by the source (null). */
+  private answer(value: boolean | null): string {
+    return this.msg(value === null ? 'contactViewer.unknown' : value ? 'contactViewer.yes' : 'contactViewer.no');
+  }
+
+  private renderCampaignRow(row: CampaignEngagement): TemplateResult {
+    const facts: Array<[string, string, string]> = [
+      ['opened', this.msg('contactViewer.opened'), this.answer(row.opened)],
+      ['clicked', this.msg('contactViewer.clicked'), this.answer(row.clicked)],
+      ['bounced', this.msg('contactViewer.bounced'), row.bounced ? this.msg(`contactViewer.bounce.${row.bounced}`) : row.source === 'mailwizz' ? this.answer(null) : this.answer(false)],
+      ['replied', this.msg('contactViewer.replied'), this.answer(row.replied)],
+      ['unsubscribed', this.msg('contactViewer.unsubscribed'), this.answer(row.unsubscribed)],
+    ];
+    return html`<li part="campaign" data-campaign=${row.campaignId} data-source=${row.source}>
+      <div class="campaign-head">
+        <strong>${row.title}</strong>
+        <span class="muted">${this.msg(`contactViewer.source.${row.source}`)}${row.sentAt ? html` · <time datetime=${row.sentAt}>${formatDate(row.sentAt, this.activeLocale, this.activeTimeZone)}</time>` : nothing}</span>
+      </div>
+      <dl class="facts">
+        ${facts.map(([key, label, value]) => html`<div data-fact=${key} data-value=${value}><dt>${label}</dt><dd>${value}</dd></div>`)}
+      </dl>
+    </li>`;
+  }
+
+  private renderCampaigns(): TemplateResult | typeof nothing {
+    if (this.noCampaigns) return nothing;
+    return html`<section aria-labelledby="campaigns-heading">
+      <h3 id="campaigns-heading">${this.msg('contactViewer.campaigns')}</h3>
+      ${this.campaigns.render({
+        initial: () => html`<crm-state kind="loading"></crm-state>`,
+        pending: () => html`<crm-state kind="loading"></crm-state>`,
+        error: (error) => html`<p class="banner error" role="alert">${this.msg('contactViewer.campaignsFailed', { detail: readProblem(error).detail })}</p>`,
+        complete: (rows) =>
+          rows.length === 0
+            ? html`<crm-state kind="empty" message=${this.msg('contactViewer.noCampaigns')}></crm-state>`
+            : html`<p class="sr-only">${this.plural('contactViewer.campaignCount', rows.length)}</p>
+                <ul part="campaigns">
+                  ${rows.map((row) => this.renderCampaignRow(row))}
+                </ul>`,
+      })}
+    </section>`;
+  }
+
   override render() {
     return this.load.render({
       initial: () => html`<crm-state kind="loading"></crm-state>`,
       pending: () => html`<crm-state kind="loading"></crm-state>`,
       error: (error) => html`<crm-state kind="error" message=${readProblem(error).detail} @crm-retry-requested=${this.reload}></crm-state>`,
       complete: ({ workflow, timeline }) =>
-        this.contact ? html`${this.renderCard(this.contact, workflow)}${this.renderTimeline(timeline)}` : html`<crm-state kind="empty"></crm-state>`,
+        this.contact ? html`${this.renderCard(this.contact, workflow)}${this.renderTimeline(timeline)}${this.renderCampaigns()}` : html`<crm-state kind="empty"></crm-state>`,
     });
   }
 }

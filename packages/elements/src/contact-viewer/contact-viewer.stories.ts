@@ -41,3 +41,19 @@ export const NoActivity: Story = {
     return withClient(memory.client, globals, html`<crm-contact-viewer contact-id=${contactId} ?no-edit=${noEdit}></crm-contact-viewer>`);
   },
 };
+
+/** The campaigns that reached the contact: our own sends with what the contact did, and a Mailwizz campaign (only unsubscribes reported). */
+export const WithCampaigns: Story = {
+  render: ({ contactId, noEdit }, { globals }) => {
+    const memory = createMemoryApi({
+      campaignEngagement: {
+        [contactId]: [
+          { campaignId: '000000000000000000c00001', title: 'Spring webinar', source: 'email', sentAt: '2026-03-02T08:00:00.000Z', sent: true, delivered: true, opened: true, clicked: true, links: ['https://agency.example/register'], bounced: null, replied: true, unsubscribed: false },
+          { campaignId: '000000000000000000c00002', title: 'Trade fair Lisbon', source: 'email', sentAt: '2026-02-10T08:00:00.000Z', sent: true, delivered: false, opened: false, clicked: false, links: [], bounced: 'soft', replied: false, unsubscribed: false },
+          { campaignId: '000000000000000000c00003', title: 'Spring newsletter', source: 'mailwizz', sentAt: '2026-01-20T08:00:00.000Z', sent: true, delivered: null, opened: null, clicked: null, links: [], bounced: null, replied: null, unsubscribed: true },
+        ],
+      },
+    });
+    return withClient(memory.client, globals, html`<crm-contact-viewer contact-id=${contactId} ?no-edit=${noEdit}></crm-contact-viewer>`);
+  },
+};

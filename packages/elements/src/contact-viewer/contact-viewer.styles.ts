@@ -79,4 +79,40 @@ export const contactViewerStyles = css`
     min-inline-size: ${sys('target-size')};
     overflow-wrap: anywhere;
   }
+  [part='campaigns'] {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: ${sys('spacing-s')};
+  }
+  [part='campaign'] {
+    padding: ${sys('spacing-s')} ${sys('spacing-m')};
+    border: 1px solid ${sys('color-outline')};
+    border-radius: ${sys('radius')};
+  }
+  .campaign-head {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    gap: ${sys('spacing-xs')} ${sys('spacing-s')};
+    overflow-wrap: anywhere;
+  }
+  [part='campaign'] .facts {
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${sys('spacing-xs')} ${sys('spacing-m')};
+    margin: ${sys('spacing-xs')} 0 0;
+  }
+  .facts > div {
+    display: flex;
+    gap: ${sys('spacing-xs')};
+  }
+  .facts dt {
+    font-weight: 400;
+    color: ${sys('color-on-surface-variant')};
+  }
+  .facts dt::after {
+    content: ':';
+  }
 `;

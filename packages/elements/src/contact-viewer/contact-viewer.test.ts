@@ -3,6 +3,7 @@ import type { Contact } from '../shared/api/types.js';
 import '../provider/provider.js';
 import { expectAccessible } from '../test/axe.js';
 import { liveApi, until, type LiveApi } from '../test/live-api.js';
+import { createMemoryApi } from '../test/memory-api.js';
 import { deskWidth, expectFitsLayout, phoneWidth, resetViewport, useViewport } from '../test/viewport.js';
 import type { CrmContactViewer } from './contact-viewer.component.js';
 import './contact-viewer.js';
@@ -37,6 +38,12 @@ describe('crm-contact-viewer', () => {
     expect(root.querySelectorAll('[part="transition-button"]').length).to.be.greaterThan(0);
     expect(root.querySelector('[part="timeline"], crm-state[kind="empty"]')).not.to.equal(null);
     await expectAccessible(viewer);
+  });
+
+  it('should say on the real API that no campaign has reached a new contact yet', async () => {
+    const viewer = await mount(api.client, contact.id);
+    await until(() => Boolean(viewer.shadowRoot!.querySelector('section[aria-labelledby="campaigns-heading"] crm-state[kind="empty"]')), 8000, 'campaigns empty state');
+    expect(viewer.shadowRoot!.querySelector('crm-state[message="No campaign has reached this contact yet."]')).not.to.equal(null);
   });
 
   it('should show the seeded statuses and their actions in the reader\'s language', async () => {
@@ -135,4 +142,64 @@ describe('crm-contact-viewer', () => {
       expect(en.shadowRoot!.querySelector('time')!.textContent).to.match(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M$/);
     });
   });
+});
+
+// The campaigns section with rows: the double answers `listContactCampaignEngagement` as the OpenAPI
+// document declares it (a real contact reached by campaigns needs sends, opens and a Mailwizz pull,
+// which the API's own tests arrange: campaigns/email-analytics.test.ts).
+describe('crm-contact-viewer campaigns', () => {
+  afterEach(resetViewport);
+  const contactId = '000000000000000000100001';
+  const rows = [
+    { campaignId: '000000000000000000c00001', title: 'Spring webinar', source: 'email' as const, sentAt: '2026-03-02T08:00:00.000Z', sent: true, delivered: true, opened: true, clicked: true, links: ['https://agency.example/register'], bounced: null, replied: true, unsubscribed: false },
+    { campaignId: '000000000000000000c00002', title: 'Trade fair Lisbon', source: 'email' as const, sentAt: '2026-02-10T08:00:00.000Z', sent: true, delivered: false, opened: false, clicked: false, links: [], bounced: 'hard' as const, replied: false, unsubscribed: false },
+    { campaignId: '000000000000000000c00003', title: 'Spring newsletter', source: 'mailwizz' as const, sentAt: '2026-01-20T08:00:00.000Z', sent: true, delivered: null, opened: null, clicked: null, links: [], bounced: null, replied: null, unsubscribed: true },
+  ];
+
+  async function mountMemory(locale = 'en', theme = 'light'): Promise<{ viewer: CrmContactViewer; memory: ReturnType<typeof createMemoryApi> }> {
+    const memory = createMemoryApi({ campaignEngagement: { [contactId]: rows } });
+    const provider = await fixture(html`<crm-provider .client=${memory.client} locale=${locale} theme=${theme}><crm-contact-viewer contact-id=${contactId}></crm-contact-viewer></crm-provider>`);
+    const viewer = provider.querySelector('crm-contact-viewer')!;
+    await until(() => viewer.shadowRoot!.querySelectorAll('[part="campaign"]').length === rows.length, 8000, 'campaign rows');
+    return { viewer, memory };
+  }
+  const facts = (viewer: CrmContactViewer, id: string) =>
+    Object.fromEntries([...viewer.shadowRoot!.querySelectorAll(`[data-campaign="${id}"] [data-fact]`)].map((el) => [el.getAttribute('data-fact'), el.getAttribute('data-value')]));
+
+  it('should list the campaigns that reached the contact with opened, clicked, bounced, replied and unsubscribed', async () => {
+    const { viewer } = await mountMemory();
+    const titles = [...viewer.shadowRoot!.querySelectorAll('[part="campaign"] strong')].map((el) => el.textContent);
+    expect(titles).to.deep.equal(['Spring webinar', 'Trade fair Lisbon', 'Spring newsletter']);
+    expect(facts(viewer, rows[0]!.campaignId)).to.deep.equal({ opened: 'Yes', clicked: 'Yes', bounced: 'No', replied: 'Yes', unsubscribed: 'No' });
+    expect(facts(viewer, rows[1]!.campaignId)).to.deep.equal({ opened: 'No', clicked: 'No', bounced: 'Hard bounce', replied: 'No', unsubscribed: 'No' });
+    // Mailwizz tells only unsubscribes per person.
+    expect(facts(viewer, rows[2]!.campaignId)).to.deep.equal({ opened: 'Not reported', clicked: 'Not reported', bounced: 'Not reported', replied: 'Not reported', unsubscribed: 'Yes' });
+    expect(viewer.shadowRoot!.querySelector(`[data-campaign="${rows[2]!.campaignId}"] .muted`)!.textContent).to.include('Mailwizz');
+    await expectAccessible(viewer);
+  });
+
+  it('should write the answers and dates in German', async () => {
+    const { viewer } = await mountMemory('de');
+    expect(viewer.shadowRoot!.querySelector('#campaigns-heading')!.textContent).to.equal('Kampagnen');
+    expect(facts(viewer, rows[1]!.campaignId)).to.deep.equal({ opened: 'Nein', clicked: 'Nein', bounced: 'Hart', replied: 'Nein', unsubscribed: 'Nein' });
+    expect(viewer.shadowRoot!.querySelector(`[data-campaign="${rows[0]!.campaignId}"] time`)!.textContent).to.equal('02.03.2026');
+  });
+
+  it('should not ask for campaigns with no-campaigns', async () => {
+    const memory = createMemoryApi({ campaignEngagement: { [contactId]: rows } });
+    const provider = await fixture(html`<crm-provider .client=${memory.client}><crm-contact-viewer no-campaigns contact-id=${contactId}></crm-contact-viewer></crm-provider>`);
+    const viewer = provider.querySelector('crm-contact-viewer')!;
+    await until(() => Boolean(viewer.shadowRoot!.querySelector('[part="card"]')), 8000, 'card');
+    expect(viewer.shadowRoot!.querySelector('#campaigns-heading')).to.equal(null);
+    expect(memory.calls.some((c) => c.path.endsWith('/campaign-engagement'))).to.equal(false);
+  });
+
+  for (const width of [phoneWidth, deskWidth]) {
+    it(`should fit ${width} px in the dark theme with the campaigns shown, axe-clean`, async () => {
+      await useViewport(width);
+      const { viewer } = await mountMemory('de', 'dark');
+      expectFitsLayout(viewer);
+      await expectAccessible(viewer.parentElement!);
+    });
+  }
 });

@@ -17,10 +17,26 @@ export const metricChoices: ReadonlyArray<DashboardWidget['metric']> = [
   'tickets.resolved',
   'calls.answered',
   'calls.minutes',
+  'leads.imported',
+  'leads.contacted',
+  'leads.converted',
+  'tickets.sla_breached',
+  'tickets.rated',
+  'tickets.satisfied',
+  'tickets.rating_points',
+  'campaigns.sent',
+  'campaigns.opened',
+  'campaigns.clicked',
+  'campaigns.bounced',
+  'campaigns.replied',
+  'campaigns.unsubscribed',
+  'campaigns.signups',
+  'campaigns.cost',
+  'campaigns.revenue',
 ];
 
 /** The splits a widget may ask for (the API's `dimension` enum). */
-export const dimensionChoices: ReadonlyArray<DashboardWidget['dimension']> = ['all', 'owner', 'team', 'product', 'pipeline', 'stage', 'campaign', 'source', 'account', 'forecast'];
+export const dimensionChoices: ReadonlyArray<DashboardWidget['dimension']> = ['all', 'owner', 'team', 'product', 'pipeline', 'stage', 'campaign', 'source', 'account', 'forecast', 'lostReason', 'channel'];
 
 const periodChoices = ['day', 'week', 'month', 'quarter', 'year'] as const;
 const kindChoices = ['gauge', 'metric', 'chart'] as const;

@@ -242,6 +242,80 @@ describe('the example portal (examples/portal) against the running API', () => {
     }
   });
 
+  it('plain HTML: the Calendar page edits through <crm-calendar>’s dialog: a new entry, then only one occurrence of a series', async function () {
+    this.timeout(90_000);
+    // A weekly series three weeks ahead, on a Wednesday at 11:00 local time.
+    const first = new Date();
+    first.setDate(first.getDate() + 21 + ((3 - first.getDay() + 7) % 7));
+    first.setHours(11, 0, 0, 0);
+    const series = await crm.calendar.create({ kind: 'meeting', title: 'Portal stand-up', startAt: first.toISOString(), endAt: new Date(first.getTime() + 900_000).toISOString(), recurrence: 'FREQ=WEEKLY;COUNT=3' });
+    const portal = await openPortal('index.html', agency.baseUrl);
+    try {
+      await signIn(portal);
+      portal.doc.querySelector<HTMLElement>('nav a[href="#calendar"]')!.click();
+      const calendar = portal.doc.querySelector<HTMLElement & { view: string; date: string }>('crm-calendar')!;
+      await until(() => Boolean(calendar.shadowRoot?.querySelector('[role="grid"]')), 15_000, 'the calendar');
+      const key = `${first.getFullYear()}-${String(first.getMonth() + 1).padStart(2, '0')}-${String(first.getDate()).padStart(2, '0')}`;
+      calendar.view = 'agenda';
+      calendar.date = key;
+      const shadow = calendar.shadowRoot!;
+      const occurrence = () => [...shadow.querySelectorAll<HTMLElement>('[data-occurrence]')].find((b) => text(b).includes('Portal stand-up'));
+      await until(() => Boolean(occurrence()), 15_000, 'the series in the agenda');
+
+      // New entry on the day shown, saved through the dialog.
+      shadow.querySelector<HTMLElement>('[data-new]')!.click();
+      const input = (name: string) => shadow.querySelector<HTMLInputElement>(`dialog[data-editor] [data-field="${name}"]`)!;
+      await until(() => Boolean(shadow.querySelector('dialog[data-editor][open]')) && shadow.activeElement === input('title'), 5000, 'the dialog, focus on the title');
+      await sendKeys({ type: 'Portal demo' });
+      shadow.querySelector<HTMLElement>('[data-editor-save]')!.click();
+      await until(() => text(shadow.querySelector('[data-announcement]')) === '“Portal demo” is on the calendar.', 10_000, 'the announcement');
+      const created = (await crm.calendar.range({ from: new Date(first.getTime() - 86_400_000).toISOString(), to: new Date(first.getTime() + 86_400_000).toISOString() })).data.find((o) => o.title === 'Portal demo');
+      expect(created?.startAt).to.equal(new Date(`${key}T09:00`).toISOString());
+
+      // Only this occurrence of the series is renamed.
+      occurrence()!.click();
+      await until(() => Boolean(shadow.querySelector('[data-scope="occurrence"]:focus')), 10_000, 'the scope choice');
+      input('title').value = 'Portal stand-up (Wednesday only)';
+      input('title').dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      shadow.querySelector<HTMLElement>('[data-editor-save]')!.click();
+      await until(() => !shadow.querySelector('dialog[data-editor][open]'), 10_000, 'the dialog closed');
+      const stored = await crm.calendar.get(series.id);
+      expect(stored.overrides.map((o) => [o.recurrenceId, o.title])).to.deep.equal([[first.toISOString(), 'Portal stand-up (Wednesday only)']]);
+      expect(stored.title).to.equal('Portal stand-up');
+      expect(portal.problems).to.deep.equal([]);
+    } finally {
+      portal.close();
+    }
+  });
+
+  it('plain HTML: a row of the campaign list opens the campaign’s analytics at #campaigns/<id>, and Back returns to the list', async function () {
+    this.timeout(90_000);
+    const title = `Portal analytics ${Date.now()}`;
+    const campaign = await crm.transport.post<{ id: string }>('/v1/campaigns', { title, code: `PA${Date.now().toString(36).toUpperCase()}`, type: 'promotion', visibility: 'internal', cost: 1000, expectedRevenue: 5000 });
+    const portal = await openPortal('index.html', agency.baseUrl);
+    try {
+      await signIn(portal);
+      portal.doc.querySelector<HTMLElement>('nav a[href="#campaigns"]')!.click();
+      const rowOf = () => [...(shadowOf(portal.doc, 'crm-campaign-list')?.querySelectorAll<HTMLElement>('[part="row"]') ?? [])].find((r) => text(r).includes(title));
+      await until(() => Boolean(rowOf()), 15_000, 'the campaign in the list');
+      rowOf()!.click();
+      const analytics = portal.doc.querySelector<HTMLElement & { campaignId: string }>('crm-campaign-analytics')!;
+      await until(() => !analytics.hidden && text(analytics.shadowRoot?.querySelector('h2')) === title, 15_000, 'the analytics of the campaign');
+      expect(portal.win.location.hash).to.equal(`#campaigns/${campaign.id}`);
+      expect(analytics.campaignId).to.equal(campaign.id);
+      expect(portal.doc.querySelector<HTMLElement>('crm-campaign-list')!.hidden).to.equal(true);
+      // Nothing sent yet: the mail section says so; the results show the cost the API holds.
+      expect(text(analytics.shadowRoot!.querySelector('[part="email"]'))).to.include('No mail of this campaign has been sent yet.');
+      expect(text(analytics.shadowRoot!.querySelector('[part="results"] [data-key="cost"]'))).to.include('1,000');
+      portal.doc.getElementById('campaign-list-back')!.click();
+      await until(() => !portal.doc.querySelector<HTMLElement>('crm-campaign-list')!.hidden && analytics.hidden, 10_000, 'the list again');
+      expect(portal.win.location.hash).to.equal('#campaigns');
+      expect(portal.problems).to.deep.equal([]);
+    } finally {
+      portal.close();
+    }
+  });
+
   it('plain HTML: the Dashboard page shows the signed-in person’s dashboard (their role’s default) with gauges and charts, in German too', async function () {
     this.timeout(90_000);
     const portal = await openPortal('index.html', agency.baseUrl);
@@ -263,6 +337,62 @@ describe('the example portal (examples/portal) against the running API', () => {
       expect(portal.problems).to.deep.equal([]);
     } finally {
       portal.close();
+    }
+  });
+
+  it('plain HTML: the Forecast page shows the signed-in person’s annual forecast, which they may enter, and everyone’s they may see', async function () {
+    this.timeout(90_000);
+    const portal = await openPortal('index.html', agency.baseUrl);
+    try {
+      await signIn(portal);
+      portal.doc.querySelector<HTMLElement>('nav a[href="#forecast"]')!.click();
+      const forecast = () => shadowOf(portal.doc, 'crm-annual-forecast');
+      await until(() => Boolean(forecast()?.querySelector('[part="table"], crm-state[kind="error"]')), 15_000, 'the forecast table');
+      expect(forecast()!.querySelector('crm-state')?.getAttribute('message') ?? '', 'no error').to.equal('');
+      expect(portal.doc.querySelector('nav a[href="#forecast"]')!.getAttribute('aria-current')).to.equal('page');
+      expect(text(forecast()!.querySelector('.toolbar button')), 'their own forecast is theirs to enter').to.equal('Edit forecast');
+      expect(forecast()!.querySelectorAll('tbody tr').length).to.equal(12);
+      const whose = portal.doc.getElementById('forecast-owner') as HTMLSelectElement;
+      whose.value = '';
+      whose.dispatchEvent(new Event('change'));
+      await until(() => !forecast()!.querySelector('.toolbar button') && Boolean(forecast()!.querySelector('[part="table"]')), 10_000, 'everyone’s, read-only');
+      expect(portal.problems).to.deep.equal([]);
+    } finally {
+      portal.close();
+    }
+  });
+
+  it('plain HTML: the nav renders the department’s menu (GET /v1/menus/mine): a page it leaves out is hidden, yet its address still opens it', async function () {
+    this.timeout(90_000);
+    // The signed-in admin's menu is their department's (or the agency default when they have none).
+    const mine = await crm.dashboards.myMenu();
+    const department = mine.departmentId ?? 'default';
+    const everyPage = ['dashboard', 'reports', 'forecast', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'calendar', 'messages', 'support', 'kb', 'campaigns', 'events', 'lead-requests', 'projects', 'lost-deals', 'quotes', 'invoices', 'import', 'admin'];
+    await crm.dashboards.setMenu(department, { pages: ['pipeline', 'contacts', 'dashboard', 'admin/templates'] });
+    const portal = await openPortal('index.html', agency.baseUrl);
+    try {
+      await signIn(portal);
+      const nav = portal.doc.getElementById('nav')!;
+      await until(() => nav.dataset.menu === (department === 'default' ? 'default' : 'department'), 10_000, 'the nav rendered from the menu');
+      const shown = () => [...nav.querySelectorAll<HTMLAnchorElement>('a[data-view]')].filter((a) => !a.hidden).map((a) => a.dataset.view);
+      await until(() => shown().includes('admin'), 10_000, 'the Admin tab for the admin');
+      // Only the named pages, in the menu's order: Quotes (and the rest) are gone from the nav.
+      expect(shown()).to.deep.equal(['pipeline', 'contacts', 'dashboard', 'admin']);
+      const quotesLink = nav.querySelector<HTMLElement>('a[href="#quotes"]')!;
+      expect(quotesLink.hidden).to.equal(true);
+      expect(quotesLink.getBoundingClientRect().height, 'a hidden link takes no space').to.equal(0);
+      // Within Admin, only the admin page the menu names.
+      const adminTabs = [...portal.doc.querySelectorAll<HTMLAnchorElement>('a[data-admin]')].filter((a) => !a.hidden).map((a) => a.dataset.admin);
+      expect(adminTabs).to.deep.equal(['templates']);
+      // The menu is presentation: the API still answers quotes for this person, so #quotes opens the page.
+      portal.win.location.hash = '#quotes';
+      const quotes = portal.doc.querySelector<HTMLElement>('section[data-view="quotes"]')!;
+      await until(() => !quotes.hidden, 5000, 'the quotes page by its address');
+      expect(portal.problems).to.deep.equal([]);
+    } finally {
+      portal.close();
+      // Every page again, so the other tests see the full nav.
+      await crm.dashboards.setMenu(department, { pages: everyPage });
     }
   });
 

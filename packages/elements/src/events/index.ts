@@ -35,10 +35,12 @@ export {
 export { CrmTicketSelectedEvent, CrmTicketRepliedEvent, CrmTicketChangedEvent, CrmAssignmentRulesSavedEvent, CrmCustomerInvitedEvent } from './ticket-events.js';
 export { CrmArticleSavedEvent } from './kb-events.js';
 export { CrmDashboardSavedEvent } from './dashboard-events.js';
+export { CrmForecastSavedEvent } from './forecast-events.js';
+export { CrmReportSavedEvent } from './report-events.js';
 export { CrmQuoteDecidedEvent, CrmQuoteSavedEvent, CrmQuoteSentEvent } from './quote-events.js';
-export { CrmPaymentRecordedEvent } from './invoice-events.js';
+export { CrmCreditNoteCreatedEvent, CrmInvoiceVoidedEvent, CrmPaymentRecordedEvent, CrmPurchaseConditionsSavedEvent } from './invoice-events.js';
 export { CrmPrivacyErasedEvent, CrmPrivacyExportedEvent } from './privacy-events.js';
 export { CrmRequestCallEvent, CrmCallPlacedEvent, CrmVoipPhoneSavedEvent } from './call-events.js';
 export { CrmExportDownloadedEvent } from './export-events.js';
-export { CrmOccurrenceOpenedEvent, CrmCalendarNavigatedEvent } from './calendar-events.js';
-export { CrmMessagePostedEvent } from './message-events.js';
+export { CrmOccurrenceOpenedEvent, CrmCalendarNavigatedEvent, CrmCalendarEntrySavedEvent, CrmCalendarEntryDeletedEvent, type CalendarEditScope } from './calendar-events.js';
+export { CrmMessageDeletedEvent, CrmMessageEditedEvent, CrmMessagePostedEvent } from './message-events.js';

@@ -3,10 +3,11 @@ import { property, query, state } from 'lit/decorators.js';
 import { CrmPaymentRecordedEvent } from '../events/invoice-events.js';
 import type { CrmStringKey } from '../i18n/index.js';
 import { readProblem } from '../shared/api/errors.js';
-import { formatAmount, invoiceClient, toMinor, type Invoice, type InvoicePaymentParams } from '../shared/api/invoices.js';
+import { formatAmount, invoiceClient, localizedToMinor, minorToInput, type CreditNote, type Invoice, type InvoicePaymentParams, type UncertainInvoiceMail } from '../shared/api/invoices.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import { CrmState } from '../state/state.component.js';
+import { InvoiceCorrections, type InvoiceCorrectionsHost } from './invoice-corrections.js';
 import { invoiceListStyles } from './invoice-list.styles.js';
 
 const methods = ['bankTransfer', 'card', 'cash', 'cheque', 'directDebit', 'other'] as const;
@@ -16,19 +17,30 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
 /**
  * An account's invoices for agents: number, invoice and due dates, total, open balance and a status
  * badge (overdue ones highlighted with their days late), the open balance per currency, a dialog that
- * records a payment (partial or full; more than the balance only as credit), and the PDF.
+ * records a payment (partial or full; more than the balance only as credit), and the PDF. An invoice with
+ * nothing paid or credited can be voided, and any invoice with something left credited in full, in part
+ * (a confirm dialog with the reason, the amount typed as the locale writes decimals) or by line (a quantity
+ * per invoice line up to what earlier credit notes left of it, the credit note's total previewed as the
+ * API computes it, a problem beside the line it names); its credit notes
+ * are listed under it, each with its PDF. When a crash
+ * left some of the account's invoice emails or reminders uncertain (the customer may or may not have
+ * them), a notice says how many and offers to send them again, once.
  *
  * @summary An account's invoices: balances, status, payments, PDFs.
  *
  * @event crm-payment-recorded - A payment was recorded; `detail.payment`, `detail.invoice`.
+ * @event crm-invoice-voided - An invoice was voided; `detail.invoice`.
+ * @event crm-credit-note-created - A credit note was issued; `detail.creditNote`, `detail.invoice`.
  *
  * @csspart table - The table of invoices.
  * @csspart status - A status badge.
  * @csspart dialog - The record-payment dialog.
+ * @csspart correction-dialog - The void / credit note dialog.
+ * @csspart uncertain - The notice of uncertain invoice mail, with its resend button.
  *
  * @cssproperty --crm-invoice-list-overdue - Colour of overdue invoices.
  */
-export class CrmInvoiceList extends CrmDataElement {
+export class CrmInvoiceList extends CrmDataElement implements InvoiceCorrectionsHost {
   static override styles = [controlStyles, invoiceListStyles];
   static override dependencies = { 'crm-state': CrmState };
 
@@ -43,9 +55,31 @@ export class CrmInvoiceList extends CrmDataElement {
   @state() private dialogMessage = '';
   @state() private message = '';
   @state() private busy = false;
+  @state() private uncertain: UncertainInvoiceMail[] = [];
 
-  @query('dialog') private dialog?: HTMLDialogElement;
+  @query('dialog[data-payment]') private dialog?: HTMLDialogElement;
   #opener?: HTMLElement;
+  readonly #corrections = new InvoiceCorrections(this);
+
+  /** @internal */
+  correctionsClient() {
+    return this.client;
+  }
+
+  /** @internal */
+  correctionsLocale() {
+    return this.activeLocale;
+  }
+
+  /** @internal */
+  replaceInvoice(invoice: Invoice): void {
+    this.invoices = this.invoices.map((i) => (i.id === invoice.id ? invoice : i));
+  }
+
+  /** @internal */
+  announce(text: string): void {
+    this.message = text;
+  }
 
   protected override updated(changed: Map<string, unknown>): void {
     if ((changed.has('client') || changed.has('accountId')) && this.client && this.accountId) void this.load();
@@ -57,9 +91,42 @@ export class CrmInvoiceList extends CrmDataElement {
       this.loadError = '';
       this.invoices = await invoiceClient(this.client).invoices.listForAccount(this.accountId);
       this.loaded = true;
+      void this.loadUncertain();
+      void this.#corrections.loadNotes(this.invoices).catch(() => undefined);
     } catch (error) {
       this.loadError = readProblem(error).detail;
     }
+  }
+
+  /** The account's invoice mail left uncertain by a crash; none when the caller may not read it. */
+  private async loadUncertain(): Promise<void> {
+    try {
+      this.uncertain = (await invoiceClient(this.client).invoices.uncertainMail()).filter((e) => e.accountId === this.accountId);
+    } catch {
+      this.uncertain = [];
+    }
+  }
+
+  /** Sends the account's uncertain invoice mail again (the API sends each at most once more). */
+  private async resendUncertain() {
+    this.busy = true;
+    try {
+      const result = await invoiceClient(this.client).invoices.resendUncertainMail({ keys: this.uncertain.map((e) => e.key) });
+      this.message = this.plural('invoiceList.resent', result.resent);
+      await this.loadUncertain();
+    } catch (error) {
+      this.message = readProblem(error).detail;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private renderUncertain() {
+    if (!this.uncertain.length) return nothing;
+    return html`<div class="uncertain" part="uncertain" data-uncertain>
+      <p>${this.plural('invoiceList.uncertain', this.uncertain.length)}</p>
+      <button type="button" data-resend ?disabled=${this.busy} @click=${() => this.resendUncertain()}>${this.plural('invoiceList.resend', this.uncertain.length)}</button>
+    </div>`;
   }
 
   private money(minor: number, currency: string) {
@@ -96,9 +163,9 @@ export class CrmInvoiceList extends CrmDataElement {
     if (!invoice) return;
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
-    const amount = toMinor(String(data.get('amount') ?? ''), invoice.currency);
+    const amount = localizedToMinor(String(data.get('amount') ?? ''), invoice.currency, this.activeLocale);
     if (amount === null || amount <= 0) {
-      this.fieldErrors = { amount: this.msg('invoiceList.amountFormat') };
+      this.fieldErrors = { amount: this.msg('invoiceList.amountFormat', { example: minorToInput(12050, invoice.currency, this.activeLocale) }) };
       return;
     }
     const params: InvoicePaymentParams = { amount, date: String(data.get('date') || today()), method: String(data.get('method')) as InvoicePaymentParams['method'], reference: String(data.get('reference') ?? '').trim() || null, asCredit: data.get('asCredit') === 'on' };
@@ -118,9 +185,11 @@ export class CrmInvoiceList extends CrmDataElement {
     }
   }
 
-  private async downloadPdf(invoice: Invoice) {
+  private async downloadPdf(invoice: Invoice | CreditNote) {
     try {
-      const blob = await invoiceClient(this.client).invoices.pdf(invoice.id, { locale: this.activeLocale.startsWith('de') ? 'de' : 'en' });
+      const locale = this.activeLocale.startsWith('de') ? 'de' : 'en';
+      const invoices = invoiceClient(this.client).invoices;
+      const blob = 'invoiceNumber' in invoice ? await invoices.creditNotePdf(invoice.invoiceId, invoice.id, { locale }) : await invoices.pdf(invoice.id, { locale });
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
@@ -147,7 +216,7 @@ export class CrmInvoiceList extends CrmDataElement {
 
   private renderDialog() {
     const invoice = this.paying;
-    return html`<dialog part="dialog" aria-labelledby="pay-title" @close=${() => this.onDialogClose()}>
+    return html`<dialog data-payment part="dialog" aria-labelledby="pay-title" @close=${() => this.onDialogClose()}>
       ${invoice
         ? html`<form @submit=${(e: Event) => this.submitPayment(e)} novalidate>
             <h3 id="pay-title">${this.msg('invoiceList.recordPaymentFor', { number: invoice.displayNumber })}</h3>
@@ -184,6 +253,7 @@ export class CrmInvoiceList extends CrmDataElement {
     const h = (key: CrmStringKey) => this.msg(key);
     return html`
       ${open ? html`<p class="open" data-open>${this.msg('invoiceList.open', { amount: open })}</p>` : nothing}
+      ${this.renderUncertain()}
       <div class="scroll">
         <table part="table">
           <caption>${this.plural('invoiceList.count', this.invoices.length)}</caption>
@@ -202,15 +272,17 @@ export class CrmInvoiceList extends CrmDataElement {
                   <div class="actions">
                     ${i.balance > 0 && i.status !== 'void' ? html`<button type="button" data-pay aria-label=${this.msg('invoiceList.recordPaymentFor', { number: i.displayNumber })} @click=${(e: Event) => this.openPayment(i, e)}>${h('invoiceList.recordPayment')}</button>` : nothing}
                     <button type="button" data-pdf aria-label=${this.msg('invoiceList.pdfFor', { number: i.displayNumber })} @click=${() => this.downloadPdf(i)}>${h('invoiceList.pdf')}</button>
+                    ${this.#corrections.renderActions(i)}
                   </div>
                 </td>
-              </tr>`;
+              </tr>
+              ${this.#corrections.renderBelow(i, 7, (n) => void this.downloadPdf(n))}`;
             })}
           </tbody>
         </table>
       </div>
       <p class="message" role="status">${this.message}</p>
-      ${this.renderDialog()}
+      ${this.renderDialog()} ${this.#corrections.renderDialog()}
     `;
   }
 }

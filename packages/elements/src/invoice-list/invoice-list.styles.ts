@@ -59,6 +59,20 @@ export const invoiceListStyles = css`
     flex-wrap: wrap;
     gap: ${sys('spacing-s')};
   }
+  .uncertain {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: ${sys('spacing-s')};
+    padding: ${sys('spacing-s')};
+    margin-block: ${sys('spacing-s')};
+    border: 1px solid ${sys('color-outline')};
+    border-inline-start: 4px solid var(--_overdue);
+  }
+  .uncertain p {
+    margin: 0;
+    flex: 1 1 16rem;
+  }
   .open {
     font-weight: 600;
   }
@@ -84,6 +98,112 @@ export const invoiceListStyles = css`
   .field-error {
     display: block;
     color: ${sys('color-error')};
+  }
+  dialog fieldset {
+    display: grid;
+    gap: ${sys('spacing-xs')};
+    border: 1px solid ${sys('color-outline')};
+    border-radius: ${sys('radius')};
+  }
+  dialog.wide {
+    max-inline-size: min(46rem, calc(100vw - 2rem));
+  }
+  /* Credit by line: each invoice line a row that wraps into a stack of its parts on a narrow screen. */
+  .credit-lines ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: ${sys('spacing-s')};
+  }
+  .credit-lines li {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: ${sys('spacing-xs')} ${sys('spacing-m')};
+    padding-block-end: ${sys('spacing-s')};
+    border-block-end: 1px solid ${sys('color-outline')};
+  }
+  .credit-lines .line-description {
+    flex: 1 1 100%;
+    font-weight: 600;
+  }
+  .credit-lines dl {
+    display: flex;
+    flex-wrap: wrap;
+    gap: ${sys('spacing-xs')} ${sys('spacing-m')};
+    margin: 0;
+    flex: 1 1 16rem;
+  }
+  .credit-lines dt {
+    font-size: 0.875em;
+    color: ${sys('color-on-surface-variant')};
+  }
+  .credit-lines dd {
+    margin: 0;
+  }
+  .credit-lines .line-quantity {
+    flex: 1 1 12rem;
+  }
+  .credit-lines .line-quantity input {
+    min-inline-size: 0;
+    inline-size: 100%;
+    box-sizing: border-box;
+  }
+  .credit-lines .line-left {
+    color: ${sys('color-on-surface-variant')};
+  }
+  .credit-lines .amount {
+    margin-inline-start: auto;
+    font-variant-numeric: tabular-nums;
+  }
+  .credit-lines .field-error {
+    flex: 1 1 100%;
+  }
+  .credit-total {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    gap: ${sys('spacing-xs')} ${sys('spacing-m')};
+    margin: 0;
+  }
+  dialog textarea {
+    font: inherit;
+    min-block-size: 44px;
+  }
+  button.danger {
+    background: ${sys('color-error')};
+    color: ${sys('color-on-error')};
+    border-color: ${sys('color-error')};
+  }
+  tr.below td {
+    padding-block-start: 0;
+  }
+  .void-reason {
+    margin: 0;
+    color: ${sys('color-on-surface-variant')};
+  }
+  .notes {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: ${sys('spacing-xs')};
+  }
+  .notes li {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: ${sys('spacing-s')};
+    padding-inline-start: ${sys('spacing-m')};
+    border-inline-start: 2px solid ${sys('color-outline')};
+  }
+  .note-number {
+    font-weight: 600;
+  }
+  .note-reason {
+    flex: 1 1 10rem;
+    color: ${sys('color-on-surface-variant')};
   }
   /* Narrow hosts (a phone): each invoice is a card of label and value pairs. */
   @container (max-width: 40rem) {

@@ -35,6 +35,8 @@ export class CrmLeadRequestBoard extends CrmDataElement {
   @state() private selected?: LeadRequest;
   @state() private items: LeadRequestItem[] = [];
   @state() private leads: { id: string; name: string }[] = [];
+  /** The lead whose vetting decision was sent last (its refusal is shown on its row). */
+  @state() private vetting = '';
 
   protected override updated(changed: Map<string, unknown>): void {
     if (changed.has('client') && this.client) void this.load();
@@ -93,6 +95,62 @@ export class CrmLeadRequestBoard extends CrmDataElement {
     }, this.msg('leadRequests.created'));
   }
 
+  /** Saves the criteria of the selected request (a field left empty clears that criterion). */
+  private async saveCriteria(event: Event, r: LeadRequest) {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const text = (name: string) => String(data.get(name) ?? '').trim() || null;
+    const num = (name: string) => (text(name) === null ? null : Number(text(name)));
+    await this.run(
+      () =>
+        this.board().leadRequests.update(r.id, {
+          version: r.version,
+          criteria: { neededCount: num('c-neededCount') ?? 0, industry: text('c-industry'), country: text('c-country')?.toUpperCase() ?? null, region: text('c-region'), employeesMin: num('c-employeesMin'), employeesMax: num('c-employeesMax'), size: (text('c-size') as 'small' | null) ?? null },
+        }),
+      this.msg('leadRequests.criteriaSaved'),
+    );
+  }
+
+  /** The selected request's criteria: a form while they may change, else a read-only list. */
+  private renderCriteria(r: LeadRequest) {
+    const c = r.criteria;
+    const sizes = ['micro', 'small', 'medium', 'large', 'enterprise'];
+    const sizeLabel = (size: string | null) => (size ? this.msg(`leadRequests.size.${size}` as CrmStringKey) : '—');
+    if (r.status === 'delivered' || r.status === 'closed') {
+      const employees = c.employeesMin == null && c.employeesMax == null ? '—' : `${c.employeesMin ?? '…'}–${c.employeesMax ?? '…'}`;
+      return html`<dl class="criteria" data-criteria-list aria-label=${this.msg('leadRequests.criteria')}>
+        <dt>${this.msg('leadRequests.industry')}</dt><dd>${c.industry ?? '—'}</dd>
+        <dt>${this.msg('leadRequests.region')}</dt><dd>${c.region ?? '—'}</dd>
+        <dt>${this.msg('leadRequests.country')}</dt><dd>${c.country ?? '—'}</dd>
+        <dt>${this.msg('leadRequests.employees')}</dt><dd data-criteria-employees>${employees}</dd>
+        <dt>${this.msg('leadRequests.size')}</dt><dd data-criteria-size>${sizeLabel(c.size)}</dd>
+      </dl>`;
+    }
+    const error = (field: string) => (this.fieldErrors[field] ? html`<span class="field-error" id=${`ce-${field.replace(/\./g, '-')}`} role="alert">${this.fieldErrors[field]}</span>` : nothing);
+    const invalid = (field: string) => (this.fieldErrors[field] ? 'true' : 'false');
+    const described = (field: string) => (this.fieldErrors[field] ? `ce-${field.replace(/\./g, '-')}` : nothing);
+    const input = (name: 'neededCount' | 'industry' | 'region' | 'country' | 'employeesMin' | 'employeesMax', type: 'text' | 'number', value: string | number | null) =>
+      html`<label>${this.msg(`leadRequests.${name}` as CrmStringKey)} <input name=${`c-${name}`} data-criteria=${name} type=${type} min=${type === 'number' ? '0' : nothing} .value=${value === null ? '' : String(value)} aria-invalid=${invalid(`criteria.${name}`)} aria-describedby=${described(`criteria.${name}`)} /></label>`;
+    return html`<form class="criteria" data-criteria-form @submit=${(e: Event) => this.saveCriteria(e, r)} novalidate aria-labelledby="criteria-heading">
+      <h4 id="criteria-heading">${this.msg('leadRequests.criteria')}</h4>
+      <div class="grid">
+        ${input('neededCount', 'number', c.neededCount)}${input('industry', 'text', c.industry)}${input('region', 'text', c.region)}${input('country', 'text', c.country)}
+        ${input('employeesMin', 'number', c.employeesMin)}${input('employeesMax', 'number', c.employeesMax)}
+        <label>${this.msg('leadRequests.size')}
+          <select name="c-size" data-criteria="size" aria-invalid=${invalid('criteria.size')}><option value="" ?selected=${!c.size}>—</option>${sizes.map((size) => html`<option value=${size} ?selected=${c.size === size}>${sizeLabel(size)}</option>`)}</select>
+        </label>
+      </div>
+      ${['neededCount', 'country', 'employeesMin', 'employeesMax', 'size'].map((f) => error(`criteria.${f}`))}
+      <button type="submit" data-save-criteria ?disabled=${this.busy}>${this.msg('leadRequests.saveCriteria')}</button>
+    </form>`;
+  }
+
+  /** Why a lead is outside the criteria, in words: "outside the criteria: Employees to, Size". */
+  private outsideLabel(item: LeadRequestItem) {
+    const names = (item.mismatches ?? []).map((f) => this.msg(`leadRequests.${f}` as CrmStringKey));
+    return names.length ? this.msg('leadRequests.outside', { fields: new Intl.ListFormat(this.activeLocale, { style: 'short', type: 'conjunction' }).format(names) }) : this.msg('leadRequests.offCriteria');
+  }
+
   private async open(request: LeadRequest) {
     this.selected = request;
     this.message = '';
@@ -141,6 +199,7 @@ export class CrmLeadRequestBoard extends CrmDataElement {
     return html`<section class="detail" part="detail" aria-labelledby="detail-heading">
       <h3 id="detail-heading" tabindex="-1" data-detail-heading>${r.title}</h3>
       <p><span class="badge" data-status=${r.status}>${this.stateLabel(r.status)}</span> ${this.msg('leadRequests.progress', { delivered: r.deliveredCount, needed: r.criteria.neededCount })}</p>
+      ${this.renderCriteria(r)}
       <div class="actions" role="group" aria-label=${this.msg('leadRequests.moves')}>
         ${moves.map((to) => html`<button type="button" data-move=${to} ?disabled=${this.busy} @click=${() => this.run(() => api.transition(r.id, { to }), this.msg('leadRequests.moved', { state: this.stateLabel(to) }))}>${this.msg('leadRequests.moveTo', { state: this.stateLabel(to) })}</button>`)}
         ${r.status === 'approved' ? html`<button type="button" class="primary" data-deliver ?disabled=${this.busy} @click=${() => this.run(async () => (await api.deliver(r.id)).request, this.msg('leadRequests.deliveredNow'))}>${this.msg('leadRequests.deliver')}</button>` : nothing}
@@ -164,10 +223,10 @@ export class CrmLeadRequestBoard extends CrmDataElement {
             <thead><tr><th scope="col">${this.msg('leadRequests.lead')}</th><th scope="col">${this.msg('leadRequests.leadState')}</th><th scope="col">${this.msg('leadRequests.actions')}</th></tr></thead>
             <tbody>${this.items.map(
               (i) => html`<tr data-item=${i.leadId}>
-                <th scope="row">${i.leadName}${i.matchesCriteria ? nothing : html` <small>(${this.msg('leadRequests.offCriteria')})</small>`}</th>
+                <th scope="row">${i.leadName}${i.matchesCriteria ? nothing : html` <small data-outside=${(i.mismatches ?? []).join(' ')}>(${this.outsideLabel(i)})</small>`}${this.fieldErrors[`decisions.0.leadId`] && this.vetting === i.leadId ? html`<span class="field-error" role="alert">${this.fieldErrors['decisions.0.leadId']}</span>` : nothing}</th>
                 <td><span class="badge" data-item-state=${i.state}>${this.msg(`leadRequests.item.${i.state}` as CrmStringKey)}</span></td>
                 <td><div class="actions">${r.status === 'vetting' && i.state !== 'delivered'
-                  ? html`<button type="button" data-accept=${i.leadId} aria-label=${this.msg('leadRequests.acceptLead', { name: i.leadName })} @click=${() => this.run(() => api.vet(r.id, { decisions: [{ leadId: i.leadId, decision: 'accept' }] }))}>${this.msg('leadRequests.accept')}</button>
+                  ? html`<button type="button" data-accept=${i.leadId} aria-label=${this.msg('leadRequests.acceptLead', { name: i.leadName })} @click=${() => { this.vetting = i.leadId; void this.run(() => api.vet(r.id, { decisions: [{ leadId: i.leadId, decision: 'accept' }] })); }}>${this.msg('leadRequests.accept')}</button>
                       <button type="button" data-reject=${i.leadId} aria-label=${this.msg('leadRequests.rejectLead', { name: i.leadName })} @click=${() => this.run(() => api.vet(r.id, { decisions: [{ leadId: i.leadId, decision: 'reject' }] }))}>${this.msg('leadRequests.reject')}</button>`
                   : nothing}</div></td>
               </tr>`,

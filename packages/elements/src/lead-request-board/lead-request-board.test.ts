@@ -81,6 +81,35 @@ describe('crm-lead-request-board', () => {
     expect([...campaign.audience!.leadIds].sort()).to.deep.equal(leads.map((l) => l.id).sort());
   });
 
+  it('should show which criteria a lead is outside of, refuse to accept it, and edit the criteria by keyboard (real API)', async () => {
+    const big = await api.client.leads.create({ kind: 'company', companyName: 'Gross Verlag', industry: 'Publishing', employees: 800, companySize: 'medium' } as never);
+    const request = await api.client.leadRequests.create({ title: 'Mid-size publishers', criteria: { neededCount: 1, industry: 'Publishing', employeesMax: 500, size: 'medium' } });
+    await api.client.leadRequests.addCandidates(request.id, [big.id]);
+    await api.client.leadRequests.transition(request.id, { to: 'vetting' });
+    const board = await mount(api.client);
+    await press(board, `[data-open="${request.id}"]`);
+    const outside = () => $(board, `[data-item="${big.id}"] [data-outside]`);
+    await until(() => Boolean(outside()), 6000, 'the lead outside the criteria');
+    expect(outside().getAttribute('data-outside')).to.equal('employeesMax');
+    expect(text(outside())).to.equal('(outside the criteria: Employees to)');
+    await press(board, `[data-accept="${big.id}"]`);
+    await until(() => Boolean($(board, `[data-item="${big.id}"] [role="alert"]`)), 6000, 'the refusal on the row');
+    expect(text($(board, `[data-item="${big.id}"] [role="alert"]`))).to.contain('800 employees');
+    expect($(board, `[data-item="${big.id}"] [data-item-state]`).getAttribute('data-item-state')).to.equal('candidate');
+    // Widened by keyboard: up to 1000 employees; the lead is checked again and may be accepted.
+    const max = $<HTMLInputElement>(board, '[data-criteria="employeesMax"]');
+    expect(max.value).to.equal('500');
+    max.focus();
+    max.select();
+    await sendKeys({ type: '1000' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => !outside(), 6000, 'checked against the new criteria');
+    expect((await api.client.leadRequests.get(request.id)).criteria.employeesMax).to.equal(1000);
+    await press(board, `[data-accept="${big.id}"]`);
+    await until(() => $(board, `[data-item="${big.id}"] [data-item-state]`)?.getAttribute('data-item-state') === 'accepted', 6000, 'accepted');
+    await expectAccessible(board);
+  });
+
   it('should speak German, fit 390 and 1280 px and be axe-clean in the dark theme', async () => {
     const board = await mount(createMemoryAfterlife().client, 'de', 'dark');
     expect(text($(board, 'caption'))).to.equal('2 Lead-Anfragen');

@@ -1,9 +1,9 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { CrmMessagePostedEvent } from '../events/message-events.js';
+import { CrmMessageDeletedEvent, CrmMessageEditedEvent, CrmMessagePostedEvent } from '../events/message-events.js';
 import { readProblem } from '../shared/api/errors.js';
 import {
-  conversationClient, type Conversation, type ConversationMessage, type ConversationMessagePushed, type ConversationPerson, type ConversationRecordKind,
+  conversationClient, type Conversation, type ConversationMessage, type ConversationMessagePushed, type ConversationMessageUpdated, type ConversationPerson, type ConversationRecordKind,
 } from '../shared/api/conversations.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
@@ -22,11 +22,14 @@ interface MentionQuery {
  * whoever may read the record); without them, the user's inbox of conversations with unread counts,
  * where a conversation opens in place and a new direct conversation can be started. Messages arrive
  * live; typing `@` suggests people to mention (arrow keys, Enter or Tab to pick, Escape to close);
- * Ctrl+Enter sends.
+ * Ctrl+Enter sends. The user edits or deletes their own messages (an edited one is marked, a deleted
+ * one leaves "message deleted" in the thread); with `moderate`, others' messages can be deleted too.
  *
  * @summary Record threads and direct conversations with mentions, read state and live updates.
  *
  * @event crm-message-posted - After a message the user wrote was stored; `detail.message`.
+ * @event crm-message-edited - After the user's edit of a message was stored; `detail.message`.
+ * @event crm-message-deleted - After the user deleted a message; `detail.message` is the tombstone.
  *
  * @csspart inbox - The list of conversations.
  * @csspart log - The messages of the open conversation.
@@ -44,6 +47,8 @@ export class CrmMessages extends CrmDataElement {
   @property({ attribute: 'record-kind', reflect: true }) recordKind = '';
   /** The id of the record whose thread to show; without it the inbox is shown. */
   @property({ attribute: 'record-id', reflect: true }) recordId = '';
+  /** Offers to delete other people's messages too (set it for the agency's admins; the API decides). */
+  @property({ type: Boolean, reflect: true }) moderate = false;
 
   @state() private conversations: Conversation[] = [];
   @state() private open?: Conversation;
@@ -60,6 +65,10 @@ export class CrmMessages extends CrmDataElement {
   @state() private peopleQuery = '';
   @state() private people: ConversationPerson[] = [];
   @state() private chosen: ConversationPerson[] = [];
+  /** The message being edited, and its draft. */
+  @state() private editing?: { id: string; draft: string; error: string };
+  /** The message whose deletion awaits confirmation. */
+  @state() private confirmingDelete = '';
   /** People picked for mentions in the draft (kept while their `@Name` is still in it). */
   private mentioned = new Map<string, ConversationPerson>();
   #unlisten: Array<() => void> = [];
@@ -91,6 +100,7 @@ export class CrmMessages extends CrmDataElement {
     // Pushes sent before the socket connected (first, or after a reconnect) never arrive: read again then.
     this.#unlisten.push(
       realtime.on('conversation.message', (pushed) => this.received(pushed), { onConnected: () => void this.refresh() }),
+      realtime.on('conversation.message.updated', (pushed) => this.changed(pushed)),
       realtime.on('conversation.read', (state) => {
         this.conversations = this.conversations.map((c) => (c.id === state.conversationId ? { ...c, unreadCount: 0 } : c));
       }),
@@ -111,6 +121,17 @@ export class CrmMessages extends CrmDataElement {
       const updated = { ...known, unreadCount: pushed.unreadCount, lastMessageAt: pushed.message.createdAt, lastMessagePreview: pushed.message.body.slice(0, 140) };
       this.conversations = [updated, ...this.conversations.filter((c) => c.id !== known.id)];
     } else if (!this.recordId) void this.loadInbox();
+  }
+
+  /** An edited or deleted message replaces the one shown. */
+  private changed(pushed: ConversationMessageUpdated) {
+    if (this.open?.id !== pushed.conversationId) return;
+    this.replace(pushed.message);
+  }
+
+  private replace(message: ConversationMessage) {
+    this.messages = this.messages.map((m) => (m.id === message.id ? message : m));
+    if (message.deletedAt && this.editing?.id === message.id) this.editing = undefined;
   }
 
   /** Reads the thread or the inbox again. */
@@ -276,6 +297,88 @@ export class CrmMessages extends CrmDataElement {
     }
   }
 
+  // --- edit and delete ------------------------------------------------------------------------
+
+  private async startEdit(message: ConversationMessage) {
+    this.confirmingDelete = '';
+    this.editing = { id: message.id, draft: message.body, error: '' };
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLTextAreaElement>('[data-edit-draft]')?.focus();
+  }
+
+  private async endEdit(messageId: string) {
+    this.editing = undefined;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[data-message="${messageId}"] [data-edit]`)?.focus();
+  }
+
+  private async saveEdit(event: Event, message: ConversationMessage) {
+    event.preventDefault();
+    const editing = this.editing;
+    if (!editing || !this.open || this.busy) return;
+    const body = editing.draft.trim();
+    if (!body) {
+      this.editing = { ...editing, error: this.msg('messages.empty') };
+      return;
+    }
+    // Mentions kept are those still written in the text; people picked now for the composer count too.
+    const known = new Map([...this.mentioned.values()].map((p) => [p.id, p.name]));
+    const kept = message.mentionIds.filter((id) => !known.has(id) || body.includes(`@${known.get(id)}`));
+    this.busy = true;
+    try {
+      const saved = await this.chat.editMessage(this.open.id, message.id, { body, mentionIds: kept });
+      this.replace(saved);
+      this.notice = this.msg('messages.edited');
+      this.emit(new CrmMessageEditedEvent({ message: saved, conversationId: this.open.id }));
+      await this.endEdit(message.id);
+    } catch (error) {
+      const problem = readProblem(error);
+      this.editing = { ...editing, error: problem.fieldErrors[0]?.message ?? problem.detail };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private onEditKeydown(event: KeyboardEvent, message: ConversationMessage) {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      void this.endEdit(message.id);
+    } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      void this.saveEdit(event, message);
+    }
+  }
+
+  private async askDelete(message: ConversationMessage) {
+    this.editing = undefined;
+    this.confirmingDelete = message.id;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[data-confirm-delete]')?.focus();
+  }
+
+  private async cancelDelete(messageId: string) {
+    this.confirmingDelete = '';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[data-message="${messageId}"] [data-delete]`)?.focus();
+  }
+
+  private async confirmDelete(message: ConversationMessage) {
+    if (!this.open || this.busy) return;
+    this.busy = true;
+    try {
+      const tombstone = await this.chat.deleteMessage(this.open.id, message.id);
+      this.confirmingDelete = '';
+      this.replace(tombstone);
+      this.notice = this.msg('messages.deletedNotice');
+      this.emit(new CrmMessageDeletedEvent({ message: tombstone, conversationId: this.open.id }));
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[data-draft]')?.focus();
+    } catch (error) {
+      this.notice = readProblem(error).detail;
+    } finally {
+      this.busy = false;
+    }
+  }
+
   // --- new direct conversation ------------------------------------------------------------------
 
   private async searchPeople(event: Event) {
@@ -345,6 +448,48 @@ export class CrmMessages extends CrmDataElement {
     </section>`;
   }
 
+  private renderMessage(m: ConversationMessage, own: boolean) {
+    const classes = ['message', own ? 'own' : '', m.deletedAt ? 'deleted' : ''].filter(Boolean).join(' ');
+    if (m.deletedAt) {
+      return html`<li class=${classes} data-message=${m.id}>
+        <p class="meta"><strong>${m.authorName}</strong> ${this.when(m.createdAt)}</p>
+        <p class="body tombstone" data-tombstone>${this.msg('messages.deleted')}</p>
+      </li>`;
+    }
+    const editing = this.editing?.id === m.id ? this.editing : undefined;
+    return html`<li class=${classes} data-message=${m.id}>
+      <p class="meta"><strong>${m.authorName}</strong> ${this.when(m.createdAt)}
+        ${m.editedAt ? html`<span class="edited" data-edited title=${formatDateTime(m.editedAt, this.activeLocale)}>${this.msg('messages.editedMark')}</span>` : nothing}</p>
+      ${editing
+        ? html`<form class="edit" @submit=${(e: Event) => this.saveEdit(e, m)} novalidate>
+            <label class="sr-only" for=${`edit-${m.id}`}>${this.msg('messages.editLabel')}</label>
+            <textarea id=${`edit-${m.id}`} data-edit-draft rows="2" maxlength="10000" .value=${editing.draft}
+              aria-invalid=${editing.error ? 'true' : 'false'} aria-describedby=${editing.error ? `edit-error-${m.id}` : nothing}
+              @input=${(e: Event) => (this.editing = { ...editing, draft: (e.target as HTMLTextAreaElement).value, error: '' })}
+              @keydown=${(e: KeyboardEvent) => this.onEditKeydown(e, m)}></textarea>
+            ${editing.error ? html`<p id=${`edit-error-${m.id}`} class="field-error" role="alert">${editing.error}</p>` : nothing}
+            <div class="actions">
+              <button type="submit" class="primary" data-save-edit ?disabled=${this.busy}>${this.msg('messages.save')}</button>
+              <button type="button" data-cancel-edit @click=${() => this.endEdit(m.id)}>${this.msg('messages.cancel')}</button>
+            </div>
+          </form>`
+        : html`<p class="body">${m.body}</p>`}
+      ${m.attachments.length ? html`<ul class="files">${m.attachments.map((a) => html`<li>📎 ${a.name}</li>`)}</ul>` : nothing}
+      ${this.confirmingDelete === m.id
+        ? html`<div class="actions confirm" role="group" aria-label=${this.msg('messages.confirmDelete')}>
+            <span>${this.msg('messages.confirmDelete')}</span>
+            <button type="button" class="danger" data-confirm-delete ?disabled=${this.busy} @click=${() => this.confirmDelete(m)}>${this.msg('messages.delete')}</button>
+            <button type="button" data-cancel-delete @click=${() => this.cancelDelete(m.id)}>${this.msg('messages.cancel')}</button>
+          </div>`
+        : editing || !(own || this.moderate)
+          ? nothing
+          : html`<div class="actions">
+              ${own ? html`<button type="button" class="link" data-edit @click=${() => this.startEdit(m)}>${this.msg('messages.edit')}</button>` : nothing}
+              <button type="button" class="link" data-delete @click=${() => this.askDelete(m)}>${this.msg('messages.delete')}</button>
+            </div>`}
+    </li>`;
+  }
+
   private renderThread(conversation: Conversation) {
     const mine = (m: ConversationMessage) => m.authorId === this.user?.id;
     const listboxOpen = this.suggestions.length > 0;
@@ -357,11 +502,7 @@ export class CrmMessages extends CrmDataElement {
       <div class="log" part="log" data-log role="log" aria-live="polite" aria-labelledby="thread-heading" tabindex="0">
         ${this.messages.length
           ? html`<ol class="messages">${this.messages.map(
-              (m) => html`<li class=${mine(m) ? 'message own' : 'message'} data-message=${m.id}>
-                <p class="meta"><strong>${m.authorName}</strong> ${this.when(m.createdAt)}</p>
-                <p class="body">${m.body}</p>
-                ${m.attachments.length ? html`<ul class="files">${m.attachments.map((a) => html`<li>📎 ${a.name}</li>`)}</ul>` : nothing}
-              </li>`,
+              (m) => this.renderMessage(m, mine(m)),
             )}</ol>`
           : html`<p class="empty" data-empty>${this.msg('messages.noMessages')}</p>`}
       </div>

@@ -16,11 +16,19 @@ type Story = StoryObj;
 /** The inbox: a direct conversation with an unread message, a lead's thread and a group. */
 export const Inbox: Story = {};
 
-/** A lead's thread, as a record page embeds it (`record-kind="lead" record-id="..."`). */
+/** A lead's thread, as a record page embeds it (`record-kind="lead" record-id="..."`): one message edited, one deleted (its tombstone). */
 export const RecordThread: Story = {
   render: (_, { globals }) => {
     const memory = createMemoryConversations();
     return withClient(memory.client, globals, html`<crm-messages record-kind="lead" record-id=${memory.leadId}></crm-messages>`);
+  },
+};
+
+/** An admin's view of a thread (`moderate`): an edited message of their own, a deleted one, and Delete offered on everyone's. */
+export const Moderating: Story = {
+  render: (_, { globals }) => {
+    const memory = createMemoryConversations();
+    return withClient(memory.client, globals, html`<crm-messages moderate record-kind="lead" record-id=${memory.leadId}></crm-messages>`);
   },
 };
 

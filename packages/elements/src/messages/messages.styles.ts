@@ -119,6 +119,41 @@ export const messagesStyles = css`
   .meta {
     font-size: 0.85em;
   }
+  .message .tombstone {
+    font-style: italic;
+    opacity: 0.85;
+  }
+  .message.deleted {
+    background: transparent;
+    color: inherit;
+    border: 1px dashed var(--crm-sys-color-outline, #767884);
+  }
+  .message .actions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25rem;
+    margin-block-start: 0.25rem;
+  }
+  /* On a message's own background the actions take its text colour, so they keep its contrast. */
+  .message .actions button,
+  .message .edit button:not(.primary) {
+    color: inherit;
+    border-color: currentColor;
+  }
+  .message .edit {
+    display: grid;
+    gap: 0.25rem;
+    margin-block-start: 0.25rem;
+  }
+  .message .edit textarea {
+    color: var(--crm-sys-color-on-surface, #1b1c21);
+    background: var(--crm-sys-color-surface, #ffffff);
+  }
+  .message.own .edit button.primary {
+    color: var(--crm-sys-color-primary, #2f4fbf);
+    background: var(--crm-sys-color-on-primary, #ffffff);
+  }
   .composer {
     margin-block: 0.75rem;
     display: grid;

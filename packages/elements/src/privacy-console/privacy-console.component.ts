@@ -1,7 +1,7 @@
 import { Task as LitTask } from '@lit/task';
 import { html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
-import type { PrivacyPreview, PrivacyRequest, PrivacySubject } from '@crm/client-sdk';
+import type { PrivacyPreview, PrivacyRequest, PrivacySubject, TermsAcceptance, TermsVersions } from '@crm/client-sdk';
 import { CrmPrivacyErasedEvent, CrmPrivacyExportedEvent } from '../events/privacy-events.js';
 import { adminStyles, inputField, problemOnFields, type FieldErrors } from '../shared/admin-form.js';
 import { readProblem } from '../shared/api/errors.js';
@@ -19,8 +19,10 @@ const CONFIRMATION = 'ERASE';
  * The admins' console for GDPR / CCPA requests (issue 22): find a person by email or phone, see what the
  * agency holds about them (counts per kind), download everything as JSON, erase them after typing
  * `ERASE` (only a keyed hash of their email and phone stays, so imports and sign-ups refuse them), and
- * the history of requests with masked subjects. Calls `crm.privacy.*`; needs the `privacyRequest`
- * permission (Admin).
+ * the history of requests with masked subjects. The person's export downloads as JSON or as a ZIP of
+ * one CSV per kind (`crm.privacy.exportZip`), and the versions of the terms and privacy notice they
+ * accepted are listed with the time and where (`crm.privacy.acceptances`), the current version marked.
+ * Calls `crm.privacy.*`; needs the `privacyRequest` permission (Admin).
  *
  * @summary Look up, export and erase a person; the history of privacy requests.
  *
@@ -29,6 +31,7 @@ const CONFIRMATION = 'ERASE';
  *
  * @csspart search - The look-up form.
  * @csspart held - What is held about the person found.
+ * @csspart acceptances - The terms and privacy versions the person accepted.
  * @csspart erase - The erasure form.
  * @csspart history - The table of past requests.
  * @csspart message - A message about the last action.
@@ -46,6 +49,7 @@ export class CrmPrivacyConsole extends CrmDataElement {
   @state() private busy = false;
   @state() private message = '';
   @state() private held: (PrivacyPreview & { asked: PrivacySubject }) | null = null;
+  @state() private accepted: { data: TermsAcceptance[]; current: TermsVersions } | null = null;
 
   private readonly history = new LitTask(this, {
     args: () => [this.client] as const,
@@ -93,8 +97,9 @@ export class CrmPrivacyConsole extends CrmDataElement {
     event.preventDefault();
     return this.run(async () => {
       const asked = this.subject();
-      const found = await this.privacy.lookup(asked);
+      const [found, accepted, current] = await Promise.all([this.privacy.lookup(asked), this.privacy.acceptances(asked), this.privacy.terms()]);
       this.held = { ...found, asked };
+      this.accepted = { data: accepted.data, current };
       this.typed = '';
       this.message = found.found ? this.msg('privacyConsole.found', { subject: found.subject }) : this.msg('privacyConsole.notFound', { subject: found.subject });
     });
@@ -115,6 +120,44 @@ export class CrmPrivacyConsole extends CrmDataElement {
     });
   }
 
+  private exportZip(): Promise<void> {
+    return this.run(async () => {
+      const zip = await this.privacy.exportZip(this.held!.asked);
+      const url = URL.createObjectURL(zip.type ? zip : new Blob([zip], { type: 'application/zip' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `privacy-export-${new Date().toISOString().slice(0, 10)}.zip`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      this.message = this.msg('privacyConsole.exportedZip', { subject: this.held!.subject });
+      this.reload();
+    });
+  }
+
+  private renderAccepted(accepted: { data: TermsAcceptance[]; current: TermsVersions }) {
+    const current = (a: TermsAcceptance) => accepted.current[a.document]?.version === a.version;
+    return html`<section part="acceptances" aria-labelledby="accepted-heading">
+      <h4 id="accepted-heading">${this.msg('privacyConsole.acceptedHeading')}</h4>
+      ${accepted.data.length
+        ? html`<table>
+            <caption>${this.plural('privacyConsole.acceptances', accepted.data.length)}</caption>
+            <thead><tr>
+              <th scope="col">${this.msg('privacyConsole.document')}</th><th scope="col">${this.msg('privacyConsole.version')}</th>
+              <th scope="col">${this.msg('privacyConsole.acceptedAt')}</th><th scope="col">${this.msg('privacyConsole.where')}</th>
+            </tr></thead>
+            <tbody>${accepted.data.map(
+              (a) => html`<tr data-acceptance=${a.id}>
+                <th scope="row">${this.msgOr(`privacyConsole.document.${a.document}`, a.document)}</th>
+                <td>${a.version}${current(a) ? html` <span class="muted">(${this.msg('privacyConsole.current')})</span>` : nothing}</td>
+                <td><time datetime=${a.acceptedAt}>${formatDateTime(a.acceptedAt, this.activeLocale, this.activeTimeZone)}</time></td>
+                <td>${a.source === 'portal' ? this.msg('privacyConsole.source.portal') : a.source.startsWith('campaign:') ? this.msg('privacyConsole.source.campaign', { code: a.source.slice('campaign:'.length) }) : a.source}</td>
+              </tr>`,
+            )}</tbody>
+          </table>`
+        : html`<p class="muted">${this.msg('privacyConsole.noAcceptances')}</p>`}
+    </section>`;
+  }
+
   private erase(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     return this.run(async () => {
@@ -125,6 +168,7 @@ export class CrmPrivacyConsole extends CrmDataElement {
       }
       const request = await this.privacy.erase(this.held!.asked, this.typed);
       this.held = null;
+      this.accepted = null;
       this.typed = '';
       this.message = this.msg('privacyConsole.erased', { subject: request.subject });
       this.emit(new CrmPrivacyErasedEvent({ request }));
@@ -149,7 +193,9 @@ export class CrmPrivacyConsole extends CrmDataElement {
         : html`<p>${this.msg('privacyConsole.nothingHeld')}</p>`}
       <div class="actions">
         <button type="button" data-export ?disabled=${this.busy || !held.found} aria-busy=${this.busy ? 'true' : 'false'} @click=${this.exportData}>${this.msg('privacyConsole.export')}</button>
+        <button type="button" data-export-zip ?disabled=${this.busy || !held.found} aria-busy=${this.busy ? 'true' : 'false'} @click=${this.exportZip}>${this.msg('privacyConsole.exportZip')}</button>
       </div>
+      ${this.accepted ? this.renderAccepted(this.accepted) : nothing}
       ${held.found
         ? html`<form part="erase" class="erase" novalidate aria-labelledby="erase-heading" @submit=${this.erase}>
             <h4 id="erase-heading">${this.msg('privacyConsole.eraseHeading')}</h4>

@@ -31,7 +31,7 @@ type Story = StoryObj;
 /** The look-up form and the request history. */
 export const Console: Story = {};
 
-/** A person found: what is held, per kind, with the export and the erasure. */
+/** A person found: what is held, per kind, the export as JSON or a ZIP of CSV files, the terms and privacy versions they accepted, and the erasure. */
 export const PersonFound: Story = { play: async ({ canvasElement }) => lookUp(canvasElement, 'ada@example.org') };
 
 /** Nobody on file under that address. */

@@ -12,7 +12,7 @@ const at = (daysAgo: number) => new Date(Date.UTC(2026, 10, 20) - daysAgo * 86_4
 function request(n: number, title: string, status: string, delivered: number, needed: number, allowed: string[]): LeadRequest {
   return { id: hex(0x8000 + n), title, notes: null, criteria: { neededCount: needed, industry: 'Publishing', region: 'DACH', country: 'DE', employeesMin: 50, employeesMax: 500, size: 'medium' }, status, statusChangedAt: at(n), candidateCount: 0, acceptedCount: 0, deliveredCount: delivered, remainingCount: Math.max(0, needed - delivered), extensions: 0, campaignId: null, assigneeId: null, ownerId: hex(1), allowedTransitions: allowed, version: 1, createdAt: at(n + 3), updatedAt: at(n) };
 }
-const item = (n: number, name: string, state: LeadRequestItem['state'], matches = true): LeadRequestItem => ({ id: hex(0x9000 + n), requestId: hex(0x8001), leadId: hex(0xa000 + n), leadName: name, state, matchesCriteria: matches, note: null, deliveredAt: state === 'delivered' ? at(1) : null });
+const item = (n: number, name: string, state: LeadRequestItem['state'], matches = true): LeadRequestItem => ({ id: hex(0x9000 + n), requestId: hex(0x8001), leadId: hex(0xa000 + n), leadName: name, state, matchesCriteria: matches, mismatches: matches ? [] : ['industry', 'country', 'employeesMax'], note: null, deliveredAt: state === 'delivered' ? at(1) : null });
 const project = (n: number, name: string, outcome: Project['outcome'], jobs: Project['jobs']): Project => ({ id: hex(0xb000 + n), opportunityId: hex(0xc000 + n), customerId: hex(0xd001), quoteId: null, name, outcome, amount: 12_000 * n, currency: 'EUR', status: 'open', jobs, ownerId: hex(1), wonAt: at(n), createdAt: at(n) });
 const job = (title: string, staff: number): Project['jobs'][number] => ({ title, taskType: null, spec: null, quantity: 1, unit: null, assigneeIds: Array.from({ length: staff }, (_, i) => hex(2 + i)), taskIds: [] });
 const review = (n: number, deal: string, reason: string, group: string | null, outcome: LostReview['outcome']): LostReview => ({ id: hex(0xe000 + n), opportunityId: hex(0xf000 + n), opportunityName: deal, reason, amount: 4000, currency: 'EUR', groupId: group ? hex(0x7000) : null, groupName: group, assigneeId: hex(2), taskId: null, state: outcome ? 'decided' : 'open', outcome, note: outcome ? 'Our day rate was above the market' : null, decidedBy: outcome ? hex(2) : null, decidedAt: outcome ? at(1) : null, lostAt: at(n), createdAt: at(n) });
@@ -32,6 +32,12 @@ export function createMemoryAfterlife(options: { empty?: boolean } = {}) {
       const created = request(serial++, String(body.title), 'sourcing', 0, Number((body.criteria as { neededCount: number }).neededCount), ['vetting', 'closed']);
       requests = [created, ...requests];
       return created;
+    }),
+    route('PATCH', /^\/v1\/lead-requests\/([a-f0-9]+)$/, 'updateLeadRequest', (m, _q, body) => {
+      const found = requests.find((r) => r.id === m[1])!;
+      const updated = { ...found, criteria: { ...found.criteria, ...(body.criteria as Partial<LeadRequest['criteria']>) }, version: found.version + 1 };
+      requests = requests.map((r) => (r.id === updated.id ? updated : r));
+      return updated;
     }),
     route('GET', /^\/v1\/lead-requests\/([a-f0-9]+)\/leads$/, 'listLeadRequestLeads', (m) => list(m[1] === hex(0x8001) ? items : [])),
     route('POST', /^\/v1\/lead-requests\/([a-f0-9]+)\/vetting$/, 'vetLeadRequestCandidates', (m, _q, body) => {

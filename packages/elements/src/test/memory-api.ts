@@ -10,6 +10,7 @@ import {
   Imports,
   CustomFields,
   Dashboards,
+  Reports,
   Greetings,
   Leads,
   Metrics,
@@ -27,6 +28,7 @@ import {
   Transport,
   Users,
   Workflows,
+  type CampaignEngagement,
   type CrmClient,
   type FetchLike,
   type Greeting,
@@ -116,6 +118,7 @@ export function makeContact(n: number, overrides: Partial<Contact> = {}): Contac
     tags: n % 4 === 0 ? ['vip'] : [],
     notes: null,
     consent: null,
+    language: null,
     status: ['new', 'hot', 'cold'][n % 3]!,
     statusChangedAt: null,
     subscriptions: [],
@@ -258,6 +261,8 @@ export interface MemoryApiOptions {
   customFields?: CustomFieldDefinition[];
   /** Every contact's timeline; without it the API has no timeline route (the viewer falls back to the status history). */
   timeline?: TimelineEntry[];
+  /** The campaigns that reached each contact (by contact id), as `crm.contacts.campaignEngagement` answers; none when omitted. */
+  campaignEngagement?: Record<string, CampaignEngagement[]>;
   /** Milliseconds every call waits, to show loading states. */
   latencyMs?: number;
   /** Leads, customers and campaigns in the record lists (25 each when omitted). */
@@ -267,7 +272,7 @@ export interface MemoryApiOptions {
 }
 
 /** A client of SDK resources over `fetch` (the realtime part given separately). */
-export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmRecordListClient & Pick<CrmClient, 'org' | 'dashboards' | 'metrics' | 'targets'> {
+export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmRecordListClient & Pick<CrmClient, 'org' | 'dashboards' | 'metrics' | 'targets' | 'reports'> {
   // No retries: a double's failure is meant to show at once.
   const transport = new Transport({ baseUrl: '', fetch, retries: 0, timeoutMs: 600_000 });
   return {
@@ -295,6 +300,8 @@ export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmReco
     dashboards: new Dashboards(transport),
     metrics: new Metrics(transport),
     targets: new Targets(transport),
+    // <crm-report>'s (its stories answer them from test/memory-reports.ts).
+    reports: new Reports(transport),
     ...(realtime ? { realtime } : {}),
   };
 }
@@ -419,6 +426,10 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       contactById(m[1]!);
       if (!options.timeline) throw new MemoryApiError(404, 'not_found', 'No such route');
       return { object: 'list' as const, data: options.timeline, hasMore: false, nextBefore: null };
+    }),
+    route('GET', /^\/v1\/contacts\/(\w+)\/campaign-engagement$/, 'listContactCampaignEngagement', (m) => {
+      contactById(m[1]!);
+      return { object: 'list' as const, data: options.campaignEngagement?.[m[1]!] ?? [], hasMore: false, nextCursor: null };
     }),
     route('GET', /^\/v1\/custom-fields$/, 'listCustomFields', () => ({ object: 'list' as const, data: options.customFields ?? [], hasMore: false, nextCursor: null })),
     route('GET', /^\/v1\/users$/, 'listUsers', () => ({ ...page(users, {}), object: 'list' as const })),

@@ -17,7 +17,7 @@ function conversation(n: number, extra: Partial<Conversation>): Conversation {
 }
 
 function message(n: number, conversationId: string, author: { id: string; name: string }, body: string, minutesAgo: number): ConversationMessage {
-  return { id: hex(0x9000 + n), conversationId, authorId: author.id, authorName: author.name, body, mentionIds: [], attachments: [], createdAt: at(minutesAgo) };
+  return { id: hex(0x9000 + n), conversationId, authorId: author.id, authorName: author.name, body, mentionIds: [], attachments: [], createdAt: at(minutesAgo), editedAt: null, deletedAt: null };
 }
 
 /** A lead's thread, a 1:1 and a group, with a few messages, one of them unread. */
@@ -28,7 +28,12 @@ export function createMemoryConversations(options: { empty?: boolean } = {}) {
   let conversations = options.empty ? [] : [direct, thread, group];
   let messages: ConversationMessage[] = options.empty
     ? []
-    : [message(1, thread.id, people[1]!, 'Met Linnea at the fair: <b>very</b> interested.', 120), message(2, thread.id, me, 'Budget approved', 50), message(3, direct.id, people[1]!, '@Ada Admin can you call them today?', 5)];
+    : [
+        message(1, thread.id, people[1]!, 'Met Linnea at the fair: <b>very</b> interested.', 120),
+        { ...message(4, thread.id, people[2]!, '', 90), deletedAt: at(80) },
+        { ...message(2, thread.id, me, 'Budget approved', 50), editedAt: at(45) },
+        message(3, direct.id, people[1]!, '@Ada Admin can you call them today?', 5),
+      ];
   let serial = 10;
   const routes: Array<[string, RegExp, Handler]> = [
     route('GET', /^\/v1\/conversations$/, 'listConversations', () => ({ object: 'list' as const, data: conversations, hasMore: false, nextCursor: null, unreadCount: conversations.reduce((s, c) => s + c.unreadCount, 0) })),
@@ -46,6 +51,18 @@ export function createMemoryConversations(options: { empty?: boolean } = {}) {
       const created = { ...message(serial++, m[1]!, me, String(body.body), 0), mentionIds: (body.mentionIds as string[]) ?? [] };
       messages = [...messages, created];
       return created;
+    }),
+    route('PATCH', /^\/v1\/conversations\/([a-f0-9]+)\/messages\/([a-f0-9]+)$/, 'editConversationMessage', (m, _q, body) => {
+      const found = messages.find((x) => x.id === m[2])!;
+      const edited = { ...found, body: String(body.body), mentionIds: (body.mentionIds as string[] | undefined) ?? found.mentionIds, editedAt: new Date().toISOString() };
+      messages = messages.map((x) => (x.id === edited.id ? edited : x));
+      return edited;
+    }),
+    route('DELETE', /^\/v1\/conversations\/([a-f0-9]+)\/messages\/([a-f0-9]+)$/, 'deleteConversationMessage', (m) => {
+      const found = messages.find((x) => x.id === m[2])!;
+      const tombstone = { ...found, body: '', mentionIds: [], attachments: [], deletedAt: new Date().toISOString() };
+      messages = messages.map((x) => (x.id === tombstone.id ? tombstone : x));
+      return tombstone;
     }),
     route('POST', /^\/v1\/conversations\/([a-f0-9]+)\/read$/, 'markConversationRead', (m) => {
       conversations = conversations.map((c) => (c.id === m[1] ? { ...c, unreadCount: 0 } : c));

@@ -34,12 +34,26 @@ export function createMemoryPrivacy(options: { empty?: boolean } = {}) {
       requests = [request, ...requests];
       return request;
     }),
+    route('GET', /^\/v1\/privacy\/terms$/, 'getTermsVersions', () => ({
+      terms: { version: '2026-02', url: 'https://agency.example/terms', publishedAt: new Date(Date.UTC(2026, 1, 1, 8)).toISOString() },
+      privacy: { version: '3.1', url: 'https://agency.example/privacy', publishedAt: new Date(Date.UTC(2026, 0, 15, 8)).toISOString() },
+    })),
+    route('POST', /^\/v1\/privacy\/acceptances\/lookup$/, 'lookupTermsAcceptances', (_m, _q, body) => {
+      const found = known && String(body.email ?? '').toLowerCase() === 'ada@example.org';
+      const accepted = (n: number, document: 'terms' | 'privacy', version: string, source: string, day: number) => ({ id: hex(0xa000 + n), document, version, subjectType: 'customerUser' as const, subjectId: hex(0xb001), contactId: hex(0xc001), source, acceptedAt: new Date(Date.UTC(2026, 0, day, 14, 5)).toISOString() });
+      return { subject: 'a***@e***.org', data: found ? [accepted(1, 'privacy', '3.0', 'campaign:SPRING26', 3), accepted(2, 'terms', '2026-02', 'portal', 20), accepted(3, 'privacy', '3.1', 'portal', 20)] : [] };
+    }),
     route('GET', /^\/v1\/privacy\/requests$/, 'listPrivacyRequests', () => ({ object: 'list' as const, data: requests, hasMore: false, nextCursor: null })),
   ];
   const fetch: FetchLike = async (url, init) => {
     const parsed = new URL(url, 'http://memory.invalid');
     const method = init.method ?? 'GET';
     const body = typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+    if (method === 'POST' && parsed.pathname === '/v1/privacy/exports' && parsed.searchParams.get('format') === 'zip') {
+      requests = [makeRequest(requests.length + 1, 'export', 'a***@e***.org', 0), ...requests];
+      // An empty ZIP (its end-of-central-directory record alone), enough for a download in a story.
+      return new Response(new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]), { status: 200, headers: { 'content-type': 'application/zip', 'content-disposition': 'attachment; filename="privacy-export.zip"' } });
+    }
     for (const [verb, pattern, handler] of routes) {
       const match = verb === method ? parsed.pathname.match(pattern) : null;
       if (match) return new Response(JSON.stringify(await handler(match, Object.fromEntries(parsed.searchParams), body, {})), { status: /erasures$/.test(parsed.pathname) ? 201 : 200, headers: { 'content-type': 'application/json' } });

@@ -27,7 +27,7 @@ export function makeTicket(n: number, extra: Partial<Ticket> = {}): Ticket {
     id: hex(0x900000 + n), number: 1000 + n, subject: `Ticket ${n}`, description: null, accountId: null, contactId: null, productId: null, category: null,
     priority: 'normal', channel: 'portal', status: 'new', statusChangedAt: null, ownerId: null, teamId: null, departmentId: null, customerUserId: null,
     messageCount: 0, lastMessageAt: null, lastPublicMessageAt: null, firstResponseAt: null,
-    sla: { firstResponseDueAt: null, resolutionDueAt: null, firstResponseBreached: false, resolutionBreached: false }, tags: [], custom: {}, version: 0, createdAt: at, updatedAt: at,
+    sla: { firstResponseDueAt: null, resolutionDueAt: null, firstResponseBreached: false, resolutionBreached: false }, tags: [], custom: {}, version: 0, createdAt: at, updatedAt: at, satisfaction: null,
     ...extra,
   };
 }

@@ -96,6 +96,41 @@ export const portalStyles = css`
     width: auto;
     min-height: 0;
   }
+  fieldset.rating {
+    border: 1px solid var(--crm-sys-color-outline, #8c959f);
+    border-radius: var(--crm-sys-radius, 8px);
+    margin: 0 0 12px;
+    padding: 8px 12px;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px 16px;
+  }
+  fieldset.rating legend {
+    font-weight: 600;
+    padding: 0 4px;
+  }
+  fieldset.rating p {
+    flex-basis: 100%;
+    margin: 0;
+  }
+  label.star {
+    display: flex;
+    gap: 6px;
+    align-items: center;
+    font-weight: 400;
+    min-height: 44px;
+  }
+  label.star input[type='radio'] {
+    width: 20px;
+    height: 20px;
+    min-height: 0;
+    margin: 0;
+  }
+  form[data-close] .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+  }
   .check {
     display: flex;
     gap: 8px;

@@ -35,6 +35,7 @@ const en = {
   rateLimited: 'Too many attempts. Please wait {n} seconds.',
   ticketCount: { one: '# ticket', other: '# tickets' },
   messageCount: { one: '# message', other: '# messages' },
+  starCount: { one: '# star', other: '# stars' },
   newTicket: 'New ticket',
   subject: 'Subject',
   description: 'Describe your request',
@@ -49,6 +50,13 @@ const en = {
   fileType: '{name} is not a PNG, JPEG, GIF, WebP, PDF or plain text file.',
   download: 'Download {name}',
   close: 'Close ticket',
+  closeTitle: 'Close this ticket',
+  rateLegend: 'How satisfied are you with our help? (optional)',
+  rateHint: '1 star is poor, 5 stars is excellent.',
+  rateComment: 'Anything you want to tell us? (optional)',
+  confirmClose: 'Close ticket',
+  cancel: 'Cancel',
+  rated: 'Your rating: {stars}. Thank you.',
   reopen: 'Reopen ticket',
   you: 'You',
   support: 'Support',
@@ -112,6 +120,7 @@ const de: Strings = {
   rateLimited: 'Zu viele Versuche. Bitte warten Sie {n} Sekunden.',
   ticketCount: { one: '# Anfrage', other: '# Anfragen' },
   messageCount: { one: '# Nachricht', other: '# Nachrichten' },
+  starCount: { one: '# Stern', other: '# Sterne' },
   newTicket: 'Neue Anfrage',
   subject: 'Betreff',
   description: 'Beschreiben Sie Ihr Anliegen',
@@ -126,6 +135,13 @@ const de: Strings = {
   fileType: '{name} ist keine PNG-, JPEG-, GIF-, WebP-, PDF- oder Textdatei.',
   download: '{name} herunterladen',
   close: 'Anfrage schließen',
+  closeTitle: 'Diese Anfrage schließen',
+  rateLegend: 'Wie zufrieden sind Sie mit unserer Hilfe? (optional)',
+  rateHint: '1 Stern ist schlecht, 5 Sterne sind ausgezeichnet.',
+  rateComment: 'Möchten Sie uns noch etwas sagen? (optional)',
+  confirmClose: 'Anfrage schließen',
+  cancel: 'Abbrechen',
+  rated: 'Ihre Bewertung: {stars}. Vielen Dank.',
   reopen: 'Anfrage wieder öffnen',
   you: 'Sie',
   support: 'Support',
@@ -168,7 +184,7 @@ export function say(locale: PortalLocale, key: { [K in keyof Strings]: Strings[K
 }
 
 /** A count in words with the locale's plural rules (`3 tickets`, `1 Anfrage`). */
-export function count(locale: PortalLocale, key: 'ticketCount' | 'messageCount', n: number): string {
+export function count(locale: PortalLocale, key: 'ticketCount' | 'messageCount' | 'starCount', n: number): string {
   const forms = (locale === 'de' ? de : en)[key];
   const rule = new Intl.PluralRules(locale).select(n) as 'one' | 'other';
   return (forms[rule] ?? forms.other).replace('#', new Intl.NumberFormat(locale).format(n));

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import ical, { ICalAttendeeStatus, ICalCalendarMethod, type ICalCalendar } from 'ical-generator';
+import ical, { ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, type ICalCalendar } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { Attendee } from './calendar.model.js';
 
@@ -24,10 +24,24 @@ export interface IcsEvent {
   allDay?: boolean;
   timeZone: string;
   recurrence?: string | null;
+  /** Cancelled occurrences of the series: written as EXDATE in the series' zone. */
+  exceptions?: Date[];
+  /** For one changed or cancelled occurrence of a series: the start it replaces (RECURRENCE-ID, same UID). */
+  recurrenceId?: Date | null;
+  /** CANCELLED for an occurrence cancelled by METHOD:CANCEL. */
+  status?: 'CANCELLED' | null;
   sequence?: number;
   organizer?: { name: string; email: string } | null;
   attendees?: Attendee[];
   url?: string | null;
+}
+
+/** The EXDATE line of a series (RFC 5545 3.8.5.1), in the same form as its DTSTART: a date, a TZID local time or UTC. */
+function exdateLine(e: IcsEvent): string {
+  const dates = e.exceptions ?? [];
+  if (e.allDay) return `EXDATE;VALUE=DATE:${dates.map((d) => DateTime.fromJSDate(d).setZone(e.timeZone).toFormat('yyyyLLdd')).join(',')}`;
+  if (e.timeZone === 'UTC') return `EXDATE:${dates.map((d) => DateTime.fromJSDate(d).toUTC().toFormat("yyyyLLdd'T'HHmmss'Z'")).join(',')}`;
+  return `EXDATE;TZID=${e.timeZone}:${dates.map((d) => DateTime.fromJSDate(d).setZone(e.timeZone).toFormat("yyyyLLdd'T'HHmmss")).join(',')}`;
 }
 
 /**
@@ -53,7 +67,10 @@ export function buildIcs(events: IcsEvent[], options: { method?: 'REQUEST' | 'PU
       description: e.description ?? null,
       location: e.location ?? null,
       url: e.url ?? null,
-      ...(e.recurrence ? { repeating: `RRULE:${e.recurrence}` } : {}),
+      // ical-generator writes a string rule's lines as given: the RRULE and, for cancelled occurrences, the EXDATE.
+      ...(e.recurrence ? { repeating: e.exceptions?.length ? `RRULE:${e.recurrence}\n${exdateLine(e)}` : `RRULE:${e.recurrence}` } : {}),
+      ...(e.recurrenceId ? { recurrenceId: zoned(e.recurrenceId) } : {}),
+      ...(e.status ? { status: ICalEventStatus[e.status] } : {}),
       ...(e.organizer ? { organizer: e.organizer } : {}),
       attendees: (e.attendees ?? []).map((a) => ({ email: a.email, name: a.name ?? undefined, rsvp: true, status: status[a.reply] })),
     });

@@ -16,6 +16,19 @@ export interface Attendee {
 }
 
 /**
+ * One occurrence of a series changed on its own (iCalendar's RECURRENCE-ID): the occurrence generated at
+ * `recurrenceId` is shown with these values instead. A full copy, as a VEVENT with RECURRENCE-ID is.
+ */
+export interface OccurrenceOverride {
+  recurrenceId: Date;
+  title: string;
+  description: string | null;
+  location: string | null;
+  startAt: Date;
+  endAt: Date;
+}
+
+/**
  * One calendar entry (004: meetings, calls, tasks with times, follow-ups, conference dates). Personal
  * entries belong to their owner; team entries (`teamId`) are seen by the team. Tasks with a due time
  * are not copied here: the calendar reads them from the tasks collection.
@@ -34,8 +47,18 @@ export interface CalendarEntry {
   timeZone: string;
   /** RFC 5545 RRULE (without the `RRULE:` prefix), expanded with the `rrule` library. */
   recurrence: string | null;
+  /** Starts of cancelled occurrences of the series (iCalendar's EXDATE). */
+  exceptions: Date[];
+  /** Occurrences moved or retitled on their own; cleared when the series' start or rule changes. */
+  overrides: OccurrenceOverride[];
   /** The end of the last occurrence (far future for an open series): the range query's upper bound. */
   seriesEndAt: Date;
+  /**
+   * Range buckets the calendar reads by equality (FerretDB pushes down only top-level equality): `w<week>`
+   * for each UTC week (from Monday 1970-01-05) a single entry touches, `y<year>` for each year of a series or
+   * of an entry longer than two years (an open series: its first 50 years). Written with the entry.
+   */
+  buckets: string[];
   ownerId: Types.ObjectId;
   teamId: Types.ObjectId | null;
   productId: Types.ObjectId | null;
@@ -44,8 +67,10 @@ export interface CalendarEntry {
   /** Top-level copy of the attendees' user ids: free/busy and visibility match on it. */
   attendeeUserIds: Types.ObjectId[];
   reminderMinutes: number | null;
-  /** When the next reminder is due (null: none pending); the reminder job reads by it. */
+  /** When the next reminder is due (null: none pending). */
   remindAt: Date | null;
+  /** The UTC minute (`YYYY-MM-DDTHH:MM`) whose run of the reminder job sends it; the job reads by it (calendar-reminders.ts). */
+  remindMinute?: string | null;
   sequence: number;
   version: number;
   createdAt: Date;
@@ -53,6 +78,8 @@ export interface CalendarEntry {
 }
 
 const attendeeSchema = new Schema<Attendee>({ email: { type: String, required: true }, name: { type: String, default: null }, userId: { type: Schema.Types.ObjectId, default: null }, reply: { type: String, enum: replies, default: 'needsAction' }, repliedAt: { type: Date, default: null } }, { _id: false });
+
+const overrideSchema = new Schema<OccurrenceOverride>({ recurrenceId: { type: Date, required: true }, title: { type: String, required: true, maxlength: 300 }, description: { type: String, default: null }, location: { type: String, default: null }, startAt: { type: Date, required: true }, endAt: { type: Date, required: true } }, { _id: false });
 
 const entrySchema = new Schema<CalendarEntry>(
   {
@@ -65,7 +92,10 @@ const entrySchema = new Schema<CalendarEntry>(
     allDay: { type: Boolean, default: false },
     timeZone: { type: String, required: true },
     recurrence: { type: String, default: null },
+    exceptions: { type: [Date], default: [] },
+    overrides: { type: [overrideSchema], default: [] },
     seriesEndAt: { type: Date, required: true },
+    buckets: { type: [String], default: [], index: true },
     ownerId: { type: Schema.Types.ObjectId, required: true, index: true },
     teamId: { type: Schema.Types.ObjectId, default: null, index: true },
     productId: { type: Schema.Types.ObjectId, default: null },
@@ -73,7 +103,8 @@ const entrySchema = new Schema<CalendarEntry>(
     attendees: { type: [attendeeSchema], default: [] },
     attendeeUserIds: { type: [Schema.Types.ObjectId], default: [], index: true },
     reminderMinutes: { type: Number, default: null },
-    remindAt: { type: Date, default: null, index: true },
+    remindAt: { type: Date, default: null },
+    remindMinute: { type: String, default: null, index: true },
     sequence: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: 'version', minimize: false, collection: 'calendar_entries' },

@@ -7,6 +7,7 @@ import { loadPrincipal } from '../identity/principal.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { SlotInvitation } from '../tasks/tasks.service.js';
 import { calendarRoutes } from './calendar.routes.js';
+import { backfillCalendarBuckets, backfillTaskWeeks } from './calendar-buckets.js';
 import { createCalendarService } from './calendar.service.js';
 import { subscribeSlotOffers } from './slot-offers.js';
 
@@ -21,6 +22,10 @@ export function calendarModule(ctx: AppContext, deps: { notifications: Notificat
     await service.sendDueReminders(new Date());
   });
   jobs.recurring('* * * * *', REMINDER_JOB);
+  // Entries stored before range buckets existed are filed in the background (once; the next start resumes a stopped run).
+  void backfillCalendarBuckets(connection, logger).catch((error: unknown) => logger.error({ err: error }, 'calendar bucket backfill stopped; it resumes at the next start'));
+  // Tasks stored before they were filed by calendar week, the same way.
+  void backfillTaskWeeks(connection, logger).catch((error: unknown) => logger.error({ err: error }, 'task calendar-week backfill stopped; it resumes at the next start'));
   subscribeSlotOffers({ connection, onInvitation: deps.slotInvitations, mailer: deps.mailer, logger, publicBase });
   return { routes: calendarRoutes(service, { publicLimit: deps.publicLimit, loadPrincipal: (tenantId, userId) => loadPrincipal(connection, { tenantId, userId }) }), service };
 }

@@ -5,8 +5,8 @@ import { idParams } from '../../platform/http/common.schema.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { ifMatchVersion } from '../../platform/records/record-routes.js';
 import {
-  createEntryBody, entrySchema, feedParams, feedSchema, feedStatusSchema, freeBusyQuery, freeBusySchema, invitationResultSchema, occurrenceListSchema,
-  publicReplySchema, rangeQuery, replyBody, replyParams, updateEntryBody,
+  createEntryBody, entrySchema, feedParams, feedSchema, feedStatusSchema, freeBusyQuery, freeBusySchema, invitationResultSchema, occurrenceListSchema, occurrenceParams,
+  publicReplySchema, rangeQuery, replyBody, replyParams, updateEntryBody, updateOccurrenceBody,
 } from './calendar.schema.js';
 import type { CalendarService } from './calendar.service.js';
 
@@ -51,6 +51,20 @@ export function calendarRoutes(service: CalendarService, deps: { publicLimit: Re
       access: access.authenticated, params: idParams,
       success: { status: 204, description: 'Deleted' }, errors: [403, 404],
       handler: ({ params, req }) => service.remove(req.principal!, params.id),
+    }),
+    defineRoute({
+      method: 'patch', path: '/calendar/entries/{id}/occurrences/{occurrenceStart}', operationId: 'updateCalendarOccurrence', summary: 'Move or retitle one occurrence of a recurring entry',
+      description: 'Stored with the series as an override (iCalendar RECURRENCE-ID): the range, free/busy and feeds show it instead of the generated occurrence. `occurrenceStart` is the start the series’ rule gives the occurrence. Changing the series’ start or rule later drops its overrides and cancellations.',
+      tags, access: access.authenticated, params: occurrenceParams, body: updateOccurrenceBody, ifMatch: 'optional',
+      success: { status: 200, description: 'The series with its overrides', schema: entrySchema }, errors: [403, 404, 409],
+      handler: ({ params, body, req }) => service.updateOccurrence(req.principal!, params.id, params.occurrenceStart, body, ifMatchVersion(req)),
+    }),
+    defineRoute({
+      method: 'delete', path: '/calendar/entries/{id}/occurrences/{occurrenceStart}', operationId: 'cancelCalendarOccurrence', summary: 'Cancel one occurrence of a recurring entry',
+      description: 'Recorded on the series as an exception (iCalendar EXDATE); attendees already invited get METHOD:CANCEL for that occurrence (its RECURRENCE-ID). Cancelling a cancelled occurrence changes nothing.',
+      tags, access: access.authenticated, params: occurrenceParams,
+      success: { status: 204, description: 'Cancelled' }, errors: [403, 404, 409],
+      handler: ({ params, req }) => service.cancelOccurrence(req.principal!, params.id, params.occurrenceStart),
     }),
     defineRoute({
       method: 'post', path: '/calendar/entries/{id}/invitations', operationId: 'sendCalendarInvitations', summary: 'Email the attendees an invitation with an iCalendar (.ics) attachment',

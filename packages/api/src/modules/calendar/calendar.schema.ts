@@ -31,6 +31,19 @@ export const updateEntryBody = z
   .object({ ...writable, kind: writable.kind.optional(), title: writable.title.optional(), startAt: timestamp.optional(), endAt: timestamp.optional() })
   .openapi('CalendarEntryUpdate');
 
+/** The path of one occurrence of a series: the entry and the start the series' rule gives that occurrence. */
+export const occurrenceParams = z.object({
+  id: objectId,
+  occurrenceStart: timestamp.openapi({ description: 'The start the series’ rule gives the occurrence (its RECURRENCE-ID), also for one already moved: the `recurrenceId` of a range answer' }),
+});
+export const updateOccurrenceBody = z
+  .object({ title: writable.title.optional(), description: writable.description, location: writable.location, startAt: timestamp.optional(), endAt: timestamp.optional() })
+  .openapi('CalendarOccurrenceUpdate');
+
+const overrideOut = z
+  .object({ recurrenceId: z.string(), title: z.string(), description: z.string().nullable(), location: z.string().nullable(), startAt: z.string(), endAt: z.string() })
+  .openapi('CalendarOccurrenceOverride');
+
 const attendeeOut = z.object({ email: z.string(), name: z.string().nullable(), userId: objectId.nullable(), reply: z.enum(replies), repliedAt: z.string().nullable() }).openapi('CalendarAttendee');
 
 export const entrySchema = z
@@ -45,6 +58,8 @@ export const entrySchema = z
     allDay: z.boolean(),
     timeZone: z.string(),
     recurrence: z.string().nullable(),
+    exceptions: z.array(z.string()).openapi({ description: 'Starts of cancelled occurrences (EXDATE)' }),
+    overrides: z.array(overrideOut).openapi({ description: 'Occurrences changed on their own (RECURRENCE-ID); cleared when the series’ start or rule changes' }),
     ownerId: objectId,
     teamId: objectId.nullable(),
     attendees: z.array(attendeeOut),
@@ -71,6 +86,7 @@ export const occurrenceSchema = z
     assigneeId: objectId.nullable(),
     teamId: objectId.nullable(),
     recurring: z.boolean(),
+    recurrenceId: z.string().nullable().openapi({ description: 'For an occurrence of a series: the start its rule gives it (differs from startAt when moved); address it with this' }),
     status: z.string().nullable().openapi({ description: 'A task’s status; null for entries' }),
   })
   .openapi('CalendarOccurrence');

@@ -11,13 +11,15 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import { userModel } from '../identity/user.model.js';
 import { taskModel, type Task } from '../tasks/task.model.js';
 import { buildIcs, type IcsEvent } from './calendar-ics.js';
+import { rangeWeeks } from '../../platform/db/time-buckets.js';
+import { taskSpan } from '../tasks/task-filing.js';
+import { entryBuckets, rangeBuckets } from './calendar-buckets.js';
+import { forDueReminders, reminderMinute } from './calendar-reminders.js';
 import { calendarEntryModel, calendarFeedModel, calendarInvitationModel, type Attendee, type CalendarEntry, type Reply } from './calendar.model.js';
 
 const { rrulestr } = rrule;
 type Filter = Record<string, unknown>;
 const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
-/** A task with a due time but no slot shows as this long. */
-const TASK_MINUTES = 30;
 /** Occurrences of one series in one answer, at most (a daily series over a quarter is ~93). */
 const MAX_OCCURRENCES = 400;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -36,6 +38,8 @@ export function toEntryDto(e: CalendarEntry) {
     allDay: e.allDay ?? false,
     timeZone: e.timeZone,
     recurrence: e.recurrence ?? null,
+    exceptions: (e.exceptions ?? []).map((d) => d.toISOString()),
+    overrides: (e.overrides ?? []).map((o) => ({ recurrenceId: o.recurrenceId.toISOString(), title: o.title, description: o.description ?? null, location: o.location ?? null, startAt: o.startAt.toISOString(), endAt: o.endAt.toISOString() })),
     ownerId: String(e.ownerId),
     teamId: e.teamId ? String(e.teamId) : null,
     attendees: (e.attendees ?? []).map((a) => ({ email: a.email, name: a.name ?? null, userId: a.userId ? String(a.userId) : null, reply: a.reply, repliedAt: a.repliedAt ? a.repliedAt.toISOString() : null })),
@@ -61,6 +65,7 @@ export interface Occurrence {
   assigneeId: string | null;
   teamId: string | null;
   recurring: boolean;
+  recurrenceId: string | null;
   status: string | null;
 }
 
@@ -70,6 +75,12 @@ export function occurrenceStarts(entry: Pick<CalendarEntry, 'startAt' | 'endAt' 
   if (!entry.recurrence) return entry.startAt < to && entry.endAt > from ? [entry.startAt] : [];
   const rule = rrulestr(`RRULE:${entry.recurrence}`, { dtstart: entry.startAt });
   return rule.between(new Date(from.getTime() - duration), to, true).filter((s) => s.getTime() + duration > from.getTime()).slice(0, MAX_OCCURRENCES);
+}
+
+/** Whether `start` is an occurrence the series' rule generates (cancelled or not). */
+export function isSeriesOccurrence(entry: Pick<CalendarEntry, 'startAt' | 'recurrence'>, start: Date): boolean {
+  if (!entry.recurrence) return false;
+  return rrulestr(`RRULE:${entry.recurrence}`, { dtstart: entry.startAt }).between(start, start, true).some((d) => d.getTime() === start.getTime());
 }
 
 /** When a series ends: its last occurrence's end (UNTIL or COUNT), else never. */
@@ -138,12 +149,20 @@ export function createCalendarService(deps: CalendarDeps) {
     });
   }
 
-  /** The reminder time of the first occurrence starting after `after` (a reminder already late is sent at once). */
-  function nextReminder(entry: Pick<CalendarEntry, 'startAt' | 'endAt' | 'recurrence' | 'reminderMinutes'>, after: Date): Date | null {
+  /**
+   * The reminder time of the first occurrence starting after `after` (a reminder already late is sent at
+   * once): cancelled occurrences are skipped, moved ones remind at their new start.
+   */
+  function nextReminder(entry: Pick<CalendarEntry, 'startAt' | 'endAt' | 'recurrence' | 'reminderMinutes'> & Partial<Pick<CalendarEntry, 'exceptions' | 'overrides'>>, after: Date): Date | null {
     if (entry.reminderMinutes === null || entry.reminderMinutes === undefined) return null;
     const lead = entry.reminderMinutes * 60_000;
-    const next = occurrenceStarts({ ...entry, endAt: new Date(entry.startAt.getTime() + 1) }, after, new Date(after.getTime() + 366 * 86_400_000))[0];
-    return next ? new Date(next.getTime() - lead) : null;
+    const horizon = new Date(after.getTime() + 366 * 86_400_000);
+    const replaced = new Set([...(entry.exceptions ?? []), ...(entry.overrides ?? []).map((o) => o.recurrenceId)].map((d) => d.getTime()));
+    const starts = [
+      ...occurrenceStarts({ ...entry, endAt: new Date(entry.startAt.getTime() + 1) }, after, horizon).filter((start) => !replaced.has(start.getTime())),
+      ...(entry.overrides ?? []).map((o) => o.startAt).filter((start) => start >= after && start < horizon),
+    ].map((d) => d.getTime());
+    return starts.length ? new Date(Math.min(...starts) - lead) : null;
   }
 
   async function prepare(principal: Principal, input: Record<string, unknown>, existing: CalendarEntry | null): Promise<Partial<CalendarEntry>> {
@@ -164,37 +183,130 @@ export function createCalendarService(deps: CalendarDeps) {
     const endAt = out.endAt ?? existing?.endAt;
     if (!startAt || !endAt || endAt <= startAt) throw AppError.invalidField('endAt', 'must be after startAt');
     const recurrence = 'recurrence' in out ? (out.recurrence ?? null) : (existing?.recurrence ?? null);
-    out.seriesEndAt = seriesEnd(startAt, endAt, recurrence);
+    // Cancelled and changed occurrences are named by the starts the rule gave them: a new start or rule drops them.
+    const sameSeries = !!existing && recurrence === existing.recurrence && startAt.getTime() === existing.startAt.getTime();
+    if (existing && !sameSeries) Object.assign(out, { exceptions: [], overrides: [] });
+    const overrides = sameSeries ? (existing.overrides ?? []) : [];
+    out.seriesEndAt = new Date(Math.max(seriesEnd(startAt, endAt, recurrence).getTime(), ...overrides.map((o) => o.endAt.getTime())));
+    out.buckets = entryBuckets({ startAt, endAt, seriesEndAt: out.seriesEndAt, recurrence, overrides });
     const reminderMinutes = 'reminderMinutes' in out ? (out.reminderMinutes ?? null) : (existing?.reminderMinutes ?? null);
-    out.remindAt = nextReminder({ startAt, endAt, recurrence, reminderMinutes }, new Date());
+    out.remindAt = nextReminder({ startAt, endAt, recurrence, reminderMinutes, exceptions: sameSeries ? (existing.exceptions ?? []) : [], overrides }, new Date());
+    out.remindMinute = reminderMinute(out.remindAt);
     return out;
   }
 
+  /**
+   * An entry's occurrences overlapping [from, to): the rule's, less the cancelled ones (EXDATE), with each
+   * changed one (RECURRENCE-ID) shown where and as it was changed to, keyed by the start the rule gave it.
+   */
   const entryOccurrences = (e: CalendarEntry, from: Date, to: Date): Occurrence[] => {
     const duration = e.endAt.getTime() - e.startAt.getTime();
-    return occurrenceStarts(e, from, to).map((start) => ({
-      key: `entry:${String(e._id)}:${start.toISOString()}`, source: 'entry', id: String(e._id), kind: e.kind, title: e.title, location: e.location ?? null,
-      startAt: start.toISOString(), endAt: new Date(start.getTime() + duration).toISOString(), allDay: e.allDay ?? false, timeZone: e.timeZone,
-      ownerId: String(e.ownerId), assigneeId: null, teamId: e.teamId ? String(e.teamId) : null, recurring: !!e.recurrence, status: null,
-    }));
+    const replaced = new Set([...(e.exceptions ?? []), ...(e.overrides ?? []).map((o) => o.recurrenceId)].map((d) => d.getTime()));
+    const occurrence = (recurrenceId: Date, shown: { title: string; location: string | null; startAt: Date; endAt: Date }): Occurrence => ({
+      key: `entry:${String(e._id)}:${recurrenceId.toISOString()}`, source: 'entry', id: String(e._id), kind: e.kind, title: shown.title, location: shown.location ?? null,
+      startAt: shown.startAt.toISOString(), endAt: shown.endAt.toISOString(), allDay: e.allDay ?? false, timeZone: e.timeZone,
+      ownerId: String(e.ownerId), assigneeId: null, teamId: e.teamId ? String(e.teamId) : null, recurring: !!e.recurrence, recurrenceId: e.recurrence ? recurrenceId.toISOString() : null, status: null,
+    });
+    const generated = occurrenceStarts(e, from, to).filter((start) => !replaced.has(start.getTime())).map((start) => occurrence(start, { title: e.title, location: e.location, startAt: start, endAt: new Date(start.getTime() + duration) }));
+    const changed = (e.overrides ?? []).filter((o) => o.startAt < to && o.endAt > from).map((o) => occurrence(o.recurrenceId, o));
+    return [...generated, ...changed];
   };
-  const taskSpan = (t: Task) => (t.chosenSlot ? { start: new Date(t.chosenSlot.start), end: new Date(t.chosenSlot.end) } : { start: t.dueAt!, end: new Date(t.dueAt!.getTime() + TASK_MINUTES * 60_000) });
   const taskOccurrence = (t: Task): Occurrence => {
-    const span = taskSpan(t);
+    const span = taskSpan(t)!;
     return {
       key: `task:${String(t._id)}`, source: 'task', id: String(t._id), kind: t.kind, title: t.title, location: t.location ?? null, startAt: span.start.toISOString(), endAt: span.end.toISOString(),
-      allDay: false, timeZone: 'UTC', ownerId: t.ownerId ? String(t.ownerId) : null, assigneeId: t.assigneeId ? String(t.assigneeId) : null, teamId: t.teamId ? String(t.teamId) : null, recurring: false, status: t.status,
+      allDay: false, timeZone: 'UTC', ownerId: t.ownerId ? String(t.ownerId) : null, assigneeId: t.assigneeId ? String(t.assigneeId) : null, teamId: t.teamId ? String(t.teamId) : null, recurring: false, recurrenceId: null, status: t.status,
     };
   };
   const inRange = (from: Date, to: Date): Filter => ({ startAt: op({ $lt: to }), seriesEndAt: op({ $gt: from }) });
-  // A task shows at its due time; one that started before `from` but runs into it is within a day of it.
-  const tasksInRange = (from: Date, to: Date): Filter => ({ dueAt: op({ $gte: new Date(from.getTime() - 86_400_000), $lt: to }) });
+  /**
+   * The entries in [from, to) that match `where`: one read per range bucket (week or year), each an
+   * equality on `buckets` that FerretDB pushes down, so only that week's (or year's series') entries are
+   * decoded, never the agency's; 8 reads at a time, an entry filed in several buckets answered once.
+   */
+  async function entriesIn(tenantId: Types.ObjectId, from: Date, to: Date, where: Filter[]): Promise<CalendarEntry[]> {
+    const keys = rangeBuckets(from, to);
+    const found = new Map<string, CalendarEntry>();
+    for (let i = 0; i < keys.length; i += 8) {
+      const batches = await Promise.all(keys.slice(i, i + 8).map((bucket) => Entry.find({ tenantId, buckets: bucket, $and: [inRange(from, to), ...where] }).lean<CalendarEntry[]>()));
+      for (const entry of batches.flat()) found.set(String(entry._id), entry);
+    }
+    return [...found.values()];
+  }
+  /**
+   * The tasks whose calendar span meets [from, to) and that match `where`: one read per week of the range,
+   * each an equality on `calendarWeeks` that FerretDB pushes down, so only that week's tasks are decoded,
+   * never the agency's; 8 reads at a time, a task filed in several weeks answered once. `equal` holds
+   * top-level equalities (an assignee, a team) that are pushed down with the week.
+   */
+  async function tasksIn(tenantId: Types.ObjectId, from: Date, to: Date, where: Filter[], equal: Record<string, Types.ObjectId> = {}): Promise<Task[]> {
+    const keys = rangeWeeks(from, to);
+    const found = new Map<string, Task>();
+    for (let i = 0; i < keys.length; i += 8) {
+      const batches = await Promise.all(keys.slice(i, i + 8).map((week) => Task.find({ ...equal, tenantId, calendarWeeks: week, ...(where.length ? { $and: where } : {}) }).lean<Task[]>()));
+      for (const task of batches.flat()) {
+        const shown = taskSpan(task);
+        if (shown && shown.start < to && shown.end > from) found.set(String(task._id), task);
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** An entry as iCalendar events: the series (RRULE, EXDATE) and one VEVENT per changed occurrence (same UID, RECURRENCE-ID). */
+  function seriesIcsEvents(e: CalendarEntry): IcsEvent[] {
+    const base = { uid: `${String(e._id)}@crm`, allDay: e.allDay, timeZone: e.timeZone, sequence: e.sequence, attendees: e.attendees };
+    return [
+      { ...base, title: e.title, description: e.description, location: e.location, startAt: e.startAt, endAt: e.endAt, recurrence: e.recurrence, exceptions: e.exceptions ?? [] },
+      ...(e.recurrence ? (e.overrides ?? []) : []).map((o) => ({ ...base, title: o.title, description: o.description, location: o.location, startAt: o.startAt, endAt: o.endAt, recurrenceId: o.recurrenceId })),
+    ];
+  }
+
+  /** The occurrence of a writable series at `occurrenceStart`, or a problem naming the field. */
+  async function findOccurrence(principal: Principal, id: string, occurrenceStart: string) {
+    const entry = await findVisible(principal, id);
+    assertWritable(principal, entry);
+    const start = new Date(occurrenceStart);
+    if (!entry.recurrence) throw AppError.invalidField('occurrenceStart', 'names an occurrence, but this entry is not recurring: change the entry itself');
+    if (!isSeriesOccurrence(entry, start)) throw AppError.invalidField('occurrenceStart', `is not an occurrence of this series (${entry.recurrence} from ${entry.startAt.toISOString()})`);
+    return { entry, start, cancelled: (entry.exceptions ?? []).some((d) => d.getTime() === start.getTime()) };
+  }
+
+  /** Writes a series' exceptions and overrides under its version, filed again in its buckets. */
+  async function writeOccurrences(entry: CalendarEntry, exceptions: Date[], overrides: CalendarEntry['overrides']) {
+    const seriesEndAt = new Date(Math.max(seriesEnd(entry.startAt, entry.endAt, entry.recurrence).getTime(), ...overrides.map((o) => o.endAt.getTime())));
+    const buckets = entryBuckets({ ...entry, seriesEndAt, overrides });
+    const remindAt = nextReminder({ ...entry, exceptions, overrides }, new Date());
+    const written = await Entry.updateOne({ tenantId: entry.tenantId, _id: entry._id, version: entry.version }, { $set: { exceptions, overrides, seriesEndAt, buckets, remindAt, remindMinute: reminderMinute(remindAt), updatedAt: new Date() }, $inc: { version: 1, sequence: 1 } });
+    if (!written.modifiedCount) throw new AppError('version_conflict', 'The entry changed meanwhile; reload and try again');
+    return (await Entry.findOne({ tenantId: entry.tenantId, _id: entry._id }).lean<CalendarEntry>())!;
+  }
+
+  async function organizerOf(entry: CalendarEntry) {
+    const owner = await User.findOne({ tenantId: entry.tenantId, _id: entry.ownerId }).select('email name firstName lastName').lean<{ email: string; name?: string; firstName?: string; lastName?: string }>();
+    return { name: owner?.name ?? ([owner?.firstName, owner?.lastName].filter(Boolean).join(' ') || (owner?.email ?? 'CRM')), email: owner?.email ?? 'calendar@crm.invalid' };
+  }
+
+  /** Tells the invited attendees that one occurrence is cancelled: METHOD:CANCEL with its RECURRENCE-ID. */
+  async function mailOccurrenceCancelled(entry: CalendarEntry, start: Date) {
+    const invited = new Set((await Invitation.find({ tenantId: entry.tenantId, entryId: entry._id }).select('email').lean<{ email: string }[]>()).map((i) => i.email));
+    const attendees = entry.attendees.filter((a) => invited.has(a.email));
+    if (!attendees.length) return;
+    const organizer = await organizerOf(entry);
+    const duration = entry.endAt.getTime() - entry.startAt.getTime();
+    const ics = buildIcs([{ uid: `${String(entry._id)}@crm`, title: entry.title, startAt: start, endAt: new Date(start.getTime() + duration), allDay: entry.allDay, timeZone: entry.timeZone, recurrenceId: start, status: 'CANCELLED', sequence: entry.sequence, organizer, attendees: entry.attendees }], { method: 'CANCEL' });
+    const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: entry.timeZone }).format(start);
+    for (const attendee of attendees) {
+      const text = `${organizer.name} cancelled "${entry.title}" on ${when} (${entry.timeZone}). The other occurrences stay as they are.\n`;
+      const html = `<p>${escapeHtml(organizer.name)} cancelled <strong>${escapeHtml(entry.title)}</strong> on ${escapeHtml(when)} (${escapeHtml(entry.timeZone)}). The other occurrences stay as they are.</p>`;
+      await deps.mailer.send({ to: attendee.email, subject: `Cancelled: ${entry.title} (${when})`, text, html, icalEvent: { method: 'CANCEL', content: ics, filename: 'cancel.ics' }, attachments: [{ filename: 'cancel.ics', content: ics, contentType: 'application/ics' }] });
+    }
+  }
 
   async function sendInvitation(entry: CalendarEntry, attendee: Attendee, organizer: { name: string; email: string }) {
     const token = randomBytes(24).toString('base64url');
     await Invitation.create({ tenantId: entry.tenantId, entryId: entry._id, email: attendee.email, tokenHash: hashToken(token) });
     const replyUrl = `${deps.publicBase}/v1/calendar-invitations/${token}`;
-    const ics = buildIcs([{ uid: `${String(entry._id)}@crm`, title: entry.title, description: entry.description, location: entry.location, startAt: entry.startAt, endAt: entry.endAt, allDay: entry.allDay, timeZone: entry.timeZone, recurrence: entry.recurrence, sequence: entry.sequence, organizer, attendees: entry.attendees }], { method: 'REQUEST' });
+    const ics = buildIcs(seriesIcsEvents(entry).map((e) => ({ ...e, organizer })), { method: 'REQUEST' });
     const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: entry.timeZone }).format(entry.startAt);
     const text = `${organizer.name} invites you to "${entry.title}" on ${when} (${entry.timeZone})${entry.location ? ` at ${entry.location}` : ''}.\n\nAccept or decline in your calendar, or here: ${replyUrl}\n`;
     const html = `<p>${escapeHtml(organizer.name)} invites you to <strong>${escapeHtml(entry.title)}</strong> on ${escapeHtml(when)} (${escapeHtml(entry.timeZone)})${entry.location ? ` at ${escapeHtml(entry.location)}` : ''}.</p><p>Accept or decline in your calendar, or here: <a href="${escapeHtml(replyUrl)}">${escapeHtml(replyUrl)}</a></p>`;
@@ -241,28 +353,59 @@ export function createCalendarService(deps: CalendarDeps) {
       await Invitation.deleteMany({ tenantId: principal.tenantId, entryId: entry._id });
     },
 
+    /** Moves or retitles one occurrence of a series: stored with the series as an override (RECURRENCE-ID). */
+    async updateOccurrence(principal: Principal, id: string, occurrenceStart: string, patch: { title?: string | undefined; description?: string | null | undefined; location?: string | null | undefined; startAt?: string | undefined; endAt?: string | undefined }, ifMatch?: number) {
+      const { entry, start, cancelled } = await findOccurrence(principal, id, occurrenceStart);
+      if (cancelled) throw AppError.notFound('Occurrence (it was cancelled)');
+      if (ifMatch !== undefined && ifMatch !== entry.version) throw new AppError('version_conflict', `The entry is at version ${entry.version}; reload and try again`);
+      const duration = entry.endAt.getTime() - entry.startAt.getTime();
+      const previous = (entry.overrides ?? []).find((o) => o.recurrenceId.getTime() === start.getTime());
+      const current = previous ?? { recurrenceId: start, title: entry.title, description: entry.description ?? null, location: entry.location ?? null, startAt: start, endAt: new Date(start.getTime() + duration) };
+      const startAt = patch.startAt ? new Date(patch.startAt) : current.startAt;
+      // Moving the start alone keeps the occurrence's length.
+      const endAt = patch.endAt ? new Date(patch.endAt) : patch.startAt ? new Date(startAt.getTime() + (current.endAt.getTime() - current.startAt.getTime())) : current.endAt;
+      if (endAt <= startAt) throw AppError.invalidField('endAt', 'must be after startAt');
+      // The range reads find a series from its first start on (FerretDB filters only by top-level fields).
+      if (startAt < entry.startAt) throw AppError.invalidField('startAt', `cannot be before the series begins (${entry.startAt.toISOString()}); change the series instead`);
+      const override = {
+        recurrenceId: start, title: patch.title ?? current.title, startAt, endAt,
+        description: 'description' in patch ? (patch.description ?? null) : current.description, location: 'location' in patch ? (patch.location ?? null) : current.location,
+      };
+      const overrides = [...(entry.overrides ?? []).filter((o) => o !== previous), override].sort((a, b) => a.recurrenceId.getTime() - b.recurrenceId.getTime());
+      return toEntryDto(await writeOccurrences(entry, entry.exceptions ?? [], overrides));
+    },
+
+    /** Cancels one occurrence of a series (an EXDATE) and mails its invited attendees a CANCEL for it; cancelling it again changes nothing. */
+    async cancelOccurrence(principal: Principal, id: string, occurrenceStart: string) {
+      const { entry, start, cancelled } = await findOccurrence(principal, id, occurrenceStart);
+      if (cancelled) return;
+      const exceptions = [...(entry.exceptions ?? []), start].sort((a, b) => a.getTime() - b.getTime());
+      const written = await writeOccurrences(entry, exceptions, (entry.overrides ?? []).filter((o) => o.recurrenceId.getTime() !== start.getTime()));
+      await mailOccurrenceCancelled(written, start);
+    },
+
     /** Everything on the calendars the caller sees in [from, to): entries (series expanded) and tasks with a due time. */
     async range(principal: Principal, query: { from: string; to: string; userId?: string | undefined; teamId?: string | undefined }) {
       const from = new Date(query.from);
       const to = new Date(query.to);
-      const entryWhere: Filter[] = [entryFilter(principal), inRange(from, to)];
-      const taskWhere: Filter[] = [taskFilter(principal), tasksInRange(from, to)];
+      const entryWhere: Filter[] = [entryFilter(principal)];
+      const taskEqual: Record<string, Types.ObjectId> = {};
       if (query.userId) {
         const userId = new Types.ObjectId(query.userId);
         entryWhere.push({ $or: [{ ownerId: userId }, { attendeeUserIds: userId }] });
-        taskWhere.push({ assigneeId: userId });
+        taskEqual.assigneeId = userId;
       }
       if (query.teamId) {
         entryWhere.push({ teamId: new Types.ObjectId(query.teamId) });
-        taskWhere.push({ teamId: new Types.ObjectId(query.teamId) });
+        taskEqual.teamId = new Types.ObjectId(query.teamId);
       }
       const [entries, tasks] = await Promise.all([
-        Entry.find({ tenantId: principal.tenantId, $and: entryWhere }).lean<CalendarEntry[]>(),
-        Task.find({ tenantId: principal.tenantId, $and: taskWhere }).lean<Task[]>(),
+        entriesIn(principal.tenantId, from, to, entryWhere),
+        tasksIn(principal.tenantId, from, to, [taskFilter(principal)], taskEqual),
       ]);
       const data = [
         ...entries.flatMap((e) => entryOccurrences(e, from, to)),
-        ...tasks.map(taskOccurrence).filter((o) => Date.parse(o.endAt) > from.getTime()),
+        ...tasks.map(taskOccurrence),
       ].sort((a, b) => a.startAt.localeCompare(b.startAt) || a.key.localeCompare(b.key));
       return { data };
     },
@@ -274,8 +417,9 @@ export function createCalendarService(deps: CalendarDeps) {
       const userIds = [...new Set(query.userIds.split(','))].map((id) => new Types.ObjectId(id));
       const tenantId = principal.tenantId;
       const [entries, tasks] = await Promise.all([
-        Entry.find({ tenantId, $and: [inRange(from, to), { $or: [{ ownerId: op({ $in: userIds }) }, { attendeeUserIds: op({ $in: userIds }) }] }] }).lean<CalendarEntry[]>(),
-        Task.find({ tenantId, $and: [tasksInRange(from, to), { assigneeId: op({ $in: userIds }) }] }).lean<Task[]>(),
+        entriesIn(tenantId, from, to, [{ $or: [{ ownerId: op({ $in: userIds }) }, { attendeeUserIds: op({ $in: userIds }) }] }]),
+        // One user: the assignee is pushed down with the week; several: matched among the week's tasks.
+        userIds.length === 1 ? tasksIn(tenantId, from, to, [], { assigneeId: userIds[0]! }) : tasksIn(tenantId, from, to, [{ assigneeId: op({ $in: userIds }) }]),
       ]);
       const canSeeEntry = entryFilter(principal);
       const canSeeTask = taskFilter(principal);
@@ -291,7 +435,6 @@ export function createCalendarService(deps: CalendarDeps) {
         for (const t of tasks) {
           if (!t.assigneeId?.equals(userId) || t.status === 'done' || t.status === 'aborted') continue;
           const o = taskOccurrence(t);
-          if (Date.parse(o.endAt) <= from.getTime()) continue;
           const visible = matchesFilter(t as unknown as Record<string, unknown>, canSeeTask);
           busy.push({ startAt: o.startAt, endAt: o.endAt, ...(visible ? { title: o.title, id: o.id, source: 'task' as const } : {}) });
         }
@@ -306,8 +449,7 @@ export function createCalendarService(deps: CalendarDeps) {
       const entry = await findVisible(principal, id);
       assertWritable(principal, entry);
       if (!entry.attendees.length) throw AppError.invalidField('attendees', 'are needed before inviting: add at least one');
-      const owner = await User.findOne({ tenantId: principal.tenantId, _id: entry.ownerId }).select('email name firstName lastName').lean<{ email: string; name?: string; firstName?: string; lastName?: string }>();
-      const organizer = { name: owner?.name ?? ([owner?.firstName, owner?.lastName].filter(Boolean).join(' ') || (owner?.email ?? 'CRM')), email: owner?.email ?? 'calendar@crm.invalid' };
+      const organizer = await organizerOf(entry);
       const sent: string[] = [];
       for (const attendee of entry.attendees) {
         await sendInvitation(entry, attendee, organizer);
@@ -365,21 +507,20 @@ export function createCalendarService(deps: CalendarDeps) {
       const to = new Date(now.getTime() + 366 * 86_400_000);
       const mine = { $or: [{ ownerId: principal.userId }, { attendeeUserIds: principal.userId }, { teamId: op({ $in: principal.teamIds }) }] };
       const [entries, tasks] = await Promise.all([
-        Entry.find({ tenantId: principal.tenantId, $and: [entryFilter(principal), inRange(from, to), mine] }).lean<CalendarEntry[]>(),
-        Task.find({ tenantId: principal.tenantId, $and: [taskFilter(principal), tasksInRange(from, to), { assigneeId: principal.userId }] }).lean<Task[]>(),
+        entriesIn(principal.tenantId, from, to, [entryFilter(principal), mine]),
+        tasksIn(principal.tenantId, from, to, [taskFilter(principal)], { assigneeId: principal.userId }),
       ]);
       const events: IcsEvent[] = [
-        ...entries.map((e) => ({ uid: `${String(e._id)}@crm`, title: e.title, description: e.description, location: e.location, startAt: e.startAt, endAt: e.endAt, allDay: e.allDay, timeZone: e.timeZone, recurrence: e.recurrence, sequence: e.sequence, attendees: e.attendees })),
-        ...tasks.map((t) => ({ uid: `task-${String(t._id)}@crm`, title: t.title, description: t.description, location: t.location, startAt: taskSpan(t).start, endAt: taskSpan(t).end, timeZone: 'UTC' })),
+        ...entries.flatMap(seriesIcsEvents),
+        ...tasks.map((t) => ({ uid: `task-${String(t._id)}@crm`, title: t.title, description: t.description, location: t.location, startAt: taskSpan(t)!.start, endAt: taskSpan(t)!.end, timeZone: 'UTC' })),
       ];
       return buildIcs(events, { method: 'PUBLISH', name: 'CRM' });
     },
 
-    /** Sends the reminders that are due (run by the minute job; safe twice: one notification per occurrence and user). */
-    async sendDueReminders(now = new Date()) {
-      const due = await Entry.find({ remindAt: op({ $lte: now }) }).setOptions({ crossTenant: 'the reminder job reads every agency’s due reminders' }).limit(500).lean<CalendarEntry[]>();
+    /** Sends the reminders that are due (run by the minute job; safe twice: one notification per occurrence and user); `catchUpMs`: how far back after a stop (a day). */
+    async sendDueReminders(now = new Date(), catchUpMs?: number) {
       let sent = 0;
-      for (const entry of due) {
+      await forDueReminders(deps.connection, now, async (entry) => {
         const lead = (entry.reminderMinutes ?? 0) * 60_000;
         const occurrence = new Date(entry.remindAt!.getTime() + lead);
         const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: entry.timeZone }).format(occurrence);
@@ -387,8 +528,10 @@ export function createCalendarService(deps: CalendarDeps) {
           const made = await deps.notifications.notify({ tenantId: entry.tenantId, userId, category: 'calendar.reminder', title: `Reminder: ${entry.title}`, body: `${when} (${entry.timeZone})`, resource: 'calendarEntry', resourceId: String(entry._id), dedupeKey: `calendar-reminder:${String(entry._id)}:${occurrence.toISOString()}:${String(userId)}` });
           if (made) sent += 1;
         }
-        await Entry.updateOne({ tenantId: entry.tenantId, _id: entry._id }, { $set: { remindAt: nextReminder(entry, new Date(occurrence.getTime() + 1)) } });
-      }
+        const next = nextReminder(entry, new Date(occurrence.getTime() + 1));
+        // Only if the entry was not changed meanwhile (its own write filed its reminder).
+        await Entry.updateOne({ tenantId: entry.tenantId, _id: entry._id, version: entry.version }, { $set: { remindAt: next, remindMinute: reminderMinute(next, now) } });
+      }, { logger: deps.logger, catchUpMs });
       return sent;
     },
   };

@@ -9,6 +9,7 @@ import { auditEntryModel } from '../audit/audit.model.js';
 import { notificationModel } from '../notifications/notification.model.js';
 import { createCalendarService } from './calendar.service.js';
 import { calendarEntryModel } from './calendar.model.js';
+import { commandsDuring } from '../../testing/commands.js';
 
 describe('shared calendars, invitations, feeds, slot booking and follow-ups', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -177,5 +178,36 @@ describe('shared calendars, invitations, feeds, slot booking and follow-ups', ()
     assert.equal(reminders.length, 1);
     const stored = await calendarEntryModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(series.body.id) }).lean();
     assert.equal(stored!.remindAt!.toISOString(), new Date(start.getTime() + 7 * 86_400_000 - 15 * 60_000).toISOString(), 'the next occurrence’s reminder is pending');
+  });
+
+  it('should read a week by its range buckets only: single entries of that week, a series and a long conference, nothing else', async () => {
+    const make = async (body: Record<string, unknown>) => {
+      const res = await rt.request().post('/v1/calendar/entries').set(auth(admin)).send({ kind: 'meeting', timeZone: 'Europe/Berlin', ...body });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body.id as string;
+    };
+    const inWeek = await make({ title: 'Bucket: in the week', startAt: '2031-03-04T09:00:00Z', endAt: '2031-03-04T10:00:00Z' });
+    await make({ title: 'Bucket: week before', startAt: '2031-02-25T09:00:00Z', endAt: '2031-02-25T10:00:00Z' });
+    await make({ title: 'Bucket: week after', startAt: '2031-03-11T09:00:00Z', endAt: '2031-03-11T10:00:00Z' });
+    const crossing = await make({ title: 'Bucket: Sunday night into Monday', startAt: '2031-03-02T22:00:00Z', endAt: '2031-03-03T02:00:00Z' });
+    const series = await make({ title: 'Bucket: weekly series', startAt: '2030-01-07T08:00:00Z', endAt: '2030-01-07T08:30:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=WE' });
+    const conference = await make({ kind: 'conference', title: 'Bucket: three-year conference', allDay: true, startAt: '2029-06-01T00:00:00Z', endAt: '2032-06-01T00:00:00Z' });
+    let res: { status: number; body: { data: { id: string; title: string; startAt: string }[] } } = { status: 0, body: { data: [] } };
+    const commands = await commandsDuring(rt, async () => {
+      res = await rt.request().get('/v1/calendar').query({ from: '2031-03-03T00:00:00Z', to: '2031-03-10T00:00:00Z' }).set(auth(admin));
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const titles = res.body.data.filter((o) => o.title.startsWith('Bucket')).map((o) => o.id);
+    assert.deepEqual(titles.sort(), [conference, crossing, inWeek, series].sort(), 'the week, what runs into it, the series and the conference');
+    assert.equal(res.body.data.filter((o) => o.id === series).length, 1, 'one Wednesday of the series');
+    const reads = commands.filter(([name, collection]) => name === 'find' && collection === 'calendar_entries');
+    assert.equal(reads.length, 2, 'one read per bucket: the week and the year 2031, nothing else');
+    // Moving an entry files it again.
+    const moved = await rt.request().patch(`/v1/calendar/entries/${inWeek}`).set(auth(admin)).send({ startAt: '2031-03-18T09:00:00Z', endAt: '2031-03-18T10:00:00Z' });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    const later = await rt.request().get('/v1/calendar').query({ from: '2031-03-17T00:00:00Z', to: '2031-03-24T00:00:00Z' }).set(auth(admin));
+    assert.ok(later.body.data.some((o: { id: string }) => o.id === inWeek));
+    const stored = await calendarEntryModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(inWeek) }).lean();
+    assert.equal(stored!.buckets.length, 1);
   });
 });

@@ -16,6 +16,7 @@ import { createCampaignMessages } from './campaign-message.js';
 import { createCampaignMailRouter } from './email-inbound.js';
 import { createEmailTracking } from './email-tracking.js';
 import { emailTrackingRoutes } from './email-tracking.routes.js';
+import { campaignEngagementRoutes, createCampaignEngagement } from './campaign-engagement.js';
 import { campaignPublicRoutes } from './campaign-public.routes.js';
 import { createCampaignPublicService } from './campaign-public.service.js';
 import { campaignRoutes } from './campaigns.routes.js';
@@ -46,12 +47,13 @@ export function campaignsModule(
   });
   const schedule = createCampaignSchedule({ connection, events, workflows: deps.recordDeps.workflows });
   const edges = defineCampaignJobs({ connection, events, jobs: ctx.jobs, schedule, logger });
+  const leads = createRecordService(leadDefinition(connection), deps.recordDeps) as unknown as RecordService<RecordBase>;
   const publicService = createCampaignPublicService({
     connection,
     events,
     customFields: deps.recordDeps.customFields,
     contacts: deps.contacts,
-    leads: createRecordService(leadDefinition(connection), deps.recordDeps) as unknown as RecordService<RecordBase>,
+    leads,
     mailer,
     logger,
     secret: ctx.secrets.jwt,
@@ -73,6 +75,15 @@ export function campaignsModule(
   const routes: RouteSpec[] = [
     ...campaignRoutes(campaigns),
     ...emailTrackingRoutes(tracking, { limit: trackingLimit, campaignVisible: (principal, id) => campaigns.findVisible(principal, id, 'read') }),
+    // Campaign analytics per person: what each campaign did with a contact (or a lead's contact).
+    ...campaignEngagementRoutes(
+      createCampaignEngagement({
+        connection,
+        campaignVisible: (principal, id) => campaigns.findVisible(principal, id, 'read') as never,
+        contactVisible: (principal, id) => deps.contacts.findVisible(principal, id, 'read') as never,
+        leadVisible: (principal, id) => leads.findVisible(principal, id, 'read') as never,
+      }),
+    ),
     ...campaignPublicRoutes(publicService, { publishable, signupLimit: perAddress('campaign-signup'), confirmLimit: perAddress('campaign-confirm') }),
   ];
   return { routes, campaigns, schedule, edges, publicService, tracking, mailRouter };

@@ -169,6 +169,64 @@ describe('campaign analytics for our own sends', () => {
     assert.equal(again.opens, 3);
   });
 
+  it('should count a one-click List-Unsubscribe POST (RFC 8058) as the campaign\'s unsubscribe exactly once, and show each contact what the campaign did', async () => {
+    const campaign = (await rt.request().post('/v1/campaigns').set(auth()).send({ title: 'Autumn offer', code: `O${new Types.ObjectId().toHexString().slice(-8)}`, type: 'email' }).expect(201)).body.id as string;
+    const template = (
+      await rt
+        .request()
+        .post('/v1/templates')
+        .set(auth())
+        .send({ name: `autumn-${new Types.ObjectId().toHexString()}`, category: 'marketing', subject: 'Autumn offer', html: '<p>Hi</p><p><a href="https://shop.example.test/autumn">Autumn</a></p>', text: 'Hi' })
+        .expect(201)
+    ).body.id as string;
+    const suffix = new Types.ObjectId().toHexString().slice(-6);
+    const emails = { leaver: `leaver-${suffix}@example.test`, reader: `reader-${suffix}@example.test` };
+    const [leaver, reader] = [await contact(emails.leaver), await contact(emails.reader)];
+    await rt.request().post('/v1/greetings').set(auth()).send({ name: 'Autumn', templateId: template, targets: { contactIds: [leaver, reader] }, sendAt: '2020-01-01T09:00', campaignId: campaign, tracking: true }).expect(201);
+    await until(async () => sink.messages.filter((m) => m.to.some((t) => t.endsWith(`-${suffix}@example.test`))).length === 2, 'two campaign emails');
+    const mailTo = (address: string) => sink.messages.find((m) => m.to.includes(address))!;
+
+    // The header a mail client POSTs to (RFC 8058): it names the delivery like the link in the body.
+    const header = /^List-Unsubscribe:((?:[^\r\n]*)(?:\r?\n[ \t][^\r\n]*)*)/im.exec(mailTo(emails.leaver).raw)?.[1]?.replace(/\s+/g, '');
+    assert.ok(header, 'the message has a List-Unsubscribe header');
+    assert.match(mailTo(emails.leaver).raw, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click/im);
+    const oneClick = /^<http:\/\/api\.test(\/v1\/unsubscribe\/[^>?]+\?d=[^>]+)>$/.exec(header!)?.[1];
+    assert.ok(oneClick, `the one-click URL carries the delivery: ${header}`);
+    // A mail client's one-click POST, twice (a retry): one unsubscribe.
+    for (let i = 0; i < 2; i += 1) {
+      await rt.request().post(oneClick!).type('form').send('List-Unsubscribe=One-Click').set('Accept', 'application/json').expect(200);
+    }
+    const subscription = await rt.request().get(`/v1/contacts/${leaver}/subscriptions`).set(auth());
+    assert.equal(subscription.status, 200, JSON.stringify(subscription.body));
+    assert.ok(JSON.stringify(subscription.body).includes('"subscribed":false'), 'the contact is unsubscribed');
+
+    // The reader opens and clicks.
+    const html = mailTo(emails.reader).html;
+    await rt.request().get(/http:\/\/api\.test(\/v1\/t\/o\/[^"]+)"/.exec(html)![1]!).expect(200);
+    await rt.request().get(/http:\/\/api\.test(\/v1\/t\/c\/[^"]+)"/.exec(html)![1]!).expect(200);
+
+    const numbers = await analytics(campaign);
+    assert.deepEqual({ sent: numbers.sent, unsubscribed: numbers.unsubscribed, opened: numbers.opened, clicked: numbers.clicked }, { sent: 2, unsubscribed: 1, opened: 1, clicked: 1 });
+
+    // Per contact: what this campaign did with each of them.
+    const engagement = async (id: string) => {
+      const res = await rt.request().get(`/v1/contacts/${id}/campaign-engagement`).set(auth());
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return (res.body.data as { campaignId: string }[]).filter((row) => row.campaignId === campaign);
+    };
+    const left = await engagement(leaver);
+    assert.equal(left.length, 1);
+    assert.deepEqual({ ...left[0], sentAt: undefined }, { campaignId: campaign, title: 'Autumn offer', source: 'email', sentAt: undefined, sent: true, delivered: true, opened: false, clicked: false, links: [], bounced: null, replied: false, unsubscribed: true });
+    const read = await engagement(reader);
+    assert.deepEqual({ ...read[0], sentAt: undefined }, { campaignId: campaign, title: 'Autumn offer', source: 'email', sentAt: undefined, sent: true, delivered: true, opened: true, clicked: true, links: ['https://shop.example.test/autumn'], bounced: null, replied: false, unsubscribed: false });
+    assert.ok(Date.parse((read[0] as unknown as { sentAt: string }).sentAt) > 0);
+
+    // Another agency sees neither the contact nor its campaigns.
+    const other = await makeAgency(rt);
+    const theirs = await rt.request().get(`/v1/contacts/${reader}/campaign-engagement`).set({ Authorization: `Bearer ${other.adminToken}` });
+    assert.equal(theirs.status, 404);
+  });
+
   it('should answer 404 for the analytics of a campaign of another agency', async () => {
     const other = await makeAgency(rt);
     const theirs = (await rt.request().post('/v1/campaigns').set({ Authorization: `Bearer ${other.adminToken}` }).send({ title: 'Theirs', code: `T${new Types.ObjectId().toHexString().slice(-8)}`, type: 'email' }).expect(201)).body.id as string;

@@ -8,6 +8,7 @@ import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import { isDuplicateKeyError } from '../../platform/errors.js';
 import { deliveryModel, sendModel, suppressionModel, type Delivery, type Send } from '../messaging/messaging.model.js';
 import type { OutgoingMessage, SendHooks } from '../messaging/send-hooks.js';
+import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 
 /** The counted engagement of a campaign's own sends (docs/campaign-analytics.md). */
 export const engagementMetrics = ['sent', 'opened', 'opens', 'clicked', 'clicks', 'bounced', 'bouncedHard', 'replied', 'unsubscribed'] as const;
@@ -31,6 +32,47 @@ linkSchema.index({ tenantId: 1, campaignId: 1 });
 
 export function trackedLinkModel(connection: Connection): Model<TrackedLink> {
   return (connection.models.TrackedLink as Model<TrackedLink> | undefined) ?? connection.model<TrackedLink>('TrackedLink', linkSchema);
+}
+
+/** What happened to one campaign message, per recipient: the per-contact side of the counters. */
+export const engagementEvents = ['sent', 'opened', 'clicked', 'link', 'bounced', 'bouncedHard', 'replied', 'unsubscribed'] as const;
+export type EngagementEvent = (typeof engagementEvents)[number];
+
+/**
+ * One fact about one delivery of a campaign message (`<delivery>:<event>[:<link>]` as `_id`, so it is
+ * written once however often it happens), read per recipient by equality on `{ tenantId, recipientId }`.
+ */
+export interface EmailEngagement {
+  _id: string;
+  tenantId: Types.ObjectId;
+  recipientType: 'contact' | 'customer';
+  recipientId: Types.ObjectId;
+  campaignId: Types.ObjectId;
+  deliveryId: Types.ObjectId;
+  event: EngagementEvent;
+  /** The link clicked (event `link`). */
+  url: string | null;
+  at: Date;
+}
+
+const engagementSchema = new Schema<EmailEngagement>(
+  {
+    _id: { type: String, required: true },
+    recipientType: { type: String, required: true },
+    recipientId: { type: Schema.Types.ObjectId, required: true },
+    campaignId: { type: Schema.Types.ObjectId, required: true },
+    deliveryId: { type: Schema.Types.ObjectId, required: true },
+    event: { type: String, enum: engagementEvents, required: true },
+    url: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'email_engagements' },
+);
+engagementSchema.plugin(tenantScoped);
+engagementSchema.index({ tenantId: 1, recipientId: 1 });
+
+export function emailEngagementModel(connection: Connection): Model<EmailEngagement> {
+  return (connection.models.EmailEngagement as Model<EmailEngagement> | undefined) ?? connection.model<EmailEngagement>('EmailEngagement', engagementSchema);
 }
 
 /** The counter key of one metric of one campaign (a `record_count_deltas` key, folded by the counters' job). */
@@ -59,6 +101,7 @@ export function createEmailTracking(deps: { connection: Connection; box: SecretB
   const { connection } = deps;
   const Deltas = recordCountDeltaModel(connection);
   const Links = trackedLinkModel(connection);
+  const Engagements = emailEngagementModel(connection);
   const Deliveries = deliveryModel(connection);
   const Sends = sendModel(connection);
   const Suppressions = suppressionModel(connection);
@@ -82,6 +125,23 @@ export function createEmailTracking(deps: { connection: Connection; box: SecretB
     }
   }
 
+  /** The per-recipient fact of a unique count (same `_id` scheme as the counter: written once). */
+  async function fact(entry: Delivery, campaignId: Types.ObjectId, event: EngagementEvent, extra: { linkId?: string; url?: string } = {}): Promise<void> {
+    const _id = `${String(entry._id)}:${event}${extra.linkId ? `:${extra.linkId}` : ''}`;
+    try {
+      await Engagements.collection.insertOne({ _id: _id as never, tenantId: entry.tenantId, recipientType: entry.recipientType, recipientId: entry.recipientId, campaignId, deliveryId: entry._id, event, url: extra.url ?? null, at: new Date() });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  /** A unique count and its per-recipient fact. */
+  async function once(entry: Delivery, campaignId: Types.ObjectId, event: Exclude<EngagementEvent, 'link'>): Promise<boolean> {
+    const counted = await count(entry.tenantId, campaignId, event, `${String(entry._id)}:${event}`);
+    await fact(entry, campaignId, event);
+    return counted;
+  }
+
   async function delivery(tenantId: Types.ObjectId | null, deliveryId: string): Promise<TrackedDelivery | null> {
     if (!Types.ObjectId.isValid(deliveryId) || deliveryId.length !== 24) return null;
     const entry = await Deliveries.findOne({ _id: new Types.ObjectId(deliveryId) }).setOptions(byId).lean<Delivery>();
@@ -100,7 +160,7 @@ export function createEmailTracking(deps: { connection: Connection; box: SecretB
   const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
   /** Rewrites a message for one delivery: links to signed redirects, a pixel, the unsubscribe link marked. */
-  async function decorate(send: Send, entry: Delivery, message: OutgoingMessage): Promise<OutgoingMessage & { returnPath: string | null }> {
+  async function decorate(send: Send, entry: Delivery, message: OutgoingMessage, unsubscribeUrl?: string | null): Promise<OutgoingMessage & { returnPath: string | null; unsubscribeUrl: string | null }> {
     const campaignId = send.campaignId!;
     const openToken = openTokens.issue([String(send.tenantId), String(entry._id)]);
     const unsubscribeMark = (s: string) => s.replace(/(\/v1\/unsubscribe\/[A-Za-z0-9_.-]+)(?=["\s<]|$)/g, `$1?d=${openToken}`);
@@ -117,8 +177,10 @@ export function createEmailTracking(deps: { connection: Connection; box: SecretB
         return `${before}${escapeAttr(`${deps.publicBase}/v1/t/c/${token}`)}${after}`;
       });
       if (links.size) {
-        await Links.bulkWrite(
-          [...links].map(([_id, url]) => ({ updateOne: { filter: { tenantId: send.tenantId, _id }, update: { $setOnInsert: { campaignId, url, createdAt: new Date() } }, upsert: true } })),
+        // Bounded: a message with many links must not send FerretDB one command of as many updates (bulk-writes.ts).
+        await bulkWriteBounded(
+          Links.collection,
+          [...links].map(([_id, url]) => ({ updateOne: { filter: { tenantId: send.tenantId, _id }, update: { $setOnInsert: { campaignId, url, createdAt: new Date() } }, upsert: true } })) as never,
           { ordered: false },
         ).catch((error: unknown) => {
           if (!isDuplicateKeyError(error)) throw error;
@@ -128,7 +190,8 @@ export function createEmailTracking(deps: { connection: Connection; box: SecretB
       html = /<\/body>/i.test(html) ? html.replace(/<\/body>/i, `${pixel}</body>`) : `${html}${pixel}`;
     }
     const returnPath = verp ? `${verp.local}+b${String(entry._id)}${verpMac(String(entry._id))}@${verp.domain}` : null;
-    return { html, text, returnPath };
+    // The List-Unsubscribe header (RFC 8058 one-click POST) carries the same mark as the link in the body.
+    return { html, text, returnPath, unsubscribeUrl: unsubscribeUrl ? unsubscribeMark(unsubscribeUrl) : null };
   }
 
   /** The delivery a VERP address names, or null. */
@@ -143,12 +206,12 @@ export function createEmailTracking(deps: { connection: Connection; box: SecretB
   const hooks: Required<Pick<SendHooks, 'decorate' | 'onSent' | 'onUnsubscribed'>> = {
     decorate,
     async onSent(send, entry) {
-      await count(send.tenantId, send.campaignId!, 'sent', `${String(entry._id)}:sent`);
+      await once(entry, send.campaignId!, 'sent');
     },
     async onUnsubscribed(token) {
       const read = readOpenToken(token);
       const found = read && (await delivery(read.tenantId, read.deliveryId));
-      if (found) await count(found.entry.tenantId, found.campaignId, 'unsubscribed', `${String(found.entry._id)}:unsubscribed`);
+      if (found) await once(found.entry, found.campaignId, 'unsubscribed');
     },
   };
 
@@ -163,8 +226,8 @@ export function createEmailTracking(deps: { connection: Connection; box: SecretB
       const read = readOpenToken(token.replace(/\.gif$/, ''));
       const found = read && (await delivery(read.tenantId, read.deliveryId));
       if (!found) return false;
-      const { tenantId, _id } = found.entry;
-      await count(tenantId, found.campaignId, 'opened', `${String(_id)}:opened`);
+      const { tenantId } = found.entry;
+      await once(found.entry, found.campaignId, 'opened');
       await count(tenantId, found.campaignId, 'opens', null);
       return true;
     },
@@ -179,11 +242,12 @@ export function createEmailTracking(deps: { connection: Connection; box: SecretB
       const found = await delivery(tenantId, deliveryId);
       if (found && found.campaignId.equals(link.campaignId)) {
         const id = String(found.entry._id);
-        await count(tenantId, found.campaignId, 'clicked', `${id}:clicked`);
+        await once(found.entry, found.campaignId, 'clicked');
         await count(tenantId, found.campaignId, `link:${linkId}`, `${id}:link:${linkId}`);
+        await fact(found.entry, found.campaignId, 'link', { linkId, url: link.url });
         await count(tenantId, found.campaignId, 'clicks', null);
         // A click proves the message was opened, even with images blocked.
-        await count(tenantId, found.campaignId, 'opened', `${id}:opened`);
+        await once(found.entry, found.campaignId, 'opened');
       }
       return link.url;
     },
@@ -192,10 +256,10 @@ export function createEmailTracking(deps: { connection: Connection; box: SecretB
     async bounce(deliveryId: string, hard: boolean, status: string): Promise<boolean> {
       const found = await delivery(null, deliveryId);
       if (!found) return false;
-      const { tenantId, _id, email } = found.entry;
-      await count(tenantId, found.campaignId, 'bounced', `${String(_id)}:bounced`);
+      const { tenantId, email } = found.entry;
+      await once(found.entry, found.campaignId, 'bounced');
       if (hard) {
-        await count(tenantId, found.campaignId, 'bouncedHard', `${String(_id)}:bouncedHard`);
+        await once(found.entry, found.campaignId, 'bouncedHard');
         if (email) {
           await Suppressions.create({ tenantId, email, reason: `bounced (${status})` }).catch((error: unknown) => {
             if (!isDuplicateKeyError(error)) throw error;
@@ -210,7 +274,7 @@ export function createEmailTracking(deps: { connection: Connection; box: SecretB
     async reply(deliveryId: string): Promise<Delivery | null> {
       const found = await delivery(null, deliveryId);
       if (!found) return null;
-      await count(found.entry.tenantId, found.campaignId, 'replied', `${String(found.entry._id)}:replied`);
+      await once(found.entry, found.campaignId, 'replied');
       return found.entry;
     },
 

@@ -36,6 +36,8 @@ export interface Contact extends RecordBase {
   middleName?: string | null;
   lastName: string;
   jobTitle?: string | null;
+  /** Issue 21: the language mail to this person is written in (invoices and reminders when they are an account's billing contact), e.g. `de`; null: not set. */
+  language?: string | null;
   pictureUrl?: string | null;
   emails: ContactPoint[];
   phones: ContactPoint[];
@@ -87,6 +89,7 @@ const contactSchema = new Schema<Contact>(
     middleName: { type: String, default: null },
     lastName: { type: String, required: true, trim: true },
     jobTitle: { type: String, default: null },
+    language: { type: String, default: null },
     pictureUrl: { type: String, default: null },
     emails: { type: [point], default: [] },
     phones: { type: [point], default: [] },

@@ -43,6 +43,13 @@ const writable = {
   middleName: z.string().trim().max(100).nullable().optional(),
   lastName: z.string().trim().min(1).max(100),
   jobTitle: z.string().trim().max(150).nullable().optional().openapi({ description: 'Designation' }),
+  language: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as de or en-GB')
+    .nullable()
+    .optional()
+    .openapi({ description: "The language mail to this person is written in, e.g. `de`: an account's invoice mail and payment reminders use it when this contact is the account's billing contact (role Billing); null: not set" }),
   pictureUrl: z.url().max(2000).nullable().optional(),
   emails: z.array(contactPointSchema('email')).max(20).refine(onePrimary, 'at most one primary email').optional(),
   phones: z.array(contactPointSchema('phone')).max(20).refine(onePrimary, 'at most one primary phone').optional(),
@@ -73,6 +80,7 @@ export const contactSchema = z
     lastName: z.string(),
     fullName: z.string(),
     jobTitle: z.string().nullable(),
+    language: z.string().nullable(),
     pictureUrl: z.string().nullable(),
     emails: z.array(z.object({ label: z.string(), value: z.string(), primary: z.boolean() })),
     phones: z.array(z.object({ label: z.string(), value: z.string(), primary: z.boolean() })),

@@ -13,6 +13,7 @@ export function toContactDto(c: Contact) {
     lastName: c.lastName,
     fullName: [c.firstName, c.middleName, c.lastName].filter(Boolean).join(' '),
     jobTitle: c.jobTitle ?? null,
+    language: c.language ?? null,
     pictureUrl: c.pictureUrl ?? null,
     emails: c.emails ?? [],
     phones: c.phones ?? [],

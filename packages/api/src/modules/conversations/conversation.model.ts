@@ -64,6 +64,11 @@ export interface ConversationMember {
   kind: 'record' | 'direct';
   readCount: number;
   lastReadAt: Date | null;
+  /** The conversation's last activity and its inbox buckets for this user (see `inbox.ts`). */
+  activityAt?: Date;
+  ib0?: string;
+  ib1?: string;
+  ib2?: string;
   createdAt: Date;
 }
 
@@ -75,6 +80,10 @@ const memberSchema = new Schema<ConversationMember>(
     kind: { type: String, required: true, enum: ['record', 'direct'] },
     readCount: { type: Number, default: 0 },
     lastReadAt: { type: Date, default: null },
+    activityAt: { type: Date },
+    ib0: { type: String, index: true },
+    ib1: { type: String, index: true },
+    ib2: { type: String, index: true },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
@@ -99,15 +108,24 @@ export interface ConversationMessage {
   mentionIds: Types.ObjectId[];
   attachments: MessageAttachmentRef[];
   createdAt: Date;
+  /** When the author last changed the body; null while never edited. */
+  editedAt: Date | null;
+  /** When the message was deleted (its body, mentions and attachments are gone: a tombstone); null while it stands. */
+  deletedAt: Date | null;
+  deletedBy: Types.ObjectId | null;
 }
 
 const messageSchema = new Schema<ConversationMessage>(
   {
     conversationId: { type: Schema.Types.ObjectId, required: true, index: true },
     authorId: { type: Schema.Types.ObjectId, required: true },
-    body: { type: String, required: true, maxlength: 10_000 },
+    // A deleted message keeps an empty body (its tombstone), so the body is not `required`.
+    body: { type: String, default: '', maxlength: 10_000 },
     mentionIds: { type: [Schema.Types.ObjectId], default: [] },
     attachments: { type: [{ _id: false, id: String, name: String, contentType: String, size: Number }], default: [] },
+    editedAt: { type: Date, default: null },
+    deletedAt: { type: Date, default: null },
+    deletedBy: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );

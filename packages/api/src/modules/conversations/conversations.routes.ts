@@ -6,7 +6,7 @@ import { sendAttachment } from '../support/tickets.routes.js';
 import { allowedAttachmentTypes, MAX_ATTACHMENT_BYTES } from '../support/ticket-messages.service.js';
 import {
   attachmentParams, attachmentRefSchema, attachmentUploadQuery, conversationListSchema, conversationParams, conversationSchema, createDirectBody, inboxQuery,
-  messageListSchema, messagePageQuery, messageSchema, peopleQuery, peopleSchema, postMessageBody, readStateSchema, recordThreadParams, searchQuery, searchResultSchema,
+  editMessageBody, messageListSchema, messagePageQuery, messageParams, messageSchema, peopleQuery, peopleSchema, postMessageBody, readStateSchema, recordThreadParams, searchQuery, searchResultSchema,
 } from './conversations.schema.js';
 import type { ConversationsService } from './conversations.service.js';
 
@@ -72,6 +72,22 @@ export function conversationRoutes(service: ConversationsService): RouteSpec[] {
       success: { status: 201, description: 'The message', schema: messageSchema },
       errors: [404],
       handler: ({ params, body, req }) => service.post(req.principal!, params.id, body),
+    }),
+    defineRoute({
+      method: 'patch', path: '/conversations/{id}/messages/{messageId}', operationId: 'editConversationMessage', summary: 'Edit a message (its author)',
+      description: 'The message is marked edited (`editedAt`); search finds the new text. Users in `mentionIds` who were not mentioned before are notified, each once per message. Readers receive `conversation.message.updated` on the realtime socket. A deleted message answers 409.',
+      tags, access: signedIn, usersOnly: true, params: messageParams, body: editMessageBody,
+      success: { status: 200, description: 'The edited message', schema: messageSchema },
+      errors: [403, 404, 409],
+      handler: ({ params, body, req }) => service.edit(req.principal!, params.id, params.messageId, body),
+    }),
+    defineRoute({
+      method: 'delete', path: '/conversations/{id}/messages/{messageId}', operationId: 'deleteConversationMessage', summary: 'Delete a message (its author, or an admin)',
+      description: 'Leaves a tombstone in the thread (`deletedAt` set, empty body, no mentions or attachments; shown as "message deleted"); its attachments are deleted and search forgets it. Readers receive `conversation.message.updated`. Deleting again answers the same tombstone.',
+      tags, access: signedIn, usersOnly: true, params: messageParams, idempotency: false,
+      success: { status: 200, description: 'The tombstone', schema: messageSchema },
+      errors: [403, 404],
+      handler: ({ params, req }) => service.remove(req.principal!, params.id, params.messageId),
     }),
     defineRoute({
       method: 'post', path: '/conversations/{id}/read', operationId: 'markConversationRead', summary: 'Mark every message of the conversation read',

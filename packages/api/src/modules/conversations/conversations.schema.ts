@@ -6,6 +6,7 @@ export const recordKindSchema = z.enum(threadRecordKinds).openapi({ description:
 
 export const recordThreadParams = z.object({ kind: recordKindSchema, recordId: objectId });
 export const conversationParams = z.object({ id: objectId });
+export const messageParams = z.object({ id: objectId, messageId: objectId });
 export const attachmentParams = z.object({ id: objectId, attachmentId: z.string().regex(/^[a-f0-9]{32}$/, 'is not an attachment id') });
 
 export const createDirectBody = z
@@ -23,6 +24,13 @@ export const postMessageBody = z
   })
   .openapi('ConversationMessageInput');
 
+export const editMessageBody = z
+  .object({
+    body: z.string().trim().min(1).max(10_000).openapi({ description: 'The new text' }),
+    mentionIds: z.array(objectId).max(20).optional().openapi({ description: 'Everyone mentioned in the new text; users not mentioned before are notified (once per message), omitted: the mentions stay' }),
+  })
+  .openapi('ConversationMessageEdit');
+
 export const attachmentUploadQuery = z.object({ name: z.string().trim().min(1).max(200).openapi({ description: 'The file name shown to readers' }) });
 
 export const messagePageQuery = pageQuery.extend({
@@ -30,7 +38,7 @@ export const messagePageQuery = pageQuery.extend({
 });
 
 export const inboxQuery = pageQuery.extend({
-  cursor: z.string().regex(/^\d+$/, 'is not a cursor of this list').optional().openapi({ description: 'The `nextCursor` of the previous page' }),
+  cursor: z.string().max(80).regex(/^\d+\.[a-f0-9]{24}\.\d+$/, 'is not a cursor of this list; start again without it').optional().openapi({ description: 'The `nextCursor` of the previous page' }),
 });
 
 export const searchQuery = z.object({
@@ -57,6 +65,8 @@ export const messageSchema = z
     mentionIds: z.array(z.string()),
     attachments: z.array(attachmentRef),
     createdAt: z.string(),
+    editedAt: z.string().nullable().openapi({ description: 'When the author last edited it (shown as "edited")' }),
+    deletedAt: z.string().nullable().openapi({ description: 'Set on a deleted message: a tombstone with an empty body, no mentions and no attachments' }),
   })
   .openapi('ConversationMessage');
 

@@ -11,7 +11,8 @@ import type { EventBus } from '../../platform/events.js';
 import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import { iso } from '../../platform/records/dto.js';
 import { readRecordsById } from '../../platform/records/records-by-id.js';
-import { indexRecords, recordTokens, searchCandidates, type SearchableKind } from '../../platform/search/search-index.js';
+import { activityOf, inboxFields, inboxPage, touchMembers } from './inbox.js';
+import { indexRecords, recordTokens, removeRecordSearch, searchCandidates, syncRecordSearch, type SearchableKind } from '../../platform/search/search-index.js';
 import { parseSearch } from '../../platform/search/search-query.js';
 import { matchWord } from '../../platform/search/search-tokens.js';
 import { userModel } from '../identity/user.model.js';
@@ -129,6 +130,8 @@ export function createConversationsService(deps: {
       mentionIds: m.mentionIds.map(String),
       attachments: m.attachments.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.size })),
       createdAt: iso(m.createdAt) ?? '',
+      editedAt: iso(m.editedAt ?? null),
+      deletedAt: iso(m.deletedAt ?? null),
     };
   }
 
@@ -152,7 +155,7 @@ export function createConversationsService(deps: {
     const set = readCount === undefined ? {} : { readCount, lastReadAt: new Date() };
     await Members.updateOne(
       { tenantId: c.tenantId, key },
-      { $set: set, $setOnInsert: { conversationId: c._id, userId, kind: c.kind, ...(readCount === undefined ? { readCount: 0, lastReadAt: null } : {}) } },
+      { $set: set, $setOnInsert: { conversationId: c._id, userId, kind: c.kind, ...inboxFields(userId, activityOf(c)), ...(readCount === undefined ? { readCount: 0, lastReadAt: null } : {}) } },
       { upsert: true },
     ).catch((error: unknown) => {
       // Two first reads at once: the other one made the row; write the read state onto it.
@@ -170,6 +173,44 @@ export function createConversationsService(deps: {
       if (!u || (u as { status?: string }).status === 'disabled') throw AppError.invalidField(field, `${String(oids[i])} is not an active user of this agency`);
     });
     return oids;
+  }
+
+  /** Mentioned users must be active and able to read the conversation, else a 400 naming `mentionIds`. */
+  async function mentionable(principal: Principal, conversation: Conversation, ids: string[]): Promise<Types.ObjectId[]> {
+    const mentionIds = await activeUsers(principal.tenantId, ids, 'mentionIds');
+    for (const userId of mentionIds) {
+      const reaches = conversation.kind === 'direct'
+        ? conversation.participantIds.some((p) => p.equals(userId))
+        : await deps.principalOf(principal.tenantId, userId).then((p) => (p ? mayRead(p, conversation) : false));
+      if (!reaches) throw AppError.invalidField('mentionIds', `${String(userId)} cannot read this conversation`);
+    }
+    return mentionIds;
+  }
+
+  /** Tells each mentioned user once per message and user (the dedupe key is the same for a post and every later edit). */
+  async function notifyMentions(principal: Principal, c: Conversation, message: ConversationMessage, userIds: Types.ObjectId[], author: string) {
+    const where = c.kind === 'record' ? c.title || c.recordKind! : 'a conversation';
+    for (const userId of userIds) {
+      if (userId.equals(principal.userId)) continue;
+      await deps.notifications.notify({
+        tenantId: principal.tenantId, userId, category: 'conversation.mention',
+        title: `${author} mentioned you in ${where}`, body: preview(message.body),
+        resource: 'conversation', resourceId: String(c._id), dedupeKey: `conversation.mention:${String(message._id)}:${String(userId)}`,
+      });
+    }
+  }
+
+  /** The message of this conversation, else 404. */
+  async function messageIn(principal: Principal, conversation: Conversation, messageId: string): Promise<ConversationMessage> {
+    const found = await findByIdInTenant(Messages, principal.tenantId, new Types.ObjectId(messageId));
+    if (!found || !found.conversationId.equals(conversation._id)) throw AppError.notFound('Message');
+    return found;
+  }
+
+  /** Pushes a changed message (edited or deleted) to everyone who may read the conversation now. */
+  async function pushUpdate(principal: Principal, c: Conversation, message: ReturnType<typeof toMessageDto>) {
+    const readers = await readersToPush(c);
+    await Promise.all(readers.map((userId) => push(principal.tenantId, userId, 'conversation.message.updated', { conversationId: String(c._id), message })));
   }
 
   /** The users who take part in a conversation and may read it now: whom a new message is pushed to. */
@@ -217,22 +258,18 @@ export function createConversationsService(deps: {
      * they take part in that they may still read (each checked now through its record).
      */
     async inbox(principal: Principal, query: { limit: number; cursor?: string | undefined; kind?: 'record' | 'direct' | undefined }) {
-      const members = await Members.find({ tenantId: principal.tenantId, userId: principal.userId, ...(query.kind ? { kind: query.kind } : {}) }).select({ conversationId: 1, readCount: 1 }).limit(2000).lean();
-      const conversations = await readRecordsById(Conversations as never, principal.tenantId, members.map((m) => m.conversationId));
-      const readBy = new Map(members.map((m) => [String(m.conversationId), m.readCount]));
-      const listed = (conversations.filter(Boolean) as Conversation[])
-        .filter((c) => c.kind === 'record' || c.messageCount > 0 || c.createdBy.equals(principal.userId))
-        .sort((a, b) => (b.lastMessageAt?.getTime() ?? b.createdAt.getTime()) - (a.lastMessageAt?.getTime() ?? a.createdAt.getTime()));
-      const start = query.cursor ? Number(query.cursor) : 0;
+      // Per-user rows in activity-day buckets (inbox.ts): about a page decoded, then the page's conversations by id.
+      const page = await inboxPage(connection, principal.tenantId, principal.userId, query);
+      const conversations = await readRecordsById(Conversations as never, principal.tenantId, page.rows.map((m) => m.conversationId));
+      const readBy = new Map(page.rows.map((m) => [String(m.conversationId), m.readCount]));
       const data = [];
-      let next = start;
-      for (; next < listed.length && data.length < query.limit; next += 1) {
-        const c = listed[next]!;
+      for (const c of conversations.filter(Boolean) as Conversation[]) {
+        if (c.kind !== 'record' && c.messageCount === 0 && !c.createdBy.equals(principal.userId)) continue;
         if (await mayRead(principal, c)) data.push(await toDto(principal, c, readBy.get(String(c._id)) ?? 0));
       }
       const unreadCount = data.reduce((sum, c) => sum + c.unreadCount, 0);
-      const hasMore = next < listed.length;
-      return { object: 'list' as const, data, hasMore, nextCursor: hasMore ? String(next) : null, unreadCount };
+      const { hasMore, nextCursor } = page;
+      return { object: 'list' as const, data, hasMore, nextCursor, unreadCount };
     },
 
     /** Messages, newest first, paged by id (older pages follow `nextCursor`). */
@@ -250,13 +287,7 @@ export function createConversationsService(deps: {
     /** Posts a message: mentions notify (in the app and live), readers of the conversation get it live, search indexes it. */
     async post(principal: Principal, id: string, input: { body: string; mentionIds?: string[] | undefined; attachmentIds?: string[] | undefined }) {
       const conversation = await visible(principal, id);
-      const mentionIds = await activeUsers(principal.tenantId, input.mentionIds ?? [], 'mentionIds');
-      for (const userId of mentionIds) {
-        const reaches = conversation.kind === 'direct'
-          ? conversation.participantIds.some((p) => p.equals(userId))
-          : await deps.principalOf(principal.tenantId, userId).then((p) => (p ? mayRead(p, conversation) : false));
-        if (!reaches) throw AppError.invalidField('mentionIds', `${String(userId)} cannot read this conversation`);
-      }
+      const mentionIds = await mentionable(principal, conversation, input.mentionIds ?? []);
       const attachments = await Promise.all(
         [...new Set(input.attachmentIds ?? [])].map(async (attachmentId) => {
           const found = await Attachments.findOne({ tenantId: principal.tenantId, _id: attachmentId } as never).select({ data: 0 }).lean();
@@ -274,26 +305,77 @@ export function createConversationsService(deps: {
         { returnDocument: 'after' },
       ).lean<Conversation>();
       const current = after ?? conversation;
+      await touchMembers(connection, principal.tenantId, current._id, activityOf(current));
       await ensureMember(current, principal.userId, current.messageCount);
       await Promise.all(mentionIds.map((userId) => ensureMember(current, userId)));
       await indexRecords(connection, searchKind, [created]);
 
       const author = (await userNames(principal.tenantId, [principal.userId])).get(String(principal.userId)) ?? '';
       const message = toMessageDto(created, author);
-      const where = current.kind === 'record' ? current.title || current.recordKind! : 'a conversation';
-      for (const userId of mentionIds) {
-        if (userId.equals(principal.userId)) continue;
-        await deps.notifications.notify({
-          tenantId: principal.tenantId, userId, category: 'conversation.mention',
-          title: `${author} mentioned you in ${where}`, body: preview(created.body),
-          resource: 'conversation', resourceId: String(current._id), dedupeKey: `conversation.mention:${String(created._id)}:${String(userId)}`,
-        });
-      }
+      await notifyMentions(principal, current, created, mentionIds, author);
       const readers = await readersToPush(current);
       const reads = await Members.find({ tenantId: principal.tenantId, conversationId: current._id }).select({ userId: 1, readCount: 1 }).limit(500).lean();
       const readOf = new Map(reads.map((r) => [String(r.userId), r.readCount]));
       await Promise.all(readers.map((userId) => push(principal.tenantId, userId, 'conversation.message', { conversationId: String(current._id), message, unreadCount: Math.max(0, current.messageCount - (readOf.get(String(userId)) ?? 0)) })));
       return message;
+    },
+
+    /**
+     * The author changes a message's text: it is marked edited, search finds the new words only, users
+     * mentioned for the first time are notified (a user already told is not told again), and readers
+     * get `conversation.message.updated` live. A deleted message cannot be edited (409).
+     */
+    async edit(principal: Principal, id: string, messageId: string, input: { body: string; mentionIds?: string[] | undefined }) {
+      const conversation = await visible(principal, id);
+      const message = await messageIn(principal, conversation, messageId);
+      if (!message.authorId.equals(principal.userId)) throw new AppError('forbidden', 'Only its author may edit a message');
+      if (message.deletedAt) throw new AppError('conflict', 'The message was deleted; it cannot be edited');
+      const mentionIds = input.mentionIds === undefined ? message.mentionIds : await mentionable(principal, conversation, input.mentionIds);
+      const editedAt = new Date();
+      const updated = await Messages.findOneAndUpdate(
+        { tenantId: principal.tenantId, _id: message._id, deletedAt: null },
+        { $set: { body: input.body, mentionIds, editedAt } },
+        { returnDocument: 'after' },
+      ).lean<ConversationMessage>();
+      if (!updated) throw new AppError('conflict', 'The message was deleted; it cannot be edited');
+      await syncRecordSearch(connection, searchKind, principal.tenantId, updated._id, updated, { recheck: false });
+      if (conversation.lastMessageAt && conversation.lastMessageAt.getTime() === message.createdAt.getTime()) {
+        await Conversations.updateOne({ tenantId: principal.tenantId, _id: conversation._id, lastMessageAt: message.createdAt }, { $set: { lastMessagePreview: preview(updated.body) } });
+      }
+      await Promise.all(mentionIds.map((userId) => ensureMember(conversation, userId)));
+      const author = (await userNames(principal.tenantId, [principal.userId])).get(String(principal.userId)) ?? '';
+      await notifyMentions(principal, conversation, updated, mentionIds.filter((m) => !message.mentionIds.some((before) => before.equals(m))), author);
+      const dto = toMessageDto(updated, author);
+      await pushUpdate(principal, conversation, dto);
+      return dto;
+    },
+
+    /**
+     * Deletes a message (its author, or an admin of the agency): the body, mentions and attachments
+     * go, a tombstone stays in the thread (counts and read state are unchanged), search forgets it and
+     * readers get `conversation.message.updated` live. Deleting twice answers the tombstone again.
+     */
+    async remove(principal: Principal, id: string, messageId: string) {
+      const conversation = await visible(principal, id);
+      const message = await messageIn(principal, conversation, messageId);
+      if (!message.authorId.equals(principal.userId) && !principal.role.isAdmin) throw new AppError('forbidden', 'Only its author or an admin may delete a message');
+      const names = await userNames(principal.tenantId, [message.authorId]);
+      if (message.deletedAt) return toMessageDto(message, names.get(String(message.authorId)) ?? '');
+      const deleted = await Messages.findOneAndUpdate(
+        { tenantId: principal.tenantId, _id: message._id, deletedAt: null },
+        { $set: { body: '', mentionIds: [], attachments: [], deletedAt: new Date(), deletedBy: principal.userId } },
+        { returnDocument: 'after' },
+      ).lean<ConversationMessage>();
+      // A concurrent delete won: answer its tombstone.
+      if (!deleted) return toMessageDto((await messageIn(principal, conversation, messageId)), names.get(String(message.authorId)) ?? '');
+      await removeRecordSearch(connection, principal.tenantId, message._id);
+      for (const a of message.attachments) await Attachments.deleteOne({ tenantId: principal.tenantId, _id: a.id } as never);
+      if (conversation.lastMessageAt && conversation.lastMessageAt.getTime() === message.createdAt.getTime()) {
+        await Conversations.updateOne({ tenantId: principal.tenantId, _id: conversation._id, lastMessageAt: message.createdAt }, { $set: { lastMessagePreview: '' } });
+      }
+      const dto = toMessageDto(deleted, names.get(String(message.authorId)) ?? '');
+      await pushUpdate(principal, conversation, dto);
+      return dto;
     },
 
     /** Marks everything in the conversation read by the caller. */

@@ -5,7 +5,8 @@ import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from
 import { listen } from '../../platform/realtime/test-support.js';
 import { io as connect } from 'socket.io-client';
 import { notificationModel } from '../notifications/notification.model.js';
-import { conversationMessageModel } from './conversation.model.js';
+import { conversationMemberModel, conversationMessageModel, conversationModel } from './conversation.model.js';
+import { inboxFields } from './inbox.js';
 
 describe('internal messaging (conversations)', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -190,5 +191,117 @@ describe('internal messaging (conversations)', () => {
     assert.equal(file.status, 200);
     assert.equal(file.headers['content-disposition'], "attachment; filename*=UTF-8''notes.txt");
     assert.equal((await rt.request().get(`/v1/conversations/${opened.body.id}/attachments/${upload.body.id}`).set(auth(cleo.token))).status, 404);
+  });
+  it('should let the author edit a message (marked edited, search updated, new mentions notified once, readers told live)', async () => {
+    const group = await rt.request().post('/v1/conversations').set(auth(anna.token)).send({ participantIds: [String(ben.id), String(cleo.id)], title: 'Edit room' });
+    assert.equal(group.status, 201, JSON.stringify(group.body));
+    const url = `/v1/conversations/${group.body.id}/messages`;
+    const posted = await rt.request().post(url).set(auth(anna.token)).send({ body: 'orchidaceous budget @Ben Brandt', mentionIds: [String(ben.id)] });
+    assert.equal(posted.status, 201, JSON.stringify(posted.body));
+    assert.equal(posted.body.editedAt, null);
+
+    const server = await listen(rt);
+    const socket = connect(server.url, { path: '/v1/realtime', auth: { token: cleo.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
+      const updated = new Promise<{ conversationId: string; message: { id: string; body: string; editedAt: string | null } }>((resolve) => socket.once('conversation.message.updated', resolve));
+      const edit = { body: 'tulipwood budget @Ben Brandt @Cleo Cruz', mentionIds: [String(ben.id), String(cleo.id)] };
+      const edited = await rt.request().patch(`${url}/${posted.body.id}`).set(auth(anna.token)).send(edit);
+      assert.equal(edited.status, 200, JSON.stringify(edited.body));
+      assert.equal(edited.body.body, edit.body);
+      assert.ok(edited.body.editedAt && edited.body.editedAt >= posted.body.createdAt);
+      const live = await updated;
+      assert.equal(live.message.id, posted.body.id);
+      assert.equal(live.message.body, edit.body);
+      // The same mentions again notify nobody a second time.
+      assert.equal((await rt.request().patch(`${url}/${posted.body.id}`).set(auth(anna.token)).send({ ...edit, body: `${edit.body}!` })).status, 200);
+    } finally {
+      socket.close();
+      await server.close();
+    }
+    const mentions = async (userId: Types.ObjectId) => notificationModel(rt.ctx.connection).countDocuments({ tenantId, userId, category: 'conversation.mention', resourceId: group.body.id });
+    assert.equal(await mentions(ben.id), 1, 'Ben was told when the message was posted, not again');
+    assert.equal(await mentions(cleo.id), 1, 'Cleo, added by the edit, is told once');
+
+    const search = async (q: string) => (await rt.request().get('/v1/conversations/search').query({ q }).set(auth(ben.token))).body.data.map((m: { id: string }) => m.id);
+    assert.deepEqual(await search('orchidaceous'), [], 'the old words are no longer found');
+    assert.deepEqual(await search('tulipwood'), [posted.body.id]);
+    const listed = (await rt.request().get(url).set(auth(ben.token))).body.data[0];
+    assert.equal(listed.body, 'tulipwood budget @Ben Brandt @Cleo Cruz!');
+    assert.ok(listed.editedAt);
+
+    const notAuthor = await rt.request().patch(`${url}/${posted.body.id}`).set(auth(ben.token)).send({ body: 'mine now' });
+    assert.equal(notAuthor.status, 403);
+    assert.equal(notAuthor.headers['content-type']?.split(';')[0], 'application/problem+json');
+    const empty = await rt.request().patch(`${url}/${posted.body.id}`).set(auth(anna.token)).send({ body: '  ' });
+    assert.equal(empty.status, 400);
+    assert.equal(empty.body.errors[0].field, 'body');
+    const stored = await conversationMessageModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(posted.body.id) }).lean();
+    assert.equal(stored?.body, 'tulipwood budget @Ben Brandt @Cleo Cruz!', 'refused edits changed nothing');
+    const outsider = await rt.request().patch(`${url}/${posted.body.id}`).set(auth(admin)).send({ body: 'x' });
+    assert.equal(outsider.status, 404, 'an admin who is not in a direct conversation does not reach its messages');
+  });
+
+  it('should leave a tombstone when the author or an admin deletes a message, forgetting its text in search', async () => {
+    const lead = await leadOwnedBy(anna.id, 'Tombstone Trading');
+    const thread = await rt.request().get(`/v1/record-threads/lead/${lead.id}`).set(auth(anna.token));
+    const url = `/v1/conversations/${thread.body.id}/messages`;
+    const first = await rt.request().post(url).set(auth(anna.token)).send({ body: 'quetzalcoatl discount' });
+    const second = await rt.request().post(url).set(auth(admin)).send({ body: 'admin note' });
+    assert.equal(first.status, 201);
+    assert.equal(second.status, 201);
+
+    const byOther = await rt.request().delete(`${url}/${second.body.id}`).set(auth(anna.token));
+    assert.equal(byOther.status, 403, 'not her message and she is no admin');
+    const byAdmin = await rt.request().delete(`${url}/${first.body.id}`).set(auth(admin));
+    assert.equal(byAdmin.status, 200, JSON.stringify(byAdmin.body));
+    assert.ok(byAdmin.body.deletedAt);
+    assert.equal(byAdmin.body.body, '');
+    const again = await rt.request().delete(`${url}/${first.body.id}`).set(auth(anna.token));
+    assert.equal(again.status, 200);
+    assert.equal(again.body.deletedAt, byAdmin.body.deletedAt, 'deleting twice answers the same tombstone');
+    const ownDelete = await rt.request().delete(`${url}/${second.body.id}`).set(auth(admin));
+    assert.equal(ownDelete.status, 200);
+
+    const page = (await rt.request().get(url).set(auth(anna.token))).body.data as Array<{ id: string; body: string; deletedAt: string | null }>;
+    assert.deepEqual(page.map((m) => [m.id, m.body, Boolean(m.deletedAt)]), [[second.body.id, '', true], [first.body.id, '', true]]);
+    assert.equal((await rt.request().get(`/v1/conversations/${thread.body.id}`).set(auth(anna.token))).body.messageCount, 2, 'the tombstones stay in the thread');
+    assert.equal((await rt.request().get('/v1/conversations/search').query({ q: 'quetzalcoatl' }).set(auth(anna.token))).body.data.length, 0);
+    const editDeleted = await rt.request().patch(`${url}/${first.body.id}`).set(auth(anna.token)).send({ body: 'back' });
+    assert.equal(editDeleted.status, 409);
+    const stored = await conversationMessageModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(first.body.id) }).lean();
+    assert.equal(stored?.body, '');
+    assert.ok(stored?.deletedBy && !stored.deletedBy.equals(anna.id), 'deleted by the admin; her second delete changed nothing');
+    assert.equal((await rt.request().delete(`${url}/6750a1b2c3d4e5f601234567`).set(auth(anna.token))).status, 404);
+  });
+
+  it('should page the inbox last active first from per-user day buckets, every conversation once, and move one to the top when a message arrives', async () => {
+    const dora = await salesPerson('Dora Dunn');
+    const tenantId = new Types.ObjectId(agency.tenantId);
+    const now = Date.now();
+    // 130 direct conversations of Dora's, last active from now back over about 600 days (day, 16-day and 256-day buckets).
+    const seeded = Array.from({ length: 130 }, (_, i) => ({ _id: new Types.ObjectId(), at: new Date(now - Math.floor(i * i * 0.036 * 86_400_000) - i * 1000) }));
+    await conversationModel(rt.ctx.connection).collection.insertMany(seeded.map((c, i) => ({ _id: c._id, tenantId, kind: 'direct', key: `inbox-test:${i}`, recordKind: null, recordId: null, participantIds: [dora.id], title: `Inbox ${i}`, createdBy: dora.id, messageCount: 1, lastMessageAt: c.at, lastMessagePreview: 'hi', createdAt: c.at, updatedAt: c.at })) as never[]);
+    await conversationMemberModel(rt.ctx.connection).collection.insertMany(seeded.map((c) => ({ tenantId, key: `${String(c._id)}:${String(dora.id)}`, conversationId: c._id, userId: dora.id, kind: 'direct', readCount: 0, lastReadAt: null, createdAt: c.at, ...inboxFields(dora.id, c.at) })) as never[]);
+    const walk = async () => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      for (let pages = 0; pages < 20; pages += 1) {
+        const res: { status: number; body: { data: { id: string }[]; nextCursor: string | null } } = await rt.request().get('/v1/conversations').query({ limit: 50, ...(cursor ? { cursor } : {}) }).set(auth(dora.token));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        ids.push(...(res.body.data as { id: string }[]).map((c) => c.id));
+        cursor = res.body.nextCursor as string | null;
+        if (!cursor) break;
+      }
+      return ids;
+    };
+    assert.deepEqual(await walk(), seeded.map((c) => String(c._id)), 'newest first, each once');
+    const oldest = seeded.at(-1)!;
+    const posted = await rt.request().post(`/v1/conversations/${String(oldest._id)}/messages`).set(auth(dora.token)).send({ body: 'back again' });
+    assert.equal(posted.status, 201, JSON.stringify(posted.body));
+    const after = await walk();
+    assert.equal(after[0], String(oldest._id), 'the conversation with the new message comes first');
+    assert.equal(after.length, 130);
+    assert.equal((await rt.request().get('/v1/conversations').query({ cursor: '12' }).set(auth(dora.token))).status, 400);
   });
 });

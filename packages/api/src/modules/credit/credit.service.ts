@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Types, type Connection } from 'mongoose';
+import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { currencyExponent, divRound, parseScaled, toSafe } from '../../platform/money/money.js';
 import { accountCreditModel, creditLockModel, creditRuleModel, type AccountCredit, type CreditBand, type CreditInputs, type CreditRule, type MonthRevenue } from './credit.model.js';
@@ -9,6 +10,10 @@ const DAY = 86_400_000;
 export const REVENUE_MONTHS = 24;
 /** A lock older than this is taken to be from a process that died while holding it. */
 const STALE_LOCK_MS = 30_000;
+/** How many accounts' tallies the nightly run holds at once (a few hundred bytes to a few KB each); more accounts take more passes. */
+export const CREDIT_ACCOUNTS_PER_PASS = 25_000;
+/** Which of `passes` shares an account falls in: its `_id`'s last three bytes (a counter) modulo the passes. */
+const shareOf = (id: Types.ObjectId, passes: number) => parseInt(id.toHexString().slice(-6), 16) % passes;
 
 export type CreditRuleInput = Omit<CreditRule, '_id' | 'tenantId' | 'version' | 'updatedAt'>;
 
@@ -62,7 +67,7 @@ export function calculateLimit(rule: CreditRuleInput, facts: CreditFacts): { lim
 const startOfDay = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 const monthOf = (d: Date) => d.toISOString().slice(0, 7);
 
-interface InvoiceRow { accountId: Types.ObjectId; currency: string; total?: number; issueDate?: Date; dueDate?: Date; paidAt?: Date | null; status?: string; number?: number | null; amountPaid?: number }
+interface InvoiceRow { accountId: Types.ObjectId; currency: string; total?: number; issueDate?: Date; dueDate?: Date; paidAt?: Date | null; status?: string; number?: number | null; amountPaid?: number; credited?: number }
 interface OrderRow { accountId: Types.ObjectId; status?: string; number?: number | null; createdAt?: Date; lines?: { serviceId?: Types.ObjectId }[] }
 interface AccountRow { _id: Types.ObjectId; finance?: { currency?: string | null; creditLimit?: number | null } | null }
 
@@ -79,7 +84,8 @@ class Tally {
     if (r.number === null || r.number === undefined || r.status === 'void' || r.status === 'draft') return;
     const key = String(r.accountId);
     const issued = r.issueDate ? new Date(r.issueDate) : null;
-    const total = Number(r.total ?? 0);
+    // Credit notes take their amount off the spend and the revenue (invoice-corrections.ts).
+    const total = Number(r.total ?? 0) - Number(r.credited ?? 0);
     if (issued && issued.getTime() >= this.now.getTime() - this.windowDays * DAY && issued <= this.now) {
       const byCurrency = this.spend.get(key) ?? new Map<string, number>();
       byCurrency.set(r.currency, (byCurrency.get(r.currency) ?? 0) + total);
@@ -98,7 +104,7 @@ class Tally {
       l.paid += 1;
       l.days += days;
       l.max = Math.max(l.max, days);
-    } else if (r.status !== 'paid' && r.dueDate && startOfDay(new Date(r.dueDate)) < startOfDay(this.now)) {
+    } else if (r.status !== 'paid' && r.status !== 'credited' && r.dueDate && startOfDay(new Date(r.dueDate)) < startOfDay(this.now)) {
       l.overdue += 1;
     }
     this.late.set(key, l);
@@ -160,15 +166,39 @@ export function createCreditService(connection: Connection) {
     return { enabled, baseMinor, spendShareBp, windowDays, bands: bands.map((b) => ({ maxAverageDaysLate: b.maxAverageDaysLate, multiplierBp: b.multiplierBp, capMinor: b.capMinor ?? null })), lateMultiplierBp, overdueMultiplierBp, floorMinor, ceilingMinor: ceilingMinor ?? null, version: stored.version ?? 0 };
   }
 
-  function write(tenantId: Types.ObjectId, accountId: Types.ObjectId, tally: Tally, r: CreditRuleInput, account: AccountRow) {
+  function figures(accountId: Types.ObjectId, tally: Tally, r: CreditRuleInput, account: AccountRow) {
     const { limitMinor, inputs } = calculateLimit(r, tally.facts(account));
-    return {
-      updateOne: {
-        filter: { tenantId, accountId },
-        update: { $set: { calculatedMinor: r.enabled ? limitMinor : null, inputs, calculatedAt: tally.now, ...tally.summary(accountId), summarizedAt: tally.now } },
-        upsert: true,
-      },
-    };
+    return { calculatedMinor: r.enabled ? limitMinor : null, inputs, calculatedAt: tally.now, ...tally.summary(accountId), summarizedAt: tally.now };
+  }
+
+  function write(tenantId: Types.ObjectId, accountId: Types.ObjectId, tally: Tally, r: CreditRuleInput, account: AccountRow) {
+    return { updateOne: { filter: { tenantId, accountId }, update: { $set: figures(accountId, tally, r, account) }, upsert: true } };
+  }
+
+  /**
+   * The nightly run's write of one account: by the row's `_id` when it exists, else an insert. Measured
+   * (bench/RESULTS.md, 2026-12-06 06:13): inserts are cheap, but FerretDB 1.24 reaches PostgreSQL with
+   * `_jsonb->'_id' @> $` for the `_id` too, a scan of the table that no index serves, so rewriting
+   * existing rows one update each is still quadratic in the agency's accounts; see RESULTS for the fix.
+   */
+  function writeById(tenantId: Types.ObjectId, accountId: Types.ObjectId, existing: Types.ObjectId | undefined, tally: Tally, r: CreditRuleInput, account: AccountRow) {
+    const set = figures(accountId, tally, r, account);
+    if (existing) return { updateOne: { filter: { tenantId, _id: existing }, update: { $set: set } } };
+    return { insertOne: { document: { tenantId, accountId, ...set } } };
+  }
+
+  /**
+   * Writes a page of the nightly run: the new rows in one insert, the existing ones by `_id` in bounded
+   * commands (`bulkWriteBounded`: one bulk write of 1,000 updates hung FerretDB at 20,000 accounts). A row
+   * inserted meanwhile by another writer (unique key) is written again by its key.
+   */
+  async function writePage(page: { op: ReturnType<typeof writeById>; upsert: ReturnType<typeof write> }[]) {
+    try {
+      await bulkWriteBounded(Credit.collection, page.map((p) => p.op) as never, { ordered: false });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      await bulkWriteBounded(Credit.collection, page.map((p) => p.upsert) as never, { ordered: false });
+    }
   }
 
   /** One account now: its invoices and orders by the account (pushed-down equality), then the same sum as the nightly run. */
@@ -177,32 +207,41 @@ export function createCreditService(connection: Connection) {
     const account = await customers.findOne({ tenantId, _id: accountId }, { projection: { finance: 1 } });
     if (!account) throw AppError.notFound('Customer');
     const tally = new Tally(now, r.windowDays);
-    for await (const row of invoices.find({ tenantId, accountId }, { projection: { accountId: 1, currency: 1, total: 1, issueDate: 1, dueDate: 1, paidAt: 1, status: 1, number: 1 } })) tally.invoice(row as unknown as InvoiceRow);
+    for await (const row of invoices.find({ tenantId, accountId }, { projection: { accountId: 1, currency: 1, total: 1, credited: 1, issueDate: 1, dueDate: 1, paidAt: 1, status: 1, number: 1 } })) tally.invoice(row as unknown as InvoiceRow);
     for await (const row of orders.find({ tenantId, accountId }, { projection: { accountId: 1, status: 1, number: 1, createdAt: 1, 'lines.serviceId': 1 } })) tally.order(row as unknown as OrderRow);
     await Credit.bulkWrite([write(tenantId, accountId, tally, r, account as unknown as AccountRow)] as never);
     return (await Credit.findOne({ tenantId, accountId }).lean<AccountCredit>())!;
   }
 
   /**
-   * Every account of an agency: one streamed read of its invoices, one of its orders, one of its
-   * accounts (tenant equality, pushed down), and the results written `pageSize` at a time.
+   * Every account of an agency, in memory bounded by `accountsPerPass`: the agency's accounts are split
+   * into shares by their `_id` (its counter bytes modulo the number of passes), and each pass streams the
+   * agency's invoices, orders, credit rows and accounts (tenant equality, which FerretDB pushes down; no
+   * sort, no range, which it would not) keeping the tallies of its own share only, then writes that
+   * share's rows `pageSize` at a time by `_id` once its accounts are read. One pass up to `accountsPerPass` accounts; each further
+   * pass reads the agency's invoices and orders once more (bench/RESULTS.md has the figures).
    */
-  async function recalculateTenant(tenantId: Types.ObjectId, now = new Date(), pageSize = 1000) {
+  async function recalculateTenant(tenantId: Types.ObjectId, now = new Date(), pageSize = 1000, accountsPerPass = CREDIT_ACCOUNTS_PER_PASS) {
     const r = await rule(tenantId);
-    const tally = new Tally(now, r.windowDays);
-    for await (const row of invoices.find({ tenantId }, { projection: { accountId: 1, currency: 1, total: 1, issueDate: 1, dueDate: 1, paidAt: 1, status: 1, number: 1 }, batchSize: 2000 })) tally.invoice(row as unknown as InvoiceRow);
-    for await (const row of orders.find({ tenantId }, { projection: { accountId: 1, status: 1, number: 1, createdAt: 1, 'lines.serviceId': 1 }, batchSize: 2000 })) tally.order(row as unknown as OrderRow);
-    let page: ReturnType<typeof write>[] = [];
+    const total = await customers.countDocuments({ tenantId });
+    const passes = Math.max(1, Math.ceil(total / accountsPerPass));
     let accounts = 0;
-    for await (const account of customers.find({ tenantId }, { projection: { finance: 1 }, batchSize: 2000 })) {
-      page.push(write(tenantId, account._id as Types.ObjectId, tally, r, account as unknown as AccountRow));
-      accounts += 1;
-      if (page.length >= pageSize) {
-        await Credit.bulkWrite(page as never, { ordered: false });
-        page = [];
+    for (let pass = 0; pass < passes; pass += 1) {
+      const mine = (id: unknown) => passes === 1 || shareOf(id as Types.ObjectId, passes) === pass;
+      const tally = new Tally(now, r.windowDays);
+      for await (const row of invoices.find({ tenantId }, { projection: { accountId: 1, currency: 1, total: 1, credited: 1, issueDate: 1, dueDate: 1, paidAt: 1, status: 1, number: 1 }, batchSize: 2000 })) if (mine(row.accountId)) tally.invoice(row as unknown as InvoiceRow);
+      for await (const row of orders.find({ tenantId }, { projection: { accountId: 1, status: 1, number: 1, createdAt: 1, 'lines.serviceId': 1 }, batchSize: 2000 })) if (mine(row.accountId)) tally.order(row as unknown as OrderRow);
+      const existing = new Map<string, Types.ObjectId>();
+      for await (const row of Credit.collection.find({ tenantId }, { projection: { _id: 1, accountId: 1 }, batchSize: 2000 })) if (mine(row.accountId)) existing.set(String(row.accountId), row._id as unknown as Types.ObjectId);
+      // The share's accounts are read to the end before the first write: a cursor left open while
+      // thousands of rows are written stalled FerretDB's getMore in the bench (bench/RESULTS.md).
+      const share: AccountRow[] = [];
+      for await (const account of customers.find({ tenantId }, { projection: { finance: 1 }, batchSize: 2000 })) if (mine(account._id)) share.push(account as unknown as AccountRow);
+      for (let i = 0; i < share.length; i += pageSize) {
+        await writePage(share.slice(i, i + pageSize).map((account) => ({ op: writeById(tenantId, account._id, existing.get(String(account._id)), tally, r, account), upsert: write(tenantId, account._id, tally, r, account) })));
       }
+      accounts += share.length;
     }
-    if (page.length) await Credit.bulkWrite(page as never, { ordered: false });
     return { accounts };
   }
 

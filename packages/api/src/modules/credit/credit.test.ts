@@ -138,6 +138,24 @@ describe('credit: the rule as data, calculated limits, the per-account reservati
       assert.equal(stored, 1);
     });
 
+    it('should give the same rows when the nightly run holds one account at a time (a pass per share of the accounts)', async () => {
+      await rt.request().put('/v1/credit/rule').set(auth(admin)).send(rule()).expect(200);
+      const late = await account();
+      await invoices(late, [{ total: 300_000, daysAgo: 60, paidLate: 9 }, { total: 50_000, daysAgo: 20, overdue: true }]);
+      const credit = createCreditService(rt.ctx.connection);
+      const Credit = accountCreditModel(rt.ctx.connection);
+      const now = new Date();
+      const rows = async () => (await Credit.find({ tenantId: tenant() }).lean()).map((c) => ({ _id: String(c._id), accountId: String(c.accountId), calculatedMinor: c.calculatedMinor, inputs: c.inputs, revenue: c.revenue, orderCount: c.orderCount })).sort((x, y) => x.accountId.localeCompare(y.accountId));
+      const onePass = await credit.recalculateTenant(tenant(), now);
+      const expected = await rows();
+      assert.ok(expected.length >= 4, `rows of every account: ${expected.length}`);
+      assert.equal(expected.find((c) => c.accountId === late)?.inputs?.averageDaysLate, 9);
+      await Credit.updateMany({ tenantId: tenant() }, { $set: { calculatedMinor: -1, revenue: [] } });
+      const shares = await credit.recalculateTenant(tenant(), now, 2, 1);
+      assert.equal(shares.accounts, onePass.accounts, 'every account once');
+      assert.deepEqual(await rows(), expected, 'the same rows (by their _id), none added');
+    });
+
     it('should let exactly the concurrent orders that fit the calculated credit pass and hold the rest', async () => {
       await rt.request().put('/v1/credit/rule').set(auth(admin)).send(rule({ baseMinor: 100_000, spendShareBp: 0, bands: [{ maxAverageDaysLate: 0, multiplierBp: 10_000, capMinor: null }], floorMinor: 0 })).expect(200);
       const id = await account();

@@ -157,7 +157,7 @@ export function createCustomerAuthService(deps: { connection: Connection; jwtSec
       if (!checkLinkSignature(token)) throw badLink();
       const now = new Date();
       const claimed = await Link.findOne({ tokenHash: sha256(token), usedAt: null }).setOptions({ crossTenant: 'a sign-in link names its agency' }).lean();
-      if (!claimed || claimed.expiresAt <= now || !(await claimOnce(connection, `customer-link:${String(claimed._id)}`))) throw badLink();
+      if (!claimed || claimed.expiresAt <= now || !(await claimOnce(connection, `customer-link:${String(claimed._id)}`, { until: claimed.expiresAt }))) throw badLink();
       await Link.updateOne({ tenantId: claimed.tenantId, _id: claimed._id }, { $set: { usedAt: now } });
       const user = await CustomerUserModel.findOne({ tenantId: claimed.tenantId, _id: claimed.customerUserId }).lean();
       if (!user || user.status === 'disabled') throw badLink();
@@ -192,7 +192,7 @@ export function createCustomerAuthService(deps: { connection: Connection; jwtSec
       const tokenHash = sha256(refreshToken);
       const now = new Date();
       const found = await RefreshToken.findOne({ tokenHash, usedAt: null, ...ofAudience('customer') }).setOptions({ crossTenant: 'a refresh token finds its session' }).lean();
-      const claimed = found && (await claimOnce(connection, `refresh:${String(found._id)}`)) ? found : null;
+      const claimed = found && (await claimOnce(connection, `refresh:${String(found._id)}`, { until: found.expiresAt })) ? found : null;
       if (claimed) await RefreshToken.updateOne({ tenantId: claimed.tenantId, _id: claimed._id }, { $set: { usedAt: now } });
       if (!claimed) {
         const reused = await RefreshToken.findOne({ tokenHash, ...ofAudience('customer') }).setOptions({ crossTenant: 'reuse detection' }).lean();

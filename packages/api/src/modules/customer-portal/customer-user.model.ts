@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { invalidatesAccess } from '../../platform/access/access-epoch.js';
 import { customerRoles, type CustomerRole } from '../../platform/access/customer.js';
+import { sweptAfterExpiry } from '../../platform/db/expiry-sweep.js';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 
 export const customerUserStatuses = ['invited', 'active', 'disabled'] as const;
@@ -80,6 +81,7 @@ const customerLinkSchema = new Schema<CustomerLink>(
   { versionKey: false },
 );
 customerLinkSchema.plugin(tenantScoped);
+customerLinkSchema.plugin(sweptAfterExpiry);
 customerLinkSchema.index({ tokenHash: 1 }, { unique: true });
 
 export function customerLinkModel(connection: Connection): Model<CustomerLink> {

@@ -23,7 +23,7 @@ export function toCustomerDto(c: Customer) {
     category: c.category ?? null,
     rating: c.rating ?? null,
     contacts: (c.contacts ?? []).map((x) => ({ contactId: String(x.contactId), role: x.role })),
-    preferences: { notifications: p.notifications ?? [], channel: p.channel ?? null, services: p.services ?? [], satisfactionEmails: p.satisfactionEmails ?? true },
+    preferences: { notifications: p.notifications ?? [], channel: p.channel ?? null, services: p.services ?? [], satisfactionEmails: p.satisfactionEmails ?? true, language: p.language ?? null },
     billingUnits: (c.billingUnits ?? []).map((b) => ({ name: b.name, code: b.code ?? null, email: b.email ?? null, poRequired: Boolean(b.poRequired), address: b.address ?? null })),
     finance: {
       currency: f.currency ?? null,

@@ -63,6 +63,8 @@ export interface Customer extends RecordBase {
     channel: string | null;
     services: string[];
     satisfactionEmails: boolean;
+    /** Issue 21: the language mail to the account is written in (payment reminders), e.g. `de`; null: the agency's. */
+    language?: string | null;
   };
   billingUnits: { name: string; code?: string | null; email?: string | null; poRequired: boolean; address?: CustomerAddress | null }[];
   finance: CustomerFinance;
@@ -108,6 +110,7 @@ const customerSchema = new Schema<Customer>(
           channel: { type: String, default: null },
           services: { type: [String], default: [] },
           satisfactionEmails: { type: Boolean, default: true },
+          language: { type: String, default: null },
         },
         { _id: false },
       ),

@@ -48,6 +48,12 @@ const preferencesShape = {
   channel: z.enum(communicationChannels).nullable().openapi({ description: 'Preferred communication channel' }),
   services: z.array(z.string().trim().min(1).max(100)).max(100),
   satisfactionEmails: z.boolean().openapi({ description: '003: monthly satisfaction email (can be disabled per account)' }),
+  language: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as de or en-GB')
+    .nullable()
+    .openapi({ description: "The language mail to the account is written in (payment reminders), e.g. `de`; null: the agency's default language" }),
 };
 const partial = <T extends Record<string, z.ZodType>>(shape: T) => z.object(Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.optional()])) as { [K in keyof T]: z.ZodOptional<T[K]> });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
-import { assertCan, assertWritable, visibilityFilter } from '../../platform/access/access.js';
+import { assertCan, assertWritable, can, visibilityFilter } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { groupSums } from '../../platform/db/group-sums.js';
 import { bytesOf } from '../../platform/db/binary.js';
@@ -28,6 +28,24 @@ export interface ContactLookup {
 
 const toId = (v: unknown) => (v ? new Types.ObjectId(String(v)) : null);
 const groupFields = ['finance', 'team', 'preferences'] as const;
+
+/**
+ * The account's credit and price terms: who may set them is a finance decision, so changing one needs the
+ * right to update invoices (Admin and Sales Head by default), not just the account. Another of the
+ * account's finance fields (currency, invoicing option, contacts) stays with whoever may update the account.
+ */
+export const creditTermFields = ['creditLimit', 'blacklisted', 'allowNegativeProfit', 'priceAdjuster', 'priceBookId', 'paymentTerms', 'paymentTermsDays'] as const;
+
+/** Refuses, naming each field, a change of the credit terms by a caller who may not update invoices. */
+function assertMayChangeCreditTerms(principal: Principal, finance: unknown, stored: Record<string, unknown> | undefined): void {
+  if (!finance || typeof finance !== 'object' || can(principal, 'invoice', 'update')) return;
+  const sent = finance as Record<string, unknown>;
+  const changed = creditTermFields.filter((field) => sent[field] !== undefined && String(sent[field] ?? '') !== String(stored?.[field] ?? (field === 'blacklisted' || field === 'allowNegativeProfit' ? false : '')));
+  if (!changed.length) return;
+  throw new AppError('forbidden', 'Only a role that may update invoices can change an account\'s credit and price terms', {
+    errors: changed.map((field) => ({ field: `finance.${field}`, code: 'forbidden', message: 'needs the right to update invoices' })),
+  });
+}
 
 function toDocumentDto(d: Omit<CustomerDocument, 'data'>) {
   return {
@@ -143,6 +161,7 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
     async create(principal: Principal, input: Record<string, unknown>, client?: Client, options: { id?: Types.ObjectId } = {}) {
       await checkReferences(principal, input);
       const { parentId: rawParent, ancestorIds: _a, depth: _d, ...fields } = input;
+      assertMayChangeCreditTerms(principal, fields.finance, undefined);
       const parent = rawParent ? await visibleParent(principal, String(rawParent)) : null;
       const ancestorIds = parent ? [...parent.ancestorIds, parent._id] : [];
       const created = await record.create(principal, { ...fields, parentId: parent?._id ?? null, ancestorIds }, client, options);
@@ -164,6 +183,7 @@ export function createCustomersService(connection: Connection, deps: RecordDeps 
       const { parentId: _p, ancestorIds: _a, depth: _d, ...fields } = patch;
       if (groupFields.some((g) => fields[g] !== undefined)) {
         const existing = await record.findVisible(principal, id, 'update');
+        assertMayChangeCreditTerms(principal, fields.finance, (existing as unknown as { finance?: Record<string, unknown> }).finance);
         for (const group of groupFields) {
           if (fields[group] === undefined) continue;
           const stored = (existing as unknown as Record<string, Record<string, unknown> | undefined>)[group] ?? {};

@@ -180,6 +180,36 @@ describe('customers', () => {
     assert.equal(await customerDocumentModel(rt.ctx.connection).countDocuments({ tenantId, customerId: new Types.ObjectId(c.id) }), 0);
   });
 
+  it("should let only a role that may update invoices change an account's credit and price terms, naming each refused field", async () => {
+    const sp = await makeUser(rt, agency, { role: 'SALES_PERSON' });
+    const token = await signIn(rt, sp.email);
+    const refusedCreate = await rt.request().post('/v1/customers').set(auth(token)).send({ name: 'Own Terms Ltd', finance: { creditLimit: 90000 } });
+    assert.equal(refusedCreate.status, 403);
+    assert.deepEqual(refusedCreate.body.errors.map((e: { field: string }) => e.field), ['finance.creditLimit']);
+    assert.equal(await Customers().countDocuments({ tenantId, name: 'Own Terms Ltd' }), 0);
+
+    const mine = await create({ name: 'Terms Ltd', finance: { currency: 'EUR', invoicingOption: 'manual' } }, token);
+    // The admin sets the terms; the sales person may still change the rest of the finance group and send the terms unchanged.
+    const set = await rt.request().patch(`/v1/customers/${mine.id}`).set(auth(admin)).send({ finance: { creditLimit: 5000, paymentTermsDays: 30 } });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    const same = await rt.request().patch(`/v1/customers/${mine.id}`).set(auth(token)).send({ finance: { creditLimit: 5000, paymentTermsDays: 30, blacklisted: false, invoicingOption: 'perMonth' } });
+    assert.equal(same.status, 200, JSON.stringify(same.body));
+    assert.equal(same.body.finance.invoicingOption, 'perMonth');
+
+    const raised = await rt.request().patch(`/v1/customers/${mine.id}`).set(auth(token)).send({ name: 'Terms Ltd (renamed)', finance: { creditLimit: 999999, blacklisted: false, allowNegativeProfit: true } });
+    assert.equal(raised.status, 403);
+    assert.deepEqual(raised.body.errors.map((e: { field: string }) => e.field), ['finance.creditLimit', 'finance.allowNegativeProfit']);
+    const stored = await Customers().findOne({ tenantId, _id: new Types.ObjectId(mine.id) }).lean();
+    assert.equal(stored!.name, 'Terms Ltd');
+    assert.equal(stored!.finance.creditLimit, 5000);
+    assert.equal(stored!.finance.allowNegativeProfit, false);
+
+    const head = await makeUser(rt, agency, { role: 'SALES_HEAD' });
+    const byHead = await rt.request().patch(`/v1/customers/${mine.id}`).set(auth(await signIn(rt, head.email))).send({ finance: { creditLimit: 7500 } });
+    assert.equal(byHead.status, 200, JSON.stringify(byHead.body));
+    assert.equal(byHead.body.finance.creditLimit, 7500);
+  });
+
   it('should show a sales person only their own customers and answer 404 for the rest and for another agency', async () => {
     const sp = await makeUser(rt, agency, { role: 'SALES_PERSON' });
     const token = await signIn(rt, sp.email);

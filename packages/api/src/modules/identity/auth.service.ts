@@ -222,7 +222,7 @@ export function createAuthService(deps: { connection: Connection; jwtSecret: str
       const now = new Date();
       const found = await RefreshToken.findOne({ tokenHash, usedAt: null, ...ofAudience('agent') }).setOptions({ crossTenant: 'a refresh token finds its session' }).lean<RefreshTokenDoc>();
       // One request wins a token (platform/db/claim-once.ts); a racing second one counts as its reuse.
-      const claimed = found && (await claimOnce(connection, `refresh:${String(found._id)}`)) ? found : null;
+      const claimed = found && (await claimOnce(connection, `refresh:${String(found._id)}`, { until: found.expiresAt })) ? found : null;
       if (claimed) await RefreshToken.updateOne({ tenantId: claimed.tenantId, _id: claimed._id }, { $set: { usedAt: now } });
       if (!claimed) {
         const reused = await RefreshToken.findOne({ tokenHash, ...ofAudience('agent') }).setOptions({ crossTenant: 'reuse detection' }).lean();

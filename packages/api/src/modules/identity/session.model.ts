@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { invalidatesAccess } from '../../platform/access/access-epoch.js';
 import { op } from '../../platform/db/operators.js';
+import { sweptAfterExpiry } from '../../platform/db/expiry-sweep.js';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 
 /**
@@ -53,6 +54,7 @@ const sessionSchema = new Schema<Session>(
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
 sessionSchema.plugin(tenantScoped);
+sessionSchema.plugin(sweptAfterExpiry);
 // A revoked session stops at once in every API process: revocation moves the agency's access counter.
 sessionSchema.plugin(invalidatesAccess, { onlyWhenSetting: 'revokedAt' });
 
@@ -79,6 +81,7 @@ const refreshTokenSchema = new Schema<RefreshToken>(
   { versionKey: false },
 );
 refreshTokenSchema.plugin(tenantScoped);
+refreshTokenSchema.plugin(sweptAfterExpiry);
 refreshTokenSchema.index({ tokenHash: 1 }, { unique: true });
 
 export function sessionModel(connection: Connection): Model<Session> {

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { sweptAfterExpiry } from '../../platform/db/expiry-sweep.js';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 
 /**
@@ -31,6 +32,7 @@ const userTokenSchema = new Schema<UserToken>(
   { versionKey: false },
 );
 userTokenSchema.plugin(tenantScoped);
+userTokenSchema.plugin(sweptAfterExpiry);
 userTokenSchema.index({ tokenHash: 1 }, { unique: true });
 
 export function userTokenModel(connection: Connection): Model<UserToken> {

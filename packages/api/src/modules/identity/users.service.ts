@@ -103,7 +103,7 @@ export function createUsersService(deps: { connection: Connection; events: Event
   async function claimToken(token: string, kind: UserTokenKind) {
     const now = new Date();
     const found = await UserToken.findOne({ tokenHash: sha256(token), kind, usedAt: null, expiresAt: op({ $gt: now }) }).setOptions({ crossTenant: 'an emailed token finds its agency' }).lean();
-    const claimed = found && (await claimOnce(connection, `user-token:${String(found._id)}`)) ? found : null;
+    const claimed = found && (await claimOnce(connection, `user-token:${String(found._id)}`, { until: found.expiresAt })) ? found : null;
     if (claimed) await UserToken.updateOne({ tenantId: claimed.tenantId, _id: claimed._id }, { $set: { usedAt: now } });
     if (!claimed) throw new AppError('validation_failed', 'This link is not valid any more; ask for a new one', { errors: [{ field: 'token', code: 'invalid_token', message: 'is unknown, used or expired' }] });
     return claimed;

@@ -95,8 +95,9 @@ describe('imports', () => {
     const done = await finished(id);
     assert.equal(done.status, 'completed', done.failure);
     assert.deepEqual({ read: done.progress.read, created: done.progress.created, skipped: done.progress.skipped, failed: done.progress.failed }, { read: 6, created: 2, skipped: 2, failed: 2 });
+    // Progress went to the importer's sockets after the batch and at the end (the last one just after the stored status).
+    for (let waited = 0; !progress.some((p) => p.status === 'completed') && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     off();
-    // Progress went to the importer's sockets after the batch and at the end.
     assert.deepEqual(progress.map((p) => [p.status, p.progress.read]), [['running', 6], ['completed', 6]]);
     const stored = await contactModel(rt.ctx.connection).find({ tenantId, tags: 'messe-2026' }).lean();
     assert.deepEqual(stored.map((c) => `${c.firstName} ${c.lastName}`).sort(), ['Anna Schäfer', 'Jürgen Müller']);

@@ -3,7 +3,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import { compileHtml, compileText } from '../../platform/documents/priced-document.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
-import { defaultDunningSteps, invoiceTemplateData, invoiceTemplateVariables, renderInvoicePdf, type Branding } from './invoice-document.js';
+import { defaultDunningSteps, invoiceTemplateData, invoiceTemplateVariables, renderInvoicePdf, stepTexts, type Branding } from './invoice-document.js';
 import type { InvoiceMailer, InvoiceMessage } from './invoice-mail.js';
 import { dunningSettingsModel, invoiceModel, type DunningStep, type Invoice, type InvoiceMail } from './invoice.model.js';
 import { billingAddresses, type InvoicedAccount, type InvoicesService } from './invoices.service.js';
@@ -18,6 +18,8 @@ export interface DunningDeps {
   invoices: InvoicesService;
   accountById: (tenantId: Types.ObjectId, id: Types.ObjectId) => Promise<InvoicedAccount | null>;
   branding: (tenantId: Types.ObjectId) => Promise<Branding>;
+  /** The language of the account's invoice mail and reminders: its billing contact's, else its own, else the agency's (invoicing.module.ts). */
+  mailLanguage: (tenantId: Types.ObjectId, accountId: Types.ObjectId) => Promise<string>;
   /** Publishes `invoice.overdue` once per invoice (invoice-events.ts). */
   overdue?: (tenantId: Types.ObjectId, invoiceId: Types.ObjectId) => Promise<unknown>;
 }
@@ -46,16 +48,25 @@ export function createDunningSettings(connection: Connection) {
     async put(principal: Principal, input: { enabled: boolean; steps: DunningStep[] }) {
       const keys = new Set<string>();
       const sample = Object.fromEntries(invoiceTemplateVariables.map((v) => [v, v]));
+      const check = (texts: { subjectTemplate: string; bodyTemplate: string }, path: string) => {
+        for (const field of ['subjectTemplate', 'bodyTemplate'] as const) {
+          try {
+            compileText(texts[field])(sample);
+          } catch (error) {
+            throw AppError.invalidField(`${path}.${field}`, `is not a valid template: ${(error as Error).message.split('\n')[0]}`, 'template');
+          }
+        }
+      };
       input.steps.forEach((step, i) => {
         if (keys.has(step.key)) throw AppError.invalidField(`steps.${i}.key`, 'is used by another step');
         keys.add(step.key);
-        for (const field of ['subjectTemplate', 'bodyTemplate'] as const) {
-          try {
-            compileText(step[field])(sample);
-          } catch (error) {
-            throw AppError.invalidField(`steps.${i}.${field}`, `is not a valid template: ${(error as Error).message.split('\n')[0]}`, 'template');
-          }
-        }
+        check(step, `steps.${i}`);
+        const languages = new Set<string>();
+        (step.translations ?? []).forEach((t, j) => {
+          if (languages.has(t.language.toLowerCase())) throw AppError.invalidField(`steps.${i}.translations.${j}.language`, 'has another text in this step');
+          languages.add(t.language.toLowerCase());
+          check(t, `steps.${i}.translations.${j}`);
+        });
       });
       const steps = [...input.steps].sort((a, b) => a.offsetDays - b.offsetDays);
       const $set = { enabled: input.enabled, steps };
@@ -66,6 +77,42 @@ export function createDunningSettings(connection: Connection) {
       return { ...(await read(principal.tenantId)), variables: invoiceTemplateVariables };
     },
   };
+}
+
+/** A reminder's message: the step's texts in the billing contact's or account's language, or null when nothing is to be sent. */
+async function reminderMessage(deps: DunningDeps, invoiceId: Types.ObjectId, tenantId: Types.ObjectId, step: DunningStep, now: Date): Promise<InvoiceMessage | null> {
+  const invoice = await deps.invoices.byId(tenantId, invoiceId);
+  if (!invoice || (invoice.status !== 'issued' && invoice.status !== 'partiallyPaid')) return null;
+  const account = await deps.accountById(tenantId, invoice.accountId);
+  const to = account ? billingAddresses(account) : [];
+  if (!to.length) return null;
+  const branding = await deps.branding(tenantId);
+  // The billing contact's language, else the account's, else the agency's; dates and amounts are formatted in it too.
+  const language = await deps.mailLanguage(tenantId, invoice.accountId);
+  const locale = Intl.DateTimeFormat.supportedLocalesOf([language])[0] ?? 'en';
+  const texts = stepTexts(step, language);
+  const data = invoiceTemplateData(invoice, { customerName: account?.name ?? 'customer', companyName: branding.companyName, locale, now });
+  const pdf = await renderInvoicePdf(invoice, branding, data, locale);
+  return {
+    to,
+    subject: compileText(texts.subjectTemplate)(data).replace(/[\r\n]+/g, ' '),
+    text: compileText(texts.bodyTemplate)(data),
+    html: compileHtml(texts.bodyTemplate)(data),
+    attachments: [{ filename: `${data.number}.pdf`, content: pdf, contentType: 'application/pdf' }],
+  };
+}
+
+/**
+ * The message of a ledger entry, rendered again (a dead run's claim, or an operator's resend of an
+ * uncertain one): the invoice's email, or its reminder step in the account's language.
+ */
+export async function entryMessage(deps: DunningDeps, entry: InvoiceMail, now: Date): Promise<InvoiceMessage | null> {
+  if (entry.kind === 'invoice') {
+    const invoice = await deps.invoices.byId(entry.tenantId, entry.invoiceId);
+    return invoice ? deps.invoices.invoiceMessage(invoice, await deps.accountById(entry.tenantId, invoice.accountId)) : null;
+  }
+  const step = (await createDunningSettings(deps.connection).read(entry.tenantId)).steps.find((s) => s.key === entry.step);
+  return step ? reminderMessage(deps, entry.invoiceId, entry.tenantId, step, now) : null;
 }
 
 /**
@@ -83,33 +130,8 @@ export async function runDunning(deps: DunningDeps, now: Date): Promise<DunningR
   const today = day(now);
   const result: DunningRun = { sent: 0, skipped: 0, failed: 0, held: 0, uncertain: 0 };
 
-  async function reminder(invoiceId: Types.ObjectId, tenantId: Types.ObjectId, step: DunningStep): Promise<InvoiceMessage | null> {
-    const invoice = await deps.invoices.byId(tenantId, invoiceId);
-    if (!invoice || (invoice.status !== 'issued' && invoice.status !== 'partiallyPaid')) return null;
-    const account = await deps.accountById(tenantId, invoice.accountId);
-    const to = account ? billingAddresses(account) : [];
-    if (!to.length) return null;
-    const branding = await deps.branding(tenantId);
-    const data = invoiceTemplateData(invoice, { customerName: account?.name ?? 'customer', companyName: branding.companyName, locale: 'en', now });
-    const pdf = await renderInvoicePdf(invoice, branding, data, 'en');
-    return {
-      to,
-      subject: compileText(step.subjectTemplate)(data).replace(/[\r\n]+/g, ' '),
-      text: compileText(step.bodyTemplate)(data),
-      html: compileHtml(step.bodyTemplate)(data),
-      attachments: [{ filename: `${data.number}.pdf`, content: pdf, contentType: 'application/pdf' }],
-    };
-  }
-
   // First the claims of runs that died: unstarted ones are sent now, interrupted ones become uncertain.
-  const settled = await deps.mail.reconcile(async (entry: InvoiceMail) => {
-    if (entry.kind === 'invoice') {
-      const invoice = await deps.invoices.byId(entry.tenantId, entry.invoiceId);
-      return invoice ? deps.invoices.invoiceMessage(invoice, await deps.accountById(entry.tenantId, invoice.accountId)) : null;
-    }
-    const step = (await Settings.read(entry.tenantId)).steps.find((s) => s.key === entry.step);
-    return step ? reminder(entry.invoiceId, entry.tenantId, step) : null;
-  });
+  const settled = await deps.mail.reconcile((entry: InvoiceMail) => entryMessage(deps, entry, now));
   result.held += settled.held;
   result.sent += settled.resent;
   result.uncertain += settled.uncertain;
@@ -140,7 +162,7 @@ export async function runDunning(deps: DunningDeps, now: Date): Promise<DunningR
           result.skipped += 1;
           continue;
         }
-        const outcome = await deps.mail.deliver(target(step), [], () => reminder(invoice._id, invoice.tenantId, step));
+        const outcome = await deps.mail.deliver(target(step), [], () => reminderMessage(deps, invoice._id, invoice.tenantId, step, now));
         if (outcome === 'sent') result.sent += 1;
         else if (outcome === 'failed') result.failed += 1;
         else if (outcome === 'held') result.held += 1;

@@ -5,7 +5,7 @@ import type { Invoice } from './invoice.model.js';
 import { toInvoiceDto } from './invoices.service.js';
 
 /** The invoice events webhooks can subscribe to (kind `invoice`). */
-export const invoiceEventActions = ['issued', 'paid', 'overdue'] as const;
+export const invoiceEventActions = ['issued', 'paid', 'overdue', 'voided', 'credited'] as const;
 export type InvoiceEventAction = (typeof invoiceEventActions)[number];
 
 /**

@@ -184,6 +184,35 @@ export function createInvoiceMail(deps: InvoiceMailDeps) {
       }
       return { held, resent, uncertain };
     },
+    /** The agency's entries left `uncertain` by a crash (the mail server may or may not have them), oldest first. */
+    uncertain: (tenantId: Types.ObjectId) => Mail.find({ tenantId, state: 'uncertain' }).limit(1000).lean<InvoiceMail[]>().then((list) => list.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())),
+    /**
+     * Sends the agency's uncertain entries once more (an operator's decision that a possible second copy
+     * is better than none), with the same Message-ID. The claim is the insert of the resend's attempt
+     * (`<key>#resend:<attempt>`), so each uncertain attempt is resent at most once however often or from
+     * how many processes this is called; the resend then follows the ledger's usual path (`sending`,
+     * `sent` or `failed`, and `uncertain` again only if this process dies while handing it over).
+     * `keys` limits it to those entries. Answers the keys resent and what became of each.
+     */
+    async resendUncertain(tenantId: Types.ObjectId, keys: string[] | null, render: (entry: InvoiceMail) => Promise<InvoiceMessage | null>): Promise<{ key: string; outcome: DeliverOutcome }[]> {
+      await ensureLease();
+      const wanted = keys ? new Set(keys) : null;
+      const results: { key: string; outcome: DeliverOutcome }[] = [];
+      for (const entry of await Mail.find({ tenantId, state: 'uncertain' }).limit(1000).lean<InvoiceMail[]>()) {
+        if (wanted && !wanted.has(entry._id)) continue;
+        const attempt = entry.attempt + 1;
+        try {
+          await attempts.insertOne({ _id: `${entry._id}#resend:${attempt}`, runId, createdAt: new Date() });
+        } catch (error) {
+          if (isDuplicateKeyError(error)) continue;
+          throw error;
+        }
+        const claimed = { ...entry, state: 'claimed' as const, runId, attempt, error: null };
+        await setState(entry, { state: 'claimed', runId, attempt, error: null });
+        results.push({ key: entry._id, outcome: await sendClaimed(claimed, () => render(claimed)) });
+      }
+      return results;
+    },
     /** Ends this run's lease (a run that ends cleanly holds nothing). */
     async stop() {
       if (timer) clearInterval(timer);

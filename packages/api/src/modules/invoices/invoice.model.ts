@@ -8,7 +8,7 @@ import type { PricedLine } from '../price-books/pricing.js';
  * numbering sequence; `numberKey` carries the unique index (`n:<number>` once numbered, `pending:<id>`
  * before, since a unique index may not hold two nulls and partial indexes are outside the subset).
  */
-export const invoiceStatuses = ['issued', 'partiallyPaid', 'paid', 'void'] as const;
+export const invoiceStatuses = ['issued', 'partiallyPaid', 'paid', 'void', 'credited'] as const;
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
 
 export interface Invoice {
@@ -26,6 +26,10 @@ export interface Invoice {
   /** The sum of the payments applied to it, and what was paid beyond the total as an explicit credit. */
   amountPaid: number;
   credit: number;
+  /** The sum of its credit notes (invoice-corrections.ts): what the customer no longer owes. */
+  credited?: number;
+  voidedAt?: Date | null;
+  voidReason?: string | null;
   paidAt: Date | null;
   sentAt: Date | null;
   issueDate: Date;
@@ -60,6 +64,9 @@ const invoiceSchema = new Schema<Invoice>(
     poNumber: { type: String, default: null },
     amountPaid: { type: Number, default: 0 },
     credit: { type: Number, default: 0 },
+    credited: { type: Number, default: 0 },
+    voidedAt: { type: Date, default: null },
+    voidReason: { type: String, default: null },
     paidAt: { type: Date, default: null },
     sentAt: { type: Date, default: null },
     issueDate: { type: Date, required: true },
@@ -128,6 +135,14 @@ export interface DunningStep {
   offsetDays: number;
   subjectTemplate: string;
   bodyTemplate: string;
+  /** The step's texts in other languages (issue 21): chosen by the account's language, else these above. */
+  translations?: DunningTranslation[];
+}
+
+export interface DunningTranslation {
+  language: string;
+  subjectTemplate: string;
+  bodyTemplate: string;
 }
 
 export interface DunningSettings {
@@ -144,7 +159,15 @@ const dunningSchema = new Schema<DunningSettings>(
   {
     scope: { type: String, default: 'dunning' },
     enabled: { type: Boolean, default: true },
-    steps: { type: [new Schema<DunningStep>({ key: String, offsetDays: Number, subjectTemplate: String, bodyTemplate: String }, { _id: false })], default: [] },
+    steps: {
+      type: [
+        new Schema<DunningStep>(
+          { key: String, offsetDays: Number, subjectTemplate: String, bodyTemplate: String, translations: { type: [new Schema<DunningTranslation>({ language: String, subjectTemplate: String, bodyTemplate: String }, { _id: false })], default: [] } },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
   },
   { timestamps: true, versionKey: 'version' },
 );

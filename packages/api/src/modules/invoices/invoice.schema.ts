@@ -20,7 +20,7 @@ export const createInvoiceBody = z
 export const invoiceListQuery = z.object({ accountId: objectId.openapi({ description: 'The account whose invoices to list' }) });
 export const invoicePdfQuery = z.object({ locale: z.enum(['en', 'de']).optional().openapi({ description: 'Dates and amounts formatted for this locale' }) });
 
-export const invoiceStatus = z.enum(['issued', 'partiallyPaid', 'paid', 'overdue', 'void']).openapi({ description: "'overdue': open (issued or partially paid) and past its due day" });
+export const invoiceStatus = z.enum(['issued', 'partiallyPaid', 'paid', 'overdue', 'void', 'credited']).openapi({ description: "'overdue': open (issued or partially paid) and past its due day; 'credited': credit notes cover the whole total and nothing was paid" });
 
 export const invoiceSchema = z
   .object({
@@ -42,6 +42,9 @@ export const invoiceSchema = z
     amountPaid: amount.openapi({ description: 'Payments applied, at most the total' }),
     balance: amount.openapi({ description: 'What is still open: total minus amountPaid' }),
     credit: amount.openapi({ description: "Paid beyond the total, kept as the account's credit" }),
+    credited: amount.openapi({ description: 'The sum of its credit notes; the balance is total minus credited minus amountPaid' }),
+    voidedAt: z.string().nullable().openapi({ description: 'When it was voided (status void)' }),
+    voidReason: z.string().nullable(),
     paidAt: z.string().nullable(),
     sentAt: z.string().nullable().openapi({ description: 'When the invoice was mailed to the account (automatic sending)' }),
     version: z.number().int(),
@@ -71,6 +74,17 @@ export const dunningStep = z.object({
   offsetDays: z.number().int().min(-60).max(365).openapi({ description: 'Days from the due day: -3 is three days before, 0 the due day, 7 a week after' }),
   subjectTemplate: template.max(300),
   bodyTemplate: template,
+  translations: z
+    .array(
+      z.object({
+        language: z.string().trim().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as de or en-GB'),
+        subjectTemplate: template.max(300),
+        bodyTemplate: template,
+      }),
+    )
+    .max(20)
+    .default([])
+    .openapi({ description: "The step's texts in other languages. A reminder is written in the account's language (`preferences.language`), else the agency's; a language without a text here (its own, or its base: `de` for `de-AT`) gets the step's subjectTemplate and bodyTemplate." }),
 });
 
 export const dunningSettingsBody = z
@@ -81,11 +95,50 @@ export const dunningSettingsSchema = z
   .object({ enabled: z.boolean(), steps: z.array(dunningStep), version: z.number().int(), variables: z.array(z.string()) })
   .openapi('DunningSettings');
 
+export const voidInvoiceBody = z
+  .object({ reason: z.string().trim().min(3).max(500).openapi({ description: 'Why the invoice is voided; kept on the invoice and the timeline' }) })
+  .openapi('InvoiceVoid');
+
+export const creditNoteBody = z
+  .object({
+    reason: z.string().trim().min(3).max(500),
+    amount: z.number().int().min(1).max(1e15).optional().openapi({ description: 'A credit of this gross amount (minor units, tax included), split over the invoice\'s tax rates in proportion; or send `lines`' }),
+    lines: z
+      .array(z.object({ lineIndex: z.number().int().min(0).max(199).openapi({ description: 'The invoice line credited (0-based)' }), quantityMilli: z.number().int().min(1).max(1e12).optional().openapi({ description: 'How much of its quantity (thousandths); default: all of it' }) }))
+      .min(1)
+      .max(200)
+      .optional(),
+  })
+  .openapi('CreditNoteCreate');
+
+export const creditNoteSchema = z
+  .object({
+    id: objectId,
+    number: z.number().int().openapi({ description: "The agency's consecutive credit note number (its own sequence): no gaps, no repeats" }),
+    displayNumber: z.string().openapi({ example: 'CN-000007' }),
+    invoiceId: objectId,
+    invoiceNumber: z.string(),
+    accountId: objectId,
+    currency: z.string(),
+    reason: z.string(),
+    issueDate: z.string(),
+    lines: z.array(z.object({ lineIndex: z.number().int().nullable(), description: z.string(), unit: z.string(), quantityMilli: z.number().int(), unitPrice: amount, taxRateBp: z.number().int(), net: amount })),
+    subtotal: amount,
+    taxes: z.array(z.object({ rateBp: z.number().int(), base: amount, amount })),
+    taxTotal: amount,
+    total: amount.openapi({ description: 'What the customer no longer owes (tax included)' }),
+    createdAt: z.string(),
+  })
+  .openapi('CreditNote');
+
+export const creditNoteResultSchema = z.object({ creditNote: creditNoteSchema, invoice: invoiceSchema }).openapi('CreditNoteResult');
+
 export const accountInvoicesSchema = z
   .object({
     object: z.literal('list'),
     data: z.array(invoiceSchema),
     openBalances: z.array(z.object({ currency: z.string(), balance: amount, overdue: amount })).openapi({ description: 'Open balance per currency, and how much of it is overdue' }),
+    creditNotes: z.array(creditNoteSchema).openapi({ description: 'The credit notes of these invoices, newest number first' }),
     hasMore: z.boolean(),
     nextCursor: z.string().nullable(),
   })

@@ -9,8 +9,10 @@ import { iso } from '../../platform/records/dto.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
 import type { PriceBooksService } from '../price-books/price-books.service.js';
 import { priceLines, type PricedLine, type PricingLineInput } from '../price-books/pricing.js';
-import { balanceOf, invoiceEmail, invoiceNumber, invoiceTemplateData, renderInvoicePdf, type Branding } from './invoice-document.js';
+import { balanceOf, invoiceEmailIn, invoiceNumber, invoiceTemplateData, renderInvoicePdf, type Branding } from './invoice-document.js';
 import type { InvoiceMailer, InvoiceMessage } from './invoice-mail.js';
+import { creditNoteModel } from './credit-note.model.js';
+import type { CreditNoteDto } from './credit-note.dto.js';
 import { invoiceModel, invoicePaymentModel, type Invoice, type InvoicePayment } from './invoice.model.js';
 
 /** What invoices need of an account. */
@@ -20,6 +22,8 @@ export type InvoicedAccount = {
   emails?: { value: string; primary?: boolean }[] | null;
   billingUnits?: { email?: string | null }[] | null;
   finance?: { currency?: string | null; paymentTermsDays?: number | null; autoSendInvoice?: boolean | null; invoicingOption?: string | null } | null;
+  /** The language mail to the account is written in (payment reminders); null: the agency's. */
+  preferences?: { language?: string | null } | null;
 };
 
 /** Payment behaviour over the last twelve months, stored on the account's finance when a payment lands. */
@@ -38,6 +42,8 @@ export interface InvoicesDeps {
   /** The same account without a caller (jobs): by tenant and id. */
   accountById: (tenantId: Types.ObjectId, id: Types.ObjectId) => Promise<InvoicedAccount | null>;
   branding: (tenantId: Types.ObjectId) => Promise<Branding>;
+  /** The language of the account's invoice mail: its billing contact's, else its own, else the agency's; absent, English. */
+  mailLanguage?: (tenantId: Types.ObjectId, accountId: Types.ObjectId) => Promise<string>;
   mail: InvoiceMailer;
   storePaymentStats: (tenantId: Types.ObjectId, accountId: Types.ObjectId, stats: PaymentStats) => Promise<void>;
   /** Publishes `invoice.issued` / `invoice.paid` once per invoice (invoice-events.ts); absent, nothing is published. */
@@ -82,6 +88,9 @@ export function toInvoiceDto(i: Invoice, now = new Date()) {
     amountPaid: i.amountPaid ?? 0,
     balance: balanceOf(i),
     credit: i.credit ?? 0,
+    credited: i.credited ?? 0,
+    voidedAt: iso(i.voidedAt ?? null),
+    voidReason: i.voidReason ?? null,
     paidAt: iso(i.paidAt ?? null),
     sentAt: iso(i.sentAt ?? null),
     version: (i as Invoice & { version?: number }).version ?? 0,
@@ -98,17 +107,23 @@ export function toPaymentDto(p: InvoicePayment) {
  * total), the credit kept beyond it, and the status and paid day that follow. The rows are the truth;
  * the stored figures follow them (a void invoice, or one without payments, keeps what it has).
  */
-export function settle(invoice: Invoice, payments: InvoicePayment[]): Invoice {
-  if (invoice.status === 'void' || payments.length === 0) return invoice;
-  const amountPaid = Math.min(invoice.total, payments.reduce((sum, p) => sum + p.amount - (p.credit ?? 0), 0));
-  const credit = payments.reduce((sum, p) => sum + (p.credit ?? 0), 0);
-  const paid = amountPaid >= invoice.total;
+export function settle(invoice: Invoice, payments: InvoicePayment[], creditNotesTotal?: number): Invoice {
+  if (invoice.status === 'void') return invoice;
+  const credited = creditNotesTotal ?? invoice.credited ?? 0;
+  if (payments.length === 0 && credited === 0) return invoice;
+  // What is owed after the credit notes; payments beyond it (a credit note on a paid invoice) become the account's credit.
+  const due = Math.max(0, invoice.total - credited);
+  const applied = payments.reduce((sum, p) => sum + p.amount - (p.credit ?? 0), 0);
+  const amountPaid = Math.min(due, applied);
+  const credit = payments.reduce((sum, p) => sum + (p.credit ?? 0), 0) + Math.max(0, applied - due);
+  const paid = amountPaid >= due;
   const lastDate = payments.reduce((max, p) => (new Date(p.date) > max ? new Date(p.date) : max), new Date(0));
-  return { ...invoice, amountPaid, credit, status: paid ? 'paid' : 'partiallyPaid', paidAt: paid ? lastDate : null };
+  const status = due === 0 && applied === 0 ? 'credited' : paid ? 'paid' : applied > 0 ? 'partiallyPaid' : 'issued';
+  return { ...invoice, amountPaid, credit, credited, status, paidAt: status === 'paid' ? lastDate : null };
 }
 
 const settledDiffers = (stored: Invoice, settled: Invoice) =>
-  (stored.amountPaid ?? 0) !== settled.amountPaid || (stored.credit ?? 0) !== settled.credit || stored.status !== settled.status || (stored.paidAt ? new Date(stored.paidAt).getTime() : null) !== (settled.paidAt ? new Date(settled.paidAt).getTime() : null);
+  (stored.amountPaid ?? 0) !== settled.amountPaid || (stored.credit ?? 0) !== settled.credit || (stored.credited ?? 0) !== (settled.credited ?? 0) || stored.status !== settled.status || (stored.paidAt ? new Date(stored.paidAt).getTime() : null) !== (settled.paidAt ? new Date(settled.paidAt).getTime() : null);
 
 export interface PaymentInput {
   amount: number;
@@ -126,6 +141,7 @@ export interface PaymentInput {
 export function createInvoicesService(connection: Connection, deps: InvoicesDeps) {
   const Invoice = invoiceModel(connection);
   const Payment = invoicePaymentModel(connection);
+  const CreditNote = creditNoteModel(connection);
   const sequence = createSequence(connection, 'invoice', {
     async write(tenantId, id, value) {
       await Invoice.updateOne({ tenantId, _id: id, number: null }, { $set: { number: value, numberKey: `n:${value}` } });
@@ -167,9 +183,11 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
     for (let attempt = 0; attempt < 30; attempt += 1) {
       const current = await Invoice.findOne({ tenantId, _id: id }).lean<Invoice>();
       if (!current) throw AppError.notFound('Invoice');
-      const settled = settle(current, await Payment.find({ tenantId, invoiceId: id }).lean<InvoicePayment[]>());
+      const payments = await Payment.find({ tenantId, invoiceId: id }).lean<InvoicePayment[]>();
+      const creditNotes = await CreditNote.find({ tenantId, invoiceId: id }).select('total').lean<{ total: number }[]>();
+      const settled = settle(current, payments, creditNotes.reduce((sum, c) => sum + c.total, 0));
       if (!settledDiffers(current, settled)) return current;
-      const figures = { amountPaid: settled.amountPaid, credit: settled.credit, status: settled.status, paidAt: settled.paidAt };
+      const figures = { amountPaid: settled.amountPaid, credit: settled.credit, credited: settled.credited ?? 0, status: settled.status, paidAt: settled.paidAt };
       if (await writeVersion(Invoice, { _id: id, version: current.version ?? 0 }, { $set: figures })) {
         const stored = { ...settled, version: (current.version ?? 0) + 1 };
         if (stored.status === 'paid') await deps.published?.(tenantId, id, 'paid', async () => stored);
@@ -195,13 +213,16 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
   async function invoiceMessage(invoice: Invoice, account: InvoicedAccount | null): Promise<InvoiceMessage | null> {
     const to = account ? billingAddresses(account) : [];
     if (!to.length || invoice.status === 'void') return null;
-    const { branding, data } = await documentOf(invoice, account, 'en');
-    const pdf = await renderInvoicePdf(invoice, branding, data, 'en');
+    const language = deps.mailLanguage ? await deps.mailLanguage(invoice.tenantId, invoice.accountId) : 'en';
+    const locale = Intl.DateTimeFormat.supportedLocalesOf([language])[0] ?? 'en';
+    const { branding, data } = await documentOf(invoice, account, locale);
+    const pdf = await renderInvoicePdf(invoice, branding, data, locale);
+    const texts = invoiceEmailIn(language);
     return {
       to,
-      subject: compileText(invoiceEmail.subject)(data).replace(/[\r\n]+/g, ' '),
-      text: compileText(invoiceEmail.body)(data),
-      html: compileHtml(invoiceEmail.body)(data),
+      subject: compileText(texts.subject)(data).replace(/[\r\n]+/g, ' '),
+      text: compileText(texts.body)(data),
+      html: compileHtml(texts.body)(data),
       attachments: [{ filename: `${data.number}.pdf`, content: pdf, contentType: 'application/pdf' }],
     };
   }
@@ -253,6 +274,8 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
     reconciledAll,
     pdfOf,
     refreshPaymentStats,
+    findVisible,
+    storeSettled,
     byId: (tenantId: Types.ObjectId, id: Types.ObjectId) => Invoice.findOne({ tenantId, _id: id }).lean<Invoice>(),
 
     /**
@@ -373,7 +396,7 @@ export function createInvoicesService(connection: Connection, deps: InvoicesDeps
       for (let round = 0; round < 50; round += 1) {
         const previous = await Payment.find({ tenantId: principal.tenantId, invoiceId: invoice._id }).lean<InvoicePayment[]>();
         const applied = previous.reduce((sum, p) => sum + p.amount - (p.credit ?? 0), 0);
-        const open = Math.max(0, invoice.total - applied);
+        const open = Math.max(0, invoice.total - (invoice.credited ?? 0) - applied);
         if (open === 0) throw new AppError('conflict', 'The invoice is paid in full', { extensions: { balance: 0 } });
         const excess = Math.max(0, input.amount - open);
         if (excess > 0 && !input.asCredit) throw AppError.invalidField('amount', `is more than the open balance (${open}); send asCredit: true to keep the excess as the account's credit`);
@@ -404,7 +427,13 @@ export function portalAccountIds(customer: { accountId: Types.ObjectId | null; r
 }
 
 /** Invoices in the customer portal: read-only, their account's only. */
-export function createPortalInvoices(connection: Connection, service: InvoicesService, accountById: InvoicesDeps['accountById']) {
+export function createPortalInvoices(
+  connection: Connection,
+  service: InvoicesService,
+  accountById: InvoicesDeps['accountById'],
+  /** The credit notes shown with the invoices (invoice-corrections.ts). */
+  creditNotes?: { forAccounts(tenantId: Types.ObjectId, accountIds: Types.ObjectId[], invoices: Invoice[]): Promise<CreditNoteDto[]> },
+) {
   const Invoice = invoiceModel(connection);
   return {
     async list(customer: { tenantId: Types.ObjectId; accountId: Types.ObjectId | null; role: string; accountIds: Types.ObjectId[] }) {
@@ -412,8 +441,18 @@ export function createPortalInvoices(connection: Connection, service: InvoicesSe
       const rows: Invoice[] = [];
       // One equality per account (pushed down by FerretDB), merged here.
       for (const accountId of portalAccountIds(customer)) rows.push(...(await service.reconciledAll(customer.tenantId, accountId, await Invoice.find({ tenantId: customer.tenantId, accountId }).limit(1000).lean<Invoice[]>())));
-      const data = rows.filter((r) => r.number !== null && r.status !== 'void').sort((a, b) => b.number! - a.number!).map((r) => toInvoiceDto(r, now));
-      return { object: 'list' as const, data, openBalances: service.openBalances(data), hasMore: false, nextCursor: null };
+      const shown = rows.filter((r) => r.number !== null && r.status !== 'void').sort((a, b) => b.number! - a.number!);
+      const data = shown.map((r) => toInvoiceDto(r, now));
+      const notes = creditNotes ? await creditNotes.forAccounts(customer.tenantId, portalAccountIds(customer), shown) : [];
+      return { object: 'list' as const, data, openBalances: service.openBalances(data), creditNotes: notes, hasMore: false, nextCursor: null };
+    },
+    /** One of the customer's invoices (not void), with its paid figures; 404 otherwise. */
+    async visible(customer: { tenantId: Types.ObjectId; accountId: Types.ObjectId | null; role: string; accountIds: Types.ObjectId[] }, id: string) {
+      const invoice = await Invoice.findOne({ tenantId: customer.tenantId, _id: new Types.ObjectId(id) }).lean<Invoice>();
+      const allowed = new Set(portalAccountIds(customer).map(String));
+      if (!invoice || invoice.number === null || invoice.status === 'void' || !allowed.has(String(invoice.accountId))) throw AppError.notFound('Invoice');
+      const [settled] = await service.reconciledAll(customer.tenantId, invoice.accountId, [invoice]);
+      return { invoice: settled!, account: await accountById(customer.tenantId, invoice.accountId) };
     },
     async pdf(customer: { tenantId: Types.ObjectId; accountId: Types.ObjectId | null; role: string; accountIds: Types.ObjectId[] }, id: string, locale = 'en') {
       const invoice = await Invoice.findOne({ tenantId: customer.tenantId, _id: new Types.ObjectId(id) }).lean<Invoice>();

@@ -76,8 +76,10 @@ export interface LeadRequestItem {
   leadId: Types.ObjectId;
   leadName: string;
   state: ItemState;
-  /** Whether the lead's industry and country match the criteria when it was proposed (a hint for vetting). */
+  /** Whether the lead met every criterion when it was last checked (proposed, or the criteria changed). */
   matchesCriteria: boolean;
+  /** The criteria fields it was outside of then (industry, region, country, employeesMin, employeesMax, size). */
+  mismatches: string[];
   note: string | null;
   deliveredAt: Date | null;
   createdAt: Date;
@@ -91,6 +93,7 @@ const itemSchema = new Schema<LeadRequestItem>(
     leadName: { type: String, default: '' },
     state: { type: String, enum: itemStates, default: 'candidate' },
     matchesCriteria: { type: Boolean, default: false },
+    mismatches: { type: [String], default: [] },
     note: { type: String, default: null },
     deliveredAt: { type: Date, default: null },
   },

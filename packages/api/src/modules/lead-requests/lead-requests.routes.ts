@@ -2,7 +2,7 @@ import { idParams } from '../../platform/http/common.schema.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import {
   addCandidatesBody, createLeadRequestBody, deliveryResultSchema, extendBody, leadRequestItemListSchema, leadRequestItemQuery, leadRequestListQuery, leadRequestListSchema,
-  leadRequestSchema, leadRequestTransitionBody, startCampaignBody, startedCampaignSchema, vetBody,
+  leadRequestSchema, leadRequestTransitionBody, startCampaignBody, startedCampaignSchema, updateLeadRequestBody, vetBody,
 } from './lead-requests.schema.js';
 import type { LeadRequestsService } from './lead-requests.service.js';
 
@@ -11,7 +11,7 @@ export function leadRequestsRoutes(service: LeadRequestsService): RouteSpec[] {
   const tags = ['Requests for leads'];
   return [
     defineRoute({
-      method: 'get', path: '/lead-requests', operationId: 'listLeadRequests', summary: 'Requests for leads', description: 'Newest first; those your lead scope reaches and those you source.', tags,
+      method: 'get', path: '/lead-requests', operationId: 'listLeadRequests', summary: 'Requests for leads', description: 'Newest first (creation order), paged by `cursor`; those your lead scope reaches and those you source.', tags,
       access: access.permission('lead', 'read'), query: leadRequestListQuery,
       success: { status: 200, description: 'The requests', schema: leadRequestListSchema },
       handler: ({ query, req }) => service.list(req.principal!, query),
@@ -28,6 +28,13 @@ export function leadRequestsRoutes(service: LeadRequestsService): RouteSpec[] {
       success: { status: 200, description: 'The request', schema: leadRequestSchema },
       errors: [404],
       handler: ({ params, req }) => service.get(req.principal!, params.id),
+    }),
+    defineRoute({
+      method: 'patch', path: '/lead-requests/{id}', operationId: 'updateLeadRequest', summary: 'Change the title, notes or criteria of a request for leads', description: 'Until it is delivered or closed; the proposed and accepted leads are checked against the new criteria.', tags,
+      access: access.permission('lead', 'update'), params: idParams, body: updateLeadRequestBody,
+      success: { status: 200, description: 'The request', schema: leadRequestSchema },
+      errors: [404, 409],
+      handler: ({ params, body, req }) => service.update(req.principal!, params.id, body),
     }),
     defineRoute({
       method: 'post', path: '/lead-requests/{id}/transition', operationId: 'transitionLeadRequest', summary: 'Move a request through its workflow (vetting, approval, closure, reopen)', tags,

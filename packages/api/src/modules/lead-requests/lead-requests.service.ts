@@ -2,12 +2,26 @@ import { Types, type Connection } from 'mongoose';
 import { visibilityFilter } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { claimOnce } from '../../platform/db/claim-once.js';
+import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import { iso, id } from '../../platform/records/dto.js';
+import { registerListedKind, syncListRow, type ListedKind } from '../../platform/lists/list-rows.js';
+import { walkRows } from '../../platform/lists/list-walk.js';
 import type { RecordDeps } from '../../platform/records/record-service.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { leadRequestItemModel, leadRequestModel, type LeadCriteria, type LeadRequest, type LeadRequestItem } from './lead-requests.model.js';
+
+/** Criteria as the API takes them (absent and null both mean: not asked). */
+export interface LeadCriteriaInput {
+  neededCount: number;
+  industry?: string | null | undefined;
+  region?: string | null | undefined;
+  country?: string | null | undefined;
+  employeesMin?: number | null | undefined;
+  employeesMax?: number | null | undefined;
+  size?: string | null | undefined;
+}
 
 const WORKFLOW = 'leadRequest';
 
@@ -18,18 +32,39 @@ export interface LeadFacts {
   lastName?: string | null;
   companyName?: string | null;
   industry?: string | null;
+  employees?: number | null;
+  companySize?: string | null;
   addresses?: { country?: string | undefined; state?: string | undefined }[];
 }
 
-const itemDto = (i: LeadRequestItem) => ({ id: String(i._id), requestId: String(i.requestId), leadId: String(i.leadId), leadName: i.leadName, state: i.state, matchesCriteria: i.matchesCriteria, note: i.note ?? null, deliveredAt: iso(i.deliveredAt) });
-
-/** True when the lead's industry and country agree with the criteria that name them (employees and size are checked by the vetter). */
-export function matchesCriteria(lead: LeadFacts, c: LeadCriteria): boolean {
-  const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase();
-  if (c.industry && !same(lead.industry, c.industry)) return false;
-  if (c.country && !(lead.addresses ?? []).some((a) => same(a.country, c.country))) return false;
-  return true;
+/** A criterion a lead does not meet: the criteria field and why. */
+export interface CriteriaMismatch {
+  field: 'industry' | 'region' | 'country' | 'employeesMin' | 'employeesMax' | 'size';
+  message: string;
 }
+
+const itemDto = (i: LeadRequestItem) => ({ id: String(i._id), requestId: String(i.requestId), leadId: String(i.leadId), leadName: i.leadName, state: i.state, matchesCriteria: i.matchesCriteria, mismatches: i.mismatches ?? [], note: i.note ?? null, deliveredAt: iso(i.deliveredAt) });
+
+/**
+ * Every criterion the lead is outside of (empty when it fits all): industry, region (an address's state or
+ * region), country (an address's), employees within [employeesMin, employeesMax], and company size. A lead
+ * that does not state what a criterion asks about (no employee count, no size) does not meet it.
+ */
+export function criteriaMismatches(lead: LeadFacts, c: LeadCriteria): CriteriaMismatch[] {
+  const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase();
+  const out: CriteriaMismatch[] = [];
+  if (c.industry && !same(lead.industry, c.industry)) out.push({ field: 'industry', message: lead.industry ? `industry is ${lead.industry}, not ${c.industry}` : `has no industry (${c.industry} asked)` });
+  if (c.region && !(lead.addresses ?? []).some((a) => same(a.state, c.region))) out.push({ field: 'region', message: `has no address in ${c.region}` });
+  if (c.country && !(lead.addresses ?? []).some((a) => same(a.country, c.country))) out.push({ field: 'country', message: `has no address in ${c.country}` });
+  const employees = lead.employees ?? null;
+  if (c.employeesMin != null && (employees === null || employees < c.employeesMin)) out.push({ field: 'employeesMin', message: employees === null ? 'has no employee count' : `has ${employees} employees, fewer than ${c.employeesMin}` });
+  if (c.employeesMax != null && (employees === null || employees > c.employeesMax)) out.push({ field: 'employeesMax', message: employees === null ? 'has no employee count' : `has ${employees} employees, more than ${c.employeesMax}` });
+  if (c.size && lead.companySize !== c.size) out.push({ field: 'size', message: lead.companySize ? `is ${lead.companySize}, not ${c.size}` : `has no company size (${c.size} asked)` });
+  return out;
+}
+
+/** True when the lead meets every criterion the request names. */
+export const matchesCriteria = (lead: LeadFacts, c: LeadCriteria): boolean => criteriaMismatches(lead, c).length === 0;
 
 /**
  * Requests for leads (issue 23.7, 003): criteria, the `leadRequest` workflow as tenant data, candidates
@@ -48,9 +83,8 @@ export function createLeadRequestsService(deps: {
   const Request = leadRequestModel(connection);
   const Item = leadRequestItemModel(connection);
 
-  async function toDto(principal: Principal, r: LeadRequest) {
-    const workflow = await workflows.get(principal.tenantId, WORKFLOW);
-    return {
+  /** A request's public shape but what depends on the caller (its allowed transitions): what its list row holds. */
+  const storedDto = (r: LeadRequest) => ({
       id: String(r._id),
       title: r.title,
       notes: r.notes ?? null,
@@ -65,11 +99,27 @@ export function createLeadRequestsService(deps: {
       campaignId: id(r.campaignId),
       assigneeId: id(r.assigneeId),
       ownerId: id(r.ownerId),
-      allowedTransitions: workflows.allowedTargets(workflow, principal, r.status),
       version: r.version ?? 0,
       createdAt: iso(r.createdAt) ?? '',
       updatedAt: iso(r.updatedAt) ?? '',
-    };
+  });
+  type StoredDto = ReturnType<typeof storedDto>;
+
+  async function withTransitions(principal: Principal, dto: StoredDto) {
+    const workflow = await workflows.get(principal.tenantId, WORKFLOW);
+    const { version, createdAt, updatedAt, ...rest } = dto;
+    return { ...rest, allowedTransitions: workflows.allowedTargets(workflow, principal, dto.status), version, createdAt, updatedAt };
+  }
+  const toDto = (principal: Principal, r: LeadRequest) => withTransitions(principal, storedDto(r));
+
+  // The list reads list rows by equality on write-order buckets (platform/lists), never every request of the agency.
+  const listed: ListedKind<LeadRequest> = { resource: 'leadRequest', model: Request, list: { filters: { status: { path: 'status', kind: 'string' } }, sorts: {} }, toDto: storedDto };
+  registerListedKind(connection, listed);
+  /** The request as stored after a write, its list row moved with it. */
+  async function stored(tenantId: Types.ObjectId, requestId: Types.ObjectId): Promise<LeadRequest> {
+    const found = (await Request.findOne({ tenantId, _id: requestId }).lean())!;
+    await syncListRow(connection, listed, tenantId, requestId, found);
+    return found;
   }
 
   /** The one filter: requests the principal's lead scope reaches, and those they source. */
@@ -87,7 +137,7 @@ export function createLeadRequestsService(deps: {
       (['candidate', 'accepted', 'delivered'] as const).map((state) => Item.countDocuments({ tenantId, requestId, state })),
     );
     await Request.updateOne({ tenantId, _id: requestId }, { $set: { candidateCount, acceptedCount, deliveredCount }, $inc: { version: 1 } });
-    return (await Request.findOne({ tenantId, _id: requestId }).lean())!;
+    return stored(tenantId, requestId);
   }
 
   async function move(principal: Principal, r: LeadRequest, to: string, note: string | null, extra: Record<string, unknown> = {}, inc: Record<string, number> = {}): Promise<LeadRequest> {
@@ -96,7 +146,7 @@ export function createLeadRequestsService(deps: {
     const written = await Request.updateOne({ tenantId: principal.tenantId, _id: r._id, version: r.version, status: r.status }, { $set: { status: to, statusChangedAt: now, ...extra }, $inc: { version: 1, ...inc } });
     if (!written.modifiedCount) throw new AppError('version_conflict', 'The request changed meanwhile; reload and try again', { extensions: { current: await toDto(principal, await find(principal, String(r._id))) } });
     await workflows.record({ principal, tenantId: principal.tenantId, key: WORKFLOW, resource: 'leadRequest', recordId: r._id, from: r.status, to, note });
-    const updated = (await Request.findOne({ tenantId: principal.tenantId, _id: r._id }).lean())!;
+    const updated = await stored(principal.tenantId, r._id);
     await publish(principal, 'lead_request.transitioned', updated, { from: r.status, to });
     return updated;
   }
@@ -107,17 +157,79 @@ export function createLeadRequestsService(deps: {
 
   const leadName = (l: LeadFacts) => [l.firstName, l.lastName].filter(Boolean).join(' ') || l.companyName || 'Lead';
 
+  /**
+   * The leads as they are now, checked against the criteria: a problem (400) with an error per criterion a
+   * lead is outside of, naming `field` (the input that named the lead) or else the criteria field
+   * (`criteria.employeesMax`), and the `outside` leads; a lead the principal can no longer see is refused too.
+   */
+  async function assertWithinCriteria(principal: Principal, r: LeadRequest, leadIds: { leadId: Types.ObjectId; field: string | null }[]) {
+    const errors: { field: string; code: string; message: string }[] = [];
+    const outside: { leadId: string; criteria: string[] }[] = [];
+    for (const { leadId, field } of leadIds) {
+      let lead: LeadFacts;
+      try {
+        lead = await deps.leadVisible(principal, String(leadId));
+      } catch {
+        errors.push({ field: field ?? `leads.${String(leadId)}`, code: 'not_visible', message: `lead ${String(leadId)} is not a lead you can see` });
+        continue;
+      }
+      const mismatches = criteriaMismatches(lead, r.criteria);
+      if (mismatches.length) outside.push({ leadId: String(leadId), criteria: mismatches.map((m) => m.field) });
+      for (const m of mismatches) errors.push({ field: field ?? `criteria.${m.field}`, code: 'outside_criteria', message: `${leadName(lead)} ${m.message} (criteria.${m.field})` });
+    }
+    if (errors.length) throw new AppError('validation_failed', `${outside.length || errors.length} lead(s) do not meet the request's criteria: ${errors.map((e) => e.message).join('; ')}`, { errors, extensions: { outside } });
+  }
+
+  /** Checks the proposed and accepted leads again after the criteria changed. */
+  async function recheck(principal: Principal, r: LeadRequest) {
+    const open = await Item.find({ tenantId: principal.tenantId, requestId: r._id, state: op({ $in: ['candidate', 'accepted'] as Array<LeadRequestItem['state']> }) }).limit(10_000).lean();
+    for (const item of open) {
+      let lead: LeadFacts;
+      try {
+        lead = await deps.leadVisible(principal, String(item.leadId));
+      } catch {
+        continue; // a lead gone from sight keeps its last check; delivery refuses it
+      }
+      const mismatches = criteriaMismatches(lead, r.criteria).map((m) => m.field);
+      await Item.updateOne({ tenantId: principal.tenantId, _id: item._id }, { $set: { matchesCriteria: !mismatches.length, mismatches } });
+    }
+  }
+
   return {
-    async list(principal: Principal, query: { status?: string | undefined; limit: number }) {
+    async list(principal: Principal, query: { status?: string | undefined; limit: number; cursor?: string | undefined }) {
       const filter: Record<string, unknown> = visible(principal);
       if (query.status) filter.status = query.status;
-      const found = await Request.find(filter).sort({ _id: -1 }).limit(query.limit).lean();
-      return { object: 'list' as const, data: await Promise.all(found.map((r) => toDto(principal, r))), hasMore: found.length === query.limit, nextCursor: null };
+      const page = await walkRows(connection, { tenantId: principal.tenantId, kind: listed.resource, order: 'c', direction: -1, filter, limit: query.limit, cursor: query.cursor });
+      return { object: 'list' as const, data: await Promise.all(page.rows.map((row) => withTransitions(principal, row.item as StoredDto))), hasMore: page.hasMore, nextCursor: page.nextCursor };
     },
 
     get: async (principal: Principal, requestId: string) => toDto(principal, await find(principal, requestId)),
 
-    async create(principal: Principal, input: { title: string; notes?: string | null | undefined; criteria: { neededCount: number; industry?: string | null | undefined; region?: string | null | undefined; country?: string | null | undefined; employeesMin?: number | null | undefined; employeesMax?: number | null | undefined; size?: string | null | undefined }; assigneeId?: string | null | undefined }) {
+    /**
+     * Changes the title, notes or criteria (criteria fields given replace theirs; null clears one) until the
+     * request is delivered or closed; the proposed and accepted leads are checked against the new criteria.
+     */
+    async update(principal: Principal, requestId: string, input: { title?: string | undefined; notes?: string | null | undefined; criteria?: Partial<LeadCriteriaInput> | undefined; version?: number | undefined }) {
+      const r = await find(principal, requestId);
+      if (input.version !== undefined && input.version !== r.version) throw new AppError('version_conflict', 'The request changed meanwhile; reload and try again', { extensions: { current: await toDto(principal, r) } });
+      if (r.status === 'delivered' || r.status === 'closed') throw new AppError('conflict', `The criteria of a ${r.status} request stay as they were; extend or reopen it first`, { errors: [{ field: 'criteria', code: 'wrong_state', message: `cannot change while ${r.status}` }] });
+      const c = input.criteria ?? {};
+      const pick = <K extends keyof LeadCriteria>(key: K): LeadCriteria[K] => (key in c && (c as Record<string, unknown>)[key] !== undefined ? ((c as Record<string, unknown>)[key] ?? null) as LeadCriteria[K] : (r.criteria[key] ?? null) as LeadCriteria[K]);
+      const criteria: LeadCriteria = { neededCount: pick('neededCount'), industry: pick('industry'), region: pick('region'), country: pick('country'), employeesMin: pick('employeesMin'), employeesMax: pick('employeesMax'), size: pick('size') };
+      if (criteria.neededCount < r.deliveredCount) throw AppError.invalidField('criteria.neededCount', `must not be below the ${r.deliveredCount} leads already delivered`);
+      if (criteria.employeesMin != null && criteria.employeesMax != null && criteria.employeesMin > criteria.employeesMax) throw AppError.invalidField('criteria.employeesMax', 'must not be below employeesMin');
+      const set: Record<string, unknown> = { criteria };
+      if (input.title !== undefined) set.title = input.title;
+      if (input.notes !== undefined) set.notes = input.notes;
+      const written = await Request.updateOne({ tenantId: principal.tenantId, _id: r._id, version: r.version }, { $set: set, $inc: { version: 1 } });
+      if (!written.modifiedCount) throw new AppError('version_conflict', 'The request changed meanwhile; reload and try again', { extensions: { current: await toDto(principal, await find(principal, requestId)) } });
+      const updated = await stored(principal.tenantId, r._id);
+      if (input.criteria) await recheck(principal, updated);
+      await publish(principal, 'lead_request.updated', updated, { criteria: updated.criteria });
+      return toDto(principal, updated);
+    },
+
+    async create(principal: Principal, input: { title: string; notes?: string | null | undefined; criteria: LeadCriteriaInput; assigneeId?: string | null | undefined }) {
       let assigneeId: Types.ObjectId | null = null;
       if (input.assigneeId) {
         assigneeId = new Types.ObjectId(input.assigneeId);
@@ -131,6 +243,7 @@ export function createLeadRequestsService(deps: {
           status, statusChangedAt: new Date(), assigneeId, ownerId: principal.userId, departmentId: principal.departmentId ?? null,
         })
       ).toObject();
+      await syncListRow(connection, listed, principal.tenantId, created._id, created, { created: true });
       await workflows.record({ principal, tenantId: principal.tenantId, key: WORKFLOW, resource: 'leadRequest', recordId: created._id, from: null, to: status, note: null });
       await publish(principal, 'lead_request.created', created);
       return toDto(principal, created);
@@ -158,7 +271,8 @@ export function createLeadRequestsService(deps: {
           throw AppError.invalidField(`leadIds.${i}`, 'is not a lead you can see');
         }
         try {
-          await Item.create({ tenantId: principal.tenantId, requestId: r._id, leadId: lead._id, leadName: leadName(lead), matchesCriteria: matchesCriteria(lead, r.criteria) });
+          const mismatches = criteriaMismatches(lead, r.criteria).map((m) => m.field);
+          await Item.create({ tenantId: principal.tenantId, requestId: r._id, leadId: lead._id, leadName: leadName(lead), matchesCriteria: !mismatches.length, mismatches });
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error; // proposed before: once per request
         }
@@ -176,11 +290,18 @@ export function createLeadRequestsService(deps: {
     async vet(principal: Principal, requestId: string, decisions: { leadId: string; decision: 'accept' | 'reject'; note?: string | undefined }[]) {
       const r = await find(principal, requestId);
       if (r.status !== 'vetting') throw new AppError('conflict', `Leads are vetted while the request is in vetting; it is '${r.status}'`, { errors: [{ field: 'decisions', code: 'wrong_state', message: `cannot be recorded while ${r.status}` }] });
+      const items: LeadRequestItem[] = [];
       for (const [i, d] of decisions.entries()) {
         const item = await Item.findOne({ tenantId: principal.tenantId, requestId: r._id, leadId: new Types.ObjectId(d.leadId) }).lean();
         if (!item) throw AppError.invalidField(`decisions.${i}.leadId`, 'is not proposed on this request');
+        items.push(item);
+      }
+      // A lead is accepted only when it meets every criterion as it stands now; nothing is recorded otherwise.
+      await assertWithinCriteria(principal, r, decisions.flatMap((d, i) => (d.decision === 'accept' && items[i]!.state !== 'delivered' ? [{ leadId: items[i]!.leadId, field: `decisions.${i}.leadId` }] : [])));
+      for (const [i, d] of decisions.entries()) {
+        const item = items[i]!;
         if (item.state === 'delivered') continue;
-        await Item.updateOne({ tenantId: principal.tenantId, _id: item._id }, { $set: { state: d.decision === 'accept' ? 'accepted' : 'rejected', note: d.note ?? null } });
+        await Item.updateOne({ tenantId: principal.tenantId, _id: item._id }, { $set: { state: d.decision === 'accept' ? 'accepted' : 'rejected', note: d.note ?? null, ...(d.decision === 'accept' ? { matchesCriteria: true, mismatches: [] } : {}) } });
       }
       return toDto(principal, await recount(principal.tenantId, r._id));
     },
@@ -194,6 +315,9 @@ export function createLeadRequestsService(deps: {
       if (r.status !== 'approved') throw new AppError('conflict', `Leads are delivered once the request is approved; it is '${r.status}'`, { errors: [{ field: 'status', code: 'wrong_state', message: `is ${r.status}, not approved` }] });
       let remaining = Math.max(0, r.criteria.neededCount - r.deliveredCount);
       const accepted = await Item.find({ tenantId: principal.tenantId, requestId: r._id, state: 'accepted' }).sort({ _id: 1 }).limit(10_000).lean();
+      // The leads that would go out are checked against the criteria as they stand now (a lead may have
+      // changed since vetting): one outside them stops the delivery before anything is delivered.
+      await assertWithinCriteria(principal, r, accepted.slice(0, remaining).map((item) => ({ leadId: item.leadId, field: null })));
       const delivered: string[] = [];
       const now = new Date();
       for (const item of accepted) {
@@ -226,7 +350,7 @@ export function createLeadRequestsService(deps: {
       if (!(await claimOnce(connection, `lead-request-campaign:${String(r._id)}`))) throw new AppError('conflict', 'A campaign is being started on this request', { errors: [{ field: 'title', code: 'already_started', message: 'a campaign already runs on these leads' }] });
       const campaign = await deps.startCampaign(principal, { title: input.title, type: input.type, ownerId: input.ownerId, leadIds });
       await Request.updateOne({ tenantId: principal.tenantId, _id: r._id }, { $set: { campaignId: new Types.ObjectId(campaign.id) }, $inc: { version: 1 } });
-      const updated = (await Request.findOne({ tenantId: principal.tenantId, _id: r._id }).lean())!;
+      const updated = await stored(principal.tenantId, r._id);
       await publish(principal, 'lead_request.campaign_started', updated, { campaignId: campaign.id, leadIds });
       return { campaignId: campaign.id, status: campaign.status, leadIds, request: await toDto(principal, updated) };
     },

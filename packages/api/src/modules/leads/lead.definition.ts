@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { RecordDefinition } from '../../platform/records/record-service.js';
-import { leadKinds, leadModel, leadQualities, type Lead } from './lead.model.js';
+import { companySizes, leadKinds, leadModel, leadQualities, type Lead } from './lead.model.js';
 import { iso, id } from '../../platform/records/dto.js';
 
 /** The person's name, or the company's when the lead has no person yet. */
@@ -21,6 +21,8 @@ export function toLeadDto(l: Lead) {
     jobTitle: l.jobTitle ?? null,
     companyName: l.companyName ?? null,
     industry: l.industry ?? null,
+    employees: l.employees ?? null,
+    companySize: l.companySize ?? null,
     website: l.website ?? null,
     emails: l.emails ?? [],
     phones: l.phones ?? [],
@@ -77,6 +79,7 @@ export const leadDefinition = (connection: Connection): RecordDefinition<Lead> =
       tag: { path: 'tags', kind: 'string' },
       email: { path: 'primaryEmail', kind: 'string' },
       industry: { path: 'industry', kind: 'string' },
+      companySize: { path: 'companySize', kind: 'enum', values: companySizes },
       city: { path: 'addresses.city', kind: 'string' },
       country: { path: 'addresses.country', kind: 'string' },
       createdAt: { path: 'createdAt', kind: 'date' },

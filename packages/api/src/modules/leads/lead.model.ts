@@ -5,6 +5,8 @@ import type { RecordBase } from '../../platform/records/record-service.js';
 
 export const leadKinds = ['company', 'individual'] as const;
 export const leadQualities = ['good', 'bad', 'unknown'] as const;
+/** Company size classes (003's request for leads asks for a size). */
+export const companySizes = ['micro', 'small', 'medium', 'large', 'enterprise'] as const;
 /** 002's parts in a product; the tenant's list (lead settings) starts with these. */
 export const defaultParticipationTypes = ['speaker', 'delegate', 'sponsor', 'attendee'];
 
@@ -32,6 +34,9 @@ export interface Lead extends RecordBase {
   jobTitle?: string | null;
   companyName?: string | null;
   industry?: string | null;
+  /** Number of employees of the lead's company (003: # of employees). */
+  employees?: number | null;
+  companySize?: (typeof companySizes)[number] | null;
   website?: string | null;
   emails: { label: string; value: string; primary: boolean }[];
   phones: { label: string; value: string; primary: boolean }[];
@@ -80,6 +85,8 @@ const leadSchema = new Schema<Lead>(
     jobTitle: { type: String, default: null },
     companyName: { type: String, default: null },
     industry: { type: String, default: null },
+    employees: { type: Number, default: null },
+    companySize: { type: String, enum: [...companySizes, null], default: null },
     website: { type: String, default: null },
     emails: { type: [point], default: [] },
     phones: { type: [point], default: [] },

@@ -1,7 +1,7 @@
 import { objectId } from '../../platform/http/common.schema.js';
 import { z } from '../../platform/http/zod.js';
 import { contactPointSchema, postalAddressSchema } from '../contacts/contact.schema.js';
-import { leadKinds, leadQualities } from './lead.model.js';
+import { companySizes, leadKinds, leadQualities } from './lead.model.js';
 
 const onePrimary = <T extends { primary: boolean }>(items: T[]) => items.filter((i) => i.primary).length <= 1;
 const customValues = z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/), z.unknown()).openapi({ description: 'Custom attributes defined by a sysadmin (see /v1/custom-fields)' });
@@ -15,6 +15,8 @@ const writable = {
   jobTitle: z.string().trim().max(150).nullable().optional(),
   companyName: z.string().trim().min(1).max(200).nullable().optional().openapi({ description: '001: Party Group Name' }),
   industry: z.string().trim().max(100).nullable().optional(),
+  employees: z.number().int().min(0).max(10_000_000).nullable().optional().openapi({ description: "Number of employees of the lead's company" }),
+  companySize: z.enum(companySizes).nullable().optional().openapi({ description: 'Company size class' }),
   website: z.url().max(2000).nullable().optional(),
   emails: z.array(contactPointSchema('email')).max(20).refine(onePrimary, 'at most one primary email').optional(),
   phones: z.array(contactPointSchema('phone')).max(20).refine(onePrimary, 'at most one primary phone').optional(),
@@ -79,6 +81,8 @@ export const leadSchema = z
     jobTitle: z.string().nullable(),
     companyName: z.string().nullable(),
     industry: z.string().nullable(),
+    employees: z.number().int().nullable(),
+    companySize: z.enum(companySizes).nullable(),
     website: z.string().nullable(),
     emails: z.array(point),
     phones: z.array(point),

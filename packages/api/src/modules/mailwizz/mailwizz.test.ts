@@ -6,6 +6,8 @@ import { startMailwizzStandin, type MailwizzStandin } from '../../testing/mailwi
 import { contactModel } from '../contacts/contact.model.js';
 import { subscriptionModel } from '../messaging/messaging.model.js';
 import { mailwizzMemberModel, mailwizzSettingsModel } from './mailwizz.model.js';
+import { rollupModel } from '../reporting/reporting.model.js';
+import { waitUntilApplied } from '../reporting/rollup-applier.js';
 
 describe('Mailwizz: segments as lists, campaigns, statistics and unsubscribes against the stand-in', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -152,6 +154,20 @@ describe('Mailwizz: segments as lists, campaigns, statistics and unsubscribes ag
     assert.equal(refreshed.body.mailwizzStatus, 'sent');
     const listed = await api().get('/v1/mailwizz/campaigns').set(auth());
     assert.equal(listed.body.data[0].stats.uniqueOpens, 1);
+
+    // The dashboards' campaign figures (issue 19): the pulled counters are absolute, so a pull again adds nothing and a moved counter adds its change.
+    const figure = async (metric: string) => {
+      await waitUntilApplied(rt.ctx.connection, tenantId);
+      const rows = await rollupModel(rt.ctx.connection).find({ tenantId }).lean();
+      return rows.filter((r) => r.metric === metric && r.period === 'year' && r.dimension === 'channel' && r.key === 'mailwizz').reduce((sum, r) => sum + r.value, 0);
+    };
+    assert.deepEqual({ sent: await figure('campaigns.sent'), opened: await figure('campaigns.opened'), bounced: await figure('campaigns.bounced') }, { sent: 2, opened: 1, bounced: 1 });
+    assert.equal((await api().post(`/v1/mailwizz/campaigns/${created.body.campaignId}/stats`).set(auth())).status, 200);
+    assert.deepEqual({ sent: await figure('campaigns.sent'), opened: await figure('campaigns.opened'), bounced: await figure('campaigns.bounced') }, { sent: 2, opened: 1, bounced: 1 }, 'pulled again: the same totals');
+    mw.open(remote.campaign_uid, 'ben@example.test');
+    const again = await api().post(`/v1/mailwizz/campaigns/${created.body.campaignId}/stats`).set(auth());
+    assert.equal(again.body.stats.uniqueOpens, 2);
+    assert.equal(await figure('campaigns.opened'), 2, 'the change of the counter, once');
   });
 
   it('should mirror a CRM unsubscribe to Mailwizz', async () => {

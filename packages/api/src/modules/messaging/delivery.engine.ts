@@ -125,8 +125,10 @@ export function createDeliveryEngine(deps: EngineDeps) {
     // limits a send's rate (bench/email.ts).
     const claimed = { attempts: claim.attempt, claimedBy: ctx.runId, claimedAt: new Date(), messageId, email: r.email };
     const { message, unsubscribeUrl } = render(ctx, r);
-    const decorated = deps.hooks?.decorate && ctx.send.campaignId ? await deps.hooks.decorate(ctx.send, entry, message) : null;
+    const decorated = deps.hooks?.decorate && ctx.send.campaignId ? await deps.hooks.decorate(ctx.send, entry, message, unsubscribeUrl) : null;
     if (decorated) Object.assign(message, { html: decorated.html, text: decorated.text });
+    // A campaign message's one-click URL (RFC 8058) names its delivery, so a POST to it counts in the campaign's analytics.
+    const listUnsubscribe = decorated?.unsubscribeUrl ?? unsubscribeUrl;
     let lastError = '';
     let tries = 0;
     for (let tryNo = 1; tryNo <= deps.config.MAIL_RETRY_ATTEMPTS; tryNo += 1) {
@@ -141,7 +143,7 @@ export function createDeliveryEngine(deps: EngineDeps) {
           text: message.text,
           messageId,
           ...(decorated?.returnPath ? { envelope: { from: decorated.returnPath, to: [r.email] } } : {}),
-          headers: unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
+          headers: listUnsubscribe ? { 'List-Unsubscribe': `<${listUnsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
         });
         await ledger.updateById(entry._id, { ...claimed, state: 'sent', sentAt: new Date(), tries: tryNo, error: null });
         if (deps.hooks?.onSent && ctx.send.campaignId) {

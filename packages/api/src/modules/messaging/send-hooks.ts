@@ -15,8 +15,8 @@ export interface OutgoingMessage {
 export interface SendHooks {
   /** The campaign a send may count into, as the principal sees it (404 otherwise). */
   campaignOf?: (principal: Principal, campaignId: string) => Promise<Types.ObjectId>;
-  /** Rewrites one recipient's message (a pixel, signed click links) and names its return path (VERP). */
-  decorate?: (send: Send, entry: Delivery, message: OutgoingMessage) => Promise<OutgoingMessage & { returnPath: string | null }>;
+  /** Rewrites one recipient's message (a pixel, signed click links), names its return path (VERP) and marks the List-Unsubscribe URL with the delivery. */
+  decorate?: (send: Send, entry: Delivery, message: OutgoingMessage, unsubscribeUrl?: string | null) => Promise<OutgoingMessage & { returnPath: string | null; unsubscribeUrl?: string | null }>;
   /** Called once a message was accepted by the mail server (counted once per ledger entry). */
   onSent?: (send: Send, entry: Delivery) => Promise<void>;
   /** Called after an unsubscribe through a link that carried a campaign delivery's tracking token (`?d=`). */

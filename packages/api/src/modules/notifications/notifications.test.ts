@@ -7,6 +7,8 @@ import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/in
 import { startRealtime } from '../../platform/realtime/start.js';
 import { userModel } from '../identity/user.model.js';
 import { taskModel } from '../tasks/task.model.js';
+import { taskFiling } from '../tasks/task-filing.js';
+import { findFiltersDuring } from '../../testing/commands.js';
 import { notificationModel } from './notification.model.js';
 import { runDailySummaries, runReminders } from './scheduled.js';
 import { createNotificationsService } from './notifications.service.js';
@@ -87,11 +89,18 @@ describe('in-app notifications', () => {
   it('should remind the assignee of a task or meeting due soon, once per due time', async () => {
     const notifications = createNotificationsService({ connection: rt.ctx.connection, events: rt.ctx.events });
     const now = new Date('2031-01-01T10:00:00Z');
-    await taskModel(rt.ctx.connection).create({ tenantId: tenantId(), kind: 'meeting', title: 'Demo with ACME', status: 'scheduled', autoKey: `t-${Date.now()}`, assigneeId: adminId, ownerId: adminId, chosenSlot: { start: new Date('2031-01-01T10:10:00Z'), end: new Date('2031-01-01T11:00:00Z') } });
-    await taskModel(rt.ctx.connection).create({ tenantId: tenantId(), kind: 'followUp', title: 'Call back later', status: 'new', autoKey: `t2-${Date.now()}`, ownerId: adminId, dueAt: new Date('2031-01-01T12:00:00Z') });
+    // Written straight to the model, so filed by hand as the tasks service files them.
+    const slot = { start: new Date('2031-01-01T10:10:00Z'), end: new Date('2031-01-01T11:00:00Z') };
+    await taskModel(rt.ctx.connection).create({ tenantId: tenantId(), kind: 'meeting', title: 'Demo with ACME', status: 'scheduled', autoKey: `t-${Date.now()}`, assigneeId: adminId, ownerId: adminId, chosenSlot: slot, ...taskFiling({ chosenSlot: slot }) });
+    const later = new Date('2031-01-01T12:00:00Z');
+    await taskModel(rt.ctx.connection).create({ tenantId: tenantId(), kind: 'followUp', title: 'Call back later', status: 'new', autoKey: `t2-${Date.now()}`, ownerId: adminId, dueAt: later, ...taskFiling({ dueAt: later }) });
     const deps = { connection: rt.ctx.connection, notifications };
-    assert.equal(await runReminders(deps, now), 1);
+    const filters = await findFiltersDuring(rt, 'tasks', async () => assert.equal(await runReminders(deps, now), 1));
+    assert.deepEqual(filters, [{ dueHour: '2031-01-01T10' }], 'one equality on the hour the window lies in, nothing across every agency');
     assert.equal(await runReminders(deps, new Date(now.getTime() + 60_000)), 0, 'no second reminder');
+    // 11:50 to 12:05 spans two hours: both are read, and the follow-up due at 12:00 is reminded.
+    const crossing = await findFiltersDuring(rt, 'tasks', async () => assert.equal(await runReminders(deps, new Date('2031-01-01T11:50:00Z')), 1));
+    assert.deepEqual(crossing.map((f) => f.dueHour).sort(), ['2031-01-01T11', '2031-01-01T12']);
     const reminder = await notificationModel(rt.ctx.connection).findOne({ tenantId: tenantId(), userId: adminId, category: 'reminder.meeting' }).lean();
     assert.equal(reminder?.title, 'Meeting: Demo with ACME');
   });

@@ -1,6 +1,6 @@
 import type { Connection, Types } from 'mongoose';
 import type { Logger } from 'pino';
-import { op } from '../../platform/db/operators.js';
+import { hourKey } from '../../platform/db/time-buckets.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import { localDateAndHour, zonedTimeToUtc } from '../../platform/jobs/time.js';
 import { userModel } from '../identity/user.model.js';
@@ -57,15 +57,19 @@ export async function runDailySummaries(deps: { connection: Connection; notifica
 /**
  * Task, meeting and follow-up reminders (003): every open task whose due time (a meeting's chosen slot,
  * else `dueAt`) falls within the next REMINDER_LEAD_MS reminds its assignee (else its owner) once per due
- * time, so a rescheduled task reminds again for its new time.
+ * time, so a rescheduled task reminds again for its new time. Tasks are read by the UTC hours the window
+ * touches (`dueHour`, one equality each, which FerretDB pushes down), so a run decodes the tasks due in
+ * those hours, not every task of every agency; the window and the open states are checked on what is read.
  */
 export async function runReminders(deps: { connection: Connection; notifications: NotificationsService }, now: Date): Promise<number> {
   const until = new Date(now.getTime() + REMINDER_LEAD_MS);
-  const window = op({ $gte: now, $lte: until });
-  const tasks = await taskModel(deps.connection)
-    .find({ status: op({ $in: openTaskStates }), $or: [{ dueAt: window }, { 'chosenSlot.start': window }] })
-    .setOptions({ crossTenant: 'reminders scan every agency' })
-    .lean();
+  const hours = [...new Set([hourKey(now.getTime()), hourKey(until.getTime())])];
+  const Task = taskModel(deps.connection);
+  const read = await Promise.all(hours.map((dueHour) => Task.find({ dueHour }).setOptions({ crossTenant: 'reminders scan every agency' }).lean()));
+  const tasks = read.flat().filter((task) => {
+    const at = task.chosenSlot?.start ?? task.dueAt;
+    return openTaskStates.includes(task.status) && !!at && at.getTime() >= now.getTime() && at.getTime() <= until.getTime();
+  });
   let sent = 0;
   for (const task of tasks) {
     const at = task.chosenSlot?.start ?? task.dueAt;

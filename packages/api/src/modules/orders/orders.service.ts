@@ -150,10 +150,12 @@ export function createOrdersService(connection: Connection, deps: OrderDeps) {
       acceptance: input.acceptance,
       createdBy: principal.userId,
       });
+      // The purchase summary too: FerretDB runs its `$inc` as read-then-write, so two orders of the account
+      // counting at once outside the reservation lost one of the counts (seen under CI load).
+      await credit.recordOrder(principal.tenantId, account._id, [...new Set(input.lines.map((l) => String(l.serviceId)))].map((id) => new Types.ObjectId(id)), new Date());
       return { hold, status };
     });
     await sequence.next(principal.tenantId, _id);
-    await credit.recordOrder(principal.tenantId, account._id, [...new Set(input.lines.map((l) => String(l.serviceId)))].map((id) => new Types.ObjectId(id)), new Date());
     let order = (await Order.findOne({ tenantId: principal.tenantId, _id }).lean<Order>())!;
     await deps.workflows.record({ principal, tenantId: principal.tenantId, key: ORDER_WORKFLOW, resource: 'order', recordId: _id, from: null, to: status, note: hold });
     await publish(principal, principal.tenantId, 'created', order);

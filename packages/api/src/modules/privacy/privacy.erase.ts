@@ -110,6 +110,12 @@ export async function erasePerson(deps: { connection: Connection; events: EventB
     add('nurtureEnrollments', (await col('nurture_enrollments').deleteMany({ tenantId, contactId: inIds(person.contactIds) })).deletedCount);
     add('feedback', (await col('feedback').deleteMany({ tenantId, respondentType: 'contact', respondentId: inIds(person.contactIds) })).deletedCount);
     add('files', (await col('contact_pictures').deleteMany({ tenantId, contactId: inIds(person.contactIds) })).deletedCount);
+    // Campaign analytics per person (campaigns/email-tracking.ts: which campaign they opened, which links
+    // they clicked): theirs alone. The campaign's counters keep their totals; they name no person.
+    add('campaignEngagements', (await col('email_engagements').deleteMany({ tenantId, recipientType: 'contact', recipientId: inIds(person.contactIds) })).deletedCount);
+    // The Mailwizz sync map keeps the subscriber's uid without the address, so the segment's next sync
+    // (the contact is gone from it) removes the subscriber from the Mailwizz list too.
+    add('mailwizzMembers', (await col('mailwizzMembers').updateMany({ tenantId, contactId: inIds(person.contactIds) }, { $set: { email: '', hash: '' } })).modifiedCount);
     // The send ledger keeps its entries (exactly-once stands on their keys) without the address.
     add('sendLedger', (await col('deliveries').updateMany({ tenantId, recipientType: 'contact', recipientId: inIds(person.contactIds) }, { $set: { email: null, error: null } })).modifiedCount);
     // Deals and accounts that named them keep going without them.

@@ -150,9 +150,15 @@ describe('privacy: export, erasure, suppression and retention', () => {
     const deliveries = rt.ctx.connection.db!.collection('webhookDeliveries');
     const delivery = (n: string, state: string, attempts: unknown[]) => ({ tenantId, subscriptionId: new Types.ObjectId(), eventId: n, eventType: 'contact.updated', resource: 'contact', resourceId: ids.contactId, body: JSON.stringify({ data: { email: person.email, lastName: person.lastName } }), state, nextAttemptAt: null, attemptCount: attempts.length, attempts, replayOf: null, skippedReason: null, createdAt: new Date(), updatedAt: new Date() });
     await deliveries.insertMany([delivery('evt_queued', 'pending', []), delivery('evt_sent', 'succeeded', [{ n: 1, at: new Date(), url: 'https://erp.example/hook', requestHeaders: {}, status: 200, responseBody: `stored ${person.email}`, durationMs: 12, error: null }])]);
+    // Campaign analytics about the person (a fact of an opened message, by their id) and the Mailwizz sync map (their address).
+    const engagements = rt.ctx.connection.db!.collection('email_engagements');
+    const contactObjectId = new Types.ObjectId(ids.contactId);
+    await engagements.insertOne({ _id: `${new Types.ObjectId().toHexString()}:opened` as never, tenantId, recipientType: 'contact', recipientId: contactObjectId, campaignId: new Types.ObjectId(), deliveryId: new Types.ObjectId(), event: 'opened', url: null, at: new Date() });
+    const members = rt.ctx.connection.db!.collection('mailwizzMembers');
+    await members.insertOne({ tenantId, segmentId: new Types.ObjectId(), contactId: contactObjectId, listUid: 'ab12cd34ef567', subscriberUid: 'sub00000001', email: person.email.toLowerCase(), hash: 'h', state: 'subscribed', updatedAt: new Date() });
     const held = await scan();
     // The scan sees the person where the agency keeps them (so an empty scan afterwards means something).
-    for (const collection of ['contacts', 'leads', 'activities', 'tickets', 'ticket_messages', 'customer_users', 'campaign_signups', 'search_entries', 'audit_entries', 'webhookDeliveries']) {
+    for (const collection of ['contacts', 'leads', 'activities', 'tickets', 'ticket_messages', 'customer_users', 'campaign_signups', 'search_entries', 'audit_entries', 'webhookDeliveries', 'mailwizzMembers']) {
       assert.ok(held.some((h) => h.startsWith(`${collection} `)), `the person is in ${collection} before the erasure`);
     }
     const unconfirmed = await rt.request().post('/v1/privacy/erasures').set(auth(admin)).send({ email: person.email, confirmation: 'yes' });
@@ -166,6 +172,8 @@ describe('privacy: export, erasure, suppression and retention', () => {
 
     const leftovers = await scan();
     assert.deepEqual(leftovers, [], 'nothing of the person is left');
+    assert.equal(await engagements.countDocuments({ tenantId, recipientId: contactObjectId }), 0, 'no campaign analytics fact of the person is left');
+    assert.deepEqual((await members.find({ tenantId, contactId: contactObjectId }).toArray()).map((m) => [m.subscriberUid, m.email]), [['sub00000001', '']], 'the sync map keeps the uid (the next sync removes the subscriber) without the address');
     assert.deepEqual((await deliveries.find({ tenantId }).toArray()).map((d) => d.eventId), ['evt_sent'], 'the queued delivery is not sent; the sent one keeps its log');
     const hash = suppressionHashFor(rt.ctx.connection, tenantId, 'email', person.email)!;
     assert.equal(await privacySuppressionModel(rt.ctx.connection).countDocuments({ tenantId, hash }), 1);

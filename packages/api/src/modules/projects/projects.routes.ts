@@ -8,7 +8,7 @@ export function projectsRoutes(service: ProjectsService): RouteSpec[] {
   const tags = ['Projects'];
   return [
     defineRoute({
-      method: 'get', path: '/projects', operationId: 'listProjects', summary: 'Projects made from won and partially won deals', description: 'Newest first; those whose opportunity you may see.', tags,
+      method: 'get', path: '/projects', operationId: 'listProjects', summary: 'Projects made from won and partially won deals', description: 'Newest first (creation order), paged by `cursor`; those whose opportunity you may see.', tags,
       access: access.permission('opportunity', 'read'), query: projectListQuery,
       success: { status: 200, description: 'The projects', schema: projectListSchema },
       handler: ({ query, req }) => service.list(req.principal!, query),

@@ -1,4 +1,4 @@
-import { listOf, objectId } from '../../platform/http/common.schema.js';
+import { listOf, objectId, pageQuery } from '../../platform/http/common.schema.js';
 import { z } from '../../platform/http/zod.js';
 
 const teamMember = z.object({
@@ -44,4 +44,5 @@ export const projectListQuery = z.object({
   opportunityId: objectId.optional(),
   status: z.enum(['open', 'done']).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: pageQuery.shape.cursor,
 });

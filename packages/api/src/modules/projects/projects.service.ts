@@ -5,6 +5,8 @@ import { claimOnce } from '../../platform/db/claim-once.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { DomainEvent, EventBus } from '../../platform/events.js';
 import { iso, id } from '../../platform/records/dto.js';
+import { registerListedKind, syncListRow, type ListedKind } from '../../platform/lists/list-rows.js';
+import { walkRows } from '../../platform/lists/list-walk.js';
 import type { RecordDeps } from '../../platform/records/record-service.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { quoteModel, type Quote } from '../quotes/quote.model.js';
@@ -64,6 +66,14 @@ export function createProjectsService(deps: { connection: Connection; events: Ev
   const { connection } = deps;
   const Team = productionTeamModel(connection);
   const Project = projectModel(connection);
+  // The list reads list rows by equality on write-order buckets (platform/lists), never every project of the agency.
+  const listed: ListedKind<Project> = {
+    resource: 'project',
+    model: Project,
+    list: { filters: { customerId: { path: 'customerId', kind: 'id' }, opportunityId: { path: 'opportunityId', kind: 'id' }, status: { path: 'status', kind: 'string' } }, sorts: {} },
+    toDto: toProjectDto,
+  };
+  registerListedKind(connection, listed);
 
   async function onWon(event: DomainEvent): Promise<void> {
     const opportunityId = oid(event.resourceId);
@@ -93,6 +103,7 @@ export function createProjectsService(deps: { connection: Connection; events: Ev
       if (isDuplicateKeyError(error)) return;
       throw error;
     }
+    await syncListRow(connection, listed, event.tenantId, project._id, project, { created: true, recheck: false });
     for (const [i, job] of project.jobs.entries()) {
       const people = job.assigneeIds.length ? job.assigneeIds : ownerId ? [ownerId] : [];
       for (const userId of people) {
@@ -114,6 +125,7 @@ export function createProjectsService(deps: { connection: Connection; events: Ev
       }
     }
     await Project.updateOne({ tenantId: event.tenantId, _id: project._id }, { $set: { jobs: project.jobs } });
+    await syncListRow(connection, listed, event.tenantId, project._id, undefined, { recheck: false });
     await deps.events.publish({ type: 'project.created', tenantId: event.tenantId, resource: 'project', resourceId: String(project._id), actor: null, record: toProjectDto(project), data: { opportunityId: String(opportunityId), outcome } });
   }
 
@@ -154,13 +166,13 @@ export function createProjectsService(deps: { connection: Connection; events: Ev
     },
 
     /** Projects whose deal the principal may see, newest first. */
-    async list(principal: Principal, query: { customerId?: string | undefined; opportunityId?: string | undefined; status?: 'open' | 'done' | undefined; limit: number }) {
+    async list(principal: Principal, query: { customerId?: string | undefined; opportunityId?: string | undefined; status?: 'open' | 'done' | undefined; limit: number; cursor?: string | undefined }) {
       const filter: Record<string, unknown> = { ...visibilityFilter(principal, 'opportunity') };
       if (query.customerId) filter.customerId = new Types.ObjectId(query.customerId);
       if (query.opportunityId) filter.opportunityId = new Types.ObjectId(query.opportunityId);
       if (query.status) filter.status = query.status;
-      const found = await Project.find(filter).sort({ _id: -1 }).limit(query.limit).lean();
-      return { object: 'list' as const, data: found.map(toProjectDto), hasMore: found.length === query.limit, nextCursor: null };
+      const page = await walkRows(connection, { tenantId: principal.tenantId, kind: listed.resource, order: 'c', direction: -1, filter, limit: query.limit, cursor: query.cursor });
+      return { object: 'list' as const, data: page.rows.map((row) => row.item as ReturnType<typeof toProjectDto>), hasMore: page.hasMore, nextCursor: page.nextCursor };
     },
 
     async get(principal: Principal, projectId: string) {

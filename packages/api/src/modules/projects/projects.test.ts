@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser, type TestAgency } from '../../testing/index.js';
+import { commandsDuring } from '../../testing/commands.js';
+import { listedKind, writeListRows } from '../../platform/lists/list-rows.js';
 import { quoteModel } from '../quotes/quote.model.js';
 import { taskModel } from '../tasks/task.model.js';
 import { projectModel } from './projects.model.js';
@@ -114,5 +116,32 @@ describe('from won deal to project', () => {
     assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
     assert.equal((await rt.request().get('/v1/projects').set(auth(other.adminToken))).body.data.length, 0);
     assert.equal((await rt.request().put(`/v1/customers/${project.customerId}/production-team`).set(auth(other.adminToken)).send({ members: [] })).status, 404);
+  });
+
+  it('should page 130 projects newest first by cursor from list rows, never reading the projects collection', async () => {
+    const now = Date.now();
+    const docs = Array.from({ length: 130 }, (_, i) => ({
+      _id: Types.ObjectId.createFromTime(Math.floor(now / 1000) - 1000 + i), tenantId, winKey: `paging:${i}`, opportunityId: new Types.ObjectId(), customerId: null, quoteId: null, name: `Paged project ${i}`,
+      outcome: 'won', amount: 100, currency: 'EUR', status: i % 2 ? 'open' : 'done', jobs: [], ownerId: null, teamId: null, productId: null, departmentId: null, wonAt: new Date(now), createdAt: new Date(now), updatedAt: new Date(now),
+    }));
+    await projectModel(rt.ctx.connection).collection.insertMany(docs as never[]);
+    assert.equal(await writeListRows(rt.ctx.connection, listedKind(rt.ctx.connection, 'project')!, docs), 130);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    const commands = await commandsDuring(rt, async () => {
+      do {
+        const res = await rt.request().get(`/v1/projects?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`).set(auth(admin));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        seen.push(...(res.body.data as { name: string }[]).map((p) => p.name).filter((n) => n.startsWith('Paged')));
+        cursor = res.body.nextCursor as string | null;
+        pages += 1;
+      } while (cursor && pages < 10);
+    });
+    assert.deepEqual(seen, docs.map((d) => d.name).reverse(), 'every project once, newest first');
+    assert.ok(!commands.some(([name, collection]) => name === 'find' && collection === 'projects'), 'the list reads rows, not projects');
+    const done = await rt.request().get('/v1/projects?status=done&limit=100').set(auth(admin));
+    assert.equal((done.body.data as { name: string; status: string }[]).filter((p) => p.name.startsWith('Paged')).length, 65);
+    assert.ok((done.body.data as { status: string }[]).every((p) => p.status === 'done'));
   });
 });

@@ -17,10 +17,10 @@ export interface WidgetSpec {
 
 type Layout = Omit<WidgetSpec, 'x' | 'y' | 'w' | 'h'>;
 
-/** Lays widgets out on a 12-column grid: gauges and figures a third wide, charts half, in reading order. */
-function laidOut(widgets: Layout[]): WidgetSpec[] {
+/** Lays widgets out on a 12-column grid from row `top`: gauges and figures a third wide, charts half, in reading order. */
+export function laidOut(widgets: Layout[], top = 0): WidgetSpec[] {
   let x = 0;
-  let y = 0;
+  let y = top;
   let rowHeight = 0;
   return widgets.map((widget) => {
     const w = widget.kind === 'chart' ? 6 : 4;
@@ -76,6 +76,11 @@ const salesHead = {
     { id: 'funnel', kind: 'chart', title: 'Pipeline by stage', metric: 'pipeline.weighted', period: 'quarter', dimension: 'stage', chart: 'funnel', range: 'quarter' },
     { id: 'sources', kind: 'chart', title: 'Leads by source', metric: 'leads.created', period: 'month', dimension: 'source', chart: 'pie', range: '3months' },
     { id: 'forecast', kind: 'chart', title: 'Forecast by close month', metric: 'pipeline.weighted', period: 'month', dimension: 'forecast', chart: 'stacked', range: 'next3months' },
+    { id: 'lost-reasons', kind: 'chart', title: 'Deals lost by reason', metric: 'deals.lost', period: 'month', dimension: 'lostReason', chart: 'pie', range: '3months' },
+    { id: 'leads-converted', kind: 'metric', title: 'Leads converted this month', metric: 'leads.converted', period: 'month', dimension: 'all' },
+    { id: 'campaign-opened-channel', kind: 'chart', title: 'Campaign emails opened, ours and Mailwizz', metric: 'campaigns.opened', period: 'month', dimension: 'channel', chart: 'stacked', range: '3months' },
+    { id: 'campaign-revenue', kind: 'chart', title: 'Campaign revenue', metric: 'campaigns.revenue', period: 'month', dimension: 'campaign', chart: 'bar', range: 'quarter' },
+    { id: 'campaign-cost', kind: 'chart', title: 'Campaign cost', metric: 'campaigns.cost', period: 'month', dimension: 'campaign', chart: 'bar', range: 'quarter' },
   ]),
 };
 
@@ -83,6 +88,10 @@ const salesHead = {
 const research = {
   name: 'My research',
   widgets: laidOut([
+    { id: 'imported-week', kind: 'gauge', title: 'Leads imported this week', metric: 'leads.imported', period: 'week', dimension: 'owner', target: true },
+    { id: 'imported-month', kind: 'gauge', title: 'Leads imported this month', metric: 'leads.imported', period: 'month', dimension: 'owner', target: true },
+    { id: 'imported-quarter', kind: 'gauge', title: 'Leads imported in 3 months', metric: 'leads.imported', period: 'quarter', dimension: 'owner', target: true },
+    { id: 'imported-weeks', kind: 'chart', title: 'Leads imported per week', metric: 'leads.imported', period: 'week', dimension: 'owner', chart: 'bar', range: '3months' },
     { id: 'leads-week', kind: 'gauge', title: 'Leads this week', metric: 'leads.created', period: 'week', dimension: 'owner', target: true },
     { id: 'leads-month', kind: 'gauge', title: 'Leads this month', metric: 'leads.created', period: 'month', dimension: 'owner', target: true },
     { id: 'leads-quarter', kind: 'gauge', title: 'Leads this quarter', metric: 'leads.created', period: 'quarter', dimension: 'owner', target: true },
@@ -98,6 +107,12 @@ const support = {
     { id: 'resolved-week', kind: 'gauge', title: 'Tickets resolved this week', metric: 'tickets.resolved', period: 'week', dimension: 'all', target: true },
     { id: 'opened-days', kind: 'chart', title: 'Tickets opened per day', metric: 'tickets.opened', period: 'day', dimension: 'all', chart: 'line', range: 'month' },
     { id: 'resolved-by', kind: 'chart', title: 'Resolved by agent', metric: 'tickets.resolved', period: 'week', dimension: 'owner', chart: 'bar', range: '3months' },
+    { id: 'sla-breached-week', kind: 'metric', title: 'SLA targets missed this week', metric: 'tickets.sla_breached', period: 'week', dimension: 'all' },
+    { id: 'sla-breached-weeks', kind: 'chart', title: 'SLA targets missed per week', metric: 'tickets.sla_breached', period: 'week', dimension: 'all', chart: 'line', range: '3months' },
+    // Satisfaction (ratings given when customers close tickets on the portal): satisfied (4–5) of rated.
+    { id: 'satisfied-month', kind: 'metric', title: 'Satisfied customers this month', metric: 'tickets.satisfied', period: 'month', dimension: 'all' },
+    { id: 'rated-month', kind: 'metric', title: 'Tickets rated this month', metric: 'tickets.rated', period: 'month', dimension: 'all' },
+    { id: 'satisfied-by', kind: 'chart', title: 'Satisfied customers by agent', metric: 'tickets.satisfied', period: 'month', dimension: 'owner', chart: 'bar', range: '3months' },
   ]),
 };
 
@@ -113,7 +128,21 @@ const activity = {
   ]),
 };
 
-/** 002's marketing heads: leads and revenue by product and campaign. */
+/**
+ * 002's marketing roles: what their campaigns' emails did, our own sends and Mailwizz's together (a
+ * campaign counts in the month it started), split the way the role sees campaigns (`owner` for the head,
+ * `product` for the managers and executives).
+ */
+const campaignWidgets = (split: 'owner' | 'product'): Layout[] => [
+  { id: 'campaign-sent', kind: 'metric', title: 'Campaign emails sent this month', metric: 'campaigns.sent', period: 'month', dimension: split },
+  { id: 'campaign-opened', kind: 'chart', title: 'Campaign emails opened', metric: 'campaigns.opened', period: 'month', dimension: split, chart: 'bar', range: '3months' },
+  { id: 'campaign-bounced', kind: 'chart', title: 'Campaign bounces', metric: 'campaigns.bounced', period: 'month', dimension: split, chart: 'bar', range: '3months' },
+  { id: 'campaign-replied', kind: 'chart', title: 'Campaign replies', metric: 'campaigns.replied', period: 'month', dimension: split, chart: 'bar', range: '3months' },
+  { id: 'campaign-signups', kind: 'metric', title: 'Campaign signups this month', metric: 'campaigns.signups', period: 'month', dimension: split },
+  { id: 'leads-contacted', kind: 'chart', title: 'Leads contacted per week', metric: 'leads.contacted', period: 'week', dimension: split, chart: 'bar', range: '3months' },
+];
+
+/** 002's marketing heads: leads and revenue by product and campaign, and the campaigns' emails. */
 const marketing = {
   name: 'Marketing',
   widgets: laidOut([
@@ -121,8 +150,27 @@ const marketing = {
     { id: 'emails-week', kind: 'metric', title: 'Emails this week', metric: 'activities.emails', period: 'week', dimension: 'owner' },
     { id: 'leads-weeks', kind: 'chart', title: 'Leads per week', metric: 'leads.created', period: 'week', dimension: 'owner', chart: 'line', range: '3months' },
     { id: 'emails-weeks', kind: 'chart', title: 'Emails per week', metric: 'activities.emails', period: 'week', dimension: 'owner', chart: 'bar', range: '3months' },
+    ...campaignWidgets('owner'),
   ]),
 };
+
+/** 002's marketing managers and executives: their products' team figures and campaigns. */
+const marketingTeam = {
+  name: 'Marketing team',
+  widgets: laidOut([...head('', 'product').widgets.map(({ x: _x, y: _y, w: _w, h: _h, ...w }) => w), ...campaignWidgets('product')]),
+};
+
+/**
+ * The widgets each default gained after the first release, by role template: an agency whose stored
+ * default has no memory of what it was seeded with (made before that memory existed) is given these
+ * (dashboards.service.ts `ensureRoleDefault`), and nothing it had or an admin removed comes back.
+ */
+export const widgetsAddedAfterFirstRelease = new Set([
+  'lost-reasons', 'leads-converted', 'campaign-opened-channel', 'campaign-revenue', 'campaign-cost',
+  'imported-week', 'imported-month', 'imported-quarter', 'imported-weeks',
+  'sla-breached-week', 'sla-breached-weeks',
+  'campaign-sent', 'campaign-opened', 'campaign-bounced', 'campaign-replied', 'campaign-signups', 'leads-contacted',
+]);
 
 /**
  * The default dashboard of each built-in role (000's and 002's), by role key. Widgets ask only for
@@ -141,9 +189,9 @@ export const roleDashboards: Record<string, { name: string; widgets: WidgetSpec[
   SP: personal('My production'),
   P: personal('My production'),
   HM: marketing,
-  MM: head('Marketing team', 'product'),
-  SME: head('Marketing team', 'product'),
-  JME: head('Marketing team', 'product'),
+  MM: marketingTeam,
+  SME: marketingTeam,
+  JME: marketingTeam,
   SRE: research,
   JRE: research,
   SM: head('Phone sales', 'owner'),

@@ -5,7 +5,7 @@ import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { AppError } from '../../platform/errors.js';
 import { iso } from '../../platform/records/dto.js';
 import { roleModel } from '../identity/role.model.js';
-import { roleDashboards, type WidgetSpec } from './dashboard-defaults.js';
+import { laidOut, roleDashboards, widgetsAddedAfterFirstRelease, type WidgetSpec } from './dashboard-defaults.js';
 import { dashboardModel, type Dashboard } from './reporting.model.js';
 
 export interface DashboardInput {
@@ -38,14 +38,32 @@ export function createDashboardsService(deps: { connection: Connection }) {
     };
   }
 
-  /** Stores a role's built-in default once (a second call, from anywhere, finds it there). */
+  /**
+   * Brings a stored role default up to the release: the widgets its template gained since it was last
+   * seeded are added below the others, and nothing else changes (an admin's arrangement, a widget they
+   * removed). A default with no memory of its seeding (stored before there was one) counts as seeded
+   * with the first release's widgets. One conditional write on the version: a concurrent upgrade or edit
+   * wins, and the next read tries again.
+   */
+  async function upgradeRoleDefault(found: Dashboard, template: { widgets: WidgetSpec[] }, seeded: { hash: string; widgetIds: string[] }): Promise<void> {
+    if (found.seeded?.hash === seeded.hash) return;
+    const known = new Set(found.seeded?.widgetIds ?? template.widgets.map((w) => w.id).filter((id) => !widgetsAddedAfterFirstRelease.has(id)));
+    const have = new Set((found.widgets ?? []).map((w) => w.id));
+    const added = template.widgets.filter((w) => !known.has(w.id) && !have.has(w.id)).map(({ x: _x, y: _y, w: _w, h: _h, ...w }) => w);
+    const bottom = Math.max(0, ...(found.widgets ?? []).map((w) => w.y + w.h));
+    await Dashboards.updateOne({ _id: found._id, tenantId: found.tenantId, version: found.version }, { $set: { widgets: [...(found.widgets ?? []), ...laidOut(added, bottom)], seeded }, $inc: { version: 1 } });
+  }
+
+  /** Stores a role's built-in default once (a second call, from anywhere, finds it there), and brings a stored one up to the release. */
   async function ensureRoleDefault(tenantId: Types.ObjectId, roleKey: string): Promise<void> {
     const template = roleDashboards[roleKey];
     if (!template) return;
     const _id = defaultDashboardId(tenantId, roleKey);
-    if (await findByIdInTenant(Dashboards, tenantId, _id)) return;
+    const seeded = { hash: createHash('sha256').update(JSON.stringify(template.widgets)).digest('hex').slice(0, 16), widgetIds: template.widgets.map((w) => w.id) };
+    const found = (await findByIdInTenant(Dashboards, tenantId, _id)) as Dashboard | null;
+    if (found) return upgradeRoleDefault(found, template, seeded);
     try {
-      await Dashboards.create({ _id, tenantId, name: template.name, role: roleKey, ownerId: null, widgets: template.widgets });
+      await Dashboards.create({ _id, tenantId, name: template.name, role: roleKey, ownerId: null, widgets: template.widgets, seeded });
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
     }

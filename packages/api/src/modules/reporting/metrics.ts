@@ -5,9 +5,15 @@ export const metricNames = [
   'deals.created',
   'deals.won',
   'deals.won.amount',
+  'deals.won.amount.new',
+  'deals.won.amount.accountManagement',
+  'deals.won.amount.upsell',
   'deals.lost',
   'pipeline.weighted',
   'leads.created',
+  'leads.imported',
+  'leads.contacted',
+  'leads.converted',
   'activities.emails',
   'activities.calls',
   'activities.meetings',
@@ -15,13 +21,26 @@ export const metricNames = [
   'tickets.resolved',
   'calls.answered',
   'calls.minutes',
+  'tickets.sla_breached',
+  'tickets.rated',
+  'tickets.satisfied',
+  'tickets.rating_points',
+  'campaigns.sent',
+  'campaigns.opened',
+  'campaigns.clicked',
+  'campaigns.bounced',
+  'campaigns.replied',
+  'campaigns.unsubscribed',
+  'campaigns.signups',
+  'campaigns.cost',
+  'campaigns.revenue',
 ] as const;
 export type MetricName = (typeof metricNames)[number];
 
 export const periods = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type Period = (typeof periods)[number];
 
-export const dimensions = ['all', 'owner', 'team', 'product', 'pipeline', 'stage', 'campaign', 'source', 'account', 'forecast'] as const;
+export const dimensions = ['all', 'owner', 'team', 'product', 'pipeline', 'stage', 'campaign', 'source', 'account', 'forecast', 'lostReason', 'channel'] as const;
 export type Dimension = (typeof dimensions)[number];
 
 /** The record type a metric counts, whose visibility decides who may read it. */
@@ -29,9 +48,15 @@ export const metricResource: Record<MetricName, Resource> = {
   'deals.created': 'opportunity',
   'deals.won': 'opportunity',
   'deals.won.amount': 'opportunity',
+  'deals.won.amount.new': 'opportunity',
+  'deals.won.amount.accountManagement': 'opportunity',
+  'deals.won.amount.upsell': 'opportunity',
   'deals.lost': 'opportunity',
   'pipeline.weighted': 'opportunity',
   'leads.created': 'lead',
+  'leads.imported': 'lead',
+  'leads.contacted': 'activity',
+  'leads.converted': 'lead',
   'activities.emails': 'activity',
   'activities.calls': 'activity',
   'activities.meetings': 'activity',
@@ -39,7 +64,38 @@ export const metricResource: Record<MetricName, Resource> = {
   'tickets.resolved': 'ticket',
   'calls.answered': 'activity',
   'calls.minutes': 'activity',
+  'tickets.sla_breached': 'ticket',
+  'tickets.rated': 'ticket',
+  'tickets.satisfied': 'ticket',
+  'tickets.rating_points': 'ticket',
+  'campaigns.sent': 'campaign',
+  'campaigns.opened': 'campaign',
+  'campaigns.clicked': 'campaign',
+  'campaigns.bounced': 'campaign',
+  'campaigns.replied': 'campaign',
+  'campaigns.unsubscribed': 'campaign',
+  'campaigns.signups': 'campaign',
+  'campaigns.cost': 'campaign',
+  'campaigns.revenue': 'campaign',
 };
+
+/** The email figures of a campaign, per channel that sent it: our own sends (`ours`) and Mailwizz. */
+export const emailChannels = ['ours', 'mailwizz'] as const;
+export const campaignEmailFigures = ['sent', 'opened', 'clicked', 'bounced', 'replied', 'unsubscribed'] as const;
+export type CampaignEmailFigures = Record<(typeof campaignEmailFigures)[number], number>;
+
+/**
+ * The channel a touch of a lead went through (`leads.contacted`, dimension `channel`): an email, a call
+ * (`phone`), a note tagged `linkedin` (messages sent on LinkedIn are logged as notes), or a meeting
+ * (`other`); other notes contact nobody.
+ */
+export function contactChannel(type: unknown, tags: unknown): 'email' | 'phone' | 'linkedin' | 'other' | null {
+  if (type === 'email') return 'email';
+  if (type === 'call') return 'phone';
+  if (type === 'meeting') return 'other';
+  if (type === 'note' && Array.isArray(tags) && tags.some((t) => String(t).toLowerCase() === 'linkedin')) return 'linkedin';
+  return null;
+}
 
 /**
  * The forecast categories of an open deal, from its stage's probability (001's forecast levels): `commit`
@@ -53,7 +109,7 @@ export function forecastCategory(probability: unknown): (typeof forecastCategori
 }
 
 /** The record types roll-ups are kept for (their events are the ones the roll-ups follow). */
-export const countedResources = ['opportunity', 'lead', 'activity', 'ticket'] as const;
+export const countedResources = ['opportunity', 'lead', 'activity', 'ticket', 'campaign'] as const;
 export type CountedResource = (typeof countedResources)[number];
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -119,14 +175,24 @@ export function periodStarts(period: Period, from: string, to: string): string[]
 export const countedFields = [
   'version', 'probability', 'ownerId', 'teamId', 'productId', 'pipelineId', 'stage', 'stageKind', 'outcome', 'campaignId', 'leadSource', 'source', 'customerId', 'accountId',
   'amount', 'weightedAmount', 'createdAt', 'closedAt', 'stageChangedAt', 'updatedAt', 'expectedCloseDate', 'occurredAt', 'type', 'status', 'statusChangedAt', 'durationMinutes',
+  'lostReason', 'importId', 'subject', 'direction', 'tags', 'sla', 'firstResponseAt', 'startAt', 'cost', 'revenue', 'signups', 'email', 'satisfaction', 'pillar',
 ] as const;
 
-/** A record cut to the fields the roll-ups read (dates as ISO strings), so a queue entry stays small. */
+const flat = (v: unknown): unknown => (v instanceof Date ? v.toISOString() : typeof v === 'object' && v !== null ? String(v) : v);
+
+/**
+ * A record cut to the fields the roll-ups read (dates as ISO strings), so a queue entry stays small: a
+ * list keeps up to 20 of its values, a plain object (an activity's subject, a ticket's SLA) its own
+ * fields one level deep, anything else (an ObjectId) becomes its string.
+ */
 export function countedPart(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of countedFields) {
     const v = record[field];
-    if (v !== undefined && v !== null) out[field] = v instanceof Date ? v.toISOString() : typeof v === 'object' ? String(v) : v;
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(v)) out[field] = v.slice(0, 20).map(flat);
+    else if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) out[field] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, flat(x)]));
+    else out[field] = flat(v);
   }
   return out;
 }
@@ -202,6 +268,7 @@ function keysOf(resource: CountedResource, record: Dto, teamsOf: TeamsOf): [Dime
     const account = str(record.accountId);
     if (account) out.push(['account', account]);
   }
+  if (resource === 'campaign' && str(record.id)) out.push(['campaign', str(record.id)!]);
   return out;
 }
 
@@ -218,22 +285,58 @@ function measures(resource: CountedResource, r: Dto): Measure[] {
     if (won) {
       out.push({ metric: 'deals.won', at: closed, value: 1 });
       out.push({ metric: 'deals.won.amount', at: closed, value: Number(r.amount) || 0 });
+      // 003's forecast pillars: a deal without an account is new business; one of an account carries the
+      // pillar it was put in when first won (forecast-pillars.ts), read before it is counted.
+      const pillar = str(r.customerId) ? str(r.pillar) : 'new';
+      if (pillar === 'new' || pillar === 'accountManagement' || pillar === 'upsell') out.push({ metric: `deals.won.amount.${pillar}`, at: closed, value: Number(r.amount) || 0 });
     }
-    if (lost) out.push({ metric: 'deals.lost', at: closed, value: 1 });
+    if (lost) out.push({ metric: 'deals.lost', at: closed, value: 1, also: [['lostReason', (str(r.lostReason) ?? 'unknown').slice(0, 120)]] });
     // Open deals weigh in the month they are expected to close (the forecast), else when they were made.
     // An expected close date is a calendar date (stored as its UTC midnight), so it is read in UTC.
     if (r.stageKind === 'open') out.push({ metric: 'pipeline.weighted', at: date(r.expectedCloseDate, r.createdAt), value: Number(r.weightedAmount) || 0, calendar: Boolean(date(r.expectedCloseDate)), also: [['forecast', forecastCategory(r.probability)]] });
   } else if (resource === 'lead') {
     out.push({ metric: 'leads.created', at: date(r.createdAt), value: 1 });
+    // Written by an import (the import stays named on the lead, also after it is edited).
+    if (str(r.importId)) out.push({ metric: 'leads.imported', at: date(r.createdAt), value: 1 });
+    if (r.status === 'converted') out.push({ metric: 'leads.converted', at: date(r.statusChangedAt, r.updatedAt, r.createdAt), value: 1 });
   } else if (resource === 'activity') {
     const metric = ({ email: 'activities.emails', call: 'activities.calls', meeting: 'activities.meetings' } as const)[r.type as 'email'];
     if (metric) out.push({ metric, at: date(r.occurredAt, r.createdAt), value: 1 });
     // Phone-sales figures (Yealink calls and logged ones alike): answered calls and talk minutes; the answered rate is calls.answered / activities.calls.
     if (r.type === 'call' && r.outcome === 'answered') out.push({ metric: 'calls.answered', at: date(r.occurredAt, r.createdAt), value: 1 });
     if (r.type === 'call') out.push({ metric: 'calls.minutes', at: date(r.occurredAt, r.createdAt), value: Number(r.durationMinutes) || 0 });
+    // A touch of a lead by us (not one the lead sent), by channel.
+    const subject = r.subject as { type?: unknown } | undefined;
+    const channel = contactChannel(r.type, r.tags);
+    if (subject?.type === 'lead' && r.direction !== 'inbound' && channel) out.push({ metric: 'leads.contacted', at: date(r.occurredAt, r.createdAt), value: 1, also: [['channel', channel]] });
+  } else if (resource === 'campaign') {
+    // A campaign's figures are its totals so far (absolute), counted in the period it started: each
+    // change is the difference from the totals applied before, so a figure pulled again adds nothing.
+    const at = date(r.startAt, r.createdAt);
+    out.push({ metric: 'campaigns.cost', at, value: Number(r.cost) || 0 });
+    out.push({ metric: 'campaigns.revenue', at, value: Number(r.revenue) || 0 });
+    out.push({ metric: 'campaigns.signups', at, value: Number(r.signups) || 0 });
+    const email = (r.email ?? {}) as Partial<Record<(typeof emailChannels)[number], Partial<CampaignEmailFigures>>>;
+    for (const channel of emailChannels) {
+      for (const figure of campaignEmailFigures) out.push({ metric: `campaigns.${figure}`, at, value: Number(email[channel]?.[figure]) || 0, also: [['channel', channel]] });
+    }
   } else {
     out.push({ metric: 'tickets.opened', at: date(r.createdAt), value: 1 });
     if (r.status === 'resolved' || r.status === 'closed') out.push({ metric: 'tickets.resolved', at: date(r.statusChangedAt, r.updatedAt, r.createdAt), value: 1 });
+    // Each missed target once, in the period it fell due (first response, resolution).
+    const sla = (r.sla ?? {}) as { firstResponseDueAt?: unknown; resolutionDueAt?: unknown; firstResponseBreached?: unknown; resolutionBreached?: unknown };
+    if (sla.firstResponseBreached === true) out.push({ metric: 'tickets.sla_breached', at: date(sla.firstResponseDueAt, r.createdAt), value: 1 });
+    if (sla.resolutionBreached === true) out.push({ metric: 'tickets.sla_breached', at: date(sla.resolutionDueAt, r.createdAt), value: 1 });
+    // The customer's rating when closing it on the portal (1–5), in the period it was given: the share
+    // satisfied (4 or 5) is tickets.satisfied / tickets.rated, the average tickets.rating_points / tickets.rated.
+    const satisfaction = (r.satisfaction ?? null) as { rating?: unknown; ratedAt?: unknown } | null;
+    const rating = Number(satisfaction?.rating);
+    if (rating >= 1 && rating <= 5) {
+      const ratedAt = date(satisfaction?.ratedAt, r.statusChangedAt, r.updatedAt);
+      out.push({ metric: 'tickets.rated', at: ratedAt, value: 1 });
+      out.push({ metric: 'tickets.rating_points', at: ratedAt, value: rating });
+      if (rating >= 4) out.push({ metric: 'tickets.satisfied', at: ratedAt, value: 1 });
+    }
   }
   return out.filter((m): m is Measure => m.at !== null && m.value !== 0);
 }

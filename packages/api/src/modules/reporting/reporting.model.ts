@@ -201,6 +201,8 @@ export interface Dashboard {
   role: string | null;
   ownerId: Types.ObjectId | null;
   widgets: WidgetSpec[];
+  /** A role default's memory of the built-in template it was last given (its hash and widget ids), so a release adds only its new widgets. */
+  seeded?: { hash: string; widgetIds: string[] } | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -213,6 +215,7 @@ const dashboardSchema = new Schema<Dashboard>(
     ownerId: { type: Schema.Types.ObjectId, default: null },
     // Validated by the route's schema and rewritten whole, never patched item by item.
     widgets: { type: Schema.Types.Mixed, default: () => [] },
+    seeded: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );

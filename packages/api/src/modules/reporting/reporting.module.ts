@@ -3,9 +3,13 @@ import type { AppContext } from '../../platform/context.js';
 import type { RouteSpec } from '../../platform/http/route.js';
 import { createDashboardsService } from './dashboards.service.js';
 import { createMetricsService } from './metrics.service.js';
+import { createMenusService } from './menus.service.js';
+import { menusRoutes } from './menus.routes.js';
 import { reportingRoutes } from './reporting.routes.js';
 import { createRollups } from './rollups.service.js';
 import { createTargetsService } from './targets.service.js';
+import { createForecastsService } from './forecasts.service.js';
+import { forecastsRoutes } from './forecasts.routes.js';
 
 /** The job that recomputes one agency's roll-ups from its records (`data: { tenantId }`). */
 export const ROLLUP_REBUILD_JOB = 'reporting.rollups.rebuild';
@@ -24,6 +28,8 @@ export function reportingModule(ctx: AppContext) {
     await rollups.rebuild(new Types.ObjectId(job.attrs.data.tenantId), keepAlive);
   });
   ctx.jobs.define(ROLLUP_DRAIN_JOB, async () => {
+    // Campaigns whose own sends were opened, clicked, bounced or replied to since the last run (counted without an event).
+    await rollups.queueCountedCampaigns();
     await rollups.applier.drainAll();
   });
   ctx.jobs.recurring('* * * * *', ROLLUP_DRAIN_JOB);
@@ -41,6 +47,8 @@ export function reportingModule(ctx: AppContext) {
   const metrics = createMetricsService({ connection, rollups });
   const targets = createTargetsService({ connection, rollups });
   const dashboards = createDashboardsService({ connection });
-  const routes: RouteSpec[] = reportingRoutes(metrics, targets, dashboards);
-  return { routes, rollups, metrics, targets, dashboards };
+  const menus = createMenusService({ connection });
+  const forecasts = createForecastsService({ connection, rollups });
+  const routes: RouteSpec[] = [...reportingRoutes(metrics, targets, dashboards), ...menusRoutes(menus), ...forecastsRoutes(forecasts)];
+  return { routes, rollups, metrics, targets, dashboards, menus, forecasts };
 }

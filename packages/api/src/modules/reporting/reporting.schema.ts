@@ -5,7 +5,7 @@ import { dimensions, metricNames, periods } from './metrics.js';
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD').openapi({ example: '2026-01-01' });
 const metric = z.enum(metricNames).openapi({ description: 'What is counted; see docs/dashboards.md for each metric' });
 const period = z.enum(periods).openapi({ description: 'The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)' });
-const dimension = z.enum(dimensions).openapi({ description: '`all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`)' });
+const dimension = z.enum(dimensions).openapi({ description: '`all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`); `lostReason` splits `deals.lost` by the reason given; `channel` splits `leads.contacted` (email, phone, linkedin, other) and the campaigns’ email figures (ours, mailwizz)' });
 /** A dimension key: an id, a stage key or a lead source; never an operator. */
 const dimensionKey = z.string().trim().min(1).max(120).regex(/^[^$.]/, 'must not start with $ or .');
 

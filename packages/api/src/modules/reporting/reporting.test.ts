@@ -201,7 +201,7 @@ describe('reporting: roll-ups, metrics, targets and dashboards', () => {
   it('should equal a rebuild from the records after random creates, updates, stage moves, deletions and duplicated events through the API', async () => {
     const captured: DomainEvent[] = [];
     const off = rt.ctx.events.subscribe('*', (event) => {
-      if (String(event.tenantId) === String(tenantId) && ['opportunity', 'lead', 'activity', 'ticket'].includes(event.resource)) captured.push(event);
+      if (String(event.tenantId) === String(tenantId) && ['opportunity', 'lead', 'activity', 'ticket', 'campaign'].includes(event.resource)) captured.push(event);
     });
     const rep = await makeUser(rt, agency, { role: 'SALES_PERSON' });
     const contact = await rt.request().post('/v1/contacts').set(auth(admin)).send({ firstName: 'Ana', lastName: 'Silva' });
@@ -209,16 +209,24 @@ describe('reporting: roll-ups, metrics, targets and dashboards', () => {
     const rand = random(19);
     const deals: { id: string; version: number }[] = [];
     const tickets: string[] = [];
+    // Campaigns whose cost changes and whose deals are won (campaigns.cost and campaigns.revenue), and leads touched by channel.
+    const campaigns: { id: string; version: number }[] = [];
+    for (const title of ['Fair', 'Mailing']) {
+      const res = await rt.request().post('/v1/campaigns').set(auth(admin)).send({ title, code: `P${new Types.ObjectId().toHexString().slice(-8)}`, type: 'promotion', cost: 100, startAt: '2026-11-02T09:00:00.000Z' });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      campaigns.push({ id: res.body.id, version: res.body.version });
+    }
+    const leads: string[] = [];
     for (let step = 0; step < 40; step += 1) {
       const roll = rand.next();
       if (roll < 0.2 || deals.length === 0) {
-        const res = await rt.request().post('/v1/opportunities').set(auth(admin)).send({ name: `Deal ${step}`, amount: 500 * (1 + rand.int(20)), ownerId: rand.next() < 0.5 ? String(rep.id) : undefined, expectedCloseDate: `2026-1${rand.int(3)}-15T00:00:00.000Z`, leadSource: rand.pick(['web', 'referral']) });
+        const res = await rt.request().post('/v1/opportunities').set(auth(admin)).send({ name: `Deal ${step}`, amount: 500 * (1 + rand.int(20)), ownerId: rand.next() < 0.5 ? String(rep.id) : undefined, expectedCloseDate: `2026-1${rand.int(3)}-15T00:00:00.000Z`, leadSource: rand.pick(['web', 'referral']), campaignId: rand.next() < 0.4 ? rand.pick(campaigns).id : undefined });
         assert.equal(res.status, 201, JSON.stringify(res.body));
         deals.push({ id: res.body.id, version: res.body.version });
       } else if (roll < 0.4) {
         const deal = rand.pick(deals);
         const stage = rand.pick(['qualification', 'proposal', 'won', 'lost', 'prospecting']);
-        const res = await rt.request().post(`/v1/opportunities/${deal.id}/move`).set(auth(admin)).send({ stage, version: deal.version, ...(stage === 'lost' ? { lostReason: 'price' } : {}) });
+        const res = await rt.request().post(`/v1/opportunities/${deal.id}/move`).set(auth(admin)).send({ stage, version: deal.version, ...(stage === 'lost' ? { lostReason: rand.pick(['price', 'timing']) } : {}) });
         if (res.status === 200) deal.version = res.body.version;
         else assert.ok([404, 409].includes(res.status), JSON.stringify(res.body));
       } else if (roll < 0.5) {
@@ -231,9 +239,17 @@ describe('reporting: roll-ups, metrics, targets and dashboards', () => {
       } else if (roll < 0.68) {
         const res = await rt.request().post('/v1/leads').set(auth(admin)).send({ firstName: 'Lead', lastName: String(step), source: rand.pick(['linkedin', 'web']) });
         assert.equal(res.status, 201, JSON.stringify(res.body));
+        leads.push(res.body.id);
       } else if (roll < 0.78) {
-        const res = await rt.request().post('/v1/activities').set(auth(admin)).send({ type: rand.pick(['call', 'email', 'meeting', 'note']), title: `Touch ${step}`, subject: { type: 'contact', id: contact.body.id } });
+        const subject = leads.length && rand.next() < 0.6 ? { type: 'lead', id: rand.pick(leads) } : { type: 'contact', id: contact.body.id };
+        const res = await rt.request().post('/v1/activities').set(auth(admin)).send({ type: rand.pick(['call', 'email', 'meeting', 'note']), title: `Touch ${step}`, subject, direction: rand.pick(['inbound', 'outbound']), tags: rand.next() < 0.5 ? ['linkedin'] : [] });
         assert.equal(res.status, 201, JSON.stringify(res.body));
+        if (rand.next() < 0.3) {
+          const campaign = rand.pick(campaigns);
+          const patched = await rt.request().patch(`/v1/campaigns/${campaign.id}`).set(auth(admin)).send({ cost: 50 * (1 + rand.int(10)) });
+          assert.equal(patched.status, 200, JSON.stringify(patched.body));
+          campaign.version = patched.body.version;
+        }
       } else if (roll < 0.86) {
         const res = await rt.request().post('/v1/tickets').set(auth(admin)).send({ subject: `Case ${step}`, priority: 'normal' });
         assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -246,6 +262,10 @@ describe('reporting: roll-ups, metrics, targets and dashboards', () => {
         await rt.ctx.events.publish(rand.pick(captured));
       }
     }
+    // At least one touch of a lead by us, whatever the sequence drew.
+    const touched = await rt.request().post('/v1/leads').set(auth(admin)).send({ firstName: 'Touched', lastName: 'Lead' });
+    assert.equal(touched.status, 201, JSON.stringify(touched.body));
+    assert.equal((await rt.request().post('/v1/activities').set(auth(admin)).send({ type: 'email', title: 'Hello', subject: { type: 'lead', id: touched.body.id }, direction: 'outbound' })).status, 201);
     off();
     // An import of leads writes them without events: its end schedules the rebuild job for the agency, once.
     for (let i = 0; i < 2; i += 1) await rt.ctx.events.publish({ type: 'import.completed', tenantId, resource: 'import', resourceId: String(new Types.ObjectId()), actor: null, data: { kind: 'lead' } });
@@ -254,6 +274,7 @@ describe('reporting: roll-ups, metrics, targets and dashboards', () => {
     await waitUntilApplied(rt.ctx.connection, tenantId);
     const incremental = await snapshot(tenantId);
     assert.ok(Object.keys(incremental).some((id) => id.includes('|deals.created|')), 'the writes were counted');
+    for (const metric of ['|deals.lost|', '|leads.contacted|', '|campaigns.cost|']) assert.ok(Object.keys(incremental).some((id) => id.includes(metric)), `${metric} was counted`);
     await createRollups({ connection: rt.ctx.connection, events: new EventBus(() => {}) }).rebuild(tenantId);
     assert.deepEqual(await snapshot(tenantId), incremental);
   });

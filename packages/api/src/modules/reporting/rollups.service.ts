@@ -1,4 +1,4 @@
-import type { Connection, Types } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { DomainEvent, EventBus } from '../../platform/events.js';
 import { TENANT_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
@@ -11,8 +11,15 @@ import { toLeadDto } from '../leads/lead.definition.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { toOpportunityDto } from '../opportunities/opportunities.service.js';
 import { ticketModel } from '../support/ticket.model.js';
+import { campaignModel } from '../campaigns/campaign.model.js';
+import { campaignCounts } from '../campaigns/campaigns.service.js';
+import { mailwizzCampaignModel } from '../mailwizz/mailwizz.model.js';
+import { campaignEventTotals } from '../sales-events/sales-event.model.js';
+import { readCounter } from '../../platform/counts/record-counts.js';
+import { recordCountDeltaModel } from '../../platform/counts/record-count.model.js';
 import { toTicketDto } from '../support/ticket.definition.js';
 import { bucketId, contributionsOf, countedPart, countedResources, metricResource, readGroup, type Contribution, type CountedResource, type MetricName, type Period, type TeamsOf } from './metrics.js';
+import { isWon, pillarOfWonDeal } from './forecast-pillars.js';
 import { rollupContributionModel, rollupModel, rollupOutboxModel } from './reporting.model.js';
 import { inParallel } from '../../platform/concurrency.js';
 import { bucketFields, cents, createRollupApplier, rollupId, WRITES_AT_ONCE } from './rollup-applier.js';
@@ -28,12 +35,60 @@ interface AgencyFacts {
 }
 
 /** The record types counted, with how the rebuild reads them and turns them into their API shape. */
-function sources(connection: Connection): Record<CountedResource, { model: ReturnType<typeof opportunityModel> | ReturnType<typeof leadModel> | ReturnType<typeof activityModel> | ReturnType<typeof ticketModel>; toDto: (doc: never) => Dto }> {
+function sources(connection: Connection): Record<CountedResource, { model: ReturnType<typeof opportunityModel> | ReturnType<typeof leadModel> | ReturnType<typeof activityModel> | ReturnType<typeof ticketModel> | ReturnType<typeof campaignModel>; toDto: (doc: never) => Dto }> {
   return {
     opportunity: { model: opportunityModel(connection), toDto: toOpportunityDto },
-    lead: { model: leadModel(connection), toDto: toLeadDto },
+    // The import that wrote a lead is kept on its document, not in its API shape: `leads.imported` reads it from there.
+    lead: { model: leadModel(connection), toDto: (doc: never) => ({ ...toLeadDto(doc), importId: (doc as { importId?: unknown }).importId ? String((doc as { importId: unknown }).importId) : null }) },
     activity: { model: activityModel(connection), toDto: toActivityDto },
     ticket: { model: ticketModel(connection), toDto: toTicketDto },
+    // A campaign's figures are read whole when it is counted (`campaignFigures`); the rebuild only names it.
+    campaign: { model: campaignModel(connection), toDto: (doc: never) => ({ id: String((doc as { _id: unknown })._id), version: Date.now() }) },
+  };
+}
+
+/**
+ * The counter of our own sends' analytics (campaigns/email-tracking.ts counts each fact there, once per
+ * delivery): `campaign-email:<agency>:<campaign>:<figure>`.
+ */
+const ownEmailCounter = (tenantId: Types.ObjectId, campaignId: Types.ObjectId, figure: string) => `campaign-email:${tenantId.toHexString()}:${campaignId.toHexString()}:${figure}`;
+
+/**
+ * A campaign as the roll-ups count it, its totals so far (null once it is gone): cost and revenue as its
+ * stats have them (its own cost plus its sales events', won deals plus event revenue), confirmed
+ * signups, and per channel the email figures: our own sends' counters and the Mailwizz statistics last
+ * pulled (absolute counters; the applier counts the difference from what it applied before).
+ */
+export async function campaignFigures(connection: Connection, tenantId: Types.ObjectId, campaignId: string): Promise<Dto | null> {
+  if (!Types.ObjectId.isValid(campaignId) || campaignId.length !== 24) return null;
+  const _id = new Types.ObjectId(campaignId);
+  const campaign = await campaignModel(connection).findOne({ tenantId, _id }).select('ownerId teamId productId startAt createdAt cost version').lean();
+  if (!campaign) return null;
+  const [counts, events, won, mailwizz, ours] = await Promise.all([
+    campaignCounts(connection, tenantId, _id),
+    campaignEventTotals(connection, tenantId, _id),
+    opportunityModel(connection).find({ tenantId, campaignId: _id }).select('amount outcome').limit(50_000).lean(),
+    mailwizzCampaignModel(connection).findOne({ tenantId, campaignId: _id }).select('stats').lean(),
+    Promise.all(['sent', 'opened', 'clicked', 'bounced', 'replied', 'unsubscribed'].map((f) => readCounter(connection, tenantId, ownEmailCounter(tenantId, _id, f)))),
+  ]);
+  const wonRevenue = won.filter((o) => o.outcome === 'won' || o.outcome === 'partially_won').reduce((sum, o) => sum + (Number(o.amount) || 0), 0);
+  const st = mailwizz?.stats;
+  return {
+    id: campaignId,
+    ownerId: campaign.ownerId ? String(campaign.ownerId) : null,
+    teamId: campaign.teamId ? String(campaign.teamId) : null,
+    productId: campaign.productId ? String(campaign.productId) : null,
+    startAt: campaign.startAt?.toISOString() ?? null,
+    createdAt: campaign.createdAt?.toISOString() ?? null,
+    cost: cents((campaign.cost ?? 0) + events.cost),
+    revenue: cents(wonRevenue + events.revenue),
+    signups: counts.signups,
+    email: {
+      ours: { sent: ours[0], opened: ours[1], clicked: ours[2], bounced: ours[3], replied: ours[4], unsubscribed: ours[5] },
+      mailwizz: st
+        ? { sent: st.processed ?? 0, opened: st.uniqueOpens ?? 0, clicked: st.uniqueClicks ?? 0, bounced: (st.bouncesHard ?? 0) + (st.bouncesSoft ?? 0), replied: 0, unsubscribed: st.unsubscribes ?? 0 }
+        : {},
+    },
   };
 }
 
@@ -99,11 +154,32 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
     }
   }
 
+  /**
+   * The import that wrote a lead (null for one made otherwise): set once when the import inserts it and
+   * never changed, so reading it when an entry is applied (off the request path) answers what the
+   * rebuild reads from the document.
+   */
+  async function importIdOf(tenantId: Types.ObjectId, leadId: string): Promise<string | null> {
+    if (!Types.ObjectId.isValid(leadId)) return null;
+    const found = await leadModel(connection).collection.findOne({ tenantId, _id: new Types.ObjectId(leadId) }, { projection: { importId: 1 } });
+    return found?.importId ? String(found.importId) : null;
+  }
+
+  /** What the roll-ups read of a record besides its API shape: a lead's import, a campaign's figures (null: nothing to count), a won deal's forecast pillar. */
+  async function countedRecord(tenantId: Types.ObjectId, resource: string, recordId: string, record: Dto): Promise<Dto | null> {
+    if (resource === 'lead' && !('importId' in record)) return { ...record, importId: await importIdOf(tenantId, recordId) };
+    if (resource === 'campaign') return campaignFigures(connection, tenantId, recordId);
+    if (resource === 'opportunity' && record.customerId && isWon(record) && !record.pillar) return { ...record, pillar: await pillarOfWonDeal(connection, tenantId, recordId, record) };
+    return record;
+  }
+
   /** A queued record's share of the buckets, under the agency's teams and time zone as they are when it is applied. */
-  async function sharesOf(tenantId: Types.ObjectId, entry: { resource: string; record: Dto | null }) {
+  async function sharesOf(tenantId: Types.ObjectId, entry: { resource: string; recordId: string; record: Dto | null }) {
     if (!entry.record) return [];
     const facts = await factsOf(tenantId);
-    return [...contributionsOf(entry.resource as CountedResource, entry.record, facts.teamsOf, facts.timeZone)].map(([b, c]) => ({ b, v: c.value }));
+    const record = await countedRecord(tenantId, entry.resource, entry.recordId, entry.record);
+    if (!record) return [];
+    return [...contributionsOf(entry.resource as CountedResource, record, facts.teamsOf, facts.timeZone)].map(([b, c]) => ({ b, v: c.value }));
   }
 
   const applier = createRollupApplier({ connection, logger: deps.logger, sharesOf, onApplied: announce, beforePlanCleared: deps.beforePlanCleared });
@@ -122,10 +198,45 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
     }
   }
 
+  /**
+   * Queues a campaign to be counted again: its figures are read when the entry is applied, so the entry
+   * only carries a version (the time it was queued; the newest wins).
+   */
+  async function queueCampaign(tenantId: Types.ObjectId, campaignId: string, deleted = false): Promise<void> {
+    await queue(tenantId, 'campaign', campaignId, deleted ? null : { version: Date.now() });
+  }
+
+  /**
+   * Queues every campaign whose own sends' counters moved (their facts still in the counters' queue) and
+   * starts applying: the recurring job, as opens, clicks, bounces and replies are counted without an event.
+   */
+  async function queueCountedCampaigns(): Promise<number> {
+    const seen = new Map<string, Types.ObjectId>();
+    for await (const d of recordCountDeltaModel(connection).find({ kind: 'campaign-email' }, { tenantId: 1, key: 1 }, { crossTenant: 'the roll-ups find every campaign whose email counters moved' }).lean().cursor()) {
+      const [, , campaignId] = String(d.key).split(':');
+      if (campaignId) seen.set(`${String(d.tenantId)}|${campaignId}`, d.tenantId);
+    }
+    for (const [key, tenantId] of seen) await queueCampaign(tenantId, key.split('|')[1]!);
+    if (deps.autoApply !== false) for (const tenantId of new Map([...seen.values()].map((t) => [String(t), t])).values()) void applier.kick(tenantId);
+    return seen.size;
+  }
+
   /** Queues one domain event of a counted record (created, updated, moved, transitioned, deleted...) and starts applying it. */
   async function onEvent(event: DomainEvent): Promise<void> {
     const resource = event.resource as CountedResource;
     if (!countedResources.includes(resource) || !event.resourceId) return;
+    if (resource === 'campaign') {
+      // Any change of a campaign (its record, signups, Mailwizz statistics pulled) counts it again.
+      await queueCampaign(event.tenantId, event.resourceId, event.type === 'campaign.deleted');
+      if (deps.autoApply !== false) void applier.kick(event.tenantId);
+      return;
+    }
+    if (resource === 'opportunity') {
+      // A deal of a campaign moves the campaign's revenue (and the one it left, when its campaign changed).
+      const change = event.changes?.campaignId as { from?: unknown } | undefined;
+      const campaigns = new Set([(event.record as Dto | undefined)?.campaignId, change?.from].filter((c): c is string => typeof c === 'string' && c.length === 24));
+      for (const campaignId of campaigns) await queueCampaign(event.tenantId, campaignId);
+    }
     const deleted = event.type === `${resource}.deleted`;
     if (!deleted && !event.record) return;
     await queue(event.tenantId, resource, event.resourceId, deleted ? null : (event.record as Dto));
@@ -175,14 +286,16 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
         await keepAlive();
       };
       for await (const doc of (source.model as ReturnType<typeof opportunityModel>).find({ tenantId }).lean().cursor()) {
-        const dto = source.toDto(doc as never);
-        const recordId = String(dto.id);
+        const shape = source.toDto(doc as never);
+        const recordId = String(shape.id);
+        const dto = resource === 'campaign' || resource === 'opportunity' ? await countedRecord(tenantId, resource, recordId, shape) : shape;
+        if (!dto) continue;
         const contributions = contributionsOf(resource, dto, teams, timeZone);
         for (const [bucket, c] of contributions) totals.set(bucket, cents((totals.get(bucket) ?? 0) + c.value));
         const _id = `${String(tenantId)}|${resource}|${recordId}`;
         live.add(_id);
         records += 1;
-        const fields = { tenantId, resource, recordId, recordVersion: Number(dto.version ?? 0), deleted: false, rev: seq, entries: [...contributions].map(([b, c]) => ({ b, v: c.value })) };
+        const fields = { tenantId, resource, recordId, recordVersion: Number(shape.version ?? 0), deleted: false, rev: seq, entries: [...contributions].map(([b, c]) => ({ b, v: c.value })) };
         batch.push({ _id, fields });
         if (batch.length >= 200) await flush();
       }
@@ -228,6 +341,7 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
 
   return {
     onEvent,
+    queueCountedCampaigns,
     rebuild,
     read,
     value,

@@ -27,6 +27,7 @@ export function toPortalTicketDto(t: Ticket) {
     mine: false,
     messageCount: t.publicMessageCount ?? 0,
     lastMessageAt: iso(t.lastPublicMessageAt),
+    satisfaction: t.satisfactionRating ? { rating: t.satisfactionRating, comment: t.satisfactionComment ?? null, ratedAt: iso(t.ratedAt) } : null,
     createdAt: iso(t.createdAt) ?? '',
     updatedAt: iso(t.updatedAt) ?? '',
     version: t.version ?? 0,
@@ -106,8 +107,10 @@ export function createPortalTickets(connection: Connection, tickets: TicketsServ
       return message;
     },
 
-    async close(customer: CustomerPrincipal, ticketId: string) {
-      return dto(customer, await tickets.moveForCustomer(await visible(customer, ticketId), 'closed', actorOf(customer)));
+    /** Closes the ticket, with the customer's satisfaction rating when they give one (counted by the roll-ups as `tickets.rated`). */
+    async close(customer: CustomerPrincipal, ticketId: string, input: { rating?: number | undefined; comment?: string | undefined } = {}) {
+      const rated = input.rating ? { satisfactionRating: input.rating, satisfactionComment: input.comment || null, ratedAt: new Date() } : undefined;
+      return dto(customer, await tickets.moveForCustomer(await visible(customer, ticketId), 'closed', actorOf(customer), rated));
     },
 
     async reopen(customer: CustomerPrincipal, ticketId: string) {

@@ -5,6 +5,7 @@ import { signCustomerAccessToken } from '../../platform/auth/customer-guard.js';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
 import { customerUserModel } from '../customer-portal/customer-user.model.js';
 import { sessionModel } from '../identity/session.model.js';
+import { waitUntilApplied } from '../reporting/rollup-applier.js';
 import { ticketModel } from './ticket.model.js';
 
 describe('support tickets on the customer portal', () => {
@@ -77,6 +78,44 @@ describe('support tickets on the customer portal', () => {
     const bad = await rt.request().post('/v1/portal/tickets').set(auth(token)).send({ subject: '', priority: 'asap' });
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field).sort(), ['priority', 'subject']);
+  });
+
+  it('should record the rating a customer gives when closing a ticket, show it to agents and count it in the satisfaction roll-ups', async () => {
+    const acme = await account('Rated Inc');
+    const kim = await contact(acme);
+    const token = await customerToken(agency.tenantId, kim, acme);
+    const metric = async (name: string) => {
+      const res = await rt.request().get(`/v1/metrics?metric=${name}&period=month&dimension=all`).set(auth(admin));
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return (res.body.series[0]?.points ?? []).reduce((sum: number, p: { value: number }) => sum + p.value, 0) as number;
+    };
+    const before = { rated: await metric('tickets.rated'), satisfied: await metric('tickets.satisfied'), points: await metric('tickets.rating_points') };
+    const open = async (subject: string) => (await rt.request().post('/v1/portal/tickets').set(auth(token)).send({ subject }).expect(201)).body.id as string;
+    const [happy, unhappy, silent] = [await open('Fast help'), await open('Slow help'), await open('No rating')];
+
+    const badRating = await rt.request().post(`/v1/portal/tickets/${happy}/close`).set(auth(token)).send({ rating: 6 });
+    assert.equal(badRating.status, 400);
+    assert.deepEqual(badRating.body.errors.map((e: { field: string }) => e.field), ['rating']);
+    assert.equal((await ticketModel(rt.ctx.connection).findOne({ _id: happy, tenantId: agency.tenantId }).lean())?.status, 'new', 'a refused rating closes nothing');
+
+    const closed = await rt.request().post(`/v1/portal/tickets/${happy}/close`).set(auth(token)).send({ rating: 5, comment: 'Solved in an hour' });
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    assert.equal(closed.body.satisfaction.rating, 5);
+    assert.equal(closed.body.satisfaction.comment, 'Solved in an hour');
+    await rt.request().post(`/v1/portal/tickets/${unhappy}/close`).set(auth(token)).send({ rating: 2 }).expect(200);
+    const unrated = await rt.request().post(`/v1/portal/tickets/${silent}/close`).set(auth(token));
+    assert.equal(unrated.body.satisfaction, null);
+
+    const agentView = await rt.request().get(`/v1/tickets/${happy}`).set(auth(admin));
+    assert.equal(agentView.body.satisfaction.rating, 5);
+    const stored = await ticketModel(rt.ctx.connection).findOne({ _id: unhappy, tenantId: agency.tenantId }).lean();
+    assert.equal(stored?.satisfactionRating, 2);
+    assert.ok(stored?.ratedAt instanceof Date);
+
+    await waitUntilApplied(rt.ctx.connection, new Types.ObjectId(agency.tenantId), 30_000);
+    assert.equal(await metric('tickets.rated'), before.rated + 2, 'two tickets rated, the silent one not');
+    assert.equal(await metric('tickets.satisfied'), before.satisfied + 1, 'only the 5 counts as satisfied');
+    assert.equal(await metric('tickets.rating_points'), before.points + 7);
   });
 
   it("should show a customer only their own tickets, a case manager their account's and its children's, and nothing of another agency", async () => {

@@ -28,6 +28,19 @@ export const assignTicketBody = z
   })
   .openapi('TicketAssign', { description: 'Send ownerId, teamId or both (neither is refused with 400, once the ticket is known to be yours to see).' });
 
+/** A customer's satisfaction rating of a ticket (1 poor … 5 excellent), given when closing it on the portal. */
+export const ticketSatisfactionSchema = z
+  .object({ rating: z.number().int().min(1).max(5), comment: z.string().nullable(), ratedAt: z.string().nullable() })
+  .openapi('TicketSatisfaction');
+
+/** What a customer may send when closing a ticket on the portal: an optional rating and comment. */
+export const closePortalTicketBody = z
+  .object({
+    rating: z.number().int().min(1).max(5).optional().openapi({ description: 'How satisfied you are, 1 (poor) to 5 (excellent); counted in the support dashboard' }),
+    comment: z.string().trim().max(2000).optional().openapi({ description: 'What you want to tell us about how it went' }),
+  })
+  .openapi('PortalTicketClose');
+
 export const ticketSchema = z
   .object({
     id: objectId,
@@ -53,6 +66,7 @@ export const ticketSchema = z
     sla: z
       .object({ firstResponseDueAt: z.string().nullable(), resolutionDueAt: z.string().nullable(), firstResponseBreached: z.boolean(), resolutionBreached: z.boolean() })
       .openapi({ description: "Due times from the agency's targets for the priority, counted in its business hours; a flag is set when the first reply or the resolution came late" }),
+    satisfaction: ticketSatisfactionSchema.nullable().openapi({ description: 'The customer\'s rating when they closed the ticket on the portal; null until rated' }),
     tags: z.array(z.string()),
     custom: z.record(z.string(), z.unknown()),
     version: z.number().int(),
@@ -113,6 +127,7 @@ export const portalTicketSchema = z
     mine: z.boolean().openapi({ description: 'True when you opened it (a case manager also sees their accounts\' tickets)' }),
     messageCount: z.number().int().openapi({ description: 'Public messages in the thread' }),
     lastMessageAt: z.string().nullable(),
+    satisfaction: ticketSatisfactionSchema.nullable().openapi({ description: 'Your rating when you closed it; null until rated' }),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number().int(),

@@ -32,6 +32,7 @@ export function toTicketDto(t: Ticket) {
       firstResponseBreached: t.firstResponseBreached ?? false,
       resolutionBreached: t.resolutionBreached ?? false,
     },
+    satisfaction: t.satisfactionRating ? { rating: t.satisfactionRating, comment: t.satisfactionComment ?? null, ratedAt: iso(t.ratedAt) } : null,
     tags: t.tags ?? [],
     custom: t.custom ?? {},
     version: t.version ?? 0,

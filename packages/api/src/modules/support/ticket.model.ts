@@ -35,6 +35,10 @@ export interface Ticket extends RecordBase {
   /** Set when the first public reply, or the move to resolved, came after its due time. */
   firstResponseBreached: boolean;
   resolutionBreached: boolean;
+  /** The customer's rating when they closed it on the portal (1–5), with their words; null until rated. */
+  satisfactionRating?: number | null;
+  satisfactionComment?: string | null;
+  ratedAt?: Date | null;
   tags: string[];
   custom: Record<string, unknown>;
 }
@@ -61,6 +65,9 @@ const ticketSchema = new Schema<Ticket>(
     resolutionDueAt: { type: Date, default: null },
     firstResponseBreached: { type: Boolean, default: false },
     resolutionBreached: { type: Boolean, default: false },
+    satisfactionRating: { type: Number, default: null, min: 1, max: 5 },
+    satisfactionComment: { type: String, default: null, maxlength: 2000 },
+    ratedAt: { type: Date, default: null },
     tags: { type: [String], default: [] },
     ownerId: { type: Schema.Types.ObjectId, default: null, index: true },
     teamId: { type: Schema.Types.ObjectId, default: null, index: true },

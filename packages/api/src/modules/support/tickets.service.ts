@@ -236,12 +236,12 @@ export function createTicketsService(connection: Connection, deps: RecordDeps, a
      * Moves a ticket for a customer (close, reopen, or back to open when they answer): only along a
      * transition of the agency's workflow that names no role, since a customer holds no agent role.
      */
-    async moveForCustomer(ticket: Ticket, to: string, actor: Actor): Promise<Ticket> {
+    async moveForCustomer(ticket: Ticket, to: string, actor: Actor, also: Partial<Pick<Ticket, 'satisfactionRating' | 'satisfactionComment' | 'ratedAt'>> = {}): Promise<Ticket> {
       const workflow = await deps.workflows.get(ticket.tenantId, 'ticket');
       const allowed = workflow.transitions.filter((t) => t.from === ticket.status && t.roles.length === 0).map((t) => t.to);
       if (!allowed.includes(to)) throw new AppError('invalid_transition', `status '${to}' cannot follow '${ticket.status}'; allowed: ${allowed.join(', ') || 'none'}`, { extensions: { from: ticket.status, to, allowed } });
       const now = new Date();
-      if (!(await writeVersion(Tickets as never, ticket, { $set: { status: to, statusChangedAt: now, updatedAt: now } }))) {
+      if (!(await writeVersion(Tickets as never, ticket, { $set: { ...also, status: to, statusChangedAt: now, updatedAt: now } }))) {
         throw new AppError('version_conflict', 'The ticket was changed meanwhile; reload and try again');
       }
       await deps.workflows.record({ principal: null, tenantId: ticket.tenantId, key: 'ticket', resource: 'ticket', recordId: ticket._id, from: ticket.status, to, note: 'by the customer' });

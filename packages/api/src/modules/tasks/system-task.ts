@@ -4,6 +4,7 @@ import type { EventBus } from '../../platform/events.js';
 import { syncListRow } from '../../platform/lists/list-rows.js';
 import { syncRecordSearch } from '../../platform/search/search-index.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
+import { taskFiling } from './task-filing.js';
 import { taskModel, type SubjectType } from './task.model.js';
 import { taskDefinition, toTaskDto } from './tasks.service.js';
 
@@ -47,6 +48,7 @@ export async function createSystemTask(deps: { connection: Connection; events: E
         assigneeId: input.assigneeId,
         ownerId: input.ownerId ?? input.assigneeId,
         dueAt: input.dueAt ?? null,
+        ...taskFiling({ dueAt: input.dueAt ?? null }),
         status,
         autoKey: input.autoKey,
       })

@@ -38,6 +38,14 @@ export interface Task extends RecordBase {
   location: string | null;
   proposedSlots: TimeSlot[];
   chosenSlot: TimeSlot | null;
+  /**
+   * The `w<n>` week buckets of the calendar's week numbering (platform/db/time-buckets.ts) that the task's calendar
+   * span touches (its chosen slot, else its due time for 30 minutes; none without either), so the
+   * calendar reads a week's tasks by equality; kept by `taskFiling` (task-filing.ts) on every write of `dueAt` or `chosenSlot`.
+   */
+  calendarWeeks: string[];
+  /** The UTC hour (`YYYY-MM-DDTHH`) the task's calendar span starts, which the reminder job reads by equality; null without a due time. */
+  dueHour: string | null;
   /** sha256 of the meeting invitation token a contact uses to pick a slot (the token itself is never stored). */
   invitationTokenHash: string | null;
   /** Idempotency of automatic tasks ("contact:<id>:convert"); manual tasks get a unique filler (no partial indexes on FerretDB). */
@@ -64,6 +72,8 @@ const taskSchema = new Schema<Task>(
     location: { type: String, default: null },
     proposedSlots: { type: [slot], default: [] },
     chosenSlot: { type: slot, default: null },
+    calendarWeeks: { type: [String], default: [] },
+    dueHour: { type: String, default: null, index: true },
     invitationTokenHash: { type: String, default: null, index: true },
     autoKey: { type: String, required: true },
     ownerId: { type: Schema.Types.ObjectId, default: null, index: true },
@@ -79,6 +89,7 @@ taskSchema.plugin(tenantScoped);
 taskSchema.index({ tenantId: 1, subjectId: 1, createdAt: -1 });
 taskSchema.index({ tenantId: 1, assigneeId: 1, status: 1, dueAt: 1 });
 taskSchema.index({ tenantId: 1, autoKey: 1 }, { unique: true });
+taskSchema.index({ tenantId: 1, calendarWeeks: 1 });
 
 export function taskModel(connection: Connection): Model<Task> {
   return (connection.models.Task as Model<Task>) ?? connection.model<Task>('Task', taskSchema, 'tasks');

@@ -10,6 +10,7 @@ import { iso } from '../../platform/records/dto.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
 import { claimOnce } from '../../platform/db/claim-once.js';
+import { taskFiling } from './task-filing.js';
 
 type Client = { ip?: string; userAgent?: string } | undefined;
 const idOf = (v: unknown) => (v ? String(v) : null);
@@ -75,6 +76,7 @@ export const taskDefinition = (connection: Connection): RecordDefinition<Task> =
     autoKey: t.autoKey ?? `manual:${new Types.ObjectId().toHexString()}`,
     subjectType: t.subject?.type ?? null,
     subjectId: t.subject?.id ?? null,
+    ...taskFiling(t),
   }),
   toDto: toTaskDto,
   exportColumns: {
@@ -157,7 +159,7 @@ export function createTasksService(connection: Connection, deps: RecordDeps, sub
       throw new AppError('conflict', 'This time slot has just been booked; pick another one', { errors: [{ field: 'start', code: 'taken', message: 'is already booked' }] });
     }
     const now = new Date();
-    const written = await writeVersion(Task, task, { $set: { chosenSlot: { start: slot.start, end: slot.end }, dueAt: slot.start, status: to, statusChangedAt: now, updatedAt: now } });
+    const written = await writeVersion(Task, task, { $set: { chosenSlot: { start: slot.start, end: slot.end }, dueAt: slot.start, ...taskFiling({ chosenSlot: slot }), status: to, statusChangedAt: now, updatedAt: now } });
     if (!written) {
       if (principal) throw await records.versionConflict(principal, task._id);
       throw new AppError('conflict', 'The meeting changed meanwhile; reload and try again');

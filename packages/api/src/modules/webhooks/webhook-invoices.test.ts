@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
+import { DUNNING_JOB } from '../invoices/dunning.js';
+import { invoiceModel } from '../invoices/invoice.model.js';
 import { webhookDeliveryModel, webhookSubscriptionModel } from './webhook.model.js';
 
 async function poll<T>(read: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
@@ -63,6 +65,36 @@ describe('webhooks: invoice events and the subscription cache', () => {
     assert.equal(paid.status, 'paid');
     const stored = await webhookDeliveryModel(rt.ctx.connection).find({ tenantId: new Types.ObjectId(agency.tenantId), resourceId: invoice.body.id }).lean();
     assert.deepEqual(stored.map((d) => d.eventType).sort(), ['invoice.issued', 'invoice.paid']);
+  });
+
+  it('should deliver invoice.overdue once, however often the hourly dunning job sees the invoice overdue', async () => {
+    const tenantId = new Types.ObjectId(agency.tenantId);
+    const sub = await rt.request().post('/v1/webhooks').set(auth()).send({ url, kinds: ['invoice'], actions: ['overdue'] });
+    assert.equal(sub.status, 201, JSON.stringify(sub.body));
+    const book = (await rt.request().post('/v1/price-books').set(auth()).send({ name: 'Overdue book', services: [{ name: 'Editing', specs: [{ name: 'DE', unit: 'hour', prices: [{ currency: 'EUR', unitPrice: 8_000 }] }] }] }).expect(201)).body;
+    const account = (await rt.request().post('/v1/customers').set(auth()).send({ name: 'Initech AG', finance: { priceBookId: book.id, currency: 'EUR', paymentTermsDays: 14 } }).expect(201)).body.id as string;
+    const invoice = await rt.request().post('/v1/invoices').set(auth()).send({ accountId: account, lines: [{ serviceId: book.services[0].id, specId: book.services[0].specs[0].id, quantity: 2, taxRatePercent: 19 }] });
+    assert.equal(invoice.status, 201, JSON.stringify(invoice.body));
+    const id = invoice.body.id as string;
+    // Due ten days ago and unpaid.
+    const day = (offset: number) => new Date(`${new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`);
+    await invoiceModel(rt.ctx.connection).updateOne({ tenantId, _id: new Types.ObjectId(id) }, { $set: { issueDate: day(-24), dueDate: day(-10) } });
+    assert.equal((await rt.request().get(`/v1/invoices/${id}`).set(auth()).expect(200)).body.status, 'overdue');
+
+    // The job as the API schedules it, three runs (two at once, as two processes would): one event.
+    const jobs = rt.ctx.connection.collection<{ _id: Types.ObjectId; lastFinishedAt?: Date }>('agendaJobs');
+    const finished = async (jobIds: string[]) => (await Promise.all(jobIds.map((j) => jobs.findOne({ _id: new Types.ObjectId(j) })))).every((j) => j?.lastFinishedAt);
+    const first = await Promise.all([rt.ctx.jobs.schedule(new Date(), DUNNING_JOB, {}), rt.ctx.jobs.schedule(new Date(), DUNNING_JOB, {})]);
+    await poll(() => finished(first), 'two dunning runs');
+    const overdue = await poll(() => received.find((r) => r.type === 'invoice.overdue' && r.resourceId === id), 'invoice.overdue at the receiver');
+    assert.equal(overdue.status, 'overdue');
+    const again = await rt.ctx.jobs.schedule(new Date(), DUNNING_JOB, {});
+    await poll(() => finished([again]), 'a later dunning run');
+    const stored = await webhookDeliveryModel(rt.ctx.connection).find({ tenantId, resourceId: id, eventType: 'invoice.overdue' }).lean();
+    assert.equal(stored.length, 1, 'one delivery of invoice.overdue');
+    await poll(() => webhookDeliveryModel(rt.ctx.connection).exists({ tenantId, _id: stored[0]!._id, state: 'succeeded' }), 'the delivery succeeded');
+    assert.equal(received.filter((r) => r.type === 'invoice.overdue' && r.resourceId === id).length, 1, 'received once');
+    await rt.request().delete(`/v1/webhooks/${sub.body.id as string}`).set(auth()).expect(204);
   });
 
   it('should read subscriptions from the cache when publishing, and see a change made through the API at once', async () => {

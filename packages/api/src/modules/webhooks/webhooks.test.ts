@@ -165,8 +165,12 @@ describe('signed outbound webhooks', () => {
       const ping = await rt.request().post(`/v1/webhooks/${created.body.id}/ping`).set(auth(admin));
       assert.equal(ping.status, 201);
       await poll(() => receiver.lines.find((l) => l.handled === ping.body.eventId), 'the ping signed with both secrets');
-      const pinged = (await rt.request().get(`/v1/webhooks/${created.body.id}/deliveries/${ping.body.id}`).set(auth(admin))).body;
-      const header = pinged.attempts[0].requestHeaders['Crm-Signature'] as string;
+      // The receiver has it; the delivery's attempt is logged once its answer is back.
+      const pinged = await poll(async () => {
+        const read = (await rt.request().get(`/v1/webhooks/${created.body.id}/deliveries/${ping.body.id}`).set(auth(admin))).body as { attempts?: { requestHeaders: Record<string, string> }[]; body: string };
+        return read.attempts?.[0] ? { attempt: read.attempts[0], body: read.body } : undefined;
+      }, 'the ping attempt to be logged');
+      const header = pinged.attempt.requestHeaders['Crm-Signature'] as string;
       assert.equal(header.split(',').filter((p) => p.startsWith('v1=')).length, 2);
       assert.equal(signedWith(rotated.body.secret, header, pinged.body), true);
       assert.equal(signedWith(secret, header, pinged.body), true);

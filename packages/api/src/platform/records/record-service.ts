@@ -555,7 +555,9 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const from = existing.status ?? '';
       await deps.workflows.assertTransition(principal, def.workflowKey, from, input.to);
       const now = new Date();
-      const updated = (await writeStoredVersion(Model as never, existing, { $set: { ...alongside, status: input.to, statusChangedAt: now, updatedAt: now } }, { listRow: false })) as Doc | null;
+      // Fields derived from what changes alongside (a task's calendar weeks from its new due time) move in the same write.
+      const derived = Object.keys(alongside).length ? (def.derive?.({ ...existing, ...alongside } as Partial<Doc>) ?? {}) : {};
+      const updated = (await writeStoredVersion(Model as never, existing, { $set: { ...derived, ...alongside, status: input.to, statusChangedAt: now, updatedAt: now } }, { listRow: false })) as Doc | null;
       if (!updated) throw await versionConflict(principal, existing._id);
       const alongsideChanges = Object.fromEntries(Object.entries(alongside).map(([key, value]) => [key, { from: (existing as Record<string, unknown>)[key] ?? null, to: value }]));
       const dto = def.toDto(updated);

@@ -1,8 +1,9 @@
-// What <crm-calendar> asks of the API, through the SDK's `crm.calendar`: the occurrences of a range.
-import type { CalendarOccurrence, CrmClient as SdkClient } from '@crm/client-sdk';
+// What <crm-calendar> asks of the API, through the SDK's `crm.calendar`: the occurrences of a range, and
+// the entries, series and single occurrences its edit dialog creates, changes and deletes.
+import type { CalendarEntry, CalendarEntryCreateParams, CalendarEntryUpdateParams, CalendarOccurrence, CalendarOccurrenceUpdateParams, CrmClient as SdkClient } from '@crm/client-sdk';
 import type { CrmClient } from '../../context/client-context.js';
 
-export type { CalendarOccurrence };
+export type { CalendarEntry, CalendarEntryCreateParams, CalendarEntryUpdateParams, CalendarOccurrence, CalendarOccurrenceUpdateParams };
 
 /** A client that can read calendars: the SDK's `calendar`. */
 export type CalendarClient = CrmClient & Pick<SdkClient, 'calendar'>;

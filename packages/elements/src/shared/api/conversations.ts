@@ -1,9 +1,10 @@
 // What <crm-messages> asks of the API, through the SDK's `crm.conversations` (threads, messages, read
-// state, people to mention) and `crm.realtime.on('conversation.message' | 'conversation.read')`.
-import type { Conversation, ConversationMessage, ConversationMessagePushed, ConversationReadState, ConversationRecordKind, CrmClient as SdkClient } from '@crm/client-sdk';
+// state, people to mention, editing and deleting) and `crm.realtime.on('conversation.message' |
+// 'conversation.message.updated' | 'conversation.read')`.
+import type { Conversation, ConversationMessage, ConversationMessagePushed, ConversationMessageUpdated, ConversationReadState, ConversationRecordKind, CrmClient as SdkClient } from '@crm/client-sdk';
 import type { CrmClient } from '../../context/client-context.js';
 
-export type { Conversation, ConversationMessage, ConversationMessagePushed, ConversationReadState, ConversationRecordKind };
+export type { Conversation, ConversationMessage, ConversationMessagePushed, ConversationMessageUpdated, ConversationReadState, ConversationRecordKind };
 
 /** One user to mention or talk to. */
 export interface ConversationPerson {

@@ -18,6 +18,8 @@ interface TicketsState {
   suggestTimer: ReturnType<typeof setTimeout> | undefined;
   /** The live connection while a ticket's thread is shown. */
   live: { close(): void } | undefined;
+  /** The closing form (rating and comment) is open in place of the Close button. */
+  closing: boolean;
 }
 
 const states = new WeakMap<PortalHost, TicketsState>();
@@ -29,7 +31,7 @@ const closedStatuses = new Set(['resolved', 'closed']);
 function stateOf(host: PortalHost): TicketsState {
   let state = states.get(host);
   if (!state) {
-    state = { tickets: null, error: '', creating: false, subjectError: '', sending: false, ticket: null, messages: [], replyError: '', latest: [], suggestions: [], suggestTimer: undefined, live: undefined };
+    state = { tickets: null, error: '', creating: false, subjectError: '', sending: false, ticket: null, messages: [], replyError: '', latest: [], suggestions: [], suggestTimer: undefined, live: undefined, closing: false };
     states.set(host, state);
   }
   return state;
@@ -49,6 +51,7 @@ async function loadList(host: PortalHost): Promise<void> {
 async function loadTicket(host: PortalHost, id: string): Promise<void> {
   const state = stateOf(host);
   state.ticket = null;
+  state.closing = false;
   state.messages = [];
   try {
     const [ticket, messages] = await Promise.all([host.crm.portal.tickets.get(id), host.crm.portal.tickets.listMessages(id, { limit: 100 })]);
@@ -189,15 +192,73 @@ function size(host: PortalHost, bytes: number): string {
   return new Intl.NumberFormat(host.locale, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(mb ? bytes / 1024 / 1024 : Math.max(0.1, bytes / 1024));
 }
 
-async function toggle(host: PortalHost): Promise<void> {
+async function reopen(host: PortalHost): Promise<void> {
   const state = stateOf(host);
   if (!state.ticket) return;
   try {
-    state.ticket = closedStatuses.has(state.ticket.status) ? await host.crm.portal.tickets.reopen(state.ticket.id) : await host.crm.portal.tickets.close(state.ticket.id);
+    state.ticket = await host.crm.portal.tickets.reopen(state.ticket.id);
   } catch (error) {
     state.error = host.describe(error);
   }
   host.requestUpdate();
+}
+
+/** Opens (or leaves) the closing form, and moves focus into it (or back to the Close button). */
+function setClosing(host: PortalHost, event: Event, open: boolean): void {
+  const root = (event.currentTarget as HTMLElement).getRootNode() as ParentNode;
+  stateOf(host).closing = open;
+  host.requestUpdate();
+  requestAnimationFrame(() => root.querySelector<HTMLElement>(open ? '#close-ticket-title' : '[data-action="close"]')?.focus());
+}
+
+/** Closes the ticket with the customer's optional rating (1–5) and comment (POST /v1/portal/tickets/{id}/close). */
+async function close(host: PortalHost, event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  const state = stateOf(host);
+  if (!state.ticket) return;
+  const data = new FormData(event.target as HTMLFormElement);
+  const rating = Number(data.get('rating') ?? 0);
+  const comment = String(data.get('comment') ?? '').trim();
+  state.sending = true;
+  host.requestUpdate();
+  try {
+    state.ticket = await host.crm.portal.tickets.close(state.ticket.id, { ...(rating ? { rating } : {}), ...(comment ? { comment } : {}) });
+    state.closing = false;
+    state.error = '';
+    host.emit('crm-portal-ticket-closed', { ticket: state.ticket });
+  } catch (error) {
+    state.error = host.describe(error);
+  } finally {
+    state.sending = false;
+    host.requestUpdate();
+  }
+}
+
+function renderClosing(host: PortalHost, state: TicketsState, ticket: PortalTicket): TemplateResult {
+  const t = (key: Parameters<typeof say>[1]) => say(host.locale, key);
+  if (closedStatuses.has(ticket.status)) {
+    return html`${ticket.satisfaction ? html`<p class="muted" data-rated>${say(host.locale, 'rated', { stars: count(host.locale, 'starCount', ticket.satisfaction.rating) })}</p>` : nothing}
+      <button type="button" class="secondary" part="button" data-action="reopen" @click=${() => reopen(host)}>${t('reopen')}</button>`;
+  }
+  if (!state.closing) return html`<button type="button" class="secondary" part="button" data-action="close" @click=${(e: Event) => setClosing(host, e, true)}>${t('close')}</button>`;
+  return html`<form novalidate data-close aria-labelledby="close-ticket-title" @submit=${(e: SubmitEvent) => close(host, e)}>
+    <h3 id="close-ticket-title" tabindex="-1">${t('closeTitle')}</h3>
+    <fieldset class="rating" aria-describedby="close-rating-hint">
+      <legend>${t('rateLegend')}</legend>
+      ${[1, 2, 3, 4, 5].map(
+        (n) => html`<label class="star"><input type="radio" name="rating" value=${n} id=${`close-rating-${n}`} part="input" /><span aria-hidden="true">${'★'.repeat(n)}</span> ${count(host.locale, 'starCount', n)}</label>`,
+      )}
+      <p id="close-rating-hint" class="muted">${t('rateHint')}</p>
+    </fieldset>
+    <div class="field">
+      <label for="close-comment">${t('rateComment')}</label>
+      <textarea id="close-comment" name="comment" maxlength="2000" part="input"></textarea>
+    </div>
+    <div class="actions">
+      <button type="submit" part="button" ?disabled=${state.sending}>${state.sending ? t('sending') : t('confirmClose')}</button>
+      <button type="button" class="secondary" part="button" @click=${(e: Event) => setClosing(host, e, false)}>${t('cancel')}</button>
+    </div>
+  </form>`;
 }
 
 function ticketItem(host: PortalHost, ticket: PortalTicket): TemplateResult {
@@ -302,7 +363,7 @@ function renderTicket(host: PortalHost, state: TicketsState): TemplateResult {
                 </div>
                 <div><button type="submit" part="button" ?disabled=${state.sending}>${state.sending ? t('sending') : t('sendReply')}</button></div>
               </form>`}
-          <button type="button" class="secondary" part="button" @click=${() => toggle(host)}>${closedStatuses.has(ticket.status) ? t('reopen') : t('close')}</button>`
+          ${renderClosing(host, state, ticket)}`
       : nothing}
   </section>`;
 }
