@@ -6,7 +6,11 @@
  * (started → finished, as GET /v1/imports/{id} reports them); peak RSS is the API process's, sampled
  * every 100 ms during the run (FerretDB and PostgreSQL are processes of their own, not counted).
  *
- *   node --import tsx bench/import.ts [--rows 100000] [--mode skip|create] [--batch 1000]
+ *   node --import tsx bench/import.ts [--rows 100000] [--mode skip|create] [--batch 1000] [--profile]
+ *
+ * `--profile` also prints the database commands of the run per command and collection (the driver's command
+ * monitor): how many per row, and the summed time each kind spent in the database (overlapping commands
+ * counted each, so the sum may exceed the run).
  */
 import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,15 +24,16 @@ import { startRuntime } from '../packages/api/src/runtime.js';
 import { makeAgency } from '../packages/api/src/testing/factories.js';
 import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, mode: { type: 'string', default: 'skip' }, batch: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({ options: { profile: { type: 'boolean', default: false }, rows: { type: 'string', default: '100000' }, mode: { type: 'string', default: 'skip' }, batch: { type: 'string', default: '1000' } } });
 const rows = Number(values.rows);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-import-'));
 chmodSync(dataDir, 0o755);
-const config = testConfig({ DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000', USER_RATE_LIMIT_MAX: '1000000', JOBS_PROCESS_EVERY_MS: '200', IMPORT_BATCH_SIZE: values.batch!, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!' });
+const config = testConfig({ DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000', USER_RATE_LIMIT_MAX: '1000000', IMPORT_BATCH_SIZE: values.batch!, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!' });
 const rssAtStart = process.memoryUsage().rss;
 const database = await startTestDatabase(() => {});
-const runtime = await startRuntime(config, { uri: database.uri, dbName: `crm_bench_import_${Date.now()}`, postgresUrl: database.postgresUrl });
+const dbName = `crm_bench_import_${Date.now()}`;
+const runtime = await startRuntime(config, { uri: database.uri, dbName, postgresUrl: database.postgresUrl });
 const agency = await makeAgency(runtime);
 
 // The file: names, an email (every 50th repeats an earlier row's, so dedupe has work), company, city, tags.
@@ -66,6 +71,27 @@ const sampler = setInterval(() => {
   peakHeap = Math.max(peakHeap, m.heapUsed);
 }, 100);
 const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' / ');
+const commandStats = new Map<string, { count: number; ms: number }>();
+const startedCommands = new Map<number, { key: string; at: number }>();
+const client = runtime.db.connection.getClient();
+if (values.profile) {
+  client.on('commandStarted', (e) => {
+    if (e.databaseName !== dbName) return;
+    const collection = typeof e.command[e.commandName] === 'string' ? e.command[e.commandName] : '';
+    startedCommands.set(e.requestId, { key: `${e.commandName} ${collection}`, at: performance.now() });
+  });
+  const done = (e: { requestId: number }) => {
+    const s = startedCommands.get(e.requestId);
+    if (!s) return;
+    startedCommands.delete(e.requestId);
+    const stat = commandStats.get(s.key) ?? { count: 0, ms: 0 };
+    stat.count += 1;
+    stat.ms += performance.now() - s.at;
+    commandStats.set(s.key, stat);
+  };
+  client.on('commandSucceeded', done);
+  client.on('commandFailed', done);
+}
 await runtime.ctx.jobs.start();
 const run = await fetch(`${base}/v1/imports/${created.id}/run`, { method: 'POST', headers });
 if (run.status !== 202) throw new Error(`run: ${run.status} ${await run.text()}`);
@@ -101,6 +127,10 @@ const result = {
   load: { before: loadBefore, after: loadavg().map((l) => l.toFixed(1)).join(' / ') },
 };
 console.log(JSON.stringify(result, null, 2));
+if (values.profile) {
+  const table = [...commandStats].sort((a, b) => b[1].ms - a[1].ms).map(([key, s]) => `${key.padEnd(40)} ${String(s.count).padStart(8)} ${(s.count / rows).toFixed(3).padStart(8)}/row ${(s.ms / 1000).toFixed(1).padStart(8)} s`);
+  console.log(['command collection                         count      per row   time', ...table].join('\n'));
+}
 server.close();
 await runtime.ctx.jobs.stop();
 await runtime.db.connection.dropDatabase().catch(() => {});

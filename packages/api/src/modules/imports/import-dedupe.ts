@@ -25,7 +25,11 @@ export const importKeyId = (job: Pick<ImportJob, 'kind' | 'mapping'>, tenantId: 
  * The existing records the keys of a batch name, in one read where the engine serves `$in` from an
  * index (MongoDB: `primaryEmail` of the records, or the import keys by `_id`); FerretDB 1.24 pushes
  * `$in` down on neither handler (the whole agency would be decoded per batch, see records-by-id.ts), so
- * there each key is one equality read of an indexed field, sent `LOOKUPS_AT_ONCE` at a time.
+ * there each key is one equality read of an indexed field, sent `LOOKUPS_AT_ONCE` at a time. That read
+ * names `primaryEmail` alone and checks the tenant on the records found: with `tenantId` beside it,
+ * PostgreSQL ANDs the GIN bitmap of every contact of the agency into each lookup (docs/database.md), a
+ * cost that grows with the agency (one lookup per row of the file); an address shared by other agencies
+ * only adds their few records to decode.
  */
 export async function existingByKey(ctx: ImportContext, job: ImportJob, principal: Principal, keys: readonly string[]): Promise<Map<string, RecordBase>> {
   const found = new Map<string, RecordBase>();
@@ -36,8 +40,8 @@ export async function existingByKey(ctx: ImportContext, job: ImportJob, principa
   if (job.mapping!.dedupeKey === 'email') {
     const docs = oneRead
       ? await Model.find({ tenantId, primaryEmail: op({ $in: [...keys] }) } as never).batchSize(keys.length + 1).lean<Array<RecordBase & { primaryEmail: string }>>()
-      : ((await inParallel(keys, LOOKUPS_AT_ONCE, (key) => Model.findOne({ tenantId, primaryEmail: key } as never).lean())) as Array<(RecordBase & { primaryEmail: string }) | null>);
-    for (const doc of docs) if (doc && !found.has(doc.primaryEmail)) found.set(doc.primaryEmail, doc);
+      : (await inParallel(keys, LOOKUPS_AT_ONCE, (key) => Model.find({ primaryEmail: key } as never).setOptions({ crossTenant: 'by email alone; the tenant is checked on each record' }).lean<Array<RecordBase & { primaryEmail: string }>>())).flat();
+    for (const doc of docs) if (doc && doc.tenantId.equals(tenantId) && !found.has(doc.primaryEmail)) found.set(doc.primaryEmail, doc);
     return found;
   }
   const ids = keys.map((key) => importKeyId(job, tenantId, key));

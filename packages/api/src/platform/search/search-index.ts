@@ -25,6 +25,8 @@ export interface SearchableKind<Doc = Record<string, unknown>> {
 /** At most this many entries are read per looked-up token; a word matching more is confirmed on the records. */
 export const ENTRIES_PER_TOKEN = 1000;
 const INSERT_BATCH = 5000;
+/** Entry inserts of one `indexRecords` call in flight at once. */
+const INSERTS_AT_ONCE = 2;
 
 interface IndexedRecord {
   _id: Types.ObjectId;
@@ -87,21 +89,41 @@ async function insertEntries(connection: Connection, entries: Array<Omit<SearchE
  */
 export async function indexRecords<Doc>(connection: Connection, kind: SearchableKind<Doc>, docs: ReadonlyArray<Partial<Doc>>): Promise<number> {
   // Built one insert's worth at a time: a batch of 1,000 imported contacts makes ~35,000 entries, which are
-  // not all held at once.
+  // not all held at once. Up to INSERTS_AT_ONCE inserts are in flight (FerretDB converts one while
+  // PostgreSQL writes the other's index entries), so at most that many inserts' worth is held.
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown = null;
+  const send = async (entries: Array<Omit<SearchEntry, '_id'>>) => {
+    if (inFlight.size >= INSERTS_AT_ONCE) await Promise.race(inFlight);
+    if (failure) {
+      await Promise.all(inFlight);
+      throw failure;
+    }
+    const sent: Promise<void> = insertEntries(connection, entries).then(
+      () => void inFlight.delete(sent),
+      (error: unknown) => {
+        inFlight.delete(sent);
+        failure ??= error;
+      },
+    );
+    inFlight.add(sent);
+  };
   let pending: Array<Omit<SearchEntry, '_id'>> = [];
   let written = 0;
   for (const doc of docs) {
     pending.push(...entriesOf(kind, doc as unknown as IndexedRecord));
     if (pending.length >= INSERT_BATCH) {
       written += pending.length;
-      await insertEntries(connection, pending);
+      await send(pending);
       pending = [];
     }
   }
   if (pending.length) {
     written += pending.length;
-    await insertEntries(connection, pending);
+    await send(pending);
   }
+  await Promise.all(inFlight);
+  if (failure) throw failure;
   return written;
 }
 
