@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: checks the machine first (anything missing is named in one line, before any test runs),
-// then lint, type-check, every package's own tests in turn, and the packed packages in an empty project
-// (scripts/check-packs.mjs), streaming their output, and a closing line that adds them up
+// then lint, type-check, every package's own tests and the packed packages in an empty project
+// (scripts/check-packs.mjs) in two lanes (below), and a closing line that adds them up
 // ("N passed, N failed"). Exits non-zero if any step fails.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,14 +108,27 @@ let failed = 0;
 const timings = [];
 const broken = [];
 const failures = [];
-for (const [label, args] of [
-  ['lint', ['run', 'lint']],
-  ['typecheck', ['run', 'typecheck']],
-  // The API's OpenAPI document through Spectral (spectral:oas) and Redocly (recommended-strict): 0 errors, 0 warnings.
-  ['OpenAPI lint', ['run', 'lint:openapi', '-w', '@crm/api']],
-]) {
-  const { code } = await run(label, 'npm', args, root);
-  if (code !== 0) broken.push(label);
+/** Lint, type-check and the OpenAPI lint; `buffered` when they run beside the API's tests. */
+async function checks(options) {
+  for (const [label, args] of [
+    ['lint', ['run', 'lint']],
+    ['typecheck', ['run', 'typecheck']],
+    // The API's OpenAPI document through Spectral (spectral:oas) and Redocly (recommended-strict): 0 errors, 0 warnings.
+    ['OpenAPI lint', ['run', 'lint:openapi', '-w', '@crm/api']],
+  ]) {
+    const { code } = await run(label, 'npm', args, root, options);
+    if (code !== 0) broken.push(label);
+  }
+}
+/** The packed packages installed into an empty project. */
+async function packs(options) {
+  const { code, tail } = await run('packed packages in an empty project: node scripts/check-packs.mjs', process.execPath, [join(root, 'scripts', 'check-packs.mjs')], root, options);
+  const c = counts(tail);
+  if (c) {
+    passed += c.passed;
+    failed += c.failed;
+  }
+  if (code !== 0 || !c) broken.push('packs');
 }
 /** One workspace's `npm test`, added to the totals. */
 async function testWorkspace(workspace, options) {
@@ -128,30 +142,34 @@ async function testWorkspace(workspace, options) {
   }
   if (code !== 0 || !c) broken.push(pkg.name + (c ? '' : ' (no test summary)'));
 }
-// Two lanes: the API's tests (about 20 minutes, much of it waiting on the database, jobs and mail) stream
-// while the other packages' tests run one after another beside them, their output printed whole as each
-// ends. CRM_TEST_LANES=1 runs everything in one lane, in order.
+// Two lanes. The API's tests (about 25 minutes of files, much of it waiting on the database, jobs and
+// mail) stream in one, two files at a time; in the other, lint, type-check, the other packages' tests and
+// the packs run one after another, each printed whole as it ends. When that lane is done it creates
+// CRM_API_TEST_MORE_WHEN's file and the API's runner takes four files at a time for the rest of its
+// queue (packages/api/scripts/run-tests.ts). CRM_TEST_LANES=1 runs everything in one lane, in order.
 const apiWorkspace = workspaces.find((w) => w === 'packages/api');
 if (!apiWorkspace) throw new Error('package.json workspaces: packages/api is missing');
 const otherWorkspaces = workspaces.filter((w) => w !== apiWorkspace);
 if (process.env.CRM_TEST_LANES === '1') {
+  await checks();
   for (const workspace of workspaces) await testWorkspace(workspace);
+  await packs();
 } else {
+  const signalDir = mkdtempSync(join(tmpdir(), 'crm-lanes-'));
+  process.env.CRM_API_TEST_MORE_WHEN = join(signalDir, 'other-lane-done');
   await Promise.all([
     testWorkspace(apiWorkspace),
     (async () => {
-      for (const workspace of otherWorkspaces) await testWorkspace(workspace, { buffered: true });
+      try {
+        await checks({ buffered: true });
+        for (const workspace of otherWorkspaces) await testWorkspace(workspace, { buffered: true });
+        await packs({ buffered: true });
+      } finally {
+        writeFileSync(process.env.CRM_API_TEST_MORE_WHEN, '');
+      }
     })(),
   ]);
-}
-{
-  const { code, tail } = await run('packed packages in an empty project: node scripts/check-packs.mjs', process.execPath, [join(root, 'scripts', 'check-packs.mjs')], root);
-  const c = counts(tail);
-  if (c) {
-    passed += c.passed;
-    failed += c.failed;
-  }
-  if (code !== 0 || !c) broken.push('packs');
+  rmSync(signalDir, { recursive: true, force: true });
 }
 if (failures.length) process.stdout.write(`\nFailing tests (and the suites holding them):\n${failures.slice(0, 60).map((f) => `  ${f}`).join('\n')}\n`);
 if (broken.length) process.stdout.write(`\nFailed: ${broken.join(', ')}\n`);

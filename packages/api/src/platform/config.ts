@@ -147,10 +147,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** A config for tests and scripts: defaults plus the given overrides, validated the same way. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   // The query budget is wall-clock time: on a test machine shared by parallel runs a plain query can
-  // wait seconds for a core, so tests get a wide one (the budget's own tests set theirs).
+  // wait seconds for a core, so tests get a wide one (the budget's own tests set theirs); likewise the wait
+  // for a pooled connection, which a loaded CI machine stretched past 5 s while a runtime started its jobs.
   // A test file drives the API from 127.0.0.1 as one or two callers per agency: the per-address budgets
   // are wide, a caller may use the agency's whole budget and lists are not capped in flight, unless the
   // test sets them (security/limits.test.ts does; docs/limits.md has the production defaults).
   const limits = { ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000', AUTH_FAILURE_LIMIT_PER_MINUTE: '100000', USER_RATE_LIMIT_MAX: overrides.RATE_LIMIT_MAX ?? '200', EXPENSIVE_CONCURRENCY_PER_USER: '1000' };
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', DB_QUERY_TIMEOUT_MS: '30000', ...limits, ...overrides });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TRUST_PROXY: 'true', DB_QUERY_TIMEOUT_MS: '30000', DB_POOL_WAIT_MS: '30000', ...limits, ...overrides });
 }
