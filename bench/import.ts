@@ -53,6 +53,7 @@ const server = createServer(runtime.app);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 const headers = { Authorization: `Bearer ${agency.adminToken}` };
+let refreshToken = agency.refreshToken;
 
 const uploadStarted = Date.now();
 const upload = await fetch(`${base}/v1/imports/contacts?name=contacts.csv`, { method: 'POST', headers: { ...headers, 'Content-Type': 'text/csv' }, body: Readable.toWeb(createReadStream(file)) as ReadableStream, duplex: 'half' } as RequestInit);
@@ -95,16 +96,30 @@ if (values.profile) {
 await runtime.ctx.jobs.start();
 const run = await fetch(`${base}/v1/imports/${created.id}/run`, { method: 'POST', headers });
 if (run.status !== 202) throw new Error(`run: ${run.status} ${await run.text()}`);
+let polls = 0;
 let status: { status: string; progress: Record<string, number>; startedAt: string; finishedAt: string; failure: string | null };
 for (;;) {
   await new Promise((r) => setTimeout(r, 500));
-  status = (await (await fetch(`${base}/v1/imports/${created.id}`, { headers })).json()) as typeof status;
+  let polled = await fetch(`${base}/v1/imports/${created.id}`, { headers });
+  if (polled.status === 401) {
+    // Access tokens live 15 minutes; a long run outlives several.
+    const refreshed = await fetch(`${base}/v1/auth/refresh`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+    if (refreshed.status !== 200) throw new Error(`refresh: ${refreshed.status} ${await refreshed.text()}`);
+    const tokens = (await refreshed.json()) as { accessToken: string; refreshToken: string };
+    headers.Authorization = `Bearer ${tokens.accessToken}`;
+    refreshToken = tokens.refreshToken;
+    polled = await fetch(`${base}/v1/imports/${created.id}`, { headers });
+  }
+  if (polled.status !== 200) throw new Error(`status: ${polled.status} ${await polled.text()}`);
+  status = (await polled.json()) as typeof status;
   if (process.env.BENCH_GC_TRACE && (globalThis as { gc?: () => void }).gc) {
     (globalThis as { gc?: () => void }).gc!();
     const m = process.memoryUsage();
     console.error(`trace read=${status.progress?.read} rss=${Math.round(m.rss / 1048576)} heapAfterGc=${Math.round(m.heapUsed / 1048576)} external=${Math.round(m.external / 1048576)} buffers=${Math.round(m.arrayBuffers / 1048576)}`);
   }
   if (!['queued', 'running'].includes(status.status)) break;
+  // A line every 30 s, so a run stopped early (a deadline) still says how far it got and at what pace.
+  if (++polls % 60 === 0) console.error(`progress ${new Date().toISOString()} read=${status.progress?.read} rowsPerSecond=${Math.round(status.progress?.rowsPerSecond ?? 0)} peakRssMB=${Math.round(peakRss / 1048576)}`);
 }
 clearInterval(sampler);
 const seconds = (Date.parse(status.finishedAt) - Date.parse(status.startedAt)) / 1000;
