@@ -19,7 +19,7 @@
  * default 1000), --concurrency 10, --seconds 10, --timeout 120000 (per request), --query-timeout 120000 (DB_QUERY_TIMEOUT_MS), --only calendar,conversations,projects,
  * lead-requests,registrations, --record 0 (print instead of appending to bench/RESULTS.md).
  */
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ import { startRuntime } from '../packages/api/src/runtime.js';
 import { registrationToken, waitForMail } from '../packages/api/src/testing/mailbox.js';
 import { calendarEntryModel } from '../packages/api/src/modules/calendar/calendar.model.js';
 import { entryBuckets } from '../packages/api/src/modules/calendar/calendar-buckets.js';
-import { inboxFields } from '../packages/api/src/modules/conversations/inbox.js';
+import { memberFields } from '../packages/api/src/modules/conversations/inbox.js';
 import { listedKind, writeListRows } from '../packages/api/src/platform/lists/list-rows.js';
 import { conversationMemberModel, conversationModel } from '../packages/api/src/modules/conversations/conversation.model.js';
 import { projectModel } from '../packages/api/src/modules/projects/projects.model.js';
@@ -78,6 +78,9 @@ async function seed(model: Model<never>, n: number, make: (i: number) => Record<
 async function main() {
   const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' / ');
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-collaboration-'));
+  // mkdtemp makes the folder 700: run as root, PostgreSQL (run as the postgres user) could not reach it and the
+  // API fell back to FerretDB's SQLite handler, where every filter but a lone _id is a scan (runs before 2026-12-06 12:00 UTC).
+  chmodSync(dataDir, 0o755);
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -116,18 +119,21 @@ async function main() {
     const adminId = new Types.ObjectId(((await call('GET', '/v1/me', undefined, adminToken)).user as { id: string }).id);
     const epoch = Date.UTC(2026, 0, 5);
     const at = (i: number, minutes: number) => new Date(epoch + i * minutes * 60_000);
+    // Each calendar entry lasts 25 minutes (before 2026-12-06 the seed ended entry i at i × 55 minutes, so a week overlapped ~4,900 ever longer entries).
+    const endOf = (i: number) => new Date(at(i, 30).getTime() + 25 * 60_000);
     const now = new Date();
 
     // Calendar: one entry every 30 minutes from 2026-01-05 (100k span about 5.7 years); the measured week is the 30th.
     if (wanted('calendar'))
-      seedTimes.calendar = (await timed(`seed ${records} calendar entries`, () => seed(calendarEntryModel(connection) as never, records, (i) => ({ tenantId, kind: i % 3 ? 'meeting' : 'call', title: `Bench entry ${i}`, startAt: at(i, 30), endAt: at(i, 30 + 25), seriesEndAt: at(i, 30 + 25), buckets: entryBuckets({ startAt: at(i, 30), endAt: at(i, 30 + 25), seriesEndAt: at(i, 30 + 25), recurrence: null }), allDay: false, timeZone: 'Europe/Berlin', recurrence: null, ownerId: adminId, teamId: null, attendees: [], attendeeUserIds: [], reminderMinutes: null, createdAt: now, updatedAt: now, version: 0 })))).ms;
+      seedTimes.calendar = (await timed(`seed ${records} calendar entries`, () => seed(calendarEntryModel(connection) as never, records, (i) => ({ tenantId, kind: i % 3 ? 'meeting' : 'call', title: `Bench entry ${i}`, startAt: at(i, 30), endAt: endOf(i), seriesEndAt: endOf(i), buckets: entryBuckets({ startAt: at(i, 30), endAt: endOf(i), seriesEndAt: endOf(i), recurrence: null }), allDay: false, timeZone: 'Europe/Berlin', recurrence: null, ownerId: adminId, teamId: null, attendees: [], attendeeUserIds: [], reminderMinutes: null, createdAt: now, updatedAt: now, version: 0 })))).ms;
     // Conversations: N direct conversations with a message each, the admin a member of every one.
     if (wanted('conversations'))
       seedTimes.conversations = (
         await timed(`seed ${records} conversations with the admin's memberships`, async () => {
           const ids = Array.from({ length: records }, () => new Types.ObjectId());
-          await seed(conversationModel(connection) as never, records, (i) => ({ _id: ids[i], tenantId, kind: 'direct', key: `bench:${i}`, recordKind: null, recordId: null, participantIds: [adminId], title: `Bench conversation ${i}`, createdBy: adminId, messageCount: 1, lastMessageAt: at(i, 1), lastMessagePreview: 'hello', createdAt: at(i, 1), updatedAt: at(i, 1) }));
-          await seed(conversationMemberModel(connection) as never, records, (i) => ({ tenantId, key: `${String(ids[i])}:${String(adminId)}`, conversationId: ids[i], userId: adminId, kind: 'direct', readCount: 0, lastReadAt: null, createdAt: at(i, 1), ...inboxFields(adminId, at(i, 1)) }));
+          const conversation = (i: number) => ({ _id: ids[i]!, tenantId, kind: 'direct' as const, key: `bench:${i}`, recordKind: null, recordId: null, participantIds: [adminId], title: `Bench conversation ${i}`, createdBy: adminId, messageCount: 1, lastMessageAt: at(i, 1), lastMessagePreview: 'hello', createdAt: at(i, 1), updatedAt: at(i, 1) });
+          await seed(conversationModel(connection) as never, records, conversation);
+          await seed(conversationMemberModel(connection) as never, records, (i) => ({ tenantId, key: `${String(ids[i])}:${String(adminId)}`, conversationId: ids[i], userId: adminId, kind: 'direct', readCount: 0, lastReadAt: null, createdAt: at(i, 1), ...memberFields(adminId, conversation(i)) }));
         })
       ).ms;
     if (wanted('projects'))
@@ -182,6 +188,7 @@ async function main() {
       '',
       `- command: \`node --import tsx bench/collaboration.ts ${args.join(' ')}\``,
       `- machine: ${machine}; Node ${process.version}`,
+      `- database: ${runtime.database.kind}`,
       `- data: ${records} records per list in one agency (calendar entries, conversations with the admin a member of each, projects, requests for leads, registrations at ${perEvent} per event)`,
       `- seeding: ${Object.entries(seedTimes).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`,
       `- load: ${concurrency} concurrent workers for ${seconds} s per scenario`,

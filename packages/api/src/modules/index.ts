@@ -165,13 +165,13 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   routes.push(...conversationsModule(ctx, {
     notifications: messaging.notifications,
     records: {
-      contact: { resource: 'contact', get: (p, id) => contacts.get(p, id) },
-      customer: { resource: 'customer', get: (p, id) => crm.customers.get(p, id) },
-      lead: { resource: 'lead', get: (p, id) => crm.leads.get(p, id) },
-      opportunity: { resource: 'opportunity', get: (p, id) => sales.opportunities.get(p, id) },
-      task: { resource: 'task', get: (p, id) => sales.tasks.get(p, id) },
-      ticket: { resource: 'ticket', get: (p, id) => support.tickets.get(p, id) },
-      campaign: { resource: 'campaign', get: (p, id) => campaigns.campaigns.get(p, id) },
+      contact: { resource: 'contact', get: (p, id) => contacts.get(p, id), visibleIds: (p, ids) => contacts.visibleIds(p, ids) },
+      customer: { resource: 'customer', get: (p, id) => crm.customers.get(p, id), visibleIds: (p, ids) => crm.customers.visibleIds(p, ids) },
+      lead: { resource: 'lead', get: (p, id) => crm.leads.get(p, id), visibleIds: (p, ids) => crm.leads.visibleIds(p, ids) },
+      opportunity: { resource: 'opportunity', get: (p, id) => sales.opportunities.get(p, id), visibleIds: (p, ids) => sales.opportunities.visibleIds(p, ids) },
+      task: { resource: 'task', get: (p, id) => sales.tasks.get(p, id), visibleIds: (p, ids) => sales.tasks.visibleIds(p, ids) },
+      ticket: { resource: 'ticket', get: (p, id) => support.tickets.get(p, id), visibleIds: (p, ids) => support.tickets.visibleIds(p, ids) },
+      campaign: { resource: 'campaign', get: (p, id) => campaigns.campaigns.get(p, id), visibleIds: (p, ids) => campaigns.campaigns.visibleIds(p, ids) },
       quote: { resource: 'opportunity', get: (p, id) => quoteToCash.quotes.get(p, id) },
     },
   }).routes);

@@ -66,11 +66,17 @@ export interface ConversationMember {
   lastReadAt: Date | null;
   /** The conversation's last activity and its inbox buckets for this user (see `inbox.ts`). */
   activityAt?: Date;
+  ih?: string;
   ib0?: string;
   ib1?: string;
   ib2?: string;
+  /** What the inbox shows of the conversation, written with every change of it, so a page reads no conversation (see `inbox.ts`). */
+  summary?: ConversationSummary;
   createdAt: Date;
 }
+
+/** The conversation as an inbox item needs it, copied onto each of its member rows. */
+export type ConversationSummary = Pick<Conversation, 'kind' | 'recordKind' | 'recordId' | 'participantIds' | 'title' | 'createdBy' | 'messageCount' | 'lastMessageAt' | 'lastMessagePreview' | 'createdAt'>;
 
 const memberSchema = new Schema<ConversationMember>(
   {
@@ -81,9 +87,11 @@ const memberSchema = new Schema<ConversationMember>(
     readCount: { type: Number, default: 0 },
     lastReadAt: { type: Date, default: null },
     activityAt: { type: Date },
+    ih: { type: String, index: true },
     ib0: { type: String, index: true },
     ib1: { type: String, index: true },
     ib2: { type: String, index: true },
+    summary: { type: Schema.Types.Mixed },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );

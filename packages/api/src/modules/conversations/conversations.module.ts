@@ -3,7 +3,8 @@ import type { RouteSpec } from '../../platform/http/route.js';
 import { resolvePrincipal } from '../identity/principal.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import { conversationRoutes } from './conversations.routes.js';
-import { createConversationsService, type RecordReaders } from './conversations.service.js';
+import { createConversationsService } from './conversations.service.js';
+import type { RecordReaders } from './record-readers.js';
 import { backfillInbox } from './inbox.js';
 
 /** Internal messaging (issue 23, 004), wired to the app: record threads read through each record's own service. */

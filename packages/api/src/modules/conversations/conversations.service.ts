@@ -1,17 +1,19 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
 import { can } from '../../platform/access/access.js';
-import type { Resource } from '../../platform/access/catalog.js';
 import type { Principal } from '../../platform/access/principal.js';
+import { createStampedCache } from '../../platform/auth/stamped-cache.js';
 import { bytesOf } from '../../platform/db/binary.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
-import { iso } from '../../platform/records/dto.js';
 import { readRecordsById } from '../../platform/records/records-by-id.js';
-import { activityOf, inboxFields, inboxPage, touchMembers } from './inbox.js';
+import { conversationDto, preview, recordTitle, toMessageDto } from './conversation-dto.js';
+import { memberFields, touchMembers } from './inbox.js';
+import { inboxList, type InboxQuery } from './inbox-list.js';
+import type { RecordReaders } from './record-readers.js';
 import { indexRecords, recordTokens, removeRecordSearch, searchCandidates, syncRecordSearch, type SearchableKind } from '../../platform/search/search-index.js';
 import { parseSearch } from '../../platform/search/search-query.js';
 import { matchWord } from '../../platform/search/search-tokens.js';
@@ -23,26 +25,10 @@ import {
   type Conversation, type ConversationMessage, type ThreadRecordKind,
 } from './conversation.model.js';
 
-/** How a record kind is read for a caller: its access resource and the record service's `get` (404 when hidden). */
-export interface RecordReader {
-  resource: Resource;
-  get(principal: Principal, id: string): Promise<unknown>;
-}
-export type RecordReaders = Record<ThreadRecordKind, RecordReader>;
-
 /** The search-index kind of messages (entries carry no access fields: the conversation decides, on every search). */
 export const MESSAGE_SEARCH_KIND = 'conversation_message';
 /** At most this many candidate messages are read to answer one search. */
 const MESSAGES_EXAMINED_PER_SEARCH = 400;
-
-const preview = (body: string) => body.replace(/\s+/g, ' ').slice(0, 140);
-
-/** What a record calls itself, from its API shape. */
-function recordTitle(kind: ThreadRecordKind, dto: unknown): string {
-  const r = (dto ?? {}) as Record<string, unknown>;
-  const name = [r.name, r.title, r.subject, r.companyName, [r.firstName, r.lastName].filter(Boolean).join(' '), r.number].find((v) => typeof v === 'string' && v.trim());
-  return typeof name === 'string' ? name.trim().slice(0, 200) : kind;
-}
 
 /**
  * Internal messaging (issue 23, 004): record threads and direct conversations, messages with mentions
@@ -70,10 +56,15 @@ export function createConversationsService(deps: {
   const push = (tenantId: Types.ObjectId, userId: Types.ObjectId, name: string, payload: unknown) =>
     deps.events.publish({ type: USER_MESSAGE_EVENT, tenantId, resource: 'notification', resourceId: null, actor: null, data: { userId: String(userId), name, payload } });
 
+  // The agency's user names, kept while its access stamp stands (every write to users moves it): a page's
+  // participants and authors cost no read while nothing changed, and one read of the agency's users after.
+  const names = createStampedCache<ReadonlyMap<string, string>>(connection);
   async function userNames(tenantId: Types.ObjectId, ids: Types.ObjectId[]): Promise<Map<string, string>> {
-    const unique = [...new Map(ids.map((id) => [String(id), id])).values()];
-    const users = (await readRecordsById(Users as never, tenantId, unique)) as unknown as Array<{ _id: Types.ObjectId; name: string } | null>;
-    return new Map(users.filter((u) => u !== null).map((u) => [String(u._id), u.name]));
+    const all = await names.get(tenantId, 'conversation-user-names', async () => {
+      const users = await Users.find({ tenantId }).select({ name: 1 }).limit(5000).lean();
+      return new Map(users.map((u) => [String(u._id), u.name]));
+    });
+    return new Map(ids.filter((id) => all.has(String(id))).map((id) => [String(id), all.get(String(id))!]));
   }
 
   /** Throws 404 unless the caller may read the record (role permission and the record's visibility). */
@@ -101,38 +92,12 @@ export function createConversationsService(deps: {
     return conversation;
   }
 
-  async function toDto(principal: Principal, c: Conversation, readCount?: number) {
-    const read = readCount ?? (await Members.findOne({ tenantId: c.tenantId, key: memberKey(c._id, principal.userId) }).lean())?.readCount ?? 0;
-    const names = c.participantIds.length ? await userNames(c.tenantId, c.participantIds) : new Map<string, string>();
-    return {
-      id: String(c._id),
-      kind: c.kind,
-      recordKind: c.recordKind,
-      recordId: c.recordId ? String(c.recordId) : null,
-      participantIds: c.participantIds.map(String),
-      participants: c.participantIds.map((p) => ({ id: String(p), name: names.get(String(p)) ?? '' })),
-      title: c.title || (c.kind === 'direct' ? c.participantIds.filter((p) => !p.equals(principal.userId)).map((p) => names.get(String(p)) ?? '').join(', ') : ''),
-      messageCount: c.messageCount,
-      unreadCount: Math.max(0, c.messageCount - read),
-      lastMessageAt: iso(c.lastMessageAt),
-      lastMessagePreview: c.lastMessagePreview,
-      createdAt: iso(c.createdAt) ?? '',
-    };
-  }
-
-  function toMessageDto(m: ConversationMessage, authorName: string) {
-    return {
-      id: String(m._id),
-      conversationId: String(m.conversationId),
-      authorId: String(m.authorId),
-      authorName,
-      body: m.body,
-      mentionIds: m.mentionIds.map(String),
-      attachments: m.attachments.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.size })),
-      createdAt: iso(m.createdAt) ?? '',
-      editedAt: iso(m.editedAt ?? null),
-      deletedAt: iso(m.deletedAt ?? null),
-    };
+  async function toDto(principal: Principal, c: Conversation) {
+    const [member, names] = await Promise.all([
+      Members.findOne({ tenantId: c.tenantId, key: memberKey(c._id, principal.userId) }).lean(),
+      c.participantIds.length ? userNames(c.tenantId, c.participantIds) : new Map<string, string>(),
+    ]);
+    return conversationDto(principal.userId, c._id, c, member?.readCount ?? 0, names);
   }
 
   /** Inserts the conversation once per key; a racing second insert reads the first one's. */
@@ -155,7 +120,7 @@ export function createConversationsService(deps: {
     const set = readCount === undefined ? {} : { readCount, lastReadAt: new Date() };
     await Members.updateOne(
       { tenantId: c.tenantId, key },
-      { $set: set, $setOnInsert: { conversationId: c._id, userId, kind: c.kind, ...inboxFields(userId, activityOf(c)), ...(readCount === undefined ? { readCount: 0, lastReadAt: null } : {}) } },
+      { $set: set, $setOnInsert: { conversationId: c._id, userId, kind: c.kind, ...memberFields(userId, c), ...(readCount === undefined ? { readCount: 0, lastReadAt: null } : {}) } },
       { upsert: true },
     ).catch((error: unknown) => {
       // Two first reads at once: the other one made the row; write the read state onto it.
@@ -213,6 +178,12 @@ export function createConversationsService(deps: {
     await Promise.all(readers.map((userId) => push(principal.tenantId, userId, 'conversation.message.updated', { conversationId: String(c._id), message })));
   }
 
+  /** The last message changed (edited or deleted): the conversation's preview, and its member rows' summary with it. */
+  async function previewChanged(principal: Principal, c: Conversation, last: ConversationMessage, text: string) {
+    const after = await Conversations.findOneAndUpdate({ tenantId: principal.tenantId, _id: c._id, lastMessageAt: last.createdAt }, { $set: { lastMessagePreview: text } }, { returnDocument: 'after' }).lean<Conversation>();
+    if (after) await touchMembers(connection, after);
+  }
+
   /** The users who take part in a conversation and may read it now: whom a new message is pushed to. */
   async function readersToPush(c: Conversation): Promise<Types.ObjectId[]> {
     if (c.kind === 'direct') return c.participantIds;
@@ -257,19 +228,9 @@ export function createConversationsService(deps: {
      * The caller's conversations, last message first: their direct conversations, and record threads
      * they take part in that they may still read (each checked now through its record).
      */
-    async inbox(principal: Principal, query: { limit: number; cursor?: string | undefined; kind?: 'record' | 'direct' | undefined }) {
-      // Per-user rows in activity-day buckets (inbox.ts): about a page decoded, then the page's conversations by id.
-      const page = await inboxPage(connection, principal.tenantId, principal.userId, query);
-      const conversations = await readRecordsById(Conversations as never, principal.tenantId, page.rows.map((m) => m.conversationId));
-      const readBy = new Map(page.rows.map((m) => [String(m.conversationId), m.readCount]));
-      const data = [];
-      for (const c of conversations.filter(Boolean) as Conversation[]) {
-        if (c.kind !== 'record' && c.messageCount === 0 && !c.createdBy.equals(principal.userId)) continue;
-        if (await mayRead(principal, c)) data.push(await toDto(principal, c, readBy.get(String(c._id)) ?? 0));
-      }
-      const unreadCount = data.reduce((sum, c) => sum + c.unreadCount, 0);
-      const { hasMore, nextCursor } = page;
-      return { object: 'list' as const, data, hasMore, nextCursor, unreadCount };
+    async inbox(principal: Principal, query: InboxQuery) {
+      // Per-user rows in activity-day buckets that carry what an item shows (inbox.ts, inbox-list.ts).
+      return inboxList({ connection, records: deps.records, userNames }, principal, query);
     },
 
     /** Messages, newest first, paged by id (older pages follow `nextCursor`). */
@@ -305,7 +266,7 @@ export function createConversationsService(deps: {
         { returnDocument: 'after' },
       ).lean<Conversation>();
       const current = after ?? conversation;
-      await touchMembers(connection, principal.tenantId, current._id, activityOf(current));
+      await touchMembers(connection, current);
       await ensureMember(current, principal.userId, current.messageCount);
       await Promise.all(mentionIds.map((userId) => ensureMember(current, userId)));
       await indexRecords(connection, searchKind, [created]);
@@ -340,7 +301,7 @@ export function createConversationsService(deps: {
       if (!updated) throw new AppError('conflict', 'The message was deleted; it cannot be edited');
       await syncRecordSearch(connection, searchKind, principal.tenantId, updated._id, updated, { recheck: false });
       if (conversation.lastMessageAt && conversation.lastMessageAt.getTime() === message.createdAt.getTime()) {
-        await Conversations.updateOne({ tenantId: principal.tenantId, _id: conversation._id, lastMessageAt: message.createdAt }, { $set: { lastMessagePreview: preview(updated.body) } });
+        await previewChanged(principal, conversation, message, preview(updated.body));
       }
       await Promise.all(mentionIds.map((userId) => ensureMember(conversation, userId)));
       const author = (await userNames(principal.tenantId, [principal.userId])).get(String(principal.userId)) ?? '';
@@ -371,7 +332,7 @@ export function createConversationsService(deps: {
       await removeRecordSearch(connection, principal.tenantId, message._id);
       for (const a of message.attachments) await Attachments.deleteOne({ tenantId: principal.tenantId, _id: a.id } as never);
       if (conversation.lastMessageAt && conversation.lastMessageAt.getTime() === message.createdAt.getTime()) {
-        await Conversations.updateOne({ tenantId: principal.tenantId, _id: conversation._id, lastMessageAt: message.createdAt }, { $set: { lastMessagePreview: '' } });
+        await previewChanged(principal, conversation, message, '');
       }
       const dto = toMessageDto(deleted, names.get(String(message.authorId)) ?? '');
       await pushUpdate(principal, conversation, dto);

@@ -6,7 +6,8 @@ import { listen } from '../../platform/realtime/test-support.js';
 import { io as connect } from 'socket.io-client';
 import { notificationModel } from '../notifications/notification.model.js';
 import { conversationMemberModel, conversationMessageModel, conversationModel } from './conversation.model.js';
-import { inboxFields } from './inbox.js';
+import { inboxFields, memberFields } from './inbox.js';
+import { commandsDuring, findFiltersDuring } from '../../testing/commands.js';
 
 describe('internal messaging (conversations)', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -303,5 +304,68 @@ describe('internal messaging (conversations)', () => {
     assert.equal(after[0], String(oldest._id), 'the conversation with the new message comes first');
     assert.equal(after.length, 130);
     assert.equal((await rt.request().get('/v1/conversations').query({ cursor: '12' }).set(auth(dora.token))).status, 400);
+  });
+  it('should read an inbox page in the same DB commands for 43 items as for 3: no read per conversation, record threads checked in one batch, names read once', async () => {
+    const eva = await salesPerson('Eva Engel');
+    // Through the API: two 1:1s that the other side wrote in, and a record thread Eva wrote in.
+    for (const other of [anna, ben]) {
+      const opened = await rt.request().post('/v1/conversations').set(auth(eva.token)).send({ participantIds: [String(other.id)] });
+      assert.equal(opened.status, 201, JSON.stringify(opened.body));
+      assert.equal((await rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(other.token)).send({ body: 'first\nword' })).status, 201);
+      assert.equal((await rt.request().post(`/v1/conversations/${opened.body.id}/messages`).set(auth(other.token)).send({ body: 'second word' })).status, 201);
+    }
+    const lead = await leadOwnedBy(eva.id, 'Command Count AG');
+    const thread = await rt.request().get(`/v1/record-threads/lead/${lead.id}`).set(auth(eva.token));
+    assert.equal((await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(eva.token)).send({ body: 'a note' })).status, 201);
+
+    type Page = { data: Array<{ id: string; kind: string; title: string; unreadCount: number; messageCount: number; lastMessagePreview: string; participants: { name: string }[] }>; unreadCount: number };
+    const page = async () => {
+      await rt.request().get('/v1/conversations').query({ limit: 50 }).set(auth(eva.token)).expect(200); // warm: the caller and the names are cached alike for both sizes
+      let body = {} as Page;
+      const commands = await commandsDuring(rt, async () => {
+        const res = await rt.request().get('/v1/conversations').query({ limit: 50 }).set(auth(eva.token));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        body = res.body as Page;
+      });
+      return { body, commands: commands.filter(([, collection]) => collection !== 'jobs').map(([name, collection]) => `${name} ${collection}`).sort() };
+    };
+    const small = await page();
+    assert.equal(small.body.data.length, 3);
+    const withAnna = small.body.data.find((c) => c.kind === 'direct' && c.title === 'Anna Adler');
+    assert.deepEqual(withAnna && [withAnna.messageCount, withAnna.unreadCount, withAnna.lastMessagePreview], [2, 2, 'second word'], 'the summary the posts wrote on her row');
+    assert.equal(small.body.data.find((c) => c.kind === 'record')?.title, 'Command Count AG');
+    assert.equal(small.body.unreadCount, 4);
+    assert.ok(!small.commands.some((c) => c === 'find conversations'), `no conversation read: ${small.commands.join(', ')}`);
+
+    // 40 more 1:1s with three different people, stored as their writes store them (member rows with the summary), all of today.
+    const Conversations = conversationModel(rt.ctx.connection);
+    const now = Date.now();
+    const seeded = Array.from({ length: 40 }, (_, i) => {
+      const at = new Date(now - (i + 1) * 60_000);
+      const other = [anna, ben, cleo][i % 3]!;
+      return { _id: new Types.ObjectId(), tenantId, kind: 'direct' as const, key: `count-test:${i}`, recordKind: null, recordId: null, participantIds: [eva.id, other.id], title: '', createdBy: other.id, messageCount: 1, lastMessageAt: at, lastMessagePreview: `hi ${i}`, createdAt: at, updatedAt: at };
+    });
+    await Conversations.collection.insertMany(seeded as never[]);
+    await conversationMemberModel(rt.ctx.connection).collection.insertMany(seeded.map((c) => ({ tenantId, key: `${String(c._id)}:${String(eva.id)}`, conversationId: c._id, userId: eva.id, kind: 'direct', readCount: 0, lastReadAt: null, createdAt: c.createdAt, ...memberFields(eva.id, c as never) })) as never[]);
+    const large = await page();
+    assert.equal(large.body.data.length, 43);
+    assert.equal(large.body.data.find((c) => c.lastMessagePreview === 'hi 2')?.title, 'Cleo Cruz');
+    assert.deepEqual(large.commands, small.commands, 'the same commands for 43 items as for 3');
+
+    // Pages of 10: today holds more than a page, so it is read by hours, and the walk answers the same order.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    const filters = await findFiltersDuring(rt, 'conversation_members', async () => {
+      for (let pages = 0; pages < 10; pages += 1) {
+        const res: { status: number; body: { data: { id: string }[]; nextCursor: string | null } } = await rt.request().get('/v1/conversations').query({ limit: 10, ...(cursor ? { cursor } : {}) }).set(auth(eva.token));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.ok(res.body.data.length <= 10);
+        paged.push(...res.body.data.map((c) => c.id));
+        cursor = res.body.nextCursor;
+        if (!cursor) break;
+      }
+    });
+    assert.deepEqual(paged, large.body.data.map((c) => c.id), 'each once, last active first');
+    assert.ok(filters.some((f) => 'ih' in f), 'a busy day is read by hours');
   });
 });
