@@ -35,6 +35,8 @@ import { activityModel } from '../packages/api/src/modules/activities/activity.m
 import { contactModel } from '../packages/api/src/modules/contacts/contact.model.js';
 import { createRollups } from '../packages/api/src/modules/reporting/rollups.service.js';
 import { waitUntilApplied } from '../packages/api/src/modules/reporting/rollup-applier.js';
+import { postgresClient } from '../packages/api/src/platform/db/pushdown-indexes.js';
+import pg from 'pg';
 
 const { values } = parseArgs({
   options: {
@@ -75,10 +77,12 @@ async function signIn(email: string): Promise<string> {
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
+const phases: Record<string, number> = {};
 const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
   const started = performance.now();
   const out = await work();
-  console.error(`${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  phases[label] = Math.round((performance.now() - started) / 100) / 10;
+  console.error(`${label}: ${phases[label]} s (load ${loadavg()[0]!.toFixed(1)})`);
   return out;
 };
 
@@ -89,12 +93,14 @@ const owners = (await userModel(connection).find({ tenantId }).select('_id').lea
 const pipeline = (await pipelineModel(connection).findOne({ tenantId }).lean())!;
 const contact = (await contactModel(connection).findOne({ tenantId }).select('_id').lean())!;
 const yearAgo = Date.now() - 365 * 86_400_000;
+// One bulk insert (one command) per 2,000 records.
+const SEED_BATCH = 2000;
 const spread = (i: number) => new Date(yearAgo + ((i * 7_919_993) % (365 * 86_400_000)));
 
 await timed(`seed ${counts.opportunities} opportunities`, async () => {
-  for (let start = 0; start < counts.opportunities; start += 1000) {
+  for (let start = 0; start < counts.opportunities; start += SEED_BATCH) {
     const docs = [];
-    for (let i = start; i < Math.min(counts.opportunities, start + 1000); i += 1) {
+    for (let i = start; i < Math.min(counts.opportunities, start + SEED_BATCH); i += 1) {
       const stage = pipeline.stages[i % pipeline.stages.length]!;
       const amount = 1000 + ((i * 7919) % 90000);
       const at = spread(i);
@@ -110,9 +116,9 @@ await timed(`seed ${counts.opportunities} opportunities`, async () => {
 });
 await timed(`seed ${counts.activities} activities`, async () => {
   const types = ['email', 'call', 'meeting', 'note'] as const;
-  for (let start = 0; start < counts.activities; start += 1000) {
+  for (let start = 0; start < counts.activities; start += SEED_BATCH) {
     const docs = [];
-    for (let i = start; i < Math.min(counts.activities, start + 1000); i += 1) {
+    for (let i = start; i < Math.min(counts.activities, start + SEED_BATCH); i += 1) {
       const at = spread(i * 3 + 1);
       docs.push({ tenantId, type: types[i % types.length], title: `Touch ${i}`, subject: { type: 'contact', id: contact._id }, subjectType: 'contact', subjectId: contact._id, occurredAt: at, ownerId: owners[i % owners.length], version: 0, createdAt: at, updatedAt: at });
     }
@@ -120,6 +126,38 @@ await timed(`seed ${counts.activities} activities`, async () => {
   }
 });
 const rebuilt = await timed('roll-ups rebuilt', () => createRollups({ connection, events: runtime.ctx.events }).rebuild(tenantId));
+
+/**
+ * How PostgreSQL runs a widget's read (metrics.service → rollups.read): FerretDB sends `{tenantId, line}` or
+ * `{tenantId, slice}` as jsonb containments on its table; the plan says which GIN indexes serve them.
+ */
+async function readPlans(): Promise<Record<string, string[]>> {
+  if (!database.postgresUrl) return {};
+  const client = postgresClient(database.postgresUrl);
+  await client.connect();
+  try {
+    const q = (name: string) => pg.escapeIdentifier(name);
+    const { rows: [meta] } = await client.query<{ table: string }>(`SELECT _jsonb->>'table' AS table FROM ${q(dbName)}._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'rollups'`);
+    const table = `${q(dbName)}.${q(meta!.table)}`;
+    await client.query(`ANALYZE ${table}`);
+    const { rows: [sample] } = await client.query<{ t: unknown; line: unknown; slice: unknown }>(`SELECT _jsonb->'tenantId' AS t, _jsonb->'line' AS line, _jsonb->'slice' AS slice FROM ${table} WHERE _jsonb->'metric' @> '"deals.won"' AND _jsonb->'period' @> '"day"' AND _jsonb->'dimension' @> '"owner"' LIMIT 1`);
+    const out: Record<string, string[]> = {};
+    const explain = async (label: string) => {
+      for (const field of ['line', 'slice'] as const) {
+        const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) SELECT _jsonb FROM ${table} WHERE (_jsonb->'tenantId') @> $1::jsonb AND (_jsonb->${pg.escapeLiteral(field)}) @> $2::jsonb`, [JSON.stringify(sample!.t), JSON.stringify(sample![field])]);
+        out[`${field} ${label}`] = plan.rows.map((r) => r['QUERY PLAN'].trim()).filter((l) => /Scan|Execution|Buffers: shared|Filter|Cond/.test(l));
+      }
+    };
+    await explain('after the rebuild');
+    // The same once the GIN indexes' pending lists (fastupdate) are merged, as autovacuum would.
+    await client.query(`SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam WHERE i.indrelid = '${table}'::regclass AND a.amname = 'gin'`);
+    await explain('pending lists merged');
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+const plans = await readPlans();
 
 interface Figures { scenario: string; requests: number; p50_ms: number; p95_ms: number; rps: number; errors: number; commandsPerRequest?: Record<string, string[]> }
 const results: Figures[] = [];
@@ -170,6 +208,8 @@ for (const login of [seeded.logins[0]!, ...seeded.logins.filter((l) => /sales/i.
   );
   durations.sort((a, b) => a - b);
   results.push({ scenario: `read:${login.role}`, requests: durations.length, p50_ms: percentile(durations, 0.5), p95_ms: percentile(durations, 0.95), rps: Math.round(durations.length / seconds), errors, commandsPerRequest: perRequest });
+  // Printed at once too, so a run stopped later still leaves its read figures.
+  console.error(JSON.stringify({ ...results.at(-1), commandsPerRequest: undefined, load1: loadavg()[0]!.toFixed(1) }));
 }
 
 // Writes with and without the roll-ups' subscriber (the one that queues a record's share on the write path).
@@ -187,18 +227,44 @@ for (const entry of rollupHandlers as unknown as { handler: (event: unknown) => 
     queueMs.push(performance.now() - started);
   };
 }
+const made: string[] = [];
 async function createMany(label: string): Promise<number[]> {
   const durations: number[] = [];
-  let made = 0;
+  let count = 0;
   await Promise.all(
     Array.from({ length: writeConcurrency }, async () => {
-      while (made < writes) {
-        const i = made++;
+      while (count < writes) {
+        const i = count++;
         const started = performance.now();
         const res = await fetch(`${base}/opportunities`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: `${label} ${i}`, amount: 1000 + i, pipelineId: String(pipeline._id) }) });
-        await res.arrayBuffer();
-        if (res.status !== 201) throw new Error(`create: ${res.status}`);
+        const body = (await res.json()) as { id: string };
+        if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(body)}`);
         durations.push(performance.now() - started);
+        made.push(body.id);
+      }
+    }),
+  );
+  return durations.sort((a, b) => a - b);
+}
+const updateErrors: { count: number; first?: string } = { count: 0 };
+/** Updates (`PATCH`, a new amount) of `writes` deals made by the creates above, each a different deal. */
+async function updateMany(round: number): Promise<number[]> {
+  const durations: number[] = [];
+  let count = 0;
+  await Promise.all(
+    Array.from({ length: writeConcurrency }, async () => {
+      while (count < writes) {
+        const i = count++;
+        const id = made[(round * writes + i) % made.length]!;
+        const started = performance.now();
+        const res = await fetch(`${base}/opportunities/${id}`, { method: 'PATCH', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ amount: 2000 + round * 10 + i }) });
+        const text = await res.text();
+        durations.push(performance.now() - started);
+        // A failed update is counted (and its first answer kept), not fatal: the run's other figures stand.
+        if (res.status !== 200) {
+          updateErrors.count += 1;
+          updateErrors.first ??= `${res.status} ${text.slice(0, 300)}`;
+        }
       }
     }),
   );
@@ -210,23 +276,31 @@ await waitUntilApplied(connection, tenantId, 120_000);
 queueMs.length = 0;
 const withRollups: number[] = [];
 const withoutRollups: number[] = [];
+const updatesWith: number[] = [];
+const updatesWithout: number[] = [];
 let appliedAfterMs = 0;
+let updateRound = 0;
 for (let round = 0; round < 2; round += 1) {
   withRollups.push(...(await createMany('With')));
-  const lastCreate = performance.now();
+  updatesWith.push(...(await updateMany(updateRound++)));
+  const lastWrite = performance.now();
   await waitUntilApplied(connection, tenantId, 120_000);
-  appliedAfterMs = Math.max(appliedAfterMs, performance.now() - lastCreate);
+  appliedAfterMs = Math.max(appliedAfterMs, performance.now() - lastWrite);
   for (const h of rollupHandlers) bus.handlers.splice(bus.handlers.indexOf(h as never), 1);
   withoutRollups.push(...(await createMany('Without')));
+  updatesWithout.push(...(await updateMany(updateRound++)));
   bus.handlers.push(...(rollupHandlers as never[]));
 }
-withRollups.sort((a, b) => a - b);
-withoutRollups.sort((a, b) => a - b);
-const overhead = (p: number) => Math.round((percentile(withRollups, p) / percentile(withoutRollups, p) - 1) * 1000) / 10;
+for (const list of [withRollups, withoutRollups, updatesWith, updatesWithout]) list.sort((a, b) => a - b);
+const overheadOf = (on: number[], off: number[]) => (p: number) => Math.round((percentile(on, p) / percentile(off, p) - 1) * 1000) / 10;
+const overhead = overheadOf(withRollups, withoutRollups);
+const updateOverhead = overheadOf(updatesWith, updatesWithout);
 results.push({ scenario: 'write:with', requests: withRollups.length, p50_ms: percentile(withRollups, 0.5), p95_ms: percentile(withRollups, 0.95), rps: 0, errors: 0 });
 results.push({ scenario: 'write:without', requests: withoutRollups.length, p50_ms: percentile(withoutRollups, 0.5), p95_ms: percentile(withoutRollups, 0.95), rps: 0, errors: 0 });
+results.push({ scenario: 'update:with', requests: updatesWith.length, p50_ms: percentile(updatesWith, 0.5), p95_ms: percentile(updatesWith, 0.95), rps: 0, errors: 0 });
+results.push({ scenario: 'update:without', requests: updatesWithout.length, p50_ms: percentile(updatesWithout, 0.5), p95_ms: percentile(updatesWithout, 0.95), rps: 0, errors: 0 });
 
-console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, writeConcurrency, results, writeOverheadPct: { p50: overhead(0.5), p95: overhead(0.95) }, queueInsertMs: { p50: percentile(queueMs.sort((a, b) => a - b), 0.5), p95: percentile(queueMs, 0.95) }, queueAppliedWithinMsAfterLastCreate: Math.round(appliedAfterMs) }, null, 2));
+console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, writeConcurrency, results, writeOverheadPct: { p50: overhead(0.5), p95: overhead(0.95) }, updateOverheadPct: { p50: updateOverhead(0.5), p95: updateOverhead(0.95) }, phasesS: phases, updateErrors, readPlans: plans, queueInsertMs: { p50: percentile(queueMs.sort((a, b) => a - b), 0.5), p95: percentile(queueMs, 0.95) }, queueAppliedWithinMsAfterLastCreate: Math.round(appliedAfterMs) }, null, 2));
 server.close();
 await runtime.close();
 await database.stop();

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
+import { searchedWithoutPendingList } from '../../platform/db/pushdown-options.js';
 import type { WidgetSpec } from './dashboard-defaults.js';
 
 /**
@@ -44,6 +45,8 @@ const rollupSchema = new Schema<Rollup>(
 rollupSchema.plugin(tenantScoped);
 rollupSchema.index({ tenantId: 1, line: 1 });
 rollupSchema.index({ tenantId: 1, slice: 1 });
+// Every dashboard widget reads buckets by `line` or `slice`; a rebuild or a busy applier must not leave those reads walking a GIN pending list.
+searchedWithoutPendingList(rollupSchema);
 
 export function rollupModel(connection: Connection): Model<Rollup> {
   return (connection.models.Rollup as Model<Rollup>) ?? connection.model<Rollup>('Rollup', rollupSchema, 'rollups');

@@ -20,11 +20,13 @@ import { recordCountDeltaModel } from '../../platform/counts/record-count.model.
 import { toTicketDto } from '../support/ticket.definition.js';
 import { bucketId, contributionsOf, countedPart, countedResources, metricResource, readGroup, type Contribution, type CountedResource, type MetricName, type Period, type TeamsOf } from './metrics.js';
 import { isWon, pillarOfWonDeal } from './forecast-pillars.js';
-import { rollupContributionModel, rollupModel, rollupOutboxModel } from './reporting.model.js';
-import { inParallel } from '../../platform/concurrency.js';
-import { bucketFields, cents, createRollupApplier, rollupId, WRITES_AT_ONCE } from './rollup-applier.js';
+import { rollupContributionModel, rollupModel, rollupOutboxModel, type Rollup, type RollupContribution } from './reporting.model.js';
+import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
+import { bucketFields, cents, createRollupApplier, rollupId } from './rollup-applier.js';
 
 const FACTS_CACHE_MS = 5_000;
+/** Records per batch of the rebuild's writes (one insert command, or commands of 16 replaces, per batch). */
+const REBUILD_BATCH = 500;
 
 type Dto = Record<string, unknown>;
 
@@ -251,7 +253,7 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
    * wrote records directly, or a change of the agency's time zone. Writes made while it runs may need
    * another run.
    */
-  async function rebuild(tenantId: Types.ObjectId, keepAlive: () => Promise<void> = async () => {}): Promise<{ records: number; buckets: number }> {
+  async function rebuild(tenantId: Types.ObjectId, keepAlive: () => Promise<void> = async () => {}): Promise<{ records: number; buckets: number; changed: number; removed: number; ms: Record<string, number> }> {
     let state = await applier.acquire(tenantId);
     for (let waited = 0; !state && waited < 120; waited += 1) {
       await new Promise((r) => setTimeout(r, 500));
@@ -271,20 +273,56 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
     }
   }
 
-  async function rebuildHeld(tenantId: Types.ObjectId, seq: number, keepAlive: () => Promise<void>): Promise<{ records: number; buckets: number }> {
+  /**
+   * The rebuild's writes, in batches (`bulkWriteBounded`): a document the agency does not have yet is one
+   * statement of a bulk insert (a fresh seed or import writes every contribution and bucket this way), one
+   * it has is a whole-document replace sent 16 to a command (FerretDB 1.24 holds a connection per update
+   * statement until the command ends), a bucket whose value is unchanged is left alone, and one nothing
+   * adds to any more is deleted the same way. The agency's applier lease is held meanwhile, so nothing
+   * else writes these documents; an insert that still meets a document (a holder that lost its lease) is
+   * sent again as a replace.
+   */
+  async function writeWhole<T extends { _id: string; tenantId: Types.ObjectId }>(collection: typeof Contributions.collection | typeof Rollups.collection, docs: T[], existing: { has(id: string): boolean }): Promise<void> {
+    if (!docs.length) return;
+    const inserts = docs.filter((d) => !existing.has(d._id));
+    const replaces = docs.filter((d) => existing.has(d._id));
+    const replace = (d: T) => ({ replaceOne: { filter: { _id: d._id, tenantId: d.tenantId }, replacement: d, upsert: true } });
+    try {
+      await bulkWriteBounded(collection as never, [...inserts.map((d) => ({ insertOne: { document: d } })), ...replaces.map(replace)] as never, { ordered: false });
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      await bulkWriteBounded(collection as never, inserts.map(replace) as never, { ordered: false });
+    }
+  }
+
+  async function rebuildHeld(tenantId: Types.ObjectId, seq: number, keepAlive: () => Promise<void>): Promise<{ records: number; buckets: number; changed: number; removed: number; ms: Record<string, number> }> {
     const { teamsOf: teams, timeZone } = await factsOf(tenantId);
     const totals = new Map<string, number>();
     const live = new Set<string>();
+    // What the agency has now: which contributions (and whether each is a tombstone), which buckets with which value.
+    const startedAt = performance.now();
+    const ms: Record<string, number> = {};
+    const lap = (phase: string, since: number) => (ms[phase] = Math.round(performance.now() - since));
+    const stored = new Map<string, boolean>();
+    for await (const c of Contributions.find({ tenantId }).select('_id deleted').lean().cursor()) stored.set(c._id, Boolean(c.deleted));
     let records = 0;
-    for (const [resource, source] of Object.entries(sources(connection)) as [CountedResource, ReturnType<typeof sources>[CountedResource]][]) {
-      let batch: { _id: string; fields: Record<string, unknown> }[] = [];
-      const flush = async () => {
-        await inParallel(batch, WRITES_AT_ONCE, async ({ _id, fields }) => {
-          await Contributions.replaceOne({ _id, tenantId }, { _id, ...fields }, { upsert: true });
-        });
-        batch = [];
+    // One batch is written while the next is read.
+    let writing: Promise<void> = Promise.resolve();
+    let batch: RollupContribution[] = [];
+    const flush = async () => {
+      const docs = batch;
+      batch = [];
+      await writing;
+      writing = (async () => {
+        const at = performance.now();
+        await writeWhole(Contributions.collection, docs, stored);
+        ms.contributionWrites = (ms.contributionWrites ?? 0) + Math.round(performance.now() - at);
         await keepAlive();
-      };
+      })();
+      // A failed batch surfaces at the next flush (or the final await), not as an unhandled rejection.
+      writing.catch(() => {});
+    };
+    for (const [resource, source] of Object.entries(sources(connection)) as [CountedResource, ReturnType<typeof sources>[CountedResource]][]) {
       for await (const doc of (source.model as ReturnType<typeof opportunityModel>).find({ tenantId }).lean().cursor()) {
         const shape = source.toDto(doc as never);
         const recordId = String(shape.id);
@@ -295,32 +333,48 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
         const _id = `${String(tenantId)}|${resource}|${recordId}`;
         live.add(_id);
         records += 1;
-        const fields = { tenantId, resource, recordId, recordVersion: Number(shape.version ?? 0), deleted: false, rev: seq, entries: [...contributions].map(([b, c]) => ({ b, v: c.value })) };
-        batch.push({ _id, fields });
-        if (batch.length >= 200) await flush();
+        batch.push({ _id, tenantId, resource, recordId, recordVersion: Number(shape.version ?? 0), deleted: false, rev: seq, entries: [...contributions].map(([b, c]) => ({ b, v: c.value })) });
+        if (batch.length >= REBUILD_BATCH) await flush();
       }
-      await flush();
     }
+    await flush();
+    await writing;
+    lap('records', startedAt);
+    const bucketsAt = performance.now();
     // Contributions of records that are gone become tombstones: a late event of a deleted record changes nothing.
-    const gone: string[] = [];
-    for await (const c of Contributions.find({ tenantId }).select('_id deleted').lean().cursor()) if (!live.has(c._id) && !c.deleted) gone.push(c._id);
-    await inParallel(gone, WRITES_AT_ONCE, async (_id) => {
-      await Contributions.updateOne({ _id, tenantId }, { $set: { deleted: true, entries: [], recordVersion: Number.MAX_SAFE_INTEGER }, $inc: { rev: 1 } });
-    });
+    const gone = [...stored].filter(([_id, deleted]) => !deleted && !live.has(_id)).map(([_id]) => _id);
+    for (let i = 0; i < gone.length; i += REBUILD_BATCH) {
+      const ops = gone.slice(i, i + REBUILD_BATCH).map((_id) => ({ updateOne: { filter: { _id, tenantId }, update: { $set: { deleted: true, entries: [], recordVersion: Number.MAX_SAFE_INTEGER }, $inc: { rev: 1 } } } }));
+      await bulkWriteBounded(Contributions.collection, ops as never, { ordered: false });
+      await keepAlive();
+    }
 
+    // Buckets: new ones inserted, changed ones replaced, unchanged ones left, those nothing adds to any more deleted.
+    const had = new Map<string, number>();
+    for await (const r of Rollups.find({ tenantId }).select('_id value').lean().cursor()) had.set(r._id, r.value);
     const kept = new Set<string>();
-    const stale: string[] = [];
-    for (const [bucket, value] of totals) if (value !== 0) kept.add(rollupId(tenantId, bucket));
-    for await (const r of Rollups.find({ tenantId }).select('_id').lean().cursor()) if (!kept.has(r._id)) stale.push(r._id);
-    await inParallel([...totals].filter(([, value]) => value !== 0), WRITES_AT_ONCE, async ([bucket, value]) => {
+    const changed: Rollup[] = [];
+    for (const [bucket, value] of totals) {
+      if (value === 0) continue;
       const _id = rollupId(tenantId, bucket);
-      await Rollups.replaceOne({ _id, tenantId }, { _id, tenantId, ...bucketFields(bucket), value, seq }, { upsert: true });
-    });
-    await inParallel(stale, WRITES_AT_ONCE, async (_id) => {
-      await Rollups.deleteOne({ _id, tenantId });
-    });
-    deps.logger?.info({ tenantId: String(tenantId), records, buckets: kept.size }, 'roll-ups rebuilt');
-    return { records, buckets: kept.size };
+      kept.add(_id);
+      if (had.get(_id) !== value) changed.push({ _id, tenantId, ...bucketFields(bucket), value, seq } as Rollup);
+    }
+    // New buckets (small documents) go 5,000 to an insert; replaces 500 at a time between lease renewals.
+    for (const [docs, size] of [[changed.filter((b) => !had.has(b._id)), 10 * REBUILD_BATCH], [changed.filter((b) => had.has(b._id)), REBUILD_BATCH]] as const) {
+      for (let i = 0; i < docs.length; i += size) {
+        await writeWhole(Rollups.collection, docs.slice(i, i + size), had);
+        await keepAlive();
+      }
+    }
+    const stale = [...had.keys()].filter((_id) => !kept.has(_id));
+    for (let i = 0; i < stale.length; i += REBUILD_BATCH) {
+      await bulkWriteBounded(Rollups.collection, stale.slice(i, i + REBUILD_BATCH).map((_id) => ({ deleteOne: { filter: { _id, tenantId } } })) as never, { ordered: false });
+      await keepAlive();
+    }
+    lap('buckets', bucketsAt);
+    deps.logger?.info({ tenantId: String(tenantId), records, buckets: kept.size, changed: changed.length, removed: stale.length, ms }, 'roll-ups rebuilt');
+    return { records, buckets: kept.size, changed: changed.length, removed: stale.length, ms };
   }
 
   /**

@@ -4,7 +4,8 @@ import mongoose, { Schema, Types } from 'mongoose';
 import { startTestDatabase } from '../../testing/test-database.js';
 import type { DatabaseServer } from './embedded.js';
 import { ensureIndexes } from './indexes.js';
-import { ensurePushdownIndexes } from './pushdown-indexes.js';
+import { ensurePushdownIndexes, postgresClient } from './pushdown-indexes.js';
+import { searchedWithoutPendingList } from './pushdown-options.js';
 
 // FerretDB's PostgreSQL handler on the embedded PostgreSQL (the default), or on EMBEDDED_DB_POSTGRES_URL
 // when that is set; a database of its own, removed at the end.
@@ -61,5 +62,41 @@ describe('PostgreSQL indexes for FerretDB pushdown', () => {
 
     const found = await connection.collection('things').countDocuments({ tenantId, status: 'hot', searchTokens: 'w7' });
     assert.equal(found, docs.filter((d) => d.status === 'hot' && d.searchTokens.includes('w7')).length, 'the same answers as without the indexes');
+  });
+
+  it('should keep a marked collection’s GIN indexes without a pending list, also ones made before it was marked', async () => {
+    /** The reloptions of each pushdown index of a collection's table, by field. */
+    const options = async (collection: string) => {
+      const client = postgresClient(pgUrl);
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ indexname: string; reloptions: string[] | null }>(
+          `SELECT c.relname AS indexname, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind = 'i' AND c.relname LIKE $2 || '%_pd_%'`,
+          [connection.db!.databaseName, collection],
+        );
+        return Object.fromEntries(rows.map((r) => [r.indexname.slice(r.indexname.indexOf('_pd_') + 4), r.reloptions ?? []]));
+      } finally {
+        await client.end();
+      }
+    };
+    const before = new Schema({ tenantId: Schema.Types.ObjectId, line: String }, { autoIndex: false });
+    before.index({ line: 1 });
+    // Only the new collections are made (ensureIndexes again would send the existing `things` indexes too).
+    await connection.model('Earlier', before, 'earlier').createCollection();
+    assert.deepEqual((await ensurePushdownIndexes(connection, pgUrl)).map((c) => c.field).sort(), ['_id', 'line']);
+    await connection.collection('earlier').insertMany(Array.from({ length: 200 }, (_, i) => ({ tenantId: new Types.ObjectId(), line: `l${i}` })));
+    assert.deepEqual(await options('earlier'), { _id: [], line: [] }, 'PostgreSQL’s default: a pending list');
+
+    searchedWithoutPendingList(before);
+    const marked = new Schema({ tenantId: Schema.Types.ObjectId, slice: String }, { autoIndex: false });
+    marked.index({ slice: 1 });
+    searchedWithoutPendingList(marked);
+    await connection.model('Marked', marked, 'marked').createCollection();
+    assert.deepEqual((await ensurePushdownIndexes(connection, pgUrl)).map((c) => c.field).sort(), ['_id', 'slice'], 'the new collection’s indexes only');
+    assert.deepEqual(await options('marked'), { _id: ['fastupdate=off'], slice: ['fastupdate=off'] });
+    assert.deepEqual(await options('earlier'), { _id: ['fastupdate=off'], line: ['fastupdate=off'] }, 'switched at the next start');
+    assert.deepEqual(await options('things'), { _id: [], searchtokens: [], status: [], tenantid: [] }, 'unmarked collections keep the default');
+    assert.equal((await connection.collection('earlier').find({ line: 'l7' }).toArray()).length, 1);
   });
 });

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { userInfo } from 'node:os';
 import pg from 'pg';
+import { isSearchedWithoutPendingList } from './pushdown-options.js';
 
 /**
  * Indexes that let PostgreSQL serve the filters FerretDB v1 pushes down to it.
@@ -28,11 +29,14 @@ export interface PushdownIndex {
 }
 
 const METADATA_TABLE = '_ferretdb_database_metadata';
+/** Collections whose GIN indexes are kept without a pending list (pushdown-options.ts). */
+const noPendingList = new Set<string>();
 
 /** The top-level fields named by a model's declared indexes, and `_id`. */
 function indexedFields(connection: Connection): Map<string, Set<string>> {
   const byCollection = new Map<string, Set<string>>();
   for (const model of Object.values(connection.models)) {
+    if (isSearchedWithoutPendingList(model.schema)) noPendingList.add(model.collection.collectionName);
     const fields = byCollection.get(model.collection.collectionName) ?? new Set<string>(['_id']);
     for (const [keys] of model.schema.indexes()) {
       for (const field of Object.keys(keys)) if (!field.includes('.') && !field.startsWith('$')) fields.add(field);
@@ -75,13 +79,24 @@ export async function ensurePushdownIndexes(connection: Connection, postgresUrl:
       `SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS table FROM ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(METADATA_TABLE)}`,
     );
     const existing = new Set((await client.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [schema])).rows.map((r) => r.indexname));
+    const fastUpdateOff = new Set(
+      (await client.query<{ relname: string }>(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'i' AND 'fastupdate=off' = ANY (c.reloptions)`, [schema])).rows.map((r) => r.relname),
+    );
     const created: PushdownIndex[] = [];
     for (const { collection, table } of tables.rows) {
+      const eager = noPendingList.has(collection);
       for (const field of wanted.get(collection) ?? []) {
         const name = indexName(table, field);
-        if (existing.has(name)) continue;
+        if (existing.has(name)) {
+          // An index made before its collection was marked: switched off, and what its pending list holds merged now.
+          if (eager && !fastUpdateOff.has(name)) {
+            await client.query(`ALTER INDEX ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)} SET (fastupdate = off)`);
+            await client.query(`SELECT gin_clean_pending_list(${pg.escapeLiteral(`${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`)}::regclass)`);
+          }
+          continue;
+        }
         await client.query(
-          `CREATE INDEX IF NOT EXISTS ${pg.escapeIdentifier(name)} ON ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)} USING gin ((_jsonb -> ${pg.escapeLiteral(field)}))`,
+          `CREATE INDEX IF NOT EXISTS ${pg.escapeIdentifier(name)} ON ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)} USING gin ((_jsonb -> ${pg.escapeLiteral(field)}))${eager ? ' WITH (fastupdate = off)' : ''}`,
         );
         created.push({ schema, table, collection, field, name });
       }
