@@ -1,7 +1,10 @@
 import { css } from 'lit';
 import { sys } from '../theme/tokens.js';
 
-/** The create / edit dialog of `<crm-calendar>`: fields that wrap, one column at phone width. */
+/**
+ * The create / edit dialog of `<crm-calendar>`: its own dialog, scope choice and actions. The fields
+ * (`.fields`, `.field`, hints, errors, the danger button) come from `fieldStyles` in shared/admin-form.ts.
+ */
 export const calendarEditorStyles = css`
   dialog[data-editor] {
     inline-size: min(36rem, calc(100vw - 1rem));
@@ -26,38 +29,12 @@ export const calendarEditorStyles = css`
     font-size: 1.1em;
     overflow-wrap: anywhere;
   }
-  .fields {
-    display: grid;
-    gap: ${sys('spacing-m')};
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 13rem), 1fr));
-  }
-  .field {
-    display: flex;
-    flex-direction: column;
-    gap: ${sys('spacing-xs')};
-    min-inline-size: 0;
-  }
-  .field.wide {
-    grid-column: 1 / -1;
-  }
-  .field.check,
   label.check {
-    flex-direction: row;
     display: flex;
     align-items: center;
     gap: ${sys('spacing-s')};
     min-block-size: 2.75rem;
     cursor: pointer;
-  }
-  .field label {
-    font-weight: 600;
-  }
-  .hint {
-    font-size: 0.85em;
-    color: ${sys('color-on-surface-variant')};
-  }
-  .field-error {
-    color: ${sys('color-error')};
   }
   textarea {
     resize: vertical;
@@ -73,10 +50,5 @@ export const calendarEditorStyles = css`
   }
   .confirm p {
     margin: 0 0 ${sys('spacing-s')};
-  }
-  button.danger {
-    background: ${sys('color-error')};
-    border-color: ${sys('color-error')};
-    color: ${sys('color-on-error')};
   }
 `;

@@ -4,6 +4,7 @@ import { CrmCalendarNavigatedEvent, CrmOccurrenceOpenedEvent } from '../events/c
 import { readProblem } from '../shared/api/errors.js';
 import { calendarClient, type CalendarOccurrence } from '../shared/api/calendar.js';
 import { controlStyles } from '../shared/controls.styles.js';
+import { fieldStyles } from '../shared/admin-form.js';
 import { CrmDataElement } from '../shared/data-element.js';
 import { CrmState } from '../state/state.component.js';
 import { CalendarEditor, type CalendarEditorHost } from './calendar-editor.js';
@@ -56,7 +57,7 @@ const addDays = (d: Date, n: number) => new Date(d.getFullYear(), d.getMonth(), 
  * @cssproperty --crm-calendar-task - Background of a task.
  */
 export class CrmCalendar extends CrmDataElement implements CalendarEditorHost {
-  static override styles = [controlStyles, calendarStyles, calendarEditorStyles];
+  static override styles = [controlStyles, calendarStyles, fieldStyles, calendarEditorStyles];
   static override dependencies = { 'crm-state': CrmState };
 
   /** The view shown: day, week, month or agenda. */

@@ -203,6 +203,49 @@ export class ConfirmController implements ReactiveController {
   }
 }
 
+/**
+ * The fields the `*Field` helpers above render (`.fields` grid, `.field`, `.field.wide`, `.field.check`,
+ * hints and errors) and the danger button: shared by the admin elements (through `adminStyles`) and by any
+ * dialog that renders those helpers.
+ */
+export const fieldStyles = css`
+  .fields {
+    display: grid;
+    gap: ${sys('spacing-m')};
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 13rem), 1fr));
+  }
+  .field {
+    display: flex;
+    flex-direction: column;
+    gap: ${sys('spacing-xs')};
+    min-inline-size: 0;
+  }
+  .field.wide {
+    grid-column: 1 / -1;
+  }
+  .field.check {
+    flex-direction: row;
+    align-items: center;
+    gap: ${sys('spacing-s')};
+    min-block-size: 2.75rem;
+  }
+  .field label {
+    font-weight: 600;
+  }
+  .hint {
+    font-size: 0.85em;
+    color: ${sys('color-on-surface-variant')};
+  }
+  .field-error {
+    color: ${sys('color-error')};
+  }
+  button.danger {
+    background: ${sys('color-error')};
+    border-color: ${sys('color-error')};
+    color: ${sys('color-on-error')};
+  }
+`;
+
 /** Layout of the admin elements: a list beside (or, narrow, above) the form; fields that wrap. */
 export const adminStyles = css`
   .layout {
@@ -268,36 +311,7 @@ export const adminStyles = css`
     gap: ${sys('spacing-m')};
     min-inline-size: 0;
   }
-  .fields {
-    display: grid;
-    gap: ${sys('spacing-m')};
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 13rem), 1fr));
-  }
-  .field {
-    display: flex;
-    flex-direction: column;
-    gap: ${sys('spacing-xs')};
-    min-inline-size: 0;
-  }
-  .field.wide {
-    grid-column: 1 / -1;
-  }
-  .field.check {
-    flex-direction: row;
-    align-items: center;
-    gap: ${sys('spacing-s')};
-    min-block-size: 2.75rem;
-  }
-  .field label {
-    font-weight: 600;
-  }
-  .hint {
-    font-size: 0.85em;
-    color: ${sys('color-on-surface-variant')};
-  }
-  .field-error {
-    color: ${sys('color-error')};
-  }
+  ${fieldStyles}
   textarea {
     resize: vertical;
     font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
@@ -314,11 +328,6 @@ export const adminStyles = css`
   label.field.check {
     min-inline-size: 2.75rem;
     cursor: pointer;
-  }
-  button.danger {
-    background: ${sys('color-error')};
-    border-color: ${sys('color-error')};
-    color: ${sys('color-on-error')};
   }
   dialog {
     max-inline-size: min(30rem, calc(100vw - 2rem));
