@@ -6,6 +6,9 @@ import { setQueryBudget } from './query-budget.js';
 mongoose.set('strictQuery', true);
 mongoose.set('sanitizeFilter', true);
 mongoose.set('autoIndex', false);
+// Collections are made by ensureIndexes at start (platform/db/indexes.ts) or by their first write, not by
+// one `create` per model sent while the modules are built (138 commands racing the index creation).
+mongoose.set('autoCreate', false);
 
 export interface DatabaseConnection {
   connection: Connection;

@@ -3,12 +3,19 @@ import type { Connection, Model } from 'mongoose';
 /** Index options passed to the server as they are; a model declaring any other (Mongoose's `expires`, say) goes through Mongoose. */
 const plainOptions = new Set(['unique', 'sparse', 'name', 'partialFilterExpression', 'expireAfterSeconds', 'collation']);
 
+/** The server's default name of an index on `key` (field_direction joined by underscores), as the drivers make it. */
+function defaultName(key: Record<string, unknown>, options: Record<string, unknown>): string {
+  return typeof options.name === 'string' ? options.name : Object.entries(key).map(([field, direction]) => `${field}_${String(direction)}`).join('_');
+}
+
 /**
- * Creates every model's collection and declared indexes (autoIndex is off, so this is the one place).
- * One `createIndexes` command per collection (it also creates the collection): Mongoose's
- * `Model.createIndexes` sends one `createIndex` per index, and on FerretDB each command is its own
- * PostgreSQL transaction, so a fresh database (every test file, every new install) took about twice as long.
- * Indexes that exist already are left as they are (same key, same default name).
+ * Creates every model's collection and declared indexes (autoIndex and autoCreate are off, so this is the
+ * one place). A collection gets the indexes it lacks in one `createIndexes` command (which also creates
+ * the collection): Mongoose's `Model.createIndexes` sends one command per index, and on FerretDB each is
+ * its own PostgreSQL transaction, so a fresh database (every test file, every new install) took about
+ * twice as long. An existing collection is first asked which indexes it has, and the command names only
+ * the missing ones: FerretDB 1.24 drops the connection ("slice bounds out of range") when one
+ * `createIndexes` names several indexes that exist already, which every restart would otherwise do.
  */
 export async function ensureIndexes(connection: Connection): Promise<void> {
   const existing = new Set((await connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
@@ -18,7 +25,10 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
       await model.createIndexes();
       continue;
     }
-    if (declared.length) await model.collection.createIndexes(declared.map(([key, options]) => ({ key, ...options })) as Parameters<typeof model.collection.createIndexes>[0]);
-    else if (!existing.has(model.collection.collectionName)) await model.createCollection();
+    const isNew = !existing.has(model.collection.collectionName);
+    const have = isNew ? new Set<string>() : new Set((await model.collection.listIndexes().toArray()).map((index) => String(index.name)));
+    const missing = declared.filter(([key, options]) => !have.has(defaultName(key, options))).map(([key, options]) => ({ key, ...options }));
+    if (missing.length) await model.collection.createIndexes(missing as Parameters<typeof model.collection.createIndexes>[0]);
+    else if (isNew) await model.createCollection();
   }
 }

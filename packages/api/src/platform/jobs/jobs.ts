@@ -54,11 +54,14 @@ export function createJobs(
 ): Jobs {
   const definitions: { name: string; handler: JobHandler<never>; options: JobOptions }[] = [];
   let instance: Agenda | undefined;
+  let dueScan: { forget(): void } | undefined;
   const agenda = (): Agenda => {
     if (instance) return instance;
+    const backend = new MongoBackend({ mongo: connection.db as unknown as Db, collection: JOBS_COLLECTION });
+    dueScan = scanDueNamesOnce(backend.repository as unknown as LockingRepository, connection, () => Math.min(options.lockLifetime, ...definitions.map((d) => d.options.lockLifetime ?? options.lockLifetime)), options.processEvery);
     const created = new Agenda({
       name: options.name ?? `api-${process.pid}`,
-      backend: new MongoBackend({ mongo: connection.db as unknown as Db, collection: JOBS_COLLECTION }),
+      backend,
       processEvery: options.processEvery,
       defaultLockLifetime: options.lockLifetime,
       defaultConcurrency: 5,
@@ -109,6 +112,7 @@ export function createJobs(
       const collection = connection.db!.collection(JOBS_COLLECTION);
       try {
         await collection.insertOne({ _id, name, data, type: 'normal', priority: 0, nextRunAt: when, lockedAt: null, lastModifiedBy: null });
+        dueScan?.forget();
         return 'created';
       } catch (error) {
         if ((error as { code?: unknown }).code !== 11000) throw error;
@@ -118,6 +122,7 @@ export function createJobs(
       const existing = await collection.findOne({ _id });
       if (!existing || existing.lockedAt || (existing.nextRunAt && existing.nextRunAt <= when)) return 'kept';
       await collection.updateOne({ _id, lockedAt: null }, { $set: { nextRunAt: when, data } });
+      dueScan?.forget();
       return 'moved';
     },
     every,
@@ -141,4 +146,59 @@ export function createJobs(
       await agenda().stop();
     },
   };
+}
+
+/** The part of Agenda's Mongo job repository the due scan wraps. */
+interface LockingRepository {
+  getNextJobToRun(jobName: string, nextScanAt: Date, lockDeadline: Date, now?: Date, options?: unknown): Promise<unknown>;
+  saveJob(job: unknown, options?: unknown): Promise<unknown>;
+}
+
+/**
+ * Agenda looks for work by asking the database once per job name on every tick (`processEvery`): with
+ * 40 job names that is 40 findAndModify commands a tick, 400 a second at a 100 ms tick, whether or not
+ * anything is due, and on a loaded machine the ticks queue up behind each other until no pooled
+ * connection is left. This asks once a tick which names have a job to take (due, or locked by a run whose
+ * lock has expired) and lets only those names go on to Agenda's own locking findAndModify; the others
+ * answer "nothing" without a command. A job this process saves, or schedules with `scheduleUnique`,
+ * forgets the answer, so it is looked for at once; jobs other processes write are seen at the next tick,
+ * as before. The lock deadline of the scan is the latest of any job name's (the shortest lock lifetime),
+ * so it never leaves out a job some name would take.
+ */
+function scanDueNamesOnce(repository: LockingRepository, connection: Connection, shortestLockLifetime: () => number, processEvery: number): { forget(): void } {
+  const lockNext = repository.getNextJobToRun.bind(repository);
+  const save = repository.saveJob.bind(repository);
+  /** How long one answer serves the calls of one tick (they come together, one per job name). */
+  const keepMs = Math.max(20, Math.min(processEvery / 2, 1000));
+  let answer: { at: number; names: Promise<Set<string>> } | undefined;
+  const dueNames = (nextScanAt: Date): Promise<Set<string>> => {
+    const now = Date.now();
+    if (answer && now - answer.at < keepMs) return answer.names;
+    const lockDeadline = new Date(now - shortestLockLifetime());
+    const names = connection
+      .db!.collection(JOBS_COLLECTION)
+      .find({ disabled: { $ne: true }, $or: [{ lockedAt: { $eq: null }, nextRunAt: { $lte: nextScanAt } }, { lockedAt: { $lte: lockDeadline } }] }, { projection: { _id: 0, name: 1 } })
+      .toArray()
+      .then((docs) => new Set(docs.map((d) => String(d.name))));
+    const current = { at: now, names };
+    answer = current;
+    // A failed scan is not kept: the next call asks again.
+    names.catch(() => {
+      if (answer === current) answer = undefined;
+    });
+    return names;
+  };
+  repository.getNextJobToRun = async (jobName, nextScanAt, lockDeadline, now, options) => {
+    if (!(await dueNames(nextScanAt)).has(jobName)) return undefined;
+    return lockNext(jobName, nextScanAt, lockDeadline, now, options);
+  };
+  const forget = () => {
+    answer = undefined;
+  };
+  repository.saveJob = async (job, options) => {
+    const saved = await save(job, options);
+    forget();
+    return saved;
+  };
+  return { forget };
 }
