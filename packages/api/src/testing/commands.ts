@@ -1,17 +1,17 @@
 import type { CommandStartedEvent } from 'mongodb';
+import type { Connection } from 'mongoose';
 import type { Runtime } from '../runtime.js';
 
 /**
- * The commands `runtime` sends to its own database while `run` runs, from the driver's command monitor
- * (the runtime must be started with `monitorCommands`, as test runtimes are). Commands of other databases
- * on the same server are left out.
+ * The commands a connection (made with `monitorCommands`, as test runtimes' are) sends to its own database
+ * while `run` runs. Commands of other databases on the same server are left out.
  */
-export async function commandEventsDuring(runtime: Runtime & { dbName: string }, run: () => Promise<unknown>): Promise<CommandStartedEvent[]> {
+export async function connectionCommandEvents(connection: Connection, run: () => Promise<unknown>): Promise<CommandStartedEvent[]> {
   const seen: CommandStartedEvent[] = [];
   const listener = (event: CommandStartedEvent) => {
-    if (event.databaseName === runtime.dbName) seen.push(event);
+    if (event.databaseName === connection.name) seen.push(event);
   };
-  const client = runtime.db.connection.getClient();
+  const client = connection.getClient();
   client.on('commandStarted', listener);
   try {
     await run();
@@ -19,6 +19,11 @@ export async function commandEventsDuring(runtime: Runtime & { dbName: string },
     client.off('commandStarted', listener);
   }
   return seen;
+}
+
+/** The commands `runtime` sends to its own database while `run` runs, from the driver's command monitor. */
+export async function commandEventsDuring(runtime: Runtime & { dbName: string }, run: () => Promise<unknown>): Promise<CommandStartedEvent[]> {
+  return (await connectionCommandEvents(runtime.db.connection, run)).filter((event) => event.databaseName === runtime.dbName);
 }
 
 /** The commands `runtime` sends to its own database while `run` runs, as [command name, collection] pairs. */

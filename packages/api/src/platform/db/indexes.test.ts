@@ -6,7 +6,11 @@ import type { DatabaseServer } from './embedded.js';
 // The app's mongoose settings (autoIndex and autoCreate off), as every runtime has them.
 import './connection.js';
 import { ensureIndexes } from './indexes.js';
-import { commandsOf } from './indexes.testing.js';
+import { connectionCommandEvents } from '../../testing/commands.js';
+
+/** The commands a connection sends while `run` runs, as [command, collection] pairs. */
+const commandsOf = async (connection: mongoose.Connection, run: () => Promise<unknown>) =>
+  (await connectionCommandEvents(connection, run)).map((event): [string, string] => [event.commandName, String(event.command[event.commandName])]);
 
 describe('ensureIndexes: a new database, a restart, a new index', () => {
   let server: DatabaseServer | undefined;
