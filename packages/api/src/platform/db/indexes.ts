@@ -1,7 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 
-/** Index options passed to the server as they are; a model declaring any other (Mongoose's `expires`, say) goes through Mongoose. */
-const plainOptions = new Set(['unique', 'sparse', 'name', 'partialFilterExpression', 'expireAfterSeconds', 'collation']);
+/** Index options the models use, passed to the server as they are; a model declaring any other goes through Mongoose's own `createIndexes`. */
+const plainOptions = new Set(['unique', 'name']);
 
 /** The server's default name of an index on `key` (field_direction joined by underscores), as the drivers make it. */
 function defaultName(key: Record<string, unknown>, options: Record<string, unknown>): string {
