@@ -10,6 +10,7 @@ export default tseslint.config(
       '**/dist/**',
       '**/.tools/**',
       '**/.data/**',
+      '**/.test-build/**',
       '**/storybook-static/**',
       '**/generated/**',
       '**/custom-elements.json',

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { repoRoot } from './platform/paths.js';
 import { currentOpenApiDocument, serializeOpenApi } from './openapi-document.js';
 
 describe('the committed OpenAPI document', () => {
   it('should match what the code produces (run `npm run openapi -w @crm/api` after changing a route)', () => {
-    const committed = readFileSync(new URL('../openapi.json', import.meta.url), 'utf8');
+    const committed = readFileSync(join(repoRoot, 'packages', 'api', 'openapi.json'), 'utf8');
     assert.equal(committed, serializeOpenApi(currentOpenApiDocument()));
   });
 

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort } from './platform/db/ferretdb.js';
 import { loadConfig, ConfigError } from './platform/config.js';
+import { nodeScriptArgs } from './testing/node-script.js';
 
 const serverEntry = new URL('./server.ts', import.meta.url).pathname;
 
 /** Runs the real entry point and collects its output until it exits (or until `until` matches stdout). */
 function runServer(env: Record<string, string>, until?: RegExp) {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], { env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), APP_URL: 'https://crm.example.test/app', PUBLIC_URL: 'https://crm.example.test', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, nodeScriptArgs(serverEntry), { env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), APP_URL: 'https://crm.example.test/app', PUBLIC_URL: 'https://crm.example.test', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const ready = new Promise<void>((resolve) => {
@@ -54,7 +55,7 @@ describe('configuration and the process entry point', () => {
     symlinkSync(process.execPath, join(bin, 'node'));
     try {
       const { MONGODB_URI: _unset, ...env } = process.env;
-      const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], {
+      const child = spawn(process.execPath, nodeScriptArgs(serverEntry), {
         env: { ...env, NODE_ENV: 'development', PATH: bin, DATA_DIR: join(dir, 'data'), TOOLS_DIR: join(dir, 'tools'), MONGOMS_DOWNLOAD_DIR: join(dir, 'mongodb-binaries'), MONGOMS_DOWNLOAD_URL: `http://127.0.0.1:${refused}/mongodb.tgz`, PORT: '0', LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

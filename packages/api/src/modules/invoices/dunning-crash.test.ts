@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from '../../platform/mail/smtp-sink.js';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
+import { nodeScriptArgs } from '../../testing/node-script.js';
 import { invoiceMailModel, invoiceModel } from './invoice.model.js';
 
 /**
@@ -33,7 +34,7 @@ describe(`payment reminders exactly once across kill -9 (${N} invoices)`, () => 
   const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
   const start = (sink: SmtpSink, now: Date) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', worker], {
+    const child = spawn(process.execPath, nodeScriptArgs(worker), {
       env: { ...process.env, WORKER_URI: rt.database.uri, WORKER_DB: rt.dbName, NOW: now.toISOString(), LEASE_MS: String(LEASE), SMTP_URL: sink.url, ENCRYPTION_KEY: encryptionKey },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

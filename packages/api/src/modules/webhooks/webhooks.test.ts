@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
@@ -11,9 +12,10 @@ import { createTestRuntime, makeAgency, makeUser, signIn, waitForMail, type Test
 import { sendDelivery, signatureHeader } from './webhook-sender.js';
 import { isRefusedAddress, resolveTarget } from './webhook-target.js';
 import { userModel } from '../identity/user.model.js';
+import { repoRoot } from '../../platform/paths.js';
 import { webhookDeliveryModel, webhookSubscriptionModel } from './webhook.model.js';
 
-const receiverScript = new URL('../../../../../examples/webhook-receiver/server.mjs', import.meta.url).pathname;
+const receiverScript = join(repoRoot, 'examples', 'webhook-receiver', 'server.mjs');
 
 /** The example receiver, started as its README says, with its JSON lines collected. */
 async function startReceiver(secret: string) {

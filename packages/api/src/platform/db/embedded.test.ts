@@ -9,6 +9,7 @@ import { loadConfig } from '../config.js';
 import { startEmbeddedDatabase } from './embedded.js';
 import { installFerretDB, startFerretDB } from './ferretdb.js';
 import { restoreSymlinks } from './postgres.js';
+import { nodeScriptArgs } from '../../testing/node-script.js';
 
 // The embedded default for real: PostgreSQL from the npm package, FerretDB's PostgreSQL handler on it,
 // each test in a folder of its own (as a fresh clone's .data/ would be).
@@ -81,7 +82,7 @@ describe('the embedded database: FerretDB on an embedded PostgreSQL', () => {
   it('should leave no server running when the API process is killed outright (SIGKILL)', async () => {
     const dataDir = dataFolder();
     const fixture = new URL('./embedded.fixture.ts', import.meta.url).pathname;
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, nodeScriptArgs(fixture, dataDir), { stdio: ['ignore', 'pipe', 'inherit'] });
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (c: Buffer) => {

@@ -4,11 +4,11 @@
 // The API only serves the files: it imports nothing of the portal, and works without it.
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
+import { repoRoot } from '../paths.js';
 
 /** Where `node examples/portal/build.mjs` writes the portal (pages, styles and bundles). */
-export const defaultPortalDir = fileURLToPath(new URL('../../../../../examples/portal/dist/', import.meta.url));
+export const defaultPortalDir = join(repoRoot, 'examples', 'portal', 'dist');
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

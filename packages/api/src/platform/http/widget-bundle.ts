@@ -5,13 +5,13 @@
 // works without them: until they are built, /widgets/ answers a 503 problem that says how to build them.
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AppError } from '../errors.js';
+import { repoRoot } from '../paths.js';
 
 /** Where `npm run build -w @crm/widgets` writes the widgets. */
-export const defaultWidgetsDir = fileURLToPath(new URL('../../../../widgets/dist/', import.meta.url));
+export const defaultWidgetsDir = join(repoRoot, 'packages', 'widgets', 'dist');
 
 /** The manifest of a build: its version and the `sha384-...` integrity of every file. */
 export interface WidgetManifest {

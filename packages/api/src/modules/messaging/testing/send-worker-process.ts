@@ -4,6 +4,7 @@
  * directly (`direct`), with its own SMTP pool and job timings.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { nodeScriptArgs } from '../../../testing/node-script.js';
 
 const worker = new URL('./send-worker.ts', import.meta.url).pathname;
 
@@ -24,6 +25,8 @@ export interface SendWorkerOptions {
   /** The worker's log level (silent when unset). */
   logLevel?: string;
   stdio?: StdioOptions;
+  /** Extra Node options for the worker (bench/email.ts: `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 export function startSendWorker(o: SendWorkerOptions): ChildProcess {
@@ -42,7 +45,7 @@ export function startSendWorker(o: SendWorkerOptions): ChildProcess {
     ...(o.ratePerSecond ? { SMTP_RATE_PER_SECOND: String(o.ratePerSecond) } : {}),
     ...(o.logLevel ? { LOG_LEVEL: o.logLevel } : {}),
   };
-  return spawn(process.execPath, ['--import', 'tsx', worker], { env, stdio: o.stdio ?? ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, nodeScriptArgs(worker), { env, stdio: o.stdio ?? ['ignore', 'pipe', 'pipe'] });
 }
 
 /** The exit code of a child process, whether it has already exited or not. */
