@@ -17,16 +17,20 @@
  *
  * Options (or BENCH_<NAME> env): --recipients, --pool (SMTP connections = parallel sends), --rate
  * (SMTP_RATE_PER_SECOND, 0 = none), --scenarios, --kill-at (fraction of messages accepted before the
- * kill, default 0.4), --lease-ms (MAIL_SEND_LEASE_MS, default 3000), --record no (print, do not append).
+ * kill, default 0.4), --lease-ms (MAIL_SEND_LEASE_MS, default 3000), --record no (print, do not append),
+ * --count-commands yes (each worker prints the database commands it sent, by command and collection),
+ * --worker-cpu-prof DIR (each worker writes a V8 CPU profile into DIR).
  * The database is the tests' own: FerretDB 1.24 on the embedded PostgreSQL. Figures go to bench/RESULTS.md.
  */
 import type { ChildProcess } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
 import { startSmtpSink, type SmtpSink } from '../packages/api/src/platform/mail/smtp-sink.js';
+import { backfillListRows } from '../packages/api/src/platform/lists/list-backfill.js';
+import { backfillSearchIndex } from '../packages/api/src/platform/search/search-backfill.js';
 import { JOBS_COLLECTION } from '../packages/api/src/platform/jobs/jobs.js';
 import { createTestRuntime, makeAgency } from '../packages/api/src/testing/index.js';
 import { contactModel } from '../packages/api/src/modules/contacts/contact.model.js';
@@ -46,6 +50,9 @@ const scenarios = option('scenarios', 'single,crash,crash-250,two').split(',');
 const killAt = Number(option('kill-at', '0.4'));
 const leaseMs = Number(option('lease-ms', '3000'));
 const record = option('record', 'yes') !== 'no';
+const countCommands = option('count-commands', 'no') === 'yes';
+const workerCpuProf = option('worker-cpu-prof', '');
+if (countCommands) process.env.WORKER_COUNT_COMMANDS = '1';
 const resultsFile = new URL('./RESULTS.md', import.meta.url).pathname;
 
 function log(line: string) {
@@ -75,6 +82,48 @@ interface Outcome {
 }
 
 const database = await startTestDatabase(() => {});
+
+/**
+ * CPU seconds used so far by this bench's database: its FerretDB process and its PostgreSQL (the postmaster,
+ * the backends that are still running, and those that ended, counted by the postmaster as reaped children).
+ * Linux only (/proc); null elsewhere. Other engineers' databases on the machine are not counted.
+ */
+function databaseCpuSeconds(): number | null {
+  try {
+    const port = new URL(database.uri).port;
+    const stat = (pid: string) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const cmd = (pid: string) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    let ticks = 0;
+    let postmaster = '';
+    const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+    for (const pid of pids) {
+      try {
+        const c = cmd(pid);
+        if (c.includes('ferretdb') && c.includes(`--listen-addr=127.0.0.1:${port}`)) {
+          const f = stat(pid);
+          ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+        } else if (/postgres/.test(c) && c.includes(database.dataDir)) postmaster = pid;
+      } catch {
+        // a process that ended meanwhile
+      }
+    }
+    if (!postmaster) return null;
+    const f = stat(postmaster);
+    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    for (const pid of pids) {
+      try {
+        const g = stat(pid);
+        if (g[1] === postmaster) ticks += Number(g[11]) + Number(g[12]);
+      } catch {
+        // ended meanwhile
+      }
+    }
+    return ticks / 100;
+  } catch {
+    return null;
+  }
+}
+
 process.env.TEST_MONGODB_URI = database.uri;
 const encryptionKey = randomBytes(32).toString('base64');
 const rt = await createTestRuntime({ dbName: `bench_email_${randomBytes(3).toString('hex')}`, env: { ENCRYPTION_KEY: encryptionKey } });
@@ -98,6 +147,13 @@ try {
     );
     contactIds.push(...docs.map((d) => String(d._id)));
   }
+  // Contacts created through the API get their list rows and search entries as they are written; these were
+  // inserted directly, so give them theirs now: otherwise the worker's start-up backfill (two reads per
+  // contact and the row writes) runs during the send and is measured as part of it.
+  const backfillStart = performance.now();
+  await backfillListRows(rt.ctx.connection);
+  await backfillSearchIndex(rt.ctx.connection);
+  log(`list rows and search entries of the seeded contacts in ${seconds(performance.now() - backfillStart)}`);
   const seedMs = performance.now() - seedStart;
   log(`seeded ${recipients} contacts in ${seconds(seedMs)}`);
   const template = await rt
@@ -132,10 +188,11 @@ try {
     if (greeting.status !== 201) throw new Error(`greeting: ${greeting.status} ${JSON.stringify(greeting.body)}`);
     const sendId = greeting.body.id as string;
     const start = () =>
-      startSendWorker({ uri: database.uri, dbName: rt.dbName, tenantId: agency.tenantId, sendId, mode: 'agenda', smtpUrl: sink.url, encryptionKey, processEveryMs: 200, leaseMs, poolSize: pool, ratePerSecond: rate, logLevel: 'warn', stdio: ['ignore', 'ignore', 'inherit'] });
+      startSendWorker({ uri: database.uri, dbName: rt.dbName, tenantId: agency.tenantId, sendId, mode: 'agenda', smtpUrl: sink.url, encryptionKey, processEveryMs: 200, leaseMs, poolSize: pool, ratePerSecond: rate, logLevel: 'warn', stdio: ['ignore', countCommands ? 'inherit' : 'ignore', 'inherit'], nodeArgs: workerCpuProf ? ['--cpu-prof', `--cpu-prof-dir=${workerCpuProf}`] : [] });
     const jobs = () => rt.ctx.connection.db!.collection(JOBS_COLLECTION).countDocuments({ name: SEND_JOB, 'data.sendId': sendId });
     let maxJobs = 0;
     const watching = setInterval(() => void jobs().then((n) => (maxJobs = Math.max(maxJobs, n))), 250);
+    const cpu0 = databaseCpuSeconds();
     const t0 = performance.now();
     let note = '';
     let resumeMs: number | null = null;
@@ -163,7 +220,12 @@ try {
       if (code !== 0) throw new Error(`surviving worker exited ${code}`);
     } else throw new Error(`unknown scenario ${scenario}`);
     const wallMs = performance.now() - t0;
+    const cpu1 = databaseCpuSeconds();
     clearInterval(watching);
+    if (cpu0 !== null && cpu1 !== null) {
+      const dbCpu = `database CPU ${(cpu1 - cpu0).toFixed(1)} s (${(((cpu1 - cpu0) * 1000) / recipients).toFixed(1)} ms per recipient)`;
+      note = note ? `${note}; ${dbCpu}` : dbCpu;
+    }
 
     const perId = new Map<string, number>();
     for (const m of sink.messages) perId.set(messageIdOf(m.raw), (perId.get(messageIdOf(m.raw)) ?? 0) + 1);
@@ -201,7 +263,7 @@ try {
     '',
     `- command: \`node --import tsx bench/email.ts ${args.join(' ')}\`${args.length ? '' : ' (defaults)'}`,
     `- machine: ${machine}`,
-    `- setup: FerretDB 1.24.1 on the embedded PostgreSQL (the tests' database); ${recipients} contacts seeded in ${seconds(seedMs)}; one greeting per scenario to all of them; worker = a separate API process (\`send-worker.ts\`, Agenda job \`messaging.send\`); nodemailer pooled SMTP, ${pool} connections = ${pool} parallel sends, rate ${rate || 'unlimited'}; a real \`smtp-server\` on 127.0.0.1 that parses and keeps every message; MAIL_SEND_LEASE_MS ${leaseMs}`,
+    `- setup: FerretDB 1.24.1 on the embedded PostgreSQL (the tests' database); ${recipients} contacts seeded (with their list rows and search entries) in ${seconds(seedMs)}; one greeting per scenario to all of them; worker = a separate API process (\`send-worker.ts\`, Agenda job \`messaging.send\`); nodemailer pooled SMTP, ${pool} connections = ${pool} parallel sends, rate ${rate || 'unlimited'}; a real \`smtp-server\` on 127.0.0.1 that parses and keeps every message; MAIL_SEND_LEASE_MS ${leaseMs}`,
     '',
     '| scenario | wall time (incl. process starts) | send time (startedAt → completedAt) | messages/s | accepted by the server | distinct Message-IDs | duplicates | resume after kill | max send jobs | ledger sent/failed/uncertain/queued/sending | not accounted for | notes |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',

@@ -45,7 +45,7 @@ export function startSendWorker(o: SendWorkerOptions): ChildProcess {
     ...(o.ratePerSecond ? { SMTP_RATE_PER_SECOND: String(o.ratePerSecond) } : {}),
     ...(o.logLevel ? { LOG_LEVEL: o.logLevel } : {}),
   };
-  return spawn(process.execPath, nodeScriptArgs(worker), { env, stdio: o.stdio ?? ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [...(o.nodeArgs ?? []), ...nodeScriptArgs(worker)], { env, stdio: o.stdio ?? ['ignore', 'pipe', 'pipe'] });
 }
 
 /** The exit code of a child process, whether it has already exited or not. */

@@ -15,6 +15,15 @@ const config = loadConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: env.LOG_LEVEL ?
 const runtime = await startRuntime(config, { uri: env.WORKER_URI!, dbName: env.WORKER_DB! });
 const tenantId = new Types.ObjectId(env.TENANT_ID);
 const sendId = new Types.ObjectId(env.SEND_ID);
+// WORKER_COUNT_COMMANDS=1 (bench/email.ts --count-commands yes): tallies the commands this process sends,
+// by command and collection, and prints them on stdout as one `commands {...}` line before it exits.
+const tally = new Map<string, number>();
+if (env.WORKER_COUNT_COMMANDS === '1') {
+  runtime.ctx.connection.getClient().on('commandStarted', (event) => {
+    const key = `${event.commandName} ${String(event.command[event.commandName])}`;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  });
+}
 if (env.WORKER_MODE === 'direct') {
   const { engine } = buildMessaging(runtime.ctx, () => (_req, _res, next) => next());
   await engine.run(tenantId, sendId);
@@ -26,6 +35,10 @@ if (env.WORKER_MODE === 'direct') {
     if (send?.state === 'completed') break;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+if (tally.size) {
+  const cpu = process.cpuUsage();
+  process.stdout.write(`commands ${JSON.stringify(Object.fromEntries([...tally].sort((a, b) => b[1] - a[1])))}\nworker CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s\n`);
 }
 process.stdout.write('worker done\n');
 process.exit(0);
