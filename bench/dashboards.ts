@@ -67,8 +67,14 @@ await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 const base = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
 
 let commands: string[] = [];
+// Documents each command returned (a find's first batch and a getMore's next batch), by request id.
+let docsReturned = 0;
 connection.getClient().on('commandStarted', (e: { databaseName: string; commandName: string; command: Record<string, unknown> }) => {
   if (e.databaseName === dbName) commands.push(`${e.commandName} ${String(e.command[e.commandName])}`);
+});
+connection.getClient().on('commandSucceeded', (e: { reply?: { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] }; n?: number } }) => {
+  const cursor = e.reply?.cursor;
+  docsReturned += (cursor?.firstBatch ?? cursor?.nextBatch ?? []).length;
 });
 
 async function signIn(email: string): Promise<string> {
@@ -159,6 +165,25 @@ async function readPlans(): Promise<Record<string, string[]>> {
 }
 const plans = await readPlans();
 
+/**
+ * Rows PostgreSQL read per table of the bench's database (sequential reads plus rows fetched through
+ * indexes, and index entries read), from its statistics views: what a request scanned, beside what it
+ * returned. FerretDB's connections flush their statistics within a second of going idle, hence the waits.
+ */
+const statsClient = database.postgresUrl ? postgresClient(database.postgresUrl) : null;
+await statsClient?.connect();
+async function rowsRead(): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!statsClient) return out;
+  await new Promise((r) => setTimeout(r, 11_000));
+  const { rows } = await statsClient.query<{ collection: string; n: string }>(
+    `SELECT coalesce(m._jsonb->>'_id', t.relname) AS collection, (coalesce(t.seq_tup_read, 0) + coalesce(t.idx_tup_fetch, 0) + coalesce((SELECT sum(i.idx_tup_read) FROM pg_stat_user_indexes i WHERE i.relid = t.relid), 0))::text AS n
+       FROM pg_stat_user_tables t LEFT JOIN ${pg.escapeIdentifier(dbName)}._ferretdb_database_metadata m ON m._jsonb->>'table' = t.relname WHERE t.schemaname = $1`,
+    [dbName],
+  );
+  for (const r of rows) out.set(r.collection, Number(r.n));
+  return out;
+}
 interface Figures { scenario: string; requests: number; p50_ms: number; p95_ms: number; rps: number; errors: number; commandsPerRequest?: Record<string, string[]> }
 const results: Figures[] = [];
 const percentile = (sorted: number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 10) / 10;
@@ -184,15 +209,31 @@ for (const login of [seeded.logins[0]!, ...seeded.logins.filter((l) => /sales/i.
   const me = (await (await fetch(`${base}/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { id: string };
   const paths = await widgetPaths(token, me.id);
   const perRequest: Record<string, string[]> = {};
+  // Per widget: commands and documents returned by one request, and its time alone (one client, median of 5).
+  const perWidget: Record<string, { commands: number; docs: number; aloneMs: number }> = {};
   for (const { id, path } of paths) {
     commands = [];
+    docsReturned = 0;
     const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     perRequest[id] = [...commands];
+    const docs = docsReturned;
+    const alone: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const started = performance.now();
+      await (await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } })).arrayBuffer();
+      alone.push(performance.now() - started);
+    }
+    perWidget[id] = { commands: perRequest[id].length, docs, aloneMs: percentile(alone.sort((a, b) => a - b), 0.5) };
   }
+  console.error(JSON.stringify({ role: login.role, perWidget }));
   const durations: number[] = [];
   let errors = 0;
   let next = 0;
+  // Every command the database got during the concurrent reads (the widgets' and anything running beside them), and the documents returned.
+  commands = [];
+  docsReturned = 0;
+  const rowsBefore = await rowsRead();
   const deadline = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -207,9 +248,26 @@ for (const login of [seeded.logins[0]!, ...seeded.logins.filter((l) => /sales/i.
     }),
   );
   durations.sort((a, b) => a - b);
+  const rowsAfter = await rowsRead();
+  const tally: Record<string, number> = {};
+  for (const c of commands) tally[c.replace(/getMore \d+/, 'getMore')] = (tally[c.replace(/getMore \d+/, 'getMore')] ?? 0) + 1;
+  const scanned: Record<string, number> = {};
+  for (const [collection, n] of rowsAfter) if (n - (rowsBefore.get(collection) ?? 0) > 0) scanned[collection] = n - (rowsBefore.get(collection) ?? 0);
+  console.error(JSON.stringify({ role: login.role, requests: durations.length, commandsDuringReads: tally, docsReturnedDuringReads: docsReturned, rowsReadDuringReads: scanned }));
   results.push({ scenario: `read:${login.role}`, requests: durations.length, p50_ms: percentile(durations, 0.5), p95_ms: percentile(durations, 0.95), rps: Math.round(durations.length / seconds), errors, commandsPerRequest: perRequest });
   // Printed at once too, so a run stopped later still leaves its read figures.
   console.error(JSON.stringify({ ...results.at(-1), commandsPerRequest: undefined, load1: loadavg()[0]!.toFixed(1) }));
+}
+
+if (writes === 0) {
+  // Reads only (`--writes 0`).
+  await statsClient?.end();
+  console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, results, phasesS: phases }, null, 2));
+  server.close();
+  await runtime.close();
+  await database.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
 }
 
 // Writes with and without the roll-ups' subscriber (the one that queues a record's share on the write path).
@@ -302,6 +360,7 @@ results.push({ scenario: 'update:without', requests: updatesWithout.length, p50_
 
 console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, writeConcurrency, results, writeOverheadPct: { p50: overhead(0.5), p95: overhead(0.95) }, updateOverheadPct: { p50: updateOverhead(0.5), p95: updateOverhead(0.95) }, phasesS: phases, updateErrors, readPlans: plans, queueInsertMs: { p50: percentile(queueMs.sort((a, b) => a - b), 0.5), p95: percentile(queueMs, 0.95) }, queueAppliedWithinMsAfterLastCreate: Math.round(appliedAfterMs) }, null, 2));
 server.close();
+await statsClient?.end();
 await runtime.close();
 await database.stop();
 rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import type { CommandStartedEvent } from 'mongodb';
+import type { CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Runtime } from '../runtime.js';
 
@@ -34,4 +34,35 @@ export async function commandsDuring(runtime: Runtime & { dbName: string }, run:
 /** The filters of the finds `runtime` sends to `collection` while `run` runs (to check what a read asks the database). */
 export async function findFiltersDuring(runtime: Runtime & { dbName: string }, collection: string, run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
   return (await commandEventsDuring(runtime, run)).filter((event) => event.commandName === 'find' && event.command.find === collection).map((event) => (event.command.filter ?? {}) as Record<string, unknown>);
+}
+
+/**
+ * The commands `runtime` sends to its own database while `run` runs, each with the documents its reply
+ * returned (a find's first batch, a getMore's next batch; 0 for other replies), from the command monitor.
+ */
+export async function commandRepliesDuring(runtime: Runtime & { dbName: string }, run: () => Promise<unknown>): Promise<{ command: string; collection: string; docs: number }[]> {
+  const client = runtime.db.connection.getClient();
+  const started = new Map<number, { command: string; collection: string; docs: number }>();
+  const out: { command: string; collection: string; docs: number }[] = [];
+  const onStarted = (event: CommandStartedEvent) => {
+    if (event.databaseName !== runtime.dbName) return;
+    const entry = { command: event.commandName, collection: String(event.command[event.commandName]), docs: 0 };
+    if (event.commandName === 'getMore') entry.collection = String(event.command.collection);
+    started.set(event.requestId, entry);
+    out.push(entry);
+  };
+  const onSucceeded = (event: CommandSucceededEvent) => {
+    const entry = started.get(event.requestId);
+    const cursor = (event.reply as { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] } } | undefined)?.cursor;
+    if (entry) entry.docs = (cursor?.firstBatch ?? cursor?.nextBatch ?? []).length;
+  };
+  client.on('commandStarted', onStarted);
+  client.on('commandSucceeded', onSucceeded);
+  try {
+    await run();
+  } finally {
+    client.off('commandStarted', onStarted);
+    client.off('commandSucceeded', onSucceeded);
+  }
+  return out;
 }

@@ -96,6 +96,8 @@ export function createMetricsService(deps: { connection: Connection; rollups: Ro
   /** A metric's series from `from` to `to`, one point per period, per dimension key the caller may see. */
   async function query(principal: Principal, q: MetricQuery) {
     assertCan(principal, metricResource[q.metric], 'read');
+    // The roll-ups' reads of this answer share one check of what was applied since they were cached.
+    const asOf = performance.now();
     // Left out, the span is the current period (or the one named by `since`) to today, on the agency's calendar.
     const timeZone = q.from && q.to ? 'UTC' : await rollups.timeZoneOf(principal.tenantId);
     const from = q.from ?? periodStart(q.since ?? q.period, new Date(), timeZone);
@@ -111,7 +113,7 @@ export function createMetricsService(deps: { connection: Connection; rollups: Ro
     const wanted = new Set(starts);
     const allowed = keys === null ? null : new Set(keys);
     const reads = keys === null || keys.length > KEYS_READ_ONE_BY_ONE ? groups.map((group) => ({ group })) : keys.flatMap((key) => groups.map((group) => ({ group, key })));
-    const rows = (await inParallel(reads, READS_AT_ONCE, (r) => rollups.read(principal.tenantId, { metric: q.metric, period: q.period, dimension, ...r }))).flat().filter((row) => !allowed || allowed.has(row.key));
+    const rows = (await inParallel(reads, READS_AT_ONCE, (r) => rollups.read(principal.tenantId, { metric: q.metric, period: q.period, dimension, ...r }, asOf))).flat().filter((row) => !allowed || allowed.has(row.key));
     const byKey = new Map<string, Map<string, number>>();
     for (const key of keys ?? []) byKey.set(sumAs ?? key, new Map());
     if (sumAs) byKey.set(sumAs, new Map());

@@ -140,6 +140,8 @@ export interface RollupApplierState {
   holder: string | null;
   leaseUntil: Date;
   seq: number;
+  /** Moves on each time buckets were written (a batch cleared, the lease given back): what cached reads of the buckets are checked against. */
+  stamp?: number;
   plan: RollupPlan | null;
 }
 
@@ -149,6 +151,7 @@ const applierSchema = new Schema<RollupApplierState>(
     holder: { type: String, default: null },
     leaseUntil: { type: Date, required: true },
     seq: { type: Number, default: 0 },
+    stamp: { type: Number, default: 0 },
     // Written whole with each batch and cleared when it is done.
     plan: { type: Schema.Types.Mixed, default: null },
   },

@@ -85,13 +85,14 @@ export function createRollupApplier(deps: {
   }
 
   /** Extends the lease (answers false when it was lost: another process took it after it ran out). */
-  async function renew(tenantId: Types.ObjectId, set: Record<string, unknown> = {}, ms = LEASE_MS): Promise<boolean> {
-    const done = await Appliers.updateOne({ _id: String(tenantId), tenantId, holder: me }, { $set: { ...set, leaseUntil: new Date(Date.now() + ms) } });
+  async function renew(tenantId: Types.ObjectId, set: Record<string, unknown> = {}, ms = LEASE_MS, bump = false): Promise<boolean> {
+    const done = await Appliers.updateOne({ _id: String(tenantId), tenantId, holder: me }, { $set: { ...set, leaseUntil: new Date(Date.now() + ms) }, ...(bump ? { $inc: { stamp: 1 } } : {}) });
     return done.matchedCount === 1;
   }
 
+  /** Gives the lease back; the agency's `stamp` moves on, so answers cached from its buckets before are read again (a rebuild ends here). */
   async function release(tenantId: Types.ObjectId): Promise<void> {
-    await Appliers.updateOne({ _id: String(tenantId), tenantId, holder: me }, { $set: { holder: null, leaseUntil: new Date(0) } });
+    await Appliers.updateOne({ _id: String(tenantId), tenantId, holder: me }, { $set: { holder: null, leaseUntil: new Date(0) }, $inc: { stamp: 1 } });
   }
 
   /** Turns queued entries into a plan: each record's newest entry against its stored contribution. */
@@ -137,9 +138,11 @@ export function createRollupApplier(deps: {
     await inParallel(plan.outboxIds, WRITES_AT_ONCE, async (_id) => {
       await Outbox.deleteOne({ _id, tenantId });
     });
-    if (plan.deltas.length) await deps.onApplied(tenantId, new Map(plan.deltas.map(({ b, d }) => [b, d])));
     await deps.beforePlanCleared?.();
-    await renew(tenantId, { plan: null });
+    // Cleared with the agency's `stamp` moved on (answers cached from the buckets before are stale), and
+    // only then announced, so a client that reads again on `metric.changed` gets the new figures.
+    await renew(tenantId, { plan: null }, LEASE_MS, plan.deltas.length > 0);
+    if (plan.deltas.length) await deps.onApplied(tenantId, new Map(plan.deltas.map(({ b, d }) => [b, d])));
   }
 
   /**

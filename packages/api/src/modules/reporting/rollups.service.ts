@@ -20,7 +20,8 @@ import { recordCountDeltaModel } from '../../platform/counts/record-count.model.
 import { toTicketDto } from '../support/ticket.definition.js';
 import { bucketId, contributionsOf, countedPart, countedResources, metricResource, readGroup, type Contribution, type CountedResource, type MetricName, type Period, type TeamsOf } from './metrics.js';
 import { isWon, pillarOfWonDeal } from './forecast-pillars.js';
-import { rollupContributionModel, rollupModel, rollupOutboxModel, type Rollup, type RollupContribution } from './reporting.model.js';
+import { rollupApplierModel, rollupContributionModel, rollupModel, rollupOutboxModel, type Rollup, type RollupContribution } from './reporting.model.js';
+import { createRollupReadCache } from './rollup-read-cache.js';
 import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 import { bucketFields, cents, createRollupApplier, rollupId } from './rollup-applier.js';
 
@@ -108,6 +109,11 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
   const Contributions = rollupContributionModel(connection);
   const Outbox = rollupOutboxModel(connection);
   const factsCache = new Map<string, { at: number; value: Promise<AgencyFacts> }>();
+  // Roll-up reads answered from memory until the agency's buckets are written again (rollup-read-cache.ts).
+  const readCache = createRollupReadCache(async (tenantId) => {
+    const state = await rollupApplierModel(connection).findOne({ _id: String(tenantId), tenantId }).select('seq stamp').lean();
+    return state ? `${state.seq ?? 0}|${state.stamp ?? 0}` : 'none';
+  });
 
   /** Who is in which team (members and leads) and the agency's time zone, read once per tenant every few seconds. */
   function factsOf(tenantId: Types.ObjectId): Promise<AgencyFacts> {
@@ -382,15 +388,21 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
    * of days or weeks, a year of longer periods), for one key (`line`) or every key (`slice`): one
    * equality on one field, which FerretDB pushes down and a GIN index serves.
    */
-  async function read(tenantId: Types.ObjectId, q: { metric: string; period: Period; dimension: string; group: string; key?: string }) {
+  async function read(tenantId: Types.ObjectId, q: { metric: string; period: Period; dimension: string; group: string; key?: string }, asOf = performance.now()): Promise<readonly { periodStart: string; key: string; value: number }[]> {
     const filter = q.key !== undefined ? { tenantId, line: `${q.metric}|${q.period}|${q.dimension}|${q.group}|${q.key}` } : { tenantId, slice: `${q.metric}|${q.period}|${q.dimension}|${q.group}` };
-    return Rollups.find(filter).select('periodStart key value').lean();
+    return readCache.get(
+      tenantId,
+      'line' in filter ? `l|${filter.line}` : `s|${filter.slice}`,
+      asOf,
+      async () => (await Rollups.find(filter).select('periodStart key value').lean()).map((r) => ({ periodStart: r.periodStart, key: r.key, value: r.value })),
+      (rows) => rows.length,
+    );
   }
 
   /** One bucket's value (0 when nothing was counted), read by its id. */
-  async function value(tenantId: Types.ObjectId, c: Omit<Contribution, 'value'>): Promise<number> {
-    const found = await Rollups.findOne({ _id: rollupId(tenantId, bucketId(c)), tenantId }).select('value').lean();
-    return found?.value ?? 0;
+  async function value(tenantId: Types.ObjectId, c: Omit<Contribution, 'value'>, asOf = performance.now()): Promise<number> {
+    const _id = rollupId(tenantId, bucketId(c));
+    return readCache.get(tenantId, `v|${_id}`, asOf, async () => (await Rollups.findOne({ _id, tenantId }).select('value').lean())?.value ?? 0, () => 1);
   }
 
   return {

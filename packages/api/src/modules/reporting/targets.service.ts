@@ -148,23 +148,24 @@ export function createTargetsService(deps: { connection: Connection; rollups: Ro
     async attainment(principal: Principal, query: { metric: MetricName; period: Period; periodStart?: string | undefined; dimension: TargetDimension; key: string }) {
       assertCan(principal, metricResource[query.metric], 'read');
       // The current period on the agency's calendar when none is named: the one place a front end's "now" is turned into a period.
+      const asOf = performance.now();
       const q = { ...query, periodStart: query.periodStart ?? periodStart(query.period, new Date(), await rollups.timeZoneOf(principal.tenantId)) };
       const bucket = { metric: q.metric, period: q.period, periodStart: q.periodStart, dimension: q.dimension, key: q.key };
       const reach = metricReach(principal, metricResource[q.metric]);
       if (q.dimension === 'all' && !reach.all) {
         // Their `all` is what they may see (as in /v1/metrics): the sum of those owners, with no agency target.
-        const values = await Promise.all(reach.owner.map((key) => rollups.value(principal.tenantId, { ...bucket, dimension: 'owner', key })));
+        const values = await Promise.all(reach.owner.map((key) => rollups.value(principal.tenantId, { ...bucket, dimension: 'owner', key }, asOf)));
         return { periodStart: q.periodStart, target: null, actual: Math.round(values.reduce((a, b) => a + b, 0) * 100) / 100, attainment: null, teamShare: null };
       }
       if (!mayRead(principal, q)) throw AppError.notFound(`A ${q.dimension} with key ${q.key} you may see`);
       const [actual, target] = await Promise.all([
-        rollups.value(principal.tenantId, bucket),
+        rollups.value(principal.tenantId, bucket, asOf),
         Targets.findOne({ tenantId: principal.tenantId, metric: q.metric, period: q.period, periodStart: q.periodStart, dimension: q.dimension, key: q.key }).lean(),
       ]);
       let teamShare: number | null = null;
       if (q.dimension === 'owner') {
         const team = (await rollups.teamsOf(principal.tenantId))(q.key)[0];
-        const teamActual = team ? await rollups.value(principal.tenantId, { ...bucket, dimension: 'team', key: team }) : 0;
+        const teamActual = team ? await rollups.value(principal.tenantId, { ...bucket, dimension: 'team', key: team }, asOf) : 0;
         teamShare = teamActual > 0 ? Math.round((actual / teamActual) * 10_000) / 10_000 : null;
       }
       const goal = target?.value ?? null;
