@@ -31,13 +31,17 @@ type Handler = (event: DomainEvent) => Promise<void> | void;
  * the request answers; a failing subscriber is logged and does not undo the write.
  */
 export class EventBus {
-  private readonly handlers: { pattern: string; handler: Handler }[] = [];
+  private readonly handlers: { pattern: string; handler: Handler; beside?: boolean }[] = [];
 
   constructor(private readonly onError: (error: unknown, event: DomainEvent) => void) {}
 
-  /** Subscribes to an event type, a prefix (`contact.*`) or everything (`*`). */
-  subscribe(pattern: string, handler: Handler): () => void {
-    const entry = { pattern, handler };
+  /**
+   * Subscribes to an event type, a prefix (`contact.*`) or everything (`*`). `beside`: the subscriber
+   * runs alongside the others instead of after the one before it (its work depends on no other
+   * subscriber's), and `publish` still waits for it, so a write answers only once it is done.
+   */
+  subscribe(pattern: string, handler: Handler, options: { beside?: boolean } = {}): () => void {
+    const entry = { pattern, handler, ...(options.beside ? { beside: true } : {}) };
     this.handlers.push(entry);
     return () => {
       const i = this.handlers.indexOf(entry);
@@ -47,14 +51,20 @@ export class EventBus {
 
   async publish(input: Omit<DomainEvent, 'at'> & { at?: Date }): Promise<void> {
     const event: DomainEvent = { ...input, at: input.at ?? new Date() };
-    for (const { pattern, handler } of this.handlers) {
+    const beside: Promise<void>[] = [];
+    for (const { pattern, handler, beside: alongside } of this.handlers) {
       if (!matches(pattern, event.type)) continue;
-      try {
-        await handler(event);
-      } catch (error) {
-        this.onError(error, event);
-      }
+      const run = async () => {
+        try {
+          await handler(event);
+        } catch (error) {
+          this.onError(error, event);
+        }
+      };
+      if (alongside) beside.push(run());
+      else await run();
     }
+    if (beside.length) await Promise.all(beside);
   }
 }
 

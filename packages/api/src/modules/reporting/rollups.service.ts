@@ -419,7 +419,8 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
     settled: (tenantId: Types.ObjectId) => applier.settled(tenantId),
     /** Follows the counted records' events (and team changes, which the team dimension reads); answers the unsubscribe. */
     subscribe(): () => void {
-      const offs = countedResources.map((resource) => events.subscribe(`${resource}.*`, onEvent));
+      // Beside the write's other subscribers (its audit entry...): the queue insert runs while they do, and the write still answers only once it is stored.
+      const offs = countedResources.map((resource) => events.subscribe(`${resource}.*`, onEvent, { beside: true }));
       offs.push(events.subscribe('org.team.*', (event) => void factsCache.delete(String(event.tenantId))));
       offs.push(events.subscribe('tenant.updated', (event) => void factsCache.delete(String(event.tenantId))));
       return () => offs.forEach((off) => off());
