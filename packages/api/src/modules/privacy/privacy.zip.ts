@@ -1,4 +1,3 @@
-import JSZip from 'jszip';
 import { Types } from 'mongoose';
 import { toCsv } from '../../platform/records/csv.js';
 
@@ -32,6 +31,7 @@ export function kindToCsv(rows: ReadonlyArray<Record<string, unknown>>): string 
  * export as `export.json`, and a README.txt listing the files and their row counts.
  */
 export async function exportZip(result: { request: { id: string }; generatedAt: string; data: Record<string, unknown[]> }): Promise<Buffer> {
+  const { default: JSZip } = await import('jszip'); // loaded at the first export, not by every process
   const zip = new JSZip();
   const lines = [`Privacy export ${result.request.id}, generated ${result.generatedAt}.`, 'One CSV file per kind of record (UTF-8, comma-separated); export.json holds the same data as JSON.', ''];
   for (const [kind, rows] of Object.entries(result.data)) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
@@ -179,6 +179,7 @@ export function createInboundMail(deps: { connection: Connection; tickets: Ticke
      * what it became, or rejects with InboundRefused (the listener answers its code).
      */
     async accept(raw: Buffer, recipients: string[]): Promise<InboundResult> {
+      const { simpleParser } = await import('mailparser'); // loaded at the first email, not by every process
       const mail = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true });
       for (const router of routers) {
         const taken = await router.take(mail, recipients, raw);

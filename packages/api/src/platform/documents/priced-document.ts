@@ -1,5 +1,4 @@
 import Handlebars from 'handlebars';
-import PDFDocument from 'pdfkit';
 import { formatMoney, scaledText } from '../money/money.js';
 
 // Plain text (PDF, the text part of an email): nothing is HTML, so no escaping; the HTML part escapes.
@@ -51,7 +50,9 @@ export interface PricedDocument {
 }
 
 /** Renders a priced document with pdfkit (A4): the quote PDF and the invoice PDF. */
-export function renderPricedPdf(d: PricedDocument): Promise<Buffer> {
+export async function renderPricedPdf(d: PricedDocument): Promise<Buffer> {
+  // Loaded at first use, as pdfkit and its fonts take a sixth of a second to load.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: d.title, Author: d.companyName } });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));

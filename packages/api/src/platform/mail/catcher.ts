@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { CaughtMessage } from './caught-message.js';
 import { renderMessagePage, renderMessageList } from './catcher-pages.js';
@@ -38,6 +38,7 @@ const addressText = (value: AddressObject | AddressObject[] | undefined): string
   !value ? '' : (Array.isArray(value) ? value : [value]).map((a) => a.text).join(', ');
 
 async function parse(id: number, raw: Buffer, envelope: CaughtMessage['envelope']): Promise<CaughtMessage> {
+  const { simpleParser } = await import('mailparser'); // loaded at the first email, not by every process
   const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   const headers: Record<string, string> = {};
   for (const line of mail.headerLines) {
