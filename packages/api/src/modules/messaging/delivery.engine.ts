@@ -48,6 +48,9 @@ export interface EngineDeps {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** About how many messages one lot claims, sends and records together (at most the pool's share of a lane). */
+const LOT = 5;
+
 /** The progress of a send as the API answers it and pushes it live (the counts come from its ledger). */
 export function toProgress(s: Pick<Send, '_id' | 'state' | 'total' | 'sent' | 'failed' | 'skipped'> & { uncertain?: number }) {
   const uncertain = s.uncertain ?? 0;
@@ -106,24 +109,60 @@ export function createDeliveryEngine(deps: EngineDeps) {
     return { message, unsubscribeUrl };
   }
 
-  /** One ledger entry: claim, check, send, record. Answers the entry's new state, or why it was left. */
-  async function deliverOne(ctx: RunContext, entry: Delivery, r: Recipient | undefined): Promise<'sent' | 'failed' | 'skipped' | 'uncertain' | 'held' | 'done'> {
+  type Outcome = 'sent' | 'failed' | 'skipped' | 'uncertain' | 'held' | 'done';
+  type Recorded = { state: 'sent' | 'failed' | 'skipped' | 'uncertain'; set: Partial<Delivery>; claimed: Partial<Delivery> };
+
+  /**
+   * A lot of ledger entries: claimed together (one insert of their attempt documents), sent in parallel
+   * over the pool, their outcomes recorded together (one bulk write), so a message costs a fraction of a
+   * database command instead of two (the database being what limits a send's rate, bench/email.ts).
+   * A lot is at most the run's share of SMTP_POOL_SIZE, so claims not yet recorded, which a crash turns
+   * into `uncertain`, stay at most the pool. Answers each entry's new state, or why it was left.
+   */
+  async function deliverLot(ctx: RunContext, lot: { entry: Delivery; r: Recipient | undefined }[]): Promise<Outcome[]> {
     if (!ctx.valid()) throw new LeaseLostError('the run lost its lease');
-    const claim = await ledger.claim(entry, ctx.runId);
-    if (claim === 'held' || claim === 'done') return claim;
+    const claims = await ledger.claimMany(
+      lot.map((l) => l.entry),
+      ctx.runId,
+    );
+    const sends = await Promise.allSettled(
+      lot.map(async ({ entry, r }, i): Promise<Outcome | Recorded> => {
+        const claim = claims[i]!;
+        if (claim === 'held' || claim === 'done') return claim;
+        return sendClaimed(ctx, entry, r, claim.attempt);
+      }),
+    );
+    // Whatever happened to the others, the outcomes known are recorded before the lot ends or throws.
+    const recorded = sends.flatMap((s, i) => (s.status === 'fulfilled' && typeof s.value === 'object' ? [{ i, value: s.value }] : []));
+    if (recorded.length) await ledger.recordMany(recorded.map(({ i, value }) => ({ _id: lot[i]!.entry._id, set: value.set })));
+    if (deps.hooks?.onSent && ctx.send.campaignId) {
+      for (const { i, value } of recorded) {
+        if (value.state !== 'sent') continue;
+        // The count is idempotent per entry; a failure to count never turns a sent message into a failed one.
+        await deps.hooks.onSent(ctx.send, { ...lot[i]!.entry, ...value.claimed }).catch((error: unknown) => deps.logger.warn({ err: error, sendId: String(ctx.send._id) }, 'sent message not counted in campaign analytics'));
+      }
+    }
+    const failure = sends.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw failure.reason;
+    return sends.map((s) => {
+      const value = (s as PromiseFulfilledResult<Outcome | Recorded>).value;
+      return typeof value === 'object' ? value.state : value;
+    });
+  }
+
+  /** One claimed entry: check, send; answers the outcome to record (the caller records it with its lot's). */
+  async function sendClaimed(ctx: RunContext, entry: Delivery, r: Recipient | undefined, attempt: number): Promise<Recorded> {
     const messageId = `<${String(entry._id)}@deliveries.crm>`;
     // Checked at the last moment (within a couple of seconds), so an unsubscribe counts for every message not yet out.
     if (!r || !r.email || !(await ctx.allowed(r))) {
       const error = !r ? 'the recipient no longer exists' : r.email ? 'unsubscribed or suppressed' : 'no email address';
-      await ledger.updateById(entry._id, { state: 'skipped', attempts: claim.attempt, claimedBy: ctx.runId, claimedAt: new Date(), error });
-      return 'skipped';
+      return { state: 'skipped', claimed: {}, set: { state: 'skipped', attempts: attempt, claimedBy: ctx.runId, claimedAt: new Date(), error } };
     }
     // The attempt document is the claim and names the run, so the entry is not written before the SMTP
     // transaction: a crash from here on leaves an attempt held by a dead run, which the next claim turns
     // into `uncertain` (ledger.claim). The entry gets its run, attempt and Message-ID with its outcome, in
-    // one write: two database writes per message (the claim and the outcome), the database being what
-    // limits a send's rate (bench/email.ts).
-    const claimed = { attempts: claim.attempt, claimedBy: ctx.runId, claimedAt: new Date(), messageId, email: r.email };
+    // one write (with the rest of its lot's).
+    const claimed = { attempts: attempt, claimedBy: ctx.runId, claimedAt: new Date(), messageId, email: r.email };
     const { message, unsubscribeUrl } = render(ctx, r);
     const decorated = deps.hooks?.decorate && ctx.send.campaignId ? await deps.hooks.decorate(ctx.send, entry, message, unsubscribeUrl) : null;
     if (decorated) Object.assign(message, { html: decorated.html, text: decorated.text });
@@ -145,19 +184,13 @@ export function createDeliveryEngine(deps: EngineDeps) {
           ...(decorated?.returnPath ? { envelope: { from: decorated.returnPath, to: [r.email] } } : {}),
           headers: listUnsubscribe ? { 'List-Unsubscribe': `<${listUnsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {},
         });
-        await ledger.updateById(entry._id, { ...claimed, state: 'sent', sentAt: new Date(), tries: tryNo, error: null });
-        if (deps.hooks?.onSent && ctx.send.campaignId) {
-          // The count is idempotent per entry; a failure to count never turns a sent message into a failed one.
-          await deps.hooks.onSent(ctx.send, { ...entry, ...claimed }).catch((error: unknown) => deps.logger.warn({ err: error, sendId: String(ctx.send._id) }, 'sent message not counted in campaign analytics'));
-        }
-        return 'sent';
+        return { state: 'sent', claimed, set: { ...claimed, state: 'sent', sentAt: new Date(), tries: tryNo, error: null } };
       } catch (error) {
         lastError = (error instanceof Error ? error.message : String(error)).slice(0, 500);
         const kind = mailErrorKind(error);
         if (kind === 'unknown') {
           // The connection broke mid-transaction: the server may have the message. Never resend blindly.
-          await ledger.updateById(entry._id, { ...claimed, state: 'uncertain', tries: tryNo, error: `no reply from the mail server (${lastError}): it may or may not have the message; resend it explicitly` });
-          return 'uncertain';
+          return { state: 'uncertain', claimed, set: { ...claimed, state: 'uncertain', tries: tryNo, error: `no reply from the mail server (${lastError}): it may or may not have the message; resend it explicitly` } };
         }
         tries = tryNo;
         if (kind === 'final' || tryNo === deps.config.MAIL_RETRY_ATTEMPTS) break;
@@ -165,8 +198,7 @@ export function createDeliveryEngine(deps: EngineDeps) {
       }
     }
     deps.logger.warn({ sendId: String(ctx.send._id), recipient: String(entry.recipientId), error: lastError }, 'message failed');
-    await ledger.updateById(entry._id, { ...claimed, state: 'failed', tries, error: lastError });
-    return 'failed';
+    return { state: 'failed', claimed, set: { ...claimed, state: 'failed', tries, error: lastError } };
   }
 
   /** Whether a recipient may get this send's category, from a snapshot renewed every 2 s (two reads, not two per message). */
@@ -231,21 +263,32 @@ export function createDeliveryEngine(deps: EngineDeps) {
         let next = 0;
         let moved = 0;
         let lost: LeaseLostError | null = null;
-        const lane = async () => {
+        // The pool's parallel sends go out in lots of about LOT (claimed and recorded together), from at
+        // least two lanes, so one lane's messages are on the wire while another's lot is written.
+        const pool = Math.max(1, deps.config.SMTP_POOL_SIZE);
+        const laneCount = Math.min(pool, Math.max(2, Math.ceil(pool / LOT)));
+        const lane = async (size: number) => {
           for (;;) {
-            const i = next++;
-            if (i >= queued.length || lost) return;
-            const entry = queued[(i + offset) % queued.length]!;
-            let outcome: Awaited<ReturnType<typeof deliverOne>>;
+            const first = next;
+            if (first >= queued.length || lost) return;
+            next = Math.min(queued.length, first + size);
+            const lot: Delivery[] = [];
+            for (let i = first; i < next; i += 1) lot.push(queued[(i + offset) % queued.length]!);
+            let outcomes: Outcome[];
             try {
-              outcome = await deliverOne(ctx, entry, byKey.get(`${entry.recipientType}:${String(entry.recipientId)}`));
+              outcomes = await deliverLot(
+                ctx,
+                lot.map((entry) => ({ entry, r: byKey.get(`${entry.recipientType}:${String(entry.recipientId)}`) })),
+              );
             } catch (error) {
-              // Every lane stops taking entries; the ones in flight finish before the run gives up.
+              // Every lane stops taking entries; the lots in flight finish before the run gives up.
               if (error instanceof LeaseLostError) lost = error;
               throw error;
             }
-            if (outcome !== 'held') moved += 1;
-            if (outcome !== 'held' && outcome !== 'done') delta[outcome] += 1;
+            for (const outcome of outcomes) {
+              if (outcome !== 'held') moved += 1;
+              if (outcome !== 'held' && outcome !== 'done') delta[outcome] += 1;
+            }
             if (Date.now() - lastProgress >= 1000) {
               lastProgress = Date.now();
               await Send.updateOne({ tenantId, _id: sendId }, { $set: { sent: base.sent + delta.sent, failed: base.failed + delta.failed, skipped: base.skipped + delta.skipped, uncertain: base.uncertain + delta.uncertain } });
@@ -253,7 +296,7 @@ export function createDeliveryEngine(deps: EngineDeps) {
             }
           }
         };
-        const ended = await Promise.allSettled(Array.from({ length: Math.max(1, deps.config.SMTP_POOL_SIZE) }, lane));
+        const ended = await Promise.allSettled(Array.from({ length: laneCount }, (_, k) => lane(Math.floor(pool / laneCount) + (k < pool % laneCount ? 1 : 0))));
         const failure = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failure) throw failure.reason;
         // Entries may have been queued meanwhile (a resend); entries held by another live run are looked

@@ -1,4 +1,5 @@
 import type { Types, Connection } from 'mongoose';
+import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 import { op } from '../../platform/db/operators.js';
 import { isDuplicateKeyError } from '../../platform/errors.js';
 import { deliveryAttemptModel, deliveryIdFor, deliveryKey, deliveryModel, sendModel, sendRunModel, type Delivery, type DeliveryState, type SendState } from './messaging.model.js';
@@ -49,7 +50,7 @@ export function createDeliveryLedger(connection: Connection, lease: number) {
     return alive;
   }
 
-  return {
+  const ledger = {
     entryById,
     updateById,
     runAlive,
@@ -85,14 +86,35 @@ export function createDeliveryLedger(connection: Connection, lease: number) {
      * entry becomes `uncertain`, never sent again blindly.
      */
     async claim(entry: Delivery, runId: string): Promise<{ attempt: number } | 'held' | 'done'> {
+      return (await ledger.claimMany([entry], runId))[0]!;
+    },
+
+    /**
+     * `claim` for a lot of entries: their attempt documents in one unordered `insertMany` (one command,
+     * one multi-row INSERT on FerretDB), each refused insert (another run has that attempt) answered as
+     * `claim` does. The lot is at most the run's parallel sends, so what a crash can leave `uncertain`
+     * stays at most the pool.
+     */
+    async claimMany(entries: Delivery[], runId: string): Promise<({ attempt: number } | 'held' | 'done')[]> {
+      const createdAt = new Date();
+      const docs = entries.map((entry) => ({ _id: `${String(entry._id)}:${entry.attempts + 1}` as never, tenantId: entry.tenantId, sendId: entry.sendId, deliveryId: entry._id, attempt: entry.attempts + 1, kind: 'claim', claimedBy: runId, createdAt }));
+      const refused = new Set<number>();
+      try {
+        await Attempt.collection.insertMany(docs, { ordered: false });
+      } catch (error) {
+        const writeErrors = (error as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] | { index: number; code?: number } }).writeErrors;
+        const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+        if (!list.length && isDuplicateKeyError(error) && entries.length === 1) refused.add(0);
+        else if (!list.length || !list.every((e) => (e.code ?? (e as { err?: { code?: number } }).err?.code) === 11000)) throw error;
+        for (const e of list) refused.add(e.index);
+      }
+      return Promise.all(entries.map((entry, i) => (refused.has(i) ? ledger.claimRefused(entry) : { attempt: entry.attempts + 1 })));
+    },
+
+    /** An entry whose next attempt another run inserted first: `held` if that run is alive, else `uncertain` (`done`). */
+    async claimRefused(entry: Delivery): Promise<'held' | 'done'> {
       const n = entry.attempts + 1;
       const _id = `${String(entry._id)}:${n}`;
-      try {
-        await Attempt.collection.insertOne({ _id: _id as never, tenantId: entry.tenantId, sendId: entry.sendId, deliveryId: entry._id, attempt: n, kind: 'claim', claimedBy: runId, createdAt: new Date() });
-        return { attempt: n };
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
       const holder = await Attempt.findOne({ _id }).setOptions(byId).lean();
       if (holder && (await runAlive(holder.claimedBy))) return 'held';
       await Delivery.updateOne(
@@ -100,6 +122,18 @@ export function createDeliveryLedger(connection: Connection, lease: number) {
         { $set: { state: 'uncertain', attempts: n, claimedBy: holder?.claimedBy ?? null, messageId: `<${String(entry._id)}@deliveries.crm>`, error: `its worker stopped during attempt ${n}: the mail server may or may not have it; resend it explicitly` } },
       ).setOptions(byId);
       return 'done';
+    },
+
+    /**
+     * Records the outcomes of a lot (each a `$set` on an entry by its key-derived `_id`) in one bulk write
+     * (`bulkWriteBounded`: at most 16 updates per command, FerretDB holding a connection per update).
+     */
+    async recordMany(outcomes: { _id: Types.ObjectId; set: Partial<Delivery> }[]): Promise<void> {
+      await bulkWriteBounded(
+        Delivery.collection,
+        outcomes.map((o) => ({ updateOne: { filter: { _id: o._id }, update: { $set: o.set } } })),
+        { ordered: false },
+      );
     },
 
     /**
@@ -172,6 +206,7 @@ export function createDeliveryLedger(connection: Connection, lease: number) {
       };
     },
   };
+  return ledger;
 }
 
 export type DeliveryLedger = ReturnType<typeof createDeliveryLedger>;

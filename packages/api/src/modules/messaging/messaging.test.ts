@@ -4,7 +4,8 @@ import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { startSmtpSink, type SmtpSink } from '../../platform/mail/smtp-sink.js';
 import { mailSettingsModel } from '../mail-settings/mail-settings.model.js';
-import { deliveryAttemptModel, deliveryModel, sendModel, sendRunModel, subscriptionModel } from './messaging.model.js';
+import { createDeliveryLedger } from './delivery.ledger.js';
+import { deliveryAttemptModel, deliveryIdFor, deliveryKey, deliveryModel, sendModel, sendRunModel, subscriptionModel, type Delivery } from './messaging.model.js';
 
 async function until(check: () => Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -185,6 +186,35 @@ describe('templates, email, subscriptions and greetings', () => {
     await Delivery.create(doc);
     await assert.rejects(Delivery.create(doc), (e: { code?: number }) => e.code === 11000);
     assert.equal(await Delivery.countDocuments({ tenantId: tenantId(), key: doc.key }), 1);
+  });
+
+  it('should claim a lot in one insert, leave an entry a live run holds, make one a dead run held uncertain, and record the outcomes in one write', async () => {
+    const ledger = createDeliveryLedger(rt.ctx.connection, 3000);
+    const Delivery = deliveryModel(rt.ctx.connection);
+    const Attempt = deliveryAttemptModel(rt.ctx.connection);
+    const sendId = new Types.ObjectId();
+    const entries: Delivery[] = [0, 1, 2, 3].map(() => {
+      const key = deliveryKey(sendId, 'contact', new Types.ObjectId(), 'email');
+      return { _id: deliveryIdFor(key), tenantId: tenantId(), key, sendId, recipientType: 'contact', recipientId: new Types.ObjectId(), channel: 'email', email: null, state: 'queued', attempts: 0, claimedBy: null, claimedAt: null, tries: 0, error: null, messageId: null, sentAt: null, createdAt: new Date() };
+    });
+    await Delivery.insertMany(entries);
+    // Entry 1's first attempt is held by a live run (its lease is fresh), entry 2's by a run that has no lease (dead).
+    const live = await ledger.lease(tenantId(), sendId, 'live-run');
+    await Attempt.insertMany([
+      { _id: `${String(entries[1]!._id)}:1`, tenantId: tenantId(), sendId, deliveryId: entries[1]!._id, attempt: 1, claimedBy: 'live-run' },
+      { _id: `${String(entries[2]!._id)}:1`, tenantId: tenantId(), sendId, deliveryId: entries[2]!._id, attempt: 1, claimedBy: 'dead-run' },
+    ]);
+    const claims = await ledger.claimMany(entries, 'this-run');
+    assert.deepEqual(claims, [{ attempt: 1 }, 'held', 'done', { attempt: 1 }]);
+    const attempts = await Attempt.find({ tenantId: tenantId(), sendId }).lean();
+    assert.deepEqual(attempts.map((a) => `${String(a.deliveryId)}:${a.claimedBy}`).sort(), [`${String(entries[0]!._id)}:this-run`, `${String(entries[1]!._id)}:live-run`, `${String(entries[2]!._id)}:dead-run`, `${String(entries[3]!._id)}:this-run`].sort());
+    await ledger.recordMany([
+      { _id: entries[0]!._id, set: { state: 'sent', attempts: 1, claimedBy: 'this-run', tries: 1 } },
+      { _id: entries[3]!._id, set: { state: 'failed', attempts: 1, claimedBy: 'this-run', tries: 3, error: '550' } },
+    ]);
+    const states = new Map((await Delivery.find({ tenantId: tenantId(), sendId }).lean()).map((e) => [String(e._id), e.state]));
+    assert.deepEqual(entries.map((e) => states.get(String(e._id))), ['sent', 'queued', 'uncertain', 'failed']);
+    await live.end();
   });
 
   it('should take a segment as its members when a greeting is scheduled, and refuse a segment nobody can see', async () => {

@@ -16,13 +16,21 @@ const runtime = await startRuntime(config, { uri: env.WORKER_URI!, dbName: env.W
 const tenantId = new Types.ObjectId(env.TENANT_ID);
 const sendId = new Types.ObjectId(env.SEND_ID);
 // WORKER_COUNT_COMMANDS=1 (bench/email.ts --count-commands yes): tallies the commands this process sends,
-// by command and collection, and prints them on stdout as one `commands {...}` line before it exits.
-const tally = new Map<string, number>();
+// by command and collection (count, total and longest milliseconds), and prints them on stdout before it exits.
+const tally = new Map<string, { n: number; ms: number; max: number }>();
 if (env.WORKER_COUNT_COMMANDS === '1') {
-  runtime.ctx.connection.getClient().on('commandStarted', (event) => {
-    const key = `${event.commandName} ${String(event.command[event.commandName])}`;
-    tally.set(key, (tally.get(key) ?? 0) + 1);
-  });
+  const keys = new Map<number, string>();
+  const client = runtime.ctx.connection.getClient();
+  client.on('commandStarted', (event) => keys.set(event.requestId, `${event.commandName} ${String(event.command[event.commandName])}`));
+  const done = (event: { requestId: number; duration: number }) => {
+    const key = keys.get(event.requestId);
+    if (!key) return;
+    keys.delete(event.requestId);
+    const t = tally.get(key) ?? { n: 0, ms: 0, max: 0 };
+    tally.set(key, { n: t.n + 1, ms: t.ms + event.duration, max: Math.max(t.max, event.duration) });
+  };
+  client.on('commandSucceeded', done);
+  client.on('commandFailed', done);
 }
 if (env.WORKER_MODE === 'direct') {
   const { engine } = buildMessaging(runtime.ctx, () => (_req, _res, next) => next());
@@ -33,12 +41,13 @@ if (env.WORKER_MODE === 'direct') {
   for (;;) {
     const send = await Send.findOne({ tenantId, _id: sendId }).lean();
     if (send?.state === 'completed') break;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 if (tally.size) {
   const cpu = process.cpuUsage();
-  process.stdout.write(`commands ${JSON.stringify(Object.fromEntries([...tally].sort((a, b) => b[1] - a[1])))}\nworker CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s\n`);
+  const rows = [...tally].sort((a, b) => b[1].ms - a[1].ms).map(([key, t]) => `  ${key}: ${t.n} commands, ${Math.round(t.ms)} ms in all, ${(t.ms / t.n).toFixed(1)} ms each, longest ${Math.round(t.max)} ms`);
+  process.stdout.write(`commands (by time):\n${rows.join('\n')}\nworker CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s\n`);
 }
 process.stdout.write('worker done\n');
 process.exit(0);
