@@ -21,7 +21,7 @@ const SLOTS = 8;
 function pathOf(w: WidgetSpec, userId: string): string {
   if (w.kind === 'gauge') return `/v1/targets/attainment?metric=${w.metric}&period=${w.period}${w.dimension === 'owner' ? `&dimension=owner&key=${userId}` : ''}`;
   const back = (days: number) => new Date(Date.now() - days * DAY).toISOString().slice(0, 10);
-  const span = w.kind !== 'chart' ? '' : w.range === 'quarter' ? '&since=quarter' : w.range === 'next3months' ? `&to=${new Date(Date.now() + 90 * DAY).toISOString().slice(0, 10)}` : `&from=${back({ week: 6, month: 31, '3months': 92, year: 365 }[w.range ?? ''] ?? 92)}`;
+  const span = w.kind !== 'chart' ? '' : w.range === 'quarter' ? '&since=quarter' : w.range === 'next3months' ? `&to=${new Date(Date.now() + 90 * DAY).toISOString().slice(0, 10)}` : `&from=${back(({ week: 6, month: 31, '3months': 92, year: 365 } as Record<string, number>)[w.range ?? ''] ?? 92)}`;
   return `/v1/metrics?metric=${w.metric}&period=${w.period}&dimension=${w.dimension}${span}`;
 }
 
