@@ -50,6 +50,8 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** About how many messages one lot claims, sends and records together (at most the pool's share of a lane). */
 const LOT = 5;
+/** How often a run writes and pushes a send's live progress. */
+const PROGRESS_MS = 2000;
 
 /** The progress of a send as the API answers it and pushes it live (the counts come from its ledger). */
 export function toProgress(s: Pick<Send, '_id' | 'state' | 'total' | 'sent' | 'failed' | 'skipped'> & { uncertain?: number }) {
@@ -93,6 +95,8 @@ export function createDeliveryEngine(deps: EngineDeps) {
     agency: { name: string; locale: string; timeZone: string };
     route: MailRoute;
     valid: () => boolean;
+    /** Renews the run's lease now (a heartbeat written before the lanes start). */
+    renew: () => Promise<void>;
     allowed: (r: Recipient) => Promise<boolean>;
   }
 
@@ -215,7 +219,8 @@ export function createDeliveryEngine(deps: EngineDeps) {
   }
 
   async function publishProgress(send: Send) {
-    const fresh = await Send.findOne({ tenantId: send.tenantId, _id: send._id }).lean();
+    // Only the counters: a send's document holds its targets (10,000 ids for 10,000 recipients).
+    const fresh = await Send.findOne({ tenantId: send.tenantId, _id: send._id }).select('_id state total sent failed skipped uncertain').lean();
     if (!fresh) return;
     await deps.events.publish({ type: USER_MESSAGE_EVENT, tenantId: send.tenantId, resource: 'send', resourceId: String(send._id), actor: null, data: { userId: String(send.createdBy), name: 'send.progress', payload: toProgress(fresh) } });
   }
@@ -289,13 +294,18 @@ export function createDeliveryEngine(deps: EngineDeps) {
               if (outcome !== 'held') moved += 1;
               if (outcome !== 'held' && outcome !== 'done') delta[outcome] += 1;
             }
-            if (Date.now() - lastProgress >= 1000) {
+            // Every PROGRESS_MS: each write rewrites the send's whole document (its targets included) on FerretDB.
+            if (Date.now() - lastProgress >= PROGRESS_MS) {
               lastProgress = Date.now();
               await Send.updateOne({ tenantId, _id: sendId }, { $set: { sent: base.sent + delta.sent, failed: base.failed + delta.failed, skipped: base.skipped + delta.skipped, uncertain: base.uncertain + delta.uncertain } });
               await publishProgress(send);
             }
           }
         };
+        // A pass starts with reads over the send's queued entries and its recipients, which on a large send
+        // and a loaded machine can outlast the fence (two thirds of the lease) while heartbeats wait on the
+        // same database: renew the lease once, after them, so the lanes do not stop at their first lot.
+        await ctx.renew();
         const ended = await Promise.allSettled(Array.from({ length: laneCount }, (_, k) => lane(Math.floor(pool / laneCount) + (k < pool % laneCount ? 1 : 0))));
         const failure = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failure) throw failure.reason;
@@ -397,7 +407,7 @@ export function createDeliveryEngine(deps: EngineDeps) {
           .catch((error: unknown) => deps.logger.warn({ err: error, sendId: String(sendId) }, 'send heartbeat failed'))
           .finally(() => (beating = null));
       }, Math.max(100, Math.floor(lease / 4)));
-      const ctx: RunContext = { runId, send, compiled, agency, route, valid: runLease.valid, allowed: allowedCheck(send) };
+      const ctx: RunContext = { runId, send, compiled, agency, route, valid: runLease.valid, renew: runLease.beat, allowed: allowedCheck(send) };
       try {
         await runLeased(ctx, keepAlive);
         await runLease.end();
