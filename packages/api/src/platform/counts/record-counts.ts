@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
+import { bulkWriteBounded } from '../db/bulk-writes.js';
 import { op } from '../db/operators.js';
 import type { ListSpec } from '../records/list-query.js';
 import { recordCountBaseModel, recordCountDeltaModel, type RecordCountDelta } from './record-count.model.js';
@@ -139,8 +140,11 @@ export async function foldCounter(connection: Connection, tenantId: Types.Object
     const kind = pending[0]!.kind;
     await Bases.updateOne({ tenantId, _id: key }, { $set: { n, folds: [folds[folds.length - 1] ?? '', fold].filter(Boolean), kind } }, { upsert: true });
   }
-  // The fold before the last is older than any read in flight could still need: its deltas go.
-  if (stale.length) await Deltas.deleteMany({ tenantId, key, fold: folds[0]! });
+  // The fold before the last is older than any read in flight could still need: its deltas go, by _id in
+  // bounded commands. FerretDB 1.24 deletes a whole match in one SQL statement with a parameter per document
+  // and refuses it past 65,535, so one deleteMany here failed every fold of a counter after an import of
+  // 100,000 records (bench/RESULTS.md, 2026-12-06), and its deltas would only have grown.
+  if (stale.length) await bulkWriteBounded(Deltas.collection, stale.map((d) => ({ deleteOne: { filter: { tenantId, _id: d._id } } })) as never, { ordered: false });
 }
 
 /** Folds every counter that has deltas (the recurring job). Answers how many counters it folded. */
