@@ -225,9 +225,11 @@ export type RollupApplier = ReturnType<typeof createRollupApplier>;
 
 /**
  * Resolves once an agency has nothing queued and no batch in flight, whichever process applies it
- * (tests and the bench, after writes through HTTP); polls every few milliseconds up to `deadlineMs`.
+ * (tests and the bench, after writes through HTTP); polls every few milliseconds up to `deadlineMs`
+ * (30 s: a kick applies within a second, but a CI machine of 2 cores running several test files at once
+ * took longer than 15 s once; still under the 60 s lease, so a lease left behind fails the wait).
  */
-export async function waitUntilApplied(connection: Connection, tenantId: Types.ObjectId, deadlineMs = 15_000): Promise<void> {
+export async function waitUntilApplied(connection: Connection, tenantId: Types.ObjectId, deadlineMs = 30_000): Promise<void> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     const [queued, state] = await Promise.all([
