@@ -109,7 +109,7 @@ describe('configuration and the process entry point', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       socket.write(body.slice(10));
       assert.match(await answer, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 401 /, 'the in-flight request got its answer');
-      assert.equal(await run.exited, 0);
+      assert.equal(await run.exited, 0, run.output().stderr + run.output().stdout.slice(-2000));
       assert.match(run.output().stdout, /"msg":"stopped"/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

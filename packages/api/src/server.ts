@@ -83,11 +83,16 @@ async function main(): Promise<void> {
   logger.info({ url: base }, 'CRM API listening');
   // Jobs run in the server process only (tests start them themselves); JOBS_ENABLED=false makes an API-only process.
   if ((config.JOBS_ENABLED ?? true) && !stopping) {
-    jobsStarting = runtime.ctx.jobs.start();
+    // One promise for the whole start of the jobs, so a signal that comes meanwhile waits for all of it
+    // before the database closes (scheduling after the close would end the process with code 1).
+    jobsStarting = (async () => {
+      await runtime.ctx.jobs.start();
+      // A release's new grants for built-in roles reach the agencies made before it now, not at the next hour.
+      await runtime.ctx.jobs.schedule(new Date(), ROLES_UPGRADE_JOB, {});
+    })();
     await jobsStarting;
-    // A release's new grants for built-in roles reach the agencies made before it now, not at the next hour.
-    await runtime.ctx.jobs.schedule(new Date(), ROLES_UPGRADE_JOB, {});
   }
+  if (stopping) return;
   printBanner(base, seeded);
 
 }

@@ -125,13 +125,14 @@ describe('signed outbound webhooks', () => {
       assert.equal(contact.status, 201, JSON.stringify(contact.body));
       const handled = await poll(() => receiver.lines.find((l) => l.resourceId === contact.body.id && l.handled), 'the receiver to handle the event');
       assert.equal(handled.type, 'contact.created');
-      const [delivery] = await deliveries(admin, created.body.id);
-      assert.equal(delivery!.state, 'succeeded');
-      assert.equal(delivery!.eventId, handled.handled);
-      const detail = (await rt.request().get(`/v1/webhooks/${created.body.id}/deliveries/${delivery!.id}`).set(auth(admin))).body;
+      // The receiver has it before the sender has logged the answer: wait for the delivery's state.
+      const delivery = await poll(async () => (await deliveries(admin, created.body.id)).find((d) => d.state === 'succeeded'), 'the delivery to be logged as succeeded');
+      assert.equal((await deliveries(admin, created.body.id)).length, 1);
+      assert.equal(delivery.eventId, handled.handled);
+      const detail = (await rt.request().get(`/v1/webhooks/${created.body.id}/deliveries/${delivery.id}`).set(auth(admin))).body;
       assert.equal(detail.attempts[0].status, 200);
-      assert.equal(detail.attempts[0].requestHeaders['Crm-Event-Id'], delivery!.eventId);
-      assert.equal(detail.attempts[0].requestHeaders['Crm-Delivery-Id'], delivery!.id);
+      assert.equal(detail.attempts[0].requestHeaders['Crm-Event-Id'], delivery.eventId);
+      assert.equal(detail.attempts[0].requestHeaders['Crm-Delivery-Id'], delivery.id);
       assert.match(detail.attempts[0].requestHeaders['Crm-Signature'], /^t=\d+,v1=[0-9a-f]{64}$/);
       assert.equal(JSON.parse(detail.body).data.object.firstName, 'Ada');
       assert.equal(JSON.parse(detail.body).data.object.id, contact.body.id);
@@ -142,21 +143,21 @@ describe('signed outbound webhooks', () => {
       // The receiver refuses a forged signature and an old (replayed) timestamp.
       const forged = await fetch(receiver.url, { method: 'POST', headers: { 'Crm-Signature': signatureHeader(['whsec_wrong'], Math.floor(Date.now() / 1000), detail.body), 'Crm-Event-Id': 'evt_x' }, body: detail.body });
       assert.equal(forged.status, 400);
-      const stale = await fetch(receiver.url, { method: 'POST', headers: { 'Crm-Signature': signatureHeader([secret], Math.floor(Date.now() / 1000) - 3600, detail.body), 'Crm-Event-Id': delivery!.eventId }, body: detail.body });
+      const stale = await fetch(receiver.url, { method: 'POST', headers: { 'Crm-Signature': signatureHeader([secret], Math.floor(Date.now() / 1000) - 3600, detail.body), 'Crm-Event-Id': delivery.eventId }, body: detail.body });
       assert.equal(stale.status, 400);
       assert.equal(((await stale.json()) as { error: string }).error, 'timestamp_out_of_tolerance');
 
       // Replay: a new delivery id, the same event id; the receiver sees a duplicate and handles it once.
-      const replay = await rt.request().post(`/v1/webhooks/${created.body.id}/deliveries/${delivery!.id}/replay`).set(auth(admin));
+      const replay = await rt.request().post(`/v1/webhooks/${created.body.id}/deliveries/${delivery.id}/replay`).set(auth(admin));
       assert.equal(replay.status, 201, JSON.stringify(replay.body));
-      assert.notEqual(replay.body.id, delivery!.id);
-      assert.equal(replay.body.eventId, delivery!.eventId);
-      await poll(() => receiver.lines.find((l) => l.duplicate === delivery!.eventId && l.deliveryId === replay.body.id), 'the replay to arrive');
+      assert.notEqual(replay.body.id, delivery.id);
+      assert.equal(replay.body.eventId, delivery.eventId);
+      await poll(() => receiver.lines.find((l) => l.duplicate === delivery.eventId && l.deliveryId === replay.body.id), 'the replay to arrive');
       const range = await rt.request().post(`/v1/webhooks/${created.body.id}/replay`).set(auth(admin)).send({ from: new Date(Date.now() - 600_000).toISOString(), to: new Date(Date.now() + 1000).toISOString() });
       assert.equal(range.status, 202, JSON.stringify(range.body));
       assert.equal(range.body.replayed, 1, 'one event in the range, replayed once');
       await poll(async () => (await deliveries(admin, created.body.id)).filter((d) => d.state === 'succeeded').length === 3, 'the range replay to be delivered');
-      assert.equal(receiver.lines.filter((l) => l.handled === delivery!.eventId).length, 1, 'handled once for three deliveries');
+      assert.equal(receiver.lines.filter((l) => l.handled === delivery.eventId).length, 1, 'handled once for three deliveries');
       assert.equal((await deliveries(admin, created.body.id)).every((d) => d.eventType === 'contact.created'), true, 'no update was delivered');
 
       // Rotation: the next delivery is signed with both secrets, so the receiver with the old one still accepts it.
