@@ -3,7 +3,7 @@
  * the API on the embedded FerretDB as bench/support.ts does, signs an agency up, bulk-inserts through the
  * models N calendar entries, N conversations (the admin a member of each), N projects, N requests for leads
  * and N event registrations (over N/1000 events), with what their writes derive (calendar range buckets, inbox
- * buckets on the member rows, list rows of projects and requests), then measures through HTTP with a fixed number of
+ * buckets on the member rows and the index of non-empty days, list rows of projects and requests), then measures through HTTP with a fixed number of
  * concurrent requests, as the elements ask:
  *
  * - calendar: one week of the admin's calendar (GET /v1/calendar?from=&to=), as <crm-calendar> asks;
@@ -30,6 +30,7 @@ import { registrationToken, waitForMail } from '../packages/api/src/testing/mail
 import { calendarEntryModel } from '../packages/api/src/modules/calendar/calendar.model.js';
 import { entryBuckets } from '../packages/api/src/modules/calendar/calendar-buckets.js';
 import { memberFields } from '../packages/api/src/modules/conversations/inbox.js';
+import { fileInboxDays } from '../packages/api/src/modules/conversations/inbox-days.js';
 import { listedKind, writeListRows } from '../packages/api/src/platform/lists/list-rows.js';
 import { conversationMemberModel, conversationModel } from '../packages/api/src/modules/conversations/conversation.model.js';
 import { projectModel } from '../packages/api/src/modules/projects/projects.model.js';
@@ -133,7 +134,7 @@ async function main() {
           const ids = Array.from({ length: records }, () => new Types.ObjectId());
           const conversation = (i: number) => ({ _id: ids[i]!, tenantId, kind: 'direct' as const, key: `bench:${i}`, recordKind: null, recordId: null, participantIds: [adminId], title: `Bench conversation ${i}`, createdBy: adminId, messageCount: 1, lastMessageAt: at(i, 1), lastMessagePreview: 'hello', createdAt: at(i, 1), updatedAt: at(i, 1) });
           await seed(conversationModel(connection) as never, records, conversation);
-          await seed(conversationMemberModel(connection) as never, records, (i) => ({ tenantId, key: `${String(ids[i])}:${String(adminId)}`, conversationId: ids[i], userId: adminId, kind: 'direct', readCount: 0, lastReadAt: null, createdAt: at(i, 1), ...memberFields(adminId, conversation(i)) }));
+          await seed(conversationMemberModel(connection) as never, records, (i) => ({ tenantId, key: `${String(ids[i])}:${String(adminId)}`, conversationId: ids[i], userId: adminId, kind: 'direct', readCount: 0, lastReadAt: null, createdAt: at(i, 1), ...memberFields(adminId, conversation(i)) }), (docs) => fileInboxDays(connection, docs.map((m) => ({ tenantId, userId: adminId, at: m.activityAt as Date }))));
         })
       ).ms;
     if (wanted('projects'))

@@ -11,7 +11,8 @@ import type { EventBus } from '../../platform/events.js';
 import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import { readRecordsById } from '../../platform/records/records-by-id.js';
 import { conversationDto, preview, recordTitle, toMessageDto } from './conversation-dto.js';
-import { memberFields, touchMembers } from './inbox.js';
+import { activityOf, memberFields, touchMembers } from './inbox.js';
+import { fileInboxDays } from './inbox-days.js';
 import { inboxList, type InboxQuery } from './inbox-list.js';
 import type { RecordReaders } from './record-readers.js';
 import { indexRecords, recordTokens, removeRecordSearch, searchCandidates, syncRecordSearch, type SearchableKind } from '../../platform/search/search-index.js';
@@ -128,6 +129,8 @@ export function createConversationsService(deps: {
       if (readCount !== undefined) return Members.updateOne({ tenantId: c.tenantId, key }, { $set: set });
       return undefined;
     });
+    // After the row: its hour and day in the user's index of non-empty spans (a no-op when already filed).
+    await fileInboxDays(connection, [{ tenantId: c.tenantId, userId, at: activityOf(c) }]);
   }
 
   /** Users of the agency with these ids (not disabled), or a 400 naming `field`. */
