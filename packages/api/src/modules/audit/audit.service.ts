@@ -1,6 +1,7 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { Types, type Connection } from 'mongoose';
 import { op } from '../../platform/db/operators.js';
+import { deleteManyBounded } from '../../platform/db/bulk-writes.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { DomainEvent, EventBus } from '../../platform/events.js';
 import { tenantModel } from '../identity/tenant.model.js';
@@ -405,8 +406,8 @@ export function createAuditService(deps: { connection: Connection }) {
       const head = await readHead(tenantId);
       if (!last || last.seq <= head.anchorSeq) return { deleted: 0, anchorSeq: head.anchorSeq };
       await Head.updateOne({ tenantId, _id: tenantId, anchorSeq: op({ $lt: last.seq }) }, { $set: { anchorSeq: last.seq, anchorHash: last.hash } });
-      const result = await Entry.deleteMany({ tenantId, seq: op({ $lte: last.seq }) });
-      return { deleted: result.deletedCount, anchorSeq: last.seq };
+      const deleted = await deleteManyBounded(Entry.collection, { tenantId, seq: { $lte: last.seq } });
+      return { deleted, anchorSeq: last.seq };
     },
   };
 }

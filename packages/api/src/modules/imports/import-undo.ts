@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import { AppError } from '../../platform/errors.js';
 import { toCsv } from '../../platform/records/csv.js';
 import { inParallel } from '../../platform/concurrency.js';
+import { deleteManyBounded } from '../../platform/db/bulk-writes.js';
 import { type ImportContext } from './import-context.js';
 import { toImportDto } from './import-dto.js';
 import type { ImportJob } from './import.model.js';
@@ -40,7 +41,8 @@ export async function undoImport(ctx: ImportContext, principal: Principal, id: s
         if (!(error instanceof AppError)) throw error;
       }
     });
-    await Promise.all([Keys.deleteMany({ tenantId: principal.tenantId, importId: job._id } as never), Changes.deleteMany({ tenantId: principal.tenantId, importId: job._id } as never)]);
+    // An import of 100,000 rows has as many keys and changes: more than one FerretDB delete may take.
+    await Promise.all([deleteManyBounded(Keys.collection, { tenantId: principal.tenantId, importId: job._id }), deleteManyBounded(Changes.collection, { tenantId: principal.tenantId, importId: job._id })]);
     const done = await Imports.findOneAndUpdate({ tenantId: principal.tenantId, _id: job._id } as never, { $set: { status: 'undone', heartbeatAt: new Date() }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<ImportJob>();
     await ctx.deps.events.publish({ type: 'import.undone', tenantId: principal.tenantId, resource: 'import', resourceId: String(job._id), actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId }, data: { removed, restored } });
     return { ...toImportDto(done!), undone: { removed, restored } };

@@ -1,5 +1,5 @@
 import type { Types, Connection } from 'mongoose';
-import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
+import { bulkWriteBounded, deleteManyBounded } from '../../platform/db/bulk-writes.js';
 import { op } from '../../platform/db/operators.js';
 import { isDuplicateKeyError } from '../../platform/errors.js';
 import { deliveryAttemptModel, deliveryIdFor, deliveryKey, deliveryModel, sendModel, sendRunModel, type Delivery, type DeliveryState, type SendState } from './messaging.model.js';
@@ -238,8 +238,9 @@ export async function pruneDeliveryLedger(connection: Connection, now: Date, ret
       const ended = await Send.find({ state, ledgerPrunedAt: null, updatedAt: op({ $lt: cutoff }) }).setOptions(all).select('_id tenantId').limit(200).lean();
       for (const s of ended) {
         const scope = { tenantId: s.tenantId, sendId: s._id };
-        entries += (await deliveryModel(connection).deleteMany(scope)).deletedCount;
-        await deliveryAttemptModel(connection).deleteMany(scope);
+        // A send to 100,000 recipients has as many entries: more than one FerretDB delete may take.
+        entries += await deleteManyBounded(deliveryModel(connection).collection, scope);
+        await deleteManyBounded(deliveryAttemptModel(connection).collection, scope);
         await sendRunModel(connection).deleteMany(scope);
         await Send.updateOne({ tenantId: s.tenantId, _id: s._id }, { $set: { ledgerPrunedAt: now } }, { timestamps: false });
       }

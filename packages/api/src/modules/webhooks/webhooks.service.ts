@@ -6,6 +6,7 @@ import type { Resource } from '../../platform/access/catalog.js';
 import type { Principal } from '../../platform/access/principal.js';
 import type { SecretBox } from '../../platform/crypto/secret-box.js';
 import { op } from '../../platform/db/operators.js';
+import { deleteManyBounded } from '../../platform/db/bulk-writes.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { DomainEvent } from '../../platform/events.js';
@@ -313,10 +314,10 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
       const cutoff = new Date(now.getTime() - settings.retentionDays * 86_400_000);
       let removed = 0;
       for (const state of ['succeeded', 'failed', 'skipped'] as const) {
-        const res = await Delivery.deleteMany({ state: state as WebhookDelivery['state'], createdAt: op({ $lt: cutoff }) }).setOptions({ crossTenant: 'retention visits every agency' });
-        removed += res.deletedCount;
+        // Retention visits every agency, whose deliveries can be more than one FerretDB delete may take.
+        removed += await deleteManyBounded(Delivery.collection, { state, createdAt: { $lt: cutoff } });
       }
-      await Claim.deleteMany({ createdAt: op({ $lt: cutoff }) }).setOptions({ crossTenant: 'retention visits every agency' });
+      await deleteManyBounded(Claim.collection, { createdAt: { $lt: cutoff } });
       return removed;
     },
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { commandEventsDuring } from '../../testing/commands.js';
 import { createTestRuntime } from '../../testing/index.js';
-import { BULK_UPDATE_LIMIT, bulkWriteBounded } from './bulk-writes.js';
+import { BULK_UPDATE_LIMIT, bulkWriteBounded, deleteManyBounded } from './bulk-writes.js';
 
 describe('bulk writes bounded for FerretDB: at most 16 updates per command, inserts together, unordered goes on past an error', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -42,6 +42,21 @@ describe('bulk writes bounded for FerretDB: at most 16 updates per command, inse
     assert.deepEqual(sent, [['insert', 1], ['update', 16], ['update', 4], ['insert', 2]]);
     assert.equal((await things().findOne({ _id: 1000 }))!.n, 20);
     assert.equal((await things().findOne({ _id: 1001 }))!.n, 0, 'nothing after the error');
+  });
+
+  it('should delete a match larger than one statement may hold in rounds of at most that many, and nothing else', async () => {
+    const docs = Array.from({ length: 23 }, (_, i) => ({ _id: 5000 + i, n: -1 }));
+    await things().insertMany([...docs, { _id: 6000, n: -2 }]);
+    const sent = await commands(async () => assert.equal(await deleteManyBounded(things(), { n: -1 }, 10), 23));
+    const deletes = sent.filter(([name]) => name === 'delete');
+    assert.equal(deletes.length, 3, 'rounds of 10, 10 and 3');
+    assert.equal(await things().countDocuments({ n: -1 }), 0);
+    assert.equal(await things().countDocuments({ _id: 6000 }), 1, 'what the filter does not match stays');
+    // A small match is one delete by the filter itself.
+    await things().insertMany(docs.slice(0, 4));
+    assert.deepEqual((await commands(() => deleteManyBounded(things(), { n: -1 }, 10))).filter(([name]) => name === 'delete').length, 1);
+    assert.equal(await things().countDocuments({ n: -1 }), 0);
+    await assert.rejects(deleteManyBounded(things(), { _id: 6000 }), /must not name _id/);
   });
 
   it('should send every command of an unordered write even when one fails, then throw the first error', async () => {

@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, BulkWriteOptions, Collection, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, BulkWriteOptions, Collection, Document, Filter } from 'mongodb';
 
 /**
  * The most updates, replaces or deletes one bulk write may carry. FerretDB 1.24 on PostgreSQL holds a
@@ -45,5 +45,30 @@ export async function bulkWriteBounded<T extends Document>(collection: Collectio
     while (j < ops.length && isInsert(ops[j]!) === insert && (insert || j - i < BULK_UPDATE_LIMIT)) j += 1;
     await collection.bulkWrite(ops.slice(i, j), options);
     i = j;
+  }
+}
+
+/**
+ * The most documents one `deleteMany` statement may remove. FerretDB 1.24 on PostgreSQL deletes a whole
+ * match in one SQL statement with one parameter per document, and PostgreSQL's extended protocol takes at
+ * most 65,535 parameters: a larger match fails whole ("extended protocol limited to 65535 parameters")
+ * and deletes nothing. Found by the 100,000-contact bench in the counter fold (docs/database.md).
+ */
+export const DELETE_STATEMENT_LIMIT = 30_000;
+
+/**
+ * `collection.deleteMany(filter)` for a match of any size: one delete when at most `limit` documents
+ * match (one extra read of up to `limit + 1` ids to know), otherwise rounds of `limit` by their `_id`s
+ * (each round's filter keeps `filter`'s equalities, which FerretDB pushes down). Use it for every delete
+ * whose match grows with the data: retention sweeps, an import's undo, a send's ledger. The filter must
+ * not name `_id` (the rounds add it). Answers how many were deleted.
+ */
+export async function deleteManyBounded<T extends Document>(collection: Collection<T>, filter: Filter<T>, limit = DELETE_STATEMENT_LIMIT): Promise<number> {
+  if ('_id' in filter) throw new Error('deleteManyBounded: the filter must not name _id');
+  let deleted = 0;
+  for (;;) {
+    const ids = (await collection.find(filter, { projection: { _id: 1 } }).limit(limit + 1).toArray()).map((d) => d._id);
+    if (ids.length <= limit) return deleted + (ids.length ? (await collection.deleteMany(filter)).deletedCount : 0);
+    deleted += (await collection.deleteMany({ ...filter, _id: { $in: ids.slice(0, limit) } } as Filter<T>)).deletedCount;
   }
 }

@@ -1,6 +1,7 @@
 import type { Model, Schema } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Jobs } from '../jobs/jobs.js';
+import { deleteManyBounded } from './bulk-writes.js';
 
 /**
  * Rows that only matter until they expire (sessions, refresh tokens, emailed tokens, the claims that
@@ -45,8 +46,7 @@ export async function sweepExpired(model: Pick<Model<unknown>, 'collection'>, no
   for (const day of sweepDays(now)) {
     // On the collection, past the models' middleware: the sweep is the platform's and spans every agency,
     // and an expired session's removal changes nobody's access (it ended when it expired).
-    const result = await model.collection.deleteMany({ sweepDay: day });
-    deleted += result.deletedCount;
+    deleted += await deleteManyBounded(model.collection, { sweepDay: day });
   }
   return deleted;
 }

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../db/tenancy.plugin.js';
 import { op } from '../db/operators.js';
+import { deleteManyBounded } from '../db/bulk-writes.js';
 import { AppError, isDuplicateKeyError } from '../errors.js';
 import type { Jobs } from '../jobs/jobs.js';
 import { Reply, type IdempotencyMode } from './route.js';
@@ -101,14 +102,13 @@ export function createIdempotency(connection: Connection) {
 
     /** Deletes keys older than the contract's 24 hours (run by the scheduler). */
     async prune(tenantId: Types.ObjectId, now = new Date()): Promise<number> {
-      const result = await Idempotency.deleteMany({ tenantId, createdAt: op({ $lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) }) });
-      return result.deletedCount;
+      return deleteManyBounded(Idempotency.collection, { tenantId, createdAt: { $lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) } });
     },
 
     /** Deletes every agency's expired keys at once: an expiry sweep, which is why it may cross tenants. */
     async pruneAll(now = new Date()): Promise<number> {
-      const result = await Idempotency.deleteMany({ createdAt: op({ $lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) }) }).setOptions({ crossTenant: 'expiry sweep over every agency' });
-      return result.deletedCount;
+      // Every agency's keys of a day can be more than one FerretDB delete may take.
+      return deleteManyBounded(Idempotency.collection, { createdAt: { $lt: new Date(now.getTime() - IDEMPOTENCY_TTL_MS) } });
     },
   };
 }

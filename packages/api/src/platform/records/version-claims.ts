@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types, type UpdateQuery } from 'mongoose';
-import { op } from '../db/operators.js';
+import { deleteManyBounded } from '../db/bulk-writes.js';
 import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import { AppError, isDuplicateKeyError } from '../errors.js';
 import type { Jobs } from '../jobs/jobs.js';
@@ -156,8 +156,8 @@ export async function writeNextVersion<T extends { _id: Types.ObjectId; tenantId
 export const VERSION_CLAIMS_PRUNE_JOB = 'records.version-claims.prune';
 
 export async function pruneVersionClaims(connection: Connection, now = new Date()): Promise<number> {
-  const result = await versionClaimModel(connection).deleteMany({ at: op({ $lt: new Date(now.getTime() - 24 * 3600_000) }) });
-  return result.deletedCount;
+  // A day of every agency's updates: more claims than one FerretDB delete may take.
+  return deleteManyBounded(versionClaimModel(connection).collection, { at: { $lt: new Date(now.getTime() - 24 * 3600_000) } });
 }
 
 export function defineVersionClaimJobs(deps: { connection: Connection; jobs: Jobs }): void {
