@@ -172,7 +172,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
       task: { resource: 'task', get: (p, id) => sales.tasks.get(p, id), visibleIds: (p, ids) => sales.tasks.visibleIds(p, ids) },
       ticket: { resource: 'ticket', get: (p, id) => support.tickets.get(p, id), visibleIds: (p, ids) => support.tickets.visibleIds(p, ids) },
       campaign: { resource: 'campaign', get: (p, id) => campaigns.campaigns.get(p, id), visibleIds: (p, ids) => campaigns.campaigns.visibleIds(p, ids) },
-      quote: { resource: 'opportunity', get: (p, id) => quoteToCash.quotes.get(p, id) },
+      quote: { resource: 'opportunity', get: (p, id) => quoteToCash.quotes.get(p, id), visibleIds: (p, ids) => quoteToCash.quotes.visibleIds(p, ids) },
     },
   }).routes);
   // Yealink VOIP (issue 22): click-to-call through the phone's Action URI, Action-URL events and CDR imports as call activities.

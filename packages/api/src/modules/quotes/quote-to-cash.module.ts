@@ -25,7 +25,7 @@ export function quoteToCashModule(options: {
   events: EventBus;
   workflows: WorkflowEngine;
   mailSettings: MailSettingsService;
-  opportunities: { findVisible: Visible<unknown> };
+  opportunities: { findVisible: Visible<unknown>; visibleIds: QuoteDeps['visibleOpportunityIds'] };
   customers: { findVisible: Visible<unknown> };
   activities: { create(principal: Principal, input: Record<string, unknown>): Promise<unknown> };
   /** Production never marks a quote sent that could only reach the local outbox. */
@@ -44,6 +44,7 @@ export function quoteToCashModule(options: {
     workflows,
     priceBooks,
     opportunity: options.opportunities.findVisible as QuoteDeps['opportunity'],
+    visibleOpportunityIds: options.opportunities.visibleIds,
     account,
     sendAs: async (tenantId, userId, message) => {
       if (options.production && !(await mailSettings.routeFor(tenantId, userId)).delivers) {

@@ -4,6 +4,7 @@ import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import { currencyExponent, scaledText, type Totals } from '../../platform/money/money.js';
 import { iso } from '../../platform/records/dto.js';
+import { readRecordsById } from '../../platform/records/records-by-id.js';
 import { writeStoredVersion } from '../../platform/records/version-claims.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { userModel } from '../identity/user.model.js';
@@ -22,6 +23,8 @@ export interface QuoteDeps {
   workflows: WorkflowEngine;
   priceBooks: PriceBooksService;
   opportunity: (principal: Principal, id: string, action: 'read' | 'update') => Promise<OpportunityLike>;
+  /** Which of these opportunities the caller may read, in one batch (the opportunity service's `visibleIds`). */
+  visibleOpportunityIds: (principal: Principal, ids: readonly Types.ObjectId[]) => Promise<Set<string>>;
   account: (principal: Principal, id: string) => Promise<AccountLike>;
   /** Sends through the sending user's own mailbox (per-user SMTP), attachments included. */
   sendAs: (tenantId: Types.ObjectId, userId: Types.ObjectId, message: { to: string[]; subject: string; text: string; html: string; attachments: { filename: string; content: Buffer; contentType: string }[] }) => Promise<{ messageId: string }>;
@@ -181,6 +184,19 @@ export function createQuotesService(connection: Connection, deps: QuoteDeps) {
 
     async get(principal: Principal, id: string) {
       return toQuoteDto(await findVisible(principal, id, 'read'));
+    },
+
+    /**
+     * Which of these quotes the caller may read, as `get` decides (its opportunity's visibility), in one
+     * batch: the quotes by id, then their opportunities through the opportunity service's `visibleIds` (on
+     * FerretDB, reads by `_id` sent at once: records-by-id.ts). For a page of quote threads in the inbox.
+     */
+    async visibleIds(principal: Principal, ids: readonly Types.ObjectId[]): Promise<Set<string>> {
+      const unique = [...new Map(ids.map((id) => [id.toHexString(), id])).values()];
+      const quotes = ((await readRecordsById(Quote as never, principal.tenantId, unique)) as Array<Quote | null>).filter((q): q is Quote => q !== null);
+      const opportunityIds = [...new Map(quotes.map((q) => [String(q.opportunityId), q.opportunityId])).values()];
+      const visible = await deps.visibleOpportunityIds(principal, opportunityIds);
+      return new Set(quotes.filter((q) => visible.has(String(q.opportunityId))).map((q) => String(q._id)));
     },
 
     /** The quotes of one opportunity, newest first (an opportunity has a handful). */

@@ -4,6 +4,7 @@ import { simpleParser } from 'mailparser';
 import { Types } from 'mongoose';
 import { startSmtpSink, type SmtpSink } from '../../platform/mail/smtp-sink.js';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { commandsDuring } from '../../testing/commands.js';
 import { activityModel } from '../activities/activity.model.js';
 import { invoiceModel } from '../invoices/invoice.model.js';
 import { isDuplicateKeyError } from '../../platform/errors.js';
@@ -207,6 +208,41 @@ describe('quotes, price books and invoices', () => {
     const stale = await rt.request().put(`/v1/price-books/${book.id}`).set(auth(admin)).set('If-Match', String(current.version)).send({ ...body, name: 'Stale' });
     assert.equal(stale.status, 412);
     assert.equal((await rt.request().get(`/v1/price-books/${book.id}`).set(auth(admin))).body.name, 'Standard 2026 (rev)');
+  });
+
+  it('should show quote threads in the inbox only to who may read their opportunity, each opportunity read once for a page', async () => {
+    const sam = await makeUser(rt, agency, { role: 'SALES_PERSON', name: 'Sam Stone' });
+    const samToken = await signIn(rt, sam.email);
+    const deal = await rt.request().post('/v1/opportunities').set(auth(admin)).send({ name: 'Globex – threads', customerId: accountId, currency: 'EUR', amount: 500, ownerId: String(sam.id) });
+    assert.equal(deal.status, 201, JSON.stringify(deal.body));
+    const threads: string[] = [];
+    for (const quantity of [100, 200]) {
+      const quote = await rt.request().post('/v1/quotes').set(auth(admin)).send({ opportunityId: deal.body.id, validUntil: inDays(30), lines: [line(0, { quantity })] });
+      assert.equal(quote.status, 201, JSON.stringify(quote.body));
+      const thread = await rt.request().get(`/v1/record-threads/quote/${quote.body.id}`).set(auth(samToken));
+      assert.equal(thread.status, 200, JSON.stringify(thread.body));
+      assert.equal((await rt.request().post(`/v1/conversations/${thread.body.id}/messages`).set(auth(samToken)).send({ body: `quote of ${quantity} words` })).status, 201);
+      threads.push(thread.body.id);
+    }
+    const inbox = async () => {
+      let ids: string[] = [];
+      const commands = await commandsDuring(rt, async () => {
+        const res = await rt.request().get('/v1/conversations').query({ kind: 'record' }).set(auth(samToken));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        ids = (res.body.data as { id: string }[]).map((c) => c.id);
+      });
+      return { ids, reads: (collection: string) => commands.filter(([name, c]) => name === 'find' && c === collection).length };
+    };
+    const seen = await inbox();
+    assert.deepEqual(new Set(seen.ids), new Set(threads));
+    // Both quotes' access is decided in one batch: the quotes by id, their one opportunity once (no quote read twice).
+    assert.equal(seen.reads('opportunities'), 1);
+    assert.ok(seen.reads('quotes') <= 2, `quote reads: ${seen.reads('quotes')}`);
+
+    // The opportunity goes to someone else: both threads leave Sam's inbox.
+    const olga = await makeUser(rt, agency, { role: 'SALES_PERSON', name: 'Olga Ortiz' });
+    await rt.request().patch(`/v1/opportunities/${deal.body.id}`).set(auth(admin)).send({ ownerId: String(olga.id) }).expect(200);
+    assert.deepEqual((await inbox()).ids, []);
   });
 
   it('should have each unique index refuse a duplicate on the test database', async () => {
