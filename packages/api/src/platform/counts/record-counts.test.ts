@@ -86,6 +86,11 @@ describe('record counters', () => {
       assert.ok(statements.length <= 16, `${statements.length} statements in one delete`);
       for (const s of statements) assert.ok(typeof s.q._id === 'string', `a delete by one delta's _id, not ${JSON.stringify(s.q)}`);
     }
+    // Marks go by equality on the counter and the mark (pushed down), never by a list of ids (`$in`, matched
+    // in Go against every pending delta).
+    const marks = folding.filter((e) => e.commandName === 'update' && e.command.update === recordCountDeltaModel(rt.ctx.connection).collection.collectionName);
+    assert.ok(marks.length > 0, 'the folds marked deltas');
+    for (const e of marks) for (const u of e.command.updates as { q: Record<string, unknown> }[]) assert.ok(!JSON.stringify(u.q).includes('$in'), `a mark by equality, not ${JSON.stringify(u.q)}`);
     // Folded twice, the first fold's deltas are gone: a counter reads its base and the few deltas since.
     assert.ok((await recordCountDeltaModel(rt.ctx.connection).countDocuments({ tenantId, key: counterKey(tenantId, 'contact', {}) })) <= 1);
   });
