@@ -15128,7 +15128,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of occurredAt, createdAt or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -15334,7 +15334,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of occurredAt, createdAt or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -16488,7 +16488,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, startAt, endAt, title, status or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -17039,7 +17039,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, startAt, endAt, title, status or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -17181,7 +17181,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, lastName, firstName, companyName, status or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -17677,7 +17677,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, lastName, firstName, companyName, status or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -18687,7 +18687,7 @@ export interface operations {
                 parentId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description Filter by rating (number) */
                 rating?: string;
@@ -19483,7 +19483,7 @@ export interface operations {
                 parentId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description Filter by rating (number) */
                 rating?: string;
@@ -19698,7 +19698,7 @@ export interface operations {
                 parentId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description Filter by rating (number) */
                 rating?: string;
@@ -22434,7 +22434,7 @@ export interface operations {
                 participation?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description Any of good, bad, unknown (comma-separated) */
                 quality?: string;
@@ -22845,7 +22845,7 @@ export interface operations {
                 participation?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description Any of good, bad, unknown (comma-separated) */
                 quality?: string;
@@ -24464,7 +24464,7 @@ export interface operations {
                 "probability.lte"?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, expectedCloseDate, nextStepDate, amount, probability, rank, name or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -24854,7 +24854,7 @@ export interface operations {
                 "probability.lte"?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, expectedCloseDate, nextStepDate, amount, probability, rank, name or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -30757,7 +30757,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of dueAt, createdAt, updatedAt, title or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -31117,7 +31117,7 @@ export interface operations {
                 ownerId?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of dueAt, createdAt, updatedAt, title or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -31542,7 +31542,7 @@ export interface operations {
                 priority?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, priority, status or custom.<key>; prefix - for descending */
                 sort?: string;
@@ -32035,7 +32035,7 @@ export interface operations {
                 priority?: string;
                 /** @description Filter by productId (id, comma-separated for any of) */
                 productId?: string;
-                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
+                /** @description Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md */
                 q?: string;
                 /** @description One of createdAt, updatedAt, priority, status or custom.<key>; prefix - for descending */
                 sort?: string;

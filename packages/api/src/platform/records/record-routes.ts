@@ -36,7 +36,7 @@ export const transitionHistory = z
 /** The list query of a record type: paging, search, sort, field selection and its declared filters. */
 export function listQuerySchema(service: RecordService<RecordBase>) {
   const shape: Record<string, ZodType> = {
-    q: z.string().max(200).optional().openapi({ description: 'Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored). Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md' }),
+    q: z.string().max(200).optional().openapi({ description: 'Search text: every word must start a word of the record (names, emails, phones, company, city, tags, custom text; case and accents ignored); a word of two letters must be a whole word of the record. Results come ranked, whole-word matches first, then newest; `sort` does not apply. See docs/search.md' }),
     sort: z.string().max(60).optional().openapi({ description: `One of ${Object.keys(service.definition.list.sorts).join(', ')} or custom.<key>; prefix - for descending` }),
     fields: z.string().max(500).optional().openapi({ description: 'Comma-separated fields to return (id and version always come)' }),
   };

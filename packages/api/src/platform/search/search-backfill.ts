@@ -28,9 +28,12 @@ interface BackfillState {
 
 /**
  * Entries written before `key` existed (format 1) cannot be looked up, and entries without `sk` and an
- * explicit `exact` (format 2) cannot be read a shard at a time: a kind indexed in them is redone.
+ * explicit `exact` (format 2) cannot be read a shard at a time: a kind indexed in them is redone. Format
+ * 3 also stored 2-letter prefixes (`li` for Lisbon), which format 4 drops (search-tokens.ts,
+ * `MIN_PREFIX`): redoing a kind removes them. Until then a search confirms every match on the record's
+ * own tokens (the current rule), so it finds the same records before, during and after the redo.
  */
-export const SEARCH_ENTRY_FORMAT = 3;
+export const SEARCH_ENTRY_FORMAT = 4;
 const FORMAT = SEARCH_ENTRY_FORMAT;
 /** How long a process trusts what it read of a kind's backfill state while the kind is still being redone. */
 const STATE_RECHECK_MS = 5000;

@@ -5,14 +5,22 @@ import { indexTokens, matchWord, MAX_TOKENS_PER_RECORD, queryWords } from './sea
 describe('search tokens', () => {
   const tokensOf = (...values: string[]) => new Map(indexTokens(values).map((t) => [t.token, t.exact]));
 
-  it('should store word prefixes of 2 to 10 characters, the whole word marked exact, and a long word whole', () => {
+  it('should store word prefixes of 3 to 10 characters, the whole word marked exact, and a long word whole', () => {
     const tokens = tokensOf('Lisbon', 'Internationalisation');
-    assert.deepEqual([...tokens].filter(([t]) => t.startsWith('li')), [['li', false], ['lis', false], ['lisb', false], ['lisbo', false], ['lisbon', true]]);
+    assert.deepEqual([...tokens].filter(([t]) => t.startsWith('li')), [['lis', false], ['lisb', false], ['lisbo', false], ['lisbon', true]]);
     assert.equal(tokens.get('internatio'), false, 'a 10-character prefix');
     assert.equal(tokens.has('internation'), false, 'no 11-character prefix');
     assert.equal(tokens.get('internationalisation'), true, 'the long word whole');
     assert.equal(matchWord(tokens, queryWords('internationali')[0]!), 'prefix', 'a long typed word is confirmed on the whole word');
     assert.equal(matchWord(tokens, queryWords('internationalx')[0]!), null);
+  });
+
+  it('should store a word of two letters whole only, so a typed word of two letters matches only that whole word', () => {
+    const tokens = tokensOf('Li Wei', 'Lisbon');
+    assert.deepEqual([...tokens], [['li', true], ['wei', true], ['lis', false], ['lisb', false], ['lisbo', false], ['lisbon', true]]);
+    assert.equal(matchWord(tokens, queryWords('li')[0]!), 'exact');
+    assert.equal(matchWord(tokensOf('Lisbon'), queryWords('li')[0]!), null, 'no 2-letter prefix: "li" does not find Lisbon');
+    assert.equal(matchWord(tokensOf('Lisbon'), queryWords('lis')[0]!), 'prefix');
   });
 
   it('should cap what one record stores, and the length of every token', () => {

@@ -2,7 +2,8 @@
  * How text becomes search tokens. FerretDB has no `$text` index and pushes down only equality, so
  * every way a user may type a value is stored as a token that an equality lookup finds:
  * - words (lower-cased, accents folded, split at anything but a letter or digit) and each of their
- *   prefixes from 2 to 10 characters; a word longer than 10 is also stored whole (at most 40);
+ *   prefixes from 3 to 10 characters; a word of two characters is stored whole only, a word longer
+ *   than 10 also whole (at most 40);
  * - an email address whole (besides its words, less the top-level domain);
  * - a phone number as its digits only: its first 6 to 10 digits, the whole number, and its endings of 6
  *   digits or more, so "+44 20 7946 0958", "442079460958" and "7946 0958" all find it.
@@ -10,6 +11,12 @@
  * only starts with the typed word.
  */
 export const MIN_TOKEN = 2;
+/**
+ * The shortest prefix stored. Prefixes of 2 were about a fifth of a contact's entries (each word of 3
+ * letters or more gave one, and the import writes every entry: issue 20); a typed word of 2 letters
+ * therefore matches only a whole word of 2 (`li` finds Li, not Lisbon).
+ */
+export const MIN_PREFIX = 3;
 export const MAX_PREFIX = 10;
 const MAX_WORD = 40;
 const MAX_EMAIL = 100;
@@ -61,7 +68,11 @@ export function indexTokens(values: Array<string | null | undefined>): IndexToke
   };
   const addWord = (word: string) => {
     const whole = word.slice(0, MAX_WORD);
-    for (let n = MIN_TOKEN; n <= Math.min(whole.length, MAX_PREFIX); n += 1) add(whole.slice(0, n), n === whole.length);
+    if (whole.length < MIN_PREFIX) {
+      add(whole, true);
+      return;
+    }
+    for (let n = MIN_PREFIX; n <= Math.min(whole.length, MAX_PREFIX); n += 1) add(whole.slice(0, n), n === whole.length);
     if (whole.length > MAX_PREFIX) add(whole, true);
   };
   for (const raw of values) {

@@ -81,6 +81,24 @@ describe('search', () => {
     assert.deepEqual(ids(await find('contacts', 'azulejo')), [], 'no contact is called that');
   });
 
+  it('should write one entry per token, prefixes from 3 letters, and find a typed word of 2 letters only as a whole word', async () => {
+    const local = await makeAgency(rt);
+    const li = await create('contacts', { firstName: 'Ana', lastName: 'Li', addresses: [{ label: 'home', city: 'Lisbon' }] }, local.adminToken);
+    const lisa = await create('contacts', { firstName: 'Lisa', lastName: 'Moreira' }, local.adminToken);
+    const entries = searchEntryModel(rt.ctx.connection);
+    const tokensOf = async (id: string) =>
+      (await entries.find({ tenantId: new Types.ObjectId(local.tenantId), recordId: new Types.ObjectId(id) } as never).lean()).map((e) => `${e.token}${e.exact ? '!' : ''}`).sort();
+    assert.deepEqual(await tokensOf(li.id), ['ana!', 'li!', 'lis', 'lisb', 'lisbo', 'lisbon!'], 'no 2-letter prefixes (an, mo, ...), a 2-letter word whole');
+    assert.equal((await tokensOf(lisa.id)).length, 7, 'lis, lisa!, mor, more, morei, moreir, moreira!');
+    assert.deepEqual(ids(await find('contacts', 'li', local.adminToken)), [li.id], '"li" finds the whole word Li, not Lisa or Lisbon');
+    assert.deepEqual(ids(await find('contacts', 'an', local.adminToken)), [], '"an" starts Ana but is no whole word of any record');
+    assert.deepEqual(ids(await find('contacts', 'lis', local.adminToken)).sort(), [li.id, lisa.id].sort());
+    assert.deepEqual(ids(await find('contacts', 'ana li', local.adminToken)), [li.id]);
+    const oneLetter = await rt.request().get('/v1/contacts').query({ q: 'a' }).set(auth(local.adminToken));
+    assert.equal(oneLetter.status, 400, 'one letter is nothing searchable');
+    assert.equal(oneLetter.body.errors[0].field, 'query.q');
+  });
+
   it('should rank records where a typed word is a whole word above those where it only starts a word, then newest first', async () => {
     const local = await makeAgency(rt);
     const t = local.adminToken;
