@@ -73,8 +73,9 @@ export async function startRuntime(
   };
   const modules = buildModules(ctx);
   const app = createApp(ctx, modules);
-  await ensureIndexes(db.connection);
-  if ((database.kind === 'ferretdb-postgresql' || database.kind === 'external') && database.postgresUrl) {
+  const onPostgres = (database.kind === 'ferretdb-postgresql' || database.kind === 'external') && Boolean(database.postgresUrl);
+  await ensureIndexes(db.connection, { pushdownOnly: onPostgres });
+  if (onPostgres && database.postgresUrl) {
     const created = await ensurePushdownIndexes(db.connection, database.postgresUrl);
     if (created.length) logger.info({ indexes: created.length }, 'PostgreSQL indexes for FerretDB pushdown created');
   }

@@ -1,4 +1,5 @@
 import type { Connection, Model } from 'mongoose';
+import { isServedByPushdownIndexesOnly } from './pushdown-options.js';
 
 /** Index options the models use, passed to the server as they are; a model declaring any other goes through Mongoose's own `createIndexes`. */
 const plainOptions = new Set(['unique', 'name']);
@@ -16,17 +17,24 @@ function defaultName(key: Record<string, unknown>, options: Record<string, unkno
  * twice as long. An existing collection is first asked which indexes it has, and the command names only
  * the missing ones: FerretDB 1.24 drops the connection ("slice bounds out of range") when one
  * `createIndexes` names several indexes that exist already, which every restart would otherwise do.
+ * `pushdownOnly` (FerretDB on PostgreSQL): the plain indexes of collections marked
+ * `servedByPushdownIndexesOnly` are not made, and dropped where an earlier version made them.
  */
-export async function ensureIndexes(connection: Connection): Promise<void> {
+export async function ensureIndexes(connection: Connection, settings: { pushdownOnly?: boolean } = {}): Promise<void> {
   const existing = new Set((await connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const model of Object.values(connection.models) as Model<unknown>[]) {
-    const declared = model.schema.indexes();
+    let declared = model.schema.indexes();
     if (declared.some(([, options]) => Object.keys(options).some((key) => !plainOptions.has(key)))) {
       await model.createIndexes();
       continue;
     }
+    // FerretDB on PostgreSQL: a marked collection's plain indexes are left to their GIN twins (pushdown-options.ts).
+    const leftToGin = settings.pushdownOnly && isServedByPushdownIndexesOnly(model.schema) ? declared.filter(([, o]) => !o.unique) : [];
+    declared = declared.filter((d) => !leftToGin.includes(d));
     const isNew = !existing.has(model.collection.collectionName);
     const have = isNew ? new Set<string>() : new Set((await model.collection.listIndexes().toArray()).map((index) => String(index.name)));
+    // Made by an earlier version: dropped, one command each.
+    for (const [key, o] of leftToGin) if (have.has(defaultName(key, o))) await model.collection.dropIndex(defaultName(key, o));
     const missing = declared.filter(([key, options]) => !have.has(defaultName(key, options))).map(([key, options]) => ({ key, ...options }));
     if (missing.length) await model.collection.createIndexes(missing as Parameters<typeof model.collection.createIndexes>[0]);
     else if (isNew) await model.createCollection();

@@ -5,7 +5,7 @@ import { startTestDatabase } from '../../testing/test-database.js';
 import type { DatabaseServer } from './embedded.js';
 import { ensureIndexes } from './indexes.js';
 import { ensurePushdownIndexes, postgresClient } from './pushdown-indexes.js';
-import { searchedWithoutPendingList } from './pushdown-options.js';
+import { searchedWithoutPendingList, servedByPushdownIndexesOnly } from './pushdown-options.js';
 
 // FerretDB's PostgreSQL handler on the embedded PostgreSQL (the default), or on EMBEDDED_DB_POSTGRES_URL
 // when that is set; a database of its own, removed at the end.
@@ -98,5 +98,28 @@ describe('PostgreSQL indexes for FerretDB pushdown', () => {
     assert.deepEqual(await options('earlier'), { _id: ['fastupdate=off'], line: ['fastupdate=off'] }, 'switched at the next start');
     assert.deepEqual(await options('things'), { _id: [], searchtokens: [], status: [], tenantid: [] }, 'unmarked collections keep the default');
     assert.equal((await connection.collection('earlier').find({ line: 'l7' }).toArray()).length, 1);
+  });
+  it('should leave a marked collection’s plain indexes to their GIN twins: none made through FerretDB, earlier ones dropped, reads still served', async () => {
+    const indexNames = async (collection: string) => (await connection.collection(collection).listIndexes().toArray()).map((i) => String(i.name)).sort();
+    const entries = new Schema({ tenantId: Schema.Types.ObjectId, key: String, code: String }, { autoIndex: false });
+    entries.index({ key: 1 });
+    entries.index({ code: 1 }, { unique: true });
+    servedByPushdownIndexesOnly(entries);
+    // An earlier version made them all through FerretDB (btree indexes on PostgreSQL).
+    const Entry = connection.model('Entry', entries, 'entries');
+    await Entry.collection.createIndexes([{ key: { key: 1 } }, { key: { code: 1 }, unique: true }]);
+    assert.deepEqual(await indexNames('entries'), ['_id_', 'code_1', 'key_1']);
+
+    await ensureIndexes(connection, { pushdownOnly: true });
+    assert.deepEqual(await indexNames('entries'), ['_id_', 'code_1'], 'the plain one dropped, the unique one kept (it enforces)');
+    await ensureIndexes(connection, { pushdownOnly: true });
+    assert.deepEqual(await indexNames('entries'), ['_id_', 'code_1'], 'a restart changes nothing');
+    await assert.rejects(Entry.collection.insertMany([{ code: 'x' }, { code: 'x' }]), /E11000|duplicate/i);
+
+    assert.ok((await ensurePushdownIndexes(connection, pgUrl)).some((c) => c.collection === 'entries' && c.field === 'key'), 'its GIN twin');
+    await Entry.collection.insertMany(Array.from({ length: 2000 }, (_, i) => ({ tenantId: new Types.ObjectId(), key: `k${i % 400}`, code: `c${i}` })));
+    const explained = await connection.db!.command({ explain: { find: 'entries', filter: { key: 'k7' } } });
+    assert.match(JSON.stringify(explained.queryPlanner), /_pd_key/, 'the lookup is served by the GIN index');
+    assert.equal(await Entry.collection.countDocuments({ key: 'k7' }), 5);
   });
 });

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { servedByPushdownIndexesOnly } from '../db/pushdown-options.js';
 import { tenantScoped } from '../db/tenancy.plugin.js';
 
 /**
@@ -55,6 +56,8 @@ schema.path('tenantId').index(false);
 schema.index({ key: 1 });
 schema.index({ sk: 1 });
 schema.index({ recordId: 1 });
+// On FerretDB's PostgreSQL handler only the GIN twins of these are made: its btree indexes serve no read.
+servedByPushdownIndexesOnly(schema);
 
 /** The lookup key of a token of a kind in a tenant. */
 export function searchKey(tenantId: Types.ObjectId, kind: string, token: string): string {
