@@ -12,7 +12,7 @@
  * monitor): how many per row, and the summed time each kind spent in the database (overlapping commands
  * counted each, so the sum may exceed the run).
  */
-import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,6 +23,39 @@ import { testConfig } from '../packages/api/src/platform/config.js';
 import { startRuntime } from '../packages/api/src/runtime.js';
 import { makeAgency } from '../packages/api/src/testing/factories.js';
 import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** CPU ticks (user + system, with reaped children's) of this process and of its descendants, by name: `api` (this process), `ferretdb`, `postgres`, `other`. */
+function cpuOfTree(): Record<string, number> {
+  const procs = new Map<number, { ppid: number; name: string; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // After the name: state, ppid, ..., utime (14th field overall), stime, cutime, cstime.
+      procs.set(Number(entry), { ppid: Number(fields[1]), name, ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: Record<string, number> = { api: 0, ferretdb: 0, postgres: 0, other: 0 };
+  const inTree = (pid: number): boolean => {
+    for (let p = procs.get(pid)?.ppid, hops = 0; p !== undefined && hops < 20; p = procs.get(p)?.ppid, hops += 1) if (p === process.pid) return true;
+    return false;
+  };
+  for (const [pid, p] of procs) {
+    if (pid === process.pid) out.api! += p.ticks;
+    else if (inTree(pid)) {
+      const kind = p.name.startsWith('ferretdb') ? 'ferretdb' : p.name.startsWith('postgres') ? 'postgres' : 'other';
+      out[kind]! += p.ticks;
+    }
+  }
+  return out;
+}
 
 const { values } = parseArgs({ options: { profile: { type: 'boolean', default: false }, rows: { type: 'string', default: '100000' }, mode: { type: 'string', default: 'skip' }, batch: { type: 'string', default: '1000' } } });
 const rows = Number(values.rows);
@@ -73,6 +106,7 @@ const sampler = setInterval(() => {
 }, 100);
 const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' / ');
 const commandStats = new Map<string, { count: number; ms: number }>();
+let entriesInserted = 0;
 const startedCommands = new Map<number, { key: string; at: number }>();
 const client = runtime.db.connection.getClient();
 if (values.profile) {
@@ -80,6 +114,7 @@ if (values.profile) {
     if (e.databaseName !== dbName) return;
     const collection = typeof e.command[e.commandName] === 'string' ? e.command[e.commandName] : '';
     startedCommands.set(e.requestId, { key: `${e.commandName} ${collection}`, at: performance.now() });
+    if (e.commandName === 'insert' && collection === 'search_entries') entriesInserted += (e.command.documents as unknown[]).length;
   });
   const done = (e: { requestId: number }) => {
     const s = startedCommands.get(e.requestId);
@@ -93,6 +128,7 @@ if (values.profile) {
   client.on('commandSucceeded', done);
   client.on('commandFailed', done);
 }
+const cpuBefore = cpuOfTree();
 await runtime.ctx.jobs.start();
 const run = await fetch(`${base}/v1/imports/${created.id}/run`, { method: 'POST', headers });
 if (run.status !== 202) throw new Error(`run: ${run.status} ${await run.text()}`);
@@ -122,6 +158,7 @@ for (;;) {
   if (++polls % 60 === 0) console.error(`progress ${new Date().toISOString()} read=${status.progress?.read} rowsPerSecond=${Math.round(status.progress?.rowsPerSecond ?? 0)} peakRssMB=${Math.round(peakRss / 1048576)}`);
 }
 clearInterval(sampler);
+const cpuAfter = cpuOfTree();
 const seconds = (Date.parse(status.finishedAt) - Date.parse(status.startedAt)) / 1000;
 const result = {
   rows,
@@ -139,6 +176,10 @@ const result = {
   rssBeforeRunMB: Math.round(rssBeforeRun / 1024 / 1024),
   rssAtStartMB: Math.round(rssAtStart / 1024 / 1024),
   peakHeapUsedMB: Math.round(peakHeap / 1024 / 1024),
+  ...(values.profile ? { searchEntriesPerCreated: Math.round((entriesInserted / Math.max(1, status.progress.created)) * 10) / 10 } : {}),
+  // CPU seconds per 1,000 rows spent during the run by this process and by the database servers it started
+  // (FerretDB, PostgreSQL and its backends): what a row costs whatever else the machine runs.
+  cpuSecondsPer1000Rows: Object.fromEntries(Object.entries(cpuAfter).map(([name, ticks]) => [name, Math.round(((ticks - (cpuBefore[name] ?? 0)) / CLOCK_TICKS / (rows / 1000)) * 100) / 100])),
   load: { before: loadBefore, after: loadavg().map((l) => l.toFixed(1)).join(' / ') },
 };
 console.log(JSON.stringify(result, null, 2));
@@ -146,10 +187,20 @@ if (values.profile) {
   const table = [...commandStats].sort((a, b) => b[1].ms - a[1].ms).map(([key, s]) => `${key.padEnd(40)} ${String(s.count).padStart(8)} ${(s.count / rows).toFixed(3).padStart(8)}/row ${(s.ms / 1000).toFixed(1).padStart(8)} s`);
   console.log(['command collection                         count      per row   time', ...table].join('\n'));
 }
-server.close();
-await runtime.ctx.jobs.stop();
-await runtime.db.connection.dropDatabase().catch(() => {});
-await runtime.close();
-await database.stop();
+// Shutdown, each step bounded: a step that overruns is named and skipped, so the bench always ends (it
+// used to hang here now and then after printing). The embedded servers' watchers stop them when this
+// process exits, whatever state they are in (platform/db/ferretdb.ts, guardChild).
+const step = async (name: string, work: () => Promise<unknown>, ms = 30_000) => {
+  let timer: NodeJS.Timeout | undefined;
+  const overran = new Promise<'overran'>((resolve) => (timer = setTimeout(() => resolve('overran'), ms)));
+  const outcome = await Promise.race([work().then(() => 'done' as const, (error: unknown) => error), overran]);
+  clearTimeout(timer);
+  if (outcome !== 'done') console.error(`shutdown: ${name} ${outcome === 'overran' ? `did not end within ${ms / 1000} s` : `failed: ${String(outcome)}`}; going on`);
+};
+server.closeAllConnections();
+await step('HTTP server', () => new Promise<void>((resolve) => server.close(() => resolve())));
+await step('drop the database', () => runtime.db.connection.dropDatabase());
+await step('runtime (jobs, backfills, connection)', () => runtime.close());
+await step('database servers', () => database.stop(), 60_000);
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);

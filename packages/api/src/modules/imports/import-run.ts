@@ -168,31 +168,52 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
     const seen = new Set<string>();
     const started = Date.now();
     let rowsThisRun = 0;
-    for await (const batch of rowBatches(job, deps.batchSize)) {
-      if (batch[batch.length - 1]!.row <= job.checkpointRow) {
-        // Written by an earlier run: only its keys matter (rows after it that repeat them are duplicates).
-        for (const b of batch) {
-          const r = check(b.row, b.cells);
-          if (r.input && r.key) seen.add(r.key);
-        }
-        continue;
-      }
-      const rows = batch.map((b) => check(b.row, b.cells));
-      const pending = rows.filter((r) => r.row > job.checkpointRow);
-      for (const r of rows) if (r.row <= job.checkpointRow && r.input && r.key) seen.add(r.key);
-      counts.read += pending.length;
-      counts.failed += pending.filter((r) => !r.input).length;
-      await writeBatch(ctx, job, principal, pending, seen, counts);
-      rowsThisRun += pending.length;
-      const last = batch[batch.length - 1]!.row;
+    // One batch is written while the next is read, checked and written too (the database works on one
+    // while this process prepares the other), and checkpoints move strictly in file order, each with the
+    // counts of the batches up to it only: a crash repeats what was written past the checkpoint, and a
+    // repeated row finds its record under its own id. A batch's plan adds its keys to `seen` before its
+    // first await, so the next batch, planned while it is written, already skips their duplicates.
+    let writing: { done: Promise<void>; last: number; rows: number; counts: ImportCounts } | null = null;
+    const commit = async (batch: NonNullable<typeof writing>): Promise<boolean> => {
+      await batch.done;
+      for (const key of Object.keys(emptyCounts()) as Array<keyof ImportCounts>) counts[key] += batch.counts[key];
+      rowsThisRun += batch.rows;
       const moved = await Imports.findOneAndUpdate(
         { tenantId, _id: importId, status: 'running' } as never,
-        { $set: { checkpointRow: last, counts, rowsPerSecond: rowsThisRun / Math.max(0.001, (Date.now() - started) / 1000), heartbeatAt: new Date() } },
+        { $set: { checkpointRow: batch.last, counts, rowsPerSecond: rowsThisRun / Math.max(0.001, (Date.now() - started) / 1000), heartbeatAt: new Date() } },
         { returnDocument: 'after' },
       ).lean<ImportJob>();
-      if (!moved) return; // cancelled meanwhile: it stops after the batch it wrote
+      if (!moved) return false; // cancelled meanwhile: it stops after the batches it wrote
       job = moved;
       await Promise.all([keepAlive(), deps.events.publish(progressMessage(job))]);
+      return true;
+    };
+    try {
+      for await (const batch of rowBatches(job, deps.batchSize)) {
+        if (batch[batch.length - 1]!.row <= job.checkpointRow) {
+          // Written by an earlier run: only its keys matter (rows after it that repeat them are duplicates).
+          for (const b of batch) {
+            const r = check(b.row, b.cells);
+            if (r.input && r.key) seen.add(r.key);
+          }
+          continue;
+        }
+        const rows = batch.map((b) => check(b.row, b.cells));
+        const pending = rows.filter((r) => r.row > job.checkpointRow);
+        for (const r of rows) if (r.row <= job.checkpointRow && r.input && r.key) seen.add(r.key);
+        const batchCounts: ImportCounts = { ...emptyCounts(), read: pending.length, failed: pending.filter((r) => !r.input).length };
+        const next = { done: writeBatch(ctx, job, principal, pending, seen, batchCounts), last: batch[batch.length - 1]!.row, rows: pending.length, counts: batchCounts };
+        next.done.catch(() => {}); // awaited by its commit; this only keeps an early failure from going unhandled
+        const previous = writing;
+        writing = next;
+        if (previous && !(await commit(previous))) return;
+      }
+      const last = writing;
+      writing = null;
+      if (last && !(await commit(last))) return;
+    } finally {
+      // A failure or a cancel: the batch still being written ends before the run does (a resume starts after it).
+      if (writing) await writing.done.catch(() => {});
     }
     await finish('completed', null);
   } catch (error) {
