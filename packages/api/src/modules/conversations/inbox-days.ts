@@ -1,4 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { readWithoutTenantIndex } from '../../platform/db/pushdown-indexes.js';
+import { searchedWithoutPendingList } from '../../platform/db/pushdown-options.js';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import { isDuplicateKeyError } from '../../platform/errors.js';
 
@@ -32,6 +34,9 @@ const KNOWN_MAX = 20_000;
 const schema = new Schema<InboxDayMarker>({ _id: { type: String, required: true }, under: { type: String, required: true } }, { versionKey: false, collection: 'conversation_inbox_days' });
 schema.plugin(tenantScoped);
 schema.index({ tenantId: 1, under: 1 });
+// Read only by `under` (per user) and `_id`, right after the writes that file them.
+readWithoutTenantIndex(schema);
+searchedWithoutPendingList(schema);
 
 export function inboxDayModel(connection: Connection): Model<InboxDayMarker> {
   return (connection.models.ConversationInboxDay as Model<InboxDayMarker>) ?? connection.model<InboxDayMarker>('ConversationInboxDay', schema, 'conversation_inbox_days');
