@@ -72,8 +72,10 @@ export function createApp(ctx: AppContext, modules: ReturnType<typeof buildModul
   });
 
   const { routes, authenticate, authenticateCustomer, idempotency } = modules;
-  const openApi = openApiRoutes(buildOpenApiDocument(routes, apiVersion));
+  // Built at its first request (or when the server warms it after listening): most processes, tests among them, never serve it.
+  const openApi = openApiRoutes(() => buildOpenApiDocument(routes, apiVersion));
   app.use(openApi.document, openApi.docs);
+  app.locals.warmDocs = openApi.warm;
 
   const v1 = express.Router();
   // Before any body is read or credential looked up: per-address budgets and a small body for anonymous traffic (docs/limits.md).

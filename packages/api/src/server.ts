@@ -81,6 +81,8 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
   logger.info({ url: base }, 'CRM API listening');
+  // The OpenAPI document and the docs' files are built and compressed now, not for the first visitor.
+  void (runtime.app.locals.warmDocs as () => Promise<void>)().catch((error: unknown) => logger.warn({ err: error }, 'API docs not prepared; they are built at their first request'));
   // Jobs run in the server process only (tests start them themselves); JOBS_ENABLED=false makes an API-only process.
   if ((config.JOBS_ENABLED ?? true) && !stopping) {
     // One promise for the whole start of the jobs, so a signal that comes meanwhile waits for all of it

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import { toOpenApi30 } from './openapi-30.js';
 
-/** A body kept in memory with its strong ETag and its gzip and brotli forms, compressed once at boot. */
+/** A body with its strong ETag and its gzip and brotli forms. */
 interface Compressed {
   type: string;
   etag: string;
@@ -15,14 +16,29 @@ interface Compressed {
   br: Buffer;
 }
 
-function compressedOnce(type: string, body: Buffer): Compressed {
-  return {
-    type,
-    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
-    identity: body,
-    gzip: gzipSync(body, { level: 9 }),
-    br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
-  };
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/**
+ * A body kept in memory with its strong ETag and its gzip and brotli forms, made at the first request
+ * for it (compressed in zlib's thread pool, not on the event loop) and kept. Made at boot, the documents
+ * and Swagger UI's bundle cost about 1.8 s of CPU on every start, test processes included, most of them
+ * never asked for the docs.
+ */
+function compressedOnce(type: string, body: () => Buffer): () => Promise<Compressed> {
+  let made: Promise<Compressed> | undefined;
+  return () =>
+    (made ??= (async () => {
+      const identity = body();
+      const [gz, br] = await Promise.all([
+        gzipAsync(identity, { level: 9 }),
+        brotliAsync(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+      ]);
+      return { type, etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 32)}"`, identity, gzip: gz, br };
+    })().catch((error: unknown) => {
+      made = undefined;
+      throw error;
+    }));
 }
 
 /** Answers a kept body: 304 on a matching If-None-Match, else the smallest encoding the client accepts. */
@@ -48,24 +64,26 @@ const initScript =
   "fetch(document.currentScript.dataset.spec).then((res) => res.json()).then((spec) => { window.ui = SwaggerUIBundle({ spec, dom_id: '#docs', docExpansion: 'none', defaultModelsExpandDepth: -1, deepLinking: true, filter: true, displayOperationId: true, tryItOutEnabled: false, syntaxHighlight: { activated: false } }); });\n";
 
 /**
- * `/v1/openapi.json` and the interactive docs at `/docs` (Swagger UI). The document is serialized and
- * compressed once, answered with a strong ETag (`Cache-Control: no-cache`, so a reload costs a 304); the
- * UI's files live under a versioned path and are cached for a year (`immutable`). The page has no inline
- * script, so the API's Content-Security-Policy holds, and it starts with every tag folded and no models
- * section. What made it take seconds was Swagger UI's OpenAPI 3.1 path: the page reads the 3.0 spelling.
+ * `/v1/openapi.json` and the interactive docs at `/docs` (Swagger UI). The document is built, serialized
+ * and compressed at its first request (or by `warm()`, which the server calls once it listens), answered
+ * with a strong ETag (`Cache-Control: no-cache`, so a reload costs a 304); the UI's files live under a
+ * versioned path and are cached for a year (`immutable`). The page has no inline script, so the API's
+ * Content-Security-Policy holds, and it starts with every tag folded and no models section. What made it
+ * take seconds was Swagger UI's OpenAPI 3.1 path: the page reads the 3.0 spelling.
  */
-export function openApiRoutes(document: Record<string, unknown>): { document: Router; docs: Router } {
-  const json = compressedOnce('application/json', Buffer.from(JSON.stringify(document)));
-  const docsJson = compressedOnce('application/json', Buffer.from(JSON.stringify(toOpenApi30(document))));
+export function openApiRoutes(buildDocument: () => Record<string, unknown>): { document: Router; docs: Router; warm: () => Promise<void> } {
+  let document: Record<string, unknown> | undefined;
+  const built = () => (document ??= buildDocument());
+  const json = compressedOnce('application/json', () => Buffer.from(JSON.stringify(built())));
+  const docsJson = compressedOnce('application/json', () => Buffer.from(JSON.stringify(toOpenApi30(built()))));
   // The page's own script is part of the versioned path, so a changed one is never served from a year-long cache.
   const assets = `/docs/assets/${swaggerUiVersion}-${createHash('sha256').update(initScript).digest('hex').slice(0, 8)}`;
-  const files: Record<string, Compressed> = {
-    'swagger-ui-bundle.js': compressedOnce('application/javascript', readFileSync(join(swaggerUiDist, 'swagger-ui-bundle.js'))),
-    'swagger-ui.css': compressedOnce('text/css', readFileSync(join(swaggerUiDist, 'swagger-ui.css'))),
-    'init.js': compressedOnce('application/javascript', Buffer.from(initScript)),
+  const files: Record<string, () => Promise<Compressed>> = {
+    'swagger-ui-bundle.js': compressedOnce('application/javascript', () => readFileSync(join(swaggerUiDist, 'swagger-ui-bundle.js'))),
+    'swagger-ui.css': compressedOnce('text/css', () => readFileSync(join(swaggerUiDist, 'swagger-ui.css'))),
+    'init.js': compressedOnce('application/javascript', () => Buffer.from(initScript)),
   };
-  const page = compressedOnce(
-    'text/html',
+  const page = compressedOnce('text/html', () =>
     Buffer.from(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>CRM API docs</title>` +
         `<link rel="preload" href="${assets}/openapi-3.0.json" as="fetch" crossorigin="anonymous"><link rel="stylesheet" href="${assets}/swagger-ui.css"></head>` +
@@ -74,15 +92,18 @@ export function openApiRoutes(document: Record<string, unknown>): { document: Ro
   );
 
   const documentRouter = Router();
-  documentRouter.get('/v1/openapi.json', (req, res) => sendCompressed(req, res, json, 'no-cache'));
+  documentRouter.get('/v1/openapi.json', async (req, res) => sendCompressed(req, res, await json(), 'no-cache'));
   const docs = Router();
-  docs.get(['/docs', '/docs/'], (req, res) => sendCompressed(req, res, page, 'no-cache'));
+  docs.get(['/docs', '/docs/'], async (req, res) => sendCompressed(req, res, await page(), 'no-cache'));
   // Same path for every boot of one UI version, so the document is revalidated (no-cache), not kept a year.
-  docs.get(`${assets}/openapi-3.0.json`, (req, res) => sendCompressed(req, res, docsJson, 'no-cache'));
-  docs.get(`${assets}/:file`, (req, res, next) => {
+  docs.get(`${assets}/openapi-3.0.json`, async (req, res) => sendCompressed(req, res, await docsJson(), 'no-cache'));
+  docs.get(`${assets}/:file`, async (req, res, next) => {
     const file = files[String(req.params.file)];
     if (!file) return next();
-    sendCompressed(req, res, file, 'public, max-age=31536000, immutable');
+    sendCompressed(req, res, await file(), 'public, max-age=31536000, immutable');
   });
-  return { document: documentRouter, docs };
+  const warm = async () => {
+    for (const body of [json, page, docsJson, ...Object.values(files)]) await body();
+  };
+  return { document: documentRouter, docs, warm };
 }
