@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection, Types } from 'mongoose';
-import { createClient } from 'redis';
+import { createClient } from '../redis.js';
 
 const CHANNEL = 'crm:access-changes';
 /** How long a writer waits for its own change to come back from Redis (then every subscriber has been sent it). */

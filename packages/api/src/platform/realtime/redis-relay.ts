@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { createClient } from 'redis';
+import { createClient } from '../redis.js';
 import type { DomainEvent } from '../events.js';
 import type { EventRelay } from './realtime.js';
 
