@@ -7,6 +7,7 @@ import { op } from '../../platform/db/operators.js';
 import { conversationMemberModel, conversationModel } from './conversation.model.js';
 import { backfillInbox, memberFields } from './inbox.js';
 import { fileInboxDays, inboxDayModel, spanOf, type Level } from './inbox-days.js';
+import { probeWalkPage } from './inbox-probe-walk.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -148,5 +149,18 @@ describe('the inbox index of non-empty days', () => {
     index = await indexOf(gia.id);
     assert.deepEqual(index.marked, index.truth, 'the backfill marks every span of every row, and nothing else');
     assert.deepEqual(await walk(gia.token, 25), afterDeletes);
+
+    // The walk that answers until the backfill is done (by probes of the rows' 16- and 256-day keys) pages the same.
+    const probed: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    for (; pages < 100; pages += 1) {
+      const page = await probeWalkPage(rt.ctx.connection, tenantId, gia.id, { limit: 25, cursor }, true);
+      probed.push(...page.rows.map((r) => String(r.conversationId)));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    assert.deepEqual(probed, afterDeletes);
+    assert.ok(pages > 3, `it pages short past its 48 commands, where the index needed 3 pages: ${pages + 1}`);
   });
 });
