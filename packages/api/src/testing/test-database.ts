@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,4 +31,35 @@ export async function startTestDatabase(log: (line: string) => void = (line) => 
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * A connection to a database of its own on FerretDB's PostgreSQL handler, with the PostgreSQL URL under it,
+ * for tests that look at the PostgreSQL tables themselves: the run's server when it is on PostgreSQL
+ * (scripts/run-tests.ts says where, in TEST_POSTGRES_URL), else one started here. `close()` drops the
+ * database and stops what it started.
+ */
+export async function postgresTestConnection(dbName: string): Promise<{ connection: mongoose.Connection; pgUrl: string; close(): Promise<void> }> {
+  let uri = process.env.TEST_MONGODB_URI;
+  let pgUrl = process.env.TEST_POSTGRES_URL;
+  let server: DatabaseServer | undefined;
+  if (!uri || !pgUrl) {
+    server = await startTestDatabase(() => {});
+    if (server.kind !== 'ferretdb-postgresql') {
+      await server.stop();
+      throw new Error('this test needs FerretDB’s PostgreSQL handler');
+    }
+    uri = server.uri;
+    pgUrl = server.postgresUrl!;
+  }
+  const connection = await mongoose.createConnection(uri, { dbName }).asPromise();
+  return {
+    connection,
+    pgUrl,
+    async close() {
+      await connection.dropDatabase().catch(() => {});
+      await connection.close();
+      await server?.stop();
+    },
+  };
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import mongoose, { Schema, Types } from 'mongoose';
-import { startTestDatabase } from '../../testing/test-database.js';
-import type { DatabaseServer } from './embedded.js';
+import type mongoose from 'mongoose';
+import { Schema, Types } from 'mongoose';
+import { postgresTestConnection } from '../../testing/test-database.js';
 import { ensureIndexes } from './indexes.js';
 import { ensurePushdownIndexes, postgresClient } from './pushdown-indexes.js';
 import { searchedWithoutPendingList, servedByPushdownIndexesOnly } from './pushdown-options.js';
@@ -10,21 +10,13 @@ import { searchedWithoutPendingList, servedByPushdownIndexesOnly } from './pushd
 // FerretDB's PostgreSQL handler on the embedded PostgreSQL (the default), or on EMBEDDED_DB_POSTGRES_URL
 // when that is set; a database of its own, removed at the end.
 describe('PostgreSQL indexes for FerretDB pushdown', () => {
-  let server: DatabaseServer | undefined;
+  let db: Awaited<ReturnType<typeof postgresTestConnection>>;
   let connection: mongoose.Connection;
   let pgUrl: string;
 
   before(async () => {
-    // The run's database when it is on PostgreSQL (scripts/run-tests.ts says where), else one of our own.
-    let uri = process.env.TEST_MONGODB_URI;
-    if (uri && process.env.TEST_POSTGRES_URL) pgUrl = process.env.TEST_POSTGRES_URL;
-    else {
-      server = await startTestDatabase(() => {});
-      assert.equal(server.kind, 'ferretdb-postgresql', 'this test needs the PostgreSQL handler');
-      uri = server.uri;
-      pgUrl = server.postgresUrl!;
-    }
-    connection = await mongoose.createConnection(uri, { dbName: `crm_pushdown_${process.pid}` }).asPromise();
+    db = await postgresTestConnection(`crm_pushdown_${process.pid}`);
+    ({ connection, pgUrl } = db);
     const schema = new Schema({ tenantId: Schema.Types.ObjectId, status: String, searchTokens: [String], company: { name: String } }, { autoIndex: false });
     schema.index({ tenantId: 1, status: 1 });
     schema.index({ tenantId: 1, searchTokens: 1 });
@@ -34,9 +26,7 @@ describe('PostgreSQL indexes for FerretDB pushdown', () => {
   });
 
   after(async () => {
-    await connection?.dropDatabase().catch(() => {});
-    await connection?.close();
-    await server?.stop();
+    await db?.close();
   });
 
   it('should add one GIN index per indexed top-level field, once, and PostgreSQL should use them for FerretDB’s own SQL', async () => {

@@ -1,32 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import mongoose, { Schema, Types } from 'mongoose';
-import { startTestDatabase } from '../../testing/test-database.js';
-import type { DatabaseServer } from './embedded.js';
+import type mongoose from 'mongoose';
+import { Schema, Types } from 'mongoose';
+import { postgresTestConnection } from '../../testing/test-database.js';
 import { ensurePushdownIndexes, postgresClient, readWithoutTenantIndex } from './pushdown-indexes.js';
 
 // FerretDB's PostgreSQL handler, as in pushdown-indexes.test.ts: the run's database when it is on PostgreSQL, else one of our own.
 describe('a collection read without a GIN index on tenantId', () => {
-  let server: DatabaseServer | undefined;
+  let db: Awaited<ReturnType<typeof postgresTestConnection>>;
   let connection: mongoose.Connection;
   let pgUrl: string;
 
   before(async () => {
-    let uri = process.env.TEST_MONGODB_URI;
-    if (uri && process.env.TEST_POSTGRES_URL) pgUrl = process.env.TEST_POSTGRES_URL;
-    else {
-      server = await startTestDatabase(() => {});
-      assert.equal(server.kind, 'ferretdb-postgresql', 'this test needs the PostgreSQL handler');
-      uri = server.uri;
-      pgUrl = server.postgresUrl!;
-    }
-    connection = await mongoose.createConnection(uri, { dbName: `crm_pushdown_tenant_${process.pid}` }).asPromise();
+    db = await postgresTestConnection(`crm_pushdown_tenant_${process.pid}`);
+    ({ connection, pgUrl } = db);
   });
 
   after(async () => {
-    await connection?.dropDatabase().catch(() => {});
-    await connection?.close();
-    await server?.stop();
+    await db?.close();
   });
 
   it('should get no GIN index on tenantId (one made before is dropped), and read by its own key alone, checking the tenant on the rows', async () => {
