@@ -188,15 +188,7 @@ export function createRollupApplier(deps: {
       do {
         entry.again = false;
         if (!open()) return;
-        // A lease held elsewhere, or a failed command (a timeout on a busy database), is tried again a
-        // little later: the entries stay queued either way, and waiting for the drain job would leave the
-        // figures behind for up to a minute.
-        const drained = await drainOnce(tenantId).catch((error: unknown) => {
-          if (attempts >= RETRIES) throw error;
-          deps.logger?.warn({ err: error, tenantId: key }, 'roll-up batch failed; trying again');
-          return false;
-        });
-        if (!drained && attempts++ < RETRIES) {
+        if (!(await drainOnce(tenantId)) && attempts++ < RETRIES) {
           await new Promise((r) => setTimeout(r, RETRY_MS));
           entry.again = true;
         }
