@@ -17,7 +17,8 @@
  *
  * Prints JSON; the figures go to bench/RESULTS.md by hand, with the command.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     writes: { type: 'string', default: '300' },
     'write-concurrency': { type: 'string', default: '10' },
+    // A CPU profile of this process (the API, and the bench's own HTTP clients) during the first role's concurrent reads.
+    profile: { type: 'string' },
   },
 });
 const counts = { opportunities: Number(values.opportunities), activities: Number(values.activities) };
@@ -53,6 +56,38 @@ const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
 const writes = Number(values.writes);
 const writeConcurrency = Number(values['write-concurrency']);
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** CPU ticks (user + system, with reaped children's) of this process and of its descendants, by name: `api` (this process), `ferretdb`, `postgres`, `other` (as bench/import.ts counts them). */
+function cpuOfTree(): Record<string, number> {
+  const procs = new Map<number, { ppid: number; name: string; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.set(Number(entry), { ppid: Number(fields[1]), name, ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: Record<string, number> = { api: 0, ferretdb: 0, postgres: 0, other: 0 };
+  const inTree = (pid: number): boolean => {
+    for (let p = procs.get(pid)?.ppid, hops = 0; p !== undefined && hops < 20; p = procs.get(p)?.ppid, hops += 1) if (p === process.pid) return true;
+    return false;
+  };
+  for (const [pid, p] of procs) {
+    if (pid === process.pid) out.api! += p.ticks;
+    else if (inTree(pid)) {
+      const kind = p.name.startsWith('ferretdb') ? 'ferretdb' : p.name.startsWith('postgres') ? 'postgres' : 'other';
+      out[kind]! += p.ticks;
+    }
+  }
+  return out;
+}
 
 const database = await startTestDatabase(() => {});
 const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-dash-'));
@@ -184,7 +219,7 @@ async function rowsRead(): Promise<Map<string, number>> {
   for (const r of rows) out.set(r.collection, Number(r.n));
   return out;
 }
-interface Figures { scenario: string; requests: number; p50_ms: number; p95_ms: number; rps: number; errors: number; commandsPerRequest?: Record<string, string[]> }
+interface Figures { scenario: string; requests: number; p50_ms: number; p95_ms: number; rps: number; errors: number; cpuMsPerRequest?: Record<string, number>; commandsPerRequest?: Record<string, string[]> }
 const results: Figures[] = [];
 const percentile = (sorted: number[], p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 10) / 10;
 
@@ -234,6 +269,13 @@ for (const login of [seeded.logins[0]!, ...seeded.logins.filter((l) => /sales/i.
   commands = [];
   docsReturned = 0;
   const rowsBefore = await rowsRead();
+  const profiling = values.profile && login === seeded.logins[0] ? new Session() : null;
+  if (profiling) {
+    profiling.connect();
+    await profiling.post('Profiler.enable');
+    await profiling.post('Profiler.start');
+  }
+  const cpuBefore = cpuOfTree();
   const deadline = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -247,14 +289,22 @@ for (const login of [seeded.logins[0]!, ...seeded.logins.filter((l) => /sales/i.
       }
     }),
   );
+  const cpuAfter = cpuOfTree();
+  if (profiling) {
+    const { profile } = await profiling.post('Profiler.stop');
+    writeFileSync(values.profile!, JSON.stringify(profile));
+    profiling.disconnect();
+  }
+  // CPU ms per request during the concurrent reads, by process (the API's includes the bench's own HTTP clients, in the same process).
+  const cpuMsPerRequest = Object.fromEntries(Object.entries(cpuAfter).map(([name, ticks]) => [name, Math.round((((ticks - (cpuBefore[name] ?? 0)) / CLOCK_TICKS) * 1000 / Math.max(1, durations.length)) * 100) / 100]));
   durations.sort((a, b) => a - b);
   const rowsAfter = await rowsRead();
   const tally: Record<string, number> = {};
   for (const c of commands) tally[c.replace(/getMore \d+/, 'getMore')] = (tally[c.replace(/getMore \d+/, 'getMore')] ?? 0) + 1;
   const scanned: Record<string, number> = {};
   for (const [collection, n] of rowsAfter) if (n - (rowsBefore.get(collection) ?? 0) > 0) scanned[collection] = n - (rowsBefore.get(collection) ?? 0);
-  console.error(JSON.stringify({ role: login.role, requests: durations.length, commandsDuringReads: tally, docsReturnedDuringReads: docsReturned, rowsReadDuringReads: scanned }));
-  results.push({ scenario: `read:${login.role}`, requests: durations.length, p50_ms: percentile(durations, 0.5), p95_ms: percentile(durations, 0.95), rps: Math.round(durations.length / seconds), errors, commandsPerRequest: perRequest });
+  console.error(JSON.stringify({ role: login.role, requests: durations.length, cpuMsPerRequest, commandsDuringReads: tally, docsReturnedDuringReads: docsReturned, rowsReadDuringReads: scanned }));
+  results.push({ scenario: `read:${login.role}`, requests: durations.length, p50_ms: percentile(durations, 0.5), p95_ms: percentile(durations, 0.95), rps: Math.round(durations.length / seconds), errors, cpuMsPerRequest, commandsPerRequest: perRequest });
   // Printed at once too, so a run stopped later still leaves its read figures.
   console.error(JSON.stringify({ ...results.at(-1), commandsPerRequest: undefined, load1: loadavg()[0]!.toFixed(1) }));
 }
