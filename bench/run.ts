@@ -65,6 +65,14 @@ function log(line: string) {
   process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 }
 
+/** A set-up request (sign-up, login, segment, cursor) that must succeed: anything else stops the run with its status and problem body, instead of measuring requests built from an undefined id. */
+async function setUp<T>(label: string, url: string, init: RequestInit, expected: number): Promise<T> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  if (res.status !== expected) throw new Error(`bench set-up failed: ${label} answered ${res.status} (expected ${expected}): ${text.slice(0, 2000)}`);
+  return JSON.parse(text) as T;
+}
+
 async function timed<T>(label: string, work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now();
   const value = await work();
@@ -142,18 +150,13 @@ async function main() {
   try {
     const adminEmail = `bench-${Date.now()}@bench.test`;
     const password = 'bench-password-123';
-    const signUp = await fetch(`${base}/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agency: { name: 'Bench Agency' }, admin: { name: 'Bench Admin', email: adminEmail, password } }) });
-    if (signUp.status !== 202) throw new Error(`register: ${signUp.status} ${await signUp.text()}`);
+    const json = { 'content-type': 'application/json' };
+    await setUp('POST /v1/auth/register', `${base}/v1/auth/register`, { method: 'POST', headers: json, body: JSON.stringify({ agency: { name: 'Bench Agency' }, admin: { name: 'Bench Admin', email: adminEmail, password } }) }, 202);
     // The sign-up link lands in the outbox (no SMTP here); confirming it creates the agency.
     const token = registrationToken(await waitForMail(runtime, adminEmail));
-    const reg = await fetch(`${base}/v1/auth/register/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
-    if (reg.status !== 201) throw new Error(`confirm registration: ${reg.status} ${await reg.text()}`);
-    const registered = (await reg.json()) as { tenant: { id: string } };
+    const registered = await setUp<{ tenant: { id: string } }>('POST /v1/auth/register/confirm', `${base}/v1/auth/register/confirm`, { method: 'POST', headers: json, body: JSON.stringify({ token }) }, 201);
     const tenantId = new Types.ObjectId(registered.tenant.id);
-    const login = async () => {
-      const res = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: adminEmail, password }) });
-      return ((await res.json()) as { accessToken: string }).accessToken;
-    };
+    const login = async () => (await setUp<{ accessToken: string }>('POST /v1/auth/login', `${base}/v1/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ email: adminEmail, password }) }, 200)).accessToken;
 
     const role = (await roleModel(connection).findOne({ tenantId, key: 'SALES_PERSON' }).lean())!;
     const owners = (
@@ -288,8 +291,9 @@ async function main() {
     {
       let cursor = '';
       for (let i = 0; i < 2; i += 1) {
-        const res = await fetch(`${base}/v1/contacts?status=hot&sort=-updatedAt&limit=50${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${firstToken}` } });
-        cursor = ((await res.json()) as { nextCursor: string }).nextCursor;
+        const path = `/v1/contacts?status=hot&sort=-updatedAt&limit=50${cursor ? `&cursor=${cursor}` : ''}`;
+        cursor = (await setUp<{ nextCursor: string }>(`GET ${path}`, base + path, { headers: { authorization: `Bearer ${firstToken}` } }, 200)).nextCursor;
+        if (!cursor) throw new Error(`bench set-up failed: GET ${path} returned no nextCursor (fewer than ${(i + 1) * 50} hot contacts?)`);
       }
       page3Cursor = encodeURIComponent(cursor);
     }
@@ -299,9 +303,12 @@ async function main() {
     await foldAllCounters(connection);
     await foldAllCounters(connection);
     console.log(`counters folded (twice) in ${((performance.now() - foldStarted) / 1000).toFixed(1)} s`);
-    const hotSegment = (await (
-      await fetch(`${base}/v1/segments`, { method: 'POST', headers: { authorization: `Bearer ${firstToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Hot', resource: 'contact', filters: { status: 'hot' }, sharing: 'agency' }) })
-    ).json()) as { id: string };
+    // A fresh token: the fold can outlast the 15-minute access token taken before it (at 100k it took 1,120 s, the segment's
+    // POST answered 401 unchecked, and the count scenario then asked for /v1/segments/undefined/count: 400 on every request).
+    const segmentToken = await login();
+    const hotSegment = await setUp<{ id: string }>('POST /v1/segments', `${base}/v1/segments`, { method: 'POST', headers: { authorization: `Bearer ${segmentToken}`, ...json }, body: JSON.stringify({ name: 'Hot', resource: 'contact', filters: { status: 'hot' }, sharing: 'agency' }) }, 201);
+    // The count scenario's own answer, checked once: a 4xx here would otherwise be measured as if it were the count.
+    await setUp(`GET /v1/segments/${hotSegment.id}/count`, `${base}/v1/segments/${hotSegment.id}/count`, { headers: { authorization: `Bearer ${segmentToken}` } }, 200);
     const results = [];
     for (const c of concurrencies) {
       concurrency = c;
