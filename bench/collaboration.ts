@@ -36,6 +36,7 @@ import { conversationMemberModel, conversationModel } from '../packages/api/src/
 import { projectModel } from '../packages/api/src/modules/projects/projects.model.js';
 import { leadRequestModel } from '../packages/api/src/modules/lead-requests/lead-requests.model.js';
 import { eventRegistrationModel, salesEventModel } from '../packages/api/src/modules/sales-events/sales-event.model.js';
+import { registrationBlocks, registrationFiling } from '../packages/api/src/modules/sales-events/registration-order.js';
 import { measure, type Scenario } from './measure.js';
 
 const args = process.argv.slice(2);
@@ -148,8 +149,10 @@ async function main() {
       seedTimes.registrations = (
         await timed(`seed ${records} registrations over ${Math.ceil(records / perEvent)} events`, async () => {
           const events = Array.from({ length: Math.ceil(records / perEvent) }, () => new Types.ObjectId());
-          await seed(salesEventModel(connection) as never, events.length, (e) => ({ _id: events[e], tenantId, name: `Bench conference ${e}`, description: '', level: 1, status: 'planned', startsAt: at(e, 1440), endsAt: at(e, 1440 + 480), timezone: 'UTC', venue: { name: 'Hall', address: null, city: 'Berlin', country: 'DE' }, capacity: perEvent, currency: 'EUR', campaignId: null, productId: null, sessions: [], costs: [], costTotal: 0, revenueTotal: 0, registeredCount: Math.min(perEvent, records - e * perEvent), checkedInCount: 0, createdBy: adminId, version: 1, createdAt: now, updatedAt: now }));
-          await seed(eventRegistrationModel(connection) as never, records, (i) => ({ tenantId, eventId: events[Math.floor(i / perEvent)], role: 'delegate', email: `delegate.${i}@bench.test`, emailKey: `delegate.${i}@bench.test`, firstName: 'Delegate', lastName: `Number ${i}`, companyName: null, leadId: null, contactId: null, seat: (i % perEvent) + 1, fee: 0, sponsorPackage: null, status: 'registered', checkedInAt: null, cancelledAt: null, createdAt: now, updatedAt: now }));
+          await seed(salesEventModel(connection) as never, events.length, (e) => ({ _id: events[e], tenantId, name: `Bench conference ${e}`, description: '', level: 1, status: 'planned', startsAt: at(e, 1440), endsAt: at(e, 1440 + 480), timezone: 'UTC', venue: { name: 'Hall', address: null, city: 'Berlin', country: 'DE' }, capacity: perEvent, currency: 'EUR', campaignId: null, productId: null, sessions: [], costs: [], costTotal: 0, revenueTotal: 0, registeredCount: Math.min(perEvent, records - e * perEvent), checkedInCount: 0, registrationsFiled: true, createdBy: adminId, version: 1, createdAt: now, updatedAt: now }));
+          // Filed as the API files them: each event's registrations in its own write-order blocks (registration-order.ts).
+          const blocks = await Promise.all(events.map((e, n) => registrationBlocks(connection, tenantId, e, Math.min(perEvent, records - n * perEvent))));
+          await seed(eventRegistrationModel(connection) as never, records, (i) => ({ tenantId, eventId: events[Math.floor(i / perEvent)], ...registrationFiling(events[Math.floor(i / perEvent)]!, blocks[Math.floor(i / perEvent)]![i % perEvent]!), role: 'delegate', email: `delegate.${i}@bench.test`, emailKey: `delegate.${i}@bench.test`, firstName: 'Delegate', lastName: `Number ${i}`, companyName: null, leadId: null, contactId: null, seat: (i % perEvent) + 1, fee: 0, sponsorPackage: null, status: 'registered', checkedInAt: null, cancelledAt: null, createdAt: now, updatedAt: now }));
           eventId = String(events[Math.floor(events.length / 2)]);
         })
       ).ms;

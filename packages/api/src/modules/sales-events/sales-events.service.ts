@@ -5,6 +5,7 @@ import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import { createLeadBody } from '../leads/lead.schema.js';
+import { fileEventRegistrations, fileLateRegistration, registrationBlock, registrationFiling, registrationPage, registrationPageBySort } from './registration-order.js';
 import { eventRegistrationModel, eventSeatModel, salesEventModel, type EventRegistration, type RegistrationRole, type SalesEvent } from './sales-event.model.js';
 
 type Visible = { findVisible(principal: Principal, id: string, action: 'read'): Promise<{ _id: Types.ObjectId }> };
@@ -264,18 +265,13 @@ export function createSalesEventsService(deps: {
       return dto;
     },
 
+    /** A page of an event's registrations, oldest first (registration order), read block by block (registration-order.ts). */
     async registrations(principal: Principal, id: string, query: { limit: number; cursor?: string | undefined; role?: RegistrationRole | undefined }) {
       const event = await load(principal, id);
-      const filter: Record<string, unknown> = { tenantId: principal.tenantId, eventId: event._id };
-      if (query.role) filter.role = query.role;
-      if (query.cursor) {
-        const after = parseId(query.cursor);
-        if (!after) throw AppError.invalidField('cursor', 'is not a cursor this list returned');
-        filter._id = op({ $gt: after });
-      }
-      const rows = await Registration.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean();
-      const page = rows.slice(0, query.limit);
-      return { object: 'list' as const, data: page.map(toRegistrationDto), hasMore: rows.length > query.limit, nextCursor: rows.length > query.limit ? String(page.at(-1)!._id) : null };
+      const pageQuery = { limit: query.limit, cursor: query.cursor, equal: query.role ? { role: query.role } : {} };
+      // An event stored before filing is filed by its first list; lists that meet another caller filing it read the old way.
+      const page = event.registrationsFiled || (await fileEventRegistrations(connection, event)) ? await registrationPage(connection, event, pageQuery) : await registrationPageBySort(connection, event, pageQuery);
+      return { object: 'list' as const, data: page.rows.map(toRegistrationDto), hasMore: page.hasMore, nextCursor: page.nextCursor };
     },
 
     /**
@@ -300,12 +296,15 @@ export function createSalesEventsService(deps: {
         const packageAmount = input.sponsorPackage?.amount ?? 0;
         // A cancelled registration of the same person keeps its row; the new one replaces its key.
         await Registration.updateOne({ tenantId: principal.tenantId, emailKey, status: 'cancelled' }, { $set: { emailKey: `${emailKey}:cancelled:${new Types.ObjectId().toHexString()}` } });
+        // Filed in the event's current block; an event not filed yet files its registrations at its first list.
+        const filing = event.registrationsFiled ? registrationFiling(event._id, await registrationBlock(connection, principal.tenantId, event._id)) : {};
         const created = (
           await Registration.create({
             tenantId: principal.tenantId, eventId: event._id, role: input.role, email, emailKey, firstName: input.firstName, lastName: input.lastName,
-            companyName: input.companyName ?? null, leadId, contactId, seat, fee, sponsorPackage: input.sponsorPackage ?? null,
+            companyName: input.companyName ?? null, leadId, contactId, seat, fee, sponsorPackage: input.sponsorPackage ?? null, ...filing,
           })
         ).toObject();
+        if (!event.registrationsFiled) await fileLateRegistration(connection, event, created._id);
         await Event.updateOne({ tenantId: principal.tenantId, _id: event._id }, { $inc: { registeredCount: 1, revenueTotal: fee + packageAmount } });
         const dto = toRegistrationDto(created);
         await publish(principal, 'registered', String(event._id), dto);
