@@ -17,6 +17,8 @@ const MAX_SERIES = 50;
 const READS_AT_ONCE = 8;
 const KEYS_READ_ONE_BY_ONE = 4;
 const LABELS_CACHE_MS = 5_000;
+/** Points of whole answers kept per process (an answer is at most 50 series × 400 points). */
+const MAX_ANSWER_POINTS = 200_000;
 const forecastLabels: Record<(typeof forecastCategories)[number], string> = { commit: 'Commit', bestcase: 'Best case', pipeline: 'Pipeline' };
 
 export interface MetricQuery {
@@ -30,11 +32,40 @@ export interface MetricQuery {
 }
 
 
+export interface MetricAnswer {
+  metric: MetricName;
+  period: Period;
+  dimension: Dimension;
+  from: string;
+  to: string;
+  series: { key: string; label: string; points: { periodStart: string; value: number }[] }[];
+}
+
 /** Answers metric series from the roll-ups, within what the caller may see (platform/access/metric-visibility). */
 export function createMetricsService(deps: { connection: Connection; rollups: Rollups }) {
   const { connection, rollups } = deps;
 
   const labelCache = new Map<string, { at: number; value: Promise<Map<string, string>> }>();
+  /**
+   * Whole answers, kept under the agency's applied stamp and the labels they were named with: a
+   * dashboard asked again while nothing was applied is answered without building its series again (and,
+   * at the route, without serializing it again). The key holds everything the answer depends on: the
+   * agency, the question with its resolved span, and the keys the caller may see (their visibility).
+   */
+  const answers = new Map<string, { stamp: string; names: Promise<Map<string, string>>; points: number; value: MetricAnswer }>();
+  let answerPoints = 0;
+  function keepAnswer(key: string, entry: { stamp: string; names: Promise<Map<string, string>>; points: number; value: MetricAnswer }): void {
+    const old = answers.get(key);
+    if (old) answerPoints -= old.points;
+    answers.delete(key);
+    answers.set(key, entry);
+    answerPoints += entry.points;
+    for (const [k, e] of answers) {
+      if (answerPoints <= MAX_ANSWER_POINTS) break;
+      answers.delete(k);
+      answerPoints -= e.points;
+    }
+  }
 
   /** The labels of a dimension, read once per agency and dimension every few seconds (a dashboard asks for the same ones at once). */
   function labels(tenantId: Types.ObjectId, dimension: Dimension): Promise<Map<string, string>> {
@@ -93,8 +124,8 @@ export function createMetricsService(deps: { connection: Connection; rollups: Ro
     }
   }
 
-  /** A metric's series from `from` to `to`, one point per period, per dimension key the caller may see. */
-  async function query(principal: Principal, q: MetricQuery) {
+  /** A metric's series from `from` to `to`, one point per period, per dimension key the caller may see. The answer may be shared: callers do not change it. */
+  async function query(principal: Principal, q: MetricQuery): Promise<MetricAnswer> {
     assertCan(principal, metricResource[q.metric], 'read');
     // The roll-ups' reads of this answer share one check of what was applied since they were cached.
     const asOf = performance.now();
@@ -106,6 +137,16 @@ export function createMetricsService(deps: { connection: Connection; rollups: Ro
     const starts = periodStarts(q.period, from, to);
     if (starts.length > MAX_POINTS) throw AppError.invalidField('to', `spans ${starts.length} ${q.period}s; ask for at most ${MAX_POINTS} at once (a longer period, or a shorter range)`);
     const { dimension, keys, sumAs } = plan(principal, q);
+    const cacheKey = [String(principal.tenantId), q.metric, q.period, q.dimension, from, to, dimension, sumAs ?? '', keys === null ? '*' : keys.join(',')].join('|');
+    // The names first: a label cached now is the one this answer would be built with.
+    const names = labels(principal.tenantId, sumAs ? 'all' : dimension);
+    const stamp = await rollups.appliedStamp(principal.tenantId, asOf);
+    const kept = answers.get(cacheKey);
+    if (kept && kept.stamp === stamp && kept.names === names) {
+      answers.delete(cacheKey);
+      answers.set(cacheKey, kept);
+      return kept.value;
+    }
     // One read per read group (a month of days or weeks, a year of longer periods) and key; many keys
     // read the group's every key at once and keep theirs, so a read is a few equality queries whatever
     // the number of people below a head.
@@ -124,18 +165,21 @@ export function createMetricsService(deps: { connection: Connection; rollups: Ro
       points.set(row.periodStart, Math.round(((points.get(row.periodStart) ?? 0) + row.value) * 100) / 100);
       byKey.set(key, points);
     }
-    const names = await labels(principal.tenantId, sumAs ? 'all' : dimension);
+    const named = await names;
     const series = [...byKey]
       .map(([key, points]) => ({
         key,
-        label: names.get(key) ?? key,
+        label: named.get(key) ?? key,
         points: starts.map((periodStart) => ({ periodStart, value: points.get(periodStart) ?? 0 })),
         total: [...points.values()].reduce((a, b) => a + b, 0),
       }))
       .sort((a, b) => b.total - a.total || a.label.localeCompare(b.label))
       .slice(0, MAX_SERIES)
       .map(({ total: _total, ...s }) => s);
-    return { metric: q.metric, period: q.period, dimension: q.dimension, from, to, series };
+    const answer: MetricAnswer = { metric: q.metric, period: q.period, dimension: q.dimension, from, to, series };
+    // Kept under the stamp read before its rows were (rows applied meanwhile move the stamp: the next ask builds again).
+    keepAnswer(cacheKey, { stamp, names, points: Math.max(1, series.length * starts.length), value: answer });
+    return answer;
   }
 
   return { query, labels };

@@ -1,5 +1,5 @@
 import { idParams, listOf, pageQuery } from '../../platform/http/common.schema.js';
-import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
+import { access, defineRoute, jsonOnce, type RouteSpec } from '../../platform/http/route.js';
 import { ifMatchVersion } from '../../platform/records/record-routes.js';
 import type { DashboardsService } from './dashboards.service.js';
 import type { MetricsService } from './metrics.service.js';
@@ -19,7 +19,8 @@ export function reportingRoutes(metrics: MetricsService, targets: TargetsService
       description: 'One point per period from `from` to `to` (at most 400), per key of the dimension. A role that sees only some records of the metric’s type gets only the keys it may see: its own and its subordinates’ owner keys (and its teams’ members for a team scope), its teams, its products; `all` is then the sum of the owners it sees, and dimensions without a visibility key (stage, pipeline, campaign, source, account) answer 403. The caller’s role must read the metric’s record type (opportunities, leads, activities or tickets).',
       access: reads, query: metricQuery, errors: [404],
       success: { status: 200, description: 'The series', schema: metricResult },
-      handler: ({ query, req }) => metrics.query(req.principal!, query),
+      // A kept answer (metrics.service) is serialized once, not once per request.
+      handler: async ({ query, req }) => jsonOnce(await metrics.query(req.principal!, query)),
     }),
     defineRoute({
       method: 'get', path: '/targets', operationId: 'listTargets', summary: 'List targets', tags: ['Targets'],

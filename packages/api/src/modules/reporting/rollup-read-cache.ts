@@ -1,4 +1,5 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
+import { createFreshRead } from '../../platform/fresh-read.js';
 
 /** Rows kept at most, over every agency (a slice read is at most a few hundred small rows). */
 const MAX_ROWS = 200_000;
@@ -13,43 +14,16 @@ const MAX_ROWS = 200_000;
  * Fresh: a read waits for a stamp read that started after it was asked (`asOf`), never one already in
  * flight before, so a read that follows an announcement sees the change. Reads asked while a stamp read
  * runs share the next one: at most one stamp read in flight and one waiting per agency, however many
- * requests come at once.
+ * requests come at once (platform/fresh-read.ts).
  */
 export function createRollupReadCache(readStamp: (tenantId: Types.ObjectId) => Promise<string>) {
-  const stamps = new Map<string, { running: { startedAt: number; done: Promise<string> } | null; waiting: Promise<string> | null }>();
+  const readFresh = createFreshRead((key) => readStamp(new Types.ObjectId(key)));
   const answers = new Map<string, { stamp: string; rows: number; value: unknown }>();
   let rows = 0;
 
   /** The agency's stamp, read at or after `asOf` (performance.now()). */
   function stampOf(tenantId: Types.ObjectId, asOf: number): Promise<string> {
-    const key = String(tenantId);
-    let state = stamps.get(key);
-    if (!state) {
-      state = { running: null, waiting: null };
-      stamps.set(key, state);
-    }
-    const current = state;
-    const run = (): Promise<string> => {
-      const started = { startedAt: performance.now(), done: Promise.resolve('') };
-      started.done = readStamp(tenantId).finally(() => {
-        if (current.running === started) current.running = null;
-        if (!current.running && !current.waiting && stamps.get(key) === current) stamps.delete(key);
-      });
-      current.running = started;
-      return started.done;
-    };
-    if (!current.running) return run();
-    if (current.running.startedAt >= asOf) return current.running.done;
-    current.waiting ??= current.running.done
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .then(() => {
-        current.waiting = null;
-        return run();
-      });
-    return current.waiting;
+    return readFresh(String(tenantId), asOf);
   }
 
   function keep(key: string, stamp: string, value: unknown, size: number): void {
@@ -69,6 +43,8 @@ export function createRollupReadCache(readStamp: (tenantId: Types.ObjectId) => P
   }
 
   return {
+    /** The agency's applied stamp, read at or after `asOf` (shared with the reads of the same moment). */
+    stamp: stampOf,
     /**
      * `load()`'s answer for `key` in the agency, from memory while the agency's stamp (read at or after
      * `asOf`) is the one it was read under; else read and kept. The answer is shared: callers do not change it.

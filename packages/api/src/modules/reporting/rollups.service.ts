@@ -411,6 +411,8 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
     rebuild,
     read,
     value,
+    /** The agency's applied stamp (rollup-read-cache.ts) read at or after `asOf`: answers built from the roll-ups stand while it does. */
+    appliedStamp: (tenantId: Types.ObjectId, asOf = performance.now()) => readCache.stamp(tenantId, asOf),
     teamsOf,
     timeZoneOf,
     readGroup,

@@ -1,4 +1,5 @@
 import { Types, type Connection } from 'mongoose';
+import { createFreshRead } from '../fresh-read.js';
 
 /**
  * Who the caller is, cached per signed-in session, and checked against the database in one round trip.
@@ -15,8 +16,22 @@ export const ACCESS_VERSIONS = 'access_versions';
 const lastReads = new WeakMap<Connection, Map<string, { seq: number; startedAt: number; value: string }>>();
 let readSeq = 0;
 
-/** The agency's access stamp now ('' before its first change). */
-export async function readAccessVersion(connection: Connection, tenantId: Types.ObjectId): Promise<string> {
+/** Each connection's shared reads of the stamp (platform/fresh-read.ts), per agency. */
+const freshReads = new WeakMap<Connection, (key: string, asOf?: number) => Promise<string>>();
+
+/**
+ * The agency's access stamp now ('' before its first change): a read that started after this call, so
+ * every change made before it is seen. Calls made while a read runs share the next one (at most one in
+ * flight and one waiting per agency and connection), so 50 requests at once send one or two reads of the
+ * counter, not fifty, and each still waits for a read no older than itself.
+ */
+export function readAccessVersion(connection: Connection, tenantId: Types.ObjectId): Promise<string> {
+  let fresh = freshReads.get(connection);
+  if (!fresh) freshReads.set(connection, (fresh = createFreshRead((key) => readStoredAccessVersion(connection, new Types.ObjectId(key)))));
+  return fresh(String(tenantId));
+}
+
+async function readStoredAccessVersion(connection: Connection, tenantId: Types.ObjectId): Promise<string> {
   const seq = (readSeq += 1);
   const startedAt = Date.now();
   const doc = await connection.collection<{ _id: Types.ObjectId; v: unknown }>(ACCESS_VERSIONS).findOne({ _id: tenantId }, { projection: { v: 1 } });
