@@ -10,7 +10,11 @@
  *   of each widget (the driver's command monitor);
  * - `write:with` / `write:without`: opportunity creates (`--writes` of them, `--write-concurrency` at a
  *   time) with the roll-ups' subscriber on the bus and with it taken off, and the overhead at p50 and p95;
- *   with it on, also how long the queue takes to be applied after the last create.
+ *   with it on, also how long the queue takes to be applied after the last create; `write:held` /
+ *   `update:held` the same with the subscriber on but the agency's applier lease held (nothing applied
+ *   while they run), which splits the overhead into the queue insert and the applier sharing the CPU;
+ * - per role, the CPU ms per read request of this process, FerretDB and PostgreSQL (/proc), and with
+ *   `--profile <file>` a CPU profile of this process during the first role's reads.
  *
  *   node --import tsx bench/dashboards.ts [--opportunities 100000] [--activities 200000] [--concurrency 50] [--seconds 10] [--writes 300]
  *   node --import tsx bench/dashboards.ts --opportunities 2000 --activities 4000 --seconds 3 --writes 60   (a quick check)
@@ -388,27 +392,47 @@ const updatesWith: number[] = [];
 const updatesWithout: number[] = [];
 let appliedAfterMs = 0;
 let updateRound = 0;
+// A third mode: the queue insert on the write path as always, but the agency's applier lease held by
+// someone else (as another process would hold it), so no batch is applied while these writes run. Beside
+// the two others it splits the overhead: held − without is the insert on the write path, with − held the
+// applier's batches sharing the CPU with the writes.
+const withHeld: number[] = [];
+const updatesHeld: number[] = [];
+const appliers = connection.collection<{ _id: string }>('rollup_appliers');
 for (let round = 0; round < 2; round += 1) {
   withRollups.push(...(await createMany('With')));
   updatesWith.push(...(await updateMany(updateRound++)));
   const lastWrite = performance.now();
   await waitUntilApplied(connection, tenantId, 120_000);
   appliedAfterMs = Math.max(appliedAfterMs, performance.now() - lastWrite);
+  // Nothing is applying now (waited for above): the lease is free, and is taken as another process would.
+  const held = await appliers.updateOne({ _id: String(tenantId) }, { $set: { holder: 'bench-held', leaseUntil: new Date(Date.now() + 600_000) } });
+  if (held.matchedCount !== 1) throw new Error('could not hold the applier lease');
+  withHeld.push(...(await createMany('Held')));
+  updatesHeld.push(...(await updateMany(updateRound++)));
+  await appliers.updateOne({ _id: String(tenantId) }, { $set: { holder: null, leaseUntil: new Date(0) } });
+  // One more write kicks the applier, which applies what the held round queued before the next mode.
+  await (await fetch(`${base}/opportunities`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Kick', amount: 1, pipelineId: String(pipeline._id) }) })).arrayBuffer();
+  await waitUntilApplied(connection, tenantId, 120_000);
   for (const h of rollupHandlers) bus.handlers.splice(bus.handlers.indexOf(h as never), 1);
   withoutRollups.push(...(await createMany('Without')));
   updatesWithout.push(...(await updateMany(updateRound++)));
   bus.handlers.push(...(rollupHandlers as never[]));
 }
-for (const list of [withRollups, withoutRollups, updatesWith, updatesWithout]) list.sort((a, b) => a - b);
+for (const list of [withRollups, withoutRollups, updatesWith, updatesWithout, withHeld, updatesHeld]) list.sort((a, b) => a - b);
 const overheadOf = (on: number[], off: number[]) => (p: number) => Math.round((percentile(on, p) / percentile(off, p) - 1) * 1000) / 10;
 const overhead = overheadOf(withRollups, withoutRollups);
 const updateOverhead = overheadOf(updatesWith, updatesWithout);
+const heldOverhead = overheadOf(withHeld, withoutRollups);
+const heldUpdateOverhead = overheadOf(updatesHeld, updatesWithout);
 results.push({ scenario: 'write:with', requests: withRollups.length, p50_ms: percentile(withRollups, 0.5), p95_ms: percentile(withRollups, 0.95), rps: 0, errors: 0 });
 results.push({ scenario: 'write:without', requests: withoutRollups.length, p50_ms: percentile(withoutRollups, 0.5), p95_ms: percentile(withoutRollups, 0.95), rps: 0, errors: 0 });
 results.push({ scenario: 'update:with', requests: updatesWith.length, p50_ms: percentile(updatesWith, 0.5), p95_ms: percentile(updatesWith, 0.95), rps: 0, errors: 0 });
+results.push({ scenario: 'write:held', requests: withHeld.length, p50_ms: percentile(withHeld, 0.5), p95_ms: percentile(withHeld, 0.95), rps: 0, errors: 0 });
+results.push({ scenario: 'update:held', requests: updatesHeld.length, p50_ms: percentile(updatesHeld, 0.5), p95_ms: percentile(updatesHeld, 0.95), rps: 0, errors: 0 });
 results.push({ scenario: 'update:without', requests: updatesWithout.length, p50_ms: percentile(updatesWithout, 0.5), p95_ms: percentile(updatesWithout, 0.95), rps: 0, errors: 0 });
 
-console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, writeConcurrency, results, writeOverheadPct: { p50: overhead(0.5), p95: overhead(0.95) }, updateOverheadPct: { p50: updateOverhead(0.5), p95: updateOverhead(0.95) }, phasesS: phases, updateErrors, readPlans: plans, queueInsertMs: { p50: percentile(queueMs.sort((a, b) => a - b), 0.5), p95: percentile(queueMs, 0.95) }, queueAppliedWithinMsAfterLastCreate: Math.round(appliedAfterMs) }, null, 2));
+console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, writeConcurrency, results, writeOverheadPct: { p50: overhead(0.5), p95: overhead(0.95) }, updateOverheadPct: { p50: updateOverhead(0.5), p95: updateOverhead(0.95) }, heldWriteOverheadPct: { p50: heldOverhead(0.5), p95: heldOverhead(0.95) }, heldUpdateOverheadPct: { p50: heldUpdateOverhead(0.5), p95: heldUpdateOverhead(0.95) }, phasesS: phases, updateErrors, readPlans: plans, queueInsertMs: { p50: percentile(queueMs.sort((a, b) => a - b), 0.5), p95: percentile(queueMs, 0.95) }, queueAppliedWithinMsAfterLastCreate: Math.round(appliedAfterMs) }, null, 2));
 server.close();
 await statsClient?.end();
 await runtime.close();
