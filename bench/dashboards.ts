@@ -399,26 +399,60 @@ let updateRound = 0;
 const withHeld: number[] = [];
 const updatesHeld: number[] = [];
 const appliers = connection.collection<{ _id: string }>('rollup_appliers');
+// CPU ticks and database commands per mode, over both rounds (creates and updates): `with` until its queue
+// is applied, `held` without the applier's work (the catch-up after it is counted apart), `without`.
+const spent: Record<string, { cpu: Record<string, number>; commands: Record<string, number>; writes: number }> = {};
+async function accounted(mode: string, writesDone: number, work: () => Promise<void>): Promise<void> {
+  commands = [];
+  const before = cpuOfTree();
+  await work();
+  const after = cpuOfTree();
+  const entry = (spent[mode] ??= { cpu: {}, commands: {}, writes: 0 });
+  entry.writes += writesDone;
+  for (const [name, ticks] of Object.entries(after)) entry.cpu[name] = (entry.cpu[name] ?? 0) + ticks - (before[name] ?? 0);
+  for (const c of commands) {
+    const key = c.replace(/getMore \d+/, 'getMore');
+    entry.commands[key] = (entry.commands[key] ?? 0) + 1;
+  }
+}
 for (let round = 0; round < 2; round += 1) {
-  withRollups.push(...(await createMany('With')));
-  updatesWith.push(...(await updateMany(updateRound++)));
-  const lastWrite = performance.now();
-  await waitUntilApplied(connection, tenantId, 120_000);
-  appliedAfterMs = Math.max(appliedAfterMs, performance.now() - lastWrite);
+  await accounted('with', 2 * writes, async () => {
+    withRollups.push(...(await createMany('With')));
+    updatesWith.push(...(await updateMany(updateRound++)));
+    const lastWrite = performance.now();
+    await waitUntilApplied(connection, tenantId, 120_000);
+    appliedAfterMs = Math.max(appliedAfterMs, performance.now() - lastWrite);
+  });
   // Nothing is applying now (waited for above): the lease is free, and is taken as another process would.
   const held = await appliers.updateOne({ _id: String(tenantId) }, { $set: { holder: 'bench-held', leaseUntil: new Date(Date.now() + 600_000) } });
   if (held.matchedCount !== 1) throw new Error('could not hold the applier lease');
-  withHeld.push(...(await createMany('Held')));
-  updatesHeld.push(...(await updateMany(updateRound++)));
+  await accounted('held', 2 * writes, async () => {
+    withHeld.push(...(await createMany('Held')));
+    updatesHeld.push(...(await updateMany(updateRound++)));
+  });
   await appliers.updateOne({ _id: String(tenantId) }, { $set: { holder: null, leaseUntil: new Date(0) } });
   // One more write kicks the applier, which applies what the held round queued before the next mode.
-  await (await fetch(`${base}/opportunities`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Kick', amount: 1, pipelineId: String(pipeline._id) }) })).arrayBuffer();
-  await waitUntilApplied(connection, tenantId, 120_000);
+  await accounted('held catch-up (one create, then the held round applied at once)', 2 * writes, async () => {
+    await (await fetch(`${base}/opportunities`, { method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Kick', amount: 1, pipelineId: String(pipeline._id) }) })).arrayBuffer();
+    await waitUntilApplied(connection, tenantId, 120_000);
+  });
   for (const h of rollupHandlers) bus.handlers.splice(bus.handlers.indexOf(h as never), 1);
-  withoutRollups.push(...(await createMany('Without')));
-  updatesWithout.push(...(await updateMany(updateRound++)));
+  await accounted('without', 2 * writes, async () => {
+    withoutRollups.push(...(await createMany('Without')));
+    updatesWithout.push(...(await updateMany(updateRound++)));
+  });
   bus.handlers.push(...(rollupHandlers as never[]));
 }
+// Per write (create or update) of each mode: CPU ms by process, and the commands sent (the 12 most sent).
+const perWrite = Object.fromEntries(
+  Object.entries(spent).map(([mode, e]) => [
+    mode,
+    {
+      cpuMs: Object.fromEntries(Object.entries(e.cpu).map(([name, ticks]) => [name, Math.round(((ticks / CLOCK_TICKS) * 1000 * 100) / e.writes) / 100])),
+      commands: Object.fromEntries(Object.entries(e.commands).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([c, n]) => [c, Math.round((n / e.writes) * 100) / 100])),
+    },
+  ]),
+);
 for (const list of [withRollups, withoutRollups, updatesWith, updatesWithout, withHeld, updatesHeld]) list.sort((a, b) => a - b);
 const overheadOf = (on: number[], off: number[]) => (p: number) => Math.round((percentile(on, p) / percentile(off, p) - 1) * 1000) / 10;
 const overhead = overheadOf(withRollups, withoutRollups);
@@ -432,7 +466,7 @@ results.push({ scenario: 'write:held', requests: withHeld.length, p50_ms: percen
 results.push({ scenario: 'update:held', requests: updatesHeld.length, p50_ms: percentile(updatesHeld, 0.5), p95_ms: percentile(updatesHeld, 0.95), rps: 0, errors: 0 });
 results.push({ scenario: 'update:without', requests: updatesWithout.length, p50_ms: percentile(updatesWithout, 0.5), p95_ms: percentile(updatesWithout, 0.95), rps: 0, errors: 0 });
 
-console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, writeConcurrency, results, writeOverheadPct: { p50: overhead(0.5), p95: overhead(0.95) }, updateOverheadPct: { p50: updateOverhead(0.5), p95: updateOverhead(0.95) }, heldWriteOverheadPct: { p50: heldOverhead(0.5), p95: heldOverhead(0.95) }, heldUpdateOverheadPct: { p50: heldUpdateOverhead(0.5), p95: heldUpdateOverhead(0.95) }, phasesS: phases, updateErrors, readPlans: plans, queueInsertMs: { p50: percentile(queueMs.sort((a, b) => a - b), 0.5), p95: percentile(queueMs, 0.95) }, queueAppliedWithinMsAfterLastCreate: Math.round(appliedAfterMs) }, null, 2));
+console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, writeConcurrency, results, writeOverheadPct: { p50: overhead(0.5), p95: overhead(0.95) }, updateOverheadPct: { p50: updateOverhead(0.5), p95: updateOverhead(0.95) }, heldWriteOverheadPct: { p50: heldOverhead(0.5), p95: heldOverhead(0.95) }, heldUpdateOverheadPct: { p50: heldUpdateOverhead(0.5), p95: heldUpdateOverhead(0.95) }, phasesS: phases, updateErrors, readPlans: plans, perWrite, queueInsertMs: { p50: percentile(queueMs.sort((a, b) => a - b), 0.5), p95: percentile(queueMs, 0.95) }, queueAppliedWithinMsAfterLastCreate: Math.round(appliedAfterMs) }, null, 2));
 server.close();
 await statsClient?.end();
 await runtime.close();
