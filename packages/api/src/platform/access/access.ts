@@ -104,13 +104,15 @@ export function matchesFilter(record: Record<string, unknown>, filter: Filter): 
     if (key === '$and') return (condition as Filter[]).every((part) => matchesFilter(record, part));
     if (key === '$or') return (condition as Filter[]).some((part) => matchesFilter(record, part));
     const value = record[key];
+    // An array field matches when one of its elements does, as in the database (`attendeeUserIds: userId`).
+    const values = Array.isArray(value) ? value : [value];
     if (condition && typeof condition === 'object' && !isObjectId(condition)) {
       const ops = condition as { $in?: unknown[]; $nin?: unknown[] };
-      if (ops.$in) return ops.$in.some((candidate) => same(candidate, value));
-      if (ops.$nin) return !ops.$nin.some((candidate) => same(candidate, value));
+      if (ops.$in) return ops.$in.some((candidate) => values.some((v) => same(candidate, v)));
+      if (ops.$nin) return !ops.$nin.some((candidate) => values.some((v) => same(candidate, v)));
       return false;
     }
-    return same(condition, value);
+    return values.some((v) => same(condition, v));
   });
 }
 
