@@ -1,9 +1,10 @@
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
-import type { Connection } from 'mongoose';
+import type { Connection, Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 import { MAX_WEEKS, rangeWeeks, weekBuckets, weekOf } from '../../platform/db/time-buckets.js';
 import { taskFiling } from '../tasks/task-filing.js';
+import { moveBucketStamps } from './calendar-bucket-cache.js';
 import { taskModel } from '../tasks/task.model.js';
 import { calendarEntryModel, type CalendarEntry, type OccurrenceOverride } from './calendar.model.js';
 
@@ -49,22 +50,28 @@ async function fileOnce(
   projection: Record<string, 1>,
   unfiled: (doc: Record<string, unknown>) => boolean,
   compute: (doc: Record<string, unknown>) => Record<string, unknown>,
+  afterFlush?: (written: { tenantId: unknown; set: Record<string, unknown> }[]) => Promise<void>,
 ): Promise<number> {
   const state = collection.db.collection<{ _id: string; done: boolean; at: Date }>('list_backfill');
   if ((await state.findOne({ _id: key }))?.done) return 0;
   const cursor = collection.find({}, { batchSize: 1000, projection: { ...projection, tenantId: 1 } });
   let batch: AnyBulkWriteOperation[] = [];
+  let written: { tenantId: unknown; set: Record<string, unknown> }[] = [];
   let filed = 0;
   const flush = async () => {
     // Bounded: one command of hundreds of updates wedges FerretDB's pool (platform/db/bulk-writes.ts).
     await bulkWriteBounded(collection, batch, { ordered: false });
     filed += batch.length;
     batch = [];
+    if (written.length) await afterFlush?.(written);
+    written = [];
   };
   try {
     for await (const doc of cursor) {
       if (!unfiled(doc)) continue;
-      batch.push({ updateOne: { filter: { tenantId: doc.tenantId, _id: doc._id }, update: { $set: compute(doc) } } });
+      const set = compute(doc);
+      batch.push({ updateOne: { filter: { tenantId: doc.tenantId, _id: doc._id }, update: { $set: set } } });
+      written.push({ tenantId: doc.tenantId, set });
       if (batch.length >= 500) await flush();
     }
     await flush();
@@ -83,6 +90,15 @@ export async function backfillCalendarBuckets(connection: Connection, logger?: P
     { startAt: 1, endAt: 1, seriesEndAt: 1, recurrence: 1, buckets: 1 },
     (doc) => !Array.isArray(doc.buckets) || !doc.buckets.length,
     (doc) => ({ buckets: entryBuckets(doc as unknown as CalendarEntry) }),
+    // The buckets now hold entries they did not: their kept copies (calendar-bucket-cache.ts) are read again.
+    async (written) => {
+      const byTenant = new Map<string, { tenantId: Types.ObjectId; buckets: Set<string> }>();
+      for (const { tenantId, set } of written) {
+        const at = byTenant.get(String(tenantId)) ?? byTenant.set(String(tenantId), { tenantId: tenantId as Types.ObjectId, buckets: new Set() }).get(String(tenantId))!;
+        for (const bucket of set.buckets as string[]) at.buckets.add(bucket);
+      }
+      for (const { tenantId, buckets } of byTenant.values()) await moveBucketStamps(connection, tenantId, buckets);
+    },
   );
   if (filed) logger?.info(`calendar: ${filed} entries filed in range buckets`);
   return filed;

@@ -14,6 +14,7 @@ import { buildIcs, type IcsEvent } from './calendar-ics.js';
 import { rangeWeeks } from '../../platform/db/time-buckets.js';
 import { taskSpan } from '../tasks/task-filing.js';
 import { entryBuckets, rangeBuckets } from './calendar-buckets.js';
+import { createCalendarBucketCache } from './calendar-bucket-cache.js';
 import { forDueReminders, reminderMinute } from './calendar-reminders.js';
 import { calendarEntryModel, calendarFeedModel, calendarInvitationModel, type Attendee, type CalendarEntry, type Reply } from './calendar.model.js';
 
@@ -117,6 +118,18 @@ export function createCalendarService(deps: CalendarDeps) {
   const Feed = calendarFeedModel(deps.connection);
   const Task = taskModel(deps.connection);
   const User = userModel(deps.connection);
+  /** Each range bucket's raw entries under its write stamp (calendar-bucket-cache.ts); every entry write below touches it. */
+  const buckets = createCalendarBucketCache<CalendarEntry>(deps.connection, (tenantId, bucket) => Entry.find({ tenantId, buckets: bucket }).lean<CalendarEntry[]>());
+  /** Runs an entry write between two moves of the stamps of the buckets it was and will be filed in. */
+  async function touching<T>(tenantId: Types.ObjectId, filed: Iterable<string>, write: () => Promise<T>): Promise<T> {
+    const keys = [...new Set(filed)];
+    await buckets.touch(tenantId, keys);
+    try {
+      return await write();
+    } finally {
+      await buckets.touch(tenantId, keys);
+    }
+  }
 
   /** Entries a principal sees: what the task scope of their role reaches (owners below them), plus entries they attend and their teams' calendars. */
   function entryFilter(principal: Principal): Filter {
@@ -218,18 +231,24 @@ export function createCalendarService(deps: CalendarDeps) {
       allDay: false, timeZone: 'UTC', ownerId: t.ownerId ? String(t.ownerId) : null, assigneeId: t.assigneeId ? String(t.assigneeId) : null, teamId: t.teamId ? String(t.teamId) : null, recurring: false, recurrenceId: null, status: t.status,
     };
   };
-  const inRange = (from: Date, to: Date): Filter => ({ startAt: op({ $lt: to }), seriesEndAt: op({ $gt: from }) });
   /**
-   * The entries in [from, to) that match `where`: one read per range bucket (week or year), each an
-   * equality on `buckets` that FerretDB pushes down, so only that week's (or year's series') entries are
-   * decoded, never the agency's; 8 reads at a time, an entry filed in several buckets answered once.
+   * The entries in [from, to) that match `where`: each range bucket (week or year) the range touches, read
+   * whole by an equality on `buckets` that FerretDB pushes down (only that week's or year's series' entries
+   * are decoded, never the agency's) and kept under the bucket's write stamp (calendar-bucket-cache.ts), so a
+   * warm read costs one stamp read per bucket; then the range and `where` (the access module's visibility
+   * filter among them) are matched per request on the raw entries with the access module's matcher. 8 buckets
+   * at a time, an entry filed in several buckets answered once. The entries are shared: callers do not change them.
    */
   async function entriesIn(tenantId: Types.ObjectId, from: Date, to: Date, where: Filter[]): Promise<CalendarEntry[]> {
+    const asOf = performance.now();
     const keys = rangeBuckets(from, to);
     const found = new Map<string, CalendarEntry>();
     for (let i = 0; i < keys.length; i += 8) {
-      const batches = await Promise.all(keys.slice(i, i + 8).map((bucket) => Entry.find({ tenantId, buckets: bucket, $and: [inRange(from, to), ...where] }).lean<CalendarEntry[]>()));
-      for (const entry of batches.flat()) found.set(String(entry._id), entry);
+      const batches = await Promise.all(keys.slice(i, i + 8).map((bucket) => buckets.entries(tenantId, bucket, asOf)));
+      for (const entry of batches.flat()) {
+        if (!(entry.startAt < to && entry.seriesEndAt > from)) continue;
+        if (where.every((filter) => matchesFilter(entry as unknown as Record<string, unknown>, filter))) found.set(String(entry._id), entry);
+      }
     }
     return [...found.values()];
   }
@@ -276,7 +295,7 @@ export function createCalendarService(deps: CalendarDeps) {
     const seriesEndAt = new Date(Math.max(seriesEnd(entry.startAt, entry.endAt, entry.recurrence).getTime(), ...overrides.map((o) => o.endAt.getTime())));
     const buckets = entryBuckets({ ...entry, seriesEndAt, overrides });
     const remindAt = nextReminder({ ...entry, exceptions, overrides }, new Date());
-    const written = await Entry.updateOne({ tenantId: entry.tenantId, _id: entry._id, version: entry.version }, { $set: { exceptions, overrides, seriesEndAt, buckets, remindAt, remindMinute: reminderMinute(remindAt), updatedAt: new Date() }, $inc: { version: 1, sequence: 1 } });
+    const written = await touching(entry.tenantId, [...(entry.buckets ?? []), ...buckets], () => Entry.updateOne({ tenantId: entry.tenantId, _id: entry._id, version: entry.version }, { $set: { exceptions, overrides, seriesEndAt, buckets, remindAt, remindMinute: reminderMinute(remindAt), updatedAt: new Date() }, $inc: { version: 1, sequence: 1 } }));
     if (!written.modifiedCount) throw new AppError('version_conflict', 'The entry changed meanwhile; reload and try again');
     return (await Entry.findOne({ tenantId: entry.tenantId, _id: entry._id }).lean<CalendarEntry>())!;
   }
@@ -327,7 +346,7 @@ export function createCalendarService(deps: CalendarDeps) {
 
     async create(principal: Principal, input: Record<string, unknown>) {
       const prepared = await prepare(principal, { timeZone: 'UTC', ...input }, null);
-      const created = await Entry.create({ tenantId: principal.tenantId, ownerId: principal.userId, departmentId: principal.departmentId, attendees: [], attendeeUserIds: [], ...prepared });
+      const created = await touching(principal.tenantId, prepared.buckets ?? [], () => Entry.create({ tenantId: principal.tenantId, ownerId: principal.userId, departmentId: principal.departmentId, attendees: [], attendeeUserIds: [], ...prepared }));
       return toEntryDto(created.toObject());
     },
 
@@ -341,7 +360,7 @@ export function createCalendarService(deps: CalendarDeps) {
       if (ifMatch !== undefined && ifMatch !== entry.version) throw new AppError('version_conflict', `The entry is at version ${entry.version}; reload and try again`);
       const prepared = await prepare(principal, patch, entry);
       const timesMoved = ['startAt', 'endAt', 'recurrence', 'timeZone'].some((k) => k in patch);
-      const written = await Entry.updateOne({ tenantId: principal.tenantId, _id: entry._id, version: entry.version }, { $set: { ...prepared, updatedAt: new Date() }, $inc: { version: 1, sequence: timesMoved ? 1 : 0 } });
+      const written = await touching(principal.tenantId, [...(entry.buckets ?? []), ...(prepared.buckets ?? [])], () => Entry.updateOne({ tenantId: principal.tenantId, _id: entry._id, version: entry.version }, { $set: { ...prepared, updatedAt: new Date() }, $inc: { version: 1, sequence: timesMoved ? 1 : 0 } }));
       if (!written.modifiedCount) throw new AppError('version_conflict', 'The entry changed meanwhile; reload and try again');
       return toEntryDto((await Entry.findOne({ tenantId: principal.tenantId, _id: entry._id }).lean<CalendarEntry>())!);
     },
@@ -349,7 +368,7 @@ export function createCalendarService(deps: CalendarDeps) {
     async remove(principal: Principal, id: string) {
       const entry = await findVisible(principal, id);
       assertWritable(principal, entry);
-      await Entry.deleteOne({ tenantId: principal.tenantId, _id: entry._id });
+      await touching(principal.tenantId, entry.buckets ?? [], () => Entry.deleteOne({ tenantId: principal.tenantId, _id: entry._id }));
       await Invitation.deleteMany({ tenantId: principal.tenantId, entryId: entry._id });
     },
 
@@ -470,7 +489,7 @@ export function createCalendarService(deps: CalendarDeps) {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const current = attempt === 0 ? entry : (await Entry.findOne({ tenantId: entry.tenantId, _id: entry._id }).lean<CalendarEntry>())!;
         const attendees = current.attendees.map((a) => (a.email === invitation.email ? { ...a, reply, repliedAt: new Date() } : a));
-        const written = await Entry.updateOne({ tenantId: entry.tenantId, _id: entry._id, version: current.version }, { $set: { attendees }, $inc: { version: 1 } });
+        const written = await touching(entry.tenantId, current.buckets ?? [], () => Entry.updateOne({ tenantId: entry.tenantId, _id: entry._id, version: current.version }, { $set: { attendees }, $inc: { version: 1 } }));
         if (written.modifiedCount) {
           const owner = entry.ownerId;
           await deps.notifications.notify({ tenantId: entry.tenantId, userId: owner, category: 'calendar.reply', title: `${invitation.email} ${reply} "${entry.title}"`, resource: 'calendarEntry', resourceId: String(entry._id) });
