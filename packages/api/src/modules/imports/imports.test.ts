@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Types } from 'mongoose';
+import { recordCountDeltaModel } from '../../platform/counts/record-count.model.js';
+import { counterKey, readCounter } from '../../platform/counts/record-counts.js';
 import { listRowModel } from '../../platform/lists/list-row.model.js';
 import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import { searchEntryModel } from '../../platform/search/search-entry.model.js';
@@ -206,6 +208,19 @@ describe('imports', () => {
     assert.equal(emails.length, 230);
     assert.equal(new Set(emails.map((c) => c.primaryEmail)).size, 230);
     assert.deepEqual({ rows: await Rows.countDocuments({ tenantId, kind: 'contact' }), entries: await Entries.countDocuments({ tenantId, kind: 'contact' }) }, before);
+    // The batches written twice counted once: the counters equal a recount of the records.
+    const Contacts = contactModel(rt.ctx.connection);
+    const total = () => readCounter(rt.ctx.connection, tenantId, counterKey(tenantId, 'contact', {}));
+    const byStatus = async () => {
+      const statuses = [...new Set((await Contacts.find({ tenantId }).select('status').lean()).map((c) => c.status))];
+      return Promise.all(statuses.map(async (status) => [await readCounter(rt.ctx.connection, tenantId, counterKey(tenantId, 'contact', { status })), await Contacts.countDocuments({ tenantId, status })]));
+    };
+    assert.equal(await total(), await Contacts.countDocuments({ tenantId }));
+    for (const [counted, recounted] of await byStatus()) assert.equal(counted, recounted);
+    // One delta per counter per batch (5 batches of 50 rows here and one of the first test's import, one owner and
+    // one status: 4 counters each), not one per record and counter (920 here); the recurring fold may have taken some.
+    const importDeltas = (await recordCountDeltaModel(rt.ctx.connection).find({ tenantId, kind: 'contact' }).lean()).filter((d) => d._id.startsWith('created:'));
+    assert.ok(importDeltas.length <= 6 * 4, `${importDeltas.length} deltas for 230 imported contacts`);
   });
 
   it('should queue one run when two starts of one import race, and import its rows once', async () => {

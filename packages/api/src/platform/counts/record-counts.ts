@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
-import { bulkWriteBounded } from '../db/bulk-writes.js';
+import { deleteManyBounded } from '../db/bulk-writes.js';
 import { op } from '../db/operators.js';
 import type { ListSpec } from '../records/list-query.js';
 import { recordCountBaseModel, recordCountDeltaModel, type RecordCountDelta } from './record-count.model.js';
@@ -11,14 +11,20 @@ import { recordCountBaseModel, recordCountDeltaModel, type RecordCountDelta } fr
  * value of each counted filter (`status`, `stage`, `ownerId`) and for each pair of them.
  *
  * FerretDB v1 runs `$inc` and compare-and-set as read-then-write, so concurrent writers cannot share a
- * counter document. A write instead inserts one delta per counter it changes, under `_id`
- * `<record>:<version>|<counter>`: inserts never collide, and the same write counted again (a retry, an
- * import batch run again after a crash) is refused by the unique `_id`. A counter reads its base and its
- * deltas by equality on its key. The recurring fold job (one runner at a time, Agenda's lock) moves
- * deltas into the base: it marks them with a fold id, adds them to the base, which records the fold, then
- * deletes the deltas of the fold before it; a crash at any step leaves marks that the reader and the next
- * fold tell apart by the base's fold ids, so nothing is counted twice or lost. The rebuild job recounts
- * an agency's kind from its records (for counters that a write past this module left wrong).
+ * counter document. A write instead inserts one delta per counter it changes, under an `_id` that names
+ * the write once and for all: `<record>:<version>|<counter>` for a write of one record, and
+ * `created:<batch>|<counter>` for a batch of creates (an import batch, a seed), where `<batch>` is a hash
+ * of the batch's record ids and the delta carries the batch's net count for that counter (one delta per
+ * counter per batch, not per record: 100,000 imported contacts leave hundreds of deltas, not 400,000).
+ * Inserts never collide, and the same write counted again (a retry, an import batch run again after a
+ * crash: its records keep their ids, derived from the import and the row) is refused by the unique `_id`;
+ * a crash half-way through a batch's deltas leaves some of its counters written, and the batch run again
+ * writes only the others. A counter reads its base and its deltas by equality on its key. The recurring
+ * fold job (one runner at a time, Agenda's lock) moves deltas into the base: it marks them with a fold
+ * id, adds them to the base, which records the fold, then deletes the deltas of the fold before it; a
+ * crash at any step leaves marks that the reader and the next fold tell apart by the base's fold ids, so
+ * nothing is counted twice or lost. The rebuild job recounts an agency's kind from its records (for
+ * counters that a write past this module left wrong).
  */
 
 /** What counting needs to know about a kind of record. */
@@ -90,11 +96,30 @@ export async function countWrite(connection: Connection, kind: CountedKind, befo
   await insertDeltas(connection, deltas);
 }
 
-/** Counts many records created at once (an import), as their creates would: idempotent per record. */
+/**
+ * Counts many records created at once (an import batch, a seed): one delta per counter carrying the
+ * batch's net count, under an `_id` derived from the batch's record ids, so the same batch counted again
+ * (run again after a crash, with the same rows and so the same ids) changes nothing. A batch that
+ * accepted other records the second time (a rule of the agency changed between the crash and the
+ * resume) is another batch: the records of both would count twice, which the rebuild job repairs.
+ */
 export async function countCreated(connection: Connection, kind: CountedKind, docs: ReadonlyArray<Counted>): Promise<void> {
+  if (!docs.length) return;
+  const batch = createHash('sha256')
+    .update(docs.map((doc) => doc._id.toHexString()).sort().join(','))
+    .digest('hex')
+    .slice(0, 32);
+  const net = new Map<string, { tenantId: Types.ObjectId; d: number }>();
+  for (const doc of docs) {
+    for (const key of countersOf(kind, doc)) {
+      const entry = net.get(key);
+      if (entry) entry.d += 1;
+      else net.set(key, { tenantId: doc.tenantId, d: 1 });
+    }
+  }
   await insertDeltas(
     connection,
-    docs.flatMap((doc) => countersOf(kind, doc).map((key) => ({ _id: `${doc._id.toHexString()}:v0|${key}`, tenantId: doc.tenantId, kind: kind.resource, key, d: 1, fold: null }))),
+    [...net].map(([key, { tenantId, d }]) => ({ _id: `created:${batch}|${key}`, tenantId, kind: kind.resource, key, d, fold: null })),
   );
 }
 
@@ -139,7 +164,10 @@ export async function foldCounter(connection: Connection, tenantId: Types.Object
     // command of about 30 bytes per delta, past MongoDB's 16 MB command limit after an import of a million
     // records. Marks a crashed fold left (the base does not hold them) are taken over first, then every
     // unmarked delta, those that arrived since the read too; the sum is read back from what carries this
-    // fold's mark. FerretDB still updates one delta per statement: 20,000 deltas fold in about 23 s at load 15.
+    // fold's mark. Each mark is one command, but FerretDB 1.24 runs an update of many documents as one
+    // UPDATE statement per document (`handler/common/update.go`), so marking costs one statement per
+    // delta whatever the commands: what keeps it cheap is few deltas (a batch of creates writes one per
+    // counter, see countCreated).
     for (const orphan of new Set(deltas.filter((delta) => delta.fold && !held(delta)).map((delta) => delta.fold!))) {
       await Deltas.updateMany({ tenantId, key, fold: orphan }, { $set: { fold } });
     }
@@ -150,11 +178,12 @@ export async function foldCounter(connection: Connection, tenantId: Types.Object
       await Bases.updateOne({ tenantId, _id: key }, { $set: { n, folds: [folds[folds.length - 1] ?? '', fold].filter(Boolean), kind: marked[0]!.kind } }, { upsert: true });
     }
   }
-  // The fold before the last is older than any read in flight could still need: its deltas go, by _id in
-  // bounded commands. FerretDB 1.24 deletes a whole match in one SQL statement with a parameter per document
-  // and refuses it past 65,535, so one deleteMany here failed every fold of a counter after an import of
-  // 100,000 records (bench/RESULTS.md, 2026-12-06), and its deltas would only have grown.
-  if (stale.length) await bulkWriteBounded(Deltas.collection, stale.map((d) => ({ deleteOne: { filter: { tenantId, _id: d._id } } })) as never, { ordered: false });
+  // The fold before the last is older than any read in flight could still need: its deltas go by equality
+  // on the counter and that fold's mark (pushed down), one delete of at most 30,000 at a time through
+  // deleteManyBounded: FerretDB 1.24 deletes a whole match in one SQL statement with a parameter per
+  // document and refuses it past 65,535, which failed every fold of a counter after an import of 100,000
+  // records (bench/RESULTS.md, 2026-12-06). Deleting them by `_id`, 16 to a command, took about 650 a second.
+  if (stale.length) await deleteManyBounded(Deltas.collection, { tenantId, key, fold: folds[0]! });
 }
 
 /** Folds every counter that has deltas (the recurring job). Answers how many counters it folded. */
