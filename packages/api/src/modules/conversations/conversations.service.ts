@@ -13,6 +13,7 @@ import { readRecordsById } from '../../platform/records/records-by-id.js';
 import { conversationDto, preview, recordTitle, toMessageDto } from './conversation-dto.js';
 import { activityOf, memberFields, touchMembers } from './inbox.js';
 import { fileInboxDays } from './inbox-days.js';
+import { moveInboxStamps } from './inbox-page-cache.js';
 import { inboxList, type InboxQuery } from './inbox-list.js';
 import type { RecordReaders } from './record-readers.js';
 import { indexRecords, recordTokens, removeRecordSearch, searchCandidates, syncRecordSearch, type SearchableKind } from '../../platform/search/search-index.js';
@@ -119,6 +120,8 @@ export function createConversationsService(deps: {
   async function ensureMember(c: Conversation, userId: Types.ObjectId, readCount?: number) {
     const key = memberKey(c._id, userId);
     const set = readCount === undefined ? {} : { readCount, lastReadAt: new Date() };
+    // The user's inbox stamp moves before and after the write (inbox-page-cache.ts).
+    await moveInboxStamps(connection, c.tenantId, [userId]);
     await Members.updateOne(
       { tenantId: c.tenantId, key },
       { $set: set, $setOnInsert: { conversationId: c._id, userId, kind: c.kind, ...memberFields(userId, c), ...(readCount === undefined ? { readCount: 0, lastReadAt: null } : {}) } },
@@ -131,6 +134,7 @@ export function createConversationsService(deps: {
     });
     // After the row: its hour and day in the user's index of non-empty spans (a no-op when already filed).
     await fileInboxDays(connection, [{ tenantId: c.tenantId, userId, at: activityOf(c) }]);
+    await moveInboxStamps(connection, c.tenantId, [userId]);
   }
 
   /** Users of the agency with these ids (not disabled), or a 400 naming `field`. */

@@ -8,6 +8,7 @@ import { conversationMemberModel, conversationModel } from './conversation.model
 import { backfillInbox, memberFields } from './inbox.js';
 import { fileInboxDays, inboxDayModel, spanOf, type Level } from './inbox-days.js';
 import { probeWalkPage } from './inbox-probe-walk.js';
+import { moveInboxStamps } from './inbox-page-cache.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -29,6 +30,7 @@ describe('the inbox index of non-empty days', () => {
     await conversationModel(rt.ctx.connection).collection.insertMany(conversations as never[]);
     await conversationMemberModel(rt.ctx.connection).collection.insertMany(conversations.map((c) => ({ tenantId, key: `${String(c._id)}:${String(userId)}`, conversationId: c._id, userId, kind: 'direct', readCount: 0, lastReadAt: null, createdAt: c.createdAt, ...memberFields(userId, c as never) })) as never[]);
     await fileInboxDays(rt.ctx.connection, times.map((at) => ({ tenantId, userId, at })));
+    await moveInboxStamps(rt.ctx.connection, tenantId, [userId]);
     return conversations;
   };
 
@@ -81,6 +83,8 @@ describe('the inbox index of non-empty days', () => {
 
     let body = { data: [] as { id: string; lastMessageAt: string }[] };
     const run = async () => {
+      // As after a write of Finn's rows: the page is walked, not taken from the process's kept pages (inbox-page-cache.ts).
+      await moveInboxStamps(rt.ctx.connection, tenantId, [finn.id]);
       const res = await rt.request().get('/v1/conversations').query({ limit: 20 }).set(auth(finn.token));
       assert.equal(res.status, 200, JSON.stringify(res.body));
       body = res.body as typeof body;
@@ -135,6 +139,7 @@ describe('the inbox index of non-empty days', () => {
     // Deleted rows (as an erasure removes them): their spans go at the next walk; the inbox answers the rest.
     const gone = seeded.slice(10, 20);
     await conversationMemberModel(rt.ctx.connection).deleteMany({ tenantId, conversationId: op({ $in: gone.map((c) => c._id) }) } as never);
+    await moveInboxStamps(rt.ctx.connection, tenantId, [gia.id]);
     const afterDeletes = await walk(gia.token, 25);
     assert.deepEqual(afterDeletes, afterPosts.filter((id) => !gone.some((c) => String(c._id) === id)));
     index = await indexOf(gia.id);

@@ -5,6 +5,7 @@ import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { conversationMemberModel, conversationModel, type Conversation, type ConversationMember, type ConversationSummary } from './conversation.model.js';
 import { fileInboxDays } from './inbox-days.js';
+import { inboxPageCache, moveInboxStamps } from './inbox-page-cache.js';
 import { probeWalkPage } from './inbox-probe-walk.js';
 import { indexedWalkPage, type InboxQuery } from './inbox-walk.js';
 
@@ -78,11 +79,15 @@ const sameSummary = (a: Conversation, b: Conversation) =>
 export async function touchMembers(connection: Connection, c: Conversation): Promise<void> {
   const Members = conversationMemberModel(connection);
   const rows = await Members.find({ tenantId: c.tenantId, conversationId: c._id }).select({ userId: 1 }).limit(MAX_MEMBERS).lean();
+  const users = rows.map((m) => m.userId);
+  // Their inbox stamps move before and after each write (inbox-page-cache.ts): no process keeps a page from before it.
+  await moveInboxStamps(connection, c.tenantId, users);
   let current = c;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const ops = rows.map((m) => ({ updateOne: { filter: { tenantId: c.tenantId, _id: m._id }, update: { $set: memberFields(m.userId, current) } } })) as AnyBulkWriteOperation<ConversationMember>[];
     await bulkWriteBounded(Members.collection as never, ops as never, { ordered: false });
     await fileInboxDays(connection, rows.map((m) => ({ tenantId: c.tenantId, userId: m.userId, at: activityOf(current) })));
+    await moveInboxStamps(connection, c.tenantId, users);
     const now = await findByIdInTenant(conversationModel(connection), c.tenantId, c._id);
     if (!now || sameSummary(now, current)) return;
     current = now;
@@ -91,11 +96,17 @@ export async function touchMembers(connection: Connection, c: Conversation): Pro
 
 /**
  * One page of a user's member rows, last active first: through the index of non-empty spans once its
- * backfill is done (inbox-walk.ts), until then by probing buckets (inbox-probe-walk.ts; a busy day is read by
- * hours once the rows have their hour keys).
+ * backfill is done (inbox-walk.ts), kept in the process under the user's inbox stamp (inbox-page-cache.ts,
+ * unless `now` is given: tests walking at a set time); until then by probing buckets (inbox-probe-walk.ts; a
+ * busy day is read by hours once the rows have their hour keys), never kept.
  */
-export async function inboxPage(connection: Connection, tenantId: Types.ObjectId, userId: Types.ObjectId, query: InboxQuery, now = new Date()) {
-  if (await backfillDone(connection, DAYS_BACKFILL_KEY)) return indexedWalkPage(connection, tenantId, userId, query, now);
+export async function inboxPage(connection: Connection, tenantId: Types.ObjectId, userId: Types.ObjectId, query: InboxQuery, now?: Date) {
+  const asOf = performance.now();
+  if (await backfillDone(connection, DAYS_BACKFILL_KEY)) {
+    if (now) return indexedWalkPage(connection, tenantId, userId, query, now);
+    return inboxPageCache(connection).page(tenantId, userId, `${query.limit}|${query.kind ?? ''}|${query.cursor ?? ''}`, asOf, () => indexedWalkPage(connection, tenantId, userId, query));
+  }
+  now ??= new Date();
   return probeWalkPage(connection, tenantId, userId, query, await backfillDone(connection, SUMMARY_BACKFILL_KEY), now);
 }
 
