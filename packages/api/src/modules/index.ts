@@ -7,6 +7,7 @@ import { createAuthService } from './identity/auth.service.js';
 import { authRoutes } from './identity/auth.routes.js';
 import { createAuthenticator } from './identity/authenticate.js';
 import { createAccessChannel } from '../platform/auth/access-channel.js';
+import { accessVersionModel } from '../platform/auth/principal-cache.js';
 import { meRoutes } from './identity/me.routes.js';
 import { createCustomFields } from '../platform/custom-fields/custom-fields.js';
 import { createIdempotency, defineIdempotencyJobs, type Idempotency } from '../platform/http/idempotency.js';
@@ -84,6 +85,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   const apiKeys = createApiKeysService({ connection, events });
   // With Redis, access changes are published and a warm request reads nothing about who the caller is.
   const accessChannel = config.REDIS_URL ? createAccessChannel({ url: config.REDIS_URL, connection, onError: (err) => ctx.logger.warn({ err }, 'access changes channel (Redis): the database counter is read meanwhile') }) : undefined;
+  accessVersionModel(connection);
   const authenticate = createAuthenticator({ connection, jwtSecret: secrets.jwt, auth, secretKeys: apiKeys.resolveSecretKey, accessChannel });
   const perMinute = (name: string, limit: number) =>
     createRateLimiter({ name, windowMs: 60_000, limit, key: (req) => req.ip ?? 'unknown', redisUrl: config.REDIS_URL });

@@ -10,12 +10,15 @@ import { calendarRoutes } from './calendar.routes.js';
 import { backfillCalendarBuckets, backfillTaskWeeks } from './calendar-buckets.js';
 import { createCalendarService } from './calendar.service.js';
 import { subscribeSlotOffers } from './slot-offers.js';
+import { calendarBucketStampModel } from './calendar-bucket-cache.js';
 
 export const REMINDER_JOB = 'calendar.reminders';
 
 /** Shared calendars (issue 23), wired to the app: the service, the reminder job, the slot-offer mail and the routes. */
 export function calendarModule(ctx: AppContext, deps: { notifications: NotificationsService; mailer: Mailer; publicLimit: RequestHandler; slotInvitations: (handler: (invitation: SlotInvitation) => Promise<void>) => void }): { routes: RouteSpec[]; service: ReturnType<typeof createCalendarService> } {
   const { connection, config, jobs, logger } = ctx;
+  // Registered now, before the indexes are made at start (platform/db/write-stamps.ts).
+  calendarBucketStampModel(connection);
   const publicBase = publicBaseUrl(config);
   const service = createCalendarService({ connection, mailer: deps.mailer, notifications: deps.notifications, logger, publicBase });
   jobs.define(REMINDER_JOB, async () => {

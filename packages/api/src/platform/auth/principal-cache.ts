@@ -1,4 +1,5 @@
-import { Types, type Connection } from 'mongoose';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { searchedWithoutPendingList } from '../db/pushdown-options.js';
 import { createFreshRead } from '../fresh-read.js';
 
 /**
@@ -11,6 +12,19 @@ import { createFreshRead } from '../fresh-read.js';
  * was loaded; any change, made by any API process, is seen by the next request everywhere.
  */
 export const ACCESS_VERSIONS = 'access_versions';
+
+const accessVersionSchema = new Schema<{ _id: Types.ObjectId; v: string }>({ _id: { type: Schema.Types.ObjectId, required: true }, v: { type: String, required: true } }, { collection: ACCESS_VERSIONS, versionKey: false });
+// Read by `_id` on every request, right after the writes that move it: no pending list in front of its GIN index.
+searchedWithoutPendingList(accessVersionSchema);
+
+/**
+ * The counters' model, registered while the app is built (modules/index.ts), so the collection and its `_id`
+ * index exist from start: made by its first write instead, on FerretDB's PostgreSQL handler every read of a
+ * counter was a sequential scan of every agency's.
+ */
+export function accessVersionModel(connection: Connection): Model<{ _id: Types.ObjectId; v: string }> {
+  return (connection.models.AccessVersion as Model<{ _id: Types.ObjectId; v: string }>) ?? connection.model('AccessVersion', accessVersionSchema, ACCESS_VERSIONS);
+}
 
 /** The stamp each agency's most recently started read returned, per connection (see lastReadAccessVersion). */
 const lastReads = new WeakMap<Connection, Map<string, { seq: number; startedAt: number; value: string }>>();
