@@ -491,6 +491,7 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   undoImport: ({ crm }) => crm.imports.undo(id),
   // Metrics, targets and dashboards
   queryMetric: ({ crm }) => crm.metrics.query({ metric: 'deals.won.amount', period: 'month', from: '2026-01-01', to: '2026-12-31', dimension: 'owner' }),
+  queryMetricBatch: ({ crm }) => crm.metrics.batch([{ kind: 'metric', metric: 'deals.won', period: 'month' }, { kind: 'attainment', metric: 'deals.won.amount', period: 'month' }]),
   listTargets: ({ crm }) => crm.targets.list({ metric: 'deals.won.amount' }),
   createTarget: ({ crm }) => crm.targets.create({ metric: 'deals.won.amount', period: 'month', periodStart: '2026-12-01', dimension: 'owner', key: id, value: 50000 }),
   getTargetAttainment: ({ crm }) => crm.targets.attainment({ metric: 'deals.won.amount', period: 'month', periodStart: '2026-12-01', dimension: 'owner', key: id }),

@@ -3897,6 +3897,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/metrics/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Several metrics and attainments in one request (a read)
+         * @description A read, sent as POST only to carry its queries: it changes nothing and may be repeated. Up to 50 queries, each `kind: metric` (the query of `GET /v1/metrics`) or `kind: attainment` (the query of `GET /v1/targets/attainment`), answered in order by the same services with the same visibility as the single requests (a dashboard's widgets in one request instead of one each). A query that is not valid answers 400 for the whole batch, naming it (`queries.3.metric`); a query the caller may not see (403) or whose key is not theirs (404) answers a `problem` item in its place, and the others are answered.
+         *
+         *     Access: `report:read`.
+         */
+        post: operations["queryMetricBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -8355,6 +8377,30 @@ export interface components {
             /** @description For an owner: their actual ÷ their team’s (the first team they belong to); null when there is none */
             teamShare: number | null;
         };
+        AttainmentQuery: {
+            /**
+             * @default all
+             * @enum {string}
+             */
+            dimension?: "owner" | "team" | "product" | "all";
+            /** @default all */
+            key?: string;
+            /**
+             * @description What is counted; see docs/dashboards.md for each metric
+             * @enum {string}
+             */
+            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue";
+            /**
+             * @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /**
+             * @description The first day of the period; left out, the current period in the agency’s time zone
+             * @example 2026-01-01
+             */
+            periodStart?: string;
+        };
         AuditEntry: {
             actor: {
                 /** @example 6750a1b2c3d4e5f601234567 */
@@ -11455,10 +11501,110 @@ export interface components {
             /** @enum {string} */
             object: "list";
         };
+        MetricBatch: {
+            /** @description 1 to 50 queries, answered in order */
+            queries: components["schemas"]["MetricBatchQuery"][];
+        };
+        MetricBatchAttainment: {
+            attainment: components["schemas"]["Attainment"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "attainment";
+        };
+        MetricBatchAttainmentQuery: components["schemas"]["AttainmentQuery"] & {
+            /**
+             * @description An attainment, as `GET /v1/targets/attainment` answers it
+             * @enum {string}
+             */
+            kind: "attainment";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "attainment";
+        };
+        MetricBatchFailure: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "problem";
+            problem: components["schemas"]["MetricBatchProblem"];
+        };
+        MetricBatchProblem: {
+            code: string;
+            detail: string;
+            /** @description The status the single request would have answered (403, 404) */
+            status: number;
+        };
+        MetricBatchQuery: components["schemas"]["MetricBatchSeriesQuery"] | components["schemas"]["MetricBatchAttainmentQuery"];
+        MetricBatchResult: {
+            /** @description One per query, in the order asked */
+            results: (components["schemas"]["MetricBatchSeries"] | components["schemas"]["MetricBatchAttainment"] | components["schemas"]["MetricBatchFailure"])[];
+        };
+        MetricBatchSeries: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "metric";
+            metric: components["schemas"]["MetricResult"];
+        };
+        MetricBatchSeriesQuery: components["schemas"]["MetricQuery"] & {
+            /**
+             * @description A series, as `GET /v1/metrics` answers it
+             * @enum {string}
+             */
+            kind: "metric";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "metric";
+        };
         MetricPoint: {
             /** @example 2026-01-01 */
             periodStart: string;
             value: number;
+        };
+        MetricQuery: {
+            /**
+             * @description `all` is the agency total; the others split it by owner, team, product, pipeline, stage, campaign, lead source or account; `forecast` splits `pipeline.weighted` by forecast category (`commit` from 90 % probability, `bestcase` from 50 %, else `pipeline`); `lostReason` splits `deals.lost` by the reason given; `channel` splits `leads.contacted` (email, phone, linkedin, other) and the campaigns’ email figures (ours, mailwizz)
+             * @default all
+             * @enum {string}
+             */
+            dimension?: "all" | "owner" | "team" | "product" | "pipeline" | "stage" | "campaign" | "source" | "account" | "forecast" | "lostReason" | "channel";
+            /**
+             * @description First day asked for (the bucket holding it is included); left out, the start of the current period of `since` (else of `period`) in the agency’s time zone
+             * @example 2026-01-01
+             */
+            from?: string;
+            /** @description Only this key of the dimension (e.g. one owner id) */
+            key?: string;
+            /**
+             * @description What is counted; see docs/dashboards.md for each metric
+             * @enum {string}
+             */
+            metric: "deals.created" | "deals.won" | "deals.won.amount" | "deals.won.amount.new" | "deals.won.amount.accountManagement" | "deals.won.amount.upsell" | "deals.lost" | "pipeline.weighted" | "leads.created" | "leads.imported" | "leads.contacted" | "leads.converted" | "activities.emails" | "activities.calls" | "activities.meetings" | "tickets.opened" | "tickets.resolved" | "calls.answered" | "calls.minutes" | "tickets.sla_breached" | "tickets.rated" | "tickets.satisfied" | "tickets.rating_points" | "campaigns.sent" | "campaigns.opened" | "campaigns.clicked" | "campaigns.bounced" | "campaigns.replied" | "campaigns.unsubscribed" | "campaigns.signups" | "campaigns.cost" | "campaigns.revenue";
+            /**
+             * @description The bucket: a day, an ISO week (from Monday), a month, a quarter or a year, turning at midnight in the agency’s time zone (its settings)
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "quarter" | "year";
+            /**
+             * @description Without `from`: start at the current period of this kind (e.g. `quarter` for weekly points since the quarter began)
+             * @enum {string}
+             */
+            since?: "day" | "week" | "month" | "quarter" | "year";
+            /**
+             * @description Last day asked for; left out, today in the agency’s time zone
+             * @example 2026-01-01
+             */
+            to?: string;
         };
         MetricResult: {
             /**
@@ -24016,6 +24162,41 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    queryMetricBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetricBatch"];
+            };
+        };
+        responses: {
+            /** @description One answer per query, in order */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricBatchResult"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];

@@ -1,10 +1,12 @@
+import { AppError } from '../../platform/errors.js';
+import { inParallel } from '../../platform/concurrency.js';
 import { idParams, listOf, pageQuery } from '../../platform/http/common.schema.js';
-import { access, defineRoute, jsonOnce, type RouteSpec } from '../../platform/http/route.js';
+import { access, defineRoute, JsonText, jsonOnce, type RouteSpec } from '../../platform/http/route.js';
 import { ifMatchVersion } from '../../platform/records/record-routes.js';
 import type { DashboardsService } from './dashboards.service.js';
 import type { MetricsService } from './metrics.service.js';
 import {
-  attainmentQuery, attainmentSchema, createDashboardBody, createTargetBody, dashboardSchema, metricQuery, metricResult, targetListQuery, targetSchema, updateDashboardBody,
+  attainmentQuery, attainmentSchema, createDashboardBody, MAX_BATCH_QUERIES, metricBatchBody, metricBatchResult, createTargetBody, dashboardSchema, metricQuery, metricResult, targetListQuery, targetSchema, updateDashboardBody,
   updateTargetBody,
 } from './reporting.schema.js';
 import type { TargetsService } from './targets.service.js';
@@ -21,6 +23,35 @@ export function reportingRoutes(metrics: MetricsService, targets: TargetsService
       success: { status: 200, description: 'The series', schema: metricResult },
       // A kept answer (metrics.service) is serialized once, not once per request.
       handler: async ({ query, req }) => jsonOnce(await metrics.query(req.principal!, query)),
+    }),
+    defineRoute({
+      method: 'post', path: '/metrics/batch', operationId: 'queryMetricBatch', summary: 'Several metrics and attainments in one request (a read)', tags: ['Metrics'],
+      description: `A read, sent as POST only to carry its queries: it changes nothing and may be repeated. Up to ${MAX_BATCH_QUERIES} queries, each \`kind: metric\` (the query of \`GET /v1/metrics\`) or \`kind: attainment\` (the query of \`GET /v1/targets/attainment\`), answered in order by the same services with the same visibility as the single requests (a dashboard's widgets in one request instead of one each). A query that is not valid answers 400 for the whole batch, naming it (\`queries.3.metric\`); a query the caller may not see (403) or whose key is not theirs (404) answers a \`problem\` item in its place, and the others are answered.`,
+      access: reads, body: metricBatchBody, idempotency: false,
+      success: { status: 200, description: 'One answer per query, in order', schema: metricBatchResult },
+      handler: async ({ body, req }) => {
+        const principal = req.principal!;
+        // A few at a time, as the dashboard asked them; each answer is the kept one a single request gets.
+        const parts = await inParallel(body.queries.map((item, index) => ({ item, index })), 4, async ({ item, index }) => {
+          try {
+            if (item.kind === 'metric') {
+              const { kind: _kind, ...query } = item;
+              return `{"kind":"metric","metric":${jsonOnce(await metrics.query(principal, query)).text}}`;
+            }
+            const { kind: _kind, ...query } = item;
+            return JSON.stringify({ kind: 'attainment', attainment: await targets.attainment(principal, query) });
+          } catch (error) {
+            if (error instanceof AppError && (error.status === 403 || error.status === 404)) return JSON.stringify({ kind: 'problem', problem: { status: error.status, code: error.code, detail: error.message } });
+            // A query the service finds not valid (a span too long) fails the batch, naming the query.
+            if (error instanceof AppError && error.code === 'validation_failed') {
+              const errors = (error.errors ?? []).map((e) => ({ ...e, field: `queries.${index}.${e.field}` }));
+              throw new AppError('validation_failed', `queries.${index}: ${error.message}`, { errors });
+            }
+            throw error;
+          }
+        });
+        return new JsonText(`{"results":[${parts.join(',')}]}`);
+      },
     }),
     defineRoute({
       method: 'get', path: '/targets', operationId: 'listTargets', summary: 'List targets', tags: ['Targets'],

@@ -81,6 +81,42 @@ export const attainmentSchema = z
   })
   .openapi('Attainment');
 
+/** At most this many queries in one `POST /v1/metrics/batch`. */
+export const MAX_BATCH_QUERIES = 50;
+
+const batchQuery = z
+  .discriminatedUnion('kind', [
+    metricQuery.extend({ kind: z.literal('metric').openapi({ description: 'A series, as `GET /v1/metrics` answers it' }) }).openapi('MetricBatchSeriesQuery'),
+    attainmentQuery.extend({ kind: z.literal('attainment').openapi({ description: 'An attainment, as `GET /v1/targets/attainment` answers it' }) }).openapi('MetricBatchAttainmentQuery'),
+  ])
+  .openapi('MetricBatchQuery');
+
+export const metricBatchBody = z
+  .object({ queries: z.array(batchQuery).min(1).max(MAX_BATCH_QUERIES).openapi({ description: `1 to ${MAX_BATCH_QUERIES} queries, answered in order` }) })
+  .openapi('MetricBatch');
+
+const batchProblem = z
+  .object({
+    status: z.number().int().openapi({ description: 'The status the single request would have answered (403, 404)' }),
+    code: z.string(),
+    detail: z.string(),
+  })
+  .openapi('MetricBatchProblem');
+
+export const metricBatchResult = z
+  .object({
+    results: z
+      .array(
+        z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('metric'), metric: metricResult }).openapi('MetricBatchSeries'),
+          z.object({ kind: z.literal('attainment'), attainment: attainmentSchema }).openapi('MetricBatchAttainment'),
+          z.object({ kind: z.literal('problem'), problem: batchProblem }).openapi('MetricBatchFailure'),
+        ]),
+      )
+      .openapi({ description: 'One per query, in the order asked' }),
+  })
+  .openapi('MetricBatchResult');
+
 export const widgetKinds = ['gauge', 'chart', 'metric'] as const;
 export const chartKinds = ['line', 'bar', 'stacked', 'funnel', 'pie'] as const;
 export const widgetRanges = ['week', 'month', 'quarter', '3months', 'year', 'next3months', 'next12months'] as const;

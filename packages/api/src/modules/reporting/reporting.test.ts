@@ -332,6 +332,44 @@ describe('reporting: roll-ups, metrics, targets and dashboards', () => {
     assert.equal(tooLong.status, 400);
     assert.equal(tooLong.body.errors[0].field, 'to');
 
+    // One request for several widgets: the same answers as the single requests, within the same visibility.
+    const batch = (token: string, queries: unknown[]) => rt.request().post('/v1/metrics/batch').set(auth(token)).send({ queries });
+    const asked = { metric: 'deals.won.amount', period: 'month', from: day, to: day };
+    const together = await batch(memberToken, [
+      { kind: 'metric', ...asked, dimension: 'all' },
+      { kind: 'metric', ...asked, dimension: 'owner' },
+      { kind: 'metric', ...asked, dimension: 'stage' },
+      { kind: 'attainment', metric: 'deals.won.amount', period: 'month' },
+      { kind: 'metric', ...asked, dimension: 'owner', key: String(outsider.id) },
+    ]);
+    assert.equal(together.status, 200, JSON.stringify(together.body));
+    assert.deepEqual(together.body.results.map((r: { kind: string }) => r.kind), ['metric', 'metric', 'problem', 'attainment', 'problem']);
+    assert.deepEqual(together.body.results[0].metric, mine.body, 'equal to GET /v1/metrics');
+    assert.deepEqual(together.body.results[1].metric, byOwner.body);
+    assert.equal(together.body.results[2].problem.status, 403);
+    const ownAttainment = await rt.request().get('/v1/targets/attainment').set(auth(memberToken)).query({ metric: 'deals.won.amount', period: 'month' });
+    assert.deepEqual(together.body.results[3].attainment, ownAttainment.body, 'equal to GET /v1/targets/attainment');
+    assert.equal(together.body.results[4].problem.status, 404, 'another seller’s key is not the member’s');
+    const leadTogether = await batch(leadToken, [{ kind: 'metric', ...asked, dimension: 'all' }]);
+    assert.deepEqual(leadTogether.body.results[0].metric, teamTotal.body);
+    const bad = await batch(memberToken, [{ kind: 'metric', ...asked }, { kind: 'metric', ...asked }, { kind: 'metric', ...asked }, { kind: 'metric', ...asked, metric: 'deals.nope' }]);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.headers['content-type']?.split(';')[0], 'application/problem+json');
+    assert.deepEqual(bad.body.errors.map((e: { field: string }) => e.field), ['queries.3.metric']);
+    assert.equal(bad.body.results, undefined, 'nothing else is answered');
+    const badSpan = await batch(memberToken, [{ kind: 'metric', ...asked }, { kind: 'metric', ...asked, period: 'day', from: '2020-01-01', to: '2026-12-31' }]);
+    assert.equal(badSpan.status, 400);
+    assert.equal(badSpan.body.errors[0].field, 'queries.1.to');
+    assert.equal((await batch(memberToken, [{ kind: 'sum', ...asked }])).body.errors[0].field, 'queries.0.kind');
+    assert.equal((await batch(memberToken, [{ kind: 'metric', ...asked, 'key': { $ne: 'x' } }])).status, 400);
+    assert.equal((await batch(memberToken, [])).status, 400);
+    const fifty = await batch(memberToken, Array.from({ length: 50 }, () => ({ kind: 'metric', ...asked })));
+    assert.equal(fifty.status, 200);
+    assert.equal(fifty.body.results.length, 50);
+    const tooMany = await batch(memberToken, Array.from({ length: 51 }, () => ({ kind: 'metric', ...asked })));
+    assert.equal(tooMany.status, 400);
+    assert.equal(tooMany.body.errors[0].field, 'queries');
+
     // Targets: the lead sets the member's; nobody sets their own; attainment and team share follow the roll-ups.
     const month = periodStart('month', new Date());
     const body = { metric: 'deals.won.amount', period: 'month', periodStart: month, dimension: 'owner', key: String(member.id), value: 4000 };
