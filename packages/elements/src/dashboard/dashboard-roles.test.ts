@@ -51,14 +51,25 @@ describe('crm-dashboard with a sales head and a rep', () => {
 
     const board = await repClient.dashboards.create({
       name: 'My month',
-      widgets: [{ id: 'won', kind: 'gauge', title: 'Won this month', metric: 'deals.won.amount', period: 'month', dimension: 'owner', target: true, x: 0, y: 0, w: 4, h: 3 }],
+      widgets: [
+        { id: 'won', kind: 'gauge', title: 'Won this month', metric: 'deals.won.amount', period: 'month', dimension: 'owner', target: true, x: 0, y: 0, w: 4, h: 3 },
+        // A split a sales person may not see (403 on its own): this widget shows its error, the gauge its figures.
+        { id: 'stages', kind: 'chart', title: 'Won by stage', metric: 'deals.won.amount', period: 'month', dimension: 'stage', chart: 'bar', x: 4, y: 0, w: 4, h: 3 },
+      ],
     });
+    performance.clearResourceTimings();
     const me = repClient.session!.user!;
     const provider = await fixture(html`<crm-provider .client=${repClient} .user=${{ id: me.id, name: me.name, email: me.email }}><crm-dashboard dashboard-id=${board.id}></crm-dashboard></crm-provider>`);
     const dashboard = provider.querySelector('crm-dashboard') as CrmDashboard;
     const meter = () => dashboard.shadowRoot!.querySelector('crm-gauge')?.shadowRoot?.querySelector('[role="meter"]');
     await until(() => meter()?.getAttribute('aria-valuemax') === '10000', 15_000, 'the gauge against the head’s target');
     expect(meter()!.getAttribute('aria-valuenow')).to.equal('0');
+    await until(() => Boolean(dashboard.shadowRoot!.querySelector('[data-widget="stages"] .error')), 15_000, 'the forbidden widget’s error');
+    expect(dashboard.shadowRoot!.querySelector('[data-widget="stages"] .error')!.textContent).to.include('Won by stage');
+    // Both widgets in one request, none of their own.
+    const asked = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+    expect(asked.filter((path) => path === '/v1/metrics/batch').length).to.be.greaterThan(0);
+    expect(asked.filter((path) => path === '/v1/metrics' || path === '/v1/targets/attainment')).to.deep.equal([]);
 
     // The socket the dashboard listens on is connected once a subscription on it is acknowledged.
     let stop = () => undefined as void;

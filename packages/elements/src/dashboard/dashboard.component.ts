@@ -13,16 +13,16 @@ import { formatMoney, formatNumber } from '../shared/format.js';
 import { CrmState } from '../state/state.component.js';
 import { renderAddForm, widgetFromForm } from './dashboard-add-form.js';
 import { flow, moved, readingOrder } from './dashboard-layout.js';
-import { loadWidget, moneyMetrics, type WidgetData } from './dashboard-widget.js';
+import { loadWidgets, moneyMetrics, type WidgetData } from './dashboard-widget.js';
 import { dashboardStyles } from './dashboard.styles.js';
 
-/** How many widgets load at once (the API limits concurrent reads per user). */
+/** How many widgets load at once when the client has no batch route (the API limits concurrent reads per user). */
 const parallelLoads = 4;
 
 /**
  * A dashboard: its widgets (gauges against targets, figures, charts) laid out on a grid of 12 columns
- * that becomes one column on a phone, each loading its figures from the roll-ups through
- * `crm.metrics.query` and `crm.targets.attainment`. Widgets reload live when the API says a metric
+ * that becomes one column on a phone, all loading their figures from the roll-ups in one request
+ * (`crm.metrics.batch`: series and attainments; a widget the user may not see shows its own error). Widgets reload live when the API says a metric
  * changed (`metric.changed` over realtime). "Edit dashboard" lets the user move widgets earlier or
  * later, remove and add them, by keyboard as well, and save the layout with `crm.dashboards.update`
  * (a role's default dashboard, which only an admin changes, is saved as the user's own copy).
@@ -125,26 +125,16 @@ export class CrmDashboard extends CrmDataElement {
     }, 150);
   }
 
-  /** Loads the figures of `widgets`, a few at a time; with `keepShown` the old figures stay until the new arrive. */
+  /** Loads the figures of `widgets` in one request; with `keepShown` the old figures stay until the new arrive. */
   private async loadFigures(widgets: DashboardWidget[], { keepShown = false } = {}): Promise<void> {
     const run = keepShown ? this.#loadRun : ++this.#loadRun;
-    const now = new Date();
     if (!keepShown) this.figures = new Map(widgets.map((w) => [w.id, { state: 'loading' } as const]));
-    const queue = [...widgets];
-    const worker = async () => {
-      for (let widget = queue.shift(); widget; widget = queue.shift()) {
-        let data: WidgetData;
-        try {
-          data = { state: 'ready', figures: await loadWidget(this.api, widget, this.user?.id, now) };
-        } catch (error) {
-          data = { state: 'error', detail: readProblem(error).detail };
-        }
-        if (run !== this.#loadRun) return;
-        this.figures = new Map(this.figures).set(widget.id, data);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallelLoads, widgets.length) }, worker));
-    if (!keepShown && run === this.#loadRun) this.#figuresLoaded = true;
+    const answers = widgets.length ? await loadWidgets(this.api, widgets, this.user?.id, new Date(), parallelLoads) : [];
+    if (run !== this.#loadRun) return;
+    const figures = new Map(this.figures);
+    widgets.forEach((widget, i) => figures.set(widget.id, answers[i]!));
+    this.figures = figures;
+    if (!keepShown) this.#figuresLoaded = true;
   }
 
   private startEditing(): void {

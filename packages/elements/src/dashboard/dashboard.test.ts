@@ -65,6 +65,14 @@ describe('crm-dashboard', () => {
     await expectAccessible(dashboard);
   });
 
+  it('should ask once for all its widgets (POST /v1/metrics/batch), not once per widget', async () => {
+    performance.clearResourceTimings();
+    await mount();
+    const asked = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+    expect(asked.filter((path) => path === '/v1/metrics/batch').length).to.be.within(1, 2, 'the load, and a reload if the socket connected after it');
+    expect(asked.filter((path) => path === '/v1/metrics' || path === '/v1/targets/attainment')).to.deep.equal([]);
+  });
+
   it('should move the gauge live when a deal is won (metric.changed over realtime)', async () => {
     const dashboard = await mount();
     const before = Number(meter(dashboard).getAttribute('aria-valuenow'));

@@ -2,14 +2,14 @@
 // widgets' figures (`crm.metrics.query`, `crm.targets.attainment`), saving the layout
 // (`crm.dashboards.update`, or `create` for a personal copy of a role's default) and the realtime
 // `metric.changed` message that says a roll-up moved.
-import type { Attainment, AttainmentParams, CrmClient as SdkClient, Dashboard, DashboardWidget, MetricChanged, MetricQueryParams, MetricResult, Realtime } from '@crm/client-sdk';
+import type { Attainment, AttainmentParams, CrmClient as SdkClient, Dashboard, DashboardWidget, MetricBatchItem, MetricBatchQuery, MetricChanged, MetricQueryParams, MetricResult, Realtime } from '@crm/client-sdk';
 
 /** What a `metric.changed` message names (never a value: each client reads its own figures again). */
 export type MetricChange = MetricChanged;
 
 import type { CrmCallOptions, CrmDataClient } from './transport.js';
 
-export type { Attainment, Dashboard, DashboardWidget, MetricResult };
+export type { Attainment, Dashboard, DashboardWidget, MetricBatchItem, MetricBatchQuery, MetricResult };
 
 type DashboardResources = Pick<SdkClient, 'dashboards' | 'metrics' | 'targets'>;
 
@@ -39,6 +39,23 @@ export function saveDashboard(client: CrmDataClient, dashboard: Dashboard, widge
 /** A metric over `from`..`to`, split by `dimension`. */
 export function queryMetric(client: CrmDataClient, params: MetricQueryParams, options?: CrmCallOptions): Promise<MetricResult> {
   return resources(client).metrics.query(params, options);
+}
+
+/** The most queries one batch carries (the API's limit). */
+const batchLimit = 50;
+
+/**
+ * Several series and attainments in one request per 50 (`crm.metrics.batch`), one answer per query in
+ * order; undefined when the host's client predates the batch route (the caller then asks one by one).
+ */
+export async function queryBatch(client: CrmDataClient, queries: MetricBatchQuery[], options?: CrmCallOptions): Promise<MetricBatchItem[] | undefined> {
+  const metrics = resources(client).metrics as Partial<SdkClient['metrics']>;
+  if (typeof metrics.batch !== 'function') return undefined;
+  const batch = metrics.batch.bind(metrics);
+  const chunks: MetricBatchQuery[][] = [];
+  for (let i = 0; i < queries.length; i += batchLimit) chunks.push(queries.slice(i, i + batchLimit));
+  const answers = await Promise.all(chunks.map((chunk) => batch(chunk, options)));
+  return answers.flatMap((answer) => answer.results);
 }
 
 /** The attainment of a subject (`owner` + user id, or `all`) in the period starting `periodStart`. */
