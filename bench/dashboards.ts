@@ -8,6 +8,10 @@
  *   its attainment in the current period, a figure its current period, a chart its range), the widgets
  *   in turn by `--concurrency` clients for `--seconds`; p50/p95 and the database commands of one request
  *   of each widget (the driver's command monitor);
+ * - `dashboard:<role>`: the whole dashboard in one request (`POST /v1/metrics/batch`, as <crm-dashboard>
+ *   asks since the batch route), the same widgets' queries in one body, by `--concurrency` clients for
+ *   `--seconds`; its p50/p95 and CPU ms are per dashboard (compare the per-widget scenario's CPU per
+ *   request times the widgets, printed beside it on stderr);
  * - `write:with` / `write:without`: opportunity creates (`--writes` of them, `--write-concurrency` at a
  *   time) with the roll-ups' subscriber on the bus and with it taken off, and the overhead at p50 and p95;
  *   with it on, also how long the queue takes to be applied after the last create; `write:held` /
@@ -311,6 +315,40 @@ for (const login of [seeded.logins[0]!, ...seeded.logins.filter((l) => /sales/i.
   results.push({ scenario: `read:${login.role}`, requests: durations.length, p50_ms: percentile(durations, 0.5), p95_ms: percentile(durations, 0.95), rps: Math.round(durations.length / seconds), errors, cpuMsPerRequest, commandsPerRequest: perRequest });
   // Printed at once too, so a run stopped later still leaves its read figures.
   console.error(JSON.stringify({ ...results.at(-1), commandsPerRequest: undefined, load1: loadavg()[0]!.toFixed(1) }));
+
+  // The whole dashboard in one request (POST /v1/metrics/batch, as <crm-dashboard> now asks): the same
+  // widgets' queries in one body, the dashboards in turn by `--concurrency` clients for `--seconds`.
+  const queries = paths.map(({ path }) => {
+    const [route, search] = path.split('?') as [string, string];
+    return { kind: route === '/targets/attainment' ? 'attainment' : 'metric', ...Object.fromEntries(new URLSearchParams(search)) };
+  });
+  const batchBody = JSON.stringify({ queries });
+  const postBatch = () => fetch(`${base}/metrics/batch`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: batchBody });
+  const first = await postBatch();
+  const firstBody = (await first.json()) as { results?: { kind: string }[] };
+  if (first.status !== 200 || firstBody.results?.some((r) => r.kind === 'problem')) throw new Error(`batch: ${first.status} ${JSON.stringify(firstBody)}`);
+  const whole: number[] = [];
+  let wholeErrors = 0;
+  const wholeCpuBefore = cpuOfTree();
+  const wholeDeadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < wholeDeadline) {
+        const started = performance.now();
+        const res = await postBatch().catch(() => null);
+        await res?.arrayBuffer();
+        if (res?.status !== 200) wholeErrors += 1;
+        whole.push(performance.now() - started);
+      }
+    }),
+  );
+  const wholeCpuAfter = cpuOfTree();
+  whole.sort((a, b) => a - b);
+  const cpuMsPerDashboard = Object.fromEntries(Object.entries(wholeCpuAfter).map(([name, ticks]) => [name, Math.round((((ticks - (wholeCpuBefore[name] ?? 0)) / CLOCK_TICKS) * 1000 / Math.max(1, whole.length)) * 100) / 100]));
+  // Per dashboard, so the two compare: the per-widget scenario's figures times the widgets of a dashboard.
+  const perWidgetCpuPerDashboard = Object.fromEntries(Object.entries(cpuMsPerRequest).map(([name, ms]) => [name, Math.round(ms * paths.length * 100) / 100]));
+  results.push({ scenario: `dashboard:${login.role}`, requests: whole.length, p50_ms: percentile(whole, 0.5), p95_ms: percentile(whole, 0.95), rps: Math.round(whole.length / seconds), errors: wholeErrors, cpuMsPerRequest: cpuMsPerDashboard });
+  console.error(JSON.stringify({ role: login.role, widgets: paths.length, wholeDashboardsPerSecond: Math.round(whole.length / seconds), perWidgetDashboardsPerSecond: Math.round(durations.length / paths.length / seconds), cpuMsPerDashboard: { whole: cpuMsPerDashboard, perWidget: perWidgetCpuPerDashboard }, load1: loadavg()[0]!.toFixed(1) }));
 }
 
 if (writes === 0) {
