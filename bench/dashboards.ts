@@ -25,7 +25,7 @@
  *
  * Prints JSON; the figures go to bench/RESULTS.md by hand, with the command.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -46,6 +46,7 @@ import { createRollups } from '../packages/api/src/modules/reporting/rollups.ser
 import { waitUntilApplied } from '../packages/api/src/modules/reporting/rollup-applier.js';
 import { postgresClient } from '../packages/api/src/platform/db/pushdown-indexes.js';
 import pg from 'pg';
+import { CLOCK_TICKS, cpuOfTree } from './cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -64,38 +65,6 @@ const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
 const writes = Number(values.writes);
 const writeConcurrency = Number(values['write-concurrency']);
-
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const CLOCK_TICKS = 100;
-
-/** CPU ticks (user + system, with reaped children's) of this process and of its descendants, by name: `api` (this process), `ferretdb`, `postgres`, `other` (as bench/import.ts counts them). */
-function cpuOfTree(): Record<string, number> {
-  const procs = new Map<number, { ppid: number; name: string; ticks: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      procs.set(Number(entry), { ppid: Number(fields[1]), name, ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: Record<string, number> = { api: 0, ferretdb: 0, postgres: 0, other: 0 };
-  const inTree = (pid: number): boolean => {
-    for (let p = procs.get(pid)?.ppid, hops = 0; p !== undefined && hops < 20; p = procs.get(p)?.ppid, hops += 1) if (p === process.pid) return true;
-    return false;
-  };
-  for (const [pid, p] of procs) {
-    if (pid === process.pid) out.api! += p.ticks;
-    else if (inTree(pid)) {
-      const kind = p.name.startsWith('ferretdb') ? 'ferretdb' : p.name.startsWith('postgres') ? 'postgres' : 'other';
-      out[kind]! += p.ticks;
-    }
-  }
-  return out;
-}
 
 const database = await startTestDatabase(() => {});
 const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-dash-'));
