@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { inParallel } from '../../platform/concurrency.js';
 import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 import { op } from '../../platform/db/operators.js';
+import { servesIdsInOneRead } from '../../platform/records/records-by-id.js';
 import { readKeys, type Contribution } from './metrics.js';
 import { rollupApplierModel, rollupContributionModel, rollupModel, rollupOutboxModel, type RollupOutboxEntry, type RollupPlan } from './reporting.model.js';
 
@@ -139,8 +140,14 @@ export function createRollupApplier(deps: {
         if ((error as { code?: number }).code !== 11000) throw error;
       }
     });
-    // One delete for the batch (at most BATCH ids): the agency's equality is pushed down, the ids matched among its queued entries.
-    if (plan.outboxIds.length) await Outbox.deleteMany({ tenantId, _id: op({ $in: plan.outboxIds }) });
+    // The batch's entries deleted: on MongoDB by one `$in` (served by the `_id` index); on FerretDB by `_id`
+    // equality, 16 to a command, since FerretDB pushes down only the agency's equality of a `$in` delete and
+    // matches the ids in Go over every entry the agency has queued (msg_delete.go): a backlog made each batch's
+    // delete decode the whole queue.
+    if (plan.outboxIds.length) {
+      if (await servesIdsInOneRead(connection)) await Outbox.deleteMany({ tenantId, _id: op({ $in: plan.outboxIds }) });
+      else await bulkWriteBounded(Outbox.collection, plan.outboxIds.map((_id) => ({ deleteOne: { filter: { _id, tenantId } } })) as never, { ordered: false });
+    }
     await deps.beforePlanCleared?.();
     // Cleared with the agency's `stamp` moved on (answers cached from the buckets before are stale), and
     // only then announced, so a client that reads again on `metric.changed` gets the new figures.

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser } from '../../testing/index.js';
-import { commandsDuring } from '../../testing/commands.js';
+import { commandsDuring, connectionCommandEvents } from '../../testing/commands.js';
 import { EventBus } from '../../platform/events.js';
 import { BULK_UPDATE_LIMIT } from '../../platform/db/bulk-writes.js';
 import { activityModel } from '../activities/activity.model.js';
 import { toActivityDto } from '../activities/activities.service.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { toOpportunityDto } from '../opportunities/opportunities.service.js';
-import { rollupContributionModel, rollupModel } from './reporting.model.js';
+import { servesIdsInOneRead } from '../../platform/records/records-by-id.js';
+import { rollupContributionModel, rollupModel, rollupOutboxModel } from './reporting.model.js';
 import { createRollups } from './rollups.service.js';
 
 const DEALS = 24;
@@ -145,5 +146,25 @@ describe('reporting: the batched roll-up rebuild', () => {
     const after = await contributions();
     assert.deepEqual(after[goneId], { deleted: true, recordVersion: Number.MAX_SAFE_INTEGER, entries: [] }, 'a late event of the deleted deal changes nothing');
     assert.equal(Object.values(after).filter((c) => !c.deleted).length, RECORDS - 1);
+  });
+
+  it('should clear a drained batch from the queue by `_id` on FerretDB, never by a `$in` matched over the whole queue', async () => {
+    // Queued again as a later version of each deal would be (nothing changes in the buckets), then drained.
+    const before = await buckets();
+    const deals = await opportunityModel(rt.ctx.connection).find({ tenantId }).lean();
+    assert.ok(deals.length > BULK_UPDATE_LIMIT, 'more entries than one command holds');
+    for (const doc of deals) await rollups.onEvent({ type: 'opportunity.updated', tenantId, resource: 'opportunity', resourceId: String(doc._id), actor: null, record: toOpportunityDto({ ...doc, version: 1 } as never), at: new Date() });
+    const queued = await rollupOutboxModel(rt.ctx.connection).countDocuments({ tenantId });
+    assert.equal(queued, deals.length);
+    const events = await connectionCommandEvents(rt.ctx.connection, () => rollups.applier.drainOnce(tenantId));
+    const deletes = events.filter((e) => e.commandName === 'delete' && e.command.delete === 'rollup_outbox').flatMap((e) => (e.command.deletes as { q: Record<string, unknown>; limit: number }[]));
+    assert.equal(await rollupOutboxModel(rt.ctx.connection).countDocuments({ tenantId }), 0, 'the queue is empty');
+    if (await servesIdsInOneRead(rt.ctx.connection)) assert.equal(deletes.length, 1, 'MongoDB: one delete by $in');
+    else {
+      assert.equal(deletes.length, deals.length, 'one statement per entry');
+      for (const d of deletes) assert.ok(typeof d.q._id === 'string' && d.limit === 1, JSON.stringify(d));
+      assert.equal(events.filter((e) => e.commandName === 'delete' && e.command.delete === 'rollup_outbox').length, Math.ceil(deals.length / BULK_UPDATE_LIMIT), '16 to a command');
+    }
+    assert.deepEqual(await buckets(), before);
   });
 });
