@@ -29962,7 +29962,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of registrations, oldest first */
+            /** @description A page of registrations in registration order, oldest first (with several API processes, registrations made in the same minute may interleave by process; a page never repeats or skips one) */
             200: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];

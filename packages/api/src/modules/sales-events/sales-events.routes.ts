@@ -51,7 +51,7 @@ export function salesEventsRoutes(service: SalesEventsService): RouteSpec[] {
     defineRoute({
       method: 'get', path: '/sales-events/{id}/registrations', operationId: 'listSalesEventRegistrations', summary: 'The registrations of an event (delegates, speakers, sponsors)', tags,
       access: access.permission('campaign', 'read'), params: idParams, query: registrationListQuery,
-      success: { status: 200, description: 'A page of registrations, oldest first', schema: registrationListSchema },
+      success: { status: 200, description: 'A page of registrations in registration order, oldest first (with several API processes, registrations made in the same minute may interleave by process; a page never repeats or skips one)', schema: registrationListSchema },
       errors: [404],
       handler: ({ params, query, req }) => service.registrations(req.principal!, params.id, query),
     }),
