@@ -1,7 +1,7 @@
 // Error mapping against the real API: each problem the contract names arrives as the class callers branch on.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createCrmClient, type CrmClient } from '../../src/core/client.js';
+import { createCrmClient } from '../../src/core/client.js';
 import {
   CrmApiError,
   CrmAuthenticationError,
@@ -12,16 +12,9 @@ import {
   CrmRateLimitError,
   CrmValidationError,
 } from '../../src/core/errors.js';
-import { startLiveApi, testPassword, type LiveApi } from '../support/live-api.js';
+import { startLiveApi, testPassword, useLiveApi, type LiveApi } from '../support/live-api.js';
 
-let api: LiveApi;
-let crm: CrmClient;
-
-before(async () => {
-  api = await startLiveApi({ file: import.meta.filename });
-  crm = api.adminClient();
-});
-after(() => api?.close());
+const live = useLiveApi(import.meta.filename);
 
 const caught = (promise: Promise<unknown>): Promise<unknown> => promise.then(
   () => assert.fail('expected the call to fail'),
@@ -30,7 +23,7 @@ const caught = (promise: Promise<unknown>): Promise<unknown> => promise.then(
 
 describe('error mapping', () => {
   it('should answer an invalid body with CrmValidationError naming each failing field', async () => {
-    const error = await caught(crm.contacts.create({ firstName: 'Bad', lastName: 'Email', emails: [{ value: 'not-an-email', label: 'work', primary: true }] }));
+    const error = await caught(live.crm.contacts.create({ firstName: 'Bad', lastName: 'Email', emails: [{ value: 'not-an-email', label: 'work', primary: true }] }));
     assert.ok(error instanceof CrmValidationError);
     assert.equal(error.status, 400);
     assert.equal(error.code, 'validation_failed');
@@ -39,16 +32,16 @@ describe('error mapping', () => {
   });
 
   it('should answer a missing record with CrmNotFoundError', async () => {
-    const error = await caught(crm.contacts.get('0123456789abcdef01234567'));
+    const error = await caught(live.crm.contacts.get('0123456789abcdef01234567'));
     assert.ok(error instanceof CrmNotFoundError);
     assert.equal(error.status, 404);
     assert.equal(error.code, 'not_found');
   });
 
   it('should answer a stale If-Match with CrmPreconditionFailedError (412) carrying the current record', async () => {
-    const contact = await crm.contacts.create({ firstName: 'Two', lastName: 'Editors' });
-    const theirs = await crm.contacts.update(contact.id, { jobTitle: 'Theirs' }, { ifMatch: contact.version });
-    const error = await caught(crm.contacts.update(contact.id, { jobTitle: 'Mine' }, { ifMatch: contact.version }));
+    const contact = await live.crm.contacts.create({ firstName: 'Two', lastName: 'Editors' });
+    const theirs = await live.crm.contacts.update(contact.id, { jobTitle: 'Theirs' }, { ifMatch: contact.version });
+    const error = await caught(live.crm.contacts.update(contact.id, { jobTitle: 'Mine' }, { ifMatch: contact.version }));
     assert.ok(error instanceof CrmPreconditionFailedError);
     assert.equal(error.status, 412);
     assert.equal(error.code, 'precondition_failed');
@@ -56,54 +49,54 @@ describe('error mapping', () => {
     assert.equal(current.version, theirs.version);
     assert.equal(current.jobTitle, 'Theirs');
     // The way out: merge, then update with the version the error carried.
-    assert.equal((await crm.contacts.update(contact.id, { jobTitle: 'Mine' }, { ifMatch: current.version })).jobTitle, 'Mine');
+    assert.equal((await live.crm.contacts.update(contact.id, { jobTitle: 'Mine' }, { ifMatch: current.version })).jobTitle, 'Mine');
   });
 
   it('should answer an illegal transition with CrmConflictError listing the allowed targets', async () => {
-    const lead = await crm.leads.create({ kind: 'individual', firstName: 'Call', lastName: 'Back' });
-    const call = await crm.tasks.create({ kind: 'call', title: 'Call back', subject: { type: 'lead', id: lead.id } });
+    const lead = await live.crm.leads.create({ kind: 'individual', firstName: 'Call', lastName: 'Back' });
+    const call = await live.crm.tasks.create({ kind: 'call', title: 'Call back', subject: { type: 'lead', id: lead.id } });
     // A calling task that was never scheduled cannot be rescheduled.
-    const error = await caught(crm.tasks.transition(call.id, { to: 'rescheduled' }));
+    const error = await caught(live.crm.tasks.transition(call.id, { to: 'rescheduled' }));
     assert.ok(error instanceof CrmConflictError, String(error));
     assert.equal(error.code, 'invalid_transition');
     assert.deepEqual([...(error.allowed ?? [])].sort(), ['aborted', 'done', 'scheduled']);
 
-    const unknown = await caught(crm.tasks.transition(call.id, { to: 'not-a-status' }));
+    const unknown = await caught(live.crm.tasks.transition(call.id, { to: 'not-a-status' }));
     assert.ok(unknown instanceof CrmValidationError);
   });
 
   it('should answer a role without the permission with CrmPermissionError', async () => {
-    const member = await api.testing.makeUser(api.runtime, api.agency, { role: 'SUPPORT' });
-    const support = createCrmClient({ baseUrl: api.baseUrl, fetch: api.fetchFrom(), auth: { type: 'session', email: member.email, password: testPassword } });
+    const member = await live.api.testing.makeUser(live.api.runtime, live.api.agency, { role: 'SUPPORT' });
+    const support = createCrmClient({ baseUrl: live.api.baseUrl, fetch: live.api.fetchFrom(), auth: { type: 'session', email: member.email, password: testPassword } });
     const error = await caught(support.roles.create({ key: 'NOPE', name: 'Nope', permissions: [], visibility: [], exports: [] }));
     assert.ok(error instanceof CrmPermissionError);
     assert.equal(error.code, 'forbidden');
   });
 
   it('should answer bad credentials with CrmAuthenticationError', async () => {
-    const wrongPassword = createCrmClient({ baseUrl: api.baseUrl, fetch: api.fetchFrom(), auth: { type: 'session', email: api.agency.adminEmail, password: 'not-the-password' } });
+    const wrongPassword = createCrmClient({ baseUrl: live.api.baseUrl, fetch: live.api.fetchFrom(), auth: { type: 'session', email: live.api.agency.adminEmail, password: 'not-the-password' } });
     const loginError = await caught(wrongPassword.auth.me());
     assert.ok(loginError instanceof CrmAuthenticationError);
     assert.equal(loginError.code, 'unauthenticated');
 
-    const unknownKey = createCrmClient({ baseUrl: api.baseUrl, auth: { type: 'secretKey', key: 'sk_live_this-key-does-not-exist' } });
+    const unknownKey = createCrmClient({ baseUrl: live.api.baseUrl, auth: { type: 'secretKey', key: 'sk_live_this-key-does-not-exist' } });
     const keyError = await caught(unknownKey.contacts.list());
     assert.ok(keyError instanceof CrmAuthenticationError);
     assert.equal(keyError.status, 401);
   });
 
   it('should end a session whose refresh token was revoked, telling onTokens', async () => {
-    const tokens = await api.adminClient().session!.login();
+    const tokens = await live.api.adminClient().session!.login();
     const endings: unknown[] = [];
     const client = createCrmClient({
-      baseUrl: api.baseUrl,
-      fetch: api.fetchFrom(),
+      baseUrl: live.api.baseUrl,
+      fetch: live.api.fetchFrom(),
       auth: { type: 'session', ...tokens, onTokens: (next) => void endings.push(next) },
     });
     const mine = (await client.auth.listSessions()).data.find((session) => session.current);
     assert.ok(mine);
-    await crm.auth.listSessions(); // the admin's own session stays
-    await api.adminClient().auth.me();
+    await live.crm.auth.listSessions(); // the admin's own session stays
+    await live.api.adminClient().auth.me();
     await client.auth.revokeSession(mine.id);
     const error = await caught(client.auth.me());
     assert.ok(error instanceof CrmAuthenticationError);

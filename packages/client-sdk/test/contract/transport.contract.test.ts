@@ -3,20 +3,13 @@
 import assert from 'node:assert/strict';
 import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { createCrmClient, type CrmClient } from '../../src/core/client.js';
+import { describe, it } from 'node:test';
+import { createCrmClient } from '../../src/core/client.js';
 import { CrmAbortError, CrmConnectionError, CrmTimeoutError } from '../../src/core/errors.js';
 import type { FetchLike } from '../../src/core/transport.js';
-import { jwtClaims, nowSeconds, startLiveApi, until, type LiveApi } from '../support/live-api.js';
+import { jwtClaims, nowSeconds, until, useLiveApi } from '../support/live-api.js';
 
-let api: LiveApi;
-let crm: CrmClient;
-
-before(async () => {
-  api = await startLiveApi({ file: import.meta.filename });
-  crm = api.adminClient();
-});
-after(() => api?.close());
+const live = useLiveApi(import.meta.filename);
 
 const fastRetries = { maxRetries: 3, initialDelayMs: 5, maxDelayMs: 20 };
 
@@ -64,9 +57,9 @@ describe('pages', () => {
   it('should walk every record across several pages with for await', async () => {
     const tag = `page-${Date.now()}`;
     const created: string[] = [];
-    for (let index = 0; index < 7; index += 1) created.push((await crm.contacts.create({ firstName: `Paged${index}`, lastName: 'Person', tags: [tag] })).id);
+    for (let index = 0; index < 7; index += 1) created.push((await live.crm.contacts.create({ firstName: `Paged${index}`, lastName: 'Person', tags: [tag] })).id);
 
-    const first = await crm.contacts.list({ tag, limit: 3 });
+    const first = await live.crm.contacts.list({ tag, limit: 3 });
     assert.equal(first.data.length, 3);
     assert.equal(first.hasMore, true);
     assert.equal(typeof first.nextCursor, 'string');
@@ -78,16 +71,16 @@ describe('pages', () => {
     assert.equal(pages, 3);
 
     const seen: string[] = [];
-    for await (const contact of crm.contacts.list({ tag, limit: 3 })) seen.push(contact.id);
+    for await (const contact of live.crm.contacts.list({ tag, limit: 3 })) seen.push(contact.id);
     assert.deepEqual([...seen].sort(), [...created].sort());
   });
 });
 
 describe('retries', () => {
   it('should retry a GET through a server that fails the first attempts', async () => {
-    const proxy = await startFlakyProxy(api.baseUrl, 2);
+    const proxy = await startFlakyProxy(live.api.baseUrl, 2);
     try {
-      const tokens = await api.adminClient().session!.login();
+      const tokens = await live.api.adminClient().session!.login();
       const client = createCrmClient({ baseUrl: proxy.baseUrl, retries: fastRetries, auth: { type: 'session', ...tokens } });
       const page = await client.contacts.list({ limit: 1 });
       assert.ok(Array.isArray(page.data));
@@ -108,7 +101,7 @@ describe('retries', () => {
       }
       return response;
     });
-    const crmWithLossyNetwork = api.adminClient({ fetch: client, retries: fastRetries });
+    const crmWithLossyNetwork = live.api.adminClient({ fetch: client, retries: fastRetries });
     const name = `Once-${Date.now()}`;
 
     const contact = await crmWithLossyNetwork.contacts.create({ firstName: name, lastName: 'Only' });
@@ -117,7 +110,7 @@ describe('retries', () => {
     assert.equal(creates.length, 2);
     assert.ok(creates[0]!.headers['Idempotency-Key']);
     assert.equal(creates[0]!.headers['Idempotency-Key'], creates[1]!.headers['Idempotency-Key']);
-    const found = await crm.contacts.list({ q: name });
+    const found = await live.crm.contacts.list({ q: name });
     assert.deepEqual(found.data.map((record) => record.id), [contact.id]);
   });
 
@@ -133,21 +126,21 @@ describe('retries', () => {
       return response;
     });
     const name = `Once template ${Date.now()}`;
-    const template = await api.adminClient({ fetch: client, retries: fastRetries }).templates.create({ name, category: 'greeting', subject: 'Hello', html: '<p>Hi</p>', text: 'Hi' });
+    const template = await live.api.adminClient({ fetch: client, retries: fastRetries }).templates.create({ name, category: 'greeting', subject: 'Hello', html: '<p>Hi</p>', text: 'Hi' });
     const creates = sent.filter((request) => request.method === 'POST' && request.path === '/v1/templates');
     assert.equal(creates.length, 2);
     assert.equal(creates[0]!.headers['Idempotency-Key'], creates[1]!.headers['Idempotency-Key']);
     const all = [];
-    for await (const t of crm.templates.list({ limit: 100 })) all.push(t);
+    for await (const t of live.crm.templates.list({ limit: 100 })) all.push(t);
     assert.deepEqual(all.filter((t) => t.name === name).map((t) => t.id), [template.id]);
   });
 
   it('should not retry an update, which carries no idempotency key', async () => {
-    const contact = await crm.contacts.create({ firstName: 'Not', lastName: 'Retried' });
+    const contact = await live.crm.contacts.create({ firstName: 'Not', lastName: 'Retried' });
     const { fetch: client, sent } = recording(async () => {
       throw new TypeError('fetch failed');
     });
-    const offline = createCrmClient({ baseUrl: api.baseUrl, fetch: client, retries: fastRetries, auth: { type: 'secretKey', key: 'sk_test_unused' } });
+    const offline = createCrmClient({ baseUrl: live.api.baseUrl, fetch: client, retries: fastRetries, auth: { type: 'secretKey', key: 'sk_test_unused' } });
     await assert.rejects(offline.contacts.update(contact.id, { jobTitle: 'x' }), CrmConnectionError);
     assert.equal(sent.length, 1);
   });
@@ -155,7 +148,7 @@ describe('retries', () => {
 
 describe('session refresh', () => {
   async function signedInTokens(): Promise<{ accessToken: string; refreshToken: string }> {
-    const client = api.adminClient();
+    const client = live.api.adminClient();
     const tokens = await client.session!.login();
     return tokens;
   }
@@ -163,11 +156,11 @@ describe('session refresh', () => {
   it('should refresh an expired access token once for a burst of calls', async () => {
     const tokens = await signedInTokens();
     const { sub, tid, sid } = jwtClaims(tokens.accessToken);
-    const expired = api.signAccessToken({ sub, tid, sid, exp: nowSeconds() - 60 });
+    const expired = live.api.signAccessToken({ sub, tid, sid, exp: nowSeconds() - 60 });
     const saved: unknown[] = [];
-    const { fetch: client, sent } = recording(api.fetchFrom());
+    const { fetch: client, sent } = recording(live.api.fetchFrom());
     const burst = createCrmClient({
-      baseUrl: api.baseUrl,
+      baseUrl: live.api.baseUrl,
       fetch: client,
       auth: { type: 'session', accessToken: expired, refreshToken: tokens.refreshToken, onTokens: (next) => void saved.push(next) },
     });
@@ -184,9 +177,9 @@ describe('session refresh', () => {
     const tokens = await signedInTokens();
     const { sub, tid, sid } = jwtClaims(tokens.accessToken);
     // Signed with the API's secret and not expired by its claims, but for another audience: the API refuses it.
-    const refused = api.signAccessToken({ sub, tid, sid, aud: 'another-service', exp: nowSeconds() + 600 });
-    const { fetch: client, sent } = recording(api.fetchFrom());
-    const burst = createCrmClient({ baseUrl: api.baseUrl, fetch: client, auth: { type: 'session', accessToken: refused, refreshToken: tokens.refreshToken } });
+    const refused = live.api.signAccessToken({ sub, tid, sid, aud: 'another-service', exp: nowSeconds() + 600 });
+    const { fetch: client, sent } = recording(live.api.fetchFrom());
+    const burst = createCrmClient({ baseUrl: live.api.baseUrl, fetch: client, auth: { type: 'session', accessToken: refused, refreshToken: tokens.refreshToken } });
 
     const answers = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 ? burst.auth.me() : burst.contacts.list({ limit: 1 }))));
 
@@ -209,28 +202,28 @@ describe('timeouts and abort', () => {
     });
 
   it('should reject with CrmAbortError and create nothing when the caller aborts a create in flight', async () => {
-    const tokens = await api.adminClient().session!.login();
-    const client = createCrmClient({ baseUrl: api.baseUrl, fetch: slow(2_000), auth: { type: 'session', ...tokens } });
+    const tokens = await live.api.adminClient().session!.login();
+    const client = createCrmClient({ baseUrl: live.api.baseUrl, fetch: slow(2_000), auth: { type: 'session', ...tokens } });
     const controller = new AbortController();
     const name = `Aborted-${Date.now()}`;
     const creating = client.contacts.create({ firstName: name, lastName: 'Never' }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await assert.rejects(creating, CrmAbortError);
-    assert.equal((await crm.contacts.list({ q: name })).data.length, 0);
+    assert.equal((await live.crm.contacts.list({ q: name })).data.length, 0);
   });
 
   it('should send nothing for a signal that is already aborted', async () => {
-    const { fetch: client, sent } = recording(api.fetchFrom());
-    const tokens = await api.adminClient().session!.login();
-    const quiet = createCrmClient({ baseUrl: api.baseUrl, fetch: client, auth: { type: 'session', ...tokens } });
+    const { fetch: client, sent } = recording(live.api.fetchFrom());
+    const tokens = await live.api.adminClient().session!.login();
+    const quiet = createCrmClient({ baseUrl: live.api.baseUrl, fetch: client, auth: { type: 'session', ...tokens } });
     await assert.rejects(quiet.contacts.list(undefined, { signal: AbortSignal.abort() }), CrmAbortError);
     assert.equal(sent.length, 0);
   });
 
   it('should abort the wait before a retry', async () => {
-    const proxy = await startFlakyProxy(api.baseUrl, 100);
+    const proxy = await startFlakyProxy(live.api.baseUrl, 100);
     try {
-      const tokens = await api.adminClient().session!.login();
+      const tokens = await live.api.adminClient().session!.login();
       const client = createCrmClient({ baseUrl: proxy.baseUrl, retries: { maxRetries: 5, initialDelayMs: 5_000, maxDelayMs: 5_000 }, auth: { type: 'session', ...tokens } });
       const controller = new AbortController();
       const listing = client.contacts.list(undefined, { signal: controller.signal });
@@ -244,8 +237,8 @@ describe('timeouts and abort', () => {
   });
 
   it('should time out an attempt that takes too long, as a CrmTimeoutError', async () => {
-    const tokens = await api.adminClient().session!.login();
-    const client = createCrmClient({ baseUrl: api.baseUrl, fetch: slow(5_000), retries: 0, auth: { type: 'session', ...tokens } });
+    const tokens = await live.api.adminClient().session!.login();
+    const client = createCrmClient({ baseUrl: live.api.baseUrl, fetch: slow(5_000), retries: 0, auth: { type: 'session', ...tokens } });
     await assert.rejects(client.auth.me({ timeoutMs: 50 }), CrmTimeoutError);
   });
 });

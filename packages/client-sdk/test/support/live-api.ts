@@ -6,6 +6,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import { createCrmClient, type CrmClient, type CrmClientOptions } from '../../src/core/client.js';
 import type { SessionAuth } from '../../src/core/session.js';
 import type { FetchLike } from '../../src/core/transport.js';
@@ -80,6 +81,37 @@ export async function startLiveApi(options: { file: string; env?: Record<string,
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runtime.close();
+    },
+  };
+}
+
+/** A test file's live API: `api` and `crm` (a client signed in as the agency's admin), there once its `before` hook ran. */
+export interface LiveSuite {
+  readonly api: LiveApi;
+  readonly crm: CrmClient;
+}
+
+/**
+ * Starts the API before the file's tests and closes it after them (node:test's `before`/`after` of the
+ * file), so a contract test file opens with one line: `const live = useLiveApi(import.meta.filename)`.
+ */
+export function useLiveApi(file: string, env?: Record<string, string>): LiveSuite {
+  let started: { api: LiveApi; crm: CrmClient } | undefined;
+  before(async () => {
+    const api = await startLiveApi({ file, env });
+    started = { api, crm: api.adminClient() };
+  });
+  after(() => started?.api.close());
+  const running = () => {
+    if (!started) throw new Error('useLiveApi: the API is started by the before hook; read live.api and live.crm inside tests');
+    return started;
+  };
+  return {
+    get api() {
+      return running().api;
+    },
+    get crm() {
+      return running().crm;
     },
   };
 }
