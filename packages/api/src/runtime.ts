@@ -12,6 +12,7 @@ import { ensureIndexes } from './platform/db/indexes.js';
 import { ensurePushdownIndexes } from './platform/db/pushdown-indexes.js';
 import { backfillSearchIndex } from './platform/search/search-backfill.js';
 import { backfillListRows } from './platform/lists/list-backfill.js';
+import { backfillEmailKeys } from './platform/records/email-keys.js';
 import { EventBus } from './platform/events.js';
 import { createJobs } from './platform/jobs/jobs.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -90,6 +91,11 @@ export async function startRuntime(
     logger.error({ err: error }, 'list rows backfill stopped; it resumes at the next start');
     return 0;
   });
+  // Contacts and leads from before email keys get theirs (platform/records/email-keys.ts); imports read one address at a time until then.
+  const emailKeysBackfill = backfillEmailKeys(db.connection, { signal: backfillStop.signal, log: (line) => logger.info(line) }).catch((error: unknown) => {
+    logger.error({ err: error }, 'email keys backfill stopped; it resumes at the next start');
+    return 0;
+  });
   return {
     ctx,
     app,
@@ -104,6 +110,7 @@ export async function startRuntime(
       backfillStop.abort();
       await searchBackfill;
       await listBackfill;
+      await emailKeysBackfill;
       await ctx.jobs.stop();
       await db.close();
       await database.stop();

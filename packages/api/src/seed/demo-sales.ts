@@ -1,5 +1,6 @@
 import { Types, type Connection } from 'mongoose';
 import { indexRecords, type SearchableKind } from '../platform/search/search-index.js';
+import { claimEmailKeys, claimsOf, isEmailKeyedKind } from '../platform/records/email-keys.js';
 import { listedKind, writeListRows } from '../platform/lists/list-rows.js';
 import { contactDefinition } from '../modules/contacts/contacts.service.js';
 import { stageChangeModel } from '../modules/opportunities/opportunity.model.js';
@@ -81,6 +82,9 @@ async function insertIndexed<Doc>(connection: Connection, kind: SearchableKind<D
     const parts = Array.from({ length: lanes }, (_, l) => batch.slice(l * size, (l + 1) * size)).filter((p) => p.length);
     const inserted = await Promise.all(parts.map(async (p) => (await kind.model.insertMany(p as never[])).map((d) => (d as unknown as { toObject(): object }).toObject())));
     await Promise.all(inserted.map((p) => indexRecords(connection, kind, p as never)));
+    // Contacts and leads keep email keys (platform/records/email-keys.ts): what an import's dedupe finds them by.
+    const name = kind.model.collection.collectionName;
+    if (isEmailKeyedKind(connection, name)) await claimEmailKeys(connection, name, claimsOf(inserted.flat() as Array<Record<string, unknown>>), { takeOver: true });
     // Kinds listed from list rows get theirs in bulk too (platform/lists): whole blocks, in insertion order.
     const listed = listedKind(connection, kind.resource);
     if (listed) await writeListRows(connection, listed, inserted.flat() as never[]);

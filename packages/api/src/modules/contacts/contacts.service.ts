@@ -50,6 +50,7 @@ export const contactDefinition = (connection: Connection): RecordDefinition<Cont
   workflowKey: 'contact',
   productRequiredForDepartmentUsers: true,
   listRows: true,
+  emailKeys: true,
   list: {
     filters: {
       status: { path: 'status', kind: 'string' },

@@ -6,6 +6,7 @@ import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import type { RecordBase } from '../../platform/records/record-service.js';
 import { readRecordsById, servesIdsInOneRead } from '../../platform/records/records-by-id.js';
 import { inParallel } from '../../platform/concurrency.js';
+import { claimEmailKeys, emailKeysReady } from '../../platform/records/email-keys.js';
 import { type ImportContext, type RowOutcome } from './import-context.js';
 import type { ImportJob } from './import.model.js';
 
@@ -69,10 +70,18 @@ export interface PlannedRow {
  * duplicate of an earlier row of the file (`seen`) or of a record in the database, found for the whole
  * batch at once (`existingByKey`). A record this same import made (its id is the row's own: an earlier
  * run of the batch got that far) counts as a create.
+ *
+ * A run (`claim`) deduping by email, once the kind's email keys are complete (email-keys.ts), first
+ * claims the batch's keys in ONE unordered insert: an address whose key was already there is the only
+ * one read (by `primaryEmail`, as before); the others are new, and their keys now exist before their
+ * records. A key the same import claimed in an earlier attempt of the batch (a crash before its
+ * checkpoint) is such a hit too, and its read finds nothing or the row's own record (its id is
+ * derived), so the row is still created: a rerun never sees its own rows as duplicates. The dry run
+ * claims nothing (it writes nothing) and reads one address at a time.
  */
-export async function planBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>): Promise<PlannedRow[]> {
+export async function planBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, options: { claim?: boolean } = {}): Promise<PlannedRow[] & { emailKeysClaimed?: boolean }> {
   const mode = job.mapping!.mode;
-  const decided: PlannedRow[] = [];
+  const decided: PlannedRow[] & { emailKeysClaimed?: boolean } = [];
   for (const outcome of rows) {
     if (!outcome.input) continue;
     if (outcome.key && seen.has(outcome.key)) decided.push({ outcome, action: 'skip', existing: null });
@@ -82,7 +91,14 @@ export async function planBatch(ctx: ImportContext, job: ImportJob, principal: P
     }
   }
   if (mode === 'create') return decided;
-  const creates = decided.filter((d) => d.action === 'create' && d.outcome.key);
+  let creates = decided.filter((d) => d.action === 'create' && d.outcome.key);
+  const kind = ctx.kindOf(job).service.definition.model.collection.collectionName;
+  if (options.claim && job.idEpoch !== null && job.mapping!.dedupeKey === 'email' && (await emailKeysReady(ctx.deps.connection, kind))) {
+    const claims = creates.map((d) => ({ tenantId: principal.tenantId, email: d.outcome.key!, recordId: recordIdOf(job._id, job.idEpoch!, d.outcome.row), importId: job._id }));
+    const taken = await claimEmailKeys(ctx.deps.connection, kind, claims);
+    creates = creates.filter((_, i) => taken.has(i));
+    decided.emailKeysClaimed = true;
+  }
   const existing = await existingByKey(ctx, job, principal, creates.map((d) => d.outcome.key!));
   for (const d of creates) {
     const record = existing.get(d.outcome.key!);

@@ -42,12 +42,12 @@ async function storeErrors(ctx: ImportContext, job: ImportJob, rows: RowOutcome[
  */
 async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, counts: ImportCounts): Promise<void> {
   const { service } = ctx.kindOf(job);
-  const decided = await planBatch(ctx, job, principal, rows, seen);
+  const decided = await planBatch(ctx, job, principal, rows, seen, { claim: true });
   const creates = decided.filter((d) => d.action === 'create');
   const results = await service.createMany(
     principal,
     creates.map((d) => ({ id: recordIdOf(job._id, job.idEpoch!, d.outcome.row), input: d.outcome.input! })),
-    { extra: { importId: job._id }, data: { importId: String(job._id) } },
+    { extra: { importId: job._id }, data: { importId: String(job._id) }, emailKeysClaimed: decided.emailKeysClaimed === true },
   );
   const keys: Array<{ _id: string; tenantId: Types.ObjectId; importId: Types.ObjectId; recordId: Types.ObjectId }> = [];
   results.forEach((result, i) => {

@@ -12,6 +12,8 @@ import { listRowModel } from '../../platform/lists/list-row.model.js';
 import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import { searchEntryModel } from '../../platform/search/search-entry.model.js';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { commandEventsDuring } from '../../testing/commands.js';
+import { emailKeyId } from '../../platform/records/email-keys.js';
 import { contactModel } from '../contacts/contact.model.js';
 import { leadModel } from '../leads/lead.model.js';
 import { JOBS_COLLECTION } from '../../platform/jobs/jobs.js';
@@ -221,6 +223,51 @@ describe('imports', () => {
     // one status: 4 counters each), not one per record and counter (920 here); the recurring fold may have taken some.
     const importDeltas = (await recordCountDeltaModel(rt.ctx.connection).find({ tenantId, kind: 'contact' }).lean()).filter((d) => d._id.startsWith('created:'));
     assert.ok(importDeltas.length <= 6 * 4, `${importDeltas.length} deltas for 230 imported contacts`);
+  });
+
+  it('should find contacts made or re-addressed through the API as duplicates with one key insert per batch, and undo its keys', async () => {
+    const post = (email: string) => rt.request().post('/v1/contacts').set(auth(admin)).send({ firstName: 'Keyed', lastName: 'Before', emails: [{ value: email, primary: true }] }).expect(201);
+    await post('made@keys.example');
+    const moved = (await post('old@keys.example')).body;
+    await rt.request().patch(`/v1/contacts/${moved.id}`).set(auth(admin)).send({ emails: [{ value: 'Changed@keys.example', primary: true }] }).expect(200);
+    const gone = (await post('gone@keys.example')).body;
+    await rt.request().delete(`/v1/contacts/${gone.id}`).set(auth(admin)).expect(204);
+    const fresh = Array.from({ length: 60 }, (_, i) => `New${i},Keyed,new${i}@keys.example`);
+    const lines = ['firstName,lastName,email', 'Made,Keyed,MADE@keys.example', 'Changed,Keyed,changed@keys.example', 'Old,Keyed,old@keys.example', 'Gone,Keyed,gone@keys.example', ...fresh];
+    const created = await upload(Buffer.from(lines.join('\n') + '\n'), { kind: 'contacts', name: 'keys.csv' });
+    const id = created.body.id as string;
+    await rt.request().put(`/v1/imports/${id}/mapping`).set(auth(admin)).send({ columns: created.body.suggestedMapping, dedupeKey: 'email', mode: 'skip' }).expect(200);
+    let done: { status: string; failure: string | null; progress: Record<string, number> } | null = null;
+    const events = await commandEventsDuring(rt, async () => {
+      await rt.request().post(`/v1/imports/${id}/run`).set(auth(admin)).expect(202);
+      done = await finished(id);
+    });
+    assert.equal(done!.status, 'completed', done!.failure ?? '');
+    // The API-made contact and the re-addressed one are duplicates; the old address and the deleted contact's are not.
+    assert.deepEqual({ created: done!.progress.created, skipped: done!.progress.skipped }, { created: 62, skipped: 2 });
+    const Contacts = contactModel(rt.ctx.connection);
+    assert.deepEqual((await Contacts.find({ tenantId, lastName: 'Keyed' }).lean()).map((c) => c.firstName).filter((n) => !n.startsWith('New')).sort(), ['Gone', 'Old']);
+    // Per batch of 50: one insert of its email keys; a read by address only for the 4 addresses that had a key.
+    const keyInserts = events.filter((e) => e.commandName === 'insert' && e.command.insert === 'import_keys');
+    assert.equal(keyInserts.length, 2, 'one key insert per batch, none again by the record insert');
+    const emailReads = events.filter((e) => e.commandName === 'find' && e.command.find === 'contacts' && (e.command.filter as Record<string, unknown>).primaryEmail !== undefined);
+    assert.equal(emailReads.length, 4, 'only the addresses that had a key are read');
+
+    const Keys = rt.ctx.connection.db!.collection<{ _id: string }>('import_keys');
+    const keyOf = (email: string) => emailKeyId(tenantId, 'contacts', email);
+    assert.ok(await Keys.findOne({ _id: keyOf('new7@keys.example') }), 'an imported contact has its key');
+    await rt.request().post(`/v1/imports/${id}/undo`).set(auth(admin)).expect(200);
+    assert.equal(await Keys.countDocuments({ tenantId, importId: new Types.ObjectId(id) } as never), 0, 'undo removes the keys the import claimed');
+    assert.equal(await Keys.findOne({ _id: keyOf('new7@keys.example') }), null);
+    for (const email of ['made@keys.example', 'changed@keys.example']) assert.ok(await Keys.findOne({ _id: keyOf(email) }), `${email} keeps its key`);
+    // A contact given an address the import had claimed takes its key over: the import's undo leaves it.
+    const again = await upload(Buffer.from('firstName,lastName,email\nTaken,Keyed,taken@keys.example\n'), { kind: 'contacts', name: 'taken.csv' });
+    await rt.request().put(`/v1/imports/${again.body.id}/mapping`).set(auth(admin)).send({ columns: again.body.suggestedMapping, dedupeKey: 'email', mode: 'skip' }).expect(200);
+    await rt.request().post(`/v1/imports/${again.body.id}/run`).set(auth(admin)).expect(202);
+    assert.equal((await finished(again.body.id)).progress.created, 1);
+    await post('taken@keys.example');
+    await rt.request().post(`/v1/imports/${again.body.id}/undo`).set(auth(admin)).expect(200);
+    assert.ok(await Keys.findOne({ _id: keyOf('taken@keys.example') }), 'the key of an address another contact holds stays');
   });
 
   it('should queue one run when two starts of one import race, and import its rows once', async () => {

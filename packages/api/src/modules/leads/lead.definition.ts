@@ -58,6 +58,7 @@ const primary = <T extends { primary: boolean }>(items: T[] | undefined) => item
 export const leadDefinition = (connection: Connection): RecordDefinition<Lead> => ({
   resource: 'lead',
   listRows: true,
+  emailKeys: true,
   label: 'Lead',
   model: leadModel(connection),
   workflowKey: 'lead',

@@ -5,6 +5,7 @@ import { JOBS_COLLECTION } from '../../platform/jobs/jobs.js';
 import { addSuppression } from '../../platform/privacy/suppression.js';
 import { mentions, scrub, scrubDeep, type Footprint } from './privacy.footprint.js';
 import { deleteRecords, resyncRecord, type PrivacyRecordKinds } from './privacy.records.js';
+import { EMAIL_KEYS_COLLECTION, emailKeyId, emailOfKey } from '../../platform/records/email-keys.js';
 
 type Doc = Record<string, unknown> & { _id: Types.ObjectId };
 /** What a ticket's requester shows once they are erased. */
@@ -52,8 +53,8 @@ export async function erasePerson(deps: { connection: Connection; events: EventB
     // Their phone calls (voip_calls): the rep keeps the call in their figures, without the person's number or name.
     add('calls', (await col('voip_calls').updateMany({ tenantId, subjectId: inIds(subjectIds) }, { $set: { remote: '', remoteDisplay: '', subjectType: null, subjectId: null } })).modifiedCount);
     add('importRecords', (await col('import_changes').deleteMany({ tenantId, recordId: inIds(subjectIds) })).deletedCount);
-    add('importRecords', (await col('import_keys').deleteMany({ tenantId, recordId: inIds(subjectIds) })).deletedCount);
   }
+  add('importRecords', await eraseKeys(db, person, subjectIds));
 
   // Tickets they raised keep their thread; the requester is cut out and their values scrubbed.
   const ticketFilters = [
@@ -246,4 +247,31 @@ async function dropWebhookDeliveries(connection: Connection, person: Footprint, 
     }
   }
   return changed;
+}
+
+/**
+ * The person's import keys (external ids and phones their records were imported under) and email keys
+ * (platform/records/email-keys.ts: the key holds the address): the keys of their records, and the email
+ * keys of each of their addresses. An email key stays only while a record outside the erasure still has
+ * that address as its primary email (an import must keep finding that record). By `_id`, one at a time.
+ */
+async function eraseKeys(db: NonNullable<Connection['db']>, person: Footprint, subjectIds: Types.ObjectId[]): Promise<number> {
+  const { tenantId } = person;
+  const keys = db.collection<{ _id: string }>(EMAIL_KEYS_COLLECTION);
+  const ids = new Set<string>(person.emails.flatMap((email) => ['contacts', 'leads'].map((kind) => emailKeyId(tenantId, kind, email.toLowerCase()))));
+  if (subjectIds.length) {
+    for (const key of await keys.find({ tenantId, recordId: subjectIds.length === 1 ? subjectIds[0]! : { $in: subjectIds } } as never, { projection: { _id: 1 } }).toArray()) ids.add(String(key._id));
+  }
+  const erased = new Set(subjectIds.map(String));
+  let removed = 0;
+  for (const id of ids) {
+    const email = emailOfKey(id);
+    if (email !== null) {
+      const kind = id.slice(String(tenantId).length + 1, id.indexOf(':email:'));
+      const holders = await db.collection(kind).find({ tenantId, primaryEmail: email }, { projection: { _id: 1 } }).toArray();
+      if (holders.some((h) => !erased.has(String(h._id)))) continue;
+    }
+    removed += (await keys.deleteOne({ _id: id })).deletedCount;
+  }
+  return removed;
 }

@@ -158,7 +158,7 @@ describe('privacy: export, erasure, suppression and retention', () => {
     await members.insertOne({ tenantId, segmentId: new Types.ObjectId(), contactId: contactObjectId, listUid: 'ab12cd34ef567', subscriberUid: 'sub00000001', email: person.email.toLowerCase(), hash: 'h', state: 'subscribed', updatedAt: new Date() });
     const held = await scan();
     // The scan sees the person where the agency keeps them (so an empty scan afterwards means something).
-    for (const collection of ['contacts', 'leads', 'activities', 'tickets', 'ticket_messages', 'customer_users', 'campaign_signups', 'search_entries', 'audit_entries', 'webhookDeliveries', 'mailwizzMembers']) {
+    for (const collection of ['contacts', 'leads', 'activities', 'tickets', 'ticket_messages', 'customer_users', 'campaign_signups', 'search_entries', 'audit_entries', 'webhookDeliveries', 'mailwizzMembers', 'import_keys']) {
       assert.ok(held.some((h) => h.startsWith(`${collection} `)), `the person is in ${collection} before the erasure`);
     }
     const unconfirmed = await rt.request().post('/v1/privacy/erasures').set(auth(admin)).send({ email: person.email, confirmation: 'yes' });

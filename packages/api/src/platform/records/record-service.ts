@@ -9,6 +9,7 @@ import type { Actor, EventBus } from '../events.js';
 import type { WorkflowEngine } from '../workflow/workflow-engine.js';
 import { toCsv } from './csv.js';
 import { buildFilters, combine, cursorCondition, nextCursor, planSort, type ListSpec } from './list-query.js';
+import { claimEmailKeys, claimsOf, registerEmailKeyedKind } from './email-keys.js';
 import { indexRecords, removeRecordSearch, searchSignature, syncRecordSearch } from '../search/search-index.js';
 import { parseSearch, RECORDS_EXAMINED_PER_SEARCH, runSearch, searchCursor } from '../search/search-query.js';
 import { registerSearchableKind } from '../search/search-registry.js';
@@ -62,6 +63,11 @@ export interface RecordDefinition<Doc extends RecordBase> {
    * goes through this service or `writeVersion` (which keeps the row), since a write that skips both leaves the row stale.
    */
   listRows?: boolean;
+  /**
+   * The records keep email keys of their `primaryEmail` (email-keys.ts): every create, `createMany` and
+   * update that changes it claims the key, so an import finds an existing address with one insert per batch.
+   */
+  emailKeys?: boolean;
 }
 
 export interface RecordDeps {
@@ -124,6 +130,11 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
   registerSearchableKind(Model.db, def);
   if (def.listRows) registerListedKind(Model.db, def);
   registerCountedKind(Model.db, Model.collection.collectionName, def);
+  const keyKind = Model.collection.collectionName;
+  if (def.emailKeys) registerEmailKeyedKind(Model.db, keyKind);
+  /** The email keys of records about to be stored (none for a kind without them); sent beside the write itself. */
+  const claimKeys = (docs: ReadonlyArray<Record<string, unknown>>, importId?: unknown) =>
+    def.emailKeys ? claimEmailKeys(Model.db, keyKind, claimsOf(docs, importId instanceof Types.ObjectId ? importId : null), { takeOver: true }) : null;
   type Counted = NonNullable<Parameters<typeof countWrite>[2]>;
 
   /**
@@ -371,7 +382,8 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       if (initial !== undefined) doc.status = initial;
       assertProductRule(principal, doc as Partial<Doc>);
       Object.assign(doc, def.derive?.(doc as Partial<Doc>) ?? {});
-      const created = ((await Model.create(doc as never)) as unknown as { toObject(): Doc }).toObject();
+      const [, stored] = await Promise.all([claimKeys([doc]), Model.create(doc as never)]);
+      const created = (stored as unknown as { toObject(): Doc }).toObject();
       const dto = def.toDto(created);
       const counted = countWrite(Model.db, def, null, created as unknown as Counted, 'v0');
       // Independent writes derived from the stored record at once (a crash loses any of them in either
@@ -400,7 +412,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     async createMany(
       principal: Principal,
       items: ReadonlyArray<{ id: Types.ObjectId; input: Record<string, unknown> }>,
-      options: { extra?: Record<string, unknown>; data?: Record<string, unknown>; client?: { ip?: string; userAgent?: string } } = {},
+      options: { extra?: Record<string, unknown>; data?: Record<string, unknown>; client?: { ip?: string; userAgent?: string }; emailKeysClaimed?: boolean } = {},
     ): Promise<Array<{ id: Types.ObjectId; error: AppError | null }>> {
       assertCan(principal, def.resource, 'create');
       const initial = def.workflowKey ? await deps.workflows.initialState(principal.tenantId, def.workflowKey) : undefined;
@@ -443,8 +455,10 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const accepted = outcomes.filter((o) => o.stored).map((o) => o.stored!);
       const existed = new Set<number>();
       if (accepted.length) {
+        // The records' email keys (unless the caller claimed them already: an import's dedupe by email), beside the insert.
+        const claimed = options.emailKeysClaimed ? null : claimKeys(accepted as unknown as Record<string, unknown>[], options.extra?.importId);
         try {
-          await Model.collection.insertMany(accepted as never[], { ordered: false });
+          await Promise.all([claimed, Model.collection.insertMany(accepted as never[], { ordered: false })]);
         } catch (error) {
           const e = error as { code?: number; writeErrors?: { code: number; index: number } | Array<{ code: number; index: number }> };
           const writeErrors = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
@@ -533,8 +547,14 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       assertProductRule(principal, merged);
       Object.assign(set, def.derive?.(merged) ?? {});
       set.updatedAt = new Date();
+      // A new primary email claims its key beside the write (the old key stays: it only costs an import a read).
+      const newEmail = typeof set.primaryEmail === 'string' && set.primaryEmail !== (existing as unknown as { primaryEmail?: unknown }).primaryEmail;
       // The stored document comes back with the write: nothing is read again after it.
-      const updated = (await writeStoredVersion(Model as never, existing, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { listRow: false })) as Doc | null;
+      const [, written] = await Promise.all([
+        newEmail ? claimKeys([{ _id: existing._id, tenantId: existing.tenantId, primaryEmail: set.primaryEmail }]) : null,
+        writeStoredVersion(Model as never, existing, { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, { listRow: false }),
+      ]);
+      const updated = written as Doc | null;
       if (!updated) throw await versionConflict(principal, existing._id);
       const dto = def.toDto(updated);
       await reindex(existing, updated, principal.tenantId, existing._id, () =>
