@@ -24,7 +24,7 @@ if (built !== 0) {
   process.exit(1);
 }
 let output = '';
-const code = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=180000', 'src/shared/i18n.test.ts', 'test/widgets.browser.test.ts', 'test/customer-portal.browser.test.ts', 'test/customer-portal-quotes.browser.test.ts', 'test/customer-portal-invoices.browser.test.ts', 'test/quote-to-cash.browser.test.ts'], (chunk) => {
+const code = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=180000', 'src/shared/i18n.test.ts', 'test/widgets.browser.test.ts', 'test/event-registration.browser.test.ts', 'test/customer-portal.browser.test.ts', 'test/customer-portal-quotes.browser.test.ts', 'test/customer-portal-invoices.browser.test.ts', 'test/quote-to-cash.browser.test.ts'], (chunk) => {
   output = (output + chunk).slice(-50_000);
 });
 const passed = Number(/^# pass (\d+)/m.exec(output)?.[1] ?? 0);
