@@ -28,6 +28,7 @@ import { contactModel } from '../packages/api/src/modules/contacts/contact.model
 import { contactDefinition } from '../packages/api/src/modules/contacts/contacts.service.js';
 import { userModel } from '../packages/api/src/modules/identity/user.model.js';
 import { roleModel } from '../packages/api/src/modules/identity/role.model.js';
+import { CLOCK_TICKS, cpuOfTree } from './cpu.js';
 import { opportunityModel } from '../packages/api/src/modules/opportunities/opportunity.model.js';
 import { opportunityDefinition } from '../packages/api/src/modules/opportunities/opportunities.service.js';
 import { createPipelinesService } from '../packages/api/src/modules/opportunities/pipelines.service.js';
@@ -326,13 +327,17 @@ async function main() {
         monitor.commands = 0;
         monitor.returned = 0;
         monitor.byName.clear();
+        const cpuBefore = cpuOfTree({ postgresDatabase: pgDb ?? undefined });
         const result = await measure(base, token, scenario, isMove ? moveIds.length : Infinity);
+        const cpuAfter = cpuOfTree({ postgresDatabase: pgDb ?? undefined });
+        // CPU ms per request by process: the API's includes the bench's own HTTP clients (same process).
+        const cpuMs = Object.fromEntries(Object.entries(cpuAfter).map(([name, ticks]) => [name, round((((ticks - (cpuBefore[name] ?? 0)) / CLOCK_TICKS) * 1000) / Math.max(1, result.requests))]));
         const perRequest = { roundTrips: monitor.commands / result.requests, returned: monitor.returned / result.requests, commands: Object.fromEntries([...monitor.byName].map(([k, v]) => [k, Math.round((v / result.requests) * 100) / 100])) };
-        log(`${result.name} @${concurrency}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, ${result.rps.toFixed(1)} req/s, ${result.requests} requests, statuses ${JSON.stringify(result.statuses)}, per request ${perRequest.roundTrips.toFixed(2)} commands ${JSON.stringify(perRequest.commands)}, ${perRequest.returned.toFixed(1)} documents returned`);
-        results.push({ ...result, key: scenario.key, concurrency, ...perRequest });
+        log(`${result.name} @${concurrency}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, ${result.rps.toFixed(1)} req/s, ${result.requests} requests, statuses ${JSON.stringify(result.statuses)}, per request ${perRequest.roundTrips.toFixed(2)} commands ${JSON.stringify(perRequest.commands)}, ${perRequest.returned.toFixed(1)} documents returned, CPU ms/request ${JSON.stringify(cpuMs)}`);
+        results.push({ ...result, key: scenario.key, concurrency, ...perRequest, cpuMs });
       }
     }
-    if (record) mergeJson(results.map((r) => ({ scenario: r.key, records: counts.contacts, concurrency: r.concurrency, handler, p50_ms: round(r.p50), p95_ms: round(r.p95), rps: round(r.rps), roundTrips: round(r.roundTrips), documentsReturned: round(r.returned), commands: r.commands, errors: r.errors, at: new Date().toISOString() })));
+    if (record) mergeJson(results.map((r) => ({ scenario: r.key, records: counts.contacts, concurrency: r.concurrency, handler, p50_ms: round(r.p50), p95_ms: round(r.p95), rps: round(r.rps), roundTrips: round(r.roundTrips), documentsReturned: round(r.returned), commands: r.commands, cpuMsPerRequest: r.cpuMs, errors: r.errors, at: new Date().toISOString() })));
 
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end); load average at start ${loadAtStart}, at the end ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min)`;
     const lines = [
@@ -344,11 +349,11 @@ async function main() {
       `- data: ${counts.contacts} contacts, ${customersNote}, ${counts.opportunities} opportunities (one pipeline, ${stages.length} stages), 20 owners`,
       `- seeding (insertMany, batches of ${batch}, each followed by its list rows through writeListRows${withSearch ? ' and its search entries through indexRecords' : '; no search entries (--search-index 0)'}): ${Object.entries(seedTimes).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`,
       `- counter folds (two, as the recurring job after an import): ${(foldMs / 1000).toFixed(1)} s, ${pendingDeltasNote}`,
-      `- load: ${concurrencies.join(' and ')} concurrent requests for ${seconds} s per scenario, admin token (visibility filter = tenant only); commands and documents returned per request from the driver's command monitor`,
+      `- load: ${concurrencies.join(' and ')} concurrent requests for ${seconds} s per scenario, admin token (visibility filter = tenant only); commands and documents returned per request from the driver's command monitor; CPU ms per request from /proc (bench/cpu.ts): the API process (with the bench's own HTTP clients), FerretDB, and the PostgreSQL backends serving the bench's database`,
       '',
-      '| scenario | concurrent | requests | errors | p50 ms | p95 ms | max ms | req/s | commands/request | documents returned/request |',
-      '|---|---|---|---|---|---|---|---|---|---|',
-      ...results.map((r) => `| ${r.name} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.rps.toFixed(1)} | ${r.roundTrips.toFixed(2)} | ${r.returned.toFixed(1)} |`),
+      '| scenario | concurrent | requests | errors | p50 ms | p95 ms | max ms | req/s | commands/request | documents returned/request | CPU ms/request API / FerretDB / PostgreSQL |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+      ...results.map((r) => `| ${r.name} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.rps.toFixed(1)} | ${r.roundTrips.toFixed(2)} | ${r.returned.toFixed(1)} | ${(r.cpuMs.api ?? 0).toFixed(1)} / ${(r.cpuMs.ferretdb ?? 0).toFixed(1)} / ${(r.cpuMs.postgres ?? 0).toFixed(1)} |`),
       '',
     ];
     if (!record) {

@@ -6,6 +6,7 @@ import { commandsDuring } from '../../testing/commands.js';
 import { customFieldModel } from '../../platform/custom-fields/custom-field.model.js';
 import { productModel } from '../products/product.model.js';
 import { contactModel } from './contact.model.js';
+import { itemOf } from '../../platform/lists/list-row.model.js';
 
 describe('contacts', () => {
   let rt: Awaited<ReturnType<typeof createTestRuntime>>;
@@ -123,7 +124,7 @@ describe('contacts', () => {
     const onContacts = commands.filter(([, c]) => c === 'contacts').map(([name]) => name);
     assert.deepEqual(onContacts, ['find', 'findAndModify', 'find'], `the stored contact comes back with the write (${JSON.stringify(commands)})`);
     const row = await rt.ctx.connection.collection('list_rows').findOne({ _id: new Types.ObjectId(created.id as string) });
-    assert.equal((row?.item as { lastName?: string } | undefined)?.lastName, 'Written');
+    assert.equal((itemOf(row as never) as { lastName?: string }).lastName, 'Written');
     const found = await rt.request().get('/v1/contacts?q=written').set(auth(admin));
     assert.deepEqual(found.body.data.map((c: { id: string }) => c.id), [created.id]);
     assert.equal((await rt.request().get('/v1/contacts?q=single%20read').set(auth(admin))).body.data.length, 0, 'the old name is no longer found');
@@ -146,7 +147,7 @@ describe('contacts', () => {
     assert.deepEqual(results, names.map(() => 200));
     const stored = await contactModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(created.id as string) }).lean();
     const row = await rt.ctx.connection.collection('list_rows').findOne({ _id: new Types.ObjectId(created.id as string) });
-    assert.equal((row?.item as { lastName?: string } | undefined)?.lastName, stored!.lastName, 'the row shows the stored contact');
+    assert.equal((itemOf(row as never) as { lastName?: string }).lastName, stored!.lastName, 'the row shows the stored contact');
     assert.equal(stored!.version, names.length);
     assert.equal(row?.version, stored!.version);
     for (const name of names) {

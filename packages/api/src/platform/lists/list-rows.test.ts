@@ -4,8 +4,8 @@ import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { contactModel, type Contact } from '../../modules/contacts/contact.model.js';
 import { contactDefinition } from '../../modules/contacts/contacts.service.js';
-import { backfillListRows } from './list-backfill.js';
-import { listRowModel } from './list-row.model.js';
+import { backfillListRows, COMPACT_ITEMS, compactListItems } from './list-backfill.js';
+import { itemOf, listRowModel } from './list-row.model.js';
 import { writeListRows } from './list-rows.js';
 import { MAX_ROUNDS, walkRows } from './list-walk.js';
 import { writeNextVersion } from '../records/version-claims.js';
@@ -59,11 +59,13 @@ describe('list rows', () => {
     assert.deepEqual(row.city, ['Braga'], 'a filter on a path through an array is stored flat, under its parameter name');
     assert.equal(String(row.ownerId), created.body.ownerId, 'the access fields are on the row');
     assert.equal(row.cb, row.ub);
-    assert.deepEqual(row.item, created.body, 'the row holds the list item');
+    assert.equal(typeof row.itemJson, 'string', 'the list item is one field of JSON text');
+    assert.equal(row.item, undefined, 'not a nested document');
+    assert.deepEqual(itemOf(row), created.body, 'the row holds the list item');
 
     const updated = await rt.request().patch(`/v1/contacts/${id}`).set(auth()).send({ firstName: 'Ruy', tags: ['press'] }).expect(200);
     const moved = await rows.findOne({ tenantId, _id: id }).lean();
-    assert.deepEqual(moved!.item, updated.body);
+    assert.deepEqual(itemOf(moved!), updated.body);
     assert.deepEqual(moved!.tag, ['press']);
     assert.equal(moved!.cb, row.cb, 'the creation block never changes');
     assert.ok(moved!.us > row.us, 'the update order key moves on');
@@ -139,7 +141,7 @@ describe('list rows', () => {
     assert.ok((await inStage('negotiation')).includes(deal.id), 'listed under its new stage');
     assert.ok(!(await inStage(deal.stage)).includes(deal.id), 'and no longer under its old one');
     const row = await listRowModel(rt.ctx.connection).findOne({ tenantId: new Types.ObjectId(agency.tenantId), _id: new Types.ObjectId(deal.id as string) }).lean();
-    assert.deepEqual(row!.item, moved, 'the row holds the moved deal');
+    assert.deepEqual(itemOf(row!), moved, 'the row holds the moved deal');
   });
 
   it('should move the row with a versioned write made outside the record service (a public form, a schedule)', async () => {
@@ -152,7 +154,7 @@ describe('list rows', () => {
     const row = (await listRowModel(rt.ctx.connection).findOne({ tenantId, _id: id }).lean())!;
     assert.equal(row.status, 'hot');
     assert.equal(row.version, created.version + 1);
-    assert.equal((row.item as { status: string }).status, 'hot');
+    assert.equal((itemOf(row) as { status: string }).status, 'hot');
     assert.ok(row.us > before.us, 'filed as a new write');
     const hot = (await rt.request().get('/v1/contacts').query({ status: 'hot', limit: '100' }).set(auth()).expect(200)).body.data.map((c: { id: string }) => c.id);
     assert.ok(hot.includes(created.id), 'listed under its new status at once');
@@ -205,7 +207,7 @@ describe('list rows', () => {
     await rt.request().post(`/v1/customers/${mid.id}/move`).set(auth()).send({ parentId: other.id }).expect(200);
     assert.deepEqual(await under(other.id), [leaf.id, mid.id], 'the moved account and its descendant are listed under the new root');
     assert.deepEqual(await under(root.id), []);
-    assert.equal(((await rowOfId(leaf.id))!.item as { depth: number }).depth, 2);
+    assert.equal((itemOf((await rowOfId(leaf.id))!) as { depth: number }).depth, 2);
 
     const lead = await mk('/v1/leads', { firstName: 'Lia', lastName: 'Rows', tags: ['rows-lead'] });
     const task = await mk('/v1/tasks', { kind: 'todo', title: 'Rows task', tags: ['rows-task'] });
@@ -250,5 +252,38 @@ describe('list rows', () => {
     const rows = await listRowModel(rt.ctx.connection).countDocuments({ tenantId });
     await backfillListRows(rt.ctx.connection);
     assert.equal(await listRowModel(rt.ctx.connection).countDocuments({ tenantId }), rows, 'run again, it keeps the rows there are and adds none twice');
+  });
+
+  it('should answer rows written with a nested item as before, and rewrite them to JSON text once', async () => {
+    const other = await makeAgency(rt);
+    const tenantId = new Types.ObjectId(other.tenantId);
+    const Rows = listRowModel(rt.ctx.connection).collection;
+    const stored = await importContacts(other, 6, (i) => ({ firstName: `Nested${i}`, status: i % 2 ? 'new' : 'hot', tags: ['nested'] }), 64);
+    const ids = stored.map((c) => c._id);
+    const listed = async (query: Record<string, string> = {}) => (await rt.request().get('/v1/contacts').query(query).set(auth(other.adminToken)).expect(200)).body.data as Array<Record<string, unknown>>;
+    const expected = await listed();
+    assert.deepEqual(expected.map((c) => c.id), ids.map(String).reverse());
+    // Rows as written before `itemJson`: the item as a nested document.
+    for (const id of ids.slice(0, 4)) {
+      const row = (await Rows.findOne({ _id: id }))!;
+      await Rows.updateOne({ _id: id }, { $set: { item: JSON.parse(row.itemJson as string) }, $unset: { itemJson: 1 } });
+    }
+    assert.equal(await Rows.countDocuments({ tenantId, item: { $exists: true } }), 4);
+    assert.deepEqual(await listed(), expected, 'old and new rows are answered alike');
+    assert.deepEqual((await listed({ status: 'hot', limit: '2' })).map((c) => c.id), [ids[4], ids[2]].map(String), 'filters apply to old rows unchanged');
+
+    // A write of an old row's record moves it to the new form.
+    const patched = await rt.request().patch(`/v1/contacts/${String(ids[0])}`).set(auth(other.adminToken)).send({ lastName: 'Rewritten' }).expect(200);
+    const written = (await Rows.findOne({ _id: ids[0] }))!;
+    assert.equal(written.item, undefined, 'the nested item is removed by a write');
+    assert.deepEqual(JSON.parse(written.itemJson as string), patched.body);
+
+    // The one-time rewrite converts the rest and is recorded.
+    await rt.ctx.connection.db!.collection('list_backfill').deleteOne({ _id: COMPACT_ITEMS } as never);
+    assert.equal(await compactListItems(rt.ctx.connection), 3);
+    assert.equal(await Rows.countDocuments({ tenantId, item: { $exists: true } }), 0);
+    assert.equal(await Rows.countDocuments({ tenantId, itemJson: { $type: 'string' } }), 6);
+    assert.deepEqual((await listed()).map((c) => (c.id === patched.body.id ? patched.body : c)), expected.map((c) => (c.id === patched.body.id ? patched.body : c)), 'answered the same after the rewrite');
+    assert.equal(await compactListItems(rt.ctx.connection), 0, 'done once');
   });
 });

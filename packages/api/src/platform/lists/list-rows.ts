@@ -11,7 +11,7 @@ export interface ListedKind<Doc = Record<string, unknown>> {
   resource: string;
   model: Model<Doc>;
   list: ListSpec;
-  /** The list item (the record's DTO), stored in the row and answered as it is. */
+  /** The list item (the record's DTO), stored in the row as JSON text and answered as it is (JSON-safe: what the response serialises). */
   toDto(doc: Doc): Record<string, unknown>;
 }
 
@@ -59,7 +59,7 @@ export function rowOf<Doc>(kind: ListedKind<Doc>, doc: Doc, block: number, creat
     ub: block,
     us: `${String(new Date((record.updatedAt as Date | undefined) ?? record._id.getTimestamp()).getTime()).padStart(13, '0')}${record._id.toHexString()}`,
     version: Number(record.version ?? 0),
-    item: kind.toDto(doc),
+    itemJson: JSON.stringify(kind.toDto(doc)),
     custom: record.custom ?? {},
   };
   for (const level of LEVEL_SPANS.keys()) {
@@ -107,7 +107,7 @@ export async function syncListRow<Doc>(
         if ((error as { code?: number }).code !== 11000) throw error; // a row already there: updated below
       }
     }
-    const { matchedCount } = inserted ? { matchedCount: 1 } : await Rows.updateOne({ tenantId, _id }, { $set: moved });
+    const { matchedCount } = inserted ? { matchedCount: 1 } : await Rows.updateOne({ tenantId, _id }, { $set: moved, $unset: { item: 1 } });
     if (matchedCount === 0) {
       try {
         await Rows.collection.insertOne({ _id, cb, c0, c1, c2, ...moved } as never);

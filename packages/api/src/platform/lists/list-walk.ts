@@ -1,6 +1,6 @@
 import type { Connection, Types } from 'mongoose';
 import { decodeRowCursor, encodeRowCursor } from '../records/cursor.js';
-import { bucketKey, listRowModel, LEVEL_SPANS, type ListRow } from './list-row.model.js';
+import { bucketKey, itemOf, listRowModel, LEVEL_SPANS, type AnsweredListRow, type ListRow } from './list-row.model.js';
 import { newestBlock } from './list-blocks.js';
 
 /**
@@ -33,8 +33,12 @@ export interface RowWalk {
   cursor?: string | undefined;
 }
 
+/** What a walk reads of a row: its place in both orders and its list item (either form); the filter fields stay in the database's reply only as far as FerretDB needs them. */
+const ANSWERED_FIELDS = { _id: 1, cb: 1, ub: 1, us: 1, itemJson: 1, item: 1 } as const;
+
 export interface RowPage {
-  rows: ListRow[];
+  /** The page's rows, each with its list item decoded (`item`), whichever form it was stored in. */
+  rows: AnsweredListRow[];
   hasMore: boolean;
   nextCursor: string | null;
   /** Rounds of reads (sequential), reads (database commands) and rows decoded (for the benchmark's notes). */
@@ -82,7 +86,7 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
     const bucket = { [`${order}${lvl}`]: bucketKey(walk.tenantId, walk.kind, order, lvl, at) };
     reads += 1;
     // One batch: a bucket's matches come back in the find's reply, with no getMore round trip after 101 rows.
-    const rows = await Rows.find({ ...walk.filter, ...bucket } as never).batchSize(BUCKET_BATCH).lean<ListRow[]>();
+    const rows = await Rows.find({ ...walk.filter, ...bucket } as never).select(ANSWERED_FIELDS).batchSize(BUCKET_BATCH).lean<ListRow[]>();
     decoded += rows.length;
     const from = desc ? lo : at;
     const to = desc ? at : Math.min(hi, head);
@@ -155,7 +159,8 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
     return (sx < sy ? -1 : sx > sy ? 1 : 0) * direction;
   });
   const r = Math.round((blocksSeen ? matchesSeen / blocksSeen : Math.max(perBlock, 0)) * 100) / 100;
-  const page = found.slice(0, walk.limit);
+  // Only the answered rows' items are parsed (a JSON text each; a row written before holds the nested document).
+  const page = found.slice(0, walk.limit).map((row) => ({ ...row, item: itemOf(row) }));
   if (found.length > walk.limit) {
     const last = page[page.length - 1]!;
     return { rows: page, hasMore: true, nextCursor: encodeRowCursor({ o: order, d: direction, b: blockOf(last, order), s: keyOf(last, order), r }), rounds, reads, decoded };
