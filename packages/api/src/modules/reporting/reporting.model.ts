@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import { searchedWithoutPendingList } from '../../platform/db/pushdown-options.js';
+import { readWithoutTenantIndex } from '../../platform/db/pushdown-indexes.js';
 import type { WidgetSpec } from './dashboard-defaults.js';
 
 /**
@@ -47,16 +48,66 @@ rollupSchema.index({ tenantId: 1, line: 1 });
 rollupSchema.index({ tenantId: 1, slice: 1 });
 // Every dashboard widget reads buckets by `line` or `slice`; a rebuild or a busy applier must not leave those reads walking a GIN pending list.
 searchedWithoutPendingList(rollupSchema);
+// Read by `_id`, `line` or `slice` (and whole by the rebuild); a GIN index on `tenantId`, which every
+// bucket of the agency shares, would only add an insert into the agency's posting tree to every bucket
+// update (an update is a new row version in every index).
+readWithoutTenantIndex(rollupSchema);
 
 export function rollupModel(connection: Connection): Model<Rollup> {
   return (connection.models.Rollup as Model<Rollup>) ?? connection.model<Rollup>('Rollup', rollupSchema, 'rollups');
+}
+
+/** One amount a record adds to one bucket (`b`, the bucket's id inside the agency). */
+export interface ContributionEntry {
+  b: string;
+  v: number;
+}
+
+/**
+ * A record's entries as one string (`packed`): JSON of `[shared, rest, value, ...]`, each bucket id
+ * written as the length of the prefix it shares with the one before it and the rest. FerretDB decodes
+ * and encodes a document field by field (an array of ~50 `{ b, v }` subdocuments is ~150 values, one
+ * string is one), and the shared prefixes (`deals.created|month|2026-12-01|`) keep it under ~1.5 KB.
+ */
+export function packEntries(entries: readonly ContributionEntry[]): string {
+  const out: (string | number)[] = [];
+  let prev = '';
+  for (const { b, v } of entries) {
+    const max = Math.min(prev.length, b.length);
+    let shared = 0;
+    while (shared < max && prev.charCodeAt(shared) === b.charCodeAt(shared)) shared += 1;
+    // JSON has no Infinity or NaN: such a value is kept as its string.
+    out.push(shared, b.slice(shared), Number.isFinite(v) ? v : String(v));
+    prev = b;
+  }
+  return JSON.stringify(out);
+}
+
+export function unpackEntries(packed: string): ContributionEntry[] {
+  if (!packed) return [];
+  const parts = JSON.parse(packed) as (string | number)[];
+  const out: ContributionEntry[] = [];
+  let prev = '';
+  for (let i = 0; i + 2 < parts.length; i += 3) {
+    const b = prev.slice(0, parts[i] as number) + (parts[i + 1] as string);
+    out.push({ b, v: Number(parts[i + 2]) });
+    prev = b;
+  }
+  return out;
+}
+
+/** A stored contribution's entries, in either form: `packed` (written since 2026-12-07) or the earlier `entries` array. */
+export function contributionEntries(doc: { packed?: string | null; entries?: readonly ContributionEntry[] | null }): ContributionEntry[] {
+  return typeof doc.packed === 'string' ? unpackEntries(doc.packed) : [...(doc.entries ?? [])];
 }
 
 /**
  * What one record has added to the roll-ups, as last applied: the next event of that record applies
  * only the difference, so a duplicated or retried event adds nothing, and an event older than the one
  * applied (a lower record version) is ignored. `_id` is `<tenantId>|<resource>|<recordId>`; `rev`
- * orders concurrent writers (compare and set).
+ * orders concurrent writers (compare and set). The entries are written `packed` (one string,
+ * `packEntries`); documents written before that have them as `entries` (an array of `{ b, v }`), which
+ * the applier reads as well (`contributionEntries`) and the rebuild rewrites packed.
  */
 export interface RollupContribution {
   _id: string;
@@ -66,7 +117,8 @@ export interface RollupContribution {
   recordVersion: number;
   deleted: boolean;
   rev: number;
-  entries: { b: string; v: number }[];
+  packed?: string;
+  entries?: ContributionEntry[];
 }
 
 const contributionSchema = new Schema<RollupContribution>(
@@ -77,11 +129,15 @@ const contributionSchema = new Schema<RollupContribution>(
     recordVersion: { type: Number, required: true },
     deleted: { type: Boolean, default: false },
     rev: { type: Number, required: true },
-    entries: { type: [{ _id: false, b: String, v: Number }], default: [] },
+    packed: { type: String },
+    // The earlier form, read as well (`contributionEntries`); not written any more.
+    entries: { type: [{ _id: false, b: String, v: Number }], default: undefined },
   },
   { versionKey: false, _id: false },
 );
 contributionSchema.plugin(tenantScoped);
+// Read by `_id` (and whole by the rebuild): no GIN index on `tenantId` to update with each replace.
+readWithoutTenantIndex(contributionSchema);
 
 export function rollupContributionModel(connection: Connection): Model<RollupContribution> {
   return (connection.models.RollupContribution as Model<RollupContribution>) ?? connection.model<RollupContribution>('RollupContribution', contributionSchema, 'rollup_contributions');
@@ -100,7 +156,8 @@ export interface RollupOutboxEntry {
   recordId: string;
   recordVersion: number;
   deleted: boolean;
-  record: Record<string, unknown> | null;
+  /** `countedPart` of the record as one JSON string (an object in entries queued before 2026-12-07; `queuedRecord` reads both). */
+  record: Record<string, unknown> | string | null;
   queuedAt: Date;
 }
 
@@ -122,10 +179,13 @@ export function rollupOutboxModel(connection: Connection): Model<RollupOutboxEnt
   return (connection.models.RollupOutboxEntry as Model<RollupOutboxEntry>) ?? connection.model<RollupOutboxEntry>('RollupOutboxEntry', outboxSchema, 'rollup_outbox');
 }
 
-/** A batch of queued entries turned into what it changes: the records' new contributions and the bucket deltas. */
+/**
+ * A batch of queued entries turned into what it changes: the records' new contributions (their entries
+ * `packed`; a plan left by a crash before that has them as `entries`) and the bucket deltas.
+ */
 export interface RollupPlan {
   outboxIds: string[];
-  contributions: { _id: string; resource: string; recordId: string; recordVersion: number; deleted: boolean; entries: { b: string; v: number }[] }[];
+  contributions: { _id: string; resource: string; recordId: string; recordVersion: number; deleted: boolean; packed?: string; entries?: ContributionEntry[] }[];
   deltas: { b: string; d: number }[];
 }
 
@@ -142,7 +202,8 @@ export interface RollupApplierState {
   seq: number;
   /** Moves on each time buckets were written (a batch cleared, the lease given back): what cached reads of the buckets are checked against. */
   stamp?: number;
-  plan: RollupPlan | null;
+  /** The batch in flight: one JSON string (`storedPlan` reads it, and the object form of a plan left before 2026-12-07). */
+  plan: RollupPlan | string | null;
 }
 
 const applierSchema = new Schema<RollupApplierState>(

@@ -6,7 +6,7 @@ import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 import { op } from '../../platform/db/operators.js';
 import { servesIdsInOneRead } from '../../platform/records/records-by-id.js';
 import { readKeys, type Contribution } from './metrics.js';
-import { rollupApplierModel, rollupContributionModel, rollupModel, rollupOutboxModel, type RollupOutboxEntry, type RollupPlan } from './reporting.model.js';
+import { contributionEntries, packEntries, unpackEntries, rollupApplierModel, rollupContributionModel, rollupModel, rollupOutboxModel, type RollupOutboxEntry, type RollupPlan } from './reporting.model.js';
 
 const LEASE_MS = 60_000;
 const BATCH = 200;
@@ -20,6 +20,12 @@ const RETRIES = 40;
  * applier's share of the database small while requests write.
  */
 const GATHER_MS = 150;
+/**
+ * Contributions a process keeps after applying them (all agencies together, least recently used dropped
+ * first; ~1.5 KB each, packed): the next change of the same record is applied without reading its
+ * contribution back, as long as nobody else has written the agency's roll-ups since (see `known` below).
+ */
+export const KNOWN_CONTRIBUTIONS = 10_000;
 
 
 /** Money and counts: sums kept to the cent, so adding and taking away the same amounts returns to the same figure. */
@@ -33,6 +39,16 @@ export function bucketFields(bucket: string) {
   const [metric, period, periodStart, dimension, ...rest] = bucket.split('|');
   const c = { metric: metric!, period: period!, periodStart: periodStart!, dimension: dimension!, key: rest.join('|') };
   return { ...c, year: Number(c.periodStart.slice(0, 4)), ...readKeys(c as Omit<Contribution, 'value'>) };
+}
+
+/** A queued record as the roll-ups read it: written as one JSON string since 2026-12-07, an object before. */
+export function queuedRecord(entry: Pick<RollupOutboxEntry, 'record'>): Record<string, unknown> | null {
+  return typeof entry.record === 'string' ? (JSON.parse(entry.record) as Record<string, unknown>) : entry.record;
+}
+
+/** An agency's plan as stored: one JSON string since 2026-12-07 (FerretDB decodes a string as one value), an object before. */
+export function storedPlan(plan: RollupPlan | string): RollupPlan {
+  return typeof plan === 'string' ? (JSON.parse(plan) as RollupPlan) : plan;
 }
 
 /** What a process may be told when a batch has changed buckets (metric.changed goes out from here). */
@@ -58,7 +74,7 @@ export function createRollupApplier(deps: {
   connection: Connection;
   logger?: Logger | undefined;
   /** A queued record's share of the buckets (empty for a deletion), under the agency's teams and time zone. */
-  sharesOf: (tenantId: Types.ObjectId, entry: RollupOutboxEntry) => Promise<{ b: string; v: number }[]>;
+  sharesOf: (tenantId: Types.ObjectId, entry: Omit<RollupOutboxEntry, 'record'> & { record: Record<string, unknown> | null }) => Promise<{ b: string; v: number }[]>;
   onApplied: OnApplied;
   beforePlanCleared?: () => Promise<void>;
 }) {
@@ -92,13 +108,55 @@ export function createRollupApplier(deps: {
     return done.matchedCount === 1;
   }
 
-  /** Gives the lease back; the agency's `stamp` moves on, so answers cached from its buckets before are read again (a rebuild ends here). */
-  async function release(tenantId: Types.ObjectId): Promise<void> {
-    await Appliers.updateOne({ _id: String(tenantId), tenantId, holder: me }, { $set: { holder: null, leaseUntil: new Date(0) }, $inc: { stamp: 1 } });
+  /**
+   * Gives the lease back; the agency's `stamp` moves on, so answers cached from its buckets before are read
+   * again (a rebuild ends here). Answers the agency's `seq` and `stamp` as it left them (null when the lease
+   * was no longer this process's).
+   */
+  async function release(tenantId: Types.ObjectId): Promise<{ seq: number; stamp: number } | null> {
+    const left = await Appliers.findOneAndUpdate({ _id: String(tenantId), tenantId, holder: me }, { $set: { holder: null, leaseUntil: new Date(0) }, $inc: { stamp: 1 } }, { returnDocument: 'after' }).lean();
+    // (No projection: FerretDB 1.24 does not take one on findAndModify; the plan is cleared by then.)
+    return left ? { seq: left.seq ?? 0, stamp: left.stamp ?? 0 } : null;
+  }
+
+  /**
+   * What this process knows of contributions without reading them: those it read or wrote while it held
+   * an agency's lease. They are trusted only while the agency's `seq` and `stamp` are what this process
+   * left when it last gave the lease back after applying without an error: every other holder moves
+   * them (a batch takes a new `seq` before it writes anything, a rebuild moves `stamp` before it writes,
+   * and every release moves `stamp`), so a process that finds them as it left them is the last one that
+   * wrote the agency's contributions. Anything else (another holder, an error, a lost lease) forgets the
+   * agency's (`epoch` moves on; entries of an earlier epoch are never answered).
+   */
+  const known = new Map<string, { epoch: number; recordVersion: number; deleted: boolean; packed: string }>();
+  const agencies = new Map<string, { epoch: number; trusted: { seq: number; stamp: number } | null }>();
+  const agencyMemory = (key: string) => {
+    let memory = agencies.get(key);
+    if (!memory) agencies.set(key, (memory = { epoch: 0, trusted: null }));
+    return memory;
+  };
+  const remember = (_id: string, epoch: number, c: { recordVersion: number; deleted: boolean; packed: string }) => {
+    known.delete(_id);
+    known.set(_id, { epoch, recordVersion: c.recordVersion, deleted: c.deleted, packed: c.packed });
+    if (known.size > KNOWN_CONTRIBUTIONS) known.delete(known.keys().next().value!);
+  };
+  /** A record's contribution: from memory when trusted (see above), else read (and then remembered). */
+  async function storedContribution(tenantId: Types.ObjectId, _id: string, epoch: number): Promise<{ recordVersion: number; deleted: boolean; packed: string } | null> {
+    const hit = known.get(_id);
+    if (hit && hit.epoch === epoch) {
+      known.delete(_id);
+      known.set(_id, hit);
+      return hit;
+    }
+    const stored = await Contributions.findOne({ _id, tenantId }).lean();
+    if (!stored) return null;
+    const found = { recordVersion: stored.recordVersion, deleted: Boolean(stored.deleted), packed: typeof stored.packed === 'string' ? stored.packed : packEntries(contributionEntries(stored)) };
+    remember(_id, epoch, found);
+    return found;
   }
 
   /** Turns queued entries into a plan: each record's newest entry against its stored contribution. */
-  async function planFor(tenantId: Types.ObjectId, queued: RollupOutboxEntry[]): Promise<RollupPlan> {
+  async function planFor(tenantId: Types.ObjectId, queued: RollupOutboxEntry[], epoch: number): Promise<RollupPlan> {
     const newest = new Map<string, RollupOutboxEntry>();
     for (const entry of queued) {
       const id = `${String(tenantId)}|${entry.resource}|${entry.recordId}`;
@@ -108,29 +166,27 @@ export function createRollupApplier(deps: {
     const deltas = new Map<string, number>();
     const contributions: RollupPlan['contributions'] = [];
     await inParallel([...newest], WRITES_AT_ONCE, async ([_id, entry]) => {
-      const [stored, entries] = await Promise.all([Contributions.findOne({ _id, tenantId }).lean(), deps.sharesOf(tenantId, entry)]);
+      const [stored, entries] = await Promise.all([storedContribution(tenantId, _id, epoch), deps.sharesOf(tenantId, { ...entry, record: queuedRecord(entry) })]);
       const version = entry.deleted ? Number.MAX_SAFE_INTEGER : entry.recordVersion;
       // A deleted record stays deleted; an entry older than the one applied changes nothing.
       if (stored?.deleted || (stored && version < stored.recordVersion)) return;
       const change = new Map<string, number>();
-      for (const { b, v } of stored?.entries ?? []) change.set(b, -v);
+      for (const { b, v } of stored ? unpackEntries(stored.packed) : []) change.set(b, -v);
       for (const { b, v } of entries) change.set(b, cents((change.get(b) ?? 0) + v));
       for (const [b, d] of change) if (d !== 0) deltas.set(b, cents((deltas.get(b) ?? 0) + d));
       if (stored && ![...change.values()].some((d) => d !== 0) && stored.recordVersion === version) return;
-      contributions.push({ _id, resource: entry.resource, recordId: entry.recordId, recordVersion: version, deleted: entry.deleted, entries });
+      contributions.push({ _id, resource: entry.resource, recordId: entry.recordId, recordVersion: version, deleted: entry.deleted, packed: packEntries(entries) });
     });
     for (const [b, d] of deltas) if (d === 0) deltas.delete(b);
     return { outboxIds: queued.map((e) => e._id), contributions, deltas: [...deltas].map(([b, d]) => ({ b, d })) };
   }
 
   /** Writes a plan numbered `seq`; safe to run again for the same plan and number (see above). */
-  async function applyPlan(tenantId: Types.ObjectId, seq: number, plan: RollupPlan): Promise<void> {
+  async function applyPlan(tenantId: Types.ObjectId, seq: number, plan: RollupPlan, epoch?: number): Promise<void> {
+    const written = plan.contributions.map(({ entries, packed, ...c }) => ({ ...c, tenantId, rev: seq, packed: packed ?? packEntries(entries ?? []) }));
     // Whole replaces, 16 to a command in order (platform/db/bulk-writes.ts), not one command per record.
-    await bulkWriteBounded(
-      Contributions.collection,
-      plan.contributions.map((c) => ({ replaceOne: { filter: { _id: c._id, tenantId }, replacement: { ...c, tenantId, rev: seq }, upsert: true } })) as never,
-      { ordered: true },
-    );
+    await bulkWriteBounded(Contributions.collection, written.map((c) => ({ replaceOne: { filter: { _id: c._id, tenantId }, replacement: c, upsert: true } })) as never, { ordered: true });
+    if (epoch !== undefined) for (const c of written) remember(c._id, epoch, c);
     await inParallel(plan.deltas, WRITES_AT_ONCE, async ({ b, d }) => {
       try {
         // One update per bucket rather than one bulk write: FerretDB 1.24 stalled (every connection) on an unordered bulk of upserts.
@@ -162,20 +218,28 @@ export function createRollupApplier(deps: {
   async function drainOnce(tenantId: Types.ObjectId): Promise<boolean> {
     const state = await acquire(tenantId);
     if (!state) return false;
+    const memory = agencyMemory(String(tenantId));
+    // Trusted only when nobody has written the agency's roll-ups since this process last left them (see `known`).
+    if (!(memory.trusted && memory.trusted.seq === (state.seq ?? 0) && memory.trusted.stamp === (state.stamp ?? 0))) memory.epoch += 1;
+    memory.trusted = null;
+    const { epoch } = memory;
+    let clean = false;
     try {
       let seq = state.seq ?? 0;
-      if (state.plan) await applyPlan(tenantId, seq, state.plan);
+      if (state.plan) await applyPlan(tenantId, seq, storedPlan(state.plan), epoch);
       while (open()) {
         const queued = await Outbox.find({ tenantId }).limit(BATCH).lean();
-        if (!queued.length) return true;
-        const plan = await planFor(tenantId, queued);
+        if (!queued.length) return (clean = true);
+        const plan = await planFor(tenantId, queued, epoch);
         seq += 1;
-        if (!(await renew(tenantId, { seq, plan }))) return false;
-        await applyPlan(tenantId, seq, plan);
+        if (!(await renew(tenantId, { seq, plan: JSON.stringify(plan) }))) return false;
+        await applyPlan(tenantId, seq, plan, epoch);
       }
       return true;
     } finally {
-      if (open()) await release(tenantId).catch((error: unknown) => deps.logger?.error({ err: error }, 'roll-up lease not released; it runs out'));
+      const left = open() ? await release(tenantId).catch((error: unknown) => void deps.logger?.error({ err: error }, 'roll-up lease not released; it runs out')) : null;
+      if (clean && left && memory.epoch === epoch) memory.trusted = left;
+      else memory.epoch += 1;
     }
   }
 

@@ -10,8 +10,31 @@ import { toActivityDto } from '../activities/activities.service.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { toOpportunityDto } from '../opportunities/opportunities.service.js';
 import { servesIdsInOneRead } from '../../platform/records/records-by-id.js';
-import { rollupContributionModel, rollupModel, rollupOutboxModel } from './reporting.model.js';
+import { contributionEntries, packEntries, rollupApplierModel, rollupContributionModel, rollupModel, rollupOutboxModel, unpackEntries, type RollupPlan } from './reporting.model.js';
+import { contributionsOf, countedPart } from './metrics.js';
+import type { DomainEvent } from '../../platform/events.js';
 import { createRollups } from './rollups.service.js';
+
+describe('reporting: contribution entries packed into one string', () => {
+  it('should give back every entry exactly, whatever its bucket id holds', () => {
+    const entries = [
+      { b: 'deals.created|month|2026-12-01|all|all', v: 1 },
+      { b: 'deals.created|month|2026-12-01|owner|64b7f0c2a1b2c3d4e5f60718', v: 1 },
+      { b: 'deals.lost|day|2026-12-03|lostReason|zu teuer = "price" | Preis', v: -2.5 },
+      { b: 'deals.lost|day|2026-12-03|lostReason|zu teuer = "price" | Preis', v: 0.1 + 0.2 },
+      { b: 'leads.created|year|2026-01-01|source|\u{1F600}a\n[1,2]', v: 12345678.91 },
+      { b: 'leads.created|year|2026-01-01|source|\u{1F601}b', v: Number.POSITIVE_INFINITY },
+      { b: '', v: 0 },
+    ];
+    assert.deepEqual(unpackEntries(packEntries(entries)), entries);
+    assert.deepEqual(unpackEntries(packEntries([])), []);
+    assert.deepEqual(unpackEntries(''), [], 'a tombstone');
+    // The shared prefixes are written once: the second id costs its owner key, not its metric and period again.
+    assert.deepEqual(JSON.parse(packEntries(entries.slice(0, 2))), [0, 'deals.created|month|2026-12-01|all|all', 1, 31, 'owner|64b7f0c2a1b2c3d4e5f60718', 1]);
+    assert.deepEqual(contributionEntries({ entries: entries.slice(0, 2) }), entries.slice(0, 2), 'the earlier form');
+    assert.deepEqual(contributionEntries({ packed: packEntries(entries.slice(0, 2)), entries: [] }), entries.slice(0, 2));
+  });
+});
 
 const DEALS = 24;
 const ACTIVITIES = 24;
@@ -38,7 +61,7 @@ describe('reporting: the batched roll-up rebuild', () => {
   const contributions = async () => {
     const out: Record<string, { deleted: boolean; recordVersion: number; entries: string[] }> = {};
     for (const c of await rollupContributionModel(rt.ctx.connection).find({ tenantId }).lean()) {
-      out[c._id] = { deleted: Boolean(c.deleted), recordVersion: c.recordVersion, entries: c.entries.map((e) => `${e.b}=${e.v}`).sort() };
+      out[c._id] = { deleted: Boolean(c.deleted), recordVersion: c.recordVersion, entries: contributionEntries(c).map((e) => `${e.b}=${e.v}`).sort() };
     }
     return out;
   };
@@ -166,5 +189,107 @@ describe('reporting: the batched roll-up rebuild', () => {
       assert.equal(events.filter((e) => e.commandName === 'delete' && e.command.delete === 'rollup_outbox').length, Math.ceil(deals.length / BULK_UPDATE_LIMIT), '16 to a command');
     }
     assert.deepEqual(await buckets(), before);
+  });
+
+  it('should apply contributions, queue entries and a plan stored in the earlier forms, and the rebuild rewrites them packed', async () => {
+    const Contributions = rollupContributionModel(rt.ctx.connection);
+    const Deals = opportunityModel(rt.ctx.connection);
+    const contributionId = (deal: Types.ObjectId) => `${String(tenantId)}|opportunity|${String(deal)}`;
+    /** A contribution as it was stored before the packed form: `entries` as an array of `{ b, v }`. */
+    const unpack = async (deal: Types.ObjectId) => {
+      const doc = (await Contributions.collection.findOne({ _id: contributionId(deal) as never, tenantId }))!;
+      await Contributions.collection.updateOne({ _id: contributionId(deal) as never, tenantId }, { $set: { entries: contributionEntries(doc as never) }, $unset: { packed: '' } });
+    };
+    const raw = (deal: Types.ObjectId) => Contributions.collection.findOne({ _id: contributionId(deal) as never, tenantId });
+    /** A new amount on the deal's record (as a write would leave it), answered as its event carries it. */
+    const changeAmount = async (deal: Types.ObjectId, amount: number) => {
+      const doc = (await Deals.findOneAndUpdate({ _id: deal, tenantId }, { $set: { amount, weightedAmount: amount / 2 }, $inc: { version: 5 } }, { returnDocument: 'after' }).lean())!;
+      return toOpportunityDto(doc as never);
+    };
+    const [a, b, c] = [dealIds[0]!, dealIds[1]!, dealIds[4]!];
+    await Promise.all([unpack(a), unpack(b), unpack(c)]);
+    assert.ok(Array.isArray((await raw(a))?.entries) && (await raw(a))?.packed === undefined, 'stored in the earlier form');
+
+    // Deal a: applied by a process that dies before clearing its plan; the plan is put back in its earlier form (an object, entries unpacked).
+    const dying = createRollups({ connection: rt.ctx.connection, events: new EventBus(() => {}), autoApply: false, beforePlanCleared: async () => {
+      throw new Error('process killed');
+    } });
+    const dtoA = await changeAmount(a, 77_000);
+    await dying.onEvent({ type: 'opportunity.updated', tenantId, resource: 'opportunity', resourceId: String(a), actor: null, record: dtoA, at: new Date() });
+    await assert.rejects(dying.applier.drainOnce(tenantId), /process killed/);
+    const Appliers = rollupApplierModel(rt.ctx.connection);
+    const left = (await Appliers.findOne({ _id: String(tenantId), tenantId }).lean())!;
+    assert.equal(typeof left.plan, 'string', 'a plan is written as one string');
+    const plan = JSON.parse(left.plan as string) as RollupPlan;
+    const earlierPlan = { ...plan, contributions: plan.contributions.map(({ packed, ...rest }) => ({ ...rest, entries: unpackEntries(packed!) })) };
+    await Appliers.collection.updateOne({ _id: String(tenantId) as never, tenantId }, { $set: { plan: earlierPlan } });
+    // The dead batch wrote a's contribution packed; put back in the earlier form, the plan's replay writes it whole again.
+    await unpack(a);
+
+    // Deal b: queued in the earlier form (the record as an object), against its contribution in the earlier form.
+    const dtoB = await changeAmount(b, 55_000);
+    await rollupOutboxModel(rt.ctx.connection).collection.insertOne({ _id: `${String(tenantId)}|opportunity|${String(b)}|${dtoB.version}`, tenantId, resource: 'opportunity', recordId: String(b), recordVersion: Number(dtoB.version), deleted: false, record: countedPart(dtoB), queuedAt: new Date() } as never);
+
+    const restarted = createRollups({ connection: rt.ctx.connection, events: new EventBus(() => {}), autoApply: false });
+    assert.equal(await restarted.applier.drainOnce(tenantId), true);
+    assert.equal(await rollupOutboxModel(rt.ctx.connection).countDocuments({ tenantId }), 0);
+    for (const deal of [a, b]) {
+      const doc = (await raw(deal))!;
+      assert.equal(typeof doc.packed, 'string', 'rewritten packed');
+      assert.equal(doc.entries, undefined);
+    }
+    const applied = await buckets();
+    const entriesOf = (all: Awaited<ReturnType<typeof contributions>>) => Object.fromEntries(Object.entries(all).map(([id, c]) => [id, c.entries]));
+    const appliedContributions = entriesOf(await contributions());
+    assert.ok(Object.entries(applied).some(([id, v]) => id.endsWith('|deals.created|year|2026-01-01|all|all') && v === DEALS - 1), 'the deals are all counted');
+
+    // The rebuild from the records leaves the same buckets, and writes c (still in the earlier form) packed.
+    await rebuild();
+    assert.deepEqual(await buckets(), applied);
+    assert.deepEqual(entriesOf(await contributions()), appliedContributions);
+    const docC = (await raw(c))!;
+    assert.equal(typeof docC.packed, 'string');
+    assert.equal(docC.entries, undefined);
+  });
+
+  it('should apply a record again without reading its contribution only while nobody else has written the agency since', async () => {
+    const tenant = new Types.ObjectId();
+    const ownerId = String(new Types.ObjectId());
+    const recordId = String(new Types.ObjectId());
+    const deal = (version: number, amount: number) => ({ id: recordId, version, ownerId, amount, weightedAmount: amount / 2, stage: 'proposal', stageKind: 'open', createdAt: '2026-05-04T10:00:00.000Z', expectedCloseDate: '2026-06-10T00:00:00.000Z' });
+    const event = (record: Record<string, unknown>): DomainEvent => ({ type: 'opportunity.updated', tenantId: tenant, resource: 'opportunity', resourceId: recordId, actor: null, record, at: new Date() });
+    const [a, b] = [0, 1].map(() => createRollups({ connection: rt.ctx.connection, events: new EventBus(() => {}), autoApply: false })) as [ReturnType<typeof createRollups>, ReturnType<typeof createRollups>];
+    /** The agency's buckets, and whether applying read the record's contribution. */
+    const apply = async (by: ReturnType<typeof createRollups>, record: Record<string, unknown>) => {
+      await by.onEvent(event(record));
+      let drained = false;
+      const commands = await commandsDuring(rt, async () => (drained = await by.applier.drainOnce(tenant)));
+      assert.equal(drained, true);
+      const out: Record<string, number> = {};
+      for (const r of await rollupModel(rt.ctx.connection).find({ tenantId: tenant }).lean()) if (Math.round(r.value * 100) !== 0) out[r._id.slice(r._id.indexOf('|') + 1)] = r.value;
+      return { buckets: out, readContribution: commands.some(([name, collection]) => name === 'find' && collection === 'rollup_contributions') };
+    };
+    const shareOf = (record: Record<string, unknown>) => Object.fromEntries([...contributionsOf('opportunity', record, () => [])].map(([id, c]) => [id, c.value]));
+
+    assert.deepEqual(await apply(a, deal(1, 1000)), { buckets: shareOf(deal(1, 1000)), readContribution: true });
+    // a applied it last and nobody wrote since: its memory answers.
+    assert.deepEqual(await apply(a, deal(2, 2000)), { buckets: shareOf(deal(2, 2000)), readContribution: false });
+    // Another process applies the next version; a's memory (version 2) is stale and must not be used.
+    assert.deepEqual(await apply(b, deal(3, 3000)), { buckets: shareOf(deal(3, 3000)), readContribution: true });
+    assert.deepEqual(await apply(a, deal(4, 4000)), { buckets: shareOf(deal(4, 4000)), readContribution: true });
+    assert.deepEqual(await apply(a, deal(5, 5000)), { buckets: shareOf(deal(5, 5000)), readContribution: false });
+    // An older version delivered late changes nothing, also when answered from memory.
+    assert.deepEqual(await apply(a, deal(4, 4000)), { buckets: shareOf(deal(5, 5000)), readContribution: false });
+    // A rebuild (here by b, of an agency whose record is gone: its contribution becomes a tombstone) moves the stamp: a reads again.
+    await b.rebuild(tenant);
+    assert.deepEqual(await apply(a, deal(6, 6000)), { buckets: {}, readContribution: true }, 'the record stays deleted');
+    // A batch that fails halfway leaves a plan and forgets what it knew: the next drain reads again.
+    const dying = createRollups({ connection: rt.ctx.connection, events: new EventBus(() => {}), autoApply: false, beforePlanCleared: async () => {
+      throw new Error('process killed');
+    } });
+    const other = String(new Types.ObjectId());
+    await dying.onEvent({ ...event({ ...deal(1, 700), id: other }), resourceId: other });
+    await assert.rejects(dying.applier.drainOnce(tenant), /process killed/);
+    assert.equal((await apply(a, deal(7, 7000))).readContribution, true);
   });
 });
