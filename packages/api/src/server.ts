@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { DatabaseUnavailableError } from './platform/db/embedded.js';
 import { startRuntime } from './runtime.js';
+import { applyHeapGrowth } from './platform/heap.js';
 import { startRealtime } from './platform/realtime/start.js';
 import { startInboundSmtp } from './platform/mail/inbound-smtp.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
@@ -12,6 +13,7 @@ import { ROLES_UPGRADE_JOB } from './modules/identity/roles.upgrade.js';
 /** The process entry point: config, database, HTTP listener, graceful shutdown. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  applyHeapGrowth(config.HEAP_GROWING_PERCENT);
   const releaseDataDir = config.MONGODB_URI ? () => {} : claimDataDir(config.DATA_DIR);
   const runtime = await startRuntime(config).catch((error: unknown) => {
     releaseDataDir();

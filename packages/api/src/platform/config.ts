@@ -70,6 +70,8 @@ export const configSchema = z
     // Imports (docs/import.md): the largest file taken, and rows written per batch (a batch is what a resumed run repeats at most).
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 * 1024 * 1024).default(512 * 1024 * 1024),
     IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+    // How far V8 lets the heap grow past what the last full collection kept, in percent (platform/heap.ts); 0: V8's own (up to 4x).
+    HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
     MAIL_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
     SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),

@@ -66,25 +66,36 @@ export interface PlannedRow {
 }
 
 /**
+ * Whether a run dedupes through email keys (platform/records/email-keys.ts): by email, in mode `skip` or
+ * `update`, once the kind's keys are complete. Decided once per run (a kind never goes back to not ready).
+ */
+export async function claimsEmailKeys(ctx: ImportContext, job: ImportJob): Promise<boolean> {
+  return job.mapping!.mode !== 'create' && job.mapping!.dedupeKey === 'email' && (await emailKeysReady(ctx.deps.connection, ctx.kindOf(job).service.definition.model.collection.collectionName));
+}
+
+/**
  * Decides each valid row of a batch: created, updated (with the existing record), or skipped as a
  * duplicate of an earlier row of the file (`seen`) or of a record in the database, found for the whole
  * batch at once (`existingByKey`). A record this same import made (its id is the row's own: an earlier
  * run of the batch got that far) counts as a create.
  *
- * A run (`claim`) deduping by email, once the kind's email keys are complete (email-keys.ts), first
- * claims the batch's keys in ONE unordered insert: an address whose key was already there is the only
- * one read (by `primaryEmail`, as before); the others are new, and their keys now exist before their
- * records. A key the same import claimed in an earlier attempt of the batch (a crash before its
- * checkpoint) is such a hit too, and its read finds nothing or the row's own record (its id is
- * derived), so the row is still created: a rerun never sees its own rows as duplicates. The dry run
- * claims nothing (it writes nothing) and reads one address at a time.
+ * A run that `claim`s (`claimsEmailKeys`) first claims the batch's addresses in ONE unordered insert:
+ * an address whose key was already there is the only one read (by `primaryEmail`, as before); the others
+ * are new, and their keys now exist before their records. The earlier rows of the file need no set that
+ * grows with it: `seen` holds this batch's keys and `earlier` the previous batch's (whose records may not
+ * be inserted yet: two batches are in flight); a row repeating any older row finds that row's record
+ * (it carries this import's id) and is skipped as a repeat. A key the same import claimed in an earlier
+ * attempt of the batch (a crash before its checkpoint) is a hit too, and its read finds nothing or the
+ * row's own record (its id is derived), so the row is still created: a rerun never sees its own rows as
+ * duplicates. The dry run claims nothing (it writes nothing) and reads one address at a time.
  */
-export async function planBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, options: { claim?: boolean } = {}): Promise<PlannedRow[] & { emailKeysClaimed?: boolean }> {
+export async function planBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, options: { claim?: boolean; earlier?: ReadonlySet<string> } = {}): Promise<PlannedRow[] & { emailKeysClaimed?: boolean }> {
   const mode = job.mapping!.mode;
   const decided: PlannedRow[] & { emailKeysClaimed?: boolean } = [];
+  const repeats = new Set<PlannedRow>();
   for (const outcome of rows) {
     if (!outcome.input) continue;
-    if (outcome.key && seen.has(outcome.key)) decided.push({ outcome, action: 'skip', existing: null });
+    if (outcome.key && (seen.has(outcome.key) || options.earlier?.has(outcome.key))) decided.push({ outcome, action: 'skip', existing: null });
     else {
       if (outcome.key) seen.add(outcome.key);
       decided.push({ outcome, action: 'create', existing: null });
@@ -92,10 +103,9 @@ export async function planBatch(ctx: ImportContext, job: ImportJob, principal: P
   }
   if (mode === 'create') return decided;
   let creates = decided.filter((d) => d.action === 'create' && d.outcome.key);
-  const kind = ctx.kindOf(job).service.definition.model.collection.collectionName;
-  if (options.claim && job.idEpoch !== null && job.mapping!.dedupeKey === 'email' && (await emailKeysReady(ctx.deps.connection, kind))) {
+  if (options.claim && job.idEpoch !== null) {
     const claims = creates.map((d) => ({ tenantId: principal.tenantId, email: d.outcome.key!, recordId: recordIdOf(job._id, job.idEpoch!, d.outcome.row), importId: job._id }));
-    const taken = await claimEmailKeys(ctx.deps.connection, kind, claims);
+    const taken = await claimEmailKeys(ctx.deps.connection, ctx.kindOf(job).service.definition.model.collection.collectionName, claims);
     creates = creates.filter((_, i) => taken.has(i));
     decided.emailKeysClaimed = true;
   }
@@ -103,8 +113,24 @@ export async function planBatch(ctx: ImportContext, job: ImportJob, principal: P
   for (const d of creates) {
     const record = existing.get(d.outcome.key!);
     if (!record || (job.idEpoch !== null && record._id.equals(recordIdOf(job._id, job.idEpoch, d.outcome.row)))) continue;
-    d.action = mode === 'update' ? 'update' : 'skip';
-    d.existing = record;
+    // A record an earlier row of this file made (only a claiming run gets here with one: the others skip it by `seen`).
+    const madeBy = (record as RecordBase & { importId?: Types.ObjectId | null }).importId;
+    if (options.claim && madeBy && job._id.equals(madeBy)) repeats.add(d);
+    d.action = mode === 'update' && !repeats.has(d) ? 'update' : 'skip';
+    d.existing = repeats.has(d) ? null : record;
+  }
+  if (options.claim && mode === 'update') {
+    // A record of the agency that an earlier row of this file updated already (its values before are kept
+    // under (import, record) with that row): this row repeats that row and is skipped, as `seen` would.
+    const updates = decided.filter((d) => d.action === 'update');
+    const changes = await inParallel(updates, LOOKUPS_AT_ONCE, (d) => findByIdInTenant(ctx.Changes as never, principal.tenantId, `${String(job._id)}:${String(d.existing!._id)}` as never) as Promise<{ row?: number } | null>);
+    updates.forEach((d, i) => {
+      const row = changes[i]?.row;
+      if (row !== undefined && row < d.outcome.row) {
+        d.action = 'skip';
+        d.existing = null;
+      }
+    });
   }
   return decided;
 }

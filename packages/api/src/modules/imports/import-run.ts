@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.js';
 import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import { inParallel } from '../../platform/concurrency.js';
 import { columnOf, onlyDuplicates, type ImportContext, type RowOutcome } from './import-context.js';
-import { importKeyId, planBatch, recordIdOf } from './import-dedupe.js';
+import { claimsEmailKeys, importKeyId, planBatch, recordIdOf } from './import-dedupe.js';
 import { emptyCounts, toImportDto } from './import-dto.js';
 import { fieldOfPath } from './import-fields.js';
 import { rowBatches } from './import-upload.js';
@@ -40,9 +40,9 @@ async function storeErrors(ctx: ImportContext, job: ImportJob, rows: RowOutcome[
  * of list rows, one audit event), the import keys of what it created in one insert, then updates one
  * by one with their previous values kept for undo, and the batch's errors in one insert.
  */
-async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, counts: ImportCounts): Promise<void> {
+async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, counts: ImportCounts, claim: { claim: boolean; earlier?: ReadonlySet<string> }): Promise<void> {
   const { service } = ctx.kindOf(job);
-  const decided = await planBatch(ctx, job, principal, rows, seen, { claim: true });
+  const decided = await planBatch(ctx, job, principal, rows, seen, claim);
   const creates = decided.filter((d) => d.action === 'create');
   const results = await service.createMany(
     principal,
@@ -82,7 +82,7 @@ async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Princip
         else previous[field] = existing[field] instanceof Types.ObjectId ? String(existing[field]) : (existing[field] ?? null);
       }
       // The values before are kept first (once: a batch run again finds them there), then the update.
-      await ctx.Changes.collection.insertOne({ _id: `${String(job._id)}:${String(d.existing!._id)}`, tenantId: job.tenantId, importId: job._id, recordId: d.existing!._id, previous } as never).catch((error: { code?: number }) => {
+      await ctx.Changes.collection.insertOne({ _id: `${String(job._id)}:${String(d.existing!._id)}`, tenantId: job.tenantId, importId: job._id, recordId: d.existing!._id, row: d.outcome.row, previous } as never).catch((error: { code?: number }) => {
         if (error.code !== 11000) throw error;
       });
       try {
@@ -165,7 +165,12 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
   try {
     const check: RowCheck = await compileRowCheck(ctx, job, principal);
     const counts: ImportCounts = { ...emptyCounts(), ...job.counts };
-    const seen = new Set<string>();
+    // The in-file dedupe: every key so far, or, for a run that claims email keys, the keys of the batch being
+    // planned and of the one before it only (older rows are found through their keys: planBatch), so
+    // nothing the run holds grows with the file.
+    const claim = await claimsEmailKeys(ctx, job);
+    let seen = new Set<string>();
+    let earlier: Set<string> | undefined;
     const started = Date.now();
     let rowsThisRun = 0;
     // One batch is written while the next is read, checked and written too (the database works on one
@@ -191,7 +196,9 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
     try {
       for await (const batch of rowBatches(job, deps.batchSize)) {
         if (batch[batch.length - 1]!.row <= job.checkpointRow) {
-          // Written by an earlier run: only its keys matter (rows after it that repeat them are duplicates).
+          // Written by an earlier run: only its keys matter (rows after it that repeat them are duplicates),
+          // and only to a run that keeps every key (the others find them through their email keys).
+          if (claim) continue;
           for (const b of batch) {
             const r = check(b.row, b.cells);
             if (r.input && r.key) seen.add(r.key);
@@ -202,7 +209,12 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
         const pending = rows.filter((r) => r.row > job.checkpointRow);
         for (const r of rows) if (r.row <= job.checkpointRow && r.input && r.key) seen.add(r.key);
         const batchCounts: ImportCounts = { ...emptyCounts(), read: pending.length, failed: pending.filter((r) => !r.input).length };
-        const next = { done: writeBatch(ctx, job, principal, pending, seen, batchCounts), last: batch[batch.length - 1]!.row, rows: pending.length, counts: batchCounts };
+        if (claim) {
+          earlier = seen;
+          seen = new Set<string>();
+          for (const r of rows) if (r.row <= job.checkpointRow && r.input && r.key) seen.add(r.key);
+        }
+        const next = { done: writeBatch(ctx, job, principal, pending, seen, batchCounts, { claim, earlier }), last: batch[batch.length - 1]!.row, rows: pending.length, counts: batchCounts };
         next.done.catch(() => {}); // awaited by its commit; this only keeps an early failure from going unhandled
         const previous = writing;
         writing = next;

@@ -122,6 +122,8 @@ export interface ImportChange {
   tenantId: Types.ObjectId;
   importId: Types.ObjectId;
   recordId: Types.ObjectId;
+  /** The file row that updated it (an update by a later row of the same file is a repeat, skipped). */
+  row?: number;
   previous: Record<string, unknown>;
 }
 
@@ -130,6 +132,7 @@ const changeSchema = new Schema<ImportChange>(
     _id: { type: String, required: true },
     importId: { type: Schema.Types.ObjectId, required: true, index: true },
     recordId: { type: Schema.Types.ObjectId, required: true },
+    row: { type: Number },
     previous: { type: Schema.Types.Mixed, default: () => ({}) },
   },
   { versionKey: false, minimize: false },

@@ -232,8 +232,9 @@ describe('imports', () => {
     await rt.request().patch(`/v1/contacts/${moved.id}`).set(auth(admin)).send({ emails: [{ value: 'Changed@keys.example', primary: true }] }).expect(200);
     const gone = (await post('gone@keys.example')).body;
     await rt.request().delete(`/v1/contacts/${gone.id}`).set(auth(admin)).expect(204);
-    const fresh = Array.from({ length: 60 }, (_, i) => `New${i},Keyed,new${i}@keys.example`);
-    const lines = ['firstName,lastName,email', 'Made,Keyed,MADE@keys.example', 'Changed,Keyed,changed@keys.example', 'Old,Keyed,old@keys.example', 'Gone,Keyed,gone@keys.example', ...fresh];
+    const fresh = Array.from({ length: 120 }, (_, i) => `New${i},Keyed,new${i}@keys.example`);
+    // The last row repeats a row two batches back: no set of every key is kept, its key and record (this import's) say so.
+    const lines = ['firstName,lastName,email', 'Made,Keyed,MADE@keys.example', 'Changed,Keyed,changed@keys.example', 'Old,Keyed,old@keys.example', 'Gone,Keyed,gone@keys.example', ...fresh, 'Again,Keyed,new3@keys.example'];
     const created = await upload(Buffer.from(lines.join('\n') + '\n'), { kind: 'contacts', name: 'keys.csv' });
     const id = created.body.id as string;
     await rt.request().put(`/v1/imports/${id}/mapping`).set(auth(admin)).send({ columns: created.body.suggestedMapping, dedupeKey: 'email', mode: 'skip' }).expect(200);
@@ -244,14 +245,25 @@ describe('imports', () => {
     });
     assert.equal(done!.status, 'completed', done!.failure ?? '');
     // The API-made contact and the re-addressed one are duplicates; the old address and the deleted contact's are not.
-    assert.deepEqual({ created: done!.progress.created, skipped: done!.progress.skipped }, { created: 62, skipped: 2 });
+    assert.deepEqual({ created: done!.progress.created, skipped: done!.progress.skipped }, { created: 122, skipped: 3 });
+    const reasons = (await rt.request().get(`/v1/imports/${id}/errors`).set(auth(admin))).text.trim().split('\r\n').slice(1).map((r) => r.split(',').slice(0, 4).join(','));
+    assert.deepEqual(reasons, ['2,email,email,a record with this key exists; skipped', '3,email,email,a record with this key exists; skipped', '126,email,email,an earlier row of the file has this key; skipped']);
     const Contacts = contactModel(rt.ctx.connection);
     assert.deepEqual((await Contacts.find({ tenantId, lastName: 'Keyed' }).lean()).map((c) => c.firstName).filter((n) => !n.startsWith('New')).sort(), ['Gone', 'Old']);
-    // Per batch of 50: one insert of its email keys; a read by address only for the 4 addresses that had a key.
+    // Per batch of 50: one insert of its email keys; a read by address only for the 5 addresses that had a key.
     const keyInserts = events.filter((e) => e.commandName === 'insert' && e.command.insert === 'import_keys');
-    assert.equal(keyInserts.length, 2, 'one key insert per batch, none again by the record insert');
+    assert.equal(keyInserts.length, 3, 'one key insert per batch, none again by the record insert');
     const emailReads = events.filter((e) => e.commandName === 'find' && e.command.find === 'contacts' && (e.command.filter as Record<string, unknown>).primaryEmail !== undefined);
-    assert.equal(emailReads.length, 4, 'only the addresses that had a key are read');
+    assert.equal(emailReads.length, 5, 'only the addresses that had a key are read');
+
+    // Mode update: a record of the agency updated by one row is not updated again by a repeat two batches later.
+    const filler = Array.from({ length: 110 }, (_, i) => `Fill${i},Keyed,fill${i}@keys.example,`);
+    const updating = await upload(Buffer.from(['firstName,lastName,email,jobTitle', 'Made,Keyed,made@keys.example,First', ...filler, 'Made,Keyed,made@keys.example,Second'].join('\n') + '\n'), { kind: 'contacts', name: 'update.csv' });
+    await rt.request().put(`/v1/imports/${updating.body.id}/mapping`).set(auth(admin)).send({ columns: updating.body.suggestedMapping, dedupeKey: 'email', mode: 'update' }).expect(200);
+    await rt.request().post(`/v1/imports/${updating.body.id}/run`).set(auth(admin)).expect(202);
+    const updated = await finished(updating.body.id);
+    assert.deepEqual({ created: updated.progress.created, updated: updated.progress.updated, skipped: updated.progress.skipped }, { created: 110, updated: 1, skipped: 1 });
+    assert.equal((await Contacts.findOne({ tenantId, primaryEmail: 'made@keys.example' }).lean())!.jobTitle, 'First');
 
     const Keys = rt.ctx.connection.db!.collection<{ _id: string }>('import_keys');
     const keyOf = (email: string) => emailKeyId(tenantId, 'contacts', email);

@@ -1,0 +1,76 @@
+/**
+ * The API process of `bench/import.ts --api-process`: the runtime and its HTTP server on a database the
+ * bench started, in a process of its own, so the bench reports the API's own peak RSS apart from its
+ * own (file generation, upload, polling). It sets the heap growth as server.ts does. Talks to the bench over IPC:
+ *
+ *   child → bench  { ready: { port, adminToken, refreshToken, rss } }
+ *   bench → child  { start: { profile } }     (command monitor on, jobs started)
+ *   child → bench  { started: { rss } }
+ *   bench → child  { finish: true }           → { finished: { commands, entriesInserted, peakRss, peakHeap } }, then it closes and exits
+ */
+import { createServer } from 'node:http';
+import { testConfig } from '../packages/api/src/platform/config.js';
+import { applyHeapGrowth } from '../packages/api/src/platform/heap.js';
+import { startRuntime } from '../packages/api/src/runtime.js';
+import { makeAgency } from '../packages/api/src/testing/factories.js';
+
+const env = JSON.parse(process.env.BENCH_IMPORT_API!) as { uri: string; dbName: string; postgresUrl: string; config: Record<string, string> };
+const config = testConfig(env.config);
+// As server.ts does at start (HEAP_GROWING_PERCENT, platform/heap.ts).
+applyHeapGrowth(config.HEAP_GROWING_PERCENT);
+const runtime = await startRuntime(config, { uri: env.uri, dbName: env.dbName, postgresUrl: env.postgresUrl });
+const agency = await makeAgency(runtime);
+const server = createServer(runtime.app);
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+const send = (message: unknown) => process.send!(message);
+send({ ready: { port: (server.address() as { port: number }).port, adminToken: agency.adminToken, refreshToken: agency.refreshToken, rss: process.memoryUsage().rss } });
+
+const commandStats = new Map<string, { count: number; ms: number }>();
+let entriesInserted = 0;
+let peakRss = 0;
+let peakHeap = 0;
+let sampler: NodeJS.Timeout | undefined;
+
+process.on('message', async (message: { start?: { profile: boolean }; finish?: boolean }) => {
+  if (message.start) {
+    peakRss = process.memoryUsage().rss;
+    peakHeap = process.memoryUsage().heapUsed;
+    sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }, 100);
+    if (message.start.profile) {
+      const client = runtime.db.connection.getClient();
+      const started = new Map<number, { key: string; at: number }>();
+      client.on('commandStarted', (e) => {
+        if (e.databaseName !== env.dbName) return;
+        const collection = typeof e.command[e.commandName] === 'string' ? e.command[e.commandName] : '';
+        started.set(e.requestId, { key: `${e.commandName} ${collection}`, at: performance.now() });
+        if (e.commandName === 'insert' && collection === 'search_entries') entriesInserted += (e.command.documents as unknown[]).length;
+      });
+      const done = (e: { requestId: number }) => {
+        const s = started.get(e.requestId);
+        if (!s) return;
+        started.delete(e.requestId);
+        const stat = commandStats.get(s.key) ?? { count: 0, ms: 0 };
+        stat.count += 1;
+        stat.ms += performance.now() - s.at;
+        commandStats.set(s.key, stat);
+      };
+      client.on('commandSucceeded', done);
+      client.on('commandFailed', done);
+    }
+    await runtime.ctx.jobs.start();
+    send({ started: { rss: process.memoryUsage().rss } });
+  }
+  if (message.finish) {
+    clearInterval(sampler);
+    send({ finished: { commands: [...commandStats], entriesInserted, peakRss, peakHeap } });
+    server.closeAllConnections();
+    server.close();
+    // Bounded: the bench stops the database servers after this process is gone, whatever state it is in.
+    await Promise.race([runtime.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    process.exit(0);
+  }
+});
