@@ -330,8 +330,9 @@ async function main() {
         const cpuBefore = cpuOfTree({ postgresDatabase: pgDb ?? undefined });
         const result = await measure(base, token, scenario, isMove ? moveIds.length : Infinity);
         const cpuAfter = cpuOfTree({ postgresDatabase: pgDb ?? undefined });
-        // CPU ms per request by process: the API's includes the bench's own HTTP clients (same process).
-        const cpuMs = Object.fromEntries(Object.entries(cpuAfter).map(([name, ticks]) => [name, round((((ticks - (cpuBefore[name] ?? 0)) / CLOCK_TICKS) * 1000) / Math.max(1, result.requests))]));
+        // CPU ms per request by process: the API's includes the bench's own HTTP clients (same process). A PostgreSQL
+        // backend that exited meanwhile (a query cancelled by its time budget) takes its ticks with it: null, not a negative figure.
+        const cpuMs = Object.fromEntries(Object.entries(cpuAfter).map(([name, ticks]) => [name, ticks < (cpuBefore[name] ?? 0) ? null : round((((ticks - (cpuBefore[name] ?? 0)) / CLOCK_TICKS) * 1000) / Math.max(1, result.requests))]));
         const perRequest = { roundTrips: monitor.commands / result.requests, returned: monitor.returned / result.requests, commands: Object.fromEntries([...monitor.byName].map(([k, v]) => [k, Math.round((v / result.requests) * 100) / 100])) };
         log(`${result.name} @${concurrency}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, ${result.rps.toFixed(1)} req/s, ${result.requests} requests, statuses ${JSON.stringify(result.statuses)}, per request ${perRequest.roundTrips.toFixed(2)} commands ${JSON.stringify(perRequest.commands)}, ${perRequest.returned.toFixed(1)} documents returned, CPU ms/request ${JSON.stringify(cpuMs)}`);
         results.push({ ...result, key: scenario.key, concurrency, ...perRequest, cpuMs });
@@ -353,7 +354,7 @@ async function main() {
       '',
       '| scenario | concurrent | requests | errors | p50 ms | p95 ms | max ms | req/s | commands/request | documents returned/request | CPU ms/request API / FerretDB / PostgreSQL |',
       '|---|---|---|---|---|---|---|---|---|---|---|',
-      ...results.map((r) => `| ${r.name} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.rps.toFixed(1)} | ${r.roundTrips.toFixed(2)} | ${r.returned.toFixed(1)} | ${(r.cpuMs.api ?? 0).toFixed(1)} / ${(r.cpuMs.ferretdb ?? 0).toFixed(1)} / ${(r.cpuMs.postgres ?? 0).toFixed(1)} |`),
+      ...results.map((r) => `| ${r.name} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.rps.toFixed(1)} | ${r.roundTrips.toFixed(2)} | ${r.returned.toFixed(1)} | ${[r.cpuMs.api, r.cpuMs.ferretdb, r.cpuMs.postgres].map((ms) => (typeof ms === 'number' ? ms.toFixed(1) : '–')).join(' / ')} |`),
       '',
     ];
     if (!record) {
