@@ -44,7 +44,7 @@ import { opportunityModel } from '../packages/api/src/modules/opportunities/oppo
 import { activityModel } from '../packages/api/src/modules/activities/activity.model.js';
 import { contactModel } from '../packages/api/src/modules/contacts/contact.model.js';
 import { createRollups } from '../packages/api/src/modules/reporting/rollups.service.js';
-import { waitUntilApplied } from '../packages/api/src/modules/reporting/rollup-applier.js';
+import { contributionLookups, waitUntilApplied } from '../packages/api/src/modules/reporting/rollup-applier.js';
 import { postgresClient } from '../packages/api/src/platform/db/pushdown-indexes.js';
 import pg from 'pg';
 import { CLOCK_TICKS, cpuOfTree } from './cpu.js';
@@ -411,13 +411,16 @@ const updatesHeld: number[] = [];
 const appliers = connection.collection<{ _id: string }>('rollup_appliers');
 // CPU ticks and database commands per mode, over both rounds (creates and updates): `with` until its queue
 // is applied, `held` without the applier's work (the catch-up after it is counted apart), `without`.
-const spent: Record<string, { cpu: Record<string, number>; commands: Record<string, number>; writes: number }> = {};
+const spent: Record<string, { cpu: Record<string, number>; commands: Record<string, number>; writes: number; contributions: Record<string, number> }> = {};
 async function accounted(mode: string, writesDone: number, work: () => Promise<void>): Promise<void> {
   commands = [];
+  const lookups = { ...contributionLookups };
   const before = cpuOfTree();
   await work();
   const after = cpuOfTree();
-  const entry = (spent[mode] ??= { cpu: {}, commands: {}, writes: 0 });
+  const entry = (spent[mode] ??= { cpu: {}, commands: {}, writes: 0, contributions: {} });
+  // How the applier found the stored contributions: from its memory, or read (and of those, ones it had but could not trust).
+  for (const [k, n] of Object.entries(contributionLookups)) entry.contributions[k] = (entry.contributions[k] ?? 0) + n - lookups[k as keyof typeof lookups];
   entry.writes += writesDone;
   for (const [name, ticks] of Object.entries(after)) entry.cpu[name] = (entry.cpu[name] ?? 0) + ticks - (before[name] ?? 0);
   for (const c of commands) {
@@ -460,6 +463,7 @@ const perWrite = Object.fromEntries(
     {
       cpuMs: Object.fromEntries(Object.entries(e.cpu).map(([name, ticks]) => [name, Math.round(((ticks / CLOCK_TICKS) * 1000 * 100) / e.writes) / 100])),
       commands: Object.fromEntries(Object.entries(e.commands).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([c, n]) => [c, Math.round((n / e.writes) * 100) / 100])),
+      contributionLookups: e.contributions,
     },
   ]),
 );

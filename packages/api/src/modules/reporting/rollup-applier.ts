@@ -26,6 +26,8 @@ const GATHER_MS = 150;
  * contribution back, as long as nobody else has written the agency's roll-ups since (see `known` below).
  */
 export const KNOWN_CONTRIBUTIONS = 10_000;
+/** How the applier found stored contributions, over every applier of the process (the bench prints it). */
+export const contributionLookups = { fromMemory: 0, read: 0, readForgotten: 0 };
 
 
 /** Money and counts: sums kept to the cent, so adding and taking away the same amounts returns to the same figure. */
@@ -146,8 +148,11 @@ export function createRollupApplier(deps: {
     if (hit && hit.epoch === epoch) {
       known.delete(_id);
       known.set(_id, hit);
+      contributionLookups.fromMemory += 1;
       return hit;
     }
+    contributionLookups.read += 1;
+    if (hit) contributionLookups.readForgotten += 1;
     const stored = await Contributions.findOne({ _id, tenantId }).lean();
     if (!stored) return null;
     const found = { recordVersion: stored.recordVersion, deleted: Boolean(stored.deleted), packed: typeof stored.packed === 'string' ? stored.packed : packEntries(contributionEntries(stored)) };
