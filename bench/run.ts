@@ -28,6 +28,7 @@ import { contactModel } from '../packages/api/src/modules/contacts/contact.model
 import { contactDefinition } from '../packages/api/src/modules/contacts/contacts.service.js';
 import { userModel } from '../packages/api/src/modules/identity/user.model.js';
 import { roleModel } from '../packages/api/src/modules/identity/role.model.js';
+import { Session } from 'node:inspector/promises';
 import { CLOCK_TICKS, cpuOfTree } from './cpu.js';
 import { opportunityModel } from '../packages/api/src/modules/opportunities/opportunity.model.js';
 import { opportunityDefinition } from '../packages/api/src/modules/opportunities/opportunities.service.js';
@@ -51,6 +52,8 @@ const record = option('record', '1') !== '0';
 const requestTimeoutMs = Number(option('timeout', '60000'));
 /** `--only board,move` runs the scenarios whose key is listed (contacts-filtered, contacts-status, count-status, search, search-city, search-words, search-email, board, move). */
 const only = option('only', '').split(',').filter(Boolean);
+/** `--profile <file>` writes a CPU profile of this process (the API and the bench's clients) over the measured requests of every scenario run (not the seed). */
+const profileFile = option('profile', '');
 /** `--search-index 0` seeds no search entries (about 60 per contact, most of the seeding time): for list-only runs; the search scenarios are then skipped. */
 const withSearch = option('search-index', '1') !== '0';
 
@@ -318,6 +321,12 @@ async function main() {
     // The count scenario's own answer, checked once: a 4xx here would otherwise be measured as if it were the count.
     await setUp(`GET /v1/segments/${hotSegment.id}/count`, `${base}/v1/segments/${hotSegment.id}/count`, { headers: { authorization: `Bearer ${segmentToken}` } }, 200);
     const results = [];
+    const profiler = profileFile ? new Session() : null;
+    const profiles: unknown[] = [];
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+    }
     for (const c of concurrencies) {
       concurrency = c;
       for (const scenario of scenarios.filter((s) => (!only.length || only.includes(s.key)) && (withSearch || !s.key.startsWith('search')))) {
@@ -328,7 +337,9 @@ async function main() {
         monitor.returned = 0;
         monitor.byName.clear();
         const cpuBefore = cpuOfTree({ postgresDatabase: pgDb ?? undefined });
+        if (profiler) await profiler.post('Profiler.start');
         const result = await measure(base, token, scenario, isMove ? moveIds.length : Infinity);
+        if (profiler) profiles.push((await profiler.post('Profiler.stop')).profile);
         const cpuAfter = cpuOfTree({ postgresDatabase: pgDb ?? undefined });
         // CPU ms per request by process: the API's includes the bench's own HTTP clients (same process). A PostgreSQL
         // backend that exited meanwhile (a query cancelled by its time budget) takes its ticks with it: null, not a negative figure.
@@ -337,6 +348,11 @@ async function main() {
         log(`${result.name} @${concurrency}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, ${result.rps.toFixed(1)} req/s, ${result.requests} requests, statuses ${JSON.stringify(result.statuses)}, per request ${perRequest.roundTrips.toFixed(2)} commands ${JSON.stringify(perRequest.commands)}, ${perRequest.returned.toFixed(1)} documents returned, CPU ms/request ${JSON.stringify(cpuMs)}`);
         results.push({ ...result, key: scenario.key, concurrency, ...perRequest, cpuMs });
       }
+    }
+    if (profiler) {
+      // One profile per scenario run, in order (open the first in a profile viewer; all are in the file).
+      writeFileSync(profileFile, JSON.stringify(profiles.length === 1 ? profiles[0] : profiles));
+      profiler.disconnect();
     }
     if (record) mergeJson(results.map((r) => ({ scenario: r.key, records: counts.contacts, concurrency: r.concurrency, handler, p50_ms: round(r.p50), p95_ms: round(r.p95), rps: round(r.rps), roundTrips: round(r.roundTrips), documentsReturned: round(r.returned), commands: r.commands, cpuMsPerRequest: r.cpuMs, errors: r.errors, at: new Date().toISOString() })));
 
