@@ -13,7 +13,7 @@ import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import { searchEntryModel } from '../../platform/search/search-entry.model.js';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { commandEventsDuring } from '../../testing/commands.js';
-import { emailKeyId } from '../../platform/records/email-keys.js';
+import { claimEmailKeys, emailKeyId } from '../../platform/records/email-keys.js';
 import { contactModel } from '../contacts/contact.model.js';
 import { leadModel } from '../leads/lead.model.js';
 import { JOBS_COLLECTION } from '../../platform/jobs/jobs.js';
@@ -280,6 +280,21 @@ describe('imports', () => {
     await post('taken@keys.example');
     await rt.request().post(`/v1/imports/${again.body.id}/undo`).set(auth(admin)).expect(200);
     assert.ok(await Keys.findOne({ _id: keyOf('taken@keys.example') }), 'the key of an address another contact holds stays');
+  });
+
+  it('should create the rows whose email keys a crashed attempt claimed before its records were written', async () => {
+    const lines = ['firstName,lastName,email', ...Array.from({ length: 70 }, (_, i) => `Claimed${i},Crash,claimed${i}@keys.example`)];
+    const created = await upload(Buffer.from(lines.join('\n') + '\n'), { kind: 'contacts', name: 'claimed.csv' });
+    const id = created.body.id as string;
+    await rt.request().put(`/v1/imports/${id}/mapping`).set(auth(admin)).send({ columns: created.body.suggestedMapping, dedupeKey: 'email', mode: 'skip' }).expect(200);
+    // As an attempt that died after its batches' key inserts and before their record inserts leaves it.
+    const importId = new Types.ObjectId(id);
+    const taken = await claimEmailKeys(rt.ctx.connection, 'contacts', Array.from({ length: 70 }, (_, i) => ({ tenantId, email: `claimed${i}@keys.example`, recordId: null, importId })));
+    assert.equal(taken.size, 0);
+    await rt.request().post(`/v1/imports/${id}/run`).set(auth(admin)).expect(202);
+    const done = await finished(id);
+    assert.deepEqual({ created: done.progress.created, skipped: done.progress.skipped }, { created: 70, skipped: 0 });
+    assert.equal(await contactModel(rt.ctx.connection).countDocuments({ tenantId, lastName: 'Crash' }), 70);
   });
 
   it('should queue one run when two starts of one import race, and import its rows once', async () => {
