@@ -259,8 +259,9 @@ async function eraseKeys(db: NonNullable<Connection['db']>, person: Footprint, s
   const { tenantId } = person;
   const keys = db.collection<{ _id: string }>(EMAIL_KEYS_COLLECTION);
   const ids = new Set<string>(person.emails.flatMap((email) => ['contacts', 'leads'].map((kind) => emailKeyId(tenantId, kind, email.toLowerCase()))));
-  if (subjectIds.length) {
-    for (const key of await keys.find({ tenantId, recordId: subjectIds.length === 1 ? subjectIds[0]! : { $in: subjectIds } } as never, { projection: { _id: 1 } }).toArray()) ids.add(String(key._id));
+  // One equality per record: FerretDB pushes no `$in` down, and every contact and lead of the agency has a key here.
+  for (const recordId of subjectIds) {
+    for (const key of await keys.find({ tenantId, recordId } as never, { projection: { _id: 1 } }).toArray()) ids.add(String(key._id));
   }
   const erased = new Set(subjectIds.map(String));
   let removed = 0;
