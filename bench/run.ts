@@ -22,6 +22,7 @@ import { startRuntime } from '../packages/api/src/runtime.js';
 import { registrationToken, waitForMail } from '../packages/api/src/testing/mailbox.js';
 import { indexRecords } from '../packages/api/src/platform/search/search-index.js';
 import { writeListRows } from '../packages/api/src/platform/lists/list-rows.js';
+import { setListPageCacheLimits } from '../packages/api/src/platform/lists/list-page-cache.js';
 import { countCreated, foldAllCounters } from '../packages/api/src/platform/counts/record-counts.js';
 import { recordCountDeltaModel } from '../packages/api/src/platform/counts/record-count.model.js';
 import { contactModel } from '../packages/api/src/modules/contacts/contact.model.js';
@@ -56,6 +57,8 @@ const only = option('only', '').split(',').filter(Boolean);
 const profileFile = option('profile', '');
 /** `--search-index 0` seeds no search entries (about 60 per contact, most of the seeding time): for list-only runs; the search scenarios are then skipped. */
 const withSearch = option('search-index', '1') !== '0';
+/** `--list-cache 0` keeps no list page (platform/lists/list-page-cache.ts): every list page is cold, as the first one after a write of its kind. */
+const listCache = option('list-cache', '1') !== '0';
 
 const first = ['Ana', 'Bruno', 'Carla', 'Daniel', 'Elena', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Karin', 'Luca', 'Maria', 'Nadia', 'Oscar', 'Paula', 'Quentin', 'Rosa', 'Sven', 'Tomás', 'Ute', 'Victor', 'Wanda', 'Xavier', 'Yara', 'Zoë', 'Marco', 'Martina', 'Mark', 'Lena'];
 const last = ['Almeida', 'Berger', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Hansen', 'Ivanova', 'Jensen', 'Kowalski', 'Lopes', 'Müller', 'Novak', 'Olsen', 'Petrov', 'Rossi', 'Schmidt', 'Silva', 'Tanaka', 'Ulrich', 'Vidal', 'Weber', 'Young', 'Zimmermann', 'Marsh', 'Martins', 'Moreau', 'Nielsen', 'Santos'];
@@ -151,6 +154,7 @@ async function main() {
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const { connection } = runtime.ctx;
+  if (!listCache) setListPageCacheLimits(connection, { maxPages: 0 });
   const seedTimes: Record<string, number> = {};
   let foldMs = NaN;
   let pendingDeltasNote = '';

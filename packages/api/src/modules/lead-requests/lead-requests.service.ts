@@ -7,7 +7,7 @@ import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import { iso, id } from '../../platform/records/dto.js';
 import { registerListedKind, syncListRow, type ListedKind } from '../../platform/lists/list-rows.js';
-import { walkRows } from '../../platform/lists/list-walk.js';
+import { keptRowPage } from '../../platform/lists/list-page-cache.js';
 import type { RecordDeps } from '../../platform/records/record-service.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { leadRequestItemModel, leadRequestModel, type LeadCriteria, type LeadRequest, type LeadRequestItem } from './lead-requests.model.js';
@@ -199,7 +199,7 @@ export function createLeadRequestsService(deps: {
     async list(principal: Principal, query: { status?: string | undefined; limit: number; cursor?: string | undefined }) {
       const filter: Record<string, unknown> = visible(principal);
       if (query.status) filter.status = query.status;
-      const page = await walkRows(connection, { tenantId: principal.tenantId, kind: listed.resource, order: 'c', direction: -1, filter, limit: query.limit, cursor: query.cursor });
+      const page = await keptRowPage(connection, { tenantId: principal.tenantId, kind: listed.resource, order: 'c', direction: -1, filter, limit: query.limit, cursor: query.cursor });
       return { object: 'list' as const, data: await Promise.all(page.rows.map((row) => withTransitions(principal, row.item as StoredDto))), hasMore: page.hasMore, nextCursor: page.nextCursor };
     },
 

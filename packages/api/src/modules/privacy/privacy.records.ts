@@ -36,7 +36,7 @@ export async function deleteRecords(connection: Connection, events: EventBus, de
     const { deletedCount } = await def.model.deleteOne({ tenantId, _id: doc._id } as never);
     await Promise.all([
       removeRecordSearch(connection, tenantId, doc._id),
-      def.listRows ? removeListRow(connection, tenantId, doc._id) : null,
+      def.listRows ? removeListRow(connection, tenantId, doc._id, def.resource) : null,
       deletedCount ? countWrite(connection, def, doc as never, null, 'del') : null,
     ]);
     if (!deletedCount) return 0;

@@ -6,7 +6,7 @@ import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { DomainEvent, EventBus } from '../../platform/events.js';
 import { iso, id } from '../../platform/records/dto.js';
 import { registerListedKind, syncListRow, type ListedKind } from '../../platform/lists/list-rows.js';
-import { walkRows } from '../../platform/lists/list-walk.js';
+import { keptRowPage } from '../../platform/lists/list-page-cache.js';
 import type { RecordDeps } from '../../platform/records/record-service.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import { quoteModel, type Quote } from '../quotes/quote.model.js';
@@ -171,7 +171,7 @@ export function createProjectsService(deps: { connection: Connection; events: Ev
       if (query.customerId) filter.customerId = new Types.ObjectId(query.customerId);
       if (query.opportunityId) filter.opportunityId = new Types.ObjectId(query.opportunityId);
       if (query.status) filter.status = query.status;
-      const page = await walkRows(connection, { tenantId: principal.tenantId, kind: listed.resource, order: 'c', direction: -1, filter, limit: query.limit, cursor: query.cursor });
+      const page = await keptRowPage(connection, { tenantId: principal.tenantId, kind: listed.resource, order: 'c', direction: -1, filter, limit: query.limit, cursor: query.cursor });
       return { object: 'list' as const, data: page.rows.map((row) => row.item as ReturnType<typeof toProjectDto>), hasMore: page.hasMore, nextCursor: page.nextCursor };
     },
 

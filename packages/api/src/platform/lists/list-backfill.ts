@@ -1,6 +1,7 @@
 import type { Connection, Types } from 'mongoose';
 import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import { listRowModel } from './list-row.model.js';
+import { moveListStamps } from './list-page-cache.js';
 import { listedKinds, syncListRow, writeListRows, type ListedKind } from './list-rows.js';
 
 /**
@@ -64,17 +65,35 @@ export async function compactListItems(connection: Connection, signal?: AbortSig
   const state = connection.db!.collection<{ _id: string; done: boolean; rows: number; at: Date }>('list_backfill');
   if ((await state.findOne({ _id: COMPACT_ITEMS }))?.done) return 0;
   const Rows = listRowModel(connection).collection;
-  const cursor = Rows.find({ item: { $exists: true } }, { projection: { _id: 1, tenantId: 1, item: 1 }, batchSize: BATCH });
+  const cursor = Rows.find({ item: { $exists: true } }, { projection: { _id: 1, tenantId: 1, kind: 1, item: 1 }, batchSize: BATCH });
   let rewritten = 0;
-  let batch: Array<{ _id: unknown; tenantId: unknown; item: unknown }> = [];
+  let batch: Array<{ _id: unknown; tenantId: Types.ObjectId; kind: string; item: unknown }> = [];
+  // The list stamps of the batch's (agency, kind) pairs move once before its rewrites and once after (list-page-cache.ts).
+  const moveStamps = async () => {
+    const kinds = new Map<string, { tenantId: Types.ObjectId; kinds: Set<string> }>();
+    for (const row of batch) {
+      const entry = kinds.get(String(row.tenantId)) ?? { tenantId: row.tenantId, kinds: new Set<string>() };
+      entry.kinds.add(row.kind);
+      kinds.set(String(row.tenantId), entry);
+    }
+    for (const { tenantId, kinds: of } of kinds.values()) await moveListStamps(connection, tenantId, of);
+  };
   const flush = async () => {
+    await moveStamps();
+    try {
+      await rewrite();
+    } finally {
+      await moveStamps();
+    }
+    batch = [];
+  };
+  const rewrite = async () => {
     for (let i = 0; i < batch.length; i += COMPACT_PARALLEL) {
       const results = await Promise.all(
         batch.slice(i, i + COMPACT_PARALLEL).map((row) => Rows.updateOne({ _id: row._id, tenantId: row.tenantId, item: { $exists: true } } as never, { $set: { itemJson: JSON.stringify(row.item) }, $unset: { item: 1 } })),
       );
       rewritten += results.reduce((n, r) => n + r.modifiedCount, 0);
     }
-    batch = [];
   };
   try {
     for await (const row of cursor) {

@@ -19,10 +19,22 @@ interface OpenBlock {
   claimedAt: number;
 }
 
+interface Head {
+  n: number;
+  /** Date.now() when `n` was last probed (for the TTL). */
+  at: number;
+  /** performance.now() when the probe that gave `n` started (for `since`). */
+  startedAt?: number;
+  probing?: Promise<number>;
+  probingStartedAt?: number;
+  /** A probe queued behind the running one, shared by the callers that need one started after it. */
+  waiting?: Promise<number>;
+}
+
 interface Blocks {
   open: Map<string, OpenBlock>;
   claiming: Map<string, Promise<OpenBlock>>;
-  heads: Map<string, { n: number; at: number; probing?: Promise<number> }>;
+  heads: Map<string, Head>;
 }
 
 const byConnection = new WeakMap<Connection, Blocks>();
@@ -63,29 +75,57 @@ async function probeHead(connection: Connection, scope: string, known: number): 
 
 /**
  * The newest block number of a kind in a tenant (-1 before the first), as this process last saw it
- * (at most a second old, or its own newest claim); a list walk starts there.
+ * (at most a second old, or its own newest claim); a list walk starts there. With `since`
+ * (performance.now()), from a probe that started at or after it, shared by the callers of about the
+ * same moment (a kept list page read again after another process's write: list-page-cache.ts).
  */
-export async function newestBlock(connection: Connection, tenantId: Types.ObjectId, kind: string): Promise<number> {
+export async function newestBlock(connection: Connection, tenantId: Types.ObjectId, kind: string, since?: number): Promise<number> {
   const s = state(connection);
   const scope = scopeOf(tenantId, kind);
-  const head = s.heads.get(scope);
-  if (head && Date.now() - head.at < HEAD_TTL_MS) return head.n;
-  if (head?.probing) return head.probing;
-  const entry = head ?? { n: -1, at: 0 };
-  entry.probing = probeHead(connection, scope, entry.n).then(
-    (n) => {
-      entry.n = Math.max(entry.n, n);
-      entry.at = Date.now();
-      delete entry.probing;
-      return entry.n;
-    },
-    (error: unknown) => {
-      delete entry.probing;
-      throw error;
-    },
-  );
-  s.heads.set(scope, entry);
-  return entry.probing;
+  let head = s.heads.get(scope);
+  if (since === undefined) {
+    if (head && Date.now() - head.at < HEAD_TTL_MS) return head.n;
+    if (head?.probing) return head.probing;
+  } else {
+    if (head && (head.startedAt ?? -Infinity) >= since) return head.n;
+    if (head?.probing && (head.probingStartedAt ?? -Infinity) >= since) return head.probing;
+  }
+  if (!head) {
+    head = { n: -1, at: 0 };
+    s.heads.set(scope, head);
+  }
+  const entry = head;
+  const probe = (): Promise<number> => {
+    const startedAt = performance.now();
+    const running: Promise<number> = probeHead(connection, scope, entry.n).then(
+      (n) => {
+        entry.n = Math.max(entry.n, n);
+        entry.at = Date.now();
+        entry.startedAt = Math.max(entry.startedAt ?? -Infinity, startedAt);
+        if (entry.probing === running) delete entry.probing;
+        return entry.n;
+      },
+      (error: unknown) => {
+        if (entry.probing === running) delete entry.probing;
+        throw error;
+      },
+    );
+    entry.probing = running;
+    entry.probingStartedAt = startedAt;
+    return running;
+  };
+  if (!entry.probing) return probe();
+  // A probe runs that started before `since`: the next one, after it, is shared by everyone who needs it.
+  entry.waiting ??= entry.probing
+    .then(
+      () => undefined,
+      () => undefined,
+    )
+    .then(() => {
+      delete entry.waiting;
+      return probe();
+    });
+  return entry.waiting;
 }
 
 async function claim(connection: Connection, tenantId: Types.ObjectId, kind: string): Promise<number> {

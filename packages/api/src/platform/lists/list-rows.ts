@@ -4,6 +4,7 @@ import { ACCESS_FIELDS } from '../search/search-entry.model.js';
 import type { ListSpec } from '../records/list-query.js';
 import { bucketKey, listRowModel, LEVEL_SPANS, rowFieldOf, type ListRow } from './list-row.model.js';
 import { bulkBlocks, writeBlock } from './list-blocks.js';
+import { listStampModel, moveListStamps } from './list-page-cache.js';
 
 /** What list rows need to know about a kind of record. */
 export interface ListedKind<Doc = Record<string, unknown>> {
@@ -78,6 +79,8 @@ export function rowOf<Doc>(kind: ListedKind<Doc>, doc: Doc, block: number, creat
  * concurrent writers end on the last state. A record that is gone loses its row. `created`: the record
  * was just inserted, so its row is inserted first (an update would find nothing); `recheck: false`:
  * the caller reads the record again itself after this and its other derived writes (record service).
+ * The kind's list stamp moves before the row write and again after it (list-page-cache.ts), unless
+ * `stamped: false` (a caller writing many rows moves it once around them all).
  */
 export async function syncListRow<Doc>(
   connection: Connection,
@@ -85,8 +88,18 @@ export async function syncListRow<Doc>(
   tenantId: Types.ObjectId,
   recordId: Types.ObjectId,
   current?: Doc | null,
-  options: { created?: boolean; recheck?: boolean } = {},
+  options: { created?: boolean; recheck?: boolean; stamped?: boolean } = {},
 ): Promise<void> {
+  if (options.stamped === false) return writeRow(connection, kind, tenantId, recordId, current, options);
+  await moveListStamps(connection, tenantId, [kind.resource]);
+  try {
+    await writeRow(connection, kind, tenantId, recordId, current, options);
+  } finally {
+    await moveListStamps(connection, tenantId, [kind.resource]);
+  }
+}
+
+async function writeRow<Doc>(connection: Connection, kind: ListedKind<Doc>, tenantId: Types.ObjectId, recordId: Types.ObjectId, current: Doc | null | undefined, options: { created?: boolean; recheck?: boolean }): Promise<void> {
   const Rows = listRowModel(connection);
   let doc = current === undefined ? ((await findByIdInTenant(kind.model as never, tenantId, recordId)) as Doc | null) : current;
   let created = options.created === true;
@@ -125,16 +138,26 @@ export async function syncListRow<Doc>(
   }
 }
 
-/** Forgets a deleted record's row. */
-export async function removeListRow(connection: Connection, tenantId: Types.ObjectId, recordId: Types.ObjectId): Promise<void> {
-  await listRowModel(connection).deleteOne({ tenantId, _id: recordId });
+/** Forgets a deleted record's row (of kind `kind`: its list stamp moves before and after, unless `stamped: false`, a caller removing many moving it around them all). */
+export async function removeListRow(connection: Connection, tenantId: Types.ObjectId, recordId: Types.ObjectId, kind: string, options: { stamped?: boolean } = {}): Promise<void> {
+  if (options.stamped === false) {
+    await listRowModel(connection).deleteOne({ tenantId, _id: recordId });
+    return;
+  }
+  await moveListStamps(connection, tenantId, [kind]);
+  try {
+    await listRowModel(connection).deleteOne({ tenantId, _id: recordId });
+  } finally {
+    await moveListStamps(connection, tenantId, [kind]);
+  }
 }
 
 /**
  * Bulk row writer for records just inserted without rows (a seed, an import, the backfill): claims
  * whole blocks for them, in the order given, and inserts their rows 2,000 at a time; a record that
  * already has a row keeps it (the duplicate `_id` is skipped). `docs` are full stored documents of one
- * tenant. Returns the number of rows written.
+ * tenant. Returns the number of rows written. The kind's list stamp of each tenant moves once before its
+ * rows are written and once after (list-page-cache.ts), not per row.
  */
 export async function writeListRows<Doc>(connection: Connection, kind: ListedKind<Doc>, docs: ReadonlyArray<Doc>, options: { perBlock?: number } = {}): Promise<number> {
   const byTenant = new Map<string, Doc[]>();
@@ -144,20 +167,32 @@ export async function writeListRows<Doc>(connection: Connection, kind: ListedKin
   }
   let written = 0;
   for (const [tenant, group] of byTenant) {
-    const blocks = await bulkBlocks(connection, new Types.ObjectId(tenant), kind.resource, group.length, options.perBlock);
-    const rows = group.map((doc, i) => rowOf(kind, doc, blocks[i]!, blocks[i]!));
-    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-      try {
-        const result = await listRowModel(connection).collection.insertMany(rows.slice(i, i + INSERT_BATCH) as never[], { ordered: false });
-        written += result.insertedCount;
-      } catch (error) {
-        // The driver gives one write error as an object and several as an array.
-        const e = error as { code?: number; result?: { insertedCount?: number }; insertedCount?: number; writeErrors?: { code: number } | Array<{ code: number }> };
-        const writeErrors = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-        const codes = writeErrors.length ? writeErrors.map((w) => w.code) : [e.code];
-        if (codes.some((c) => c !== 11000)) throw error;
-        written += e.insertedCount ?? e.result?.insertedCount ?? 0;
-      }
+    const tenantId = new Types.ObjectId(tenant);
+    await moveListStamps(connection, tenantId, [kind.resource]);
+    try {
+      written += await insertRows(connection, kind, tenantId, group, options.perBlock);
+    } finally {
+      await moveListStamps(connection, tenantId, [kind.resource]);
+    }
+  }
+  return written;
+}
+
+async function insertRows<Doc>(connection: Connection, kind: ListedKind<Doc>, tenantId: Types.ObjectId, group: Doc[], perBlock: number | undefined): Promise<number> {
+  let written = 0;
+  const blocks = await bulkBlocks(connection, tenantId, kind.resource, group.length, perBlock);
+  const rows = group.map((doc, i) => rowOf(kind, doc, blocks[i]!, blocks[i]!));
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    try {
+      const result = await listRowModel(connection).collection.insertMany(rows.slice(i, i + INSERT_BATCH) as never[], { ordered: false });
+      written += result.insertedCount;
+    } catch (error) {
+      // The driver gives one write error as an object and several as an array.
+      const e = error as { code?: number; result?: { insertedCount?: number }; insertedCount?: number; writeErrors?: { code: number } | Array<{ code: number }> };
+      const writeErrors = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+      const codes = writeErrors.length ? writeErrors.map((w) => w.code) : [e.code];
+      if (codes.some((c) => c !== 11000)) throw error;
+      written += e.insertedCount ?? e.result?.insertedCount ?? 0;
     }
   }
   return written;
@@ -169,6 +204,8 @@ const kindsByConnection = new WeakMap<Connection, Map<string, ListedKind<never>>
 export function registerListedKind<Doc>(connection: Connection, kind: ListedKind<Doc>): void {
   assertRowFields(kind);
   listRowModel(connection);
+  // Registered now, before the indexes are made at start (platform/db/write-stamps.ts).
+  listStampModel(connection);
   const kinds = kindsByConnection.get(connection) ?? new Map<string, ListedKind<never>>();
   kinds.set(kind.resource, kind as unknown as ListedKind<never>);
   kindsByConnection.set(connection, kinds);
@@ -181,13 +218,20 @@ export function listedKinds(connection: Connection): ListedKind<Record<string, u
 
 /**
  * Brings the rows of the records matching `filter` up to date after a write that went past the record
- * service (a bulk `updateMany` of a copied field): reads their ids, then syncs them 16 at a time.
+ * service (a bulk `updateMany` of a copied field): reads their ids, then syncs them 16 at a time, the
+ * kind's list stamp moved once before and once after them all.
  */
 export async function syncListRowsWhere(connection: Connection, resource: string, filter: Record<string, unknown> & { tenantId: Types.ObjectId }): Promise<number> {
   const kind = kindsByConnection.get(connection)?.get(resource) as ListedKind<Record<string, unknown>> | undefined;
   if (!kind) return 0;
   const ids = (await kind.model.find(filter as never).select({ _id: 1 }).lean<Array<{ _id: Types.ObjectId }>>()).map((d) => d._id);
-  for (let i = 0; i < ids.length; i += 16) await Promise.all(ids.slice(i, i + 16).map((id) => syncListRow(connection, kind, filter.tenantId, id)));
+  if (!ids.length) return 0;
+  await moveListStamps(connection, filter.tenantId, [kind.resource]);
+  try {
+    for (let i = 0; i < ids.length; i += 16) await Promise.all(ids.slice(i, i + 16).map((id) => syncListRow(connection, kind, filter.tenantId, id, undefined, { stamped: false })));
+  } finally {
+    await moveListStamps(connection, filter.tenantId, [kind.resource]);
+  }
   return ids.length;
 }
 

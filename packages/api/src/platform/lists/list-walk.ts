@@ -31,6 +31,8 @@ export interface RowWalk {
   filter: Record<string, unknown>;
   limit: number;
   cursor?: string | undefined;
+  /** Start from the newest block as probed at or after this moment (performance.now()), not as this process last saw it: a kept page read again (list-page-cache.ts). */
+  headSince?: number | undefined;
 }
 
 /** What a walk reads of a row: its place in both orders and its list item (either form); the filter fields stay in the database's reply only as far as FerretDB needs them. */
@@ -55,7 +57,7 @@ export async function walkRows(connection: Connection, walk: RowWalk): Promise<R
   const Rows = listRowModel(connection);
   const { order, direction } = walk;
   const desc = direction === -1;
-  const head = await newestBlock(connection, walk.tenantId, walk.kind);
+  const head = await newestBlock(connection, walk.tenantId, walk.kind, walk.headSince);
   const cursor = walk.cursor ? decodeRowCursor(walk.cursor, order, direction) : null;
   // The bound: rows at or before it (in walk order) were answered already.
   const bound = cursor ? { b: cursor.b, s: cursor.s } : null;

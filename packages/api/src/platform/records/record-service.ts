@@ -17,6 +17,7 @@ import { writeStoredVersion } from './version-claims.js';
 import { readRecordsById } from './records-by-id.js';
 import { registerListedKind, removeListRow, syncListRow, writeListRows } from '../lists/list-rows.js';
 import { walkRows } from '../lists/list-walk.js';
+import { keptRowPage, moveListStamps } from '../lists/list-page-cache.js';
 import { countCreated, countWrite, registerCountedKind } from '../counts/record-counts.js';
 import { countFromCounters } from '../counts/count-query.js';
 
@@ -263,6 +264,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
 
     /** A page of the records the principal may see, filtered, searched and sorted. */
     async list(principal: Principal, query: ListQuery, action: Action = 'read') {
+      const asOf = performance.now();
       const { equalities, conditions } = buildFilters(def.list, query);
       const custom = await deps.customFields.filters(principal.tenantId, def.resource, query);
       const definitions = query.sort?.replace(/^[-+]/, '').startsWith('custom.') ? await deps.customFields.definitions(principal.tenantId, def.resource) : [];
@@ -288,7 +290,8 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       if (order) {
         // From list rows, by equality on write-order buckets (platform/lists): never every match decoded.
         const rowFilters = buildFilters(def.list, query, 'param');
-        const rows = await walkRows(Model.db, {
+        // Kept in the process under the kind's list stamp, named by the whole walk (the caller's visibility filter included).
+        const rows = await keptRowPage(Model.db, {
           tenantId: principal.tenantId,
           kind: def.resource,
           order,
@@ -296,7 +299,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
           filter: combine(visibility(principal, action), { ...rowFilters.equalities, ...custom }, rowFilters.conditions),
           limit: query.limit,
           cursor: query.cursor,
-        });
+        }, asOf);
         return { object: 'list' as const, data: rows.rows.map((row) => pickFields(row.item, query.fields)), hasMore: rows.hasMore, nextCursor: rows.nextCursor };
       }
       const filter = combine(visibility(principal, action), { ...equalities, ...custom }, [...conditions, ...cursorCondition(plan, query.cursor)]);
@@ -492,15 +495,17 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
      */
     async removeMany(principal: Principal, ids: ReadonlyArray<Types.ObjectId>, options: { data?: Record<string, unknown>; client?: { ip?: string; userAgent?: string } } = {}): Promise<number> {
       assertCan(principal, def.resource, 'delete');
+      // The kind's list stamp moves once before the batch and once after it (platform/lists/list-page-cache.ts).
+      if (def.listRows && ids.length) await moveListStamps(Model.db, principal.tenantId, [def.resource]);
       const removed = await Promise.all(
         ids.map(async (id) => {
           const doc = await byIdVisible(principal, id, 'delete');
           if (!doc) return 0;
           const { deletedCount } = await Model.deleteOne({ tenantId: principal.tenantId, _id: id } as never);
-          await Promise.all([removeRecordSearch(Model.db, principal.tenantId, id), def.listRows ? removeListRow(Model.db, principal.tenantId, id) : null, deletedCount ? countWrite(Model.db, def, doc as unknown as Counted, null, 'del') : null]);
+          await Promise.all([removeRecordSearch(Model.db, principal.tenantId, id), def.listRows ? removeListRow(Model.db, principal.tenantId, id, def.resource, { stamped: false }) : null, deletedCount ? countWrite(Model.db, def, doc as unknown as Counted, null, 'del') : null]);
           return 1;
         }),
-      );
+      ).finally(() => (def.listRows && ids.length ? moveListStamps(Model.db, principal.tenantId, [def.resource]) : undefined));
       const count = removed.reduce<number>((a, b) => a + b, 0);
       if (count) await deps.events.publish({ type: `${def.resource}.import_undone`, tenantId: principal.tenantId, resource: def.resource, resourceId: null, actor: actorOf(principal, options.client), data: { ...(options.data ?? {}), count } });
       return count;
@@ -569,7 +574,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       const { deletedCount } = await Model.deleteOne({ tenantId: principal.tenantId, _id: existing._id } as never);
       await Promise.all([
         removeRecordSearch(Model.db, principal.tenantId, existing._id),
-        def.listRows ? removeListRow(Model.db, principal.tenantId, existing._id) : null,
+        def.listRows ? removeListRow(Model.db, principal.tenantId, existing._id, def.resource) : null,
         deletedCount ? countWrite(Model.db, def, existing as unknown as Counted, null, 'del') : null,
       ]);
       await deps.events.publish({ type: `${def.resource}.deleted`, tenantId: principal.tenantId, resource: def.resource, resourceId: String(existing._id), actor: actorOf(principal, client), record: def.toDto(existing) });
