@@ -34,7 +34,7 @@ if (!uri && files.some((file) => file.endsWith('.contract.test.ts'))) {
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', '--test-timeout=120000', ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', '--test-timeout=300000', ...files],
   {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...(uri ? { TEST_MONGODB_URI: uri } : {}) },
