@@ -437,8 +437,14 @@ for (let round = 0; round < 2; round += 1) {
     appliedAfterMs = Math.max(appliedAfterMs, performance.now() - lastWrite);
   });
   // Nothing is applying now (waited for above): the lease is free, and is taken as another process would.
-  const held = await appliers.updateOne({ _id: String(tenantId) }, { $set: { holder: 'bench-held', leaseUntil: new Date(Date.now() + 600_000) } });
-  if (held.matchedCount !== 1) throw new Error('could not hold the applier lease');
+  // Taken only once free, as another process takes it: a drain that started after the wait above (a kick's
+  // next round) is let finish, rather than having its lease overwritten under it.
+  for (let tries = 0; ; tries += 1) {
+    const held = await appliers.updateOne({ _id: String(tenantId), holder: null } as never, { $set: { holder: 'bench-held', leaseUntil: new Date(Date.now() + 600_000) } });
+    if (held.matchedCount === 1) break;
+    if (tries > 6000) throw new Error('could not hold the applier lease');
+    await new Promise((r) => setTimeout(r, 10));
+  }
   await accounted('held', 2 * writes, async () => {
     withHeld.push(...(await createMany('Held')));
     updatesHeld.push(...(await updateMany(updateRound++)));
