@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { ObjectId } from 'mongodb';
 import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
+import { CLOCK_TICKS, cpuOfTree } from './cpu.js';
 
 const { values } = parseArgs({ options: { concurrency: { type: 'string', default: '10' }, seconds: { type: 'string', default: '5' }, contacts: { type: 'string', default: '10000' }, api: { type: 'string' } } });
 const concurrency = Number(values.concurrency);
@@ -95,6 +96,7 @@ async function measure(scenario: string, op: (worker: number) => Promise<number>
   const durations: number[] = [];
   let errors = 0;
   const deadline = Date.now() + seconds * 1000;
+  const cpuBefore = cpuOfTree();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
       while (Date.now() < deadline) {
@@ -105,9 +107,12 @@ async function measure(scenario: string, op: (worker: number) => Promise<number>
       }
     }),
   );
+  const cpuAfter = cpuOfTree();
+  // CPU ms per write by process (bench/cpu.ts): this process (the API and the clients), FerretDB, PostgreSQL (the embedded server's, all its databases).
+  const cpuMsPerWrite = Object.fromEntries(Object.entries(cpuAfter).map(([name, ticks]) => [name, Math.round((((ticks - (cpuBefore[name] ?? 0)) / CLOCK_TICKS) * 1000 * 100) / Math.max(1, durations.length)) / 100]));
   durations.sort((x, y) => x - y);
   const pct = (p: number) => Math.round(durations[Math.min(durations.length - 1, Math.floor(p * durations.length))]! * 10) / 10;
-  return { scenario, records: filler + 60, concurrency, handler: database.kind, p50_ms: pct(0.5), p95_ms: pct(0.95), rps: Math.round(durations.length / seconds), errors };
+  return { scenario, records: filler + 60, concurrency, handler: database.kind, p50_ms: pct(0.5), p95_ms: pct(0.95), rps: Math.round(durations.length / seconds), errors, cpuMsPerWrite };
 }
 
 const results = [];
