@@ -5,8 +5,8 @@ import { walkRows, type RowPage, type RowWalk } from './list-walk.js';
 /**
  * List pages kept in the process under a per-(agency, kind) list stamp (platform/db/write-stamps.ts):
  * `{ _id: '<tenantId>:<kind>', tenantId, v }`, `v` a fresh random token per write of a list row of that
- * kind (list-rows.ts: `syncListRow`, `removeListRow`, `writeListRows` once per batch, the backfill and the
- * item rewrite), before the write and again after it. A warm page then costs one stamp read by `_id`
+ * kind (list-rows.ts: `syncListRow` and `removeListRow` after the write; `writeListRows`, the backfill and the
+ * item rewrite once before and once after a batch). A warm page then costs one stamp read by `_id`
  * (shared by the reads of the same moment) instead of FerretDB decoding the ~55 rows a page needs
  * (docs/database.md, "Lists").
  *
@@ -63,7 +63,7 @@ export function createListPageCache(connection: Connection, limits: Partial<List
     /** The page `walk` as of a moment at or after `asOf` (performance.now() when the request asked); kept pages are shared, not to be changed. */
     page: (walk: RowWalk, asOf: number): Promise<RowPage> =>
       cache.get(walk.tenantId, walk.kind, walkVariant(walk), asOf, () => walkRows(connection, { ...walk, headSince: performance.now() })),
-    /** Drops this process's pages of the agency's `kinds` and moves their stamps (before a row write and again after it). */
+    /** Drops this process's pages of the agency's `kinds` and moves their stamps (after a row write; around a batch). */
     touch: (tenantId: Types.ObjectId, kinds: Iterable<string>): Promise<void> => cache.touch(tenantId, kinds),
     /** What is kept now (tests). */
     stats: () => {
@@ -93,7 +93,7 @@ export function setListPageCacheLimits(connection: Connection, limits: Partial<L
   return cache;
 }
 
-/** Moves the list stamps of the agency's `kinds` (and drops this process's pages of them): call before a list row write and again after it. */
+/** Moves the list stamps of the agency's `kinds` (and drops this process's pages of them): call after a list row write (and before a batch of them). */
 export function moveListStamps(connection: Connection, tenantId: Types.ObjectId, kinds: Iterable<string>): Promise<void> {
   return listPageCache(connection).touch(tenantId, kinds);
 }

@@ -79,8 +79,12 @@ export function rowOf<Doc>(kind: ListedKind<Doc>, doc: Doc, block: number, creat
  * concurrent writers end on the last state. A record that is gone loses its row. `created`: the record
  * was just inserted, so its row is inserted first (an update would find nothing); `recheck: false`:
  * the caller reads the record again itself after this and its other derived writes (record service).
- * The kind's list stamp moves before the row write and again after it (list-page-cache.ts), unless
- * `stamped: false` (a caller writing many rows moves it once around them all).
+ * The kind's list stamp moves after the row write (list-page-cache.ts), unless `stamped: false` (a
+ * caller writing many rows moves it once before and once after them all). One record's write moves it
+ * only after: a page read while the write runs is kept under the stamp it began with, which the move
+ * then retires; the move before would only narrow what a process killed between the row write and the
+ * move leaves behind (pages without that write, read again within the 60 s a page is kept at most), at
+ * one more upsert, a tenth of an update's CPU (bench/RESULTS.md, 2026-12-07 01:31).
  */
 export async function syncListRow<Doc>(
   connection: Connection,
@@ -91,7 +95,6 @@ export async function syncListRow<Doc>(
   options: { created?: boolean; recheck?: boolean; stamped?: boolean } = {},
 ): Promise<void> {
   if (options.stamped === false) return writeRow(connection, kind, tenantId, recordId, current, options);
-  await moveListStamps(connection, tenantId, [kind.resource]);
   try {
     await writeRow(connection, kind, tenantId, recordId, current, options);
   } finally {
@@ -138,13 +141,12 @@ async function writeRow<Doc>(connection: Connection, kind: ListedKind<Doc>, tena
   }
 }
 
-/** Forgets a deleted record's row (of kind `kind`: its list stamp moves before and after, unless `stamped: false`, a caller removing many moving it around them all). */
+/** Forgets a deleted record's row (of kind `kind`: its list stamp moves after, as syncListRow's, unless `stamped: false`, a caller removing many moving it around them all). */
 export async function removeListRow(connection: Connection, tenantId: Types.ObjectId, recordId: Types.ObjectId, kind: string, options: { stamped?: boolean } = {}): Promise<void> {
   if (options.stamped === false) {
     await listRowModel(connection).deleteOne({ tenantId, _id: recordId });
     return;
   }
-  await moveListStamps(connection, tenantId, [kind]);
   try {
     await listRowModel(connection).deleteOne({ tenantId, _id: recordId });
   } finally {
