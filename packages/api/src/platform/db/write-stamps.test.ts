@@ -33,6 +33,17 @@ describe('write stamps', () => {
       await rt?.close();
     });
 
+    it('should move a new stamp from many writers at once without refusing any (the first upserts race on its _id)', async () => {
+      const collection = 'list_row_stamps';
+      for (let round = 0; round < 5; round += 1) {
+        const tenantId = new Types.ObjectId();
+        const keys = ['contacts', 'tasks'];
+        const moves = await Promise.allSettled(Array.from({ length: 12 }, () => moveWriteStamps(rt.ctx.connection, collection, tenantId, keys)));
+        assert.deepEqual(moves.filter((m) => m.status === 'rejected').map((m) => String((m as PromiseRejectedResult).reason)), [], `round ${round}`);
+        assert.equal(await rt.ctx.connection.collection(collection).countDocuments({ tenantId }), 2, 'one stamp per key');
+      }
+    });
+
     it('should answer from memory while the stamp stands, and load again once any writer moved it', async () => {
       const collection = 'conversation_inbox_stamps';
       const tenantId = new Types.ObjectId();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { isDuplicateKeyError } from '../errors.js';
 import { createFreshRead } from '../fresh-read.js';
 import { bulkWriteBounded } from './bulk-writes.js';
 import { searchedWithoutPendingList } from './pushdown-options.js';
@@ -48,7 +49,16 @@ export async function moveWriteStamps(connection: Connection, collection: string
   const ops: AnyBulkWriteOperation<WriteStamp>[] = [...new Set(keys)].map((key) => ({
     updateOne: { filter: { _id: writeStampKey(tenantId, key) }, update: { $set: { tenantId, v: randomBytes(12).toString('base64url') } }, upsert: true },
   }));
-  await bulkWriteBounded(connection.collection<WriteStamp>(collection), ops, { ordered: false });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await bulkWriteBounded(connection.collection<WriteStamp>(collection), ops, { ordered: false });
+      return;
+    } catch (error) {
+      // The first writes of a new stamp race: two upserts of one `_id` both insert and the unique index refuses
+      // one. The stamp exists then, so writing again updates it (every op is a fresh token: repeating is harmless).
+      if (!isDuplicateKeyError(error) || attempt >= 3) throw error;
+    }
+  }
 }
 
 export interface WriteStampedCacheLimits {
