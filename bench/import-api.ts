@@ -13,6 +13,7 @@ import { testConfig } from '../packages/api/src/platform/config.js';
 import { applyHeapGrowth } from '../packages/api/src/platform/heap.js';
 import { startRuntime } from '../packages/api/src/runtime.js';
 import { makeAgency } from '../packages/api/src/testing/factories.js';
+import { profileCommands, type CommandProfile } from './command-profile.js';
 
 const env = JSON.parse(process.env.BENCH_IMPORT_API!) as { uri: string; dbName: string; postgresUrl: string; config: Record<string, string> };
 const config = testConfig(env.config);
@@ -25,8 +26,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve
 const send = (message: unknown) => process.send!(message);
 send({ ready: { port: (server.address() as { port: number }).port, adminToken: agency.adminToken, refreshToken: agency.refreshToken, rss: process.memoryUsage().rss } });
 
-const commandStats = new Map<string, { count: number; ms: number }>();
-let entriesInserted = 0;
+let commandProfile: CommandProfile | null = null;
 let peakRss = 0;
 let peakHeap = 0;
 let sampler: NodeJS.Timeout | undefined;
@@ -40,33 +40,13 @@ process.on('message', async (message: { start?: { profile: boolean }; finish?: b
       peakRss = Math.max(peakRss, m.rss);
       peakHeap = Math.max(peakHeap, m.heapUsed);
     }, 100);
-    if (message.start.profile) {
-      const client = runtime.db.connection.getClient();
-      const started = new Map<number, { key: string; at: number }>();
-      client.on('commandStarted', (e) => {
-        if (e.databaseName !== env.dbName) return;
-        const collection = typeof e.command[e.commandName] === 'string' ? e.command[e.commandName] : '';
-        started.set(e.requestId, { key: `${e.commandName} ${collection}`, at: performance.now() });
-        if (e.commandName === 'insert' && collection === 'search_entries') entriesInserted += (e.command.documents as unknown[]).length;
-      });
-      const done = (e: { requestId: number }) => {
-        const s = started.get(e.requestId);
-        if (!s) return;
-        started.delete(e.requestId);
-        const stat = commandStats.get(s.key) ?? { count: 0, ms: 0 };
-        stat.count += 1;
-        stat.ms += performance.now() - s.at;
-        commandStats.set(s.key, stat);
-      };
-      client.on('commandSucceeded', done);
-      client.on('commandFailed', done);
-    }
+    if (message.start.profile) commandProfile = profileCommands(runtime.db.connection.getClient(), env.dbName);
     await runtime.ctx.jobs.start();
     send({ started: { rss: process.memoryUsage().rss } });
   }
   if (message.finish) {
     clearInterval(sampler);
-    send({ finished: { commands: [...commandStats], entriesInserted, peakRss, peakHeap } });
+    send({ finished: { commands: [...(commandProfile?.commands ?? [])], entriesInserted: commandProfile?.entriesInserted() ?? 0, peakRss, peakHeap } });
     server.closeAllConnections();
     server.close();
     // Bounded: the bench stops the database servers after this process is gone, whatever state it is in.

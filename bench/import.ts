@@ -31,6 +31,7 @@ import { testConfig } from '../packages/api/src/platform/config.js';
 import { startRuntime } from '../packages/api/src/runtime.js';
 import { makeAgency } from '../packages/api/src/testing/factories.js';
 import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
+import { profileCommands, type CommandProfile } from './command-profile.js';
 import { CLOCK_TICKS, cpuOfTree } from './cpu.js';
 
 const { values } = parseArgs({
@@ -73,8 +74,7 @@ if (inProcess) {
   const agency = await makeAgency(runtime);
   const server = createServer(runtime.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const commandStats = new Map<string, { count: number; ms: number }>();
-  let entriesInserted = 0;
+  let commandProfile: CommandProfile | null = null;
   let peakRss = 0;
   let peakHeap = 0;
   let sampler: NodeJS.Timeout | undefined;
@@ -91,34 +91,14 @@ if (inProcess) {
         peakRss = Math.max(peakRss, m.rss);
         peakHeap = Math.max(peakHeap, m.heapUsed);
       }, 100);
-      if (profile) {
-        const client = runtime.db.connection.getClient();
-        const startedCommands = new Map<number, { key: string; at: number }>();
-        client.on('commandStarted', (e) => {
-          if (e.databaseName !== dbName) return;
-          const collection = typeof e.command[e.commandName] === 'string' ? e.command[e.commandName] : '';
-          startedCommands.set(e.requestId, { key: `${e.commandName} ${collection}`, at: performance.now() });
-          if (e.commandName === 'insert' && collection === 'search_entries') entriesInserted += (e.command.documents as unknown[]).length;
-        });
-        const done = (e: { requestId: number }) => {
-          const s = startedCommands.get(e.requestId);
-          if (!s) return;
-          startedCommands.delete(e.requestId);
-          const stat = commandStats.get(s.key) ?? { count: 0, ms: 0 };
-          stat.count += 1;
-          stat.ms += performance.now() - s.at;
-          commandStats.set(s.key, stat);
-        };
-        client.on('commandSucceeded', done);
-        client.on('commandFailed', done);
-      }
+      if (profile) commandProfile = profileCommands(runtime.db.connection.getClient(), dbName);
       const rss = process.memoryUsage().rss;
       await runtime.ctx.jobs.start();
       return rss;
     },
     async finish() {
       clearInterval(sampler);
-      return { commands: [...commandStats], entriesInserted, peakRss, peakHeap };
+      return { commands: [...(commandProfile?.commands ?? [])], entriesInserted: commandProfile?.entriesInserted() ?? 0, peakRss, peakHeap };
     },
     async close() {
       server.closeAllConnections();
