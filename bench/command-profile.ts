@@ -1,5 +1,5 @@
 /**
- * The database commands of one run, by command and collection (count and summed milliseconds; commands in
+ * What the API process of an import run measures: its memory peaks, and the database commands of the run, by command and collection (count and summed milliseconds; commands in
  * flight together each count, so the sum can exceed the run), and the search entries inserted: what
  * `bench/import.ts --profile` prints, whether the API runs in the bench's process or its own.
  */
@@ -34,4 +34,30 @@ export function profileCommands(client: MongoClient, dbName: string): CommandPro
   client.on('commandSucceeded', done);
   client.on('commandFailed', done);
   return { commands, entriesInserted: () => entries };
+}
+
+/** What the API process reports at the end of an import run: its commands (with `--profile`) and its memory peaks. */
+export interface ApiMeasures {
+  commands: Array<[string, { count: number; ms: number }]>;
+  entriesInserted: number;
+  peakRss: number;
+  peakHeap: number;
+}
+
+/** Samples this process's RSS and heap every 100 ms, and with `profile` its commands to `dbName`, until `finish()`. */
+export function measureApi(client: MongoClient, dbName: string, profile: boolean): { finish(): ApiMeasures } {
+  let peakRss = process.memoryUsage().rss;
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 100);
+  const commandProfile = profile ? profileCommands(client, dbName) : null;
+  return {
+    finish() {
+      clearInterval(sampler);
+      return { commands: [...(commandProfile?.commands ?? [])], entriesInserted: commandProfile?.entriesInserted() ?? 0, peakRss, peakHeap };
+    },
+  };
 }

@@ -13,7 +13,7 @@ import { testConfig } from '../packages/api/src/platform/config.js';
 import { applyHeapGrowth } from '../packages/api/src/platform/heap.js';
 import { startRuntime } from '../packages/api/src/runtime.js';
 import { makeAgency } from '../packages/api/src/testing/factories.js';
-import { profileCommands, type CommandProfile } from './command-profile.js';
+import { measureApi } from './command-profile.js';
 
 const env = JSON.parse(process.env.BENCH_IMPORT_API!) as { uri: string; dbName: string; postgresUrl: string; config: Record<string, string> };
 const config = testConfig(env.config);
@@ -26,27 +26,16 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve
 const send = (message: unknown) => process.send!(message);
 send({ ready: { port: (server.address() as { port: number }).port, adminToken: agency.adminToken, refreshToken: agency.refreshToken, rss: process.memoryUsage().rss } });
 
-let commandProfile: CommandProfile | null = null;
-let peakRss = 0;
-let peakHeap = 0;
-let sampler: NodeJS.Timeout | undefined;
+let measures: ReturnType<typeof measureApi> | undefined;
 
 process.on('message', async (message: { start?: { profile: boolean }; finish?: boolean }) => {
   if (message.start) {
-    peakRss = process.memoryUsage().rss;
-    peakHeap = process.memoryUsage().heapUsed;
-    sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      peakRss = Math.max(peakRss, m.rss);
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-    }, 100);
-    if (message.start.profile) commandProfile = profileCommands(runtime.db.connection.getClient(), env.dbName);
+    measures = measureApi(runtime.db.connection.getClient(), env.dbName, message.start.profile);
     await runtime.ctx.jobs.start();
     send({ started: { rss: process.memoryUsage().rss } });
   }
   if (message.finish) {
-    clearInterval(sampler);
-    send({ finished: { commands: [...(commandProfile?.commands ?? [])], entriesInserted: commandProfile?.entriesInserted() ?? 0, peakRss, peakHeap } });
+    send({ finished: measures!.finish() });
     server.closeAllConnections();
     server.close();
     // Bounded: the bench stops the database servers after this process is gone, whatever state it is in.

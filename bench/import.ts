@@ -31,7 +31,7 @@ import { testConfig } from '../packages/api/src/platform/config.js';
 import { startRuntime } from '../packages/api/src/runtime.js';
 import { makeAgency } from '../packages/api/src/testing/factories.js';
 import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
-import { profileCommands, type CommandProfile } from './command-profile.js';
+import { measureApi, type ApiMeasures } from './command-profile.js';
 import { CLOCK_TICKS, cpuOfTree } from './cpu.js';
 
 const { values } = parseArgs({
@@ -67,38 +67,27 @@ const ticksOf = (pid: number) => {
 };
 
 // The API: in a process of its own (default) or in this one (--in-process).
-type Finished = { commands: Array<[string, { count: number; ms: number }]>; entriesInserted: number; peakRss: number; peakHeap: number };
+type Finished = ApiMeasures;
 let api: { port: number; adminToken: string; refreshToken: string; pid: number; start(profile: boolean): Promise<number>; finish(): Promise<Finished>; close(): Promise<void> };
 if (inProcess) {
   const runtime = await startRuntime(testConfig(configEnv), { uri: database.uri, dbName, postgresUrl: database.postgresUrl });
   const agency = await makeAgency(runtime);
   const server = createServer(runtime.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  let commandProfile: CommandProfile | null = null;
-  let peakRss = 0;
-  let peakHeap = 0;
-  let sampler: NodeJS.Timeout | undefined;
+  let measures: ReturnType<typeof measureApi> | undefined;
   api = {
     port: (server.address() as { port: number }).port,
     adminToken: agency.adminToken,
     refreshToken: agency.refreshToken,
     pid: process.pid,
     async start(profile) {
-      peakRss = process.memoryUsage().rss;
-      peakHeap = process.memoryUsage().heapUsed;
-      sampler = setInterval(() => {
-        const m = process.memoryUsage();
-        peakRss = Math.max(peakRss, m.rss);
-        peakHeap = Math.max(peakHeap, m.heapUsed);
-      }, 100);
-      if (profile) commandProfile = profileCommands(runtime.db.connection.getClient(), dbName);
+      measures = measureApi(runtime.db.connection.getClient(), dbName, profile);
       const rss = process.memoryUsage().rss;
       await runtime.ctx.jobs.start();
       return rss;
     },
     async finish() {
-      clearInterval(sampler);
-      return { commands: [...(commandProfile?.commands ?? [])], entriesInserted: commandProfile?.entriesInserted() ?? 0, peakRss, peakHeap };
+      return measures!.finish();
     },
     async close() {
       server.closeAllConnections();
