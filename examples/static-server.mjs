@@ -39,5 +39,14 @@ export async function serveStatic({ mounts, fill = {}, policy, csp = true, port 
   });
   await new Promise((resolve) => server.listen(port, host, resolve));
   const address = server.address();
-  return { url: `http://${host}:${address.port}`, policy, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    url: `http://${host}:${address.port}`,
+    policy,
+    // closeAllConnections: a browser still holding a keep-alive connection would otherwise hold close() open.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  };
 }

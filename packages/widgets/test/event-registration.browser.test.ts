@@ -36,8 +36,9 @@ describe('<crm-event-registration> in real Chromium', () => {
     site = await startPartnerSite({ port, host: 'localhost', api: h.api, key: key.key, event: eventId });
   });
   after(async () => {
-    await site?.close();
+    // The browser first (h.close), so no page still holds a connection to the partner site.
     await h?.close();
+    await site?.close();
   });
 
   /** Waits for the form; when it does not come, fails with what the page shows and logged. */

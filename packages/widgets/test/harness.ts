@@ -123,7 +123,10 @@ export async function startHarness(options: { env?: Record<string, string> } = {
     async close() {
       await browser.close().catch(() => {});
       await Promise.all([partner.close(), partner2.close(), stranger.close()]);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await rt.close();
     },
   };
