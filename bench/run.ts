@@ -31,6 +31,7 @@ import { userModel } from '../packages/api/src/modules/identity/user.model.js';
 import { roleModel } from '../packages/api/src/modules/identity/role.model.js';
 import { Session } from 'node:inspector/promises';
 import { CLOCK_TICKS, cpuOfTree } from './cpu.js';
+import { measureInChild } from './clients.js';
 import { opportunityModel } from '../packages/api/src/modules/opportunities/opportunity.model.js';
 import { opportunityDefinition } from '../packages/api/src/modules/opportunities/opportunities.service.js';
 import { createPipelinesService } from '../packages/api/src/modules/opportunities/pipelines.service.js';
@@ -95,34 +96,53 @@ interface Scenario {
   request: (i: number) => { method: 'GET' | 'POST'; path: string; body?: unknown };
 }
 
+/**
+ * `--clients process` (the default): the HTTP clients run in a child process (bench/clients.ts), so the API's
+ * event loop and its CPU figure carry the server's work only; `--clients inline` runs them in this process with
+ * `fetch`, as every run before 2026-12-07 03:40 UTC did (their API CPU includes ~0.4 ms of client work a request).
+ */
+const clientsMode = option('clients', 'process') as 'process' | 'inline';
+
+/** Requests built per run in the clients' process mode (cycled when a run sends more). */
+const PREBUILT = 60_000;
+
 /** Runs `concurrency` workers for `seconds`, each issuing one request after another; returns latency stats. */
 async function measure(base: string, token: string, scenario: Scenario, limit = Infinity) {
-  const latencies: number[] = [];
-  let errors = 0;
+  let latencies: number[] = [];
+  let elapsed: number;
   const statusCounts = new Map<number | string, number>();
-  let next = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline && next < limit) {
-      const i = next++;
-      const r = scenario.request(i);
-      const start = performance.now();
-      let status: number | 'timeout';
-      try {
-        const res = await fetch(base + r.path, { method: r.method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: r.body ? JSON.stringify(r.body) : null, signal: AbortSignal.timeout(requestTimeoutMs) });
-        await res.arrayBuffer();
-        status = res.status;
-      } catch {
-        status = 'timeout';
+  if (clientsMode === 'process') {
+    const requests = Array.from({ length: Math.min(PREBUILT, limit) }, (_, i) => scenario.request(i));
+    const outcome = await measureInChild({ base, token, requests, concurrency, seconds, limit: Math.min(limit, Number.MAX_SAFE_INTEGER), timeoutMs: requestTimeoutMs });
+    latencies = outcome.latencies;
+    for (const [status, n] of Object.entries(outcome.statuses)) statusCounts.set(/^\d+$/.test(status) ? Number(status) : status, n);
+    elapsed = outcome.elapsedMs / 1000;
+  } else {
+    let next = 0;
+    const deadline = performance.now() + seconds * 1000;
+    const worker = async () => {
+      while (performance.now() < deadline && next < limit) {
+        const i = next++;
+        const r = scenario.request(i);
+        const start = performance.now();
+        let status: number | 'timeout';
+        try {
+          const res = await fetch(base + r.path, { method: r.method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: r.body ? JSON.stringify(r.body) : null, signal: AbortSignal.timeout(requestTimeoutMs) });
+          await res.arrayBuffer();
+          status = res.status;
+        } catch {
+          status = 'timeout';
+        }
+        latencies.push(performance.now() - start);
+        statusCounts.set(status, (statusCounts.get(status) ?? 0) + 1);
       }
-      latencies.push(performance.now() - start);
-      statusCounts.set(status as number, (statusCounts.get(status as number) ?? 0) + 1);
-      if (status === 'timeout' || status >= 400) errors += 1;
-    }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - start) / 1000;
+    };
+    const start = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    elapsed = (performance.now() - start) / 1000;
+  }
+  let errors = 0;
+  for (const [status, n] of statusCounts) if (typeof status !== 'number' || status >= 400) errors += n;
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   return { name: scenario.name, requests: latencies.length, errors, statuses: Object.fromEntries(statusCounts), p50: q(0.5), p95: q(0.95), max: latencies[latencies.length - 1] ?? NaN, rps: latencies.length / elapsed };
@@ -345,7 +365,7 @@ async function main() {
         const result = await measure(base, token, scenario, isMove ? moveIds.length : Infinity);
         if (profiler) profiles.push((await profiler.post('Profiler.stop')).profile);
         const cpuAfter = cpuOfTree({ postgresDatabase: pgDb ?? undefined });
-        // CPU ms per request by process: the API's includes the bench's own HTTP clients (same process). A PostgreSQL
+        // CPU ms per request by process: the API's includes the bench's own HTTP clients with `--clients inline` (`other` is them otherwise). A PostgreSQL
         // backend that exited meanwhile (a query cancelled by its time budget) takes its ticks with it: null, not a negative figure.
         const cpuMs = Object.fromEntries(Object.entries(cpuAfter).map(([name, ticks]) => [name, ticks < (cpuBefore[name] ?? 0) ? null : round((((ticks - (cpuBefore[name] ?? 0)) / CLOCK_TICKS) * 1000) / Math.max(1, result.requests))]));
         const perRequest = { roundTrips: monitor.commands / result.requests, returned: monitor.returned / result.requests, commands: Object.fromEntries([...monitor.byName].map(([k, v]) => [k, Math.round((v / result.requests) * 100) / 100])) };
@@ -370,11 +390,11 @@ async function main() {
       `- data: ${counts.contacts} contacts, ${customersNote}, ${counts.opportunities} opportunities (one pipeline, ${stages.length} stages), 20 owners`,
       `- seeding (insertMany, batches of ${batch}, each followed by its list rows through writeListRows${withSearch ? ' and its search entries through indexRecords' : '; no search entries (--search-index 0)'}): ${Object.entries(seedTimes).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`,
       `- counter folds (two, as the recurring job after an import): ${(foldMs / 1000).toFixed(1)} s, ${pendingDeltasNote}`,
-      `- load: ${concurrencies.join(' and ')} concurrent requests for ${seconds} s per scenario, admin token (visibility filter = tenant only); commands and documents returned per request from the driver's command monitor; CPU ms per request from /proc (bench/cpu.ts): the API process (with the bench's own HTTP clients), FerretDB, and the PostgreSQL backends serving the bench's database`,
+      `- load: ${concurrencies.join(' and ')} concurrent requests for ${seconds} s per scenario, admin token (visibility filter = tenant only); commands and documents returned per request from the driver's command monitor; CPU ms per request from /proc (bench/cpu.ts): the API process (${clientsMode === 'inline' ? 'with the bench\'s own HTTP clients' : 'the HTTP clients in a child process of their own, `--clients process`'}), FerretDB, and the PostgreSQL backends serving the bench's database`,
       '',
-      '| scenario | concurrent | requests | errors | p50 ms | p95 ms | max ms | req/s | commands/request | documents returned/request | CPU ms/request API / FerretDB / PostgreSQL |',
+      '| scenario | concurrent | requests | errors | p50 ms | p95 ms | max ms | req/s | commands/request | documents returned/request | CPU ms/request API / FerretDB / PostgreSQL / clients |',
       '|---|---|---|---|---|---|---|---|---|---|---|',
-      ...results.map((r) => `| ${r.name} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.rps.toFixed(1)} | ${r.roundTrips.toFixed(2)} | ${r.returned.toFixed(1)} | ${[r.cpuMs.api, r.cpuMs.ferretdb, r.cpuMs.postgres].map((ms) => (typeof ms === 'number' ? ms.toFixed(1) : '–')).join(' / ')} |`),
+      ...results.map((r) => `| ${r.name} | ${r.concurrency} | ${r.requests} | ${r.errors} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.rps.toFixed(1)} | ${r.roundTrips.toFixed(2)} | ${r.returned.toFixed(1)} | ${[r.cpuMs.api, r.cpuMs.ferretdb, r.cpuMs.postgres, r.cpuMs.other].map((ms) => (typeof ms === 'number' ? ms.toFixed(1) : '–')).join(' / ')} |`),
       '',
     ];
     if (!record) {

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { ZodType } from 'zod';
 import { AppError } from '../errors.js';
 import { idParams, listOf, pageQuery } from '../http/common.schema.js';
-import { access, defineRoute, Reply, type RouteSpec } from '../http/route.js';
+import { access, defineRoute, jsonOnce, Reply, type RouteSpec } from '../http/route.js';
 import { z } from '../http/zod.js';
 import type { RecordBase, RecordService } from './record-service.js';
 import { writeXlsx, XLSX_TYPE } from './xlsx.js';
@@ -88,7 +88,8 @@ export function recordRoutes<Doc extends RecordBase>(options: {
       access: access.permission(resource, 'read'),
       query: listQuery,
       success: { status: 200, description: `A page of ${plural}`, schema: listOf(options.dto, `${Name}List`) },
-      handler: ({ query, req }) => service.list(req.principal!, query as never),
+      // Serialized once per answer: a kept list page's answer is the same object for every caller of it.
+      handler: async ({ query, req }) => jsonOnce(await service.list(req.principal!, query as never)),
     }),
     defineRoute({
       method: 'post',

@@ -16,7 +16,7 @@ import { registerSearchableKind } from '../search/search-registry.js';
 import { writeStoredVersion } from './version-claims.js';
 import { readRecordsById } from './records-by-id.js';
 import { registerListedKind, removeListRow, syncListRow, writeListRows } from '../lists/list-rows.js';
-import { walkRows } from '../lists/list-walk.js';
+import { walkRows, type RowPage } from '../lists/list-walk.js';
 import { keptRowPage, moveListStamps } from '../lists/list-page-cache.js';
 import { countCreated, countWrite, registerCountedKind } from '../counts/record-counts.js';
 import { countFromCounters } from '../counts/count-query.js';
@@ -118,6 +118,35 @@ function pickFields(dto: Record<string, unknown>, fields: string | undefined): R
   if (!fields) return dto;
   const wanted = new Set(['id', 'version', ...fields.split(',').map((f) => f.trim())]);
   return Object.fromEntries(Object.entries(dto).filter(([k]) => wanted.has(k)));
+}
+
+/** A list answer as the routes send it. */
+export interface ListAnswer {
+  object: 'list';
+  data: Record<string, unknown>[];
+  hasMore: boolean;
+  nextCursor: string | null;
+}
+
+/** Answers built from a kept page, per `fields` asked (at most this many variants per page). */
+const ANSWERS_PER_PAGE = 8;
+const pageAnswers = new WeakMap<RowPage, Map<string, ListAnswer>>();
+
+/**
+ * The list answer of a page of rows: built once per kept page and `fields`, frozen, and so serialized once by
+ * the route (`jsonOnce`) however many callers read that page (JSON.stringify of a 50-row page was the largest
+ * CPU cost of a warm list request, ~0.4 ms of ~2.3, bench/RESULTS.md 2026-12-07 03:30).
+ */
+function answerOfPage(page: RowPage, fields: string | undefined): ListAnswer {
+  let answers = pageAnswers.get(page);
+  if (!answers) pageAnswers.set(page, (answers = new Map()));
+  const key = fields ?? '';
+  let answer = answers.get(key);
+  if (!answer) {
+    answer = Object.freeze({ object: 'list' as const, data: Object.freeze(page.rows.map((row) => pickFields(row.item, fields))) as Record<string, unknown>[], hasMore: page.hasMore, nextCursor: page.nextCursor });
+    if (answers.size < ANSWERS_PER_PAGE) answers.set(key, answer);
+  }
+  return answer;
 }
 
 /**
@@ -300,7 +329,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
           limit: query.limit,
           cursor: query.cursor,
         }, asOf);
-        return { object: 'list' as const, data: rows.rows.map((row) => pickFields(row.item, query.fields)), hasMore: rows.hasMore, nextCursor: rows.nextCursor };
+        return answerOfPage(rows, query.fields);
       }
       const filter = combine(visibility(principal, action), { ...equalities, ...custom }, [...conditions, ...cursorCondition(plan, query.cursor)]);
       const docs = await Model.find(filter as never).sort(plan.mongo).limit(query.limit + 1).lean<Doc[]>();
