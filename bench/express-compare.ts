@@ -21,6 +21,7 @@ import { testConfig } from '../packages/api/src/platform/config.js';
 import { startRuntime } from '../packages/api/src/runtime.js';
 import { seedDemoIfEmpty } from '../packages/api/src/seed/demo.js';
 import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
+import { measureInChild } from './clients.js';
 
 const { values } = parseArgs({ options: { concurrency: { type: 'string', default: '20' }, seconds: { type: 'string', default: '5' }, redis: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean', default: false } } });
 const concurrency = Number(values.concurrency);
@@ -73,28 +74,22 @@ bareApp.get('/v1/contacts', (_req, res) => {
 const bare = createServer(bareApp);
 const bareBase = await listen(bare);
 
-/** Closed loop: `concurrency` clients, each sending its next request when the last one answered. */
+/**
+ * Closed loop: `concurrency` clients, each sending its next request when the last one answered. The clients run
+ * in a child process of their own (bench/clients.ts), for both servers alike: before 2026-12-07 they ran in this
+ * process, whose one thread also serves both servers, so their work queued with the servers'.
+ */
 async function measure(url: string) {
-  const durations: number[] = [];
-  let errors = 0;
+  const { origin, pathname, search } = new URL(url);
+  const token = headers.Authorization.replace(/^Bearer /, '');
   // Warm-up (caches, JIT, keep-alive sockets), not counted.
-  await Promise.all(Array.from({ length: concurrency }, () => fetch(url, { headers }).then((r) => r.arrayBuffer())));
+  await measureInChild({ base: origin, token, requests: [{ method: 'GET', path: pathname + search }], concurrency, seconds: 0.5, limit: concurrency * 4, timeoutMs: 60_000 });
   const commandsBefore = commands;
-  const deadline = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < deadline) {
-        const t = performance.now();
-        const res = await fetch(url, { headers }).catch(() => null);
-        if (!res || res.status !== 200) errors += 1;
-        await res?.arrayBuffer();
-        durations.push(performance.now() - t);
-      }
-    }),
-  );
-  durations.sort((x, y) => x - y);
+  const outcome = await measureInChild({ base: origin, token, requests: [{ method: 'GET', path: pathname + search }], concurrency, seconds, limit: Infinity, timeoutMs: 60_000 });
+  const durations = outcome.latencies.sort((x, y) => x - y);
+  const errors = Object.entries(outcome.statuses).reduce((n, [status, count]) => n + (status === '200' ? 0 : count), 0);
   const pct = (p: number) => Math.round(durations[Math.min(durations.length - 1, Math.floor(p * durations.length))]! * 10) / 10;
-  return { requests: durations.length, errors, p50_ms: pct(0.5), p95_ms: pct(0.95), rps: Math.round((durations.length / seconds) * 10) / 10, roundTrips: Math.round(((commands - commandsBefore) / durations.length) * 100) / 100 };
+  return { requests: durations.length, errors, p50_ms: pct(0.5), p95_ms: pct(0.95), rps: Math.round((durations.length / (outcome.elapsedMs / 1000)) * 10) / 10, roundTrips: Math.round(((commands - commandsBefore) / durations.length) * 100) / 100 };
 }
 
 /** One request at a time, with each database command it sent and how long the database took to answer it. */

@@ -10,6 +10,7 @@ import { tenantModel } from '../identity/tenant.model.js';
 import type { MailSettingsService } from '../mail-settings/mail-settings.service.js';
 import type { PriceBooksService } from '../price-books/price-books.service.js';
 import type { EventBus } from '../../platform/events.js';
+import { syncListRowsWhere } from '../../platform/lists/list-rows.js';
 import { createInvoiceEvents } from './invoice-events.js';
 import { createDunningSettings, defineDunningJob, entryMessage, runDunning } from './dunning.js';
 import { invoiceMailRoutes } from './invoice-mail.routes.js';
@@ -103,6 +104,8 @@ export function buildInvoicing(options: InvoicingOptions) {
     mail,
     async storePaymentStats(tenantId: Types.ObjectId, accountId: Types.ObjectId, stats: PaymentStats) {
       await Customer.updateOne({ tenantId, _id: accountId }, { $set: { 'finance.paymentStats': stats } }, { timestamps: false });
+      // The account's list row (and so its list pages and kept record) carries its payment stats too.
+      await syncListRowsWhere(connection, 'customer', { tenantId, _id: accountId });
     },
   });
   const dunningSettings = createDunningSettings(connection);

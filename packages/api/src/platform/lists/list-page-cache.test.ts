@@ -130,6 +130,39 @@ describe('list pages kept under the kind’s list stamp, fresh in every process'
     assert.deepEqual(await list(b, query, headToken), [newer.id, admins.id, sellers.id]);
   });
 
+  const detail = (rt: TestRuntime, id: string, token = agency.adminToken) => rt.request().get(`/v1/contacts/${id}`).set('Authorization', `Bearer ${token}`);
+
+  it('should answer a warm record by id with the stamp read only, and show a change made through the other instance at the next read', async () => {
+    const made = await create({ firstName: 'Detail', tags: ['kept-detail'] });
+    assert.equal((await detail(b, made.id)).body.firstName, 'Detail', 'cold: read from the record');
+    let warm: Awaited<ReturnType<typeof detail>> | undefined;
+    const commands = await commandsDuring(b, async () => (warm = await detail(b, made.id)));
+    assert.equal(warm!.status, 200);
+    assert.equal(warm!.headers.etag, `"${made.version}"`, 'the version still goes out as the ETag');
+    assert.deepEqual(commands.filter(([, c]) => c !== 'access_versions'), [['find', LIST_STAMPS]], `warm: only the stamp (${JSON.stringify(commands)})`);
+
+    const patched = await a.request().patch(`/v1/contacts/${made.id}`).set('Authorization', `Bearer ${agency.adminToken}`).send({ firstName: 'Detailed', version: made.version });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    const after = await detail(b, made.id);
+    assert.equal(after.body.firstName, 'Detailed', 'the other process reads the change');
+    assert.equal(after.headers.etag, `"${patched.body.version}"`);
+    assert.equal((await detail(a, made.id)).body.firstName, 'Detailed', 'and so does the writing one');
+
+    await a.request().delete(`/v1/contacts/${made.id}`).set('Authorization', `Bearer ${agency.adminToken}`).expect(204);
+    assert.equal((await detail(b, made.id)).status, 404, 'a deleted record is not answered from memory');
+  });
+
+  it('should never answer a record kept for a head to a sales person who may not see it', async () => {
+    const admins = await create({ firstName: 'HeadOnly', tags: ['kept-detail-seen'] });
+    const headRead = await detail(b, admins.id, headToken);
+    assert.equal(headRead.status, 200, JSON.stringify(headRead.body));
+    assert.equal((await detail(b, admins.id, headToken)).status, 200, 'kept for the head');
+    assert.equal((await detail(b, admins.id, sellerToken)).status, 404, 'the seller does not see another owner’s contact');
+    const sellers = await create({ firstName: 'SellerOwn' }, sellerToken);
+    assert.equal((await detail(b, sellers.id, sellerToken)).status, 200);
+    assert.equal((await detail(b, sellers.id, sellerToken)).body.firstName, 'SellerOwn', 'the seller’s own, from memory');
+  });
+
   it('should keep at most the pages and rows it is given, least recently read dropped first', async () => {
     const other = await makeAgency(a);
     const tenantId = new Types.ObjectId(other.tenantId);

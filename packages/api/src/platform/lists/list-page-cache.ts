@@ -102,3 +102,29 @@ export function moveListStamps(connection: Connection, tenantId: Types.ObjectId,
 export function keptRowPage(connection: Connection, walk: RowWalk, asOf: number = performance.now()): Promise<RowPage> {
   return listPageCache(connection).page(walk, asOf);
 }
+
+/**
+ * Records as the detail route answers them (`GET /v1/contacts/{id}`), kept in the process under the same
+ * per-(agency, kind) list stamps as the pages: every write of a record of a listed kind syncs its list row,
+ * which moves the stamp (list-rows.ts), so a kept record is answered only while no record of its kind in the
+ * agency has been written since it was read. Named by the record and the caller's exact visibility filter
+ * (`variant`), as pages are: two callers whose visibility differs never share an answer, and a record the
+ * caller may not see is never kept (its load throws). Values are deep-frozen: callers must not change them.
+ */
+const RECORD_LIMITS = { maxAnswers: 20_000, maxRows: 20_000, maxAgeMs: 60_000 };
+const recordCaches = new WeakMap<Connection, ReturnType<typeof createWriteStampedCache<Readonly<Record<string, unknown>>>>>();
+
+export function keptRecord(connection: Connection, tenantId: Types.ObjectId, kind: string, variant: string, asOf: number, load: () => Promise<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>>> {
+  let cache = recordCaches.get(connection);
+  if (!cache) recordCaches.set(connection, (cache = createWriteStampedCache<Readonly<Record<string, unknown>>>(connection, LIST_STAMPS, () => 1, RECORD_LIMITS)));
+  return cache.get(tenantId, kind, `r|${variant}`, asOf, async () => deepFreeze(await load()));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as Record<string, unknown>)) deepFreeze(child);
+  }
+  return value;
+}
+

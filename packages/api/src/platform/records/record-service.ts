@@ -17,7 +17,7 @@ import { writeStoredVersion } from './version-claims.js';
 import { readRecordsById } from './records-by-id.js';
 import { registerListedKind, removeListRow, syncListRow, writeListRows } from '../lists/list-rows.js';
 import { walkRows, type RowPage } from '../lists/list-walk.js';
-import { keptRowPage, moveListStamps } from '../lists/list-page-cache.js';
+import { keptRecord, keptRowPage, moveListStamps, stableFilterKey } from '../lists/list-page-cache.js';
 import { countCreated, countWrite, registerCountedKind } from '../counts/record-counts.js';
 import { countFromCounters } from '../counts/count-query.js';
 
@@ -369,7 +369,11 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     },
 
     async get(principal: Principal, id: string) {
-      return def.toDto(await findVisible(principal, id, 'read'));
+      if (!def.listRows) return def.toDto(await findVisible(principal, id, 'read'));
+      // Kept under the kind's list stamp (platform/lists/list-page-cache.ts), named by the record and the caller's visibility filter.
+      const recordId = oid(id, 'id')!;
+      const variant = `${recordId.toHexString()}|${stableFilterKey(visibility(principal, 'read'))}`;
+      return (await keptRecord(Model.db, principal.tenantId, def.resource, variant, performance.now(), async () => def.toDto(await findVisible(principal, id, 'read')))) as ReturnType<typeof def.toDto>;
     },
 
     /** The raw document, for services of the same domain that need more than the DTO. */
