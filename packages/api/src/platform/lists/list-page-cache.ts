@@ -104,27 +104,30 @@ export function keptRowPage(connection: Connection, walk: RowWalk, asOf: number 
 }
 
 /**
- * Records as the detail route answers them (`GET /v1/contacts/{id}`), kept in the process under the same
- * per-(agency, kind) list stamps as the pages: every write of a record of a listed kind syncs its list row,
- * which moves the stamp (list-rows.ts), so a kept record is answered only while no record of its kind in the
- * agency has been written since it was read. Named by the record and the caller's exact visibility filter
- * (`variant`), as pages are: two callers whose visibility differs never share an answer, and a record the
- * caller may not see is never kept (its load throws). Values are deep-frozen: callers must not change them.
+ * Records of listed kinds as stored (lean documents), kept in the process under the same per-(agency, kind)
+ * list stamps as the pages, for reads only: `GET /v1/contacts/{id}` (the record service's visibility check
+ * runs on the kept document, as it runs on a read one), `visibleIds`, and a search page's candidates. Every
+ * write of a record of a listed kind syncs its list row after the record, which moves the stamp
+ * (list-rows.ts), so a kept record is answered only while no record of its kind in the agency has been
+ * written since it was read. Writes never read through it (their checks read the record). Kept records are
+ * shared: plain objects and arrays in them are frozen; nothing may change one.
  */
 const RECORD_LIMITS = { maxAnswers: 20_000, maxRows: 20_000, maxAgeMs: 60_000 };
-const recordCaches = new WeakMap<Connection, ReturnType<typeof createWriteStampedCache<Readonly<Record<string, unknown>>>>>();
+const recordCaches = new WeakMap<Connection, ReturnType<typeof createWriteStampedCache<unknown>>>();
 
-export function keptRecord(connection: Connection, tenantId: Types.ObjectId, kind: string, variant: string, asOf: number, load: () => Promise<Record<string, unknown>>): Promise<Readonly<Record<string, unknown>>> {
+/** The record `id` of `kind` in the agency, kept under the kind's list stamp as of a moment at or after `asOf`; `load` reads it (null: none). */
+export function keptRecord<Doc>(connection: Connection, tenantId: Types.ObjectId, kind: string, id: Types.ObjectId, asOf: number, load: () => Promise<Doc | null>): Promise<Doc | null> {
   let cache = recordCaches.get(connection);
-  if (!cache) recordCaches.set(connection, (cache = createWriteStampedCache<Readonly<Record<string, unknown>>>(connection, LIST_STAMPS, () => 1, RECORD_LIMITS)));
-  return cache.get(tenantId, kind, `r|${variant}`, asOf, async () => deepFreeze(await load()));
+  if (!cache) recordCaches.set(connection, (cache = createWriteStampedCache<unknown>(connection, LIST_STAMPS, () => 1, RECORD_LIMITS)));
+  return cache.get(tenantId, kind, `r|${id.toHexString()}`, asOf, async () => freezePlain(await load())) as Promise<Doc | null>;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value as Record<string, unknown>)) deepFreeze(child);
-  }
+/** Freezes plain objects and arrays, deeply; ObjectIds, dates and buffers are left as they are (a typed array cannot be frozen). */
+function freezePlain<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value as Record<string, unknown>)) freezePlain(child);
   return value;
 }
-

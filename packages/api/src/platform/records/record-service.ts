@@ -17,7 +17,7 @@ import { writeStoredVersion } from './version-claims.js';
 import { readRecordsById } from './records-by-id.js';
 import { registerListedKind, removeListRow, syncListRow, writeListRows } from '../lists/list-rows.js';
 import { walkRows, type RowPage } from '../lists/list-walk.js';
-import { keptRecord, keptRowPage, moveListStamps, stableFilterKey } from '../lists/list-page-cache.js';
+import { keptRecord, keptRowPage, moveListStamps } from '../lists/list-page-cache.js';
 import { countCreated, countWrite, registerCountedKind } from '../counts/record-counts.js';
 import { countFromCounters } from '../counts/count-query.js';
 
@@ -212,7 +212,9 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
    * does), so a single record costs one row on every engine.
    */
   async function byIdVisible(principal: Principal, _id: Types.ObjectId, action: Action): Promise<Doc | null> {
-    const doc = await findByIdInTenant(Model as never, principal.tenantId, _id);
+    const read = () => findByIdInTenant(Model as never, principal.tenantId, _id) as Promise<Doc | null>;
+    // A read may be answered from the record kept under the kind's list stamp (platform/lists/list-page-cache.ts); a write's check reads the record.
+    const doc = action === 'read' && def.listRows ? await keptRecord(Model.db, principal.tenantId, def.resource, _id, performance.now(), read) : await read();
     return doc && matchesFilter(doc as Record<string, unknown>, visibility(principal, action)) ? (doc as Doc) : null;
   }
 
@@ -369,11 +371,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     },
 
     async get(principal: Principal, id: string) {
-      if (!def.listRows) return def.toDto(await findVisible(principal, id, 'read'));
-      // Kept under the kind's list stamp (platform/lists/list-page-cache.ts), named by the record and the caller's visibility filter.
-      const recordId = oid(id, 'id')!;
-      const variant = `${recordId.toHexString()}|${stableFilterKey(visibility(principal, 'read'))}`;
-      return (await keptRecord(Model.db, principal.tenantId, def.resource, variant, performance.now(), async () => def.toDto(await findVisible(principal, id, 'read')))) as ReturnType<typeof def.toDto>;
+      return def.toDto(await findVisible(principal, id, 'read'));
     },
 
     /** The raw document, for services of the same domain that need more than the DTO. */
@@ -386,7 +384,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
      */
     async visibleIds(principal: Principal, ids: readonly Types.ObjectId[]): Promise<Set<string>> {
       const unique = [...new Map(ids.map((id) => [id.toHexString(), id])).values()];
-      const docs = await readRecordsById(Model as never, principal.tenantId, unique);
+      const docs = await readRecordsById(Model as never, principal.tenantId, unique, { kept: def.listRows ? def.resource : undefined });
       const filter = visibility(principal, 'read');
       return new Set(docs.filter((d): d is NonNullable<typeof d> => d !== null && matchesFilter(d as Record<string, unknown>, filter)).map((d) => String((d as unknown as { _id: Types.ObjectId })._id)));
     },

@@ -1,6 +1,7 @@
 import type { Connection, Model, Types } from 'mongoose';
 import { op } from '../db/operators.js';
 import { findByIdInTenant } from '../db/tenancy.plugin.js';
+import { keptRecord } from '../lists/list-page-cache.js';
 
 /**
  * Reading a page of records named by id (a search page's candidates), in as few round trips as the
@@ -36,17 +37,24 @@ export function servesIdsInOneRead(connection: Connection): Promise<boolean> {
 /**
  * The records of `tenantId` with these ids, in the order of `ids` (null where there is none, or it is
  * another agency's: the tenant is checked on each document). `oneRead` chooses the single `$in` read
- * (true) or one read per id (false); by default the engine decides (`servesIdsInOneRead`).
+ * (true) or one read per id (false); by default the engine decides (`servesIdsInOneRead`). `kept` (reads
+ * only, never a write's check): the listed kind whose records kept under its list stamp may answer
+ * (platform/lists/list-page-cache.ts `keptRecord`), where the engine reads one record per read.
  */
 export async function readRecordsById<Doc extends { tenantId: Types.ObjectId }>(
   model: Model<Doc>,
   tenantId: Types.ObjectId,
   ids: readonly Types.ObjectId[],
-  options: { oneRead?: boolean } = {},
+  options: { oneRead?: boolean; kept?: string | undefined } = {},
 ): Promise<Array<Doc | null>> {
   if (!ids.length) return [];
   const oneRead = options.oneRead ?? (await servesIdsInOneRead(model.db));
-  if (!oneRead || ids.length === 1) return Promise.all(ids.map((id) => findByIdInTenant(model, tenantId, id)));
+  if (!oneRead || ids.length === 1) {
+    // For reads of a listed kind (`kept`: its resource), the records kept under its list stamp serve; the rest are read.
+    const asOf = performance.now();
+    const kind = options.kept;
+    return Promise.all(ids.map((id) => (kind ? keptRecord(model.db, tenantId, kind, id, asOf, () => findByIdInTenant(model, tenantId, id)) : findByIdInTenant(model, tenantId, id))));
+  }
   const docs = await model
     .find({ tenantId, _id: op({ $in: [...ids] }) } as never)
     .batchSize(ids.length + 1)

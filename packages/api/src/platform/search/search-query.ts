@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { matchFilter } from '../db/match-filter.js';
 import { readRecordsById, servesIdsInOneRead } from '../records/records-by-id.js';
+import { listedKind } from '../lists/list-rows.js';
 import { AppError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../records/cursor.js';
 import { searchFormatReady } from './search-backfill.js';
@@ -78,7 +79,8 @@ async function readsAtOnce<Doc>(kind: SearchableKind<Doc>): Promise<number> {
 
 /** The candidates' records, in their order (null for one that is gone or of another agency). */
 function readPage<Doc>(kind: SearchableKind<Doc>, tenantId: Types.ObjectId, batch: SearchCandidate[]): Promise<Array<Doc | null>> {
-  return readRecordsById(kind.model as never, tenantId, batch.map((c) => c.id)) as Promise<Array<Doc | null>>;
+  // Records of listed kinds kept under their list stamp answer too (read-only: a search page only reads).
+  return readRecordsById(kind.model as never, tenantId, batch.map((c) => c.id), { kept: listedKind(kind.model.db, kind.resource) ? kind.resource : undefined }) as Promise<Array<Doc | null>>;
 }
 
 /** Keeps the candidates whose record matches `filter` and every word, in order (at most `room`). */
