@@ -60,6 +60,8 @@ const profileFile = option('profile', '');
 const withSearch = option('search-index', '1') !== '0';
 /** `--list-cache 0` keeps no list page (platform/lists/list-page-cache.ts): every list page is cold, as the first one after a write of its kind. */
 const listCache = option('list-cache', '1') !== '0';
+/** `--clean-pending 1` runs the scenarios again after merging every GIN pending list (PostgreSQL handler only). */
+const cleanPending = option('clean-pending', '0') === '1';
 
 const first = ['Ana', 'Bruno', 'Carla', 'Daniel', 'Elena', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Karin', 'Luca', 'Maria', 'Nadia', 'Oscar', 'Paula', 'Quentin', 'Rosa', 'Sven', 'Tomás', 'Ute', 'Victor', 'Wanda', 'Xavier', 'Yara', 'Zoë', 'Marco', 'Martina', 'Mark', 'Lena'];
 const last = ['Almeida', 'Berger', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Hansen', 'Ivanova', 'Jensen', 'Kowalski', 'Lopes', 'Müller', 'Novak', 'Olsen', 'Petrov', 'Rossi', 'Schmidt', 'Silva', 'Tanaka', 'Ulrich', 'Vidal', 'Weber', 'Young', 'Zimmermann', 'Marsh', 'Martins', 'Moreau', 'Nielsen', 'Santos'];
@@ -351,7 +353,15 @@ async function main() {
       profiler.connect();
       await profiler.post('Profiler.enable');
     }
+    // `--clean-pending 1`: the scenarios run twice, the second time after every GIN index's pending list was
+    // merged (gin_clean_pending_list), to tell what reading the pending lists costs right after a bulk seed.
+    const passes = cleanPending && pgDb ? ['', ':clean'] : [''];
+    for (const pass of passes)
     for (const c of concurrencies) {
+      if (pass && c === concurrencies[0]) {
+        const merged = execFileSync('psql', ['-h', '127.0.0.1', '-p', '5432', '-d', pgDb!, '-At', '-c', "SELECT count(*), coalesce(sum(gin_clean_pending_list(c.oid::regclass)), 0) FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE am.amname = 'gin' AND c.relkind = 'i'"], { encoding: 'utf8' }).trim();
+        log(`pending lists merged (GIN indexes | pages merged): ${merged}`);
+      }
       concurrency = c;
       for (const scenario of scenarios.filter((s) => (!only.length || only.includes(s.key)) && (withSearch || !s.key.startsWith('search')))) {
         const token = await login();
@@ -370,7 +380,7 @@ async function main() {
         const cpuMs = Object.fromEntries(Object.entries(cpuAfter).map(([name, ticks]) => [name, ticks < (cpuBefore[name] ?? 0) ? null : round((((ticks - (cpuBefore[name] ?? 0)) / CLOCK_TICKS) * 1000) / Math.max(1, result.requests))]));
         const perRequest = { roundTrips: monitor.commands / result.requests, returned: monitor.returned / result.requests, commands: Object.fromEntries([...monitor.byName].map(([k, v]) => [k, Math.round((v / result.requests) * 100) / 100])) };
         log(`${result.name} @${concurrency}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, ${result.rps.toFixed(1)} req/s, ${result.requests} requests, statuses ${JSON.stringify(result.statuses)}, per request ${perRequest.roundTrips.toFixed(2)} commands ${JSON.stringify(perRequest.commands)}, ${perRequest.returned.toFixed(1)} documents returned, CPU ms/request ${JSON.stringify(cpuMs)}`);
-        results.push({ ...result, key: scenario.key, concurrency, ...perRequest, cpuMs });
+        results.push({ ...result, name: result.name + (pass ? ' (after the pending lists were merged)' : ''), key: scenario.key + pass, concurrency, ...perRequest, cpuMs });
       }
     }
     if (profiler) {

@@ -54,7 +54,8 @@ export function createPipelinesService(connection: Connection, events: EventBus)
   }
 
   async function find(principal: Principal, id: string): Promise<Pipeline> {
-    await ensureDefault(principal.tenantId);
+    // No ensureDefault here: a pipeline named by id exists already or is not found (the default's id is made
+    // with it, so nobody can ask for it before); an `exists` read on every board load was half its commands.
     const pipeline = await Pipeline.findOne({ tenantId: principal.tenantId, _id: oid(id) }).lean();
     if (!pipeline) throw AppError.notFound('Pipeline');
     return pipeline;
