@@ -3,6 +3,7 @@ import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import { listRowModel } from './list-row.model.js';
 import { moveListStamps } from './list-page-cache.js';
 import { listedKinds, syncListRow, writeListRows, type ListedKind } from './list-rows.js';
+import { listNameLabels, nameFields, nameKeyField, nameSortsOf } from './list-names.js';
 
 /**
  * Gives every record written before list rows existed its row. For every listed kind, streams the
@@ -18,7 +19,9 @@ import { listedKinds, syncListRow, writeListRows, type ListedKind } from './list
  * adds no empty blocks.
  *
  * Then, once, rows written before the list item was stored as JSON text (`itemJson`) get it from their
- * nested `item`, which is removed (`compactListItems`, recorded in `list_backfill` as `rows:itemJson`).
+ * nested `item`, which is removed (`compactListItems`, recorded in `list_backfill` as `rows:itemJson`);
+ * and rows written before the name orders get their name keys and prefix buckets (`backfillNameFields`,
+ * recorded as `rows:names`; until then lists in those orders are read from the records, `namesReady`).
  */
 const BATCH = 1000;
 const PARALLEL = 16;
@@ -44,6 +47,10 @@ export async function backfillListRows(connection: Connection, options: { log?: 
   if (!options.signal?.aborted) {
     const compacted = await compactListItems(connection, options.signal);
     if (compacted) options.log?.(`list rows: ${compacted} rows' items stored as JSON text`);
+  }
+  if (!options.signal?.aborted) {
+    const named = await backfillNameFields(connection, options.signal);
+    if (named) options.log?.(`list rows: ${named} rows given their name keys`);
   }
   return total;
 }
@@ -160,5 +167,101 @@ async function backfillBatch(connection: Connection, kind: ListedKind<Record<str
       }),
     );
   }
+  return written;
+}
+
+/** The `list_backfill` entry of the one-time addition of name keys and prefix buckets to rows written before them. */
+export const NAME_FIELDS = 'rows:names';
+const readyConnections = new WeakMap<Connection, { ready: boolean; at: number; checking?: Promise<boolean> }>();
+const READY_RECHECK_MS = 2_000;
+
+/**
+ * Whether every row holds its name fields (`rows:names` done), so lists in name orders may be read from
+ * rows: true for good once seen; while not, asked again at most every 2 s (shared by the callers of the moment).
+ */
+export async function namesReady(connection: Connection): Promise<boolean> {
+  const entry = readyConnections.get(connection) ?? { ready: false, at: 0 };
+  readyConnections.set(connection, entry);
+  if (entry.ready) return true;
+  if (Date.now() - entry.at < READY_RECHECK_MS) return false;
+  entry.checking ??= (async () => {
+    try {
+      const state = connection.db!.collection<{ _id: string; done: boolean }>('list_backfill');
+      entry.ready = (await state.findOne({ _id: NAME_FIELDS }))?.done === true;
+      entry.at = Date.now();
+      return entry.ready;
+    } finally {
+      delete entry.checking;
+    }
+  })();
+  return entry.checking;
+}
+
+/** Forgets what `namesReady` saw (tests that undo the backfill). */
+export function forgetNamesReady(connection: Connection): void {
+  readyConnections.delete(connection);
+}
+
+/**
+ * Gives every row of a kind with name sorts that lacks its name fields (written before them) those fields,
+ * from its record as stored now, once: streams `list_rows` (no filter the database can use: each row is
+ * decoded once), reads each such row's record by id and sets the fields only while the row's version is
+ * the one read (a write meanwhile wrote them itself). A row whose record is gone is left to the record's
+ * deletion. The labels are listed first; the list stamps move around each batch. Recorded as done in
+ * `list_backfill`; a stopped run starts again and finds only what is left. Returns the rows given their
+ * fields (null when stopped).
+ */
+export async function backfillNameFields(connection: Connection, signal?: AbortSignal): Promise<number | null> {
+  const state = connection.db!.collection<{ _id: string; done: boolean; rows: number; at: Date }>('list_backfill');
+  if ((await state.findOne({ _id: NAME_FIELDS }))?.done) return 0;
+  const kinds = new Map(listedKinds(connection).filter((kind) => nameSortsOf(kind.list).length).map((kind) => [kind.resource, kind]));
+  const Rows = listRowModel(connection).collection;
+  const cursor = Rows.find({}, { projection: { _id: 1, tenantId: 1, kind: 1, version: 1, ...Object.fromEntries([...kinds.values()].flatMap((k) => nameSortsOf(k.list).map((s) => [nameKeyField(s), 1]))) }, batchSize: BATCH });
+  let written = 0;
+  let batch: Array<{ _id: Types.ObjectId; tenantId: Types.ObjectId; kind: string; version: number }> = [];
+  const flush = async () => {
+    const byTenant = new Map<string, { tenantId: Types.ObjectId; kinds: Set<string> }>();
+    for (const row of batch) {
+      const entry = byTenant.get(String(row.tenantId)) ?? { tenantId: row.tenantId, kinds: new Set<string>() };
+      entry.kinds.add(row.kind);
+      byTenant.set(String(row.tenantId), entry);
+    }
+    const moveStamps = async () => {
+      for (const { tenantId, kinds: of } of byTenant.values()) await moveListStamps(connection, tenantId, of);
+    };
+    await moveStamps();
+    try {
+      for (let i = 0; i < batch.length; i += PARALLEL) {
+        const results = await Promise.all(
+          batch.slice(i, i + PARALLEL).map(async (row) => {
+            const kind = kinds.get(row.kind)!;
+            const record = (await findByIdInTenant(kind.model as never, row.tenantId, row._id)) as Record<string, unknown> | null;
+            if (!record) return 0;
+            const fields = nameFields(row.tenantId, kind.resource, kind.list, record);
+            await listNameLabels(connection, [fields]);
+            const result = await Rows.updateOne({ _id: row._id, tenantId: row.tenantId, version: row.version } as never, { $set: fields });
+            return result.modifiedCount;
+          }),
+        );
+        written += results.reduce((n, m) => n + m, 0);
+      }
+    } finally {
+      await moveStamps();
+    }
+    batch = [];
+  };
+  try {
+    for await (const row of cursor) {
+      if (signal?.aborted) return null;
+      const kind = kinds.get(row.kind as string);
+      if (!kind || nameSortsOf(kind.list).every((sort) => typeof row[nameKeyField(sort)] === 'string')) continue;
+      batch.push(row as never);
+      if (batch.length >= BATCH) await flush();
+    }
+    if (batch.length) await flush();
+  } finally {
+    await cursor.close();
+  }
+  await state.updateOne({ _id: NAME_FIELDS }, { $set: { done: true, rows: written, at: new Date() } }, { upsert: true });
   return written;
 }

@@ -14,6 +14,8 @@ import { tenantScoped } from '../db/tenancy.plugin.js';
  * FerretDB decodes every field of every row it returns, in Go, so a nested `item` document cost a page
  * about as much again as all the other fields (docs/database.md, "Lists"). Rows written before hold
  * `item` (a nested document); `itemOf` reads either, and the start-up backfill rewrites them once.
+ * Kinds with name sorts also hold each sort's key (`nk_<sort>`) and its prefix buckets (`n1`/`n2`/`n3`,
+ * list-names.ts), what an alphabetical walk reads (list-name-walk.ts).
  */
 export interface ListRow {
   _id: Types.ObjectId;
@@ -46,7 +48,7 @@ export function itemOf(row: Pick<ListRow, 'itemJson' | 'item'>): Record<string, 
 }
 
 /** Row fields that are not filter values; a list filter parameter may not take one of these names. */
-export const ROW_META_FIELDS = new Set(['_id', 'tenantId', 'kind', 'cb', 'ub', 'c0', 'c1', 'c2', 'u0', 'u1', 'u2', 'us', 'version', 'item', 'itemJson', 'custom']);
+export const ROW_META_FIELDS = new Set(['_id', 'tenantId', 'kind', 'cb', 'ub', 'c0', 'c1', 'c2', 'u0', 'u1', 'u2', 'us', 'version', 'item', 'itemJson', 'custom', 'n1', 'n2', 'n3']);
 
 /** The row field of a list filter: its parameter's name, or `<name>Value` when a row field has that name (a lead's `kind`). */
 export function rowFieldOf(param: string): string {
@@ -80,6 +82,8 @@ schema.plugin(tenantScoped);
 // of the agency; the bucket keys start with the tenant, and `tenantId` is checked on the rows found.
 schema.path('tenantId').index(false);
 for (const field of ['c0', 'c1', 'c2', 'u0', 'u1', 'u2']) schema.index({ [field]: 1 });
+// The name-order prefix buckets (list-names.ts): `n1`/`n2`/`n3`, arrays of `<tenant>:<kind>:<sort>:<label>`.
+for (const field of ['n1', 'n2', 'n3']) schema.index({ [field]: 1 });
 // Every list page reads buckets by these keys right after the writes that file rows in them. With
 // PostgreSQL's default GIN `fastupdate`, each bucket read also read the whole pending list: after a bulk
 // write of 20,000 rows, 158 buffers and 1.4 ms of a 1.9 ms read (0.5 ms once merged), five reads a page.

@@ -5,6 +5,7 @@ import type { ListSpec } from '../records/list-query.js';
 import { bucketKey, listRowModel, LEVEL_SPANS, rowFieldOf, type ListRow } from './list-row.model.js';
 import { bulkBlocks, writeBlock } from './list-blocks.js';
 import { listStampModel, moveListStamps } from './list-page-cache.js';
+import { listNameLabels, nameFields, nameLabelModel } from './list-names.js';
 
 /** What list rows need to know about a kind of record. */
 export interface ListedKind<Doc = Record<string, unknown>> {
@@ -62,6 +63,7 @@ export function rowOf<Doc>(kind: ListedKind<Doc>, doc: Doc, block: number, creat
     version: Number(record.version ?? 0),
     itemJson: JSON.stringify(kind.toDto(doc)),
     custom: record.custom ?? {},
+    ...nameFields(record.tenantId, kind.resource, kind.list, record),
   };
   for (const level of LEVEL_SPANS.keys()) {
     row[`c${level}`] = bucketKey(record.tenantId, kind.resource, 'c', level, created);
@@ -113,6 +115,8 @@ async function writeRow<Doc>(connection: Connection, kind: ListedKind<Doc>, tena
     }
     const block = await writeBlock(connection, tenantId, kind.resource);
     const { _id, cb, c0, c1, c2, ...moved } = rowOf(kind, doc, block, block);
+    // A name label is listed before a row is filed under it (list-names.ts).
+    await listNameLabels(connection, [moved]);
     let inserted = false;
     if (created) {
       created = false;
@@ -184,6 +188,7 @@ async function insertRows<Doc>(connection: Connection, kind: ListedKind<Doc>, te
   let written = 0;
   const blocks = await bulkBlocks(connection, tenantId, kind.resource, group.length, perBlock);
   const rows = group.map((doc, i) => rowOf(kind, doc, blocks[i]!, blocks[i]!));
+  await listNameLabels(connection, rows);
   for (let i = 0; i < rows.length; i += INSERT_BATCH) {
     try {
       const result = await listRowModel(connection).collection.insertMany(rows.slice(i, i + INSERT_BATCH) as never[], { ordered: false });
@@ -206,6 +211,7 @@ const kindsByConnection = new WeakMap<Connection, Map<string, ListedKind<never>>
 export function registerListedKind<Doc>(connection: Connection, kind: ListedKind<Doc>): void {
   assertRowFields(kind);
   listRowModel(connection);
+  nameLabelModel(connection);
   // Registered now, before the indexes are made at start (platform/db/write-stamps.ts).
   listStampModel(connection);
   const kinds = kindsByConnection.get(connection) ?? new Map<string, ListedKind<never>>();
