@@ -1,6 +1,7 @@
 import { Types, type Connection } from 'mongoose';
 import { createWriteStampedCache, writeStampModel } from '../db/write-stamps.js';
 import { walkRows, type RowPage, type RowWalk } from './list-walk.js';
+import { walkNames, type NameWalk } from './list-name-walk.js';
 
 /**
  * List pages kept in the process under a per-(agency, kind) list stamp (platform/db/write-stamps.ts):
@@ -56,6 +57,9 @@ export function stableFilterKey(value: unknown): string {
 /** The variant of a walk: every input its answer depends on besides the rows. */
 export const walkVariant = (walk: RowWalk) => `${walk.order}|${walk.direction}|${walk.limit}|${walk.cursor ?? ''}|${stableFilterKey(walk.filter)}`;
 
+/** The variant of a name walk: its sort and direction, besides what a block walk's names. */
+export const nameWalkVariant = (walk: NameWalk) => `n:${walk.sort}|${walk.direction}|${walk.limit}|${walk.cursor ?? ''}|${stableFilterKey(walk.filter)}`;
+
 export function createListPageCache(connection: Connection, limits: Partial<ListPageCacheLimits> = {}) {
   const { maxPages, maxRows, maxAgeMs } = { ...DEFAULT_LIMITS, ...limits };
   const cache = createWriteStampedCache<RowPage>(connection, LIST_STAMPS, (page) => page.rows.length, { maxAnswers: maxPages, maxRows, maxAgeMs });
@@ -63,6 +67,8 @@ export function createListPageCache(connection: Connection, limits: Partial<List
     /** The page `walk` as of a moment at or after `asOf` (performance.now() when the request asked); kept pages are shared, not to be changed. */
     page: (walk: RowWalk, asOf: number): Promise<RowPage> =>
       cache.get(walk.tenantId, walk.kind, walkVariant(walk), asOf, () => walkRows(connection, { ...walk, headSince: performance.now() })),
+    /** The page of a name walk (list-name-walk.ts), kept the same way; its variant names the sort. */
+    namePage: (walk: NameWalk, asOf: number): Promise<RowPage> => cache.get(walk.tenantId, walk.kind, nameWalkVariant(walk), asOf, () => walkNames(connection, walk)),
     /** Drops this process's pages of the agency's `kinds` and moves their stamps (after a row write; around a batch). */
     touch: (tenantId: Types.ObjectId, kinds: Iterable<string>): Promise<void> => cache.touch(tenantId, kinds),
     /** What is kept now (tests). */
@@ -101,6 +107,11 @@ export function moveListStamps(connection: Connection, tenantId: Types.ObjectId,
 /** A page of list rows, kept under the kind's list stamp: what list endpoints call (walkRows reads it uncached). */
 export function keptRowPage(connection: Connection, walk: RowWalk, asOf: number = performance.now()): Promise<RowPage> {
   return listPageCache(connection).page(walk, asOf);
+}
+
+/** A page of list rows in a name order, kept under the kind's list stamp as `keptRowPage`'s. */
+export function keptNamePage(connection: Connection, walk: NameWalk, asOf: number = performance.now()): Promise<RowPage> {
+  return listPageCache(connection).namePage(walk, asOf);
 }
 
 /**

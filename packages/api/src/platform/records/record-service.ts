@@ -17,7 +17,9 @@ import { writeStoredVersion } from './version-claims.js';
 import { readRecordsById } from './records-by-id.js';
 import { registerListedKind, removeListRow, syncListRow, writeListRows } from '../lists/list-rows.js';
 import { walkRows, type RowPage } from '../lists/list-walk.js';
-import { keptRecord, keptRowPage, moveListStamps } from '../lists/list-page-cache.js';
+import { keptNamePage, keptRecord, keptRowPage, moveListStamps } from '../lists/list-page-cache.js';
+import { nameSortsOf } from '../lists/list-names.js';
+import { namesReady } from '../lists/list-backfill.js';
 import { countCreated, countWrite, registerCountedKind } from '../counts/record-counts.js';
 import { countFromCounters } from '../counts/count-query.js';
 
@@ -326,6 +328,21 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
           tenantId: principal.tenantId,
           kind: def.resource,
           order,
+          direction: plan.direction,
+          filter: combine(visibility(principal, action), { ...rowFilters.equalities, ...custom }, rowFilters.conditions),
+          limit: query.limit,
+          cursor: query.cursor,
+        }, asOf);
+        return answerOfPage(rows, query.fields);
+      }
+      const sortName = query.sort?.replace(/^[-+]/, '') ?? '';
+      if (def.listRows && nameSortsOf(def.list).includes(sortName) && (await namesReady(Model.db))) {
+        // Alphabetical, from list rows by equality on name prefix buckets (platform/lists/list-name-walk.ts), kept as above.
+        const rowFilters = buildFilters(def.list, query, 'param');
+        const rows = await keptNamePage(Model.db, {
+          tenantId: principal.tenantId,
+          kind: def.resource,
+          sort: sortName,
           direction: plan.direction,
           filter: combine(visibility(principal, action), { ...rowFilters.equalities, ...custom }, rowFilters.conditions),
           limit: query.limit,
