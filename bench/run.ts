@@ -299,7 +299,7 @@ async function main() {
       { key: 'contacts-status-updated', name: 'contacts: filtered (status), sorted -updatedAt, first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?status=hot&sort=-updatedAt&limit=50' }) },
       { key: 'contacts-status-page3', name: 'contacts: filtered (status), sorted -updatedAt, third page of 50 (cursor)', request: () => ({ method: 'GET', path: `/v1/contacts?status=hot&sort=-updatedAt&limit=50&cursor=${page3Cursor}` }) },
       { key: 'contacts-tag', name: 'contacts: filtered (tag=vip), default sort, first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?tag=vip&limit=50' }) },
-      { key: 'contacts-lastname', name: 'contacts: filtered (status), sorted lastName (no row order: decodes every match), first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?status=hot&sort=lastName&limit=50' }) },
+      { key: 'contacts-lastname', name: 'contacts: filtered (status), sorted lastName (name-order walk from list rows), first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?status=hot&sort=lastName&limit=50' }) },
       { key: 'count-status', name: 'contacts: count of a segment by status (from counters)', request: () => ({ method: 'GET', path: `/v1/segments/${hotSegment.id}/count` }) },
       { key: 'detail', name: 'contact detail by id', request: (i) => ({ method: 'GET', path: `/v1/contacts/${sampleIds[(i * 7919) % sampleIds.length]}` }) },
       { key: 'search', name: 'contacts: search by name prefix q=marti (Martina, Martins, Marti…), first page of 50', request: () => ({ method: 'GET', path: '/v1/contacts?q=marti&limit=50' }) },
