@@ -92,6 +92,8 @@ export async function walkNames(connection: Connection, walk: NameWalk): Promise
   let matchesSeen = 0;
   let rounds = 0;
   let decoded = 0;
+  // The level read last (a cursor's walk may start at any level: its rate is known).
+  let lastLevel = cursor ? 2 : 3;
 
   // The labels (from `at`) that share the bucket of `at` at `level`.
   const span = (at: number, level: number) => {
@@ -107,7 +109,9 @@ export async function walkNames(connection: Connection, walk: NameWalk): Promise
     const rate = labelsSeen ? matchesSeen / labelsSeen : (cursor?.r ?? 0);
     // The smallest level whose next PARALLEL buckets are expected to fill the page (level 3 at first: nothing is known yet).
     let chosen: Array<{ level: number; prefix: string; at: number; end: number }> = [];
-    for (const level of rounds === 1 && !cursor ? [3] : [3, 2, 1]) {
+    // Widening one level a round at most (as the block walk does): a rare filter costs rounds, not a wide read at once.
+    const levels = rounds === 1 && !cursor ? [3] : [3, 2, 1].filter((level) => level >= lastLevel - 1);
+    for (const level of levels) {
       // The first read of a walk knows nothing of the filter: one label.
       const most = rounds === 1 && !cursor ? 1 : PARALLEL;
       const buckets: typeof chosen = [];
@@ -133,6 +137,7 @@ export async function walkNames(connection: Connection, walk: NameWalk): Promise
       }),
     );
     const end = chosen[chosen.length - 1]!.end;
+    lastLevel = chosen[0]!.level;
     results.forEach((rows, b) => {
       for (const row of rows) if (unread(row, labels[chosen[b]!.at]!)) found.push(row);
     });
