@@ -26,6 +26,8 @@ export interface WebhookSubscription {
   failedEventsInARow: number;
   /** When the current run of failures began (null after a success). */
   failingSince: Date | null;
+  /** Names the current run of failures (a fresh token after a success or a turn on): its failed events are numbered by claims under it. */
+  failureRun?: string;
   disabledReason: string | null;
   disabledAt: Date | null;
   version: number;
@@ -46,6 +48,7 @@ const subscriptionSchema = new Schema<WebhookSubscription>(
     secrets: { type: [secretSchema], default: [] },
     failedEventsInARow: { type: Number, default: 0 },
     failingSince: { type: Date, default: null },
+    failureRun: { type: String, default: '' },
     disabledReason: { type: String, default: null },
     disabledAt: { type: Date, default: null },
     version: { type: Number, default: 1 },

@@ -202,11 +202,25 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
   }
 
   async function failed(sub: WebhookSubscription, firstFailureAt: Date, now: Date) {
-    // $inc, not a value computed from the read: two events can end failing at the same moment.
     if (!sub.failingSince) await Subscription.updateOne({ tenantId: sub.tenantId, _id: sub._id, failingSince: null }, { $set: { failingSince: firstFailureAt } });
-    const counted = await Subscription.findOneAndUpdate({ tenantId: sub.tenantId, _id: sub._id }, { $inc: { failedEventsInARow: 1 } }, { returnDocument: 'after' }).lean();
+    const counted = await Subscription.findOne({ tenantId: sub.tenantId, _id: sub._id }).lean();
     if (!counted) return;
-    const failedEvents = counted.failedEventsInARow;
+    // Which failed event of the run this is: the first number of the run nobody has claimed, by a unique insert.
+    // Two events can end failing at the same moment, and FerretDB runs two `$inc`s of one document as
+    // read-then-write (both read 0, both write 1: the subscription was never turned off, seen in CI).
+    const run = counted.failureRun ?? '';
+    let failedEvents = 0;
+    for (let n = (counted.failedEventsInARow ?? 0) + 1; !failedEvents && n <= (counted.failedEventsInARow ?? 0) + 1000; n += 1) {
+      try {
+        await Claim.create({ tenantId: sub.tenantId, key: `failed:${String(sub._id)}:${run}:${n}` });
+        failedEvents = n;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }
+    if (!failedEvents) return;
+    // Shown on the subscription (what decides is the claim above); never lowered by a slower writer of the same run.
+    await Subscription.updateOne({ tenantId: sub.tenantId, _id: sub._id, failureRun: run, failedEventsInARow: op({ $lt: failedEvents }) }, { $set: { failedEventsInARow: failedEvents } });
     const since = counted.failingSince ?? firstFailureAt;
     const tooMany = failedEvents >= settings.disableAfterFailedEvents;
     const tooLong = now.getTime() - since.getTime() >= settings.disableAfterMs;
@@ -279,7 +293,7 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
     const saved = await Delivery.updateOne({ tenantId, _id: d._id, attemptCount: d.attemptCount ?? 0 }, { $set: { state, nextAttemptAt, attemptCount: n, attempts: [...d.attempts, record] } });
     if (!saved.modifiedCount) return;
     if (state === 'pending') await schedule({ ...d, attemptCount: n }, nextAttemptAt!);
-    if (ok && (sub.failedEventsInARow || sub.failingSince)) await Subscription.updateOne({ tenantId, _id: sub._id }, { $set: { failedEventsInARow: 0, failingSince: null } });
+    if (ok && (sub.failedEventsInARow || sub.failingSince)) await Subscription.updateOne({ tenantId, _id: sub._id }, { $set: { failedEventsInARow: 0, failingSince: null, failureRun: randomUUID() } });
     if (state === 'failed') await failed(sub, new Date(d.createdAt), now);
   }
 
@@ -363,7 +377,7 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
       if (input.active !== undefined) {
         $set.active = input.active;
         // Turning it on again starts a fresh count and sends what waited meanwhile.
-        if (input.active) Object.assign($set, { disabledAt: null, disabledReason: null, failedEventsInARow: 0, failingSince: null });
+        if (input.active) Object.assign($set, { disabledAt: null, disabledReason: null, failedEventsInARow: 0, failingSince: null, failureRun: randomUUID() });
       }
       const updated = await Subscription.findOneAndUpdate({ tenantId: principal.tenantId, _id: sub._id, version: sub.version }, { $set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean();
       invalidate(principal.tenantId);
