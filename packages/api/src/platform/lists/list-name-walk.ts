@@ -128,7 +128,8 @@ export async function walkNames(connection: Connection, walk: NameWalk): Promise
     const results = await Promise.all(
       chosen.map(async ({ level, prefix }) => {
         reads += 1;
-        const rows = await Rows.find({ ...walk.filter, [`n${level}`]: nameBucket(scope, prefix) } as never)
+        // The kind too: a bucket value is named by a short tag of the scope (list-names.ts `scopeTag`); the filter holds the tenant.
+        const rows = await Rows.find({ ...walk.filter, kind: walk.kind, [`n${level}`]: nameBucket(scope, prefix) } as never)
           .select({ _id: 1, itemJson: 1, item: 1, [field]: 1 })
           .batchSize(BUCKET_BATCH)
           .lean<ListRow[]>();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { searchedWithoutPendingList, servedByPushdownIndexesOnly } from '../db/pushdown-options.js';
 import { normalizeText } from '../search/search-tokens.js';
@@ -9,7 +10,7 @@ import type { ListSpec } from '../records/list-query.js';
  * - `nk_<sort>`: the sort key, the value lower-cased with accents folded (the search module's
  *   `normalizeText`), trimmed, at most `NAME_KEY_MAX` characters; '' when there is none;
  * - `n1`, `n2`, `n3`: the row's prefix buckets of every name sort (one entry per sort in each), named
- *   `<tenant>:<kind>:<sort>:<label>`, the label being the key's first 1, 2 or 3 characters, each of them
+ *   `<tag>:<label>` (the tag short for `<tenant>:<kind>:<sort>`, `scopeTag`), the label being the key's first 1, 2 or 3 characters, each of them
  *   classed (`classOf`: a-z and 0-9 as they are, anything else in one of three classes by where it sorts),
  *   so a bucket is found by equality (all FerretDB 1.24 pushes down) and buckets in label order hold keys
  *   in key order.
@@ -49,8 +50,15 @@ export function nameLabel(key: string, level: number): string {
 /** The scope of a (tenant, kind, sort)'s labels. */
 export const nameScope = (tenantId: Types.ObjectId, kind: string, sort: string) => `${tenantId.toHexString()}:${kind}:${sort}`;
 
-/** The bucket value of a label in a scope (what `n1`/`n2`/`n3` hold). */
-export const nameBucket = (scope: string, label: string) => `${scope}:${label}`;
+/**
+ * A scope's tag: 10 characters of its SHA-1, what bucket values start with instead of the scope itself (a row
+ * holds six of them; FerretDB decodes every field of every row a walk reads, a cold block-walk page included).
+ * Two scopes with one tag would share buckets: a walk also matches the row's tenant and kind.
+ */
+export const scopeTag = (scope: string) => createHash('sha1').update(scope).digest('base64url').slice(0, 10);
+
+/** The bucket value of a label in a scope (what `n1`/`n2`/`n3` hold): `<scope tag>:<label>`. */
+export const nameBucket = (scope: string, label: string) => `${scopeTag(scope)}:${label}`;
 
 /** A record's name fields for its row (none when the kind declares no name sort). */
 export function nameFields(tenantId: Types.ObjectId, kind: string, spec: ListSpec, record: Record<string, unknown>): Record<string, unknown> {
@@ -71,9 +79,9 @@ function readPath(doc: Record<string, unknown>, path: string): unknown {
 }
 
 interface NameLabel {
-  /** The level-3 bucket value: `<scope>:<label>`. */
+  /** The level-3 bucket value: `<scope tag>:<label>`. */
   _id: string;
-  /** The scope, `<tenant>:<kind>:<sort>`: what a walk reads by. */
+  /** The scope's tag: what a walk reads by. */
   t: string;
 }
 
@@ -116,6 +124,7 @@ export async function listNameLabels(connection: Connection, rows: ReadonlyArray
 
 /** The level-3 labels listed for a scope, in ascending order. */
 export async function readNameLabels(connection: Connection, scope: string): Promise<string[]> {
-  const docs = await nameLabelModel(connection).find({ t: scope }).select({ _id: 1 }).lean<Array<{ _id: string }>>();
-  return docs.map((d) => d._id.slice(scope.length + 1)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const tag = scopeTag(scope);
+  const docs = await nameLabelModel(connection).find({ t: tag }).select({ _id: 1 }).lean<Array<{ _id: string }>>();
+  return docs.map((d) => d._id.slice(tag.length + 1)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
