@@ -168,7 +168,9 @@ async function main() {
   if (handler === 'postgresql') {
     pgDb = `crm_bench_${Date.now()}`;
     execFileSync('createdb', ['-h', '127.0.0.1', '-p', '5432', pgDb]);
-    env.EMBEDDED_DB_POSTGRES_URL = `postgres://127.0.0.1:5432/${pgDb}`;
+    // `--pg-params 'jit=on&max_parallel_workers_per_gather=2'` overrides FerretDB's session settings (platform/db/ferretdb.ts `withSessionSettings`), for a before/after.
+    const pgParams = option('pg-params', '');
+    env.EMBEDDED_DB_POSTGRES_URL = `postgres://127.0.0.1:5432/${pgDb}${pgParams ? `?${pgParams}` : ''}`;
   }
   const config = loadConfig({ ...process.env, MONGODB_URI: undefined, ...env });
   const runtime = await startRuntime(config);

@@ -91,6 +91,22 @@ export interface RunningFerretDB {
   stop(): Promise<void>;
 }
 
+/**
+ * Session settings for FerretDB's connections to PostgreSQL, passed in its URL (pgx sends query parameters it
+ * does not know as run-time parameters of each connection), unless the URL sets them itself:
+ * - `jit=off`: PostgreSQL cannot estimate how many rows a pushed-down `@>` matches (it guesses a share of the
+ *   table), so a search entry lookup at 100,000 contacts was planned at a cost of 810,490, above `jit_above_cost`,
+ *   and compiled with inlining and optimisation: 977 ms of JIT in a 1,188 ms read of 6,666 rows (EXPLAIN ANALYZE,
+ *   2026-12-07; 259 ms without). Our reads are equality lookups of a few rows that JIT never pays back.
+ * - `max_parallel_workers_per_gather=0`: the same estimates start parallel workers for those lookups (39 ms with
+ *   two workers against 27 ms without, and the workers' CPU on top) on a machine of a few cores.
+ */
+export function withSessionSettings(postgresUrl: string): string {
+  const url = new URL(postgresUrl);
+  for (const [name, value] of [['jit', 'off'], ['max_parallel_workers_per_gather', '0']] as const) if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+  return url.toString();
+}
+
 /** Starts FerretDB on a free local port and resolves once it accepts connections. */
 export async function startFerretDB(options: FerretDBOptions): Promise<RunningFerretDB> {
   const port = options.port ?? (await freePort());
@@ -106,7 +122,7 @@ export async function startFerretDB(options: FerretDBOptions): Promise<RunningFe
     '--telemetry=disable',
     '--log-level=warn',
     '--log-format=text',
-    options.handler === 'sqlite' ? `--sqlite-url=file:${sqliteDir}/` : `--postgresql-url=${options.postgresUrl}`,
+    options.handler === 'sqlite' ? `--sqlite-url=file:${sqliteDir}/` : `--postgresql-url=${withSessionSettings(options.postgresUrl!)}`,
   ];
   // Its own process group, so Ctrl-C reaches the API first, which drains requests and then stops us.
   const child = spawn(options.binary, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
