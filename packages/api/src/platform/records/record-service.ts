@@ -320,35 +320,21 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
         };
       }
       const order = !def.listRows ? null : plan.kind === 'id' ? 'c' : plan.path === 'createdAt' ? 'c' : plan.path === 'updatedAt' ? 'u' : null;
+      /** What a walk of list rows is given besides its order: the caller's visibility and the list filters on row fields, the page. */
+      const rowWalk = () => {
+        const rowFilters = buildFilters(def.list, query, 'param');
+        const filter = combine(visibility(principal, action), { ...rowFilters.equalities, ...custom }, rowFilters.conditions);
+        return { tenantId: principal.tenantId, kind: def.resource, direction: plan.direction, filter, limit: query.limit, cursor: query.cursor };
+      };
       if (order) {
         // From list rows, by equality on write-order buckets (platform/lists): never every match decoded.
-        const rowFilters = buildFilters(def.list, query, 'param');
         // Kept in the process under the kind's list stamp, named by the whole walk (the caller's visibility filter included).
-        const rows = await keptRowPage(Model.db, {
-          tenantId: principal.tenantId,
-          kind: def.resource,
-          order,
-          direction: plan.direction,
-          filter: combine(visibility(principal, action), { ...rowFilters.equalities, ...custom }, rowFilters.conditions),
-          limit: query.limit,
-          cursor: query.cursor,
-        }, asOf);
-        return answerOfPage(rows, query.fields);
+        return answerOfPage(await keptRowPage(Model.db, { ...rowWalk(), order }, asOf), query.fields);
       }
       const sortName = query.sort?.replace(/^[-+]/, '') ?? '';
       if (def.listRows && nameSortsOf(def.list).includes(sortName) && (await namesReady(Model.db))) {
         // Alphabetical, from list rows by equality on name prefix buckets (platform/lists/list-name-walk.ts), kept as above.
-        const rowFilters = buildFilters(def.list, query, 'param');
-        const rows = await keptNamePage(Model.db, {
-          tenantId: principal.tenantId,
-          kind: def.resource,
-          sort: sortName,
-          direction: plan.direction,
-          filter: combine(visibility(principal, action), { ...rowFilters.equalities, ...custom }, rowFilters.conditions),
-          limit: query.limit,
-          cursor: query.cursor,
-        }, asOf);
-        return answerOfPage(rows, query.fields);
+        return answerOfPage(await keptNamePage(Model.db, { ...rowWalk(), sort: sortName }, asOf), query.fields);
       }
       const filter = combine(visibility(principal, action), { ...equalities, ...custom }, [...conditions, ...cursorCondition(plan, query.cursor)]);
       const docs = await Model.find(filter as never).sort(plan.mongo).limit(query.limit + 1).lean<Doc[]>();
