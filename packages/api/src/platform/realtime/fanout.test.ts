@@ -137,8 +137,8 @@ describe('realtime fan-out by visibility group', () => {
       for (const user of users) for (const s of user.sockets) s.socket.disconnect();
       return seen;
     };
-    // A first write of the agency warms what every later one reuses (list blocks, caches).
-    await rt.request().post('/v1/contacts').set(auth(a.adminToken)).send({ firstName: 'Warm', lastName: 'Up' }).expect(201);
+    // A first write of the agency warms what every later one reuses (list blocks, caches, the name-order label of `Once`).
+    await rt.request().post('/v1/contacts').set(auth(a.adminToken)).send({ firstName: 'Counted', lastName: 'Once' }).expect(201);
     const ten = await commandsOfOneWrite(2);
     const fifty = await commandsOfOneWrite(10);
     // The access stamp is read by the request, and by the credential watch once per agency only if it polls meanwhile;
