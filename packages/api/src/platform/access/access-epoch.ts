@@ -80,5 +80,7 @@ async function bumpStored(connection: Connection, tenantId: unknown): Promise<vo
   const ids = tenantIdsOf(tenantId);
   // The stored counter first (processes without Redis, and realtime's checks, read it), then Redis.
   await bumpAccessVersion(connection, ids ?? 'all');
+  // Again once the stored counter moved: a reader that saw the earlier move may have read the old counter.
+  epoch += 1;
   await accessChannelOf(connection)?.publish(ids ?? 'all');
 }

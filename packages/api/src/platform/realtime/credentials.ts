@@ -59,6 +59,8 @@ export class CredentialWatch {
   #running = 0;
   #epoch = accessEpoch();
   #polling = false;
+  /** The epoch moved while a check ran: that check may have read a stamp from before the change. */
+  #checkAgain = false;
   readonly #poll: NodeJS.Timeout;
   readonly #epochTick: NodeJS.Timeout;
 
@@ -142,25 +144,38 @@ export class CredentialWatch {
     return timer;
   }
 
-  /** Reads each watched agency's stamp (one read each); an agency whose stamp moved has its sockets re-checked. */
+  /**
+   * Reads each watched agency's stamp (one read each); an agency whose stamp moved has its sockets re-checked.
+   * Asked again while reading, it reads once more when done, so a change is never seen only half-way.
+   */
   async #checkVersions(): Promise<void> {
-    if (this.#polling) return;
+    if (this.#polling) {
+      this.#checkAgain = true;
+      return;
+    }
     this.#polling = true;
     try {
-      for (const tenant of [...this.#byTenant.keys()]) {
-        const sockets = this.#byTenant.get(tenant);
-        if (!sockets?.size) continue;
-        const anyone = this.#watched.get(sockets.values().next().value!);
-        if (!anyone) continue;
-        const version = await this.deps.readAccessVersion(anyone.socket.principal.tenantId);
-        if (this.#versions.get(tenant) === version) continue;
-        this.#versions.set(tenant, version);
-        this.#recheck([...(this.#byTenant.get(tenant) ?? [])]);
-      }
+      do {
+        this.#checkAgain = false;
+        await this.#readVersions();
+      } while (this.#checkAgain);
     } catch (error) {
       this.deps.onError(error);
     } finally {
       this.#polling = false;
+    }
+  }
+
+  async #readVersions(): Promise<void> {
+    for (const tenant of [...this.#byTenant.keys()]) {
+      const sockets = this.#byTenant.get(tenant);
+      if (!sockets?.size) continue;
+      const anyone = this.#watched.get(sockets.values().next().value!);
+      if (!anyone) continue;
+      const version = await this.deps.readAccessVersion(anyone.socket.principal.tenantId);
+      if (this.#versions.get(tenant) === version) continue;
+      this.#versions.set(tenant, version);
+      this.#recheck([...(this.#byTenant.get(tenant) ?? [])]);
     }
   }
 
