@@ -12,6 +12,7 @@ import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import type { DomainEvent } from '../../platform/events.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
+import { writeNextVersion, writeStoredVersion } from '../../platform/records/version-claims.js';
 import { loadPrincipal, resolvePrincipal } from '../identity/principal.service.js';
 import { userModel } from '../identity/user.model.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
@@ -226,9 +227,11 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
     const tooLong = now.getTime() - since.getTime() >= settings.disableAfterMs;
     if (!counted.active || (!tooMany && !tooLong)) return;
     const reason = tooMany ? `${failedEvents} events in a row failed on every attempt` : `every attempt has failed since ${since.toISOString()}`;
-    const disabled = await Subscription.updateOne({ tenantId: sub.tenantId, _id: sub._id, active: true }, { $set: { active: false, disabledAt: now, disabledReason: reason }, $inc: { version: 1 } });
+    // Through the version claims (platform/records/version-claims.ts): FerretDB runs a conditional update as a read
+    // and a write, so two deliveries failing at once could both turn it off, and its owner be told twice.
+    const disabled = await writeNextVersion(Subscription, sub.tenantId, sub._id, (current) => (current.active ? { $set: { active: false, disabledAt: now, disabledReason: reason } } : null));
     invalidate(sub.tenantId);
-    if (!disabled.modifiedCount) return;
+    if (!disabled) return;
     deps.logger.warn({ subscriptionId: String(sub._id), reason }, 'webhook subscription disabled after persistent failure');
     const title = `Webhook to ${new URL(sub.url).host} was turned off`;
     const body = `Deliveries to ${sub.url} kept failing (${reason}). Fix the receiver, then turn the subscription on again; failed deliveries can be replayed from the delivery log.`;
@@ -379,7 +382,9 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
         // Turning it on again starts a fresh count and sends what waited meanwhile.
         if (input.active) Object.assign($set, { disabledAt: null, disabledReason: null, failedEventsInARow: 0, failingSince: null, failureRun: randomUUID() });
       }
-      const updated = await Subscription.findOneAndUpdate({ tenantId: principal.tenantId, _id: sub._id, version: sub.version }, { $set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean();
+      // Through the version claims, as every versioned write: a person's change and the automatic turning off
+      // below never both make the next version (the turning off was an `$inc` of it).
+      const updated = await writeStoredVersion(Subscription, sub, { $set });
       invalidate(principal.tenantId);
       if (!updated) throw new AppError('version_conflict', 'The subscription was changed by someone else; reload it and try again');
       if (input.active && !sub.active) {
@@ -409,7 +414,7 @@ export function createWebhooksService(deps: { connection: Connection; box: Secre
       const current = sub.secrets.find((s) => !s.expiresAt);
       const expiresAt = new Date(now.getTime() + overlapMs);
       const secrets = [{ sealed: deps.box.encrypt(secret), createdAt: now, expiresAt: null }, ...(current && overlapMs > 0 ? [{ ...current, expiresAt }] : [])];
-      const updated = await Subscription.findOneAndUpdate({ tenantId: principal.tenantId, _id: sub._id, version: sub.version }, { $set: { secrets }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean();
+      const updated = await writeStoredVersion(Subscription, sub, { $set: { secrets } });
       invalidate(principal.tenantId);
       if (!updated) throw new AppError('version_conflict', 'The subscription was changed meanwhile; rotate again');
       return { ...toSubscriptionDto(updated), secret };
