@@ -313,7 +313,8 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
 
   /** The board: open deals of a pipeline the caller may see, per stage, with count and amount totals per column. */
   async function board(principal: Principal, pipelineId: string, query: { ownerId?: string | undefined; productId?: string | undefined; closeAfter?: string | undefined; closeBefore?: string | undefined; perStage: number }) {
-    const pipeline = await pipelines.find(principal, pipelineId);
+    // The pipeline read is shared by the board loads of the same moment (its `boardRev` is what a kept board is checked against).
+    const pipeline = await pipelines.findFresh(principal, pipelineId, performance.now());
     const key = `${String(principal.tenantId)}:${String(pipeline._id)}:${pipeline.version}:${pipeline.boardRev ?? ''}:${JSON.stringify(records.visibility(principal, 'read'))}:${JSON.stringify(query)}`;
     const hit = boardCache.get(key);
     if (hit && Date.now() - hit.at < BOARD_TTL_MS) return hit.value;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { commandsDuring } from '../../testing/commands.js';
 import type { DomainEvent } from '../../platform/events.js';
 import { opportunityModel, stageChangeModel } from './opportunity.model.js';
 import { pipelineModel } from './pipeline.model.js';
@@ -254,6 +255,16 @@ describe('pipelines and opportunities', () => {
     assert.equal((await rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 3 }).set(auth(admin))).body.columns[1].count, 1, 'and a delete');
     const seAgain = await rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 3 }).set(auth(seToken));
     assert.equal(seAgain.body.columns[0].count, 1, 'another person’s visibility is never served from an admin’s entry');
+
+    // Twenty people opening the board at the same moment share the pipeline's read (one, or two when a read was
+    // already running as some of them asked), and every one of them gets the board as it is.
+    const commands = await commandsDuring(rt, () => Promise.all(Array.from({ length: 20 }, () => rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 3 }).set(auth(admin)).expect(200))));
+    const pipelineReads = commands.filter(([name, collection]) => name === 'find' && collection === 'pipelines').length;
+    assert.ok(pipelineReads >= 1 && pipelineReads <= 2, `pipeline reads for 20 board loads: ${pipelineReads}`);
+    const stages = pipeline.stages.map((st: { key: string }, i: number) => (i === 0 ? { ...st, name: 'Renamed' } : st));
+    await rt.request().patch(`/v1/pipelines/${pipeline.id}`).set(auth(admin)).send({ stages }).expect(200);
+    const afterRename = await rt.request().get(`/v1/pipelines/${pipeline.id}/board`).query({ perStage: 3 }).set(auth(admin)).expect(200);
+    assert.equal(afterRename.body.columns[0].stage.name, 'Renamed', 'a load after a change of the pipeline reads it again');
   });
 
   it('should answer 404 for another agency’s opportunity and pipeline', async () => {

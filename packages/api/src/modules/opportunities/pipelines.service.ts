@@ -4,6 +4,7 @@ import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { writeNextVersion, writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
+import { createFreshRead } from '../../platform/fresh-read.js';
 import { opportunityModel } from './opportunity.model.js';
 import { defaultPipeline, pipelineModel, type Pipeline, type PipelineStage } from './pipeline.model.js';
 
@@ -61,6 +62,24 @@ export function createPipelinesService(connection: Connection, events: EventBus)
     return pipeline;
   }
 
+  // `<tenantId>:<pipelineId>` read by the board loads of the same moment once (platform/fresh-read.ts).
+  const readShared = createFreshRead(async (key) => {
+    const [tenantId, id] = key.split(':') as [string, string];
+    return Pipeline.findOne({ tenantId: new Types.ObjectId(tenantId), _id: new Types.ObjectId(id) }).lean();
+  });
+
+  /**
+   * The pipeline as `find` gives it, read at or after `asOf` (performance.now() when the request asked) and
+   * shared with the callers of the same moment: every board load reads its pipeline (its stages, and the
+   * `boardRev` its deals' writes move), and fifty people opening the board at once need one read, not fifty.
+   * The document is shared: callers do not change it.
+   */
+  async function findFresh(principal: Principal, id: string, asOf: number): Promise<Pipeline> {
+    const pipeline = await readShared(`${String(principal.tenantId)}:${oid(id).toHexString()}`, asOf);
+    if (!pipeline) throw AppError.notFound('Pipeline');
+    return pipeline;
+  }
+
   async function clearOtherDefaults(tenantId: Types.ObjectId, keep: Types.ObjectId) {
     await Pipeline.updateMany({ tenantId, isDefault: true, _id: op({ $ne: keep }) }, { $set: { isDefault: false } });
   }
@@ -94,6 +113,7 @@ export function createPipelinesService(connection: Connection, events: EventBus)
   return {
     ensureDefault,
     find,
+    findFresh,
 
     /** The tenant's default pipeline (seeding it on first use). */
     async defaultFor(tenantId: Types.ObjectId): Promise<Pipeline> {
