@@ -117,7 +117,8 @@ export async function startFerretDB(options: FerretDBOptions): Promise<RunningFe
   const args = [
     `--handler=${options.handler}`,
     `--listen-addr=127.0.0.1:${port}`,
-    '--debug-addr=-',
+    // FERRETDB_DEBUG_ADDR (e.g. 127.0.0.1:8088) serves FerretDB's Go profiles (/debug/pprof/) for a bench; off otherwise.
+    `--debug-addr=${process.env.FERRETDB_DEBUG_ADDR || '-'}`,
     `--state-dir=${stateDir}`,
     '--telemetry=disable',
     '--log-level=warn',
