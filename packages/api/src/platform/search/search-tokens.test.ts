@@ -36,11 +36,18 @@ describe('search tokens', () => {
     assert.equal(tokens.get('angstrom'), true);
     assert.equal(tokens.has('com'), false);
     assert.equal(tokens.get('442079460958'), true);
-    assert.equal(tokens.has('79460958'), true, 'an ending of 8 digits');
+    assert.equal(tokens.has('460958'), true, 'its last 6 digits');
+    assert.equal(tokens.has('79460958'), false, 'longer endings are confirmed on the whole number, not stored');
     assert.equal(tokens.has('0958'), false, 'endings shorter than 6 digits are not stored');
-    assert.deepEqual(queryWords(' +44 20 7946 0958 '), [{ kind: 'literal', text: '442079460958', tokens: ['442079460958'] }]);
-    assert.deepEqual(queryWords('020 7946 0958')[0]!.tokens, ['02079460958', '2079460958'], 'a trunk 0 is also tried without');
+    assert.equal(tokens.has('4420794'), true, 'its first digits, 6 to 10');
+    assert.deepEqual(queryWords(' +44 20 7946 0958 '), [{ kind: 'literal', text: '442079460958', tokens: ['442079460958', '460958'], digits: ['442079460958'] }]);
+    assert.deepEqual(queryWords('020 7946 0958')[0]!.tokens, ['02079460958', '2079460958', '460958'], 'a trunk 0 is also tried without; the ending by its last 6 digits');
     assert.equal(matchWord(tokens, queryWords('020 7946 0958')[0]!), 'prefix');
+    assert.equal(matchWord(tokens, queryWords('7946 0958')[0]!), 'prefix', 'an ending of 8 digits');
+    assert.equal(matchWord(tokens, queryWords('+44 20 7946 0958')[0]!), 'exact');
+    assert.equal(matchWord(tokens, queryWords('44 20 79')[0]!), 'prefix', 'the first digits');
+    assert.deepEqual(queryWords('846 0958')[0]!.tokens, ['8460958', '460958'], 'looked up by the same last 6 digits');
+    assert.equal(matchWord(tokens, queryWords('846 0958')[0]!), null, 'but another digit before them: confirmed on the whole number, no match');
   });
 
   it('should fold case and accents, drop one-letter words, and keep at most 8 words of a query', () => {

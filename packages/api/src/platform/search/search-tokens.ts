@@ -5,8 +5,10 @@
  *   prefixes from 3 to 10 characters; a word of two characters is stored whole only, a word longer
  *   than 10 also whole (at most 40);
  * - an email address whole (besides its words, less the top-level domain);
- * - a phone number as its digits only: its first 6 to 10 digits, the whole number, and its endings of 6
- *   digits or more, so "+44 20 7946 0958", "442079460958" and "7946 0958" all find it.
+ * - a phone number as its digits only: its first 6 to 10 digits, the whole number, and its last 6 digits,
+ *   so "+44 20 7946 0958", "442079460958" and "7946 0958" all find it: a typed ending is looked up by its
+ *   last 6 digits and confirmed on the record's whole number (the last 6 digits of a number are nearly
+ *   unique; storing every ending from 6 digits up was a third of a contact's entries, issue 20).
  * A token marked `exact` is a whole word (or address, or number): it ranks a record above one that
  * only starts with the typed word.
  */
@@ -83,7 +85,7 @@ export function indexTokens(values: Array<string | null | undefined>): IndexToke
       // A number's first digits are mostly its country and area (shared by thousands): from 6 on only.
       for (let n = MIN_PHONE_ENDING; n <= Math.min(digits.length, MAX_PREFIX); n += 1) add(digits.slice(0, n), n === digits.length);
       add(digits, true);
-      for (let n = MIN_PHONE_ENDING; n < digits.length; n += 1) add(digits.slice(digits.length - n), false);
+      if (digits.length > MIN_PHONE_ENDING) add(digits.slice(-MIN_PHONE_ENDING), false);
       continue;
     }
     if (isEmail(value)) {
@@ -108,6 +110,8 @@ export interface QueryWord {
   kind: 'word' | 'literal';
   text: string;
   tokens: string[];
+  /** A phone number's digits as typed and without a trunk 0: what a record's whole number must be, start or end with. */
+  digits?: string[];
 }
 
 /** The words of a search text, every one of which a record must match; empty when nothing usable was typed. */
@@ -120,7 +124,10 @@ export function queryWords(text: string): QueryWord[] {
   if (isPhone(trimmed)) {
     const digits = trimmed.replace(/\D/g, '').slice(0, 20);
     const national = digits.replace(/^0+/, '');
-    return [{ kind: 'literal', text: digits, tokens: national.length >= MIN_PHONE_ENDING && national !== digits ? [digits, national] : [digits] }];
+    const variants = national.length >= MIN_PHONE_ENDING && national !== digits ? [digits, national] : [digits];
+    // The number whole, or the first digits of one (stored up to 10), and its last 6 digits for a number it ends.
+    const ending = digits.length > MIN_PHONE_ENDING ? [digits.slice(-MIN_PHONE_ENDING)] : [];
+    return [{ kind: 'literal', text: digits, tokens: [...new Set([...variants, ...ending])], digits: variants }];
   }
   const seen = new Set<string>();
   const out: QueryWord[] = [];
@@ -141,6 +148,15 @@ export function queryWords(text: string): QueryWord[] {
  * stored prefixes, and guards against an index entry that a concurrent write has made stale.
  */
 export function matchWord(tokens: ReadonlyMap<string, boolean>, word: QueryWord): 'exact' | 'prefix' | null {
+  if (word.digits) {
+    // A phone number: the record's whole number is it, or starts or ends with it (6 digits or more).
+    if (word.digits.some((d) => tokens.get(d) === true)) return 'exact';
+    for (const [token, exact] of tokens) {
+      if (!exact || !/^\d+$/.test(token)) continue;
+      if (word.digits.some((d) => d.length >= MIN_PHONE_ENDING && (token.startsWith(d) || token.endsWith(d)))) return 'prefix';
+    }
+    return null;
+  }
   if (word.kind === 'literal') {
     let found: 'exact' | 'prefix' | null = null;
     for (const token of word.tokens) {
