@@ -196,10 +196,16 @@ describe('support tickets (agents)', () => {
     assert.equal(saved.body.version, 1);
     assert.equal((await rt.request().put('/v1/support-settings').set(auth(admin)).set('If-Match', '0').send({ targets: saved.body.targets, businessHours: hours, holidays: [] })).status, 412);
 
+    const asked = new Date();
     const ticket = await createTicket({ priority: 'urgent' });
     const stored = await ticketModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(ticket.id) }).lean();
-    assert.equal(stored!.firstResponseDueAt!.toISOString(), addBusinessMinutes(stored!.createdAt!, 30, hours, ['2026-12-25']).toISOString());
-    assert.equal(stored!.resolutionDueAt!.toISOString(), addBusinessMinutes(stored!.createdAt!, 120, hours, ['2026-12-25']).toISOString());
+    // The clock starts when the ticket is opened: at or after the request, at or before its stored createdAt (the
+    // two differ by milliseconds, which show inside business hours; outside them every due time is a day's opening).
+    for (const [due, minutes] of [[stored!.firstResponseDueAt!, 30], [stored!.resolutionDueAt!, 120]] as const) {
+      const earliest = addBusinessMinutes(asked, minutes, hours, ['2026-12-25']).getTime();
+      const latest = addBusinessMinutes(stored!.createdAt!, minutes, hours, ['2026-12-25']).getTime();
+      assert.ok(due.getTime() >= earliest && due.getTime() <= latest, `due ${due.toISOString()} for ${minutes} business minutes within [${new Date(earliest).toISOString()}, ${new Date(latest).toISOString()}]`);
+    }
 
     // The same ticket, as if its due times had passed: the first reply and the resolution are flagged late.
     await ticketModel(rt.ctx.connection).updateOne({ tenantId, _id: stored!._id }, { $set: { firstResponseDueAt: new Date(Date.now() - 60_000), resolutionDueAt: new Date(Date.now() - 60_000) } });

@@ -8,6 +8,7 @@ import { op } from '../../platform/db/operators.js';
 import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
 import { normalisePhone } from '../../platform/privacy/suppression.js';
 import { searchEntryModel, searchKey } from '../../platform/search/search-entry.model.js';
+import { phoneEndingToken } from '../../platform/search/search-tokens.js';
 import type { ActivitiesService } from '../activities/activities.service.js';
 import { contactModel } from '../contacts/contact.model.js';
 import { loadPrincipal } from '../identity/principal.service.js';
@@ -119,7 +120,8 @@ export function createVoipService(deps: VoipDeps) {
   async function matchNumber(tenantId: Types.ObjectId, remote: string): Promise<SubjectRef | null> {
     const digits = normalisePhone(remoteNumber(remote));
     if (digits.length < 6) return null;
-    const token = digits.length > MATCH_DIGITS ? digits.slice(-MATCH_DIGITS) : digits;
+    // Every stored number ending like it shares its last 6 digits (platform/search/search-tokens.ts); `sameNumber` confirms.
+    const token = phoneEndingToken(digits);
     for (const [kind, Model] of [['contact', Contact], ['lead', Lead]] as const) {
       const entries = await Entries.find({ key: searchKey(tenantId, kind, token), tenantId } as never).select({ recordId: 1 }).limit(50).lean();
       if (!entries.length) continue;

@@ -61,6 +61,15 @@ function isPhone(value: string): boolean {
   return /^[\d\s+().\-/]+$/.test(trimmed) && trimmed.replace(/\D/g, '').length >= 4;
 }
 
+/**
+ * The token every stored phone number of `digits.length` > 6 digits has for its ending: its last 6 digits (a
+ * number of 6 or fewer is stored whole). A lookup by it finds every number that ends like `digits`, to be
+ * confirmed on the number itself.
+ */
+export function phoneEndingToken(digits: string): string {
+  return digits.length > MIN_PHONE_ENDING ? digits.slice(-MIN_PHONE_ENDING) : digits;
+}
+
 /** The tokens stored for a record whose searchable values are `values` (deduplicated, capped). */
 export function indexTokens(values: Array<string | null | undefined>): IndexToken[] {
   const out = new Map<string, boolean>();
@@ -85,7 +94,7 @@ export function indexTokens(values: Array<string | null | undefined>): IndexToke
       // A number's first digits are mostly its country and area (shared by thousands): from 6 on only.
       for (let n = MIN_PHONE_ENDING; n <= Math.min(digits.length, MAX_PREFIX); n += 1) add(digits.slice(0, n), n === digits.length);
       add(digits, true);
-      if (digits.length > MIN_PHONE_ENDING) add(digits.slice(-MIN_PHONE_ENDING), false);
+      if (digits.length > MIN_PHONE_ENDING) add(phoneEndingToken(digits), false);
       continue;
     }
     if (isEmail(value)) {
@@ -126,7 +135,7 @@ export function queryWords(text: string): QueryWord[] {
     const national = digits.replace(/^0+/, '');
     const variants = national.length >= MIN_PHONE_ENDING && national !== digits ? [digits, national] : [digits];
     // The number whole, or the first digits of one (stored up to 10), and its last 6 digits for a number it ends.
-    const ending = digits.length > MIN_PHONE_ENDING ? [digits.slice(-MIN_PHONE_ENDING)] : [];
+    const ending = digits.length > MIN_PHONE_ENDING ? [phoneEndingToken(digits)] : [];
     return [{ kind: 'literal', text: digits, tokens: [...new Set([...variants, ...ending])], digits: variants }];
   }
   const seen = new Set<string>();
