@@ -94,7 +94,7 @@ export function indexTokens(values: Array<string | null | undefined>): IndexToke
       // A number's first digits are mostly its country and area (shared by thousands): from 6 on only.
       for (let n = MIN_PHONE_ENDING; n <= Math.min(digits.length, MAX_PREFIX); n += 1) add(digits.slice(0, n), n === digits.length);
       add(digits, true);
-      if (digits.length > MIN_PHONE_ENDING) add(phoneEndingToken(digits), false);
+      add(phoneEndingToken(digits), false);
       continue;
     }
     if (isEmail(value)) {
@@ -135,8 +135,7 @@ export function queryWords(text: string): QueryWord[] {
     const national = digits.replace(/^0+/, '');
     const variants = national.length >= MIN_PHONE_ENDING && national !== digits ? [digits, national] : [digits];
     // The number whole, or the first digits of one (stored up to 10), and its last 6 digits for a number it ends.
-    const ending = digits.length > MIN_PHONE_ENDING ? [phoneEndingToken(digits)] : [];
-    return [{ kind: 'literal', text: digits, tokens: [...new Set([...variants, ...ending])], digits: variants }];
+    return [{ kind: 'literal', text: digits, tokens: [...new Set([...variants, phoneEndingToken(digits)])], digits: variants }];
   }
   const seen = new Set<string>();
   const out: QueryWord[] = [];
