@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { inParallel } from '../../platform/concurrency.js';
-import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
+import { BULK_UPDATE_LIMIT, bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 import { op } from '../../platform/db/operators.js';
 import { servesIdsInOneRead } from '../../platform/records/records-by-id.js';
 import { readKeys, type Contribution } from './metrics.js';
@@ -21,13 +21,30 @@ const RETRIES = 40;
  */
 const GATHER_MS = 150;
 /**
+ * Under a stream of writes (entries queued while a batch was applied), the pause before the next batch:
+ * the writes of that second share one batch, whose buckets are written once, instead of a small batch
+ * after every other. Figures under a stream lag the writes by up to about this long.
+ */
+const STREAM_GATHER_MS = 1_000;
+/**
  * Contributions a process keeps after applying them (all agencies together, least recently used dropped
  * first; ~1.5 KB each, packed): the next change of the same record is applied without reading its
  * contribution back, as long as nobody else has written the agency's roll-ups since (see `known` below).
  */
 export const KNOWN_CONTRIBUTIONS = 10_000;
 /** How the applier found stored contributions, over every applier of the process (the bench prints it). */
-export const contributionLookups = { fromMemory: 0, read: 0, readForgotten: 0 };
+export const contributionLookups = { fromMemory: 0, read: 0, readForgotten: 0, absent: 0 };
+/**
+ * A record whose id was made this long after the applier's memory of an agency began (see `absentAfter`)
+ * is known to have no stored contribution unless remembered: the margin covers the id's one-second
+ * resolution and a clock of another API process running up to 9 s ahead of this one's (processes on one
+ * machine share the clock; hosts kept by NTP differ by milliseconds). A record made within it is read.
+ */
+export const CLOCK_MARGIN_MS = 10_000;
+/** When a record id made as an ObjectId (every record the API creates) was made, in ms; null for other ids. */
+function idTime(recordId: string): number | null {
+  return /^[0-9a-f]{24}$/.test(recordId) ? Number.parseInt(recordId.slice(0, 8), 16) * 1000 : null;
+}
 
 
 /** Money and counts: sums kept to the cent, so adding and taking away the same amounts returns to the same figure. */
@@ -79,6 +96,8 @@ export function createRollupApplier(deps: {
   sharesOf: (tenantId: Types.ObjectId, entry: Omit<RollupOutboxEntry, 'record'> & { record: Record<string, unknown> | null }) => Promise<{ b: string; v: number }[]>;
   onApplied: OnApplied;
   beforePlanCleared?: () => Promise<void>;
+  /** What the memory keeps (`KNOWN_CONTRIBUTIONS`) and the clock margin (`CLOCK_MARGIN_MS`); tests make them small. */
+  memory?: { contributions?: number; clockMarginMs?: number };
 }) {
   const { connection } = deps;
   const Rollups = rollupModel(connection);
@@ -86,6 +105,8 @@ export function createRollupApplier(deps: {
   const Outbox = rollupOutboxModel(connection);
   const Appliers = rollupApplierModel(connection);
   const me = `${process.pid}:${randomUUID()}`;
+  const capacity = deps.memory?.contributions ?? KNOWN_CONTRIBUTIONS;
+  const clockMargin = deps.memory?.clockMarginMs ?? CLOCK_MARGIN_MS;
   const draining = new Map<string, { done: Promise<void>; again: boolean }>();
   // A process that is stopping (its connection closed) leaves the rest to the next holder or the drain job.
   const open = () => connection.readyState === 1;
@@ -129,18 +150,32 @@ export function createRollupApplier(deps: {
    * and every release moves `stamp`), so a process that finds them as it left them is the last one that
    * wrote the agency's contributions. Anything else (another holder, an error, a lost lease) forgets the
    * agency's (`epoch` moves on; entries of an earlier epoch are never answered).
+   *
+   * The same reasoning answers "none stored" without a read for a record made after the epoch began
+   * (`absentAfter`, plus `CLOCK_MARGIN_MS`): only a holder of the lease writes contributions, every holder
+   * since then was this process, and this process remembers what it wrote. When the memory drops an entry
+   * of the epoch (it keeps `KNOWN_CONTRIBUTIONS`), `absentAfter` moves up to that record's making, so a
+   * record is taken as absent only where nothing of its time was forgotten. Every new record (a create)
+   * is applied without a read that way.
    */
   const known = new Map<string, { epoch: number; recordVersion: number; deleted: boolean; packed: string }>();
-  const agencies = new Map<string, { epoch: number; trusted: { seq: number; stamp: number } | null }>();
+  const agencies = new Map<string, { epoch: number; absentAfter: number; trusted: { seq: number; stamp: number } | null }>();
   const agencyMemory = (key: string) => {
     let memory = agencies.get(key);
-    if (!memory) agencies.set(key, (memory = { epoch: 0, trusted: null }));
+    if (!memory) agencies.set(key, (memory = { epoch: 0, absentAfter: Number.POSITIVE_INFINITY, trusted: null }));
     return memory;
   };
   const remember = (_id: string, epoch: number, c: { recordVersion: number; deleted: boolean; packed: string }) => {
     known.delete(_id);
     known.set(_id, { epoch, recordVersion: c.recordVersion, deleted: c.deleted, packed: c.packed });
-    if (known.size > KNOWN_CONTRIBUTIONS) known.delete(known.keys().next().value!);
+    if (known.size > capacity) {
+      const [dropped, entry] = known.entries().next().value!;
+      known.delete(dropped);
+      // `<tenantId>|<resource>|<recordId>`: what is forgotten of the current epoch is no longer known absent either.
+      const [tenant, , recordId = ''] = dropped.split('|');
+      const memory = agencies.get(tenant!);
+      if (memory && memory.epoch === entry.epoch) memory.absentAfter = Math.max(memory.absentAfter, idTime(recordId) ?? Number.POSITIVE_INFINITY);
+    }
   };
   /** A record's contribution: from memory when trusted (see above), else read (and then remembered). */
   async function storedContribution(tenantId: Types.ObjectId, _id: string, epoch: number): Promise<{ recordVersion: number; deleted: boolean; packed: string } | null> {
@@ -150,6 +185,12 @@ export function createRollupApplier(deps: {
       known.set(_id, hit);
       contributionLookups.fromMemory += 1;
       return hit;
+    }
+    const memory = agencies.get(String(tenantId));
+    const made = idTime(_id.split('|')[2] ?? '');
+    if (!hit && made !== null && memory?.epoch === epoch && made > memory.absentAfter + clockMargin) {
+      contributionLookups.absent += 1;
+      return null;
     }
     contributionLookups.read += 1;
     if (hit) contributionLookups.readForgotten += 1;
@@ -186,21 +227,44 @@ export function createRollupApplier(deps: {
     return { outboxIds: queued.map((e) => e._id), contributions, deltas: [...deltas].map(([b, d]) => ({ b, d })) };
   }
 
+  /**
+   * Adds a batch's deltas to their buckets, each with `$inc` on the condition that its `seq` is below the
+   * batch's: in ordered bulk writes of `BULK_UPDATE_LIMIT` (bulk-writes.ts), one chunk at a time, so a
+   * batch's ~50 buckets are 4 commands rather than 50 (FerretDB spends about a millisecond of its own on
+   * each command, whatever it holds). A bucket that refuses (already changed by this batch: a replay after
+   * a crash) fails its upsert on the unique `_id`; the chunk stopped there and goes on after it.
+   * (Not unordered: FerretDB 1.24 stalled every connection on an unordered bulk of upserts.)
+   */
+  async function writeBuckets(tenantId: Types.ObjectId, seq: number, deltas: RollupPlan['deltas']): Promise<void> {
+    const ops = deltas.map(({ b, d }) => ({
+      updateOne: {
+        filter: { _id: rollupId(tenantId, b), tenantId, $or: [{ seq: op({ $lt: seq }) }, { seq: op({ $exists: false }) }] },
+        update: { $inc: { value: d }, $set: { seq }, $setOnInsert: bucketFields(b) },
+        upsert: true,
+      },
+    }));
+    for (let from = 0; from < ops.length; ) {
+      const chunk = ops.slice(from, from + BULK_UPDATE_LIMIT);
+      try {
+        await Rollups.collection.bulkWrite(chunk as never, { ordered: true });
+        from += chunk.length;
+      } catch (error) {
+        const failed = (error as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
+        const first = Array.isArray(failed) ? failed[0] : failed;
+        // Anything but "this bucket has this batch already" is an error (the plan stays, and is replayed).
+        if (!first || first.code !== 11000) throw error;
+        from += first.index + 1;
+      }
+    }
+  }
+
   /** Writes a plan numbered `seq`; safe to run again for the same plan and number (see above). */
   async function applyPlan(tenantId: Types.ObjectId, seq: number, plan: RollupPlan, epoch?: number): Promise<void> {
     const written = plan.contributions.map(({ entries, packed, ...c }) => ({ ...c, tenantId, rev: seq, packed: packed ?? packEntries(entries ?? []) }));
     // Whole replaces, 16 to a command in order (platform/db/bulk-writes.ts), not one command per record.
     await bulkWriteBounded(Contributions.collection, written.map((c) => ({ replaceOne: { filter: { _id: c._id, tenantId }, replacement: c, upsert: true } })) as never, { ordered: true });
     if (epoch !== undefined) for (const c of written) remember(c._id, epoch, c);
-    await inParallel(plan.deltas, WRITES_AT_ONCE, async ({ b, d }) => {
-      try {
-        // One update per bucket rather than one bulk write: FerretDB 1.24 stalled (every connection) on an unordered bulk of upserts.
-        await Rollups.updateOne({ _id: rollupId(tenantId, b), tenantId, $or: [{ seq: op({ $lt: seq }) }, { seq: op({ $exists: false }) }] }, { $inc: { value: d }, $set: { seq }, $setOnInsert: bucketFields(b) }, { upsert: true });
-      } catch (error) {
-        // The bucket exists with this batch's number (or a later one's): already applied.
-        if ((error as { code?: number }).code !== 11000) throw error;
-      }
-    });
+    await writeBuckets(tenantId, seq, plan.deltas);
     // The batch's entries deleted: on MongoDB by one `$in` (served by the `_id` index); on FerretDB by `_id`
     // equality, 16 to a command, since FerretDB pushes down only the agency's equality of a `$in` delete and
     // matches the ids in Go over every entry the agency has queued (msg_delete.go): a backlog made each batch's
@@ -225,7 +289,10 @@ export function createRollupApplier(deps: {
     if (!state) return false;
     const memory = agencyMemory(String(tenantId));
     // Trusted only when nobody has written the agency's roll-ups since this process last left them (see `known`).
-    if (!(memory.trusted && memory.trusted.seq === (state.seq ?? 0) && memory.trusted.stamp === (state.stamp ?? 0))) memory.epoch += 1;
+    if (!(memory.trusted && memory.trusted.seq === (state.seq ?? 0) && memory.trusted.stamp === (state.stamp ?? 0))) {
+      memory.epoch += 1;
+      memory.absentAfter = Date.now();
+    }
     memory.trusted = null;
     const { epoch } = memory;
     let clean = false;
@@ -239,6 +306,8 @@ export function createRollupApplier(deps: {
         seq += 1;
         if (!(await renew(tenantId, { seq, plan: JSON.stringify(plan) }))) return false;
         await applyPlan(tenantId, seq, plan, epoch);
+        // A backlog is applied batch after batch; what arrives after a partial batch waits for the next kick's round (`STREAM_GATHER_MS`).
+        if (queued.length < BATCH) return (clean = true);
       }
       return true;
     } finally {
@@ -270,7 +339,7 @@ export function createRollupApplier(deps: {
         if (!(await drainOnce(tenantId)) && attempts++ < RETRIES) {
           await new Promise((r) => setTimeout(r, RETRY_MS));
           entry.again = true;
-        }
+        } else if (entry.again && open()) await new Promise((r) => setTimeout(r, STREAM_GATHER_MS));
       } while (entry.again);
     })()
       .catch((error: unknown) => deps.logger?.error({ err: error, tenantId: key }, 'roll-up batch not applied; it stays queued and is applied by the next write or the drain job'))
@@ -304,19 +373,22 @@ export type RollupApplier = ReturnType<typeof createRollupApplier>;
 
 /**
  * Resolves once an agency has nothing queued and no batch in flight, whichever process applies it
- * (tests and the bench, after writes through HTTP); polls every few milliseconds up to `deadlineMs`
- * (30 s: a kick applies within a second, but a CI machine of 2 cores running several test files at once
- * took longer than 15 s once; still under the 60 s lease, so a lease left behind fails the wait).
+ * (tests and the bench, after writes through HTTP); polls up to `deadlineMs` (30 s: a kick applies within
+ * a second, but a CI machine of 2 cores running several test files at once took longer than 15 s once;
+ * still under the 60 s lease, so a lease left behind fails the wait). Each poll asks for one queued entry's
+ * `_id` (not a count: FerretDB would decode every queued record to count them, which on a bench's backlog
+ * cost more than the applier itself) and the agency's state, every 10 ms at first, then less often up to
+ * every 100 ms.
  */
 export async function waitUntilApplied(connection: Connection, tenantId: Types.ObjectId, deadlineMs = 30_000): Promise<void> {
   const until = Date.now() + deadlineMs;
-  for (;;) {
+  for (let pause = 10; ; pause = Math.min(100, Math.round(pause * 1.5))) {
     const [queued, state] = await Promise.all([
-      rollupOutboxModel(connection).countDocuments({ tenantId }),
-      rollupApplierModel(connection).findOne({ _id: String(tenantId), tenantId }).lean(),
+      rollupOutboxModel(connection).findOne({ tenantId }, { _id: 1 }).lean(),
+      rollupApplierModel(connection).findOne({ _id: String(tenantId), tenantId }, { plan: 1, holder: 1 }).lean(),
     ]);
-    if (queued === 0 && !state?.plan && !state?.holder) return;
-    if (Date.now() > until) throw new Error(`roll-ups of ${String(tenantId)} not applied within ${deadlineMs} ms (${queued} queued)`);
-    await new Promise((r) => setTimeout(r, 10));
+    if (!queued && !state?.plan && !state?.holder) return;
+    if (Date.now() > until) throw new Error(`roll-ups of ${String(tenantId)} not applied within ${deadlineMs} ms (${await rollupOutboxModel(connection).countDocuments({ tenantId })} queued)`);
+    await new Promise((r) => setTimeout(r, pause));
   }
 }

@@ -292,4 +292,49 @@ describe('reporting: the batched roll-up rebuild', () => {
     await assert.rejects(dying.applier.drainOnce(tenant), /process killed/);
     assert.equal((await apply(a, deal(7, 7000))).readContribution, true);
   });
+
+  it('should apply a record made after its memory began without a read, and read once it was forgotten or another process wrote', async () => {
+    const tenant = new Types.ObjectId();
+    const ownerId = String(new Types.ObjectId());
+    const deal = (id: string, version: number, amount: number) => ({ id, version, ownerId, amount, weightedAmount: amount / 2, stage: 'proposal', stageKind: 'open', createdAt: '2026-05-04T10:00:00.000Z', expectedCloseDate: '2026-06-10T00:00:00.000Z' });
+    // No clock margin and a memory of two contributions, so a record made a second after the memory began counts as new.
+    const [a, b] = [0, 1].map(() => createRollups({ connection: rt.ctx.connection, events: new EventBus(() => {}), autoApply: false, memory: { contributions: 2, clockMarginMs: 0 } })) as [ReturnType<typeof createRollups>, ReturnType<typeof createRollups>];
+    const share: Record<string, number> = {};
+    const shares = new Map<string, Record<string, unknown>>();
+    /** Applies one version of a deal by `by`; answers whether it read the deal's stored contribution, and checks every bucket against the deals' latest shares. */
+    const apply = async (by: ReturnType<typeof createRollups>, record: Record<string, unknown>) => {
+      await by.onEvent({ type: 'opportunity.updated', tenantId: tenant, resource: 'opportunity', resourceId: String(record.id), actor: null, record, at: new Date() });
+      let drained = false;
+      const commands = await commandsDuring(rt, async () => (drained = await by.applier.drainOnce(tenant)));
+      assert.equal(drained, true);
+      shares.set(String(record.id), record);
+      for (const key of Object.keys(share)) delete share[key];
+      for (const r of shares.values()) for (const [id, c] of contributionsOf('opportunity', r, () => [])) share[id] = Math.round(((share[id] ?? 0) + c.value) * 100) / 100;
+      const stored: Record<string, number> = {};
+      for (const r of await rollupModel(rt.ctx.connection).find({ tenantId: tenant }).lean()) if (Math.round(r.value * 100) !== 0) stored[r._id.slice(r._id.indexOf('|') + 1)] = r.value;
+      assert.deepEqual(stored, Object.fromEntries(Object.entries(share).filter(([, v]) => v !== 0)), 'every bucket counts each deal once, at its latest version');
+      return commands.some(([name, collection]) => name === 'find' && collection === 'rollup_contributions');
+    };
+    // Made before a's memory of the agency began: read.
+    const old = String(new Types.ObjectId());
+    assert.equal(await apply(a, deal(old, 1, 100)), true);
+    // Ids carry their second: wait for the next one, so these deals are made after a's memory began.
+    await new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1000)));
+    const [x, y, z] = [0, 1, 2].map(() => String(new Types.ObjectId())) as [string, string, string];
+    assert.equal(await apply(a, deal(x, 1, 1000)), false, 'new, and nobody else wrote: known to have none');
+    assert.equal(await apply(a, deal(x, 2, 2000)), false, 'remembered');
+    // b's memory began after x was made: it reads (and counts x once).
+    assert.equal(await apply(b, deal(x, 3, 3000)), true);
+    // b wrote the agency: a's memory is not trusted, and a record made before a's new memory began is read.
+    assert.equal(await apply(a, deal(x, 4, 4000)), true);
+    assert.equal(await apply(a, deal(y, 1, 500)), true, 'made before a began again');
+    await new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1000)));
+    const fresh = [0, 1, 2].map(() => String(new Types.ObjectId())) as [string, string, string];
+    assert.equal(await apply(a, deal(fresh[0], 1, 10)), false);
+    // A memory of two: applying two more forgets fresh[0], whose second is then no longer known to be empty.
+    assert.equal(await apply(a, deal(fresh[1], 1, 20)), false);
+    assert.equal(await apply(a, deal(fresh[2], 1, 30)), false);
+    assert.equal(await apply(a, deal(fresh[0], 2, 11)), true, 'forgotten: read');
+    assert.equal(await apply(a, deal(z, 1, 40)), true, 'made before what was forgotten: read');
+  });
 });

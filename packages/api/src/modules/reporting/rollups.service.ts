@@ -103,7 +103,7 @@ export async function campaignFigures(connection: Connection, tenantId: Types.Ob
  * an older one (a lower record version) is ignored. `rebuild` recomputes a tenant from the records.
  * `autoApply: false` only queues (a test then drives the applier).
  */
-export function createRollups(deps: { connection: Connection; events: EventBus; logger?: Logger; autoApply?: boolean; beforePlanCleared?: () => Promise<void> }) {
+export function createRollups(deps: { connection: Connection; events: EventBus; logger?: Logger; autoApply?: boolean; beforePlanCleared?: () => Promise<void>; memory?: { contributions?: number; clockMarginMs?: number } }) {
   const { connection, events } = deps;
   const Rollups = rollupModel(connection);
   const Contributions = rollupContributionModel(connection);
@@ -190,7 +190,7 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
     return [...contributionsOf(entry.resource as CountedResource, record, facts.teamsOf, facts.timeZone)].map(([b, c]) => ({ b, v: c.value }));
   }
 
-  const applier = createRollupApplier({ connection, logger: deps.logger, sharesOf, onApplied: announce, beforePlanCleared: deps.beforePlanCleared });
+  const applier = createRollupApplier({ connection, logger: deps.logger, sharesOf, onApplied: announce, beforePlanCleared: deps.beforePlanCleared, memory: deps.memory });
 
   /**
    * Queues one record as the roll-ups read it (null once deleted): one small insert, whose id is the
