@@ -462,13 +462,14 @@ for (let round = 0; round < 2; round += 1) {
   });
   bus.handlers.push(...(rollupHandlers as never[]));
 }
-// Per write (create or update) of each mode: CPU ms by process, and the commands sent (the 12 most sent).
+// Per write (create or update) of each mode: CPU ms by process, the commands sent (the 12 most sent), and every command of the roll-ups' collections.
 const perWrite = Object.fromEntries(
   Object.entries(spent).map(([mode, e]) => [
     mode,
     {
       cpuMs: Object.fromEntries(Object.entries(e.cpu).map(([name, ticks]) => [name, Math.round(((ticks / CLOCK_TICKS) * 1000 * 100) / e.writes) / 100])),
       commands: Object.fromEntries(Object.entries(e.commands).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([c, n]) => [c, Math.round((n / e.writes) * 100) / 100])),
+      rollupCommands: Object.fromEntries(Object.entries(e.commands).filter(([c]) => c.includes('rollup')).sort((a, b) => b[1] - a[1]).map(([c, n]) => [c, Math.round((n / e.writes) * 1000) / 1000])),
       contributionLookups: e.contributions,
     },
   ]),

@@ -259,7 +259,7 @@ export function createRollupApplier(deps: {
   }
 
   /** Writes a plan numbered `seq`; safe to run again for the same plan and number (see above). */
-  async function applyPlan(tenantId: Types.ObjectId, seq: number, plan: RollupPlan, epoch?: number): Promise<void> {
+  async function applyPlan(tenantId: Types.ObjectId, seq: number, plan: RollupPlan, epoch?: number, queueWasShort = false): Promise<void> {
     const written = plan.contributions.map(({ entries, packed, ...c }) => ({ ...c, tenantId, rev: seq, packed: packed ?? packEntries(entries ?? []) }));
     // Whole replaces, 16 to a command in order (platform/db/bulk-writes.ts), not one command per record.
     await bulkWriteBounded(Contributions.collection, written.map((c) => ({ replaceOne: { filter: { _id: c._id, tenantId }, replacement: c, upsert: true } })) as never, { ordered: true });
@@ -268,9 +268,11 @@ export function createRollupApplier(deps: {
     // The batch's entries deleted: on MongoDB by one `$in` (served by the `_id` index); on FerretDB by `_id`
     // equality, 16 to a command, since FerretDB pushes down only the agency's equality of a `$in` delete and
     // matches the ids in Go over every entry the agency has queued (msg_delete.go): a backlog made each batch's
-    // delete decode the whole queue.
+    // delete decode the whole queue. A batch that took everything queued (`queueWasShort`: fewer than a full
+    // batch) leaves only what arrived since, so there one `$in` decodes a few hundred small entries at most
+    // instead of one delete statement per entry.
     if (plan.outboxIds.length) {
-      if (await servesIdsInOneRead(connection)) await Outbox.deleteMany({ tenantId, _id: op({ $in: plan.outboxIds }) });
+      if (queueWasShort || (await servesIdsInOneRead(connection))) await Outbox.deleteMany({ tenantId, _id: op({ $in: plan.outboxIds }) });
       else await bulkWriteBounded(Outbox.collection, plan.outboxIds.map((_id) => ({ deleteOne: { filter: { _id, tenantId } } })) as never, { ordered: false });
     }
     await deps.beforePlanCleared?.();
@@ -305,7 +307,7 @@ export function createRollupApplier(deps: {
         const plan = await planFor(tenantId, queued, epoch);
         seq += 1;
         if (!(await renew(tenantId, { seq, plan: JSON.stringify(plan) }))) return false;
-        await applyPlan(tenantId, seq, plan, epoch);
+        await applyPlan(tenantId, seq, plan, epoch, queued.length < BATCH);
         // A backlog is applied batch after batch; what arrives after a partial batch waits for the next kick's round (`STREAM_GATHER_MS`).
         if (queued.length < BATCH) return (clean = true);
       }
