@@ -17,6 +17,8 @@
  *   with it on, also how long the queue takes to be applied after the last create; `write:held` /
  *   `update:held` the same with the subscriber on but the agency's applier lease held (nothing applied
  *   while they run), which splits the overhead into the queue insert and the applier sharing the CPU;
+ *   `--rounds` alternations of the modes (default 2), and `noiseFloorPct`: the `without` writes of even
+ *   rounds against those of odd rounds, the same code against itself, which an overhead has to clear;
  * - per role, the CPU ms per read request of this process, FerretDB and PostgreSQL (/proc), and with
  *   `--profile <file>` a CPU profile of this process during the first role's reads.
  *
@@ -57,6 +59,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     writes: { type: 'string', default: '300' },
     'write-concurrency': { type: 'string', default: '10' },
+    // Alternating rounds of the write modes (each: --writes creates and --writes updates per mode).
+    rounds: { type: 'string', default: '2' },
     // A CPU profile of this process (the API, and the bench's own HTTP clients) during the first role's concurrent reads.
     profile: { type: 'string' },
     // The writes only: no read scenario (the seed, the rebuild and the read plans still run).
@@ -68,6 +72,7 @@ const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
 const writes = Number(values.writes);
 const writeConcurrency = Number(values['write-concurrency']);
+const rounds = Number(values.rounds);
 
 const database = await startTestDatabase(() => {});
 const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-dash-'));
@@ -428,7 +433,11 @@ async function accounted(mode: string, writesDone: number, work: () => Promise<v
     entry.commands[key] = (entry.commands[key] ?? 0) + 1;
   }
 }
-for (let round = 0; round < 2; round += 1) {
+// The `without` writes of even and odd rounds apart: the same code against itself (an A/A comparison), whose
+// "overhead" is the noise floor a difference between the modes has to clear on this machine.
+const withoutByParity: [number[], number[]] = [[], []];
+const updatesWithoutByParity: [number[], number[]] = [[], []];
+for (let round = 0; round < rounds; round += 1) {
   await accounted('with', 2 * writes, async () => {
     withRollups.push(...(await createMany('With')));
     updatesWith.push(...(await updateMany(updateRound++)));
@@ -457,8 +466,12 @@ for (let round = 0; round < 2; round += 1) {
   });
   for (const h of rollupHandlers) bus.handlers.splice(bus.handlers.indexOf(h as never), 1);
   await accounted('without', 2 * writes, async () => {
-    withoutRollups.push(...(await createMany('Without')));
-    updatesWithout.push(...(await updateMany(updateRound++)));
+    const creates = await createMany('Without');
+    const updates = await updateMany(updateRound++);
+    withoutRollups.push(...creates);
+    updatesWithout.push(...updates);
+    withoutByParity[round % 2]!.push(...creates);
+    updatesWithoutByParity[round % 2]!.push(...updates);
   });
   bus.handlers.push(...(rollupHandlers as never[]));
 }
@@ -474,12 +487,14 @@ const perWrite = Object.fromEntries(
     },
   ]),
 );
-for (const list of [withRollups, withoutRollups, updatesWith, updatesWithout, withHeld, updatesHeld]) list.sort((a, b) => a - b);
+for (const list of [withRollups, withoutRollups, updatesWith, updatesWithout, withHeld, updatesHeld, ...withoutByParity, ...updatesWithoutByParity]) list.sort((a, b) => a - b);
 const overheadOf = (on: number[], off: number[]) => (p: number) => Math.round((percentile(on, p) / percentile(off, p) - 1) * 1000) / 10;
 const overhead = overheadOf(withRollups, withoutRollups);
 const updateOverhead = overheadOf(updatesWith, updatesWithout);
 const heldOverhead = overheadOf(withHeld, withoutRollups);
 const heldUpdateOverhead = overheadOf(updatesHeld, updatesWithout);
+const noiseFloor = overheadOf(withoutByParity[1], withoutByParity[0]);
+const updateNoiseFloor = overheadOf(updatesWithoutByParity[1], updatesWithoutByParity[0]);
 results.push({ scenario: 'write:with', requests: withRollups.length, p50_ms: percentile(withRollups, 0.5), p95_ms: percentile(withRollups, 0.95), rps: 0, errors: 0 });
 results.push({ scenario: 'write:without', requests: withoutRollups.length, p50_ms: percentile(withoutRollups, 0.5), p95_ms: percentile(withoutRollups, 0.95), rps: 0, errors: 0 });
 results.push({ scenario: 'update:with', requests: updatesWith.length, p50_ms: percentile(updatesWith, 0.5), p95_ms: percentile(updatesWith, 0.95), rps: 0, errors: 0 });
@@ -487,7 +502,7 @@ results.push({ scenario: 'write:held', requests: withHeld.length, p50_ms: percen
 results.push({ scenario: 'update:held', requests: updatesHeld.length, p50_ms: percentile(updatesHeld, 0.5), p95_ms: percentile(updatesHeld, 0.95), rps: 0, errors: 0 });
 results.push({ scenario: 'update:without', requests: updatesWithout.length, p50_ms: percentile(updatesWithout, 0.5), p95_ms: percentile(updatesWithout, 0.95), rps: 0, errors: 0 });
 
-console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, writeConcurrency, results, writeOverheadPct: { p50: overhead(0.5), p95: overhead(0.95) }, updateOverheadPct: { p50: updateOverhead(0.5), p95: updateOverhead(0.95) }, heldWriteOverheadPct: { p50: heldOverhead(0.5), p95: heldOverhead(0.95) }, heldUpdateOverheadPct: { p50: heldUpdateOverhead(0.5), p95: heldUpdateOverhead(0.95) }, phasesS: phases, updateErrors, readPlans: plans, perWrite, queueInsertMs: { p50: percentile(queueMs.sort((a, b) => a - b), 0.5), p95: percentile(queueMs, 0.95) }, queueAppliedWithinMsAfterLastCreate: Math.round(appliedAfterMs) }, null, 2));
+console.log(JSON.stringify({ handler: runtime.database.kind, load1: loadavg()[0]!.toFixed(1), counts, rebuilt, concurrency, seconds, writeConcurrency, results, writeOverheadPct: { p50: overhead(0.5), p95: overhead(0.95) }, updateOverheadPct: { p50: updateOverhead(0.5), p95: updateOverhead(0.95) }, heldWriteOverheadPct: { p50: heldOverhead(0.5), p95: heldOverhead(0.95) }, heldUpdateOverheadPct: { p50: heldUpdateOverhead(0.5), p95: heldUpdateOverhead(0.95) }, rounds, noiseFloorPct: rounds > 1 ? { creates: { p50: noiseFloor(0.5), p95: noiseFloor(0.95) }, updates: { p50: updateNoiseFloor(0.5), p95: updateNoiseFloor(0.95) } } : null, phasesS: phases, updateErrors, readPlans: plans, perWrite, queueInsertMs: { p50: percentile(queueMs.sort((a, b) => a - b), 0.5), p95: percentile(queueMs, 0.95) }, queueAppliedWithinMsAfterLastCreate: Math.round(appliedAfterMs) }, null, 2));
 server.close();
 await statsClient?.end();
 await runtime.close();

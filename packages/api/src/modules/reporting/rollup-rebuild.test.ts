@@ -171,23 +171,34 @@ describe('reporting: the batched roll-up rebuild', () => {
     assert.equal(Object.values(after).filter((c) => !c.deleted).length, RECORDS - 1);
   });
 
-  it('should clear a drained batch from the queue by `_id` on FerretDB, never by a `$in` matched over the whole queue', async () => {
-    // Queued again as a later version of each deal would be (nothing changes in the buckets), then drained.
+  it('should clear a backlog from the queue by `_id` on FerretDB, never by a `$in` matched over the whole queue, and what is left after it by one `$in`', async () => {
+    // Queued again as later versions of each deal would be (nothing changes in the buckets): ten versions of
+    // 23 deals, 230 entries, more than one batch (200) takes, then drained.
     const before = await buckets();
     const deals = await opportunityModel(rt.ctx.connection).find({ tenantId }).lean();
-    assert.ok(deals.length > BULK_UPDATE_LIMIT, 'more entries than one command holds');
-    for (const doc of deals) await rollups.onEvent({ type: 'opportunity.updated', tenantId, resource: 'opportunity', resourceId: String(doc._id), actor: null, record: toOpportunityDto({ ...doc, version: 1 } as never), at: new Date() });
-    const queued = await rollupOutboxModel(rt.ctx.connection).countDocuments({ tenantId });
-    assert.equal(queued, deals.length);
-    const events = await connectionCommandEvents(rt.ctx.connection, () => rollups.applier.drainOnce(tenantId));
-    const deletes = events.filter((e) => e.commandName === 'delete' && e.command.delete === 'rollup_outbox').flatMap((e) => (e.command.deletes as { q: Record<string, unknown>; limit: number }[]));
-    assert.equal(await rollupOutboxModel(rt.ctx.connection).countDocuments({ tenantId }), 0, 'the queue is empty');
-    if (await servesIdsInOneRead(rt.ctx.connection)) assert.equal(deletes.length, 1, 'MongoDB: one delete by $in');
-    else {
-      assert.equal(deletes.length, deals.length, 'one statement per entry');
-      for (const d of deletes) assert.ok(typeof d.q._id === 'string' && d.limit === 1, JSON.stringify(d));
-      assert.equal(events.filter((e) => e.commandName === 'delete' && e.command.delete === 'rollup_outbox').length, Math.ceil(deals.length / BULK_UPDATE_LIMIT), '16 to a command');
+    assert.ok(deals.length > BULK_UPDATE_LIMIT && deals.length * 10 > 200 && deals.length * 10 < 400, 'a full batch, then a short one');
+    for (let version = 1; version <= 10; version += 1) {
+      for (const doc of deals) await rollups.onEvent({ type: 'opportunity.updated', tenantId, resource: 'opportunity', resourceId: String(doc._id), actor: null, record: toOpportunityDto({ ...doc, version } as never), at: new Date() });
     }
+    assert.equal(await rollupOutboxModel(rt.ctx.connection).countDocuments({ tenantId }), deals.length * 10);
+    const events = await connectionCommandEvents(rt.ctx.connection, () => rollups.applier.drainOnce(tenantId));
+    const deleteCommands = events.filter((e) => e.commandName === 'delete' && e.command.delete === 'rollup_outbox');
+    const deletes = deleteCommands.flatMap((e) => e.command.deletes as { q: Record<string, unknown>; limit: number }[]);
+    assert.equal(await rollupOutboxModel(rt.ctx.connection).countDocuments({ tenantId }), 0, 'the queue is empty');
+    const byIn = deletes.filter((d) => typeof d.q._id === 'object' && d.q._id !== null && '$in' in d.q._id);
+    if (await servesIdsInOneRead(rt.ctx.connection)) assert.deepEqual([deletes.length, byIn.length], [2, 2], 'MongoDB: one delete by $in a batch');
+    else {
+      // The full batch: one statement per entry, 16 to a command (the queue behind it may be long).
+      const byId = deletes.filter((d) => typeof d.q._id === 'string' && d.limit === 1);
+      assert.equal(byId.length, 200, 'one statement per entry of the full batch');
+      assert.equal(deleteCommands.length, Math.ceil(200 / BULK_UPDATE_LIMIT) + 1, '16 to a command, then one');
+      // The short batch took everything queued: one `$in` of its ids.
+      assert.equal(byIn.length, 1);
+      assert.equal((byIn[0]!.q._id as { $in: string[] }).$in.length, deals.length * 10 - 200);
+    }
+    assert.deepEqual(await buckets(), before);
+    // The contributions back at the records' own versions, for the tests after this one.
+    await rebuild();
     assert.deepEqual(await buckets(), before);
   });
 
