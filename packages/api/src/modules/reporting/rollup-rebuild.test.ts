@@ -348,4 +348,28 @@ describe('reporting: the batched roll-up rebuild', () => {
     assert.equal(await apply(a, deal(fresh[0], 2, 11)), true, 'forgotten: read');
     assert.equal(await apply(a, deal(z, 1, 40)), true, 'made before what was forgotten: read');
   });
+
+  it('should gather the writes that arrive while a batch is applied into one batch a second later, each counted once', async () => {
+    const tenant = new Types.ObjectId();
+    const ownerId = String(new Types.ObjectId());
+    const deal = (id: string, amount: number) => ({ id, version: 1, ownerId, amount, weightedAmount: amount / 2, stage: 'proposal', stageKind: 'open', createdAt: '2026-05-04T10:00:00.000Z', expectedCloseDate: '2026-06-10T00:00:00.000Z' });
+    const queue = (id: string, amount: number) => rollups.onEvent({ type: 'opportunity.created', tenantId: tenant, resource: 'opportunity', resourceId: id, actor: null, record: deal(id, amount), at: new Date() });
+    const amounts = [100, 200, 300, 400, 500, 600, 700];
+    const ids = amounts.map(() => String(new Types.ObjectId()));
+    let batches = 0;
+    // Applies as the API does (autoApply); while the first batch is written, three more deals arrive, and three more soon after.
+    const rollups = createRollups({ connection: rt.ctx.connection, events: new EventBus(() => {}), beforePlanCleared: async () => {
+      batches += 1;
+      if (batches === 1) for (const k of [1, 2, 3]) await queue(ids[k]!, amounts[k]!);
+    } });
+    await queue(ids[0]!, amounts[0]!);
+    await new Promise((r) => setTimeout(r, 50));
+    while (batches === 0) await new Promise((r) => setTimeout(r, 10));
+    for (const k of [4, 5, 6]) await queue(ids[k]!, amounts[k]!);
+    await rollups.applier.settled(tenant);
+    assert.equal(batches, 2, 'the six deals queued during and after the first batch are one batch');
+    const total = await rollupModel(rt.ctx.connection).findOne({ tenantId: tenant, _id: `${String(tenant)}|pipeline.weighted|year|2026-01-01|all|all` }).lean();
+    assert.equal(total?.value, amounts.reduce((sum, a) => sum + a / 2, 0), 'each deal counted once');
+    assert.equal(await rollupOutboxModel(rt.ctx.connection).countDocuments({ tenantId: tenant }), 0);
+  });
 });
