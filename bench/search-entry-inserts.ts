@@ -3,7 +3,7 @@
  * embedded default (FerretDB on an embedded PostgreSQL). Two databases on one server, each made as the
  * runtime makes it (`ensureIndexes`, then the GIN twins of `ensurePushdownIndexes`): `btree` as before
  * (FerretDB's btree indexes on `key`, `sk` and `recordId` beside the GIN ones), `gin-only` as now
- * (`servedByPushdownIndexesOnly`). Each gets the entries of N generated contacts, in unordered inserts of
+ * (`ensureIndexes` with `pushdownOnly`, as for every collection since 2026-12-07). Each gets the entries of N generated contacts, in unordered inserts of
  * 5,000 entries, one at a time, the two databases taking turns per insert so that load from elsewhere on
  * the machine falls on both alike. Then one lookup by `key` in each, to show it is still an index read.
  *

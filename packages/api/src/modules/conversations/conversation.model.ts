@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { readWithoutTenantIndex } from '../../platform/db/pushdown-indexes.js';
-import { searchedWithoutPendingList, servedByPushdownIndexesOnly } from '../../platform/db/pushdown-options.js';
+import { searchedWithoutPendingList } from '../../platform/db/pushdown-options.js';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 
 /** The record kinds a thread can hang on; each maps to the access resource its record is read through. */
@@ -102,9 +102,6 @@ memberSchema.index({ tenantId: 1, key: 1 }, { unique: true });
 // Read only by per-conversation and per-user keys, right after the writes that move them (inbox-walk.ts).
 readWithoutTenantIndex(memberSchema);
 searchedWithoutPendingList(memberSchema);
-// On FerretDB's PostgreSQL handler its plain indexes would be btree twins no pushed-down read can use (every read is
-// `@>`, served by the GIN indexes): 7 of them kept up by every row write and weighed by every plan. The unique one stays.
-servedByPushdownIndexesOnly(memberSchema);
 
 /** An attachment as a message carries it (the bytes stay in `conversation_attachments`). */
 export interface MessageAttachmentRef {

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { readWithoutTenantIndex } from '../../platform/db/pushdown-indexes.js';
-import { searchedWithoutPendingList, servedByPushdownIndexesOnly } from '../../platform/db/pushdown-options.js';
+import { searchedWithoutPendingList } from '../../platform/db/pushdown-options.js';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import { isDuplicateKeyError } from '../../platform/errors.js';
 
@@ -37,7 +37,6 @@ schema.index({ tenantId: 1, under: 1 });
 // Read only by `under` (per user) and `_id`, right after the writes that file them.
 readWithoutTenantIndex(schema);
 searchedWithoutPendingList(schema);
-servedByPushdownIndexesOnly(schema);
 
 /**
  * The model, registered on `connection` (the conversations module calls this while the app is built, so the

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import { readWithoutTenantIndex } from '../../platform/db/pushdown-indexes.js';
-import { searchedWithoutPendingList, servedByPushdownIndexesOnly } from '../../platform/db/pushdown-options.js';
+import { searchedWithoutPendingList } from '../../platform/db/pushdown-options.js';
 import type { WidgetSpec } from './dashboard-defaults.js';
 
 /**
@@ -52,10 +52,6 @@ searchedWithoutPendingList(rollupSchema);
 // bucket of the agency shares, would only add an insert into the agency's posting tree to every bucket
 // update (an update is a new row version in every index).
 readWithoutTenantIndex(rollupSchema);
-// FerretDB pushes `line` and `slice` down as `@>`, which only their GIN twins serve: the declared btree
-// indexes (and the plugin's on `tenantId`) would be three more index entries for each bucket update, which
-// no read uses (on MongoDB they are made and serve the reads).
-servedByPushdownIndexesOnly(rollupSchema);
 
 export function rollupModel(connection: Connection): Model<Rollup> {
   return (connection.models.Rollup as Model<Rollup>) ?? connection.model<Rollup>('Rollup', rollupSchema, 'rollups');
@@ -142,8 +138,6 @@ const contributionSchema = new Schema<RollupContribution>(
 contributionSchema.plugin(tenantScoped);
 // Read by `_id` (and whole by the rebuild): no GIN index on `tenantId` to update with each replace.
 readWithoutTenantIndex(contributionSchema);
-// Nor the plugin's btree on `tenantId`, which FerretDB's pushed-down `@>` cannot use.
-servedByPushdownIndexesOnly(contributionSchema);
 // The applier reads a contribution by `_id` for every record it has not applied itself: after a rebuild
 // (tens of thousands written at once) a pending list made each of those reads walk ~50 pages (EXPLAIN,
 // bench/RESULTS.md 2026-12-07), and the insert that filled the list merged it in the foreground.
@@ -184,9 +178,6 @@ const outboxSchema = new Schema<RollupOutboxEntry>(
   { versionKey: false, _id: false },
 );
 outboxSchema.plugin(tenantScoped);
-// Read by `tenantId` and deleted by `_id`, both pushed down as `@>` and served by their GIN twins: the
-// plugin's btree on `tenantId` would only be kept up by the insert on every write path.
-servedByPushdownIndexesOnly(outboxSchema);
 // A queue: every batch reads it by `tenantId` and deletes its entries by `_id`, which a pending list
 // (filled by the inserts of every write) would make walk the list each time.
 searchedWithoutPendingList(outboxSchema);

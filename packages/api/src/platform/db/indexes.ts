@@ -1,5 +1,4 @@
 import type { Connection, Model } from 'mongoose';
-import { isServedByPushdownIndexesOnly } from './pushdown-options.js';
 
 /** Index options the models use, passed to the server as they are; a model declaring any other goes through Mongoose's own `createIndexes`. */
 const plainOptions = new Set(['unique', 'name']);
@@ -17,8 +16,13 @@ function defaultName(key: Record<string, unknown>, options: Record<string, unkno
  * twice as long. An existing collection is first asked which indexes it has, and the command names only
  * the missing ones: FerretDB 1.24 drops the connection ("slice bounds out of range") when one
  * `createIndexes` names several indexes that exist already, which every restart would otherwise do.
- * `pushdownOnly` (FerretDB on PostgreSQL): the plain indexes of collections marked
- * `servedByPushdownIndexesOnly` are not made, and dropped where an earlier version made them.
+ * `pushdownOnly` (FerretDB on PostgreSQL): no declared index is made but the unique ones (they enforce),
+ * and plain ones an earlier version made are dropped. FerretDB 1.24 pushes every equality down as
+ * `_jsonb->'field' @> value`, which a btree index on `(_jsonb->'field')` (what FerretDB makes for a
+ * declared index) cannot serve, and pushes no sort or range down: such an index serves no read and only
+ * makes every write keep it up (276 of them over the API's collections, 9 on contacts). The reads are
+ * served by the GIN twins of the declared indexes' fields (pushdown-indexes.ts). On MongoDB every declared
+ * index is made.
  */
 export async function ensureIndexes(connection: Connection, settings: { pushdownOnly?: boolean } = {}): Promise<void> {
   const existing = new Set((await connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
@@ -28,8 +32,8 @@ export async function ensureIndexes(connection: Connection, settings: { pushdown
       await model.createIndexes();
       continue;
     }
-    // FerretDB on PostgreSQL: a marked collection's plain indexes are left to their GIN twins (pushdown-options.ts).
-    const leftToGin = settings.pushdownOnly && isServedByPushdownIndexesOnly(model.schema) ? declared.filter(([, o]) => !o.unique) : [];
+    // FerretDB on PostgreSQL: plain indexes are left to their GIN twins (see above).
+    const leftToGin = settings.pushdownOnly ? declared.filter(([, o]) => !o.unique) : [];
     declared = declared.filter((d) => !leftToGin.includes(d));
     const isNew = !existing.has(model.collection.collectionName);
     const have = isNew ? new Set<string>() : new Set((await model.collection.listIndexes().toArray()).map((index) => String(index.name)));

@@ -17,20 +17,3 @@ export function searchedWithoutPendingList(schema: Schema): void {
 export function isSearchedWithoutPendingList(schema: Schema): boolean {
   return withoutPendingList.has(schema);
 }
-
-const pushdownOnly = new WeakSet<Schema>();
-
-/**
- * Marks a collection whose declared indexes, on FerretDB's PostgreSQL handler, are left to their GIN
- * twins (pushdown-indexes.ts) alone: FerretDB would make each a btree index on `(_jsonb->'field')`,
- * which cannot serve the `@>` filters it pushes down, so every insert would keep up indexes no read
- * uses. Unique indexes are always made (they enforce). On MongoDB the declared indexes are made as usual.
- * The search entries do: about 40 entries per imported contact, three btree indexes each (issue 20).
- */
-export function servedByPushdownIndexesOnly(schema: Schema): void {
-  pushdownOnly.add(schema);
-}
-
-export function isServedByPushdownIndexesOnly(schema: Schema): boolean {
-  return pushdownOnly.has(schema);
-}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { searchedWithoutPendingList, servedByPushdownIndexesOnly } from '../db/pushdown-options.js';
+import { searchedWithoutPendingList } from '../db/pushdown-options.js';
 import { normalizeText } from '../search/search-tokens.js';
 import type { ListSpec } from '../records/list-query.js';
 
@@ -88,7 +88,6 @@ interface NameLabel {
 const labelSchema = new Schema<NameLabel>({ _id: String, t: String }, { collection: 'list_name_labels', versionKey: false, autoIndex: false });
 labelSchema.index({ t: 1 });
 searchedWithoutPendingList(labelSchema);
-servedByPushdownIndexesOnly(labelSchema);
 
 export function nameLabelModel(connection: Connection): Model<NameLabel> {
   return (connection.models.ListNameLabel as Model<NameLabel> | undefined) ?? connection.model<NameLabel>('ListNameLabel', labelSchema);

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { searchedWithoutPendingList, servedByPushdownIndexesOnly } from '../db/pushdown-options.js';
+import { searchedWithoutPendingList } from '../db/pushdown-options.js';
 import { tenantScoped } from '../db/tenancy.plugin.js';
 
 /**
@@ -88,8 +88,6 @@ for (const field of ['n1', 'n2', 'n3']) schema.index({ [field]: 1 });
 // PostgreSQL's default GIN `fastupdate`, each bucket read also read the whole pending list: after a bulk
 // write of 20,000 rows, 158 buffers and 1.4 ms of a 1.9 ms read (0.5 ms once merged), five reads a page.
 searchedWithoutPendingList(schema);
-// On FerretDB's PostgreSQL handler the six btree twins of these keys serve no pushed-down `@>` read.
-servedByPushdownIndexesOnly(schema);
 
 /** The key of bucket `n` at `level` of a kind's blocks in one order (`c` creation, `u` last write). */
 export function bucketKey(tenantId: Types.ObjectId, kind: string, order: 'c' | 'u', level: number, block: number): string {

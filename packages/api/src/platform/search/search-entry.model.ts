@@ -1,5 +1,4 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { servedByPushdownIndexesOnly } from '../db/pushdown-options.js';
 import { readWithoutIdIndex } from '../db/pushdown-indexes.js';
 import { tenantScoped } from '../db/tenancy.plugin.js';
 
@@ -57,8 +56,6 @@ schema.path('tenantId').index(false);
 schema.index({ key: 1 });
 schema.index({ sk: 1 });
 schema.index({ recordId: 1 });
-// On FerretDB's PostgreSQL handler only the GIN twins of these are made: its btree indexes serve no read.
-servedByPushdownIndexesOnly(schema);
 // Nor a GIN index on `_id`: no read names it (entries are read by `key`/`sk`, removed by `recordId`).
 readWithoutIdIndex(schema);
 
