@@ -7,6 +7,9 @@
  *   bench → child  { start: { profile } }     (command monitor on, jobs started)
  *   child → bench  { started: { rss } }
  *   bench → child  { finish: true }           → { finished: { commands, entriesInserted, peakRss, peakHeap } }, then it closes and exits
+ *
+ * With `restart: true` in BENCH_IMPORT_API (the bench's `--kill-at`: this process replaces one the bench killed)
+ * it makes no agency: the first process's tokens are the agency's, signed with the same secret.
  */
 import { createServer } from 'node:http';
 import { testConfig } from '../packages/api/src/platform/config.js';
@@ -15,12 +18,12 @@ import { startRuntime } from '../packages/api/src/runtime.js';
 import { makeAgency } from '../packages/api/src/testing/factories.js';
 import { measureApi } from './command-profile.js';
 
-const env = JSON.parse(process.env.BENCH_IMPORT_API!) as { uri: string; dbName: string; postgresUrl: string; config: Record<string, string> };
+const env = JSON.parse(process.env.BENCH_IMPORT_API!) as { uri: string; dbName: string; postgresUrl: string; config: Record<string, string>; restart?: boolean };
 const config = testConfig(env.config);
 // As server.ts does at start (HEAP_GROWING_PERCENT, platform/heap.ts).
 applyHeapGrowth(config.HEAP_GROWING_PERCENT);
 const runtime = await startRuntime(config, { uri: env.uri, dbName: env.dbName, postgresUrl: env.postgresUrl });
-const agency = await makeAgency(runtime);
+const agency = env.restart ? { adminToken: '', refreshToken: '' } : await makeAgency(runtime);
 const server = createServer(runtime.app);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 const send = (message: unknown) => process.send!(message);

@@ -17,6 +17,14 @@
  * HEAP_GROWING_PERCENT, 0 for V8's own growth), so its peak RSS (`VmHWM` of its
  * process, and sampled during the run) is reported apart from this process's (file, upload, polling).
  * `--in-process` runs the API inside this process instead, as the bench did before 2026-12-07.
+ *
+ * `--kill-at N` (own process only): once the run has read N rows, the API process is killed (SIGKILL) and a
+ * new one started on the same database; once the dead run's heartbeat is stale (a minute), the import is run
+ * again (`POST /v1/imports/{id}/run`), as a person would after a crash, and resumes from its last written
+ * batch. At the end the agency's contacts are counted in the database against the file's distinct emails:
+ * no row lost, none written twice. The rows per second and CPU figures then cover both runs and the wait.
+ *
+ *   node --import tsx bench/import.ts --rows 100000 --mode skip --kill-at 50000
  */
 import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,8 +32,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
 import { createServer } from 'node:http';
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { testConfig } from '../packages/api/src/platform/config.js';
 import { startRuntime } from '../packages/api/src/runtime.js';
@@ -44,14 +54,19 @@ const { values } = parseArgs({
     'api-node-options': { type: 'string', default: '' },
     // HEAP_GROWING_PERCENT of the API process (its default unless given; 0: V8's own growth).
     'heap-growing-percent': { type: 'string' },
+    'kill-at': { type: 'string' },
   },
 });
+const killAt = values['kill-at'] === undefined ? null : Number(values['kill-at']);
 const inProcess = values['in-process']!;
+if (inProcess && killAt !== null) throw new Error('--kill-at needs the API in a process of its own');
 const rows = Number(values.rows);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-import-'));
 chmodSync(dataDir, 0o755);
-const configEnv: Record<string, string> = { DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000', USER_RATE_LIMIT_MAX: '1000000', IMPORT_BATCH_SIZE: values.batch!, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!' };
+// One encryption key for every API process of the run (a test config makes a new one per process, and a process
+// started after --kill-at must open what the first sealed), as a deployment configures it.
+const configEnv: Record<string, string> = { ENCRYPTION_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000', USER_RATE_LIMIT_MAX: '1000000', IMPORT_BATCH_SIZE: values.batch!, JWT_SECRET: 'bench-secret-bench-secret-bench-secret!!' };
 if (values['heap-growing-percent'] !== undefined) configEnv.HEAP_GROWING_PERCENT = values['heap-growing-percent'];
 const rssAtStart = process.memoryUsage().rss;
 const database = await startTestDatabase(() => {});
@@ -98,9 +113,14 @@ if (inProcess) {
     },
   };
 } else {
+  api = await apiProcess(false);
+}
+
+/** The API in a process of its own (bench/import-api.ts); `restart`: one that replaces a killed one, on the same agency. */
+async function apiProcess(restart: boolean): Promise<typeof api & { kill(): void }> {
   const child = fork(new URL('./import-api.ts', import.meta.url).pathname, [], {
     execArgv: ['--import', 'tsx', ...(values['api-node-options'] ? values['api-node-options'].split(/\s+/) : [])],
-    env: { ...process.env, BENCH_IMPORT_API: JSON.stringify({ uri: database.uri, dbName, postgresUrl: database.postgresUrl, config: configEnv }) },
+    env: { ...process.env, BENCH_IMPORT_API: JSON.stringify({ uri: database.uri, dbName, postgresUrl: database.postgresUrl, config: configEnv, restart }) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T>(key: string) =>
@@ -116,8 +136,11 @@ if (inProcess) {
       child.once('exit', onExit);
     });
   const ready = await next<{ port: number; adminToken: string; refreshToken: string }>('ready');
-  api = {
+  return {
     ...ready,
+    kill() {
+      child.kill('SIGKILL');
+    },
     pid: child.pid!,
     async start(profile) {
       const started = next<{ rss: number }>('started');
@@ -149,7 +172,7 @@ for (let i = 0; i < rows; i += 1) {
 out.end();
 await once(out, 'finish');
 
-const base = `http://127.0.0.1:${api.port}`;
+let base = `http://127.0.0.1:${api.port}`;
 const headers = { Authorization: `Bearer ${api.adminToken}` };
 let refreshToken = api.refreshToken;
 
@@ -178,7 +201,11 @@ const sampler = setInterval(() => {
 }, 100);
 const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' / ');
 const cpuBefore = cpuOfTree();
-const apiTicksBefore = inProcess ? 0 : ticksOf(api.pid);
+let apiTicksBefore = inProcess ? 0 : ticksOf(api.pid);
+// With --kill-at: the killed process's CPU and peak, and when it was killed and the run resumed.
+let apiTicksOfKilled = 0;
+let killedPeakMB = 0;
+let killed: { atRead: number; killedAt: number; resumedAt?: number } | null = null;
 const apiRssBeforeRun = await api.start(values.profile!);
 const run = await fetch(`${base}/v1/imports/${created.id}/run`, { method: 'POST', headers });
 if (run.status !== 202) throw new Error(`run: ${run.status} ${await run.text()}`);
@@ -198,6 +225,30 @@ for (;;) {
   }
   if (polled.status !== 200) throw new Error(`status: ${polled.status} ${await polled.text()}`);
   status = (await polled.json()) as typeof status;
+  if (killAt !== null && !killed && status.status === 'running' && (status.progress?.read ?? 0) >= killAt) {
+    // The API process dies mid-batch; a new one starts on the same database, and once the dead run's heartbeat is
+    // stale the import is run again, as a person would after a crash.
+    const dead = api as typeof api & { kill(): void };
+    killedPeakMB = statusMB(dead.pid, 'VmHWM');
+    apiTicksOfKilled = ticksOf(dead.pid) - apiTicksBefore;
+    dead.kill();
+    killed = { atRead: status.progress.read, killedAt: Date.now() };
+    console.error(`killed the API process at read=${status.progress.read} (${new Date().toISOString()})`);
+    const restarted = await apiProcess(true);
+    api = { ...restarted, adminToken: dead.adminToken, refreshToken: dead.refreshToken };
+    base = `http://127.0.0.1:${api.port}`;
+    await api.start(false);
+    apiTicksBefore = ticksOf(api.pid);
+    for (;;) {
+      const again = await fetch(`${base}/v1/imports/${created.id}/run`, { method: 'POST', headers });
+      if (again.status === 202) break;
+      if (again.status !== 409) throw new Error(`run again: ${again.status} ${await again.text()}`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    killed.resumedAt = Date.now();
+    console.error(`run again after ${Math.round((killed.resumedAt - killed.killedAt) / 1000)} s`);
+    continue;
+  }
   if (process.env.BENCH_GC_TRACE && (globalThis as { gc?: () => void }).gc) {
     (globalThis as { gc?: () => void }).gc!();
     const m = process.memoryUsage();
@@ -209,7 +260,7 @@ for (;;) {
 }
 clearInterval(sampler);
 const cpuAfter = cpuOfTree();
-const apiTicksAfter = inProcess ? 0 : ticksOf(api.pid);
+const apiTicksAfter = inProcess ? 0 : ticksOf(api.pid) + apiTicksOfKilled;
 const apiPeakSinceStartMB = statusMB(api.pid, 'VmHWM');
 const finished = await api.finish();
 if (!inProcess) {
@@ -218,8 +269,17 @@ if (!inProcess) {
   cpuBefore.bench = cpuBefore.api!;
   cpuAfter.api = apiTicksAfter;
   cpuBefore.api = apiTicksBefore;
-  cpuAfter.other = cpuAfter.other! - apiTicksAfter;
+  cpuAfter.other = cpuAfter.other! - (apiTicksAfter - apiTicksOfKilled);
   cpuBefore.other = cpuBefore.other! - apiTicksBefore;
+}
+// With --kill-at: the records in the database against the file (every 50th row repeats the email before it).
+let afterKill: Record<string, unknown> | null = null;
+if (killed) {
+  const client = await MongoClient.connect(database.uri);
+  const inDatabase = await client.db(dbName).collection('contacts').countDocuments({});
+  await client.close();
+  const distinct = rows - Math.floor(rows / 50);
+  afterKill = { ...killed, waitedSeconds: Math.round((killed.resumedAt! - killed.killedAt) / 1000), killedApiPeakRssMB: killedPeakMB, contactsInDatabase: inDatabase, distinctEmailsInFile: distinct, exact: inDatabase === distinct && status.progress.created === distinct };
 }
 const seconds = (Date.parse(status.finishedAt) - Date.parse(status.startedAt)) / 1000;
 const result = {
@@ -232,12 +292,13 @@ const result = {
   failure: status.failure,
   counts: status.progress,
   runSeconds: seconds,
+  ...(afterKill ? { afterKill } : {}),
   rowsPerSecond: Math.round(rows / seconds),
   layout: inProcess ? 'API in the bench process' : `API in its own process, HEAP_GROWING_PERCENT ${testConfig(configEnv).HEAP_GROWING_PERCENT}${values['api-node-options'] ? `, ${values['api-node-options']}` : ''}`,
   // The API's process during the run (sampled every 100 ms), before it, and its peak since it started (VmHWM).
   apiPeakRssMB: Math.round(finished.peakRss / 1024 / 1024),
   apiRssBeforeRunMB: Math.round(apiRssBeforeRun / 1024 / 1024),
-  apiPeakRssSinceStartMB: apiPeakSinceStartMB,
+  apiPeakRssSinceStartMB: Math.max(apiPeakSinceStartMB, killedPeakMB),
   apiPeakHeapUsedMB: Math.round(finished.peakHeap / 1024 / 1024),
   // This process (in-process: the same figures as the API's).
   benchPeakRssMB: Math.round(benchPeakRss / 1024 / 1024),
