@@ -10,8 +10,8 @@ import { contributionEntries, packEntries, unpackEntries, rollupApplierModel, ro
 
 const LEASE_MS = 60_000;
 const BATCH = 200;
-/** Bucket writes in flight at once (the applier's and the rebuild's). */
-export const WRITES_AT_ONCE = 4;
+/** Records of a batch planned at once (each may read its stored contribution). */
+const PLANNED_AT_ONCE = 4;
 const RETRY_MS = 250;
 const RETRIES = 40;
 /**
@@ -211,7 +211,7 @@ export function createRollupApplier(deps: {
     }
     const deltas = new Map<string, number>();
     const contributions: RollupPlan['contributions'] = [];
-    await inParallel([...newest], WRITES_AT_ONCE, async ([_id, entry]) => {
+    await inParallel([...newest], PLANNED_AT_ONCE, async ([_id, entry]) => {
       const [stored, entries] = await Promise.all([storedContribution(tenantId, _id, epoch), deps.sharesOf(tenantId, { ...entry, record: queuedRecord(entry) })]);
       const version = entry.deleted ? Number.MAX_SAFE_INTEGER : entry.recordVersion;
       // A deleted record stays deleted; an entry older than the one applied changes nothing.
