@@ -1,9 +1,8 @@
 /**
  * Single-document writes with and without FerretDB's btree indexes for plain declared indexes, on the
- * embedded default (FerretDB on an embedded PostgreSQL). Two databases on one server, each made as the
- * runtime makes it (`ensureIndexes`, then the GIN twins of `ensurePushdownIndexes`): `btree` as before
- * 2026-12-07 (a btree index on `(_jsonb->'field')` for each plain declared index, beside the GIN twins),
- * `gin-only` as now (`ensureIndexes` with `pushdownOnly`: unique indexes and GIN twins only). For contacts,
+ * embedded default: two databases on one server (`index-layouts.ts`), `btree` as before 2026-12-07 (a
+ * btree index on `(_jsonb->'field')` for each plain declared index, beside the GIN twins), `gin-only` as
+ * now (unique indexes and GIN twins only). For contacts,
  * opportunities and audit entries, with the API's own schemas: N inserts one at a time (as interactive
  * creates write) and N updates by `_id` of a field an index names (as an edit), the two databases taking
  * turns per operation so that load from elsewhere falls on both alike. Prints the milliseconds per
@@ -13,39 +12,20 @@
  *
  * Prints JSON; the figures go to bench/RESULTS.md by hand, with the command and the load.
  */
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import mongoose, { Types, type Model } from 'mongoose';
-// The app's mongoose settings (autoIndex and autoCreate off), as every runtime has them.
-import '../packages/api/src/platform/db/connection.js';
-import { ensureIndexes } from '../packages/api/src/platform/db/indexes.js';
-import { ensurePushdownIndexes } from '../packages/api/src/platform/db/pushdown-indexes.js';
+import { Types, type Model } from 'mongoose';
 import { contactModel } from '../packages/api/src/modules/contacts/contact.model.js';
 import { opportunityModel } from '../packages/api/src/modules/opportunities/opportunity.model.js';
 import { auditEntryModel } from '../packages/api/src/modules/audit/audit.model.js';
-import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
+import { indexLayouts, layouts as variants, load } from './index-layouts.js';
 
 const { values } = parseArgs({ options: { writes: { type: 'string', default: '2000' } } });
 const writes = Number(values.writes);
-
-const database = await startTestDatabase(() => {});
-if (!database.postgresUrl) throw new Error('this bench needs the PostgreSQL handler');
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
 const loadBefore = load();
-
-const variants = [
-  { name: 'btree', pushdownOnly: false },
-  { name: 'gin-only', pushdownOnly: true },
-] as const;
 const kinds = { contacts: contactModel, opportunities: opportunityModel, audit_entries: auditEntryModel } as const;
-const connections: mongoose.Connection[] = [];
-for (const variant of variants) {
-  const connection = await mongoose.createConnection(database.uri, { dbName: `bench_btree_${variant.name.replace('-', '_')}_${process.pid}` }).asPromise();
+const { connections, close } = await indexLayouts('bench_btree', (connection) => {
   for (const make of Object.values(kinds)) make(connection);
-  await ensureIndexes(connection, { pushdownOnly: variant.pushdownOnly });
-  await ensurePushdownIndexes(connection, database.postgresUrl);
-  connections.push(connection);
-}
+});
 
 /** A document with a value in every top-level field the model's declared indexes name (and its other required strings). */
 function documentFor(model: Model<unknown>, i: number): Record<string, unknown> {
@@ -91,9 +71,5 @@ for (const [collection, make] of Object.entries(kinds)) {
 }
 result.load = { before: loadBefore, after: load() };
 console.log(JSON.stringify(result, null, 2));
-for (const connection of connections) {
-  await connection.dropDatabase().catch(() => {});
-  await connection.close();
-}
-await database.stop();
+await close();
 process.exit(0);

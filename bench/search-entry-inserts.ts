@@ -1,7 +1,7 @@
 /**
  * Search entry inserts (issue 20) with and without FerretDB's btree indexes on `search_entries`, on the
- * embedded default (FerretDB on an embedded PostgreSQL). Two databases on one server, each made as the
- * runtime makes it (`ensureIndexes`, then the GIN twins of `ensurePushdownIndexes`): `btree` as before
+ * embedded default (FerretDB on an embedded PostgreSQL). Two databases on one server (`index-layouts.ts`),
+ * each made as the runtime makes it: `btree` as before
  * (FerretDB's btree indexes on `key`, `sk` and `recordId` beside the GIN ones), `gin-only` as now
  * (`ensureIndexes` with `pushdownOnly`, as for every collection since 2026-12-07). Each gets the entries of N generated contacts, in unordered inserts of
  * 5,000 entries, one at a time, the two databases taking turns per insert so that load from elsewhere on
@@ -11,36 +11,17 @@
  *
  * Prints JSON; the figures go to bench/RESULTS.md by hand, with the command and the load.
  */
-import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import mongoose, { Types } from 'mongoose';
-import { ensureIndexes } from '../packages/api/src/platform/db/indexes.js';
-import { ensurePushdownIndexes } from '../packages/api/src/platform/db/pushdown-indexes.js';
+import { Types } from 'mongoose';
 import { searchEntryModel, searchKey, searchShardKey, shardOf } from '../packages/api/src/platform/search/search-entry.model.js';
 import { indexTokens } from '../packages/api/src/platform/search/search-tokens.js';
-import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
+import { indexLayouts, layouts as variants, load } from './index-layouts.js';
 
 const { values } = parseArgs({ options: { contacts: { type: 'string', default: '5000' } } });
 const contacts = Number(values.contacts);
 const INSERT = 5000;
-
-const database = await startTestDatabase(() => {});
-if (!database.postgresUrl) throw new Error('this bench needs the PostgreSQL handler');
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
 const loadBefore = load();
-
-const variants = [
-  { name: 'btree', pushdownOnly: false },
-  { name: 'gin-only', pushdownOnly: true },
-] as const;
-const connections = [];
-for (const variant of variants) {
-  const connection = await mongoose.createConnection(database.uri, { dbName: `bench_entries_${variant.name.replace('-', '_')}_${process.pid}` }).asPromise();
-  searchEntryModel(connection);
-  await ensureIndexes(connection, { pushdownOnly: variant.pushdownOnly });
-  await ensurePushdownIndexes(connection, database.postgresUrl);
-  connections.push(connection);
-}
+const { connections, close } = await indexLayouts('bench_entries', (connection) => void searchEntryModel(connection));
 
 // The import bench's contacts: names, an address, company, city and tags.
 const tenantId = new Types.ObjectId();
@@ -78,9 +59,5 @@ for (const [v, variant] of variants.entries()) {
 }
 result.load = { before: loadBefore, after: load() };
 console.log(JSON.stringify(result, null, 2));
-for (const connection of connections) {
-  await connection.dropDatabase().catch(() => {});
-  await connection.close();
-}
-await database.stop();
+await close();
 process.exit(0);

@@ -286,7 +286,7 @@ export function createRollupApplier(deps: {
    * Applies everything queued for an agency, plan by plan, while this process holds its lease: a plan
    * left by a crash first. Answers false when another process holds the lease.
    */
-  async function drainOnce(tenantId: Types.ObjectId): Promise<boolean> {
+  async function drainOnce(tenantId: Types.ObjectId, streaming: () => boolean = () => false): Promise<boolean> {
     const state = await acquire(tenantId);
     if (!state) return false;
     const memory = agencyMemory(String(tenantId));
@@ -308,8 +308,13 @@ export function createRollupApplier(deps: {
         seq += 1;
         if (!(await renew(tenantId, { seq, plan: JSON.stringify(plan) }))) return false;
         await applyPlan(tenantId, seq, plan, epoch, queued.length < BATCH);
-        // A backlog is applied batch after batch; what arrives after a partial batch waits for the next kick's round (`STREAM_GATHER_MS`).
-        if (queued.length < BATCH) return (clean = true);
+        // A backlog is applied batch after batch. After a partial batch, while writes keep queueing (`streaming`:
+        // kicked during this drain), the next batch waits `STREAM_GATHER_MS`, the lease kept (taking it again each
+        // time would give other holders, a rebuild say, that many more chances to race for it); else it ends.
+        if (queued.length < BATCH) {
+          if (!streaming() || !open()) return (clean = true);
+          await new Promise((r) => setTimeout(r, STREAM_GATHER_MS));
+        }
       }
       return true;
     } finally {
@@ -338,10 +343,16 @@ export function createRollupApplier(deps: {
       do {
         entry.again = false;
         if (!open()) return;
-        if (!(await drainOnce(tenantId)) && attempts++ < RETRIES) {
+        // Kicks during the drain mean a stream: it gathers them a second at a time (see drainOnce).
+        const streaming = () => {
+          const kicked = entry.again;
+          entry.again = false;
+          return kicked;
+        };
+        if (!(await drainOnce(tenantId, streaming)) && attempts++ < RETRIES) {
           await new Promise((r) => setTimeout(r, RETRY_MS));
           entry.again = true;
-        } else if (entry.again && open()) await new Promise((r) => setTimeout(r, STREAM_GATHER_MS));
+        }
       } while (entry.again);
     })()
       .catch((error: unknown) => deps.logger?.error({ err: error, tenantId: key }, 'roll-up batch not applied; it stays queued and is applied by the next write or the drain job'))
