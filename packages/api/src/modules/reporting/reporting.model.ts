@@ -211,6 +211,8 @@ export interface RollupApplierState {
   stamp?: number;
   /** The batch in flight: one JSON string (`storedPlan` reads it, and the object form of a plan left before 2026-12-07). */
   plan: RollupPlan | string | null;
+  /** A fresh value written by each take of the lease: a take claims the turn it found first (rollup-applier.ts `acquire`). */
+  turn?: string | null;
 }
 
 const applierSchema = new Schema<RollupApplierState>(
@@ -222,6 +224,7 @@ const applierSchema = new Schema<RollupApplierState>(
     stamp: { type: Number, default: 0 },
     // Written whole with each batch and cleared when it is done.
     plan: { type: Schema.Types.Mixed, default: null },
+    turn: { type: String, default: null },
   },
   { versionKey: false, _id: false, minimize: false },
 );

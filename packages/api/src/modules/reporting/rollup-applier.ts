@@ -4,11 +4,13 @@ import type { Logger } from 'pino';
 import { inParallel } from '../../platform/concurrency.js';
 import { BULK_UPDATE_LIMIT, bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 import { op } from '../../platform/db/operators.js';
+import { claimModel, claimOnce } from '../../platform/db/claim-once.js';
+import { isDuplicateKeyError } from '../../platform/errors.js';
 import { servesIdsInOneRead } from '../../platform/records/records-by-id.js';
 import { readKeys, type Contribution } from './metrics.js';
 import { contributionEntries, packEntries, unpackEntries, rollupApplierModel, rollupContributionModel, rollupModel, rollupOutboxModel, type RollupOutboxEntry, type RollupPlan } from './reporting.model.js';
 
-const LEASE_MS = 60_000;
+export const LEASE_MS = 60_000;
 const BATCH = 200;
 /** Records of a batch planned at once (each may read its stored contribution). */
 const PLANNED_AT_ONCE = 4;
@@ -76,7 +78,7 @@ export type OnApplied = (tenantId: Types.ObjectId, deltas: Map<string, number>) 
 /**
  * Applies queued roll-up entries off the request path (issue 19's write overhead), exactly once:
  *
- * 1. A process takes an agency's lease (one document per agency, a conditional upsert), so one applier
+ * 1. A process takes an agency's lease (one document per agency, taken by a unique claim: `acquire`), so one applier
  *    at a time works on an agency's buckets.
  * 2. It reads the agency's queue, compares each record's newest entry with its stored contribution
  *    (a lower version, or anything after a deletion, changes nothing) and sums the bucket deltas.
@@ -111,18 +113,45 @@ export function createRollupApplier(deps: {
   // A process that is stopping (its connection closed) leaves the rest to the next holder or the drain job.
   const open = () => connection.readyState === 1;
 
-  /** Takes the agency's lease (answers its state), or null while another process holds it. */
+  /**
+   * Takes the agency's lease (answers its state), or null while another process holds it or takes it.
+   *
+   * Exclusive on every engine we run on. A conditional `findOneAndUpdate` on `leaseUntil < now` alone is
+   * atomic on MongoDB, but FerretDB 1.24 runs it as find-then-write: eight takers of a lease that had run
+   * out, at one moment, were five holders (rollup-rebuild.test), and two holders apply one batch twice. So
+   * a take claims the state it found first, with a unique insert (`claimOnce` of the state's `turn`, a
+   * fresh value each take writes): of the takers that found one state, one claims it; a taker that found
+   * an older state claims a turn already claimed. Only then is the lease written, with a new turn.
+   *
+   * A taker that dies between its claim and its write leaves the turn claimed and the lease free: once that
+   * claim is a lease old (`LEASE_MS`, as for a holder that died), the next takers claim the turn's next
+   * attempt. A new agency's state is made by a unique insert of its `_id`. A take costs one claim more
+   * than before (an insert of about a millisecond), once per drain: a stream keeps the lease it has.
+   */
   async function acquire(tenantId: Types.ObjectId, ms = LEASE_MS) {
-    try {
-      return await Appliers.findOneAndUpdate(
-        { _id: String(tenantId), tenantId, leaseUntil: op({ $lt: new Date() }) },
-        { $set: { holder: me, leaseUntil: new Date(Date.now() + ms) }, $setOnInsert: { seq: 0, plan: null } },
-        { upsert: true, returnDocument: 'after' },
-      ).lean();
-    } catch (error) {
-      if ((error as { code?: number }).code === 11000) return null;
-      throw error;
+    const _id = String(tenantId);
+    const found = await Appliers.findOne({ _id, tenantId }).lean();
+    if (!found) {
+      try {
+        return (await Appliers.create({ _id, tenantId, holder: me, leaseUntil: new Date(Date.now() + ms), seq: 0, stamp: 0, plan: null, turn: randomUUID() })).toObject();
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return null;
+        throw error;
+      }
     }
+    if (found.leaseUntil.getTime() >= Date.now()) return null;
+    for (let attempt = 0; ; attempt += 1) {
+      const key = leaseClaimKey(_id, found.turn ?? null, attempt);
+      if (await claimOnce(connection, key, { until: new Date(Date.now() + LEASE_MS) })) break;
+      const claim = await claimModel(connection).findOne({ _id: key }).lean();
+      // Claimed within a lease: another taker has it (or is writing it).
+      if (!claim || claim.at.getTime() > Date.now() - LEASE_MS) return null;
+      // An old claim whose turn is still the agency's: its taker died before writing. Unless the state moved on meanwhile.
+      const now = await Appliers.findOne({ _id, tenantId }, { turn: 1, leaseUntil: 1 }).lean();
+      if (!now || (now.turn ?? null) !== (found.turn ?? null) || now.leaseUntil.getTime() >= Date.now()) return null;
+    }
+    // This process alone claimed the turn it found: the write below is by `_id`.
+    return Appliers.findOneAndUpdate({ _id, tenantId }, { $set: { holder: me, leaseUntil: new Date(Date.now() + ms), turn: randomUUID() } }, { returnDocument: 'after' }).lean();
   }
 
   /** Extends the lease (answers false when it was lost: another process took it after it ran out). */
@@ -405,3 +434,6 @@ export async function waitUntilApplied(connection: Connection, tenantId: Types.O
     await new Promise((r) => setTimeout(r, pause));
   }
 }
+
+/** The claim (platform/db/claim-once.ts) of one take of an agency's lease: its state's `turn`, and the attempt. */
+export const leaseClaimKey = (tenantId: string, turn: string | null, attempt: number) => `rollup.lease:${tenantId}:${turn ?? 'first'}:${attempt}`;

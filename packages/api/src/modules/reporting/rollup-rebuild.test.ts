@@ -14,6 +14,8 @@ import { contributionEntries, packEntries, rollupApplierModel, rollupContributio
 import { contributionsOf, countedPart } from './metrics.js';
 import type { DomainEvent } from '../../platform/events.js';
 import { createRollups } from './rollups.service.js';
+import { claimModel } from '../../platform/db/claim-once.js';
+import { LEASE_MS, leaseClaimKey } from './rollup-applier.js';
 
 describe('reporting: contribution entries packed into one string', () => {
   it('should give back every entry exactly, whatever its bucket id holds', () => {
@@ -347,6 +349,30 @@ describe('reporting: the batched roll-up rebuild', () => {
     assert.equal(await apply(a, deal(fresh[2], 1, 30)), false);
     assert.equal(await apply(a, deal(fresh[0], 2, 11)), true, 'forgotten: read');
     assert.equal(await apply(a, deal(z, 1, 40)), true, 'made before what was forgotten: read');
+  });
+
+  it('should give an agency\'s lease to one taker of many at one moment, also once it ran out, and again after a taker died between its claim and its write', async () => {
+    const tenant = new Types.ObjectId();
+    const appliers = Array.from({ length: 8 }, () => createRollups({ connection: rt.ctx.connection, events: new EventBus(() => {}), autoApply: false }).applier);
+    const takeAll = async () => (await Promise.all(appliers.map(async (a, i) => ((await a.acquire(tenant)) ? i : -1)))).filter((i) => i >= 0);
+    // The first take makes the agency's state; then, twenty times over, a lease given back and one that ran out.
+    for (let round = 0; round < 21; round += 1) {
+      const winners = await takeAll();
+      assert.equal(winners.length, 1, `round ${round}: exactly one taker holds the lease (${winners.join(', ')})`);
+      const state = await rollupApplierModel(rt.ctx.connection).findOne({ _id: String(tenant), tenantId: tenant }).lean();
+      assert.ok(state?.holder, 'the winner is the holder');
+      assert.deepEqual(await takeAll(), [], 'nobody takes a lease that is held');
+      if (round % 2) await rollupApplierModel(rt.ctx.connection).updateOne({ _id: String(tenant), tenantId: tenant }, { $set: { leaseUntil: new Date(Date.now() - 1) } });
+      else assert.ok(await appliers[winners[0]!]!.release(tenant));
+    }
+    // A taker that claimed the lease's turn and died before writing it: the turn stays claimed, so the lease is
+    // taken again once that claim is a lease old (LEASE_MS), not before, and by one taker.
+    const { turn } = (await rollupApplierModel(rt.ctx.connection).findOne({ _id: String(tenant), tenantId: tenant }).lean())!;
+    await rollupApplierModel(rt.ctx.connection).updateOne({ _id: String(tenant), tenantId: tenant }, { $set: { leaseUntil: new Date(Date.now() - 1) } });
+    await claimModel(rt.ctx.connection).create({ _id: leaseClaimKey(String(tenant), turn ?? null, 0), at: new Date(), sweepDay: null });
+    assert.deepEqual(await takeAll(), [], 'a turn claimed just now is being taken');
+    await claimModel(rt.ctx.connection).updateOne({ _id: leaseClaimKey(String(tenant), turn ?? null, 0) }, { $set: { at: new Date(Date.now() - LEASE_MS - 1) } });
+    assert.equal((await takeAll()).length, 1, 'a claim older than a lease was left by a taker that died');
   });
 
   it('should gather the writes that arrive while a batch is applied into one batch a second later, each counted once', async () => {
