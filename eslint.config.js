@@ -11,6 +11,7 @@ export default tseslint.config(
       '**/.tools/**',
       '**/.data/**',
       '**/.test-build/**',
+      '**/.build/**',
       '**/storybook-static/**',
       '**/generated/**',
       '**/custom-elements.json',

@@ -1,5 +1,5 @@
 /**
- * Import throughput (issue 20): N contacts from a generated CSV, uploaded through the API, mapped, and run
+ * Import throughput (issue 20): N contacts from a generated CSV (or XLSX, `--format xlsx`), uploaded through the API, mapped, and run
  * as the Agenda job does it, on the embedded default (FerretDB on the embedded PostgreSQL), with
  * validation by the create schema, dedupe by email (the keys of a batch looked up together, mode `skip`), search
  * entries, list rows and the audit entry per batch included. Rows per second are the run's own
@@ -12,8 +12,9 @@
  * monitor): how many per row, and the summed time each kind spent in the database (overlapping commands
  * counted each, so the sum may exceed the run).
  *
- * The API runs in a process of its own (bench/import-api.ts, started with the same `node --import tsx`
- * and any `--api-node-options`, e.g. `--max-old-space-size=256`; `--heap-growing-percent N` sets its
+ * The API runs in a process of its own (bench/import-api.ts, compiled with the API's sources as `npm start`
+ * runs them, packages/api/scripts/compile.mjs; `--api-through-tsx` runs it through tsx instead, as before
+ * 2026-12-07), with any `--api-node-options`, e.g. `--max-old-space-size=256`; `--heap-growing-percent N` sets its
  * HEAP_GROWING_PERCENT, 0 for V8's own growth), so its peak RSS (`VmHWM` of its
  * process, and sampled during the run) is reported apart from this process's (file, upload, polling).
  * `--in-process` runs the API inside this process instead, as the bench did before 2026-12-07.
@@ -45,11 +46,13 @@ import { makeAgency } from '../packages/api/src/testing/factories.js';
 import { startTestDatabase } from '../packages/api/src/testing/test-database.js';
 import { measureApi, type ApiMeasures } from './command-profile.js';
 import { CLOCK_TICKS, cpuOfTree } from './cpu.js';
+import { compileTree, repoRoot } from '../packages/api/scripts/compile.mjs';
 
 const { values } = parseArgs({
   options: {
     profile: { type: 'boolean', default: false },
     rows: { type: 'string', default: '100000' },
+    format: { type: 'string', default: 'csv' },
     mode: { type: 'string', default: 'skip' },
     batch: { type: 'string', default: '1000' },
     'in-process': { type: 'boolean', default: false },
@@ -57,8 +60,12 @@ const { values } = parseArgs({
     // HEAP_GROWING_PERCENT of the API process (its default unless given; 0: V8's own growth).
     'heap-growing-percent': { type: 'string' },
     'kill-at': { type: 'string' },
+    // The API process through tsx, as `npm start` ran it before 2026-12-07 (~60 MB more RSS), instead of compiled.
+    'api-through-tsx': { type: 'boolean', default: false },
   },
 });
+/** The compiled API of the bench's API processes, once made (`apiBuild`). */
+let built: Promise<string> | undefined;
 const killAt = values['kill-at'] === undefined ? null : Number(values['kill-at']);
 const inProcess = values['in-process']!;
 if (inProcess && killAt !== null) throw new Error('--kill-at needs the API in a process of its own');
@@ -118,10 +125,19 @@ if (inProcess) {
   api = await apiProcess(false);
 }
 
+/** The API and bench/import-api.ts compiled once for the bench's API processes (removed when the bench ends). */
+function apiBuild(): Promise<string> {
+  const out = join(repoRoot, '.build', `bench-import-${process.pid}`);
+  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
+  return (built ??= compileTree(['packages/api/src', 'bench/import-api.ts', 'bench/command-profile.ts'], out));
+}
+
 /** The API in a process of its own (bench/import-api.ts); `restart`: one that replaces a killed one, on the same agency. */
 async function apiProcess(restart: boolean): Promise<typeof api & { kill(): void }> {
-  const child = fork(new URL('./import-api.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx', ...(values['api-node-options'] ? values['api-node-options'].split(/\s+/) : [])],
+  // As `npm start` runs it: compiled from the sources (packages/api/scripts/compile.mjs), on plain Node.
+  const script = values['api-through-tsx'] ? new URL('./import-api.ts', import.meta.url).pathname : join(await apiBuild(), 'bench', 'import-api.js');
+  const child = fork(script, [], {
+    execArgv: [...(values['api-through-tsx'] ? ['--import', 'tsx'] : ['--enable-source-maps']), ...(values['api-node-options'] ? values['api-node-options'].split(/\s+/) : [])],
     env: { ...process.env, BENCH_IMPORT_API: JSON.stringify({ uri: database.uri, dbName, postgresUrl: database.postgresUrl, config: configEnv, restart }) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -162,24 +178,39 @@ async function apiProcess(restart: boolean): Promise<typeof api & { kill(): void
 }
 
 // The file: names, an email (every 50th repeats an earlier row's, so dedupe has work), company, city, tags.
-const file = join(dataDir, 'contacts.csv');
-const out = createWriteStream(file);
-out.write('Vorname;Nachname;E-Mail;Firma;Stadt;Tags\n');
+// `--format xlsx`: the same rows as a workbook, with shared strings as Excel writes them (exceljs' streaming writer).
+const xlsx = values.format === 'xlsx';
+if (!['csv', 'xlsx'].includes(values.format!)) throw new Error('--format is csv or xlsx');
+const file = join(dataDir, xlsx ? 'contacts.xlsx' : 'contacts.csv');
+const header = ['Vorname', 'Nachname', 'E-Mail', 'Firma', 'Stadt', 'Tags'];
 const first = ['Ada', 'Jürgen', 'Maria', 'Omar', 'Lena', 'Chen', 'Ines', 'Tomás'];
 const last = ['Lovelace', 'Müller', 'García', 'Haddad', 'Berg', 'Wang', 'Costa', 'Novák'];
-for (let i = 0; i < rows; i += 1) {
+const rowOf = (i: number) => {
   const n = i % 50 === 49 ? i - 1 : i;
-  if (!out.write(`${first[i % 8]};${last[(i >> 3) % 8]} ${i};person${n}@bench.example;Firma ${i % 997};Stadt ${i % 101};import,bench\n`)) await once(out, 'drain');
+  return [first[i % 8]!, `${last[(i >> 3) % 8]} ${i}`, `person${n}@bench.example`, `Firma ${i % 997}`, `Stadt ${i % 101}`, 'import,bench'];
+};
+if (xlsx) {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true });
+  const sheet = workbook.addWorksheet('Kontakte');
+  sheet.addRow(header).commit();
+  for (let i = 0; i < rows; i += 1) sheet.addRow(rowOf(i)).commit();
+  sheet.commit();
+  await workbook.commit();
+} else {
+  const out = createWriteStream(file);
+  out.write(`${header.join(';')}\n`);
+  for (let i = 0; i < rows; i += 1) if (!out.write(`${rowOf(i).join(';')}\n`)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
 }
-out.end();
-await once(out, 'finish');
 
 let base = `http://127.0.0.1:${api.port}`;
 const headers = { Authorization: `Bearer ${api.adminToken}` };
 let refreshToken = api.refreshToken;
 
 const uploadStarted = Date.now();
-const upload = await fetch(`${base}/v1/imports/contacts?name=contacts.csv`, { method: 'POST', headers: { ...headers, 'Content-Type': 'text/csv' }, body: Readable.toWeb(createReadStream(file)) as ReadableStream, duplex: 'half' } as RequestInit);
+const upload = await fetch(`${base}/v1/imports/contacts?name=${xlsx ? 'contacts.xlsx' : 'contacts.csv'}`, { method: 'POST', headers: { ...headers, 'Content-Type': xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv' }, body: Readable.toWeb(createReadStream(file)) as ReadableStream, duplex: 'half' } as RequestInit);
 const created = (await upload.json()) as { id: string; suggestedMapping: unknown; size: number };
 if (upload.status !== 201) throw new Error(`upload: ${upload.status} ${JSON.stringify(created)}`);
 const uploadSeconds = (Date.now() - uploadStarted) / 1000;
@@ -297,6 +328,7 @@ const seconds = (Date.parse(status.finishedAt) - Date.parse(status.startedAt)) /
 const result = {
   rows,
   mode: values.mode,
+  format: values.format,
   batch: Number(values.batch),
   fileMB: Math.round((created.size / 1024 / 1024) * 10) / 10,
   uploadSeconds,

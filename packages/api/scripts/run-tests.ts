@@ -10,15 +10,15 @@
  * creates it when the other packages' tests, which run beside these, are done), CRM_API_TEST_JOBS_MORE
  * (4) do. Each file's output is printed whole when it ends, then one summary in the runner's own form.
  *
- * The files run as JavaScript: `src/` is compiled once per run by esbuild into `.test-build/run-<pid>/src`
+ * The files run as JavaScript: `src/` is compiled once per run by esbuild into `.test-build/run-<pid>/packages/api/src`
  * (with source maps to the sources, and a copy of every other file beside it), so no test process pays tsx's
  * loader, several seconds of CPU each. CRM_API_TEST_SOURCES=1 runs the sources through tsx instead.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { build } from 'esbuild';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { startTestDatabase } from '../src/testing/test-database.js';
+import { compileTree } from './compile.mjs';
 
 /** Every file under `dir`. */
 function filesUnder(dir: string): string[] {
@@ -46,21 +46,15 @@ const files = filesUnder(join(root, 'src'))
   .sort((a, b) => (known[b] ?? 60) - (known[a] ?? 60) || a.localeCompare(b));
 const jobs = count('CRM_API_TEST_JOBS', 2);
 
-/** `src/` as JavaScript in this run's own folder (see above); the folder. */
+/** `src/` as JavaScript in this run's own folder (see above; scripts/compile.mjs); the API package's folder in it. */
 async function compileSources(): Promise<string> {
-  const out = join(root, '.test-build', `run-${process.pid}`);
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   // Every file, sources too: fixtures are read beside their tests, and a test may start a .ts file through tsx.
-  cpSync(join(root, 'src'), join(out, 'src'), { recursive: true });
-  const sources = filesUnder(join(root, 'src')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
-  await build({ entryPoints: sources, outdir: join(out, 'src'), outbase: join(root, 'src'), format: 'esm', platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning' });
-  return out;
+  const out = await compileTree(['packages/api/src'], join(root, '.test-build', `run-${process.pid}`));
+  return join(out, 'packages', 'api');
 }
 const compiled = process.env.CRM_API_TEST_SOURCES === '1' ? undefined : await compileSources();
 const removeCompiled = () => {
-  if (compiled) rmSync(compiled, { recursive: true, force: true });
+  if (compiled) rmSync(join(root, '.test-build', `run-${process.pid}`), { recursive: true, force: true });
 };
 const moreJobs = count('CRM_API_TEST_JOBS_MORE', 4);
 const moreWhen = process.env.CRM_API_TEST_MORE_WHEN;
