@@ -41,6 +41,7 @@ export const elementNames = [
   'calendar',
   'customer-invite',
   'export-button',
+  'card-scan',
   'import-wizard',
   'kb-editor',
   'ticket-assignment-admin',

@@ -117,6 +117,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
   // Beside the card: invite the contact to the customer portal (issue 18), or send a new sign-in link.
   const invite = $('#customer-invite');
   const editor = $('#contact-editor');
+  const cardScan = $('#card-scan');
   const hint = $('#contact-hint');
   const phone = window.matchMedia('(max-width: 60rem)');
   const showContact = (which) => {
@@ -125,6 +126,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     viewer.hidden = which !== 'viewer';
     invite.hidden = which !== 'viewer';
     editor.hidden = which !== 'editor';
+    cardScan.hidden = which !== 'scan';
     contactsView.toggleAttribute('data-detail', which !== 'hint');
     // On a phone the contact replaces the list: focus would otherwise fall to the page, so it moves to the way back.
     if (listHides) $('#back-to-contacts').focus();
@@ -150,6 +152,22 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     editor.contactId = '';
     showContact('editor');
   });
+  // A business card: photo, then its prefilled form; saving creates the contact as New contact does.
+  $('#scan-card').addEventListener('click', () => {
+    if (!leaveEditor()) return;
+    cardScan.reset();
+    showContact('scan');
+  });
+  cardScan.addEventListener('crm-contact-saved', (event) => {
+    const { contact } = event.detail;
+    say('status.saved', { name: contactName(contact) });
+    list.reload();
+    viewer.contactId = contact.id;
+    invite.contactId = contact.id;
+    $('#contact-call').subjectId = contact.id;
+    showContact('viewer');
+  });
+  cardScan.addEventListener('crm-contact-cancel', () => showContact(viewer.contactId ? 'viewer' : 'hint'));
   $('#back-to-contacts').addEventListener('click', () => {
     if (!leaveEditor()) return;
     showContact('hint');

@@ -35,6 +35,6 @@ export async function compileTree(paths, out) {
     cpSync(from, join(out, path), { recursive: true });
     sources.push(...filesUnder(from).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')));
   }
-  await build({ entryPoints: sources, outdir: out, outbase: repoRoot, format: 'esm', platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning' });
+  await build({ entryPoints: sources, outdir: out, outbase: repoRoot, format: 'esm', platform: 'node', target: 'node20', sourcemap: 'linked', sourcesContent: false, logLevel: 'warning' });
   return out;
 }

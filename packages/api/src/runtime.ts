@@ -62,6 +62,8 @@ export async function startRuntime(
     await database.stop();
     throw error;
   }
+  // What modules started and must release at close (OCR workers); run before the jobs and the database stop.
+  const releases: Array<() => Promise<void>> = [];
   const events = new EventBus((error, event) => logger.error({ err: error, event: event.type }, 'event subscriber failed'));
   const ctx: AppContext = {
     config,
@@ -71,6 +73,7 @@ export async function startRuntime(
     events,
     jobs: createJobs(db.connection, logger, { processEvery: config.JOBS_PROCESS_EVERY_MS, lockLifetime: config.JOBS_LOCK_LIFETIME_MS }),
     isDatabaseReady: () => db.isReady(),
+    onClose: (release) => releases.push(release),
   };
   const modules = buildModules(ctx);
   const app = createApp(ctx, modules);
@@ -111,6 +114,7 @@ export async function startRuntime(
       await searchBackfill;
       await listBackfill;
       await emailKeysBackfill;
+      await Promise.allSettled(releases.map((release) => release()));
       await ctx.jobs.stop();
       await db.close();
       await database.stop();

@@ -43,6 +43,7 @@ import { createTenantService } from './identity/tenant.service.js';
 import { tenantRoutes } from './identity/tenant.routes.js';
 import { buildMessaging } from './messaging/messaging.module.js';
 import { contactPictureRoutes, createContactPictures } from './contacts/contact-pictures.js';
+import { cardScanModule } from './card-scan/card-scan.module.js';
 import { crmRecordRoutes } from './customers/crm-records.wiring.js';
 import { buildSalesModules } from './opportunities/sales.wiring.js';
 import { campaignsModule } from './campaigns/campaigns.module.js';
@@ -121,6 +122,8 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     ...identityAndAccessRoutes(ctx, auth, apiKeys, perMinute, mailer),
     ...contactRoutes(contacts),
     ...contactPictureRoutes(createContactPictures({ connection, contacts, events, publicBase: publicBaseUrl(config) }), { view: perMinute('contact-picture', 600) }),
+    // Business-card scans (issue 20 item 6): a photo read into a contact draft, created with the normal create.
+    ...cardScanModule(ctx).routes,
     ...messaging.routes,
     ...crm.routes,
     ...sales.routes,
@@ -128,8 +131,8 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     ...support.routes,
   ];
   routes.push(...customerPortal.routes);
-  // Imports of contacts and leads from CSV and XLSX (issue 20), run as Agenda jobs.
-  routes.push(...importsModule(ctx, { recordDeps, contacts, leads: crm.leads }).routes);
+  // Imports of contacts, leads and customers from CSV and XLSX (issue 20), run as Agenda jobs.
+  routes.push(...importsModule(ctx, { recordDeps, contacts, leads: crm.leads, customers: crm.customers }).routes);
   // The knowledge base: agents' routes, and published articles for customers and for visitors with the publishable key.
   routes.push(...knowledgeModule(ctx, { publishable: publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL }) }).routes);
   // Price books, quotes sent through the rep's own SMTP, gaplessly numbered invoices (issue 21).

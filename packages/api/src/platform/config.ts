@@ -70,8 +70,16 @@ export const configSchema = z
     // Imports (docs/import.md): the largest file taken, and rows written per batch (a batch is what a resumed run repeats at most).
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 * 1024 * 1024).default(512 * 1024 * 1024),
     IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+    // Business-card scans (modules/card-scan): largest photo, scans per minute per client address, scans waiting per process.
+    CARD_SCAN_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+    CARD_SCAN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+    CARD_SCAN_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
+    // How long the OCR worker (~120 MB) is kept after the last scan before it stops (the next scan starts it again, ~2 s).
+    CARD_SCAN_IDLE_MS: z.coerce.number().int().min(1000).max(24 * 3_600_000).default(5 * 60_000),
+    // Rows an agency's import runs may handle per day (its own day, in its time zone); 0: no cap. An agency's admin may set its own (tenant settings).
+    IMPORT_DAILY_ROW_CAP: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
     // How far V8 lets the heap grow past what the last full collection kept, in percent (platform/heap.ts); 0: V8's own (up to 4x).
-    HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(50),
+    HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(25),
     MAIL_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2_000),
     SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),

@@ -16,4 +16,6 @@ export interface AppContext {
   jobs: Jobs;
   /** Whether the database answers now (for /readyz). */
   isDatabaseReady(): Promise<boolean>;
+  /** Registers what to release when the runtime closes (a worker thread a module started), before the database closes. */
+  onClose?: (release: () => Promise<void>) => void;
 }

@@ -232,6 +232,7 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   listLeadCampaignEngagement: ({ crm }) => crm.leads.campaignEngagement(id),
   setContactSubscription: ({ crm }) => crm.contacts.setSubscription(id, {} as never),
   uploadContactPicture: ({ crm }) => crm.contacts.uploadPicture(id, new Uint8Array([0x89, 0x50, 0x4e, 0x47])),
+  scanContactCard: ({ crm }) => crm.contacts.scanCard(new Uint8Array([0xff, 0xd8, 0xff, 0xe0])),
   deleteContactPicture: ({ crm }) => crm.contacts.removePicture(id),
   getContactPicture: { notInSdk: "the image a contact's `pictureUrl` points to, for an `<img>`; it needs no credentials" },
   getContactTimeline: ({ crm }) => crm.timeline.list('contact', id),
@@ -476,6 +477,7 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   // Imports
   createContactImport: ({ crm }) => crm.imports.create('firstName,lastName\nAda,Lovelace\n', { kind: 'contacts', name: 'contacts.csv' }),
   createLeadImport: ({ crm }) => crm.imports.create(new Uint8Array([0x50, 0x4b, 3, 4]), { kind: 'leads', name: 'leads.xlsx' }),
+  createCustomerImport: ({ crm }) => crm.imports.create('Firma;Übergeordnet\nAlpha;Holding\n', { kind: 'customers', name: 'kunden.csv' }),
   listImports: ({ crm }) => crm.imports.list(),
   getImport: ({ crm }) => crm.imports.get(id),
   setImportMapping: ({ crm }) => crm.imports.setMapping(id, { columns: [{ column: 'Vorname', field: 'firstName' }], dedupeKey: 'email', mode: 'skip' }),
@@ -485,8 +487,10 @@ export const sdkCalls: { [Operation in keyof operations]: Call | NotInSdk } = {
   getImportErrors: ({ crm }) => crm.imports.errors(id),
   listContactImportMappings: ({ crm }) => crm.imports.savedMappings('contacts'),
   listLeadImportMappings: ({ crm }) => crm.imports.savedMappings('leads'),
+  listCustomerImportMappings: ({ crm }) => crm.imports.savedMappings('customers'),
   createContactImportMapping: ({ crm }) => crm.imports.saveMapping('contacts', { name: 'Messe', columns: [{ column: 'Vorname', field: 'firstName' }], dedupeKey: 'email', mode: 'skip' }),
   createLeadImportMapping: ({ crm }) => crm.imports.saveMapping('leads', { name: 'Eventbrite', columns: [{ column: 'Vorname', field: 'firstName' }], dedupeKey: 'email', mode: 'skip' }),
+  createCustomerImportMapping: ({ crm }) => crm.imports.saveMapping('customers', { name: 'Konzern', columns: [{ column: 'Firma', field: 'name' }, { column: 'Übergeordnet', field: 'parent' }], dedupeKey: 'externalId', mode: 'create' }),
   deleteSavedImportMapping: ({ crm }) => crm.imports.deleteSavedMapping(id),
   undoImport: ({ crm }) => crm.imports.undo(id),
   // Metrics, targets and dashboards

@@ -1129,6 +1129,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/contacts/card-scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a business card into a contact draft
+         * @description Send a photo of a business card as the raw body (image/png, image/jpeg, image/webp, recognised by its content; at most 10 MB). The text is recognised on the server (Tesseract, English and German) and read into the fields of a contact create body: name, job title, company and website, emails, phones (labelled work, mobile or fax; a fax is never the primary one) and address, each with a confidence. Nothing is stored: review the draft, then create the contact with `POST /v1/contacts`. For whoever may create contacts; a scan takes a few seconds, scans take turns per server (429 with Retry-After when too many wait) and are limited per client address per minute.
+         *
+         *     Access: `contact:create`.
+         */
+        post: operations["scanContactCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contacts/export": {
         parameters: {
             query?: never;
@@ -2371,7 +2393,7 @@ export interface paths {
         get?: never;
         /**
          * Set an import's column mapping
-         * @description Which column fills which field (built-in fields or `custom.<key>`), the key that finds duplicates (email, externalId or phone) and what a duplicate does. A column or field that is not valid answers 400 naming `columns.<i>.field` or `columns.<i>.column`.
+         * @description Which column fills which field (built-in fields, `ownerEmail`, `status` or `custom.<key>`), the key that finds duplicates (email, externalId or phone), what a duplicate does, the locale the file writes dates and numbers in, and its status values mapped to the kind's workflow states. An entry that is not valid answers 400 naming it: `columns.<i>.field`, `columns.<i>.column`, `locale`, `statusMap.values.<i>.status`, `statusMap.default`, `statusMap`.
          *
          *     Access: `any signed-in user or secret key`.
          */
@@ -2394,7 +2416,7 @@ export interface paths {
         put?: never;
         /**
          * Run an import
-         * @description Queues the run as a background job, in batches; a run that was cancelled, failed or whose worker died resumes after its last written batch, and nothing is imported twice. Records it creates send no notifications; the audit trail has one entry per batch.
+         * @description Queues the run as a background job, in batches; a run that was cancelled, failed or whose worker died resumes after its last written batch, and nothing is imported twice. Records it creates send no notifications; the audit trail has one entry per batch. The rows runs write (created or updated) count towards the agency's daily limit (IMPORT_DAILY_ROW_CAP, or the agency's `importDailyRowCap`): a run stops at it (`failed`, `stopReason: daily_row_cap`, `resumesAt`), and while it is used up this answers 429.
          *
          *     Access: `any signed-in user or secret key`.
          */
@@ -2475,6 +2497,60 @@ export interface paths {
          *     Access: `contact:import`.
          */
         post: operations["createContactImportMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file of customers to import
+         * @description Send the file's raw bytes as the body (CSV in UTF-8 or Windows-1252, any delimiter, quoted fields, with or without a BOM; or an .xlsx workbook, first sheet), at most 512 MB, with `Content-Type: text/csv` or the .xlsx type (application/octet-stream is taken for both), the file name in `?name=`. The file is streamed to disk; the answer has its header, the first rows and a suggested mapping. The other import routes serve whoever started the import, and admins.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `customer:import`.
+         */
+        post: operations["createCustomerImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/customers/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List saved mappings for customers imports
+         * @description The agency's saved mappings for files of customers, by name; for whoever may import customers.
+         *
+         *     Access: `customer:import`.
+         */
+        get: operations["listCustomerImportMappings"];
+        put?: never;
+        /**
+         * Save a mapping for customers imports
+         * @description Saves columns (by header) to fields, the dedupe key, the mode and the defaults under a name, for the next file of customers. Checked as a mapping is: a field that is not one of customers answers 400 naming `columns.<i>.field`; a name already used answers 409.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `customer:import`.
+         */
+        post: operations["createCustomerImportMapping"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9060,6 +9136,64 @@ export interface components {
             /** @enum {string} */
             visibility?: "private" | "internal" | "public";
         };
+        CardScan: {
+            /** @description How sure the reading of each field is, 0 to 1 (the OCR’s confidence in its lines times how surely the line is that field); null: the card gave none. `website` is `contact.company.website`, `address` the first of `contact.addresses`. */
+            confidence: {
+                address: number | null;
+                company: number | null;
+                emails: number | null;
+                jobTitle: number | null;
+                name: number | null;
+                phones: number | null;
+                website: number | null;
+            };
+            contact: components["schemas"]["CardScanDraft"];
+            /** @description Time the recognition took */
+            durationMs: number;
+            /** @description The languages the OCR read with */
+            languages: string[];
+            /** @description The OCR’s mean confidence over the whole image */
+            ocrConfidence: number;
+            /** @description The text as recognised, line by line */
+            text: string;
+        };
+        /** @description Fields of a ContactCreate body read from the card; a field the card did not give is left out (or an empty list). */
+        CardScanDraft: {
+            addresses: {
+                city?: string;
+                country?: string;
+                /** @default work */
+                label?: string;
+                line1?: string;
+                line2?: string;
+                postalCode?: string;
+                /** @default false */
+                primary?: boolean;
+                state?: string;
+            }[];
+            company?: {
+                name?: string;
+                website?: string;
+            };
+            emails: {
+                /** @default work */
+                label?: string;
+                /** @default false */
+                primary?: boolean;
+                /** Format: email */
+                value: string;
+            }[];
+            firstName?: string;
+            jobTitle?: string;
+            lastName?: string;
+            phones: {
+                /** @default work */
+                label?: string;
+                /** @default false */
+                primary?: boolean;
+                value: string;
+            }[];
+        };
         ChangePasswordRequest: {
             currentPassword: string;
             /** Format: password */
@@ -10501,7 +10635,7 @@ export interface components {
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
             /** @enum {string} */
-            kind: "contacts" | "leads";
+            kind: "contacts" | "leads" | "customers";
             mapping: {
                 columns: {
                     column: string;
@@ -10509,10 +10643,16 @@ export interface components {
                 }[];
                 /** @enum {string} */
                 dedupeKey: "email" | "externalId" | "phone";
+                /**
+                 * @description How the file writes dates and numbers, for the date and number fields and custom fields of those types: `de-DE` 31.12.2026 and 1.234,56, `en-US` 12/31/2026 and 1,234.56, `en-GB` 31/12/2026 and 1,234.56, and so on. ISO dates (2026-12-31) are read in every locale. Null: ISO dates only, numbers with a decimal point or comma and no grouping.
+                 * @enum {string|null}
+                 */
+                locale: "en-US" | "en-GB" | "de-DE" | "de-AT" | "de-CH" | "fr-FR" | "es-ES" | "it-IT" | "nl-NL" | null;
                 /** @enum {string} */
                 mode: "create" | "update" | "skip";
                 /** @example 6750a1b2c3d4e5f601234567 */
                 productId: string | null;
+                statusMap: components["schemas"]["ImportStatusMap"];
                 tags: string[];
                 /** @example 6750a1b2c3d4e5f601234567 */
                 teamId: string | null;
@@ -10526,12 +10666,19 @@ export interface components {
                 skipped: number;
                 updated: number;
             };
+            /** @description When a run stopped by the daily limit may continue: the start of the agency's next day (ISO 8601) */
+            resumesAt: string | null;
             /** @description The first rows after the header */
             sample: string[][];
             size: number;
             startedAt: string | null;
             /** @enum {string} */
             status: "uploaded" | "mapped" | "queued" | "running" | "completed" | "failed" | "cancelled" | "undone";
+            /**
+             * @description Why a run stopped before the file's end on its own: `daily_row_cap`, the agency's daily import limit was reached (the import is `failed`; run it again after `resumesAt` to continue, or an admin raises the limit)
+             * @enum {string|null}
+             */
+            stopReason: "daily_row_cap" | null;
             /** @description The field each column suggests (from English and German headers and custom field labels) */
             suggestedMapping: {
                 column: string;
@@ -10551,6 +10698,8 @@ export interface components {
             failed: number;
             read: number;
             skipped: number;
+            /** @description Values of the status column that the status map does not name and that are no state (the first 50): map them and check again */
+            statusValues: string[];
             updated: number;
         } | null;
         ImportList: {
@@ -10574,6 +10723,11 @@ export interface components {
              */
             dedupeKey?: "email" | "externalId" | "phone";
             /**
+             * @description How the file writes dates and numbers, for the date and number fields and custom fields of those types: `de-DE` 31.12.2026 and 1.234,56, `en-US` 12/31/2026 and 1,234.56, `en-GB` 31/12/2026 and 1,234.56, and so on. ISO dates (2026-12-31) are read in every locale. Null: ISO dates only, numbers with a decimal point or comma and no grouping.
+             * @enum {string|null}
+             */
+            locale?: "en-US" | "en-GB" | "de-DE" | "de-AT" | "de-CH" | "fr-FR" | "es-ES" | "it-IT" | "nl-NL" | null;
+            /**
              * @description A row whose key matches an existing record: `update` it, `skip` the row, or `create` a record anyway (rows repeating an earlier row of the file are always skipped)
              * @default skip
              * @enum {string}
@@ -10584,11 +10738,29 @@ export interface components {
              * @example 6750a1b2c3d4e5f601234567
              */
             productId?: string | null;
+            statusMap?: components["schemas"]["ImportStatusMap"];
             /** @description Tags added to every record */
             tags?: string[];
             /** @example 6750a1b2c3d4e5f601234567 */
             teamId?: string | null;
         };
+        /** @description The file's values of the column mapped to `status`, to the kind's workflow states (created records start there; an empty cell: the initial state). Values that are a state's key or label need no entry. */
+        ImportStatusMap: {
+            /** @description The state for unknown values when `unknown` is `default`; null: the workflow's initial state */
+            default?: string | null;
+            /**
+             * @description A value that is neither mapped nor a state key or label: `error` fails the row (naming the status column), `default` gives it `default`
+             * @default error
+             * @enum {string}
+             */
+            unknown?: "error" | "default";
+            values: {
+                /** @description A state of the kind's workflow (GET /v1/workflows/{key}) */
+                status: string;
+                /** @description A value of the file's status column (compared without case) */
+                value: string;
+            }[];
+        } | null;
         ImportUndone: components["schemas"]["Import"] & {
             undone: {
                 removed: number;
@@ -13659,12 +13831,18 @@ export interface components {
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
             /** @enum {string} */
-            kind: "contacts" | "leads";
+            kind: "contacts" | "leads" | "customers";
+            /**
+             * @description How the file writes dates and numbers, for the date and number fields and custom fields of those types: `de-DE` 31.12.2026 and 1.234,56, `en-US` 12/31/2026 and 1,234.56, `en-GB` 31/12/2026 and 1,234.56, and so on. ISO dates (2026-12-31) are read in every locale. Null: ISO dates only, numbers with a decimal point or comma and no grouping.
+             * @enum {string|null}
+             */
+            locale: "en-US" | "en-GB" | "de-DE" | "de-AT" | "de-CH" | "fr-FR" | "es-ES" | "it-IT" | "nl-NL" | null;
             /** @enum {string} */
             mode: "create" | "update" | "skip";
             name: string;
             /** @example 6750a1b2c3d4e5f601234567 */
             productId: string | null;
+            statusMap: components["schemas"]["ImportStatusMap"];
             tags: string[];
             /** @example 6750a1b2c3d4e5f601234567 */
             teamId: string | null;
@@ -14068,6 +14246,8 @@ export interface components {
             settings: {
                 auditRetentionMonths: number;
                 currency: string;
+                /** @description The agency's own daily import row cap (0: none); null: the server's default */
+                importDailyRowCap: number | null;
                 locale: string;
                 timeZone: string;
             };
@@ -14681,6 +14861,8 @@ export interface components {
             /** @description Audit entries older than this are pruned (default 24) */
             auditRetentionMonths?: number;
             currency?: string;
+            /** @description Rows the agency's import runs may handle per day (the agency's day, in its time zone); 0: no cap; null: the server's default (IMPORT_DAILY_ROW_CAP) */
+            importDailyRowCap?: number | null;
             locale?: string;
             name?: string;
             timeZone?: string;
@@ -17789,6 +17971,37 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    scanContactCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft, the recognised text and the confidence of each field */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardScan"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -20926,6 +21139,114 @@ export interface operations {
         };
     };
     createContactImportMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedImportMappingInput"];
+            };
+        };
+        responses: {
+            /** @description The saved mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMapping"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createCustomerImport: {
+        parameters: {
+            query: {
+                /** @description The file name; its extension (.csv, .txt, .tsv or .xlsx) names the format */
+                name: string;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import, waiting for its mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listCustomerImportMappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The saved mappings */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMappingList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createCustomerImportMapping: {
         parameters: {
             query?: never;
             header?: {

@@ -18,6 +18,19 @@ export type ContactUpdateParams = Schema<'ContactUpdate'>;
 export type ContactListParams = OperationQuery<'listContacts'> & ListParams;
 /** The query of `crm.contacts.export`: the list filters without paging. */
 export type ContactExportParams = OperationQuery<'exportContacts'> & QueryParams;
+/** What `crm.contacts.scanCard` answers: the draft read from the card, the recognised text and a confidence per field. */
+export type CardScan = Schema<'CardScan'>;
+/** The part of a ContactCreate body a business card gave; review it, then pass it (completed) to `crm.contacts.create`. */
+export type CardScanDraft = Schema<'CardScanDraft'>;
+
+/** The image type of a card photo by its first bytes (the API takes PNG, JPEG and WebP, each named in Content-Type). */
+function imageTypeOf(head: Uint8Array): string | undefined {
+  if (head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'image/png';
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
+  const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return undefined;
+}
 
 /**
  * Contacts (`crm.contacts`): the standard record routes under `/v1/contacts`, message subscriptions and
@@ -55,6 +68,21 @@ export class Contacts extends WorkflowRecordResource<Contact, ContactCreateParam
     const contentType = (typeof Blob !== 'undefined' && image instanceof Blob && image.type) || 'application/octet-stream';
     const request = { method: 'PUT' as const, path: path`/v1/contacts/${id}/picture`, body: image, contentType };
     return (await this._transport.request<Contact>(request, options)).data;
+  }
+
+  /**
+   * Reads a photo of a business card (PNG, JPEG or WebP: a `File` from `<input type=file>`, a `Blob` or
+   * bytes) into a contact draft: name, job title, company and website, emails, phones, address, each with
+   * a confidence. Nothing is stored; the person reviews the draft and saves it with `create`.
+   *
+   * @example const { contact } = await crm.contacts.scanCard(file); await crm.contacts.create({ firstName: '', lastName: '', ...contact });
+   */
+  async scanCard(image: Blob | ArrayBuffer | Uint8Array, options?: RequestOptions): Promise<CardScan> {
+    const head = image instanceof Uint8Array ? image.subarray(0, 12) : new Uint8Array(image instanceof ArrayBuffer ? image.slice(0, 12) : await image.slice(0, 12).arrayBuffer());
+    const declared = typeof Blob !== 'undefined' && image instanceof Blob && /^image\/(png|jpeg|webp)$/.test(image.type) ? image.type : undefined;
+    // A type the API does not take is sent as it is, so the API's 415 names the types it does.
+    const contentType = declared ?? imageTypeOf(head) ?? ((typeof Blob !== 'undefined' && image instanceof Blob && image.type) || 'application/octet-stream');
+    return (await this._transport.request<CardScan>({ method: 'POST', path: '/v1/contacts/card-scan', body: image, contentType }, options)).data;
   }
 
   /** Removes the contact's picture; answers with the contact, its `pictureUrl` now null. */

@@ -30,7 +30,7 @@ function contentTypeOf(file: DocumentBody, name: string): string {
 }
 
 /**
- * Imports of contacts and leads from CSV or XLSX (`crm.imports`): upload, map, dry-run, run in the
+ * Imports of contacts, leads and customers (accounts) from CSV or XLSX (`crm.imports`): upload, map, dry-run, run in the
  * background with live progress, download the error file, cancel, undo.
  *
  * @example
@@ -45,8 +45,8 @@ export class Imports extends APIResource {
    * `File`'s own name and decides the format (.csv, .txt, .tsv or .xlsx). Safe to retry (one Idempotency-Key per call).
    */
   async create(file: DocumentBody, params: { kind: ImportKind; name?: string }, options?: RequestOptions): Promise<Import> {
-    const name = params.name ?? (typeof File !== 'undefined' && file instanceof File ? file.name : params.kind === 'contacts' ? 'contacts.csv' : 'leads.csv');
-    const route = params.kind === 'contacts' ? path`/v1/imports/contacts` : path`/v1/imports/leads`;
+    const name = params.name ?? (typeof File !== 'undefined' && file instanceof File ? file.name : `${params.kind}.csv`);
+    const route = path`/v1/imports/${params.kind}`;
     return (await this._transport.request<Import>({ method: 'POST', path: route, query: { name }, body: file, contentType: contentTypeOf(file, name), autoIdempotencyKey: true }, options)).data;
   }
 
@@ -87,13 +87,13 @@ export class Imports extends APIResource {
 
   /** The agency's saved mappings of a kind, by name (for whoever may import the kind). */
   async savedMappings(kind: ImportKind, options?: RequestOptions): Promise<SavedImportMapping[]> {
-    const route = kind === 'contacts' ? path`/v1/imports/contacts/mappings` : path`/v1/imports/leads/mappings`;
+    const route = path`/v1/imports/${kind}/mappings`;
     return (await this._transport.get<{ data: SavedImportMapping[] }>(route, undefined, options)).data;
   }
 
   /** Saves a mapping under a name for the next file of `kind` (409 `conflict` when the name is taken). */
   async saveMapping(kind: ImportKind, params: SavedImportMappingParams, options?: RequestOptions): Promise<SavedImportMapping> {
-    const route = kind === 'contacts' ? path`/v1/imports/contacts/mappings` : path`/v1/imports/leads/mappings`;
+    const route = path`/v1/imports/${kind}/mappings`;
     return (await this._transport.request<SavedImportMapping>({ method: 'POST', path: route, body: params, autoIdempotencyKey: true }, options)).data;
   }
 

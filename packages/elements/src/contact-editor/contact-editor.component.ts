@@ -73,6 +73,9 @@ export class CrmContactEditor extends CrmDataElement {
   /** A contact the host already loaded, edited without fetching it again. */
   @property({ attribute: false }) contact: Contact | undefined;
 
+  /** Values a new contact starts with (a scanned business card); the form starts changed, and Save creates it. */
+  @property({ attribute: false }) initial: Partial<Contact> | undefined;
+
   /** Hides owner and product (for hosts that assign records elsewhere). */
   @property({ type: Boolean, reflect: true, attribute: 'no-assignment' }) noAssignment = false;
 
@@ -93,7 +96,7 @@ export class CrmContactEditor extends CrmDataElement {
   @state() private picturePreview = '';
 
   private readonly load = new Task(this, {
-    args: () => [this.client, this.contactId, this.contact] as const,
+    args: () => [this.client, this.contactId, this.contact, this.initial] as const,
     task: async ([, id, given], { signal }): Promise<EditorData> => {
       const api = this.api;
       const [contact, definitions, owners, products] = await Promise.all([
@@ -137,7 +140,8 @@ export class CrmContactEditor extends CrmDataElement {
 
   private adopt(contact: Contact | undefined): void {
     this.record = contact;
-    this.draft = toDraft(contact);
+    // A new contact with initial values differs from the empty one from the start: the values are the person's to save.
+    this.draft = toDraft(contact ?? this.initial);
     this.original = toDraft(contact);
     this.fieldErrors = {};
     this.otherErrors = [];

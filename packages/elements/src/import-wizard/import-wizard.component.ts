@@ -2,34 +2,55 @@ import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { PropertyValues } from 'lit';
 import { CrmState } from '../state/state.component.js';
-import { dryRunImport, importErrors, loadImport, loadSavedMappings, runImport, saveImportMapping, saveNamedMapping, undoImport, uploadImport, type Import, type ImportDryRun, type ImportMappingParams, type SavedImportMapping } from '../shared/api/imports.js';
+import { dryRunImport, importErrors, loadImport, loadImportStatuses, loadSavedMappings, runImport, saveImportMapping, saveNamedMapping, undoImport, uploadImport, type Import, type ImportDryRun, type ImportMappingParams, type SavedImportMapping } from '../shared/api/imports.js';
 import { readProblem } from '../shared/api/errors.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
-import { formatList, formatNumber } from '../shared/format.js';
+import { formatDateTime, formatList, formatNumber } from '../shared/format.js';
 import { importWizardStyles } from './import-wizard.styles.js';
 
 /** The fields a column may fill, per kind (as the API's import mapping takes them; custom fields come from the suggestions). */
 const fieldsOf: Record<Import['kind'], string[]> = {
-  contacts: ['firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'leadSource'],
-  leads: ['kind', 'firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'street', 'postalCode', 'city', 'state', 'country', 'source', 'contactList', 'services', 'quality', 'participation', 'tags', 'notes', 'externalId'],
+  contacts: ['firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'leadSource', 'ownerEmail', 'status'],
+  customers: ['name', 'legalName', 'industry', 'companyType', 'category', 'rating', 'website', 'email', 'phone', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'parent', 'ownerEmail', 'status'],
+  leads: ['kind', 'firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'employees', 'street', 'postalCode', 'city', 'state', 'country', 'source', 'contactList', 'services', 'quality', 'participation', 'tags', 'notes', 'externalId', 'ownerEmail', 'status'],
 };
+type ImportLocale = NonNullable<ImportMappingParams['locale']>;
+/** The locales the API reads dates and numbers in, with how each writes 31 December 2026 and 1234.56. */
+const locales: Array<[ImportLocale, string]> = [
+  ['en-US', '12/31/2026 · 1,234.56'],
+  ['en-GB', '31/12/2026 · 1,234.56'],
+  ['de-DE', '31.12.2026 · 1.234,56'],
+  ['de-AT', '31.12.2026 · 1.234,56'],
+  ['de-CH', "31.12.2026 · 1'234.56"],
+  ['fr-FR', '31/12/2026 · 1 234,56'],
+  ['es-ES', '31/12/2026 · 1.234,56'],
+  ['it-IT', '31/12/2026 · 1.234,56'],
+  ['nl-NL', '31-12-2026 · 1.234,56'],
+];
 const dedupeKeys = ['email', 'externalId', 'phone'] as const;
+/** The keys that find records of a kind (accounts have no primary email). */
+const dedupeKeysOf: Record<Import['kind'], ReadonlyArray<(typeof dedupeKeys)[number]>> = { contacts: dedupeKeys, leads: dedupeKeys, customers: ['externalId', 'phone'] };
 const modes = ['skip', 'update', 'create'] as const;
 const POLL_MS = 1000;
 
 /**
- * Imports a CSV or Excel file of contacts or leads in four steps: upload, map the columns (the API's
+ * Imports a CSV or Excel file of contacts, leads or customers (accounts, under parents named by name or
+ * external id; the user picks which, unless the host fixed it) in four steps: upload, map the columns (the API's
  * suggestions preselected, English and German headers, or a mapping the agency saved for files with
- * these headers), check every row (a dry run that writes nothing), then run it with live counts, the
+ * these headers; the locale its dates and numbers are written in; its status values to the kind's states;
+ * an owner column by email), check every row (a dry run that writes nothing), then run it with live counts, the
  * error file to download and an undo. The mapping can be saved under a name for the next file.
  *
  * @summary Upload, map, dry-run, run and undo an import of contacts or leads.
  *
  * @csspart mapping - The table of columns and the field each fills.
+ * @csspart status-map - The file's values of the status column and the state each maps to.
+ * @csspart status-values - After a check: the status values the mapping does not name yet.
  * @csspart summary - The dry run's counts and errors by field.
  * @csspart progress - The run's progress bar.
  * @csspart counts - The run's counts (read, created, updated, skipped, failed).
+ * @csspart limit - What to do when the agency's daily import limit stopped the run (resume after a time, or ask an admin).
  *
  * @cssproperty --crm-import-wizard-rule - Colour of the mapping table's row rules. Defaults to `--crm-sys-color-outline`.
  */
@@ -37,8 +58,11 @@ export class CrmImportWizard extends CrmDataElement {
   static override styles = [controlStyles, importWizardStyles];
   static override dependencies = { 'crm-state': CrmState };
 
-  /** What the file's rows become: `contacts` or `leads`. */
+  /** What the file's rows become: `contacts`, `leads` or `customers`. */
   @property({ reflect: true }) kind: Import['kind'] = 'contacts';
+
+  /** Hides the picker of what the rows become: the host fixed `kind`. */
+  @property({ type: Boolean, reflect: true, attribute: 'no-kind-picker' }) noKindPicker = false;
 
   /** The product every imported record is tied to (department users need one). */
   @property({ attribute: 'product-id' }) productId = '';
@@ -59,6 +83,14 @@ export class CrmImportWizard extends CrmDataElement {
   @state() private undone = '';
   @state() private saved: SavedImportMapping[] = [];
   @state() private savedName = '';
+  @state() private locale: ImportLocale | '' = '';
+  /** The status each file value of the status column maps to ('' : left to the API, which matches state keys and labels). */
+  @state() private statusOf: Record<string, string> = {};
+  /** What a value that is neither mapped nor a state does: fail its row ('') or take this state. */
+  @state() private statusFallback = '';
+  @state() private states: Array<{ key: string; label: string }> = [];
+  /** Status values the last check found that nothing maps yet. */
+  @state() private foundStatuses: string[] = [];
   private poll: ReturnType<typeof setTimeout> | undefined;
 
   protected override updated(changed: PropertyValues): void {
@@ -73,7 +105,12 @@ export class CrmImportWizard extends CrmDataElement {
       this.job = await loadImport(this.api, id);
       this.fields = (this.job.mapping?.columns ?? this.job.suggestedMapping).map((m) => m.field);
       this.summary = this.job.dryRun ?? undefined;
+      this.foundStatuses = this.job.dryRun?.statusValues ?? [];
+      this.locale = this.job.mapping?.locale ?? '';
+      this.statusOf = Object.fromEntries((this.job.mapping?.statusMap?.values ?? []).map((v) => [v.value, v.status]));
+      this.statusFallback = this.job.mapping?.statusMap?.unknown === 'default' ? (this.job.mapping.statusMap.default ?? '') : '';
       this.loading = 'idle';
+      if (['uploaded', 'mapped'].includes(this.job.status)) void this.loadStates(this.job);
       if (['queued', 'running'].includes(this.job.status)) this.watch();
     } catch (error) {
       this.loadError = readProblem(error).detail;
@@ -106,10 +143,24 @@ export class CrmImportWizard extends CrmDataElement {
       const job = await uploadImport(this.api, file, this.kind);
       this.job = job;
       this.fields = job.suggestedMapping.map((m) => m.field);
+      if (!dedupeKeysOf[job.kind].includes(this.dedupeKey)) this.dedupeKey = dedupeKeysOf[job.kind][0]!;
       this.summary = undefined;
       this.announcement = '';
-      await this.offerSaved(job);
+      this.locale = '';
+      this.statusOf = {};
+      this.statusFallback = '';
+      this.foundStatuses = [];
+      await Promise.all([this.offerSaved(job), this.loadStates(job)]);
     });
+  }
+
+  /** The states of the kind's workflow, for the status mapping (none when they cannot be read: the API still matches keys and labels). */
+  private async loadStates(job: Import): Promise<void> {
+    try {
+      this.states = await loadImportStatuses(this.api, job.kind);
+    } catch {
+      this.states = [];
+    }
   }
 
   /** Loads the saved mappings that fit the file (one of their columns is a header of it); a role that may not read them just sees none. */
@@ -130,6 +181,9 @@ export class CrmImportWizard extends CrmDataElement {
     this.fields = this.job.headers.map((h) => byColumn.get(h) ?? null);
     this.dedupeKey = chosen.dedupeKey;
     this.mode = chosen.mode;
+    this.locale = chosen.locale ?? '';
+    this.statusOf = Object.fromEntries((chosen.statusMap?.values ?? []).map((v) => [v.value, v.status]));
+    this.statusFallback = chosen.statusMap?.unknown === 'default' ? (chosen.statusMap.default ?? '') : '';
     this.announcement = this.msg('importWizard.savedApplied', { name: chosen.name });
   }
 
@@ -145,18 +199,39 @@ export class CrmImportWizard extends CrmDataElement {
   }
 
   private mapping(): ImportMappingParams {
+    const values = Object.entries(this.statusOf)
+      .filter(([value, status]) => status && this.statusValues().includes(value))
+      .map(([value, status]) => ({ value, status }));
+    const mapsStatus = this.fields.includes('status');
     return {
       columns: this.job!.headers.map((column, i) => ({ column, field: this.fields[i] ?? null })),
       dedupeKey: this.dedupeKey,
       mode: this.mode,
+      locale: this.locale || null,
+      statusMap: mapsStatus && (values.length || this.statusFallback) ? { values, unknown: this.statusFallback ? 'default' : 'error', default: this.statusFallback || null } : null,
       ...(this.productId ? { productId: this.productId } : {}),
     };
+  }
+
+  /** The values of the status column to map: those of the sample rows, those the last check found unknown, and those mapped already. */
+  private statusValues(): string[] {
+    const at = this.fields.indexOf('status');
+    if (at < 0 || !this.job) return [];
+    const values = [...this.job.sample.map((row) => row[at]?.trim() ?? ''), ...this.foundStatuses, ...Object.keys(this.statusOf)].filter(Boolean);
+    const seen = new Set<string>();
+    return values.filter((v) => {
+      const key = v.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   }
 
   private check(): void {
     void this.act('importWizard.checking', async () => {
       this.job = await saveImportMapping(this.api, this.job!.id, this.mapping());
       this.summary = await dryRunImport(this.api, this.job.id);
+      this.foundStatuses = [...new Set([...this.foundStatuses, ...this.summary.statusValues])];
       this.announcement = this.msg('importWizard.summary');
     });
   }
@@ -177,7 +252,7 @@ export class CrmImportWizard extends CrmDataElement {
         // A missed read is retried on the next tick.
       }
       if (this.job && ['queued', 'running'].includes(this.job.status)) this.watch();
-      else if (this.job) this.announcement = this.msg(`importWizard.status.${this.job.status}` as never);
+      else if (this.job) this.announcement = this.msg(this.job.stopReason === 'daily_row_cap' ? 'importWizard.dailyLimit' : (`importWizard.status.${this.job.status}` as never));
     }, POLL_MS);
   }
 
@@ -210,7 +285,14 @@ export class CrmImportWizard extends CrmDataElement {
   }
 
   private renderUpload() {
-    return html`<label>${this.msg('importWizard.fileLabel')}
+    return html`${this.noKindPicker
+        ? nothing
+        : html`<label class="kind">${this.msg('importWizard.kindLabel')}
+            <select ?disabled=${Boolean(this.busy)} @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as Import['kind'])}>
+              ${(['contacts', 'leads', 'customers'] as const).map((k) => html`<option value=${k} ?selected=${this.kind === k}>${this.msg(`importWizard.kindOption.${k}`)}</option>`)}
+            </select>
+          </label>`}
+      <label>${this.msg('importWizard.fileLabel')}
       <input type="file" accept=".csv,.txt,.tsv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ?disabled=${Boolean(this.busy)} @change=${this.onFile} />
     </label>`;
   }
@@ -246,10 +328,17 @@ export class CrmImportWizard extends CrmDataElement {
           </tbody>
         </table>
       </div>
+      ${this.renderStatusMap()}
       <div class="options">
+        <label>${this.msg('importWizard.locale')}
+          <select @change=${(e: Event) => (this.locale = (e.target as HTMLSelectElement).value as ImportLocale | '')}>
+            <option value="" ?selected=${!this.locale}>${this.msg('importWizard.localeIso')}</option>
+            ${locales.map(([code, example]) => html`<option value=${code} ?selected=${this.locale === code}>${this.localeName(code)} — ${example}</option>`)}
+          </select>
+        </label>
         <label>${this.msg('importWizard.dedupeKey')}
           <select @change=${(e: Event) => (this.dedupeKey = (e.target as HTMLSelectElement).value as never)}>
-            ${dedupeKeys.map((k) => html`<option value=${k} ?selected=${this.dedupeKey === k}>${this.msg(`importWizard.dedupe.${k}`)}</option>`)}
+            ${dedupeKeysOf[job.kind].map((k) => html`<option value=${k} ?selected=${this.dedupeKey === k}>${this.msg(`importWizard.dedupe.${k}`)}</option>`)}
           </select>
         </label>
         <label>${this.msg('importWizard.mode')}
@@ -268,6 +357,50 @@ export class CrmImportWizard extends CrmDataElement {
     `;
   }
 
+  private localeName(code: string): string {
+    try {
+      return new Intl.DisplayNames([this.activeLocale], { type: 'language' }).of(code) ?? code;
+    } catch {
+      return code;
+    }
+  }
+
+  /** The file's status values, each to a state of the kind, and what an unknown value does: shown once a column fills `status`. */
+  private renderStatusMap() {
+    const values = this.statusValues();
+    if (!this.fields.includes('status')) return nothing;
+    const stateOptions = (selected: string) => this.states.map((s) => html`<option value=${s.key} ?selected=${selected === s.key}>${s.label}</option>`);
+    return html`<fieldset part="status-map">
+      <legend>${this.msg('importWizard.statusMap')}</legend>
+      ${values.length
+        ? html`<div class="table-scroll">
+            <table>
+              <thead><tr><th scope="col">${this.msg('importWizard.statusValue')}</th><th scope="col">${this.msg('importWizard.statusState')}</th></tr></thead>
+              <tbody>
+                ${values.map(
+                  (value) => html`<tr>
+                    <th scope="row">${value}</th>
+                    <td>
+                      <select aria-label=${`${this.msg('importWizard.statusState')}: ${value}`} @change=${(e: Event) => (this.statusOf = { ...this.statusOf, [value]: (e.target as HTMLSelectElement).value })}>
+                        <option value="" ?selected=${!this.statusOf[value]}>${this.msg('importWizard.statusAsIs')}</option>
+                        ${stateOptions(this.statusOf[value] ?? '')}
+                      </select>
+                    </td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+        : nothing}
+      <label>${this.msg('importWizard.statusUnknown')}
+        <select @change=${(e: Event) => (this.statusFallback = (e.target as HTMLSelectElement).value)}>
+          <option value="" ?selected=${!this.statusFallback}>${this.msg('importWizard.statusFail')}</option>
+          ${this.states.map((s) => html`<option value=${s.key} ?selected=${this.statusFallback === s.key}>${this.msg('importWizard.statusUse', { status: s.label })}</option>`)}
+        </select>
+      </label>
+    </fieldset>`;
+  }
+
   private renderSummary(summary: ImportDryRun) {
     const n = (count: number) => formatNumber(count, this.activeLocale);
     return html`<section part="summary">
@@ -278,6 +411,9 @@ export class CrmImportWizard extends CrmDataElement {
         <li>${this.plural('importWizard.wouldSkip', summary.skipped, { count: n(summary.skipped) })}</li>
         <li>${this.plural('importWizard.wouldFail', summary.failed, { count: n(summary.failed) })}</li>
       </ul>
+      ${summary.statusValues.length
+        ? html`<p part="status-values">${this.msg('importWizard.statusUnmapped', { values: formatList(summary.statusValues, this.activeLocale) })}</p>`
+        : nothing}
       ${summary.errors.length
         ? html`<ul class="errors">
             ${summary.errors.map((e) => html`<li>${this.msg('importWizard.errorRows', { field: e.field, column: e.column ?? '—', count: n(e.count), rows: formatList(e.rows.map(String), this.activeLocale) })}</li>`)}
@@ -296,7 +432,10 @@ export class CrmImportWizard extends CrmDataElement {
     const planned = this.summary ? this.summary.read : 0;
     const finished = !['queued', 'running'].includes(job.status);
     return html`
-      <p class="status">${this.msg(`importWizard.status.${job.status}`)}${job.failure ? html` — ${job.failure}` : nothing}</p>
+      ${job.stopReason === 'daily_row_cap'
+        ? html`<p class="status">${this.msg('importWizard.dailyLimit')}</p>
+            <p part="limit">${this.msg('importWizard.dailyLimitNext', { time: formatDateTime(job.resumesAt, this.activeLocale, this.activeTimeZone) })}</p>`
+        : html`<p class="status">${this.msg(`importWizard.status.${job.status}`)}${job.failure ? html` — ${job.failure}` : nothing}</p>`}
       <progress part="progress" max=${planned || 1} value=${finished ? planned || 1 : p.read} aria-label=${this.msg(`importWizard.status.${job.status}`)}></progress>
       <ul part="counts">
         <li>${this.plural('importWizard.read', p.read, { count: n(p.read) })}</li>

@@ -7,7 +7,7 @@ import './import-wizard.js';
 const meta: Meta = {
   title: 'Elements/Import wizard',
   component: 'crm-import-wizard',
-  argTypes: { kind: { control: 'inline-radio', options: ['contacts', 'leads'] } },
+  argTypes: { kind: { control: 'inline-radio', options: ['contacts', 'leads', 'customers'] } },
   args: { kind: 'leads' },
   render: (args, { globals }) => withClient(createMemoryImports({ runningReads: 3 }).client, globals, html`<crm-import-wizard kind=${args.kind}></crm-import-wizard>`),
 };
@@ -20,6 +20,15 @@ export const Default: Story = {};
 
 /** The same for contacts. */
 export const Contacts: Story = { args: { kind: 'contacts' } };
+
+/** Customers (accounts): a parent column names each account's parent by name or external id. */
+export const Customers: Story = { args: { kind: 'customers' } };
+
+/** A file with a Status column: its values map to the lead states, and unknown ones fail or take a default. */
+export const StatusMapping: Story = { render: (args, { globals }) => withClient(createMemoryImports({ withStatus: true }).client, globals, html`<crm-import-wizard kind=${args.kind}></crm-import-wizard>`) };
+
+/** A run the agency's daily import limit stopped: when it may go on, and Resume. */
+export const DailyLimitReached: Story = { render: (_, { globals }) => withClient(createMemoryImports({ dailyLimit: true }).client, globals, html`<crm-import-wizard kind="leads" import-id=${memoryImportId}></crm-import-wizard>`) };
 
 /** An import opened by id while it loads. */
 export const Loading: Story = { render: (_, { globals }) => withClient(pendingImportsClient, globals, html`<crm-import-wizard kind="leads" import-id=${memoryImportId}></crm-import-wizard>`) };

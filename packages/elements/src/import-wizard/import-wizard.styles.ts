@@ -41,6 +41,15 @@ export const importWizardStyles = css`
   label {
     display: grid;
     gap: ${sys('spacing-xs')};
+    /* A long option (a locale and its example) wraps the select to the width there is, not the page wider. */
+    grid-template-columns: minmax(0, 1fr);
+    max-inline-size: 100%;
+  }
+  fieldset {
+    min-inline-size: 0;
+    margin-block: ${sys('spacing-m')};
+    border: 1px solid var(--crm-import-wizard-rule, ${sys('color-outline')});
+    border-radius: ${sys('radius')};
   }
   ul {
     margin: 0 0 ${sys('spacing-s')};

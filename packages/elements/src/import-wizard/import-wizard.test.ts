@@ -22,6 +22,12 @@ const root = (w: CrmImportWizard) => w.shadowRoot!;
 const text = (w: CrmImportWizard, selector: string) => root(w).querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 const button = (w: CrmImportWizard, label: string) => [...root(w).querySelectorAll('button')].find((b) => b.textContent!.trim() === label)!;
 
+const pick = async (w: CrmImportWizard, select: HTMLSelectElement, value: string) => {
+  select.value = value;
+  select.dispatchEvent(new Event('change'));
+  await w.updateComplete;
+};
+
 async function choose(w: CrmImportWizard): Promise<void> {
   const input = root(w).querySelector<HTMLInputElement>('input[type="file"]')!;
   const files = new DataTransfer();
@@ -110,6 +116,112 @@ describe('crm-import-wizard', () => {
     const w = provider.querySelector('crm-import-wizard')!;
     await until(() => text(w, '.status') === 'Import finished', 8000, 'followed to the end');
     expect(memory.calls.filter((c) => c.method === 'GET').length).to.be.greaterThan(1);
+  });
+
+  it('should let the user pick what the rows become, unless the host fixed it', async () => {
+    const memory = createMemoryImports();
+    const provider = await fixture(html`<crm-provider .client=${memory.client} .user=${user} locale="en"><crm-import-wizard></crm-import-wizard></crm-provider>`);
+    const w = provider.querySelector('crm-import-wizard')!;
+    await w.updateComplete;
+    expect(text(w, 'h2')).to.equal('Import contacts');
+    const picker = root(w).querySelector<HTMLSelectElement>('label.kind select')!;
+    expect([...picker.options].map((o) => o.textContent!.trim())).to.deep.equal(['Contacts', 'Leads', 'Customers (accounts)']);
+    picker.focus();
+    await pick(w, picker, 'leads');
+    expect(text(w, 'h2')).to.equal('Import leads');
+    await choose(w);
+    expect(memory.calls[0]).to.include({ method: 'POST', path: '/v1/imports/leads' });
+
+    const fixed = await fixture(html`<crm-provider .client=${memory.client} .user=${user} locale="de"><crm-import-wizard kind="leads" no-kind-picker></crm-import-wizard></crm-provider>`);
+    const f = fixed.querySelector('crm-import-wizard')!;
+    await f.updateComplete;
+    expect(root(f).querySelector('label.kind')).to.equal(null);
+    await expectAccessible(f);
+  });
+
+  it('should import customers: their fields with the parent column, and only the keys that find accounts', async () => {
+    const memory = createMemoryImports();
+    const provider = await fixture(html`<crm-provider .client=${memory.client} .user=${user} locale="de"><crm-import-wizard kind="customers"></crm-import-wizard></crm-provider>`);
+    const w = provider.querySelector('crm-import-wizard')!;
+    await w.updateComplete;
+    expect(text(w, 'h2')).to.equal('Kunden importieren');
+    await choose(w);
+    expect(memory.calls[0]).to.include({ method: 'POST', path: '/v1/imports/customers' });
+    const fieldSelect = root(w).querySelector<HTMLSelectElement>('[part="mapping"] select')!;
+    const fields = [...fieldSelect.options].map((o) => o.value);
+    expect(fields).to.include.members(['name', 'parent', 'externalId', 'ownerEmail', 'status']);
+    expect(fields).not.to.include('firstName');
+    await pick(w, fieldSelect, 'name');
+    const dedupe = [...root(w).querySelectorAll('label')].find((l) => l.textContent!.includes('Dubletten'))?.querySelector('select') ?? root(w).querySelectorAll<HTMLSelectElement>('.options select')[1]!;
+    expect([...dedupe.options].map((o) => o.value)).to.deep.equal(['externalId', 'phone']);
+    button(w, 'Datei prüfen').click();
+    await until(() => memory.calls.some((c) => c.method === 'PUT'), 5000, 'mapping saved');
+    expect(JSON.parse(String(memory.calls.find((c) => c.method === 'PUT')!.body)).dedupeKey).to.equal('externalId');
+    await expectAccessible(w);
+  });
+
+  it('should map the status values to states, set the locale, and offer the values the check found unknown', async () => {
+    const memory = createMemoryImports({ withStatus: true });
+    const w = await mount(memory);
+    await choose(w);
+    await until(() => Boolean(root(w).querySelector('[part="status-map"] tbody select')), 5000, 'status map shown');
+    expect([...root(w).querySelectorAll('[part="status-map"] tbody th')].map((th) => th.textContent!.trim())).to.deep.equal(['Heiß', 'Neu', 'Kalt']);
+    const [hot] = [...root(w).querySelectorAll<HTMLSelectElement>('[part="status-map"] tbody select')];
+    expect([...hot!.options].map((o) => o.textContent!.trim())).to.deep.equal(['As written (a status name)', 'New', 'Contacted', 'Qualified', 'Converted', 'Disqualified']);
+    await pick(w, hot!, 'qualified');
+    const labels = [...root(w).querySelectorAll('label')];
+    await pick(w, labels.find((l) => l.textContent!.includes('Other values'))!.querySelector('select')!, 'new');
+    const locale = labels.find((l) => l.textContent!.includes('Dates and numbers'))!.querySelector('select')!;
+    expect([...locale.options].map((o) => o.textContent!.trim())).to.include('German (Germany) — 31.12.2026 · 1.234,56');
+    await pick(w, locale, 'de-DE');
+    await expectAccessible(w);
+
+    button(w, 'Check the file').click();
+    await until(() => Boolean(root(w).querySelector('[part="summary"]')), 5000, 'summary shown');
+    const sent = JSON.parse(String(memory.calls.find((c) => c.method === 'PUT')!.body));
+    expect(sent.locale).to.equal('de-DE');
+    expect(sent.statusMap).to.deep.equal({ values: [{ value: 'Heiß', status: 'qualified' }], unknown: 'default', default: 'new' });
+    expect(text(w, '[part="status-values"]')).to.equal('Status values without a status: Vielleicht. Change the mapping to map them.');
+    button(w, 'Change the mapping').click();
+    await w.updateComplete;
+    expect([...root(w).querySelectorAll('[part="status-map"] tbody th')].map((th) => th.textContent!.trim())).to.deep.equal(['Heiß', 'Neu', 'Kalt', 'Vielleicht']);
+    expect(root(w).querySelector<HTMLSelectElement>('[part="status-map"] tbody select')!.value).to.equal('qualified', 'what was chosen stays');
+  });
+
+  it('should offer the status mapping in German and fit 390 px', async () => {
+    await useViewport(phoneWidth);
+    const w = await mount(createMemoryImports({ withStatus: true }), 'de');
+    await choose(w);
+    await until(() => Boolean(root(w).querySelector('[part="status-map"] tbody select')), 5000, 'status map shown');
+    expect(text(w, '[part="status-map"] legend')).to.equal('Statuswerte');
+    expect(text(w, '[part="status-map"]')).to.include('Zeile als fehlerhaft markieren');
+    expect(text(w, '.options')).to.include('Datums- und Zahlenformat');
+    expectFitsLayout(w);
+    await expectAccessible(w);
+  });
+
+  it("should say when the agency's daily limit stopped the run, when it goes on, and offer to resume (en and de)", async () => {
+    for (const [locale, status, next, resume] of [
+      ['en', 'Daily import limit reached', 'It continues tomorrow: resume it after Dec 5, 2026, 1:00', 'Resume'],
+      ['de', 'Tageslimit für Importe erreicht', 'Es geht morgen weiter: nach 05.12.2026, 01:00 fortsetzen', 'Fortsetzen'],
+    ] as const) {
+      const memory = createMemoryImports({ dailyLimit: true });
+      const provider = await fixture(html`<crm-provider .client=${memory.client} .user=${user} locale=${locale} time-zone="Europe/Berlin"><crm-import-wizard kind="leads" import-id=${memoryImportId}></crm-import-wizard></crm-provider>`);
+      const w = provider.querySelector('crm-import-wizard')!;
+      await until(() => text(w, '.status') === status, 8000, `${locale}: stopped at the limit`);
+      expect(text(w, '[part="limit"]')).to.include(next);
+      expect(text(w, '[part="counts"]')).to.include(locale === 'en' ? '1 created' : '1 angelegt');
+      expect(button(w, resume)).not.to.equal(undefined);
+      await expectAccessible(w);
+    }
+  });
+
+  it('should fit 390 px when the daily limit stopped the run', async () => {
+    await useViewport(phoneWidth);
+    const provider = await fixture(html`<crm-provider .client=${createMemoryImports({ dailyLimit: true }).client} .user=${user} locale="de"><crm-import-wizard kind="leads" import-id=${memoryImportId}></crm-import-wizard></crm-provider>`);
+    const w = provider.querySelector('crm-import-wizard')!;
+    await until(() => Boolean(root(w).querySelector('[part="limit"]')), 8000, 'limit shown');
+    expectFitsLayout(w);
   });
 
   for (const width of [phoneWidth, deskWidth]) {

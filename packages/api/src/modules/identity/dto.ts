@@ -35,6 +35,7 @@ export function toTenantDto(tenant: Tenant) {
       locale: tenant.settings?.locale ?? 'en',
       currency: tenant.settings?.currency ?? 'USD',
       auditRetentionMonths: tenant.settings?.auditRetentionMonths ?? 24,
+      importDailyRowCap: tenant.settings?.importDailyRowCap ?? null,
     },
     createdAt: (tenant as { createdAt?: Date }).createdAt?.toISOString() ?? new Date(0).toISOString(),
   };

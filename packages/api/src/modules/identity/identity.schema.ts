@@ -47,7 +47,7 @@ export const tenantSchema = z
     slug: z.string(),
     type: z.string().nullable(),
     address: addressSchema.nullable(),
-    settings: z.object({ timeZone: z.string(), locale: z.string(), currency: z.string(), auditRetentionMonths: z.number() }),
+    settings: z.object({ timeZone: z.string(), locale: z.string(), currency: z.string(), auditRetentionMonths: z.number(), importDailyRowCap: z.number().int().nullable().openapi({ description: "The agency's own daily import row cap (0: none); null: the server's default" }) }),
     createdAt: z.string(),
   })
   .openapi('Tenant');

@@ -17,6 +17,8 @@ const tenantSchema = new Schema(
       locale: { type: String, default: 'en' },
       currency: { type: String, default: 'USD' },
       auditRetentionMonths: { type: Number, default: 24, min: 1, max: 120 },
+      // Rows the agency's import runs may handle per day; null: the server's IMPORT_DAILY_ROW_CAP.
+      importDailyRowCap: { type: Number, default: null, min: 0 },
     },
     status: { type: String, enum: ['active', 'suspended'], default: 'active' },
   },

@@ -38,7 +38,7 @@ export function createTenantService(deps: { connection: Connection; events: Even
       if (input.name !== undefined) set.name = after.name = input.name;
       if (input.type !== undefined) set.type = after.type = input.type;
       if (input.address !== undefined) set.address = after.address = input.address;
-      for (const key of ['timeZone', 'locale', 'currency', 'auditRetentionMonths'] as const) {
+      for (const key of ['timeZone', 'locale', 'currency', 'auditRetentionMonths', 'importDailyRowCap'] as const) {
         if (input[key] !== undefined) {
           set[`settings.${key}`] = input[key];
           after[key] = input[key];

@@ -8,6 +8,9 @@ import { AppError, type FieldError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import type { RecordBase, RecordService } from '../../platform/records/record-service.js';
+import type { DailyRowCap } from './import-daily-cap.js';
+import type { ImportLocale } from './import-locale.js';
+import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import type { DedupeKey, ImportKind, ImportMode } from './import-fields.js';
 import { importChangeModel, importErrorModel, importKeyModel, importModel, type ImportChange, type ImportError, type ImportJob, type ImportKey } from './import.model.js';
 
@@ -15,7 +18,7 @@ import { importChangeModel, importErrorModel, importKeyModel, importModel, type 
 export interface ImportKindDeps {
   service: RecordService<RecordBase>;
   create: ZodType;
-  resource: 'contact' | 'lead';
+  resource: 'contact' | 'lead' | 'customer';
   /** The kind's create rules beyond the schema, compiled once per principal (leads: participation); none by default. */
   compileRules?(principal: Principal): Promise<(input: Record<string, unknown>) => FieldError[]>;
 }
@@ -30,7 +33,12 @@ export interface ImportDeps {
   jobs: Jobs;
   logger: Logger;
   customFields: CustomFields;
+  workflows: WorkflowEngine;
+  /** The agency's users by lower-case email (one read per run): what an `ownerEmail` column resolves to. */
+  usersByEmail(tenantId: Types.ObjectId): Promise<Map<string, { id: Types.ObjectId; active: boolean }>>;
   kinds: Record<ImportKind, ImportKindDeps>;
+  /** The agency's daily import row cap (its own setting, else the server's default; 0: none) and its time zone. */
+  dailyRowCapOf(tenantId: Types.ObjectId): Promise<DailyRowCap>;
   /** The principal a run acts as: the user who started it, with their role as it is now. */
   principalOf(job: ImportJob): Promise<Principal | null>;
 }
@@ -42,6 +50,8 @@ export interface MappingInput {
   productId?: string | null | undefined;
   teamId?: string | null | undefined;
   tags?: string[] | undefined;
+  locale?: ImportLocale | null | undefined;
+  statusMap?: { values: Array<{ value: string; status: string }>; unknown: 'error' | 'default'; default?: string | null | undefined } | null | undefined;
 }
 
 /** A data row as checked: its file row number, cells, the create body it stands for (null when it failed), dedupe key and errors. */
@@ -51,6 +61,10 @@ export interface RowOutcome {
   input: Record<string, unknown> | null;
   key: string | null;
   errors: FieldError[];
+  /** The parent account a row names (customers), by name or external id: resolved per batch (import-parents). */
+  parent?: string | null;
+  /** The workflow state a created record starts in (the status column, through the mapping's statusMap); null: the initial one. */
+  status?: string | null;
 }
 
 /** The models and lookups every part of the import service shares. */

@@ -63,6 +63,8 @@ export interface PlannedRow {
   outcome: RowOutcome;
   action: 'create' | 'update' | 'skip';
   existing: RecordBase | null;
+  /** An account whose parent is a row of the same batch (import-parents): written after that row, and not when it fails. */
+  parentRow?: number;
 }
 
 /**

@@ -1,22 +1,33 @@
-/** What an import creates: contacts or leads. */
-export const importKinds = ['contacts', 'leads'] as const;
+/** What an import creates: contacts, leads, or customers (accounts, with their tree). */
+export const importKinds = ['contacts', 'leads', 'customers'] as const;
 export type ImportKind = (typeof importKinds)[number];
 
 /** The key that finds an existing record: a row whose key matches one is a duplicate. */
 export const dedupeKeys = ['email', 'externalId', 'phone'] as const;
 export type DedupeKey = (typeof dedupeKeys)[number];
 
+/** The dedupe keys that find records of a kind: customers have no primary email to find them by. */
+export const kindDedupeKeys: Record<ImportKind, readonly DedupeKey[]> = { contacts: dedupeKeys, leads: dedupeKeys, customers: ['externalId', 'phone'] };
+
+/** The record resource and the name in operation ids of each kind. */
+export const kindResources = { contacts: { resource: 'contact', Kind: 'Contact' }, leads: { resource: 'lead', Kind: 'Lead' }, customers: { resource: 'customer', Kind: 'Customer' } } as const satisfies Record<ImportKind, { resource: string; Kind: string }>;
+
 /** What happens to a duplicate row: always create, update the existing record, or skip the row. */
 export const importModes = ['create', 'update', 'skip'] as const;
 export type ImportMode = (typeof importModes)[number];
 
-const shared = ['firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId'] as const;
+const shared = ['firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'ownerEmail', 'status'] as const;
 
 /** The fields a column may map to, per kind (besides `custom.<key>` for the agency's custom fields). */
 export const importFields: Record<ImportKind, readonly string[]> = {
   contacts: [...shared, 'leadSource'],
-  leads: [...shared, 'kind', 'source', 'contactList', 'services', 'quality', 'participation'],
+  leads: [...shared, 'kind', 'source', 'contactList', 'services', 'quality', 'participation', 'employees'],
+  customers: ['name', 'legalName', 'industry', 'companyType', 'category', 'rating', 'website', 'email', 'phone', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'ownerEmail', 'status', 'parent'],
 };
+
+/** Built-in fields whose cells are numbers or dates, read in the mapping's locale (custom fields go by their type). */
+export const numberFields: Record<ImportKind, readonly string[]> = { contacts: [], leads: ['employees'], customers: ['rating'] };
+export const dateFields: Record<ImportKind, readonly string[]> = { contacts: [], leads: [], customers: [] };
 
 /** Header words, English and German, that suggest a field (compared after `normalizeHeader`). */
 const synonyms: Record<string, string[]> = {
@@ -44,6 +55,15 @@ const synonyms: Record<string, string[]> = {
   quality: ['quality', 'rating', 'qualitaet', 'bewertung'],
   participation: ['participation', 'part', 'participationtype', 'teilnahme', 'rolle'],
   kind: ['kind', 'type', 'leadtype', 'art', 'typ'],
+  ownerEmail: ['owner', 'owneremail', 'ownermail', 'assignedto', 'assignee', 'salesrep', 'accountowner', 'leadowner', 'contactowner', 'verantwortlich', 'verantwortlicher', 'betreuer', 'kundenbetreuer', 'zustaendig', 'besitzer', 'bearbeiter'],
+  status: ['status', 'stage', 'phase', 'leadstatus', 'contactstatus', 'kontaktstatus', 'stufe', 'zustand'],
+  name: ['name', 'accountname', 'customername', 'customer', 'account', 'company', 'companyname', 'organisation', 'organization', 'firma', 'firmenname', 'kunde', 'kundenname', 'unternehmen'],
+  legalName: ['legalname', 'registeredname', 'firmierung', 'rechtlichername', 'handelsname'],
+  companyType: ['companytype', 'accounttype', 'legalform', 'rechtsform', 'unternehmensform', 'kundentyp'],
+  category: ['category', 'segment', 'tier', 'kategorie', 'kundenkategorie', 'kundensegment'],
+  rating: ['rating', 'score', 'stars', 'bewertung', 'einstufung', 'sterne'],
+  parent: ['parent', 'parentaccount', 'parentcompany', 'parentcustomer', 'parentname', 'parentid', 'mutter', 'muttergesellschaft', 'mutterfirma', 'konzern', 'uebergeordnet', 'uebergeordneterkunde', 'hauptkunde'],
+  employees: ['employees', 'numberofemployees', 'employeecount', 'headcount', 'mitarbeiter', 'mitarbeiterzahl', 'anzahlmitarbeiter', 'beschaeftigte'],
 };
 
 /** A header as compared: lower case, German umlauts spelled out, nothing but letters and digits. */
@@ -128,12 +148,20 @@ export function rowInput(kind: ImportKind, values: Map<string, string>, defaults
   if (Object.values(address).some(Boolean)) input.addresses = [{ label: 'work', primary: true, ...Object.fromEntries(Object.entries(address).filter(([, v]) => v)) }];
   const tags = [...(defaults.tags ?? []), ...list(get('tags') ?? '')];
   if (tags.length) input.tags = [...new Set(tags)];
-  if (kind === 'contacts') {
+  if (kind === 'customers') {
+    for (const field of ['name', 'legalName', 'industry', 'companyType', 'category', 'website', 'rating']) if (get(field)) input[field] = get(field);
+    // An account has one address, not a list.
+    if (input.addresses) {
+      const { label: _l, primary: _p, ...address } = (input.addresses as Array<Record<string, unknown>>)[0]!;
+      input.address = address;
+      delete input.addresses;
+    }
+  } else if (kind === 'contacts') {
     const company = { name: get('companyName'), industry: get('industry'), website: get('website') };
     if (Object.values(company).some(Boolean)) input.company = Object.fromEntries(Object.entries(company).filter(([, v]) => v));
     if (get('leadSource')) input.leadSource = get('leadSource');
   } else {
-    for (const field of ['companyName', 'industry', 'website', 'source', 'contactList', 'participation']) if (get(field)) input[field] = get(field);
+    for (const field of ['companyName', 'industry', 'website', 'source', 'contactList', 'participation', 'employees']) if (get(field)) input[field] = get(field);
     if (get('services')) input.services = list(get('services')!);
     if (get('quality')) input.quality = get('quality')!.toLowerCase();
     const kindValue = get('kind')?.toLowerCase();
@@ -147,10 +175,18 @@ export function rowInput(kind: ImportKind, values: Map<string, string>, defaults
   return input;
 }
 
+/** A status cell or statusMap value as compared: trimmed, lower case. */
+export const statusValueKey = (value: string): string => value.trim().toLowerCase();
+
 /** The mapped field a validation error path of the create body came from (`emails.0.value` → `email`). */
 export function fieldOfPath(kind: ImportKind, path: string): string {
   const root = path.split('.')[0]!;
-  const byRoot: Record<string, string> = { emails: 'email', phones: 'phone', tags: 'tags', services: 'services', productId: 'productId', teamId: 'teamId' };
+  const byRoot: Record<string, string> = { emails: 'email', phones: 'phone', tags: 'tags', services: 'services', productId: 'productId', teamId: 'teamId', ownerId: 'ownerEmail' };
+  if (root === 'address') {
+    const leaf = path.split('.')[1] ?? 'street';
+    return leaf === 'line1' ? 'street' : leaf;
+  }
+  if (root === 'parentId') return 'parent';
   if (root === 'addresses') {
     const leaf = path.split('.')[2] ?? 'street';
     return leaf === 'line1' ? 'street' : leaf;

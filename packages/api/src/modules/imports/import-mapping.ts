@@ -4,7 +4,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import { AppError, isDuplicateKeyError, type FieldError } from '../../platform/errors.js';
 import type { ImportContext, MappingInput } from './import-context.js';
 import { toImportDto } from './import-dto.js';
-import { importFields, isImportField, type ImportKind } from './import-fields.js';
+import { importFields, isImportField, kindDedupeKeys, statusValueKey, type ImportKind } from './import-fields.js';
 import type { ImportJob } from './import.model.js';
 import { savedMappingModel, type SavedMapping } from './saved-mapping.model.js';
 
@@ -14,7 +14,7 @@ import { savedMappingModel, type SavedMapping } from './saved-mapping.model.js';
  * mapped; answers the stored mapping (one field per column, by column position) or throws a 400 that
  * names each failing entry.
  */
-export function checkMapping(kind: ImportKind, headers: readonly string[], customKeys: ReadonlySet<string>, resource: string, input: MappingInput): NonNullable<ImportJob['mapping']> {
+export function checkMapping(kind: ImportKind, headers: readonly string[], customKeys: ReadonlySet<string>, resource: string, input: MappingInput, states: readonly string[]): NonNullable<ImportJob['mapping']> {
   const columns: Array<string | null> = headers.map(() => null);
   const errors: FieldError[] = [];
   const used = new Map<string, string>();
@@ -31,9 +31,25 @@ export function checkMapping(kind: ImportKind, headers: readonly string[], custo
   const mapped = new Set(columns.filter(Boolean) as string[]);
   if (kind === 'contacts') for (const f of ['firstName', 'lastName']) if (!mapped.has(f)) errors.push({ field: 'columns', code: 'required', message: `no column is mapped to ${f}, which every contact needs` });
   if (kind === 'leads' && !mapped.has('companyName') && !(mapped.has('firstName') && mapped.has('lastName'))) errors.push({ field: 'columns', code: 'required', message: 'map companyName, or firstName and lastName: a lead needs a company or a person' });
-  if (input.mode !== 'create' && !mapped.has(input.dedupeKey)) errors.push({ field: 'dedupeKey', code: 'not_mapped', message: `no column is mapped to ${input.dedupeKey}, so duplicates cannot be found; map it or use mode "create"` });
+  if (kind === 'customers' && !mapped.has('name')) errors.push({ field: 'columns', code: 'required', message: 'no column is mapped to name, which every customer needs' });
+  if (!kindDedupeKeys[kind].includes(input.dedupeKey)) errors.push({ field: 'dedupeKey', code: 'invalid', message: `${input.dedupeKey} does not find ${kind}; use ${kindDedupeKeys[kind].join(' or ')}` });
+  else if (input.mode !== 'create' && !mapped.has(input.dedupeKey)) errors.push({ field: 'dedupeKey', code: 'not_mapped', message: `no column is mapped to ${input.dedupeKey}, so duplicates cannot be found; map it or use mode "create"` });
+  if (input.statusMap) {
+    if (!mapped.has('status')) errors.push({ field: 'statusMap', code: 'not_mapped', message: 'no column is mapped to status; map one or leave statusMap out' });
+    const values = new Map<string, number>();
+    input.statusMap.values.forEach((v, i) => {
+      const value = statusValueKey(v.value);
+      if (values.has(value)) errors.push({ field: `statusMap.values.${i}.value`, code: 'duplicate', message: `"${v.value}" is already mapped by entry ${values.get(value)}` });
+      values.set(value, i);
+      if (!states.includes(v.status)) errors.push({ field: `statusMap.values.${i}.status`, code: 'unknown_state', message: `"${v.status}" is not a status of ${kind}; one of ${states.join(', ')}` });
+    });
+    const fallback = input.statusMap.default;
+    if (fallback && !states.includes(fallback)) errors.push({ field: 'statusMap.default', code: 'unknown_state', message: `"${fallback}" is not a status of ${kind}; one of ${states.join(', ')}` });
+  }
   if (errors.length) throw new AppError('validation_failed', `${errors.length} mapping ${errors.length === 1 ? 'entry is' : 'entries are'} not valid`, { errors });
   return {
+    locale: input.locale ?? null,
+    statusMap: input.statusMap ? { values: input.statusMap.values.map((v) => ({ value: v.value.trim(), status: v.status })), unknown: input.statusMap.unknown, default: input.statusMap.default ?? null } : null,
     columns,
     dedupeKey: input.dedupeKey,
     mode: input.mode,
@@ -43,13 +59,19 @@ export function checkMapping(kind: ImportKind, headers: readonly string[], custo
   };
 }
 
+/** The keys of the kind's workflow states (the agency's own workflow: cached per process). */
+export async function statesOf(ctx: ImportContext, kind: ImportKind, tenantId: Types.ObjectId): Promise<string[]> {
+  const key = ctx.deps.kinds[kind].service.definition.workflowKey;
+  return key ? (await ctx.deps.workflows.get(tenantId, key)).states.map((s) => s.key) : [];
+}
+
 /** Saves which column fills which field, the dedupe key and what a duplicate does. */
 export async function saveMapping(ctx: ImportContext, principal: Principal, id: string, input: MappingInput) {
   const job = await ctx.findVisible(principal, id);
   if (!['uploaded', 'mapped'].includes(job.status)) throw new AppError('conflict', `The import is ${job.status}; its mapping can no longer change`);
   const { resource } = ctx.kindOf(job);
-  const custom = new Set((await ctx.deps.customFields.definitions(principal.tenantId, resource)).map((d) => d.key));
-  const mapping = checkMapping(job.kind, job.headers, custom, resource, input);
+  const [definitions, states] = await Promise.all([ctx.deps.customFields.definitions(principal.tenantId, resource), statesOf(ctx, job.kind, principal.tenantId)]);
+  const mapping = checkMapping(job.kind, job.headers, new Set(definitions.map((d) => d.key)), resource, input, states);
   const updated = await ctx.Imports.findOneAndUpdate({ tenantId: principal.tenantId, _id: job._id } as never, { $set: { mapping, status: 'mapped', dryRun: null }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<ImportJob>();
   return toImportDto(updated!);
 }
@@ -65,6 +87,8 @@ function toSavedMappingDto(m: SavedMapping) {
     productId: m.productId ? String(m.productId) : null,
     teamId: m.teamId ? String(m.teamId) : null,
     tags: m.tags,
+    locale: m.locale ?? null,
+    statusMap: m.statusMap ?? null,
     createdBy: String(m.createdBy),
     createdAt: m.createdAt.toISOString(),
   };
@@ -90,10 +114,10 @@ export function savedMappings(ctx: ImportContext) {
     async create(principal: Principal, input: MappingInput & { kind: ImportKind; name: string }) {
       const { resource } = ctx.deps.kinds[input.kind];
       assertCan(principal, resource, 'import');
-      const custom = new Set((await ctx.deps.customFields.definitions(principal.tenantId, resource)).map((d) => d.key));
+      const [definitions, states] = await Promise.all([ctx.deps.customFields.definitions(principal.tenantId, resource), statesOf(ctx, input.kind, principal.tenantId)]);
       const headers = input.columns.map((c) => c.column);
       if (new Set(headers).size !== headers.length) throw AppError.invalidField('columns', 'names a column twice');
-      const checked = checkMapping(input.kind, headers, custom, resource, input);
+      const checked = checkMapping(input.kind, headers, new Set(definitions.map((d) => d.key)), resource, input, states);
       try {
         const saved = await Saved.create({
           tenantId: principal.tenantId,
@@ -105,6 +129,8 @@ export function savedMappings(ctx: ImportContext) {
           productId: checked.productId,
           teamId: checked.teamId,
           tags: checked.tags,
+          locale: checked.locale,
+          statusMap: checked.statusMap,
           createdBy: principal.userId,
         });
         return toSavedMappingDto(saved.toObject());

@@ -4,11 +4,12 @@ import type { Principal } from '../../platform/access/principal.js';
 import { claimOnce } from '../../platform/db/claim-once.js';
 import { AppError } from '../../platform/errors.js';
 import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
-import { inParallel } from '../../platform/concurrency.js';
-import { columnOf, onlyDuplicates, type ImportContext, type RowOutcome } from './import-context.js';
-import { claimsEmailKeys, importKeyId, planBatch, recordIdOf } from './import-dedupe.js';
+import type { ImportContext } from './import-context.js';
+import { agencyDay, assertCapLeft, capReachedMessage, nextAgencyDay, rowsWrittenOn } from './import-daily-cap.js';
+import { claimsEmailKeys } from './import-dedupe.js';
+import { addEarlierRow, type EarlierRows } from './import-parents.js';
+import { writeBatch } from './import-write.js';
 import { emptyCounts, toImportDto } from './import-dto.js';
-import { fieldOfPath } from './import-fields.js';
 import { rowBatches } from './import-upload.js';
 import { compileRowCheck, type RowCheck } from './import-validate.js';
 import type { ImportCounts, ImportJob } from './import.model.js';
@@ -17,86 +18,11 @@ import type { ImportCounts, ImportJob } from './import.model.js';
 export const IMPORT_RUN_JOB = 'import.run';
 /** A run whose heartbeat is older than this is taken to be dead (its worker crashed) and may be resumed. */
 const STALE_RUN_MS = 60_000;
-/** Updates (mode `update`) in flight at once: each is a record service update of its own. */
-const UPDATES_AT_ONCE = 16;
 
 function progressMessage(job: ImportJob) {
   return { type: USER_MESSAGE_EVENT, tenantId: job.tenantId, resource: 'import', resourceId: String(job._id), actor: null, data: { userId: String(job.createdBy), name: 'import.progress', payload: toImportDto(job) } };
 }
 
-/** The failed and skipped rows of a batch, in one insert; a batch run again finds its rows stored (their ids are derived). */
-async function storeErrors(ctx: ImportContext, job: ImportJob, rows: RowOutcome[]): Promise<void> {
-  const docs = rows.flatMap((r) =>
-    r.errors.map((e) => ({ _id: `${String(job._id)}:${r.row}:${e.field}`, tenantId: job.tenantId, importId: job._id, row: r.row, field: e.field, column: columnOf(job, e.field), message: e.message, cells: r.cells.slice(0, 200) })),
-  );
-  if (!docs.length) return;
-  await ctx.Errors.collection.insertMany(docs as never[], { ordered: false }).catch((error: unknown) => {
-    if (!onlyDuplicates(error)) throw error;
-  });
-}
-
-/**
- * Writes one batch: its creates in one `createMany` (one insert of records, one of search entries, one
- * of list rows, one audit event), the import keys of what it created in one insert, then updates one
- * by one with their previous values kept for undo, and the batch's errors in one insert.
- */
-async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, counts: ImportCounts, claim: { claim: boolean; earlier?: ReadonlySet<string> }): Promise<void> {
-  const { service } = ctx.kindOf(job);
-  const decided = await planBatch(ctx, job, principal, rows, seen, claim);
-  const creates = decided.filter((d) => d.action === 'create');
-  const results = await service.createMany(
-    principal,
-    creates.map((d) => ({ id: recordIdOf(job._id, job.idEpoch!, d.outcome.row), input: d.outcome.input! })),
-    { extra: { importId: job._id }, data: { importId: String(job._id) }, emailKeysClaimed: decided.emailKeysClaimed === true },
-  );
-  const keys: Array<{ _id: string; tenantId: Types.ObjectId; importId: Types.ObjectId; recordId: Types.ObjectId }> = [];
-  results.forEach((result, i) => {
-    const { outcome } = creates[i]!;
-    if (result.error) {
-      outcome.errors.push(...(result.error.errors ?? [{ field: 'record', code: result.error.code, message: result.error.message }]).map((e) => ({ ...e, field: fieldOfPath(job.kind, e.field) })));
-      counts.failed += 1;
-      return;
-    }
-    counts.created += 1;
-    if (outcome.key && job.mapping!.dedupeKey !== 'email') keys.push({ _id: importKeyId(job, principal.tenantId, outcome.key), tenantId: principal.tenantId, importId: job._id, recordId: result.id });
-  });
-  if (keys.length) {
-    await ctx.Keys.collection.insertMany(keys as never[], { ordered: false }).catch((error: unknown) => {
-      if (!onlyDuplicates(error)) throw error;
-    });
-  }
-  for (const d of decided.filter((x) => x.action === 'skip')) {
-    d.outcome.errors.push({ field: job.mapping!.dedupeKey, code: 'duplicate', message: d.existing ? 'a record with this key exists; skipped' : 'an earlier row of the file has this key; skipped' });
-    counts.skipped += 1;
-  }
-  await inParallel(
-    decided.filter((x) => x.action === 'update'),
-    UPDATES_AT_ONCE,
-    async (d) => {
-      const existing = d.existing as unknown as Record<string, unknown>;
-      const input = { ...d.outcome.input! };
-      delete input.kind;
-      const previous: Record<string, unknown> = {};
-      for (const field of Object.keys(input)) {
-        if (field === 'custom') previous.custom = Object.fromEntries(Object.keys(input.custom as object).map((k) => [k, (existing.custom as Record<string, unknown> | undefined)?.[k] ?? null]));
-        else previous[field] = existing[field] instanceof Types.ObjectId ? String(existing[field]) : (existing[field] ?? null);
-      }
-      // The values before are kept first (once: a batch run again finds them there), then the update.
-      await ctx.Changes.collection.insertOne({ _id: `${String(job._id)}:${String(d.existing!._id)}`, tenantId: job.tenantId, importId: job._id, recordId: d.existing!._id, row: d.outcome.row, previous } as never).catch((error: { code?: number }) => {
-        if (error.code !== 11000) throw error;
-      });
-      try {
-        await service.update(principal, String(d.existing!._id), input);
-        counts.updated += 1;
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        d.outcome.errors.push(...(error.errors ?? [{ field: job.mapping!.dedupeKey, code: error.code, message: error.code === 'not_found' ? 'matches a record you may not update' : error.message }]));
-        counts.failed += 1;
-      }
-    },
-  );
-  await storeErrors(ctx, job, rows);
-}
 
 /** Queues the run (or a resume of a stopped or crashed one) as an Agenda job. */
 export async function queueRun(ctx: ImportContext, principal: Principal, id: string) {
@@ -109,10 +35,11 @@ export async function queueRun(ctx: ImportContext, principal: Principal, id: str
     (job.status === 'queued' && Date.now() - new Date(job.updatedAt).getTime() > STALE_RUN_MS);
   if (job.status === 'uploaded') throw new AppError('conflict', 'Save a mapping first (PUT /v1/imports/{id}/mapping)');
   if (!['mapped', 'failed', 'cancelled'].includes(job.status) && !stale) throw new AppError('conflict', `The import is ${job.status}`);
+  await assertCapLeft(ctx, job);
   // Two starts of one version: the unique claim decides (FerretDB runs the conditional update below as
   // find-then-write, so it alone would let both through and queue the run twice).
   if (!(await claimOnce(ctx.deps.connection, `import.queue:${String(job._id)}:${job.version}`))) throw new AppError('conflict', 'The import was started or changed meanwhile; reload it');
-  const queued = await ctx.Imports.findOneAndUpdate({ tenantId: principal.tenantId, _id: job._id, status: job.status, version: job.version } as never, { $set: { status: 'queued', failure: null }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<ImportJob>();
+  const queued = await ctx.Imports.findOneAndUpdate({ tenantId: principal.tenantId, _id: job._id, status: job.status, version: job.version } as never, { $set: { status: 'queued', failure: null, stopReason: null, resumesAt: null }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<ImportJob>();
   if (!queued) throw new AppError('conflict', 'The import was started or changed meanwhile; reload it');
   await ctx.deps.jobs.schedule(new Date(), IMPORT_RUN_JOB, { tenantId: String(job.tenantId), importId: String(job._id) });
   await ctx.deps.events.publish({ type: 'import.started', tenantId: job.tenantId, resource: 'import', resourceId: String(job._id), actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId }, data: { kind: job.kind, fileName: job.fileName, fromRow: job.checkpointRow } });
@@ -154,8 +81,8 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
     job = (await Imports.findOneAndUpdate({ tenantId, _id: importId } as never, { $set: { idEpoch: job.idEpoch ?? Math.floor(Date.now() / 1000), startedAt: job.startedAt ?? new Date() } }, { returnDocument: 'after' }).lean<ImportJob>())!;
   }
   const principal = await deps.principalOf(job);
-  const finish = async (status: 'completed' | 'failed', failure: string | null) => {
-    const done = await Imports.findOneAndUpdate({ tenantId, _id: importId, status: 'running' } as never, { $set: { status, failure, finishedAt: new Date(), heartbeatAt: new Date() } }, { returnDocument: 'after' }).lean<ImportJob>();
+  const finish = async (status: 'completed' | 'failed', failure: string | null, stop: { stopReason: 'daily_row_cap'; resumesAt: Date } | null = null) => {
+    const done = await Imports.findOneAndUpdate({ tenantId, _id: importId, status: 'running' } as never, { $set: { status, failure, stopReason: stop?.stopReason ?? null, resumesAt: stop?.resumesAt ?? null, finishedAt: new Date(), heartbeatAt: new Date() } }, { returnDocument: 'after' }).lean<ImportJob>();
     if (done) {
       await deps.events.publish({ type: `import.${status}`, tenantId, resource: 'import', resourceId: String(importId), actor: null, data: { kind: job.kind, counts: done.counts, failure } });
       await deps.events.publish(progressMessage(done));
@@ -171,21 +98,30 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
     const claim = await claimsEmailKeys(ctx, job);
     let seen = new Set<string>();
     let earlier: Set<string> | undefined;
+    // A file of accounts that name parents is written one batch at a time: a parent in an earlier batch is in
+    // the database when a child names it.
+    const oneAtATime = job.mapping!.columns.includes('parent');
+    const earlierRows: EarlierRows = new Map();
     const started = Date.now();
     let rowsThisRun = 0;
+    const { cap, timeZone } = await deps.dailyRowCapOf(tenantId);
     // One batch is written while the next is read, checked and written too (the database works on one
     // while this process prepares the other), and checkpoints move strictly in file order, each with the
     // counts of the batches up to it only: a crash repeats what was written past the checkpoint, and a
     // repeated row finds its record under its own id. A batch's plan adds its keys to `seen` before its
     // first await, so the next batch, planned while it is written, already skips their duplicates.
-    let writing: { done: Promise<void>; last: number; rows: number; counts: ImportCounts } | null = null;
+    let writing: { done: Promise<void>; last: number; rows: number; counts: ImportCounts; day: string } | null = null;
+    // The rows a batch wrote (created or updated) count towards the agency's day in the same update that
+    // moves the checkpoint past it: a crash before it repeats the batch and counts it then, never twice.
     const commit = async (batch: NonNullable<typeof writing>): Promise<boolean> => {
       await batch.done;
       for (const key of Object.keys(emptyCounts()) as Array<keyof ImportCounts>) counts[key] += batch.counts[key];
       rowsThisRun += batch.rows;
+      const written = batch.counts.created + batch.counts.updated;
+      const usageRows = job.usageDay === batch.day ? (job.usageRows ?? 0) + written : written;
       const moved = await Imports.findOneAndUpdate(
         { tenantId, _id: importId, status: 'running' } as never,
-        { $set: { checkpointRow: batch.last, counts, rowsPerSecond: rowsThisRun / Math.max(0.001, (Date.now() - started) / 1000), heartbeatAt: new Date() } },
+        { $set: { checkpointRow: batch.last, counts, usageDay: batch.day, usageRows, rowsPerSecond: rowsThisRun / Math.max(0.001, (Date.now() - started) / 1000), heartbeatAt: new Date() } },
         { returnDocument: 'after' },
       ).lean<ImportJob>();
       if (!moved) return false; // cancelled meanwhile: it stops after the batches it wrote
@@ -202,23 +138,56 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
           for (const b of batch) {
             const r = check(b.row, b.cells);
             if (r.input && r.key) seen.add(r.key);
+            if (oneAtATime) addEarlierRow(earlierRows, job.mapping!.columns, r);
           }
           continue;
         }
         const rows = batch.map((b) => check(b.row, b.cells));
-        const pending = rows.filter((r) => r.row > job.checkpointRow);
+        let pending = rows.filter((r) => r.row > job.checkpointRow);
         for (const r of rows) if (r.row <= job.checkpointRow && r.input && r.key) seen.add(r.key);
-        const batchCounts: ImportCounts = { ...emptyCounts(), read: pending.length, failed: pending.filter((r) => !r.input).length };
-        if (claim) {
-          earlier = seen;
-          seen = new Set<string>();
-          for (const r of rows) if (r.row <= job.checkpointRow && r.input && r.key) seen.add(r.key);
+        if (oneAtATime) for (const r of rows) if (r.row <= job.checkpointRow) addEarlierRow(earlierRows, job.mapping!.columns, r);
+        // Under a daily cap a batch takes only as many rows as could still be written today (the batch in
+        // flight counted as if all its rows were); when that cuts it, the one in flight is committed first so
+        // the rest is measured exactly, and the rest of the file's batch follows as batches of its own.
+        while (pending.length) {
+          const day = agencyDay(new Date(), timeZone);
+          let part = pending;
+          if (cap > 0) {
+            const left = async () => cap - (await rowsWrittenOn(ctx, tenantId, day, importId)) - (job.usageDay === day ? (job.usageRows ?? 0) : 0) - (writing ? writing.rows : 0);
+            let allowed = await left();
+            if (allowed < pending.length && writing) {
+              const previous: NonNullable<typeof writing> = writing;
+              writing = null;
+              if (!(await commit(previous))) return;
+              allowed = await left();
+            }
+            if (allowed <= 0) {
+              const resumesAt = nextAgencyDay(new Date(), timeZone);
+              await finish('failed', capReachedMessage(cap, resumesAt), { stopReason: 'daily_row_cap', resumesAt });
+              return;
+            }
+            part = pending.slice(0, allowed);
+          }
+          pending = pending.slice(part.length);
+          if (oneAtATime && writing) {
+            const previous: NonNullable<typeof writing> = writing;
+            writing = null;
+            if (!(await commit(previous))) return;
+          }
+          const batchCounts: ImportCounts = { ...emptyCounts(), read: part.length, failed: part.filter((r) => !r.input).length };
+          if (claim) {
+            earlier = seen;
+            seen = new Set<string>();
+            for (const r of rows) if (r.row <= job.checkpointRow && r.input && r.key) seen.add(r.key);
+          }
+          const next = { done: writeBatch(ctx, job, principal, part, seen, batchCounts, { claim, earlier }, earlierRows), last: pending.length ? part[part.length - 1]!.row : batch[batch.length - 1]!.row, rows: part.length, counts: batchCounts, day };
+          next.done.catch(() => {}); // awaited by its commit; this only keeps an early failure from going unhandled
+          // For the batches after it (its own rows are not "earlier" to it: resolveParents takes rows before its first).
+          if (oneAtATime) for (const r of part) addEarlierRow(earlierRows, job.mapping!.columns, r);
+          const previous = writing;
+          writing = next;
+          if (previous && !(await commit(previous))) return;
         }
-        const next = { done: writeBatch(ctx, job, principal, pending, seen, batchCounts, { claim, earlier }), last: batch[batch.length - 1]!.row, rows: pending.length, counts: batchCounts };
-        next.done.catch(() => {}); // awaited by its commit; this only keeps an early failure from going unhandled
-        const previous = writing;
-        writing = next;
-        if (previous && !(await commit(previous))) return;
       }
       const last = writing;
       writing = null;

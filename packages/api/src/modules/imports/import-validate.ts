@@ -1,32 +1,99 @@
-import { assertCan } from '../../platform/access/access.js';
+import type { Types } from 'mongoose';
+import { assertCan, can } from '../../platform/access/access.js';
+import type { Resource } from '../../platform/access/catalog.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { AppError, type FieldError } from '../../platform/errors.js';
 import { findSuppressed } from '../../platform/privacy/suppression.js';
 import type { ImportContext, RowOutcome } from './import-context.js';
 import { columnOf } from './import-context.js';
 import { planBatch } from './import-dedupe.js';
+import { emptyFileAccounts, resolveParents } from './import-parents.js';
 import { emptyCounts } from './import-dto.js';
-import { fieldOfPath, keyValue, mappedValues, rowInput } from './import-fields.js';
+import { dateFields, fieldOfPath, keyValue, mappedValues, numberFields, rowInput, statusValueKey } from './import-fields.js';
+import { localeExample, parseLocaleDate, parseLocaleNumber, type ImportLocale } from './import-locale.js';
 import { rowBatches } from './import-upload.js';
 import type { ImportJob } from './import.model.js';
 
 const ERROR_ROWS_PER_FIELD = 20;
 
-/** Coerces custom-field cells to the field's type (numbers with a decimal comma, yes/ja/true, lists). */
-function coerceCustom(input: Record<string, unknown>, types: Map<string, string>): void {
-  const custom = input.custom as Record<string, unknown> | undefined;
-  if (!custom) return;
-  for (const [key, raw] of Object.entries(custom)) {
-    const text = String(raw);
-    const type = types.get(key);
-    if (type === 'number' && /^-?\d+([.,]\d+)?$/.test(text)) custom[key] = Number(text.replace(',', '.'));
-    else if (type === 'boolean' && /^(true|yes|ja|1|x|false|no|nein|0)$/i.test(text)) custom[key] = /^(true|yes|ja|1|x)$/i.test(text);
-    else if (type === 'multiselect') custom[key] = text.split(/[;,]/).map((v) => v.trim()).filter(Boolean);
-  }
+/** The error of a date or number cell that the mapping's locale does not read. */
+function unreadable(job: ImportJob, field: string, text: string, what: 'number' | 'date', locale: ImportLocale | null): FieldError {
+  const column = columnOf(job, field);
+  const as = locale ? `as ${locale} writes them (${localeExample(locale)})` : what === 'date' ? 'as an ISO date (2026-12-31); set the mapping\'s locale for other forms' : 'without grouping (1234.56 or 1234,56); set the mapping\'s locale for other forms';
+  return { field, code: `invalid_${what}`, message: `"${text}"${column ? ` (column "${column}")` : ''} is not a ${what} ${as}` };
 }
 
-/** A row checker: takes a file row and answers its outcome, synchronously. */
-export type RowCheck = (row: number, cells: string[]) => RowOutcome;
+/**
+ * Reads the cells of date and number fields (built-in and custom) in the mapping's locale, and custom
+ * booleans (yes/ja/true…) and multi-selects (split on `,` or `;`); a cell that does not read is a row error.
+ */
+function coerceCells(job: ImportJob, input: Record<string, unknown>, types: Map<string, string>, locale: ImportLocale | null): FieldError[] {
+  const errors: FieldError[] = [];
+  const read = (field: string, text: string, type: string): unknown => {
+    if (type === 'number') {
+      const n = parseLocaleNumber(text, locale);
+      if (n === null) errors.push(unreadable(job, field, text, 'number', locale));
+      return n;
+    }
+    if (type === 'date') {
+      const d = parseLocaleDate(text, locale);
+      if (d === null) errors.push(unreadable(job, field, text, 'date', locale));
+      return d;
+    }
+    if (type === 'boolean' && /^(true|yes|ja|1|x|false|no|nein|0)$/i.test(text)) return /^(true|yes|ja|1|x)$/i.test(text);
+    if (type === 'multiselect') return text.split(/[;,]/).map((v) => v.trim()).filter(Boolean);
+    return text;
+  };
+  for (const field of numberFields[job.kind]) if (typeof input[field] === 'string') input[field] = read(field, input[field], 'number');
+  for (const field of dateFields[job.kind]) if (typeof input[field] === 'string') input[field] = read(field, input[field], 'date');
+  const custom = input.custom as Record<string, unknown> | undefined;
+  for (const [key, raw] of Object.entries(custom ?? {})) custom![key] = read(`custom.${key}`, String(raw), types.get(key) ?? 'text');
+  return errors;
+}
+
+/**
+ * The state a created record starts in, from its status cell: the mapping's statusMap first, then a state's
+ * key or label (without case); an empty cell takes the initial state (null). Unknown values fail the row or
+ * take the map's default, as the map says.
+ */
+function compileStatus(job: ImportJob, states: ReadonlyArray<{ key: string; label: string }>, initial: string | null) {
+  const map = job.mapping!.statusMap ?? null;
+  const byValue = new Map<string, string>();
+  for (const s of states) {
+    byValue.set(statusValueKey(s.label), s.key);
+    byValue.set(statusValueKey(s.key), s.key);
+  }
+  for (const v of map?.values ?? []) byValue.set(statusValueKey(v.value), v.status);
+  const column = columnOf(job, 'status');
+  return (cell: string | undefined): { status: string | null } | { error: FieldError; value: string } => {
+    if (!cell) return { status: null };
+    const found = byValue.get(statusValueKey(cell));
+    if (found) return { status: found };
+    if (map?.unknown === 'default') return { status: map.default ?? initial };
+    return { value: cell, error: { field: 'status', code: 'unknown_status', message: `"${cell}"${column ? ` (column "${column}")` : ''} is not mapped to a status; map it in statusMap or let unknown values take a default; states: ${states.map((s) => s.key).join(', ')}` } };
+  };
+}
+
+/**
+ * The owner a row names by email: a user of the agency (the users read once per run), active, and, when
+ * it is not the one importing, only for a role that may assign records of the kind.
+ */
+function compileOwner(job: ImportJob, principal: Principal, resource: Resource, users: Map<string, { id: Types.ObjectId; active: boolean }>) {
+  const column = columnOf(job, 'ownerEmail');
+  const named = `${column ? ` (column "${column}")` : ''}`;
+  const mayAssign = can(principal, resource, 'assign');
+  return (cell: string | undefined): { ownerId: string | null } | { error: FieldError } => {
+    if (!cell) return { ownerId: null };
+    const user = users.get(cell.trim().toLowerCase());
+    if (!user) return { error: { field: 'ownerEmail', code: 'unknown_user', message: `"${cell}"${named} is not the email of a user of this agency` } };
+    if (!user.active) return { error: { field: 'ownerEmail', code: 'inactive_user', message: `"${cell}"${named} is a user who is not active; records need an active owner` } };
+    if (!user.id.equals(principal.userId) && !mayAssign) return { error: { field: 'ownerEmail', code: 'forbidden', message: `"${cell}"${named}: your role may not assign ${resource} records to someone else` } };
+    return { ownerId: String(user.id) };
+  };
+}
+
+/** A row checker: takes a file row and answers its outcome, synchronously; it keeps the status values it did not know (for the dry run). */
+export type RowCheck = ((row: number, cells: string[]) => RowOutcome) & { unknownStatuses: Set<string> };
 
 /**
  * Validation, compiled once per run (or dry run): the agency's custom fields and the kind's own create
@@ -37,23 +104,42 @@ export type RowCheck = (row: number, cells: string[]) => RowOutcome;
 export async function compileRowCheck(ctx: ImportContext, job: ImportJob, principal: Principal): Promise<RowCheck> {
   const kind = ctx.kindOf(job);
   const mapping = job.mapping!;
-  const [definitions, validateCustom, rules] = await Promise.all([
+  const workflowKey = kind.service.definition.workflowKey;
+  const mapsOwner = mapping.columns.includes('ownerEmail');
+  const mapsStatus = mapping.columns.includes('status');
+  const [definitions, validateCustom, rules, workflow, users] = await Promise.all([
     ctx.deps.customFields.definitions(job.tenantId, kind.resource),
     ctx.deps.customFields.compile(job.tenantId, kind.resource),
     kind.compileRules ? kind.compileRules(principal) : null,
+    mapsStatus && workflowKey ? ctx.deps.workflows.get(job.tenantId, workflowKey) : null,
+    mapsOwner ? ctx.deps.usersByEmail(job.tenantId) : null,
   ]);
   const types = new Map(definitions.map((d) => [d.key, d.type]));
   const defaults = { productId: mapping.productId ? String(mapping.productId) : null, teamId: mapping.teamId ? String(mapping.teamId) : null, tags: mapping.tags };
-  return (row, cells) => {
+  const statusOf = workflow ? compileStatus(job, workflow.states, workflow.initial) : null;
+  const ownerOf = users ? compileOwner(job, principal, kind.resource, users) : null;
+  const locale = mapping.locale ?? null;
+  const check: RowCheck = (row, cells) => {
     const values = mappedValues(mapping.columns, cells);
     const input = rowInput(job.kind, values, defaults);
-    coerceCustom(input, types);
+    const before = coerceCells(job, input, types, locale);
+    const owner = ownerOf?.(values.get('ownerEmail'));
+    if (owner && 'error' in owner) before.push(owner.error);
+    else if (owner?.ownerId) input.ownerId = owner.ownerId;
+    const state = statusOf?.(values.get('status'));
+    if (state && 'error' in state) {
+      before.push(state.error);
+      check.unknownStatuses.add(state.value);
+    }
+    const status = state && 'status' in state ? state.status : null;
     const key = keyValue(mapping.dedupeKey, values.get(mapping.dedupeKey));
     const parsed = kind.create.safeParse(input);
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((issue) => ({ field: fieldOfPath(job.kind, issue.path.map(String).join('.')), code: issue.code, message: issue.message }));
+      // A cell that did not read is reported once, by its own message, not again by the schema.
+      const errors = [...before, ...parsed.error.issues.map((issue) => ({ field: fieldOfPath(job.kind, issue.path.map(String).join('.')), code: issue.code, message: issue.message })).filter((e) => !before.some((b) => b.field === e.field))];
       return { row, cells, input: null, key, errors };
     }
+    if (before.length) return { row, cells, input: null, key, errors: before };
     const data = parsed.data as Record<string, unknown>;
     const errors: FieldError[] = [];
     if (data.custom) {
@@ -66,8 +152,10 @@ export async function compileRowCheck(ctx: ImportContext, job: ImportJob, princi
       }
     }
     if (rules) errors.push(...rules(data));
-    return errors.length ? { row, cells, input: null, key, errors } : { row, cells, input: data, key, errors };
+    return errors.length ? { row, cells, input: null, key, errors } : { row, cells, input: data, key, errors, status };
   };
+  check.unknownStatuses = new Set<string>();
+  return check;
 }
 
 /**
@@ -103,6 +191,8 @@ export async function dryRun(ctx: ImportContext, principal: Principal, id: strin
     byField.set(field, entry);
   };
   const preview = { ...job, idEpoch: null };
+  // Nothing is written, so every account of the file so far is held for the rows that name it as a parent.
+  const accounts = emptyFileAccounts();
   for await (const batch of rowBatches(job, ctx.deps.batchSize)) {
     const rows = batch.map((b) => check(b.row, b.cells));
     await refuseSuppressed(ctx, job, rows);
@@ -112,9 +202,16 @@ export async function dryRun(ctx: ImportContext, principal: Principal, id: strin
       counts.failed += 1;
       for (const field of new Set(r.errors.map((e) => e.field))) fail(r.row, field);
     }
-    for (const d of await planBatch(ctx, preview, principal, rows, seen)) counts[d.action === 'create' ? 'created' : d.action === 'update' ? 'updated' : 'skipped'] += 1;
+    const decided = await planBatch(ctx, preview, principal, rows, seen);
+    const noParent = await resolveParents(ctx, job, principal, decided, accounts, 0);
+    for (const d of decided) {
+      if (noParent.has(d)) {
+        counts.failed += 1;
+        fail(d.outcome.row, 'parent');
+      } else counts[d.action === 'create' ? 'created' : d.action === 'update' ? 'updated' : 'skipped'] += 1;
+    }
   }
-  const summary = { ...counts, errors: [...byField.entries()].map(([field, e]) => ({ field, column: columnOf(job, field), count: e.count, rows: e.rows })) };
+  const summary = { ...counts, errors: [...byField.entries()].map(([field, e]) => ({ field, column: columnOf(job, field), count: e.count, rows: e.rows })), statusValues: [...check.unknownStatuses].slice(0, 50) };
   await ctx.Imports.updateOne({ tenantId: principal.tenantId, _id: job._id } as never, { $set: { dryRun: summary } });
   return summary;
 }

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import type { DedupeKey, ImportKind, ImportMode } from './import-fields.js';
+import type { ImportLocale } from './import-locale.js';
 import type { ImportFormat } from './import-reader.js';
 
 export const importStatuses = ['uploaded', 'mapped', 'queued', 'running', 'completed', 'failed', 'cancelled', 'undone'] as const;
@@ -12,6 +13,13 @@ export interface ImportCounts {
   updated: number;
   skipped: number;
   failed: number;
+}
+
+/** File values of the status column to workflow states; a value that is none of them fails its row, or gets `default` (the workflow's initial state when null). */
+export interface StatusMap {
+  values: Array<{ value: string; status: string }>;
+  unknown: 'error' | 'default';
+  default: string | null;
 }
 
 /** An import: the uploaded file, its mapping, and how far its run got (the checkpoint it resumes from). */
@@ -37,6 +45,10 @@ export interface ImportJob {
     productId: Types.ObjectId | null;
     teamId: Types.ObjectId | null;
     tags: string[];
+    /** How the file writes dates and numbers; null: ISO dates, numbers with a decimal point or comma. */
+    locale?: ImportLocale | null;
+    /** The file's values of the status column, mapped to the kind's workflow states. */
+    statusMap?: StatusMap | null;
   } | null;
   status: ImportStatus;
   /** The last data row (file row number) whose batch is fully written: a resumed run starts after it. */
@@ -49,6 +61,16 @@ export interface ImportJob {
   finishedAt: Date | null;
   heartbeatAt: Date | null;
   failure: string | null;
+  /** Why a run stopped short of the file's end on its own: the agency's daily row cap (it resumes with a run on a later day). */
+  stopReason: 'daily_row_cap' | null;
+  /** When a run stopped by the daily cap may go on: the start of the agency's next day. */
+  resumesAt: Date | null;
+  /**
+   * The agency's day (YYYY-MM-DD in its time zone) of the rows below, and the rows (created or updated)
+   * its runs wrote that day: moved with the checkpoint in one update, so a batch is counted exactly once.
+   */
+  usageDay: string | null;
+  usageRows: number;
   dryRun: (ImportCounts & { errors: Array<{ field: string; count: number; rows: number[] }> }) | null;
   version: number;
   createdAt: Date;
@@ -81,11 +103,17 @@ const importSchema = new Schema<ImportJob>(
     finishedAt: { type: Date, default: null },
     heartbeatAt: { type: Date, default: null },
     failure: { type: String, default: null },
+    stopReason: { type: String, default: null },
+    resumesAt: { type: Date, default: null },
+    usageDay: { type: String, default: null },
+    usageRows: { type: Number, default: 0 },
     dryRun: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );
 importSchema.plugin(tenantScoped);
+// The agency's rows today: its imports by (tenant, day), an equality read FerretDB pushes down.
+importSchema.index({ tenantId: 1, usageDay: 1 });
 
 /** A row that failed, with the field and the reason: what the error file lists. */
 export interface ImportError {

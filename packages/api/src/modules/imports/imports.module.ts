@@ -4,19 +4,23 @@ import type { AppContext } from '../../platform/context.js';
 import type { RecordBase, RecordDeps, RecordService } from '../../platform/records/record-service.js';
 import { apiKeyModel } from '../api-keys/api-key.model.js';
 import { createContactBody } from '../contacts/contact.schema.js';
+import { createCustomerBody } from '../customers/customer.schema.js';
+import type { CustomersService } from '../customers/customers.service.js';
 import type { ContactsService } from '../contacts/contacts.service.js';
 import { loadPrincipal } from '../identity/principal.service.js';
+import { tenantModel } from '../identity/tenant.model.js';
+import { userModel } from '../identity/user.model.js';
 import { createLeadBody } from '../leads/lead.schema.js';
 import type { LeadsService } from '../leads/leads.service.js';
 import { importRoutes } from './imports.routes.js';
 import { createImportsService, IMPORT_RUN_JOB } from './imports.service.js';
 
 /**
- * Imports (issue 20), wired: contacts through the contacts service, leads through the leads service
+ * Imports (issue 20), wired: contacts through the contacts service, customers through the customers service, leads through the leads service
  * (its create rules, the participation list, hold for imported leads too), the run as an Agenda job
  * that acts as the user who started the import.
  */
-export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; contacts: ContactsService; leads: LeadsService }) {
+export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; contacts: ContactsService; leads: LeadsService; customers: CustomersService }) {
   const { connection, config } = ctx;
   const service = createImportsService({
     connection,
@@ -27,9 +31,21 @@ export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; c
     jobs: ctx.jobs,
     logger: ctx.logger,
     customFields: deps.recordDeps.customFields,
+    workflows: deps.recordDeps.workflows,
+    usersByEmail: async (tenantId) => {
+      // The agency's users, once per run: an equality read of its own (tens to hundreds of small documents).
+      const users = await userModel(connection).find({ tenantId }).select({ emailNormalized: 1, status: 1 }).lean();
+      return new Map(users.map((u) => [u.emailNormalized, { id: u._id, active: u.status === 'active' }]));
+    },
     kinds: {
       contacts: { service: deps.contacts as unknown as RecordService<RecordBase>, create: createContactBody, resource: 'contact' },
       leads: { service: deps.leads as unknown as RecordService<RecordBase>, create: createLeadBody, resource: 'lead', compileRules: (principal) => deps.leads.compileRules(principal) },
+      // Accounts through the record service's createMany; their parents and paths are resolved per batch (import-parents).
+      customers: { service: deps.customers as unknown as RecordService<RecordBase>, create: createCustomerBody, resource: 'customer' },
+    },
+    dailyRowCapOf: async (tenantId) => {
+      const tenant = await tenantModel(connection).findById(tenantId).select({ settings: 1 }).lean();
+      return { cap: tenant?.settings?.importDailyRowCap ?? config.IMPORT_DAILY_ROW_CAP, timeZone: tenant?.settings?.timeZone ?? 'UTC' };
     },
     principalOf: async (job) => {
       // A run started with a secret key acts with the key's role, and stops when the key is revoked.

@@ -1,7 +1,7 @@
 import { idParams, listOf, pageQuery } from '../../platform/http/common.schema.js';
 import { access, defineRoute, Reply, type RouteSpec } from '../../platform/http/route.js';
 import { AppError } from '../../platform/errors.js';
-import { importKinds } from './import-fields.js';
+import { importKinds, kindResources } from './import-fields.js';
 import { createImportQuery, dryRunSchema, importSchema, mappingBody, savedMappingBody, savedMappingSchema, undoneImportSchema } from './imports.schema.js';
 import type { ImportsService } from './imports.service.js';
 
@@ -11,11 +11,11 @@ export function importRoutes(service: ImportsService, limits: { maxBytes: number
   const who = 'An import is seen by whoever started it and by admins.';
   return [
     ...importKinds.map((kind) => {
-      const resource = kind === 'contacts' ? 'contact' : 'lead';
+      const { resource, Kind } = kindResources[kind];
       return defineRoute({
         method: 'post',
         path: `/imports/${kind}`,
-        operationId: kind === 'contacts' ? 'createContactImport' : 'createLeadImport',
+        operationId: `create${Kind}Import`,
         summary: `Upload a file of ${kind} to import`,
         description: `Send the file's raw bytes as the body (CSV in UTF-8 or Windows-1252, any delimiter, quoted fields, with or without a BOM; or an .xlsx workbook, first sheet), at most ${Math.round(limits.maxBytes / 1024 / 1024)} MB, with \`Content-Type: text/csv\` or the .xlsx type (application/octet-stream is taken for both), the file name in \`?name=\`. The file is streamed to disk; the answer has its header, the first rows and a suggested mapping. The other import routes serve whoever started the import, and admins.`,
         tags,
@@ -42,8 +42,7 @@ export function importRoutes(service: ImportsService, limits: { maxBytes: number
       handler: ({ query, req }) => service.list(req.principal!, query),
     }),
     ...importKinds.flatMap((kind) => {
-      const resource = kind === 'contacts' ? 'contact' : 'lead';
-      const Kind = kind === 'contacts' ? 'Contact' : 'Lead';
+      const { resource, Kind } = kindResources[kind];
       return [
         defineRoute({
           method: 'get',
@@ -104,7 +103,7 @@ export function importRoutes(service: ImportsService, limits: { maxBytes: number
       path: '/imports/{id}/mapping',
       operationId: 'setImportMapping',
       summary: "Set an import's column mapping",
-      description: 'Which column fills which field (built-in fields or `custom.<key>`), the key that finds duplicates (email, externalId or phone) and what a duplicate does. A column or field that is not valid answers 400 naming `columns.<i>.field` or `columns.<i>.column`.',
+      description: 'Which column fills which field (built-in fields, `ownerEmail`, `status` or `custom.<key>`), the key that finds duplicates (email, externalId or phone), what a duplicate does, the locale the file writes dates and numbers in, and its status values mapped to the kind\'s workflow states. An entry that is not valid answers 400 naming it: `columns.<i>.field`, `columns.<i>.column`, `locale`, `statusMap.values.<i>.status`, `statusMap.default`, `statusMap`.',
       tags,
       access: access.authenticated,
       params: idParams,
@@ -132,12 +131,12 @@ export function importRoutes(service: ImportsService, limits: { maxBytes: number
       path: '/imports/{id}/run',
       operationId: 'runImport',
       summary: 'Run an import',
-      description: 'Queues the run as a background job, in batches; a run that was cancelled, failed or whose worker died resumes after its last written batch, and nothing is imported twice. Records it creates send no notifications; the audit trail has one entry per batch.',
+      description: "Queues the run as a background job, in batches; a run that was cancelled, failed or whose worker died resumes after its last written batch, and nothing is imported twice. Records it creates send no notifications; the audit trail has one entry per batch. The rows runs write (created or updated) count towards the agency's daily limit (IMPORT_DAILY_ROW_CAP, or the agency's `importDailyRowCap`): a run stops at it (`failed`, `stopReason: daily_row_cap`, `resumesAt`), and while it is used up this answers 429.",
       tags,
       access: access.authenticated,
       params: idParams,
       success: { status: 202, description: 'The import, queued', schema: importSchema },
-      errors: [403, 409],
+      errors: [403, 409, 429],
       idempotency: false,
       handler: ({ params, req }) => service.run(req.principal!, params.id),
     }),

@@ -1,7 +1,22 @@
 import { objectId } from '../../platform/http/common.schema.js';
 import { z } from '../../platform/http/zod.js';
 import { dedupeKeys, importKinds, importModes } from './import-fields.js';
+import { importLocales } from './import-locale.js';
 import { importStatuses } from './import.model.js';
+
+const locale = z.enum(importLocales).nullable().openapi({
+  description: 'How the file writes dates and numbers, for the date and number fields and custom fields of those types: `de-DE` 31.12.2026 and 1.234,56, `en-US` 12/31/2026 and 1,234.56, `en-GB` 31/12/2026 and 1,234.56, and so on. ISO dates (2026-12-31) are read in every locale. Null: ISO dates only, numbers with a decimal point or comma and no grouping.',
+});
+
+const statusMapSchema = z
+  .object({
+    values: z
+      .array(z.object({ value: z.string().trim().min(1).max(200).openapi({ description: "A value of the file's status column (compared without case)" }), status: z.string().min(1).max(60).openapi({ description: "A state of the kind's workflow (GET /v1/workflows/{key})" }) }))
+      .max(500),
+    unknown: z.enum(['error', 'default']).default('error').openapi({ description: 'A value that is neither mapped nor a state key or label: `error` fails the row (naming the status column), `default` gives it `default`' }),
+    default: z.string().min(1).max(60).nullable().optional().openapi({ description: "The state for unknown values when `unknown` is `default`; null: the workflow's initial state" }),
+  })
+  .openapi('ImportStatusMap', { description: "The file's values of the column mapped to `status`, to the kind's workflow states (created records start there; an empty cell: the initial state). Values that are a state's key or label need no entry." });
 
 export const createImportQuery = z.object({
   name: z.string().trim().min(1).max(200).openapi({ description: 'The file name; its extension (.csv, .txt, .tsv or .xlsx) names the format', example: 'leads.csv' }),
@@ -21,6 +36,7 @@ export const dryRunSchema = z
   .object({
     ...counts,
     errors: z.array(z.object({ field: z.string(), column: z.string().nullable().optional(), count: z.number().int(), rows: z.array(z.number().int()).openapi({ description: 'The first 20 file rows (the header is row 1)' }) })),
+    statusValues: z.array(z.string()).openapi({ description: 'Values of the status column that the status map does not name and that are no state (the first 50): map them and check again' }),
   })
   .openapi('ImportDryRun', { description: 'What a run would do: `created`, `updated` and `skipped` count the rows that would be; `failed` the rows that would not pass validation' });
 
@@ -37,12 +53,14 @@ export const importSchema = z
     sample: z.array(z.array(z.string())).openapi({ description: 'The first rows after the header' }),
     suggestedMapping: z.array(columnField).openapi({ description: 'The field each column suggests (from English and German headers and custom field labels)' }),
     mapping: z
-      .object({ columns: z.array(columnField), dedupeKey: z.enum(dedupeKeys), mode: z.enum(importModes), productId: objectId.nullable(), teamId: objectId.nullable(), tags: z.array(z.string()) })
+      .object({ columns: z.array(columnField), dedupeKey: z.enum(dedupeKeys), mode: z.enum(importModes), productId: objectId.nullable(), teamId: objectId.nullable(), tags: z.array(z.string()), locale, statusMap: statusMapSchema.nullable() })
       .nullable(),
     status: z.enum(importStatuses),
     progress: z.object({ ...counts, rowsPerSecond: z.number(), elapsedSeconds: z.number() }),
     dryRun: dryRunSchema.nullable(),
     failure: z.string().nullable(),
+    stopReason: z.enum(['daily_row_cap']).nullable().openapi({ description: "Why a run stopped before the file's end on its own: `daily_row_cap`, the agency's daily import limit was reached (the import is `failed`; run it again after `resumesAt` to continue, or an admin raises the limit)" }),
+    resumesAt: z.string().nullable().openapi({ description: 'When a run stopped by the daily limit may continue: the start of the agency\'s next day (ISO 8601)' }),
     createdBy: objectId,
     createdAt: z.string(),
     startedAt: z.string().nullable(),
@@ -63,6 +81,8 @@ export const mappingBody = z
     productId: objectId.nullable().optional().openapi({ description: 'The product every record is tied to (required for department users, 002)' }),
     teamId: objectId.nullable().optional(),
     tags: z.array(z.string().trim().min(1).max(50)).max(10).optional().openapi({ description: 'Tags added to every record' }),
+    locale: locale.optional(),
+    statusMap: statusMapSchema.nullable().optional(),
   })
   .openapi('ImportMapping');
 
@@ -83,6 +103,8 @@ export const savedMappingSchema = z
     productId: objectId.nullable(),
     teamId: objectId.nullable(),
     tags: z.array(z.string()),
+    locale,
+    statusMap: statusMapSchema.nullable(),
     createdBy: objectId,
     createdAt: z.string(),
   })

@@ -1,6 +1,8 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import type { DedupeKey, ImportKind, ImportMode } from './import-fields.js';
+import type { ImportLocale } from './import-locale.js';
+import type { StatusMap } from './import.model.js';
 
 /**
  * A mapping saved for the next file of the same kind (issue 20): columns by header name, the dedupe key,
@@ -17,6 +19,8 @@ export interface SavedMapping {
   productId: Types.ObjectId | null;
   teamId: Types.ObjectId | null;
   tags: string[];
+  locale?: ImportLocale | null;
+  statusMap?: StatusMap | null;
   createdBy: Types.ObjectId;
   createdAt: Date;
   updatedAt: Date;
@@ -33,6 +37,8 @@ const schema = new Schema<SavedMapping>(
     productId: { type: Schema.Types.ObjectId, default: null },
     teamId: { type: Schema.Types.ObjectId, default: null },
     tags: { type: [String], default: [] },
+    locale: { type: String, default: null },
+    statusMap: { type: Schema.Types.Mixed, default: null },
     createdBy: { type: Schema.Types.ObjectId, required: true },
   },
   { collection: 'import_mappings', timestamps: true, versionKey: false, minimize: false },

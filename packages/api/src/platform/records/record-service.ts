@@ -448,18 +448,21 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
      */
     async createMany(
       principal: Principal,
-      items: ReadonlyArray<{ id: Types.ObjectId; input: Record<string, unknown> }>,
+      items: ReadonlyArray<{ id: Types.ObjectId; input: Record<string, unknown>; status?: string | null }>,
       options: { extra?: Record<string, unknown>; data?: Record<string, unknown>; client?: { ip?: string; userAgent?: string }; emailKeysClaimed?: boolean } = {},
     ): Promise<Array<{ id: Types.ObjectId; error: AppError | null }>> {
       assertCan(principal, def.resource, 'create');
-      const initial = def.workflowKey ? await deps.workflows.initialState(principal.tenantId, def.workflowKey) : undefined;
+      const workflow = def.workflowKey ? await deps.workflows.get(principal.tenantId, def.workflowKey) : undefined;
+      const initial = workflow?.initial;
       // The agency's custom-field definitions are read once for the batch, not once per record.
       const validateCustom = await deps.customFields.compile(principal.tenantId, def.resource);
       const refsOf = new Map<string, Promise<Record<string, unknown>>>();
       const now = new Date();
       const outcomes = await Promise.all(
-        items.map(async ({ id, input }) => {
+        items.map(async ({ id, input, status }) => {
           try {
+            // A record may start in another state of its workflow (an import's status column); no history entry, as for the initial one.
+            if (status && !workflow?.states.some((s) => s.key === status)) throw AppError.invalidField('status', `is not a state of the ${def.resource} workflow`, 'unknown_state');
             const { custom, ...fields } = input as Record<string, unknown> & { custom?: Record<string, unknown> };
             for (const key of Object.keys(fields)) if (systemFields.has(key)) delete fields[key];
             const refInput = { ownerId: principal.userId, ...Object.fromEntries(['ownerId', 'productId', 'teamId'].filter((k) => k in fields).map((k) => [k, fields[k]])) };
@@ -469,7 +472,7 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
             const refs = await refsOf.get(refKey)!;
             const validCustom = validateCustom(custom, 'create');
             const doc: Record<string, unknown> = { ...fields, ...refs, departmentId: refs.departmentId ?? principal.departmentId ?? null, tenantId: principal.tenantId, custom: validCustom, _id: id };
-            if (initial !== undefined) doc.status = initial;
+            if (initial !== undefined) doc.status = status || initial;
             assertProductRule(principal, doc as Partial<Doc>);
             Object.assign(doc, def.derive?.(doc as Partial<Doc>) ?? {});
             const hydrated = new Model(doc as never);

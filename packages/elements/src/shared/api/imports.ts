@@ -4,6 +4,7 @@ import type { Import, ImportDryRun as DryRunAnswer, ImportMappingParams, ImportU
 
 /** A dry run's summary. */
 export type ImportDryRun = NonNullable<DryRunAnswer>;
+import { isMissingRoute, readProblem } from './errors.js';
 import type { CrmDataClient } from './transport.js';
 
 export type { Import, ImportMappingParams, ImportUndone, SavedImportMapping };
@@ -51,4 +52,15 @@ export function loadSavedMappings(client: CrmDataClient, kind: Import['kind']): 
 /** Saves a mapping under a name for the next file of its kind. */
 export function saveNamedMapping(client: CrmDataClient, kind: Import['kind'], params: SavedImportMappingParams): Promise<SavedImportMapping> {
   return client.imports.saveMapping(kind, params);
+}
+
+/** The states records of the kind may start in (its workflow); none when the role may not read workflows (the API still matches keys and labels). */
+export async function loadImportStatuses(client: CrmDataClient, kind: Import['kind']): Promise<Array<{ key: string; label: string }>> {
+  try {
+    return (await client.workflows.get(kind === 'contacts' ? 'contact' : 'lead')).states.map((s) => ({ key: s.key, label: s.label }));
+  } catch (error) {
+    const problem = readProblem(error);
+    if (isMissingRoute(problem) || problem.status === 403) return [];
+    throw error;
+  }
 }

@@ -1,0 +1,112 @@
+import { Types } from 'mongoose';
+import type { Principal } from '../../platform/access/principal.js';
+import { inParallel } from '../../platform/concurrency.js';
+import { AppError } from '../../platform/errors.js';
+import { columnOf, onlyDuplicates, type ImportContext, type RowOutcome } from './import-context.js';
+import { importKeyId, planBatch, recordIdOf } from './import-dedupe.js';
+import { fieldOfPath, mappedValues } from './import-fields.js';
+import { emptyFileAccounts, resolveParents, type EarlierRows } from './import-parents.js';
+import type { ImportCounts, ImportJob } from './import.model.js';
+
+/** Updates (mode `update`) in flight at once: each is a record service update of its own. */
+const UPDATES_AT_ONCE = 16;
+
+/** The failed and skipped rows of a batch, in one insert; a batch run again finds its rows stored (their ids are derived). */
+async function storeErrors(ctx: ImportContext, job: ImportJob, rows: RowOutcome[]): Promise<void> {
+  const docs = rows.flatMap((r) =>
+    r.errors.map((e) => ({ _id: `${String(job._id)}:${r.row}:${e.field}`, tenantId: job.tenantId, importId: job._id, row: r.row, field: e.field, column: columnOf(job, e.field), message: e.message, cells: r.cells.slice(0, 200) })),
+  );
+  if (!docs.length) return;
+  await ctx.Errors.collection.insertMany(docs as never[], { ordered: false }).catch((error: unknown) => {
+    if (!onlyDuplicates(error)) throw error;
+  });
+}
+
+/**
+ * Writes one batch: its creates in one `createMany` (one insert of records, one of search entries, one
+ * of list rows, one audit event), the import keys of what it created in one insert, then updates one
+ * by one with their previous values kept for undo, and the batch's errors in one insert.
+ */
+export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, counts: ImportCounts, claim: { claim: boolean; earlier?: ReadonlySet<string> }, earlierRows?: EarlierRows): Promise<void> {
+  const { service } = ctx.kindOf(job);
+  const decided = await planBatch(ctx, job, principal, rows, seen, claim);
+  // The batch's own accounts, for its rows that name a parent; those of earlier batches are in the database by then.
+  const noParent = await resolveParents(ctx, job, principal, decided, emptyFileAccounts(), job.idEpoch!, earlierRows);
+  counts.failed += noParent.size;
+  const keys: Array<{ _id: string; tenantId: Types.ObjectId; importId: Types.ObjectId; recordId: Types.ObjectId }> = [];
+  // Accounts whose parent is a row of this batch go after it, level by level (one createMany each; other kinds: one).
+  let pending = decided.filter((d) => d.action === 'create' && !noParent.has(d));
+  const failedRows = new Set<number>();
+  const written = new Set<number>();
+  while (pending.length) {
+    const ready = pending.filter((d) => d.parentRow === undefined || written.has(d.parentRow) || failedRows.has(d.parentRow));
+    // Parents come before their children in the file, so some row is always ready; this only guards the loop.
+    const level = ready.length ? ready : pending;
+    pending = pending.filter((d) => !level.includes(d));
+    const creates = level.filter((d) => {
+      if (d.parentRow === undefined || !failedRows.has(d.parentRow)) return true;
+      d.outcome.errors.push({ field: 'parent', code: 'parent_failed', message: `its parent, row ${d.parentRow} of the file, was not imported` });
+      failedRows.add(d.outcome.row);
+      counts.failed += 1;
+      return false;
+    });
+    const results = await service.createMany(
+      principal,
+      creates.map((d) => ({ id: recordIdOf(job._id, job.idEpoch!, d.outcome.row), input: d.outcome.input!, status: d.outcome.status ?? null })),
+      { extra: { importId: job._id }, data: { importId: String(job._id) }, emailKeysClaimed: decided.emailKeysClaimed === true },
+    );
+    results.forEach((result, i) => {
+      const { outcome } = creates[i]!;
+      if (result.error) {
+        outcome.errors.push(...(result.error.errors ?? [{ field: 'record', code: result.error.code, message: result.error.message }]).map((e) => ({ ...e, field: fieldOfPath(job.kind, e.field) })));
+        counts.failed += 1;
+        failedRows.add(outcome.row);
+        return;
+      }
+      counts.created += 1;
+      written.add(outcome.row);
+      if (outcome.key && job.mapping!.dedupeKey !== 'email') keys.push({ _id: importKeyId(job, principal.tenantId, outcome.key), tenantId: principal.tenantId, importId: job._id, recordId: result.id });
+      // An account's external id is kept whatever the dedupe key, so that later rows and files can name it as a parent.
+      const externalId = mappedValues(job.mapping!.columns, outcome.cells).get('externalId');
+      if (job.kind === 'customers' && externalId && job.mapping!.dedupeKey !== 'externalId') {
+        keys.push({ _id: importKeyId({ kind: job.kind, mapping: { ...job.mapping!, dedupeKey: 'externalId' } }, principal.tenantId, externalId), tenantId: principal.tenantId, importId: job._id, recordId: result.id });
+      }
+    });
+  }
+  if (keys.length) {
+    await ctx.Keys.collection.insertMany(keys as never[], { ordered: false }).catch((error: unknown) => {
+      if (!onlyDuplicates(error)) throw error;
+    });
+  }
+  for (const d of decided.filter((x) => x.action === 'skip')) {
+    d.outcome.errors.push({ field: job.mapping!.dedupeKey, code: 'duplicate', message: d.existing ? 'a record with this key exists; skipped' : 'an earlier row of the file has this key; skipped' });
+    counts.skipped += 1;
+  }
+  await inParallel(
+    decided.filter((x) => x.action === 'update'),
+    UPDATES_AT_ONCE,
+    async (d) => {
+      const existing = d.existing as unknown as Record<string, unknown>;
+      const input = { ...d.outcome.input! };
+      delete input.kind;
+      const previous: Record<string, unknown> = {};
+      for (const field of Object.keys(input)) {
+        if (field === 'custom') previous.custom = Object.fromEntries(Object.keys(input.custom as object).map((k) => [k, (existing.custom as Record<string, unknown> | undefined)?.[k] ?? null]));
+        else previous[field] = existing[field] instanceof Types.ObjectId ? String(existing[field]) : (existing[field] ?? null);
+      }
+      // The values before are kept first (once: a batch run again finds them there), then the update.
+      await ctx.Changes.collection.insertOne({ _id: `${String(job._id)}:${String(d.existing!._id)}`, tenantId: job.tenantId, importId: job._id, recordId: d.existing!._id, row: d.outcome.row, previous } as never).catch((error: { code?: number }) => {
+        if (error.code !== 11000) throw error;
+      });
+      try {
+        await service.update(principal, String(d.existing!._id), input);
+        counts.updated += 1;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        d.outcome.errors.push(...(error.errors ?? [{ field: job.mapping!.dedupeKey, code: error.code, message: error.code === 'not_found' ? 'matches a record you may not update' : error.message }]));
+        counts.failed += 1;
+      }
+    },
+  );
+  await storeErrors(ctx, job, rows);
+}
