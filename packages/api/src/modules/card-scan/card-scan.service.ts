@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { imageSize } from 'image-size';
 import { assertCan } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { AppError } from '../../platform/errors.js';
@@ -12,6 +13,13 @@ const signatures: Record<(typeof cardImageTypes)[number], (b: Buffer) => boolean
   'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
   'image/webp': (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
 };
+
+/**
+ * The most pixels a photo may have: a 48-megapixel phone camera's photo and some room. A small file may
+ * claim a huge picture (a PNG of one colour compresses to almost nothing), and the OCR worker would
+ * decode all of it into memory: the header is read first (image-size), and more is refused.
+ */
+export const MAX_CARD_PIXELS = 50_000_000;
 
 /** Reads at most `maxBytes` of a request body; one byte more answers 413 without reading the rest. */
 async function readImage(body: Readable, maxBytes: number): Promise<Buffer> {
@@ -44,6 +52,16 @@ export function createCardScanService(deps: { ocr: CardOcr; maxBytes: number }) 
       if (!image.length) throw AppError.invalidField('body', 'is empty; send the photo of the card as the request body');
       const kind = (Object.keys(signatures) as Array<keyof typeof signatures>).find((t) => signatures[t](image));
       if (!kind) throw AppError.invalidField('body', `is not a PNG, JPEG or WebP image (its first bytes are none of them); Content-Type said ${type}`, 'invalid_image');
+      let size: { width?: number; height?: number } = {};
+      try {
+        size = imageSize(image);
+      } catch {
+        // An unreadable header: below, as a picture without a size.
+      }
+      if (!size.width || !size.height) throw AppError.invalidField('body', `is a ${kind} whose size cannot be read (a damaged file?)`, 'invalid_image');
+      if (size.width * size.height > MAX_CARD_PIXELS) {
+        throw AppError.invalidField('body', `is ${size.width} x ${size.height} pixels; a card photo may have at most ${MAX_CARD_PIXELS / 1_000_000} megapixels (about 1500 px across is enough)`, 'image_too_large');
+      }
       let ocr;
       try {
         ocr = await deps.ocr.recognize(image);

@@ -97,6 +97,21 @@ describe('business-card scan', () => {
     assert.equal(empty.body.errors[0].field, 'body');
   });
 
+  it('should answer 400 for a small file that claims a picture of more than 50 megapixels, before the OCR decodes it', async () => {
+    // A PNG's signature and its IHDR chunk only: 30,000 x 30,000 pixels claimed in 33 bytes.
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(30_000, 0);
+    ihdr.writeUInt32BE(30_000, 4);
+    ihdr.set([8, 2, 0, 0, 0], 8);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(13);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), length, Buffer.from('IHDR'), ihdr, Buffer.alloc(4)]);
+    const res = await scan(png, 'image/png');
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]), [['body', 'image_too_large']]);
+    assert.match(res.body.errors[0].message, /30000 x 30000 pixels/);
+  });
+
   it('should answer 413 for a photo over CARD_SCAN_MAX_BYTES', async () => {
     const res = await scan(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(1024 * 1024)]), 'image/jpeg');
     assert.equal(res.status, 413);

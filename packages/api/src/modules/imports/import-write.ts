@@ -24,8 +24,9 @@ async function storeErrors(ctx: ImportContext, job: ImportJob, rows: RowOutcome[
 
 /**
  * Writes one batch: its creates in one `createMany` (one insert of records, one of search entries, one
- * of list rows, one audit event), the import keys of what it created in one insert, then updates one
- * by one with their previous values kept for undo, and the batch's errors in one insert.
+ * of list rows, one audit event; accounts under parents of the same batch level by level), the import keys
+ * of what it created in one insert, then updates one by one with their previous values kept for undo, and
+ * the batch's errors in one insert.
  */
 export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, counts: ImportCounts, claim: { claim: boolean; earlier?: ReadonlySet<string> }, earlierRows?: EarlierRows): Promise<void> {
   const { service } = ctx.kindOf(job);

@@ -16,7 +16,9 @@ export { IMPORT_RUN_JOB } from './import-run.js';
 /**
  * Imports of contacts, leads and customers with their account tree (issue 20): a file uploaded to disk as a stream (import-upload), its
  * columns mapped to fields (import-mapping), every row validated by the API's own create schemas and
- * rules compiled once per run (import-validate), duplicates found a batch at a time (import-dedupe), a
+ * rules compiled once per run (import-validate), duplicates found a batch at a time (import-dedupe), parents
+ * of accounts resolved per batch (import-parents), batches written (import-write) under the agency's daily
+ * row cap (import-daily-cap), a
  * run in batches as an Agenda job that resumes from its last written batch (import-run), an error file
  * and an undo (import-undo).
  */
