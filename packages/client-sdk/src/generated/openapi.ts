@@ -2611,6 +2611,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imports/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file of opportunities to import
+         * @description Send the file's raw bytes as the body (CSV in UTF-8 or Windows-1252, any delimiter, quoted fields, with or without a BOM; or an .xlsx workbook, first sheet), at most 512 MB, with `Content-Type: text/csv` or the .xlsx type (application/octet-stream is taken for both), the file name in `?name=`. The file is streamed to disk; the answer has its header, the first rows and a suggested mapping. The other import routes serve whoever started the import, and admins.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `opportunity:import`.
+         */
+        post: operations["createOpportunityImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/opportunities/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List saved mappings for opportunities imports
+         * @description The agency's saved mappings for files of opportunities, by name; for whoever may import opportunities.
+         *
+         *     Access: `opportunity:import`.
+         */
+        get: operations["listOpportunityImportMappings"];
+        put?: never;
+        /**
+         * Save a mapping for opportunities imports
+         * @description Saves columns (by header) to fields, the dedupe key, the mode and the defaults under a name, for the next file of opportunities. Checked as a mapping is: a field that is not one of opportunities answers 400 naming `columns.<i>.field`; a name already used answers 409.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `opportunity:import`.
+         */
+        post: operations["createOpportunityImportMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoice-mail/resend-uncertain": {
         parameters: {
             query?: never;
@@ -10635,7 +10689,7 @@ export interface components {
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
             /** @enum {string} */
-            kind: "contacts" | "leads" | "customers";
+            kind: "contacts" | "leads" | "customers" | "opportunities";
             mapping: {
                 columns: {
                     column: string;
@@ -13831,7 +13885,7 @@ export interface components {
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
             /** @enum {string} */
-            kind: "contacts" | "leads" | "customers";
+            kind: "contacts" | "leads" | "customers" | "opportunities";
             /**
              * @description How the file writes dates and numbers, for the date and number fields and custom fields of those types: `de-DE` 31.12.2026 and 1.234,56, `en-US` 12/31/2026 and 1,234.56, `en-GB` 31/12/2026 and 1,234.56, and so on. ISO dates (2026-12-31) are read in every locale. Null: ISO dates only, numbers with a decimal point or comma and no grouping.
              * @enum {string|null}
@@ -21355,6 +21409,114 @@ export interface operations {
         };
     };
     createLeadImportMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedImportMappingInput"];
+            };
+        };
+        responses: {
+            /** @description The saved mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMapping"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createOpportunityImport: {
+        parameters: {
+            query: {
+                /** @description The file name; its extension (.csv, .txt, .tsv or .xlsx) names the format */
+                name: string;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import, waiting for its mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listOpportunityImportMappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The saved mappings */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMappingList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createOpportunityImportMapping: {
         parameters: {
             query?: never;
             header?: {

@@ -9,34 +9,12 @@ import { CrmDataElement } from '../shared/data-element.js';
 import { formatDateTime, formatList, formatNumber } from '../shared/format.js';
 import { importWizardStyles } from './import-wizard.styles.js';
 
-/** The fields a column may fill, per kind (as the API's import mapping takes them; custom fields come from the suggestions). */
-const fieldsOf: Record<Import['kind'], string[]> = {
-  contacts: ['firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'leadSource', 'ownerEmail', 'status'],
-  customers: ['name', 'legalName', 'industry', 'companyType', 'category', 'rating', 'website', 'email', 'phone', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'parent', 'ownerEmail', 'status'],
-  leads: ['kind', 'firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'employees', 'street', 'postalCode', 'city', 'state', 'country', 'source', 'contactList', 'services', 'quality', 'participation', 'tags', 'notes', 'externalId', 'ownerEmail', 'status'],
-};
-type ImportLocale = NonNullable<ImportMappingParams['locale']>;
-/** The locales the API reads dates and numbers in, with how each writes 31 December 2026 and 1234.56. */
-const locales: Array<[ImportLocale, string]> = [
-  ['en-US', '12/31/2026 · 1,234.56'],
-  ['en-GB', '31/12/2026 · 1,234.56'],
-  ['de-DE', '31.12.2026 · 1.234,56'],
-  ['de-AT', '31.12.2026 · 1.234,56'],
-  ['de-CH', "31.12.2026 · 1'234.56"],
-  ['fr-FR', '31/12/2026 · 1 234,56'],
-  ['es-ES', '31/12/2026 · 1.234,56'],
-  ['it-IT', '31/12/2026 · 1.234,56'],
-  ['nl-NL', '31-12-2026 · 1.234,56'],
-];
-const dedupeKeys = ['email', 'externalId', 'phone'] as const;
-/** The keys that find records of a kind (accounts have no primary email). */
-const dedupeKeysOf: Record<Import['kind'], ReadonlyArray<(typeof dedupeKeys)[number]>> = { contacts: dedupeKeys, leads: dedupeKeys, customers: ['externalId', 'phone'] };
-const modes = ['skip', 'update', 'create'] as const;
+import { dedupeKeysOf, fieldsOf, locales, modes, type DedupeKey, type ImportLocale } from './import-wizard.options.js';
 const POLL_MS = 1000;
 
 /**
- * Imports a CSV or Excel file of contacts, leads or customers (accounts, under parents named by name or
- * external id; the user picks which, unless the host fixed it) in four steps: upload, map the columns (the API's
+ * Imports a CSV or Excel file of contacts, leads, customers (accounts, under parents named by name or
+ * external id) or opportunities (for accounts, at stages by name; the user picks which, unless the host fixed it) in four steps: upload, map the columns (the API's
  * suggestions preselected, English and German headers, or a mapping the agency saved for files with
  * these headers; the locale its dates and numbers are written in; its status values to the kind's states;
  * an owner column by email), check every row (a dry run that writes nothing), then run it with live counts, the
@@ -58,7 +36,7 @@ export class CrmImportWizard extends CrmDataElement {
   static override styles = [controlStyles, importWizardStyles];
   static override dependencies = { 'crm-state': CrmState };
 
-  /** What the file's rows become: `contacts`, `leads` or `customers`. */
+  /** What the file's rows become: `contacts`, `leads`, `customers` or `opportunities`. */
   @property({ reflect: true }) kind: Import['kind'] = 'contacts';
 
   /** Hides the picker of what the rows become: the host fixed `kind`. */
@@ -75,7 +53,7 @@ export class CrmImportWizard extends CrmDataElement {
 
   @state() private job: Import | undefined;
   @state() private fields: Array<string | null> = [];
-  @state() private dedupeKey: (typeof dedupeKeys)[number] = 'email';
+  @state() private dedupeKey: DedupeKey = 'email';
   @state() private mode: (typeof modes)[number] = 'skip';
   @state() private summary: ImportDryRun | undefined;
   @state() private busy = '';
@@ -289,7 +267,7 @@ export class CrmImportWizard extends CrmDataElement {
         ? nothing
         : html`<label class="kind">${this.msg('importWizard.kindLabel')}
             <select ?disabled=${Boolean(this.busy)} @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as Import['kind'])}>
-              ${(['contacts', 'leads', 'customers'] as const).map((k) => html`<option value=${k} ?selected=${this.kind === k}>${this.msg(`importWizard.kindOption.${k}`)}</option>`)}
+              ${(['contacts', 'leads', 'customers', 'opportunities'] as const).map((k) => html`<option value=${k} ?selected=${this.kind === k}>${this.msg(`importWizard.kindOption.${k}`)}</option>`)}
             </select>
           </label>`}
       <label>${this.msg('importWizard.fileLabel')}

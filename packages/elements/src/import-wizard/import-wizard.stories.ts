@@ -7,7 +7,7 @@ import './import-wizard.js';
 const meta: Meta = {
   title: 'Elements/Import wizard',
   component: 'crm-import-wizard',
-  argTypes: { kind: { control: 'inline-radio', options: ['contacts', 'leads', 'customers'] } },
+  argTypes: { kind: { control: 'inline-radio', options: ['contacts', 'leads', 'customers', 'opportunities'] } },
   args: { kind: 'leads' },
   render: (args, { globals }) => withClient(createMemoryImports({ runningReads: 3 }).client, globals, html`<crm-import-wizard kind=${args.kind}></crm-import-wizard>`),
 };
@@ -23,6 +23,9 @@ export const Contacts: Story = { args: { kind: 'contacts' } };
 
 /** Customers (accounts): a parent column names each account's parent by name or external id. */
 export const Customers: Story = { args: { kind: 'customers' } };
+
+/** Opportunities: a customer column names the account, a stage column the pipeline stage. */
+export const Opportunities: Story = { args: { kind: 'opportunities' } };
 
 /** A file with a Status column: its values map to the lead states, and unknown ones fail or take a default. */
 export const StatusMapping: Story = { render: (args, { globals }) => withClient(createMemoryImports({ withStatus: true }).client, globals, html`<crm-import-wizard kind=${args.kind}></crm-import-wizard>`) };

@@ -125,7 +125,7 @@ describe('crm-import-wizard', () => {
     await w.updateComplete;
     expect(text(w, 'h2')).to.equal('Import contacts');
     const picker = root(w).querySelector<HTMLSelectElement>('label.kind select')!;
-    expect([...picker.options].map((o) => o.textContent!.trim())).to.deep.equal(['Contacts', 'Leads', 'Customers (accounts)']);
+    expect([...picker.options].map((o) => o.textContent!.trim())).to.deep.equal(['Contacts', 'Leads', 'Customers (accounts)', 'Opportunities']);
     picker.focus();
     await pick(w, picker, 'leads');
     expect(text(w, 'h2')).to.equal('Import leads');
@@ -158,6 +158,17 @@ describe('crm-import-wizard', () => {
     await until(() => memory.calls.some((c) => c.method === 'PUT'), 5000, 'mapping saved');
     expect(JSON.parse(String(memory.calls.find((c) => c.method === 'PUT')!.body)).dedupeKey).to.equal('externalId');
     await expectAccessible(w);
+
+    // Opportunities: their own fields, the customer column, found by external id only.
+    const deals = await fixture(html`<crm-provider .client=${memory.client} .user=${user} locale="en"><crm-import-wizard kind="opportunities"></crm-import-wizard></crm-provider>`);
+    const d = deals.querySelector('crm-import-wizard')!;
+    await d.updateComplete;
+    expect(text(d, 'h2')).to.equal('Import opportunities');
+    await choose(d);
+    expect(memory.calls.some((c) => c.method === 'POST' && c.path === '/v1/imports/opportunities')).to.equal(true);
+    const dealFields = [...root(d).querySelector<HTMLSelectElement>('[part="mapping"] select')!.options].map((o) => o.value);
+    expect(dealFields).to.include.members(['name', 'customer', 'amount', 'stage', 'expectedCloseDate']);
+    expect([...root(d).querySelectorAll<HTMLSelectElement>('.options select')].some((s) => [...s.options].map((o) => o.value).join() === 'externalId')).to.equal(true);
   });
 
   it('should map the status values to states, set the locale, and offer the values the check found unknown', async () => {

@@ -35,7 +35,7 @@ export function createMemoryImports(options: { runningReads?: number; latencyMs?
   };
   const summary = { read: 3, created: 2, updated: 0, skipped: 0, failed: 1, errors: [{ field: 'email', column: 'E-Mail', count: 1, rows: [4] }], statusValues: status ? ['Vielleicht'] : [] };
   const routes: Array<[string, RegExp, Handler]> = [
-    route('POST', /^\/v1\/imports\/(contacts|leads|customers)$/, 'createLeadImport', (m) => Object.assign(job, { kind: m[1] as Import['kind'] })),
+    route('POST', /^\/v1\/imports\/(contacts|leads|customers|opportunities)$/, 'createLeadImport', (m) => Object.assign(job, { kind: m[1] as Import['kind'] })),
     route('PUT', /^\/v1\/imports\/[a-f0-9]{24}\/mapping$/, 'setImportMapping', (_m, _q, body) =>
       Object.assign(job, { status: 'mapped' as const, mapping: { ...(body as object), productId: null, teamId: null, tags: [] } as unknown as Import['mapping'] }),
     ),
@@ -58,8 +58,8 @@ export function createMemoryImports(options: { runningReads?: number; latencyMs?
         progress: done ? { read: 3, created: 2, updated: 0, skipped: 0, failed: 1, rowsPerSecond: 1250, elapsedSeconds: 0.1 } : { read: 1, created: 1, updated: 0, skipped: 0, failed: 0, rowsPerSecond: 900, elapsedSeconds: 0 },
       });
     }),
-    route('GET', /^\/v1\/imports\/(contacts|leads|customers)\/mappings$/, 'listLeadImportMappings', (m) => ({ object: 'list' as const, data: saved.filter((s) => s.kind === m[1]), hasMore: false, nextCursor: null })),
-    route('POST', /^\/v1\/imports\/(contacts|leads|customers)\/mappings$/, 'createLeadImportMapping', (m, _q, body) => {
+    route('GET', /^\/v1\/imports\/(contacts|leads|customers|opportunities)\/mappings$/, 'listLeadImportMappings', (m) => ({ object: 'list' as const, data: saved.filter((s) => s.kind === m[1]), hasMore: false, nextCursor: null })),
+    route('POST', /^\/v1\/imports\/(contacts|leads|customers|opportunities)\/mappings$/, 'createLeadImportMapping', (m, _q, body) => {
       const entry = { ...(body as Omit<SavedMapping, 'id' | 'kind' | 'createdBy' | 'createdAt'>), kind: m[1] as SavedMapping['kind'], productId: null, teamId: null, tags: [], id: hex(0x5a10 + saved.length), createdBy: hex(1), createdAt: '2026-12-04T09:00:00.000Z' } as SavedMapping;
       saved.push(entry);
       return entry;

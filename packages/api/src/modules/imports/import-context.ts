@@ -18,7 +18,7 @@ import { importChangeModel, importErrorModel, importKeyModel, importModel, type 
 export interface ImportKindDeps {
   service: RecordService<RecordBase>;
   create: ZodType;
-  resource: 'contact' | 'lead' | 'customer';
+  resource: 'contact' | 'lead' | 'customer' | 'opportunity';
   /** The kind's create rules beyond the schema, compiled once per principal (leads: participation); none by default. */
   compileRules?(principal: Principal): Promise<(input: Record<string, unknown>) => FieldError[]>;
 }

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
 import { customerModel } from '../customers/customer.model.js';
+import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { importModel } from './import.model.js';
 
 describe('imports: customers with their account tree', () => {
@@ -125,6 +126,50 @@ describe('imports: customers with their account tree', () => {
     assert.equal(undone.status, 200, JSON.stringify(undone.body));
     assert.equal(undone.body.undone.removed, 7);
     assert.deepEqual((await Customers.find({ tenantId }).lean()).map((c) => c.name), ['Holding AG']);
+  });
+
+  it('should import opportunities for accounts by name, at stages by name, amounts and dates in the locale, and undo them', async () => {
+    const holding = (await customerModel(rt.ctx.connection).findOne({ tenantId, name: 'Holding AG' }).lean())!;
+    const file = [
+      'Verkaufschance;Firma;Betrag;Phase;Abschlussdatum;Nummer;Verlustgrund',
+      'Rahmenvertrag;Holding AG;12.500,50;Proposal;31.12.2026;O1;',
+      'Wartung;Holding AG;1.000;;15.01.2027;O2;',
+      'Verloren;Holding AG;500;lost;01.02.2026;O3;Preis',
+      'Ohne Grund;Holding AG;500;Lost;;O4;',
+      'Fremd;Fremd AG;1;;;O5;',
+      'Falsche Phase;;1;Träumen;;O6;',
+    ];
+    const upload = await rt.request().post('/v1/imports/opportunities').query({ name: 'deals.csv' }).set(auth(admin)).set('Content-Type', 'text/csv').send(Buffer.from(file.join('\n') + '\n'));
+    assert.equal(upload.status, 201, JSON.stringify(upload.body));
+    assert.deepEqual(upload.body.suggestedMapping.map((m: { field: string | null }) => m.field), ['name', 'customer', 'amount', 'stage', 'expectedCloseDate', 'externalId', 'lostReason']);
+    const id = upload.body.id as string;
+    await rt.request().put(`/v1/imports/${id}/mapping`).set(auth(admin)).send({ columns: upload.body.suggestedMapping, dedupeKey: 'externalId', mode: 'skip', locale: 'de-DE' }).expect(200);
+    const dry = await rt.request().post(`/v1/imports/${id}/dry-run`).set(auth(admin)).expect(200);
+    assert.deepEqual({ created: dry.body.created, failed: dry.body.failed }, { created: 3, failed: 3 });
+    assert.deepEqual(Object.fromEntries(dry.body.errors.map((e: { field: string; column: string; rows: number[] }) => [e.field, [e.column, e.rows]])), { lostReason: ['Verlustgrund', [5]], customer: ['Firma', [6]], stage: ['Phase', [7]] });
+
+    await rt.request().post(`/v1/imports/${id}/run`).set(auth(admin)).expect(202);
+    const done = await finished(id);
+    assert.equal(done.status, 'completed', done.failure);
+    assert.deepEqual({ created: done.progress.created, failed: done.progress.failed }, { created: 3, failed: 3 });
+    const deals = await opportunityModel(rt.ctx.connection).find({ tenantId }).lean();
+    const byName = Object.fromEntries(deals.map((d) => [d.name, d]));
+    assert.deepEqual(Object.keys(byName).sort(), ['Rahmenvertrag', 'Verloren', 'Wartung']);
+    assert.deepEqual({ amount: byName.Rahmenvertrag!.amount, stage: byName.Rahmenvertrag!.stage, probability: byName.Rahmenvertrag!.probability, close: byName.Rahmenvertrag!.expectedCloseDate?.toISOString() }, { amount: 12500.5, stage: 'proposal', probability: 50, close: '2026-12-31T00:00:00.000Z' });
+    assert.ok(deals.every((d) => d.customerId && d.customerId.equals(holding._id)));
+    assert.deepEqual({ stage: byName.Wartung!.stage, amount: byName.Wartung!.amount }, { stage: 'prospecting', amount: 1000 });
+    assert.deepEqual({ stage: byName.Verloren!.stage, outcome: byName.Verloren!.outcome, lostReason: byName.Verloren!.lostReason, closed: Boolean(byName.Verloren!.closedAt) }, { stage: 'lost', outcome: 'lost', lostReason: 'Preis', closed: true });
+    // Each has its first stage change, once.
+    const history = await rt.request().get(`/v1/opportunities/${String(byName.Verloren!._id)}/stage-history`).set(auth(admin));
+    assert.equal(history.status, 200, JSON.stringify(history.body));
+    assert.deepEqual(history.body.data.map((h: { fromStage: string | null; toStage: string }) => [h.fromStage, h.toStage]), [[null, 'lost']]);
+    const errors = (await rt.request().get(`/v1/imports/${id}/errors`).set(auth(admin))).text;
+    assert.match(errors, /6,Firma,customer,"""Fremd AG"" \(column ""Firma""\) is no account you can see/);
+
+    const undone = await rt.request().post(`/v1/imports/${id}/undo`).set(auth(admin));
+    assert.equal(undone.status, 200, JSON.stringify(undone.body));
+    assert.equal(undone.body.undone.removed, 3);
+    assert.equal(await opportunityModel(rt.ctx.connection).countDocuments({ tenantId }), 0);
   });
 
   it('should need a name column for customers, and answer 404 to another agency', async () => {

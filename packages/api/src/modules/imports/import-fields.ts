@@ -1,5 +1,5 @@
 /** What an import creates: contacts, leads, or customers (accounts, with their tree). */
-export const importKinds = ['contacts', 'leads', 'customers'] as const;
+export const importKinds = ['contacts', 'leads', 'customers', 'opportunities'] as const;
 export type ImportKind = (typeof importKinds)[number];
 
 /** The key that finds an existing record: a row whose key matches one is a duplicate. */
@@ -7,10 +7,10 @@ export const dedupeKeys = ['email', 'externalId', 'phone'] as const;
 export type DedupeKey = (typeof dedupeKeys)[number];
 
 /** The dedupe keys that find records of a kind: customers have no primary email to find them by. */
-export const kindDedupeKeys: Record<ImportKind, readonly DedupeKey[]> = { contacts: dedupeKeys, leads: dedupeKeys, customers: ['externalId', 'phone'] };
+export const kindDedupeKeys: Record<ImportKind, readonly DedupeKey[]> = { contacts: dedupeKeys, leads: dedupeKeys, customers: ['externalId', 'phone'], opportunities: ['externalId'] };
 
 /** The record resource and the name in operation ids of each kind. */
-export const kindResources = { contacts: { resource: 'contact', Kind: 'Contact' }, leads: { resource: 'lead', Kind: 'Lead' }, customers: { resource: 'customer', Kind: 'Customer' } } as const satisfies Record<ImportKind, { resource: string; Kind: string }>;
+export const kindResources = { contacts: { resource: 'contact', Kind: 'Contact' }, leads: { resource: 'lead', Kind: 'Lead' }, customers: { resource: 'customer', Kind: 'Customer' }, opportunities: { resource: 'opportunity', Kind: 'Opportunity' } } as const satisfies Record<ImportKind, { resource: string; Kind: string }>;
 
 /** What happens to a duplicate row: always create, update the existing record, or skip the row. */
 export const importModes = ['create', 'update', 'skip'] as const;
@@ -23,11 +23,12 @@ export const importFields: Record<ImportKind, readonly string[]> = {
   contacts: [...shared, 'leadSource'],
   leads: [...shared, 'kind', 'source', 'contactList', 'services', 'quality', 'participation', 'employees'],
   customers: ['name', 'legalName', 'industry', 'companyType', 'category', 'rating', 'website', 'email', 'phone', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'ownerEmail', 'status', 'parent'],
+  opportunities: ['name', 'description', 'customer', 'amount', 'currency', 'probability', 'stage', 'lostReason', 'expectedCloseDate', 'nextStep', 'nextStepDate', 'leadSource', 'tags', 'externalId', 'ownerEmail'],
 };
 
 /** Built-in fields whose cells are numbers or dates, read in the mapping's locale (custom fields go by their type). */
-export const numberFields: Record<ImportKind, readonly string[]> = { contacts: [], leads: ['employees'], customers: ['rating'] };
-export const dateFields: Record<ImportKind, readonly string[]> = { contacts: [], leads: [], customers: [] };
+export const numberFields: Record<ImportKind, readonly string[]> = { contacts: [], leads: ['employees'], customers: ['rating'], opportunities: ['amount', 'probability'] };
+export const dateFields: Record<ImportKind, readonly string[]> = { contacts: [], leads: [], customers: [], opportunities: ['expectedCloseDate', 'nextStepDate'] };
 
 /** Header words, English and German, that suggest a field (compared after `normalizeHeader`). */
 const synonyms: Record<string, string[]> = {
@@ -63,7 +64,22 @@ const synonyms: Record<string, string[]> = {
   category: ['category', 'segment', 'tier', 'kategorie', 'kundenkategorie', 'kundensegment'],
   rating: ['rating', 'score', 'stars', 'bewertung', 'einstufung', 'sterne'],
   parent: ['parent', 'parentaccount', 'parentcompany', 'parentcustomer', 'parentname', 'parentid', 'mutter', 'muttergesellschaft', 'mutterfirma', 'konzern', 'uebergeordnet', 'uebergeordneterkunde', 'hauptkunde'],
+  description: ['description', 'details', 'beschreibung'],
+  customer: ['customer', 'account', 'accountname', 'customername', 'company', 'kunde', 'kundenname', 'firma', 'unternehmen'],
+  amount: ['amount', 'value', 'dealvalue', 'revenue', 'betrag', 'wert', 'volumen', 'umsatz', 'auftragswert'],
+  currency: ['currency', 'waehrung'],
+  probability: ['probability', 'chance', 'wahrscheinlichkeit', 'abschlusswahrscheinlichkeit'],
+  stage: ['stage', 'dealstage', 'salesstage', 'phase', 'verkaufsphase', 'stufe'],
+  lostReason: ['lostreason', 'reasonlost', 'verlustgrund', 'grund'],
+  expectedCloseDate: ['closedate', 'expectedclosedate', 'expectedclose', 'abschlussdatum', 'erwartetesabschlussdatum'],
+  nextStep: ['nextstep', 'naechsterschritt'],
+  nextStepDate: ['nextstepdate', 'naechsterschrittam', 'wiedervorlage'],
   employees: ['employees', 'numberofemployees', 'employeecount', 'headcount', 'mitarbeiter', 'mitarbeiterzahl', 'anzahlmitarbeiter', 'beschaeftigte'],
+};
+
+/** Where a kind's field goes by other words: an opportunity's name is the deal's, its company the customer. */
+const kindSynonyms: Partial<Record<ImportKind, Record<string, string[]>>> = {
+  opportunities: { name: ['name', 'opportunity', 'opportunityname', 'deal', 'dealname', 'title', 'titel', 'verkaufschance', 'opportunitaet', 'projekt'] },
 };
 
 /** A header as compared: lower case, German umlauts spelled out, nothing but letters and digits. */
@@ -89,7 +105,7 @@ export function suggestMapping(kind: ImportKind, headers: readonly string[], cus
     const n = normalizeHeader(header);
     const candidates = [
       ...[...allowed].filter((f) => normalizeHeader(f) === n),
-      ...Object.entries(synonyms)
+      ...Object.entries({ ...synonyms, ...kindSynonyms[kind] })
         .filter(([field, words]) => allowed.has(field) && words.includes(n))
         .map(([field]) => field),
       ...customFields.filter((c) => normalizeHeader(c.key) === n || normalizeHeader(c.label) === n).map((c) => `custom.${c.key}`),
@@ -148,7 +164,14 @@ export function rowInput(kind: ImportKind, values: Map<string, string>, defaults
   if (Object.values(address).some(Boolean)) input.addresses = [{ label: 'work', primary: true, ...Object.fromEntries(Object.entries(address).filter(([, v]) => v)) }];
   const tags = [...(defaults.tags ?? []), ...list(get('tags') ?? '')];
   if (tags.length) input.tags = [...new Set(tags)];
-  if (kind === 'customers') {
+  if (kind === 'opportunities') {
+    for (const field of ['name', 'description', 'amount', 'probability', 'stage', 'lostReason', 'expectedCloseDate', 'nextStep', 'nextStepDate', 'leadSource']) if (get(field)) input[field] = get(field);
+    if (get('currency')) input.currency = get('currency')!.toUpperCase();
+    delete input.emails;
+    delete input.phones;
+    delete input.addresses;
+    delete input.notes;
+  } else if (kind === 'customers') {
     for (const field of ['name', 'legalName', 'industry', 'companyType', 'category', 'website', 'rating']) if (get(field)) input[field] = get(field);
     // An account has one address, not a list.
     if (input.addresses) {
@@ -187,6 +210,7 @@ export function fieldOfPath(kind: ImportKind, path: string): string {
     return leaf === 'line1' ? 'street' : leaf;
   }
   if (root === 'parentId') return 'parent';
+  if (root === 'customerId') return 'customer';
   if (root === 'addresses') {
     const leaf = path.split('.')[2] ?? 'street';
     return leaf === 'line1' ? 'street' : leaf;

@@ -31,7 +31,7 @@ export function checkMapping(kind: ImportKind, headers: readonly string[], custo
   const mapped = new Set(columns.filter(Boolean) as string[]);
   if (kind === 'contacts') for (const f of ['firstName', 'lastName']) if (!mapped.has(f)) errors.push({ field: 'columns', code: 'required', message: `no column is mapped to ${f}, which every contact needs` });
   if (kind === 'leads' && !mapped.has('companyName') && !(mapped.has('firstName') && mapped.has('lastName'))) errors.push({ field: 'columns', code: 'required', message: 'map companyName, or firstName and lastName: a lead needs a company or a person' });
-  if (kind === 'customers' && !mapped.has('name')) errors.push({ field: 'columns', code: 'required', message: 'no column is mapped to name, which every customer needs' });
+  if ((kind === 'customers' || kind === 'opportunities') && !mapped.has('name')) errors.push({ field: 'columns', code: 'required', message: `no column is mapped to name, which every ${kind === 'customers' ? 'customer' : 'opportunity'} needs` });
   if (!kindDedupeKeys[kind].includes(input.dedupeKey)) errors.push({ field: 'dedupeKey', code: 'invalid', message: `${input.dedupeKey} does not find ${kind}; use ${kindDedupeKeys[kind].join(' or ')}` });
   else if (input.mode !== 'create' && !mapped.has(input.dedupeKey)) errors.push({ field: 'dedupeKey', code: 'not_mapped', message: `no column is mapped to ${input.dedupeKey}, so duplicates cannot be found; map it or use mode "create"` });
   if (input.statusMap) {

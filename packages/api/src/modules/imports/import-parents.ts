@@ -52,7 +52,7 @@ type Found = AccountRef | 'ambiguous' | null;
  * record service's `findVisible`).
  */
 async function accountsInDatabase(ctx: ImportContext, job: ImportJob, principal: Principal, refs: string[], mayBeOwn: (ref: string, id: Types.ObjectId) => boolean): Promise<Map<string, Found>> {
-  const { service } = ctx.kindOf(job);
+  const { service } = ctx.deps.kinds.customers;
   const Model = service.definition.model;
   // An account this import made is a parent only when it is an earlier row's (a rerun after a crash finds later rows' too).
   const fromEarlierRow = (ref: string, record: { _id: Types.ObjectId; importId?: Types.ObjectId | null }) => !record.importId || !job._id.equals(record.importId) || mayBeOwn(ref, record._id);
@@ -67,7 +67,7 @@ async function accountsInDatabase(ctx: ImportContext, job: ImportJob, principal:
     }
   };
   const found = await inParallel(refs, LOOKUPS_AT_ONCE, async (ref): Promise<Found> => {
-    const key = (await findByIdInTenant(ctx.Keys as never, principal.tenantId, importKeyId({ kind: job.kind, mapping: { ...job.mapping!, dedupeKey: 'externalId' } }, principal.tenantId, ref) as never)) as { recordId: Types.ObjectId } | null;
+    const key = (await findByIdInTenant(ctx.Keys as never, principal.tenantId, importKeyId({ kind: 'customers', mapping: { ...job.mapping!, dedupeKey: 'externalId' } }, principal.tenantId, ref) as never)) as { recordId: Types.ObjectId } | null;
     if (key) {
       const byKey = await visible(ref, key.recordId);
       if (byKey) return byKey;
@@ -144,6 +144,34 @@ export async function resolveParents(ctx: ImportContext, job: ImportJob, princip
     const name = values.get('name');
     if (externalId) accounts.byExternalId.set(externalId, accounts.byExternalId.has(externalId) ? null : self);
     if (name) accounts.byName.set(name, accounts.byName.has(name) ? null : self);
+  }
+  return failed;
+}
+
+/**
+ * Resolves the `customer` column of a batch of opportunity rows to the account it names, by external id or
+ * name, among the agency's accounts the importer may see (one read per distinct value, never per row).
+ * Answers the rows that fail: an account that is none of these, or a name several accounts have.
+ */
+export async function resolveCustomers(ctx: ImportContext, job: ImportJob, principal: Principal, decided: PlannedRow[]): Promise<Set<PlannedRow>> {
+  const failed = new Set<PlannedRow>();
+  const columns = job.mapping!.columns;
+  if (!columns.includes('customer')) return failed;
+  const wanted = decided.filter((d) => d.action !== 'skip').map((d) => [d, mappedValues(columns, d.outcome.cells).get('customer')] as const);
+  const refs = [...new Set(wanted.map(([, ref]) => ref).filter((ref): ref is string => Boolean(ref)))];
+  const found = refs.length ? await accountsInDatabase(ctx, job, principal, refs, () => false) : new Map<string, Found>();
+  const column = columnOf(job, 'customer');
+  const named = column ? ` (column "${column}")` : '';
+  for (const [d, ref] of wanted) {
+    if (!ref) continue;
+    const account = found.get(ref) ?? null;
+    if (account === 'ambiguous') d.outcome.errors.push({ field: 'customer', code: 'ambiguous', message: `several accounts are named "${ref}"${named}; name the account by its external id` });
+    else if (!account) d.outcome.errors.push({ field: 'customer', code: 'unknown_customer', message: `"${ref}"${named} is no account you can see, by external id or name` });
+    else {
+      d.outcome.input!.customerId = String(account.id);
+      continue;
+    }
+    failed.add(d);
   }
   return failed;
 }

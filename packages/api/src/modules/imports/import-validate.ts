@@ -7,7 +7,7 @@ import { findSuppressed } from '../../platform/privacy/suppression.js';
 import type { ImportContext, RowOutcome } from './import-context.js';
 import { columnOf } from './import-context.js';
 import { planBatch } from './import-dedupe.js';
-import { emptyFileAccounts, resolveParents } from './import-parents.js';
+import { emptyFileAccounts, resolveCustomers, resolveParents } from './import-parents.js';
 import { emptyCounts } from './import-dto.js';
 import { dateFields, fieldOfPath, keyValue, mappedValues, numberFields, rowInput, statusValueKey } from './import-fields.js';
 import { localeExample, parseLocaleDate, parseLocaleNumber, type ImportLocale } from './import-locale.js';
@@ -203,11 +203,11 @@ export async function dryRun(ctx: ImportContext, principal: Principal, id: strin
       for (const field of new Set(r.errors.map((e) => e.field))) fail(r.row, field);
     }
     const decided = await planBatch(ctx, preview, principal, rows, seen);
-    const noParent = await resolveParents(ctx, job, principal, decided, accounts, 0);
+    const noParent = new Set([...(await resolveParents(ctx, job, principal, decided, accounts, 0)), ...(await resolveCustomers(ctx, job, principal, decided))]);
     for (const d of decided) {
       if (noParent.has(d)) {
         counts.failed += 1;
-        fail(d.outcome.row, 'parent');
+        for (const field of new Set(d.outcome.errors.map((e) => e.field))) fail(d.outcome.row, field);
       } else counts[d.action === 'create' ? 'created' : d.action === 'update' ? 'updated' : 'skipped'] += 1;
     }
   }

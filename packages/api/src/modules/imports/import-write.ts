@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.js';
 import { columnOf, onlyDuplicates, type ImportContext, type RowOutcome } from './import-context.js';
 import { importKeyId, planBatch, recordIdOf } from './import-dedupe.js';
 import { fieldOfPath, mappedValues } from './import-fields.js';
-import { emptyFileAccounts, resolveParents, type EarlierRows } from './import-parents.js';
+import { emptyFileAccounts, resolveCustomers, resolveParents, type EarlierRows } from './import-parents.js';
 import type { ImportCounts, ImportJob } from './import.model.js';
 
 /** Updates (mode `update`) in flight at once: each is a record service update of its own. */
@@ -32,7 +32,7 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
   const { service } = ctx.kindOf(job);
   const decided = await planBatch(ctx, job, principal, rows, seen, claim);
   // The batch's own accounts, for its rows that name a parent; those of earlier batches are in the database by then.
-  const noParent = await resolveParents(ctx, job, principal, decided, emptyFileAccounts(), job.idEpoch!, earlierRows);
+  const noParent = new Set([...(await resolveParents(ctx, job, principal, decided, emptyFileAccounts(), job.idEpoch!, earlierRows)), ...(await resolveCustomers(ctx, job, principal, decided))]);
   counts.failed += noParent.size;
   const keys: Array<{ _id: string; tenantId: Types.ObjectId; importId: Types.ObjectId; recordId: Types.ObjectId }> = [];
   // Accounts whose parent is a row of this batch go after it, level by level (one createMany each; other kinds: one).
@@ -84,7 +84,7 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
     counts.skipped += 1;
   }
   await inParallel(
-    decided.filter((x) => x.action === 'update'),
+    decided.filter((x) => x.action === 'update' && !noParent.has(x)),
     UPDATES_AT_ONCE,
     async (d) => {
       const existing = d.existing as unknown as Record<string, unknown>;

@@ -6,6 +6,8 @@ import { apiKeyModel } from '../api-keys/api-key.model.js';
 import { createContactBody } from '../contacts/contact.schema.js';
 import { createCustomerBody } from '../customers/customer.schema.js';
 import type { CustomersService } from '../customers/customers.service.js';
+import { createOpportunityBody } from '../opportunities/opportunity.schema.js';
+import type { OpportunitiesService } from '../opportunities/opportunities.service.js';
 import type { ContactsService } from '../contacts/contacts.service.js';
 import { loadPrincipal } from '../identity/principal.service.js';
 import { tenantModel } from '../identity/tenant.model.js';
@@ -20,7 +22,7 @@ import { createImportsService, IMPORT_RUN_JOB } from './imports.service.js';
  * (its create rules, the participation list, hold for imported leads too), the run as an Agenda job
  * that acts as the user who started the import.
  */
-export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; contacts: ContactsService; leads: LeadsService; customers: CustomersService }) {
+export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; contacts: ContactsService; leads: LeadsService; customers: CustomersService; opportunities: OpportunitiesService }) {
   const { connection, config } = ctx;
   const service = createImportsService({
     connection,
@@ -42,6 +44,8 @@ export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; c
       leads: { service: deps.leads as unknown as RecordService<RecordBase>, create: createLeadBody, resource: 'lead', compileRules: (principal) => deps.leads.compileRules(principal) },
       // Accounts through the record service's createMany; their parents and paths are resolved per batch (import-parents).
       customers: { service: deps.customers as unknown as RecordService<RecordBase>, create: createCustomerBody, resource: 'customer' },
+      // Opportunities through their service's createMany: the default pipeline, the stage by key or name, appended to the column.
+      opportunities: { service: deps.opportunities as unknown as RecordService<RecordBase>, create: createOpportunityBody, resource: 'opportunity', compileRules: (principal) => deps.opportunities.compileImportRules(principal) },
     },
     dailyRowCapOf: async (tenantId) => {
       const tenant = await tenantModel(connection).findById(tenantId).select({ settings: 1 }).lean();

@@ -5,7 +5,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
 import { op } from '../../platform/db/operators.js';
-import { AppError, isDuplicateKeyError } from '../../platform/errors.js';
+import { AppError, isDuplicateKeyError, type FieldError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/events.js';
 import { combine, cursorCondition, nextCursor, planSort } from '../../platform/records/list-query.js';
 import { createRecordService, type RecordDefinition, type RecordDeps } from '../../platform/records/record-service.js';
@@ -441,9 +441,65 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     }
   }
 
+  /**
+   * Creates many opportunities at once (an import), as `create` places each one: in the agency's default
+   * pipeline (read once), at the stage it names by key or label (or the first open one), with the stage's
+   * probability unless it has its own, an outcome (a lost stage needs a reason), appended at the column's
+   * end, then through the record service's `createMany` (no per-record events). Each created one gets its
+   * first stage change under its own id, so a batch run again after a crash records none twice.
+   */
+  async function createMany(principal: Principal, items: ReadonlyArray<{ id: Types.ObjectId; input: Record<string, unknown>; status?: string | null }>, options: Parameters<typeof records.createMany>[2] = {}) {
+    const pipeline = await pipelines.defaultFor(principal.tenantId);
+    const now = new Date();
+    const stageByName = new Map(pipeline.stages.flatMap((s) => [[s.key.toLowerCase(), s], [s.name.toLowerCase(), s]] as Array<[string, PipelineStage]>));
+    const placed = items.map(({ id, input }) => {
+      try {
+        const named = input.stage ? stageByName.get(String(input.stage).trim().toLowerCase()) : undefined;
+        const stage = input.stage ? (named ?? stageOf(pipeline, String(input.stage))) : pipeline.stages.find((s) => s.kind === 'open')!;
+        const { outcome, lostReason } = outcomeFor(stage, undefined, input.lostReason as string | undefined);
+        const { pipelineId: _p, ...fields } = withDates(input);
+        const placedInput = { ...fields, pipelineId: pipeline._id, stage: stage.key, stageKind: stage.kind, probability: input.probability ?? stage.probability, rank: appendRank(), outcome, lostReason, closedAt: stage.kind === 'open' ? null : now, stageChangedAt: now };
+        return { id, input: placedInput as Record<string, unknown>, error: null };
+      } catch (error) {
+        if (error instanceof AppError) return { id, input, error: error as AppError | null };
+        throw error;
+      }
+    });
+    const results = await records.createMany(principal, placed.filter((p) => !p.error).map(({ id, input }) => ({ id, input })), options);
+    const byId = new Map(results.map((r) => [String(r.id), r]));
+    const created = placed.filter((p) => !p.error && !byId.get(String(p.id))?.error);
+    if (created.length) {
+      const changes = created.map((p) => ({ _id: p.id, tenantId: principal.tenantId, opportunityId: p.id, pipelineId: pipeline._id, fromPipelineId: null, fromStage: null, toStage: p.input.stage, probability: p.input.probability, amount: p.input.amount ?? 0, outcome: p.input.outcome ?? null, lostReason: p.input.lostReason ?? null, byUserId: principal.userId, at: now }));
+      await StageChange.collection.insertMany(changes as never[], { ordered: false }).catch((error: unknown) => {
+        const e = error as { writeErrors?: { code?: number } | Array<{ code?: number }> };
+        const list = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+        if (!list.length || list.some((w) => w.code !== 11000)) throw error;
+      });
+    }
+    return placed.map((p) => (p.error ? { id: p.id, error: p.error } : byId.get(String(p.id))!));
+  }
+
+  /**
+   * The checks `createMany` makes beyond the create schema, for an import's dry run and rows: the stage (by
+   * key or name) is one of the default pipeline's (read once), and a lost stage has a reason.
+   */
+  async function compileImportRules(principal: Principal): Promise<(input: Record<string, unknown>) => FieldError[]> {
+    const pipeline = await pipelines.defaultFor(principal.tenantId);
+    const byName = new Map(pipeline.stages.flatMap((s) => [[s.key.toLowerCase(), s], [s.name.toLowerCase(), s]] as Array<[string, PipelineStage]>));
+    return (input) => {
+      if (!input.stage) return [];
+      const stage = byName.get(String(input.stage).trim().toLowerCase());
+      if (!stage) return [{ field: 'stage', code: 'unknown_stage', message: `"${String(input.stage)}" is not a stage of pipeline '${pipeline.name}'; stages: ${pipeline.stages.map((s) => s.name).join(', ')}` }];
+      if (stage.kind === 'lost' && !input.lostReason) return [{ field: 'lostReason', code: 'required', message: 'is required when an opportunity is lost (lost deals are routed by reason)' }];
+      return [];
+    };
+  }
+
   return {
     ...records,
     create,
+    createMany,
+    compileImportRules,
     /** Field updates; stage and pipeline change only through `move`. */
     async update(principal: Principal, id: string, patch: Record<string, unknown>, options: { ifMatch?: number | undefined; client?: { ip?: string; userAgent?: string } } = {}) {
       const { stage: _stage, pipelineId: _pipeline, stageKind: _kind, outcome: _outcome, rank: _rank, sourceLeadId: _source, closedAt: _closed, ...rest } = patch;
