@@ -1,47 +1,33 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
-import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
+import { makeAgency, type TestAgency } from '../../testing/index.js';
 import { customerModel } from '../customers/customer.model.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { importModel } from './import.model.js';
+import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: customers with their account tree', () => {
-  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
+  let rt: ImportTestRuntime;
   let agency: TestAgency;
   let other: TestAgency;
   let admin: string;
   let tenantId: Types.ObjectId;
-  let dataDir: string;
+  let close: () => Promise<void>;
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'crm-import-customers-'));
-    rt = await createTestRuntime({ file: import.meta.filename, env: { DATA_DIR: dataDir, IMPORT_BATCH_SIZE: '3', JOBS_PROCESS_EVERY_MS: '100', JOBS_LOCK_LIFETIME_MS: '30000' } });
+    ({ rt, close } = await importTestRuntime(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
     agency = await makeAgency(rt);
     other = await makeAgency(rt);
     admin = agency.adminToken;
     tenantId = new Types.ObjectId(agency.tenantId);
-    await rt.ctx.jobs.start();
   });
   after(async () => {
-    await rt.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   });
 
-  async function finished(id: string) {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const res = await rt.request().get(`/v1/imports/${id}`).set(auth(admin));
-      assert.equal(res.status, 200);
-      if (!['queued', 'running'].includes(res.body.status)) return res.body;
-      if (Date.now() > deadline) throw new Error(`import ${id} still ${res.body.status}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const finished = (id: string) => importFinished(rt, id, admin);
 
   const lines = [
     'Kundennummer;Firma;Übergeordnet;Ort;Bewertung;Status',

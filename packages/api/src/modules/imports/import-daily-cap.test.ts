@@ -1,39 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
-import { createTestRuntime, makeAgency, type TestAgency } from '../../testing/index.js';
+import { makeAgency, type TestAgency } from '../../testing/index.js';
 import { contactModel } from '../contacts/contact.model.js';
 import { agencyDay, nextAgencyDay } from './import-daily-cap.js';
 import { importModel } from './import.model.js';
+import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: the daily row cap', () => {
-  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
-  let dataDir: string;
+  let rt: ImportTestRuntime;
+  let close: () => Promise<void>;
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'crm-import-cap-'));
-    rt = await createTestRuntime({ file: import.meta.filename, env: { DATA_DIR: dataDir, IMPORT_BATCH_SIZE: '50', IMPORT_DAILY_ROW_CAP: '120', JOBS_PROCESS_EVERY_MS: '100', JOBS_LOCK_LIFETIME_MS: '30000' } });
-    await rt.ctx.jobs.start();
+    ({ rt, close } = await importTestRuntime(import.meta.filename, { IMPORT_BATCH_SIZE: '50', IMPORT_DAILY_ROW_CAP: '120' }));
   });
   after(async () => {
-    await rt.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   });
 
-  async function finished(id: string, token: string) {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const res = await rt.request().get(`/v1/imports/${id}`).set(auth(token));
-      assert.equal(res.status, 200);
-      if (!['queued', 'running'].includes(res.body.status)) return res.body;
-      if (Date.now() > deadline) throw new Error(`import ${id} still ${res.body.status}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const finished = (id: string, token: string) => importFinished(rt, id, token);
 
   /** Uploads and maps a contacts file of `count` rows; every 10th row has an email that fails validation. */
   async function mappedImport(agency: TestAgency, count: number, tag: string): Promise<string> {

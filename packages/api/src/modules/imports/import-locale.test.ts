@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
-import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { contactModel } from '../contacts/contact.model.js';
 import { userModel } from '../identity/user.model.js';
 import { leadModel } from '../leads/lead.model.js';
 import { parseLocaleDate, parseLocaleNumber } from './import-locale.js';
+import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: dates and numbers in a locale', () => {
   it('should read numbers as each locale groups them and refuse the other grouping', () => {
@@ -53,17 +51,16 @@ describe('imports: dates and numbers in a locale', () => {
 });
 
 describe('imports: locale, owner by email and statuses', () => {
-  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
+  let rt: ImportTestRuntime;
   let agency: TestAgency;
   let admin: string;
   let tenantId: Types.ObjectId;
-  let dataDir: string;
+  let close: () => Promise<void>;
   let owner: { id: Types.ObjectId; email: string };
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'crm-import-locale-'));
-    rt = await createTestRuntime({ file: import.meta.filename, env: { DATA_DIR: dataDir, IMPORT_BATCH_SIZE: '3', JOBS_PROCESS_EVERY_MS: '100', JOBS_LOCK_LIFETIME_MS: '30000' } });
+    ({ rt, close } = await importTestRuntime(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
     agency = await makeAgency(rt);
     admin = agency.adminToken;
     tenantId = new Types.ObjectId(agency.tenantId);
@@ -72,23 +69,12 @@ describe('imports: locale, owner by email and statuses', () => {
     await userModel(rt.ctx.connection).updateOne({ tenantId, _id: disabled.id }, { $set: { status: 'disabled' } });
     await rt.request().post('/v1/custom-fields').set(auth(admin)).send({ resource: 'contact', key: 'since', label: 'Kunde seit', type: 'date' }).expect(201);
     await rt.request().post('/v1/custom-fields').set(auth(admin)).send({ resource: 'contact', key: 'budget', label: 'Budget', type: 'number' }).expect(201);
-    await rt.ctx.jobs.start();
   });
   after(async () => {
-    await rt.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   });
 
-  async function finished(id: string, token = admin) {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const res = await rt.request().get(`/v1/imports/${id}`).set(auth(token));
-      assert.equal(res.status, 200);
-      if (!['queued', 'running'].includes(res.body.status)) return res.body;
-      if (Date.now() > deadline) throw new Error(`import ${id} still ${res.body.status}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const finished = (id: string, token = admin) => importFinished(rt, id, token);
 
   const upload = async (lines: string[], token = admin) => {
     const res = await rt.request().post('/v1/imports/contacts').query({ name: 'messy.csv' }).set(auth(token)).set('Content-Type', 'text/csv').send(Buffer.from(lines.join('\r\n') + '\r\n'));

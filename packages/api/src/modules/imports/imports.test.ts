@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -11,7 +8,7 @@ import { counterKey, readCounter } from '../../platform/counts/record-counts.js'
 import { listRowModel } from '../../platform/lists/list-row.model.js';
 import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import { searchEntryModel } from '../../platform/search/search-entry.model.js';
-import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { commandEventsDuring } from '../../testing/commands.js';
 import { claimEmailKeys, emailKeyId } from '../../platform/records/email-keys.js';
 import { contactModel } from '../contacts/contact.model.js';
@@ -19,44 +16,32 @@ import { leadModel } from '../leads/lead.model.js';
 import { JOBS_COLLECTION } from '../../platform/jobs/jobs.js';
 import { IMPORT_RUN_JOB } from './import-run.js';
 import { importModel } from './import.model.js';
+import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports', () => {
-  let rt: Awaited<ReturnType<typeof createTestRuntime>>;
+  let rt: ImportTestRuntime;
   let agency: TestAgency;
   let other: TestAgency;
   let admin: string;
   let tenantId: Types.ObjectId;
-  let dataDir: string;
+  let close: () => Promise<void>;
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'crm-imports-'));
-    rt = await createTestRuntime({ file: import.meta.filename, env: { DATA_DIR: dataDir, IMPORT_BATCH_SIZE: '50', JOBS_PROCESS_EVERY_MS: '100', JOBS_LOCK_LIFETIME_MS: '30000' } });
+    ({ rt, close } = await importTestRuntime(import.meta.filename, { IMPORT_BATCH_SIZE: '50' }));
     agency = await makeAgency(rt);
     other = await makeAgency(rt);
     admin = agency.adminToken;
     tenantId = new Types.ObjectId(agency.tenantId);
-    await rt.ctx.jobs.start();
   });
   after(async () => {
-    await rt.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   });
 
   const upload = (body: Buffer, query: { kind: string; name: string }, type = 'text/csv', token = admin) =>
     rt.request().post(`/v1/imports/${query.kind}`).query({ name: query.name }).set(auth(token)).set('Content-Type', type).send(body);
 
-  /** Polls the import until it leaves queued/running (a deadline, no sleeps as waits). */
-  async function finished(id: string, token = admin) {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const res = await rt.request().get(`/v1/imports/${id}`).set(auth(token));
-      assert.equal(res.status, 200);
-      if (!['queued', 'running'].includes(res.body.status)) return res.body;
-      if (Date.now() > deadline) throw new Error(`import ${id} still ${res.body.status}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const finished = (id: string, token = admin) => importFinished(rt, id, token);
 
   it('should read a Windows-1252 CSV with a BOM-less header, semicolons and quotes, dry-run it without writing, then import it once', async () => {
     await rt.request().post('/v1/contacts').set(auth(admin)).send({ firstName: 'Existing', lastName: 'Person', emails: [{ value: 'bestand@firma.example', primary: true }] }).expect(201);

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestRuntime } from '../../../testing/index.js';
+
+export type ImportTestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;
+
+/**
+ * A runtime for the imports' tests: uploads in a folder of its own (removed by `close`), the job runner
+ * started and polling every 100 ms. `env` adds to it (the batch size, a daily cap).
+ */
+export async function importTestRuntime(file: string, env: Record<string, string> = {}): Promise<{ rt: ImportTestRuntime; close: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'crm-imports-'));
+  const rt = await createTestRuntime({ file, env: { DATA_DIR: dataDir, JOBS_PROCESS_EVERY_MS: '100', JOBS_LOCK_LIFETIME_MS: '30000', ...env } });
+  await rt.ctx.jobs.start();
+  return {
+    rt,
+    close: async () => {
+      await rt.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls an import as `token` until it leaves queued/running, and answers it (a deadline of a minute, no sleep as a wait). */
+export async function importFinished(rt: ImportTestRuntime, id: string, token: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await rt.request().get(`/v1/imports/${id}`).set({ Authorization: `Bearer ${token}` });
+    assert.equal(res.status, 200);
+    if (!['queued', 'running'].includes(res.body.status)) return res.body;
+    if (Date.now() > deadline) throw new Error(`import ${id} still ${res.body.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
