@@ -8,13 +8,18 @@ import { AppError, type FieldError } from '../../platform/errors.js';
 import type { EventBus } from '../../platform/events.js';
 import type { Jobs } from '../../platform/jobs/jobs.js';
 import type { RecordBase, RecordService } from '../../platform/records/record-service.js';
-import type { DailyRowCap } from './import-daily-cap.js';
 import type { ImportLocale } from './import-locale.js';
 import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js';
 import type { DedupeKey, ImportKind, ImportMode } from './import-fields.js';
 import { importChangeModel, importErrorModel, importKeyModel, importModel, type ImportChange, type ImportError, type ImportJob, type ImportKey } from './import.model.js';
 
 /** One kind an import writes: its record service, the API's create schema, and the rules its create adds to that schema. */
+/** An agency's daily import row cap (0: none) and the time zone its day is counted in (import-daily-cap.ts). */
+export interface DailyRowCap {
+  cap: number;
+  timeZone: string;
+}
+
 export interface ImportKindDeps {
   service: RecordService<RecordBase>;
   create: ZodType;

@@ -3,11 +3,6 @@ import { AppError } from '../../platform/errors.js';
 import type { ImportContext } from './import-context.js';
 import type { ImportJob } from './import.model.js';
 
-/** An agency's daily import row cap (0: none) and the time zone its day is counted in. */
-export interface DailyRowCap {
-  cap: number;
-  timeZone: string;
-}
 
 function partsIn(at: Date, timeZone: string) {
   const parts = Object.fromEntries(
