@@ -127,9 +127,12 @@ if (inProcess) {
 
 /** The API and bench/import-api.ts compiled once for the bench's API processes (removed when the bench ends). */
 function apiBuild(): Promise<string> {
-  const out = join(repoRoot, '.build', `bench-import-${process.pid}`);
-  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
-  return (built ??= compileTree(['packages/api/src', 'bench/import-api.ts', 'bench/command-profile.ts'], out));
+  if (!built) {
+    const out = join(repoRoot, '.build', `bench-import-${process.pid}`);
+    process.once('exit', () => rmSync(out, { recursive: true, force: true }));
+    built = compileTree(['packages/api/src', 'bench/import-api.ts', 'bench/command-profile.ts'], out);
+  }
+  return built;
 }
 
 /** The API in a process of its own (bench/import-api.ts); `restart`: one that replaces a killed one, on the same agency. */
