@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
-import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { readXlsxRows } from './import-xlsx.js';
 
 /** The file formats an import reads. */
 export type ImportFormat = 'csv' | 'xlsx';
@@ -60,40 +60,15 @@ export async function sniffCsv(path: string): Promise<CsvDialect> {
   }
 }
 
-/** A cell as text: dates as ISO dates, rich text and hyperlinks as their text, formulas as their result. */
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    const v = value as { text?: unknown; result?: unknown; richText?: Array<{ text: string }>; hyperlink?: string; error?: string };
-    if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
-    if (v.text !== undefined) return typeof v.text === 'string' ? v.text : cellText(v.text as ExcelJS.CellValue);
-    if (v.result !== undefined) return cellText(v.result as ExcelJS.CellValue);
-    if (v.hyperlink) return v.hyperlink;
-    return '';
-  }
-  return String(value);
-}
-
 /**
  * The rows of an import file, header first, one array of cell texts per row, read as a stream (a
  * 512 MB file is never held whole in memory): CSV through csv-parse (quoted fields, embedded newlines,
- * a BOM, the dialect given), XLSX through exceljs's streaming reader (first worksheet). Empty lines are
+ * a BOM, the dialect given), XLSX through exceljs's streaming reader (first worksheet; import-xlsx.ts). Empty lines are
  * skipped and do not count as rows.
  */
 export async function* readRows(path: string, format: ImportFormat, dialect?: CsvDialect, signal?: AbortSignal): AsyncGenerator<string[]> {
   if (format === 'xlsx') {
-    // Loaded at first use: exceljs costs every process a quarter of a second to load.
-    const { default: Excel } = await import('exceljs');
-    const reader = new Excel.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' });
-    for await (const sheet of reader) {
-      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-        signal?.throwIfAborted();
-        const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
-        if (values.some((v) => v.trim() !== '')) yield values;
-      }
-      return; // the first worksheet only
-    }
+    yield* readXlsxRows(path, signal);
     return;
   }
   const { encoding, delimiter } = dialect ?? (await sniffCsv(path));
