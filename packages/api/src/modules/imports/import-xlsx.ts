@@ -6,11 +6,17 @@ import { StringDecoder } from 'node:string_decoder';
 import type ExcelJS from 'exceljs';
 import { SaxesParser } from 'saxes';
 import yauzl from 'yauzl';
+import { AppError } from '../../platform/errors.js';
 
 /** Bytes appended to a spill file before they are written (and the size of a block read back). */
 const CHUNK_BYTES = 64 * 1024;
 /** Blocks a spill file keeps in memory once written (least recently used dropped first): 2 MB. */
 const CACHED_BLOCKS = 32;
+/**
+ * The most text a workbook's shared strings may hold: a zip of 512 MB can inflate to far more (XML
+ * compresses well), and these go to disk. 4 GB is ~40 times what a million rows of ten distinct texts take.
+ */
+export const MAX_SHARED_STRING_BYTES = 4 * 1024 ** 3;
 
 /**
  * A file written once from the start, by appends, then read at random: what a spill file holds beyond the
@@ -118,6 +124,7 @@ class SharedStrings {
   }
 
   async add(text: string): Promise<void> {
+    if (this.texts.length > MAX_SHARED_STRING_BYTES) throw AppError.invalidField('body', `holds more than ${MAX_SHARED_STRING_BYTES / 1024 ** 3} GB of text in its shared strings`);
     this.pair.writeDoubleLE(this.texts.length, 0);
     await this.starts.append(this.pair);
     await this.texts.append(Buffer.from(text, 'utf8'));
