@@ -131,8 +131,8 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
     ...support.routes,
   ];
   routes.push(...customerPortal.routes);
-  // Imports of contacts, leads, customers and opportunities from CSV and XLSX (issue 20), run as Agenda jobs.
-  routes.push(...importsModule(ctx, { recordDeps, contacts, leads: crm.leads, customers: crm.customers, opportunities: sales.opportunities }).routes);
+  // Imports of contacts, leads, customers, opportunities, products and tasks from CSV and XLSX (issue 20), run as Agenda jobs.
+  routes.push(...importsModule(ctx, { recordDeps, contacts, leads: crm.leads, customers: crm.customers, opportunities: sales.opportunities, products: crm.products, tasks: sales.tasks }).routes);
   // The knowledge base: agents' routes, and published articles for customers and for visitors with the publishable key.
   routes.push(...knowledgeModule(ctx, { publishable: publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL }) }).routes);
   // Price books, quotes sent through the rep's own SMTP, gaplessly numbered invoices (issue 21).

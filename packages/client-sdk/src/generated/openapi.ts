@@ -2665,6 +2665,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imports/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file of products to import
+         * @description Send the file's raw bytes as the body (CSV in UTF-8 or Windows-1252, any delimiter, quoted fields, with or without a BOM; or an .xlsx workbook, first sheet), at most 512 MB, with `Content-Type: text/csv` or the .xlsx type (application/octet-stream is taken for both), the file name in `?name=`. The file is streamed to disk; the answer has its header, the first rows and a suggested mapping. The other import routes serve whoever started the import, and admins.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `product:import`.
+         */
+        post: operations["createProductImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/products/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List saved mappings for products imports
+         * @description The agency's saved mappings for files of products, by name; for whoever may import products.
+         *
+         *     Access: `product:import`.
+         */
+        get: operations["listProductImportMappings"];
+        put?: never;
+        /**
+         * Save a mapping for products imports
+         * @description Saves columns (by header) to fields, the dedupe key, the mode and the defaults under a name, for the next file of products. Checked as a mapping is: a field that is not one of products answers 400 naming `columns.<i>.field`; a name already used answers 409.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `product:import`.
+         */
+        post: operations["createProductImportMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file of tasks to import
+         * @description Send the file's raw bytes as the body (CSV in UTF-8 or Windows-1252, any delimiter, quoted fields, with or without a BOM; or an .xlsx workbook, first sheet), at most 512 MB, with `Content-Type: text/csv` or the .xlsx type (application/octet-stream is taken for both), the file name in `?name=`. The file is streamed to disk; the answer has its header, the first rows and a suggested mapping. The other import routes serve whoever started the import, and admins.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `task:import`.
+         */
+        post: operations["createTaskImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/tasks/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List saved mappings for tasks imports
+         * @description The agency's saved mappings for files of tasks, by name; for whoever may import tasks.
+         *
+         *     Access: `task:import`.
+         */
+        get: operations["listTaskImportMappings"];
+        put?: never;
+        /**
+         * Save a mapping for tasks imports
+         * @description Saves columns (by header) to fields, the dedupe key, the mode and the defaults under a name, for the next file of tasks. Checked as a mapping is: a field that is not one of tasks answers 400 naming `columns.<i>.field`; a name already used answers 409.
+         *
+         *     Honours `Idempotency-Key`: a retry with the same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         *
+         *     Access: `task:import`.
+         */
+        post: operations["createTaskImportMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoice-mail/resend-uncertain": {
         parameters: {
             query?: never;
@@ -10689,14 +10797,15 @@ export interface components {
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
             /** @enum {string} */
-            kind: "contacts" | "leads" | "customers" | "opportunities";
+            kind: "contacts" | "leads" | "customers" | "opportunities" | "products" | "tasks";
             mapping: {
+                assign: components["schemas"]["ImportAssignRule"];
                 columns: {
                     column: string;
                     field: string | null;
                 }[];
                 /** @enum {string} */
-                dedupeKey: "email" | "externalId" | "phone";
+                dedupeKey: "email" | "externalId" | "phone" | "code";
                 /**
                  * @description How the file writes dates and numbers, for the date and number fields and custom fields of those types: `de-DE` 31.12.2026 and 1.234,56, `en-US` 12/31/2026 and 1,234.56, `en-GB` 31/12/2026 and 1,234.56, and so on. ISO dates (2026-12-31) are read in every locale. Null: ISO dates only, numbers with a decimal point or comma and no grouping.
                  * @enum {string|null}
@@ -10739,8 +10848,29 @@ export interface components {
                 field: string | null;
             }[];
         };
+        /** @description Owners for created records whose row has no owner cell (`ownerEmail`; a task's `assigneeEmail`): the members of a team in turn. The members are taken once when the run starts and kept on the import. Duplicates updated in mode `update` keep their owners. */
+        ImportAssignRule: {
+            /**
+             * @description `round-robin`: the team's active members in turn (in the order of their ids), picked by the row's number, so a resumed run gives each row the same owner
+             * @default round-robin
+             * @enum {string}
+             */
+            strategy?: "round-robin";
+            /**
+             * @description A team of the agency with active members; your role needs `assign` on the kind (tasks: every member must be you or below you in the organisation)
+             * @example 6750a1b2c3d4e5f601234567
+             */
+            teamId: string;
+        } | null;
         /** @description What a run would do: `created`, `updated` and `skipped` count the rows that would be; `failed` the rows that would not pass validation */
         ImportDryRun: {
+            /** @description With an assignment rule: how many of the rows that would be created each of the team's active members would own */
+            assignments?: {
+                email: string;
+                rows: number;
+                /** @example 6750a1b2c3d4e5f601234567 */
+                userId: string;
+            }[];
             created: number;
             errors: {
                 column?: string | null;
@@ -10764,6 +10894,7 @@ export interface components {
             object: "list";
         };
         ImportMapping: {
+            assign?: components["schemas"]["ImportAssignRule"];
             /** @description Columns left out are not imported */
             columns: {
                 column: string;
@@ -10771,11 +10902,11 @@ export interface components {
                 field: string | null;
             }[];
             /**
-             * @description How an existing record and an earlier row of the file are found
+             * @description How an existing record and an earlier row of the file are found (products: `code`, compared without case)
              * @default email
              * @enum {string}
              */
-            dedupeKey?: "email" | "externalId" | "phone";
+            dedupeKey?: "email" | "externalId" | "phone" | "code";
             /**
              * @description How the file writes dates and numbers, for the date and number fields and custom fields of those types: `de-DE` 31.12.2026 and 1.234,56, `en-US` 12/31/2026 and 1,234.56, `en-GB` 31/12/2026 and 1,234.56, and so on. ISO dates (2026-12-31) are read in every locale. Null: ISO dates only, numbers with a decimal point or comma and no grouping.
              * @enum {string|null}
@@ -13872,6 +14003,7 @@ export interface components {
             updatedAt: string | null;
         };
         SavedImportMapping: {
+            assign: components["schemas"]["ImportAssignRule"];
             /** @description Fields by column header: a file with these headers gets them preselected */
             columns: {
                 column: string;
@@ -13881,11 +14013,11 @@ export interface components {
             /** @example 6750a1b2c3d4e5f601234567 */
             createdBy: string;
             /** @enum {string} */
-            dedupeKey: "email" | "externalId" | "phone";
+            dedupeKey: "email" | "externalId" | "phone" | "code";
             /** @example 6750a1b2c3d4e5f601234567 */
             id: string;
             /** @enum {string} */
-            kind: "contacts" | "leads" | "customers" | "opportunities";
+            kind: "contacts" | "leads" | "customers" | "opportunities" | "products" | "tasks";
             /**
              * @description How the file writes dates and numbers, for the date and number fields and custom fields of those types: `de-DE` 31.12.2026 and 1.234,56, `en-US` 12/31/2026 and 1,234.56, `en-GB` 31/12/2026 and 1,234.56, and so on. ISO dates (2026-12-31) are read in every locale. Null: ISO dates only, numbers with a decimal point or comma and no grouping.
              * @enum {string|null}
@@ -21517,6 +21649,222 @@ export interface operations {
         };
     };
     createOpportunityImportMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedImportMappingInput"];
+            };
+        };
+        responses: {
+            /** @description The saved mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMapping"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createProductImport: {
+        parameters: {
+            query: {
+                /** @description The file name; its extension (.csv, .txt, .tsv or .xlsx) names the format */
+                name: string;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import, waiting for its mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listProductImportMappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The saved mappings */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMappingList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createProductImportMapping: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedImportMappingInput"];
+            };
+        };
+        responses: {
+            /** @description The saved mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMapping"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createTaskImport: {
+        parameters: {
+            query: {
+                /** @description The file name; its extension (.csv, .txt, .tsv or .xlsx) names the format */
+                name: string;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key (per caller and operation, kept 24 hours) never creates twice. See docs/http-contract.md. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import, waiting for its mapping */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listTaskImportMappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The saved mappings */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedImportMappingList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createTaskImportMapping: {
         parameters: {
             query?: never;
             header?: {

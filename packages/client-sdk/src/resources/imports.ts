@@ -30,7 +30,7 @@ function contentTypeOf(file: DocumentBody, name: string): string {
 }
 
 /**
- * Imports of contacts, leads, customers (accounts) and opportunities from CSV or XLSX (`crm.imports`): upload, map, dry-run, run in the
+ * Imports of contacts, leads, customers (accounts), opportunities, products and tasks from CSV or XLSX (`crm.imports`): upload, map, dry-run, run in the
  * background with live progress, download the error file, cancel, undo.
  *
  * @example

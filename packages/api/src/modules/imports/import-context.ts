@@ -13,19 +13,33 @@ import type { WorkflowEngine } from '../../platform/workflow/workflow-engine.js'
 import type { DedupeKey, ImportKind, ImportMode } from './import-fields.js';
 import { importChangeModel, importErrorModel, importKeyModel, importModel, type ImportChange, type ImportError, type ImportJob, type ImportKey } from './import.model.js';
 
-/** One kind an import writes: its record service, the API's create schema, and the rules its create adds to that schema. */
 /** An agency's daily import row cap (0: none) and the time zone its day is counted in (import-daily-cap.ts). */
 export interface DailyRowCap {
   cap: number;
   timeZone: string;
 }
 
+/** What an import writes a kind through: a record service, or (products) a service with the same calls. */
+export type ImportWriter = Pick<RecordService<RecordBase>, 'definition' | 'createMany' | 'update' | 'removeMany' | 'findVisible'>;
+
+/** A kind's cells read before its create schema (a product's department, a task's due time and subject columns), into the row's input: the row's errors. */
+export type RowRule = (values: ReadonlyMap<string, string>, input: Record<string, unknown>) => { errors: FieldError[] };
+
+/** One kind an import writes: its record service, the API's create schema, and the rules its create adds to that schema. */
 export interface ImportKindDeps {
-  service: RecordService<RecordBase>;
+  service: ImportWriter;
   create: ZodType;
-  resource: 'contact' | 'lead' | 'customer' | 'opportunity';
+  resource: 'contact' | 'lead' | 'customer' | 'opportunity' | 'product' | 'task';
   /** The kind's create rules beyond the schema, compiled once per principal (leads: participation); none by default. */
   compileRules?(principal: Principal): Promise<(input: Record<string, unknown>) => FieldError[]>;
+  /** The kind's own reading of cells before the schema, compiled once per run (the agency's departments, its time zone). */
+  compileRowRule?(principal: Principal, job: ImportJob): Promise<RowRule>;
+  /**
+   * Fields the kind's `update` leaves out, which an updated duplicate (mode `update`) gets through a path of
+   * their own, and an undo puts back the same way: an opportunity's stage (its move), an account's parent
+   * (its tree move). `move` is called before the update, with the values of those fields.
+   */
+  movedOnUpdate?: { fields: readonly string[]; move(principal: Principal, id: string, values: Record<string, unknown>, existing: RecordBase | null): Promise<void> };
 }
 
 /** What the import service works with: the record services it writes through and the platform parts. */
@@ -41,6 +55,8 @@ export interface ImportDeps {
   workflows: WorkflowEngine;
   /** The agency's users by lower-case email (one read per run): what an `ownerEmail` column resolves to. */
   usersByEmail(tenantId: Types.ObjectId): Promise<Map<string, { id: Types.ObjectId; active: boolean }>>;
+  /** A team's active members, in the order of their ids (an assignment rule's turns); null when the agency has no such team. */
+  teamMembers(tenantId: Types.ObjectId, teamId: Types.ObjectId): Promise<Array<{ id: Types.ObjectId; email: string }> | null>;
   kinds: Record<ImportKind, ImportKindDeps>;
   /** The agency's daily import row cap (its own setting, else the server's default; 0: none) and its time zone. */
   dailyRowCapOf(tenantId: Types.ObjectId): Promise<DailyRowCap>;
@@ -57,6 +73,7 @@ export interface MappingInput {
   tags?: string[] | undefined;
   locale?: ImportLocale | null | undefined;
   statusMap?: { values: Array<{ value: string; status: string }>; unknown: 'error' | 'default'; default?: string | null | undefined } | null | undefined;
+  assign?: { teamId: string; strategy: 'round-robin' } | null | undefined;
 }
 
 /** A data row as checked: its file row number, cells, the create body it stands for (null when it failed), dedupe key and errors. */
@@ -70,6 +87,8 @@ export interface RowOutcome {
   parent?: string | null;
   /** The workflow state a created record starts in (the status column, through the mapping's statusMap); null: the initial one. */
   status?: string | null;
+  /** The owner (a task's assignee) the mapping's assignment rule gave the row, which had no owner cell. */
+  ruleOwner?: string;
 }
 
 /** The models and lookups every part of the import service shares. */

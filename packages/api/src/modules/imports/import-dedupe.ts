@@ -8,6 +8,7 @@ import { readRecordsById, servesIdsInOneRead } from '../../platform/records/reco
 import { inParallel } from '../../platform/concurrency.js';
 import { claimEmailKeys, emailKeysReady } from '../../platform/records/email-keys.js';
 import { type ImportContext, type RowOutcome } from './import-context.js';
+import { keyValue } from './import-fields.js';
 import type { ImportJob } from './import.model.js';
 
 /** Lookups in flight at once on an engine that answers one key per read (FerretDB); the pool keeps room for the API. */
@@ -43,6 +44,16 @@ export async function existingByKey(ctx: ImportContext, job: ImportJob, principa
       ? await Model.find({ tenantId, primaryEmail: op({ $in: [...keys] }) } as never).batchSize(keys.length + 1).lean<Array<RecordBase & { primaryEmail: string }>>()
       : (await inParallel(keys, LOOKUPS_AT_ONCE, (key) => Model.find({ primaryEmail: key } as never).setOptions({ crossTenant: 'by email alone; the tenant is checked on each record' }).lean<Array<RecordBase & { primaryEmail: string }>>())).flat();
     for (const doc of docs) if (doc && doc.tenantId.equals(tenantId) && !found.has(doc.primaryEmail)) found.set(doc.primaryEmail, doc);
+    return found;
+  }
+  if (job.mapping!.dedupeKey === 'code') {
+    // Products by their own code, without case: an agency has few, so they are read together (one equality
+    // read per batch) and hand-made ones are found too, which import keys alone would miss.
+    const wanted = new Set(keys);
+    for (const doc of await Model.find({ tenantId } as never).lean<Array<RecordBase & { code?: string | null }>>()) {
+      const code = keyValue('code', doc.code ?? undefined);
+      if (code && wanted.has(code) && !found.has(code)) found.set(code, doc);
+    }
     return found;
   }
   const ids = keys.map((key) => importKeyId(job, tenantId, key));

@@ -26,6 +26,7 @@ export function toImportDto(job: ImportJob) {
           tags: job.mapping.tags,
           locale: job.mapping.locale ?? null,
           statusMap: job.mapping.statusMap ?? null,
+          assign: job.mapping.assign ? { teamId: String(job.mapping.assign.teamId), strategy: job.mapping.assign.strategy } : null,
         }
       : null,
     status: job.status,

@@ -1,16 +1,32 @@
-/** What an import creates: contacts, leads, or customers (accounts, with their tree). */
-export const importKinds = ['contacts', 'leads', 'customers', 'opportunities'] as const;
+/** What an import creates: contacts, leads, customers (accounts, with their tree), opportunities, products and tasks. */
+export const importKinds = ['contacts', 'leads', 'customers', 'opportunities', 'products', 'tasks'] as const;
 export type ImportKind = (typeof importKinds)[number];
 
 /** The key that finds an existing record: a row whose key matches one is a duplicate. */
-export const dedupeKeys = ['email', 'externalId', 'phone'] as const;
+export const dedupeKeys = ['email', 'externalId', 'phone', 'code'] as const;
 export type DedupeKey = (typeof dedupeKeys)[number];
 
-/** The dedupe keys that find records of a kind: customers have no primary email to find them by. */
-export const kindDedupeKeys: Record<ImportKind, readonly DedupeKey[]> = { contacts: dedupeKeys, leads: dedupeKeys, customers: ['externalId', 'phone'], opportunities: ['externalId'] };
+/**
+ * The dedupe keys that find records of a kind: customers have no primary email to find them by; a product is
+ * found by its own `code` (the agency's products are few: read together, so hand-made ones are found too).
+ */
+export const kindDedupeKeys: Record<ImportKind, readonly DedupeKey[]> = { contacts: ['email', 'externalId', 'phone'], leads: ['email', 'externalId', 'phone'], customers: ['externalId', 'phone'], opportunities: ['externalId'], products: ['code'], tasks: ['externalId'] };
 
 /** The record resource and the name in operation ids of each kind. */
-export const kindResources = { contacts: { resource: 'contact', Kind: 'Contact' }, leads: { resource: 'lead', Kind: 'Lead' }, customers: { resource: 'customer', Kind: 'Customer' }, opportunities: { resource: 'opportunity', Kind: 'Opportunity' } } as const satisfies Record<ImportKind, { resource: string; Kind: string }>;
+export const kindResources = {
+  contacts: { resource: 'contact', Kind: 'Contact' },
+  leads: { resource: 'lead', Kind: 'Lead' },
+  customers: { resource: 'customer', Kind: 'Customer' },
+  opportunities: { resource: 'opportunity', Kind: 'Opportunity' },
+  products: { resource: 'product', Kind: 'Product' },
+  tasks: { resource: 'task', Kind: 'Task' },
+} as const satisfies Record<ImportKind, { resource: string; Kind: string }>;
+
+/** The field that holds a kind's owner by email: a task's assignee, every other record's owner (products have none). */
+export const ownerFieldOf: Record<ImportKind, 'ownerEmail' | 'assigneeEmail' | null> = { contacts: 'ownerEmail', leads: 'ownerEmail', customers: 'ownerEmail', opportunities: 'ownerEmail', products: null, tasks: 'assigneeEmail' };
+
+/** A task's subject columns: the contact by its primary email, or the account, lead or deal by the external id an import gave it. */
+export const taskSubjectFields = { contactEmail: 'contact', customerExternalId: 'customer', leadExternalId: 'lead', opportunityExternalId: 'opportunity' } as const;
 
 /** What happens to a duplicate row: always create, update the existing record, or skip the row. */
 export const importModes = ['create', 'update', 'skip'] as const;
@@ -24,11 +40,14 @@ export const importFields: Record<ImportKind, readonly string[]> = {
   leads: [...shared, 'kind', 'source', 'contactList', 'services', 'quality', 'participation', 'employees'],
   customers: ['name', 'legalName', 'industry', 'companyType', 'category', 'rating', 'website', 'email', 'phone', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'ownerEmail', 'status', 'parent'],
   opportunities: ['name', 'description', 'customer', 'amount', 'currency', 'probability', 'stage', 'lostReason', 'expectedCloseDate', 'nextStep', 'nextStepDate', 'leadSource', 'tags', 'externalId', 'ownerEmail'],
+  products: ['name', 'code', 'description', 'cycleStart', 'cycleEnd', 'status', 'department'],
+  tasks: ['title', 'kind', 'description', 'dueAt', 'assigneeEmail', ...Object.keys(taskSubjectFields), 'status', 'tags', 'externalId'],
 };
 
 /** Built-in fields whose cells are numbers or dates, read in the mapping's locale (custom fields go by their type). */
-export const numberFields: Record<ImportKind, readonly string[]> = { contacts: [], leads: ['employees'], customers: ['rating'], opportunities: ['amount', 'probability'] };
-export const dateFields: Record<ImportKind, readonly string[]> = { contacts: [], leads: [], customers: [], opportunities: ['expectedCloseDate', 'nextStepDate'] };
+export const numberFields: Record<ImportKind, readonly string[]> = { contacts: [], leads: ['employees'], customers: ['rating'], opportunities: ['amount', 'probability'], products: [], tasks: [] };
+/** (A task's `dueAt` is a date or a date-time: read by the task's own row rules, import-kinds.ts.) */
+export const dateFields: Record<ImportKind, readonly string[]> = { contacts: [], leads: [], customers: [], opportunities: ['expectedCloseDate', 'nextStepDate'], products: ['cycleStart', 'cycleEnd'], tasks: [] };
 
 /** Header words, English and German, that suggest a field (compared after `normalizeHeader`). */
 const synonyms: Record<string, string[]> = {
@@ -74,12 +93,32 @@ const synonyms: Record<string, string[]> = {
   expectedCloseDate: ['closedate', 'expectedclosedate', 'expectedclose', 'abschlussdatum', 'erwartetesabschlussdatum'],
   nextStep: ['nextstep', 'naechsterschritt'],
   nextStepDate: ['nextstepdate', 'naechsterschrittam', 'wiedervorlage'],
+  cycleStart: ['cyclestart', 'start', 'startdate', 'begin', 'zyklusbeginn', 'zyklusstart', 'beginn', 'startdatum', 'von'],
+  cycleEnd: ['cycleend', 'end', 'enddate', 'zyklusende', 'ende', 'enddatum', 'bis'],
+  department: ['department', 'departmentname', 'abteilung', 'bereich', 'geschaeftsbereich'],
+  title: ['title', 'subject', 'task', 'taskname', 'titel', 'betreff', 'aufgabe'],
+  dueAt: ['dueat', 'due', 'duedate', 'deadline', 'faellig', 'faelligam', 'faelligkeit', 'termin', 'datum'],
+  assigneeEmail: ['assignee', 'assigneeemail', 'assignedto', 'owner', 'owneremail', 'bearbeiter', 'zustaendig', 'verantwortlich', 'zugewiesenan'],
+  contactEmail: ['contactemail', 'contact', 'kontakt', 'kontaktemail', 'email', 'emailadresse'],
+  customerExternalId: ['customerexternalid', 'customerid', 'accountid', 'kundennummer', 'kundenid'],
+  leadExternalId: ['leadexternalid', 'leadid', 'leadnummer'],
+  opportunityExternalId: ['opportunityexternalid', 'opportunityid', 'dealid', 'verkaufschancennummer'],
   employees: ['employees', 'numberofemployees', 'employeecount', 'headcount', 'mitarbeiter', 'mitarbeiterzahl', 'anzahlmitarbeiter', 'beschaeftigte'],
 };
 
 /** Where a kind's field goes by other words: an opportunity's name is the deal's, its company the customer. */
 const kindSynonyms: Partial<Record<ImportKind, Record<string, string[]>>> = {
   opportunities: { name: ['name', 'opportunity', 'opportunityname', 'deal', 'dealname', 'title', 'titel', 'verkaufschance', 'opportunitaet', 'projekt'] },
+  products: {
+    name: ['name', 'product', 'productname', 'produkt', 'produktname', 'konferenz', 'conference', 'veranstaltung', 'event', 'bezeichnung'],
+    code: ['code', 'productcode', 'sku', 'kuerzel', 'produktcode', 'produktnummer', 'artikelnummer', 'nummer', 'id'],
+    status: ['status', 'state', 'zustand', 'aktiv'],
+  },
+  tasks: {
+    kind: ['kind', 'type', 'tasktype', 'art', 'typ', 'aufgabentyp', 'aufgabenart'],
+    description: ['description', 'details', 'notes', 'beschreibung', 'notiz', 'notizen', 'bemerkung'],
+    externalId: ['externalid', 'id', 'taskid', 'externeid', 'aufgabennummer', 'nummer'],
+  },
 };
 
 /** A header as compared: lower case, German umlauts spelled out, nothing but letters and digits. */
@@ -131,7 +170,7 @@ const list = (value: string) =>
 export function keyValue(key: DedupeKey, value: string | undefined): string | null {
   const v = value?.trim();
   if (!v) return null;
-  if (key === 'email') return v.toLowerCase();
+  if (key === 'email' || key === 'code') return v.toLowerCase();
   if (key === 'phone') {
     const digits = v.replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '');
     return digits.replace(/\D/g, '').length >= 4 ? digits : null;
@@ -157,6 +196,16 @@ export function mappedValues(columns: ReadonlyArray<string | null>, row: readonl
 export function rowInput(kind: ImportKind, values: Map<string, string>, defaults: { productId?: string | null; teamId?: string | null; tags?: string[] }): Record<string, unknown> {
   const get = (field: string) => values.get(field);
   const input: Record<string, unknown> = {};
+  if (kind === 'products') {
+    // Agency-level records: no owner, product, team, tags or custom fields; department and status are the kind's row rules'.
+    for (const field of ['name', 'code', 'description', 'cycleStart', 'cycleEnd']) if (get(field)) input[field] = get(field);
+    return input;
+  }
+  if (kind === 'tasks') {
+    for (const field of ['title', 'description', 'dueAt']) if (get(field)) input[field] = get(field);
+    const kindValue = get('kind');
+    input.kind = kindValue ? (taskKindSynonyms[normalizeHeader(kindValue)] ?? kindValue) : 'todo';
+  }
   for (const field of ['firstName', 'middleName', 'lastName', 'jobTitle', 'notes']) if (get(field)) input[field] = get(field);
   if (get('email')) input.emails = [{ label: 'work', value: get('email'), primary: true }];
   if (get('phone')) input.phones = [{ label: 'work', value: get('phone'), primary: true }];
@@ -164,7 +213,12 @@ export function rowInput(kind: ImportKind, values: Map<string, string>, defaults
   if (Object.values(address).some(Boolean)) input.addresses = [{ label: 'work', primary: true, ...Object.fromEntries(Object.entries(address).filter(([, v]) => v)) }];
   const tags = [...(defaults.tags ?? []), ...list(get('tags') ?? '')];
   if (tags.length) input.tags = [...new Set(tags)];
-  if (kind === 'opportunities') {
+  if (kind === 'tasks') {
+    delete input.emails;
+    delete input.phones;
+    delete input.addresses;
+    delete input.notes;
+  } else if (kind === 'opportunities') {
     for (const field of ['name', 'description', 'amount', 'probability', 'stage', 'lostReason', 'expectedCloseDate', 'nextStep', 'nextStepDate', 'leadSource']) if (get(field)) input[field] = get(field);
     if (get('currency')) input.currency = get('currency')!.toUpperCase();
     delete input.emails;
@@ -198,6 +252,24 @@ export function rowInput(kind: ImportKind, values: Map<string, string>, defaults
   return input;
 }
 
+/** A product's two states, as the status column may name them (English and German); the first is where a product starts. */
+export const productStates: ReadonlyArray<{ key: 'active' | 'disabled'; label: string }> = [
+  { key: 'active', label: 'Active' },
+  { key: 'disabled', label: 'Disabled' },
+  { key: 'active', label: 'aktiv' },
+  { key: 'disabled', label: 'inaktiv' },
+  { key: 'disabled', label: 'deaktiviert' },
+  { key: 'disabled', label: 'inactive' },
+];
+
+/** A task's kind as files write it, in English and German (compared as headers are): an empty cell is a to-do. */
+export const taskKindSynonyms: Record<string, string> = {
+  call: 'call', phone: 'call', phonecall: 'call', anruf: 'call', telefonat: 'call', rueckruf: 'call',
+  meeting: 'meeting', appointment: 'meeting', termin: 'meeting', besprechung: 'meeting', treffen: 'meeting',
+  followup: 'followUp', wiedervorlage: 'followUp', nachfassen: 'followUp',
+  todo: 'todo', task: 'todo', aufgabe: 'todo', erledigen: 'todo',
+};
+
 /** A status cell or statusMap value as compared: trimmed, lower case. */
 export const statusValueKey = (value: string): string => value.trim().toLowerCase();
 
@@ -211,6 +283,9 @@ export function fieldOfPath(kind: ImportKind, path: string): string {
   }
   if (root === 'parentId') return 'parent';
   if (root === 'customerId') return 'customer';
+  if (root === 'departmentId') return 'department';
+  if (root === 'assigneeId') return 'assigneeEmail';
+  if (root === 'subject') return 'subject';
   if (root === 'addresses') {
     const leaf = path.split('.')[2] ?? 'street';
     return leaf === 'line1' ? 'street' : leaf;

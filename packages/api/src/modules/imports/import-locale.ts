@@ -70,3 +70,35 @@ export function parseLocaleDate(text: string, locale: ImportLocale | null): stri
   const year = short === null ? Number(parts[4]) : short < 70 ? 2000 + short : 1900 + short;
   return rules[locale].order === 'mdy' ? isoDate(year, a, b) : isoDate(year, b, a);
 }
+
+/** The instant a wall-clock time of a time zone stands for (across a daylight-saving change too). */
+function zonedInstant(date: string, hour: number, minute: number, second: number, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  const offsetAt = (t: number) => {
+    const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - t;
+  };
+  const guess = wall - offsetAt(wall);
+  return new Date(wall - offsetAt(guess));
+}
+
+/**
+ * A date or a date-time as an ISO instant, or null when the text is not one: ISO with an offset or `Z` as it
+ * says; otherwise a date as `parseLocaleDate` reads it, optionally followed by a time (`14:30`, `14:30:00`,
+ * after a space, `T` or `,`), on the wall clock of `timeZone` (the agency's); a date alone is the start of
+ * that day there.
+ */
+export function parseLocaleDateTime(text: string, locale: ImportLocale | null, timeZone: string): string | null {
+  const t = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(t)) {
+    const at = Date.parse(t);
+    return Number.isNaN(at) || !parseLocaleDate(t.slice(0, 10), null) ? null : new Date(at).toISOString();
+  }
+  const parts = /^(.+?)(?:(?:\s*,\s*|\s+|T)(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(t);
+  if (!parts) return null;
+  const date = parseLocaleDate(parts[1]!, locale);
+  const [hour, minute, second] = [Number(parts[2] ?? 0), Number(parts[3] ?? 0), Number(parts[4] ?? 0)];
+  if (!date || hour > 23 || minute > 59 || second > 59) return null;
+  return zonedInstant(date, hour, minute, second, timeZone).toISOString();
+}

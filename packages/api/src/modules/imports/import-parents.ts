@@ -98,7 +98,7 @@ export async function resolveParents(ctx: ImportContext, job: ImportJob, princip
   for (const d of decided) {
     const values = valuesOf(d);
     const ref = values.get('parent');
-    if (d.action === 'create' && ref && !accounts.byExternalId.has(ref) && !accounts.byName.has(ref) && !adds.has(ref)) missing.add(ref);
+    if (d.action !== 'skip' && ref && !accounts.byExternalId.has(ref) && !accounts.byName.has(ref) && !adds.has(ref)) missing.add(ref);
     for (const own of [values.get('externalId'), values.get('name')]) if (own) adds.add(own);
   }
   const before = decided[0]?.outcome.row ?? 0;
@@ -114,7 +114,7 @@ export async function resolveParents(ctx: ImportContext, job: ImportJob, princip
     const values = valuesOf(d);
     const ref = values.get('parent');
     let self: AccountRef | null = null;
-    if (d.action === 'create') {
+    if (d.action === 'create' || (d.action === 'update' && ref)) {
       const inFile = ref ? (accounts.byExternalId.get(ref) ?? accounts.byName.get(ref)) : undefined;
       const parent: Found = ref ? (inFile ?? (inFile === null ? 'ambiguous' : (inDatabase.get(ref) ?? null))) : null;
       if (ref && parent === 'ambiguous') {
@@ -125,12 +125,13 @@ export async function resolveParents(ctx: ImportContext, job: ImportJob, princip
         fail(d, { field: 'parent', code: 'unknown_parent', message: `"${ref}"${column ? ` (column "${column}")` : ''} is no account you can see, by external id or name, nor an earlier row of the file` });
         continue;
       }
-      const id = recordIdOf(job._id, epoch, d.outcome.row);
+      // An updated account keeps its id and moves under the parent (the customers' tree move, which refuses a cycle).
+      const id = d.action === 'update' ? d.existing!._id : recordIdOf(job._id, epoch, d.outcome.row);
       const chosen = parent as AccountRef | null;
       self = { id, ancestorIds: chosen ? [...chosen.ancestorIds, chosen.id] : [] };
       if (chosen) {
         d.outcome.input!.parentId = String(chosen.id);
-        d.outcome.input!.ancestorIds = self.ancestorIds;
+        if (d.action === 'create') d.outcome.input!.ancestorIds = self.ancestorIds;
         const parentRow = rowOf.get(String(chosen.id));
         if (parentRow !== undefined) d.parentRow = parentRow;
       }

@@ -7,6 +7,7 @@ import { USER_MESSAGE_EVENT } from '../../platform/realtime/realtime.js';
 import type { ImportContext } from './import-context.js';
 import { agencyDay, assertCapLeft, capReachedMessage, nextAgencyDay, rowsWrittenOn } from './import-daily-cap.js';
 import { claimsEmailKeys } from './import-dedupe.js';
+import { assignees } from './import-mapping.js';
 import { addEarlierRow, type EarlierRows } from './import-parents.js';
 import { writeBatch } from './import-write.js';
 import { emptyCounts, toImportDto } from './import-dto.js';
@@ -89,6 +90,12 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
     }
   };
   if (!principal) return finish('failed', 'The user who started the import can no longer act in this agency');
+  if (job.mapping!.assign && !job.assignees?.length) {
+    // The rule's members are taken once, when the run first starts, and kept: a resumed run deals every row to the same member.
+    const rule = await assignees(ctx, principal, job.kind, job.mapping!.assign);
+    if (rule.errors.length) return finish('failed', `The assignment rule cannot deal rows (assign.teamId ${rule.errors[0]!.message}); change the mapping`);
+    job = (await Imports.findOneAndUpdate({ tenantId, _id: importId } as never, { $set: { assignees: rule.members.map((m) => m.id) } }, { returnDocument: 'after' }).lean<ImportJob>())!;
+  }
   try {
     const check: RowCheck = await compileRowCheck(ctx, job, principal);
     const counts: ImportCounts = { ...emptyCounts(), ...job.counts };

@@ -24,7 +24,7 @@ export async function undoImport(ctx: ImportContext, principal: Principal, id: s
   const { Imports, Changes, Keys } = ctx;
   const job = await ctx.findVisible(principal, id);
   if (!['completed', 'failed', 'cancelled'].includes(job.status)) throw new AppError('conflict', `The import is ${job.status}; only a finished, failed or cancelled import can be undone`);
-  const { service } = ctx.kindOf(job);
+  const { service, movedOnUpdate } = ctx.kindOf(job);
   const claimed = await Imports.findOneAndUpdate({ tenantId: principal.tenantId, _id: job._id, status: job.status } as never, { $set: { status: 'running', heartbeatAt: new Date() } }, { returnDocument: 'after' }).lean();
   if (!claimed) throw new AppError('conflict', 'The import moved on meanwhile; reload it');
   try {
@@ -32,10 +32,18 @@ export async function undoImport(ctx: ImportContext, principal: Principal, id: s
     let removed = 0;
     for (let i = 0; i < created.length; i += REMOVED_PER_CALL) removed += await service.removeMany(principal, created.slice(i, i + REMOVED_PER_CALL), { data: { importId: String(job._id) } });
     const changes = await Changes.find({ tenantId: principal.tenantId, importId: job._id } as never).lean();
+    // Moves (a stage, a parent) go back one at a time, last row first: the account tree takes one move at a
+    // time, and undoing moves in reverse order puts every subtree back where it was.
+    if (movedOnUpdate) changes.sort((a, b) => (b.row ?? 0) - (a.row ?? 0));
     let restored = 0;
-    await inParallel(changes, RESTORES_AT_ONCE, async (change) => {
+    await inParallel(changes, movedOnUpdate ? 1 : RESTORES_AT_ONCE, async (change) => {
       try {
-        await service.update(principal, String(change.recordId), change.previous);
+        // What went its own way (a stage, a parent) goes back the same way first, then the other fields.
+        const previous = { ...change.previous };
+        const moved = movedOnUpdate && movedOnUpdate.fields.some((f) => f in previous) ? Object.fromEntries(movedOnUpdate.fields.map((f) => [f, previous[f] ?? null])) : null;
+        for (const field of movedOnUpdate?.fields ?? []) delete previous[field];
+        if (moved) await movedOnUpdate!.move(principal, String(change.recordId), moved, null);
+        await service.update(principal, String(change.recordId), previous);
         restored += 1;
       } catch (error) {
         if (!(error instanceof AppError)) throw error;

@@ -8,8 +8,10 @@ import type { ImportContext, RowOutcome } from './import-context.js';
 import { columnOf } from './import-context.js';
 import { planBatch } from './import-dedupe.js';
 import { emptyFileAccounts, resolveCustomers, resolveParents } from './import-parents.js';
+import { assignees } from './import-mapping.js';
+import { resolveSubjects } from './import-subjects.js';
 import { emptyCounts } from './import-dto.js';
-import { dateFields, fieldOfPath, keyValue, mappedValues, numberFields, rowInput, statusValueKey } from './import-fields.js';
+import { dateFields, fieldOfPath, keyValue, mappedValues, numberFields, ownerFieldOf, productStates, rowInput, statusValueKey } from './import-fields.js';
 import { localeExample, parseLocaleDate, parseLocaleNumber, type ImportLocale } from './import-locale.js';
 import { rowBatches } from './import-upload.js';
 import type { ImportJob } from './import.model.js';
@@ -78,16 +80,18 @@ function compileStatus(job: ImportJob, states: ReadonlyArray<{ key: string; labe
  * The owner a row names by email: a user of the agency (the users read once per run), active, and, when
  * it is not the one importing, only for a role that may assign records of the kind.
  */
-function compileOwner(job: ImportJob, principal: Principal, resource: Resource, users: Map<string, { id: Types.ObjectId; active: boolean }>) {
-  const column = columnOf(job, 'ownerEmail');
+function compileOwner(job: ImportJob, principal: Principal, resource: Resource, users: Map<string, { id: Types.ObjectId; active: boolean }>, field: 'ownerEmail' | 'assigneeEmail') {
+  const column = columnOf(job, field);
   const named = `${column ? ` (column "${column}")` : ''}`;
-  const mayAssign = can(principal, resource, 'assign');
+  // A task's assignee follows the delegation rule of POST /v1/tasks (yourself or someone below you; an admin anyone), an owner the `assign` permission.
+  const mayGive = field === 'assigneeEmail' ? (id: Types.ObjectId) => principal.role.isAdmin || principal.subordinateUserIds.some((s) => s.equals(id)) : () => can(principal, resource, 'assign');
+  const why = field === 'assigneeEmail' ? 'is not you or someone below you in the organisation; tasks are delegated downwards' : `your role may not assign ${resource} records to someone else`;
   return (cell: string | undefined): { ownerId: string | null } | { error: FieldError } => {
     if (!cell) return { ownerId: null };
     const user = users.get(cell.trim().toLowerCase());
-    if (!user) return { error: { field: 'ownerEmail', code: 'unknown_user', message: `"${cell}"${named} is not the email of a user of this agency` } };
-    if (!user.active) return { error: { field: 'ownerEmail', code: 'inactive_user', message: `"${cell}"${named} is a user who is not active; records need an active owner` } };
-    if (!user.id.equals(principal.userId) && !mayAssign) return { error: { field: 'ownerEmail', code: 'forbidden', message: `"${cell}"${named}: your role may not assign ${resource} records to someone else` } };
+    if (!user) return { error: { field, code: 'unknown_user', message: `"${cell}"${named} is not the email of a user of this agency` } };
+    if (!user.active) return { error: { field, code: 'inactive_user', message: `"${cell}"${named} is a user who is not active; records need an active owner` } };
+    if (!user.id.equals(principal.userId) && !mayGive(user.id)) return { error: { field, code: 'forbidden', message: `"${cell}"${named}: ${why}` } };
     return { ownerId: String(user.id) };
   };
 }
@@ -101,31 +105,43 @@ export type RowCheck = ((row: number, cells: string[]) => RowOutcome) & { unknow
  * the API's create schema, the custom-field rules and the kind's rules, each error naming the field
  * the column was mapped to. A row that fails any of them has no `input`.
  */
-export async function compileRowCheck(ctx: ImportContext, job: ImportJob, principal: Principal): Promise<RowCheck> {
+export async function compileRowCheck(ctx: ImportContext, job: ImportJob, principal: Principal, dealt: readonly Types.ObjectId[] = job.assignees ?? []): Promise<RowCheck> {
   const kind = ctx.kindOf(job);
   const mapping = job.mapping!;
   const workflowKey = kind.service.definition.workflowKey;
-  const mapsOwner = mapping.columns.includes('ownerEmail');
+  const ownerField = ownerFieldOf[job.kind];
+  const mapsOwner = ownerField !== null && mapping.columns.includes(ownerField);
   const mapsStatus = mapping.columns.includes('status');
-  const [definitions, validateCustom, rules, workflow, users] = await Promise.all([
-    ctx.deps.customFields.definitions(job.tenantId, kind.resource),
+  const [definitions, validateCustom, rules, workflow, users, rowRule] = await Promise.all([
+    job.kind === 'products' ? [] : ctx.deps.customFields.definitions(job.tenantId, kind.resource),
     ctx.deps.customFields.compile(job.tenantId, kind.resource),
     kind.compileRules ? kind.compileRules(principal) : null,
-    mapsStatus && workflowKey ? ctx.deps.workflows.get(job.tenantId, workflowKey) : null,
+    mapsStatus && job.kind === 'products' ? { states: productStates, initial: 'active' } : mapsStatus && workflowKey ? ctx.deps.workflows.get(job.tenantId, workflowKey) : null,
     mapsOwner ? ctx.deps.usersByEmail(job.tenantId) : null,
+    kind.compileRowRule ? kind.compileRowRule(principal, job) : null,
   ]);
   const types = new Map(definitions.map((d) => [d.key, d.type]));
   const defaults = { productId: mapping.productId ? String(mapping.productId) : null, teamId: mapping.teamId ? String(mapping.teamId) : null, tags: mapping.tags };
   const statusOf = workflow ? compileStatus(job, workflow.states, workflow.initial) : null;
-  const ownerOf = users ? compileOwner(job, principal, kind.resource, users) : null;
+  const ownerOf = users && ownerField ? compileOwner(job, principal, kind.resource, users, ownerField) : null;
+  // The assignment rule: a row without an owner cell goes to the member its row number picks (the same on every run: the members are the run's own).
+  const ownerKey = job.kind === 'tasks' ? 'assigneeId' : 'ownerId';
+  if (mapping.assign && !dealt.length) throw new AppError('conflict', 'The assignment rule has no members to deal rows to; save the mapping again');
   const locale = mapping.locale ?? null;
   const check: RowCheck = (row, cells) => {
     const values = mappedValues(mapping.columns, cells);
     const input = rowInput(job.kind, values, defaults);
     const before = coerceCells(job, input, types, locale);
-    const owner = ownerOf?.(values.get('ownerEmail'));
+    const owner = ownerField ? ownerOf?.(values.get(ownerField)) : undefined;
+    let ruleOwner: string | undefined;
     if (owner && 'error' in owner) before.push(owner.error);
-    else if (owner?.ownerId) input.ownerId = owner.ownerId;
+    else if (owner?.ownerId) input[ownerKey] = owner.ownerId;
+    else if (mapping.assign && ownerField) {
+      ruleOwner = String(dealt[row % dealt.length]);
+      input[ownerKey] = ruleOwner;
+    } else if (job.kind === 'tasks') input.assigneeId = String(principal.userId); // as POST /v1/tasks: yours unless given
+    const own = rowRule?.(values, input);
+    if (own) before.push(...own.errors);
     const state = statusOf?.(values.get('status'));
     if (state && 'error' in state) {
       before.push(state.error);
@@ -152,7 +168,7 @@ export async function compileRowCheck(ctx: ImportContext, job: ImportJob, princi
       }
     }
     if (rules) errors.push(...rules(data));
-    return errors.length ? { row, cells, input: null, key, errors } : { row, cells, input: data, key, errors, status };
+    return errors.length ? { row, cells, input: null, key, errors } : { row, cells, input: data, key, errors, status, ...(ruleOwner ? { ruleOwner } : {}) };
   };
   check.unknownStatuses = new Set<string>();
   return check;
@@ -180,7 +196,11 @@ export async function dryRun(ctx: ImportContext, principal: Principal, id: strin
   const job = await ctx.findVisible(principal, id);
   if (job.status !== 'mapped') throw new AppError('conflict', job.status === 'uploaded' ? 'Save a mapping first (PUT /v1/imports/{id}/mapping)' : `The import is ${job.status}; a dry run is for an import that has not run`);
   assertCan(principal, ctx.kindOf(job).resource, 'create');
-  const check = await compileRowCheck(ctx, job, principal);
+  // The members the rule would deal rows to now (a run takes them again when it starts, and keeps them).
+  const rule = await assignees(ctx, principal, job.kind, job.mapping!.assign);
+  if (rule.errors.length) throw new AppError('validation_failed', 'The assignment rule cannot deal rows; save the mapping again', { errors: rule.errors });
+  const check = await compileRowCheck(ctx, job, principal, rule.members.map((m) => m.id));
+  const dealtRows = new Map<string, number>();
   const counts = emptyCounts();
   const byField = new Map<string, { count: number; rows: number[] }>();
   const seen = new Set<string>();
@@ -203,15 +223,24 @@ export async function dryRun(ctx: ImportContext, principal: Principal, id: strin
       for (const field of new Set(r.errors.map((e) => e.field))) fail(r.row, field);
     }
     const decided = await planBatch(ctx, preview, principal, rows, seen);
-    const noParent = new Set([...(await resolveParents(ctx, job, principal, decided, accounts, 0)), ...(await resolveCustomers(ctx, job, principal, decided))]);
+    const noParent = new Set([...(await resolveParents(ctx, job, principal, decided, accounts, 0)), ...(await resolveCustomers(ctx, job, principal, decided)), ...(await resolveSubjects(ctx, job, principal, decided))]);
     for (const d of decided) {
       if (noParent.has(d)) {
         counts.failed += 1;
         for (const field of new Set(d.outcome.errors.map((e) => e.field))) fail(d.outcome.row, field);
-      } else counts[d.action === 'create' ? 'created' : d.action === 'update' ? 'updated' : 'skipped'] += 1;
+      } else {
+        counts[d.action === 'create' ? 'created' : d.action === 'update' ? 'updated' : 'skipped'] += 1;
+        if (d.action === 'create' && d.outcome.ruleOwner) dealtRows.set(d.outcome.ruleOwner, (dealtRows.get(d.outcome.ruleOwner) ?? 0) + 1);
+      }
     }
   }
-  const summary = { ...counts, errors: [...byField.entries()].map(([field, e]) => ({ field, column: columnOf(job, field), count: e.count, rows: e.rows })), statusValues: [...check.unknownStatuses].slice(0, 50) };
+  const summary = {
+    ...counts,
+    errors: [...byField.entries()].map(([field, e]) => ({ field, column: columnOf(job, field), count: e.count, rows: e.rows })),
+    statusValues: [...check.unknownStatuses].slice(0, 50),
+    // How the rule would split the created rows among the team's members (each member, also one with no row).
+    assignments: rule.members.map((m) => ({ userId: String(m.id), email: m.email, rows: dealtRows.get(String(m.id)) ?? 0 })),
+  };
   await ctx.Imports.updateOne({ tenantId: principal.tenantId, _id: job._id } as never, { $set: { dryRun: summary } });
   return summary;
 }

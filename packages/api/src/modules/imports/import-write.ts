@@ -6,6 +6,7 @@ import { columnOf, onlyDuplicates, type ImportContext, type RowOutcome } from '.
 import { importKeyId, planBatch, recordIdOf } from './import-dedupe.js';
 import { fieldOfPath, mappedValues } from './import-fields.js';
 import { emptyFileAccounts, resolveCustomers, resolveParents, type EarlierRows } from './import-parents.js';
+import { resolveSubjects } from './import-subjects.js';
 import type { ImportCounts, ImportJob } from './import.model.js';
 
 /** Updates (mode `update`) in flight at once: each is a record service update of its own. */
@@ -29,10 +30,10 @@ async function storeErrors(ctx: ImportContext, job: ImportJob, rows: RowOutcome[
  * the batch's errors in one insert.
  */
 export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, counts: ImportCounts, claim: { claim: boolean; earlier?: ReadonlySet<string> }, earlierRows?: EarlierRows): Promise<void> {
-  const { service } = ctx.kindOf(job);
+  const { service, movedOnUpdate } = ctx.kindOf(job);
   const decided = await planBatch(ctx, job, principal, rows, seen, claim);
   // The batch's own accounts, for its rows that name a parent; those of earlier batches are in the database by then.
-  const noParent = new Set([...(await resolveParents(ctx, job, principal, decided, emptyFileAccounts(), job.idEpoch!, earlierRows)), ...(await resolveCustomers(ctx, job, principal, decided))]);
+  const noParent = new Set([...(await resolveParents(ctx, job, principal, decided, emptyFileAccounts(), job.idEpoch!, earlierRows)), ...(await resolveCustomers(ctx, job, principal, decided)), ...(await resolveSubjects(ctx, job, principal, decided))]);
   counts.failed += noParent.size;
   const keys: Array<{ _id: string; tenantId: Types.ObjectId; importId: Types.ObjectId; recordId: Types.ObjectId }> = [];
   // Accounts whose parent is a row of this batch go after it, level by level (one createMany each; other kinds: one).
@@ -66,7 +67,8 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
       }
       counts.created += 1;
       written.add(outcome.row);
-      if (outcome.key && job.mapping!.dedupeKey !== 'email') keys.push({ _id: importKeyId(job, principal.tenantId, outcome.key), tenantId: principal.tenantId, importId: job._id, recordId: result.id });
+      // (Emails have their own keys; a product's code is read from the products themselves.)
+      if (outcome.key && job.mapping!.dedupeKey !== 'email' && job.mapping!.dedupeKey !== 'code') keys.push({ _id: importKeyId(job, principal.tenantId, outcome.key), tenantId: principal.tenantId, importId: job._id, recordId: result.id });
       // An account's external id is kept whatever the dedupe key, so that later rows and files can name it as a parent.
       const externalId = mappedValues(job.mapping!.columns, outcome.cells).get('externalId');
       if (job.kind === 'customers' && externalId && job.mapping!.dedupeKey !== 'externalId') {
@@ -85,13 +87,23 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
   }
   await inParallel(
     decided.filter((x) => x.action === 'update' && !noParent.has(x)),
-    UPDATES_AT_ONCE,
+    // Accounts that move under parents are updated in file order: which move would make a cycle depends on it.
+    job.mapping!.columns.includes('parent') ? 1 : UPDATES_AT_ONCE,
     async (d) => {
       const existing = d.existing as unknown as Record<string, unknown>;
       const input = { ...d.outcome.input! };
+      // A lead's kind is not updated; an account's path follows its parent (the tree move computes it).
       delete input.kind;
+      delete input.ancestorIds;
+      // The assignment rule gives created records their owners; a duplicate keeps its own.
+      if (d.outcome.ruleOwner) delete input[job.kind === 'tasks' ? 'assigneeId' : 'ownerId'];
+      // A product's status is a plain field of its update (no workflow): an updated product takes the row's.
+      if (job.kind === 'products' && d.outcome.status) input.status = d.outcome.status;
       const previous: Record<string, unknown> = {};
-      for (const field of Object.keys(input)) {
+      // Fields the kind's update leaves out go their own way (an opportunity's stage, an account's parent), all of them put back by an undo.
+      const moved = movedOnUpdate && movedOnUpdate.fields.some((f) => input[f] !== undefined) ? Object.fromEntries(movedOnUpdate.fields.map((f) => [f, input[f]])) : null;
+      const keep = [...Object.keys(input), ...(moved ? Object.keys(moved) : [])];
+      for (const field of new Set(keep)) {
         if (field === 'custom') previous.custom = Object.fromEntries(Object.keys(input.custom as object).map((k) => [k, (existing.custom as Record<string, unknown> | undefined)?.[k] ?? null]));
         else previous[field] = existing[field] instanceof Types.ObjectId ? String(existing[field]) : (existing[field] ?? null);
       }
@@ -99,13 +111,26 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
       await ctx.Changes.collection.insertOne({ _id: `${String(job._id)}:${String(d.existing!._id)}`, tenantId: job.tenantId, importId: job._id, recordId: d.existing!._id, row: d.outcome.row, previous } as never).catch((error: { code?: number }) => {
         if (error.code !== 11000) throw error;
       });
+      let moving = false;
+      let applied = false;
       try {
+        if (moved) {
+          moving = true;
+          await movedOnUpdate!.move(principal, String(d.existing!._id), moved, d.existing);
+          moving = false;
+          applied = true;
+        }
+        for (const field of movedOnUpdate?.fields ?? []) delete input[field];
         await service.update(principal, String(d.existing!._id), input);
         counts.updated += 1;
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        d.outcome.errors.push(...(error.errors ?? [{ field: job.mapping!.dedupeKey, code: error.code, message: error.code === 'not_found' ? 'matches a record you may not update' : error.message }]));
+        // A move that failed (a cycle in the account tree, a stage the deal's pipeline has not) names its field.
+        const field = moving && error.code !== 'not_found' ? fieldOfPath(job.kind, movedOnUpdate!.fields[0]!) : job.mapping!.dedupeKey;
+        d.outcome.errors.push(...(error.errors ?? [{ field, code: error.code, message: error.code === 'not_found' ? 'matches a record you may not update' : error.message }]).map((e) => ({ ...e, field: fieldOfPath(job.kind, e.field) })));
         counts.failed += 1;
+        // Nothing of the record changed: an undo has nothing to put back.
+        if (!applied) await ctx.Changes.deleteOne({ tenantId: job.tenantId, _id: `${String(job._id)}:${String(d.existing!._id)}` } as never);
       }
     },
   );

@@ -22,6 +22,12 @@ export interface StatusMap {
   default: string | null;
 }
 
+/** An assignment rule of a mapping: rows without an owner cell get the team's active members in turn. */
+export interface AssignRule {
+  teamId: Types.ObjectId;
+  strategy: 'round-robin';
+}
+
 /** An import: the uploaded file, its mapping, and how far its run got (the checkpoint it resumes from). */
 export interface ImportJob {
   _id: Types.ObjectId;
@@ -49,7 +55,14 @@ export interface ImportJob {
     locale?: ImportLocale | null;
     /** The file's values of the status column, mapped to the kind's workflow states. */
     statusMap?: StatusMap | null;
+    /** Owners for rows without an owner cell: the active members of a team, in turn by row number. */
+    assign?: AssignRule | null;
   } | null;
+  /**
+   * The members an assignment rule deals rows to, taken once when the run first starts (ids in order), so a
+   * run resumed after a crash gives every row the same owner: row n goes to `assignees[n % length]`.
+   */
+  assignees?: Types.ObjectId[] | null;
   status: ImportStatus;
   /** The last data row (file row number) whose batch is fully written: a resumed run starts after it. */
   checkpointRow: number;
@@ -108,6 +121,7 @@ const importSchema = new Schema<ImportJob>(
     usageDay: { type: String, default: null },
     usageRows: { type: Number, default: 0 },
     dryRun: { type: Schema.Types.Mixed, default: null },
+    assignees: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );

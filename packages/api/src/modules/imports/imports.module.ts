@@ -14,16 +14,26 @@ import { tenantModel } from '../identity/tenant.model.js';
 import { userModel } from '../identity/user.model.js';
 import { createLeadBody } from '../leads/lead.schema.js';
 import type { LeadsService } from '../leads/leads.service.js';
+import { createProductBody } from '../products/product.schema.js';
+import type { ProductsService } from '../products/products.service.js';
+import { createTaskBody } from '../tasks/task.schema.js';
+import type { TasksService } from '../tasks/tasks.service.js';
+import { productImportWriter, productRowRule, taskRowRule, teamMembers } from './import-kinds.js';
 import { importRoutes } from './imports.routes.js';
 import { createImportsService, IMPORT_RUN_JOB } from './imports.service.js';
 
 /**
  * Imports (issue 20), wired: contacts through the contacts service, customers through the customers service, leads through the leads service
- * (its create rules, the participation list, hold for imported leads too), the run as an Agenda job
- * that acts as the user who started the import.
+ * (its create rules, the participation list, hold for imported leads too), opportunities, tasks and products
+ * through theirs, the run as an Agenda job that acts as the user who started the import.
  */
-export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; contacts: ContactsService; leads: LeadsService; customers: CustomersService; opportunities: OpportunitiesService }) {
+export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; contacts: ContactsService; leads: LeadsService; customers: CustomersService; opportunities: OpportunitiesService; products: ProductsService; tasks: TasksService }) {
   const { connection, config } = ctx;
+  const usersByEmail = async (tenantId: Types.ObjectId) => {
+    // The agency's users, once per run: an equality read of its own (tens to hundreds of small documents).
+    const users = await userModel(connection).find({ tenantId }).select({ emailNormalized: 1, status: 1 }).lean();
+    return new Map(users.map((u) => [u.emailNormalized, { id: u._id, active: u.status === 'active' }]));
+  };
   const service = createImportsService({
     connection,
     dataDir: join(config.DATA_DIR, 'uploads'),
@@ -34,18 +44,38 @@ export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; c
     logger: ctx.logger,
     customFields: deps.recordDeps.customFields,
     workflows: deps.recordDeps.workflows,
-    usersByEmail: async (tenantId) => {
-      // The agency's users, once per run: an equality read of its own (tens to hundreds of small documents).
-      const users = await userModel(connection).find({ tenantId }).select({ emailNormalized: 1, status: 1 }).lean();
-      return new Map(users.map((u) => [u.emailNormalized, { id: u._id, active: u.status === 'active' }]));
-    },
+    usersByEmail,
+    teamMembers: (tenantId, teamId) => teamMembers(connection, usersByEmail, tenantId, teamId),
     kinds: {
       contacts: { service: deps.contacts as unknown as RecordService<RecordBase>, create: createContactBody, resource: 'contact' },
       leads: { service: deps.leads as unknown as RecordService<RecordBase>, create: createLeadBody, resource: 'lead', compileRules: (principal) => deps.leads.compileRules(principal) },
       // Accounts through the record service's createMany; their parents and paths are resolved per batch (import-parents).
-      customers: { service: deps.customers as unknown as RecordService<RecordBase>, create: createCustomerBody, resource: 'customer' },
-      // Opportunities through their service's createMany: the default pipeline, the stage by key or name, appended to the column.
-      opportunities: { service: deps.opportunities as unknown as RecordService<RecordBase>, create: createOpportunityBody, resource: 'opportunity', compileRules: (principal) => deps.opportunities.compileImportRules(principal) },
+      // An updated account moves under the parent its row names through the tree move (which keeps the paths and refuses cycles).
+      customers: {
+        service: deps.customers as unknown as RecordService<RecordBase>,
+        create: createCustomerBody,
+        resource: 'customer',
+        movedOnUpdate: {
+          fields: ['parentId'],
+          move: async (principal, id, values, existing) => {
+            const parentId = values.parentId ? String(values.parentId) : null;
+            if (existing && String((existing as RecordBase & { parentId?: unknown }).parentId ?? null) === String(parentId)) return;
+            await deps.customers.move(principal, id, parentId);
+          },
+        },
+      },
+      // Opportunities through their service's createMany: the default pipeline, the stage by key or name, appended to the column; an updated one moves to its row's stage.
+      opportunities: {
+        service: deps.opportunities as unknown as RecordService<RecordBase>,
+        create: createOpportunityBody,
+        resource: 'opportunity',
+        compileRules: (principal) => deps.opportunities.compileImportRules(principal),
+        movedOnUpdate: { fields: ['stage', 'lostReason'], move: (principal, id, values) => deps.opportunities.moveToStageNamed(principal, id, values) },
+      },
+      // Products through the products service's own batch calls (import-kinds.ts); admins hold product:import.
+      products: { service: productImportWriter(connection, deps.products), create: createProductBody, resource: 'product', compileRowRule: (_principal, job) => productRowRule(connection, job) },
+      // Tasks through the record service's createMany (the tasks service's update for duplicates): subject and assignee are resolved by the import.
+      tasks: { service: deps.tasks as unknown as RecordService<RecordBase>, create: createTaskBody, resource: 'task', compileRowRule: (principal, job) => taskRowRule(connection, principal, job) },
     },
     dailyRowCapOf: async (tenantId) => {
       const tenant = await tenantModel(connection).findById(tenantId).select({ settings: 1 }).lean();

@@ -18,6 +18,13 @@ const statusMapSchema = z
   })
   .openapi('ImportStatusMap', { description: "The file's values of the column mapped to `status`, to the kind's workflow states (created records start there; an empty cell: the initial state). Values that are a state's key or label need no entry." });
 
+const assignSchema = z
+  .object({
+    teamId: objectId.openapi({ description: 'A team of the agency with active members; your role needs `assign` on the kind (tasks: every member must be you or below you in the organisation)' }),
+    strategy: z.enum(['round-robin']).default('round-robin').openapi({ description: "`round-robin`: the team's active members in turn (in the order of their ids), picked by the row's number, so a resumed run gives each row the same owner" }),
+  })
+  .openapi('ImportAssignRule', { description: "Owners for created records whose row has no owner cell (`ownerEmail`; a task's `assigneeEmail`): the members of a team in turn. The members are taken once when the run starts and kept on the import. Duplicates updated in mode `update` keep their owners." });
+
 export const createImportQuery = z.object({
   name: z.string().trim().min(1).max(200).openapi({ description: 'The file name; its extension (.csv, .txt, .tsv or .xlsx) names the format', example: 'leads.csv' }),
 });
@@ -37,6 +44,10 @@ export const dryRunSchema = z
     ...counts,
     errors: z.array(z.object({ field: z.string(), column: z.string().nullable().optional(), count: z.number().int(), rows: z.array(z.number().int()).openapi({ description: 'The first 20 file rows (the header is row 1)' }) })),
     statusValues: z.array(z.string()).openapi({ description: 'Values of the status column that the status map does not name and that are no state (the first 50): map them and check again' }),
+    assignments: z
+      .array(z.object({ userId: objectId, email: z.string(), rows: z.number().int() }))
+      .optional()
+      .openapi({ description: "With an assignment rule: how many of the rows that would be created each of the team's active members would own" }),
   })
   .openapi('ImportDryRun', { description: 'What a run would do: `created`, `updated` and `skipped` count the rows that would be; `failed` the rows that would not pass validation' });
 
@@ -53,7 +64,7 @@ export const importSchema = z
     sample: z.array(z.array(z.string())).openapi({ description: 'The first rows after the header' }),
     suggestedMapping: z.array(columnField).openapi({ description: 'The field each column suggests (from English and German headers and custom field labels)' }),
     mapping: z
-      .object({ columns: z.array(columnField), dedupeKey: z.enum(dedupeKeys), mode: z.enum(importModes), productId: objectId.nullable(), teamId: objectId.nullable(), tags: z.array(z.string()), locale, statusMap: statusMapSchema.nullable() })
+      .object({ columns: z.array(columnField), dedupeKey: z.enum(dedupeKeys), mode: z.enum(importModes), productId: objectId.nullable(), teamId: objectId.nullable(), tags: z.array(z.string()), locale, statusMap: statusMapSchema.nullable(), assign: assignSchema.nullable() })
       .nullable(),
     status: z.enum(importStatuses),
     progress: z.object({ ...counts, rowsPerSecond: z.number(), elapsedSeconds: z.number() }),
@@ -76,13 +87,14 @@ export const mappingBody = z
       .array(z.object({ column: z.string().max(500), field: z.string().max(60).nullable().openapi({ description: 'A field of the kind, `custom.<key>`, or null to leave the column out' }) }))
       .max(500)
       .openapi({ description: 'Columns left out are not imported' }),
-    dedupeKey: z.enum(dedupeKeys).default('email').openapi({ description: 'How an existing record and an earlier row of the file are found' }),
+    dedupeKey: z.enum(dedupeKeys).default('email').openapi({ description: 'How an existing record and an earlier row of the file are found (products: `code`, compared without case)' }),
     mode: z.enum(importModes).default('skip').openapi({ description: 'A row whose key matches an existing record: `update` it, `skip` the row, or `create` a record anyway (rows repeating an earlier row of the file are always skipped)' }),
     productId: objectId.nullable().optional().openapi({ description: 'The product every record is tied to (required for department users, 002)' }),
     teamId: objectId.nullable().optional(),
     tags: z.array(z.string().trim().min(1).max(50)).max(10).optional().openapi({ description: 'Tags added to every record' }),
     locale: locale.optional(),
     statusMap: statusMapSchema.nullable().optional(),
+    assign: assignSchema.nullable().optional(),
   })
   .openapi('ImportMapping');
 
@@ -105,6 +117,7 @@ export const savedMappingSchema = z
     tags: z.array(z.string()),
     locale,
     statusMap: statusMapSchema.nullable(),
+    assign: assignSchema.nullable(),
     createdBy: objectId,
     createdAt: z.string(),
   })

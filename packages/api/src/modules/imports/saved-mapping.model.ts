@@ -2,7 +2,7 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { tenantScoped } from '../../platform/db/tenancy.plugin.js';
 import type { DedupeKey, ImportKind, ImportMode } from './import-fields.js';
 import type { ImportLocale } from './import-locale.js';
-import type { StatusMap } from './import.model.js';
+import type { AssignRule, StatusMap } from './import.model.js';
 
 /**
  * A mapping saved for the next file of the same kind (issue 20): columns by header name, the dedupe key,
@@ -21,6 +21,7 @@ export interface SavedMapping {
   tags: string[];
   locale?: ImportLocale | null;
   statusMap?: StatusMap | null;
+  assign?: AssignRule | null;
   createdBy: Types.ObjectId;
   createdAt: Date;
   updatedAt: Date;
@@ -39,6 +40,7 @@ const schema = new Schema<SavedMapping>(
     tags: { type: [String], default: [] },
     locale: { type: String, default: null },
     statusMap: { type: Schema.Types.Mixed, default: null },
+    assign: { type: Schema.Types.Mixed, default: null },
     createdBy: { type: Schema.Types.ObjectId, required: true },
   },
   { collection: 'import_mappings', timestamps: true, versionKey: false, minimize: false },

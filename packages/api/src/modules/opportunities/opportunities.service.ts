@@ -495,11 +495,28 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     };
   }
 
+  /**
+   * An import's stage for a deal it updates, and its undo's way back: the stage by key or name (without case)
+   * in the deal's own pipeline, through `move` at the version read here (its history, outcome and events),
+   * and nothing when the deal is there already with the same lost reason.
+   */
+  async function moveToStageNamed(principal: Principal, id: string, values: { stage?: unknown; lostReason?: unknown }) {
+    const existing = await records.findVisible(principal, id, 'update');
+    const pipeline = await pipelines.find(principal, String(existing.pipelineId));
+    const wanted = values.stage ? String(values.stage).trim().toLowerCase() : existing.stage;
+    const stage = pipeline.stages.find((s) => s.key.toLowerCase() === wanted || s.name.toLowerCase() === wanted);
+    if (!stage) throw AppError.invalidField('stage', `"${String(values.stage)}" is not a stage of pipeline '${pipeline.name}'; stages: ${pipeline.stages.map((s) => s.name).join(', ')}`, 'unknown_stage');
+    const lostReason = typeof values.lostReason === 'string' && values.lostReason ? values.lostReason : undefined;
+    if (stage.key === existing.stage && (stage.kind !== 'lost' || !lostReason || lostReason === existing.lostReason)) return;
+    await move(principal, id, { stage: stage.key, version: existing.version, ...(lostReason ? { lostReason } : {}) });
+  }
+
   return {
     ...records,
     create,
     createMany,
     compileImportRules,
+    moveToStageNamed,
     /** Field updates; stage and pipeline change only through `move`. */
     async update(principal: Principal, id: string, patch: Record<string, unknown>, options: { ifMatch?: number | undefined; client?: { ip?: string; userAgent?: string } } = {}) {
       const { stage: _stage, pipelineId: _pipeline, stageKind: _kind, outcome: _outcome, rank: _rank, sourceLeadId: _source, closedAt: _closed, ...rest } = patch;

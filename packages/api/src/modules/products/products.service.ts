@@ -212,6 +212,74 @@ export function createProductsService(connection: Connection, deps: { events: Ev
       await publish(principal, 'deleted', existing);
     },
 
+    /**
+     * Creates many products at once (an import): each is checked as `create` checks it (its cycle, its
+     * department; each distinct department read once per call), and the accepted ones are inserted in one
+     * unordered insert under ids the caller chose, so a batch written again after a crash inserts only what
+     * is missing. `status` may start a product disabled; `extra` (the import's id) is stored beside it. One
+     * `product.imported` event carries the batch to the audit trail. Answers, per item, what happened to it.
+     */
+    async createMany(principal: Principal, items: ReadonlyArray<{ id: Types.ObjectId; input: ProductInput; status?: string | null }>, options: { extra?: Record<string, unknown>; data?: Record<string, unknown> } = {}): Promise<Array<{ id: Types.ObjectId; error: AppError | null }>> {
+      assertCan(principal, 'product', 'create');
+      const departments = new Map<string, Promise<Record<string, unknown>>>();
+      const now = new Date();
+      const outcomes = await Promise.all(
+        items.map(async ({ id, input, status }) => {
+          try {
+            const department = input.departmentId ?? null;
+            if (!departments.has(String(department))) departments.set(String(department), checkAssignments(principal, { departmentId: department }));
+            const refs = await departments.get(String(department))!;
+            const hydrated = new Product({ _id: id, tenantId: principal.tenantId, name: input.name, code: input.code ?? null, description: input.description ?? undefined, ...cycleOf(input, null), ...refs, status: status === 'disabled' ? 'disabled' : 'active', locked: false });
+            try {
+              await hydrated.validate();
+            } catch (invalid) {
+              const errors = (invalid as { errors?: Record<string, unknown> }).errors;
+              if (!errors) throw invalid;
+              throw AppError.invalidField(Object.keys(errors)[0] ?? 'product', (invalid as Error).message);
+            }
+            return { id, error: null, doc: { ...(hydrated.toObject() as unknown as Record<string, unknown>), ...(options.extra ?? {}), createdAt: now, updatedAt: now, version: 0 } };
+          } catch (error) {
+            if (error instanceof AppError) return { id, error, doc: null };
+            throw error;
+          }
+        }),
+      );
+      const accepted = outcomes.filter((o) => o.doc).map((o) => o.doc!);
+      if (accepted.length) {
+        // Through the model, so that the access stamps move (invalidatesAccess); a product already there (an earlier run of the batch) is fine.
+        await Product.insertMany(accepted as never[], { ordered: false, lean: true }).catch((error: unknown) => {
+          const e = error as { writeErrors?: { code?: number } | Array<{ code?: number }> };
+          const list = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+          if (!list.length || list.some((w) => w.code !== 11000)) throw error;
+        });
+        await deps.events.publish({ type: 'product.imported', tenantId: principal.tenantId, resource: 'product', resourceId: null, actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId }, data: { ...(options.data ?? {}), count: accepted.length } });
+      }
+      return outcomes.map(({ id, error }) => ({ id, error }));
+    },
+
+    /**
+     * Removes products an import made (its undo) that no record refers to yet (the collections `remove`
+     * checks, one equality read each per product: an agency has few products); one referred to stays, as
+     * `DELETE /v1/products/{id}` would keep it. Answers how many were removed.
+     */
+    async removeMany(principal: Principal, ids: ReadonlyArray<Types.ObjectId>, options: { data?: Record<string, unknown> } = {}): Promise<number> {
+      assertCan(principal, 'product', 'delete');
+      let removed = 0;
+      for (const id of ids) {
+        let referenced = false;
+        for (const name of referencingCollections) {
+          if (await connection.collection(name).countDocuments({ tenantId: principal.tenantId, productId: id }, { limit: 1 })) {
+            referenced = true;
+            break;
+          }
+        }
+        if (referenced) continue;
+        removed += (await Product.deleteOne({ tenantId: principal.tenantId, _id: id })).deletedCount;
+      }
+      if (removed) await deps.events.publish({ type: 'product.import_undone', tenantId: principal.tenantId, resource: 'product', resourceId: null, actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId }, data: { ...(options.data ?? {}), count: removed } });
+      return removed;
+    },
+
     /** 002: an admin locks a product; its records become read-only for everyone else. */
     lock: (principal: Principal, id: string) => setLock(principal, id, true),
     /** 002: unlocking makes the product's records (e.g. Production's speakers) workable by Sales and Marketing. */

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Types } from 'mongoose';
+import { makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { contactModel } from '../contacts/contact.model.js';
+import { customerModel } from '../customers/customer.model.js';
+import { userModel } from '../identity/user.model.js';
+import { opportunityModel } from '../opportunities/opportunity.model.js';
+import { taskModel, type Task } from '../tasks/task.model.js';
+import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
+
+describe('imports: owners by an assignment rule, and stages and parents of updated rows', () => {
+  let rt: ImportTestRuntime;
+  let agency: TestAgency;
+  let admin: string;
+  let tenantId: Types.ObjectId;
+  let close: () => Promise<void>;
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  before(async () => {
+    ({ rt, close } = await importTestRuntime(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
+    agency = await makeAgency(rt);
+    admin = agency.adminToken;
+    tenantId = new Types.ObjectId(agency.tenantId);
+  });
+  after(async () => {
+    await close();
+  });
+
+  const upload = async (kind: string, lines: string[], token = admin) => {
+    const res = await rt.request().post(`/v1/imports/${kind}`).query({ name: `${kind}.csv` }).set(auth(token)).set('Content-Type', 'text/csv').send(Buffer.from(lines.join('\n') + '\n'));
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body as { id: string; suggestedMapping: Array<{ column: string; field: string | null }> };
+  };
+  const runToEnd = async (id: string) => {
+    await rt.request().post(`/v1/imports/${id}/run`).set(auth(admin)).expect(202);
+    return importFinished(rt, id, admin);
+  };
+  const team = async (name: string, memberIds: Types.ObjectId[]) => {
+    const res = await rt.request().post('/v1/org/teams').set(auth(admin)).send({ name, memberIds: memberIds.map(String) });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body.id as string;
+  };
+
+  it('should deal rows without an owner to the active members of a team by row number, answer 400 naming assign.teamId, show the split, and keep the owners when a stopped run resumes', async () => {
+    const members = await Promise.all([1, 2, 3].map(() => makeUser(rt, agency, { role: 'SE' })));
+    const gone = await makeUser(rt, agency, { role: 'SE' });
+    await userModel(rt.ctx.connection).updateOne({ tenantId, _id: gone.id }, { $set: { status: 'disabled' } });
+    const teamId = await team('Inbound', [...members.map((m) => m.id), gone.id]);
+    const empty = await team('Leer', [gone.id]);
+    const named = await makeUser(rt, agency, { role: 'SE' });
+
+    const rows = Array.from({ length: 10 }, (_, i) => `P${i + 2};Person;${i === 2 ? named.email : ''}`);
+    const up = await upload('contacts', ['Vorname;Nachname;Betreuer', ...rows]);
+    const mapping = { columns: up.suggestedMapping, dedupeKey: 'email', mode: 'create' };
+    const refusals = [
+      [{ teamId: new Types.ObjectId().toHexString() }, 'unknown_team'],
+      [{ teamId: empty }, 'no_members'],
+    ] as const;
+    for (const [assign, code] of refusals) {
+      const res = await rt.request().put(`/v1/imports/${up.id}/mapping`).set(auth(admin)).send({ ...mapping, assign });
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.match(res.headers['content-type']!, /application\/problem\+json/);
+      assert.deepEqual(res.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]), [['assign.teamId', code]]);
+    }
+    // The Head of Marketing may import but not assign: no rule for them.
+    const hm = await makeUser(rt, agency, { role: 'HM' });
+    const hmToken = await signIn(rt, hm.email);
+    const theirs = await upload('contacts', ['Vorname;Nachname', 'A;B'], hmToken);
+    const forbidden = await rt.request().put(`/v1/imports/${theirs.id}/mapping`).set(auth(hmToken)).send({ columns: theirs.suggestedMapping, dedupeKey: 'email', mode: 'create', assign: { teamId } });
+    assert.equal(forbidden.status, 400);
+    assert.deepEqual(forbidden.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]), [['assign.teamId', 'forbidden']]);
+
+    await rt.request().put(`/v1/imports/${up.id}/mapping`).set(auth(admin)).send({ ...mapping, assign: { teamId, strategy: 'round-robin' } }).expect(200);
+    const order = [...members].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
+    // Row n (the header is row 1) goes to order[n % 3]; row 4 names its owner.
+    const expected = new Map<number, string>();
+    for (let row = 2; row <= 11; row++) expected.set(row, row === 4 ? String(named.id) : String(order[row % 3]!.id));
+    const dry = await rt.request().post(`/v1/imports/${up.id}/dry-run`).set(auth(admin)).expect(200);
+    const split = (who: { id: Types.ObjectId }) => [...expected.entries()].filter(([row, owner]) => row !== 4 && owner === String(who.id)).length;
+    assert.deepEqual(dry.body.assignments, order.map((m) => ({ userId: String(m.id), email: m.email, rows: split(m) })));
+
+    // Stopped by the daily cap after 4 rows; a member joins the team meanwhile; the resumed run still deals by the members it took.
+    await rt.request().patch('/v1/tenant').set(auth(admin)).send({ importDailyRowCap: 4 }).expect(200);
+    const stopped = await runToEnd(up.id);
+    assert.equal(stopped.stopReason, 'daily_row_cap');
+    assert.equal(stopped.progress.created, 4);
+    const late = await makeUser(rt, agency, { role: 'SE' });
+    await rt.request().patch(`/v1/org/teams/${teamId}`).set(auth(admin)).send({ memberIds: [...members.map((m) => String(m.id)), String(late.id)] }).expect(200);
+    await rt.request().patch('/v1/tenant').set(auth(admin)).send({ importDailyRowCap: 0 }).expect(200);
+    const done = await runToEnd(up.id);
+    assert.equal(done.status, 'completed', done.failure);
+    assert.equal(done.progress.created, 10);
+    const contacts = (await contactModel(rt.ctx.connection).collection.find({ tenantId, importId: new Types.ObjectId(up.id) }).toArray()) as unknown as Array<{ firstName: string; ownerId: Types.ObjectId }>;
+    const owners = new Map(contacts.map((c) => [Number(c.firstName.slice(1)), String(c.ownerId)]));
+    assert.deepEqual(owners, expected);
+    assert.ok(!contacts.some((c) => String(c.ownerId) === String(late.id)), 'the member who joined later owns no row');
+  });
+
+  it('should deal tasks to a team as assignees', async () => {
+    const members = await Promise.all([1, 2].map(() => makeUser(rt, agency, { role: 'SE' })));
+    const teamId = await team('Calls', members.map((m) => m.id));
+    const up = await upload('tasks', ['Titel;Art', 'Eins;Anruf', 'Zwei;Anruf', 'Drei;Anruf']);
+    await rt.request().put(`/v1/imports/${up.id}/mapping`).set(auth(admin)).send({ columns: up.suggestedMapping, dedupeKey: 'externalId', mode: 'create', assign: { teamId } }).expect(200);
+    const done = await runToEnd(up.id);
+    assert.equal(done.status, 'completed', done.failure);
+    const order = [...members].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
+    const tasks = (await taskModel(rt.ctx.connection).collection.find({ tenantId, importId: new Types.ObjectId(up.id) }).toArray()) as unknown as Task[];
+    const rowOf: Record<string, number> = { Eins: 2, Zwei: 3, Drei: 4 };
+    assert.deepEqual(Object.fromEntries(tasks.map((t) => [t.title, String(t.assigneeId)])), Object.fromEntries(Object.entries(rowOf).map(([title, row]) => [title, String(order[row % 2]!.id)])));
+  });
+
+  it('should move updated accounts under the parent their row names (refusing a cycle) and updated deals to their stage, and put both back on undo', async () => {
+    const first = await upload('customers', ['Kundennummer;Firma', 'A1;Filiale', 'A2;Zentrale', 'A3;Konzern']);
+    await rt.request().put(`/v1/imports/${first.id}/mapping`).set(auth(admin)).send({ columns: first.suggestedMapping, dedupeKey: 'externalId', mode: 'skip' }).expect(200);
+    assert.equal((await runToEnd(first.id)).progress.created, 3);
+    const deals = await upload('opportunities', ['Verkaufschance;Firma;Phase;Nummer', 'Rahmen;Konzern;Proposal;O1', 'Wartung;Konzern;Proposal;O2']);
+    await rt.request().put(`/v1/imports/${deals.id}/mapping`).set(auth(admin)).send({ columns: deals.suggestedMapping, dedupeKey: 'externalId', mode: 'skip' }).expect(200);
+    assert.equal((await runToEnd(deals.id)).progress.created, 2);
+
+    const Customers = customerModel(rt.ctx.connection);
+    const tree = async () => {
+      const all = await Customers.find({ tenantId }).lean();
+      const nameOf = new Map(all.map((c) => [String(c._id), c.name]));
+      return Object.fromEntries(all.map((c) => [c.name, c.ancestorIds.map((a) => nameOf.get(String(a))).join(' > ')]));
+    };
+    const moves = await upload('customers', ['Kundennummer;Firma;Übergeordnet', 'A2;Zentrale;A3', 'A1;Filiale;Zentrale', 'A3;Konzern;A1']);
+    await rt.request().put(`/v1/imports/${moves.id}/mapping`).set(auth(admin)).send({ columns: moves.suggestedMapping, dedupeKey: 'externalId', mode: 'update' }).expect(200);
+    const moved = await runToEnd(moves.id);
+    assert.equal(moved.status, 'completed', moved.failure);
+    assert.deepEqual({ updated: moved.progress.updated, failed: moved.progress.failed }, { updated: 2, failed: 1 });
+    assert.deepEqual(await tree(), { Konzern: '', Zentrale: 'Konzern', Filiale: 'Konzern > Zentrale' });
+    const errors = (await rt.request().get(`/v1/imports/${moves.id}/errors`).set(auth(admin))).text;
+    assert.match(errors, /4,Übergeordnet,parent,.*would make a cycle/);
+
+    const stages = await upload('opportunities', ['Verkaufschance;Phase;Verlustgrund;Nummer', 'Rahmen;Negotiation;;O1', 'Wartung;Lost;Preis;O2']);
+    await rt.request().put(`/v1/imports/${stages.id}/mapping`).set(auth(admin)).send({ columns: stages.suggestedMapping, dedupeKey: 'externalId', mode: 'update' }).expect(200);
+    const staged = await runToEnd(stages.id);
+    assert.equal(staged.status, 'completed', staged.failure);
+    assert.equal(staged.progress.updated, 2, JSON.stringify(staged.progress) + (await rt.request().get(`/v1/imports/${stages.id}/errors`).set(auth(admin))).text);
+    const Deals = opportunityModel(rt.ctx.connection);
+    const byName = async () => Object.fromEntries((await Deals.find({ tenantId } as never).lean()).map((d) => [d.name, { stage: d.stage, outcome: d.outcome ?? null, lostReason: d.lostReason ?? null, probability: d.probability }]));
+    assert.deepEqual(await byName(), { Rahmen: { stage: 'negotiation', outcome: null, lostReason: null, probability: 75 }, Wartung: { stage: 'lost', outcome: 'lost', lostReason: 'Preis', probability: 0 } });
+    const wartung = (await Deals.findOne({ tenantId, name: 'Wartung' } as never).lean())!;
+    const history = await rt.request().get(`/v1/opportunities/${String(wartung._id)}/stage-history`).set(auth(admin)).expect(200);
+    assert.deepEqual(history.body.data.map((h: { fromStage: string | null; toStage: string }) => [h.fromStage, h.toStage]), [['proposal', 'lost'], [null, 'proposal']]);
+
+    await rt.request().post(`/v1/imports/${stages.id}/undo`).set(auth(admin)).expect(200);
+    assert.deepEqual(Object.values(await byName()).map((d) => [d.stage, d.outcome, d.lostReason]), [['proposal', null, null], ['proposal', null, null]]);
+    const undone = await rt.request().post(`/v1/imports/${moves.id}/undo`).set(auth(admin));
+    assert.equal(undone.status, 200, JSON.stringify(undone.body));
+    assert.equal(undone.body.undone.restored, 2);
+    assert.deepEqual(await tree(), { Filiale: '', Zentrale: '', Konzern: '' });
+  });
+});
