@@ -2,22 +2,27 @@ import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { PropertyValues } from 'lit';
 import { CrmState } from '../state/state.component.js';
-import { dryRunImport, importErrors, loadImport, loadImportStatuses, loadSavedMappings, runImport, saveImportMapping, saveNamedMapping, undoImport, uploadImport, type Import, type ImportDryRun, type ImportMappingParams, type SavedImportMapping } from '../shared/api/imports.js';
+import { dryRunImport, importErrors, loadAssignTeams, loadImport, loadImportStatuses, loadSavedMappings, runImport, saveImportMapping, saveNamedMapping, undoImport, uploadImport, type AssignTeam, type Import, type ImportDryRun, type ImportMappingParams, type SavedImportMapping } from '../shared/api/imports.js';
 import { readProblem } from '../shared/api/errors.js';
 import { controlStyles } from '../shared/controls.styles.js';
 import { CrmDataElement } from '../shared/data-element.js';
-import { formatDateTime, formatList, formatNumber } from '../shared/format.js';
+import { formatNumber } from '../shared/format.js';
 import { importWizardStyles } from './import-wizard.styles.js';
+import { renderColumns } from './import-wizard.columns.js';
+import { dedupeKeysOf, kinds, locales, modes, ownedKinds, type DedupeKey, type ImportLocale } from './import-wizard.options.js';
+import { renderRun, renderSummary } from './import-wizard.outcome.js';
+import { renderAssign, renderStatusMap } from './import-wizard.rules.js';
 
-import { dedupeKeysOf, fieldsOf, locales, modes, type DedupeKey, type ImportLocale } from './import-wizard.options.js';
 const POLL_MS = 1000;
 
 /**
  * Imports a CSV or Excel file of contacts, leads, customers (accounts, under parents named by name or
- * external id) or opportunities (for accounts, at stages by name; the user picks which, unless the host fixed it) in four steps: upload, map the columns (the API's
+ * external id), opportunities (for accounts, at stages by name), products or tasks (the user picks which,
+ * unless the host fixed it) in four steps: upload, map the columns (the API's
  * suggestions preselected, English and German headers, or a mapping the agency saved for files with
  * these headers; the locale its dates and numbers are written in; its status values to the kind's states;
- * an owner column by email), check every row (a dry run that writes nothing), then run it with live counts, the
+ * an owner column by email, or a team whose members own the other rows in turn), check every row (a dry run
+ * that writes nothing, with how the team would split the rows), then run it with live counts, the
  * error file to download and an undo. The mapping can be saved under a name for the next file.
  *
  * @summary Upload, map, dry-run, run and undo an import of contacts or leads.
@@ -25,6 +30,8 @@ const POLL_MS = 1000;
  * @csspart mapping - The table of columns and the field each fills.
  * @csspart status-map - The file's values of the status column and the state each maps to.
  * @csspart status-values - After a check: the status values the mapping does not name yet.
+ * @csspart assign - The choice of who owns rows without an owner: the importer, or a team's members in turn.
+ * @csspart assignments - After a check: how many rows each of the team's members would own.
  * @csspart summary - The dry run's counts and errors by field.
  * @csspart progress - The run's progress bar.
  * @csspart counts - The run's counts (read, created, updated, skipped, failed).
@@ -36,7 +43,7 @@ export class CrmImportWizard extends CrmDataElement {
   static override styles = [controlStyles, importWizardStyles];
   static override dependencies = { 'crm-state': CrmState };
 
-  /** What the file's rows become: `contacts`, `leads`, `customers` or `opportunities`. */
+  /** What the file's rows become: `contacts`, `leads`, `customers`, `opportunities`, `products` or `tasks`. */
   @property({ reflect: true }) kind: Import['kind'] = 'contacts';
 
   /** Hides the picker of what the rows become: the host fixed `kind`. */
@@ -69,6 +76,9 @@ export class CrmImportWizard extends CrmDataElement {
   @state() private states: Array<{ key: string; label: string }> = [];
   /** Status values the last check found that nothing maps yet. */
   @state() private foundStatuses: string[] = [];
+  /** The teams an assignment rule may name, and the one chosen ('' : rows without an owner are the importer's). */
+  @state() private teams: AssignTeam[] = [];
+  @state() private assignTeamId = '';
   private poll: ReturnType<typeof setTimeout> | undefined;
 
   protected override updated(changed: PropertyValues): void {
@@ -87,8 +97,9 @@ export class CrmImportWizard extends CrmDataElement {
       this.locale = this.job.mapping?.locale ?? '';
       this.statusOf = Object.fromEntries((this.job.mapping?.statusMap?.values ?? []).map((v) => [v.value, v.status]));
       this.statusFallback = this.job.mapping?.statusMap?.unknown === 'default' ? (this.job.mapping.statusMap.default ?? '') : '';
+      this.assignTeamId = this.job.mapping?.assign?.teamId ?? '';
       this.loading = 'idle';
-      if (['uploaded', 'mapped'].includes(this.job.status)) void this.loadStates(this.job);
+      if (['uploaded', 'mapped'].includes(this.job.status)) void Promise.all([this.loadStates(this.job), this.loadTeams(this.job)]);
       if (['queued', 'running'].includes(this.job.status)) this.watch();
     } catch (error) {
       this.loadError = readProblem(error).detail;
@@ -128,7 +139,8 @@ export class CrmImportWizard extends CrmDataElement {
       this.statusOf = {};
       this.statusFallback = '';
       this.foundStatuses = [];
-      await Promise.all([this.offerSaved(job), this.loadStates(job)]);
+      this.assignTeamId = '';
+      await Promise.all([this.offerSaved(job), this.loadStates(job), this.loadTeams(job)]);
     });
   }
 
@@ -138,6 +150,15 @@ export class CrmImportWizard extends CrmDataElement {
       this.states = await loadImportStatuses(this.api, job.kind);
     } catch {
       this.states = [];
+    }
+  }
+
+  /** The teams an assignment rule may deal the rows to (none for products, which have no owner, or when teams cannot be read). */
+  private async loadTeams(job: Import): Promise<void> {
+    try {
+      this.teams = ownedKinds.has(job.kind) ? await loadAssignTeams(this.api) : [];
+    } catch {
+      this.teams = [];
     }
   }
 
@@ -162,6 +183,7 @@ export class CrmImportWizard extends CrmDataElement {
     this.locale = chosen.locale ?? '';
     this.statusOf = Object.fromEntries((chosen.statusMap?.values ?? []).map((v) => [v.value, v.status]));
     this.statusFallback = chosen.statusMap?.unknown === 'default' ? (chosen.statusMap.default ?? '') : '';
+    this.assignTeamId = chosen.assign?.teamId ?? '';
     this.announcement = this.msg('importWizard.savedApplied', { name: chosen.name });
   }
 
@@ -187,6 +209,7 @@ export class CrmImportWizard extends CrmDataElement {
       mode: this.mode,
       locale: this.locale || null,
       statusMap: mapsStatus && (values.length || this.statusFallback) ? { values, unknown: this.statusFallback ? 'default' : 'error', default: this.statusFallback || null } : null,
+      assign: this.assignTeamId ? { teamId: this.assignTeamId, strategy: 'round-robin' } : null,
       ...(this.productId ? { productId: this.productId } : {}),
     };
   }
@@ -267,7 +290,7 @@ export class CrmImportWizard extends CrmDataElement {
         ? nothing
         : html`<label class="kind">${this.msg('importWizard.kindLabel')}
             <select ?disabled=${Boolean(this.busy)} @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as Import['kind'])}>
-              ${(['contacts', 'leads', 'customers', 'opportunities'] as const).map((k) => html`<option value=${k} ?selected=${this.kind === k}>${this.msg(`importWizard.kindOption.${k}`)}</option>`)}
+              ${kinds.map((k) => html`<option value=${k} ?selected=${this.kind === k}>${this.msg(`importWizard.kindOption.${k}`)}</option>`)}
             </select>
           </label>`}
       <label>${this.msg('importWizard.fileLabel')}
@@ -276,38 +299,21 @@ export class CrmImportWizard extends CrmDataElement {
   }
 
   private renderMapping(job: Import) {
-    const custom = job.suggestedMapping.map((m) => m.field).filter((f): f is string => Boolean(f?.startsWith('custom.')));
-    const options = [...fieldsOf[job.kind], ...custom];
     return html`
-      ${this.saved.length
-        ? html`<label class="saved">${this.msg('importWizard.savedMapping')}
-            <select @change=${(e: Event) => this.applySaved((e.target as HTMLSelectElement).value)}>
-              <option value="">${this.msg('importWizard.savedNone')}</option>
-              ${this.saved.map((m) => html`<option value=${m.id}>${m.name}</option>`)}
-            </select>
-          </label>`
+      ${renderColumns({ msg: this.msg.bind(this), fields: this.fields, saved: this.saved, onSaved: (id) => this.applySaved(id), onField: (i, field) => (this.fields = this.fields.map((f, j) => (j === i ? field : f))) }, job)}
+      ${this.fields.includes('status')
+        ? renderStatusMap({
+            msg: this.msg.bind(this),
+            values: this.statusValues(),
+            states: this.states,
+            statusOf: this.statusOf,
+            fallback: this.statusFallback,
+            onStatus: (value, status) => (this.statusOf = { ...this.statusOf, [value]: status }),
+            onFallback: (status) => (this.statusFallback = status),
+          })
         : nothing}
-      <div class="table-scroll">
-        <table part="mapping">
-          <thead><tr><th scope="col">${this.msg('importWizard.column')}</th><th scope="col" class="sample">${this.msg('importWizard.sample')}</th><th scope="col">${this.msg('importWizard.field')}</th></tr></thead>
-          <tbody>
-            ${job.headers.map(
-              (header, i) => html`<tr>
-                <th scope="row">${header}</th>
-                <td class="sample">${job.sample[0]?.[i] ?? ''}</td>
-                <td>
-                  <select aria-label=${`${this.msg('importWizard.field')}: ${header}`} @change=${(e: Event) => (this.fields = this.fields.map((f, j) => (j === i ? (e.target as HTMLSelectElement).value || null : f)))}>
-                    <option value="" ?selected=${!this.fields[i]}>${this.msg('importWizard.skipColumn')}</option>
-                    ${options.map((field) => html`<option value=${field} ?selected=${this.fields[i] === field}>${field}</option>`)}
-                  </select>
-                </td>
-              </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
-      ${this.renderStatusMap()}
       <div class="options">
+        ${renderAssign({ msg: this.msg.bind(this), teams: this.teams, teamId: this.assignTeamId, onTeam: (teamId) => (this.assignTeamId = teamId) })}
         <label>${this.msg('importWizard.locale')}
           <select @change=${(e: Event) => (this.locale = (e.target as HTMLSelectElement).value as ImportLocale | '')}>
             <option value="" ?selected=${!this.locale}>${this.msg('importWizard.localeIso')}</option>
@@ -343,96 +349,9 @@ export class CrmImportWizard extends CrmDataElement {
     }
   }
 
-  /** The file's status values, each to a state of the kind, and what an unknown value does: shown once a column fills `status`. */
-  private renderStatusMap() {
-    const values = this.statusValues();
-    if (!this.fields.includes('status')) return nothing;
-    const stateOptions = (selected: string) => this.states.map((s) => html`<option value=${s.key} ?selected=${selected === s.key}>${s.label}</option>`);
-    return html`<fieldset part="status-map">
-      <legend>${this.msg('importWizard.statusMap')}</legend>
-      ${values.length
-        ? html`<div class="table-scroll">
-            <table>
-              <thead><tr><th scope="col">${this.msg('importWizard.statusValue')}</th><th scope="col">${this.msg('importWizard.statusState')}</th></tr></thead>
-              <tbody>
-                ${values.map(
-                  (value) => html`<tr>
-                    <th scope="row">${value}</th>
-                    <td>
-                      <select aria-label=${`${this.msg('importWizard.statusState')}: ${value}`} @change=${(e: Event) => (this.statusOf = { ...this.statusOf, [value]: (e.target as HTMLSelectElement).value })}>
-                        <option value="" ?selected=${!this.statusOf[value]}>${this.msg('importWizard.statusAsIs')}</option>
-                        ${stateOptions(this.statusOf[value] ?? '')}
-                      </select>
-                    </td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
-        : nothing}
-      <label>${this.msg('importWizard.statusUnknown')}
-        <select @change=${(e: Event) => (this.statusFallback = (e.target as HTMLSelectElement).value)}>
-          <option value="" ?selected=${!this.statusFallback}>${this.msg('importWizard.statusFail')}</option>
-          ${this.states.map((s) => html`<option value=${s.key} ?selected=${this.statusFallback === s.key}>${this.msg('importWizard.statusUse', { status: s.label })}</option>`)}
-        </select>
-      </label>
-    </fieldset>`;
-  }
-
-  private renderSummary(summary: ImportDryRun) {
-    const n = (count: number) => formatNumber(count, this.activeLocale);
-    return html`<section part="summary">
-      <h3>${this.msg('importWizard.summary')}</h3>
-      <ul>
-        <li>${this.plural('importWizard.wouldCreate', summary.created, { count: n(summary.created) })}</li>
-        <li>${this.plural('importWizard.wouldUpdate', summary.updated, { count: n(summary.updated) })}</li>
-        <li>${this.plural('importWizard.wouldSkip', summary.skipped, { count: n(summary.skipped) })}</li>
-        <li>${this.plural('importWizard.wouldFail', summary.failed, { count: n(summary.failed) })}</li>
-      </ul>
-      ${summary.statusValues.length
-        ? html`<p part="status-values">${this.msg('importWizard.statusUnmapped', { values: formatList(summary.statusValues, this.activeLocale) })}</p>`
-        : nothing}
-      ${summary.errors.length
-        ? html`<ul class="errors">
-            ${summary.errors.map((e) => html`<li>${this.msg('importWizard.errorRows', { field: e.field, column: e.column ?? '—', count: n(e.count), rows: formatList(e.rows.map(String), this.activeLocale) })}</li>`)}
-          </ul>`
-        : nothing}
-      <div class="actions">
-        <button type="button" ?disabled=${Boolean(this.busy)} @click=${() => (this.summary = undefined)}>${this.msg('importWizard.back')}</button>
-        <button type="button" class="primary" ?disabled=${Boolean(this.busy) || summary.created + summary.updated === 0} @click=${this.start}>${this.msg('importWizard.start')}</button>
-      </div>
-    </section>`;
-  }
-
-  private renderRun(job: Import) {
-    const p = job.progress;
-    const n = (count: number) => formatNumber(count, this.activeLocale);
-    const planned = this.summary ? this.summary.read : 0;
-    const finished = !['queued', 'running'].includes(job.status);
-    return html`
-      ${job.stopReason === 'daily_row_cap'
-        ? html`<p class="status">${this.msg('importWizard.dailyLimit')}</p>
-            <p part="limit">${this.msg('importWizard.dailyLimitNext', { time: formatDateTime(job.resumesAt, this.activeLocale, this.activeTimeZone) })}</p>`
-        : html`<p class="status">${this.msg(`importWizard.status.${job.status}`)}${job.failure ? html` — ${job.failure}` : nothing}</p>`}
-      <progress part="progress" max=${planned || 1} value=${finished ? planned || 1 : p.read} aria-label=${this.msg(`importWizard.status.${job.status}`)}></progress>
-      <ul part="counts">
-        <li>${this.plural('importWizard.read', p.read, { count: n(p.read) })}</li>
-        <li>${this.plural('importWizard.created', p.created, { count: n(p.created) })}</li>
-        <li>${this.plural('importWizard.updated', p.updated, { count: n(p.updated) })}</li>
-        <li>${this.plural('importWizard.skipped', p.skipped, { count: n(p.skipped) })}</li>
-        <li>${this.plural('importWizard.failed', p.failed, { count: n(p.failed) })}</li>
-        ${p.rowsPerSecond ? html`<li>${this.msg('importWizard.rate', { rate: n(p.rowsPerSecond) })}</li>` : nothing}
-      </ul>
-      ${this.undone ? html`<p>${this.undone}</p>` : nothing}
-      ${finished
-        ? html`<div class="actions">
-            ${p.failed + p.skipped > 0 ? html`<button type="button" @click=${this.downloadErrors}>${this.msg('importWizard.errorFile')}</button>` : nothing}
-            ${['failed', 'cancelled'].includes(job.status) ? html`<button type="button" ?disabled=${Boolean(this.busy)} @click=${this.start}>${this.msg('importWizard.resume')}</button>` : nothing}
-            ${job.status !== 'undone' ? html`<button type="button" ?disabled=${Boolean(this.busy)} @click=${this.undo}>${this.msg('importWizard.undo')}</button>` : nothing}
-            <button type="button" @click=${this.reset}>${this.msg('importWizard.another')}</button>
-          </div>`
-        : nothing}
-    `;
+  /** What the summary and the run draw with (import-wizard.outcome.ts). */
+  private outcomeView() {
+    return { msg: this.msg.bind(this), plural: this.plural.bind(this), locale: this.activeLocale, timeZone: this.activeTimeZone, busy: Boolean(this.busy) };
   }
 
   override render() {
@@ -441,7 +360,13 @@ export class CrmImportWizard extends CrmDataElement {
     if (this.loading === 'failed') return html`<crm-state kind="error" message=${this.loadError} @crm-retry-requested=${() => void this.open(this.importId)}></crm-state>`;
     return html`
       <h2>${this.msg('importWizard.title', { kind: this.msg(`importWizard.kind.${this.kind}`) })}</h2>
-      ${!job ? this.renderUpload() : ['uploaded', 'mapped'].includes(job.status) ? (this.summary ? this.renderSummary(this.summary) : this.renderMapping(job)) : this.renderRun(job)}
+      ${!job
+        ? this.renderUpload()
+        : ['uploaded', 'mapped'].includes(job.status)
+          ? this.summary
+            ? renderSummary({ ...this.outcomeView(), onBack: () => (this.summary = undefined), onStart: () => this.start() }, this.summary)
+            : this.renderMapping(job)
+          : renderRun({ ...this.outcomeView(), planned: this.summary?.read ?? 0, undone: this.undone, onErrors: () => this.downloadErrors(), onResume: () => this.start(), onUndo: () => this.undo(), onAnother: () => this.reset() }, job)}
       <p class="sr-only" role="status">${this.announcement}</p>
     `;
   }

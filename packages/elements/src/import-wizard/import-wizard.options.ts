@@ -7,6 +7,8 @@ export const fieldsOf: Record<Import['kind'], string[]> = {
   contacts: ['firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'leadSource', 'ownerEmail', 'status'],
   customers: ['name', 'legalName', 'industry', 'companyType', 'category', 'rating', 'website', 'email', 'phone', 'street', 'postalCode', 'city', 'state', 'country', 'tags', 'notes', 'externalId', 'parent', 'ownerEmail', 'status'],
   opportunities: ['name', 'description', 'customer', 'amount', 'currency', 'probability', 'stage', 'lostReason', 'expectedCloseDate', 'nextStep', 'nextStepDate', 'leadSource', 'tags', 'externalId', 'ownerEmail'],
+  products: ['name', 'code', 'description', 'cycleStart', 'cycleEnd', 'status', 'department'],
+  tasks: ['title', 'kind', 'description', 'dueAt', 'assigneeEmail', 'contactEmail', 'customerExternalId', 'leadExternalId', 'opportunityExternalId', 'status', 'tags', 'externalId'],
   leads: ['kind', 'firstName', 'middleName', 'lastName', 'jobTitle', 'email', 'phone', 'companyName', 'industry', 'website', 'employees', 'street', 'postalCode', 'city', 'state', 'country', 'source', 'contactList', 'services', 'quality', 'participation', 'tags', 'notes', 'externalId', 'ownerEmail', 'status'],
 };
 export type ImportLocale = NonNullable<ImportMappingParams['locale']>;
@@ -22,8 +24,12 @@ export const locales: Array<[ImportLocale, string]> = [
   ['it-IT', '31/12/2026 · 1.234,56'],
   ['nl-NL', '31-12-2026 · 1.234,56'],
 ];
-export const dedupeKeys = ['email', 'externalId', 'phone'] as const;
+export const dedupeKeys = ['email', 'externalId', 'phone', 'code'] as const;
 export type DedupeKey = (typeof dedupeKeys)[number];
-/** The keys that find records of a kind (accounts have no primary email). */
-export const dedupeKeysOf: Record<Import['kind'], ReadonlyArray<(typeof dedupeKeys)[number]>> = { contacts: dedupeKeys, leads: dedupeKeys, customers: ['externalId', 'phone'], opportunities: ['externalId'] };
+/** The keys that find records of a kind (accounts have no primary email; a product is found by its code). */
+export const dedupeKeysOf: Record<Import['kind'], readonly DedupeKey[]> = { contacts: ['email', 'externalId', 'phone'], leads: ['email', 'externalId', 'phone'], customers: ['externalId', 'phone'], opportunities: ['externalId'], products: ['code'], tasks: ['externalId'] };
+/** What the rows may become, in the picker's order. */
+export const kinds: ReadonlyArray<Import['kind']> = ['contacts', 'leads', 'customers', 'opportunities', 'products', 'tasks'];
+/** The kinds whose records have an owner (a task's is its assignee), so that an assignment rule can deal rows to a team. */
+export const ownedKinds: ReadonlySet<Import['kind']> = new Set(['contacts', 'leads', 'customers', 'opportunities', 'tasks']);
 export const modes = ['skip', 'update', 'create'] as const;

@@ -7,7 +7,7 @@ import './import-wizard.js';
 const meta: Meta = {
   title: 'Elements/Import wizard',
   component: 'crm-import-wizard',
-  argTypes: { kind: { control: 'inline-radio', options: ['contacts', 'leads', 'customers', 'opportunities'] } },
+  argTypes: { kind: { control: 'inline-radio', options: ['contacts', 'leads', 'customers', 'opportunities', 'products', 'tasks'] } },
   args: { kind: 'leads' },
   render: (args, { globals }) => withClient(createMemoryImports({ runningReads: 3 }).client, globals, html`<crm-import-wizard kind=${args.kind}></crm-import-wizard>`),
 };
@@ -26,6 +26,15 @@ export const Customers: Story = { args: { kind: 'customers' } };
 
 /** Opportunities: a customer column names the account, a stage column the pipeline stage. */
 export const Opportunities: Story = { args: { kind: 'opportunities' } };
+
+/** Products (admins): found by their code, with their cycle and department; no owner. */
+export const Products: Story = { args: { kind: 'products' } };
+
+/** Tasks: kind, due time, assignee by email and the subject (a contact by email, a record by external id). */
+export const Tasks: Story = { args: { kind: 'tasks' } };
+
+/** An owner rule: rows without an owner go to the members of a team in turn; the check shows how many each would get. */
+export const OwnersFromATeam: Story = { render: (args, { globals }) => withClient(createMemoryImports({ withTeams: true }).client, globals, html`<crm-import-wizard kind=${args.kind}></crm-import-wizard>`) };
 
 /** A file with a Status column: its values map to the lead states, and unknown ones fail or take a default. */
 export const StatusMapping: Story = { render: (args, { globals }) => withClient(createMemoryImports({ withStatus: true }).client, globals, html`<crm-import-wizard kind=${args.kind}></crm-import-wizard>`) };

@@ -125,7 +125,7 @@ describe('crm-import-wizard', () => {
     await w.updateComplete;
     expect(text(w, 'h2')).to.equal('Import contacts');
     const picker = root(w).querySelector<HTMLSelectElement>('label.kind select')!;
-    expect([...picker.options].map((o) => o.textContent!.trim())).to.deep.equal(['Contacts', 'Leads', 'Customers (accounts)', 'Opportunities']);
+    expect([...picker.options].map((o) => o.textContent!.trim())).to.deep.equal(['Contacts', 'Leads', 'Customers (accounts)', 'Opportunities', 'Products', 'Tasks']);
     picker.focus();
     await pick(w, picker, 'leads');
     expect(text(w, 'h2')).to.equal('Import leads');
@@ -169,6 +169,57 @@ describe('crm-import-wizard', () => {
     const dealFields = [...root(d).querySelector<HTMLSelectElement>('[part="mapping"] select')!.options].map((o) => o.value);
     expect(dealFields).to.include.members(['name', 'customer', 'amount', 'stage', 'expectedCloseDate']);
     expect([...root(d).querySelectorAll<HTMLSelectElement>('.options select')].some((s) => [...s.options].map((o) => o.value).join() === 'externalId')).to.equal(true);
+  });
+
+  it('should import products by code without an owner rule, and tasks with their subject and assignee columns', async () => {
+    const memory = createMemoryImports({ withTeams: true });
+    const provider = await fixture(html`<crm-provider .client=${memory.client} .user=${user} locale="de"><crm-import-wizard kind="products"></crm-import-wizard></crm-provider>`);
+    const w = provider.querySelector('crm-import-wizard')!;
+    await w.updateComplete;
+    expect(text(w, 'h2')).to.equal('Produkte importieren');
+    await choose(w);
+    expect(memory.calls[0]).to.include({ method: 'POST', path: '/v1/imports/products' });
+    const fields = [...root(w).querySelector<HTMLSelectElement>('[part="mapping"] select')!.options].map((o) => o.value);
+    expect(fields).to.include.members(['name', 'code', 'cycleStart', 'cycleEnd', 'department', 'status']);
+    expect(fields).not.to.include('ownerEmail');
+    expect([...root(w).querySelectorAll<HTMLSelectElement>('.options select')].some((s) => [...s.options].map((o) => o.textContent!.trim()).join() === 'Produktkürzel')).to.equal(true);
+    expect(root(w).querySelector('[part="assign"]')).to.equal(null, 'products have no owner');
+    await expectAccessible(w);
+
+    const tasks = await fixture(html`<crm-provider .client=${memory.client} .user=${user} locale="en"><crm-import-wizard kind="tasks"></crm-import-wizard></crm-provider>`);
+    const t = tasks.querySelector('crm-import-wizard')!;
+    await t.updateComplete;
+    await choose(t);
+    const taskFields = [...root(t).querySelector<HTMLSelectElement>('[part="mapping"] select')!.options].map((o) => o.value);
+    expect(taskFields).to.include.members(['title', 'kind', 'dueAt', 'assigneeEmail', 'contactEmail', 'customerExternalId', 'leadExternalId', 'opportunityExternalId']);
+    await until(() => Boolean(root(t).querySelector('[part="assign"]')), 5000, 'the owner rule offered for tasks');
+  });
+
+  it('should deal rows without an owner to a team in turn, send the rule, and show how the check splits them', async () => {
+    const memory = createMemoryImports({ withTeams: true });
+    const w = await mount(memory);
+    await choose(w);
+    await until(() => Boolean(root(w).querySelector('[part="assign"] select')), 5000, 'owner rule shown');
+    const rule = root(w).querySelector<HTMLSelectElement>('[part="assign"] select')!;
+    expect([...rule.options].map((o) => o.textContent!.trim())).to.deep.equal(['The importer', 'Team “Inbound”, members in turn']);
+    await pick(w, rule, rule.options[1]!.value);
+    await expectAccessible(w);
+    button(w, 'Check the file').click();
+    await until(() => Boolean(root(w).querySelector('[part="summary"]')), 5000, 'summary shown');
+    const sent = JSON.parse(String(memory.calls.find((c) => c.method === 'PUT')!.body));
+    expect(sent.assign).to.deep.equal({ teamId: rule.options[1]!.value, strategy: 'round-robin' });
+    expect(text(w, '[part="assignments"]')).to.equal('Owners from the team: ana@example.com: 1 and ben@example.com: 1');
+    await expectAccessible(w);
+
+    // Back to the mapping, the team stays chosen; the importer again sends no rule.
+    button(w, 'Change the mapping').click();
+    await w.updateComplete;
+    const again = root(w).querySelector<HTMLSelectElement>('[part="assign"] select')!;
+    expect(again.value).to.equal(rule.options[1]!.value);
+    await pick(w, again, '');
+    button(w, 'Check the file').click();
+    await until(() => memory.calls.filter((c) => c.method === 'PUT').length === 2, 5000, 'mapping saved again');
+    expect(JSON.parse(String(memory.calls.filter((c) => c.method === 'PUT')[1]!.body)).assign).to.equal(null);
   });
 
   it('should map the status values to states, set the locale, and offer the values the check found unknown', async () => {

@@ -1,7 +1,7 @@
 // Imports in memory, for the wizard's test and stories: `crm.imports` of the real SDK over a `fetch` that
 // answers the import routes (each handler typed by its operation, so it cannot drift from the OpenAPI
 // document). The file's rows are given, not parsed: the API's reading of CSV and XLSX is tested in the API.
-import { Imports, Transport, Workflows, type FetchLike, type Import } from '@crm/client-sdk';
+import { Imports, Org, Transport, Workflows, type FetchLike, type Import } from '@crm/client-sdk';
 import type { CrmDataClient } from '../shared/api/transport.js';
 import { createMemoryApi } from './memory-api.js';
 import { route, type Handler, type OperationAnswer } from './memory-route.js';
@@ -15,12 +15,14 @@ type SavedMapping = OperationAnswer<'createLeadImportMapping'>;
  * `runningReads` reads (with `dailyLimit`, stopped by the agency's daily row cap after the first row).
  * `saved` are the agency's saved mappings (one that fits the file by default). `withStatus` adds a Status
  * column (Heiß, Neu, Kalt in the sample; the check finds Vielleicht besides) and serves the lead workflow.
+ * `withTeams` serves the agency's teams (`crm.org.teams`): Inbound with two members, whose dry run splits the
+ * two created rows one each when the mapping names it.
  */
-export function createMemoryImports(options: { runningReads?: number; latencyMs?: number; saved?: SavedMapping[]; dailyLimit?: boolean; withStatus?: boolean } = {}) {
+export function createMemoryImports(options: { runningReads?: number; latencyMs?: number; saved?: SavedMapping[]; dailyLimit?: boolean; withStatus?: boolean; withTeams?: boolean } = {}) {
   const calls: Array<{ method: string; path: string; body: unknown }> = [];
   const saved: SavedMapping[] = options.saved ?? [
-    { id: hex(0x5a01), kind: 'leads', name: 'Messe-Export', columns: [{ column: 'Vorname', field: 'firstName' }, { column: 'Nachname', field: 'lastName' }, { column: 'E-Mail', field: 'email' }, { column: 'Firma', field: null }], dedupeKey: 'email', mode: 'update', productId: null, teamId: null, tags: [], locale: 'de-DE', statusMap: null, createdBy: hex(1), createdAt: '2026-12-01T09:00:00.000Z' },
-    { id: hex(0x5a02), kind: 'leads', name: 'Other file', columns: [{ column: 'Given name', field: 'firstName' }], dedupeKey: 'email', mode: 'skip', productId: null, teamId: null, tags: [], locale: null, statusMap: null, createdBy: hex(1), createdAt: '2026-12-01T09:00:00.000Z' },
+    { id: hex(0x5a01), kind: 'leads', name: 'Messe-Export', columns: [{ column: 'Vorname', field: 'firstName' }, { column: 'Nachname', field: 'lastName' }, { column: 'E-Mail', field: 'email' }, { column: 'Firma', field: null }], dedupeKey: 'email', mode: 'update', productId: null, teamId: null, tags: [], locale: 'de-DE', statusMap: null, assign: null, createdBy: hex(1), createdAt: '2026-12-01T09:00:00.000Z' },
+    { id: hex(0x5a02), kind: 'leads', name: 'Other file', columns: [{ column: 'Given name', field: 'firstName' }], dedupeKey: 'email', mode: 'skip', productId: null, teamId: null, tags: [], locale: null, statusMap: null, assign: null, createdBy: hex(1), createdAt: '2026-12-01T09:00:00.000Z' },
   ];
   let reads = 0;
   const status = options.withStatus ?? false;
@@ -34,12 +36,16 @@ export function createMemoryImports(options: { runningReads?: number; latencyMs?
     createdBy: hex(1), createdAt: '2026-12-04T09:00:00.000Z', startedAt: null, finishedAt: null,
   };
   const summary = { read: 3, created: 2, updated: 0, skipped: 0, failed: 1, errors: [{ field: 'email', column: 'E-Mail', count: 1, rows: [4] }], statusValues: status ? ['Vielleicht'] : [] };
+  const team = { id: hex(0x7e01), kind: 'team' as const, name: 'Inbound', key: null, parentId: null, departmentId: null, leadId: null, memberIds: [hex(0xa1), hex(0xa2)], productIds: [], version: 0, createdAt: '2026-12-01T09:00:00.000Z' };
+  const assignments = [{ userId: hex(0xa1), email: 'ana@example.com', rows: 1 }, { userId: hex(0xa2), email: 'ben@example.com', rows: 1 }];
+  const kinds = 'contacts|leads|customers|opportunities|products|tasks';
   const routes: Array<[string, RegExp, Handler]> = [
-    route('POST', /^\/v1\/imports\/(contacts|leads|customers|opportunities)$/, 'createLeadImport', (m) => Object.assign(job, { kind: m[1] as Import['kind'] })),
+    route('POST', new RegExp(`^/v1/imports/(${kinds})$`), 'createLeadImport', (m) => Object.assign(job, { kind: m[1] as Import['kind'] })),
     route('PUT', /^\/v1\/imports\/[a-f0-9]{24}\/mapping$/, 'setImportMapping', (_m, _q, body) =>
       Object.assign(job, { status: 'mapped' as const, mapping: { ...(body as object), productId: null, teamId: null, tags: [] } as unknown as Import['mapping'] }),
     ),
-    route('POST', /^\/v1\/imports\/[a-f0-9]{24}\/dry-run$/, 'dryRunImport', () => summary),
+    route('POST', /^\/v1\/imports\/[a-f0-9]{24}\/dry-run$/, 'dryRunImport', () => (job.mapping?.assign ? { ...summary, assignments } : summary)),
+    route('GET', /^\/v1\/org\/teams$/, 'listTeams', () => ({ object: 'list' as const, data: [team], hasMore: false, nextCursor: null })),
     route('POST', /^\/v1\/imports\/[a-f0-9]{24}\/run$/, 'getImport', () => Object.assign(job, { status: 'queued' as const })),
     route('GET', /^\/v1\/imports\/[a-f0-9]{24}$/, 'getImport', () => {
       reads += 1;
@@ -58,9 +64,9 @@ export function createMemoryImports(options: { runningReads?: number; latencyMs?
         progress: done ? { read: 3, created: 2, updated: 0, skipped: 0, failed: 1, rowsPerSecond: 1250, elapsedSeconds: 0.1 } : { read: 1, created: 1, updated: 0, skipped: 0, failed: 0, rowsPerSecond: 900, elapsedSeconds: 0 },
       });
     }),
-    route('GET', /^\/v1\/imports\/(contacts|leads|customers|opportunities)\/mappings$/, 'listLeadImportMappings', (m) => ({ object: 'list' as const, data: saved.filter((s) => s.kind === m[1]), hasMore: false, nextCursor: null })),
-    route('POST', /^\/v1\/imports\/(contacts|leads|customers|opportunities)\/mappings$/, 'createLeadImportMapping', (m, _q, body) => {
-      const entry = { ...(body as Omit<SavedMapping, 'id' | 'kind' | 'createdBy' | 'createdAt'>), kind: m[1] as SavedMapping['kind'], productId: null, teamId: null, tags: [], id: hex(0x5a10 + saved.length), createdBy: hex(1), createdAt: '2026-12-04T09:00:00.000Z' } as SavedMapping;
+    route('GET', new RegExp(`^/v1/imports/(${kinds})/mappings$`), 'listLeadImportMappings', (m) => ({ object: 'list' as const, data: saved.filter((s) => s.kind === m[1]), hasMore: false, nextCursor: null })),
+    route('POST', new RegExp(`^/v1/imports/(${kinds})/mappings$`), 'createLeadImportMapping', (m, _q, body) => {
+      const entry = { ...(body as Omit<SavedMapping, 'id' | 'kind' | 'createdBy' | 'createdAt'>), kind: m[1] as SavedMapping['kind'], productId: null, teamId: null, tags: [], assign: (body as { assign?: SavedMapping['assign'] }).assign ?? null, id: hex(0x5a10 + saved.length), createdBy: hex(1), createdAt: '2026-12-04T09:00:00.000Z' } as SavedMapping;
       saved.push(entry);
       return entry;
     }),
@@ -86,7 +92,7 @@ export function createMemoryImports(options: { runningReads?: number; latencyMs?
     return new Response(JSON.stringify({ type: 'urn:crm:problem:not_found', title: 'Not found', status: 404, code: 'not_found', detail: `No route for ${method} ${parsed.pathname}` }), { status: 404, headers: { 'content-type': 'application/problem+json' } });
   };
   const transport = new Transport({ baseUrl: '', fetch, retries: 0, timeoutMs: 600_000 });
-  const client = { ...(createMemoryApi().client as CrmDataClient), imports: new Imports(transport), ...(status ? { workflows: new Workflows(transport) } : {}) } as CrmDataClient;
+  const client = { ...(createMemoryApi().client as CrmDataClient), imports: new Imports(transport), ...(status ? { workflows: new Workflows(transport) } : {}), ...(options.withTeams ? { org: new Org(transport) } : {}) } as CrmDataClient;
   return { client, calls, saved };
 }
 

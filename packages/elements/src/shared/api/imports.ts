@@ -1,6 +1,7 @@
 // What <crm-import-wizard> asks of the API, through the SDK's `crm.imports`: upload a file, save the
 // mapping, dry-run, run, read the progress, the error file, and undo.
-import type { Import, ImportDryRun as DryRunAnswer, ImportMappingParams, ImportUndone, SavedImportMapping, SavedImportMappingParams } from '@crm/client-sdk';
+import type { CrmClient as SdkClient, Import, ImportDryRun as DryRunAnswer, ImportMappingParams, ImportUndone, SavedImportMapping, SavedImportMappingParams } from '@crm/client-sdk';
+import { optionalPages } from './admin.js';
 
 /** A dry run's summary. */
 export type ImportDryRun = NonNullable<DryRunAnswer>;
@@ -56,11 +57,29 @@ export function saveNamedMapping(client: CrmDataClient, kind: Import['kind'], pa
 
 /** The states records of the kind may start in (its workflow); none when the role may not read workflows (the API still matches keys and labels). */
 export async function loadImportStatuses(client: CrmDataClient, kind: Import['kind']): Promise<Array<{ key: string; label: string }>> {
+  // A product's status is no workflow: its two states; a deal's is its stage (no status column).
+  if (kind === 'products') return [{ key: 'active', label: 'Active' }, { key: 'disabled', label: 'Disabled' }];
+  const workflow = ({ contacts: 'contact', leads: 'lead', customers: 'customer', tasks: 'callingTask', opportunities: null } as const)[kind];
+  if (!workflow) return [];
   try {
-    return (await client.workflows.get(kind === 'contacts' ? 'contact' : 'lead')).states.map((s) => ({ key: s.key, label: s.label }));
+    return (await client.workflows.get(workflow)).states.map((s) => ({ key: s.key, label: s.label }));
   } catch (error) {
     const problem = readProblem(error);
     if (isMissingRoute(problem) || problem.status === 403) return [];
     throw error;
   }
+}
+
+/** A team an assignment rule may deal rows to. */
+export interface AssignTeam {
+  id: string;
+  name: string;
+}
+
+/** The agency's teams, for the assignment rule; none when the client has no `crm.org` or the role may not list teams. */
+export async function loadAssignTeams(client: CrmDataClient): Promise<AssignTeam[]> {
+  const org = (client as Partial<Pick<SdkClient, 'org'>>).org;
+  if (typeof org?.teams?.list !== 'function') return [];
+  const teams = await optionalPages(() => org.teams.list({ limit: 100 }));
+  return teams.map((t) => ({ id: t.id, name: t.name }));
 }
