@@ -93,3 +93,10 @@ export function toProblem(error: AppError, requestId?: string, instance?: string
 export function isDuplicateKeyError(error: unknown): error is { code: number; keyPattern?: Record<string, unknown> } {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
+
+/** The indexes an unordered bulk insert refused as duplicate keys, or null when anything else failed (or nothing did). */
+export function duplicateKeyIndexes(error: unknown): number[] | null {
+  const e = error as { writeErrors?: { code?: number; index: number } | Array<{ code?: number; index: number }> };
+  const list = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+  return list.length && list.every((w) => w.code === 11000) ? list.map((w) => w.index) : null;
+}

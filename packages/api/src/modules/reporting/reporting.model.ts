@@ -192,7 +192,8 @@ export function rollupOutboxModel(connection: Connection): Model<RollupOutboxEnt
  */
 export interface RollupPlan {
   outboxIds: string[];
-  contributions: { _id: string; resource: string; recordId: string; recordVersion: number; deleted: boolean; packed?: string; entries?: ContributionEntry[] }[];
+  /** `absent`: no contribution of the record was stored when the plan was made (it is inserted, not replaced). */
+  contributions: { _id: string; resource: string; recordId: string; recordVersion: number; deleted: boolean; packed?: string; entries?: ContributionEntry[]; absent?: boolean }[];
   deltas: { b: string; d: number }[];
 }
 

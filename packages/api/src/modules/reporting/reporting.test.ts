@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { EventBus, type DomainEvent } from '../../platform/events.js';
 import { contributionsOf, localDate, periodStart, periodStarts } from './metrics.js';
-import { dashboardModel, rollupApplierModel, rollupModel, rollupOutboxModel } from './reporting.model.js';
+import { dashboardModel, rollupApplierModel, rollupContributionModel, rollupModel, rollupOutboxModel, type RollupPlan } from './reporting.model.js';
 import { waitUntilApplied } from './rollup-applier.js';
 import { createRollups } from './rollups.service.js';
 import { ROLLUP_REBUILD_JOB } from './reporting.module.js';
@@ -173,6 +173,10 @@ describe('reporting: roll-ups, metrics, targets and dashboards', () => {
     await assert.rejects(dying.applier.drainOnce(tenant), /process killed/);
     const left = await rollupApplierModel(rt.ctx.connection).findOne({ _id: String(tenant), tenantId: tenant }).lean();
     assert.ok(left?.plan, 'the plan stays for the next holder');
+    // The record was never counted: its contribution is inserted (no upsert's find), and the replay's insert meets it.
+    assert.deepEqual((JSON.parse(left.plan as string) as RollupPlan).contributions.map((c) => c.absent), [true]);
+    const stored = () => rollupContributionModel(rt.ctx.connection).find({ tenantId: tenant }).lean();
+    assert.deepEqual((await stored()).map((c) => [c._id, c.recordVersion]), [[`${String(tenant)}|opportunity|${record.id}`, 2]]);
     const expected: Record<string, number> = {};
     for (const [bucket, c] of contributionsOf('opportunity', record, () => [])) expected[`${String(tenant)}|${bucket}`] = c.value;
     assert.deepEqual(await snapshot(tenant), expected, 'the dead batch wrote its buckets');
@@ -182,6 +186,7 @@ describe('reporting: roll-ups, metrics, targets and dashboards', () => {
     const restarted = createRollups({ connection: rt.ctx.connection, events, autoApply: false });
     assert.ok((await restarted.applier.drainAll()) >= 1);
     assert.deepEqual(await snapshot(tenant), expected, 'applied twice, counted once');
+    assert.deepEqual((await stored()).map((c) => [c._id, c.recordVersion, c.rev]), [[`${String(tenant)}|opportunity|${record.id}`, 2, 1]], 'one contribution, written again whole');
     assert.equal((await rollupApplierModel(rt.ctx.connection).findOne({ _id: String(tenant), tenantId: tenant }).lean())?.plan, null);
     assert.equal(await rollupOutboxModel(rt.ctx.connection).countDocuments({ tenantId: tenant }), 0);
     // The event delivered again after it was applied, and an older version: queued, applied, nothing moves.

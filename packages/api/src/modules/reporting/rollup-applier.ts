@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import type { Collection, Document } from 'mongodb';
 import { inParallel } from '../../platform/concurrency.js';
 import { BULK_UPDATE_LIMIT, bulkWriteBounded } from '../../platform/db/bulk-writes.js';
 import { op } from '../../platform/db/operators.js';
 import { claimModel, claimOnce } from '../../platform/db/claim-once.js';
-import { isDuplicateKeyError } from '../../platform/errors.js';
+import { duplicateKeyIndexes, isDuplicateKeyError } from '../../platform/errors.js';
 import { servesIdsInOneRead } from '../../platform/records/records-by-id.js';
 import { readKeys, type Contribution } from './metrics.js';
 import { contributionEntries, packEntries, unpackEntries, rollupApplierModel, rollupContributionModel, rollupModel, rollupOutboxModel, type RollupOutboxEntry, type RollupPlan } from './reporting.model.js';
@@ -70,6 +71,33 @@ export function queuedRecord(entry: Pick<RollupOutboxEntry, 'record'>): Record<s
 /** An agency's plan as stored: one JSON string since 2026-12-07 (FerretDB decodes a string as one value), an object before. */
 export function storedPlan(plan: RollupPlan | string): RollupPlan {
   return typeof plan === 'string' ? (JSON.parse(plan) as RollupPlan) : plan;
+}
+
+/**
+ * Writes whole documents of the agency's roll-ups, in batches (`bulkWriteBounded`): a document known to be
+ * absent (`existing` says which are there) is one statement of one bulk insert, with no read before it;
+ * one that is there is a whole-document replace, sent 16 to a command (FerretDB 1.24 runs an upsert as a
+ * find and then a write, and holds a connection per update statement until the command ends). Only the
+ * holder of the agency's applier lease writes these documents (the rebuild, the applier), so a document
+ * taken for absent is absent, unless this write was made before: a plan replayed after a crash, or a holder
+ * that lost its lease. An insert that meets its document is sent again as a replace (the same content in a
+ * replay). Used by the rebuild (every contribution and bucket of a fresh seed or import is an insert) and
+ * by each batch of the applier (the contribution of every record it had not counted before).
+ */
+export async function writeWhole<T extends { _id: string; tenantId: Types.ObjectId }>(collection: Collection<Document>, docs: T[], existing: { has(id: string): boolean }): Promise<void> {
+  if (!docs.length) return;
+  const inserts = docs.filter((d) => !existing.has(d._id));
+  const replaces = docs.filter((d) => existing.has(d._id));
+  if (inserts.length) {
+    try {
+      await collection.bulkWrite(inserts.map((document) => ({ insertOne: { document } })) as never, { ordered: false });
+    } catch (error) {
+      const duplicates = duplicateKeyIndexes(error);
+      if (!duplicates) throw error;
+      replaces.push(...duplicates.map((i) => inserts[i]!));
+    }
+  }
+  await bulkWriteBounded(collection, replaces.map((d) => ({ replaceOne: { filter: { _id: d._id, tenantId: d.tenantId }, replacement: d, upsert: true } })) as never, { ordered: false });
 }
 
 /** What a process may be told when a batch has changed buckets (metric.changed goes out from here). */
@@ -250,7 +278,7 @@ export function createRollupApplier(deps: {
       for (const { b, v } of entries) change.set(b, cents((change.get(b) ?? 0) + v));
       for (const [b, d] of change) if (d !== 0) deltas.set(b, cents((deltas.get(b) ?? 0) + d));
       if (stored && ![...change.values()].some((d) => d !== 0) && stored.recordVersion === version) return;
-      contributions.push({ _id, resource: entry.resource, recordId: entry.recordId, recordVersion: version, deleted: entry.deleted, packed: packEntries(entries) });
+      contributions.push({ _id, resource: entry.resource, recordId: entry.recordId, recordVersion: version, deleted: entry.deleted, packed: packEntries(entries), ...(stored ? {} : { absent: true }) });
     });
     for (const [b, d] of deltas) if (d === 0) deltas.delete(b);
     return { outboxIds: queued.map((e) => e._id), contributions, deltas: [...deltas].map(([b, d]) => ({ b, d })) };
@@ -289,9 +317,11 @@ export function createRollupApplier(deps: {
 
   /** Writes a plan numbered `seq`; safe to run again for the same plan and number (see above). */
   async function applyPlan(tenantId: Types.ObjectId, seq: number, plan: RollupPlan, epoch?: number, queueWasShort = false): Promise<void> {
-    const written = plan.contributions.map(({ entries, packed, ...c }) => ({ ...c, tenantId, rev: seq, packed: packed ?? packEntries(entries ?? []) }));
-    // Whole replaces, 16 to a command in order (platform/db/bulk-writes.ts), not one command per record.
-    await bulkWriteBounded(Contributions.collection, written.map((c) => ({ replaceOne: { filter: { _id: c._id, tenantId }, replacement: c, upsert: true } })) as never, { ordered: true });
+    const absent = new Set(plan.contributions.filter((c) => c.absent).map((c) => c._id));
+    const written = plan.contributions.map(({ entries, packed, absent: _absent, ...c }) => ({ ...c, tenantId, rev: seq, packed: packed ?? packEntries(entries ?? []) }));
+    // Each record's contribution whole (one per record in a plan): those of records never counted before in
+    // one insert, without the find an upsert makes; the others replaced, 16 to a command (`writeWhole`).
+    await writeWhole(Contributions.collection, written, { has: (id) => !absent.has(id) });
     if (epoch !== undefined) for (const c of written) remember(c._id, epoch, c);
     await writeBuckets(tenantId, seq, plan.deltas);
     // The batch's entries deleted: on MongoDB by one `$in` (served by the `_id` index); on FerretDB by `_id`

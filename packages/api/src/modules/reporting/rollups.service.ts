@@ -23,7 +23,7 @@ import { isWon, pillarOfWonDeal } from './forecast-pillars.js';
 import { packEntries, rollupApplierModel, rollupContributionModel, rollupModel, rollupOutboxModel, type Rollup, type RollupContribution } from './reporting.model.js';
 import { createRollupReadCache } from './rollup-read-cache.js';
 import { bulkWriteBounded } from '../../platform/db/bulk-writes.js';
-import { bucketFields, cents, createRollupApplier, rollupId } from './rollup-applier.js';
+import { bucketFields, cents, createRollupApplier, rollupId, writeWhole } from './rollup-applier.js';
 
 const FACTS_CACHE_MS = 5_000;
 /** Records per batch of the rebuild's writes (one insert command, or commands of 16 replaces, per batch). */
@@ -278,28 +278,6 @@ export function createRollups(deps: { connection: Connection; events: EventBus; 
     } finally {
       await applier.release(tenantId);
       if (deps.autoApply !== false) void applier.kick(tenantId);
-    }
-  }
-
-  /**
-   * The rebuild's writes, in batches (`bulkWriteBounded`): a document the agency does not have yet is one
-   * statement of a bulk insert (a fresh seed or import writes every contribution and bucket this way), one
-   * it has is a whole-document replace sent 16 to a command (FerretDB 1.24 holds a connection per update
-   * statement until the command ends), a bucket whose value is unchanged is left alone, and one nothing
-   * adds to any more is deleted the same way. The agency's applier lease is held meanwhile, so nothing
-   * else writes these documents; an insert that still meets a document (a holder that lost its lease) is
-   * sent again as a replace.
-   */
-  async function writeWhole<T extends { _id: string; tenantId: Types.ObjectId }>(collection: typeof Contributions.collection | typeof Rollups.collection, docs: T[], existing: { has(id: string): boolean }): Promise<void> {
-    if (!docs.length) return;
-    const inserts = docs.filter((d) => !existing.has(d._id));
-    const replaces = docs.filter((d) => existing.has(d._id));
-    const replace = (d: T) => ({ replaceOne: { filter: { _id: d._id, tenantId: d.tenantId }, replacement: d, upsert: true } });
-    try {
-      await bulkWriteBounded(collection as never, [...inserts.map((d) => ({ insertOne: { document: d } })), ...replaces.map(replace)] as never, { ordered: false });
-    } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
-      await bulkWriteBounded(collection as never, inserts.map(replace) as never, { ordered: false });
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Connection, Types } from 'mongoose';
 import { bulkWriteBounded } from '../db/bulk-writes.js';
+import { duplicateKeyIndexes } from '../errors.js';
 
 /**
  * Email keys: one small document per (agency, kind, primary email) that some record of the kind has or
@@ -29,13 +30,6 @@ export function emailOfKey(id: string): string | null {
   return at < 0 ? null : id.slice(at + ':email:'.length);
 }
 
-/** The indexes an unordered insert refused as duplicate keys, or null when anything else failed. */
-function duplicateIndexes(error: unknown): number[] | null {
-  const e = error as { writeErrors?: { code?: number; index: number } | Array<{ code?: number; index: number }> };
-  const list = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-  return list.length && list.every((w) => w.code === 11000) ? list.map((w) => w.index) : null;
-}
-
 export interface EmailKeyClaim {
   tenantId: Types.ObjectId;
   email: string;
@@ -55,7 +49,7 @@ export async function claimEmailKeys(connection: Connection, kind: string, claim
   try {
     await keys.insertMany(docs as never[], { ordered: false });
   } catch (error) {
-    const indexes = duplicateIndexes(error);
+    const indexes = duplicateKeyIndexes(error);
     if (!indexes) throw error;
     for (const i of indexes) existing.add(i);
   }
