@@ -156,6 +156,19 @@ describe('imports: products and tasks', () => {
     assert.match(errors, /4,Kontakt,contactEmail,"""unbekannt@example.test"" \(column ""Kontakt""\) is no contact you can see by its primary email"/);
     assert.match(errors, /5,,subject,"a task is about one record; this row fills ""Kontakt"" and ""Kundennummer"""/);
 
+    // A second file updates T1: its title, kind and due time change; its assignee, subject and status stay (no cells for them).
+    const again = await upload('tasks', ['Nummer;Titel;Art;Fällig am', 'T1;Anrufen (neu);Termin;02.01.2027 09:00']);
+    await rt.request().put(`/v1/imports/${again.body.id}/mapping`).set(auth(admin)).send({ columns: again.body.suggestedMapping, dedupeKey: 'externalId', mode: 'update', locale: 'de-DE' }).expect(200);
+    assert.equal((await run(again.body.id)).progress.updated, 1);
+    const t1 = async () => {
+      const t = (await Tasks.findOne({ tenantId, _id: call._id }).lean())!;
+      return { title: t.title, kind: t.kind, dueAt: t.dueAt?.toISOString(), assignee: String(t.assigneeId), subject: String(t.subject?.id), status: t.status, hour: t.dueHour };
+    };
+    assert.deepEqual(await t1(), { title: 'Anrufen (neu)', kind: 'meeting', dueAt: '2027-01-02T08:00:00.000Z', assignee: String(se.id), subject: anna.body.id, status: 'scheduled', hour: '2027-01-02T08' });
+    const restored = await rt.request().post(`/v1/imports/${again.body.id}/undo`).set(auth(admin)).expect(200);
+    assert.deepEqual(restored.body.undone, { removed: 0, restored: 1 });
+    assert.deepEqual(await t1(), { title: 'Anrufen', kind: 'call', dueAt: '2026-12-31T13:30:00.000Z', assignee: String(se.id), subject: anna.body.id, status: 'scheduled', hour: '2026-12-31T13' });
+
     const undone = await rt.request().post(`/v1/imports/${id}/undo`).set(auth(admin));
     assert.equal(undone.status, 200, JSON.stringify(undone.body));
     assert.equal(undone.body.undone.removed, 3);

@@ -92,11 +92,13 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
     async (d) => {
       const existing = d.existing as unknown as Record<string, unknown>;
       const input = { ...d.outcome.input! };
-      // A lead's kind is not updated; an account's path follows its parent (the tree move computes it).
-      delete input.kind;
+      // A lead's kind (individual or company) is not updated; an account's path follows its parent (the tree move computes it).
+      if (job.kind === 'leads') delete input.kind;
       delete input.ancestorIds;
-      // The assignment rule gives created records their owners; a duplicate keeps its own.
+      // The assignment rule gives created records their owners, and a task without an assignee cell is the
+      // importer's only when it is created: a duplicate keeps its own.
       if (d.outcome.ruleOwner) delete input[job.kind === 'tasks' ? 'assigneeId' : 'ownerId'];
+      if (job.kind === 'tasks' && !mappedValues(job.mapping!.columns, d.outcome.cells).get('assigneeEmail')) delete input.assigneeId;
       // A product's status is a plain field of its update (no workflow): an updated product takes the row's.
       if (job.kind === 'products' && d.outcome.status) input.status = d.outcome.status;
       const previous: Record<string, unknown> = {};
