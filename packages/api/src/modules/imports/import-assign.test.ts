@@ -7,6 +7,7 @@ import { customerModel } from '../customers/customer.model.js';
 import { userModel } from '../identity/user.model.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { taskModel, type Task } from '../tasks/task.model.js';
+import { importModel } from './import.model.js';
 import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: owners by an assignment rule, and stages and parents of updated rows', () => {
@@ -85,6 +86,8 @@ describe('imports: owners by an assignment rule, and stages and parents of updat
     const stopped = await runToEnd(up.id);
     assert.equal(stopped.stopReason, 'daily_row_cap');
     assert.equal(stopped.progress.created, 4);
+    const kept = await importModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(up.id) } as never).lean();
+    assert.deepEqual(kept!.assignees!.map(String), order.map((m) => String(m.id)), 'the members taken at the start are kept on the import');
     const late = await makeUser(rt, agency, { role: 'SE' });
     await rt.request().patch(`/v1/org/teams/${teamId}`).set(auth(admin)).send({ memberIds: [...members.map((m) => String(m.id)), String(late.id)] }).expect(200);
     await rt.request().patch('/v1/tenant').set(auth(admin)).send({ importDailyRowCap: 0 }).expect(200);
@@ -95,6 +98,20 @@ describe('imports: owners by an assignment rule, and stages and parents of updat
     const owners = new Map(contacts.map((c) => [Number(c.firstName.slice(1)), String(c.ownerId)]));
     assert.deepEqual(owners, expected);
     assert.ok(!contacts.some((c) => String(c.ownerId) === String(late.id)), 'the member who joined later owns no row');
+  });
+
+  it('should refuse a task rule whose members the importer may not delegate to, naming assign.teamId, and write nothing', async () => {
+    const head = await makeUser(rt, agency, { role: 'SALES_HEAD' });
+    const headToken = await signIn(rt, head.email);
+    const outside = await makeUser(rt, agency, { role: 'SE' });
+    const teamId = await team('Phone', [outside.id]);
+    const up = await upload('tasks', ['Titel', 'Eins'], headToken);
+    const res = await rt.request().put(`/v1/imports/${up.id}/mapping`).set(auth(headToken)).send({ columns: up.suggestedMapping, dedupeKey: 'externalId', mode: 'create', assign: { teamId } });
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.deepEqual(res.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]), [['assign.teamId', 'forbidden']]);
+    assert.match(res.body.errors[0].message, new RegExp(`${outside.email} is not you or someone below you`));
+    const stored = await importModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(up.id) } as never).lean();
+    assert.deepEqual({ status: stored!.status, mapping: stored!.mapping }, { status: 'uploaded', mapping: null });
   });
 
   it('should deal tasks to a team as assignees', async () => {
