@@ -5,7 +5,7 @@ import { makeAgency, makeUser, signIn, type TestAgency } from '../../testing/ind
 import { contactModel } from '../contacts/contact.model.js';
 import { userModel } from '../identity/user.model.js';
 import { leadModel } from '../leads/lead.model.js';
-import { parseLocaleDate, parseLocaleNumber } from './import-locale.js';
+import { parseLocaleDate, parseLocaleDateTime, parseLocaleNumber } from './import-locale.js';
 import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: dates and numbers in a locale', () => {
@@ -47,6 +47,24 @@ describe('imports: dates and numbers in a locale', () => {
       ['31.12/2026', 'de-DE', null],
     ];
     for (const [text, locale, expected] of cases) assert.equal(parseLocaleDate(text, locale), expected, `${text} in ${locale}`);
+  });
+
+  it("should read a task's date-time on the agency's wall clock (across summer time), an offset as it says, and refuse times that do not exist", () => {
+    const cases: Array<[string, Parameters<typeof parseLocaleDateTime>[1], string, string | null]> = [
+      ['31.12.2026 14:30', 'de-DE', 'Europe/Berlin', '2026-12-31T13:30:00.000Z'],
+      ['01.07.2026 14:30', 'de-DE', 'Europe/Berlin', '2026-07-01T12:30:00.000Z'],
+      ['29.03.2026, 03:30', 'de-DE', 'Europe/Berlin', '2026-03-29T01:30:00.000Z'],
+      ['12/31/2026 9:05:30', 'en-US', 'America/New_York', '2026-12-31T14:05:30.000Z'],
+      ['31.12.2026', 'de-DE', 'Europe/Berlin', '2026-12-30T23:00:00.000Z'],
+      ['2026-12-31T14:30', null, 'UTC', '2026-12-31T14:30:00.000Z'],
+      ['2026-12-31T14:30:00+05:00', 'de-DE', 'Europe/Berlin', '2026-12-31T09:30:00.000Z'],
+      ['2026-12-31 14:30', null, 'Europe/Berlin', '2026-12-31T13:30:00.000Z'],
+      ['31.12.2026 24:00', 'de-DE', 'UTC', null],
+      ['31.12.2026 14:60', 'de-DE', 'UTC', null],
+      ['2026-02-30T10:00:00Z', null, 'UTC', null],
+      ['31.12.2026 2:30 PM', 'en-US', 'UTC', null],
+    ];
+    for (const [text, locale, zone, expected] of cases) assert.equal(parseLocaleDateTime(text, locale, zone), expected, `${text} in ${locale}, ${zone}`);
   });
 });
 
