@@ -2393,7 +2393,7 @@ export interface paths {
         get?: never;
         /**
          * Set an import's column mapping
-         * @description Which column fills which field (built-in fields, `ownerEmail`, `status` or `custom.<key>`), the key that finds duplicates (email, externalId or phone), what a duplicate does, the locale the file writes dates and numbers in, and its status values mapped to the kind's workflow states. An entry that is not valid answers 400 naming it: `columns.<i>.field`, `columns.<i>.column`, `locale`, `statusMap.values.<i>.status`, `statusMap.default`, `statusMap`.
+         * @description Which column fills which field (built-in fields, `ownerEmail`, `status` or `custom.<key>`), the key that finds duplicates (email, externalId, phone, or a product's code), what a duplicate does, the locale the file writes dates and numbers in, its status values mapped to the kind's workflow states, and an assignment rule for rows without an owner. An entry that is not valid answers 400 naming it: `columns.<i>.field`, `columns.<i>.column`, `locale`, `statusMap.values.<i>.status`, `statusMap.default`, `statusMap`, `assign.teamId`.
          *
          *     Access: `any signed-in user or secret key`.
          */
@@ -2416,7 +2416,7 @@ export interface paths {
         put?: never;
         /**
          * Run an import
-         * @description Queues the run as a background job, in batches; a run that was cancelled, failed or whose worker died resumes after its last written batch, and nothing is imported twice. Records it creates send no notifications; the audit trail has one entry per batch. The rows runs write (created or updated) count towards the agency's daily limit (IMPORT_DAILY_ROW_CAP, or the agency's `importDailyRowCap`): a run stops at it (`failed`, `stopReason: daily_row_cap`, `resumesAt`), and while it is used up this answers 429.
+         * @description Queues the run as a background job, in batches; a run that was cancelled, failed or whose worker died resumes after its last written batch, and nothing is imported twice. Records it creates send no notifications; the audit trail has one entry per batch. The rows runs write (created or updated) count towards the agency's daily limit (IMPORT_DAILY_ROW_CAP, or the agency's `importDailyRowCap`): a run stops at it (`failed`, `stopReason: daily_row_cap`, `resumesAt`), and while it is used up this answers 429. A mapping with an assignment rule takes the team's active members when the run first starts (a resume keeps them); a team without active members, or a role that may no longer assign, answers 400 naming `assign.teamId`.
          *
          *     Access: `any signed-in user or secret key`.
          */

@@ -114,6 +114,18 @@ describe('imports: owners by an assignment rule, and stages and parents of updat
     assert.deepEqual({ status: stored!.status, mapping: stored!.mapping }, { status: 'uploaded', mapping: null });
   });
 
+  it('should answer 400 naming assign.teamId when the run is started after the team lost its members', async () => {
+    const member = await makeUser(rt, agency, { role: 'SE' });
+    const teamId = await team('Shrinking', [member.id]);
+    const up = await upload('contacts', ['Vorname;Nachname', 'A;B']);
+    await rt.request().put(`/v1/imports/${up.id}/mapping`).set(auth(admin)).send({ columns: up.suggestedMapping, dedupeKey: 'email', mode: 'create', assign: { teamId } }).expect(200);
+    await rt.request().patch(`/v1/org/teams/${teamId}`).set(auth(admin)).send({ memberIds: [] }).expect(200);
+    const res = await rt.request().post(`/v1/imports/${up.id}/run`).set(auth(admin));
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.deepEqual(res.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]), [['assign.teamId', 'no_members']]);
+    assert.equal((await rt.request().get(`/v1/imports/${up.id}`).set(auth(admin))).body.status, 'mapped');
+  });
+
   it('should deal tasks to a team as assignees', async () => {
     const members = await Promise.all([1, 2].map(() => makeUser(rt, agency, { role: 'SE' })));
     const teamId = await team('Calls', members.map((m) => m.id));

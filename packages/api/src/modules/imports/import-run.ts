@@ -37,6 +37,11 @@ export async function queueRun(ctx: ImportContext, principal: Principal, id: str
   if (job.status === 'uploaded') throw new AppError('conflict', 'Save a mapping first (PUT /v1/imports/{id}/mapping)');
   if (!['mapped', 'failed', 'cancelled'].includes(job.status) && !stale) throw new AppError('conflict', `The import is ${job.status}`);
   await assertCapLeft(ctx, job);
+  if (job.mapping?.assign && !job.assignees?.length) {
+    // Said now rather than by a run that fails at its start: the team lost its members, or the role its `assign`.
+    const rule = await assignees(ctx, principal, job.kind, job.mapping.assign);
+    if (rule.errors.length) throw new AppError('validation_failed', 'The assignment rule cannot deal rows; change the mapping', { errors: rule.errors });
+  }
   // Two starts of one version: the unique claim decides (FerretDB runs the conditional update below as
   // find-then-write, so it alone would let both through and queue the run twice).
   if (!(await claimOnce(ctx.deps.connection, `import.queue:${String(job._id)}:${job.version}`))) throw new AppError('conflict', 'The import was started or changed meanwhile; reload it');
