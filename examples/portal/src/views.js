@@ -397,7 +397,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     }
   }
 
-  // ---- Import: a research executive's leads file (or contacts): upload, map, dry run, run, undo ----
+  // ---- Import: a research executive's leads file (or contacts, accounts, deals, tasks; products for admins): upload, map, dry run, run, undo ----
   const importWizard = $('#import-wizard');
   $('#import-kind').addEventListener('change', (event) => {
     importWizard.kind = event.target.value;
