@@ -133,6 +133,14 @@ describe('imports: owners by an assignment rule, and stages and parents of updat
     await rt.request().put(`/v1/imports/${up.id}/mapping`).set(auth(admin)).send({ columns: up.suggestedMapping, dedupeKey: 'externalId', mode: 'create', assign: { teamId } }).expect(200);
     const done = await runToEnd(up.id);
     assert.equal(done.status, 'completed', done.failure);
+    // The rule is saved with the mapping for the next file of tasks, and checked as a mapping's is.
+    const saved = await rt.request().post('/v1/imports/tasks/mappings').set(auth(admin)).send({ name: 'Calls', columns: up.suggestedMapping, dedupeKey: 'externalId', mode: 'create', assign: { teamId } });
+    assert.equal(saved.status, 201, JSON.stringify(saved.body));
+    assert.deepEqual(saved.body.assign, { teamId, strategy: 'round-robin' });
+    assert.deepEqual((await rt.request().get('/v1/imports/tasks/mappings').set(auth(admin)).expect(200)).body.data.map((m: { name: string; assign: unknown }) => [m.name, m.assign]), [['Calls', { teamId, strategy: 'round-robin' }]]);
+    const unknown = await rt.request().post('/v1/imports/tasks/mappings').set(auth(admin)).send({ name: 'Nobody', columns: up.suggestedMapping, dedupeKey: 'externalId', mode: 'create', assign: { teamId: new Types.ObjectId().toHexString() } });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(unknown.body.errors.map((e: { field: string }) => e.field), ['assign.teamId']);
     const order = [...members].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
     const tasks = (await taskModel(rt.ctx.connection).collection.find({ tenantId, importId: new Types.ObjectId(up.id) }).toArray()) as unknown as Task[];
     const rowOf: Record<string, number> = { Eins: 2, Zwei: 3, Drei: 4 };
