@@ -2,31 +2,27 @@
 // a lost deal reviewed on the Lost deals page (routed to the group of its reason), the project a won deal
 // became on the Projects page, and a request for leads run from sourcing to a campaign on the Lead requests
 // page (keyboard use is tested on each element). The page's CSP must never fire. Expects `node examples/portal/build.mjs` to have run.
-import { createCrmClient, type CrmClient } from '@crm/client-sdk';
+import type { CrmClient } from '@crm/client-sdk';
 import { expect } from '@open-wc/testing';
-import { sendKeys, setViewport } from '@web/test-runner-commands';
-import { until } from '../test/live-api.js';
+import { setViewport } from '@web/test-runner-commands';
+import { until, type LiveApi } from '../test/live-api.js';
+import { exampleAgency, examplesRoot, openHostFrame, signInByKeyboard, type HostFrame } from './host-frame.js';
 
-const portalRoot = '/__wds-outside-root__/2/examples/portal/';
+const portalRoot = `${examplesRoot}portal/`;
 const text = (node: Node | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 describe('the example portal: lost deals, projects and requests for leads', () => {
-  let agency: { baseUrl: string; email: string; password: string; error?: string };
+  let agency: LiveApi;
   let crm: CrmClient;
-  let frame: HTMLIFrameElement;
-  const problems: string[] = [];
+  let portal: HostFrame | undefined;
 
   before(async function () {
     this.timeout(60_000);
     await setViewport({ width: 1400, height: 1000 });
-    const built = await fetch(`${portalRoot}dist/portal.js`, { method: 'HEAD' });
-    if (!built.ok) throw new Error('examples/portal is not built: run `node examples/portal/build.mjs`');
-    agency = (await (await fetch('/__crm-e2e/agency')).json()) as typeof agency;
-    if (agency.error) throw new Error(`The test API did not start: ${agency.error}`);
-    crm = createCrmClient({ baseUrl: agency.baseUrl, auth: { type: 'session', email: agency.email, password: agency.password } });
-    await crm.session!.login();
+    agency = await exampleAgency(`${portalRoot}dist/portal.js`, 'node examples/portal/build.mjs');
+    crm = agency.client;
   });
-  after(() => frame?.remove());
+  after(() => portal?.close());
 
   it('should review a lost deal, show the won deal’s project, and turn a request for leads into a campaign', async function () {
     this.timeout(90_000);
@@ -39,27 +35,9 @@ describe('the example portal: lost deals, projects and requests for leads', () =
     const lost = await crm.opportunities.create({ name: 'Acme renewal', amount: 4000 } as never);
     await crm.opportunities.move(lost.id, { stage: 'lost', version: lost.version, lostReason: 'timing' });
 
-    frame = document.createElement('iframe');
-    frame.title = 'portal';
-    frame.style.cssText = 'width: 1280px; height: 900px; border: 0';
-    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-    frame.src = `${portalRoot}dist/index.html?api=${encodeURIComponent(agency.baseUrl)}`;
-    document.body.append(frame);
-    await loaded;
-    const win = frame.contentWindow!;
-    const doc = frame.contentDocument!;
-    doc.addEventListener('securitypolicyviolation', (e) => problems.push(`CSP ${e.violatedDirective} ${e.blockedURI}`));
-    win.addEventListener('error', (e) => problems.push(`error ${e.message}`));
-
-    // Sign in through the provider's own form.
-    const provider = doc.querySelector('crm-provider')!;
-    const field = (name: string) => provider.shadowRoot?.querySelector(`crm-text-field[name="${name}"]`)?.shadowRoot?.querySelector('input') ?? provider.shadowRoot?.querySelector(`crm-text-field[name="${name}"]`)?.querySelector('input');
-    await until(() => Boolean(field('password')), 10_000, 'the sign-in form');
-    field('email')!.focus();
-    await sendKeys({ type: agency.email });
-    field('password')!.focus();
-    await sendKeys({ type: agency.password });
-    await sendKeys({ press: 'Enter' });
+    portal = await openHostFrame(`${portalRoot}dist/index.html?api=${encodeURIComponent(agency.baseUrl)}`, { title: 'portal' });
+    const { doc, problems } = portal;
+    await signInByKeyboard(doc, agency);
     await until(() => Boolean(doc.querySelector('crm-contact-list')), 10_000, 'the portal after sign-in');
 
     // Lost deals: the review, routed to the fallback group, decided from the page.

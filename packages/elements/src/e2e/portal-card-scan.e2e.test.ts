@@ -3,13 +3,14 @@
 // drawn on a canvas in a system font picked as the photo, the API's real OCR (tesseract.js from npm), the
 // prefilled form, Save, and the contact in the viewer and in the API afterwards. The portal comes from
 // `node examples/portal/build.mjs`, which this test expects to have run.
-import { createCrmClient, type CrmClient } from '@crm/client-sdk';
+import type { CrmClient } from '@crm/client-sdk';
 import { expect } from '@open-wc/testing';
-import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { setViewport } from '@web/test-runner-commands';
 import type { Contact } from '../shared/api/types.js';
-import { until } from '../test/live-api.js';
+import { until, type LiveApi } from '../test/live-api.js';
+import { exampleAgency, examplesRoot, openHostFrame, signInByKeyboard } from './host-frame.js';
 
-const portalRoot = '/__wds-outside-root__/2/examples/portal/';
+const portalRoot = `${examplesRoot}portal/`;
 
 const shadowOf = (root: ParentNode | null | undefined, selector: string): ShadowRoot | null => root?.querySelector(selector)?.shadowRoot ?? null;
 const text = (node: Node | null | undefined) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -33,42 +34,21 @@ async function drawCard(name: string, lines: string[]): Promise<File> {
 }
 
 describe('the example portal: scanning a business card into a contact', () => {
-  let agency: { baseUrl: string; email: string; password: string; error?: string };
+  let agency: LiveApi;
   let crm: CrmClient;
 
   before(async function () {
     this.timeout(60_000);
     await setViewport({ width: 1400, height: 1000 });
-    const built = await fetch(`${portalRoot}dist/portal.js`, { method: 'HEAD' });
-    if (!built.ok) throw new Error('examples/portal is not built: run `node examples/portal/build.mjs`');
-    agency = (await (await fetch('/__crm-e2e/agency')).json()) as typeof agency;
-    if (agency.error) throw new Error(`The test API did not start: ${agency.error}`);
-    crm = createCrmClient({ baseUrl: agency.baseUrl, auth: { type: 'session', email: agency.email, password: agency.password } });
-    await crm.session!.login();
+    agency = await exampleAgency(`${portalRoot}dist/portal.js`, 'node examples/portal/build.mjs');
+    crm = agency.client;
   });
 
   it('plain HTML: Scan a business card reads the photo with the real OCR, prefills the form, and Save creates the contact', async function () {
     this.timeout(120_000);
-    const frame = document.createElement('iframe');
-    frame.title = 'portal';
-    frame.style.cssText = 'width: 1280px; height: 900px; border: 0';
-    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-    frame.src = `${portalRoot}dist/index.html?api=${encodeURIComponent(agency.baseUrl)}`;
-    document.body.append(frame);
-    await loaded;
-    const doc = frame.contentDocument!;
-    const problems: string[] = [];
-    doc.addEventListener('securitypolicyviolation', (e) => problems.push(`CSP ${e.violatedDirective} ${e.blockedURI}`));
-    frame.contentWindow!.addEventListener('error', (e) => problems.push(`error ${e.message}`));
+    const { doc, problems, close } = await openHostFrame(`${portalRoot}dist/index.html?api=${encodeURIComponent(agency.baseUrl)}`, { title: 'portal' });
     try {
-      const provider = doc.querySelector('crm-provider')!;
-      await until(() => Boolean(shadowOf(provider.shadowRoot, 'crm-text-field[name="password"]')?.querySelector('input')), 10_000, 'the sign-in form');
-      const field = (name: string) => shadowOf(provider.shadowRoot, `crm-text-field[name="${name}"]`)!.querySelector('input')!;
-      field('email').focus();
-      await sendKeys({ type: agency.email });
-      field('password').focus();
-      await sendKeys({ type: agency.password });
-      await sendKeys({ press: 'Enter' });
+      await signInByKeyboard(doc, agency);
       await until(() => Boolean(doc.querySelector('crm-contact-list')) && !doc.getElementById('scan-card')!.closest('[hidden]'), 10_000, 'the portal after sign-in');
 
       const button = doc.getElementById('scan-card')!;
@@ -103,7 +83,7 @@ describe('the example portal: scanning a business card into a contact', () => {
       expect(stored.addresses[0]).to.include({ line1: 'Am Sandtorkai 12', postalCode: '20457', city: 'Hamburg' });
       expect(problems).to.deep.equal([]);
     } finally {
-      frame.remove();
+      close();
     }
   });
 });

@@ -5,30 +5,18 @@
 // edit afterwards), and opens the pipeline board; the page's CSP (script-src/style-src 'self') must
 // never fire. The portal comes from `node examples/portal/build.mjs` (its dist/ folder: pages and
 // bundles), which this test expects to have run.
-import { createCrmClient, type CrmClient } from '@crm/client-sdk';
+import type { CrmClient } from '@crm/client-sdk';
 import { expect } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import type { Contact, Opportunity } from '../shared/api/types.js';
+import type { LiveApi } from '../test/live-api.js';
 import { until } from '../test/live-api.js';
+import { exampleAgency, examplesRoot, openHostFrame, signInByKeyboard, type HostFrame } from './host-frame.js';
 
 /** examples/portal as the test runner serves it (its root is packages/elements). */
-const portalRoot = '/__wds-outside-root__/2/examples/portal/';
+const portalRoot = `${examplesRoot}portal/`;
 
-interface Agency {
-  baseUrl: string;
-  email: string;
-  password: string;
-  error?: string;
-}
-
-interface Portal {
-  frame: HTMLIFrameElement;
-  win: Window;
-  doc: Document;
-  /** CSP violations and uncaught errors in the portal since it loaded. */
-  problems: string[];
-  close(): void;
-}
+type Portal = HostFrame;
 
 /** The shadow root of the first element matching `selector` in `root`, if it has rendered. */
 function shadowOf(root: ParentNode | null | undefined, selector: string): ShadowRoot | null {
@@ -39,25 +27,9 @@ function text(node: Node | null | undefined): string {
   return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
-async function openPortal(page: 'index.html' | 'react.html', api: string): Promise<Portal> {
-  const frame = document.createElement('iframe');
-  frame.title = page;
-  frame.style.cssText = 'width: 1280px; height: 900px; border: 0';
-  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-  frame.src = `${portalRoot}dist/${page}?api=${encodeURIComponent(api)}`;
-  document.body.append(frame);
-  await loaded;
-  const win = frame.contentWindow!;
-  const doc = frame.contentDocument!;
-  const problems: string[] = [];
-  doc.addEventListener('securitypolicyviolation', (e) => {
-    const where = e.composedPath()[0] as Element;
-    const host = (where.getRootNode() as ShadowRoot).host?.localName ?? 'document';
-    problems.push(`CSP ${e.violatedDirective} ${e.blockedURI} in ${host}: <${where.localName} ${where.getAttribute?.('part') ?? ''}> ${e.sample} ${e.sourceFile}:${e.lineNumber}`);
-  });
-  win.addEventListener('error', (e) => problems.push(`error ${e.message}`));
-  win.addEventListener('unhandledrejection', (e) => problems.push(`unhandled ${String(e.reason)}`));
-  return { frame, win, doc, problems, close: () => frame.remove() };
+/** The portal's `page` in a same-origin frame, against the API at `api`. */
+function openPortal(page: 'index.html' | 'react.html', api: string): Promise<Portal> {
+  return openHostFrame(`${portalRoot}dist/${page}?api=${encodeURIComponent(api)}`, { title: page });
 }
 
 /** Types into the `<input>` inside a `<crm-text-field>` (or any focusable field) with real key presses. */
@@ -67,32 +39,22 @@ async function typeInto(input: HTMLElement, value: string): Promise<void> {
 }
 
 describe('the example portal (examples/portal) against the running API', () => {
-  let agency: Agency;
+  let agency: LiveApi;
   let crm: CrmClient;
   let pipeline: { id: string; stages: Array<{ key: string; name: string; kind: string }> };
 
   before(async function () {
     this.timeout(60_000);
     await setViewport({ width: 1400, height: 1000 });
-    const built = await fetch(`${portalRoot}dist/portal.js`, { method: 'HEAD' });
-    if (!built.ok) throw new Error('examples/portal is not built: run `node examples/portal/build.mjs`');
-    agency = (await (await fetch('/__crm-e2e/agency')).json()) as Agency;
-    if (agency.error) throw new Error(`The test API did not start: ${agency.error}`);
-    // The test's own client, to arrange data and read the API's state afterwards.
-    crm = createCrmClient({ baseUrl: agency.baseUrl, auth: { type: 'session', email: agency.email, password: agency.password } });
-    await crm.session!.login();
+    agency = await exampleAgency(`${portalRoot}dist/portal.js`, 'node examples/portal/build.mjs');
+    crm = agency.client;
     const pipelines = await crm.transport.get<{ data: Array<typeof pipeline> }>('/v1/pipelines');
     pipeline = pipelines.data[0]!;
   });
 
   /** Signs in through the provider's own form, as a person would. */
   async function signIn(portal: Portal): Promise<void> {
-    const provider = portal.doc.querySelector('crm-provider')!;
-    await until(() => Boolean(shadowOf(provider.shadowRoot, 'crm-text-field[name="password"]')?.querySelector('input')), 10_000, 'the sign-in form');
-    const field = (name: string) => shadowOf(provider.shadowRoot, `crm-text-field[name="${name}"]`)!.querySelector('input')!;
-    await typeInto(field('email'), agency.email);
-    await typeInto(field('password'), agency.password);
-    await sendKeys({ press: 'Enter' });
+    await signInByKeyboard(portal.doc, agency);
     await until(() => Boolean(portal.doc.querySelector('crm-contact-list')), 10_000, 'the portal after sign-in');
   }
 

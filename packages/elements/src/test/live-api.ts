@@ -4,11 +4,13 @@ import { createCrmClient, type CrmClient } from '@crm/client-sdk';
 import type { CrmUser } from '../context/client-context.js';
 import type { CrmDataClient } from '../shared/api/transport.js';
 
-/** A signed-in client of a fresh agency on the real API. */
+/** A signed-in client of a fresh agency on the real API, and its admin's credentials (for a sign-in form). */
 export interface LiveApi {
   client: CrmClient;
   user: CrmUser;
   baseUrl: string;
+  email: string;
+  password: string;
 }
 
 /** Registers a new agency on the running API and signs its admin in with the real SDK. */
@@ -18,7 +20,7 @@ export async function liveApi(): Promise<LiveApi> {
   const client = createCrmClient({ baseUrl: answer.baseUrl, auth: { type: 'session', email: answer.email, password: answer.password } });
   await client.session!.login();
   const user = client.session!.user!;
-  return { client, user: { id: user.id, name: user.name, email: user.email }, baseUrl: answer.baseUrl };
+  return { client, user: { id: user.id, name: user.name, email: user.email }, baseUrl: answer.baseUrl, email: answer.email, password: answer.password };
 }
 
 /** Resolves once `check` holds, or fails after `timeoutMs`; no fixed sleeps. */
