@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { orgModel } from '../identity/org.model.js';
 import { tenantModel } from '../identity/tenant.model.js';
@@ -95,6 +95,27 @@ describe('imports: products and tasks', () => {
     const after = await byCode();
     assert.deepEqual(Object.keys(after).sort(), ['EXPO-26', 'MB-27']);
     assert.deepEqual({ name: after['EXPO-26']!.name, status: after['EXPO-26']!.status, end: after['EXPO-26']!.cycleEnd?.toISOString() }, { name: 'Expo 2026', status: 'active', end: '2026-04-01T00:00:00.000Z' });
+  });
+
+  it("should read each task subject once per batch, however many rows name it", async () => {
+    const bea = await rt.request().post('/v1/contacts').set(auth(admin)).send({ firstName: 'Bea', lastName: 'Kurz', emails: [{ label: 'work', value: 'bea@example.test', primary: true }] });
+    assert.equal(bea.status, 201, JSON.stringify(bea.body));
+    const up = await upload('tasks', ['Titel;Kontakt', ...Array.from({ length: 6 }, (_, i) => `Anruf ${i};bea@example.test`)]);
+    await rt.request().put(`/v1/imports/${up.body.id}/mapping`).set(auth(admin)).send({ columns: up.body.suggestedMapping, dedupeKey: 'externalId', mode: 'create' }).expect(200);
+    // Reads of contacts by address, counted as the driver is asked for them (the run is a job in this process).
+    let reads = 0;
+    mongoose.set('debug', (collection: string, method: string, query: unknown) => {
+      if (collection === 'contacts' && method === 'find' && (query as { primaryEmail?: unknown } | null)?.primaryEmail === 'bea@example.test') reads += 1;
+    });
+    try {
+      const done = await run(up.body.id);
+      assert.equal(done.progress.created, 6);
+    } finally {
+      mongoose.set('debug', false);
+    }
+    assert.equal(reads, 2, 'six rows in two batches of three: one read per batch');
+    const tasks = await taskModel(rt.ctx.connection).collection.find({ tenantId, importId: new Types.ObjectId(up.body.id) }).toArray();
+    assert.deepEqual([...new Set(tasks.map((t) => String(t.subjectId)))], [bea.body.id]);
   });
 
   it('should import tasks with kinds and due times in German, subjects by contact email or account external id resolved per batch, assignees by email, and undo them', async () => {
