@@ -25,7 +25,7 @@ const POLL_MS = 1000;
  * that writes nothing, with how the team would split the rows), then run it with live counts, the
  * error file to download and an undo. The mapping can be saved under a name for the next file.
  *
- * @summary Upload, map, dry-run, run and undo an import of contacts or leads.
+ * @summary Upload, map, dry-run, run and undo an import of contacts, leads, accounts, deals, products or tasks.
  *
  * @csspart mapping - The table of columns and the field each fills.
  * @csspart status-map - The file's values of the status column and the state each maps to.
