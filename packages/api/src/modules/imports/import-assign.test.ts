@@ -5,6 +5,7 @@ import { makeAgency, makeUser, signIn, type TestAgency } from '../../testing/ind
 import { contactModel } from '../contacts/contact.model.js';
 import { customerModel } from '../customers/customer.model.js';
 import { userModel } from '../identity/user.model.js';
+import { leadModel } from '../leads/lead.model.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { taskModel, type Task } from '../tasks/task.model.js';
 import { importModel } from './import.model.js';
@@ -147,6 +148,23 @@ describe('imports: owners by an assignment rule, and stages and parents of updat
     assert.deepEqual(Object.fromEntries(tasks.map((t) => [t.title, String(t.assigneeId)])), Object.fromEntries(Object.entries(rowOf).map(([title, row]) => [title, String(order[row % 2]!.id)])));
   });
 
+  it('should deal opportunities and leads to a team as owners, through their own createMany', async () => {
+    const members = await Promise.all([1, 2].map(() => makeUser(rt, agency, { role: 'SE' })));
+    const teamId = await team('Deals', members.map((m) => m.id));
+    const order = [...members].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
+    const deals = await upload('opportunities', ['Verkaufschance;Nummer', 'Zwei;D2', 'Drei;D3', 'Vier;D4']);
+    await rt.request().put(`/v1/imports/${deals.id}/mapping`).set(auth(admin)).send({ columns: deals.suggestedMapping, dedupeKey: 'externalId', mode: 'create', assign: { teamId } }).expect(200);
+    assert.equal((await runToEnd(deals.id)).progress.created, 3);
+    const owners = (await opportunityModel(rt.ctx.connection).collection.find({ tenantId, importId: new Types.ObjectId(deals.id) }).toArray()).map((d) => [d.name, String(d.ownerId)]);
+    assert.deepEqual(Object.fromEntries(owners), { Zwei: String(order[0]!.id), Drei: String(order[1]!.id), Vier: String(order[0]!.id) });
+
+    const leads = await upload('leads', ['Firma', 'Alpha', 'Beta']);
+    await rt.request().put(`/v1/imports/${leads.id}/mapping`).set(auth(admin)).send({ columns: leads.suggestedMapping, dedupeKey: 'email', mode: 'create', assign: { teamId } }).expect(200);
+    assert.equal((await runToEnd(leads.id)).progress.created, 2);
+    const leadOwners = (await leadModel(rt.ctx.connection).collection.find({ tenantId, importId: new Types.ObjectId(leads.id) }).toArray()).map((l) => [l.companyName, String(l.ownerId)]);
+    assert.deepEqual(Object.fromEntries(leadOwners), { Alpha: String(order[0]!.id), Beta: String(order[1]!.id) });
+  });
+
   it('should move updated accounts under the parent their row names (refusing a cycle) and updated deals to their stage, and put both back on undo', async () => {
     const first = await upload('customers', ['Kundennummer;Firma', 'A1;Filiale', 'A2;Zentrale', 'A3;Konzern']);
     await rt.request().put(`/v1/imports/${first.id}/mapping`).set(auth(admin)).send({ columns: first.suggestedMapping, dedupeKey: 'externalId', mode: 'skip' }).expect(200);
@@ -176,7 +194,7 @@ describe('imports: owners by an assignment rule, and stages and parents of updat
     assert.equal(staged.status, 'completed', staged.failure);
     assert.equal(staged.progress.updated, 2, JSON.stringify(staged.progress) + (await rt.request().get(`/v1/imports/${stages.id}/errors`).set(auth(admin))).text);
     const Deals = opportunityModel(rt.ctx.connection);
-    const byName = async () => Object.fromEntries((await Deals.find({ tenantId } as never).lean()).map((d) => [d.name, { stage: d.stage, outcome: d.outcome ?? null, lostReason: d.lostReason ?? null, probability: d.probability }]));
+    const byName = async () => Object.fromEntries((await Deals.find({ tenantId } as never).lean()).filter((d) => ['Rahmen', 'Wartung'].includes(d.name)).map((d) => [d.name, { stage: d.stage, outcome: d.outcome ?? null, lostReason: d.lostReason ?? null, probability: d.probability }]));
     assert.deepEqual(await byName(), { Rahmen: { stage: 'negotiation', outcome: null, lostReason: null, probability: 75 }, Wartung: { stage: 'lost', outcome: 'lost', lostReason: 'Preis', probability: 0 } });
     const wartung = (await Deals.findOne({ tenantId, name: 'Wartung' } as never).lean())!;
     const history = await rt.request().get(`/v1/opportunities/${String(wartung._id)}/stage-history`).set(auth(admin)).expect(200);
