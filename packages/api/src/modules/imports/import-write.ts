@@ -110,9 +110,13 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
         else previous[field] = existing[field] instanceof Types.ObjectId ? String(existing[field]) : (existing[field] ?? null);
       }
       // The values before are kept first (once: a batch run again finds them there), then the update.
-      await ctx.Changes.collection.insertOne({ _id: `${String(job._id)}:${String(d.existing!._id)}`, tenantId: job.tenantId, importId: job._id, recordId: d.existing!._id, row: d.outcome.row, previous } as never).catch((error: { code?: number }) => {
-        if (error.code !== 11000) throw error;
-      });
+      const keptNow = await ctx.Changes.collection.insertOne({ _id: `${String(job._id)}:${String(d.existing!._id)}`, tenantId: job.tenantId, importId: job._id, recordId: d.existing!._id, row: d.outcome.row, previous } as never).then(
+        () => true,
+        (error: { code?: number }) => {
+          if (error.code !== 11000) throw error;
+          return false; // kept by an earlier attempt of this batch, whose update may have been made
+        },
+      );
       let moving = false;
       let applied = false;
       try {
@@ -131,8 +135,8 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
         const field = moving && error.code !== 'not_found' ? fieldOfPath(job.kind, movedOnUpdate!.fields[0]!) : job.mapping!.dedupeKey;
         d.outcome.errors.push(...(error.errors ?? [{ field, code: error.code, message: error.code === 'not_found' ? 'matches a record you may not update' : error.message }]).map((e) => ({ ...e, field: fieldOfPath(job.kind, e.field) })));
         counts.failed += 1;
-        // Nothing of the record changed: an undo has nothing to put back.
-        if (!applied) await ctx.Changes.deleteOne({ tenantId: job.tenantId, _id: `${String(job._id)}:${String(d.existing!._id)}` } as never);
+        // Nothing of the record changed (and no earlier attempt kept its values): an undo has nothing to put back.
+        if (!applied && keptNow) await ctx.Changes.deleteOne({ tenantId: job.tenantId, _id: `${String(job._id)}:${String(d.existing!._id)}` } as never);
       }
     },
   );
