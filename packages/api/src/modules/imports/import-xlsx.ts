@@ -253,6 +253,25 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 /**
+ * exceljs's streaming workbook reader and its style manager, imported alone: the package types only its
+ * whole entry, so what this file uses of them is typed here (named by a constant, so that no compilation
+ * of this file needs a declaration of their paths).
+ */
+const WORKBOOK_READER = 'exceljs/lib/stream/xlsx/workbook-reader.js';
+const STYLES_XFORM = 'exceljs/lib/xlsx/xform/style/styles-xform.js';
+type WorkbookReaderClass = new (path: string, options: Record<string, string>) => {
+  sharedStrings?: unknown;
+  workbookRels?: unknown[];
+  model?: { sheets: unknown[] };
+  styles?: unknown;
+  properties?: { model: { date1904: boolean } };
+  stream?: { destroy(): void };
+  parse(): AsyncIterable<{ eventType?: string; value?: unknown }>;
+};
+/** Which cell number formats are dates: the worksheet reader asks it for each cell. */
+type StylesClass = new () => { init(): void; parseStream(stream: AsyncIterable<unknown>): Promise<unknown> };
+
+/**
  * The rows of the first worksheet of an XLSX file, as arrays of cell texts (empty rows skipped), read as a
  * stream with exceljs's streaming worksheet reader. The shared strings are read first, by random access to
  * the zip, onto disk beside the file (`SharedStrings`), and handed to exceljs in place of its own table.
@@ -265,7 +284,7 @@ export async function* readXlsxRows(path: string, signal?: AbortSignal): AsyncGe
   const strings = await SharedStrings.create(`${path}.${randomUUID()}.strings`);
   try {
     // Loaded at first use, and alone: the whole of exceljs costs a process a quarter of a second and ~11 MB more.
-    const [{ default: Reader }, { default: Styles }] = await Promise.all([import('exceljs/lib/stream/xlsx/workbook-reader.js'), import('exceljs/lib/xlsx/xform/style/styles-xform.js')]);
+    const [{ default: Reader }, { default: Styles }] = (await Promise.all([import(WORKBOOK_READER), import(STYLES_XFORM)])) as [{ default: WorkbookReaderClass }, { default: StylesClass }];
     // The parts a worksheet's cells are read with, first: the strings, the styles (which say which numbers
     // are dates), and whether the workbook counts dates from 1904.
     const styles = new Styles();
