@@ -507,6 +507,8 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     const stage = pipeline.stages.find((s) => s.key.toLowerCase() === wanted || s.name.toLowerCase() === wanted);
     if (!stage) throw AppError.invalidField('stage', `"${String(values.stage)}" is not a stage of pipeline '${pipeline.name}'; stages: ${pipeline.stages.map((s) => s.name).join(', ')}`, 'unknown_stage');
     const lostReason = typeof values.lostReason === 'string' && values.lostReason ? values.lostReason : undefined;
+    // As `update` refuses it: a reason is for a deal that is, or goes, lost.
+    if (lostReason && stage.kind !== 'lost') throw AppError.invalidField('lostReason', 'can only be set on a lost opportunity');
     if (stage.key === existing.stage && (stage.kind !== 'lost' || !lostReason || lostReason === existing.lostReason)) return;
     await move(principal, id, { stage: stage.key, version: existing.version, ...(lostReason ? { lostReason } : {}) });
   }
