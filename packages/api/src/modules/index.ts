@@ -132,7 +132,7 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   ];
   routes.push(...customerPortal.routes);
   // Imports of contacts, leads, customers, opportunities, products and tasks from CSV and XLSX (issue 20), run as Agenda jobs.
-  routes.push(...importsModule(ctx, { recordDeps, contacts, leads: crm.leads, customers: crm.customers, opportunities: sales.opportunities, products: crm.products, tasks: sales.tasks }).routes);
+  routes.push(...importsModule(ctx, { recordDeps, contacts, leads: crm.leads, customers: crm.customers, opportunities: sales.opportunities, products: crm.products, tasks: sales.tasks, notify: (input) => messaging.notifications.notify(input) }).routes);
   // The knowledge base: agents' routes, and published articles for customers and for visitors with the publishable key.
   routes.push(...knowledgeModule(ctx, { publishable: publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL }) }).routes);
   // Price books, quotes sent through the rep's own SMTP, gaplessly numbered invoices (issue 21).

@@ -6,9 +6,11 @@ import { contactModel } from '../contacts/contact.model.js';
 import { customerModel } from '../customers/customer.model.js';
 import { userModel } from '../identity/user.model.js';
 import { leadModel } from '../leads/lead.model.js';
+import { notificationModel } from '../notifications/notification.model.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { taskModel, type Task } from '../tasks/task.model.js';
 import { importModel } from './import.model.js';
+import { op } from '../../platform/db/operators.js';
 import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: owners by an assignment rule, and stages and parents of updated rows', () => {
@@ -99,6 +101,22 @@ describe('imports: owners by an assignment rule, and stages and parents of updat
     const owners = new Map(contacts.map((c) => [Number(c.firstName.slice(1)), String(c.ownerId)]));
     assert.deepEqual(owners, expected);
     assert.ok(!contacts.some((c) => String(c.ownerId) === String(late.id)), 'the member who joined later owns no row');
+
+    // No storm: one summary per person, over both runs (the stop by the cap and the resume), none per record.
+    const Notifications = notificationModel(rt.ctx.connection);
+    const summaries = async () => (await Notifications.find({ tenantId, resource: 'import', resourceId: up.id }).lean()).map((n) => ({ userId: String(n.userId), category: n.category, title: n.title }));
+    const got = await summaries();
+    const dealt = [...members, named].map((m) => [String(m.id), [...expected.values()].filter((o) => o === String(m.id)).length] as const);
+    assert.deepEqual(
+      got.filter((n) => n.category === 'import.assigned').map((n) => [n.userId, n.title]).sort(),
+      dealt.map(([id, n]) => [id, `${n} ${n === 1 ? 'contact' : 'contacts'} from an import are yours`]).sort(),
+    );
+    const importer = (await userModel(rt.ctx.connection).findOne({ tenantId, emailNormalized: agency.adminEmail.toLowerCase() }).lean())!;
+    assert.deepEqual(got.filter((n) => n.category === 'import.completed').map((n) => [n.userId, n.title]), [[String(importer._id), 'Import of contacts.csv finished: 10 contacts created, 0 updated']]);
+    const others = await Notifications.find({ tenantId, userId: op({ $in: [...members, named].map((m) => m.id) }) }).lean();
+    assert.deepEqual(others.filter((n) => n.resourceId !== up.id), [], 'no notification per record');
+    const kept2 = await importModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(up.id) } as never).lean();
+    assert.deepEqual(Object.fromEntries(Object.entries(kept2!.ownerCounts!).sort()), Object.fromEntries([...dealt].sort()));
   });
 
   it('should refuse a task rule whose members the importer may not delegate to, naming assign.teamId, and write nothing', async () => {

@@ -60,6 +60,11 @@ export interface ImportDeps {
   kinds: Record<ImportKind, ImportKindDeps>;
   /** The agency's daily import row cap (its own setting, else the server's default; 0: none) and its time zone. */
   dailyRowCapOf(tenantId: Types.ObjectId): Promise<DailyRowCap>;
+  /**
+   * One in-app notification (notifications' `notify`, handed in by the composition root): exactly once per
+   * `dedupeKey`. A completed run sends the summaries (import-summary.ts).
+   */
+  notify(input: { tenantId: Types.ObjectId; userId: Types.ObjectId; category: string; title: string; body: string; link: string | null; resource: string; resourceId: string; dedupeKey: string }): Promise<unknown>;
   /** The principal a run acts as: the user who started it, with their role as it is now. */
   principalOf(job: ImportJob): Promise<Principal | null>;
 }

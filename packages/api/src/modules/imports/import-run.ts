@@ -10,6 +10,7 @@ import { claimsEmailKeys } from './import-dedupe.js';
 import { assignees } from './import-mapping.js';
 import { addEarlierRow, type EarlierRows } from './import-parents.js';
 import { writeBatch } from './import-write.js';
+import { sendSummaries } from './import-summary.js';
 import { emptyCounts, toImportDto } from './import-dto.js';
 import { rowBatches } from './import-upload.js';
 import { compileRowCheck, type RowCheck } from './import-validate.js';
@@ -122,7 +123,7 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
     // counts of the batches up to it only: a crash repeats what was written past the checkpoint, and a
     // repeated row finds its record under its own id. A batch's plan adds its keys to `seen` before its
     // first await, so the next batch, planned while it is written, already skips their duplicates.
-    let writing: { done: Promise<void>; last: number; rows: number; counts: ImportCounts; day: string } | null = null;
+    let writing: { done: Promise<void>; last: number; rows: number; counts: ImportCounts; owners: Map<string, number>; day: string } | null = null;
     // The rows a batch wrote (created or updated) count towards the agency's day in the same update that
     // moves the checkpoint past it: a crash before it repeats the batch and counts it then, never twice.
     const commit = async (batch: NonNullable<typeof writing>): Promise<boolean> => {
@@ -131,9 +132,11 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
       rowsThisRun += batch.rows;
       const written = batch.counts.created + batch.counts.updated;
       const usageRows = job.usageDay === batch.day ? (job.usageRows ?? 0) + written : written;
+      const ownerCounts = { ...(job.ownerCounts ?? {}) };
+      for (const [userId, n] of batch.owners) ownerCounts[userId] = (ownerCounts[userId] ?? 0) + n;
       const moved = await Imports.findOneAndUpdate(
         { tenantId, _id: importId, status: 'running' } as never,
-        { $set: { checkpointRow: batch.last, counts, usageDay: batch.day, usageRows, rowsPerSecond: rowsThisRun / Math.max(0.001, (Date.now() - started) / 1000), heartbeatAt: new Date() } },
+        { $set: { checkpointRow: batch.last, counts, usageDay: batch.day, usageRows, ownerCounts, rowsPerSecond: rowsThisRun / Math.max(0.001, (Date.now() - started) / 1000), heartbeatAt: new Date() } },
         { returnDocument: 'after' },
       ).lean<ImportJob>();
       if (!moved) return false; // cancelled meanwhile: it stops after the batches it wrote
@@ -192,7 +195,8 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
             seen = new Set<string>();
             for (const r of rows) if (r.row <= job.checkpointRow && r.input && r.key) seen.add(r.key);
           }
-          const next = { done: writeBatch(ctx, job, principal, part, seen, batchCounts, { claim, earlier }, earlierRows), last: pending.length ? part[part.length - 1]!.row : batch[batch.length - 1]!.row, rows: part.length, counts: batchCounts, day };
+          const owners = new Map<string, number>();
+          const next = { done: writeBatch(ctx, job, principal, part, seen, batchCounts, { claim, earlier }, earlierRows, owners), last: pending.length ? part[part.length - 1]!.row : batch[batch.length - 1]!.row, rows: part.length, counts: batchCounts, owners, day };
           next.done.catch(() => {}); // awaited by its commit; this only keeps an early failure from going unhandled
           // For the batches after it (its own rows are not "earlier" to it: resolveParents takes rows before its first).
           if (oneAtATime) for (const r of part) addEarlierRow(earlierRows, job.mapping!.columns, r);
@@ -208,6 +212,8 @@ export async function executeRun(ctx: ImportContext, tenantId: Types.ObjectId, i
       // A failure or a cancel: the batch still being written ends before the run does (a resume starts after it).
       if (writing) await writing.done.catch(() => {});
     }
+    // Sent before the run is marked completed: a crash between the two sends them again, and each is once per key.
+    await sendSummaries(ctx, job);
     await finish('completed', null);
   } catch (error) {
     deps.logger.error({ err: error, importId: String(importId) }, 'import run failed');

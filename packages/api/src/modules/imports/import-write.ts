@@ -29,7 +29,13 @@ async function storeErrors(ctx: ImportContext, job: ImportJob, rows: RowOutcome[
  * of what it created in one insert, then updates one by one with their previous values kept for undo, and
  * the batch's errors in one insert.
  */
-export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, counts: ImportCounts, claim: { claim: boolean; earlier?: ReadonlySet<string> }, earlierRows?: EarlierRows): Promise<void> {
+export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: Principal, rows: RowOutcome[], seen: Set<string>, counts: ImportCounts, claim: { claim: boolean; earlier?: ReadonlySet<string> }, earlierRows?: EarlierRows, owners: Map<string, number> = new Map()): Promise<void> {
+  // Whose each written record is, for their summary (products have no owner).
+  const ownerKey = job.kind === 'tasks' ? 'assigneeId' : job.kind === 'products' ? null : 'ownerId';
+  const owned = (input: Record<string, unknown>, fallback: string | null) => {
+    const owner = ownerKey ? ((input[ownerKey] as string | null | undefined) ?? fallback) : null;
+    if (owner) owners.set(String(owner), (owners.get(String(owner)) ?? 0) + 1);
+  };
   const { service, movedOnUpdate } = ctx.kindOf(job);
   const decided = await planBatch(ctx, job, principal, rows, seen, claim);
   // The batch's own accounts, for its rows that name a parent; those of earlier batches are in the database by then.
@@ -66,6 +72,7 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
         return;
       }
       counts.created += 1;
+      owned(outcome.input!, String(principal.userId));
       written.add(outcome.row);
       // (Emails have their own keys; a product's code is read from the products themselves.)
       if (outcome.key && job.mapping!.dedupeKey !== 'email' && job.mapping!.dedupeKey !== 'code') keys.push({ _id: importKeyId(job, principal.tenantId, outcome.key), tenantId: principal.tenantId, importId: job._id, recordId: result.id });
@@ -129,6 +136,7 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
         for (const field of movedOnUpdate?.fields ?? []) delete input[field];
         await service.update(principal, String(d.existing!._id), input);
         counts.updated += 1;
+        owned(input, null); // an updated record is theirs anew only when the row gave it an owner
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         // A move that failed (a cycle in the account tree, a stage the deal's pipeline has not) names its field.

@@ -63,6 +63,11 @@ export interface ImportJob {
    * run resumed after a crash gives every row the same owner: row n goes to `assignees[n % length]`.
    */
   assignees?: Types.ObjectId[] | null;
+  /**
+   * The records the run's committed batches gave each person (user id → count: created with them as owner,
+   * or a task's assignee, and updated to them), moved with the checkpoint; their one summary is sent from it.
+   */
+  ownerCounts?: Record<string, number> | null;
   status: ImportStatus;
   /** The last data row (file row number) whose batch is fully written: a resumed run starts after it. */
   checkpointRow: number;
@@ -122,6 +127,7 @@ const importSchema = new Schema<ImportJob>(
     usageRows: { type: Number, default: 0 },
     dryRun: { type: Schema.Types.Mixed, default: null },
     assignees: { type: Schema.Types.Mixed, default: null },
+    ownerCounts: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, versionKey: 'version', minimize: false },
 );

@@ -21,13 +21,14 @@ import type { TasksService } from '../tasks/tasks.service.js';
 import { productImportWriter, productRowRule, taskRowRule, teamMembers } from './import-kinds.js';
 import { importRoutes } from './imports.routes.js';
 import { createImportsService, IMPORT_RUN_JOB } from './imports.service.js';
+import type { ImportDeps } from './import-context.js';
 
 /**
  * Imports (issue 20), wired: contacts through the contacts service, customers through the customers service, leads through the leads service
  * (its create rules, the participation list, hold for imported leads too), opportunities, tasks and products
  * through theirs, the run as an Agenda job that acts as the user who started the import.
  */
-export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; contacts: ContactsService; leads: LeadsService; customers: CustomersService; opportunities: OpportunitiesService; products: ProductsService; tasks: TasksService }) {
+export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; contacts: ContactsService; leads: LeadsService; customers: CustomersService; opportunities: OpportunitiesService; products: ProductsService; tasks: TasksService; notify: ImportDeps['notify'] }) {
   const { connection, config } = ctx;
   const usersByEmail = async (tenantId: Types.ObjectId) => {
     // The agency's users, once per run: an equality read of its own (tens to hundreds of small documents).
@@ -45,6 +46,7 @@ export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; c
     customFields: deps.recordDeps.customFields,
     workflows: deps.recordDeps.workflows,
     usersByEmail,
+    notify: deps.notify,
     teamMembers: (tenantId, teamId) => teamMembers(connection, usersByEmail, tenantId, teamId),
     kinds: {
       contacts: { service: deps.contacts as unknown as RecordService<RecordBase>, create: createContactBody, resource: 'contact' },
