@@ -11,7 +11,7 @@ import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { taskModel, type Task } from '../tasks/task.model.js';
 import { importModel } from './import.model.js';
 import { op } from '../../platform/db/operators.js';
-import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
+import { importTestRuntime, runImport, uploadedCsv, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: owners by an assignment rule, and stages and parents of updated rows', () => {
   let rt: ImportTestRuntime;
@@ -31,15 +31,8 @@ describe('imports: owners by an assignment rule, and stages and parents of updat
     await close();
   });
 
-  const upload = async (kind: string, lines: string[], token = admin) => {
-    const res = await rt.request().post(`/v1/imports/${kind}`).query({ name: `${kind}.csv` }).set(auth(token)).set('Content-Type', 'text/csv').send(Buffer.from(lines.join('\n') + '\n'));
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body as { id: string; suggestedMapping: Array<{ column: string; field: string | null }> };
-  };
-  const runToEnd = async (id: string) => {
-    await rt.request().post(`/v1/imports/${id}/run`).set(auth(admin)).expect(202);
-    return importFinished(rt, id, admin);
-  };
+  const upload = (kind: string, lines: string[], token = admin) => uploadedCsv(rt, kind, lines, token);
+  const runToEnd = (id: string) => runImport(rt, id, admin);
   const team = async (name: string, memberIds: Types.ObjectId[]) => {
     const res = await rt.request().post('/v1/org/teams').set(auth(admin)).send({ name, memberIds: memberIds.map(String) });
     assert.equal(res.status, 201, JSON.stringify(res.body));

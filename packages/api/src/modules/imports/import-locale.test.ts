@@ -6,7 +6,7 @@ import { contactModel } from '../contacts/contact.model.js';
 import { userModel } from '../identity/user.model.js';
 import { leadModel } from '../leads/lead.model.js';
 import { parseLocaleDate, parseLocaleDateTime, parseLocaleNumber } from './import-locale.js';
-import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
+import { importFinished, importTestRuntime, uploadedCsv, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: dates and numbers in a locale', () => {
   it('should read numbers as each locale groups them and refuse the other grouping', () => {
@@ -94,11 +94,7 @@ describe('imports: locale, owner by email and statuses', () => {
 
   const finished = (id: string, token = admin) => importFinished(rt, id, token);
 
-  const upload = async (lines: string[], token = admin) => {
-    const res = await rt.request().post('/v1/imports/contacts').query({ name: 'messy.csv' }).set(auth(token)).set('Content-Type', 'text/csv').send(Buffer.from(lines.join('\r\n') + '\r\n'));
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body as { id: string; suggestedMapping: Array<{ column: string; field: string | null }> };
-  };
+  const upload = (lines: string[], token = admin) => uploadedCsv(rt, 'contacts', lines, token, { name: 'messy.csv', eol: '\r\n' });
 
   const messy = [
     'Vorname;Nachname;E-Mail;Betreuer;Status;Kunde seit;Budget',

@@ -7,7 +7,7 @@ import { tenantModel } from '../identity/tenant.model.js';
 import { userModel } from '../identity/user.model.js';
 import { productModel } from '../products/product.model.js';
 import { taskModel, type Task } from '../tasks/task.model.js';
-import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
+import { importTestRuntime, runImport, uploadCsv, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: products and tasks', () => {
   let rt: ImportTestRuntime;
@@ -29,11 +29,9 @@ describe('imports: products and tasks', () => {
     await close();
   });
 
-  const upload = async (kind: string, lines: string[], token = admin) =>
-    rt.request().post(`/v1/imports/${kind}`).query({ name: `${kind}.csv` }).set(auth(token)).set('Content-Type', 'text/csv').send(Buffer.from(lines.join('\n') + '\n'));
+  const upload = (kind: string, lines: string[], token = admin) => uploadCsv(rt, kind, lines, token);
   const run = async (id: string) => {
-    await rt.request().post(`/v1/imports/${id}/run`).set(auth(admin)).expect(202);
-    const done = await importFinished(rt, id, admin);
+    const done = await runImport(rt, id, admin);
     assert.equal(done.status, 'completed', done.failure);
     return done;
   };

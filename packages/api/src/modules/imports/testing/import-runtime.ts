@@ -34,3 +34,22 @@ export async function importFinished(rt: ImportTestRuntime, id: string, token: s
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Uploads `lines` as a CSV file of `kind` as `token` (`<kind>.csv` unless `name`; lines end in `eol`): the response, refusals included. */
+export function uploadCsv(rt: ImportTestRuntime, kind: string, lines: string[], token: string, options: { name?: string; eol?: string } = {}) {
+  const eol = options.eol ?? '\n';
+  return rt.request().post(`/v1/imports/${kind}`).query({ name: options.name ?? `${kind}.csv` }).set({ Authorization: `Bearer ${token}` }).set('Content-Type', 'text/csv').send(Buffer.from(lines.join(eol) + eol));
+}
+
+/** The same upload, which must be taken (201): the import as it answers it. */
+export async function uploadedCsv(rt: ImportTestRuntime, kind: string, lines: string[], token: string, options: { name?: string; eol?: string } = {}) {
+  const res = await uploadCsv(rt, kind, lines, token, options);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body as { id: string; suggestedMapping: Array<{ column: string; field: string | null }> };
+}
+
+/** Starts an import's run as `token` (202) and answers the import once it has left queued and running. */
+export async function runImport(rt: ImportTestRuntime, id: string, token: string) {
+  await rt.request().post(`/v1/imports/${id}/run`).set({ Authorization: `Bearer ${token}` }).expect(202);
+  return importFinished(rt, id, token);
+}
