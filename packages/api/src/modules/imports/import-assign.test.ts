@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Types } from 'mongoose';
-import { makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import { makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { contactModel } from '../contacts/contact.model.js';
 import { customerModel } from '../customers/customer.model.js';
 import { userModel } from '../identity/user.model.js';
@@ -11,7 +11,7 @@ import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { taskModel, type Task } from '../tasks/task.model.js';
 import { importModel } from './import.model.js';
 import { op } from '../../platform/db/operators.js';
-import { importTestRuntime, runImport, uploadedCsv, type ImportTestRuntime } from './testing/import-runtime.js';
+import { importTestAgency, runImport, uploadedCsv, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: owners by an assignment rule, and stages and parents of updated rows', () => {
   let rt: ImportTestRuntime;
@@ -22,10 +22,7 @@ describe('imports: owners by an assignment rule, and stages and parents of updat
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   before(async () => {
-    ({ rt, close } = await importTestRuntime(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
-    agency = await makeAgency(rt);
-    admin = agency.adminToken;
-    tenantId = new Types.ObjectId(agency.tenantId);
+    ({ rt, close, agency, admin, tenantId } = await importTestAgency(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
   });
   after(async () => {
     await close();

@@ -5,11 +5,10 @@ import { makeAgency, type TestAgency } from '../../testing/index.js';
 import { customerModel } from '../customers/customer.model.js';
 import { opportunityModel } from '../opportunities/opportunity.model.js';
 import { importModel } from './import.model.js';
-import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
+import { importFinished, importTestAgency, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: customers with their account tree', () => {
   let rt: ImportTestRuntime;
-  let agency: TestAgency;
   let other: TestAgency;
   let admin: string;
   let tenantId: Types.ObjectId;
@@ -17,11 +16,8 @@ describe('imports: customers with their account tree', () => {
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   before(async () => {
-    ({ rt, close } = await importTestRuntime(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
-    agency = await makeAgency(rt);
+    ({ rt, close, admin, tenantId } = await importTestAgency(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
     other = await makeAgency(rt);
-    admin = agency.adminToken;
-    tenantId = new Types.ObjectId(agency.tenantId);
   });
   after(async () => {
     await close();

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Types } from 'mongoose';
-import { makeAgency, makeUser, signIn, type TestAgency } from '../../testing/index.js';
+import type { Types } from 'mongoose';
+import { makeUser, signIn, type TestAgency } from '../../testing/index.js';
 import { contactModel } from '../contacts/contact.model.js';
 import { userModel } from '../identity/user.model.js';
 import { leadModel } from '../leads/lead.model.js';
 import { parseLocaleDate, parseLocaleDateTime, parseLocaleNumber } from './import-locale.js';
-import { importFinished, importTestRuntime, uploadedCsv, type ImportTestRuntime } from './testing/import-runtime.js';
+import { importFinished, importTestAgency, uploadedCsv, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: dates and numbers in a locale', () => {
   it('should read numbers as each locale groups them and refuse the other grouping', () => {
@@ -78,10 +78,7 @@ describe('imports: locale, owner by email and statuses', () => {
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   before(async () => {
-    ({ rt, close } = await importTestRuntime(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
-    agency = await makeAgency(rt);
-    admin = agency.adminToken;
-    tenantId = new Types.ObjectId(agency.tenantId);
+    ({ rt, close, agency, admin, tenantId } = await importTestAgency(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
     owner = await makeUser(rt, agency, { role: 'SE', email: 'owner@example.test' });
     const disabled = await makeUser(rt, agency, { role: 'SE', email: 'disabled@example.test' });
     await userModel(rt.ctx.connection).updateOne({ tenantId, _id: disabled.id }, { $set: { status: 'disabled' } });

@@ -7,7 +7,7 @@ import { tenantModel } from '../identity/tenant.model.js';
 import { userModel } from '../identity/user.model.js';
 import { productModel } from '../products/product.model.js';
 import { taskModel, type Task } from '../tasks/task.model.js';
-import { importTestRuntime, runImport, uploadCsv, type ImportTestRuntime } from './testing/import-runtime.js';
+import { importTestAgency, runImport, uploadCsv, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports: products and tasks', () => {
   let rt: ImportTestRuntime;
@@ -20,10 +20,7 @@ describe('imports: products and tasks', () => {
   const errorsByField = (body: { errors: Array<{ field: string; column: string; rows: number[] }> }) => Object.fromEntries(body.errors.map((e) => [e.field, [e.column, e.rows]]));
 
   before(async () => {
-    ({ rt, close } = await importTestRuntime(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
-    agency = await makeAgency(rt);
-    admin = agency.adminToken;
-    tenantId = new Types.ObjectId(agency.tenantId);
+    ({ rt, close, agency, admin, tenantId } = await importTestAgency(import.meta.filename, { IMPORT_BATCH_SIZE: '3' }));
   });
   after(async () => {
     await close();

@@ -16,7 +16,7 @@ import { leadModel } from '../leads/lead.model.js';
 import { JOBS_COLLECTION } from '../../platform/jobs/jobs.js';
 import { IMPORT_RUN_JOB } from './import-run.js';
 import { importModel } from './import.model.js';
-import { importFinished, importTestRuntime, type ImportTestRuntime } from './testing/import-runtime.js';
+import { importFinished, importTestAgency, type ImportTestRuntime } from './testing/import-runtime.js';
 
 describe('imports', () => {
   let rt: ImportTestRuntime;
@@ -28,11 +28,8 @@ describe('imports', () => {
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   before(async () => {
-    ({ rt, close } = await importTestRuntime(import.meta.filename, { IMPORT_BATCH_SIZE: '50' }));
-    agency = await makeAgency(rt);
+    ({ rt, close, agency, admin, tenantId } = await importTestAgency(import.meta.filename, { IMPORT_BATCH_SIZE: '50' }));
     other = await makeAgency(rt);
-    admin = agency.adminToken;
-    tenantId = new Types.ObjectId(agency.tenantId);
   });
   after(async () => {
     await close();

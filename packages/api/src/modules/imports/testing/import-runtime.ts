@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestRuntime } from '../../../testing/index.js';
+import { Types } from 'mongoose';
+import { createTestRuntime, makeAgency } from '../../../testing/index.js';
 
 export type ImportTestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;
 
@@ -21,6 +22,13 @@ export async function importTestRuntime(file: string, env: Record<string, string
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The runtime (as `importTestRuntime`) and a fresh agency with its admin's token and its id: what the imports' test files start from. */
+export async function importTestAgency(file: string, env: Record<string, string> = {}) {
+  const { rt, close } = await importTestRuntime(file, env);
+  const agency = await makeAgency(rt);
+  return { rt, close, agency, admin: agency.adminToken, tenantId: new Types.ObjectId(agency.tenantId) };
 }
 
 /** Polls an import as `token` until it leaves queued/running, and answers it (a deadline of a minute, no sleep as a wait). */
