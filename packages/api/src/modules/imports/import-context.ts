@@ -131,10 +131,3 @@ export function columnOf(job: ImportJob, field: string): string | null {
   const i = job.mapping?.columns.indexOf(field) ?? -1;
   return i >= 0 ? (job.headers[i] ?? null) : null;
 }
-
-/** The error a batched insert raises when only duplicate keys failed (an earlier run of the batch stored them): those are fine. */
-export function onlyDuplicates(error: unknown): boolean {
-  const e = error as { writeErrors?: { code?: number } | Array<{ code?: number }> };
-  const list = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-  return list.length > 0 && list.every((w) => w.code === 11000);
-}

@@ -21,7 +21,7 @@ export function recordIdOf(importId: Types.ObjectId, epoch: number, row: number)
 }
 
 /** The `_id` of an import key (external ids and phones of records imports made). */
-export const importKeyId = (job: Pick<ImportJob, 'kind' | 'mapping'>, tenantId: Types.ObjectId, key: string) => `${String(tenantId)}:${job.kind}:${job.mapping!.dedupeKey}:${key}`;
+export const importKeyId = (job: { kind: ImportJob['kind']; mapping?: { dedupeKey: string } | null }, tenantId: Types.ObjectId, key: string) => `${String(tenantId)}:${job.kind}:${job.mapping!.dedupeKey}:${key}`;
 
 /**
  * The existing records the keys of a batch name, in one read where the engine serves `$in` from an

@@ -67,7 +67,7 @@ async function accountsInDatabase(ctx: ImportContext, job: ImportJob, principal:
     }
   };
   const found = await inParallel(refs, LOOKUPS_AT_ONCE, async (ref): Promise<Found> => {
-    const key = (await findByIdInTenant(ctx.Keys as never, principal.tenantId, importKeyId({ kind: 'customers', mapping: { ...job.mapping!, dedupeKey: 'externalId' } }, principal.tenantId, ref) as never)) as { recordId: Types.ObjectId } | null;
+    const key = (await findByIdInTenant(ctx.Keys as never, principal.tenantId, importKeyId({ kind: 'customers', mapping: { dedupeKey: 'externalId' } }, principal.tenantId, ref) as never)) as { recordId: Types.ObjectId } | null;
     if (key) {
       const byKey = await visible(ref, key.recordId);
       if (byKey) return byKey;

@@ -4,7 +4,7 @@ import { inParallel } from '../../platform/concurrency.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { AppError } from '../../platform/errors.js';
 import { columnOf, type ImportContext } from './import-context.js';
-import type { PlannedRow } from './import-dedupe.js';
+import { importKeyId, type PlannedRow } from './import-dedupe.js';
 import { mappedValues, taskSubjectFields, type ImportKind } from './import-fields.js';
 import type { ImportJob } from './import.model.js';
 
@@ -39,7 +39,7 @@ async function findSubject(ctx: ImportContext, principal: Principal, field: Subj
     const docs = await service.definition.model.find({ primaryEmail: value.trim().toLowerCase() } as never).setOptions({ crossTenant: 'by email alone; the tenant is checked on each record' }).select({ _id: 1, tenantId: 1 }).lean<Array<{ _id: Types.ObjectId; tenantId: Types.ObjectId }>>();
     ids = docs.filter((d) => d.tenantId.equals(principal.tenantId)).map((d) => d._id);
   } else {
-    const key = (await findByIdInTenant(ctx.Keys as never, principal.tenantId, `${String(principal.tenantId)}:${kindOfSubject[type]}:externalId:${value.trim()}` as never)) as { recordId: Types.ObjectId } | null;
+    const key = (await findByIdInTenant(ctx.Keys as never, principal.tenantId, importKeyId({ kind: kindOfSubject[type], mapping: { dedupeKey: 'externalId' } }, principal.tenantId, value.trim()) as never)) as { recordId: Types.ObjectId } | null;
     ids = key ? [key.recordId] : [];
   }
   if (ids.length > 1) return 'ambiguous';

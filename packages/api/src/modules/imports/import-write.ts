@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
 import type { Principal } from '../../platform/access/principal.js';
 import { inParallel } from '../../platform/concurrency.js';
-import { AppError } from '../../platform/errors.js';
-import { columnOf, onlyDuplicates, type ImportContext, type RowOutcome } from './import-context.js';
+import { AppError, duplicateKeyIndexes } from '../../platform/errors.js';
+import { columnOf, type ImportContext, type RowOutcome } from './import-context.js';
 import { importKeyId, planBatch, recordIdOf } from './import-dedupe.js';
 import { fieldOfPath, mappedValues } from './import-fields.js';
 import { emptyFileAccounts, resolveCustomers, resolveParents, type EarlierRows } from './import-parents.js';
@@ -19,7 +19,7 @@ async function storeErrors(ctx: ImportContext, job: ImportJob, rows: RowOutcome[
   );
   if (!docs.length) return;
   await ctx.Errors.collection.insertMany(docs as never[], { ordered: false }).catch((error: unknown) => {
-    if (!onlyDuplicates(error)) throw error;
+    if (!duplicateKeyIndexes(error)) throw error;
   });
 }
 
@@ -79,13 +79,13 @@ export async function writeBatch(ctx: ImportContext, job: ImportJob, principal: 
       // An account's external id is kept whatever the dedupe key, so that later rows and files can name it as a parent.
       const externalId = mappedValues(job.mapping!.columns, outcome.cells).get('externalId');
       if (job.kind === 'customers' && externalId && job.mapping!.dedupeKey !== 'externalId') {
-        keys.push({ _id: importKeyId({ kind: job.kind, mapping: { ...job.mapping!, dedupeKey: 'externalId' } }, principal.tenantId, externalId), tenantId: principal.tenantId, importId: job._id, recordId: result.id });
+        keys.push({ _id: importKeyId({ kind: job.kind, mapping: { dedupeKey: 'externalId' } }, principal.tenantId, externalId), tenantId: principal.tenantId, importId: job._id, recordId: result.id });
       }
     });
   }
   if (keys.length) {
     await ctx.Keys.collection.insertMany(keys as never[], { ordered: false }).catch((error: unknown) => {
-      if (!onlyDuplicates(error)) throw error;
+      if (!duplicateKeyIndexes(error)) throw error;
     });
   }
   for (const d of decided.filter((x) => x.action === 'skip')) {

@@ -5,7 +5,7 @@ import type { Principal } from '../../platform/access/principal.js';
 import { findByIdInTenant } from '../../platform/db/tenancy.plugin.js';
 import { writeVersion } from '../../platform/records/version-claims.js';
 import { op } from '../../platform/db/operators.js';
-import { AppError, isDuplicateKeyError, type FieldError } from '../../platform/errors.js';
+import { AppError, duplicateKeyIndexes, isDuplicateKeyError, type FieldError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/events.js';
 import { combine, cursorCondition, nextCursor, planSort } from '../../platform/records/list-query.js';
 import { createRecordService, type RecordDefinition, type RecordDeps } from '../../platform/records/record-service.js';
@@ -471,9 +471,7 @@ export function createOpportunitiesService(connection: Connection, deps: RecordD
     if (created.length) {
       const changes = created.map((p) => ({ _id: p.id, tenantId: principal.tenantId, opportunityId: p.id, pipelineId: pipeline._id, fromPipelineId: null, fromStage: null, toStage: p.input.stage, probability: p.input.probability, amount: p.input.amount ?? 0, outcome: p.input.outcome ?? null, lostReason: p.input.lostReason ?? null, byUserId: principal.userId, at: now }));
       await StageChange.collection.insertMany(changes as never[], { ordered: false }).catch((error: unknown) => {
-        const e = error as { writeErrors?: { code?: number } | Array<{ code?: number }> };
-        const list = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-        if (!list.length || list.some((w) => w.code !== 11000)) throw error;
+        if (!duplicateKeyIndexes(error)) throw error;
       });
     }
     return placed.map((p) => (p.error ? { id: p.id, error: p.error } : byId.get(String(p.id))!));

@@ -3,7 +3,7 @@ import { assertCan } from '../../platform/access/access.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { op } from '../../platform/db/operators.js';
 import { pageOf } from '../../platform/records/list-query.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, duplicateKeyIndexes } from '../../platform/errors.js';
 import { writeNextVersion, writeVersion } from '../../platform/records/version-claims.js';
 import type { EventBus } from '../../platform/events.js';
 import type { OrgDirectory } from '../../platform/records/record-service.js';
@@ -63,6 +63,13 @@ type ProductInput = {
  */
 export function createProductsService(connection: Connection, deps: { events: EventBus; directory: OrgDirectory }) {
   const Product = productModel(connection);
+  /** The first kind of record that still refers to a product (one equality read per collection, stopping at one), or null. */
+  async function referencedBy(tenantId: Types.ObjectId, productId: Types.ObjectId): Promise<string | null> {
+    for (const name of referencingCollections) {
+      if (await connection.collection(name).countDocuments({ tenantId, productId }, { limit: 1 })) return name;
+    }
+    return null;
+  }
   const Org = orgModel(connection);
 
   /** Non-admins never see a disabled product: it answers 404 like any record they may not see. */
@@ -204,10 +211,8 @@ export function createProductsService(connection: Connection, deps: { events: Ev
     /** Deletes a product no record refers to; one with records should be disabled instead. */
     async remove(principal: Principal, id: string) {
       const existing = await findVisible(principal, id);
-      for (const name of referencingCollections) {
-        const count = await connection.collection(name).countDocuments({ tenantId: principal.tenantId, productId: existing._id }, { limit: 1 });
-        if (count) throw new AppError('conflict', `Product still has ${name}; disable it instead of deleting it`);
-      }
+      const referencing = await referencedBy(principal.tenantId, existing._id);
+      if (referencing) throw new AppError('conflict', `Product still has ${referencing}; disable it instead of deleting it`);
       await Product.deleteOne({ tenantId: principal.tenantId, _id: existing._id });
       await publish(principal, 'deleted', existing);
     },
@@ -248,9 +253,7 @@ export function createProductsService(connection: Connection, deps: { events: Ev
       if (accepted.length) {
         // Through the model, so that the access stamps move (invalidatesAccess); a product already there (an earlier run of the batch) is fine.
         await Product.insertMany(accepted as never[], { ordered: false, lean: true }).catch((error: unknown) => {
-          const e = error as { writeErrors?: { code?: number } | Array<{ code?: number }> };
-          const list = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-          if (!list.length || list.some((w) => w.code !== 11000)) throw error;
+          if (!duplicateKeyIndexes(error)) throw error;
         });
         await deps.events.publish({ type: 'product.imported', tenantId: principal.tenantId, resource: 'product', resourceId: null, actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId }, data: { ...(options.data ?? {}), count: accepted.length } });
       }
@@ -266,14 +269,7 @@ export function createProductsService(connection: Connection, deps: { events: Ev
       assertCan(principal, 'product', 'delete');
       let removed = 0;
       for (const id of ids) {
-        let referenced = false;
-        for (const name of referencingCollections) {
-          if (await connection.collection(name).countDocuments({ tenantId: principal.tenantId, productId: id }, { limit: 1 })) {
-            referenced = true;
-            break;
-          }
-        }
-        if (referenced) continue;
+        if (await referencedBy(principal.tenantId, id)) continue;
         removed += (await Product.deleteOne({ tenantId: principal.tenantId, _id: id })).deletedCount;
       }
       if (removed) await deps.events.publish({ type: 'product.import_undone', tenantId: principal.tenantId, resource: 'product', resourceId: null, actor: { tenantId: principal.tenantId, userId: principal.userId, apiKeyId: principal.apiKeyId }, data: { ...(options.data ?? {}), count: removed } });
