@@ -28,6 +28,7 @@ const moduleImports = {
   },
   identity: { to: ['api-keys', 'products'], reason: 'a principal\'s visibility includes the products it is assigned to; deleting a role checks the API keys that hold it' },
   imports: { to: ['api-keys', 'contacts', 'customers', 'identity', 'leads', 'opportunities', 'products', 'tasks'], reason: 'an import writes contacts, leads, customers (with their account tree), opportunities, products and tasks through their services and create schemas (a product\'s department and a team\'s members are read from identity\'s org units), and its background run acts as the user (identity) or secret key (api-keys) that started it' },
+  exports: { to: ['api-keys'], reason: 'a background export acts as the user or secret key that asked for it (api-keys\' principalOfStarter, shared with imports)' },
   'card-scan': { to: ['contacts'], reason: 'a scanned card is answered as a draft in the shape of the contact create body (contact schema), which the person saves with the normal create' },
   leads: { to: ['contacts', 'customers'], reason: 'converting a lead creates or finds the customer and its contact' },
   messaging: {

@@ -71,6 +71,7 @@ export * from './resources/customers.js';
 export * from './resources/leads.js';
 export * from './resources/tickets.js';
 export * from './resources/imports.js';
+export * from './resources/exports.js';
 export * from './resources/portal-tickets.js';
 export * from './resources/kb.js';
 export * from './resources/metrics.js';

@@ -58,6 +58,8 @@ import { knowledgeModule } from './knowledge/knowledge.module.js';
 import { reportingModule } from './reporting/reporting.module.js';
 import { reportsModule } from './reporting/reports.module.js';
 import { importsModule } from './imports/imports.module.js';
+import { exportsModule } from './exports/exports.module.js';
+import type { RecordBase, RecordService } from '../platform/records/record-service.js';
 import { quoteToCashModule } from './quotes/quote-to-cash.module.js';
 import { ordersModule } from './orders/orders.module.js';
 import { createQuoteLinkSigner, quoteLinkToken } from './orders/quote-link.js';
@@ -133,6 +135,14 @@ export function buildModules(ctx: AppContext): { routes: RouteSpec[]; authentica
   routes.push(...customerPortal.routes);
   // Imports of contacts, leads, customers, opportunities, products and tasks from CSV and XLSX (issue 20), run as Agenda jobs.
   routes.push(...importsModule(ctx, { recordDeps, contacts, leads: crm.leads, customers: crm.customers, opportunities: sales.opportunities, products: crm.products, tasks: sales.tasks, notify: (input) => messaging.notifications.notify(input) }).routes);
+  // Exports made in the background with a download link (issue 20), for every kind with a direct export.
+  const asRecords = (service: unknown) => service as RecordService<RecordBase>;
+  routes.push(
+    ...exportsModule(ctx, {
+      kinds: { contacts: asRecords(contacts), leads: asRecords(crm.leads), customers: asRecords(crm.customers), opportunities: asRecords(sales.opportunities), tasks: asRecords(sales.tasks), activities: asRecords(sales.activities), tickets: asRecords(support.tickets), campaigns: asRecords(campaigns.campaigns) },
+      notify: (input) => messaging.notifications.notify(input),
+    }).routes,
+  );
   // The knowledge base: agents' routes, and published articles for customers and for visitors with the publishable key.
   routes.push(...knowledgeModule(ctx, { publishable: publishableKeyGuard({ keys: apiKeys, windowMs: config.RATE_LIMIT_WINDOW_MS, limit: config.RATE_LIMIT_MAX, redisUrl: config.REDIS_URL }) }).routes);
   // Price books, quotes sent through the rep's own SMTP, gaplessly numbered invoices (issue 21).

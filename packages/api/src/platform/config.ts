@@ -78,6 +78,10 @@ export const configSchema = z
     CARD_SCAN_IDLE_MS: z.coerce.number().int().min(1000).max(24 * 3_600_000).default(5 * 60_000),
     // Rows an agency's import runs may handle per day (its own day, in its time zone); 0: no cap. An agency's admin may set its own (tenant settings).
     IMPORT_DAILY_ROW_CAP: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+    // How long an uploaded import file is kept once its import is finished (or was left unrun), in days; the error file and undo do not need it.
+    IMPORT_FILE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+    // How long the file of a background export (POST /v1/exports) can be downloaded, in hours.
+    EXPORT_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24),
     // How far V8 lets the heap grow past what the last full collection kept, in percent (platform/heap.ts); 0: V8's own (up to 4x).
     HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(25),
     MAIL_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),

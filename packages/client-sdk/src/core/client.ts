@@ -36,6 +36,7 @@ import { Satisfaction } from '../resources/satisfaction.js';
 import { Segments } from '../resources/segments.js';
 import { Tasks } from '../resources/tasks.js';
 import { Tickets } from '../resources/tickets.js';
+import { Exports } from '../resources/exports.js';
 import { Imports } from '../resources/imports.js';
 import { Kb } from '../resources/kb.js';
 import { Metrics } from '../resources/metrics.js';
@@ -111,6 +112,8 @@ export class CrmClient {
   readonly tickets: Tickets;
   /** Imports of contacts and leads from CSV and XLSX: upload, `setMapping`, `dryRun`, `run`, `errors`, `undo`. */
   readonly imports: Imports;
+  /** Exports made in the background with a file to download: `create`, `get`, `list`, `download`. */
+  readonly exports: Exports;
   /** The knowledge base: `articles` (drafts, publish, versions) and `categories`. */
   readonly kb: Kb;
   /** Opportunities: the record routes, `move` between stages and the stage `history`. */
@@ -226,6 +229,7 @@ export class CrmClient {
     this.leads = new Leads(this.transport);
     this.tickets = new Tickets(this.transport);
     this.imports = new Imports(this.transport);
+    this.exports = new Exports(this.transport);
     this.kb = new Kb(this.transport);
     this.opportunities = new Opportunities(this.transport);
     this.metrics = new Metrics(this.transport);

@@ -108,7 +108,7 @@ export interface paths {
         };
         /**
          * Export activities as CSV or XLSX
-         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
+         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active). Streamed while the records are read, every one the rule allows (a search, `q`, gives its best 1,000); for a large export that should not hang on one request, `POST /v1/exports` makes the file in the background.
          *
          *     Access: `activity:export`.
          */
@@ -894,7 +894,7 @@ export interface paths {
         };
         /**
          * Export campaigns as CSV or XLSX
-         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
+         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active). Streamed while the records are read, every one the rule allows (a search, `q`, gives its best 1,000); for a large export that should not hang on one request, `POST /v1/exports` makes the file in the background.
          *
          *     Access: `campaign:export`.
          */
@@ -1160,7 +1160,7 @@ export interface paths {
         };
         /**
          * Export contacts as CSV or XLSX
-         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
+         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active). Streamed while the records are read, every one the rule allows (a search, `q`, gives its best 1,000); for a large export that should not hang on one request, `POST /v1/exports` makes the file in the background.
          *
          *     Access: `contact:export`.
          */
@@ -1940,7 +1940,7 @@ export interface paths {
         };
         /**
          * Export customers as CSV or XLSX
-         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
+         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active). Streamed while the records are read, every one the rule allows (a search, `q`, gives its best 1,000); for a large export that should not hang on one request, `POST /v1/exports` makes the file in the background.
          *
          *     Access: `customer:export`.
          */
@@ -2037,6 +2037,248 @@ export interface paths {
          */
         put: operations["putDunningSettings"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your exports
+         * @description The exports you asked for, newest first, expired ones included.
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        get: operations["listExports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an export
+         * @description Its status and progress (rows written so far).
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        get: operations["getExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an export’s file
+         * @description The finished file (CSV or .xlsx) as an attachment; 409 while it is being made, after it failed, and once it expired (24 hours after it was made).
+         *
+         *     Access: `any signed-in user or secret key`.
+         */
+        get: operations["downloadExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export activities as a file made in the background
+         * @description For exports too large for one request (`GET /v1/activities/export` streams the same file directly): a job writes every record your role's export profile allows, with its columns, as .xlsx or CSV (formulas neutralised), audited like a direct export. Progress comes as the realtime message `export.progress` (the export itself) and in `GET /v1/exports/{id}`; when it is completed your inbox says so and the file is at `downloadPath` for 24 hours. Only you see and download it.
+         *
+         *     Access: `activity:export`.
+         */
+        post: operations["createActivityExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export campaigns as a file made in the background
+         * @description For exports too large for one request (`GET /v1/campaigns/export` streams the same file directly): a job writes every record your role's export profile allows, with its columns, as .xlsx or CSV (formulas neutralised), audited like a direct export. Progress comes as the realtime message `export.progress` (the export itself) and in `GET /v1/exports/{id}`; when it is completed your inbox says so and the file is at `downloadPath` for 24 hours. Only you see and download it.
+         *
+         *     Access: `campaign:export`.
+         */
+        post: operations["createCampaignExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export contacts as a file made in the background
+         * @description For exports too large for one request (`GET /v1/contacts/export` streams the same file directly): a job writes every record your role's export profile allows, with its columns, as .xlsx or CSV (formulas neutralised), audited like a direct export. Progress comes as the realtime message `export.progress` (the export itself) and in `GET /v1/exports/{id}`; when it is completed your inbox says so and the file is at `downloadPath` for 24 hours. Only you see and download it.
+         *
+         *     Access: `contact:export`.
+         */
+        post: operations["createContactExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export customers as a file made in the background
+         * @description For exports too large for one request (`GET /v1/customers/export` streams the same file directly): a job writes every record your role's export profile allows, with its columns, as .xlsx or CSV (formulas neutralised), audited like a direct export. Progress comes as the realtime message `export.progress` (the export itself) and in `GET /v1/exports/{id}`; when it is completed your inbox says so and the file is at `downloadPath` for 24 hours. Only you see and download it.
+         *
+         *     Access: `customer:export`.
+         */
+        post: operations["createCustomerExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export leads as a file made in the background
+         * @description For exports too large for one request (`GET /v1/leads/export` streams the same file directly): a job writes every record your role's export profile allows, with its columns, as .xlsx or CSV (formulas neutralised), audited like a direct export. Progress comes as the realtime message `export.progress` (the export itself) and in `GET /v1/exports/{id}`; when it is completed your inbox says so and the file is at `downloadPath` for 24 hours. Only you see and download it.
+         *
+         *     Access: `lead:export`.
+         */
+        post: operations["createLeadExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export opportunities as a file made in the background
+         * @description For exports too large for one request (`GET /v1/opportunities/export` streams the same file directly): a job writes every record your role's export profile allows, with its columns, as .xlsx or CSV (formulas neutralised), audited like a direct export. Progress comes as the realtime message `export.progress` (the export itself) and in `GET /v1/exports/{id}`; when it is completed your inbox says so and the file is at `downloadPath` for 24 hours. Only you see and download it.
+         *
+         *     Access: `opportunity:export`.
+         */
+        post: operations["createOpportunityExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export tasks as a file made in the background
+         * @description For exports too large for one request (`GET /v1/tasks/export` streams the same file directly): a job writes every record your role's export profile allows, with its columns, as .xlsx or CSV (formulas neutralised), audited like a direct export. Progress comes as the realtime message `export.progress` (the export itself) and in `GET /v1/exports/{id}`; when it is completed your inbox says so and the file is at `downloadPath` for 24 hours. Only you see and download it.
+         *
+         *     Access: `task:export`.
+         */
+        post: operations["createTaskExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export tickets as a file made in the background
+         * @description For exports too large for one request (`GET /v1/tickets/export` streams the same file directly): a job writes every record your role's export profile allows, with its columns, as .xlsx or CSV (formulas neutralised), audited like a direct export. Progress comes as the realtime message `export.progress` (the export itself) and in `GET /v1/exports/{id}`; when it is completed your inbox says so and the file is at `downloadPath` for 24 hours. Only you see and download it.
+         *
+         *     Access: `ticket:export`.
+         */
+        post: operations["createTicketExport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3612,7 +3854,7 @@ export interface paths {
         };
         /**
          * Export leads as CSV or XLSX
-         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
+         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active). Streamed while the records are read, every one the rule allows (a search, `q`, gives its best 1,000); for a large export that should not hang on one request, `POST /v1/exports` makes the file in the background.
          *
          *     Access: `lead:export`.
          */
@@ -4502,7 +4744,7 @@ export interface paths {
         };
         /**
          * Export opportunities as CSV or XLSX
-         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
+         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active). Streamed while the records are read, every one the rule allows (a search, `q`, gives its best 1,000); for a large export that should not hang on one request, `POST /v1/exports` makes the file in the background.
          *
          *     Access: `opportunity:export`.
          */
@@ -7390,7 +7632,7 @@ export interface paths {
         };
         /**
          * Export tasks as CSV or XLSX
-         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
+         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active). Streamed while the records are read, every one the rule allows (a search, `q`, gives its best 1,000); for a large export that should not hang on one request, `POST /v1/exports` makes the file in the background.
          *
          *     Access: `task:export`.
          */
@@ -7724,7 +7966,7 @@ export interface paths {
         };
         /**
          * Export tickets as CSV or XLSX
-         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active).
+         * @description The columns and records depend on your role’s export rule (002: sales roles export Name, Last Name, Job title and Company of their team while the product is active). Streamed while the records are read, every one the rule allows (a search, `q`, gives its best 1,000); for a large export that should not hang on one request, `POST /v1/exports` makes the file in the background.
          *
          *     Access: `ticket:export`.
          */
@@ -10675,6 +10917,66 @@ export interface components {
                 }[];
             }[];
         };
+        /** @description An export made in the background: its request, progress and file. */
+        Export: {
+            /** @description The columns your role’s export profile gives, once the run started */
+            columns: string[];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** @description Where the finished file is downloaded (GET, with your credentials); null until completed and once expired */
+            downloadPath: string | null;
+            /**
+             * Format: date-time
+             * @description When the file is removed
+             */
+            expiresAt: string | null;
+            failure: string | null;
+            fileName: string;
+            filters: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            id: string;
+            /** @enum {string} */
+            kind: "contacts" | "leads" | "customers" | "opportunities" | "tasks" | "activities" | "tickets" | "campaigns";
+            /** @description Rows written so far; all of them once completed */
+            rows: number;
+            /** @description Bytes of the finished file */
+            size: number;
+            /** Format: date-time */
+            startedAt: string | null;
+            /**
+             * @description `queued`, `running` (rows so far in `rows`), `completed` (download at `downloadPath` until `expiresAt`), `failed` (why in `failure`), `expired` (the file was removed)
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "expired";
+        };
+        ExportInput: {
+            /**
+             * @description The filters the kind’s list takes, as query values (`{"status": "hot", "q": "lisbon"}`; a custom field as `custom.<key>`); a filter the list does not take answers 400 naming it (`filters.<name>`)
+             * @default {}
+             */
+            filters?: {
+                [key: string]: string;
+            };
+            /**
+             * @description An Excel workbook (.xlsx) or CSV
+             * @default xlsx
+             * @enum {string}
+             */
+            format?: "csv" | "xlsx";
+        };
+        ExportList: {
+            data: components["schemas"]["Export"][];
+            hasMore: boolean;
+            nextCursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
         Feedback: {
             comment: string;
             createdAt: string;
@@ -10790,6 +11092,11 @@ export interface components {
             encoding: string | null;
             failure: string | null;
             fileName: string;
+            /**
+             * Format: date-time
+             * @description When the uploaded file was removed (IMPORT_FILE_RETENTION_DAYS after the import was last used); from then on it cannot be dry-run or run, while its error file and undo still work
+             */
+            fileRemovedAt: string | null;
             finishedAt: string | null;
             /** @enum {string} */
             format: "csv" | "xlsx";
@@ -20526,6 +20833,383 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DunningSettings"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listExports: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of exports */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    downloadExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createActivityExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportInput"];
+            };
+        };
+        responses: {
+            /** @description The export, queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createCampaignExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportInput"];
+            };
+        };
+        responses: {
+            /** @description The export, queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createContactExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportInput"];
+            };
+        };
+        responses: {
+            /** @description The export, queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createCustomerExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportInput"];
+            };
+        };
+        responses: {
+            /** @description The export, queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createLeadExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportInput"];
+            };
+        };
+        responses: {
+            /** @description The export, queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createOpportunityExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportInput"];
+            };
+        };
+        responses: {
+            /** @description The export, queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createTaskExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportInput"];
+            };
+        };
+        responses: {
+            /** @description The export, queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createTicketExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportInput"];
+            };
+        };
+        responses: {
+            /** @description The export, queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
                 };
             };
             400: components["responses"]["Problem400"];

@@ -33,6 +33,7 @@ export function toImportDto(job: ImportJob) {
     progress: { ...emptyCounts(), ...job.counts, rowsPerSecond: Math.round(job.rowsPerSecond), elapsedSeconds: Math.round(elapsed * 10) / 10 },
     dryRun: job.dryRun,
     failure: job.failure,
+    fileRemovedAt: job.fileRemovedAt?.toISOString() ?? null,
     stopReason: job.stopReason ?? null,
     resumesAt: job.resumesAt?.toISOString() ?? null,
     createdBy: String(job.createdBy),

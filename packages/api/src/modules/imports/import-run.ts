@@ -12,7 +12,7 @@ import { addEarlierRow, type EarlierRows } from './import-parents.js';
 import { writeBatch } from './import-write.js';
 import { sendSummaries } from './import-summary.js';
 import { emptyCounts, toImportDto } from './import-dto.js';
-import { rowBatches } from './import-upload.js';
+import { assertFileKept, rowBatches } from './import-upload.js';
 import { compileRowCheck, type RowCheck } from './import-validate.js';
 import type { ImportCounts, ImportJob } from './import.model.js';
 
@@ -37,6 +37,7 @@ export async function queueRun(ctx: ImportContext, principal: Principal, id: str
     (job.status === 'queued' && Date.now() - new Date(job.updatedAt).getTime() > STALE_RUN_MS);
   if (job.status === 'uploaded') throw new AppError('conflict', 'Save a mapping first (PUT /v1/imports/{id}/mapping)');
   if (!['mapped', 'failed', 'cancelled'].includes(job.status) && !stale) throw new AppError('conflict', `The import is ${job.status}`);
+  assertFileKept(job);
   await assertCapLeft(ctx, job);
   if (job.mapping?.assign && !job.assignees?.length) {
     // Said now rather than by a run that fails at its start: the team lost its members, or the role its `assign`.

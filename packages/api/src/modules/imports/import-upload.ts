@@ -89,6 +89,35 @@ export async function storeUpload(ctx: ImportContext, principal: Principal, inpu
   }
 }
 
+/** The statuses whose file may be removed once the import was left alone for the retention period: every one but a run in progress. */
+const RESTING: ImportJob['status'][] = ['uploaded', 'mapped', 'completed', 'failed', 'cancelled', 'undone'];
+
+/** 409 when the retention job removed the import's file: a dry run or run would have nothing to read. */
+export function assertFileKept(job: ImportJob): void {
+  if (job.fileRemovedAt) throw new AppError('conflict', `The uploaded file was removed on ${job.fileRemovedAt.toISOString().slice(0, 10)}, days after the import was last used; upload it again`);
+}
+
+/**
+ * Removes the uploaded files of imports nobody has touched for `days` (finished, undone, or never run): the
+ * error file and undo read the database, not the file. The import stays, with `fileRemovedAt`. Across
+ * agencies on purpose: one read per resting status (an equality), the dates compared here.
+ */
+export async function removeRestingFiles(ctx: ImportContext, days: number, now = new Date()): Promise<{ removed: number }> {
+  const before = now.getTime() - days * 86_400_000;
+  let removed = 0;
+  for (const status of RESTING) {
+    const jobs = await ctx.Imports.collection.find({ status }, { projection: { tenantId: 1, path: 1, updatedAt: 1, fileRemovedAt: 1 } }).toArray();
+    for (const job of jobs) {
+      if (job.fileRemovedAt || !(job.updatedAt instanceof Date) || job.updatedAt.getTime() > before) continue;
+      await rm(String(job.path), { force: true });
+      // Only while it still rests as read: a run queued meanwhile keeps its file (a file removed under it fails that run, which says so).
+      const marked = await ctx.Imports.collection.updateOne({ tenantId: job.tenantId, _id: job._id, status, updatedAt: job.updatedAt }, { $set: { fileRemovedAt: now } });
+      removed += marked.modifiedCount;
+    }
+  }
+  return { removed };
+}
+
 /** Walks the file's data rows (file row numbers: the header is row 1) in batches of `size`. */
 export async function* rowBatches(job: ImportJob, size: number, signal?: AbortSignal): AsyncGenerator<Array<{ row: number; cells: string[] }>> {
   let row = 0;

@@ -13,7 +13,7 @@ import { resolveSubjects } from './import-subjects.js';
 import { emptyCounts } from './import-dto.js';
 import { dateFields, fieldOfPath, keyValue, mappedValues, numberFields, ownerFieldOf, productStates, rowInput, statusValueKey } from './import-fields.js';
 import { localeExample, parseLocaleDate, parseLocaleNumber, type ImportLocale } from './import-locale.js';
-import { rowBatches } from './import-upload.js';
+import { assertFileKept, rowBatches } from './import-upload.js';
 import type { ImportJob } from './import.model.js';
 
 const ERROR_ROWS_PER_FIELD = 20;
@@ -195,6 +195,7 @@ export async function refuseSuppressed(ctx: ImportContext, job: ImportJob, rows:
 export async function dryRun(ctx: ImportContext, principal: Principal, id: string) {
   const job = await ctx.findVisible(principal, id);
   if (job.status !== 'mapped') throw new AppError('conflict', job.status === 'uploaded' ? 'Save a mapping first (PUT /v1/imports/{id}/mapping)' : `The import is ${job.status}; a dry run is for an import that has not run`);
+  assertFileKept(job);
   assertCan(principal, ctx.kindOf(job).resource, 'create');
   // The members the rule would deal rows to now (a run takes them again when it starts, and keeps them).
   const rule = await assignees(ctx, principal, job.kind, job.mapping!.assign);

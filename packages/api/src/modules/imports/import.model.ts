@@ -77,6 +77,8 @@ export interface ImportJob {
   idEpoch: number | null;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** When the retention job removed the uploaded file (IMPORT_FILE_RETENTION_DAYS after the import was last touched); it cannot be run or dry-run again. */
+  fileRemovedAt?: Date | null;
   heartbeatAt: Date | null;
   failure: string | null;
   /** Why a run stopped short of the file's end on its own: the agency's daily row cap (it resumes with a run on a later day). */
@@ -119,6 +121,7 @@ const importSchema = new Schema<ImportJob>(
     idEpoch: { type: Number, default: null },
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
+    fileRemovedAt: { type: Date, default: null },
     heartbeatAt: { type: Date, default: null },
     failure: { type: String, default: null },
     stopReason: { type: String, default: null },

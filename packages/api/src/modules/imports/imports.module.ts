@@ -2,14 +2,13 @@ import { join } from 'node:path';
 import { Types } from 'mongoose';
 import type { AppContext } from '../../platform/context.js';
 import type { RecordBase, RecordDeps, RecordService } from '../../platform/records/record-service.js';
-import { apiKeyModel } from '../api-keys/api-key.model.js';
+import { principalOfStarter } from '../api-keys/api-key-principal.js';
 import { createContactBody } from '../contacts/contact.schema.js';
 import { createCustomerBody } from '../customers/customer.schema.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { createOpportunityBody } from '../opportunities/opportunity.schema.js';
 import type { OpportunitiesService } from '../opportunities/opportunities.service.js';
 import type { ContactsService } from '../contacts/contacts.service.js';
-import { loadPrincipal } from '../identity/principal.service.js';
 import { tenantModel } from '../identity/tenant.model.js';
 import { userModel } from '../identity/user.model.js';
 import { createLeadBody } from '../leads/lead.schema.js';
@@ -21,6 +20,9 @@ import type { TasksService } from '../tasks/tasks.service.js';
 import { productImportWriter, productRowRule, taskRowRule, teamMembers } from './import-kinds.js';
 import { importRoutes } from './imports.routes.js';
 import { createImportsService, IMPORT_RUN_JOB } from './imports.service.js';
+
+/** The daily job that removes the uploaded files of imports left alone for the retention period. */
+export const IMPORT_FILES_RETENTION_JOB = 'import.files-retention';
 import type { ImportDeps } from './import-context.js';
 
 /**
@@ -83,16 +85,17 @@ export function importsModule(ctx: AppContext, deps: { recordDeps: RecordDeps; c
       const tenant = await tenantModel(connection).findById(tenantId).select({ settings: 1 }).lean();
       return { cap: tenant?.settings?.importDailyRowCap ?? config.IMPORT_DAILY_ROW_CAP, timeZone: tenant?.settings?.timeZone ?? 'UTC' };
     },
-    principalOf: async (job) => {
-      // A run started with a secret key acts with the key's role, and stops when the key is revoked.
-      const key = job.apiKeyId ? await apiKeyModel(connection).findOne({ tenantId: job.tenantId, _id: job.apiKeyId }).lean() : null;
-      if (job.apiKeyId && (!key || key.revokedAt)) return null;
-      return loadPrincipal(connection, { tenantId: job.tenantId, userId: job.createdBy, apiKeyId: job.apiKeyId, ...(key?.roleId ? { roleId: key.roleId } : {}) });
-    },
+    // A run started with a secret key acts with the key's role, and stops when the key is revoked.
+    principalOf: (job) => principalOfStarter(connection, job),
   });
   // A long run keeps its lock alive batch by batch; a worker that dies leaves it to expire, and the job runs again and resumes.
   ctx.jobs.define<{ tenantId: string; importId: string }>(IMPORT_RUN_JOB, async (job, keepAlive) => {
     await service.execute(new Types.ObjectId(job.attrs.data.tenantId), new Types.ObjectId(job.attrs.data.importId), keepAlive);
   }, { concurrency: 2 });
+  // Daily: the uploaded files of imports left alone for IMPORT_FILE_RETENTION_DAYS are removed (the imports stay).
+  ctx.jobs.define(IMPORT_FILES_RETENTION_JOB, async () => {
+    await service.removeRestingFiles(config.IMPORT_FILE_RETENTION_DAYS);
+  });
+  ctx.jobs.recurring('41 3 * * *', IMPORT_FILES_RETENTION_JOB, { timezone: 'UTC' });
   return { service, routes: importRoutes(service, { maxBytes: config.IMPORT_MAX_BYTES }) };
 }

@@ -70,6 +70,7 @@ export const importSchema = z
     progress: z.object({ ...counts, rowsPerSecond: z.number(), elapsedSeconds: z.number() }),
     dryRun: dryRunSchema.nullable(),
     failure: z.string().nullable(),
+    fileRemovedAt: z.string().datetime().nullable().openapi({ description: 'When the uploaded file was removed (IMPORT_FILE_RETENTION_DAYS after the import was last used); from then on it cannot be dry-run or run, while its error file and undo still work' }),
     stopReason: z.enum(['daily_row_cap']).nullable().openapi({ description: "Why a run stopped before the file's end on its own: `daily_row_cap`, the agency's daily import limit was reached (the import is `failed`; run it again after `resumesAt` to continue, or an admin raises the limit)" }),
     resumesAt: z.string().nullable().openapi({ description: 'When a run stopped by the daily limit may continue: the start of the agency\'s next day (ISO 8601)' }),
     createdBy: objectId,

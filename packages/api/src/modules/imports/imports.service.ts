@@ -5,7 +5,7 @@ import { toImportDto } from './import-dto.js';
 import { saveMapping, savedMappings } from './import-mapping.js';
 import { cancelRun, executeRun, queueRun } from './import-run.js';
 import { errorsCsv, undoImport } from './import-undo.js';
-import { storeUpload } from './import-upload.js';
+import { removeRestingFiles, storeUpload } from './import-upload.js';
 import { dryRun } from './import-validate.js';
 import type { ImportJob } from './import.model.js';
 
@@ -56,6 +56,8 @@ export function createImportsService(deps: ImportDeps) {
     undo: (principal: Principal, id: string) => undoImport(ctx, principal, id),
     /** Mappings saved per agency and kind, for the next file. */
     mappings: savedMappings(ctx),
+    /** The retention job's work: removes the files of imports left alone for `days`. */
+    removeRestingFiles: (days: number, now?: Date) => removeRestingFiles(ctx, days, now),
   };
 }
 

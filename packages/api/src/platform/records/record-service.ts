@@ -7,7 +7,6 @@ import { AppError } from '../errors.js';
 import { findByIdInTenant } from '../db/tenancy.plugin.js';
 import type { Actor, EventBus } from '../events.js';
 import type { WorkflowEngine } from '../workflow/workflow-engine.js';
-import { toCsv } from './csv.js';
 import { buildFilters, combine, cursorCondition, nextCursor, planSort, type ListSpec } from './list-query.js';
 import { claimEmailKeys, claimsOf, registerEmailKeyedKind } from './email-keys.js';
 import { indexRecords, removeRecordSearch, searchSignature, syncRecordSearch } from '../search/search-index.js';
@@ -132,6 +131,8 @@ export interface ListAnswer {
 
 /** Answers built from a kept page, per `fields` asked (at most this many variants per page). */
 const ANSWERS_PER_PAGE = 8;
+/** Records an export reads per round trip of its cursor. */
+const EXPORT_READ_BATCH = 500;
 const pageAnswers = new WeakMap<RowPage, Map<string, ListAnswer>>();
 
 /**
@@ -274,7 +275,13 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     return { count: Math.min(ids.length, COUNT_CAP), capped: ids.length > COUNT_CAP };
   }
 
-  /** The records the role may export (the access module's export filter) and the role's columns, as rows; audited with the format. */
+  /**
+   * The records the role may export (the access module's export filter: its scope, and its product rule) as
+   * rows of the role's columns, read while they are written out, never all held: a search (`q`) gives its
+   * ranked matches (at most RECORDS_EXAMINED_PER_SEARCH read), anything else every match through one cursor
+   * a batch at a time, in storage order (FerretDB sorts in memory, so no order is asked of it). One
+   * `<kind>.exported` audit entry when the rows end, however they end, with how many were given.
+   */
   async function exportRows(principal: Principal, query: FilterQuery, client?: { ip?: string; userAgent?: string }, format: 'csv' | 'xlsx' = 'csv') {
     assertCan(principal, def.resource, 'export');
     const allowed = exportColumns(principal, def.resource);
@@ -282,11 +289,21 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     const { equalities, conditions } = buildFilters(def.list, query);
     const filter = combine(visibility(principal, 'export'), equalities, conditions);
     const words = parseSearch(query.q);
-    const docs = words
-      ? (await search(principal, words, 'export', filter, RECORDS_EXAMINED_PER_SEARCH)).hits.map((hit) => hit.doc)
-      : await Model.find(filter as never).sort({ _id: 1 }).limit(50_000).lean<Doc[]>();
-    await deps.events.publish({ type: `${def.resource}.exported`, tenantId: principal.tenantId, resource: def.resource, resourceId: null, actor: actorOf(principal, client), data: { count: docs.length, columns, format } });
-    return { columns, rows: docs.map((doc) => columns.map((c) => def.exportColumns[c]!(doc))) };
+    const found = words ? (await search(principal, words, 'export', filter, RECORDS_EXAMINED_PER_SEARCH)).hits.map((hit) => hit.doc) : null;
+    const toRow = (doc: Doc) => columns.map((c) => def.exportColumns[c]!(doc));
+    async function* rows(): AsyncGenerator<unknown[]> {
+      let count = 0;
+      try {
+        const docs: AsyncIterable<Doc> | Doc[] = found ?? Model.find(filter as never).lean<Doc[]>().cursor({ batchSize: EXPORT_READ_BATCH });
+        for await (const doc of docs) {
+          count += 1;
+          yield toRow(doc as Doc);
+        }
+      } finally {
+        await deps.events.publish({ type: `${def.resource}.exported`, tenantId: principal.tenantId, resource: def.resource, resourceId: null, actor: actorOf(principal, client), data: { count, columns, format } });
+      }
+    }
+    return { columns, rows: rows() };
   }
 
   return {
@@ -663,14 +680,14 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
       return rows.map((r) => ({ from: r.from, to: r.to, byUserId: r.byUserId ? String(r.byUserId) : null, note: r.note, at: r.at.toISOString() }));
     },
 
-    /** CSV of the records the role may export, with the role's column set (002's sales export). */
-    async exportCsv(principal: Principal, query: FilterQuery, client?: { ip?: string; userAgent?: string }) {
-      const { columns, rows } = await exportRows(principal, query, client, 'csv');
-      return toCsv(columns, rows);
-    },
-
-    /** The records the role may export (the access module's export filter) and the role's columns, as rows; audited with the format. */
+    /** The records the role may export and the role's columns, as rows read while they are written (see exportRows above); audited when they end. */
     exportRows,
+
+    /** Checks a list's filters as a list or export would read them (ids, dates, numbers, choices, the search words): a 400 naming `query.<name>`. */
+    checkFilters(query: FilterQuery): void {
+      buildFilters(def.list, query);
+      parseSearch(query.q);
+    },
   };
 }
 
