@@ -7,6 +7,7 @@
  *   bench → child  { start: { profile } }     (command monitor on, jobs started)
  *   child → bench  { started: { rss } }
  *   bench → child  { finish: true }           → { finished: { commands, entriesInserted, peakRss, peakHeap } }, then it closes and exits
+ *                                                (with `keep: true` it goes on serving, for the bench's `--export`, until `{ close: true }`)
  *
  * With `restart: true` in BENCH_IMPORT_API (the bench's `--kill-at`: this process replaces one the bench killed)
  * it makes no agency: the first process's tokens are the agency's, signed with the same secret.
@@ -31,7 +32,15 @@ send({ ready: { port: (server.address() as { port: number }).port, adminToken: a
 
 let measures: ReturnType<typeof measureApi> | undefined;
 
-process.on('message', async (message: { start?: { profile: boolean }; finish?: boolean }) => {
+async function closeAndExit(): Promise<never> {
+  server.closeAllConnections();
+  server.close();
+  // Bounded: the bench stops the database servers after this process is gone, whatever state it is in.
+  await Promise.race([runtime.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  process.exit(0);
+}
+
+process.on('message', async (message: { start?: { profile: boolean }; finish?: boolean; keep?: boolean; close?: boolean }) => {
   if (message.start) {
     measures = measureApi(runtime.db.connection.getClient(), env.dbName, message.start.profile);
     await runtime.ctx.jobs.start();
@@ -39,10 +48,7 @@ process.on('message', async (message: { start?: { profile: boolean }; finish?: b
   }
   if (message.finish) {
     send({ finished: measures!.finish() });
-    server.closeAllConnections();
-    server.close();
-    // Bounded: the bench stops the database servers after this process is gone, whatever state it is in.
-    await Promise.race([runtime.close(), new Promise((resolve) => setTimeout(resolve, 30_000))]);
-    process.exit(0);
+    if (!message.keep) await closeAndExit();
   }
+  if (message.close) await closeAndExit();
 });

@@ -19,6 +19,13 @@
  * process, and sampled during the run) is reported apart from this process's (file, upload, polling).
  * `--in-process` runs the API inside this process instead, as the bench did before 2026-12-07.
  *
+ * `--export`: once the import is done, the agency's contacts are exported: `POST /v1/exports/contacts` as XLSX and then as
+ * CSV (followed until completed, then the file downloaded), and `GET /v1/contacts/export` (CSV, streamed). Each gives its
+ * seconds, rows per second (rows written / seconds from the request to the file fully received), file size and the API
+ * process's peak RSS during it (sampled every 100 ms).
+ *
+ *   node --import tsx bench/import.ts --rows 100000 --mode skip --export
+ *
  * `--kill-at N` (own process only): once the run has read N rows, the API process is killed (SIGKILL) and a
  * new one started on the same database; once the dead run's heartbeat is stale (a minute), the import is run
  * again (`POST /v1/imports/{id}/run`), as a person would after a crash, and resumes from its last written
@@ -62,6 +69,8 @@ const { values } = parseArgs({
     'kill-at': { type: 'string' },
     // The API process through tsx, as `npm start` ran it before 2026-12-07 (~60 MB more RSS), instead of compiled.
     'api-through-tsx': { type: 'boolean', default: false },
+    // After the import: export the agency's contacts in the background (XLSX, then CSV) and directly (CSV), each timed, with the API's peak RSS during it.
+    export: { type: 'boolean', default: false },
   },
 });
 /** The compiled API of the bench's API processes, once made (`apiBuild`). */
@@ -92,7 +101,7 @@ const ticksOf = (pid: number) => {
 
 // The API: in a process of its own (default) or in this one (--in-process).
 type Finished = ApiMeasures;
-let api: { port: number; adminToken: string; refreshToken: string; pid: number; start(profile: boolean): Promise<number>; finish(): Promise<Finished>; close(): Promise<void> };
+let api: { port: number; adminToken: string; refreshToken: string; pid: number; start(profile: boolean): Promise<number>; finish(keep?: boolean): Promise<Finished>; close(): Promise<void> };
 if (inProcess) {
   const runtime = await startRuntime(testConfig(configEnv), { uri: database.uri, dbName, postgresUrl: database.postgresUrl });
   const agency = await makeAgency(runtime);
@@ -168,12 +177,13 @@ async function apiProcess(restart: boolean): Promise<typeof api & { kill(): void
       child.send({ start: { profile } });
       return (await started).rss;
     },
-    async finish() {
+    async finish(keep = false) {
       const finished = next<Finished>('finished');
-      child.send({ finish: true });
+      child.send({ finish: true, keep });
       return finished;
     },
     async close() {
+      if (child.exitCode === null && child.connected) child.send({ close: true });
       await step('API process', () => (child.exitCode !== null ? Promise.resolve() : once(child, 'exit')), 40_000);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
@@ -298,7 +308,8 @@ clearInterval(sampler);
 const cpuAfter = cpuOfTree();
 const apiTicksAfter = inProcess ? 0 : ticksOf(api.pid) + apiTicksOfKilled;
 const apiPeakSinceStartMB = statusMB(api.pid, 'VmHWM');
-const finished = await api.finish();
+// With --export the API goes on serving after its measures of the import are taken, for the exports below.
+const finished = await api.finish(values.export);
 if (!inProcess) {
   // In the tree the API process counts as `other` (a node process); named apart here, and this process as `bench`.
   cpuAfter.bench = cpuAfter.api!;
@@ -328,6 +339,49 @@ if (killed) {
   afterKill = { ...killed, waitedSeconds: Math.round((killed.resumedAt! - killed.killedAt) / 1000), killedApiPeakRssMB: killedPeakMB, contactsInDatabase: inDatabase, distinctEmailsInFile: distinct, exact: inDatabase === distinct && status.progress.created === distinct };
 }
 const seconds = (Date.parse(status.finishedAt) - Date.parse(status.startedAt)) / 1000;
+
+/** One export of the imported contacts, timed: the API's peak RSS sampled while it runs, the file read to its end. */
+async function timedExport(how: 'background xlsx' | 'background csv' | 'direct csv') {
+  let peak = 0;
+  const rssBefore = inProcess ? Math.round(process.memoryUsage().rss / 1048576) : statusMB(api.pid, 'VmRSS');
+  const sample = setInterval(() => (peak = Math.max(peak, inProcess ? Math.round(process.memoryUsage().rss / 1048576) : statusMB(api.pid, 'VmRSS'))), 100);
+  const started = Date.now();
+  let response: Response;
+  let rowsWritten: number | null = null;
+  if (how === 'direct csv') response = await fetch(`${base}/v1/contacts/export`, { headers });
+  else {
+    const format = how === 'background xlsx' ? 'xlsx' : 'csv';
+    const asked = await fetch(`${base}/v1/exports/contacts`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ format }) });
+    let job = (await asked.json()) as { id: string; status: string; rows: number; failure: string | null };
+    if (asked.status !== 202) throw new Error(`export: ${asked.status} ${JSON.stringify(job)}`);
+    while (job.status === 'queued' || job.status === 'running') {
+      await new Promise((r) => setTimeout(r, 250));
+      job = (await (await fetch(`${base}/v1/exports/${job.id}`, { headers })).json()) as typeof job;
+    }
+    if (job.status !== 'completed') throw new Error(`export ${how}: ${job.status} ${job.failure}`);
+    rowsWritten = job.rows;
+    response = await fetch(`${base}/v1/exports/${job.id}/file`, { headers });
+  }
+  if (response.status !== 200) throw new Error(`export ${how}: ${response.status} ${await response.text()}`);
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    if (how === 'direct csv') for (const b of chunk) if (b === 10) lines += 1;
+  }
+  const exportSeconds = (Date.now() - started) / 1000;
+  clearInterval(sample);
+  const written = rowsWritten ?? lines - 1;
+  return { how, rows: written, seconds: exportSeconds, rowsPerSecond: Math.round(written / exportSeconds), fileMB: Math.round((bytes / 1048576) * 10) / 10, apiRssBeforeMB: rssBefore, apiPeakRssMB: peak };
+}
+const exports = [];
+if (values.export) {
+  for (const how of ['background xlsx', 'background csv', 'direct csv'] as const) {
+    exports.push(await timedExport(how));
+    console.error(`export ${JSON.stringify(exports.at(-1))}`);
+  }
+}
+
 const result = {
   rows,
   mode: values.mode,
@@ -356,6 +410,7 @@ const result = {
   // (FerretDB, PostgreSQL and its backends): what a row costs whatever else the machine runs.
   cpuSecondsPer1000Rows: Object.fromEntries(Object.entries(cpuAfter).map(([name, ticks]) => [name, Math.round(((ticks - (cpuBefore[name] ?? 0)) / CLOCK_TICKS / (rows / 1000)) * 100) / 100])),
   load: { before: loadBefore, after: loadavg().map((l) => l.toFixed(1)).join(' / ') },
+  ...(exports.length ? { exports } : {}),
 };
 console.log(JSON.stringify(result, null, 2));
 if (values.profile) {

@@ -129,7 +129,13 @@ export function recordRoutes<Doc extends RecordBase>(options: {
           return;
         }
         res.status(200).type(XLSX_TYPE).attachment(`${plural}.xlsx`);
-        await writeXlsx(res, plural, columns, rows);
+        try {
+          await writeXlsx(res, plural, columns, rows);
+        } catch (error) {
+          // The headers are out: a read that fails mid-file cuts the connection, so no client takes half a workbook for a whole one.
+          res.destroy(error as Error);
+          throw error;
+        }
         res.end();
       },
     }),
