@@ -41,6 +41,7 @@ export const elementNames = [
   'calendar',
   'customer-invite',
   'export-button',
+  'export-list',
   'card-scan',
   'import-wizard',
   'kb-editor',

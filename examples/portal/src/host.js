@@ -19,7 +19,7 @@ export function apiBaseUrl() {
 export const views = ['contacts', 'pipeline', 'campaigns', 'tasks'];
 
 /** The plain portal's views, in the nav's order. */
-export const portalViews = ['dashboard', 'reports', 'forecast', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'calendar', 'messages', 'support', 'kb', 'campaigns', 'events', 'lead-requests', 'projects', 'lost-deals', 'quotes', 'invoices', 'import', 'admin'];
+export const portalViews = ['dashboard', 'reports', 'forecast', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'calendar', 'messages', 'support', 'kb', 'campaigns', 'events', 'lead-requests', 'projects', 'lost-deals', 'quotes', 'invoices', 'import', 'exports', 'admin'];
 
 const strings = {
   en: {
@@ -52,6 +52,8 @@ const strings = {
     'support.pick': 'Pick a ticket in the queue to see its conversation.',
     'nav.kb': 'Knowledge base',
     'nav.import': 'Import',
+    'nav.exports': 'Exports',
+    'status.exported': 'Downloaded {file} ({size}).',
     'nav.messages': 'Messages',
     'import.kind': 'The file holds',
     'import.kind.customers': 'Customers (accounts)',
@@ -159,6 +161,8 @@ const strings = {
     'support.pick': 'Wählen Sie ein Ticket aus der Liste, um die Unterhaltung zu sehen.',
     'nav.kb': 'Wissensdatenbank',
     'nav.import': 'Import',
+    'nav.exports': 'Exporte',
+    'status.exported': '{file} heruntergeladen ({size}).',
     'nav.messages': 'Nachrichten',
     'import.kind': 'Die Datei enthält',
     'import.kind.customers': 'Kunden (Firmenkonten)',

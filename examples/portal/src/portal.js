@@ -11,6 +11,10 @@ import { wireViews } from './views.js';
 // The provider builds its client from base-url through this factory, then signs in with its own form.
 CrmProvider.clientFactory = ({ baseUrl }) => createCrmClient({ baseUrl, auth: { type: 'session' } });
 
+// The "export is ready" notification links to <portal>/exports/<id>: the Exports page at its hash route.
+const exportPath = /\/exports\/([a-f0-9]{24})\/?$/.exec(location.pathname);
+if (exportPath) history.replaceState(null, '', `${location.pathname.slice(0, exportPath.index)}/#exports/${exportPath[1]}`);
+
 const api = apiBaseUrl();
 const provider = document.getElementById('crm');
 const status = document.getElementById('status');

@@ -107,6 +107,7 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     }
     if (view === 'quotes') void openQuotes();
     if (view === 'invoices') void openInvoices();
+    if (view === 'exports') showExports(sub);
   }
   window.addEventListener('hashchange', showView);
 
@@ -402,6 +403,18 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
   $('#import-kind').addEventListener('change', (event) => {
     importWizard.kind = event.target.value;
   });
+
+  // ---- Exports: every page's export button downloads its file when ready; the Exports page lists them all ----
+  provider.addEventListener('crm-export-downloaded', (e) => {
+    const size = new Intl.NumberFormat(locale(), { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 1 }).format(e.detail.size / 1000);
+    say('status.exported', { file: `${e.detail.kind}.${e.detail.format}`, size });
+  });
+  /** #exports/<id> (where the "export is ready" notification leads): the list, with that export highlighted; read again on each visit. */
+  function showExports(id) {
+    const exportList = $('#exports');
+    exportList.exportId = id ? decodeURIComponent(id) : '';
+    if (exportList.hasUpdated) void exportList.load();
+  }
 
   const sendStatus = $('#send-status');
   const showSend = (id) => {

@@ -4,6 +4,8 @@ import type { QueryValue } from '../internal/query.js';
 import type { Activity } from './activities.js';
 import type { Contact } from './contacts.js';
 import type { Customer } from './customers.js';
+import type { Export } from './exports.js';
+import type { Import } from './imports.js';
 import type { Lead } from './leads.js';
 import type { MetricChanged } from './metrics.js';
 import type { Opportunity } from './opportunities.js';
@@ -76,6 +78,10 @@ export interface RealtimeMessages {
   'conversation.message.updated': ConversationMessageUpdated;
   /** I read a conversation (in this or another tab). */
   'conversation.read': ConversationReadState;
+  /** An import I started moved on (after each batch, and when it ends): the import as `crm.imports.get` answers it. */
+  'import.progress': Import;
+  /** An export I asked for moved on (every few seconds while its file is written, and when it ends): as `crm.exports.get` answers it. */
+  'export.progress': Export;
 }
 
 /** Options of one subscription. */

@@ -329,7 +329,7 @@ describe('the example portal (examples/portal) against the running API', () => {
     // The signed-in admin's menu is their department's (or the agency default when they have none).
     const mine = await crm.dashboards.myMenu();
     const department = mine.departmentId ?? 'default';
-    const everyPage = ['dashboard', 'reports', 'forecast', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'calendar', 'messages', 'support', 'kb', 'campaigns', 'events', 'lead-requests', 'projects', 'lost-deals', 'quotes', 'invoices', 'import', 'admin'];
+    const everyPage = ['dashboard', 'reports', 'forecast', 'contacts', 'leads', 'customers', 'pipeline', 'tasks', 'calendar', 'messages', 'support', 'kb', 'campaigns', 'events', 'lead-requests', 'projects', 'lost-deals', 'quotes', 'invoices', 'import', 'exports', 'admin'];
     await crm.dashboards.setMenu(department, { pages: ['pipeline', 'contacts', 'dashboard', 'admin/templates'] });
     const portal = await openPortal('index.html', agency.baseUrl);
     try {

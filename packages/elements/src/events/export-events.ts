@@ -1,13 +1,14 @@
+import type { ExportKind } from '../shared/api/exports.js';
 import { CrmEvent } from './crm-event.js';
 
 /** What an export handed to the browser: the kind, the format and the file's size in bytes. */
 export interface ExportDownloadedDetail {
-  kind: 'leads' | 'contacts';
+  kind: ExportKind;
   format: 'csv' | 'xlsx';
   size: number;
 }
 
-/** Fired by <crm-export-button> when the export's file was made and handed to the browser. */
+/** Fired by <crm-export-button> and <crm-export-list> when the export's file was made and handed to the browser. */
 export class CrmExportDownloadedEvent extends CrmEvent<ExportDownloadedDetail> {
   static readonly eventName = 'crm-export-downloaded';
   constructor(detail: ExportDownloadedDetail) {

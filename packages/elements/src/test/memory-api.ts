@@ -8,6 +8,7 @@ import {
   Contacts,
   Customers,
   Imports,
+  Exports,
   CustomFields,
   Dashboards,
   Reports,
@@ -29,17 +30,20 @@ import {
   Users,
   Workflows,
   type CampaignEngagement,
+  type Export,
   type CrmClient,
   type FetchLike,
   type Greeting,
   type ListEnvelope,
   type Pipeline,
+  type Realtime,
   type Segment,
   type User,
 } from '@crm/client-sdk';
 import type { CrmRecordListClient } from '../shared/api/record-lists.js';
 import type { CrmRealtimeLike, CrmRealtimeEvent } from '../shared/api/transport.js';
 import type { Contact, CustomFieldDefinition, Opportunity, PipelineStage, Task, Template, TimelineEntry } from '../shared/api/types.js';
+import { exportRoutes, type MemoryExportsOptions } from './memory-exports.js';
 import { recordRoutes } from './memory-records.js';
 import { route, type Handler } from './memory-route.js';
 import { customerUserRoutes, demoTickets, ticketRoutes } from './memory-tickets.js';
@@ -269,16 +273,19 @@ export interface MemoryApiOptions {
   leads?: number;
   customers?: number;
   campaigns?: number;
+  /** Background exports (`crm.exports`): those already made, and how new ones run (see memory-exports.ts); also turns on `realtime.on`. */
+  exports?: MemoryExportsOptions;
 }
 
 /** A client of SDK resources over `fetch` (the realtime part given separately). */
-export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike): CrmRecordListClient & Pick<CrmClient, 'org' | 'dashboards' | 'metrics' | 'targets' | 'reports'> {
+export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike & Partial<Pick<Realtime, 'on'>>): CrmRecordListClient & Pick<CrmClient, 'org' | 'dashboards' | 'metrics' | 'targets' | 'reports' | 'exports'> {
   // No retries: a double's failure is meant to show at once.
   const transport = new Transport({ baseUrl: '', fetch, retries: 0, timeoutMs: 600_000 });
   return {
     contacts: new Contacts(transport),
     customers: new Customers(transport),
     imports: new Imports(transport),
+    exports: new Exports(transport),
     leads: new Leads(transport),
     opportunities: new Opportunities(transport),
     pipelines: new Pipelines(transport),
@@ -333,6 +340,13 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
   const greetings: Greeting[] = structuredClone(options.greetings ?? []);
   const greetingOf = (id: string | undefined) => greetings.find((g) => g.id === id) ?? (() => { throw new MemoryApiError(404, 'not_found', 'No such greeting'); })();
   const subscribers = new Set<{ filter: Record<string, unknown>; handler: (event: CrmRealtimeEvent<Opportunity>) => void }>();
+  /** Listeners of user messages (`realtime.on`), by message name. */
+  const messageListeners = new Map<string, Set<(payload: unknown) => void>>();
+  const pushMessage = (name: string, payload: unknown) => {
+    for (const listener of messageListeners.get(name) ?? []) listener(structuredClone(payload));
+  };
+  const exports: Export[] = structuredClone(options.exports?.seed ?? []);
+  const exportJobs = exportRoutes(options.exports ?? {}, exports, (job) => pushMessage('export.progress', job), (status, code, detail) => new MemoryApiError(status, code, detail));
   const failures: Array<{ method: string; path: RegExp; error: MemoryApiError }> = [];
   const holds: Array<{ method: string; path: RegExp }> = [];
   const calls: Array<{ method: string; path: string; query?: object; body?: unknown; headers?: Record<string, string> }> = [];
@@ -493,6 +507,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       return { ...task };
     }),
     ...ticketRoutes(demo.tickets, demo.messages, notFound),
+    ...exportJobs.routes,
     ...customerUserRoutes((id) => {
       const contact = contacts.find((c) => c.id === id);
       const email = contact?.emails.find((e) => e.primary)?.value ?? contact?.emails[0]?.value;
@@ -552,7 +567,10 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     }
     for (const [verb, pattern, handler] of routes) {
       const match = verb === method ? path.match(pattern) : null;
-      if (match) return structuredClone(await handler(match, query ?? {}, (body ?? {}) as Record<string, unknown>, headers ?? {}));
+      if (!match) continue;
+      const answer = await handler(match, query ?? {}, (body ?? {}) as Record<string, unknown>, headers ?? {});
+      // A file (an export's) goes out as it is; JSON is copied, so callers never hold the double's own objects.
+      return answer instanceof Blob ? answer : structuredClone(answer);
     }
     throw new MemoryApiError(404, 'not_found', `No route for ${method} ${path}`);
   }
@@ -566,6 +584,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     const body = typeof raw === 'string' && /json/.test(headers['content-type'] ?? '') ? (JSON.parse(raw) as unknown) : raw;
     try {
       const answer = await call(init.method ?? 'GET', parsed.pathname, Object.keys(query).length ? query : undefined, body, headers);
+      if (answer instanceof Blob) return new Response(answer, { status: 200, headers: { 'content-type': answer.type } });
       return json(200, answer);
     } catch (error) {
       if (!(error instanceof MemoryApiError)) throw error;
@@ -581,6 +600,17 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       subscribers.add(entry);
       return () => subscribers.delete(entry);
     },
+    // User messages: the SDK's `on` (told at once that the socket is connected), only when the double serves
+    // exports, whose `export.progress` is the one user message it sends; other elements' tests see the
+    // realtime they always saw, without `on`.
+    ...(options.exports ? { on: ((name: string, listener: (payload: never) => void, listenOptions: { onConnected?: () => void } = {}) => {
+      const listeners = messageListeners.get(name) ?? new Set();
+      messageListeners.set(name, listeners);
+      const entry = listener as (payload: unknown) => void;
+      listeners.add(entry);
+      queueMicrotask(() => listenOptions.onConnected?.());
+      return () => listeners.delete(entry);
+    }) as Realtime['on'] } : {}),
   });
 
   return {
@@ -590,6 +620,13 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     tasks,
     calls,
     greetings,
+    exports,
+    /** Moves an export one step on (queued → running → completed or failed) and pushes `export.progress`, as the API's job does. */
+    advanceExport: (id: string): Export => structuredClone(exportJobs.advance(id)),
+    /** Sends a user message (`export.progress`...) to the realtime listeners, as the API's socket does. */
+    pushMessage,
+    /** How many listen for the user message `name`. */
+    listeners: (name: string): number => messageListeners.get(name)?.size ?? 0,
     /** Makes the next `method` call to a path matching `path` fail with `error`. */
     failNext(method: string, path: RegExp, error: MemoryApiError): void {
       failures.push({ method, path, error });

@@ -33,7 +33,7 @@ export function createMemoryImports(options: { runningReads?: number; latencyMs?
     sample: sample.map((row) => row.slice(0, headers.length)),
     suggestedMapping: [{ column: 'Vorname', field: 'firstName' }, { column: 'Nachname', field: 'lastName' }, { column: 'E-Mail', field: 'email' }, { column: 'Firma', field: 'companyName' }, ...(status ? [{ column: 'Status', field: 'status' }] : [])],
     mapping: null, status: 'uploaded', progress: { read: 0, created: 0, updated: 0, skipped: 0, failed: 0, rowsPerSecond: 0, elapsedSeconds: 0 }, dryRun: null, failure: null, stopReason: null, resumesAt: null,
-    createdBy: hex(1), createdAt: '2026-12-04T09:00:00.000Z', startedAt: null, finishedAt: null,
+    createdBy: hex(1), createdAt: '2026-12-04T09:00:00.000Z', startedAt: null, finishedAt: null, fileRemovedAt: null,
   };
   const summary = { read: 3, created: 2, updated: 0, skipped: 0, failed: 1, errors: [{ field: 'email', column: 'E-Mail', count: 1, rows: [4] }], statusValues: status ? ['Vielleicht'] : [] };
   const team = { id: hex(0x7e01), kind: 'team' as const, name: 'Inbound', key: null, parentId: null, departmentId: null, leadId: null, memberIds: [hex(0xa1), hex(0xa2)], productIds: [], version: 0, createdAt: '2026-12-01T09:00:00.000Z' };

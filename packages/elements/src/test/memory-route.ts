@@ -12,7 +12,9 @@ export type OperationAnswer<TOperation extends keyof operations> = operations[TO
     ? B
     : R extends { 201: { content: { 'application/json': infer B } } }
       ? B
-      : never
+      : R extends { 202: { content: { 'application/json': infer B } } }
+        ? B
+        : never
   : never;
 
 /** A route for `method` and `path`, answering as `operation` does. */

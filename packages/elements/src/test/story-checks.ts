@@ -42,8 +42,8 @@ export function describeStories(suite: string, modules: Record<string, unknown>)
       const meta = module.default;
       const stories = Object.entries(module).filter(([name]) => name !== 'default') as Array<[string, StoryLike]>;
 
-      // callButton loads nothing until it is pressed: it has no loading or error state of its own.
-      const dataElement = !['provider', 'selectField', 'state', 'textField', 'gauge', 'chart', 'callButton'].includes(file);
+      // callButton and exportButton load nothing until pressed: they have no loading or error state of their own.
+      const dataElement = !['provider', 'selectField', 'state', 'textField', 'gauge', 'chart', 'callButton', 'exportButton'].includes(file);
       it(`${meta.title}: documents a registered element, and a data element's loading and error states`, () => {
         expect(meta.component, `${file} names its component`).to.match(/^crm-/);
         expect(customElements.get(meta.component!), `<${meta.component}> is registered`).to.be.a('function');

@@ -58,6 +58,18 @@ describe('the portal at /app/', () => {
     assert.match((await appOver(built).get('/app/portal.css')).headers['content-type']!, /text\/css/);
   });
 
+  it("should serve the page at a nested link (a notification's /app/exports/<id>) with the files it asks for relative to it", async () => {
+    const page = await appOver(built).get('/app/exports/0123456789abcdef01234567');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /src="portal\.js"/);
+    const script = await appOver(built).get('/app/exports/portal.js');
+    assert.equal(script.status, 200);
+    assert.equal(script.text, 'export {};');
+    assert.equal((await appOver(built).get('/app/exports/chunks/lit-1.js')).text, 'export const lit = 1;');
+    assert.equal((await appOver(built).get('/app/exports/missing.js')).status, 404);
+    assert.equal((await appOver(built).get('/app/exports/%2e%2e/%2e%2e/outside.txt')).status, 404);
+  });
+
   it('should redirect /app to /app/ keeping the query', async () => {
     const res = await appOver(built).get('/app?x=1');
     assert.equal(res.status, 301);

@@ -71,9 +71,23 @@ async function fileIn(dir: string, path: string): Promise<string | null> {
 }
 
 /**
+ * The page served at a nested path (`/app/exports/<id>`, a notification's link) asks for its files relative to
+ * that path (`/app/exports/portal.js`, `/app/exports/chunks/…`): the same file under the portal's root, found by
+ * dropping the path's leading segments one at a time.
+ */
+async function fileBelowPage(dir: string, path: string): Promise<string | null> {
+  const segments = path.split('/').filter(Boolean);
+  for (let i = 1; i < segments.length; i += 1) {
+    const file = await fileIn(dir, `/${segments.slice(i).join('/')}`);
+    if (file) return file;
+  }
+  return null;
+}
+
+/**
  * Serves the built portal under the mount point (`app.use('/app', portalRouter())`): files as they are,
- * HTML with `{{CRM_API}}` set to `same-origin`, and any path without an extension (`/app/reset-password`)
- * as the portal's page, which routes by path. Without a build, one page says how to make it.
+ * HTML with `{{CRM_API}}` set to `same-origin`, and any path without an extension (`/app/reset-password`,
+ * `/app/exports/<id>`) as the portal's page, which routes by path. Without a build, one page says how to make it.
  */
 export function portalRouter(dir: string = defaultPortalDir): Router {
   const router = express.Router({ strict: true });
@@ -108,7 +122,7 @@ export function portalRouter(dir: string = defaultPortalDir): Router {
     }
     const path = decodeURIComponent(req.path);
     if (path === '/' || !extname(path)) return send(req, res, index);
-    const file = await fileIn(dir, path);
+    const file = (await fileIn(dir, path)) ?? (await fileBelowPage(dir, path));
     if (file) return send(req, res, file);
     next();
   });

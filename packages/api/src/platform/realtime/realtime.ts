@@ -54,7 +54,7 @@ export interface EventRelay {
  * `data: { userId, name, payload }`; the socket receives `name` with `payload`.
  */
 export const USER_MESSAGE_EVENT = 'realtime.user_message';
-const userMessageNames = new Set(['notification', 'notification.read', 'send.progress', 'import.progress', 'conversation.message', 'conversation.message.updated', 'conversation.read']);
+const userMessageNames = new Set(['notification', 'notification.read', 'send.progress', 'import.progress', 'export.progress', 'conversation.message', 'conversation.message.updated', 'conversation.read']);
 
 /**
  * A message for every socket of an agency whose role may read `data.resource` (a roll-up changed):
