@@ -9,7 +9,6 @@ export const createExportBody = z
       .default({})
       .openapi({ description: 'The filters the kind’s list takes, as query values (`{"status": "hot", "q": "lisbon"}`; a custom field as `custom.<key>`); a filter the list does not take answers 400 naming it (`filters.<name>`)' }),
   })
-  .strict()
   .openapi('ExportInput');
 
 export const exportSchema = z
