@@ -7,7 +7,7 @@ export const createExportBody = z
     filters: z
       .record(z.string().max(100), z.string().max(200))
       .default({})
-      .openapi({ description: 'The filters the kind’s list takes, as query values (`{"status": "hot", "q": "lisbon"}`; a custom field as `custom.<key>`); a filter the list does not take answers 400 naming it (`filters.<name>`)' }),
+      .openapi({ description: 'The filters the kind’s list takes, as query values (`{"status": "hot", "q": "lisbon"}`; a custom field as `custom.<key>`); a name the list does not take, or a value it would refuse, answers 400 naming it (`filters.<name>`)' }),
   })
   .openapi('ExportInput');
 

@@ -182,14 +182,18 @@ export function createExportsService(deps: ExportsDeps) {
     async create(principal: Principal, input: { kind: ExportKind; format: ExportFormat; filters: Record<string, string> }) {
       const service = deps.kinds[input.kind];
       assertCan(principal, service.definition.resource, 'export');
-      const result = exportFilterSchema(service).safeParse(input.filters);
+      const schema = exportFilterSchema(service);
+      // Custom fields by `custom.<key>`; any other name must be one of the list's filters (the list ignores others, an export says so).
+      const unknown = Object.keys(input.filters).find((name) => !(name in schema.shape) && !name.startsWith('custom.'));
+      if (unknown) throw AppError.invalidField(`filters.${unknown}`, `is not a filter of ${input.kind}`, 'unknown_field');
+      const result = schema.safeParse(input.filters);
       if (!result.success) {
         const issue = result.error.issues[0]!;
         throw AppError.invalidField(['filters', ...issue.path.map(String)].join('.'), issue.message);
       }
       try {
         // Read now as the run will read them, so a bad value is said here and nothing is queued.
-        service.checkFilters(result.data as never);
+        await service.checkFilters(principal, result.data as never);
       } catch (error) {
         if (!(error instanceof AppError) || !error.errors) throw error;
         const errors = error.errors.map((e) => ({ ...e, field: e.field.replace(/^query\./, 'filters.') }));

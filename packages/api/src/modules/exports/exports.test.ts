@@ -129,10 +129,26 @@ describe('exports made in the background', () => {
     assert.equal(lines[0], 'firstName,lastName,jobTitle,companyName,email,phone,city,country,status,tags,createdAt');
     assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(' ')), ['Filtered Hot']);
 
+    // A custom-field filter narrows the export as it narrows the list (the direct export ignored it before 2026-12-07).
+    await rt.request().post('/v1/custom-fields').set(auth(admin)).send({ resource: 'contact', key: 'tier', label: 'Tier', type: 'select', options: ['gold', 'silver'] }).expect(201);
+    await rt.request().post('/v1/contacts').set(auth(admin)).send({ firstName: 'Tiered', lastName: 'Gold', custom: { tier: 'gold' } }).expect(201);
+    await rt.request().post('/v1/contacts').set(auth(admin)).send({ firstName: 'Tiered', lastName: 'Silver', custom: { tier: 'silver' } }).expect(201);
+    const gold = await exportFinished(rt, (await rt.request().post('/v1/exports/contacts').set(auth(admin)).send({ format: 'csv', filters: { 'custom.tier': 'gold' } }).expect(202)).body.id, admin);
+    assert.equal(gold.rows, 1);
+    const goldFile = await rt.request().get(gold.downloadPath).set(auth(admin));
+    assert.match(goldFile.text.split('\r\n')[1]!, /^Tiered,Gold,/);
+    const goldDirect = await rt.request().get('/v1/contacts/export').query({ 'custom.tier': 'gold' }).set(auth(admin));
+    assert.equal(goldDirect.text, goldFile.text);
+
     const before = await exportJobModel(rt.ctx.connection).countDocuments({ tenantId });
     const bad = await rt.request().post('/v1/exports/contacts').set(auth(admin)).send({ format: 'csv', filters: { ownerId: 'nobody' } });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.errors[0].field, 'filters.ownerId', JSON.stringify(bad.body.errors));
+    for (const [filters, field] of [[{ colour: 'red' }, 'filters.colour'], [{ 'custom.nope': 'x' }, 'filters.custom.nope']] as const) {
+      const refused = await rt.request().post('/v1/exports/contacts').set(auth(admin)).send({ format: 'csv', filters });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.errors[0].field, field);
+    }
     assert.equal((await rt.request().post('/v1/exports/invoices').set(auth(admin)).send({ format: 'csv' })).status, 405, 'no such kind of export');
     assert.equal((await rt.request().post('/v1/exports/leads').set(auth(admin)).send({ format: 'pdf' })).status, 400);
     const producer = await signIn(rt, (await makeUser(rt, agency, { role: 'P' })).email);

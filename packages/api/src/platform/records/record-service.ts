@@ -287,7 +287,9 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     const allowed = exportColumns(principal, def.resource);
     const columns = (allowed ?? Object.keys(def.exportColumns)).filter((c) => c in def.exportColumns);
     const { equalities, conditions } = buildFilters(def.list, query);
-    const filter = combine(visibility(principal, 'export'), equalities, conditions);
+    // Custom-field filters (`custom.<key>`) as the list applies them.
+    const custom = await deps.customFields.filters(principal.tenantId, def.resource, query);
+    const filter = combine(visibility(principal, 'export'), { ...equalities, ...custom }, conditions);
     const words = parseSearch(query.q);
     const found = words ? (await search(principal, words, 'export', filter, RECORDS_EXAMINED_PER_SEARCH)).hits.map((hit) => hit.doc) : null;
     const toRow = (doc: Doc) => columns.map((c) => def.exportColumns[c]!(doc));
@@ -683,10 +685,11 @@ export function createRecordService<Doc extends RecordBase>(def: RecordDefinitio
     /** The records the role may export and the role's columns, as rows read while they are written (see exportRows above); audited when they end. */
     exportRows,
 
-    /** Checks a list's filters as a list or export would read them (ids, dates, numbers, choices, the search words): a 400 naming `query.<name>`. */
-    checkFilters(query: FilterQuery): void {
+    /** Checks a list's filters as a list or export would read them (ids, dates, numbers, choices, custom fields, the search words): a 400 naming `query.<name>`. */
+    async checkFilters(principal: Principal, query: FilterQuery): Promise<void> {
       buildFilters(def.list, query);
       parseSearch(query.q);
+      await deps.customFields.filters(principal.tenantId, def.resource, query);
     },
   };
 }
