@@ -9,6 +9,7 @@ import { createTestRuntime, makeAgency, makeUser, signIn, type TestAgency } from
 import { notificationModel } from '../notifications/notification.model.js';
 import { productModel } from '../products/product.model.js';
 import { exportJobModel } from './export.model.js';
+import { JOBS_COLLECTION } from '../../platform/jobs/jobs.js';
 import { EXPORT_RETENTION_JOB } from './exports.service.js';
 
 type Runtime = Awaited<ReturnType<typeof createTestRuntime>>;
@@ -189,10 +190,15 @@ describe('exports made in the background', () => {
     assert.equal(done.status, 'completed');
     const stored = await exportJobModel(rt.ctx.connection).findOne({ tenantId, _id: new Types.ObjectId(asked.body.id) }).lean();
     await access(stored!.path!);
-    // Not yet due: the retention job leaves it.
-    await rt.ctx.jobs.agenda.now(EXPORT_RETENTION_JOB);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Not yet due: a run of the retention job (waited for until Agenda records it finished) leaves it.
+    const early = await rt.ctx.jobs.agenda.now(EXPORT_RETENTION_JOB);
+    const ranBy = Date.now() + 30_000;
+    while (!(await rt.ctx.connection.db!.collection(JOBS_COLLECTION).findOne({ _id: new Types.ObjectId(String(early.attrs._id)) }))?.lastFinishedAt) {
+      if (Date.now() > ranBy) throw new Error('the retention job did not run');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     assert.equal((await rt.request().get(done.downloadPath).set(auth(admin))).status, 200);
+    assert.equal((await rt.request().get(`/v1/exports/${asked.body.id}`).set(auth(admin))).body.status, 'completed');
     await exportJobModel(rt.ctx.connection).updateOne({ tenantId, _id: stored!._id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
     await rt.ctx.jobs.agenda.now(EXPORT_RETENTION_JOB);
     const deadline = Date.now() + 30_000;
