@@ -10957,7 +10957,7 @@ export interface components {
         };
         ExportInput: {
             /**
-             * @description The filters the kind’s list takes, as query values (`{"status": "hot", "q": "lisbon"}`; a custom field as `custom.<key>`); a filter the list does not take answers 400 naming it (`filters.<name>`)
+             * @description The filters the kind’s list takes, as query values (`{"status": "hot", "q": "lisbon"}`; a custom field as `custom.<key>`); a name the list does not take, or a value it would refuse, answers 400 naming it (`filters.<name>`)
              * @default {}
              */
             filters?: {
