@@ -131,12 +131,21 @@ export function createLeadRequestsService(deps: {
     return found;
   }
 
-  /** Recounts the items and writes the counters; returns the request as stored. */
+  /**
+   * Recounts the items and writes the counters; returns the request as stored. Two writers racing (two
+   * deliveries at once) may land their counts out of order, the older last: each counts again after its
+   * write and writes again until what it wrote is what the items say, so the last write standing is true.
+   */
   async function recount(tenantId: Types.ObjectId, requestId: Types.ObjectId): Promise<LeadRequest> {
-    const [candidateCount, acceptedCount, deliveredCount] = await Promise.all(
-      (['candidate', 'accepted', 'delivered'] as const).map((state) => Item.countDocuments({ tenantId, requestId, state })),
-    );
-    await Request.updateOne({ tenantId, _id: requestId }, { $set: { candidateCount, acceptedCount, deliveredCount }, $inc: { version: 1 } });
+    const count = () => Promise.all((['candidate', 'accepted', 'delivered'] as const).map((state) => Item.countDocuments({ tenantId, requestId, state })));
+    let counts = await count();
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const [candidateCount, acceptedCount, deliveredCount] = counts;
+      await Request.updateOne({ tenantId, _id: requestId }, { $set: { candidateCount, acceptedCount, deliveredCount }, $inc: { version: 1 } });
+      const now = await count();
+      if (now.every((n, i) => n === counts[i])) break;
+      counts = now;
+    }
     return stored(tenantId, requestId);
   }
 
