@@ -46,6 +46,30 @@ describe('jobs (Agenda on the API database)', () => {
     assert.deepEqual(ran, ['x']);
   });
 
+  it('should start a job this process schedules for now at once, not at the next tick', async () => {
+    // A tick a minute apart: only the in-process notice can start these jobs within the few seconds waited.
+    const jobs = createJobs(rt.ctx.connection, logger, { processEvery: 60_000, lockLifetime: 5_000, name: 'at-once' });
+    workers.push(jobs);
+    const ran: string[] = [];
+    jobs.define<{ v: string }>('test.at-once', async (job) => {
+      ran.push(job.attrs.data.v);
+    });
+    await jobs.start();
+    // Past the start's own scan, so that only a save can bring the jobs in before the next tick.
+    await new Promise((r) => setTimeout(r, 500));
+    const asked = Date.now();
+    await jobs.schedule(new Date(), 'test.at-once', { v: 'scheduled' });
+    await until(() => ran.includes('scheduled'), 5_000, 'the job scheduled for now');
+    assert.equal(await jobs.scheduleUnique('at-once:1', new Date(), 'test.at-once', { v: 'unique' }), 'created');
+    await until(() => ran.includes('unique'), 5_000, 'the unique job scheduled for now');
+    assert.ok(Date.now() - asked < 10_000);
+    // A job due later than the next tick is left to the scan.
+    await jobs.schedule(new Date(Date.now() + 3_600_000), 'test.at-once', { v: 'later' });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(ran.sort(), ['scheduled', 'unique']);
+    await jobs.stop();
+  });
+
   it('should cancel exactly the stored jobs of a name whose data matches', async () => {
     const a = worker('cancel', 5_000);
     a.define('test.cancel', async () => {});

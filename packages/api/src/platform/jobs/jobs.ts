@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Agenda, type Job } from 'agenda';
+import { Agenda, InMemoryNotificationChannel, type Job, type JobNotification } from 'agenda';
 import { MongoBackend, type Db } from '@agendajs/mongo-backend';
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -55,6 +55,7 @@ export function createJobs(
   const definitions: { name: string; handler: JobHandler<never>; options: JobOptions }[] = [];
   let instance: Agenda | undefined;
   let dueScan: { forget(): void } | undefined;
+  const started = new StartAtOnce();
   const agenda = (): Agenda => {
     if (instance) return instance;
     const backend = new MongoBackend({ mongo: connection.db as unknown as Db, collection: JOBS_COLLECTION });
@@ -65,6 +66,7 @@ export function createJobs(
       processEvery: options.processEvery,
       defaultLockLifetime: options.lockLifetime,
       defaultConcurrency: 5,
+      notificationChannel: started,
     });
     created.on('error', (error) => logger.error({ err: error }, 'job scheduler error'));
     created.on('fail', (error: unknown, job: unknown) => {
@@ -113,6 +115,7 @@ export function createJobs(
       try {
         await collection.insertOne({ _id, name, data, type: 'normal', priority: 0, nextRunAt: when, lockedAt: null, lastModifiedBy: null });
         dueScan?.forget();
+        started.saved(_id, name, when);
         return 'created';
       } catch (error) {
         if ((error as { code?: unknown }).code !== 11000) throw error;
@@ -123,6 +126,7 @@ export function createJobs(
       if (!existing || existing.lockedAt || (existing.nextRunAt && existing.nextRunAt <= when)) return 'kept';
       await collection.updateOne({ _id, lockedAt: null }, { $set: { nextRunAt: when, data } });
       dueScan?.forget();
+      started.saved(_id, name, when);
       return 'moved';
     },
     every,
@@ -146,6 +150,25 @@ export function createJobs(
       await agenda().stop();
     },
   };
+}
+
+/**
+ * Starts a job this process saves at once when this process runs jobs and the job is due before the next
+ * tick: an export or import asked for now begins now, not up to `processEvery` (5 s by default) later.
+ * Agenda's in-process channel awaits the worker's queue fill (a locking command) inside `save()`, on the
+ * request path; here the request goes on and the worker looks for the job beside it. Jobs other processes
+ * save are still found at the next tick.
+ */
+class StartAtOnce extends InMemoryNotificationChannel {
+  override async publish(notification: JobNotification): Promise<void> {
+    if (this.state !== 'connected') return;
+    void this.notifyHandlers(notification);
+  }
+
+  /** A job written past Agenda (`scheduleUnique`'s insert or move), announced as Agenda announces its own saves. */
+  saved(jobId: Types.ObjectId, jobName: string, nextRunAt: Date): void {
+    void this.publish({ jobId: String(jobId) as JobNotification['jobId'], jobName, nextRunAt, priority: 0, timestamp: new Date() });
+  }
 }
 
 /** The part of Agenda's Mongo job repository the due scan wraps. */
