@@ -71,7 +71,7 @@ export async function startRuntime(
     connection: db.connection,
     secrets: resolveSecrets(config),
     events,
-    jobs: createJobs(db.connection, logger, { processEvery: config.JOBS_PROCESS_EVERY_MS, lockLifetime: config.JOBS_LOCK_LIFETIME_MS }),
+    jobs: createJobs(db.connection, logger, { processEvery: config.JOBS_PROCESS_EVERY_MS, lockLifetime: config.JOBS_LOCK_LIFETIME_MS, redisUrl: config.REDIS_URL }),
     isDatabaseReady: () => db.isReady(),
     onClose: (release) => releases.push(release),
   };

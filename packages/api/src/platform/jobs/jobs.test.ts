@@ -70,6 +70,33 @@ describe('jobs (Agenda on the API database)', () => {
     await jobs.stop();
   });
 
+  it('should start at once a job another process schedules, through Redis, even when that process runs no jobs', async () => {
+    const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    // Two schedulers on one database, as two API processes: `web` runs no jobs, `worker` ticks once a minute.
+    const web = createJobs(rt.ctx.connection, logger, { processEvery: 60_000, lockLifetime: 5_000, name: 'web', redisUrl });
+    const worker = createJobs(rt.ctx.connection, logger, { processEvery: 60_000, lockLifetime: 5_000, name: 'worker', redisUrl });
+    workers.push(web, worker);
+    const ran: string[] = [];
+    for (const jobs of [web, worker])
+      jobs.define<{ v: string }>('test.across', async (job) => {
+        ran.push(`${job.attrs.data.v} by ${jobs === worker ? 'worker' : 'web'}`);
+      });
+    await worker.start();
+    await new Promise((r) => setTimeout(r, 500));
+    // The web process's Redis publisher connects at its first announcement; a job it saves before that is
+    // found at the next tick, so the first one only opens the connection.
+    await web.schedule(new Date(Date.now() + 3_600_000), 'test.across', { v: 'warm-up' });
+    await until(async () => (await rt.ctx.connection.db!.collection(JOBS_COLLECTION).countDocuments({ name: 'test.across' })) === 1, 5_000, 'the warm-up job');
+    await new Promise((r) => setTimeout(r, 500));
+    await web.schedule(new Date(), 'test.across', { v: 'scheduled' });
+    await until(() => ran.includes('scheduled by worker'), 5_000, 'the job the web process scheduled, run by the worker');
+    await web.scheduleUnique('across:1', new Date(), 'test.across', { v: 'unique' });
+    await until(() => ran.includes('unique by worker'), 5_000, 'the unique job the web process scheduled, run by the worker');
+    assert.deepEqual(ran.sort(), ['scheduled by worker', 'unique by worker']);
+    await web.stop();
+    await worker.stop();
+  });
+
   it('should cancel exactly the stored jobs of a name whose data matches', async () => {
     const a = worker('cancel', 5_000);
     a.define('test.cancel', async () => {});

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Agenda, InMemoryNotificationChannel, type Job, type JobNotification } from 'agenda';
 import { MongoBackend, type Db } from '@agendajs/mongo-backend';
 import { Types, type Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import { createClient } from '../redis.js';
 
 /** The collection Agenda keeps its jobs in, in the API's own database. */
 export const JOBS_COLLECTION = 'agendaJobs';
@@ -50,12 +51,14 @@ export interface Jobs {
 export function createJobs(
   connection: Connection,
   logger: Logger,
-  options: { processEvery: number; lockLifetime: number; name?: string },
+  options: { processEvery: number; lockLifetime: number; name?: string; redisUrl?: string },
 ): Jobs {
   const definitions: { name: string; handler: JobHandler<never>; options: JobOptions }[] = [];
   let instance: Agenda | undefined;
   let dueScan: { forget(): void } | undefined;
-  const started = new StartAtOnce();
+  const started = new StartAtOnce(
+    options.redisUrl ? { url: options.redisUrl, topic: `crm:jobs-due:${connection.name}`, onError: (err) => logger.warn({ err }, 'jobs due channel (Redis): jobs other processes save start at the next tick meanwhile') } : undefined,
+  );
   const agenda = (): Agenda => {
     if (instance) return instance;
     const backend = new MongoBackend({ mongo: connection.db as unknown as Db, collection: JOBS_COLLECTION });
@@ -104,6 +107,7 @@ export function createJobs(
     },
     async schedule(when, name, data) {
       const job = await agenda().schedule(when, name, data);
+      started.announce(String(job.attrs._id), name, job.attrs.nextRunAt ?? when);
       return String(job.attrs._id);
     },
     async scheduleUnique(key, when, name, data) {
@@ -115,7 +119,7 @@ export function createJobs(
       try {
         await collection.insertOne({ _id, name, data, type: 'normal', priority: 0, nextRunAt: when, lockedAt: null, lastModifiedBy: null });
         dueScan?.forget();
-        started.saved(_id, name, when);
+        started.announce(String(_id), name, when);
         return 'created';
       } catch (error) {
         if ((error as { code?: unknown }).code !== 11000) throw error;
@@ -126,7 +130,7 @@ export function createJobs(
       if (!existing || existing.lockedAt || (existing.nextRunAt && existing.nextRunAt <= when)) return 'kept';
       await collection.updateOne({ _id, lockedAt: null }, { $set: { nextRunAt: when, data } });
       dueScan?.forget();
-      started.saved(_id, name, when);
+      started.announce(String(_id), name, when);
       return 'moved';
     },
     every,
@@ -144,6 +148,7 @@ export function createJobs(
       for (const r of recurring) await every(r.interval, r.name, r.options);
     },
     async stop() {
+      await started.close();
       if (!running) return;
       running = false;
       // stop() unlocks the jobs this process holds, so another worker takes them at once.
@@ -153,21 +158,80 @@ export function createJobs(
 }
 
 /**
- * Starts a job this process saves at once when this process runs jobs and the job is due before the next
- * tick: an export or import asked for now begins now, not up to `processEvery` (5 s by default) later.
- * Agenda's in-process channel awaits the worker's queue fill (a locking command) inside `save()`, on the
- * request path; here the request goes on and the worker looks for the job beside it. Jobs other processes
- * save are still found at the next tick.
+ * Starts a job that is due before the next tick at once instead of up to `processEvery` (5 s by default)
+ * later: an export or import asked for now begins now. `schedule` and `scheduleUnique` announce each job
+ * they save to this process's worker (when it runs jobs) and, with `REDIS_URL`, on Redis to every API
+ * process that runs jobs, which looks for it at once (one of them takes it, under Agenda's lock); a process
+ * that runs no jobs still announces. Agenda's own announcement from `save()` is left out: its in-process
+ * channel awaits the worker's queue fill (a locking command) on the request path, and it announces only
+ * from processes that run jobs. Without Redis, or while it is down, jobs other processes save are found at
+ * the next tick, as before.
  */
 class StartAtOnce extends InMemoryNotificationChannel {
-  override async publish(notification: JobNotification): Promise<void> {
-    if (this.state !== 'connected') return;
-    void this.notifyHandlers(notification);
+  private readonly origin = randomUUID();
+  private publisher?: ReturnType<typeof createClient>;
+  private subscriber?: ReturnType<typeof createClient>;
+
+  constructor(private readonly shared?: { url: string; topic: string; onError: (error: unknown) => void }) {
+    super();
   }
 
-  /** A job written past Agenda (`scheduleUnique`'s insert or move), announced as Agenda announces its own saves. */
-  saved(jobId: Types.ObjectId, jobName: string, nextRunAt: Date): void {
-    void this.publish({ jobId: String(jobId) as JobNotification['jobId'], jobName, nextRunAt, priority: 0, timestamp: new Date() });
+  /** Listens for jobs other processes announce (Agenda connects the channel when this process starts its worker). */
+  override async connect(): Promise<void> {
+    await super.connect();
+    if (!this.shared || this.subscriber) return;
+    const { url, topic, onError } = this.shared;
+    const subscriber = (this.subscriber = createClient({ url, disableOfflineQueue: true }));
+    subscriber.on('error', onError);
+    // In the background: a Redis that is down or slow does not hold up the worker's start.
+    void (async () => {
+      await subscriber.connect();
+      subscriber.unref();
+      await subscriber.subscribe(topic, (message) => {
+        try {
+          const due = JSON.parse(message) as { origin: string; jobId: string; jobName: string; nextRunAt: string | null };
+          if (due.origin !== this.origin) this.toWorker(due.jobId, due.jobName, due.nextRunAt ? new Date(due.nextRunAt) : null);
+        } catch (error) {
+          onError(error);
+        }
+      });
+    })().catch(onError);
+  }
+
+  override async disconnect(): Promise<void> {
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    if (subscriber) await subscriber.close().catch(() => {});
+    await super.disconnect();
+  }
+
+  /** Agenda's announcement from `Job.save()`: replaced by `announce` (above). */
+  override async publish(): Promise<void> {}
+
+  /** Announces a job just saved: to this process's worker, and on Redis to the others'. */
+  announce(jobId: string, jobName: string, nextRunAt: Date): void {
+    this.toWorker(jobId, jobName, nextRunAt);
+    if (!this.shared) return;
+    const { url, topic, onError } = this.shared;
+    if (!this.publisher) {
+      const publisher = (this.publisher = createClient({ url, disableOfflineQueue: true }));
+      publisher.on('error', onError);
+      void publisher.connect().then(() => publisher.unref(), onError);
+    }
+    if (!this.publisher.isReady) return; // connecting, or Redis down: the others find it at their next tick
+    const due = { origin: this.origin, jobId, jobName, nextRunAt: nextRunAt.toISOString() };
+    this.publisher.publish(topic, JSON.stringify(due)).catch(onError);
+  }
+
+  /** Closes the Redis publisher (the subscriber closes with the worker). */
+  async close(): Promise<void> {
+    const publisher = this.publisher;
+    this.publisher = undefined;
+    if (publisher) await publisher.close().catch(() => {});
+  }
+
+  private toWorker(jobId: string, jobName: string, nextRunAt: Date | null): void {
+    if (this.state === 'connected') void this.notifyHandlers({ jobId: jobId as JobNotification['jobId'], jobName, nextRunAt, priority: 0, timestamp: new Date() });
   }
 }
 
