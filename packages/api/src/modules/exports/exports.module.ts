@@ -26,10 +26,11 @@ export function exportsModule(ctx: AppContext, deps: { kinds: Record<ExportKind,
     principalOf: (job) => principalOfStarter(connection, job),
     notify: deps.notify,
   });
-  // A long export keeps its lock alive as it writes; a worker that dies leaves it to expire, and the job runs again.
+  // A long export keeps its lock alive as it writes, and between its steps (renewLock); a worker that dies leaves it to
+  // expire, and the job runs again.
   ctx.jobs.define<{ tenantId: string; exportId: string }>(EXPORT_RUN_JOB, async (job, keepAlive) => {
     await service.execute(new Types.ObjectId(job.attrs.data.tenantId), new Types.ObjectId(job.attrs.data.exportId), keepAlive);
-  }, { concurrency: 2 });
+  }, { concurrency: 2, renewLock: true });
   ctx.jobs.define(EXPORT_RETENTION_JOB, async () => {
     await service.removeExpired();
   });

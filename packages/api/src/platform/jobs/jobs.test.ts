@@ -97,6 +97,33 @@ describe('jobs (Agenda on the API database)', () => {
     await worker.stop();
   });
 
+  it('should renew the lock of a renewLock job while its handler runs, and leave it unlocked when it ends', async () => {
+    const a = worker('renew-a', 400);
+    const b = worker('renew-b', 400);
+    let runs = 0;
+    let canceled = false;
+    for (const w of [a, b])
+      w.define(
+        'test.renewed',
+        async (job) => {
+          runs += 1;
+          // Three lock lifetimes without a keepAlive of its own: only the renewal keeps the run its worker's.
+          await new Promise((r) => setTimeout(r, 1_200));
+          canceled = Boolean((job as unknown as { canceled?: unknown }).canceled);
+        },
+        { renewLock: true },
+      );
+    await a.start();
+    await a.schedule(new Date(), 'test.renewed', {});
+    await until(() => runs === 1, 5_000, 'the run to begin');
+    await b.start();
+    await until(async () => Boolean((await collection().findOne({ name: 'test.renewed' }))?.lastFinishedAt), 10_000, 'the run to end');
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(runs, 1, 'neither worker started it again');
+    assert.equal(canceled, false, 'Agenda did not cancel the run as expired');
+    assert.equal((await collection().findOne({ name: 'test.renewed' }))?.lockedAt, null, 'no renewal landed after the end');
+  });
+
   it('should cancel exactly the stored jobs of a name whose data matches', async () => {
     const a = worker('cancel', 5_000);
     a.define('test.cancel', async () => {});

@@ -15,6 +15,13 @@ export interface JobOptions {
   /** How long a run may hold its lock before another worker may take the job (default: the scheduler's). */
   lockLifetime?: number;
   concurrency?: number;
+  /**
+   * Renews the run's lock every third of its lifetime for as long as the handler runs, beside the
+   * handler's own `keepAlive` calls: for a run whose steps may each outlast the lock (an export's query
+   * before its first row, a workbook's finishing), so only a process that dies lets another worker take
+   * the job. A handler that can hang in a live process should not ask for it.
+   */
+  renewLock?: boolean;
 }
 
 /**
@@ -83,7 +90,21 @@ export function createJobs(
     target.define(
       name,
       async (job) => {
-        await handler(job as Job<never>, () => job.touch());
+        if (!jobOptions.renewLock) return handler(job as Job<never>, () => job.touch());
+        let renewing: Promise<void> | undefined;
+        const renew = setInterval(() => {
+          renewing ??= job
+            .touch()
+            .catch((error: unknown) => logger.warn({ err: error, job: name }, 'job lock not renewed'))
+            .finally(() => (renewing = undefined));
+        }, Math.max(50, Math.floor((jobOptions.lockLifetime ?? options.lockLifetime) / 3)));
+        try {
+          await handler(job as Job<never>, () => job.touch());
+        } finally {
+          clearInterval(renew);
+          // A renewal still in flight lands before Agenda records the run's end, never after it (which would lock the job again).
+          await renewing;
+        }
       },
       { lockLifetime: jobOptions.lockLifetime ?? options.lockLifetime, ...(jobOptions.concurrency ? { concurrency: jobOptions.concurrency } : {}) },
     );
