@@ -42,6 +42,7 @@ export const elementNames = [
   'customer-invite',
   'export-button',
   'export-list',
+  'notification-inbox',
   'card-scan',
   'import-wizard',
   'kb-editor',

@@ -404,6 +404,20 @@ export function wireViews({ provider, say, viewNames, title, locale = () => 'en'
     importWizard.kind = event.target.value;
   });
 
+  // ---- Notifications: the bell in the shell's header ----
+  // Links are portal paths (/exports/<id>, /imports/<id>, /customers/<id>...): the inbox puts the portal's
+  // folder before them, and a link to a page of this portal opens it by its hash, without a reload.
+  const inbox = $('#inbox');
+  inbox.linkBase = new URL('.', location.href).pathname;
+  const linkViews = { imports: 'import' };
+  inbox.addEventListener('crm-notification-open', (e) => {
+    const [, segment = '', id = ''] = /^\/([\w-]+)(?:\/([a-f0-9]{24}))?/.exec(e.detail.notification.link ?? '') ?? [];
+    const view = linkViews[segment] ?? segment;
+    if (!viewNames.includes(view)) return;
+    e.preventDefault();
+    location.hash = view === 'exports' && id ? `#exports/${id}` : `#${view}`;
+  });
+
   // ---- Exports: every page's export button downloads its file when ready; the Exports page lists them all ----
   provider.addEventListener('crm-export-downloaded', (e) => {
     const size = new Intl.NumberFormat(locale(), { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 1 }).format(e.detail.size / 1000);

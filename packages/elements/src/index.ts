@@ -12,6 +12,7 @@ export * from './send-status/send-status.js';
 export * from './import-wizard/import-wizard.js';
 export * from './export-button/export-button.js';
 export * from './export-list/export-list.js';
+export * from './notification-inbox/notification-inbox.js';
 export * from './card-scan/card-scan.js';
 export * from './task-list/task-list.js';
 export * from './ticket-list/ticket-list.js';

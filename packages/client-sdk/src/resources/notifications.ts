@@ -10,6 +10,20 @@ export type Notification = Schema<'Notification'>;
 export type MarkedNotification = Schema<'MarkedNotification'>;
 /** The query of `crm.notifications.list`: paging, and `unread: 'true'` for unread ones only. */
 export type NotificationListParams = OperationQuery<'listNotifications'> & ListParams;
+/** What the realtime socket sends as `notification`: a new notification of mine, with my unread count after it. */
+export type NotificationPushed = Notification & {
+  /** My unread notifications now, this one included. */
+  unreadCount: number;
+};
+/** What the realtime socket sends as `notification.read`: notifications of mine marked read or unread (in this or another tab). */
+export interface NotificationReadState {
+  /** The notifications that changed, or `all` after `markAllRead`. */
+  ids: string[] | 'all';
+  /** Their state now. */
+  read: boolean;
+  /** My unread notifications now. */
+  unreadCount: number;
+}
 /** The answer of `crm.notifications.markAllRead`. */
 export interface NotificationsMarkedRead {
   /** How many notifications changed. */

@@ -8,6 +8,7 @@ import type { Export } from './exports.js';
 import type { Import } from './imports.js';
 import type { Lead } from './leads.js';
 import type { MetricChanged } from './metrics.js';
+import type { NotificationPushed, NotificationReadState } from './notifications.js';
 import type { Opportunity } from './opportunities.js';
 import type { Task } from './tasks.js';
 import type { Ticket } from './tickets.js';
@@ -82,6 +83,10 @@ export interface RealtimeMessages {
   'import.progress': Import;
   /** An export I asked for moved on (every few seconds while its file is written, and when it ends): as `crm.exports.get` answers it. */
   'export.progress': Export;
+  /** A new notification in my inbox, with my unread count after it. */
+  notification: NotificationPushed;
+  /** Notifications of mine marked read or unread (`ids: 'all'` after mark-all-read), with my unread count after. */
+  'notification.read': NotificationReadState;
 }
 
 /** Options of one subscription. */

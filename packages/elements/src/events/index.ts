@@ -42,6 +42,7 @@ export { CrmCreditNoteCreatedEvent, CrmInvoiceVoidedEvent, CrmPaymentRecordedEve
 export { CrmPrivacyErasedEvent, CrmPrivacyExportedEvent } from './privacy-events.js';
 export { CrmRequestCallEvent, CrmCallPlacedEvent, CrmVoipPhoneSavedEvent } from './call-events.js';
 export { CrmExportDownloadedEvent } from './export-events.js';
+export { CrmNotificationOpenEvent, CrmNotificationMarkedEvent, type NotificationOpenDetail, type NotificationMarkedDetail } from './notification-events.js';
 export { CrmCardScannedEvent, type CardScannedDetail } from './card-scan-events.js';
 export { CrmOccurrenceOpenedEvent, CrmCalendarNavigatedEvent, CrmCalendarEntrySavedEvent, CrmCalendarEntryDeletedEvent, type CalendarEditScope } from './calendar-events.js';
 export { CrmMessageDeletedEvent, CrmMessageEditedEvent, CrmMessagePostedEvent } from './message-events.js';

@@ -15,6 +15,7 @@ import {
   Greetings,
   Leads,
   Metrics,
+  Notifications,
   Opportunities,
   Org,
   Pipelines,
@@ -31,6 +32,7 @@ import {
   Workflows,
   type CampaignEngagement,
   type Export,
+  type Notification,
   type CrmClient,
   type FetchLike,
   type Greeting,
@@ -44,6 +46,7 @@ import type { CrmRecordListClient } from '../shared/api/record-lists.js';
 import type { CrmRealtimeLike, CrmRealtimeEvent } from '../shared/api/transport.js';
 import type { Contact, CustomFieldDefinition, Opportunity, PipelineStage, Task, Template, TimelineEntry } from '../shared/api/types.js';
 import { exportRoutes, type MemoryExportsOptions } from './memory-exports.js';
+import { notificationRoutes, type MemoryNotificationsOptions } from './memory-notifications.js';
 import { recordRoutes } from './memory-records.js';
 import { route, type Handler } from './memory-route.js';
 import { customerUserRoutes, demoTickets, ticketRoutes } from './memory-tickets.js';
@@ -275,10 +278,12 @@ export interface MemoryApiOptions {
   campaigns?: number;
   /** Background exports (`crm.exports`): those already made, and how new ones run (see memory-exports.ts); also turns on `realtime.on`. */
   exports?: MemoryExportsOptions;
+  /** The user's notification inbox (`crm.notifications`, see memory-notifications.ts); also turns on `realtime.on`. */
+  notifications?: MemoryNotificationsOptions;
 }
 
 /** A client of SDK resources over `fetch` (the realtime part given separately). */
-export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike & Partial<Pick<Realtime, 'on'>>): CrmRecordListClient & Pick<CrmClient, 'org' | 'dashboards' | 'metrics' | 'targets' | 'reports' | 'exports'> {
+export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike & Partial<Pick<Realtime, 'on'>>): CrmRecordListClient & Pick<CrmClient, 'org' | 'dashboards' | 'metrics' | 'targets' | 'reports' | 'exports' | 'notifications'> {
   // No retries: a double's failure is meant to show at once.
   const transport = new Transport({ baseUrl: '', fetch, retries: 0, timeoutMs: 600_000 });
   return {
@@ -286,6 +291,8 @@ export function sdkClient(fetch: FetchLike, realtime?: CrmRealtimeLike & Partial
     customers: new Customers(transport),
     imports: new Imports(transport),
     exports: new Exports(transport),
+    // <crm-notification-inbox>'s (its tests and stories answer them from test/memory-notifications.ts).
+    notifications: new Notifications(transport),
     leads: new Leads(transport),
     opportunities: new Opportunities(transport),
     pipelines: new Pipelines(transport),
@@ -346,6 +353,8 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     for (const listener of messageListeners.get(name) ?? []) listener(structuredClone(payload));
   };
   const exports: Export[] = structuredClone(options.exports?.seed ?? []);
+  const notifications: Notification[] = structuredClone(options.notifications?.seed ?? []);
+  const inbox = notificationRoutes(notifications, pushMessage, (status, code, detail) => new MemoryApiError(status, code, detail));
   const exportJobs = exportRoutes(options.exports ?? {}, exports, (job) => pushMessage('export.progress', job), (status, code, detail) => new MemoryApiError(status, code, detail));
   const failures: Array<{ method: string; path: RegExp; error: MemoryApiError }> = [];
   const holds: Array<{ method: string; path: RegExp }> = [];
@@ -508,6 +517,7 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     }),
     ...ticketRoutes(demo.tickets, demo.messages, notFound),
     ...exportJobs.routes,
+    ...inbox.routes,
     ...customerUserRoutes((id) => {
       const contact = contacts.find((c) => c.id === id);
       const email = contact?.emails.find((e) => e.primary)?.value ?? contact?.emails[0]?.value;
@@ -601,9 +611,9 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
       return () => subscribers.delete(entry);
     },
     // User messages: the SDK's `on` (told at once that the socket is connected), only when the double serves
-    // exports, whose `export.progress` is the one user message it sends; other elements' tests see the
-    // realtime they always saw, without `on`.
-    ...(options.exports ? { on: ((name: string, listener: (payload: never) => void, listenOptions: { onConnected?: () => void } = {}) => {
+    // exports (`export.progress`) or the inbox (`notification`, `notification.read`), the user messages it
+    // sends; other elements' tests see the realtime they always saw, without `on`.
+    ...(options.exports || options.notifications ? { on: ((name: string, listener: (payload: never) => void, listenOptions: { onConnected?: () => void } = {}) => {
       const listeners = messageListeners.get(name) ?? new Set();
       messageListeners.set(name, listeners);
       const entry = listener as (payload: unknown) => void;
@@ -623,6 +633,9 @@ export function createMemoryApi(options: MemoryApiOptions = {}) {
     exports,
     /** Moves an export one step on (queued → running → completed or failed) and pushes `export.progress`, as the API's job does. */
     advanceExport: (id: string): Export => structuredClone(exportJobs.advance(id)),
+    notifications,
+    /** Puts a new notification at the top of the inbox and pushes it as `notification`, as the API's services do. */
+    notify: inbox.notify,
     /** Sends a user message (`export.progress`...) to the realtime listeners, as the API's socket does. */
     pushMessage,
     /** How many listen for the user message `name`. */

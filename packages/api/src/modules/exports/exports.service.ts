@@ -71,6 +71,9 @@ export function toExportDto(job: ExportJob) {
   };
 }
 
+/** A kind's name for one record ("1 contact", "1 activity"). */
+const oneOf = (kind: ExportKind) => (kind === 'activities' ? 'activity' : kind.slice(0, -1));
+
 function progressMessage(job: ExportJob) {
   return { type: USER_MESSAGE_EVENT, tenantId: job.tenantId, resource: 'export', resourceId: String(job._id), actor: null, data: { userId: String(job.createdBy), name: 'export.progress', payload: toExportDto(job) } };
 }
@@ -164,7 +167,7 @@ export function createExportsService(deps: ExportsDeps) {
         tenantId,
         userId: done.createdBy,
         category: 'export.ready',
-        title: `Your export of ${count.toLocaleString('en')} ${done.kind} is ready`,
+        title: `Your export of ${count.toLocaleString('en')} ${count === 1 ? oneOf(done.kind) : done.kind} is ready`,
         body: `The ${done.format.toUpperCase()} file can be downloaded for ${deps.retentionHours} hours.`,
         link: `/exports/${String(done._id)}`,
         resource: 'export',
