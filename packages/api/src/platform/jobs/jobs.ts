@@ -65,6 +65,8 @@ export function createJobs(
   let dueScan: { forget(): void } | undefined;
   const started = new StartAtOnce(
     options.redisUrl ? { url: options.redisUrl, topic: `crm:jobs-due:${connection.name}`, onError: (err) => logger.warn({ err }, 'jobs due channel (Redis): jobs other processes save start at the next tick meanwhile') } : undefined,
+    // The due scan's last answer may predate the job announced: it is asked again.
+    () => dueScan?.forget(),
   );
   const agenda = (): Agenda => {
     if (instance) return instance;
@@ -193,7 +195,10 @@ class StartAtOnce extends InMemoryNotificationChannel {
   private publisher?: ReturnType<typeof createClient>;
   private subscriber?: ReturnType<typeof createClient>;
 
-  constructor(private readonly shared?: { url: string; topic: string; onError: (error: unknown) => void }) {
+  constructor(
+    private readonly shared: { url: string; topic: string; onError: (error: unknown) => void } | undefined,
+    private readonly beforeWorker: () => void,
+  ) {
     super();
   }
 
@@ -252,7 +257,9 @@ class StartAtOnce extends InMemoryNotificationChannel {
   }
 
   private toWorker(jobId: string, jobName: string, nextRunAt: Date | null): void {
-    if (this.state === 'connected') void this.notifyHandlers({ jobId: jobId as JobNotification['jobId'], jobName, nextRunAt, priority: 0, timestamp: new Date() });
+    if (this.state !== 'connected') return;
+    this.beforeWorker();
+    void this.notifyHandlers({ jobId: jobId as JobNotification['jobId'], jobName, nextRunAt, priority: 0, timestamp: new Date() });
   }
 }
 
@@ -296,9 +303,17 @@ function scanDueNamesOnce(repository: LockingRepository, connection: Connection,
     });
     return names;
   };
-  repository.getNextJobToRun = async (jobName, nextScanAt, lockDeadline, now, options) => {
-    if (!(await dueNames(nextScanAt)).has(jobName)) return undefined;
-    return lockNext(jobName, nextScanAt, lockDeadline, now, options);
+  // One lock attempt per job name at a time in this process: a tick and a job's announcement (StartAtOnce) may
+  // both look for the same name at once, and FerretDB runs Agenda's locking findAndModify as a find and then a
+  // write, so two attempts side by side could both lock the one job and run it twice here.
+  const locking = new Map<string, Promise<unknown>>();
+  repository.getNextJobToRun = (jobName, nextScanAt, lockDeadline, now, options) => {
+    const attempt = (locking.get(jobName) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => ((await dueNames(nextScanAt)).has(jobName) ? lockNext(jobName, nextScanAt, lockDeadline, now, options) : undefined));
+    locking.set(jobName, attempt);
+    void attempt.finally(() => locking.get(jobName) === attempt && locking.delete(jobName)).catch(() => undefined);
+    return attempt;
   };
   const forget = () => {
     answer = undefined;
