@@ -230,7 +230,7 @@ export class CrmNotificationInbox extends CrmDataElement {
     }
   }
 
-  /** Following a link marks the notification read; the host may route itself (`crm-notification-open`), else the browser goes there once the API has been told. */
+  /** Following a link marks the notification read, in a new tab (a modified or middle click) too; the host may route itself (`crm-notification-open`), else the browser goes there once the API has been told. */
   private follow(event: MouseEvent, notification: Notification, href: string): void {
     const newWindow = event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey;
     const marking = notification.read ? Promise.resolve() : this.mark(notification, true, MARK_BEFORE_LEAVING_MS);
@@ -281,7 +281,7 @@ export class CrmNotificationInbox extends CrmDataElement {
     const href = this.hrefOf(notification);
     const unread = notification.read ? nothing : html`<span class="sr-only">${this.msg('notificationInbox.unread')}: </span>`;
     const title = href
-      ? html`<a part="link" class="title" href=${href} @click=${(e: MouseEvent) => this.follow(e, notification, href)}>${unread}${notification.title}</a>`
+      ? html`<a part="link" class="title" href=${href} @click=${(e: MouseEvent) => this.follow(e, notification, href)} @auxclick=${(e: MouseEvent) => e.button === 1 && this.follow(e, notification, href)}>${unread}${notification.title}</a>`
       : html`<p class="title">${unread}${notification.title}</p>`;
     const read = notification.read;
     return html`<li part="item" class="item" data-notification=${notification.id} ?data-unread=${!read}>

@@ -297,6 +297,33 @@ describe('crm-notification-inbox', () => {
     }
   });
 
+  it('should mark a notification read when its link is opened in a new tab by a middle click, leaving the page and the host alone', async () => {
+    const notifications = seed();
+    const api = createMemoryApi({ notifications: { seed: notifications } });
+    const inbox = await mount(api, { linkBase: 'https://crm.example.com/app/' });
+    await open(inbox);
+    const target = notifications[0]!;
+    expect(target.read).to.equal(false);
+    let opened = 0;
+    const count = () => (opened += 1);
+    document.addEventListener('crm-notification-open', count);
+    try {
+      const before = location.href;
+      const link = item(inbox, target.id).querySelector<HTMLAnchorElement>('[part="link"]')!;
+      link.dispatchEvent(new MouseEvent('auxclick', { button: 1, bubbles: true, composed: true, cancelable: true }));
+      await until(() => api.notifications.find((n) => n.id === target.id)!.read, 2000, 'marked read');
+      expect(opened).to.equal(0);
+      expect(location.href).to.equal(before);
+      // A right click (the context menu) is not opening it.
+      const other = notifications.find((n) => !n.read && n.id !== target.id)!;
+      item(inbox, other.id).querySelector('[part="link"]')!.dispatchEvent(new MouseEvent('auxclick', { button: 2, bubbles: true, composed: true, cancelable: true }));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(api.notifications.find((n) => n.id === other.id)!.read).to.equal(false);
+    } finally {
+      document.removeEventListener('crm-notification-open', count);
+    }
+  });
+
   it('should say what failed when the inbox cannot be read, and read it again on "Try again"', async () => {
     const api = createMemoryApi({ notifications: { seed: seed() } });
     const inbox = await mount(api, { locale: 'de' });
