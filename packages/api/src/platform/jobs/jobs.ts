@@ -93,19 +93,20 @@ export function createJobs(
       name,
       async (job) => {
         if (!jobOptions.renewLock) return handler(job as Job<never>, () => job.touch());
-        let renewing: Promise<void> | undefined;
+        // Every tick renews, even while an earlier write is still on its way: `touch()` moves the lock this
+        // process checks at once, and a slow database (seconds under load) must not let it age meanwhile.
+        const renewing = new Set<Promise<void>>();
         const renew = setInterval(() => {
-          renewing ??= job
-            .touch()
-            .catch((error: unknown) => logger.warn({ err: error, job: name }, 'job lock not renewed'))
-            .finally(() => (renewing = undefined));
+          const write = job.touch().catch((error: unknown) => logger.warn({ err: error, job: name }, 'job lock not renewed'));
+          renewing.add(write);
+          void write.finally(() => renewing.delete(write));
         }, Math.max(50, Math.floor((jobOptions.lockLifetime ?? options.lockLifetime) / 3)));
         try {
           await handler(job as Job<never>, () => job.touch());
         } finally {
           clearInterval(renew);
-          // A renewal still in flight lands before Agenda records the run's end, never after it (which would lock the job again).
-          await renewing;
+          // Renewals still in flight land before Agenda records the run's end, never after it (which would lock the job again).
+          await Promise.all(renewing);
         }
       },
       { lockLifetime: jobOptions.lockLifetime ?? options.lockLifetime, ...(jobOptions.concurrency ? { concurrency: jobOptions.concurrency } : {}) },
